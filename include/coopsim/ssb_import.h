@@ -1,0 +1,39 @@
+#ifndef COOPSIM_SSB_IMPORT_H
+#define COOPSIM_SSB_IMPORT_H
+/*
+** Importer from Statistics Norway's (SSB) published formats into coopsim's
+** registry schema (see registry.h):
+**   - KLASS classification 131 code lists ("Kommuneinndeling YYYY" JSON with
+**     validFrom and classificationItems[]),
+**   - KLASS change tables (JSON {"codeChanges":[...]}),
+**   - StatBank population exports (table 07459) as SSB writes them:
+**     ISO-8859-1 or UTF-8, tab / ';' / ',' separated, quoted or not, title
+**     lines before the header, "K-" prefixed regions, CRLF; one row per
+**     region and age ("Persons YYYY" columns), summed over age,
+**   - coopsim's own population CSV (year,code,population) and the csdata
+**     derived file (year,kommunenummer,kommunenavn,fylkesnummer,folkemengde,...).
+** Import is all or nothing: every file is parsed and checked first, then the
+** registry CSVs in the data folder are rewritten through temporary files and
+** renamed into place.
+*/
+#include <stdio.h>
+#include "coopsim/error.h"
+
+typedef struct cs_import_report {
+  int files;               /* files read */
+  long municipalities_added, municipalities_changed;
+  long population_added, population_changed;
+  long changes_added;
+} cs_import_report;
+
+/* Imports the n files into the registry CSVs in data_dir (created if
+** missing). On success fills *report (may be NULL) and returns 0. On any
+** error nothing in data_dir is changed and the message names the file, line
+** and value. */
+int cs_ssb_import(const char *data_dir, const char *const *files, int n,
+                  cs_import_report *report, cs_error *err);
+
+/* Prints a short human report ("population: 4621 rows added, ...") to out. */
+void cs_import_report_print(const cs_import_report *report, FILE *out);
+
+#endif
