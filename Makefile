@@ -1,0 +1,46 @@
+# coopsim: the two commands. `make run` and `make test` install what is
+# missing (Debian packages, when root), configure, build, then run the demo
+# or the whole test suite. Everything else is CMake (CMakeLists.txt).
+
+PKGS := cmake make gcc pkg-config liblua5.4-dev lua5.4 libsqlite3-dev \
+        libcmocka-dev libreadline-dev libjansson-dev
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: all run test deps build build-test clean
+
+all: build
+
+deps:
+	@missing=""; \
+	for p in $(PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else \
+	    echo "coopsim needs these Debian packages:$$missing"; \
+	    echo "install them with: sudo apt-get install$$missing"; exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCOOPSIM_TESTS=OFF >/dev/null
+	@cmake --build build -j $(JOBS)
+
+build-test: deps
+	@cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DCOOPSIM_SANITIZE=ON -DCOOPSIM_WERROR=ON >/dev/null
+	@cmake --build build-test -j $(JOBS)
+
+# The demo: Helgeland's Vedlegg 2 and its variants side by side.
+run: build
+	./build/coopsim run scenarios/helgeland.lua
+
+# Unit tests (cmocka) and the scenario regression suite under ASan+UBSan,
+# then `require "coopsim"` from Debian's stock lua5.4.
+test: build build-test
+	LUA_CPATH="build/?.so" lua5.4 tests/require_test.lua
+	cd build-test && ctest --output-on-failure -j $(JOBS)
+
+clean:
+	rm -rf build build-test

@@ -1,0 +1,29 @@
+#ifndef COOPSIM_CLI_H
+#define COOPSIM_CLI_H
+/* The command-line client: helpers shared by the files in cli/ (internal). */
+#include <lua.h>
+
+typedef struct cli_options {
+  const char *data_dir; /* --data-dir: registry CSVs instead of the embedded ones */
+} cli_options;
+
+/* A fresh Lua state with the standard libraries and the global `coopsim`;
+** NULL (message on stderr) on failure. */
+lua_State *cli_new_state(const cli_options *opt);
+
+/* [-0, +0, -] Runs the function below nargs arguments on the stack with a
+** traceback handler; on error prints the message to stderr. Returns the
+** lua_pcall status. */
+int cli_pcall(lua_State *L, int nargs, int nresults);
+
+/* Loads and runs FILE as a scenario; returns the lua status. */
+int cli_dofile(lua_State *L, const char *file);
+
+/* Prints failed cs.expect checks to stderr; returns their number. */
+int cli_report_expectations(lua_State *L);
+
+int cli_repl(const cli_options *opt);
+int cli_test(int argc, char **argv, const cli_options *opt);
+int cli_data(int argc, char **argv, const cli_options *opt);
+
+#endif

@@ -1,0 +1,285 @@
+/*
+** main.c: `coopsim` — run scenario files, the REPL, regression runs and
+** registry commands (see --help).
+*/
+#include <lauxlib.h>
+#include <lualib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "coopsim/lua_coopsim.h"
+
+static const char *const usage =
+    "coopsim " COOPSIM_VERSION " - who pays what in inter-municipal cooperation\n"
+    "\n"
+    "usage:\n"
+    "  coopsim run FILE.lua [--format table|csv|csv-nb|json|md] [--out PATH]\n"
+    "                               run a scenario file; with --format, write every\n"
+    "                               run the file made (the file's own prints go to stderr)\n"
+    "  coopsim                      the interactive REPL (also: coopsim repl)\n"
+    "  coopsim -e 'CODE'            run a chunk of Lua with `coopsim` loaded\n"
+    "  coopsim test [PATH ...] [--update]\n"
+    "                               run scenario files (a folder: every *.lua in it),\n"
+    "                               check cs.expect and NAME.expected.csv golden files;\n"
+    "                               --update rewrites the golden files\n"
+    "  coopsim data show NAME|CODE [DATE]    a municipality (name resolved at DATE)\n"
+    "  coopsim data history CODE             its periods and changes\n"
+    "  coopsim data population CODE FROM TO  population on 1 January, FROM..TO\n"
+    "  coopsim data changes YEAR             the changes that took effect in YEAR\n"
+    "  coopsim data import FILE... [--data-dir DIR]\n"
+    "                               import SSB files (KLASS JSON, StatBank CSV) into DIR\n"
+    "                               (default: data)\n"
+    "  coopsim --help | --version\n"
+    "\n"
+    "options for every command:\n"
+    "  --data-dir DIR   use the registry CSVs in DIR instead of the built-in registry\n"
+    "\n"
+    "Figures: Kilde: Statistisk sentralbyrå (SSB).\n";
+
+static int traceback(lua_State *L) {
+  const char *msg = lua_tostring(L, 1);
+  if (msg == NULL) {
+    if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) return 1;
+    msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+  }
+  /* scenario errors already carry file:line; a traceback would only add
+  ** coopsim's internals, so keep it short unless COOPSIM_TRACEBACK is set */
+  if (getenv("COOPSIM_TRACEBACK")) luaL_traceback(L, L, msg, 1);
+  else lua_pushstring(L, msg);
+  return 1;
+}
+
+int cli_pcall(lua_State *L, int nargs, int nresults) {
+  int base = lua_gettop(L) - nargs;
+  lua_pushcfunction(L, traceback);
+  lua_insert(L, base);
+  int status = lua_pcall(L, nargs, nresults, base);
+  lua_remove(L, base);
+  if (status != LUA_OK) {
+    fprintf(stderr, "coopsim: %s\n", lua_tostring(L, -1));
+    lua_pop(L, 1);
+  }
+  return status;
+}
+
+static int load_module(lua_State *L) {
+  luaopen_coopsim(L);
+  return 1;
+}
+
+lua_State *cli_new_state(const cli_options *opt) {
+  lua_State *L = luaL_newstate();
+  if (!L) {
+    fprintf(stderr, "coopsim: cannot create a Lua state (out of memory)\n");
+    return NULL;
+  }
+  luaL_openlibs(L);
+  cs_lua_set_data_dir(L, opt->data_dir);
+  lua_pushcfunction(L, load_module);
+  if (cli_pcall(L, 0, 1) != LUA_OK) {
+    lua_close(L);
+    return NULL;
+  }
+  lua_pushvalue(L, -1);
+  lua_setglobal(L, "coopsim");
+  /* require "coopsim" inside scenario files gives the same table */
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+  lua_insert(L, -2);
+  lua_setfield(L, -2, "coopsim");
+  lua_pop(L, 1);
+  return L;
+}
+
+int cli_dofile(lua_State *L, const char *file) {
+  int status = luaL_loadfilex(L, file, "t");
+  if (status != LUA_OK) {
+    fprintf(stderr, "coopsim: %s\n", lua_tostring(L, -1));
+    lua_pop(L, 1);
+    return status;
+  }
+  return cli_pcall(L, 0, 0);
+}
+
+int cli_report_expectations(lua_State *L) {
+  int failed = 0;
+  lua_getglobal(L, "coopsim");
+  lua_getfield(L, -1, "_expect");
+  lua_getfield(L, -1, "failures");
+  lua_Integer n = luaL_len(L, -1);
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_rawgeti(L, -1, i);
+    int f = lua_gettop(L);
+    lua_getfield(L, f, "where");
+    lua_getfield(L, f, "label");
+    lua_getfield(L, f, "expected");
+    const char *expected = luaL_tolstring(L, -1, NULL);
+    lua_getfield(L, f, "actual");
+    const char *actual = luaL_tolstring(L, -1, NULL);
+    const char *label = lua_tostring(L, f + 2);
+    fprintf(stderr, "%sexpectation failed%s%s: expected %s, got %s\n", lua_tostring(L, f + 1),
+            label && *label ? ": " : "", label ? label : "", expected, actual);
+    lua_settop(L, f - 1);
+    failed++;
+  }
+  lua_pop(L, 3);
+  return failed;
+}
+
+/* Writes every run the file made in `format` to out (or stdout). */
+static int write_runs(lua_State *L, const char *format, const char *out) {
+  const char *fn = strcmp(format, "json") == 0   ? "json"
+                   : strcmp(format, "md") == 0   ? "markdown"
+                   : strcmp(format, "table") == 0 ? NULL
+                                                  : "csv";
+  lua_getglobal(L, "coopsim");
+  int mod = lua_gettop(L);
+  lua_getfield(L, mod, "_runs");
+  int runs = lua_gettop(L);
+  if (fn) {
+    lua_getfield(L, mod, "report");
+    lua_getfield(L, -1, fn);
+    lua_pushvalue(L, runs);
+    if (strcmp(format, "csv-nb") == 0) lua_pushstring(L, ";");
+    else lua_pushstring(L, ",");
+    if (cli_pcall(L, 2, 1) != LUA_OK) return 1;
+  } else {
+    /* a plain table of each run */
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    lua_Integer n = luaL_len(L, runs);
+    for (lua_Integer i = 1; i <= n; i++) {
+      lua_rawgeti(L, runs, i);
+      luaL_tolstring(L, -1, NULL);
+      lua_remove(L, -2);
+      luaL_addvalue(&b);
+      luaL_addstring(&b, "\n\n");
+    }
+    luaL_pushresult(&b);
+  }
+  size_t len;
+  const char *text = lua_tolstring(L, -1, &len);
+  if (!out) {
+    fwrite(text, 1, len, stdout);
+    return 0;
+  }
+  /* whole file or nothing: write a temporary file, then rename it */
+  char tmp[4096];
+  snprintf(tmp, sizeof tmp, "%s.tmp", out);
+  FILE *f = fopen(tmp, "wb");
+  if (!f) {
+    perror(tmp);
+    return 1;
+  }
+  int bad = fwrite(text, 1, len, f) != len;
+  bad |= fflush(f) != 0;
+  bad |= fclose(f) != 0;
+  if (bad || rename(tmp, out) != 0) {
+    perror(out);
+    remove(tmp);
+    return 1;
+  }
+  fprintf(stderr, "wrote %s\n", out);
+  return 0;
+}
+
+/* print() to stderr, so that --format output on stdout stays clean. */
+static int print_stderr(lua_State *L) {
+  int n = lua_gettop(L);
+  for (int i = 1; i <= n; i++) {
+    size_t len;
+    const char *s = luaL_tolstring(L, i, &len);
+    if (i > 1) fputc('\t', stderr);
+    fwrite(s, 1, len, stderr);
+    lua_pop(L, 1);
+  }
+  fputc('\n', stderr);
+  return 0;
+}
+
+static int cmd_run(int argc, char **argv, const cli_options *opt) {
+  const char *file = NULL, *format = NULL, *out = NULL;
+  for (int i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) format = argv[++i];
+    else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) out = argv[++i];
+    else if (argv[i][0] == '-' && argv[i][1]) {
+      fprintf(stderr, "coopsim run: unknown option %s\n", argv[i]);
+      return 2;
+    } else if (!file) file = argv[i];
+    else {
+      fprintf(stderr, "coopsim run: one scenario file at a time (got %s and %s)\n", file, argv[i]);
+      return 2;
+    }
+  }
+  if (!file) {
+    fprintf(stderr, "coopsim run: which scenario file? (coopsim run FILE.lua)\n");
+    return 2;
+  }
+  if (format && strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "csv-nb") &&
+      strcmp(format, "json") && strcmp(format, "md")) {
+    fprintf(stderr, "coopsim run: unknown format \"%s\" (table, csv, csv-nb, json, md)\n", format);
+    return 2;
+  }
+  lua_State *L = cli_new_state(opt);
+  if (!L) return 1;
+  if (format || out) {
+    lua_pushcfunction(L, print_stderr);
+    lua_setglobal(L, "print");
+  }
+  int rc = 0;
+  if (cli_dofile(L, file) != LUA_OK) rc = 1;
+  if (!rc && cli_report_expectations(L) > 0) rc = 1;
+  if (!rc && (format || out)) rc = write_runs(L, format ? format : "csv", out);
+  lua_close(L);
+  return rc;
+}
+
+static int cmd_eval(const char *code, const cli_options *opt) {
+  lua_State *L = cli_new_state(opt);
+  if (!L) return 1;
+  int rc = 0;
+  if (luaL_loadbufferx(L, code, strlen(code), "=(command line)", "t") != LUA_OK) {
+    fprintf(stderr, "coopsim: %s\n", lua_tostring(L, -1));
+    rc = 1;
+  } else if (cli_pcall(L, 0, 0) != LUA_OK) {
+    rc = 1;
+  } else if (cli_report_expectations(L) > 0) {
+    rc = 1;
+  }
+  lua_close(L);
+  return rc;
+}
+
+int main(int argc, char **argv) {
+  cli_options opt = {NULL};
+  /* global options may come anywhere; take them out of argv */
+  int n = 1;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--data-dir") == 0 && i + 1 < argc) opt.data_dir = argv[++i];
+    else argv[n++] = argv[i];
+  }
+  argc = n;
+  if (argc < 2) return cli_repl(&opt);
+  const char *cmd = argv[1];
+  if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+    fputs(usage, stdout);
+    return 0;
+  }
+  if (strcmp(cmd, "--version") == 0) {
+    printf("coopsim %s (%s)\n", COOPSIM_VERSION, LUA_RELEASE);
+    return 0;
+  }
+  if (strcmp(cmd, "run") == 0) return cmd_run(argc - 2, argv + 2, &opt);
+  if (strcmp(cmd, "repl") == 0) return cli_repl(&opt);
+  if (strcmp(cmd, "-e") == 0) {
+    if (argc < 3) {
+      fprintf(stderr, "coopsim -e: which code? (coopsim -e 'print(coopsim.version)')\n");
+      return 2;
+    }
+    return cmd_eval(argv[2], &opt);
+  }
+  if (strcmp(cmd, "test") == 0) return cli_test(argc - 2, argv + 2, &opt);
+  if (strcmp(cmd, "data") == 0) return cli_data(argc - 2, argv + 2, &opt);
+  fprintf(stderr, "coopsim: unknown command \"%s\" (see coopsim --help)\n", cmd);
+  return 2;
+}

@@ -1,0 +1,341 @@
+/*
+** repl.c: the interactive REPL, after lua.c: GNU readline with history and
+** completion (API names and municipality names), multi-line chunks, values
+** pretty-printed, errors that never end the session, Ctrl-C interrupts a
+** long run. When stdin is not a terminal it runs stdin as a script.
+*/
+#include <lauxlib.h>
+#include <lualib.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <readline/history.h>
+#include <readline/readline.h>
+#include "cli.h"
+
+static lua_State *globalL = NULL;
+
+static const char *const help_text =
+    "coopsim REPL - the module is `coopsim` (also `cs`).\n"
+    "  cs.municipality(\"Rana\")              a municipality (name or code)\n"
+    "  cs.population(\"1833\", 2022)          inhabitants on 1 January\n"
+    "  c = cs.cooperation { name=, host=, members={...}, costs={...}, grants={...}, key=... }\n"
+    "  cs.keys.split { equal = 0.2, population = 0.8 }   also: equal, population,\n"
+    "      base_plus_rate { base=, rate= n|\"cover\" }, per_capita { rate= }, fixed {...},\n"
+    "      weights {...}, custom(fn); each takes label, source, assumption\n"
+    "  s = cs.scenario(\"Baseline\", { c })   s:fork(name) then :withdraw(m, date)\n"
+    "      :join(m, date) :end_grant(name, year) :set_key(key, year)\n"
+    "      :set_cost(name, amount, year) :growth { wage=, price= } :population(...)\n"
+    "  r = s:run { from = 2023, to = 2026 }  r:share(m, y)  r:rows()  r:explain(m, y)\n"
+    "  cs.compare(r0, r1, ...)                side by side\n"
+    "  dofile(\"scenarios/helgeland.lua\")     load a scenario file\n"
+    "Multi-line input waits for the chunk to complete. Tab completes. Ctrl-D quits.\n";
+
+/* ---- interrupts (lua.c's laction/lstop) -------------------------------- */
+
+static void lstop(lua_State *L, lua_Debug *ar) {
+  (void)ar;
+  lua_sethook(L, NULL, 0, 0);
+  luaL_error(L, "interrupted!");
+}
+
+static void laction(int sig) {
+  int flag = LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT;
+  signal(sig, SIG_DFL); /* a second Ctrl-C kills */
+  if (globalL) lua_sethook(globalL, lstop, flag, 1);
+}
+
+static int docall(lua_State *L, int nargs, int nres) {
+  globalL = L;
+  signal(SIGINT, laction);
+  int status = cli_pcall(L, nargs, nres);
+  signal(SIGINT, SIG_DFL);
+  return status;
+}
+
+/* ---- completion -------------------------------------------------------- */
+
+static char **matches = NULL;
+static size_t nmatches = 0, match_index = 0;
+
+static void clear_matches(void) {
+  for (size_t i = 0; i < nmatches; i++) free(matches[i]);
+  free(matches);
+  matches = NULL;
+  nmatches = 0;
+  match_index = 0;
+}
+
+static void add_match(const char *s) {
+  for (size_t i = 0; i < nmatches; i++)
+    if (strcmp(matches[i], s) == 0) return;
+  char **nm = realloc(matches, (nmatches + 1) * sizeof *nm);
+  if (!nm) return;
+  matches = nm;
+  matches[nmatches] = strdup(s);
+  if (matches[nmatches]) nmatches++;
+}
+
+static char *next_match(const char *text, int state) {
+  (void)text;
+  if (state == 0) match_index = 0;
+  if (match_index < nmatches) return strdup(matches[match_index++]);
+  return NULL;
+}
+
+/* Adds the string keys of the table at the top (and of its __index table)
+** that start with prefix, as base .. key. */
+static void add_keys(lua_State *L, const char *base, const char *prefix) {
+  for (int pass = 0; pass < 2; pass++) {
+    if (pass == 1) {
+      if (!lua_getmetatable(L, -1)) return;
+      if (lua_getfield(L, -1, "__index") != LUA_TTABLE) {
+        lua_pop(L, 2);
+        return;
+      }
+    }
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+      if (lua_type(L, -2) == LUA_TSTRING) {
+        const char *k = lua_tostring(L, -2);
+        if (strncmp(k, prefix, strlen(prefix)) == 0 && k[0] != '_') {
+          char buf[256];
+          snprintf(buf, sizeof buf, "%s%s%s", base, k, lua_type(L, -1) == LUA_TFUNCTION ? "(" : "");
+          add_match(buf);
+        }
+      }
+      lua_pop(L, 1);
+    }
+    if (pass == 1) lua_pop(L, 2);
+  }
+}
+
+/* Completes a.b.c or a:b (methods) against the globals. */
+static void complete_path(lua_State *L, const char *text) {
+  int top = lua_gettop(L);
+  lua_pushglobaltable(L);
+  const char *start = text, *sep;
+  while ((sep = strpbrk(start, ".:")) != NULL) {
+    char part[128];
+    size_t len = (size_t)(sep - start);
+    if (len >= sizeof part) break;
+    memcpy(part, start, len);
+    part[len] = '\0';
+    if (lua_type(L, -1) != LUA_TTABLE) break;
+    lua_pushstring(L, part);
+    lua_rawget(L, -2); /* raw: completion must not run metamethods */
+    if (lua_type(L, -1) != LUA_TTABLE && !(lua_type(L, -1) == LUA_TUSERDATA)) {
+      lua_settop(L, top);
+      return;
+    }
+    lua_remove(L, -2);
+    start = sep + 1;
+  }
+  if (lua_type(L, -1) == LUA_TTABLE) {
+    char base[256];
+    size_t blen = (size_t)(start - text);
+    if (blen >= sizeof base) blen = sizeof base - 1;
+    memcpy(base, text, blen);
+    base[blen] = '\0';
+    add_keys(L, base, start);
+  }
+  lua_settop(L, top);
+}
+
+/* Municipality names valid today that start with prefix (case as typed). */
+static void complete_names(lua_State *L, const char *prefix) {
+  int top = lua_gettop(L);
+  lua_getglobal(L, "coopsim");
+  if (lua_getfield(L, -1, "_names") == LUA_TFUNCTION) {
+    lua_pushstring(L, prefix);
+    if (lua_pcall(L, 1, 1, 0) == LUA_OK && lua_istable(L, -1)) {
+      lua_Integer n = luaL_len(L, -1);
+      for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, -1, i);
+        add_match(lua_tostring(L, -1));
+        lua_pop(L, 1);
+      }
+    }
+  }
+  lua_settop(L, top);
+}
+
+static char **completion(const char *text, int start, int end) {
+  (void)end;
+  rl_attempted_completion_over = 1;
+  clear_matches();
+  lua_State *L = globalL;
+  if (!L) return NULL;
+  /* inside a string literal? then complete municipality names */
+  int quotes = 0;
+  for (int i = 0; i < start; i++)
+    if (rl_line_buffer[i] == '"') quotes++;
+  if (quotes % 2 == 1) {
+    complete_names(L, text);
+    rl_completion_append_character = '"';
+  } else {
+    complete_path(L, text);
+    rl_completion_append_character = '\0';
+  }
+  if (nmatches == 0) return NULL;
+  return rl_completion_matches(text, next_match);
+}
+
+/* ---- reading and running chunks ---------------------------------------- */
+
+static int incomplete(lua_State *L, int status) {
+  if (status == LUA_ERRSYNTAX) {
+    size_t lmsg;
+    const char *msg = lua_tolstring(L, -1, &lmsg);
+    const char *eof = "<eof>";
+    size_t le = strlen(eof);
+    if (lmsg >= le && strcmp(msg + lmsg - le, eof) == 0) {
+      lua_pop(L, 1);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+static void print_results(lua_State *L, int base) {
+  int n = lua_gettop(L) - base;
+  if (n <= 0) return;
+  lua_getglobal(L, "coopsim");
+  lua_getfield(L, -1, "_pretty");
+  lua_remove(L, -2);
+  lua_insert(L, base + 1);
+  if (cli_pcall(L, n, 1) == LUA_OK) {
+    puts(lua_tostring(L, -1) ? lua_tostring(L, -1) : "");
+    lua_pop(L, 1);
+  }
+  lua_settop(L, base);
+}
+
+/* Runs the chunk in buf: first as `return <buf>` so expressions print. */
+static int run_chunk(lua_State *L, const char *buf, int *need_more) {
+  int base = lua_gettop(L);
+  *need_more = 0;
+  const char *ret = lua_pushfstring(L, "return %s;", buf);
+  int status = luaL_loadbufferx(L, ret, strlen(ret), "=stdin", "t");
+  lua_remove(L, -2);
+  if (status != LUA_OK) {
+    lua_pop(L, 1);
+    status = luaL_loadbufferx(L, buf, strlen(buf), "=stdin", "t");
+    if (incomplete(L, status)) {
+      *need_more = 1;
+      return LUA_OK;
+    }
+    if (status != LUA_OK) {
+      fprintf(stderr, "%s\n", lua_tostring(L, -1));
+      lua_pop(L, 1);
+      return status;
+    }
+  }
+  status = docall(L, 0, LUA_MULTRET);
+  if (status == LUA_OK) print_results(L, base);
+  lua_settop(L, base);
+  return status;
+}
+
+static char *history_path(void) {
+  const char *home = getenv("HOME");
+  if (!home) return NULL;
+  size_t n = strlen(home) + 32;
+  char *p = malloc(n);
+  if (p) snprintf(p, n, "%s/.coopsim_history", home);
+  return p;
+}
+
+static int run_script_stdin(lua_State *L) {
+  size_t cap = 1 << 16, len = 0;
+  char *buf = malloc(cap);
+  while (buf) {
+    size_t got = fread(buf + len, 1, cap - len - 1, stdin);
+    len += got;
+    if (got == 0) break;
+    if (len + 1 == cap) {
+      char *nb = realloc(buf, cap *= 2);
+      if (!nb) free(buf);
+      buf = nb;
+    }
+  }
+  if (!buf) return 1;
+  int rc = 0;
+  if (luaL_loadbufferx(L, buf, len, "=stdin", "t") != LUA_OK) {
+    fprintf(stderr, "coopsim: %s\n", lua_tostring(L, -1));
+    rc = 1;
+  } else if (docall(L, 0, 0) != LUA_OK) {
+    rc = 1;
+  } else if (cli_report_expectations(L) > 0) {
+    rc = 1;
+  }
+  free(buf);
+  return rc;
+}
+
+int cli_repl(const cli_options *opt) {
+  lua_State *L = cli_new_state(opt);
+  if (!L) return 1;
+  globalL = L;
+  lua_getglobal(L, "coopsim");
+  lua_setglobal(L, "cs");
+  if (!isatty(STDIN_FILENO)) {
+    int rc = run_script_stdin(L);
+    lua_close(L);
+    return rc;
+  }
+  printf("coopsim %s - type .help for the API, Ctrl-D to quit\n", COOPSIM_VERSION);
+  rl_readline_name = "coopsim";
+  rl_attempted_completion_function = completion;
+  rl_basic_word_break_characters = " \t\n\"'(),=+-*/{}[]<>~;#";
+  char *hist = history_path();
+  if (hist) read_history(hist);
+  char *chunk = NULL;
+  for (;;) {
+    char *line = readline(chunk ? ">> " : "coopsim> ");
+    if (!line) break;
+    if (!chunk && strcmp(line, ".help") == 0) {
+      fputs(help_text, stdout);
+      add_history(line);
+      free(line);
+      continue;
+    }
+    if (!chunk && (strcmp(line, ".quit") == 0 || strcmp(line, ".exit") == 0)) {
+      free(line);
+      break;
+    }
+    if (chunk) {
+      size_t n = strlen(chunk) + strlen(line) + 2;
+      char *nc = malloc(n);
+      if (!nc) break;
+      snprintf(nc, n, "%s\n%s", chunk, line);
+      free(chunk);
+      free(line);
+      chunk = nc;
+    } else {
+      if (!*line) {
+        free(line);
+        continue;
+      }
+      chunk = line;
+    }
+    int need_more;
+    run_chunk(L, chunk, &need_more);
+    if (need_more) continue;
+    add_history(chunk);
+    free(chunk);
+    chunk = NULL;
+  }
+  free(chunk);
+  putchar('\n');
+  if (hist) {
+    write_history(hist);
+    free(hist);
+  }
+  clear_matches();
+  lua_close(L);
+  globalL = NULL;
+  return 0;
+}

@@ -1,0 +1,205 @@
+/*
+** test.c: `coopsim test` — regression runs of scenario files. Each file runs
+** in a fresh Lua state; its cs.expect checks and, when present, the golden
+** file NAME.expected.csv beside it (every run's rows) are compared. The last
+** line is "N passed, N failed"; the exit status is 1 on any failure.
+*/
+#include <dirent.h>
+#include <lauxlib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "cli.h"
+
+static int quiet_print(lua_State *L) {
+  (void)L;
+  return 0;
+}
+
+static char *read_all(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  size_t cap = 1 << 16, len = 0;
+  char *buf = malloc(cap);
+  while (buf) {
+    size_t got = fread(buf + len, 1, cap - len - 1, f);
+    len += got;
+    if (got == 0) break;
+    if (len + 1 == cap) {
+      char *nb = realloc(buf, cap *= 2);
+      if (!nb) free(buf);
+      buf = nb;
+    }
+  }
+  fclose(f);
+  if (buf) buf[len] = '\0';
+  return buf;
+}
+
+static int write_all(const char *path, const char *text, size_t len) {
+  char tmp[4096];
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  FILE *f = fopen(tmp, "wb");
+  if (!f) return -1;
+  int bad = fwrite(text, 1, len, f) != len;
+  bad |= fflush(f) != 0;
+  bad |= fclose(f) != 0;
+  if (bad || rename(tmp, path) != 0) {
+    remove(tmp);
+    return -1;
+  }
+  return 0;
+}
+
+/* Runs one scenario file; returns 1 if it passed. */
+static int test_file(const char *file, int update, const cli_options *opt) {
+  lua_State *L = cli_new_state(opt);
+  if (!L) return 0;
+  lua_pushcfunction(L, quiet_print);
+  lua_setglobal(L, "print");
+  int ok = 1;
+  if (cli_dofile(L, file) != LUA_OK) {
+    fprintf(stderr, "FAIL %s: the scenario raised an error (above)\n", file);
+    lua_close(L);
+    return 0;
+  }
+  int failed = cli_report_expectations(L);
+  if (failed) ok = 0;
+  lua_getglobal(L, "coopsim");
+  lua_getfield(L, -1, "_expect");
+  lua_getfield(L, -1, "checked");
+  lua_Integer checked = lua_tointeger(L, -1);
+  lua_pop(L, 2);
+  /* golden file */
+  char golden[4096];
+  size_t flen = strlen(file);
+  if (flen > 4 && strcmp(file + flen - 4, ".lua") == 0)
+    snprintf(golden, sizeof golden, "%.*s.expected.csv", (int)(flen - 4), file);
+  else snprintf(golden, sizeof golden, "%s.expected.csv", file);
+  lua_getfield(L, -1, "_runs");
+  lua_Integer nruns = luaL_len(L, -1);
+  const char *golden_note = "no golden file";
+  if (nruns > 0) {
+    lua_getfield(L, -2, "report");
+    lua_getfield(L, -1, "csv");
+    lua_pushvalue(L, -3);
+    if (cli_pcall(L, 1, 1) != LUA_OK) {
+      lua_close(L);
+      return 0;
+    }
+    size_t alen;
+    const char *actual = lua_tolstring(L, -1, &alen);
+    char *expected = read_all(golden);
+    if (update) {
+      if (!expected || strcmp(expected, actual) != 0) {
+        if (write_all(golden, actual, alen) != 0) {
+          perror(golden);
+          ok = 0;
+        } else {
+          golden_note = expected ? "golden file updated" : "golden file written";
+        }
+      } else {
+        golden_note = "golden file unchanged";
+      }
+    } else if (expected) {
+      if (strcmp(expected, actual) == 0) {
+        golden_note = "golden file matches";
+      } else {
+        ok = 0;
+        golden_note = "golden file differs";
+        lua_getfield(L, -2, "diff_csv");
+        lua_pushstring(L, expected);
+        lua_pushvalue(L, -3);
+        if (cli_pcall(L, 2, 1) == LUA_OK) {
+          lua_Integer nd = luaL_len(L, -1);
+          for (lua_Integer i = 1; i <= nd; i++) {
+            lua_rawgeti(L, -1, i);
+            fprintf(stderr, "%s: %s\n", golden, lua_tostring(L, -1));
+            lua_pop(L, 1);
+          }
+          lua_pop(L, 1);
+        }
+      }
+    }
+    free(expected);
+  }
+  printf("%s %s (%lld checks%s, %lld runs, %s)\n", ok ? "PASS" : "FAIL", file, (long long)checked,
+         failed ? ", some failed" : "", (long long)nruns, golden_note);
+  fflush(stdout);
+  lua_close(L);
+  return ok;
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every *.lua in dir, sorted; caller frees each and the array. */
+static char **lua_files(const char *dir, size_t *n) {
+  DIR *d = opendir(dir);
+  *n = 0;
+  if (!d) return NULL;
+  size_t cap = 16;
+  char **files = malloc(cap * sizeof *files);
+  struct dirent *e;
+  while (files && (e = readdir(d))) {
+    size_t len = strlen(e->d_name);
+    if (len < 5 || strcmp(e->d_name + len - 4, ".lua") != 0 || e->d_name[0] == '.') continue;
+    if (*n == cap) {
+      char **nf = realloc(files, (cap *= 2) * sizeof *files);
+      if (!nf) break;
+      files = nf;
+    }
+    size_t plen = strlen(dir) + len + 2;
+    files[*n] = malloc(plen);
+    if (!files[*n]) break;
+    snprintf(files[*n], plen, "%s/%s", dir, e->d_name);
+    (*n)++;
+  }
+  closedir(d);
+  if (files) qsort(files, *n, sizeof *files, cmp_str);
+  return files;
+}
+
+int cli_test(int argc, char **argv, const cli_options *opt) {
+  int update = 0, passed = 0, failed = 0;
+  const char *paths[256];
+  int npaths = 0;
+  for (int i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--update") == 0) update = 1;
+    else if (argv[i][0] == '-') {
+      fprintf(stderr, "coopsim test: unknown option %s\n", argv[i]);
+      return 2;
+    } else if (npaths < 256) paths[npaths++] = argv[i];
+  }
+  if (npaths == 0) paths[npaths++] = "scenarios";
+  for (int p = 0; p < npaths; p++) {
+    struct stat st;
+    if (stat(paths[p], &st) != 0) {
+      fprintf(stderr, "FAIL %s: no such file or folder\n", paths[p]);
+      failed++;
+      continue;
+    }
+    if (S_ISDIR(st.st_mode)) {
+      size_t n;
+      char **files = lua_files(paths[p], &n);
+      if (n == 0) {
+        fprintf(stderr, "FAIL %s: no *.lua files\n", paths[p]);
+        failed++;
+      }
+      for (size_t i = 0; i < n; i++) {
+        if (test_file(files[i], update, opt)) passed++;
+        else failed++;
+        free(files[i]);
+      }
+      free(files);
+    } else if (test_file(paths[p], update, opt)) {
+      passed++;
+    } else {
+      failed++;
+    }
+  }
+  printf("%d passed, %d failed\n", passed, failed);
+  return failed ? 1 : 0;
+}

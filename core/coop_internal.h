@@ -1,0 +1,81 @@
+#ifndef COOPSIM_COOP_INTERNAL_H
+#define COOPSIM_COOP_INTERNAL_H
+/* The cooperation's fields, shared by coop.c and simulate.c only. */
+#include "coopsim/coop.h"
+
+typedef struct cs_member {
+  char code[5];
+  char given[64];
+  cs_date anchor;
+  int joined;             /* anchor is a join date (membership starts there) */
+  int has_exit;
+  cs_date notice_given, exit; /* exit: first day no longer a member */
+} cs_member;
+
+typedef struct cs_cost_set {
+  int from_year;
+  cs_q amount;
+} cs_cost_set;
+
+typedef struct cs_cost_line {
+  char name[64];
+  int derived;
+  cs_q amount;            /* fixed: amount at base year; derived: the rate */
+  cs_growth growth;
+  char (*of)[64];
+  size_t nof;
+  cs_cost_set *sets;
+  size_t nsets;
+} cs_cost_line;
+
+typedef struct cs_grant {
+  char name[64];
+  cs_q amount;
+  int from, to;
+  int has_cap;
+  cs_q cap;
+  char (*covers)[64];
+  size_t ncovers;
+} cs_grant;
+
+typedef struct cs_key_period {
+  int from_year;
+  cs_key *key;
+} cs_key_period;
+
+typedef struct cs_growth_period {
+  int from_year;
+  cs_q wage, price;
+} cs_growth_period;
+
+struct cs_coop {
+  char name[128];
+  int has_host;
+  char host[5];
+  char payee[64];
+  int has_period, has_to;
+  cs_date from, to;
+  int has_base_year, base_year;
+  cs_growth_period *growths;
+  size_t ngrowths;
+  cs_popdate popdate;
+  int pop_fixed_year;
+  cs_notice notice;
+  int has_notice;
+  cs_part_year part_year;
+  cs_merger merger;
+  int has_due, due_month, due_day;
+  int prorate_period;
+  cs_member *members;
+  size_t nmembers;
+  cs_cost_line *lines;
+  size_t nlines;
+  cs_grant *grants;
+  size_t ngrants;
+  cs_key_period *keys;
+  size_t nkeys;
+  cs_population_fn pop_fn;
+  void *pop_ud;
+};
+
+#endif

@@ -1,0 +1,416 @@
+/*
+** key.c: cost-sharing keys built from direct and pool components (key.h).
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "coopsim/key.h"
+
+typedef struct entry {
+  char code[5];
+  cs_q value;
+} entry;
+
+typedef struct component {
+  cs_component_kind kind;
+  cs_q amount; /* base amount, rate, or pool fraction */
+  entry *entries;
+  size_t nentries;
+  cs_key_custom_fn fn;
+  void *ud;
+} component;
+
+struct cs_key {
+  char *label, *source, *assumption;
+  component *comps;
+  size_t ncomps;
+  char description[256];
+};
+
+static char *dup_or_null(const char *s) {
+  if (!s) return NULL;
+  size_t n = strlen(s) + 1;
+  char *d = malloc(n);
+  if (d) memcpy(d, s, n);
+  return d;
+}
+
+cs_key *cs_key_new(void) { return calloc(1, sizeof(cs_key)); }
+
+void cs_key_free(cs_key *k) {
+  if (!k) return;
+  for (size_t i = 0; i < k->ncomps; i++) free(k->comps[i].entries);
+  free(k->comps);
+  free(k->label);
+  free(k->source);
+  free(k->assumption);
+  free(k);
+}
+
+int cs_key_set_notes(cs_key *k, const char *label, const char *source, const char *assumption) {
+  free(k->label);
+  free(k->source);
+  free(k->assumption);
+  k->label = dup_or_null(label);
+  k->source = dup_or_null(source);
+  k->assumption = dup_or_null(assumption);
+  if ((label && !k->label) || (source && !k->source) || (assumption && !k->assumption))
+    return CS_ENOMEM;
+  return CS_OK;
+}
+
+const char *cs_key_label(const cs_key *k) { return k->label; }
+const char *cs_key_source(const cs_key *k) { return k->source; }
+const char *cs_key_assumption(const cs_key *k) { return k->assumption; }
+
+static int is_pool(cs_component_kind kind) { return kind >= CS_POOL_EQUAL; }
+
+static const char *kind_name(cs_component_kind kind) {
+  switch (kind) {
+  case CS_DIRECT_BASE: return "base";
+  case CS_DIRECT_RATE: return "rate";
+  case CS_DIRECT_FIXED: return "fixed";
+  case CS_POOL_EQUAL: return "equal";
+  case CS_POOL_POPULATION: return "population";
+  case CS_POOL_WEIGHTS: return "weights";
+  case CS_POOL_CUSTOM: return "custom";
+  }
+  return "?";
+}
+
+static void fmt_money(const cs_q *a, int decimals, char *buf, size_t size) {
+  if (cs_q_format(a, decimals, " ", ".", buf, size)) snprintf(buf, size, "(too large)");
+}
+
+static void fmt_int(int64_t v, char *buf, size_t size) {
+  cs_q q;
+  cs_q_from_i64(&q, v);
+  fmt_money(&q, 0, buf, size);
+}
+
+static void fmt_percent(const cs_q *f, char *buf, size_t size) {
+  cs_q p;
+  if (cs_q_mul_i64(&p, f, 100) || cs_q_format_exact(&p, buf, size)) snprintf(buf, size, "?");
+}
+
+static void describe(cs_key *k) {
+  char *d = k->description;
+  size_t size = sizeof k->description;
+  d[0] = '\0';
+  for (size_t i = 0; i < k->ncomps; i++) {
+    const component *c = &k->comps[i];
+    char item[96], num[48];
+    switch (c->kind) {
+    case CS_DIRECT_BASE:
+      fmt_money(&c->amount, 0, num, sizeof num);
+      snprintf(item, sizeof item, "base %s per member", num);
+      break;
+    case CS_DIRECT_RATE:
+      if (cs_q_format_exact(&c->amount, num, sizeof num)) snprintf(num, sizeof num, "?");
+      snprintf(item, sizeof item, "%s per inhabitant", num);
+      break;
+    case CS_DIRECT_FIXED:
+      snprintf(item, sizeof item, "fixed amounts");
+      break;
+    default:
+      fmt_percent(&c->amount, num, sizeof num);
+      snprintf(item, sizeof item, "%s %% %s", num,
+               c->kind == CS_POOL_EQUAL        ? "equal"
+               : c->kind == CS_POOL_POPULATION ? "by population"
+               : c->kind == CS_POOL_WEIGHTS    ? "by weights"
+                                               : "by custom weights");
+      if (k->ncomps > 1 && i > 0 && !is_pool(k->comps[i - 1].kind))
+        snprintf(item, sizeof item, "rest by %s",
+                 c->kind == CS_POOL_POPULATION ? "population" : kind_name(c->kind));
+    }
+    if (i) strncat(d, " + ", size - strlen(d) - 1);
+    strncat(d, item, size - strlen(d) - 1);
+  }
+}
+
+static int add_component(cs_key *k, component *c, cs_error *err) {
+  if (k->ncomps == CS_KEY_MAX_PARTS)
+    return cs_error_set(err, CS_EINVAL, "a key has at most %d components", CS_KEY_MAX_PARTS);
+  component *nc = realloc(k->comps, (k->ncomps + 1) * sizeof *nc);
+  if (!nc) return cs_error_set(err, CS_ENOMEM, "out of memory");
+  k->comps = nc;
+  k->comps[k->ncomps++] = *c;
+  describe(k);
+  return CS_OK;
+}
+
+static int copy_entries(component *c, const char *const *codes, const cs_q *values, size_t n,
+                        int allow_zero, const char *what, cs_error *err) {
+  c->entries = calloc(n ? n : 1, sizeof *c->entries);
+  if (!c->entries) return cs_error_set(err, CS_ENOMEM, "out of memory");
+  c->nentries = n;
+  for (size_t i = 0; i < n; i++) {
+    if (cs_q_sign(&values[i]) < 0 || (!allow_zero && cs_q_is_zero(&values[i]))) {
+      char v[64];
+      cs_q_format_exact(&values[i], v, sizeof v);
+      free(c->entries);
+      c->entries = NULL;
+      return cs_error_set(err, CS_EINVAL, "%s for %s must not be negative (got %s)", what,
+                          codes[i], v);
+    }
+    for (size_t j = 0; j < i; j++)
+      if (strcmp(c->entries[j].code, codes[i]) == 0) {
+        free(c->entries);
+        c->entries = NULL;
+        return cs_error_set(err, CS_EINVAL, "%s given twice for %s", what, codes[i]);
+      }
+    snprintf(c->entries[i].code, sizeof c->entries[i].code, "%s", codes[i]);
+    c->entries[i].value = values[i];
+  }
+  return CS_OK;
+}
+
+int cs_key_add_direct(cs_key *k, cs_component_kind kind, const cs_q *amount,
+                      const char *const *codes, const cs_q *amounts, size_t n, cs_error *err) {
+  component c;
+  memset(&c, 0, sizeof c);
+  c.kind = kind;
+  if (kind == CS_DIRECT_FIXED) {
+    int rc = copy_entries(&c, codes, amounts, n, 1, "fixed amount", err);
+    if (rc) return rc;
+  } else if (kind == CS_DIRECT_BASE || kind == CS_DIRECT_RATE) {
+    if (cs_q_sign(amount) < 0) {
+      char v[64];
+      cs_q_format_exact(amount, v, sizeof v);
+      return cs_error_set(err, CS_EINVAL, "%s must not be negative (got %s)",
+                          kind == CS_DIRECT_BASE ? "base" : "rate", v);
+    }
+    c.amount = *amount;
+  } else {
+    return cs_error_set(err, CS_EINVAL, "not a direct component");
+  }
+  int rc = add_component(k, &c, err);
+  if (rc) free(c.entries);
+  return rc;
+}
+
+int cs_key_add_pool(cs_key *k, cs_component_kind kind, const cs_q *fraction,
+                    const char *const *codes, const cs_q *weights, size_t n,
+                    cs_key_custom_fn fn, void *ud, cs_error *err) {
+  component c;
+  memset(&c, 0, sizeof c);
+  cs_q one;
+  cs_q_from_i64(&one, 1);
+  if (!is_pool(kind)) return cs_error_set(err, CS_EINVAL, "not a pool component");
+  if (cs_q_sign(fraction) < 0 || cs_q_cmp(fraction, &one) > 0) {
+    char v[64];
+    cs_q_format_exact(fraction, v, sizeof v);
+    return cs_error_set(err, CS_EINVAL, "share %s for %s must be between 0 and 1", v,
+                        kind_name(kind));
+  }
+  c.kind = kind;
+  c.amount = *fraction;
+  if (kind == CS_POOL_WEIGHTS) {
+    int rc = copy_entries(&c, codes, weights, n, 1, "weight", err);
+    if (rc) return rc;
+  }
+  if (kind == CS_POOL_CUSTOM) {
+    if (!fn) return cs_error_set(err, CS_EINVAL, "custom key without a function");
+    c.fn = fn;
+    c.ud = ud;
+  }
+  int rc = add_component(k, &c, err);
+  if (rc) free(c.entries);
+  return rc;
+}
+
+int cs_key_validate(const cs_key *k, cs_error *err) {
+  cs_q sum;
+  cs_q_zero(&sum);
+  int pools = 0;
+  if (k->ncomps == 0) return cs_error_set(err, CS_EINVAL, "the key has no components");
+  for (size_t i = 0; i < k->ncomps; i++)
+    if (is_pool(k->comps[i].kind)) {
+      pools++;
+      if (cs_q_add(&sum, &sum, &k->comps[i].amount))
+        return cs_error_set(err, CS_EOVERFLOW, "overflow adding key shares");
+    }
+  cs_q one;
+  cs_q_from_i64(&one, 1);
+  if (pools && cs_q_cmp(&sum, &one) != 0) {
+    char v[80];
+    cs_q_format_exact(&sum, v, sizeof v);
+    return cs_error_set(err, CS_EINVAL, "key shares sum to %s, not 1", v);
+  }
+  return CS_OK;
+}
+
+int cs_key_covers(const cs_key *k) {
+  for (size_t i = 0; i < k->ncomps; i++)
+    if (is_pool(k->comps[i].kind)) return 1;
+  return 0;
+}
+
+const char *cs_key_describe(const cs_key *k) { return k->description; }
+
+static const entry *find_entry(const component *c, const char *code) {
+  for (size_t i = 0; i < c->nentries; i++)
+    if (strcmp(c->entries[i].code, code) == 0) return &c->entries[i];
+  return NULL;
+}
+
+/* " x 6/12 of the year" when a member was there part of the year. */
+static void year_note(const cs_q *ys, char *buf, size_t size) {
+  cs_q one;
+  cs_q_from_i64(&one, 1);
+  buf[0] = '\0';
+  if (cs_q_cmp(ys, &one) == 0) return;
+  cs_q m;
+  int64_t months = 0;
+  if (cs_q_mul_i64(&m, ys, 12) == 0 && cs_q_round_i64(&m, &months) == 0)
+    snprintf(buf, size, " x %lld/12 of the year", (long long)months);
+}
+
+#define TRYQ(x)                                                                  \
+  do {                                                                           \
+    if ((x) != CS_OK) {                                                          \
+      free(w);                                                                   \
+      return cs_error_set(err, CS_EOVERFLOW, "amounts too large for exact arithmetic"); \
+    }                                                                            \
+  } while (0)
+
+int cs_key_apply(const cs_key *k, int year, const cs_q *net, const cs_key_member *m, size_t n,
+                 cs_key_share *out, cs_error *err) {
+  cs_q *w = NULL;
+  for (size_t i = 0; i < n; i++) {
+    out[i].nparts = 0;
+    cs_q_zero(&out[i].total);
+  }
+  if (n == 0) return CS_OK;
+  w = calloc(n, sizeof *w);
+  if (!w) return cs_error_set(err, CS_ENOMEM, "out of memory");
+  /* direct components first: their sum is taken off before the pools */
+  cs_q direct_sum;
+  cs_q_zero(&direct_sum);
+  char a[64], b[64], c3[64], note[48];
+  for (size_t ci = 0; ci < k->ncomps; ci++) {
+    const component *c = &k->comps[ci];
+    if (is_pool(c->kind)) continue;
+    for (size_t i = 0; i < n; i++) {
+      cs_key_part *p = &out[i].parts[out[i].nparts++];
+      p->name = kind_name(c->kind);
+      year_note(&m[i].year_share, note, sizeof note);
+      if (c->kind == CS_DIRECT_BASE) {
+        TRYQ(cs_q_mul(&p->amount, &c->amount, &m[i].year_share));
+        fmt_money(&c->amount, 0, a, sizeof a);
+        snprintf(p->explain, sizeof p->explain, "base amount %s%s", a, note);
+      } else if (c->kind == CS_DIRECT_RATE) {
+        TRYQ(cs_q_mul_i64(&p->amount, &c->amount, m[i].population));
+        TRYQ(cs_q_mul(&p->amount, &p->amount, &m[i].year_share));
+        cs_q_format_exact(&c->amount, a, sizeof a);
+        fmt_int(m[i].population, b, sizeof b);
+        fmt_money(&p->amount, 2, c3, sizeof c3);
+        snprintf(p->explain, sizeof p->explain, "%s kr per inhabitant x %s inhabitants%s = %s",
+                 a, b, note, c3);
+      } else {
+        const entry *e = find_entry(c, m[i].code);
+        if (!e) {
+          free(w);
+          return cs_error_set(err, CS_EINVAL, "fixed key has no amount for member %s %s in %d",
+                              m[i].code, m[i].name, year);
+        }
+        TRYQ(cs_q_mul(&p->amount, &e->value, &m[i].year_share));
+        fmt_money(&e->value, 0, a, sizeof a);
+        snprintf(p->explain, sizeof p->explain, "fixed amount %s%s", a, note);
+      }
+      TRYQ(cs_q_add(&direct_sum, &direct_sum, &p->amount));
+    }
+  }
+  cs_q rest, one;
+  cs_q_from_i64(&one, 1);
+  TRYQ(cs_q_sub(&rest, net, &direct_sum));
+  if (cs_key_covers(k) && cs_q_sign(&rest) < 0) {
+    fmt_money(net, 2, a, sizeof a);
+    fmt_money(&direct_sum, 2, b, sizeof b);
+    free(w);
+    return cs_error_set(err, CS_EINVAL,
+                        "in %d the base and fixed amounts (%s) exceed the net cost to cover (%s)",
+                        year, b, a);
+  }
+  for (size_t ci = 0; ci < k->ncomps; ci++) {
+    const component *c = &k->comps[ci];
+    if (!is_pool(c->kind)) continue;
+    cs_q pool, total_w;
+    TRYQ(cs_q_mul(&pool, &rest, &c->amount));
+    cs_q_zero(&total_w);
+    if (c->kind == CS_POOL_CUSTOM) {
+      int rc = c->fn(c->ud, year, net, m, n, w, err);
+      if (rc) {
+        free(w);
+        return rc;
+      }
+    }
+    for (size_t i = 0; i < n; i++) {
+      switch (c->kind) {
+      case CS_POOL_EQUAL: cs_q_from_i64(&w[i], 1); break;
+      case CS_POOL_POPULATION: cs_q_from_i64(&w[i], m[i].population); break;
+      case CS_POOL_WEIGHTS: {
+        const entry *e = find_entry(c, m[i].code);
+        if (!e) {
+          free(w);
+          return cs_error_set(err, CS_EINVAL, "weights key has no weight for member %s %s in %d",
+                              m[i].code, m[i].name, year);
+        }
+        w[i] = e->value;
+        break;
+      }
+      default:
+        if (cs_q_sign(&w[i]) < 0) {
+          cs_q_format_exact(&w[i], a, sizeof a);
+          free(w);
+          return cs_error_set(err, CS_EINVAL, "custom key gave %s a negative weight (%s) in %d",
+                              m[i].code, a, year);
+        }
+      }
+      TRYQ(cs_q_mul(&w[i], &w[i], &m[i].year_share));
+      TRYQ(cs_q_add(&total_w, &total_w, &w[i]));
+    }
+    if (cs_q_is_zero(&total_w)) {
+      free(w);
+      return cs_error_set(err, CS_EINVAL, "in %d every member's %s weight is zero", year,
+                          kind_name(c->kind));
+    }
+    char pct[48], poolt[64], restt[64], head[160];
+    fmt_percent(&c->amount, pct, sizeof pct);
+    fmt_money(&pool, 2, poolt, sizeof poolt);
+    fmt_money(&rest, 2, restt, sizeof restt);
+    if (cs_q_cmp(&c->amount, &one) == 0)
+      snprintf(head, sizeof head, "%s", restt);
+    else
+      snprintf(head, sizeof head, "%s %% of %s = %s", pct, restt, poolt);
+    for (size_t i = 0; i < n; i++) {
+      cs_key_part *p = &out[i].parts[out[i].nparts++];
+      p->name = kind_name(c->kind);
+      TRYQ(cs_q_mul(&p->amount, &pool, &w[i]));
+      TRYQ(cs_q_div(&p->amount, &p->amount, &total_w));
+      year_note(&m[i].year_share, note, sizeof note);
+      fmt_money(&p->amount, 2, c3, sizeof c3);
+      if (c->kind == CS_POOL_EQUAL) {
+        cs_q cnt = total_w;
+        cs_q_format_exact(&cnt, b, sizeof b);
+        snprintf(p->explain, sizeof p->explain, "%s, shared equally by %s members%s = %s", head, b,
+                 note, c3);
+      } else if (c->kind == CS_POOL_POPULATION) {
+        fmt_int(m[i].population, a, sizeof a);
+        fmt_money(&total_w, 0, b, sizeof b);
+        snprintf(p->explain, sizeof p->explain, "%s x %s / %s inhabitants%s = %s", head, a, b,
+                 note, c3);
+      } else {
+        char wt[48];
+        cs_q_format_exact(&w[i], wt, sizeof wt);
+        cs_q_format_exact(&total_w, b, sizeof b);
+        snprintf(p->explain, sizeof p->explain, "%s x weight %s / %s = %s", head, wt, b, c3);
+      }
+    }
+  }
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < out[i].nparts; j++)
+      TRYQ(cs_q_add(&out[i].total, &out[i].total, &out[i].parts[j].amount));
+  free(w);
+  return CS_OK;
+}

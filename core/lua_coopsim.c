@@ -1,0 +1,993 @@
+/*
+** lua_coopsim.c: the C core as the internal Lua table `coopsim.core`, and
+** luaopen_coopsim, which runs the shipped scripts/coopsim.lua on top of it.
+**
+** Core functions report failures as (nil, message): the shipped Lua layer
+** raises them at the scenario's line, so errors name the file and line.
+*/
+#include <lauxlib.h>
+#include <lualib.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "embedded.h"
+#include "coopsim/coop.h"
+#include "coopsim/explain.h"
+#include "coopsim/lua_coopsim.h"
+#include "coopsim/registry.h"
+#include "coopsim/simulate.h"
+
+#define REGISTRY_MT "coopsim.registry"
+#define COOP_MT "coopsim.coopbox"
+#define RESULT_MT "coopsim.result"
+#define DATA_DIR_KEY "coopsim.data_dir"
+
+/* ---- the registry, one per Lua state ----------------------------------- */
+
+typedef struct regbox {
+  cs_registry *reg;
+} regbox;
+
+static int regbox_gc(lua_State *L) {
+  regbox *b = luaL_checkudata(L, 1, REGISTRY_MT);
+  cs_registry_free(b->reg);
+  b->reg = NULL;
+  return 0;
+}
+
+void cs_lua_set_data_dir(lua_State *L, const char *dir) {
+  if (dir) lua_pushstring(L, dir);
+  else lua_pushnil(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, DATA_DIR_KEY);
+}
+
+/* [-0, +0, e] The state's registry, opened on first use. */
+static const cs_registry *get_registry(lua_State *L) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, REGISTRY_MT ".instance") == LUA_TUSERDATA) {
+    regbox *b = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    return b->reg;
+  }
+  lua_pop(L, 1);
+  regbox *b = lua_newuserdatauv(L, sizeof *b, 0);
+  b->reg = NULL;
+  luaL_setmetatable(L, REGISTRY_MT);
+  cs_error err = {0, ""};
+  int rc;
+  lua_getfield(L, LUA_REGISTRYINDEX, DATA_DIR_KEY);
+  const char *dir = lua_tostring(L, -1);
+  if (dir) rc = cs_registry_open_dir(&b->reg, dir, &err);
+  else rc = cs_registry_open_embedded(&b->reg, &err);
+  lua_pop(L, 1);
+  if (rc) luaL_error(L, "cannot open the municipality registry: %s", err.msg);
+  lua_setfield(L, LUA_REGISTRYINDEX, REGISTRY_MT ".instance");
+  return b->reg;
+}
+
+static int fail(lua_State *L, const cs_error *err) {
+  lua_pushnil(L);
+  lua_pushstring(L, err->msg);
+  return 2;
+}
+
+static cs_date check_date(lua_State *L, int idx) {
+  const char *s = luaL_checkstring(L, idx);
+  cs_date d;
+  cs_error err;
+  if (cs_date_parse(&d, s, &err)) luaL_error(L, "%s", err.msg);
+  return d;
+}
+
+static void push_muni(lua_State *L, const cs_municipality *m) {
+  char d[11];
+  lua_createtable(L, 0, 7);
+  lua_pushstring(L, m->code);
+  lua_setfield(L, -2, "code");
+  lua_pushstring(L, m->name);
+  lua_setfield(L, -2, "name");
+  lua_pushstring(L, m->county);
+  lua_setfield(L, -2, "county");
+  lua_pushstring(L, m->county_code);
+  lua_setfield(L, -2, "county_code");
+  lua_pushstring(L, cs_date_format(m->valid_from, d));
+  lua_setfield(L, -2, "valid_from");
+  if (m->valid_to.year < 9999) {
+    lua_pushstring(L, cs_date_format(cs_date_add_days(m->valid_to, -1), d));
+    lua_setfield(L, -2, "valid_to");
+  }
+}
+
+/* find(code_or_name, date) -> municipality | nil, message, kind */
+static int l_find(lua_State *L) {
+  const char *what = luaL_checkstring(L, 1);
+  cs_date at = check_date(L, 2);
+  const cs_registry *reg = get_registry(L);
+  const cs_municipality *m;
+  cs_error err = {0, ""};
+  int rc = cs_registry_find(reg, what, at, &m, &err);
+  if (rc) {
+    lua_pushnil(L);
+    lua_pushstring(L, err.msg);
+    lua_pushstring(L, rc == CS_EAMBIGUOUS ? "ambiguous" : "notfound");
+    return 3;
+  }
+  push_muni(L, m);
+  return 1;
+}
+
+/* population_of(code, date, year) -> n, source | nil, message */
+static int l_population_of(lua_State *L) {
+  const char *code = luaL_checkstring(L, 1);
+  cs_date at = check_date(L, 2);
+  int year = (int)luaL_checkinteger(L, 3);
+  int64_t pop;
+  int proxy;
+  cs_error err = {0, ""};
+  if (cs_registry_population_of(get_registry(L), code, at, year, &pop, &proxy, &err))
+    return fail(L, &err);
+  lua_pushinteger(L, pop);
+  lua_pushboolean(L, proxy);
+  return 2;
+}
+
+/* successor(code, from, to) -> code | nil, message */
+static int l_successor(lua_State *L) {
+  const char *code = luaL_checkstring(L, 1);
+  cs_date from = check_date(L, 2), to = check_date(L, 3);
+  char out[5];
+  cs_error err = {0, ""};
+  if (cs_registry_successor(get_registry(L), code, from, to, out, &err)) return fail(L, &err);
+  lua_pushstring(L, out);
+  return 1;
+}
+
+/* names(date) -> { "Rana - Raane", ... } for completion */
+static int l_names(lua_State *L) {
+  const cs_municipality *all;
+  size_t n = cs_registry_all(get_registry(L), &all);
+  int with_date = !lua_isnoneornil(L, 1);
+  cs_date at = with_date ? check_date(L, 1) : cs_date_jan1(1);
+  lua_createtable(L, (int)n, 0);
+  int k = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (with_date && (cs_date_cmp(all[i].valid_from, at) > 0 || cs_date_cmp(at, all[i].valid_to) >= 0))
+      continue;
+    push_muni(L, &all[i]);
+    lua_rawseti(L, -2, ++k);
+  }
+  return 1;
+}
+
+/* changes(year|nil) -> { {date=, old_code=, ...}, ... } */
+static int l_changes(lua_State *L) {
+  const cs_change *ch;
+  size_t n = cs_registry_changes(get_registry(L), &ch);
+  lua_Integer year = luaL_optinteger(L, 1, 0);
+  lua_newtable(L);
+  int k = 0;
+  char d[11];
+  for (size_t i = 0; i < n; i++) {
+    if (year && ch[i].date.year != year) continue;
+    lua_createtable(L, 0, 5);
+    lua_pushstring(L, cs_date_format(ch[i].date, d));
+    lua_setfield(L, -2, "date");
+    lua_pushstring(L, ch[i].old_code);
+    lua_setfield(L, -2, "old_code");
+    lua_pushstring(L, ch[i].old_name);
+    lua_setfield(L, -2, "old_name");
+    lua_pushstring(L, ch[i].new_code);
+    lua_setfield(L, -2, "new_code");
+    lua_pushstring(L, ch[i].new_name);
+    lua_setfield(L, -2, "new_name");
+    lua_rawseti(L, -2, ++k);
+  }
+  return 1;
+}
+
+static int l_sources(lua_State *L) {
+  lua_pushstring(L, cs_registry_sources(get_registry(L)));
+  return 1;
+}
+
+/* ---- numbers ----------------------------------------------------------- */
+
+/* [-0, +0, -] Reads an exact number at idx: an integer, a float read as its
+** shortest decimal, or a decimal string. 0 on success. */
+static int to_q(lua_State *L, int idx, cs_q *out) {
+  if (lua_isinteger(L, idx)) {
+    cs_q_from_i64(out, (int64_t)lua_tointeger(L, idx));
+    return 0;
+  }
+  if (lua_type(L, idx) == LUA_TNUMBER) return cs_q_from_double(out, (double)lua_tonumber(L, idx));
+  if (lua_type(L, idx) == LUA_TSTRING) return cs_q_from_decimal(out, lua_tostring(L, idx));
+  return CS_EINVAL;
+}
+
+/* ---- building a cooperation from the spec table ------------------------ */
+
+typedef struct coopbox {
+  cs_coop *coop;
+} coopbox;
+
+static int coopbox_gc(lua_State *L) {
+  coopbox *b = luaL_checkudata(L, 1, COOP_MT);
+  cs_coop_free(b->coop);
+  b->coop = NULL;
+  return 0;
+}
+
+/* A custom key or population function: calls the Lua function stored at
+** `ref` in the Lua registry, protected. */
+typedef struct callback {
+  lua_State *L;
+  int ref;
+} callback;
+
+static int callback_gc(lua_State *L) {
+  callback *cb = lua_touserdata(L, 1);
+  if (cb->ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, cb->ref);
+  cb->ref = LUA_NOREF;
+  return 0;
+}
+
+static int traceback_handler(lua_State *L) {
+  const char *msg = lua_tostring(L, 1);
+  if (!msg) msg = "(error object is not a string)";
+  lua_pushstring(L, msg);
+  return 1;
+}
+
+static int custom_key(void *ud, int year, const cs_q *net, const cs_key_member *m, size_t n,
+                      cs_q *weights, cs_error *err) {
+  callback *cb = ud;
+  lua_State *L = cb->L;
+  int top = lua_gettop(L);
+  if (!lua_checkstack(L, 8)) return cs_error_set(err, CS_ENOMEM, "Lua stack overflow");
+  lua_pushcfunction(L, traceback_handler);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, cb->ref);
+  lua_createtable(L, 0, 3);
+  lua_pushinteger(L, year);
+  lua_setfield(L, -2, "year");
+  lua_pushnumber(L, (lua_Number)cs_q_to_double(net));
+  lua_setfield(L, -2, "net");
+  lua_createtable(L, (int)n, 0);
+  for (size_t i = 0; i < n; i++) {
+    lua_createtable(L, 0, 3);
+    lua_pushstring(L, m[i].code);
+    lua_setfield(L, -2, "code");
+    lua_pushstring(L, m[i].name);
+    lua_setfield(L, -2, "name");
+    lua_pushinteger(L, m[i].population);
+    lua_setfield(L, -2, "population");
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_setfield(L, -2, "members");
+  if (lua_pcall(L, 1, 1, top + 1) != LUA_OK) {
+    cs_error_set(err, CS_EINVAL, "custom key in %d: %s", year, lua_tostring(L, -1));
+    lua_settop(L, top);
+    return CS_EINVAL;
+  }
+  if (!lua_istable(L, -1)) {
+    lua_settop(L, top);
+    return cs_error_set(err, CS_EINVAL, "custom key in %d returned %s, expected a table of weights by code",
+                        year, luaL_typename(L, -1));
+  }
+  for (size_t i = 0; i < n; i++) {
+    lua_getfield(L, -1, m[i].code);
+    if (lua_isnil(L, -1)) {
+      lua_pop(L, 1);
+      lua_getfield(L, -1, m[i].name);
+    }
+    if (to_q(L, -1, &weights[i]) != 0) {
+      const char *t = luaL_typename(L, -1);
+      lua_settop(L, top);
+      return cs_error_set(err, CS_EINVAL,
+                          "custom key in %d: no valid weight for member %s %s (got %s)", year,
+                          m[i].code, m[i].name, t);
+    }
+    lua_pop(L, 1);
+  }
+  lua_settop(L, top);
+  return CS_OK;
+}
+
+static int population_cb(void *ud, const char *code, int year, int pop_year, int64_t *pop,
+                         cs_error *err) {
+  callback *cb = ud;
+  lua_State *L = cb->L;
+  int top = lua_gettop(L);
+  if (!lua_checkstack(L, 8)) return cs_error_set(err, CS_ENOMEM, "Lua stack overflow");
+  lua_pushcfunction(L, traceback_handler);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, cb->ref);
+  lua_pushstring(L, code);
+  lua_pushinteger(L, year);
+  lua_pushinteger(L, *pop);
+  lua_pushinteger(L, pop_year);
+  if (lua_pcall(L, 4, 1, top + 1) != LUA_OK) {
+    cs_error_set(err, CS_EINVAL, "population override for %s in %d: %s", code, year,
+                 lua_tostring(L, -1));
+    lua_settop(L, top);
+    return CS_EINVAL;
+  }
+  if (!lua_isnil(L, -1)) {
+    lua_Number v = lua_tonumber(L, -1);
+    int isnum = lua_type(L, -1) == LUA_TNUMBER;
+    if (!isnum || !isfinite(v) || v < 0 || v > 1e10) {
+      lua_settop(L, top);
+      return cs_error_set(err, CS_EINVAL,
+                          "population override for %s in %d gave an invalid value", code, year);
+    }
+    *pop = (int64_t)llround(v); /* whole persons: a projection may give fractions */
+  }
+  lua_settop(L, top);
+  return CS_OK;
+}
+
+/* [-0, +0, e] Creates a callback userdata for the function at idx, anchored
+** in the table at anchor_idx (so it lives as long as the coop box). */
+static callback *new_callback(lua_State *L, int idx, int anchor_idx) {
+  idx = lua_absindex(L, idx);
+  anchor_idx = lua_absindex(L, anchor_idx);
+  callback *cb = lua_newuserdatauv(L, sizeof *cb, 0);
+  cb->L = L;
+  cb->ref = LUA_NOREF;
+  if (luaL_newmetatable(L, "coopsim.callback")) {
+    lua_pushcfunction(L, callback_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  lua_pushvalue(L, idx);
+  cb->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  lua_rawseti(L, anchor_idx, (lua_Integer)lua_rawlen(L, anchor_idx) + 1);
+  return cb;
+}
+
+/* Reads field name of the table at idx as q; returns 0 if absent (q unset). */
+static int field_q(lua_State *L, int idx, const char *name, cs_q *out, int *present,
+                   cs_error *err) {
+  lua_getfield(L, idx, name);
+  *present = !lua_isnil(L, -1);
+  int rc = CS_OK;
+  if (*present && to_q(L, -1, out) != 0) {
+    const char *v = lua_tostring(L, -1);
+    rc = cs_error_set(err, CS_EINVAL, "%s is not a finite number (got %s)", name,
+                      v ? v : luaL_typename(L, -1));
+  }
+  lua_pop(L, 1);
+  return rc;
+}
+
+static const char *field_str(lua_State *L, int idx, const char *name) {
+  lua_getfield(L, idx, name);
+  const char *s = lua_tostring(L, -1);
+  lua_pop(L, 1); /* the string stays alive: it is still in the spec table */
+  return s;
+}
+
+static lua_Integer field_int(lua_State *L, int idx, const char *name, lua_Integer dflt) {
+  lua_getfield(L, idx, name);
+  lua_Integer v = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : dflt;
+  lua_pop(L, 1);
+  return v;
+}
+
+/* Collects the array of strings in field name of table idx (max 64). */
+static size_t field_strings(lua_State *L, int idx, const char *name, const char **out, size_t max) {
+  size_t n = 0;
+  if (lua_getfield(L, idx, name) == LUA_TTABLE) {
+    for (lua_Integer i = 1; n < max; i++) {
+      if (lua_rawgeti(L, -1, i) != LUA_TSTRING) {
+        lua_pop(L, 1);
+        break;
+      }
+      out[n++] = lua_tostring(L, -1);
+      lua_pop(L, 1);
+    }
+  }
+  lua_pop(L, 1);
+  return n;
+}
+
+#define MAXN 1024
+
+/* Builds a key from the key spec at idx. */
+static int build_key(lua_State *L, int idx, int anchor, cs_key **out, cs_error *err) {
+  idx = lua_absindex(L, idx);
+  cs_key *key = cs_key_new();
+  if (!key) return cs_error_set(err, CS_ENOMEM, "out of memory");
+  int rc = cs_key_set_notes(key, field_str(L, idx, "label"), field_str(L, idx, "source"),
+                            field_str(L, idx, "assumption"));
+  if (rc) goto done;
+  lua_getfield(L, idx, "components");
+  int comps = lua_gettop(L);
+  for (lua_Integer i = 1; lua_rawgeti(L, comps, i) == LUA_TTABLE; i++) {
+    int c = lua_gettop(L);
+    const char *kind = field_str(L, c, "kind");
+    cs_q amount;
+    int present;
+    if ((rc = field_q(L, c, "amount", &amount, &present, err))) break;
+    if (!present) cs_q_zero(&amount);
+    static const char *const kinds[] = {"base", "rate", "fixed", "equal", "population",
+                                        "weights", "custom", NULL};
+    static const cs_component_kind kv[] = {CS_DIRECT_BASE, CS_DIRECT_RATE, CS_DIRECT_FIXED,
+                                           CS_POOL_EQUAL, CS_POOL_POPULATION, CS_POOL_WEIGHTS,
+                                           CS_POOL_CUSTOM};
+    int k = -1;
+    for (int j = 0; kind && kinds[j]; j++)
+      if (strcmp(kind, kinds[j]) == 0) k = j;
+    if (k < 0) {
+      rc = cs_error_set(err, CS_EINVAL, "unknown key component \"%s\"", kind ? kind : "?");
+      break;
+    }
+    const char *codes[MAXN];
+    cs_q *values = NULL;
+    size_t n = 0;
+    if (kv[k] == CS_DIRECT_FIXED || kv[k] == CS_POOL_WEIGHTS) {
+      lua_getfield(L, c, "entries");
+      int e = lua_gettop(L);
+      values = calloc(MAXN, sizeof *values);
+      if (!values) {
+        rc = cs_error_set(err, CS_ENOMEM, "out of memory");
+        lua_settop(L, c);
+        break;
+      }
+      for (lua_Integer j = 1; n < MAXN && lua_rawgeti(L, e, j) == LUA_TTABLE; j++) {
+        codes[n] = field_str(L, -1, "code");
+        if ((rc = field_q(L, lua_gettop(L), "value", &values[n], &present, err))) break;
+        n++;
+        lua_pop(L, 1);
+      }
+      lua_settop(L, e - 1);
+      if (rc) {
+        free(values);
+        break;
+      }
+    }
+    if (kv[k] <= CS_DIRECT_FIXED) {
+      rc = cs_key_add_direct(key, kv[k], &amount, codes, values, n, err);
+    } else {
+      callback *cb = NULL;
+      if (kv[k] == CS_POOL_CUSTOM) {
+        lua_getfield(L, c, "fn");
+        cb = new_callback(L, -1, anchor);
+        lua_pop(L, 1);
+      }
+      rc = cs_key_add_pool(key, kv[k], &amount, codes, values, n, cb ? custom_key : NULL, cb, err);
+    }
+    free(values);
+    lua_settop(L, c - 1);
+    if (rc) break;
+  }
+  lua_settop(L, comps - 1);
+done:
+  if (rc) {
+    cs_key_free(key);
+    return rc;
+  }
+  *out = key;
+  return CS_OK;
+}
+
+static int parse_date_field(lua_State *L, int idx, const char *name, cs_date *d, int *present,
+                            cs_error *err) {
+  const char *s = field_str(L, idx, name);
+  *present = s != NULL;
+  if (!s) return CS_OK;
+  return cs_date_parse(d, s, err);
+}
+
+/* Fills coop from the spec table at idx (built by scripts/coopsim.lua). */
+static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, cs_error *err) {
+  int rc, present;
+  cs_date d1, d2;
+  const char *s;
+  if ((s = field_str(L, idx, "host"))) {
+    if ((rc = cs_coop_set_host(coop, s, cs_date_jan1(1), err))) return rc;
+  }
+  if ((s = field_str(L, idx, "payee")) && (rc = cs_coop_set_payee(coop, s, err))) return rc;
+  if ((rc = parse_date_field(L, idx, "period_from", &d1, &present, err))) return rc;
+  if (present) {
+    int has_to;
+    if ((rc = parse_date_field(L, idx, "period_to", &d2, &has_to, err))) return rc;
+    if ((rc = cs_coop_set_period(coop, d1, has_to, d2, err))) return rc;
+  }
+  lua_Integer by = field_int(L, idx, "base_year", 0);
+  if (by && (rc = cs_coop_set_base_year(coop, (int)by, err))) return rc;
+  s = field_str(L, idx, "population_date");
+  if (s) {
+    cs_popdate kind = strcmp(s, "jan1_budget_year") == 0 ? CS_POPDATE_BUDGET_YEAR
+                      : strcmp(s, "fixed") == 0          ? CS_POPDATE_FIXED
+                                                         : CS_POPDATE_PREVIOUS_YEAR;
+    if ((rc = cs_coop_set_popdate(coop, kind, (int)field_int(L, idx, "population_year", 0), err)))
+      return rc;
+  }
+  if ((s = field_str(L, idx, "notice_from"))) {
+    cs_notice n = {(int)field_int(L, idx, "notice_months", 12),
+                   strcmp(s, "notice_date") == 0 ? CS_NOTICE_NOTICE_DATE : CS_NOTICE_NEXT_JAN1};
+    if ((rc = cs_coop_set_notice(coop, &n, err))) return rc;
+  }
+  s = field_str(L, idx, "exit_year");
+  cs_coop_set_part_year(coop, s && strcmp(s, "months") == 0 ? CS_PART_YEAR_MONTHS : CS_PART_YEAR_FULL);
+  s = field_str(L, idx, "merger");
+  cs_coop_set_merger(coop, !s || strcmp(s, "whole") == 0 ? CS_MERGER_WHOLE
+                           : strcmp(s, "member_part") == 0 ? CS_MERGER_MEMBER_PART
+                                                           : CS_MERGER_ERROR);
+  lua_getfield(L, idx, "prorate");
+  cs_coop_set_prorate_period(coop, lua_isnil(L, -1) || lua_toboolean(L, -1));
+  lua_pop(L, 1);
+  lua_Integer dm = field_int(L, idx, "due_month", 0);
+  if (dm && (rc = cs_coop_set_due(coop, (int)dm, (int)field_int(L, idx, "due_day", 1), err)))
+    return rc;
+  /* growth */
+  lua_getfield(L, idx, "growths");
+  for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TTABLE; i++) {
+    cs_q w, p;
+    int pw, pp;
+    int t = lua_gettop(L);
+    if ((rc = field_q(L, t, "wage", &w, &pw, err)) || (rc = field_q(L, t, "price", &p, &pp, err)))
+      return rc;
+    if (!pw) cs_q_zero(&w);
+    if (!pp) cs_q_zero(&p);
+    if ((rc = cs_coop_set_growth(coop, (int)field_int(L, t, "from_year", 0), &w, &p, err))) return rc;
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 2);
+  /* cost lines */
+  lua_getfield(L, idx, "costs");
+  for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TTABLE; i++) {
+    int t = lua_gettop(L);
+    const char *name = field_str(L, t, "name");
+    cs_q amount;
+    if ((rc = field_q(L, t, "rate", &amount, &present, err))) return rc;
+    if (present) {
+      const char *of[64];
+      size_t nof = field_strings(L, t, "of", of, 64);
+      if ((rc = cs_coop_add_derived_cost(coop, name, &amount, of, nof, err))) return rc;
+    } else {
+      if ((rc = field_q(L, t, "amount", &amount, &present, err))) return rc;
+      const char *g = field_str(L, t, "growth");
+      cs_growth growth = !g ? CS_GROWTH_NONE : strcmp(g, "wage") == 0 ? CS_GROWTH_WAGE
+                         : strcmp(g, "price") == 0                   ? CS_GROWTH_PRICE
+                                                                     : CS_GROWTH_NONE;
+      if ((rc = cs_coop_add_cost(coop, name, &amount, growth, err))) return rc;
+    }
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 2);
+  /* cost changes */
+  lua_getfield(L, idx, "cost_sets");
+  for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TTABLE; i++) {
+    int t = lua_gettop(L);
+    cs_q amount;
+    if ((rc = field_q(L, t, "amount", &amount, &present, err))) return rc;
+    if ((rc = cs_coop_set_cost(coop, field_str(L, t, "name"), &amount,
+                               (int)field_int(L, t, "from_year", 0), err)))
+      return rc;
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 2);
+  /* grants */
+  lua_getfield(L, idx, "grants");
+  for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TTABLE; i++) {
+    int t = lua_gettop(L);
+    cs_q amount, cap;
+    int has_cap;
+    if ((rc = field_q(L, t, "amount", &amount, &present, err)) ||
+        (rc = field_q(L, t, "cap", &cap, &has_cap, err)))
+      return rc;
+    const char *covers[64];
+    size_t nc = field_strings(L, t, "covers", covers, 64);
+    if ((rc = cs_coop_add_grant(coop, field_str(L, t, "name"), &amount,
+                                (int)field_int(L, t, "from", 0), (int)field_int(L, t, "to", 0),
+                                has_cap ? &cap : NULL, covers, nc, err)))
+      return rc;
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 2);
+  lua_getfield(L, idx, "grant_ends");
+  for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TTABLE; i++) {
+    int t = lua_gettop(L);
+    if ((rc = cs_coop_set_grant_end(coop, field_str(L, t, "name"), (int)field_int(L, t, "last_year", 0), err)))
+      return rc;
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 2);
+  /* members */
+  lua_getfield(L, idx, "members");
+  for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TTABLE; i++) {
+    int t = lua_gettop(L);
+    cs_date since;
+    if ((rc = parse_date_field(L, t, "anchor", &since, &present, err))) return rc;
+    lua_getfield(L, t, "joined");
+    int joined = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    const char *code = field_str(L, t, "code");
+    if ((rc = cs_coop_add_member(coop, code, since, joined, field_str(L, t, "given"), err))) return rc;
+    cs_date notice;
+    if ((rc = parse_date_field(L, t, "notice", &notice, &present, err))) return rc;
+    if (present && (rc = cs_coop_withdraw(coop, code, notice, err))) return rc;
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 2);
+  /* keys */
+  lua_getfield(L, idx, "keys");
+  for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TTABLE; i++) {
+    int t = lua_gettop(L);
+    cs_key *key;
+    lua_getfield(L, t, "key");
+    rc = build_key(L, -1, anchor, &key, err);
+    lua_pop(L, 1);
+    if (rc) return rc;
+    if ((rc = cs_coop_set_key(coop, key, (int)field_int(L, t, "from_year", 0), err))) return rc;
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 2);
+  if (lua_getfield(L, idx, "population_fn") == LUA_TFUNCTION) {
+    callback *cb = new_callback(L, -1, anchor);
+    cs_coop_set_population_fn(coop, population_cb, cb);
+  }
+  lua_pop(L, 1);
+  return CS_OK;
+}
+
+/* ---- results ----------------------------------------------------------- */
+
+typedef struct resultbox {
+  cs_result *r;
+} resultbox;
+
+static int result_gc(lua_State *L) {
+  resultbox *b = luaL_checkudata(L, 1, RESULT_MT);
+  cs_result_free(b->r);
+  b->r = NULL;
+  return 0;
+}
+
+static const cs_result *check_result(lua_State *L, int idx) {
+  resultbox *b = luaL_checkudata(L, idx, RESULT_MT);
+  if (!b->r) luaL_error(L, "result is closed");
+  return b->r;
+}
+
+/* simulate(spec, from, to) -> result | nil, message */
+static int l_simulate(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_Integer from = luaL_checkinteger(L, 2), to = luaL_checkinteger(L, 3);
+  if (from < 1900 || to > 2200 || from > to)
+    return luaL_error(L, "run years %d..%d are out of range (1900..2200)", (int)from, (int)to);
+  const cs_registry *reg = get_registry(L);
+  lua_settop(L, 3);
+  lua_newtable(L); /* 4: anchors callbacks for the duration of the run */
+  coopbox *box = lua_newuserdatauv(L, sizeof *box, 0); /* 5 */
+  box->coop = NULL;
+  luaL_setmetatable(L, COOP_MT);
+  lua_getfield(L, 1, "name");
+  box->coop = cs_coop_new(lua_tostring(L, -1));
+  lua_pop(L, 1);
+  if (!box->coop) return luaL_error(L, "out of memory");
+  cs_error err = {0, ""};
+  if (build_coop(L, 1, box->coop, 4, &err)) return fail(L, &err);
+  resultbox *rb = lua_newuserdatauv(L, sizeof *rb, 0);
+  rb->r = NULL;
+  luaL_setmetatable(L, RESULT_MT);
+  if (cs_simulate(box->coop, reg, (int)from, (int)to, &rb->r, &err)) return fail(L, &err);
+  return 1;
+}
+
+static void push_row(lua_State *L, const cs_result *r, const cs_row *row) {
+  char d[11];
+  lua_createtable(L, 0, 20);
+  lua_pushstring(L, r->name);
+  lua_setfield(L, -2, "cooperation");
+  lua_pushinteger(L, row->year);
+  lua_setfield(L, -2, "year");
+  lua_pushstring(L, row->code);
+  lua_setfield(L, -2, "code");
+  lua_pushstring(L, row->name);
+  lua_setfield(L, -2, "name");
+  lua_pushstring(L, row->given);
+  lua_setfield(L, -2, "given");
+  if (row->merged[0]) {
+    lua_pushstring(L, row->merged);
+    lua_setfield(L, -2, "merged");
+  }
+  lua_pushinteger(L, row->population);
+  lua_setfield(L, -2, "population");
+  snprintf(d, sizeof d, "%04d-01-01", row->pop_year);
+  lua_pushstring(L, d);
+  lua_setfield(L, -2, "population_date");
+  static const char *const srcs[] = {"ssb", "predecessors", "proxy", "override"};
+  lua_pushstring(L, srcs[row->pop_source]);
+  lua_setfield(L, -2, "population_source");
+  lua_pushinteger(L, row->months);
+  lua_setfield(L, -2, "months");
+  lua_pushinteger(L, row->charged_months);
+  lua_setfield(L, -2, "charged_months");
+  lua_createtable(L, 0, (int)row->nparts);
+  lua_createtable(L, (int)row->nparts, 0);
+  for (size_t i = 0; i < row->nparts; i++) {
+    lua_pushinteger(L, row->parts[i].rounded);
+    lua_setfield(L, -3, row->parts[i].name);
+    lua_createtable(L, 0, 4);
+    lua_pushstring(L, row->parts[i].name);
+    lua_setfield(L, -2, "name");
+    lua_pushinteger(L, row->parts[i].rounded);
+    lua_setfield(L, -2, "rounded");
+    lua_pushstring(L, row->parts[i].exact);
+    lua_setfield(L, -2, "exact");
+    lua_pushstring(L, row->parts[i].explain);
+    lua_setfield(L, -2, "explain");
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_setfield(L, -2, "part_list");
+  lua_setfield(L, -2, "parts");
+  lua_pushstring(L, row->exact);
+  lua_setfield(L, -2, "exact");
+  lua_pushinteger(L, row->total);
+  lua_setfield(L, -2, "total");
+  if (row->has_due) {
+    lua_pushstring(L, cs_date_format(row->due, d));
+    lua_setfield(L, -2, "due");
+  }
+  if (row->payee[0]) {
+    lua_pushstring(L, row->payee);
+    lua_setfield(L, -2, "payee");
+  }
+  lua_pushboolean(L, row->is_host);
+  lua_setfield(L, -2, "host");
+}
+
+/* result:rows() -> array of row tables */
+static int r_rows(lua_State *L) {
+  const cs_result *r = check_result(L, 1);
+  lua_createtable(L, (int)r->nrows, 0);
+  for (size_t i = 0; i < r->nrows; i++) {
+    push_row(L, r, &r->rows[i]);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  return 1;
+}
+
+static void push_q_money(lua_State *L, const cs_q *q) {
+  char buf[64];
+  if (cs_q_format(q, 2, NULL, ".", buf, sizeof buf)) lua_pushnil(L);
+  else lua_pushstring(L, buf);
+}
+
+static void push_amounts(lua_State *L, const cs_line_amount *a, size_t n) {
+  lua_createtable(L, (int)n, 0);
+  for (size_t i = 0; i < n; i++) {
+    lua_createtable(L, 0, 2);
+    lua_pushstring(L, a[i].name);
+    lua_setfield(L, -2, "name");
+    push_q_money(L, &a[i].amount);
+    lua_setfield(L, -2, "amount");
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+}
+
+/* result:years() -> array of per-year summaries (amounts as exact text) */
+static int r_years(lua_State *L) {
+  const cs_result *r = check_result(L, 1);
+  lua_createtable(L, (int)r->nyears, 0);
+  for (size_t i = 0; i < r->nyears; i++) {
+    const cs_year *y = &r->years[i];
+    lua_createtable(L, 0, 16);
+    lua_pushinteger(L, y->year);
+    lua_setfield(L, -2, "year");
+    push_q_money(L, &y->cost);
+    lua_setfield(L, -2, "cost");
+    push_q_money(L, &y->granted);
+    lua_setfield(L, -2, "grants");
+    push_q_money(L, &y->net);
+    lua_setfield(L, -2, "net");
+    lua_pushinteger(L, y->sum_shares);
+    lua_setfield(L, -2, "sum_shares");
+    push_q_money(L, &y->balance);
+    lua_setfield(L, -2, "balance");
+    lua_pushboolean(L, y->covers);
+    lua_setfield(L, -2, "covers");
+    lua_pushinteger(L, y->agreement_months);
+    lua_setfield(L, -2, "agreement_months");
+    lua_pushboolean(L, y->past_end);
+    lua_setfield(L, -2, "past_end");
+    lua_pushinteger(L, (lua_Integer)y->nmembers);
+    lua_setfield(L, -2, "members");
+    lua_pushstring(L, y->key);
+    lua_setfield(L, -2, "key");
+    if (y->label[0]) {
+      lua_pushstring(L, y->label);
+      lua_setfield(L, -2, "label");
+    }
+    if (y->source[0]) {
+      lua_pushstring(L, y->source);
+      lua_setfield(L, -2, "source");
+    }
+    if (y->assumption[0]) {
+      lua_pushstring(L, y->assumption);
+      lua_setfield(L, -2, "assumption");
+    }
+    push_amounts(L, y->lines, y->nlines);
+    lua_setfield(L, -2, "lines");
+    push_amounts(L, y->grants, y->ngrants);
+    lua_setfield(L, -2, "grant_list");
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  return 1;
+}
+
+/* result:explain(code, year) -> text | nil */
+static int r_explain(lua_State *L) {
+  const cs_result *r = check_result(L, 1);
+  const char *code = luaL_checkstring(L, 2);
+  int year = (int)luaL_checkinteger(L, 3);
+  const cs_row *row = cs_result_row(r, code, year);
+  if (!row) return 0;
+  luaL_Buffer b;
+  char *buf = luaL_buffinitsize(L, &b, 8192);
+  cs_explain_row(r, row, buf, 8192);
+  luaL_pushresultsize(&b, strlen(buf));
+  return 1;
+}
+
+static int r_info(lua_State *L) {
+  const cs_result *r = check_result(L, 1);
+  lua_createtable(L, 0, 4);
+  lua_pushstring(L, r->name);
+  lua_setfield(L, -2, "name");
+  lua_pushinteger(L, r->from);
+  lua_setfield(L, -2, "from");
+  lua_pushinteger(L, r->to);
+  lua_setfield(L, -2, "to");
+  lua_pushstring(L, r->options);
+  lua_setfield(L, -2, "options");
+  return 1;
+}
+
+/* exact(text) -> canonical exact decimal text of a number, or nil, msg */
+static int l_exact(lua_State *L) {
+  cs_q q;
+  char buf[128];
+  if (to_q(L, 1, &q) != 0) {
+    lua_pushnil(L);
+    lua_pushfstring(L, "not a finite number: %s", luaL_tolstring(L, 1, NULL));
+    return 2;
+  }
+  if (cs_q_format_exact(&q, buf, sizeof buf)) return luaL_error(L, "number too large");
+  lua_pushstring(L, buf);
+  return 1;
+}
+
+/* sum_is_one(a, b, ...) -> true | false, exact_sum_text */
+static int l_sum_is_one(lua_State *L) {
+  cs_q sum, one, v;
+  cs_q_zero(&sum);
+  cs_q_from_i64(&one, 1);
+  int n = lua_gettop(L);
+  for (int i = 1; i <= n; i++) {
+    if (to_q(L, i, &v) != 0 || cs_q_add(&sum, &sum, &v) != 0) {
+      lua_pushboolean(L, 0);
+      lua_pushstring(L, "not a number");
+      return 2;
+    }
+  }
+  char buf[128];
+  cs_q_format_exact(&sum, buf, sizeof buf);
+  lua_pushboolean(L, cs_q_cmp(&sum, &one) == 0);
+  lua_pushstring(L, buf);
+  return 2;
+}
+
+/* format_int(n, [sep]) -> "740 539" */
+static int l_format_int(lua_State *L) {
+  char buf[64];
+  lua_Integer v = luaL_checkinteger(L, 1);
+  const char *sep = luaL_optstring(L, 2, " ");
+  lua_pushstring(L, cs_format_int((int64_t)v, sep, buf, sizeof buf));
+  return 1;
+}
+
+/* valid_date(text) -> true | nil, message */
+static int l_valid_date(lua_State *L) {
+  cs_date d;
+  cs_error err = {0, ""};
+  if (lua_type(L, 1) != LUA_TSTRING) {
+    lua_pushnil(L);
+    lua_pushfstring(L, "invalid date %s (expected \"YYYY-MM-DD\")", luaL_tolstring(L, 1, NULL));
+    return 2;
+  }
+  if (cs_date_parse(&d, lua_tostring(L, 1), &err)) return fail(L, &err);
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+/* notice_end(months, from, date) -> end, exit */
+static int l_notice_end(lua_State *L) {
+  cs_notice n = {(int)luaL_checkinteger(L, 1),
+                 strcmp(luaL_checkstring(L, 2), "notice_date") == 0 ? CS_NOTICE_NOTICE_DATE
+                                                                    : CS_NOTICE_NEXT_JAN1};
+  cs_date given = check_date(L, 3), end, exit;
+  cs_error err = {0, ""};
+  if (cs_notice_period(&n, given, NULL, &end, &exit, &err)) return fail(L, &err);
+  char a[11], b[11];
+  lua_pushstring(L, cs_date_format(end, a));
+  lua_pushstring(L, cs_date_format(exit, b));
+  return 2;
+}
+
+int luaopen_coopsim_core(lua_State *L) {
+  if (luaL_newmetatable(L, REGISTRY_MT)) {
+    lua_pushcfunction(L, regbox_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_pop(L, 1);
+  if (luaL_newmetatable(L, COOP_MT)) {
+    lua_pushcfunction(L, coopbox_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_pop(L, 1);
+  if (luaL_newmetatable(L, RESULT_MT)) {
+    lua_pushcfunction(L, result_gc);
+    lua_setfield(L, -2, "__gc");
+    static const luaL_Reg methods[] = {{"rows", r_rows}, {"years", r_years}, {"explain", r_explain},
+                                       {"info", r_info}, {NULL, NULL}};
+    luaL_newlib(L, methods);
+    lua_setfield(L, -2, "__index");
+  }
+  lua_pop(L, 1);
+  static const luaL_Reg funcs[] = {
+      {"find", l_find},           {"population_of", l_population_of},
+      {"successor", l_successor}, {"names", l_names},
+      {"changes", l_changes},     {"sources", l_sources},
+      {"simulate", l_simulate},   {"exact", l_exact},
+      {"sum_is_one", l_sum_is_one}, {"format_int", l_format_int},
+      {"valid_date", l_valid_date}, {"notice_end", l_notice_end},
+      {NULL, NULL}};
+  luaL_newlib(L, funcs);
+  lua_pushstring(L, COOPSIM_VERSION);
+  lua_setfield(L, -2, "version");
+  return 1;
+}
+
+int cs_lua_load_script(lua_State *L, const char *name) {
+  const struct cs_embedded_file *f = cs_embedded_find(name);
+  if (!f) {
+    lua_pushfstring(L, "shipped script %s is missing from this build", name);
+    return LUA_ERRFILE;
+  }
+  char chunkname[128];
+  snprintf(chunkname, sizeof chunkname, "=[coopsim]/%s", name);
+  return luaL_loadbufferx(L, (const char *)f->data, f->size, chunkname, "t");
+}
+
+/* A searcher for the shipped modules: require "coopsim.report" etc. */
+static int preload_script(lua_State *L) {
+  const char *name = luaL_checkstring(L, 1); /* "coopsim.report" */
+  const char *dot = strrchr(name, '.');
+  char file[96];
+  snprintf(file, sizeof file, "%s.lua", dot ? dot + 1 : name);
+  if (cs_lua_load_script(L, file) != LUA_OK) return lua_error(L);
+  lua_pushstring(L, name);
+  lua_call(L, 1, 1);
+  return 1;
+}
+
+int luaopen_coopsim(lua_State *L) {
+  /* register the shipped helper modules in package.preload when present */
+  if (lua_getglobal(L, "package") == LUA_TTABLE) {
+    lua_getfield(L, -1, "preload");
+    if (lua_istable(L, -1)) {
+      lua_pushcfunction(L, preload_script);
+      lua_setfield(L, -2, "coopsim.report");
+    }
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  if (cs_lua_load_script(L, "coopsim.lua") != LUA_OK) return lua_error(L);
+  luaopen_coopsim_core(L);
+  /* the report module, loaded directly so it works without package */
+  if (cs_lua_load_script(L, "report.lua") != LUA_OK) return lua_error(L);
+  lua_call(L, 0, 1);
+  lua_call(L, 2, 1); /* coopsim.lua(core, report) returns the module */
+  return 1;
+}

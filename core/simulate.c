@@ -1,0 +1,615 @@
+/*
+** simulate.c: runs a cooperation over budget years (simulate.h).
+**
+** Per year: cost lines (with growth from the base year, set_cost changes,
+** derived lines, pro rata for a part year of the agreement), grants, net
+** cost; the members of that year resolved through the registry's changes
+** (merged members become one); their populations at the reference date; the
+** key; and the one rounding (round.h).
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "coop_internal.h"
+#include "coopsim/round.h"
+#include "coopsim/simulate.h"
+
+#define CHECK(x)                                                                    \
+  do {                                                                              \
+    if ((x) != CS_OK) {                                                             \
+      rc = cs_error_set(err, CS_EOVERFLOW, "%s, %d: amounts too large for exact arithmetic", \
+                        coop->name, year);                                          \
+      goto fail;                                                                    \
+    }                                                                               \
+  } while (0)
+
+void cs_result_free(cs_result *r) {
+  if (!r) return;
+  for (size_t i = 0; i < r->nyears; i++) {
+    free(r->years[i].lines);
+    free(r->years[i].grants);
+  }
+  free(r->years);
+  free(r->rows);
+  free(r);
+}
+
+const cs_row *cs_result_row(const cs_result *r, const char *code, int year) {
+  for (size_t i = 0; i < r->nrows; i++)
+    if (r->rows[i].year == year && strcmp(r->rows[i].code, code) == 0) return &r->rows[i];
+  return NULL;
+}
+
+const cs_year *cs_result_year(const cs_result *r, int year) {
+  for (size_t i = 0; i < r->nyears; i++)
+    if (r->years[i].year == year) return &r->years[i];
+  return NULL;
+}
+
+/* ---- costs ------------------------------------------------------------ */
+
+static const cs_growth_period *growth_at(const cs_coop *c, int year) {
+  const cs_growth_period *g = NULL;
+  for (size_t i = 0; i < c->ngrowths; i++)
+    if (c->growths[i].from_year <= year && (!g || c->growths[i].from_year >= g->from_year))
+      g = &c->growths[i];
+  return g;
+}
+
+/* The factor by which an amount stated in year `from` grows until `to`. */
+static int growth_factor(const cs_coop *c, cs_growth kind, int from, int to, cs_q *out) {
+  cs_q_from_i64(out, 1);
+  if (kind == CS_GROWTH_NONE || from == to) return CS_OK;
+  int lo = from < to ? from : to, hi = from < to ? to : from;
+  cs_q prod;
+  cs_q_from_i64(&prod, 1);
+  for (int t = lo + 1; t <= hi; t++) {
+    const cs_growth_period *g = growth_at(c, t);
+    if (!g) continue;
+    const cs_q *rate = kind == CS_GROWTH_WAGE ? &g->wage : &g->price;
+    if (cs_q_is_zero(rate)) continue;
+    cs_q f, one;
+    cs_q_from_i64(&one, 1);
+    int rc = cs_q_add(&f, &one, rate);
+    if (!rc) rc = cs_q_mul(&prod, &prod, &f);
+    if (rc) return rc;
+  }
+  if (from < to) {
+    *out = prod;
+    return CS_OK;
+  }
+  cs_q one;
+  cs_q_from_i64(&one, 1);
+  return cs_q_div(out, &one, &prod);
+}
+
+static int any_growth(const cs_coop *c) {
+  for (size_t i = 0; i < c->ngrowths; i++)
+    if (!cs_q_is_zero(&c->growths[i].wage) || !cs_q_is_zero(&c->growths[i].price)) return 1;
+  return 0;
+}
+
+/* Amount of line i in year (before pro rata). state: 0 new, 1 busy, 2 done. */
+static int line_amount(const cs_coop *c, size_t i, int year, int base, cs_q *amounts, int *state,
+                       cs_error *err) {
+  if (state[i] == 2) return CS_OK;
+  const cs_cost_line *l = &c->lines[i];
+  if (state[i] == 1)
+    return cs_error_set(err, CS_EINVAL, "cost line \"%s\" depends on itself", l->name);
+  state[i] = 1;
+  int rc;
+  cs_q rate_or_amount = l->amount;
+  int stated = base;
+  for (size_t s = 0; s < l->nsets; s++)
+    if (l->sets[s].from_year <= year) {
+      rate_or_amount = l->sets[s].amount;
+      stated = l->sets[s].from_year;
+    }
+  if (!l->derived) {
+    cs_q f;
+    if ((rc = growth_factor(c, l->growth, stated, year, &f)) ||
+        (rc = cs_q_mul(&amounts[i], &rate_or_amount, &f)))
+      return cs_error_set(err, rc, "cost line \"%s\" in %d: amount too large", l->name, year);
+  } else {
+    cs_q sum;
+    cs_q_zero(&sum);
+    for (size_t k = 0; k < l->nof; k++) {
+      size_t j;
+      for (j = 0; j < c->nlines; j++)
+        if (strcmp(c->lines[j].name, l->of[k]) == 0) break;
+      if (j == c->nlines)
+        return cs_error_set(err, CS_ENOTFOUND, "cost line \"%s\" is a rate of \"%s\", which is no cost line",
+                            l->name, l->of[k]);
+      if ((rc = line_amount(c, j, year, base, amounts, state, err))) return rc;
+      if ((rc = cs_q_add(&sum, &sum, &amounts[j]))) return cs_error_set(err, rc, "overflow");
+    }
+    if ((rc = cs_q_mul(&amounts[i], &rate_or_amount, &sum)))
+      return cs_error_set(err, rc, "cost line \"%s\" in %d: amount too large", l->name, year);
+  }
+  state[i] = 2;
+  return CS_OK;
+}
+
+/* ---- members ---------------------------------------------------------- */
+
+typedef struct active {
+  char code[5];
+  char name[64];
+  char given[64];
+  char merged[160];
+  int nmerged;
+  size_t first_member;     /* index in coop->members */
+  int months, charged_months;
+  int64_t population;
+  cs_pop_source pop_source;
+} active;
+
+static int months_in(cs_date first, cs_date last, int year) {
+  /* months of `year` touched by [first, last] */
+  if (first.year > year || last.year < year) return 0;
+  int a = first.year < year ? 1 : first.month;
+  int b = last.year > year ? 12 : last.month;
+  return b >= a ? b - a + 1 : 0;
+}
+
+static int cmp_active(const void *pa, const void *pb) {
+  return strcmp(((const active *)pa)->code, ((const active *)pb)->code);
+}
+
+static void name_at(const cs_registry *reg, const char *code, cs_date at, char *buf, size_t size) {
+  const cs_municipality *m;
+  if (cs_registry_by_code(reg, code, at, &m, NULL) == 0) {
+    snprintf(buf, size, "%s", m->name);
+    return;
+  }
+  const cs_municipality *p;
+  size_t n = cs_registry_periods(reg, code, &p);
+  snprintf(buf, size, "%s", n ? p[n - 1].name : code);
+}
+
+/* Original (anchor-date) codes that flow into code by `at`, which are not
+** members: returns the first such code in *nonmember (or ""). */
+static void nonmember_predecessor(const cs_coop *c, const cs_registry *reg, const char *code,
+                                  cs_date since, cs_date at, char nonmember[5]) {
+  const cs_change *ch;
+  size_t n = cs_registry_changes(reg, &ch);
+  nonmember[0] = '\0';
+  for (size_t i = 0; i < n; i++) {
+    if (cs_date_cmp(ch[i].date, since) <= 0 || cs_date_cmp(ch[i].date, at) > 0) continue;
+    if (strcmp(ch[i].old_code, ch[i].new_code) == 0) continue;
+    char succ[5];
+    if (cs_registry_successor(reg, ch[i].new_code, ch[i].date, at, succ, NULL) != 0 ||
+        strcmp(succ, code) != 0)
+      continue;
+    /* ch[i].old_code went into code: is it (or does it come from) a member? */
+    int member = 0;
+    for (size_t m = 0; m < c->nmembers && !member; m++) {
+      char s2[5];
+      if (strcmp(c->members[m].code, ch[i].old_code) == 0) member = 1;
+      else if (cs_registry_successor(reg, c->members[m].code, c->members[m].anchor,
+                                     cs_date_add_days(ch[i].date, -1), s2, NULL) == 0 &&
+               strcmp(s2, ch[i].old_code) == 0)
+        member = 1;
+    }
+    /* an intermediate code that itself came from members is not a non-member */
+    if (!member) {
+      int from_members = 0;
+      for (size_t m = 0; m < c->nmembers && !from_members; m++) {
+        char s2[5];
+        if (cs_registry_successor(reg, c->members[m].code, c->members[m].anchor,
+                                  cs_date_add_days(ch[i].date, -1), s2, NULL) == 0 &&
+            strcmp(s2, ch[i].old_code) == 0)
+          from_members = 1;
+      }
+      if (!from_members) {
+        memcpy(nonmember, ch[i].old_code, 5);
+        return;
+      }
+    }
+  }
+}
+
+static int pop_year_of(const cs_coop *c, int year) {
+  switch (c->popdate) {
+  case CS_POPDATE_PREVIOUS_YEAR: return year - 1;
+  case CS_POPDATE_BUDGET_YEAR: return year;
+  default: return c->pop_fixed_year;
+  }
+}
+
+/* Members of the cooperation in `year`, resolved and grouped. */
+static int members_of_year(const cs_coop *c, const cs_registry *reg, int year, active **out,
+                           size_t *nout, cs_error *err) {
+  cs_date jan1 = cs_date_jan1(year), dec31 = {year, 12, 31};
+  active *a = calloc(c->nmembers ? c->nmembers : 1, sizeof *a);
+  if (!a) return cs_error_set(err, CS_ENOMEM, "out of memory");
+  size_t n = 0;
+  int rc = CS_OK;
+  for (size_t i = 0; i < c->nmembers; i++) {
+    const cs_member *m = &c->members[i];
+    cs_date first = m->joined ? m->anchor : jan1;
+    if (!m->joined && c->has_period && cs_date_cmp(c->from, first) > 0) first = c->from;
+    if (m->joined && cs_date_cmp(m->anchor, dec31) > 0) continue; /* joins later */
+    cs_date last = dec31;
+    if (m->has_exit) {
+      if (cs_date_cmp(m->exit, jan1) <= 0) continue; /* gone */
+      cs_date l = cs_date_add_days(m->exit, -1);
+      if (cs_date_cmp(l, last) < 0) last = l;
+    }
+    char code[5];
+    cs_date at = cs_date_cmp(jan1, m->anchor) > 0 ? jan1 : m->anchor;
+    if ((rc = cs_registry_successor(reg, m->code, m->anchor, at, code, err))) {
+      char msg[CS_ERROR_MAX];
+      snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
+      rc = cs_error_set(err, rc, "member %s in %d: %s (remove it or name its successors)",
+                        m->given, year, msg);
+      goto fail;
+    }
+    size_t k;
+    for (k = 0; k < n; k++)
+      if (strcmp(a[k].code, code) == 0) break;
+    int months = months_in(cs_date_cmp(first, jan1) > 0 ? first : jan1, last, year);
+    if (k < n) {
+      /* a merger of members: one member from now on */
+      char item[64];
+      snprintf(item, sizeof item, " + %s", m->given);
+      strncat(a[k].merged, item, sizeof a[k].merged - strlen(a[k].merged) - 1);
+      a[k].nmerged++;
+      if (months > a[k].months) a[k].months = months;
+      continue;
+    }
+    active *x = &a[n++];
+    memcpy(x->code, code, 5);
+    snprintf(x->given, sizeof x->given, "%s", m->given);
+    snprintf(x->merged, sizeof x->merged, "%s", m->given);
+    x->nmerged = 1;
+    x->first_member = i;
+    x->months = months;
+    name_at(reg, code, at, x->name, sizeof x->name);
+  }
+  /* populations */
+  int pop_year = pop_year_of(c, year);
+  for (size_t k = 0; k < n; k++) {
+    active *x = &a[k];
+    x->charged_months = c->part_year == CS_PART_YEAR_MONTHS ? x->months : 12;
+    if (x->nmerged == 1) x->merged[0] = '\0';
+    cs_date at = jan1;
+    const cs_member *m = &c->members[x->first_member];
+    if (cs_date_cmp(m->anchor, at) > 0) at = m->anchor;
+    char nonmember[5] = "";
+    cs_date since = m->anchor;
+    for (size_t i = 0; i < c->nmembers; i++)
+      if (cs_date_cmp(c->members[i].anchor, since) < 0) since = c->members[i].anchor;
+    if (strcmp(x->code, m->code) != 0)
+      nonmember_predecessor(c, reg, x->code, since, at, nonmember);
+    if (nonmember[0] && c->merger == CS_MERGER_ERROR) {
+      char nm[64];
+      name_at(reg, nonmember, since, nm, sizeof nm);
+      rc = cs_error_set(err, CS_EINVAL,
+                        "in %d member %s is part of %s %s together with non-member %s %s: "
+                        "choose merger = \"whole\" or \"member_part\"",
+                        year, x->given, x->code, x->name, nonmember, nm);
+      goto fail;
+    }
+    int proxy = 0;
+    if (nonmember[0] && c->merger == CS_MERGER_MEMBER_PART) {
+      /* only the member predecessors' population: sum their own figures */
+      int64_t total = 0;
+      for (size_t i = 0; i < c->nmembers; i++) {
+        char s2[5];
+        if (cs_registry_successor(reg, c->members[i].code, c->members[i].anchor, at, s2, NULL) ||
+            strcmp(s2, x->code) != 0)
+          continue;
+        int64_t p;
+        if ((rc = cs_registry_population_of(reg, c->members[i].code, c->members[i].anchor,
+                                             pop_year, &p, &proxy, err))) {
+          char msg[CS_ERROR_MAX];
+          snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
+          rc = cs_error_set(err, rc, "merger = \"member_part\" for %s in %d: %s", x->given, year,
+                            msg);
+          goto fail;
+        }
+        total += p;
+      }
+      x->population = total;
+      x->pop_source = CS_POP_PREDECESSORS;
+    } else {
+      if ((rc = cs_registry_population_of(reg, x->code, at, pop_year, &x->population, &proxy,
+                                          err))) {
+        char msg[CS_ERROR_MAX];
+        snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
+        rc = cs_error_set(err, rc, "member %s (%s) in %d: %s", x->given, x->code, year, msg);
+        goto fail;
+      }
+      cs_date pj = cs_date_jan1(pop_year);
+      const cs_municipality *mm;
+      x->pop_source = cs_registry_by_code(reg, x->code, pj, &mm, NULL) == 0 ? CS_POP_REGISTRY
+                                                                            : CS_POP_PREDECESSORS;
+    }
+    if (proxy) x->pop_source = CS_POP_PROXY;
+    if (nonmember[0]) {
+      char item[96], nm[64];
+      name_at(reg, nonmember, since, nm, sizeof nm);
+      snprintf(item, sizeof item, "%swith non-member %s %s (%s)", x->merged[0] ? "; " : "",
+               nonmember, nm, c->merger == CS_MERGER_WHOLE ? "whole population counted"
+                                                           : "member part counted");
+      strncat(x->merged, item, sizeof x->merged - strlen(x->merged) - 1);
+    }
+    if (c->pop_fn) {
+      int64_t before = x->population;
+      if ((rc = c->pop_fn(c->pop_ud, x->code, year, pop_year, &x->population, err))) goto fail;
+      if (x->population < 0) {
+        rc = cs_error_set(err, CS_EINVAL, "population override for %s in %d is negative (%lld)",
+                          x->code, year, (long long)x->population);
+        goto fail;
+      }
+      if (x->population != before) x->pop_source = CS_POP_OVERRIDE;
+    }
+  }
+  qsort(a, n, sizeof *a, cmp_active);
+  *out = a;
+  *nout = n;
+  return CS_OK;
+fail:
+  free(a);
+  return rc;
+}
+
+/* ---- the run ---------------------------------------------------------- */
+
+static const cs_key *key_at(const cs_coop *c, int year) {
+  const cs_key *k = NULL;
+  for (size_t i = 0; i < c->nkeys; i++)
+    if (c->keys[i].from_year <= year) k = c->keys[i].key;
+  return k;
+}
+
+static void format_q(const cs_q *q, char *buf, size_t size) {
+  if (cs_q_format(q, 2, NULL, ".", buf, size)) snprintf(buf, size, "?");
+}
+
+static const char *popdate_name(const cs_coop *c) {
+  switch (c->popdate) {
+  case CS_POPDATE_PREVIOUS_YEAR: return "jan1_previous_year";
+  case CS_POPDATE_BUDGET_YEAR: return "jan1_budget_year";
+  default: return "fixed_year";
+  }
+}
+
+int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, cs_result **out,
+                cs_error *err) {
+  int rc = CS_OK, year = from;
+  *out = NULL;
+  if (from > to)
+    return cs_error_set(err, CS_EINVAL, "run from %d to %d: the first year is after the last", from, to);
+  if (from < 1900 || to > 2200)
+    return cs_error_set(err, CS_EINVAL, "run years %d..%d are out of range (1900..2200)", from, to);
+  if (coop->nkeys == 0) return cs_error_set(err, CS_EINVAL, "%s has no cost-sharing key", coop->name);
+  if (coop->has_period && from < coop->from.year) {
+    char d[11];
+    return cs_error_set(err, CS_EINVAL, "%s: the run starts in %d, before the agreement (%s)",
+                        coop->name, from, cs_date_format(coop->from, d));
+  }
+  int base;
+  if (coop->has_base_year) base = coop->base_year;
+  else if (coop->has_period) base = coop->from.year;
+  else if (any_growth(coop))
+    return cs_error_set(err, CS_EINVAL,
+                        "%s has growth but no base year: set base_year or the agreement period",
+                        coop->name);
+  else base = from;
+
+  cs_result *r = calloc(1, sizeof *r);
+  cs_q *amounts = calloc(coop->nlines ? coop->nlines : 1, sizeof *amounts);
+  int *state = calloc(coop->nlines ? coop->nlines : 1, sizeof *state);
+  active *act = NULL;
+  cs_key_member *km = NULL;
+  cs_key_share *shares = NULL;
+  int64_t *rounded = NULL;
+  const char **codes = NULL;
+  if (!r || !amounts || !state) {
+    rc = cs_error_set(err, CS_ENOMEM, "out of memory");
+    goto fail;
+  }
+  snprintf(r->name, sizeof r->name, "%s", coop->name);
+  r->from = from;
+  r->to = to;
+  snprintf(r->options, sizeof r->options,
+           "rounding=largest_remainder population_date=%s exit_year=%s merger=%s", popdate_name(coop),
+           coop->part_year == CS_PART_YEAR_FULL ? "full" : "months",
+           coop->merger == CS_MERGER_WHOLE ? "whole"
+           : coop->merger == CS_MERGER_MEMBER_PART ? "member_part" : "error");
+  r->years = calloc((size_t)(to - from + 1), sizeof *r->years);
+  if (!r->years) {
+    rc = cs_error_set(err, CS_ENOMEM, "out of memory");
+    goto fail;
+  }
+  size_t rows_cap = 0;
+  for (year = from; year <= to; year++) {
+    cs_year *y = &r->years[r->nyears++];
+    y->year = year;
+    /* agreement months */
+    int first_m = 1, last_m = 12;
+    if (coop->has_period && year == coop->from.year) first_m = coop->from.month;
+    if (coop->has_period && coop->has_to && year == coop->to.year) last_m = coop->to.month;
+    y->past_end = coop->has_period && coop->has_to && year > coop->to.year;
+    y->agreement_months = coop->prorate_period ? last_m - first_m + 1 : 12;
+    cs_q part_of_year;
+    CHECK(cs_q_from_frac(&part_of_year, y->agreement_months, 12));
+    /* costs */
+    memset(state, 0, coop->nlines * sizeof *state);
+    y->lines = calloc(coop->nlines ? coop->nlines : 1, sizeof *y->lines);
+    y->grants = calloc(coop->ngrants ? coop->ngrants : 1, sizeof *y->grants);
+    if (!y->lines || !y->grants) {
+      rc = cs_error_set(err, CS_ENOMEM, "out of memory");
+      goto fail;
+    }
+    cs_q_zero(&y->cost);
+    for (size_t i = 0; i < coop->nlines; i++)
+      if ((rc = line_amount(coop, i, year, base, amounts, state, err))) goto fail;
+    for (size_t i = 0; i < coop->nlines; i++) {
+      CHECK(cs_q_mul(&amounts[i], &amounts[i], &part_of_year));
+      snprintf(y->lines[i].name, sizeof y->lines[i].name, "%s", coop->lines[i].name);
+      y->lines[i].amount = amounts[i];
+      CHECK(cs_q_add(&y->cost, &y->cost, &amounts[i]));
+    }
+    y->nlines = coop->nlines;
+    /* grants */
+    cs_q_zero(&y->granted);
+    for (size_t g = 0; g < coop->ngrants; g++) {
+      const cs_grant *gr = &coop->grants[g];
+      if (year < gr->from || year > gr->to) continue;
+      cs_q amount = gr->amount, eligible;
+      if (gr->ncovers) {
+        cs_q_zero(&eligible);
+        for (size_t k = 0; k < gr->ncovers; k++) {
+          size_t i;
+          for (i = 0; i < coop->nlines; i++)
+            if (strcmp(coop->lines[i].name, gr->covers[k]) == 0) break;
+          if (i == coop->nlines) {
+            rc = cs_error_set(err, CS_ENOTFOUND, "grant \"%s\" covers \"%s\", which is no cost line",
+                              gr->name, gr->covers[k]);
+            goto fail;
+          }
+          CHECK(cs_q_add(&eligible, &eligible, &amounts[i]));
+        }
+      } else {
+        eligible = y->cost;
+      }
+      if (gr->has_cap && cs_q_cmp(&gr->cap, &amount) < 0) amount = gr->cap;
+      if (gr->ncovers && cs_q_cmp(&eligible, &amount) < 0) amount = eligible;
+      snprintf(y->grants[y->ngrants].name, sizeof y->grants[0].name, "%s", gr->name);
+      y->grants[y->ngrants++].amount = amount;
+      CHECK(cs_q_add(&y->granted, &y->granted, &amount));
+    }
+    CHECK(cs_q_sub(&y->net, &y->cost, &y->granted));
+    const cs_key *key = key_at(coop, year);
+    if (!key) {
+      rc = cs_error_set(err, CS_EINVAL, "%s has no key for %d (the first key starts in %d)",
+                        coop->name, year, coop->keys[0].from_year);
+      goto fail;
+    }
+    y->covers = cs_key_covers(key);
+    if (cs_q_sign(&y->net) > 0) y->shared = y->net;
+    else cs_q_zero(&y->shared);
+    snprintf(y->key, sizeof y->key, "%s", cs_key_describe(key));
+    snprintf(y->label, sizeof y->label, "%s", cs_key_label(key) ? cs_key_label(key) : "");
+    snprintf(y->source, sizeof y->source, "%s", cs_key_source(key) ? cs_key_source(key) : "");
+    snprintf(y->assumption, sizeof y->assumption, "%s",
+             cs_key_assumption(key) ? cs_key_assumption(key) : "");
+    /* members */
+    size_t n = 0;
+    free(act);
+    act = NULL;
+    if ((rc = members_of_year(coop, reg, year, &act, &n, err))) goto fail;
+    y->nmembers = n;
+    free(km);
+    free(shares);
+    free(rounded);
+    free(codes);
+    km = calloc(n ? n : 1, sizeof *km);
+    shares = calloc(n ? n : 1, sizeof *shares);
+    rounded = calloc(n ? n : 1, sizeof *rounded);
+    codes = calloc(n ? n : 1, sizeof *codes);
+    if (!km || !shares || !rounded || !codes) {
+      rc = cs_error_set(err, CS_ENOMEM, "out of memory");
+      goto fail;
+    }
+    for (size_t i = 0; i < n; i++) {
+      km[i].code = act[i].code;
+      km[i].name = act[i].name;
+      km[i].population = act[i].population;
+      CHECK(cs_q_from_frac(&km[i].year_share, act[i].charged_months, 12));
+      codes[i] = act[i].code;
+    }
+    if ((rc = cs_key_apply(key, year, &y->shared, km, n, shares, err))) goto fail;
+    {
+      cs_q *totals = calloc(n ? n : 1, sizeof *totals);
+      if (!totals) {
+        rc = cs_error_set(err, CS_ENOMEM, "out of memory");
+        goto fail;
+      }
+      for (size_t i = 0; i < n; i++) totals[i] = shares[i].total;
+      rc = cs_round_shares(rounded, totals, codes, n, err);
+      free(totals);
+      if (rc) goto fail;
+    }
+    /* rows */
+    if (r->nrows + n > rows_cap) {
+      size_t cap = rows_cap ? rows_cap * 2 : 64;
+      while (cap < r->nrows + n) cap *= 2;
+      cs_row *nr = realloc(r->rows, cap * sizeof *nr);
+      if (!nr) {
+        rc = cs_error_set(err, CS_ENOMEM, "out of memory");
+        goto fail;
+      }
+      r->rows = nr;
+      rows_cap = cap;
+    }
+    char host_code[5] = "";
+    if (coop->has_host &&
+        cs_registry_successor(reg, coop->host, coop->has_period ? coop->from : cs_date_jan1(from),
+                              cs_date_jan1(year), host_code, NULL) != 0)
+      memcpy(host_code, coop->host, 5);
+    char host_name[64] = "";
+    if (coop->has_host) name_at(reg, host_code, cs_date_jan1(year), host_name, sizeof host_name);
+    y->sum_shares = 0;
+    for (size_t i = 0; i < n; i++) {
+      cs_row *row = &r->rows[r->nrows++];
+      memset(row, 0, sizeof *row);
+      row->year = year;
+      memcpy(row->code, act[i].code, 5);
+      snprintf(row->name, sizeof row->name, "%s", act[i].name);
+      snprintf(row->given, sizeof row->given, "%s", act[i].given);
+      snprintf(row->merged, sizeof row->merged, "%s", act[i].merged);
+      row->population = act[i].population;
+      row->pop_year = pop_year_of(coop, year);
+      row->pop_source = act[i].pop_source;
+      row->months = act[i].months;
+      row->charged_months = act[i].charged_months;
+      row->nparts = shares[i].nparts;
+      for (size_t p = 0; p < shares[i].nparts; p++) {
+        cs_part *part = &row->parts[p];
+        snprintf(part->name, sizeof part->name, "%s", shares[i].parts[p].name);
+        format_q(&shares[i].parts[p].amount, part->exact, sizeof part->exact);
+        part->value = cs_q_to_double(&shares[i].parts[p].amount);
+        CHECK(cs_q_round_i64(&shares[i].parts[p].amount, &part->rounded));
+        snprintf(part->explain, sizeof part->explain, "%s", shares[i].parts[p].explain);
+      }
+      format_q(&shares[i].total, row->exact, sizeof row->exact);
+      row->value = cs_q_to_double(&shares[i].total);
+      row->total = rounded[i];
+      y->sum_shares += rounded[i];
+      if (coop->has_due) {
+        row->has_due = 1;
+        row->due = (cs_date){year, coop->due_month, coop->due_day};
+      }
+      row->is_host = coop->has_host && strcmp(host_code, row->code) == 0;
+      if (!row->is_host)
+        snprintf(row->payee, sizeof row->payee, "%s", coop->payee[0] ? coop->payee : host_name);
+    }
+    cs_q sum_q;
+    cs_q_from_i64(&sum_q, y->sum_shares);
+    CHECK(cs_q_add(&y->balance, &sum_q, &y->granted));
+    CHECK(cs_q_sub(&y->balance, &y->balance, &y->cost));
+  }
+  free(amounts);
+  free(state);
+  free(act);
+  free(km);
+  free(shares);
+  free(rounded);
+  free(codes);
+  *out = r;
+  return CS_OK;
+fail:
+  free(amounts);
+  free(state);
+  free(act);
+  free(km);
+  free(shares);
+  free(rounded);
+  free(codes);
+  cs_result_free(r);
+  return rc;
+}

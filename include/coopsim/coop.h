@@ -1,0 +1,93 @@
+#ifndef COOPSIM_COOP_H
+#define COOPSIM_COOP_H
+/*
+** A cooperation agreement: members, host, agreement period, cost lines,
+** grants, the cost-sharing key by year, population reference date, billing
+** date, notice rule, part-year rule and merger rule. Built by calls, then
+** simulated (simulate.h). Codes given here are registry codes already
+** resolved by the caller at the date stated (the member's anchor date).
+*/
+#include <stddef.h>
+#include "coopsim/date.h"
+#include "coopsim/error.h"
+#include "coopsim/key.h"
+#include "coopsim/notice.h"
+#include "coopsim/q.h"
+
+typedef enum { CS_GROWTH_NONE, CS_GROWTH_WAGE, CS_GROWTH_PRICE } cs_growth;
+typedef enum { CS_POPDATE_PREVIOUS_YEAR, CS_POPDATE_BUDGET_YEAR, CS_POPDATE_FIXED } cs_popdate;
+typedef enum { CS_PART_YEAR_FULL, CS_PART_YEAR_MONTHS } cs_part_year;
+typedef enum { CS_MERGER_WHOLE, CS_MERGER_MEMBER_PART, CS_MERGER_ERROR } cs_merger;
+
+typedef struct cs_coop cs_coop;
+
+/* A population override: may replace *population (the registry figure) of
+** member `code` for budget year `year` (population year pop_year). Returns 0
+** or an error code with a message. */
+typedef int (*cs_population_fn)(void *ud, const char *code, int year, int pop_year,
+                                int64_t *population, cs_error *err);
+
+/* Creates an empty cooperation named name. Caller owns it (cs_coop_free). */
+cs_coop *cs_coop_new(const char *name);
+void cs_coop_free(cs_coop *c);
+const char *cs_coop_name(const cs_coop *c);
+
+/* The host (registry code at `at`) or, for payee, a free text that
+** replaces the host as the payee of invoices (seed 001: KS buys the
+** function on behalf of the members). */
+int cs_coop_set_host(cs_coop *c, const char *code, cs_date at, cs_error *err);
+int cs_coop_set_payee(cs_coop *c, const char *payee, cs_error *err);
+
+/* Agreement period; has_to = 0 for an open end. A first (last) year that is
+** only partly inside the period bears its costs pro rata by months begun. */
+int cs_coop_set_period(cs_coop *c, cs_date from, int has_to, cs_date to, cs_error *err);
+/* Year at which cost amounts are stated (default: the period's first year). */
+int cs_coop_set_base_year(cs_coop *c, int year, cs_error *err);
+/* Growth rates per year from from_year on (later calls override later years). */
+int cs_coop_set_growth(cs_coop *c, int from_year, const cs_q *wage, const cs_q *price,
+                       cs_error *err);
+int cs_coop_set_popdate(cs_coop *c, cs_popdate kind, int fixed_year, cs_error *err);
+int cs_coop_set_notice(cs_coop *c, const cs_notice *rule, cs_error *err);
+void cs_coop_set_part_year(cs_coop *c, cs_part_year rule);
+void cs_coop_set_merger(cs_coop *c, cs_merger rule);
+/* Invoices are due on month-day of each budget year. */
+int cs_coop_set_due(cs_coop *c, int month, int day, cs_error *err);
+/* 1 = prorate the agreement's first and last years by months (default). */
+void cs_coop_set_prorate_period(cs_coop *c, int on);
+
+/* Adds a member: code valid at `anchor` (its join date or the agreement's
+** start); `given` is what the scenario wrote. Duplicate codes fail. */
+int cs_coop_add_member(cs_coop *c, const char *code, cs_date anchor, int joined,
+                       const char *given, cs_error *err);
+/* Notice of withdrawal given on `given` by member code (as added). */
+int cs_coop_withdraw(cs_coop *c, const char *code, cs_date given, cs_error *err);
+/* Removes a member from the start (e.g. a variant without it). */
+int cs_coop_remove_member(cs_coop *c, const char *code, cs_error *err);
+
+/* Cost lines. A fixed line has an amount at the base year and optional
+** growth; a derived line is rate x the sum of named lines of the same year. */
+int cs_coop_add_cost(cs_coop *c, const char *name, const cs_q *amount, cs_growth growth,
+                     cs_error *err);
+int cs_coop_add_derived_cost(cs_coop *c, const char *name, const cs_q *rate,
+                             const char *const *of, size_t nof, cs_error *err);
+/* From from_year on, the fixed line `name` is `amount` (stated in
+** from_year's money: growth continues from there). */
+int cs_coop_set_cost(cs_coop *c, const char *name, const cs_q *amount, int from_year,
+                     cs_error *err);
+
+/* A grant of amount per year, from..to inclusive. cap (may be NULL) limits
+** it per year; covers (may be empty) names the eligible cost lines. The
+** amount granted is the smallest of amount, cap and eligible costs. */
+int cs_coop_add_grant(cs_coop *c, const char *name, const cs_q *amount, int from, int to,
+                      const cs_q *cap, const char *const *covers, size_t ncovers,
+                      cs_error *err);
+/* Sets the grant's last year (ending it early or extending it). */
+int cs_coop_set_grant_end(cs_coop *c, const char *name, int last_year, cs_error *err);
+
+/* Uses key from from_year on (the first call's from_year may be anything).
+** The cooperation takes ownership of key, also on failure. */
+int cs_coop_set_key(cs_coop *c, cs_key *key, int from_year, cs_error *err);
+
+void cs_coop_set_population_fn(cs_coop *c, cs_population_fn fn, void *ud);
+
+#endif

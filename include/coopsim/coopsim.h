@@ -1,0 +1,9 @@
+#ifndef COOPSIM_COOPSIM_H
+#define COOPSIM_COOPSIM_H
+/* coopsim: the whole public C API. */
+#include "coopsim/error.h"
+#include "coopsim/date.h"
+#include "coopsim/big.h"
+#include "coopsim/registry.h"
+#include "coopsim/ssb_import.h"
+#endif

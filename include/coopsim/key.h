@@ -1,0 +1,105 @@
+#ifndef COOPSIM_KEY_H
+#define COOPSIM_KEY_H
+/*
+** Cost-sharing keys. A key is a list of components:
+**   direct components charge each member an amount of their own
+**     CS_DIRECT_BASE   the same amount for every member (base amount)
+**     CS_DIRECT_RATE   rate x the member's population (per inhabitant)
+**     CS_DIRECT_FIXED  an amount per member, by code
+**   pool components share a fraction of the remainder R = net cost - the sum
+**   of the direct components between the members by a weight
+**     CS_POOL_EQUAL, CS_POOL_POPULATION, CS_POOL_WEIGHTS (usage, by code),
+**     CS_POOL_CUSTOM (weights from a callback, e.g. a Lua function).
+** A key with pools covers the net cost (the shares sum to it); pool
+** fractions must sum to exactly 1. A key without pools is a fee (the sum is
+** whatever it is). cs.keys.split { equal = 0.2, population = 0.8 } is two
+** pools; base_plus_rate { rate = "cover" } is a base plus a population pool.
+** Each member's weight and direct amounts are multiplied by its share of
+** the year (1 unless part-year membership is pro-rated).
+*/
+#include <stddef.h>
+#include <stdint.h>
+#include "coopsim/error.h"
+#include "coopsim/q.h"
+
+typedef enum {
+  CS_DIRECT_BASE,
+  CS_DIRECT_RATE,
+  CS_DIRECT_FIXED,
+  CS_POOL_EQUAL,
+  CS_POOL_POPULATION,
+  CS_POOL_WEIGHTS,
+  CS_POOL_CUSTOM
+} cs_component_kind;
+
+/* What a key sees of a member in a budget year. */
+typedef struct cs_key_member {
+  const char *code;
+  const char *name;
+  int64_t population;
+  cs_q year_share; /* months of membership / 12, or 1 */
+} cs_key_member;
+
+/* A custom pool: writes n non-negative weights (by member order) or returns
+** an error code with a message. */
+typedef int (*cs_key_custom_fn)(void *ud, int year, const cs_q *net,
+                                const cs_key_member *members, size_t n, cs_q *weights,
+                                cs_error *err);
+
+typedef struct cs_key cs_key;
+
+/* Creates an empty key. The caller owns it (cs_key_free). NULL on no memory. */
+cs_key *cs_key_new(void);
+void cs_key_free(cs_key *key);
+
+/* Label, source and assumption shown in every report (copied; may be NULL). */
+int cs_key_set_notes(cs_key *key, const char *label, const char *source,
+                     const char *assumption);
+const char *cs_key_label(const cs_key *key);
+const char *cs_key_source(const cs_key *key);
+const char *cs_key_assumption(const cs_key *key);
+
+/* Adds a direct component. amount: the base amount or the rate (>= 0). For
+** CS_DIRECT_FIXED give n codes and amounts instead (amount is ignored). */
+int cs_key_add_direct(cs_key *key, cs_component_kind kind, const cs_q *amount,
+                      const char *const *codes, const cs_q *amounts, size_t n, cs_error *err);
+
+/* Adds a pool component sharing `fraction` (0 < f <= 1) of the remainder.
+** For CS_POOL_WEIGHTS give n codes and weights; for CS_POOL_CUSTOM fn and ud
+** (the key does not own ud). */
+int cs_key_add_pool(cs_key *key, cs_component_kind kind, const cs_q *fraction,
+                    const char *const *codes, const cs_q *weights, size_t n,
+                    cs_key_custom_fn fn, void *ud, cs_error *err);
+
+/* Checks the key as a whole: pool fractions sum to exactly 1 (if any pools). */
+int cs_key_validate(const cs_key *key, cs_error *err);
+
+/* 1 if the key's shares sum to the net cost. */
+int cs_key_covers(const cs_key *key);
+
+/* A one-line description ("20 % equal + 80 % by population"). */
+const char *cs_key_describe(const cs_key *key);
+
+#define CS_KEY_MAX_PARTS 6
+
+/* One component of one member's share. */
+typedef struct cs_key_part {
+  const char *name; /* "equal", "population", "base", "rate", "fixed", ... */
+  cs_q amount;      /* exact */
+  char explain[240];
+} cs_key_part;
+
+typedef struct cs_key_share {
+  size_t nparts;
+  cs_key_part parts[CS_KEY_MAX_PARTS];
+  cs_q total; /* exact: the sum of the parts */
+} cs_key_share;
+
+/* Applies the key for a year: net is the amount to share (>= 0). Fills
+** out[i] for each of the n members. Fails (with a message) when weights are
+** all zero, a weights key lacks a member, or the direct components exceed
+** the net cost of a covering key. */
+int cs_key_apply(const cs_key *key, int year, const cs_q *net, const cs_key_member *members,
+                 size_t n, cs_key_share *out, cs_error *err);
+
+#endif

@@ -1,0 +1,945 @@
+-- coopsim.lua: the scenario API (SPEC §3) on top of the C core.
+--
+-- Loaded by luaopen_coopsim with (core, report). Scenario files see the
+-- returned table as the global `coopsim`. Every error raised for a scenario
+-- names the scenario's file and line: `where()` finds the first stack frame
+-- outside this module.
+
+local core, report = ...
+local debug_getinfo = debug and debug.getinfo -- captured before any sandbox
+
+local M = {}
+M.version = core.version
+M.keys = {}
+
+local unpack = table.unpack
+
+---------------------------------------------------------------------------
+-- errors at the scenario's line
+
+local function is_ours(src)
+  return src:sub(1, 10) == "=[coopsim]" or src == "=[C]"
+end
+
+-- "file:line: " of the first frame that is not coopsim's own code.
+local function where()
+  if not debug_getinfo then return "" end
+  for level = 2, 40 do
+    local info = debug_getinfo(level, "Sl")
+    if not info then break end
+    if not is_ours(info.source) and info.currentline and info.currentline > 0 then
+      return info.short_src .. ":" .. info.currentline .. ": "
+    end
+  end
+  return ""
+end
+
+local function fail(fmt, ...)
+  error(where() .. string.format(fmt, ...), 0)
+end
+
+-- Raises msg with a location recorded earlier (a definition's line).
+local function fail_at(loc, msg)
+  error((loc or "") .. msg, 0)
+end
+
+local function show(v)
+  if type(v) == "string" then return string.format("%q", v) end
+  return tostring(v)
+end
+
+-- Levenshtein distance, for "did you mean" hints on misspelt option keys.
+local function distance(a, b)
+  local prev = {}
+  for j = 0, #b do prev[j] = j end
+  for i = 1, #a do
+    local cur = { [0] = i }
+    for j = 1, #b do
+      local cost = a:sub(i, i) == b:sub(j, j) and 0 or 1
+      cur[j] = math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+    end
+    prev = cur
+  end
+  return prev[#b]
+end
+
+-- Rejects unknown keys in an option table (luaposix checkfieldnames).
+local function check_fields(t, allowed, what)
+  if type(t) ~= "table" then
+    fail("%s expects a table, got %s", what, type(t))
+  end
+  for k in pairs(t) do
+    if type(k) ~= "number" and not allowed[k] then
+      local best, bestd
+      for name in pairs(allowed) do
+        local d = distance(tostring(k), name)
+        if not bestd or d < bestd or (d == bestd and name < best) then best, bestd = name, d end
+      end
+      local hint = (bestd and bestd <= 2) and (" (did you mean '" .. best .. "'?)") or ""
+      local names = {}
+      for name in pairs(allowed) do names[#names + 1] = name end
+      table.sort(names)
+      fail("unknown option '%s' in %s%s; allowed: %s", tostring(k), what, hint,
+           table.concat(names, ", "))
+    end
+  end
+end
+
+local function set(list)
+  local s = {}
+  for _, v in ipairs(list) do s[v] = true end
+  return s
+end
+
+local function check_number(v, what, opts)
+  opts = opts or {}
+  if type(v) == "string" and core.exact(v) then v = tonumber(v) end
+  if type(v) ~= "number" then fail("%s must be a number, got %s", what, show(v)) end
+  if v ~= v or v == math.huge or v == -math.huge then fail("%s must be finite, got %s", what, show(v)) end
+  if not opts.negative and v < 0 then fail("%s must not be negative, got %s", what, show(v)) end
+  if opts.max and v > opts.max then fail("%s must be at most %s, got %s", what, opts.max, show(v)) end
+  if opts.integer and math.type(v) ~= "integer" and v ~= math.floor(v) then
+    fail("%s must be a whole number, got %s", what, show(v))
+  end
+  if math.abs(v) >= 2^53 and math.type(v) ~= "integer" then
+    fail("%s is too large to be exact, got %s", what, show(v))
+  end
+  return v
+end
+
+local function check_year(v, what)
+  if math.type(v) ~= "integer" and not (type(v) == "number" and v == math.floor(v)) then
+    fail("%s must be a year (an integer), got %s", what, show(v))
+  end
+  v = math.tointeger(v)
+  if v < 1900 or v > 2200 then fail("%s %d is out of range (1900..2200)", what, v) end
+  return v
+end
+
+local function check_date(v, what)
+  local ok, msg = core.valid_date(v)
+  if not ok then fail("%s: %s", what, msg) end
+  return v
+end
+
+local function jan1(year) return string.format("%04d-01-01", year) end
+
+-- A date argument given as a year means 1 January of it.
+local function date_of(v, what)
+  if math.type(v) == "integer" then return jan1(check_year(v, what)) end
+  return check_date(v, what)
+end
+
+---------------------------------------------------------------------------
+-- municipalities
+
+local LATEST = "9999-12-30"
+
+local function resolve(what, date, label)
+  if type(what) == "number" and math.type(what) == "integer" then what = string.format("%04d", what) end
+  if type(what) ~= "string" then fail("%s must be a municipality code or name, got %s", label, show(what)) end
+  local m, msg = core.find(what, date)
+  if not m then fail("%s: %s", label, msg) end
+  return m
+end
+
+local muni_mt = {
+  __name = "coopsim.municipality",
+  __tostring = function(m)
+    return string.format("%s %s (%s, %s)", m.code, m.name, m.county ~= "" and m.county or m.county_code,
+      m.valid_to and ("valid " .. m.valid_from .. " to " .. m.valid_to) or ("since " .. m.valid_from))
+  end,
+}
+
+--- cs.municipality(code_or_name [, date]) -> { code, name, county, ... }
+function M.municipality(what, date)
+  date = date and date_of(date, "date") or LATEST
+  return setmetatable(resolve(what, date, "municipality"), muni_mt)
+end
+
+--- cs.population(code_or_name, date_or_year) -> inhabitants on 1 January
+function M.population(what, date)
+  if date == nil then fail("cs.population needs a date or year (1 January)") end
+  date = date_of(date, "date")
+  if date:sub(6) ~= "01-01" then fail("population is counted on 1 January, got %s", show(date)) end
+  local m = resolve(what, date, "municipality")
+  local n, msg = core.population_of(m.code, date, tonumber(date:sub(1, 4)))
+  if not n then fail("%s", msg) end
+  return n
+end
+
+--- cs.changes([year]) -> list of registry changes
+function M.changes(year) return core.changes(year) end
+
+--- cs.sources() -> the registry's data sources
+function M.sources() return core.sources() end
+
+---------------------------------------------------------------------------
+-- keys
+
+local key_mt = { __name = "coopsim.key" }
+key_mt.__index = key_mt
+key_mt.__tostring = function(k)
+  local s = k.description
+  if k.label then s = k.label .. ": " .. s end
+  if k.assumption then s = s .. " [assumption: " .. k.assumption .. "]" end
+  return s
+end
+
+local NOTE_FIELDS = { label = true, source = true, assumption = true }
+
+local function new_key(opts, components, description)
+  for _, f in ipairs { "label", "source", "assumption" } do
+    if opts[f] ~= nil and type(opts[f]) ~= "string" then
+      fail("%s must be a string, got %s", f, show(opts[f]))
+    end
+  end
+  return setmetatable({
+    components = components,
+    label = opts.label, source = opts.source, assumption = opts.assumption,
+    description = description,
+  }, key_mt)
+end
+
+local function pct(x) return (core.exact(x * 100) or tostring(x * 100)) .. " %" end
+
+--- cs.keys.split { equal = 0.2, population = 0.8 }
+function M.keys.split(opts)
+  check_fields(opts, { equal = true, population = true, label = true, source = true, assumption = true },
+    "cs.keys.split")
+  local comps, parts, desc = {}, {}, {}
+  for _, kind in ipairs { "equal", "population" } do
+    local f = opts[kind]
+    if f ~= nil then
+      check_number(f, "share '" .. kind .. "'", { max = 1 })
+      comps[#comps + 1] = { kind = kind, amount = f }
+      parts[#parts + 1] = f
+      desc[#desc + 1] = pct(f) .. (kind == "equal" and " equal" or " by population")
+    end
+  end
+  if #comps == 0 then fail("cs.keys.split needs at least one of equal, population") end
+  local ok, sum = core.sum_is_one(unpack(parts))
+  if not ok then
+    fail("key shares must sum to exactly 1, they sum to %s (%s)", sum,
+      table.concat((function()
+        local t = {}
+        for _, c in ipairs(comps) do t[#t + 1] = c.kind .. " = " .. tostring(c.amount) end
+        return t
+      end)(), ", "))
+  end
+  return new_key(opts, comps, table.concat(desc, " + "))
+end
+
+--- cs.keys.equal()
+function M.keys.equal(opts)
+  opts = opts or {}
+  check_fields(opts, NOTE_FIELDS, "cs.keys.equal")
+  return new_key(opts, { { kind = "equal", amount = 1 } }, "equal shares")
+end
+
+--- cs.keys.population()
+function M.keys.population(opts)
+  opts = opts or {}
+  check_fields(opts, NOTE_FIELDS, "cs.keys.population")
+  return new_key(opts, { { kind = "population", amount = 1 } }, "by population")
+end
+
+--- cs.keys.base_plus_rate { base = 10000, rate = 6 | "cover" }
+function M.keys.base_plus_rate(opts)
+  check_fields(opts, { base = true, rate = true, label = true, source = true, assumption = true },
+    "cs.keys.base_plus_rate")
+  if opts.base == nil then fail("cs.keys.base_plus_rate needs base") end
+  check_number(opts.base, "base")
+  local comps = { { kind = "base", amount = opts.base } }
+  local desc
+  if opts.rate == "cover" then
+    comps[2] = { kind = "population", amount = 1 }
+    desc = "base " .. core.format_int(math.tointeger(opts.base) or 0) .. " + rate per inhabitant solved to cover the cost"
+  elseif opts.rate == nil then
+    fail("cs.keys.base_plus_rate needs rate (a number or \"cover\")")
+  else
+    if type(opts.rate) == "string" and not core.exact(opts.rate) then
+      fail("rate must be a number or \"cover\", got %s", show(opts.rate))
+    end
+    check_number(opts.rate, "rate")
+    comps[2] = { kind = "rate", amount = opts.rate }
+    desc = "base " .. tostring(opts.base) .. " + " .. tostring(opts.rate) .. " per inhabitant"
+  end
+  return new_key(opts, comps, desc)
+end
+
+--- cs.keys.per_capita { rate = 3 }
+function M.keys.per_capita(opts)
+  check_fields(opts, { rate = true, label = true, source = true, assumption = true }, "cs.keys.per_capita")
+  if opts.rate == nil then fail("cs.keys.per_capita needs rate") end
+  check_number(opts.rate, "rate")
+  return new_key(opts, { { kind = "rate", amount = opts.rate } }, tostring(opts.rate) .. " per inhabitant")
+end
+
+-- Entries by member (name or code) for fixed and weights keys.
+local function member_entries(opts, what)
+  local entries = {}
+  for k, v in pairs(opts) do
+    if not NOTE_FIELDS[k] then
+      if type(k) ~= "string" then fail("%s: members are given by name or code, got %s", what, show(k)) end
+      check_number(v, what .. " for " .. k)
+      entries[#entries + 1] = { member = k, value = v }
+    end
+  end
+  table.sort(entries, function(a, b) return a.member < b.member end)
+  if #entries == 0 then fail("%s needs at least one member", what) end
+  return entries
+end
+
+--- cs.keys.fixed { ["Inderøy"] = 42376, ... }
+function M.keys.fixed(opts)
+  if type(opts) ~= "table" then fail("cs.keys.fixed expects a table") end
+  return new_key(opts, { { kind = "fixed", entries = member_entries(opts, "fixed amount") } },
+    "fixed amounts per member")
+end
+
+--- cs.keys.weights { Rana = 3, Vefsn = 2, ... } (usage)
+function M.keys.weights(opts)
+  if type(opts) ~= "table" then fail("cs.keys.weights expects a table") end
+  return new_key(opts, { { kind = "weights", amount = 1, entries = member_entries(opts, "weight") } },
+    "by weights per member")
+end
+
+--- cs.keys.custom(function(ctx) return { [code] = weight, ... } end [, opts])
+function M.keys.custom(fn, opts)
+  if type(fn) ~= "function" then fail("cs.keys.custom expects a function, got %s", type(fn)) end
+  opts = opts or {}
+  check_fields(opts, NOTE_FIELDS, "cs.keys.custom")
+  return new_key(opts, { { kind = "custom", amount = 1, fn = fn } }, "custom weights (Lua function)")
+end
+
+local function check_key(k, what)
+  if getmetatable(k) ~= key_mt then fail("%s must be a key from cs.keys, got %s", what, show(k)) end
+  return k
+end
+
+---------------------------------------------------------------------------
+-- cooperations
+
+local coop_mt = { __name = "coopsim.cooperation" }
+coop_mt.__index = coop_mt
+coop_mt.__tostring = function(c)
+  local names = {}
+  for _, m in ipairs(c.members) do names[#names + 1] = m.given end
+  return string.format("cooperation %q: %d members (%s); key: %s", c.name, #c.members,
+    table.concat(names, ", "), tostring(c.key))
+end
+
+local COOP_FIELDS = set {
+  "name", "host", "payee", "members", "costs", "grants", "key", "population_date", "notice",
+  "period", "base_year", "growth", "exit_year", "merger", "due", "prorate", "assumption",
+}
+local COST_FIELDS = set { "name", "amount", "growth", "rate", "of", "assumption" }
+local GRANT_FIELDS = set { "name", "amount", "from", "to", "cap", "covers" }
+
+local function check_cost(c, i)
+  local what = "cost line " .. i
+  check_fields(c, COST_FIELDS, what)
+  if type(c.name) ~= "string" or c.name == "" then fail("%s needs a name", what) end
+  what = "cost line '" .. c.name .. "'"
+  if c.rate ~= nil then
+    if c.amount ~= nil then fail("%s has both amount and rate", what) end
+    check_number(c.rate, what .. ": rate")
+    if type(c.of) ~= "table" or #c.of == 0 then fail("%s: rate needs `of`, the lines it applies to", what) end
+    if c.growth ~= nil then fail("%s: a rate line grows with the lines it is a rate of; remove growth", what) end
+  else
+    if c.amount == nil then fail("%s needs amount or rate", what) end
+    check_number(c.amount, what .. ": amount")
+    if c.growth ~= nil and c.growth ~= "wage" and c.growth ~= "price" and c.growth ~= "none" then
+      fail("%s: growth must be \"wage\", \"price\" or \"none\", got %s", what, show(c.growth))
+    end
+  end
+  return { name = c.name, amount = c.amount, rate = c.rate, of = c.of,
+           growth = c.growth ~= "none" and c.growth or nil, assumption = c.assumption }
+end
+
+local function check_grant(g, i)
+  local what = "grant " .. i
+  check_fields(g, GRANT_FIELDS, what)
+  if type(g.name) ~= "string" or g.name == "" then fail("%s needs a name", what) end
+  what = "grant '" .. g.name .. "'"
+  check_number(g.amount, what .. ": amount")
+  local from = check_year(g.from, what .. ": from")
+  local to = check_year(g.to, what .. ": to")
+  if to < from then fail("%s: last year %d precedes first year %d", what, to, from) end
+  if g.cap ~= nil then check_number(g.cap, what .. ": cap") end
+  if g.covers ~= nil and type(g.covers) ~= "table" then fail("%s: covers must be a list of cost lines", what) end
+  return { name = g.name, amount = g.amount, from = from, to = to, cap = g.cap, covers = g.covers }
+end
+
+--- cs.cooperation { name, host, members, costs, grants, key, ... }
+function M.cooperation(def)
+  check_fields(def, COOP_FIELDS, "cs.cooperation")
+  local c = setmetatable({ where = where() }, coop_mt)
+  if type(def.name) ~= "string" or def.name == "" then fail("cs.cooperation needs a name") end
+  c.name = def.name
+  if def.period ~= nil then
+    check_fields(def.period, set { "from", "to" }, "period")
+    c.period_from = check_date(def.period.from, "period.from")
+    if def.period.to ~= nil then
+      c.period_to = check_date(def.period.to, "period.to")
+      if c.period_to < c.period_from then fail("period ends (%s) before it starts (%s)", c.period_to, c.period_from) end
+    end
+  end
+  if def.base_year ~= nil then c.base_year = check_year(def.base_year, "base_year") end
+  -- members are resolved at the agreement's start (or the base year)
+  c.anchor = c.period_from or (c.base_year and jan1(c.base_year))
+  if type(def.members) ~= "table" or #def.members == 0 then fail("cs.cooperation needs a list of members") end
+  c.members = {}
+  local seen = {}
+  for i, m in ipairs(def.members) do
+    local given = type(m) == "number" and string.format("%04d", m) or m
+    if type(given) ~= "string" then fail("member %d must be a code or name, got %s", i, show(m)) end
+    local entry = { given = given }
+    if c.anchor then
+      local r = resolve(given, c.anchor, "member " .. i)
+      if seen[r.code] then fail("member %s is listed twice (as %s and %s)", r.code, seen[r.code], given) end
+      seen[r.code] = given
+      entry.code, entry.name = r.code, r.name
+    else
+      -- no date yet: check that the name exists today, resolve at run time
+      resolve(given, LATEST, "member " .. i)
+    end
+    c.members[i] = entry
+  end
+  if def.host ~= nil then
+    c.host = def.host
+    if c.anchor then c.host_code = resolve(def.host, c.anchor, "host").code
+    else resolve(def.host, LATEST, "host") end
+  end
+  if def.payee ~= nil then
+    if type(def.payee) ~= "string" then fail("payee must be a string") end
+    c.payee = def.payee
+  end
+  c.costs = {}
+  for i, cost in ipairs(def.costs or {}) do c.costs[i] = check_cost(cost, i) end
+  local names = {}
+  for _, cost in ipairs(c.costs) do
+    if names[cost.name] then fail("cost line '%s' is given twice", cost.name) end
+    names[cost.name] = true
+  end
+  for _, cost in ipairs(c.costs) do
+    for _, of in ipairs(cost.of or {}) do
+      if not names[of] then fail("cost line '%s' is a rate of '%s', which is no cost line", cost.name, tostring(of)) end
+    end
+  end
+  c.grants = {}
+  for i, g in ipairs(def.grants or {}) do
+    c.grants[i] = check_grant(g, i)
+    for _, cov in ipairs(c.grants[i].covers or {}) do
+      if not names[cov] then fail("grant '%s' covers '%s', which is no cost line", g.name, tostring(cov)) end
+    end
+  end
+  if def.key == nil then fail("cs.cooperation needs a key (e.g. cs.keys.split { equal = 0.2, population = 0.8 })") end
+  c.key = check_key(def.key, "key")
+  local pd = def.population_date
+  if pd == nil or pd == "jan1_previous_year" or pd == "jan1_budget_year" then
+    c.population_date = pd or "jan1_previous_year"
+  elseif type(pd) == "table" then
+    check_fields(pd, set { "year" }, "population_date")
+    c.population_date = "fixed"
+    c.population_year = check_year(pd.year, "population_date.year")
+  else
+    fail("population_date must be \"jan1_previous_year\", \"jan1_budget_year\" or { year = N }, got %s", show(pd))
+  end
+  if def.notice ~= nil then
+    check_fields(def.notice, set { "months", "from" }, "notice")
+    c.notice_months = math.tointeger(check_number(def.notice.months, "notice.months", { integer = true, max = 1200 }))
+    local from = def.notice.from or "next_jan1"
+    if from ~= "next_jan1" and from ~= "notice_date" then
+      fail("notice.from must be \"next_jan1\" or \"notice_date\", got %s", show(from))
+    end
+    c.notice_from = from
+  end
+  if def.growth ~= nil then
+    check_fields(def.growth, set { "wage", "price" }, "growth")
+    c.growth = { wage = def.growth.wage or 0, price = def.growth.price or 0 }
+    check_number(c.growth.wage, "growth.wage", { negative = true })
+    check_number(c.growth.price, "growth.price", { negative = true })
+  end
+  if def.exit_year ~= nil and def.exit_year ~= "full" and def.exit_year ~= "months" then
+    fail("exit_year must be \"full\" or \"months\", got %s", show(def.exit_year))
+  end
+  c.exit_year = def.exit_year or "full"
+  if def.merger ~= nil and def.merger ~= "whole" and def.merger ~= "member_part" and def.merger ~= "error" then
+    fail("merger must be \"whole\", \"member_part\" or \"error\", got %s", show(def.merger))
+  end
+  c.merger = def.merger or "whole"
+  if def.due ~= nil then
+    local mo, d = tostring(def.due):match("^(%d%d)%-(%d%d)$")
+    if not mo or not core.valid_date("2001-" .. def.due) then
+      fail("due must be \"MM-DD\" (e.g. \"01-15\"), got %s", show(def.due))
+    end
+    c.due_month, c.due_day = tonumber(mo), tonumber(d)
+  end
+  if def.prorate ~= nil and type(def.prorate) ~= "boolean" then fail("prorate must be true or false") end
+  c.prorate = def.prorate ~= false
+  c.assumption = def.assumption
+  return c
+end
+
+---------------------------------------------------------------------------
+-- scenarios
+
+local scenario_mt = { __name = "coopsim.scenario" }
+scenario_mt.__index = scenario_mt
+scenario_mt.__tostring = function(s)
+  local ops = {}
+  for _, m in ipairs(s.mods) do ops[#ops + 1] = m.text end
+  return string.format("scenario %q (%d cooperation%s%s)", s.name, #s.coops, #s.coops == 1 and "" or "s",
+    #ops > 0 and ("; " .. table.concat(ops, "; ")) or "")
+end
+
+--- cs.scenario(name, { coop, ... })
+function M.scenario(name, coops)
+  if type(name) ~= "string" then fail("cs.scenario needs a name") end
+  if getmetatable(coops) == coop_mt then coops = { coops } end
+  if type(coops) ~= "table" or #coops == 0 then fail("cs.scenario needs a list of cooperations") end
+  for i, c in ipairs(coops) do
+    if getmetatable(c) ~= coop_mt then fail("cooperation %d is not from cs.cooperation", i) end
+  end
+  return setmetatable({ name = name, coops = coops, mods = {} }, scenario_mt)
+end
+
+--- s:fork(name) -> a new scenario with the same modifications so far
+function scenario_mt:fork(name)
+  if type(name) ~= "string" then fail("fork needs a name") end
+  local mods = {}
+  for i, m in ipairs(self.mods) do mods[i] = m end
+  return setmetatable({ name = name, coops = self.coops, mods = mods, parent = self }, scenario_mt)
+end
+
+local function add_mod(s, mod)
+  mod.where = where()
+  s.mods[#s.mods + 1] = mod
+  return s
+end
+
+--- s:withdraw(member, notice_date)
+function scenario_mt:withdraw(member, date)
+  check_date(date, "withdraw: notice date")
+  resolve(member, date, "withdraw")
+  return add_mod(self, { op = "withdraw", member = member, date = date,
+                         text = "withdraw " .. tostring(member) .. " (notice " .. date .. ")" })
+end
+
+--- s:join(member, date)
+function scenario_mt:join(member, date)
+  check_date(date, "join: date")
+  resolve(member, date, "join")
+  return add_mod(self, { op = "join", member = member, date = date,
+                         text = "join " .. tostring(member) .. " " .. date })
+end
+
+--- s:end_grant(name, last_year) / s:extend_grant(name, last_year)
+function scenario_mt:end_grant(name, last_year)
+  if type(name) ~= "string" then fail("end_grant needs the grant's name") end
+  check_year(last_year, "end_grant: last year")
+  return add_mod(self, { op = "grant_end", name = name, last_year = math.tointeger(last_year),
+                         text = "grant " .. name .. " ends after " .. last_year })
+end
+
+function scenario_mt:extend_grant(name, last_year)
+  if type(name) ~= "string" then fail("extend_grant needs the grant's name") end
+  check_year(last_year, "extend_grant: last year")
+  return add_mod(self, { op = "grant_end", name = name, last_year = math.tointeger(last_year),
+                         text = "grant " .. name .. " runs until " .. last_year })
+end
+
+--- s:set_key(key, from_year)
+function scenario_mt:set_key(key, from_year)
+  check_key(key, "set_key: key")
+  check_year(from_year, "set_key: from year")
+  return add_mod(self, { op = "set_key", key = key, from_year = math.tointeger(from_year),
+                         text = "key " .. tostring(key) .. " from " .. from_year })
+end
+
+--- s:set_cost(name, amount, from_year)
+function scenario_mt:set_cost(name, amount, from_year)
+  if type(name) ~= "string" then fail("set_cost needs the cost line's name") end
+  check_number(amount, "set_cost: amount")
+  check_year(from_year, "set_cost: from year")
+  return add_mod(self, { op = "set_cost", name = name, amount = amount, from_year = math.tointeger(from_year),
+                         text = "cost " .. name .. " = " .. tostring(amount) .. " from " .. from_year })
+end
+
+--- s:growth { wage = 0.04, price = 0.03 [, from = year] }
+function scenario_mt:growth(opts)
+  check_fields(opts, set { "wage", "price", "from" }, "growth")
+  if opts.wage ~= nil then check_number(opts.wage, "growth.wage", { negative = true }) end
+  if opts.price ~= nil then check_number(opts.price, "growth.price", { negative = true }) end
+  if opts.from ~= nil then check_year(opts.from, "growth.from") end
+  local parts = {}
+  if opts.wage then parts[#parts + 1] = "wage " .. pct(opts.wage) end
+  if opts.price then parts[#parts + 1] = "price " .. pct(opts.price) end
+  return add_mod(self, { op = "growth", wage = opts.wage, price = opts.price, from = opts.from,
+                         text = "growth " .. table.concat(parts, ", ") })
+end
+
+--- s:population(code, value_or_table) or s:population(function(code, year, pop, pop_year) ... end)
+function scenario_mt:population(a, b)
+  if type(a) == "function" then
+    return add_mod(self, { op = "population_fn", fn = a, text = "population projection" })
+  end
+  local m = resolve(a, LATEST, "population")
+  if type(b) == "number" then
+    check_number(b, "population", { integer = true })
+  elseif type(b) == "table" then
+    for y, v in pairs(b) do
+      check_year(y, "population year")
+      check_number(v, "population for " .. tostring(y), { integer = true })
+    end
+  else
+    fail("population(code, value) needs a number or a { [year] = value } table, got %s", show(b))
+  end
+  return add_mod(self, { op = "population_set", member = a, code = m.code, value = b,
+                         text = "population of " .. tostring(a) .. " set" })
+end
+
+---------------------------------------------------------------------------
+-- runs
+
+-- Deep copy of plain data (keys keep their functions).
+local function copy(t)
+  if type(t) ~= "table" or getmetatable(t) == key_mt then return t end
+  local r = {}
+  for k, v in pairs(t) do r[k] = copy(v) end
+  return r
+end
+
+local function key_spec(key, anchor, loc)
+  local comps = {}
+  for i, comp in ipairs(key.components) do
+    local c = { kind = comp.kind, amount = comp.amount, fn = comp.fn }
+    if comp.entries then
+      c.entries = {}
+      for j, e in ipairs(comp.entries) do
+        local m, msg = core.find(e.member, anchor)
+        if not m then fail_at(loc, "key entry " .. tostring(e.member) .. ": " .. msg) end
+        c.entries[j] = { code = m.code, value = e.value }
+      end
+    end
+    comps[i] = c
+  end
+  return { label = key.label, source = key.source, assumption = key.assumption, components = comps }
+end
+
+-- Finds the coop member matching `member` at date: same code, or a code
+-- that the member's code has become by then.
+local function find_member(spec, member, date, loc)
+  local m, msg = core.find(member, date)
+  if not m then fail_at(loc, msg) end
+  for _, x in ipairs(spec.members) do
+    if x.code == m.code then return x end
+    local succ = core.successor(x.code, x.anchor, date)
+    if succ == m.code then return x end
+  end
+  return nil, m
+end
+
+-- The spec table for core.simulate: the cooperation with the scenario's
+-- modifications applied in order.
+local function build_spec(coop, scen, from, to)
+  local anchor = coop.anchor or jan1(coop.base_year or from)
+  local spec = {
+    name = coop.name, payee = coop.payee,
+    period_from = coop.period_from, period_to = coop.period_to,
+    base_year = coop.base_year, population_date = coop.population_date,
+    population_year = coop.population_year,
+    notice_months = coop.notice_months, notice_from = coop.notice_from,
+    exit_year = coop.exit_year, merger = coop.merger, prorate = coop.prorate,
+    due_month = coop.due_month, due_day = coop.due_day,
+    costs = copy(coop.costs), grants = copy(coop.grants),
+    cost_sets = {}, grant_ends = {}, growths = {}, members = {}, keys = {},
+  }
+  if coop.growth then
+    spec.growths[1] = { from_year = 0, wage = coop.growth.wage, price = coop.growth.price }
+  end
+  if coop.host then
+    local h, msg = core.find(coop.host, anchor)
+    if not h then fail_at(coop.where, "host: " .. msg) end
+    spec.host = h.code
+  end
+  for i, m in ipairs(coop.members) do
+    local code = m.code
+    if not code then
+      local r, msg = core.find(m.given, anchor)
+      if not r then fail_at(coop.where, "member " .. i .. ": " .. msg) end
+      code = r.code
+    end
+    for _, other in ipairs(spec.members) do
+      if other.code == code then fail_at(coop.where, "member " .. code .. " is listed twice") end
+    end
+    spec.members[i] = { code = code, given = m.given, anchor = anchor }
+  end
+  spec.keys[1] = { from_year = 0, key = key_spec(coop.key, anchor, coop.where) }
+  local pop_sets, pop_fns = {}, {}
+  for _, mod in ipairs(scen.mods) do
+    local loc = mod.where
+    if mod.op == "withdraw" then
+      local x = find_member(spec, mod.member, mod.date, loc)
+      if x then x.notice = mod.date end
+    elseif mod.op == "join" then
+      local x, m = find_member(spec, mod.member, mod.date, loc)
+      if not x then
+        spec.members[#spec.members + 1] = { code = m.code, given = mod.member, anchor = mod.date, joined = true }
+      end
+    elseif mod.op == "grant_end" then
+      local found = false
+      for _, g in ipairs(spec.grants) do if g.name == mod.name then found = true end end
+      if found then spec.grant_ends[#spec.grant_ends + 1] = { name = mod.name, last_year = mod.last_year } end
+      mod.matched = mod.matched or found
+    elseif mod.op == "set_key" then
+      spec.keys[#spec.keys + 1] = { from_year = mod.from_year, key = key_spec(mod.key, anchor, loc) }
+    elseif mod.op == "set_cost" then
+      local found = false
+      for _, c in ipairs(spec.costs) do if c.name == mod.name then found = true end end
+      if found then
+        spec.cost_sets[#spec.cost_sets + 1] = { name = mod.name, amount = mod.amount, from_year = mod.from_year }
+      end
+      mod.matched = mod.matched or found
+    elseif mod.op == "growth" then
+      local last = spec.growths[#spec.growths] or { wage = 0, price = 0 }
+      spec.growths[#spec.growths + 1] = { from_year = mod.from or 0,
+        wage = mod.wage or last.wage, price = mod.price or last.price }
+    elseif mod.op == "population_set" then
+      pop_sets[#pop_sets + 1] = mod
+    elseif mod.op == "population_fn" then
+      pop_fns[#pop_fns + 1] = mod.fn
+    end
+  end
+  if #pop_sets > 0 or #pop_fns > 0 then
+    spec.population_fn = function(code, year, pop, pop_year)
+      for _, s in ipairs(pop_sets) do
+        if s.code == code then
+          if type(s.value) == "number" then pop = s.value
+          elseif s.value[pop_year] then pop = s.value[pop_year] end
+        end
+      end
+      for _, fn in ipairs(pop_fns) do
+        local v = fn(code, year, pop, pop_year)
+        if v ~= nil then pop = v end
+      end
+      return pop
+    end
+  end
+  return spec
+end
+
+local run_mt = { __name = "coopsim.run" }
+run_mt.__index = run_mt
+
+M._runs = {} -- every run made, in order (for `coopsim test` golden files)
+
+--- s:run { from = 2023, to = 2026 } -> run
+function scenario_mt:run(opts)
+  check_fields(opts, set { "from", "to" }, "run")
+  local from = check_year(opts.from, "run: from")
+  local to = check_year(opts.to or opts.from, "run: to")
+  if to < from then fail("run: to (%d) is before from (%d)", to, from) end
+  local loc = where()
+  local results = {}
+  for i, coop in ipairs(self.coops) do
+    local spec = build_spec(coop, self, from, to)
+    local r, msg = core.simulate(spec, from, to)
+    if not r then fail_at(loc, self.name .. ": " .. msg) end
+    results[i] = r
+  end
+  for _, mod in ipairs(self.mods) do
+    if (mod.op == "grant_end" or mod.op == "set_cost") and not mod.matched then
+      fail_at(mod.where, string.format("%s: no %s named %q in any cooperation of the scenario", mod.op,
+        mod.op == "grant_end" and "grant" or "cost line", mod.name))
+    end
+  end
+  local run = setmetatable({ scenario = self, name = self.name, from = from, to = to,
+                             results = results, where = loc }, run_mt)
+  M._runs[#M._runs + 1] = run
+  return run
+end
+
+--- r:rows() -> { { cooperation, year, code, name, population, population_date, parts, total, due, payee }, ... }
+function run_mt:rows()
+  local rows = {}
+  for _, r in ipairs(self.results) do
+    for _, row in ipairs(r:rows()) do
+      row.scenario = self.name
+      rows[#rows + 1] = row
+    end
+  end
+  return rows
+end
+
+--- r:years() -> per cooperation and year: cost, grants, net, sum of shares, balance
+function run_mt:years()
+  local out = {}
+  for _, r in ipairs(self.results) do
+    local info = r:info()
+    for _, y in ipairs(r:years()) do
+      y.cooperation = info.name
+      out[#out + 1] = y
+    end
+  end
+  return out
+end
+
+function run_mt:options()
+  return self.results[1]:info().options
+end
+
+local function check_run_year(run, year, what)
+  if math.type(year) ~= "integer" then fail("%s: year must be an integer, got %s", what, show(year)) end
+  if year < run.from or year > run.to then
+    fail("%s: year %d is outside the run (%d..%d)", what, year, run.from, run.to)
+  end
+end
+
+-- The member's rows in year across the run's cooperations.
+local function member_rows(run, member, year, what)
+  check_run_year(run, year, what)
+  local m = resolve(member, jan1(year), what)
+  local rows = {}
+  for _, r in ipairs(run.results) do
+    for _, row in ipairs(r:rows()) do
+      if row.year == year and row.code == m.code then rows[#rows + 1] = { result = r, row = row } end
+    end
+  end
+  return rows, m
+end
+
+--- r:share(member, year) -> whole kroner, or nil when not a member that year
+function run_mt:share(member, year)
+  local rows = member_rows(self, member, year, "share")
+  if #rows == 0 then return nil end
+  local total = 0
+  for _, x in ipairs(rows) do total = total + x.row.total end
+  return total
+end
+
+--- r:row(member, year) -> the row table, or nil
+function run_mt:row(member, year)
+  local rows = member_rows(self, member, year, "row")
+  return rows[1] and rows[1].row or nil
+end
+
+local text_mt = { __name = "coopsim.text", __tostring = function(t) return t.text end }
+
+--- r:explain(member, year) -> printable explanation
+function run_mt:explain(member, year)
+  local rows, m = member_rows(self, member, year, "explain")
+  if #rows == 0 then
+    return setmetatable({ text = string.format("%s %s is not a member in %d (scenario %q)", m.code, m.name, year, self.name) }, text_mt)
+  end
+  local parts = {}
+  for _, x in ipairs(rows) do
+    parts[#parts + 1] = x.result:explain(x.row.code, year)
+  end
+  return setmetatable({ text = "scenario " .. self.name .. ": " .. table.concat(parts, "\n") }, text_mt)
+end
+
+run_mt.__tostring = function(run) return report.run_table(run) end
+
+--- cs.compare(r0, r1, ...) -> printable side-by-side comparison
+function M.compare(...)
+  local runs = { ... }
+  if #runs < 1 then fail("cs.compare needs at least one run") end
+  for i, r in ipairs(runs) do
+    if getmetatable(r) ~= run_mt then fail("cs.compare: argument %d is not a run (got %s)", i, show(r)) end
+  end
+  return report.compare(runs)
+end
+
+--- cs.report -- table, CSV, JSON and Markdown writers
+M.report = report
+
+---------------------------------------------------------------------------
+-- expectations (regression checks inside scenario files)
+
+M._expect = { checked = 0, failures = {} }
+
+--- cs.expect(actual, expected [, label]): records a failure with file and line
+function M.expect(actual, expected, label)
+  local e = M._expect
+  e.checked = e.checked + 1
+  if actual ~= expected then
+    local f = { where = where(), label = label or "", expected = expected, actual = actual }
+    e.failures[#e.failures + 1] = f
+    return false
+  end
+  return true
+end
+
+--- cs.expect_error(fn, pattern [, label]): fn must raise an error matching pattern (plain text)
+function M.expect_error(fn, pattern, label)
+  local e = M._expect
+  e.checked = e.checked + 1
+  local ok, msg = pcall(fn)
+  msg = tostring(msg)
+  if ok or not msg:find(pattern, 1, true) then
+    e.failures[#e.failures + 1] = { where = where(), label = label or "error",
+      expected = "error containing " .. show(pattern), actual = ok and "no error" or msg }
+    return false
+  end
+  return true
+end
+
+---------------------------------------------------------------------------
+-- REPL helpers
+
+-- Pretty-prints values: objects with __tostring as themselves, plain tables
+-- as sorted, indented Lua (two levels deep).
+local function pretty(v, indent, depth)
+  indent, depth = indent or "", depth or 0
+  if type(v) == "string" then return string.format("%q", v) end
+  if type(v) ~= "table" then return tostring(v) end
+  local mt = getmetatable(v)
+  if mt and mt.__tostring then return tostring(v) end
+  if depth >= 3 then return "{...}" end
+  local keys = {}
+  for k in pairs(v) do keys[#keys + 1] = k end
+  table.sort(keys, function(a, b)
+    if type(a) == type(b) and (type(a) == "number" or type(a) == "string") then return a < b end
+    return type(a) < type(b)
+  end)
+  if #keys == 0 then return "{}" end
+  local inner = indent .. "  "
+  local parts = {}
+  for i, k in ipairs(keys) do
+    if i > 60 then parts[#parts + 1] = inner .. "... (" .. (#keys - 60) .. " more)"; break end
+    local ks = (type(k) == "string" and k:match("^[%a_][%w_]*$")) and k or ("[" .. pretty(k) .. "]")
+    if math.type(k) == "integer" and k == i then ks = nil end
+    parts[#parts + 1] = inner .. (ks and (ks .. " = ") or "") .. pretty(v[k], inner, depth + 1)
+  end
+  return "{\n" .. table.concat(parts, ",\n") .. "\n" .. indent .. "}"
+end
+
+function M._pretty(...)
+  local out = {}
+  for i = 1, select("#", ...) do out[i] = pretty((select(i, ...))) end
+  return table.concat(out, "\t")
+end
+
+-- Municipality names (today's, and each name's short form) starting with prefix.
+function M._names(prefix)
+  local lower = prefix:lower()
+  local out, seen = {}, {}
+  for _, m in ipairs(core.names(LATEST)) do
+    for part in (m.name .. " - "):gmatch("(.-) %- ") do
+      local short = part:gsub(" %b()$", "")
+      for _, cand in ipairs { part, short } do
+        if cand:lower():sub(1, #lower) == lower and not seen[cand] then
+          seen[cand] = true
+          out[#out + 1] = cand
+        end
+      end
+    end
+  end
+  table.sort(out)
+  return out
+end
+
+return M

@@ -1,0 +1,2 @@
+/* The public header compiles alone with -pedantic -Werror. */
+#include <coopsim/coopsim.h>

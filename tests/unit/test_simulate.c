@@ -1,0 +1,192 @@
+/* Unit tests: cooperations and their simulation (coop.c, simulate.c) on the
+** project's registry (data/). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+#include "coopsim/simulate.h"
+
+static cs_registry *reg;
+
+static int setup(void **state) {
+  (void)state;
+  cs_error err;
+  if (cs_registry_open_dir(&reg, CS_SOURCE_DIR "/data", &err)) {
+    print_error("%s\n", err.msg);
+    return -1;
+  }
+  return 0;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  cs_registry_free(reg);
+  return 0;
+}
+
+static cs_q Q(const char *s) {
+  cs_q q;
+  assert_int_equal(cs_q_from_decimal(&q, s), 0);
+  return q;
+}
+
+static cs_date D(const char *s) {
+  cs_date d;
+  assert_int_equal(cs_date_parse(&d, s, NULL), 0);
+  return d;
+}
+
+static const char *const helgeland[17] = {"1812", "1813", "1815", "1816", "1818", "1820",
+                                          "1822", "1824", "1825", "1826", "1827", "1828",
+                                          "1832", "1833", "1834", "1835", "1836"};
+
+static cs_coop *helgeland_coop(void) {
+  cs_coop *c = cs_coop_new("Helsefellesskap Helgeland");
+  cs_error err;
+  assert_int_equal(cs_coop_set_period(c, D("2023-01-01"), 0, D("2023-01-01"), &err), 0);
+  for (int i = 0; i < 17; i++)
+    assert_int_equal(cs_coop_add_member(c, helgeland[i], D("2023-01-01"), 0, helgeland[i], &err), 0);
+  assert_int_equal(cs_coop_set_host(c, "1833", D("2023-01-01"), &err), 0);
+  cs_q salary = Q("900000"), drift = Q("100000"), pension = Q("0.21"), aga = Q("0.051");
+  assert_int_equal(cs_coop_add_cost(c, "Lønn", &salary, CS_GROWTH_WAGE, &err), 0);
+  const char *of1[] = {"Lønn"}, *of2[] = {"Lønn", "Pensjon"};
+  assert_int_equal(cs_coop_add_derived_cost(c, "Pensjon", &pension, of1, 1, &err), 0);
+  assert_int_equal(cs_coop_add_derived_cost(c, "Arbeidsgiveravgift", &aga, of2, 2, &err), 0);
+  assert_int_equal(cs_coop_add_cost(c, "Drift", &drift, CS_GROWTH_PRICE, &err), 0);
+  cs_q grant = Q("504000");
+  assert_int_equal(cs_coop_add_grant(c, "Helsedirektoratet", &grant, 2021, 2023, NULL, NULL, 0, &err), 0);
+  cs_key *k = cs_key_new();
+  cs_q f1 = Q("0.2"), f2 = Q("0.8");
+  cs_key_add_pool(k, CS_POOL_EQUAL, &f1, NULL, NULL, 0, NULL, NULL, NULL);
+  cs_key_add_pool(k, CS_POOL_POPULATION, &f2, NULL, NULL, 0, NULL, NULL, NULL);
+  assert_int_equal(cs_coop_set_key(c, k, 0, &err), 0);
+  return c;
+}
+
+static void vedlegg2(void **state) {
+  (void)state;
+  cs_coop *c = helgeland_coop();
+  cs_result *r;
+  cs_error err;
+  assert_int_equal(cs_simulate(c, reg, 2023, 2024, &r, &err), 0);
+  const cs_row *rana = cs_result_row(r, "1833", 2023);
+  assert_non_null(rana);
+  assert_int_equal(rana->total, 212565);
+  assert_int_equal(rana->population, 26092);
+  assert_int_equal(rana->pop_year, 2022);
+  assert_true(rana->is_host);
+  const cs_row *bronnoy = cs_result_row(r, "1813", 2023);
+  assert_int_equal(bronnoy->total, 69473);
+  assert_string_equal(bronnoy->exact, "69472.59");
+  assert_int_equal(bronnoy->parts[0].rounded, 8712);
+  assert_int_equal(bronnoy->parts[1].rounded, 60760);
+  assert_string_equal(bronnoy->payee, "Rana - Raane");
+  const cs_year *y = cs_result_year(r, 2023);
+  assert_int_equal(y->sum_shares, 740539);
+  /* grants by year: 2021..2023 only */
+  const cs_year *y24 = cs_result_year(r, 2024);
+  assert_int_equal(y24->ngrants, 0);
+  assert_int_equal(y24->sum_shares, 1244539);
+  cs_result_free(r);
+  cs_coop_free(c);
+}
+
+static void grant_cap_and_covers(void **state) {
+  (void)state;
+  cs_coop *c = helgeland_coop();
+  cs_error err;
+  /* a capped variant: "up to 500 000", covering the salary line only */
+  cs_q amount = Q("504000"), cap = Q("500000");
+  const char *covers[] = {"Lønn"};
+  assert_int_equal(cs_coop_set_grant_end(c, "Helsedirektoratet", 2020, &err), 0);
+  assert_int_equal(cs_coop_add_grant(c, "Capped", &amount, 2023, 2023, &cap, covers, 1, &err), 0);
+  cs_result *r;
+  assert_int_equal(cs_simulate(c, reg, 2023, 2023, &r, &err), 0);
+  assert_int_equal(cs_result_year(r, 2023)->sum_shares, 744539);
+  cs_result_free(r);
+  /* last year before first year is refused */
+  assert_int_equal(cs_coop_add_grant(c, "Bad", &amount, 2024, 2023, NULL, NULL, 0, &err), CS_EINVAL);
+  assert_non_null(strstr(err.msg, "2023"));
+  cs_coop_free(c);
+}
+
+static void withdraw_helgeland(void **state) {
+  (void)state;
+  cs_coop *c = helgeland_coop();
+  cs_error err;
+  cs_notice rule = {12, CS_NOTICE_NEXT_JAN1};
+  cs_coop_set_notice(c, &rule, &err);
+  assert_int_equal(cs_coop_withdraw(c, "1824", D("2023-03-15"), &err), 0);
+  cs_result *r;
+  assert_int_equal(cs_simulate(c, reg, 2023, 2025, &r, &err), 0);
+  assert_non_null(cs_result_row(r, "1824", 2024));
+  assert_null(cs_result_row(r, "1824", 2025));
+  assert_int_equal(cs_result_year(r, 2025)->nmembers, 16);
+  assert_int_equal(cs_result_year(r, 2025)->sum_shares, 1244539);
+  cs_result_free(r);
+  cs_coop_free(c);
+}
+
+static void growth_from_base_year(void **state) {
+  (void)state;
+  cs_coop *c = helgeland_coop();
+  cs_error err;
+  cs_q wage = Q("0.04"), zero = Q("0");
+  assert_int_equal(cs_coop_set_growth(c, 0, &wage, &zero, &err), 0);
+  cs_result *r;
+  /* a run starting in 2024 still compounds from the base year 2023 */
+  assert_int_equal(cs_simulate(c, reg, 2024, 2024, &r, &err), 0);
+  char buf[64];
+  cs_q_format(&cs_result_year(r, 2024)->cost, 2, NULL, ".", buf, sizeof buf);
+  assert_string_equal(buf, "1290320.56");
+  cs_result_free(r);
+  cs_coop_free(c);
+}
+
+static void errors(void **state) {
+  (void)state;
+  cs_coop *c = helgeland_coop();
+  cs_error err;
+  cs_result *r;
+  assert_int_equal(cs_simulate(c, reg, 2022, 2023, &r, &err), CS_EINVAL); /* before the agreement */
+  assert_non_null(strstr(err.msg, "2022"));
+  cs_q neg = Q("-1");
+  assert_int_equal(cs_coop_add_cost(c, "Negative", &neg, CS_GROWTH_NONE, &err), CS_EINVAL);
+  assert_non_null(strstr(err.msg, "-1"));
+  assert_int_equal(cs_coop_add_member(c, "1833", D("2023-01-01"), 0, "Rana", &err), CS_EINVAL);
+  cs_coop_free(c);
+}
+
+/* Seed 000: an agreement from 1 June bears seven months of the first year. */
+static void pro_rata_first_year(void **state) {
+  (void)state;
+  cs_coop *c = cs_coop_new("Trøndelag sørvest");
+  cs_error err;
+  cs_coop_set_period(c, D("2021-06-01"), 1, D("2022-12-31"), &err);
+  cs_coop_add_member(c, "5059", D("2021-06-01"), 0, "Orkland", &err);
+  cs_coop_add_member(c, "5055", D("2021-06-01"), 0, "Heim", &err);
+  cs_q cost = Q("1200000"), one = Q("1");
+  cs_coop_add_cost(c, "Leder", &cost, CS_GROWTH_NONE, &err);
+  cs_key *k = cs_key_new();
+  cs_key_add_pool(k, CS_POOL_EQUAL, &one, NULL, NULL, 0, NULL, NULL, NULL);
+  cs_coop_set_key(c, k, 0, &err);
+  cs_result *r;
+  assert_int_equal(cs_simulate(c, reg, 2021, 2023, &r, &err), 0);
+  assert_int_equal(cs_result_year(r, 2021)->agreement_months, 7);
+  assert_int_equal(cs_result_year(r, 2021)->sum_shares, 700000);
+  assert_int_equal(cs_result_year(r, 2022)->sum_shares, 1200000);
+  assert_true(cs_result_year(r, 2023)->past_end);
+  cs_result_free(r);
+  cs_coop_free(c);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(vedlegg2),           cmocka_unit_test(grant_cap_and_covers),
+      cmocka_unit_test(withdraw_helgeland), cmocka_unit_test(growth_from_base_year),
+      cmocka_unit_test(errors),             cmocka_unit_test(pro_rata_first_year),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
