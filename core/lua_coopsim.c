@@ -849,8 +849,9 @@ static int l_exact(lua_State *L) {
   cs_q q;
   char buf[128];
   if (to_q(L, 1, &q) != 0) {
+    const char *v = luaL_tolstring(L, 1, NULL);
     lua_pushnil(L);
-    lua_pushfstring(L, "not a finite number: %s", luaL_tolstring(L, 1, NULL));
+    lua_pushfstring(L, "not a finite number: %s", v);
     return 2;
   }
   if (cs_q_format_exact(&q, buf, sizeof buf)) return luaL_error(L, "number too large");
@@ -892,8 +893,9 @@ static int l_valid_date(lua_State *L) {
   cs_date d;
   cs_error err = {0, ""};
   if (lua_type(L, 1) != LUA_TSTRING) {
+    const char *v = luaL_tolstring(L, 1, NULL);
     lua_pushnil(L);
-    lua_pushfstring(L, "invalid date %s (expected \"YYYY-MM-DD\")", luaL_tolstring(L, 1, NULL));
+    lua_pushfstring(L, "invalid date %s (expected \"YYYY-MM-DD\")", v);
     return 2;
   }
   if (cs_date_parse(&d, lua_tostring(L, 1), &err)) return fail(L, &err);

@@ -458,6 +458,15 @@ size_t cs_registry_periods(const cs_registry *r, const char *code, const cs_muni
   return n;
 }
 
+/* The date for messages: "today" for the open end used by "latest" lookups. */
+static char *fmt_at(cs_date at, char *buf) {
+  if (at.year == 9999) {
+    strcpy(buf, "today");
+    return buf;
+  }
+  return cs_date_format(at, buf);
+}
+
 int cs_registry_by_code(const cs_registry *r, const char *code, cs_date at,
                         const cs_municipality **out, cs_error *err) {
   const cs_municipality *m = period_at(r, code, at);
@@ -470,7 +479,7 @@ int cs_registry_by_code(const cs_registry *r, const char *code, cs_date at,
     char f[11], t[11];
     return cs_error_set(err, CS_ENOTFOUND,
                         "municipality code %s (%s) was not valid on %s (valid %s to %s)",
-                        code, p[n - 1].name, cs_date_format(at, d),
+                        code, p[n - 1].name, fmt_at(at, d),
                         cs_date_format(p[0].valid_from, f),
                         cs_date_format(cs_date_add_days(p[n - 1].valid_to, -1), t));
   }
@@ -520,6 +529,39 @@ static int name_matches(const char *q, const char *name) {
   return 0;
 }
 
+/* Edit distance between a and b (bytes), capped at 9. */
+static int edit_distance(const char *a, size_t la, const char *b, size_t lb) {
+  int prev[64], cur[64];
+  if (la > 62 || lb > 62) return 9;
+  for (size_t j = 0; j <= lb; j++) prev[j] = (int)j;
+  for (size_t i = 1; i <= la; i++) {
+    cur[0] = (int)i;
+    for (size_t j = 1; j <= lb; j++) {
+      int sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+      int del = prev[j] + 1, ins = cur[j - 1] + 1;
+      cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+    }
+    memcpy(prev, cur, (lb + 1) * sizeof *prev);
+  }
+  return prev[lb];
+}
+
+/* Is the folded query q close to any part of name (for suggestions)? */
+static int near_name(const char *q, const char *name) {
+  char full[256];
+  fold(name, full, sizeof full);
+  size_t ql = strlen(q);
+  const char *start = full;
+  for (;;) {
+    const char *sep = strstr(start, " - ");
+    size_t len = sep ? (size_t)(sep - start) : strlen(start);
+    if (edit_distance(q, ql, start, len) <= 2 || (ql >= 3 && len >= 3 && strncmp(q, start, 3) == 0))
+      return 1;
+    if (!sep) return 0;
+    start = sep + 3;
+  }
+}
+
 int cs_registry_find(const cs_registry *r, const char *what, cs_date at,
                      const cs_municipality **out, cs_error *err) {
   char d[11];
@@ -542,33 +584,39 @@ int cs_registry_find(const cs_registry *r, const char *what, cs_date at,
     char list[400] = "";
     for (size_t i = 0; i < nfound; i++) {
       char item[120];
-      snprintf(item, sizeof item, "%s%s %s (%s)", i ? ", " : "", found[i]->code,
-               found[i]->name, *found[i]->county ? found[i]->county : found[i]->county_code);
+      const char *county = *found[i]->county ? found[i]->county : found[i]->county_code;
+      if (strstr(found[i]->name, county))
+        snprintf(item, sizeof item, "%s%s %s", i ? ", " : "", found[i]->code, found[i]->name);
+      else
+        snprintf(item, sizeof item, "%s%s %s (%s)", i ? ", " : "", found[i]->code,
+                 found[i]->name, county);
       strncat(list, item, sizeof list - strlen(list) - 1);
     }
     return cs_error_set(err, CS_EAMBIGUOUS,
-                        "ambiguous municipality \"%s\" on %s: %s; give the code", what,
-                        cs_date_format(at, d), list);
+                        "ambiguous municipality \"%s\" (%s): %s; give the code", what,
+                        fmt_at(at, d), list);
   }
-  /* not found: was it a name at another date, or a near miss? */
-  for (size_t i = 0; i < r->nmunis; i++) {
-    if (name_matches(q, r->munis[i].name)) {
-      char f[11], t[11];
-      return cs_error_set(err, CS_ENOTFOUND,
-                          "no municipality named \"%s\" on %s (%s %s existed %s to %s)", what,
-                          cs_date_format(at, d), r->munis[i].code, r->munis[i].name,
-                          cs_date_format(r->munis[i].valid_from, f),
-                          cs_date_format(cs_date_add_days(r->munis[i].valid_to, -1), t));
-    }
+  /* not found: was it a name at another date (the latest such period)? */
+  const cs_municipality *other = NULL;
+  for (size_t i = 0; i < r->nmunis; i++)
+    if (name_matches(q, r->munis[i].name) &&
+        (!other || cs_date_cmp(r->munis[i].valid_from, other->valid_from) > 0))
+      other = &r->munis[i];
+  if (other) {
+    char f[11], t[11];
+    return cs_error_set(err, CS_ENOTFOUND,
+                        "no municipality named \"%s\" on %s (%s %s existed %s to %s)", what,
+                        fmt_at(at, d), other->code, other->name,
+                        cs_date_format(other->valid_from, f),
+                        cs_date_format(cs_date_add_days(other->valid_to, -1), t));
   }
+  /* a near miss: a name part within two edits, or sharing its first letters */
   char hint[300] = "";
-  size_t qlen = strlen(q), nh = 0;
-  for (size_t i = 0; i < r->nmunis && qlen >= 3 && nh < 5; i++) {
+  size_t nh = 0;
+  for (size_t i = 0; i < r->nmunis && nh < 5; i++) {
     const cs_municipality *m = &r->munis[i];
-    char f[256];
     if (cs_date_cmp(m->valid_from, at) > 0 || cs_date_cmp(at, m->valid_to) >= 0) continue;
-    fold(m->name, f, sizeof f);
-    if (strncmp(f, q, 3) == 0) {
+    if (near_name(q, m->name)) {
       char item[100];
       snprintf(item, sizeof item, "%s%s %s", nh++ ? ", " : " (did you mean: ", m->code, m->name);
       strncat(hint, item, sizeof hint - strlen(hint) - 2);
@@ -576,7 +624,7 @@ int cs_registry_find(const cs_registry *r, const char *what, cs_date at,
   }
   if (nh) strcat(hint, ")");
   return cs_error_set(err, CS_ENOTFOUND, "unknown municipality \"%s\" on %s%s", what,
-                      cs_date_format(at, d), hint);
+                      fmt_at(at, d), hint);
 }
 
 int cs_registry_population(const cs_registry *r, const char *code, int year, int64_t *out,

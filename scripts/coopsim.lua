@@ -223,7 +223,7 @@ function M.keys.split(opts)
     fail("key shares must sum to exactly 1, they sum to %s (%s)", sum,
       table.concat((function()
         local t = {}
-        for _, c in ipairs(comps) do t[#t + 1] = c.kind .. " = " .. tostring(c.amount) end
+        for _, c in ipairs(comps) do t[#t + 1] = c.kind .. " = " .. (core.exact(c.amount) or tostring(c.amount)) end
         return t
       end)(), ", "))
   end
