@@ -60,6 +60,14 @@ static int docall(lua_State *L, int nargs, int nres) {
 static char **matches = NULL;
 static size_t nmatches = 0, match_index = 0;
 
+/* strdup is POSIX, not C17; readline frees what we return with free(). */
+static char *dupstr(const char *s) {
+  size_t n = strlen(s) + 1;
+  char *d = malloc(n);
+  if (d) memcpy(d, s, n);
+  return d;
+}
+
 static void clear_matches(void) {
   for (size_t i = 0; i < nmatches; i++) free(matches[i]);
   free(matches);
@@ -74,14 +82,14 @@ static void add_match(const char *s) {
   char **nm = realloc(matches, (nmatches + 1) * sizeof *nm);
   if (!nm) return;
   matches = nm;
-  matches[nmatches] = strdup(s);
+  matches[nmatches] = dupstr(s);
   if (matches[nmatches]) nmatches++;
 }
 
 static char *next_match(const char *text, int state) {
   (void)text;
   if (state == 0) match_index = 0;
-  if (match_index < nmatches) return strdup(matches[match_index++]);
+  if (match_index < nmatches) return dupstr(matches[match_index++]);
   return NULL;
 }
 

@@ -584,12 +584,12 @@ int cs_registry_find(const cs_registry *r, const char *what, cs_date at,
     char list[400] = "";
     for (size_t i = 0; i < nfound; i++) {
       char item[120];
-      const char *county = *found[i]->county ? found[i]->county : found[i]->county_code;
-      if (strstr(found[i]->name, county))
+      const char *cname = *found[i]->county ? found[i]->county : found[i]->county_code;
+      if (strstr(found[i]->name, cname))
         snprintf(item, sizeof item, "%s%s %s", i ? ", " : "", found[i]->code, found[i]->name);
       else
         snprintf(item, sizeof item, "%s%s %s (%s)", i ? ", " : "", found[i]->code,
-                 found[i]->name, county);
+                 found[i]->name, cname);
       strncat(list, item, sizeof list - strlen(list) - 1);
     }
     return cs_error_set(err, CS_EAMBIGUOUS,

@@ -82,7 +82,7 @@ static void vedlegg2(void **state) {
   assert_string_equal(bronnoy->exact, "69472.59");
   assert_int_equal(bronnoy->parts[0].rounded, 8712);
   assert_int_equal(bronnoy->parts[1].rounded, 60760);
-  assert_string_equal(bronnoy->payee, "Rana - Raane");
+  assert_string_equal(bronnoy->payee, "Rana"); /* the Sami name came in 2024 */
   const cs_year *y = cs_result_year(r, 2023);
   assert_int_equal(y->sum_shares, 740539);
   /* grants by year: 2021..2023 only */
