@@ -347,3 +347,8 @@ void cs_coop_set_population_fn(cs_coop *c, cs_population_fn fn, void *ud) {
   c->pop_fn = fn;
   c->pop_ud = ud;
 }
+
+void cs_coop_set_freeze(cs_coop *c, cs_date at) {
+  c->has_freeze = 1;
+  c->freeze = at;
+}

@@ -66,6 +66,8 @@ struct cs_coop {
   cs_merger merger;
   int has_due, due_month, due_day;
   int prorate_period;
+  int has_freeze;
+  cs_date freeze;         /* no_reform: municipal structure frozen at this date */
   cs_member *members;
   size_t nmembers;
   cs_cost_line *lines;

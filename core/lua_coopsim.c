@@ -141,6 +141,28 @@ static int l_successor(lua_State *L) {
   return 1;
 }
 
+/* territory(code) -> today's municipality holding code's territory (code,
+** name), or code itself when it was split or is unknown. */
+static int l_territory(lua_State *L) {
+  const char *code = luaL_checkstring(L, 1);
+  const cs_registry *reg = get_registry(L);
+  const cs_municipality *p;
+  size_t n = cs_registry_periods(reg, code, &p);
+  char out[5];
+  cs_date today = {9999, 12, 30};
+  if (n == 0 || cs_registry_successor(reg, code, p[n - 1].valid_from, today, out, NULL) != 0) {
+    lua_pushstring(L, code);
+    return 1;
+  }
+  lua_pushstring(L, out);
+  const cs_municipality *m;
+  if (cs_registry_by_code(reg, out, today, &m, NULL) == 0) {
+    lua_pushstring(L, m->name);
+    return 2;
+  }
+  return 1;
+}
+
 /* names(date) -> { "Rana - Raane", ... } for completion */
 static int l_names(lua_State *L) {
   const cs_municipality *all;
@@ -512,6 +534,8 @@ static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, cs_error
   cs_coop_set_merger(coop, !s || strcmp(s, "whole") == 0 ? CS_MERGER_WHOLE
                            : strcmp(s, "member_part") == 0 ? CS_MERGER_MEMBER_PART
                                                            : CS_MERGER_ERROR);
+  if ((rc = parse_date_field(L, idx, "freeze", &d1, &present, err))) return rc;
+  if (present) cs_coop_set_freeze(coop, d1);
   lua_getfield(L, idx, "prorate");
   cs_coop_set_prorate_period(coop, lua_isnil(L, -1) || lua_toboolean(L, -1));
   lua_pop(L, 1);
@@ -613,7 +637,7 @@ static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, cs_error
   lua_getfield(L, idx, "keys");
   for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TTABLE; i++) {
     int t = lua_gettop(L);
-    cs_key *key;
+    cs_key *key = NULL;
     lua_getfield(L, t, "key");
     rc = build_key(L, -1, anchor, &key, err);
     lua_pop(L, 1);
@@ -939,7 +963,7 @@ int luaopen_coopsim_core(lua_State *L) {
   lua_pop(L, 1);
   static const luaL_Reg funcs[] = {
       {"find", l_find},           {"population_of", l_population_of},
-      {"successor", l_successor}, {"names", l_names},
+      {"successor", l_successor}, {"names", l_names}, {"territory", l_territory},
       {"changes", l_changes},     {"sources", l_sources},
       {"simulate", l_simulate},   {"exact", l_exact},
       {"sum_is_one", l_sum_is_one}, {"format_int", l_format_int},

@@ -820,3 +820,28 @@ int cs_registry_population_of(const cs_registry *r, const char *code, cs_date at
   return cs_q_round_i64(&total, out) ? cs_error_set(err, CS_EOVERFLOW, "population overflow")
                                      : CS_OK;
 }
+
+int cs_registry_population_frozen(const cs_registry *r, const char *code, cs_date at, int year,
+                                  int64_t *out, int *proxy, cs_error *err) {
+  cs_date jan1 = cs_date_jan1(year);
+  if (cs_date_cmp(jan1, at) <= 0 || period_at(r, code, jan1))
+    return cs_registry_population_of(r, code, at, year, out, proxy, err);
+  char succ[5];
+  int rc = cs_registry_successor(r, code, at, jan1, succ, err);
+  if (rc) return rc;
+  /* code's share of succ's territory on the last 1 January on or before at */
+  int base = at.year;
+  int64_t part, whole, now;
+  if ((rc = cs_registry_population_of(r, code, at, base, &part, NULL, err)) ||
+      (rc = cs_registry_population_of(r, succ, jan1, base, &whole, NULL, err)) ||
+      (rc = cs_registry_population_of(r, succ, jan1, year, &now, NULL, err)))
+    return rc;
+  if (whole <= 0)
+    return cs_error_set(err, CS_ENOTFOUND, "no population for %s in %d to divide", succ, base);
+  cs_q q, share;
+  cs_q_from_i64(&q, now);
+  if (cs_q_from_frac(&share, part, whole) || cs_q_mul(&q, &q, &share) || cs_q_round_i64(&q, out))
+    return cs_error_set(err, CS_EOVERFLOW, "population proxy overflow for %s", code);
+  if (proxy) *proxy = part != whole; /* a renumbering alone is exact */
+  return CS_OK;
+}

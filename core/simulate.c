@@ -217,6 +217,16 @@ static int pop_year_of(const cs_coop *c, int year) {
   }
 }
 
+/* The date at which member m is resolved for a budget year starting jan1:
+** that day, or its join date if later; never after a no_reform freeze
+** (unless it joined after it). */
+static cs_date resolve_date(const cs_coop *c, const cs_member *m, cs_date jan1) {
+  cs_date at = cs_date_cmp(jan1, m->anchor) > 0 ? jan1 : m->anchor;
+  if (c->has_freeze && cs_date_cmp(at, c->freeze) > 0)
+    at = cs_date_cmp(c->freeze, m->anchor) > 0 ? c->freeze : m->anchor;
+  return at;
+}
+
 /* Members of the cooperation in `year`, resolved and grouped. */
 static int members_of_year(const cs_coop *c, const cs_registry *reg, int year, active **out,
                            size_t *nout, cs_error *err) {
@@ -237,7 +247,7 @@ static int members_of_year(const cs_coop *c, const cs_registry *reg, int year, a
       if (cs_date_cmp(l, last) < 0) last = l;
     }
     char code[5];
-    cs_date at = cs_date_cmp(jan1, m->anchor) > 0 ? jan1 : m->anchor;
+    cs_date at = resolve_date(c, m, jan1);
     if ((rc = cs_registry_successor(reg, m->code, m->anchor, at, code, err))) {
       char msg[CS_ERROR_MAX];
       snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
@@ -273,9 +283,8 @@ static int members_of_year(const cs_coop *c, const cs_registry *reg, int year, a
     active *x = &a[k];
     x->charged_months = c->part_year == CS_PART_YEAR_MONTHS ? x->months : 12;
     if (x->nmerged == 1) x->merged[0] = '\0';
-    cs_date at = jan1;
     const cs_member *m = &c->members[x->first_member];
-    if (cs_date_cmp(m->anchor, at) > 0) at = m->anchor;
+    cs_date at = resolve_date(c, m, jan1);
     char nonmember[5] = "";
     cs_date since = m->anchor;
     for (size_t i = 0; i < c->nmembers; i++)
@@ -314,8 +323,11 @@ static int members_of_year(const cs_coop *c, const cs_registry *reg, int year, a
       x->population = total;
       x->pop_source = CS_POP_PREDECESSORS;
     } else {
-      if ((rc = cs_registry_population_of(reg, x->code, at, pop_year, &x->population, &proxy,
-                                          err))) {
+      if ((rc = c->has_freeze
+                    ? cs_registry_population_frozen(reg, x->code, at, pop_year, &x->population,
+                                                    &proxy, err)
+                    : cs_registry_population_of(reg, x->code, at, pop_year, &x->population,
+                                                &proxy, err))) {
         char msg[CS_ERROR_MAX];
         snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
         rc = cs_error_set(err, rc, "member %s (%s) in %d: %s", x->given, x->code, year, msg);
@@ -414,11 +426,16 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
   snprintf(r->name, sizeof r->name, "%s", coop->name);
   r->from = from;
   r->to = to;
+  char frozen[40] = "";
+  if (coop->has_freeze) {
+    char d[11];
+    snprintf(frozen, sizeof frozen, " no_reform=%s", cs_date_format(coop->freeze, d));
+  }
   snprintf(r->options, sizeof r->options,
-           "rounding=largest_remainder population_date=%s exit_year=%s merger=%s", popdate_name(coop),
-           coop->part_year == CS_PART_YEAR_FULL ? "full" : "months",
+           "rounding=largest_remainder population_date=%s exit_year=%s merger=%s%s",
+           popdate_name(coop), coop->part_year == CS_PART_YEAR_FULL ? "full" : "months",
            coop->merger == CS_MERGER_WHOLE ? "whole"
-           : coop->merger == CS_MERGER_MEMBER_PART ? "member_part" : "error");
+           : coop->merger == CS_MERGER_MEMBER_PART ? "member_part" : "error", frozen);
   r->years = calloc((size_t)(to - from + 1), sizeof *r->years);
   if (!r->years) {
     rc = cs_error_set(err, CS_ENOMEM, "out of memory");
@@ -547,12 +564,14 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       rows_cap = cap;
     }
     char host_code[5] = "";
+    cs_date host_at = cs_date_jan1(year);
+    if (coop->has_freeze && cs_date_cmp(host_at, coop->freeze) > 0) host_at = coop->freeze;
     if (coop->has_host &&
         cs_registry_successor(reg, coop->host, coop->has_period ? coop->from : cs_date_jan1(from),
-                              cs_date_jan1(year), host_code, NULL) != 0)
+                              host_at, host_code, NULL) != 0)
       memcpy(host_code, coop->host, 5);
     char host_name[64] = "";
-    if (coop->has_host) name_at(reg, host_code, cs_date_jan1(year), host_name, sizeof host_name);
+    if (coop->has_host) name_at(reg, host_code, host_at, host_name, sizeof host_name);
     y->sum_shares = 0;
     for (size_t i = 0; i < n; i++) {
       cs_row *row = &r->rows[r->nrows++];

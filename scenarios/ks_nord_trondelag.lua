@@ -33,11 +33,17 @@ local fixed_rate = coordinator(cs.keys.base_plus_rate { base = 10000, rate = 6,
 local covering = coordinator(cs.keys.base_plus_rate { base = 10000, rate = "cover",
   assumption = "rate solved so that the shares cover an assumed cost of 1 050 000 kr" })
 
-local r6 = cs.scenario("10 000 + 6 kr", { fixed_rate }):run { from = 2018, to = 2021 }
-local rc = cs.scenario("10 000 + covering rate", { covering }):run { from = 2018, to = 2021 }
+local r6 = cs.scenario("10 000 + 6 kr", { fixed_rate }):run { from = 2018, to = 2024 }
+local reform = cs.scenario("Reform (covering rate)", { covering })
+local rc = reform:run { from = 2018, to = 2024 }
+-- the counterfactual: the municipal structure of 2019 kept after the 2020 reform
+local frozen = reform:fork("No reform (covering rate)"):no_reform("2019-12-31"):run { from = 2018, to = 2024 }
 print(r6)
 print()
 print(cs.compare(r6, rc))
+print()
+print("What the 2020 reform did to each member's payment (grouped by today's municipality):")
+print(cs.compare(frozen, rc, { by = "territory" }))
 
 -- Membership in 2019 and in 2020, side by side, by the members as listed.
 local rows19, rows20 = {}, {}
@@ -75,3 +81,13 @@ cs.expect(r6:row("Steinkjer", 2020).population_source, "predecessors", "Steinkje
 -- The covering rate makes the shares sum to the cost in every year.
 for _, y in ipairs(rc:years()) do cs.expect(y.sum_shares, 1050000, "covering " .. y.year) end
 cs.expect(r6:row("Frosta", 2019).payee, "KS Nord-Trøndelag", "KS invoices")
+-- Without the reform there would still be 25 members in 2020, and Namsos,
+-- Namdalseid and Fosnes would pay three base amounts instead of one.
+local n20 = 0
+for _, row in ipairs(frozen:rows()) do if row.year == 2020 then n20 = n20 + 1 end end
+cs.expect(n20, 25, "no reform: 25 members in 2020")
+local three = frozen:share("5005", 2020) + frozen:share("5040", 2020) + frozen:share("5048", 2020)
+cs.expect(three > rc:share("Namsos", 2020), true, "the merged Namsos pays less than its three parts would")
+cs.expect(frozen:row("5040", 2020).population_source, "ssb", "Namdalseid 2020: its own figure of 1 January 2019")
+cs.expect(frozen:row("5040", 2021).population_source, "proxy", "Namdalseid 2021: a share of Namsos (proxy)")
+cs.expect(frozen:years()[3].sum_shares, 1050000, "the counterfactual covers the cost too")

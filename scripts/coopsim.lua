@@ -601,6 +601,12 @@ function scenario_mt:population(a, b)
                          text = "population of " .. tostring(a) .. " set" })
 end
 
+--- s:no_reform(date): the counterfactual with the municipal structure frozen at date
+function scenario_mt:no_reform(date)
+  check_date(date, "no_reform: date")
+  return add_mod(self, { op = "freeze", date = date, text = "no reform after " .. date })
+end
+
 ---------------------------------------------------------------------------
 -- runs
 
@@ -709,6 +715,8 @@ local function build_spec(coop, scen, from, to)
         wage = mod.wage or last.wage, price = mod.price or last.price }
     elseif mod.op == "population_set" then
       pop_sets[#pop_sets + 1] = mod
+    elseif mod.op == "freeze" then
+      spec.freeze = mod.date
     elseif mod.op == "population_fn" then
       pop_fns[#pop_fns + 1] = mod.fn
     end
@@ -801,6 +809,16 @@ end
 -- The member's rows in year across the run's cooperations.
 local function member_rows(run, member, year, what)
   check_run_year(run, year, what)
+  if type(member) == "string" and member:match("^%d%d%d%d$") then
+    -- a code in the run's rows (e.g. a municipality kept by no_reform) needs no lookup
+    local rows = {}
+    for _, r in ipairs(run.results) do
+      for _, row in ipairs(r:rows()) do
+        if row.year == year and row.code == member then rows[#rows + 1] = { result = r, row = row } end
+      end
+    end
+    if #rows > 0 then return rows, { code = member, name = rows[1].row.name } end
+  end
   local m = resolve(member, jan1(year), what)
   local rows = {}
   for _, r in ipairs(run.results) do
@@ -846,11 +864,23 @@ run_mt.__tostring = function(run) return report.run_table(run) end
 --- cs.compare(r0, r1, ...) -> printable side-by-side comparison
 function M.compare(...)
   local runs = { ... }
+  local opts = {}
+  if type(runs[#runs]) == "table" and getmetatable(runs[#runs]) ~= run_mt then
+    opts = table.remove(runs)
+    check_fields(opts, set { "by" }, "cs.compare options")
+    if opts.by ~= nil and opts.by ~= "code" and opts.by ~= "territory" then
+      fail("cs.compare: by must be \"code\" or \"territory\", got %s", show(opts.by))
+    end
+  end
   if #runs < 1 then fail("cs.compare needs at least one run") end
   for i, r in ipairs(runs) do
     if getmetatable(r) ~= run_mt then fail("cs.compare: argument %d is not a run (got %s)", i, show(r)) end
   end
-  return report.compare(runs)
+  local territory
+  if opts.by == "territory" then
+    territory = function(code) return core.territory(code) end
+  end
+  return report.compare(runs, territory)
 end
 
 --- cs.report -- table, CSV, JSON and Markdown writers

@@ -144,24 +144,36 @@ compare_mt.__index = compare_mt
 
 -- Aligns runs by (cooperation, year, code). Each line: the share in every
 -- run (or a status word), the difference to the first run in kroner and per cent.
-function R.compare(runs)
+-- With `territory` (a function code -> today's code, name), rows are grouped
+-- by the municipality that holds their territory today, so a run with the
+-- municipal structure frozen lines up with one that follows the reforms.
+function R.compare(runs, territory)
   local lines, index = {}, {}
   local present = {} -- present[run][coop][code] = first year seen
   for ri, run in ipairs(runs) do
     present[ri] = {}
     for _, row in ipairs(run:rows()) do
-      local k = row.cooperation .. "\0" .. row.year .. "\0" .. row.code
+      local code, name = row.code, row.name
+      if territory then
+        local tcode, tname = territory(row.code)
+        code, name = tcode, tname or row.name
+      end
+      local k = row.cooperation .. "\0" .. row.year .. "\0" .. code
       local line = index[k]
       if not line then
-        line = { cooperation = row.cooperation, year = row.year, code = row.code, name = row.name, shares = {} }
+        line = { cooperation = row.cooperation, year = row.year, code = code, name = name, shares = {},
+                 parts = {} }
         index[k] = line
         lines[#lines + 1] = line
       end
-      line.shares[ri] = row.total
+      if territory and row.code ~= code then
+        line.parts[ri] = (line.parts[ri] and (line.parts[ri] .. " + ") or "") .. row.code
+      end
+      line.shares[ri] = (line.shares[ri] or 0) + row.total
       local p = present[ri]
       p[row.cooperation] = p[row.cooperation] or {}
-      local first = p[row.cooperation][row.code]
-      if not first or row.year < first then p[row.cooperation][row.code] = row.year end
+      local first = p[row.cooperation][code]
+      if not first or row.year < first then p[row.cooperation][code] = row.year end
     end
   end
   table.sort(lines, function(a, b)
@@ -217,7 +229,11 @@ compare_mt.__tostring = function(c)
     if line.cooperation ~= cur_coop then blocks[#blocks + 1] = line.cooperation end
     cur_key, cur_coop, cur_year = key, line.cooperation, line.year
     totals[key] = totals[key] or {}
-    local row = { tostring(line.year), line.code, line.name }
+    local label = line.name
+    local made = {}
+    for i = 1, #runs do if line.parts[i] then made[#made + 1] = runs[i].name .. ": " .. line.parts[i] end end
+    if #made > 0 then label = label .. " (" .. table.concat(made, "; ") .. ")" end
+    local row = { tostring(line.year), line.code, label }
     for i = 1, #runs do
       local v = line.shares[i]
       row[#row + 1] = v and R.int(v) or line.status[i]

@@ -88,6 +88,11 @@ int cs_coop_set_grant_end(cs_coop *c, const char *name, int last_year, cs_error 
 ** The cooperation takes ownership of key, also on failure. */
 int cs_coop_set_key(cs_coop *c, cs_key *key, int from_year, cs_error *err);
 
+/* The counterfactual "no reform": members keep the municipal structure of
+** date `at` in every later year; populations of municipalities merged since
+** come from cs_registry_population_frozen (a proxy, marked as such). */
+void cs_coop_set_freeze(cs_coop *c, cs_date at);
+
 void cs_coop_set_population_fn(cs_coop *c, cs_population_fn fn, void *ud);
 
 #endif

@@ -103,6 +103,14 @@ int cs_registry_successor(const cs_registry *reg, const char *code, cs_date from
 int cs_registry_population_of(const cs_registry *reg, const char *code, cs_date at,
                               int year, int64_t *out, int *proxy, cs_error *err);
 
+/* As cs_registry_population_of, and when code's territory (as at `at`) has
+** since merged into a larger municipality S, a proxy: S's population on 1
+** January of year times code's share of S's territory at the last 1 January
+** on or before `at` (rounded to whole persons; *proxy set to 1). For
+** counterfactuals that freeze the municipal structure (no_reform). */
+int cs_registry_population_frozen(const cs_registry *reg, const char *code, cs_date at,
+                                  int year, int64_t *out, int *proxy, cs_error *err);
+
 /* Text describing the data sources (embedded SOURCES), never NULL. */
 const char *cs_registry_sources(const cs_registry *reg);
 
