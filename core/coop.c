@@ -41,6 +41,8 @@ void cs_coop_free(cs_coop *c) {
   }
   for (size_t i = 0; i < c->ngrants; i++) free(c->grants[i].covers);
   for (size_t i = 0; i < c->nkeys; i++) cs_key_free(c->keys[i].key);
+  for (size_t i = 0; i < c->nvmergers; i++) free(c->vmergers[i].parts);
+  free(c->vmergers);
   free(c->members);
   free(c->lines);
   free(c->grants);
@@ -351,4 +353,34 @@ void cs_coop_set_population_fn(cs_coop *c, cs_population_fn fn, void *ud) {
 void cs_coop_set_freeze(cs_coop *c, cs_date at) {
   c->has_freeze = 1;
   c->freeze = at;
+}
+
+int cs_coop_add_merger(cs_coop *c, const char *const *codes, size_t n, const char *name,
+                       cs_date date, cs_error *err) {
+  if (n < 2) return cs_error_set(err, CS_EINVAL, "a merger needs at least two municipalities");
+  if (c->nvmergers >= 999) return cs_error_set(err, CS_EINVAL, "too many hypothetical mergers");
+  cs_vmerger v;
+  memset(&v, 0, sizeof v);
+  int rc = copy_name(v.name, sizeof v.name, name, "merger name", err);
+  if (rc) return rc;
+  v.parts = calloc(n, sizeof *v.parts);
+  if (!v.parts) return cs_error_set(err, CS_ENOMEM, "out of memory");
+  for (size_t i = 0; i < n; i++) {
+    if (!codes[i] || strlen(codes[i]) != 4) {
+      free(v.parts);
+      return cs_error_set(err, CS_EINVAL, "invalid code in merger \"%s\"", name);
+    }
+    memcpy(v.parts[i], codes[i], 5);
+  }
+  v.nparts = n;
+  v.date = date;
+  snprintf(v.code, sizeof v.code, "H%03zu", c->nvmergers + 1);
+  void *p = realloc(c->vmergers, (c->nvmergers + 1) * sizeof *c->vmergers);
+  if (!p) {
+    free(v.parts);
+    return cs_error_set(err, CS_ENOMEM, "out of memory");
+  }
+  c->vmergers = p;
+  c->vmergers[c->nvmergers++] = v;
+  return CS_OK;
 }

@@ -38,6 +38,15 @@ typedef struct cs_grant {
   size_t ncovers;
 } cs_grant;
 
+/* A hypothetical merger (scenario modification merge()). */
+typedef struct cs_vmerger {
+  char code[5];           /* "H001"...: hypothetical codes never clash with SSB's digits */
+  char name[64];
+  cs_date date;           /* effective for budget years starting on or after it */
+  char (*parts)[5];
+  size_t nparts;
+} cs_vmerger;
+
 typedef struct cs_key_period {
   int from_year;
   cs_key *key;
@@ -76,6 +85,8 @@ struct cs_coop {
   size_t ngrants;
   cs_key_period *keys;
   size_t nkeys;
+  cs_vmerger *vmergers;
+  size_t nvmergers;
   cs_population_fn pop_fn;
   void *pop_ud;
 };

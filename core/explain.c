@@ -43,7 +43,7 @@ static void put(out *o, const char *fmt, ...) {
 static const char *pop_source_text(cs_pop_source s) {
   switch (s) {
   case CS_POP_REGISTRY: return "SSB";
-  case CS_POP_PREDECESSORS: return "SSB, sum of the municipalities it was made from";
+  case CS_POP_PREDECESSORS: return "SSB, under the code(s) valid then: the sum of its predecessors";
   case CS_POP_PROXY: return "SSB, with part of a split municipality by a proxy fraction";
   case CS_POP_OVERRIDE: return "set by the scenario";
   }

@@ -364,6 +364,15 @@ static callback *new_callback(lua_State *L, int idx, int anchor_idx) {
   return cb;
 }
 
+/* [-0, +1, e] Pushes field name of the table at idx, or an empty table when
+** the field is not a table, so list loops never index a non-table. */
+static void table_field(lua_State *L, int idx, const char *name) {
+  if (lua_getfield(L, idx, name) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+  }
+}
+
 /* Reads field name of the table at idx as q; returns 0 if absent (q unset). */
 static int field_q(lua_State *L, int idx, const char *name, cs_q *out, int *present,
                    cs_error *err) {
@@ -420,7 +429,7 @@ static int build_key(lua_State *L, int idx, int anchor, cs_key **out, cs_error *
   int rc = cs_key_set_notes(key, field_str(L, idx, "label"), field_str(L, idx, "source"),
                             field_str(L, idx, "assumption"));
   if (rc) goto done;
-  lua_getfield(L, idx, "components");
+  table_field(L, idx, "components");
   int comps = lua_gettop(L);
   for (lua_Integer i = 1; lua_rawgeti(L, comps, i) == LUA_TTABLE; i++) {
     int c = lua_gettop(L);
@@ -445,7 +454,7 @@ static int build_key(lua_State *L, int idx, int anchor, cs_key **out, cs_error *
     cs_q *values = NULL;
     size_t n = 0;
     if (kv[k] == CS_DIRECT_FIXED || kv[k] == CS_POOL_WEIGHTS) {
-      lua_getfield(L, c, "entries");
+      table_field(L, c, "entries");
       int e = lua_gettop(L);
       values = calloc(MAXN, sizeof *values);
       if (!values) {
@@ -543,7 +552,7 @@ static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, cs_error
   if (dm && (rc = cs_coop_set_due(coop, (int)dm, (int)field_int(L, idx, "due_day", 1), err)))
     return rc;
   /* growth */
-  lua_getfield(L, idx, "growths");
+  table_field(L, idx, "growths");
   for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TTABLE; i++) {
     cs_q w, p;
     int pw, pp;
@@ -557,7 +566,7 @@ static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, cs_error
   }
   lua_pop(L, 2);
   /* cost lines */
-  lua_getfield(L, idx, "costs");
+  table_field(L, idx, "costs");
   for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TTABLE; i++) {
     int t = lua_gettop(L);
     const char *name = field_str(L, t, "name");
@@ -579,7 +588,7 @@ static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, cs_error
   }
   lua_pop(L, 2);
   /* cost changes */
-  lua_getfield(L, idx, "cost_sets");
+  table_field(L, idx, "cost_sets");
   for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TTABLE; i++) {
     int t = lua_gettop(L);
     cs_q amount;
@@ -591,7 +600,7 @@ static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, cs_error
   }
   lua_pop(L, 2);
   /* grants */
-  lua_getfield(L, idx, "grants");
+  table_field(L, idx, "grants");
   for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TTABLE; i++) {
     int t = lua_gettop(L);
     cs_q amount, cap;
@@ -608,7 +617,7 @@ static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, cs_error
     lua_pop(L, 1);
   }
   lua_pop(L, 2);
-  lua_getfield(L, idx, "grant_ends");
+  table_field(L, idx, "grant_ends");
   for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TTABLE; i++) {
     int t = lua_gettop(L);
     if ((rc = cs_coop_set_grant_end(coop, field_str(L, t, "name"), (int)field_int(L, t, "last_year", 0), err)))
@@ -617,7 +626,7 @@ static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, cs_error
   }
   lua_pop(L, 2);
   /* members */
-  lua_getfield(L, idx, "members");
+  table_field(L, idx, "members");
   for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TTABLE; i++) {
     int t = lua_gettop(L);
     cs_date since;
@@ -634,7 +643,7 @@ static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, cs_error
   }
   lua_pop(L, 2);
   /* keys */
-  lua_getfield(L, idx, "keys");
+  table_field(L, idx, "keys");
   for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TTABLE; i++) {
     int t = lua_gettop(L);
     cs_key *key = NULL;
@@ -643,6 +652,18 @@ static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, cs_error
     lua_pop(L, 1);
     if (rc) return rc;
     if ((rc = cs_coop_set_key(coop, key, (int)field_int(L, t, "from_year", 0), err))) return rc;
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 2);
+  /* hypothetical mergers */
+  table_field(L, idx, "mergers");
+  for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TTABLE; i++) {
+    int t = lua_gettop(L);
+    const char *codes[64];
+    size_t n = field_strings(L, t, "codes", codes, 64);
+    cs_date date;
+    if ((rc = parse_date_field(L, t, "date", &date, &present, err))) return rc;
+    if ((rc = cs_coop_add_merger(coop, codes, n, field_str(L, t, "name"), date, err))) return rc;
     lua_pop(L, 1);
   }
   lua_pop(L, 2);
@@ -927,6 +948,14 @@ static int l_valid_date(lua_State *L) {
   return 1;
 }
 
+/* add_days(date, n) -> date */
+static int l_add_days(lua_State *L) {
+  cs_date d = check_date(L, 1);
+  char buf[11];
+  lua_pushstring(L, cs_date_format(cs_date_add_days(d, (int)luaL_checkinteger(L, 2)), buf));
+  return 1;
+}
+
 /* notice_end(months, from, date) -> end, exit */
 static int l_notice_end(lua_State *L) {
   cs_notice n = {(int)luaL_checkinteger(L, 1),
@@ -968,6 +997,7 @@ int luaopen_coopsim_core(lua_State *L) {
       {"simulate", l_simulate},   {"exact", l_exact},
       {"sum_is_one", l_sum_is_one}, {"format_int", l_format_int},
       {"valid_date", l_valid_date}, {"notice_end", l_notice_end},
+      {"add_days", l_add_days},
       {NULL, NULL}};
   luaL_newlib(L, funcs);
   lua_pushstring(L, COOPSIM_VERSION);

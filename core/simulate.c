@@ -217,6 +217,24 @@ static int pop_year_of(const cs_coop *c, int year) {
   }
 }
 
+/* The hypothetical merger that code belongs to in the budget year starting
+** jan1, or NULL. */
+static const cs_vmerger *vmerger_of(const cs_coop *c, const char *code, cs_date jan1) {
+  for (size_t i = 0; i < c->nvmergers; i++) {
+    const cs_vmerger *v = &c->vmergers[i];
+    if (cs_date_cmp(v->date, jan1) > 0) continue;
+    for (size_t p = 0; p < v->nparts; p++)
+      if (strcmp(v->parts[p], code) == 0) return v;
+  }
+  return NULL;
+}
+
+static const cs_vmerger *vmerger_by_code(const cs_coop *c, const char *code) {
+  for (size_t i = 0; i < c->nvmergers; i++)
+    if (strcmp(c->vmergers[i].code, code) == 0) return &c->vmergers[i];
+  return NULL;
+}
+
 /* The date at which member m is resolved for a budget year starting jan1:
 ** that day, or its join date if later; never after a no_reform freeze
 ** (unless it joined after it). */
@@ -255,6 +273,8 @@ static int members_of_year(const cs_coop *c, const cs_registry *reg, int year, a
                         m->given, year, msg);
       goto fail;
     }
+    const cs_vmerger *vm = vmerger_of(c, code, jan1);
+    if (vm) memcpy(code, vm->code, 5);
     size_t k;
     for (k = 0; k < n; k++)
       if (strcmp(a[k].code, code) == 0) break;
@@ -275,7 +295,8 @@ static int members_of_year(const cs_coop *c, const cs_registry *reg, int year, a
     x->nmerged = 1;
     x->first_member = i;
     x->months = months;
-    name_at(reg, code, at, x->name, sizeof x->name);
+    if (vm) snprintf(x->name, sizeof x->name, "%s", vm->name);
+    else name_at(reg, code, at, x->name, sizeof x->name);
   }
   /* populations */
   int pop_year = pop_year_of(c, year);
@@ -285,6 +306,32 @@ static int members_of_year(const cs_coop *c, const cs_registry *reg, int year, a
     if (x->nmerged == 1) x->merged[0] = '\0';
     const cs_member *m = &c->members[x->first_member];
     cs_date at = resolve_date(c, m, jan1);
+    const cs_vmerger *vm = vmerger_by_code(c, x->code);
+    if (vm) {
+      /* a hypothetical merger: the population of all its parts */
+      int64_t total = 0;
+      int proxy = 0;
+      cs_date before = cs_date_add_days(vm->date, -1);
+      for (size_t p = 0; p < vm->nparts; p++) {
+        int64_t pop;
+        int pp = 0;
+        if ((rc = cs_registry_population_frozen(reg, vm->parts[p], before, pop_year, &pop, &pp, err))) {
+          char msg[CS_ERROR_MAX];
+          snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
+          rc = cs_error_set(err, rc, "hypothetical merger %s in %d: %s", vm->name, year, msg);
+          goto fail;
+        }
+        total += pop;
+        proxy |= pp;
+      }
+      x->population = total;
+      x->pop_source = proxy ? CS_POP_PROXY : CS_POP_PREDECESSORS;
+      char item[96];
+      snprintf(item, sizeof item, "%shypothetical merger from %04d-%02d-%02d", x->merged[0] ? "; " : "",
+               vm->date.year, vm->date.month, vm->date.day);
+      strncat(x->merged, item, sizeof x->merged - strlen(x->merged) - 1);
+      continue;
+    }
     char nonmember[5] = "";
     cs_date since = m->anchor;
     for (size_t i = 0; i < c->nmembers; i++)
@@ -572,6 +619,11 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       memcpy(host_code, coop->host, 5);
     char host_name[64] = "";
     if (coop->has_host) name_at(reg, host_code, host_at, host_name, sizeof host_name);
+    const cs_vmerger *host_vm = coop->has_host ? vmerger_of(coop, host_code, cs_date_jan1(year)) : NULL;
+    if (host_vm) {
+      memcpy(host_code, host_vm->code, 5);
+      snprintf(host_name, sizeof host_name, "%s", host_vm->name);
+    }
     y->sum_shares = 0;
     for (size_t i = 0; i < n; i++) {
       cs_row *row = &r->rows[r->nrows++];

@@ -601,6 +601,23 @@ function scenario_mt:population(a, b)
                          text = "population of " .. tostring(a) .. " set" })
 end
 
+--- s:merge({ "Grane", "Hattfjelldal" }, "Indre Helgeland", "2026-01-01"): a hypothetical merger
+function scenario_mt:merge(codes, new_name, date)
+  if type(codes) ~= "table" or #codes < 2 then fail("merge needs a list of at least two municipalities") end
+  if type(new_name) ~= "string" or new_name == "" then fail("merge needs the new municipality's name") end
+  check_date(date, "merge: date")
+  -- the parts as they are the day before the merger
+  local before = core.add_days(date, -1)
+  local resolved, names = {}, {}
+  for i, c in ipairs(codes) do
+    local m = resolve(c, before, "merge: municipality " .. i)
+    resolved[i] = m.code
+    names[i] = m.name
+  end
+  return add_mod(self, { op = "merge", codes = resolved, name = new_name, date = date,
+                         text = "merge " .. table.concat(names, " + ") .. " into " .. new_name .. " " .. date })
+end
+
 --- s:no_reform(date): the counterfactual with the municipal structure frozen at date
 function scenario_mt:no_reform(date)
   check_date(date, "no_reform: date")
@@ -717,6 +734,9 @@ local function build_spec(coop, scen, from, to)
       pop_sets[#pop_sets + 1] = mod
     elseif mod.op == "freeze" then
       spec.freeze = mod.date
+    elseif mod.op == "merge" then
+      spec.mergers = spec.mergers or {}
+      spec.mergers[#spec.mergers + 1] = { codes = mod.codes, name = mod.name, date = mod.date }
     elseif mod.op == "population_fn" then
       pop_fns[#pop_fns + 1] = mod.fn
     end
@@ -809,7 +829,7 @@ end
 -- The member's rows in year across the run's cooperations.
 local function member_rows(run, member, year, what)
   check_run_year(run, year, what)
-  if type(member) == "string" and member:match("^%d%d%d%d$") then
+  if type(member) == "string" and member:match("^[%dH]%d%d%d$") then
     -- a code in the run's rows (e.g. a municipality kept by no_reform) needs no lookup
     local rows = {}
     for _, r in ipairs(run.results) do

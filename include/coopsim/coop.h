@@ -88,6 +88,13 @@ int cs_coop_set_grant_end(cs_coop *c, const char *name, int last_year, cs_error 
 ** The cooperation takes ownership of key, also on failure. */
 int cs_coop_set_key(cs_coop *c, cs_key *key, int from_year, cs_error *err);
 
+/* A hypothetical merger of the municipalities `codes` (valid the day before
+** `date`) into one called `name`, for budget years starting on or after
+** `date`. Members among them become one member ("H001", "H002", ... in
+** results) with the population of all the parts. */
+int cs_coop_add_merger(cs_coop *c, const char *const *codes, size_t n, const char *name,
+                       cs_date date, cs_error *err);
+
 /* The counterfactual "no reform": members keep the municipal structure of
 ** date `at` in every later year; populations of municipalities merged since
 ** come from cs_registry_population_frozen (a proxy, marked as such). */
