@@ -19,6 +19,10 @@ int cli_pcall(lua_State *L, int nargs, int nresults);
 /* Loads and runs FILE as a scenario; returns the lua status. */
 int cli_dofile(lua_State *L, const char *file);
 
+/* Prints the scenario linter's warnings to stderr ("file:line: warning: ...")
+** and returns their number. */
+int cli_report_warnings(lua_State *L, const char *prefix);
+
 /* Prints failed cs.expect checks to stderr; returns their number. */
 int cli_report_expectations(lua_State *L);
 

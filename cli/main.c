@@ -14,15 +14,16 @@ static const char *const usage =
     "coopsim " COOPSIM_VERSION " - who pays what in inter-municipal cooperation\n"
     "\n"
     "usage:\n"
-    "  coopsim run FILE.lua [--format table|csv|csv-nb|json|md] [--out PATH]\n"
+    "  coopsim run FILE.lua [--format table|csv|csv-nb|json|md] [--out PATH] [--strict]\n"
     "                               run a scenario file; with --format, write every\n"
     "                               run the file made (the file's own prints go to stderr)\n"
     "  coopsim                      the interactive REPL (also: coopsim repl)\n"
     "  coopsim -e 'CODE'            run a chunk of Lua with `coopsim` loaded\n"
-    "  coopsim test [PATH ...] [--update]\n"
+    "  coopsim test [PATH ...] [--update] [--strict]\n"
     "                               run scenario files (a folder: every *.lua in it),\n"
     "                               check cs.expect and NAME.expected.csv golden files;\n"
-    "                               --update rewrites the golden files\n"
+    "                               --update rewrites the golden files;\n"
+    "                               --strict makes linter warnings errors\n"
     "  coopsim data show NAME|CODE [DATE]    a municipality (name resolved at DATE)\n"
     "  coopsim data history CODE             its periods and changes\n"
     "  coopsim data population CODE FROM TO  population on 1 January, FROM..TO\n"
@@ -126,6 +127,21 @@ int cli_report_expectations(lua_State *L) {
   return failed;
 }
 
+int cli_report_warnings(lua_State *L, const char *prefix) {
+  lua_getglobal(L, "coopsim");
+  lua_getfield(L, -1, "_warnings");
+  lua_Integer n = lua_istable(L, -1) ? luaL_len(L, -1) : 0;
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_rawgeti(L, -1, i);
+    lua_getfield(L, -1, "where");
+    lua_getfield(L, -2, "msg");
+    fprintf(stderr, "%s%s: %s\n", lua_tostring(L, -2), prefix, lua_tostring(L, -1));
+    lua_pop(L, 3);
+  }
+  lua_pop(L, 2);
+  return (int)n;
+}
+
 /* Writes every run the file made in `format` to out (or stdout). */
 static int write_runs(lua_State *L, const char *format, const char *out) {
   const char *fn = strcmp(format, "json") == 0   ? "json"
@@ -199,8 +215,10 @@ static int print_stderr(lua_State *L) {
 
 static int cmd_run(int argc, char **argv, const cli_options *opt) {
   const char *file = NULL, *format = NULL, *out = NULL;
+  int strict = 0;
   for (int i = 0; i < argc; i++) {
-    if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) format = argv[++i];
+    if (strcmp(argv[i], "--strict") == 0) strict = 1;
+    else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) format = argv[++i];
     else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) out = argv[++i];
     else if (argv[i][0] == '-' && argv[i][1]) {
       fprintf(stderr, "coopsim run: unknown option %s\n", argv[i]);
@@ -228,6 +246,7 @@ static int cmd_run(int argc, char **argv, const cli_options *opt) {
   }
   int rc = 0;
   if (cli_dofile(L, file) != LUA_OK) rc = 1;
+  if (!rc && cli_report_warnings(L, strict ? "error" : "warning") > 0 && strict) rc = 1;
   if (!rc && cli_report_expectations(L) > 0) rc = 1;
   if (!rc && (format || out)) rc = write_runs(L, format ? format : "csv", out);
   lua_close(L);

@@ -53,7 +53,7 @@ static int write_all(const char *path, const char *text, size_t len) {
 }
 
 /* Runs one scenario file; returns 1 if it passed. */
-static int test_file(const char *file, int update, const cli_options *opt) {
+static int test_file(const char *file, int update, int strict, const cli_options *opt) {
   lua_State *L = cli_new_state(opt);
   if (!L) return 0;
   lua_pushcfunction(L, quiet_print);
@@ -66,6 +66,8 @@ static int test_file(const char *file, int update, const cli_options *opt) {
   }
   int failed = cli_report_expectations(L);
   if (failed) ok = 0;
+  int warnings = cli_report_warnings(L, strict ? "error" : "warning");
+  if (strict && warnings) ok = 0;
   lua_getglobal(L, "coopsim");
   lua_getfield(L, -1, "_expect");
   lua_getfield(L, -1, "checked");
@@ -163,11 +165,12 @@ static char **lua_files(const char *dir, size_t *n) {
 }
 
 int cli_test(int argc, char **argv, const cli_options *opt) {
-  int update = 0, passed = 0, failed = 0;
+  int update = 0, strict = 0, passed = 0, failed = 0;
   const char *paths[256];
   int npaths = 0;
   for (int i = 0; i < argc; i++) {
     if (strcmp(argv[i], "--update") == 0) update = 1;
+    else if (strcmp(argv[i], "--strict") == 0) strict = 1;
     else if (argv[i][0] == '-') {
       fprintf(stderr, "coopsim test: unknown option %s\n", argv[i]);
       return 2;
@@ -189,12 +192,12 @@ int cli_test(int argc, char **argv, const cli_options *opt) {
         failed++;
       }
       for (size_t i = 0; i < n; i++) {
-        if (test_file(files[i], update, opt)) passed++;
+        if (test_file(files[i], update, strict, opt)) passed++;
         else failed++;
         free(files[i]);
       }
       free(files);
-    } else if (test_file(paths[p], update, opt)) {
+    } else if (test_file(paths[p], update, strict, opt)) {
       passed++;
     } else {
       failed++;

@@ -36,8 +36,8 @@ local khs = cs.cooperation {
 
 local base = cs.scenario("KHS 2019-2023", { khs })
 local hole = base:fork("Hole withdraws"):withdraw("Hole", "2021-03-10")
-local r0 = base:run { from = 2019, to = 2023 }
-local r1 = hole:run { from = 2019, to = 2023 }
+local r0 = base:run { from = 2019, to = 2023, past_end = true } -- "or until a new agreement exists"
+local r1 = hole:run { from = 2019, to = 2023, past_end = true }
 
 print(r0)
 print()

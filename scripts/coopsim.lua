@@ -43,6 +43,15 @@ local function fail_at(loc, msg)
   error((loc or "") .. msg, 0)
 end
 
+-- Lint warnings (printed by `coopsim run` and `coopsim test`; errors with --strict).
+M._warnings = {}
+local function warn(loc, msg)
+  for _, w in ipairs(M._warnings) do
+    if w.where == loc and w.msg == msg then return end
+  end
+  M._warnings[#M._warnings + 1] = { where = loc or "", msg = msg }
+end
+
 local function show(v)
   if type(v) == "string" then return string.format("%q", v) end
   return tostring(v)
@@ -760,13 +769,72 @@ local function build_spec(coop, scen, from, to)
 end
 
 local run_mt = { __name = "coopsim.run" }
+local lint
 run_mt.__index = run_mt
 
 M._runs = {} -- every run made, in order (for `coopsim test` golden files)
 
+-- The scenario linter: silent failures that lose planners' results.
+local function totals(run)
+  local t = {}
+  for _, row in ipairs(run:rows()) do t[#t + 1] = row.cooperation .. row.year .. row.code .. "=" .. row.total end
+  return table.concat(t, ";")
+end
+
+lint = function(scen, run, opts)
+  local from, to = run.from, run.to
+  for _, coop in ipairs(scen.coops) do
+    if coop.period_to and to > tonumber(coop.period_to:sub(1, 4)) and not opts.past_end then
+      warn(run.where, string.format("%s: the run goes to %d, past the agreement's end (%s); say past_end = true if that is meant",
+        coop.name, to, coop.period_to))
+    end
+  end
+  for _, mod in ipairs(scen.mods) do
+    local year = mod.date and tonumber(mod.date:sub(1, 4)) or mod.from_year or mod.from
+    if mod.op == "withdraw" then
+      -- the notice only matters if the member's last year falls inside the run
+      if year > to then warn(mod.where, string.format("%s is dated after the run (%d-%d): it changes nothing here", mod.text, from, to)) end
+    elseif year and (year > to) then
+      warn(mod.where, string.format("%s is dated after the run (%d-%d): it changes nothing here", mod.text, from, to))
+    end
+    if mod.op == "population_set" and type(mod.value) == "table" then
+      local last = 0
+      for y in pairs(mod.value) do if y > last then last = y end end
+      for _, row in ipairs(run:rows()) do
+        if row.code == mod.code and tonumber(row.population_date:sub(1, 4)) > last then
+          warn(mod.where, string.format("population of %s is stated up to %d but read for %s (the registry figure was used)",
+            tostring(mod.member), last, row.population_date))
+          break
+        end
+      end
+    end
+  end
+  for _, row in ipairs(run:rows()) do
+    if row.population == 0 then
+      warn(run.where, string.format("%s %s has 0 inhabitants on %s (a member that belongs elsewhere?)",
+        row.code, row.name, row.population_date))
+    end
+  end
+  -- a variant whose results equal its parent's: its modification did nothing
+  local parent = scen.parent
+  if parent and #scen.mods > #parent.mods then
+    local ok, pr = pcall(function()
+      local saved = #M._runs
+      local r = scenario_mt.run_quiet(parent, from, to)
+      while #M._runs > saved do table.remove(M._runs) end
+      return r
+    end)
+    if ok and totals(pr) == totals(run) then
+      local m = scen.mods[#scen.mods]
+      warn(m.where, string.format("scenario %q gives the same shares as %q in %d-%d: %s changed nothing",
+        scen.name, parent.name, from, to, m.text))
+    end
+  end
+end
+
 --- s:run { from = 2023, to = 2026 } -> run
 function scenario_mt:run(opts)
-  check_fields(opts, set { "from", "to" }, "run")
+  check_fields(opts, set { "from", "to", "past_end" }, "run")
   local from = check_year(opts.from, "run: from")
   local to = check_year(opts.to or opts.from, "run: to")
   if to < from then fail("run: to (%d) is before from (%d)", to, from) end
@@ -787,7 +855,18 @@ function scenario_mt:run(opts)
   local run = setmetatable({ scenario = self, name = self.name, from = from, to = to,
                              results = results, where = loc }, run_mt)
   M._runs[#M._runs + 1] = run
+  lint(self, run, opts)
   return run
+end
+
+function scenario_mt.run_quiet(scen, from, to)
+  local results = {}
+  for i, coop in ipairs(scen.coops) do
+    local r, msg = core.simulate(build_spec(coop, scen, from, to), from, to)
+    if not r then error(msg, 0) end
+    results[i] = r
+  end
+  return setmetatable({ scenario = scen, name = scen.name, from = from, to = to, results = results }, run_mt)
 end
 
 --- r:rows() -> { { cooperation, year, code, name, population, population_date, parts, total, due, payee }, ... }
