@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "cli.h"
 
 static int quiet_print(lua_State *L) {
@@ -164,45 +166,154 @@ static char **lua_files(const char *dir, size_t *n) {
   return files;
 }
 
+/* Runs the files with up to `jobs` worker processes; each worker's output
+** goes to a temporary file that is printed in the files' order, so -j N
+** prints exactly what -j 1 prints. Returns the number that passed. */
+static int run_parallel(char **files, size_t n, int jobs, int update, int strict,
+                        const cli_options *opt) {
+  FILE **out = calloc(n, sizeof *out);
+  pid_t *pid = calloc(n, sizeof *pid);
+  int *ok = calloc(n, sizeof *ok), *done = calloc(n, sizeof *done);
+  int passed = 0, running = 0;
+  size_t next = 0, printed = 0;
+  if (!out || !pid || !ok || !done) {
+    fprintf(stderr, "coopsim test: out of memory\n");
+    goto end;
+  }
+  fflush(stdout);
+  fflush(stderr);
+  while (printed < n) {
+    while (running < jobs && next < n) {
+      out[next] = tmpfile();
+      pid[next] = out[next] ? fork() : -1;
+      if (pid[next] == 0) {
+        dup2(fileno(out[next]), STDOUT_FILENO);
+        dup2(fileno(out[next]), STDERR_FILENO);
+        int r = test_file(files[next], update, strict, opt);
+        fflush(stdout);
+        fflush(stderr);
+        _exit(r ? 0 : 1);
+      }
+      if (pid[next] < 0) { /* no process: run it here */
+        ok[next] = test_file(files[next], update, strict, opt);
+        done[next] = 2;
+      } else {
+        running++;
+      }
+      next++;
+    }
+    if (running > 0) {
+      int status;
+      pid_t w = wait(&status);
+      for (size_t i = 0; i < next && w > 0; i++)
+        if (pid[i] == w && !done[i]) {
+          done[i] = 1;
+          ok[i] = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+          if (!WIFEXITED(status))
+            fprintf(out[i], "FAIL %s: the worker died (signal %d)\n", files[i],
+                    WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+          running--;
+        }
+    }
+    while (printed < next && done[printed]) {
+      if (done[printed] == 1 && out[printed]) {
+        char buf[4096];
+        size_t got;
+        rewind(out[printed]);
+        while ((got = fread(buf, 1, sizeof buf, out[printed])) > 0) fwrite(buf, 1, got, stdout);
+        fflush(stdout);
+      }
+      if (out[printed]) fclose(out[printed]);
+      passed += ok[printed];
+      printed++;
+    }
+  }
+end:
+  free(out);
+  free(pid);
+  free(ok);
+  free(done);
+  return passed;
+}
+
 int cli_test(int argc, char **argv, const cli_options *opt) {
-  int update = 0, strict = 0, passed = 0, failed = 0;
-  const char *paths[256];
-  int npaths = 0;
+  int update = 0, strict = 0, jobs = 1, passed = 0, failed = 0;
+  char **files = NULL;
+  size_t nfiles = 0, cap = 0;
   for (int i = 0; i < argc; i++) {
     if (strcmp(argv[i], "--update") == 0) update = 1;
     else if (strcmp(argv[i], "--strict") == 0) strict = 1;
-    else if (argv[i][0] == '-') {
+    else if (strcmp(argv[i], "-j") == 0 && i + 1 < argc) {
+      char *end;
+      long j = strtol(argv[++i], &end, 10);
+      if (*end || j < 1 || j > 256) {
+        fprintf(stderr, "coopsim test: -j takes a number of workers from 1 to 256\n");
+        return 2;
+      }
+      jobs = (int)j;
+    } else if (argv[i][0] == '-') {
       fprintf(stderr, "coopsim test: unknown option %s\n", argv[i]);
       return 2;
-    } else if (npaths < 256) paths[npaths++] = argv[i];
+    }
   }
-  if (npaths == 0) paths[npaths++] = "scenarios";
-  for (int p = 0; p < npaths; p++) {
+  const char *deflt = "scenarios";
+  int any_path = 0;
+  for (int i = 0; i <= argc; i++) {
+    const char *path;
+    if (i == argc) {
+      if (any_path) break;
+      path = deflt;
+    } else {
+      path = argv[i];
+      if (path[0] == '-') {
+        if (strcmp(path, "-j") == 0) i++;
+        continue;
+      }
+      any_path = 1;
+    }
     struct stat st;
-    if (stat(paths[p], &st) != 0) {
-      fprintf(stderr, "FAIL %s: no such file or folder\n", paths[p]);
+    if (stat(path, &st) != 0) {
+      fprintf(stderr, "FAIL %s: no such file or folder\n", path);
       failed++;
       continue;
     }
+    size_t n = 0;
+    char **found = NULL;
     if (S_ISDIR(st.st_mode)) {
-      size_t n;
-      char **files = lua_files(paths[p], &n);
+      found = lua_files(path, &n);
       if (n == 0) {
-        fprintf(stderr, "FAIL %s: no *.lua files\n", paths[p]);
+        fprintf(stderr, "FAIL %s: no *.lua files\n", path);
         failed++;
       }
-      for (size_t i = 0; i < n; i++) {
-        if (test_file(files[i], update, strict, opt)) passed++;
-        else failed++;
-        free(files[i]);
-      }
-      free(files);
-    } else if (test_file(paths[p], update, strict, opt)) {
-      passed++;
     } else {
-      failed++;
+      found = malloc(sizeof *found);
+      if (found && (found[0] = malloc(strlen(path) + 1))) {
+        strcpy(found[0], path);
+        n = 1;
+      }
+    }
+    for (size_t k = 0; k < n; k++) {
+      if (nfiles == cap) {
+        char **nf = realloc(files, (cap = cap ? cap * 2 : 16) * sizeof *files);
+        if (!nf) break;
+        files = nf;
+      }
+      files[nfiles++] = found[k];
+    }
+    free(found);
+  }
+  if (jobs > 1 && nfiles > 1) {
+    int p = run_parallel(files, nfiles, jobs, update, strict, opt);
+    passed += p;
+    failed += (int)nfiles - p;
+  } else {
+    for (size_t i = 0; i < nfiles; i++) {
+      if (test_file(files[i], update, strict, opt)) passed++;
+      else failed++;
     }
   }
+  for (size_t i = 0; i < nfiles; i++) free(files[i]);
+  free(files);
   printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;
 }
