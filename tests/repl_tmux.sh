@@ -1,0 +1,48 @@
+#!/bin/sh
+# The REPL in a real terminal: tmux types, completes and reads the screen.
+# Usage: repl_tmux.sh COOPSIM_BINARY SOURCE_DIR. Exit 77 (skipped) without tmux.
+set -u
+bin=$1
+src=$2
+command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: skipped"; exit 77; }
+home=$(mktemp -d)
+sock="coopsim-test-$$"
+trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$home"' EXIT
+cd "$src" || exit 1
+tmux -L "$sock" new-session -d -x 160 -y 50 "env HOME=$home ASAN_OPTIONS=detect_leaks=0 $bin repl"
+screen() { tmux -L "$sock" capture-pane -p -S -200; }
+wait_for() { # text, seconds
+  i=0
+  while [ $i -lt $(( $2 * 10 )) ]; do
+    screen | grep -F -q -- "$1" && return 0
+    sleep 0.1; i=$((i + 1))
+  done
+  echo "not on the screen after $2 s: $1"; screen; exit 1
+}
+type_line() { tmux -L "$sock" send-keys -l -- "$1"; tmux -L "$sock" send-keys Enter; }
+wait_for "coopsim>" 10
+# completion of the API: cs.keys.sp<Tab> -> cs.keys.split(
+tmux -L "$sock" send-keys -l -- 'cs.keys.sp'; tmux -L "$sock" send-keys Tab
+wait_for "cs.keys.split(" 5
+tmux -L "$sock" send-keys C-u
+# completion of a municipality name inside a string
+tmux -L "$sock" send-keys -l -- 'cs.municipality("Hattf'; tmux -L "$sock" send-keys Tab
+wait_for 'cs.municipality("Hattfjelldal"' 5
+tmux -L "$sock" send-keys -l -- ').code'; tmux -L "$sock" send-keys Enter
+wait_for '"1826"' 5
+# multi-line input, an error that does not end the session, then a result
+type_line 'for i = 1, 2 do'
+type_line 'print("line " .. i)'
+type_line 'end'
+wait_for "line 2" 5
+type_line 'error("boom")'
+wait_for "boom" 5
+type_line 'dofile("scenarios/helgeland.lua")'
+wait_for "212 565" 20
+type_line 'r = cs.scenario("x", { cs.cooperation { name = "T", members = { "Rana", "Vefsn" }, base_year = 2023, costs = { { name = "D", amount = 100 } }, key = cs.keys.equal() } }):run { from = 2023 }'
+type_line 'r:share("Rana", 2023)'
+wait_for "50" 5
+type_line '.help'
+wait_for "cs.compare" 5
+echo "REPL in tmux: ok"
+exit 0
