@@ -14,6 +14,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 #include "cli.h"
+#include "coopsim/readfile.h"
 
 static lua_State *globalL = NULL;
 
@@ -257,19 +258,12 @@ static char *history_path(void) {
 }
 
 static int run_script_stdin(lua_State *L) {
-  size_t cap = 1 << 16, len = 0;
-  char *buf = malloc(cap);
-  while (buf) {
-    size_t got = fread(buf + len, 1, cap - len - 1, stdin);
-    len += got;
-    if (got == 0) break;
-    if (len + 1 == cap) {
-      char *nb = realloc(buf, cap *= 2);
-      if (!nb) free(buf);
-      buf = nb;
-    }
+  size_t len = 0;
+  char *buf = cs_read_stream(stdin, &len);
+  if (!buf) {
+    fprintf(stderr, "coopsim: cannot read standard input\n");
+    return 1;
   }
-  if (!buf) return 1;
   int rc = 0;
   if (luaL_loadbufferx(L, buf, len, "=stdin", "t") != LUA_OK) {
     fprintf(stderr, "coopsim: %s\n", lua_tostring(L, -1));

@@ -13,30 +13,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "cli.h"
+#include "coopsim/readfile.h"
 
 static int quiet_print(lua_State *L) {
   (void)L;
   return 0;
-}
-
-static char *read_all(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  size_t cap = 1 << 16, len = 0;
-  char *buf = malloc(cap);
-  while (buf) {
-    size_t got = fread(buf + len, 1, cap - len - 1, f);
-    len += got;
-    if (got == 0) break;
-    if (len + 1 == cap) {
-      char *nb = realloc(buf, cap *= 2);
-      if (!nb) free(buf);
-      buf = nb;
-    }
-  }
-  fclose(f);
-  if (buf) buf[len] = '\0';
-  return buf;
 }
 
 static int write_all(const char *path, const char *text, size_t len) {
@@ -94,7 +75,7 @@ static int test_file(const char *file, int update, int strict, const cli_options
     }
     size_t alen;
     const char *actual = lua_tolstring(L, -1, &alen);
-    char *expected = read_all(golden);
+    char *expected = cs_read_file(golden, NULL, NULL);
     if (update) {
       if (!expected || strcmp(expected, actual) != 0) {
         if (write_all(golden, actual, alen) != 0) {

@@ -22,6 +22,22 @@
 #define RESULT_MT "coopsim.result"
 #define DATA_DIR_KEY "coopsim.data_dir"
 
+/* [-0, +0, m] t[k] = v for the table on top of the stack. */
+static void set_str(lua_State *L, const char *k, const char *v) {
+  lua_pushstring(L, v);
+  lua_setfield(L, -2, k);
+}
+
+static void set_int(lua_State *L, const char *k, lua_Integer v) {
+  lua_pushinteger(L, v);
+  lua_setfield(L, -2, k);
+}
+
+static void set_bool(lua_State *L, const char *k, int v) {
+  lua_pushboolean(L, v);
+  lua_setfield(L, -2, k);
+}
+
 /* ---- the registry, one per Lua state ----------------------------------- */
 
 typedef struct regbox {
@@ -81,19 +97,13 @@ static cs_date check_date(lua_State *L, int idx) {
 static void push_muni(lua_State *L, const cs_municipality *m) {
   char d[11];
   lua_createtable(L, 0, 7);
-  lua_pushstring(L, m->code);
-  lua_setfield(L, -2, "code");
-  lua_pushstring(L, m->name);
-  lua_setfield(L, -2, "name");
-  lua_pushstring(L, m->county);
-  lua_setfield(L, -2, "county");
-  lua_pushstring(L, m->county_code);
-  lua_setfield(L, -2, "county_code");
-  lua_pushstring(L, cs_date_format(m->valid_from, d));
-  lua_setfield(L, -2, "valid_from");
+  set_str(L, "code", m->code);
+  set_str(L, "name", m->name);
+  set_str(L, "county", m->county);
+  set_str(L, "county_code", m->county_code);
+  set_str(L, "valid_from", cs_date_format(m->valid_from, d));
   if (m->valid_to.year < 9999) {
-    lua_pushstring(L, cs_date_format(cs_date_add_days(m->valid_to, -1), d));
-    lua_setfield(L, -2, "valid_to");
+    set_str(L, "valid_to", cs_date_format(cs_date_add_days(m->valid_to, -1), d));
   }
 }
 
@@ -191,16 +201,11 @@ static int l_changes(lua_State *L) {
   for (size_t i = 0; i < n; i++) {
     if (year && ch[i].date.year != year) continue;
     lua_createtable(L, 0, 5);
-    lua_pushstring(L, cs_date_format(ch[i].date, d));
-    lua_setfield(L, -2, "date");
-    lua_pushstring(L, ch[i].old_code);
-    lua_setfield(L, -2, "old_code");
-    lua_pushstring(L, ch[i].old_name);
-    lua_setfield(L, -2, "old_name");
-    lua_pushstring(L, ch[i].new_code);
-    lua_setfield(L, -2, "new_code");
-    lua_pushstring(L, ch[i].new_name);
-    lua_setfield(L, -2, "new_name");
+    set_str(L, "date", cs_date_format(ch[i].date, d));
+    set_str(L, "old_code", ch[i].old_code);
+    set_str(L, "old_name", ch[i].old_name);
+    set_str(L, "new_code", ch[i].new_code);
+    set_str(L, "new_name", ch[i].new_name);
     lua_rawseti(L, -2, ++k);
   }
   return 1;
@@ -268,19 +273,15 @@ static int custom_key(void *ud, int year, const cs_q *net, const cs_key_member *
   lua_pushcfunction(L, traceback_handler);
   lua_rawgeti(L, LUA_REGISTRYINDEX, cb->ref);
   lua_createtable(L, 0, 3);
-  lua_pushinteger(L, year);
-  lua_setfield(L, -2, "year");
+  set_int(L, "year", year);
   lua_pushnumber(L, (lua_Number)cs_q_to_double(net));
   lua_setfield(L, -2, "net");
   lua_createtable(L, (int)n, 0);
   for (size_t i = 0; i < n; i++) {
     lua_createtable(L, 0, 3);
-    lua_pushstring(L, m[i].code);
-    lua_setfield(L, -2, "code");
-    lua_pushstring(L, m[i].name);
-    lua_setfield(L, -2, "name");
-    lua_pushinteger(L, m[i].population);
-    lua_setfield(L, -2, "population");
+    set_str(L, "code", m[i].code);
+    set_str(L, "name", m[i].name);
+    set_int(L, "population", m[i].population);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
   lua_setfield(L, -2, "members");
@@ -722,64 +723,44 @@ static int l_simulate(lua_State *L) {
 static void push_row(lua_State *L, const cs_result *r, const cs_row *row) {
   char d[11];
   lua_createtable(L, 0, 20);
-  lua_pushstring(L, r->name);
-  lua_setfield(L, -2, "cooperation");
-  lua_pushinteger(L, row->year);
-  lua_setfield(L, -2, "year");
-  lua_pushstring(L, row->code);
-  lua_setfield(L, -2, "code");
-  lua_pushstring(L, row->name);
-  lua_setfield(L, -2, "name");
-  lua_pushstring(L, row->given);
-  lua_setfield(L, -2, "given");
+  set_str(L, "cooperation", r->name);
+  set_int(L, "year", row->year);
+  set_str(L, "code", row->code);
+  set_str(L, "name", row->name);
+  set_str(L, "given", row->given);
   if (row->merged[0]) {
-    lua_pushstring(L, row->merged);
-    lua_setfield(L, -2, "merged");
+    set_str(L, "merged", row->merged);
   }
-  lua_pushinteger(L, row->population);
-  lua_setfield(L, -2, "population");
+  set_int(L, "population", row->population);
   snprintf(d, sizeof d, "%04d-01-01", row->pop_year);
-  lua_pushstring(L, d);
-  lua_setfield(L, -2, "population_date");
+  set_str(L, "population_date", d);
   static const char *const srcs[] = {"ssb", "predecessors", "proxy", "override"};
-  lua_pushstring(L, srcs[row->pop_source]);
-  lua_setfield(L, -2, "population_source");
-  lua_pushinteger(L, row->months);
-  lua_setfield(L, -2, "months");
-  lua_pushinteger(L, row->charged_months);
-  lua_setfield(L, -2, "charged_months");
+  set_str(L, "population_source", srcs[row->pop_source]);
+  set_int(L, "months", row->months);
+  set_int(L, "charged_months", row->charged_months);
   lua_createtable(L, 0, (int)row->nparts);
   lua_createtable(L, (int)row->nparts, 0);
   for (size_t i = 0; i < row->nparts; i++) {
     lua_pushinteger(L, row->parts[i].rounded);
     lua_setfield(L, -3, row->parts[i].name);
     lua_createtable(L, 0, 4);
-    lua_pushstring(L, row->parts[i].name);
-    lua_setfield(L, -2, "name");
-    lua_pushinteger(L, row->parts[i].rounded);
-    lua_setfield(L, -2, "rounded");
-    lua_pushstring(L, row->parts[i].exact);
-    lua_setfield(L, -2, "exact");
-    lua_pushstring(L, row->parts[i].explain);
-    lua_setfield(L, -2, "explain");
+    set_str(L, "name", row->parts[i].name);
+    set_int(L, "rounded", row->parts[i].rounded);
+    set_str(L, "exact", row->parts[i].exact);
+    set_str(L, "explain", row->parts[i].explain);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
   lua_setfield(L, -2, "part_list");
   lua_setfield(L, -2, "parts");
-  lua_pushstring(L, row->exact);
-  lua_setfield(L, -2, "exact");
-  lua_pushinteger(L, row->total);
-  lua_setfield(L, -2, "total");
+  set_str(L, "exact", row->exact);
+  set_int(L, "total", row->total);
   if (row->has_due) {
-    lua_pushstring(L, cs_date_format(row->due, d));
-    lua_setfield(L, -2, "due");
+    set_str(L, "due", cs_date_format(row->due, d));
   }
   if (row->payee[0]) {
-    lua_pushstring(L, row->payee);
-    lua_setfield(L, -2, "payee");
+    set_str(L, "payee", row->payee);
   }
-  lua_pushboolean(L, row->is_host);
-  lua_setfield(L, -2, "host");
+  set_bool(L, "host", row->is_host);
 }
 
 /* result:rows() -> array of row tables */
@@ -803,8 +784,7 @@ static void push_amounts(lua_State *L, const cs_line_amount *a, size_t n) {
   lua_createtable(L, (int)n, 0);
   for (size_t i = 0; i < n; i++) {
     lua_createtable(L, 0, 2);
-    lua_pushstring(L, a[i].name);
-    lua_setfield(L, -2, "name");
+    set_str(L, "name", a[i].name);
     push_q_money(L, &a[i].amount);
     lua_setfield(L, -2, "amount");
     lua_rawseti(L, -2, (lua_Integer)i + 1);
@@ -818,39 +798,29 @@ static int r_years(lua_State *L) {
   for (size_t i = 0; i < r->nyears; i++) {
     const cs_year *y = &r->years[i];
     lua_createtable(L, 0, 16);
-    lua_pushinteger(L, y->year);
-    lua_setfield(L, -2, "year");
+    set_int(L, "year", y->year);
     push_q_money(L, &y->cost);
     lua_setfield(L, -2, "cost");
     push_q_money(L, &y->granted);
     lua_setfield(L, -2, "grants");
     push_q_money(L, &y->net);
     lua_setfield(L, -2, "net");
-    lua_pushinteger(L, y->sum_shares);
-    lua_setfield(L, -2, "sum_shares");
+    set_int(L, "sum_shares", y->sum_shares);
     push_q_money(L, &y->balance);
     lua_setfield(L, -2, "balance");
-    lua_pushboolean(L, y->covers);
-    lua_setfield(L, -2, "covers");
-    lua_pushinteger(L, y->agreement_months);
-    lua_setfield(L, -2, "agreement_months");
-    lua_pushboolean(L, y->past_end);
-    lua_setfield(L, -2, "past_end");
-    lua_pushinteger(L, (lua_Integer)y->nmembers);
-    lua_setfield(L, -2, "members");
-    lua_pushstring(L, y->key);
-    lua_setfield(L, -2, "key");
+    set_bool(L, "covers", y->covers);
+    set_int(L, "agreement_months", y->agreement_months);
+    set_bool(L, "past_end", y->past_end);
+    set_int(L, "members", (lua_Integer)y->nmembers);
+    set_str(L, "key", y->key);
     if (y->label[0]) {
-      lua_pushstring(L, y->label);
-      lua_setfield(L, -2, "label");
+      set_str(L, "label", y->label);
     }
     if (y->source[0]) {
-      lua_pushstring(L, y->source);
-      lua_setfield(L, -2, "source");
+      set_str(L, "source", y->source);
     }
     if (y->assumption[0]) {
-      lua_pushstring(L, y->assumption);
-      lua_setfield(L, -2, "assumption");
+      set_str(L, "assumption", y->assumption);
     }
     push_amounts(L, y->lines, y->nlines);
     lua_setfield(L, -2, "lines");
@@ -878,14 +848,10 @@ static int r_explain(lua_State *L) {
 static int r_info(lua_State *L) {
   const cs_result *r = check_result(L, 1);
   lua_createtable(L, 0, 4);
-  lua_pushstring(L, r->name);
-  lua_setfield(L, -2, "name");
-  lua_pushinteger(L, r->from);
-  lua_setfield(L, -2, "from");
-  lua_pushinteger(L, r->to);
-  lua_setfield(L, -2, "to");
-  lua_pushstring(L, r->options);
-  lua_setfield(L, -2, "options");
+  set_str(L, "name", r->name);
+  set_int(L, "from", r->from);
+  set_int(L, "to", r->to);
+  set_str(L, "options", r->options);
   return 1;
 }
 
@@ -1000,8 +966,7 @@ int luaopen_coopsim_core(lua_State *L) {
       {"add_days", l_add_days},
       {NULL, NULL}};
   luaL_newlib(L, funcs);
-  lua_pushstring(L, COOPSIM_VERSION);
-  lua_setfield(L, -2, "version");
+  set_str(L, "version", COOPSIM_VERSION);
   return 1;
 }
 

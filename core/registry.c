@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "coopsim/q.h"
+#include "coopsim/readfile.h"
 #include "coopsim/registry.h"
 #include "embedded.h"
 
@@ -55,6 +56,16 @@ typedef struct source {
   size_t size;
 } source;
 
+/* 1 if path does not exist (an optional file may be absent). */
+static int access_missing(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (f) {
+    fclose(f);
+    return 0;
+  }
+  return errno == ENOENT;
+}
+
 static int read_source(source *out, const char *dir, const char *file, int optional,
                        cs_error *err) {
   out->name = file;
@@ -75,38 +86,9 @@ static int read_source(source *out, const char *dir, const char *file, int optio
   }
   char path[4096];
   snprintf(path, sizeof path, "%s/%s", dir, file);
-  FILE *fp = fopen(path, "rb");
-  if (!fp) {
-    if (optional && errno == ENOENT) return CS_OK;
-    return cs_error_set(err, CS_EIO, "%s: %s", path, strerror(errno));
-  }
-  size_t cap = 1 << 16, len = 0;
-  char *buf = malloc(cap);
-  for (;;) {
-    if (!buf) {
-      fclose(fp);
-      return cs_error_set(err, CS_ENOMEM, "out of memory reading %s", path);
-    }
-    size_t got = fread(buf + len, 1, cap - len - 1, fp);
-    len += got;
-    if (got == 0) break;
-    if (cap - len - 1 == 0) {
-      char *nb = realloc(buf, cap * 2);
-      if (!nb) free(buf);
-      buf = nb;
-      cap *= 2;
-    }
-  }
-  int bad = ferror(fp);
-  fclose(fp);
-  if (bad) {
-    free(buf);
-    return cs_error_set(err, CS_EIO, "%s: read error", path);
-  }
-  buf[len] = '\0';
-  out->text = buf;
-  out->size = len;
-  return CS_OK;
+  if (optional && access_missing(path)) return CS_OK;
+  out->text = cs_read_file(path, &out->size, err);
+  return out->text ? CS_OK : CS_EIO;
 }
 
 static const char *intern(cs_registry *r, const char *s, size_t len) {
@@ -143,6 +125,17 @@ static int next_fields(char **cursor, char **fields, int max, int *lineno) {
     }
   }
   return n;
+}
+
+/* Makes room for one more element in *arr (n in use, *cap allocated). */
+static int reserve(void **arr, size_t *cap, size_t n, size_t elem, size_t first) {
+  if (n < *cap) return 0;
+  size_t ncap = *cap ? *cap * 2 : first;
+  void *p = realloc(*arr, ncap * elem);
+  if (!p) return -1;
+  *arr = p;
+  *cap = ncap;
+  return 0;
 }
 
 static int is_code(const char *s, size_t digits) {
@@ -202,12 +195,8 @@ static int load_munis(cs_registry *r, source *s, cs_error *err) {
     cs_date from, to;
     if (!parse_period(f[2], f[3], &from, &to))
       BAD(s, line, "invalid validity period \"%s\"..\"%s\"", f[2], f[3]);
-    if (r->nmunis == cap) {
-      cap = cap ? cap * 2 : 1024;
-      cs_municipality *nm = realloc(r->munis, cap * sizeof *nm);
-      if (!nm) return cs_error_set(err, CS_ENOMEM, "out of memory");
-      r->munis = nm;
-    }
+    if (reserve((void **)&r->munis, &cap, r->nmunis, sizeof *r->munis, 1024))
+      return cs_error_set(err, CS_ENOMEM, "out of memory");
     cs_municipality *m = &r->munis[r->nmunis++];
     m->code = intern(r, f[0], 4);
     m->name = intern(r, f[1], strlen(f[1]));
@@ -232,12 +221,8 @@ static int load_counties(cs_registry *r, source *s, cs_error *err) {
     cs_date from, to;
     if (!parse_period(f[2], f[3], &from, &to))
       BAD(s, line, "invalid validity period \"%s\"..\"%s\"", f[2], f[3]);
-    if (r->ncounties == cap) {
-      cap = cap ? cap * 2 : 64;
-      county *nc = realloc(r->counties, cap * sizeof *nc);
-      if (!nc) return cs_error_set(err, CS_ENOMEM, "out of memory");
-      r->counties = nc;
-    }
+    if (reserve((void **)&r->counties, &cap, r->ncounties, sizeof *r->counties, 64))
+      return cs_error_set(err, CS_ENOMEM, "out of memory");
     county *c = &r->counties[r->ncounties++];
     memcpy(c->code, f[0], 3);
     c->name = intern(r, f[1], strlen(f[1]));
@@ -261,12 +246,8 @@ static int load_pops(cs_registry *r, source *s, cs_error *err) {
     if (!parse_i64(f[0], &year) || year < 1900 || year > 2100) BAD(s, line, "invalid year \"%s\"", f[0]);
     if (!is_code(f[1], 4)) BAD(s, line, "invalid municipality code \"%s\"", f[1]);
     if (!parse_i64(f[2], &pop)) BAD(s, line, "invalid population \"%s\"", f[2]);
-    if (r->npops == cap) {
-      cap = cap ? cap * 2 : 8192;
-      popentry *np = realloc(r->pops, cap * sizeof *np);
-      if (!np) return cs_error_set(err, CS_ENOMEM, "out of memory");
-      r->pops = np;
-    }
+    if (reserve((void **)&r->pops, &cap, r->npops, sizeof *r->pops, 8192))
+      return cs_error_set(err, CS_ENOMEM, "out of memory");
     popentry *p = &r->pops[r->npops++];
     memcpy(p->code, f[1], 5);
     p->year = (int)year;
@@ -289,12 +270,8 @@ static int load_changes(cs_registry *r, source *s, cs_error *err) {
     if (cs_date_parse(&d, f[0], NULL)) BAD(s, line, "invalid date \"%s\"", f[0]);
     if (!is_code(f[1], 4)) BAD(s, line, "invalid old code \"%s\"", f[1]);
     if (!is_code(f[3], 4)) BAD(s, line, "invalid new code \"%s\"", f[3]);
-    if (r->nchanges == cap) {
-      cap = cap ? cap * 2 : 1024;
-      cs_change *nc = realloc(r->changes, cap * sizeof *nc);
-      if (!nc) return cs_error_set(err, CS_ENOMEM, "out of memory");
-      r->changes = nc;
-    }
+    if (reserve((void **)&r->changes, &cap, r->nchanges, sizeof *r->changes, 1024))
+      return cs_error_set(err, CS_ENOMEM, "out of memory");
     cs_change *c = &r->changes[r->nchanges++];
     c->date = d;
     c->old_code = intern(r, f[1], 4);
@@ -321,12 +298,8 @@ static int load_splits(cs_registry *r, source *s, cs_error *err) {
     if (!is_code(f[1], 4) || !is_code(f[2], 4)) BAD(s, line, "invalid code \"%s\" or \"%s\"", f[1], f[2]);
     if (cs_q_from_decimal(&frac, f[3]) || cs_q_sign(&frac) < 0 || cs_q_cmp(&frac, &one) > 0)
       BAD(s, line, "invalid fraction \"%s\" (expected 0..1)", f[3]);
-    if (r->nsplits == cap) {
-      cap = cap ? cap * 2 : 16;
-      splitentry *ns = realloc(r->splits, cap * sizeof *ns);
-      if (!ns) return cs_error_set(err, CS_ENOMEM, "out of memory");
-      r->splits = ns;
-    }
+    if (reserve((void **)&r->splits, &cap, r->nsplits, sizeof *r->splits, 16))
+      return cs_error_set(err, CS_ENOMEM, "out of memory");
     splitentry *e = &r->splits[r->nsplits++];
     e->date = d;
     memcpy(e->old_code, f[1], 5);

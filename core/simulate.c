@@ -664,15 +664,8 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
     CHECK(cs_q_add(&y->balance, &sum_q, &y->granted));
     CHECK(cs_q_sub(&y->balance, &y->balance, &y->cost));
   }
-  free(amounts);
-  free(state);
-  free(act);
-  free(km);
-  free(shares);
-  free(rounded);
-  free(codes);
   *out = r;
-  return CS_OK;
+  r = NULL;
 fail:
   free(amounts);
   free(state);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include "coopsim/date.h"
 #include "coopsim/q.h"
+#include "coopsim/readfile.h"
 #include "coopsim/ssb_import.h"
 
 /* ---- in-memory tables -------------------------------------------------- */
@@ -171,34 +172,10 @@ static int set_version(tables *t, const char *from, version_item *items, size_t 
 
 /* ---- reading files ----------------------------------------------------- */
 
+/* A whole input file; SSB's files are text, so a NUL byte is refused. */
 static char *read_file(const char *path, size_t *len, cs_error *err) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    cs_error_set(err, CS_EIO, "%s: %s", path, strerror(errno));
-    return NULL;
-  }
-  size_t cap = 1 << 16, n = 0;
-  char *buf = malloc(cap);
-  while (buf) {
-    size_t got = fread(buf + n, 1, cap - n - 1, f);
-    n += got;
-    if (got == 0) break;
-    if (n + 1 == cap) {
-      char *nb = realloc(buf, cap *= 2);
-      if (!nb) free(buf);
-      buf = nb;
-    }
-  }
-  int bad = ferror(f);
-  fclose(f);
-  if (!buf || bad) {
-    free(buf);
-    cs_error_set(err, bad ? CS_EIO : CS_ENOMEM, "%s: %s", path, bad ? "read error" : "out of memory");
-    return NULL;
-  }
-  buf[n] = '\0';
-  *len = n;
-  if (strlen(buf) != n) {
+  char *buf = cs_read_file(path, len, err);
+  if (buf && strlen(buf) != *len) {
     free(buf);
     cs_error_set(err, CS_EINVAL, "%s: contains a NUL byte: not a text file", path);
     return NULL;

@@ -6,4 +6,12 @@
 #include "coopsim/big.h"
 #include "coopsim/registry.h"
 #include "coopsim/ssb_import.h"
+#include "coopsim/readfile.h"
+#include "coopsim/q.h"
+#include "coopsim/round.h"
+#include "coopsim/key.h"
+#include "coopsim/notice.h"
+#include "coopsim/coop.h"
+#include "coopsim/simulate.h"
+#include "coopsim/explain.h"
 #endif
