@@ -11,8 +11,9 @@
 
 static int open_registry(cs_registry **reg, const cli_options *opt) {
   cs_error err = {0, ""};
-  int rc = opt->data_dir ? cs_registry_open_dir(reg, opt->data_dir, &err)
-                         : cs_registry_open_embedded(reg, &err);
+  int rc = opt->db         ? cs_registry_open_db(reg, opt->db, &err)
+           : opt->data_dir ? cs_registry_open_dir(reg, opt->data_dir, &err)
+                           : cs_registry_open_embedded(reg, &err);
   if (rc) fprintf(stderr, "coopsim data: %s\n", err.msg);
   return rc;
 }
@@ -68,6 +69,14 @@ static int show(const cs_registry *reg, const char *what, const char *date) {
   return 0;
 }
 
+static int in_set(char (*set)[5], size_t n, const char *code) {
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(set[i], code) == 0) return 1;
+  return 0;
+}
+
+/* The code's periods and its whole line of descent: every change that made
+** it (back through renumberings and mergers) and every change it went into. */
 static int history(const cs_registry *reg, const char *code) {
   const cs_municipality *p;
   size_t n = cs_registry_periods(reg, code, &p);
@@ -79,12 +88,30 @@ static int history(const cs_registry *reg, const char *code) {
   for (size_t i = 0; i < n; i++) print_period(&p[i]);
   const cs_change *ch;
   size_t nc = cs_registry_changes(reg, &ch);
+  char back[256][5], fwd[256][5];
+  size_t nb = 1, nf = 1;
+  memcpy(back[0], code, 5);
+  memcpy(fwd[0], code, 5);
+  for (int grew = 1; grew;) { /* closures: predecessors and successors */
+    grew = 0;
+    for (size_t i = 0; i < nc; i++) {
+      if (in_set(back, nb, ch[i].new_code) && !in_set(back, nb, ch[i].old_code) && nb < 256) {
+        memcpy(back[nb++], ch[i].old_code, 5);
+        grew = 1;
+      }
+      if (in_set(fwd, nf, ch[i].old_code) && !in_set(fwd, nf, ch[i].new_code) && nf < 256) {
+        memcpy(fwd[nf++], ch[i].new_code, 5);
+        grew = 1;
+      }
+    }
+  }
   printf("changes:\n");
   for (size_t i = 0; i < nc; i++) {
-    if (strcmp(ch[i].old_code, code) && strcmp(ch[i].new_code, code)) continue;
+    if (!in_set(back, nb, ch[i].new_code) && !in_set(fwd, nf, ch[i].old_code)) continue;
     char d[11];
-    printf("  %s  %s %s -> %s %s\n", cs_date_format(ch[i].date, d), ch[i].old_code, ch[i].old_name,
-           ch[i].new_code, ch[i].new_name);
+    const char *kind = strcmp(ch[i].old_code, ch[i].new_code) == 0 ? "name" : "code";
+    printf("  %s  %s %s -> %s %s  (%s)\n", cs_date_format(ch[i].date, d), ch[i].old_code,
+           ch[i].old_name, ch[i].new_code, ch[i].new_name, kind);
   }
   return 0;
 }
@@ -148,8 +175,12 @@ int cli_data(int argc, char **argv, const cli_options *opt) {
     }
     cs_import_report report;
     cs_error err = {0, ""};
-    if (cs_ssb_import(dir, (const char *const *)argv + 1, argc - 1, &report, &err)) {
-      fprintf(stderr, "coopsim data import: %s\nnothing was changed in %s\n", err.msg, dir);
+    const char *const *files = (const char *const *)argv + 1;
+    int rc = opt->db ? cs_registry_db_import(opt->db, files, argc - 1, &report, &err)
+                     : cs_ssb_import(dir, files, argc - 1, &report, &err);
+    if (rc) {
+      fprintf(stderr, "coopsim data import: %s\nnothing was changed in %s\n", err.msg,
+              opt->db ? opt->db : dir);
       return 1;
     }
     cs_import_report_print(&report, stdout);

@@ -21,6 +21,7 @@
 #define COOP_MT "coopsim.coopbox"
 #define RESULT_MT "coopsim.result"
 #define DATA_DIR_KEY "coopsim.data_dir"
+#define DB_KEY "coopsim.db"
 
 /* [-0, +0, m] t[k] = v for the table on top of the stack. */
 static void set_str(lua_State *L, const char *k, const char *v) {
@@ -57,6 +58,12 @@ void cs_lua_set_data_dir(lua_State *L, const char *dir) {
   lua_setfield(L, LUA_REGISTRYINDEX, DATA_DIR_KEY);
 }
 
+void cs_lua_set_db(lua_State *L, const char *path) {
+  if (path) lua_pushstring(L, path);
+  else lua_pushnil(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, DB_KEY);
+}
+
 /* [-0, +0, e] The state's registry, opened on first use. */
 static const cs_registry *get_registry(lua_State *L) {
   if (lua_getfield(L, LUA_REGISTRYINDEX, REGISTRY_MT ".instance") == LUA_TUSERDATA) {
@@ -71,10 +78,12 @@ static const cs_registry *get_registry(lua_State *L) {
   cs_error err = {0, ""};
   int rc;
   lua_getfield(L, LUA_REGISTRYINDEX, DATA_DIR_KEY);
-  const char *dir = lua_tostring(L, -1);
-  if (dir) rc = cs_registry_open_dir(&b->reg, dir, &err);
+  lua_getfield(L, LUA_REGISTRYINDEX, DB_KEY);
+  const char *dir = lua_tostring(L, -2), *db = lua_tostring(L, -1);
+  if (db) rc = cs_registry_open_db(&b->reg, db, &err);
+  else if (dir) rc = cs_registry_open_dir(&b->reg, dir, &err);
   else rc = cs_registry_open_embedded(&b->reg, &err);
-  lua_pop(L, 1);
+  lua_pop(L, 2);
   if (rc) luaL_error(L, "cannot open the municipality registry: %s", err.msg);
   lua_setfield(L, LUA_REGISTRYINDEX, REGISTRY_MT ".instance");
   return b->reg;

@@ -339,9 +339,14 @@ static const char *county_name(const cs_registry *r, const char *code, cs_date a
   return "";
 }
 
-static int open_from(cs_registry **out, const char *dir, cs_error *err) {
-  static const char *const files[] = {"municipalities.csv", "counties.csv", "population.csv",
-                                      "changes.csv", "split_fractions.csv", "SOURCES.md"};
+static const char *const registry_files[6] = {"municipalities.csv", "counties.csv",
+                                              "population.csv", "changes.csv",
+                                              "split_fractions.csv", "SOURCES.md"};
+
+/* Opens from a folder (dir), the embedded files (dir NULL, texts NULL) or
+** texts in memory (texts[i] for registry_files[i], NULL when absent). */
+static int open_from(cs_registry **out, const char *dir, const char *const *texts,
+                     cs_error *err) {
   source src[6] = {{0}};
   int rc = CS_OK;
   *out = NULL;
@@ -350,7 +355,24 @@ static int open_from(cs_registry **out, const char *dir, cs_error *err) {
   size_t total = 0;
   for (int i = 0; i < 6; i++) {
     int optional = (i == 1 || i >= 4);
-    if ((rc = read_source(&src[i], dir, files[i], optional, err)) != CS_OK) goto done;
+    if (texts) {
+      src[i].name = registry_files[i];
+      if (!texts[i] && !optional) {
+        rc = cs_error_set(err, CS_ENOTFOUND, "registry table for %s is missing", registry_files[i]);
+        goto done;
+      }
+      if (texts[i]) {
+        src[i].size = strlen(texts[i]);
+        src[i].text = malloc(src[i].size + 1);
+        if (!src[i].text) {
+          rc = cs_error_set(err, CS_ENOMEM, "out of memory");
+          goto done;
+        }
+        memcpy(src[i].text, texts[i], src[i].size + 1);
+      }
+    } else if ((rc = read_source(&src[i], dir, registry_files[i], optional, err)) != CS_OK) {
+      goto done;
+    }
     total += src[i].size + 1;
   }
   r->arena_size = total;
@@ -381,11 +403,17 @@ done:
 }
 
 int cs_registry_open_embedded(cs_registry **out, cs_error *err) {
-  return open_from(out, NULL, err);
+  return open_from(out, NULL, NULL, err);
 }
 
+int cs_registry_open_texts(cs_registry **out, const char *const texts[6], cs_error *err) {
+  return open_from(out, NULL, texts, err);
+}
+
+const char *cs_registry_file_name(int i) { return i >= 0 && i < 6 ? registry_files[i] : NULL; }
+
 int cs_registry_open_dir(cs_registry **out, const char *dir, cs_error *err) {
-  return open_from(out, dir, err);
+  return open_from(out, dir, NULL, err);
 }
 
 void cs_registry_free(cs_registry *r) {

@@ -17,6 +17,9 @@ int luaopen_coopsim_core(lua_State *L);
 ** coopsim module opened in L afterwards (NULL: embedded). */
 void cs_lua_set_data_dir(lua_State *L, const char *dir);
 
+/* The same for a registry stored in an SQLite database (`--db FILE`). */
+void cs_lua_set_db(lua_State *L, const char *path);
+
 /* [-0, +1, m] Loads the embedded script `name` (e.g. "coopsim.lua") as a
 ** chunk named "=[coopsim]/name". Returns a lua_load status. */
 int cs_lua_load_script(lua_State *L, const char *name);

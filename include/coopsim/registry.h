@@ -51,6 +51,20 @@ int cs_registry_open_embedded(cs_registry **out, cs_error *err);
 ** name the file, line and value. */
 int cs_registry_open_dir(cs_registry **out, const char *dir, cs_error *err);
 
+/* Opens the registry from six texts in the CSV schema, in the order of
+** cs_registry_file_name(0..5): municipalities, counties, population,
+** changes, split_fractions (CSV) and the sources text; the optional ones
+** (counties, split_fractions, sources) may be NULL. The texts are copied. */
+int cs_registry_open_texts(cs_registry **out, const char *const texts[6], cs_error *err);
+
+/* "municipalities.csv", ... for i = 0..5, else NULL. */
+const char *cs_registry_file_name(int i);
+
+/* Opens a registry stored in an SQLite database by cs_registry_db_import
+** (registry_db.c); the database's application_id and user_version are
+** checked first. */
+int cs_registry_open_db(cs_registry **out, const char *path, cs_error *err);
+
 /* Frees a registry; NULL is a no-op. */
 void cs_registry_free(cs_registry *reg);
 

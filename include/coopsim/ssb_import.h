@@ -33,6 +33,14 @@ typedef struct cs_import_report {
 int cs_ssb_import(const char *data_dir, const char *const *files, int n,
                   cs_import_report *report, cs_error *err);
 
+/* The same into a registry stored in the SQLite database at path (created,
+** starting from the built-in registry, if it does not exist): the tables are
+** replaced in one transaction, so the database holds the old registry or the
+** new one, never a mix. A database that is not a coopsim registry, or one
+** from a newer coopsim, is refused before anything is written. */
+int cs_registry_db_import(const char *path, const char *const *files, int n,
+                          cs_import_report *report, cs_error *err);
+
 /* Prints a short human report ("population: 4621 rows added, ...") to out. */
 void cs_import_report_print(const cs_import_report *report, FILE *out);
 
