@@ -44,5 +44,12 @@ type_line 'r:share("Rana", 2023)'
 wait_for "50" 5
 type_line '.help'
 wait_for "cs.compare" 5
+# Ctrl-C interrupts a long run and returns to the prompt
+type_line 'while true do end'
+sleep 0.5
+tmux -L "$sock" send-keys C-c
+wait_for "interrupted!" 5
+type_line '"still here: " .. 6 * 7'
+wait_for "still here: 42" 5
 echo "REPL in tmux: ok"
 exit 0
