@@ -899,6 +899,18 @@ static int l_sum_is_one(lua_State *L) {
   return 2;
 }
 
+/* one_minus(v) -> 1 - v exactly, as decimal text (v read as its shortest decimal) */
+static int l_one_minus(lua_State *L) {
+  cs_q q, one, r;
+  char buf[128];
+  if (to_q(L, 1, &q) != 0) return luaL_argerror(L, 1, "not a finite number");
+  cs_q_from_i64(&one, 1);
+  if (cs_q_sub(&r, &one, &q) || cs_q_format_exact(&r, buf, sizeof buf))
+    return luaL_error(L, "number too large");
+  lua_pushstring(L, buf);
+  return 1;
+}
+
 /* format_int(n, [sep]) -> "740 539" */
 static int l_format_int(lua_State *L) {
   char buf[64];
@@ -972,7 +984,7 @@ int luaopen_coopsim_core(lua_State *L) {
       {"simulate", l_simulate},   {"exact", l_exact},
       {"sum_is_one", l_sum_is_one}, {"format_int", l_format_int},
       {"valid_date", l_valid_date}, {"notice_end", l_notice_end},
-      {"add_days", l_add_days},
+      {"add_days", l_add_days},   {"one_minus", l_one_minus},
       {NULL, NULL}};
   luaL_newlib(L, funcs);
   set_str(L, "version", COOPSIM_VERSION);

@@ -676,6 +676,55 @@ end
 
 -- The spec table for core.simulate: the cooperation with the scenario's
 -- modifications applied in order.
+-- A parameter set by cs.sweep / cs.solve (and s:set), by path:
+--   key.equal, key.population  the split key's fractions (the other part gets 1 - v)
+--   key.base, key.rate         base_plus_rate's base amount / fixed rate, per_capita's rate
+--   growth.wage, growth.price  growth per year from the base year
+--   cost.NAME, grant.NAME      a cost line's amount (or rate) / a grant's amount
+local apply_param
+local PARAM_PATHS = "key.equal, key.population, key.base, key.rate, growth.wage, growth.price, cost.NAME, grant.NAME"
+
+apply_param = function(spec, mod, loc)
+  local kind, name = mod.path:match("^(%a+)%.(.+)$")
+  local v = mod.value
+  local found = false
+  if kind == "key" then
+    for _, k in ipairs(spec.keys) do
+      for _, c in ipairs(k.key.components) do
+        if (name == "equal" or name == "population") and (c.kind == "equal" or c.kind == "population") and #k.key.components == 2 then
+          c.amount = (c.kind == name) and v or core.one_minus(v) -- exact: the parts sum to 1
+          found = true
+        elseif name == "base" and c.kind == "base" then
+          c.amount, found = v, true
+        elseif name == "rate" and c.kind == "rate" then
+          c.amount, found = v, true
+        end
+      end
+    end
+    if (name == "equal" or name == "population") and found and (v < 0 or v > 1) then
+      fail_at(loc, string.format("%s = %s is outside 0..1", mod.path, tostring(v)))
+    end
+  elseif kind == "growth" and (name == "wage" or name == "price") then
+    if #spec.growths == 0 then spec.growths[1] = { from_year = 0, wage = 0, price = 0 } end
+    for _, g in ipairs(spec.growths) do g[name] = v end
+    found = true
+  elseif kind == "cost" then
+    for _, c in ipairs(spec.costs) do
+      if c.name == name then
+        if c.rate then c.rate = v else c.amount = v end
+        found = true
+      end
+    end
+  elseif kind == "grant" then
+    for _, g in ipairs(spec.grants) do
+      if g.name == name then g.amount, found = v, true end
+    end
+  end
+  if not found then
+    fail_at(loc, string.format("cannot vary %q in %s (paths: %s)", mod.path, spec.name, PARAM_PATHS))
+  end
+end
+
 local function build_spec(coop, scen, from, to)
   local anchor = coop.anchor or jan1(coop.base_year or from)
   local spec = {
@@ -743,6 +792,8 @@ local function build_spec(coop, scen, from, to)
       pop_sets[#pop_sets + 1] = mod
     elseif mod.op == "freeze" then
       spec.freeze = mod.date
+    elseif mod.op == "param" then
+      apply_param(spec, mod, loc)
     elseif mod.op == "merge" then
       spec.mergers = spec.mergers or {}
       spec.mergers[#spec.mergers + 1] = { codes = mod.codes, name = mod.name, date = mod.date }
@@ -1014,6 +1065,231 @@ function M.expect_error(fn, pattern, label)
     return false
   end
   return true
+end
+
+---------------------------------------------------------------------------
+-- analysis: parameters, sweeps, goal seek, decomposition
+
+local function check_path(path, what)
+  if type(path) ~= "string" or not path:match("^%a+%..+$") then
+    fail("%s: vary must be a parameter path (%s), got %s", what, PARAM_PATHS, show(path))
+  end
+end
+
+--- s:set(path, value): a parameter as a modification, e.g. s:set("key.equal", 0.3)
+function scenario_mt:set(path, value)
+  check_path(path, "set")
+  check_number(value, "set: " .. path, { negative = true })
+  return add_mod(self, { op = "param", path = path, value = value,
+                         text = path .. " = " .. (core.exact(value) or tostring(value)) })
+end
+
+local sweep_mt = { __name = "coopsim.sweep" }
+sweep_mt.__index = sweep_mt
+
+--- cs.sweep { scenario = s, from =, to =, vary = "key.equal", values = { 0, 0.1, ... } }
+function M.sweep(opts)
+  check_fields(opts, set { "scenario", "from", "to", "vary", "values" }, "cs.sweep")
+  if getmetatable(opts.scenario) ~= scenario_mt then fail("cs.sweep needs scenario = a scenario") end
+  check_path(opts.vary, "cs.sweep")
+  if type(opts.values) ~= "table" or #opts.values == 0 then fail("cs.sweep needs a list of values") end
+  local from = check_year(opts.from, "cs.sweep: from")
+  local to = check_year(opts.to or opts.from, "cs.sweep: to")
+  local rows, members = {}, {}
+  for i, v in ipairs(opts.values) do
+    check_number(v, "cs.sweep: value " .. i, { negative = true })
+    local scen = opts.scenario:fork(opts.scenario.name .. " " .. opts.vary .. "=" .. tostring(v)):set(opts.vary, v)
+    local run = scenario_mt.run_quiet(scen, from, to)
+    for _, row in ipairs(run:rows()) do
+      rows[#rows + 1] = { value = v, year = row.year, code = row.code, name = row.name, share = row.total }
+      members[row.code] = row.name
+    end
+  end
+  return setmetatable({ vary = opts.vary, values = opts.values, from = from, to = to, rows = rows,
+                        members = members }, sweep_mt)
+end
+
+--- sweep:share(member_code, year, value) -> the share at that value
+function sweep_mt:share(code, year, value)
+  for _, r in ipairs(self.rows) do
+    if r.code == code and r.year == year and r.value == value then return r.share end
+  end
+  return nil
+end
+
+sweep_mt.__tostring = function(sw)
+  local out = {}
+  for year = sw.from, sw.to do
+    local header, right = { "code", "member" }, { false, false }
+    for _, v in ipairs(sw.values) do
+      header[#header + 1] = sw.vary .. "=" .. (core.exact(v) or tostring(v))
+      right[#header] = true
+    end
+    local codes = {}
+    for code in pairs(sw.members) do codes[#codes + 1] = code end
+    table.sort(codes)
+    local cells = {}
+    for _, code in ipairs(codes) do
+      local row, any = { code, sw.members[code] }, false
+      for _, v in ipairs(sw.values) do
+        local sh = sw:share(code, year, v)
+        any = any or sh ~= nil
+        row[#row + 1] = sh and report.int(sh) or "-"
+      end
+      if any then cells[#cells + 1] = row end
+    end
+    out[#out + 1] = "sweep of " .. sw.vary .. ", budget year " .. year
+    out[#out + 1] = report.table(header, cells, right)
+  end
+  return table.concat(out, "\n")
+end
+
+--- cs.solve { scenario =, vary =, member =, year =, target = [, lo = 0, hi = 1] }
+--- -> the parameter value at which the member's share meets the target, and that share
+function M.solve(opts)
+  check_fields(opts, set { "scenario", "vary", "member", "year", "target", "lo", "hi" }, "cs.solve")
+  if getmetatable(opts.scenario) ~= scenario_mt then fail("cs.solve needs scenario = a scenario") end
+  check_path(opts.vary, "cs.solve")
+  local year = check_year(opts.year, "cs.solve: year")
+  check_number(opts.target, "cs.solve: target")
+  local lo, hi = opts.lo or 0, opts.hi or 1
+  check_number(lo, "cs.solve: lo", { negative = true })
+  check_number(hi, "cs.solve: hi", { negative = true })
+  if hi <= lo then fail("cs.solve: hi (%s) must be above lo (%s)", tostring(hi), tostring(lo)) end
+  local code = resolve(opts.member, jan1(year), "cs.solve: member").code
+  local function share_at(v)
+    local scen = opts.scenario:fork("solve"):set(opts.vary, v)
+    local run = scenario_mt.run_quiet(scen, year, year)
+    local sh = run:share(code, year)
+    if sh == nil then fail("cs.solve: %s is not a member in %d", opts.member, year) end
+    return sh
+  end
+  local a, b = share_at(lo), share_at(hi)
+  local target = opts.target
+  if (a - target) * (b - target) > 0 then
+    fail("cs.solve: no value in range: %s's share in %d goes from %s (%s = %s) to %s (%s = %s), target %s",
+      tostring(opts.member), year, report.int(a), opts.vary, tostring(lo), report.int(b), opts.vary,
+      tostring(hi), report.int(target))
+  end
+  -- bisection on the exact runs; shares are whole kroner, so stop at 1e-9
+  local increasing = b >= a
+  for _ = 1, 60 do
+    if hi - lo < 1e-9 then break end
+    local mid = (lo + hi) / 2
+    local m = share_at(mid)
+    if (m < target) == increasing then lo = mid else hi = mid end
+  end
+  local best = math.abs(share_at(lo) - target) <= math.abs(share_at(hi) - target) and lo or hi
+  return best, share_at(best)
+end
+
+local decomposition_mt = { __name = "coopsim.decomposition" }
+decomposition_mt.__index = decomposition_mt
+
+local function factorial(n)
+  local f = 1
+  for i = 2, n do f = f * i end
+  return f
+end
+
+--- cs.decompose(base, variant, { from =, to = }) -> each member's change split among
+--- the variant's modifications (Shapley values: independent of their order; the
+--- parts are whole kroner and sum exactly to the change)
+function M.decompose(base, variant, opts)
+  if getmetatable(base) ~= scenario_mt or getmetatable(variant) ~= scenario_mt then
+    fail("cs.decompose needs two scenarios: a base and a variant forked from it")
+  end
+  check_fields(opts or {}, set { "from", "to" }, "cs.decompose")
+  opts = opts or {}
+  local from = check_year(opts.from, "cs.decompose: from")
+  local to = check_year(opts.to or opts.from, "cs.decompose: to")
+  for i, m in ipairs(base.mods) do
+    if variant.mods[i] ~= m then fail("cs.decompose: %q is not forked from %q", variant.name, base.name) end
+  end
+  local extra = {}
+  for i = #base.mods + 1, #variant.mods do extra[#extra + 1] = variant.mods[i] end
+  local k = #extra
+  if k == 0 then fail("cs.decompose: %q has no modifications beyond %q", variant.name, base.name) end
+  if k > 10 then fail("cs.decompose: %d modifications need 2^%d runs; at most 10", k, k) end
+  -- the value of every subset of modifications (bit i: extra[i + 1])
+  local values = {}
+  for mask = 0, (1 << k) - 1 do
+    local scen = base:fork("subset " .. mask)
+    for i = 1, k do
+      if mask & (1 << (i - 1)) ~= 0 then scen.mods[#scen.mods + 1] = extra[i] end
+    end
+    local shares = {}
+    for _, row in ipairs(scenario_mt.run_quiet(scen, from, to):rows()) do
+      shares[row.year .. ":" .. row.code] = { total = row.total, name = row.name, year = row.year, code = row.code }
+    end
+    values[mask] = shares
+  end
+  local kf = factorial(k)
+  local keys, seen = {}, {}
+  for mask = 0, (1 << k) - 1 do
+    for key, r in pairs(values[mask]) do
+      if not seen[key] then seen[key] = r; keys[#keys + 1] = key end
+    end
+  end
+  table.sort(keys, function(x, y)
+    local a, b = seen[x], seen[y]
+    if a.year ~= b.year then return a.year < b.year end
+    return a.code < b.code
+  end)
+  local function v(mask, key) local r = values[mask][key]; return r and r.total or 0 end
+  local rows = {}
+  for _, key in ipairs(keys) do
+    -- k! x Shapley value, an integer: sum over subsets S without i of
+    -- |S|! (k - |S| - 1)! (v(S + i) - v(S))
+    local scaled, total = {}, v((1 << k) - 1, key) - v(0, key)
+    for i = 1, k do
+      local bit, sum = 1 << (i - 1), 0
+      for mask = 0, (1 << k) - 1 do
+        if mask & bit == 0 then
+          local size = 0
+          for j = 0, k - 1 do if mask & (1 << j) ~= 0 then size = size + 1 end end
+          sum = sum + factorial(size) * factorial(k - size - 1) * (v(mask | bit, key) - v(mask, key))
+        end
+      end
+      scaled[i] = sum
+    end
+    -- whole kroner by largest remainder; they sum exactly to the change
+    local parts, floors, rem = {}, 0, {}
+    for i = 1, k do
+      parts[i] = scaled[i] // kf
+      floors = floors + parts[i]
+      rem[i] = { i = i, r = scaled[i] - parts[i] * kf }
+    end
+    -- ties go by the modification's text, not its position, so the result
+    -- does not depend on the order the modifications were made in
+    table.sort(rem, function(x, y)
+      if x.r ~= y.r then return x.r > y.r end
+      if extra[x.i].text ~= extra[y.i].text then return extra[x.i].text < extra[y.i].text end
+      return x.i < y.i
+    end)
+    for n = 1, total - floors do parts[rem[n].i] = parts[rem[n].i] + 1 end
+    rows[#rows + 1] = { year = seen[key].year, code = seen[key].code, name = seen[key].name,
+                        base = values[0][key] and values[0][key].total, variant = values[(1 << k) - 1][key] and values[(1 << k) - 1][key].total,
+                        change = total, parts = parts }
+  end
+  local names = {}
+  for i, m in ipairs(extra) do names[i] = m.text end
+  return setmetatable({ base = base.name, variant = variant.name, modifications = names, rows = rows },
+    decomposition_mt)
+end
+
+decomposition_mt.__tostring = function(d)
+  local header, right = { "year", "code", "member", d.base, d.variant, "change" }, { true, false, false, true, true, true }
+  for _, name in ipairs(d.modifications) do header[#header + 1] = name; right[#header] = true end
+  local cells = {}
+  for _, r in ipairs(d.rows) do
+    local row = { tostring(r.year), r.code, r.name, r.base and report.int(r.base) or "-",
+                  r.variant and report.int(r.variant) or "-", report.int(r.change) }
+    for i = 1, #d.modifications do row[#row + 1] = report.int(r.parts[i]) end
+    cells[#cells + 1] = row
+  end
+  return "decomposition of " .. d.variant .. " against " .. d.base ..
+    " (Shapley values over the modifications)\n" .. report.table(header, cells, right)
 end
 
 ---------------------------------------------------------------------------
