@@ -820,7 +820,7 @@ local function build_spec(coop, scen, from, to)
 end
 
 local run_mt = { __name = "coopsim.run" }
-local lint
+local lint, cached
 run_mt.__index = run_mt
 
 M._runs = {} -- every run made, in order (for `coopsim test` golden files)
@@ -828,7 +828,7 @@ M._runs = {} -- every run made, in order (for `coopsim test` golden files)
 -- The scenario linter: silent failures that lose planners' results.
 local function totals(run)
   local t = {}
-  for _, row in ipairs(run:rows()) do t[#t + 1] = row.cooperation .. row.year .. row.code .. "=" .. row.total end
+  for _, row in ipairs(cached(run).rows) do t[#t + 1] = row.cooperation .. row.year .. row.code .. "=" .. row.total end
   return table.concat(t, ";")
 end
 
@@ -851,7 +851,7 @@ lint = function(scen, run, opts)
     if mod.op == "population_set" and type(mod.value) == "table" then
       local last = 0
       for y in pairs(mod.value) do if y > last then last = y end end
-      for _, row in ipairs(run:rows()) do
+      for _, row in ipairs(cached(run).rows) do
         if row.code == mod.code and tonumber(row.population_date:sub(1, 4)) > last then
           warn(mod.where, string.format("population of %s is stated up to %d but read for %s (the registry figure was used)",
             tostring(mod.member), last, row.population_date))
@@ -860,7 +860,7 @@ lint = function(scen, run, opts)
       end
     end
   end
-  for _, row in ipairs(run:rows()) do
+  for _, row in ipairs(cached(run).rows) do
     if row.population == 0 then
       warn(run.where, string.format("%s %s has 0 inhabitants on %s (a member that belongs elsewhere?)",
         row.code, row.name, row.population_date))
@@ -920,16 +920,27 @@ function scenario_mt.run_quiet(scen, from, to)
   return setmetatable({ scenario = scen, name = scen.name, from = from, to = to, results = results }, run_mt)
 end
 
---- r:rows() -> { { cooperation, year, code, name, population, population_date, parts, total, due, payee }, ... }
-function run_mt:rows()
-  local rows = {}
-  for _, r in ipairs(self.results) do
+-- The run's rows, made once: { rows = {...}, at = { ["year:code"] = { {result, row}, ... } } }.
+-- Internal readers use these; r:rows() hands out copies.
+cached = function(run)
+  if run._cache then return run._cache end
+  local c = { rows = {}, at = {} }
+  for _, r in ipairs(run.results) do
     for _, row in ipairs(r:rows()) do
-      row.scenario = self.name
-      rows[#rows + 1] = row
+      row.scenario = run.name
+      c.rows[#c.rows + 1] = row
+      local k = row.year .. ":" .. row.code
+      c.at[k] = c.at[k] or {}
+      table.insert(c.at[k], { result = r, row = row })
     end
   end
-  return rows
+  run._cache = c
+  return c
+end
+
+--- r:rows() -> { { cooperation, year, code, name, population, population_date, parts, total, due, payee }, ... }
+function run_mt:rows()
+  return copy(cached(self).rows)
 end
 
 --- r:years() -> per cooperation and year: cost, grants, net, sum of shares, balance
@@ -959,24 +970,14 @@ end
 -- The member's rows in year across the run's cooperations.
 local function member_rows(run, member, year, what)
   check_run_year(run, year, what)
+  local at = cached(run).at
   if type(member) == "string" and member:match("^[%dH]%d%d%d$") then
     -- a code in the run's rows (e.g. a municipality kept by no_reform) needs no lookup
-    local rows = {}
-    for _, r in ipairs(run.results) do
-      for _, row in ipairs(r:rows()) do
-        if row.year == year and row.code == member then rows[#rows + 1] = { result = r, row = row } end
-      end
-    end
-    if #rows > 0 then return rows, { code = member, name = rows[1].row.name } end
+    local rows = at[year .. ":" .. member]
+    if rows then return rows, { code = member, name = rows[1].row.name } end
   end
   local m = resolve(member, jan1(year), what)
-  local rows = {}
-  for _, r in ipairs(run.results) do
-    for _, row in ipairs(r:rows()) do
-      if row.year == year and row.code == m.code then rows[#rows + 1] = { result = r, row = row } end
-    end
-  end
-  return rows, m
+  return at[year .. ":" .. m.code] or {}, m
 end
 
 --- r:share(member, year) -> whole kroner, or nil when not a member that year
@@ -1100,7 +1101,7 @@ function M.sweep(opts)
     check_number(v, "cs.sweep: value " .. i, { negative = true })
     local scen = opts.scenario:fork(opts.scenario.name .. " " .. opts.vary .. "=" .. tostring(v)):set(opts.vary, v)
     local run = scenario_mt.run_quiet(scen, from, to)
-    for _, row in ipairs(run:rows()) do
+    for _, row in ipairs(cached(run).rows) do
       rows[#rows + 1] = { value = v, year = row.year, code = row.code, name = row.name, share = row.total }
       members[row.code] = row.name
     end
@@ -1219,7 +1220,7 @@ function M.decompose(base, variant, opts)
       if mask & (1 << (i - 1)) ~= 0 then scen.mods[#scen.mods + 1] = extra[i] end
     end
     local shares = {}
-    for _, row in ipairs(scenario_mt.run_quiet(scen, from, to):rows()) do
+    for _, row in ipairs(cached(scenario_mt.run_quiet(scen, from, to)).rows) do
       shares[row.year .. ":" .. row.code] = { total = row.total, name = row.name, year = row.year, code = row.code }
     end
     values[mask] = shares
