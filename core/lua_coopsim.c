@@ -8,12 +8,15 @@
 #include <lauxlib.h>
 #include <lualib.h>
 #include <math.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "embedded.h"
 #include "coopsim/coop.h"
 #include "coopsim/explain.h"
 #include "coopsim/lua_coopsim.h"
+#include "coopsim/montecarlo.h"
 #include "coopsim/registry.h"
 #include "coopsim/simulate.h"
 
@@ -220,6 +223,15 @@ static int l_changes(lua_State *L) {
   return 1;
 }
 
+/* population_years() -> first, last */
+static int l_population_years(lua_State *L) {
+  int first, last;
+  cs_registry_population_years(get_registry(L), &first, &last);
+  lua_pushinteger(L, first);
+  lua_pushinteger(L, last);
+  return 2;
+}
+
 static int l_sources(lua_State *L) {
   lua_pushstring(L, cs_registry_sources(get_registry(L)));
   return 1;
@@ -333,7 +345,8 @@ static int population_cb(void *ud, const char *code, int year, int pop_year, int
   lua_rawgeti(L, LUA_REGISTRYINDEX, cb->ref);
   lua_pushstring(L, code);
   lua_pushinteger(L, year);
-  lua_pushinteger(L, *pop);
+  if (*pop < 0) lua_pushnil(L); /* no registry figure: a projection may give one */
+  else lua_pushinteger(L, *pop);
   lua_pushinteger(L, pop_year);
   if (lua_pcall(L, 4, 1, top + 1) != LUA_OK) {
     cs_error_set(err, CS_EINVAL, "population override for %s in %d: %s", code, year,
@@ -957,6 +970,171 @@ static int l_notice_end(lua_State *L) {
   return 2;
 }
 
+/* ---- Monte Carlo --------------------------------------------------------- */
+
+static volatile sig_atomic_t mc_stop = 0;
+static void mc_interrupt(int sig) {
+  (void)sig;
+  mc_stop = 1;
+}
+
+static void mc_progress(void *ud, long done, long total) {
+  (void)ud;
+  if (total <= 0) return;
+  int width = 40, filled = (int)((double)width * (double)done / (double)total);
+  if (filled > width) filled = width;
+  fprintf(stderr, "\rMonte Carlo [%.*s%*s] %3d %%", filled, "########################################",
+          width - filled, "", (int)(100.0 * (double)done / (double)total));
+  fflush(stderr);
+}
+
+static double num_field(lua_State *L, int idx, const char *name) {
+  lua_getfield(L, idx, name);
+  double v = lua_tonumber(L, -1);
+  lua_pop(L, 1);
+  return v;
+}
+
+/* montecarlo(model, opts) -> stats { [cell] = { n, mean, p5, p50, p95 } }, draws_done
+** model = { nmembers, years = { { year, cost_other, cost_wage, wage_steps, grant,
+**           comps = { { kind, amount, by_member = {...} } }, members = {...},
+**           population = {...}, year_share = {...} } } } (member indexes from 1) */
+static int l_montecarlo(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  cs_mc_model m = {0, 0, NULL};
+  m.nmembers = (size_t)num_field(L, 1, "nmembers");
+  table_field(L, 1, "years");
+  int yt = lua_gettop(L);
+  m.nyears = (size_t)lua_rawlen(L, yt);
+  if (m.nmembers == 0 || m.nyears == 0) return luaL_error(L, "Monte Carlo: no members or no years");
+  /* all arrays live in Lua userdata, so an error cannot leak them */
+  size_t total = 0;
+  for (size_t y = 1; y <= m.nyears; y++) {
+    lua_rawgeti(L, yt, (lua_Integer)y);
+    table_field(L, -1, "members");
+    total += lua_rawlen(L, -1);
+    lua_pop(L, 2);
+  }
+  m.years = lua_newuserdatauv(L, m.nyears * sizeof *m.years, 0);
+  int *mem = lua_newuserdatauv(L, (total ? total : 1) * sizeof *mem, 0);
+  double *dbl = lua_newuserdatauv(L, (2 * total + 6 * m.nyears * m.nmembers + 1) * sizeof *dbl, 0);
+  size_t mi = 0, di = 0;
+  for (size_t y = 0; y < m.nyears; y++) {
+    cs_mc_year *yr = &m.years[y];
+    memset(yr, 0, sizeof *yr);
+    lua_rawgeti(L, yt, (lua_Integer)y + 1);
+    int t = lua_gettop(L);
+    yr->year = (int)num_field(L, t, "year");
+    yr->cost_other = num_field(L, t, "cost_other");
+    yr->cost_wage = num_field(L, t, "cost_wage");
+    yr->wage_steps = (int)num_field(L, t, "wage_steps");
+    yr->grant = num_field(L, t, "grant");
+    table_field(L, t, "members");
+    yr->n = lua_rawlen(L, -1);
+    yr->member = mem + mi;
+    for (size_t k = 0; k < yr->n; k++) {
+      lua_rawgeti(L, -1, (lua_Integer)k + 1);
+      int idx = (int)lua_tointeger(L, -1) - 1;
+      lua_pop(L, 1);
+      if (idx < 0 || (size_t)idx >= m.nmembers) return luaL_error(L, "Monte Carlo: bad member index");
+      yr->member[k] = idx;
+    }
+    mi += yr->n;
+    lua_pop(L, 1);
+    yr->population = dbl + di;
+    table_field(L, t, "population");
+    for (size_t k = 0; k < yr->n; k++) {
+      lua_rawgeti(L, -1, (lua_Integer)k + 1);
+      yr->population[k] = lua_tonumber(L, -1);
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    di += yr->n;
+    yr->year_share = dbl + di;
+    table_field(L, t, "year_share");
+    for (size_t k = 0; k < yr->n; k++) {
+      lua_rawgeti(L, -1, (lua_Integer)k + 1);
+      yr->year_share[k] = lua_tonumber(L, -1);
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    di += yr->n;
+    table_field(L, t, "comps");
+    yr->ncomp = lua_rawlen(L, -1);
+    if (yr->ncomp > 6) return luaL_error(L, "Monte Carlo: at most 6 key components");
+    for (size_t c = 0; c < yr->ncomp; c++) {
+      lua_rawgeti(L, -1, (lua_Integer)c + 1);
+      int ct = lua_gettop(L);
+      yr->comp[c].kind = (int)num_field(L, ct, "kind");
+      yr->comp[c].amount = num_field(L, ct, "amount");
+      if (lua_getfield(L, ct, "by_member") == LUA_TTABLE) {
+        yr->comp[c].by_member = dbl + di;
+        for (size_t k = 0; k < m.nmembers; k++) {
+          lua_rawgeti(L, -1, (lua_Integer)k + 1);
+          yr->comp[c].by_member[k] = lua_tonumber(L, -1);
+          lua_pop(L, 1);
+        }
+        di += m.nmembers;
+      }
+      lua_settop(L, ct - 1);
+    }
+    lua_settop(L, t - 1);
+  }
+  cs_mc_options o;
+  memset(&o, 0, sizeof o);
+  o.seed = (uint64_t)(lua_Integer)num_field(L, 2, "seed");
+  o.draws = (long)num_field(L, 2, "draws");
+  o.pop_mean = num_field(L, 2, "pop_mean");
+  o.pop_sd = num_field(L, 2, "pop_sd");
+  lua_getfield(L, 2, "vary_wage");
+  o.vary_wage = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  o.wage_mean = num_field(L, 2, "wage_mean");
+  o.wage_sd = num_field(L, 2, "wage_sd");
+  o.threads = (int)num_field(L, 2, "threads");
+  if (o.threads < 1) o.threads = 2;
+  lua_getfield(L, 2, "progress");
+  int progress = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  o.progress = progress ? mc_progress : NULL;
+  cs_mc_stat *stats = lua_newuserdatauv(L, m.nyears * m.nmembers * sizeof *stats, 0);
+  memset(stats, 0, m.nyears * m.nmembers * sizeof *stats);
+  mc_stop = 0;
+  o.stop = &mc_stop;
+  void (*old)(int) = signal(SIGINT, mc_interrupt);
+  long done = 0;
+  cs_error err = {0, ""};
+  int rc = cs_montecarlo(&m, &o, stats, &done, &err);
+  signal(SIGINT, old == SIG_ERR ? SIG_DFL : old);
+  if (progress) fprintf(stderr, "\r%60s\r", "");
+  if (rc) return fail(L, &err);
+  lua_createtable(L, (int)(m.nyears * m.nmembers), 0);
+  for (size_t c = 0; c < m.nyears * m.nmembers; c++) {
+    lua_createtable(L, 0, 5);
+    set_int(L, "n", stats[c].n);
+    lua_pushnumber(L, stats[c].mean);
+    lua_setfield(L, -2, "mean");
+    lua_pushnumber(L, stats[c].p5);
+    lua_setfield(L, -2, "p5");
+    lua_pushnumber(L, stats[c].p50);
+    lua_setfield(L, -2, "p50");
+    lua_pushnumber(L, stats[c].p95);
+    lua_setfield(L, -2, "p95");
+    lua_rawseti(L, -2, (lua_Integer)c + 1);
+  }
+  lua_pushinteger(L, done);
+  lua_pushboolean(L, mc_stop);
+  return 3;
+}
+
+/* mc_normal(seed, draw, stream) -> the generator's standard normal */
+static int l_mc_normal(lua_State *L) {
+  lua_pushnumber(L, cs_mc_normal((uint64_t)luaL_checkinteger(L, 1), (uint64_t)luaL_checkinteger(L, 2),
+                                 (uint64_t)luaL_checkinteger(L, 3)));
+  return 1;
+}
+
 int luaopen_coopsim_core(lua_State *L) {
   if (luaL_newmetatable(L, REGISTRY_MT)) {
     lua_pushcfunction(L, regbox_gc);
@@ -981,6 +1159,8 @@ int luaopen_coopsim_core(lua_State *L) {
       {"find", l_find},           {"population_of", l_population_of},
       {"successor", l_successor}, {"names", l_names}, {"territory", l_territory},
       {"changes", l_changes},     {"sources", l_sources},
+      {"population_years", l_population_years},
+      {"montecarlo", l_montecarlo}, {"mc_normal", l_mc_normal},
       {"simulate", l_simulate},   {"exact", l_exact},
       {"sum_is_one", l_sum_is_one}, {"format_int", l_format_int},
       {"valid_date", l_valid_date}, {"notice_end", l_notice_end},

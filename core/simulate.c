@@ -370,11 +370,32 @@ static int members_of_year(const cs_coop *c, const cs_registry *reg, int year, a
       x->population = total;
       x->pop_source = CS_POP_PREDECESSORS;
     } else {
-      if ((rc = c->has_freeze
-                    ? cs_registry_population_frozen(reg, x->code, at, pop_year, &x->population,
-                                                    &proxy, err)
-                    : cs_registry_population_of(reg, x->code, at, pop_year, &x->population,
-                                                &proxy, err))) {
+      rc = c->has_freeze ? cs_registry_population_frozen(reg, x->code, at, pop_year,
+                                                         &x->population, &proxy, err)
+                         : cs_registry_population_of(reg, x->code, at, pop_year, &x->population,
+                                                     &proxy, err);
+      int first, last;
+      cs_registry_population_years(reg, &first, &last);
+      if (rc == CS_ENOTFOUND && pop_year > last && c->pop_fn) {
+        /* past the registry's last year: a projection may supply it */
+        x->population = -1;
+        if ((rc = c->pop_fn(c->pop_ud, x->code, year, pop_year, &x->population, err))) goto fail;
+        if (x->population < 0) {
+          rc = cs_error_set(err, CS_ENOTFOUND,
+                            "member %s (%s) in %d: no population for 1 January %d (the registry "
+                            "ends in %d): add a projection, e.g. s:population(cs.projection.hold_last)",
+                            x->given, x->code, year, pop_year, last);
+          goto fail;
+        }
+        x->pop_source = CS_POP_OVERRIDE;
+        continue;
+      }
+      if (rc == CS_ENOTFOUND && pop_year > last)
+        rc = cs_error_set(err, CS_ENOTFOUND,
+                          "no population for %s on 1 January %d (the registry ends in %d): add a "
+                          "projection, e.g. s:population(cs.projection.hold_last)",
+                          x->code, pop_year, last);
+      if (rc) {
         char msg[CS_ERROR_MAX];
         snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
         rc = cs_error_set(err, rc, "member %s (%s) in %d: %s", x->given, x->code, year, msg);

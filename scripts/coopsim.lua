@@ -177,6 +177,33 @@ function M.population(what, date)
   return n
 end
 
+--- cs.projection: population functions for years past the registry (use with
+--- s:population(fn)); they change nothing where SSB has a figure.
+M.projection = {}
+
+local function last_figure(code)
+  local _, last = core.population_years()
+  local n = core.population_of(code, jan1(last), last)
+  return n, last
+end
+
+--- cs.projection.hold_last: the last figure SSB has, held flat
+function M.projection.hold_last(code, year, pop, pop_year)
+  if pop ~= nil then return nil end
+  return (last_figure(code))
+end
+
+--- cs.projection.growth(rate): the last figure, growing by rate per year
+function M.projection.growth(rate)
+  check_number(rate, "cs.projection.growth: rate", { negative = true })
+  return function(code, year, pop, pop_year)
+    if pop ~= nil then return nil end
+    local n, last = last_figure(code)
+    if not n then return nil end
+    return math.floor(n * (1 + rate) ^ (pop_year - last) + 0.5)
+  end
+end
+
 --- cs.changes([year]) -> list of registry changes
 function M.changes(year) return core.changes(year) end
 
@@ -1291,6 +1318,125 @@ decomposition_mt.__tostring = function(d)
   end
   return "decomposition of " .. d.variant .. " against " .. d.base ..
     " (Shapley values over the modifications)\n" .. report.table(header, cells, right)
+end
+
+---------------------------------------------------------------------------
+-- Monte Carlo
+
+local MC_KIND = { base = 0, rate = 1, fixed = 2, equal = 3, population = 4, weights = 5 }
+local montecarlo_mt = { __name = "coopsim.montecarlo" }
+montecarlo_mt.__index = montecarlo_mt
+
+--- cs.montecarlo { scenario = s, from =, to =, draws = 100000, seed = 1,
+---   vary = { population_growth = { [mean =,] sd = }, wage_growth = { mean =, sd = } }
+---   [, threads = 2] [, progress = true] }
+--- -> per member and year the mean and the 5th, 50th and 95th percentiles
+function M.montecarlo(opts)
+  check_fields(opts, set { "scenario", "from", "to", "draws", "seed", "vary", "threads", "progress" },
+    "cs.montecarlo")
+  local scen = opts.scenario
+  if getmetatable(scen) ~= scenario_mt then fail("cs.montecarlo needs scenario = a scenario") end
+  if #scen.coops ~= 1 then fail("cs.montecarlo takes a scenario with one cooperation") end
+  local from = check_year(opts.from, "cs.montecarlo: from")
+  local to = check_year(opts.to or opts.from, "cs.montecarlo: to")
+  local draws = math.tointeger(check_number(opts.draws or 10000, "cs.montecarlo: draws", { integer = true }))
+  local seed = math.tointeger(check_number(opts.seed or 1, "cs.montecarlo: seed", { integer = true }))
+  local vary = opts.vary or {}
+  check_fields(vary, set { "population_growth", "wage_growth" }, "cs.montecarlo vary")
+  local pg, wg = vary.population_growth or {}, vary.wage_growth
+  check_fields(pg, set { "mean", "sd" }, "vary.population_growth")
+  if wg then check_fields(wg, set { "mean", "sd" }, "vary.wage_growth") end
+  local coop = scen.coops[1]
+  -- the exact runs the flat model is read from
+  local base = scenario_mt.run_quiet(scen, from, to)
+  local r0, r1
+  if wg then
+    r0 = scenario_mt.run_quiet(scen:fork("wage 0"):set("growth.wage", 0), from, to)
+    r1 = scenario_mt.run_quiet(scen:fork("wage 1"):set("growth.wage", 1), from, to)
+  end
+  local base_year = coop.base_year or (coop.period_from and tonumber(coop.period_from:sub(1, 4))) or from
+  local spec = build_spec(coop, scen, from, to)
+  local index, members = {}, {}
+  for _, row in ipairs(cached(base).rows) do
+    if not index[row.code] then
+      members[#members + 1] = { code = row.code, name = row.name }
+      index[row.code] = #members
+    end
+  end
+  local years = {}
+  local y0 = base:years()
+  local c0 = r0 and r0:years()
+  local c1 = r1 and r1:years()
+  for i, y in ipairs(y0) do
+    local yr = { year = y.year, grant = tonumber(y.grants), members = {}, population = {}, year_share = {},
+                 comps = {} }
+    local n = y.year - base_year
+    if wg and n ~= 0 then
+      local a0, a1 = tonumber(c0[i].cost), tonumber(c1[i].cost)
+      yr.cost_wage = (a1 - a0) / (2 ^ n - 1)
+      yr.cost_other = a0 - yr.cost_wage
+      yr.wage_steps = n
+    else
+      yr.cost_other, yr.cost_wage, yr.wage_steps = tonumber(y.cost), 0, 0
+    end
+    for _, row in ipairs(cached(base).rows) do
+      if row.year == y.year then
+        yr.members[#yr.members + 1] = index[row.code]
+        yr.population[#yr.population + 1] = row.population
+        yr.year_share[#yr.year_share + 1] = row.charged_months / 12
+      end
+    end
+    local key
+    for _, k in ipairs(spec.keys) do if k.from_year <= y.year then key = k.key end end
+    for _, c in ipairs(key.components) do
+      if c.kind == "custom" then fail("cs.montecarlo does not take keys written in Lua (cs.keys.custom)") end
+      local comp = { kind = MC_KIND[c.kind], amount = tonumber(c.amount) or 0 }
+      if c.entries then
+        comp.by_member = {}
+        for j = 1, #members do comp.by_member[j] = 0 end
+        for _, e in ipairs(c.entries) do
+          if index[e.code] then comp.by_member[index[e.code]] = tonumber(e.value) end
+        end
+      end
+      yr.comps[#yr.comps + 1] = comp
+    end
+    years[#years + 1] = yr
+  end
+  local stats, done, stopped = core.montecarlo({ nmembers = #members, years = years }, {
+    seed = seed, draws = draws, pop_mean = pg.mean or 0, pop_sd = pg.sd or 0,
+    vary_wage = wg ~= nil, wage_mean = wg and wg.mean or 0, wage_sd = wg and wg.sd or 0,
+    threads = opts.threads or 2, progress = opts.progress,
+  })
+  if not stats then fail("cs.montecarlo: %s", done) end
+  local rows = {}
+  for yi, yr in ipairs(years) do
+    for mi, m in ipairs(members) do
+      local st = stats[(yi - 1) * #members + mi]
+      if st.n > 0 then
+        rows[#rows + 1] = { year = yr.year, code = m.code, name = m.name, mean = st.mean, p5 = st.p5,
+                            p50 = st.p50, p95 = st.p95, base = base:share(m.code, yr.year) }
+      end
+    end
+  end
+  return setmetatable({ scenario = scen.name, draws = done, asked = draws, stopped = stopped, seed = seed,
+                        rows = rows }, montecarlo_mt)
+end
+
+function montecarlo_mt:row(code, year)
+  for _, r in ipairs(self.rows) do if r.code == code and r.year == year then return r end end
+end
+
+montecarlo_mt.__tostring = function(mc)
+  local cells = {}
+  local function kr(v) return report.int(math.floor(v + 0.5)) end
+  for _, r in ipairs(mc.rows) do
+    cells[#cells + 1] = { tostring(r.year), r.code, r.name, r.base and report.int(r.base) or "-",
+                          kr(r.mean), kr(r.p5), kr(r.p50), kr(r.p95) }
+  end
+  local head = string.format("Monte Carlo of %s: %d draws, seed %d%s", mc.scenario, mc.draws, mc.seed,
+    mc.stopped and string.format(" (stopped after %d of %d)", mc.draws, mc.asked) or "")
+  return head .. "\n" .. report.table({ "year", "code", "member", "exact run", "mean", "p5", "p50", "p95" },
+    cells, { true, false, false, true, true, true, true, true })
 end
 
 ---------------------------------------------------------------------------
