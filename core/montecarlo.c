@@ -17,15 +17,27 @@ static uint64_t mix(uint64_t z) {
   return z ^ (z >> 31);
 }
 
-static double uniform(uint64_t seed, uint64_t draw, uint64_t stream) {
-  uint64_t h = mix(mix(seed ^ mix(draw)) + stream);
+/* The draw's key: every stream of the draw hashes from it. */
+static uint64_t draw_key(uint64_t seed, uint64_t draw) { return mix(seed ^ mix(draw)); }
+
+static double uniform(uint64_t key, uint64_t stream) {
+  uint64_t h = mix(key + stream);
   return ((double)(h >> 11) + 0.5) * (1.0 / 9007199254740992.0); /* (0, 1) */
 }
 
+/* Box-Muller: the streams 2p and 2p + 1 share one pair of uniforms and get
+** its cosine and sine normals, so a pair costs one log and one sqrt. */
+static void normal_pair(uint64_t key, uint64_t pair, double *even, double *odd) {
+  double u1 = uniform(key, 2 * pair), u2 = uniform(key, 2 * pair + 1);
+  double r = sqrt(-2.0 * log(u1)), t = 6.283185307179586 * u2;
+  *even = r * cos(t);
+  *odd = r * sin(t);
+}
+
 double cs_mc_normal(uint64_t seed, uint64_t draw, uint64_t stream) {
-  /* Box-Muller on two uniforms of the stream's own counter pair */
-  double u1 = uniform(seed, draw, 2 * stream), u2 = uniform(seed, draw, 2 * stream + 1);
-  return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+  double a, b;
+  normal_pair(draw_key(seed, draw), stream / 2, &a, &b);
+  return stream % 2 ? b : a;
 }
 
 typedef struct job {
@@ -47,11 +59,20 @@ static void *worker(void *arg) {
   for (size_t y = 0; y < m->nyears; y++)
     if (m->years[y].n > maxn) maxn = m->years[y].n;
   double *growth = malloc((M ? M : 1) * sizeof *growth);     /* population factor by member */
+  double *z = malloc((M + 1) * sizeof *z);                   /* this year's normals by member */
+  /* results go to a block of BLOCK draws per cell first, then to the
+  ** cell-major samples in runs of BLOCK floats: scattered single writes
+  ** would miss the cache on every share */
+  enum { BLOCK = 256 };
+  float *blk = malloc((j->cells ? j->cells : 1) * BLOCK * sizeof *blk);
+  long blk_start = j->from;
   double *pop = malloc((maxn ? maxn : 1) * sizeof *pop);
   double *share = malloc((maxn ? maxn : 1) * sizeof *share);
-  if (!growth || !pop || !share) goto end;
+  if (!growth || !pop || !share || !z || !blk) goto end;
+  int vary_pop = o->pop_sd > 0 || o->pop_mean != 0;
   for (long d = j->from; d < j->to; d++) {
     if (o->stop && *o->stop) break;
+    uint64_t key = draw_key(o->seed, (uint64_t)d);
     double wage_factor = 1.0;
     int wage_at = 0; /* wage_factor covers steps 1..wage_at */
     for (size_t i = 0; i < M; i++) growth[i] = 1.0;
@@ -62,19 +83,24 @@ static void *worker(void *arg) {
       if (o->vary_wage && y->wage_steps > 0) {
         while (wage_at < y->wage_steps) {
           wage_at++;
-          wage_factor *= 1.0 + o->wage_mean + o->wage_sd * cs_mc_normal(o->seed, (uint64_t)d, (uint64_t)wage_at);
+          double a, b;
+          normal_pair(key, (uint64_t)wage_at, &a, &b); /* one pair a year: streams 2w, 2w + 1 */
+          wage_factor *= 1.0 + o->wage_mean + o->wage_sd * a;
         }
         wf = wage_factor;
       }
       double cost = y->cost_other + y->cost_wage * wf;
       double net = cost - y->grant;
       if (net < 0) net = 0;
-      /* population growth: one draw per member and year (streams 1000 + ...) */
+      /* population growth: one normal per member and year, from the pairs
+      ** 2^19 + yi * (M / 2 + 1) + mi / 2 (apart from the wage pairs 1..) */
+      if (vary_pop) {
+        uint64_t base = ((uint64_t)1 << 19) + (uint64_t)yi * (M / 2 + 1);
+        for (size_t mi2 = 0; mi2 < M; mi2 += 2) normal_pair(key, base + mi2 / 2, &z[mi2], &z[mi2 + 1]);
+      }
       for (size_t k = 0; k < y->n; k++) {
         int mi = y->member[k];
-        if (o->pop_sd > 0 || o->pop_mean != 0)
-          growth[mi] *= 1.0 + o->pop_mean +
-                        o->pop_sd * cs_mc_normal(o->seed, (uint64_t)d, 1000u + yi * M + (uint64_t)mi);
+        if (vary_pop) growth[mi] *= 1.0 + o->pop_mean + o->pop_sd * z[mi];
         pop[k] = y->population[k] * growth[mi];
         share[k] = 0;
       }
@@ -114,17 +140,32 @@ static void *worker(void *arg) {
       }
       for (size_t k = 0; k < y->n; k++) {
         size_t cell = yi * M + (size_t)y->member[k];
-        j->samples[cell * (size_t)o->draws + (size_t)d] = (float)share[k];
+        blk[cell * BLOCK + (size_t)(d - blk_start)] = (float)share[k];
         j->sums[cell] += share[k];
         j->counts[cell]++;
       }
     }
     j->done++;
+    if (d + 1 - blk_start == BLOCK || d + 1 == j->to) {
+      size_t nb = (size_t)(d + 1 - blk_start);
+      for (size_t cell = 0; cell < j->cells; cell++)
+        memcpy(j->samples + cell * (size_t)o->draws + (size_t)blk_start, blk + cell * BLOCK,
+               nb * sizeof *blk);
+      blk_start = d + 1;
+    }
     if (o->progress && j->from == 0 && (j->done & 1023) == 0)
       o->progress(o->ud, j->done * (o->threads > 0 ? o->threads : 1), o->draws);
   }
+  if (blk_start < j->from + j->done) { /* stopped inside a block */
+    size_t nb = (size_t)(j->from + j->done - blk_start);
+    for (size_t cell = 0; cell < j->cells; cell++)
+      memcpy(j->samples + cell * (size_t)o->draws + (size_t)blk_start, blk + cell * BLOCK,
+             nb * sizeof *blk);
+  }
 end:
   free(growth);
+  free(z);
+  free(blk);
   free(pop);
   free(share);
   return NULL;

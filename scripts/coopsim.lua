@@ -1402,7 +1402,7 @@ function M.montecarlo(opts)
     end
     years[#years + 1] = yr
   end
-  local stats, done, stopped = core.montecarlo({ nmembers = #members, years = years }, {
+  local stats, done, stopped, seconds = core.montecarlo({ nmembers = #members, years = years }, {
     seed = seed, draws = draws, pop_mean = pg.mean or 0, pop_sd = pg.sd or 0,
     vary_wage = wg ~= nil, wage_mean = wg and wg.mean or 0, wage_sd = wg and wg.sd or 0,
     threads = opts.threads or 2, progress = opts.progress,
@@ -1418,8 +1418,10 @@ function M.montecarlo(opts)
       end
     end
   end
+  local member_years = 0
+  for _, yr in ipairs(years) do member_years = member_years + #yr.members end
   return setmetatable({ scenario = scen.name, draws = done, asked = draws, stopped = stopped, seed = seed,
-                        rows = rows }, montecarlo_mt)
+                        rows = rows, seconds = seconds, member_years = member_years * done }, montecarlo_mt)
 end
 
 function montecarlo_mt:row(code, year)
