@@ -6,7 +6,7 @@ PKGS := cmake make gcc pkg-config liblua5.4-dev lua5.4 libsqlite3-dev \
         libcmocka-dev libreadline-dev libjansson-dev tmux
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all run test deps build build-test clean
+.PHONY: all run test bench deps build build-test clean
 
 all: build
 
@@ -41,6 +41,13 @@ run: build
 test: build build-test
 	LUA_CPATH="build/?.so" lua5.4 tests/require_test.lua
 	cd build-test && ctest --output-on-failure -j $(JOBS)
+
+# Benchmarks beside references in the same command (bench/run.sh); numpy
+# (Debian's python3-numpy) is installed when root, else skipped.
+bench: build
+	@if [ "$$(id -u)" = 0 ] && ! /usr/bin/python3 -c "import numpy" 2>/dev/null; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-numpy >/dev/null || true; fi
+	sh bench/run.sh build/coopsim
 
 clean:
 	rm -rf build build-test

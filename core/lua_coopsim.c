@@ -1141,6 +1141,18 @@ static int l_mc_normal(lua_State *L) {
   return 1;
 }
 
+/* mc_quantiles() -> { [0..4096] } the generator's table */
+static int l_mc_quantiles(lua_State *L) {
+  size_t n;
+  const double *q = cs_mc_quantiles(&n);
+  lua_createtable(L, (int)n, 1);
+  for (size_t i = 0; i < n; i++) {
+    lua_pushnumber(L, q[i]);
+    lua_rawseti(L, -2, (lua_Integer)i);
+  }
+  return 1;
+}
+
 int luaopen_coopsim_core(lua_State *L) {
   if (luaL_newmetatable(L, REGISTRY_MT)) {
     lua_pushcfunction(L, regbox_gc);
@@ -1167,6 +1179,7 @@ int luaopen_coopsim_core(lua_State *L) {
       {"changes", l_changes},     {"sources", l_sources},
       {"population_years", l_population_years},
       {"montecarlo", l_montecarlo}, {"mc_normal", l_mc_normal},
+      {"mc_quantiles", l_mc_quantiles},
       {"simulate", l_simulate},   {"exact", l_exact},
       {"sum_is_one", l_sum_is_one}, {"format_int", l_format_int},
       {"valid_date", l_valid_date}, {"notice_end", l_notice_end},

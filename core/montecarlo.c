@@ -63,6 +63,12 @@ static double normal_from(double u) {
 
 static double normal(uint64_t key, uint64_t stream) { return normal_from(uniform(key, stream)); }
 
+const double *cs_mc_quantiles(size_t *n) {
+  pthread_once(&qonce, build_qtable);
+  *n = QSTEPS + 1;
+  return qtable;
+}
+
 double cs_mc_normal(uint64_t seed, uint64_t draw, uint64_t stream) {
   pthread_once(&qonce, build_qtable);
   return normal(draw_key(seed, draw), stream);

@@ -1421,8 +1421,15 @@ function M.montecarlo(opts)
   local member_years = 0
   for _, yr in ipairs(years) do member_years = member_years + #yr.members end
   return setmetatable({ scenario = scen.name, draws = done, asked = draws, stopped = stopped, seed = seed,
-                        rows = rows, seconds = seconds, member_years = member_years * done }, montecarlo_mt)
+                        rows = rows, seconds = seconds, member_years = member_years * done,
+                        model = { nmembers = #members, members = members, years = years,
+                                  pop_mean = pg.mean or 0, pop_sd = pg.sd or 0, vary_wage = wg ~= nil,
+                                  wage_mean = wg and wg.mean or 0, wage_sd = wg and wg.sd or 0 } },
+                      montecarlo_mt)
 end
+
+--- cs.mc_quantiles(): the generator's table (for reference implementations)
+function M.mc_quantiles() return core.mc_quantiles() end
 
 function montecarlo_mt:row(code, year)
   for _, r in ipairs(self.rows) do if r.code == code and r.year == year then return r end end

@@ -70,4 +70,8 @@ int cs_montecarlo(const cs_mc_model *model, const cs_mc_options *opt, cs_mc_stat
 ** normal for (seed, draw, stream). */
 double cs_mc_normal(uint64_t seed, uint64_t draw, uint64_t stream);
 
+/* The generator's table of the normal distribution's inverse at k / 4096,
+** k = 0..4096 (entries 0 and 4096 unused), for reference implementations. */
+const double *cs_mc_quantiles(size_t *n);
+
 #endif
