@@ -41,7 +41,8 @@ int cs_ssb_import(const char *data_dir, const char *const *files, int n,
 int cs_registry_db_import(const char *path, const char *const *files, int n,
                           cs_import_report *report, cs_error *err);
 
-/* Prints a short human report ("population: 4621 rows added, ...") to out. */
+/* Prints a one-line report ("imported 3 files: municipalities ... population 4621 rows
+** added, 0 changed; changes 509 added") to out. */
 void cs_import_report_print(const cs_import_report *report, FILE *out);
 
 #endif
