@@ -4,6 +4,7 @@
 
 PKGS := cmake make gcc pkg-config liblua5.4-dev lua5.4 libsqlite3-dev \
         libcmocka-dev libreadline-dev libjansson-dev tmux
+MAKEFLAGS += --no-print-directory
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: all run test bench deps build build-test clean
