@@ -5,7 +5,7 @@
 
 typedef struct cli_options {
   const char *data_dir; /* --data-dir: registry CSVs instead of the embedded ones */
-  const char *db;       /* --db: a registry in an SQLite database */
+  const char *registry_db; /* --registry-db: a registry in an SQLite database */
 } cli_options;
 
 /* A fresh Lua state with the standard libraries and the global `coopsim`;

@@ -11,7 +11,7 @@
 
 static int open_registry(cs_registry **reg, const cli_options *opt) {
   cs_error err = {0, ""};
-  int rc = opt->db         ? cs_registry_open_db(reg, opt->db, &err)
+  int rc = opt->registry_db         ? cs_registry_open_db(reg, opt->registry_db, &err)
            : opt->data_dir ? cs_registry_open_dir(reg, opt->data_dir, &err)
                            : cs_registry_open_embedded(reg, &err);
   if (rc) fprintf(stderr, "coopsim data: %s\n", err.msg);
@@ -176,11 +176,11 @@ int cli_data(int argc, char **argv, const cli_options *opt) {
     cs_import_report report;
     cs_error err = {0, ""};
     const char *const *files = (const char *const *)argv + 1;
-    int rc = opt->db ? cs_registry_db_import(opt->db, files, argc - 1, &report, &err)
+    int rc = opt->registry_db ? cs_registry_db_import(opt->registry_db, files, argc - 1, &report, &err)
                      : cs_ssb_import(dir, files, argc - 1, &report, &err);
     if (rc) {
       fprintf(stderr, "coopsim data import: %s\nnothing was changed in %s\n", err.msg,
-              opt->db ? opt->db : dir);
+              opt->registry_db ? opt->registry_db : dir);
       return 1;
     }
     cs_import_report_print(&report, stdout);

@@ -28,7 +28,7 @@ static const char *const usage =
     "  coopsim data history CODE             its periods and changes\n"
     "  coopsim data population CODE FROM TO  population on 1 January, FROM..TO\n"
     "  coopsim data changes YEAR             the changes that took effect in YEAR\n"
-    "  coopsim data import FILE... [--data-dir DIR | --db FILE]\n"
+    "  coopsim data import FILE... [--data-dir DIR | --registry-db FILE]\n"
     "                               import SSB files (KLASS JSON, StatBank CSV) into the\n"
     "                               registry CSVs in DIR (default: data) or into an SQLite\n"
     "                               registry (created from the built-in one); all or nothing\n"
@@ -36,7 +36,8 @@ static const char *const usage =
     "\n"
     "options for every command:\n"
     "  --data-dir DIR   use the registry CSVs in DIR instead of the built-in registry\n"
-    "  --db FILE        use the registry in the SQLite database FILE (coopsim data import --db)\n"
+    "  --registry-db FILE  use the registry in the SQLite database FILE\n"
+    "                   (made by coopsim data import --registry-db)\n"
     "\n"
     "Figures: Kilde: Statistisk sentralbyrå (SSB).\n";
 
@@ -79,7 +80,7 @@ lua_State *cli_new_state(const cli_options *opt) {
   }
   luaL_openlibs(L);
   cs_lua_set_data_dir(L, opt->data_dir);
-  cs_lua_set_db(L, opt->db);
+  cs_lua_set_db(L, opt->registry_db);
   lua_pushcfunction(L, load_module);
   if (cli_pcall(L, 0, 1) != LUA_OK) {
     lua_close(L);
@@ -278,7 +279,7 @@ int main(int argc, char **argv) {
   int n = 1;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--data-dir") == 0 && i + 1 < argc) opt.data_dir = argv[++i];
-    else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) opt.db = argv[++i];
+    else if (strcmp(argv[i], "--registry-db") == 0 && i + 1 < argc) opt.registry_db = argv[++i];
     else argv[n++] = argv[i];
   }
   argc = n;

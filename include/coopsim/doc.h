@@ -1,0 +1,102 @@
+#ifndef COOPSIM_DOC_H
+#define COOPSIM_DOC_H
+/*
+** The result document: every run a scenario file made, as plain data.
+**
+** It is what crosses the pipe from a sandboxed worker to the parent, what
+** every report writer (table, CSV, Markdown, JSON, XLSX, HTML) reads and
+** what a stored run holds. Its text form is the JSON that
+** `coopsim run --format json` prints (scripts/report.lua, R.json):
+**
+**   { "coopsim": "0.1.0", "scenario_file": "helgeland.lua",
+**     "runs": [ { "scenario": "Baseline", "from": 2023, "to": 2026,
+**                 "options": "rounding=...", "rows": [ROW...], "years": [YEAR...] } ] }
+**
+** Money: `total`, `rounded` and `sum_shares` are whole kroner (int64); the
+** exact amounts are decimal text with two decimals ("24189.44"), kept as text
+** so that nothing is lost on the way. Everything a document holds is owned by
+** the document and freed by cs_doc_free.
+*/
+#include <stddef.h>
+#include <stdint.h>
+#include "coopsim/error.h"
+
+typedef struct cs_doc_part {
+  char *name;     /* "equal", "population", ... */
+  int64_t rounded; /* whole kroner */
+  char *exact;    /* "8712.22" */
+  char *explain;  /* one line of arithmetic, may be NULL */
+} cs_doc_part;
+
+typedef struct cs_doc_row {
+  int year;
+  char code[5];            /* four digits, or H001.. for hypothetical mergers */
+  char *name;              /* the member's name in that year */
+  char *given;             /* what the scenario wrote (name or code), may be NULL */
+  char *cooperation;
+  int64_t population;      /* -1 when the key used none */
+  char *population_date;   /* "2022-01-01", may be NULL */
+  char *population_source; /* "ssb", "projection", "scenario", may be NULL */
+  int months, charged_months;
+  int host;                /* 1 for the host municipality */
+  char *payee;             /* may be NULL */
+  char *due;               /* "2024-03-01", may be NULL */
+  int64_t total;           /* whole kroner: the amount invoiced */
+  char *exact;             /* exact share, two decimals */
+  cs_doc_part *parts;
+  size_t nparts;
+} cs_doc_row;
+
+typedef struct cs_doc_amount {
+  char *name;
+  char *amount; /* two decimals */
+} cs_doc_amount;
+
+typedef struct cs_doc_year {
+  int year;
+  char *cooperation;
+  int members;
+  char *cost, *grants, *net, *balance; /* two decimals */
+  int64_t sum_shares;                  /* whole kroner */
+  char *key;                           /* the key's description */
+  char *key_label, *key_source, *key_assumption; /* each may be NULL */
+  int agreement_months;
+  int covers, past_end;
+  cs_doc_amount *lines, *grant_list;
+  size_t nlines, ngrants;
+} cs_doc_year;
+
+typedef struct cs_doc_run {
+  char *scenario;
+  int from, to;
+  char *options;
+  cs_doc_row *rows; /* ordered by year, then cooperation, then code */
+  size_t nrows;
+  cs_doc_year *years;
+  size_t nyears;
+} cs_doc_run;
+
+typedef struct cs_doc {
+  char *coopsim_version; /* may be NULL */
+  char *scenario_file;   /* may be NULL */
+  cs_doc_run *runs;      /* runs[0] is the baseline of any comparison */
+  size_t nruns;
+} cs_doc;
+
+/* Parses and validates a document from its JSON text (len bytes; need not be
+** NUL-terminated). `origin` names the text in messages ("worker", a file
+** name). Unknown keys, wrong types, kroner that are not whole numbers within
+** ±2^53, codes that are not four characters, years outside 1838..9999 are
+** errors naming the run, row and field. On success *out is a new document the
+** caller frees with cs_doc_free. CS_EINVAL or CS_ENOMEM on failure. */
+int cs_doc_from_json(const char *text, size_t len, const char *origin, cs_doc **out,
+                     cs_error *err);
+
+/* The document as JSON text (indented, keys sorted), NUL-terminated and
+** malloc'ed: the caller frees it. NULL when out of memory. */
+char *cs_doc_to_json(const cs_doc *doc);
+
+/* Frees a document and everything it holds; NULL is allowed. */
+void cs_doc_free(cs_doc *doc);
+
+#endif
