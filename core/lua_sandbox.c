@@ -25,7 +25,8 @@
 typedef struct sandbox {
   cs_sandbox_opts opts;
   size_t used, peak;      /* bytes held by the Lua allocator */
-  long nalloc;            /* allocations (growths) so far, for fail_alloc_at */
+  long nalloc;            /* allocations (growths) so far */
+  long fail_at;           /* from this allocation on every growth fails, or 0 */
   uint64_t instructions;  /* counted in steps of HOOK_EVERY */
   size_t output;          /* bytes print() wrote */
   cs_sandbox_limit hit;   /* the limit that killed the run */
@@ -51,7 +52,7 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   }
   if (nsize > osize) {
     sb->nalloc++;
-    if (sb->opts.fail_alloc_at > 0 && sb->nalloc == sb->opts.fail_alloc_at) return NULL;
+    if (sb->fail_at > 0 && sb->nalloc >= sb->fail_at) return NULL;
     if (sb->opts.max_memory && nsize - osize > sb->opts.max_memory - sb->used) {
       if (sb->hit == CS_LIMIT_NONE) sb->hit = CS_LIMIT_MEMORY;
       return NULL;
@@ -168,9 +169,24 @@ static int sb_pcall(lua_State *L) {
   return finish_pcall(L, status, 0);
 }
 
+/* The message handler around a scenario's own: once a limit has killed the
+** run the scenario's handler is not called, since Lua runs a handler for an
+** error raised in a hook with hooks off, where a loop could never be
+** stopped. */
+static int sb_msgh(lua_State *L) {
+  if (get_sandbox(L)->hit != CS_LIMIT_NONE) return 1;
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
+}
+
 static int sb_xpcall(lua_State *L) {
   int n = lua_gettop(L);
   luaL_checktype(L, 2, LUA_TFUNCTION);
+  lua_pushvalue(L, 2);
+  lua_pushcclosure(L, sb_msgh, 1);
+  lua_replace(L, 2);
   lua_pushboolean(L, 1);
   lua_pushvalue(L, 1);
   lua_rotate(L, 3, 2); /* f, handler, true, f, args... */
@@ -408,6 +424,7 @@ lua_State *cs_sandbox_new(const cs_sandbox_opts *opts, cs_error *err) {
     return NULL;
   }
   sb->opts = *opts;
+  sb->fail_at = opts->fail_alloc_at;
   if (sb->opts.trusted) {
     sb->opts.max_memory = 0;
     sb->opts.max_instructions = 0;
@@ -482,6 +499,13 @@ size_t cs_sandbox_memory(lua_State *L, size_t *peak) {
   if (peak) *peak = sb->peak;
   return sb->used;
 }
+
+void cs_sandbox_fail_allocation(lua_State *L, long k) {
+  sandbox *sb = get_sandbox(L);
+  sb->fail_at = k > 0 ? sb->nalloc + k : 0;
+}
+
+long cs_sandbox_allocations(lua_State *L) { return get_sandbox(L)->nalloc; }
 
 void cs_sandbox_close(lua_State *L) {
   if (!L) return;
