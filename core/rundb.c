@@ -116,28 +116,31 @@ static const char *const schema =
     "  FOREIGN KEY (run_id, scenario, year_idx) REFERENCES run_years (run_id, scenario, idx)"
     "    ON DELETE CASCADE) STRICT;";
 
-/* The first stored run whose counts its children do not match (?1: one run
-** or NULL for all): a run stored without all its rows. */
-static const char *const incomplete_sql =
-    "SELECT r.id, 'scenarios' FROM runs r WHERE (?1 IS NULL OR r.id = ?1) AND r.nscenarios <>"
-    "  (SELECT count(*) FROM run_scenarios s WHERE s.run_id = r.id)"
-    " UNION ALL SELECT r.id, 'rows' FROM runs r WHERE (?1 IS NULL OR r.id = ?1) AND r.nrows <>"
-    "  (SELECT count(*) FROM run_rows w WHERE w.run_id = r.id)"
-    " UNION ALL SELECT s.run_id, 'rows of a scenario' FROM run_scenarios s"
-    "  WHERE (?1 IS NULL OR s.run_id = ?1) AND s.nrows <>"
-    "  (SELECT count(*) FROM run_rows w WHERE w.run_id = s.run_id AND w.scenario = s.idx)"
-    " UNION ALL SELECT s.run_id, 'years' FROM run_scenarios s"
-    "  WHERE (?1 IS NULL OR s.run_id = ?1) AND s.nyears <>"
-    "  (SELECT count(*) FROM run_years y WHERE y.run_id = s.run_id AND y.scenario = s.idx)"
-    " UNION ALL SELECT w.run_id, 'parts' FROM run_rows w WHERE (?1 IS NULL OR w.run_id = ?1)"
-    "  AND w.nparts <> (SELECT count(*) FROM run_parts p WHERE p.run_id = w.run_id"
-    "  AND p.scenario = w.scenario AND p.row_idx = w.idx)"
-    " UNION ALL SELECT y.run_id, 'cost lines or grants' FROM run_years y"
-    "  WHERE (?1 IS NULL OR y.run_id = ?1) AND (y.nlines <> (SELECT count(*) FROM run_year_amounts a"
-    "  WHERE a.run_id = y.run_id AND a.scenario = y.scenario AND a.year_idx = y.idx AND a.kind = 'line')"
-    "  OR y.ngrants <> (SELECT count(*) FROM run_year_amounts a WHERE a.run_id = y.run_id"
-    "  AND a.scenario = y.scenario AND a.year_idx = y.idx AND a.kind = 'grant'))"
-    " LIMIT 1";
+/* The first stored run whose counts its children do not match: a run stored
+** without all its rows. F(t) restricts table alias t: to every run, or to
+** run ?1 (a separate text so that the one-run form uses the keys). */
+#define INCOMPLETE_SQL(F)                                                                         \
+  "SELECT r.id, 'scenarios' FROM runs r WHERE " F("r.id") " AND r.nscenarios <>"                  \
+  "  (SELECT count(*) FROM run_scenarios s WHERE s.run_id = r.id)"                                \
+  " UNION ALL SELECT r.id, 'rows' FROM runs r WHERE " F("r.id") " AND r.nrows <>"                \
+  "  (SELECT count(*) FROM run_rows w WHERE w.run_id = r.id)"                                     \
+  " UNION ALL SELECT s.run_id, 'rows of a scenario' FROM run_scenarios s WHERE " F("s.run_id")    \
+  "  AND s.nrows <> (SELECT count(*) FROM run_rows w WHERE w.run_id = s.run_id"                   \
+  "  AND w.scenario = s.idx)"                                                                     \
+  " UNION ALL SELECT s.run_id, 'years' FROM run_scenarios s WHERE " F("s.run_id")                 \
+  "  AND s.nyears <> (SELECT count(*) FROM run_years y WHERE y.run_id = s.run_id"                 \
+  "  AND y.scenario = s.idx)"                                                                     \
+  " UNION ALL SELECT w.run_id, 'parts' FROM run_rows w WHERE " F("w.run_id")                      \
+  "  AND w.nparts <> (SELECT count(*) FROM run_parts p WHERE p.run_id = w.run_id"                 \
+  "  AND p.scenario = w.scenario AND p.row_idx = w.idx)"                                          \
+  " UNION ALL SELECT y.run_id, 'cost lines or grants' FROM run_years y WHERE " F("y.run_id")      \
+  "  AND (y.nlines <> (SELECT count(*) FROM run_year_amounts a WHERE a.run_id = y.run_id"         \
+  "  AND a.scenario = y.scenario AND a.year_idx = y.idx AND a.kind = 'line')"                     \
+  "  OR y.ngrants <> (SELECT count(*) FROM run_year_amounts a WHERE a.run_id = y.run_id"          \
+  "  AND a.scenario = y.scenario AND a.year_idx = y.idx AND a.kind = 'grant'))"                   \
+  " LIMIT 1"
+#define EVERY_RUN(col) "1"
+#define ONE_RUN(col) col " = ?1"
 
 static char *dupstr(const char *s) {
   if (!s) return NULL;
@@ -721,7 +724,8 @@ out_of_memory:
 /* The first incomplete run (id, or all when id < 0): 0 when none. */
 static int check_complete(cs_rundb *db, int64_t id, cs_error *err) {
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(db->db, incomplete_sql, -1, &st, NULL) != SQLITE_OK)
+  const char *sql = id >= 0 ? INCOMPLETE_SQL(ONE_RUN) : INCOMPLETE_SQL(EVERY_RUN);
+  if (sqlite3_prepare_v2(db->db, sql, -1, &st, NULL) != SQLITE_OK)
     return db_fail(db, err, "cannot check the stored runs");
   if (id >= 0) sqlite3_bind_int64(st, 1, id);
   int rc = CS_OK, step = sqlite3_step(st);

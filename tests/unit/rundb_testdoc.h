@@ -81,13 +81,15 @@ static int docs_equal(const cs_doc *a, const cs_doc *b) {
   return same;
 }
 
-/* A fresh private folder under TMPDIR (or /tmp); the path is static. */
-static const char *testdir_make(void) {
+/* A fresh private folder under base, or TMPDIR, or /tmp; the path is static. */
+static const char *testdir_make_in(const char *base) {
   static char dir[512];
-  const char *tmp = getenv("TMPDIR");
+  const char *tmp = base ? base : getenv("TMPDIR");
   snprintf(dir, sizeof dir, "%s/coopsim-rundb-XXXXXX", tmp && *tmp ? tmp : "/tmp");
   return mkdtemp(dir);
 }
+
+static const char *testdir_make(void) { return testdir_make_in(NULL); }
 
 /* Removes the files in dir and dir itself. */
 static void testdir_remove(const char *dir) {
