@@ -2,21 +2,29 @@
 ** main.c: `coopsim` — run scenario files, the REPL, regression runs and
 ** registry commands (see --help).
 */
+#include <errno.h>
 #include <lauxlib.h>
 #include <lualib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
+#include "coopsim/doc.h"
 #include "coopsim/lua_coopsim.h"
+#include "coopsim/report.h"
 
 static const char *const usage =
     "coopsim " COOPSIM_VERSION " - who pays what in inter-municipal cooperation\n"
     "\n"
     "usage:\n"
-    "  coopsim run FILE.lua [--format table|csv|csv-nb|json|md] [--out PATH] [--strict]\n"
-    "                               run a scenario file; with --format, write every\n"
-    "                               run the file made (the file's own prints go to stderr)\n"
+    "  coopsim run FILE.lua [--format table|csv|csv-nb|json|md|xlsx|html] [--out PATH]\n"
+    "                   [--lang en|nb] [--strict]\n"
+    "                               run a scenario file; with --format, --out or --lang,\n"
+    "                               write every run the file made, the first as the\n"
+    "                               baseline of a comparison (the format from --out's\n"
+    "                               extension when not given, else csv; the file's own\n"
+    "                               prints go to stderr); xlsx needs --out\n"
     "  coopsim                      the interactive REPL (also: coopsim repl)\n"
     "  coopsim -e 'CODE'            run a chunk of Lua with `coopsim` loaded\n"
     "  coopsim test [PATH ...] [--update] [--strict]\n"
@@ -146,61 +154,50 @@ int cli_report_warnings(lua_State *L, const char *prefix) {
   return (int)n;
 }
 
-/* Writes every run the file made in `format` to out (or stdout). */
-static int write_runs(lua_State *L, const char *format, const char *out) {
-  const char *fn = strcmp(format, "json") == 0   ? "json"
-                   : strcmp(format, "md") == 0   ? "markdown"
-                   : strcmp(format, "table") == 0 ? NULL
-                                                  : "csv";
-  lua_getglobal(L, "coopsim");
-  int mod = lua_gettop(L);
-  lua_getfield(L, mod, "_runs");
-  int runs = lua_gettop(L);
-  if (fn) {
-    lua_getfield(L, mod, "report");
-    lua_getfield(L, -1, fn);
-    lua_pushvalue(L, runs);
-    if (strcmp(format, "csv-nb") == 0) lua_pushstring(L, ";");
-    else lua_pushstring(L, ",");
-    if (cli_pcall(L, 2, 1) != LUA_OK) return 1;
-  } else {
-    /* a plain table of each run */
-    luaL_Buffer b;
-    luaL_buffinit(L, &b);
-    lua_Integer n = luaL_len(L, runs);
-    for (lua_Integer i = 1; i <= n; i++) {
-      lua_rawgeti(L, runs, i);
-      luaL_tolstring(L, -1, NULL);
-      lua_remove(L, -2);
-      luaL_addvalue(&b);
-      luaL_addstring(&b, "\n\n");
-    }
-    luaL_pushresult(&b);
+/* Writes every run the file made in `format` (NULL: from out's extension,
+** else csv) to out (or stdout): the runs as the result document's JSON from
+** Lua, parsed and checked by cs_doc_from_json, written by the C writers. */
+static int write_runs(lua_State *L, const char *file, const char *format, const char *out, const char *lang) {
+  cs_error err = {0, ""};
+  cs_report_format fmt = CS_REPORT_CSV;
+  cs_report_lang lng = CS_LANG_EN;
+  if ((format ? cs_report_format_parse(format, &fmt, &err)
+              : out ? cs_report_format_from_path(out, &fmt, &err) : 0) ||
+      (lang && cs_report_lang_parse(lang, &lng, &err))) {
+    fprintf(stderr, "coopsim run: %s\n", err.msg);
+    return 2;
   }
+  lua_getglobal(L, "coopsim");
+  lua_getfield(L, -1, "report");
+  lua_getfield(L, -1, "json");
+  lua_getfield(L, -3, "_runs");
+  lua_createtable(L, 0, 2);
+  lua_getfield(L, -5, "version");
+  lua_setfield(L, -2, "version");
+  lua_pushstring(L, file);
+  lua_setfield(L, -2, "scenario_file");
+  if (cli_pcall(L, 2, 1) != LUA_OK) return 1;
   size_t len;
   const char *text = lua_tolstring(L, -1, &len);
-  if (!out) {
-    fwrite(text, 1, len, stdout);
-    return 0;
+  cs_doc *doc = NULL;
+  int rc = text ? cs_doc_from_json(text, len, "the scenario's results", &doc, &err)
+                : cs_error_set(&err, CS_EINVAL, "the scenario's results are not text");
+  if (!rc && out) {
+    rc = cs_report_write(doc, fmt, lng, out, &err);
+    if (!rc) fprintf(stderr, "wrote %s\n", out);
+  } else if (!rc) {
+    char *report;
+    size_t n;
+    rc = cs_report_render(doc, fmt, lng, &report, &n, &err);
+    if (!rc) {
+      if (fwrite(report, 1, n, stdout) != n || fflush(stdout) != 0)
+        rc = cs_error_set(&err, CS_EIO, "standard output: %s", strerror(errno));
+      free(report);
+    }
   }
-  /* whole file or nothing: write a temporary file, then rename it */
-  char tmp[4096];
-  snprintf(tmp, sizeof tmp, "%s.tmp", out);
-  FILE *f = fopen(tmp, "wb");
-  if (!f) {
-    perror(tmp);
-    return 1;
-  }
-  int bad = fwrite(text, 1, len, f) != len;
-  bad |= fflush(f) != 0;
-  bad |= fclose(f) != 0;
-  if (bad || rename(tmp, out) != 0) {
-    perror(out);
-    remove(tmp);
-    return 1;
-  }
-  fprintf(stderr, "wrote %s\n", out);
-  return 0;
+  cs_doc_free(doc);
+  if (rc) fprintf(stderr, "coopsim run: %s\n", err.msg);
+  return rc ? 1 : 0;
 }
 
 /* print() to stderr, so that --format output on stdout stays clean. */
@@ -218,12 +215,13 @@ static int print_stderr(lua_State *L) {
 }
 
 static int cmd_run(int argc, char **argv, const cli_options *opt) {
-  const char *file = NULL, *format = NULL, *out = NULL;
+  const char *file = NULL, *format = NULL, *out = NULL, *lang = NULL;
   int strict = 0;
   for (int i = 0; i < argc; i++) {
     if (strcmp(argv[i], "--strict") == 0) strict = 1;
     else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) format = argv[++i];
     else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) out = argv[++i];
+    else if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc) lang = argv[++i];
     else if (argv[i][0] == '-' && argv[i][1]) {
       fprintf(stderr, "coopsim run: unknown option %s\n", argv[i]);
       return 2;
@@ -237,14 +235,26 @@ static int cmd_run(int argc, char **argv, const cli_options *opt) {
     fprintf(stderr, "coopsim run: which scenario file? (coopsim run FILE.lua)\n");
     return 2;
   }
-  if (format && strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "csv-nb") &&
-      strcmp(format, "json") && strcmp(format, "md")) {
-    fprintf(stderr, "coopsim run: unknown format \"%s\" (table, csv, csv-nb, json, md)\n", format);
-    return 2;
+  {
+    /* check the options before running anything */
+    cs_error err = {0, ""};
+    cs_report_format f;
+    cs_report_lang l;
+    if ((format && cs_report_format_parse(format, &f, &err)) ||
+        (!format && out && cs_report_format_from_path(out, &f, &err)) ||
+        (lang && cs_report_lang_parse(lang, &l, &err))) {
+      fprintf(stderr, "coopsim run: %s\n", err.msg);
+      return 2;
+    }
+    if (format && !out && !cs_report_format_is_text(f)) {
+      fprintf(stderr, "coopsim run: an %s workbook is binary and is not written to %s: give --out FILE.%s\n",
+              format, isatty(fileno(stdout)) ? "a terminal" : "standard output", format);
+      return 2;
+    }
   }
   lua_State *L = cli_new_state(opt);
   if (!L) return 1;
-  if (format || out) {
+  if (format || out || lang) {
     lua_pushcfunction(L, print_stderr);
     lua_setglobal(L, "print");
   }
@@ -252,7 +262,7 @@ static int cmd_run(int argc, char **argv, const cli_options *opt) {
   if (cli_dofile(L, file) != LUA_OK) rc = 1;
   if (!rc && cli_report_warnings(L, strict ? "error" : "warning") > 0 && strict) rc = 1;
   if (!rc && cli_report_expectations(L) > 0) rc = 1;
-  if (!rc && (format || out)) rc = write_runs(L, format ? format : "csv", out);
+  if (!rc && (format || out || lang)) rc = write_runs(L, file, format, out, lang);
   lua_close(L);
   return rc;
 }
