@@ -31,4 +31,16 @@ int cli_repl(const cli_options *opt);
 int cli_test(int argc, char **argv, const cli_options *opt);
 int cli_data(int argc, char **argv, const cli_options *opt);
 
+/* Stored runs (runs.c). */
+struct cs_rundb;
+/* Opens the run store at path for `coopsim run --db` before anything runs;
+** NULL after printing why it cannot be used. */
+struct cs_rundb *cli_runs_open_store(const char *path);
+/* Saves every run the scenario file made (in L) with the file's text and
+** the options argv, and prints "saved run N to DB" once stored; 0 or 1. */
+int cli_runs_save(lua_State *L, struct cs_rundb *db, const char *file, int argc, char **argv,
+                  const cli_options *opt);
+/* `coopsim runs list|show|compare|export`. */
+int cli_runs(int argc, char **argv, const cli_options *opt);
+
 #endif

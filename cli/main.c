@@ -13,18 +13,25 @@
 #include "coopsim/doc.h"
 #include "coopsim/lua_coopsim.h"
 #include "coopsim/report.h"
+#include "coopsim/rundb.h"
 
 static const char *const usage =
     "coopsim " COOPSIM_VERSION " - who pays what in inter-municipal cooperation\n"
     "\n"
     "usage:\n"
     "  coopsim run FILE.lua [--format table|csv|csv-nb|json|md|xlsx|html] [--out PATH]\n"
-    "                   [--lang en|nb] [--strict]\n"
+    "                   [--lang en|nb] [--strict] [--db FILE]\n"
     "                               run a scenario file; with --format, --out or --lang,\n"
     "                               write every run the file made, the first as the\n"
     "                               baseline of a comparison (the format from --out's\n"
     "                               extension when not given, else csv; the file's own\n"
     "                               prints go to stderr); xlsx needs --out\n"
+    "                               --db FILE: also store the runs in the run store\n"
+    "                               FILE (created if missing; checked before running)\n"
+    "  coopsim runs list|show ID|compare ID ID|export ID --db FILE\n"
+    "                               stored runs: list them, show one, compare the second\n"
+    "                               with the first by member and year, export one\n"
+    "                               (export takes --format, --out and --lang as run does)\n"
     "  coopsim                      the interactive REPL (also: coopsim repl)\n"
     "  coopsim -e 'CODE'            run a chunk of Lua with `coopsim` loaded\n"
     "  coopsim test [PATH ...] [--update] [--strict]\n"
@@ -215,13 +222,14 @@ static int print_stderr(lua_State *L) {
 }
 
 static int cmd_run(int argc, char **argv, const cli_options *opt) {
-  const char *file = NULL, *format = NULL, *out = NULL, *lang = NULL;
+  const char *file = NULL, *format = NULL, *out = NULL, *lang = NULL, *db_path = NULL;
   int strict = 0;
   for (int i = 0; i < argc; i++) {
     if (strcmp(argv[i], "--strict") == 0) strict = 1;
     else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) format = argv[++i];
     else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) out = argv[++i];
     else if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc) lang = argv[++i];
+    else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) db_path = argv[++i];
     else if (argv[i][0] == '-' && argv[i][1]) {
       fprintf(stderr, "coopsim run: unknown option %s\n", argv[i]);
       return 2;
@@ -252,8 +260,14 @@ static int cmd_run(int argc, char **argv, const cli_options *opt) {
       return 2;
     }
   }
+  /* the run store is checked before the scenario runs */
+  cs_rundb *store = NULL;
+  if (db_path && !(store = cli_runs_open_store(db_path))) return 1;
   lua_State *L = cli_new_state(opt);
-  if (!L) return 1;
+  if (!L) {
+    cs_rundb_close(store);
+    return 1;
+  }
   if (format || out || lang) {
     lua_pushcfunction(L, print_stderr);
     lua_setglobal(L, "print");
@@ -263,6 +277,8 @@ static int cmd_run(int argc, char **argv, const cli_options *opt) {
   if (!rc && cli_report_warnings(L, strict ? "error" : "warning") > 0 && strict) rc = 1;
   if (!rc && cli_report_expectations(L) > 0) rc = 1;
   if (!rc && (format || out || lang)) rc = write_runs(L, file, format, out, lang);
+  if (!rc && store) rc = cli_runs_save(L, store, file, argc, argv, opt);
+  cs_rundb_close(store);
   lua_close(L);
   return rc;
 }
@@ -314,6 +330,7 @@ int main(int argc, char **argv) {
   }
   if (strcmp(cmd, "test") == 0) return cli_test(argc - 2, argv + 2, &opt);
   if (strcmp(cmd, "data") == 0) return cli_data(argc - 2, argv + 2, &opt);
+  if (strcmp(cmd, "runs") == 0) return cli_runs(argc - 2, argv + 2, &opt);
   fprintf(stderr, "coopsim: unknown command \"%s\" (see coopsim --help)\n", cmd);
   return 2;
 }

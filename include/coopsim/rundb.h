@@ -112,4 +112,13 @@ void cs_rundb_info_clear(cs_rundb_info *info);
 ** its counts promise. 0 when all is well; CS_EIO naming the first problem. */
 int cs_rundb_verify(cs_rundb *db, cs_error *err);
 
+/* The text a stored run records for the registry its figures come from:
+** "embedded sha256:H", "data-dir DIR sha256:H" or "registry-db FILE
+** sha256:H", where H is the first 16 hex digits of a SHA-256 over the
+** registry's files (so two runs with the same H used the same figures).
+** registry_db wins over data_dir; both NULL means the embedded registry. A
+** malloc'ed string the caller frees; NULL with CS_EIO or CS_ENOMEM in err
+** when a file cannot be read. */
+char *cs_rundb_registry_version(const char *data_dir, const char *registry_db, cs_error *err);
+
 #endif
