@@ -18,6 +18,7 @@
 #include "coopsim/coop.h"
 #include "coopsim/explain.h"
 #include "coopsim/lua_coopsim.h"
+#include "coopsim/lua_rundb.h"
 #include "coopsim/montecarlo.h"
 #include "coopsim/registry.h"
 #include "coopsim/simulate.h"
@@ -1186,6 +1187,7 @@ int luaopen_coopsim_core(lua_State *L) {
       {"add_days", l_add_days},   {"one_minus", l_one_minus},
       {NULL, NULL}};
   luaL_newlib(L, funcs);
+  cs_lua_rundb_register(L);
   set_str(L, "version", COOPSIM_VERSION);
   return 1;
 }

@@ -987,6 +987,41 @@ function run_mt:options()
   return self.results[1]:info().options
 end
 
+-- The file of the first frame outside coopsim (the scenario file), or nil.
+local function scenario_file()
+  if not debug_getinfo then return nil end
+  for level = 2, 40 do
+    local info = debug_getinfo(level, "S")
+    if not info then break end
+    if not is_ours(info.source) then
+      return info.source:sub(1, 1) == "@" and info.source:sub(2) or nil
+    end
+  end
+  return nil
+end
+
+--- cs.save(path, r0, r1, ...) -> id: stores the runs, with the scenario file's
+--- text, as one stored run in the run store at path (created if missing);
+--- `coopsim runs list --db path` lists it. All or nothing.
+function M.save(path, ...)
+  if type(path) ~= "string" then fail("save: the run store must be a file name, got %s", show(path)) end
+  local n = select("#", ...)
+  if n == 0 then fail("save: which runs? cs.save(path, r0, r1, ...)") end
+  local runs = { ... }
+  for i = 1, n do
+    if getmetatable(runs[i]) ~= run_mt then fail("save: argument %d is not a run, got %s", i + 1, show(runs[i])) end
+  end
+  local loc, file = where(), scenario_file()
+  local id, msg = core.rundb_save(path, report.json(runs, { version = M.version, scenario_file = file }), file)
+  if not id then fail_at(loc, "save: " .. msg) end
+  return id
+end
+
+--- r:save(path) -> id: cs.save(path, r)
+function run_mt:save(path)
+  return M.save(path, self)
+end
+
 local function check_run_year(run, year, what)
   if math.type(year) ~= "integer" then fail("%s: year must be an integer, got %s", what, show(year)) end
   if year < run.from or year > run.to then

@@ -60,6 +60,15 @@ printf 'error("broken scenario")\n' >broken.lua
 grep -q "saved" out && fail "a failing scenario printed saved"
 "$coopsim" runs list --db runs.db | grep -q "^   3 " && fail "a failing scenario was stored"
 
+# r:save and cs.save from Lua
+cp "$src/tests/runs/save.lua" .
+"$coopsim" run save.lua >out 2>&1 || fail "save.lua exited $?: $(cat out)"
+grep -q "^save.lua:12: save: argument 3 is not a run" out || fail "cs.save error without file:line: $(cat out)"
+grep -q "^save.lua:15: save: no/such/folder/x.db: cannot open" out || fail "r:save error: $(cat out)"
+"$coopsim" runs list --db lua.db >out 2>&1 || fail "runs list lua.db"
+grep -q "^   2  .*save.lua$" out || fail "cs.save did not store run 2: $(cat out)"
+grep -qx "  *Equal, Later" out || fail "cs.save did not store both runs: $(cat out)"
+
 # --- RELIABILITY 24: bad files refused before anything runs ---------------------
 refused() { # NAME FILE PATTERN
   cp "$2" before

@@ -77,7 +77,7 @@ static void sleep_us(long us) {
 
 static void rel23_sigkill_writer_200_times(void **state) {
   (void)state;
-  cs_doc *doc = testdoc(2, 3, 17, "killed");
+  cs_doc *doc = testdoc(1, 2, 8, "killed");
   /* create the store before the first child */
   cs_rundb_options wopt = CS_RUNDB_OPTIONS_INIT;
   wopt.write = 1;
