@@ -45,8 +45,8 @@ static void kr(cs_sb *out, int64_t v, cs_report_lang lang) {
 static double nice_step(double max, int ticks) {
   if (max <= 0) return 1;
   double raw = max / ticks, mag = pow(10, floor(log10(raw)));
-  double f = raw / mag;
-  return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
+  double f = raw / mag, step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
+  return step < 1 ? 1 : step; /* whole kroner */
 }
 
 static void legend(const cs_doc *doc, size_t first, cs_sb *out) {
@@ -93,6 +93,13 @@ static void bars_chart(const cs_doc *doc, const cs_cmp *cmp, size_t from, size_t
       if (v > hi) hi = v;
     }
   }
+  if (diff && lo == 0 && hi == 0) {
+    cs_sb_add(out, "<p class=\"small\">");
+    esc(out, T("no differences from the baseline this year"));
+    cs_sb_add(out, "</p>\n");
+    return;
+  }
+  legend(doc, first, out);
   double step = nice_step(hi - lo > 0 ? hi - lo : 1, 5);
   lo = floor(lo / step) * step;
   hi = ceil(hi / step) * step;
@@ -292,6 +299,25 @@ static void compare_table(const cs_doc *doc, const cs_cmp *cmp, const char *coop
   cs_sb_add(out, "</tbody></table>\n");
 }
 
+static int same_str(const char *a, const char *b) { return a ? b && strcmp(a, b) == 0 : b == NULL; }
+
+static int same_year_key(const cs_doc_year *p, const cs_doc_year *y) {
+  return strcmp(p->key, y->key) == 0 && same_str(p->key_label, y->key_label) &&
+         same_str(p->key_source, y->key_source) && same_str(p->key_assumption, y->key_assumption);
+}
+
+/* Whether two runs have the same key in every year of the cooperation. */
+static int same_keys(const cs_doc_run *a, const cs_doc_run *b, const char *coop) {
+  size_t i = 0, j = 0;
+  for (;;) {
+    while (i < a->nyears && strcmp(a->years[i].cooperation, coop)) i++;
+    while (j < b->nyears && strcmp(b->years[j].cooperation, coop)) j++;
+    if (i == a->nyears || j == b->nyears) return i == a->nyears && j == b->nyears;
+    if (a->years[i].year != b->years[j].year || !same_year_key(&a->years[i], &b->years[j])) return 0;
+    i++, j++;
+  }
+}
+
 static void key_list(const cs_doc_run *run, const char *coop, cs_report_lang lang, cs_sb *out) {
   cs_sb_add(out, "<ul class=\"key\">\n");
   for (size_t i = 0; i < run->nyears; i++) {
@@ -301,11 +327,7 @@ static void key_list(const cs_doc_run *run, const char *coop, cs_report_lang lan
     int seen = 0;
     for (size_t j = 0; j < i && !seen; j++) {
       const cs_doc_year *p = &run->years[j];
-      seen = strcmp(p->cooperation, coop) == 0 && strcmp(p->key, y->key) == 0 &&
-             (p->key_label ? y->key_label && strcmp(p->key_label, y->key_label) == 0 : !y->key_label) &&
-             (p->key_source ? y->key_source && strcmp(p->key_source, y->key_source) == 0 : !y->key_source) &&
-             (p->key_assumption ? y->key_assumption && strcmp(p->key_assumption, y->key_assumption) == 0
-                                : !y->key_assumption);
+      seen = strcmp(p->cooperation, coop) == 0 && same_year_key(p, y);
     }
     if (seen) continue;
     cs_sb_printf(out, "<li>%d: <b>", y->year);
@@ -454,10 +476,18 @@ int cs_report_html(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error 
     cs_sb_add(out, "<section class=\"cooperation\">\n<h2>");
     esc(out, coops[k]);
     cs_sb_add(out, "</h2>\n");
+    /* the keys, once for all runs that share them */
     for (size_t r = 0; r < doc->nruns; r++) {
+      int shown = 0;
+      for (size_t q = 0; q < r && !shown; q++) shown = same_keys(&doc->runs[q], &doc->runs[r], coops[k]);
+      if (shown) continue;
       if (doc->nruns > 1) {
         cs_sb_add(out, "<p><b>");
-        esc(out, doc->runs[r].scenario);
+        for (size_t q = r, n = 0; q < doc->nruns; q++) {
+          if (q > r && !same_keys(&doc->runs[r], &doc->runs[q], coops[k])) continue;
+          if (n++) cs_sb_add(out, ", ");
+          esc(out, doc->runs[q].scenario);
+        }
         cs_sb_add(out, "</b></p>\n");
       }
       key_list(&doc->runs[r], coops[k], lang, out);
@@ -478,7 +508,6 @@ int cs_report_html(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error 
       cs_sb_printf(out, "<h3>%s %d</h3>\n<h4>", T("budget year"), cmp->lines[i].year);
       esc(out, T("Shares by member"));
       cs_sb_add(out, "</h4>\n<figure>");
-      legend(doc, 0, out);
       bars_chart(doc, cmp, i, to, 0, lang, out);
       cs_sb_add(out, "</figure>\n");
       if (doc->nruns > 1) {
@@ -487,7 +516,6 @@ int cs_report_html(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error 
         cs_sb_add(out, " (");
         esc(out, doc->runs[0].scenario);
         cs_sb_add(out, ")</h4>\n<figure>");
-        legend(doc, 1, out);
         bars_chart(doc, cmp, i, to, 1, lang, out);
         cs_sb_add(out, "</figure>\n");
       }

@@ -71,7 +71,7 @@ static const struct {
     {"Shares", "Andeler"},
     {"kr", "kr"},
     {"budget year", "budsjettår"},
-    {"no comparison: one run", "ingen sammenligning: én kjøring"},
+    {"no differences from the baseline this year", "ingen endringer fra utgangspunktet dette året"},
 };
 
 const char *cs_rl_text(cs_report_lang lang, const char *en) {
@@ -89,7 +89,8 @@ const char *cs_rl_part(cs_report_lang lang, const char *name) {
                {"base", "grunnbeløp"},     {"rate", "per innbygger"},
                {"fixed", "fast beløp"},    {"weights", "etter vekt"},
                {"custom", "egen regel"}};
-  if (lang == CS_LANG_EN) return name;
+  /* "by population", so the part is not taken for the population column */
+  if (lang == CS_LANG_EN) return strcmp(name, "population") == 0 ? "by population" : name;
   for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
     if (strcmp(parts[i].en, name) == 0) return parts[i].nb;
   }

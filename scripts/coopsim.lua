@@ -1100,6 +1100,48 @@ end
 M.report = report
 
 ---------------------------------------------------------------------------
+-- writing reports to files (the C writers, core/report_*.c)
+
+-- Writes runs (the first is the baseline of the comparison) to path; the
+-- format from opts.format or path's extension, labels in opts.lang.
+local function write_runs(path, runs, opts, what)
+  if type(path) ~= "string" or path == "" then fail("%s: the path must be a file name, got %s", what, show(path)) end
+  opts = opts or {}
+  check_fields(opts, set { "format", "lang" }, what .. " options")
+  for _, f in ipairs { "format", "lang" } do
+    if opts[f] ~= nil and type(opts[f]) ~= "string" then fail("%s: %s must be a string, got %s", what, f, show(opts[f])) end
+  end
+  local file = where():match("^(.-):%d+: $")
+  local ok, msg = core.write_report(path, report.json(runs, { version = core.version, scenario_file = file }),
+    opts.format, opts.lang)
+  if not ok then fail("%s: %s", what, msg) end
+end
+
+--- r:write(path [, { format = "xlsx", lang = "nb" }]) -> r
+function run_mt:write(path, opts)
+  write_runs(path, { self }, opts, "write")
+  return self
+end
+
+--- cs.compare(r0, r1, ...):write(path [, opts]): every run, r0 the baseline
+report.compare_mt.write = function(c, path, opts)
+  write_runs(path, c.runs, opts, "write")
+  return c
+end
+
+--- cs.write(path, r0, r1, ... [, opts]): the runs, r0 the baseline
+function M.write(path, ...)
+  local runs = { ... }
+  local opts
+  if type(runs[#runs]) == "table" and getmetatable(runs[#runs]) ~= run_mt then opts = table.remove(runs) end
+  if #runs < 1 then fail("cs.write needs at least one run") end
+  for i, r in ipairs(runs) do
+    if getmetatable(r) ~= run_mt then fail("cs.write: argument %d is not a run (got %s)", i + 1, show(r)) end
+  end
+  write_runs(path, runs, opts, "cs.write")
+end
+
+---------------------------------------------------------------------------
 -- expectations (regression checks inside scenario files)
 
 M._expect = { checked = 0, failures = {} }
@@ -1159,8 +1201,10 @@ function M.sweep(opts)
   local from = check_year(opts.from, "cs.sweep: from")
   local to = check_year(opts.to or opts.from, "cs.sweep: to")
   local rows, members = {}, {}
+  for i, v in ipairs(opts.values) do check_number(v, "cs.sweep: value " .. i, { negative = true }) end
+  local bar <close> = core.progress("cs.sweep", #opts.values)
   for i, v in ipairs(opts.values) do
-    check_number(v, "cs.sweep: value " .. i, { negative = true })
+    bar:update(i - 1)
     local scen = opts.scenario:fork(opts.scenario.name .. " " .. opts.vary .. "=" .. tostring(v)):set(opts.vary, v)
     local run = scenario_mt.run_quiet(scen, from, to)
     for _, row in ipairs(cached(run).rows) do
@@ -1220,7 +1264,11 @@ function M.solve(opts)
   check_number(hi, "cs.solve: hi", { negative = true })
   if hi <= lo then fail("cs.solve: hi (%s) must be above lo (%s)", tostring(hi), tostring(lo)) end
   local code = resolve(opts.member, jan1(year), "cs.solve: member").code
+  local bar <close> = core.progress("cs.solve", 62)
+  local steps = 0
   local function share_at(v)
+    steps = steps + 1
+    bar:update(steps)
     local scen = opts.scenario:fork("solve"):set(opts.vary, v)
     local run = scenario_mt.run_quiet(scen, year, year)
     local sh = run:share(code, year)
