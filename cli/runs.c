@@ -176,7 +176,7 @@ static void print_info(const cs_rundb_info *info) {
   printf("runs: %s\n", info->scenarios ? info->scenarios : "(none)");
 }
 
-static int show(cs_rundb *db, const char *arg) {
+static int show(cs_rundb *db, const char *arg, cs_report_lang lang) {
   cs_doc *doc;
   cs_rundb_info info;
   int rc = load(db, arg, &doc, &info, "show");
@@ -186,7 +186,7 @@ static int show(cs_rundb *db, const char *arg) {
   char *text = NULL;
   size_t len;
   cs_error err = {0, ""};
-  if (cs_report_render(doc, CS_REPORT_TABLE, CS_LANG_EN, &text, &len, &err)) {
+  if (cs_report_render(doc, CS_REPORT_TABLE, lang, &text, &len, &err)) {
     fprintf(stderr, "coopsim runs show: %s\n", err.msg);
     rc = 1;
   } else {
@@ -368,7 +368,7 @@ static int export(cs_rundb *db, const char *arg, const char *format, const char 
 
 static const char *const runs_usage =
     "usage: coopsim runs list --db FILE\n"
-    "       coopsim runs show ID --db FILE\n"
+    "       coopsim runs show ID --db FILE [--lang en|nb]\n"
     "       coopsim runs compare ID ID --db FILE\n"
     "       coopsim runs export ID --db FILE [--format F] [--out PATH] [--lang en|nb]\n"
     "runs are stored by coopsim run FILE.lua --db FILE (or r:save(FILE) in a scenario)\n";
@@ -392,6 +392,7 @@ int cli_runs(int argc, char **argv, const cli_options *opt) {
     }
   }
   const char *cmd = args[0];
+  cs_error err = {0, ""};
   int want = !cmd ? -1
              : strcmp(cmd, "list") == 0 ? 1
              : strcmp(cmd, "show") == 0 || strcmp(cmd, "export") == 0 ? 2
@@ -405,18 +406,23 @@ int cli_runs(int argc, char **argv, const cli_options *opt) {
             cmd);
     return 2;
   }
-  if ((format || out || lang) && strcmp(cmd, "export") != 0) {
-    fprintf(stderr, "coopsim runs %s: --format, --out and --lang are for export\n", cmd);
+  if (((format || out) && strcmp(cmd, "export") != 0) ||
+      (lang && strcmp(cmd, "export") != 0 && strcmp(cmd, "show") != 0)) {
+    fprintf(stderr, "coopsim runs %s: --format and --out are for export, --lang for show and export\n", cmd);
+    return 2;
+  }
+  cs_report_lang lng = CS_LANG_EN;
+  if (lang && cs_report_lang_parse(lang, &lng, &err)) {
+    fprintf(stderr, "coopsim runs %s: %s\n", cmd, err.msg);
     return 2;
   }
   cs_rundb *db = NULL;
-  cs_error err = {0, ""};
   if (cs_rundb_open(&db, db_path, NULL, &err)) {
     fprintf(stderr, "coopsim runs %s: %s\n", cmd, err.msg);
     return 1;
   }
   int rc = strcmp(cmd, "list") == 0   ? list(db)
-           : strcmp(cmd, "show") == 0 ? show(db, args[1])
+           : strcmp(cmd, "show") == 0 ? show(db, args[1], lng)
            : strcmp(cmd, "compare") == 0 ? compare(db, args[1], args[2])
                                          : export(db, args[1], format, out, lang);
   cs_rundb_close(db);
