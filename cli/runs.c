@@ -55,15 +55,14 @@ static int lua_doc(lua_State *L, const char *file, cs_doc **out, cs_error *err) 
   return rc;
 }
 
-int cli_runs_save(lua_State *L, cs_rundb *db, const char *file, int argc, char **argv,
-                  const cli_options *opt) {
+int cli_runs_save_doc(cs_rundb *db, const cs_doc *doc, const char *file, int argc, char **argv,
+                      const cli_options *opt) {
   cs_error err = {0, ""};
-  cs_doc *doc = NULL;
   char *text = NULL, *registry = NULL, *options = NULL;
   size_t text_len = 0;
   int64_t id = 0;
-  int rc = lua_doc(L, file, &doc, &err);
-  if (!rc && doc->nruns == 0) rc = cs_error_set(&err, CS_EINVAL, "%s made no runs; nothing was stored", file);
+  int rc = CS_OK;
+  if (doc->nruns == 0) rc = cs_error_set(&err, CS_EINVAL, "%s made no runs; nothing was stored", file);
   if (!rc && !(text = cs_read_file(file, &text_len, &err))) rc = CS_EIO;
   if (!rc && !(registry = cs_rundb_registry_version(opt->data_dir, opt->registry_db, &err))) rc = CS_EIO;
   if (!rc) {
@@ -90,8 +89,20 @@ int cli_runs_save(lua_State *L, cs_rundb *db, const char *file, int argc, char *
   free(options);
   free(registry);
   free(text);
-  cs_doc_free(doc);
   return rc ? 1 : 0;
+}
+
+int cli_runs_save(lua_State *L, cs_rundb *db, const char *file, int argc, char **argv,
+                  const cli_options *opt) {
+  cs_error err = {0, ""};
+  cs_doc *doc = NULL;
+  if (lua_doc(L, file, &doc, &err)) {
+    fprintf(stderr, "coopsim run: %s; nothing was stored\n", err.msg);
+    return 1;
+  }
+  int rc = cli_runs_save_doc(db, doc, file, argc, argv, opt);
+  cs_doc_free(doc);
+  return rc;
 }
 
 /* ---- coopsim runs ------------------------------------------------------------ */
