@@ -281,6 +281,8 @@ static void rel21_run(int always, int e, const char *want) {
   v->xSetSystemCall(v, "pwrite64", (sqlite3_syscall_ptr)faulty_pwrite64);
   int hits = sweep(always, e, want);
   v->xSetSystemCall(v, "pwrite64", NULL);
+  fprintf(stderr, "rel21: pwrite64 %s %s: %d saves hit by the fault, all checked\n", e == EIO ? "EIO" : "ENOSPC",
+          always ? "from the k-th call on" : "at the k-th call", hits);
   /* the save makes dozens of writes; every one of them was failed once */
   assert_true(hits > 10);
 }
@@ -310,6 +312,8 @@ static void rel22_run(int always) {
   shim_syncs = 0;
   int hits = sweep(always, 0, "I/O error");
   shim_remove();
+  fprintf(stderr, "rel22: xSync %s: %d saves hit by the fault, all checked\n",
+          always ? "from the k-th call on" : "at the k-th call", hits);
   /* synchronous=FULL syncs the journal twice and the database once */
   assert_true(hits >= 3);
 }
