@@ -18,6 +18,10 @@
 #include "coopsim/coop.h"
 #include "coopsim/explain.h"
 #include "coopsim/lua_coopsim.h"
+#include "coopsim/lua_progress.h"
+#include "coopsim/lua_report.h"
+#include "coopsim/lua_rundb.h"
+#include "coopsim/progress.h"
 #include "coopsim/montecarlo.h"
 #include "coopsim/registry.h"
 #include "coopsim/simulate.h"
@@ -982,13 +986,8 @@ static void mc_interrupt(int sig) {
 }
 
 static void mc_progress(void *ud, long done, long total) {
-  (void)ud;
-  if (total <= 0) return;
-  int width = 40, filled = (int)((double)width * (double)done / (double)total);
-  if (filled > width) filled = width;
-  fprintf(stderr, "\rMonte Carlo [%.*s%*s] %3d %%", filled, "########################################",
-          width - filled, "", (int)(100.0 * (double)done / (double)total));
-  fflush(stderr);
+  (void)total;
+  cs_progress_update(ud, done);
 }
 
 static double num_field(lua_State *L, int idx, const char *name) {
@@ -1097,10 +1096,10 @@ static int l_montecarlo(lua_State *L) {
   o.wage_sd = num_field(L, 2, "wage_sd");
   o.threads = (int)num_field(L, 2, "threads");
   if (o.threads < 1) o.threads = 2;
+  /* a bar on a terminal unless progress = false (it shows after 1 s only) */
   lua_getfield(L, 2, "progress");
-  int progress = lua_toboolean(L, -1);
+  int progress = lua_isnil(L, -1) || lua_toboolean(L, -1);
   lua_pop(L, 1);
-  o.progress = progress ? mc_progress : NULL;
   cs_mc_stat *stats = lua_newuserdatauv(L, m.nyears * m.nmembers * sizeof *stats, 0);
   memset(stats, 0, m.nyears * m.nmembers * sizeof *stats);
   mc_stop = 0;
@@ -1109,11 +1108,14 @@ static int l_montecarlo(lua_State *L) {
   long done = 0;
   cs_error err = {0, ""};
   struct timespec t0, t1;
+  cs_progress *bar = progress ? cs_progress_start("Monte Carlo", (long)o.draws) : NULL;
+  o.progress = bar ? mc_progress : NULL;
+  o.ud = bar;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   int rc = cs_montecarlo(&m, &o, stats, &done, &err);
   clock_gettime(CLOCK_MONOTONIC, &t1);
   signal(SIGINT, old == SIG_ERR ? SIG_DFL : old);
-  if (progress) fprintf(stderr, "\r%60s\r", "");
+  cs_progress_end(bar);
   if (rc) return fail(L, &err);
   lua_createtable(L, (int)(m.nyears * m.nmembers), 0);
   for (size_t c = 0; c < m.nyears * m.nmembers; c++) {
@@ -1187,7 +1189,10 @@ int luaopen_coopsim_core(lua_State *L) {
       {"add_days", l_add_days},   {"one_minus", l_one_minus},
       {NULL, NULL}};
   luaL_newlib(L, funcs);
+  cs_lua_rundb_register(L);
   set_str(L, "version", COOPSIM_VERSION);
+  cs_lua_report_register(L);
+  cs_lua_progress_register(L);
   return 1;
 }
 

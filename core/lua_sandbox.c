@@ -22,6 +22,10 @@
 ** large enough that the hook costs nothing measurable. */
 #define HOOK_EVERY 10000
 
+/* Registry keys: files are deferred to the parent; the requests. */
+#define DEFER_KEY "coopsim.sandbox.defer"
+#define REQUESTS_KEY "coopsim.sandbox.requests"
+
 typedef struct sandbox {
   cs_sandbox_opts opts;
   size_t used, peak;      /* bytes held by the Lua allocator */
@@ -382,6 +386,8 @@ static int build_state(lua_State *L) {
   }
   cs_lua_set_data_dir(L, sb->opts.data_dir);
   cs_lua_set_db(L, sb->opts.registry_db);
+  lua_pushboolean(L, !sb->opts.trusted);
+  lua_setfield(L, LUA_REGISTRYINDEX, DEFER_KEY);
   luaopen_coopsim(L);
   lua_pushcfunction(L, sb_read_file);
   lua_setfield(L, -2, "read_file");
@@ -498,6 +504,59 @@ size_t cs_sandbox_memory(lua_State *L, size_t *peak) {
   sandbox *sb = get_sandbox(L);
   if (peak) *peak = sb->peak;
   return sb->used;
+}
+
+int cs_sandbox_defers_io(lua_State *L) {
+  int defers = lua_getfield(L, LUA_REGISTRYINDEX, DEFER_KEY) == LUA_TBOOLEAN && lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  return defers;
+}
+
+void cs_sandbox_defer(lua_State *L, const cs_sandbox_request *req) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, REQUESTS_KEY) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, REQUESTS_KEY);
+  }
+  lua_createtable(L, 5, 0);
+  lua_pushstring(L, req->kind);
+  lua_rawseti(L, -2, 1);
+  lua_pushstring(L, req->path);
+  lua_rawseti(L, -2, 2);
+  lua_pushstring(L, req->format ? req->format : "");
+  lua_rawseti(L, -2, 3);
+  lua_pushstring(L, req->lang ? req->lang : "");
+  lua_rawseti(L, -2, 4);
+  lua_pushlstring(L, req->json, req->json_len);
+  lua_rawseti(L, -2, 5);
+  lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+  lua_pop(L, 1);
+}
+
+size_t cs_sandbox_nrequests(lua_State *L) {
+  size_t n = lua_getfield(L, LUA_REGISTRYINDEX, REQUESTS_KEY) == LUA_TTABLE ? lua_rawlen(L, -1) : 0;
+  lua_pop(L, 1);
+  return n;
+}
+
+int cs_sandbox_get_request(lua_State *L, size_t i, cs_sandbox_request *out) {
+  if (i >= cs_sandbox_nrequests(L)) return 0;
+  lua_getfield(L, LUA_REGISTRYINDEX, REQUESTS_KEY);
+  lua_rawgeti(L, -1, (lua_Integer)i + 1);
+  /* the strings stay reachable from the registry, so the pointers stay valid */
+  lua_rawgeti(L, -1, 1);
+  out->kind = lua_tostring(L, -1);
+  lua_rawgeti(L, -2, 2);
+  out->path = lua_tostring(L, -1);
+  lua_rawgeti(L, -3, 3);
+  out->format = lua_tostring(L, -1);
+  lua_rawgeti(L, -4, 4);
+  out->lang = lua_tostring(L, -1);
+  lua_rawgeti(L, -5, 5);
+  out->json = lua_tolstring(L, -1, &out->json_len);
+  lua_pop(L, 7);
+  return 1;
 }
 
 void cs_sandbox_fail_allocation(lua_State *L, long k) {

@@ -993,6 +993,42 @@ function run_mt:options()
   return self.results[1]:info().options
 end
 
+-- The file of the first frame outside coopsim (the scenario file), or nil.
+local function scenario_file()
+  if not debug_getinfo then return nil end
+  for level = 2, 40 do
+    local info = debug_getinfo(level, "S")
+    if not info then break end
+    if not is_ours(info.source) then
+      return info.source:sub(1, 1) == "@" and info.source:sub(2) or nil
+    end
+  end
+  return nil
+end
+
+--- cs.save(path, r0, r1, ...) -> id: stores the runs, with the scenario file's
+--- text, as one stored run in the run store at path (created if missing);
+--- `coopsim runs list --db path` lists it. All or nothing.
+function M.save(path, ...)
+  if type(path) ~= "string" then fail("save: the run store must be a file name, got %s", show(path)) end
+  local n = select("#", ...)
+  if n == 0 then fail("save: which runs? cs.save(path, r0, r1, ...)") end
+  local runs = { ... }
+  for i = 1, n do
+    if getmetatable(runs[i]) ~= run_mt then fail("save: argument %d is not a run, got %s", i + 1, show(runs[i])) end
+  end
+  local loc, file = where(), scenario_file()
+  local id, msg = core.rundb_save(path, report.json(runs, { version = M.version, scenario_file = file }), file)
+  if id == false then return nil end -- sandboxed: the parent process stores the runs after the run
+  if not id then fail_at(loc, "save: " .. msg) end
+  return id
+end
+
+--- r:save(path) -> id: cs.save(path, r)
+function run_mt:save(path)
+  return M.save(path, self)
+end
+
 local function check_run_year(run, year, what)
   if math.type(year) ~= "integer" then fail("%s: year must be an integer, got %s", what, show(year)) end
   if year < run.from or year > run.to then
@@ -1071,6 +1107,48 @@ end
 M.report = report
 
 ---------------------------------------------------------------------------
+-- writing reports to files (the C writers, core/report_*.c)
+
+-- Writes runs (the first is the baseline of the comparison) to path; the
+-- format from opts.format or path's extension, labels in opts.lang.
+local function write_runs(path, runs, opts, what)
+  if type(path) ~= "string" or path == "" then fail("%s: the path must be a file name, got %s", what, show(path)) end
+  opts = opts or {}
+  check_fields(opts, set { "format", "lang" }, what .. " options")
+  for _, f in ipairs { "format", "lang" } do
+    if opts[f] ~= nil and type(opts[f]) ~= "string" then fail("%s: %s must be a string, got %s", what, f, show(opts[f])) end
+  end
+  local file = where():match("^(.-):%d+: $")
+  local ok, msg = core.write_report(path, report.json(runs, { version = core.version, scenario_file = file }),
+    opts.format, opts.lang)
+  if not ok then fail("%s: %s", what, msg) end
+end
+
+--- r:write(path [, { format = "xlsx", lang = "nb" }]) -> r
+function run_mt:write(path, opts)
+  write_runs(path, { self }, opts, "write")
+  return self
+end
+
+--- cs.compare(r0, r1, ...):write(path [, opts]): every run, r0 the baseline
+report.compare_mt.write = function(c, path, opts)
+  write_runs(path, c.runs, opts, "write")
+  return c
+end
+
+--- cs.write(path, r0, r1, ... [, opts]): the runs, r0 the baseline
+function M.write(path, ...)
+  local runs = { ... }
+  local opts
+  if type(runs[#runs]) == "table" and getmetatable(runs[#runs]) ~= run_mt then opts = table.remove(runs) end
+  if #runs < 1 then fail("cs.write needs at least one run") end
+  for i, r in ipairs(runs) do
+    if getmetatable(r) ~= run_mt then fail("cs.write: argument %d is not a run (got %s)", i + 1, show(r)) end
+  end
+  write_runs(path, runs, opts, "cs.write")
+end
+
+---------------------------------------------------------------------------
 -- expectations (regression checks inside scenario files)
 
 M._expect = { checked = 0, failures = {} }
@@ -1130,8 +1208,10 @@ function M.sweep(opts)
   local from = check_year(opts.from, "cs.sweep: from")
   local to = check_year(opts.to or opts.from, "cs.sweep: to")
   local rows, members = {}, {}
+  for i, v in ipairs(opts.values) do check_number(v, "cs.sweep: value " .. i, { negative = true }) end
+  local bar <close> = core.progress("cs.sweep", #opts.values)
   for i, v in ipairs(opts.values) do
-    check_number(v, "cs.sweep: value " .. i, { negative = true })
+    bar:update(i - 1)
     local scen = opts.scenario:fork(opts.scenario.name .. " " .. opts.vary .. "=" .. tostring(v)):set(opts.vary, v)
     local run = scenario_mt.run_quiet(scen, from, to)
     for _, row in ipairs(cached(run).rows) do
@@ -1191,7 +1271,11 @@ function M.solve(opts)
   check_number(hi, "cs.solve: hi", { negative = true })
   if hi <= lo then fail("cs.solve: hi (%s) must be above lo (%s)", tostring(hi), tostring(lo)) end
   local code = resolve(opts.member, jan1(year), "cs.solve: member").code
+  local bar <close> = core.progress("cs.solve", 62)
+  local steps = 0
   local function share_at(v)
+    steps = steps + 1
+    bar:update(steps)
     local scen = opts.scenario:fork("solve"):set(opts.vary, v)
     local run = scenario_mt.run_quiet(scen, year, year)
     local sh = run:share(code, year)

@@ -141,6 +141,7 @@ end
 
 local compare_mt = { __name = "coopsim.comparison" }
 compare_mt.__index = compare_mt
+R.compare_mt = compare_mt -- coopsim.lua adds :write
 
 -- Aligns runs by (cooperation, year, code). Each line: the share in every
 -- run (or a status word), the difference to the first run in kroner and per cent.
@@ -346,13 +347,25 @@ local function json(v, indent)
   return json_string(tostring(v))
 end
 
-function R.json(runs)
-  local doc = { runs = {} }
+-- The result document (include/coopsim/doc.h) as JSON: what the C writers,
+-- the run store and a worker's parent read. meta.version and
+-- meta.scenario_file are optional.
+function R.json(runs, meta)
+  meta = meta or {}
+  local doc = { coopsim = meta.version, scenario_file = meta.scenario_file, runs = {} }
   for _, run in ipairs(runs) do
     local rows = run:rows()
-    for _, row in ipairs(rows) do row.parts = row.parts.part_list end
+    for _, row in ipairs(rows) do
+      row.parts = row.parts.part_list
+      row.scenario = nil -- the run's name, said once per run
+    end
+    local years = run:years()
+    for _, y in ipairs(years) do
+      y.key_label, y.key_source, y.key_assumption = y.label, y.source, y.assumption
+      y.label, y.source, y.assumption = nil, nil, nil
+    end
     doc.runs[#doc.runs + 1] = { scenario = run.name, from = run.from, to = run.to, options = run:options(),
-      rows = rows, years = run:years() }
+      rows = rows, years = years }
   end
   return json(doc) .. "\n"
 end
