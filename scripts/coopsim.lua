@@ -897,8 +897,10 @@ lint = function(scen, run, opts)
   local parent = scen.parent
   if parent and #scen.mods > #parent.mods then
     local ok, pr = pcall(function()
+      local r = scenario_mt.last_run(parent, from, to) -- the parent's own run, when made
+      if r then return r end
       local saved = #M._runs
-      local r = scenario_mt.run_quiet(parent, from, to)
+      r = scenario_mt.run_quiet(parent, from, to)
       while #M._runs > saved do table.remove(M._runs) end
       return r
     end)
@@ -939,6 +941,7 @@ function scenario_mt:run(opts)
   local run = setmetatable({ scenario = self, name = self.name, from = from, to = to,
                              results = results, where = loc }, run_mt)
   M._runs[#M._runs + 1] = run
+  scenario_mt.remember(self, run)
   lint(self, run, opts)
   return run
 end
@@ -950,7 +953,25 @@ function scenario_mt.run_quiet(scen, from, to)
     if not r then error(msg, 0) end
     results[i] = r
   end
-  return setmetatable({ scenario = scen, name = scen.name, from = from, to = to, results = results }, run_mt)
+  local run = setmetatable({ scenario = scen, name = scen.name, from = from, to = to, results = results }, run_mt)
+  scenario_mt.remember(scen, run)
+  return run
+end
+
+-- The linter compares each variant with its parent over the same years; the
+-- parent's run is kept so that variants forked from one parent (the usual
+-- case) do not each run it again. Modifications are only ever appended, so
+-- the run stands while the scenario has the same number of them and the
+-- same last one.
+function scenario_mt.remember(scen, run)
+  scen._last_runs = scen._last_runs or {}
+  scen._last_runs[run.from .. ":" .. run.to] = { nmods = #scen.mods, last = scen.mods[#scen.mods], run = run }
+end
+
+function scenario_mt.last_run(scen, from, to)
+  local m = scen._last_runs and scen._last_runs[from .. ":" .. to]
+  if m and m.nmods == #scen.mods and m.last == scen.mods[#scen.mods] then return m.run end
+  return nil
 end
 
 -- The run's rows, made once: { rows = {...}, at = { ["year:code"] = { {result, row}, ... } } }.
