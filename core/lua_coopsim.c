@@ -894,7 +894,11 @@ static int l_exact(lua_State *L) {
     lua_pushfstring(L, "not a finite number: %s", v);
     return 2;
   }
-  if (cs_q_format_exact(&q, buf, sizeof buf)) return luaL_error(L, "number too large");
+  if (cs_q_format_exact(&q, buf, sizeof buf)) {
+    lua_pushnil(L);
+    lua_pushfstring(L, "too large to be exact: %s", luaL_tolstring(L, 1, NULL));
+    return 2;
+  }
   lua_pushstring(L, buf);
   return 1;
 }

@@ -100,13 +100,29 @@ local function set(list)
   return s
 end
 
+-- No figure in a cooperation comes near 10^15 (a million billion kroner or
+-- inhabitants); anything larger is a mistake, and products of such figures
+-- could not be kept exact.
+local NUMBER_LIMIT = 1e15
+
 local function check_number(v, what, opts)
   opts = opts or {}
-  if type(v) == "string" and core.exact(v) then v = tonumber(v) end
+  if type(v) == "string" then
+    local exact, msg = core.exact(v)
+    if not exact then fail("%s must be a finite number, got %s (%s)", what, show(v), msg) end
+    local text = v
+    v = tonumber(v)
+    if not v or v ~= v or math.abs(v) > NUMBER_LIMIT then
+      fail("%s must be at most 10^15 in size, got %s", what, show(text))
+    end
+  end
   if type(v) ~= "number" then fail("%s must be a number, got %s", what, show(v)) end
   if v ~= v or v == math.huge or v == -math.huge then fail("%s must be finite, got %s", what, show(v)) end
   if not opts.negative and v < 0 then fail("%s must not be negative, got %s", what, show(v)) end
   if opts.max and v > opts.max then fail("%s must be at most %s, got %s", what, opts.max, show(v)) end
+  if math.abs(v) > NUMBER_LIMIT then
+    fail("%s must be at most 10^15 in size, got %s", what, show(v))
+  end
   if opts.integer and math.type(v) ~= "integer" and v ~= math.floor(v) then
     fail("%s must be a whole number, got %s", what, show(v))
   end
@@ -429,7 +445,7 @@ function M.cooperation(def)
   c.members = {}
   local seen = {}
   for i, m in ipairs(def.members) do
-    local given = type(m) == "number" and string.format("%04d", m) or m
+    local given = math.type(m) == "integer" and string.format("%04d", m) or m
     if type(given) ~= "string" then fail("member %d must be a code or name, got %s", i, show(m)) end
     local entry = { given = given }
     if c.anchor then
