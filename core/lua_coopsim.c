@@ -1200,14 +1200,25 @@ int luaopen_coopsim_core(lua_State *L) {
   return 1;
 }
 
+/* The shipped scripts precompiled at build time (cmake/luac_dump.c). */
+extern const struct cs_embedded_file cs_embedded_bytecode[];
+
 int cs_lua_load_script(lua_State *L, const char *name) {
+  char chunkname[128];
+  snprintf(chunkname, sizeof chunkname, "=[coopsim]/%s", name);
+  /* the precompiled chunk, made by this same Lua library; should it not
+  ** load (a different library at run time), the text below */
+  for (const struct cs_embedded_file *b = cs_embedded_bytecode; b->name; b++) {
+    if (strcmp(b->name, name) != 0) continue;
+    if (luaL_loadbufferx(L, (const char *)b->data, b->size, chunkname, "b") == LUA_OK) return LUA_OK;
+    lua_pop(L, 1);
+    break;
+  }
   const struct cs_embedded_file *f = cs_embedded_find(name);
   if (!f) {
     lua_pushfstring(L, "shipped script %s is missing from this build", name);
     return LUA_ERRFILE;
   }
-  char chunkname[128];
-  snprintf(chunkname, sizeof chunkname, "=[coopsim]/%s", name);
   return luaL_loadbufferx(L, (const char *)f->data, f->size, chunkname, "t");
 }
 

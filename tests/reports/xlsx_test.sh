@@ -19,13 +19,14 @@ $py "$src/tests/reports/xlsx_check.py" "$dir/book.xlsx" "$dir/doc.json" "$lang"
 office=$(command -v libreoffice || command -v soffice || true)
 if [ -n "$office" ]; then
   # the first sheet as LibreOffice reads it: every member's total, year and code
-  HOME="$dir" timeout 120 "$office" --headless --convert-to csv --outdir "$dir" "$dir/book.xlsx" >/dev/null 2>&1
+  HOME="$dir" timeout 120 "$office" --headless --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76' --outdir "$dir" "$dir/book.xlsx" >/dev/null 2>&1
   $py - "$dir/book.csv" "$dir/doc.json" <<'PY'
 import csv, json, sys
 rows = list(csv.reader(open(sys.argv[1], encoding="utf-8", errors="replace")))
 doc = json.load(open(sys.argv[2], encoding="utf-8"))
 head = rows[0]
-got = {(r[1], r[2]): r[head.index("total")] for r in rows[1:] if len(r) > 2 and r[2]}
+col = head.index("total") if "total" in head else head.index("sum")  # en / nb
+got = {(r[1], r[2]): r[col] for r in rows[1:] if len(r) > 2 and r[2]}
 bad = [(j["year"], j["code"]) for j in doc["runs"][0]["rows"]
        if "".join(ch for ch in got.get((str(j["year"]), j["code"]), "") if ch.isdigit() or ch == "-") != str(j["total"])]
 if bad:
