@@ -35,6 +35,10 @@ expect rel11_backtracking "rel11.lua: timeout: the scenario ran longer than 2 s 
 [ -e rel11.csv ] && fail "rel11: a report was written"
 ls | grep -q '\.tmp' && fail "rel11: a temporary file was left"
 
+# coopsim test ends a file at the wall-clock limit too
+"$coopsim" test --timeout 2 rel11.lua >out 2>&1 && fail "test rel11.lua passed"
+grep -q "FAIL rel11.lua: timeout: ran longer than 2 s" out || fail "coopsim test timeout: $(cat out)"
+
 # --- 12: a finalizer that never ends ------------------------------------
 cat > rel12.lua <<'EOF'
 local t = setmetatable({}, { __gc = function() while true do end end })
