@@ -59,9 +59,6 @@ struct cs_rundb *cli_runs_open_store(const char *path);
 ** This is what a parent calls with the document a worker sent. */
 int cli_runs_save_doc(struct cs_rundb *db, const struct cs_doc *doc, const char *file, int argc,
                       char **argv, const cli_options *opt);
-/* The same for the runs made in the Lua state L (coopsim._runs). */
-int cli_runs_save(lua_State *L, struct cs_rundb *db, const char *file, int argc, char **argv,
-                  const cli_options *opt);
 /* `coopsim runs list|show|compare|export`. */
 int cli_runs(int argc, char **argv, const cli_options *opt);
 

@@ -29,32 +29,6 @@ cs_rundb *cli_runs_open_store(const char *path) {
   return db;
 }
 
-/* [-0, +0, -] The runs the scenario file made, as a result document: the JSON
-** of coopsim.report.json(coopsim._runs), parsed and checked. */
-static int lua_doc(lua_State *L, const char *file, cs_doc **out, cs_error *err) {
-  int top = lua_gettop(L);
-  lua_getglobal(L, "coopsim");
-  lua_getfield(L, -1, "report");
-  lua_getfield(L, -1, "json");
-  lua_getfield(L, -3, "_runs");
-  lua_createtable(L, 0, 2);
-  lua_getfield(L, -5, "version");
-  lua_setfield(L, -2, "version");
-  lua_pushstring(L, file);
-  lua_setfield(L, -2, "scenario_file");
-  int rc;
-  if (cli_pcall(L, 2, 1) != LUA_OK) {
-    rc = cs_error_set(err, CS_ERROR, "the results could not be read");
-  } else {
-    size_t len;
-    const char *text = lua_tolstring(L, -1, &len);
-    rc = text ? cs_doc_from_json(text, len, "the scenario's results", out, err)
-              : cs_error_set(err, CS_EINVAL, "the scenario's results are not text");
-  }
-  lua_settop(L, top);
-  return rc;
-}
-
 int cli_runs_save_doc(cs_rundb *db, const cs_doc *doc, const char *file, int argc, char **argv,
                       const cli_options *opt) {
   cs_error err = {0, ""};
@@ -90,19 +64,6 @@ int cli_runs_save_doc(cs_rundb *db, const cs_doc *doc, const char *file, int arg
   free(registry);
   free(text);
   return rc ? 1 : 0;
-}
-
-int cli_runs_save(lua_State *L, cs_rundb *db, const char *file, int argc, char **argv,
-                  const cli_options *opt) {
-  cs_error err = {0, ""};
-  cs_doc *doc = NULL;
-  if (lua_doc(L, file, &doc, &err)) {
-    fprintf(stderr, "coopsim run: %s; nothing was stored\n", err.msg);
-    return 1;
-  }
-  int rc = cli_runs_save_doc(db, doc, file, argc, argv, opt);
-  cs_doc_free(doc);
-  return rc;
 }
 
 /* ---- coopsim runs ------------------------------------------------------------ */
