@@ -63,6 +63,7 @@ void cli_worker_child_limits(const cli_worker_limits *lim) {
 /* Waits for pid until deadline (0: forever); kills it at the deadline. */
 static void reap(pid_t pid, double deadline, cli_worker_outcome *out) {
   int status = 0;
+  long pause_ns = 20000;
   for (;;) {
     pid_t w = waitpid(pid, &status, deadline > 0 ? WNOHANG : 0);
     if (w == pid) break;
@@ -75,8 +76,11 @@ static void reap(pid_t pid, double deadline, cli_worker_outcome *out) {
       break;
     }
     if (w == 0) {
-      struct timespec ts = {0, 1000000}; /* 1 ms */
+      /* the child has closed the pipe and is on its way out: look again
+      ** soon, then less often (20 us doubling up to 10 ms) */
+      struct timespec ts = {0, pause_ns};
       nanosleep(&ts, NULL);
+      if (pause_ns < 10000000) pause_ns *= 2;
     }
   }
   if (WIFEXITED(status)) {
