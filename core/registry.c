@@ -387,9 +387,10 @@ static int open_from(cs_registry **out, const char *dir, const char *const *text
     goto done;
   r->sources = src[5].text ? src[5].text : NULL;
   src[5].text = NULL;
-  qsort(r->munis, r->nmunis, sizeof *r->munis, cmp_muni);
-  qsort(r->pops, r->npops, sizeof *r->pops, cmp_pop);
-  qsort(r->changes, r->nchanges, sizeof *r->changes, cmp_change);
+  /* an empty table is a NULL array, which qsort must not be given */
+  if (r->nmunis > 1) qsort(r->munis, r->nmunis, sizeof *r->munis, cmp_muni);
+  if (r->npops > 1) qsort(r->pops, r->npops, sizeof *r->pops, cmp_pop);
+  if (r->nchanges > 1) qsort(r->changes, r->nchanges, sizeof *r->changes, cmp_change);
   for (size_t i = 0; i < r->nmunis; i++)
     r->munis[i].county = county_name(r, r->munis[i].code, r->munis[i].valid_from);
 done:
