@@ -412,6 +412,7 @@ static int push_pop(importer *im, int year, const char *code, long long pop, int
 ** one row per year and code must not repeat a key. */
 static int settle_file_rows(importer *im, size_t first, int statbank, const char *file) {
   size_t n = im->npops - first;
+  if (n == 0) return CS_OK; /* im->pops may still be NULL */
   pop_row *rows = im->pops + first;
   if (n > 1) qsort(rows, n, sizeof *rows, cmp_pop_key);
   size_t out = 0;
