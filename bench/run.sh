@@ -8,7 +8,7 @@ bin=${1:-build/coopsim}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 echo "== (a) Monte Carlo: Helgeland 2024-2033, ${BENCH_DRAWS:-100000} draws, 17 members"
-BENCH_MODEL_LUA="$tmp/model.lua" BENCH_MODEL_JSON="$tmp/model.json" "$bin" run bench/mc_job.lua | tee "$tmp/coopsim.txt"
+BENCH_MODEL_LUA="$tmp/model.lua" BENCH_MODEL_JSON="$tmp/model.json" "$bin" run --trusted bench/mc_job.lua | tee "$tmp/coopsim.txt"
 lua5.4 bench/mc_reference.lua "$tmp/model.lua" | tee "$tmp/lua.txt"
 if /usr/bin/python3 -c "import numpy" 2>/dev/null; then
   /usr/bin/python3 bench/mc_numpy.py "$tmp/model.json" | tee "$tmp/numpy.txt"

@@ -3,21 +3,35 @@
 /* The command-line client: helpers shared by the files in cli/ (internal). */
 #include <lua.h>
 
+#define CLI_MAX_ALLOW_READ 7
+
 typedef struct cli_options {
   const char *data_dir; /* --data-dir: registry CSVs instead of the embedded ones */
   const char *registry_db; /* --registry-db: a registry in an SQLite database */
+  int trusted;          /* --trusted: scenario files get the whole standard library */
+  size_t max_memory;    /* --max-memory MB, in bytes */
+  unsigned long long max_instructions; /* --max-instructions N */
+  double timeout;       /* --timeout S: wall clock per scenario file */
+  const char *allow_read[CLI_MAX_ALLOW_READ]; /* --allow-read DIR */
+  int nallow_read;
 } cli_options;
 
-/* A fresh Lua state with the standard libraries and the global `coopsim`;
-** NULL (message on stderr) on failure. */
-lua_State *cli_new_state(const cli_options *opt);
+/* A fresh Lua state with the global `coopsim`. For a scenario file
+** (`scenario` not NULL) the state is the sandbox (sandbox.h) unless
+** --trusted was given; data files may then be read below the scenario's
+** folder and the --allow-read folders. With scenario NULL (the REPL, -e) the
+** state has the whole standard library: it runs what the user types.
+** print_to_stderr sends print() to stderr. NULL (message on stderr) on
+** failure; close it with cs_sandbox_close. */
+lua_State *cli_new_state(const cli_options *opt, const char *scenario, int print_to_stderr);
 
 /* [-0, +0, -] Runs the function below nargs arguments on the stack with a
 ** traceback handler; on error prints the message to stderr. Returns the
 ** lua_pcall status. */
 int cli_pcall(lua_State *L, int nargs, int nresults);
 
-/* Loads and runs FILE as a scenario; returns the lua status. */
+/* Loads and runs FILE as a scenario (text only, within the state's limits);
+** on failure prints the message (file, line, limit) to stderr. 0 or -1. */
 int cli_dofile(lua_State *L, const char *file);
 
 /* Prints the scenario linter's warnings to stderr ("file:line: warning: ...")

@@ -9,6 +9,9 @@
 #include <string.h>
 #include "cli.h"
 #include "coopsim/lua_coopsim.h"
+#include "coopsim/readfile.h"
+#include "coopsim/sandbox.h"
+#include "worker.h"
 
 static const char *const usage =
     "coopsim " COOPSIM_VERSION " - who pays what in inter-municipal cooperation\n"
@@ -39,6 +42,15 @@ static const char *const usage =
     "  --registry-db FILE  use the registry in the SQLite database FILE\n"
     "                   (made by coopsim data import --registry-db)\n"
     "\n"
+    "scenario files (run, test) run in a sandbox: no files, programs or modules;\n"
+    "data files only below the scenario's folder; `coopsim run` runs them in a\n"
+    "separate worker process:\n"
+    "  --trusted              your own file: the whole Lua library, no limits\n"
+    "  --allow-read DIR       data files may also come from below DIR\n"
+    "  --max-memory MB        memory for the scenario's Lua (default 512)\n"
+    "  --max-instructions N   Lua instructions (default 10000000000)\n"
+    "  --timeout S            wall-clock seconds per file (default 60)\n"
+    "\n"
     "Figures: Kilde: Statistisk sentralbyrå (SSB).\n";
 
 static int traceback(lua_State *L) {
@@ -67,43 +79,53 @@ int cli_pcall(lua_State *L, int nargs, int nresults) {
   return status;
 }
 
-static int load_module(lua_State *L) {
-  luaopen_coopsim(L);
-  return 1;
+/* The folder of a file ("." for a bare name), into buf. */
+static void folder_of(const char *file, char *buf, size_t size) {
+  const char *slash = strrchr(file, '/');
+  if (!slash) snprintf(buf, size, ".");
+  else if (slash == file) snprintf(buf, size, "/");
+  else snprintf(buf, size, "%.*s", (int)(slash - file), file);
 }
 
-lua_State *cli_new_state(const cli_options *opt) {
-  lua_State *L = luaL_newstate();
-  if (!L) {
-    fprintf(stderr, "coopsim: cannot create a Lua state (out of memory)\n");
-    return NULL;
+lua_State *cli_new_state(const cli_options *opt, const char *scenario, int print_to_stderr) {
+  static char folder[4096]; /* outlives the state: one scenario per process at a time */
+  cs_sandbox_opts so;
+  cs_sandbox_defaults(&so);
+  so.trusted = scenario == NULL || opt->trusted;
+  if (opt->max_memory) so.max_memory = opt->max_memory;
+  if (opt->max_instructions) so.max_instructions = opt->max_instructions;
+  so.data_dir = opt->data_dir;
+  so.registry_db = opt->registry_db;
+  so.print_to_stderr = print_to_stderr;
+  if (scenario) {
+    folder_of(scenario, folder, sizeof folder);
+    so.read_dirs[so.nread_dirs++] = folder;
   }
-  luaL_openlibs(L);
-  cs_lua_set_data_dir(L, opt->data_dir);
-  cs_lua_set_db(L, opt->registry_db);
-  lua_pushcfunction(L, load_module);
-  if (cli_pcall(L, 0, 1) != LUA_OK) {
-    lua_close(L);
-    return NULL;
-  }
-  lua_pushvalue(L, -1);
-  lua_setglobal(L, "coopsim");
-  /* require "coopsim" inside scenario files gives the same table */
-  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
-  lua_insert(L, -2);
-  lua_setfield(L, -2, "coopsim");
-  lua_pop(L, 1);
+  for (int i = 0; i < opt->nallow_read && so.nread_dirs < CS_SANDBOX_MAX_READ_DIRS; i++)
+    so.read_dirs[so.nread_dirs++] = opt->allow_read[i];
+  cs_error err = {0, ""};
+  lua_State *L = cs_sandbox_new(&so, &err);
+  if (!L) fprintf(stderr, "coopsim: %s\n", err.msg);
   return L;
 }
 
 int cli_dofile(lua_State *L, const char *file) {
-  int status = luaL_loadfilex(L, file, "t");
-  if (status != LUA_OK) {
-    fprintf(stderr, "coopsim: %s\n", lua_tostring(L, -1));
-    lua_pop(L, 1);
-    return status;
+  cs_error err = {0, ""};
+  size_t len;
+  char *text = cs_read_file(file, &len, &err);
+  if (!text) {
+    fprintf(stderr, "coopsim: %s\n", err.msg);
+    return -1;
   }
-  return cli_pcall(L, 0, 0);
+  char chunkname[4096];
+  snprintf(chunkname, sizeof chunkname, "@%s", file);
+  int rc = cs_sandbox_run(L, text, len, chunkname, &err);
+  free(text);
+  if (rc != 0) {
+    fprintf(stderr, "coopsim: %s\n", err.msg);
+    return -1;
+  }
+  return 0;
 }
 
 int cli_report_expectations(lua_State *L) {
@@ -146,8 +168,26 @@ int cli_report_warnings(lua_State *L, const char *prefix) {
   return (int)n;
 }
 
-/* Writes every run the file made in `format` to out (or stdout). */
-static int write_runs(lua_State *L, const char *format, const char *out) {
+/* What a worker is asked to do, and what it needs to do it. */
+typedef struct run_job {
+  const char *file;
+  const cli_options *opt;
+  int strict;
+  const char *format; /* NULL: only the scenario's own printing */
+  int prints_to_stderr;
+} run_job;
+
+/* Runs the scenario and reports in the state L; returns the exit status. */
+static int run_scenario(lua_State *L, const run_job *job) {
+  if (cli_dofile(L, job->file) != 0) return 1;
+  int rc = 0;
+  if (cli_report_warnings(L, job->strict ? "error" : "warning") > 0 && job->strict) rc = 1;
+  if (cli_report_expectations(L) > 0) rc = 1;
+  return rc;
+}
+
+/* Pushes the text of every run the file made in `format`. */
+static int format_runs(lua_State *L, const char *format) {
   const char *fn = strcmp(format, "json") == 0   ? "json"
                    : strcmp(format, "md") == 0   ? "markdown"
                    : strcmp(format, "table") == 0 ? NULL
@@ -177,13 +217,17 @@ static int write_runs(lua_State *L, const char *format, const char *out) {
     }
     luaL_pushresult(&b);
   }
-  size_t len;
-  const char *text = lua_tolstring(L, -1, &len);
+  lua_replace(L, mod);
+  lua_settop(L, mod);
+  return 0;
+}
+
+/* Writes text to out (or stdout): a whole file or nothing. */
+static int write_output(const char *text, size_t len, const char *out) {
   if (!out) {
     fwrite(text, 1, len, stdout);
     return 0;
   }
-  /* whole file or nothing: write a temporary file, then rename it */
   char tmp[4096];
   snprintf(tmp, sizeof tmp, "%s.tmp", out);
   FILE *f = fopen(tmp, "wb");
@@ -203,18 +247,49 @@ static int write_runs(lua_State *L, const char *format, const char *out) {
   return 0;
 }
 
-/* print() to stderr, so that --format output on stdout stays clean. */
-static int print_stderr(lua_State *L) {
-  int n = lua_gettop(L);
-  for (int i = 1; i <= n; i++) {
-    size_t len;
-    const char *s = luaL_tolstring(L, i, &len);
-    if (i > 1) fputc('\t', stderr);
-    fwrite(s, 1, len, stderr);
-    lua_pop(L, 1);
+/* The worker's message: "coopsim-worker 1 STATUS LENGTH\n" and LENGTH bytes
+** of output in the requested format. */
+#define WORKER_MAGIC "coopsim-worker 1"
+
+static int run_child(int fd, void *arg) {
+  const run_job *job = arg;
+  lua_State *L = cli_new_state(job->opt, job->file, job->prints_to_stderr);
+  if (!L) return 1;
+  int rc = run_scenario(L, job);
+  size_t len = 0;
+  const char *text = "";
+  if (rc == 0 && job->format) {
+    if (format_runs(L, job->format) != 0) rc = 1;
+    else text = lua_tolstring(L, -1, &len);
   }
-  fputc('\n', stderr);
-  return 0;
+  char head[64];
+  int n = snprintf(head, sizeof head, WORKER_MAGIC " %d %zu\n", rc, rc == 0 ? len : 0);
+  if (cli_write_all(fd, head, (size_t)n) != 0 || (rc == 0 && cli_write_all(fd, text, len) != 0))
+    rc = 1;
+  /* no lua_close: the process ends here and the system frees it all */
+  return rc;
+}
+
+/* Checks a worker's message; on success *body and *body_len hold the output. */
+static int parse_message(const cli_worker_outcome *o, const char *file, const char **body,
+                         size_t *body_len) {
+  const char *m = o->message;
+  int status;
+  size_t len;
+  int used = 0;
+  if (!m || strncmp(m, WORKER_MAGIC " ", sizeof WORKER_MAGIC) != 0 ||
+      sscanf(m + sizeof WORKER_MAGIC, "%d %zu\n%n", &status, &len, &used) != 2 || used == 0) {
+    /* it died before saying anything: the message is already on stderr */
+    return o->exit_code ? o->exit_code : 1;
+  }
+  const char *start = m + sizeof WORKER_MAGIC + used;
+  if ((size_t)(o->message + o->message_len - start) != len) {
+    fprintf(stderr, "coopsim: %s: the worker's results were cut short; nothing was written\n", file);
+    return 1;
+  }
+  *body = start;
+  *body_len = len;
+  return status;
 }
 
 static int cmd_run(int argc, char **argv, const cli_options *opt) {
@@ -242,23 +317,50 @@ static int cmd_run(int argc, char **argv, const cli_options *opt) {
     fprintf(stderr, "coopsim run: unknown format \"%s\" (table, csv, csv-nb, json, md)\n", format);
     return 2;
   }
-  lua_State *L = cli_new_state(opt);
-  if (!L) return 1;
-  if (format || out) {
-    lua_pushcfunction(L, print_stderr);
-    lua_setglobal(L, "print");
+  if (out && !format) format = "csv";
+  run_job job = {file, opt, strict, format, format != NULL};
+  if (opt->trusted) {
+    fprintf(stderr,
+            "coopsim: --trusted: %s runs with the whole Lua standard library (files, programs) "
+            "and no limits\n",
+            file);
+    lua_State *L = cli_new_state(opt, file, job.prints_to_stderr);
+    if (!L) return 1;
+    int rc = run_scenario(L, &job);
+    if (rc == 0 && format) {
+      rc = format_runs(L, format);
+      if (rc == 0) {
+        size_t len;
+        const char *text = lua_tolstring(L, -1, &len);
+        rc = write_output(text, len, out);
+      }
+    }
+    cs_sandbox_close(L);
+    return rc;
   }
-  int rc = 0;
-  if (cli_dofile(L, file) != LUA_OK) rc = 1;
-  if (!rc && cli_report_warnings(L, strict ? "error" : "warning") > 0 && strict) rc = 1;
-  if (!rc && cli_report_expectations(L) > 0) rc = 1;
-  if (!rc && (format || out)) rc = write_runs(L, format ? format : "csv", out);
-  lua_close(L);
+  cli_worker_limits lim = {opt->timeout, opt->max_memory, opt->max_memory};
+  cli_worker_outcome o;
+  if (cli_worker_run(&lim, run_child, &job, &o) != 0) {
+    perror("coopsim: cannot start a worker process");
+    return 1;
+  }
+  if (!o.exited) {
+    char why[512];
+    cli_worker_explain(&o, file, &lim, why, sizeof why);
+    fprintf(stderr, "coopsim: %s\n", why);
+    free(o.message);
+    return 1;
+  }
+  const char *body = NULL;
+  size_t body_len = 0;
+  int rc = parse_message(&o, file, &body, &body_len);
+  if (rc == 0 && format) rc = write_output(body, body_len, out);
+  free(o.message);
   return rc;
 }
 
 static int cmd_eval(const char *code, const cli_options *opt) {
-  lua_State *L = cli_new_state(opt);
+  lua_State *L = cli_new_state(opt, NULL, 0);
   if (!L) return 1;
   int rc = 0;
   if (luaL_loadbufferx(L, code, strlen(code), "=(command line)", "t") != LUA_OK) {
@@ -269,19 +371,75 @@ static int cmd_eval(const char *code, const cli_options *opt) {
   } else if (cli_report_expectations(L) > 0) {
     rc = 1;
   }
-  lua_close(L);
+  cs_sandbox_close(L);
   return rc;
 }
 
+/* A whole number in [1, max] written in plain digits; 0 on anything else. */
+static unsigned long long parse_count(const char *s, unsigned long long max) {
+  unsigned long long v = 0;
+  if (!*s) return 0;
+  for (; *s; s++) {
+    if (*s < '0' || *s > '9') return 0;
+    if (v > (max - (unsigned long long)(*s - '0')) / 10) return 0;
+    v = v * 10 + (unsigned long long)(*s - '0');
+  }
+  return v;
+}
+
+/* Seconds: digits with at most one decimal point, in (0, 86400]; 0 on error. */
+static double parse_seconds(const char *s) {
+  double v = 0, scale = 0;
+  if (!*s) return 0;
+  for (; *s; s++) {
+    if (*s == '.' && scale == 0) scale = 1;
+    else if (*s >= '0' && *s <= '9') {
+      if (scale == 0) v = v * 10 + (*s - '0');
+      else v += (*s - '0') * (scale /= 10);
+      if (v > 86400) return 0;
+    } else return 0;
+  }
+  return v;
+}
+
 int main(int argc, char **argv) {
-  cli_options opt = {NULL, NULL};
+  cli_options opt = {0};
+  opt.timeout = 60;
   /* global options may come anywhere; take them out of argv */
   int n = 1;
   for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--data-dir") == 0 && i + 1 < argc) opt.data_dir = argv[++i];
-    else if (strcmp(argv[i], "--registry-db") == 0 && i + 1 < argc) opt.registry_db = argv[++i];
-    else argv[n++] = argv[i];
+    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (strcmp(a, "--data-dir") == 0 && v) opt.data_dir = argv[++i];
+    else if (strcmp(a, "--registry-db") == 0 && v) opt.registry_db = argv[++i];
+    else if (strcmp(a, "--trusted") == 0) opt.trusted = 1;
+    else if (strcmp(a, "--max-memory") == 0 && v) {
+      unsigned long long mb = parse_count(argv[++i], 1ULL << 20);
+      if (mb == 0) {
+        fprintf(stderr, "coopsim: --max-memory \"%s\": give megabytes, 1 to 1048576\n", v);
+        return 2;
+      }
+      opt.max_memory = (size_t)mb << 20;
+    } else if (strcmp(a, "--max-instructions") == 0 && v) {
+      opt.max_instructions = parse_count(argv[++i], 1ULL << 62);
+      if (opt.max_instructions == 0) {
+        fprintf(stderr, "coopsim: --max-instructions \"%s\": give a whole number from 1\n", v);
+        return 2;
+      }
+    } else if (strcmp(a, "--timeout") == 0 && v) {
+      opt.timeout = parse_seconds(argv[++i]);
+      if (opt.timeout <= 0) {
+        fprintf(stderr, "coopsim: --timeout \"%s\": give seconds, more than 0 and at most 86400\n", v);
+        return 2;
+      }
+    } else if (strcmp(a, "--allow-read") == 0 && v) {
+      if (opt.nallow_read == CLI_MAX_ALLOW_READ) {
+        fprintf(stderr, "coopsim: at most %d --allow-read folders\n", CLI_MAX_ALLOW_READ);
+        return 2;
+      }
+      opt.allow_read[opt.nallow_read++] = argv[++i];
+    } else argv[n++] = argv[i];
   }
+  if (opt.max_memory == 0) opt.max_memory = (size_t)512 << 20;
   argc = n;
   if (argc < 2) return cli_repl(&opt);
   const char *cmd = argv[1];

@@ -14,6 +14,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 #include "cli.h"
+#include "coopsim/sandbox.h"
 #include "coopsim/readfile.h"
 
 static lua_State *globalL = NULL;
@@ -278,14 +279,14 @@ static int run_script_stdin(lua_State *L) {
 }
 
 int cli_repl(const cli_options *opt) {
-  lua_State *L = cli_new_state(opt);
+  lua_State *L = cli_new_state(opt, NULL, 0);
   if (!L) return 1;
   globalL = L;
   lua_getglobal(L, "coopsim");
   lua_setglobal(L, "cs");
   if (!isatty(STDIN_FILENO)) {
     int rc = run_script_stdin(L);
-    lua_close(L);
+    cs_sandbox_close(L);
     return rc;
   }
   printf("coopsim %s - type .help for the API, Ctrl-D to quit\n", COOPSIM_VERSION);
@@ -337,7 +338,7 @@ int cli_repl(const cli_options *opt) {
     free(hist);
   }
   clear_matches();
-  lua_close(L);
+  cs_sandbox_close(L);
   globalL = NULL;
   return 0;
 }

@@ -10,9 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "cli.h"
+#include "coopsim/sandbox.h"
 #include "coopsim/readfile.h"
 
 static int quiet_print(lua_State *L) {
@@ -37,14 +39,14 @@ static int write_all(const char *path, const char *text, size_t len) {
 
 /* Runs one scenario file; returns 1 if it passed. */
 static int test_file(const char *file, int update, int strict, const cli_options *opt) {
-  lua_State *L = cli_new_state(opt);
+  lua_State *L = cli_new_state(opt, file, 0);
   if (!L) return 0;
   lua_pushcfunction(L, quiet_print);
   lua_setglobal(L, "print");
   int ok = 1;
-  if (cli_dofile(L, file) != LUA_OK) {
+  if (cli_dofile(L, file) != 0) {
     fprintf(stderr, "FAIL %s: the scenario raised an error (above)\n", file);
-    lua_close(L);
+    cs_sandbox_close(L);
     return 0;
   }
   int failed = cli_report_expectations(L);
@@ -70,7 +72,7 @@ static int test_file(const char *file, int update, int strict, const cli_options
     lua_getfield(L, -1, "csv");
     lua_pushvalue(L, -3);
     if (cli_pcall(L, 1, 1) != LUA_OK) {
-      lua_close(L);
+      cs_sandbox_close(L);
       return 0;
     }
     size_t alen;
@@ -112,7 +114,7 @@ static int test_file(const char *file, int update, int strict, const cli_options
   printf("%s %s (%lld checks%s, %lld runs, %s)\n", ok ? "PASS" : "FAIL", file, (long long)checked,
          failed ? ", some failed" : "", (long long)nruns, golden_note);
   fflush(stdout);
-  lua_close(L);
+  cs_sandbox_close(L);
   return ok;
 }
 
@@ -170,6 +172,8 @@ static int run_parallel(char **files, size_t n, int jobs, int update, int strict
       if (pid[next] == 0) {
         dup2(fileno(out[next]), STDOUT_FILENO);
         dup2(fileno(out[next]), STDERR_FILENO);
+        /* the wall-clock limit: SIGALRM ends a file that hangs in C */
+        if (opt->timeout > 0) alarm((unsigned)opt->timeout + (opt->timeout > (unsigned)opt->timeout));
         int r = test_file(files[next], update, strict, opt);
         fflush(stdout);
         fflush(stderr);
@@ -190,7 +194,10 @@ static int run_parallel(char **files, size_t n, int jobs, int update, int strict
         if (pid[i] == w && !done[i]) {
           done[i] = 1;
           ok[i] = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-          if (!WIFEXITED(status))
+          if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+            fprintf(out[i], "FAIL %s: timeout: ran longer than %g s (--timeout) and was stopped\n",
+                    files[i], opt->timeout);
+          else if (!WIFEXITED(status))
             fprintf(out[i], "FAIL %s: the worker died (signal %d)\n", files[i],
                     WIFSIGNALED(status) ? WTERMSIG(status) : 0);
           running--;

@@ -876,6 +876,7 @@ static int r_info(lua_State *L) {
   set_int(L, "from", r->from);
   set_int(L, "to", r->to);
   set_str(L, "options", r->options);
+  set_int(L, "rows", (lua_Integer)r->nrows);
   return 1;
 }
 

@@ -1,0 +1,188 @@
+/*
+** worker.c: a child process with limits, its result read over a pipe
+** under a wall-clock deadline (see worker.h).
+*/
+#include "worker.h"
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define CS_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CS_ASAN 1
+#endif
+#endif
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int cli_write_all(int fd, const void *buf, size_t len) {
+  const char *p = buf;
+  while (len > 0) {
+    ssize_t n = write(fd, p, len);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    p += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
+static void set_limit(int resource, rlim_t value) {
+  struct rlimit r;
+  if (getrlimit(resource, &r) != 0) return;
+  if (r.rlim_max != RLIM_INFINITY && value > r.rlim_max) value = r.rlim_max;
+  r.rlim_cur = value;
+  setrlimit(resource, &r);
+}
+
+static void child_limits(const cli_worker_limits *lim) {
+  set_limit(RLIMIT_CORE, 0);
+  if (lim->timeout > 0) set_limit(RLIMIT_CPU, (rlim_t)(lim->timeout * 2) + 1);
+#ifndef CS_ASAN
+  /* ASan reserves terabytes of shadow address space: the cap on the Lua
+  ** allocator is the memory limit there */
+  if (lim->max_memory > 0) set_limit(RLIMIT_AS, (rlim_t)lim->max_memory + ((rlim_t)1 << 30));
+#endif
+}
+
+/* Waits for pid until deadline (0: forever); kills it at the deadline. */
+static void reap(pid_t pid, double deadline, cli_worker_outcome *out) {
+  int status = 0;
+  for (;;) {
+    pid_t w = waitpid(pid, &status, deadline > 0 ? WNOHANG : 0);
+    if (w == pid) break;
+    if (w < 0 && errno != EINTR) return;
+    if (deadline > 0 && now() >= deadline) {
+      kill(pid, SIGKILL);
+      out->timed_out = 1;
+      while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      break;
+    }
+    if (w == 0) {
+      struct timespec ts = {0, 1000000}; /* 1 ms */
+      nanosleep(&ts, NULL);
+    }
+  }
+  if (WIFEXITED(status)) {
+    out->exited = !out->timed_out;
+    out->exit_code = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    out->signal = WTERMSIG(status);
+  }
+}
+
+int cli_worker_run(const cli_worker_limits *lim, int (*child)(int fd, void *arg), void *arg,
+                   cli_worker_outcome *out) {
+  memset(out, 0, sizeof *out);
+  int fds[2];
+  if (pipe(fds) != 0) return -1;
+  fflush(stdout);
+  fflush(stderr);
+  pid_t pid = fork();
+  if (pid < 0) {
+    int e = errno;
+    close(fds[0]);
+    close(fds[1]);
+    errno = e;
+    return -1;
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    signal(SIGPIPE, SIG_IGN);
+    child_limits(lim);
+    int rc = child(fds[1], arg);
+    close(fds[1]);
+    fflush(stdout);
+    fflush(stderr);
+    _exit(rc);
+  }
+  close(fds[1]);
+  double deadline = lim->timeout > 0 ? now() + lim->timeout : 0;
+  size_t cap = 0, len = 0;
+  char *buf = NULL;
+  for (;;) {
+    int wait_ms = -1;
+    if (deadline > 0) {
+      double left = deadline - now();
+      if (left <= 0) break;
+      wait_ms = (int)(left * 1000) + 1;
+    }
+    struct pollfd p = {fds[0], POLLIN, 0};
+    int r = poll(&p, 1, wait_ms);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (r == 0) continue; /* the deadline is checked above */
+    if (len + 65536 + 1 > cap) {
+      size_t ncap = cap ? cap * 2 : 65536 * 2;
+      char *nb = realloc(buf, ncap);
+      if (!nb) break;
+      buf = nb;
+      cap = ncap;
+    }
+    ssize_t n = read(fds[0], buf + len, 65536);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (n == 0) break; /* the child closed its end */
+    len += (size_t)n;
+    if (lim->max_message && len > lim->max_message) {
+      out->too_large = 1;
+      kill(pid, SIGKILL);
+      break;
+    }
+  }
+  close(fds[0]);
+  reap(pid, deadline, out);
+  if (out->timed_out || out->too_large || !out->exited) {
+    free(buf);
+    return 0;
+  }
+  if (!buf) buf = malloc(1);
+  if (buf) buf[len] = '\0';
+  out->message = buf;
+  out->message_len = buf ? len : 0;
+  return 0;
+}
+
+void cli_worker_explain(const cli_worker_outcome *o, const char *file,
+                        const cli_worker_limits *lim, char *buf, size_t size) {
+  if (o->timed_out)
+    snprintf(buf, size, "%s: timeout: the scenario ran longer than %g s (--timeout) and was stopped",
+             file, lim->timeout);
+  else if (o->too_large)
+    snprintf(buf, size, "%s: result limit: the results are larger than %zu MB and were refused",
+             file, lim->max_message >> 20);
+  else if (o->signal == SIGXCPU)
+    snprintf(buf, size, "%s: CPU limit: the scenario used more than %g s of processor time", file,
+             lim->timeout * 2 + 1);
+  else if (o->signal == SIGKILL || o->signal == SIGSEGV || o->signal == SIGBUS ||
+           o->signal == SIGABRT)
+    snprintf(buf, size,
+             "%s: the worker running the scenario died (signal %d: %s)%s; nothing was written",
+             file, o->signal, strsignal(o->signal),
+             o->signal == SIGKILL ? ", perhaps out of memory" : "");
+  else if (o->signal)
+    snprintf(buf, size, "%s: the worker running the scenario died (signal %d: %s)", file,
+             o->signal, strsignal(o->signal));
+  else
+    snprintf(buf, size, "%s: the worker exited with status %d", file, o->exit_code);
+}
