@@ -37,7 +37,7 @@ build-test: deps
 
 # libFuzzer harnesses (tests/fuzz): clang, the library instrumented, ASan+UBSan.
 build-fuzz: deps
-	@CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DCOOPSIM_TESTS=OFF -DCOOPSIM_FUZZ=ON >/dev/null
+	@CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCOOPSIM_TESTS=OFF -DCOOPSIM_FUZZ=ON >/dev/null
 	@cmake --build build-fuzz -j $(JOBS) --target fuzzers
 
 # Every harness for FUZZ_SECONDS (default 600), one after another; what fails

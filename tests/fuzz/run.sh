@@ -19,7 +19,7 @@ build=$(cd "$1" && pwd) || exit 2
 seconds=$2
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
-names=${*:-"ssb registry numbers"}
+names=${*:-"ssb registry numbers scenario"}
 
 # per harness: the largest input worth trying and the time one input may take
 options() {
@@ -27,6 +27,9 @@ options() {
     ssb) echo "-max_len=8192 -timeout=10 -dict=$here/ssb.dict" ;;
     registry) echo "-max_len=8192 -timeout=10 -dict=$here/registry.dict" ;;
     numbers) echo "-max_len=256 -timeout=5" ;;
+    # print() output is not wanted (-close_fd_mask=1 closes stdout); a seed
+    # scenario runs for seconds under the sanitizers
+    scenario) echo "-max_len=16384 -timeout=60 -close_fd_mask=1 -dict=$here/scenario.dict" ;;
     *) echo "-max_len=4096 -timeout=10" ;;
   esac
 }
@@ -48,6 +51,15 @@ for name in $names; do
   fi
   mkdir -p "$work"
   echo "== fuzz_$name: $seconds s"
+  if [ "$name" = scenario ]; then
+    # RELIABILITY item 7: 10^6 nested "(" (made here rather than committed)
+    deep=$build/fuzz-artifacts/nested_parens_1e6.lua
+    { printf 'return '; head -c 1000000 /dev/zero | tr '\0' '('; } >"$deep"
+    if ! "$exe" -close_fd_mask=1 "$deep"; then
+      echo "run.sh: fuzz_scenario failed on $deep" >&2
+      status=1
+    fi
+  fi
   # one process (no -jobs: with it libFuzzer forks and logs to fuzz-N.log)
   # shellcheck disable=SC2046 # options() is a list of words
   if ! "$exe" $(options "$name") -max_total_time="$seconds" -print_final_stats=1 \

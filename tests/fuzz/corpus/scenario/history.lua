@@ -1,0 +1,79 @@
+-- Municipal history inside simulations: renumbering chains, mergers, a split,
+-- and hypothetical mergers (registry: SSB KLASS 131 and table 07459).
+local cs = coopsim
+
+-- A chain of renumberings: Hole was 0612 (Buskerud) until 2019, 3038 (Viken)
+-- 2020-2023 and 3310 (Buskerud) from 2024. A member listed as 0612 in 2019
+-- is followed to 2025, and its populations are SSB's own figures each year.
+local hole = cs.cooperation {
+  name = "Renumbering chain", period = { from = "2019-01-01" },
+  members = { "0612", "0605" }, -- Hole, Ringerike
+  key = cs.keys.per_capita { rate = 1 },
+}
+local r = cs.scenario("Chain", { hole }):run { from = 2019, to = 2025 }
+cs.expect(r:row("Hole", 2019).code, "0612", "Hole 2019")
+cs.expect(r:row("Hole", 2021).code, "3038", "Hole 2021")
+cs.expect(r:row("Hole", 2025).code, "3310", "Hole 2025")
+cs.expect(r:share("Hole", 2025), cs.population("3310", 2024), "Hole pays its own 2024 population")
+cs.expect(r:row("Hole", 2024).population_source, "predecessors", "1 January 2023: the figure under its earlier code 3038")
+
+-- A merger of two members: Steinkjer + Verran become one member in 2020 with
+-- one base amount; its 2020 population (1 January 2019) is the sum of both.
+local nt = cs.cooperation {
+  name = "Merger of members", period = { from = "2019-01-01" },
+  members = { "Steinkjer", "Verran", "Snåsa" },
+  key = cs.keys.base_plus_rate { base = 10000, rate = 1 },
+}
+local r2 = cs.scenario("Merger", { nt }):run { from = 2019, to = 2020 }
+cs.expect(#r2:rows(), 5, "three members in 2019, two in 2020")
+cs.expect(r2:share("Steinkjer", 2020),
+  10000 + cs.population("5004", 2019) + cs.population("5039", 2019), "one base amount")
+cs.expect(r2:row("Steinkjer", 2020).merged, "Steinkjer + Verran", "the merged member names its parts")
+
+-- A merger with a non-member: Sande (Vestfold) joined Holmestrand in 2020.
+local sande = function(merger)
+  return cs.cooperation {
+    name = "Sande", period = { from = "2019-01-01" }, members = { "0713", "0711" }, -- Sande, Svelvik
+    key = cs.keys.per_capita { rate = 1 }, merger = merger,
+  }
+end
+local whole = cs.scenario("whole", { sande() }):run { from = 2020, to = 2021 }
+cs.expect(whole:share("Holmestrand", 2021), cs.population("3802", 2020), "whole: Holmestrand's population")
+cs.expect(whole:row("Holmestrand", 2021).merged:find("non-member 0715 Holmestrand", 1, true) ~= nil, true,
+  "the row says it merged with a non-member")
+local part = cs.scenario("member part", { sande("member_part") }):run { from = 2020, to = 2020 }
+cs.expect(part:share("Holmestrand", 2020), cs.population("0713", 2019), "member_part: Sande's own 2019 population")
+cs.expect_error(function()
+  cs.scenario("error", { sande("error") }):run { from = 2020, to = 2020 }
+end, "non-member", "merger = \"error\" stops and asks")
+
+-- The 2024 split of Ålesund (1507) into Ålesund (1508) and Haram (1580): a
+-- member listed as 1507 cannot be followed into 2024 without a decision.
+local aal = cs.cooperation {
+  name = "Split", period = { from = "2020-01-01" }, members = { "1507", "1505" }, -- Ålesund, Kristiansund
+  key = cs.keys.per_capita { rate = 1 },
+}
+cs.expect(cs.scenario("Split", { aal }):run { from = 2020, to = 2023 }:share("1507", 2023),
+  cs.population("1507", 2022), "Ålesund before the split")
+cs.expect_error(function() cs.scenario("Split", { aal }):run { from = 2024, to = 2024 } end,
+  "1507 was split", "following 1507 into 2024 needs a decision")
+
+-- A hypothetical merger: Grane + Hattfjelldal as one member from 2026.
+local hg = cs.cooperation {
+  name = "Helgeland", period = { from = "2023-01-01" },
+  members = { "1812", "1813", "1815", "1816", "1818", "1820", "1822", "1824", "1825",
+              "1826", "1827", "1828", "1832", "1833", "1834", "1835", "1836" },
+  costs = { { name = "Net", amount = 740539 } },
+  key = cs.keys.split { equal = 0.2, population = 0.8 },
+}
+local base = cs.scenario("Base", { hg })
+local merged = base:fork("Grane + Hattfjelldal"):merge({ "Grane", "Hattfjelldal" }, "Indre Helgeland", "2026-01-01")
+local r0, r1 = base:run { from = 2025, to = 2026 }, merged:run { from = 2025, to = 2026 }
+print(cs.compare(r0, r1))
+cs.expect(r1:share("Grane", 2026), nil, "Grane is part of the merged member in 2026")
+cs.expect(r1:row("H001", 2026).population, cs.population("1825", 2025) + cs.population("1826", 2025),
+  "the merged member's population")
+cs.expect(r1:share("H001", 2026) < r0:share("Grane", 2026) + r0:share("Hattfjelldal", 2026), true,
+  "one equal part fewer")
+cs.expect(r1:years()[2].sum_shares, 740539, "still covers the cost")
+cs.expect(r1:share("Vefsn", 2026) > r0:share("Vefsn", 2026), true, "the others pay a little more")
