@@ -346,13 +346,25 @@ local function json(v, indent)
   return json_string(tostring(v))
 end
 
-function R.json(runs)
-  local doc = { runs = {} }
+-- The result document (include/coopsim/doc.h) as JSON: what the C writers,
+-- the run store and a worker's parent read. meta.version and
+-- meta.scenario_file are optional.
+function R.json(runs, meta)
+  meta = meta or {}
+  local doc = { coopsim = meta.version, scenario_file = meta.scenario_file, runs = {} }
   for _, run in ipairs(runs) do
     local rows = run:rows()
-    for _, row in ipairs(rows) do row.parts = row.parts.part_list end
+    for _, row in ipairs(rows) do
+      row.parts = row.parts.part_list
+      row.scenario = nil -- the run's name, said once per run
+    end
+    local years = run:years()
+    for _, y in ipairs(years) do
+      y.key_label, y.key_source, y.key_assumption = y.label, y.source, y.assumption
+      y.label, y.source, y.assumption = nil, nil, nil
+    end
     doc.runs[#doc.runs + 1] = { scenario = run.name, from = run.from, to = run.to, options = run:options(),
-      rows = rows, years = run:years() }
+      rows = rows, years = years }
   end
   return json(doc) .. "\n"
 end

@@ -33,6 +33,7 @@ typedef struct cs_doc_row {
   char code[5];            /* four digits, or H001.. for hypothetical mergers */
   char *name;              /* the member's name in that year */
   char *given;             /* what the scenario wrote (name or code), may be NULL */
+  char *merged;            /* a hypothetical merger's predecessors, may be NULL */
   char *cooperation;
   int64_t population;      /* -1 when the key used none */
   char *population_date;   /* "2022-01-01", may be NULL */
@@ -87,7 +88,8 @@ typedef struct cs_doc {
 ** NUL-terminated). `origin` names the text in messages ("worker", a file
 ** name). Unknown keys, wrong types, kroner that are not whole numbers within
 ** ±2^53, codes that are not four characters, years outside 1838..9999 are
-** errors naming the run, row and field. On success *out is a new document the
+** errors naming the run, row and field; amounts as text must be decimals
+** with exactly two decimals, dates real "YYYY-MM-DD" dates. On success *out is a new document the
 ** caller frees with cs_doc_free. CS_EINVAL or CS_ENOMEM on failure. */
 int cs_doc_from_json(const char *text, size_t len, const char *origin, cs_doc **out,
                      cs_error *err);

@@ -1,0 +1,583 @@
+/*
+** doc.c: the result document (doc.h) to and from its JSON text, with jansson.
+**
+** Parsing is strict because the text may come from a worker process that ran
+** someone else's scenario file: every object's keys are checked against the
+** fields doc.h knows, every value's type and range is checked, and a message
+** names where the bad value is ("runs[1] \"Vefsn withdraws\", rows[3] 2024
+** 1824, field \"total\": ...").
+*/
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "coopsim/date.h"
+#include "coopsim/doc.h"
+
+#define KRONER_MAX 9007199254740992LL /* 2^53: the integers a double holds exactly */
+#define YEAR_MIN 1838                 /* the first Norwegian municipal law */
+#define YEAR_MAX 9999
+
+/* ---- freeing -------------------------------------------------------------- */
+
+static void free_amounts(cs_doc_amount *a, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    free(a[i].name);
+    free(a[i].amount);
+  }
+  free(a);
+}
+
+static void free_row(cs_doc_row *r) {
+  free(r->name);
+  free(r->given);
+  free(r->merged);
+  free(r->cooperation);
+  free(r->population_date);
+  free(r->population_source);
+  free(r->payee);
+  free(r->due);
+  free(r->exact);
+  for (size_t i = 0; i < r->nparts; i++) {
+    free(r->parts[i].name);
+    free(r->parts[i].exact);
+    free(r->parts[i].explain);
+  }
+  free(r->parts);
+}
+
+static void free_year(cs_doc_year *y) {
+  free(y->cooperation);
+  free(y->cost);
+  free(y->grants);
+  free(y->net);
+  free(y->balance);
+  free(y->key);
+  free(y->key_label);
+  free(y->key_source);
+  free(y->key_assumption);
+  free_amounts(y->lines, y->nlines);
+  free_amounts(y->grant_list, y->ngrants);
+}
+
+void cs_doc_free(cs_doc *doc) {
+  if (!doc) return;
+  for (size_t i = 0; i < doc->nruns; i++) {
+    cs_doc_run *run = &doc->runs[i];
+    free(run->scenario);
+    free(run->options);
+    for (size_t j = 0; j < run->nrows; j++) free_row(&run->rows[j]);
+    free(run->rows);
+    for (size_t j = 0; j < run->nyears; j++) free_year(&run->years[j]);
+    free(run->years);
+  }
+  free(doc->runs);
+  free(doc->coopsim_version);
+  free(doc->scenario_file);
+  free(doc);
+}
+
+/* ---- parsing -------------------------------------------------------------- */
+
+/* Where the parser is: "origin: runs[0] "Baseline", rows[3] 2023 1813". */
+typedef struct pctx {
+  cs_error *err;
+  char where[512];
+} pctx;
+
+/* Appends to the location; returns the old length so the caller can cut back. */
+static size_t push_where(pctx *c, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+static size_t push_where(pctx *c, const char *fmt, ...) {
+  size_t len = strlen(c->where);
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(c->where + len, sizeof c->where - len, fmt, ap);
+  va_end(ap);
+  return len;
+}
+
+static void pop_where(pctx *c, size_t len) { c->where[len] = '\0'; }
+
+/* A JSON value as a message shows it: strings quoted and cut at 60 bytes. */
+static const char *show(const json_t *v, char *buf, size_t size) {
+  switch (json_typeof(v)) {
+  case JSON_STRING: {
+    const char *s = json_string_value(v);
+    size_t n = strlen(s);
+    snprintf(buf, size, "\"%.*s%s\"", n > 60 ? 60 : (int)n, s, n > 60 ? "..." : "");
+    break;
+  }
+  case JSON_INTEGER: snprintf(buf, size, "%" JSON_INTEGER_FORMAT, json_integer_value(v)); break;
+  case JSON_REAL: snprintf(buf, size, "%.17g", json_real_value(v)); break;
+  case JSON_TRUE: snprintf(buf, size, "true"); break;
+  case JSON_FALSE: snprintf(buf, size, "false"); break;
+  case JSON_NULL: snprintf(buf, size, "null"); break;
+  case JSON_OBJECT: snprintf(buf, size, "an object"); break;
+  case JSON_ARRAY: snprintf(buf, size, "an array"); break;
+  }
+  return buf;
+}
+
+static int bad(pctx *c, const char *field, const json_t *v, const char *expected) {
+  char shown[96];
+  if (v) show(v, shown, sizeof shown);
+  return cs_error_set(c->err, CS_EINVAL, "%s%sfield \"%s\": %s%s%s", c->where, c->where[0] ? ", " : "",
+                      field, expected, v ? ", got " : "", v ? shown : "");
+}
+
+static int no_memory(pctx *c) {
+  return cs_error_set(c->err, CS_ENOMEM, "%s: out of memory reading the result document", c->where);
+}
+
+/* Every key of obj must be in the NULL-terminated list `allowed`. */
+static int check_keys(pctx *c, const json_t *obj, const char *const *allowed) {
+  const char *key;
+  json_t *v;
+  json_object_foreach((json_t *)obj, key, v) {
+    int ok = 0;
+    for (size_t i = 0; allowed[i] && !ok; i++) ok = strcmp(key, allowed[i]) == 0;
+    if (!ok) {
+      return cs_error_set(c->err, CS_EINVAL, "%s%sunknown field \"%s\"", c->where,
+                          c->where[0] ? ", " : "", key);
+    }
+  }
+  return 0;
+}
+
+static int need_object(pctx *c, const json_t *v, const char *what) {
+  if (json_is_object(v)) return 0;
+  char shown[96];
+  return cs_error_set(c->err, CS_EINVAL, "%s%s%s must be an object, got %s", c->where,
+                      c->where[0] ? ": " : "", what, show(v, shown, sizeof shown));
+}
+
+/* A string field; absent (or null when optional) leaves *out NULL. */
+static int get_str(pctx *c, const json_t *obj, const char *name, int required, char **out) {
+  json_t *v = json_object_get(obj, name);
+  *out = NULL;
+  if (!v || (json_is_null(v) && !required)) {
+    return required ? bad(c, name, NULL, "missing (a string is required)") : 0;
+  }
+  if (!json_is_string(v)) return bad(c, name, v, "expected a string");
+  const char *s = json_string_value(v);
+  if (strlen(s) != json_string_length(v)) return bad(c, name, NULL, "the string holds a NUL byte");
+  size_t n = strlen(s) + 1;
+  *out = malloc(n);
+  if (!*out) return no_memory(c);
+  memcpy(*out, s, n);
+  return 0;
+}
+
+/* An integer field within lo..hi; absent leaves *out at `dflt` unless required. */
+static int get_int(pctx *c, const json_t *obj, const char *name, int required, long long lo, long long hi,
+                   long long dflt, long long *out) {
+  json_t *v = json_object_get(obj, name);
+  *out = dflt;
+  if (!v) return required ? bad(c, name, NULL, "missing (an integer is required)") : 0;
+  if (!json_is_integer(v)) return bad(c, name, v, "expected an integer");
+  long long x = json_integer_value(v);
+  if (x < lo || x > hi) {
+    char range[96];
+    snprintf(range, sizeof range, "expected an integer in %lld..%lld", lo, hi);
+    return bad(c, name, v, range);
+  }
+  *out = x;
+  return 0;
+}
+
+static int get_year(pctx *c, const json_t *obj, const char *name, int *out) {
+  long long y;
+  if (get_int(c, obj, name, 1, YEAR_MIN, YEAR_MAX, 0, &y)) return CS_EINVAL;
+  *out = (int)y;
+  return 0;
+}
+
+/* Whole kroner: an integer within ±2^53 (a real, even 100.0, is refused). */
+static int get_kroner(pctx *c, const json_t *obj, const char *name, int64_t *out) {
+  json_t *v = json_object_get(obj, name);
+  *out = 0;
+  if (!v) return bad(c, name, NULL, "missing (whole kroner are required)");
+  if (json_is_real(v)) return bad(c, name, v, "expected whole kroner written as an integer");
+  if (!json_is_integer(v)) return bad(c, name, v, "expected whole kroner (an integer)");
+  json_int_t x = json_integer_value(v);
+  if (x > KRONER_MAX || x < -KRONER_MAX) return bad(c, name, v, "kroner out of range (beyond 2^53)");
+  *out = (int64_t)x;
+  return 0;
+}
+
+static int get_bool(pctx *c, const json_t *obj, const char *name, int *out) {
+  json_t *v = json_object_get(obj, name);
+  *out = 0;
+  if (!v) return 0;
+  if (!json_is_boolean(v)) return bad(c, name, v, "expected true or false");
+  *out = json_is_true(v);
+  return 0;
+}
+
+/* "-1234.50": an optional sign, digits, a point and exactly two decimals. */
+static int is_decimal2(const char *s) {
+  if (*s == '-') s++;
+  size_t n = strspn(s, "0123456789");
+  if (n == 0 || n > 18 || s[n] != '.') return 0;
+  return strspn(s + n + 1, "0123456789") == 2 && s[n + 3] == '\0';
+}
+
+static int get_decimal(pctx *c, const json_t *obj, const char *name, char **out) {
+  if (get_str(c, obj, name, 1, out)) return CS_EINVAL;
+  if (is_decimal2(*out)) return 0;
+  int rc = bad(c, name, json_object_get(obj, name), "expected an amount with two decimals (\"1234.50\")");
+  free(*out);
+  *out = NULL;
+  return rc;
+}
+
+static int get_date(pctx *c, const json_t *obj, const char *name, char **out) {
+  if (get_str(c, obj, name, 0, out)) return CS_EINVAL;
+  if (!*out) return 0;
+  cs_date d;
+  cs_error ignored;
+  if (cs_date_parse(&d, *out, &ignored) == 0) return 0;
+  int rc = bad(c, name, json_object_get(obj, name), "expected a real date \"YYYY-MM-DD\"");
+  free(*out);
+  *out = NULL;
+  return rc;
+}
+
+/* An array field: its size in *n (0 when absent and optional). */
+static int get_array(pctx *c, const json_t *obj, const char *name, int required, json_t **out, size_t *n) {
+  json_t *v = json_object_get(obj, name);
+  *out = v;
+  *n = 0;
+  if (!v) return required ? bad(c, name, NULL, "missing (an array is required)") : 0;
+  if (!json_is_array(v)) return bad(c, name, v, "expected an array");
+  *n = json_array_size(v);
+  return 0;
+}
+
+/* Four digits ("1833") or a hypothetical merger's H and three digits ("H001"). */
+static int is_code(const char *s) {
+  if (strlen(s) != 4) return 0;
+  if (!(s[0] >= '0' && s[0] <= '9') && s[0] != 'H') return 0;
+  return strspn(s + 1, "0123456789") == 3;
+}
+
+static int parse_amounts(pctx *c, const json_t *obj, const char *name, cs_doc_amount **out, size_t *n) {
+  json_t *arr;
+  size_t count;
+  if (get_array(c, obj, name, 0, &arr, &count)) return CS_EINVAL;
+  if (count == 0) return 0;
+  *out = calloc(count, sizeof **out);
+  if (!*out) return no_memory(c);
+  *n = count;
+  static const char *const keys[] = {"name", "amount", NULL};
+  for (size_t i = 0; i < count; i++) {
+    json_t *item = json_array_get(arr, i);
+    size_t mark = push_where(c, ", %s[%zu]", name, i);
+    if (need_object(c, item, "the item") || check_keys(c, item, keys) ||
+        get_str(c, item, "name", 1, &(*out)[i].name) || get_decimal(c, item, "amount", &(*out)[i].amount))
+      return CS_EINVAL;
+    pop_where(c, mark);
+  }
+  return 0;
+}
+
+static int parse_row(pctx *c, const json_t *obj, cs_doc_row *r) {
+  static const char *const keys[] = {
+      "year", "code", "name", "given", "merged", "cooperation", "population", "population_date",
+      "population_source", "months", "charged_months", "host", "payee", "due", "total", "exact",
+      "parts", NULL};
+  if (need_object(c, obj, "the row")) return CS_EINVAL;
+  char *code = NULL;
+  if (get_year(c, obj, "year", &r->year) || get_str(c, obj, "code", 1, &code)) return CS_EINVAL;
+  if (!is_code(code)) {
+    free(code);
+    return bad(c, "code", json_object_get(obj, "code"),
+               "expected a municipality code of four digits (or H and three digits)");
+  }
+  memcpy(r->code, code, 5);
+  free(code);
+  push_where(c, " %d %s", r->year, r->code);
+  long long pop, months, charged;
+  if (check_keys(c, obj, keys) || get_str(c, obj, "name", 1, &r->name) || get_str(c, obj, "given", 0, &r->given) ||
+      get_str(c, obj, "merged", 0, &r->merged) || get_str(c, obj, "cooperation", 1, &r->cooperation) ||
+      get_int(c, obj, "population", 0, -1, KRONER_MAX, -1, &pop) ||
+      get_date(c, obj, "population_date", &r->population_date) ||
+      get_str(c, obj, "population_source", 0, &r->population_source) ||
+      get_int(c, obj, "months", 0, 0, 12, 12, &months) ||
+      get_int(c, obj, "charged_months", 0, 0, 12, 12, &charged) || get_bool(c, obj, "host", &r->host) ||
+      get_str(c, obj, "payee", 0, &r->payee) || get_date(c, obj, "due", &r->due) ||
+      get_kroner(c, obj, "total", &r->total) || get_decimal(c, obj, "exact", &r->exact))
+    return CS_EINVAL;
+  r->population = pop;
+  r->months = (int)months;
+  r->charged_months = (int)charged;
+  json_t *arr;
+  size_t n;
+  if (get_array(c, obj, "parts", 1, &arr, &n)) return CS_EINVAL;
+  if (n == 0) return 0;
+  r->parts = calloc(n, sizeof *r->parts);
+  if (!r->parts) return no_memory(c);
+  r->nparts = n;
+  static const char *const part_keys[] = {"name", "rounded", "exact", "explain", NULL};
+  for (size_t i = 0; i < n; i++) {
+    json_t *p = json_array_get(arr, i);
+    cs_doc_part *part = &r->parts[i];
+    size_t mark = push_where(c, ", parts[%zu]", i);
+    if (need_object(c, p, "the part") || check_keys(c, p, part_keys) ||
+        get_str(c, p, "name", 1, &part->name) || get_kroner(c, p, "rounded", &part->rounded) ||
+        get_decimal(c, p, "exact", &part->exact) || get_str(c, p, "explain", 0, &part->explain))
+      return CS_EINVAL;
+    pop_where(c, mark);
+  }
+  return 0;
+}
+
+static int parse_year(pctx *c, const json_t *obj, cs_doc_year *y) {
+  static const char *const keys[] = {
+      "year", "cooperation", "members", "cost", "grants", "net", "balance", "sum_shares", "key",
+      "key_label", "key_source", "key_assumption", "agreement_months", "covers", "past_end", "lines",
+      "grant_list", NULL};
+  if (need_object(c, obj, "the year") || get_year(c, obj, "year", &y->year)) return CS_EINVAL;
+  push_where(c, " %d", y->year);
+  long long members, months;
+  if (check_keys(c, obj, keys) || get_str(c, obj, "cooperation", 1, &y->cooperation) ||
+      get_int(c, obj, "members", 1, 0, 100000, 0, &members) || get_decimal(c, obj, "cost", &y->cost) ||
+      get_decimal(c, obj, "grants", &y->grants) || get_decimal(c, obj, "net", &y->net) ||
+      get_decimal(c, obj, "balance", &y->balance) || get_kroner(c, obj, "sum_shares", &y->sum_shares) ||
+      get_str(c, obj, "key", 1, &y->key) || get_str(c, obj, "key_label", 0, &y->key_label) ||
+      get_str(c, obj, "key_source", 0, &y->key_source) ||
+      get_str(c, obj, "key_assumption", 0, &y->key_assumption) ||
+      get_int(c, obj, "agreement_months", 0, 0, 12, 12, &months) ||
+      get_bool(c, obj, "covers", &y->covers) || get_bool(c, obj, "past_end", &y->past_end) ||
+      parse_amounts(c, obj, "lines", &y->lines, &y->nlines) ||
+      parse_amounts(c, obj, "grant_list", &y->grant_list, &y->ngrants))
+    return CS_EINVAL;
+  y->members = (int)members;
+  y->agreement_months = (int)months;
+  return 0;
+}
+
+static int parse_run(pctx *c, const json_t *obj, cs_doc_run *run) {
+  static const char *const keys[] = {"scenario", "from", "to", "options", "rows", "years", NULL};
+  if (need_object(c, obj, "the run") || get_str(c, obj, "scenario", 1, &run->scenario)) return CS_EINVAL;
+  push_where(c, " \"%s\"", run->scenario);
+  if (check_keys(c, obj, keys) || get_year(c, obj, "from", &run->from) || get_year(c, obj, "to", &run->to) ||
+      get_str(c, obj, "options", 0, &run->options))
+    return CS_EINVAL;
+  if (run->to < run->from) return bad(c, "to", json_object_get(obj, "to"), "the run ends before it starts");
+  json_t *arr;
+  size_t n;
+  if (get_array(c, obj, "rows", 1, &arr, &n)) return CS_EINVAL;
+  if (n) {
+    run->rows = calloc(n, sizeof *run->rows);
+    if (!run->rows) return no_memory(c);
+    run->nrows = n;
+  }
+  for (size_t i = 0; i < n; i++) {
+    size_t mark = push_where(c, ", rows[%zu]", i);
+    if (parse_row(c, json_array_get(arr, i), &run->rows[i])) return CS_EINVAL;
+    if (run->rows[i].year < run->from || run->rows[i].year > run->to)
+      return bad(c, "year", json_object_get(json_array_get(arr, i), "year"), "a year outside the run");
+    pop_where(c, mark);
+  }
+  if (get_array(c, obj, "years", 1, &arr, &n)) return CS_EINVAL;
+  if (n) {
+    run->years = calloc(n, sizeof *run->years);
+    if (!run->years) return no_memory(c);
+    run->nyears = n;
+  }
+  for (size_t i = 0; i < n; i++) {
+    size_t mark = push_where(c, ", years[%zu]", i);
+    if (parse_year(c, json_array_get(arr, i), &run->years[i])) return CS_EINVAL;
+    pop_where(c, mark);
+  }
+  return 0;
+}
+
+static int parse_doc(pctx *c, const json_t *root, cs_doc *doc) {
+  static const char *const keys[] = {"coopsim", "scenario_file", "runs", NULL};
+  if (need_object(c, root, "the document") || check_keys(c, root, keys)) return CS_EINVAL;
+  if (get_str(c, root, "coopsim", 0, &doc->coopsim_version) ||
+      get_str(c, root, "scenario_file", 0, &doc->scenario_file))
+    return CS_EINVAL;
+  json_t *arr;
+  size_t n;
+  if (get_array(c, root, "runs", 1, &arr, &n)) return CS_EINVAL;
+  if (n) {
+    doc->runs = calloc(n, sizeof *doc->runs);
+    if (!doc->runs) return no_memory(c);
+    doc->nruns = n;
+  }
+  for (size_t i = 0; i < n; i++) {
+    size_t mark = push_where(c, "runs[%zu]", i);
+    if (parse_run(c, json_array_get(arr, i), &doc->runs[i])) return CS_EINVAL;
+    pop_where(c, mark);
+  }
+  return 0;
+}
+
+int cs_doc_from_json(const char *text, size_t len, const char *origin, cs_doc **out, cs_error *err) {
+  *out = NULL;
+  if (!origin) origin = "result document";
+  json_error_t jerr;
+  json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+  if (!root) {
+    return cs_error_set(err, CS_EINVAL, "%s: not valid JSON: line %d, column %d: %s", origin, jerr.line,
+                        jerr.column, jerr.text);
+  }
+  cs_doc *doc = calloc(1, sizeof *doc);
+  if (!doc) {
+    json_decref(root);
+    return cs_error_set(err, CS_ENOMEM, "%s: out of memory reading the result document", origin);
+  }
+  pctx c = {err, ""};
+  int rc = parse_doc(&c, root, doc);
+  json_decref(root);
+  if (rc) {
+    /* the location already in the message; put the origin in front */
+    if (err) {
+      char msg[CS_ERROR_MAX];
+      snprintf(msg, sizeof msg, "%s", err->msg);
+      cs_error_set(err, err->code, "%s: %s", origin, msg);
+    }
+    cs_doc_free(doc);
+    return rc;
+  }
+  *out = doc;
+  return 0;
+}
+
+/* ---- writing -------------------------------------------------------------- */
+
+/* Each setter takes a reference it steals; a NULL value (out of memory) makes
+** the object's build fail, which the caller sees as a NULL document. */
+static int put(json_t *obj, const char *key, json_t *v) { return v ? json_object_set_new(obj, key, v) : -1; }
+
+static int put_str(json_t *obj, const char *key, const char *s) {
+  return s ? put(obj, key, json_string(s)) : 0;
+}
+
+static json_t *amounts_json(const cs_doc_amount *a, size_t n) {
+  json_t *arr = json_array();
+  for (size_t i = 0; arr && i < n; i++) {
+    json_t *o = json_object();
+    if (!o || put_str(o, "name", a[i].name) || put_str(o, "amount", a[i].amount) ||
+        json_array_append_new(arr, o)) {
+      json_decref(o);
+      json_decref(arr);
+      return NULL;
+    }
+  }
+  return arr;
+}
+
+static json_t *row_json(const cs_doc_row *r) {
+  json_t *o = json_object();
+  json_t *parts = json_array();
+  int bad_build = !o || !parts;
+  for (size_t i = 0; !bad_build && i < r->nparts; i++) {
+    const cs_doc_part *p = &r->parts[i];
+    json_t *po = json_object();
+    bad_build = !po || put_str(po, "name", p->name) || put(po, "rounded", json_integer(p->rounded)) ||
+                put_str(po, "exact", p->exact) || put_str(po, "explain", p->explain);
+    if (!bad_build) bad_build = json_array_append_new(parts, po) != 0;
+    else json_decref(po);
+  }
+  if (!bad_build) {
+    bad_build = put(o, "year", json_integer(r->year)) || put_str(o, "code", r->code) ||
+                put_str(o, "name", r->name) || put_str(o, "given", r->given) ||
+                put_str(o, "merged", r->merged) || put_str(o, "cooperation", r->cooperation) ||
+                put(o, "population", json_integer(r->population)) ||
+                put_str(o, "population_date", r->population_date) ||
+                put_str(o, "population_source", r->population_source) ||
+                put(o, "months", json_integer(r->months)) ||
+                put(o, "charged_months", json_integer(r->charged_months)) ||
+                put(o, "host", json_boolean(r->host)) || put_str(o, "payee", r->payee) ||
+                put_str(o, "due", r->due) || put(o, "total", json_integer(r->total)) ||
+                put_str(o, "exact", r->exact);
+  }
+  if (!bad_build) {
+    bad_build = json_object_set_new(o, "parts", parts) != 0;
+    parts = NULL;
+  }
+  json_decref(parts);
+  if (bad_build) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
+}
+
+static json_t *year_json(const cs_doc_year *y) {
+  json_t *o = json_object();
+  if (!o || put(o, "year", json_integer(y->year)) || put_str(o, "cooperation", y->cooperation) ||
+      put(o, "members", json_integer(y->members)) || put_str(o, "cost", y->cost) ||
+      put_str(o, "grants", y->grants) || put_str(o, "net", y->net) || put_str(o, "balance", y->balance) ||
+      put(o, "sum_shares", json_integer(y->sum_shares)) || put_str(o, "key", y->key) ||
+      put_str(o, "key_label", y->key_label) || put_str(o, "key_source", y->key_source) ||
+      put_str(o, "key_assumption", y->key_assumption) ||
+      put(o, "agreement_months", json_integer(y->agreement_months)) ||
+      put(o, "covers", json_boolean(y->covers)) || put(o, "past_end", json_boolean(y->past_end)) ||
+      put(o, "lines", amounts_json(y->lines, y->nlines)) ||
+      put(o, "grant_list", amounts_json(y->grant_list, y->ngrants))) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
+}
+
+static json_t *run_json(const cs_doc_run *run) {
+  json_t *o = json_object(), *rows = json_array(), *years = json_array();
+  int bad_build = !o || !rows || !years;
+  for (size_t i = 0; !bad_build && i < run->nrows; i++) {
+    json_t *r = row_json(&run->rows[i]);
+    bad_build = !r || json_array_append_new(rows, r);
+  }
+  for (size_t i = 0; !bad_build && i < run->nyears; i++) {
+    json_t *y = year_json(&run->years[i]);
+    bad_build = !y || json_array_append_new(years, y);
+  }
+  if (!bad_build) {
+    bad_build = put_str(o, "scenario", run->scenario) || put(o, "from", json_integer(run->from)) ||
+                put(o, "to", json_integer(run->to)) || put_str(o, "options", run->options) ||
+                json_object_set(o, "rows", rows) || json_object_set(o, "years", years);
+  }
+  json_decref(rows);
+  json_decref(years);
+  if (bad_build) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
+}
+
+char *cs_doc_to_json(const cs_doc *doc) {
+  json_t *root = json_object(), *runs = json_array();
+  int bad_build = !root || !runs || put_str(root, "coopsim", doc->coopsim_version) ||
+                  put_str(root, "scenario_file", doc->scenario_file);
+  for (size_t i = 0; !bad_build && i < doc->nruns; i++) {
+    json_t *r = run_json(&doc->runs[i]);
+    bad_build = !r || json_array_append_new(runs, r);
+  }
+  if (!bad_build) bad_build = json_object_set(root, "runs", runs) != 0;
+  json_decref(runs);
+  char *text = bad_build ? NULL : json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
+  json_decref(root);
+  if (!text) return NULL;
+  /* json_dumps' memory comes from jansson's allocator (malloc by default);
+  ** hand back a plain malloc'ed copy with a final newline so free() is right */
+  size_t n = strlen(text);
+  char *copy = malloc(n + 2);
+  if (copy) {
+    memcpy(copy, text, n);
+    copy[n] = '\n';
+    copy[n + 1] = '\0';
+  }
+  free(text);
+  return copy;
+}

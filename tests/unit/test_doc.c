@@ -1,0 +1,194 @@
+/* Unit tests: the result document (doc.c): a valid document parses and
+** survives a round trip; each kind of bad input is refused with a message
+** naming where it is. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "coopsim/doc.h"
+
+/* Two runs, the second without one member: the shape R.json writes. */
+static const char *const valid =
+    "{ \"coopsim\": \"0.1.0\", \"scenario_file\": \"helgeland.lua\", \"runs\": [\n"
+    " { \"scenario\": \"Baseline\", \"from\": 2023, \"to\": 2023, \"options\": \"rounding=largest_remainder\",\n"
+    "   \"rows\": [\n"
+    "    { \"year\": 2023, \"code\": \"1813\", \"name\": \"Brønnøy\", \"given\": \"1813\",\n"
+    "      \"cooperation\": \"Helsefellesskap Helgeland\", \"population\": 7777,\n"
+    "      \"population_date\": \"2022-01-01\", \"population_source\": \"ssb\", \"months\": 12,\n"
+    "      \"charged_months\": 12, \"host\": false, \"payee\": \"Rana\", \"due\": \"2023-03-01\",\n"
+    "      \"total\": 69473, \"exact\": \"69472.59\",\n"
+    "      \"parts\": [ { \"name\": \"equal\", \"rounded\": 8712, \"exact\": \"8712.22\", \"explain\": \"20 %\" },\n"
+    "                 { \"name\": \"population\", \"rounded\": 60760, \"exact\": \"60760.37\" } ] },\n"
+    "    { \"year\": 2023, \"code\": \"1833\", \"name\": \"Rana\", \"cooperation\": \"Helsefellesskap Helgeland\",\n"
+    "      \"population\": 26092, \"host\": true, \"total\": 212565, \"exact\": \"212564.90\", \"parts\": [] } ],\n"
+    "   \"years\": [ { \"year\": 2023, \"cooperation\": \"Helsefellesskap Helgeland\", \"members\": 2,\n"
+    "      \"cost\": \"1244539.00\", \"grants\": \"504000.00\", \"net\": \"740539.00\", \"balance\": \"-0.50\",\n"
+    "      \"sum_shares\": 282038, \"key\": \"20 % equal + 80 % by population\", \"key_label\": \"Agdenesmodellen\",\n"
+    "      \"key_source\": \"sak 63/2022\", \"key_assumption\": \"30/70, confirm\", \"agreement_months\": 12,\n"
+    "      \"covers\": true, \"past_end\": false,\n"
+    "      \"lines\": [ { \"name\": \"Lønn\", \"amount\": \"900000.00\" } ],\n"
+    "      \"grant_list\": [ { \"name\": \"Helsedirektoratet\", \"amount\": \"504000.00\" } ] } ] },\n"
+    " { \"scenario\": \"Vefsn withdraws\", \"from\": 2023, \"to\": 2024, \"rows\": [\n"
+    "    { \"year\": 2024, \"code\": \"H001\", \"name\": \"Ny\", \"cooperation\": \"X\", \"total\": -5,\n"
+    "      \"exact\": \"-5.00\", \"parts\": [] } ], \"years\": [] } ] }";
+
+/* valid with the first occurrence of `from` replaced by `to`. */
+static char *variant(const char *from, const char *to) {
+  const char *at = strstr(valid, from);
+  assert_non_null(at);
+  size_t n = strlen(valid) - strlen(from) + strlen(to) + 1;
+  char *s = malloc(n);
+  assert_non_null(s);
+  snprintf(s, n, "%.*s%s%s", (int)(at - valid), valid, to, at + strlen(from));
+  return s;
+}
+
+static void parses_valid(void **state) {
+  (void)state;
+  cs_doc *doc = NULL;
+  cs_error err = {0, ""};
+  assert_int_equal(cs_doc_from_json(valid, strlen(valid), "test", &doc, &err), 0);
+  assert_string_equal(doc->coopsim_version, "0.1.0");
+  assert_string_equal(doc->scenario_file, "helgeland.lua");
+  assert_int_equal(doc->nruns, 2);
+  const cs_doc_run *r = &doc->runs[0];
+  assert_string_equal(r->scenario, "Baseline");
+  assert_int_equal(r->nrows, 2);
+  assert_string_equal(r->rows[0].code, "1813");
+  assert_string_equal(r->rows[0].name, "Brønnøy");
+  assert_int_equal(r->rows[0].total, 69473);
+  assert_int_equal(r->rows[0].population, 7777);
+  assert_string_equal(r->rows[0].due, "2023-03-01");
+  assert_int_equal(r->rows[0].nparts, 2);
+  assert_string_equal(r->rows[0].parts[1].exact, "60760.37");
+  assert_null(r->rows[0].parts[1].explain);
+  assert_int_equal(r->rows[1].host, 1);
+  assert_null(r->rows[1].payee);
+  assert_int_equal(r->rows[1].months, 12); /* absent: a full year */
+  assert_int_equal(r->nyears, 1);
+  assert_string_equal(r->years[0].key_label, "Agdenesmodellen");
+  assert_string_equal(r->years[0].key_assumption, "30/70, confirm");
+  assert_string_equal(r->years[0].balance, "-0.50");
+  assert_int_equal(r->years[0].nlines, 1);
+  assert_string_equal(r->years[0].lines[0].name, "Lønn");
+  assert_int_equal(doc->runs[1].rows[0].population, -1); /* absent: the key used none */
+  assert_string_equal(doc->runs[1].rows[0].code, "H001");
+  assert_null(doc->runs[1].options);
+  cs_doc_free(doc);
+}
+
+static void round_trip(void **state) {
+  (void)state;
+  cs_doc *a = NULL, *b = NULL;
+  cs_error err = {0, ""};
+  assert_int_equal(cs_doc_from_json(valid, strlen(valid), "test", &a, &err), 0);
+  char *t1 = cs_doc_to_json(a);
+  assert_non_null(t1);
+  assert_int_equal(cs_doc_from_json(t1, strlen(t1), "round trip", &b, &err), 0);
+  char *t2 = cs_doc_to_json(b);
+  assert_string_equal(t1, t2);
+  assert_non_null(strstr(t1, "\"key_assumption\": \"30/70, confirm\""));
+  assert_non_null(strstr(t1, "\"name\": \"Brønnøy\"")); /* UTF-8 kept as is */
+  free(t1);
+  free(t2);
+  cs_doc_free(a);
+  cs_doc_free(b);
+  cs_doc_free(NULL);
+}
+
+/* Each bad variant fails with CS_EINVAL and a message holding `expect`. */
+static void refuses(const char *from, const char *to, const char *expect) {
+  char *text = variant(from, to);
+  cs_doc *doc = (cs_doc *)1;
+  cs_error err = {0, ""};
+  int rc = cs_doc_from_json(text, strlen(text), "worker", &doc, &err);
+  if (rc != CS_EINVAL || !strstr(err.msg, expect)) {
+    print_error("replacing %s by %s: rc %d, message \"%s\", expected \"%s\"\n", from, to, rc, err.msg, expect);
+    free(text);
+    fail();
+  }
+  assert_null(doc);
+  assert_int_equal(strncmp(err.msg, "worker: ", 8), 0);
+  free(text);
+}
+
+static void refuses_bad_input(void **state) {
+  (void)state;
+  /* not JSON at all, and a duplicate key */
+  refuses("{ \"coopsim\"", "{ \"coopsim\" 1", "worker: not valid JSON: line 1");
+  refuses("\"coopsim\": \"0.1.0\",", "\"coopsim\": \"0.1.0\", \"coopsim\": \"x\",", "not valid JSON");
+  /* unknown keys, at each level */
+  refuses("\"coopsim\": \"0.1.0\"", "\"coopsm\": \"0.1.0\"", "unknown field \"coopsm\"");
+  refuses("\"options\": \"rounding", "\"option\": \"rounding",
+          "runs[0] \"Baseline\", unknown field \"option\"");
+  refuses("\"total\": 69473", "\"totl\": 69473", "runs[0] \"Baseline\", rows[0] 2023 1813, unknown field \"totl\"");
+  refuses("\"explain\": \"20 %\"", "\"explian\": \"20 %\"", "rows[0] 2023 1813, parts[0], unknown field \"explian\"");
+  refuses("\"covers\": true", "\"cover\": true", "years[0] 2023, unknown field \"cover\"");
+  /* wrong types */
+  refuses("\"year\": 2023, \"code\": \"1813\"", "\"year\": \"2023\", \"code\": \"1813\"",
+          "rows[0], field \"year\": expected an integer, got \"2023\"");
+  refuses("\"host\": false", "\"host\": 0", "field \"host\": expected true or false, got 0");
+  refuses("\"name\": \"Brønnøy\"", "\"name\": null", "rows[0] 2023 1813, field \"name\": expected a string, got null");
+  refuses("\"scenario\": \"Baseline\"", "\"scenario\": 7", "field \"scenario\": expected a string, got 7");
+  /* kroner: non-integral, written as a real, out of range, missing */
+  refuses("\"total\": 69473", "\"total\": 69473.5", "field \"total\": expected whole kroner written as an integer, got 69473.5");
+  refuses("\"total\": 69473", "\"total\": 69473.0", "field \"total\": expected whole kroner written as an integer");
+  refuses("\"total\": 69473", "\"total\": 9007199254740993", "field \"total\": kroner out of range (beyond 2^53), got 9007199254740993");
+  refuses("\"rounded\": 8712", "\"rounded\": -9007199254740993", "parts[0], field \"rounded\": kroner out of range");
+  refuses("\"sum_shares\": 282038", "\"sum_shares\": \"282038\"", "years[0] 2023, field \"sum_shares\": expected whole kroner (an integer)");
+  refuses("\"total\": 69473,", "", "field \"total\": missing");
+  refuses("\"total\": 69473", "\"total\": 1e400", "not valid JSON");
+  /* amounts as text */
+  refuses("\"exact\": \"69472.59\"", "\"exact\": \"69472.5\"", "field \"exact\": expected an amount with two decimals");
+  refuses("\"cost\": \"1244539.00\"", "\"cost\": \"1e6\"", "years[0] 2023, field \"cost\": expected an amount with two decimals (\"1234.50\"), got \"1e6\"");
+  refuses("\"amount\": \"900000.00\"", "\"amount\": \"nan\"", "lines[0], field \"amount\": expected an amount");
+  /* codes */
+  refuses("\"code\": \"1813\"", "\"code\": \"03O1\"", "rows[0], field \"code\": expected a municipality code of four digits (or H and three digits), got \"03O1\"");
+  refuses("\"code\": \"1813\"", "\"code\": \"18133\"", "got \"18133\"");
+  refuses("\"code\": \"1813\"", "\"code\": \" 813\"", "got \" 813\"");
+  /* years and dates */
+  refuses("\"from\": 2023", "\"from\": 1700", "runs[0] \"Baseline\", field \"from\": expected an integer in 1838..9999, got 1700");
+  refuses("\"year\": 2023, \"cooperation\"", "\"year\": 10000, \"cooperation\"", "years[0], field \"year\": expected an integer in 1838..9999, got 10000");
+  refuses("\"to\": 2023", "\"to\": 2022", "field \"to\": the run ends before it starts");
+  refuses("\"year\": 2023, \"code\": \"1833\"", "\"year\": 2025, \"code\": \"1833\"", "rows[1] 2025 1833, field \"year\": a year outside the run");
+  refuses("\"due\": \"2023-03-01\"", "\"due\": \"2023-02-30\"", "field \"due\": expected a real date \"YYYY-MM-DD\", got \"2023-02-30\"");
+  refuses("\"population_date\": \"2022-01-01\"", "\"population_date\": \"22-01-01\"", "field \"population_date\": expected a real date");
+  /* other ranges */
+  refuses("\"population\": 7777", "\"population\": -5", "field \"population\": expected an integer in -1..");
+  refuses("\"months\": 12", "\"months\": 13", "field \"months\": expected an integer in 0..12, got 13");
+  refuses("\"members\": 2", "\"members\": -1", "field \"members\": expected an integer in 0..100000, got -1");
+  /* structure */
+  refuses("\"rows\": [\n    {", "\"rows\": [ 5, \n    {", "rows[0]: the row must be an object, got 5");
+  refuses("{ \"coopsim\"", "[ { \"coopsim\"", "not valid JSON"); /* unbalanced */
+}
+
+static void refuses_non_object_root(void **state) {
+  (void)state;
+  cs_doc *doc = NULL;
+  cs_error err = {0, ""};
+  assert_int_equal(cs_doc_from_json("[1]", 3, "x.json", &doc, &err), CS_EINVAL);
+  assert_string_equal(err.msg, "x.json: the document must be an object, got an array");
+  /* the length is honoured: the text need not be NUL-terminated */
+  assert_int_equal(cs_doc_from_json("{\"runs\": []}garbage", 12, "x.json", &doc, &err), 0);
+  assert_int_equal(doc->nruns, 0);
+  cs_doc_free(doc);
+  assert_int_equal(cs_doc_from_json("{}", 2, "x.json", &doc, &err), CS_EINVAL);
+  assert_string_equal(err.msg, "x.json: field \"runs\": missing (an array is required)");
+  const char *obj = "{\"runs\": {\"a\": 1}}";
+  assert_int_equal(cs_doc_from_json(obj, strlen(obj), "x.json", &doc, &err), CS_EINVAL);
+  assert_string_equal(err.msg, "x.json: field \"runs\": expected an array, got an object");
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(parses_valid),
+      cmocka_unit_test(round_trip),
+      cmocka_unit_test(refuses_bad_input),
+      cmocka_unit_test(refuses_non_object_root),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
