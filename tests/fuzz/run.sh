@@ -3,7 +3,8 @@
 #   sh tests/fuzz/run.sh [--fresh] BUILD_DIR SECONDS [NAME...]
 # BUILD_DIR is a build configured with -DCOOPSIM_FUZZ=ON (the harnesses are in
 # BUILD_DIR/tests/fuzz). Each harness starts from its committed seeds in
-# tests/fuzz/corpus/NAME (only read) and keeps the inputs it finds in
+# tests/fuzz/corpus/NAME (for scenario also scenarios/*.lua; both only read)
+# and keeps the inputs it finds in
 # BUILD_DIR/fuzz-corpus/NAME (with --fresh: BUILD_DIR/fuzz-ctest/NAME, emptied
 # first, for the short runs of `make test`). A crash, leak, sanitizer report or
 # timeout is saved in BUILD_DIR/fuzz-artifacts/ and the script exits non-zero
@@ -61,10 +62,15 @@ for name in $names; do
       status=1
     fi
   fi
+  # the project's scenario files are seeds too, read where they are; the
+  # short runs leave them out: they take seconds each under the sanitizers,
+  # and the `scenarios` test already runs them under ASan+UBSan
+  extra=
+  if [ "$name" = scenario ] && [ $fresh = 0 ]; then extra=$here/../../scenarios; fi
   # one process (no -jobs: with it libFuzzer forks and logs to fuzz-N.log)
-  # shellcheck disable=SC2046 # options() is a list of words
+  # shellcheck disable=SC2046,SC2086 # options() is a list of words, $extra may be empty
   if ! "$exe" $(options "$name") -max_total_time="$seconds" -print_final_stats=1 \
-       -artifact_prefix="$build/fuzz-artifacts/$name-" "$work" "$here/corpus/$name"; then
+       -artifact_prefix="$build/fuzz-artifacts/$name-" "$work" "$here/corpus/$name" $extra; then
     echo "run.sh: fuzz_$name failed; the input is in $build/fuzz-artifacts/" >&2
     status=1
   fi
