@@ -10,9 +10,12 @@ if [ $# -ne 1 ]; then
   echo "usage: sh $0 BUILD_DIR" >&2
   exit 2
 fi
-build=$1
+build=$(cd "$1" && pwd) || exit 2
 src=$(cd "$(dirname "$0")/.." && pwd)
-vg="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --trace-children=yes"
+# Errors are marked in the log, because a forked worker's errors do not
+# reach the exit status of the command that forked it.
+vg="valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite --trace-children=yes
+    --error-markers=VALGRIND-ERROR-BEGIN,VALGRIND-ERROR-END --suppressions=$src/tests/valgrind.supp"
 status=0
 failed=""
 
@@ -25,7 +28,7 @@ check() {
   printf '%s ... ' "$name"
   $vg "$@" >"$build/valgrind-$name.log" 2>&1
   rc=$?
-  if [ $rc = 99 ]; then
+  if [ $rc = 99 ] || grep -q VALGRIND-ERROR-BEGIN "$build/valgrind-$name.log"; then
     echo "memory errors (see $build/valgrind-$name.log)"
     failed="$failed $name"
     status=1
