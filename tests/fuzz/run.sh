@@ -27,7 +27,7 @@ options() {
   case $1 in
     ssb) echo "-max_len=8192 -timeout=10 -dict=$here/ssb.dict" ;;
     registry) echo "-max_len=8192 -timeout=10 -dict=$here/registry.dict" ;;
-    numbers) echo "-max_len=256 -timeout=5" ;;
+    numbers) echo "-max_len=1024 -timeout=5" ;;
     doc) echo "-max_len=16384 -timeout=10 -dict=$here/doc.dict" ;;
     # print() output is not wanted (-close_fd_mask=1 closes stdout); a seed
     # scenario runs for seconds under the sanitizers
