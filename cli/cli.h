@@ -12,6 +12,8 @@ typedef struct cli_options {
   size_t max_memory;    /* --max-memory MB, in bytes */
   unsigned long long max_instructions; /* --max-instructions N */
   double timeout;       /* --timeout S: wall clock per scenario file */
+  size_t max_output;    /* --max-output MB, in bytes */
+  long max_rows;        /* --max-rows N: result rows of all runs together */
   const char *allow_read[CLI_MAX_ALLOW_READ]; /* --allow-read DIR */
   int nallow_read;
 } cli_options;
@@ -44,5 +46,20 @@ int cli_report_expectations(lua_State *L);
 int cli_repl(const cli_options *opt);
 int cli_test(int argc, char **argv, const cli_options *opt);
 int cli_data(int argc, char **argv, const cli_options *opt);
+
+/* Stored runs (runs.c). */
+struct cs_rundb;
+struct cs_doc;
+/* Opens the run store at path for `coopsim run --db` before anything runs;
+** NULL after printing why it cannot be used. */
+struct cs_rundb *cli_runs_open_store(const char *path);
+/* Saves doc (the runs scenario file `file` made) with the file's text and
+** the options argv (file itself left out), and prints "saved run N to DB"
+** once COMMIT succeeded, or the reason nothing was stored; returns 0 or 1.
+** This is what a parent calls with the document a worker sent. */
+int cli_runs_save_doc(struct cs_rundb *db, const struct cs_doc *doc, const char *file, int argc,
+                      char **argv, const cli_options *opt);
+/* `coopsim runs list|show|compare|export`. */
+int cli_runs(int argc, char **argv, const cli_options *opt);
 
 #endif

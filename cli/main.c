@@ -2,14 +2,20 @@
 ** main.c: `coopsim` — run scenario files, the REPL, regression runs and
 ** registry commands (see --help).
 */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include <errno.h>
 #include <lauxlib.h>
 #include <lualib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
+#include "coopsim/doc.h"
 #include "coopsim/lua_coopsim.h"
 #include "coopsim/readfile.h"
+#include "coopsim/report.h"
+#include "coopsim/rundb.h"
 #include "coopsim/sandbox.h"
 #include "worker.h"
 
@@ -17,9 +23,19 @@ static const char *const usage =
     "coopsim " COOPSIM_VERSION " - who pays what in inter-municipal cooperation\n"
     "\n"
     "usage:\n"
-    "  coopsim run FILE.lua [--format table|csv|csv-nb|json|md] [--out PATH] [--strict]\n"
-    "                               run a scenario file; with --format, write every\n"
-    "                               run the file made (the file's own prints go to stderr)\n"
+    "  coopsim run FILE.lua [--format table|csv|csv-nb|json|md|xlsx|html] [--out PATH]\n"
+    "                   [--lang en|nb] [--strict] [--db FILE]\n"
+    "                               run a scenario file; with --format, --out or --lang,\n"
+    "                               write every run the file made, the first as the\n"
+    "                               baseline of a comparison (the format from --out's\n"
+    "                               extension when not given, else csv; the file's own\n"
+    "                               prints go to stderr); xlsx needs --out\n"
+    "                               --db FILE: also store the runs in the run store\n"
+    "                               FILE (created if missing; checked before running)\n"
+    "  coopsim runs list|show ID|compare ID ID|export ID --db FILE\n"
+    "                               stored runs: list them, show one, compare the second\n"
+    "                               with the first by member and year, export one\n"
+    "                               (export takes --format, --out and --lang as run does)\n"
     "  coopsim                      the interactive REPL (also: coopsim repl)\n"
     "  coopsim -e 'CODE'            run a chunk of Lua with `coopsim` loaded\n"
     "  coopsim test [PATH ...] [--update] [--strict]\n"
@@ -49,6 +65,8 @@ static const char *const usage =
     "  --allow-read DIR       data files may also come from below DIR\n"
     "  --max-memory MB        memory for the scenario's Lua (default 512)\n"
     "  --max-instructions N   Lua instructions (default 10000000000)\n"
+    "  --max-output MB        what print() may write (default 64)\n"
+    "  --max-rows N           result rows of all runs together (default 1000000)\n"
     "  --timeout S            wall-clock seconds per file (default 60)\n"
     "\n"
     "Figures: Kilde: Statistisk sentralbyrå (SSB).\n";
@@ -94,6 +112,8 @@ lua_State *cli_new_state(const cli_options *opt, const char *scenario, int print
   so.trusted = scenario == NULL || opt->trusted;
   if (opt->max_memory) so.max_memory = opt->max_memory;
   if (opt->max_instructions) so.max_instructions = opt->max_instructions;
+  if (opt->max_output) so.max_output = opt->max_output;
+  if (opt->max_rows) so.max_rows = opt->max_rows;
   so.data_dir = opt->data_dir;
   so.registry_db = opt->registry_db;
   so.print_to_stderr = print_to_stderr;
@@ -168,137 +188,292 @@ int cli_report_warnings(lua_State *L, const char *prefix) {
   return (int)n;
 }
 
-/* What a worker is asked to do, and what it needs to do it. */
+/* ---- coopsim run ----------------------------------------------------------
+** A scenario file from someone else runs in a worker process (worker.h) in
+** the sandbox (sandbox.h). The worker sends back the result document and
+** the files the scenario asked for (r:write, r:save); the parent checks the
+** document (cs_doc_from_json), checks every path, and only then writes
+** reports and stores runs. With --trusted the file runs here, unsandboxed. */
+
+/* What `coopsim run` was asked to do. */
 typedef struct run_job {
   const char *file;
+  const char *text; /* the file's text, read once by the parent */
+  size_t len;
   const cli_options *opt;
   int strict;
-  const char *format; /* NULL: only the scenario's own printing */
-  int prints_to_stderr;
+  const char *format, *out, *lang; /* the report, when want_report */
+  int want_report;
+  cs_rundb *store; /* --db, opened and checked before the run */
+  int argc;        /* run's arguments, recorded with a stored run */
+  char **argv;
 } run_job;
 
-/* Runs the scenario and reports in the state L; returns the exit status. */
+/* Runs the scenario's text in L and reports its warnings and failed
+** expectations; returns the exit status. */
 static int run_scenario(lua_State *L, const run_job *job) {
-  if (cli_dofile(L, job->file) != 0) return 1;
+  cs_error err = {0, ""};
+  char chunkname[4096];
+  snprintf(chunkname, sizeof chunkname, "@%s", job->file);
+  if (cs_sandbox_run(L, job->text, job->len, chunkname, &err) != 0) {
+    fprintf(stderr, "coopsim: %s\n", err.msg);
+    return 1;
+  }
   int rc = 0;
   if (cli_report_warnings(L, job->strict ? "error" : "warning") > 0 && job->strict) rc = 1;
   if (cli_report_expectations(L) > 0) rc = 1;
   return rc;
 }
 
-/* Pushes the text of every run the file made in `format`. */
-static int format_runs(lua_State *L, const char *format) {
-  const char *fn = strcmp(format, "json") == 0   ? "json"
-                   : strcmp(format, "md") == 0   ? "markdown"
-                   : strcmp(format, "table") == 0 ? NULL
-                                                  : "csv";
+/* Pushes the runs the file made as the result document's JSON. */
+static int push_doc_json(lua_State *L, const char *file) {
   lua_getglobal(L, "coopsim");
-  int mod = lua_gettop(L);
-  lua_getfield(L, mod, "_runs");
-  int runs = lua_gettop(L);
-  if (fn) {
-    lua_getfield(L, mod, "report");
-    lua_getfield(L, -1, fn);
-    lua_pushvalue(L, runs);
-    if (strcmp(format, "csv-nb") == 0) lua_pushstring(L, ";");
-    else lua_pushstring(L, ",");
-    if (cli_pcall(L, 2, 1) != LUA_OK) return 1;
-  } else {
-    /* a plain table of each run */
-    luaL_Buffer b;
-    luaL_buffinit(L, &b);
-    lua_Integer n = luaL_len(L, runs);
-    for (lua_Integer i = 1; i <= n; i++) {
-      lua_rawgeti(L, runs, i);
-      luaL_tolstring(L, -1, NULL);
-      lua_remove(L, -2);
-      luaL_addvalue(&b);
-      luaL_addstring(&b, "\n\n");
-    }
-    luaL_pushresult(&b);
+  lua_getfield(L, -1, "report");
+  lua_getfield(L, -1, "json");
+  lua_getfield(L, -3, "_runs");
+  lua_createtable(L, 0, 2);
+  lua_getfield(L, -5, "version");
+  lua_setfield(L, -2, "version");
+  lua_pushstring(L, file);
+  lua_setfield(L, -2, "scenario_file");
+  if (cli_pcall(L, 2, 1) != LUA_OK) {
+    lua_pop(L, 2);
+    return 1;
   }
-  lua_replace(L, mod);
-  lua_settop(L, mod);
+  lua_remove(L, -2);
+  lua_remove(L, -2);
+  if (!lua_isstring(L, -1)) {
+    lua_pop(L, 1);
+    fprintf(stderr, "coopsim: the scenario's results are not text\n");
+    return 1;
+  }
   return 0;
 }
 
-/* Writes text to out (or stdout): a whole file or nothing. */
-static int write_output(const char *text, size_t len, const char *out) {
-  if (!out) {
-    fwrite(text, 1, len, stdout);
+/* Writes the report the command line asked for. */
+static int write_report(const cs_doc *doc, const run_job *job) {
+  cs_error err = {0, ""};
+  cs_report_format fmt = CS_REPORT_CSV;
+  cs_report_lang lng = CS_LANG_EN;
+  if (job->format) cs_report_format_parse(job->format, &fmt, &err);
+  else if (job->out) cs_report_format_from_path(job->out, &fmt, &err);
+  if (job->lang) cs_report_lang_parse(job->lang, &lng, &err);
+  int rc;
+  if (job->out) {
+    rc = cs_report_write(doc, fmt, lng, job->out, &err);
+    if (!rc) fprintf(stderr, "wrote %s\n", job->out);
+  } else {
+    char *report;
+    size_t n;
+    rc = cs_report_render(doc, fmt, lng, &report, &n, &err);
+    if (!rc) {
+      if (fwrite(report, 1, n, stdout) != n || fflush(stdout) != 0)
+        rc = cs_error_set(&err, CS_EIO, "standard output: %s", strerror(errno));
+      free(report);
+    }
+  }
+  if (rc) fprintf(stderr, "coopsim run: %s\n", err.msg);
+  return rc ? 1 : 0;
+}
+
+/* The report and the store, from the document's JSON text. */
+static int finish_doc(const char *json, size_t len, const run_job *job, const char *origin) {
+  cs_error err = {0, ""};
+  cs_doc *doc = NULL;
+  if (cs_doc_from_json(json, len, origin, &doc, &err) != 0) {
+    fprintf(stderr, "coopsim run: %s: %s; nothing was written\n", job->file, err.msg);
+    return 1;
+  }
+  int rc = 0;
+  if (job->want_report) rc = write_report(doc, job);
+  if (!rc && job->store)
+    rc = cli_runs_save_doc(job->store, doc, job->file, job->argc, job->argv, job->opt);
+  cs_doc_free(doc);
+  return rc;
+}
+
+/* 1 when a file the scenario asked for may be written at path: its folder
+** must lie below the current directory or the scenario's folder. */
+static int may_write(const char *path, const char *file, char *why, size_t why_size) {
+  char dir[4096], real_dir[4096], cwd[4096], real_scen[4096], scen_dir[4096];
+  const char *slash = strrchr(path, '/');
+  const char *base = slash ? slash + 1 : path;
+  if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
+    snprintf(why, why_size, "\"%s\" is not a file name", path);
     return 0;
   }
-  char tmp[4096];
-  snprintf(tmp, sizeof tmp, "%s.tmp", out);
-  FILE *f = fopen(tmp, "wb");
-  if (!f) {
-    perror(tmp);
-    return 1;
+  if (!slash) snprintf(dir, sizeof dir, ".");
+  else if (slash == path) snprintf(dir, sizeof dir, "/");
+  else snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+  const char *fs = strrchr(file, '/');
+  if (!fs) snprintf(scen_dir, sizeof scen_dir, ".");
+  else snprintf(scen_dir, sizeof scen_dir, "%.*s", (int)(fs - file), file);
+  if (!realpath(dir, real_dir)) {
+    snprintf(why, why_size, "\"%s\": %s", dir, strerror(errno));
+    return 0;
   }
-  int bad = fwrite(text, 1, len, f) != len;
-  bad |= fflush(f) != 0;
-  bad |= fclose(f) != 0;
-  if (bad || rename(tmp, out) != 0) {
-    perror(out);
-    remove(tmp);
-    return 1;
+  const char *roots[2] = {getcwd(cwd, sizeof cwd), realpath(scen_dir, real_scen)};
+  for (int i = 0; i < 2; i++) {
+    size_t n = roots[i] ? strlen(roots[i]) : 0;
+    if (n && strncmp(real_dir, roots[i], n) == 0 &&
+        (real_dir[n] == '\0' || real_dir[n] == '/' || n == 1))
+      return 1;
   }
-  fprintf(stderr, "wrote %s\n", out);
+  snprintf(why, why_size,
+           "\"%s\" is outside the current folder and the scenario's folder; a scenario "
+           "file from someone else may write only there (or run your own with --trusted)",
+           path);
   return 0;
 }
 
-/* The worker's message: "coopsim-worker 1 STATUS LENGTH\n" and LENGTH bytes
-** of output in the requested format. */
+/* Carries out a request a sandboxed scenario made (r:write, r:save). */
+static int carry_out(const cs_sandbox_request *req, const run_job *job) {
+  char why[1024];
+  if (!may_write(req->path, job->file, why, sizeof why)) {
+    fprintf(stderr, "coopsim run: %s: %s: %s; not written\n", job->file, req->kind, why);
+    return 1;
+  }
+  cs_error err = {0, ""};
+  cs_doc *doc = NULL;
+  if (cs_doc_from_json(req->json, req->json_len, req->kind, &doc, &err) != 0) {
+    fprintf(stderr, "coopsim run: %s: %s: %s; not written\n", job->file, req->kind, err.msg);
+    return 1;
+  }
+  int rc = 0;
+  if (strcmp(req->kind, "write") == 0) {
+    cs_report_format fmt;
+    cs_report_lang lng = CS_LANG_EN;
+    rc = *req->format ? cs_report_format_parse(req->format, &fmt, &err)
+                      : cs_report_format_from_path(req->path, &fmt, &err);
+    if (!rc && *req->lang) rc = cs_report_lang_parse(req->lang, &lng, &err);
+    if (!rc) rc = cs_report_write(doc, fmt, lng, req->path, &err);
+    if (rc) fprintf(stderr, "coopsim run: %s: write: %s\n", job->file, err.msg);
+    else fprintf(stderr, "wrote %s\n", req->path);
+  } else {
+    cs_rundb *store = cli_runs_open_store(req->path);
+    rc = store ? cli_runs_save_doc(store, doc, job->file, 0, NULL, job->opt) : 1;
+    cs_rundb_close(store);
+  }
+  cs_doc_free(doc);
+  return rc ? 1 : 0;
+}
+
+/* The worker's message: a header line "coopsim-worker 1 STATUS N", then N
+** sections, each a line "KIND PATHLEN FORMATLEN LANGLEN JSONLEN" and those
+** bytes: the document ("doc") and the requests ("write", "save"). */
 #define WORKER_MAGIC "coopsim-worker 1"
+
+static int send_section(int fd, const cs_sandbox_request *r) {
+  char head[160];
+  size_t pl = strlen(r->path), fl = strlen(r->format), ll = strlen(r->lang);
+  int n = snprintf(head, sizeof head, "%.8s %zu %zu %zu %zu\n", r->kind, pl, fl, ll, r->json_len);
+  return cli_write_all(fd, head, (size_t)n) || cli_write_all(fd, r->path, pl) ||
+         cli_write_all(fd, r->format, fl) || cli_write_all(fd, r->lang, ll) ||
+         cli_write_all(fd, r->json, r->json_len);
+}
 
 static int run_child(int fd, void *arg) {
   const run_job *job = arg;
-  lua_State *L = cli_new_state(job->opt, job->file, job->prints_to_stderr);
+  lua_State *L = cli_new_state(job->opt, job->file, job->want_report);
   if (!L) return 1;
   int rc = run_scenario(L, job);
-  size_t len = 0;
-  const char *text = "";
-  if (rc == 0 && job->format) {
-    if (format_runs(L, job->format) != 0) rc = 1;
-    else text = lua_tolstring(L, -1, &len);
+  size_t nreq = rc == 0 ? cs_sandbox_nrequests(L) : 0;
+  int want_doc = rc == 0 && (job->want_report || job->store);
+  if (want_doc && push_doc_json(L, job->file) != 0) {
+    rc = 1;
+    want_doc = 0;
   }
   char head[64];
-  int n = snprintf(head, sizeof head, WORKER_MAGIC " %d %zu\n", rc, rc == 0 ? len : 0);
-  if (cli_write_all(fd, head, (size_t)n) != 0 || (rc == 0 && cli_write_all(fd, text, len) != 0))
-    rc = 1;
+  int n = snprintf(head, sizeof head, WORKER_MAGIC " %d %zu\n", rc, (size_t)want_doc + nreq);
+  if (cli_write_all(fd, head, (size_t)n) != 0) return 1;
+  if (want_doc) {
+    cs_sandbox_request d = {"doc", "", "", "", NULL, 0};
+    d.json = lua_tolstring(L, -1, &d.json_len);
+    if (send_section(fd, &d) != 0) return 1;
+  }
+  for (size_t i = 0; i < nreq; i++) {
+    cs_sandbox_request r;
+    if (!cs_sandbox_get_request(L, i, &r) || send_section(fd, &r) != 0) return 1;
+  }
   /* no lua_close: the process ends here and the system frees it all */
   return rc;
 }
 
-/* Checks a worker's message; on success *body and *body_len hold the output. */
-static int parse_message(const cli_worker_outcome *o, const char *file, const char **body,
-                         size_t *body_len) {
-  const char *m = o->message;
+/* Reads one section at *p; 0 on success, -1 when malformed. */
+static int read_section(const char **p, const char *end, cs_sandbox_request *r, char kind[9]) {
+  size_t pl, fl, ll, jl;
+  int used = 0;
+  const char *nl = memchr(*p, '\n', (size_t)(end - *p));
+  if (!nl || nl - *p > 150) return -1;
+  if (sscanf(*p, "%8s %zu %zu %zu %zu%n", kind, &pl, &fl, &ll, &jl, &used) != 5 || *p + used != nl)
+    return -1;
+  const char *q = nl + 1;
+  if ((size_t)(end - q) < pl || (size_t)(end - q) - pl < fl || (size_t)(end - q) - pl - fl < ll ||
+      (size_t)(end - q) - pl - fl - ll < jl)
+    return -1;
+  /* the strings are NUL-terminated in place: each is followed by the next
+  ** (the message buffer ends with a NUL of its own) */
+  static char fields[3][4096];
+  if (pl >= sizeof fields[0] || fl >= sizeof fields[1] || ll >= sizeof fields[2]) return -1;
+  memcpy(fields[0], q, pl);
+  fields[0][pl] = '\0';
+  memcpy(fields[1], q + pl, fl);
+  fields[1][fl] = '\0';
+  memcpy(fields[2], q + pl + fl, ll);
+  fields[2][ll] = '\0';
+  r->kind = kind;
+  r->path = fields[0];
+  r->format = fields[1];
+  r->lang = fields[2];
+  r->json = q + pl + fl + ll;
+  r->json_len = jl;
+  *p = r->json + jl;
+  return 0;
+}
+
+/* Checks the worker's message and acts on it; returns the exit status. */
+static int finish_worker(const cli_worker_outcome *o, const run_job *job) {
+  const char *m = o->message, *end = o->message + o->message_len;
   int status;
-  size_t len;
+  size_t nsections;
   int used = 0;
   if (!m || strncmp(m, WORKER_MAGIC " ", sizeof WORKER_MAGIC) != 0 ||
-      sscanf(m + sizeof WORKER_MAGIC, "%d %zu\n%n", &status, &len, &used) != 2 || used == 0) {
-    /* it died before saying anything: the message is already on stderr */
+      sscanf(m + sizeof WORKER_MAGIC, "%d %zu%n", &status, &nsections, &used) != 2 ||
+      m[sizeof WORKER_MAGIC + used] != '\n') {
+    /* it stopped before saying anything: its message is already on stderr */
     return o->exit_code ? o->exit_code : 1;
   }
-  const char *start = m + sizeof WORKER_MAGIC + used;
-  if ((size_t)(o->message + o->message_len - start) != len) {
-    fprintf(stderr, "coopsim: %s: the worker's results were cut short; nothing was written\n", file);
-    return 1;
+  const char *p = m + sizeof WORKER_MAGIC + used + 1;
+  if (status != 0) return status;
+  int rc = 0;
+  for (size_t i = 0; i < nsections && rc == 0; i++) {
+    cs_sandbox_request r;
+    char kind[9];
+    if (read_section(&p, end, &r, kind) != 0) {
+      fprintf(stderr, "coopsim: %s: the worker's results are malformed; nothing was written\n",
+              job->file);
+      return 1;
+    }
+    if (strcmp(kind, "doc") == 0) rc = finish_doc(r.json, r.json_len, job, "the worker's results");
+    else if (strcmp(kind, "write") == 0 || strcmp(kind, "save") == 0) rc = carry_out(&r, job);
+    else rc = 1;
   }
-  *body = start;
-  *body_len = len;
-  return status;
+  if (p != end) {
+    fprintf(stderr, "coopsim: %s: the worker sent more than it announced\n", job->file);
+    rc = 1;
+  }
+  return rc;
 }
 
 static int cmd_run(int argc, char **argv, const cli_options *opt) {
-  const char *file = NULL, *format = NULL, *out = NULL;
+  const char *file = NULL, *format = NULL, *out = NULL, *lang = NULL, *db_path = NULL;
   int strict = 0;
   for (int i = 0; i < argc; i++) {
     if (strcmp(argv[i], "--strict") == 0) strict = 1;
     else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) format = argv[++i];
     else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) out = argv[++i];
+    else if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc) lang = argv[++i];
+    else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) db_path = argv[++i];
     else if (argv[i][0] == '-' && argv[i][1]) {
       fprintf(stderr, "coopsim run: unknown option %s\n", argv[i]);
       return 2;
@@ -312,50 +487,73 @@ static int cmd_run(int argc, char **argv, const cli_options *opt) {
     fprintf(stderr, "coopsim run: which scenario file? (coopsim run FILE.lua)\n");
     return 2;
   }
-  if (format && strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "csv-nb") &&
-      strcmp(format, "json") && strcmp(format, "md")) {
-    fprintf(stderr, "coopsim run: unknown format \"%s\" (table, csv, csv-nb, json, md)\n", format);
-    return 2;
+  {
+    /* check the options before running anything */
+    cs_error err = {0, ""};
+    cs_report_format f;
+    cs_report_lang l;
+    if ((format && cs_report_format_parse(format, &f, &err)) ||
+        (!format && out && cs_report_format_from_path(out, &f, &err)) ||
+        (lang && cs_report_lang_parse(lang, &l, &err))) {
+      fprintf(stderr, "coopsim run: %s\n", err.msg);
+      return 2;
+    }
+    if (format && !out && !cs_report_format_is_text(f)) {
+      fprintf(stderr, "coopsim run: an %s workbook is binary and is not written to %s: give --out FILE.%s\n",
+              format, isatty(fileno(stdout)) ? "a terminal" : "standard output", format);
+      return 2;
+    }
   }
-  if (out && !format) format = "csv";
-  run_job job = {file, opt, strict, format, format != NULL};
+  cs_error err = {0, ""};
+  size_t len;
+  char *text = cs_read_file(file, &len, &err);
+  if (!text) {
+    fprintf(stderr, "coopsim: %s\n", err.msg);
+    return 1;
+  }
+  /* the run store is checked before the scenario runs */
+  cs_rundb *store = NULL;
+  if (db_path && !(store = cli_runs_open_store(db_path))) {
+    free(text);
+    return 1;
+  }
+  run_job job = {file, text, len, opt, strict, format, out, lang,
+                 format != NULL || out != NULL || lang != NULL, store, argc, argv};
+  int rc;
   if (opt->trusted) {
     fprintf(stderr,
             "coopsim: --trusted: %s runs with the whole Lua standard library (files, programs) "
             "and no limits\n",
             file);
-    lua_State *L = cli_new_state(opt, file, job.prints_to_stderr);
-    if (!L) return 1;
-    int rc = run_scenario(L, &job);
-    if (rc == 0 && format) {
-      rc = format_runs(L, format);
+    lua_State *L = cli_new_state(opt, file, job.want_report);
+    rc = L ? run_scenario(L, &job) : 1;
+    if (rc == 0 && (job.want_report || store)) {
+      rc = push_doc_json(L, file);
       if (rc == 0) {
-        size_t len;
-        const char *text = lua_tolstring(L, -1, &len);
-        rc = write_output(text, len, out);
+        size_t n;
+        const char *json = lua_tolstring(L, -1, &n);
+        rc = finish_doc(json, n, &job, "the scenario's results");
       }
     }
     cs_sandbox_close(L);
-    return rc;
-  }
-  cli_worker_limits lim = {opt->timeout, opt->max_memory, opt->max_memory};
-  cli_worker_outcome o;
-  if (cli_worker_run(&lim, run_child, &job, &o) != 0) {
-    perror("coopsim: cannot start a worker process");
-    return 1;
-  }
-  if (!o.exited) {
-    char why[512];
-    cli_worker_explain(&o, file, &lim, why, sizeof why);
-    fprintf(stderr, "coopsim: %s\n", why);
+  } else {
+    cli_worker_limits lim = {opt->timeout, opt->max_memory, opt->max_memory};
+    cli_worker_outcome o;
+    if (cli_worker_run(&lim, run_child, &job, &o) != 0) {
+      perror("coopsim: cannot start a worker process");
+      rc = 1;
+    } else if (!o.exited) {
+      char why[512];
+      cli_worker_explain(&o, file, &lim, why, sizeof why);
+      fprintf(stderr, "coopsim: %s\n", why);
+      rc = 1;
+    } else {
+      rc = finish_worker(&o, &job);
+    }
     free(o.message);
-    return 1;
   }
-  const char *body = NULL;
-  size_t body_len = 0;
-  int rc = parse_message(&o, file, &body, &body_len);
-  if (rc == 0 && format) rc = write_output(body, body_len, out);
-  free(o.message);
+  cs_rundb_close(store);
+  free(text);
   return rc;
 }
 
@@ -419,6 +617,19 @@ int main(int argc, char **argv) {
         return 2;
       }
       opt.max_memory = (size_t)mb << 20;
+    } else if (strcmp(a, "--max-output") == 0 && v) {
+      unsigned long long mb = parse_count(argv[++i], 1ULL << 20);
+      if (mb == 0) {
+        fprintf(stderr, "coopsim: --max-output \"%s\": give megabytes, 1 to 1048576\n", v);
+        return 2;
+      }
+      opt.max_output = (size_t)mb << 20;
+    } else if (strcmp(a, "--max-rows") == 0 && v) {
+      opt.max_rows = (long)parse_count(argv[++i], 1ULL << 40);
+      if (opt.max_rows == 0) {
+        fprintf(stderr, "coopsim: --max-rows \"%s\": give a whole number from 1\n", v);
+        return 2;
+      }
     } else if (strcmp(a, "--max-instructions") == 0 && v) {
       opt.max_instructions = parse_count(argv[++i], 1ULL << 62);
       if (opt.max_instructions == 0) {
@@ -462,6 +673,7 @@ int main(int argc, char **argv) {
   }
   if (strcmp(cmd, "test") == 0) return cli_test(argc - 2, argv + 2, &opt);
   if (strcmp(cmd, "data") == 0) return cli_data(argc - 2, argv + 2, &opt);
+  if (strcmp(cmd, "runs") == 0) return cli_runs(argc - 2, argv + 2, &opt);
   fprintf(stderr, "coopsim: unknown command \"%s\" (see coopsim --help)\n", cmd);
   return 2;
 }

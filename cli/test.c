@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "coopsim/sandbox.h"
+#include "worker.h"
 #include "coopsim/readfile.h"
 
 static int quiet_print(lua_State *L) {
@@ -174,6 +175,10 @@ static int run_parallel(char **files, size_t n, int jobs, int update, int strict
         dup2(fileno(out[next]), STDERR_FILENO);
         /* the wall-clock limit: SIGALRM ends a file that hangs in C */
         if (opt->timeout > 0) alarm((unsigned)opt->timeout + (opt->timeout > (unsigned)opt->timeout));
+        if (!opt->trusted) {
+          cli_worker_limits lim = {opt->timeout, opt->max_memory, 0};
+          cli_worker_child_limits(&lim);
+        }
         int r = test_file(files[next], update, strict, opt);
         fflush(stdout);
         fflush(stderr);
@@ -290,7 +295,9 @@ int cli_test(int argc, char **argv, const cli_options *opt) {
     }
     free(found);
   }
-  if (jobs > 1 && nfiles > 1) {
+  /* files from others run in child processes, which the wall-clock limit
+  ** can end; --trusted files run here when there is one job */
+  if (!opt->trusted || (jobs > 1 && nfiles > 1)) {
     int p = run_parallel(files, nfiles, jobs, update, strict, opt);
     passed += p;
     failed += (int)nfiles - p;

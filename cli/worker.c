@@ -50,7 +50,7 @@ static void set_limit(int resource, rlim_t value) {
   setrlimit(resource, &r);
 }
 
-static void child_limits(const cli_worker_limits *lim) {
+void cli_worker_child_limits(const cli_worker_limits *lim) {
   set_limit(RLIMIT_CORE, 0);
   if (lim->timeout > 0) set_limit(RLIMIT_CPU, (rlim_t)(lim->timeout * 2) + 1);
 #ifndef CS_ASAN
@@ -105,7 +105,7 @@ int cli_worker_run(const cli_worker_limits *lim, int (*child)(int fd, void *arg)
   if (pid == 0) {
     close(fds[0]);
     signal(SIGPIPE, SIG_IGN);
-    child_limits(lim);
+    cli_worker_child_limits(lim);
     int rc = child(fds[1], arg);
     close(fds[1]);
     fflush(stdout);

@@ -37,6 +37,11 @@ typedef struct cli_worker_outcome {
 int cli_worker_run(const cli_worker_limits *lim, int (*child)(int fd, void *arg), void *arg,
                    cli_worker_outcome *out);
 
+/* In a child process: no core files, CPU time, and (not under ASan, which
+** reserves terabytes of address space) address space for max_memory plus
+** 1 GB for the C side. */
+void cli_worker_child_limits(const cli_worker_limits *lim);
+
 /* Writes all of buf to fd; 0, or -1 on error. */
 int cli_write_all(int fd, const void *buf, size_t len);
 

@@ -18,6 +18,10 @@
 #include "coopsim/coop.h"
 #include "coopsim/explain.h"
 #include "coopsim/lua_coopsim.h"
+#include "coopsim/lua_progress.h"
+#include "coopsim/lua_report.h"
+#include "coopsim/lua_rundb.h"
+#include "coopsim/progress.h"
 #include "coopsim/montecarlo.h"
 #include "coopsim/registry.h"
 #include "coopsim/simulate.h"
@@ -890,7 +894,11 @@ static int l_exact(lua_State *L) {
     lua_pushfstring(L, "not a finite number: %s", v);
     return 2;
   }
-  if (cs_q_format_exact(&q, buf, sizeof buf)) return luaL_error(L, "number too large");
+  if (cs_q_format_exact(&q, buf, sizeof buf)) {
+    lua_pushnil(L);
+    lua_pushfstring(L, "too large to be exact: %s", luaL_tolstring(L, 1, NULL));
+    return 2;
+  }
   lua_pushstring(L, buf);
   return 1;
 }
@@ -982,13 +990,8 @@ static void mc_interrupt(int sig) {
 }
 
 static void mc_progress(void *ud, long done, long total) {
-  (void)ud;
-  if (total <= 0) return;
-  int width = 40, filled = (int)((double)width * (double)done / (double)total);
-  if (filled > width) filled = width;
-  fprintf(stderr, "\rMonte Carlo [%.*s%*s] %3d %%", filled, "########################################",
-          width - filled, "", (int)(100.0 * (double)done / (double)total));
-  fflush(stderr);
+  (void)total;
+  cs_progress_update(ud, done);
 }
 
 static double num_field(lua_State *L, int idx, const char *name) {
@@ -1097,10 +1100,10 @@ static int l_montecarlo(lua_State *L) {
   o.wage_sd = num_field(L, 2, "wage_sd");
   o.threads = (int)num_field(L, 2, "threads");
   if (o.threads < 1) o.threads = 2;
+  /* a bar on a terminal unless progress = false (it shows after 1 s only) */
   lua_getfield(L, 2, "progress");
-  int progress = lua_toboolean(L, -1);
+  int progress = lua_isnil(L, -1) || lua_toboolean(L, -1);
   lua_pop(L, 1);
-  o.progress = progress ? mc_progress : NULL;
   cs_mc_stat *stats = lua_newuserdatauv(L, m.nyears * m.nmembers * sizeof *stats, 0);
   memset(stats, 0, m.nyears * m.nmembers * sizeof *stats);
   /* the draws (up to 10^7 per member-year) are the largest buffer by far:
@@ -1114,11 +1117,14 @@ static int l_montecarlo(lua_State *L) {
   long done = 0;
   cs_error err = {0, ""};
   struct timespec t0, t1;
+  cs_progress *bar = progress ? cs_progress_start("Monte Carlo", (long)o.draws) : NULL;
+  o.progress = bar ? mc_progress : NULL;
+  o.ud = bar;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   int rc = cs_montecarlo(&m, &o, stats, &done, &err);
   clock_gettime(CLOCK_MONOTONIC, &t1);
   signal(SIGINT, old == SIG_ERR ? SIG_DFL : old);
-  if (progress) fprintf(stderr, "\r%60s\r", "");
+  cs_progress_end(bar);
   if (rc) return fail(L, &err);
   lua_createtable(L, (int)(m.nyears * m.nmembers), 0);
   for (size_t c = 0; c < m.nyears * m.nmembers; c++) {
@@ -1192,18 +1198,32 @@ int luaopen_coopsim_core(lua_State *L) {
       {"add_days", l_add_days},   {"one_minus", l_one_minus},
       {NULL, NULL}};
   luaL_newlib(L, funcs);
+  cs_lua_rundb_register(L);
   set_str(L, "version", COOPSIM_VERSION);
+  cs_lua_report_register(L);
+  cs_lua_progress_register(L);
   return 1;
 }
 
+/* The shipped scripts precompiled at build time (cmake/luac_dump.c). */
+extern const struct cs_embedded_file cs_embedded_bytecode[];
+
 int cs_lua_load_script(lua_State *L, const char *name) {
+  char chunkname[128];
+  snprintf(chunkname, sizeof chunkname, "=[coopsim]/%s", name);
+  /* the precompiled chunk, made by this same Lua library; should it not
+  ** load (a different library at run time), the text below */
+  for (const struct cs_embedded_file *b = cs_embedded_bytecode; b->name; b++) {
+    if (strcmp(b->name, name) != 0) continue;
+    if (luaL_loadbufferx(L, (const char *)b->data, b->size, chunkname, "b") == LUA_OK) return LUA_OK;
+    lua_pop(L, 1);
+    break;
+  }
   const struct cs_embedded_file *f = cs_embedded_find(name);
   if (!f) {
     lua_pushfstring(L, "shipped script %s is missing from this build", name);
     return LUA_ERRFILE;
   }
-  char chunkname[128];
-  snprintf(chunkname, sizeof chunkname, "=[coopsim]/%s", name);
   return luaL_loadbufferx(L, (const char *)f->data, f->size, chunkname, "t");
 }
 

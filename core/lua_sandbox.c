@@ -22,10 +22,15 @@
 ** large enough that the hook costs nothing measurable. */
 #define HOOK_EVERY 10000
 
+/* Registry keys: files are deferred to the parent; the requests. */
+#define DEFER_KEY "coopsim.sandbox.defer"
+#define REQUESTS_KEY "coopsim.sandbox.requests"
+
 typedef struct sandbox {
   cs_sandbox_opts opts;
   size_t used, peak;      /* bytes held by the Lua allocator */
-  long nalloc;            /* allocations (growths) so far, for fail_alloc_at */
+  long nalloc;            /* allocations (growths) so far */
+  long fail_at;           /* from this allocation on every growth fails, or 0 */
   uint64_t instructions;  /* counted in steps of HOOK_EVERY */
   size_t output;          /* bytes print() wrote */
   cs_sandbox_limit hit;   /* the limit that killed the run */
@@ -51,7 +56,7 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   }
   if (nsize > osize) {
     sb->nalloc++;
-    if (sb->opts.fail_alloc_at > 0 && sb->nalloc == sb->opts.fail_alloc_at) return NULL;
+    if (sb->fail_at > 0 && sb->nalloc >= sb->fail_at) return NULL;
     if (sb->opts.max_memory && nsize - osize > sb->opts.max_memory - sb->used) {
       if (sb->hit == CS_LIMIT_NONE) sb->hit = CS_LIMIT_MEMORY;
       return NULL;
@@ -168,9 +173,24 @@ static int sb_pcall(lua_State *L) {
   return finish_pcall(L, status, 0);
 }
 
+/* The message handler around a scenario's own: once a limit has killed the
+** run the scenario's handler is not called, since Lua runs a handler for an
+** error raised in a hook with hooks off, where a loop could never be
+** stopped. */
+static int sb_msgh(lua_State *L) {
+  if (get_sandbox(L)->hit != CS_LIMIT_NONE) return 1;
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
+}
+
 static int sb_xpcall(lua_State *L) {
   int n = lua_gettop(L);
   luaL_checktype(L, 2, LUA_TFUNCTION);
+  lua_pushvalue(L, 2);
+  lua_pushcclosure(L, sb_msgh, 1);
+  lua_replace(L, 2);
   lua_pushboolean(L, 1);
   lua_pushvalue(L, 1);
   lua_rotate(L, 3, 2); /* f, handler, true, f, args... */
@@ -366,6 +386,8 @@ static int build_state(lua_State *L) {
   }
   cs_lua_set_data_dir(L, sb->opts.data_dir);
   cs_lua_set_db(L, sb->opts.registry_db);
+  lua_pushboolean(L, !sb->opts.trusted);
+  lua_setfield(L, LUA_REGISTRYINDEX, DEFER_KEY);
   luaopen_coopsim(L);
   lua_pushcfunction(L, sb_read_file);
   lua_setfield(L, -2, "read_file");
@@ -408,6 +430,7 @@ lua_State *cs_sandbox_new(const cs_sandbox_opts *opts, cs_error *err) {
     return NULL;
   }
   sb->opts = *opts;
+  sb->fail_at = opts->fail_alloc_at;
   if (sb->opts.trusted) {
     sb->opts.max_memory = 0;
     sb->opts.max_instructions = 0;
@@ -482,6 +505,66 @@ size_t cs_sandbox_memory(lua_State *L, size_t *peak) {
   if (peak) *peak = sb->peak;
   return sb->used;
 }
+
+int cs_sandbox_defers_io(lua_State *L) {
+  int defers = lua_getfield(L, LUA_REGISTRYINDEX, DEFER_KEY) == LUA_TBOOLEAN && lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  return defers;
+}
+
+void cs_sandbox_defer(lua_State *L, const cs_sandbox_request *req) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, REQUESTS_KEY) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, REQUESTS_KEY);
+  }
+  lua_createtable(L, 5, 0);
+  lua_pushstring(L, req->kind);
+  lua_rawseti(L, -2, 1);
+  lua_pushstring(L, req->path);
+  lua_rawseti(L, -2, 2);
+  lua_pushstring(L, req->format ? req->format : "");
+  lua_rawseti(L, -2, 3);
+  lua_pushstring(L, req->lang ? req->lang : "");
+  lua_rawseti(L, -2, 4);
+  lua_pushlstring(L, req->json, req->json_len);
+  lua_rawseti(L, -2, 5);
+  lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+  lua_pop(L, 1);
+}
+
+size_t cs_sandbox_nrequests(lua_State *L) {
+  size_t n = lua_getfield(L, LUA_REGISTRYINDEX, REQUESTS_KEY) == LUA_TTABLE ? lua_rawlen(L, -1) : 0;
+  lua_pop(L, 1);
+  return n;
+}
+
+int cs_sandbox_get_request(lua_State *L, size_t i, cs_sandbox_request *out) {
+  if (i >= cs_sandbox_nrequests(L)) return 0;
+  lua_getfield(L, LUA_REGISTRYINDEX, REQUESTS_KEY);
+  lua_rawgeti(L, -1, (lua_Integer)i + 1);
+  /* the strings stay reachable from the registry, so the pointers stay valid */
+  lua_rawgeti(L, -1, 1);
+  out->kind = lua_tostring(L, -1);
+  lua_rawgeti(L, -2, 2);
+  out->path = lua_tostring(L, -1);
+  lua_rawgeti(L, -3, 3);
+  out->format = lua_tostring(L, -1);
+  lua_rawgeti(L, -4, 4);
+  out->lang = lua_tostring(L, -1);
+  lua_rawgeti(L, -5, 5);
+  out->json = lua_tolstring(L, -1, &out->json_len);
+  lua_pop(L, 7);
+  return 1;
+}
+
+void cs_sandbox_fail_allocation(lua_State *L, long k) {
+  sandbox *sb = get_sandbox(L);
+  sb->fail_at = k > 0 ? sb->nalloc + k : 0;
+}
+
+long cs_sandbox_allocations(lua_State *L) { return get_sandbox(L)->nalloc; }
 
 void cs_sandbox_close(lua_State *L) {
   if (!L) return;

@@ -12,6 +12,122 @@
 
 static void big_one(cs_big *b) { cs_big_from_u64(b, 1); }
 
+/*
+** The fast path. Money in a scenario is small: numerators and denominators
+** almost always fit in 64 bits. When both operands' parts do, an operation is
+** done in int64 (products and sums checked with __builtin_*_overflow, exact
+** comparisons in __int128) and the result written in lowest terms, which is
+** the one canonical form, so it is the same value, bit for bit, that the
+** general path over cs_big would give. Any overflow falls back to the general
+** path; results never lose precision. Only the limbs in use are written: a
+** cs_q is over a kilobyte, and copying whole structs was much of the cost.
+*/
+int cs_q_fast_path = 1;
+
+/* 1 and *v if b fits in an int64 other than INT64_MIN (so |v| is an int64). */
+static inline int small(const cs_big *b, int64_t *v) {
+  if (b->n > 2) return 0;
+  uint64_t m = b->n == 0 ? 0 : b->n == 1 ? b->limb[0] : ((uint64_t)b->limb[1] << 32) | b->limb[0];
+  if (m > (uint64_t)INT64_MAX) return 0;
+  *v = b->neg ? -(int64_t)m : (int64_t)m;
+  return 1;
+}
+
+/* Both parts of a as int64 (den > 0 by the invariant). */
+static inline int small_q(const cs_q *a, int64_t *n, int64_t *d) {
+  return cs_q_fast_path && small(&a->num, n) && small(&a->den, d);
+}
+
+static inline uint64_t gcd_u64(uint64_t a, uint64_t b) {
+  if (a == 0) return b;
+  if (b == 0) return a;
+  int shift = __builtin_ctzll(a | b);
+  a >>= __builtin_ctzll(a);
+  do {
+    b >>= __builtin_ctzll(b);
+    if (a > b) {
+      uint64_t t = a;
+      a = b;
+      b = t;
+    }
+    b -= a;
+  } while (b);
+  return a << shift;
+}
+
+static inline uint64_t uabs(int64_t v) { return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v; }
+
+/* out = n/d, already in lowest terms with d > 0. */
+static inline void set_small(cs_q *out, int64_t n, int64_t d) {
+  cs_big_from_i64(&out->num, n);
+  cs_big_from_i64(&out->den, d);
+}
+
+/* n/d in lowest terms (d != 0); 0 on success, -1 when it does not fit. */
+static int set_reduced(cs_q *out, int64_t n, int64_t d) {
+  if (n == INT64_MIN || d == INT64_MIN) return -1;
+  if (d < 0) {
+    n = -n;
+    d = -d;
+  }
+  if (n == 0) {
+    set_small(out, 0, 1);
+    return 0;
+  }
+  uint64_t g = gcd_u64(uabs(n), (uint64_t)d);
+  set_small(out, n / (int64_t)g, d / (int64_t)g);
+  return 0;
+}
+
+/* a + b for small operands (Knuth 4.5.1: reduce by gcd(ad, bd) first). */
+static int add_small(cs_q *out, int64_t an, int64_t ad, int64_t bn, int64_t bd) {
+  if (ad == bd) {
+    int64_t t;
+    if (__builtin_add_overflow(an, bn, &t)) return -1;
+    return set_reduced(out, t, ad);
+  }
+  int64_t g = (int64_t)gcd_u64((uint64_t)ad, (uint64_t)bd);
+  int64_t t1, t2, t, den;
+  if (__builtin_mul_overflow(an, bd / g, &t1) || __builtin_mul_overflow(bn, ad / g, &t2) ||
+      __builtin_add_overflow(t1, t2, &t) || t == INT64_MIN)
+    return -1;
+  if (t == 0) {
+    set_small(out, 0, 1);
+    return 0;
+  }
+  int64_t g2 = (int64_t)gcd_u64(uabs(t), (uint64_t)g);
+  if (__builtin_mul_overflow(ad / g, bd / g2, &den)) return -1;
+  set_small(out, t / g2, den);
+  return 0;
+}
+
+/* (an/ad) * (bn/bd) for small operands in lowest terms: cross-reduce first,
+** then the product is in lowest terms too. */
+static int mul_small(cs_q *out, int64_t an, int64_t ad, int64_t bn, int64_t bd) {
+  if (an == 0 || bn == 0) {
+    set_small(out, 0, 1);
+    return 0;
+  }
+  int64_t g1 = (int64_t)gcd_u64(uabs(an), (uint64_t)bd);
+  int64_t g2 = (int64_t)gcd_u64(uabs(bn), (uint64_t)ad);
+  int64_t n, d;
+  if (__builtin_mul_overflow(an / g1, bn / g2, &n) || __builtin_mul_overflow(ad / g2, bd / g1, &d) ||
+      n == INT64_MIN)
+    return -1;
+  set_small(out, n, d);
+  return 0;
+}
+
+void cs_q_copy(cs_q *out, const cs_q *a) {
+  if (out == a) return;
+  out->num.neg = a->num.neg;
+  out->num.n = a->num.n;
+  memcpy(out->num.limb, a->num.limb, (size_t)a->num.n * sizeof a->num.limb[0]);
+  out->den.neg = a->den.neg;
+  out->den.n = a->den.n;
+  memcpy(out->den.limb, a->den.limb, (size_t)a->den.n * sizeof a->den.limb[0]);
+}
+
 void cs_q_zero(cs_q *out) {
   cs_big_from_u64(&out->num, 0);
   big_one(&out->den);
@@ -25,6 +141,9 @@ void cs_q_from_i64(cs_q *out, int64_t v) {
 /* Divides num and den by their gcd and makes den positive. */
 static int normalise(cs_q *a) {
   if (cs_big_is_zero(&a->den)) return CS_EINVAL;
+  int64_t n, d;
+  if (cs_q_fast_path && small(&a->num, &n) && small(&a->den, &d) && set_reduced(a, n, d) == 0)
+    return CS_OK;
   if (cs_big_is_zero(&a->num)) {
     big_one(&a->den);
     return CS_OK;
@@ -111,6 +230,9 @@ int cs_q_from_double(cs_q *out, double v) {
 }
 
 int cs_q_add(cs_q *out, const cs_q *a, const cs_q *b) {
+  int64_t an, ad, bn, bd;
+  if (small_q(a, &an, &ad) && small_q(b, &bn, &bd) && add_small(out, an, ad, bn, bd) == 0)
+    return CS_OK;
   cs_q r;
   if (cs_big_cmp(&a->den, &b->den) == 0) {
     TRY(cs_big_add(&r.num, &a->num, &b->num));
@@ -123,32 +245,44 @@ int cs_q_add(cs_q *out, const cs_q *a, const cs_q *b) {
     TRY(cs_big_mul(&r.den, &a->den, &b->den));
   }
   TRY(normalise(&r));
-  *out = r;
+  cs_q_copy(out, &r);
   return CS_OK;
 }
 
 int cs_q_sub(cs_q *out, const cs_q *a, const cs_q *b) {
-  cs_q nb = *b;
+  int64_t an, ad, bn, bd;
+  if (small_q(a, &an, &ad) && small_q(b, &bn, &bd) && add_small(out, an, ad, -bn, bd) == 0)
+    return CS_OK;
+  cs_q nb;
+  cs_q_copy(&nb, b);
   if (!cs_big_is_zero(&nb.num)) nb.num.neg = !nb.num.neg;
   return cs_q_add(out, a, &nb);
 }
 
 int cs_q_mul(cs_q *out, const cs_q *a, const cs_q *b) {
+  int64_t an, ad, bn, bd;
+  if (small_q(a, &an, &ad) && small_q(b, &bn, &bd) && mul_small(out, an, ad, bn, bd) == 0)
+    return CS_OK;
   cs_q r;
   TRY(cs_big_mul(&r.num, &a->num, &b->num));
   TRY(cs_big_mul(&r.den, &a->den, &b->den));
   TRY(normalise(&r));
-  *out = r;
+  cs_q_copy(out, &r);
   return CS_OK;
 }
 
 int cs_q_div(cs_q *out, const cs_q *a, const cs_q *b) {
   if (cs_big_is_zero(&b->num)) return CS_EINVAL;
+  int64_t an, ad, bn, bd;
+  /* a / b = a * (bd / bn), the inverse with its sign on the numerator */
+  if (small_q(a, &an, &ad) && small_q(b, &bn, &bd) &&
+      mul_small(out, an, ad, bn < 0 ? -bd : bd, bn < 0 ? -bn : bn) == 0)
+    return CS_OK;
   cs_q r;
   TRY(cs_big_mul(&r.num, &a->num, &b->den));
   TRY(cs_big_mul(&r.den, &a->den, &b->num));
   TRY(normalise(&r));
-  *out = r;
+  cs_q_copy(out, &r);
   return CS_OK;
 }
 
@@ -175,6 +309,11 @@ int cs_q_mul_i64(cs_q *out, const cs_q *a, int64_t m) {
 }
 
 int cs_q_cmp(const cs_q *a, const cs_q *b) {
+  int64_t an, ad, bn, bd;
+  if (small_q(a, &an, &ad) && small_q(b, &bn, &bd)) {
+    __int128 x = (__int128)an * bd, y = (__int128)bn * ad; /* exact: |products| < 2^126 */
+    return (x > y) - (x < y);
+  }
   cs_big t1, t2;
   if (cs_big_cmp(&a->den, &b->den) == 0) return cs_big_cmp(&a->num, &b->num);
   /* Products of two in-range values can only overflow if both are huge;
@@ -191,6 +330,17 @@ int cs_q_is_zero(const cs_q *a) { return cs_big_is_zero(&a->num); }
 int cs_q_is_integer(const cs_q *a) { return a->den.n == 1 && a->den.limb[0] == 1; }
 
 int cs_q_floor(cs_big *whole, cs_q *frac, const cs_q *a) {
+  int64_t n, d;
+  if (small_q(a, &n, &d)) {
+    int64_t q = n / d, r = n % d;
+    if (r < 0) { /* C truncates toward zero; floor goes one lower */
+      q--;
+      r += d;
+    }
+    if (whole) cs_big_from_i64(whole, q);
+    if (frac) set_reduced(frac, r, d); /* 0 <= r < d: cannot fail */
+    return CS_OK;
+  }
   cs_big q, r;
   TRY(cs_big_divmod(&q, &r, &a->num, &a->den));
   if (whole) *whole = q;
@@ -204,7 +354,23 @@ int cs_q_floor(cs_big *whole, cs_q *frac, const cs_q *a) {
 
 /* Rounds |a| * 10^decimals half up into *out (a non-negative integer). */
 static int scaled_round_abs(cs_big *out, const cs_q *a, int decimals) {
-  cs_q t = *a;
+  int64_t n, d;
+  if (decimals <= 18 && small_q(a, &n, &d)) {
+    /* |n| * 10^18 < 2^123, so 2 |n| 10^k + d < 2^125: exact in 128 bits */
+    unsigned __int128 s = 1;
+    for (int i = 0; i < decimals; i++) s *= 10;
+    unsigned __int128 num = (unsigned __int128)uabs(n) * s;
+    unsigned __int128 r = (2 * num + (uint64_t)d) / (2 * (unsigned __int128)(uint64_t)d);
+    out->neg = 0;
+    out->n = 0;
+    while (r) {
+      out->limb[out->n++] = (uint32_t)r;
+      r >>= 32;
+    }
+    return CS_OK;
+  }
+  cs_q t;
+  cs_q_copy(&t, a);
   t.num.neg = 0;
   cs_big ten, s;
   cs_big_from_u64(&ten, 10);
@@ -219,6 +385,14 @@ static int scaled_round_abs(cs_big *out, const cs_q *a, int decimals) {
 }
 
 int cs_q_round_i64(const cs_q *a, int64_t *out) {
+  int64_t n, d;
+  if (small_q(a, &n, &d)) {
+    /* floor((2|n| + d) / 2d): |n|, d < 2^63, so 128 bits hold the sum */
+    unsigned __int128 r = (2 * (unsigned __int128)uabs(n) + (uint64_t)d) / (2 * (unsigned __int128)(uint64_t)d);
+    if (r > (uint64_t)INT64_MAX) return CS_EOVERFLOW;
+    *out = n < 0 ? -(int64_t)r : (int64_t)r;
+    return CS_OK;
+  }
   cs_big r;
   TRY(scaled_round_abs(&r, a, 0));
   if (a->num.neg && !cs_big_is_zero(&r)) r.neg = 1;

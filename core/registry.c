@@ -329,6 +329,39 @@ static int cmp_change(const void *pa, const void *pb) {
   return c;
 }
 
+/* qsort, unless the array is in order already (the shipped files are): one
+** linear check instead of n log n calls of cmp at every start. glibc's qsort
+** is a stable merge sort, so a sorted array would come out unchanged anyway. */
+static void sort_if_needed(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *)) {
+  const char *p = base;
+  for (size_t i = 1; i < n; i++)
+    if (cmp(p + (i - 1) * size, p + i * size) > 0) {
+      qsort(base, n, size, cmp);
+      return;
+    }
+}
+
+/* population.csv is by year, then code; lookups want code, then year. A
+** stable counting sort on the four-digit code does it in linear time; the
+** result is checked (and sorted in full if the years were out of order). */
+static int sort_pops(cs_registry *r) {
+  size_t *start = calloc(10001, sizeof *start);
+  popentry *sorted = malloc((r->npops ? r->npops : 1) * sizeof *sorted);
+  if (!start || !sorted) {
+    free(start);
+    free(sorted);
+    return CS_ENOMEM;
+  }
+  for (size_t i = 0; i < r->npops; i++) start[atoi(r->pops[i].code) + 1]++;
+  for (size_t k = 1; k <= 10000; k++) start[k] += start[k - 1];
+  for (size_t i = 0; i < r->npops; i++) sorted[start[atoi(r->pops[i].code)]++] = r->pops[i];
+  free(start);
+  free(r->pops);
+  r->pops = sorted;
+  sort_if_needed(r->pops, r->npops, sizeof *r->pops, cmp_pop);
+  return CS_OK;
+}
+
 static const char *county_name(const cs_registry *r, const char *code, cs_date at) {
   for (size_t i = 0; i < r->ncounties; i++) {
     const county *c = &r->counties[i];
@@ -387,10 +420,12 @@ static int open_from(cs_registry **out, const char *dir, const char *const *text
     goto done;
   r->sources = src[5].text ? src[5].text : NULL;
   src[5].text = NULL;
-  /* an empty table is a NULL array, which qsort must not be given */
-  if (r->nmunis > 1) qsort(r->munis, r->nmunis, sizeof *r->munis, cmp_muni);
-  if (r->npops > 1) qsort(r->pops, r->npops, sizeof *r->pops, cmp_pop);
-  if (r->nchanges > 1) qsort(r->changes, r->nchanges, sizeof *r->changes, cmp_change);
+  sort_if_needed(r->munis, r->nmunis, sizeof *r->munis, cmp_muni);
+  if (sort_pops(r)) {
+    rc = cs_error_set(err, CS_ENOMEM, "out of memory");
+    goto done;
+  }
+  sort_if_needed(r->changes, r->nchanges, sizeof *r->changes, cmp_change);
   for (size_t i = 0; i < r->nmunis; i++)
     r->munis[i].county = county_name(r, r->munis[i].code, r->munis[i].valid_from);
 done:
@@ -690,11 +725,18 @@ static int flows_of(const cs_registry *r, const char *code, cs_date from, cs_dat
   size_t n = 1;
   memcpy(out[0].code, code, 5);
   cs_q_from_i64(&out[0].frac, 1);
-  for (size_t i = 0; i < r->nchanges;) {
+  /* changes are sorted by date: start at the first one after `from` */
+  size_t lo = 0, hi = r->nchanges;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (cs_date_cmp(r->changes[mid].date, from) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  for (size_t i = lo; i < r->nchanges && cs_date_cmp(r->changes[i].date, to) <= 0;) {
     cs_date d = r->changes[i].date;
     size_t j = i;
     while (j < r->nchanges && cs_date_cmp(r->changes[j].date, d) == 0) j++;
-    if (cs_date_cmp(d, from) > 0 && cs_date_cmp(d, to) <= 0) {
+    {
       flow next[MAX_FLOWS];
       size_t nn = 0;
       for (size_t k = 0; k < n; k++) {

@@ -18,6 +18,7 @@
 #include "coopsim/registry.h"
 #include "coopsim/ssb_import.h"
 #include "embedded.h"
+#include "sqlite_open.h"
 
 #define APPLICATION_ID 0x436f6f52 /* "CooR": a coopsim registry */
 #define USER_VERSION 1
@@ -59,61 +60,20 @@ static const struct {
 };
 
 static int db_error(sqlite3 *db, cs_error *err, const char *path, const char *what) {
-  return cs_error_set(err, CS_EIO, "%s: %s: %s", path, what, db ? sqlite3_errmsg(db) : "cannot open");
+  return cs_sqlite_error(db, err, path, what);
 }
 
 /* Opens path with the settings of RELIABILITY.md; create: may create it. */
 static int open_db(sqlite3 **out, const char *path, int create, cs_error *err) {
-  sqlite3 *db = NULL;
-  int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
-  if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
-    int rc = db_error(db, err, path, "cannot open the database");
-    sqlite3_close(db);
-    return rc;
-  }
-  sqlite3_extended_result_codes(db, 1);
-  sqlite3_busy_timeout(db, 5000);
-  sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-  sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
-  if (sqlite3_exec(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;", NULL, NULL, NULL) !=
-      SQLITE_OK) {
-    int rc = db_error(db, err, path, "cannot set its pragmas");
-    sqlite3_close(db);
-    return rc;
-  }
-  *out = db;
-  return CS_OK;
-}
-
-static int pragma_int(sqlite3 *db, const char *sql, int *out) {
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
-  int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : -1;
-  if (!rc) *out = sqlite3_column_int(st, 0);
-  sqlite3_finalize(st);
-  return rc;
+  return cs_sqlite_open(out, path, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), 5000,
+                        err);
 }
 
 /* Checks that the database is a coopsim registry this version can read, or
 ** (empty_ok) an empty database. Sets *empty. */
 static int check_identity(sqlite3 *db, const char *path, int empty_ok, int *empty, cs_error *err) {
-  int app = 0, ver = 0, objects = 0;
-  if (pragma_int(db, "PRAGMA application_id", &app) || pragma_int(db, "PRAGMA user_version", &ver) ||
-      pragma_int(db, "SELECT count(*) FROM sqlite_schema", &objects))
-    return db_error(db, err, path, "not a readable SQLite database");
-  *empty = objects == 0 && app == 0;
-  if (*empty) {
-    if (empty_ok) return CS_OK;
-    return cs_error_set(err, CS_EINVAL, "%s: an empty database, not a coopsim registry", path);
-  }
-  if (app != APPLICATION_ID)
-    return cs_error_set(err, CS_EINVAL, "%s: not a coopsim registry (application_id %#x)", path,
-                        (unsigned)app);
-  if (ver > USER_VERSION)
-    return cs_error_set(err, CS_EINVAL,
-                        "%s: made by a newer coopsim (registry version %d; this one reads %d)",
-                        path, ver, USER_VERSION);
-  return CS_OK;
+  return cs_sqlite_check_identity(db, path, "registry", APPLICATION_ID, USER_VERSION, empty_ok, empty,
+                                  NULL, err);
 }
 
 /* The rows of table i as CSV text in the registry schema (caller frees). */

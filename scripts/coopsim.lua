@@ -100,13 +100,29 @@ local function set(list)
   return s
 end
 
+-- No figure in a cooperation comes near 10^15 (a million billion kroner or
+-- inhabitants); anything larger is a mistake, and products of such figures
+-- could not be kept exact.
+local NUMBER_LIMIT = 1e15
+
 local function check_number(v, what, opts)
   opts = opts or {}
-  if type(v) == "string" and core.exact(v) then v = tonumber(v) end
+  if type(v) == "string" then
+    local exact, msg = core.exact(v)
+    if not exact then fail("%s must be a finite number, got %s (%s)", what, show(v), msg) end
+    local text = v
+    v = tonumber(v)
+    if not v or v ~= v or math.abs(v) > NUMBER_LIMIT then
+      fail("%s must be at most 10^15 in size, got %s", what, show(text))
+    end
+  end
   if type(v) ~= "number" then fail("%s must be a number, got %s", what, show(v)) end
   if v ~= v or v == math.huge or v == -math.huge then fail("%s must be finite, got %s", what, show(v)) end
   if not opts.negative and v < 0 then fail("%s must not be negative, got %s", what, show(v)) end
   if opts.max and v > opts.max then fail("%s must be at most %s, got %s", what, opts.max, show(v)) end
+  if math.abs(v) > NUMBER_LIMIT then
+    fail("%s must be at most 10^15 in size, got %s", what, show(v))
+  end
   if opts.integer and math.type(v) ~= "integer" and v ~= math.floor(v) then
     fail("%s must be a whole number, got %s", what, show(v))
   end
@@ -429,7 +445,7 @@ function M.cooperation(def)
   c.members = {}
   local seen = {}
   for i, m in ipairs(def.members) do
-    local given = type(m) == "number" and string.format("%04d", m) or m
+    local given = math.type(m) == "integer" and string.format("%04d", m) or m
     if type(given) ~= "string" then fail("member %d must be a code or name, got %s", i, show(m)) end
     local entry = { given = given }
     if c.anchor then
@@ -897,8 +913,10 @@ lint = function(scen, run, opts)
   local parent = scen.parent
   if parent and #scen.mods > #parent.mods then
     local ok, pr = pcall(function()
+      local r = scenario_mt.last_run(parent, from, to) -- the parent's own run, when made
+      if r then return r end
       local saved = #M._runs
-      local r = scenario_mt.run_quiet(parent, from, to)
+      r = scenario_mt.run_quiet(parent, from, to)
       while #M._runs > saved do table.remove(M._runs) end
       return r
     end)
@@ -939,6 +957,7 @@ function scenario_mt:run(opts)
   local run = setmetatable({ scenario = self, name = self.name, from = from, to = to,
                              results = results, where = loc }, run_mt)
   M._runs[#M._runs + 1] = run
+  scenario_mt.remember(self, run)
   lint(self, run, opts)
   return run
 end
@@ -950,7 +969,25 @@ function scenario_mt.run_quiet(scen, from, to)
     if not r then error(msg, 0) end
     results[i] = r
   end
-  return setmetatable({ scenario = scen, name = scen.name, from = from, to = to, results = results }, run_mt)
+  local run = setmetatable({ scenario = scen, name = scen.name, from = from, to = to, results = results }, run_mt)
+  scenario_mt.remember(scen, run)
+  return run
+end
+
+-- The linter compares each variant with its parent over the same years; the
+-- parent's run is kept so that variants forked from one parent (the usual
+-- case) do not each run it again. Modifications are only ever appended, so
+-- the run stands while the scenario has the same number of them and the
+-- same last one.
+function scenario_mt.remember(scen, run)
+  scen._last_runs = scen._last_runs or {}
+  scen._last_runs[run.from .. ":" .. run.to] = { nmods = #scen.mods, last = scen.mods[#scen.mods], run = run }
+end
+
+function scenario_mt.last_run(scen, from, to)
+  local m = scen._last_runs and scen._last_runs[from .. ":" .. to]
+  if m and m.nmods == #scen.mods and m.last == scen.mods[#scen.mods] then return m.run end
+  return nil
 end
 
 -- The run's rows, made once: { rows = {...}, at = { ["year:code"] = { {result, row}, ... } } }.
@@ -991,6 +1028,42 @@ end
 
 function run_mt:options()
   return self.results[1]:info().options
+end
+
+-- The file of the first frame outside coopsim (the scenario file), or nil.
+local function scenario_file()
+  if not debug_getinfo then return nil end
+  for level = 2, 40 do
+    local info = debug_getinfo(level, "S")
+    if not info then break end
+    if not is_ours(info.source) then
+      return info.source:sub(1, 1) == "@" and info.source:sub(2) or nil
+    end
+  end
+  return nil
+end
+
+--- cs.save(path, r0, r1, ...) -> id: stores the runs, with the scenario file's
+--- text, as one stored run in the run store at path (created if missing);
+--- `coopsim runs list --db path` lists it. All or nothing.
+function M.save(path, ...)
+  if type(path) ~= "string" then fail("save: the run store must be a file name, got %s", show(path)) end
+  local n = select("#", ...)
+  if n == 0 then fail("save: which runs? cs.save(path, r0, r1, ...)") end
+  local runs = { ... }
+  for i = 1, n do
+    if getmetatable(runs[i]) ~= run_mt then fail("save: argument %d is not a run, got %s", i + 1, show(runs[i])) end
+  end
+  local loc, file = where(), scenario_file()
+  local id, msg = core.rundb_save(path, report.json(runs, { version = M.version, scenario_file = file }), file)
+  if id == false then return nil end -- sandboxed: the parent process stores the runs after the run
+  if not id then fail_at(loc, "save: " .. msg) end
+  return id
+end
+
+--- r:save(path) -> id: cs.save(path, r)
+function run_mt:save(path)
+  return M.save(path, self)
 end
 
 local function check_run_year(run, year, what)
@@ -1071,6 +1144,48 @@ end
 M.report = report
 
 ---------------------------------------------------------------------------
+-- writing reports to files (the C writers, core/report_*.c)
+
+-- Writes runs (the first is the baseline of the comparison) to path; the
+-- format from opts.format or path's extension, labels in opts.lang.
+local function write_runs(path, runs, opts, what)
+  if type(path) ~= "string" or path == "" then fail("%s: the path must be a file name, got %s", what, show(path)) end
+  opts = opts or {}
+  check_fields(opts, set { "format", "lang" }, what .. " options")
+  for _, f in ipairs { "format", "lang" } do
+    if opts[f] ~= nil and type(opts[f]) ~= "string" then fail("%s: %s must be a string, got %s", what, f, show(opts[f])) end
+  end
+  local file = where():match("^(.-):%d+: $")
+  local ok, msg = core.write_report(path, report.json(runs, { version = core.version, scenario_file = file }),
+    opts.format, opts.lang)
+  if not ok then fail("%s: %s", what, msg) end
+end
+
+--- r:write(path [, { format = "xlsx", lang = "nb" }]) -> r
+function run_mt:write(path, opts)
+  write_runs(path, { self }, opts, "write")
+  return self
+end
+
+--- cs.compare(r0, r1, ...):write(path [, opts]): every run, r0 the baseline
+report.compare_mt.write = function(c, path, opts)
+  write_runs(path, c.runs, opts, "write")
+  return c
+end
+
+--- cs.write(path, r0, r1, ... [, opts]): the runs, r0 the baseline
+function M.write(path, ...)
+  local runs = { ... }
+  local opts
+  if type(runs[#runs]) == "table" and getmetatable(runs[#runs]) ~= run_mt then opts = table.remove(runs) end
+  if #runs < 1 then fail("cs.write needs at least one run") end
+  for i, r in ipairs(runs) do
+    if getmetatable(r) ~= run_mt then fail("cs.write: argument %d is not a run (got %s)", i + 1, show(r)) end
+  end
+  write_runs(path, runs, opts, "cs.write")
+end
+
+---------------------------------------------------------------------------
 -- expectations (regression checks inside scenario files)
 
 M._expect = { checked = 0, failures = {} }
@@ -1130,8 +1245,10 @@ function M.sweep(opts)
   local from = check_year(opts.from, "cs.sweep: from")
   local to = check_year(opts.to or opts.from, "cs.sweep: to")
   local rows, members = {}, {}
+  for i, v in ipairs(opts.values) do check_number(v, "cs.sweep: value " .. i, { negative = true }) end
+  local bar <close> = core.progress("cs.sweep", #opts.values)
   for i, v in ipairs(opts.values) do
-    check_number(v, "cs.sweep: value " .. i, { negative = true })
+    bar:update(i - 1)
     local scen = opts.scenario:fork(opts.scenario.name .. " " .. opts.vary .. "=" .. tostring(v)):set(opts.vary, v)
     local run = scenario_mt.run_quiet(scen, from, to)
     for _, row in ipairs(cached(run).rows) do
@@ -1191,7 +1308,11 @@ function M.solve(opts)
   check_number(hi, "cs.solve: hi", { negative = true })
   if hi <= lo then fail("cs.solve: hi (%s) must be above lo (%s)", tostring(hi), tostring(lo)) end
   local code = resolve(opts.member, jan1(year), "cs.solve: member").code
+  local bar <close> = core.progress("cs.solve", 62)
+  local steps = 0
   local function share_at(v)
+    steps = steps + 1
+    bar:update(steps)
     local scen = opts.scenario:fork("solve"):set(opts.vary, v)
     local run = scenario_mt.run_quiet(scen, year, year)
     local sh = run:share(code, year)

@@ -141,6 +141,7 @@ end
 
 local compare_mt = { __name = "coopsim.comparison" }
 compare_mt.__index = compare_mt
+R.compare_mt = compare_mt -- coopsim.lua adds :write
 
 -- Aligns runs by (cooperation, year, code). Each line: the share in every
 -- run (or a status word), the difference to the first run in kroner and per cent.

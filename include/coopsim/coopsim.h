@@ -14,4 +14,6 @@
 #include "coopsim/coop.h"
 #include "coopsim/simulate.h"
 #include "coopsim/explain.h"
+#include "coopsim/sha256.h"
+#include "coopsim/rundb.h"
 #endif

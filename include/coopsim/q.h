@@ -14,6 +14,16 @@ typedef struct cs_q {
   cs_big den;
 } cs_q;
 
+/* Copies a into out, only the limbs in use (a cs_q is over a kilobyte;
+** plain assignment copies all of it). */
+void cs_q_copy(cs_q *out, const cs_q *a);
+
+/* 1 (the default): operations whose operands' numerators and denominators
+** fit in int64 are done in machine integers, with overflow checks that fall
+** back to the general cs_big path; the results are identical. Tests set it
+** to 0 to compare the two paths. */
+extern int cs_q_fast_path;
+
 void cs_q_zero(cs_q *out);
 void cs_q_from_i64(cs_q *out, int64_t v);
 /* num/den for int64 values; den must not be 0 (CS_EINVAL). */

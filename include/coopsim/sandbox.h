@@ -40,7 +40,7 @@ typedef struct cs_sandbox_opts {
   const char *data_dir;      /* registry CSVs instead of the embedded registry, or NULL */
   const char *registry_db;   /* registry in SQLite, or NULL */
   int print_to_stderr;       /* print() writes to stderr instead of stdout */
-  long fail_alloc_at;        /* tests: the n-th allocation fails (0 = never) */
+  long fail_alloc_at;        /* tests: from the n-th allocation on, all fail (0 = never) */
 } cs_sandbox_opts;
 
 /* Defaults for a file from someone else: 512 MB, 10^10 instructions, 64 MB
@@ -75,6 +75,37 @@ cs_sandbox_limit cs_sandbox_limit_hit(lua_State *L);
 
 /* Bytes the Lua allocator holds now, and the most it held. */
 size_t cs_sandbox_memory(lua_State *L, size_t *peak);
+
+/* Tests: from the k-th allocation from now on, every allocation fails (a
+** single failure would be absorbed by Lua's emergency collection and
+** retry); 0 turns it off. */
+void cs_sandbox_fail_allocation(lua_State *L, long k);
+
+/* Allocations (growths) the state has made so far. */
+long cs_sandbox_allocations(lua_State *L);
+
+/* Files a sandboxed scenario asks for (r:write, r:save) are not written by
+** the state: they are recorded as requests that the parent process checks
+** and carries out after the run. cs_sandbox_defers_io tells whether L
+** defers; it is safe on any state (a stock lua5.4's too). */
+typedef struct cs_sandbox_request {
+  const char *kind;   /* "write" or "save" */
+  const char *path;   /* as the scenario gave it */
+  const char *format; /* may be "" (from the path's extension) */
+  const char *lang;   /* may be "" */
+  const char *json;   /* the runs: a result document (doc.h) */
+  size_t json_len;
+} cs_sandbox_request;
+
+int cs_sandbox_defers_io(lua_State *L);
+
+/* [-0, +0, m] Records a request. The strings are copied into the state. */
+void cs_sandbox_defer(lua_State *L, const cs_sandbox_request *req);
+
+/* The number of requests recorded, and the i-th (0-based); its strings live
+** as long as the state. 0 when i is out of range. */
+size_t cs_sandbox_nrequests(lua_State *L);
+int cs_sandbox_get_request(lua_State *L, size_t i, cs_sandbox_request *out);
 
 /* Closes a state made by cs_sandbox_new; NULL is allowed. */
 void cs_sandbox_close(lua_State *L);

@@ -112,7 +112,7 @@ static void vedlegg2(void **state) {
 
 /* RELIABILITY 25: random totals and weights: exact sum, floor or ceiling,
 ** independent of input order. */
-static void property(void **state) {
+static void rel25_property(void **state) {
   (void)state;
   enum { MAXN = 400 };
   static cs_q exact[MAXN], perm_exact[MAXN];
@@ -185,7 +185,7 @@ static void split(int64_t total, const int64_t *w, size_t n, int64_t *out) {
 }
 
 /* RELIABILITY 26: edge vectors. */
-static void edges(void **state) {
+static void rel26_edges(void **state) {
   (void)state;
   int64_t out[8];
   split(7000000000000000, (int64_t[]){1, 2}, 2, out);
@@ -219,7 +219,7 @@ static void edges(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(q_decimal), cmocka_unit_test(q_arith), cmocka_unit_test(vedlegg2),
-      cmocka_unit_test(property),  cmocka_unit_test(edges),
+      cmocka_unit_test(rel25_property), cmocka_unit_test(rel26_edges),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,402 @@
+/*
+** runs.c: stored runs on the command line — `coopsim run FILE --db DB`
+** saves, `coopsim runs list|show|compare|export --db DB` reads (rundb.h).
+**
+** There is no default store: without --db, `coopsim run` stores nothing
+** and `coopsim runs` asks for the file, so runs never land in a file the
+** user did not name.
+*/
+#include <lauxlib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "coopsim/explain.h"
+#include "coopsim/readfile.h"
+#include "coopsim/report.h"
+#include "coopsim/rundb.h"
+
+cs_rundb *cli_runs_open_store(const char *path) {
+  cs_rundb_options opt = CS_RUNDB_OPTIONS_INIT;
+  opt.write = 1;
+  cs_rundb *db = NULL;
+  cs_error err = {0, ""};
+  if (cs_rundb_open(&db, path, &opt, &err)) {
+    fprintf(stderr, "coopsim run: %s\n", err.msg);
+    fprintf(stderr, "coopsim run: nothing was run; give --db a coopsim run store, or a new file name\n");
+    return NULL;
+  }
+  return db;
+}
+
+int cli_runs_save_doc(cs_rundb *db, const cs_doc *doc, const char *file, int argc, char **argv,
+                      const cli_options *opt) {
+  cs_error err = {0, ""};
+  char *text = NULL, *registry = NULL, *options = NULL;
+  size_t text_len = 0;
+  int64_t id = 0;
+  int rc = CS_OK;
+  if (doc->nruns == 0) rc = cs_error_set(&err, CS_EINVAL, "%s made no runs; nothing was stored", file);
+  if (!rc && !(text = cs_read_file(file, &text_len, &err))) rc = CS_EIO;
+  if (!rc && !(registry = cs_rundb_registry_version(opt->data_dir, opt->registry_db, &err))) rc = CS_EIO;
+  if (!rc) {
+    /* the options as given, without the file */
+    size_t cap = 1;
+    for (int i = 0; i < argc; i++) cap += strlen(argv[i]) + 1;
+    if ((options = malloc(cap)) == NULL) rc = cs_error_set(&err, CS_ENOMEM, "out of memory");
+    else {
+      options[0] = '\0';
+      for (int i = 0; i < argc; i++) {
+        if (argv[i] == file) continue;
+        if (options[0]) strcat(options, " ");
+        strcat(options, argv[i]);
+      }
+    }
+  }
+  if (!rc) {
+    cs_rundb_meta meta = {registry, file, text, text_len, options};
+    rc = cs_rundb_save(db, doc, &meta, &id, &err);
+  }
+  /* "saved" only once COMMIT succeeded */
+  if (!rc) fprintf(stderr, "saved run %lld to %s\n", (long long)id, cs_rundb_path(db));
+  else fprintf(stderr, "coopsim run: %s\n", err.msg);
+  free(options);
+  free(registry);
+  free(text);
+  return rc ? 1 : 0;
+}
+
+/* ---- coopsim runs ------------------------------------------------------------ */
+
+/* Display width of UTF-8 text: one column per character. */
+static size_t width(const char *s) {
+  size_t w = 0;
+  for (; *s; s++)
+    if (((unsigned char)*s & 0xc0) != 0x80) w++;
+  return w;
+}
+
+/* Prints s left-aligned in w columns (longer text is printed whole). */
+static void print_left(const char *s, size_t w) {
+  fputs(s, stdout);
+  for (size_t n = width(s); n < w; n++) putchar(' ');
+}
+
+static void print_right(const char *s, size_t w) {
+  for (size_t n = width(s); n < w; n++) putchar(' ');
+  fputs(s, stdout);
+}
+
+static const char *kroner(int64_t v, char *buf, size_t size) {
+  return cs_format_int(v, " ", buf, size);
+}
+
+static const char *signed_kroner(int64_t v, char *buf, size_t size) {
+  char tmp[40];
+  if (v > 0) snprintf(buf, size, "+%s", kroner(v, tmp, sizeof tmp));
+  else kroner(v, buf, size);
+  return buf;
+}
+
+static int parse_id(const char *s, int64_t *id) {
+  char *end;
+  long long v = strtoll(s, &end, 10);
+  if (*s < '0' || *s > '9' || *end || v <= 0) {
+    fprintf(stderr, "coopsim runs: \"%s\" is not a run number (see coopsim runs list)\n", s);
+    return -1;
+  }
+  *id = v;
+  return 0;
+}
+
+static int list(cs_rundb *db) {
+  cs_rundb_info *runs;
+  size_t n;
+  cs_error err = {0, ""};
+  if (cs_rundb_list(db, &runs, &n, &err)) {
+    fprintf(stderr, "coopsim runs list: %s\n", err.msg);
+    return 1;
+  }
+  if (n == 0) printf("no runs stored in %s\n", cs_rundb_path(db));
+  else printf("  id  created (UTC)         rows  file / scenarios\n");
+  for (size_t i = 0; i < n; i++) {
+    printf("%4lld  %s  %5lld  %s\n", (long long)runs[i].id, runs[i].created, (long long)runs[i].nrows,
+           runs[i].scenario_file ? runs[i].scenario_file : "(no file)");
+    printf("%35s%s\n", "", runs[i].scenarios ? runs[i].scenarios : "(no runs)");
+  }
+  cs_rundb_info_free(runs, n);
+  return 0;
+}
+
+static int load(cs_rundb *db, const char *arg, cs_doc **doc, cs_rundb_info *info, const char *cmd) {
+  int64_t id;
+  cs_error err = {0, ""};
+  if (parse_id(arg, &id)) return 2;
+  if (cs_rundb_load(db, id, doc, info, &err)) {
+    fprintf(stderr, "coopsim runs %s: %s\n", cmd, err.msg);
+    return 1;
+  }
+  return 0;
+}
+
+static void print_info(const cs_rundb_info *info) {
+  printf("run %lld, stored %s by coopsim %s\n", (long long)info->id, info->created, info->coopsim_version);
+  printf("scenario file: %s\n", info->scenario_file ? info->scenario_file : "(none)");
+  if (info->scenario_sha256) printf("sha256: %s (%zu bytes stored)\n", info->scenario_sha256, info->scenario_len);
+  printf("registry: %s\n", info->registry_version);
+  printf("options: %s\n", info->options && *info->options ? info->options : "(none)");
+  printf("runs: %s\n", info->scenarios ? info->scenarios : "(none)");
+}
+
+static int show(cs_rundb *db, const char *arg, cs_report_lang lang) {
+  cs_doc *doc;
+  cs_rundb_info info;
+  int rc = load(db, arg, &doc, &info, "show");
+  if (rc) return rc;
+  print_info(&info);
+  putchar('\n');
+  char *text = NULL;
+  size_t len;
+  cs_error err = {0, ""};
+  if (cs_report_render(doc, CS_REPORT_TABLE, lang, &text, &len, &err)) {
+    fprintf(stderr, "coopsim runs show: %s\n", err.msg);
+    rc = 1;
+  } else {
+    fwrite(text, 1, len, stdout);
+  }
+  free(text);
+  cs_rundb_info_clear(&info);
+  cs_doc_free(doc);
+  return rc;
+}
+
+/* ---- compare ----------------------------------------------------------------- */
+
+static int row_order(const void *pa, const void *pb) {
+  const cs_doc_row *a = *(const cs_doc_row *const *)pa, *b = *(const cs_doc_row *const *)pb;
+  int c = strcmp(a->cooperation, b->cooperation);
+  if (c) return c;
+  if (a->year != b->year) return a->year < b->year ? -1 : 1;
+  return strcmp(a->code, b->code);
+}
+
+static const cs_doc_row **sorted_rows(const cs_doc_run *run) {
+  const cs_doc_row **rows = malloc((run->nrows ? run->nrows : 1) * sizeof *rows);
+  if (!rows) return NULL;
+  for (size_t i = 0; i < run->nrows; i++) rows[i] = &run->rows[i];
+  qsort(rows, run->nrows, sizeof *rows, row_order);
+  return rows;
+}
+
+static void compare_line(const char *year, const char *code, const char *name, const char *a,
+                         const char *b, const char *diff) {
+  print_left(year, 6);
+  print_left(code, 6);
+  print_left(name, 26);
+  print_right(a, 12);
+  print_right(b, 12);
+  print_right(diff, 12);
+  putchar('\n');
+}
+
+static void year_total(int year, int64_t ta, int64_t tb, int any_a, int any_b) {
+  char a[40], b[40], d[40], y[16];
+  snprintf(y, sizeof y, "%d", year);
+  compare_line(y, "", "total", any_a ? kroner(ta, a, sizeof a) : "absent",
+               any_b ? kroner(tb, b, sizeof b) : "absent", signed_kroner(tb - ta, d, sizeof d));
+}
+
+/* Prints run b against run a, member by member and year, matched by
+** cooperation, year and code. Returns -1 when out of memory. */
+static int compare_runs(const cs_doc_run *a, const cs_doc_run *b, int64_t ida, int64_t idb) {
+  const cs_doc_row **ra = sorted_rows(a), **rb = sorted_rows(b);
+  if (!ra || !rb) {
+    free(ra);
+    free(rb);
+    return -1;
+  }
+  char ha[32], hb[32];
+  snprintf(ha, sizeof ha, "run %lld", (long long)ida);
+  snprintf(hb, sizeof hb, "run %lld", (long long)idb);
+  size_t i = 0, j = 0;
+  const char *coop = NULL;
+  int year = 0, any_a = 0, any_b = 0;
+  int64_t ta = 0, tb = 0;
+  while (i < a->nrows || j < b->nrows) {
+    int c = i == a->nrows ? 1 : j == b->nrows ? -1 : row_order(&ra[i], &rb[j]);
+    const cs_doc_row *ref = c <= 0 ? ra[i] : rb[j];
+    if (coop && (strcmp(coop, ref->cooperation) != 0 || year != ref->year)) {
+      year_total(year, ta, tb, any_a, any_b);
+      ta = tb = 0;
+      any_a = any_b = 0;
+    }
+    if (!coop || strcmp(coop, ref->cooperation) != 0) {
+      printf("\n%s: %s, %d-%d\n", a->scenario, ref->cooperation, a->from < b->from ? a->from : b->from,
+             a->to > b->to ? a->to : b->to);
+      compare_line("year", "code", "member", ha, hb, "diff kr");
+      printf("----  ----  ------------------------  ----------  ----------  ----------\n");
+    }
+    coop = ref->cooperation;
+    year = ref->year;
+    char sa[40], sb[40], sd[40], y[16];
+    int64_t va = c <= 0 ? ra[i]->total : 0, vb = c >= 0 ? rb[j]->total : 0;
+    snprintf(y, sizeof y, "%d", ref->year);
+    compare_line(y, ref->code, c >= 0 ? rb[j]->name : ra[i]->name,
+                 c <= 0 ? kroner(va, sa, sizeof sa) : "absent", c >= 0 ? kroner(vb, sb, sizeof sb) : "absent",
+                 signed_kroner(vb - va, sd, sizeof sd));
+    ta += va;
+    tb += vb;
+    any_a |= c <= 0;
+    any_b |= c >= 0;
+    if (c <= 0) i++;
+    if (c >= 0) j++;
+  }
+  if (coop) year_total(year, ta, tb, any_a, any_b);
+  free(ra);
+  free(rb);
+  return 0;
+}
+
+static int compare(cs_rundb *db, const char *arg_a, const char *arg_b) {
+  cs_doc *a = NULL, *b = NULL;
+  cs_rundb_info ia, ib;
+  int rc = load(db, arg_a, &a, &ia, "compare");
+  if (rc) return rc;
+  rc = load(db, arg_b, &b, &ib, "compare");
+  if (rc) {
+    cs_rundb_info_clear(&ia);
+    cs_doc_free(a);
+    return rc;
+  }
+  printf("run %lld (%s, %s) against run %lld (%s, %s), in kroner\n", (long long)ib.id,
+         ib.scenario_file ? ib.scenario_file : "no file", ib.created, (long long)ia.id,
+         ia.scenario_file ? ia.scenario_file : "no file", ia.created);
+  if (ia.scenario_sha256 && ib.scenario_sha256 && strcmp(ia.scenario_sha256, ib.scenario_sha256) != 0)
+    printf("the scenario files differ (sha256 %.12s... and %.12s...)\n", ia.scenario_sha256, ib.scenario_sha256);
+  if (strcmp(ia.registry_version, ib.registry_version) != 0)
+    printf("the registries differ: %s and %s\n", ia.registry_version, ib.registry_version);
+  /* scenarios matched by name, in the first run's order */
+  char *used = calloc(b->nruns + 1, 1);
+  for (size_t s = 0; s < a->nruns && used && !rc; s++) {
+    size_t t = 0;
+    while (t < b->nruns && (used[t] || strcmp(a->runs[s].scenario, b->runs[t].scenario) != 0)) t++;
+    if (t == b->nruns) {
+      printf("\n%s: only in run %lld\n", a->runs[s].scenario, (long long)ia.id);
+      continue;
+    }
+    used[t] = 1;
+    if (compare_runs(&a->runs[s], &b->runs[t], ia.id, ib.id)) rc = 1;
+  }
+  for (size_t t = 0; t < b->nruns && used; t++)
+    if (!used[t]) printf("\n%s: only in run %lld\n", b->runs[t].scenario, (long long)ib.id);
+  if (!used || rc) {
+    fprintf(stderr, "coopsim runs compare: out of memory\n");
+    rc = 1;
+  }
+  free(used);
+  cs_rundb_info_clear(&ia);
+  cs_rundb_info_clear(&ib);
+  cs_doc_free(a);
+  cs_doc_free(b);
+  return rc;
+}
+
+/* ---- export ------------------------------------------------------------------ */
+
+static int export(cs_rundb *db, const char *arg, const char *format, const char *out, const char *lang) {
+  cs_error err = {0, ""};
+  cs_report_format fmt = CS_REPORT_CSV;
+  cs_report_lang lng = CS_LANG_EN;
+  if ((format ? cs_report_format_parse(format, &fmt, &err)
+              : out ? cs_report_format_from_path(out, &fmt, &err) : 0) ||
+      (lang && cs_report_lang_parse(lang, &lng, &err))) {
+    fprintf(stderr, "coopsim runs export: %s\n", err.msg);
+    return 2;
+  }
+  if (!out && !cs_report_format_is_text(fmt)) {
+    fprintf(stderr, "coopsim runs export: a %s workbook is binary: give --out FILE\n", cs_report_format_name(fmt));
+    return 2;
+  }
+  cs_doc *doc;
+  int rc = load(db, arg, &doc, NULL, "export");
+  if (rc) return rc;
+  if (out) {
+    rc = cs_report_write(doc, fmt, lng, out, &err);
+    if (!rc) fprintf(stderr, "wrote %s\n", out);
+  } else {
+    char *text;
+    size_t len;
+    rc = cs_report_render(doc, fmt, lng, &text, &len, &err);
+    if (!rc) {
+      if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0)
+        rc = cs_error_set(&err, CS_EIO, "standard output: write error");
+      free(text);
+    }
+  }
+  if (rc) fprintf(stderr, "coopsim runs export: %s\n", err.msg);
+  cs_doc_free(doc);
+  return rc ? 1 : 0;
+}
+
+static const char *const runs_usage =
+    "usage: coopsim runs list --db FILE\n"
+    "       coopsim runs show ID --db FILE [--lang en|nb]\n"
+    "       coopsim runs compare ID ID --db FILE\n"
+    "       coopsim runs export ID --db FILE [--format F] [--out PATH] [--lang en|nb]\n"
+    "runs are stored by coopsim run FILE.lua --db FILE (or r:save(FILE) in a scenario)\n";
+
+int cli_runs(int argc, char **argv, const cli_options *opt) {
+  (void)opt;
+  const char *db_path = NULL, *format = NULL, *out = NULL, *lang = NULL, *args[3] = {NULL};
+  int nargs = 0;
+  for (int i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) db_path = argv[++i];
+    else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) format = argv[++i];
+    else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) out = argv[++i];
+    else if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc) lang = argv[++i];
+    else if (argv[i][0] == '-' && argv[i][1]) {
+      fprintf(stderr, "coopsim runs: unknown option %s\n%s", argv[i], runs_usage);
+      return 2;
+    } else if (nargs < 3) args[nargs++] = argv[i];
+    else {
+      fprintf(stderr, "coopsim runs: too many arguments\n%s", runs_usage);
+      return 2;
+    }
+  }
+  const char *cmd = args[0];
+  cs_error err = {0, ""};
+  int want = !cmd ? -1
+             : strcmp(cmd, "list") == 0 ? 1
+             : strcmp(cmd, "show") == 0 || strcmp(cmd, "export") == 0 ? 2
+             : strcmp(cmd, "compare") == 0 ? 3 : -1;
+  if (want < 0 || nargs != want) {
+    fprintf(stderr, "%s", runs_usage);
+    return 2;
+  }
+  if (!db_path) {
+    fprintf(stderr, "coopsim runs %s: which run store? give --db FILE (the file that coopsim run ... --db FILE saved to)\n",
+            cmd);
+    return 2;
+  }
+  if (((format || out) && strcmp(cmd, "export") != 0) ||
+      (lang && strcmp(cmd, "export") != 0 && strcmp(cmd, "show") != 0)) {
+    fprintf(stderr, "coopsim runs %s: --format and --out are for export, --lang for show and export\n", cmd);
+    return 2;
+  }
+  cs_report_lang lng = CS_LANG_EN;
+  if (lang && cs_report_lang_parse(lang, &lng, &err)) {
+    fprintf(stderr, "coopsim runs %s: %s\n", cmd, err.msg);
+    return 2;
+  }
+  cs_rundb *db = NULL;
+  if (cs_rundb_open(&db, db_path, NULL, &err)) {
+    fprintf(stderr, "coopsim runs %s: %s\n", cmd, err.msg);
+    return 1;
+  }
+  int rc = strcmp(cmd, "list") == 0   ? list(db)
+           : strcmp(cmd, "show") == 0 ? show(db, args[1], lng)
+           : strcmp(cmd, "compare") == 0 ? compare(db, args[1], args[2])
+                                         : export(db, args[1], format, out, lang);
+  cs_rundb_close(db);
+  return rc;
+}

@@ -1,0 +1,69 @@
+/*
+** lua_rundb.c: core.rundb_save for r:save / cs.save (lua_rundb.h).
+**
+** Arguments are checked before anything is allocated; every failure frees
+** what it holds and returns (nil, message), which the Lua layer raises at
+** the scenario's line.
+*/
+#include <lauxlib.h>
+#include <stdlib.h>
+#include "coopsim/lua_rundb.h"
+#include "coopsim/readfile.h"
+#include "coopsim/rundb.h"
+#include "coopsim/sandbox.h"
+
+/* The keys cs_lua_set_data_dir and cs_lua_set_db (lua_coopsim.c) use. */
+#define DATA_DIR_KEY "coopsim.data_dir"
+#define DB_KEY "coopsim.db"
+
+static int rundb_save(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  size_t json_len;
+  const char *json = luaL_checklstring(L, 2, &json_len);
+  const char *file = luaL_optstring(L, 3, NULL);
+  if (cs_sandbox_defers_io(L)) {
+    /* a sandboxed scenario: the parent process checks the path and stores;
+    ** the run's number is not known here */
+    cs_sandbox_request req = {"save", path, NULL, NULL, json, json_len};
+    cs_sandbox_defer(L, &req);
+    lua_pushboolean(L, 0);
+    return 1;
+  }
+  lua_getfield(L, LUA_REGISTRYINDEX, DATA_DIR_KEY);
+  lua_getfield(L, LUA_REGISTRYINDEX, DB_KEY);
+  const char *data_dir = lua_tostring(L, -2), *registry_db = lua_tostring(L, -1);
+
+  cs_error err = {0, ""};
+  cs_doc *doc = NULL;
+  cs_rundb *db = NULL;
+  char *registry = NULL, *text = NULL;
+  size_t text_len = 0;
+  int64_t id = 0;
+  cs_rundb_options opt = CS_RUNDB_OPTIONS_INIT;
+  opt.write = 1;
+  int rc = cs_doc_from_json(json, json_len, "the runs to save", &doc, &err);
+  if (!rc && file && !(text = cs_read_file(file, &text_len, &err))) rc = CS_EIO;
+  if (!rc && !(registry = cs_rundb_registry_version(data_dir, registry_db, &err))) rc = CS_EIO;
+  if (!rc) rc = cs_rundb_open(&db, path, &opt, &err);
+  if (!rc) {
+    cs_rundb_meta meta = {registry, file, text, text_len, NULL};
+    rc = cs_rundb_save(db, doc, &meta, &id, &err);
+  }
+  cs_rundb_close(db);
+  free(registry);
+  free(text);
+  cs_doc_free(doc);
+  lua_pop(L, 2);
+  if (rc) {
+    lua_pushnil(L);
+    lua_pushstring(L, err.msg);
+    return 2;
+  }
+  lua_pushinteger(L, (lua_Integer)id);
+  return 1;
+}
+
+void cs_lua_rundb_register(lua_State *L) {
+  lua_pushcfunction(L, rundb_save);
+  lua_setfield(L, -2, "rundb_save");
+}

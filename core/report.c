@@ -1,0 +1,124 @@
+/*
+** report.c: choosing a report's format and language, rendering it, and
+** writing it to a file whole or not at all (report.h).
+*/
+#include <stdlib.h>
+#include <string.h>
+#include "coopsim/atomic_file.h"
+#include "coopsim/report.h"
+#include "report_internal.h"
+
+static const char *const format_names[] = {"table", "csv", "csv-nb", "json", "md", "xlsx", "html"};
+
+int cs_report_format_parse(const char *name, cs_report_format *out, cs_error *err) {
+  for (size_t i = 0; i < sizeof format_names / sizeof format_names[0]; i++) {
+    if (strcmp(name, format_names[i]) == 0) {
+      *out = (cs_report_format)i;
+      return 0;
+    }
+  }
+  return cs_error_set(err, CS_EINVAL, "unknown format \"%s\" (table, csv, csv-nb, json, md, xlsx, html)", name);
+}
+
+const char *cs_report_format_name(cs_report_format format) {
+  return (size_t)format < sizeof format_names / sizeof format_names[0] ? format_names[format] : "?";
+}
+
+int cs_report_format_is_text(cs_report_format format) { return format != CS_REPORT_XLSX; }
+
+static int ends_with(const char *s, const char *suffix) {
+  size_t n = strlen(s), m = strlen(suffix);
+  if (m > n) return 0;
+  for (size_t i = 0; i < m; i++) {
+    char a = s[n - m + i], b = suffix[i];
+    if (a >= 'A' && a <= 'Z') a = (char)(a - 'A' + 'a');
+    if (a != b) return 0;
+  }
+  return 1;
+}
+
+int cs_report_format_from_path(const char *path, cs_report_format *out, cs_error *err) {
+  static const struct {
+    const char *ext;
+    cs_report_format format;
+  } exts[] = {{".csv", CS_REPORT_CSV},   {".json", CS_REPORT_JSON}, {".md", CS_REPORT_MD},
+              {".xlsx", CS_REPORT_XLSX}, {".html", CS_REPORT_HTML}, {".htm", CS_REPORT_HTML},
+              {".txt", CS_REPORT_TABLE}};
+  for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+    if (ends_with(path, exts[i].ext)) {
+      *out = exts[i].format;
+      return 0;
+    }
+  }
+  return cs_error_set(err, CS_EINVAL,
+                      "%s: cannot tell the format from the file name (.csv .json .md .xlsx .html .txt); "
+                      "give it (table, csv, csv-nb, json, md, xlsx, html)",
+                      path);
+}
+
+int cs_report_lang_parse(const char *name, cs_report_lang *out, cs_error *err) {
+  if (strcmp(name, "en") == 0) *out = CS_LANG_EN;
+  else if (strcmp(name, "nb") == 0 || strcmp(name, "no") == 0) *out = CS_LANG_NB;
+  else return cs_error_set(err, CS_EINVAL, "unknown language \"%s\" (en, nb)", name);
+  return 0;
+}
+
+int cs_report_render(const cs_doc *doc, cs_report_format format, cs_report_lang lang, char **out, size_t *len,
+                     cs_error *err) {
+  *out = NULL;
+  if (len) *len = 0;
+  cs_sb b = {0};
+  int rc = 0;
+  switch (format) {
+  case CS_REPORT_TABLE: rc = cs_report_table(doc, lang, &b, err); break;
+  case CS_REPORT_CSV: rc = cs_report_csv(doc, lang, 0, &b); break;
+  case CS_REPORT_CSV_NB: rc = cs_report_csv(doc, lang, 1, &b); break;
+  case CS_REPORT_MD: rc = cs_report_markdown(doc, lang, &b, err); break;
+  case CS_REPORT_HTML: rc = cs_report_html(doc, lang, &b, err); break;
+  case CS_REPORT_JSON: {
+    char *text = cs_doc_to_json(doc);
+    if (!text) return cs_error_set(err, CS_ENOMEM, "out of memory writing JSON");
+    if (len) *len = strlen(text);
+    *out = text;
+    return 0;
+  }
+  case CS_REPORT_XLSX:
+    return cs_error_set(err, CS_EINVAL, "an xlsx workbook is binary: write it to a file (--out FILE.xlsx)");
+  default: return cs_error_set(err, CS_EINVAL, "unknown report format %d", (int)format);
+  }
+  if (rc == 0 && b.oom) rc = CS_ENOMEM;
+  if (rc) {
+    cs_sb_free(&b);
+    if (rc == CS_ENOMEM) cs_error_set(err, CS_ENOMEM, "out of memory writing the %s report", cs_report_format_name(format));
+    return rc;
+  }
+  *out = cs_sb_take(&b, len);
+  return *out ? 0 : cs_error_set(err, CS_ENOMEM, "out of memory");
+}
+
+typedef struct xlsx_job {
+  const char *path;
+  const cs_doc *doc;
+  cs_report_lang lang;
+} xlsx_job;
+
+static int fill_xlsx(const char *tmp, int fd, void *ud, cs_error *err) {
+  (void)fd;
+  const xlsx_job *job = ud;
+  return cs_report_xlsx(job->doc, job->lang, tmp, job->path, err);
+}
+
+int cs_report_write(const cs_doc *doc, cs_report_format format, cs_report_lang lang, const char *path,
+                    cs_error *err) {
+  if (format == CS_REPORT_XLSX) {
+    xlsx_job job = {path, doc, lang};
+    return cs_atomic_write(path, fill_xlsx, &job, err);
+  }
+  char *text;
+  size_t len;
+  int rc = cs_report_render(doc, format, lang, &text, &len, err);
+  if (rc) return rc;
+  rc = cs_atomic_write_buffer(path, text, len, err);
+  free(text);
+  return rc;
+}

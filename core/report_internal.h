@@ -1,0 +1,139 @@
+#ifndef COOPSIM_REPORT_INTERNAL_H
+#define COOPSIM_REPORT_INTERNAL_H
+/*
+** What the report writers (report_*.c) share: a growable text buffer, the
+** language (labels, number formats), display widths, a grid of cells that
+** renders as a terminal table or Markdown, and the comparison of runs.
+*/
+#include <stdint.h>
+#include "coopsim/report.h"
+
+/* ---- text buffer (report_strbuf.c) ---------------------------------------- */
+
+/* Text that grows; after an allocation failure `oom` is set and further
+** appends do nothing, so writers check once at the end. */
+typedef struct cs_sb {
+  char *s;
+  size_t len, cap;
+  int oom;
+} cs_sb;
+
+void cs_sb_add(cs_sb *b, const char *s);
+void cs_sb_addn(cs_sb *b, const char *s, size_t n);
+void cs_sb_printf(cs_sb *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Appends n copies of s. */
+void cs_sb_repeat(cs_sb *b, const char *s, size_t n);
+/* A copy of the buffer's text that the caller owns (NULL if out of memory);
+** the buffer is emptied. */
+char *cs_sb_take(cs_sb *b, size_t *len);
+void cs_sb_free(cs_sb *b);
+
+/* ---- language (report_lang.c) --------------------------------------------- */
+
+/* The label for the English text `en` in lang; `en` itself when there is no
+** translation (and always in English). */
+const char *cs_rl_text(cs_report_lang lang, const char *en);
+
+/* The heading of a key's part ("equal", "population", ...) in lang. */
+const char *cs_rl_part(cs_report_lang lang, const char *name);
+
+/* The thousands separator: en ","; nb a space, a no-break space (U+00A0)
+** when `nbsp` (HTML, so that a figure never breaks across lines). */
+const char *cs_rl_group(cs_report_lang lang, int nbsp);
+
+/* The decimal mark: "." or ",". */
+const char *cs_rl_decimal(cs_report_lang lang);
+
+/* v with thousands separators: "1,234,567" / "1 234 567". Returns buf
+** (at least 48 bytes). */
+char *cs_rl_int(int64_t v, cs_report_lang lang, int nbsp, char *buf, size_t size);
+
+/* Decimal text ("1234567.50") grouped with the language's marks; a whole
+** amount loses its ".00". Text that is not a decimal is copied unchanged. */
+char *cs_rl_money(const char *text, cs_report_lang lang, int nbsp, char *buf, size_t size);
+
+/* The change from a to b in per cent with one decimal and a sign, "+12.5 %"
+** / "+12,5 %"; "" when a is 0. */
+char *cs_rl_percent(int64_t a, int64_t b, cs_report_lang lang, char *buf, size_t size);
+
+/* A copy of text with every '.' between two digits made ',' (decimal comma). */
+void cs_rl_decimal_comma(const char *text, char *buf, size_t size);
+
+/* Display width of UTF-8 text: its code points (every Norwegian letter is
+** one column wide; bytes 0x80..0xBF continue a character). */
+size_t cs_rl_width(const char *s);
+
+/* ---- grid of cells (report_grid.c) ---------------------------------------- */
+
+typedef struct cs_grid {
+  size_t ncols;
+  char **cells; /* nrows x ncols; a row of NULLs is a rule */
+  size_t nrows, cap;
+  unsigned char *right; /* per column: right-aligned (numbers) */
+  int oom;
+} cs_grid;
+
+/* A grid with ncols columns; the header is row 0. */
+int cs_grid_init(cs_grid *g, size_t ncols);
+/* Starts a row; cells are then set with cs_grid_set (absent ones are ""). */
+void cs_grid_row(cs_grid *g);
+/* A horizontal rule (terminal tables only). */
+void cs_grid_rule(cs_grid *g);
+/* Sets column col of the last row (a copy of text). */
+void cs_grid_set(cs_grid *g, size_t col, const char *text);
+/* Aligned columns, two spaces apart, a rule under the header, no trailing blanks. */
+void cs_grid_table(const cs_grid *g, cs_sb *out);
+/* A Markdown table ('|' in cells escaped), numbers right-aligned. */
+void cs_grid_markdown(const cs_grid *g, cs_sb *out);
+void cs_grid_free(cs_grid *g);
+
+/* ---- comparison (report_compare.c) ---------------------------------------- */
+
+typedef enum { CS_CMP_PRESENT, CS_CMP_WITHDRAWN, CS_CMP_NOT_MEMBER } cs_cmp_status;
+
+typedef struct cs_cmp_line {
+  const char *cooperation; /* borrowed from the document */
+  int year;
+  const char *code, *name;
+  int64_t *share;          /* per run; meaningful when status is PRESENT */
+  cs_cmp_status *status;   /* per run */
+} cs_cmp_line;
+
+/* Every (cooperation, year, member) of any run, ordered by cooperation, year,
+** code; a member absent from a run is "withdrawn" when that run had it in an
+** earlier year of the cooperation, else "not a member". */
+typedef struct cs_cmp {
+  size_t nruns;
+  cs_cmp_line *lines;
+  size_t nlines;
+} cs_cmp;
+
+/* CS_ENOMEM on failure. The comparison borrows the document's strings. */
+int cs_cmp_build(const cs_doc *doc, cs_cmp **out, cs_error *err);
+void cs_cmp_free(cs_cmp *c);
+
+/* The parts of the rows of `run` in cooperation (NULL: all), in order of
+** first appearance: fills names (borrowed) up to max, returns the count. */
+size_t cs_report_part_names(const cs_doc_run *run, const char *cooperation, const char **names, size_t max);
+
+/* The rounded part named `name` of a row, and whether it has one. */
+int cs_report_row_part(const cs_doc_row *row, const char *name, int64_t *out);
+
+/* The cooperations of a run in order of first appearance (borrowed). */
+size_t cs_report_cooperations(const cs_doc_run *run, const char **names, size_t max);
+
+/* ---- writers --------------------------------------------------------------- */
+
+int cs_report_table(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error *err);
+int cs_report_csv(const cs_doc *doc, cs_report_lang lang, int nb, cs_sb *out);
+int cs_report_markdown(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error *err);
+int cs_report_html(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error *err);
+/* Writes the workbook to the file at path (a temporary name: report.c
+** renames it); messages name `shown`, the file the user asked for. */
+int cs_report_xlsx(const cs_doc *doc, cs_report_lang lang, const char *path, const char *shown, cs_error *err);
+
+#endif

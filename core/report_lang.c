@@ -1,0 +1,184 @@
+/*
+** report_lang.c: labels in English or Norwegian bokmål, and numbers as each
+** language writes them (report_internal.h). Formatted in code, never through
+** a locale: only C.UTF-8 is sure to exist (SPEC §6).
+**
+** Thousands separators: English "1,234,567"; bokmål "1 234 567" (Språkrådet:
+** a space, never a point). Text reports use a regular space, as the rest of
+** coopsim does ("740 539" in explanations, tables and the REPL): it is what a
+** planner types and searches for, and a terminal never wraps inside a cell.
+** HTML uses U+00A0 (no-break space) so that a browser never breaks a figure
+** across two lines. Workbooks hold numbers, not text: Excel and LibreOffice
+** show the reader's own separators.
+*/
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "report_internal.h"
+
+static const struct {
+  const char *en, *nb;
+} labels[] = {
+    {"year", "år"},
+    {"code", "kommunenr."},
+    {"member", "kommune"},
+    {"population", "innbyggere"},
+    {"total", "sum"},
+    {"due", "forfall"},
+    {"payee", "betales til"},
+    {"(host)", "(vertskommune)"},
+    {"cost", "kostnad"},
+    {"grants", "tilskudd"},
+    {"net cost", "netto kostnad"},
+    {"sum of shares", "sum andeler"},
+    {"balance", "differanse"},
+    {"members", "medlemmer"},
+    {"note", "merknad"},
+    {"key", "nøkkel"},
+    {"source", "kilde"},
+    {"ASSUMPTION", "FORUTSETNING"},
+    {"assumption", "forutsetning"},
+    {"label", "navn"},
+    {"options", "valg"},
+    {"comparison of", "sammenligning av"},
+    {"Comparison", "Sammenligning"},
+    {"diff kr", "endring kr"},
+    {"diff %", "endring %"},
+    {"withdrawn", "uttrådt"},
+    {"not a member", "ikke medlem"},
+    {"of the year", "av året"},
+    {"past the agreement's end", "etter avtalens slutt"},
+    {"scenario", "scenario"},
+    {"cooperation", "samarbeid"},
+    {"name", "navn"},
+    {"population_date", "innbyggertall_dato"},
+    {"population_source", "innbyggertall_kilde"},
+    {"parts", "deler"},
+    {"exact", "eksakt"},
+    {"share", "andel"},
+    {"shares", "andeler"},
+    {"baseline", "utgangspunkt"},
+    {"Shares by member", "Andel per kommune"},
+    {"Difference from the baseline", "Endring fra utgangspunktet"},
+    {"Sum of shares by year", "Sum andeler per år"},
+    {"Runs", "Kjøringer"},
+    {"Report", "Rapport"},
+    {"made by", "laget med"},
+    {"scenario file", "scenariofil"},
+    {"Cost and grants", "Kostnad og tilskudd"},
+    {"Cost-sharing key", "Fordelingsnøkkel"},
+    {"Shares", "Andeler"},
+    {"kr", "kr"},
+    {"budget year", "budsjettår"},
+    {"no differences from the baseline this year", "ingen endringer fra utgangspunktet dette året"},
+};
+
+const char *cs_rl_text(cs_report_lang lang, const char *en) {
+  if (lang == CS_LANG_EN) return en;
+  for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
+    if (strcmp(labels[i].en, en) == 0) return labels[i].nb;
+  }
+  return en;
+}
+
+const char *cs_rl_part(cs_report_lang lang, const char *name) {
+  static const struct {
+    const char *en, *nb;
+  } parts[] = {{"equal", "likt"},          {"population", "etter innbyggertall"},
+               {"base", "grunnbeløp"},     {"rate", "per innbygger"},
+               {"fixed", "fast beløp"},    {"weights", "etter vekt"},
+               {"custom", "egen regel"}};
+  /* "by population", so the part is not taken for the population column */
+  if (lang == CS_LANG_EN) return strcmp(name, "population") == 0 ? "by population" : name;
+  for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+    if (strcmp(parts[i].en, name) == 0) return parts[i].nb;
+  }
+  return name;
+}
+
+const char *cs_rl_group(cs_report_lang lang, int nbsp) {
+  if (lang == CS_LANG_EN) return ",";
+  return nbsp ? "\xc2\xa0" : " ";
+}
+
+const char *cs_rl_decimal(cs_report_lang lang) { return lang == CS_LANG_EN ? "." : ","; }
+
+/* digits (no sign) grouped by three with sep, appended to buf at *pos */
+static void group_digits(const char *digits, size_t n, const char *sep, char *buf, size_t size, size_t *pos) {
+  size_t seplen = strlen(sep);
+  for (size_t i = 0; i < n; i++) {
+    if (i > 0 && (n - i) % 3 == 0) {
+      for (size_t k = 0; k < seplen && *pos + 1 < size; k++) buf[(*pos)++] = sep[k];
+    }
+    if (*pos + 1 < size) buf[(*pos)++] = digits[i];
+  }
+  buf[*pos] = '\0';
+}
+
+char *cs_rl_int(int64_t v, cs_report_lang lang, int nbsp, char *buf, size_t size) {
+  char digits[32];
+  /* the magnitude as unsigned, so INT64_MIN is safe */
+  uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+  snprintf(digits, sizeof digits, "%" PRIu64, m);
+  size_t pos = 0;
+  if (size == 0) return buf;
+  if (v < 0 && size > 1) buf[pos++] = '-';
+  group_digits(digits, strlen(digits), cs_rl_group(lang, nbsp), buf, size, &pos);
+  return buf;
+}
+
+char *cs_rl_money(const char *text, cs_report_lang lang, int nbsp, char *buf, size_t size) {
+  const char *p = text;
+  if (*p == '-') p++;
+  size_t n = strspn(p, "0123456789");
+  const char *dec = p + n;
+  int ok = n > 0 && (*dec == '\0' || (*dec == '.' && strspn(dec + 1, "0123456789") == strlen(dec + 1)));
+  if (!ok) {
+    snprintf(buf, size, "%s", text);
+    return buf;
+  }
+  size_t pos = 0;
+  if (size == 0) return buf;
+  if (text[0] == '-' && size > 1) buf[pos++] = '-';
+  group_digits(p, n, cs_rl_group(lang, nbsp), buf, size, &pos);
+  int whole = *dec == '\0' || strspn(dec + 1, "0") == strlen(dec + 1);
+  if (!whole) snprintf(buf + pos, size - pos, "%s%s", cs_rl_decimal(lang), dec + 1);
+  /* "-0.00" reads as 0 */
+  if (strcmp(buf, "-0") == 0) snprintf(buf, size, "0");
+  return buf;
+}
+
+char *cs_rl_percent(int64_t a, int64_t b, cs_report_lang lang, char *buf, size_t size) {
+  if (a == 0) {
+    snprintf(buf, size, "%s", "");
+    return buf;
+  }
+  double pct = ((double)b - (double)a) * 100.0 / (double)a;
+  snprintf(buf, size, "%+.1f %%", pct);
+  if (lang == CS_LANG_NB) {
+    char *dot = strchr(buf, '.');
+    if (dot) *dot = ',';
+  }
+  return buf;
+}
+
+void cs_rl_decimal_comma(const char *text, char *buf, size_t size) {
+  size_t i = 0;
+  for (; text[i] && i + 1 < size; i++) {
+    char ch = text[i];
+    if (ch == '.' && i > 0 && text[i - 1] >= '0' && text[i - 1] <= '9' && text[i + 1] >= '0' &&
+        text[i + 1] <= '9')
+      ch = ',';
+    buf[i] = ch;
+  }
+  if (size) buf[i < size ? i : size - 1] = '\0';
+}
+
+size_t cs_rl_width(const char *s) {
+  size_t w = 0;
+  for (; *s; s++) {
+    if (((unsigned char)*s & 0xC0) != 0x80) w++;
+  }
+  return w;
+}

@@ -1,0 +1,394 @@
+/*
+** report_text.c: the text reports: aligned terminal tables, CSV and Markdown
+** (report_internal.h).
+**
+** The table and CSV follow scripts/report.lua (R.run_table, R.compare, R.csv)
+** column for column; `--format csv` in English is byte for byte what the Lua
+** writer gives, which the golden files of `coopsim test` also use.
+*/
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "report_internal.h"
+
+#define MAX_PARTS 32
+#define MAX_COOPS 64
+
+#define T(en) cs_rl_text(lang, en)
+
+/* ---- key notes ---------------------------------------------------------------- */
+
+/* "key: LABEL = KEY; source: SOURCE" and "ASSUMPTION: ..." for each distinct
+** key of the cooperation's years, one note per entry of notes (at most max). */
+static void key_note(const cs_doc_year *y, cs_report_lang lang, const char *indent, cs_sb *out) {
+  cs_sb_printf(out, "%s: ", T("key"));
+  if (y->key_label) cs_sb_printf(out, "%s = ", y->key_label);
+  cs_sb_add(out, y->key);
+  if (y->key_source) cs_sb_printf(out, "; %s: %s", T("source"), y->key_source);
+  if (y->key_assumption) cs_sb_printf(out, "%s%s: %s", indent, T("ASSUMPTION"), y->key_assumption);
+}
+
+static int same_key(const cs_doc_year *a, const cs_doc_year *b) {
+#define SAME(f) ((a->f == NULL && b->f == NULL) || (a->f && b->f && strcmp(a->f, b->f) == 0))
+  return SAME(key) && SAME(key_label) && SAME(key_source) && SAME(key_assumption);
+#undef SAME
+}
+
+/* Appends each distinct key note of the cooperation's years as a line
+** (prefix before each, e.g. "- " in Markdown). */
+static void key_notes(const cs_doc_run *run, const char *coop, cs_report_lang lang, const char *prefix,
+                      const char *indent, cs_sb *out) {
+  for (size_t i = 0; i < run->nyears; i++) {
+    const cs_doc_year *y = &run->years[i];
+    if (coop && strcmp(y->cooperation, coop)) continue;
+    int seen = 0;
+    for (size_t j = 0; j < i && !seen; j++) {
+      seen = (!coop || strcmp(run->years[j].cooperation, coop) == 0) && same_key(&run->years[j], y);
+    }
+    if (seen) continue;
+    cs_sb_add(out, prefix);
+    key_note(y, lang, indent, out);
+    cs_sb_add(out, "\n");
+  }
+}
+
+/* ---- one run -------------------------------------------------------------------- */
+
+/* The members' grid of one cooperation: year, code, member, population, the
+** parts, total, due, payee; a rule between years when `rules`. */
+static void members_grid(const cs_doc_run *run, const char *coop, cs_report_lang lang, int rules, int nbsp,
+                         cs_grid *g) {
+  const char *parts[MAX_PARTS];
+  size_t np = cs_report_part_names(run, coop, parts, MAX_PARTS);
+  size_t ncols = 4 + np + 3;
+  if (cs_grid_init(g, ncols)) return;
+  size_t c = 0;
+  cs_grid_set(g, c++, T("year"));
+  cs_grid_set(g, c++, T("code"));
+  cs_grid_set(g, c++, T("member"));
+  cs_grid_set(g, c++, T("population"));
+  for (size_t p = 0; p < np; p++) cs_grid_set(g, c++, cs_rl_part(lang, parts[p]));
+  cs_grid_set(g, c++, T("total"));
+  cs_grid_set(g, c++, T("due"));
+  cs_grid_set(g, c++, T("payee"));
+  g->right[0] = g->right[3] = 1;
+  for (size_t p = 0; p <= np; p++) g->right[4 + p] = 1;
+  int last_year = 0;
+  char buf[64];
+  for (size_t i = 0; i < run->nrows; i++) {
+    const cs_doc_row *row = &run->rows[i];
+    if (strcmp(row->cooperation, coop)) continue;
+    if (rules && last_year && row->year != last_year) cs_grid_rule(g);
+    last_year = row->year;
+    cs_grid_row(g);
+    c = 0;
+    snprintf(buf, sizeof buf, "%d", row->year);
+    cs_grid_set(g, c++, buf);
+    cs_grid_set(g, c++, row->code);
+    cs_grid_set(g, c++, row->name);
+    cs_grid_set(g, c++, row->population >= 0 ? cs_rl_int(row->population, lang, nbsp, buf, sizeof buf) : "");
+    for (size_t p = 0; p < np; p++) {
+      int64_t v;
+      cs_grid_set(g, c++, cs_report_row_part(row, parts[p], &v) ? cs_rl_int(v, lang, nbsp, buf, sizeof buf) : "");
+    }
+    cs_grid_set(g, c++, cs_rl_int(row->total, lang, nbsp, buf, sizeof buf));
+    cs_grid_set(g, c++, row->due ? row->due : "");
+    cs_grid_set(g, c++, row->host ? T("(host)") : row->payee ? row->payee : "");
+  }
+}
+
+/* The cooperation's years: cost, grants, net cost, sum of shares, balance,
+** members and a note. */
+static void years_grid(const cs_doc_run *run, const char *coop, cs_report_lang lang, int nbsp, cs_grid *g) {
+  if (cs_grid_init(g, 8)) return;
+  static const char *const head[] = {"year", "cost", "grants", "net cost", "sum of shares", "balance", "members", "note"};
+  for (size_t c = 0; c < 8; c++) {
+    cs_grid_set(g, c, T(head[c]));
+    g->right[c] = c < 7;
+  }
+  char buf[96];
+  for (size_t i = 0; i < run->nyears; i++) {
+    const cs_doc_year *y = &run->years[i];
+    if (strcmp(y->cooperation, coop)) continue;
+    cs_grid_row(g);
+    snprintf(buf, sizeof buf, "%d", y->year);
+    cs_grid_set(g, 0, buf);
+    cs_grid_set(g, 1, cs_rl_money(y->cost, lang, nbsp, buf, sizeof buf));
+    cs_grid_set(g, 2, cs_rl_money(y->grants, lang, nbsp, buf, sizeof buf));
+    cs_grid_set(g, 3, cs_rl_money(y->net, lang, nbsp, buf, sizeof buf));
+    cs_grid_set(g, 4, cs_rl_int(y->sum_shares, lang, nbsp, buf, sizeof buf));
+    cs_grid_set(g, 5, cs_rl_money(y->balance, lang, nbsp, buf, sizeof buf));
+    snprintf(buf, sizeof buf, "%d", y->members);
+    cs_grid_set(g, 6, buf);
+    char note[160] = "";
+    if (y->agreement_months < 12) snprintf(note, sizeof note, "%d/12 %s", y->agreement_months, T("of the year"));
+    if (y->past_end) {
+      size_t n = strlen(note);
+      snprintf(note + n, sizeof note - n, "%s%s", n ? "; " : "", T("past the agreement's end"));
+    }
+    cs_grid_set(g, 7, note);
+  }
+}
+
+static void run_table(const cs_doc_run *run, cs_report_lang lang, cs_sb *out) {
+  const char *coops[MAX_COOPS];
+  size_t nc = cs_report_cooperations(run, coops, MAX_COOPS);
+  for (size_t k = 0; k < nc; k++) {
+    cs_sb_printf(out, "%s: %s, %d-%d\n", run->scenario, coops[k], run->from, run->to);
+    key_notes(run, coops[k], lang, "", "\n  ", out);
+    cs_grid g;
+    members_grid(run, coops[k], lang, 1, 0, &g);
+    cs_grid_table(&g, out);
+    cs_grid_free(&g);
+    cs_sb_add(out, "\n");
+    years_grid(run, coops[k], lang, 0, &g);
+    cs_grid_table(&g, out);
+    cs_grid_free(&g);
+    cs_sb_add(out, "\n");
+  }
+  if (run->options) cs_sb_printf(out, "%s: %s\n", T("options"), run->options);
+}
+
+/* ---- the comparison ------------------------------------------------------------- */
+
+/* The comparison grid: year, code, member, then each run's share and, for
+** each later run, the difference to the baseline in kroner and per cent;
+** a total line after each cooperation's year (and a rule, for terminals). */
+static void compare_grid(const cs_doc *doc, const cs_cmp *cmp, cs_report_lang lang, int rules, cs_grid *g) {
+  size_t nr = doc->nruns;
+  if (cs_grid_init(g, 3 + nr + 2 * (nr - 1))) return;
+  size_t c = 0;
+  cs_grid_set(g, c++, T("year"));
+  cs_grid_set(g, c++, T("code"));
+  cs_grid_set(g, c++, T("member"));
+  g->right[0] = 1;
+  for (size_t r = 0; r < nr; r++) {
+    g->right[c] = 1;
+    cs_grid_set(g, c++, doc->runs[r].scenario);
+    if (r > 0) {
+      g->right[c] = g->right[c + 1] = 1;
+      cs_grid_set(g, c++, T("diff kr"));
+      cs_grid_set(g, c++, T("diff %"));
+    }
+  }
+  int64_t *sum = calloc(nr, sizeof *sum);
+  if (!sum) {
+    g->oom = 1;
+    return;
+  }
+  char buf[64];
+  for (size_t i = 0; i < cmp->nlines; i++) {
+    const cs_cmp_line *l = &cmp->lines[i];
+    cs_grid_row(g);
+    c = 0;
+    snprintf(buf, sizeof buf, "%d", l->year);
+    cs_grid_set(g, c++, buf);
+    cs_grid_set(g, c++, l->code);
+    cs_grid_set(g, c++, l->name);
+    for (size_t r = 0; r < nr; r++) {
+      int here = l->status[r] == CS_CMP_PRESENT, base = l->status[0] == CS_CMP_PRESENT;
+      if (here) {
+        cs_grid_set(g, c++, cs_rl_int(l->share[r], lang, 0, buf, sizeof buf));
+        sum[r] += l->share[r];
+      } else {
+        cs_grid_set(g, c++, T(l->status[r] == CS_CMP_WITHDRAWN ? "withdrawn" : "not a member"));
+      }
+      if (r > 0) {
+        if (here || base) {
+          int64_t d = (here ? l->share[r] : 0) - (base ? l->share[0] : 0);
+          cs_grid_set(g, c, cs_rl_int(d, lang, 0, buf, sizeof buf));
+        }
+        c++;
+        if (here && base) cs_grid_set(g, c, cs_rl_percent(l->share[0], l->share[r], lang, buf, sizeof buf));
+        c++;
+      }
+    }
+    const cs_cmp_line *next = i + 1 < cmp->nlines ? &cmp->lines[i + 1] : NULL;
+    if (!next || next->year != l->year || strcmp(next->cooperation, l->cooperation)) {
+      cs_grid_row(g);
+      cs_grid_set(g, 2, T("total"));
+      c = 3;
+      for (size_t r = 0; r < nr; r++) {
+        cs_grid_set(g, c++, cs_rl_int(sum[r], lang, 0, buf, sizeof buf));
+        if (r > 0) {
+          cs_grid_set(g, c++, cs_rl_int(sum[r] - sum[0], lang, 0, buf, sizeof buf));
+          cs_grid_set(g, c++, cs_rl_percent(sum[0], sum[r], lang, buf, sizeof buf));
+        }
+      }
+      memset(sum, 0, nr * sizeof *sum);
+      if (next && rules) cs_grid_rule(g);
+    }
+  }
+  free(sum);
+}
+
+/* "comparison of A, B (Coop)" */
+static void compare_head(const cs_doc *doc, const cs_cmp *cmp, cs_report_lang lang, cs_sb *out) {
+  cs_sb_printf(out, "%s ", T("comparison of"));
+  for (size_t r = 0; r < doc->nruns; r++) cs_sb_printf(out, "%s%s", r ? ", " : "", doc->runs[r].scenario);
+  cs_sb_add(out, " (");
+  const char *last = NULL;
+  int first = 1;
+  for (size_t i = 0; i < cmp->nlines; i++) {
+    if (last && strcmp(last, cmp->lines[i].cooperation) == 0) continue;
+    last = cmp->lines[i].cooperation;
+    cs_sb_printf(out, "%s%s", first ? "" : ", ", last);
+    first = 0;
+  }
+  cs_sb_add(out, ")");
+}
+
+/* "ASSUMPTION (label): text", once per distinct assumption of any run. */
+static void assumption_notes(const cs_doc *doc, cs_report_lang lang, const char *prefix, cs_sb *out) {
+  for (size_t r = 0; r < doc->nruns; r++) {
+    for (size_t i = 0; i < doc->runs[r].nyears; i++) {
+      const cs_doc_year *y = &doc->runs[r].years[i];
+      if (!y->key_assumption) continue;
+      int seen = 0;
+      for (size_t r2 = 0; r2 <= r && !seen; r2++) {
+        size_t end = r2 == r ? i : doc->runs[r2].nyears;
+        for (size_t j = 0; j < end && !seen; j++) {
+          const char *a = doc->runs[r2].years[j].key_assumption;
+          seen = a && strcmp(a, y->key_assumption) == 0;
+        }
+      }
+      if (!seen) {
+        cs_sb_printf(out, "%s%s (%s): %s\n", prefix, T("ASSUMPTION"), y->key_label ? y->key_label : y->key,
+                     y->key_assumption);
+      }
+    }
+  }
+}
+
+int cs_report_table(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error *err) {
+  for (size_t r = 0; r < doc->nruns; r++) {
+    run_table(&doc->runs[r], lang, out);
+    cs_sb_add(out, "\n");
+  }
+  if (doc->nruns > 1) {
+    cs_cmp *cmp;
+    if (cs_cmp_build(doc, &cmp, err)) return CS_ENOMEM;
+    compare_head(doc, cmp, lang, out);
+    cs_sb_add(out, "\n");
+    cs_grid g;
+    compare_grid(doc, cmp, lang, 1, &g);
+    cs_grid_table(&g, out);
+    cs_grid_free(&g);
+    assumption_notes(doc, lang, "", out);
+    cs_cmp_free(cmp);
+  }
+  return out->oom ? cs_error_set(err, CS_ENOMEM, "out of memory writing the table") : 0;
+}
+
+/* ---- CSV -------------------------------------------------------------------------- */
+
+static void csv_cell(cs_sb *out, const char *v, char sep) {
+  char set[5] = {sep, '"', '\n', '\r', '\0'};
+  if (strpbrk(v, set) == NULL) {
+    cs_sb_add(out, v);
+    return;
+  }
+  cs_sb_add(out, "\"");
+  for (; *v; v++) cs_sb_add(out, *v == '"' ? "\"\"" : (char[2]){*v, '\0'});
+  cs_sb_add(out, "\"");
+}
+
+int cs_report_csv(const cs_doc *doc, cs_report_lang lang, int nb, cs_sb *out) {
+  static const char *const cols[] = {"scenario", "cooperation", "year", "code", "name", "population",
+                                     "population_date", "population_source", "parts", "exact", "total",
+                                     "due", "payee"};
+  const size_t ncols = sizeof cols / sizeof cols[0];
+  char sep = nb ? ';' : ',';
+  char sepstr[2] = {sep, '\0'};
+  /* Excel reads a CSV without a byte order mark in the ANSI code page
+  ** (Windows-1252 in Norway) and garbles æ, ø and å; the BOM makes it UTF-8 */
+  if (nb) cs_sb_add(out, "\xef\xbb\xbf");
+  for (size_t c = 0; c < ncols; c++) {
+    if (c) cs_sb_add(out, sepstr);
+    csv_cell(out, T(cols[c]), sep);
+  }
+  cs_sb_add(out, "\n");
+  char buf[96];
+  cs_sb parts = {0};
+  for (size_t r = 0; r < doc->nruns; r++) {
+    const cs_doc_run *run = &doc->runs[r];
+    for (size_t i = 0; i < run->nrows; i++) {
+      const cs_doc_row *row = &run->rows[i];
+      parts.len = 0;
+      cs_sb_add(&parts, "");
+      for (size_t p = 0; p < row->nparts; p++) {
+        if (nb) cs_rl_decimal_comma(row->parts[p].exact, buf, sizeof buf);
+        cs_sb_printf(&parts, "%s%s=%s", p ? " " : "", row->parts[p].name, nb ? buf : row->parts[p].exact);
+      }
+      if (parts.oom) out->oom = 1;
+      for (size_t c = 0; c < ncols; c++) {
+        const char *v = "";
+        switch (c) {
+        case 0: v = run->scenario; break;
+        case 1: v = row->cooperation; break;
+        case 2: snprintf(buf, sizeof buf, "%d", row->year); v = buf; break;
+        case 3: v = row->code; break;
+        case 4: v = row->name; break;
+        case 5: if (row->population >= 0) { snprintf(buf, sizeof buf, "%" PRId64, row->population); v = buf; } break;
+        case 6: v = row->population_date ? row->population_date : ""; break;
+        case 7: v = row->population_source ? row->population_source : ""; break;
+        case 8: v = parts.s ? parts.s : ""; break;
+        case 9:
+          if (nb) { cs_rl_decimal_comma(row->exact, buf, sizeof buf); v = buf; }
+          else v = row->exact;
+          break;
+        case 10: snprintf(buf, sizeof buf, "%" PRId64, row->total); v = buf; break;
+        case 11: v = row->due ? row->due : ""; break;
+        case 12: v = row->host ? T("(host)") : row->payee ? row->payee : ""; break;
+        }
+        if (c) cs_sb_add(out, sepstr);
+        csv_cell(out, v, sep);
+      }
+      cs_sb_add(out, "\n");
+    }
+  }
+  cs_sb_free(&parts);
+  return out->oom ? CS_ENOMEM : 0;
+}
+
+/* ---- Markdown ---------------------------------------------------------------------- */
+
+int cs_report_markdown(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error *err) {
+  for (size_t r = 0; r < doc->nruns; r++) {
+    const cs_doc_run *run = &doc->runs[r];
+    const char *coops[MAX_COOPS];
+    size_t nc = cs_report_cooperations(run, coops, MAX_COOPS);
+    cs_sb_printf(out, "## %s, %d-%d\n\n", run->scenario, run->from, run->to);
+    for (size_t k = 0; k < nc; k++) {
+      cs_sb_printf(out, "### %s\n\n", coops[k]);
+      key_notes(run, coops[k], lang, "- ", "; ", out);
+      cs_sb_add(out, "\n");
+      cs_grid g;
+      members_grid(run, coops[k], lang, 0, 0, &g);
+      cs_grid_markdown(&g, out);
+      cs_grid_free(&g);
+      cs_sb_add(out, "\n");
+      years_grid(run, coops[k], lang, 0, &g);
+      cs_grid_markdown(&g, out);
+      cs_grid_free(&g);
+      cs_sb_add(out, "\n");
+    }
+    if (run->options) cs_sb_printf(out, "%s: `%s`\n\n", T("options"), run->options);
+  }
+  if (doc->nruns > 1) {
+    cs_cmp *cmp;
+    if (cs_cmp_build(doc, &cmp, err)) return CS_ENOMEM;
+    cs_sb_add(out, "## ");
+    compare_head(doc, cmp, lang, out);
+    cs_sb_add(out, "\n\n");
+    cs_grid g;
+    compare_grid(doc, cmp, lang, 0, &g);
+    cs_grid_markdown(&g, out);
+    cs_grid_free(&g);
+    cs_sb_add(out, "\n");
+    assumption_notes(doc, lang, "- ", out);
+    cs_cmp_free(cmp);
+  }
+  return out->oom ? cs_error_set(err, CS_ENOMEM, "out of memory writing Markdown") : 0;
+}

@@ -1,0 +1,841 @@
+/*
+** rundb.c: the run store (rundb.h) — result documents in SQLite.
+**
+** Layout: `runs` holds one row per stored execution of a scenario file;
+** run_scenarios, run_rows, run_parts, run_years and run_year_amounts hold the
+** document, each row keyed by its run and its position, so that loading
+** gives back the document in the order it was saved. Every parent row
+** records how many children it has; cs_rundb_verify and cs_rundb_load check
+** those counts, which is how a run "marked complete" is proven to have all
+** its rows (a save is one transaction, so this can only fail on a damaged
+** file).
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "coopsim/rundb.h"
+#include "coopsim/sha256.h"
+#include "sqlite_open.h"
+
+struct cs_rundb {
+  sqlite3 *db;
+  int write;
+  char *path;
+};
+
+/* A whole number of kroner as a JSON-safe integer, and an exact amount. */
+#define KRONER(c) "CHECK (" c " BETWEEN -9007199254740992 AND 9007199254740992)"
+#define DECIMAL(c) "CHECK (" c " GLOB '*[0-9].[0-9][0-9]' AND " c " NOT GLOB '*[^-0-9.]*' AND " c \
+  " NOT GLOB '?*-*')"
+#define DATE_OR_NULL(c) "CHECK (" c " IS NULL OR " c \
+  " GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]')"
+#define YEAR(c) "CHECK (" c " BETWEEN 1838 AND 9999)"
+#define BOOL(c) "CHECK (" c " IN (0, 1))"
+#define COUNT(c) "CHECK (" c " >= 0)"
+
+static const char *const schema =
+    "CREATE TABLE runs ("
+    "  id INTEGER PRIMARY KEY,"
+    "  created TEXT NOT NULL CHECK (created GLOB"
+    "    '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9]Z'),"
+    "  coopsim_version TEXT NOT NULL CHECK (coopsim_version <> ''),"
+    "  doc_coopsim_version TEXT,"
+    "  registry_version TEXT NOT NULL CHECK (registry_version <> ''),"
+    "  scenario_file TEXT,"
+    "  scenario_text BLOB,"
+    "  scenario_sha256 TEXT CHECK (scenario_sha256 IS NULL OR"
+    "    (length(scenario_sha256) = 64 AND scenario_sha256 NOT GLOB '*[^0-9a-f]*')),"
+    "  options TEXT NOT NULL,"
+    "  nscenarios INTEGER NOT NULL " COUNT("nscenarios") ","
+    "  nrows INTEGER NOT NULL " COUNT("nrows") ","
+    "  CHECK ((scenario_text IS NULL) = (scenario_sha256 IS NULL))) STRICT;"
+    "CREATE TABLE run_scenarios ("
+    "  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
+    "  idx INTEGER NOT NULL " COUNT("idx") ","
+    "  name TEXT NOT NULL,"
+    "  year_from INTEGER NOT NULL " YEAR("year_from") ","
+    "  year_to INTEGER NOT NULL CHECK (year_to BETWEEN year_from AND 9999),"
+    "  options TEXT,"
+    "  nrows INTEGER NOT NULL " COUNT("nrows") ","
+    "  nyears INTEGER NOT NULL " COUNT("nyears") ","
+    "  PRIMARY KEY (run_id, idx)) STRICT;"
+    "CREATE TABLE run_rows ("
+    "  run_id INTEGER NOT NULL, scenario INTEGER NOT NULL, idx INTEGER NOT NULL " COUNT("idx") ","
+    "  year INTEGER NOT NULL " YEAR("year") ","
+    "  code TEXT NOT NULL CHECK (length(code) = 4),"
+    "  name TEXT NOT NULL, given TEXT, merged TEXT, cooperation TEXT NOT NULL,"
+    "  population INTEGER NOT NULL CHECK (population >= -1),"
+    "  population_date TEXT " DATE_OR_NULL("population_date") ","
+    "  population_source TEXT,"
+    "  months INTEGER NOT NULL CHECK (months BETWEEN 0 AND 12),"
+    "  charged_months INTEGER NOT NULL CHECK (charged_months BETWEEN 0 AND 12),"
+    "  host INTEGER NOT NULL " BOOL("host") ","
+    "  payee TEXT, due TEXT " DATE_OR_NULL("due") ","
+    "  total INTEGER NOT NULL " KRONER("total") ","
+    "  exact TEXT NOT NULL " DECIMAL("exact") ","
+    "  nparts INTEGER NOT NULL " COUNT("nparts") ","
+    "  PRIMARY KEY (run_id, scenario, idx),"
+    "  FOREIGN KEY (run_id, scenario) REFERENCES run_scenarios (run_id, idx) ON DELETE CASCADE"
+    ") STRICT;"
+    "CREATE TABLE run_parts ("
+    "  run_id INTEGER NOT NULL, scenario INTEGER NOT NULL, row_idx INTEGER NOT NULL,"
+    "  idx INTEGER NOT NULL " COUNT("idx") ","
+    "  name TEXT NOT NULL,"
+    "  rounded INTEGER NOT NULL " KRONER("rounded") ","
+    "  exact TEXT NOT NULL " DECIMAL("exact") ","
+    "  explain TEXT,"
+    "  PRIMARY KEY (run_id, scenario, row_idx, idx),"
+    "  FOREIGN KEY (run_id, scenario, row_idx) REFERENCES run_rows (run_id, scenario, idx)"
+    "    ON DELETE CASCADE) STRICT;"
+    "CREATE TABLE run_years ("
+    "  run_id INTEGER NOT NULL, scenario INTEGER NOT NULL, idx INTEGER NOT NULL " COUNT("idx") ","
+    "  year INTEGER NOT NULL " YEAR("year") ","
+    "  cooperation TEXT NOT NULL,"
+    "  members INTEGER NOT NULL " COUNT("members") ","
+    "  cost TEXT NOT NULL " DECIMAL("cost") ","
+    "  grants TEXT NOT NULL " DECIMAL("grants") ","
+    "  net TEXT NOT NULL " DECIMAL("net") ","
+    "  balance TEXT NOT NULL " DECIMAL("balance") ","
+    "  sum_shares INTEGER NOT NULL " KRONER("sum_shares") ","
+    "  key TEXT, key_label TEXT, key_source TEXT, key_assumption TEXT,"
+    "  agreement_months INTEGER NOT NULL CHECK (agreement_months BETWEEN 0 AND 12),"
+    "  covers INTEGER NOT NULL " BOOL("covers") ","
+    "  past_end INTEGER NOT NULL " BOOL("past_end") ","
+    "  nlines INTEGER NOT NULL " COUNT("nlines") ","
+    "  ngrants INTEGER NOT NULL " COUNT("ngrants") ","
+    "  PRIMARY KEY (run_id, scenario, idx),"
+    "  FOREIGN KEY (run_id, scenario) REFERENCES run_scenarios (run_id, idx) ON DELETE CASCADE"
+    ") STRICT;"
+    "CREATE TABLE run_year_amounts ("
+    "  run_id INTEGER NOT NULL, scenario INTEGER NOT NULL, year_idx INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('line', 'grant')),"
+    "  idx INTEGER NOT NULL " COUNT("idx") ","
+    "  name TEXT NOT NULL,"
+    "  amount TEXT NOT NULL " DECIMAL("amount") ","
+    "  PRIMARY KEY (run_id, scenario, year_idx, kind, idx),"
+    "  FOREIGN KEY (run_id, scenario, year_idx) REFERENCES run_years (run_id, scenario, idx)"
+    "    ON DELETE CASCADE) STRICT;";
+
+/* The first stored run whose counts its children do not match: a run stored
+** without all its rows. F(t) restricts table alias t: to every run, or to
+** run ?1 (a separate text so that the one-run form uses the keys). */
+#define INCOMPLETE_SQL(F)                                                                         \
+  "SELECT r.id, 'scenarios' FROM runs r WHERE " F("r.id") " AND r.nscenarios <>"                  \
+  "  (SELECT count(*) FROM run_scenarios s WHERE s.run_id = r.id)"                                \
+  " UNION ALL SELECT r.id, 'rows' FROM runs r WHERE " F("r.id") " AND r.nrows <>"                \
+  "  (SELECT count(*) FROM run_rows w WHERE w.run_id = r.id)"                                     \
+  " UNION ALL SELECT s.run_id, 'rows of a scenario' FROM run_scenarios s WHERE " F("s.run_id")    \
+  "  AND s.nrows <> (SELECT count(*) FROM run_rows w WHERE w.run_id = s.run_id"                   \
+  "  AND w.scenario = s.idx)"                                                                     \
+  " UNION ALL SELECT s.run_id, 'years' FROM run_scenarios s WHERE " F("s.run_id")                 \
+  "  AND s.nyears <> (SELECT count(*) FROM run_years y WHERE y.run_id = s.run_id"                 \
+  "  AND y.scenario = s.idx)"                                                                     \
+  " UNION ALL SELECT w.run_id, 'parts' FROM run_rows w WHERE " F("w.run_id")                      \
+  "  AND w.nparts <> (SELECT count(*) FROM run_parts p WHERE p.run_id = w.run_id"                 \
+  "  AND p.scenario = w.scenario AND p.row_idx = w.idx)"                                          \
+  " UNION ALL SELECT y.run_id, 'cost lines or grants' FROM run_years y WHERE " F("y.run_id")      \
+  "  AND (y.nlines <> (SELECT count(*) FROM run_year_amounts a WHERE a.run_id = y.run_id"         \
+  "  AND a.scenario = y.scenario AND a.year_idx = y.idx AND a.kind = 'line')"                     \
+  "  OR y.ngrants <> (SELECT count(*) FROM run_year_amounts a WHERE a.run_id = y.run_id"          \
+  "  AND a.scenario = y.scenario AND a.year_idx = y.idx AND a.kind = 'grant'))"                   \
+  " LIMIT 1"
+#define EVERY_RUN(col) "1"
+#define ONE_RUN(col) col " = ?1"
+
+static char *dupstr(const char *s) {
+  if (!s) return NULL;
+  size_t n = strlen(s) + 1;
+  char *d = malloc(n);
+  if (d) memcpy(d, s, n);
+  return d;
+}
+
+static int db_fail(cs_rundb *db, cs_error *err, const char *what) {
+  return cs_sqlite_error(db->db, err, db->path, what);
+}
+
+/* Runs one PRAGMA that must answer "ok" (integrity_check, quick_check). */
+static int check_ok(cs_rundb *db, const char *pragma, cs_error *err) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db->db, pragma, -1, &st, NULL) != SQLITE_OK)
+    return db_fail(db, err, "cannot check the file");
+  int rc = sqlite3_step(st);
+  const char *answer = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+  int ret = CS_OK;
+  if (rc != SQLITE_ROW) ret = db_fail(db, err, "cannot check the file");
+  else if (!answer || strcmp(answer, "ok") != 0)
+    ret = cs_error_set(err, CS_EIO, "%s: the file is damaged (%s: %s)", db->path, pragma + 7,
+                       answer ? answer : "no answer");
+  sqlite3_finalize(st);
+  return ret;
+}
+
+/* Creates the schema and marks the file as a run store, in one transaction. */
+static int create_schema(cs_rundb *db, cs_error *err) {
+  char marks[96];
+  snprintf(marks, sizeof marks, "PRAGMA application_id = %d; PRAGMA user_version = %d;",
+           CS_RUNDB_APPLICATION_ID, CS_RUNDB_VERSION);
+  if (sqlite3_exec(db->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    return db_fail(db, err, "cannot start a write transaction");
+  int rc = CS_OK;
+  if (sqlite3_exec(db->db, schema, NULL, NULL, NULL) != SQLITE_OK ||
+      sqlite3_exec(db->db, marks, NULL, NULL, NULL) != SQLITE_OK)
+    rc = db_fail(db, err, "cannot create the run store");
+  else if (sqlite3_exec(db->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    rc = db_fail(db, err, "cannot create the run store (COMMIT failed)");
+  if (rc) sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
+  return rc;
+}
+
+/* Takes the write lock and writes page 1's journal, then rolls back: proves
+** now that a save will be able to lock and write (file, folder, locks). */
+static int probe_write(cs_rundb *db, cs_error *err) {
+  char sql[64];
+  if (sqlite3_exec(db->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    return db_fail(db, err, "cannot lock it for writing");
+  snprintf(sql, sizeof sql, "PRAGMA user_version = %d", CS_RUNDB_VERSION);
+  int rc = CS_OK;
+  if (sqlite3_exec(db->db, sql, NULL, NULL, NULL) != SQLITE_OK) rc = db_fail(db, err, "cannot write to it");
+  if (sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK && !rc)
+    rc = db_fail(db, err, "cannot write to it");
+  return rc;
+}
+
+int cs_rundb_open(cs_rundb **out, const char *path, const cs_rundb_options *opt, cs_error *err) {
+  static const cs_rundb_options defaults = CS_RUNDB_OPTIONS_INIT;
+  if (!opt) opt = &defaults;
+  *out = NULL;
+  cs_rundb *db = calloc(1, sizeof *db);
+  if (!db || !(db->path = dupstr(path))) {
+    free(db);
+    return cs_error_set(err, CS_ENOMEM, "%s: out of memory", path);
+  }
+  db->write = opt->write != 0;
+  /* read-write even for reading: after a crash the first reader must be able
+  ** to roll back the hot journal; query_only keeps readers from writing */
+  int flags = SQLITE_OPEN_READWRITE | (opt->write ? SQLITE_OPEN_CREATE : 0);
+  int rc = cs_sqlite_open(&db->db, path, flags, opt->busy_ms, err);
+  if (!rc && !opt->write && sqlite3_exec(db->db, "PRAGMA query_only = ON", NULL, NULL, NULL) != SQLITE_OK)
+    rc = db_fail(db, err, "cannot open it for reading");
+  int empty = 0, version = 0;
+  if (!rc && opt->write && sqlite3_db_readonly(db->db, "main") == 1)
+    rc = cs_error_set(err, CS_EINVAL, "%s: the file is read-only; runs cannot be stored in it", path);
+  if (!rc) rc = cs_sqlite_check_identity(db->db, path, "run store", CS_RUNDB_APPLICATION_ID,
+                                         CS_RUNDB_VERSION, opt->write, &empty, &version, err);
+  /* a rollback journal, never WAL (see rundb.h); set before any write */
+  if (!rc && opt->write) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db->db, "PRAGMA journal_mode = DELETE", -1, &st, NULL) != SQLITE_OK)
+      rc = db_fail(db, err, "cannot set the journal mode");
+    else {
+      const char *mode = sqlite3_step(st) == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+      if (!mode || strcmp(mode, "delete") != 0) rc = db_fail(db, err, "cannot set the journal mode");
+      sqlite3_finalize(st);
+    }
+  }
+  if (!rc && !empty) rc = check_ok(db, "PRAGMA quick_check", err);
+  if (!rc && opt->write) rc = empty ? create_schema(db, err) : probe_write(db, err);
+  if (rc) {
+    cs_rundb_close(db);
+    return rc;
+  }
+  *out = db;
+  return CS_OK;
+}
+
+void cs_rundb_close(cs_rundb *db) {
+  if (!db) return;
+  sqlite3_close(db->db);
+  free(db->path);
+  free(db);
+}
+
+const char *cs_rundb_path(const cs_rundb *db) { return db->path; }
+
+/* ---- save ---------------------------------------------------------------- */
+
+enum { ST_RUN, ST_SCENARIO, ST_ROW, ST_PART, ST_YEAR, ST_AMOUNT, ST_COMMIT, ST_N };
+
+static const char *const save_sql[ST_N] = {
+    "INSERT INTO runs (created, coopsim_version, doc_coopsim_version, registry_version,"
+    " scenario_file, scenario_text, scenario_sha256, options, nscenarios, nrows)"
+    " VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    "INSERT INTO run_scenarios (run_id, idx, name, year_from, year_to, options, nrows, nyears)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    "INSERT INTO run_rows (run_id, scenario, idx, year, code, name, given, merged, cooperation,"
+    " population, population_date, population_source, months, charged_months, host, payee, due,"
+    " total, exact, nparts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+    " ?15, ?16, ?17, ?18, ?19, ?20)",
+    "INSERT INTO run_parts (run_id, scenario, row_idx, idx, name, rounded, exact, explain)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    "INSERT INTO run_years (run_id, scenario, idx, year, cooperation, members, cost, grants, net,"
+    " balance, sum_shares, key, key_label, key_source, key_assumption, agreement_months, covers,"
+    " past_end, nlines, ngrants) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+    " ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+    "INSERT INTO run_year_amounts (run_id, scenario, year_idx, kind, idx, name, amount)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    "COMMIT",
+};
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s) {
+  if (s) sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+  else sqlite3_bind_null(st, i);
+}
+
+/* Steps an INSERT once; on failure sets err with where and returns a CS_ code. */
+static int insert(cs_rundb *db, sqlite3_stmt *st, const char *where, cs_error *err) {
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  if (rc == SQLITE_DONE) return CS_OK;
+  int code = (rc & 0xff) == SQLITE_CONSTRAINT ? CS_EINVAL : CS_EIO;
+  return cs_error_set(err, code, "%s: nothing was saved: %s: %s (%s)", db->path, where,
+                      sqlite3_errmsg(db->db), sqlite3_errstr(rc));
+}
+
+static int save_amounts(cs_rundb *db, sqlite3_stmt *st, int64_t id, size_t s, size_t y,
+                        const char *kind, const cs_doc_amount *a, size_t n, cs_error *err) {
+  for (size_t i = 0; i < n; i++) {
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, (int64_t)s);
+    sqlite3_bind_int64(st, 3, (int64_t)y);
+    bind_text(st, 4, kind);
+    sqlite3_bind_int64(st, 5, (int64_t)i);
+    bind_text(st, 6, a[i].name);
+    bind_text(st, 7, a[i].amount);
+    char where[96];
+    snprintf(where, sizeof where, "run %zu, year entry %zu, %s %zu", s + 1, y + 1, kind, i + 1);
+    int rc = insert(db, st, where, err);
+    if (rc) return rc;
+  }
+  return CS_OK;
+}
+
+static int save_run(cs_rundb *db, sqlite3_stmt **st, int64_t id, size_t s, const cs_doc_run *run,
+                    cs_error *err) {
+  char where[160];
+  int rc;
+  snprintf(where, sizeof where, "run %zu (scenario \"%.80s\")", s + 1, run->scenario ? run->scenario : "");
+  sqlite3_bind_int64(st[ST_SCENARIO], 1, id);
+  sqlite3_bind_int64(st[ST_SCENARIO], 2, (int64_t)s);
+  bind_text(st[ST_SCENARIO], 3, run->scenario);
+  sqlite3_bind_int(st[ST_SCENARIO], 4, run->from);
+  sqlite3_bind_int(st[ST_SCENARIO], 5, run->to);
+  bind_text(st[ST_SCENARIO], 6, run->options);
+  sqlite3_bind_int64(st[ST_SCENARIO], 7, (int64_t)run->nrows);
+  sqlite3_bind_int64(st[ST_SCENARIO], 8, (int64_t)run->nyears);
+  if ((rc = insert(db, st[ST_SCENARIO], where, err))) return rc;
+  for (size_t r = 0; r < run->nrows; r++) {
+    const cs_doc_row *row = &run->rows[r];
+    sqlite3_stmt *q = st[ST_ROW];
+    sqlite3_bind_int64(q, 1, id);
+    sqlite3_bind_int64(q, 2, (int64_t)s);
+    sqlite3_bind_int64(q, 3, (int64_t)r);
+    sqlite3_bind_int(q, 4, row->year);
+    sqlite3_bind_text(q, 5, row->code, (int)(memchr(row->code, '\0', sizeof row->code) ?
+                                            strlen(row->code) : sizeof row->code), SQLITE_STATIC);
+    bind_text(q, 6, row->name);
+    bind_text(q, 7, row->given);
+    bind_text(q, 8, row->merged);
+    bind_text(q, 9, row->cooperation);
+    sqlite3_bind_int64(q, 10, row->population);
+    bind_text(q, 11, row->population_date);
+    bind_text(q, 12, row->population_source);
+    sqlite3_bind_int(q, 13, row->months);
+    sqlite3_bind_int(q, 14, row->charged_months);
+    sqlite3_bind_int(q, 15, row->host);
+    bind_text(q, 16, row->payee);
+    bind_text(q, 17, row->due);
+    sqlite3_bind_int64(q, 18, row->total);
+    bind_text(q, 19, row->exact);
+    sqlite3_bind_int64(q, 20, (int64_t)row->nparts);
+    snprintf(where, sizeof where, "run %zu, row %zu (%d %.4s)", s + 1, r + 1, row->year, row->code);
+    if ((rc = insert(db, q, where, err))) return rc;
+    for (size_t p = 0; p < row->nparts; p++) {
+      const cs_doc_part *part = &row->parts[p];
+      q = st[ST_PART];
+      sqlite3_bind_int64(q, 1, id);
+      sqlite3_bind_int64(q, 2, (int64_t)s);
+      sqlite3_bind_int64(q, 3, (int64_t)r);
+      sqlite3_bind_int64(q, 4, (int64_t)p);
+      bind_text(q, 5, part->name);
+      sqlite3_bind_int64(q, 6, part->rounded);
+      bind_text(q, 7, part->exact);
+      bind_text(q, 8, part->explain);
+      snprintf(where, sizeof where, "run %zu, row %zu (%d %.4s), part %zu", s + 1, r + 1, row->year,
+               row->code, p + 1);
+      if ((rc = insert(db, q, where, err))) return rc;
+    }
+  }
+  for (size_t y = 0; y < run->nyears; y++) {
+    const cs_doc_year *yr = &run->years[y];
+    sqlite3_stmt *q = st[ST_YEAR];
+    sqlite3_bind_int64(q, 1, id);
+    sqlite3_bind_int64(q, 2, (int64_t)s);
+    sqlite3_bind_int64(q, 3, (int64_t)y);
+    sqlite3_bind_int(q, 4, yr->year);
+    bind_text(q, 5, yr->cooperation);
+    sqlite3_bind_int(q, 6, yr->members);
+    bind_text(q, 7, yr->cost);
+    bind_text(q, 8, yr->grants);
+    bind_text(q, 9, yr->net);
+    bind_text(q, 10, yr->balance);
+    sqlite3_bind_int64(q, 11, yr->sum_shares);
+    bind_text(q, 12, yr->key);
+    bind_text(q, 13, yr->key_label);
+    bind_text(q, 14, yr->key_source);
+    bind_text(q, 15, yr->key_assumption);
+    sqlite3_bind_int(q, 16, yr->agreement_months);
+    sqlite3_bind_int(q, 17, yr->covers != 0);
+    sqlite3_bind_int(q, 18, yr->past_end != 0);
+    sqlite3_bind_int64(q, 19, (int64_t)yr->nlines);
+    sqlite3_bind_int64(q, 20, (int64_t)yr->ngrants);
+    snprintf(where, sizeof where, "run %zu, year entry %zu (%d)", s + 1, y + 1, yr->year);
+    if ((rc = insert(db, q, where, err))) return rc;
+    if ((rc = save_amounts(db, st[ST_AMOUNT], id, s, y, "line", yr->lines, yr->nlines, err)) ||
+        (rc = save_amounts(db, st[ST_AMOUNT], id, s, y, "grant", yr->grant_list, yr->ngrants, err)))
+      return rc;
+  }
+  return CS_OK;
+}
+
+int cs_rundb_save(cs_rundb *db, const cs_doc *doc, const cs_rundb_meta *meta, int64_t *id,
+                  cs_error *err) {
+  if (!db->write)
+    return cs_error_set(err, CS_EINVAL, "%s: opened for reading; nothing was saved", db->path);
+  if (!meta || !meta->registry_version)
+    return cs_error_set(err, CS_EINVAL, "%s: the registry version is missing; nothing was saved", db->path);
+  sqlite3_stmt *st[ST_N] = {NULL};
+  int rc = CS_OK;
+  for (int i = 0; i < ST_N && !rc; i++)
+    if (sqlite3_prepare_v2(db->db, save_sql[i], -1, &st[i], NULL) != SQLITE_OK)
+      rc = db_fail(db, err, "cannot prepare a save; nothing was saved");
+  if (!rc && sqlite3_exec(db->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    rc = db_fail(db, err, "cannot start the write transaction; nothing was saved");
+  else if (!rc) {
+    size_t nrows = 0;
+    for (size_t s = 0; s < doc->nruns; s++) nrows += doc->runs[s].nrows;
+    char sha[CS_SHA256_HEX];
+    sqlite3_stmt *q = st[ST_RUN];
+    sqlite3_bind_text(q, 1, COOPSIM_VERSION, -1, SQLITE_STATIC);
+    bind_text(q, 2, doc->coopsim_version);
+    bind_text(q, 3, meta->registry_version);
+    bind_text(q, 4, meta->scenario_file ? meta->scenario_file : doc->scenario_file);
+    if (meta->scenario_text) {
+      /* a zero-length blob, not NULL, for an empty file */
+      sqlite3_bind_blob64(q, 5, meta->scenario_len ? meta->scenario_text : "", meta->scenario_len,
+                          SQLITE_STATIC);
+      sqlite3_bind_text(q, 6, cs_sha256_hex(meta->scenario_text, meta->scenario_len, sha), -1,
+                        SQLITE_STATIC);
+    }
+    bind_text(q, 7, meta->options ? meta->options : "");
+    sqlite3_bind_int64(q, 8, (int64_t)doc->nruns);
+    sqlite3_bind_int64(q, 9, (int64_t)nrows);
+    rc = insert(db, q, "the run's header", err);
+    int64_t new_id = sqlite3_last_insert_rowid(db->db);
+    for (size_t s = 0; s < doc->nruns && !rc; s++) rc = save_run(db, st, new_id, s, &doc->runs[s], err);
+    /* saved only when COMMIT itself returned SQLITE_DONE */
+    if (!rc) {
+      int c = sqlite3_step(st[ST_COMMIT]);
+      if (c != SQLITE_DONE)
+        rc = cs_error_set(err, CS_EIO, "%s: COMMIT failed, nothing was saved: %s (%s)", db->path,
+                          sqlite3_errmsg(db->db), sqlite3_errstr(c));
+    }
+    if (!rc) *id = new_id;
+  }
+  for (int i = 0; i < ST_N; i++) sqlite3_finalize(st[i]);
+  /* after FULL/IOERR/BUSY/NOMEM the transaction may or may not have been
+  ** rolled back already: ROLLBACK whenever one is still open */
+  if (rc && !sqlite3_get_autocommit(db->db)) sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
+  return rc;
+}
+
+/* ---- read ---------------------------------------------------------------- */
+
+static char *col_text(sqlite3_stmt *st, int i, int *oom) {
+  if (sqlite3_column_type(st, i) == SQLITE_NULL) return NULL;
+  const char *t = (const char *)sqlite3_column_text(st, i);
+  int n = sqlite3_column_bytes(st, i);
+  char *d = malloc((size_t)n + 1);
+  if (!d || !t) {
+    free(d);
+    *oom = 1;
+    return NULL;
+  }
+  memcpy(d, t, (size_t)n);
+  d[n] = '\0';
+  return d;
+}
+
+void cs_rundb_info_clear(cs_rundb_info *info) {
+  if (!info) return;
+  free(info->created);
+  free(info->coopsim_version);
+  free(info->registry_version);
+  free(info->scenario_file);
+  free(info->scenario_sha256);
+  free(info->scenario_text);
+  free(info->options);
+  free(info->scenarios);
+  memset(info, 0, sizeof *info);
+}
+
+void cs_rundb_info_free(cs_rundb_info *infos, size_t n) {
+  if (!infos) return;
+  for (size_t i = 0; i < n; i++) cs_rundb_info_clear(&infos[i]);
+  free(infos);
+}
+
+#define INFO_COLUMNS                                                                          \
+  "id, created, coopsim_version, registry_version, scenario_file, scenario_sha256, options," \
+  " nscenarios, nrows, (SELECT group_concat(name, ', ') FROM (SELECT name FROM run_scenarios" \
+  " s WHERE s.run_id = runs.id ORDER BY idx))"
+
+/* Reads the INFO_COLUMNS of the current row into info; 0 or CS_ENOMEM. */
+static int read_info(sqlite3_stmt *st, cs_rundb_info *info) {
+  int oom = 0;
+  info->id = sqlite3_column_int64(st, 0);
+  info->created = col_text(st, 1, &oom);
+  info->coopsim_version = col_text(st, 2, &oom);
+  info->registry_version = col_text(st, 3, &oom);
+  info->scenario_file = col_text(st, 4, &oom);
+  info->scenario_sha256 = col_text(st, 5, &oom);
+  info->options = col_text(st, 6, &oom);
+  info->nscenarios = sqlite3_column_int(st, 7);
+  info->nrows = sqlite3_column_int64(st, 8);
+  info->scenarios = col_text(st, 9, &oom);
+  return oom ? CS_ENOMEM : CS_OK;
+}
+
+int cs_rundb_list(cs_rundb *db, cs_rundb_info **out, size_t *n, cs_error *err) {
+  sqlite3_stmt *st;
+  *out = NULL;
+  *n = 0;
+  if (sqlite3_prepare_v2(db->db, "SELECT " INFO_COLUMNS " FROM runs ORDER BY id", -1, &st, NULL) !=
+      SQLITE_OK)
+    return db_fail(db, err, "cannot list the runs");
+  cs_rundb_info *list = NULL;
+  size_t count = 0, cap = 0;
+  int rc = CS_OK, step;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    if (count == cap) {
+      size_t ncap = cap ? 2 * cap : 16;
+      cs_rundb_info *nl = realloc(list, ncap * sizeof *nl);
+      if (!nl) {
+        rc = cs_error_set(err, CS_ENOMEM, "%s: out of memory listing the runs", db->path);
+        break;
+      }
+      list = nl;
+      cap = ncap;
+    }
+    memset(&list[count], 0, sizeof list[count]);
+    if (read_info(st, &list[count++])) {
+      rc = cs_error_set(err, CS_ENOMEM, "%s: out of memory listing the runs", db->path);
+      break;
+    }
+  }
+  if (!rc && step != SQLITE_DONE) rc = db_fail(db, err, "cannot list the runs");
+  sqlite3_finalize(st);
+  if (rc) {
+    cs_rundb_info_free(list, count);
+    return rc;
+  }
+  *out = list;
+  *n = count;
+  return CS_OK;
+}
+
+/* Appends one zeroed element to *arr (of *n), growing it; NULL when out of memory. */
+static void *append(void *arr, size_t *n, size_t size, void **elem) {
+  /* grow by powers of two: capacity is implied by n */
+  size_t want = *n + 1, cap = 1;
+  while (cap < want) cap *= 2;
+  if (*n == 0 || (*n & (*n - 1)) == 0) {
+    void *na = realloc(arr, cap * size);
+    if (!na) return NULL;
+    arr = na;
+  }
+  *elem = (char *)arr + *n * size;
+  memset(*elem, 0, size);
+  (*n)++;
+  return arr;
+}
+
+#define APPEND(arr, n, elem)                                                                  \
+  do {                                                                                        \
+    void *e_;                                                                                 \
+    void *na_ = append((arr), &(n), sizeof *(arr), &e_);                                       \
+    if (!na_) goto out_of_memory;                                                                       \
+    (arr) = na_;                                                                              \
+    (elem) = e_;                                                                              \
+  } while (0)
+
+static int prepare_for(cs_rundb *db, sqlite3_stmt **st, const char *sql, int64_t id, cs_error *err) {
+  if (sqlite3_prepare_v2(db->db, sql, -1, st, NULL) != SQLITE_OK)
+    return db_fail(db, err, "cannot read a stored run");
+  sqlite3_bind_int64(*st, 1, id);
+  return CS_OK;
+}
+
+static int damaged(cs_rundb *db, int64_t id, const char *what, cs_error *err) {
+  return cs_error_set(err, CS_EIO, "%s: stored run %lld is damaged (%s)", db->path, (long long)id, what);
+}
+
+/* Reads the children of run id into doc (whose runs are read already). */
+static int load_children(cs_rundb *db, int64_t id, cs_doc *doc, cs_error *err) {
+  sqlite3_stmt *st = NULL;
+  int rc, step, oom = 0;
+  /* rows */
+  if ((rc = prepare_for(db, &st,
+                        "SELECT scenario, idx, year, code, name, given, merged, cooperation, population,"
+                        " population_date, population_source, months, charged_months, host, payee, due,"
+                        " total, exact FROM run_rows WHERE run_id = ?1 ORDER BY scenario, idx",
+                        id, err)))
+    return rc;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    int64_t s = sqlite3_column_int64(st, 0), i = sqlite3_column_int64(st, 1);
+    if (s < 0 || (size_t)s >= doc->nruns || (size_t)i != doc->runs[s].nrows) {
+      rc = damaged(db, id, "rows out of order", err);
+      break;
+    }
+    cs_doc_run *run = &doc->runs[s];
+    cs_doc_row *row;
+    APPEND(run->rows, run->nrows, row);
+    row->year = sqlite3_column_int(st, 2);
+    const char *code = (const char *)sqlite3_column_text(st, 3);
+    snprintf(row->code, sizeof row->code, "%s", code ? code : "");
+    row->name = col_text(st, 4, &oom);
+    row->given = col_text(st, 5, &oom);
+    row->merged = col_text(st, 6, &oom);
+    row->cooperation = col_text(st, 7, &oom);
+    row->population = sqlite3_column_int64(st, 8);
+    row->population_date = col_text(st, 9, &oom);
+    row->population_source = col_text(st, 10, &oom);
+    row->months = sqlite3_column_int(st, 11);
+    row->charged_months = sqlite3_column_int(st, 12);
+    row->host = sqlite3_column_int(st, 13);
+    row->payee = col_text(st, 14, &oom);
+    row->due = col_text(st, 15, &oom);
+    row->total = sqlite3_column_int64(st, 16);
+    row->exact = col_text(st, 17, &oom);
+    if (oom) goto out_of_memory;
+  }
+  if (!rc && step != SQLITE_DONE) rc = db_fail(db, err, "cannot read a stored run");
+  sqlite3_finalize(st);
+  st = NULL;
+  if (rc) return rc;
+  /* parts */
+  if ((rc = prepare_for(db, &st,
+                        "SELECT scenario, row_idx, idx, name, rounded, exact, explain FROM run_parts"
+                        " WHERE run_id = ?1 ORDER BY scenario, row_idx, idx",
+                        id, err)))
+    return rc;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    int64_t s = sqlite3_column_int64(st, 0), r = sqlite3_column_int64(st, 1), i = sqlite3_column_int64(st, 2);
+    if (s < 0 || (size_t)s >= doc->nruns || r < 0 || (size_t)r >= doc->runs[s].nrows ||
+        (size_t)i != doc->runs[s].rows[r].nparts) {
+      rc = damaged(db, id, "parts out of order", err);
+      break;
+    }
+    cs_doc_row *row = &doc->runs[s].rows[r];
+    cs_doc_part *part;
+    APPEND(row->parts, row->nparts, part);
+    part->name = col_text(st, 3, &oom);
+    part->rounded = sqlite3_column_int64(st, 4);
+    part->exact = col_text(st, 5, &oom);
+    part->explain = col_text(st, 6, &oom);
+    if (oom) goto out_of_memory;
+  }
+  if (!rc && step != SQLITE_DONE) rc = db_fail(db, err, "cannot read a stored run");
+  sqlite3_finalize(st);
+  st = NULL;
+  if (rc) return rc;
+  /* years */
+  if ((rc = prepare_for(db, &st,
+                        "SELECT scenario, idx, year, cooperation, members, cost, grants, net, balance,"
+                        " sum_shares, key, key_label, key_source, key_assumption, agreement_months,"
+                        " covers, past_end FROM run_years WHERE run_id = ?1 ORDER BY scenario, idx",
+                        id, err)))
+    return rc;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    int64_t s = sqlite3_column_int64(st, 0), i = sqlite3_column_int64(st, 1);
+    if (s < 0 || (size_t)s >= doc->nruns || (size_t)i != doc->runs[s].nyears) {
+      rc = damaged(db, id, "years out of order", err);
+      break;
+    }
+    cs_doc_run *run = &doc->runs[s];
+    cs_doc_year *y;
+    APPEND(run->years, run->nyears, y);
+    y->year = sqlite3_column_int(st, 2);
+    y->cooperation = col_text(st, 3, &oom);
+    y->members = sqlite3_column_int(st, 4);
+    y->cost = col_text(st, 5, &oom);
+    y->grants = col_text(st, 6, &oom);
+    y->net = col_text(st, 7, &oom);
+    y->balance = col_text(st, 8, &oom);
+    y->sum_shares = sqlite3_column_int64(st, 9);
+    y->key = col_text(st, 10, &oom);
+    y->key_label = col_text(st, 11, &oom);
+    y->key_source = col_text(st, 12, &oom);
+    y->key_assumption = col_text(st, 13, &oom);
+    y->agreement_months = sqlite3_column_int(st, 14);
+    y->covers = sqlite3_column_int(st, 15);
+    y->past_end = sqlite3_column_int(st, 16);
+    if (oom) goto out_of_memory;
+  }
+  if (!rc && step != SQLITE_DONE) rc = db_fail(db, err, "cannot read a stored run");
+  sqlite3_finalize(st);
+  st = NULL;
+  if (rc) return rc;
+  /* cost lines and grants of each year */
+  if ((rc = prepare_for(db, &st,
+                        "SELECT scenario, year_idx, kind, idx, name, amount FROM run_year_amounts"
+                        " WHERE run_id = ?1 ORDER BY scenario, year_idx, kind DESC, idx",
+                        id, err)))
+    return rc;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    int64_t s = sqlite3_column_int64(st, 0), y = sqlite3_column_int64(st, 1), i = sqlite3_column_int64(st, 3);
+    const char *kind = (const char *)sqlite3_column_text(st, 2);
+    int line = kind && strcmp(kind, "line") == 0;
+    if (s < 0 || (size_t)s >= doc->nruns || y < 0 || (size_t)y >= doc->runs[s].nyears) {
+      rc = damaged(db, id, "amounts out of order", err);
+      break;
+    }
+    cs_doc_year *yr = &doc->runs[s].years[y];
+    if ((size_t)i != (line ? yr->nlines : yr->ngrants)) {
+      rc = damaged(db, id, "amounts out of order", err);
+      break;
+    }
+    cs_doc_amount *a;
+    if (line) APPEND(yr->lines, yr->nlines, a);
+    else APPEND(yr->grant_list, yr->ngrants, a);
+    a->name = col_text(st, 4, &oom);
+    a->amount = col_text(st, 5, &oom);
+    if (oom) goto out_of_memory;
+  }
+  if (!rc && step != SQLITE_DONE) rc = db_fail(db, err, "cannot read a stored run");
+  sqlite3_finalize(st);
+  return rc;
+out_of_memory:
+  sqlite3_finalize(st);
+  return cs_error_set(err, CS_ENOMEM, "%s: out of memory reading run %lld", db->path, (long long)id);
+}
+
+/* The first incomplete run (id, or all when id < 0): 0 when none. */
+static int check_complete(cs_rundb *db, int64_t id, cs_error *err) {
+  sqlite3_stmt *st;
+  const char *sql = id >= 0 ? INCOMPLETE_SQL(ONE_RUN) : INCOMPLETE_SQL(EVERY_RUN);
+  if (sqlite3_prepare_v2(db->db, sql, -1, &st, NULL) != SQLITE_OK)
+    return db_fail(db, err, "cannot check the stored runs");
+  if (id >= 0) sqlite3_bind_int64(st, 1, id);
+  int rc = CS_OK, step = sqlite3_step(st);
+  if (step == SQLITE_ROW)
+    rc = cs_error_set(err, CS_EIO, "%s: stored run %lld is incomplete (its %s are missing or extra)",
+                      db->path, (long long)sqlite3_column_int64(st, 0),
+                      (const char *)sqlite3_column_text(st, 1));
+  else if (step != SQLITE_DONE)
+    rc = db_fail(db, err, "cannot check the stored runs");
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static int load_in_transaction(cs_rundb *db, int64_t id, cs_doc *doc, cs_rundb_info *info,
+                               cs_error *err) {
+  sqlite3_stmt *st;
+  int rc, oom = 0;
+  if ((rc = prepare_for(db, &st,
+                        "SELECT " INFO_COLUMNS ", doc_coopsim_version, scenario_text"
+                        " FROM runs WHERE id = ?1",
+                        id, err)))
+    return rc;
+  int step = sqlite3_step(st);
+  if (step == SQLITE_ROW) {
+    doc->scenario_file = col_text(st, 4, &oom);
+    doc->coopsim_version = col_text(st, 10, &oom);
+    if (info) {
+      if (read_info(st, info)) oom = 1;
+      if (sqlite3_column_type(st, 11) != SQLITE_NULL) {
+        const void *blob = sqlite3_column_blob(st, 11);
+        int n = sqlite3_column_bytes(st, 11);
+        info->scenario_text = malloc((size_t)n + 1);
+        if (info->scenario_text) {
+          if (n) memcpy(info->scenario_text, blob, (size_t)n);
+          info->scenario_text[n] = '\0';
+          info->scenario_len = (size_t)n;
+        } else {
+          oom = 1;
+        }
+      }
+    }
+  }
+  sqlite3_finalize(st);
+  if (step == SQLITE_DONE)
+    return cs_error_set(err, CS_ENOTFOUND, "%s: no stored run %lld", db->path, (long long)id);
+  if (step != SQLITE_ROW) return db_fail(db, err, "cannot read a stored run");
+  if (oom) return cs_error_set(err, CS_ENOMEM, "%s: out of memory reading run %lld", db->path, (long long)id);
+  if ((rc = check_complete(db, id, err))) return rc;
+  if ((rc = prepare_for(db, &st,
+                        "SELECT idx, name, year_from, year_to, options FROM run_scenarios"
+                        " WHERE run_id = ?1 ORDER BY idx",
+                        id, err)))
+    return rc;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    if ((size_t)sqlite3_column_int64(st, 0) != doc->nruns) {
+      rc = damaged(db, id, "runs out of order", err);
+      break;
+    }
+    cs_doc_run *run;
+    APPEND(doc->runs, doc->nruns, run);
+    run->scenario = col_text(st, 1, &oom);
+    run->from = sqlite3_column_int(st, 2);
+    run->to = sqlite3_column_int(st, 3);
+    run->options = col_text(st, 4, &oom);
+    if (oom) goto out_of_memory;
+  }
+  if (!rc && step != SQLITE_DONE) rc = db_fail(db, err, "cannot read a stored run");
+  sqlite3_finalize(st);
+  if (rc) return rc;
+  return load_children(db, id, doc, err);
+out_of_memory:
+  sqlite3_finalize(st);
+  return cs_error_set(err, CS_ENOMEM, "%s: out of memory reading run %lld", db->path, (long long)id);
+}
+
+int cs_rundb_load(cs_rundb *db, int64_t id, cs_doc **out, cs_rundb_info *info, cs_error *err) {
+  *out = NULL;
+  if (info) memset(info, 0, sizeof *info);
+  cs_doc *doc = calloc(1, sizeof *doc);
+  if (!doc) return cs_error_set(err, CS_ENOMEM, "%s: out of memory", db->path);
+  /* one read transaction: the run as one snapshot */
+  int rc = CS_OK;
+  if (sqlite3_exec(db->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+    rc = db_fail(db, err, "cannot read a stored run");
+  else {
+    rc = load_in_transaction(db, id, doc, info, err);
+    sqlite3_exec(db->db, "COMMIT", NULL, NULL, NULL);
+  }
+  if (rc) {
+    cs_doc_free(doc);
+    cs_rundb_info_clear(info);
+    return rc;
+  }
+  *out = doc;
+  return CS_OK;
+}
+
+int cs_rundb_verify(cs_rundb *db, cs_error *err) {
+  int rc = check_ok(db, "PRAGMA integrity_check", err);
+  if (rc) return rc;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db->db, "PRAGMA foreign_key_check", -1, &st, NULL) != SQLITE_OK)
+    return db_fail(db, err, "cannot check the file");
+  int step = sqlite3_step(st);
+  if (step == SQLITE_ROW)
+    rc = cs_error_set(err, CS_EIO, "%s: a row of %s refers to a missing %s", db->path,
+                      (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 2));
+  else if (step != SQLITE_DONE)
+    rc = db_fail(db, err, "cannot check the file");
+  sqlite3_finalize(st);
+  if (rc) return rc;
+  return check_complete(db, -1, err);
+}

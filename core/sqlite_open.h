@@ -1,0 +1,36 @@
+#ifndef COOPSIM_SQLITE_OPEN_H
+#define COOPSIM_SQLITE_OPEN_H
+/*
+** sqlite_open.h (internal to core/): opening coopsim's SQLite files with the
+** settings of RELIABILITY.md, and checking that a file is the kind of
+** coopsim database the caller expects. Used by the registry database
+** (registry_db.c) and the run store (rundb.c).
+*/
+#include <sqlite3.h>
+#include "coopsim/error.h"
+
+/* Opens path with sqlite3_open_v2(flags) and applies the settings every
+** coopsim database uses: extended result codes, busy_timeout (ms),
+** SQLITE_DBCONFIG_DEFENSIVE on, trusted_schema off, foreign_keys on,
+** synchronous FULL. On success *out is the caller's to sqlite3_close; on
+** failure *out is NULL and the message names path. Returns CS_EIO. */
+int cs_sqlite_open(sqlite3 **out, const char *path, int flags, int busy_ms, cs_error *err);
+
+/* Runs a one-row, one-column integer query (a PRAGMA); 0 or -1. */
+int cs_sqlite_int(sqlite3 *db, const char *sql, int *out);
+
+/* Checks that db is a coopsim database of kind `what` ("registry", "run
+** store"): application_id app_id and a user_version not above version.
+** *empty is set when the file holds no schema and no application_id (a new
+** file); that is an error unless empty_ok. *found_version gets the file's
+** user_version (may be NULL). CS_EINVAL (wrong kind, newer version, empty)
+** or CS_EIO (unreadable: not a database, corrupt, locked) on failure. */
+int cs_sqlite_check_identity(sqlite3 *db, const char *path, const char *what, int app_id,
+                             int version, int empty_ok, int *empty, int *found_version,
+                             cs_error *err);
+
+/* Sets err to "path: what: <sqlite's message> (<extended code name>)" and
+** returns CS_EIO. */
+int cs_sqlite_error(sqlite3 *db, cs_error *err, const char *path, const char *what);
+
+#endif

@@ -1,0 +1,64 @@
+#ifndef COOPSIM_REPORT_H
+#define COOPSIM_REPORT_H
+/*
+** Reports: a result document (doc.h) written as an aligned terminal table,
+** CSV (',' or ';' with decimal comma), JSON, Markdown, an XLSX workbook or a
+** self-contained HTML page with SVG charts, with labels and numbers in English
+** or Norwegian bokmål. Any document with more than one run is also a
+** comparison: runs[0] is the baseline, each later run is set against it,
+** member by member (matched by cooperation, code and year).
+*/
+#include <stddef.h>
+#include "coopsim/doc.h"
+#include "coopsim/error.h"
+
+typedef enum cs_report_format {
+  CS_REPORT_TABLE, /* aligned columns for a terminal (UTF-8, widths in characters) */
+  CS_REPORT_CSV,   /* ',' separated, decimal point, no BOM */
+  CS_REPORT_CSV_NB,/* ';' separated, decimal comma, UTF-8 with a BOM (Norwegian Excel) */
+  CS_REPORT_JSON,  /* the document itself (cs_doc_to_json) */
+  CS_REPORT_MD,    /* Markdown tables */
+  CS_REPORT_XLSX,  /* a workbook: one sheet per run and a comparison sheet */
+  CS_REPORT_HTML   /* one page, no external resources, inline SVG charts */
+} cs_report_format;
+
+typedef enum cs_report_lang {
+  CS_LANG_EN, /* "1,234,567.50" */
+  CS_LANG_NB  /* "1 234 567,50" */
+} cs_report_lang;
+
+/* The format named `name` ("table", "csv", "csv-nb", "json", "md", "xlsx",
+** "html"). CS_EINVAL with a message listing the formats when unknown. */
+int cs_report_format_parse(const char *name, cs_report_format *out, cs_error *err);
+
+/* The format a file name asks for by its extension (.csv .json .md .xlsx
+** .html .htm .txt, any case). CS_EINVAL naming the path when it has none of
+** these. */
+int cs_report_format_from_path(const char *path, cs_report_format *out, cs_error *err);
+
+/* The format's name, as cs_report_format_parse takes it. A static string. */
+const char *cs_report_format_name(cs_report_format format);
+
+/* 1 for the formats that are text (all but xlsx). */
+int cs_report_format_is_text(cs_report_format format);
+
+/* The language named `name` ("en", "nb"; "no" is taken as "nb").
+** CS_EINVAL naming the value when unknown. */
+int cs_report_lang_parse(const char *name, cs_report_lang *out, cs_error *err);
+
+/* Renders a text format into a new NUL-terminated buffer (*out, malloc'ed,
+** the caller frees it; *len its length without the NUL, may be NULL).
+** CS_EINVAL for xlsx (a workbook is written to a file: cs_report_write),
+** CS_ENOMEM when out of memory. */
+int cs_report_render(const cs_doc *doc, cs_report_format format, cs_report_lang lang, char **out,
+                     size_t *len, cs_error *err);
+
+/* Writes the report to `path` atomically: a temporary file beside it is
+** written, flushed to disk and renamed over path, so path holds either its
+** old content or the whole report, never a part. CS_EIO naming the path and
+** the system's reason (the temporary file removed), CS_EINVAL or CS_ENOMEM
+** as cs_report_render. */
+int cs_report_write(const cs_doc *doc, cs_report_format format, cs_report_lang lang, const char *path,
+                    cs_error *err);
+
+#endif

@@ -1,0 +1,124 @@
+#ifndef COOPSIM_RUNDB_H
+#define COOPSIM_RUNDB_H
+/*
+** The run store: result documents (doc.h) kept in an SQLite file so that a
+** run can be listed, shown, compared and exported later (`coopsim run FILE
+** --db DB`, `coopsim runs ...`, `r:save(db)` in Lua).
+**
+** One stored run is one execution of a scenario file: its inputs (the file's
+** name, text and SHA-256), the command-line options, the registry and coopsim
+** versions, the time (UTC), and every run of the document with all its rows,
+** parts and per-year totals. Money is stored as it is in the document: whole
+** kroner as INTEGER, exact amounts as decimal text; every table is STRICT
+** with CHECK constraints.
+**
+** Durability (RELIABILITY.md): a save is one BEGIN IMMEDIATE transaction with
+** bound parameters only; it succeeds only when COMMIT returned SQLITE_DONE;
+** on any error it issues ROLLBACK, so a run is either fully stored or absent.
+** The file uses a rollback journal (journal_mode=DELETE) and
+** synchronous=FULL: WAL needs shared memory beside the file, which network
+** and synced folders (where planners keep shared files) do not provide
+** safely, and leaves -wal/-shm files that a copied database silently lacks.
+*/
+#include <stddef.h>
+#include <stdint.h>
+#include "coopsim/doc.h"
+#include "coopsim/error.h"
+
+/* An open run store (one SQLite connection). */
+typedef struct cs_rundb cs_rundb;
+
+typedef struct cs_rundb_options {
+  int write;   /* 1: create the file if missing and make sure it can be written */
+  int busy_ms; /* how long to wait for another process's lock */
+} cs_rundb_options;
+#define CS_RUNDB_OPTIONS_INIT {0, 5000}
+
+/* The file's identity: application_id "CooS" and the schema version. */
+#define CS_RUNDB_APPLICATION_ID 0x436f6f53
+#define CS_RUNDB_VERSION 1
+
+/* Opens the run store at path. Before anything else it checks the file: an
+** existing file must be a coopsim run store (application_id) of a version
+** this coopsim reads (user_version not newer) and pass PRAGMA quick_check.
+** With opt->write the file is created (schema, application_id,
+** user_version) when missing or empty, and a write lock is taken and
+** released once, so that a read-only file or folder, or a lock another
+** process holds past busy_ms, is refused now rather than after a long run.
+** Without write the file must exist and is only read (a hot journal left by
+** a crashed writer is still rolled back). opt may be NULL (read, 5 s). On success *out is the caller's to
+** cs_rundb_close. CS_EINVAL (not a run store, newer version, read-only) or
+** CS_EIO (cannot open, corrupt, locked) with a message naming path. */
+int cs_rundb_open(cs_rundb **out, const char *path, const cs_rundb_options *opt, cs_error *err);
+
+/* Closes the store; NULL is allowed. */
+void cs_rundb_close(cs_rundb *db);
+
+/* The file name the store was opened with (owned by db). */
+const char *cs_rundb_path(const cs_rundb *db);
+
+/* What a save records beside the document. */
+typedef struct cs_rundb_meta {
+  const char *registry_version; /* required: which registry the figures come from */
+  const char *scenario_file;    /* the file's name; NULL: doc->scenario_file */
+  const char *scenario_text;    /* the file's bytes, may be NULL (REPL, -e) */
+  size_t scenario_len;
+  const char *options;          /* the command-line options as text; NULL: "" */
+} cs_rundb_meta;
+
+/* Stores doc and meta as a new run in one BEGIN IMMEDIATE transaction and
+** sets *id to its number. Returns 0 only after COMMIT succeeded; on any error
+** the transaction is rolled back, *id is left alone and the message says that
+** nothing was saved. The store must have been opened with write.
+** CS_EINVAL (a value the schema refuses: the message names it) or CS_EIO. */
+int cs_rundb_save(cs_rundb *db, const cs_doc *doc, const cs_rundb_meta *meta, int64_t *id,
+                  cs_error *err);
+
+/* One stored run's metadata, every string owned by the struct. */
+typedef struct cs_rundb_info {
+  int64_t id;
+  char *created;          /* "2024-05-01T12:00:00Z", UTC */
+  char *coopsim_version;  /* the coopsim that stored it */
+  char *registry_version;
+  char *scenario_file;    /* may be NULL */
+  char *scenario_sha256;  /* 64 hex digits, NULL when no text was stored */
+  char *scenario_text;    /* NUL-terminated; NULL unless cs_rundb_load filled it */
+  size_t scenario_len;
+  char *options;
+  char *scenarios;        /* the runs' scenario names, ", "-separated */
+  int nscenarios;
+  int64_t nrows;
+} cs_rundb_info;
+
+/* Every stored run, oldest first, without scenario texts. On success *out is
+** an array of *n infos the caller frees with cs_rundb_info_free(*out, *n).
+** CS_EIO or CS_ENOMEM. */
+int cs_rundb_list(cs_rundb *db, cs_rundb_info **out, size_t *n, cs_error *err);
+
+/* Frees n infos and the array; NULL is allowed. */
+void cs_rundb_info_free(cs_rundb_info *infos, size_t n);
+
+/* Reads stored run id back as a document equal to the one saved (every
+** field, in order). *doc is the caller's to cs_doc_free; info, if not NULL,
+** gets the run's metadata with its scenario text (free its fields with
+** cs_rundb_info_clear). CS_ENOTFOUND (no run id), CS_EIO or CS_ENOMEM. */
+int cs_rundb_load(cs_rundb *db, int64_t id, cs_doc **doc, cs_rundb_info *info, cs_error *err);
+
+/* Frees the strings one info holds and zeroes it. */
+void cs_rundb_info_clear(cs_rundb_info *info);
+
+/* Checks the whole file: PRAGMA integrity_check and foreign_key_check, and
+** that every stored run has all the scenarios, rows, parts, years and amounts
+** its counts promise. 0 when all is well; CS_EIO naming the first problem. */
+int cs_rundb_verify(cs_rundb *db, cs_error *err);
+
+/* The text a stored run records for the registry its figures come from:
+** "embedded sha256:H", "data-dir DIR sha256:H" or "registry-db FILE
+** sha256:H", where H is the first 16 hex digits of a SHA-256 over the
+** registry's files (so two runs with the same H used the same figures).
+** registry_db wins over data_dir; both NULL means the embedded registry. A
+** malloc'ed string the caller frees; NULL with CS_EIO or CS_ENOMEM in err
+** when a file cannot be read. */
+char *cs_rundb_registry_version(const char *data_dir, const char *registry_db, cs_error *err);
+
+#endif

@@ -1,0 +1,97 @@
+#!/bin/sh
+# Stored runs on the command line: coopsim run FILE --db DB, coopsim runs
+# list|show|compare|export; and RELIABILITY 24 for the CLI: a bad --db file is
+# refused before the scenario runs, and is left as it was.
+# usage: runs_cli.sh COOPSIM SOURCE_DIR
+set -u
+coopsim=$1
+src=$2
+dir=$(mktemp -d "${TMPDIR:-/tmp}/coopsim-runs-cli-XXXXXX") || exit 1
+trap 'rm -rf "$dir"' EXIT
+cd "$dir" || exit 1
+cp "$src/tests/runs/budget.lua" "$src/tests/runs/budget_higher.lua" .
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# --- storing and reading back ---------------------------------------------------
+"$coopsim" run budget.lua --db runs.db >out 2>err || fail "run --db exited $?: $(cat err)"
+grep -q "SCENARIO RAN" out || fail "the scenario did not run"
+grep -qx "saved run 1 to runs.db" err || fail "no 'saved run 1': $(cat err)"
+"$coopsim" run budget_higher.lua --db runs.db --format csv >/dev/null 2>err || fail "second run exited $?"
+grep -qx "saved run 2 to runs.db" err || fail "no 'saved run 2': $(cat err)"
+
+"$coopsim" runs list --db runs.db >out 2>&1 || fail "runs list exited $?"
+grep -q "^   1  .*budget.lua$" out || fail "runs list lacks run 1: $(cat out)"
+grep -q "^   2  .*budget_higher.lua$" out || fail "runs list lacks run 2: $(cat out)"
+grep -q "Baseline, Vefsn withdraws" out || fail "runs list lacks the scenario names"
+
+"$coopsim" runs show 2 --db runs.db >out 2>&1 || fail "runs show exited $?"
+grep -q "^scenario file: budget_higher.lua$" out || fail "runs show: no file: $(head -5 out)"
+grep -q "^options: --db runs.db --format csv$" out || fail "runs show: options: $(head -8 out)"
+grep -q "^registry: embedded sha256:" out || fail "runs show: no registry version"
+grep -q "Felles stilling" out || fail "runs show: no table"
+
+# compare: the second against the first, member by member and year, in kroner
+"$coopsim" runs compare 1 2 --db runs.db >out 2>&1 || fail "runs compare exited $?"
+grep -q "^2025        total  *1 000 000   1 060 000     +60 000$" out || fail "runs compare: no 2025 total: $(cat out)"
+grep -q "^2023  1824  Vefsn  .*+17 486$" out || fail "runs compare: no Vefsn 2023 line"
+grep -q "the scenario files differ" out || fail "runs compare: the files' hashes not compared"
+"$coopsim" runs compare 1 1 --db runs.db >out 2>&1 || fail "runs compare 1 1 exited $?"
+grep -q "+[1-9]" out && fail "a run compared with itself shows differences"
+
+# export gives what a fresh run gives, byte for byte
+for f in json csv md; do
+  "$coopsim" run budget.lua --format $f >fresh.$f 2>/dev/null || fail "run --format $f"
+  "$coopsim" runs export 1 --db runs.db --format $f >stored.$f 2>err || fail "export $f: $(cat err)"
+  cmp -s fresh.$f stored.$f || fail "export --format $f differs from the fresh run"
+done
+"$coopsim" runs export 1 --db runs.db --out stored.csv 2>/dev/null || fail "export --out"
+cmp -s fresh.csv stored.csv || fail "export --out stored.csv differs"
+
+# errors: no store named, an unknown run, a failing scenario stores nothing
+"$coopsim" runs list >out 2>&1 && fail "runs list without --db succeeded"
+grep -q "give --db FILE" out || fail "runs without --db: unhelpful: $(cat out)"
+"$coopsim" runs show 9 --db runs.db >out 2>&1 && fail "runs show 9 succeeded"
+grep -q "no stored run 9" out || fail "runs show 9: $(cat out)"
+"$coopsim" runs list --db missing.db >out 2>&1 && fail "runs list on a missing file succeeded"
+[ -e missing.db ] && fail "runs list created missing.db"
+printf 'error("broken scenario")\n' >broken.lua
+"$coopsim" run broken.lua --db runs.db >out 2>&1 && fail "a failing scenario exited 0"
+grep -q "saved" out && fail "a failing scenario printed saved"
+"$coopsim" runs list --db runs.db | grep -q "^   3 " && fail "a failing scenario was stored"
+
+# r:save and cs.save from Lua
+cp "$src/tests/runs/save.lua" .
+"$coopsim" run --trusted save.lua >out 2>&1 || fail "save.lua exited $?: $(cat out)"
+grep -q "^save.lua:12: save: argument 3 is not a run" out || fail "cs.save error without file:line: $(cat out)"
+grep -q "^save.lua:15: save: no/such/folder/x.db: cannot open" out || fail "r:save error: $(cat out)"
+"$coopsim" runs list --db lua.db >out 2>&1 || fail "runs list lua.db"
+grep -q "^   2  .*save.lua$" out || fail "cs.save did not store run 2: $(cat out)"
+grep -qx "  *Equal, Later" out || fail "cs.save did not store both runs: $(cat out)"
+
+# --- RELIABILITY 24: bad files refused before anything runs ---------------------
+refused() { # NAME FILE PATTERN
+  cp "$2" before
+  "$coopsim" run budget.lua --db "$2" >out 2>&1 && fail "$1: run --db succeeded"
+  grep -q "SCENARIO RAN" out && fail "$1: the scenario ran before the store was refused"
+  grep -q "saved" out && fail "$1: printed saved"
+  grep -q "$3" out || fail "$1: expected '$3' in: $(cat out)"
+  cmp -s before "$2" || fail "$1: the file was changed"
+}
+head -c 20000 /dev/urandom >random.db
+refused "random bytes" random.db "file is not a database"
+cp runs.db cut.db
+truncate -s 5000 cut.db
+refused "truncated" cut.db "malformed"
+cp runs.db wrongid.db
+printf 'CooR' | dd of=wrongid.db bs=1 seek=68 conv=notrunc 2>/dev/null
+refused "wrong application_id" wrongid.db "not a coopsim run store (application_id 0x436f6f52)"
+cp runs.db newer.db
+printf '\000\000\000\002' | dd of=newer.db bs=1 seek=60 conv=notrunc 2>/dev/null
+refused "newer user_version" newer.db "made by a newer coopsim"
+mkdir folder.db
+"$coopsim" run budget.lua --db folder.db >out 2>&1 && fail "a folder as --db succeeded"
+grep -q "SCENARIO RAN" out && fail "folder: the scenario ran"
+
+if [ $failures -ne 0 ]; then echo "$failures failure(s)"; exit 1; fi
+echo "runs_cli: all checks passed"

@@ -1,0 +1,111 @@
+/*
+** rundb_testdoc.h: documents and files for the run-store tests (test_rundb*.c).
+** Included by each test file; everything is static.
+*/
+#ifndef COOPSIM_RUNDB_TESTDOC_H
+#define COOPSIM_RUNDB_TESTDOC_H
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "coopsim/doc.h"
+#include "coopsim/rundb.h"
+
+/* JSON of a document: `nruns` runs of years 2023..2022+nyears, `members`
+** members each; names may carry any text (it is JSON-escaped by the caller:
+** pass plain ASCII without quotes or backslashes, or pre-escaped text). The
+** first member of each year has every optional field, the others none. */
+static char *testdoc_json(int nruns, int nyears, int members, const char *name) {
+  size_t cap = 4096 + (size_t)nruns * nyears * members * 700, n = 0;
+  char *b = malloc(cap);
+  if (!b) return NULL;
+#define OUT(...) n += (size_t)snprintf(b + n, cap - n, __VA_ARGS__)
+  OUT("{\"coopsim\": \"0.1.0\", \"scenario_file\": \"test.lua\", \"runs\": [");
+  for (int r = 0; r < nruns; r++) {
+    OUT("%s{\"scenario\": \"%s %d\", \"from\": 2023, \"to\": %d, \"options\": \"rounding=x\", \"rows\": [",
+        r ? "," : "", name, r, 2022 + nyears);
+    for (int y = 0; y < nyears; y++)
+      for (int m = 0; m < members; m++) {
+        int first = m == 0;
+        OUT("%s{\"year\": %d, \"code\": \"%04d\", \"name\": \"%s member %d\", \"cooperation\": \"%s coop\","
+            " \"population\": %d, \"months\": 12, \"charged_months\": %d, \"host\": %s,"
+            " \"total\": %d, \"exact\": \"%d.%02d\"",
+            (y || m) ? "," : "", 2023 + y, 1800 + m, name, m, name, first ? -1 : 1000 + 37 * m,
+            first ? 7 : 12, first ? "true" : "false", 1000 * m - 17 * r - y, 1000 * m - 17 * r - y - 1, 50 + m);
+        if (first)
+          OUT(", \"given\": \"%s\", \"merged\": \"1801+1802\", \"population_date\": \"2022-01-01\","
+              " \"population_source\": \"ssb\", \"payee\": \"%s payee\", \"due\": \"2024-02-29\"",
+              name, name);
+        OUT(", \"parts\": [{\"name\": \"equal\", \"rounded\": %d, \"exact\": \"-%d.25\"%s},"
+            " {\"name\": \"population\", \"rounded\": %d, \"exact\": \"%d.75\"}]}",
+            -m, m, first ? ", \"explain\": \"20 % of 1 000.00\"" : "", 1000 * m, 1000 * m);
+      }
+    OUT("], \"years\": [");
+    for (int y = 0; y < nyears; y++) {
+      OUT("%s{\"year\": %d, \"cooperation\": \"%s coop\", \"members\": %d, \"cost\": \"1244539.00\","
+          " \"grants\": \"504000.00\", \"net\": \"740539.00\", \"balance\": \"-0.01\", \"sum_shares\": %d,"
+          " \"key\": \"20 %% equal\", \"agreement_months\": 12, \"covers\": true, \"past_end\": %s,"
+          " \"lines\": [{\"name\": \"L\\u00f8nn\", \"amount\": \"900000.00\"}, {\"name\": \"Drift\","
+          " \"amount\": \"100000.00\"}], \"grant_list\": [{\"name\": \"%s grant\", \"amount\": \"504000.00\"}]",
+          y ? "," : "", 2023 + y, name, members, 740539 + y, y ? "true" : "false", name);
+      if (y == 0) OUT(", \"key_label\": \"%s\", \"key_source\": \"sak 63/2022\", \"key_assumption\": \"30/70\"", name);
+      OUT("}");
+    }
+    OUT("]}");
+  }
+  OUT("]}");
+#undef OUT
+  return b;
+}
+
+/* The document of testdoc_json; aborts the test on a parse error. */
+static cs_doc *testdoc(int nruns, int nyears, int members, const char *name) {
+  char *json = testdoc_json(nruns, nyears, members, name);
+  cs_doc *doc = NULL;
+  cs_error err = {0, ""};
+  if (!json || cs_doc_from_json(json, strlen(json), "test", &doc, &err)) {
+    fprintf(stderr, "test document: %s\n", err.msg);
+    abort();
+  }
+  free(json);
+  return doc;
+}
+
+/* 1 when a and b have the same JSON text. */
+static int docs_equal(const cs_doc *a, const cs_doc *b) {
+  char *ja = cs_doc_to_json(a), *jb = cs_doc_to_json(b);
+  int same = ja && jb && strcmp(ja, jb) == 0;
+  free(ja);
+  free(jb);
+  return same;
+}
+
+/* A fresh private folder under base, or TMPDIR, or /tmp; the path is static. */
+static const char *testdir_make_in(const char *base) {
+  static char dir[512];
+  const char *tmp = base ? base : getenv("TMPDIR");
+  snprintf(dir, sizeof dir, "%s/coopsim-rundb-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+  return mkdtemp(dir);
+}
+
+static const char *testdir_make(void) { return testdir_make_in(NULL); }
+
+/* Removes the files in dir and dir itself. */
+static void testdir_remove(const char *dir) {
+  DIR *d = opendir(dir);
+  if (!d) return;
+  struct dirent *e;
+  char path[1024];
+  while ((e = readdir(d)) != NULL) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    unlink(path);
+  }
+  closedir(d);
+  rmdir(dir);
+}
+
+static const cs_rundb_meta testmeta = {"test registry", NULL, "print('hi')\n", 12, "--test"};
+
+#endif

@@ -1,0 +1,171 @@
+/* Unit tests: the int64 fast path of exact rationals (q.c) against the
+** general cs_big path, on random values of every size up to and past the
+** int64 edge, and fixed cases whose intermediate products overflow int64 so
+** the operation must fall back and still be exact. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+#include "coopsim/q.h"
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15u;
+static uint64_t rnd(void) { /* xorshift64 */
+  rng_state ^= rng_state << 13;
+  rng_state ^= rng_state >> 7;
+  rng_state ^= rng_state << 17;
+  return rng_state;
+}
+
+/* A value of a random size: small money, near 2^31, near 2^62, or at the edge. */
+static int64_t rnd_i64(void) {
+  uint64_t r = rnd();
+  int64_t v;
+  switch (r % 5) {
+  case 0: v = (int64_t)(rnd() % 1000); break;
+  case 1: v = (int64_t)(rnd() % 2000000); break;
+  case 2: v = (int64_t)(rnd() >> 33); break;
+  case 3: v = (int64_t)(rnd() >> 2); break;
+  default: v = INT64_MAX - (int64_t)(rnd() % 4); break;
+  }
+  return (r >> 8) & 1 ? -v : v;
+}
+
+static void rnd_q(cs_q *q) {
+  int64_t d;
+  do d = rnd_i64(); while (d == 0);
+  assert_int_equal(cs_q_from_frac(q, rnd_i64(), d), CS_OK);
+}
+
+/* "num/den" of a rational, exactly. */
+static void text(const cs_q *q, char *buf, size_t size) {
+  char n[1400], d[1400];
+  assert_int_equal(cs_big_to_str(&q->num, n, sizeof n), CS_OK);
+  assert_int_equal(cs_big_to_str(&q->den, d, sizeof d), CS_OK);
+  snprintf(buf, size, "%s/%s", n, d);
+}
+
+typedef int (*binop)(cs_q *, const cs_q *, const cs_q *);
+
+/* The operation on both paths: the same code and the same value, bit for bit. */
+static void same_both_ways(binop op, const cs_q *a, const cs_q *b) {
+  cs_q fast, slow;
+  cs_q_fast_path = 1;
+  int rf = op(&fast, a, b);
+  cs_q_fast_path = 0;
+  int rs = op(&slow, a, b);
+  cs_q_fast_path = 1;
+  assert_int_equal(rf, rs);
+  if (rf) return;
+  char x[2900], y[2900];
+  text(&fast, x, sizeof x);
+  text(&slow, y, sizeof y);
+  assert_string_equal(x, y);
+}
+
+static void test_random_against_general_path(void **state) {
+  (void)state;
+  for (int i = 0; i < 20000; i++) {
+    cs_q a, b;
+    rnd_q(&a);
+    rnd_q(&b);
+    same_both_ways(cs_q_add, &a, &b);
+    same_both_ways(cs_q_sub, &a, &b);
+    same_both_ways(cs_q_mul, &a, &b);
+    same_both_ways(cs_q_div, &a, &b);
+    cs_q_fast_path = 1;
+    int cf = cs_q_cmp(&a, &b);
+    cs_q_fast_path = 0;
+    int cslow = cs_q_cmp(&a, &b);
+    cs_q_fast_path = 1;
+    assert_int_equal(cf > 0, cslow > 0);
+    assert_int_equal(cf < 0, cslow < 0);
+    int64_t rf = 0, rs = 0;
+    int ef = cs_q_round_i64(&a, &rf);
+    cs_q_fast_path = 0;
+    int es = cs_q_round_i64(&a, &rs);
+    cs_q_fast_path = 1;
+    assert_int_equal(ef, es);
+    assert_true(rf == rs);
+    char tf[200], ts[200];
+    assert_int_equal(cs_q_format(&a, 2, " ", ".", tf, sizeof tf), CS_OK);
+    cs_q_fast_path = 0;
+    assert_int_equal(cs_q_format(&a, 2, " ", ".", ts, sizeof ts), CS_OK);
+    cs_q_fast_path = 1;
+    assert_string_equal(tf, ts);
+    cs_big wf, ws;
+    cs_q ff, fs;
+    assert_int_equal(cs_q_floor(&wf, &ff, &a), CS_OK);
+    cs_q_fast_path = 0;
+    assert_int_equal(cs_q_floor(&ws, &fs, &a), CS_OK);
+    cs_q_fast_path = 1;
+    assert_int_equal(cs_big_cmp(&wf, &ws), 0);
+    assert_int_equal(cs_q_cmp(&ff, &fs), 0);
+  }
+}
+
+/* Products past int64: the fast path must give up and the result stay exact. */
+static void test_overflow_falls_back(void **state) {
+  (void)state;
+  cs_q a, b, r;
+  char buf[2900];
+  /* (2^62 - 1) / 3 * 7 / 5: numerator product overflows int64 */
+  assert_int_equal(cs_q_from_frac(&a, INT64_MAX / 2, 3), CS_OK);
+  assert_int_equal(cs_q_from_frac(&b, 7, 5), CS_OK);
+  assert_int_equal(cs_q_mul(&r, &a, &b), CS_OK);
+  text(&r, buf, sizeof buf);
+  assert_string_equal(buf, "10760600709663905107/5"); /* (2^62 - 1) * 7 / 15, reduced */
+  /* a sum whose common denominator overflows: 1/(2^62-1) + 1/(2^62-3) */
+  assert_int_equal(cs_q_from_frac(&a, 1, INT64_MAX / 2), CS_OK);
+  assert_int_equal(cs_q_from_frac(&b, 1, INT64_MAX / 2 - 2), CS_OK);
+  assert_int_equal(cs_q_add(&r, &a, &b), CS_OK);
+  text(&r, buf, sizeof buf);
+  assert_string_equal(buf, "9223372036854775804/21267647932558653948014168890775961603");
+  /* INT64_MAX + 1: the numerator leaves int64 */
+  assert_int_equal(cs_q_from_frac(&a, INT64_MAX, 1), CS_OK);
+  cs_q_from_i64(&b, 1);
+  assert_int_equal(cs_q_add(&r, &a, &b), CS_OK);
+  text(&r, buf, sizeof buf);
+  assert_string_equal(buf, "9223372036854775808/1");
+  /* and back into the fast path's range: (INT64_MAX + 1) - 1 */
+  assert_int_equal(cs_q_sub(&r, &r, &b), CS_OK);
+  int64_t v;
+  assert_int_equal(cs_q_round_i64(&r, &v), CS_OK);
+  assert_true(v == INT64_MAX);
+  /* a comparison of values whose cross products exceed int64 */
+  assert_int_equal(cs_q_from_frac(&a, INT64_MAX, INT64_MAX - 1), CS_OK);
+  assert_int_equal(cs_q_from_frac(&b, INT64_MAX - 1, INT64_MAX - 2), CS_OK);
+  assert_true(cs_q_cmp(&a, &b) < 0);
+  /* INT64_MAX * 2 is exact, and rounding it to int64 says it does not fit */
+  cs_q_from_i64(&a, INT64_MAX);
+  cs_q_from_i64(&b, 2);
+  assert_int_equal(cs_q_mul(&r, &a, &b), CS_OK);
+  text(&r, buf, sizeof buf);
+  assert_string_equal(buf, "18446744073709551614/1");
+  assert_int_equal(cs_q_round_i64(&r, &v), CS_EOVERFLOW);
+}
+
+/* Results alias their operands on the fast path too. */
+static void test_aliasing(void **state) {
+  (void)state;
+  cs_q a, b;
+  assert_int_equal(cs_q_from_frac(&a, 3, 4), CS_OK);
+  assert_int_equal(cs_q_add(&a, &a, &a), CS_OK); /* 3/2 */
+  assert_int_equal(cs_q_mul(&a, &a, &a), CS_OK); /* 9/4 */
+  assert_int_equal(cs_q_div(&a, &a, &a), CS_OK); /* 1 */
+  cs_q_from_i64(&b, 1);
+  assert_int_equal(cs_q_cmp(&a, &b), 0);
+  assert_int_equal(cs_q_sub(&a, &a, &a), CS_OK);
+  assert_true(cs_q_is_zero(&a) && cs_q_is_integer(&a));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_random_against_general_path),
+      cmocka_unit_test(test_overflow_falls_back),
+      cmocka_unit_test(test_aliasing),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,300 @@
+/* Unit tests: the report writers (report_*.c): numbers in each language,
+** display widths with æ, ø and å, CSV with ';' and decimal comma, tables
+** that line up, escaping in HTML, the comparison's statuses, and files that
+** are written whole or not at all. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "../../core/report_internal.h"
+#include "coopsim/doc.h"
+#include "coopsim/report.h"
+
+/* Two runs of one cooperation: Træna leaves in the variant's second year,
+** Bø is only in the variant; names with æ, ø, å and a ';' to quote. */
+static const char *const doc_json =
+    "{ \"coopsim\": \"0.1.0\", \"runs\": ["
+    " { \"scenario\": \"Base <script>alert(1)</script>\", \"from\": 2023, \"to\": 2024, \"rows\": ["
+    "  {\"year\":2023,\"code\":\"1835\",\"name\":\"Træna\",\"cooperation\":\"Hå; og Ås\",\"population\":450,"
+    "   \"total\":1234567,\"exact\":\"1234567.49\",\"host\":true,"
+    "   \"parts\":[{\"name\":\"equal\",\"rounded\":1000000,\"exact\":\"1000000.25\"},"
+    "             {\"name\":\"population\",\"rounded\":234567,\"exact\":\"234567.24\"}]},"
+    "  {\"year\":2023,\"code\":\"1815\",\"name\":\"Vega\",\"cooperation\":\"Hå; og Ås\",\"population\":1175,"
+    "   \"total\":17892,\"exact\":\"17892.30\",\"payee\":\"Træna\",\"parts\":[]},"
+    "  {\"year\":2024,\"code\":\"1835\",\"name\":\"Træna\",\"cooperation\":\"Hå; og Ås\",\"population\":444,"
+    "   \"total\":1000,\"exact\":\"1000.00\",\"parts\":[]},"
+    "  {\"year\":2024,\"code\":\"1815\",\"name\":\"Vega\",\"cooperation\":\"Hå; og Ås\",\"population\":1208,"
+    "   \"total\":2000,\"exact\":\"2000.00\",\"parts\":[]} ],"
+    "  \"years\": [ {\"year\":2023,\"cooperation\":\"Hå; og Ås\",\"members\":2,\"cost\":\"1252459.79\","
+    "   \"grants\":\"0.00\",\"net\":\"1252459.79\",\"balance\":\"0.00\",\"sum_shares\":1252459,"
+    "   \"key\":\"30 % equal\",\"key_label\":\"Agdenesmodellen\",\"key_source\":\"sak 1/2012\","
+    "   \"key_assumption\":\"30/70 <unconfirmed>\"} ] },"
+    " { \"scenario\": \"Træna går ut\", \"from\": 2023, \"to\": 2024, \"rows\": ["
+    "  {\"year\":2023,\"code\":\"1835\",\"name\":\"Træna\",\"cooperation\":\"Hå; og Ås\",\"total\":1234000,"
+    "   \"exact\":\"1234000.00\",\"parts\":[]},"
+    "  {\"year\":2023,\"code\":\"1815\",\"name\":\"Vega\",\"cooperation\":\"Hå; og Ås\",\"total\":18000,"
+    "   \"exact\":\"18000.00\",\"parts\":[]},"
+    "  {\"year\":2024,\"code\":\"1815\",\"name\":\"Vega\",\"cooperation\":\"Hå; og Ås\",\"total\":2500,"
+    "   \"exact\":\"2500.00\",\"parts\":[]},"
+    "  {\"year\":2024,\"code\":\"1867\",\"name\":\"Bø\",\"cooperation\":\"Hå; og Ås\",\"total\":500,"
+    "   \"exact\":\"500.00\",\"parts\":[]} ], \"years\": [] } ] }";
+
+static cs_doc *load(void) {
+  cs_doc *doc = NULL;
+  cs_error err = {0, ""};
+  if (cs_doc_from_json(doc_json, strlen(doc_json), "test", &doc, &err) != 0) {
+    print_error("%s\n", err.msg);
+    fail();
+  }
+  return doc;
+}
+
+static char *render(const cs_doc *doc, cs_report_format f, cs_report_lang lang) {
+  char *text = NULL;
+  size_t len = 0;
+  cs_error err = {0, ""};
+  assert_int_equal(cs_report_render(doc, f, lang, &text, &len, &err), 0);
+  assert_int_equal(strlen(text), len);
+  return text;
+}
+
+static void numbers(void **state) {
+  (void)state;
+  char buf[64];
+  assert_string_equal(cs_rl_int(1234567, CS_LANG_EN, 0, buf, sizeof buf), "1,234,567");
+  assert_string_equal(cs_rl_int(1234567, CS_LANG_NB, 0, buf, sizeof buf), "1 234 567");
+  assert_string_equal(cs_rl_int(1234567, CS_LANG_NB, 1, buf, sizeof buf), "1\xc2\xa0" "234\xc2\xa0" "567");
+  assert_string_equal(cs_rl_int(-1000, CS_LANG_EN, 0, buf, sizeof buf), "-1,000");
+  assert_string_equal(cs_rl_int(999, CS_LANG_NB, 0, buf, sizeof buf), "999");
+  assert_string_equal(cs_rl_int(0, CS_LANG_NB, 0, buf, sizeof buf), "0");
+  assert_string_equal(cs_rl_int(INT64_MIN, CS_LANG_EN, 0, buf, sizeof buf), "-9,223,372,036,854,775,808");
+  assert_string_equal(cs_rl_money("1234567.50", CS_LANG_NB, 0, buf, sizeof buf), "1 234 567,50");
+  assert_string_equal(cs_rl_money("1234567.50", CS_LANG_EN, 0, buf, sizeof buf), "1,234,567.50");
+  assert_string_equal(cs_rl_money("740539.00", CS_LANG_NB, 0, buf, sizeof buf), "740 539");
+  assert_string_equal(cs_rl_money("-0.33", CS_LANG_NB, 0, buf, sizeof buf), "-0,33");
+  assert_string_equal(cs_rl_money("-0.00", CS_LANG_EN, 0, buf, sizeof buf), "0");
+  assert_string_equal(cs_rl_money("n/a", CS_LANG_EN, 0, buf, sizeof buf), "n/a");
+  assert_string_equal(cs_rl_percent(1000, 1125, CS_LANG_NB, buf, sizeof buf), "+12,5 %");
+  assert_string_equal(cs_rl_percent(1000, 875, CS_LANG_EN, buf, sizeof buf), "-12.5 %");
+  assert_string_equal(cs_rl_percent(0, 875, CS_LANG_EN, buf, sizeof buf), "");
+  cs_rl_decimal_comma("equal=8712.22 v1.2", buf, sizeof buf);
+  assert_string_equal(buf, "equal=8712,22 v1,2");
+  assert_int_equal(cs_rl_width("Brønnøy"), 7);
+  assert_int_equal(cs_rl_width("Træna - Træne"), 13);
+  assert_int_equal(cs_rl_width("Åfjord"), 6);
+  assert_string_equal(cs_rl_text(CS_LANG_NB, "year"), "år");
+  assert_string_equal(cs_rl_text(CS_LANG_NB, "member"), "kommune");
+  assert_string_equal(cs_rl_text(CS_LANG_EN, "member"), "member");
+}
+
+/* The byte offset of display column w (0-based) in line, or its length. */
+static size_t byte_at(const char *line, size_t w) {
+  size_t i = 0;
+  for (size_t col = 0; line[i] && line[i] != '\n' && col < w; col++) {
+    i++;
+    while (((unsigned char)line[i] & 0xC0) == 0x80) i++;
+  }
+  return i;
+}
+
+/* In the table whose header line starts with `header`, the right-aligned
+** column `col` ends at the same display column on every line down to the
+** first blank line or note: a non-blank there, a blank (or the end) just after. */
+static void assert_column_aligned(const char *text, const char *header, const char *col) {
+  const char *h = strstr(text, header);
+  assert_non_null(h);
+  const char *c = strstr(h, col);
+  assert_non_null(c);
+  char head[1024];
+  snprintf(head, sizeof head, "%.*s", (int)((size_t)(c - h) + strlen(col)), h);
+  size_t edge = cs_rl_width(head);
+  int checked = 0;
+  /* down to a blank line or a note (a line starting with a letter) */
+  for (const char *p = h; *p && *p != '\n' && (p == h || *p == ' ' || *p == '-' || (*p >= '0' && *p <= '9'));
+       p = strchr(p, '\n') + 1) {
+    size_t a = byte_at(p, edge - 1), b = byte_at(p, edge);
+    int ok = p[a] != ' ' && p[a] != '\n' && p[a] != '\0' && (p[b] == ' ' || p[b] == '\n' || p[b] == '\0');
+    if (!ok) {
+      const char *end = strchr(p, '\n');
+      print_error("column \"%s\" does not end at display column %zu in: %.*s\n", col, edge,
+                  (int)(end ? end - p : (long)strlen(p)), p);
+      fail();
+    }
+    checked++;
+  }
+  assert_true(checked >= 4);
+}
+
+static void table_aligned(void **state) {
+  (void)state;
+  cs_doc *doc = load();
+  char *t = render(doc, CS_REPORT_TABLE, CS_LANG_NB);
+  /* labels and thousands as bokmål writes them */
+  assert_non_null(strstr(t, "år  kommunenr.  kommune"));
+  assert_non_null(strstr(t, "1 234 567"));
+  assert_non_null(strstr(t, "(vertskommune)"));
+  assert_non_null(strstr(t, "FORUTSETNING: 30/70 <unconfirmed>"));
+  assert_non_null(strstr(t, "nøkkel: Agdenesmodellen = 30 % equal; kilde: sak 1/2012"));
+  assert_non_null(strstr(t, "uttrådt"));     /* Træna in the variant's 2024 */
+  assert_non_null(strstr(t, "ikke medlem")); /* Bø in the baseline */
+  /* the members' table: "sum" right-aligned over Træna's and Vega's rows */
+  assert_column_aligned(t, "  år  kommunenr.  kommune", "sum");
+  /* the comparison's columns too */
+  assert_column_aligned(t, "  år  kommunenr.  kommune  Base", "endring kr");
+  free(t);
+  t = render(doc, CS_REPORT_TABLE, CS_LANG_EN);
+  assert_non_null(strstr(t, "1,234,567"));
+  assert_non_null(strstr(t, "withdrawn"));
+  assert_column_aligned(t, "year  code  member", "total");
+  free(t);
+  cs_doc_free(doc);
+}
+
+static void csv_formats(void **state) {
+  (void)state;
+  cs_doc *doc = load();
+  char *t = render(doc, CS_REPORT_CSV_NB, CS_LANG_EN);
+  assert_memory_equal(t, "\xef\xbb\xbf", 3); /* BOM: Excel reads UTF-8 */
+  assert_non_null(strstr(t, "scenario;cooperation;year;code;name;population"));
+  /* the cooperation holds ';' and is quoted; decimals with a comma */
+  assert_non_null(strstr(t, ";\"Hå; og Ås\";2023;1835;Træna;450;;;equal=1000000,25 population=234567,24;1234567,49;1234567;;(host)\n"));
+  free(t);
+  t = render(doc, CS_REPORT_CSV, CS_LANG_EN);
+  assert_int_equal(t[0], 's'); /* no BOM */
+  assert_non_null(strstr(t, ",Hå; og Ås,2023,1835,Træna,450,,,equal=1000000.25 population=234567.24,1234567.49,1234567,,(host)\n"));
+  free(t);
+  t = render(doc, CS_REPORT_CSV_NB, CS_LANG_NB);
+  assert_non_null(strstr(t, "scenario;samarbeid;år;kommunenr.;navn;innbyggere"));
+  free(t);
+  cs_doc_free(doc);
+}
+
+static void markdown_and_json(void **state) {
+  (void)state;
+  cs_doc *doc = load();
+  char *t = render(doc, CS_REPORT_MD, CS_LANG_NB);
+  assert_non_null(strstr(t, "| år | kommunenr. | kommune |"));
+  assert_non_null(strstr(t, "|---:|---|---|"));
+  assert_non_null(strstr(t, "| 2023 | 1835 | Træna | 450 | 1 000 000 | 234 567 | 1 234 567 |  | (vertskommune) |"));
+  free(t);
+  t = render(doc, CS_REPORT_JSON, CS_LANG_NB);
+  cs_doc *back = NULL;
+  cs_error err;
+  assert_int_equal(cs_doc_from_json(t, strlen(t), "json report", &back, &err), 0);
+  assert_int_equal(back->nruns, 2);
+  cs_doc_free(back);
+  free(t);
+  char *x = NULL;
+  assert_int_equal(cs_report_render(doc, CS_REPORT_XLSX, CS_LANG_EN, &x, NULL, &err), CS_EINVAL);
+  assert_null(x);
+  cs_doc_free(doc);
+}
+
+static void html_escaped(void **state) {
+  (void)state;
+  cs_doc *doc = load();
+  char *t = render(doc, CS_REPORT_HTML, CS_LANG_NB);
+  assert_null(strstr(t, "<script"));
+  assert_non_null(strstr(t, "Base &lt;script&gt;alert(1)&lt;/script&gt;"));
+  assert_non_null(strstr(t, "30/70 &lt;unconfirmed&gt;"));
+  assert_non_null(strstr(t, "<html lang=\"nb\">"));
+  /* the charts: totals by year, shares for each year, differences for each year */
+  size_t svgs = 0;
+  for (const char *p = t; (p = strstr(p, "<svg class=\"chart\"")); p++) svgs++;
+  assert_int_equal(svgs, 1 + 2 + 2);
+  /* no external resources: the only URL is SVG's namespace */
+  for (const char *p = t; (p = strstr(p, "http")); p++) {
+    assert_int_equal(strncmp(p, "http://www.w3.org/2000/svg", 26), 0);
+  }
+  assert_null(strstr(t, "https:"));
+  /* numbers with no-break spaces */
+  assert_non_null(strstr(t, "1\xc2\xa0" "234\xc2\xa0" "567"));
+  free(t);
+  cs_doc_free(doc);
+}
+
+static int count_leftovers(const char *dir) {
+  DIR *d = opendir(dir);
+  assert_non_null(d);
+  int n = 0;
+  struct dirent *e;
+  while ((e = readdir(d))) n += e->d_name[0] == '.' && strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+  closedir(d);
+  return n;
+}
+
+static void files_whole_or_nothing(void **state) {
+  (void)state;
+  cs_doc *doc = load();
+  umask(022);
+  char dir[] = "/tmp/cs_report_test_XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  char path[256];
+  cs_error err = {0, ""};
+  /* a directory where the file should go: the rename fails, nothing is left */
+  snprintf(path, sizeof path, "%s/out.csv", dir);
+  assert_int_equal(mkdir(path, 0700), 0);
+  assert_int_equal(cs_report_write(doc, CS_REPORT_CSV, CS_LANG_EN, path, &err), CS_EIO);
+  assert_non_null(strstr(err.msg, "out.csv: cannot put the file in place"));
+  assert_int_equal(count_leftovers(dir), 0);
+  assert_int_equal(rmdir(path), 0);
+  /* a missing directory */
+  snprintf(path, sizeof path, "%s/missing/out.csv", dir);
+  assert_int_equal(cs_report_write(doc, CS_REPORT_CSV, CS_LANG_EN, path, &err), CS_EIO);
+  assert_non_null(strstr(err.msg, "missing/out.csv"));
+  /* written: the whole file, readable by others as fopen would make it */
+  snprintf(path, sizeof path, "%s/out.xlsx", dir);
+  assert_int_equal(cs_report_write(doc, CS_REPORT_XLSX, CS_LANG_NB, path, &err), 0);
+  FILE *f = fopen(path, "rb");
+  assert_non_null(f);
+  char magic[4];
+  assert_int_equal(fread(magic, 1, 4, f), 4);
+  fclose(f);
+  assert_memory_equal(magic, "PK\x03\x04", 4); /* a zip: the workbook */
+  struct stat st;
+  assert_int_equal(stat(path, &st), 0);
+  assert_true(st.st_size > 4000);
+  assert_int_equal(st.st_mode & 0777, 0666 & ~022);
+  assert_int_equal(count_leftovers(dir), 0);
+  unlink(path);
+  rmdir(dir);
+  cs_doc_free(doc);
+}
+
+static void names(void **state) {
+  (void)state;
+  cs_report_format f;
+  cs_report_lang l;
+  cs_error err = {0, ""};
+  assert_int_equal(cs_report_format_from_path("a/B.XLSX", &f, &err), 0);
+  assert_int_equal(f, CS_REPORT_XLSX);
+  assert_int_equal(cs_report_format_from_path("b.htm", &f, &err), 0);
+  assert_int_equal(f, CS_REPORT_HTML);
+  assert_int_equal(cs_report_format_from_path("b.pdf", &f, &err), CS_EINVAL);
+  assert_non_null(strstr(err.msg, "b.pdf: cannot tell the format"));
+  assert_int_equal(cs_report_format_parse("csv-nb", &f, &err), 0);
+  assert_int_equal(f, CS_REPORT_CSV_NB);
+  assert_int_equal(cs_report_format_parse("xls", &f, &err), CS_EINVAL);
+  assert_non_null(strstr(err.msg, "unknown format \"xls\""));
+  assert_int_equal(cs_report_lang_parse("nb", &l, &err), 0);
+  assert_int_equal(l, CS_LANG_NB);
+  assert_int_equal(cs_report_lang_parse("nn", &l, &err), CS_EINVAL);
+  assert_non_null(strstr(err.msg, "unknown language \"nn\" (en, nb)"));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(numbers),      cmocka_unit_test(table_aligned),
+      cmocka_unit_test(csv_formats),  cmocka_unit_test(markdown_and_json),
+      cmocka_unit_test(html_escaped), cmocka_unit_test(files_whole_or_nothing),
+      cmocka_unit_test(names),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,451 @@
+/*
+** test_rundb.c: the run store — exact round trips, listing, hostile names
+** (RELIABILITY 20) and files that must be refused before anything runs
+** (RELIABILITY 24).
+*/
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+#include "coopsim/sha256.h"
+#include "rundb_testdoc.h"
+
+static char path[600];
+static const char *dir;
+
+static int setup(void **state) {
+  (void)state;
+  dir = testdir_make();
+  if (!dir) return -1;
+  snprintf(path, sizeof path, "%s/runs.db", dir);
+  return 0;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  testdir_remove(dir);
+  return 0;
+}
+
+static cs_rundb *open_write(void) {
+  cs_rundb_options opt = CS_RUNDB_OPTIONS_INIT;
+  opt.write = 1;
+  cs_rundb *db = NULL;
+  cs_error err = {0, ""};
+  if (cs_rundb_open(&db, path, &opt, &err)) fail_msg("open %s: %s", path, err.msg);
+  return db;
+}
+
+static int64_t save(cs_rundb *db, const cs_doc *doc, const cs_rundb_meta *meta) {
+  int64_t id = -1;
+  cs_error err = {0, ""};
+  if (cs_rundb_save(db, doc, meta, &id, &err)) fail_msg("save: %s", err.msg);
+  return id;
+}
+
+static char *read_all(const char *file, size_t *len) {
+  FILE *f = fopen(file, "rb");
+  if (!f) return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *b = malloc((size_t)n + 1);
+  *len = fread(b, 1, (size_t)n, f);
+  fclose(f);
+  return b;
+}
+
+/* ---- round trips ----------------------------------------------------------- */
+
+static void round_trip_is_exact(void **state) {
+  (void)state;
+  cs_doc *doc = testdoc(3, 4, 6, "Helgeland");
+  static const char text[] = "-- a scenario\0with a NUL byte\nprint('x')\n";
+  cs_rundb_meta meta = {"embedded sha256:abc", "scenarios/x.lua", text, sizeof text - 1, "--format json"};
+  cs_rundb *db = open_write();
+  int64_t id = save(db, doc, &meta);
+  assert_int_equal(id, 1);
+  cs_rundb_close(db);
+
+  cs_rundb_options ro = CS_RUNDB_OPTIONS_INIT;
+  cs_error err = {0, ""};
+  assert_int_equal(cs_rundb_open(&db, path, &ro, &err), 0);
+  cs_doc *back = NULL;
+  cs_rundb_info info;
+  assert_int_equal(cs_rundb_load(db, id, &back, &info, &err), 0);
+  /* the stored file name replaces the document's */
+  free(doc->scenario_file);
+  doc->scenario_file = malloc(20);
+  strcpy(doc->scenario_file, "scenarios/x.lua");
+  assert_true(docs_equal(doc, back));
+  assert_int_equal(back->nruns, 3);
+  assert_int_equal(back->runs[2].nrows, 24);
+  assert_string_equal(back->runs[0].rows[0].merged, "1801+1802");
+  assert_null(back->runs[0].rows[1].given);
+  assert_int_equal(back->runs[0].rows[0].population, -1);
+  /* metadata, and the scenario text byte for byte */
+  char sha[CS_SHA256_HEX];
+  assert_string_equal(info.scenario_sha256, cs_sha256_hex(text, sizeof text - 1, sha));
+  assert_int_equal(info.scenario_len, sizeof text - 1);
+  assert_memory_equal(info.scenario_text, text, sizeof text - 1);
+  assert_string_equal(info.registry_version, "embedded sha256:abc");
+  assert_string_equal(info.coopsim_version, COOPSIM_VERSION);
+  assert_string_equal(info.options, "--format json");
+  assert_string_equal(info.scenarios, "Helgeland 0, Helgeland 1, Helgeland 2");
+  assert_int_equal(info.nrows, 72);
+  assert_int_equal(strlen(info.created), 20);
+  assert_int_equal(info.created[10], 'T');
+  assert_int_equal(cs_rundb_verify(db, &err), 0);
+  cs_rundb_info_clear(&info);
+  cs_doc_free(back);
+  cs_doc_free(doc);
+  cs_rundb_close(db);
+}
+
+static void sha256_known_value(void **state) {
+  (void)state;
+  char sha[CS_SHA256_HEX];
+  assert_string_equal(cs_sha256_hex("abc", 3, sha),
+                      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  assert_string_equal(cs_sha256_hex("", 0, sha),
+                      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+static void list_and_missing(void **state) {
+  (void)state;
+  cs_doc *a = testdoc(1, 1, 2, "A"), *b = testdoc(2, 2, 3, "B");
+  cs_rundb_meta no_text = {"reg", NULL, NULL, 0, NULL};
+  cs_rundb *db = open_write();
+  assert_int_equal(save(db, a, &no_text), 1);
+  assert_int_equal(save(db, b, &testmeta), 2);
+  cs_rundb_info *list;
+  size_t n;
+  cs_error err = {0, ""};
+  assert_int_equal(cs_rundb_list(db, &list, &n, &err), 0);
+  assert_int_equal(n, 2);
+  assert_int_equal(list[0].id, 1);
+  assert_string_equal(list[0].scenario_file, "test.lua"); /* from the document */
+  assert_null(list[0].scenario_sha256);
+  assert_string_equal(list[0].options, "");
+  assert_string_equal(list[1].scenarios, "B 0, B 1");
+  assert_int_equal(list[1].nscenarios, 2);
+  assert_int_equal(list[1].nrows, 12);
+  assert_null(list[1].scenario_text);
+  cs_rundb_info_free(list, n);
+  cs_doc *back = NULL;
+  assert_int_equal(cs_rundb_load(db, 3, &back, NULL, &err), CS_ENOTFOUND);
+  assert_null(back);
+  assert_non_null(strstr(err.msg, "no stored run 3"));
+  assert_int_equal(cs_rundb_load(db, 1, &back, NULL, &err), 0);
+  assert_true(docs_equal(a, back));
+  cs_doc_free(back);
+  cs_doc_free(a);
+  cs_doc_free(b);
+  cs_rundb_close(db);
+}
+
+/* A value the schema refuses stops the save: nothing of it is stored. */
+static void refused_value_saves_nothing(void **state) {
+  (void)state;
+  cs_doc *doc = testdoc(2, 2, 3, "C");
+  cs_rundb *db = open_write();
+  save(db, doc, &testmeta);
+  doc->runs[1].years[1].agreement_months = 13; /* the last thing saved */
+  int64_t id = -7;
+  cs_error err = {0, ""};
+  assert_int_equal(cs_rundb_save(db, doc, &testmeta, &id, &err), CS_EINVAL);
+  assert_int_equal(id, -7);
+  assert_non_null(strstr(err.msg, "nothing was saved"));
+  assert_non_null(strstr(err.msg, "run 2, year entry 2"));
+  cs_rundb_info *list;
+  size_t n;
+  assert_int_equal(cs_rundb_list(db, &list, &n, &err), 0);
+  assert_int_equal(n, 1);
+  cs_rundb_info_free(list, n);
+  assert_int_equal(cs_rundb_verify(db, &err), 0);
+  /* and the store still takes the next run */
+  doc->runs[1].years[1].agreement_months = 12;
+  assert_int_equal(save(db, doc, &testmeta), 2);
+  cs_rundb_close(db);
+  cs_doc_free(doc);
+}
+
+/* ---- RELIABILITY 20: hostile text is data ------------------------------------ */
+
+static void rel20_injection_name_stored_exactly(void **state) {
+  (void)state;
+  const char *evil = "x'); DROP TABLE runs;--";
+  cs_doc *doc = testdoc(1, 1, 2, evil);
+  cs_rundb_meta meta = {evil, evil, evil, strlen(evil), evil};
+  cs_rundb *db = open_write();
+  int64_t id = save(db, doc, &meta);
+  cs_rundb_close(db);
+
+  cs_error err = {0, ""};
+  assert_int_equal(cs_rundb_open(&db, path, NULL, &err), 0);
+  cs_doc *back = NULL;
+  cs_rundb_info info;
+  assert_int_equal(cs_rundb_load(db, id, &back, &info, &err), 0);
+  assert_string_equal(back->runs[0].scenario, "x'); DROP TABLE runs;-- 0");
+  assert_string_equal(back->runs[0].rows[0].name, "x'); DROP TABLE runs;-- member 0");
+  assert_string_equal(back->runs[0].rows[0].given, evil);
+  assert_string_equal(back->scenario_file, evil);
+  assert_string_equal(info.options, evil);
+  assert_string_equal(info.registry_version, evil);
+  free(doc->scenario_file);
+  doc->scenario_file = malloc(strlen(evil) + 1);
+  strcpy(doc->scenario_file, evil);
+  assert_true(docs_equal(doc, back));
+  assert_int_equal(cs_rundb_verify(db, &err), 0);
+  cs_rundb_info_clear(&info);
+  cs_doc_free(back);
+  cs_rundb_close(db);
+  cs_doc_free(doc);
+
+  /* the schema is intact: all six tables, and the file still takes runs */
+  sqlite3 *raw;
+  assert_int_equal(sqlite3_open_v2(path, &raw, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_prepare_v2(raw,
+                                      "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN"
+                                      " ('runs', 'run_scenarios', 'run_rows', 'run_parts', 'run_years',"
+                                      " 'run_year_amounts')",
+                                      -1, &st, NULL),
+                   SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  assert_int_equal(sqlite3_column_int(st, 0), 6);
+  sqlite3_finalize(st);
+  sqlite3_close(raw);
+  db = open_write();
+  cs_doc *again = testdoc(1, 1, 1, "after");
+  assert_int_equal(save(db, again, &testmeta), 2);
+  cs_doc_free(again);
+  cs_rundb_close(db);
+}
+
+/* ---- RELIABILITY 24: bad files are refused, and left as they were ------------- */
+
+/* Opens path for writing; must fail with a message containing `want`; the
+** file's bytes must not change. */
+static void refused(const char *want, int busy_ms) {
+  size_t before_len = 0, after_len = 0;
+  char *before = read_all(path, &before_len);
+  cs_rundb_options opt = CS_RUNDB_OPTIONS_INIT;
+  opt.write = 1;
+  opt.busy_ms = busy_ms;
+  cs_rundb *db = NULL;
+  cs_error err = {0, ""};
+  assert_int_not_equal(cs_rundb_open(&db, path, &opt, &err), 0);
+  assert_null(db);
+  if (!strstr(err.msg, want)) fail_msg("expected \"%s\" in: %s", want, err.msg);
+  assert_non_null(strstr(err.msg, path));
+  /* reading is refused too, except for a lock a writer holds */
+  if (busy_ms == 0) {
+    opt.write = 0;
+    assert_int_not_equal(cs_rundb_open(&db, path, &opt, &err), 0);
+  }
+  char *after = read_all(path, &after_len);
+  assert_int_equal(before_len, after_len);
+  if (before_len) assert_memory_equal(before, after, before_len);
+  free(before);
+  free(after);
+}
+
+static void make_store_with_runs(int n) {
+  cs_rundb *db = open_write();
+  for (int i = 0; i < n; i++) {
+    cs_doc *doc = testdoc(2, 3, 20, "filler");
+    save(db, doc, &testmeta);
+    cs_doc_free(doc);
+  }
+  cs_rundb_close(db);
+}
+
+static void set_header_int(int offset, uint32_t v) {
+  unsigned char be[4] = {(unsigned char)(v >> 24), (unsigned char)(v >> 16), (unsigned char)(v >> 8),
+                         (unsigned char)v};
+  FILE *f = fopen(path, "r+b");
+  assert_non_null(f);
+  fseek(f, offset, SEEK_SET);
+  assert_int_equal(fwrite(be, 1, 4, f), 4);
+  fclose(f);
+}
+
+static void rel24_wrong_application_id(void **state) {
+  (void)state;
+  make_store_with_runs(1);
+  set_header_int(68, 0x436f6f52); /* a coopsim registry's id */
+  refused("not a coopsim run store (application_id 0x436f6f52)", 0);
+}
+
+static void rel24_plain_sqlite_file(void **state) {
+  (void)state;
+  sqlite3 *raw;
+  assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(raw, "CREATE TABLE runs (x); INSERT INTO runs VALUES (1);", NULL, NULL, NULL),
+                   SQLITE_OK);
+  sqlite3_close(raw);
+  refused("not a coopsim run store", 0);
+}
+
+static void rel24_newer_user_version(void **state) {
+  (void)state;
+  make_store_with_runs(1);
+  set_header_int(60, CS_RUNDB_VERSION + 1);
+  refused("made by a newer coopsim (run store version 2; this one reads 1)", 0);
+}
+
+static void rel24_random_bytes(void **state) {
+  (void)state;
+  FILE *f = fopen(path, "wb");
+  srand(24);
+  for (int i = 0; i < 20000; i++) fputc(rand() & 0xff, f);
+  fclose(f);
+  refused("file is not a database", 0);
+}
+
+static void rel24_truncated_file(void **state) {
+  (void)state;
+  make_store_with_runs(8);
+  struct stat sb;
+  assert_int_equal(stat(path, &sb), 0);
+  assert_true(sb.st_size > 8 * 4096);
+  assert_int_equal(truncate(path, sb.st_size / 2), 0);
+  refused("malformed", 0);
+}
+
+/* only the last pages gone: the header's page count no longer matches */
+static void rel24_truncated_tail(void **state) {
+  (void)state;
+  make_store_with_runs(8);
+  struct stat sb;
+  assert_int_equal(stat(path, &sb), 0);
+  assert_int_equal(truncate(path, sb.st_size - 2 * 4096), 0);
+  refused("malformed", 0);
+}
+
+/* a page in the middle overwritten: the schema reads, quick_check finds it */
+static void rel24_damaged_page(void **state) {
+  (void)state;
+  make_store_with_runs(8);
+  struct stat sb;
+  assert_int_equal(stat(path, &sb), 0);
+  long page = (long)(sb.st_size / 4096) / 2;
+  FILE *f = fopen(path, "r+b");
+  assert_non_null(f);
+  fseek(f, page * 4096 + 100, SEEK_SET);
+  for (int i = 0; i < 3000; i++) fputc(0x5a, f);
+  fclose(f);
+  refused("damaged", 0);
+}
+
+static void rel24_truncated_header(void **state) {
+  (void)state;
+  make_store_with_runs(1);
+  assert_int_equal(truncate(path, 50), 0);
+  refused("malformed", 0);
+}
+
+static void rel24_lock_held_past_busy_timeout(void **state) {
+  (void)state;
+  make_store_with_runs(1);
+  sqlite3 *holder;
+  assert_int_equal(sqlite3_open(path, &holder), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(holder, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  refused("database is locked", 200);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  double waited = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+  assert_true(waited >= 0.19);
+  /* a reader is not blocked by a writer's reserved lock, and once the lock
+  ** is gone a writer gets in */
+  cs_rundb *db = NULL;
+  cs_error err = {0, ""};
+  assert_int_equal(cs_rundb_open(&db, path, NULL, &err), 0);
+  cs_rundb_close(db);
+  sqlite3_exec(holder, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close(holder);
+  cs_rundb_close(open_write());
+}
+
+/* A read-only file: as root, permissions do not stop writes, so the test
+** makes the unix VFS's open() refuse O_RDWR on it, as the kernel would. */
+static sqlite3_syscall_ptr real_open;
+static int refusing_open(const char *file, int flags, mode_t mode) {
+  if ((flags & O_ACCMODE) != O_RDONLY && strcmp(file, path) == 0) {
+    errno = EACCES;
+    return -1;
+  }
+  return ((int (*)(const char *, int, mode_t))real_open)(file, flags, mode);
+}
+
+static void rel24_read_only_file(void **state) {
+  (void)state;
+  make_store_with_runs(1);
+  assert_int_equal(chmod(path, 0444), 0);
+  sqlite3_vfs *unix_vfs = sqlite3_vfs_find("unix");
+  real_open = unix_vfs->xGetSystemCall(unix_vfs, "open");
+  if (geteuid() == 0) unix_vfs->xSetSystemCall(unix_vfs, "open", (sqlite3_syscall_ptr)refusing_open);
+  size_t before_len, after_len;
+  char *before = read_all(path, &before_len);
+  cs_rundb_options opt = CS_RUNDB_OPTIONS_INIT;
+  opt.write = 1;
+  cs_rundb *db = NULL;
+  cs_error err = {0, ""};
+  assert_int_not_equal(cs_rundb_open(&db, path, &opt, &err), 0);
+  assert_non_null(strstr(err.msg, "read-only"));
+  /* reading it works */
+  opt.write = 0;
+  assert_int_equal(cs_rundb_open(&db, path, &opt, &err), 0);
+  cs_rundb_info *list;
+  size_t n;
+  assert_int_equal(cs_rundb_list(db, &list, &n, &err), 0);
+  assert_int_equal(n, 1);
+  cs_rundb_info_free(list, n);
+  cs_rundb_close(db);
+  unix_vfs->xSetSystemCall(unix_vfs, "open", NULL);
+  char *after = read_all(path, &after_len);
+  assert_int_equal(before_len, after_len);
+  assert_memory_equal(before, after, before_len);
+  free(before);
+  free(after);
+  chmod(path, 0644);
+}
+
+static void rel24_missing_file_for_reading(void **state) {
+  (void)state;
+  cs_rundb *db = NULL;
+  cs_error err = {0, ""};
+  assert_int_not_equal(cs_rundb_open(&db, path, NULL, &err), 0);
+  assert_non_null(strstr(err.msg, "unable to open"));
+  assert_int_equal(access(path, F_OK), -1); /* not created */
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(sha256_known_value),
+      cmocka_unit_test_setup_teardown(round_trip_is_exact, setup, teardown),
+      cmocka_unit_test_setup_teardown(list_and_missing, setup, teardown),
+      cmocka_unit_test_setup_teardown(refused_value_saves_nothing, setup, teardown),
+      cmocka_unit_test_setup_teardown(rel20_injection_name_stored_exactly, setup, teardown),
+      cmocka_unit_test_setup_teardown(rel24_wrong_application_id, setup, teardown),
+      cmocka_unit_test_setup_teardown(rel24_plain_sqlite_file, setup, teardown),
+      cmocka_unit_test_setup_teardown(rel24_newer_user_version, setup, teardown),
+      cmocka_unit_test_setup_teardown(rel24_random_bytes, setup, teardown),
+      cmocka_unit_test_setup_teardown(rel24_truncated_file, setup, teardown),
+      cmocka_unit_test_setup_teardown(rel24_truncated_tail, setup, teardown),
+      cmocka_unit_test_setup_teardown(rel24_damaged_page, setup, teardown),
+      cmocka_unit_test_setup_teardown(rel24_truncated_header, setup, teardown),
+      cmocka_unit_test_setup_teardown(rel24_lock_held_past_busy_timeout, setup, teardown),
+      cmocka_unit_test_setup_teardown(rel24_read_only_file, setup, teardown),
+      cmocka_unit_test_setup_teardown(rel24_missing_file_for_reading, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
