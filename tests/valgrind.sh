@@ -47,6 +47,11 @@ check() {
 
 for t in "$build"/test_*; do
   [ -x "$t" ] || continue
+  case $(basename "$t") in
+    # kills its writer within 20 ms of starting it and needs some commits to
+    # have landed: under valgrind, 50 times slower, none ever does
+    test_rundb_kill) echo "$(basename "$t") ... skipped (timing)"; continue ;;
+  esac
   check "$(basename "$t")" ok "$t"
 done
 cd "$src" || exit 2
