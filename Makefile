@@ -4,11 +4,13 @@
 
 PKGS := cmake make gcc pkg-config liblua5.4-dev lua5.4 libsqlite3-dev \
         libcmocka-dev libreadline-dev libjansson-dev nettle-dev tmux \
-        libxlsxwriter-dev python3-openpyxl chromium
+        libxlsxwriter-dev python3-openpyxl chromium \
+        clang libclang-rt-14-dev valgrind
+FUZZ_SECONDS ?= 600
 MAKEFLAGS += --no-print-directory
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all run test bench deps build build-test clean
+.PHONY: all run test bench deps build build-test build-fuzz fuzz valgrind clean
 
 all: build
 
@@ -34,15 +36,33 @@ build-test: deps
 	@cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DCOOPSIM_SANITIZE=ON -DCOOPSIM_WERROR=ON >/dev/null
 	@cmake --build build-test -j $(JOBS)
 
+# libFuzzer harnesses (tests/fuzz): clang, the library instrumented, ASan+UBSan.
+build-fuzz: deps
+	@CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCOOPSIM_TESTS=OFF -DCOOPSIM_FUZZ=ON >/dev/null
+	@cmake --build build-fuzz -j $(JOBS) --target fuzzers
+
+# Every harness for FUZZ_SECONDS (default 600), one after another; what fails
+# is saved in build-fuzz/fuzz-artifacts/.
+fuzz: build-fuzz
+	sh tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+
+# The unit tests and scenario runs under valgrind, on a build without sanitizers.
+valgrind: deps
+	@cmake -S . -B build-valgrind -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	@cmake --build build-valgrind -j $(JOBS)
+	sh tests/valgrind.sh build-valgrind
+
 # The demo: Helgeland's Vedlegg 2 and its variants side by side.
 run: build
 	./build/coopsim run scenarios/helgeland.lua
 
 # Unit tests (cmocka) and the scenario regression suite under ASan+UBSan,
-# then `require "coopsim"` from Debian's stock lua5.4.
-test: build build-test
+# then `require "coopsim"` from Debian's stock lua5.4, then a few seconds of
+# each fuzz harness.
+test: build build-test build-fuzz
 	LUA_CPATH="build/?.so" lua5.4 tests/require_test.lua
 	cd build-test && ctest --output-on-failure -j $(JOBS)
+	cd build-fuzz && ctest --output-on-failure
 
 # Benchmarks beside references in the same command (bench/run.sh); numpy
 # (Debian's python3-numpy) is installed when root, else skipped.
@@ -52,4 +72,4 @@ bench: build
 	sh bench/run.sh build/coopsim
 
 clean:
-	rm -rf build build-test
+	rm -rf build build-test build-fuzz build-valgrind

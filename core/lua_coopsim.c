@@ -1106,6 +1106,11 @@ static int l_montecarlo(lua_State *L) {
   lua_pop(L, 1);
   cs_mc_stat *stats = lua_newuserdatauv(L, m.nyears * m.nmembers * sizeof *stats, 0);
   memset(stats, 0, m.nyears * m.nmembers * sizeof *stats);
+  /* the draws (up to 10^7 per member-year) are the largest buffer by far:
+  ** from the Lua allocator too, so that a sandbox's memory cap refuses them
+  ** instead of the C heap taking gigabytes on a scenario's say-so */
+  if (o.draws >= 1 && o.draws <= 10000000) /* else cs_montecarlo says why */
+    o.samples = lua_newuserdatauv(L, m.nyears * m.nmembers * (size_t)o.draws * sizeof *o.samples, 0);
   mc_stop = 0;
   o.stop = &mc_stop;
   void (*old)(int) = signal(SIGINT, mc_interrupt);

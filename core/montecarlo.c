@@ -274,7 +274,7 @@ int cs_montecarlo(const cs_mc_model *m, const cs_mc_options *o, cs_mc_stat *out,
     return cs_error_set(err, CS_EINVAL, "draws must be 1..10 000 000 (got %ld)", o->draws);
   int threads = o->threads < 1 ? 1 : o->threads > 64 ? 64 : o->threads;
   size_t cells = m->nyears * m->nmembers;
-  float *samples = malloc((cells ? cells : 1) * (size_t)o->draws * sizeof *samples);
+  float *samples = o->samples ? o->samples : malloc((cells ? cells : 1) * (size_t)o->draws * sizeof *samples);
   job *jobs = calloc((size_t)threads, sizeof *jobs);
   double *sums = calloc((size_t)threads * (cells ? cells : 1), sizeof *sums);
   long *counts = calloc((size_t)threads * (cells ? cells : 1), sizeof *counts);
@@ -325,7 +325,7 @@ int cs_montecarlo(const cs_mc_model *m, const cs_mc_options *o, cs_mc_stat *out,
     if (st[t]) pthread_join(st[t], NULL);
   *done = total_done;
 end:
-  free(samples);
+  if (!o->samples) free(samples);
   free(jobs);
   free(sums);
   free(counts);

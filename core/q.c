@@ -470,6 +470,24 @@ int cs_q_format_exact(const cs_q *a, char *buf, size_t size) {
   return CS_OK;
 }
 
+/* b without its k lowest limbs (b / 2^(32 k), truncated). */
+static void drop_limbs(cs_big *out, const cs_big *b, int k) {
+  out->neg = b->neg;
+  out->n = b->n - k;
+  memcpy(out->limb, b->limb + k, (size_t)out->n * sizeof *out->limb);
+}
+
 double cs_q_to_double(const cs_q *a) {
+  /* num and den may each be beyond a double's range (about 2^1024, 32
+  ** limbs) while their ratio is not: 1.000...1 with 400 decimals was inf/inf
+  ** = NaN. Drop the same low limbs from both, keeping four (128 bits) in the
+  ** shorter, so the ratio changes by far less than a double can show. */
+  int shorter = a->num.n < a->den.n ? a->num.n : a->den.n;
+  if ((a->num.n > 30 || a->den.n > 30) && shorter > 4) {
+    cs_big num, den;
+    drop_limbs(&num, &a->num, shorter - 4);
+    drop_limbs(&den, &a->den, shorter - 4);
+    return cs_big_to_double(&num) / cs_big_to_double(&den);
+  }
   return cs_big_to_double(&a->num) / cs_big_to_double(&a->den);
 }

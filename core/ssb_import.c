@@ -412,6 +412,7 @@ static int push_pop(importer *im, int year, const char *code, long long pop, int
 ** one row per year and code must not repeat a key. */
 static int settle_file_rows(importer *im, size_t first, int statbank, const char *file) {
   size_t n = im->npops - first;
+  if (n == 0) return CS_OK; /* im->pops may still be NULL */
   pop_row *rows = im->pops + first;
   if (n > 1) qsort(rows, n, sizeof *rows, cmp_pop_key);
   size_t out = 0;
@@ -753,10 +754,9 @@ static int import_json(importer *im, const char *text, const char *file, int src
   return rc;
 }
 
-static int import_file(importer *im, const char *file, int src) {
-  size_t len;
-  char *buf = cs_read_file(file, &len, im->err);
-  if (!buf) return CS_EIO;
+/* One input's content: buf (len bytes and a NUL after them) is owned and
+** freed here. */
+static int import_text(importer *im, char *buf, size_t len, const char *file, int src) {
   if (memchr(buf, '\0', len)) {
     free(buf);
     return cs_error_set(im->err, CS_EINVAL, "%s:1: contains NUL bytes: not a text file", file);
@@ -771,6 +771,13 @@ static int import_file(importer *im, const char *file, int src) {
   int rc = *p == '{' ? import_json(im, text, file, src) : import_population(im, text, file, src, POP_ANY);
   free(text);
   return rc;
+}
+
+static int import_file(importer *im, const char *file, int src) {
+  size_t len;
+  char *buf = cs_read_file(file, &len, im->err);
+  if (!buf) return CS_EIO;
+  return import_text(im, buf, len, file, src);
 }
 
 /* ---- the registry already in data_dir ---------------------------------- */
@@ -1422,6 +1429,40 @@ int cs_ssb_import(const char *data_dir, const char *const *files, int n, cs_impo
   if (!rc) rc = merge_changes(&im, data_dir, &rep);
   if (!rc) rc = derive_splits(&im);
   if (!rc) rc = write_outputs(&im, data_dir);
+  importer_free(&im);
+  if (!rc && report) *report = rep;
+  return rc;
+}
+
+int cs_ssb_check_texts(const char *const *names, const char *const *texts, const size_t *lens, int n,
+                       cs_import_report *report, cs_error *err) {
+  if (n < 0 || (n > 0 && (!names || !texts || !lens)))
+    return cs_error_set(err, CS_EINVAL, "import: no list of texts");
+  importer im;
+  memset(&im, 0, sizeof im);
+  im.err = err;
+  im.files = names;
+  cs_import_report rep;
+  memset(&rep, 0, sizeof rep);
+  int rc = CS_OK;
+  for (int i = 0; i < n && !rc; i++) {
+    if (!texts[i] || !names[i]) {
+      rc = cs_error_set(err, CS_EINVAL, "import: text %d is NULL", i + 1);
+      break;
+    }
+    char *buf = malloc(lens[i] + 1);
+    if (!buf) {
+      rc = nomem(&im);
+      break;
+    }
+    memcpy(buf, texts[i], lens[i]);
+    buf[lens[i]] = '\0';
+    if (!(rc = import_text(&im, buf, lens[i], names[i], i + 1))) rep.files++;
+  }
+  if (!rc) rc = rebuild_periods(&im, &rep);
+  if (!rc) rc = merge_populations(&im, &rep);
+  if (!rc) rc = merge_changes(&im, "(none)", &rep);
+  if (!rc) rc = derive_splits(&im);
   importer_free(&im);
   if (!rc && report) *report = rep;
   return rc;

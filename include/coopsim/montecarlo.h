@@ -52,6 +52,10 @@ typedef struct cs_mc_options {
   volatile sig_atomic_t *stop; /* set to stop early (Ctrl-C); may be NULL */
   void (*progress)(void *ud, long done, long total);
   void *ud;
+  /* Room for the draws, nyears * nmembers * draws floats, owned by the
+  ** caller; NULL: allocated and freed here. The Lua binding passes memory
+  ** from the Lua allocator, so a sandbox's memory cap covers it. */
+  float *samples;
 } cs_mc_options;
 
 /* Per member and year (index year * nmembers + member): mean and 5th, 50th

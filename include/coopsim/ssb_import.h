@@ -41,6 +41,15 @@ int cs_ssb_import(const char *data_dir, const char *const *files, int n,
 int cs_registry_db_import(const char *path, const char *const *files, int n,
                           cs_import_report *report, cs_error *err);
 
+/* Parses and checks n texts in memory exactly as cs_ssb_import does its
+** files (format by content, encoding, every row, the merge and the split
+** proxies), against an empty registry, and writes nothing. names[i] names
+** texts[i] (lens[i] bytes; need not be NUL-terminated) in messages. For
+** tests and fuzzing. 0 and *report (may be NULL), or the error
+** cs_ssb_import would give for such files. */
+int cs_ssb_check_texts(const char *const *names, const char *const *texts, const size_t *lens, int n,
+                       cs_import_report *report, cs_error *err);
+
 /* Prints a one-line report ("imported 3 files: municipalities ... population 4621 rows
 ** added, 0 changed; changes 509 added") to out. */
 void cs_import_report_print(const cs_import_report *report, FILE *out);

@@ -200,12 +200,32 @@ static void bad_registry_files(void **state) {
   assert_int_equal(system(cmd), 0);
 }
 
+/* Tables with a header and no rows open as an empty registry (found by
+** tests/fuzz/fuzz_registry.c: the empty tables were sorted from NULL). */
+static void empty_tables(void **state) {
+  (void)state;
+  const char *texts[6] = {"code,name,valid_from,valid_to\n", NULL, "year,code,population\n",
+                          "date,old_code,old_name,new_code,new_name\n", NULL, NULL};
+  cs_registry *r = NULL;
+  cs_error err;
+  if (cs_registry_open_texts(&r, texts, &err)) fail_msg("%s", err.msg);
+  const cs_municipality *all, *m;
+  assert_int_equal(cs_registry_all(r, &all), 0);
+  const cs_change *ch;
+  assert_int_equal(cs_registry_changes(r, &ch), 0);
+  cs_date d = {2024, 1, 1};
+  assert_int_equal(cs_registry_find(r, "Rana", d, &m, NULL), CS_ENOTFOUND);
+  int64_t pop;
+  assert_int_equal(cs_registry_population(r, "1833", 2024, &pop, NULL), CS_ENOTFOUND);
+  cs_registry_free(r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(every_population_row), cmocka_unit_test(counts_per_year),
       cmocka_unit_test(helgeland_2022),       cmocka_unit_test(names),
       cmocka_unit_test(successors),           cmocka_unit_test(populations_through_history),
-      cmocka_unit_test(bad_registry_files),
+      cmocka_unit_test(bad_registry_files),   cmocka_unit_test(empty_tables),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

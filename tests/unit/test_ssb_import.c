@@ -298,6 +298,60 @@ static void bad_existing_registry(void **state) {
   free(after);
 }
 
+/* cs_ssb_check_texts parses and checks texts as cs_ssb_import does the files
+** holding them: the same report, the same errors, and no file written. */
+static void check_texts_in_memory(void **state) {
+  (void)state;
+  const char *files[] = {FX("klass_2023.json"), FX("changes.json"), FX("statbank_utf8_comma.csv"),
+                         FX("split_changes.json"), FX("split_population.csv")};
+  enum { N = 5 };
+  char *texts[N];
+  size_t lens[N];
+  for (int i = 0; i < N; i++) {
+    texts[i] = slurp_path(files[i]);
+    assert_non_null(texts[i]);
+    lens[i] = strlen(texts[i]);
+  }
+  cs_import_report mem, disk;
+  cs_error err;
+  if (cs_ssb_check_texts(files, (const char *const *)texts, lens, N, &mem, &err)) fail_msg("%s", err.msg);
+  char *before = snapshot();
+  assert_string_equal(before, "");
+  disk = import(files, N);
+  assert_int_equal(mem.files, disk.files);
+  assert_int_equal(mem.municipalities_added, disk.municipalities_added);
+  assert_int_equal(mem.population_added, disk.population_added);
+  assert_int_equal(mem.changes_added, disk.changes_added);
+  free(before);
+
+  /* lens, not the NUL, ends a text: "2023,03O1,5" cut after "2023,1833,26000\n" is good */
+  char *bad = slurp_path(FX("bad_code.csv"));
+  assert_non_null(bad);
+  const char *name[] = {"bad_code.csv"};
+  size_t len = strlen(bad);
+  assert_int_equal(cs_ssb_check_texts(name, (const char *const *)&bad, &len, 1, NULL, &err), CS_EINVAL);
+  assert_non_null(strstr(err.msg, "bad_code.csv:3:"));
+  assert_non_null(strstr(err.msg, "\"03O1\""));
+  len = (size_t)(strstr(bad, "2023,03O1") - bad);
+  if (cs_ssb_check_texts(name, (const char *const *)&bad, &len, 1, &mem, &err)) fail_msg("%s", err.msg);
+  assert_int_equal(mem.population_added, 1);
+  free(bad);
+
+  /* a NUL inside the text is refused as in a file */
+  static const char nul_text[] = "year,code,population\n2023,1833,\0" "5\n";
+  const char *nul = nul_text;
+  len = sizeof nul_text - 1;
+  assert_int_equal(cs_ssb_check_texts(name, &nul, &len, 1, NULL, &err), CS_EINVAL);
+  assert_non_null(strstr(err.msg, "NUL"));
+  /* a population table with a header and no rows (found by fuzz_ssb: the
+  ** empty row array was NULL plus an offset) */
+  const char *header_only = "year,code,population\n";
+  len = strlen(header_only);
+  if (cs_ssb_check_texts(name, &header_only, &len, 1, &mem, &err)) fail_msg("%s", err.msg);
+  assert_int_equal(mem.population_added, 0);
+  for (int i = 0; i < N; i++) free(texts[i]);
+}
+
 static void report_text(void **state) {
   (void)state;
   cs_import_report r = {3, 4, 1, 10, 2, 1};
@@ -342,6 +396,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(creates_data_dir, make_dir, remove_dir),
       cmocka_unit_test_setup_teardown(bad_existing_registry, make_dir, remove_dir),
       cmocka_unit_test(report_text),
+      cmocka_unit_test_setup_teardown(check_texts_in_memory, make_dir, remove_dir),
       cmocka_unit_test_setup_teardown(opens_as_registry, make_dir, remove_dir),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,1 @@
+﻿print(coopsim.municipality("Rana").name)

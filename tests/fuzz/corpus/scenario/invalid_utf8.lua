@@ -1,0 +1,2 @@
+local s = "ÿþÃ("
+print(#s, coopsim.municipality("Råna"))
