@@ -269,21 +269,98 @@ static void year_note(const cs_q *ys, char *buf, size_t size) {
 #define TRYQ(x)                                                                  \
   do {                                                                           \
     if ((x) != CS_OK) {                                                          \
-      free(w);                                                                   \
+      free(w), free(sum_mult);                                                                   \
       return cs_error_set(err, CS_EOVERFLOW, "amounts too large for exact arithmetic"); \
     }                                                                            \
   } while (0)
 
+/*
+** The common denominator of a pools-only key. Every pool part is
+** rest * f_c * w_ic / W_c; with rest = Rn/Rd, f_c = fn/fd, w_ic = wn/wd and
+** W_c = Wn/Wd all in lowest terms (f, w and W small), the part is
+** Rn * mult_ic / (Rd * K), where K is the least common multiple of every
+** fd * wd * Wn and mult_ic = fn * wn * Wd * (K / (fd * wd * Wn)). The parts
+** and the totals then share the denominator Rd * K and need no gcd; only
+** the machine-word factors are checked for overflow. 0 when it applies
+** (*K set), -1 when a factor does not fit (the exact path is used).
+*/
+static int common_factor(const cs_q *fraction, const cs_q *w, const cs_q *total_w, size_t n,
+                         uint64_t *K) {
+  int64_t fn, fd, wn, wd, tn, td;
+  if (!cs_q_small(fraction, &fn, &fd) || !cs_q_small(total_w, &tn, &td) || fn < 0 || tn <= 0)
+    return -1;
+  for (size_t i = 0; i < n; i++) {
+    uint64_t d;
+    if (!cs_q_small(&w[i], &wn, &wd) || wn < 0) return -1;
+    if (__builtin_mul_overflow((uint64_t)fd, (uint64_t)wd, &d) ||
+        __builtin_mul_overflow(d, (uint64_t)tn, &d))
+      return -1;
+    /* K = lcm(K, d) */
+    uint64_t a = *K, b = d;
+    while (b) {
+      uint64_t t = a % b;
+      a = b;
+      b = t;
+    }
+    if (__builtin_mul_overflow(*K / a, d, K) || *K > (uint64_t)INT64_MAX) return -1;
+  }
+  return 0;
+}
+
+/* mult_ic as above; 0, or -1 if it does not fit in int64. */
+static int common_mult(const cs_q *fraction, const cs_q *w, const cs_q *total_w, uint64_t K,
+                       int64_t *out) {
+  int64_t fn, fd, wn, wd, tn, td;
+  cs_q_small(fraction, &fn, &fd);
+  cs_q_small(w, &wn, &wd);
+  cs_q_small(total_w, &tn, &td);
+  uint64_t d = (uint64_t)fd * (uint64_t)wd * (uint64_t)tn, m; /* checked in common_factor */
+  if (__builtin_mul_overflow((uint64_t)fn, (uint64_t)wn, &m) ||
+      __builtin_mul_overflow(m, (uint64_t)td, &m) || __builtin_mul_overflow(m, K / d, &m) ||
+      m > (uint64_t)INT64_MAX)
+    return -1;
+  *out = (int64_t)m;
+  return 0;
+}
+
+int cs_key_fast_path = 1;
+
+static int apply(const cs_key *k, int year, const cs_q *net, const cs_key_member *m, size_t n,
+                 cs_key_share *out, int *common, cs_error *err);
+
 int cs_key_apply(const cs_key *k, int year, const cs_q *net, const cs_key_member *m, size_t n,
                  cs_key_share *out, cs_error *err) {
+  return apply(k, year, net, m, n, out, NULL, err);
+}
+
+int cs_key_apply_common(const cs_key *k, int year, const cs_q *net, const cs_key_member *m,
+                        size_t n, cs_key_share *out, int *common, cs_error *err) {
+  int pools_only = cs_key_fast_path;
+  for (size_t i = 0; i < k->ncomps; i++)
+    if (!is_pool(k->comps[i].kind) || k->comps[i].kind == CS_POOL_CUSTOM) pools_only = 0;
+  *common = pools_only;
+  return apply(k, year, net, m, n, out, common, err);
+}
+
+static int apply(const cs_key *k, int year, const cs_q *net, const cs_key_member *m, size_t n,
+                 cs_key_share *out, int *common, cs_error *err) {
   cs_q *w = NULL;
+  int64_t *sum_mult = NULL;
   for (size_t i = 0; i < n; i++) {
     out[i].nparts = 0;
     cs_q_zero(&out[i].total);
   }
   if (n == 0) return CS_OK;
   w = calloc(n, sizeof *w);
-  if (!w) return cs_error_set(err, CS_ENOMEM, "out of memory");
+  sum_mult = calloc(n, sizeof *sum_mult);
+  if (!w || !sum_mult) {
+    free(w), free(sum_mult);
+    return cs_error_set(err, CS_ENOMEM, "out of memory");
+  }
+  /* the common denominator (see common_factor): K over every pool, found
+  ** in a first pass over the weights; *common is cleared if it fails */
+  uint64_t K = 1;
+  cs_q den_L;
   /* direct components first: their sum is taken off before the pools */
   cs_q direct_sum;
   cs_q_zero(&direct_sum);
@@ -310,7 +387,7 @@ int cs_key_apply(const cs_key *k, int year, const cs_q *net, const cs_key_member
       } else {
         const entry *e = find_entry(c, m[i].code);
         if (!e) {
-          free(w);
+          free(w), free(sum_mult);
           return cs_error_set(err, CS_EINVAL, "fixed key has no amount for member %s %s in %d",
                               m[i].code, m[i].name, year);
         }
@@ -327,10 +404,17 @@ int cs_key_apply(const cs_key *k, int year, const cs_q *net, const cs_key_member
   if (cs_key_covers(k) && cs_q_sign(&rest) < 0) {
     fmt_money(net, 2, a, sizeof a);
     fmt_money(&direct_sum, 2, b, sizeof b);
-    free(w);
+    free(w), free(sum_mult);
     return cs_error_set(err, CS_EINVAL,
                         "in %d the base and fixed amounts (%s) exceed the net cost to cover (%s)",
                         year, b, a);
+  }
+  for (int pass = common && *common ? 0 : 1; pass < 2; pass++) {
+  if (pass == 1 && common && *common) {
+    cs_big kb;
+    cs_big_from_u64(&kb, K);
+    cs_q_zero(&den_L);
+    TRYQ(cs_big_mul(&den_L.den, &rest.den, &kb));
   }
   for (size_t ci = 0; ci < k->ncomps; ci++) {
     const component *c = &k->comps[ci];
@@ -341,7 +425,7 @@ int cs_key_apply(const cs_key *k, int year, const cs_q *net, const cs_key_member
     if (c->kind == CS_POOL_CUSTOM) {
       int rc = c->fn(c->ud, year, net, m, n, w, err);
       if (rc) {
-        free(w);
+        free(w), free(sum_mult);
         return rc;
       }
     }
@@ -352,7 +436,7 @@ int cs_key_apply(const cs_key *k, int year, const cs_q *net, const cs_key_member
       case CS_POOL_WEIGHTS: {
         const entry *e = find_entry(c, m[i].code);
         if (!e) {
-          free(w);
+          free(w), free(sum_mult);
           return cs_error_set(err, CS_EINVAL, "weights key has no weight for member %s %s in %d",
                               m[i].code, m[i].name, year);
         }
@@ -362,7 +446,7 @@ int cs_key_apply(const cs_key *k, int year, const cs_q *net, const cs_key_member
       default:
         if (cs_q_sign(&w[i]) < 0) {
           cs_q_format_exact(&w[i], a, sizeof a);
-          free(w);
+          free(w), free(sum_mult);
           return cs_error_set(err, CS_EINVAL, "custom key gave %s a negative weight (%s) in %d",
                               m[i].code, a, year);
         }
@@ -371,9 +455,13 @@ int cs_key_apply(const cs_key *k, int year, const cs_q *net, const cs_key_member
       TRYQ(cs_q_add(&total_w, &total_w, &w[i]));
     }
     if (cs_q_is_zero(&total_w)) {
-      free(w);
+      free(w), free(sum_mult);
       return cs_error_set(err, CS_EINVAL, "in %d every member's %s weight is zero", year,
                           kind_name(c->kind));
+    }
+    if (common && *common && pass == 0) {
+      if (common_factor(&c->amount, w, &total_w, n, &K)) *common = 0;
+      continue;
     }
     char pct[48], poolt[64], restt[64], head[160];
     fmt_percent(&c->amount, pct, sizeof pct);
@@ -386,8 +474,23 @@ int cs_key_apply(const cs_key *k, int year, const cs_q *net, const cs_key_member
     for (size_t i = 0; i < n; i++) {
       cs_key_part *p = &out[i].parts[out[i].nparts++];
       p->name = kind_name(c->kind);
-      TRYQ(cs_q_mul(&p->amount, &pool, &w[i]));
-      TRYQ(cs_q_div(&p->amount, &p->amount, &total_w));
+      int64_t mult;
+      if (common && *common && common_mult(&c->amount, &w[i], &total_w, K, &mult) == 0 &&
+          !__builtin_add_overflow(sum_mult[i], mult, &sum_mult[i])) {
+        cs_big mb;
+        cs_big_from_i64(&mb, mult);
+        TRYQ(cs_big_mul(&p->amount.num, &rest.num, &mb));
+        p->amount.den = den_L.den;
+      } else {
+        if (common && *common) {
+          /* a factor does not fit after all: start again on the exact path */
+          *common = 0;
+          free(w), free(sum_mult);
+          return apply(k, year, net, m, n, out, NULL, err);
+        }
+        TRYQ(cs_q_mul(&p->amount, &pool, &w[i]));
+        TRYQ(cs_q_div(&p->amount, &p->amount, &total_w));
+      }
       year_note(&m[i].year_share, note, sizeof note);
       fmt_money(&p->amount, 2, c3, sizeof c3);
       if (c->kind == CS_POOL_EQUAL) {
@@ -408,9 +511,19 @@ int cs_key_apply(const cs_key *k, int year, const cs_q *net, const cs_key_member
       }
     }
   }
-  for (size_t i = 0; i < n; i++)
-    for (size_t j = 0; j < out[i].nparts; j++)
-      TRYQ(cs_q_add(&out[i].total, &out[i].total, &out[i].parts[j].amount));
-  free(w);
+  }
+  if (common && *common) {
+    for (size_t i = 0; i < n; i++) {
+      cs_big mb;
+      cs_big_from_i64(&mb, sum_mult[i]);
+      TRYQ(cs_big_mul(&out[i].total.num, &rest.num, &mb));
+      out[i].total.den = den_L.den;
+    }
+  } else {
+    for (size_t i = 0; i < n; i++)
+      for (size_t j = 0; j < out[i].nparts; j++)
+        TRYQ(cs_q_add(&out[i].total, &out[i].total, &out[i].parts[j].amount));
+  }
+  free(w), free(sum_mult);
   return CS_OK;
 }

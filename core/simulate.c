@@ -448,6 +448,10 @@ static void format_q(const cs_q *q, char *buf, size_t size) {
   if (cs_q_format(q, 2, NULL, ".", buf, size)) snprintf(buf, size, "?");
 }
 
+static void format_cents(int64_t cents, char *buf, size_t size) {
+  if (cs_q_format_cents(cents, NULL, ".", buf, size)) snprintf(buf, size, "?");
+}
+
 static const char *popdate_name(const cs_coop *c) {
   switch (c->popdate) {
   case CS_POPDATE_PREVIOUS_YEAR: return "jan1_previous_year";
@@ -607,7 +611,8 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       CHECK(cs_q_from_frac(&km[i].year_share, act[i].charged_months, 12));
       codes[i] = act[i].code;
     }
-    if ((rc = cs_key_apply(key, year, &y->shared, km, n, shares, err))) goto fail;
+    int common = 0;
+    if ((rc = cs_key_apply_common(key, year, &y->shared, km, n, shares, &common, err))) goto fail;
     {
       cs_q *totals = calloc(n ? n : 1, sizeof *totals);
       if (!totals) {
@@ -663,13 +668,16 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       for (size_t p = 0; p < shares[i].nparts; p++) {
         cs_part *part = &row->parts[p];
         snprintf(part->name, sizeof part->name, "%s", shares[i].parts[p].name);
-        format_q(&shares[i].parts[p].amount, part->exact, sizeof part->exact);
-        part->value = cs_q_to_double(&shares[i].parts[p].amount);
-        CHECK(cs_q_round_i64(&shares[i].parts[p].amount, &part->rounded));
+        int64_t cents;
+        CHECK(cs_q_cents(&shares[i].parts[p].amount, &cents, &part->rounded));
+        format_cents(cents, part->exact, sizeof part->exact);
         snprintf(part->explain, sizeof part->explain, "%s", shares[i].parts[p].explain);
       }
-      format_q(&shares[i].total, row->exact, sizeof row->exact);
-      row->value = cs_q_to_double(&shares[i].total);
+      int64_t cents, whole;
+      if (cs_q_cents(&shares[i].total, &cents, &whole) == CS_OK)
+        format_cents(cents, row->exact, sizeof row->exact);
+      else
+        format_q(&shares[i].total, row->exact, sizeof row->exact);
       row->total = rounded[i];
       y->sum_shares += rounded[i];
       if (coop->has_due) {

@@ -102,4 +102,20 @@ typedef struct cs_key_share {
 int cs_key_apply(const cs_key *key, int year, const cs_q *net, const cs_key_member *members,
                  size_t n, cs_key_share *out, cs_error *err);
 
+/* Like cs_key_apply, for the simulation: when the key has pools only (no
+** direct and no custom components) and every fraction and weight fits in
+** machine words, the amounts in out (parts and totals) are written over one
+** common denominator and are NOT in lowest terms (den > 0; cs_q_format,
+** cs_q_round_i64, cs_q_cmp and cs_round_shares accept that), which saves a
+** gcd of big numbers per amount; *common is then 1. Otherwise (or when
+** cs_key_fast_path is 0) it is cs_key_apply, and *common is 0. The values
+** are the same either way. */
+int cs_key_apply_common(const cs_key *key, int year, const cs_q *net,
+                        const cs_key_member *members, size_t n, cs_key_share *out, int *common,
+                        cs_error *err);
+
+/* 1 (the default): cs_key_apply_common may use the common denominator; tests
+** set it to 0 to compare with the exact path. */
+extern int cs_key_fast_path;
+
 #endif

@@ -16,12 +16,11 @@ typedef enum {
   CS_POP_OVERRIDE         /* the scenario replaced the figure */
 } cs_pop_source;
 
-/* Rows keep the exact values only as text (two decimals) and a double: the
+/* Rows keep the exact values only as text (two decimals): the
 ** exact arithmetic is done during the simulation; rows are for reading. */
 typedef struct cs_part {
   char name[16];
   char exact[48];         /* unrounded, two decimals: "8712.22" */
-  double value;           /* unrounded, approximate */
   int64_t rounded;        /* rounded on its own (halves away from zero), for display */
   char explain[240];
 } cs_part;
@@ -40,7 +39,6 @@ typedef struct cs_row {
   size_t nparts;
   cs_part parts[CS_KEY_MAX_PARTS];
   char exact[48];         /* unrounded share, two decimals */
-  double value;           /* unrounded share, approximate */
   int64_t total;          /* the share in whole kroner */
   int has_due;
   cs_date due;
