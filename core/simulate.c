@@ -310,12 +310,26 @@ static int members_of_year(const cs_coop *c, const cs_registry *reg, int year, a
     if (vm) {
       /* a hypothetical merger: the population of all its parts */
       int64_t total = 0;
-      int proxy = 0;
+      int proxy = 0, projected = 0, first, last;
       cs_date before = cs_date_add_days(vm->date, -1);
+      cs_registry_population_years(reg, &first, &last);
       for (size_t p = 0; p < vm->nparts; p++) {
         int64_t pop;
         int pp = 0;
-        if ((rc = cs_registry_population_frozen(reg, vm->parts[p], before, pop_year, &pop, &pp, err))) {
+        rc = cs_registry_population_frozen(reg, vm->parts[p], before, pop_year, &pop, &pp, err);
+        if (rc == CS_ENOTFOUND && pop_year > last && c->pop_fn) {
+          /* past the registry's last year: the projection gives each part */
+          pop = -1;
+          if ((rc = c->pop_fn(c->pop_ud, vm->parts[p], year, pop_year, &pop, err))) goto fail;
+          if (pop < 0) {
+            rc = cs_error_set(err, CS_ENOTFOUND,
+                              "hypothetical merger %s in %d: no population for %s on 1 January "
+                              "%d (the registry ends in %d) and the projection gave none",
+                              vm->name, year, vm->parts[p], pop_year, last);
+            goto fail;
+          }
+          projected = 1;
+        } else if (rc) {
           char msg[CS_ERROR_MAX];
           snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
           rc = cs_error_set(err, rc, "hypothetical merger %s in %d: %s", vm->name, year, msg);
@@ -325,7 +339,7 @@ static int members_of_year(const cs_coop *c, const cs_registry *reg, int year, a
         proxy |= pp;
       }
       x->population = total;
-      x->pop_source = proxy ? CS_POP_PROXY : CS_POP_PREDECESSORS;
+      x->pop_source = projected ? CS_POP_OVERRIDE : proxy ? CS_POP_PROXY : CS_POP_PREDECESSORS;
       char item[96];
       snprintf(item, sizeof item, "%shypothetical merger from %04d-%02d-%02d", x->merged[0] ? "; " : "",
                vm->date.year, vm->date.month, vm->date.day);
