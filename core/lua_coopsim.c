@@ -802,6 +802,42 @@ static int r_rows(lua_State *L) {
   return 1;
 }
 
+/* result:column(field) -> { value of every row, in row order } for field
+** "year", "code", "name", "total", "population" or "pop_year": what the
+** comparison and the linter read, without a table per row. */
+static int r_column(lua_State *L) {
+  const cs_result *r = check_result(L, 1);
+  static const char *const fields[] = {"year", "code", "name", "total", "population", "pop_year",
+                                       NULL};
+  int f = luaL_checkoption(L, 2, NULL, fields);
+  lua_createtable(L, (int)r->nrows, 0);
+  for (size_t i = 0; i < r->nrows; i++) {
+    const cs_row *row = &r->rows[i];
+    switch (f) {
+    case 0: lua_pushinteger(L, row->year); break;
+    case 1: lua_pushstring(L, row->code); break;
+    case 2: lua_pushstring(L, row->name); break;
+    case 3: lua_pushinteger(L, row->total); break;
+    case 4: lua_pushinteger(L, row->population); break;
+    default: lua_pushinteger(L, row->pop_year); break;
+    }
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  return 1;
+}
+
+/* result:same_shares(other) -> true if both have the same cooperation name
+** and the same rows (year, code, whole kroner) in the same order. */
+static int r_same_shares(lua_State *L) {
+  const cs_result *a = check_result(L, 1), *b = check_result(L, 2);
+  int same = strcmp(a->name, b->name) == 0 && a->nrows == b->nrows;
+  for (size_t i = 0; same && i < a->nrows; i++)
+    same = a->rows[i].year == b->rows[i].year && a->rows[i].total == b->rows[i].total &&
+           strcmp(a->rows[i].code, b->rows[i].code) == 0;
+  lua_pushboolean(L, same);
+  return 1;
+}
+
 static void push_q_money(lua_State *L, const cs_q *q) {
   char buf[64];
   if (cs_q_format(q, 2, NULL, ".", buf, sizeof buf)) lua_pushnil(L);
@@ -1171,7 +1207,8 @@ int luaopen_coopsim_core(lua_State *L) {
     lua_pushcfunction(L, result_gc);
     lua_setfield(L, -2, "__gc");
     static const luaL_Reg methods[] = {{"rows", r_rows}, {"years", r_years}, {"explain", r_explain},
-                                       {"info", r_info}, {NULL, NULL}};
+                                       {"info", r_info}, {"column", r_column},
+                                       {"same_shares", r_same_shares}, {NULL, NULL}};
     luaL_newlib(L, methods);
     lua_setfield(L, -2, "__index");
   }

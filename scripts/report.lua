@@ -153,28 +153,38 @@ function R.compare(runs, territory)
   local present = {} -- present[run][coop][code] = first year seen
   for ri, run in ipairs(runs) do
     present[ri] = {}
-    for _, row in ipairs(run:rows()) do
-      local code, name = row.code, row.name
-      if territory then
-        local tcode, tname = territory(row.code)
-        code, name = tcode, tname or row.name
-      end
-      local k = row.cooperation .. "\0" .. row.year .. "\0" .. code
-      local line = index[k]
-      if not line then
-        line = { cooperation = row.cooperation, year = row.year, code = code, name = name, shares = {},
-                 parts = {} }
-        index[k] = line
-        lines[#lines + 1] = line
-      end
-      if territory and row.code ~= code then
-        line.parts[ri] = (line.parts[ri] and (line.parts[ri] .. " + ") or "") .. row.code
-      end
-      line.shares[ri] = (line.shares[ri] or 0) + row.total
+    -- the rows' columns, read in C: a table per row costs more than the run
+    for _, result in ipairs(run.results) do
+      local cooperation = result:info().name
+      local years, codes, names, totals = result:column("year"), result:column("code"),
+        result:column("name"), result:column("total")
       local p = present[ri]
-      p[row.cooperation] = p[row.cooperation] or {}
-      local first = p[row.cooperation][code]
-      if not first or row.year < first then p[row.cooperation][code] = row.year end
+      p[cooperation] = p[cooperation] or {}
+      local pc = p[cooperation]
+      local lines_at = index[cooperation]
+      if not lines_at then lines_at = {}; index[cooperation] = lines_at end
+      for i = 1, #years do
+        local year, row_code = years[i], codes[i]
+        local code, name = row_code, names[i]
+        if territory then
+          local tcode, tname = territory(row_code)
+          code, name = tcode, tname or names[i]
+        end
+        local k = year * 10000 .. code
+        local line = lines_at[k]
+        if not line then
+          line = { cooperation = cooperation, year = year, code = code, name = name, shares = {},
+                   parts = {} }
+          lines_at[k] = line
+          lines[#lines + 1] = line
+        end
+        if territory and row_code ~= code then
+          line.parts[ri] = (line.parts[ri] and (line.parts[ri] .. " + ") or "") .. row_code
+        end
+        line.shares[ri] = (line.shares[ri] or 0) + totals[i]
+        local first = pc[code]
+        if not first or year < first then pc[code] = year end
+      end
     end
   end
   table.sort(lines, function(a, b)
