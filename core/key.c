@@ -254,18 +254,6 @@ static const entry *find_entry(const component *c, const char *code) {
   return NULL;
 }
 
-/* " x 6/12 of the year" when a member was there part of the year. */
-static void year_note(const cs_q *ys, char *buf, size_t size) {
-  cs_q one;
-  cs_q_from_i64(&one, 1);
-  buf[0] = '\0';
-  if (cs_q_cmp(ys, &one) == 0) return;
-  cs_q m;
-  int64_t months = 0;
-  if (cs_q_mul_i64(&m, ys, 12) == 0 && cs_q_round_i64(&m, &months) == 0)
-    snprintf(buf, size, " x %lld/12 of the year", (long long)months);
-}
-
 #define TRYQ(x)                                                                  \
   do {                                                                           \
     if ((x) != CS_OK) {                                                          \
@@ -326,24 +314,69 @@ static int common_mult(const cs_q *fraction, const cs_q *w, const cs_q *total_w,
 int cs_key_fast_path = 1;
 
 static int apply(const cs_key *k, int year, const cs_q *net, const cs_key_member *m, size_t n,
-                 cs_key_share *out, int *common, cs_error *err);
+                 cs_key_share *out, int *common, cs_key_note *notes, cs_error *err);
+
+void cs_key_explain_part(const cs_key_note *nt, int64_t population, int part_year,
+                         int64_t months, int64_t cents, const char *member, char *buf,
+                         size_t size) {
+  char note[48] = "", a[64], c3[64];
+  if (part_year) snprintf(note, sizeof note, " x %lld/12 of the year", (long long)months);
+  if (cents == INT64_MIN || cs_q_format_cents(cents, " ", ".", c3, sizeof c3))
+    snprintf(c3, sizeof c3, "(too large)");
+  switch (nt->kind) {
+  case CS_DIRECT_BASE: snprintf(buf, size, "base amount %s%s", nt->head, note); break;
+  case CS_DIRECT_RATE:
+    fmt_int(population, a, sizeof a);
+    snprintf(buf, size, "%s kr per inhabitant x %s inhabitants%s = %s", nt->head, a, note, c3);
+    break;
+  case CS_DIRECT_FIXED: snprintf(buf, size, "fixed amount %s%s", member, note); break;
+  case CS_POOL_EQUAL:
+    snprintf(buf, size, "%s, shared equally by %s members%s = %s", nt->head, nt->total, note, c3);
+    break;
+  case CS_POOL_POPULATION:
+    fmt_int(population, a, sizeof a);
+    snprintf(buf, size, "%s x %s / %s inhabitants%s = %s", nt->head, a, nt->total, note, c3);
+    break;
+  default: snprintf(buf, size, "%s x weight %s / %s = %s", nt->head, member, nt->total, c3);
+  }
+}
 
 int cs_key_apply(const cs_key *k, int year, const cs_q *net, const cs_key_member *m, size_t n,
                  cs_key_share *out, cs_error *err) {
-  return apply(k, year, net, m, n, out, NULL, err);
+  cs_key_note notes[CS_KEY_MAX_PARTS];
+  int rc = apply(k, year, net, m, n, out, NULL, notes, err);
+  if (rc) return rc;
+  cs_q one;
+  cs_q_from_i64(&one, 1);
+  for (size_t i = 0; i < n; i++) {
+    const cs_q *ys = &m[i].year_share;
+    cs_q t;
+    int64_t months = 0;
+    int part_year = cs_q_cmp(ys, &one) != 0;
+    if (part_year && (cs_q_mul_i64(&t, ys, 12) || cs_q_round_i64(&t, &months))) part_year = 0;
+    for (size_t p = 0; p < out[i].nparts; p++) {
+      cs_key_part *kp = &out[i].parts[p];
+      int64_t cents, whole;
+      if (cs_q_cents(&kp->amount, &cents, &whole)) cents = INT64_MIN;
+      cs_key_explain_part(&notes[p], m[i].population, part_year, months, cents, kp->member,
+                          kp->explain, sizeof kp->explain);
+    }
+  }
+  return CS_OK;
 }
 
 int cs_key_apply_common(const cs_key *k, int year, const cs_q *net, const cs_key_member *m,
-                        size_t n, cs_key_share *out, int *common, cs_error *err) {
+                        size_t n, cs_key_share *out, int *common, cs_key_note *notes,
+                        cs_error *err) {
   int pools_only = cs_key_fast_path;
   for (size_t i = 0; i < k->ncomps; i++)
     if (!is_pool(k->comps[i].kind) || k->comps[i].kind == CS_POOL_CUSTOM) pools_only = 0;
   *common = pools_only;
-  return apply(k, year, net, m, n, out, common, err);
+  return apply(k, year, net, m, n, out, common, notes, err);
 }
 
 static int apply(const cs_key *k, int year, const cs_q *net, const cs_key_member *m, size_t n,
-                 cs_key_share *out, int *common, cs_error *err) {
+                 cs_key_share *out, int *common, cs_key_note *notes, cs_error *err) {
   cs_q *w = NULL;
   int64_t *sum_mult = NULL;
   for (size_t i = 0; i < n; i++) {
@@ -364,26 +397,25 @@ static int apply(const cs_key *k, int year, const cs_q *net, const cs_key_member
   /* direct components first: their sum is taken off before the pools */
   cs_q direct_sum;
   cs_q_zero(&direct_sum);
-  char a[64], b[64], c3[64], note[48];
+  char a[64], b[64];
   for (size_t ci = 0; ci < k->ncomps; ci++) {
     const component *c = &k->comps[ci];
     if (is_pool(c->kind)) continue;
+    cs_key_note *nt = &notes[out[0].nparts];
+    nt->kind = c->kind;
+    nt->head[0] = nt->total[0] = '\0';
     for (size_t i = 0; i < n; i++) {
       cs_key_part *p = &out[i].parts[out[i].nparts++];
       p->name = kind_name(c->kind);
-      year_note(&m[i].year_share, note, sizeof note);
+      p->member[0] = '\0';
       if (c->kind == CS_DIRECT_BASE) {
         TRYQ(cs_q_mul(&p->amount, &c->amount, &m[i].year_share));
-        fmt_money(&c->amount, 0, a, sizeof a);
-        snprintf(p->explain, sizeof p->explain, "base amount %s%s", a, note);
+        if (i == 0) fmt_money(&c->amount, 0, nt->head, sizeof nt->head);
       } else if (c->kind == CS_DIRECT_RATE) {
         TRYQ(cs_q_mul_i64(&p->amount, &c->amount, m[i].population));
         TRYQ(cs_q_mul(&p->amount, &p->amount, &m[i].year_share));
-        cs_q_format_exact(&c->amount, a, sizeof a);
-        fmt_int(m[i].population, b, sizeof b);
-        fmt_money(&p->amount, 2, c3, sizeof c3);
-        snprintf(p->explain, sizeof p->explain, "%s kr per inhabitant x %s inhabitants%s = %s",
-                 a, b, note, c3);
+        if (i == 0 && cs_q_format_exact(&c->amount, nt->head, sizeof nt->head))
+          snprintf(nt->head, sizeof nt->head, "?");
       } else {
         const entry *e = find_entry(c, m[i].code);
         if (!e) {
@@ -392,8 +424,7 @@ static int apply(const cs_key *k, int year, const cs_q *net, const cs_key_member
                               m[i].code, m[i].name, year);
         }
         TRYQ(cs_q_mul(&p->amount, &e->value, &m[i].year_share));
-        fmt_money(&e->value, 0, a, sizeof a);
-        snprintf(p->explain, sizeof p->explain, "fixed amount %s%s", a, note);
+        fmt_money(&e->value, 0, p->member, sizeof p->member);
       }
       TRYQ(cs_q_add(&direct_sum, &direct_sum, &p->amount));
     }
@@ -463,17 +494,30 @@ static int apply(const cs_key *k, int year, const cs_q *net, const cs_key_member
       if (common_factor(&c->amount, w, &total_w, n, &K)) *common = 0;
       continue;
     }
-    char pct[48], poolt[64], restt[64], head[160];
+    char pct[48], poolt[64], restt[64];
+    cs_key_note *nt = &notes[out[0].nparts];
+    nt->kind = c->kind;
     fmt_percent(&c->amount, pct, sizeof pct);
     fmt_money(&pool, 2, poolt, sizeof poolt);
     fmt_money(&rest, 2, restt, sizeof restt);
     if (cs_q_cmp(&c->amount, &one) == 0)
-      snprintf(head, sizeof head, "%s", restt);
+      snprintf(nt->head, sizeof nt->head, "%s", restt);
     else
-      snprintf(head, sizeof head, "%s %% of %s = %s", pct, restt, poolt);
+      snprintf(nt->head, sizeof nt->head, "%s %% of %s = %s", pct, restt, poolt);
+    if (c->kind == CS_POOL_EQUAL) {
+      cs_q cnt = total_w;
+      cs_q_format_exact(&cnt, nt->total, sizeof nt->total);
+    } else if (c->kind == CS_POOL_POPULATION) {
+      fmt_money(&total_w, 0, nt->total, sizeof nt->total);
+    } else {
+      cs_q_format_exact(&total_w, nt->total, sizeof nt->total);
+    }
     for (size_t i = 0; i < n; i++) {
       cs_key_part *p = &out[i].parts[out[i].nparts++];
       p->name = kind_name(c->kind);
+      p->member[0] = '\0';
+      if (c->kind != CS_POOL_EQUAL && c->kind != CS_POOL_POPULATION)
+        cs_q_format_exact(&w[i], p->member, sizeof p->member);
       int64_t mult;
       if (common && *common && common_mult(&c->amount, &w[i], &total_w, K, &mult) == 0 &&
           !__builtin_add_overflow(sum_mult[i], mult, &sum_mult[i])) {
@@ -486,28 +530,10 @@ static int apply(const cs_key *k, int year, const cs_q *net, const cs_key_member
           /* a factor does not fit after all: start again on the exact path */
           *common = 0;
           free(w), free(sum_mult);
-          return apply(k, year, net, m, n, out, NULL, err);
+          return apply(k, year, net, m, n, out, NULL, notes, err);
         }
         TRYQ(cs_q_mul(&p->amount, &pool, &w[i]));
         TRYQ(cs_q_div(&p->amount, &p->amount, &total_w));
-      }
-      year_note(&m[i].year_share, note, sizeof note);
-      fmt_money(&p->amount, 2, c3, sizeof c3);
-      if (c->kind == CS_POOL_EQUAL) {
-        cs_q cnt = total_w;
-        cs_q_format_exact(&cnt, b, sizeof b);
-        snprintf(p->explain, sizeof p->explain, "%s, shared equally by %s members%s = %s", head, b,
-                 note, c3);
-      } else if (c->kind == CS_POOL_POPULATION) {
-        fmt_int(m[i].population, a, sizeof a);
-        fmt_money(&total_w, 0, b, sizeof b);
-        snprintf(p->explain, sizeof p->explain, "%s x %s / %s inhabitants%s = %s", head, a, b,
-                 note, c3);
-      } else {
-        char wt[48];
-        cs_q_format_exact(&w[i], wt, sizeof wt);
-        cs_q_format_exact(&total_w, b, sizeof b);
-        snprintf(p->explain, sizeof p->explain, "%s x weight %s / %s = %s", head, wt, b, c3);
       }
     }
   }

@@ -748,6 +748,13 @@ static int l_simulate(lua_State *L) {
   return 1;
 }
 
+/* [-0, +1, m] hundredths as text, "8712.22" */
+static void push_cents(lua_State *L, int64_t cents) {
+  char buf[32];
+  if (cs_q_format_cents(cents, NULL, ".", buf, sizeof buf)) lua_pushnil(L);
+  else lua_pushstring(L, buf);
+}
+
 static void push_row(lua_State *L, const cs_result *r, const cs_row *row) {
   char d[11];
   lua_createtable(L, 0, 20);
@@ -768,22 +775,28 @@ static void push_row(lua_State *L, const cs_result *r, const cs_row *row) {
   set_int(L, "charged_months", row->charged_months);
   lua_createtable(L, 0, (int)row->nparts);
   lua_createtable(L, (int)row->nparts, 0);
+  const cs_part *parts = cs_row_parts(r, row);
+  char text[240];
   for (size_t i = 0; i < row->nparts; i++) {
-    lua_pushinteger(L, row->parts[i].rounded);
-    lua_setfield(L, -3, row->parts[i].name);
+    lua_pushinteger(L, parts[i].rounded);
+    lua_setfield(L, -3, parts[i].name);
     lua_createtable(L, 0, 4);
-    set_str(L, "name", row->parts[i].name);
-    set_int(L, "rounded", row->parts[i].rounded);
-    set_str(L, "exact", row->parts[i].exact);
-    set_str(L, "explain", row->parts[i].explain);
+    set_str(L, "name", parts[i].name);
+    set_int(L, "rounded", parts[i].rounded);
+    push_cents(L, parts[i].cents);
+    lua_setfield(L, -2, "exact");
+    cs_explain_part(r, row, i, text, sizeof text);
+    set_str(L, "explain", text);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
   lua_setfield(L, -2, "part_list");
   lua_setfield(L, -2, "parts");
-  set_str(L, "exact", row->exact);
+  push_cents(L, row->cents);
+  lua_setfield(L, -2, "exact");
   set_int(L, "total", row->total);
-  if (row->has_due) {
-    set_str(L, "due", cs_date_format(row->due, d));
+  const cs_year *y = cs_result_year(r, row->year);
+  if (y && y->has_due) {
+    set_str(L, "due", cs_date_format(y->due, d));
   }
   if (row->payee[0]) {
     set_str(L, "payee", row->payee);
@@ -838,18 +851,12 @@ static int r_same_shares(lua_State *L) {
   return 1;
 }
 
-static void push_q_money(lua_State *L, const cs_q *q) {
-  char buf[64];
-  if (cs_q_format(q, 2, NULL, ".", buf, sizeof buf)) lua_pushnil(L);
-  else lua_pushstring(L, buf);
-}
-
 static void push_amounts(lua_State *L, const cs_line_amount *a, size_t n) {
   lua_createtable(L, (int)n, 0);
   for (size_t i = 0; i < n; i++) {
     lua_createtable(L, 0, 2);
     set_str(L, "name", a[i].name);
-    push_q_money(L, &a[i].amount);
+    push_cents(L, a[i].cents);
     lua_setfield(L, -2, "amount");
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
@@ -863,14 +870,14 @@ static int r_years(lua_State *L) {
     const cs_year *y = &r->years[i];
     lua_createtable(L, 0, 16);
     set_int(L, "year", y->year);
-    push_q_money(L, &y->cost);
+    push_cents(L, y->cost);
     lua_setfield(L, -2, "cost");
-    push_q_money(L, &y->granted);
+    push_cents(L, y->granted);
     lua_setfield(L, -2, "grants");
-    push_q_money(L, &y->net);
+    push_cents(L, y->net);
     lua_setfield(L, -2, "net");
     set_int(L, "sum_shares", y->sum_shares);
-    push_q_money(L, &y->balance);
+    push_cents(L, y->balance);
     lua_setfield(L, -2, "balance");
     set_bool(L, "covers", y->covers);
     set_int(L, "agreement_months", y->agreement_months);
