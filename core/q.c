@@ -229,10 +229,33 @@ int cs_q_from_double(cs_q *out, double v) {
   return cs_q_from_decimal(out, buf);
 }
 
+/* n + a for an integer n and a in lowest terms: (n * den + num) / den is in
+** lowest terms too (gcd(num + n den, den) = gcd(num, den) = 1). */
+static int add_integer(cs_q *out, const cs_big *n, const cs_q *a) {
+  cs_q r;
+  TRY(cs_big_mul(&r.num, n, &a->den));
+  TRY(cs_big_add(&r.num, &r.num, &a->num));
+  r.den = a->den;
+  cs_q_copy(out, &r);
+  return CS_OK;
+}
+
 int cs_q_add(cs_q *out, const cs_q *a, const cs_q *b) {
   int64_t an, ad, bn, bd;
   if (small_q(a, &an, &ad) && small_q(b, &bn, &bd) && add_small(out, an, ad, bn, bd) == 0)
     return CS_OK;
+  /* with one side zero or an integer no gcd is needed (operands are in
+  ** lowest terms by the invariant) */
+  if (cs_big_is_zero(&a->num)) {
+    cs_q_copy(out, b);
+    return CS_OK;
+  }
+  if (cs_big_is_zero(&b->num)) {
+    cs_q_copy(out, a);
+    return CS_OK;
+  }
+  if (cs_q_is_integer(a)) return add_integer(out, &a->num, b);
+  if (cs_q_is_integer(b)) return add_integer(out, &b->num, a);
   cs_q r;
   if (cs_big_cmp(&a->den, &b->den) == 0) {
     TRY(cs_big_add(&r.num, &a->num, &b->num));
