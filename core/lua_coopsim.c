@@ -374,6 +374,39 @@ static int population_cb(void *ud, const char *code, int year, int pop_year, int
   return CS_OK;
 }
 
+/* cs.projection.hold_last and cs.projection.growth(rate) in C (scripts/
+** coopsim.lua has them in Lua; build_spec passes them here when they are
+** the scenario's only population function). They give a figure only where
+** the registry has none: the last figure SSB has, held or grown by rate a
+** year, floor(n * (1 + rate) ^ (pop_year - last) + 0.5) in doubles exactly
+** as Lua computes it. */
+typedef struct projection {
+  const cs_registry *reg;
+  int growth;
+  double rate;
+} projection;
+
+static int projection_cb(void *ud, const char *code, int year, int pop_year, int64_t *pop,
+                         cs_error *err) {
+  const projection *pj = ud;
+  if (*pop >= 0) return CS_OK;
+  int first, last;
+  int64_t n;
+  cs_registry_population_years(pj->reg, &first, &last);
+  if (cs_registry_population_of(pj->reg, code, cs_date_jan1(last), last, &n, NULL, NULL))
+    return CS_OK; /* no figure: the projection gives none */
+  if (!pj->growth) {
+    *pop = n;
+    return CS_OK;
+  }
+  double v = floor((double)n * pow(1.0 + pj->rate, (double)(pop_year - last)) + 0.5);
+  if (!isfinite(v) || v < 0 || v > 1e10)
+    return cs_error_set(err, CS_EINVAL,
+                        "population override for %s in %d gave an invalid value", code, year);
+  *pop = (int64_t)llround(v);
+  return CS_OK;
+}
+
 /* [-0, +0, e] Creates a callback userdata for the function at idx, anchored
 ** in the table at anchor_idx (so it lives as long as the coop box). */
 static callback *new_callback(lua_State *L, int idx, int anchor_idx) {
@@ -699,6 +732,19 @@ static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, cs_error
   if (lua_getfield(L, idx, "population_fn") == LUA_TFUNCTION) {
     callback *cb = new_callback(L, -1, anchor);
     cs_coop_set_population_fn(coop, population_cb, cb);
+  }
+  lua_pop(L, 1);
+  if (lua_getfield(L, idx, "projection") == LUA_TTABLE) {
+    /* a shipped projection alone (cs.projection.*): computed here, as the
+    ** Lua function would, without a call into Lua per member and year */
+    projection *pj = lua_newuserdatauv(L, sizeof *pj, 0);
+    pj->reg = get_registry(L);
+    pj->growth = strcmp(field_str(L, -2, "kind") ? field_str(L, -2, "kind") : "", "growth") == 0;
+    lua_getfield(L, -2, "rate");
+    pj->rate = lua_tonumber(L, -1);
+    lua_pop(L, 1);
+    lua_rawseti(L, anchor, (lua_Integer)lua_rawlen(L, anchor) + 1);
+    cs_coop_set_population_fn(coop, projection_cb, pj);
   }
   lua_pop(L, 1);
   return CS_OK;

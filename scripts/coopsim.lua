@@ -187,21 +187,30 @@ local function last_figure(code)
   return n, last
 end
 
+-- The shipped projections, for the C core to compute the same figures
+-- itself when one of them is a scenario's only population function
+-- (core/lua_coopsim.c, projection_cb): a call into Lua per member and year
+-- costs more than the rest of a long run.
+local native_projection = setmetatable({}, { __mode = "k" })
+
 --- cs.projection.hold_last: the last figure SSB has, held flat
 function M.projection.hold_last(code, year, pop, pop_year)
   if pop ~= nil then return nil end
   return (last_figure(code))
 end
+native_projection[M.projection.hold_last] = { kind = "hold_last" }
 
 --- cs.projection.growth(rate): the last figure, growing by rate per year
 function M.projection.growth(rate)
   check_number(rate, "cs.projection.growth: rate", { negative = true })
-  return function(code, year, pop, pop_year)
+  local fn = function(code, year, pop, pop_year)
     if pop ~= nil then return nil end
     local n, last = last_figure(code)
     if not n then return nil end
     return math.floor(n * (1 + rate) ^ (pop_year - last) + 0.5)
   end
+  native_projection[fn] = { kind = "growth", rate = rate }
+  return fn
 end
 
 --- cs.changes([year]) -> list of registry changes
@@ -828,7 +837,9 @@ local function build_spec(coop, scen, from, to)
       pop_fns[#pop_fns + 1] = mod.fn
     end
   end
-  if #pop_sets > 0 or #pop_fns > 0 then
+  if #pop_sets == 0 and #pop_fns == 1 and native_projection[pop_fns[1]] and M._native_projection ~= false then
+    spec.projection = native_projection[pop_fns[1]]
+  elseif #pop_sets > 0 or #pop_fns > 0 then
     spec.population_fn = function(code, year, pop, pop_year)
       for _, s in ipairs(pop_sets) do
         if s.code == code then
