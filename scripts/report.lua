@@ -170,12 +170,13 @@ function R.compare(runs, territory)
           local tcode, tname = territory(row_code)
           code, name = tcode, tname or names[i]
         end
-        local k = year * 10000 .. code
-        local line = lines_at[k]
+        local at_code = lines_at[code]
+        if not at_code then at_code = {}; lines_at[code] = at_code end
+        local line = at_code[year]
         if not line then
           line = { cooperation = cooperation, year = year, code = code, name = name, shares = {},
                    parts = {} }
-          lines_at[k] = line
+          at_code[year] = line
           lines[#lines + 1] = line
         end
         if territory and row_code ~= code then
@@ -187,11 +188,18 @@ function R.compare(runs, territory)
       end
     end
   end
-  table.sort(lines, function(a, b)
+  local function before(a, b)
     if a.cooperation ~= b.cooperation then return a.cooperation < b.cooperation end
     if a.year ~= b.year then return a.year < b.year end
     return a.code < b.code
-  end)
+  end
+  -- the rows usually come in this order already (when no later run adds a
+  -- member): one pass to see, instead of a sort
+  local sorted = true
+  for i = 2, #lines do
+    if not before(lines[i - 1], lines[i]) then sorted = false; break end
+  end
+  if not sorted then table.sort(lines, before) end
   for _, line in ipairs(lines) do
     line.status = {}
     for ri = 1, #runs do
