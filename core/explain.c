@@ -53,7 +53,6 @@ static const char *pop_source_text(cs_pop_source s) {
 void cs_explain_row(const cs_result *r, const cs_row *row, char *buf, size_t size) {
   out o = {buf, size, 0};
   char a[64], b[64], c3[64], pb[160], text[240];
-  const cs_part *parts = cs_row_parts(r, row);
   buf[0] = '\0';
   const cs_year *y = cs_result_year(r, row->year);
   put(&o, "%s %s, budget year %d, %s\n", row->code, row->name, row->year, r->name);
@@ -86,7 +85,7 @@ void cs_explain_row(const cs_result *r, const cs_row *row, char *buf, size_t siz
     put(&o, "  member %d of 12 months; charged for %d\n", row->months, row->charged_months);
   for (size_t i = 0; i < row->nparts; i++) {
     cs_explain_part(r, row, i, text, sizeof text);
-    put(&o, "  %-11s %s\n", parts[i].name, text);
+    put(&o, "  %-11s %s\n", cs_part_name(r, row, i), text);
   }
   money(row->cents, a, sizeof a);
   put(&o, "  unrounded total %s -> %s kr (whole kroner; largest remainder so the shares sum to %s)\n",

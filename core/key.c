@@ -65,7 +65,7 @@ const char *cs_key_assumption(const cs_key *k) { return k->assumption; }
 
 static int is_pool(cs_component_kind kind) { return kind >= CS_POOL_EQUAL; }
 
-static const char *kind_name(cs_component_kind kind) {
+const char *cs_key_kind_name(cs_component_kind kind) {
   switch (kind) {
   case CS_DIRECT_BASE: return "base";
   case CS_DIRECT_RATE: return "rate";
@@ -121,7 +121,7 @@ static void describe(cs_key *k) {
                                                : "by custom weights");
       if (k->ncomps > 1 && i > 0 && !is_pool(k->comps[i - 1].kind))
         snprintf(item, sizeof item, "rest by %s",
-                 c->kind == CS_POOL_POPULATION ? "population" : kind_name(c->kind));
+                 c->kind == CS_POOL_POPULATION ? "population" : cs_key_kind_name(c->kind));
     }
     if (i) strncat(d, " + ", size - strlen(d) - 1);
     strncat(d, item, size - strlen(d) - 1);
@@ -201,7 +201,7 @@ int cs_key_add_pool(cs_key *k, cs_component_kind kind, const cs_q *fraction,
     char v[64];
     cs_q_format_exact(fraction, v, sizeof v);
     return cs_error_set(err, CS_EINVAL, "share %s for %s must be between 0 and 1", v,
-                        kind_name(kind));
+                        cs_key_kind_name(kind));
   }
   c.kind = kind;
   c.amount = *fraction;
@@ -406,7 +406,7 @@ static int apply(const cs_key *k, int year, const cs_q *net, const cs_key_member
     nt->head[0] = nt->total[0] = '\0';
     for (size_t i = 0; i < n; i++) {
       cs_key_part *p = &out[i].parts[out[i].nparts++];
-      p->name = kind_name(c->kind);
+      p->name = cs_key_kind_name(c->kind);
       p->member[0] = '\0';
       if (c->kind == CS_DIRECT_BASE) {
         TRYQ(cs_q_mul(&p->amount, &c->amount, &m[i].year_share));
@@ -488,7 +488,7 @@ static int apply(const cs_key *k, int year, const cs_q *net, const cs_key_member
     if (cs_q_is_zero(&total_w)) {
       free(w), free(sum_mult);
       return cs_error_set(err, CS_EINVAL, "in %d every member's %s weight is zero", year,
-                          kind_name(c->kind));
+                          cs_key_kind_name(c->kind));
     }
     if (common && *common && pass == 0) {
       if (common_factor(&c->amount, w, &total_w, n, &K)) *common = 0;
@@ -514,7 +514,7 @@ static int apply(const cs_key *k, int year, const cs_q *net, const cs_key_member
     }
     for (size_t i = 0; i < n; i++) {
       cs_key_part *p = &out[i].parts[out[i].nparts++];
-      p->name = kind_name(c->kind);
+      p->name = cs_key_kind_name(c->kind);
       p->member[0] = '\0';
       if (c->kind != CS_POOL_EQUAL && c->kind != CS_POOL_POPULATION)
         cs_q_format_exact(&w[i], p->member, sizeof p->member);

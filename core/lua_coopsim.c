@@ -824,10 +824,11 @@ static void push_row(lua_State *L, const cs_result *r, const cs_row *row) {
   const cs_part *parts = cs_row_parts(r, row);
   char text[240];
   for (size_t i = 0; i < row->nparts; i++) {
+    const char *name = cs_part_name(r, row, i);
     lua_pushinteger(L, parts[i].rounded);
-    lua_setfield(L, -3, parts[i].name);
+    lua_setfield(L, -3, name);
     lua_createtable(L, 0, 4);
-    set_str(L, "name", parts[i].name);
+    set_str(L, "name", name);
     set_int(L, "rounded", parts[i].rounded);
     push_cents(L, parts[i].cents);
     lua_setfield(L, -2, "exact");
@@ -883,6 +884,20 @@ static int r_column(lua_State *L) {
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
   return 1;
+}
+
+/* result:brief(i) -> year, code, name, total of row i (1-based), or nothing:
+** what the comparison reads, without a table per row or per column. */
+static int r_brief(lua_State *L) {
+  const cs_result *r = check_result(L, 1);
+  lua_Integer i = luaL_checkinteger(L, 2);
+  if (i < 1 || (size_t)i > r->nrows) return 0;
+  const cs_row *row = &r->rows[i - 1];
+  lua_pushinteger(L, row->year);
+  lua_pushstring(L, row->code);
+  lua_pushstring(L, row->name);
+  lua_pushinteger(L, row->total);
+  return 4;
 }
 
 /* result:same_shares(other) -> true if both have the same cooperation name
@@ -1260,7 +1275,7 @@ int luaopen_coopsim_core(lua_State *L) {
     lua_pushcfunction(L, result_gc);
     lua_setfield(L, -2, "__gc");
     static const luaL_Reg methods[] = {{"rows", r_rows}, {"years", r_years}, {"explain", r_explain},
-                                       {"info", r_info}, {"column", r_column},
+                                       {"info", r_info}, {"column", r_column}, {"brief", r_brief},
                                        {"same_shares", r_same_shares}, {NULL, NULL}};
     luaL_newlib(L, methods);
     lua_setfield(L, -2, "__index");

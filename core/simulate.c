@@ -96,6 +96,12 @@ void cs_result_free(cs_result *r) {
 
 const cs_part *cs_row_parts(const cs_result *r, const cs_row *row) { return &r->parts[row->part0]; }
 
+const char *cs_part_name(const cs_result *r, const cs_row *row, size_t p) {
+  const cs_year *y = cs_result_year(r, row->year);
+  if (!y || p >= row->nparts || p >= y->nnotes) return "";
+  return cs_key_kind_name(y->notes[p].kind);
+}
+
 void cs_explain_part(const cs_result *r, const cs_row *row, size_t p, char *buf, size_t size) {
   const cs_year *y = cs_result_year(r, row->year);
   if (!y || p >= row->nparts || p >= y->nnotes) {
@@ -719,6 +725,11 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
     act = NULL;
     if ((rc = members_of_year(coop, reg, year, cache, &act, &n, err))) goto fail;
     y->nmembers = n;
+    if (n > UINT16_MAX) {
+      rc = cs_error_set(err, CS_EINVAL, "%s has more than %d members in %d", coop->name,
+                        UINT16_MAX, year);
+      goto fail;
+    }
     free(km);
     free(shares);
     free(rounded);
@@ -818,21 +829,24 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       cs_row *row = &r->rows[r->nrows++];
       memset(row, 0, sizeof *row);
       row->year = year;
-      row->member = (unsigned)i;
+      row->member = (uint16_t)i;
       memcpy(row->code, act[i].code, 5);
       STR(row->name, act[i].name);
       STR(row->given, act[i].given);
       STR(row->merged, act[i].merged);
       row->population = act[i].population;
       row->pop_year = pop_year_of(coop, year);
-      row->pop_source = act[i].pop_source;
-      row->months = act[i].months;
-      row->charged_months = act[i].charged_months;
-      row->nparts = shares[i].nparts;
-      row->part0 = r->nparts;
+      row->pop_source = (unsigned char)act[i].pop_source;
+      row->months = (unsigned char)act[i].months;
+      row->charged_months = (unsigned char)act[i].charged_months;
+      row->nparts = (unsigned char)shares[i].nparts;
+      if (r->nparts > UINT32_MAX - CS_KEY_MAX_PARTS) {
+        rc = cs_error_set(err, CS_EOVERFLOW, "%s: too many rows", coop->name);
+        goto fail;
+      }
+      row->part0 = (uint32_t)r->nparts;
       for (size_t p = 0; p < shares[i].nparts; p++) {
         cs_part *part = &r->parts[r->nparts++];
-        part->name = shares[i].parts[p].name;
         CHECK(cs_q_cents(&shares[i].parts[p].amount, &part->cents, &part->rounded));
       }
       CHECK(cs_q_cents(&shares[i].total, &row->cents, &whole));
@@ -846,6 +860,15 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
     CHECK(cs_q_add(&balance, &sum_q, &granted));
     CHECK(cs_q_sub(&balance, &balance, &cost));
     CHECK(cs_q_cents(&balance, &y->balance, &whole));
+  }
+  /* give back what the doubling of the arrays left unused */
+  if (r->nrows) {
+    cs_row *rows = realloc(r->rows, r->nrows * sizeof *rows);
+    if (rows) r->rows = rows;
+  }
+  if (r->nparts) {
+    cs_part *parts = realloc(r->parts, r->nparts * sizeof *parts);
+    if (parts) r->parts = parts;
   }
   *out = r;
   r = NULL;

@@ -153,22 +153,21 @@ function R.compare(runs, territory)
   local present = {} -- present[run][coop][code] = first year seen
   for ri, run in ipairs(runs) do
     present[ri] = {}
-    -- the rows' columns, read in C: a table per row costs more than the run
+    -- the rows read one by one from C: a table per row (or per column) costs
+    -- more than the run
     for _, result in ipairs(run.results) do
       local cooperation = result:info().name
-      local years, codes, names, totals = result:column("year"), result:column("code"),
-        result:column("name"), result:column("total")
       local p = present[ri]
       p[cooperation] = p[cooperation] or {}
       local pc = p[cooperation]
       local lines_at = index[cooperation]
       if not lines_at then lines_at = {}; index[cooperation] = lines_at end
-      for i = 1, #years do
-        local year, row_code = years[i], codes[i]
-        local code, name = row_code, names[i]
+      for i = 1, result:info().rows do
+        local year, row_code, row_name, total = result:brief(i)
+        local code, name = row_code, row_name
         if territory then
           local tcode, tname = territory(row_code)
-          code, name = tcode, tname or names[i]
+          code, name = tcode, tname or row_name
         end
         local at_code = lines_at[code]
         if not at_code then at_code = {}; lines_at[code] = at_code end
@@ -182,7 +181,7 @@ function R.compare(runs, territory)
         if territory and row_code ~= code then
           line.parts[ri] = (line.parts[ri] and (line.parts[ri] .. " + ") or "") .. row_code
         end
-        line.shares[ri] = (line.shares[ri] or 0) + totals[i]
+        line.shares[ri] = (line.shares[ri] or 0) + total
         local first = pc[code]
         if not first or year < first then pc[code] = year end
       end

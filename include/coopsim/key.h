@@ -91,6 +91,9 @@ typedef struct cs_key_part {
   char explain[240]; /* cs_key_apply only: the arithmetic in words */
 } cs_key_part;
 
+/* "base", "rate", "fixed", "equal", "population", "weights", "custom". */
+const char *cs_key_kind_name(cs_component_kind kind);
+
 /* What the explanations of one component's parts share in a year: the kind,
 ** the head ("20 % of 1 000.00 = 200.00", the base amount, the rate) and the
 ** total weight as written. With a member's population, months, amount and

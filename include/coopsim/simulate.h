@@ -24,29 +24,28 @@ typedef enum {
 ** and are "" when empty. Explanations are made when asked
 ** (cs_explain_row, cs_explain_part), from the year's notes. */
 typedef struct cs_part {
-  const char *name;       /* "equal", "population", ... */
   int64_t cents;          /* unrounded, in hundredths */
   int64_t rounded;        /* rounded on its own (halves away from zero), for display */
 } cs_part;
 
 typedef struct cs_row {
-  int year;
-  char code[5];           /* the code in the budget year */
   const char *name;
   const char *given;      /* as the scenario wrote the member (first of a merged group) */
   const char *merged;     /* "" or "5004 Steinkjer + 5039 Verran" ... */
   const char *payee;      /* "" when the member is the host */
   int64_t population;
-  int pop_year;           /* population on 1 January of pop_year */
-  cs_pop_source pop_source;
-  int months;             /* months of membership in the year (12 = whole year) */
-  int charged_months;     /* 12 unless pro-rated */
-  int is_host;
-  unsigned member;        /* the row's place among its year's rows (0 = first) */
-  size_t nparts;
-  size_t part0;           /* its parts: r->parts[part0 .. part0 + nparts) */
   int64_t cents;          /* unrounded share, in hundredths */
   int64_t total;          /* the share in whole kroner */
+  uint32_t part0;         /* its parts: r->parts[part0 .. part0 + nparts) */
+  int year;
+  int pop_year;           /* population on 1 January of pop_year */
+  char code[5];           /* the code in the budget year */
+  unsigned char nparts;
+  unsigned char months;   /* months of membership in the year (12 = whole year) */
+  unsigned char charged_months; /* 12 unless pro-rated */
+  unsigned char pop_source; /* a cs_pop_source */
+  unsigned char is_host;
+  uint16_t member;        /* the row's place among its year's rows (0 = first) */
 } cs_row;
 
 typedef struct cs_line_amount {
@@ -105,6 +104,9 @@ const cs_year *cs_result_year(const cs_result *r, int year);
 
 /* The parts of row (of result r). */
 const cs_part *cs_row_parts(const cs_result *r, const cs_row *row);
+
+/* The name of part p of row ("equal", "population", ...; "" if none). */
+const char *cs_part_name(const cs_result *r, const cs_row *row, size_t p);
 
 /* The explanation of part p of row (cs_key_explain_part's text) into buf. */
 void cs_explain_part(const cs_result *r, const cs_row *row, size_t p, char *buf, size_t size);
