@@ -384,7 +384,7 @@ static int apply(const cs_key *k, int year, const cs_q *net, const cs_key_member
     cs_q_zero(&out[i].total);
   }
   if (n == 0) return CS_OK;
-  w = calloc(n, sizeof *w);
+  w = malloc(n * sizeof *w); /* every weight is written before it is read */
   sum_mult = calloc(n, sizeof *sum_mult);
   if (!w || !sum_mult) {
     free(w), free(sum_mult);

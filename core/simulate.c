@@ -167,6 +167,39 @@ static int growth_factor(const cs_coop *c, cs_growth kind, int from, int to, cs_
   return cs_q_div(out, &one, &prod);
 }
 
+/* The last growth factor of a cost line: the factor from `from` to `to`
+** grows by one year's factor when the next year asks for it, instead of
+** being multiplied up from the base year again. */
+typedef struct growth_cache {
+  int valid, from, to;
+  cs_q factor;
+} growth_cache;
+
+static int growth_factor_cached(const cs_coop *c, cs_growth kind, int from, int to, cs_q *out,
+                                growth_cache *gc) {
+  int rc;
+  if (gc->valid && gc->from == from && from <= gc->to && gc->to + 1 == to &&
+      kind != CS_GROWTH_NONE) {
+    cs_q_copy(out, &gc->factor);
+    const cs_growth_period *g = growth_at(c, to);
+    if (g) {
+      const cs_q *rate = kind == CS_GROWTH_WAGE ? &g->wage : &g->price;
+      if (!cs_q_is_zero(rate)) {
+        cs_q f, one;
+        cs_q_from_i64(&one, 1);
+        if ((rc = cs_q_add(&f, &one, rate)) || (rc = cs_q_mul(out, out, &f))) return rc;
+      }
+    }
+  } else if ((rc = growth_factor(c, kind, from, to, out))) {
+    return rc;
+  }
+  gc->valid = 1;
+  gc->from = from;
+  gc->to = to;
+  cs_q_copy(&gc->factor, out);
+  return CS_OK;
+}
+
 static int any_growth(const cs_coop *c) {
   for (size_t i = 0; i < c->ngrowths; i++)
     if (!cs_q_is_zero(&c->growths[i].wage) || !cs_q_is_zero(&c->growths[i].price)) return 1;
@@ -175,7 +208,7 @@ static int any_growth(const cs_coop *c) {
 
 /* Amount of line i in year (before pro rata). state: 0 new, 1 busy, 2 done. */
 static int line_amount(const cs_coop *c, size_t i, int year, int base, cs_q *amounts, int *state,
-                       cs_error *err) {
+                       growth_cache *gcache, cs_error *err) {
   if (state[i] == 2) return CS_OK;
   const cs_cost_line *l = &c->lines[i];
   if (state[i] == 1)
@@ -191,7 +224,7 @@ static int line_amount(const cs_coop *c, size_t i, int year, int base, cs_q *amo
     }
   if (!l->derived) {
     cs_q f;
-    if ((rc = growth_factor(c, l->growth, stated, year, &f)) ||
+    if ((rc = growth_factor_cached(c, l->growth, stated, year, &f, &gcache[i])) ||
         (rc = cs_q_mul(&amounts[i], &rate_or_amount, &f)))
       return cs_error_set(err, rc, "cost line \"%s\" in %d: amount too large", l->name, year);
   } else {
@@ -204,7 +237,7 @@ static int line_amount(const cs_coop *c, size_t i, int year, int base, cs_q *amo
       if (j == c->nlines)
         return cs_error_set(err, CS_ENOTFOUND, "cost line \"%s\" is a rate of \"%s\", which is no cost line",
                             l->name, l->of[k]);
-      if ((rc = line_amount(c, j, year, base, amounts, state, err))) return rc;
+      if ((rc = line_amount(c, j, year, base, amounts, state, gcache, err))) return rc;
       if ((rc = cs_q_add(&sum, &sum, &amounts[j]))) return cs_error_set(err, rc, "overflow");
     }
     if ((rc = cs_q_mul(&amounts[i], &rate_or_amount, &sum)))
@@ -240,15 +273,24 @@ static int cmp_active(const void *pa, const void *pb) {
   return strcmp(((const active *)pa)->code, ((const active *)pb)->code);
 }
 
+/* snprintf(buf, size, "%s", text) without the format machinery: this runs
+** for every member and year. */
+static void copy_text(char *buf, size_t size, const char *text) {
+  size_t n = strlen(text);
+  if (n >= size) n = size - 1;
+  memcpy(buf, text, n);
+  buf[n] = '\0';
+}
+
 static void name_at(const cs_registry *reg, const char *code, cs_date at, char *buf, size_t size) {
   const cs_municipality *m;
   if (cs_registry_by_code(reg, code, at, &m, NULL) == 0) {
-    snprintf(buf, size, "%s", m->name);
+    copy_text(buf, size, m->name);
     return;
   }
   const cs_municipality *p;
   size_t n = cs_registry_periods(reg, code, &p);
-  snprintf(buf, size, "%s", n ? p[n - 1].name : code);
+  copy_text(buf, size, n ? p[n - 1].name : code);
 }
 
 /* Original (anchor-date) codes that flow into code by `at`, which are not
@@ -403,8 +445,8 @@ static int members_of_year(const cs_coop *c, const cs_registry *reg, int year, r
     }
     active *x = &a[n++];
     memcpy(x->code, code, 5);
-    snprintf(x->given, sizeof x->given, "%s", m->given);
-    snprintf(x->merged, sizeof x->merged, "%s", m->given);
+    copy_text(x->given, sizeof x->given, m->given);
+    copy_text(x->merged, sizeof x->merged, m->given);
     x->nmerged = 1;
     x->first_member = i;
     x->months = months;
@@ -497,12 +539,20 @@ static int members_of_year(const cs_coop *c, const cs_registry *reg, int year, r
       x->population = total;
       x->pop_source = CS_POP_PREDECESSORS;
     } else {
-      rc = c->has_freeze ? cs_registry_population_frozen(reg, x->code, at, pop_year,
-                                                         &x->population, &proxy, err)
-                         : cs_registry_population_of(reg, x->code, at, pop_year, &x->population,
-                                                     &proxy, err);
       int first, last;
       cs_registry_population_years(reg, &first, &last);
+      /* past the registry's last year with a projection the lookup fails
+      ** with CS_ENOTFOUND nearly always: ask without a message first (the
+      ** message is made only for another failure) */
+      cs_error *ask = pop_year > last && c->pop_fn ? NULL : err;
+      for (;;) {
+        rc = c->has_freeze ? cs_registry_population_frozen(reg, x->code, at, pop_year,
+                                                           &x->population, &proxy, ask)
+                           : cs_registry_population_of(reg, x->code, at, pop_year,
+                                                       &x->population, &proxy, ask);
+        if (!rc || ask == err || rc == CS_ENOTFOUND) break;
+        ask = err;
+      }
       if (rc == CS_ENOTFOUND && pop_year > last && c->pop_fn) {
         /* past the registry's last year: a projection may supply it */
         x->population = -1;
@@ -607,12 +657,15 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
   cs_q *amounts = calloc(coop->nlines ? coop->nlines : 1, sizeof *amounts);
   int *state = calloc(coop->nlines ? coop->nlines : 1, sizeof *state);
   resolved *cache = calloc(coop->nmembers ? coop->nmembers : 1, sizeof *cache);
+  growth_cache *gcache = calloc(coop->nlines ? coop->nlines : 1, sizeof *gcache);
   active *act = NULL;
   cs_key_member *km = NULL;
   cs_key_share *shares = NULL;
   int64_t *rounded = NULL;
+  cs_q *totals = NULL;
+  size_t per_year_cap = 0;
   const char **codes = NULL;
-  if (!r || !amounts || !state || !cache) {
+  if (!r || !amounts || !state || !cache || !gcache) {
     rc = cs_error_set(err, CS_ENOMEM, "out of memory");
     goto fail;
   }
@@ -662,7 +715,7 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
     }
     cs_q_zero(&cost);
     for (size_t i = 0; i < coop->nlines; i++)
-      if ((rc = line_amount(coop, i, year, base, amounts, state, err))) goto fail;
+      if ((rc = line_amount(coop, i, year, base, amounts, state, gcache, err))) goto fail;
     for (size_t i = 0; i < coop->nlines; i++) {
       CHECK(cs_q_mul(&amounts[i], &amounts[i], &part_of_year));
       STR(y->lines[i].name, coop->lines[i].name);
@@ -730,17 +783,24 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
                         UINT16_MAX, year);
       goto fail;
     }
-    free(km);
-    free(shares);
-    free(rounded);
-    free(codes);
-    km = calloc(n ? n : 1, sizeof *km);
-    shares = calloc(n ? n : 1, sizeof *shares);
-    rounded = calloc(n ? n : 1, sizeof *rounded);
-    codes = calloc(n ? n : 1, sizeof *codes);
-    if (!km || !shares || !rounded || !codes) {
-      rc = cs_error_set(err, CS_ENOMEM, "out of memory");
-      goto fail;
+    if (n > per_year_cap) {
+      /* room for the year's members, kept for later years; not zeroed (a
+      ** share is over 8 KB, and every field used is written) */
+      free(km);
+      free(shares);
+      free(rounded);
+      free(codes);
+      free(totals);
+      km = malloc(n * sizeof *km);
+      shares = malloc(n * sizeof *shares);
+      rounded = malloc(n * sizeof *rounded);
+      codes = malloc(n * sizeof *codes);
+      totals = malloc(n * sizeof *totals);
+      if (!km || !shares || !rounded || !codes || !totals) {
+        rc = cs_error_set(err, CS_ENOMEM, "out of memory");
+        goto fail;
+      }
+      per_year_cap = n;
     }
     for (size_t i = 0; i < n; i++) {
       km[i].code = act[i].code;
@@ -776,15 +836,8 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
           memcpy(y->member_texts[i * y->nnotes + p], shares[i].parts[p].member,
                  sizeof y->member_texts[0]);
     {
-      cs_q *totals = calloc(n ? n : 1, sizeof *totals);
-      if (!totals) {
-        rc = cs_error_set(err, CS_ENOMEM, "out of memory");
-        goto fail;
-      }
-      for (size_t i = 0; i < n; i++) totals[i] = shares[i].total;
-      rc = cs_round_shares(rounded, totals, codes, n, err);
-      free(totals);
-      if (rc) goto fail;
+      for (size_t i = 0; i < n; i++) cs_q_copy(&totals[i], &shares[i].total);
+      if ((rc = cs_round_shares(rounded, totals, codes, n, err))) goto fail;
     }
     /* rows */
     if (r->nrows + n > rows_cap) {
@@ -876,11 +929,13 @@ fail:
   free(amounts);
   free(state);
   free(cache);
+  free(gcache);
   free(act);
   free(km);
   free(shares);
   free(rounded);
   free(codes);
+  free(totals);
   cs_result_free(r);
   return rc;
 }
