@@ -12,6 +12,13 @@
 
 static void big_one(cs_big *b) { cs_big_from_u64(b, 1); }
 
+/* *out = *x, only the limbs in use. */
+static void copy_limbs(cs_big *out, const cs_big *x) {
+  out->neg = x->neg;
+  out->n = x->n;
+  memcpy(out->limb, x->limb, (size_t)x->n * sizeof x->limb[0]);
+}
+
 /*
 ** The fast path. Money in a scenario is small: numerators and denominators
 ** almost always fit in 64 bits. When both operands' parts do, an operation is
@@ -138,6 +145,90 @@ void cs_q_from_i64(cs_q *out, int64_t v) {
   big_one(&out->den);
 }
 
+/* |x| >> bits (bits < 32 * CS_BIG_LIMBS). */
+static void shift_right(cs_big *x, int bits) {
+  int w = bits / 32, b = bits % 32;
+  if (w >= x->n) {
+    x->n = 0;
+    x->neg = 0;
+    return;
+  }
+  for (int i = 0; i + w < x->n; i++) {
+    uint64_t lo = x->limb[i + w], hi = i + w + 1 < x->n ? x->limb[i + w + 1] : 0;
+    x->limb[i] = (uint32_t)(((hi << 32) | lo) >> b);
+  }
+  x->n -= w;
+  while (x->n > 0 && x->limb[x->n - 1] == 0) x->n--;
+  if (x->n == 0) x->neg = 0;
+}
+
+/* How often 2 divides x (x != 0). */
+static int twos(const cs_big *x) {
+  int i = 0;
+  while (x->limb[i] == 0) i++;
+  return 32 * i + __builtin_ctz(x->limb[i]);
+}
+
+/* How often 5 divides |x| (x != 0), at most max times; *x is divided by
+** 5 that many times. Chunks of 5^13 (the largest power in a limb), then
+** 5^8, 5^4, 5^2, 5 once each. */
+static int fives(cs_big *x, int max) {
+  static const uint32_t pow5[] = {5u, 25u, 625u, 390625u, 1220703125u};
+  static const int exp5[] = {1, 2, 4, 8, 13};
+  int count = 0;
+  cs_big p, q, r;
+  cs_big_from_u64(&p, pow5[4]);
+  while (count + 13 <= max && cs_big_divmod(&q, &r, x, &p) == CS_OK && r.n == 0) {
+    copy_limbs(x, &q);
+    count += 13;
+  }
+  for (int k = 3; k >= 0; k--) {
+    if (count + exp5[k] > max) continue;
+    cs_big_from_u64(&p, pow5[k]);
+    if (cs_big_divmod(&q, &r, x, &p) == CS_OK && r.n == 0) {
+      copy_limbs(x, &q);
+      count += exp5[k];
+    }
+  }
+  return count;
+}
+
+/* Money is decimal: denominators are mostly 2^x 5^y (rates such as 0.035,
+** and their powers). Then gcd(num, den) = 2^min(x, v2(num)) 5^min(y,
+** v5(num)), found by counting, without Euclid's divisions of big numbers.
+** Reduces a (num != 0, den > 0) and returns 1, or 0 when den has another
+** prime factor (a is left alone). */
+static int reduce_decimal(cs_q *a) {
+  cs_big d, n;
+  copy_limbs(&d, &a->den);
+  int x = twos(&d);
+  shift_right(&d, x);
+  int y = fives(&d, 1 << 20);
+  if (!(d.n == 1 && d.limb[0] == 1)) return 0;
+  copy_limbs(&n, &a->num);
+  n.neg = 0;
+  int nx = twos(&n);
+  if (nx > x) nx = x;
+  shift_right(&n, nx);
+  int ny = fives(&n, y);
+  /* n is |num| / (2^nx 5^ny); the denominator 2^(x-nx) 5^(y-ny) */
+  cs_big den;
+  copy_limbs(&den, &a->den);
+  shift_right(&den, nx);
+  for (int k = ny; k > 0; k -= 13) {
+    cs_big p;
+    cs_big_from_u64(&p, k >= 13 ? 1220703125u : 1);
+    if (k < 13)
+      for (int j = 0; j < k; j++) p.limb[0] *= 5;
+    if (cs_big_divmod(&den, NULL, &den, &p)) return 0;
+  }
+  int neg = a->num.neg;
+  copy_limbs(&a->num, &n);
+  a->num.neg = neg && a->num.n > 0;
+  copy_limbs(&a->den, &den);
+  return 1;
+}
+
 /* Divides num and den by their gcd and makes den positive. */
 static int normalise(cs_q *a) {
   if (cs_big_is_zero(&a->den)) return CS_EINVAL;
@@ -152,6 +243,7 @@ static int normalise(cs_q *a) {
     a->den.neg = 0;
     a->num.neg = !a->num.neg;
   }
+  if (cs_q_fast_path && reduce_decimal(a)) return CS_OK;
   cs_big g;
   TRY(cs_big_gcd(&g, &a->num, &a->den));
   if (!(g.n == 1 && g.limb[0] == 1)) {
@@ -246,16 +338,16 @@ int cs_q_add(cs_q *out, const cs_q *a, const cs_q *b) {
     return CS_OK;
   /* with one side zero or an integer no gcd is needed (operands are in
   ** lowest terms by the invariant) */
-  if (cs_big_is_zero(&a->num)) {
+  if (cs_q_fast_path && cs_big_is_zero(&a->num)) {
     cs_q_copy(out, b);
     return CS_OK;
   }
-  if (cs_big_is_zero(&b->num)) {
+  if (cs_q_fast_path && cs_big_is_zero(&b->num)) {
     cs_q_copy(out, a);
     return CS_OK;
   }
-  if (cs_q_is_integer(a)) return add_integer(out, &a->num, b);
-  if (cs_q_is_integer(b)) return add_integer(out, &b->num, a);
+  if (cs_q_fast_path && cs_q_is_integer(a)) return add_integer(out, &a->num, b);
+  if (cs_q_fast_path && cs_q_is_integer(b)) return add_integer(out, &b->num, a);
   cs_q r;
   if (cs_big_cmp(&a->den, &b->den) == 0) {
     TRY(cs_big_add(&r.num, &a->num, &b->num));
