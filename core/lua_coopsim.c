@@ -380,21 +380,40 @@ static int population_cb(void *ud, const char *code, int year, int pop_year, int
 ** the registry has none: the last figure SSB has, held or grown by rate a
 ** year, floor(n * (1 + rate) ^ (pop_year - last) + 0.5) in doubles exactly
 ** as Lua computes it. */
+#define PROJECTION_CACHE 64
+
 typedef struct projection {
   const cs_registry *reg;
   int growth;
   double rate;
+  /* the last figures asked for, by code (the registry's last year) */
+  size_t ncached;
+  char code[PROJECTION_CACHE][5];
+  int64_t figure[PROJECTION_CACHE]; /* -1: the registry has none */
 } projection;
 
 static int projection_cb(void *ud, const char *code, int year, int pop_year, int64_t *pop,
                          cs_error *err) {
-  const projection *pj = ud;
+  projection *pj = ud;
   if (*pop >= 0) return CS_OK;
   int first, last;
-  int64_t n;
+  int64_t n = -1;
   cs_registry_population_years(pj->reg, &first, &last);
-  if (cs_registry_population_of(pj->reg, code, cs_date_jan1(last), last, &n, NULL, NULL))
-    return CS_OK; /* no figure: the projection gives none */
+  size_t k;
+  for (k = 0; k < pj->ncached; k++)
+    if (strcmp(pj->code[k], code) == 0) break;
+  if (k < pj->ncached) {
+    n = pj->figure[k];
+  } else {
+    if (cs_registry_population_of(pj->reg, code, cs_date_jan1(last), last, &n, NULL, NULL))
+      n = -1;
+    if (pj->ncached < PROJECTION_CACHE && strlen(code) < 5) {
+      memset(pj->code[pj->ncached], 0, 5);
+      memcpy(pj->code[pj->ncached], code, strlen(code));
+      pj->figure[pj->ncached++] = n;
+    }
+  }
+  if (n < 0) return CS_OK; /* no figure: the projection gives none */
   if (!pj->growth) {
     *pop = n;
     return CS_OK;
@@ -739,6 +758,7 @@ static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, cs_error
     ** Lua function would, without a call into Lua per member and year */
     projection *pj = lua_newuserdatauv(L, sizeof *pj, 0);
     pj->reg = get_registry(L);
+    pj->ncached = 0;
     pj->growth = strcmp(field_str(L, -2, "kind") ? field_str(L, -2, "kind") : "", "growth") == 0;
     lua_getfield(L, -2, "rate");
     pj->rate = lua_tonumber(L, -1);

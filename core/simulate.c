@@ -545,7 +545,12 @@ static int members_of_year(const cs_coop *c, const cs_registry *reg, int year, r
       ** with CS_ENOTFOUND nearly always: ask without a message first (the
       ** message is made only for another failure) */
       cs_error *ask = pop_year > last && c->pop_fn ? NULL : err;
-      for (;;) {
+      /* and when the population day is not after the day the member is
+      ** resolved, a year past the registry can only give CS_ENOTFOUND (the
+      ** figure of the code or of its predecessors, none there): no lookup */
+      if (ask == NULL && !c->has_freeze && cs_date_cmp(cs_date_jan1(pop_year), at) <= 0)
+        rc = CS_ENOTFOUND;
+      else for (;;) {
         rc = c->has_freeze ? cs_registry_population_frozen(reg, x->code, at, pop_year,
                                                            &x->population, &proxy, ask)
                            : cs_registry_population_of(reg, x->code, at, pop_year,
