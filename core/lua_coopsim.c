@@ -920,6 +920,152 @@ static int r_brief(lua_State *L) {
   return 4;
 }
 
+/* ---- the rows of the result document, written here ---------------------- */
+
+/* A growing text buffer; on no memory it is marked and stays short. */
+typedef struct jbuf {
+  char *p;
+  size_t len, cap;
+  int oom;
+} jbuf;
+
+static void jb_put(jbuf *b, const char *s, size_t n) {
+  if (b->oom) return;
+  if (b->len + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap < b->len + n + 1) cap *= 2;
+    char *np = realloc(b->p, cap);
+    if (!np) {
+      b->oom = 1;
+      return;
+    }
+    b->p = np;
+    b->cap = cap;
+  }
+  memcpy(b->p + b->len, s, n);
+  b->len += n;
+}
+
+static void jb_str(jbuf *b, const char *s) { jb_put(b, s, strlen(s)); }
+
+static void jb_int(jbuf *b, long long v) {
+  char t[32];
+  int n = snprintf(t, sizeof t, "%lld", v);
+  jb_put(b, t, (size_t)n);
+}
+
+/* A JSON string as report.lua's json_string writes it: control characters,
+** '"' and '\' escaped, other bytes as they are. */
+static void jb_json_string(jbuf *b, const char *s) {
+  jb_put(b, "\"", 1);
+  const char *run = s;
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c >= 32 && c != 127 && c != '"' && c != '\\') continue;
+    jb_put(b, run, (size_t)(s - run));
+    char e[8];
+    switch (c) {
+    case '"': jb_str(b, "\\\""); break;
+    case '\\': jb_str(b, "\\\\"); break;
+    case '\n': jb_str(b, "\\n"); break;
+    case '\r': jb_str(b, "\\r"); break;
+    case '\t': jb_str(b, "\\t"); break;
+    default: snprintf(e, sizeof e, "\\u%04x", c); jb_str(b, e);
+    }
+    run = s + 1;
+  }
+  jb_put(b, run, (size_t)(s - run));
+  jb_put(b, "\"", 1);
+}
+
+/* `,\n<indent>"key": ` (the first field without the comma) */
+static void jb_key(jbuf *b, const char *indent, const char *key, int *first) {
+  jb_str(b, *first ? "" : ",\n");
+  *first = 0;
+  jb_str(b, indent);
+  jb_json_string(b, key);
+  jb_str(b, ": ");
+}
+
+/* result:json_rows(indent) -> the rows as items of the document's "rows"
+** array, each on `indent`, joined by ",\n": exactly what report.lua's json()
+** writes for push_row's tables (keys sorted, two spaces a level), without a
+** Lua table per row. */
+static int r_json_rows(lua_State *L) {
+  const cs_result *r = check_result(L, 1);
+  size_t ilen;
+  const char *indent = luaL_checklstring(L, 2, &ilen);
+  if (ilen > 200) return luaL_error(L, "indent too deep");
+  char in1[256], in2[256], in3[256];
+  snprintf(in1, sizeof in1, "%s  ", indent);
+  snprintf(in2, sizeof in2, "%s    ", indent);
+  snprintf(in3, sizeof in3, "%s      ", indent);
+  static const char *const srcs[] = {"ssb", "predecessors", "proxy", "override"};
+  jbuf b = {NULL, 0, 0, 0};
+  char t[256], d[11];
+  for (size_t i = 0; i < r->nrows; i++) {
+    const cs_row *row = &r->rows[i];
+    const cs_year *y = cs_result_year(r, row->year);
+    const cs_part *parts = cs_row_parts(r, row);
+    int first = 1;
+    if (i) jb_str(&b, ",\n");
+    jb_str(&b, indent);
+    jb_str(&b, "{\n");
+    jb_key(&b, in1, "charged_months", &first), jb_int(&b, row->charged_months);
+    jb_key(&b, in1, "code", &first), jb_json_string(&b, row->code);
+    jb_key(&b, in1, "cooperation", &first), jb_json_string(&b, r->name);
+    if (y && y->has_due) jb_key(&b, in1, "due", &first), jb_json_string(&b, cs_date_format(y->due, d));
+    if (cs_q_format_cents(row->cents, NULL, ".", t, sizeof t) == CS_OK)
+      jb_key(&b, in1, "exact", &first), jb_json_string(&b, t);
+    jb_key(&b, in1, "given", &first), jb_json_string(&b, row->given);
+    jb_key(&b, in1, "host", &first), jb_str(&b, row->is_host ? "true" : "false");
+    if (row->merged[0]) jb_key(&b, in1, "merged", &first), jb_json_string(&b, row->merged);
+    jb_key(&b, in1, "months", &first), jb_int(&b, row->months);
+    jb_key(&b, in1, "name", &first), jb_json_string(&b, row->name);
+    jb_key(&b, in1, "parts", &first);
+    if (row->nparts == 0) {
+      jb_str(&b, "[]");
+    } else {
+      jb_str(&b, "[\n");
+      for (size_t p = 0; p < row->nparts; p++) {
+        int pf = 1;
+        if (p) jb_str(&b, ",\n");
+        jb_str(&b, in2);
+        jb_str(&b, "{\n");
+        if (cs_q_format_cents(parts[p].cents, NULL, ".", t, sizeof t) == CS_OK)
+          jb_key(&b, in3, "exact", &pf), jb_json_string(&b, t);
+        cs_explain_part(r, row, p, t, sizeof t);
+        jb_key(&b, in3, "explain", &pf), jb_json_string(&b, t);
+        jb_key(&b, in3, "name", &pf), jb_json_string(&b, cs_part_name(r, row, p));
+        jb_key(&b, in3, "rounded", &pf), jb_int(&b, parts[p].rounded);
+        jb_str(&b, "\n");
+        jb_str(&b, in2);
+        jb_str(&b, "}");
+      }
+      jb_str(&b, "\n");
+      jb_str(&b, in1);
+      jb_str(&b, "]");
+    }
+    if (row->payee[0]) jb_key(&b, in1, "payee", &first), jb_json_string(&b, row->payee);
+    jb_key(&b, in1, "population", &first), jb_int(&b, row->population);
+    snprintf(d, sizeof d, "%04d-01-01", row->pop_year);
+    jb_key(&b, in1, "population_date", &first), jb_json_string(&b, d);
+    jb_key(&b, in1, "population_source", &first), jb_json_string(&b, srcs[row->pop_source]);
+    jb_key(&b, in1, "total", &first), jb_int(&b, row->total);
+    jb_key(&b, in1, "year", &first), jb_int(&b, row->year);
+    jb_str(&b, "\n");
+    jb_str(&b, indent);
+    jb_str(&b, "}");
+  }
+  if (b.oom) {
+    free(b.p);
+    return luaL_error(L, "not enough memory");
+  }
+  lua_pushlstring(L, b.p ? b.p : "", b.len);
+  free(b.p);
+  return 1;
+}
+
 /* result:same_shares(other) -> true if both have the same cooperation name
 ** and the same rows (year, code, whole kroner) in the same order. */
 static int r_same_shares(lua_State *L) {
@@ -1296,6 +1442,7 @@ int luaopen_coopsim_core(lua_State *L) {
     lua_setfield(L, -2, "__gc");
     static const luaL_Reg methods[] = {{"rows", r_rows}, {"years", r_years}, {"explain", r_explain},
                                        {"info", r_info}, {"column", r_column}, {"brief", r_brief},
+                                       {"json_rows", r_json_rows},
                                        {"same_shares", r_same_shares}, {NULL, NULL}};
     luaL_newlib(L, methods);
     lua_setfield(L, -2, "__index");

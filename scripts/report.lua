@@ -336,9 +336,13 @@ local function json_string(s)
   end) .. '"'
 end
 
+-- A value whose JSON text is made elsewhere: raw.json(indent) gives it.
+local raw_mt = {}
+
 local function json(v, indent)
   indent = indent or ""
   local t = type(v)
+  if t == "table" and getmetatable(v) == raw_mt then return v.json(indent) end
   if t == "nil" then return "null" end
   if t == "boolean" then return tostring(v) end
   if t == "number" then
@@ -371,11 +375,18 @@ function R.json(runs, meta)
   meta = meta or {}
   local doc = { coopsim = meta.version, scenario_file = meta.scenario_file, runs = {} }
   for _, run in ipairs(runs) do
-    local rows = run:rows()
-    for _, row in ipairs(rows) do
-      row.parts = row.parts.part_list
-      row.scenario = nil -- the run's name, said once per run
-    end
+    -- the rows are written in C (result:json_rows), the same text json()
+    -- makes of run:rows() with row.parts = row.parts.part_list and without
+    -- row.scenario (the run's name, said once per run), but without a
+    -- Lua table per row
+    local rows = setmetatable({ json = function(indent)
+      local pieces = {}
+      for _, result in ipairs(run.results) do
+        if result:info().rows > 0 then pieces[#pieces + 1] = result:json_rows(indent .. "  ") end
+      end
+      if #pieces == 0 then return "[]" end
+      return "[\n" .. table.concat(pieces, ",\n") .. "\n" .. indent .. "]"
+    end }, raw_mt)
     local years = run:years()
     for _, y in ipairs(years) do
       y.key_label, y.key_source, y.key_assumption = y.label, y.source, y.assumption
