@@ -32,6 +32,8 @@
     }                                                                               \
   } while (0)
 
+static void copy_text(char *buf, size_t size, const char *text);
+
 /* ---- the result's texts: each distinct string kept once ---------------- */
 
 struct cs_strings {
@@ -110,7 +112,11 @@ void cs_explain_part(const cs_result *r, const cs_row *row, size_t p, char *buf,
   }
   const cs_part *part = &r->parts[row->part0 + p];
   const char *member = y->member_texts ? y->member_texts[row->member * y->nnotes + p] : "";
-  cs_key_explain_part(&y->notes[p], row->population, row->charged_months != 12,
+  cs_key_note note;
+  note.kind = y->notes[p].kind;
+  copy_text(note.head, sizeof note.head, y->notes[p].head);
+  copy_text(note.total, sizeof note.total, y->notes[p].total);
+  cs_key_explain_part(&note, row->population, row->charged_months != 12,
                       row->charged_months, part->cents, member, buf, size);
 }
 
@@ -824,7 +830,11 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       rc = cs_error_set(err, CS_ENOMEM, "out of memory");
       goto fail;
     }
-    memcpy(y->notes, notes, y->nnotes * sizeof *notes);
+    for (size_t p = 0; p < y->nnotes; p++) {
+      y->notes[p].kind = notes[p].kind;
+      STR(y->notes[p].head, notes[p].head);
+      STR(y->notes[p].total, notes[p].total);
+    }
     for (size_t i = 0; i < n && !y->member_texts; i++)
       for (size_t p = 0; p < shares[i].nparts; p++)
         if (shares[i].parts[p].member[0]) {

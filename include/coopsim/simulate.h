@@ -53,6 +53,13 @@ typedef struct cs_line_amount {
   int64_t cents;          /* exact amount in hundredths */
 } cs_line_amount;
 
+/* A cs_key_note kept in a result: its texts shared (they point into it). */
+typedef struct cs_year_note {
+  cs_component_kind kind;
+  const char *head;
+  const char *total;
+} cs_year_note;
+
 typedef struct cs_year {
   int year;
   int agreement_months;   /* months of the year inside the agreement (12 = whole) */
@@ -72,7 +79,7 @@ typedef struct cs_year {
   int has_due;
   cs_date due;            /* when has_due */
   size_t nnotes;
-  cs_key_note *notes;     /* per key component (part j of every row): explanation texts */
+  cs_year_note *notes;    /* per key component (part j of every row): explanation texts */
   char (*member_texts)[48]; /* NULL, or nmembers * nnotes: each row's own figure per part */
 } cs_year;
 
