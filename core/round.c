@@ -42,7 +42,7 @@ int cs_round_fast_path = 1;
 
 static int round_common(int64_t *out, const cs_q *exact, const char *const *codes, size_t n,
                         cs_error *err) {
-  int_remainder *rem = calloc(n, sizeof *rem);
+  int_remainder *rem = malloc(n * sizeof *rem); /* every field is written (520 bytes each) */
   if (!rem) return cs_error_set(err, CS_ENOMEM, "out of memory rounding shares");
   int rc = CS_OK;
   cs_q sum;
