@@ -375,6 +375,18 @@ int cs_big_gcd(cs_big *out, const cs_big *a, const cs_big *b) {
   copy_out(&y, b);
   x.neg = y.neg = 0;
   while (y.n > 0) {
+    if (x.n <= 2 && y.n <= 2) {
+      /* both fit in 64 bits: finish in machine words */
+      uint64_t a64 = x.n == 2 ? ((uint64_t)x.limb[1] << 32) | x.limb[0] : x.n ? x.limb[0] : 0;
+      uint64_t b64 = y.n == 2 ? ((uint64_t)y.limb[1] << 32) | y.limb[0] : y.limb[0];
+      while (b64) {
+        uint64_t t = a64 % b64;
+        a64 = b64;
+        b64 = t;
+      }
+      cs_big_from_u64(out, a64);
+      return CS_OK;
+    }
     mag_divmod(&q, &r, &x, &y);
     copy_out(&x, &y);
     copy_out(&y, &r);

@@ -22,8 +22,8 @@ static const char *padr(const char *s, int width, char *buf, size_t size) {
   return buf;
 }
 
-static void money(const cs_q *q, char *buf, size_t size) {
-  if (cs_q_format(q, 2, " ", ".", buf, size)) snprintf(buf, size, "?");
+static void money(int64_t cents, char *buf, size_t size) {
+  if (cs_q_format_cents(cents, " ", ".", buf, size)) snprintf(buf, size, "?");
 }
 
 typedef struct out {
@@ -52,26 +52,26 @@ static const char *pop_source_text(cs_pop_source s) {
 
 void cs_explain_row(const cs_result *r, const cs_row *row, char *buf, size_t size) {
   out o = {buf, size, 0};
-  char a[64], b[64], c3[64], pb[160];
+  char a[64], b[64], c3[64], pb[160], text[240];
   buf[0] = '\0';
   const cs_year *y = cs_result_year(r, row->year);
   put(&o, "%s %s, budget year %d, %s\n", row->code, row->name, row->year, r->name);
   if (row->merged[0]) put(&o, "  member made of: %s\n", row->merged);
   if (y) {
     for (size_t i = 0; i < y->nlines; i++) {
-      money(&y->lines[i].amount, a, sizeof a);
+      money(y->lines[i].cents, a, sizeof a);
       put(&o, "  cost %s %16s\n", padr(y->lines[i].name, 28, pb, sizeof pb), a);
     }
     if (y->agreement_months < 12)
       put(&o, "  (%d of 12 months inside the agreement period: costs pro rata)\n",
           y->agreement_months);
-    money(&y->cost, a, sizeof a);
+    money(y->cost, a, sizeof a);
     put(&o, "  total cost %-22s %16s\n", "", a);
     for (size_t i = 0; i < y->ngrants; i++) {
-      money(&y->grants[i].amount, a, sizeof a);
+      money(y->grants[i].cents, a, sizeof a);
       put(&o, "  - grant %s %16s\n", padr(y->grants[i].name, 25, pb, sizeof pb), a);
     }
-    money(&y->net, a, sizeof a);
+    money(y->net, a, sizeof a);
     put(&o, "  = net cost = cost - grants %-6s %16s\n", "", a);
     put(&o, "  key: %s\n", y->key);
     if (y->label[0]) put(&o, "  key label: %s\n", y->label);
@@ -83,17 +83,17 @@ void cs_explain_row(const cs_result *r, const cs_row *row, char *buf, size_t siz
       pop_source_text(row->pop_source));
   if (row->months < 12)
     put(&o, "  member %d of 12 months; charged for %d\n", row->months, row->charged_months);
-  for (size_t i = 0; i < row->nparts; i++)
-    put(&o, "  %-11s %s\n", row->parts[i].name, row->parts[i].explain);
-  cs_q ex;
-  if (cs_q_from_decimal(&ex, row->exact) == 0) money(&ex, a, sizeof a);
-  else snprintf(a, sizeof a, "%s", row->exact);
+  for (size_t i = 0; i < row->nparts; i++) {
+    cs_explain_part(r, row, i, text, sizeof text);
+    put(&o, "  %-11s %s\n", cs_part_name(r, row, i), text);
+  }
+  money(row->cents, a, sizeof a);
   put(&o, "  unrounded total %s -> %s kr (whole kroner; largest remainder so the shares sum to %s)\n",
       a, cs_format_int(row->total, " ", b, sizeof b),
       y ? cs_format_int(y->sum_shares, " ", c3, sizeof c3) : "?");
-  if (row->has_due) {
+  if (y && y->has_due) {
     char d[11];
-    put(&o, "  due %s", cs_date_format(row->due, d));
+    put(&o, "  due %s", cs_date_format(y->due, d));
   } else {
     put(&o, "  due date not stated");
   }

@@ -65,7 +65,7 @@ const char *cs_key_assumption(const cs_key *k) { return k->assumption; }
 
 static int is_pool(cs_component_kind kind) { return kind >= CS_POOL_EQUAL; }
 
-static const char *kind_name(cs_component_kind kind) {
+const char *cs_key_kind_name(cs_component_kind kind) {
   switch (kind) {
   case CS_DIRECT_BASE: return "base";
   case CS_DIRECT_RATE: return "rate";
@@ -121,7 +121,7 @@ static void describe(cs_key *k) {
                                                : "by custom weights");
       if (k->ncomps > 1 && i > 0 && !is_pool(k->comps[i - 1].kind))
         snprintf(item, sizeof item, "rest by %s",
-                 c->kind == CS_POOL_POPULATION ? "population" : kind_name(c->kind));
+                 c->kind == CS_POOL_POPULATION ? "population" : cs_key_kind_name(c->kind));
     }
     if (i) strncat(d, " + ", size - strlen(d) - 1);
     strncat(d, item, size - strlen(d) - 1);
@@ -201,7 +201,7 @@ int cs_key_add_pool(cs_key *k, cs_component_kind kind, const cs_q *fraction,
     char v[64];
     cs_q_format_exact(fraction, v, sizeof v);
     return cs_error_set(err, CS_EINVAL, "share %s for %s must be between 0 and 1", v,
-                        kind_name(kind));
+                        cs_key_kind_name(kind));
   }
   c.kind = kind;
   c.amount = *fraction;
@@ -254,69 +254,177 @@ static const entry *find_entry(const component *c, const char *code) {
   return NULL;
 }
 
-/* " x 6/12 of the year" when a member was there part of the year. */
-static void year_note(const cs_q *ys, char *buf, size_t size) {
-  cs_q one;
-  cs_q_from_i64(&one, 1);
-  buf[0] = '\0';
-  if (cs_q_cmp(ys, &one) == 0) return;
-  cs_q m;
-  int64_t months = 0;
-  if (cs_q_mul_i64(&m, ys, 12) == 0 && cs_q_round_i64(&m, &months) == 0)
-    snprintf(buf, size, " x %lld/12 of the year", (long long)months);
-}
-
 #define TRYQ(x)                                                                  \
   do {                                                                           \
     if ((x) != CS_OK) {                                                          \
-      free(w);                                                                   \
+      free(w), free(sum_mult);                                                                   \
       return cs_error_set(err, CS_EOVERFLOW, "amounts too large for exact arithmetic"); \
     }                                                                            \
   } while (0)
 
+/*
+** The common denominator of a pools-only key. Every pool part is
+** rest * f_c * w_ic / W_c; with rest = Rn/Rd, f_c = fn/fd, w_ic = wn/wd and
+** W_c = Wn/Wd all in lowest terms (f, w and W small), the part is
+** Rn * mult_ic / (Rd * K), where K is the least common multiple of every
+** fd * wd * Wn and mult_ic = fn * wn * Wd * (K / (fd * wd * Wn)). The parts
+** and the totals then share the denominator Rd * K and need no gcd; only
+** the machine-word factors are checked for overflow. 0 when it applies
+** (*K set), -1 when a factor does not fit (the exact path is used).
+*/
+static int common_factor(const cs_q *fraction, const cs_q *w, const cs_q *total_w, size_t n,
+                         uint64_t *K) {
+  int64_t fn, fd, wn, wd, tn, td;
+  if (!cs_q_small(fraction, &fn, &fd) || !cs_q_small(total_w, &tn, &td) || fn < 0 || tn <= 0)
+    return -1;
+  for (size_t i = 0; i < n; i++) {
+    uint64_t d;
+    if (!cs_q_small(&w[i], &wn, &wd) || wn < 0) return -1;
+    if (__builtin_mul_overflow((uint64_t)fd, (uint64_t)wd, &d) ||
+        __builtin_mul_overflow(d, (uint64_t)tn, &d))
+      return -1;
+    /* K = lcm(K, d) */
+    uint64_t a = *K, b = d;
+    while (b) {
+      uint64_t t = a % b;
+      a = b;
+      b = t;
+    }
+    if (__builtin_mul_overflow(*K / a, d, K) || *K > (uint64_t)INT64_MAX) return -1;
+  }
+  return 0;
+}
+
+/* mult_ic as above; 0, or -1 if it does not fit in int64. */
+static int common_mult(const cs_q *fraction, const cs_q *w, const cs_q *total_w, uint64_t K,
+                       int64_t *out) {
+  int64_t fn, fd, wn, wd, tn, td;
+  cs_q_small(fraction, &fn, &fd);
+  cs_q_small(w, &wn, &wd);
+  cs_q_small(total_w, &tn, &td);
+  uint64_t d = (uint64_t)fd * (uint64_t)wd * (uint64_t)tn, m; /* checked in common_factor */
+  if (__builtin_mul_overflow((uint64_t)fn, (uint64_t)wn, &m) ||
+      __builtin_mul_overflow(m, (uint64_t)td, &m) || __builtin_mul_overflow(m, K / d, &m) ||
+      m > (uint64_t)INT64_MAX)
+    return -1;
+  *out = (int64_t)m;
+  return 0;
+}
+
+int cs_key_fast_path = 1;
+
+static int apply(const cs_key *k, int year, const cs_q *net, const cs_key_member *m, size_t n,
+                 cs_key_share *out, int *common, cs_key_note *notes, cs_error *err);
+
+void cs_key_explain_part(const cs_key_note *nt, int64_t population, int part_year,
+                         int64_t months, int64_t cents, const char *member, char *buf,
+                         size_t size) {
+  char note[48] = "", a[64], c3[64];
+  if (part_year) snprintf(note, sizeof note, " x %lld/12 of the year", (long long)months);
+  if (cents == INT64_MIN || cs_q_format_cents(cents, " ", ".", c3, sizeof c3))
+    snprintf(c3, sizeof c3, "(too large)");
+  switch (nt->kind) {
+  case CS_DIRECT_BASE: snprintf(buf, size, "base amount %s%s", nt->head, note); break;
+  case CS_DIRECT_RATE:
+    fmt_int(population, a, sizeof a);
+    snprintf(buf, size, "%s kr per inhabitant x %s inhabitants%s = %s", nt->head, a, note, c3);
+    break;
+  case CS_DIRECT_FIXED: snprintf(buf, size, "fixed amount %s%s", member, note); break;
+  case CS_POOL_EQUAL:
+    snprintf(buf, size, "%s, shared equally by %s members%s = %s", nt->head, nt->total, note, c3);
+    break;
+  case CS_POOL_POPULATION:
+    fmt_int(population, a, sizeof a);
+    snprintf(buf, size, "%s x %s / %s inhabitants%s = %s", nt->head, a, nt->total, note, c3);
+    break;
+  default: snprintf(buf, size, "%s x weight %s / %s = %s", nt->head, member, nt->total, c3);
+  }
+}
+
 int cs_key_apply(const cs_key *k, int year, const cs_q *net, const cs_key_member *m, size_t n,
                  cs_key_share *out, cs_error *err) {
+  cs_key_note notes[CS_KEY_MAX_PARTS];
+  int rc = apply(k, year, net, m, n, out, NULL, notes, err);
+  if (rc) return rc;
+  cs_q one;
+  cs_q_from_i64(&one, 1);
+  for (size_t i = 0; i < n; i++) {
+    const cs_q *ys = &m[i].year_share;
+    cs_q t;
+    int64_t months = 0;
+    int part_year = cs_q_cmp(ys, &one) != 0;
+    if (part_year && (cs_q_mul_i64(&t, ys, 12) || cs_q_round_i64(&t, &months))) part_year = 0;
+    for (size_t p = 0; p < out[i].nparts; p++) {
+      cs_key_part *kp = &out[i].parts[p];
+      int64_t cents, whole;
+      if (cs_q_cents(&kp->amount, &cents, &whole)) cents = INT64_MIN;
+      cs_key_explain_part(&notes[p], m[i].population, part_year, months, cents, kp->member,
+                          kp->explain, sizeof kp->explain);
+    }
+  }
+  return CS_OK;
+}
+
+int cs_key_apply_common(const cs_key *k, int year, const cs_q *net, const cs_key_member *m,
+                        size_t n, cs_key_share *out, int *common, cs_key_note *notes,
+                        cs_error *err) {
+  int pools_only = cs_key_fast_path;
+  for (size_t i = 0; i < k->ncomps; i++)
+    if (!is_pool(k->comps[i].kind) || k->comps[i].kind == CS_POOL_CUSTOM) pools_only = 0;
+  *common = pools_only;
+  return apply(k, year, net, m, n, out, common, notes, err);
+}
+
+static int apply(const cs_key *k, int year, const cs_q *net, const cs_key_member *m, size_t n,
+                 cs_key_share *out, int *common, cs_key_note *notes, cs_error *err) {
   cs_q *w = NULL;
+  int64_t *sum_mult = NULL;
   for (size_t i = 0; i < n; i++) {
     out[i].nparts = 0;
     cs_q_zero(&out[i].total);
   }
   if (n == 0) return CS_OK;
-  w = calloc(n, sizeof *w);
-  if (!w) return cs_error_set(err, CS_ENOMEM, "out of memory");
+  w = malloc(n * sizeof *w); /* every weight is written before it is read */
+  sum_mult = calloc(n, sizeof *sum_mult);
+  if (!w || !sum_mult) {
+    free(w), free(sum_mult);
+    return cs_error_set(err, CS_ENOMEM, "out of memory");
+  }
+  /* the common denominator (see common_factor): K over every pool, found
+  ** in a first pass over the weights; *common is cleared if it fails */
+  uint64_t K = 1;
+  cs_q den_L;
   /* direct components first: their sum is taken off before the pools */
   cs_q direct_sum;
   cs_q_zero(&direct_sum);
-  char a[64], b[64], c3[64], note[48];
+  char a[64], b[64];
   for (size_t ci = 0; ci < k->ncomps; ci++) {
     const component *c = &k->comps[ci];
     if (is_pool(c->kind)) continue;
+    cs_key_note *nt = &notes[out[0].nparts];
+    nt->kind = c->kind;
+    nt->head[0] = nt->total[0] = '\0';
     for (size_t i = 0; i < n; i++) {
       cs_key_part *p = &out[i].parts[out[i].nparts++];
-      p->name = kind_name(c->kind);
-      year_note(&m[i].year_share, note, sizeof note);
+      p->name = cs_key_kind_name(c->kind);
+      p->member[0] = '\0';
       if (c->kind == CS_DIRECT_BASE) {
         TRYQ(cs_q_mul(&p->amount, &c->amount, &m[i].year_share));
-        fmt_money(&c->amount, 0, a, sizeof a);
-        snprintf(p->explain, sizeof p->explain, "base amount %s%s", a, note);
+        if (i == 0) fmt_money(&c->amount, 0, nt->head, sizeof nt->head);
       } else if (c->kind == CS_DIRECT_RATE) {
         TRYQ(cs_q_mul_i64(&p->amount, &c->amount, m[i].population));
         TRYQ(cs_q_mul(&p->amount, &p->amount, &m[i].year_share));
-        cs_q_format_exact(&c->amount, a, sizeof a);
-        fmt_int(m[i].population, b, sizeof b);
-        fmt_money(&p->amount, 2, c3, sizeof c3);
-        snprintf(p->explain, sizeof p->explain, "%s kr per inhabitant x %s inhabitants%s = %s",
-                 a, b, note, c3);
+        if (i == 0 && cs_q_format_exact(&c->amount, nt->head, sizeof nt->head))
+          snprintf(nt->head, sizeof nt->head, "?");
       } else {
         const entry *e = find_entry(c, m[i].code);
         if (!e) {
-          free(w);
+          free(w), free(sum_mult);
           return cs_error_set(err, CS_EINVAL, "fixed key has no amount for member %s %s in %d",
                               m[i].code, m[i].name, year);
         }
         TRYQ(cs_q_mul(&p->amount, &e->value, &m[i].year_share));
-        fmt_money(&e->value, 0, a, sizeof a);
-        snprintf(p->explain, sizeof p->explain, "fixed amount %s%s", a, note);
+        fmt_money(&e->value, 0, p->member, sizeof p->member);
       }
       TRYQ(cs_q_add(&direct_sum, &direct_sum, &p->amount));
     }
@@ -327,10 +435,17 @@ int cs_key_apply(const cs_key *k, int year, const cs_q *net, const cs_key_member
   if (cs_key_covers(k) && cs_q_sign(&rest) < 0) {
     fmt_money(net, 2, a, sizeof a);
     fmt_money(&direct_sum, 2, b, sizeof b);
-    free(w);
+    free(w), free(sum_mult);
     return cs_error_set(err, CS_EINVAL,
                         "in %d the base and fixed amounts (%s) exceed the net cost to cover (%s)",
                         year, b, a);
+  }
+  for (int pass = common && *common ? 0 : 1; pass < 2; pass++) {
+  if (pass == 1 && common && *common) {
+    cs_big kb;
+    cs_big_from_u64(&kb, K);
+    cs_q_zero(&den_L);
+    TRYQ(cs_big_mul(&den_L.den, &rest.den, &kb));
   }
   for (size_t ci = 0; ci < k->ncomps; ci++) {
     const component *c = &k->comps[ci];
@@ -341,7 +456,7 @@ int cs_key_apply(const cs_key *k, int year, const cs_q *net, const cs_key_member
     if (c->kind == CS_POOL_CUSTOM) {
       int rc = c->fn(c->ud, year, net, m, n, w, err);
       if (rc) {
-        free(w);
+        free(w), free(sum_mult);
         return rc;
       }
     }
@@ -352,7 +467,7 @@ int cs_key_apply(const cs_key *k, int year, const cs_q *net, const cs_key_member
       case CS_POOL_WEIGHTS: {
         const entry *e = find_entry(c, m[i].code);
         if (!e) {
-          free(w);
+          free(w), free(sum_mult);
           return cs_error_set(err, CS_EINVAL, "weights key has no weight for member %s %s in %d",
                               m[i].code, m[i].name, year);
         }
@@ -362,7 +477,7 @@ int cs_key_apply(const cs_key *k, int year, const cs_q *net, const cs_key_member
       default:
         if (cs_q_sign(&w[i]) < 0) {
           cs_q_format_exact(&w[i], a, sizeof a);
-          free(w);
+          free(w), free(sum_mult);
           return cs_error_set(err, CS_EINVAL, "custom key gave %s a negative weight (%s) in %d",
                               m[i].code, a, year);
         }
@@ -371,46 +486,70 @@ int cs_key_apply(const cs_key *k, int year, const cs_q *net, const cs_key_member
       TRYQ(cs_q_add(&total_w, &total_w, &w[i]));
     }
     if (cs_q_is_zero(&total_w)) {
-      free(w);
+      free(w), free(sum_mult);
       return cs_error_set(err, CS_EINVAL, "in %d every member's %s weight is zero", year,
-                          kind_name(c->kind));
+                          cs_key_kind_name(c->kind));
     }
-    char pct[48], poolt[64], restt[64], head[160];
+    if (common && *common && pass == 0) {
+      if (common_factor(&c->amount, w, &total_w, n, &K)) *common = 0;
+      continue;
+    }
+    char pct[48], poolt[64], restt[64];
+    cs_key_note *nt = &notes[out[0].nparts];
+    nt->kind = c->kind;
     fmt_percent(&c->amount, pct, sizeof pct);
     fmt_money(&pool, 2, poolt, sizeof poolt);
     fmt_money(&rest, 2, restt, sizeof restt);
     if (cs_q_cmp(&c->amount, &one) == 0)
-      snprintf(head, sizeof head, "%s", restt);
+      snprintf(nt->head, sizeof nt->head, "%s", restt);
     else
-      snprintf(head, sizeof head, "%s %% of %s = %s", pct, restt, poolt);
+      snprintf(nt->head, sizeof nt->head, "%s %% of %s = %s", pct, restt, poolt);
+    if (c->kind == CS_POOL_EQUAL) {
+      cs_q cnt = total_w;
+      cs_q_format_exact(&cnt, nt->total, sizeof nt->total);
+    } else if (c->kind == CS_POOL_POPULATION) {
+      fmt_money(&total_w, 0, nt->total, sizeof nt->total);
+    } else {
+      cs_q_format_exact(&total_w, nt->total, sizeof nt->total);
+    }
     for (size_t i = 0; i < n; i++) {
       cs_key_part *p = &out[i].parts[out[i].nparts++];
-      p->name = kind_name(c->kind);
-      TRYQ(cs_q_mul(&p->amount, &pool, &w[i]));
-      TRYQ(cs_q_div(&p->amount, &p->amount, &total_w));
-      year_note(&m[i].year_share, note, sizeof note);
-      fmt_money(&p->amount, 2, c3, sizeof c3);
-      if (c->kind == CS_POOL_EQUAL) {
-        cs_q cnt = total_w;
-        cs_q_format_exact(&cnt, b, sizeof b);
-        snprintf(p->explain, sizeof p->explain, "%s, shared equally by %s members%s = %s", head, b,
-                 note, c3);
-      } else if (c->kind == CS_POOL_POPULATION) {
-        fmt_int(m[i].population, a, sizeof a);
-        fmt_money(&total_w, 0, b, sizeof b);
-        snprintf(p->explain, sizeof p->explain, "%s x %s / %s inhabitants%s = %s", head, a, b,
-                 note, c3);
+      p->name = cs_key_kind_name(c->kind);
+      p->member[0] = '\0';
+      if (c->kind != CS_POOL_EQUAL && c->kind != CS_POOL_POPULATION)
+        cs_q_format_exact(&w[i], p->member, sizeof p->member);
+      int64_t mult;
+      if (common && *common && common_mult(&c->amount, &w[i], &total_w, K, &mult) == 0 &&
+          !__builtin_add_overflow(sum_mult[i], mult, &sum_mult[i])) {
+        cs_big mb;
+        cs_big_from_i64(&mb, mult);
+        TRYQ(cs_big_mul(&p->amount.num, &rest.num, &mb));
+        p->amount.den = den_L.den;
       } else {
-        char wt[48];
-        cs_q_format_exact(&w[i], wt, sizeof wt);
-        cs_q_format_exact(&total_w, b, sizeof b);
-        snprintf(p->explain, sizeof p->explain, "%s x weight %s / %s = %s", head, wt, b, c3);
+        if (common && *common) {
+          /* a factor does not fit after all: start again on the exact path */
+          *common = 0;
+          free(w), free(sum_mult);
+          return apply(k, year, net, m, n, out, NULL, notes, err);
+        }
+        TRYQ(cs_q_mul(&p->amount, &pool, &w[i]));
+        TRYQ(cs_q_div(&p->amount, &p->amount, &total_w));
       }
     }
   }
-  for (size_t i = 0; i < n; i++)
-    for (size_t j = 0; j < out[i].nparts; j++)
-      TRYQ(cs_q_add(&out[i].total, &out[i].total, &out[i].parts[j].amount));
-  free(w);
+  }
+  if (common && *common) {
+    for (size_t i = 0; i < n; i++) {
+      cs_big mb;
+      cs_big_from_i64(&mb, sum_mult[i]);
+      TRYQ(cs_big_mul(&out[i].total.num, &rest.num, &mb));
+      out[i].total.den = den_L.den;
+    }
+  } else {
+    for (size_t i = 0; i < n; i++)
+      for (size_t j = 0; j < out[i].nparts; j++)
+        TRYQ(cs_q_add(&out[i].total, &out[i].total, &out[i].parts[j].amount));
+  }
+  free(w), free(sum_mult);
   return CS_OK;
 }

@@ -374,6 +374,58 @@ static int population_cb(void *ud, const char *code, int year, int pop_year, int
   return CS_OK;
 }
 
+/* cs.projection.hold_last and cs.projection.growth(rate) in C (scripts/
+** coopsim.lua has them in Lua; build_spec passes them here when they are
+** the scenario's only population function). They give a figure only where
+** the registry has none: the last figure SSB has, held or grown by rate a
+** year, floor(n * (1 + rate) ^ (pop_year - last) + 0.5) in doubles exactly
+** as Lua computes it. */
+#define PROJECTION_CACHE 64
+
+typedef struct projection {
+  const cs_registry *reg;
+  int growth;
+  double rate;
+  /* the last figures asked for, by code (the registry's last year) */
+  size_t ncached;
+  char code[PROJECTION_CACHE][5];
+  int64_t figure[PROJECTION_CACHE]; /* -1: the registry has none */
+} projection;
+
+static int projection_cb(void *ud, const char *code, int year, int pop_year, int64_t *pop,
+                         cs_error *err) {
+  projection *pj = ud;
+  if (*pop >= 0) return CS_OK;
+  int first, last;
+  int64_t n = -1;
+  cs_registry_population_years(pj->reg, &first, &last);
+  size_t k;
+  for (k = 0; k < pj->ncached; k++)
+    if (strcmp(pj->code[k], code) == 0) break;
+  if (k < pj->ncached) {
+    n = pj->figure[k];
+  } else {
+    if (cs_registry_population_of(pj->reg, code, cs_date_jan1(last), last, &n, NULL, NULL))
+      n = -1;
+    if (pj->ncached < PROJECTION_CACHE && strlen(code) < 5) {
+      memset(pj->code[pj->ncached], 0, 5);
+      memcpy(pj->code[pj->ncached], code, strlen(code));
+      pj->figure[pj->ncached++] = n;
+    }
+  }
+  if (n < 0) return CS_OK; /* no figure: the projection gives none */
+  if (!pj->growth) {
+    *pop = n;
+    return CS_OK;
+  }
+  double v = floor((double)n * pow(1.0 + pj->rate, (double)(pop_year - last)) + 0.5);
+  if (!isfinite(v) || v < 0 || v > 1e10)
+    return cs_error_set(err, CS_EINVAL,
+                        "population override for %s in %d gave an invalid value", code, year);
+  *pop = (int64_t)llround(v);
+  return CS_OK;
+}
+
 /* [-0, +0, e] Creates a callback userdata for the function at idx, anchored
 ** in the table at anchor_idx (so it lives as long as the coop box). */
 static callback *new_callback(lua_State *L, int idx, int anchor_idx) {
@@ -701,6 +753,20 @@ static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, cs_error
     cs_coop_set_population_fn(coop, population_cb, cb);
   }
   lua_pop(L, 1);
+  if (lua_getfield(L, idx, "projection") == LUA_TTABLE) {
+    /* a shipped projection alone (cs.projection.*): computed here, as the
+    ** Lua function would, without a call into Lua per member and year */
+    projection *pj = lua_newuserdatauv(L, sizeof *pj, 0);
+    pj->reg = get_registry(L);
+    pj->ncached = 0;
+    pj->growth = strcmp(field_str(L, -2, "kind") ? field_str(L, -2, "kind") : "", "growth") == 0;
+    lua_getfield(L, -2, "rate");
+    pj->rate = lua_tonumber(L, -1);
+    lua_pop(L, 1);
+    lua_rawseti(L, anchor, (lua_Integer)lua_rawlen(L, anchor) + 1);
+    cs_coop_set_population_fn(coop, projection_cb, pj);
+  }
+  lua_pop(L, 1);
   return CS_OK;
 }
 
@@ -748,6 +814,13 @@ static int l_simulate(lua_State *L) {
   return 1;
 }
 
+/* [-0, +1, m] hundredths as text, "8712.22" */
+static void push_cents(lua_State *L, int64_t cents) {
+  char buf[32];
+  if (cs_q_format_cents(cents, NULL, ".", buf, sizeof buf)) lua_pushnil(L);
+  else lua_pushstring(L, buf);
+}
+
 static void push_row(lua_State *L, const cs_result *r, const cs_row *row) {
   char d[11];
   lua_createtable(L, 0, 20);
@@ -768,22 +841,29 @@ static void push_row(lua_State *L, const cs_result *r, const cs_row *row) {
   set_int(L, "charged_months", row->charged_months);
   lua_createtable(L, 0, (int)row->nparts);
   lua_createtable(L, (int)row->nparts, 0);
+  const cs_part *parts = cs_row_parts(r, row);
+  char text[240];
   for (size_t i = 0; i < row->nparts; i++) {
-    lua_pushinteger(L, row->parts[i].rounded);
-    lua_setfield(L, -3, row->parts[i].name);
+    const char *name = cs_part_name(r, row, i);
+    lua_pushinteger(L, parts[i].rounded);
+    lua_setfield(L, -3, name);
     lua_createtable(L, 0, 4);
-    set_str(L, "name", row->parts[i].name);
-    set_int(L, "rounded", row->parts[i].rounded);
-    set_str(L, "exact", row->parts[i].exact);
-    set_str(L, "explain", row->parts[i].explain);
+    set_str(L, "name", name);
+    set_int(L, "rounded", parts[i].rounded);
+    push_cents(L, parts[i].cents);
+    lua_setfield(L, -2, "exact");
+    cs_explain_part(r, row, i, text, sizeof text);
+    set_str(L, "explain", text);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
   lua_setfield(L, -2, "part_list");
   lua_setfield(L, -2, "parts");
-  set_str(L, "exact", row->exact);
+  push_cents(L, row->cents);
+  lua_setfield(L, -2, "exact");
   set_int(L, "total", row->total);
-  if (row->has_due) {
-    set_str(L, "due", cs_date_format(row->due, d));
+  const cs_year *y = cs_result_year(r, row->year);
+  if (y && y->has_due) {
+    set_str(L, "due", cs_date_format(y->due, d));
   }
   if (row->payee[0]) {
     set_str(L, "payee", row->payee);
@@ -802,10 +882,200 @@ static int r_rows(lua_State *L) {
   return 1;
 }
 
-static void push_q_money(lua_State *L, const cs_q *q) {
-  char buf[64];
-  if (cs_q_format(q, 2, NULL, ".", buf, sizeof buf)) lua_pushnil(L);
-  else lua_pushstring(L, buf);
+/* result:column(field) -> { value of every row, in row order } for field
+** "year", "code", "name", "total", "population" or "pop_year": what the
+** comparison and the linter read, without a table per row. */
+static int r_column(lua_State *L) {
+  const cs_result *r = check_result(L, 1);
+  static const char *const fields[] = {"year", "code", "name", "total", "population", "pop_year",
+                                       NULL};
+  int f = luaL_checkoption(L, 2, NULL, fields);
+  lua_createtable(L, (int)r->nrows, 0);
+  for (size_t i = 0; i < r->nrows; i++) {
+    const cs_row *row = &r->rows[i];
+    switch (f) {
+    case 0: lua_pushinteger(L, row->year); break;
+    case 1: lua_pushstring(L, row->code); break;
+    case 2: lua_pushstring(L, row->name); break;
+    case 3: lua_pushinteger(L, row->total); break;
+    case 4: lua_pushinteger(L, row->population); break;
+    default: lua_pushinteger(L, row->pop_year); break;
+    }
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  return 1;
+}
+
+/* result:brief(i) -> year, code, name, total of row i (1-based), or nothing:
+** what the comparison reads, without a table per row or per column. */
+static int r_brief(lua_State *L) {
+  const cs_result *r = check_result(L, 1);
+  lua_Integer i = luaL_checkinteger(L, 2);
+  if (i < 1 || (size_t)i > r->nrows) return 0;
+  const cs_row *row = &r->rows[i - 1];
+  lua_pushinteger(L, row->year);
+  lua_pushstring(L, row->code);
+  lua_pushstring(L, row->name);
+  lua_pushinteger(L, row->total);
+  return 4;
+}
+
+/* ---- the rows of the result document, written here ---------------------- */
+
+/* A growing text buffer; on no memory it is marked and stays short. */
+typedef struct jbuf {
+  char *p;
+  size_t len, cap;
+  int oom;
+} jbuf;
+
+static void jb_put(jbuf *b, const char *s, size_t n) {
+  if (b->oom) return;
+  if (b->len + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap < b->len + n + 1) cap *= 2;
+    char *np = realloc(b->p, cap);
+    if (!np) {
+      b->oom = 1;
+      return;
+    }
+    b->p = np;
+    b->cap = cap;
+  }
+  memcpy(b->p + b->len, s, n);
+  b->len += n;
+}
+
+static void jb_str(jbuf *b, const char *s) { jb_put(b, s, strlen(s)); }
+
+static void jb_int(jbuf *b, long long v) {
+  char t[32];
+  int n = snprintf(t, sizeof t, "%lld", v);
+  jb_put(b, t, (size_t)n);
+}
+
+/* A JSON string as report.lua's json_string writes it: control characters,
+** '"' and '\' escaped, other bytes as they are. */
+static void jb_json_string(jbuf *b, const char *s) {
+  jb_put(b, "\"", 1);
+  const char *run = s;
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c >= 32 && c != 127 && c != '"' && c != '\\') continue;
+    jb_put(b, run, (size_t)(s - run));
+    char e[8];
+    switch (c) {
+    case '"': jb_str(b, "\\\""); break;
+    case '\\': jb_str(b, "\\\\"); break;
+    case '\n': jb_str(b, "\\n"); break;
+    case '\r': jb_str(b, "\\r"); break;
+    case '\t': jb_str(b, "\\t"); break;
+    default: snprintf(e, sizeof e, "\\u%04x", c); jb_str(b, e);
+    }
+    run = s + 1;
+  }
+  jb_put(b, run, (size_t)(s - run));
+  jb_put(b, "\"", 1);
+}
+
+/* `,\n<indent>"key": ` (the first field without the comma) */
+static void jb_key(jbuf *b, const char *indent, const char *key, int *first) {
+  jb_str(b, *first ? "" : ",\n");
+  *first = 0;
+  jb_str(b, indent);
+  jb_json_string(b, key);
+  jb_str(b, ": ");
+}
+
+/* result:json_rows(indent) -> the rows as items of the document's "rows"
+** array, each on `indent`, joined by ",\n": exactly what report.lua's json()
+** writes for push_row's tables (keys sorted, two spaces a level), without a
+** Lua table per row. */
+static int r_json_rows(lua_State *L) {
+  const cs_result *r = check_result(L, 1);
+  size_t ilen;
+  const char *indent = luaL_checklstring(L, 2, &ilen);
+  if (ilen > 200) return luaL_error(L, "indent too deep");
+  char in1[256], in2[256], in3[256];
+  snprintf(in1, sizeof in1, "%s  ", indent);
+  snprintf(in2, sizeof in2, "%s    ", indent);
+  snprintf(in3, sizeof in3, "%s      ", indent);
+  static const char *const srcs[] = {"ssb", "predecessors", "proxy", "override"};
+  jbuf b = {NULL, 0, 0, 0};
+  char t[256], d[11];
+  for (size_t i = 0; i < r->nrows; i++) {
+    const cs_row *row = &r->rows[i];
+    const cs_year *y = cs_result_year(r, row->year);
+    const cs_part *parts = cs_row_parts(r, row);
+    int first = 1;
+    if (i) jb_str(&b, ",\n");
+    jb_str(&b, indent);
+    jb_str(&b, "{\n");
+    jb_key(&b, in1, "charged_months", &first), jb_int(&b, row->charged_months);
+    jb_key(&b, in1, "code", &first), jb_json_string(&b, row->code);
+    jb_key(&b, in1, "cooperation", &first), jb_json_string(&b, r->name);
+    if (y && y->has_due) jb_key(&b, in1, "due", &first), jb_json_string(&b, cs_date_format(y->due, d));
+    if (cs_q_format_cents(row->cents, NULL, ".", t, sizeof t) == CS_OK)
+      jb_key(&b, in1, "exact", &first), jb_json_string(&b, t);
+    jb_key(&b, in1, "given", &first), jb_json_string(&b, row->given);
+    jb_key(&b, in1, "host", &first), jb_str(&b, row->is_host ? "true" : "false");
+    if (row->merged[0]) jb_key(&b, in1, "merged", &first), jb_json_string(&b, row->merged);
+    jb_key(&b, in1, "months", &first), jb_int(&b, row->months);
+    jb_key(&b, in1, "name", &first), jb_json_string(&b, row->name);
+    jb_key(&b, in1, "parts", &first);
+    if (row->nparts == 0) {
+      jb_str(&b, "[]");
+    } else {
+      jb_str(&b, "[\n");
+      for (size_t p = 0; p < row->nparts; p++) {
+        int pf = 1;
+        if (p) jb_str(&b, ",\n");
+        jb_str(&b, in2);
+        jb_str(&b, "{\n");
+        if (cs_q_format_cents(parts[p].cents, NULL, ".", t, sizeof t) == CS_OK)
+          jb_key(&b, in3, "exact", &pf), jb_json_string(&b, t);
+        cs_explain_part(r, row, p, t, sizeof t);
+        jb_key(&b, in3, "explain", &pf), jb_json_string(&b, t);
+        jb_key(&b, in3, "name", &pf), jb_json_string(&b, cs_part_name(r, row, p));
+        jb_key(&b, in3, "rounded", &pf), jb_int(&b, parts[p].rounded);
+        jb_str(&b, "\n");
+        jb_str(&b, in2);
+        jb_str(&b, "}");
+      }
+      jb_str(&b, "\n");
+      jb_str(&b, in1);
+      jb_str(&b, "]");
+    }
+    if (row->payee[0]) jb_key(&b, in1, "payee", &first), jb_json_string(&b, row->payee);
+    jb_key(&b, in1, "population", &first), jb_int(&b, row->population);
+    snprintf(d, sizeof d, "%04d-01-01", row->pop_year);
+    jb_key(&b, in1, "population_date", &first), jb_json_string(&b, d);
+    jb_key(&b, in1, "population_source", &first), jb_json_string(&b, srcs[row->pop_source]);
+    jb_key(&b, in1, "total", &first), jb_int(&b, row->total);
+    jb_key(&b, in1, "year", &first), jb_int(&b, row->year);
+    jb_str(&b, "\n");
+    jb_str(&b, indent);
+    jb_str(&b, "}");
+  }
+  if (b.oom) {
+    free(b.p);
+    return luaL_error(L, "not enough memory");
+  }
+  lua_pushlstring(L, b.p ? b.p : "", b.len);
+  free(b.p);
+  return 1;
+}
+
+/* result:same_shares(other) -> true if both have the same cooperation name
+** and the same rows (year, code, whole kroner) in the same order. */
+static int r_same_shares(lua_State *L) {
+  const cs_result *a = check_result(L, 1), *b = check_result(L, 2);
+  int same = strcmp(a->name, b->name) == 0 && a->nrows == b->nrows;
+  for (size_t i = 0; same && i < a->nrows; i++)
+    same = a->rows[i].year == b->rows[i].year && a->rows[i].total == b->rows[i].total &&
+           strcmp(a->rows[i].code, b->rows[i].code) == 0;
+  lua_pushboolean(L, same);
+  return 1;
 }
 
 static void push_amounts(lua_State *L, const cs_line_amount *a, size_t n) {
@@ -813,7 +1083,7 @@ static void push_amounts(lua_State *L, const cs_line_amount *a, size_t n) {
   for (size_t i = 0; i < n; i++) {
     lua_createtable(L, 0, 2);
     set_str(L, "name", a[i].name);
-    push_q_money(L, &a[i].amount);
+    push_cents(L, a[i].cents);
     lua_setfield(L, -2, "amount");
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
@@ -827,14 +1097,14 @@ static int r_years(lua_State *L) {
     const cs_year *y = &r->years[i];
     lua_createtable(L, 0, 16);
     set_int(L, "year", y->year);
-    push_q_money(L, &y->cost);
+    push_cents(L, y->cost);
     lua_setfield(L, -2, "cost");
-    push_q_money(L, &y->granted);
+    push_cents(L, y->granted);
     lua_setfield(L, -2, "grants");
-    push_q_money(L, &y->net);
+    push_cents(L, y->net);
     lua_setfield(L, -2, "net");
     set_int(L, "sum_shares", y->sum_shares);
-    push_q_money(L, &y->balance);
+    push_cents(L, y->balance);
     lua_setfield(L, -2, "balance");
     set_bool(L, "covers", y->covers);
     set_int(L, "agreement_months", y->agreement_months);
@@ -1180,7 +1450,9 @@ int luaopen_coopsim_core(lua_State *L) {
     lua_pushcfunction(L, result_gc);
     lua_setfield(L, -2, "__gc");
     static const luaL_Reg methods[] = {{"rows", r_rows}, {"years", r_years}, {"explain", r_explain},
-                                       {"info", r_info}, {NULL, NULL}};
+                                       {"info", r_info}, {"column", r_column}, {"brief", r_brief},
+                                       {"json_rows", r_json_rows},
+                                       {"same_shares", r_same_shares}, {NULL, NULL}};
     luaL_newlib(L, methods);
     lua_setfield(L, -2, "__index");
   }

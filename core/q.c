@@ -12,6 +12,13 @@
 
 static void big_one(cs_big *b) { cs_big_from_u64(b, 1); }
 
+/* *out = *x, only the limbs in use. */
+static void copy_limbs(cs_big *out, const cs_big *x) {
+  out->neg = x->neg;
+  out->n = x->n;
+  memcpy(out->limb, x->limb, (size_t)x->n * sizeof x->limb[0]);
+}
+
 /*
 ** The fast path. Money in a scenario is small: numerators and denominators
 ** almost always fit in 64 bits. When both operands' parts do, an operation is
@@ -138,6 +145,90 @@ void cs_q_from_i64(cs_q *out, int64_t v) {
   big_one(&out->den);
 }
 
+/* |x| >> bits (bits < 32 * CS_BIG_LIMBS). */
+static void shift_right(cs_big *x, int bits) {
+  int w = bits / 32, b = bits % 32;
+  if (w >= x->n) {
+    x->n = 0;
+    x->neg = 0;
+    return;
+  }
+  for (int i = 0; i + w < x->n; i++) {
+    uint64_t lo = x->limb[i + w], hi = i + w + 1 < x->n ? x->limb[i + w + 1] : 0;
+    x->limb[i] = (uint32_t)(((hi << 32) | lo) >> b);
+  }
+  x->n -= w;
+  while (x->n > 0 && x->limb[x->n - 1] == 0) x->n--;
+  if (x->n == 0) x->neg = 0;
+}
+
+/* How often 2 divides x (x != 0). */
+static int twos(const cs_big *x) {
+  int i = 0;
+  while (x->limb[i] == 0) i++;
+  return 32 * i + __builtin_ctz(x->limb[i]);
+}
+
+/* How often 5 divides |x| (x != 0), at most max times; *x is divided by
+** 5 that many times. Chunks of 5^13 (the largest power in a limb), then
+** 5^8, 5^4, 5^2, 5 once each. */
+static int fives(cs_big *x, int max) {
+  static const uint32_t pow5[] = {5u, 25u, 625u, 390625u, 1220703125u};
+  static const int exp5[] = {1, 2, 4, 8, 13};
+  int count = 0;
+  cs_big p, q, r;
+  cs_big_from_u64(&p, pow5[4]);
+  while (count + 13 <= max && cs_big_divmod(&q, &r, x, &p) == CS_OK && r.n == 0) {
+    copy_limbs(x, &q);
+    count += 13;
+  }
+  for (int k = 3; k >= 0; k--) {
+    if (count + exp5[k] > max) continue;
+    cs_big_from_u64(&p, pow5[k]);
+    if (cs_big_divmod(&q, &r, x, &p) == CS_OK && r.n == 0) {
+      copy_limbs(x, &q);
+      count += exp5[k];
+    }
+  }
+  return count;
+}
+
+/* Money is decimal: denominators are mostly 2^x 5^y (rates such as 0.035,
+** and their powers). Then gcd(num, den) = 2^min(x, v2(num)) 5^min(y,
+** v5(num)), found by counting, without Euclid's divisions of big numbers.
+** Reduces a (num != 0, den > 0) and returns 1, or 0 when den has another
+** prime factor (a is left alone). */
+static int reduce_decimal(cs_q *a) {
+  cs_big d, n;
+  copy_limbs(&d, &a->den);
+  int x = twos(&d);
+  shift_right(&d, x);
+  int y = fives(&d, 1 << 20);
+  if (!(d.n == 1 && d.limb[0] == 1)) return 0;
+  copy_limbs(&n, &a->num);
+  n.neg = 0;
+  int nx = twos(&n);
+  if (nx > x) nx = x;
+  shift_right(&n, nx);
+  int ny = fives(&n, y);
+  /* n is |num| / (2^nx 5^ny); the denominator 2^(x-nx) 5^(y-ny) */
+  cs_big den;
+  copy_limbs(&den, &a->den);
+  shift_right(&den, nx);
+  for (int k = ny; k > 0; k -= 13) {
+    cs_big p;
+    cs_big_from_u64(&p, k >= 13 ? 1220703125u : 1);
+    if (k < 13)
+      for (int j = 0; j < k; j++) p.limb[0] *= 5;
+    if (cs_big_divmod(&den, NULL, &den, &p)) return 0;
+  }
+  int neg = a->num.neg;
+  copy_limbs(&a->num, &n);
+  a->num.neg = neg && a->num.n > 0;
+  copy_limbs(&a->den, &den);
+  return 1;
+}
+
 /* Divides num and den by their gcd and makes den positive. */
 static int normalise(cs_q *a) {
   if (cs_big_is_zero(&a->den)) return CS_EINVAL;
@@ -152,6 +243,7 @@ static int normalise(cs_q *a) {
     a->den.neg = 0;
     a->num.neg = !a->num.neg;
   }
+  if (cs_q_fast_path && reduce_decimal(a)) return CS_OK;
   cs_big g;
   TRY(cs_big_gcd(&g, &a->num, &a->den));
   if (!(g.n == 1 && g.limb[0] == 1)) {
@@ -229,10 +321,33 @@ int cs_q_from_double(cs_q *out, double v) {
   return cs_q_from_decimal(out, buf);
 }
 
+/* n + a for an integer n and a in lowest terms: (n * den + num) / den is in
+** lowest terms too (gcd(num + n den, den) = gcd(num, den) = 1). */
+static int add_integer(cs_q *out, const cs_big *n, const cs_q *a) {
+  cs_q r;
+  TRY(cs_big_mul(&r.num, n, &a->den));
+  TRY(cs_big_add(&r.num, &r.num, &a->num));
+  r.den = a->den;
+  cs_q_copy(out, &r);
+  return CS_OK;
+}
+
 int cs_q_add(cs_q *out, const cs_q *a, const cs_q *b) {
   int64_t an, ad, bn, bd;
   if (small_q(a, &an, &ad) && small_q(b, &bn, &bd) && add_small(out, an, ad, bn, bd) == 0)
     return CS_OK;
+  /* with one side zero or an integer no gcd is needed (operands are in
+  ** lowest terms by the invariant) */
+  if (cs_q_fast_path && cs_big_is_zero(&a->num)) {
+    cs_q_copy(out, b);
+    return CS_OK;
+  }
+  if (cs_q_fast_path && cs_big_is_zero(&b->num)) {
+    cs_q_copy(out, a);
+    return CS_OK;
+  }
+  if (cs_q_fast_path && cs_q_is_integer(a)) return add_integer(out, &a->num, b);
+  if (cs_q_fast_path && cs_q_is_integer(b)) return add_integer(out, &b->num, a);
   cs_q r;
   if (cs_big_cmp(&a->den, &b->den) == 0) {
     TRY(cs_big_add(&r.num, &a->num, &b->num));
@@ -259,10 +374,54 @@ int cs_q_sub(cs_q *out, const cs_q *a, const cs_q *b) {
   return cs_q_add(out, a, &nb);
 }
 
+/* gcd(|a|, m) for m > 0 small: one pass of a mod m, then machine words. */
+static uint64_t gcd_big_u64(const cs_big *a, uint64_t m) {
+  cs_big mb, r;
+  cs_big_from_u64(&mb, m);
+  if (cs_big_divmod(NULL, &r, a, &mb)) return 1;
+  int64_t rv = 0;
+  cs_big_to_i64(&r, &rv); /* 0 <= r < m <= INT64_MAX */
+  return gcd_u64((uint64_t)rv, m);
+}
+
+/* Divides |x| by the small d (d divides it exactly, d >= 1). */
+static int div_exact_u64(cs_big *x, uint64_t d) {
+  if (d == 1) return CS_OK;
+  cs_big db;
+  cs_big_from_u64(&db, d);
+  return cs_big_divmod(x, NULL, x, &db);
+}
+
+/* a * b where b's numerator and denominator are small and both operands are
+** in lowest terms: cross-reduce first (Knuth 4.5.1), g1 = gcd(a.num, b.den),
+** g2 = gcd(b.num, a.den); the product is then in lowest terms with no gcd of
+** two big numbers. */
+static int mul_by_small(cs_q *out, const cs_q *a, int64_t bn, int64_t bd) {
+  if (bn == 0 || cs_big_is_zero(&a->num)) {
+    cs_q_zero(out);
+    return CS_OK;
+  }
+  uint64_t g1 = gcd_big_u64(&a->num, (uint64_t)bd);
+  uint64_t g2 = gcd_big_u64(&a->den, uabs(bn));
+  cs_q r;
+  cs_q_copy(&r, a);
+  cs_big m;
+  TRY(div_exact_u64(&r.num, g1));
+  TRY(div_exact_u64(&r.den, g2));
+  cs_big_from_i64(&m, bn / (int64_t)g2);
+  TRY(cs_big_mul(&r.num, &r.num, &m));
+  cs_big_from_i64(&m, bd / (int64_t)g1);
+  TRY(cs_big_mul(&r.den, &r.den, &m));
+  cs_q_copy(out, &r);
+  return CS_OK;
+}
+
 int cs_q_mul(cs_q *out, const cs_q *a, const cs_q *b) {
   int64_t an, ad, bn, bd;
-  if (small_q(a, &an, &ad) && small_q(b, &bn, &bd) && mul_small(out, an, ad, bn, bd) == 0)
-    return CS_OK;
+  int sa = small_q(a, &an, &ad), sb = small_q(b, &bn, &bd);
+  if (sa && sb && mul_small(out, an, ad, bn, bd) == 0) return CS_OK;
+  if (sb && bn != INT64_MIN) return mul_by_small(out, a, bn, bd);
+  if (sa && an != INT64_MIN) return mul_by_small(out, b, an, ad);
   cs_q r;
   TRY(cs_big_mul(&r.num, &a->num, &b->num));
   TRY(cs_big_mul(&r.den, &a->den, &b->den));
@@ -275,9 +434,10 @@ int cs_q_div(cs_q *out, const cs_q *a, const cs_q *b) {
   if (cs_big_is_zero(&b->num)) return CS_EINVAL;
   int64_t an, ad, bn, bd;
   /* a / b = a * (bd / bn), the inverse with its sign on the numerator */
-  if (small_q(a, &an, &ad) && small_q(b, &bn, &bd) &&
-      mul_small(out, an, ad, bn < 0 ? -bd : bd, bn < 0 ? -bn : bn) == 0)
+  int sa = small_q(a, &an, &ad), sb = small_q(b, &bn, &bd);
+  if (sa && sb && mul_small(out, an, ad, bn < 0 ? -bd : bd, bn < 0 ? -bn : bn) == 0)
     return CS_OK;
+  if (sb) return mul_by_small(out, a, bn < 0 ? -bd : bd, bn < 0 ? -bn : bn);
   cs_q r;
   TRY(cs_big_mul(&r.num, &a->num, &b->den));
   TRY(cs_big_mul(&r.den, &a->den, &b->num));
@@ -399,6 +559,51 @@ int cs_q_round_i64(const cs_q *a, int64_t *out) {
   return cs_big_to_i64(&r, out) ? CS_OK : CS_EOVERFLOW;
 }
 
+int cs_q_small(const cs_q *a, int64_t *num, int64_t *den) {
+  return small(&a->num, num) && small(&a->den, den);
+}
+
+int cs_q_cents(const cs_q *a, int64_t *cents, int64_t *whole) {
+  int64_t n, d;
+  uint64_t q100;
+  int up;
+  if (small_q(a, &n, &d)) {
+    unsigned __int128 x = (unsigned __int128)uabs(n) * 100;
+    unsigned __int128 q = x / (uint64_t)d, r = x % (uint64_t)d;
+    if (q > (uint64_t)INT64_MAX - 100) return CS_EOVERFLOW;
+    q100 = (uint64_t)q;
+    up = 2 * r >= (uint64_t)d;
+  } else {
+    cs_big x, q, r;
+    int64_t qv;
+    x = a->num;
+    x.neg = 0;
+    TRY(cs_big_mul_u32(&x, &x, 100));
+    TRY(cs_big_divmod(&q, &r, &x, &a->den));
+    if (!cs_big_to_i64(&q, &qv) || qv > INT64_MAX - 100) return CS_EOVERFLOW;
+    q100 = (uint64_t)qv;
+    TRY(cs_big_mul_u32(&r, &r, 2));
+    up = cs_big_cmp_abs(&r, &a->den) >= 0;
+  }
+  /* floor(100|a| + 1/2), and floor(|a| + 1/2) = floor((floor(100|a|) + 50) / 100) */
+  int64_t c = (int64_t)(q100 + (uint64_t)up), w = (int64_t)((q100 + 50) / 100);
+  int neg = a->num.neg;
+  *cents = neg ? -c : c;
+  *whole = neg ? -w : w;
+  return CS_OK;
+}
+
+/* digits: the magnitude rounded to `decimals` places, as decimal digits. */
+static int format_digits(const char *digits, int neg, int decimals, const char *group,
+                         const char *point, char *buf, size_t size);
+
+int cs_q_format_cents(int64_t cents, const char *group, const char *point, char *buf,
+                      size_t size) {
+  char digits[32];
+  snprintf(digits, sizeof digits, "%llu", (unsigned long long)uabs(cents));
+  return format_digits(digits, cents < 0, 2, group, point, buf, size);
+}
+
 int cs_q_format(const cs_q *a, int decimals, const char *group, const char *point,
                 char *buf, size_t size) {
   char digits[1400];
@@ -406,6 +611,12 @@ int cs_q_format(const cs_q *a, int decimals, const char *group, const char *poin
   if (decimals < 0 || decimals > 40) return CS_EINVAL;
   TRY(scaled_round_abs(&r, a, decimals));
   TRY(cs_big_to_str(&r, digits, sizeof digits));
+  return format_digits(digits, a->num.neg && !cs_big_is_zero(&r), decimals, group, point, buf,
+                       size);
+}
+
+static int format_digits(const char *digits, int neg, int decimals, const char *group,
+                         const char *point, char *buf, size_t size) {
   size_t len = strlen(digits);
   /* pad so there is at least one digit before the point */
   char padded[1450];
@@ -422,7 +633,7 @@ int cs_q_format(const cs_q *a, int decimals, const char *group, const char *poin
   size_t need = 2 + len + (glen * (intlen / 3)) + plen;
   if (need > size) return CS_EINVAL;
   char *o = buf;
-  if (a->num.neg && !cs_big_is_zero(&r)) *o++ = '-';
+  if (neg) *o++ = '-';
   for (size_t i = 0; i < intlen; i++) {
     if (i > 0 && glen && (intlen - i) % 3 == 0) {
       memcpy(o, group, glen);

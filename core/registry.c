@@ -830,13 +830,52 @@ int cs_registry_population_of(const cs_registry *r, const char *code, cs_date at
     }
     return cs_registry_population(r, succ, year, out, err);
   }
-  /* an earlier year: sum the predecessors valid on 1 January of year */
+  /* an earlier year: sum the predecessors valid on 1 January of year. Only
+  ** codes from which a chain of changes dated after jan1 and on or before
+  ** at leads to code can be among them: collect those first (walking the
+  ** changes backwards from code), so flows_of runs for them alone and not
+  ** for every municipality of that day. */
+  size_t lo = 0, hi = r->nchanges;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (cs_date_cmp(r->changes[mid].date, jan1) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  size_t end = lo;
+  while (end < r->nchanges && cs_date_cmp(r->changes[end].date, at) <= 0) end++;
+  size_t nsrc = 1, cap = 16;
+  char (*src)[5] = malloc(cap * sizeof *src);
+  if (!src) return cs_error_set(err, CS_ENOMEM, "out of memory");
+  memcpy(src[0], code, 5);
+  for (size_t c = end; c-- > lo;) {
+    const cs_change *ch = &r->changes[c];
+    int to_src = 0, from_src = 0;
+    for (size_t k = 0; k < nsrc; k++) {
+      if (strcmp(src[k], ch->new_code) == 0) to_src = 1;
+      if (strcmp(src[k], ch->old_code) == 0) from_src = 1;
+    }
+    if (!to_src || from_src) continue;
+    if (nsrc == cap) {
+      char (*grown)[5] = realloc(src, 2 * cap * sizeof *src);
+      if (!grown) {
+        free(src);
+        return cs_error_set(err, CS_ENOMEM, "out of memory");
+      }
+      src = grown;
+      cap *= 2;
+    }
+    memcpy(src[nsrc++], ch->old_code, 5);
+  }
   cs_q total;
   cs_q_zero(&total);
   int any = 0;
   for (size_t i = 0; i < r->nmunis; i++) {
     const cs_municipality *m = &r->munis[i];
     if (cs_date_cmp(m->valid_from, jan1) > 0 || cs_date_cmp(jan1, m->valid_to) >= 0) continue;
+    size_t si;
+    for (si = 0; si < nsrc; si++)
+      if (strcmp(src[si], m->code) == 0) break;
+    if (si == nsrc) continue; /* no chain of changes leads from it to code */
     flow f[MAX_FLOWS];
     size_t n = 0;
     const char *unknown = NULL;
@@ -844,21 +883,29 @@ int cs_registry_population_of(const cs_registry *r, const char *code, cs_date at
     if (flows_of(r, m->code, jan1, at, f, &n, &used_proxy, &unknown)) continue;
     for (size_t k = 0; k < n; k++) {
       if (strcmp(f[k].code, code) != 0) continue;
-      if (unknown)
+      if (unknown) {
+        free(src);
         return cs_error_set(err, CS_ENOTFOUND,
                             "population of %s on 1 January %d needs the share of split "
                             "municipality %s: no fraction recorded", code, year, unknown);
+      }
       int64_t pop;
       int rc = cs_registry_population(r, m->code, year, &pop, err);
-      if (rc) return rc;
+      if (rc) {
+        free(src);
+        return rc;
+      }
       cs_q part;
       cs_q_from_i64(&part, pop);
-      if ((rc = cs_q_mul(&part, &part, &f[k].frac)) || (rc = cs_q_add(&total, &total, &part)))
+      if ((rc = cs_q_mul(&part, &part, &f[k].frac)) || (rc = cs_q_add(&total, &total, &part))) {
+        free(src);
         return cs_error_set(err, rc, "overflow summing predecessors of %s", code);
+      }
       if (used_proxy && proxy) *proxy = 1;
       any = 1;
     }
   }
+  free(src);
   if (!any)
     return cs_error_set(err, CS_ENOTFOUND, "no population for %s on 1 January %d", code, year);
   return cs_q_round_i64(&total, out) ? cs_error_set(err, CS_EOVERFLOW, "population overflow")

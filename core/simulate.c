@@ -14,6 +14,15 @@
 #include "coopsim/round.h"
 #include "coopsim/simulate.h"
 
+/* dst = the result's copy of text */
+#define STR(dst, text)                                                              \
+  do {                                                                              \
+    if (!((dst) = intern(r->strings, (text)))) {                                    \
+      rc = cs_error_set(err, CS_ENOMEM, "out of memory");                           \
+      goto fail;                                                                    \
+    }                                                                               \
+  } while (0)
+
 #define CHECK(x)                                                                    \
   do {                                                                              \
     if ((x) != CS_OK) {                                                             \
@@ -23,15 +32,92 @@
     }                                                                               \
   } while (0)
 
+static void copy_text(char *buf, size_t size, const char *text);
+
+/* ---- the result's texts: each distinct string kept once ---------------- */
+
+struct cs_strings {
+  size_t cap, n; /* open addressing; cap is a power of two */
+  char **slot;
+};
+
+static void strings_free(cs_strings *s) {
+  if (!s) return;
+  for (size_t i = 0; i < s->cap; i++) free(s->slot[i]);
+  free(s->slot);
+  free(s);
+}
+
+static uint64_t hash_text(const char *t) {
+  uint64_t h = 1469598103934665603u; /* FNV-1a */
+  for (; *t; t++) h = (h ^ (unsigned char)*t) * 1099511628211u;
+  return h;
+}
+
+/* The result's copy of text ("" is not stored), or NULL when out of memory. */
+static const char *intern(cs_strings *s, const char *text) {
+  if (!text[0]) return "";
+  if (2 * (s->n + 1) > s->cap) {
+    size_t cap = s->cap ? 2 * s->cap : 64;
+    char **slot = calloc(cap, sizeof *slot);
+    if (!slot) return NULL;
+    for (size_t i = 0; i < s->cap; i++) {
+      if (!s->slot[i]) continue;
+      size_t j = hash_text(s->slot[i]) & (cap - 1);
+      while (slot[j]) j = (j + 1) & (cap - 1);
+      slot[j] = s->slot[i];
+    }
+    free(s->slot);
+    s->slot = slot;
+    s->cap = cap;
+  }
+  size_t j = hash_text(text) & (s->cap - 1);
+  for (; s->slot[j]; j = (j + 1) & (s->cap - 1))
+    if (strcmp(s->slot[j], text) == 0) return s->slot[j];
+  size_t len = strlen(text) + 1;
+  if (!(s->slot[j] = malloc(len))) return NULL;
+  memcpy(s->slot[j], text, len);
+  s->n++;
+  return s->slot[j];
+}
+
 void cs_result_free(cs_result *r) {
   if (!r) return;
   for (size_t i = 0; i < r->nyears; i++) {
     free(r->years[i].lines);
     free(r->years[i].grants);
+    free(r->years[i].notes);
+    free(r->years[i].member_texts);
   }
   free(r->years);
   free(r->rows);
+  free(r->parts);
+  strings_free(r->strings);
   free(r);
+}
+
+const cs_part *cs_row_parts(const cs_result *r, const cs_row *row) { return &r->parts[row->part0]; }
+
+const char *cs_part_name(const cs_result *r, const cs_row *row, size_t p) {
+  const cs_year *y = cs_result_year(r, row->year);
+  if (!y || p >= row->nparts || p >= y->nnotes) return "";
+  return cs_key_kind_name(y->notes[p].kind);
+}
+
+void cs_explain_part(const cs_result *r, const cs_row *row, size_t p, char *buf, size_t size) {
+  const cs_year *y = cs_result_year(r, row->year);
+  if (!y || p >= row->nparts || p >= y->nnotes) {
+    if (size) buf[0] = '\0';
+    return;
+  }
+  const cs_part *part = &r->parts[row->part0 + p];
+  const char *member = y->member_texts ? y->member_texts[row->member * y->nnotes + p] : "";
+  cs_key_note note;
+  note.kind = y->notes[p].kind;
+  copy_text(note.head, sizeof note.head, y->notes[p].head);
+  copy_text(note.total, sizeof note.total, y->notes[p].total);
+  cs_key_explain_part(&note, row->population, row->charged_months != 12,
+                      row->charged_months, part->cents, member, buf, size);
 }
 
 const cs_row *cs_result_row(const cs_result *r, const char *code, int year) {
@@ -41,6 +127,10 @@ const cs_row *cs_result_row(const cs_result *r, const char *code, int year) {
 }
 
 const cs_year *cs_result_year(const cs_result *r, int year) {
+  /* years are consecutive from r->from */
+  if (year >= r->from && (size_t)(year - r->from) < r->nyears &&
+      r->years[year - r->from].year == year)
+    return &r->years[year - r->from];
   for (size_t i = 0; i < r->nyears; i++)
     if (r->years[i].year == year) return &r->years[i];
   return NULL;
@@ -83,6 +173,39 @@ static int growth_factor(const cs_coop *c, cs_growth kind, int from, int to, cs_
   return cs_q_div(out, &one, &prod);
 }
 
+/* The last growth factor of a cost line: the factor from `from` to `to`
+** grows by one year's factor when the next year asks for it, instead of
+** being multiplied up from the base year again. */
+typedef struct growth_cache {
+  int valid, from, to;
+  cs_q factor;
+} growth_cache;
+
+static int growth_factor_cached(const cs_coop *c, cs_growth kind, int from, int to, cs_q *out,
+                                growth_cache *gc) {
+  int rc;
+  if (gc->valid && gc->from == from && from <= gc->to && gc->to + 1 == to &&
+      kind != CS_GROWTH_NONE) {
+    cs_q_copy(out, &gc->factor);
+    const cs_growth_period *g = growth_at(c, to);
+    if (g) {
+      const cs_q *rate = kind == CS_GROWTH_WAGE ? &g->wage : &g->price;
+      if (!cs_q_is_zero(rate)) {
+        cs_q f, one;
+        cs_q_from_i64(&one, 1);
+        if ((rc = cs_q_add(&f, &one, rate)) || (rc = cs_q_mul(out, out, &f))) return rc;
+      }
+    }
+  } else if ((rc = growth_factor(c, kind, from, to, out))) {
+    return rc;
+  }
+  gc->valid = 1;
+  gc->from = from;
+  gc->to = to;
+  cs_q_copy(&gc->factor, out);
+  return CS_OK;
+}
+
 static int any_growth(const cs_coop *c) {
   for (size_t i = 0; i < c->ngrowths; i++)
     if (!cs_q_is_zero(&c->growths[i].wage) || !cs_q_is_zero(&c->growths[i].price)) return 1;
@@ -91,7 +214,7 @@ static int any_growth(const cs_coop *c) {
 
 /* Amount of line i in year (before pro rata). state: 0 new, 1 busy, 2 done. */
 static int line_amount(const cs_coop *c, size_t i, int year, int base, cs_q *amounts, int *state,
-                       cs_error *err) {
+                       growth_cache *gcache, cs_error *err) {
   if (state[i] == 2) return CS_OK;
   const cs_cost_line *l = &c->lines[i];
   if (state[i] == 1)
@@ -107,7 +230,7 @@ static int line_amount(const cs_coop *c, size_t i, int year, int base, cs_q *amo
     }
   if (!l->derived) {
     cs_q f;
-    if ((rc = growth_factor(c, l->growth, stated, year, &f)) ||
+    if ((rc = growth_factor_cached(c, l->growth, stated, year, &f, &gcache[i])) ||
         (rc = cs_q_mul(&amounts[i], &rate_or_amount, &f)))
       return cs_error_set(err, rc, "cost line \"%s\" in %d: amount too large", l->name, year);
   } else {
@@ -120,7 +243,7 @@ static int line_amount(const cs_coop *c, size_t i, int year, int base, cs_q *amo
       if (j == c->nlines)
         return cs_error_set(err, CS_ENOTFOUND, "cost line \"%s\" is a rate of \"%s\", which is no cost line",
                             l->name, l->of[k]);
-      if ((rc = line_amount(c, j, year, base, amounts, state, err))) return rc;
+      if ((rc = line_amount(c, j, year, base, amounts, state, gcache, err))) return rc;
       if ((rc = cs_q_add(&sum, &sum, &amounts[j]))) return cs_error_set(err, rc, "overflow");
     }
     if ((rc = cs_q_mul(&amounts[i], &rate_or_amount, &sum)))
@@ -156,15 +279,24 @@ static int cmp_active(const void *pa, const void *pb) {
   return strcmp(((const active *)pa)->code, ((const active *)pb)->code);
 }
 
+/* snprintf(buf, size, "%s", text) without the format machinery: this runs
+** for every member and year. */
+static void copy_text(char *buf, size_t size, const char *text) {
+  size_t n = strlen(text);
+  if (n >= size) n = size - 1;
+  memcpy(buf, text, n);
+  buf[n] = '\0';
+}
+
 static void name_at(const cs_registry *reg, const char *code, cs_date at, char *buf, size_t size) {
   const cs_municipality *m;
   if (cs_registry_by_code(reg, code, at, &m, NULL) == 0) {
-    snprintf(buf, size, "%s", m->name);
+    copy_text(buf, size, m->name);
     return;
   }
   const cs_municipality *p;
   size_t n = cs_registry_periods(reg, code, &p);
-  snprintf(buf, size, "%s", n ? p[n - 1].name : code);
+  copy_text(buf, size, n ? p[n - 1].name : code);
 }
 
 /* Original (anchor-date) codes that flow into code by `at`, which are not
@@ -245,9 +377,31 @@ static cs_date resolve_date(const cs_coop *c, const cs_member *m, cs_date jan1) 
   return at;
 }
 
-/* Members of the cooperation in `year`, resolved and grouped. */
-static int members_of_year(const cs_coop *c, const cs_registry *reg, int year, active **out,
-                           size_t *nout, cs_error *err) {
+/* A member's code as last resolved: successor(code, anchor, at) follows
+** only the changes dated after anchor and on or before at, so for a later
+** date with no change in between it is the same code. */
+typedef struct resolved {
+  int valid;
+  cs_date at;
+  char code[5];
+} resolved;
+
+/* 1 if the registry has a change dated after a and on or before b. */
+static int changes_between(const cs_registry *reg, cs_date a, cs_date b) {
+  const cs_change *ch;
+  size_t n = cs_registry_changes(reg, &ch), lo = 0, hi = n;
+  while (lo < hi) { /* changes are sorted by date: the first one after a */
+    size_t mid = (lo + hi) / 2;
+    if (cs_date_cmp(ch[mid].date, a) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < n && cs_date_cmp(ch[lo].date, b) <= 0;
+}
+
+/* Members of the cooperation in `year`, resolved and grouped. cache has
+** one entry per member (coop->members), kept from year to year. */
+static int members_of_year(const cs_coop *c, const cs_registry *reg, int year, resolved *cache,
+                           active **out, size_t *nout, cs_error *err) {
   cs_date jan1 = cs_date_jan1(year), dec31 = {year, 12, 31};
   active *a = calloc(c->nmembers ? c->nmembers : 1, sizeof *a);
   if (!a) return cs_error_set(err, CS_ENOMEM, "out of memory");
@@ -266,7 +420,14 @@ static int members_of_year(const cs_coop *c, const cs_registry *reg, int year, a
     }
     char code[5];
     cs_date at = resolve_date(c, m, jan1);
-    if ((rc = cs_registry_successor(reg, m->code, m->anchor, at, code, err))) {
+    resolved *rs = &cache[i];
+    if (rs->valid && cs_date_cmp(rs->at, at) <= 0 && !changes_between(reg, rs->at, at)) {
+      memcpy(code, rs->code, 5);
+    } else if ((rc = cs_registry_successor(reg, m->code, m->anchor, at, code, err)) == CS_OK) {
+      rs->valid = 1;
+      rs->at = at;
+      memcpy(rs->code, code, 5);
+    } else {
       char msg[CS_ERROR_MAX];
       snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
       rc = cs_error_set(err, rc, "member %s in %d: %s (remove it or name its successors)",
@@ -290,8 +451,8 @@ static int members_of_year(const cs_coop *c, const cs_registry *reg, int year, a
     }
     active *x = &a[n++];
     memcpy(x->code, code, 5);
-    snprintf(x->given, sizeof x->given, "%s", m->given);
-    snprintf(x->merged, sizeof x->merged, "%s", m->given);
+    copy_text(x->given, sizeof x->given, m->given);
+    copy_text(x->merged, sizeof x->merged, m->given);
     x->nmerged = 1;
     x->first_member = i;
     x->months = months;
@@ -310,12 +471,26 @@ static int members_of_year(const cs_coop *c, const cs_registry *reg, int year, a
     if (vm) {
       /* a hypothetical merger: the population of all its parts */
       int64_t total = 0;
-      int proxy = 0;
+      int proxy = 0, projected = 0, first, last;
       cs_date before = cs_date_add_days(vm->date, -1);
+      cs_registry_population_years(reg, &first, &last);
       for (size_t p = 0; p < vm->nparts; p++) {
         int64_t pop;
         int pp = 0;
-        if ((rc = cs_registry_population_frozen(reg, vm->parts[p], before, pop_year, &pop, &pp, err))) {
+        rc = cs_registry_population_frozen(reg, vm->parts[p], before, pop_year, &pop, &pp, err);
+        if (rc == CS_ENOTFOUND && pop_year > last && c->pop_fn) {
+          /* past the registry's last year: the projection gives each part */
+          pop = -1;
+          if ((rc = c->pop_fn(c->pop_ud, vm->parts[p], year, pop_year, &pop, err))) goto fail;
+          if (pop < 0) {
+            rc = cs_error_set(err, CS_ENOTFOUND,
+                              "hypothetical merger %s in %d: no population for %s on 1 January "
+                              "%d (the registry ends in %d) and the projection gave none",
+                              vm->name, year, vm->parts[p], pop_year, last);
+            goto fail;
+          }
+          projected = 1;
+        } else if (rc) {
           char msg[CS_ERROR_MAX];
           snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
           rc = cs_error_set(err, rc, "hypothetical merger %s in %d: %s", vm->name, year, msg);
@@ -325,7 +500,7 @@ static int members_of_year(const cs_coop *c, const cs_registry *reg, int year, a
         proxy |= pp;
       }
       x->population = total;
-      x->pop_source = proxy ? CS_POP_PROXY : CS_POP_PREDECESSORS;
+      x->pop_source = projected ? CS_POP_OVERRIDE : proxy ? CS_POP_PROXY : CS_POP_PREDECESSORS;
       char item[96];
       snprintf(item, sizeof item, "%shypothetical merger from %04d-%02d-%02d", x->merged[0] ? "; " : "",
                vm->date.year, vm->date.month, vm->date.day);
@@ -370,12 +545,25 @@ static int members_of_year(const cs_coop *c, const cs_registry *reg, int year, a
       x->population = total;
       x->pop_source = CS_POP_PREDECESSORS;
     } else {
-      rc = c->has_freeze ? cs_registry_population_frozen(reg, x->code, at, pop_year,
-                                                         &x->population, &proxy, err)
-                         : cs_registry_population_of(reg, x->code, at, pop_year, &x->population,
-                                                     &proxy, err);
       int first, last;
       cs_registry_population_years(reg, &first, &last);
+      /* past the registry's last year with a projection the lookup fails
+      ** with CS_ENOTFOUND nearly always: ask without a message first (the
+      ** message is made only for another failure) */
+      cs_error *ask = pop_year > last && c->pop_fn ? NULL : err;
+      /* and when the population day is not after the day the member is
+      ** resolved, a year past the registry can only give CS_ENOTFOUND (the
+      ** figure of the code or of its predecessors, none there): no lookup */
+      if (ask == NULL && !c->has_freeze && cs_date_cmp(cs_date_jan1(pop_year), at) <= 0)
+        rc = CS_ENOTFOUND;
+      else for (;;) {
+        rc = c->has_freeze ? cs_registry_population_frozen(reg, x->code, at, pop_year,
+                                                           &x->population, &proxy, ask)
+                           : cs_registry_population_of(reg, x->code, at, pop_year,
+                                                       &x->population, &proxy, ask);
+        if (!rc || ask == err || rc == CS_ENOTFOUND) break;
+        ask = err;
+      }
       if (rc == CS_ENOTFOUND && pop_year > last && c->pop_fn) {
         /* past the registry's last year: a projection may supply it */
         x->population = -1;
@@ -444,9 +632,6 @@ static const cs_key *key_at(const cs_coop *c, int year) {
   return k;
 }
 
-static void format_q(const cs_q *q, char *buf, size_t size) {
-  if (cs_q_format(q, 2, NULL, ".", buf, size)) snprintf(buf, size, "?");
-}
 
 static const char *popdate_name(const cs_coop *c) {
   switch (c->popdate) {
@@ -482,12 +667,16 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
   cs_result *r = calloc(1, sizeof *r);
   cs_q *amounts = calloc(coop->nlines ? coop->nlines : 1, sizeof *amounts);
   int *state = calloc(coop->nlines ? coop->nlines : 1, sizeof *state);
+  resolved *cache = calloc(coop->nmembers ? coop->nmembers : 1, sizeof *cache);
+  growth_cache *gcache = calloc(coop->nlines ? coop->nlines : 1, sizeof *gcache);
   active *act = NULL;
   cs_key_member *km = NULL;
   cs_key_share *shares = NULL;
   int64_t *rounded = NULL;
+  cs_q *totals = NULL;
+  size_t per_year_cap = 0;
   const char **codes = NULL;
-  if (!r || !amounts || !state) {
+  if (!r || !amounts || !state || !cache || !gcache) {
     rc = cs_error_set(err, CS_ENOMEM, "out of memory");
     goto fail;
   }
@@ -509,7 +698,12 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
     rc = cs_error_set(err, CS_ENOMEM, "out of memory");
     goto fail;
   }
-  size_t rows_cap = 0;
+  size_t rows_cap = 0, parts_cap = 0;
+  int64_t whole;
+  if (!(r->strings = calloc(1, sizeof *r->strings))) {
+    rc = cs_error_set(err, CS_ENOMEM, "out of memory");
+    goto fail;
+  }
   for (year = from; year <= to; year++) {
     cs_year *y = &r->years[r->nyears++];
     y->year = year;
@@ -521,6 +715,7 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
     y->agreement_months = coop->prorate_period ? last_m - first_m + 1 : 12;
     cs_q part_of_year;
     CHECK(cs_q_from_frac(&part_of_year, y->agreement_months, 12));
+    cs_q cost, granted, net, shared, balance;
     /* costs */
     memset(state, 0, coop->nlines * sizeof *state);
     y->lines = calloc(coop->nlines ? coop->nlines : 1, sizeof *y->lines);
@@ -529,18 +724,18 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       rc = cs_error_set(err, CS_ENOMEM, "out of memory");
       goto fail;
     }
-    cs_q_zero(&y->cost);
+    cs_q_zero(&cost);
     for (size_t i = 0; i < coop->nlines; i++)
-      if ((rc = line_amount(coop, i, year, base, amounts, state, err))) goto fail;
+      if ((rc = line_amount(coop, i, year, base, amounts, state, gcache, err))) goto fail;
     for (size_t i = 0; i < coop->nlines; i++) {
       CHECK(cs_q_mul(&amounts[i], &amounts[i], &part_of_year));
-      snprintf(y->lines[i].name, sizeof y->lines[i].name, "%s", coop->lines[i].name);
-      y->lines[i].amount = amounts[i];
-      CHECK(cs_q_add(&y->cost, &y->cost, &amounts[i]));
+      STR(y->lines[i].name, coop->lines[i].name);
+      CHECK(cs_q_cents(&amounts[i], &y->lines[i].cents, &whole));
+      CHECK(cs_q_add(&cost, &cost, &amounts[i]));
     }
     y->nlines = coop->nlines;
     /* grants */
-    cs_q_zero(&y->granted);
+    cs_q_zero(&granted);
     for (size_t g = 0; g < coop->ngrants; g++) {
       const cs_grant *gr = &coop->grants[g];
       if (year < gr->from || year > gr->to) continue;
@@ -559,15 +754,18 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
           CHECK(cs_q_add(&eligible, &eligible, &amounts[i]));
         }
       } else {
-        eligible = y->cost;
+        eligible = cost;
       }
       if (gr->has_cap && cs_q_cmp(&gr->cap, &amount) < 0) amount = gr->cap;
       if (gr->ncovers && cs_q_cmp(&eligible, &amount) < 0) amount = eligible;
-      snprintf(y->grants[y->ngrants].name, sizeof y->grants[0].name, "%s", gr->name);
-      y->grants[y->ngrants++].amount = amount;
-      CHECK(cs_q_add(&y->granted, &y->granted, &amount));
+      STR(y->grants[y->ngrants].name, gr->name);
+      CHECK(cs_q_cents(&amount, &y->grants[y->ngrants++].cents, &whole));
+      CHECK(cs_q_add(&granted, &granted, &amount));
     }
-    CHECK(cs_q_sub(&y->net, &y->cost, &y->granted));
+    CHECK(cs_q_sub(&net, &cost, &granted));
+    CHECK(cs_q_cents(&cost, &y->cost, &whole));
+    CHECK(cs_q_cents(&granted, &y->granted, &whole));
+    CHECK(cs_q_cents(&net, &y->net, &whole));
     const cs_key *key = key_at(coop, year);
     if (!key) {
       rc = cs_error_set(err, CS_EINVAL, "%s has no key for %d (the first key starts in %d)",
@@ -575,30 +773,45 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       goto fail;
     }
     y->covers = cs_key_covers(key);
-    if (cs_q_sign(&y->net) > 0) y->shared = y->net;
-    else cs_q_zero(&y->shared);
-    snprintf(y->key, sizeof y->key, "%s", cs_key_describe(key));
-    snprintf(y->label, sizeof y->label, "%s", cs_key_label(key) ? cs_key_label(key) : "");
-    snprintf(y->source, sizeof y->source, "%s", cs_key_source(key) ? cs_key_source(key) : "");
-    snprintf(y->assumption, sizeof y->assumption, "%s",
-             cs_key_assumption(key) ? cs_key_assumption(key) : "");
+    if (cs_q_sign(&net) > 0) shared = net;
+    else cs_q_zero(&shared);
+    STR(y->key, cs_key_describe(key));
+    STR(y->label, cs_key_label(key) ? cs_key_label(key) : "");
+    STR(y->source, cs_key_source(key) ? cs_key_source(key) : "");
+    STR(y->assumption, cs_key_assumption(key) ? cs_key_assumption(key) : "");
+    if (coop->has_due) {
+      y->has_due = 1;
+      y->due = (cs_date){year, coop->due_month, coop->due_day};
+    }
     /* members */
     size_t n = 0;
     free(act);
     act = NULL;
-    if ((rc = members_of_year(coop, reg, year, &act, &n, err))) goto fail;
+    if ((rc = members_of_year(coop, reg, year, cache, &act, &n, err))) goto fail;
     y->nmembers = n;
-    free(km);
-    free(shares);
-    free(rounded);
-    free(codes);
-    km = calloc(n ? n : 1, sizeof *km);
-    shares = calloc(n ? n : 1, sizeof *shares);
-    rounded = calloc(n ? n : 1, sizeof *rounded);
-    codes = calloc(n ? n : 1, sizeof *codes);
-    if (!km || !shares || !rounded || !codes) {
-      rc = cs_error_set(err, CS_ENOMEM, "out of memory");
+    if (n > UINT16_MAX) {
+      rc = cs_error_set(err, CS_EINVAL, "%s has more than %d members in %d", coop->name,
+                        UINT16_MAX, year);
       goto fail;
+    }
+    if (n > per_year_cap) {
+      /* room for the year's members, kept for later years; not zeroed (a
+      ** share is over 8 KB, and every field used is written) */
+      free(km);
+      free(shares);
+      free(rounded);
+      free(codes);
+      free(totals);
+      km = malloc(n * sizeof *km);
+      shares = malloc(n * sizeof *shares);
+      rounded = malloc(n * sizeof *rounded);
+      codes = malloc(n * sizeof *codes);
+      totals = malloc(n * sizeof *totals);
+      if (!km || !shares || !rounded || !codes || !totals) {
+        rc = cs_error_set(err, CS_ENOMEM, "out of memory");
+        goto fail;
+      }
+      per_year_cap = n;
     }
     for (size_t i = 0; i < n; i++) {
       km[i].code = act[i].code;
@@ -607,17 +820,39 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       CHECK(cs_q_from_frac(&km[i].year_share, act[i].charged_months, 12));
       codes[i] = act[i].code;
     }
-    if ((rc = cs_key_apply(key, year, &y->shared, km, n, shares, err))) goto fail;
+    int common = 0;
+    cs_key_note notes[CS_KEY_MAX_PARTS];
+    if ((rc = cs_key_apply_common(key, year, &shared, km, n, shares, &common, notes, err)))
+      goto fail;
+    y->nnotes = n ? shares[0].nparts : 0;
+    y->notes = calloc(y->nnotes ? y->nnotes : 1, sizeof *y->notes);
+    if (!y->notes) {
+      rc = cs_error_set(err, CS_ENOMEM, "out of memory");
+      goto fail;
+    }
+    for (size_t p = 0; p < y->nnotes; p++) {
+      y->notes[p].kind = notes[p].kind;
+      STR(y->notes[p].head, notes[p].head);
+      STR(y->notes[p].total, notes[p].total);
+    }
+    for (size_t i = 0; i < n && !y->member_texts; i++)
+      for (size_t p = 0; p < shares[i].nparts; p++)
+        if (shares[i].parts[p].member[0]) {
+          y->member_texts = calloc(n * y->nnotes, sizeof *y->member_texts);
+          if (!y->member_texts) {
+            rc = cs_error_set(err, CS_ENOMEM, "out of memory");
+            goto fail;
+          }
+          break;
+        }
+    if (y->member_texts)
+      for (size_t i = 0; i < n; i++)
+        for (size_t p = 0; p < shares[i].nparts && p < y->nnotes; p++)
+          memcpy(y->member_texts[i * y->nnotes + p], shares[i].parts[p].member,
+                 sizeof y->member_texts[0]);
     {
-      cs_q *totals = calloc(n ? n : 1, sizeof *totals);
-      if (!totals) {
-        rc = cs_error_set(err, CS_ENOMEM, "out of memory");
-        goto fail;
-      }
-      for (size_t i = 0; i < n; i++) totals[i] = shares[i].total;
-      rc = cs_round_shares(rounded, totals, codes, n, err);
-      free(totals);
-      if (rc) goto fail;
+      for (size_t i = 0; i < n; i++) cs_q_copy(&totals[i], &shares[i].total);
+      if ((rc = cs_round_shares(rounded, totals, codes, n, err))) goto fail;
     }
     /* rows */
     if (r->nrows + n > rows_cap) {
@@ -631,6 +866,18 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       r->rows = nr;
       rows_cap = cap;
     }
+    if (r->nparts + n * y->nnotes > parts_cap) {
+      size_t cap = parts_cap ? parts_cap * 2 : 128;
+      while (cap < r->nparts + n * y->nnotes) cap *= 2;
+      cs_part *np = realloc(r->parts, cap * sizeof *np);
+      if (!np) {
+        rc = cs_error_set(err, CS_ENOMEM, "out of memory");
+        goto fail;
+      }
+      r->parts = np;
+      parts_cap = cap;
+    }
+    y->first_row = r->nrows;
     char host_code[5] = "";
     cs_date host_at = cs_date_jan1(year);
     if (coop->has_freeze && cs_date_cmp(host_at, coop->freeze) > 0) host_at = coop->freeze;
@@ -650,51 +897,60 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       cs_row *row = &r->rows[r->nrows++];
       memset(row, 0, sizeof *row);
       row->year = year;
+      row->member = (uint16_t)i;
       memcpy(row->code, act[i].code, 5);
-      snprintf(row->name, sizeof row->name, "%s", act[i].name);
-      snprintf(row->given, sizeof row->given, "%s", act[i].given);
-      snprintf(row->merged, sizeof row->merged, "%s", act[i].merged);
+      STR(row->name, act[i].name);
+      STR(row->given, act[i].given);
+      STR(row->merged, act[i].merged);
       row->population = act[i].population;
       row->pop_year = pop_year_of(coop, year);
-      row->pop_source = act[i].pop_source;
-      row->months = act[i].months;
-      row->charged_months = act[i].charged_months;
-      row->nparts = shares[i].nparts;
-      for (size_t p = 0; p < shares[i].nparts; p++) {
-        cs_part *part = &row->parts[p];
-        snprintf(part->name, sizeof part->name, "%s", shares[i].parts[p].name);
-        format_q(&shares[i].parts[p].amount, part->exact, sizeof part->exact);
-        part->value = cs_q_to_double(&shares[i].parts[p].amount);
-        CHECK(cs_q_round_i64(&shares[i].parts[p].amount, &part->rounded));
-        snprintf(part->explain, sizeof part->explain, "%s", shares[i].parts[p].explain);
+      row->pop_source = (unsigned char)act[i].pop_source;
+      row->months = (unsigned char)act[i].months;
+      row->charged_months = (unsigned char)act[i].charged_months;
+      row->nparts = (unsigned char)shares[i].nparts;
+      if (r->nparts > UINT32_MAX - CS_KEY_MAX_PARTS) {
+        rc = cs_error_set(err, CS_EOVERFLOW, "%s: too many rows", coop->name);
+        goto fail;
       }
-      format_q(&shares[i].total, row->exact, sizeof row->exact);
-      row->value = cs_q_to_double(&shares[i].total);
+      row->part0 = (uint32_t)r->nparts;
+      for (size_t p = 0; p < shares[i].nparts; p++) {
+        cs_part *part = &r->parts[r->nparts++];
+        CHECK(cs_q_cents(&shares[i].parts[p].amount, &part->cents, &part->rounded));
+      }
+      CHECK(cs_q_cents(&shares[i].total, &row->cents, &whole));
       row->total = rounded[i];
       y->sum_shares += rounded[i];
-      if (coop->has_due) {
-        row->has_due = 1;
-        row->due = (cs_date){year, coop->due_month, coop->due_day};
-      }
       row->is_host = coop->has_host && strcmp(host_code, row->code) == 0;
-      if (!row->is_host)
-        snprintf(row->payee, sizeof row->payee, "%s", coop->payee[0] ? coop->payee : host_name);
+      STR(row->payee, row->is_host ? "" : coop->payee[0] ? coop->payee : host_name);
     }
     cs_q sum_q;
     cs_q_from_i64(&sum_q, y->sum_shares);
-    CHECK(cs_q_add(&y->balance, &sum_q, &y->granted));
-    CHECK(cs_q_sub(&y->balance, &y->balance, &y->cost));
+    CHECK(cs_q_add(&balance, &sum_q, &granted));
+    CHECK(cs_q_sub(&balance, &balance, &cost));
+    CHECK(cs_q_cents(&balance, &y->balance, &whole));
+  }
+  /* give back what the doubling of the arrays left unused */
+  if (r->nrows) {
+    cs_row *rows = realloc(r->rows, r->nrows * sizeof *rows);
+    if (rows) r->rows = rows;
+  }
+  if (r->nparts) {
+    cs_part *parts = realloc(r->parts, r->nparts * sizeof *parts);
+    if (parts) r->parts = parts;
   }
   *out = r;
   r = NULL;
 fail:
   free(amounts);
   free(state);
+  free(cache);
+  free(gcache);
   free(act);
   free(km);
   free(shares);
   free(rounded);
   free(codes);
+  free(totals);
   cs_result_free(r);
   return rc;
 }

@@ -203,21 +203,30 @@ local function last_figure(code)
   return n, last
 end
 
+-- The shipped projections, for the C core to compute the same figures
+-- itself when one of them is a scenario's only population function
+-- (core/lua_coopsim.c, projection_cb): a call into Lua per member and year
+-- costs more than the rest of a long run.
+local native_projection = setmetatable({}, { __mode = "k" })
+
 --- cs.projection.hold_last: the last figure SSB has, held flat
 function M.projection.hold_last(code, year, pop, pop_year)
   if pop ~= nil then return nil end
   return (last_figure(code))
 end
+native_projection[M.projection.hold_last] = { kind = "hold_last" }
 
 --- cs.projection.growth(rate): the last figure, growing by rate per year
 function M.projection.growth(rate)
   check_number(rate, "cs.projection.growth: rate", { negative = true })
-  return function(code, year, pop, pop_year)
+  local fn = function(code, year, pop, pop_year)
     if pop ~= nil then return nil end
     local n, last = last_figure(code)
     if not n then return nil end
     return math.floor(n * (1 + rate) ^ (pop_year - last) + 0.5)
   end
+  native_projection[fn] = { kind = "growth", rate = rate }
+  return fn
 end
 
 --- cs.changes([year]) -> list of registry changes
@@ -844,7 +853,9 @@ local function build_spec(coop, scen, from, to)
       pop_fns[#pop_fns + 1] = mod.fn
     end
   end
-  if #pop_sets > 0 or #pop_fns > 0 then
+  if #pop_sets == 0 and #pop_fns == 1 and native_projection[pop_fns[1]] and M._native_projection ~= false then
+    spec.projection = native_projection[pop_fns[1]]
+  elseif #pop_sets > 0 or #pop_fns > 0 then
     spec.population_fn = function(code, year, pop, pop_year)
       for _, s in ipairs(pop_sets) do
         if s.code == code then
@@ -869,10 +880,13 @@ run_mt.__index = run_mt
 M._runs = {} -- every run made, in order (for `coopsim test` golden files)
 
 -- The scenario linter: silent failures that lose planners' results.
-local function totals(run)
-  local t = {}
-  for _, row in ipairs(cached(run).rows) do t[#t + 1] = row.cooperation .. row.year .. row.code .. "=" .. row.total end
-  return table.concat(t, ";")
+-- (It reads the rows' columns in C: a table per row costs more than the run.)
+local function same_shares(a, b)
+  if #a.results ~= #b.results then return false end
+  for i, r in ipairs(a.results) do
+    if not r:same_shares(b.results[i]) then return false end
+  end
+  return true
 end
 
 lint = function(scen, run, opts)
@@ -894,19 +908,34 @@ lint = function(scen, run, opts)
     if mod.op == "population_set" and type(mod.value) == "table" then
       local last = 0
       for y in pairs(mod.value) do if y > last then last = y end end
-      for _, row in ipairs(cached(run).rows) do
-        if row.code == mod.code and tonumber(row.population_date:sub(1, 4)) > last then
-          warn(mod.where, string.format("population of %s is stated up to %d but read for %s (the registry figure was used)",
-            tostring(mod.member), last, row.population_date))
-          break
+      local found = false
+      for _, r in ipairs(run.results) do
+        local codes, pop_years = r:column("code"), r:column("pop_year")
+        for i = 1, #codes do
+          if codes[i] == mod.code and pop_years[i] > last then
+            warn(mod.where, string.format("population of %s is stated up to %d but read for %04d-01-01 (the registry figure was used)",
+              tostring(mod.member), last, pop_years[i]))
+            found = true
+            break
+          end
         end
+        if found then break end
       end
     end
   end
-  for _, row in ipairs(cached(run).rows) do
-    if row.population == 0 then
-      warn(run.where, string.format("%s %s has 0 inhabitants on %s (a member that belongs elsewhere?)",
-        row.code, row.name, row.population_date))
+  for _, r in ipairs(run.results) do
+    local pops = r:column("population")
+    for i = 1, #pops do
+      if pops[i] == 0 then
+        local codes, names, pop_years = r:column("code"), r:column("name"), r:column("pop_year")
+        for j = i, #pops do
+          if pops[j] == 0 then
+            warn(run.where, string.format("%s %s has 0 inhabitants on %04d-01-01 (a member that belongs elsewhere?)",
+              codes[j], names[j], pop_years[j]))
+          end
+        end
+        break
+      end
     end
   end
   -- a variant whose results equal its parent's: its modification did nothing
@@ -920,7 +949,7 @@ lint = function(scen, run, opts)
       while #M._runs > saved do table.remove(M._runs) end
       return r
     end)
-    if ok and totals(pr) == totals(run) then
+    if ok and same_shares(pr, run) then
       local m = scen.mods[#scen.mods]
       warn(m.where, string.format("scenario %q gives the same shares as %q in %d-%d: %s changed nothing",
         scen.name, parent.name, from, to, m.text))

@@ -153,35 +153,52 @@ function R.compare(runs, territory)
   local present = {} -- present[run][coop][code] = first year seen
   for ri, run in ipairs(runs) do
     present[ri] = {}
-    for _, row in ipairs(run:rows()) do
-      local code, name = row.code, row.name
-      if territory then
-        local tcode, tname = territory(row.code)
-        code, name = tcode, tname or row.name
-      end
-      local k = row.cooperation .. "\0" .. row.year .. "\0" .. code
-      local line = index[k]
-      if not line then
-        line = { cooperation = row.cooperation, year = row.year, code = code, name = name, shares = {},
-                 parts = {} }
-        index[k] = line
-        lines[#lines + 1] = line
-      end
-      if territory and row.code ~= code then
-        line.parts[ri] = (line.parts[ri] and (line.parts[ri] .. " + ") or "") .. row.code
-      end
-      line.shares[ri] = (line.shares[ri] or 0) + row.total
+    -- the rows read one by one from C: a table per row (or per column) costs
+    -- more than the run
+    for _, result in ipairs(run.results) do
+      local cooperation = result:info().name
       local p = present[ri]
-      p[row.cooperation] = p[row.cooperation] or {}
-      local first = p[row.cooperation][code]
-      if not first or row.year < first then p[row.cooperation][code] = row.year end
+      p[cooperation] = p[cooperation] or {}
+      local pc = p[cooperation]
+      local lines_at = index[cooperation]
+      if not lines_at then lines_at = {}; index[cooperation] = lines_at end
+      for i = 1, result:info().rows do
+        local year, row_code, row_name, total = result:brief(i)
+        local code, name = row_code, row_name
+        if territory then
+          local tcode, tname = territory(row_code)
+          code, name = tcode, tname or row_name
+        end
+        local at_code = lines_at[code]
+        if not at_code then at_code = {}; lines_at[code] = at_code end
+        local line = at_code[year]
+        if not line then
+          line = { cooperation = cooperation, year = year, code = code, name = name, shares = {},
+                   parts = {} }
+          at_code[year] = line
+          lines[#lines + 1] = line
+        end
+        if territory and row_code ~= code then
+          line.parts[ri] = (line.parts[ri] and (line.parts[ri] .. " + ") or "") .. row_code
+        end
+        line.shares[ri] = (line.shares[ri] or 0) + total
+        local first = pc[code]
+        if not first or year < first then pc[code] = year end
+      end
     end
   end
-  table.sort(lines, function(a, b)
+  local function before(a, b)
     if a.cooperation ~= b.cooperation then return a.cooperation < b.cooperation end
     if a.year ~= b.year then return a.year < b.year end
     return a.code < b.code
-  end)
+  end
+  -- the rows usually come in this order already (when no later run adds a
+  -- member): one pass to see, instead of a sort
+  local sorted = true
+  for i = 2, #lines do
+    if not before(lines[i - 1], lines[i]) then sorted = false; break end
+  end
+  if not sorted then table.sort(lines, before) end
   for _, line in ipairs(lines) do
     line.status = {}
     for ri = 1, #runs do
@@ -319,9 +336,13 @@ local function json_string(s)
   end) .. '"'
 end
 
+-- A value whose JSON text is made elsewhere: raw.json(indent) gives it.
+local raw_mt = {}
+
 local function json(v, indent)
   indent = indent or ""
   local t = type(v)
+  if t == "table" and getmetatable(v) == raw_mt then return v.json(indent) end
   if t == "nil" then return "null" end
   if t == "boolean" then return tostring(v) end
   if t == "number" then
@@ -354,11 +375,18 @@ function R.json(runs, meta)
   meta = meta or {}
   local doc = { coopsim = meta.version, scenario_file = meta.scenario_file, runs = {} }
   for _, run in ipairs(runs) do
-    local rows = run:rows()
-    for _, row in ipairs(rows) do
-      row.parts = row.parts.part_list
-      row.scenario = nil -- the run's name, said once per run
-    end
+    -- the rows are written in C (result:json_rows), the same text json()
+    -- makes of run:rows() with row.parts = row.parts.part_list and without
+    -- row.scenario (the run's name, said once per run), but without a
+    -- Lua table per row
+    local rows = setmetatable({ json = function(indent)
+      local pieces = {}
+      for _, result in ipairs(run.results) do
+        if result:info().rows > 0 then pieces[#pieces + 1] = result:json_rows(indent .. "  ") end
+      end
+      if #pieces == 0 then return "[]" end
+      return "[\n" .. table.concat(pieces, ",\n") .. "\n" .. indent .. "]"
+    end }, raw_mt)
     local years = run:years()
     for _, y in ipairs(years) do
       y.key_label, y.key_source, y.key_assumption = y.label, y.source, y.assumption

@@ -86,8 +86,31 @@ const char *cs_key_describe(const cs_key *key);
 typedef struct cs_key_part {
   const char *name; /* "equal", "population", "base", "rate", "fixed", ... */
   cs_q amount;      /* exact */
-  char explain[240];
+  char member[48];  /* the member's own figure in the explanation (a fixed amount,
+                    ** a weight), else "" */
+  char explain[240]; /* cs_key_apply only: the arithmetic in words */
 } cs_key_part;
+
+/* "base", "rate", "fixed", "equal", "population", "weights", "custom". */
+const char *cs_key_kind_name(cs_component_kind kind);
+
+/* What the explanations of one component's parts share in a year: the kind,
+** the head ("20 % of 1 000.00 = 200.00", the base amount, the rate) and the
+** total weight as written. With a member's population, months, amount and
+** cs_key_part.member, cs_key_explain_part writes the explanation, so that a
+** simulation keeps numbers and explains only when asked. */
+typedef struct cs_key_note {
+  cs_component_kind kind;
+  char head[160];
+  char total[64];
+} cs_key_note;
+
+/* The explanation of one part: part_year says the member was charged
+** months/12 of the year; cents is the part rounded to hundredths
+** (INT64_MIN: too large to show). Always NUL-terminates buf. */
+void cs_key_explain_part(const cs_key_note *note, int64_t population, int part_year,
+                         int64_t months, int64_t cents, const char *member, char *buf,
+                         size_t size);
 
 typedef struct cs_key_share {
   size_t nparts;
@@ -101,5 +124,23 @@ typedef struct cs_key_share {
 ** the net cost of a covering key. */
 int cs_key_apply(const cs_key *key, int year, const cs_q *net, const cs_key_member *members,
                  size_t n, cs_key_share *out, cs_error *err);
+
+/* Like cs_key_apply, for the simulation, but writes no explanations: the
+** notes of each component (notes[j] for part j, room for CS_KEY_MAX_PARTS)
+** instead. When the key has pools only (no
+** direct and no custom components) and every fraction and weight fits in
+** machine words, the amounts in out (parts and totals) are written over one
+** common denominator and are NOT in lowest terms (den > 0; cs_q_format,
+** cs_q_round_i64, cs_q_cmp and cs_round_shares accept that), which saves a
+** gcd of big numbers per amount; *common is then 1. Otherwise (or when
+** cs_key_fast_path is 0) it is cs_key_apply, and *common is 0. The values
+** are the same either way. */
+int cs_key_apply_common(const cs_key *key, int year, const cs_q *net,
+                        const cs_key_member *members, size_t n, cs_key_share *out, int *common,
+                        cs_key_note *notes, cs_error *err);
+
+/* 1 (the default): cs_key_apply_common may use the common denominator; tests
+** set it to 0 to compare with the exact path. */
+extern int cs_key_fast_path;
 
 #endif

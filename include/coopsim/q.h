@@ -24,6 +24,9 @@ void cs_q_copy(cs_q *out, const cs_q *a);
 ** to 0 to compare the two paths. */
 extern int cs_q_fast_path;
 
+/* 1 and *num, *den if both fit in int64 (other than INT64_MIN), else 0. */
+int cs_q_small(const cs_q *a, int64_t *num, int64_t *den);
+
 void cs_q_zero(cs_q *out);
 void cs_q_from_i64(cs_q *out, int64_t v);
 /* num/den for int64 values; den must not be 0 (CS_EINVAL). */
@@ -59,11 +62,19 @@ int cs_q_floor(cs_big *whole, cs_q *frac, const cs_q *a);
 ** CS_EOVERFLOW if it does not fit. */
 int cs_q_round_i64(const cs_q *a, int64_t *out);
 
+/* a rounded to hundredths (half away from zero) in *cents and to whole
+** kroner (half away from zero) in *whole, from one division; CS_EOVERFLOW if
+** either does not fit in int64. Accepts a not in lowest terms (den > 0). */
+int cs_q_cents(const cs_q *a, int64_t *cents, int64_t *whole);
+
 /* Decimal text with exactly `decimals` digits after the point, rounded half
 ** away from zero, digits grouped by `group` (e.g. " ") when not NULL, with
 ** `point` as the decimal mark. buf of size bytes. */
 int cs_q_format(const cs_q *a, int decimals, const char *group, const char *point,
                 char *buf, size_t size);
+/* The same text for a value given as hundredths (cs_q_cents), decimals 2. */
+int cs_q_format_cents(int64_t cents, const char *group, const char *point, char *buf,
+                      size_t size);
 
 /* Exact decimal text if a has a finite decimal expansion of at most 40
 ** digits after the point, else a rounded to 12 places followed by "...".

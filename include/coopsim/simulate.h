@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "coopsim/coop.h"
+#include "coopsim/key.h"
 #include "coopsim/registry.h"
 
 typedef enum {
@@ -16,42 +17,48 @@ typedef enum {
   CS_POP_OVERRIDE         /* the scenario replaced the figure */
 } cs_pop_source;
 
-/* Rows keep the exact values only as text (two decimals) and a double: the
-** exact arithmetic is done during the simulation; rows are for reading. */
+/* Rows keep the exact values only in hundredths (cents: the exact amount
+** rounded half away from zero, 871222 for "8712.22"): the exact arithmetic
+** is done during the simulation; rows are for reading. Texts are shared:
+** the const char * fields point into the result (they live as long as it)
+** and are "" when empty. Explanations are made when asked
+** (cs_explain_row, cs_explain_part), from the year's notes. */
 typedef struct cs_part {
-  char name[16];
-  char exact[48];         /* unrounded, two decimals: "8712.22" */
-  double value;           /* unrounded, approximate */
+  int64_t cents;          /* unrounded, in hundredths */
   int64_t rounded;        /* rounded on its own (halves away from zero), for display */
-  char explain[240];
 } cs_part;
 
 typedef struct cs_row {
-  int year;
-  char code[5];           /* the code in the budget year */
-  char name[64];
-  char given[64];         /* as the scenario wrote the member (first of a merged group) */
-  char merged[160];       /* "" or "5004 Steinkjer + 5039 Verran" ... */
+  const char *name;
+  const char *given;      /* as the scenario wrote the member (first of a merged group) */
+  const char *merged;     /* "" or "5004 Steinkjer + 5039 Verran" ... */
+  const char *payee;      /* "" when the member is the host */
   int64_t population;
-  int pop_year;           /* population on 1 January of pop_year */
-  cs_pop_source pop_source;
-  int months;             /* months of membership in the year (12 = whole year) */
-  int charged_months;     /* 12 unless pro-rated */
-  size_t nparts;
-  cs_part parts[CS_KEY_MAX_PARTS];
-  char exact[48];         /* unrounded share, two decimals */
-  double value;           /* unrounded share, approximate */
+  int64_t cents;          /* unrounded share, in hundredths */
   int64_t total;          /* the share in whole kroner */
-  int has_due;
-  cs_date due;
-  char payee[64];         /* "" when the member is the host */
-  int is_host;
+  uint32_t part0;         /* its parts: r->parts[part0 .. part0 + nparts) */
+  int year;
+  int pop_year;           /* population on 1 January of pop_year */
+  char code[5];           /* the code in the budget year */
+  unsigned char nparts;
+  unsigned char months;   /* months of membership in the year (12 = whole year) */
+  unsigned char charged_months; /* 12 unless pro-rated */
+  unsigned char pop_source; /* a cs_pop_source */
+  unsigned char is_host;
+  uint16_t member;        /* the row's place among its year's rows (0 = first) */
 } cs_row;
 
 typedef struct cs_line_amount {
-  char name[64];
-  cs_q amount;
+  const char *name;
+  int64_t cents;          /* exact amount in hundredths */
 } cs_line_amount;
+
+/* A cs_key_note kept in a result: its texts shared (they point into it). */
+typedef struct cs_year_note {
+  cs_component_kind kind;
+  const char *head;
+  const char *total;
+} cs_year_note;
 
 typedef struct cs_year {
   int year;
@@ -61,23 +68,34 @@ typedef struct cs_year {
   cs_line_amount *lines;  /* cost lines of the year (pro rata applied) */
   size_t ngrants;
   cs_line_amount *grants; /* amounts granted */
-  cs_q cost, granted, net, shared; /* shared = max(net, 0) for a covering key */
+  int64_t cost, granted, net; /* in hundredths */
   int64_t sum_shares;
-  cs_q balance;           /* sum of shares + grants - cost: surplus (>0) or deficit (<0) */
+  int64_t balance;        /* sum of shares + grants - cost, in hundredths: surplus (>0) or deficit (<0) */
   int covers;
-  char key[256];          /* key description */
-  char label[128], source[256], assumption[512];
+  const char *key;        /* key description */
+  const char *label, *source, *assumption;
   size_t nmembers;
+  size_t first_row;       /* its rows: r->rows[first_row .. first_row + nmembers) */
+  int has_due;
+  cs_date due;            /* when has_due */
+  size_t nnotes;
+  cs_year_note *notes;    /* per key component (part j of every row): explanation texts */
+  char (*member_texts)[48]; /* NULL, or nmembers * nnotes: each row's own figure per part */
 } cs_year;
+
+typedef struct cs_strings cs_strings; /* the result's texts (simulate.c) */
 
 typedef struct cs_result {
   char name[128];         /* the cooperation's name */
   int from, to;
   size_t nrows;
   cs_row *rows;           /* by year, then code */
+  size_t nparts;
+  cs_part *parts;         /* the rows' parts */
   size_t nyears;
   cs_year *years;
   char options[256];      /* the interpretations used, e.g. "rounding=largest_remainder ..." */
+  cs_strings *strings;
 } cs_result;
 
 /* Runs the cooperation for budget years from..to. The caller owns *out
@@ -90,5 +108,14 @@ void cs_result_free(cs_result *r);
 /* The row of member code (the code in that year) in year, or NULL. */
 const cs_row *cs_result_row(const cs_result *r, const char *code, int year);
 const cs_year *cs_result_year(const cs_result *r, int year);
+
+/* The parts of row (of result r). */
+const cs_part *cs_row_parts(const cs_result *r, const cs_row *row);
+
+/* The name of part p of row ("equal", "population", ...; "" if none). */
+const char *cs_part_name(const cs_result *r, const cs_row *row, size_t p);
+
+/* The explanation of part p of row (cs_key_explain_part's text) into buf. */
+void cs_explain_part(const cs_result *r, const cs_row *row, size_t p, char *buf, size_t size);
 
 #endif

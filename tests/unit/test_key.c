@@ -167,8 +167,75 @@ static void custom(void **state) {
   cs_key_free(k);
 }
 
+/* cs_key_apply_common: a pools-only key gives the same values over one
+** common denominator; a key with a direct component, a weight too large
+** for machine words, or cs_key_fast_path = 0 falls back to the exact path. */
+static void common_denominator(void **state) {
+  (void)state;
+  cs_key_member m[4];
+  int64_t pop[4] = {1234, 98765, 4321, 77};
+  members(m, 4, pop);
+  cs_q_from_frac(&m[1].year_share, 5, 12);
+  cs_key_share exact[4], common[4];
+  int used;
+  cs_q net = Q("7310519.123456789");
+  cs_q big_net; /* a 30-year growth denominator */
+  cs_q g;
+  assert_int_equal(cs_q_from_frac(&g, 207, 200), 0);
+  assert_int_equal(cs_q_pow(&g, &g, 29), 0);
+  assert_int_equal(cs_q_mul(&big_net, &net, &g), 0);
+  const char *codes[4] = {"0001", "0002", "0003", "0004"};
+  const char *w_codes[4] = {"0001", "0002", "0003", "0004"};
+  cs_q w_small[4] = {Q("1.5"), Q("0.25"), Q("3"), Q("0")};
+  cs_q w_huge[4] = {Q("1.5"), Q("12345678901234567890123"), Q("3"), Q("1")};
+  for (int variant = 0; variant < 4; variant++) {
+    cs_key *k = cs_key_new();
+    cs_q f1 = Q("0.2"), f2 = Q("0.5"), f3 = Q("0.3"), base = Q("1000");
+    if (variant == 3) assert_int_equal(cs_key_add_direct(k, CS_DIRECT_BASE, &base, NULL, NULL, 0, NULL), 0);
+    assert_int_equal(cs_key_add_pool(k, CS_POOL_EQUAL, &f1, NULL, NULL, 0, NULL, NULL, NULL), 0);
+    assert_int_equal(cs_key_add_pool(k, CS_POOL_POPULATION, &f2, NULL, NULL, 0, NULL, NULL, NULL), 0);
+    assert_int_equal(cs_key_add_pool(k, CS_POOL_WEIGHTS, &f3, w_codes,
+                                     variant == 1 ? w_huge : w_small, 4, NULL, NULL, NULL), 0);
+    assert_int_equal(cs_key_validate(k, NULL), 0);
+    for (int fast = 0; fast < 2; fast++) {
+      const cs_q *nets[2] = {&net, &big_net};
+      for (int ni = 0; ni < 2; ni++) {
+        cs_key_fast_path = fast && variant != 2;
+        assert_int_equal(cs_key_apply(k, 2030, nets[ni], m, 4, exact, NULL), 0);
+        cs_key_note notes[CS_KEY_MAX_PARTS];
+        assert_int_equal(cs_key_apply_common(k, 2030, nets[ni], m, 4, common, &used, notes, NULL), 0);
+        cs_key_fast_path = 1;
+        assert_int_equal(used, fast && variant == 0);
+        int64_t r1[4], r2[4];
+        cs_q t1[4], t2[4];
+        for (size_t i = 0; i < 4; i++) {
+          assert_int_equal(common[i].nparts, exact[i].nparts);
+          for (size_t p = 0; p < exact[i].nparts; p++) {
+            assert_int_equal(cs_q_cmp(&common[i].parts[p].amount, &exact[i].parts[p].amount), 0);
+            /* the explanation made later from the notes is cs_key_apply's */
+            char text[240];
+            int64_t cents, whole;
+            assert_int_equal(cs_q_cents(&common[i].parts[p].amount, &cents, &whole), 0);
+            cs_key_explain_part(&notes[p], m[i].population, i == 1, 5, cents,
+                                common[i].parts[p].member, text, sizeof text);
+            assert_string_equal(text, exact[i].parts[p].explain);
+          }
+          assert_int_equal(cs_q_cmp(&common[i].total, &exact[i].total), 0);
+          t1[i] = exact[i].total;
+          t2[i] = common[i].total;
+        }
+        assert_int_equal(cs_round_shares(r1, t1, codes, 4, NULL), 0);
+        assert_int_equal(cs_round_shares(r2, t2, codes, 4, NULL), 0);
+        assert_memory_equal(r1, r2, sizeof r1);
+      }
+    }
+    cs_key_free(k);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(common_denominator),
       cmocka_unit_test(split_key),         cmocka_unit_test(shares_must_sum_to_one),
       cmocka_unit_test(base_plus_rate),    cmocka_unit_test(fixed_and_weights),
       cmocka_unit_test(part_year),         cmocka_unit_test(custom),

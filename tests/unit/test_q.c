@@ -107,6 +107,36 @@ static void test_random_against_general_path(void **state) {
 }
 
 /* Products past int64: the fast path must give up and the result stay exact. */
+/* Decimal denominators (2^x 5^y, as 30 years of growth at 0.035 give) are
+** reduced by counting factors 2 and 5 instead of Euclid; the same values as
+** the general path, also when the denominator has another factor (then
+** Euclid is used) and with a numerator sharing many 2s and 5s. */
+static void test_decimal_denominators(void **state) {
+  (void)state;
+  for (int i = 0; i < 3000; i++) {
+    cs_q a, b, g;
+    cs_q_from_frac(&g, 207 + (int64_t)(rnd() % 3) * 3, 200);
+    assert_int_equal(cs_q_pow(&g, &g, (int)(rnd() % 35)), 0);
+    rnd_q(&a);
+    assert_int_equal(cs_q_mul(&a, &a, &g), 0);
+    cs_q_from_frac(&g, 41, 40);
+    assert_int_equal(cs_q_pow(&g, &g, (int)(rnd() % 35)), 0);
+    rnd_q(&b);
+    if (i % 3 == 0) cs_q_from_frac(&b, (int64_t)(rnd() % 1000) * 390625, 7 + (int64_t)(rnd() % 5) * 1024);
+    assert_int_equal(cs_q_mul(&b, &b, &g), 0);
+    if (i % 5 == 0) { /* numerators full of 2s and 5s */
+      cs_q t;
+      cs_q_from_frac(&t, 1000000000000, 1);
+      assert_int_equal(cs_q_mul(&a, &a, &t), 0);
+    }
+    same_both_ways(cs_q_add, &a, &b);
+    same_both_ways(cs_q_sub, &a, &b);
+    same_both_ways(cs_q_mul, &a, &b);
+    same_both_ways(cs_q_div, &a, &b);
+    same_both_ways(cs_q_add, &a, &a);
+  }
+}
+
 static void test_overflow_falls_back(void **state) {
   (void)state;
   cs_q a, b, r;
@@ -164,6 +194,7 @@ static void test_aliasing(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_random_against_general_path),
+      cmocka_unit_test(test_decimal_denominators),
       cmocka_unit_test(test_overflow_falls_back),
       cmocka_unit_test(test_aliasing),
   };

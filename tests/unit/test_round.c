@@ -216,8 +216,85 @@ static void rel26_edges(void **state) {
   assert_int_equal(out[1], -7);
 }
 
+/* The common-denominator rounding (shares over one denominator, not in
+** lowest terms) against the rational path, and cs_q_cents against
+** cs_q_format and cs_q_round_i64, on small and on 30-year-growth
+** denominators, with ties. */
+static void common_denominator_rounding(void **state) {
+  (void)state;
+  const char *codes[8] = {"0008", "0001", "0005", "0002", "0007", "0003", "0006", "0004"};
+  for (int trial = 0; trial < 400; trial++) {
+    size_t n = 1 + rnd() % 8;
+    cs_q den;
+    if (trial % 2) {
+      cs_q g;
+      cs_q_from_frac(&g, 207, 200);
+      assert_int_equal(cs_q_pow(&g, &g, (int)(rnd() % 30)), 0);
+      den.num = g.den;
+    } else {
+      cs_big_from_u64(&den.num, 1 + rnd() % 1000);
+    }
+    cs_big k;
+    cs_big_from_u64(&k, 1 + rnd() % 24);
+    assert_int_equal(cs_big_mul(&den.num, &den.num, &k), 0);
+    cs_q shares[8];
+    for (size_t i = 0; i < n; i++) {
+      cs_big v;
+      if (i % 3 == 2) {
+        v = shares[i - 1].num; /* ties: equal remainders go to the lower code */
+      } else {
+        cs_big_from_u64(&v, rnd() % 100000000000u);
+        assert_int_equal(cs_big_mul(&v, &v, &den.num), 0);
+        cs_big_from_u64(&k, rnd() % 1000000);
+        assert_int_equal(cs_big_add(&v, &v, &k), 0);
+      }
+      if (trial % 5 == 0 && i == 0) v.neg = v.n > 0;
+      shares[i].num = v;
+      shares[i].den = den.num;
+    }
+    int64_t fast[8], slow[8];
+    cs_round_fast_path = 1;
+    assert_int_equal(cs_round_shares(fast, shares, codes, n, NULL), 0);
+    cs_round_fast_path = 0;
+    assert_int_equal(cs_round_shares(slow, shares, codes, n, NULL), 0);
+    cs_round_fast_path = 1;
+    assert_memory_equal(fast, slow, n * sizeof fast[0]);
+    for (size_t i = 0; i < n; i++) {
+      int64_t cents, whole, w2;
+      char a[64], b[64];
+      assert_int_equal(cs_q_cents(&shares[i], &cents, &whole), 0);
+      assert_int_equal(cs_q_round_i64(&shares[i], &w2), 0);
+      assert_int_equal(whole, w2);
+      assert_int_equal(cs_q_format(&shares[i], 2, " ", ",", a, sizeof a), 0);
+      assert_int_equal(cs_q_format_cents(cents, " ", ",", b, sizeof b), 0);
+      assert_string_equal(a, b);
+    }
+  }
+  /* different denominators: the rational path */
+  cs_q two[2];
+  int64_t out[2];
+  cs_q_from_frac(&two[0], 1, 2);
+  cs_q_from_frac(&two[1], 3, 4);
+  const char *c2[2] = {"0001", "0002"};
+  assert_int_equal(cs_round_shares(out, two, c2, 2, NULL), 0);
+  assert_int_equal(out[0] + out[1], 1);
+  assert_int_equal(out[1], 1);
+  /* halves and negative halves in cs_q_cents */
+  int64_t cents, whole;
+  cs_q h;
+  cs_q_from_frac(&h, -1, 200);
+  assert_int_equal(cs_q_cents(&h, &cents, &whole), 0);
+  assert_int_equal(cents, -1);
+  assert_int_equal(whole, 0);
+  cs_q_from_frac(&h, 99, 200);
+  assert_int_equal(cs_q_cents(&h, &cents, &whole), 0);
+  assert_int_equal(cents, 50);
+  assert_int_equal(whole, 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(common_denominator_rounding),
       cmocka_unit_test(q_decimal), cmocka_unit_test(q_arith), cmocka_unit_test(vedlegg2),
       cmocka_unit_test(rel25_property), cmocka_unit_test(rel26_edges),
   };

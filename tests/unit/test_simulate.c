@@ -79,9 +79,14 @@ static void vedlegg2(void **state) {
   assert_true(rana->is_host);
   const cs_row *bronnoy = cs_result_row(r, "1813", 2023);
   assert_int_equal(bronnoy->total, 69473);
-  assert_string_equal(bronnoy->exact, "69472.59");
-  assert_int_equal(bronnoy->parts[0].rounded, 8712);
-  assert_int_equal(bronnoy->parts[1].rounded, 60760);
+  assert_int_equal(bronnoy->cents, 6947259);
+  const cs_part *parts = cs_row_parts(r, bronnoy);
+  assert_int_equal(parts[0].rounded, 8712);
+  assert_int_equal(parts[1].rounded, 60760);
+  /* explanations are made when asked, from the year's notes */
+  char text[240];
+  cs_explain_part(r, bronnoy, 0, text, sizeof text);
+  assert_string_equal(text, "20 % of 740 539.00 = 148 107.80, shared equally by 17 members = 8 712.22");
   assert_string_equal(bronnoy->payee, "Rana"); /* the Sami name came in 2024 */
   const cs_year *y = cs_result_year(r, 2023);
   assert_int_equal(y->sum_shares, 740539);
@@ -139,7 +144,7 @@ static void growth_from_base_year(void **state) {
   /* a run starting in 2024 still compounds from the base year 2023 */
   assert_int_equal(cs_simulate(c, reg, 2024, 2024, &r, &err), 0);
   char buf[64];
-  cs_q_format(&cs_result_year(r, 2024)->cost, 2, NULL, ".", buf, sizeof buf);
+  cs_q_format_cents(cs_result_year(r, 2024)->cost, NULL, ".", buf, sizeof buf);
   assert_string_equal(buf, "1290320.56");
   cs_result_free(r);
   cs_coop_free(c);
@@ -182,9 +187,45 @@ static void pro_rata_first_year(void **state) {
   cs_coop_free(c);
 }
 
+/* Past the registry's last year a projection gives the population; it
+** gives a hypothetical merger's parts too (the merger once failed there). */
+static int project(void *ud, const char *code, int year, int pop_year, int64_t *pop,
+                   cs_error *err) {
+  (void)ud, (void)year, (void)err;
+  if (*pop < 0) *pop = 1000 + (pop_year - 2000) * 10 + (strcmp(code, "1826") == 0);
+  return 0;
+}
+
+static void merger_past_registry(void **state) {
+  (void)state;
+  int first, last;
+  cs_registry_population_years(reg, &first, &last);
+  cs_coop *c = helgeland_coop();
+  cs_error err;
+  const char *parts[] = {"1825", "1826"};
+  assert_int_equal(cs_coop_add_merger(c, parts, 2, "Indre Helgeland", D("2026-01-01"), &err), 0);
+  cs_result *r = NULL;
+  /* without a projection: an error naming the registry's last year */
+  assert_int_equal(cs_simulate(c, reg, last + 2, last + 2, &r, &err), CS_ENOTFOUND);
+  assert_non_null(strstr(err.msg, "registry ends"));
+  cs_coop_set_population_fn(c, project, NULL);
+  assert_int_equal(cs_simulate(c, reg, last + 2, last + 3, &r, &err), 0);
+  const cs_row *h = cs_result_row(r, "H001", last + 3);
+  assert_non_null(h);
+  int py = last + 2; /* population on 1 January of the previous year */
+  assert_int_equal(h->population, 2 * (1000 + (py - 2000) * 10) + 1);
+  assert_int_equal(h->pop_source, CS_POP_OVERRIDE);
+  assert_null(cs_result_row(r, "1825", last + 3));
+  const cs_year *y = cs_result_year(r, last + 3);
+  assert_int_equal(y->nmembers, 16);
+  cs_result_free(r);
+  cs_coop_free(c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(vedlegg2),           cmocka_unit_test(grant_cap_and_covers),
+      cmocka_unit_test(vedlegg2),           cmocka_unit_test(merger_past_registry),
+      cmocka_unit_test(grant_cap_and_covers),
       cmocka_unit_test(withdraw_helgeland), cmocka_unit_test(growth_from_base_year),
       cmocka_unit_test(errors),             cmocka_unit_test(pro_rata_first_year),
   };
