@@ -18,7 +18,7 @@ cs.expect_error(function()
     period = { from = "2023-01-01" },
     costs = { { name = "Drift", amount = 1e15, growth = "wage" } }, key = cs.keys.equal {} } })
     :growth { wage = 1e15 }:run { from = 2023, to = 2030 }
-end, "too large for exact rounding", "growth rate 1e15")
+end, "T, 2024: amounts too large for exact arithmetic", "growth rate 1e15")
 cs.expect(amount(1e15):share("1833", 2023), 500000000000000, "10^15 itself is exact")
 -- unknown option keys
 cs.expect_error(function()
