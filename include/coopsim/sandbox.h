@@ -20,7 +20,7 @@
 **
 ** The sandbox does not stop C code that never returns to Lua (a pattern
 ** match that backtracks for hours, a finalizer loop): that is what the
-** worker process (worker.h) and its wall-clock timeout are for.
+** worker process (cli/worker.h) and its wall-clock timeout are for.
 */
 #include <lua.h>
 #include <stddef.h>
@@ -110,11 +110,11 @@ int cs_sandbox_get_request(lua_State *L, size_t i, cs_sandbox_request *out);
 /* Closes a state made by cs_sandbox_new; NULL is allowed. */
 void cs_sandbox_close(lua_State *L);
 
-/* 1 when `path` (as a scenario wrote it, relative to `base_dir` unless
-** absolute) resolves, after symbolic links, to a file below one of the
-** sandbox's read folders; the resolved path goes to resolved (PATH_MAX
-** bytes). 0 with the reason in err otherwise. For trusted states every
-** existing path is allowed. */
+/* 1 when `path` (as a scenario wrote it: relative to the first read folder,
+** the scenario's own, unless absolute) resolves, after symbolic links, to a
+** file below one of the sandbox's read folders; the resolved path goes to
+** resolved (PATH_MAX bytes). 0 with the reason in err otherwise. For trusted
+** states every existing path is allowed. */
 int cs_sandbox_may_read(lua_State *L, const char *path, char *resolved, cs_error *err);
 
 #endif
