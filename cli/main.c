@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
 #include "coopsim/doc.h"
@@ -310,6 +311,12 @@ static int may_write(const char *path, const char *file, char *why, size_t why_s
   else snprintf(scen_dir, sizeof scen_dir, "%.*s", (int)(fs - file), file);
   if (!realpath(dir, real_dir)) {
     snprintf(why, why_size, "\"%s\": %s", dir, strerror(errno));
+    return 0;
+  }
+  struct stat st;
+  if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+    snprintf(why, why_size, "\"%s\" is a symbolic link; a scenario file from someone else "
+             "may not write through one", path);
     return 0;
   }
   const char *roots[2] = {getcwd(cwd, sizeof cwd), realpath(scen_dir, real_scen)};

@@ -116,6 +116,12 @@ EOF
 expect sandbox_write_outside "is outside the current folder and the scenario's folder" \
   run sub/escape.lua
 [ -e /etc/coopsim-escape.csv ] && fail "a sandboxed scenario wrote to /etc"
+# not through a symbolic link either, even one inside the folder
+echo "keep" > target.txt
+ln -s "$dir/target.txt" sub/link.csv
+sed 's|/tmp/../etc/coopsim-escape.csv|sub/link.csv|' sub/escape.lua > sub/link.lua
+expect sandbox_write_symlink "is a symbolic link" run sub/link.lua
+grep -q keep target.txt || fail "a symbolic link's target was overwritten"
 # reading: below the scenario's folder only, or --allow-read
 echo "year,amount" > sub/data.csv
 cat > sub/reads.lua <<'EOF'
