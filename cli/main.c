@@ -149,8 +149,19 @@ int cli_dofile(lua_State *L, const char *file) {
   return 0;
 }
 
-int cli_report_expectations(lua_State *L) {
-  int failed = 0;
+/* What a scenario left in coopsim._expect and coopsim._warnings is its own
+** data: read in protected mode (a scenario may have replaced the tables or
+** given them looping metamethods), at most MAX_REPORTED lines of at most
+** 1000 bytes each. */
+#define MAX_REPORTED 200
+
+static const char *field_text(lua_State *L, int t, const char *k) {
+  lua_getfield(L, t, k);
+  return luaL_tolstring(L, -1, NULL);
+}
+
+static int expectations_k(lua_State *L) {
+  lua_Integer failed = 0;
   lua_getglobal(L, "coopsim");
   lua_getfield(L, -1, "_expect");
   lua_getfield(L, -1, "failures");
@@ -158,35 +169,61 @@ int cli_report_expectations(lua_State *L) {
   for (lua_Integer i = 1; i <= n; i++) {
     lua_rawgeti(L, -1, i);
     int f = lua_gettop(L);
-    lua_getfield(L, f, "where");
+    const char *where = field_text(L, f, "where");
     lua_getfield(L, f, "label");
-    lua_getfield(L, f, "expected");
-    const char *expected = luaL_tolstring(L, -1, NULL);
-    lua_getfield(L, f, "actual");
-    const char *actual = luaL_tolstring(L, -1, NULL);
-    const char *label = lua_tostring(L, f + 2);
-    fprintf(stderr, "%sexpectation failed%s%s: expected %s, got %s\n", lua_tostring(L, f + 1),
-            label && *label ? ": " : "", label ? label : "", expected, actual);
+    const char *label = lua_isnil(L, -1) ? "" : luaL_tolstring(L, -1, NULL);
+    const char *expected = field_text(L, f, "expected");
+    const char *actual = field_text(L, f, "actual");
+    if (i <= MAX_REPORTED)
+      fprintf(stderr, "%.300sexpectation failed%s%.300s: expected %.1000s, got %.1000s\n", where,
+              *label ? ": " : "", label, expected, actual);
     lua_settop(L, f - 1);
     failed++;
   }
-  lua_pop(L, 3);
-  return failed;
+  if (n > MAX_REPORTED) fprintf(stderr, "(%lld more failed expectations)\n", (long long)(n - MAX_REPORTED));
+  lua_pushinteger(L, failed);
+  return 1;
 }
 
-int cli_report_warnings(lua_State *L, const char *prefix) {
+static int warnings_k(lua_State *L) {
+  const char *prefix = lua_touserdata(L, 1);
   lua_getglobal(L, "coopsim");
   lua_getfield(L, -1, "_warnings");
   lua_Integer n = lua_istable(L, -1) ? luaL_len(L, -1) : 0;
+  int t = lua_gettop(L);
   for (lua_Integer i = 1; i <= n; i++) {
-    lua_rawgeti(L, -1, i);
-    lua_getfield(L, -1, "where");
-    lua_getfield(L, -2, "msg");
-    fprintf(stderr, "%s%s: %s\n", lua_tostring(L, -2), prefix, lua_tostring(L, -1));
-    lua_pop(L, 3);
+    lua_rawgeti(L, t, i);
+    int w = lua_gettop(L);
+    const char *where = field_text(L, w, "where");
+    const char *msg = field_text(L, w, "msg");
+    if (i <= MAX_REPORTED) fprintf(stderr, "%.300s%s: %.1000s\n", where, prefix, msg);
+    lua_settop(L, t);
   }
-  lua_pop(L, 2);
-  return (int)n;
+  if (n > MAX_REPORTED) fprintf(stderr, "(%lld more warnings)\n", (long long)(n - MAX_REPORTED));
+  lua_pushinteger(L, n);
+  return 1;
+}
+
+/* Runs k protected; its count, or 1 (with the message) when the scenario's
+** tables could not be read. */
+static int protected_count(lua_State *L, lua_CFunction k, void *arg) {
+  lua_pushcfunction(L, k);
+  lua_pushlightuserdata(L, arg);
+  if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+    const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "(not text)";
+    fprintf(stderr, "coopsim: the scenario's checks could not be read: %.1000s\n", msg);
+    lua_pop(L, 1);
+    return 1;
+  }
+  int n = (int)lua_tointeger(L, -1);
+  lua_pop(L, 1);
+  return n;
+}
+
+int cli_report_expectations(lua_State *L) { return protected_count(L, expectations_k, NULL); }
+
+int cli_report_warnings(lua_State *L, const char *prefix) {
+  return protected_count(L, warnings_k, (void *)prefix);
 }
 
 /* ---- coopsim run ----------------------------------------------------------
@@ -227,7 +264,8 @@ static int run_scenario(lua_State *L, const run_job *job) {
 }
 
 /* Pushes the runs the file made as the result document's JSON. */
-static int push_doc_json(lua_State *L, const char *file) {
+static int doc_json_k(lua_State *L) {
+  const char *file = lua_touserdata(L, 1);
   lua_getglobal(L, "coopsim");
   lua_getfield(L, -1, "report");
   lua_getfield(L, -1, "json");
@@ -237,15 +275,18 @@ static int push_doc_json(lua_State *L, const char *file) {
   lua_setfield(L, -2, "version");
   lua_pushstring(L, file);
   lua_setfield(L, -2, "scenario_file");
-  if (cli_pcall(L, 2, 1) != LUA_OK) {
-    lua_pop(L, 2);
-    return 1;
-  }
-  lua_remove(L, -2);
-  lua_remove(L, -2);
-  if (!lua_isstring(L, -1)) {
+  lua_call(L, 2, 1);
+  if (!lua_isstring(L, -1)) return luaL_error(L, "the scenario's results are not text");
+  return 1;
+}
+
+static int push_doc_json(lua_State *L, const char *file) {
+  lua_pushcfunction(L, doc_json_k);
+  lua_pushlightuserdata(L, (void *)file);
+  if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+    const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "(not text)";
+    fprintf(stderr, "coopsim: %s: the results could not be made: %.1000s\n", file, msg);
     lua_pop(L, 1);
-    fprintf(stderr, "coopsim: the scenario's results are not text\n");
     return 1;
   }
   return 0;
@@ -311,6 +352,30 @@ static int may_write(const char *path, const char *file, char *why, size_t why_s
   else snprintf(scen_dir, sizeof scen_dir, "%.*s", (int)(fs - file), file);
   if (!realpath(dir, real_dir)) {
     snprintf(why, why_size, "\"%s\": %s", dir, strerror(errno));
+    return 0;
+  }
+  for (const char *c = path; *c; c++) {
+    /* "." and ".." are resolved below; other names starting with a dot are hidden */
+    if ((c == path || c[-1] == '/') && c[0] == '.' && c[1] != '/' && c[1] != '\0' &&
+        !(c[1] == '.' && (c[2] == '/' || c[2] == '\0'))) {
+      snprintf(why, why_size, "\"%s\" names a hidden file or folder", path);
+      return 0;
+    }
+    if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+      snprintf(why, why_size, "the path holds a control character");
+      return 0;
+    }
+  }
+  const char *ext = strrchr(base, '.');
+  static const char *const allowed_ext[] = {".csv", ".json", ".md", ".xlsx", ".html", ".txt",
+                                            ".db", ".sqlite", ".sqlite3", NULL};
+  int ext_ok = 0;
+  for (int i = 0; ext && allowed_ext[i]; i++) ext_ok |= strcmp(ext, allowed_ext[i]) == 0;
+  if (!ext_ok) {
+    snprintf(why, why_size,
+             "\"%s\" does not end in a report's or a run store's extension (.csv .json .md "
+             ".xlsx .html .txt, or .db .sqlite .sqlite3 for r:save)",
+             path);
     return 0;
   }
   struct stat st;
@@ -453,6 +518,11 @@ static int finish_worker(const cli_worker_outcome *o, const run_job *job) {
   const char *p = m + sizeof WORKER_MAGIC + used + 1;
   if (status != 0) return status;
   int rc = 0;
+  if (nsections > 17) {
+    fprintf(stderr, "coopsim: %s: the scenario asked for %zu files; at most 16 (r:write, r:save) "
+            "are written for a scenario file from someone else\n", job->file, nsections - 1);
+    return 1;
+  }
   for (size_t i = 0; i < nsections && rc == 0; i++) {
     cs_sandbox_request r;
     char kind[9];
@@ -465,7 +535,7 @@ static int finish_worker(const cli_worker_outcome *o, const run_job *job) {
     else if (strcmp(kind, "write") == 0 || strcmp(kind, "save") == 0) rc = carry_out(&r, job);
     else rc = 1;
   }
-  if (p != end) {
+  if (rc == 0 && p != end) {
     fprintf(stderr, "coopsim: %s: the worker sent more than it announced\n", job->file);
     rc = 1;
   }
@@ -544,7 +614,9 @@ static int cmd_run(int argc, char **argv, const cli_options *opt) {
     }
     cs_sandbox_close(L);
   } else {
-    cli_worker_limits lim = {opt->timeout, opt->max_memory, opt->max_memory};
+    /* the parent parses what comes back: at most 256 MB of it */
+    size_t max_message = opt->max_memory < ((size_t)256 << 20) ? opt->max_memory : (size_t)256 << 20;
+    cli_worker_limits lim = {opt->timeout, opt->max_memory, max_message};
     cli_worker_outcome o;
     if (cli_worker_run(&lim, run_child, &job, &o) != 0) {
       perror("coopsim: cannot start a worker process");

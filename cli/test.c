@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "coopsim/sandbox.h"
 #include "worker.h"
+#include "coopsim/atomic_file.h"
 #include "coopsim/readfile.h"
 
 static int quiet_print(lua_State *L) {
@@ -23,19 +24,10 @@ static int quiet_print(lua_State *L) {
   return 0;
 }
 
+/* The golden file, whole or not at all, through a temporary file of its own
+** (mkstemp: never a name a scenario's folder could hold as a link). */
 static int write_all(const char *path, const char *text, size_t len) {
-  char tmp[4096];
-  snprintf(tmp, sizeof tmp, "%s.tmp", path);
-  FILE *f = fopen(tmp, "wb");
-  if (!f) return -1;
-  int bad = fwrite(text, 1, len, f) != len;
-  bad |= fflush(f) != 0;
-  bad |= fclose(f) != 0;
-  if (bad || rename(tmp, path) != 0) {
-    remove(tmp);
-    return -1;
-  }
-  return 0;
+  return cs_atomic_write_buffer(path, text, len, NULL) == 0 ? 0 : -1;
 }
 
 /* Runs one scenario file; returns 1 if it passed. */
@@ -65,6 +57,14 @@ static int test_file(const char *file, int update, int strict, const cli_options
   if (flen > 4 && strcmp(file + flen - 4, ".lua") == 0)
     snprintf(golden, sizeof golden, "%.*s.expected.csv", (int)(flen - 4), file);
   else snprintf(golden, sizeof golden, "%s.expected.csv", file);
+  struct stat st;
+  if (lstat(golden, &st) == 0 && !S_ISREG(st.st_mode)) {
+    printf("FAIL %s: %s is not a plain file (a symbolic link?); it is neither read nor written\n",
+           file, golden);
+    fflush(stdout);
+    cs_sandbox_close(L);
+    return 0;
+  }
   lua_getfield(L, -1, "_runs");
   lua_Integer nruns = luaL_len(L, -1);
   const char *golden_note = "no golden file";

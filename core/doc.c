@@ -166,6 +166,10 @@ static int get_str(pctx *c, const json_t *obj, const char *name, int required, c
   if (!json_is_string(v)) return bad(c, name, v, "expected a string");
   const char *s = json_string_value(v);
   if (strlen(s) != json_string_length(v)) return bad(c, name, NULL, "the string holds a NUL byte");
+  /* control characters would reach terminals, CSV files and other
+  ** programs' input as line breaks and escape sequences */
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    if (*p < 0x20 || *p == 0x7f) return bad(c, name, NULL, "the string holds a control character");
   size_t n = strlen(s) + 1;
   *out = malloc(n);
   if (!*out) return no_memory(c);

@@ -811,6 +811,22 @@ static int l_simulate(lua_State *L) {
   rb->r = NULL;
   luaL_setmetatable(L, RESULT_MT);
   if (cs_simulate(box->coop, reg, (int)from, (int)to, &rb->r, &err)) return fail(L, &err);
+  /* the sandbox's result limit, kept in the Lua registry where a scenario
+  ** cannot reach it (lua_sandbox.c sets coopsim.sandbox.max_rows) */
+  if (lua_getfield(L, LUA_REGISTRYINDEX, "coopsim.sandbox.max_rows") == LUA_TNUMBER) {
+    lua_Integer max = lua_tointeger(L, -1);
+    lua_getfield(L, LUA_REGISTRYINDEX, "coopsim.sandbox.rows");
+    lua_Integer made = lua_tointeger(L, -1) + (lua_Integer)rb->r->nrows;
+    lua_pop(L, 1);
+    lua_pushinteger(L, made);
+    lua_setfield(L, LUA_REGISTRYINDEX, "coopsim.sandbox.rows");
+    if (made > max) {
+      lua_pushnil(L);
+      lua_pushfstring(L, "result limit: the runs hold more than %I rows (--max-rows)", max);
+      return 2;
+    }
+  }
+  lua_pop(L, 1);
   return 1;
 }
 

@@ -391,9 +391,9 @@ static int build_state(lua_State *L) {
   luaopen_coopsim(L);
   lua_pushcfunction(L, sb_read_file);
   lua_setfield(L, -2, "read_file");
-  if (sb->opts.max_rows > 0) {
+  if (sb->opts.max_rows > 0 && !sb->opts.trusted) {
     lua_pushinteger(L, sb->opts.max_rows);
-    lua_setfield(L, -2, "_max_rows");
+    lua_setfield(L, LUA_REGISTRYINDEX, "coopsim.sandbox.max_rows");
   }
   lua_pushboolean(L, !sb->opts.trusted);
   lua_setfield(L, -2, "_sandboxed");

@@ -969,12 +969,6 @@ function scenario_mt:run(opts)
     local spec = build_spec(coop, self, from, to)
     local r, msg = core.simulate(spec, from, to)
     if not r then fail_at(loc, self.name .. ": " .. msg) end
-    if M._max_rows then -- the sandbox's result limit
-      M._rows_made = (M._rows_made or 0) + r:info().rows
-      if M._rows_made > M._max_rows then
-        fail_at(loc, string.format("result limit: the runs hold more than %d rows (--max-rows)", M._max_rows))
-      end
-    end
     results[i] = r
   end
   for _, mod in ipairs(self.mods) do

@@ -39,6 +39,12 @@ ls | grep -q '\.tmp' && fail "rel11: a temporary file was left"
 "$coopsim" test --timeout 2 rel11.lua >out 2>&1 && fail "test rel11.lua passed"
 grep -q "FAIL rel11.lua: timeout: ran longer than 2 s" out || fail "coopsim test timeout: $(cat out)"
 
+# nor read through a golden file that is a symbolic link
+mkdir -p gl && cp "$src/scenarios/steinkjer_inderoy.lua" gl/a.lua && echo secret > secret.txt
+ln -s ../secret.txt gl/a.expected.csv
+"$coopsim" test gl >out 2>&1 && fail "test through a linked golden file passed"
+grep -q "is not a plain file" out || fail "linked golden file: $(cat out)"
+
 # --- 12: a finalizer that never ends ------------------------------------
 cat > rel12.lua <<'EOF'
 local t = setmetatable({}, { __gc = function() while true do end end })
@@ -63,6 +69,7 @@ local coop = cs.cooperation {
   costs = { { name = "Drift", amount = 1000000 } }, key = cs.keys.equal {},
 }
 local s = cs.scenario("Mange", { coop })
+coopsim._max_rows = nil -- the limit is not the scenario's to lift
 for i = 1, 1e7 do s:run { from = 2022, to = 2023 } end -- 16 rows each
 EOF
 expect rel14_rows "result limit: the runs hold more than 1000 rows" \
@@ -116,6 +123,16 @@ EOF
 expect sandbox_write_outside "is outside the current folder and the scenario's folder" \
   run sub/escape.lua
 [ -e /etc/coopsim-escape.csv ] && fail "a sandboxed scenario wrote to /etc"
+# no hidden files, no other extensions (a scenario must not replace ~/.bashrc)
+sed 's|/tmp/../etc/coopsim-escape.csv|.bashrc|' sub/escape.lua > sub/dot.lua
+expect sandbox_write_hidden "names a hidden file or folder" run sub/dot.lua
+sed 's|/tmp/../etc/coopsim-escape.csv|notes.sh|' sub/escape.lua > sub/ext.lua
+expect sandbox_write_extension "does not end in a report's or a run store's extension" run sub/ext.lua
+[ -e .bashrc ] || [ -e notes.sh ] && fail "a hidden file or a script was written"
+# names with control characters never reach a report
+sed 's|name = "T"|name = "T\\nrm -rf x\\n"|; s|/tmp/../etc/coopsim-escape.csv|ctl.md|' sub/escape.lua > sub/ctl.lua
+expect sandbox_control_chars "control character" run sub/ctl.lua
+[ -e ctl.md ] && fail "a report with a control character in a name was written"
 # not through a symbolic link either, even one inside the folder
 echo "keep" > target.txt
 ln -s "$dir/target.txt" sub/link.csv
