@@ -296,10 +296,18 @@ static int sb_read_file(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   char resolved[PATH_MAX];
   cs_error err;
-  if (!cs_sandbox_may_read(L, path, resolved, &err)) return luaL_error(L, "%s", err.msg);
+  char where[256];
+  scenario_where(L, where, sizeof where);
+  if (!cs_sandbox_may_read(L, path, resolved, &err)) {
+    lua_pushfstring(L, "%s%s", where, err.msg);
+    return lua_error(L);
+  }
   size_t len;
   char *text = cs_read_file(resolved, &len, &err);
-  if (!text) return luaL_error(L, "%s", err.msg);
+  if (!text) {
+    lua_pushfstring(L, "%scannot read \"%s\": %s", where, path, err.msg);
+    return lua_error(L);
+  }
   lua_pushlstring(L, text, len);
   free(text);
   return 1;

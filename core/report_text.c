@@ -294,6 +294,19 @@ static void csv_cell(cs_sb *out, const char *v, char sep) {
   cs_sb_add(out, "\"");
 }
 
+/* A text cell (a name): one that begins like a formula (= + - @) gets a
+** leading apostrophe, so that a spreadsheet shows it instead of running it
+** (CSV injection: a scenario file from someone else names things). */
+static void csv_text_cell(cs_sb *out, const char *v, char sep) {
+  if (*v != '=' && *v != '+' && *v != '-' && *v != '@') {
+    csv_cell(out, v, sep);
+    return;
+  }
+  cs_sb_add(out, "\"'");
+  for (; *v; v++) cs_sb_add(out, *v == '"' ? "\"\"" : (char[2]){*v, '\0'});
+  cs_sb_add(out, "\"");
+}
+
 int cs_report_csv(const cs_doc *doc, cs_report_lang lang, int nb, cs_sb *out) {
   static const char *const cols[] = {"scenario", "cooperation", "year", "code", "name", "population",
                                      "population_date", "population_source", "parts", "exact", "total",
@@ -343,7 +356,8 @@ int cs_report_csv(const cs_doc *doc, cs_report_lang lang, int nb, cs_sb *out) {
         case 12: v = row->host ? T("(host)") : row->payee ? row->payee : ""; break;
         }
         if (c) cs_sb_add(out, sepstr);
-        csv_cell(out, v, sep);
+        if (c == 0 || c == 1 || c == 4 || c == 12) csv_text_cell(out, v, sep);
+        else csv_cell(out, v, sep);
       }
       cs_sb_add(out, "\n");
     }

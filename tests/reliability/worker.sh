@@ -133,6 +133,10 @@ expect sandbox_write_extension "does not end in a report's or a run store's exte
 sed 's|name = "T"|name = "T\\nrm -rf x\\n"|; s|/tmp/../etc/coopsim-escape.csv|ctl.md|' sub/escape.lua > sub/ctl.lua
 expect sandbox_control_chars "control character" run sub/ctl.lua
 [ -e ctl.md ] && fail "a report with a control character in a name was written"
+# a name that begins like a spreadsheet formula stays text in CSV
+sed "s|name = \"T\"|name = '=HYPERLINK(\"http://x/\")'|; s|/tmp/../etc/coopsim-escape.csv|inj.csv|" sub/escape.lua > sub/inj.lua
+"$coopsim" run sub/inj.lua 2>err || fail "inj.lua: $(cat err)"
+grep -q "\"'=HYPERLINK" inj.csv || fail "a formula-like name was not kept as text: $(head -2 inj.csv)"
 # not through a symbolic link either, even one inside the folder
 echo "keep" > target.txt
 ln -s "$dir/target.txt" sub/link.csv
