@@ -2,6 +2,7 @@
 #define COOPSIM_CLI_H
 /* The command-line client: helpers shared by the files in cli/ (internal). */
 #include <lua.h>
+#include "coopsim/report.h"
 
 #define CLI_MAX_ALLOW_READ 7
 
@@ -59,6 +60,12 @@ struct cs_rundb *cli_runs_open_store(const char *path);
 ** This is what a parent calls with the document a worker sent. */
 int cli_runs_save_doc(struct cs_rundb *db, const struct cs_doc *doc, const char *file, int argc,
                       char **argv, const cli_options *opt);
+/* Writes doc as a report in fmt/lng to the file out (whole or not at all;
+** "wrote OUT" on stderr) or, with out NULL, to standard output. 0 or a
+** CS_E* code with the message in err. */
+int cli_emit_doc(const struct cs_doc *doc, cs_report_format fmt, cs_report_lang lng,
+                 const char *out, cs_error *err);
+
 /* `coopsim runs list|show|compare|export`. */
 int cli_runs(int argc, char **argv, const cli_options *opt);
 

@@ -292,6 +292,24 @@ static int push_doc_json(lua_State *L, const char *file) {
   return 0;
 }
 
+int cli_emit_doc(const cs_doc *doc, cs_report_format fmt, cs_report_lang lng, const char *out,
+                 cs_error *err) {
+  if (out) {
+    int rc = cs_report_write(doc, fmt, lng, out, err);
+    if (!rc) fprintf(stderr, "wrote %s\n", out);
+    return rc;
+  }
+  char *text;
+  size_t len;
+  int rc = cs_report_render(doc, fmt, lng, &text, &len, err);
+  if (!rc) {
+    if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0)
+      rc = cs_error_set(err, CS_EIO, "standard output: %s", strerror(errno));
+    free(text);
+  }
+  return rc;
+}
+
 /* Writes the report the command line asked for. */
 static int write_report(const cs_doc *doc, const run_job *job) {
   cs_error err = {0, ""};
@@ -300,20 +318,7 @@ static int write_report(const cs_doc *doc, const run_job *job) {
   if (job->format) cs_report_format_parse(job->format, &fmt, &err);
   else if (job->out) cs_report_format_from_path(job->out, &fmt, &err);
   if (job->lang) cs_report_lang_parse(job->lang, &lng, &err);
-  int rc;
-  if (job->out) {
-    rc = cs_report_write(doc, fmt, lng, job->out, &err);
-    if (!rc) fprintf(stderr, "wrote %s\n", job->out);
-  } else {
-    char *report;
-    size_t n;
-    rc = cs_report_render(doc, fmt, lng, &report, &n, &err);
-    if (!rc) {
-      if (fwrite(report, 1, n, stdout) != n || fflush(stdout) != 0)
-        rc = cs_error_set(&err, CS_EIO, "standard output: %s", strerror(errno));
-      free(report);
-    }
-  }
+  int rc = cli_emit_doc(doc, fmt, lng, job->out, &err);
   if (rc) fprintf(stderr, "coopsim run: %s\n", err.msg);
   return rc ? 1 : 0;
 }

@@ -320,19 +320,7 @@ static int export(cs_rundb *db, const char *arg, const char *format, const char 
   cs_doc *doc;
   int rc = load(db, arg, &doc, NULL, "export");
   if (rc) return rc;
-  if (out) {
-    rc = cs_report_write(doc, fmt, lng, out, &err);
-    if (!rc) fprintf(stderr, "wrote %s\n", out);
-  } else {
-    char *text;
-    size_t len;
-    rc = cs_report_render(doc, fmt, lng, &text, &len, &err);
-    if (!rc) {
-      if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0)
-        rc = cs_error_set(&err, CS_EIO, "standard output: write error");
-      free(text);
-    }
-  }
+  rc = cli_emit_doc(doc, fmt, lng, out, &err);
   if (rc) fprintf(stderr, "coopsim runs export: %s\n", err.msg);
   cs_doc_free(doc);
   return rc ? 1 : 0;
