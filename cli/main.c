@@ -390,12 +390,8 @@ static int may_write(const char *path, const char *file, char *why, size_t why_s
     return 0;
   }
   const char *roots[2] = {getcwd(cwd, sizeof cwd), realpath(scen_dir, real_scen)};
-  for (int i = 0; i < 2; i++) {
-    size_t n = roots[i] ? strlen(roots[i]) : 0;
-    if (n && strncmp(real_dir, roots[i], n) == 0 &&
-        (real_dir[n] == '\0' || real_dir[n] == '/' || n == 1))
-      return 1;
-  }
+  for (int i = 0; i < 2; i++)
+    if (roots[i] && cs_path_below(real_dir, roots[i])) return 1;
   snprintf(why, why_size,
            "\"%s\" is outside the current folder and the scenario's folder; a scenario "
            "file from someone else may write only there (or run your own with --trusted)",

@@ -583,10 +583,9 @@ void cs_sandbox_close(lua_State *L) {
   free(sb);
 }
 
-/* 1 when resolved lies at or below dir. */
-static int below(const char *resolved, const char *dir) {
+int cs_path_below(const char *resolved, const char *dir) {
   size_t n = strlen(dir);
-  if (strncmp(resolved, dir, n) != 0) return 0;
+  if (n == 0 || strncmp(resolved, dir, n) != 0) return 0;
   return resolved[n] == '/' || resolved[n] == '\0' || (n == 1 && dir[0] == '/');
 }
 
@@ -603,7 +602,7 @@ int cs_sandbox_may_read(lua_State *L, const char *path, char *resolved, cs_error
   }
   if (sb->opts.trusted) return 1;
   for (int i = 0; i < sb->opts.nread_dirs; i++)
-    if (below(resolved, sb->read_real[i])) return 1;
+    if (cs_path_below(resolved, sb->read_real[i])) return 1;
   cs_error_set(err, CS_EINVAL,
                "cannot read \"%s\": scenario files may read data files only below their own "
                "folder%s (allow more with --allow-read DIR)",

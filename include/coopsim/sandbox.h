@@ -107,6 +107,10 @@ void cs_sandbox_defer(lua_State *L, const cs_sandbox_request *req);
 size_t cs_sandbox_nrequests(lua_State *L);
 int cs_sandbox_get_request(lua_State *L, size_t i, cs_sandbox_request *out);
 
+/* 1 when the resolved (absolute, realpath'd) path lies at or below the
+** resolved folder dir; 0 otherwise, and for an empty dir. */
+int cs_path_below(const char *resolved, const char *dir);
+
 /* Closes a state made by cs_sandbox_new; NULL is allowed. */
 void cs_sandbox_close(lua_State *L);
 
