@@ -11,13 +11,18 @@ typedef struct {
   const char *code;
 } remainder;
 
+/* The tie-break of equal remainders, the same for both paths: the lower
+** code, then the input order (which only equal codes reach). */
+static int lower_code_first(const char *ca, size_t ia, const char *cb, size_t ib) {
+  int c = strcmp(ca, cb);
+  if (c) return c;
+  return (ia > ib) - (ia < ib);
+}
+
 static int by_remainder(const void *pa, const void *pb) {
   const remainder *a = pa, *b = pb;
   int c = cs_q_cmp(&b->frac, &a->frac); /* larger remainder first */
-  if (c) return c;
-  c = strcmp(a->code, b->code); /* then the lower code */
-  if (c) return c;
-  return (a->index > b->index) - (a->index < b->index);
+  return c ? c : lower_code_first(a->code, a->index, b->code, b->index);
 }
 
 /* All shares over one denominator den (not necessarily in lowest terms, as
@@ -32,10 +37,7 @@ typedef struct {
 static int by_int_remainder(const void *pa, const void *pb) {
   const int_remainder *a = pa, *b = pb;
   int c = cs_big_cmp(&b->rem, &a->rem); /* larger remainder first */
-  if (c) return c;
-  c = strcmp(a->code, b->code); /* then the lower code */
-  if (c) return c;
-  return (a->index > b->index) - (a->index < b->index);
+  return c ? c : lower_code_first(a->code, a->index, b->code, b->index);
 }
 
 int cs_round_fast_path = 1;
