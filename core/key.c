@@ -311,6 +311,25 @@ static int common_mult(const cs_q *fraction, const cs_q *w, const cs_q *total_w,
   return 0;
 }
 
+/* The note of pool c: its head ("20 % of rest = pool", or the rest when
+** the pool is the whole) and its total weight as written. */
+static void pool_note(const component *c, const cs_q *rest, const cs_q *pool,
+                      const cs_q *total_w, cs_key_note *nt) {
+  char pct[48], poolt[64], restt[64];
+  cs_q one;
+  cs_q_from_i64(&one, 1);
+  nt->kind = c->kind;
+  fmt_percent(&c->amount, pct, sizeof pct);
+  fmt_money(pool, 2, poolt, sizeof poolt);
+  fmt_money(rest, 2, restt, sizeof restt);
+  if (cs_q_cmp(&c->amount, &one) == 0)
+    snprintf(nt->head, sizeof nt->head, "%s", restt);
+  else
+    snprintf(nt->head, sizeof nt->head, "%s %% of %s = %s", pct, restt, poolt);
+  if (c->kind == CS_POOL_POPULATION) fmt_money(total_w, 0, nt->total, sizeof nt->total);
+  else cs_q_format_exact(total_w, nt->total, sizeof nt->total);
+}
+
 int cs_key_fast_path = 1;
 
 static int apply(const cs_key *k, int year, const cs_q *net, const cs_key_member *m, size_t n,
@@ -494,24 +513,7 @@ static int apply(const cs_key *k, int year, const cs_q *net, const cs_key_member
       if (common_factor(&c->amount, w, &total_w, n, &K)) *common = 0;
       continue;
     }
-    char pct[48], poolt[64], restt[64];
-    cs_key_note *nt = &notes[out[0].nparts];
-    nt->kind = c->kind;
-    fmt_percent(&c->amount, pct, sizeof pct);
-    fmt_money(&pool, 2, poolt, sizeof poolt);
-    fmt_money(&rest, 2, restt, sizeof restt);
-    if (cs_q_cmp(&c->amount, &one) == 0)
-      snprintf(nt->head, sizeof nt->head, "%s", restt);
-    else
-      snprintf(nt->head, sizeof nt->head, "%s %% of %s = %s", pct, restt, poolt);
-    if (c->kind == CS_POOL_EQUAL) {
-      cs_q cnt = total_w;
-      cs_q_format_exact(&cnt, nt->total, sizeof nt->total);
-    } else if (c->kind == CS_POOL_POPULATION) {
-      fmt_money(&total_w, 0, nt->total, sizeof nt->total);
-    } else {
-      cs_q_format_exact(&total_w, nt->total, sizeof nt->total);
-    }
+    pool_note(c, &rest, &pool, &total_w, &notes[out[0].nparts]);
     for (size_t i = 0; i < n; i++) {
       cs_key_part *p = &out[i].parts[out[i].nparts++];
       p->name = cs_key_kind_name(c->kind);
@@ -551,5 +553,82 @@ static int apply(const cs_key *k, int year, const cs_q *net, const cs_key_member
         TRYQ(cs_q_add(&out[i].total, &out[i].total, &out[i].parts[j].amount));
   }
   free(w), free(sum_mult);
+  return CS_OK;
+}
+
+static uint64_t gcd_u64(uint64_t a, uint64_t b) {
+  while (b) {
+    uint64_t t = a % b;
+    a = b;
+    b = t;
+  }
+  return a;
+}
+
+/*
+** The multipliers of an equal and population pools key. With each member's
+** year share y_i = yn_i / yd_i and L the least common multiple of the yd_i,
+** member i's weight in pool c, times L, is the integer w_ic = base_ic * yn_i
+** * (L / yd_i) (base 1 for equal, the population for population), and the
+** pool's total W_c = sum of w_ic. Part c of member i is net * fn_c / fd_c *
+** w_ic / W_c = net * mult_ic / K, with K the least common multiple of every
+** fd_c * W_c and mult_ic = fn_c * w_ic * (K / (fd_c * W_c)).
+*/
+int cs_key_multipliers(const cs_key *k, int year, const cs_q *net, const cs_key_member *m,
+                       size_t n, uint64_t *K, uint64_t *mult, size_t *nparts,
+                       cs_key_note *notes, cs_error *err) {
+  if (!cs_key_fast_path || n == 0 || k->ncomps == 0 || k->ncomps > CS_KEY_MAX_PARTS) return 1;
+  for (size_t ci = 0; ci < k->ncomps; ci++)
+    if (k->comps[ci].kind != CS_POOL_EQUAL && k->comps[ci].kind != CS_POOL_POPULATION) return 1;
+  uint64_t L = 1;
+  for (size_t i = 0; i < n; i++) {
+    int64_t yn, yd;
+    if (!cs_q_small(&m[i].year_share, &yn, &yd) || yn < 0 || yd <= 0) return 1;
+    uint64_t g = gcd_u64(L, (uint64_t)yd);
+    if (__builtin_mul_overflow(L / g, (uint64_t)yd, &L) || L > ((uint64_t)1 << 32)) return 1;
+  }
+  uint64_t fn[CS_KEY_MAX_PARTS], fd_W[CS_KEY_MAX_PARTS], W[CS_KEY_MAX_PARTS];
+  *K = 1;
+  for (size_t ci = 0; ci < k->ncomps; ci++) {
+    const component *c = &k->comps[ci];
+    int64_t a, b;
+    if (!cs_q_small(&c->amount, &a, &b) || a < 0 || b <= 0) return 1;
+    fn[ci] = (uint64_t)a;
+    uint64_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+      int64_t yn, yd;
+      cs_q_small(&m[i].year_share, &yn, &yd);
+      uint64_t base = c->kind == CS_POOL_EQUAL ? 1 : (uint64_t)m[i].population, w;
+      if (m[i].population < 0 ||
+          __builtin_mul_overflow(base, (uint64_t)yn * (L / (uint64_t)yd), &w) ||
+          __builtin_add_overflow(total, w, &total))
+        return 1;
+      mult[i * CS_KEY_MAX_PARTS + ci] = w; /* the weight for now, the multiplier below */
+    }
+    if (total == 0)
+      return cs_error_set(err, CS_EINVAL, "in %d every member's %s weight is zero", year,
+                          cs_key_kind_name(c->kind));
+    W[ci] = total;
+    if (__builtin_mul_overflow((uint64_t)b, total, &fd_W[ci])) return 1;
+    uint64_t g = gcd_u64(*K, fd_W[ci]);
+    if (__builtin_mul_overflow(*K / g, fd_W[ci], K) || *K > (uint64_t)INT64_MAX) return 1;
+  }
+  for (size_t ci = 0; ci < k->ncomps; ci++) {
+    uint64_t f;
+    if (__builtin_mul_overflow(fn[ci], *K / fd_W[ci], &f)) return 1;
+    for (size_t i = 0; i < n; i++) {
+      uint64_t *x = &mult[i * CS_KEY_MAX_PARTS + ci];
+      if (__builtin_mul_overflow(*x, f, x)) return 1;
+    }
+  }
+  /* the notes, as cs_key_apply_common writes them */
+  for (size_t ci = 0; ci < k->ncomps; ci++) {
+    const component *c = &k->comps[ci];
+    cs_q pool, total_w;
+    if (cs_q_mul(&pool, net, &c->amount) || cs_q_from_frac(&total_w, (int64_t)W[ci], (int64_t)L))
+      return 1;
+    pool_note(c, net, &pool, &total_w, &notes[ci]);
+  }
+  *nparts = k->ncomps;
   return CS_OK;
 }

@@ -13,6 +13,7 @@
 #include "coop_internal.h"
 #include "coopsim/round.h"
 #include "coopsim/simulate.h"
+#include "share_fx.h"
 
 /* dst = the result's copy of text */
 #define STR(dst, text)                                                              \
@@ -623,6 +624,135 @@ fail:
   return rc;
 }
 
+/* ---- the year's shares ----------------------------------------------- */
+
+/* What one year's key gives every member, by either path, and the room for
+** it, kept from year to year (cap members). Parts are by member:
+** parts[i * CS_KEY_MAX_PARTS + p]. */
+typedef struct share_scratch {
+  size_t cap;
+  cs_part *parts;
+  int64_t *total_cents, *rounded;
+  int has_member_texts;   /* shares[i].parts[p].member are to be kept */
+  /* the machine-word path */
+  uint64_t *mult, *sum_mult;
+  cs_fx_value *value;
+  size_t *order;
+  /* the exact path: made the first time it is needed (a share is over 8 KB) */
+  cs_key_share *shares;
+  cs_q *totals;
+} share_scratch;
+
+static void scratch_free(share_scratch *sc) {
+  free(sc->parts);
+  free(sc->total_cents);
+  free(sc->rounded);
+  free(sc->mult);
+  free(sc->sum_mult);
+  free(sc->value);
+  free(sc->order);
+  free(sc->shares);
+  free(sc->totals);
+  memset(sc, 0, sizeof *sc);
+}
+
+/* Room for n members; 0, or -1 when out of memory (sc is then freed). */
+static int scratch_grow(share_scratch *sc, size_t n) {
+  scratch_free(sc);
+  sc->parts = malloc(n * CS_KEY_MAX_PARTS * sizeof *sc->parts);
+  sc->total_cents = malloc(n * sizeof *sc->total_cents);
+  sc->rounded = malloc(n * sizeof *sc->rounded);
+  sc->mult = malloc(n * CS_KEY_MAX_PARTS * sizeof *sc->mult);
+  sc->sum_mult = malloc(n * sizeof *sc->sum_mult);
+  sc->value = malloc(n * sizeof *sc->value);
+  sc->order = malloc(n * sizeof *sc->order);
+  if (!sc->parts || !sc->total_cents || !sc->rounded || !sc->mult || !sc->sum_mult ||
+      !sc->value || !sc->order) {
+    scratch_free(sc);
+    return -1;
+  }
+  sc->cap = n;
+  return 0;
+}
+
+/* The machine-word path (share_fx.h) for multipliers of `shared`: 0 when
+** every figure is certain, -1 when the exact path must decide. */
+static int shares_fx(const cs_q *shared, uint64_t K, size_t n, size_t nparts,
+                     const char *const *codes, share_scratch *sc) {
+  cs_big kb, d;
+  cs_fx fx;
+  cs_big_from_u64(&kb, K);
+  if (cs_big_mul(&d, &shared->den, &kb) != CS_OK || cs_fx_init(&fx, &shared->num, &d)) return -1;
+  uint64_t all = 0;
+  int64_t floors = 0, target;
+  for (size_t i = 0; i < n; i++) {
+    uint64_t sum = 0;
+    for (size_t p = 0; p < nparts; p++) {
+      uint64_t m = sc->mult[i * CS_KEY_MAX_PARTS + p];
+      cs_fx_value v;
+      cs_part *part = &sc->parts[i * CS_KEY_MAX_PARTS + p];
+      if (__builtin_add_overflow(sum, m, &sum) || cs_fx_times(&fx, m, &v) ||
+          cs_fx_round(&v, 100, &part->cents) || cs_fx_round(&v, 1, &part->rounded))
+        return -1;
+    }
+    cs_fx_value *v = &sc->value[i];
+    sc->sum_mult[i] = sum;
+    if (__builtin_add_overflow(all, sum, &all) || cs_fx_times(&fx, sum, v) ||
+        cs_fx_round(v, 100, &sc->total_cents[i]) || v->whole > (cs_u128)INT64_MAX ||
+        __builtin_add_overflow(floors, (int64_t)v->whole, &floors))
+      return -1;
+  }
+  /* the exact sum of the shares, rounded: what the rounded shares sum to
+  ** (exactly: it is often a whole number, which 2^-128 steps cannot tell) */
+  cs_q sum_q;
+  cs_big_from_u64(&kb, all);
+  sum_q.den = d;
+  if (cs_big_mul(&sum_q.num, &shared->num, &kb) != CS_OK || cs_q_round_i64(&sum_q, &target))
+    return -1;
+  return cs_fx_largest_remainder(sc->rounded, sc->value, sc->sum_mult, codes, n,
+                                 target - floors, sc->order);
+}
+
+/* The year's shares into sc (parts, total cents, rounded totals) and the
+** key's notes: by machine words when the key allows and every figure is
+** certain, else exactly (key.h, round.h). The two give the same figures. */
+static int year_shares(const char *coop_name, const cs_key *key, int year, const cs_q *shared, const cs_key_member *km,
+                       size_t n, const char **codes, share_scratch *sc, cs_key_note *notes,
+                       size_t *nparts, cs_error *err) {
+  uint64_t K;
+  sc->has_member_texts = 0;
+  *nparts = 0;
+  if (n == 0) return CS_OK;
+  int rc = cs_key_multipliers(key, year, shared, km, n, &K, sc->mult, nparts, notes, err);
+  if (rc == CS_OK && shares_fx(shared, K, n, *nparts, codes, sc) == 0) return CS_OK;
+  if (rc != CS_OK && rc != 1) return rc;
+  /* the exact path */
+  if (!sc->shares) {
+    sc->shares = malloc(sc->cap * sizeof *sc->shares);
+    sc->totals = malloc(sc->cap * sizeof *sc->totals);
+    if (!sc->shares || !sc->totals) return cs_error_set(err, CS_ENOMEM, "out of memory");
+  }
+  int common = 0;
+  if ((rc = cs_key_apply_common(key, year, shared, km, n, sc->shares, &common, notes, err)))
+    return rc;
+  *nparts = sc->shares[0].nparts;
+  int64_t whole;
+  for (size_t i = 0; i < n; i++) {
+    for (size_t p = 0; p < sc->shares[i].nparts; p++) {
+      cs_part *part = &sc->parts[i * CS_KEY_MAX_PARTS + p];
+      if (sc->shares[i].parts[p].member[0]) sc->has_member_texts = 1;
+      if (cs_q_cents(&sc->shares[i].parts[p].amount, &part->cents, &part->rounded))
+        return cs_error_set(err, CS_EOVERFLOW, "%s, %d: amounts too large for exact arithmetic",
+                            coop_name, year);
+    }
+    if (cs_q_cents(&sc->shares[i].total, &sc->total_cents[i], &whole))
+      return cs_error_set(err, CS_EOVERFLOW, "%s, %d: amounts too large for exact arithmetic",
+                            coop_name, year);
+    cs_q_copy(&sc->totals[i], &sc->shares[i].total);
+  }
+  return cs_round_shares(sc->rounded, sc->totals, codes, n, err);
+}
+
 /* ---- the run ---------------------------------------------------------- */
 
 static const cs_key *key_at(const cs_coop *c, int year) {
@@ -671,10 +801,8 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
   growth_cache *gcache = calloc(coop->nlines ? coop->nlines : 1, sizeof *gcache);
   active *act = NULL;
   cs_key_member *km = NULL;
-  cs_key_share *shares = NULL;
-  int64_t *rounded = NULL;
-  cs_q *totals = NULL;
-  size_t per_year_cap = 0;
+  share_scratch sc;
+  memset(&sc, 0, sizeof sc);
   const char **codes = NULL;
   if (!r || !amounts || !state || !cache || !gcache) {
     rc = cs_error_set(err, CS_ENOMEM, "out of memory");
@@ -794,24 +922,16 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
                         UINT16_MAX, year);
       goto fail;
     }
-    if (n > per_year_cap) {
-      /* room for the year's members, kept for later years; not zeroed (a
-      ** share is over 8 KB, and every field used is written) */
+    if (n > sc.cap) {
+      /* room for the year's members, kept for later years */
       free(km);
-      free(shares);
-      free(rounded);
       free(codes);
-      free(totals);
       km = malloc(n * sizeof *km);
-      shares = malloc(n * sizeof *shares);
-      rounded = malloc(n * sizeof *rounded);
       codes = malloc(n * sizeof *codes);
-      totals = malloc(n * sizeof *totals);
-      if (!km || !shares || !rounded || !codes || !totals) {
+      if (!km || !codes || scratch_grow(&sc, n)) {
         rc = cs_error_set(err, CS_ENOMEM, "out of memory");
         goto fail;
       }
-      per_year_cap = n;
     }
     for (size_t i = 0; i < n; i++) {
       km[i].code = act[i].code;
@@ -820,11 +940,10 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       CHECK(cs_q_from_frac(&km[i].year_share, act[i].charged_months, 12));
       codes[i] = act[i].code;
     }
-    int common = 0;
     cs_key_note notes[CS_KEY_MAX_PARTS];
-    if ((rc = cs_key_apply_common(key, year, &shared, km, n, shares, &common, notes, err)))
-      goto fail;
-    y->nnotes = n ? shares[0].nparts : 0;
+    size_t nparts = 0;
+    if ((rc = year_shares(coop->name, key, year, &shared, km, n, codes, &sc, notes, &nparts, err))) goto fail;
+    y->nnotes = n ? nparts : 0;
     y->notes = calloc(y->nnotes ? y->nnotes : 1, sizeof *y->notes);
     if (!y->notes) {
       rc = cs_error_set(err, CS_ENOMEM, "out of memory");
@@ -835,24 +954,16 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       STR(y->notes[p].head, notes[p].head);
       STR(y->notes[p].total, notes[p].total);
     }
-    for (size_t i = 0; i < n && !y->member_texts; i++)
-      for (size_t p = 0; p < shares[i].nparts; p++)
-        if (shares[i].parts[p].member[0]) {
-          y->member_texts = calloc(n * y->nnotes, sizeof *y->member_texts);
-          if (!y->member_texts) {
-            rc = cs_error_set(err, CS_ENOMEM, "out of memory");
-            goto fail;
-          }
-          break;
-        }
-    if (y->member_texts)
+    if (sc.has_member_texts) {
+      y->member_texts = calloc(n * y->nnotes, sizeof *y->member_texts);
+      if (!y->member_texts) {
+        rc = cs_error_set(err, CS_ENOMEM, "out of memory");
+        goto fail;
+      }
       for (size_t i = 0; i < n; i++)
-        for (size_t p = 0; p < shares[i].nparts && p < y->nnotes; p++)
-          memcpy(y->member_texts[i * y->nnotes + p], shares[i].parts[p].member,
+        for (size_t p = 0; p < sc.shares[i].nparts && p < y->nnotes; p++)
+          memcpy(y->member_texts[i * y->nnotes + p], sc.shares[i].parts[p].member,
                  sizeof y->member_texts[0]);
-    {
-      for (size_t i = 0; i < n; i++) cs_q_copy(&totals[i], &shares[i].total);
-      if ((rc = cs_round_shares(rounded, totals, codes, n, err))) goto fail;
     }
     /* rows */
     if (r->nrows + n > rows_cap) {
@@ -907,19 +1018,16 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       row->pop_source = (unsigned char)act[i].pop_source;
       row->months = (unsigned char)act[i].months;
       row->charged_months = (unsigned char)act[i].charged_months;
-      row->nparts = (unsigned char)shares[i].nparts;
+      row->nparts = (unsigned char)nparts;
       if (r->nparts > UINT32_MAX - CS_KEY_MAX_PARTS) {
         rc = cs_error_set(err, CS_EOVERFLOW, "%s: too many rows", coop->name);
         goto fail;
       }
       row->part0 = (uint32_t)r->nparts;
-      for (size_t p = 0; p < shares[i].nparts; p++) {
-        cs_part *part = &r->parts[r->nparts++];
-        CHECK(cs_q_cents(&shares[i].parts[p].amount, &part->cents, &part->rounded));
-      }
-      CHECK(cs_q_cents(&shares[i].total, &row->cents, &whole));
-      row->total = rounded[i];
-      y->sum_shares += rounded[i];
+      for (size_t p = 0; p < nparts; p++) r->parts[r->nparts++] = sc.parts[i * CS_KEY_MAX_PARTS + p];
+      row->cents = sc.total_cents[i];
+      row->total = sc.rounded[i];
+      y->sum_shares += sc.rounded[i];
       row->is_host = coop->has_host && strcmp(host_code, row->code) == 0;
       STR(row->payee, row->is_host ? "" : coop->payee[0] ? coop->payee : host_name);
     }
@@ -947,10 +1055,8 @@ fail:
   free(gcache);
   free(act);
   free(km);
-  free(shares);
-  free(rounded);
+  scratch_free(&sc);
   free(codes);
-  free(totals);
   cs_result_free(r);
   return rc;
 }

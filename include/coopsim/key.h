@@ -139,6 +139,18 @@ int cs_key_apply_common(const cs_key *key, int year, const cs_q *net,
                         const cs_key_member *members, size_t n, cs_key_share *out, int *common,
                         cs_key_note *notes, cs_error *err);
 
+/* For the simulation's machine-word path (core/share_fx.h): when the key
+** has equal and population pools only and every factor fits in 64 bits,
+** part p of member i is exactly net * mult[i * CS_KEY_MAX_PARTS + p] / *K,
+** and a member's total is net * (the sum of its multipliers) / *K. Writes
+** *K, mult (room for n * CS_KEY_MAX_PARTS), *nparts and the notes as
+** cs_key_apply_common does. Returns CS_OK; 1 when it does not apply (use
+** cs_key_apply_common; nothing is reported); or an error code with a
+** message (every weight zero). */
+int cs_key_multipliers(const cs_key *key, int year, const cs_q *net,
+                       const cs_key_member *members, size_t n, uint64_t *K, uint64_t *mult,
+                       size_t *nparts, cs_key_note *notes, cs_error *err);
+
 /* 1 (the default): cs_key_apply_common may use the common denominator; tests
 ** set it to 0 to compare with the exact path. */
 extern int cs_key_fast_path;

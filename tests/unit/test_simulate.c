@@ -222,12 +222,57 @@ static void merger_past_registry(void **state) {
   cs_coop_free(c);
 }
 
+/* The machine-word shares (core/share_fx.c) and the exact path give the
+** same rows to the øre: decades of growth, a member leaving mid-year with
+** its months charged, the population of years past the registry held. */
+static void machine_words_equal_exact(void **state) {
+  (void)state;
+  cs_result *r[2];
+  cs_error err;
+  for (int fast = 0; fast < 2; fast++) {
+    cs_coop *c = helgeland_coop();
+    cs_q wage = Q("0.035"), price = Q("0.025");
+    assert_int_equal(cs_coop_set_growth(c, 2024, &wage, &price, &err), 0);
+    cs_coop_set_part_year(c, CS_PART_YEAR_MONTHS);
+    cs_notice rule = {0, CS_NOTICE_NOTICE_DATE};
+    assert_int_equal(cs_coop_set_notice(c, &rule, &err), 0);
+    assert_int_equal(cs_coop_withdraw(c, "1816", D("2024-05-01"), &err), 0);
+    cs_key_fast_path = fast;
+    if (cs_simulate(c, reg, 2023, 2027, &r[fast], &err)) fail_msg("%s", err.msg);
+    cs_key_fast_path = 1;
+    cs_coop_free(c);
+  }
+  assert_int_equal(r[0]->nrows, r[1]->nrows);
+  int part_year = 0;
+  for (size_t i = 0; i < r[0]->nrows; i++) {
+    const cs_row *a = &r[0]->rows[i], *b = &r[1]->rows[i];
+    assert_string_equal(a->code, b->code);
+    assert_int_equal(a->year, b->year);
+    assert_int_equal(a->total, b->total);
+    assert_int_equal(a->cents, b->cents);
+    assert_int_equal(a->nparts, b->nparts);
+    part_year |= a->charged_months != 12;
+    for (size_t p = 0; p < a->nparts; p++) {
+      assert_int_equal(cs_row_parts(r[0], a)[p].cents, cs_row_parts(r[1], b)[p].cents);
+      assert_int_equal(cs_row_parts(r[0], a)[p].rounded, cs_row_parts(r[1], b)[p].rounded);
+      char ea[240], eb[240];
+      cs_explain_part(r[0], a, p, ea, sizeof ea);
+      cs_explain_part(r[1], b, p, eb, sizeof eb);
+      assert_string_equal(ea, eb);
+    }
+  }
+  assert_true(part_year);
+  cs_result_free(r[0]);
+  cs_result_free(r[1]);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(vedlegg2),           cmocka_unit_test(merger_past_registry),
       cmocka_unit_test(grant_cap_and_covers),
       cmocka_unit_test(withdraw_helgeland), cmocka_unit_test(growth_from_base_year),
       cmocka_unit_test(errors),             cmocka_unit_test(pro_rata_first_year),
+      cmocka_unit_test(machine_words_equal_exact),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
