@@ -812,20 +812,25 @@ local function build_spec(coop, scen, from, to)
   end
   spec.keys[1] = { from_year = 0, key = key_spec(coop.key, anchor, coop.where) }
   local pop_sets, pop_fns = {}, {}
+  local touched = {} -- the modifications that changed this cooperation's spec
   for _, mod in ipairs(scen.mods) do
     local loc = mod.where
+    touched[#touched + 1] = mod -- taken back below where the modification finds nothing here
     if mod.op == "withdraw" then
       local x = find_member(spec, mod.member, mod.date, loc)
-      if x then x.notice = mod.date end
+      if x then x.notice = mod.date else touched[#touched] = nil end
     elseif mod.op == "join" then
       local x, m = find_member(spec, mod.member, mod.date, loc)
       if not x then
         spec.members[#spec.members + 1] = { code = m.code, given = mod.member, anchor = mod.date, joined = true }
+      else
+        touched[#touched] = nil
       end
     elseif mod.op == "grant_end" then
       local found = false
       for _, g in ipairs(spec.grants) do if g.name == mod.name then found = true end end
-      if found then spec.grant_ends[#spec.grant_ends + 1] = { name = mod.name, last_year = mod.last_year } end
+      if found then spec.grant_ends[#spec.grant_ends + 1] = { name = mod.name, last_year = mod.last_year }
+      else touched[#touched] = nil end
       mod.matched = mod.matched or found
     elseif mod.op == "set_key" then
       spec.keys[#spec.keys + 1] = { from_year = mod.from_year, key = key_spec(mod.key, anchor, loc) }
@@ -834,6 +839,8 @@ local function build_spec(coop, scen, from, to)
       for _, c in ipairs(spec.costs) do if c.name == mod.name then found = true end end
       if found then
         spec.cost_sets[#spec.cost_sets + 1] = { name = mod.name, amount = mod.amount, from_year = mod.from_year }
+      else
+        touched[#touched] = nil
       end
       mod.matched = mod.matched or found
     elseif mod.op == "growth" then
@@ -870,7 +877,50 @@ local function build_spec(coop, scen, from, to)
       return pop
     end
   end
-  return spec
+  return spec, touched
+end
+
+-- A cooperation's result is reused by every run that gives it the same
+-- spec: the same cooperation, the same years and the same modifications
+-- touching it (a variant that withdraws a member of one cooperation reuses
+-- the parent's results for all the others). Only specs without Lua functions
+-- (a custom key, a population function other than the shipped projections)
+-- are reused, since a function may answer differently the next time.
+-- Results are read-only; the cache holds them weakly.
+local result_cache = setmetatable({}, { __mode = "k" })
+
+local function pure_spec(spec)
+  if spec.population_fn then return false end
+  for _, k in ipairs(spec.keys) do
+    for _, c in ipairs(k.key.components) do
+      if c.fn then return false end
+    end
+  end
+  return true
+end
+
+local mod_ids = 0 -- each modification's number, never reused (an address can be)
+
+local function simulate_coop(coop, scen, from, to)
+  local spec, touched = build_spec(coop, scen, from, to)
+  local key
+  if pure_spec(spec) then
+    local ids = { from, to }
+    for i, mod in ipairs(touched) do
+      if not mod._id then mod_ids = mod_ids + 1; mod._id = mod_ids end
+      ids[i + 2] = mod._id
+    end
+    key = table.concat(ids, " ")
+    local hit = result_cache[coop] and result_cache[coop][key]
+    if hit then return hit end
+  end
+  local r, msg = core.simulate(spec, from, to)
+  if r and key then
+    local c = result_cache[coop]
+    if not c then c = setmetatable({}, { __mode = "v" }); result_cache[coop] = c end
+    c[key] = r
+  end
+  return r, msg
 end
 
 local run_mt = { __name = "coopsim.run" }
@@ -966,8 +1016,7 @@ function scenario_mt:run(opts)
   local loc = where()
   local results = {}
   for i, coop in ipairs(self.coops) do
-    local spec = build_spec(coop, self, from, to)
-    local r, msg = core.simulate(spec, from, to)
+    local r, msg = simulate_coop(coop, self, from, to)
     if not r then fail_at(loc, self.name .. ": " .. msg) end
     results[i] = r
   end
@@ -988,7 +1037,7 @@ end
 function scenario_mt.run_quiet(scen, from, to)
   local results = {}
   for i, coop in ipairs(scen.coops) do
-    local r, msg = core.simulate(build_spec(coop, scen, from, to), from, to)
+    local r, msg = simulate_coop(coop, scen, from, to)
     if not r then error(msg, 0) end
     results[i] = r
   end
