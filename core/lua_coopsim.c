@@ -18,6 +18,7 @@
 #include "coopsim/coop.h"
 #include "coopsim/explain.h"
 #include "coopsim/lua_coopsim.h"
+#include "lua_internal.h"
 #include "coopsim/lua_progress.h"
 #include "coopsim/lua_report.h"
 #include "coopsim/lua_rundb.h"
@@ -166,28 +167,6 @@ static int l_successor(lua_State *L) {
   cs_error err = {0, ""};
   if (cs_registry_successor(get_registry(L), code, from, to, out, &err)) return fail(L, &err);
   lua_pushstring(L, out);
-  return 1;
-}
-
-/* territory(code) -> today's municipality holding code's territory (code,
-** name), or code itself when it was split or is unknown. */
-static int l_territory(lua_State *L) {
-  const char *code = luaL_checkstring(L, 1);
-  const cs_registry *reg = get_registry(L);
-  const cs_municipality *p;
-  size_t n = cs_registry_periods(reg, code, &p);
-  char out[5];
-  cs_date today = {9999, 12, 30};
-  if (n == 0 || cs_registry_successor(reg, code, p[n - 1].valid_from, today, out, NULL) != 0) {
-    lua_pushstring(L, code);
-    return 1;
-  }
-  lua_pushstring(L, out);
-  const cs_municipality *m;
-  if (cs_registry_by_code(reg, out, today, &m, NULL) == 0) {
-    lua_pushstring(L, m->name);
-    return 2;
-  }
   return 1;
 }
 
@@ -788,6 +767,10 @@ static const cs_result *check_result(lua_State *L, int idx) {
   if (!b->r) luaL_error(L, "result is closed");
   return b->r;
 }
+
+const cs_result *cs_lua_check_result(lua_State *L, int idx) { return check_result(L, idx); }
+
+const cs_registry *cs_lua_registry(lua_State *L) { return get_registry(L); }
 
 /* simulate(spec, from, to) -> result | nil, message */
 static int l_simulate(lua_State *L) {
@@ -1475,7 +1458,7 @@ int luaopen_coopsim_core(lua_State *L) {
   lua_pop(L, 1);
   static const luaL_Reg funcs[] = {
       {"find", l_find},           {"population_of", l_population_of},
-      {"successor", l_successor}, {"names", l_names}, {"territory", l_territory},
+      {"successor", l_successor}, {"names", l_names},
       {"changes", l_changes},     {"sources", l_sources},
       {"population_years", l_population_years},
       {"montecarlo", l_montecarlo}, {"mc_normal", l_mc_normal},
@@ -1490,6 +1473,7 @@ int luaopen_coopsim_core(lua_State *L) {
   set_str(L, "version", COOPSIM_VERSION);
   cs_lua_report_register(L);
   cs_lua_progress_register(L);
+  cs_lua_compare_register(L);
   return 1;
 }
 

@@ -936,3 +936,17 @@ int cs_registry_population_frozen(const cs_registry *r, const char *code, cs_dat
   if (proxy) *proxy = part != whole; /* a renumbering alone is exact */
   return CS_OK;
 }
+
+int cs_registry_territory(const cs_registry *r, const char *code, char out[5],
+                          const char **name) {
+  const cs_municipality *p, *m;
+  size_t n = cs_registry_periods(r, code, &p);
+  cs_date today = {9999, 12, 30};
+  *name = NULL;
+  if (n == 0 || cs_registry_successor(r, code, p[n - 1].valid_from, today, out, NULL) != 0) {
+    snprintf(out, 5, "%s", code);
+    return CS_ENOTFOUND;
+  }
+  if (cs_registry_by_code(r, out, today, &m, NULL) == 0) *name = m->name;
+  return CS_OK;
+}

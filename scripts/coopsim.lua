@@ -1205,11 +1205,9 @@ function M.compare(...)
   for i, r in ipairs(runs) do
     if getmetatable(r) ~= run_mt then fail("cs.compare: argument %d is not a run (got %s)", i, show(r)) end
   end
-  local territory
-  if opts.by == "territory" then
-    territory = function(code) return core.territory(code) end
-  end
-  return report.compare(runs, territory)
+  -- by = "territory": rows grouped by the municipality that holds their
+  -- territory today, so a no_reform run lines up with the real one
+  return report.compare(runs, core.compare(runs, opts.by == "territory"))
 end
 
 --- cs.report -- table, CSV, JSON and Markdown writers

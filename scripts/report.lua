@@ -143,71 +143,11 @@ local compare_mt = { __name = "coopsim.comparison" }
 compare_mt.__index = compare_mt
 R.compare_mt = compare_mt -- coopsim.lua adds :write
 
--- Aligns runs by (cooperation, year, code). Each line: the share in every
--- run (or a status word), the difference to the first run in kroner and per cent.
--- With `territory` (a function code -> today's code, name), rows are grouped
--- by the municipality that holds their territory today, so a run with the
--- municipal structure frozen lines up with one that follows the reforms.
-function R.compare(runs, territory)
-  local lines, index = {}, {}
-  local present = {} -- present[run][coop][code] = first year seen
-  for ri, run in ipairs(runs) do
-    present[ri] = {}
-    -- the rows read one by one from C: a table per row (or per column) costs
-    -- more than the run
-    for _, result in ipairs(run.results) do
-      local cooperation = result:info().name
-      local p = present[ri]
-      p[cooperation] = p[cooperation] or {}
-      local pc = p[cooperation]
-      local lines_at = index[cooperation]
-      if not lines_at then lines_at = {}; index[cooperation] = lines_at end
-      for i = 1, result:info().rows do
-        local year, row_code, row_name, total = result:brief(i)
-        local code, name = row_code, row_name
-        if territory then
-          local tcode, tname = territory(row_code)
-          code, name = tcode, tname or row_name
-        end
-        local at_code = lines_at[code]
-        if not at_code then at_code = {}; lines_at[code] = at_code end
-        local line = at_code[year]
-        if not line then
-          line = { cooperation = cooperation, year = year, code = code, name = name, shares = {},
-                   parts = {} }
-          at_code[year] = line
-          lines[#lines + 1] = line
-        end
-        if territory and row_code ~= code then
-          line.parts[ri] = (line.parts[ri] and (line.parts[ri] .. " + ") or "") .. row_code
-        end
-        line.shares[ri] = (line.shares[ri] or 0) + total
-        local first = pc[code]
-        if not first or year < first then pc[code] = year end
-      end
-    end
-  end
-  local function before(a, b)
-    if a.cooperation ~= b.cooperation then return a.cooperation < b.cooperation end
-    if a.year ~= b.year then return a.year < b.year end
-    return a.code < b.code
-  end
-  -- the rows usually come in this order already (when no later run adds a
-  -- member): one pass to see, instead of a sort
-  local sorted = true
-  for i = 2, #lines do
-    if not before(lines[i - 1], lines[i]) then sorted = false; break end
-  end
-  if not sorted then table.sort(lines, before) end
-  for _, line in ipairs(lines) do
-    line.status = {}
-    for ri = 1, #runs do
-      if line.shares[ri] == nil then
-        local first = present[ri][line.cooperation] and present[ri][line.cooperation][line.code]
-        line.status[ri] = (first and first < line.year) and "withdrawn" or "not a member"
-      end
-    end
-  end
+-- A comparison of runs from their lines, aligned by (cooperation, year,
+-- code) in C (core/lua_compare.c, core.compare): each line has the share in
+-- every run or a status word ("withdrawn", "not a member"); the table shows
+-- the difference to the first run in kroner and per cent.
+function R.compare(runs, lines)
   return setmetatable({ runs = runs, lines = lines }, compare_mt)
 end
 

@@ -109,6 +109,13 @@ size_t cs_registry_all(const cs_registry *reg, const cs_municipality **out);
 int cs_registry_successor(const cs_registry *reg, const char *code, cs_date from,
                           cs_date to, char out[5], cs_error *err);
 
+/* The municipality that holds code's territory today: its code into out
+** and its name (owned by the registry, or NULL) into *name; returns 0.
+** When code was split, or is unknown, out is code itself (its first four
+** characters), *name NULL, and the return CS_ENOTFOUND. */
+int cs_registry_territory(const cs_registry *reg, const char *code, char out[5],
+                           const char **name);
+
 /* Population on 1 January of year of the territory of `code` as valid at
 ** `at`: the registry figure when code was valid on that 1 January, else the
 ** sum of its predecessors valid then, parts of split municipalities weighted

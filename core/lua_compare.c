@@ -1,0 +1,361 @@
+/*
+** lua_compare.c: the alignment behind cs.compare, in C (scripts/report.lua,
+** R.compare). Runs are lined up by (cooperation, year, code): each line has
+** every run's share, and for a run without one a status, "withdrawn" when
+** the member was there in an earlier year of that run, else "not a member".
+** With by = "territory" a row counts under the municipality that holds its
+** territory today, and the codes merged into it are listed per run.
+**
+** The rows are read from the results directly: a Lua table per row would
+** cost more than the runs themselves.
+*/
+#define _GNU_SOURCE /* qsort_r */
+#include <lauxlib.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lua_internal.h"
+
+#define ALIGN_MT "coopsim.alignment"
+
+/* A line of the comparison. */
+typedef struct line {
+  uint32_t coop; /* index into the cooperations' names */
+  int year;
+  char code[5];
+  const char *name; /* the first row's name (or today's, by territory) */
+} line;
+
+/* Open addressing from a packed key to an index + 1 (0: empty). */
+typedef struct table {
+  size_t cap, n; /* cap a power of two */
+  uint64_t *key;
+  uint32_t *val;
+} table;
+
+/* Everything the alignment allocates, freed by __gc (a Lua error can come
+** between any two allocations). */
+typedef struct alignment {
+  size_t nruns;
+  size_t ncoops, coops_cap;
+  const char **coops;
+  size_t nlines, lines_cap;
+  line *lines;
+  int64_t *shares;   /* nlines * nruns */
+  unsigned char *has; /* nlines * nruns: 1 if the run has a share */
+  char **parts;      /* nlines * nruns (by territory only): "1 + 2" codes merged in */
+  table at;          /* (coop, year, code) -> line */
+  table first;       /* (run, coop, code) -> the first year the run has it */
+  table territory;   /* code -> index into tcode/tname */
+  char (*tcode)[5];
+  const char **tname;
+  size_t nterr, tcode_cap, tname_cap;
+  size_t *order;
+} alignment;
+
+static void table_free(table *t) {
+  free(t->key);
+  free(t->val);
+  memset(t, 0, sizeof *t);
+}
+
+static int alignment_gc(lua_State *L) {
+  alignment *a = luaL_checkudata(L, 1, ALIGN_MT);
+  if (a->parts)
+    for (size_t i = 0; i < a->nlines * a->nruns; i++) free(a->parts[i]);
+  free(a->parts);
+  free(a->coops);
+  free(a->lines);
+  free(a->shares);
+  free(a->has);
+  table_free(&a->at);
+  table_free(&a->first);
+  table_free(&a->territory);
+  free(a->tcode);
+  free(a->tname);
+  free(a->order);
+  memset(a, 0, sizeof *a);
+  return 0;
+}
+
+static uint32_t code_bits(const char *code) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4 && code[i]; i++) v |= (uint32_t)(unsigned char)code[i] << (8 * i);
+  return v;
+}
+
+static size_t slot_of(uint64_t key, size_t cap) {
+  key ^= key >> 33;
+  key *= 0xff51afd7ed558ccdu;
+  key ^= key >> 33;
+  return (size_t)key & (cap - 1);
+}
+
+/* The value stored for key, or 0. */
+static uint32_t table_get(const table *t, uint64_t key) {
+  if (!t->cap) return 0;
+  for (size_t j = slot_of(key, t->cap); t->val[j]; j = (j + 1) & (t->cap - 1))
+    if (t->key[j] == key) return t->val[j];
+  return 0;
+}
+
+/* Stores key -> val (val > 0; the key is new). 0, or -1 when out of memory. */
+static int table_put(table *t, uint64_t key, uint32_t val) {
+  if (2 * (t->n + 1) > t->cap) {
+    table g = {t->cap ? 2 * t->cap : 1024, 0, NULL, NULL};
+    g.key = malloc(g.cap * sizeof *g.key);
+    g.val = calloc(g.cap, sizeof *g.val);
+    if (!g.key || !g.val) {
+      table_free(&g);
+      return -1;
+    }
+    for (size_t i = 0; i < t->cap; i++)
+      if (t->val[i]) {
+        size_t j = slot_of(t->key[i], g.cap);
+        while (g.val[j]) j = (j + 1) & (g.cap - 1);
+        g.key[j] = t->key[i];
+        g.val[j] = t->val[i];
+      }
+    g.n = t->n;
+    table_free(t);
+    *t = g;
+  }
+  size_t j = slot_of(key, t->cap);
+  while (t->val[j]) j = (j + 1) & (t->cap - 1);
+  t->key[j] = key;
+  t->val[j] = val;
+  t->n++;
+  return 0;
+}
+
+static void *grow(void *p, size_t *cap, size_t need, size_t size) {
+  if (need <= *cap) return p;
+  size_t c = *cap ? *cap : 64;
+  while (c < need) c *= 2;
+  void *q = realloc(p, c * size);
+  if (q) *cap = c;
+  return q;
+}
+
+#define NOMEM(L) luaL_error(L, "cs.compare: not enough memory")
+
+/* The cooperation's index among the names seen so far. */
+static uint32_t coop_index(lua_State *L, alignment *a, const char *name) {
+  for (size_t i = 0; i < a->ncoops; i++)
+    if (strcmp(a->coops[i], name) == 0) return (uint32_t)i;
+  if (a->ncoops >= 0xffff) luaL_error(L, "cs.compare: more than 65535 cooperations");
+  const char **c = grow(a->coops, &a->coops_cap, a->ncoops + 1, sizeof *c);
+  if (!c) NOMEM(L);
+  a->coops = c;
+  a->coops[a->ncoops] = name;
+  return (uint32_t)a->ncoops++;
+}
+
+/* The municipality holding code's territory today, looked up once per code. */
+static void territory_of(lua_State *L, alignment *a, const cs_registry *reg, const char *code,
+                         const char **tcode, const char **tname) {
+  uint64_t key = code_bits(code);
+  uint32_t k = table_get(&a->territory, key);
+  if (!k) {
+    char (*c)[5] = grow(a->tcode, &a->tcode_cap, a->nterr + 1, sizeof *c);
+    if (!c) NOMEM(L);
+    a->tcode = c;
+    const char **n = grow(a->tname, &a->tname_cap, a->nterr + 1, sizeof *n);
+    if (!n) NOMEM(L);
+    a->tname = n;
+    cs_registry_territory(reg, code, a->tcode[a->nterr], &a->tname[a->nterr]);
+    if (table_put(&a->territory, key, (uint32_t)(a->nterr + 1))) NOMEM(L);
+    k = (uint32_t)++a->nterr;
+  }
+  *tcode = a->tcode[k - 1];
+  *tname = a->tname[k - 1];
+}
+
+/* The line of (coop, year, code), made when new. */
+static size_t line_of(lua_State *L, alignment *a, uint32_t coop, int year, const char *code,
+                      const char *name) {
+  uint64_t key = (uint64_t)coop << 48 ^ (uint64_t)(uint16_t)year << 32 ^ code_bits(code);
+  uint32_t k = table_get(&a->at, key);
+  if (k) return k - 1;
+  size_t i = a->nlines, cap = a->lines_cap;
+  line *l = grow(a->lines, &a->lines_cap, i + 1, sizeof *l);
+  if (!l) NOMEM(L);
+  a->lines = l;
+  if (a->lines_cap != cap) {
+    /* the per-run arrays follow the lines' capacity */
+    size_t n = a->lines_cap * a->nruns;
+    int64_t *s = realloc(a->shares, n * sizeof *s);
+    if (s) a->shares = s;
+    unsigned char *h = realloc(a->has, n);
+    if (h) a->has = h;
+    char **p = a->parts ? realloc(a->parts, n * sizeof *p) : NULL;
+    if (p) a->parts = p;
+    if (!s || !h || (a->parts && !p)) NOMEM(L);
+  }
+  memset(&a->shares[i * a->nruns], 0, a->nruns * sizeof *a->shares);
+  memset(&a->has[i * a->nruns], 0, a->nruns);
+  if (a->parts) memset(&a->parts[i * a->nruns], 0, a->nruns * sizeof *a->parts);
+  l[i].coop = coop;
+  l[i].year = year;
+  memcpy(l[i].code, code, 4);
+  l[i].code[4] = '\0';
+  l[i].name = name;
+  if (table_put(&a->at, key, (uint32_t)(i + 1))) NOMEM(L);
+  a->nlines++;
+  return i;
+}
+
+/* part text += (" + ") code */
+static void add_part(lua_State *L, char **p, const char *code) {
+  size_t old = *p ? strlen(*p) : 0, n = strlen(code);
+  char *s = realloc(*p, old + n + 4);
+  if (!s) NOMEM(L);
+  if (old) memcpy(s + old, " + ", 3), old += 3;
+  memcpy(s + old, code, n + 1);
+  *p = s;
+}
+
+static int by_coop_year_code(const void *pa, const void *pb, void *ctx) {
+  const alignment *a = ((const void **)ctx)[0];
+  const size_t *rank = ((const void **)ctx)[1];
+  const line *x = &a->lines[*(const size_t *)pa], *y = &a->lines[*(const size_t *)pb];
+  if (x->coop != y->coop) return rank[x->coop] < rank[y->coop] ? -1 : 1;
+  if (x->year != y->year) return x->year < y->year ? -1 : 1;
+  return strcmp(x->code, y->code);
+}
+
+/* compare(runs, by_territory) -> lines: { { cooperation, year, code, name,
+** shares = { [run] = kroner }, parts = { [run] = "codes" }, status =
+** { [run] = "withdrawn" | "not a member" } }, ... } by cooperation, year, code. */
+static int l_compare(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  int by_territory = lua_toboolean(L, 2);
+  lua_settop(L, 2);
+  alignment *a = lua_newuserdatauv(L, sizeof *a, 0); /* 3 */
+  memset(a, 0, sizeof *a);
+  luaL_setmetatable(L, ALIGN_MT);
+  const cs_registry *reg = by_territory ? cs_lua_registry(L) : NULL;
+  a->nruns = (size_t)lua_rawlen(L, 1);
+  if (a->nruns == 0 || a->nruns > 0xffff) return luaL_error(L, "cs.compare: 1 to 65535 runs");
+  if (by_territory) {
+    a->parts = malloc(sizeof *a->parts); /* made real by line_of's first growth */
+    if (!a->parts) NOMEM(L);
+  }
+  for (size_t ri = 0; ri < a->nruns; ri++) {
+    lua_rawgeti(L, 1, (lua_Integer)ri + 1);
+    if (lua_getfield(L, -1, "results") != LUA_TTABLE)
+      return luaL_error(L, "cs.compare: run %d has no results", (int)ri + 1);
+    size_t nres = (size_t)lua_rawlen(L, -1);
+    for (size_t k = 1; k <= nres; k++) {
+      lua_rawgeti(L, -1, (lua_Integer)k);
+      const cs_result *r = cs_lua_check_result(L, -1);
+      lua_pop(L, 1); /* the run's results table keeps it */
+      uint32_t coop = coop_index(L, a, r->name);
+      for (size_t i = 0; i < r->nrows; i++) {
+        const cs_row *row = &r->rows[i];
+        const char *code = row->code, *name = row->name;
+        if (by_territory) {
+          const char *tname;
+          territory_of(L, a, reg, row->code, &code, &tname);
+          if (tname) name = tname;
+        }
+        size_t li = line_of(L, a, coop, row->year, code, name);
+        size_t at = li * a->nruns + ri;
+        if (by_territory && strcmp(row->code, code) != 0) add_part(L, &a->parts[at], row->code);
+        a->shares[at] += row->total;
+        a->has[at] = 1;
+        uint64_t fk = (uint64_t)ri << 48 ^ (uint64_t)coop << 32 ^ code_bits(code);
+        uint32_t first = table_get(&a->first, fk);
+        if (!first) {
+          if (table_put(&a->first, fk, (uint32_t)row->year)) NOMEM(L);
+        } else if ((uint32_t)row->year < first) {
+          /* rows come by year within a result; another result of the same
+          ** cooperation may start earlier */
+          for (size_t j = slot_of(fk, a->first.cap);; j = (j + 1) & (a->first.cap - 1))
+            if (a->first.key[j] == fk) {
+              a->first.val[j] = (uint32_t)row->year;
+              break;
+            }
+        }
+      }
+    }
+    lua_pop(L, 2);
+  }
+  /* the order: cooperation (by name), year, code; usually the lines come so already */
+  size_t *rank = calloc(a->ncoops ? a->ncoops : 1, sizeof *rank);
+  a->order = malloc((a->nlines ? a->nlines : 1) * sizeof *a->order);
+  if (!rank || !a->order) {
+    free(rank);
+    NOMEM(L);
+  }
+  for (size_t i = 0; i < a->ncoops; i++)
+    for (size_t j = 0; j < a->ncoops; j++)
+      if (strcmp(a->coops[j], a->coops[i]) < 0) rank[i]++;
+  for (size_t i = 0; i < a->nlines; i++) a->order[i] = i;
+  const void *ctx[2] = {a, rank};
+  int sorted = 1;
+  for (size_t i = 1; i < a->nlines && sorted; i++)
+    sorted = by_coop_year_code(&a->order[i - 1], &a->order[i], ctx) < 0;
+  if (!sorted) qsort_r(a->order, a->nlines, sizeof *a->order, by_coop_year_code, ctx);
+  free(rank);
+  /* the lines as Lua tables */
+  lua_createtable(L, (int)a->ncoops, 0); /* 4: the cooperations' names as Lua strings */
+  for (size_t i = 0; i < a->ncoops; i++) {
+    lua_pushstring(L, a->coops[i]);
+    lua_rawseti(L, 4, (lua_Integer)i + 1);
+  }
+  lua_pushliteral(L, "withdrawn");    /* 5 */
+  lua_pushliteral(L, "not a member"); /* 6 */
+  lua_createtable(L, a->nlines > INT32_MAX ? INT32_MAX : (int)a->nlines, 0); /* 7 */
+  for (size_t k = 0; k < a->nlines; k++) {
+    size_t li = a->order[k];
+    const line *l = &a->lines[li];
+    lua_createtable(L, 0, 7);
+    lua_rawgeti(L, 4, (lua_Integer)l->coop + 1);
+    lua_setfield(L, -2, "cooperation");
+    lua_pushinteger(L, l->year);
+    lua_setfield(L, -2, "year");
+    lua_pushstring(L, l->code);
+    lua_setfield(L, -2, "code");
+    lua_pushstring(L, l->name);
+    lua_setfield(L, -2, "name");
+    const int64_t *sh = &a->shares[li * a->nruns];
+    const unsigned char *has = &a->has[li * a->nruns];
+    lua_createtable(L, (int)a->nruns, 0);
+    for (size_t ri = 0; ri < a->nruns; ri++)
+      if (has[ri]) {
+        lua_pushinteger(L, sh[ri]);
+        lua_rawseti(L, -2, (lua_Integer)ri + 1);
+      }
+    lua_setfield(L, -2, "shares");
+    lua_newtable(L);
+    if (a->parts)
+      for (size_t ri = 0; ri < a->nruns; ri++)
+        if (a->parts[li * a->nruns + ri]) {
+          lua_pushstring(L, a->parts[li * a->nruns + ri]);
+          lua_rawseti(L, -2, (lua_Integer)ri + 1);
+        }
+    lua_setfield(L, -2, "parts");
+    lua_newtable(L);
+    for (size_t ri = 0; ri < a->nruns; ri++)
+      if (!has[ri]) {
+        uint64_t fk = (uint64_t)ri << 48 ^ (uint64_t)l->coop << 32 ^ code_bits(l->code);
+        uint32_t first = table_get(&a->first, fk);
+        lua_pushvalue(L, first && (int)first < l->year ? 5 : 6);
+        lua_rawseti(L, -2, (lua_Integer)ri + 1);
+      }
+    lua_setfield(L, -2, "status");
+    lua_rawseti(L, 7, (lua_Integer)k + 1);
+  }
+  return 1;
+}
+
+void cs_lua_compare_register(lua_State *L) {
+  if (luaL_newmetatable(L, ALIGN_MT)) {
+    lua_pushcfunction(L, alignment_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_pop(L, 1);
+  lua_pushcfunction(L, l_compare);
+  lua_setfield(L, -2, "compare");
+}
