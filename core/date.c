@@ -51,13 +51,6 @@ char *cs_date_format(cs_date d, char *buf) {
   return buf;
 }
 
-int cs_date_cmp(cs_date a, cs_date b) {
-  if (a.year != b.year) return a.year < b.year ? -1 : 1;
-  if (a.month != b.month) return a.month < b.month ? -1 : 1;
-  if (a.day != b.day) return a.day < b.day ? -1 : 1;
-  return 0;
-}
-
 cs_date cs_date_add_months(cs_date d, int months) {
   long total = (long)d.year * 12 + (d.month - 1) + months;
   cs_date r;

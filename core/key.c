@@ -14,6 +14,7 @@ typedef struct entry {
 typedef struct component {
   cs_component_kind kind;
   cs_q amount; /* base amount, rate, or pool fraction */
+  char percent[48]; /* a pool's fraction in per cent, as the notes write it */
   entry *entries;
   size_t nentries;
   cs_key_custom_fn fn;
@@ -205,6 +206,7 @@ int cs_key_add_pool(cs_key *k, cs_component_kind kind, const cs_q *fraction,
   }
   c.kind = kind;
   c.amount = *fraction;
+  fmt_percent(fraction, c.percent, sizeof c.percent);
   if (kind == CS_POOL_WEIGHTS) {
     int rc = copy_entries(&c, codes, weights, n, 1, "weight", err);
     if (rc) return rc;
@@ -312,22 +314,28 @@ static int common_mult(const cs_q *fraction, const cs_q *w, const cs_q *total_w,
 }
 
 /* The note of pool c: its head ("20 % of rest = pool", or the rest when
-** the pool is the whole) and its total weight as written. */
-static void pool_note(const component *c, const cs_q *rest, const cs_q *pool,
-                      const cs_q *total_w, cs_key_note *nt) {
-  char pct[48], poolt[64], restt[64];
+** the pool is the whole) and its total weight as written. The rest and the
+** pool as text, rounded to øre. */
+static void pool_note_text(const component *c, const char *restt, const char *poolt,
+                           const cs_q *total_w, cs_key_note *nt) {
   cs_q one;
   cs_q_from_i64(&one, 1);
   nt->kind = c->kind;
-  fmt_percent(&c->amount, pct, sizeof pct);
-  fmt_money(pool, 2, poolt, sizeof poolt);
-  fmt_money(rest, 2, restt, sizeof restt);
   if (cs_q_cmp(&c->amount, &one) == 0)
     snprintf(nt->head, sizeof nt->head, "%s", restt);
   else
-    snprintf(nt->head, sizeof nt->head, "%s %% of %s = %s", pct, restt, poolt);
+    snprintf(nt->head, sizeof nt->head, "%s %% of %s = %s", c->percent, restt, poolt);
   if (c->kind == CS_POOL_POPULATION) fmt_money(total_w, 0, nt->total, sizeof nt->total);
   else cs_q_format_exact(total_w, nt->total, sizeof nt->total);
+}
+
+/* The same from the exact amounts. */
+static void pool_note(const component *c, const cs_q *rest, const cs_q *pool,
+                      const cs_q *total_w, cs_key_note *nt) {
+  char poolt[64], restt[64];
+  fmt_money(pool, 2, poolt, sizeof poolt);
+  fmt_money(rest, 2, restt, sizeof restt);
+  pool_note_text(c, restt, poolt, total_w, nt);
 }
 
 int cs_key_fast_path = 1;
@@ -572,28 +580,29 @@ static uint64_t gcd_u64(uint64_t a, uint64_t b) {
 ** * (L / yd_i) (base 1 for equal, the population for population), and the
 ** pool's total W_c = sum of w_ic. Part c of member i is net * fn_c / fd_c *
 ** w_ic / W_c = net * mult_ic / K, with K the least common multiple of every
-** fd_c * W_c and mult_ic = fn_c * w_ic * (K / (fd_c * W_c)).
+** fd_c * W_c and mult_ic = fn_c * w_ic * (K / (fd_c * W_c)); the pool itself
+** is net * fn_c * (K / fd_c) / K.
 */
-int cs_key_multipliers(const cs_key *k, int year, const cs_q *net, const cs_key_member *m,
-                       size_t n, uint64_t *K, uint64_t *mult, size_t *nparts,
-                       cs_key_note *notes, cs_error *err) {
+int cs_key_multipliers(const cs_key *k, int year, const cs_key_member *m, size_t n,
+                       cs_key_multiples *out, cs_error *err) {
   if (!cs_key_fast_path || n == 0 || k->ncomps == 0 || k->ncomps > CS_KEY_MAX_PARTS) return 1;
   for (size_t ci = 0; ci < k->ncomps; ci++)
     if (k->comps[ci].kind != CS_POOL_EQUAL && k->comps[ci].kind != CS_POOL_POPULATION) return 1;
-  uint64_t L = 1;
+  uint64_t L = 1, *mult = out->mult;
   for (size_t i = 0; i < n; i++) {
     int64_t yn, yd;
     if (!cs_q_small(&m[i].year_share, &yn, &yd) || yn < 0 || yd <= 0) return 1;
     uint64_t g = gcd_u64(L, (uint64_t)yd);
     if (__builtin_mul_overflow(L / g, (uint64_t)yd, &L) || L > ((uint64_t)1 << 32)) return 1;
   }
-  uint64_t fn[CS_KEY_MAX_PARTS], fd_W[CS_KEY_MAX_PARTS], W[CS_KEY_MAX_PARTS];
-  *K = 1;
+  uint64_t fn[CS_KEY_MAX_PARTS], fd[CS_KEY_MAX_PARTS], fd_W[CS_KEY_MAX_PARTS];
+  uint64_t K = 1;
   for (size_t ci = 0; ci < k->ncomps; ci++) {
     const component *c = &k->comps[ci];
     int64_t a, b;
     if (!cs_q_small(&c->amount, &a, &b) || a < 0 || b <= 0) return 1;
     fn[ci] = (uint64_t)a;
+    fd[ci] = (uint64_t)b;
     uint64_t total = 0;
     for (size_t i = 0; i < n; i++) {
       int64_t yn, yd;
@@ -608,27 +617,41 @@ int cs_key_multipliers(const cs_key *k, int year, const cs_q *net, const cs_key_
     if (total == 0)
       return cs_error_set(err, CS_EINVAL, "in %d every member's %s weight is zero", year,
                           cs_key_kind_name(c->kind));
-    W[ci] = total;
-    if (__builtin_mul_overflow((uint64_t)b, total, &fd_W[ci])) return 1;
-    uint64_t g = gcd_u64(*K, fd_W[ci]);
-    if (__builtin_mul_overflow(*K / g, fd_W[ci], K) || *K > (uint64_t)INT64_MAX) return 1;
+    out->W[ci] = total;
+    if (__builtin_mul_overflow(fd[ci], total, &fd_W[ci])) return 1;
+    uint64_t g = gcd_u64(K, fd_W[ci]);
+    if (__builtin_mul_overflow(K / g, fd_W[ci], &K) || K > (uint64_t)INT64_MAX) return 1;
   }
   for (size_t ci = 0; ci < k->ncomps; ci++) {
     uint64_t f;
-    if (__builtin_mul_overflow(fn[ci], *K / fd_W[ci], &f)) return 1;
+    if (__builtin_mul_overflow(fn[ci], K / fd_W[ci], &f) ||
+        __builtin_mul_overflow(fn[ci], K / fd[ci], &out->pool[ci]))
+      return 1;
     for (size_t i = 0; i < n; i++) {
       uint64_t *x = &mult[i * CS_KEY_MAX_PARTS + ci];
       if (__builtin_mul_overflow(*x, f, x)) return 1;
     }
   }
-  /* the notes, as cs_key_apply_common writes them */
-  for (size_t ci = 0; ci < k->ncomps; ci++) {
-    const component *c = &k->comps[ci];
-    cs_q pool, total_w;
-    if (cs_q_mul(&pool, net, &c->amount) || cs_q_from_frac(&total_w, (int64_t)W[ci], (int64_t)L))
-      return 1;
-    pool_note(c, net, &pool, &total_w, &notes[ci]);
-  }
-  *nparts = k->ncomps;
+  out->K = K;
+  out->L = L;
+  out->nparts = k->ncomps;
   return CS_OK;
+}
+
+void cs_key_pool_notes(const cs_key *k, const cs_q *net, const cs_key_multiples *km,
+                       int64_t net_cents, const int64_t *pool_cents, cs_key_note *notes) {
+  char restt[64], poolt[64];
+  if (pool_cents && cs_q_format_cents(net_cents, " ", ".", restt, sizeof restt))
+    pool_cents = NULL;
+  for (size_t ci = 0; ci < km->nparts; ci++) {
+    const component *c = &k->comps[ci];
+    cs_q total_w, pool;
+    if (cs_q_from_frac(&total_w, (int64_t)km->W[ci], (int64_t)km->L)) cs_q_zero(&total_w);
+    if (pool_cents && !cs_q_format_cents(pool_cents[ci], " ", ".", poolt, sizeof poolt)) {
+      pool_note_text(c, restt, poolt, &total_w, &notes[ci]);
+    } else {
+      if (cs_q_mul(&pool, net, &c->amount)) cs_q_zero(&pool);
+      pool_note(c, net, &pool, &total_w, &notes[ci]);
+    }
+  }
 }

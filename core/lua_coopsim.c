@@ -360,16 +360,31 @@ static int population_cb(void *ud, const char *code, int year, int pop_year, int
 ** year, floor(n * (1 + rate) ^ (pop_year - last) + 0.5) in doubles exactly
 ** as Lua computes it. */
 #define PROJECTION_CACHE 64
+#define PROJECTION_YEARS 256
 
 typedef struct projection {
   const cs_registry *reg;
   int growth;
   double rate;
-  /* the last figures asked for, by code (the registry's last year) */
+  /* the last figures asked for, by code (the registry's last year); a code
+  ** is its four bytes in one word, compared at once */
   size_t ncached;
-  char code[PROJECTION_CACHE][5];
+  uint32_t code[PROJECTION_CACHE];
   int64_t figure[PROJECTION_CACHE]; /* -1: the registry has none */
+  /* (1 + rate) ^ k for k years past the registry, 0 until computed */
+  double factor[PROJECTION_YEARS];
 } projection;
+
+/* code's bytes in one word, or 0 when it is not 1 to 4 bytes long */
+static uint32_t code_word(const char *code) {
+  uint32_t w = 0;
+  for (int i = 0; i < 5; i++) {
+    if (!code[i]) return i ? w : 0;
+    if (i == 4) return 0;
+    w |= (uint32_t)(unsigned char)code[i] << (8 * i);
+  }
+  return 0;
+}
 
 static int projection_cb(void *ud, const char *code, int year, int pop_year, int64_t *pop,
                          cs_error *err) {
@@ -378,17 +393,18 @@ static int projection_cb(void *ud, const char *code, int year, int pop_year, int
   int first, last;
   int64_t n = -1;
   cs_registry_population_years(pj->reg, &first, &last);
-  size_t k;
-  for (k = 0; k < pj->ncached; k++)
-    if (strcmp(pj->code[k], code) == 0) break;
+  uint32_t w = code_word(code);
+  size_t k = pj->ncached;
+  if (w)
+    for (k = 0; k < pj->ncached; k++)
+      if (pj->code[k] == w) break;
   if (k < pj->ncached) {
     n = pj->figure[k];
   } else {
     if (cs_registry_population_of(pj->reg, code, cs_date_jan1(last), last, &n, NULL, NULL))
       n = -1;
-    if (pj->ncached < PROJECTION_CACHE && strlen(code) < 5) {
-      memset(pj->code[pj->ncached], 0, 5);
-      memcpy(pj->code[pj->ncached], code, strlen(code));
+    if (w && pj->ncached < PROJECTION_CACHE) {
+      pj->code[pj->ncached] = w;
       pj->figure[pj->ncached++] = n;
     }
   }
@@ -397,7 +413,15 @@ static int projection_cb(void *ud, const char *code, int year, int pop_year, int
     *pop = n;
     return CS_OK;
   }
-  double v = floor((double)n * pow(1.0 + pj->rate, (double)(pop_year - last)) + 0.5);
+  int years = pop_year - last;
+  double f;
+  if (years >= 0 && years < PROJECTION_YEARS) {
+    if (pj->factor[years] == 0) pj->factor[years] = pow(1.0 + pj->rate, (double)years);
+    f = pj->factor[years];
+  } else {
+    f = pow(1.0 + pj->rate, (double)years);
+  }
+  double v = floor((double)n * f + 0.5);
   if (!isfinite(v) || v < 0 || v > 1e10)
     return cs_error_set(err, CS_EINVAL,
                         "population override for %s in %d gave an invalid value", code, year);
@@ -736,8 +760,8 @@ static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, cs_error
     /* a shipped projection alone (cs.projection.*): computed here, as the
     ** Lua function would, without a call into Lua per member and year */
     projection *pj = lua_newuserdatauv(L, sizeof *pj, 0);
+    memset(pj, 0, sizeof *pj);
     pj->reg = get_registry(L);
-    pj->ncached = 0;
     pj->growth = strcmp(field_str(L, -2, "kind") ? field_str(L, -2, "kind") : "", "growth") == 0;
     lua_getfield(L, -2, "rate");
     pj->rate = lua_tonumber(L, -1);
@@ -772,6 +796,29 @@ const cs_result *cs_lua_check_result(lua_State *L, int idx) { return check_resul
 
 const cs_registry *cs_lua_registry(lua_State *L) { return get_registry(L); }
 
+/* [-0, +0 or +2, m] Counts r's rows against the sandbox's result limit,
+** kept in the Lua registry where a scenario cannot reach it (lua_sandbox.c
+** sets coopsim.sandbox.max_rows): every run holds its rows, made or reused.
+** 0, or 1 with nil and the message pushed when the limit is passed. */
+static int charge_rows(lua_State *L, const cs_result *r) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, "coopsim.sandbox.max_rows") == LUA_TNUMBER) {
+    lua_Integer max = lua_tointeger(L, -1);
+    lua_getfield(L, LUA_REGISTRYINDEX, "coopsim.sandbox.rows");
+    lua_Integer made = lua_tointeger(L, -1) + (lua_Integer)r->nrows;
+    lua_pop(L, 2);
+    lua_pushinteger(L, made);
+    lua_setfield(L, LUA_REGISTRYINDEX, "coopsim.sandbox.rows");
+    if (made > max) {
+      lua_pushnil(L);
+      lua_pushfstring(L, "result limit: the runs hold more than %I rows (--max-rows)", max);
+      return 1;
+    }
+    return 0;
+  }
+  lua_pop(L, 1);
+  return 0;
+}
+
 /* simulate(spec, from, to) -> result | nil, message */
 static int l_simulate(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
@@ -794,22 +841,16 @@ static int l_simulate(lua_State *L) {
   rb->r = NULL;
   luaL_setmetatable(L, RESULT_MT);
   if (cs_simulate(box->coop, reg, (int)from, (int)to, &rb->r, &err)) return fail(L, &err);
-  /* the sandbox's result limit, kept in the Lua registry where a scenario
-  ** cannot reach it (lua_sandbox.c sets coopsim.sandbox.max_rows) */
-  if (lua_getfield(L, LUA_REGISTRYINDEX, "coopsim.sandbox.max_rows") == LUA_TNUMBER) {
-    lua_Integer max = lua_tointeger(L, -1);
-    lua_getfield(L, LUA_REGISTRYINDEX, "coopsim.sandbox.rows");
-    lua_Integer made = lua_tointeger(L, -1) + (lua_Integer)rb->r->nrows;
-    lua_pop(L, 1);
-    lua_pushinteger(L, made);
-    lua_setfield(L, LUA_REGISTRYINDEX, "coopsim.sandbox.rows");
-    if (made > max) {
-      lua_pushnil(L);
-      lua_pushfstring(L, "result limit: the runs hold more than %I rows (--max-rows)", max);
-      return 2;
-    }
-  }
-  lua_pop(L, 1);
+  return charge_rows(L, rb->r) ? 2 : 1;
+}
+
+/* charge(result) -> true | nil, message: a run reuses the result (scripts/
+** coopsim.lua keeps results for runs with the same spec); it holds its rows
+** all the same. */
+static int l_charge(lua_State *L) {
+  const cs_result *r = check_result(L, 1);
+  if (charge_rows(L, r)) return 2;
+  lua_pushboolean(L, 1);
   return 1;
 }
 
@@ -1463,7 +1504,7 @@ int luaopen_coopsim_core(lua_State *L) {
       {"population_years", l_population_years},
       {"montecarlo", l_montecarlo}, {"mc_normal", l_mc_normal},
       {"mc_quantiles", l_mc_quantiles},
-      {"simulate", l_simulate},   {"exact", l_exact},
+      {"simulate", l_simulate},   {"charge", l_charge},   {"exact", l_exact},
       {"sum_is_one", l_sum_is_one}, {"format_int", l_format_int},
       {"valid_date", l_valid_date}, {"notice_end", l_notice_end},
       {"add_days", l_add_days},   {"one_minus", l_one_minus},

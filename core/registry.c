@@ -44,7 +44,78 @@ struct cs_registry {
   size_t nsplits;
   char *sources;
   int pop_first, pop_last;
+  struct popmemo *memo; /* answers of cs_registry_population_of (see there) */
 };
+
+/* cs_registry_population_of's answers, kept: the path for a year before a
+** code existed walks the changes (some 100 000 instructions), and every run
+** of a scenario asks the same again. Only answers without an error are
+** kept. Open addressing on (code, at, year). */
+typedef struct popmemo_entry {
+  uint64_t key; /* 0: empty */
+  int64_t pop;
+  int proxy;
+} popmemo_entry;
+
+struct popmemo {
+  size_t cap, n; /* cap a power of two */
+  popmemo_entry *e;
+};
+
+/* The memo's key, every field in bits of its own: a flag (never 0), the
+** code's four ASCII bytes (7 bits each), the date (14 + 4 + 5 bits) and the
+** year (12 bits). 0 (not kept) for anything that does not fit. */
+static uint64_t memo_key(const char *code, cs_date at, int year) {
+  uint64_t c = 0;
+  size_t n = strlen(code);
+  if (n == 0 || n > 4 || year < 0 || year > 4095 || at.year < 0 || at.year > 16383) return 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char b = (unsigned char)code[i];
+    if (b >= 128) return 0;
+    c |= (uint64_t)b << (7 * i);
+  }
+  uint64_t d = (uint64_t)at.year << 9 | (uint64_t)(at.month & 15) << 5 | (uint64_t)(at.day & 31);
+  return (uint64_t)1 << 63 | c << 35 | d << 12 | (uint64_t)year;
+}
+
+static size_t memo_slot(uint64_t key, size_t cap) {
+  key ^= key >> 29;
+  key *= 0xbf58476d1ce4e5b9u;
+  key ^= key >> 32;
+  return (size_t)key & (cap - 1);
+}
+
+static const popmemo_entry *memo_get(const struct popmemo *m, uint64_t key) {
+  if (!m || !m->cap || !key) return NULL;
+  for (size_t j = memo_slot(key, m->cap); m->e[j].key; j = (j + 1) & (m->cap - 1))
+    if (m->e[j].key == key) return &m->e[j];
+  return NULL;
+}
+
+/* Keeps an answer; when out of memory it is simply not kept. */
+static void memo_put(struct popmemo *m, uint64_t key, int64_t pop, int proxy) {
+  if (!m || !key || m->n >= ((size_t)1 << 20)) return;
+  if (2 * (m->n + 1) > m->cap) {
+    size_t cap = m->cap ? 2 * m->cap : 1024;
+    popmemo_entry *e = calloc(cap, sizeof *e);
+    if (!e) return;
+    for (size_t i = 0; i < m->cap; i++)
+      if (m->e[i].key) {
+        size_t j = memo_slot(m->e[i].key, cap);
+        while (e[j].key) j = (j + 1) & (cap - 1);
+        e[j] = m->e[i];
+      }
+    free(m->e);
+    m->e = e;
+    m->cap = cap;
+  }
+  size_t j = memo_slot(key, m->cap);
+  while (m->e[j].key) j = (j + 1) & (m->cap - 1);
+  m->e[j].key = key;
+  m->e[j].pop = pop;
+  m->e[j].proxy = proxy;
+  m->n++;
+}
 
 static const cs_date FOREVER = {9999, 12, 31};
 
@@ -385,6 +456,10 @@ static int open_from(cs_registry **out, const char *dir, const char *const *text
   *out = NULL;
   cs_registry *r = calloc(1, sizeof *r);
   if (!r) return cs_error_set(err, CS_ENOMEM, "out of memory");
+  if (!(r->memo = calloc(1, sizeof *r->memo))) {
+    free(r);
+    return cs_error_set(err, CS_ENOMEM, "out of memory");
+  }
   size_t total = 0;
   for (int i = 0; i < 6; i++) {
     int optional = (i == 1 || i >= 4);
@@ -461,6 +536,8 @@ void cs_registry_free(cs_registry *r) {
   free(r->changes);
   free(r->splits);
   free(r->sources);
+  if (r->memo) free(r->memo->e);
+  free(r->memo);
   free(r);
 }
 
@@ -804,8 +881,27 @@ int cs_registry_successor(const cs_registry *r, const char *code, cs_date from, 
   return CS_OK;
 }
 
+static int population_of(const cs_registry *r, const char *code, cs_date at, int year,
+                         int64_t *out, int *proxy, cs_error *err);
+
 int cs_registry_population_of(const cs_registry *r, const char *code, cs_date at, int year,
                               int64_t *out, int *proxy, cs_error *err) {
+  uint64_t key = memo_key(code, at, year);
+  const popmemo_entry *e = memo_get(r->memo, key);
+  if (e) {
+    *out = e->pop;
+    if (proxy) *proxy = e->proxy;
+    return CS_OK;
+  }
+  int p = 0;
+  int rc = population_of(r, code, at, year, out, &p, err);
+  if (proxy) *proxy = p;
+  if (rc == CS_OK) memo_put(r->memo, key, *out, p);
+  return rc;
+}
+
+static int population_of(const cs_registry *r, const char *code, cs_date at, int year,
+                         int64_t *out, int *proxy, cs_error *err) {
   cs_date jan1 = cs_date_jan1(year);
   if (proxy) *proxy = 0;
   if (period_at(r, code, jan1)) {

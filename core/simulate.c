@@ -266,6 +266,7 @@ typedef struct active {
   int months, charged_months;
   int64_t population;
   cs_pop_source pop_source;
+  const char *name_src;    /* where name was copied from (the registry, a merger), or NULL */
 } active;
 
 static int months_in(cs_date first, cs_date last, int year) {
@@ -385,7 +386,23 @@ typedef struct resolved {
   int valid;
   cs_date at;
   char code[5];
+  /* registry periods read for this member, kept while the code and the day
+  ** asked for stay inside them: its name's, and its population day's */
+  const cs_municipality *name_period, *pop_period;
 } resolved;
+
+/* The registry period of code that covers day at, through the one kept in
+** *kept when it still does. NULL when none does. */
+static const cs_municipality *period_kept(const cs_registry *reg, const char *code, cs_date at,
+                                          const cs_municipality **kept) {
+  const cs_municipality *m = *kept;
+  if (m && strcmp(m->code, code) == 0 && cs_date_cmp(m->valid_from, at) <= 0 &&
+      cs_date_cmp(at, m->valid_to) < 0)
+    return m;
+  if (cs_registry_by_code(reg, code, at, &m, NULL) != 0) return NULL;
+  *kept = m;
+  return m;
+}
 
 /* 1 if the registry has a change dated after a and on or before b. */
 static int changes_between(const cs_registry *reg, cs_date a, cs_date b) {
@@ -402,10 +419,8 @@ static int changes_between(const cs_registry *reg, cs_date a, cs_date b) {
 /* Members of the cooperation in `year`, resolved and grouped. cache has
 ** one entry per member (coop->members), kept from year to year. */
 static int members_of_year(const cs_coop *c, const cs_registry *reg, int year, resolved *cache,
-                           active **out, size_t *nout, cs_error *err) {
+                           active *a, size_t *nout, cs_error *err) {
   cs_date jan1 = cs_date_jan1(year), dec31 = {year, 12, 31};
-  active *a = calloc(c->nmembers ? c->nmembers : 1, sizeof *a);
-  if (!a) return cs_error_set(err, CS_ENOMEM, "out of memory");
   size_t n = 0;
   int rc = CS_OK;
   for (size_t i = 0; i < c->nmembers; i++) {
@@ -437,9 +452,9 @@ static int members_of_year(const cs_coop *c, const cs_registry *reg, int year, r
     }
     const cs_vmerger *vm = vmerger_of(c, code, jan1);
     if (vm) memcpy(code, vm->code, 5);
-    size_t k;
+    size_t k; /* codes are 5-byte arrays: four bytes compared at once, then exactly */
     for (k = 0; k < n; k++)
-      if (strcmp(a[k].code, code) == 0) break;
+      if (memcmp(a[k].code, code, 4) == 0 && strcmp(a[k].code, code) == 0) break;
     int months = months_in(cs_date_cmp(first, jan1) > 0 ? first : jan1, last, year);
     if (k < n) {
       /* a merger of members: one member from now on */
@@ -457,7 +472,11 @@ static int members_of_year(const cs_coop *c, const cs_registry *reg, int year, r
     x->nmerged = 1;
     x->first_member = i;
     x->months = months;
-    if (vm) snprintf(x->name, sizeof x->name, "%s", vm->name);
+    const cs_municipality *np;
+    if (vm) x->name_src = vm->name;
+    else if ((np = period_kept(reg, code, at, &rs->name_period))) x->name_src = np->name;
+    else x->name_src = NULL;
+    if (x->name_src) copy_text(x->name, sizeof x->name, x->name_src);
     else name_at(reg, code, at, x->name, sizeof x->name);
   }
   /* populations */
@@ -591,9 +610,9 @@ static int members_of_year(const cs_coop *c, const cs_registry *reg, int year, r
         goto fail;
       }
       cs_date pj = cs_date_jan1(pop_year);
-      const cs_municipality *mm;
-      x->pop_source = cs_registry_by_code(reg, x->code, pj, &mm, NULL) == 0 ? CS_POP_REGISTRY
-                                                                            : CS_POP_PREDECESSORS;
+      x->pop_source = period_kept(reg, x->code, pj, &cache[x->first_member].pop_period)
+                          ? CS_POP_REGISTRY
+                          : CS_POP_PREDECESSORS;
     }
     if (proxy) x->pop_source = CS_POP_PROXY;
     if (nonmember[0]) {
@@ -615,12 +634,15 @@ static int members_of_year(const cs_coop *c, const cs_registry *reg, int year, r
       if (x->population != before) x->pop_source = CS_POP_OVERRIDE;
     }
   }
-  qsort(a, n, sizeof *a, cmp_active);
-  *out = a;
+  /* by code: members are usually listed so (a check, not a sort) */
+  for (size_t k = 1; k < n; k++)
+    if (cmp_active(&a[k - 1], &a[k]) > 0) {
+      qsort(a, n, sizeof *a, cmp_active);
+      break;
+    }
   *nout = n;
   return CS_OK;
 fail:
-  free(a);
   return rc;
 }
 
@@ -675,20 +697,24 @@ static int scratch_grow(share_scratch *sc, size_t n) {
   return 0;
 }
 
-/* The machine-word path (share_fx.h) for multipliers of `shared`: 0 when
-** every figure is certain, -1 when the exact path must decide. */
-static int shares_fx(const cs_q *shared, uint64_t K, size_t n, size_t nparts,
-                     const char *const *codes, share_scratch *sc) {
+/* The machine-word path (share_fx.h) for the multiples mk of `shared`: 0
+** when every figure is certain, -1 when the exact path must decide. Also
+** the net and every pool in øre for the key's notes (*notes_fx 0 when one
+** of those is uncertain: the notes are then made exactly). */
+static int shares_fx(const cs_q *shared, const cs_key_multiples *mk, size_t n,
+                     const char *const *codes, share_scratch *sc, int64_t *net_cents,
+                     int64_t *pool_cents, int *notes_fx) {
   cs_big kb, d;
   cs_fx fx;
-  cs_big_from_u64(&kb, K);
+  size_t nparts = mk->nparts;
+  cs_big_from_u64(&kb, mk->K);
   if (cs_big_mul(&d, &shared->den, &kb) != CS_OK || cs_fx_init(&fx, &shared->num, &d)) return -1;
   uint64_t all = 0;
   int64_t floors = 0, target;
   for (size_t i = 0; i < n; i++) {
     uint64_t sum = 0;
     for (size_t p = 0; p < nparts; p++) {
-      uint64_t m = sc->mult[i * CS_KEY_MAX_PARTS + p];
+      uint64_t m = mk->mult[i * CS_KEY_MAX_PARTS + p];
       cs_fx_value v;
       cs_part *part = &sc->parts[i * CS_KEY_MAX_PARTS + p];
       if (__builtin_add_overflow(sum, m, &sum) || cs_fx_times(&fx, m, &v) ||
@@ -709,23 +735,43 @@ static int shares_fx(const cs_q *shared, uint64_t K, size_t n, size_t nparts,
   sum_q.den = d;
   if (cs_big_mul(&sum_q.num, &shared->num, &kb) != CS_OK || cs_q_round_i64(&sum_q, &target))
     return -1;
-  return cs_fx_largest_remainder(sc->rounded, sc->value, sc->sum_mult, codes, n,
-                                 target - floors, sc->order);
+  if (cs_fx_largest_remainder(sc->rounded, sc->value, sc->sum_mult, codes, n, target - floors,
+                              sc->order))
+    return -1;
+  /* the notes' figures: the net is shared * K / K, pool p shared * pool[p] / K */
+  cs_fx_value v;
+  int64_t whole;
+  *notes_fx = 1;
+  if (cs_fx_times(&fx, mk->K, &v) || cs_fx_round(&v, 100, net_cents))
+    *notes_fx = cs_q_cents(shared, net_cents, &whole) == CS_OK;
+  for (size_t p = 0; p < nparts && *notes_fx; p++)
+    if (cs_fx_times(&fx, mk->pool[p], &v) || cs_fx_round(&v, 100, &pool_cents[p])) *notes_fx = 0;
+  return 0;
 }
 
 /* The year's shares into sc (parts, total cents, rounded totals) and the
 ** key's notes: by machine words when the key allows and every figure is
 ** certain, else exactly (key.h, round.h). The two give the same figures. */
-static int year_shares(const char *coop_name, const cs_key *key, int year, const cs_q *shared, const cs_key_member *km,
-                       size_t n, const char **codes, share_scratch *sc, cs_key_note *notes,
-                       size_t *nparts, cs_error *err) {
-  uint64_t K;
+static int year_shares(const char *coop_name, const cs_key *key, int year, const cs_q *shared,
+                       const cs_key_member *km, size_t n, const char **codes, share_scratch *sc,
+                       cs_key_note *notes, size_t *nparts, cs_error *err) {
   sc->has_member_texts = 0;
   *nparts = 0;
   if (n == 0) return CS_OK;
-  int rc = cs_key_multipliers(key, year, shared, km, n, &K, sc->mult, nparts, notes, err);
-  if (rc == CS_OK && shares_fx(shared, K, n, *nparts, codes, sc) == 0) return CS_OK;
-  if (rc != CS_OK && rc != 1) return rc;
+  cs_key_multiples mk;
+  mk.mult = sc->mult;
+  int rc = cs_key_multipliers(key, year, km, n, &mk, err);
+  if (rc == CS_OK) {
+    int64_t net_cents, pool_cents[CS_KEY_MAX_PARTS];
+    int notes_fx;
+    if (shares_fx(shared, &mk, n, codes, sc, &net_cents, pool_cents, &notes_fx) == 0) {
+      cs_key_pool_notes(key, shared, &mk, net_cents, notes_fx ? pool_cents : NULL, notes);
+      *nparts = mk.nparts;
+      return CS_OK;
+    }
+  } else if (rc != 1) {
+    return rc;
+  }
   /* the exact path */
   if (!sc->shares) {
     sc->shares = malloc(sc->cap * sizeof *sc->shares);
@@ -771,6 +817,12 @@ static const char *popdate_name(const cs_coop *c) {
   }
 }
 
+/* A member's texts in the result: its name (while it comes from the same
+** place: name_src) and the name it was given. */
+typedef struct row_texts {
+  const char *name_src, *name, *given;
+} row_texts;
+
 int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, cs_result **out,
                 cs_error *err) {
   int rc = CS_OK, year = from;
@@ -799,15 +851,19 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
   int *state = calloc(coop->nlines ? coop->nlines : 1, sizeof *state);
   resolved *cache = calloc(coop->nmembers ? coop->nmembers : 1, sizeof *cache);
   growth_cache *gcache = calloc(coop->nlines ? coop->nlines : 1, sizeof *gcache);
-  active *act = NULL;
+  active *act = malloc((coop->nmembers ? coop->nmembers : 1) * sizeof *act);
+  /* each member's texts in the result, kept while they stay the same */
+  row_texts *texts = calloc(coop->nmembers ? coop->nmembers : 1, sizeof *texts);
+  cs_q *year_share = malloc(13 * sizeof *year_share); /* months / 12 for 0..12 months */
   cs_key_member *km = NULL;
   share_scratch sc;
   memset(&sc, 0, sizeof sc);
   const char **codes = NULL;
-  if (!r || !amounts || !state || !cache || !gcache) {
+  if (!r || !amounts || !state || !cache || !gcache || !act || !texts || !year_share) {
     rc = cs_error_set(err, CS_ENOMEM, "out of memory");
     goto fail;
   }
+  for (int m = 0; m <= 12; m++) CHECK(cs_q_from_frac(&year_share[m], m, 12));
   snprintf(r->name, sizeof r->name, "%s", coop->name);
   r->from = from;
   r->to = to;
@@ -913,9 +969,7 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
     }
     /* members */
     size_t n = 0;
-    free(act);
-    act = NULL;
-    if ((rc = members_of_year(coop, reg, year, cache, &act, &n, err))) goto fail;
+    if ((rc = members_of_year(coop, reg, year, cache, act, &n, err))) goto fail;
     y->nmembers = n;
     if (n > UINT16_MAX) {
       rc = cs_error_set(err, CS_EINVAL, "%s has more than %d members in %d", coop->name,
@@ -937,7 +991,10 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       km[i].code = act[i].code;
       km[i].name = act[i].name;
       km[i].population = act[i].population;
-      CHECK(cs_q_from_frac(&km[i].year_share, act[i].charged_months, 12));
+      if (act[i].charged_months < 0 || act[i].charged_months > 12)
+        CHECK(cs_q_from_frac(&km[i].year_share, act[i].charged_months, 12));
+      else
+        cs_q_copy(&km[i].year_share, &year_share[act[i].charged_months]);
       codes[i] = act[i].code;
     }
     cs_key_note notes[CS_KEY_MAX_PARTS];
@@ -1004,14 +1061,22 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       snprintf(host_name, sizeof host_name, "%s", host_vm->name);
     }
     y->sum_shares = 0;
+    const char *payee; /* every member but the host pays the payee, or the host */
+    STR(payee, coop->payee[0] ? coop->payee : host_name);
     for (size_t i = 0; i < n; i++) {
       cs_row *row = &r->rows[r->nrows++];
       memset(row, 0, sizeof *row);
       row->year = year;
       row->member = (uint16_t)i;
       memcpy(row->code, act[i].code, 5);
-      STR(row->name, act[i].name);
-      STR(row->given, act[i].given);
+      row_texts *t = &texts[act[i].first_member];
+      if (!t->name || !act[i].name_src || t->name_src != act[i].name_src) {
+        STR(t->name, act[i].name);
+        t->name_src = act[i].name_src;
+      }
+      if (!t->given) STR(t->given, act[i].given); /* the member as written: always the same */
+      row->name = t->name;
+      row->given = t->given;
       STR(row->merged, act[i].merged);
       row->population = act[i].population;
       row->pop_year = pop_year_of(coop, year);
@@ -1029,7 +1094,7 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       row->total = sc.rounded[i];
       y->sum_shares += sc.rounded[i];
       row->is_host = coop->has_host && strcmp(host_code, row->code) == 0;
-      STR(row->payee, row->is_host ? "" : coop->payee[0] ? coop->payee : host_name);
+      row->payee = row->is_host ? "" : payee;
     }
     cs_q sum_q;
     cs_q_from_i64(&sum_q, y->sum_shares);
@@ -1054,6 +1119,8 @@ fail:
   free(cache);
   free(gcache);
   free(act);
+  free(texts);
+  free(year_share);
   free(km);
   scratch_free(&sc);
   free(codes);

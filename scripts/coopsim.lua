@@ -912,7 +912,11 @@ local function simulate_coop(coop, scen, from, to)
     end
     key = table.concat(ids, " ")
     local hit = result_cache[coop] and result_cache[coop][key]
-    if hit then return hit end
+    if hit then
+      local ok, msg = core.charge(hit) -- a run holds the rows it reuses (--max-rows)
+      if not ok then return nil, msg end
+      return hit
+    end
   end
   local r, msg = core.simulate(spec, from, to)
   if r and key then

@@ -139,17 +139,30 @@ int cs_key_apply_common(const cs_key *key, int year, const cs_q *net,
                         const cs_key_member *members, size_t n, cs_key_share *out, int *common,
                         cs_key_note *notes, cs_error *err);
 
-/* For the simulation's machine-word path (core/share_fx.h): when the key
-** has equal and population pools only and every factor fits in 64 bits,
-** part p of member i is exactly net * mult[i * CS_KEY_MAX_PARTS + p] / *K,
-** and a member's total is net * (the sum of its multipliers) / *K. Writes
-** *K, mult (room for n * CS_KEY_MAX_PARTS), *nparts and the notes as
-** cs_key_apply_common does. Returns CS_OK; 1 when it does not apply (use
+/* What cs_key_multipliers gives: part p of member i is exactly net *
+** mult[i * CS_KEY_MAX_PARTS + p] / K (a member's total: net times the sum of
+** its multipliers, over K), pool p is net * pool[p] / K, and its total
+** weight is W[p] / L. The caller gives mult room for n * CS_KEY_MAX_PARTS. */
+typedef struct cs_key_multiples {
+  size_t nparts;
+  uint64_t K, L;
+  uint64_t pool[CS_KEY_MAX_PARTS], W[CS_KEY_MAX_PARTS];
+  uint64_t *mult;
+} cs_key_multiples;
+
+/* For the simulation's machine-word path (core/share_fx.h): the
+** multipliers of a key of equal and population pools only, when every
+** factor fits in 64 bits. Returns CS_OK; 1 when it does not apply (use
 ** cs_key_apply_common; nothing is reported); or an error code with a
 ** message (every weight zero). */
-int cs_key_multipliers(const cs_key *key, int year, const cs_q *net,
-                       const cs_key_member *members, size_t n, uint64_t *K, uint64_t *mult,
-                       size_t *nparts, cs_key_note *notes, cs_error *err);
+int cs_key_multipliers(const cs_key *key, int year, const cs_key_member *members, size_t n,
+                       cs_key_multiples *out, cs_error *err);
+
+/* The notes of such a key for a year (as cs_key_apply_common writes them):
+** from net_cents and pool_cents (each pool rounded to øre, as the notes
+** show them) when pool_cents is not NULL, else from the exact net. */
+void cs_key_pool_notes(const cs_key *key, const cs_q *net, const cs_key_multiples *km,
+                       int64_t net_cents, const int64_t *pool_cents, cs_key_note *notes);
 
 /* 1 (the default): cs_key_apply_common may use the common denominator; tests
 ** set it to 0 to compare with the exact path. */
