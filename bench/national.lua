@@ -131,14 +131,22 @@ local cmp = cs.compare(table.unpack(runs))
 -- change for one member against the baseline
 local years = { 2024, 2030, 2040, 2053 }
 local sums, worst = {}, {}
-for ri = 1, #runs do sums[ri] = {} end
+local nruns = #runs
+for ri = 1, nruns do sums[ri] = {} end
 for _, line in ipairs(cmp:rows()) do
-  for ri = 1, #runs do
-    local v = line.shares[ri]
-    if v then sums[ri][line.year] = (sums[ri][line.year] or 0) + v end
-    local a = line.shares[1]
-    if ri > 1 and a and v and (not worst[ri] or v - a > worst[ri].diff) then
-      worst[ri] = { diff = v - a, code = line.code, name = line.name, year = line.year }
+  local shares, year = line.shares, line.year
+  local a = shares[1]
+  for ri = 1, nruns do
+    local v = shares[ri]
+    if v then
+      local s = sums[ri]
+      s[year] = (s[year] or 0) + v
+      if ri > 1 and a then
+        local w = worst[ri]
+        if not w or v - a > w.diff then
+          worst[ri] = { diff = v - a, code = line.code, name = line.name, year = year }
+        end
+      end
     end
   end
 end
@@ -157,8 +165,10 @@ end
 print(cs.report.table(header, cells, right))
 
 -- every covering run shares exactly its net cost, every year
-for ri, run in ipairs(runs) do
+for _, run in ipairs(runs) do
+  local off = {}
   for _, y in ipairs(run:years()) do
-    cs.expect(math.abs(tonumber(y.balance)) < 1, true, string.format("%s %s %d", run.name, y.cooperation, y.year))
+    if math.abs(tonumber(y.balance)) >= 1 then off[#off + 1] = y.cooperation .. " " .. y.year end
   end
+  cs.expect(table.concat(off, ", "), "", run.name .. ": years whose shares do not sum to the net cost")
 end

@@ -226,7 +226,8 @@ static int by_coop_year_code(const void *pa, const void *pb, void *ctx) {
 
 /* compare(runs, by_territory) -> lines: { { cooperation, year, code, name,
 ** shares = { [run] = kroner }, parts = { [run] = "codes" }, status =
-** { [run] = "withdrawn" | "not a member" } }, ... } by cooperation, year, code. */
+** { [run] = "withdrawn" | "not a member" } }, ... } by cooperation, year, code;
+** parts and status are there only when not empty. */
 static int l_compare(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   int by_territory = lua_toboolean(L, 2);
@@ -310,7 +311,7 @@ static int l_compare(lua_State *L) {
   for (size_t k = 0; k < a->nlines; k++) {
     size_t li = a->order[k];
     const line *l = &a->lines[li];
-    lua_createtable(L, 0, 7);
+    lua_createtable(L, 0, 5);
     lua_rawgeti(L, 4, (lua_Integer)l->coop + 1);
     lua_setfield(L, -2, "cooperation");
     lua_pushinteger(L, l->year);
@@ -328,23 +329,26 @@ static int l_compare(lua_State *L) {
         lua_rawseti(L, -2, (lua_Integer)ri + 1);
       }
     lua_setfield(L, -2, "shares");
-    lua_newtable(L);
-    if (a->parts)
-      for (size_t ri = 0; ri < a->nruns; ri++)
-        if (a->parts[li * a->nruns + ri]) {
-          lua_pushstring(L, a->parts[li * a->nruns + ri]);
-          lua_rawseti(L, -2, (lua_Integer)ri + 1);
-        }
-    lua_setfield(L, -2, "parts");
-    lua_newtable(L);
+    /* parts and status only where there is something to say: most lines
+    ** have every run's share and no merged codes (two tables less each) */
+    int made = 0;
+    for (size_t ri = 0; a->parts && ri < a->nruns; ri++)
+      if (a->parts[li * a->nruns + ri]) {
+        if (!made++) lua_newtable(L);
+        lua_pushstring(L, a->parts[li * a->nruns + ri]);
+        lua_rawseti(L, -2, (lua_Integer)ri + 1);
+      }
+    if (made) lua_setfield(L, -2, "parts");
+    made = 0;
     for (size_t ri = 0; ri < a->nruns; ri++)
       if (!has[ri]) {
         uint64_t fk = (uint64_t)ri << 48 ^ (uint64_t)l->coop << 32 ^ code_bits(l->code);
         uint32_t first = table_get(&a->first, fk);
+        if (!made++) lua_newtable(L);
         lua_pushvalue(L, first && (int)first < l->year ? 5 : 6);
         lua_rawseti(L, -2, (lua_Integer)ri + 1);
       }
-    lua_setfield(L, -2, "status");
+    if (made) lua_setfield(L, -2, "status");
     lua_rawseti(L, 7, (lua_Integer)k + 1);
   }
   return 1;

@@ -946,18 +946,22 @@ static int r_column(lua_State *L) {
   return 1;
 }
 
-/* result:brief(i) -> year, code, name, total of row i (1-based), or nothing:
-** what the comparison reads, without a table per row or per column. */
-static int r_brief(lua_State *L) {
+/* result:unpopulated() -> { { code, name, pop_year }, ... }: the rows with
+** 0 inhabitants, for the linter (usually none: no table per row). */
+static int r_unpopulated(lua_State *L) {
   const cs_result *r = check_result(L, 1);
-  lua_Integer i = luaL_checkinteger(L, 2);
-  if (i < 1 || (size_t)i > r->nrows) return 0;
-  const cs_row *row = &r->rows[i - 1];
-  lua_pushinteger(L, row->year);
-  lua_pushstring(L, row->code);
-  lua_pushstring(L, row->name);
-  lua_pushinteger(L, row->total);
-  return 4;
+  lua_newtable(L);
+  lua_Integer n = 0;
+  for (size_t i = 0; i < r->nrows; i++) {
+    const cs_row *row = &r->rows[i];
+    if (row->population != 0) continue;
+    lua_createtable(L, 0, 3);
+    set_str(L, "code", row->code);
+    set_str(L, "name", row->name);
+    set_int(L, "pop_year", row->pop_year);
+    lua_rawseti(L, -2, ++n);
+  }
+  return 1;
 }
 
 /* ---- the rows of the result document, written here ---------------------- */
@@ -1490,7 +1494,7 @@ int luaopen_coopsim_core(lua_State *L) {
     lua_pushcfunction(L, result_gc);
     lua_setfield(L, -2, "__gc");
     static const luaL_Reg methods[] = {{"rows", r_rows}, {"years", r_years}, {"explain", r_explain},
-                                       {"info", r_info}, {"column", r_column}, {"brief", r_brief},
+                                       {"info", r_info}, {"column", r_column}, {"unpopulated", r_unpopulated},
                                        {"json_rows", r_json_rows},
                                        {"same_shares", r_same_shares}, {NULL, NULL}};
     luaL_newlib(L, methods);

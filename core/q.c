@@ -599,9 +599,14 @@ static int format_digits(const char *digits, int neg, int decimals, const char *
 
 int cs_q_format_cents(int64_t cents, const char *group, const char *point, char *buf,
                       size_t size) {
-  char digits[32];
-  snprintf(digits, sizeof digits, "%llu", (unsigned long long)uabs(cents));
-  return format_digits(digits, cents < 0, 2, group, point, buf, size);
+  char digits[32], *d = digits + sizeof digits - 1;
+  uint64_t v = uabs(cents);
+  *d = '\0';
+  do { /* the digits by hand: this runs for every amount of every report */
+    *--d = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  return format_digits(d, cents < 0, 2, group, point, buf, size);
 }
 
 int cs_q_format(const cs_q *a, int decimals, const char *group, const char *point,

@@ -938,7 +938,7 @@ M._runs = {} -- every run made, in order (for `coopsim test` golden files)
 local function same_shares(a, b)
   if #a.results ~= #b.results then return false end
   for i, r in ipairs(a.results) do
-    if not r:same_shares(b.results[i]) then return false end
+    if not rawequal(r, b.results[i]) and not r:same_shares(b.results[i]) then return false end
   end
   return true
 end
@@ -978,18 +978,9 @@ lint = function(scen, run, opts)
     end
   end
   for _, r in ipairs(run.results) do
-    local pops = r:column("population")
-    for i = 1, #pops do
-      if pops[i] == 0 then
-        local codes, names, pop_years = r:column("code"), r:column("name"), r:column("pop_year")
-        for j = i, #pops do
-          if pops[j] == 0 then
-            warn(run.where, string.format("%s %s has 0 inhabitants on %04d-01-01 (a member that belongs elsewhere?)",
-              codes[j], names[j], pop_years[j]))
-          end
-        end
-        break
-      end
+    for _, z in ipairs(r:unpopulated()) do
+      warn(run.where, string.format("%s %s has 0 inhabitants on %04d-01-01 (a member that belongs elsewhere?)",
+        z.code, z.name, z.pop_year))
     end
   end
   -- a variant whose results equal its parent's: its modification did nothing

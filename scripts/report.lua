@@ -145,8 +145,9 @@ R.compare_mt = compare_mt -- coopsim.lua adds :write
 
 -- A comparison of runs from their lines, aligned by (cooperation, year,
 -- code) in C (core/lua_compare.c, core.compare): each line has the share in
--- every run or a status word ("withdrawn", "not a member"); the table shows
--- the difference to the first run in kroner and per cent.
+-- every run or a status word ("withdrawn", "not a member"; line.status only
+-- when some run has no share, line.parts only by territory); the table
+-- shows the difference to the first run in kroner and per cent.
 function R.compare(runs, lines)
   return setmetatable({ runs = runs, lines = lines }, compare_mt)
 end
@@ -189,12 +190,13 @@ compare_mt.__tostring = function(c)
     totals[key] = totals[key] or {}
     local label = line.name
     local made = {}
-    for i = 1, #runs do if line.parts[i] then made[#made + 1] = runs[i].name .. ": " .. line.parts[i] end end
+    local parts = line.parts or {}
+    for i = 1, #runs do if parts[i] then made[#made + 1] = runs[i].name .. ": " .. parts[i] end end
     if #made > 0 then label = label .. " (" .. table.concat(made, "; ") .. ")" end
     local row = { tostring(line.year), line.code, label }
     for i = 1, #runs do
       local v = line.shares[i]
-      row[#row + 1] = v and R.int(v) or line.status[i]
+      row[#row + 1] = v and R.int(v) or line.status[i] -- a line without a share has a status
       totals[key][i] = (totals[key][i] or 0) + (v or 0)
       if i > 1 then
         local a, b = line.shares[1], v

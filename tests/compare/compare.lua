@@ -32,6 +32,8 @@ cs.expect(j.shares[2] > 0, true, "1815 pays once joined")
 local w = at["A|2026|1813"]
 cs.expect(w.status[3], "withdrawn", "1813 after leaving")
 cs.expect(w.status[1], nil, "1813 in the base: a share, no status")
+cs.expect(at["A|2024|1812"].status, nil, "a line with every run's share: no status at all")
+cs.expect(at["A|2024|1812"].parts, nil, "no codes merged in: no parts")
 cs.expect(w.shares[1], runs[1]:share("1813", 2026), "the share is the run's")
 local total = 0
 for _, l in ipairs(lines) do
