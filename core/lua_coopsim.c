@@ -26,6 +26,7 @@
 #include "coopsim/montecarlo.h"
 #include "coopsim/registry.h"
 #include "coopsim/simulate.h"
+#include "coopsim/simulate_many.h"
 
 #define REGISTRY_MT "coopsim.registry"
 #define COOP_MT "coopsim.coopbox"
@@ -819,29 +820,78 @@ static int charge_rows(lua_State *L, const cs_result *r) {
   return 0;
 }
 
-/* simulate(spec, from, to) -> result | nil, message */
+/* simulate({ spec, ... }, from, to) -> { result, ... } | nil, message, i:
+** the cooperations of a run, on several threads (simulate_many.h) unless
+** one of them calls Lua (a custom key, a population function); the error
+** is the first failing spec's (i). */
 static int l_simulate(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_Integer from = luaL_checkinteger(L, 2), to = luaL_checkinteger(L, 3);
   if (from < 1900 || to > 2200 || from > to)
     return luaL_error(L, "run years %d..%d are out of range (1900..2200)", (int)from, (int)to);
   const cs_registry *reg = get_registry(L);
+  size_t n = (size_t)lua_rawlen(L, 1);
   lua_settop(L, 3);
   lua_newtable(L); /* 4: anchors callbacks for the duration of the run */
-  coopbox *box = lua_newuserdatauv(L, sizeof *box, 0); /* 5 */
-  box->coop = NULL;
-  luaL_setmetatable(L, COOP_MT);
-  lua_getfield(L, 1, "name");
-  box->coop = cs_coop_new(lua_tostring(L, -1));
-  lua_pop(L, 1);
-  if (!box->coop) return luaL_error(L, "out of memory");
+  /* 5: the coops, as boxes (freed by __gc whatever happens), and 6: their
+  ** pointers for the threads */
+  lua_createtable(L, (int)n, 0);
+  cs_coop **coops = lua_newuserdatauv(L, (n ? n : 1) * sizeof *coops, 0);
+  int lua_calls = 0;
   cs_error err = {0, ""};
-  if (build_coop(L, 1, box->coop, 4, &err)) return fail(L, &err);
-  resultbox *rb = lua_newuserdatauv(L, sizeof *rb, 0);
-  rb->r = NULL;
-  luaL_setmetatable(L, RESULT_MT);
-  if (cs_simulate(box->coop, reg, (int)from, (int)to, &rb->r, &err)) return fail(L, &err);
-  return charge_rows(L, rb->r) ? 2 : 1;
+  for (size_t i = 0; i < n; i++) {
+    coops[i] = NULL;
+    if (lua_rawgeti(L, 1, (lua_Integer)i + 1) != LUA_TTABLE)
+      return luaL_error(L, "simulate: spec %d is not a table", (int)i + 1);
+    int spec = lua_gettop(L);
+    coopbox *box = lua_newuserdatauv(L, sizeof *box, 0);
+    box->coop = NULL;
+    luaL_setmetatable(L, COOP_MT);
+    lua_rawseti(L, 5, (lua_Integer)i + 1);
+    lua_getfield(L, spec, "name");
+    box->coop = cs_coop_new(lua_tostring(L, -1));
+    lua_pop(L, 1);
+    if (!box->coop) return luaL_error(L, "out of memory");
+    coops[i] = box->coop;
+    int anchored = (int)lua_rawlen(L, 4);
+    if (build_coop(L, spec, box->coop, 4, &err)) {
+      fail(L, &err);
+      lua_pushinteger(L, (lua_Integer)i + 1);
+      return 3;
+    }
+    /* a callback anchored for this coop is a Lua function it calls */
+    for (int k = anchored + 1; k <= (int)lua_rawlen(L, 4); k++) {
+      lua_rawgeti(L, 4, k);
+      if (luaL_testudata(L, -1, "coopsim.callback")) lua_calls = 1;
+      lua_pop(L, 1);
+    }
+    lua_settop(L, 6);
+  }
+  /* the results, boxed before they exist so that a Lua error frees them */
+  lua_createtable(L, (int)n, 0); /* 7 */
+  resultbox **boxes = lua_newuserdatauv(L, (n ? n : 1) * sizeof *boxes, 0); /* 8 */
+  cs_result **out = lua_newuserdatauv(L, (n ? n : 1) * sizeof *out, 0);   /* 9 */
+  for (size_t i = 0; i < n; i++) {
+    boxes[i] = lua_newuserdatauv(L, sizeof *boxes[i], 0);
+    boxes[i]->r = NULL;
+    luaL_setmetatable(L, RESULT_MT);
+    lua_rawseti(L, 7, (lua_Integer)i + 1);
+  }
+  size_t failed;
+  int threads = lua_calls ? 1 : cs_simulate_threads();
+  if (cs_simulate_many(coops, n, reg, (int)from, (int)to, threads, out, &failed, &err)) {
+    fail(L, &err);
+    lua_pushinteger(L, (lua_Integer)failed + 1);
+    return 3;
+  }
+  for (size_t i = 0; i < n; i++) boxes[i]->r = out[i];
+  for (size_t i = 0; i < n; i++)
+    if (charge_rows(L, out[i])) {
+      lua_pushinteger(L, (lua_Integer)i + 1);
+      return 3;
+    }
+  lua_pushvalue(L, 7);
+  return 1;
 }
 
 /* charge(result) -> true | nil, message: a run reuses the result (scripts/

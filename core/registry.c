@@ -3,6 +3,7 @@
 ** coopsim's CSV schema (see registry.h), embedded or from a folder.
 */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,7 +59,8 @@ typedef struct popmemo_entry {
 } popmemo_entry;
 
 struct popmemo {
-  size_t cap, n; /* cap a power of two */
+  pthread_mutex_t lock; /* several simulations may ask at once (simulate_many.c) */
+  size_t cap, n;        /* cap a power of two */
   popmemo_entry *e;
 };
 
@@ -85,16 +87,28 @@ static size_t memo_slot(uint64_t key, size_t cap) {
   return (size_t)key & (cap - 1);
 }
 
-static const popmemo_entry *memo_get(const struct popmemo *m, uint64_t key) {
-  if (!m || !m->cap || !key) return NULL;
-  for (size_t j = memo_slot(key, m->cap); m->e[j].key; j = (j + 1) & (m->cap - 1))
-    if (m->e[j].key == key) return &m->e[j];
-  return NULL;
+/* The answer kept for key into *pop, *proxy: 1, or 0 when there is none. */
+static int memo_get(struct popmemo *m, uint64_t key, int64_t *pop, int *proxy) {
+  int found = 0;
+  if (!m || !key) return 0;
+  pthread_mutex_lock(&m->lock);
+  if (m->cap)
+    for (size_t j = memo_slot(key, m->cap); m->e[j].key; j = (j + 1) & (m->cap - 1))
+      if (m->e[j].key == key) {
+        *pop = m->e[j].pop;
+        *proxy = m->e[j].proxy;
+        found = 1;
+        break;
+      }
+  pthread_mutex_unlock(&m->lock);
+  return found;
 }
 
-/* Keeps an answer; when out of memory it is simply not kept. */
-static void memo_put(struct popmemo *m, uint64_t key, int64_t pop, int proxy) {
-  if (!m || !key || m->n >= ((size_t)1 << 20)) return;
+/* memo_put with the lock held. */
+static void memo_put_locked(struct popmemo *m, uint64_t key, int64_t pop, int proxy) {
+  for (size_t j = m->cap ? memo_slot(key, m->cap) : 0; m->cap && m->e[j].key; j = (j + 1) & (m->cap - 1))
+    if (m->e[j].key == key) return;
+  if (m->n >= ((size_t)1 << 20)) return;
   if (2 * (m->n + 1) > m->cap) {
     size_t cap = m->cap ? 2 * m->cap : 1024;
     popmemo_entry *e = calloc(cap, sizeof *e);
@@ -116,6 +130,16 @@ static void memo_put(struct popmemo *m, uint64_t key, int64_t pop, int proxy) {
   m->e[j].proxy = proxy;
   m->n++;
 }
+
+/* Keeps an answer (once: another thread may have kept it meanwhile); when
+** out of memory it is simply not kept. */
+static void memo_put(struct popmemo *m, uint64_t key, int64_t pop, int proxy) {
+  if (!m || !key) return;
+  pthread_mutex_lock(&m->lock);
+  memo_put_locked(m, key, pop, proxy);
+  pthread_mutex_unlock(&m->lock);
+}
+
 
 static const cs_date FOREVER = {9999, 12, 31};
 
@@ -456,7 +480,8 @@ static int open_from(cs_registry **out, const char *dir, const char *const *text
   *out = NULL;
   cs_registry *r = calloc(1, sizeof *r);
   if (!r) return cs_error_set(err, CS_ENOMEM, "out of memory");
-  if (!(r->memo = calloc(1, sizeof *r->memo))) {
+  if (!(r->memo = calloc(1, sizeof *r->memo)) || pthread_mutex_init(&r->memo->lock, NULL) != 0) {
+    free(r->memo);
     free(r);
     return cs_error_set(err, CS_ENOMEM, "out of memory");
   }
@@ -536,7 +561,10 @@ void cs_registry_free(cs_registry *r) {
   free(r->changes);
   free(r->splits);
   free(r->sources);
-  if (r->memo) free(r->memo->e);
+  if (r->memo) {
+    pthread_mutex_destroy(&r->memo->lock);
+    free(r->memo->e);
+  }
   free(r->memo);
   free(r);
 }
@@ -887,13 +915,13 @@ static int population_of(const cs_registry *r, const char *code, cs_date at, int
 int cs_registry_population_of(const cs_registry *r, const char *code, cs_date at, int year,
                               int64_t *out, int *proxy, cs_error *err) {
   uint64_t key = memo_key(code, at, year);
-  const popmemo_entry *e = memo_get(r->memo, key);
-  if (e) {
-    *out = e->pop;
-    if (proxy) *proxy = e->proxy;
+  int64_t kept;
+  int p = 0;
+  if (memo_get(r->memo, key, &kept, &p)) {
+    *out = kept;
+    if (proxy) *proxy = p;
     return CS_OK;
   }
-  int p = 0;
   int rc = population_of(r, code, at, year, out, &p, err);
   if (proxy) *proxy = p;
   if (rc == CS_OK) memo_put(r->memo, key, *out, p);

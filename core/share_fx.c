@@ -47,26 +47,32 @@ int cs_fx_times(const cs_fx *fx, uint64_t m, cs_fx_value *out) {
   return 0;
 }
 
-/* floor((whole + e / 2^128) * scale + 1/2), or -1 when too large. */
-static int round_at(cs_u128 whole, cs_u128 e, uint32_t scale, int64_t *out) {
-  cs_u128 lo = (cs_u128)(uint64_t)e * scale;
-  cs_u128 hi = (e >> 64) * scale + (lo >> 64);
-  cs_u128 rest = (hi << 64) | (uint64_t)lo; /* the fraction of e * scale */
-  uint64_t carry = (uint64_t)(hi >> 64);
-  const cs_u128 half = (cs_u128)1 << 127;
-  if (rest >= half) carry++;
-  if (whole > (cs_u128)INT64_MAX / scale) return -1;
-  cs_u128 v = whole * scale + carry;
-  if (v > (cs_u128)INT64_MAX) return -1;
-  *out = (int64_t)v;
-  return 0;
+/* v * 100 for the fraction e (0 <= e < 2^128): the whole hundredths it
+** adds (0..99) into *h, and the rest of e * 100 below 2^128 into *rest. */
+static void times100(cs_u128 e, uint64_t *h, cs_u128 *rest) {
+  cs_u128 lo = (cs_u128)(uint64_t)e * 100;
+  cs_u128 hi = (e >> 64) * 100 + (lo >> 64);
+  *rest = (hi << 64) | (uint64_t)lo;
+  *h = (uint64_t)(hi >> 64);
 }
 
-int cs_fx_round(const cs_fx_value *v, uint32_t scale, int64_t *out) {
-  int64_t a, b;
-  if (round_at(v->whole, v->lo, scale, &a) || round_at(v->whole, v->hi, scale, &b) || a != b)
-    return -1;
-  *out = a;
+int cs_fx_cents(const cs_fx_value *v, int64_t *cents, int64_t *whole) {
+  /* 100 v = 100 whole + h + rest / 2^128 for the interval's low end; the
+  ** high end is at most 100 (hi - lo) / 2^128 further */
+  uint64_t h;
+  cs_u128 rest, width = v->hi - v->lo;
+  times100(v->lo, &h, &rest);
+  if (width > ~(cs_u128)0 / 100) return -1;
+  cs_u128 w100 = width * 100;
+  if (rest > ~(cs_u128)0 - w100) return -1; /* the high end has one hundredth more */
+  const cs_u128 half = (cs_u128)1 << 127;
+  if (rest < half && rest + w100 >= half) return -1; /* straddles the half */
+  if (v->whole > (cs_u128)(INT64_MAX / 100 - 1)) return -1;
+  /* floor(100 v) and whether its fraction is at least a half: cents are
+  ** floor(100 v + 1/2), kroner floor((floor(100 v) + 50) / 100) = floor(v + 1/2) */
+  int64_t floor100 = (int64_t)(v->whole * 100 + h);
+  *cents = floor100 + (rest >= half);
+  *whole = (floor100 + 50) / 100;
   return 0;
 }
 
@@ -101,7 +107,16 @@ int cs_fx_largest_remainder(int64_t *out, const cs_fx_value *v, const uint64_t *
   }
   if (extra == 0) return 0;
   order o = {v, codes};
-  qsort_r(tmp, n, sizeof *tmp, by_fraction, &o);
+  if (n <= 64) {
+    /* insertion sort: a year has a few dozen members */
+    for (size_t i = 1; i < n; i++) {
+      size_t x = tmp[i], j = i;
+      for (; j > 0 && by_fraction(&tmp[j - 1], &x, &o) > 0; j--) tmp[j] = tmp[j - 1];
+      tmp[j] = x;
+    }
+  } else {
+    qsort_r(tmp, n, sizeof *tmp, by_fraction, &o);
+  }
   /* every neighbour in that order is certainly in order: a larger
   ** fraction for certain, or certainly the same value (then the code
   ** decides, as the sort did) */

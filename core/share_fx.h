@@ -44,10 +44,10 @@ int cs_fx_init(cs_fx *fx, const cs_big *x, const cs_big *d);
 ** large. */
 int cs_fx_times(const cs_fx *fx, uint64_t m, cs_fx_value *out);
 
-/* floor(v * scale + 1/2) (halves away from zero, v >= 0) into *out, for
-** scale 1 (kroner) or 100 (øre). 0, or -1 when the interval straddles a
-** rounding boundary or the result does not fit in int64. */
-int cs_fx_round(const cs_fx_value *v, uint32_t scale, int64_t *out);
+/* v rounded to øre and to kroner, halves up (v >= 0): *cents = floor(100 v
+** + 1/2), *whole = floor(v + 1/2) (as cs_q_cents gives them). 0, or -1 when
+** the interval straddles a rounding boundary or the result does not fit. */
+int cs_fx_cents(const cs_fx_value *v, int64_t *cents, int64_t *whole);
 
 /* Largest remainder over n values (round.h's rule): out[i] = the integer
 ** part of v[i], plus one for the `extra` values with the largest

@@ -710,7 +710,7 @@ static int shares_fx(const cs_q *shared, const cs_key_multiples *mk, size_t n,
   cs_big_from_u64(&kb, mk->K);
   if (cs_big_mul(&d, &shared->den, &kb) != CS_OK || cs_fx_init(&fx, &shared->num, &d)) return -1;
   uint64_t all = 0;
-  int64_t floors = 0, target;
+  int64_t floors = 0, target, whole;
   for (size_t i = 0; i < n; i++) {
     uint64_t sum = 0;
     for (size_t p = 0; p < nparts; p++) {
@@ -718,13 +718,13 @@ static int shares_fx(const cs_q *shared, const cs_key_multiples *mk, size_t n,
       cs_fx_value v;
       cs_part *part = &sc->parts[i * CS_KEY_MAX_PARTS + p];
       if (__builtin_add_overflow(sum, m, &sum) || cs_fx_times(&fx, m, &v) ||
-          cs_fx_round(&v, 100, &part->cents) || cs_fx_round(&v, 1, &part->rounded))
+          cs_fx_cents(&v, &part->cents, &part->rounded))
         return -1;
     }
     cs_fx_value *v = &sc->value[i];
     sc->sum_mult[i] = sum;
     if (__builtin_add_overflow(all, sum, &all) || cs_fx_times(&fx, sum, v) ||
-        cs_fx_round(v, 100, &sc->total_cents[i]) || v->whole > (cs_u128)INT64_MAX ||
+        cs_fx_cents(v, &sc->total_cents[i], &whole) || v->whole > (cs_u128)INT64_MAX ||
         __builtin_add_overflow(floors, (int64_t)v->whole, &floors))
       return -1;
   }
@@ -740,12 +740,11 @@ static int shares_fx(const cs_q *shared, const cs_key_multiples *mk, size_t n,
     return -1;
   /* the notes' figures: the net is shared * K / K, pool p shared * pool[p] / K */
   cs_fx_value v;
-  int64_t whole;
   *notes_fx = 1;
-  if (cs_fx_times(&fx, mk->K, &v) || cs_fx_round(&v, 100, net_cents))
+  if (cs_fx_times(&fx, mk->K, &v) || cs_fx_cents(&v, net_cents, &whole))
     *notes_fx = cs_q_cents(shared, net_cents, &whole) == CS_OK;
   for (size_t p = 0; p < nparts && *notes_fx; p++)
-    if (cs_fx_times(&fx, mk->pool[p], &v) || cs_fx_round(&v, 100, &pool_cents[p])) *notes_fx = 0;
+    if (cs_fx_times(&fx, mk->pool[p], &v) || cs_fx_cents(&v, &pool_cents[p], &whole)) *notes_fx = 0;
   return 0;
 }
 

@@ -901,30 +901,45 @@ end
 
 local mod_ids = 0 -- each modification's number, never reused (an address can be)
 
-local function simulate_coop(coop, scen, from, to)
-  local spec, touched = build_spec(coop, scen, from, to)
-  local key
-  if pure_spec(spec) then
-    local ids = { from, to }
-    for i, mod in ipairs(touched) do
-      if not mod._id then mod_ids = mod_ids + 1; mod._id = mod_ids end
-      ids[i + 2] = mod._id
+-- The results of a scenario's cooperations for from..to: reused where the
+-- spec is the same, the others simulated together (on several threads, in C).
+-- Returns the list, or nil and the message.
+local function simulate_coops(scen, from, to)
+  local results, specs, keys, at = {}, {}, {}, {}
+  for i, coop in ipairs(scen.coops) do
+    local spec, touched = build_spec(coop, scen, from, to)
+    local key, hit
+    if pure_spec(spec) then
+      local ids = { from, to }
+      for k, mod in ipairs(touched) do
+        if not mod._id then mod_ids = mod_ids + 1; mod._id = mod_ids end
+        ids[k + 2] = mod._id
+      end
+      key = table.concat(ids, " ")
+      hit = result_cache[coop] and result_cache[coop][key]
     end
-    key = table.concat(ids, " ")
-    local hit = result_cache[coop] and result_cache[coop][key]
     if hit then
       local ok, msg = core.charge(hit) -- a run holds the rows it reuses (--max-rows)
       if not ok then return nil, msg end
-      return hit
+      results[i] = hit
+    else
+      specs[#specs + 1], keys[#specs + 1], at[#specs + 1] = spec, key or false, i
     end
   end
-  local r, msg = core.simulate(spec, from, to)
-  if r and key then
-    local c = result_cache[coop]
-    if not c then c = setmetatable({}, { __mode = "v" }); result_cache[coop] = c end
-    c[key] = r
+  if #specs > 0 then
+    local made, msg = core.simulate(specs, from, to)
+    if not made then return nil, msg end
+    for k, r in ipairs(made) do
+      local coop = scen.coops[at[k]]
+      results[at[k]] = r
+      if keys[k] then
+        local c = result_cache[coop]
+        if not c then c = setmetatable({}, { __mode = "v" }); result_cache[coop] = c end
+        c[keys[k]] = r
+      end
+    end
   end
-  return r, msg
+  return results
 end
 
 local run_mt = { __name = "coopsim.run" }
@@ -1009,12 +1024,8 @@ function scenario_mt:run(opts)
   local to = check_year(opts.to or opts.from, "run: to")
   if to < from then fail("run: to (%d) is before from (%d)", to, from) end
   local loc = where()
-  local results = {}
-  for i, coop in ipairs(self.coops) do
-    local r, msg = simulate_coop(coop, self, from, to)
-    if not r then fail_at(loc, self.name .. ": " .. msg) end
-    results[i] = r
-  end
+  local results, msg = simulate_coops(self, from, to)
+  if not results then fail_at(loc, self.name .. ": " .. msg) end
   for _, mod in ipairs(self.mods) do
     if (mod.op == "grant_end" or mod.op == "set_cost") and not mod.matched then
       fail_at(mod.where, string.format("%s: no %s named %q in any cooperation of the scenario", mod.op,
@@ -1030,12 +1041,8 @@ function scenario_mt:run(opts)
 end
 
 function scenario_mt.run_quiet(scen, from, to)
-  local results = {}
-  for i, coop in ipairs(scen.coops) do
-    local r, msg = simulate_coop(coop, scen, from, to)
-    if not r then error(msg, 0) end
-    results[i] = r
-  end
+  local results, msg = simulate_coops(scen, from, to)
+  if not results then error(msg, 0) end
   local run = setmetatable({ scenario = scen, name = scen.name, from = from, to = to, results = results }, run_mt)
   scenario_mt.remember(scen, run)
   return run

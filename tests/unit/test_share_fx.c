@@ -61,10 +61,12 @@ static int check_year(const cs_big *x, const cs_big *d, const uint64_t *m, size_
       all = 0;
       continue;
     }
-    if (cs_fx_round(&v[i], 100, &c2) == 0) assert_int_equal(c2, cents);
-    else all = 0;
-    if (cs_fx_round(&v[i], 1, &w2) == 0) assert_int_equal(w2, whole);
-    else all = 0;
+    if (cs_fx_cents(&v[i], &c2, &w2) == 0) {
+      assert_int_equal(c2, cents);
+      assert_int_equal(w2, whole);
+    } else {
+      all = 0;
+    }
     floors += (int64_t)v[i].whole;
   }
   assert_int_equal(cs_round_shares(want, exact, codes, n, NULL), 0);
@@ -99,20 +101,23 @@ static void edges(void **state) {
   int64_t out;
   assert_int_equal(cs_fx_init(&fx, &x, &d), 0);
   assert_int_equal(cs_fx_times(&fx, 1, &v), 0);
-  assert_int_equal(cs_fx_round(&v, 1, &out), 0);
+  int64_t cents;
+  assert_int_equal(cs_fx_cents(&v, &cents, &out), 0);
+  assert_int_equal(cents, 250);
   assert_int_equal(out, 3);
   /* 1/200 = 0.005 kr has no finite binary fraction: 1 øre, or declined */
   cs_big_from_u64(&x, 1), cs_big_from_u64(&d, 200);
   assert_int_equal(cs_fx_init(&fx, &x, &d), 0);
   assert_int_equal(cs_fx_times(&fx, 1, &v), 0);
-  if (cs_fx_round(&v, 100, &out) == 0) assert_int_equal(out, 1);
+  if (cs_fx_cents(&v, &cents, &out) == 0) assert_int_equal(cents, 1);
   check_year(&x, &d, m1, 2, codes8);
   /* 3/8 kr = 37.5 øre is exact in binary: 38 øre for certain */
   cs_big_from_u64(&x, 3), cs_big_from_u64(&d, 8);
   assert_int_equal(cs_fx_init(&fx, &x, &d), 0);
   assert_int_equal(cs_fx_times(&fx, 1, &v), 0);
-  assert_int_equal(cs_fx_round(&v, 100, &out), 0);
-  assert_int_equal(out, 38);
+  assert_int_equal(cs_fx_cents(&v, &cents, &out), 0);
+  assert_int_equal(cents, 38);
+  assert_int_equal(out, 0);
   /* nothing to share */
   cs_big_from_u64(&x, 0), cs_big_from_u64(&d, 7);
   uint64_t m2[3] = {1, 5, 9};
@@ -135,7 +140,10 @@ static void edges(void **state) {
   uint64_t m4[1] = {1};
   check_year(&h.num, &h.den, m4, 1, codes8);
   cs_fx_init(&fx, &h.num, &h.den);
-  if (cs_fx_times(&fx, 1, &v) == 0 && cs_fx_round(&v, 1, &out) == 0) assert_int_equal(out, 0);
+  if (cs_fx_times(&fx, 1, &v) == 0 && cs_fx_cents(&v, &cents, &out) == 0) {
+    assert_int_equal(cents, 50);
+    assert_int_equal(out, 0);
+  }
 }
 
 /* Random years as the simulation makes them: a net cost with decades of

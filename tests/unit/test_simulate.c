@@ -6,7 +6,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <string.h>
+#include <stdio.h>
 #include "coopsim/simulate.h"
+#include "coopsim/simulate_many.h"
 
 static cs_registry *reg;
 
@@ -266,6 +268,57 @@ static void machine_words_equal_exact(void **state) {
   cs_result_free(r[1]);
 }
 
+/* cs_simulate_many: the same results on one thread and on several, and the
+** error of the first cooperation that fails, whichever thread met it. */
+static void many_threads(void **state) {
+  (void)state;
+  enum { N = 6 };
+  cs_coop *coops[N];
+  cs_result *one[N], *many[N];
+  cs_error err;
+  size_t failed;
+  for (int i = 0; i < N; i++) {
+    coops[i] = helgeland_coop();
+    cs_q wage = Q("0.035");
+    char pct[8];
+    snprintf(pct, sizeof pct, "0.0%d", i + 1);
+    cs_q price = Q(pct);
+    assert_int_equal(cs_coop_set_growth(coops[i], 2024, &wage, &price, &err), 0);
+  }
+  assert_int_equal(cs_simulate_many(coops, N, reg, 2023, 2027, 1, one, &failed, &err), 0);
+  assert_int_equal(cs_simulate_many(coops, N, reg, 2023, 2027, 4, many, &failed, &err), 0);
+  for (int i = 0; i < N; i++) {
+    assert_int_equal(one[i]->nrows, many[i]->nrows);
+    for (size_t k = 0; k < one[i]->nrows; k++) {
+      assert_int_equal(one[i]->rows[k].total, many[i]->rows[k].total);
+      assert_int_equal(one[i]->rows[k].cents, many[i]->rows[k].cents);
+      assert_string_equal(one[i]->rows[k].name, many[i]->rows[k].name);
+    }
+    cs_result_free(one[i]);
+    cs_result_free(many[i]);
+  }
+  /* runs from 2022, before the agreements of 2 and 4 (made to start later) */
+  cs_coop_free(coops[2]);
+  cs_coop_free(coops[4]);
+  coops[2] = cs_coop_new("Later 2");
+  coops[4] = cs_coop_new("Later 4");
+  for (int i = 2; i <= 4; i += 2) {
+    assert_int_equal(cs_coop_set_period(coops[i], D("2024-01-01"), 0, D("2024-01-01"), &err), 0);
+    assert_int_equal(cs_coop_add_member(coops[i], "1812", D("2024-01-01"), 0, "1812", &err), 0);
+    cs_key *k = cs_key_new();
+    cs_q one_q = Q("1");
+    cs_key_add_pool(k, CS_POOL_EQUAL, &one_q, NULL, NULL, 0, NULL, NULL, NULL);
+    assert_int_equal(cs_coop_set_key(coops[i], k, 0, &err), 0);
+  }
+  for (int threads = 1; threads <= 4; threads += 3) {
+    assert_int_equal(cs_simulate_many(coops, N, reg, 2023, 2025, threads, many, &failed, &err), CS_EINVAL);
+    assert_int_equal(failed, 2);
+    assert_non_null(strstr(err.msg, "Later 2"));
+    for (int i = 0; i < N; i++) assert_null(many[i]);
+  }
+  for (int i = 0; i < N; i++) cs_coop_free(coops[i]);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(vedlegg2),           cmocka_unit_test(merger_past_registry),
@@ -273,6 +326,7 @@ int main(void) {
       cmocka_unit_test(withdraw_helgeland), cmocka_unit_test(growth_from_base_year),
       cmocka_unit_test(errors),             cmocka_unit_test(pro_rata_first_year),
       cmocka_unit_test(machine_words_equal_exact),
+      cmocka_unit_test(many_threads),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
