@@ -253,6 +253,8 @@ static int normalise(cs_q *a) {
   return CS_OK;
 }
 
+int cs_q_normalise(cs_q *a) { return normalise(a); }
+
 int cs_q_from_frac(cs_q *out, int64_t num, int64_t den) {
   if (den == 0) return CS_EINVAL;
   cs_big_from_i64(&out->num, num);

@@ -13,6 +13,7 @@
 #include "coop_internal.h"
 #include "coopsim/round.h"
 #include "coopsim/simulate.h"
+#include "dec.h"
 #include "share_fx.h"
 
 /* dst = the result's copy of text */
@@ -252,6 +253,256 @@ static int line_amount(const cs_coop *c, size_t i, int year, int base, cs_q *amo
   }
   state[i] = 2;
   return CS_OK;
+}
+
+/* ---- the year's costs ------------------------------------------------ */
+
+#define COSTS_TRY(x)                                                                \
+  do {                                                                              \
+    if ((x) != CS_OK)                                                               \
+      return cs_error_set(err, CS_EOVERFLOW, "%s, %d: amounts too large for exact arithmetic", \
+                          coop->name, year);                                        \
+  } while (0)
+
+/* The index of cost line name, or nlines. */
+static size_t line_index(const cs_coop *c, const char *name) {
+  size_t i;
+  for (i = 0; i < c->nlines; i++)
+    if (strcmp(c->lines[i].name, name) == 0) break;
+  return i;
+}
+
+/* The year's cost lines, grants and net cost as exact rationals: the cents
+** into y (lines, grants, cost, granted, net; the grants' names point into
+** the coop) and the net cost into *net. */
+static int costs_exact(const cs_coop *coop, int year, int base, cs_q *amounts, int *state,
+                       growth_cache *gcache, cs_year *y, cs_q *net, cs_error *err) {
+  int rc;
+  int64_t whole;
+  cs_q part_of_year, cost, granted;
+  COSTS_TRY(cs_q_from_frac(&part_of_year, y->agreement_months, 12));
+  memset(state, 0, coop->nlines * sizeof *state);
+  cs_q_zero(&cost);
+  for (size_t i = 0; i < coop->nlines; i++)
+    if ((rc = line_amount(coop, i, year, base, amounts, state, gcache, err))) return rc;
+  for (size_t i = 0; i < coop->nlines; i++) {
+    if (y->agreement_months != 12) COSTS_TRY(cs_q_mul(&amounts[i], &amounts[i], &part_of_year));
+    COSTS_TRY(cs_q_cents(&amounts[i], &y->lines[i].cents, &whole));
+    COSTS_TRY(cs_q_add(&cost, &cost, &amounts[i]));
+  }
+  cs_q_zero(&granted);
+  y->ngrants = 0;
+  for (size_t g = 0; g < coop->ngrants; g++) {
+    const cs_grant *gr = &coop->grants[g];
+    if (year < gr->from || year > gr->to) continue;
+    cs_q amount = gr->amount, eligible;
+    if (gr->ncovers) {
+      cs_q_zero(&eligible);
+      for (size_t k = 0; k < gr->ncovers; k++) {
+        size_t i = line_index(coop, gr->covers[k]);
+        if (i == coop->nlines)
+          return cs_error_set(err, CS_ENOTFOUND, "grant \"%s\" covers \"%s\", which is no cost line",
+                              gr->name, gr->covers[k]);
+        COSTS_TRY(cs_q_add(&eligible, &eligible, &amounts[i]));
+      }
+    } else {
+      eligible = cost;
+    }
+    if (gr->has_cap && cs_q_cmp(&gr->cap, &amount) < 0) amount = gr->cap;
+    if (gr->ncovers && cs_q_cmp(&eligible, &amount) < 0) amount = eligible;
+    y->grants[y->ngrants].name = gr->name;
+    COSTS_TRY(cs_q_cents(&amount, &y->grants[y->ngrants++].cents, &whole));
+    COSTS_TRY(cs_q_add(&granted, &granted, &amount));
+  }
+  COSTS_TRY(cs_q_sub(net, &cost, &granted));
+  COSTS_TRY(cs_q_cents(&cost, &y->cost, &whole));
+  COSTS_TRY(cs_q_cents(&granted, &y->granted, &whole));
+  COSTS_TRY(cs_q_cents(net, &y->net, &whole));
+  return CS_OK;
+}
+
+/* The cooperation's constants as decimals, made once per simulation, and
+** the decimal path's working room. ok is 0 when one of them is not a
+** decimal (every year then takes the rational path). */
+typedef struct dec_consts {
+  int ok;
+  cs_dec *amount;       /* per line: its amount or rate */
+  cs_dec *set_amount;   /* every line's set_cost amounts, line after line */
+  size_t *set0;         /* per line: its first in set_amount */
+  cs_dec *wage1, *price1; /* per growth period: 1 + the rate */
+  cs_dec *grant, *cap;  /* per grant */
+  cs_dec *amounts;      /* per line: this year's */
+  int *state;           /* per line: 0 new, 1 busy, 2 done */
+  struct dec_growth { int valid, from, to; cs_dec f; } *gc; /* per line: the last factor */
+} dec_consts;
+
+static void dec_consts_free(dec_consts *dc) {
+  free(dc->amount);
+  free(dc->set_amount);
+  free(dc->set0);
+  free(dc->wage1);
+  free(dc->price1);
+  free(dc->grant);
+  free(dc->cap);
+  free(dc->amounts);
+  free(dc->state);
+  free(dc->gc);
+  memset(dc, 0, sizeof *dc);
+}
+
+/* 0, or -1 when out of memory (dc->ok is 0 when a constant is no decimal). */
+static int dec_consts_make(const cs_coop *c, dec_consts *dc) {
+  memset(dc, 0, sizeof *dc);
+  size_t nl = c->nlines ? c->nlines : 1, nsets = 0;
+  for (size_t i = 0; i < c->nlines; i++) nsets += c->lines[i].nsets;
+  dc->amount = malloc(nl * sizeof *dc->amount);
+  dc->set_amount = malloc((nsets ? nsets : 1) * sizeof *dc->set_amount);
+  dc->set0 = malloc(nl * sizeof *dc->set0);
+  dc->wage1 = malloc((c->ngrowths ? c->ngrowths : 1) * sizeof *dc->wage1);
+  dc->price1 = malloc((c->ngrowths ? c->ngrowths : 1) * sizeof *dc->price1);
+  dc->grant = malloc((c->ngrants ? c->ngrants : 1) * sizeof *dc->grant);
+  dc->cap = malloc((c->ngrants ? c->ngrants : 1) * sizeof *dc->cap);
+  dc->amounts = malloc(nl * sizeof *dc->amounts);
+  dc->state = malloc(nl * sizeof *dc->state);
+  dc->gc = calloc(nl, sizeof *dc->gc);
+  if (!dc->amount || !dc->set_amount || !dc->set0 || !dc->wage1 || !dc->price1 || !dc->grant ||
+      !dc->cap || !dc->amounts || !dc->state || !dc->gc) {
+    dec_consts_free(dc);
+    return -1;
+  }
+  cs_q one;
+  cs_q_from_i64(&one, 1);
+  size_t k = 0;
+  for (size_t i = 0; i < c->nlines; i++) {
+    const cs_cost_line *l = &c->lines[i];
+    if (cs_dec_from_q(&dc->amount[i], &l->amount)) return 0;
+    dc->set0[i] = k;
+    for (size_t s = 0; s < l->nsets; s++)
+      if (cs_dec_from_q(&dc->set_amount[k++], &l->sets[s].amount)) return 0;
+  }
+  for (size_t g = 0; g < c->ngrowths; g++) {
+    cs_q w, p;
+    if (cs_q_add(&w, &one, &c->growths[g].wage) || cs_q_add(&p, &one, &c->growths[g].price) ||
+        cs_dec_from_q(&dc->wage1[g], &w) || cs_dec_from_q(&dc->price1[g], &p))
+      return 0;
+  }
+  for (size_t g = 0; g < c->ngrants; g++) {
+    if (cs_dec_from_q(&dc->grant[g], &c->grants[g].amount)) return 0;
+    if (c->grants[g].has_cap && cs_dec_from_q(&dc->cap[g], &c->grants[g].cap)) return 0;
+  }
+  dc->ok = 1;
+  return 0;
+}
+
+/* growth_factor_cached as a decimal: the factor from `from` to `to`
+** (from <= to), one year's step on from the last one when it can be. */
+static int growth_dec(const cs_coop *c, dec_consts *dc, size_t line, cs_growth kind, int from,
+                      int to, cs_dec *out) {
+  struct dec_growth *gc = &dc->gc[line];
+  int t0 = from;
+  if (kind == CS_GROWTH_NONE || from == to) {
+    cs_dec_from_i64(out, 1);
+    return 0;
+  }
+  if (gc->valid && gc->from == from && from <= gc->to && gc->to + 1 == to) {
+    cs_dec_copy(out, &gc->f);
+    t0 = to - 1;
+  } else {
+    cs_dec_from_i64(out, 1);
+  }
+  for (int t = t0 + 1; t <= to; t++) {
+    const cs_growth_period *g = growth_at(c, t);
+    if (!g) continue;
+    const cs_q *rate = kind == CS_GROWTH_WAGE ? &g->wage : &g->price;
+    if (cs_q_is_zero(rate)) continue;
+    size_t gi = (size_t)(g - c->growths);
+    if (cs_dec_mul(out, out, kind == CS_GROWTH_WAGE ? &dc->wage1[gi] : &dc->price1[gi])) return -1;
+  }
+  gc->valid = 1;
+  gc->from = from;
+  gc->to = to;
+  cs_dec_copy(&gc->f, out);
+  return 0;
+}
+
+/* line_amount as a decimal: 0, or -1 for the rational path (a line stated
+** after the year, whose growth divides; a cycle; numbers too large). */
+static int line_dec(const cs_coop *c, dec_consts *dc, size_t i, int year, int base) {
+  if (dc->state[i] == 2) return 0;
+  if (dc->state[i] == 1) return -1; /* the rational path reports the cycle */
+  dc->state[i] = 1;
+  const cs_cost_line *l = &c->lines[i];
+  const cs_dec *rate_or_amount = &dc->amount[i];
+  int stated = base;
+  for (size_t s = 0; s < l->nsets; s++)
+    if (l->sets[s].from_year <= year) {
+      rate_or_amount = &dc->set_amount[dc->set0[i] + s];
+      stated = l->sets[s].from_year;
+    }
+  if (!l->derived) {
+    cs_dec f;
+    if (stated > year && l->growth != CS_GROWTH_NONE) return -1;
+    if (growth_dec(c, dc, i, l->growth, stated, year, &f) ||
+        cs_dec_mul(&dc->amounts[i], rate_or_amount, &f))
+      return -1;
+  } else {
+    cs_dec sum;
+    cs_dec_from_i64(&sum, 0);
+    for (size_t k = 0; k < l->nof; k++) {
+      size_t j = line_index(c, l->of[k]);
+      if (j == c->nlines || line_dec(c, dc, j, year, base) ||
+          cs_dec_add(&sum, &sum, &dc->amounts[j]))
+        return -1;
+    }
+    if (cs_dec_mul(&dc->amounts[i], rate_or_amount, &sum)) return -1;
+  }
+  dc->state[i] = 2;
+  return 0;
+}
+
+/* costs_exact's figures as decimals, for a whole year of the agreement:
+** the cents into y and the net cost into *net. 0, or -1 for the rational
+** path (nothing it wrote counts then). */
+int cs_simulate_decimal_costs = 1;
+
+static int costs_dec(const cs_coop *coop, dec_consts *dc, int year, int base, cs_year *y,
+                     cs_dec *net) {
+  int64_t whole;
+  cs_dec cost, granted;
+  if (!dc->ok || !cs_simulate_decimal_costs) return -1;
+  memset(dc->state, 0, coop->nlines * sizeof *dc->state);
+  cs_dec_from_i64(&cost, 0);
+  for (size_t i = 0; i < coop->nlines; i++)
+    if (line_dec(coop, dc, i, year, base)) return -1;
+  for (size_t i = 0; i < coop->nlines; i++)
+    if (cs_dec_cents(&dc->amounts[i], &y->lines[i].cents, &whole) ||
+        cs_dec_add(&cost, &cost, &dc->amounts[i]))
+      return -1;
+  cs_dec_from_i64(&granted, 0);
+  y->ngrants = 0;
+  for (size_t g = 0; g < coop->ngrants; g++) {
+    const cs_grant *gr = &coop->grants[g];
+    if (year < gr->from || year > gr->to) continue;
+    const cs_dec *amount = &dc->grant[g];
+    cs_dec eligible;
+    if (gr->ncovers) {
+      cs_dec_from_i64(&eligible, 0);
+      for (size_t k = 0; k < gr->ncovers; k++) {
+        size_t i = line_index(coop, gr->covers[k]);
+        if (i == coop->nlines || cs_dec_add(&eligible, &eligible, &dc->amounts[i])) return -1;
+      }
+    }
+    if (gr->has_cap && cs_dec_cmp(&dc->cap[g], amount) < 0) amount = &dc->cap[g];
+    if (gr->ncovers && cs_dec_cmp(&eligible, amount) < 0) amount = &eligible;
+    y->grants[y->ngrants].name = gr->name;
+    if (cs_dec_cents(amount, &y->grants[y->ngrants++].cents, &whole) ||
+        cs_dec_add(&granted, &granted, amount))
+      return -1;
+  }
+  if (cs_dec_sub(net, &cost, &granted) || cs_dec_cents(&cost, &y->cost, &whole) ||
+      cs_dec_cents(&granted, &y->granted, &whole) || cs_dec_cents(net, &y->net, &whole))
+    return -1;
+  return 0;
 }
 
 /* ---- members ---------------------------------------------------------- */
@@ -857,8 +1108,12 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
   cs_key_member *km = NULL;
   share_scratch sc;
   memset(&sc, 0, sizeof sc);
+  dec_consts dc;
+  memset(&dc, 0, sizeof dc);
+  cs_dec net_dec;
   const char **codes = NULL;
-  if (!r || !amounts || !state || !cache || !gcache || !act || !texts || !year_share) {
+  if (!r || !amounts || !state || !cache || !gcache || !act || !texts || !year_share ||
+      dec_consts_make(coop, &dc)) {
     rc = cs_error_set(err, CS_ENOMEM, "out of memory");
     goto fail;
   }
@@ -896,59 +1151,25 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
     if (coop->has_period && coop->has_to && year == coop->to.year) last_m = coop->to.month;
     y->past_end = coop->has_period && coop->has_to && year > coop->to.year;
     y->agreement_months = coop->prorate_period ? last_m - first_m + 1 : 12;
-    cs_q part_of_year;
-    CHECK(cs_q_from_frac(&part_of_year, y->agreement_months, 12));
-    cs_q cost, granted, net, shared, balance;
-    /* costs */
-    memset(state, 0, coop->nlines * sizeof *state);
+    cs_q net, shared, balance;
+    /* costs, grants, net: as decimals (no gcd) when the year allows it, else
+    ** as rationals; the figures are the same */
     y->lines = calloc(coop->nlines ? coop->nlines : 1, sizeof *y->lines);
     y->grants = calloc(coop->ngrants ? coop->ngrants : 1, sizeof *y->grants);
     if (!y->lines || !y->grants) {
       rc = cs_error_set(err, CS_ENOMEM, "out of memory");
       goto fail;
     }
-    cs_q_zero(&cost);
-    for (size_t i = 0; i < coop->nlines; i++)
-      if ((rc = line_amount(coop, i, year, base, amounts, state, gcache, err))) goto fail;
-    for (size_t i = 0; i < coop->nlines; i++) {
-      CHECK(cs_q_mul(&amounts[i], &amounts[i], &part_of_year));
-      STR(y->lines[i].name, coop->lines[i].name);
-      CHECK(cs_q_cents(&amounts[i], &y->lines[i].cents, &whole));
-      CHECK(cs_q_add(&cost, &cost, &amounts[i]));
-    }
+    for (size_t i = 0; i < coop->nlines; i++) STR(y->lines[i].name, coop->lines[i].name);
     y->nlines = coop->nlines;
-    /* grants */
-    cs_q_zero(&granted);
-    for (size_t g = 0; g < coop->ngrants; g++) {
-      const cs_grant *gr = &coop->grants[g];
-      if (year < gr->from || year > gr->to) continue;
-      cs_q amount = gr->amount, eligible;
-      if (gr->ncovers) {
-        cs_q_zero(&eligible);
-        for (size_t k = 0; k < gr->ncovers; k++) {
-          size_t i;
-          for (i = 0; i < coop->nlines; i++)
-            if (strcmp(coop->lines[i].name, gr->covers[k]) == 0) break;
-          if (i == coop->nlines) {
-            rc = cs_error_set(err, CS_ENOTFOUND, "grant \"%s\" covers \"%s\", which is no cost line",
-                              gr->name, gr->covers[k]);
-            goto fail;
-          }
-          CHECK(cs_q_add(&eligible, &eligible, &amounts[i]));
-        }
-      } else {
-        eligible = cost;
-      }
-      if (gr->has_cap && cs_q_cmp(&gr->cap, &amount) < 0) amount = gr->cap;
-      if (gr->ncovers && cs_q_cmp(&eligible, &amount) < 0) amount = eligible;
-      STR(y->grants[y->ngrants].name, gr->name);
-      CHECK(cs_q_cents(&amount, &y->grants[y->ngrants++].cents, &whole));
-      CHECK(cs_q_add(&granted, &granted, &amount));
+    int net_is_dec = y->agreement_months == 12 && costs_dec(coop, &dc, year, base, y, &net_dec) == 0;
+    if (net_is_dec) {
+      if (cs_dec_to_q(&net, &net_dec)) net_is_dec = 0;
     }
-    CHECK(cs_q_sub(&net, &cost, &granted));
-    CHECK(cs_q_cents(&cost, &y->cost, &whole));
-    CHECK(cs_q_cents(&granted, &y->granted, &whole));
-    CHECK(cs_q_cents(&net, &y->net, &whole));
+    if (!net_is_dec &&
+        (rc = costs_exact(coop, year, base, amounts, state, gcache, y, &net, err)))
+      goto fail;
+    for (size_t g = 0; g < y->ngrants; g++) STR(y->grants[g].name, y->grants[g].name);
     const cs_key *key = key_at(coop, year);
     if (!key) {
       rc = cs_error_set(err, CS_EINVAL, "%s has no key for %d (the first key starts in %d)",
@@ -1095,11 +1316,19 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       row->is_host = coop->has_host && strcmp(host_code, row->code) == 0;
       row->payee = row->is_host ? "" : payee;
     }
-    cs_q sum_q;
-    cs_q_from_i64(&sum_q, y->sum_shares);
-    CHECK(cs_q_add(&balance, &sum_q, &granted));
-    CHECK(cs_q_sub(&balance, &balance, &cost));
-    CHECK(cs_q_cents(&balance, &y->balance, &whole));
+    /* the balance: the shares' sum less the net cost (grants paid the rest) */
+    if (net_is_dec) {
+      cs_dec sum_d, bal;
+      cs_dec_from_i64(&sum_d, y->sum_shares);
+      if (cs_dec_sub(&bal, &sum_d, &net_dec) || cs_dec_cents(&bal, &y->balance, &whole))
+        net_is_dec = 0;
+    }
+    if (!net_is_dec) {
+      cs_q sum_q;
+      cs_q_from_i64(&sum_q, y->sum_shares);
+      CHECK(cs_q_sub(&balance, &sum_q, &net));
+      CHECK(cs_q_cents(&balance, &y->balance, &whole));
+    }
   }
   /* give back what the doubling of the arrays left unused */
   if (r->nrows) {
@@ -1120,6 +1349,7 @@ fail:
   free(act);
   free(texts);
   free(year_share);
+  dec_consts_free(&dc);
   free(km);
   scratch_free(&sc);
   free(codes);

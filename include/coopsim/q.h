@@ -40,6 +40,9 @@ int cs_q_from_decimal(cs_q *out, const char *text);
 ** 0.1 + 0.2 is 0.30000000000000004). CS_EINVAL for NaN and infinities. */
 int cs_q_from_double(cs_q *out, double v);
 
+/* Brings a (den != 0) to lowest terms with den > 0. CS_EINVAL for den 0. */
+int cs_q_normalise(cs_q *a);
+
 int cs_q_add(cs_q *out, const cs_q *a, const cs_q *b);
 int cs_q_sub(cs_q *out, const cs_q *a, const cs_q *b);
 int cs_q_mul(cs_q *out, const cs_q *a, const cs_q *b);

@@ -105,6 +105,11 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
 
 void cs_result_free(cs_result *r);
 
+/* 1 (the default): a year's cost lines are computed as exact decimals when
+** they are decimals (core/dec.h), else as rationals; tests set it to 0 to
+** compare with the rational path. The figures are the same. */
+extern int cs_simulate_decimal_costs;
+
 /* The row of member code (the code in that year) in year, or NULL. */
 const cs_row *cs_result_row(const cs_result *r, const char *code, int year);
 const cs_year *cs_result_year(const cs_result *r, int year);

@@ -224,9 +224,9 @@ static void merger_past_registry(void **state) {
   cs_coop_free(c);
 }
 
-/* The machine-word shares (core/share_fx.c) and the exact path give the
-** same rows to the øre: decades of growth, a member leaving mid-year with
-** its months charged, the population of years past the registry held. */
+/* The machine-word shares (core/share_fx.c) and decimal costs (core/dec.c)
+** give the same rows and years to the øre as the exact rational path:
+** growth from 2024, a member leaving mid-year with its months charged. */
 static void machine_words_equal_exact(void **state) {
   (void)state;
   cs_result *r[2];
@@ -240,8 +240,10 @@ static void machine_words_equal_exact(void **state) {
     assert_int_equal(cs_coop_set_notice(c, &rule, &err), 0);
     assert_int_equal(cs_coop_withdraw(c, "1816", D("2024-05-01"), &err), 0);
     cs_key_fast_path = fast;
+    cs_simulate_decimal_costs = fast;
     if (cs_simulate(c, reg, 2023, 2027, &r[fast], &err)) fail_msg("%s", err.msg);
     cs_key_fast_path = 1;
+    cs_simulate_decimal_costs = 1;
     cs_coop_free(c);
   }
   assert_int_equal(r[0]->nrows, r[1]->nrows);
@@ -264,6 +266,15 @@ static void machine_words_equal_exact(void **state) {
     }
   }
   assert_true(part_year);
+  for (size_t y = 0; y < r[0]->nyears; y++) {
+    const cs_year *a = &r[0]->years[y], *b = &r[1]->years[y];
+    assert_int_equal(a->cost, b->cost);
+    assert_int_equal(a->granted, b->granted);
+    assert_int_equal(a->net, b->net);
+    assert_int_equal(a->balance, b->balance);
+    assert_int_equal(a->nlines, b->nlines);
+    for (size_t i = 0; i < a->nlines; i++) assert_int_equal(a->lines[i].cents, b->lines[i].cents);
+  }
   cs_result_free(r[0]);
   cs_result_free(r[1]);
 }
