@@ -1,6 +1,7 @@
 /*
 ** dec.c: exact decimals n / 10^scale for the cost lines (dec.h).
 */
+#include <pthread.h>
 #include <string.h>
 #include "dec.h"
 
@@ -25,9 +26,29 @@ static int times_pow10(cs_big *x, int k) {
   return 0;
 }
 
-/* 10^k as a big number */
-static int pow10_big(cs_big *out, int k) {
+/* 10^k for the scales cost lines reach (3 digits a year of growth), made
+** once for the process; beyond it 10^k is made when asked. */
+#define POW10_KEPT 160
+static cs_big pow10_kept[POW10_KEPT];
+static pthread_once_t pow10_once = PTHREAD_ONCE_INIT;
+
+static void pow10_make(void) {
+  cs_big_from_u64(&pow10_kept[0], 1);
+  for (int k = 1; k < POW10_KEPT; k++) {
+    pow10_kept[k] = pow10_kept[k - 1];
+    cs_big_mul_u32(&pow10_kept[k], &pow10_kept[k], 10);
+  }
+}
+
+/* 10^k as a big number, in *out or in the kept table (*p points to it) */
+static int pow10_big(cs_big *out, int k, const cs_big **p) {
+  if (k >= 0 && k < POW10_KEPT) {
+    pthread_once(&pow10_once, pow10_make);
+    *p = &pow10_kept[k];
+    return 0;
+  }
   cs_big_from_u64(out, 1);
+  *p = out;
   return times_pow10(out, k);
 }
 
@@ -116,7 +137,8 @@ int cs_dec_cmp(const cs_dec *a, const cs_dec *b) {
 int cs_dec_sign(const cs_dec *a) { return cs_big_sign(&a->n); }
 
 int cs_dec_cents(const cs_dec *a, int64_t *cents, int64_t *whole) {
-  cs_big m, q, r, p;
+  cs_big m, q, r, room;
+  const cs_big *p;
   copy_big(&m, &a->n);
   int neg = m.neg;
   m.neg = 0;
@@ -130,12 +152,12 @@ int cs_dec_cents(const cs_dec *a, int64_t *cents, int64_t *whole) {
     up = 0;
   } else {
     /* floor(100 |a|) and its remainder against half of 10^(scale - 2) */
-    if (pow10_big(&p, a->scale - 2) || cs_big_divmod(&q, &r, &m, &p) != CS_OK) return -1;
+    if (pow10_big(&room, a->scale - 2, &p) || cs_big_divmod(&q, &r, &m, p) != CS_OK) return -1;
     int64_t v;
     if (!cs_big_to_i64(&q, &v) || v > INT64_MAX - 100) return -1;
     q100 = (uint64_t)v;
     if (cs_big_mul_u32(&r, &r, 2) != CS_OK) return -1;
-    up = cs_big_cmp(&r, &p) >= 0;
+    up = cs_big_cmp(&r, p) >= 0;
   }
   /* as cs_q_cents: floor(100|a| + 1/2) and floor((floor(100|a|) + 50) / 100) */
   int64_t c = (int64_t)(q100 + (uint64_t)up), w = (int64_t)((q100 + 50) / 100);
@@ -144,8 +166,15 @@ int cs_dec_cents(const cs_dec *a, int64_t *cents, int64_t *whole) {
   return 0;
 }
 
-int cs_dec_to_q(cs_q *out, const cs_dec *a) {
+int cs_dec_to_q_unreduced(cs_q *out, const cs_dec *a) {
+  const cs_big *p;
   copy_big(&out->num, &a->n);
-  if (pow10_big(&out->den, a->scale)) return -1;
+  if (pow10_big(&out->den, a->scale, &p)) return -1;
+  if (p != &out->den) copy_big(&out->den, p);
+  return 0;
+}
+
+int cs_dec_to_q(cs_q *out, const cs_dec *a) {
+  if (cs_dec_to_q_unreduced(out, a)) return -1;
   return cs_q_normalise(out) == CS_OK ? 0 : -1;
 }

@@ -37,5 +37,8 @@ int cs_dec_sign(const cs_dec *a);
 int cs_dec_cents(const cs_dec *a, int64_t *cents, int64_t *whole);
 /* The same value as a rational in lowest terms. */
 int cs_dec_to_q(cs_q *out, const cs_dec *a);
+/* The same value as n / 10^scale, not in lowest terms (what q.h's
+** rounding, comparison and formatting accept, and cs_fx_init). */
+int cs_dec_to_q_unreduced(cs_q *out, const cs_dec *a);
 
 #endif

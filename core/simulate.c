@@ -779,11 +779,12 @@ static int members_of_year(const cs_coop *c, const cs_registry *reg, int year, r
       continue;
     }
     char nonmember[5] = "";
-    cs_date since = m->anchor;
-    for (size_t i = 0; i < c->nmembers; i++)
-      if (cs_date_cmp(c->members[i].anchor, since) < 0) since = c->members[i].anchor;
-    if (strcmp(x->code, m->code) != 0)
+    cs_date since = m->anchor; /* the earliest anchor: only needed when the code changed */
+    if (strcmp(x->code, m->code) != 0) {
+      for (size_t i = 0; i < c->nmembers; i++)
+        if (cs_date_cmp(c->members[i].anchor, since) < 0) since = c->members[i].anchor;
       nonmember_predecessor(c, reg, x->code, since, at, nonmember);
+    }
     if (nonmember[0] && c->merger == CS_MERGER_ERROR) {
       char nm[64];
       name_at(reg, nonmember, since, nm, sizeof nm);
@@ -999,6 +1000,14 @@ static int shares_fx(const cs_q *shared, const cs_key_multiples *mk, size_t n,
   return 0;
 }
 
+/* shared in lowest terms, in *room when it was not (the decimal path gives
+** the net cost as n / 10^scale; the exact path wants it reduced). */
+static const cs_q *reduced(const cs_q *shared, cs_q *room) {
+  cs_q_copy(room, shared);
+  if (cs_q_normalise(room) != CS_OK) return shared;
+  return room;
+}
+
 /* The year's shares into sc (parts, total cents, rounded totals) and the
 ** key's notes: by machine words when the key allows and every figure is
 ** certain, else exactly (key.h, round.h). The two give the same figures. */
@@ -1008,6 +1017,7 @@ static int year_shares(const char *coop_name, const cs_key *key, int year, const
   sc->has_member_texts = 0;
   *nparts = 0;
   if (n == 0) return CS_OK;
+  cs_q room;
   cs_key_multiples mk;
   mk.mult = sc->mult;
   int rc = cs_key_multipliers(key, year, km, n, &mk, err);
@@ -1015,6 +1025,7 @@ static int year_shares(const char *coop_name, const cs_key *key, int year, const
     int64_t net_cents, pool_cents[CS_KEY_MAX_PARTS];
     int notes_fx;
     if (shares_fx(shared, &mk, n, codes, sc, &net_cents, pool_cents, &notes_fx) == 0) {
+      if (!notes_fx) shared = reduced(shared, &room);
       cs_key_pool_notes(key, shared, &mk, net_cents, notes_fx ? pool_cents : NULL, notes);
       *nparts = mk.nparts;
       return CS_OK;
@@ -1023,6 +1034,7 @@ static int year_shares(const char *coop_name, const cs_key *key, int year, const
     return rc;
   }
   /* the exact path */
+  shared = reduced(shared, &room);
   if (!sc->shares) {
     sc->shares = malloc(sc->cap * sizeof *sc->shares);
     sc->totals = malloc(sc->cap * sizeof *sc->totals);
@@ -1164,7 +1176,7 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
     y->nlines = coop->nlines;
     int net_is_dec = y->agreement_months == 12 && costs_dec(coop, &dc, year, base, y, &net_dec) == 0;
     if (net_is_dec) {
-      if (cs_dec_to_q(&net, &net_dec)) net_is_dec = 0;
+      if (cs_dec_to_q_unreduced(&net, &net_dec)) net_is_dec = 0; /* reduced only if needed */
     }
     if (!net_is_dec &&
         (rc = costs_exact(coop, year, base, amounts, state, gcache, y, &net, err)))
@@ -1325,6 +1337,7 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
     }
     if (!net_is_dec) {
       cs_q sum_q;
+      CHECK(cs_q_normalise(&net));
       cs_q_from_i64(&sum_q, y->sum_shares);
       CHECK(cs_q_sub(&balance, &sum_q, &net));
       CHECK(cs_q_cents(&balance, &y->balance, &whole));

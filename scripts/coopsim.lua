@@ -798,6 +798,7 @@ local function build_spec(coop, scen, from, to)
     if not h then fail_at(coop.where, "host: " .. msg) end
     spec.host = h.code
   end
+  local listed = {}
   for i, m in ipairs(coop.members) do
     local code = m.code
     if not code then
@@ -805,9 +806,8 @@ local function build_spec(coop, scen, from, to)
       if not r then fail_at(coop.where, "member " .. i .. ": " .. msg) end
       code = r.code
     end
-    for _, other in ipairs(spec.members) do
-      if other.code == code then fail_at(coop.where, "member " .. code .. " is listed twice") end
-    end
+    if listed[code] then fail_at(coop.where, "member " .. code .. " is listed twice") end
+    listed[code] = true
     spec.members[i] = { code = code, given = m.given, anchor = anchor }
   end
   spec.keys[1] = { from_year = 0, key = key_spec(coop.key, anchor, coop.where) }
