@@ -7,9 +7,11 @@
 #include <limits.h>
 #include <lauxlib.h>
 #include <lualib.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include "coopsim/lua_coopsim.h"
 #include "coopsim/readfile.h"
 #include "coopsim/sandbox.h"
@@ -19,8 +21,19 @@
 #endif
 
 /* Instructions between two count hooks: small enough that a kill is prompt,
-** large enough that the hook costs nothing measurable. */
+** large enough that the hook itself costs nothing measurable. */
 #define HOOK_EVERY 10000
+
+/* But while a count hook is set, Lua 5.4 goes through luaG_traceexec at
+** every instruction: Lua code runs at half speed. So a limit above
+** HOOK_EXACT_BELOW is counted from HOOK_ARM_USEC of CPU time on, when a
+** timer signal sets the hook (as lua.c sets its Ctrl-C hook); Lua cannot
+** run HOOK_EXACT_BELOW instructions in that time on any machine we know of
+** (some 0.6e9 a second here). A kill is therefore never early, and late by
+** at most what ran before the hook. Smaller limits are counted from the
+** first instruction. */
+#define HOOK_EXACT_BELOW 500000000ULL
+#define HOOK_ARM_USEC 250000
 
 /* Registry keys: files are deferred to the parent; the requests. */
 #define DEFER_KEY "coopsim.sandbox.defer"
@@ -32,6 +45,7 @@ typedef struct sandbox {
   long nalloc;            /* allocations (growths) so far */
   long fail_at;           /* from this allocation on every growth fails, or 0 */
   uint64_t instructions;  /* counted in steps of HOOK_EVERY */
+  int hook_later;         /* the count hook is set by the CPU timer (HOOK_EXACT_BELOW) */
   size_t output;          /* bytes print() wrote */
   cs_sandbox_limit hit;   /* the limit that killed the run */
   char read_real[CS_SANDBOX_MAX_READ_DIRS][PATH_MAX]; /* read_dirs, resolved */
@@ -464,9 +478,57 @@ lua_State *cs_sandbox_new(const cs_sandbox_opts *opts, cs_error *err) {
     cs_sandbox_close(L);
     return NULL;
   }
-  if (!sb->opts.trusted && (sb->opts.max_instructions || sb->opts.max_output))
-    lua_sethook(L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
+  if (!sb->opts.trusted && sb->opts.max_instructions) {
+    if (sb->opts.max_instructions < HOOK_EXACT_BELOW) lua_sethook(L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
+    else sb->hook_later = 1;
+  }
   return L;
+}
+
+/* The state whose count hook the CPU timer sets (one run at a time). */
+static lua_State *volatile hook_state;
+
+static void set_hook_now(int sig) {
+  (void)sig;
+  lua_State *L = hook_state;
+  if (L) lua_sethook(L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY); /* safe in a signal handler */
+}
+
+typedef struct hook_timer {
+  int on;
+  struct sigaction old_action;
+  struct itimerval old_timer;
+} hook_timer;
+
+/* From HOOK_ARM_USEC of CPU time on, count L's instructions (see above). */
+static void hook_timer_start(lua_State *L, hook_timer *t) {
+  t->on = 0;
+  if (!get_sandbox(L)->hook_later) return;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = set_hook_now;
+  sigemptyset(&sa.sa_mask);
+  hook_state = L;
+  if (sigaction(SIGVTALRM, &sa, &t->old_action) != 0) {
+    lua_sethook(L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY); /* no timer: count from now */
+    return;
+  }
+  struct itimerval it = {{0, 0}, {0, HOOK_ARM_USEC}};
+  if (setitimer(ITIMER_VIRTUAL, &it, &t->old_timer) != 0) {
+    sigaction(SIGVTALRM, &t->old_action, NULL);
+    lua_sethook(L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
+    return;
+  }
+  t->on = 1;
+}
+
+static void hook_timer_stop(hook_timer *t) {
+  if (!t->on) return;
+  struct itimerval off = {{0, 0}, {0, 0}};
+  setitimer(ITIMER_VIRTUAL, &off, NULL);
+  sigaction(SIGVTALRM, &t->old_action, NULL);
+  setitimer(ITIMER_VIRTUAL, &t->old_timer, NULL);
+  hook_state = NULL;
 }
 
 int cs_sandbox_run(lua_State *L, const char *text, size_t len, const char *chunkname,
@@ -485,7 +547,10 @@ int cs_sandbox_run(lua_State *L, const char *text, size_t len, const char *chunk
     len -= 3;
   }
   int status = luaL_loadbufferx(L, text, len, chunkname, "t");
+  hook_timer timer;
+  hook_timer_start(L, &timer);
   if (status == LUA_OK) status = lua_pcall(L, 0, 0, 0);
+  hook_timer_stop(&timer);
   int rc = 0;
   if (sb->hit != CS_LIMIT_NONE) {
     /* the kill wins, even over a chunk that caught it and returned */

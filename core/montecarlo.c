@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "coopsim/montecarlo.h"
+#include "coopsim/thread.h"
 
 /* splitmix64's finaliser as a hash of the counter: independent streams for
 ** every (seed, draw, stream) without state. */
@@ -287,7 +288,7 @@ int cs_montecarlo(const cs_mc_model *m, const cs_mc_options *o, cs_mc_stat *out,
   for (int t = 0; t < threads; t++) {
     jobs[t] = (job){m, o, o->draws * t / threads, o->draws * (t + 1) / threads, samples,
                     sums + (size_t)t * cells, counts + (size_t)t * cells, 0, cells};
-    if (t > 0 && pthread_create(&tid[t], NULL, worker, &jobs[t]) != 0) {
+    if (t > 0 && cs_thread_start(&tid[t], NULL, worker, &jobs[t]) != 0) {
       threads = t; /* run with what we have */
       break;
     }
@@ -318,7 +319,7 @@ int cs_montecarlo(const cs_mc_model *m, const cs_mc_options *o, cs_mc_stat *out,
   for (int t = 0; t < threads; t++) {
     sj[t] = (stat_job){samples, o->draws, 0, cells * (size_t)t / (size_t)threads,
                        cells * (size_t)(t + 1) / (size_t)threads, sums, counts, out};
-    if (t > 0 && pthread_create(&st[t], NULL, stat_worker, &sj[t]) != 0) stat_worker(&sj[t]), st[t] = 0;
+    if (t > 0 && cs_thread_start(&st[t], NULL, stat_worker, &sj[t]) != 0) stat_worker(&sj[t]), st[t] = 0;
   }
   stat_worker(&sj[0]);
   for (int t = 1; t < threads; t++)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "coopsim/simulate_many.h"
+#include "coopsim/thread.h"
 
 typedef struct job {
   cs_coop *const *coops;
@@ -59,7 +60,7 @@ int cs_simulate_many(cs_coop *const *coops, size_t n, const cs_registry *reg, in
     /* the simulation's stack needs are small (a few exact numbers of 1 KB) */
     if (attr_ok) pthread_attr_setstacksize(&attr, (size_t)2 << 20);
     for (int t = 1; t < threads && t <= 8; t++) {
-      if (pthread_create(&tid[started], attr_ok ? &attr : NULL, work, &j) != 0) break;
+      if (cs_thread_start(&tid[started], attr_ok ? &attr : NULL, work, &j) != 0) break;
       started++;
     }
     if (attr_ok) pthread_attr_destroy(&attr);
