@@ -132,28 +132,9 @@ for _, v in ipairs(variants) do runs[#runs + 1] = v:run { from = from, to = to }
 local cmp = cs.compare(table.unpack(runs))
 
 -- the comparison, summed: every run's total in some years, and the largest
--- change for one member against the baseline
+-- rise for one member against the baseline
 local years = { 2024, 2030, 2040, 2053 }
-local sums, worst = {}, {}
-local nruns = #runs
-for ri = 1, nruns do sums[ri] = {} end
-for _, line in ipairs(cmp:rows()) do
-  local shares, year = line.shares, line.year
-  local a = shares[1]
-  for ri = 1, nruns do
-    local v = shares[ri]
-    if v then
-      local s = sums[ri]
-      s[year] = (s[year] or 0) + v
-      if ri > 1 and a then
-        local w = worst[ri]
-        if not w or v - a > w.diff then
-          worst[ri] = { diff = v - a, code = line.code, name = line.name, year = year }
-        end
-      end
-    end
-  end
-end
+local totals, changes = cmp:totals(), cmp:changes()
 print(string.format("%d municipalities in %d cooperations, %d-%d, %d runs", #codes, #coops, from, to, #runs))
 local header = { "run" }
 for _, y in ipairs(years) do header[#header + 1] = "total " .. y end
@@ -161,8 +142,8 @@ header[#header + 1] = "largest rise for one member"
 local cells, right = {}, { false, true, true, true, true, false }
 for ri, run in ipairs(runs) do
   local c = { run.name }
-  for _, y in ipairs(years) do c[#c + 1] = cs.report.int(sums[ri][y]) end
-  local w = worst[ri]
+  for _, y in ipairs(years) do c[#c + 1] = cs.report.int(totals[ri][y]) end
+  local w = changes[ri] and changes[ri].rise
   c[#c + 1] = w and string.format("%s kr, %s %s in %d", cs.report.int(w.diff), w.code, w.name, w.year) or ""
   cells[#cells + 1] = c
 end

@@ -224,15 +224,16 @@ static int by_coop_year_code(const void *pa, const void *pb, void *ctx) {
   return strcmp(x->code, y->code);
 }
 
-/* compare(runs, by_territory) -> lines: { { cooperation, year, code, name,
-** shares = { [run] = kroner }, parts = { [run] = "codes" }, status =
-** { [run] = "withdrawn" | "not a member" } }, ... } by cooperation, year, code;
-** parts and status are there only when not empty. */
+/* compare(runs, by_territory) -> the alignment, whose lines() are { {
+** cooperation, year, code, name, shares = { [run] = kroner }, parts =
+** { [run] = "codes" }, status = { [run] = "withdrawn" | "not a member" } },
+** ... } by cooperation, year, code (parts and status only when not empty);
+** totals() and changes() summarise it without a table per line. */
 static int l_compare(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   int by_territory = lua_toboolean(L, 2);
   lua_settop(L, 2);
-  alignment *a = lua_newuserdatauv(L, sizeof *a, 0); /* 3 */
+  alignment *a = lua_newuserdatauv(L, sizeof *a, 1); /* 3 */
   memset(a, 0, sizeof *a);
   luaL_setmetatable(L, ALIGN_MT);
   const cs_registry *reg = by_territory ? cs_lua_registry(L) : NULL;
@@ -299,20 +300,36 @@ static int l_compare(lua_State *L) {
     sorted = by_coop_year_code(&a->order[i - 1], &a->order[i], ctx) < 0;
   if (!sorted) qsort_r(a->order, a->nlines, sizeof *a->order, by_coop_year_code, ctx);
   free(rank);
-  /* the lines as Lua tables */
-  lua_createtable(L, (int)a->ncoops, 0); /* 4: the cooperations' names as Lua strings */
+  /* the rows' texts (names) live in the runs' results: keep the runs */
+  lua_pushvalue(L, 1);
+  lua_setiuservalue(L, 3, 1);
+  lua_pushvalue(L, 3);
+  return 1;
+}
+
+static alignment *check_alignment(lua_State *L) {
+  alignment *a = luaL_checkudata(L, 1, ALIGN_MT);
+  if (!a->order) luaL_error(L, "comparison is closed");
+  return a;
+}
+
+/* alignment:lines() -> the lines as Lua tables (see l_compare) */
+static int a_lines(lua_State *L) {
+  alignment *a = check_alignment(L);
+  lua_settop(L, 1);
+  lua_createtable(L, (int)a->ncoops, 0); /* 2: the cooperations' names as Lua strings */
   for (size_t i = 0; i < a->ncoops; i++) {
     lua_pushstring(L, a->coops[i]);
-    lua_rawseti(L, 4, (lua_Integer)i + 1);
+    lua_rawseti(L, 2, (lua_Integer)i + 1);
   }
-  lua_pushliteral(L, "withdrawn");    /* 5 */
-  lua_pushliteral(L, "not a member"); /* 6 */
-  lua_createtable(L, a->nlines > INT32_MAX ? INT32_MAX : (int)a->nlines, 0); /* 7 */
+  lua_pushliteral(L, "withdrawn");    /* 3 */
+  lua_pushliteral(L, "not a member"); /* 4 */
+  lua_createtable(L, a->nlines > INT32_MAX ? INT32_MAX : (int)a->nlines, 0); /* 5 */
   for (size_t k = 0; k < a->nlines; k++) {
     size_t li = a->order[k];
     const line *l = &a->lines[li];
     lua_createtable(L, 0, 5);
-    lua_rawgeti(L, 4, (lua_Integer)l->coop + 1);
+    lua_rawgeti(L, 2, (lua_Integer)l->coop + 1);
     lua_setfield(L, -2, "cooperation");
     lua_pushinteger(L, l->year);
     lua_setfield(L, -2, "year");
@@ -345,11 +362,102 @@ static int l_compare(lua_State *L) {
         uint64_t fk = (uint64_t)ri << 48 ^ (uint64_t)l->coop << 32 ^ code_bits(l->code);
         uint32_t first = table_get(&a->first, fk);
         if (!made++) lua_newtable(L);
-        lua_pushvalue(L, first && (int)first < l->year ? 5 : 6);
+        lua_pushvalue(L, first && (int)first < l->year ? 3 : 4);
         lua_rawseti(L, -2, (lua_Integer)ri + 1);
       }
     if (made) lua_setfield(L, -2, "status");
-    lua_rawseti(L, 7, (lua_Integer)k + 1);
+    lua_rawseti(L, 5, (lua_Integer)k + 1);
+  }
+  return 1;
+}
+
+/* alignment:totals() -> { [run] = { [year] = kroner } }: every member's
+** share summed, all cooperations together */
+static int a_totals(lua_State *L) {
+  alignment *a = check_alignment(L);
+  lua_settop(L, 1);
+  int lo = 0, hi = -1;
+  for (size_t i = 0; i < a->nlines; i++) {
+    if (hi < lo || a->lines[i].year < lo) lo = a->lines[i].year;
+    if (a->lines[i].year > hi) hi = a->lines[i].year;
+  }
+  size_t nyears = hi >= lo ? (size_t)(hi - lo + 1) : 0;
+  int64_t *sum = calloc(nyears * a->nruns + 1, sizeof *sum);
+  unsigned char *any = calloc(nyears * a->nruns + 1, 1);
+  if (!sum || !any) {
+    free(sum), free(any);
+    return luaL_error(L, "cs.compare: not enough memory");
+  }
+  int over = 0;
+  for (size_t i = 0; i < a->nlines; i++)
+    for (size_t ri = 0; ri < a->nruns; ri++)
+      if (a->has[i * a->nruns + ri]) {
+        size_t at = ri * nyears + (size_t)(a->lines[i].year - lo);
+        over |= __builtin_add_overflow(sum[at], a->shares[i * a->nruns + ri], &sum[at]);
+        any[at] = 1;
+      }
+  if (over) {
+    free(sum), free(any);
+    return luaL_error(L, "cs.compare: totals too large");
+  }
+  lua_createtable(L, (int)a->nruns, 0);
+  for (size_t ri = 0; ri < a->nruns; ri++) {
+    lua_createtable(L, 0, (int)nyears);
+    for (size_t y = 0; y < nyears; y++)
+      if (any[ri * nyears + y]) {
+        lua_pushinteger(L, sum[ri * nyears + y]);
+        lua_rawseti(L, -2, lo + (lua_Integer)y);
+      }
+    lua_rawseti(L, -2, (lua_Integer)ri + 1);
+  }
+  free(sum), free(any);
+  return 1;
+}
+
+/* { cooperation, year, code, name, diff } of line li, run ri */
+static void push_change(lua_State *L, const alignment *a, size_t li, int64_t diff) {
+  const line *l = &a->lines[li];
+  lua_createtable(L, 0, 5);
+  lua_pushstring(L, a->coops[l->coop]);
+  lua_setfield(L, -2, "cooperation");
+  lua_pushinteger(L, l->year);
+  lua_setfield(L, -2, "year");
+  lua_pushstring(L, l->code);
+  lua_setfield(L, -2, "code");
+  lua_pushstring(L, l->name);
+  lua_setfield(L, -2, "name");
+  lua_pushinteger(L, diff);
+  lua_setfield(L, -2, "diff");
+}
+
+/* alignment:changes() -> { [run] = { rise = change, fall = change } } for
+** every run after the first: of the lines with a share in both, the largest
+** rise and the largest fall against the first run (the first such line in
+** the comparison's order when several are equal) */
+static int a_changes(lua_State *L) {
+  alignment *a = check_alignment(L);
+  lua_settop(L, 1);
+  lua_createtable(L, (int)a->nruns, 0);
+  for (size_t ri = 1; ri < a->nruns; ri++) {
+    size_t rise = SIZE_MAX, fall = SIZE_MAX;
+    int64_t up = 0, down = 0;
+    for (size_t k = 0; k < a->nlines; k++) {
+      size_t li = a->order[k];
+      const unsigned char *has = &a->has[li * a->nruns];
+      if (!has[0] || !has[ri]) continue;
+      int64_t d;
+      if (__builtin_sub_overflow(a->shares[li * a->nruns + ri], a->shares[li * a->nruns], &d))
+        continue;
+      if (rise == SIZE_MAX || d > up) rise = li, up = d;
+      if (fall == SIZE_MAX || d < down) fall = li, down = d;
+    }
+    if (rise == SIZE_MAX) continue;
+    lua_createtable(L, 0, 2);
+    push_change(L, a, rise, up);
+    lua_setfield(L, -2, "rise");
+    push_change(L, a, fall, down);
+    lua_setfield(L, -2, "fall");
+    lua_rawseti(L, -2, (lua_Integer)ri + 1);
   }
   return 1;
 }
@@ -358,6 +466,10 @@ void cs_lua_compare_register(lua_State *L) {
   if (luaL_newmetatable(L, ALIGN_MT)) {
     lua_pushcfunction(L, alignment_gc);
     lua_setfield(L, -2, "__gc");
+    static const luaL_Reg methods[] = {
+        {"lines", a_lines}, {"totals", a_totals}, {"changes", a_changes}, {NULL, NULL}};
+    luaL_newlib(L, methods);
+    lua_setfield(L, -2, "__index");
   }
   lua_pop(L, 1);
   lua_pushcfunction(L, l_compare);

@@ -1254,10 +1254,12 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
           memcpy(y->member_texts[i * y->nnotes + p], sc.shares[i].parts[p].member,
                  sizeof y->member_texts[0]);
     }
-    /* rows */
+    /* rows: room for this year's members in every year left (membership
+    ** seldom changes), so the arrays are seldom grown and copied */
+    size_t years_left = (size_t)(to - year + 1);
     if (r->nrows + n > rows_cap) {
-      size_t cap = rows_cap ? rows_cap * 2 : 64;
-      while (cap < r->nrows + n) cap *= 2;
+      size_t cap = rows_cap * 2;
+      if (cap < r->nrows + n * years_left) cap = r->nrows + n * years_left;
       cs_row *nr = realloc(r->rows, cap * sizeof *nr);
       if (!nr) {
         rc = cs_error_set(err, CS_ENOMEM, "out of memory");
@@ -1267,8 +1269,8 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       rows_cap = cap;
     }
     if (r->nparts + n * y->nnotes > parts_cap) {
-      size_t cap = parts_cap ? parts_cap * 2 : 128;
-      while (cap < r->nparts + n * y->nnotes) cap *= 2;
+      size_t cap = parts_cap * 2;
+      if (cap < r->nparts + n * y->nnotes * years_left) cap = r->nparts + n * y->nnotes * years_left;
       cs_part *np = realloc(r->parts, cap * sizeof *np);
       if (!np) {
         rc = cs_error_set(err, CS_ENOMEM, "out of memory");

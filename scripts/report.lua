@@ -148,11 +148,24 @@ R.compare_mt = compare_mt -- coopsim.lua adds :write
 -- every run or a status word ("withdrawn", "not a member"; line.status only
 -- when some run has no share, line.parts only by territory); the table
 -- shows the difference to the first run in kroner and per cent.
-function R.compare(runs, lines)
-  return setmetatable({ runs = runs, lines = lines }, compare_mt)
+function R.compare(runs, alignment)
+  return setmetatable({ runs = runs, alignment = alignment }, compare_mt)
 end
 
-function compare_mt:rows() return self.lines end
+-- the lines, made on the first call (a table per line: a national
+-- comparison has some ten thousand)
+function compare_mt:rows()
+  if not self.lines then self.lines = self.alignment:lines() end
+  return self.lines
+end
+
+-- { [run] = { [year] = kroner } }: what every member pays, all cooperations together
+function compare_mt:totals() return self.alignment:totals() end
+
+-- { [run] = { rise = { cooperation, year, code, name, diff }, fall = ... } }
+-- for each run after the first: the member-year that rises most and the
+-- one that falls most against the first run
+function compare_mt:changes() return self.alignment:changes() end
 
 compare_mt.__tostring = function(c)
   local runs = c.runs
@@ -182,7 +195,7 @@ compare_mt.__tostring = function(c)
     cells[#cells + 1] = { rule = true }
   end
   local cur_key, cur_coop, cur_year
-  for _, line in ipairs(c.lines) do
+  for _, line in ipairs(c:rows()) do
     local key = line.cooperation .. line.year
     if cur_key and key ~= cur_key then flush(cur_coop, cur_year) end
     if line.cooperation ~= cur_coop then blocks[#blocks + 1] = line.cooperation end

@@ -52,3 +52,38 @@ cs.expect(#tl, 2, "one line a year")
 cs.expect(tl[1].code, "5006", "today's code")
 cs.expect(tl[1].shares[1], 1000, "the two shares summed")
 cs.expect(tl[1].parts[1], "5004 + 5039", "the codes that made it")
+
+-- totals and changes: the same as summing and scanning the lines in Lua
+local cmp = cs.compare(table.unpack(runs))
+local totals, changes = cmp:totals(), cmp:changes()
+local sums, rise, fall = {}, {}, {}
+for ri = 1, #runs do sums[ri] = {} end
+for _, l in ipairs(cmp:rows()) do
+  local a = l.shares[1]
+  for ri = 1, #runs do
+    local v = l.shares[ri]
+    if v then
+      sums[ri][l.year] = (sums[ri][l.year] or 0) + v
+      if ri > 1 and a then
+        if not rise[ri] or v - a > rise[ri].diff then rise[ri] = { diff = v - a, code = l.code, year = l.year } end
+        if not fall[ri] or v - a < fall[ri].diff then fall[ri] = { diff = v - a, code = l.code, year = l.year } end
+      end
+    end
+  end
+end
+for ri = 1, #runs do
+  for year = 2024, 2026 do
+    cs.expect(totals[ri][year], sums[ri][year], "total of run " .. ri .. " in " .. year)
+  end
+end
+cs.expect(changes[1], nil, "the first run is the one compared with")
+for ri = 2, #runs do
+  for _, k in ipairs { "diff", "code", "year" } do
+    cs.expect(changes[ri].rise[k], rise[ri][k], "largest rise of run " .. ri .. ": " .. k)
+    cs.expect(changes[ri].fall[k], fall[ri][k], "largest fall of run " .. ri .. ": " .. k)
+  end
+end
+-- 1813 leaves A: nobody pays less, so the "largest fall" is the first line
+-- with no change (A 2024 1812), the same rule as the largest rise
+cs.expect(changes[3].fall.diff, 0, "nobody pays less when 1813 leaves")
+cs.expect(changes[3].fall.code .. " " .. changes[3].fall.year, "1812 2024", "the first line of the equal ones")
