@@ -718,12 +718,22 @@ end
 local function find_member(spec, member, date, loc)
   local m, msg = core.find(member, date)
   if not m then fail_at(loc, msg) end
-  for _, x in ipairs(spec.members) do
-    if x.code == m.code then return x end
+  for i, x in ipairs(spec.members) do
+    if x.code == m.code then return i end
     local succ = core.successor(x.code, x.anchor, date)
-    if succ == m.code then return x end
+    if succ == m.code then return i end
   end
   return nil, m
+end
+
+-- A spec's tables are shared with the cooperation (and other specs) until a
+-- modification writes to one: then the spec gets its own copy of it.
+local function own(spec, field)
+  if not spec.owned[field] then
+    spec[field] = copy(spec[field])
+    spec.owned[field] = true
+  end
+  return spec[field]
 end
 
 -- The spec table for core.simulate: the cooperation with the scenario's
@@ -741,7 +751,7 @@ apply_param = function(spec, mod, loc)
   local v = mod.value
   local found = false
   if kind == "key" then
-    for _, k in ipairs(spec.keys) do
+    for _, k in ipairs(own(spec, "keys")) do
       for _, c in ipairs(k.key.components) do
         if (name == "equal" or name == "population") and (c.kind == "equal" or c.kind == "population") and #k.key.components == 2 then
           c.amount = (c.kind == name) and v or core.one_minus(v) -- exact: the parts sum to 1
@@ -761,14 +771,14 @@ apply_param = function(spec, mod, loc)
     for _, g in ipairs(spec.growths) do g[name] = v end
     found = true
   elseif kind == "cost" then
-    for _, c in ipairs(spec.costs) do
+    for _, c in ipairs(own(spec, "costs")) do
       if c.name == name then
         if c.rate then c.rate = v else c.amount = v end
         found = true
       end
     end
   elseif kind == "grant" then
-    for _, g in ipairs(spec.grants) do
+    for _, g in ipairs(own(spec, "grants")) do
       if g.name == name then g.amount, found = v, true end
     end
   end
@@ -777,28 +787,20 @@ apply_param = function(spec, mod, loc)
   end
 end
 
-local function build_spec(coop, scen, from, to)
-  local anchor = coop.anchor or jan1(coop.base_year or from)
-  local spec = {
-    name = coop.name, payee = coop.payee,
-    period_from = coop.period_from, period_to = coop.period_to,
-    base_year = coop.base_year, population_date = coop.population_date,
-    population_year = coop.population_year,
-    notice_months = coop.notice_months, notice_from = coop.notice_from,
-    exit_year = coop.exit_year, merger = coop.merger, prorate = coop.prorate,
-    due_month = coop.due_month, due_day = coop.due_day,
-    costs = copy(coop.costs), grants = copy(coop.grants),
-    cost_sets = {}, grant_ends = {}, growths = {}, members = {}, keys = {},
-  }
-  if coop.growth then
-    spec.growths[1] = { from_year = 0, wage = coop.growth.wage, price = coop.growth.price }
-  end
+-- What every spec of a cooperation starts from, made once per anchor and
+-- shared read-only: the members resolved at the anchor and the first key.
+local coop_bases = setmetatable({}, { __mode = "k" })
+
+local function coop_base(coop, anchor)
+  local b = coop_bases[coop]
+  if b and b.anchor == anchor then return b end
+  local host
   if coop.host then
     local h, msg = core.find(coop.host, anchor)
     if not h then fail_at(coop.where, "host: " .. msg) end
-    spec.host = h.code
+    host = h.code
   end
-  local listed = {}
+  local members, listed = {}, {}
   for i, m in ipairs(coop.members) do
     local code = m.code
     if not code then
@@ -808,21 +810,44 @@ local function build_spec(coop, scen, from, to)
     end
     if listed[code] then fail_at(coop.where, "member " .. code .. " is listed twice") end
     listed[code] = true
-    spec.members[i] = { code = code, given = m.given, anchor = anchor }
+    members[i] = { code = code, given = m.given, anchor = anchor }
   end
-  spec.keys[1] = { from_year = 0, key = key_spec(coop.key, anchor, coop.where) }
+  b = { anchor = anchor, members = members, host = host, key = key_spec(coop.key, anchor, coop.where) }
+  coop_bases[coop] = b
+  return b
+end
+
+local function build_spec(coop, scen, from, to)
+  local anchor = coop.anchor or jan1(coop.base_year or from)
+  local base = coop_base(coop, anchor)
+  local spec = {
+    name = coop.name, payee = coop.payee,
+    period_from = coop.period_from, period_to = coop.period_to,
+    base_year = coop.base_year, population_date = coop.population_date,
+    population_year = coop.population_year,
+    notice_months = coop.notice_months, notice_from = coop.notice_from,
+    exit_year = coop.exit_year, merger = coop.merger, prorate = coop.prorate,
+    due_month = coop.due_month, due_day = coop.due_day,
+    costs = coop.costs, grants = coop.grants, members = base.members, host = base.host,
+    keys = { { from_year = 0, key = base.key } },
+    cost_sets = {}, grant_ends = {}, growths = {}, owned = {},
+  }
+  if coop.growth then
+    spec.growths[1] = { from_year = 0, wage = coop.growth.wage, price = coop.growth.price }
+  end
   local pop_sets, pop_fns = {}, {}
   local touched = {} -- the modifications that changed this cooperation's spec
   for _, mod in ipairs(scen.mods) do
     local loc = mod.where
     touched[#touched + 1] = mod -- taken back below where the modification finds nothing here
     if mod.op == "withdraw" then
-      local x = find_member(spec, mod.member, mod.date, loc)
-      if x then x.notice = mod.date else touched[#touched] = nil end
+      local i = find_member(spec, mod.member, mod.date, loc)
+      if i then own(spec, "members")[i].notice = mod.date else touched[#touched] = nil end
     elseif mod.op == "join" then
-      local x, m = find_member(spec, mod.member, mod.date, loc)
-      if not x then
-        spec.members[#spec.members + 1] = { code = m.code, given = mod.member, anchor = mod.date, joined = true }
+      local i, m = find_member(spec, mod.member, mod.date, loc)
+      if not i then
+        local members = own(spec, "members")
+        members[#members + 1] = { code = m.code, given = mod.member, anchor = mod.date, joined = true }
       else
         touched[#touched] = nil
       end
@@ -833,7 +858,8 @@ local function build_spec(coop, scen, from, to)
       else touched[#touched] = nil end
       mod.matched = mod.matched or found
     elseif mod.op == "set_key" then
-      spec.keys[#spec.keys + 1] = { from_year = mod.from_year, key = key_spec(mod.key, anchor, loc) }
+      local keys = own(spec, "keys")
+      keys[#keys + 1] = { from_year = mod.from_year, key = key_spec(mod.key, anchor, loc) }
     elseif mod.op == "set_cost" then
       local found = false
       for _, c in ipairs(spec.costs) do if c.name == mod.name then found = true end end

@@ -61,3 +61,23 @@ custom:run { from = 2024, to = 2024 }
 local before = calls
 custom:run { from = 2024, to = 2024 }
 cs.expect(calls > before, true, "a custom key runs again")
+
+-- a spec shares the cooperation's tables until a modification writes: a
+-- varied cost, grant or key, a withdrawal or a join in one variant leaves
+-- the cooperation and every other run as they were
+local before = base:run { from = 2025, to = 2025 }:share("1812", 2025)
+base:fork("cost"):set("cost.Lønn", 2000000):run { from = 2025, to = 2025 }
+local a_only = cs.scenario("A only", { a })
+local a_before = a_only:run { from = 2025, to = 2025 }:share("1812", 2025)
+a_only:fork("grant"):set("grant.Tilskudd", 900000):run { from = 2025, to = 2025 }
+base:fork("key"):set("key.equal", 0.9):run { from = 2025, to = 2025 }
+base:fork("leave"):withdraw("1813", "2024-01-01"):run { from = 2025, to = 2025 }
+base:fork("join"):join("1836", "2025-01-01"):run { from = 2025, to = 2025 }
+base:fork("new key"):set_key(cs.keys.equal(), 2025):set("key.equal", 0.5):run { from = 2025, to = 2025 }
+-- (other years than before: a result made now, not one kept from then)
+local again = cs.scenario("Base again", { a, b }):run { from = 2025, to = 2026 }
+cs.expect(again:share("1812", 2025), before, "the cooperation is unchanged by its variants")
+cs.expect(again:share("1813", 2025) ~= nil, true, "1813 is still a member")
+cs.expect(again:share("1836", 2025), nil, "1836 did not join the cooperation itself")
+cs.expect(cs.scenario("A again", { a }):run { from = 2025, to = 2026 }:share("1812", 2025), a_before,
+  "the grant is unchanged by a variant that varied it")
