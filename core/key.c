@@ -313,20 +313,24 @@ static int common_mult(const cs_q *fraction, const cs_q *w, const cs_q *total_w,
   return 0;
 }
 
-/* The note of pool c: its head ("20 % of rest = pool", or the rest when
+/* The note of a pool: its head ("20 % of rest = pool", or the rest when
 ** the pool is the whole) and its total weight as written. The rest and the
 ** pool as text, rounded to øre. */
-static void pool_note_text(const component *c, const char *restt, const char *poolt,
-                           const cs_q *total_w, cs_key_note *nt) {
-  cs_q one;
-  cs_q_from_i64(&one, 1);
-  nt->kind = c->kind;
-  if (cs_q_cmp(&c->amount, &one) == 0)
+static void note_text(cs_component_kind kind, const char *percent, int whole, const char *restt,
+                      const char *poolt, const cs_q *total_w, cs_key_note *nt) {
+  nt->kind = kind;
+  if (whole)
     snprintf(nt->head, sizeof nt->head, "%s", restt);
   else
-    snprintf(nt->head, sizeof nt->head, "%s %% of %s = %s", c->percent, restt, poolt);
-  if (c->kind == CS_POOL_POPULATION) fmt_money(total_w, 0, nt->total, sizeof nt->total);
+    snprintf(nt->head, sizeof nt->head, "%s %% of %s = %s", percent, restt, poolt);
+  if (kind == CS_POOL_POPULATION) fmt_money(total_w, 0, nt->total, sizeof nt->total);
   else cs_q_format_exact(total_w, nt->total, sizeof nt->total);
+}
+
+static int is_whole(const component *c) {
+  cs_q one;
+  cs_q_from_i64(&one, 1);
+  return cs_q_cmp(&c->amount, &one) == 0;
 }
 
 /* The same from the exact amounts. */
@@ -335,7 +339,7 @@ static void pool_note(const component *c, const cs_q *rest, const cs_q *pool,
   char poolt[64], restt[64];
   fmt_money(pool, 2, poolt, sizeof poolt);
   fmt_money(rest, 2, restt, sizeof restt);
-  pool_note_text(c, restt, poolt, total_w, nt);
+  note_text(c->kind, c->percent, is_whole(c), restt, poolt, total_w, nt);
 }
 
 int cs_key_fast_path = 1;
@@ -639,19 +643,36 @@ int cs_key_multipliers(const cs_key *k, int year, const cs_key_member *m, size_t
 }
 
 void cs_key_pool_notes(const cs_key *k, const cs_q *net, const cs_key_multiples *km,
-                       int64_t net_cents, const int64_t *pool_cents, cs_key_note *notes) {
-  char restt[64], poolt[64];
-  if (pool_cents && cs_q_format_cents(net_cents, " ", ".", restt, sizeof restt))
-    pool_cents = NULL;
+                       cs_key_note *notes) {
   for (size_t ci = 0; ci < km->nparts; ci++) {
     const component *c = &k->comps[ci];
     cs_q total_w, pool;
     if (cs_q_from_frac(&total_w, (int64_t)km->W[ci], (int64_t)km->L)) cs_q_zero(&total_w);
-    if (pool_cents && !cs_q_format_cents(pool_cents[ci], " ", ".", poolt, sizeof poolt)) {
-      pool_note_text(c, restt, poolt, &total_w, &notes[ci]);
-    } else {
-      if (cs_q_mul(&pool, net, &c->amount)) cs_q_zero(&pool);
-      pool_note(c, net, &pool, &total_w, &notes[ci]);
-    }
+    if (cs_q_mul(&pool, net, &c->amount)) cs_q_zero(&pool);
+    pool_note(c, net, &pool, &total_w, &notes[ci]);
   }
+}
+
+cs_component_kind cs_key_part_kind(const cs_key *k, size_t p) {
+  return p < k->ncomps ? k->comps[p].kind : CS_POOL_EQUAL;
+}
+
+const char *cs_key_pool_percent(const cs_key *k, size_t p, int *whole) {
+  if (p >= k->ncomps) {
+    *whole = 0;
+    return "";
+  }
+  *whole = is_whole(&k->comps[p]);
+  return k->comps[p].percent;
+}
+
+void cs_key_pool_note_figures(cs_component_kind kind, const char *percent, int whole,
+                              int64_t net_cents, int64_t pool_cents, uint64_t W, uint64_t L,
+                              cs_key_note *note) {
+  char restt[64], poolt[64];
+  cs_q total_w;
+  if (cs_q_format_cents(net_cents, " ", ".", restt, sizeof restt)) snprintf(restt, sizeof restt, "(too large)");
+  if (cs_q_format_cents(pool_cents, " ", ".", poolt, sizeof poolt)) snprintf(poolt, sizeof poolt, "(too large)");
+  if (W > INT64_MAX || L > INT64_MAX || cs_q_from_frac(&total_w, (int64_t)W, (int64_t)L)) cs_q_zero(&total_w);
+  note_text(kind, percent, whole, restt, poolt, &total_w, note);
 }

@@ -115,9 +115,15 @@ void cs_explain_part(const cs_result *r, const cs_row *row, size_t p, char *buf,
   const cs_part *part = &r->parts[row->part0 + p];
   const char *member = y->member_texts ? y->member_texts[row->member * y->nnotes + p] : "";
   cs_key_note note;
-  note.kind = y->notes[p].kind;
-  copy_text(note.head, sizeof note.head, y->notes[p].head);
-  copy_text(note.total, sizeof note.total, y->notes[p].total);
+  const cs_year_note *yn = &y->notes[p];
+  if (yn->head) {
+    note.kind = yn->kind;
+    copy_text(note.head, sizeof note.head, yn->head);
+    copy_text(note.total, sizeof note.total, yn->total);
+  } else {
+    cs_key_pool_note_figures(yn->kind, yn->percent, yn->whole, yn->net_cents, yn->pool_cents,
+                             yn->weight, yn->weight_den, &note);
+  }
   cs_key_explain_part(&note, row->population, row->charged_months != 12,
                       row->charged_months, part->cents, member, buf, size);
 }
@@ -908,6 +914,10 @@ typedef struct share_scratch {
   cs_part *parts;
   int64_t *total_cents, *rounded;
   int has_member_texts;   /* shares[i].parts[p].member are to be kept */
+  /* the notes as figures (machine-word path), when notes_deferred */
+  int notes_deferred;
+  int64_t net_cents, pool_cents[CS_KEY_MAX_PARTS];
+  cs_key_multiples mk;
   /* the machine-word path */
   uint64_t *mult, *sum_mult;
   cs_fx_value *value;
@@ -1018,16 +1028,22 @@ static int year_shares(const char *coop_name, const cs_key *key, int year, const
   *nparts = 0;
   if (n == 0) return CS_OK;
   cs_q room;
-  cs_key_multiples mk;
-  mk.mult = sc->mult;
-  int rc = cs_key_multipliers(key, year, km, n, &mk, err);
+  cs_key_multiples *mk = &sc->mk;
+  mk->mult = sc->mult;
+  sc->notes_deferred = 0;
+  int rc = cs_key_multipliers(key, year, km, n, mk, err);
   if (rc == CS_OK) {
-    int64_t net_cents, pool_cents[CS_KEY_MAX_PARTS];
     int notes_fx;
-    if (shares_fx(shared, &mk, n, codes, sc, &net_cents, pool_cents, &notes_fx) == 0) {
-      if (!notes_fx) shared = reduced(shared, &room);
-      cs_key_pool_notes(key, shared, &mk, net_cents, notes_fx ? pool_cents : NULL, notes);
-      *nparts = mk.nparts;
+    if (shares_fx(shared, mk, n, codes, sc, &sc->net_cents, sc->pool_cents, &notes_fx) == 0) {
+      /* the notes' texts are written when an explanation asks for them */
+      if (notes_fx) {
+        sc->notes_deferred = 1;
+        for (size_t p = 0; p < mk->nparts; p++) notes[p].kind = cs_key_part_kind(key, p);
+      } else {
+        shared = reduced(shared, &room);
+        cs_key_pool_notes(key, shared, mk, notes);
+      }
+      *nparts = mk->nparts;
       return CS_OK;
     }
   } else if (rc != 1) {
@@ -1239,9 +1255,20 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       goto fail;
     }
     for (size_t p = 0; p < y->nnotes; p++) {
-      y->notes[p].kind = notes[p].kind;
-      STR(y->notes[p].head, notes[p].head);
-      STR(y->notes[p].total, notes[p].total);
+      cs_year_note *yn = &y->notes[p];
+      yn->kind = notes[p].kind;
+      if (sc.notes_deferred) {
+        int is_whole;
+        STR(yn->percent, cs_key_pool_percent(key, p, &is_whole));
+        yn->whole = is_whole;
+        yn->net_cents = sc.net_cents;
+        yn->pool_cents = sc.pool_cents[p];
+        yn->weight = sc.mk.W[p];
+        yn->weight_den = sc.mk.L;
+      } else {
+        STR(yn->head, notes[p].head);
+        STR(yn->total, notes[p].total);
+      }
     }
     if (sc.has_member_texts) {
       y->member_texts = calloc(n * y->nnotes, sizeof *y->member_texts);

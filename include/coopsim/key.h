@@ -158,11 +158,24 @@ typedef struct cs_key_multiples {
 int cs_key_multipliers(const cs_key *key, int year, const cs_key_member *members, size_t n,
                        cs_key_multiples *out, cs_error *err);
 
-/* The notes of such a key for a year (as cs_key_apply_common writes them):
-** from net_cents and pool_cents (each pool rounded to øre, as the notes
-** show them) when pool_cents is not NULL, else from the exact net. */
+/* The notes of such a key for a year from the exact net, as
+** cs_key_apply_common writes them. */
 void cs_key_pool_notes(const cs_key *key, const cs_q *net, const cs_key_multiples *km,
-                       int64_t net_cents, const int64_t *pool_cents, cs_key_note *notes);
+                       cs_key_note *notes);
+
+/* The kind of the key's component p. */
+cs_component_kind cs_key_part_kind(const cs_key *key, size_t p);
+
+/* Pool p's fraction in per cent as the notes write it ("20"; owned by the
+** key), and in *whole 1 when the pool is all of the net cost. */
+const char *cs_key_pool_percent(const cs_key *key, size_t p, int *whole);
+
+/* A pool's note from the figures a result keeps (cs_year_note): as
+** cs_key_pool_notes writes it from the same net and pool in øre and total
+** weight W / L. */
+void cs_key_pool_note_figures(cs_component_kind kind, const char *percent, int whole,
+                              int64_t net_cents, int64_t pool_cents, uint64_t W, uint64_t L,
+                              cs_key_note *note);
 
 /* 1 (the default): cs_key_apply_common may use the common denominator; tests
 ** set it to 0 to compare with the exact path. */

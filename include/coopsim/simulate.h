@@ -53,11 +53,18 @@ typedef struct cs_line_amount {
   int64_t cents;          /* exact amount in hundredths */
 } cs_line_amount;
 
-/* A cs_key_note kept in a result: its texts shared (they point into it). */
+/* A cs_key_note kept in a result: its texts shared (they point into it),
+** or, for a pool shared in machine words, NULL texts and the figures they
+** are written from when an explanation asks (cs_explain_part): a
+** simulation keeps numbers and writes words only when asked. */
 typedef struct cs_year_note {
   cs_component_kind kind;
-  const char *head;
+  const char *head;       /* NULL: see the figures */
   const char *total;
+  const char *percent;    /* the pool's fraction in per cent ("20") */
+  int whole;              /* the pool is all of the net cost */
+  int64_t net_cents, pool_cents;
+  uint64_t weight, weight_den; /* the pool's total weight, weight / weight_den */
 } cs_year_note;
 
 typedef struct cs_year {
