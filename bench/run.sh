@@ -7,7 +7,7 @@
 #     equal, and the cost of a fork+pipe+waitpid sandbox measured alone;
 # (c) bench/national.lua (357 municipalities, 17 cooperations, 2024-2053,
 #     9 runs compared) against bench/national_reference.lua, best of
-#     BENCH_NATIONAL_RUNS (3), peak resident memory, totals checked equal.
+#     BENCH_NATIONAL_RUNS (10), peak resident memory, totals checked equal.
 set -eu
 bin=${1:-build/coopsim}
 tmp=$(mktemp -d)
@@ -65,7 +65,7 @@ if cc -O2 -o "$tmp/fork_cost" bench/fork_cost.c 2>/dev/null; then
   "$tmp/fork_cost" 200 8
 fi
 
-echo "== (c) national: 357 municipalities, 17 cooperations, 2024-2053, baseline + 8 variants (best of ${BENCH_NATIONAL_RUNS:-3})"
+echo "== (c) national: 357 municipalities, 17 cooperations, 2024-2053, baseline + 8 variants (best of ${BENCH_NATIONAL_RUNS:-10})"
 totals bench/national.lua > "$tmp/c_coopsim.csv"
 lua5.4 bench/national_reference.lua --totals | sort > "$tmp/c_lua.csv"
 if cmp -s "$tmp/c_coopsim.csv" "$tmp/c_lua.csv"; then
@@ -73,8 +73,8 @@ if cmp -s "$tmp/c_coopsim.csv" "$tmp/c_lua.csv"; then
 else
   echo "totals: $(diff "$tmp/c_coopsim.csv" "$tmp/c_lua.csv" | grep -c '^<') of $(wc -l < "$tmp/c_lua.csv") member-years differ (floating point in the reference)"
 fi
-tc=$(best "${BENCH_NATIONAL_RUNS:-3}" "$bin" run bench/national.lua)
-tr=$(best "${BENCH_NATIONAL_RUNS:-3}" lua5.4 bench/national_reference.lua)
+tc=$(best "${BENCH_NATIONAL_RUNS:-10}" "$bin" run bench/national.lua)
+tr=$(best "${BENCH_NATIONAL_RUNS:-10}" lua5.4 bench/national_reference.lua)
 rc=$(/usr/bin/time -f %M "$bin" run bench/national.lua 2>&1 > /dev/null | tail -1)
 rr=$(/usr/bin/time -f %M lua5.4 bench/national_reference.lua 2>&1 > /dev/null | tail -1)
 echo "coopsim run bench/national.lua:           $(ms "$tc"), peak RSS $(( rc / 1024 )) MB"
