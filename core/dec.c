@@ -126,12 +126,16 @@ int cs_dec_mul(cs_dec *out, const cs_dec *a, const cs_dec *b) {
   return 0;
 }
 
-int cs_dec_cmp(const cs_dec *a, const cs_dec *b) {
-  if (a->scale == b->scale) return cs_big_cmp(&a->n, &b->n);
+int cs_dec_cmp(const cs_dec *a, const cs_dec *b, int *out) {
+  if (a->scale == b->scale) {
+    *out = cs_big_cmp(&a->n, &b->n);
+    return 0;
+  }
   cs_big x, y;
   int s;
-  if (align(&x, &y, &s, a, b)) return 0;
-  return cs_big_cmp(&x, &y);
+  if (align(&x, &y, &s, a, b)) return -1;
+  *out = cs_big_cmp(&x, &y);
+  return 0;
 }
 
 int cs_dec_sign(const cs_dec *a) { return cs_big_sign(&a->n); }

@@ -498,8 +498,15 @@ static int costs_dec(const cs_coop *coop, dec_consts *dc, int year, int base, cs
         if (i == coop->nlines || cs_dec_add(&eligible, &eligible, &dc->amounts[i])) return -1;
       }
     }
-    if (gr->has_cap && cs_dec_cmp(&dc->cap[g], amount) < 0) amount = &dc->cap[g];
-    if (gr->ncovers && cs_dec_cmp(&eligible, amount) < 0) amount = &eligible;
+    int c;
+    if (gr->has_cap) {
+      if (cs_dec_cmp(&dc->cap[g], amount, &c)) return -1;
+      if (c < 0) amount = &dc->cap[g];
+    }
+    if (gr->ncovers) {
+      if (cs_dec_cmp(&eligible, amount, &c)) return -1;
+      if (c < 0) amount = &eligible;
+    }
     y->grants[y->ngrants].name = gr->name;
     if (cs_dec_cents(amount, &y->grants[y->ngrants++].cents, &whole) ||
         cs_dec_add(&granted, &granted, amount))

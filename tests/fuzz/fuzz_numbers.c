@@ -4,6 +4,8 @@
 ** they accept. The input's first line is parsed each way; a second line is
 ** a second operand. What is accepted must print back as it was read and
 ** obey the identities of exact arithmetic whenever no operation overflows.
+** The simulation's fast arithmetic answers as the exact one: decimals
+** (dec.c) and shares in machine words (share_fx.c), whenever they answer.
 */
 #include <ctype.h>
 #include <math.h>
@@ -11,6 +13,8 @@
 #include "coopsim/big.h"
 #include "coopsim/date.h"
 #include "coopsim/q.h"
+#include "../../core/dec.h"
+#include "../../core/share_fx.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -115,6 +119,52 @@ static void check_pair(const cs_q *a, const cs_q *b) {
   if (cs_q_mul(&sq, a, a) == 0 && cs_q_pow(&p2, a, 2) == 0) CHECK(cs_q_cmp(&sq, &p2) == 0, "a^2 != a * a");
 }
 
+/* dec.c against q.c: the same sums, products, order and øre. */
+static void check_dec(const cs_q *a, const cs_q *b) {
+  cs_dec da, db, dr;
+  if (cs_dec_from_q(&da, a) || cs_dec_from_q(&db, b)) return;
+  cs_q r, back;
+  int64_t c1, w1, c2, w2;
+  if (cs_dec_to_q(&back, &da) == 0) CHECK(cs_q_cmp(&back, a) == 0, "a as a decimal and back");
+  if (cs_dec_add(&dr, &da, &db) == 0 && cs_q_add(&r, a, b) == 0 && cs_dec_to_q(&back, &dr) == 0)
+    CHECK(cs_q_cmp(&back, &r) == 0, "decimal a + b");
+  if (cs_dec_sub(&dr, &da, &db) == 0 && cs_q_sub(&r, a, b) == 0 && cs_dec_to_q(&back, &dr) == 0)
+    CHECK(cs_q_cmp(&back, &r) == 0, "decimal a - b");
+  if (cs_dec_mul(&dr, &da, &db) == 0 && cs_q_mul(&r, a, b) == 0) {
+    if (cs_dec_to_q(&back, &dr) == 0) CHECK(cs_q_cmp(&back, &r) == 0, "decimal a * b");
+    if (cs_dec_cents(&dr, &c1, &w1) == 0 && cs_q_cents(&r, &c2, &w2) == 0)
+      CHECK(c1 == c2 && w1 == w2, "decimal a * b in øre: %lld, exactly %lld", (long long)c1,
+            (long long)c2);
+  }
+  int c, e = cs_q_cmp(a, b);
+  if (cs_dec_cmp(&da, &db, &c) == 0) CHECK((c > 0) - (c < 0) == (e > 0) - (e < 0), "decimal order of a and b");
+}
+
+/* share_fx.c against q.c: |a| / |b| times a few multipliers, in øre and
+** kroner, whenever the machine-word path answers. */
+static void check_fx(const cs_q *a, const cs_q *b) {
+  cs_q x, y, v;
+  cs_q_copy(&x, a);
+  cs_q_copy(&y, b);
+  x.num.neg = 0;
+  y.num.neg = 0;
+  if (cs_q_is_zero(&y) || cs_q_div(&v, &x, &y)) return;
+  cs_fx fx;
+  if (cs_fx_init(&fx, &v.num, &v.den)) return;
+  static const uint64_t ms[] = {1, 3, 7, 100, 1000003, (uint64_t)1 << 40, 0xfffffffffffffffbu};
+  for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++) {
+    cs_fx_value fv;
+    int64_t c1, w1, c2, w2;
+    cs_q t, mq;
+    if (cs_fx_times(&fx, ms[i], &fv) || cs_fx_cents(&fv, &c1, &w1)) continue;
+    cs_big_from_u64(&mq.num, ms[i]);
+    cs_big_from_u64(&mq.den, 1);
+    if (cs_q_mul(&t, &v, &mq) || cs_q_cents(&t, &c2, &w2)) continue;
+    CHECK(c1 == c2 && w1 == w2, "|a/b| x %llu in øre: %lld, exactly %lld",
+          (unsigned long long)ms[i], (long long)c1, (long long)c2);
+  }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char *text = fuzz_text(data, size);
   char *second = strchr(text, '\n');
@@ -130,7 +180,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (nl) *nl = '\0';
     if (cs_q_from_decimal(&b, second) == 0) {
       check_q(second, &b);
-      if (ok_a) check_pair(&a, &b);
+      if (ok_a) {
+        check_pair(&a, &b);
+        check_dec(&a, &b);
+        check_fx(&a, &b);
+      }
     }
   }
   free(text);
