@@ -38,14 +38,31 @@ static pthread_once_t qonce = PTHREAD_ONCE_INIT;
 
 static double norm_cdf(double x) { return 0.5 * erfc(-x / 1.4142135623730951); }
 
-static double inverse_exact(double u) {
-  double lo = -40, hi = 40;
+/* The lower tail's inverse by Newton's method from the table's edge
+** (Phi is convex there, so the steps close in from the right and never
+** pass the root), then bisection should it not have settled. */
+static double inverse_lower(double u) {
+  double x = -3.0;
+  for (int i = 0; i < 60; i++) {
+    double pdf = 0.3989422804014327 * exp(-0.5 * x * x);
+    if (pdf <= 0) break;
+    double step = (norm_cdf(x) - u) / pdf;
+    x -= step;
+    if (fabs(step) < 1e-13 * (1 + fabs(x))) return x;
+  }
+  double lo = -40, hi = 0;
   for (int i = 0; i < 200 && hi - lo > 1e-13; i++) {
     double mid = 0.5 * (lo + hi);
     if (norm_cdf(mid) < u) lo = mid;
     else hi = mid;
   }
   return 0.5 * (lo + hi);
+}
+
+/* The inverse of the normal distribution function, for the tails (and the
+** table). 1 - u is exact for the generator's u (multiples of 2^-53). */
+static double inverse_exact(double u) {
+  return u <= 0.5 ? inverse_lower(u) : -inverse_lower(1.0 - u);
 }
 
 static void build_qtable(void) {
@@ -86,13 +103,61 @@ typedef struct job {
   size_t cells;
 } job;
 
+/* A year's key as four numbers per member, made once before the draws:
+** member k pays dc[k] + dr[k] * pop[k] (base, fixed and per-inhabitant
+** amounts, times its share of the year) plus, of what is left to share,
+** rest * (a[k] + b[k] * pop[k] / sum of pop * year share) (the equal and
+** weights pools, whose totals do not change with the draw, and the
+** population pools, whose total does). Two passes over the members a draw
+** instead of two per key component. */
+typedef struct year_coef {
+  double *dc, *dr, *a, *b;
+  int has_pop_pool;
+} year_coef;
+
+static int make_coefs(const cs_mc_model *m, year_coef *yc, double *room) {
+  for (size_t yi = 0; yi < m->nyears; yi++) {
+    const cs_mc_year *y = &m->years[yi];
+    year_coef *c = &yc[yi];
+    c->dc = room, room += y->n;
+    c->dr = room, room += y->n;
+    c->a = room, room += y->n;
+    c->b = room, room += y->n;
+    c->has_pop_pool = 0;
+    for (size_t k = 0; k < y->n; k++) c->dc[k] = c->dr[k] = c->a[k] = c->b[k] = 0;
+    for (size_t ci = 0; ci < y->ncomp; ci++) {
+      const cs_mc_component *comp = &y->comp[ci];
+      double total = 0;
+      if (comp->kind == CS_MC_EQUAL || comp->kind == CS_MC_WEIGHTS) {
+        for (size_t k = 0; k < y->n; k++)
+          total += (comp->kind == CS_MC_EQUAL ? 1.0 : comp->by_member[y->member[k]]) * y->year_share[k];
+        if (total <= 0) continue; /* nobody to share with: as before, the pool is not shared */
+      }
+      for (size_t k = 0; k < y->n; k++) {
+        double ys = y->year_share[k];
+        switch (comp->kind) {
+        case CS_MC_BASE: c->dc[k] += comp->amount * ys; break;
+        case CS_MC_RATE: c->dr[k] += comp->amount * ys; break;
+        case CS_MC_FIXED: c->dc[k] += comp->by_member[y->member[k]] * ys; break;
+        case CS_MC_EQUAL: c->a[k] += comp->amount * ys / total; break;
+        case CS_MC_WEIGHTS: c->a[k] += comp->amount * comp->by_member[y->member[k]] * ys / total; break;
+        default: c->b[k] += comp->amount * ys; c->has_pop_pool = 1;
+        }
+      }
+    }
+  }
+  return 0;
+}
+
 static void *worker(void *arg) {
   job *j = arg;
   const cs_mc_model *m = j->m;
   const cs_mc_options *o = j->o;
-  size_t M = m->nmembers, maxn = 0;
-  for (size_t y = 0; y < m->nyears; y++)
+  size_t M = m->nmembers, maxn = 0, all = 0;
+  for (size_t y = 0; y < m->nyears; y++) {
     if (m->years[y].n > maxn) maxn = m->years[y].n;
+    all += m->years[y].n;
+  }
   double *growth = malloc((M ? M : 1) * sizeof *growth);     /* population factor by member */
   /* results go to a block of BLOCK draws per cell first, then to the
   ** cell-major samples in runs of BLOCK floats: scattered single writes
@@ -101,8 +166,10 @@ static void *worker(void *arg) {
   float *blk = malloc((j->cells ? j->cells : 1) * BLOCK * sizeof *blk);
   long blk_start = j->from;
   double *pop = malloc((maxn ? maxn : 1) * sizeof *pop);
-  double *share = malloc((maxn ? maxn : 1) * sizeof *share);
-  if (!growth || !pop || !share || !blk) goto end;
+  year_coef *yc = malloc((m->nyears ? m->nyears : 1) * sizeof *yc);
+  double *coef_room = malloc((all ? all : 1) * 4 * sizeof *coef_room);
+  if (!growth || !pop || !blk || !yc || !coef_room) goto end;
+  make_coefs(m, yc, coef_room);
   int vary_pop = o->pop_sd > 0 || o->pop_mean != 0;
   for (long d = j->from; d < j->to; d++) {
     if (o->stop && *o->stop) break;
@@ -112,6 +179,7 @@ static void *worker(void *arg) {
     for (size_t i = 0; i < M; i++) growth[i] = 1.0;
     for (size_t yi = 0; yi < m->nyears; yi++) {
       const cs_mc_year *y = &m->years[yi];
+      const year_coef *c = &yc[yi];
       /* wage growth: one draw per year since the base year (streams 0..) */
       double wf = 1.0;
       if (o->vary_wage && y->wage_steps > 0) {
@@ -127,51 +195,32 @@ static void *worker(void *arg) {
       /* population growth: one normal per member and year, streams
       ** 2^20 + yi * M + mi (apart from the wage streams 1..) */
       uint64_t base = ((uint64_t)1 << 20) + (uint64_t)yi * M;
-      for (size_t k = 0; k < y->n; k++) {
-        int mi = y->member[k];
-        if (vary_pop) growth[mi] *= 1.0 + o->pop_mean + o->pop_sd * normal(key, base + (uint64_t)mi);
-        pop[k] = y->population[k] * growth[mi];
-        share[k] = 0;
-      }
-      double direct = 0;
-      for (size_t c = 0; c < y->ncomp; c++) {
-        const cs_mc_component *comp = &y->comp[c];
-        if (comp->kind > CS_MC_FIXED) continue;
-        for (size_t k = 0; k < y->n; k++) {
-          double v = comp->kind == CS_MC_BASE   ? comp->amount
-                     : comp->kind == CS_MC_RATE ? comp->amount * pop[k]
-                                                : comp->by_member[y->member[k]];
-          v *= y->year_share[k];
-          share[k] += v;
-          direct += v;
-        }
+      double direct = 0, pop_total = 0;
+      const size_t n = y->n;
+      const int *restrict member = y->member;
+      const double *restrict pop0 = y->population, *restrict ys = y->year_share;
+      const double *restrict dc = c->dc, *restrict dr = c->dr, *restrict ca = c->a,
+                             *restrict cb = c->b;
+      double *restrict pk = pop, *restrict g = growth;
+      const double pm = 1.0 + o->pop_mean, psd = o->pop_sd;
+      for (size_t k = 0; k < n; k++) {
+        int mi = member[k];
+        if (vary_pop) g[mi] *= pm + psd * normal(key, base + (uint64_t)mi);
+        double p = pop0[k] * g[mi];
+        pk[k] = p;
+        direct += dc[k] + dr[k] * p;
+        pop_total += p * ys[k];
       }
       double rest = net - direct;
       if (rest < 0) rest = 0;
-      for (size_t c = 0; c < y->ncomp; c++) {
-        const cs_mc_component *comp = &y->comp[c];
-        if (comp->kind <= CS_MC_FIXED) continue;
-        double total = 0;
-        for (size_t k = 0; k < y->n; k++) {
-          double w = comp->kind == CS_MC_EQUAL        ? 1.0
-                     : comp->kind == CS_MC_POPULATION ? pop[k]
-                                                      : comp->by_member[y->member[k]];
-          total += w * y->year_share[k];
-        }
-        if (total <= 0) continue;
-        double f = comp->amount * rest / total;
-        for (size_t k = 0; k < y->n; k++) {
-          double w = comp->kind == CS_MC_EQUAL        ? 1.0
-                     : comp->kind == CS_MC_POPULATION ? pop[k]
-                                                      : comp->by_member[y->member[k]];
-          share[k] += f * w * y->year_share[k];
-        }
-      }
-      for (size_t k = 0; k < y->n; k++) {
-        size_t cell = yi * M + (size_t)y->member[k];
-        blk[cell * BLOCK + (size_t)(d - blk_start)] = (float)share[k];
-        j->sums[cell] += share[k];
-        j->counts[cell]++;
+      double per_pop = c->has_pop_pool && pop_total > 0 ? rest / pop_total : 0;
+      float *restrict out = blk + (size_t)(d - blk_start);
+      double *restrict sums = j->sums + yi * M;
+      for (size_t k = 0; k < n; k++) {
+        double share = dc[k] + dr[k] * pk[k] + rest * ca[k] + per_pop * cb[k] * pk[k];
+        size_t mi = (size_t)member[k];
+        out[(yi * M + mi) * BLOCK] = (float)share;
+        sums[mi] += share;
       }
     }
     j->done++;
@@ -185,6 +234,10 @@ static void *worker(void *arg) {
     if (o->progress && j->from == 0 && (j->done & 1023) == 0)
       o->progress(o->ud, j->done * (o->threads > 0 ? o->threads : 1), o->draws);
   }
+  /* every member of a year has one share a draw */
+  for (size_t yi = 0; yi < m->nyears; yi++)
+    for (size_t k = 0; k < m->years[yi].n; k++)
+      j->counts[yi * M + (size_t)m->years[yi].member[k]] += j->done;
   if (blk_start < j->from + j->done) { /* stopped inside a block */
     size_t nb = (size_t)(j->from + j->done - blk_start);
     for (size_t cell = 0; cell < j->cells; cell++)
@@ -195,44 +248,80 @@ end:
   free(growth);
   free(blk);
   free(pop);
-  free(share);
+  free(yc);
+  free(coef_room);
   return NULL;
 }
 
-/* The k-th smallest of a[0..n) for each of nk ranks, all >= 0 (shares):
-** non-negative floats order as their bit patterns, so a radix select finds
-** them exactly in two counting passes: the top 16 bits over all elements,
-** then the low 16 bits over the elements of the bin that holds the rank.
-** hist has room for 65536 counts and buf for n floats. */
+/* The k-th smallest of the 16-bit values v[0..m) (k < m), rearranging v:
+** a radix select, 8 bits at a time (two small counting passes). */
+static uint32_t select16(uint32_t *v, size_t m, size_t k) {
+  uint32_t count[256];
+  memset(count, 0, sizeof count);
+  for (size_t i = 0; i < m; i++) count[v[i] >> 8]++;
+  uint32_t hi = 0;
+  while (k >= count[hi]) k -= count[hi++];
+  size_t w = 0;
+  for (size_t i = 0; i < m; i++)
+    if (v[i] >> 8 == hi) v[w++] = v[i] & 0xff;
+  memset(count, 0, sizeof count);
+  for (size_t i = 0; i < w; i++) count[v[i]]++;
+  uint32_t lo = 0;
+  while (k >= count[lo]) k -= count[lo++];
+  return hi << 8 | lo;
+}
+
+/* The k-th smallest of a[0..n) for each of nk (at most 3) ranks, all >= 0
+** (shares): non-negative floats order as their bit patterns, so a radix
+** select finds them exactly: one counting pass over the top 16 bits finds
+** each rank's bin, one more copies the low 16 bits of those bins' elements
+** to buf, where select16 finds the rank. hist (65536 counts) and slot
+** (65536 bytes) come zeroed and are left so; buf has room for 2 n. */
 static void select_ranks(const float *a, size_t n, const size_t *k, int nk, float *out,
-                         uint32_t *hist, uint32_t *buf) {
-  memset(hist, 0, 65536 * sizeof *hist);
+                         uint32_t *hist, unsigned char *slot, uint32_t *buf) {
+  uint32_t minbin = 0xffff, maxbin = 0;
   for (size_t i = 0; i < n; i++) {
     uint32_t bits;
     memcpy(&bits, &a[i], sizeof bits);
-    hist[bits >> 16]++;
+    uint32_t bin = bits >> 16;
+    hist[bin]++;
+    if (bin < minbin) minbin = bin;
+    if (bin > maxbin) maxbin = bin;
+  }
+  uint32_t bin_of[3];
+  size_t below[3], start[4] = {0, 0, 0, 0}, fill[3];
+  int nb = 0, which[3];
+  for (int r = 0; r < nk; r++) {
+    size_t b = 0;
+    uint32_t bin = minbin;
+    while (b + hist[bin] <= k[r]) b += hist[bin++];
+    below[r] = b;
+    if (!slot[bin]) {
+      bin_of[nb] = bin;
+      start[nb + 1] = start[nb] + hist[bin];
+      fill[nb] = start[nb];
+      slot[bin] = (unsigned char)++nb;
+    }
+    which[r] = slot[bin] - 1;
+  }
+  for (size_t i = 0; i < n; i++) {
+    uint32_t bits;
+    memcpy(&bits, &a[i], sizeof bits);
+    int w = slot[bits >> 16];
+    if (w) buf[fill[w - 1]++] = bits & 0xffff;
   }
   for (int r = 0; r < nk; r++) {
-    size_t below = 0;
-    uint32_t bin = 0;
-    while (below + hist[bin] <= k[r]) below += hist[bin++];
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-      uint32_t bits;
-      memcpy(&bits, &a[i], sizeof bits);
-      if (bits >> 16 == bin) buf[m++] = bits & 0xffff;
-    }
-    /* second level: count the low halves in the same kind of histogram */
-    static const size_t LOW = 65536;
-    uint32_t *low = hist + 65536; /* the second half of the caller's buffer */
-    memset(low, 0, LOW * sizeof *low);
-    for (size_t i = 0; i < m; i++) low[buf[i]]++;
-    size_t rank = k[r] - below, seen = 0;
-    uint32_t lbin = 0;
-    while (seen + low[lbin] <= rank) seen += low[lbin++];
-    uint32_t bits = (bin << 16) | lbin;
+    int w = which[r];
+    size_t m = start[w + 1] - start[w];
+    /* select16 rearranges: it works on a copy, as two ranks may share a bin */
+    uint32_t *v = buf + n;
+    memcpy(v, buf + start[w], m * sizeof *v);
+    uint32_t low = select16(v, m, k[r] - below[r]);
+    uint32_t bits = (bin_of[w] << 16) | low;
     memcpy(&out[r], &bits, sizeof bits);
   }
+  for (int w = 0; w < nb; w++) slot[bin_of[w]] = 0;
+  memset(hist + minbin, 0, (size_t)(maxbin - minbin + 1) * sizeof *hist);
 }
 
 typedef struct stat_job {
@@ -246,9 +335,10 @@ typedef struct stat_job {
 
 static void *stat_worker(void *arg) {
   stat_job *s = arg;
-  uint32_t *hist = malloc(2 * 65536 * sizeof *hist);
-  uint32_t *buf = malloc((size_t)(s->draws > 0 ? s->draws : 1) * sizeof *buf);
-  for (size_t c = s->from; hist && buf && c < s->to; c++) {
+  uint32_t *hist = calloc(65536, sizeof *hist);
+  unsigned char *slot = calloc(65536, 1);
+  uint32_t *buf = malloc(2 * (size_t)(s->draws > 0 ? s->draws : 1) * sizeof *buf);
+  for (size_t c = s->from; hist && slot && buf && c < s->to; c++) {
     cs_mc_stat *st = &s->out[c];
     long n = s->counts[c];
     st->n = n;
@@ -258,12 +348,13 @@ static void *stat_worker(void *arg) {
     size_t k[3] = {(size_t)(0.05 * (double)(n - 1) + 0.5), (size_t)(0.50 * (double)(n - 1) + 0.5),
                    (size_t)(0.95 * (double)(n - 1) + 0.5)};
     float q[3];
-    select_ranks(a, (size_t)n, k, 3, q, hist, buf);
+    select_ranks(a, (size_t)n, k, 3, q, hist, slot, buf);
     st->p5 = q[0];
     st->p50 = q[1];
     st->p95 = q[2];
   }
   free(hist);
+  free(slot);
   free(buf);
   return NULL;
 }
