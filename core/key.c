@@ -264,6 +264,15 @@ static const entry *find_entry(const component *c, const char *code) {
     }                                                                            \
   } while (0)
 
+static uint64_t gcd_u64(uint64_t a, uint64_t b) {
+  while (b) {
+    uint64_t t = a % b;
+    a = b;
+    b = t;
+  }
+  return a;
+}
+
 /*
 ** The common denominator of a pools-only key. Every pool part is
 ** rest * f_c * w_ic / W_c; with rest = Rn/Rd, f_c = fn/fd, w_ic = wn/wd and
@@ -286,13 +295,7 @@ static int common_factor(const cs_q *fraction, const cs_q *w, const cs_q *total_
         __builtin_mul_overflow(d, (uint64_t)tn, &d))
       return -1;
     /* K = lcm(K, d) */
-    uint64_t a = *K, b = d;
-    while (b) {
-      uint64_t t = a % b;
-      a = b;
-      b = t;
-    }
-    if (__builtin_mul_overflow(*K / a, d, K) || *K > (uint64_t)INT64_MAX) return -1;
+    if (__builtin_mul_overflow(*K / gcd_u64(*K, d), d, K) || *K > (uint64_t)INT64_MAX) return -1;
   }
   return 0;
 }
@@ -566,15 +569,6 @@ static int apply(const cs_key *k, int year, const cs_q *net, const cs_key_member
   }
   free(w), free(sum_mult);
   return CS_OK;
-}
-
-static uint64_t gcd_u64(uint64_t a, uint64_t b) {
-  while (b) {
-    uint64_t t = a % b;
-    a = b;
-    b = t;
-  }
-  return a;
 }
 
 /*

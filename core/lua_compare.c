@@ -307,6 +307,18 @@ static int l_compare(lua_State *L) {
   return 1;
 }
 
+/* [-1, +0, m] The line's cooperation (its name on top of the stack), year,
+** code and name into the table below it. */
+static void set_line_fields(lua_State *L, const line *l) {
+  lua_setfield(L, -2, "cooperation");
+  lua_pushinteger(L, l->year);
+  lua_setfield(L, -2, "year");
+  lua_pushstring(L, l->code);
+  lua_setfield(L, -2, "code");
+  lua_pushstring(L, l->name);
+  lua_setfield(L, -2, "name");
+}
+
 static alignment *check_alignment(lua_State *L) {
   alignment *a = luaL_checkudata(L, 1, ALIGN_MT);
   if (!a->order) luaL_error(L, "comparison is closed");
@@ -330,13 +342,7 @@ static int a_lines(lua_State *L) {
     const line *l = &a->lines[li];
     lua_createtable(L, 0, 5);
     lua_rawgeti(L, 2, (lua_Integer)l->coop + 1);
-    lua_setfield(L, -2, "cooperation");
-    lua_pushinteger(L, l->year);
-    lua_setfield(L, -2, "year");
-    lua_pushstring(L, l->code);
-    lua_setfield(L, -2, "code");
-    lua_pushstring(L, l->name);
-    lua_setfield(L, -2, "name");
+    set_line_fields(L, l);
     const int64_t *sh = &a->shares[li * a->nruns];
     const unsigned char *has = &a->has[li * a->nruns];
     lua_createtable(L, (int)a->nruns, 0);
@@ -419,13 +425,7 @@ static void push_change(lua_State *L, const alignment *a, size_t li, int64_t dif
   const line *l = &a->lines[li];
   lua_createtable(L, 0, 5);
   lua_pushstring(L, a->coops[l->coop]);
-  lua_setfield(L, -2, "cooperation");
-  lua_pushinteger(L, l->year);
-  lua_setfield(L, -2, "year");
-  lua_pushstring(L, l->code);
-  lua_setfield(L, -2, "code");
-  lua_pushstring(L, l->name);
-  lua_setfield(L, -2, "name");
+  set_line_fields(L, l);
   lua_pushinteger(L, diff);
   lua_setfield(L, -2, "diff");
 }
