@@ -138,8 +138,6 @@ int cs_dec_cmp(const cs_dec *a, const cs_dec *b, int *out) {
   return 0;
 }
 
-int cs_dec_sign(const cs_dec *a) { return cs_big_sign(&a->n); }
-
 int cs_dec_cents(const cs_dec *a, int64_t *cents, int64_t *whole) {
   cs_big m, q, r, room;
   const cs_big *p;

@@ -31,7 +31,6 @@ int cs_dec_sub(cs_dec *out, const cs_dec *a, const cs_dec *b);
 int cs_dec_mul(cs_dec *out, const cs_dec *a, const cs_dec *b);
 /* *out <0, 0, >0 as a is less than, equal to or greater than b. */
 int cs_dec_cmp(const cs_dec *a, const cs_dec *b, int *out);
-int cs_dec_sign(const cs_dec *a);
 /* As cs_q_cents: hundredths and whole kroner, halves away from zero. */
 int cs_dec_cents(const cs_dec *a, int64_t *cents, int64_t *whole);
 /* The same value as a rational in lowest terms. */
