@@ -39,13 +39,19 @@
 #define DEFER_KEY "coopsim.sandbox.defer"
 #define REQUESTS_KEY "coopsim.sandbox.requests"
 
+typedef struct hook_timer {
+  int on;
+  struct sigaction old_action;
+  struct itimerval old_timer;
+} hook_timer;
+
 typedef struct sandbox {
   cs_sandbox_opts opts;
   size_t used, peak;      /* bytes held by the Lua allocator */
   long nalloc;            /* allocations (growths) so far */
   long fail_at;           /* from this allocation on every growth fails, or 0 */
   uint64_t instructions;  /* counted in steps of HOOK_EVERY */
-  int hook_later;         /* the count hook is set by the CPU timer (HOOK_EXACT_BELOW) */
+  hook_timer timer;       /* sets the count hook for large limits (HOOK_EXACT_BELOW) */
   size_t output;          /* bytes print() wrote */
   cs_sandbox_limit hit;   /* the limit that killed the run */
   char read_real[CS_SANDBOX_MAX_READ_DIRS][PATH_MAX]; /* read_dirs, resolved */
@@ -445,6 +451,54 @@ static void error_text(lua_State *L, int idx, cs_error *err, int code) {
   else cs_error_set(err, code, "(error object is a %s value)", luaL_typename(L, idx));
 }
 
+/* The state whose count hook the CPU timer sets: one at a time (a second
+** state made meanwhile counts from its first instruction instead). */
+static lua_State *volatile hook_state;
+
+static void set_hook_now(int sig) {
+  (void)sig;
+  lua_State *L = hook_state;
+  if (L) lua_sethook(L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY); /* safe in a signal handler */
+}
+
+/* From HOOK_ARM_USEC of CPU time on, count L's instructions (see above),
+** whatever Lua runs in the state while it lives: the scenario and what
+** coopsim does with its results after. */
+static void hook_timer_start(lua_State *L, hook_timer *t) {
+  t->on = 0;
+  if (hook_state) {
+    lua_sethook(L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
+    return;
+  }
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = set_hook_now;
+  sigemptyset(&sa.sa_mask);
+  hook_state = L;
+  struct itimerval it = {{0, 0}, {0, HOOK_ARM_USEC}};
+  if (sigaction(SIGVTALRM, &sa, &t->old_action) != 0) {
+    hook_state = NULL;
+    lua_sethook(L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY); /* no timer: count from now */
+    return;
+  }
+  if (setitimer(ITIMER_VIRTUAL, &it, &t->old_timer) != 0) {
+    sigaction(SIGVTALRM, &t->old_action, NULL);
+    hook_state = NULL;
+    lua_sethook(L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
+    return;
+  }
+  t->on = 1;
+}
+
+static void hook_timer_stop(hook_timer *t) {
+  if (!t->on) return;
+  struct itimerval off = {{0, 0}, {0, 0}};
+  setitimer(ITIMER_VIRTUAL, &off, NULL);
+  sigaction(SIGVTALRM, &t->old_action, NULL);
+  setitimer(ITIMER_VIRTUAL, &t->old_timer, NULL);
+  hook_state = NULL;
+}
+
 lua_State *cs_sandbox_new(const cs_sandbox_opts *opts, cs_error *err) {
   sandbox *sb = calloc(1, sizeof *sb);
   if (!sb) {
@@ -480,55 +534,9 @@ lua_State *cs_sandbox_new(const cs_sandbox_opts *opts, cs_error *err) {
   }
   if (!sb->opts.trusted && sb->opts.max_instructions) {
     if (sb->opts.max_instructions < HOOK_EXACT_BELOW) lua_sethook(L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
-    else sb->hook_later = 1;
+    else hook_timer_start(L, &sb->timer);
   }
   return L;
-}
-
-/* The state whose count hook the CPU timer sets (one run at a time). */
-static lua_State *volatile hook_state;
-
-static void set_hook_now(int sig) {
-  (void)sig;
-  lua_State *L = hook_state;
-  if (L) lua_sethook(L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY); /* safe in a signal handler */
-}
-
-typedef struct hook_timer {
-  int on;
-  struct sigaction old_action;
-  struct itimerval old_timer;
-} hook_timer;
-
-/* From HOOK_ARM_USEC of CPU time on, count L's instructions (see above). */
-static void hook_timer_start(lua_State *L, hook_timer *t) {
-  t->on = 0;
-  if (!get_sandbox(L)->hook_later) return;
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = set_hook_now;
-  sigemptyset(&sa.sa_mask);
-  hook_state = L;
-  if (sigaction(SIGVTALRM, &sa, &t->old_action) != 0) {
-    lua_sethook(L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY); /* no timer: count from now */
-    return;
-  }
-  struct itimerval it = {{0, 0}, {0, HOOK_ARM_USEC}};
-  if (setitimer(ITIMER_VIRTUAL, &it, &t->old_timer) != 0) {
-    sigaction(SIGVTALRM, &t->old_action, NULL);
-    lua_sethook(L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
-    return;
-  }
-  t->on = 1;
-}
-
-static void hook_timer_stop(hook_timer *t) {
-  if (!t->on) return;
-  struct itimerval off = {{0, 0}, {0, 0}};
-  setitimer(ITIMER_VIRTUAL, &off, NULL);
-  sigaction(SIGVTALRM, &t->old_action, NULL);
-  setitimer(ITIMER_VIRTUAL, &t->old_timer, NULL);
-  hook_state = NULL;
 }
 
 int cs_sandbox_run(lua_State *L, const char *text, size_t len, const char *chunkname,
@@ -547,10 +555,7 @@ int cs_sandbox_run(lua_State *L, const char *text, size_t len, const char *chunk
     len -= 3;
   }
   int status = luaL_loadbufferx(L, text, len, chunkname, "t");
-  hook_timer timer;
-  hook_timer_start(L, &timer);
   if (status == LUA_OK) status = lua_pcall(L, 0, 0, 0);
-  hook_timer_stop(&timer);
   int rc = 0;
   if (sb->hit != CS_LIMIT_NONE) {
     /* the kill wins, even over a chunk that caught it and returned */
@@ -642,6 +647,7 @@ long cs_sandbox_allocations(lua_State *L) { return get_sandbox(L)->nalloc; }
 void cs_sandbox_close(lua_State *L) {
   if (!L) return;
   sandbox *sb = get_sandbox(L);
+  hook_timer_stop(&sb->timer);
   /* finalizers run with hooks off; coopsim's own are the only ones a
   ** sandboxed state can have (setmetatable refuses __gc) */
   lua_close(L);
