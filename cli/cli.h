@@ -44,6 +44,9 @@ int cli_report_warnings(lua_State *L, const char *prefix);
 /* Prints failed cs.expect checks to stderr; returns their number. */
 int cli_report_expectations(lua_State *L);
 
+/* `coopsim run FILE.lua ...` (run.c). */
+int cli_run(int argc, char **argv, const cli_options *opt);
+
 int cli_repl(const cli_options *opt);
 int cli_test(int argc, char **argv, const cli_options *opt);
 int cli_data(int argc, char **argv, const cli_options *opt);
@@ -65,6 +68,12 @@ int cli_runs_save_doc(struct cs_rundb *db, const struct cs_doc *doc, const char 
 ** CS_E* code with the message in err. */
 int cli_emit_doc(const struct cs_doc *doc, cs_report_format fmt, cs_report_lang lng,
                  const char *out, cs_error *err);
+
+/* Carries out a file request a sandboxed scenario `file` made (r:write,
+** r:save) once its path is checked (requests.c); prints what was written or
+** why not. 0 or 1. */
+struct cs_sandbox_request;
+int cli_carry_out(const struct cs_sandbox_request *req, const char *file, const cli_options *opt);
 
 /* `coopsim runs list|show|compare|export`. */
 int cli_runs(int argc, char **argv, const cli_options *opt);

@@ -1,0 +1,29 @@
+/*
+** emit.c: a result document written as a report to a file (whole or not at
+** all) or to standard output, for `coopsim run` and `coopsim runs export`.
+*/
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "coopsim/doc.h"
+#include "coopsim/report.h"
+
+int cli_emit_doc(const cs_doc *doc, cs_report_format fmt, cs_report_lang lng, const char *out,
+                 cs_error *err) {
+  if (out) {
+    int rc = cs_report_write(doc, fmt, lng, out, err);
+    if (!rc) fprintf(stderr, "wrote %s\n", out);
+    return rc;
+  }
+  char *text;
+  size_t len;
+  int rc = cs_report_render(doc, fmt, lng, &text, &len, err);
+  if (!rc) {
+    if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0)
+      rc = cs_error_set(err, CS_EIO, "standard output: %s", strerror(errno));
+    free(text);
+  }
+  return rc;
+}
