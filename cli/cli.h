@@ -37,6 +37,10 @@ int cli_pcall(lua_State *L, int nargs, int nresults);
 ** on failure prints the message (file, line, limit) to stderr. 0 or -1. */
 int cli_dofile(lua_State *L, const char *file);
 
+/* With --data-dir or --registry-db, opens that registry once to say before
+** anything runs whether it can be used; prints why not. 0 or 1. */
+int cli_check_registry(const cli_options *opt);
+
 /* Prints the scenario linter's warnings to stderr ("file:line: warning: ...")
 ** and returns their number. */
 int cli_report_warnings(lua_State *L, const char *prefix);
@@ -69,11 +73,25 @@ int cli_runs_save_doc(struct cs_rundb *db, const struct cs_doc *doc, const char 
 int cli_emit_doc(const struct cs_doc *doc, cs_report_format fmt, cs_report_lang lng,
                  const char *out, cs_error *err);
 
-/* Carries out a file request a sandboxed scenario `file` made (r:write,
-** r:save) once its path is checked (requests.c); prints what was written or
-** why not. 0 or 1. */
-struct cs_sandbox_request;
-int cli_carry_out(const struct cs_sandbox_request *req, const char *file, const cli_options *opt);
+/* A file a sandboxed scenario asked for (r:write, r:save), as the parent
+** read it from the worker. */
+typedef struct cli_request {
+  const char *kind;          /* "write" or "save" */
+  const char *path;          /* as the scenario gave it */
+  const char *format, *lang; /* NULL when not given */
+  const struct cs_doc *doc;  /* the runs it names */
+} cli_request;
+
+/* Carries out a file request the sandboxed scenario `file` made once its
+** path is checked (requests.c); prints what was written or why not. 0 or 1. */
+int cli_carry_out(const cli_request *req, const char *file, const cli_options *opt);
+
+/* The differences between the golden CSV `expected` and the `actual` CSV
+** (golden.c): each a line to emit ("scenario S, C, member CODE NAME, year Y,
+** column COL: expected E, actual A"), at most limit of them and then a line
+** saying how many more. Returns the number of differences. */
+size_t cli_golden_diff(const char *expected, size_t elen, const char *actual, size_t alen,
+                       void (*emit)(const char *line, void *ud), void *ud, size_t limit);
 
 /* `coopsim runs list|show|compare|export`. */
 int cli_runs(int argc, char **argv, const cli_options *opt);

@@ -14,6 +14,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 #include "cli.h"
+#include "coopsim/lua_coopsim.h"
 #include "coopsim/sandbox.h"
 #include "coopsim/readfile.h"
 
@@ -140,6 +141,8 @@ static void complete_path(lua_State *L, const char *text) {
       lua_settop(L, top);
       return;
     }
+    cs_lua_raw(L, -1); /* coopsim's read-only views: the table behind */
+    lua_replace(L, -2);
     lua_remove(L, -2);
     start = sep + 1;
   }

@@ -77,25 +77,21 @@ static int may_write(const char *path, const char *file, char *why, size_t why_s
 }
 
 /* Carries out a request a sandboxed scenario made (r:write, r:save). */
-int cli_carry_out(const cs_sandbox_request *req, const char *file, const cli_options *opt) {
+int cli_carry_out(const cli_request *req, const char *file, const cli_options *opt) {
   char why[1024];
   if (!may_write(req->path, file, why, sizeof why)) {
     fprintf(stderr, "coopsim run: %s: %s: %s; not written\n", file, req->kind, why);
     return 1;
   }
   cs_error err = {0, ""};
-  cs_doc *doc = NULL;
-  if (cs_doc_from_json(req->json, req->json_len, req->kind, &doc, &err) != 0) {
-    fprintf(stderr, "coopsim run: %s: %s: %s; not written\n", file, req->kind, err.msg);
-    return 1;
-  }
+  const cs_doc *doc = req->doc;
   int rc = 0;
   if (strcmp(req->kind, "write") == 0) {
     cs_report_format fmt;
     cs_report_lang lng = CS_LANG_EN;
-    rc = *req->format ? cs_report_format_parse(req->format, &fmt, &err)
-                      : cs_report_format_from_path(req->path, &fmt, &err);
-    if (!rc && *req->lang) rc = cs_report_lang_parse(req->lang, &lng, &err);
+    rc = req->format ? cs_report_format_parse(req->format, &fmt, &err)
+                     : cs_report_format_from_path(req->path, &fmt, &err);
+    if (!rc && req->lang) rc = cs_report_lang_parse(req->lang, &lng, &err);
     if (!rc) rc = cs_report_write(doc, fmt, lng, req->path, &err);
     if (rc) fprintf(stderr, "coopsim run: %s: write: %s\n", file, err.msg);
     else fprintf(stderr, "wrote %s\n", req->path);
@@ -104,6 +100,5 @@ int cli_carry_out(const cs_sandbox_request *req, const char *file, const cli_opt
     rc = store ? cli_runs_save_doc(store, doc, file, 0, NULL, opt) : 1;
     cs_rundb_close(store);
   }
-  cs_doc_free(doc);
   return rc ? 1 : 0;
 }

@@ -2,8 +2,15 @@
 ** run.c: `coopsim run FILE.lua` — a scenario file from someone else runs in
 ** a worker process (worker.h) in the sandbox (sandbox.h); the parent checks
 ** what comes back and only then writes reports and stores runs.
+**
+** The worker sends, as binary records (doc_wire.h): its status, the result
+** document of every run the scenario made (built in C from the C core's
+** results, lua_coopsim.h cs_lua_runs_doc) when the parent needs it, and the
+** files the scenario asked for (r:write, r:save), each naming runs of that
+** document. The parent reads it within --timeout and a memory budget, checks
+** it (cs_doc_check), checks every path, and only then writes. With --trusted
+** the file runs here, unsandboxed, and the document is made here.
 */
-#include <errno.h>
 #include <lauxlib.h>
 #include <lualib.h>
 #include <stdio.h>
@@ -12,18 +19,16 @@
 #include <unistd.h>
 #include "cli.h"
 #include "coopsim/doc.h"
+#include "coopsim/doc_wire.h"
+#include "coopsim/lua_coopsim.h"
 #include "coopsim/readfile.h"
 #include "coopsim/report.h"
 #include "coopsim/rundb.h"
 #include "coopsim/sandbox.h"
 #include "worker.h"
 
-/* ---- coopsim run ----------------------------------------------------------
-** A scenario file from someone else runs in a worker process (worker.h) in
-** the sandbox (sandbox.h). The worker sends back the result document and
-** the files the scenario asked for (r:write, r:save); the parent checks the
-** document (cs_doc_from_json), checks every path, and only then writes
-** reports and stores runs. With --trusted the file runs here, unsandboxed. */
+/* What a scenario file from someone else may ask to have written. */
+#define MAX_REQUESTS 16
 
 /* What `coopsim run` was asked to do. */
 typedef struct run_job {
@@ -55,36 +60,6 @@ static int run_scenario(lua_State *L, const run_job *job) {
   return rc;
 }
 
-/* Pushes the runs the file made as the result document's JSON. */
-static int doc_json_k(lua_State *L) {
-  const char *file = lua_touserdata(L, 1);
-  lua_getglobal(L, "coopsim");
-  lua_getfield(L, -1, "report");
-  lua_getfield(L, -1, "json");
-  lua_getfield(L, -3, "_runs");
-  lua_createtable(L, 0, 2);
-  lua_getfield(L, -5, "version");
-  lua_setfield(L, -2, "version");
-  lua_pushstring(L, file);
-  lua_setfield(L, -2, "scenario_file");
-  lua_call(L, 2, 1);
-  if (!lua_isstring(L, -1)) return luaL_error(L, "the scenario's results are not text");
-  return 1;
-}
-
-static int push_doc_json(lua_State *L, const char *file) {
-  lua_pushcfunction(L, doc_json_k);
-  lua_pushlightuserdata(L, (void *)file);
-  if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
-    const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "(not text)";
-    fprintf(stderr, "coopsim: %s: the results could not be made: %.1000s\n", file, msg);
-    lua_pop(L, 1);
-    return 1;
-  }
-  return 0;
-}
-
-
 /* Writes the report the command line asked for. */
 static int write_report(const cs_doc *doc, const run_job *job) {
   cs_error err = {0, ""};
@@ -98,145 +73,281 @@ static int write_report(const cs_doc *doc, const run_job *job) {
   return rc ? 1 : 0;
 }
 
-/* The report and the store, from the document's JSON text. */
-static int finish_doc(const char *json, size_t len, const run_job *job, const char *origin) {
-  cs_error err = {0, ""};
-  cs_doc *doc = NULL;
-  if (cs_doc_from_json(json, len, origin, &doc, &err) != 0) {
-    fprintf(stderr, "coopsim run: %s: %s; nothing was written\n", job->file, err.msg);
-    return 1;
-  }
+/* The report and the store the command line asked for. */
+static int finish_doc(const cs_doc *doc, const run_job *job) {
   int rc = 0;
   if (job->want_report) rc = write_report(doc, job);
   if (!rc && job->store)
     rc = cli_runs_save_doc(job->store, doc, job->file, job->argc, job->argv, job->opt);
-  cs_doc_free(doc);
   return rc;
 }
 
-
-/* The worker's message: a header line "coopsim-worker 1 STATUS N", then N
-** sections, each a line "KIND PATHLEN FORMATLEN LANGLEN JSONLEN" and those
-** bytes: the document ("doc") and the requests ("write", "save"). */
-#define WORKER_MAGIC "coopsim-worker 1"
-
-static int send_section(int fd, const cs_sandbox_request *r) {
-  char head[160];
-  size_t pl = strlen(r->path), fl = strlen(r->format), ll = strlen(r->lang);
-  int n = snprintf(head, sizeof head, "%.8s %zu %zu %zu %zu\n", r->kind, pl, fl, ll, r->json_len);
-  return cli_write_all(fd, head, (size_t)n) || cli_write_all(fd, r->path, pl) ||
-         cli_write_all(fd, r->format, fl) || cli_write_all(fd, r->lang, ll) ||
-         cli_write_all(fd, r->json, r->json_len);
+/* A document of some of doc's runs (1-based places), sharing their data:
+** free it with view_free, never cs_doc_free. NULL when out of memory. */
+static cs_doc *view_of(const cs_doc *doc, const int64_t *runs, size_t n) {
+  cs_doc *v = calloc(1, sizeof *v);
+  cs_doc_run *list = calloc(n ? n : 1, sizeof *list);
+  if (!v || !list) {
+    free(v), free(list);
+    return NULL;
+  }
+  v->coopsim_version = doc->coopsim_version;
+  v->scenario_file = doc->scenario_file;
+  for (size_t i = 0; i < n; i++) list[i] = doc->runs[runs[i] - 1];
+  v->runs = list;
+  v->nruns = n;
+  return v;
 }
 
+static void view_free(cs_doc *v) {
+  if (!v) return;
+  free(v->runs);
+  free(v);
+}
+
+/* Carries out requests in order, each with its own view of doc; stops at
+** the first that fails. */
+static int carry_out_all(const cs_doc *doc, const cs_lua_request_info *req, size_t n, const run_job *job) {
+  for (size_t i = 0; i < n; i++) {
+    cs_doc *view = view_of(doc, req[i].runs, req[i].nruns);
+    if (!view) {
+      fprintf(stderr, "coopsim run: out of memory\n");
+      return 1;
+    }
+    cli_request r = {req[i].kind, req[i].path, req[i].format, req[i].lang, view};
+    int rc = cli_carry_out(&r, job->file, job->opt);
+    view_free(view);
+    if (rc) return rc;
+  }
+  return 0;
+}
+
+/* ---- the worker --------------------------------------------------------- */
+
+static int write_fd(void *ud, const void *data, size_t n) { return cli_write_all(*(int *)ud, data, n); }
+
+/* In the worker: runs the scenario, then sends its status, the document
+** and the requests. */
 static int run_child(int fd, void *arg) {
   const run_job *job = arg;
   lua_State *L = cli_new_state(job->opt, job->file, job->want_report);
   if (!L) return 1;
   int rc = run_scenario(L, job);
-  size_t nreq = rc == 0 ? cs_sandbox_nrequests(L) : 0;
-  int want_doc = rc == 0 && (job->want_report || job->store);
-  if (want_doc && push_doc_json(L, job->file) != 0) {
-    rc = 1;
-    want_doc = 0;
+  size_t nreq = rc == 0 ? cs_lua_nrequests(L) : 0;
+  cs_doc *doc = NULL;
+  if (rc == 0 && (job->want_report || job->store || nreq > 0)) {
+    cs_error err = {0, ""};
+    if (cs_lua_runs_doc(L, COOPSIM_VERSION, job->file, &doc, &err) != 0) {
+      fprintf(stderr, "coopsim: %s: the results could not be made: %s\n", job->file, err.msg);
+      rc = 1;
+      nreq = 0;
+    }
   }
-  char head[64];
-  int n = snprintf(head, sizeof head, WORKER_MAGIC " %d %zu\n", rc, (size_t)want_doc + nreq);
-  if (cli_write_all(fd, head, (size_t)n) != 0) return 1;
-  if (want_doc) {
-    cs_sandbox_request d = {"doc", "", "", "", NULL, 0};
-    d.json = lua_tolstring(L, -1, &d.json_len);
-    if (send_section(fd, &d) != 0) return 1;
-  }
+  cs_wire_out *w = cs_wire_out_new(write_fd, &fd);
+  if (!w) return 1;
+  cs_wire_put_int(w, rc);
+  cs_wire_put_uint(w, doc != NULL);
+  if (doc) cs_wire_put_doc(w, doc);
+  cs_wire_put_uint(w, nreq);
   for (size_t i = 0; i < nreq; i++) {
-    cs_sandbox_request r;
-    if (!cs_sandbox_get_request(L, i, &r) || send_section(fd, &r) != 0) return 1;
+    cs_lua_request_info r;
+    cs_lua_request(L, i, &r);
+    cs_wire_put_str(w, r.kind);
+    cs_wire_put_str(w, r.path);
+    cs_wire_put_str(w, r.format);
+    cs_wire_put_str(w, r.lang);
+    cs_wire_put_uint(w, r.nruns);
+    for (size_t k = 0; k < r.nruns; k++) cs_wire_put_uint(w, (uint64_t)r.runs[k]);
   }
+  if (cs_wire_out_flush(w) != 0) rc = 1;
+  cs_wire_out_free(w);
+  cs_doc_free(doc);
   /* no lua_close: the process ends here and the system frees it all */
   return rc;
 }
 
-/* Reads one section at *p; 0 on success, -1 when malformed. */
-static int read_section(const char **p, const char *end, cs_sandbox_request *r, char kind[9]) {
-  size_t pl, fl, ll, jl;
-  int used = 0;
-  const char *nl = memchr(*p, '\n', (size_t)(end - *p));
-  if (!nl || nl - *p > 150) return -1;
-  if (sscanf(*p, "%8s %zu %zu %zu %zu%n", kind, &pl, &fl, &ll, &jl, &used) != 5 || *p + used != nl)
-    return -1;
-  const char *q = nl + 1;
-  if ((size_t)(end - q) < pl || (size_t)(end - q) - pl < fl || (size_t)(end - q) - pl - fl < ll ||
-      (size_t)(end - q) - pl - fl - ll < jl)
-    return -1;
-  /* the strings are NUL-terminated in place: each is followed by the next
-  ** (the message buffer ends with a NUL of its own) */
-  static char fields[3][4096];
-  if (pl >= sizeof fields[0] || fl >= sizeof fields[1] || ll >= sizeof fields[2]) return -1;
-  memcpy(fields[0], q, pl);
-  fields[0][pl] = '\0';
-  memcpy(fields[1], q + pl, fl);
-  fields[1][fl] = '\0';
-  memcpy(fields[2], q + pl + fl, ll);
-  fields[2][ll] = '\0';
-  r->kind = kind;
-  r->path = fields[0];
-  r->format = fields[1];
-  r->lang = fields[2];
-  r->json = q + pl + fl + ll;
-  r->json_len = jl;
-  *p = r->json + jl;
+/* What the parent read from the worker. */
+typedef struct worker_answer {
+  const run_job *job;
+  int status;              /* the scenario's exit status */
+  cs_doc *doc;             /* may be NULL */
+  size_t nreq;
+  cs_lua_request_info req[MAX_REQUESTS];
+  char *texts[MAX_REQUESTS][4];
+  int64_t *runs[MAX_REQUESTS];
+  size_t got; /* bytes the worker sent */
+  cs_error err;
+} worker_answer;
+
+static void answer_free(worker_answer *a) {
+  cs_doc_free(a->doc);
+  for (size_t i = 0; i < MAX_REQUESTS; i++) {
+    for (int k = 0; k < 4; k++) free(a->texts[i][k]);
+    free(a->runs[i]);
+  }
+}
+
+/* Reads one request. */
+static int read_request(cs_wire_in *in, worker_answer *a, size_t i) {
+  cs_error *err = &a->err;
+  int rc;
+  char **t = a->texts[i];
+  if ((rc = cs_wire_get_str(in, &t[0], "a file request's kind", err)) ||
+      (rc = cs_wire_get_str(in, &t[1], "a file request's path", err)) ||
+      (rc = cs_wire_get_str(in, &t[2], "a file request's format", err)) ||
+      (rc = cs_wire_get_str(in, &t[3], "a file request's language", err)))
+    return rc;
+  if (!t[0] || (strcmp(t[0], "write") != 0 && strcmp(t[0], "save") != 0) || !t[1])
+    return cs_error_set(err, CS_EINVAL, "a file request is malformed");
+  uint64_t n;
+  size_t nruns = a->doc ? a->doc->nruns : 0;
+  if ((rc = cs_wire_get_uint(in, nruns, &n, "the runs of a file request", err))) return rc;
+  if (n == 0) return cs_error_set(err, CS_EINVAL, "a file request names no run");
+  if (!(a->runs[i] = malloc((size_t)n * sizeof *a->runs[i])))
+    return cs_error_set(err, CS_ENOMEM, "out of memory");
+  for (uint64_t k = 0; k < n; k++) {
+    uint64_t idx;
+    if ((rc = cs_wire_get_uint(in, nruns, &idx, "a run of a file request", err))) return rc;
+    if (idx == 0) return cs_error_set(err, CS_EINVAL, "a file request names run 0");
+    a->runs[i][k] = (int64_t)idx;
+  }
+  cs_lua_request_info *r = &a->req[i];
+  r->kind = t[0], r->path = t[1], r->format = t[2], r->lang = t[3];
+  r->runs = a->runs[i];
+  r->nruns = (size_t)n;
   return 0;
 }
 
-/* Checks the worker's message and acts on it; returns the exit status. */
-static int finish_worker(const cli_worker_outcome *o, const run_job *job) {
-  const char *m = o->message, *end = o->message + o->message_len;
-  int status;
-  size_t nsections;
-  int used = 0;
-  if (!m || strncmp(m, WORKER_MAGIC " ", sizeof WORKER_MAGIC) != 0 ||
-      sscanf(m + sizeof WORKER_MAGIC, "%d %zu%n", &status, &nsections, &used) != 2 ||
-      m[sizeof WORKER_MAGIC + used] != '\n') {
-    /* it stopped before saying anything: its message is already on stderr */
-    return o->exit_code ? o->exit_code : 1;
+/* In the parent: reads the worker's message as it comes. */
+static int consume(cli_worker_pipe *p, void *arg) {
+  worker_answer *a = arg;
+  const cli_options *opt = a->job->opt;
+  cs_wire_in *in = cs_wire_in_new(cli_worker_fill, p, opt->max_memory);
+  if (!in) return cs_error_set(&a->err, CS_ENOMEM, "out of memory");
+  int64_t status;
+  uint64_t has_doc, nreq;
+  int rc = cs_wire_get_int(in, &status, "the worker's status", &a->err);
+  if (!rc) {
+    a->status = status < 0 || status > 255 ? 1 : (int)status;
+    rc = cs_wire_get_uint(in, 1, &has_doc, "the results", &a->err);
   }
-  const char *p = m + sizeof WORKER_MAGIC + used + 1;
-  if (status != 0) return status;
-  int rc = 0;
-  if (nsections > 17) {
-    fprintf(stderr, "coopsim: %s: the scenario asked for %zu files; at most 16 (r:write, r:save) "
-            "are written for a scenario file from someone else\n", job->file, nsections - 1);
+  if (!rc && has_doc) {
+    size_t max_rows = opt->max_rows > 0 ? (size_t)opt->max_rows : (size_t)1000000;
+    rc = cs_wire_get_doc(in, max_rows, &a->doc, &a->err);
+  }
+  if (!rc) rc = cs_wire_get_uint(in, UINT64_MAX, &nreq, "the file requests", &a->err);
+  if (!rc && nreq > MAX_REQUESTS)
+    rc = cs_error_set(&a->err, CS_EINVAL,
+                      "the scenario asked for %llu files; at most %d (r:write, r:save) are written "
+                      "for a scenario file from someone else",
+                      (unsigned long long)nreq, MAX_REQUESTS);
+  for (size_t i = 0; !rc && i < nreq; i++) {
+    rc = read_request(in, a, i);
+    if (!rc) a->nreq = i + 1;
+  }
+  if (!rc && !cs_wire_at_end(in, &a->err))
+    rc = cs_error_set(&a->err, CS_EINVAL, "the worker sent more than it announced");
+  cs_wire_in_free(in);
+  a->got = p->got;
+  return rc;
+}
+
+/* Runs the scenario in a worker; acts on its answer. The exit status. */
+static int run_in_worker(const run_job *job) {
+  const cli_options *opt = job->opt;
+  cli_worker_limits lim = {opt->timeout, opt->max_memory};
+  cli_worker_outcome o;
+  worker_answer *a = calloc(1, sizeof *a);
+  if (!a) {
+    fprintf(stderr, "coopsim: out of memory\n");
     return 1;
   }
-  for (size_t i = 0; i < nsections && rc == 0; i++) {
-    cs_sandbox_request r;
-    char kind[9];
-    if (read_section(&p, end, &r, kind) != 0) {
-      fprintf(stderr, "coopsim: %s: the worker's results are malformed; nothing was written\n",
-              job->file);
-      return 1;
-    }
-    if (strcmp(kind, "doc") == 0) rc = finish_doc(r.json, r.json_len, job, "the worker's results");
-    else if (strcmp(kind, "write") == 0 || strcmp(kind, "save") == 0) rc = cli_carry_out(&r, job->file, job->opt);
-    else rc = 1;
-  }
-  if (rc == 0 && p != end) {
-    fprintf(stderr, "coopsim: %s: the worker sent more than it announced\n", job->file);
+  a->job = job;
+  int rc;
+  if (cli_worker_run(&lim, run_child, (void *)job, consume, a, &o) != 0) {
+    perror("coopsim: cannot start a worker process");
     rc = 1;
+  } else if (o.timed_out || o.signal) {
+    char why[512];
+    cli_worker_explain(&o, job->file, &lim, why, sizeof why);
+    fprintf(stderr, "coopsim: %s\n", why);
+    rc = 1;
+  } else if (o.consumed != 0) {
+    /* a worker that stopped before it sent anything has said why on stderr */
+    if (o.exited && o.exit_code != 0 && a->got == 0)
+      rc = o.exit_code;
+    else {
+      fprintf(stderr, "coopsim: %s: %s; nothing was written\n", job->file, a->err.msg);
+      rc = 1;
+    }
+  } else if (a->status != 0) {
+    rc = a->status;
+  } else {
+    rc = a->doc && (job->want_report || job->store) ? finish_doc(a->doc, job) : 0;
+    if (rc == 0) rc = carry_out_all(a->doc, a->req, a->nreq, job);
   }
+  answer_free(a);
+  free(a);
   return rc;
+}
+
+/* With --trusted: runs here; the document is made from the state. */
+static int run_here(const run_job *job) {
+  fprintf(stderr,
+          "coopsim: --trusted: %s runs with the whole Lua standard library (files, programs) "
+          "and no limits\n",
+          job->file);
+  lua_State *L = cli_new_state(job->opt, job->file, job->want_report);
+  int rc = L ? run_scenario(L, job) : 1;
+  if (rc == 0 && (job->want_report || job->store)) {
+    cs_error err = {0, ""};
+    cs_doc *doc = NULL;
+    if (cs_lua_runs_doc(L, COOPSIM_VERSION, job->file, &doc, &err) != 0) {
+      fprintf(stderr, "coopsim: %s: the results could not be made: %s\n", job->file, err.msg);
+      rc = 1;
+    } else {
+      rc = finish_doc(doc, job);
+    }
+    cs_doc_free(doc);
+  }
+  cs_sandbox_close(L);
+  return rc;
+}
+
+/* 1 when argv[i] is an option that takes a value and has it; otherwise
+** prints what is wrong. */
+static int has_value(int argc, char **argv, int i) {
+  if (i + 1 < argc && argv[i + 1][0] != '\0') return 1;
+  fprintf(stderr, "coopsim run: %s needs a value (e.g. %s %s)\n", argv[i], argv[i],
+          strcmp(argv[i], "--format") == 0 ? "csv" : strcmp(argv[i], "--lang") == 0 ? "nb"
+          : strcmp(argv[i], "--db") == 0 ? "runs.db" : "report.csv");
+  return 0;
+}
+
+/* Takes the value of a once-only option; 0 when it was given twice. */
+static int once(const char **slot, const char *name, const char *value) {
+  if (*slot) {
+    fprintf(stderr, "coopsim run: %s given twice (%s and %s)\n", name, *slot, value);
+    return 0;
+  }
+  *slot = value;
+  return 1;
 }
 
 int cli_run(int argc, char **argv, const cli_options *opt) {
   const char *file = NULL, *format = NULL, *out = NULL, *lang = NULL, *db_path = NULL;
   int strict = 0;
   for (int i = 0; i < argc; i++) {
+    const char **slot = strcmp(argv[i], "--format") == 0 ? &format
+                        : strcmp(argv[i], "--out") == 0  ? &out
+                        : strcmp(argv[i], "--lang") == 0 ? &lang
+                        : strcmp(argv[i], "--db") == 0   ? &db_path
+                                                         : NULL;
     if (strcmp(argv[i], "--strict") == 0) strict = 1;
-    else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) format = argv[++i];
-    else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) out = argv[++i];
-    else if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc) lang = argv[++i];
-    else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) db_path = argv[++i];
-    else if (argv[i][0] == '-' && argv[i][1]) {
+    else if (slot) {
+      if (!has_value(argc, argv, i) || !once(slot, argv[i], argv[i + 1])) return 2;
+      i++;
+    } else if (argv[i][0] == '-' && argv[i][1]) {
       fprintf(stderr, "coopsim run: unknown option %s\n", argv[i]);
       return 2;
     } else if (!file) file = argv[i];
@@ -266,6 +377,7 @@ int cli_run(int argc, char **argv, const cli_options *opt) {
       return 2;
     }
   }
+  if (cli_check_registry(opt) != 0) return 1;
   cs_error err = {0, ""};
   size_t len;
   char *text = cs_read_file(file, &len, &err);
@@ -281,41 +393,7 @@ int cli_run(int argc, char **argv, const cli_options *opt) {
   }
   run_job job = {file, text, len, opt, strict, format, out, lang,
                  format != NULL || out != NULL || lang != NULL, store, argc, argv};
-  int rc;
-  if (opt->trusted) {
-    fprintf(stderr,
-            "coopsim: --trusted: %s runs with the whole Lua standard library (files, programs) "
-            "and no limits\n",
-            file);
-    lua_State *L = cli_new_state(opt, file, job.want_report);
-    rc = L ? run_scenario(L, &job) : 1;
-    if (rc == 0 && (job.want_report || store)) {
-      rc = push_doc_json(L, file);
-      if (rc == 0) {
-        size_t n;
-        const char *json = lua_tolstring(L, -1, &n);
-        rc = finish_doc(json, n, &job, "the scenario's results");
-      }
-    }
-    cs_sandbox_close(L);
-  } else {
-    /* the parent parses what comes back: at most 256 MB of it */
-    size_t max_message = opt->max_memory < ((size_t)256 << 20) ? opt->max_memory : (size_t)256 << 20;
-    cli_worker_limits lim = {opt->timeout, opt->max_memory, max_message};
-    cli_worker_outcome o;
-    if (cli_worker_run(&lim, run_child, &job, &o) != 0) {
-      perror("coopsim: cannot start a worker process");
-      rc = 1;
-    } else if (!o.exited) {
-      char why[512];
-      cli_worker_explain(&o, file, &lim, why, sizeof why);
-      fprintf(stderr, "coopsim: %s\n", why);
-      rc = 1;
-    } else {
-      rc = finish_worker(&o, &job);
-    }
-    free(o.message);
-  }
+  int rc = opt->trusted ? run_here(&job) : run_in_worker(&job);
   cs_rundb_close(store);
   free(text);
   return rc;

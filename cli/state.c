@@ -10,7 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "coopsim/lua_coopsim.h"
 #include "coopsim/readfile.h"
+#include "coopsim/registry.h"
+#include <stdint.h>
 #include "coopsim/sandbox.h"
 
 static int traceback(lua_State *L) {
@@ -90,79 +93,62 @@ int cli_dofile(lua_State *L, const char *file) {
   return 0;
 }
 
-/* What a scenario left in coopsim._expect and coopsim._warnings is its own
-** data: read in protected mode (a scenario may have replaced the tables or
-** given them looping metamethods), at most MAX_REPORTED lines of at most
-** 1000 bytes each. */
+/* The checks and warnings were recorded in C (lua_coopsim.h), out of the
+** scenario's reach; at most MAX_REPORTED lines are printed, each text at
+** most SHOWN bytes (a longer one says how long it was). */
 #define MAX_REPORTED 200
+#define SHOWN 1000
 
-static const char *field_text(lua_State *L, int t, const char *k) {
-  lua_getfield(L, t, k);
-  return luaL_tolstring(L, -1, NULL);
+static void show(FILE *f, const char *s) {
+  size_t n = strlen(s);
+  if (n <= SHOWN) fputs(s, f);
+  else fprintf(f, "%.*s... (%zu bytes)", SHOWN, s, n);
 }
 
-static int expectations_k(lua_State *L) {
-  lua_Integer failed = 0;
-  lua_getglobal(L, "coopsim");
-  lua_getfield(L, -1, "_expect");
-  lua_getfield(L, -1, "failures");
-  lua_Integer n = luaL_len(L, -1);
-  for (lua_Integer i = 1; i <= n; i++) {
-    lua_rawgeti(L, -1, i);
-    int f = lua_gettop(L);
-    const char *where = field_text(L, f, "where");
-    lua_getfield(L, f, "label");
-    const char *label = lua_isnil(L, -1) ? "" : luaL_tolstring(L, -1, NULL);
-    const char *expected = field_text(L, f, "expected");
-    const char *actual = field_text(L, f, "actual");
-    if (i <= MAX_REPORTED)
-      fprintf(stderr, "%.300sexpectation failed%s%.300s: expected %.1000s, got %.1000s\n", where,
-              *label ? ": " : "", label, expected, actual);
-    lua_settop(L, f - 1);
-    failed++;
+int cli_report_expectations(lua_State *L) {
+  cs_lua_check_counts c;
+  cs_lua_checks(L, &c);
+  for (size_t i = 0; i < MAX_REPORTED; i++) {
+    const char *where, *label, *expected, *actual;
+    if (!cs_lua_check_failure(L, i, &where, &label, &expected, &actual)) break;
+    show(stderr, where);
+    fprintf(stderr, "expectation failed%s", *label ? ": " : "");
+    show(stderr, label);
+    fputs(": expected ", stderr);
+    show(stderr, expected);
+    fputs(", got ", stderr);
+    show(stderr, actual);
+    fputc('\n', stderr);
   }
-  if (n > MAX_REPORTED) fprintf(stderr, "(%lld more failed expectations)\n", (long long)(n - MAX_REPORTED));
-  lua_pushinteger(L, failed);
-  return 1;
+  if (c.failed > MAX_REPORTED)
+    fprintf(stderr, "(%lld more failed expectations)\n", c.failed - MAX_REPORTED);
+  return c.failed > INT32_MAX ? INT32_MAX : (int)c.failed;
 }
-
-static int warnings_k(lua_State *L) {
-  const char *prefix = lua_touserdata(L, 1);
-  lua_getglobal(L, "coopsim");
-  lua_getfield(L, -1, "_warnings");
-  lua_Integer n = lua_istable(L, -1) ? luaL_len(L, -1) : 0;
-  int t = lua_gettop(L);
-  for (lua_Integer i = 1; i <= n; i++) {
-    lua_rawgeti(L, t, i);
-    int w = lua_gettop(L);
-    const char *where = field_text(L, w, "where");
-    const char *msg = field_text(L, w, "msg");
-    if (i <= MAX_REPORTED) fprintf(stderr, "%.300s%s: %.1000s\n", where, prefix, msg);
-    lua_settop(L, t);
-  }
-  if (n > MAX_REPORTED) fprintf(stderr, "(%lld more warnings)\n", (long long)(n - MAX_REPORTED));
-  lua_pushinteger(L, n);
-  return 1;
-}
-
-/* Runs k protected; its count, or 1 (with the message) when the scenario's
-** tables could not be read. */
-static int protected_count(lua_State *L, lua_CFunction k, void *arg) {
-  lua_pushcfunction(L, k);
-  lua_pushlightuserdata(L, arg);
-  if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
-    const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "(not text)";
-    fprintf(stderr, "coopsim: the scenario's checks could not be read: %.1000s\n", msg);
-    lua_pop(L, 1);
-    return 1;
-  }
-  int n = (int)lua_tointeger(L, -1);
-  lua_pop(L, 1);
-  return n;
-}
-
-int cli_report_expectations(lua_State *L) { return protected_count(L, expectations_k, NULL); }
 
 int cli_report_warnings(lua_State *L, const char *prefix) {
-  return protected_count(L, warnings_k, (void *)prefix);
+  cs_lua_check_counts c;
+  cs_lua_checks(L, &c);
+  for (size_t i = 0; i < MAX_REPORTED; i++) {
+    const char *where, *msg;
+    if (!cs_lua_warning(L, i, &where, &msg)) break;
+    show(stderr, where);
+    fprintf(stderr, "%s: ", prefix);
+    show(stderr, msg);
+    fputc('\n', stderr);
+  }
+  if (c.warnings > MAX_REPORTED) fprintf(stderr, "(%lld more warnings)\n", c.warnings - MAX_REPORTED);
+  return c.warnings > INT32_MAX ? INT32_MAX : (int)c.warnings;
+}
+
+int cli_check_registry(const cli_options *opt) {
+  if (!opt->data_dir && !opt->registry_db) return 0;
+  cs_registry *reg = NULL;
+  cs_error err = {0, ""};
+  int rc = opt->registry_db ? cs_registry_open_db(&reg, opt->registry_db, &err)
+                            : cs_registry_open_dir(&reg, opt->data_dir, &err);
+  cs_registry_free(reg);
+  if (rc == 0) return 0;
+  fprintf(stderr, "coopsim: %s %s: %s\n", opt->registry_db ? "--registry-db" : "--data-dir",
+          opt->registry_db ? opt->registry_db : opt->data_dir, err.msg);
+  return 1;
 }

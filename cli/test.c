@@ -17,72 +17,192 @@
 #include "coopsim/sandbox.h"
 #include "worker.h"
 #include "coopsim/atomic_file.h"
+#include "coopsim/doc_wire.h"
+#include "coopsim/lua_coopsim.h"
 #include "coopsim/readfile.h"
+#include "coopsim/report.h"
 
 static int quiet_print(lua_State *L) {
   (void)L;
   return 0;
 }
 
-/* The golden file, whole or not at all, through a temporary file of its own
-** (mkstemp: never a name a scenario's folder could hold as a link). */
-static int write_all(const char *path, const char *text, size_t len) {
-  return cs_atomic_write_buffer(path, text, len, NULL) == 0 ? 0 : -1;
+/* What a scenario file's run gave: from the worker, or from a state here. */
+typedef struct outcome {
+  int status;      /* 0: the file ran to its end */
+  cs_lua_check_counts checks;
+  cs_doc *doc;     /* every run it made */
+  size_t got;      /* bytes the worker sent */
+  size_t budget;   /* what the parent takes of it (--max-memory) */
+  cs_error err;
+} outcome;
+
+typedef struct test_job {
+  const char *file;
+  const char *text;
+  size_t len;
+  int strict;
+  const cli_options *opt;
+} test_job;
+
+/* Runs the file in L (print silenced); fills o. */
+static void run_file(lua_State *L, const test_job *job, outcome *o) {
+  lua_pushcfunction(L, quiet_print);
+  lua_setglobal(L, "print");
+  char chunkname[4096];
+  snprintf(chunkname, sizeof chunkname, "@%s", job->file);
+  cs_error err = {0, ""};
+  if (cs_sandbox_run(L, job->text, job->len, chunkname, &err) != 0) {
+    fprintf(stderr, "coopsim: %s\n", err.msg);
+    o->status = 1;
+    return;
+  }
+  cli_report_expectations(L);
+  cli_report_warnings(L, job->strict ? "error" : "warning");
+  cs_lua_checks(L, &o->checks);
+  if (cs_lua_runs_doc(L, COOPSIM_VERSION, job->file, &o->doc, &err) != 0) {
+    fprintf(stderr, "coopsim: %s: the results could not be made: %s\n", job->file, err.msg);
+    o->status = 1;
+  }
+}
+
+static int write_fd(void *ud, const void *data, size_t n) { return cli_write_all(*(int *)ud, data, n); }
+
+/* In the worker: runs the file, sends the status, the checks and the runs. */
+static int test_child(int fd, void *arg) {
+  const test_job *job = arg;
+  outcome o = {0};
+  lua_State *L = cli_new_state(job->opt, job->file, 0);
+  if (!L) return 1;
+  run_file(L, job, &o);
+  cs_wire_out *w = cs_wire_out_new(write_fd, &fd);
+  if (!w) return 1;
+  cs_wire_put_int(w, o.status);
+  cs_wire_put_uint(w, (uint64_t)o.checks.checked);
+  cs_wire_put_uint(w, (uint64_t)o.checks.failed);
+  cs_wire_put_uint(w, (uint64_t)o.checks.warnings);
+  cs_wire_put_uint(w, o.doc != NULL);
+  if (o.doc) cs_wire_put_doc(w, o.doc);
+  int rc = cs_wire_out_flush(w) != 0;
+  cs_wire_out_free(w);
+  cs_doc_free(o.doc);
+  return rc;
+}
+
+/* In the parent: reads what the worker sends. */
+static int test_consume(cli_worker_pipe *p, void *arg) {
+  outcome *o = arg;
+  cs_wire_in *in = cs_wire_in_new(cli_worker_fill, p, o->budget);
+  if (!in) return cs_error_set(&o->err, CS_ENOMEM, "out of memory");
+  int64_t status;
+  uint64_t v[3], has_doc;
+  int rc = cs_wire_get_int(in, &status, "the worker's status", &o->err);
+  for (int i = 0; i < 3 && !rc; i++) rc = cs_wire_get_uint(in, INT64_MAX, &v[i], "the checks", &o->err);
+  if (!rc) rc = cs_wire_get_uint(in, 1, &has_doc, "the results", &o->err);
+  if (!rc && has_doc) rc = cs_wire_get_doc(in, SIZE_MAX, &o->doc, &o->err);
+  if (!rc && !cs_wire_at_end(in, &o->err))
+    rc = cs_error_set(&o->err, CS_EINVAL, "the worker sent more than it announced");
+  cs_wire_in_free(in);
+  if (!rc) {
+    o->status = status != 0;
+    o->checks.checked = (long long)v[0];
+    o->checks.failed = (long long)v[1];
+    o->checks.warnings = (long long)v[2];
+  }
+  o->got = p->got;
+  return rc;
+}
+
+static void print_diff(const char *line, void *ud) { fprintf(stderr, "%s: %s\n", (const char *)ud, line); }
+
+/* The golden file beside file: NAME.expected.csv for NAME.lua. */
+static void golden_name(const char *file, char *out, size_t size) {
+  size_t flen = strlen(file);
+  if (flen > 4 && strcmp(file + flen - 4, ".lua") == 0)
+    snprintf(out, size, "%.*s.expected.csv", (int)(flen - 4), file);
+  else snprintf(out, size, "%s.expected.csv", file);
 }
 
 /* Runs one scenario file; returns 1 if it passed. */
 static int test_file(const char *file, int update, int strict, const cli_options *opt) {
-  lua_State *L = cli_new_state(opt, file, 0);
-  if (!L) return 0;
-  lua_pushcfunction(L, quiet_print);
-  lua_setglobal(L, "print");
-  int ok = 1;
-  if (cli_dofile(L, file) != 0) {
-    fprintf(stderr, "FAIL %s: the scenario raised an error (above)\n", file);
-    cs_sandbox_close(L);
+  cs_error err = {0, ""};
+  size_t len;
+  char *text = cs_read_file(file, &len, &err);
+  if (!text) {
+    printf("FAIL %s: %s\n", file, err.msg);
+    fflush(stdout);
     return 0;
   }
-  int failed = cli_report_expectations(L);
-  if (failed) ok = 0;
-  int warnings = cli_report_warnings(L, strict ? "error" : "warning");
-  if (strict && warnings) ok = 0;
-  lua_getglobal(L, "coopsim");
-  lua_getfield(L, -1, "_expect");
-  lua_getfield(L, -1, "checked");
-  lua_Integer checked = lua_tointeger(L, -1);
-  lua_pop(L, 2);
-  /* golden file */
+  test_job job = {file, text, len, strict, opt};
+  outcome o = {0};
+  int ran = 0;
+  if (opt->trusted) {
+    lua_State *L = cli_new_state(opt, file, 0);
+    if (L) {
+      run_file(L, &job, &o);
+      ran = 1;
+    }
+    cs_sandbox_close(L);
+  } else {
+    cli_worker_limits lim = {opt->timeout, opt->max_memory};
+    cli_worker_outcome wo;
+    o.budget = opt->max_memory;
+    if (cli_worker_run(&lim, test_child, &job, test_consume, &o, &wo) != 0) {
+      printf("FAIL %s: cannot start a worker process\n", file);
+    } else if (wo.timed_out) {
+      printf("FAIL %s: timeout: ran longer than %g s (--timeout) and was stopped\n", file, opt->timeout);
+    } else if (wo.signal) {
+      char why[512];
+      cli_worker_explain(&wo, file, &lim, why, sizeof why);
+      printf("FAIL %s\n", why);
+    } else if (wo.consumed != 0) {
+      if (o.got == 0) printf("FAIL %s: the scenario's worker stopped (above)\n", file);
+      else printf("FAIL %s: %s\n", file, o.err.msg);
+    } else {
+      ran = 1;
+    }
+  }
+  free(text);
+  if (!ran) {
+    fflush(stdout);
+    cs_doc_free(o.doc);
+    return 0;
+  }
+  if (o.status != 0) {
+    printf("FAIL %s: the scenario raised an error (above)\n", file);
+    fflush(stdout);
+    cs_doc_free(o.doc);
+    return 0;
+  }
+  int ok = o.checks.failed == 0 && !(strict && o.checks.warnings > 0);
+  /* the golden file: the CSV of every run, made here from the C results */
   char golden[4096];
-  size_t flen = strlen(file);
-  if (flen > 4 && strcmp(file + flen - 4, ".lua") == 0)
-    snprintf(golden, sizeof golden, "%.*s.expected.csv", (int)(flen - 4), file);
-  else snprintf(golden, sizeof golden, "%s.expected.csv", file);
+  golden_name(file, golden, sizeof golden);
   struct stat st;
   if (lstat(golden, &st) == 0 && !S_ISREG(st.st_mode)) {
     printf("FAIL %s: %s is not a plain file (a symbolic link?); it is neither read nor written\n",
            file, golden);
     fflush(stdout);
-    cs_sandbox_close(L);
+    cs_doc_free(o.doc);
     return 0;
   }
-  lua_getfield(L, -1, "_runs");
-  lua_Integer nruns = luaL_len(L, -1);
+  size_t nruns = o.doc ? o.doc->nruns : 0;
   const char *golden_note = "no golden file";
   if (nruns > 0) {
-    lua_getfield(L, -2, "report");
-    lua_getfield(L, -1, "csv");
-    lua_pushvalue(L, -3);
-    if (cli_pcall(L, 1, 1) != LUA_OK) {
-      cs_sandbox_close(L);
+    char *actual = NULL, *expected = NULL;
+    size_t alen = 0, elen = 0;
+    if (cs_report_render(o.doc, CS_REPORT_CSV, CS_LANG_EN, &actual, &alen, &err) != 0) {
+      printf("FAIL %s: %s\n", file, err.msg);
+      fflush(stdout);
+      cs_doc_free(o.doc);
       return 0;
     }
-    size_t alen;
-    const char *actual = lua_tolstring(L, -1, &alen);
-    char *expected = cs_read_file(golden, NULL, NULL);
+    expected = cs_read_file(golden, &elen, NULL);
+    int same = expected && elen == alen && memcmp(expected, actual, alen) == 0;
     if (update) {
-      if (!expected || strcmp(expected, actual) != 0) {
-        if (write_all(golden, actual, alen) != 0) {
-          perror(golden);
+      if (!same) {
+        if (cs_atomic_write_buffer(golden, actual, alen, &err) != 0) {
+          fprintf(stderr, "%s\n", err.msg);
           ok = 0;
         } else {
           golden_note = expected ? "golden file updated" : "golden file written";
@@ -91,31 +211,23 @@ static int test_file(const char *file, int update, int strict, const cli_options
         golden_note = "golden file unchanged";
       }
     } else if (expected) {
-      if (strcmp(expected, actual) == 0) {
+      if (same) {
         golden_note = "golden file matches";
       } else {
         ok = 0;
         golden_note = "golden file differs";
-        lua_getfield(L, -2, "diff_csv");
-        lua_pushstring(L, expected);
-        lua_pushvalue(L, -3);
-        if (cli_pcall(L, 2, 1) == LUA_OK) {
-          lua_Integer nd = luaL_len(L, -1);
-          for (lua_Integer i = 1; i <= nd; i++) {
-            lua_rawgeti(L, -1, i);
-            fprintf(stderr, "%s: %s\n", golden, lua_tostring(L, -1));
-            lua_pop(L, 1);
-          }
-          lua_pop(L, 1);
-        }
+        if (memchr(expected, '\0', elen))
+          fprintf(stderr, "%s: the golden file holds a NUL byte\n", golden);
+        cli_golden_diff(expected, elen, actual, alen, print_diff, golden, 20);
       }
     }
     free(expected);
+    free(actual);
   }
-  printf("%s %s (%lld checks%s, %lld runs, %s)\n", ok ? "PASS" : "FAIL", file, (long long)checked,
-         failed ? ", some failed" : "", (long long)nruns, golden_note);
+  printf("%s %s (%lld checks%s, %zu runs, %s)\n", ok ? "PASS" : "FAIL", file, o.checks.checked,
+         o.checks.failed ? ", some failed" : "", nruns, golden_note);
   fflush(stdout);
-  cs_sandbox_close(L);
+  cs_doc_free(o.doc);
   return ok;
 }
 
@@ -173,12 +285,11 @@ static int run_parallel(char **files, size_t n, int jobs, int update, int strict
       if (pid[next] == 0) {
         dup2(fileno(out[next]), STDOUT_FILENO);
         dup2(fileno(out[next]), STDERR_FILENO);
-        /* the wall-clock limit: SIGALRM ends a file that hangs in C */
-        if (opt->timeout > 0) alarm((unsigned)opt->timeout + (opt->timeout > (unsigned)opt->timeout));
-        if (!opt->trusted) {
-          cli_worker_limits lim = {opt->timeout, opt->max_memory, 0};
-          cli_worker_child_limits(&lim);
-        }
+        /* the wall-clock limit: a --trusted file runs in this process, which
+        ** SIGALRM ends; a sandboxed one runs in a worker of its own that the
+        ** deadline ends */
+        if (opt->trusted && opt->timeout > 0)
+          alarm((unsigned)opt->timeout + (opt->timeout > (unsigned)opt->timeout));
         int r = test_file(files[next], update, strict, opt);
         fflush(stdout);
         fflush(stderr);

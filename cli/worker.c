@@ -91,7 +91,34 @@ static void reap(pid_t pid, double deadline, cli_worker_outcome *out) {
   }
 }
 
+long cli_worker_fill(void *ud, void *buf, size_t cap, cs_error *err) {
+  cli_worker_pipe *p = ud;
+  for (;;) {
+    int wait_ms = -1;
+    if (p->deadline > 0) {
+      double left = p->deadline - now();
+      if (left <= 0) {
+        p->timed_out = 1;
+        return cs_error_set(err, CS_EIO, "the scenario ran longer than %g s (--timeout)", p->timeout);
+      }
+      wait_ms = (int)(left * 1000) + 1;
+    }
+    struct pollfd pfd = {p->fd, POLLIN, 0};
+    int r = poll(&pfd, 1, wait_ms);
+    if (r < 0 && errno != EINTR) return cs_error_set(err, CS_EIO, "reading the worker: %s", strerror(errno));
+    if (r <= 0) continue; /* the deadline is checked above */
+    ssize_t n = read(p->fd, buf, cap);
+    if (n < 0) {
+      if (errno == EINTR || errno == EAGAIN) continue;
+      return cs_error_set(err, CS_EIO, "reading the worker: %s", strerror(errno));
+    }
+    p->got += (size_t)n;
+    return (long)n;
+  }
+}
+
 int cli_worker_run(const cli_worker_limits *lim, int (*child)(int fd, void *arg), void *arg,
+                   int (*consume)(cli_worker_pipe *p, void *carg), void *carg,
                    cli_worker_outcome *out) {
   memset(out, 0, sizeof *out);
   int fds[2];
@@ -117,53 +144,16 @@ int cli_worker_run(const cli_worker_limits *lim, int (*child)(int fd, void *arg)
     _exit(rc);
   }
   close(fds[1]);
-  double deadline = lim->timeout > 0 ? now() + lim->timeout : 0;
-  size_t cap = 0, len = 0;
-  char *buf = NULL;
-  for (;;) {
-    int wait_ms = -1;
-    if (deadline > 0) {
-      double left = deadline - now();
-      if (left <= 0) break;
-      wait_ms = (int)(left * 1000) + 1;
-    }
-    struct pollfd p = {fds[0], POLLIN, 0};
-    int r = poll(&p, 1, wait_ms);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    if (r == 0) continue; /* the deadline is checked above */
-    if (len + 65536 + 1 > cap) {
-      size_t ncap = cap ? cap * 2 : 65536 * 2;
-      char *nb = realloc(buf, ncap);
-      if (!nb) break;
-      buf = nb;
-      cap = ncap;
-    }
-    ssize_t n = read(fds[0], buf + len, 65536);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    if (n == 0) break; /* the child closed its end */
-    len += (size_t)n;
-    if (lim->max_message && len > lim->max_message) {
-      out->too_large = 1;
-      kill(pid, SIGKILL);
-      break;
-    }
-  }
+  cli_worker_pipe p = {fds[0], lim->timeout > 0 ? now() + lim->timeout : 0, lim->timeout, 0, 0};
+  out->consumed = consume(&p, carg);
   close(fds[0]);
-  reap(pid, deadline, out);
-  if (out->timed_out || out->too_large || !out->exited) {
-    free(buf);
-    return 0;
+  /* a worker that sent something malformed, or too much, is not waited for */
+  if (out->consumed != 0 && !p.timed_out) {
+    kill(pid, SIGKILL);
+    out->refused = 1;
   }
-  if (!buf) buf = malloc(1);
-  if (buf) buf[len] = '\0';
-  out->message = buf;
-  out->message_len = buf ? len : 0;
+  reap(pid, p.timed_out ? now() : p.deadline, out);
+  if (p.timed_out) out->timed_out = 1;
   return 0;
 }
 
@@ -172,9 +162,6 @@ void cli_worker_explain(const cli_worker_outcome *o, const char *file,
   if (o->timed_out)
     snprintf(buf, size, "%s: timeout: the scenario ran longer than %g s (--timeout) and was stopped",
              file, lim->timeout);
-  else if (o->too_large)
-    snprintf(buf, size, "%s: result limit: the results are larger than %zu MB and were refused",
-             file, lim->max_message >> 20);
   else if (o->signal == SIGXCPU)
     snprintf(buf, size, "%s: CPU limit: the scenario used more than %g s of processor time", file,
              lim->timeout * 2 + 1);

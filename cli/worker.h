@@ -4,19 +4,34 @@
 ** worker.c: runs a scenario file from someone else in a child process.
 **
 ** The child gets resource limits (address space, CPU time, no core files)
-** and writes its result to a pipe; the parent reads at most `max_message`
-** bytes and kills the child (SIGKILL) when the wall-clock limit passes. Only
-** the parent validates what came back and writes files or databases: a
-** child that hangs in C (a backtracking pattern match), exhausts memory or
-** crashes cannot touch them.
+** and writes its result to a pipe; the parent reads it as it comes, within
+** the wall-clock limit (it kills the child, SIGKILL, when the limit passes)
+** and a memory budget of its own (doc_wire.h). Only the parent validates
+** what came back and writes files or databases: a child that hangs in C (a
+** backtracking pattern match), exhausts memory, crashes or sends too much
+** cannot touch them, nor keep the parent waiting past the limit.
 */
 #include <stddef.h>
+#include "coopsim/error.h"
 
 typedef struct cli_worker_limits {
   double timeout;      /* wall-clock seconds; 0 = none */
   size_t max_memory;   /* the Lua cap; the address space gets this plus room for C */
-  size_t max_message;  /* bytes the child may send back */
 } cli_worker_limits;
+
+/* The parent's end of the pipe, for cli_worker_fill. */
+typedef struct cli_worker_pipe {
+  int fd;
+  double deadline;  /* CLOCK_MONOTONIC seconds; 0 = none */
+  double timeout;   /* for messages */
+  int timed_out;    /* set when the deadline passed while reading */
+  size_t got;       /* bytes read so far */
+} cli_worker_pipe;
+
+/* A fill function for cs_wire_in_new (doc_wire.h): reads from the pipe p
+** (a cli_worker_pipe) what is there, waiting no longer than its deadline.
+** Bytes read, 0 at the end, or CS_EIO with err set (timeout, read error). */
+long cli_worker_fill(void *p, void *buf, size_t cap, cs_error *err);
 
 /* What happened to the child. */
 typedef struct cli_worker_outcome {
@@ -24,17 +39,19 @@ typedef struct cli_worker_outcome {
   int exit_code;
   int timed_out;     /* 1: killed at the wall-clock limit */
   int signal;        /* the signal that ended it, if not exited */
-  int too_large;     /* 1: it tried to send more than max_message */
-  char *message;     /* what it sent (NUL-terminated, malloc'ed; caller frees) */
-  size_t message_len;
+  int consumed;      /* what consume returned */
+  int refused;       /* 1: consume failed and the child was killed */
 } cli_worker_outcome;
 
 /* Forks; in the child sets the limits, calls child(fd, arg) with the write
 ** end of the pipe and exits with its return value (stdout and stderr are
-** flushed first). In the parent collects the outcome. Returns 0 when the
-** child could be started and waited for, -1 (with errno) when fork or pipe
-** failed. */
+** flushed first). In the parent calls consume(pipe, carg), which reads the
+** child's message (with cli_worker_fill), then collects the outcome; when
+** consume fails the child is killed rather than waited for. Returns 0 when
+** the child could be started and waited for, -1 (with errno) when fork or
+** pipe failed. */
 int cli_worker_run(const cli_worker_limits *lim, int (*child)(int fd, void *arg), void *arg,
+                   int (*consume)(cli_worker_pipe *p, void *carg), void *carg,
                    cli_worker_outcome *out);
 
 /* In a child process: no core files, CPU time, and (not under ASan, which

@@ -442,6 +442,7 @@ int cs_doc_from_json(const char *text, size_t len, const char *origin, cs_doc **
   pctx c = {err, ""};
   int rc = parse_doc(&c, root, doc);
   json_decref(root);
+  if (!rc) rc = cs_doc_check(doc, err);
   if (rc) {
     /* the location already in the message; put the origin in front */
     if (err) {

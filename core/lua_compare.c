@@ -236,6 +236,12 @@ static int l_compare(lua_State *L) {
   alignment *a = lua_newuserdatauv(L, sizeof *a, 1); /* 3 */
   memset(a, 0, sizeof *a);
   luaL_setmetatable(L, ALIGN_MT);
+  /* 4: every result the lines point into (their names, the cooperations'
+  ** names), kept alive by the alignment whatever becomes of the runs */
+  lua_newtable(L);
+  lua_pushvalue(L, 4);
+  lua_setiuservalue(L, 3, 1);
+  lua_Integer kept = 0;
   const cs_registry *reg = by_territory ? cs_lua_registry(L) : NULL;
   a->nruns = (size_t)lua_rawlen(L, 1);
   if (a->nruns == 0 || a->nruns > 0xffff) return luaL_error(L, "cs.compare: 1 to 65535 runs");
@@ -245,13 +251,12 @@ static int l_compare(lua_State *L) {
   }
   for (size_t ri = 0; ri < a->nruns; ri++) {
     lua_rawgeti(L, 1, (lua_Integer)ri + 1);
-    if (lua_getfield(L, -1, "results") != LUA_TTABLE)
-      return luaL_error(L, "cs.compare: run %d has no results", (int)ri + 1);
+    cs_lua_push_run_results(L, -1);
     size_t nres = (size_t)lua_rawlen(L, -1);
     for (size_t k = 1; k <= nres; k++) {
       lua_rawgeti(L, -1, (lua_Integer)k);
       const cs_result *r = cs_lua_check_result(L, -1);
-      lua_pop(L, 1); /* the run's results table keeps it */
+      lua_rawseti(L, 4, ++kept); /* the alignment keeps it */
       uint32_t coop = coop_index(L, a, r->name);
       for (size_t i = 0; i < r->nrows; i++) {
         const cs_row *row = &r->rows[i];
@@ -300,9 +305,6 @@ static int l_compare(lua_State *L) {
     sorted = by_coop_year_code(&a->order[i - 1], &a->order[i], ctx) < 0;
   if (!sorted) qsort_r(a->order, a->nlines, sizeof *a->order, by_coop_year_code, ctx);
   free(rank);
-  /* the rows' texts (names) live in the runs' results: keep the runs */
-  lua_pushvalue(L, 1);
-  lua_setiuservalue(L, 3, 1);
   lua_pushvalue(L, 3);
   return 1;
 }

@@ -27,6 +27,7 @@
 #include "coopsim/registry.h"
 #include "coopsim/simulate.h"
 #include "coopsim/simulate_many.h"
+#include "coopsim/text.h"
 
 #define REGISTRY_MT "coopsim.registry"
 #define COOP_MT "coopsim.coopbox"
@@ -106,8 +107,17 @@ static int fail(lua_State *L, const cs_error *err) {
   return 2;
 }
 
+/* [-0, +0, v] The string argument at idx, which must not hold a NUL byte
+** (C would read only the text before it: "2023-01-01\0junk" is no date). */
+static const char *check_text(lua_State *L, int idx) {
+  size_t len;
+  const char *s = luaL_checklstring(L, idx, &len);
+  if (strlen(s) != len) luaL_argerror(L, idx, "the text holds a NUL byte");
+  return s;
+}
+
 static cs_date check_date(lua_State *L, int idx) {
-  const char *s = luaL_checkstring(L, idx);
+  const char *s = check_text(L, idx);
   cs_date d;
   cs_error err;
   if (cs_date_parse(&d, s, &err)) luaL_error(L, "%s", err.msg);
@@ -129,7 +139,7 @@ static void push_muni(lua_State *L, const cs_municipality *m) {
 
 /* find(code_or_name, date) -> municipality | nil, message, kind */
 static int l_find(lua_State *L) {
-  const char *what = luaL_checkstring(L, 1);
+  const char *what = check_text(L, 1);
   cs_date at = check_date(L, 2);
   const cs_registry *reg = get_registry(L);
   const cs_municipality *m;
@@ -265,10 +275,31 @@ static int callback_gc(lua_State *L) {
 }
 
 static int traceback_handler(lua_State *L) {
-  const char *msg = lua_tostring(L, 1);
-  if (!msg) msg = "(error object is not a string)";
-  lua_pushstring(L, msg);
+  if (lua_type(L, 1) == LUA_TSTRING || lua_type(L, 1) == LUA_TNUMBER) {
+    lua_pushstring(L, lua_tostring(L, 1));
+    return 1;
+  }
+  /* an error object that is not text: where the scenario raised it */
+  char where[1024];
+  cs_lua_where(L, where, sizeof where);
+  lua_pushfstring(L, "%s(error object is a %s value)", where, luaL_typename(L, 1));
   return 1;
+}
+
+/* The error object on top of the stack as text, without running any of its
+** metamethods. */
+static const char *error_object(lua_State *L) {
+  int t = lua_type(L, -1);
+  if (t == LUA_TSTRING || t == LUA_TNUMBER) return lua_tostring(L, -1);
+  return lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, -1));
+}
+
+/* The value at idx for a message: a number or string as it is, else its type. */
+static const char *shown_value(lua_State *L, int idx) {
+  int t = lua_type(L, idx);
+  if (t == LUA_TNUMBER) return lua_pushfstring(L, "the number %s", luaL_tolstring(L, idx, NULL));
+  if (t == LUA_TSTRING) return lua_pushfstring(L, "the string \"%s\"", lua_tostring(L, idx));
+  return lua_pushfstring(L, "a %s", luaL_typename(L, idx));
 }
 
 static int custom_key(void *ud, int year, const cs_q *net, const cs_key_member *m, size_t n,
@@ -293,14 +324,15 @@ static int custom_key(void *ud, int year, const cs_q *net, const cs_key_member *
   }
   lua_setfield(L, -2, "members");
   if (lua_pcall(L, 1, 1, top + 1) != LUA_OK) {
-    cs_error_set(err, CS_EINVAL, "custom key in %d: %s", year, lua_tostring(L, -1));
+    cs_error_set(err, CS_EINVAL, "custom key in %d: %s", year, error_object(L));
     lua_settop(L, top);
     return CS_EINVAL;
   }
   if (!lua_istable(L, -1)) {
+    cs_error_set(err, CS_EINVAL, "custom key in %d returned %s, expected a table of weights by code",
+                 year, shown_value(L, -1));
     lua_settop(L, top);
-    return cs_error_set(err, CS_EINVAL, "custom key in %d returned %s, expected a table of weights by code",
-                        year, luaL_typename(L, -1));
+    return CS_EINVAL;
   }
   for (size_t i = 0; i < n; i++) {
     lua_getfield(L, -1, m[i].code);
@@ -309,11 +341,10 @@ static int custom_key(void *ud, int year, const cs_q *net, const cs_key_member *
       lua_getfield(L, -1, m[i].name);
     }
     if (to_q(L, -1, &weights[i]) != 0) {
-      const char *t = luaL_typename(L, -1);
+      cs_error_set(err, CS_EINVAL, "custom key in %d: no valid weight for member %s %s (got %s)", year,
+                   m[i].code, m[i].name, lua_isnil(L, -1) ? "nothing" : shown_value(L, -1));
       lua_settop(L, top);
-      return cs_error_set(err, CS_EINVAL,
-                          "custom key in %d: no valid weight for member %s %s (got %s)", year,
-                          m[i].code, m[i].name, t);
+      return CS_EINVAL;
     }
     lua_pop(L, 1);
   }
@@ -335,8 +366,7 @@ static int population_cb(void *ud, const char *code, int year, int pop_year, int
   else lua_pushinteger(L, *pop);
   lua_pushinteger(L, pop_year);
   if (lua_pcall(L, 4, 1, top + 1) != LUA_OK) {
-    cs_error_set(err, CS_EINVAL, "population override for %s in %d: %s", code, year,
-                 lua_tostring(L, -1));
+    cs_error_set(err, CS_EINVAL, "population override for %s in %d: %s", code, year, error_object(L));
     lua_settop(L, top);
     return CS_EINVAL;
   }
@@ -344,9 +374,12 @@ static int population_cb(void *ud, const char *code, int year, int pop_year, int
     lua_Number v = lua_tonumber(L, -1);
     int isnum = lua_type(L, -1) == LUA_TNUMBER;
     if (!isnum || !isfinite(v) || v < 0 || v > 1e10) {
+      cs_error_set(err, CS_EINVAL,
+                   "population override for %s in %d (population on 1 January %d) gave %s; a "
+                   "population must be a number from 0 to 10^10 (or nil for the registry's)",
+                   code, year, pop_year, shown_value(L, -1));
       lua_settop(L, top);
-      return cs_error_set(err, CS_EINVAL,
-                          "population override for %s in %d gave an invalid value", code, year);
+      return CS_EINVAL;
     }
     *pop = (int64_t)llround(v); /* whole persons: a projection may give fractions */
   }
@@ -1300,6 +1333,21 @@ static int l_one_minus(lua_State *L) {
 }
 
 /* format_int(n, [sep]) -> "740 539" */
+/* check_text(s) -> true | nil, why: s may reach reports and terminals
+** (core/text.c: UTF-8, no control or bidirectional formatting characters) */
+static int l_check_text(lua_State *L) {
+  size_t len;
+  const char *s = luaL_checklstring(L, 1, &len);
+  char why[160];
+  if (cs_text_check(s, len, why, sizeof why) == 0) {
+    lua_pushboolean(L, 1);
+    return 1;
+  }
+  lua_pushnil(L);
+  lua_pushstring(L, why);
+  return 2;
+}
+
 static int l_format_int(lua_State *L) {
   char buf[64];
   lua_Integer v = luaL_checkinteger(L, 1);
@@ -1312,13 +1360,20 @@ static int l_format_int(lua_State *L) {
 static int l_valid_date(lua_State *L) {
   cs_date d;
   cs_error err = {0, ""};
+  size_t len;
   if (lua_type(L, 1) != LUA_TSTRING) {
     const char *v = luaL_tolstring(L, 1, NULL);
     lua_pushnil(L);
     lua_pushfstring(L, "invalid date %s (expected \"YYYY-MM-DD\")", v);
     return 2;
   }
-  if (cs_date_parse(&d, lua_tostring(L, 1), &err)) return fail(L, &err);
+  const char *s = lua_tolstring(L, 1, &len);
+  if (strlen(s) != len) {
+    lua_pushnil(L);
+    lua_pushfstring(L, "invalid date \"%s\" followed by a NUL byte (expected \"YYYY-MM-DD\")", s);
+    return 2;
+  }
+  if (cs_date_parse(&d, s, &err)) return fail(L, &err);
   lua_pushboolean(L, 1);
   return 1;
 }
@@ -1361,6 +1416,20 @@ static void mc_progress(void *ud, long done, long total) {
 static double num_field(lua_State *L, int idx, const char *name) {
   lua_getfield(L, idx, name);
   double v = lua_tonumber(L, -1);
+  lua_pop(L, 1);
+  if (!isfinite(v)) luaL_error(L, "cs.montecarlo: %s must be a finite number", name);
+  return v;
+}
+
+/* A whole number in lo..hi, checked before any conversion (a NaN or 1e300
+** cast to an integer is undefined behaviour). */
+static lua_Integer int_field(lua_State *L, int idx, const char *name, lua_Integer lo, lua_Integer hi) {
+  lua_getfield(L, idx, name);
+  int isint;
+  lua_Integer v = lua_tointegerx(L, -1, &isint);
+  if (!isint || v < lo || v > hi)
+    luaL_error(L, "cs.montecarlo: %s must be a whole number from %I to %I, got %s", name, lo, hi,
+               luaL_tolstring(L, -1, NULL));
   lua_pop(L, 1);
   return v;
 }
@@ -1453,8 +1522,8 @@ static int l_montecarlo(lua_State *L) {
   }
   cs_mc_options o;
   memset(&o, 0, sizeof o);
-  o.seed = (uint64_t)(lua_Integer)num_field(L, 2, "seed");
-  o.draws = (long)num_field(L, 2, "draws");
+  o.seed = (uint64_t)int_field(L, 2, "seed", LUA_MININTEGER, LUA_MAXINTEGER);
+  o.draws = (long)int_field(L, 2, "draws", 1, 10000000);
   o.pop_mean = num_field(L, 2, "pop_mean");
   o.pop_sd = num_field(L, 2, "pop_sd");
   lua_getfield(L, 2, "vary_wage");
@@ -1462,8 +1531,7 @@ static int l_montecarlo(lua_State *L) {
   lua_pop(L, 1);
   o.wage_mean = num_field(L, 2, "wage_mean");
   o.wage_sd = num_field(L, 2, "wage_sd");
-  o.threads = (int)num_field(L, 2, "threads");
-  if (o.threads < 1) o.threads = 2;
+  o.threads = (int)int_field(L, 2, "threads", 1, 256);
   /* a bar on a terminal unless progress = false (it shows after 1 s only) */
   lua_getfield(L, 2, "progress");
   int progress = lua_isnil(L, -1) || lua_toboolean(L, -1);
@@ -1559,7 +1627,7 @@ int luaopen_coopsim_core(lua_State *L) {
       {"montecarlo", l_montecarlo}, {"mc_normal", l_mc_normal},
       {"mc_quantiles", l_mc_quantiles},
       {"simulate", l_simulate},   {"charge", l_charge},   {"exact", l_exact},
-      {"sum_is_one", l_sum_is_one}, {"format_int", l_format_int},
+      {"sum_is_one", l_sum_is_one}, {"format_int", l_format_int}, {"check_text", l_check_text},
       {"valid_date", l_valid_date}, {"notice_end", l_notice_end},
       {"add_days", l_add_days},   {"one_minus", l_one_minus},
       {NULL, NULL}};
@@ -1569,6 +1637,8 @@ int luaopen_coopsim_core(lua_State *L) {
   cs_lua_report_register(L);
   cs_lua_progress_register(L);
   cs_lua_compare_register(L);
+  cs_lua_run_register(L);
+  cs_lua_readonly_register(L);
   return 1;
 }
 
@@ -1597,16 +1667,39 @@ int cs_lua_load_script(lua_State *L, const char *name) {
 /* A searcher for the shipped modules: require "coopsim.report" etc. */
 static int preload_script(lua_State *L) {
   const char *name = luaL_checkstring(L, 1); /* "coopsim.report" */
-  const char *dot = strrchr(name, '.');
-  char file[96];
-  snprintf(file, sizeof file, "%s.lua", dot ? dot + 1 : name);
-  if (cs_lua_load_script(L, file) != LUA_OK) return lua_error(L);
-  lua_pushstring(L, name);
-  lua_call(L, 1, 1);
-  return 1;
+  lua_getglobal(L, "coopsim");
+  if (strcmp(name, "coopsim.report") == 0 && lua_istable(L, -1)) {
+    lua_getfield(L, -1, "report");
+    return 1;
+  }
+  return luaL_error(L, "no shipped module %s", name);
 }
 
-int luaopen_coopsim(lua_State *L) {
+/* The globals coopsim's scripts use, taken as they are when the module is
+** opened: a scenario that later replaces `pairs` or `string.format` changes
+** nothing of coopsim's. */
+static const char *const script_globals[] = {
+    "assert", "error", "getmetatable", "ipairs", "next", "pairs", "pcall", "print",
+    "rawequal", "rawget", "rawlen", "rawset", "select", "setmetatable", "tonumber",
+    "tostring", "type", "xpcall", "_VERSION", "string", "table", "math", "utf8", "debug", NULL};
+
+/* [-0, +1, m] The scripts' own environment. */
+static void push_script_env(lua_State *L) {
+  lua_createtable(L, 0, 24);
+  for (const char *const *g = script_globals; *g; g++) {
+    lua_getglobal(L, *g);
+    lua_setfield(L, -2, *g);
+  }
+}
+
+/* [-0, +1, e] Loads the shipped script `name` with env (at index env) as its _ENV. */
+static void load_with_env(lua_State *L, const char *name, int env) {
+  if (cs_lua_load_script(L, name) != LUA_OK) lua_error(L);
+  lua_pushvalue(L, env);
+  if (!lua_setupvalue(L, -2, 1)) lua_pop(L, 1);
+}
+
+int cs_lua_open_module(lua_State *L, const cs_lua_module_opts *opts) {
   /* register the shipped helper modules in package.preload when present */
   if (lua_getglobal(L, "package") == LUA_TTABLE) {
     lua_getfield(L, -1, "preload");
@@ -1617,11 +1710,23 @@ int luaopen_coopsim(lua_State *L) {
     lua_pop(L, 1);
   }
   lua_pop(L, 1);
-  if (cs_lua_load_script(L, "coopsim.lua") != LUA_OK) return lua_error(L);
+  push_script_env(L);
+  int env = lua_gettop(L);
+  load_with_env(L, "coopsim.lua", env);
   luaopen_coopsim_core(L);
   /* the report module, loaded directly so it works without package */
-  if (cs_lua_load_script(L, "report.lua") != LUA_OK) return lua_error(L);
-  lua_call(L, 0, 1);
+  load_with_env(L, "report.lua", env);
+  lua_pushvalue(L, env + 2); /* report.lua(core) */
+  lua_call(L, 1, 1);
   lua_call(L, 2, 1); /* coopsim.lua(core, report) returns the module */
+  if (opts && opts->read_file) {
+    lua_pushcfunction(L, opts->read_file);
+    lua_setfield(L, -2, "read_file");
+  }
+  cs_lua_readonly(L, -1);
+  lua_replace(L, env);
+  lua_settop(L, env);
   return 1;
 }
+
+int luaopen_coopsim(lua_State *L) { return cs_lua_open_module(L, NULL); }

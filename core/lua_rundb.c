@@ -10,7 +10,7 @@
 #include "coopsim/lua_rundb.h"
 #include "coopsim/readfile.h"
 #include "coopsim/rundb.h"
-#include "coopsim/sandbox.h"
+#include "lua_internal.h"
 
 /* The keys cs_lua_set_data_dir and cs_lua_set_db (lua_coopsim.c) use. */
 #define DATA_DIR_KEY "coopsim.data_dir"
@@ -18,31 +18,21 @@
 
 static int rundb_save(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
-  size_t json_len;
-  const char *json = luaL_checklstring(L, 2, &json_len);
+  const cs_doc *doc = cs_lua_check_doc(L, 2);
   const char *file = luaL_optstring(L, 3, NULL);
-  if (cs_sandbox_defers_io(L)) {
-    /* a sandboxed scenario: the parent process checks the path and stores;
-    ** the run's number is not known here */
-    cs_sandbox_request req = {"save", path, NULL, NULL, json, json_len};
-    cs_sandbox_defer(L, &req);
-    lua_pushboolean(L, 0);
-    return 1;
-  }
   lua_getfield(L, LUA_REGISTRYINDEX, DATA_DIR_KEY);
   lua_getfield(L, LUA_REGISTRYINDEX, DB_KEY);
   const char *data_dir = lua_tostring(L, -2), *registry_db = lua_tostring(L, -1);
 
   cs_error err = {0, ""};
-  cs_doc *doc = NULL;
   cs_rundb *db = NULL;
   char *registry = NULL, *text = NULL;
   size_t text_len = 0;
   int64_t id = 0;
   cs_rundb_options opt = CS_RUNDB_OPTIONS_INIT;
   opt.write = 1;
-  int rc = cs_doc_from_json(json, json_len, "the runs to save", &doc, &err);
-  if (!rc && file && !(text = cs_read_file(file, &text_len, &err))) rc = CS_EIO;
+  int rc = 0;
+  if (file && !(text = cs_read_file(file, &text_len, &err))) rc = CS_EIO;
   if (!rc && !(registry = cs_rundb_registry_version(data_dir, registry_db, &err))) rc = CS_EIO;
   if (!rc) rc = cs_rundb_open(&db, path, &opt, &err);
   if (!rc) {
@@ -52,7 +42,6 @@ static int rundb_save(lua_State *L) {
   cs_rundb_close(db);
   free(registry);
   free(text);
-  cs_doc_free(doc);
   lua_pop(L, 2);
   if (rc) {
     lua_pushnil(L);

@@ -15,6 +15,7 @@
 #include "coopsim/lua_coopsim.h"
 #include "coopsim/readfile.h"
 #include "coopsim/sandbox.h"
+#include "lua_internal.h"
 
 #ifndef PATH_MAX
 #define PATH_MAX 4096
@@ -34,10 +35,6 @@
 ** first instruction. */
 #define HOOK_EXACT_BELOW 500000000ULL
 #define HOOK_ARM_USEC 250000
-
-/* Registry keys: files are deferred to the parent; the requests. */
-#define DEFER_KEY "coopsim.sandbox.defer"
-#define REQUESTS_KEY "coopsim.sandbox.requests"
 
 typedef struct hook_timer {
   int on;
@@ -114,22 +111,10 @@ static void limit_message(const sandbox *sb, char *buf, size_t size) {
   }
 }
 
-/* "file:line: " of the innermost frame that is the scenario's own code. */
-static void scenario_where(lua_State *L, char *buf, size_t size) {
-  lua_Debug ar;
-  buf[0] = '\0';
-  for (int level = 0; lua_getstack(L, level, &ar); level++) {
-    if (!lua_getinfo(L, "Sl", &ar)) break;
-    if (ar.currentline <= 0 || strncmp(ar.source, "=[coopsim]", 10) == 0) continue;
-    snprintf(buf, size, "%s:%d: ", ar.short_src, ar.currentline);
-    return;
-  }
-}
-
 static int raise_limit(lua_State *L) {
   sandbox *sb = get_sandbox(L);
   char where[256], msg[256];
-  scenario_where(L, where, sizeof where);
+  cs_lua_where(L, where, sizeof where);
   limit_message(sb, msg, sizeof msg);
   lua_pushfstring(L, "%s%s", where, msg);
   return lua_error(L);
@@ -317,7 +302,7 @@ static int sb_read_file(lua_State *L) {
   char resolved[PATH_MAX];
   cs_error err;
   char where[256];
-  scenario_where(L, where, sizeof where);
+  cs_lua_where(L, where, sizeof where);
   if (!cs_sandbox_may_read(L, path, resolved, &err)) {
     lua_pushfstring(L, "%s%s", where, err.msg);
     return lua_error(L);
@@ -414,21 +399,33 @@ static int build_state(lua_State *L) {
   }
   cs_lua_set_data_dir(L, sb->opts.data_dir);
   cs_lua_set_db(L, sb->opts.registry_db);
-  lua_pushboolean(L, !sb->opts.trusted);
-  lua_setfield(L, LUA_REGISTRYINDEX, DEFER_KEY);
-  luaopen_coopsim(L);
-  lua_pushcfunction(L, sb_read_file);
-  lua_setfield(L, -2, "read_file");
+  cs_lua_set_defer_io(L, !sb->opts.trusted);
+  cs_lua_module_opts mo = {sb_read_file};
+  cs_lua_open_module(L, &mo);
   if (sb->opts.max_rows > 0 && !sb->opts.trusted) {
     lua_pushinteger(L, sb->opts.max_rows);
     lua_setfield(L, LUA_REGISTRYINDEX, "coopsim.sandbox.max_rows");
   }
-  lua_pushboolean(L, !sb->opts.trusted);
-  lua_setfield(L, -2, "_sandboxed");
   lua_setglobal(L, "coopsim");
   if (!sb->opts.trusted) {
     lua_pushnil(L);
     lua_setglobal(L, LUA_DBLIBNAME);
+    /* the scenario's own copies of the libraries: what it changes in them
+    ** does not reach the tables coopsim's scripts and the string methods use */
+    static const char *const libs[] = {LUA_STRLIBNAME, LUA_TABLIBNAME, LUA_MATHLIBNAME,
+                                       LUA_UTF8LIBNAME, NULL};
+    for (const char *const *lib = libs; *lib; lib++) {
+      lua_getglobal(L, *lib);
+      lua_newtable(L);
+      lua_pushnil(L);
+      while (lua_next(L, -3)) {
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, -4);
+      }
+      lua_setglobal(L, *lib);
+      lua_pop(L, 1);
+    }
   }
   return 0;
 }
@@ -539,6 +536,18 @@ lua_State *cs_sandbox_new(const cs_sandbox_opts *opts, cs_error *err) {
   return L;
 }
 
+/* The message handler of a scenario's run: an error object that is not text
+** (a table, say) still says where the scenario raised it; its metamethods
+** are not run. A kill's message is left as it is. */
+static int run_msgh(lua_State *L) {
+  int t = lua_type(L, 1);
+  if (t == LUA_TSTRING || t == LUA_TNUMBER || get_sandbox(L)->hit != CS_LIMIT_NONE) return 1;
+  char where[1024];
+  cs_lua_where(L, where, sizeof where);
+  lua_pushfstring(L, "%s(error object is a %s value)", where, luaL_typename(L, 1));
+  return 1;
+}
+
 int cs_sandbox_run(lua_State *L, const char *text, size_t len, const char *chunkname,
                    cs_error *err) {
   sandbox *sb = get_sandbox(L);
@@ -554,8 +563,9 @@ int cs_sandbox_run(lua_State *L, const char *text, size_t len, const char *chunk
     text += 3;
     len -= 3;
   }
+  lua_pushcfunction(L, run_msgh);
   int status = luaL_loadbufferx(L, text, len, chunkname, "t");
-  if (status == LUA_OK) status = lua_pcall(L, 0, 0, 0);
+  if (status == LUA_OK) status = lua_pcall(L, 0, 0, top + 1);
   int rc = 0;
   if (sb->hit != CS_LIMIT_NONE) {
     /* the kill wins, even over a chunk that caught it and returned */
@@ -582,59 +592,6 @@ size_t cs_sandbox_memory(lua_State *L, size_t *peak) {
   sandbox *sb = get_sandbox(L);
   if (peak) *peak = sb->peak;
   return sb->used;
-}
-
-int cs_sandbox_defers_io(lua_State *L) {
-  int defers = lua_getfield(L, LUA_REGISTRYINDEX, DEFER_KEY) == LUA_TBOOLEAN && lua_toboolean(L, -1);
-  lua_pop(L, 1);
-  return defers;
-}
-
-void cs_sandbox_defer(lua_State *L, const cs_sandbox_request *req) {
-  if (lua_getfield(L, LUA_REGISTRYINDEX, REQUESTS_KEY) != LUA_TTABLE) {
-    lua_pop(L, 1);
-    lua_newtable(L);
-    lua_pushvalue(L, -1);
-    lua_setfield(L, LUA_REGISTRYINDEX, REQUESTS_KEY);
-  }
-  lua_createtable(L, 5, 0);
-  lua_pushstring(L, req->kind);
-  lua_rawseti(L, -2, 1);
-  lua_pushstring(L, req->path);
-  lua_rawseti(L, -2, 2);
-  lua_pushstring(L, req->format ? req->format : "");
-  lua_rawseti(L, -2, 3);
-  lua_pushstring(L, req->lang ? req->lang : "");
-  lua_rawseti(L, -2, 4);
-  lua_pushlstring(L, req->json, req->json_len);
-  lua_rawseti(L, -2, 5);
-  lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
-  lua_pop(L, 1);
-}
-
-size_t cs_sandbox_nrequests(lua_State *L) {
-  size_t n = lua_getfield(L, LUA_REGISTRYINDEX, REQUESTS_KEY) == LUA_TTABLE ? lua_rawlen(L, -1) : 0;
-  lua_pop(L, 1);
-  return n;
-}
-
-int cs_sandbox_get_request(lua_State *L, size_t i, cs_sandbox_request *out) {
-  if (i >= cs_sandbox_nrequests(L)) return 0;
-  lua_getfield(L, LUA_REGISTRYINDEX, REQUESTS_KEY);
-  lua_rawgeti(L, -1, (lua_Integer)i + 1);
-  /* the strings stay reachable from the registry, so the pointers stay valid */
-  lua_rawgeti(L, -1, 1);
-  out->kind = lua_tostring(L, -1);
-  lua_rawgeti(L, -2, 2);
-  out->path = lua_tostring(L, -1);
-  lua_rawgeti(L, -3, 3);
-  out->format = lua_tostring(L, -1);
-  lua_rawgeti(L, -4, 4);
-  out->lang = lua_tostring(L, -1);
-  lua_rawgeti(L, -5, 5);
-  out->json = lua_tolstring(L, -1, &out->json_len);
-  lua_pop(L, 7);
-  return 1;
 }
 
 void cs_sandbox_fail_allocation(lua_State *L, long k) {

@@ -7,6 +7,18 @@
 
 local core, report = ...
 local debug_getinfo = debug and debug.getinfo -- captured before any sandbox
+-- the metatable behind a protected one (every metatable here is: a
+-- scenario's getmetatable sees false), for coopsim's own type checks
+local getmt = debug and debug.getmetatable or getmetatable
+
+-- What a scenario is handed is a read-only view (core/lua_readonly.c):
+-- `readonly(t)` makes one, `raw(v)` gives the table behind it to coopsim's
+-- own code. A run is a C object (core/lua_run.c): `run_state(r)` is
+-- coopsim.lua's own table for it.
+local readonly, raw, run_state, is_run = core.readonly, core.raw, core.run_state, core.is_run
+
+-- `v` is one of coopsim's objects made with metatable mt (a view or the table behind it)
+local function is(v, mt) return type(v) == "table" and getmt(raw(v)) == mt end
 
 local M = {}
 M.version = core.version
@@ -43,13 +55,10 @@ local function fail_at(loc, msg)
   error((loc or "") .. msg, 0)
 end
 
--- Lint warnings (printed by `coopsim run` and `coopsim test`; errors with --strict).
-M._warnings = {}
+-- Lint warnings (printed by `coopsim run` and `coopsim test`; errors with
+-- --strict), recorded in C where the scenario cannot reach them.
 local function warn(loc, msg)
-  for _, w in ipairs(M._warnings) do
-    if w.where == loc and w.msg == msg then return end
-  end
-  M._warnings[#M._warnings + 1] = { where = loc or "", msg = msg }
+  core.warn(loc or "", msg)
 end
 
 local function show(v)
@@ -100,6 +109,26 @@ local function set(list)
   return s
 end
 
+-- A list of names the scenario gave (cost lines a rate is of, lines a grant
+-- covers), copied: what coopsim checked is what it keeps.
+local function names_list(t, what)
+  local out = {}
+  local n = 0
+  for k in pairs(t) do
+    if math.type(k) ~= "integer" or k < 1 then fail("%s must be a list of names, got key %s", what, show(k)) end
+    n = n + 1
+  end
+  for i = 1, n do
+    local v = t[i]
+    if type(v) ~= "string" then fail("%s: entry %d must be a name (a string), got %s", what, i, show(v)) end
+    for j = 1, i - 1 do
+      if out[j] == v then fail("%s names %s twice", what, show(v)) end
+    end
+    out[i] = v
+  end
+  return out
+end
+
 -- No figure in a cooperation comes near 10^15 (a million billion kroner or
 -- inhabitants); anything larger is a mistake, and products of such figures
 -- could not be kept exact.
@@ -133,11 +162,20 @@ local function check_number(v, what, opts)
 end
 
 local function check_year(v, what)
-  if math.type(v) ~= "integer" and not (type(v) == "number" and v == math.floor(v)) then
+  if type(v) ~= "number" or v ~= v or v == math.huge or v == -math.huge or v ~= math.floor(v) then
     fail("%s must be a year (an integer), got %s", what, show(v))
   end
-  v = math.tointeger(v)
-  if v < 1900 or v > 2200 then fail("%s %d is out of range (1900..2200)", what, v) end
+  -- range first: 1e308 and 2^63 are whole but no integer Lua can hold
+  if v < 1900 or v > 2200 then fail("%s %s is out of range (1900..2200)", what, show(v)) end
+  return math.tointeger(v)
+end
+
+-- A name or label that reaches reports and terminals: text without control
+-- or bidirectional formatting characters (core/text.c).
+local function check_name(v, what)
+  if type(v) ~= "string" then fail("%s must be a string, got %s", what, show(v)) end
+  local ok, why = core.check_text(v)
+  if not ok then fail("%s %s: %s", what, show(v), why) end
   return v
 end
 
@@ -169,7 +207,7 @@ local function resolve(what, date, label)
 end
 
 local muni_mt = {
-  __name = "coopsim.municipality",
+  __name = "coopsim.municipality", __metatable = false,
   __tostring = function(m)
     return string.format("%s %s (%s, %s)", m.code, m.name, m.county ~= "" and m.county or m.county_code,
       m.valid_to and ("valid " .. m.valid_from .. " to " .. m.valid_to) or ("since " .. m.valid_from))
@@ -208,6 +246,14 @@ end
 -- (core/lua_coopsim.c, projection_cb): a call into Lua per member and year
 -- costs more than the rest of a long run.
 local native_projection = setmetatable({}, { __mode = "k" })
+local use_native_projection = true
+
+--- coopsim._native_projection(on): tests compare the shipped projections
+--- computed in C with the same Lua functions (on = false); the figures are
+--- the same either way.
+function M._native_projection(on)
+  use_native_projection = on ~= false
+end
 
 --- cs.projection.hold_last: the last figure SSB has, held flat
 function M.projection.hold_last(code, year, pop, pop_year)
@@ -238,7 +284,7 @@ function M.sources() return core.sources() end
 ---------------------------------------------------------------------------
 -- keys
 
-local key_mt = { __name = "coopsim.key" }
+local key_mt = { __name = "coopsim.key", __metatable = false }
 key_mt.__index = key_mt
 key_mt.__tostring = function(k)
   local s = k.description
@@ -251,15 +297,13 @@ local NOTE_FIELDS = { label = true, source = true, assumption = true }
 
 local function new_key(opts, components, description)
   for _, f in ipairs { "label", "source", "assumption" } do
-    if opts[f] ~= nil and type(opts[f]) ~= "string" then
-      fail("%s must be a string, got %s", f, show(opts[f]))
-    end
+    if opts[f] ~= nil then check_name(opts[f], f) end
   end
-  return setmetatable({
+  return readonly(setmetatable({
     components = components,
     label = opts.label, source = opts.source, assumption = opts.assumption,
     description = description,
-  }, key_mt)
+  }, key_mt))
 end
 
 local function pct(x) return (core.exact(x * 100) or tostring(x * 100)) .. " %" end
@@ -375,14 +419,14 @@ function M.keys.custom(fn, opts)
 end
 
 local function check_key(k, what)
-  if getmetatable(k) ~= key_mt then fail("%s must be a key from cs.keys, got %s", what, show(k)) end
-  return k
+  if not is(k, key_mt) then fail("%s must be a key from cs.keys, got %s", what, show(k)) end
+  return raw(k)
 end
 
 ---------------------------------------------------------------------------
 -- cooperations
 
-local coop_mt = { __name = "coopsim.cooperation" }
+local coop_mt = { __name = "coopsim.cooperation", __metatable = false }
 coop_mt.__index = coop_mt
 coop_mt.__tostring = function(c)
   local names = {}
@@ -402,11 +446,14 @@ local function check_cost(c, i)
   local what = "cost line " .. i
   check_fields(c, COST_FIELDS, what)
   if type(c.name) ~= "string" or c.name == "" then fail("%s needs a name", what) end
+  check_name(c.name, what .. ": name")
+  if c.assumption ~= nil then check_name(c.assumption, what .. ": assumption") end
   what = "cost line '" .. c.name .. "'"
   if c.rate ~= nil then
     if c.amount ~= nil then fail("%s has both amount and rate", what) end
     check_number(c.rate, what .. ": rate")
     if type(c.of) ~= "table" or #c.of == 0 then fail("%s: rate needs `of`, the lines it applies to", what) end
+    c = { name = c.name, rate = c.rate, of = names_list(c.of, what .. ": of"), assumption = c.assumption }
     if c.growth ~= nil then fail("%s: a rate line grows with the lines it is a rate of; remove growth", what) end
   else
     if c.amount == nil then fail("%s needs amount or rate", what) end
@@ -423,6 +470,7 @@ local function check_grant(g, i)
   local what = "grant " .. i
   check_fields(g, GRANT_FIELDS, what)
   if type(g.name) ~= "string" or g.name == "" then fail("%s needs a name", what) end
+  check_name(g.name, what .. ": name")
   what = "grant '" .. g.name .. "'"
   check_number(g.amount, what .. ": amount")
   local from = check_year(g.from, what .. ": from")
@@ -430,7 +478,8 @@ local function check_grant(g, i)
   if to < from then fail("%s: last year %d precedes first year %d", what, to, from) end
   if g.cap ~= nil then check_number(g.cap, what .. ": cap") end
   if g.covers ~= nil and type(g.covers) ~= "table" then fail("%s: covers must be a list of cost lines", what) end
-  return { name = g.name, amount = g.amount, from = from, to = to, cap = g.cap, covers = g.covers }
+  return { name = g.name, amount = g.amount, from = from, to = to, cap = g.cap,
+           covers = g.covers and names_list(g.covers, what .. ": covers") }
 end
 
 --- cs.cooperation { name, host, members, costs, grants, key, ... }
@@ -438,7 +487,7 @@ function M.cooperation(def)
   check_fields(def, COOP_FIELDS, "cs.cooperation")
   local c = setmetatable({ where = where() }, coop_mt)
   if type(def.name) ~= "string" or def.name == "" then fail("cs.cooperation needs a name") end
-  c.name = def.name
+  c.name = check_name(def.name, "cooperation name")
   if def.period ~= nil then
     check_fields(def.period, set { "from", "to" }, "period")
     c.period_from = check_date(def.period.from, "period.from")
@@ -474,8 +523,7 @@ function M.cooperation(def)
     else resolve(def.host, LATEST, "host") end
   end
   if def.payee ~= nil then
-    if type(def.payee) ~= "string" then fail("payee must be a string") end
-    c.payee = def.payee
+    c.payee = check_name(def.payee, "payee")
   end
   c.costs = {}
   for i, cost in ipairs(def.costs or {}) do c.costs[i] = check_cost(cost, i) end
@@ -540,14 +588,15 @@ function M.cooperation(def)
   end
   if def.prorate ~= nil and type(def.prorate) ~= "boolean" then fail("prorate must be true or false") end
   c.prorate = def.prorate ~= false
+  if def.assumption ~= nil then check_name(def.assumption, "assumption") end
   c.assumption = def.assumption
-  return c
+  return readonly(c)
 end
 
 ---------------------------------------------------------------------------
 -- scenarios
 
-local scenario_mt = { __name = "coopsim.scenario" }
+local scenario_mt = { __name = "coopsim.scenario", __metatable = false }
 scenario_mt.__index = scenario_mt
 scenario_mt.__tostring = function(s)
   local ops = {}
@@ -559,17 +608,24 @@ end
 --- cs.scenario(name, { coop, ... })
 function M.scenario(name, coops)
   if type(name) ~= "string" then fail("cs.scenario needs a name") end
-  if getmetatable(coops) == coop_mt then coops = { coops } end
+  check_name(name, "scenario name")
+  if is(coops, coop_mt) then coops = { coops } end
   if type(coops) ~= "table" or #coops == 0 then fail("cs.scenario needs a list of cooperations") end
+  local list, seen = {}, {}
   for i, c in ipairs(coops) do
-    if getmetatable(c) ~= coop_mt then fail("cooperation %d is not from cs.cooperation", i) end
+    if not is(c, coop_mt) then fail("cooperation %d is not from cs.cooperation", i) end
+    c = raw(c)
+    if seen[c] then fail("cooperation %d (%s) is listed twice", i, c.name) end
+    seen[c] = true
+    list[i] = c
   end
-  return setmetatable({ name = name, coops = coops, mods = {} }, scenario_mt)
+  return readonly(setmetatable({ name = name, coops = list, mods = {} }, scenario_mt))
 end
 
 --- s:fork(name) -> a new scenario with the same modifications so far
 function scenario_mt:fork(name)
   if type(name) ~= "string" then fail("fork needs a name") end
+  check_name(name, "fork: scenario name")
   local mods = {}
   for i, m in ipairs(self.mods) do mods[i] = m end
   return setmetatable({ name = name, coops = self.coops, mods = mods, parent = self }, scenario_mt)
@@ -651,10 +707,12 @@ function scenario_mt:population(a, b)
   if type(b) == "number" then
     check_number(b, "population", { integer = true })
   elseif type(b) == "table" then
+    local values = {} -- a copy: what was checked is what is used
     for y, v in pairs(b) do
-      check_year(y, "population year")
-      check_number(v, "population for " .. tostring(y), { integer = true })
+      y = check_year(y, "population year")
+      values[y] = math.tointeger(check_number(v, "population for " .. tostring(y), { integer = true }))
     end
+    b = values
   else
     fail("population(code, value) needs a number or a { [year] = value } table, got %s", show(b))
   end
@@ -666,6 +724,7 @@ end
 function scenario_mt:merge(codes, new_name, date)
   if type(codes) ~= "table" or #codes < 2 then fail("merge needs a list of at least two municipalities") end
   if type(new_name) ~= "string" or new_name == "" then fail("merge needs the new municipality's name") end
+  check_name(new_name, "merge: name")
   check_date(date, "merge: date")
   -- the parts as they are the day before the merger
   local before = core.add_days(date, -1)
@@ -690,7 +749,7 @@ end
 
 -- Deep copy of plain data (keys keep their functions).
 local function copy(t)
-  if type(t) ~= "table" or getmetatable(t) == key_mt then return t end
+  if type(t) ~= "table" or getmt(t) == key_mt then return t end
   local r = {}
   for k, v in pairs(t) do r[k] = copy(v) end
   return r
@@ -886,7 +945,7 @@ local function build_spec(coop, scen, from, to)
       pop_fns[#pop_fns + 1] = mod.fn
     end
   end
-  if #pop_sets == 0 and #pop_fns == 1 and native_projection[pop_fns[1]] and M._native_projection ~= false then
+  if #pop_sets == 0 and #pop_fns == 1 and native_projection[pop_fns[1]] and use_native_projection then
     spec.projection = native_projection[pop_fns[1]]
   elseif #pop_sets > 0 or #pop_fns > 0 then
     spec.population_fn = function(code, year, pop, pop_year)
@@ -968,27 +1027,30 @@ local function simulate_coops(scen, from, to)
   return results
 end
 
-local run_mt = { __name = "coopsim.run" }
+-- A run's methods (a run is a C object, core/lua_run.c: its name, years and
+-- results cannot be changed; coopsim.lua keeps its own notes on it in
+-- run_state(run)). Every run a scenario makes is listed in C, which builds
+-- the result document from that list.
+local run_mt = {}
 local lint, cached
-run_mt.__index = run_mt
-
-M._runs = {} -- every run made, in order (for `coopsim test` golden files)
 
 -- The scenario linter: silent failures that lose planners' results.
 -- (It reads the rows' columns in C: a table per row costs more than the run.)
 local function same_shares(a, b)
-  if #a.results ~= #b.results then return false end
-  for i, r in ipairs(a.results) do
-    if not rawequal(r, b.results[i]) and not r:same_shares(b.results[i]) then return false end
+  local ra, rb = run_state(a).results, run_state(b).results
+  if #ra ~= #rb then return false end
+  for i, r in ipairs(ra) do
+    if not rawequal(r, rb[i]) and not r:same_shares(rb[i]) then return false end
   end
   return true
 end
 
 lint = function(scen, run, opts)
+  local state = run_state(run)
   local from, to = run.from, run.to
   for _, coop in ipairs(scen.coops) do
     if coop.period_to and to > tonumber(coop.period_to:sub(1, 4)) and not opts.past_end then
-      warn(run.where, string.format("%s: the run goes to %d, past the agreement's end (%s); say past_end = true if that is meant",
+      warn(state.where, string.format("%s: the run goes to %d, past the agreement's end (%s); say past_end = true if that is meant",
         coop.name, to, coop.period_to))
     end
   end
@@ -1004,7 +1066,7 @@ lint = function(scen, run, opts)
       local last = 0
       for y in pairs(mod.value) do if y > last then last = y end end
       local found = false
-      for _, r in ipairs(run.results) do
+      for _, r in ipairs(state.results) do
         local codes, pop_years = r:column("code"), r:column("pop_year")
         for i = 1, #codes do
           if codes[i] == mod.code and pop_years[i] > last then
@@ -1018,9 +1080,9 @@ lint = function(scen, run, opts)
       end
     end
   end
-  for _, r in ipairs(run.results) do
+  for _, r in ipairs(state.results) do
     for _, z in ipairs(r:unpopulated()) do
-      warn(run.where, string.format("%s %s has 0 inhabitants on %04d-01-01 (a member that belongs elsewhere?)",
+      warn(state.where, string.format("%s %s has 0 inhabitants on %04d-01-01 (a member that belongs elsewhere?)",
         z.code, z.name, z.pop_year))
     end
   end
@@ -1030,10 +1092,7 @@ lint = function(scen, run, opts)
     local ok, pr = pcall(function()
       local r = scenario_mt.last_run(parent, from, to) -- the parent's own run, when made
       if r then return r end
-      local saved = #M._runs
-      r = scenario_mt.run_quiet(parent, from, to)
-      while #M._runs > saved do table.remove(M._runs) end
-      return r
+      return scenario_mt.run_quiet(parent, from, to)
     end)
     if ok and same_shares(pr, run) then
       local m = scen.mods[#scen.mods]
@@ -1058,9 +1117,9 @@ function scenario_mt:run(opts)
         mod.op == "grant_end" and "grant" or "cost line", mod.name))
     end
   end
-  local run = setmetatable({ scenario = self, name = self.name, from = from, to = to,
-                             results = results, where = loc }, run_mt)
-  M._runs[#M._runs + 1] = run
+  local run = core.run_new(self.name, from, to, results, true) -- listed: reported, stored, compared
+  local state = run_state(run)
+  state.scenario, state.where = self, loc
   scenario_mt.remember(self, run)
   lint(self, run, opts)
   return run
@@ -1069,7 +1128,8 @@ end
 function scenario_mt.run_quiet(scen, from, to)
   local results, msg = simulate_coops(scen, from, to)
   if not results then error(msg, 0) end
-  local run = setmetatable({ scenario = scen, name = scen.name, from = from, to = to, results = results }, run_mt)
+  local run = core.run_new(scen.name, from, to, results, false) -- coopsim's own: not listed
+  run_state(run).scenario = scen
   scenario_mt.remember(scen, run)
   return run
 end
@@ -1093,9 +1153,10 @@ end
 -- The run's rows, made once: { rows = {...}, at = { ["year:code"] = { {result, row}, ... } } }.
 -- Internal readers use these; r:rows() hands out copies.
 cached = function(run)
-  if run._cache then return run._cache end
+  local state = run_state(run)
+  if state.cache then return state.cache end
   local c = { rows = {}, at = {} }
-  for _, r in ipairs(run.results) do
+  for _, r in ipairs(state.results) do
     for _, row in ipairs(r:rows()) do
       row.scenario = run.name
       c.rows[#c.rows + 1] = row
@@ -1104,7 +1165,7 @@ cached = function(run)
       table.insert(c.at[k], { result = r, row = row })
     end
   end
-  run._cache = c
+  state.cache = c
   return c
 end
 
@@ -1116,7 +1177,7 @@ end
 --- r:years() -> per cooperation and year: cost, grants, net, sum of shares, balance
 function run_mt:years()
   local out = {}
-  for _, r in ipairs(self.results) do
+  for _, r in ipairs(run_state(self).results) do
     local info = r:info()
     for _, y in ipairs(r:years()) do
       y.cooperation = info.name
@@ -1127,7 +1188,15 @@ function run_mt:years()
 end
 
 function run_mt:options()
-  return self.results[1]:info().options
+  return run_state(self).results[1]:info().options
+end
+
+--- r:_results() -> a new list of the run's results per cooperation (read-only
+--- C objects; tests check which runs share a result)
+function run_mt:_results()
+  local list = {}
+  for i, r in ipairs(run_state(self).results) do list[i] = r end
+  return list
 end
 
 -- The file of the first frame outside coopsim (the scenario file), or nil.
@@ -1152,11 +1221,12 @@ function M.save(path, ...)
   if n == 0 then fail("save: which runs? cs.save(path, r0, r1, ...)") end
   local runs = { ... }
   for i = 1, n do
-    if getmetatable(runs[i]) ~= run_mt then fail("save: argument %d is not a run, got %s", i + 1, show(runs[i])) end
+    if not is_run(runs[i]) then fail("save: argument %d is not a run, got %s", i + 1, show(runs[i])) end
   end
+  -- sandboxed: the parent process stores the runs after the run (its number is printed then)
+  if core.defer("save", path, nil, nil, runs) then return nil end
   local loc, file = where(), scenario_file()
-  local id, msg = core.rundb_save(path, report.json(runs, { version = M.version, scenario_file = file }), file)
-  if id == false then return nil end -- sandboxed: the parent process stores the runs after the run
+  local id, msg = core.rundb_save(path, core.doc(runs, M.version, file), file)
   if not id then fail_at(loc, "save: " .. msg) end
   return id
 end
@@ -1201,28 +1271,28 @@ function run_mt:row(member, year)
   return rows[1] and rows[1].row or nil
 end
 
-local text_mt = { __name = "coopsim.text", __tostring = function(t) return t.text end }
+local text_mt = { __name = "coopsim.text", __metatable = false, __tostring = function(t) return t.text end }
 
 --- r:explain(member, year) -> printable explanation
 function run_mt:explain(member, year)
   local rows, m = member_rows(self, member, year, "explain")
   if #rows == 0 then
-    return setmetatable({ text = string.format("%s %s is not a member in %d (scenario %q)", m.code, m.name, year, self.name) }, text_mt)
+    return readonly(setmetatable({ text = string.format("%s %s is not a member in %d (scenario %q)", m.code, m.name, year, self.name) }, text_mt))
   end
   local parts = {}
   for _, x in ipairs(rows) do
     parts[#parts + 1] = x.result:explain(x.row.code, year)
   end
-  return setmetatable({ text = "scenario " .. self.name .. ": " .. table.concat(parts, "\n") }, text_mt)
+  return readonly(setmetatable({ text = "scenario " .. self.name .. ": " .. table.concat(parts, "\n") }, text_mt))
 end
 
-run_mt.__tostring = function(run) return report.run_table(run) end
+run_mt._tostring = function(run) return report.run_table(run) end
 
 --- cs.compare(r0, r1, ...) -> printable side-by-side comparison
 function M.compare(...)
   local runs = { ... }
   local opts = {}
-  if type(runs[#runs]) == "table" and getmetatable(runs[#runs]) ~= run_mt then
+  if type(runs[#runs]) == "table" then
     opts = table.remove(runs)
     check_fields(opts, set { "by" }, "cs.compare options")
     if opts.by ~= nil and opts.by ~= "code" and opts.by ~= "territory" then
@@ -1231,11 +1301,11 @@ function M.compare(...)
   end
   if #runs < 1 then fail("cs.compare needs at least one run") end
   for i, r in ipairs(runs) do
-    if getmetatable(r) ~= run_mt then fail("cs.compare: argument %d is not a run (got %s)", i, show(r)) end
+    if not is_run(r) then fail("cs.compare: argument %d is not a run (got %s)", i, show(r)) end
   end
   -- by = "territory": rows grouped by the municipality that holds their
   -- territory today, so a no_reform run lines up with the real one
-  return report.compare(runs, core.compare(runs, opts.by == "territory"))
+  return readonly(report.compare(runs, core.compare(runs, opts.by == "territory")))
 end
 
 --- cs.report -- table, CSV, JSON and Markdown writers
@@ -1253,9 +1323,12 @@ local function write_runs(path, runs, opts, what)
   for _, f in ipairs { "format", "lang" } do
     if opts[f] ~= nil and type(opts[f]) ~= "string" then fail("%s: %s must be a string, got %s", what, f, show(opts[f])) end
   end
+  local ok, msg = core.check_report(path, opts.format, opts.lang)
+  if not ok then fail("%s: %s", what, msg) end
+  -- sandboxed: the parent process checks the path and writes after the run
+  if core.defer("write", path, opts.format, opts.lang, runs) then return end
   local file = where():match("^(.-):%d+: $")
-  local ok, msg = core.write_report(path, report.json(runs, { version = core.version, scenario_file = file }),
-    opts.format, opts.lang)
+  ok, msg = core.write_report(path, core.doc(runs, core.version, file), opts.format, opts.lang)
   if not ok then fail("%s: %s", what, msg) end
 end
 
@@ -1267,7 +1340,7 @@ end
 
 --- cs.compare(r0, r1, ...):write(path [, opts]): every run, r0 the baseline
 report.compare_mt.write = function(c, path, opts)
-  write_runs(path, c.runs, opts, "write")
+  write_runs(path, raw(c).runs, opts, "write")
   return c
 end
 
@@ -1275,10 +1348,10 @@ end
 function M.write(path, ...)
   local runs = { ... }
   local opts
-  if type(runs[#runs]) == "table" and getmetatable(runs[#runs]) ~= run_mt then opts = table.remove(runs) end
+  if type(runs[#runs]) == "table" then opts = table.remove(runs) end
   if #runs < 1 then fail("cs.write needs at least one run") end
   for i, r in ipairs(runs) do
-    if getmetatable(r) ~= run_mt then fail("cs.write: argument %d is not a run (got %s)", i + 1, show(r)) end
+    if not is_run(r) then fail("cs.write: argument %d is not a run (got %s)", i + 1, show(r)) end
   end
   write_runs(path, runs, opts, "cs.write")
 end
@@ -1286,32 +1359,24 @@ end
 ---------------------------------------------------------------------------
 -- expectations (regression checks inside scenario files)
 
-M._expect = { checked = 0, failures = {} }
+-- The checks and their verdicts are recorded in C (core/lua_run.c), where
+-- the scenario cannot reach them; values are compared raw (no metamethod of
+-- the scenario's decides).
 
 --- cs.expect(actual, expected [, label]): records a failure with file and line
 function M.expect(actual, expected, label)
-  local e = M._expect
-  e.checked = e.checked + 1
-  if actual ~= expected then
-    local f = { where = where(), label = label or "", expected = expected, actual = actual }
-    e.failures[#e.failures + 1] = f
-    return false
-  end
-  return true
+  return core.expect(actual, expected, label)
 end
 
 --- cs.expect_error(fn, pattern [, label]): fn must raise an error matching pattern (plain text)
 function M.expect_error(fn, pattern, label)
-  local e = M._expect
-  e.checked = e.checked + 1
+  if type(pattern) ~= "string" then fail("cs.expect_error: the text must be a string, got %s", show(pattern)) end
+  if label ~= nil and type(label) ~= "string" then fail("cs.expect_error: the label must be a string, got %s", show(label)) end
   local ok, msg = pcall(fn)
-  msg = tostring(msg)
-  if ok or not msg:find(pattern, 1, true) then
-    e.failures[#e.failures + 1] = { where = where(), label = label or "error",
-      expected = "error containing " .. show(pattern), actual = ok and "no error" or msg }
-    return false
-  end
-  return true
+  if type(msg) ~= "string" then msg = "(error object is a " .. type(msg) .. " value)" end
+  local passed = not ok and msg:find(pattern, 1, true) ~= nil
+  core.expect_record(passed, label or "error", "error containing " .. show(pattern), ok and "no error" or msg)
+  return passed
 end
 
 ---------------------------------------------------------------------------
@@ -1331,31 +1396,33 @@ function scenario_mt:set(path, value)
                          text = path .. " = " .. (core.exact(value) or tostring(value)) })
 end
 
-local sweep_mt = { __name = "coopsim.sweep" }
+local sweep_mt = { __name = "coopsim.sweep", __metatable = false }
 sweep_mt.__index = sweep_mt
 
 --- cs.sweep { scenario = s, from =, to =, vary = "key.equal", values = { 0, 0.1, ... } }
 function M.sweep(opts)
   check_fields(opts, set { "scenario", "from", "to", "vary", "values" }, "cs.sweep")
-  if getmetatable(opts.scenario) ~= scenario_mt then fail("cs.sweep needs scenario = a scenario") end
+  if not is(opts.scenario, scenario_mt) then fail("cs.sweep needs scenario = a scenario") end
+  local base = raw(opts.scenario)
   check_path(opts.vary, "cs.sweep")
   if type(opts.values) ~= "table" or #opts.values == 0 then fail("cs.sweep needs a list of values") end
+  local values = {} -- a copy: what was checked is what is used
+  for i, v in ipairs(opts.values) do values[i] = check_number(v, "cs.sweep: value " .. i, { negative = true }) end
   local from = check_year(opts.from, "cs.sweep: from")
   local to = check_year(opts.to or opts.from, "cs.sweep: to")
   local rows, members = {}, {}
-  for i, v in ipairs(opts.values) do check_number(v, "cs.sweep: value " .. i, { negative = true }) end
-  local bar <close> = core.progress("cs.sweep", #opts.values)
-  for i, v in ipairs(opts.values) do
+  local bar <close> = core.progress("cs.sweep", #values)
+  for i, v in ipairs(values) do
     bar:update(i - 1)
-    local scen = opts.scenario:fork(opts.scenario.name .. " " .. opts.vary .. "=" .. tostring(v)):set(opts.vary, v)
+    local scen = base:fork(base.name .. " " .. opts.vary .. "=" .. tostring(v)):set(opts.vary, v)
     local run = scenario_mt.run_quiet(scen, from, to)
     for _, row in ipairs(cached(run).rows) do
       rows[#rows + 1] = { value = v, year = row.year, code = row.code, name = row.name, share = row.total }
       members[row.code] = row.name
     end
   end
-  return setmetatable({ vary = opts.vary, values = opts.values, from = from, to = to, rows = rows,
-                        members = members }, sweep_mt)
+  return readonly(setmetatable({ vary = opts.vary, values = values, from = from, to = to, rows = rows,
+                                 members = members }, sweep_mt))
 end
 
 --- sweep:share(member_code, year, value) -> the share at that value
@@ -1397,7 +1464,7 @@ end
 --- -> the parameter value at which the member's share meets the target, and that share
 function M.solve(opts)
   check_fields(opts, set { "scenario", "vary", "member", "year", "target", "lo", "hi" }, "cs.solve")
-  if getmetatable(opts.scenario) ~= scenario_mt then fail("cs.solve needs scenario = a scenario") end
+  if not is(opts.scenario, scenario_mt) then fail("cs.solve needs scenario = a scenario") end
   check_path(opts.vary, "cs.solve")
   local year = check_year(opts.year, "cs.solve: year")
   check_number(opts.target, "cs.solve: target")
@@ -1436,7 +1503,7 @@ function M.solve(opts)
   return best, share_at(best)
 end
 
-local decomposition_mt = { __name = "coopsim.decomposition" }
+local decomposition_mt = { __name = "coopsim.decomposition", __metatable = false }
 decomposition_mt.__index = decomposition_mt
 
 local function factorial(n)
@@ -1449,9 +1516,10 @@ end
 --- the variant's modifications (Shapley values: independent of their order; the
 --- parts are whole kroner and sum exactly to the change)
 function M.decompose(base, variant, opts)
-  if getmetatable(base) ~= scenario_mt or getmetatable(variant) ~= scenario_mt then
+  if not is(base, scenario_mt) or not is(variant, scenario_mt) then
     fail("cs.decompose needs two scenarios: a base and a variant forked from it")
   end
+  base, variant = raw(base), raw(variant)
   check_fields(opts or {}, set { "from", "to" }, "cs.decompose")
   opts = opts or {}
   local from = check_year(opts.from, "cs.decompose: from")
@@ -1467,7 +1535,7 @@ function M.decompose(base, variant, opts)
   -- the value of every subset of modifications (bit i: extra[i + 1])
   local values = {}
   for mask = 0, (1 << k) - 1 do
-    local scen = base:fork("subset " .. mask)
+    local scen = raw(base:fork("subset " .. mask))
     for i = 1, k do
       if mask & (1 << (i - 1)) ~= 0 then scen.mods[#scen.mods + 1] = extra[i] end
     end
@@ -1527,8 +1595,8 @@ function M.decompose(base, variant, opts)
   end
   local names = {}
   for i, m in ipairs(extra) do names[i] = m.text end
-  return setmetatable({ base = base.name, variant = variant.name, modifications = names, rows = rows },
-    decomposition_mt)
+  return readonly(setmetatable({ base = base.name, variant = variant.name, modifications = names, rows = rows },
+    decomposition_mt))
 end
 
 decomposition_mt.__tostring = function(d)
@@ -1549,7 +1617,7 @@ end
 -- Monte Carlo
 
 local MC_KIND = { base = 0, rate = 1, fixed = 2, equal = 3, population = 4, weights = 5 }
-local montecarlo_mt = { __name = "coopsim.montecarlo" }
+local montecarlo_mt = { __name = "coopsim.montecarlo", __metatable = false }
 montecarlo_mt.__index = montecarlo_mt
 
 --- cs.montecarlo { scenario = s, from =, to =, draws = 100000, seed = 1,
@@ -1560,17 +1628,33 @@ function M.montecarlo(opts)
   check_fields(opts, set { "scenario", "from", "to", "draws", "seed", "vary", "threads", "progress" },
     "cs.montecarlo")
   local scen = opts.scenario
-  if getmetatable(scen) ~= scenario_mt then fail("cs.montecarlo needs scenario = a scenario") end
+  if not is(scen, scenario_mt) then fail("cs.montecarlo needs scenario = a scenario") end
+  scen = raw(scen)
   if #scen.coops ~= 1 then fail("cs.montecarlo takes a scenario with one cooperation") end
   local from = check_year(opts.from, "cs.montecarlo: from")
   local to = check_year(opts.to or opts.from, "cs.montecarlo: to")
-  local draws = math.tointeger(check_number(opts.draws or 10000, "cs.montecarlo: draws", { integer = true }))
-  local seed = math.tointeger(check_number(opts.seed or 1, "cs.montecarlo: seed", { integer = true }))
+  local draws = math.tointeger(check_number(opts.draws or 10000, "cs.montecarlo: draws",
+    { integer = true, max = 10000000 }))
+  if draws < 1 then fail("cs.montecarlo: draws must be at least 1, got %s", show(opts.draws)) end
+  local seed = math.tointeger(check_number(opts.seed or 1, "cs.montecarlo: seed", { integer = true, negative = true }))
+  local threads = math.tointeger(check_number(opts.threads or 2, "cs.montecarlo: threads", { integer = true, max = 256 }))
+  if threads < 1 then fail("cs.montecarlo: threads must be at least 1, got %s", show(opts.threads)) end
+  if opts.progress ~= nil and type(opts.progress) ~= "boolean" then
+    fail("cs.montecarlo: progress must be true or false, got %s", show(opts.progress))
+  end
   local vary = opts.vary or {}
   check_fields(vary, set { "population_growth", "wage_growth" }, "cs.montecarlo vary")
   local pg, wg = vary.population_growth or {}, vary.wage_growth
   check_fields(pg, set { "mean", "sd" }, "vary.population_growth")
   if wg then check_fields(wg, set { "mean", "sd" }, "vary.wage_growth") end
+  -- growth rates a year: a mean within -100 % .. +100 %, a spread of at most 100 %
+  for what, g in pairs { population_growth = pg, wage_growth = wg or {} } do
+    if g.mean ~= nil then
+      local mean = check_number(g.mean, "vary." .. what .. ".mean", { negative = true })
+      if mean <= -1 or mean >= 1 then fail("vary.%s.mean must be a rate between -1 and 1, got %s", what, show(g.mean)) end
+    end
+    if g.sd ~= nil then check_number(g.sd, "vary." .. what .. ".sd", { max = 1 }) end
+  end
   local coop = scen.coops[1]
   -- the exact runs the flat model is read from
   local base = scenario_mt.run_quiet(scen, from, to)
@@ -1630,7 +1714,7 @@ function M.montecarlo(opts)
   local stats, done, stopped, seconds = core.montecarlo({ nmembers = #members, years = years }, {
     seed = seed, draws = draws, pop_mean = pg.mean or 0, pop_sd = pg.sd or 0,
     vary_wage = wg ~= nil, wage_mean = wg and wg.mean or 0, wage_sd = wg and wg.sd or 0,
-    threads = opts.threads or 2, progress = opts.progress,
+    threads = threads, progress = opts.progress,
   })
   if not stats then fail("cs.montecarlo: %s", done) end
   local rows = {}
@@ -1645,12 +1729,12 @@ function M.montecarlo(opts)
   end
   local member_years = 0
   for _, yr in ipairs(years) do member_years = member_years + #yr.members end
-  return setmetatable({ scenario = scen.name, draws = done, asked = draws, stopped = stopped, seed = seed,
-                        rows = rows, seconds = seconds, member_years = member_years * done,
+  return readonly(setmetatable({ scenario = scen.name, draws = done, asked = draws, stopped = stopped,
+                        seed = seed, rows = rows, seconds = seconds, member_years = member_years * done,
                         model = { nmembers = #members, members = members, years = years,
                                   pop_mean = pg.mean or 0, pop_sd = pg.sd or 0, vary_wage = wg ~= nil,
                                   wage_mean = wg and wg.mean or 0, wage_sd = wg and wg.sd or 0 } },
-                      montecarlo_mt)
+                      montecarlo_mt))
 end
 
 --- cs.mc_quantiles(): the generator's table (for reference implementations)
@@ -1682,7 +1766,7 @@ local function pretty(v, indent, depth)
   indent, depth = indent or "", depth or 0
   if type(v) == "string" then return string.format("%q", v) end
   if type(v) ~= "table" then return tostring(v) end
-  local mt = getmetatable(v)
+  local mt = getmt(v)
   if mt and mt.__tostring then return tostring(v) end
   if depth >= 3 then return "{...}" end
   local keys = {}
@@ -1727,5 +1811,16 @@ function M._names(prefix)
   table.sort(out)
   return out
 end
+
+-- A scenario is handed out as a read-only view: its methods work on the
+-- table behind the view and hand out views.
+for name, fn in pairs(scenario_mt) do
+  if type(fn) == "function" and name:sub(1, 2) ~= "__" then
+    scenario_mt[name] = function(self, ...) return readonly(fn(raw(self), ...)) end
+  end
+end
+
+-- A run's methods, for core/lua_run.c.
+core.run_methods(run_mt)
 
 return M

@@ -3,6 +3,7 @@
 -- and å line up; numbers are grouped with spaces ("740 539") in code, never
 -- through a locale.
 
+local core = ... -- coopsim's C core (core/lua_coopsim.c), for the runs' results
 local R = {}
 
 local function width(s)
@@ -75,7 +76,7 @@ end
 -- cooperation's cost, grants, net cost and balance.
 function R.run_table(run)
   local out = {}
-  for _, res in ipairs(run.results) do
+  for _, res in ipairs(core.run_state(run).results) do
     local info = res:info()
     local years = res:years()
     out[#out + 1] = string.format("%s: %s, %d-%d", run.name, info.name, info.from, info.to)
@@ -139,7 +140,7 @@ end
 ---------------------------------------------------------------------------
 -- comparison
 
-local compare_mt = { __name = "coopsim.comparison" }
+local compare_mt = { __name = "coopsim.comparison", __metatable = false }
 compare_mt.__index = compare_mt
 R.compare_mt = compare_mt -- coopsim.lua adds :write
 
@@ -155,8 +156,9 @@ end
 -- the lines, made on the first call (a table per line: a national
 -- comparison has some ten thousand)
 function compare_mt:rows()
-  if not self.lines then self.lines = self.alignment:lines() end
-  return self.lines
+  local c = core.raw(self)
+  if not c.lines then c.lines = c.alignment:lines() end
+  return c.lines
 end
 
 -- { [run] = { [year] = kroner } }: what every member pays, all cooperations together
@@ -240,117 +242,21 @@ compare_mt.__tostring = function(c)
 end
 
 ---------------------------------------------------------------------------
--- writers: CSV (',' or ';' with decimal comma), JSON, Markdown
+-- writers: CSV and JSON (in C, from the runs' results), Markdown
 
-local function csv_cell(v, sep)
-  v = v == nil and "" or tostring(v)
-  if v:find('[' .. sep .. '"\n\r]') then v = '"' .. v:gsub('"', '""') .. '"' end
-  return v
-end
-
-R.row_columns = { "scenario", "cooperation", "year", "code", "name", "population", "population_date",
-  "population_source", "parts", "exact", "total", "due", "payee" }
-
-local function parts_text(row)
-  local t = {}
-  for _, p in ipairs(row.parts.part_list) do t[#t + 1] = p.name .. "=" .. p.exact end
-  return table.concat(t, " ")
-end
-
--- CSV of every run's rows. sep "," (decimal point) or ";" (decimal comma).
+-- CSV of every run's rows, written in C from the runs' results: sep ","
+-- (decimal point; what golden files hold) or ";" (csv-nb: decimal comma and a
+-- BOM, for Norwegian Excel).
 function R.csv(runs, sep)
-  sep = sep or ","
-  local out = { table.concat(R.row_columns, sep) }
-  for _, run in ipairs(runs) do
-    for _, row in ipairs(run:rows()) do
-      local exact = row.exact
-      local parts = parts_text(row)
-      if sep == ";" then
-        exact = exact:gsub("%.", ",")
-        parts = parts:gsub("(%d)%.(%d)", "%1,%2")
-      end
-      local cells = {}
-      for i, col in ipairs(R.row_columns) do
-        local v = row[col]
-        if col == "scenario" then v = run.name
-        elseif col == "parts" then v = parts
-        elseif col == "exact" then v = exact
-        elseif col == "payee" and row.host then v = "(host)" end
-        cells[i] = csv_cell(v, sep)
-      end
-      out[#out + 1] = table.concat(cells, sep)
-    end
-  end
-  return table.concat(out, "\n") .. "\n"
+  return core.render(core.doc(runs), sep == ";" and "csv-nb" or "csv")
 end
 
-local function json_string(s)
-  return '"' .. tostring(s):gsub('[%c"\\]', function(ch)
-    local map = { ['"'] = '\\"', ['\\'] = '\\\\', ['\n'] = '\\n', ['\r'] = '\\r', ['\t'] = '\\t' }
-    return map[ch] or string.format("\\u%04x", ch:byte())
-  end) .. '"'
-end
-
--- A value whose JSON text is made elsewhere: raw.json(indent) gives it.
-local raw_mt = {}
-
-local function json(v, indent)
-  indent = indent or ""
-  local t = type(v)
-  if t == "table" and getmetatable(v) == raw_mt then return v.json(indent) end
-  if t == "nil" then return "null" end
-  if t == "boolean" then return tostring(v) end
-  if t == "number" then
-    if math.type(v) == "integer" then return tostring(v) end
-    return string.format("%.17g", v)
-  end
-  if t == "string" then return json_string(v) end
-  if t == "table" then
-    local inner = indent .. "  "
-    if #v > 0 or next(v) == nil then
-      local items = {}
-      for _, x in ipairs(v) do items[#items + 1] = inner .. json(x, inner) end
-      if #items == 0 then return "[]" end
-      return "[\n" .. table.concat(items, ",\n") .. "\n" .. indent .. "]"
-    end
-    local keys = {}
-    for k in pairs(v) do if type(k) == "string" then keys[#keys + 1] = k end end
-    table.sort(keys)
-    local items = {}
-    for _, k in ipairs(keys) do items[#items + 1] = inner .. json_string(k) .. ": " .. json(v[k], inner) end
-    return "{\n" .. table.concat(items, ",\n") .. "\n" .. indent .. "}"
-  end
-  return json_string(tostring(v))
-end
-
--- The result document (include/coopsim/doc.h) as JSON: what the C writers,
--- the run store and a worker's parent read. meta.version and
--- meta.scenario_file are optional.
+-- The result document (include/coopsim/doc.h) as JSON, built in C from the
+-- runs' results (core/doc_build.c): what the C writers, the run store and a
+-- worker's parent read. meta.version and meta.scenario_file are optional.
 function R.json(runs, meta)
   meta = meta or {}
-  local doc = { coopsim = meta.version, scenario_file = meta.scenario_file, runs = {} }
-  for _, run in ipairs(runs) do
-    -- the rows are written in C (result:json_rows), the same text json()
-    -- makes of run:rows() with row.parts = row.parts.part_list and without
-    -- row.scenario (the run's name, said once per run), but without a
-    -- Lua table per row
-    local rows = setmetatable({ json = function(indent)
-      local pieces = {}
-      for _, result in ipairs(run.results) do
-        if result:info().rows > 0 then pieces[#pieces + 1] = result:json_rows(indent .. "  ") end
-      end
-      if #pieces == 0 then return "[]" end
-      return "[\n" .. table.concat(pieces, ",\n") .. "\n" .. indent .. "]"
-    end }, raw_mt)
-    local years = run:years()
-    for _, y in ipairs(years) do
-      y.key_label, y.key_source, y.key_assumption = y.label, y.source, y.assumption
-      y.label, y.source, y.assumption = nil, nil, nil
-    end
-    doc.runs[#doc.runs + 1] = { scenario = run.name, from = run.from, to = run.to, options = run:options(),
-      rows = rows, years = years }
-  end
-  return json(doc) .. "\n"
+  return core.render(core.doc(runs, meta.version, meta.scenario_file), "json")
 end
 
 function R.markdown(runs)
@@ -369,82 +275,6 @@ function R.markdown(runs)
     out[#out + 1] = ""
   end
   return table.concat(out, "\n")
-end
-
----------------------------------------------------------------------------
--- golden files: differences between an expected and an actual CSV
-
-local function split_csv_line(line)
-  local cells, i, n = {}, 1, #line
-  while i <= n + 1 do
-    if line:sub(i, i) == '"' then
-      local j, buf = i + 1, {}
-      while j <= n do
-        local ch = line:sub(j, j)
-        if ch == '"' and line:sub(j + 1, j + 1) == '"' then buf[#buf + 1] = '"'; j = j + 2
-        elseif ch == '"' then j = j + 1; break
-        else buf[#buf + 1] = ch; j = j + 1 end
-      end
-      cells[#cells + 1] = table.concat(buf)
-      i = j + 1
-    else
-      local j = line:find(",", i, true) or (n + 1)
-      cells[#cells + 1] = line:sub(i, j - 1)
-      i = j + 1
-    end
-  end
-  return cells
-end
-
-local function index_csv(text)
-  local header, rows, order = nil, {}, {}
-  for line in (text or ""):gmatch("[^\n]+") do
-    local cells = split_csv_line(line)
-    if not header then header = cells
-    else
-      local key = table.concat({ cells[1], cells[2], cells[3], cells[4] }, "|")
-      rows[key] = cells
-      order[#order + 1] = key
-    end
-  end
-  return header or {}, rows, order
-end
-
--- Lists differences as "scenario S, cooperation C, member CODE NAME, year Y,
--- column COL: expected E, actual A"; at most `limit` lines.
-function R.diff_csv(expected, actual, limit)
-  limit = limit or 20
-  local hdr, exp_rows, exp_order = index_csv(expected)
-  local _, act_rows, act_order = index_csv(actual)
-  local out = {}
-  local function add(s) if #out < limit then out[#out + 1] = s end end
-  local function label(c)
-    return string.format("scenario %s, %s, member %s %s, year %s", c[1], c[2], c[4], c[5], c[3])
-  end
-  for _, key in ipairs(exp_order) do
-    local e, a = exp_rows[key], act_rows[key]
-    if not a then add(label(e) .. ": expected a row, none in the actual results")
-    else
-      for i, col in ipairs(hdr) do
-        if (e[i] or "") ~= (a[i] or "") then
-          add(string.format("%s, column %s: expected %s, actual %s", label(e), col, e[i] or "", a[i] or ""))
-        end
-      end
-    end
-  end
-  for _, key in ipairs(act_order) do
-    if not exp_rows[key] then add(label(act_rows[key]) .. ": row not in the expected file") end
-  end
-  local total = 0
-  for _, key in ipairs(exp_order) do
-    local e, a = exp_rows[key], act_rows[key]
-    if not a then total = total + 1 else
-      for i in ipairs(hdr) do if (e[i] or "") ~= (a[i] or "") then total = total + 1 end end
-    end
-  end
-  for _, key in ipairs(act_order) do if not exp_rows[key] then total = total + 1 end end
-  if total > #out then out[#out + 1] = string.format("... and %d more differences", total - #out) end
-  return out
 end
 
 return R

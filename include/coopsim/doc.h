@@ -94,6 +94,15 @@ typedef struct cs_doc {
 int cs_doc_from_json(const char *text, size_t len, const char *origin, cs_doc **out,
                      cs_error *err);
 
+/* Checks a document made elsewhere (a worker process, a run store, a file)
+** before anything is made of it: every text valid UTF-8 without control or
+** bidirectional formatting characters (text.h), codes, years within the run,
+** dates, amounts with two decimals, whole kroner within ±2^53, and per run
+** the absolute kroner of every total, part and year's sum of shares adding
+** up to at most 2^61, so that no sum or difference a report makes of them can
+** overflow 64 bits. 0, or CS_EINVAL naming the run, row and field. */
+int cs_doc_check(const cs_doc *doc, cs_error *err);
+
 /* The document as JSON text (indented, keys sorted), NUL-terminated and
 ** malloc'ed: the caller frees it. NULL when out of memory. */
 char *cs_doc_to_json(const cs_doc *doc);

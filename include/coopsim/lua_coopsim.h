@@ -6,9 +6,25 @@
 ** entry point of the loadable module for a stock lua5.4 (`require "coopsim"`).
 */
 #include <lua.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "coopsim/doc.h"
+#include "coopsim/error.h"
 
-/* [-0, +1, e] Pushes the coopsim module. */
+/* [-0, +1, e] Pushes the coopsim module (cs_lua_open_module with no
+** options). */
 int luaopen_coopsim(lua_State *L);
+
+/* What a host adds to the module. */
+typedef struct cs_lua_module_opts {
+  lua_CFunction read_file; /* coopsim.read_file, or NULL */
+} cs_lua_module_opts;
+
+/* [-0, +1, e] Loads the shipped scripts in an environment of their own (a
+** scenario that replaces a global or a library function changes nothing of
+** coopsim's) and pushes the module: a read-only table, like every table and
+** object it hands out (SPEC §7.4). opts may be NULL. */
+int cs_lua_open_module(lua_State *L, const cs_lua_module_opts *opts);
 
 /* [-0, +1, e] Pushes the internal core table (used by the shipped scripts). */
 int luaopen_coopsim_core(lua_State *L);
@@ -23,5 +39,58 @@ void cs_lua_set_db(lua_State *L, const char *path);
 /* [-0, +1, m] Loads the embedded script `name` (e.g. "coopsim.lua") as a
 ** chunk named "=[coopsim]/name". Returns a lua_load status. */
 int cs_lua_load_script(lua_State *L, const char *name);
+
+/* [-0, +1, m] The table behind coopsim's read-only view at idx (the value
+** itself when it is not a view): for trusted readers such as the REPL's
+** completion, which must not run metamethods (lua_readonly.c). */
+void cs_lua_raw(lua_State *L, int idx);
+
+/* ---- what the scenario made, as C sees it (lua_run.c) --------------------- */
+
+/* The result document of every run the scenario made, in order, built from
+** the C core's results; version and scenario_file are copied into it (may be
+** NULL). *out is the caller's (cs_doc_free). CS_ERROR or CS_ENOMEM with a
+** message. Safe to call outside a protected call. */
+int cs_lua_runs_doc(lua_State *L, const char *version, const char *scenario_file, cs_doc **out,
+                    cs_error *err);
+
+/* What cs.expect and the linter recorded. */
+typedef struct cs_lua_check_counts {
+  long long checked; /* cs.expect and cs.expect_error calls */
+  long long failed;
+  long long warnings; /* distinct linter warnings */
+} cs_lua_check_counts;
+
+void cs_lua_checks(lua_State *L, cs_lua_check_counts *out);
+
+/* The i-th failed check (0-based; the first 1000 are kept): where
+** ("file:line: "), label ("" when none) and the expected and actual values
+** as text. The strings live as long as the state. 0 when there is none. */
+int cs_lua_check_failure(lua_State *L, size_t i, const char **where, const char **label,
+                         const char **expected, const char **actual);
+
+/* The i-th linter warning (0-based; the first 1000 are kept). */
+int cs_lua_warning(lua_State *L, size_t i, const char **where, const char **msg);
+
+/* Files a sandboxed scenario asks for (r:write, r:save) are recorded, not
+** written: set_defer_io(L, 1) makes it so (the sandbox does). */
+void cs_lua_set_defer_io(lua_State *L, int on);
+int cs_lua_defers_io(lua_State *L);
+
+/* A recorded request. The runs are 1-based places in the document that
+** cs_lua_runs_doc makes. The pointers live as long as the state. */
+typedef struct cs_lua_request_info {
+  const char *kind;   /* "write" or "save" */
+  const char *path;   /* as the scenario gave it */
+  const char *format; /* NULL: from the path's extension */
+  const char *lang;   /* NULL: en */
+  const int64_t *runs;
+  size_t nruns;
+} cs_lua_request_info;
+
+size_t cs_lua_nrequests(lua_State *L);
+
+/* The i-th request (0-based); 0 when there is none. */
+int cs_lua_request(lua_State *L, size_t i, cs_lua_request_info *out);
 
 #endif

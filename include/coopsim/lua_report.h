@@ -5,7 +5,8 @@
 #include <lua.h>
 
 /* [-0, +0, m] Adds write_report to the core table on top of the stack:
-** write_report(path, json, format|nil, lang|nil) -> true | nil, message.
+** write_report(path, doc, format|nil, lang|nil) -> true | nil, message, doc
+** a document from core.doc; and render(doc, format, lang|nil) -> text.
 ** The format comes from path's extension when nil; messages name the path,
 ** and the Lua caller adds the scenario's file:line. */
 void cs_lua_report_register(lua_State *L);

@@ -85,27 +85,8 @@ void cs_sandbox_fail_allocation(lua_State *L, long k);
 long cs_sandbox_allocations(lua_State *L);
 
 /* Files a sandboxed scenario asks for (r:write, r:save) are not written by
-** the state: they are recorded as requests that the parent process checks
-** and carries out after the run. cs_sandbox_defers_io tells whether L
-** defers; it is safe on any state (a stock lua5.4's too). */
-typedef struct cs_sandbox_request {
-  const char *kind;   /* "write" or "save" */
-  const char *path;   /* as the scenario gave it */
-  const char *format; /* may be "" (from the path's extension) */
-  const char *lang;   /* may be "" */
-  const char *json;   /* the runs: a result document (doc.h) */
-  size_t json_len;
-} cs_sandbox_request;
-
-int cs_sandbox_defers_io(lua_State *L);
-
-/* [-0, +0, m] Records a request. The strings are copied into the state. */
-void cs_sandbox_defer(lua_State *L, const cs_sandbox_request *req);
-
-/* The number of requests recorded, and the i-th (0-based); its strings live
-** as long as the state. 0 when i is out of range. */
-size_t cs_sandbox_nrequests(lua_State *L);
-int cs_sandbox_get_request(lua_State *L, size_t i, cs_sandbox_request *out);
+** the state: they are recorded as requests (lua_coopsim.h, cs_lua_request)
+** that the parent process checks and carries out after the run. */
 
 /* 1 when the resolved (absolute, realpath'd) path lies at or below the
 ** resolved folder dir; 0 otherwise, and for an empty dir. */

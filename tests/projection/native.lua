@@ -36,9 +36,9 @@ local function flat(run)
   return table.concat(t, "\n")
 end
 local native = runs()
-coopsim._native_projection = false
+coopsim._native_projection(false)
 local lua = runs()
-coopsim._native_projection = nil
+coopsim._native_projection(true)
 for i = 1, #native do
   cs.expect(flat(native[i]) == flat(lua[i]), true, native[i].name .. ": native projection = Lua projection")
 end

@@ -22,18 +22,18 @@ local rb = base:run { from = 2024, to = 2027 }
 
 -- a withdrawal from B: A's result is the baseline's own, B's is new
 local rv = base:fork("1824 leaves B"):withdraw("1824", "2024-03-01"):run { from = 2024, to = 2027 }
-cs.expect(rawequal(rv.results[1], rb.results[1]), true, "A untouched: reused")
-cs.expect(rawequal(rv.results[2], rb.results[2]), false, "B touched: made anew")
+cs.expect(rawequal(rv:_results()[1], rb:_results()[1]), true, "A untouched: reused")
+cs.expect(rawequal(rv:_results()[2], rb:_results()[2]), false, "B touched: made anew")
 cs.expect(rv:share("1824", 2027) == nil, true, "1824 has left B by 2027")
 
 -- a grant ended in A only
 local rg = base:fork("grant ends"):end_grant("Tilskudd", 2025):run { from = 2024, to = 2027 }
-cs.expect(rawequal(rg.results[2], rb.results[2]), true, "B has no such grant: reused")
+cs.expect(rawequal(rg:_results()[2], rb:_results()[2]), true, "B has no such grant: reused")
 cs.expect(rg:share("1812", 2027) > rb:share("1812", 2027), true, "A pays more without the grant")
 
 -- other years: not reused
 local r2 = base:run { from = 2024, to = 2026 }
-cs.expect(rawequal(r2.results[1], rb.results[1]), false, "other years: made anew")
+cs.expect(rawequal(r2:_results()[1], rb:_results()[1]), false, "other years: made anew")
 
 -- modifications made and forgotten in a loop: every run has its own figures
 -- (cs.sweep's runs are not kept: their modifications can be collected)

@@ -1,0 +1,168 @@
+/*
+** doc_check.c: a result document made elsewhere (a worker process, a run
+** store, a JSON file) checked before any report is made of it (doc.h,
+** cs_doc_check).
+*/
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "coopsim/date.h"
+#include "coopsim/doc.h"
+#include "coopsim/text.h"
+
+#define KRONER_MAX 9007199254740992LL /* 2^53 */
+#define RUN_SUM_MAX (1LL << 61)       /* sums and their differences stay in 63 bits */
+#define YEAR_MIN 1838
+#define YEAR_MAX 9999
+
+typedef struct ctx {
+  cs_error *err;
+  char where[256];
+  int64_t sum; /* the run's absolute kroner so far */
+} ctx;
+
+static int bad(ctx *c, const char *field, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+static int bad(ctx *c, const char *field, const char *fmt, ...) {
+  char why[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(why, sizeof why, fmt, ap);
+  va_end(ap);
+  return cs_error_set(c->err, CS_EINVAL, "%s%sfield \"%s\": %s", c->where, c->where[0] ? ", " : "",
+                      field, why);
+}
+
+static int text(ctx *c, const char *field, const char *s, int required) {
+  char why[128];
+  if (!s) return required ? bad(c, field, "missing") : 0;
+  if (cs_text_check(s, strlen(s), why, sizeof why)) return bad(c, field, "%s", why);
+  return 0;
+}
+
+static int year(ctx *c, const char *field, int y) {
+  if (y < YEAR_MIN || y > YEAR_MAX) return bad(c, field, "year %d outside %d..%d", y, YEAR_MIN, YEAR_MAX);
+  return 0;
+}
+
+static int range(ctx *c, const char *field, long long v, long long lo, long long hi) {
+  if (v < lo || v > hi) return bad(c, field, "%lld outside %lld..%lld", v, lo, hi);
+  return 0;
+}
+
+/* Whole kroner within ±2^53, counted into the run's sum. */
+static int kroner(ctx *c, const char *field, int64_t v) {
+  if (v > KRONER_MAX || v < -KRONER_MAX) return bad(c, field, "%lld kroner is beyond 2^53", (long long)v);
+  c->sum += v < 0 ? -v : v;
+  if (c->sum > RUN_SUM_MAX) return bad(c, field, "the run's amounts add up to more than 2^61 kroner");
+  return 0;
+}
+
+/* "-1234.50": an optional sign, 1 to 18 digits, a point and two decimals. */
+static int decimal2(ctx *c, const char *field, const char *s) {
+  if (!s) return bad(c, field, "missing");
+  const char *p = s[0] == '-' ? s + 1 : s;
+  size_t n = strspn(p, "0123456789");
+  if (n == 0 || n > 18 || p[n] != '.' || strspn(p + n + 1, "0123456789") != 2 || p[n + 3] != '\0')
+    return bad(c, field, "\"%.40s\" is not an amount with two decimals", s);
+  return 0;
+}
+
+static int date(ctx *c, const char *field, const char *s) {
+  cs_date d;
+  cs_error ignored;
+  if (!s) return 0;
+  if (cs_date_parse(&d, s, &ignored)) return bad(c, field, "\"%.40s\" is not a date YYYY-MM-DD", s);
+  return 0;
+}
+
+/* Four digits ("1833") or a hypothetical merger's H and three digits. */
+static int code(ctx *c, const char *s) {
+  size_t n = strlen(s);
+  if (n != 4 || !((s[0] >= '0' && s[0] <= '9') || s[0] == 'H') || strspn(s + 1, "0123456789") != 3)
+    return bad(c, "code", "\"%.8s\" is not a municipality code", s);
+  return 0;
+}
+
+static int check_row(ctx *c, const cs_doc_run *run, const cs_doc_row *r) {
+  if (year(c, "year", r->year)) return CS_EINVAL;
+  if (r->year < run->from || r->year > run->to)
+    return bad(c, "year", "%d is outside the run (%d..%d)", r->year, run->from, run->to);
+  if (code(c, r->code) || text(c, "name", r->name, 1) || text(c, "given", r->given, 0) ||
+      text(c, "merged", r->merged, 0) || text(c, "cooperation", r->cooperation, 1) ||
+      range(c, "population", r->population, -1, KRONER_MAX) || date(c, "population_date", r->population_date) ||
+      text(c, "population_source", r->population_source, 0) || range(c, "months", r->months, 0, 12) ||
+      range(c, "charged_months", r->charged_months, 0, 12) || range(c, "host", r->host, 0, 1) ||
+      text(c, "payee", r->payee, 0) || date(c, "due", r->due) || kroner(c, "total", r->total) ||
+      decimal2(c, "exact", r->exact))
+    return CS_EINVAL;
+  if (r->nparts && !r->parts) return bad(c, "parts", "missing");
+  for (size_t i = 0; i < r->nparts; i++) {
+    const cs_doc_part *p = &r->parts[i];
+    size_t len = strlen(c->where);
+    snprintf(c->where + len, sizeof c->where - len, ", parts[%zu]", i);
+    if (text(c, "name", p->name, 1) || kroner(c, "rounded", p->rounded) || decimal2(c, "exact", p->exact) ||
+        text(c, "explain", p->explain, 0))
+      return CS_EINVAL;
+    c->where[len] = '\0';
+  }
+  return 0;
+}
+
+static int amounts(ctx *c, const char *what, const cs_doc_amount *a, size_t n) {
+  if (n && !a) return bad(c, what, "missing");
+  for (size_t i = 0; i < n; i++) {
+    size_t len = strlen(c->where);
+    snprintf(c->where + len, sizeof c->where - len, ", %s[%zu]", what, i);
+    if (text(c, "name", a[i].name, 1) || decimal2(c, "amount", a[i].amount)) return CS_EINVAL;
+    c->where[len] = '\0';
+  }
+  return 0;
+}
+
+static int check_year(ctx *c, const cs_doc_year *y) {
+  if (year(c, "year", y->year) || text(c, "cooperation", y->cooperation, 1) ||
+      range(c, "members", y->members, 0, 1000000) || decimal2(c, "cost", y->cost) ||
+      decimal2(c, "grants", y->grants) || decimal2(c, "net", y->net) || decimal2(c, "balance", y->balance) ||
+      kroner(c, "sum_shares", y->sum_shares) || text(c, "key", y->key, 1) ||
+      text(c, "key_label", y->key_label, 0) || text(c, "key_source", y->key_source, 0) ||
+      text(c, "key_assumption", y->key_assumption, 0) ||
+      range(c, "agreement_months", y->agreement_months, 0, 12) || range(c, "covers", y->covers, 0, 1) ||
+      range(c, "past_end", y->past_end, 0, 1) || amounts(c, "lines", y->lines, y->nlines) ||
+      amounts(c, "grant_list", y->grant_list, y->ngrants))
+    return CS_EINVAL;
+  return 0;
+}
+
+int cs_doc_check(const cs_doc *doc, cs_error *err) {
+  ctx c = {err, "", 0};
+  if (text(&c, "coopsim", doc->coopsim_version, 0) || text(&c, "scenario_file", doc->scenario_file, 0))
+    return CS_EINVAL;
+  if (doc->nruns && !doc->runs) return bad(&c, "runs", "missing");
+  for (size_t i = 0; i < doc->nruns; i++) {
+    const cs_doc_run *run = &doc->runs[i];
+    c.sum = 0;
+    snprintf(c.where, sizeof c.where, "runs[%zu]", i);
+    if (text(&c, "scenario", run->scenario, 1)) return CS_EINVAL;
+    snprintf(c.where, sizeof c.where, "runs[%zu] \"%.60s\"", i, run->scenario);
+    if (year(&c, "from", run->from) || year(&c, "to", run->to) || text(&c, "options", run->options, 0))
+      return CS_EINVAL;
+    if (run->to < run->from) return bad(&c, "to", "the run ends (%d) before it starts (%d)", run->to, run->from);
+    if ((run->nrows && !run->rows) || (run->nyears && !run->years)) return bad(&c, "rows", "missing");
+    size_t base = strlen(c.where);
+    for (size_t j = 0; j < run->nrows; j++) {
+      const cs_doc_row *r = &run->rows[j];
+      snprintf(c.where + base, sizeof c.where - base, ", rows[%zu] %d %.4s", j, r->year, r->code);
+      if (check_row(&c, run, r)) return CS_EINVAL;
+    }
+    for (size_t j = 0; j < run->nyears; j++) {
+      snprintf(c.where + base, sizeof c.where - base, ", years[%zu] %d", j, run->years[j].year);
+      if (check_year(&c, &run->years[j])) return CS_EINVAL;
+    }
+  }
+  return 0;
+}

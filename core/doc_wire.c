@@ -1,0 +1,574 @@
+/*
+** doc_wire.c: the result document as compact binary records (doc_wire.h).
+**
+** A text is sent once: the first time as 1, its length and its bytes; later
+** as 2 + its number in the order of first sending; NULL as 0. The reader
+** keeps the texts it has seen (within its budget) to resolve the numbers,
+** and gives every field a copy of its own, so a document read is freed like
+** any other (cs_doc_free).
+*/
+#include <stdlib.h>
+#include <string.h>
+#include "coopsim/doc_wire.h"
+
+#define MAGIC "CSW1"
+#define OUT_BUF 65536
+#define IN_BUF 65536
+#define TEXTS_MAX (1u << 24) /* texts a stream may define */
+
+/* ---- writing --------------------------------------------------------------- */
+
+/* Texts sent so far: open addressing from the text to its number. */
+typedef struct sent {
+  const char **text;
+  uint32_t *num;
+  size_t cap, n;
+} sent;
+
+struct cs_wire_out {
+  int (*write)(void *ud, const void *data, size_t n);
+  void *ud;
+  unsigned char buf[OUT_BUF];
+  size_t len;
+  int failed;
+  sent texts;
+};
+
+cs_wire_out *cs_wire_out_new(int (*write)(void *ud, const void *data, size_t n), void *ud) {
+  cs_wire_out *w = calloc(1, sizeof *w);
+  if (!w) return NULL;
+  w->write = write;
+  w->ud = ud;
+  memcpy(w->buf, MAGIC, 4);
+  w->len = 4;
+  return w;
+}
+
+void cs_wire_out_free(cs_wire_out *w) {
+  if (!w) return;
+  free(w->texts.text);
+  free(w->texts.num);
+  free(w);
+}
+
+static void flush_buf(cs_wire_out *w) {
+  if (w->failed || w->len == 0) return;
+  if (w->write(w->ud, w->buf, w->len) != 0) w->failed = 1;
+  w->len = 0;
+}
+
+static void put_bytes(cs_wire_out *w, const void *data, size_t n) {
+  const unsigned char *p = data;
+  while (n > 0 && !w->failed) {
+    if (w->len == OUT_BUF) flush_buf(w);
+    size_t k = OUT_BUF - w->len < n ? OUT_BUF - w->len : n;
+    memcpy(w->buf + w->len, p, k);
+    w->len += k;
+    p += k;
+    n -= k;
+  }
+}
+
+void cs_wire_put_uint(cs_wire_out *w, uint64_t v) {
+  unsigned char b[10];
+  size_t n = 0;
+  do {
+    b[n] = (unsigned char)(v & 0x7f);
+    v >>= 7;
+    if (v) b[n] |= 0x80;
+    n++;
+  } while (v);
+  put_bytes(w, b, n);
+}
+
+void cs_wire_put_int(cs_wire_out *w, int64_t v) {
+  cs_wire_put_uint(w, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+}
+
+static uint64_t hash_text(const char *s) {
+  uint64_t h = 1469598103934665603u;
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
+  return h;
+}
+
+/* The number of s if sent before, else records it and returns UINT32_MAX.
+** The writer keeps the pointer: texts must live until the stream is done. */
+static uint32_t sent_number(cs_wire_out *w, const char *s) {
+  sent *t = &w->texts;
+  if (2 * (t->n + 1) > t->cap) {
+    size_t cap = t->cap ? 2 * t->cap : 1024;
+    const char **text = calloc(cap, sizeof *text);
+    uint32_t *num = calloc(cap, sizeof *num);
+    if (!text || !num) {
+      free(text), free(num);
+      w->failed = 1;
+      return UINT32_MAX;
+    }
+    for (size_t i = 0; i < t->cap; i++)
+      if (t->text[i]) {
+        size_t j = hash_text(t->text[i]) & (cap - 1);
+        while (text[j]) j = (j + 1) & (cap - 1);
+        text[j] = t->text[i];
+        num[j] = t->num[i];
+      }
+    free(t->text), free(t->num);
+    t->text = text, t->num = num, t->cap = cap;
+  }
+  size_t j = hash_text(s) & (t->cap - 1);
+  for (; t->text[j]; j = (j + 1) & (t->cap - 1))
+    if (strcmp(t->text[j], s) == 0) return t->num[j];
+  if (t->n >= TEXTS_MAX) {
+    w->failed = 1;
+    return UINT32_MAX;
+  }
+  t->text[j] = s;
+  t->num[j] = (uint32_t)t->n++;
+  return UINT32_MAX;
+}
+
+void cs_wire_put_str(cs_wire_out *w, const char *s) {
+  if (w->failed) return;
+  if (!s) {
+    cs_wire_put_uint(w, 0);
+    return;
+  }
+  uint32_t num = sent_number(w, s);
+  if (num != UINT32_MAX) {
+    cs_wire_put_uint(w, 2 + (uint64_t)num);
+    return;
+  }
+  size_t n = strlen(s);
+  cs_wire_put_uint(w, 1);
+  cs_wire_put_uint(w, n);
+  put_bytes(w, s, n);
+}
+
+static void put_amounts(cs_wire_out *w, const cs_doc_amount *a, size_t n) {
+  cs_wire_put_uint(w, n);
+  for (size_t i = 0; i < n; i++) {
+    cs_wire_put_str(w, a[i].name);
+    cs_wire_put_str(w, a[i].amount);
+  }
+}
+
+void cs_wire_put_doc(cs_wire_out *w, const cs_doc *doc) {
+  cs_wire_put_str(w, doc->coopsim_version);
+  cs_wire_put_str(w, doc->scenario_file);
+  cs_wire_put_uint(w, doc->nruns);
+  for (size_t i = 0; i < doc->nruns; i++) {
+    const cs_doc_run *run = &doc->runs[i];
+    cs_wire_put_str(w, run->scenario);
+    cs_wire_put_int(w, run->from);
+    cs_wire_put_int(w, run->to);
+    cs_wire_put_str(w, run->options);
+    cs_wire_put_uint(w, run->nrows);
+    for (size_t j = 0; j < run->nrows; j++) {
+      const cs_doc_row *r = &run->rows[j];
+      cs_wire_put_int(w, r->year);
+      cs_wire_put_str(w, r->code);
+      cs_wire_put_str(w, r->name);
+      cs_wire_put_str(w, r->given);
+      cs_wire_put_str(w, r->merged);
+      cs_wire_put_str(w, r->cooperation);
+      cs_wire_put_int(w, r->population);
+      cs_wire_put_str(w, r->population_date);
+      cs_wire_put_str(w, r->population_source);
+      cs_wire_put_int(w, r->months);
+      cs_wire_put_int(w, r->charged_months);
+      cs_wire_put_int(w, r->host);
+      cs_wire_put_str(w, r->payee);
+      cs_wire_put_str(w, r->due);
+      cs_wire_put_int(w, r->total);
+      cs_wire_put_str(w, r->exact);
+      cs_wire_put_uint(w, r->nparts);
+      for (size_t p = 0; p < r->nparts; p++) {
+        cs_wire_put_str(w, r->parts[p].name);
+        cs_wire_put_int(w, r->parts[p].rounded);
+        cs_wire_put_str(w, r->parts[p].exact);
+        cs_wire_put_str(w, r->parts[p].explain);
+      }
+    }
+    cs_wire_put_uint(w, run->nyears);
+    for (size_t j = 0; j < run->nyears; j++) {
+      const cs_doc_year *y = &run->years[j];
+      cs_wire_put_int(w, y->year);
+      cs_wire_put_str(w, y->cooperation);
+      cs_wire_put_int(w, y->members);
+      cs_wire_put_str(w, y->cost);
+      cs_wire_put_str(w, y->grants);
+      cs_wire_put_str(w, y->net);
+      cs_wire_put_str(w, y->balance);
+      cs_wire_put_int(w, y->sum_shares);
+      cs_wire_put_str(w, y->key);
+      cs_wire_put_str(w, y->key_label);
+      cs_wire_put_str(w, y->key_source);
+      cs_wire_put_str(w, y->key_assumption);
+      cs_wire_put_int(w, y->agreement_months);
+      cs_wire_put_int(w, y->covers);
+      cs_wire_put_int(w, y->past_end);
+      put_amounts(w, y->lines, y->nlines);
+      put_amounts(w, y->grant_list, y->ngrants);
+    }
+  }
+}
+
+int cs_wire_out_flush(cs_wire_out *w) {
+  flush_buf(w);
+  return w->failed ? -1 : 0;
+}
+
+/* ---- reading --------------------------------------------------------------- */
+
+struct cs_wire_in {
+  long (*fill)(void *ud, void *buf, size_t cap, cs_error *err);
+  void *ud;
+  size_t budget;            /* bytes still allowed (read and allocated) */
+  size_t max_bytes;
+  unsigned char buf[IN_BUF];
+  size_t pos, len;
+  int eof, started;
+  char **texts;             /* the stream's texts by number (owned) */
+  size_t ntexts, texts_cap;
+};
+
+cs_wire_in *cs_wire_in_new(long (*fill)(void *ud, void *buf, size_t cap, cs_error *err), void *ud,
+                           size_t max_bytes) {
+  cs_wire_in *r = calloc(1, sizeof *r);
+  if (!r) return NULL;
+  r->fill = fill;
+  r->ud = ud;
+  r->budget = max_bytes;
+  r->max_bytes = max_bytes;
+  return r;
+}
+
+void cs_wire_in_free(cs_wire_in *r) {
+  if (!r) return;
+  for (size_t i = 0; i < r->ntexts; i++) free(r->texts[i]);
+  free(r->texts);
+  free(r);
+}
+
+static int over_budget(cs_wire_in *r, const char *what, cs_error *err) {
+  return cs_error_set(err, CS_ENOMEM, "%s: the results are larger than %zu MB (the memory the parent "
+                      "gives them; --max-memory)", what, r->max_bytes >> 20);
+}
+
+/* Takes n bytes of the budget. */
+static int charge(cs_wire_in *r, size_t n, const char *what, cs_error *err) {
+  if (n > r->budget) return over_budget(r, what, err);
+  r->budget -= n;
+  return 0;
+}
+
+static int refill(cs_wire_in *r, const char *what, cs_error *err) {
+  if (r->eof) return cs_error_set(err, CS_EINVAL, "%s: the results end too early", what);
+  long got = r->fill(r->ud, r->buf, sizeof r->buf, err);
+  if (got < 0) return (int)got;
+  if (got == 0) {
+    r->eof = 1;
+    return cs_error_set(err, CS_EINVAL, "%s: the results end too early", what);
+  }
+  if (charge(r, (size_t)got, what, err)) return CS_ENOMEM;
+  r->pos = 0;
+  r->len = (size_t)got;
+  return 0;
+}
+
+static int get_bytes(cs_wire_in *r, void *out, size_t n, const char *what, cs_error *err) {
+  unsigned char *p = out;
+  while (n > 0) {
+    if (r->pos == r->len) {
+      int rc = refill(r, what, err);
+      if (rc) return rc;
+    }
+    size_t k = r->len - r->pos < n ? r->len - r->pos : n;
+    memcpy(p, r->buf + r->pos, k);
+    r->pos += k;
+    p += k;
+    n -= k;
+  }
+  return 0;
+}
+
+static int start(cs_wire_in *r, cs_error *err) {
+  if (r->started) return 0;
+  char magic[4];
+  int rc = get_bytes(r, magic, 4, "the start of the results", err);
+  if (rc) return rc;
+  if (memcmp(magic, MAGIC, 4) != 0)
+    return cs_error_set(err, CS_EINVAL, "the results are not in coopsim's format (CSW1)");
+  r->started = 1;
+  return 0;
+}
+
+static int get_varint(cs_wire_in *r, uint64_t *out, const char *what, cs_error *err) {
+  uint64_t v = 0;
+  int rc = start(r, err);
+  if (rc) return rc;
+  for (int shift = 0; shift < 70; shift += 7) {
+    unsigned char b;
+    if ((rc = get_bytes(r, &b, 1, what, err))) return rc;
+    if (shift == 63 && b > 1) break;
+    v |= (uint64_t)(b & 0x7f) << shift;
+    if (!(b & 0x80)) {
+      *out = v;
+      return 0;
+    }
+  }
+  return cs_error_set(err, CS_EINVAL, "%s: a number is malformed", what);
+}
+
+int cs_wire_get_uint(cs_wire_in *r, uint64_t max, uint64_t *out, const char *what, cs_error *err) {
+  int rc = get_varint(r, out, what, err);
+  if (rc) return rc;
+  if (*out > max)
+    return cs_error_set(err, CS_EINVAL, "%s: %llu is more than %llu", what, (unsigned long long)*out,
+                        (unsigned long long)max);
+  return 0;
+}
+
+int cs_wire_get_int(cs_wire_in *r, int64_t *out, const char *what, cs_error *err) {
+  uint64_t u;
+  int rc = get_varint(r, &u, what, err);
+  if (rc) return rc;
+  *out = (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+  return 0;
+}
+
+/* A copy of n + 1 bytes charged to the budget. */
+static char *copy_text(cs_wire_in *r, const char *s, size_t n, const char *what, cs_error *err) {
+  if (charge(r, n + 1, what, err)) return NULL;
+  char *p = malloc(n + 1);
+  if (!p) {
+    cs_error_set(err, CS_ENOMEM, "%s: out of memory", what);
+    return NULL;
+  }
+  memcpy(p, s, n + 1);
+  return p;
+}
+
+int cs_wire_get_str(cs_wire_in *r, char **out, const char *what, cs_error *err) {
+  uint64_t tag;
+  *out = NULL;
+  int rc = get_varint(r, &tag, what, err);
+  if (rc) return rc;
+  if (tag == 0) return 0;
+  if (tag >= 2) {
+    if (tag - 2 >= r->ntexts) return cs_error_set(err, CS_EINVAL, "%s: refers to a text never sent", what);
+    const char *s = r->texts[tag - 2];
+    if (!(*out = copy_text(r, s, strlen(s), what, err))) return err ? err->code : CS_ENOMEM;
+    return 0;
+  }
+  uint64_t n;
+  if ((rc = get_varint(r, &n, what, err))) return rc;
+  if (n > r->budget / 2) return over_budget(r, what, err);
+  if (r->ntexts >= TEXTS_MAX) return cs_error_set(err, CS_EINVAL, "%s: more than %u texts", what, TEXTS_MAX);
+  if (r->ntexts == r->texts_cap) {
+    size_t cap = r->texts_cap ? 2 * r->texts_cap : 256;
+    if (charge(r, (cap - r->texts_cap) * sizeof *r->texts, what, err)) return CS_ENOMEM;
+    char **t = realloc(r->texts, cap * sizeof *t);
+    if (!t) return cs_error_set(err, CS_ENOMEM, "%s: out of memory", what);
+    r->texts = t;
+    r->texts_cap = cap;
+  }
+  if (charge(r, (size_t)n + 1, what, err)) return CS_ENOMEM;
+  char *s = malloc((size_t)n + 1);
+  if (!s) return cs_error_set(err, CS_ENOMEM, "%s: out of memory", what);
+  if ((rc = get_bytes(r, s, (size_t)n, what, err))) {
+    free(s);
+    return rc;
+  }
+  s[n] = '\0';
+  if (memchr(s, '\0', (size_t)n)) {
+    free(s);
+    return cs_error_set(err, CS_EINVAL, "%s: a text holds a NUL byte", what);
+  }
+  r->texts[r->ntexts++] = s;
+  if (!(*out = copy_text(r, s, (size_t)n, what, err))) return err ? err->code : CS_ENOMEM;
+  return 0;
+}
+
+/* An array of n elements of size each, zeroed and charged to the budget. */
+static void *get_array(cs_wire_in *r, uint64_t n, size_t size, const char *what, cs_error *err) {
+  if (n == 0) return NULL;
+  if (n > r->budget / size) {
+    over_budget(r, what, err);
+    return NULL;
+  }
+  r->budget -= (size_t)n * size;
+  void *p = calloc((size_t)n, size);
+  if (!p) cs_error_set(err, CS_ENOMEM, "%s: out of memory", what);
+  return p;
+}
+
+static int get_small(cs_wire_in *r, int *out, const char *what, cs_error *err) {
+  int64_t v;
+  int rc = cs_wire_get_int(r, &v, what, err);
+  if (rc) return rc;
+  if (v < -1000000000 || v > 1000000000) return cs_error_set(err, CS_EINVAL, "%s: %lld is out of range", what, (long long)v);
+  *out = (int)v;
+  return 0;
+}
+
+static int get_amounts(cs_wire_in *r, cs_doc_amount **out, size_t *n, cs_error *err) {
+  uint64_t count;
+  int rc = cs_wire_get_uint(r, SIZE_MAX, &count, "amounts", err);
+  if (rc) return rc;
+  *out = NULL;
+  *n = 0;
+  if (count == 0) return 0;
+  if (!(*out = get_array(r, count, sizeof **out, "amounts", err))) return err ? err->code : CS_ENOMEM;
+  *n = (size_t)count;
+  for (size_t i = 0; i < *n; i++)
+    if ((rc = cs_wire_get_str(r, &(*out)[i].name, "an amount's name", err)) ||
+        (rc = cs_wire_get_str(r, &(*out)[i].amount, "an amount", err)))
+      return rc;
+  return 0;
+}
+
+static int get_code(cs_wire_in *r, char code[5], cs_error *err) {
+  char *s;
+  int rc = cs_wire_get_str(r, &s, "a row's code", err);
+  if (rc) return rc;
+  if (!s || strlen(s) != 4) {
+    free(s);
+    return cs_error_set(err, CS_EINVAL, "a row's code is not four characters");
+  }
+  memcpy(code, s, 5);
+  free(s);
+  return 0;
+}
+
+static int get_row(cs_wire_in *r, cs_doc_row *row, cs_error *err) {
+  int64_t v;
+  int rc;
+  if ((rc = get_small(r, &row->year, "a row's year", err)) || (rc = get_code(r, row->code, err)) ||
+      (rc = cs_wire_get_str(r, &row->name, "a row's name", err)) ||
+      (rc = cs_wire_get_str(r, &row->given, "a row's given name", err)) ||
+      (rc = cs_wire_get_str(r, &row->merged, "a row's merger", err)) ||
+      (rc = cs_wire_get_str(r, &row->cooperation, "a row's cooperation", err)) ||
+      (rc = cs_wire_get_int(r, &row->population, "a row's population", err)) ||
+      (rc = cs_wire_get_str(r, &row->population_date, "a row's population date", err)) ||
+      (rc = cs_wire_get_str(r, &row->population_source, "a row's population source", err)) ||
+      (rc = get_small(r, &row->months, "a row's months", err)) ||
+      (rc = get_small(r, &row->charged_months, "a row's charged months", err)) ||
+      (rc = get_small(r, &row->host, "a row's host flag", err)) ||
+      (rc = cs_wire_get_str(r, &row->payee, "a row's payee", err)) ||
+      (rc = cs_wire_get_str(r, &row->due, "a row's due date", err)) ||
+      (rc = cs_wire_get_int(r, &v, "a row's total", err)))
+    return rc;
+  row->total = v;
+  uint64_t nparts;
+  if ((rc = cs_wire_get_str(r, &row->exact, "a row's exact share", err)) ||
+      (rc = cs_wire_get_uint(r, SIZE_MAX, &nparts, "a row's parts", err)))
+    return rc;
+  if (nparts == 0) return 0;
+  if (!(row->parts = get_array(r, nparts, sizeof *row->parts, "a row's parts", err)))
+    return err ? err->code : CS_ENOMEM;
+  row->nparts = (size_t)nparts;
+  for (size_t p = 0; p < row->nparts; p++) {
+    cs_doc_part *part = &row->parts[p];
+    if ((rc = cs_wire_get_str(r, &part->name, "a part's name", err)) ||
+        (rc = cs_wire_get_int(r, &v, "a part", err)))
+      return rc;
+    part->rounded = v;
+    if ((rc = cs_wire_get_str(r, &part->exact, "a part's exact amount", err)) ||
+        (rc = cs_wire_get_str(r, &part->explain, "a part's explanation", err)))
+      return rc;
+  }
+  return 0;
+}
+
+static int get_year(cs_wire_in *r, cs_doc_year *y, cs_error *err) {
+  int64_t v;
+  int rc;
+  if ((rc = get_small(r, &y->year, "a year", err)) ||
+      (rc = cs_wire_get_str(r, &y->cooperation, "a year's cooperation", err)) ||
+      (rc = get_small(r, &y->members, "a year's members", err)) ||
+      (rc = cs_wire_get_str(r, &y->cost, "a year's cost", err)) ||
+      (rc = cs_wire_get_str(r, &y->grants, "a year's grants", err)) ||
+      (rc = cs_wire_get_str(r, &y->net, "a year's net cost", err)) ||
+      (rc = cs_wire_get_str(r, &y->balance, "a year's balance", err)) ||
+      (rc = cs_wire_get_int(r, &v, "a year's sum of shares", err)))
+    return rc;
+  y->sum_shares = v;
+  if ((rc = cs_wire_get_str(r, &y->key, "a year's key", err)) ||
+      (rc = cs_wire_get_str(r, &y->key_label, "a key's label", err)) ||
+      (rc = cs_wire_get_str(r, &y->key_source, "a key's source", err)) ||
+      (rc = cs_wire_get_str(r, &y->key_assumption, "a key's assumption", err)) ||
+      (rc = get_small(r, &y->agreement_months, "a year's agreement months", err)) ||
+      (rc = get_small(r, &y->covers, "a year's covers flag", err)) ||
+      (rc = get_small(r, &y->past_end, "a year's past-end flag", err)) ||
+      (rc = get_amounts(r, &y->lines, &y->nlines, err)) ||
+      (rc = get_amounts(r, &y->grant_list, &y->ngrants, err)))
+    return rc;
+  return 0;
+}
+
+int cs_wire_get_doc(cs_wire_in *r, size_t max_rows, cs_doc **out, cs_error *err) {
+  *out = NULL;
+  if (charge(r, sizeof(cs_doc), "the document", err)) return CS_ENOMEM;
+  cs_doc *doc = calloc(1, sizeof *doc);
+  if (!doc) return cs_error_set(err, CS_ENOMEM, "out of memory reading the results");
+  uint64_t nruns;
+  size_t rows = 0;
+  int rc;
+  if ((rc = cs_wire_get_str(r, &doc->coopsim_version, "the coopsim version", err)) ||
+      (rc = cs_wire_get_str(r, &doc->scenario_file, "the scenario file", err)) ||
+      (rc = cs_wire_get_uint(r, 1u << 20, &nruns, "the number of runs", err)))
+    goto fail;
+  if (nruns && !(doc->runs = get_array(r, nruns, sizeof *doc->runs, "the runs", err))) {
+    rc = err ? err->code : CS_ENOMEM;
+    goto fail;
+  }
+  for (size_t i = 0; i < nruns; i++) {
+    cs_doc_run *run = &doc->runs[i];
+    doc->nruns = i + 1;
+    uint64_t n;
+    if ((rc = cs_wire_get_str(r, &run->scenario, "a run's name", err)) ||
+        (rc = get_small(r, &run->from, "a run's first year", err)) ||
+        (rc = get_small(r, &run->to, "a run's last year", err)) ||
+        (rc = cs_wire_get_str(r, &run->options, "a run's options", err)) ||
+        (rc = cs_wire_get_uint(r, max_rows - rows, &n, "the number of rows (--max-rows)", err)))
+      goto fail;
+    rows += (size_t)n;
+    if (n && !(run->rows = get_array(r, n, sizeof *run->rows, "the rows", err))) {
+      rc = err ? err->code : CS_ENOMEM;
+      goto fail;
+    }
+    for (size_t j = 0; j < n; j++) {
+      run->nrows = j + 1;
+      if ((rc = get_row(r, &run->rows[j], err))) goto fail;
+    }
+    if ((rc = cs_wire_get_uint(r, SIZE_MAX, &n, "the number of years", err))) goto fail;
+    if (n && !(run->years = get_array(r, n, sizeof *run->years, "the years", err))) {
+      rc = err ? err->code : CS_ENOMEM;
+      goto fail;
+    }
+    for (size_t j = 0; j < n; j++) {
+      run->nyears = j + 1;
+      if ((rc = get_year(r, &run->years[j], err))) goto fail;
+    }
+  }
+  if ((rc = cs_doc_check(doc, err))) goto fail;
+  *out = doc;
+  return 0;
+fail:
+  cs_doc_free(doc);
+  return rc ? rc : CS_EINVAL;
+}
+
+int cs_wire_at_end(cs_wire_in *r, cs_error *err) {
+  if (r->pos < r->len) return 0;
+  if (r->eof) return 1;
+  long got = r->fill(r->ud, r->buf, sizeof r->buf, err);
+  if (got <= 0) {
+    r->eof = 1;
+    return got == 0;
+  }
+  if (charge(r, (size_t)got, "the end of the results", err)) return 0;
+  r->pos = 0;
+  r->len = (size_t)got;
+  return 0;
+}

@@ -1,0 +1,64 @@
+#ifndef COOPSIM_DOC_WIRE_H
+#define COOPSIM_DOC_WIRE_H
+/*
+** The result document (doc.h) as compact binary records: what a sandboxed
+** worker sends its parent. Numbers are LEB128 varints (signed ones
+** zigzagged), texts are length-prefixed and said once: a text the stream
+** has carried before is sent as its number. The reader is the trusted side:
+** it pulls the bytes it needs from a source (a pipe under a deadline),
+** checks every count against a memory budget before it allocates, and the
+** document it makes passes cs_doc_check (doc.h) before it is handed out. A
+** stream starts with "CSW1", so that text from an older or another program
+** is refused at once.
+*/
+#include <stddef.h>
+#include <stdint.h>
+#include "coopsim/doc.h"
+#include "coopsim/error.h"
+
+/* ---- writing --------------------------------------------------------------- */
+
+typedef struct cs_wire_out cs_wire_out;
+
+/* A writer that hands full buffers to write(ud, data, n) (0, or -1 on a
+** failure). The caller owns it (cs_wire_out_free); NULL when out of memory. */
+cs_wire_out *cs_wire_out_new(int (*write)(void *ud, const void *data, size_t n), void *ud);
+void cs_wire_out_free(cs_wire_out *w);
+
+/* Each put records a failure in w (the later ones do nothing);
+** cs_wire_out_flush writes what is buffered and says whether every put and
+** write succeeded: 0, or -1. */
+void cs_wire_put_uint(cs_wire_out *w, uint64_t v);
+void cs_wire_put_int(cs_wire_out *w, int64_t v);
+void cs_wire_put_str(cs_wire_out *w, const char *s); /* NULL allowed */
+void cs_wire_put_doc(cs_wire_out *w, const cs_doc *doc);
+int cs_wire_out_flush(cs_wire_out *w);
+
+/* ---- reading --------------------------------------------------------------- */
+
+typedef struct cs_wire_in cs_wire_in;
+
+/* A reader pulling bytes with fill(ud, buf, cap, err): the number of bytes
+** read (> 0), 0 at the end of the data, or a negative CS_E* code with err
+** set (a deadline passed). max_bytes bounds everything the reader takes and
+** allocates: the bytes read and the documents made. The caller owns it
+** (cs_wire_in_free); NULL when out of memory. */
+cs_wire_in *cs_wire_in_new(long (*fill)(void *ud, void *buf, size_t cap, cs_error *err), void *ud,
+                           size_t max_bytes);
+void cs_wire_in_free(cs_wire_in *r);
+
+/* Each get returns 0, or a CS_E* code with a message naming what was being
+** read (CS_EINVAL for malformed data, CS_ENOMEM past the budget, the fill's
+** own code). Texts are malloc'ed and the caller's; NULL stays NULL. */
+int cs_wire_get_uint(cs_wire_in *r, uint64_t max, uint64_t *out, const char *what, cs_error *err);
+int cs_wire_get_int(cs_wire_in *r, int64_t *out, const char *what, cs_error *err);
+int cs_wire_get_str(cs_wire_in *r, char **out, const char *what, cs_error *err);
+
+/* Reads a document of at most max_rows rows in all and checks it
+** (cs_doc_check); *out is the caller's (cs_doc_free). */
+int cs_wire_get_doc(cs_wire_in *r, size_t max_rows, cs_doc **out, cs_error *err);
+
+/* 1 when the source has no more bytes (after the last get). */
+int cs_wire_at_end(cs_wire_in *r, cs_error *err);
+
+#endif
