@@ -111,8 +111,20 @@ int main(int argc, char **argv) {
   opt.timeout = 60;
   /* global options may come anywhere; take them out of argv */
   int n = 1;
+  static const char *const valued[] = {"--data-dir", "--registry-db", "--max-memory", "--max-output",
+                                       "--max-rows", "--max-instructions", "--timeout",
+                                       "--allow-read", NULL};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+    for (const char *const *o = valued; *o; o++)
+      if (strcmp(a, *o) == 0 && (!v || !*v)) {
+        fprintf(stderr, "coopsim: %s needs a value (see coopsim --help)\n", a);
+        return 2;
+      }
+    if ((strcmp(a, "--data-dir") == 0 && opt.data_dir) || (strcmp(a, "--registry-db") == 0 && opt.registry_db)) {
+      fprintf(stderr, "coopsim: %s given twice\n", a);
+      return 2;
+    }
     if (strcmp(a, "--data-dir") == 0 && v) opt.data_dir = argv[++i];
     else if (strcmp(a, "--registry-db") == 0 && v) opt.registry_db = argv[++i];
     else if (strcmp(a, "--trusted") == 0) opt.trusted = 1;
@@ -157,8 +169,12 @@ int main(int argc, char **argv) {
     } else argv[n++] = argv[i];
   }
   if (opt.max_memory == 0) opt.max_memory = (size_t)512 << 20;
+  if (opt.data_dir && opt.registry_db) {
+    fprintf(stderr, "coopsim: give --data-dir or --registry-db, not both\n");
+    return 2;
+  }
   argc = n;
-  if (argc < 2) return cli_repl(&opt);
+  if (argc < 2) return cli_check_registry(&opt) != 0 ? 1 : cli_repl(&opt);
   const char *cmd = argv[1];
   if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
     fputs(usage, stdout);
@@ -169,6 +185,8 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (strcmp(cmd, "run") == 0) return cli_run(argc - 2, argv + 2, &opt);
+  /* a registry given on the command line is checked before anything runs */
+  if (strcmp(cmd, "data") != 0 && cli_check_registry(&opt) != 0) return 1;
   if (strcmp(cmd, "repl") == 0) return cli_repl(&opt);
   if (strcmp(cmd, "-e") == 0) {
     if (argc < 3) {

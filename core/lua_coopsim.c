@@ -520,24 +520,35 @@ static lua_Integer field_int(lua_State *L, int idx, const char *name, lua_Intege
   return v;
 }
 
-/* Collects the array of strings in field name of table idx (max 64). */
-static size_t field_strings(lua_State *L, int idx, const char *name, const char **out, size_t max) {
-  size_t n = 0;
-  if (lua_getfield(L, idx, name) == LUA_TTABLE) {
-    for (lua_Integer i = 1; n < max; i++) {
-      if (lua_rawgeti(L, -1, i) != LUA_TSTRING) {
-        lua_pop(L, 1);
-        break;
-      }
-      out[n++] = lua_tostring(L, -1);
-      lua_pop(L, 1);
-    }
+/* [-0, +1, e] The list of strings in field name of table idx, every one of
+** them (no capacity: a list is held whole or refused): an array of
+** pointers in a userdata left on the stack, which keeps the strings (they
+** stay in the table) and the array alive; its length in *n. A NULL array
+** when the field is absent. An entry that is not a string is an error. */
+static const char **field_strings(lua_State *L, int idx, const char *name, size_t *n) {
+  idx = lua_absindex(L, idx);
+  *n = 0;
+  if (lua_getfield(L, idx, name) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_pushnil(L);
+    return NULL;
+  }
+  size_t len = (size_t)lua_rawlen(L, -1);
+  const char **out = lua_newuserdatauv(L, (len ? len : 1) * sizeof *out, 1);
+  lua_pushvalue(L, -2);
+  lua_setiuservalue(L, -2, 1); /* the strings' table */
+  lua_remove(L, -2);
+  lua_getiuservalue(L, -1, 1);
+  for (size_t i = 0; i < len; i++) {
+    if (lua_rawgeti(L, -1, (lua_Integer)i + 1) != LUA_TSTRING)
+      luaL_error(L, "%s: entry %d is not a name", name, (int)i + 1);
+    out[i] = lua_tostring(L, -1);
+    lua_pop(L, 1);
   }
   lua_pop(L, 1);
-  return n;
+  *n = len;
+  return out;
 }
-
-#define MAXN 1024
 
 /* Builds a key from the key spec at idx. */
 static int build_key(lua_State *L, int idx, int anchor, cs_key **out, cs_error *err) {
@@ -568,25 +579,31 @@ static int build_key(lua_State *L, int idx, int anchor, cs_key **out, cs_error *
       rc = cs_error_set(err, CS_EINVAL, "unknown key component \"%s\"", kind ? kind : "?");
       break;
     }
-    const char *codes[MAXN];
+    const char **codes = NULL;
     cs_q *values = NULL;
     size_t n = 0;
     if (kv[k] == CS_DIRECT_FIXED || kv[k] == CS_POOL_WEIGHTS) {
       table_field(L, c, "entries");
       int e = lua_gettop(L);
-      values = calloc(MAXN, sizeof *values);
+      size_t len = (size_t)lua_rawlen(L, e);
+      /* every entry (the codes' strings stay in the entries, kept on the stack) */
+      codes = lua_newuserdatauv(L, (len ? len : 1) * sizeof *codes, 0);
+      values = calloc(len ? len : 1, sizeof *values);
       if (!values) {
         rc = cs_error_set(err, CS_ENOMEM, "out of memory");
         lua_settop(L, c);
         break;
       }
-      for (lua_Integer j = 1; n < MAXN && lua_rawgeti(L, e, j) == LUA_TTABLE; j++) {
-        codes[n] = field_str(L, -1, "code");
+      for (lua_Integer j = 1; (size_t)j <= len; j++) {
+        if (lua_rawgeti(L, e, j) != LUA_TTABLE || !(codes[n] = field_str(L, -1, "code"))) {
+          rc = cs_error_set(err, CS_EINVAL, "key entry %d has no member", (int)j);
+          break;
+        }
         if ((rc = field_q(L, lua_gettop(L), "value", &values[n], &present, err))) break;
         n++;
         lua_pop(L, 1);
       }
-      lua_settop(L, e - 1);
+      lua_settop(L, e + 1); /* the entries and the codes array stay until the key is built */
       if (rc) {
         free(values);
         break;
@@ -691,9 +708,11 @@ static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, cs_error
     cs_q amount;
     if ((rc = field_q(L, t, "rate", &amount, &present, err))) return rc;
     if (present) {
-      const char *of[64];
-      size_t nof = field_strings(L, t, "of", of, 64);
-      if ((rc = cs_coop_add_derived_cost(coop, name, &amount, of, nof, err))) return rc;
+      size_t nof;
+      const char **of = field_strings(L, t, "of", &nof);
+      rc = cs_coop_add_derived_cost(coop, name, &amount, of, nof, err);
+      lua_pop(L, 1);
+      if (rc) return rc;
     } else {
       if ((rc = field_q(L, t, "amount", &amount, &present, err))) return rc;
       const char *g = field_str(L, t, "growth");
@@ -726,12 +745,12 @@ static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, cs_error
     if ((rc = field_q(L, t, "amount", &amount, &present, err)) ||
         (rc = field_q(L, t, "cap", &cap, &has_cap, err)))
       return rc;
-    const char *covers[64];
-    size_t nc = field_strings(L, t, "covers", covers, 64);
-    if ((rc = cs_coop_add_grant(coop, field_str(L, t, "name"), &amount,
-                                (int)field_int(L, t, "from", 0), (int)field_int(L, t, "to", 0),
-                                has_cap ? &cap : NULL, covers, nc, err)))
-      return rc;
+    size_t nc;
+    const char **covers = field_strings(L, t, "covers", &nc);
+    rc = cs_coop_add_grant(coop, field_str(L, t, "name"), &amount, (int)field_int(L, t, "from", 0),
+                           (int)field_int(L, t, "to", 0), has_cap ? &cap : NULL, covers, nc, err);
+    lua_pop(L, 1);
+    if (rc) return rc;
     lua_pop(L, 1);
   }
   lua_pop(L, 2);
@@ -777,11 +796,13 @@ static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, cs_error
   table_field(L, idx, "mergers");
   for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TTABLE; i++) {
     int t = lua_gettop(L);
-    const char *codes[64];
-    size_t n = field_strings(L, t, "codes", codes, 64);
+    size_t n;
+    const char **codes = field_strings(L, t, "codes", &n);
     cs_date date;
     if ((rc = parse_date_field(L, t, "date", &date, &present, err))) return rc;
-    if ((rc = cs_coop_add_merger(coop, codes, n, field_str(L, t, "name"), date, err))) return rc;
+    rc = cs_coop_add_merger(coop, codes, n, field_str(L, t, "name"), date, err);
+    lua_pop(L, 1);
+    if (rc) return rc;
     lua_pop(L, 1);
   }
   lua_pop(L, 2);

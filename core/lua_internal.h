@@ -37,6 +37,9 @@ void cs_lua_readonly_register(lua_State *L);
 ** when it is not a table; a view is its own view). */
 void cs_lua_readonly(lua_State *L, int idx);
 
+/* [-0, +0, m] 1 when the value at idx is one of coopsim's read-only views. */
+int cs_lua_is_view(lua_State *L, int idx);
+
 /* "file:line: " of the innermost frame that is the scenario's own code (not
 ** coopsim's shipped scripts), or "" (lua_run.c). */
 void cs_lua_where(lua_State *L, char *buf, size_t size);

@@ -75,6 +75,13 @@ void cs_lua_readonly(lua_State *L, int idx) {
   lua_pop(L, 1);
 }
 
+int cs_lua_is_view(lua_State *L, int idx) {
+  if (lua_type(L, idx) != LUA_TTABLE) return 0;
+  int is = push_target(L, idx) == LUA_TTABLE;
+  lua_pop(L, 1);
+  return is;
+}
+
 void cs_lua_raw(lua_State *L, int idx) {
   idx = lua_absindex(L, idx);
   if (lua_type(L, idx) == LUA_TTABLE && push_target(L, idx) == LUA_TTABLE) return;

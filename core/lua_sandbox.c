@@ -220,6 +220,19 @@ static int sb_setmetatable(lua_State *L) {
   return 1;
 }
 
+/* rawset, which would go round a read-only view's __newindex, refuses
+** coopsim's views like an assignment does. */
+static int sb_rawset(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_checkany(L, 2);
+  luaL_checkany(L, 3);
+  if (cs_lua_is_view(L, 1))
+    return luaL_error(L, "rawset: coopsim's tables and objects are read-only");
+  lua_settop(L, 3);
+  lua_rawset(L, 1);
+  return 1;
+}
+
 static int sb_load(lua_State *L) {
   size_t len;
   const char *s = lua_tolstring(L, 1, &len);
@@ -388,7 +401,7 @@ static int build_state(lua_State *L) {
     static const luaL_Reg replaced[] = {
         {"print", sb_print},     {"pcall", sb_pcall},         {"xpcall", sb_xpcall},
         {"setmetatable", sb_setmetatable}, {"load", sb_load}, {"collectgarbage", sb_collectgarbage},
-        {"require", sb_require}, {NULL, NULL}};
+        {"require", sb_require}, {"rawset", sb_rawset}, {NULL, NULL}};
     lua_pushglobaltable(L);
     luaL_setfuncs(L, replaced, 0);
     lua_pop(L, 1);

@@ -109,22 +109,32 @@ local function set(list)
   return s
 end
 
+-- A list the scenario gave, copied whole: every key is 1..n, so that no
+-- entry after a hole or under another key is silently left out.
+local function check_list(t, what)
+  if type(t) ~= "table" then fail("%s must be a list, got %s", what, show(t)) end
+  local n = 0
+  for k in pairs(t) do
+    if math.type(k) ~= "integer" or k < 1 then fail("%s must be a list, got the key %s", what, show(k)) end
+    n = n + 1
+  end
+  local out = {}
+  for i = 1, n do
+    if t[i] == nil then fail("%s has a gap: entry %d is missing", what, i) end
+    out[i] = t[i]
+  end
+  return out
+end
+
 -- A list of names the scenario gave (cost lines a rate is of, lines a grant
 -- covers), copied: what coopsim checked is what it keeps.
 local function names_list(t, what)
-  local out = {}
-  local n = 0
-  for k in pairs(t) do
-    if math.type(k) ~= "integer" or k < 1 then fail("%s must be a list of names, got key %s", what, show(k)) end
-    n = n + 1
-  end
-  for i = 1, n do
-    local v = t[i]
+  local out = check_list(t, what)
+  for i, v in ipairs(out) do
     if type(v) ~= "string" then fail("%s: entry %d must be a name (a string), got %s", what, i, show(v)) end
     for j = 1, i - 1 do
       if out[j] == v then fail("%s names %s twice", what, show(v)) end
     end
-    out[i] = v
   end
   return out
 end
@@ -500,9 +510,10 @@ function M.cooperation(def)
   -- members are resolved at the agreement's start (or the base year)
   c.anchor = c.period_from or (c.base_year and jan1(c.base_year))
   if type(def.members) ~= "table" or #def.members == 0 then fail("cs.cooperation needs a list of members") end
+  local members = check_list(def.members, "members")
   c.members = {}
   local seen = {}
-  for i, m in ipairs(def.members) do
+  for i, m in ipairs(members) do
     local given = math.type(m) == "integer" and string.format("%04d", m) or m
     if type(given) ~= "string" then fail("member %d must be a code or name, got %s", i, show(m)) end
     local entry = { given = given }
@@ -526,7 +537,7 @@ function M.cooperation(def)
     c.payee = check_name(def.payee, "payee")
   end
   c.costs = {}
-  for i, cost in ipairs(def.costs or {}) do c.costs[i] = check_cost(cost, i) end
+  for i, cost in ipairs(check_list(def.costs or {}, "costs")) do c.costs[i] = check_cost(cost, i) end
   local names = {}
   for _, cost in ipairs(c.costs) do
     if names[cost.name] then fail("cost line '%s' is given twice", cost.name) end
@@ -538,7 +549,7 @@ function M.cooperation(def)
     end
   end
   c.grants = {}
-  for i, g in ipairs(def.grants or {}) do
+  for i, g in ipairs(check_list(def.grants or {}, "grants")) do
     c.grants[i] = check_grant(g, i)
     for _, cov in ipairs(c.grants[i].covers or {}) do
       if not names[cov] then fail("grant '%s' covers '%s', which is no cost line", g.name, tostring(cov)) end
@@ -722,7 +733,9 @@ end
 
 --- s:merge({ "Grane", "Hattfjelldal" }, "Indre Helgeland", "2026-01-01"): a hypothetical merger
 function scenario_mt:merge(codes, new_name, date)
-  if type(codes) ~= "table" or #codes < 2 then fail("merge needs a list of at least two municipalities") end
+  if type(codes) ~= "table" then fail("merge needs a list of at least two municipalities") end
+  codes = check_list(codes, "merge: municipalities")
+  if #codes < 2 then fail("merge needs a list of at least two municipalities") end
   if type(new_name) ~= "string" or new_name == "" then fail("merge needs the new municipality's name") end
   check_name(new_name, "merge: name")
   check_date(date, "merge: date")
@@ -731,6 +744,11 @@ function scenario_mt:merge(codes, new_name, date)
   local resolved, names = {}, {}
   for i, c in ipairs(codes) do
     local m = resolve(c, before, "merge: municipality " .. i)
+    for j = 1, i - 1 do
+      if resolved[j] == m.code then
+        fail("merge: %s %s is listed twice (as %s and %s)", m.code, m.name, show(codes[j]), show(c))
+      end
+    end
     resolved[i] = m.code
     names[i] = m.name
   end
@@ -1406,8 +1424,8 @@ function M.sweep(opts)
   local base = raw(opts.scenario)
   check_path(opts.vary, "cs.sweep")
   if type(opts.values) ~= "table" or #opts.values == 0 then fail("cs.sweep needs a list of values") end
-  local values = {} -- a copy: what was checked is what is used
-  for i, v in ipairs(opts.values) do values[i] = check_number(v, "cs.sweep: value " .. i, { negative = true }) end
+  local values = check_list(opts.values, "cs.sweep: values") -- a copy: what was checked is what is used
+  for i, v in ipairs(values) do values[i] = check_number(v, "cs.sweep: value " .. i, { negative = true }) end
   local from = check_year(opts.from, "cs.sweep: from")
   local to = check_year(opts.to or opts.from, "cs.sweep: to")
   local rows, members = {}, {}
