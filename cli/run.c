@@ -267,6 +267,10 @@ static int run_in_worker(const run_job *job) {
   if (cli_worker_run(&lim, run_child, (void *)job, consume, a, &o) != 0) {
     perror("coopsim: cannot start a worker process");
     rc = 1;
+  } else if (o.refused) {
+    /* the parent stopped reading (too large, malformed) and ended the worker */
+    fprintf(stderr, "coopsim: %s: %s; nothing was written\n", job->file, a->err.msg);
+    rc = 1;
   } else if (o.timed_out || o.signal) {
     char why[512];
     cli_worker_explain(&o, job->file, &lim, why, sizeof why);

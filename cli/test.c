@@ -151,6 +151,8 @@ static int test_file(const char *file, int update, int strict, const cli_options
       printf("FAIL %s: cannot start a worker process\n", file);
     } else if (wo.timed_out) {
       printf("FAIL %s: timeout: ran longer than %g s (--timeout) and was stopped\n", file, opt->timeout);
+    } else if (wo.refused) {
+      printf("FAIL %s: %s\n", file, o.err.msg);
     } else if (wo.signal) {
       char why[512];
       cli_worker_explain(&wo, file, &lim, why, sizeof why);

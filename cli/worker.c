@@ -113,6 +113,7 @@ long cli_worker_fill(void *ud, void *buf, size_t cap, cs_error *err) {
       return cs_error_set(err, CS_EIO, "reading the worker: %s", strerror(errno));
     }
     p->got += (size_t)n;
+    if (n == 0) p->eof = 1;
     return (long)n;
   }
 }
@@ -144,11 +145,12 @@ int cli_worker_run(const cli_worker_limits *lim, int (*child)(int fd, void *arg)
     _exit(rc);
   }
   close(fds[1]);
-  cli_worker_pipe p = {fds[0], lim->timeout > 0 ? now() + lim->timeout : 0, lim->timeout, 0, 0};
+  cli_worker_pipe p = {fds[0], lim->timeout > 0 ? now() + lim->timeout : 0, lim->timeout, 0, 0, 0};
   out->consumed = consume(&p, carg);
   close(fds[0]);
-  /* a worker that sent something malformed, or too much, is not waited for */
-  if (out->consumed != 0 && !p.timed_out) {
+  /* a worker that sent something malformed, or too much, is not waited for
+  ** (one that closed its end is on its way out: how it ends is its story) */
+  if (out->consumed != 0 && !p.timed_out && !p.eof) {
     kill(pid, SIGKILL);
     out->refused = 1;
   }

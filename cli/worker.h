@@ -26,6 +26,7 @@ typedef struct cli_worker_pipe {
   double timeout;   /* for messages */
   int timed_out;    /* set when the deadline passed while reading */
   size_t got;       /* bytes read so far */
+  int eof;          /* the child closed its end */
 } cli_worker_pipe;
 
 /* A fill function for cs_wire_in_new (doc_wire.h): reads from the pipe p

@@ -33,6 +33,14 @@ printf '\000' | cat forge.csv - > forge.expected.csv
 grep -q "NUL byte" out || fail "the NUL byte is not named: $(cat out)"
 rm forge.expected.csv
 
+# the parent's own budget for what comes back (--max-memory): refused whole,
+# nothing written (the national benchmark's 96 246 rows take more than 16 MB)
+"$coopsim" run "$src/bench/national.lua" --format csv --out national.csv --max-memory 16 >/dev/null 2>err &&
+  fail "16 MB of results were taken"
+grep -q "the results are larger than 16 MB (the memory the parent gives them; --max-memory); nothing was written" err ||
+  fail "parent budget: $(tail -n 2 err)"
+[ -e national.csv ] && fail "a report was written from results past the budget"
+
 # cs.expect decides in C, on raw values: a value with __eq cannot pass itself off
 cat > eq.lua <<'EOS'
 local liar = setmetatable({}, { __eq = function() return true end })
