@@ -2,6 +2,7 @@
 ** main.c: `coopsim` — run scenario files, the REPL, regression runs and
 ** registry commands (see --help).
 */
+#include <errno.h>
 #include <lauxlib.h>
 #include <lualib.h>
 #include <stdio.h>
@@ -106,7 +107,7 @@ static double parse_seconds(const char *s) {
   return v;
 }
 
-int main(int argc, char **argv) {
+static int dispatch(int argc, char **argv) {
   cli_options opt = {0};
   opt.timeout = 60;
   /* global options may come anywhere; take them out of argv */
@@ -200,4 +201,15 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "runs") == 0) return cli_runs(argc - 2, argv + 2, &opt);
   fprintf(stderr, "coopsim: unknown command \"%s\" (see coopsim --help)\n", cmd);
   return 2;
+}
+
+/* Every command's output can fail to be written (a full disk, a closed
+** pipe): that is an exit status, not silence. */
+int main(int argc, char **argv) {
+  int rc = dispatch(argc, argv);
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    fprintf(stderr, "coopsim: cannot write to standard output: %s\n", strerror(errno));
+    if (rc == 0) rc = 1;
+  }
+  return rc;
 }

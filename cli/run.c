@@ -11,6 +11,7 @@
 ** it (cs_doc_check), checks every path, and only then writes. With --trusted
 ** the file runs here, unsandboxed, and the document is made here.
 */
+#include <errno.h>
 #include <lauxlib.h>
 #include <lualib.h>
 #include <stdio.h>
@@ -133,6 +134,12 @@ static int run_child(int fd, void *arg) {
   lua_State *L = cli_new_state(job->opt, job->file, job->want_report);
   if (!L) return 1;
   int rc = run_scenario(L, job);
+  /* what the scenario printed must have been written (a full disk is an
+  ** error, not silence) */
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    fprintf(stderr, "coopsim: %s: cannot write what the scenario printed: %s\n", job->file, strerror(errno));
+    rc = 1;
+  }
   size_t nreq = rc == 0 ? cs_lua_nrequests(L) : 0;
   cs_doc *doc = NULL;
   if (rc == 0 && (job->want_report || job->store || nreq > 0)) {

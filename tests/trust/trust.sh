@@ -41,6 +41,14 @@ grep -q "the results are larger than 16 MB (the memory the parent gives them; --
   fail "parent budget: $(tail -n 2 err)"
 [ -e national.csv ] && fail "a report was written from results past the budget"
 
+# every write can fail: what a scenario prints, and any command's output
+echo 'print("Træna")' > prints.lua
+"$coopsim" run prints.lua >/dev/full 2>err && fail "printing to a full disk exited 0"
+"$coopsim" run forge.lua --format csv >/dev/full 2>err && fail "a report to a full disk exited 0"
+grep -q "No space left on device" err || fail "a full disk is not named: $(cat err)"
+"$coopsim" -e 'print("x")' >/dev/full 2>err && fail "print to a full disk in -e exited 0"
+"$coopsim" --help >/dev/full 2>err && fail "--help to a full disk exited 0"
+
 # cs.expect decides in C, on raw values: a value with __eq cannot pass itself off
 cat > eq.lua <<'EOS'
 local liar = setmetatable({}, { __eq = function() return true end })
