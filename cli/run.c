@@ -40,6 +40,7 @@ typedef struct run_job {
   int strict;
   const char *format, *out, *lang; /* the report, when want_report */
   int want_report;
+  int prints_to_stderr; /* the report goes to stdout as data: prints go to stderr */
   cs_rundb *store; /* --db, opened and checked before the run */
   int argc;        /* run's arguments, recorded with a stored run */
   char **argv;
@@ -61,13 +62,21 @@ static int run_scenario(lua_State *L, const run_job *job) {
   return rc;
 }
 
+/* The report's format: --format, else --out's extension, else the table
+** (with --lang alone) or CSV (with --db alone: no report). */
+static cs_report_format report_format(const run_job *job) {
+  cs_report_format fmt = job->out || job->format ? CS_REPORT_CSV : CS_REPORT_TABLE;
+  cs_error err = {0, ""};
+  if (job->format) cs_report_format_parse(job->format, &fmt, &err);
+  else if (job->out) cs_report_format_from_path(job->out, &fmt, &err);
+  return fmt;
+}
+
 /* Writes the report the command line asked for. */
 static int write_report(const cs_doc *doc, const run_job *job) {
   cs_error err = {0, ""};
-  cs_report_format fmt = CS_REPORT_CSV;
+  cs_report_format fmt = report_format(job);
   cs_report_lang lng = CS_LANG_EN;
-  if (job->format) cs_report_format_parse(job->format, &fmt, &err);
-  else if (job->out) cs_report_format_from_path(job->out, &fmt, &err);
   if (job->lang) cs_report_lang_parse(job->lang, &lng, &err);
   int rc = cli_emit_doc(doc, fmt, lng, job->out, &err);
   if (rc) fprintf(stderr, "coopsim run: %s\n", err.msg);
@@ -131,7 +140,7 @@ static int write_fd(void *ud, const void *data, size_t n) { return cli_write_all
 ** and the requests. */
 static int run_child(int fd, void *arg) {
   const run_job *job = arg;
-  lua_State *L = cli_new_state(job->opt, job->file, job->want_report);
+  lua_State *L = cli_new_state(job->opt, job->file, job->prints_to_stderr);
   if (!L) return 1;
   int rc = run_scenario(L, job);
   /* what the scenario printed must have been written (a full disk is an
@@ -308,7 +317,7 @@ static int run_here(const run_job *job) {
           "coopsim: --trusted: %s runs with the whole Lua standard library (files, programs) "
           "and no limits\n",
           job->file);
-  lua_State *L = cli_new_state(job->opt, job->file, job->want_report);
+  lua_State *L = cli_new_state(job->opt, job->file, job->prints_to_stderr);
   int rc = L ? run_scenario(L, job) : 1;
   if (rc == 0 && (job->want_report || job->store)) {
     cs_error err = {0, ""};
@@ -371,6 +380,12 @@ int cli_run(int argc, char **argv, const cli_options *opt) {
     fprintf(stderr, "coopsim run: which scenario file? (coopsim run FILE.lua)\n");
     return 2;
   }
+  /* the language a Norwegian office sets once (LANG and LC_* are not read) */
+  int lang_from_env = 0;
+  if (!lang && (format || out) && getenv("COOPSIM_LANG") && *getenv("COOPSIM_LANG")) {
+    lang = getenv("COOPSIM_LANG");
+    lang_from_env = 1;
+  }
   {
     /* check the options before running anything */
     cs_error err = {0, ""};
@@ -379,7 +394,7 @@ int cli_run(int argc, char **argv, const cli_options *opt) {
     if ((format && cs_report_format_parse(format, &f, &err)) ||
         (!format && out && cs_report_format_from_path(out, &f, &err)) ||
         (lang && cs_report_lang_parse(lang, &l, &err))) {
-      fprintf(stderr, "coopsim run: %s\n", err.msg);
+      fprintf(stderr, "coopsim run: %s%s\n", lang_from_env ? "COOPSIM_LANG: " : "", err.msg);
       return 2;
     }
     if (format && !out && !cs_report_format_is_text(f)) {
@@ -403,7 +418,8 @@ int cli_run(int argc, char **argv, const cli_options *opt) {
     return 1;
   }
   run_job job = {file, text, len, opt, strict, format, out, lang,
-                 format != NULL || out != NULL || lang != NULL, store, argc, argv};
+                 format != NULL || out != NULL || lang != NULL, 0, store, argc, argv};
+  job.prints_to_stderr = job.want_report && !out && report_format(&job) != CS_REPORT_TABLE;
   int rc = opt->trusted ? run_here(&job) : run_in_worker(&job);
   cs_rundb_close(store);
   free(text);
