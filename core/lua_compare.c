@@ -468,6 +468,8 @@ void cs_lua_compare_register(lua_State *L) {
   if (luaL_newmetatable(L, ALIGN_MT)) {
     lua_pushcfunction(L, alignment_gc);
     lua_setfield(L, -2, "__gc");
+    lua_pushboolean(L, 0); /* getmetatable gives a scenario nothing to change */
+    lua_setfield(L, -2, "__metatable");
     static const luaL_Reg methods[] = {
         {"lines", a_lines}, {"totals", a_totals}, {"changes", a_changes}, {NULL, NULL}};
     luaL_newlib(L, methods);

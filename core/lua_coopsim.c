@@ -474,6 +474,8 @@ static callback *new_callback(lua_State *L, int idx, int anchor_idx) {
   if (luaL_newmetatable(L, "coopsim.callback")) {
     lua_pushcfunction(L, callback_gc);
     lua_setfield(L, -2, "__gc");
+    lua_pushboolean(L, 0); /* getmetatable gives a scenario nothing to change */
+    lua_setfield(L, -2, "__metatable");
   }
   lua_setmetatable(L, -2);
   lua_pushvalue(L, idx);
@@ -1622,16 +1624,22 @@ int luaopen_coopsim_core(lua_State *L) {
   if (luaL_newmetatable(L, REGISTRY_MT)) {
     lua_pushcfunction(L, regbox_gc);
     lua_setfield(L, -2, "__gc");
+    lua_pushboolean(L, 0); /* getmetatable gives a scenario nothing to change */
+    lua_setfield(L, -2, "__metatable");
   }
   lua_pop(L, 1);
   if (luaL_newmetatable(L, COOP_MT)) {
     lua_pushcfunction(L, coopbox_gc);
     lua_setfield(L, -2, "__gc");
+    lua_pushboolean(L, 0); /* getmetatable gives a scenario nothing to change */
+    lua_setfield(L, -2, "__metatable");
   }
   lua_pop(L, 1);
   if (luaL_newmetatable(L, RESULT_MT)) {
     lua_pushcfunction(L, result_gc);
     lua_setfield(L, -2, "__gc");
+    lua_pushboolean(L, 0); /* getmetatable gives a scenario nothing to change */
+    lua_setfield(L, -2, "__metatable");
     static const luaL_Reg methods[] = {{"rows", r_rows}, {"years", r_years}, {"explain", r_explain},
                                        {"info", r_info}, {"column", r_column}, {"unpopulated", r_unpopulated},
                                        {"json_rows", r_json_rows},

@@ -42,6 +42,8 @@ void cs_lua_progress_register(lua_State *L) {
   if (luaL_newmetatable(L, PROGRESS_MT)) {
     lua_pushcfunction(L, bar_close);
     lua_setfield(L, -2, "__gc");
+    lua_pushboolean(L, 0); /* getmetatable gives a scenario nothing to change */
+    lua_setfield(L, -2, "__metatable");
     lua_pushcfunction(L, bar_close);
     lua_setfield(L, -2, "__close");
     static const luaL_Reg methods[] = {{"update", bar_update}, {"close", bar_close}, {NULL, NULL}};

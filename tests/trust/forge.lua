@@ -31,6 +31,9 @@ local attempts = {
   function() coop.members[1] = "0301" end,
   function() coop.costs[1].amount = 1 end,
   function() coop.key.components[1].kind = "equal" end,
+  -- the C objects behind a run: their methods feed the linter and the text report
+  function() getmetatable(r:_results()[1]).__index.rows = function() return {} end end,
+  function() getmetatable(coopsim.compare(r)).__tostring = tostring end,
 }
 for i, f in ipairs(attempts) do
   local ok = pcall(f)
