@@ -37,6 +37,7 @@ typedef struct run_job {
   cs_rundb *store; /* --db, opened and checked before the run */
   int argc;        /* run's arguments, recorded with a stored run */
   char **argv;
+  cli_requests *requests; /* r:write, r:save of a sandboxed run (requests.c) */
 } run_job;
 
 /* Runs the scenario's text in L and reports its warnings and failed
@@ -109,7 +110,7 @@ static int finish_doc(const char *json, size_t len, const run_job *job, const ch
   int rc = 0;
   if (job->want_report) rc = write_report(doc, job);
   if (!rc && job->store)
-    rc = cli_runs_save_doc(job->store, doc, job->file, job->argc, job->argv, job->opt);
+    rc = cli_runs_save_doc(job->store, doc, job->file, job->text, job->len, job->argc, job->argv, job->opt);
   cs_doc_free(doc);
   return rc;
 }
@@ -203,10 +204,14 @@ static int finish_worker(const cli_worker_outcome *o, const run_job *job) {
   const char *p = m + sizeof WORKER_MAGIC + used + 1;
   if (status != 0) return status;
   int rc = 0;
-  if (nsections > 17) {
-    fprintf(stderr, "coopsim: %s: the scenario asked for %zu files; at most 16 (r:write, r:save) "
-            "are written for a scenario file from someone else\n", job->file, nsections - 1);
-    return 1;
+  /* requests.c: every request is noted (and counted: at most 16) before
+  ** anything is written; a malformed section is reported by the loop below */
+  const char *scan = p;
+  for (size_t i = 0; i < nsections; i++) {
+    cs_sandbox_request r;
+    char kind[9];
+    if (read_section(&scan, end, &r, kind) != 0) break;
+    if (strcmp(kind, "doc") != 0 && cli_requests_note(job->requests, &r) != 0) return 1;
   }
   for (size_t i = 0; i < nsections && rc == 0; i++) {
     cs_sandbox_request r;
@@ -217,7 +222,7 @@ static int finish_worker(const cli_worker_outcome *o, const run_job *job) {
       return 1;
     }
     if (strcmp(kind, "doc") == 0) rc = finish_doc(r.json, r.json_len, job, "the worker's results");
-    else if (strcmp(kind, "write") == 0 || strcmp(kind, "save") == 0) rc = cli_carry_out(&r, job->file, job->opt);
+    else if (strcmp(kind, "write") == 0 || strcmp(kind, "save") == 0) rc = cli_carry_out(job->requests, &r);
     else rc = 1;
   }
   if (rc == 0 && p != end) {
@@ -280,7 +285,13 @@ int cli_run(int argc, char **argv, const cli_options *opt) {
     return 1;
   }
   run_job job = {file, text, len, opt, strict, format, out, lang,
-                 format != NULL || out != NULL || lang != NULL, store, argc, argv};
+                 format != NULL || out != NULL || lang != NULL, store, argc, argv, NULL};
+  /* requests.c: the folders a sandboxed scenario may write below, held from now on */
+  if (!opt->trusted && !(job.requests = cli_requests_open(file, text, len, opt))) {
+    cs_rundb_close(store);
+    free(text);
+    return 1;
+  }
   int rc;
   if (opt->trusted) {
     fprintf(stderr,
@@ -316,6 +327,7 @@ int cli_run(int argc, char **argv, const cli_options *opt) {
     }
     free(o.message);
   }
+  cli_requests_close(job.requests, rc); /* requests.c: which files were written, if not all */
   cs_rundb_close(store);
   free(text);
   return rc;

@@ -127,7 +127,7 @@ expect sandbox_write_outside "is outside the current folder and the scenario's f
 sed 's|/tmp/../etc/coopsim-escape.csv|.bashrc|' sub/escape.lua > sub/dot.lua
 expect sandbox_write_hidden "names a hidden file or folder" run sub/dot.lua
 sed 's|/tmp/../etc/coopsim-escape.csv|notes.sh|' sub/escape.lua > sub/ext.lua
-expect sandbox_write_extension "does not end in a report's or a run store's extension" run sub/ext.lua
+expect sandbox_write_extension "does not end in a report's extension" run sub/ext.lua
 [ -e .bashrc ] || [ -e notes.sh ] && fail "a hidden file or a script was written"
 # names with control characters never reach a report
 sed 's|name = "T"|name = "T\\nrm -rf x\\n"|; s|/tmp/../etc/coopsim-escape.csv|ctl.md|' sub/escape.lua > sub/ctl.lua
