@@ -13,6 +13,7 @@
 #define _POSIX_C_SOURCE 200809L /* fstatat, fcntl */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,12 +244,53 @@ static int table_columns(sqlite3 *db, const char *table, char *out, size_t size)
   return step == SQLITE_DONE || step == SQLITE_ROW ? 0 : -1;
 }
 
+/* Every column of every table in db, in one text: "table.column type
+** notnull pk;" in order of table name and column; -1 when the query fails or
+** the text does not fit. */
+static int all_columns(sqlite3 *db, char *out, size_t size) {
+  sqlite3_stmt *st;
+  out[0] = '\0';
+  if (sqlite3_prepare_v2(db,
+                         "SELECT m.name, p.name, p.type, p.\"notnull\", p.pk FROM sqlite_schema m,"
+                         " pragma_table_info(m.name) p WHERE m.type = 'table'"
+                         " AND m.name NOT LIKE 'sqlite^_%' ESCAPE '^' ORDER BY m.name, p.cid",
+                         -1, &st, NULL) != SQLITE_OK)
+    return -1;
+  size_t n = 0;
+  int step;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW && n < size)
+    n += (size_t)snprintf(out + n, size - n, "%s.%s %s %d %d;", (const char *)sqlite3_column_text(st, 0),
+                          (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
+                          sqlite3_column_int(st, 3), sqlite3_column_int(st, 4));
+  sqlite3_finalize(st);
+  return step == SQLITE_DONE && n < size ? 0 : -1;
+}
+
+/* The columns of the schema as coopsim makes it, once per process. */
+static char schema_columns[8192];
+static int schema_columns_ok;
+
+static void make_schema_columns(void) {
+  sqlite3 *ref = NULL;
+  schema_columns_ok = sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+                      sqlite3_exec(ref, schema, NULL, NULL, NULL) == SQLITE_OK &&
+                      all_columns(ref, schema_columns, sizeof schema_columns) == 0;
+  sqlite3_close(ref);
+}
+
 /* A file marked as a run store must have every table of the schema, with
-** its columns: the schema is made in a memory database and each table's
-** columns (name, type, not null, key) are compared with the file's. A
-** store whose tables were dropped or changed is refused before anything
-** runs, naming what is wrong, rather than failing at the first save. */
+** its columns: the schema is made in a memory database once, and its
+** columns (name, type, not null, key) are compared with the file's. A store
+** whose tables were dropped or changed is refused before anything runs,
+** naming what is wrong, rather than failing at the first save. */
 static int check_tables(cs_rundb *db, cs_error *err) {
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, make_schema_columns);
+  char have[8192];
+  /* the common case: exactly coopsim's tables */
+  if (schema_columns_ok && all_columns(db->db, have, sizeof have) == 0 && strcmp(have, schema_columns) == 0)
+    return CS_OK;
+  /* otherwise table by table, to say what is wrong (other tables are allowed) */
   sqlite3 *ref = NULL;
   sqlite3_stmt *st = NULL;
   int rc = CS_OK;
@@ -259,13 +301,13 @@ static int check_tables(cs_rundb *db, cs_error *err) {
     rc = cs_error_set(err, CS_ENOMEM, "%s: cannot check the tables (out of memory)", db->path);
     goto done;
   }
-  char missing[256] = "", want[2048], have[2048];
+  char missing[256] = "", want[2048];
   size_t nmissing = 0;
   while (!rc && sqlite3_step(st) == SQLITE_ROW) {
     const char *table = (const char *)sqlite3_column_text(st, 0);
     if (!table || table_columns(ref, table, want, sizeof want) != 0) {
       rc = cs_error_set(err, CS_ENOMEM, "%s: cannot check the tables (out of memory)", db->path);
-    } else if (table_columns(db->db, table, have, sizeof have) != 0) {
+    } else if (table_columns(db->db, table, have, sizeof want) != 0) {
       rc = db_fail(db, err, "cannot check the tables");
     } else if (!have[0]) {
       nmissing += (size_t)snprintf(missing + nmissing, sizeof missing - nmissing, "%s%s",
