@@ -50,7 +50,7 @@ cat > rel12.lua <<'EOF'
 local t = setmetatable({}, { __gc = function() while true do end end })
 EOF
 expect rel12_gc_loop "rel12.lua:1: setmetatable: a metatable with __gc is not allowed" \
-  run --timeout 5 rel12.lua
+  run rel12.lua
 # the same through the string metatable and rawset: still no finalizer
 cat > rel12b.lua <<'EOF'
 local mt = {}
@@ -59,7 +59,7 @@ mt.__gc = function() while true do end end -- too late: t is not marked
 t = nil
 collectgarbage("collect")
 EOF
-expect rel12_gc_late 'collectgarbage("collect") is not available' run --timeout 5 rel12b.lua
+expect rel12_gc_late 'collectgarbage("collect") is not available' run rel12b.lua
 
 # --- 14: output and result limits ----------------------------------------
 cat > rel14_rows.lua <<'EOF'
