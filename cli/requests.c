@@ -214,7 +214,7 @@ int cli_carry_out(cli_requests *q, const cs_sandbox_request *req) {
   }
   cs_doc *doc = NULL;
   int rc = 0;
-  if (cs_doc_from_json(req->json, req->json_len, req->kind, &doc, &err) != 0) {
+  if (cs_doc_from_json(req->json, req->json_len, "the runs", &doc, &err) != 0) {
     fprintf(stderr, "coopsim run: %s: %s: %s; not written\n", q->file, what, err.msg);
     rc = 1;
   } else {
