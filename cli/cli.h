@@ -96,6 +96,11 @@ int cli_requests_note(cli_requests *q, const struct cs_sandbox_request *req);
 ** checked; prints what was written or why not. 0 or 1. */
 int cli_carry_out(cli_requests *q, const struct cs_sandbox_request *req);
 
+/* For the worker process after fork: closes the held folders it inherited
+** (O_CLOEXEC does not act on fork), so the sandbox holds no folder
+** descriptor; q stays the parent's. NULL is allowed. */
+void cli_requests_drop_folders(cli_requests *q);
+
 /* Ends the requests: when rc is not 0 and a noted request was not carried
 ** out, prints which files were written and which were not. Frees q; NULL is
 ** allowed. */

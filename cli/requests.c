@@ -90,6 +90,13 @@ void cli_requests_close(cli_requests *q, int rc) {
   free(q);
 }
 
+void cli_requests_drop_folders(cli_requests *q) {
+  if (!q) return;
+  if (q->cwd_fd >= 0) close(q->cwd_fd);
+  if (q->scen_fd >= 0) close(q->scen_fd);
+  q->cwd_fd = q->scen_fd = -1;
+}
+
 int cli_requests_note(cli_requests *q, const cs_sandbox_request *req) {
   if (q->n == CLI_MAX_REQUESTS) {
     fprintf(stderr,
