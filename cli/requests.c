@@ -123,21 +123,18 @@ static const char *below(const char *path, const char *dir) {
 
 /* The held folder a requested path starts from, and the rest of the path
 ** to walk from it; -1 when the path lies outside both folders. An absolute
-** path must begin with one folder's absolute name; a relative path that
-** begins with the scenario's folder as given starts there (the folder
-** opened before the run), any other from the current folder. */
+** path must begin with one folder's absolute name (or the scenario's folder
+** as given); a path that begins with the scenario's folder as given starts
+** there (the folder opened before the run), any other relative path from
+** the current folder. */
 static int root_of(const cli_requests *q, const char *path, int *root, const char **rest) {
-  if (path[0] == '/') {
-    if ((*rest = below(path, q->cwd_abs))) *root = q->cwd_fd;
-    else if ((*rest = below(path, q->scen_abs))) *root = q->scen_fd;
-    else return -1;
-    return 0;
-  }
   if ((*rest = below(path, q->scen_given))) *root = q->scen_fd;
-  else {
+  else if (path[0] != '/') {
     *rest = path;
     *root = q->cwd_fd;
-  }
+  } else if ((*rest = below(path, q->cwd_abs))) *root = q->cwd_fd;
+  else if ((*rest = below(path, q->scen_abs))) *root = q->scen_fd;
+  else return -1;
   return 0;
 }
 
