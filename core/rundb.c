@@ -258,10 +258,12 @@ static int all_columns(sqlite3 *db, char *out, size_t size) {
     return -1;
   size_t n = 0;
   int step;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW && n < size)
-    n += (size_t)snprintf(out + n, size - n, "%s.%s %s %d %d;", (const char *)sqlite3_column_text(st, 0),
-                          (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
+  while ((step = sqlite3_step(st)) == SQLITE_ROW && n < size) {
+    const char *t = (const char *)sqlite3_column_text(st, 0), *c = (const char *)sqlite3_column_text(st, 1),
+               *type = (const char *)sqlite3_column_text(st, 2);
+    n += (size_t)snprintf(out + n, size - n, "%s.%s %s %d %d;", t ? t : "", c ? c : "", type ? type : "",
                           sqlite3_column_int(st, 3), sqlite3_column_int(st, 4));
+  }
   sqlite3_finalize(st);
   return step == SQLITE_DONE && n < size ? 0 : -1;
 }
@@ -307,7 +309,7 @@ static int check_tables(cs_rundb *db, cs_error *err) {
     const char *table = (const char *)sqlite3_column_text(st, 0);
     if (!table || table_columns(ref, table, want, sizeof want) != 0) {
       rc = cs_error_set(err, CS_ENOMEM, "%s: cannot check the tables (out of memory)", db->path);
-    } else if (table_columns(db->db, table, have, sizeof want) != 0) {
+    } else if (table_columns(db->db, table, have, sizeof have) != 0) {
       rc = db_fail(db, err, "cannot check the tables");
     } else if (!have[0]) {
       nmissing += (size_t)snprintf(missing + nmissing, sizeof missing - nmissing, "%s%s",
