@@ -74,14 +74,28 @@ cli_requests *cli_requests_open(const char *file, const char *text, size_t len, 
   return q;
 }
 
+static int has_control(const char *s) {
+  for (; *s; s++)
+    if ((unsigned char)*s < 0x20 || *s == 0x7f) return 1;
+  return 0;
+}
+
+/* Prints a requested path with control characters shown as '?' (never
+** sent to the terminal as they are). */
+static void print_path(const char *s) {
+  for (; *s; s++) fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, stderr);
+}
+
 void cli_requests_close(cli_requests *q, int rc) {
   if (!q) return;
   /* say which files were written when not all were */
   if (rc != 0 && q->done < q->n && !(q->n == 1 && q->done == 0)) {
     fprintf(stderr, "coopsim run: %s: of the %zu files the scenario asked for, ", q->file, q->n);
     if (q->done == 0) fprintf(stderr, "none was written");
-    for (size_t i = 0; i < q->done; i++) fprintf(stderr, "%s%s", i ? ", " : "written: ", q->paths[i]);
-    for (size_t i = q->done; i < q->n; i++) fprintf(stderr, "%s%s", i > q->done ? ", " : "; not written: ", q->paths[i]);
+    for (size_t i = 0; i < q->n; i++) {
+      fputs(i == 0 && q->done > 0 ? "written: " : i == q->done ? "; not written: " : ", ", stderr);
+      print_path(q->paths[i]);
+    }
     fputc('\n', stderr);
   }
   for (size_t i = 0; i < q->n; i++) free(q->paths[i]);
@@ -186,6 +200,10 @@ static int carry_out_save(const cli_requests *q, const cs_sandbox_request *req, 
 
 int cli_carry_out(cli_requests *q, const cs_sandbox_request *req) {
   const char *what = strcmp(req->kind, "save") == 0 ? "save" : "write";
+  if (has_control(req->path)) {
+    fprintf(stderr, "coopsim run: %s: %s: the path holds a control character; not written\n", q->file, what);
+    return 1;
+  }
   if (q->done >= q->n || strcmp(q->paths[q->done], req->path) != 0) {
     fprintf(stderr, "coopsim run: %s: %s: \"%s\" was not among the files noted; not written\n", q->file,
             what, req->path);

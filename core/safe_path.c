@@ -101,7 +101,8 @@ int cs_safe_target_walk(cs_safe_target *out, int rootfd, const char *rel, const 
   /* control characters anywhere (also in skipped components) */
   for (const char *c = rel; *c; c++)
     if ((unsigned char)*c < 0x20 || *c == 0x7f) {
-      rc = cs_error_set(err, CS_EINVAL, "\"%s\": the path holds a control character", shown);
+      /* not echoed: it could be a terminal's escape sequence */
+      rc = cs_error_set(err, CS_EINVAL, "the path holds a control character");
       goto fail;
     }
   const char *p = rel;

@@ -144,6 +144,12 @@ expect partial "of the 3 files the scenario asked for, written: a.csv; not writt
 expect partial_after_out "of the 3 files the scenario asked for, none was written; not written: a.csv, b.csv, c.csv" \
   run partial.lua --out folder.csv
 
+# a path with a terminal escape sequence is refused and never echoed
+scenario esc.lua 'r:write("ok.csv")' 'r:write("/\27[2Jx.csv")'
+expect control_path "the path holds a control character" run esc.lua
+od -c err | grep -q '033' && fail "an escape sequence from a scenario reached the terminal: $(od -c err | head -3)"
+grep -q "not written: /?\[2Jx.csv" err || fail "the summary does not mask the control character: $(cat err)"
+
 # --- the stored text is the bytes that ran ---------------------------------------------
 # from a pipe: a second read of /dev/stdin finds nothing
 scenario piped.lua
