@@ -2,6 +2,7 @@
 #define COOPSIM_CLI_H
 /* The command-line client: helpers shared by the files in cli/ (internal). */
 #include <lua.h>
+#include <stddef.h>
 #include "coopsim/report.h"
 
 #define CLI_MAX_ALLOW_READ 7
@@ -61,17 +62,27 @@ struct cs_doc;
 /* Opens the run store at path for `coopsim run --db` before anything runs;
 ** NULL after printing why it cannot be used. */
 struct cs_rundb *cli_runs_open_store(const char *path);
-/* Saves doc (the runs scenario file `file` made) with the file's text and
-** the options argv (file itself left out), and prints "saved run N to DB"
-** once COMMIT succeeded, or the reason nothing was stored; returns 0 or 1.
-** This is what a parent calls with the document a worker sent. */
-int cli_runs_save_doc(struct cs_rundb *db, const struct cs_doc *doc, const char *file, int argc,
-                      char **argv, const cli_options *opt);
+/* Saves doc (the runs scenario file `file` made) with text (len bytes: the
+** file's text exactly as it ran, read once by the caller; its SHA-256 is
+** stored with it) and the options argv (file itself left out), and prints
+** "saved run N to DB" once COMMIT succeeded, or the reason nothing was
+** stored; returns 0 or 1. This is what a parent calls with the document a
+** worker sent. */
+int cli_runs_save_doc(struct cs_rundb *db, const struct cs_doc *doc, const char *file,
+                      const char *text, size_t len, int argc, char **argv, const cli_options *opt);
 /* Writes doc as a report in fmt/lng to the file out (whole or not at all;
 ** "wrote OUT" on stderr) or, with out NULL, to standard output. 0 or a
 ** CS_E* code with the message in err. */
 int cli_emit_doc(const struct cs_doc *doc, cs_report_format fmt, cs_report_lang lng,
                  const char *out, cs_error *err);
+
+/* ---- Files a sandboxed scenario asks for (requests.c) ----------------------
+** r:write and r:save in a scenario file from someone else are requests the
+** parent carries out: below the current folder or the scenario's folder,
+** both opened before the scenario runs and held, each path walked from
+** there without following a symbolic link (safe_path.h). */
+#define CLI_MAX_REQUESTS 16
+typedef struct cli_requests cli_requests;
 
 /* A file a sandboxed scenario asked for (r:write, r:save), as the parent
 ** read it from the worker. */
@@ -82,9 +93,30 @@ typedef struct cli_request {
   const struct cs_doc *doc;  /* the runs it names */
 } cli_request;
 
-/* Carries out a file request the sandboxed scenario `file` made once its
-** path is checked (requests.c); prints what was written or why not. 0 or 1. */
-int cli_carry_out(const cli_request *req, const char *file, const cli_options *opt);
+/* Opens and holds the folders a sandboxed scenario `file` may write below
+** (the current folder, the scenario's own), before it runs. text and len
+** are the scenario's bytes as they ran, stored with r:save (the caller
+** keeps them alive until cli_requests_close). NULL after printing why. */
+cli_requests *cli_requests_open(const char *file, const char *text, size_t len, const cli_options *opt);
+
+/* Notes a request before any is carried out, so that they are counted and,
+** when one fails, listed. 0, or -1 after printing why (more than
+** CLI_MAX_REQUESTS, out of memory): then none may be carried out. */
+int cli_requests_note(cli_requests *q, const cli_request *req);
+
+/* Carries out the next noted request (r:write, r:save) once its path is
+** checked; prints what was written or why not. 0 or 1. */
+int cli_carry_out(cli_requests *q, const cli_request *req);
+
+/* For the worker process after fork: closes the held folders it inherited
+** (O_CLOEXEC does not act on fork), so the sandbox holds no folder
+** descriptor; q stays the parent's. NULL is allowed. */
+void cli_requests_drop_folders(cli_requests *q);
+
+/* Ends the requests: when rc is not 0 and a noted request was not carried
+** out, prints which files were written and which were not. Frees q; NULL is
+** allowed. */
+void cli_requests_close(cli_requests *q, int rc);
 
 /* The differences between the golden CSV `expected` and the `actual` CSV
 ** (golden.c): each a line to emit ("scenario S, C, member CODE NAME, year Y,

@@ -28,9 +28,6 @@
 #include "coopsim/sandbox.h"
 #include "worker.h"
 
-/* What a scenario file from someone else may ask to have written. */
-#define MAX_REQUESTS 16
-
 /* What `coopsim run` was asked to do. */
 typedef struct run_job {
   const char *file;
@@ -44,6 +41,7 @@ typedef struct run_job {
   cs_rundb *store; /* --db, opened and checked before the run */
   int argc;        /* run's arguments, recorded with a stored run */
   char **argv;
+  cli_requests *requests; /* r:write, r:save of a sandboxed run (requests.c) */
 } run_job;
 
 /* Runs the scenario's text in L and reports its warnings and failed
@@ -88,7 +86,7 @@ static int finish_doc(const cs_doc *doc, const run_job *job) {
   int rc = 0;
   if (job->want_report) rc = write_report(doc, job);
   if (!rc && job->store)
-    rc = cli_runs_save_doc(job->store, doc, job->file, job->argc, job->argv, job->opt);
+    rc = cli_runs_save_doc(job->store, doc, job->file, job->text, job->len, job->argc, job->argv, job->opt);
   return rc;
 }
 
@@ -115,8 +113,18 @@ static void view_free(cs_doc *v) {
   free(v);
 }
 
-/* Carries out requests in order, each with its own view of doc; stops at
-** the first that fails. */
+/* Notes every request before anything is written (requests.c counts them
+** and, when a write fails, lists what was and was not written). */
+static int note_all(const cs_lua_request_info *req, size_t n, const run_job *job) {
+  for (size_t i = 0; i < n; i++) {
+    cli_request r = {req[i].kind, req[i].path, req[i].format, req[i].lang, NULL};
+    if (cli_requests_note(job->requests, &r) != 0) return 1;
+  }
+  return 0;
+}
+
+/* Carries out the noted requests in order, each with its own view of doc;
+** stops at the first that fails. */
 static int carry_out_all(const cs_doc *doc, const cs_lua_request_info *req, size_t n, const run_job *job) {
   for (size_t i = 0; i < n; i++) {
     cs_doc *view = view_of(doc, req[i].runs, req[i].nruns);
@@ -125,7 +133,7 @@ static int carry_out_all(const cs_doc *doc, const cs_lua_request_info *req, size
       return 1;
     }
     cli_request r = {req[i].kind, req[i].path, req[i].format, req[i].lang, view};
-    int rc = cli_carry_out(&r, job->file, job->opt);
+    int rc = cli_carry_out(job->requests, &r);
     view_free(view);
     if (rc) return rc;
   }
@@ -140,6 +148,7 @@ static int write_fd(void *ud, const void *data, size_t n) { return cli_write_all
 ** and the requests. */
 static int run_child(int fd, void *arg) {
   const run_job *job = arg;
+  cli_requests_drop_folders(job->requests); /* the parent's, held for its writes */
   lua_State *L = cli_new_state(job->opt, job->file, job->prints_to_stderr);
   if (!L) return 1;
   int rc = run_scenario(L, job);
@@ -188,16 +197,16 @@ typedef struct worker_answer {
   int status;              /* the scenario's exit status */
   cs_doc *doc;             /* may be NULL */
   size_t nreq;
-  cs_lua_request_info req[MAX_REQUESTS];
-  char *texts[MAX_REQUESTS][4];
-  int64_t *runs[MAX_REQUESTS];
+  cs_lua_request_info req[CLI_MAX_REQUESTS];
+  char *texts[CLI_MAX_REQUESTS][4];
+  int64_t *runs[CLI_MAX_REQUESTS];
   size_t got; /* bytes the worker sent */
   cs_error err;
 } worker_answer;
 
 static void answer_free(worker_answer *a) {
   cs_doc_free(a->doc);
-  for (size_t i = 0; i < MAX_REQUESTS; i++) {
+  for (size_t i = 0; i < CLI_MAX_REQUESTS; i++) {
     for (int k = 0; k < 4; k++) free(a->texts[i][k]);
     free(a->runs[i]);
   }
@@ -252,11 +261,11 @@ static int consume(cli_worker_pipe *p, void *arg) {
     rc = cs_wire_get_doc(in, max_rows, &a->doc, &a->err);
   }
   if (!rc) rc = cs_wire_get_uint(in, UINT64_MAX, &nreq, "the file requests", &a->err);
-  if (!rc && nreq > MAX_REQUESTS)
+  if (!rc && nreq > CLI_MAX_REQUESTS)
     rc = cs_error_set(&a->err, CS_EINVAL,
-                      "the scenario asked for %llu files; at most %d (r:write, r:save) are written "
-                      "for a scenario file from someone else",
-                      (unsigned long long)nreq, MAX_REQUESTS);
+                      "the scenario asked for more than %d files (%llu); at most %d (r:write, r:save) "
+                      "are written for a scenario file from someone else",
+                      CLI_MAX_REQUESTS, (unsigned long long)nreq, CLI_MAX_REQUESTS);
   for (size_t i = 0; !rc && i < nreq; i++) {
     rc = read_request(in, a, i);
     if (!rc) a->nreq = i + 1;
@@ -303,7 +312,8 @@ static int run_in_worker(const run_job *job) {
   } else if (a->status != 0) {
     rc = a->status;
   } else {
-    rc = a->doc && (job->want_report || job->store) ? finish_doc(a->doc, job) : 0;
+    rc = note_all(a->req, a->nreq, job);
+    if (rc == 0 && a->doc && (job->want_report || job->store)) rc = finish_doc(a->doc, job);
     if (rc == 0) rc = carry_out_all(a->doc, a->req, a->nreq, job);
   }
   answer_free(a);
@@ -318,6 +328,7 @@ static int run_here(const run_job *job) {
           "and no limits\n",
           job->file);
   lua_State *L = cli_new_state(job->opt, job->file, job->prints_to_stderr);
+  if (L) cs_lua_set_scenario(L, job->file, job->text, job->len); /* r:save stores these bytes */
   int rc = L ? run_scenario(L, job) : 1;
   if (rc == 0 && (job->want_report || job->store)) {
     cs_error err = {0, ""};
@@ -418,9 +429,16 @@ int cli_run(int argc, char **argv, const cli_options *opt) {
     return 1;
   }
   run_job job = {file, text, len, opt, strict, format, out, lang,
-                 format != NULL || out != NULL || lang != NULL, 0, store, argc, argv};
+                 format != NULL || out != NULL || lang != NULL, 0, store, argc, argv, NULL};
   job.prints_to_stderr = job.want_report && !out && report_format(&job) != CS_REPORT_TABLE;
+  /* requests.c: the folders a sandboxed scenario may write below, held from now on */
+  if (!opt->trusted && !(job.requests = cli_requests_open(file, text, len, opt))) {
+    cs_rundb_close(store);
+    free(text);
+    return 1;
+  }
   int rc = opt->trusted ? run_here(&job) : run_in_worker(&job);
+  cli_requests_close(job.requests, rc); /* requests.c: which files were written, if not all */
   cs_rundb_close(store);
   free(text);
   return rc;

@@ -6,13 +6,14 @@
 ** and `coopsim runs` asks for the file, so runs never land in a file the
 ** user did not name.
 */
+#include <errno.h>
 #include <lauxlib.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
 #include "coopsim/explain.h"
-#include "coopsim/readfile.h"
 #include "coopsim/report.h"
 #include "coopsim/rundb.h"
 
@@ -23,21 +24,20 @@ cs_rundb *cli_runs_open_store(const char *path) {
   cs_error err = {0, ""};
   if (cs_rundb_open(&db, path, &opt, &err)) {
     fprintf(stderr, "coopsim run: %s\n", err.msg);
-    fprintf(stderr, "coopsim run: nothing was run; give --db a coopsim run store, or a new file name\n");
+    fprintf(stderr, "coopsim run: nothing was run; give --db a coopsim run store, or a new file name "
+            "ending in .db\n");
     return NULL;
   }
   return db;
 }
 
-int cli_runs_save_doc(cs_rundb *db, const cs_doc *doc, const char *file, int argc, char **argv,
-                      const cli_options *opt) {
+int cli_runs_save_doc(cs_rundb *db, const cs_doc *doc, const char *file, const char *text, size_t len,
+                      int argc, char **argv, const cli_options *opt) {
   cs_error err = {0, ""};
-  char *text = NULL, *registry = NULL, *options = NULL;
-  size_t text_len = 0;
+  char *registry = NULL, *options = NULL;
   int64_t id = 0;
   int rc = CS_OK;
   if (doc->nruns == 0) rc = cs_error_set(&err, CS_EINVAL, "%s made no runs; nothing was stored", file);
-  if (!rc && !(text = cs_read_file(file, &text_len, &err))) rc = CS_EIO;
   if (!rc && !(registry = cs_rundb_registry_version(opt->data_dir, opt->registry_db, &err))) rc = CS_EIO;
   if (!rc) {
     /* the options as given, without the file */
@@ -54,7 +54,7 @@ int cli_runs_save_doc(cs_rundb *db, const cs_doc *doc, const char *file, int arg
     }
   }
   if (!rc) {
-    cs_rundb_meta meta = {registry, file, text, text_len, options};
+    cs_rundb_meta meta = {registry, file, text, len, options};
     rc = cs_rundb_save(db, doc, &meta, &id, &err);
   }
   /* "saved" only once COMMIT succeeded */
@@ -62,7 +62,6 @@ int cli_runs_save_doc(cs_rundb *db, const cs_doc *doc, const char *file, int arg
   else fprintf(stderr, "coopsim run: %s\n", err.msg);
   free(options);
   free(registry);
-  free(text);
   return rc ? 1 : 0;
 }
 
@@ -98,11 +97,19 @@ static const char *signed_kroner(int64_t v, char *buf, size_t size) {
   return buf;
 }
 
+/* A run number: decimal digits only, 1 to 2^63-1 ("1e3", "-1", "0", "12abc",
+** "" and numbers past the largest are refused, naming the value). */
 static int parse_id(const char *s, int64_t *id) {
-  char *end;
-  long long v = strtoll(s, &end, 10);
-  if (*s < '0' || *s > '9' || *end || v <= 0) {
-    fprintf(stderr, "coopsim runs: \"%s\" is not a run number (see coopsim runs list)\n", s);
+  int64_t v = 0;
+  const char *why = *s ? NULL : "is empty";
+  for (const char *c = s; *c && !why; c++) {
+    if (*c < '0' || *c > '9') why = "is not a whole number";
+    else if (v > (INT64_MAX - (*c - '0')) / 10) why = "is too large";
+    else v = v * 10 + (*c - '0');
+  }
+  if (!why && v == 0) why = "is not a run number (they start at 1)";
+  if (why) {
+    fprintf(stderr, "coopsim runs: the run number \"%s\" %s (see coopsim runs list)\n", s, why);
     return -1;
   }
   *id = v;
@@ -342,7 +349,8 @@ int cli_runs(int argc, char **argv, const cli_options *opt) {
     else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) format = argv[++i];
     else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) out = argv[++i];
     else if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc) lang = argv[++i];
-    else if (argv[i][0] == '-' && argv[i][1]) {
+    else if (argv[i][0] == '-' && argv[i][1] && !(argv[i][1] >= '0' && argv[i][1] <= '9')) {
+      /* "-1" is a run number, refused as one below */
       fprintf(stderr, "coopsim runs: unknown option %s\n%s", argv[i], runs_usage);
       return 2;
     } else if (nargs < 3) args[nargs++] = argv[i];
@@ -371,6 +379,10 @@ int cli_runs(int argc, char **argv, const cli_options *opt) {
     fprintf(stderr, "coopsim runs %s: --format and --out are for export, --lang for show and export\n", cmd);
     return 2;
   }
+  /* run numbers are checked before the store is opened */
+  int64_t unused;
+  for (int i = 1; i < nargs; i++)
+    if (parse_id(args[i], &unused)) return 2;
   cs_report_lang lng = CS_LANG_EN;
   if (lang && cs_report_lang_parse(lang, &lng, &err)) {
     fprintf(stderr, "coopsim runs %s: %s\n", cmd, err.msg);
@@ -386,5 +398,12 @@ int cli_runs(int argc, char **argv, const cli_options *opt) {
            : strcmp(cmd, "compare") == 0 ? compare(db, args[1], args[2])
                                          : export(db, args[1], format, out, lang);
   cs_rundb_close(db);
+  /* every write can fail, standard output's too (a full disk, a closed pipe) */
+  errno = 0;
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    fprintf(stderr, "coopsim runs %s: cannot write to standard output (%s)\n", cmd,
+            errno ? strerror(errno) : "write error");
+    if (rc == 0) rc = 1;
+  }
   return rc;
 }

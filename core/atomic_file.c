@@ -1,6 +1,7 @@
 /*
-** atomic_file.c: whole files or nothing (atomic_file.h). POSIX: mkstemp,
-** fsync, rename.
+** atomic_file.c: whole files or nothing, in a folder held open
+** (atomic_file.h). POSIX: openat, fstatat, renameat, fsync; Linux:
+** getrandom and /proc/self/fd for libraries that open by name.
 */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -8,94 +9,162 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "coopsim/atomic_file.h"
 
-/* fsync of the file at path (reopened: a library may have replaced our fd's
-** view of it by opening the name itself). */
-static int sync_path(const char *path, int dir) {
-  int fd = open(path, dir ? O_RDONLY | O_DIRECTORY : O_RDONLY);
-  if (fd < 0) return -1;
-  int rc = fsync(fd);
-  /* some file systems refuse fsync on a directory: not worth failing for */
-  if (rc != 0 && dir && (errno == EINVAL || errno == EBADF)) rc = 0;
-  int saved = errno;
+/* What the entry at st is, in words, when it is not a regular file. */
+static const char *kind_of(const struct stat *st) {
+  if (S_ISLNK(st->st_mode)) return "a symbolic link";
+  if (S_ISDIR(st->st_mode)) return "a folder";
+  if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode)) return "a device";
+  if (S_ISFIFO(st->st_mode)) return "a FIFO (named pipe)";
+  if (S_ISSOCK(st->st_mode)) return "a socket";
+  return "not a regular file";
+}
+
+/* 0 when t->name in t->dirfd is missing, or a regular file that is not an
+** SQLite database: what a whole-file write may replace. */
+static int check_target(const cs_safe_target *t, cs_error *err) {
+  struct stat st, opened;
+  if (fstatat(t->dirfd, t->name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    if (errno == ENOENT) return CS_OK;
+    return cs_error_set(err, CS_EIO, "%s: cannot check it (%s)", t->shown, strerror(errno));
+  }
+  if (!S_ISREG(st.st_mode))
+    return cs_error_set(err, CS_EINVAL,
+                        "%s is %s; only a missing or regular file is replaced, so nothing was "
+                        "written",
+                        t->shown, kind_of(&st));
+  /* the header, read from the object that was checked (O_NOFOLLOW, then the
+  ** same device and inode) */
+  int fd = openat(t->dirfd, t->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0)
+    return cs_error_set(err, CS_EIO, "%s: cannot read it to check what it is (%s); nothing was written",
+                        t->shown, strerror(errno));
+  char head[16];
+  ssize_t n = 0;
+  int rc = CS_OK;
+  if (fstat(fd, &opened) != 0 || opened.st_dev != st.st_dev || opened.st_ino != st.st_ino) {
+    rc = cs_error_set(err, CS_EINVAL, "%s changed while it was checked; nothing was written", t->shown);
+  } else {
+    do n = read(fd, head, sizeof head);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+      rc = cs_error_set(err, CS_EIO, "%s: cannot read it to check what it is (%s); nothing was written",
+                        t->shown, strerror(errno));
+    else if (n == (ssize_t)sizeof head && memcmp(head, "SQLite format 3", 16) == 0)
+      rc = cs_error_set(err, CS_EINVAL,
+                        "%s is an SQLite database (a run store?); a report never replaces one, so "
+                        "nothing was written",
+                        t->shown);
+  }
   close(fd);
-  errno = saved;
   return rc;
 }
 
-int cs_atomic_write(const char *path, cs_atomic_fill fill, void *ud, cs_error *err) {
-  const char *slash = strrchr(path, '/');
-  size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-  const char *base = slash ? slash + 1 : path;
-  if (*base == '\0') return cs_error_set(err, CS_EIO, "%s: not a file name", path);
-  size_t n = strlen(path) + 16;
-  char *tmp = malloc(n), *dir = malloc(dirlen + 2);
-  if (!tmp || !dir) {
-    free(tmp);
-    free(dir);
-    return cs_error_set(err, CS_ENOMEM, "%s: out of memory", path);
+/* A temporary name beside name: ".NAME.XXXXXXXXXX", random letters, at
+** most CS_SAFE_NAME_MAX bytes. */
+static void temp_name(char *out, size_t size, const char *name, unsigned attempt) {
+  static const char letters[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  unsigned char rnd[10];
+  if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd) {
+    /* no randomness: the process id and the attempt still differ per try */
+    unsigned long v = (unsigned long)getpid() * 2654435761u + attempt * 40503u;
+    for (size_t i = 0; i < sizeof rnd; i++, v /= 7) rnd[i] = (unsigned char)(v + i * 131u);
   }
-  snprintf(tmp, n, "%.*s.%s.XXXXXX", (int)dirlen, path, base);
-  snprintf(dir, dirlen + 2, "%.*s", dirlen ? (int)dirlen : 1, dirlen ? path : ".");
-  int rc = 0;
-  int fd = mkstemp(tmp);
-  if (fd < 0) {
-    rc = cs_error_set(err, CS_EIO, "%s: cannot create a file beside it (%s)", path, strerror(errno));
-    goto done;
+  char suffix[sizeof rnd + 1];
+  for (size_t i = 0; i < sizeof rnd; i++) suffix[i] = letters[rnd[i] % (sizeof letters - 1)];
+  suffix[sizeof rnd] = '\0';
+  int keep = (int)(CS_SAFE_NAME_MAX - 2 - sizeof rnd);
+  snprintf(out, size, ".%.*s.%s", keep, name, suffix);
+}
+
+/* fsync of a folder; some file systems refuse it on a folder: not worth
+** failing for. */
+static int sync_folder(int dirfd) {
+  if (fsync(dirfd) == 0) return 0;
+  return errno == EINVAL || errno == EBADF ? 0 : -1;
+}
+
+int cs_atomic_write_at(const cs_safe_target *t, cs_atomic_fill fill, void *ud, cs_error *err) {
+  if (!t || t->dirfd < 0 || !t->name[0])
+    return cs_error_set(err, CS_EINVAL, "%s: no folder to write in", t && t->shown ? t->shown : "?");
+  int rc = check_target(t, err);
+  if (rc) return rc;
+  /* O_EXCL | O_NOFOLLOW: a file or link already there under this name is
+  ** never written through; another name is tried */
+  char tmp[CS_SAFE_NAME_MAX + 1];
+  int fd = -1;
+  for (unsigned attempt = 0; attempt < 100 && fd < 0; attempt++) {
+    temp_name(tmp, sizeof tmp, t->name, attempt);
+    fd = openat(t->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0 && errno != EEXIST) break;
   }
-  /* mkstemp makes 0600; a report is an ordinary file */
+  if (fd < 0)
+    return cs_error_set(err, CS_EIO, "%s: cannot create a file beside it (%s)", t->shown, strerror(errno));
+  char fd_path[64];
+  snprintf(fd_path, sizeof fd_path, "/proc/self/fd/%d", fd);
+  rc = fill(fd_path, fd, ud, err);
+  /* 0600 while it was written; a report is an ordinary file */
   mode_t mask = umask(0);
   umask(mask);
-  if (fchmod(fd, 0666 & ~mask) != 0) {
-    rc = cs_error_set(err, CS_EIO, "%s: %s", path, strerror(errno));
-  }
-  if (!rc) rc = fill(tmp, fd, ud, err);
-  if (!rc && sync_path(tmp, 0) != 0) {
-    rc = cs_error_set(err, CS_EIO, "%s: cannot flush it to disk (%s)", path, strerror(errno));
-  }
-  if (close(fd) != 0 && !rc) {
-    rc = cs_error_set(err, CS_EIO, "%s: %s", path, strerror(errno));
-  }
-  if (!rc && rename(tmp, path) != 0) {
-    rc = cs_error_set(err, CS_EIO, "%s: cannot put the file in place (%s)", path, strerror(errno));
-  }
+  if (!rc && fchmod(fd, 0666 & ~mask) != 0)
+    rc = cs_error_set(err, CS_EIO, "%s: %s", t->shown, strerror(errno));
+  if (!rc && fsync(fd) != 0)
+    rc = cs_error_set(err, CS_EIO, "%s: cannot flush it to disk (%s)", t->shown, strerror(errno));
+  if (close(fd) != 0 && !rc) rc = cs_error_set(err, CS_EIO, "%s: %s", t->shown, strerror(errno));
+  /* checked again just before: the fill may have taken a while */
+  if (!rc) rc = check_target(t, err);
+  if (!rc && renameat(t->dirfd, tmp, t->dirfd, t->name) != 0)
+    rc = cs_error_set(err, CS_EIO, "%s: cannot put the file in place (%s)", t->shown, strerror(errno));
   if (rc) {
-    remove(tmp);
-    goto done;
+    unlinkat(t->dirfd, tmp, 0);
+    return rc;
   }
-  if (sync_path(dir, 1) != 0) {
-    rc = cs_error_set(err, CS_EIO, "%s: written, but its directory could not be synced (%s)", path,
-                      strerror(errno));
-  }
-done:
-  free(tmp);
-  free(dir);
+  if (sync_folder(t->dirfd) != 0)
+    return cs_error_set(err, CS_EIO, "%s: written, but its folder could not be synced (%s)", t->shown,
+                        strerror(errno));
+  return CS_OK;
+}
+
+int cs_atomic_write(const char *path, cs_atomic_fill fill, void *ud, cs_error *err) {
+  cs_safe_target t = CS_SAFE_TARGET_INIT;
+  int rc = cs_safe_target_open(&t, path, err);
+  if (!rc) rc = cs_atomic_write_at(&t, fill, ud, err);
+  cs_safe_target_close(&t);
   return rc;
 }
 
 typedef struct buffer {
-  const char *path;
+  const char *shown;
   const char *data;
   size_t len;
 } buffer;
 
-static int fill_buffer(const char *tmp, int fd, void *ud, cs_error *err) {
+static int fill_buffer(const char *fd_path, int fd, void *ud, cs_error *err) {
   const buffer *b = ud;
-  (void)tmp;
+  (void)fd_path;
   size_t done = 0;
   while (done < b->len) {
     ssize_t w = write(fd, b->data + done, b->len - done);
     if (w < 0 && errno == EINTR) continue;
-    if (w < 0) return cs_error_set(err, CS_EIO, "%s: cannot write (%s)", b->path, strerror(errno));
+    if (w < 0) return cs_error_set(err, CS_EIO, "%s: cannot write (%s)", b->shown, strerror(errno));
     done += (size_t)w;
   }
   return 0;
 }
 
+int cs_atomic_write_buffer_at(const cs_safe_target *t, const void *data, size_t len, cs_error *err) {
+  buffer b = {t && t->shown ? t->shown : "?", data, len};
+  return cs_atomic_write_at(t, fill_buffer, &b, err);
+}
+
 int cs_atomic_write_buffer(const char *path, const void *data, size_t len, cs_error *err) {
-  buffer b = {path, data, len};
-  return cs_atomic_write(path, fill_buffer, &b, err);
+  cs_safe_target t = CS_SAFE_TARGET_INIT;
+  int rc = cs_safe_target_open(&t, path, err);
+  if (!rc) rc = cs_atomic_write_buffer_at(&t, data, len, err);
+  cs_safe_target_close(&t);
+  return rc;
 }

@@ -434,6 +434,34 @@ int cs_lua_warning(lua_State *L, size_t i, const char **where, const char **msg)
   return 1;
 }
 
+/* ---- the scenario's text -------------------------------------------------- */
+
+#define SCENARIO_KEY "coopsim.scenario" /* { file, text } */
+
+void cs_lua_set_scenario(lua_State *L, const char *file, const char *text, size_t len) {
+  lua_createtable(L, 2, 0);
+  lua_pushstring(L, file);
+  lua_rawseti(L, -2, 1);
+  lua_pushlstring(L, text, len);
+  lua_rawseti(L, -2, 2);
+  lua_setfield(L, LUA_REGISTRYINDEX, SCENARIO_KEY);
+}
+
+const char *cs_lua_scenario_text(lua_State *L, const char *file, size_t *len) {
+  const char *text = NULL;
+  if (lua_getfield(L, LUA_REGISTRYINDEX, SCENARIO_KEY) == LUA_TTABLE) {
+    lua_rawgeti(L, -1, 1);
+    if (lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), file) == 0) {
+      lua_rawgeti(L, -2, 2);
+      text = lua_tolstring(L, -1, len); /* the table in the registry keeps it */
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  return text;
+}
+
 /* ---- file requests -------------------------------------------------------- */
 
 void cs_lua_set_defer_io(lua_State *L, int on) {

@@ -7,6 +7,8 @@
 */
 #include <lauxlib.h>
 #include <stdlib.h>
+#include <string.h>
+#include "coopsim/lua_coopsim.h"
 #include "coopsim/lua_rundb.h"
 #include "coopsim/readfile.h"
 #include "coopsim/rundb.h"
@@ -32,7 +34,16 @@ static int rundb_save(lua_State *L) {
   cs_rundb_options opt = CS_RUNDB_OPTIONS_INIT;
   opt.write = 1;
   int rc = 0;
-  if (file && !(text = cs_read_file(file, &text_len, &err))) rc = CS_EIO;
+  /* the scenario's bytes as they ran, when the host gave them
+  ** (cs_lua_set_scenario), not a second read by name */
+  size_t ran_len = 0;
+  const char *ran = file ? cs_lua_scenario_text(L, file, &ran_len) : NULL;
+  if (ran) {
+    if (!(text = malloc(ran_len ? ran_len : 1))) rc = cs_error_set(&err, CS_ENOMEM, "out of memory");
+    else memcpy(text, ran, ran_len), text_len = ran_len;
+  } else if (file && !(text = cs_read_file(file, &text_len, &err))) {
+    rc = CS_EIO;
+  }
   if (!rc && !(registry = cs_rundb_registry_version(data_dir, registry_db, &err))) rc = CS_EIO;
   if (!rc) rc = cs_rundb_open(&db, path, &opt, &err);
   if (!rc) {

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "coopsim/atomic_file.h"
 #include "coopsim/report.h"
+#include "coopsim/rundb.h"
 #include "report_internal.h"
 
 static const char *const format_names[] = {"table", "csv", "csv-nb", "json", "md", "xlsx", "html"};
@@ -97,28 +98,51 @@ int cs_report_render(const cs_doc *doc, cs_report_format format, cs_report_lang 
 }
 
 typedef struct xlsx_job {
-  const char *path;
+  const char *shown;
   const cs_doc *doc;
   cs_report_lang lang;
 } xlsx_job;
 
-static int fill_xlsx(const char *tmp, int fd, void *ud, cs_error *err) {
+/* libxlsxwriter opens its output by name: it gets /proc/self/fd/N, the
+** temporary file itself (Debian 12's 1.1.4 has no output buffer). */
+static int fill_xlsx(const char *fd_path, int fd, void *ud, cs_error *err) {
   (void)fd;
   const xlsx_job *job = ud;
-  return cs_report_xlsx(job->doc, job->lang, tmp, job->path, err);
+  return cs_report_xlsx(job->doc, job->lang, fd_path, job->shown, err);
 }
 
-int cs_report_write(const cs_doc *doc, cs_report_format format, cs_report_lang lang, const char *path,
-                    cs_error *err) {
+/* 1 when a report may not take this file name: a run store's, or one of
+** the files SQLite keeps beside a database. */
+static int store_name(const char *name) {
+  return cs_rundb_is_store_name(name) || ends_with(name, "-journal") || ends_with(name, "-wal") ||
+         ends_with(name, "-shm");
+}
+
+int cs_report_write_at(const cs_doc *doc, cs_report_format format, cs_report_lang lang,
+                       const cs_safe_target *target, cs_error *err) {
+  if (store_name(target->name))
+    return cs_error_set(err, CS_EINVAL,
+                        "%s: a report is not written under a run store's name (.db .sqlite "
+                        ".sqlite3, or SQLite's -journal -wal -shm); nothing was written",
+                        target->shown);
   if (format == CS_REPORT_XLSX) {
-    xlsx_job job = {path, doc, lang};
-    return cs_atomic_write(path, fill_xlsx, &job, err);
+    xlsx_job job = {target->shown, doc, lang};
+    return cs_atomic_write_at(target, fill_xlsx, &job, err);
   }
   char *text;
   size_t len;
   int rc = cs_report_render(doc, format, lang, &text, &len, err);
   if (rc) return rc;
-  rc = cs_atomic_write_buffer(path, text, len, err);
+  rc = cs_atomic_write_buffer_at(target, text, len, err);
   free(text);
+  return rc;
+}
+
+int cs_report_write(const cs_doc *doc, cs_report_format format, cs_report_lang lang, const char *path,
+                    cs_error *err) {
+  cs_safe_target target = CS_SAFE_TARGET_INIT;
+  int rc = cs_safe_target_open(&target, path, err);
+  if (!rc) rc = cs_report_write_at(doc, format, lang, &target, err);
+  cs_safe_target_close(&target);
   return rc;
 }

@@ -10,9 +10,15 @@
 ** its rows (a save is one transaction, so this can only fail on a damaged
 ** file).
 */
+#define _POSIX_C_SOURCE 200809L /* fstatat, fcntl */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "coopsim/rundb.h"
 #include "coopsim/sha256.h"
 #include "sqlite_open.h"
@@ -20,7 +26,8 @@
 struct cs_rundb {
   sqlite3 *db;
   int write;
-  char *path;
+  char *path; /* as messages show it */
+  int dirfd;  /* the held folder the file is in (ours), or -1: opened by path */
 };
 
 /* A whole number of kroner as a JSON-safe integer, and an exact amount. */
@@ -201,6 +208,155 @@ static int probe_write(cs_rundb *db, cs_error *err) {
   return rc;
 }
 
+int cs_rundb_is_store_name(const char *path) {
+  static const char *const exts[] = {".db", ".sqlite", ".sqlite3"};
+  const char *slash = strrchr(path, '/');
+  const char *base = slash ? slash + 1 : path;
+  size_t n = strlen(base);
+  for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+    size_t m = strlen(exts[i]);
+    if (n < m) continue;
+    size_t j = 0;
+    while (j < m && (base[n - m + j] | 0x20) == exts[i][j]) j++;
+    if (j == m) return 1;
+  }
+  return 0;
+}
+
+/* Appends "name type notnull pk;" for each column of table to out (size
+** bytes): the columns as `db` has them, "" when it has no such table.
+** 0, or -1 when the query fails. */
+static int table_columns(sqlite3 *db, const char *table, char *out, size_t size) {
+  sqlite3_stmt *st;
+  out[0] = '\0';
+  if (sqlite3_prepare_v2(db, "SELECT name, type, \"notnull\", pk FROM pragma_table_info(?1) ORDER BY cid",
+                         -1, &st, NULL) != SQLITE_OK)
+    return -1;
+  sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+  size_t n = 0;
+  int step;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW && n < size) {
+    const char *name = (const char *)sqlite3_column_text(st, 0), *type = (const char *)sqlite3_column_text(st, 1);
+    n += (size_t)snprintf(out + n, size - n, "%s %s %d %d;", name ? name : "", type ? type : "",
+                          sqlite3_column_int(st, 2), sqlite3_column_int(st, 3));
+  }
+  sqlite3_finalize(st);
+  return step == SQLITE_DONE || step == SQLITE_ROW ? 0 : -1;
+}
+
+/* Every column of every table in db, in one text: "table.column type
+** notnull pk;" in order of table name and column; -1 when the query fails or
+** the text does not fit. */
+static int all_columns(sqlite3 *db, char *out, size_t size) {
+  sqlite3_stmt *st;
+  out[0] = '\0';
+  if (sqlite3_prepare_v2(db,
+                         "SELECT m.name, p.name, p.type, p.\"notnull\", p.pk FROM sqlite_schema m,"
+                         " pragma_table_info(m.name) p WHERE m.type = 'table'"
+                         " AND m.name NOT LIKE 'sqlite^_%' ESCAPE '^' ORDER BY m.name, p.cid",
+                         -1, &st, NULL) != SQLITE_OK)
+    return -1;
+  size_t n = 0;
+  int step;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW && n < size) {
+    const char *t = (const char *)sqlite3_column_text(st, 0), *c = (const char *)sqlite3_column_text(st, 1),
+               *type = (const char *)sqlite3_column_text(st, 2);
+    n += (size_t)snprintf(out + n, size - n, "%s.%s %s %d %d;", t ? t : "", c ? c : "", type ? type : "",
+                          sqlite3_column_int(st, 3), sqlite3_column_int(st, 4));
+  }
+  sqlite3_finalize(st);
+  return step == SQLITE_DONE && n < size ? 0 : -1;
+}
+
+/* The columns of the schema as coopsim makes it, once per process. */
+static char schema_columns[8192];
+static int schema_columns_ok;
+
+static void make_schema_columns(void) {
+  sqlite3 *ref = NULL;
+  schema_columns_ok = sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+                      sqlite3_exec(ref, schema, NULL, NULL, NULL) == SQLITE_OK &&
+                      all_columns(ref, schema_columns, sizeof schema_columns) == 0;
+  sqlite3_close(ref);
+}
+
+/* A file marked as a run store must have every table of the schema, with
+** its columns: the schema is made in a memory database once, and its
+** columns (name, type, not null, key) are compared with the file's. A store
+** whose tables were dropped or changed is refused before anything runs,
+** naming what is wrong, rather than failing at the first save. */
+static int check_tables(cs_rundb *db, cs_error *err) {
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, make_schema_columns);
+  char have[8192];
+  /* the common case: exactly coopsim's tables */
+  if (schema_columns_ok && all_columns(db->db, have, sizeof have) == 0 && strcmp(have, schema_columns) == 0)
+    return CS_OK;
+  /* otherwise table by table, to say what is wrong (other tables are allowed) */
+  sqlite3 *ref = NULL;
+  sqlite3_stmt *st = NULL;
+  int rc = CS_OK;
+  if (sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+      sqlite3_exec(ref, schema, NULL, NULL, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(ref, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY rowid", -1,
+                         &st, NULL) != SQLITE_OK) {
+    rc = cs_error_set(err, CS_ENOMEM, "%s: cannot check the tables (out of memory)", db->path);
+    goto done;
+  }
+  char missing[256] = "", want[2048];
+  size_t nmissing = 0;
+  while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+    const char *table = (const char *)sqlite3_column_text(st, 0);
+    if (!table || table_columns(ref, table, want, sizeof want) != 0) {
+      rc = cs_error_set(err, CS_ENOMEM, "%s: cannot check the tables (out of memory)", db->path);
+    } else if (table_columns(db->db, table, have, sizeof have) != 0) {
+      rc = db_fail(db, err, "cannot check the tables");
+    } else if (!have[0]) {
+      nmissing += (size_t)snprintf(missing + nmissing, sizeof missing - nmissing, "%s%s",
+                                   nmissing ? ", " : "", table);
+      if (nmissing >= sizeof missing) nmissing = sizeof missing - 1;
+    } else if (strcmp(want, have) != 0) {
+      rc = cs_error_set(err, CS_EINVAL,
+                        "%s: marked as a coopsim run store, but its table %s does not have the "
+                        "columns coopsim stores runs in; nothing was run or changed",
+                        db->path, table);
+    }
+  }
+  if (!rc && missing[0])
+    rc = cs_error_set(err, CS_EINVAL,
+                      "%s: marked as a coopsim run store, but tables are missing (%s): a damaged "
+                      "or altered file; nothing was run or changed",
+                      db->path, missing);
+done:
+  sqlite3_finalize(st);
+  sqlite3_close(ref);
+  return rc;
+}
+
+/* What is at the store's name now: 1 a regular file, 0 nothing; CS_E* (with
+** err set) for anything else, which is never opened as a store. */
+static int what_is_there(cs_rundb *db, const cs_rundb_options *opt, cs_error *err) {
+  struct stat st;
+  int r = db->dirfd >= 0 ? fstatat(db->dirfd, opt->name, &st, AT_SYMLINK_NOFOLLOW) : stat(db->path, &st);
+  if (r != 0) {
+    if (errno == ENOENT) return 0;
+    return cs_error_set(err, CS_EIO, "%s: cannot check it (%s)", db->path, strerror(errno));
+  }
+  if (S_ISLNK(st.st_mode))
+    return cs_error_set(err, CS_EINVAL,
+                        "%s is a symbolic link; a run store for a scenario file from someone else "
+                        "is not opened through one",
+                        db->path);
+  if (!S_ISREG(st.st_mode))
+    return cs_error_set(err, CS_EINVAL, "%s is not a regular file (%s), not a run store", db->path,
+                        S_ISDIR(st.st_mode) ? "a folder" : S_ISFIFO(st.st_mode) ? "a FIFO"
+                        : S_ISSOCK(st.st_mode) ? "a socket" : "a device or other special file");
+  return 1;
+}
+
+static const char *const new_store_rule =
+    "a new run store is made only under a store's name (.db .sqlite .sqlite3)";
+
 int cs_rundb_open(cs_rundb **out, const char *path, const cs_rundb_options *opt, cs_error *err) {
   static const cs_rundb_options defaults = CS_RUNDB_OPTIONS_INIT;
   if (!opt) opt = &defaults;
@@ -210,11 +366,28 @@ int cs_rundb_open(cs_rundb **out, const char *path, const cs_rundb_options *opt,
     free(db);
     return cs_error_set(err, CS_ENOMEM, "%s: out of memory", path);
   }
+  db->dirfd = -1;
   db->write = opt->write != 0;
+  int rc = CS_OK;
+  if (opt->dirfd >= 0) {
+    if (!opt->name || !opt->name[0] || strchr(opt->name, '/'))
+      rc = cs_error_set(err, CS_EINVAL, "%s: not a name inside a folder", path);
+    else if ((db->dirfd = fcntl(opt->dirfd, F_DUPFD_CLOEXEC, 0)) < 0)
+      rc = cs_error_set(err, CS_EIO, "%s: %s", path, strerror(errno));
+  }
+  int there = rc ? 0 : what_is_there(db, opt, err);
+  if (there < 0) rc = there;
+  /* a store is only ever created under a store's name */
+  int may_create = opt->write && cs_rundb_is_store_name(opt->dirfd >= 0 ? opt->name : path);
+  if (!rc && opt->write && !there && !may_create)
+    rc = cs_error_set(err, CS_EINVAL, "%s does not exist, and %s; nothing was created", path,
+                      new_store_rule);
   /* read-write even for reading: after a crash the first reader must be able
   ** to roll back the hot journal; query_only keeps readers from writing */
-  int flags = SQLITE_OPEN_READWRITE | (opt->write ? SQLITE_OPEN_CREATE : 0);
-  int rc = cs_sqlite_open(&db->db, path, flags, opt->busy_ms, err);
+  int flags = SQLITE_OPEN_READWRITE | (may_create ? SQLITE_OPEN_CREATE : 0);
+  if (!rc)
+    rc = db->dirfd >= 0 ? cs_sqlite_open_at(&db->db, db->dirfd, opt->name, path, flags, opt->busy_ms, err)
+                        : cs_sqlite_open(&db->db, path, flags, opt->busy_ms, err);
   if (!rc && !opt->write && sqlite3_exec(db->db, "PRAGMA query_only = ON", NULL, NULL, NULL) != SQLITE_OK)
     rc = db_fail(db, err, "cannot open it for reading");
   int empty = 0, version = 0;
@@ -222,6 +395,10 @@ int cs_rundb_open(cs_rundb **out, const char *path, const cs_rundb_options *opt,
     rc = cs_error_set(err, CS_EINVAL, "%s: the file is read-only; runs cannot be stored in it", path);
   if (!rc) rc = cs_sqlite_check_identity(db->db, path, "run store", CS_RUNDB_APPLICATION_ID,
                                          CS_RUNDB_VERSION, opt->write, &empty, &version, err);
+  if (!rc && empty && !may_create)
+    rc = cs_error_set(err, CS_EINVAL, "%s is an empty file, not a run store, and %s; it was left as it was",
+                      path, new_store_rule);
+  if (!rc && !empty) rc = check_tables(db, err);
   /* a rollback journal, never WAL (see rundb.h); set before any write */
   if (!rc && opt->write) {
     sqlite3_stmt *st;
@@ -246,6 +423,7 @@ int cs_rundb_open(cs_rundb **out, const char *path, const cs_rundb_options *opt,
 void cs_rundb_close(cs_rundb *db) {
   if (!db) return;
   sqlite3_close(db->db);
+  if (db->dirfd >= 0) close(db->dirfd);
   free(db->path);
   free(db);
 }

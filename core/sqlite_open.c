@@ -1,6 +1,8 @@
 /*
-** sqlite_open.c: one place for the SQLite settings of RELIABILITY.md.
+** sqlite_open.c: one place for the SQLite settings of RELIABILITY.md, and
+** opening a database inside a folder held open.
 */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include "sqlite_open.h"
@@ -12,11 +14,51 @@ int cs_sqlite_error(sqlite3 *db, cs_error *err, const char *path, const char *wh
   return cs_error_set(err, CS_EIO, "%s: %s: %s (%s)", path, what, msg, name);
 }
 
-int cs_sqlite_open(sqlite3 **out, const char *path, int flags, int busy_ms, cs_error *err) {
+/* ---- a folder held open ----------------------------------------------------
+** SQLite makes every file name absolute and resolves its symbolic links
+** (unixFullPathname) before it opens it, so a name relative to a held
+** folder would become that folder's path again. "coopsim-at" is the unix
+** VFS with one change: a name "/proc/self/fd/N/NAME" is kept as it is. The
+** kernel resolves /proc/self/fd/N to the folder descriptor N holds, not to
+** a path; the journal "/proc/self/fd/N/NAME-journal" lands beside the
+** database, and the folder sync after a commit opens /proc/self/fd/N, the
+** same folder. SQLite 3.40 opens every file with O_NOFOLLOW, so NAME
+** cannot be a symbolic link either. Locks are per inode, so other
+** connections to the same file by its ordinary path still see them. */
+
+#define AT_PREFIX "/proc/self/fd/"
+
+static sqlite3_vfs at_vfs, *unix_vfs;
+static int at_ready;
+
+static int at_full_pathname(sqlite3_vfs *vfs, const char *name, int n, char *out) {
+  (void)vfs;
+  if (strncmp(name, AT_PREFIX, sizeof AT_PREFIX - 1) == 0) {
+    if ((int)strlen(name) >= n) return SQLITE_CANTOPEN;
+    memcpy(out, name, strlen(name) + 1);
+    return SQLITE_OK;
+  }
+  return unix_vfs->xFullPathname(unix_vfs, name, n, out);
+}
+
+static void at_register(void) {
+  unix_vfs = sqlite3_vfs_find("unix");
+  if (!unix_vfs) return;
+  at_vfs = *unix_vfs; /* every other method, and its data, is unix's own */
+  at_vfs.zName = "coopsim-at";
+  at_vfs.pNext = NULL;
+  at_vfs.xFullPathname = at_full_pathname;
+  at_ready = sqlite3_vfs_register(&at_vfs, 0) == SQLITE_OK;
+}
+
+/* Opens name (a path, or AT_PREFIX "N/NAME" with vfs "coopsim-at") and
+** applies the settings; messages name shown. */
+static int open_with(sqlite3 **out, const char *name, const char *shown, int flags, const char *vfs,
+                     int busy_ms, cs_error *err) {
   sqlite3 *db = NULL;
   *out = NULL;
-  if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
-    int rc = cs_sqlite_error(db, err, path, "cannot open the database");
+  if (sqlite3_open_v2(name, &db, flags, vfs) != SQLITE_OK) {
+    int rc = cs_sqlite_error(db, err, shown, "cannot open the database");
     sqlite3_close(db);
     return rc;
   }
@@ -26,12 +68,30 @@ int cs_sqlite_open(sqlite3 **out, const char *path, int flags, int busy_ms, cs_e
       sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL) != SQLITE_OK ||
       sqlite3_exec(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;", NULL, NULL, NULL) !=
           SQLITE_OK) {
-    int rc = cs_sqlite_error(db, err, path, "cannot read the database");
+    int rc = cs_sqlite_error(db, err, shown, "cannot read the database");
     sqlite3_close(db);
     return rc;
   }
   *out = db;
   return CS_OK;
+}
+
+int cs_sqlite_open(sqlite3 **out, const char *path, int flags, int busy_ms, cs_error *err) {
+  return open_with(out, path, path, flags, NULL, busy_ms, err);
+}
+
+int cs_sqlite_open_at(sqlite3 **out, int dirfd, const char *name, const char *shown, int flags,
+                      int busy_ms, cs_error *err) {
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  *out = NULL;
+  pthread_once(&once, at_register);
+  if (!at_ready) return cs_error_set(err, CS_EIO, "%s: cannot open the database (no unix VFS)", shown);
+  if (dirfd < 0 || !name[0] || strchr(name, '/'))
+    return cs_error_set(err, CS_EINVAL, "%s: not a name inside a folder", shown);
+  char at[64 + 256];
+  if (snprintf(at, sizeof at, AT_PREFIX "%d/%s", dirfd, name) >= (int)sizeof at)
+    return cs_error_set(err, CS_EINVAL, "%s: the name is too long", shown);
+  return open_with(out, at, shown, flags | SQLITE_OPEN_NOFOLLOW, "coopsim-at", busy_ms, err);
 }
 
 int cs_sqlite_int(sqlite3 *db, const char *sql, int *out) {

@@ -16,6 +16,16 @@
 ** failure *out is NULL and the message names path. Returns CS_EIO. */
 int cs_sqlite_open(sqlite3 **out, const char *path, int flags, int busy_ms, cs_error *err);
 
+/* cs_sqlite_open for the file `name` inside the folder dirfd holds
+** (safe_path.h), opened as /proc/self/fd/DIRFD/NAME through a VFS that does
+** not resolve that name to a path: whatever happens to the folder's path,
+** the database and its journal are in the held folder, and a symbolic link
+** at NAME is refused (SQLite opens with O_NOFOLLOW). dirfd must stay open
+** while the connection is. Messages name shown. CS_EIO, or CS_EINVAL when
+** name is not one component. Needs /proc (Linux). */
+int cs_sqlite_open_at(sqlite3 **out, int dirfd, const char *name, const char *shown, int flags,
+                      int busy_ms, cs_error *err);
+
 /* Runs a one-row, one-column integer query (a PRAGMA); 0 or -1. */
 int cs_sqlite_int(sqlite3 *db, const char *sql, int *out);
 

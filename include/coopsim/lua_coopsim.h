@@ -72,6 +72,15 @@ int cs_lua_check_failure(lua_State *L, size_t i, const char **where, const char 
 /* The i-th linter warning (0-based; the first 1000 are kept). */
 int cs_lua_warning(lua_State *L, size_t i, const char **where, const char **msg);
 
+/* The scenario file the host runs in L, and its bytes as they run (read
+** once): what r:save stores with the runs, instead of reading the file
+** again by name. The text is copied into the state. */
+void cs_lua_set_scenario(lua_State *L, const char *file, const char *text, size_t len);
+
+/* The bytes set for file, or NULL when none were (another file, a REPL);
+** they live as long as the state. */
+const char *cs_lua_scenario_text(lua_State *L, const char *file, size_t *len);
+
 /* Files a sandboxed scenario asks for (r:write, r:save) are recorded, not
 ** written: set_defer_io(L, 1) makes it so (the sandbox does). */
 void cs_lua_set_defer_io(lua_State *L, int on);

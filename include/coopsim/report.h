@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include "coopsim/doc.h"
 #include "coopsim/error.h"
+#include "coopsim/safe_path.h"
 
 typedef enum cs_report_format {
   CS_REPORT_TABLE, /* aligned columns for a terminal (UTF-8, widths in characters) */
@@ -53,12 +54,22 @@ int cs_report_lang_parse(const char *name, cs_report_lang *out, cs_error *err);
 int cs_report_render(const cs_doc *doc, cs_report_format format, cs_report_lang lang, char **out,
                      size_t *len, cs_error *err);
 
-/* Writes the report to `path` atomically: a temporary file beside it is
-** written, flushed to disk and renamed over path, so path holds either its
-** old content or the whole report, never a part. CS_EIO naming the path and
-** the system's reason (the temporary file removed), CS_EINVAL or CS_ENOMEM
-** as cs_report_render. */
+/* Writes the report to `path`, a path the user gave, atomically
+** (atomic_file.h): a temporary file beside it is written, flushed to disk
+** and renamed over path, so path holds either its old content or the whole
+** report, never a part. A report never replaces what is not a regular file
+** (a link, folder, device, FIFO or socket) nor an SQLite database, and is
+** never written under a run store's name (.db .sqlite .sqlite3, or
+** SQLite's -journal -wal -shm): CS_EINVAL naming path. CS_EIO naming the
+** path and the system's reason (the temporary file removed), CS_EINVAL or
+** CS_ENOMEM as cs_report_render. */
 int cs_report_write(const cs_doc *doc, cs_report_format format, cs_report_lang lang, const char *path,
                     cs_error *err);
+
+/* cs_report_write into a folder held open (safe_path.h): the file lands
+** in target->dirfd whatever happened to the path since it was checked.
+** target stays the caller's. */
+int cs_report_write_at(const cs_doc *doc, cs_report_format format, cs_report_lang lang,
+                       const cs_safe_target *target, cs_error *err);
 
 #endif

@@ -29,32 +29,47 @@
 typedef struct cs_rundb cs_rundb;
 
 typedef struct cs_rundb_options {
-  int write;   /* 1: create the file if missing and make sure it can be written */
-  int busy_ms; /* how long to wait for another process's lock */
+  int write;        /* 1: create the file if missing and make sure it can be written */
+  int busy_ms;      /* how long to wait for another process's lock */
+  int dirfd;        /* -1, or a folder held open (safe_path.h): the store is `name` in it */
+  const char *name; /* with dirfd: the file's name in that folder, one component */
 } cs_rundb_options;
-#define CS_RUNDB_OPTIONS_INIT {0, 5000}
+#define CS_RUNDB_OPTIONS_INIT {0, 5000, -1, NULL}
 
 /* The file's identity: application_id "CooS" and the schema version. */
 #define CS_RUNDB_APPLICATION_ID 0x436f6f53
 #define CS_RUNDB_VERSION 1
 
 /* Opens the run store at path. Before anything else it checks the file: an
-** existing file must be a coopsim run store (application_id) of a version
-** this coopsim reads (user_version not newer) and pass PRAGMA quick_check.
+** existing file must be a regular file, a coopsim run store
+** (application_id) of a version this coopsim reads (user_version not
+** newer) with all its tables and columns, and pass PRAGMA quick_check.
 ** With opt->write the file is created (schema, application_id,
 ** user_version) when missing or empty, and a write lock is taken and
 ** released once, so that a read-only file or folder, or a lock another
 ** process holds past busy_ms, is refused now rather than after a long run.
+** A new store is only created under a store's name (cs_rundb_is_store_name):
+** a missing or empty file of another name is refused and left as it was;
+** an existing store may have any name.
 ** Without write the file must exist and is only read (a hot journal left by
-** a crashed writer is still rolled back). opt may be NULL (read, 5 s). On success *out is the caller's to
-** cs_rundb_close. CS_EINVAL (not a run store, newer version, read-only) or
+** a crashed writer is still rolled back). opt may be NULL (read, 5 s).
+** With opt->dirfd >= 0 the store is opt->name inside that folder, opened
+** through the held folder (never by its path) and never through a symbolic
+** link; its journal lands beside it; `path` then only names it in messages
+** (the folder is duplicated: it stays the caller's). On success *out is the
+** caller's to cs_rundb_close. CS_EINVAL (not a run store, newer version,
+** missing tables, read-only, not a store's name, not a regular file) or
 ** CS_EIO (cannot open, corrupt, locked) with a message naming path. */
 int cs_rundb_open(cs_rundb **out, const char *path, const cs_rundb_options *opt, cs_error *err);
+
+/* 1 when the last component of path ends in a run store's extension:
+** .db, .sqlite or .sqlite3, in any case. */
+int cs_rundb_is_store_name(const char *path);
 
 /* Closes the store; NULL is allowed. */
 void cs_rundb_close(cs_rundb *db);
 
-/* The file name the store was opened with (owned by db). */
+/* The path the store was opened with, as messages show it (owned by db). */
 const char *cs_rundb_path(const cs_rundb *db);
 
 /* What a save records beside the document. */

@@ -15,10 +15,10 @@ cd "$src"
 "$bin" run "$scenario" --out "$dir/report.html" --lang "$lang" 2>"$dir/err" || { cat "$dir/err"; exit 1; }
 runs=$("$bin" run "$scenario" --format json 2>/dev/null | /usr/bin/python3 -c "import json,sys; print(len(json.load(sys.stdin)['runs']))")
 flags="--headless --no-sandbox --disable-gpu --no-first-run --user-data-dir=$dir/profile"
-HOME=$dir timeout 120 "$chromium" $flags --enable-logging=stderr --v=0 --window-size=1200,2000 \
+HOME=$dir timeout 600 "$chromium" $flags --enable-logging=stderr --v=0 --window-size=1200,2000 \
   --screenshot="$dir/shot.png" "file://$dir/report.html" >"$dir/shot.out" 2>"$dir/shot.err" || {
   echo "chromium failed:"; tail -20 "$dir/shot.err"; exit 1; }
-HOME=$dir timeout 120 "$chromium" $flags --dump-dom "file://$dir/report.html" >"$dir/dom.html" 2>"$dir/dom.err" || {
+HOME=$dir timeout 600 "$chromium" $flags --dump-dom "file://$dir/report.html" >"$dir/dom.html" 2>"$dir/dom.err" || {
   echo "chromium --dump-dom failed:"; tail -20 "$dir/dom.err"; exit 1; }
 fail=0
 # console messages from the page (Chromium logs them as CONSOLE lines)

@@ -19,7 +19,7 @@ $py "$src/tests/reports/xlsx_check.py" "$dir/book.xlsx" "$dir/doc.json" "$lang"
 office=$(command -v libreoffice || command -v soffice || true)
 if [ -n "$office" ]; then
   # the first sheet as LibreOffice reads it: every member's total, year and code
-  HOME="$dir" timeout 120 "$office" --headless --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76' --outdir "$dir" "$dir/book.xlsx" >/dev/null 2>&1
+  HOME="$dir" timeout 600 "$office" --headless --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76' --outdir "$dir" "$dir/book.xlsx" >/dev/null 2>&1
   $py - "$dir/book.csv" "$dir/doc.json" <<'PY'
 import csv, json, sys
 rows = list(csv.reader(open(sys.argv[1], encoding="utf-8", errors="replace")))

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "coopsim/doc.h"
 #include "coopsim/rundb.h"
@@ -91,7 +92,7 @@ static const char *testdir_make_in(const char *base) {
 
 static const char *testdir_make(void) { return testdir_make_in(NULL); }
 
-/* Removes the files in dir and dir itself. */
+/* Removes dir and everything below it (links are removed, not followed). */
 static void testdir_remove(const char *dir) {
   DIR *d = opendir(dir);
   if (!d) return;
@@ -100,7 +101,9 @@ static void testdir_remove(const char *dir) {
   while ((e = readdir(d)) != NULL) {
     if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
     snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-    unlink(path);
+    struct stat st;
+    if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) testdir_remove(path);
+    else unlink(path);
   }
   closedir(d);
   rmdir(dir);

@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 #include "coopsim/sha256.h"
 #include "rundb_testdoc.h"
+#include "../../core/sqlite_open.h" /* cs_sqlite_open_at, below the store */
 
 static char path[600];
 static const char *dir;
@@ -428,6 +429,218 @@ static void rel24_missing_file_for_reading(void **state) {
   assert_int_equal(access(path, F_OK), -1); /* not created */
 }
 
+/* ---- issue 12: store names, tables, and a folder held open ------------------ */
+
+/* The bytes of file f, or NULL when it cannot be read. */
+static char *bytes_of(const char *f, size_t *len) { return read_all(f, len); }
+
+static void store_names(void **state) {
+  (void)state;
+  assert_true(cs_rundb_is_store_name("runs.db"));
+  assert_true(cs_rundb_is_store_name("a/b/RUNS.DB"));
+  assert_true(cs_rundb_is_store_name("x.sqlite"));
+  assert_true(cs_rundb_is_store_name("x.Sqlite3"));
+  assert_false(cs_rundb_is_store_name("x.csv"));
+  assert_false(cs_rundb_is_store_name("x.db.csv"));
+  assert_false(cs_rundb_is_store_name("dir.db/x.csv"));
+  assert_false(cs_rundb_is_store_name("db"));
+  assert_false(cs_rundb_is_store_name("x.sqlite4"));
+}
+
+/* A new store only under a store's name; an existing store under any. */
+static void new_store_needs_store_name(void **state) {
+  (void)state;
+  char other[700];
+  cs_rundb_options opt = CS_RUNDB_OPTIONS_INIT;
+  opt.write = 1;
+  cs_rundb *db = NULL;
+  cs_error err = {0, ""};
+  /* missing: refused, not created */
+  snprintf(other, sizeof other, "%s/out.csv", dir);
+  assert_int_equal(cs_rundb_open(&db, other, &opt, &err), CS_EINVAL);
+  assert_null(db);
+  if (!strstr(err.msg, "out.csv does not exist, and a new run store is made only under a store's name"))
+    fail_msg("%s", err.msg);
+  assert_int_equal(access(other, F_OK), -1);
+  /* empty: refused, left empty */
+  FILE *f = fopen(other, "wb");
+  assert_non_null(f);
+  fclose(f);
+  assert_int_equal(cs_rundb_open(&db, other, &opt, &err), CS_EINVAL);
+  if (!strstr(err.msg, "out.csv is an empty file, not a run store")) fail_msg("%s", err.msg);
+  struct stat st;
+  assert_int_equal(stat(other, &st), 0);
+  assert_int_equal(st.st_size, 0);
+  unlink(other);
+  /* an existing store renamed to out.csv opens, for writing and reading */
+  make_store_with_runs(1);
+  assert_int_equal(rename(path, other), 0);
+  assert_int_equal(cs_rundb_open(&db, other, &opt, &err), 0);
+  cs_doc *doc = testdoc(1, 1, 2, "renamed");
+  assert_int_equal(save(db, doc, &testmeta), 2);
+  cs_rundb_close(db);
+  assert_int_equal(cs_rundb_open(&db, other, NULL, &err), 0);
+  cs_rundb_info *list;
+  size_t n;
+  assert_int_equal(cs_rundb_list(db, &list, &n, &err), 0);
+  assert_int_equal(n, 2);
+  cs_rundb_info_free(list, n);
+  cs_rundb_close(db);
+  /* .sqlite and .SQLITE3 are store names */
+  snprintf(other, sizeof other, "%s/new.sqlite", dir);
+  assert_int_equal(cs_rundb_open(&db, other, &opt, &err), 0);
+  cs_rundb_close(db);
+  snprintf(other, sizeof other, "%s/new.SQLITE3", dir);
+  assert_int_equal(cs_rundb_open(&db, other, &opt, &err), 0);
+  cs_rundb_close(db);
+  cs_doc_free(doc);
+}
+
+static void mark_as_store(sqlite3 *raw) {
+  char sql[128];
+  snprintf(sql, sizeof sql, "PRAGMA application_id = %d; PRAGMA user_version = %d;", CS_RUNDB_APPLICATION_ID,
+           CS_RUNDB_VERSION);
+  assert_int_equal(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
+}
+
+/* coopsim's application_id and no tables: refused before anything runs. */
+static void rel24_marked_without_tables(void **state) {
+  (void)state;
+  sqlite3 *raw;
+  assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+  mark_as_store(raw);
+  sqlite3_close(raw);
+  refused("marked as a coopsim run store, but tables are missing (runs, run_scenarios, run_rows, "
+          "run_parts, run_years, run_year_amounts)",
+          0);
+}
+
+static void rel24_missing_one_table(void **state) {
+  (void)state;
+  make_store_with_runs(1);
+  sqlite3 *raw;
+  assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(raw, "DROP TABLE run_year_amounts", NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(raw);
+  refused("but tables are missing (run_year_amounts)", 0);
+}
+
+static void rel24_changed_columns(void **state) {
+  (void)state;
+  make_store_with_runs(1);
+  sqlite3 *raw;
+  assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(raw, "ALTER TABLE run_parts RENAME COLUMN explain TO why", NULL, NULL, NULL),
+                   SQLITE_OK);
+  sqlite3_close(raw);
+  refused("its table run_parts does not have the columns coopsim stores runs in", 0);
+}
+
+/* A FIFO, a folder: refused at once (a FIFO opened as a database would
+** block the reader), for writing and for reading. */
+static void not_a_regular_file(void **state) {
+  (void)state;
+  char fifo[700];
+  snprintf(fifo, sizeof fifo, "%s/fifo.db", dir);
+  assert_int_equal(mkfifo(fifo, 0600), 0);
+  cs_rundb_options opt = CS_RUNDB_OPTIONS_INIT;
+  opt.write = 1;
+  cs_rundb *db = NULL;
+  cs_error err = {0, ""};
+  assert_int_equal(cs_rundb_open(&db, fifo, &opt, &err), CS_EINVAL);
+  if (!strstr(err.msg, "fifo.db is not a regular file (a FIFO)")) fail_msg("%s", err.msg);
+  assert_int_equal(cs_rundb_open(&db, fifo, NULL, &err), CS_EINVAL);
+  assert_int_equal(cs_rundb_open(&db, dir, &opt, &err), CS_EINVAL);
+  if (!strstr(err.msg, "is not a regular file (a folder)")) fail_msg("%s", err.msg);
+}
+
+/* The store for a scenario from someone else is opened through the folder
+** the parent walked and holds: swapping that folder's path for a symbolic
+** link afterwards changes nothing about where the store, its journal and
+** its rows land. */
+static void store_in_held_folder(void **state) {
+  (void)state;
+  char a[700], a2[700], elsewhere[700], file[760];
+  snprintf(a, sizeof a, "%s/a", dir);
+  snprintf(a2, sizeof a2, "%s/a2", dir);
+  snprintf(elsewhere, sizeof elsewhere, "%s/elsewhere", dir);
+  assert_int_equal(mkdir(a, 0700), 0);
+  assert_int_equal(mkdir(elsewhere, 0700), 0);
+  int held = open(a, O_RDONLY | O_DIRECTORY);
+  assert_true(held >= 0);
+  cs_rundb_options opt = CS_RUNDB_OPTIONS_INIT;
+  opt.write = 1;
+  opt.dirfd = held;
+  opt.name = "runs.db";
+  cs_rundb *db = NULL;
+  cs_error err = {0, ""};
+  assert_int_equal(cs_rundb_open(&db, "a/runs.db", &opt, &err), 0);
+  assert_string_equal(cs_rundb_path(db), "a/runs.db");
+  /* the attack: a is renamed and a link to elsewhere takes its name */
+  assert_int_equal(rename(a, a2), 0);
+  assert_int_equal(symlink(elsewhere, a), 0);
+  cs_doc *doc = testdoc(1, 2, 3, "held");
+  assert_int_equal(save(db, doc, &testmeta), 1);
+  cs_rundb_close(db);
+  /* a second open through the same held folder sees the run */
+  assert_int_equal(cs_rundb_open(&db, "a/runs.db", &opt, &err), 0);
+  assert_int_equal(save(db, doc, &testmeta), 2);
+  cs_rundb_close(db);
+  close(held);
+  /* elsewhere holds nothing: no store, no journal */
+  DIR *d = opendir(elsewhere);
+  assert_non_null(d);
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL)
+    if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) fail_msg("%s landed in elsewhere/", e->d_name);
+  closedir(d);
+  snprintf(file, sizeof file, "%s/runs.db", a2);
+  assert_int_equal(cs_rundb_open(&db, file, NULL, &err), 0);
+  cs_rundb_info *list;
+  size_t n;
+  assert_int_equal(cs_rundb_list(db, &list, &n, &err), 0);
+  assert_int_equal(n, 2);
+  cs_rundb_info_free(list, n);
+  cs_rundb_close(db);
+  cs_doc_free(doc);
+}
+
+/* A symbolic link at the store's name inside the held folder is refused,
+** by the check and by SQLite's own open (O_NOFOLLOW), and its target is
+** left as it was. */
+static void store_link_refused(void **state) {
+  (void)state;
+  make_store_with_runs(1);
+  size_t before_len, after_len;
+  char *before = bytes_of(path, &before_len);
+  char link[700];
+  snprintf(link, sizeof link, "%s/link.db", dir);
+  assert_int_equal(symlink("runs.db", link), 0);
+  int held = open(dir, O_RDONLY | O_DIRECTORY);
+  assert_true(held >= 0);
+  cs_rundb_options opt = CS_RUNDB_OPTIONS_INIT;
+  opt.write = 1;
+  opt.dirfd = held;
+  opt.name = "link.db";
+  cs_rundb *db = NULL;
+  cs_error err = {0, ""};
+  assert_int_equal(cs_rundb_open(&db, "link.db", &opt, &err), CS_EINVAL);
+  if (!strstr(err.msg, "link.db is a symbolic link")) fail_msg("%s", err.msg);
+  /* below the check: SQLite itself refuses the link (a link swapped in
+  ** after the check meets this) */
+  sqlite3 *raw = NULL;
+  assert_int_not_equal(cs_sqlite_open_at(&raw, held, "link.db", "link.db", SQLITE_OPEN_READWRITE, 0, &err), 0);
+  assert_null(raw);
+  assert_int_equal(cs_sqlite_open_at(&raw, held, "runs.db", "runs.db", SQLITE_OPEN_READWRITE, 0, &err), 0);
+  sqlite3_close(raw);
+  close(held);
+  char *after = bytes_of(path, &after_len);
+  assert_int_equal(before_len, after_len);
+  assert_memory_equal(before, after, before_len);
+  free(before);
+  free(after);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(sha256_known_value),
@@ -446,6 +659,14 @@ int main(void) {
       cmocka_unit_test_setup_teardown(rel24_lock_held_past_busy_timeout, setup, teardown),
       cmocka_unit_test_setup_teardown(rel24_read_only_file, setup, teardown),
       cmocka_unit_test_setup_teardown(rel24_missing_file_for_reading, setup, teardown),
+      cmocka_unit_test(store_names),
+      cmocka_unit_test_setup_teardown(new_store_needs_store_name, setup, teardown),
+      cmocka_unit_test_setup_teardown(rel24_marked_without_tables, setup, teardown),
+      cmocka_unit_test_setup_teardown(rel24_missing_one_table, setup, teardown),
+      cmocka_unit_test_setup_teardown(rel24_changed_columns, setup, teardown),
+      cmocka_unit_test_setup_teardown(not_a_regular_file, setup, teardown),
+      cmocka_unit_test_setup_teardown(store_in_held_folder, setup, teardown),
+      cmocka_unit_test_setup_teardown(store_link_refused, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
