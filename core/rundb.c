@@ -992,6 +992,13 @@ int cs_rundb_load(cs_rundb *db, int64_t id, cs_doc **out, cs_rundb_info *info, c
     rc = load_in_transaction(db, id, doc, info, err);
     sqlite3_exec(db->db, "COMMIT", NULL, NULL, NULL);
   }
+  /* a store may come from someone else: what it holds is checked like a
+  ** worker's results before any report is made of it */
+  if (!rc && cs_doc_check(doc, err) != 0) {
+    char msg[CS_ERROR_MAX];
+    snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
+    rc = cs_error_set(err, CS_EINVAL, "%s: run %lld: %s", db->path, (long long)id, msg);
+  }
   if (rc) {
     cs_doc_free(doc);
     cs_rundb_info_clear(info);

@@ -21,6 +21,12 @@ grep -q '^Etterpå,Træna og Rødøy,2023,1836,Rødøy,1153,.*,71928,' forge.csv
 "$coopsim" run forge.lua --db forge.db >/dev/null 2>err || fail "--db: $(cat err)"
 "$coopsim" runs show 1 --db forge.db >show.txt 2>err || fail "runs show: $(cat err)"
 grep -q '1835  *Træna .*28,072' show.txt || fail "stored: Træna is not 28 072: $(cat show.txt)"
+# a store from someone else is checked like a worker's results: a name that
+# would send an escape sequence to the terminal is refused, not shown
+cp forge.db forged.db
+python3 -c "import sqlite3; c = sqlite3.connect('forged.db'); c.execute(\"UPDATE run_rows SET name = 'Tr' || char(27) || '[2J' WHERE code = '1835'\"); c.commit()"
+"$coopsim" runs show 1 --db forged.db >show.txt 2>err && fail "a forged store was shown"
+grep -q 'field "name": byte 3 is a control character' err || fail "forged store: $(cat err)"
 # coopsim test: the golden file the model's figures make passes, a forged one fails
 cp forge.csv forge.expected.csv
 "$coopsim" test forge.lua >out 2>&1 || fail "test with the true golden file: $(cat out)"
