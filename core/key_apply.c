@@ -75,9 +75,11 @@ static int common_mult(const cs_q *fraction, const cs_q *w, const cs_q *total_w,
 }
 
 /* A pool's total weight as the explanations write it: inhabitants grouped
-** ("75 828"), other weights exact ("12.5"). NULL: no memory. */
+** ("75 828"), table values exact and grouped ("1 389.5"), other weights
+** exact ("12.5", as the first texts wrote them). NULL: no memory. */
 static char *total_text(cs_component_kind kind, const cs_q *total_w) {
   if (kind == CS_POOL_POPULATION) return cs_key_money(total_w, 0);
+  if (kind == CS_POOL_BY) return cs_key_exact(total_w);
   char buf[80];
   if (cs_q_format_exact(total_w, buf, sizeof buf)) snprintf(buf, sizeof buf, "(too large)");
   return cs_key_strdup(buf);

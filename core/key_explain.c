@@ -363,14 +363,17 @@ static void cap_sentence(cs_sb *b, const cs_key_part_note *pn, const cs_key_memb
   if (pn->nmax) {
     cs_sb_add(b, nb ? "; overskytende " : "; the excess ");
     cs_key_sb_number(b, pn->excess, lang);
-    cs_sb_printf(b, nb ? " fra %zu %s på maksimum" : " of %zu %s at their maximum", pn->nmax,
-                 members_word(pn->nmax, lang));
+    cs_sb_printf(b, nb ? " fra %zu %s på maksimum" : " of %zu %s at %s maximum", pn->nmax,
+                 members_word(pn->nmax, lang), pn->nmax == 1 ? "its" : "their");
   }
   if (pn->nmin) {
     cs_sb_add(b, pn->nmax ? (nb ? ", minus " : ", less the ") : (nb ? "; " : "; the "));
     cs_key_sb_number(b, pn->shortfall, lang);
-    cs_sb_printf(b, nb ? " som løfter %zu %s til minimum" : " that raises %zu %s to their minimum",
-                 pn->nmin, members_word(pn->nmin, lang));
+    if (nb)
+      cs_sb_printf(b, " som løfter %zu %s til minimum", pn->nmin, members_word(pn->nmin, lang));
+    else
+      cs_sb_printf(b, " that raises %zu %s to %s minimum", pn->nmin, members_word(pn->nmin, lang),
+                   pn->nmin == 1 ? "its" : "their");
   }
   if (pn->nwithin == 0) {
     cs_sb_add(b, nb ? ": alle er på en grense, og grensene summerer seg til beløpet som skal fordeles"
