@@ -13,14 +13,33 @@
 
 int cs_key_fast_path = 1;
 
+/* Where exact amounts are kept: at base + i * member + p * part (bytes),
+** so that one evaluation writes into a key-year's own arrays or, for the
+** fixed-size interface, straight into the caller's cs_key_share. */
+typedef struct qgrid {
+  char *base;
+  size_t member, part;
+} qgrid;
+
+static cs_q *at(const qgrid *g, size_t i, size_t p) {
+  return (cs_q *)(void *)(g->base + i * g->member + p * g->part);
+}
+
 struct cs_key_year {
   size_t n, nparts;
-  cs_q *amount; /* n * nparts: amount[i * nparts + p] */
-  cs_q *total;  /* n */
+  qgrid amount, total; /* member i's part p; its total */
   cs_q unshared;
   size_t nclamped;
   cs_key_notes *notes;
+  /* its own arrays, kept for the next year (cs_key_eval reuses them: fresh
+  ** pages for a megabyte of amounts every year cost more than the
+  ** arithmetic) */
+  cs_q *own_amount, *own_total;
+  size_t room_cells, room_members;
 };
+
+#define AMT(ky, i, p) at(&(ky)->amount, (i), (p))
+#define TOT(ky, i) at(&(ky)->total, (i), 0)
 
 static uint64_t gcd_u64(uint64_t a, uint64_t b) {
   while (b) {
@@ -121,28 +140,38 @@ static int is_whole(const cs_key_component *c) {
     if (!((slot) = (expr))) NOMEM();                                             \
   } while (0)
 
-static cs_key_year *year_new(size_t n, size_t nparts) {
+/* Readies ky for n members and nparts parts in its own arrays (grown when
+** too small) with new, empty notes. -1 when out of memory. */
+static int year_ready(cs_key_year *ky, size_t n, size_t nparts) {
   size_t cells;
-  if (__builtin_mul_overflow(n, nparts, &cells) || cells > SIZE_MAX / sizeof(cs_q) - 1) return NULL;
-  cs_key_year *ky = calloc(1, sizeof *ky);
-  if (!ky) return NULL;
+  if (__builtin_mul_overflow(n, nparts, &cells) || cells > SIZE_MAX / sizeof(cs_q) - 1) return -1;
+  if (cells + 1 > ky->room_cells) {
+    free(ky->own_amount);
+    ky->room_cells = 0;
+    if (!(ky->own_amount = malloc((cells + 1) * sizeof *ky->own_amount))) return -1;
+    ky->room_cells = cells + 1;
+  }
+  if (n + 1 > ky->room_members) {
+    free(ky->own_total);
+    ky->room_members = 0;
+    if (!(ky->own_total = malloc((n + 1) * sizeof *ky->own_total))) return -1;
+    ky->room_members = n + 1;
+  }
+  cs_key_notes_free(ky->notes);
+  if (!(ky->notes = cs_key_notes_new(n, nparts))) return -1;
   ky->n = n;
   ky->nparts = nparts;
-  ky->amount = malloc((cells + 1) * sizeof *ky->amount);
-  ky->total = malloc((n ? n : 1) * sizeof *ky->total);
-  ky->notes = cs_key_notes_new(n, nparts);
+  ky->amount = (qgrid){(char *)ky->own_amount, nparts * sizeof(cs_q), sizeof(cs_q)};
+  ky->total = (qgrid){(char *)ky->own_total, sizeof(cs_q), 0};
+  ky->nclamped = 0;
   cs_q_zero(&ky->unshared);
-  if (!ky->amount || !ky->total || !ky->notes) {
-    cs_key_year_free(ky);
-    return NULL;
-  }
-  return ky;
+  return 0;
 }
 
 void cs_key_year_free(cs_key_year *ky) {
   if (!ky) return;
-  free(ky->amount);
-  free(ky->total);
+  free(ky->own_amount);
+  free(ky->own_total);
   cs_key_notes_free(ky->notes);
   free(ky);
 }
@@ -170,7 +199,7 @@ static int eval_direct(const cs_key *k, int year, const cs_key_member *m, size_t
       pn->nbands = c->nbands;
     }
     for (size_t i = 0; i < n; i++) {
-      cs_q *a = &ky->amount[i * np + ci];
+      cs_q *a = AMT(ky, i, ci);
       cs_key_member_note *mn = &nt->members[i * np + ci];
       switch (c->kind) {
       case CS_DIRECT_BASE: TRYQ(cs_q_mul(a, &c->amount, &m[i].year_share)); break;
@@ -317,7 +346,7 @@ static int eval_pools(const cs_key *k, int year, const cs_q *net, const cs_q *re
         }
       }
       for (size_t i = 0; i < n; i++) {
-        cs_q *part = &ky->amount[i * np + ci];
+        cs_q *part = AMT(ky, i, ci);
         cs_key_member_note *mn = &nt->members[i * np + ci];
         if (!mn->figure && (c->kind == CS_POOL_WEIGHTS || c->kind == CS_POOL_CUSTOM)) {
           if (cs_q_format_exact(&w[i], a, sizeof a)) snprintf(a, sizeof a, "(too large)");
@@ -382,19 +411,20 @@ static int eval_cap(const cs_key *k, int year, const cs_q *amount, const cs_key_
   cs_key_part_note *pn = &nt->parts[p];
   int covering = cs_key_covers(k), rc = CS_OK;
   cs_cap_limit *lim = malloc(n * sizeof *lim);
-  cs_q *out = malloc(n * sizeof *out), lambda, sum, t;
+  cs_q *out = malloc(n * sizeof *out), *u = malloc(n * sizeof *u), lambda, sum, t;
   signed char *clamp = malloc(n);
   cs_cap_outcome outcome = CS_CAP_SOLVED;
-  if (!lim || !out || !clamp) NOMEM();
+  if (!lim || !out || !u || !clamp) NOMEM();
   for (size_t i = 0; i < n; i++) {
     const cs_q *mx, *mn;
     TRYQ(member_limit(l, &m[i], &lim[i], &mx, &mn));
+    cs_q_copy(&u[i], TOT(ky, i));
   }
   cs_error cerr;
   if (covering)
-    rc = cs_cap_cover(out, clamp, &outcome, &lambda, amount, ky->total, lim, n, &cerr);
+    rc = cs_cap_cover(out, clamp, &outcome, &lambda, amount, u, lim, n, &cerr);
   else
-    rc = cs_cap_clamp(out, clamp, ky->total, lim, n, &cerr);
+    rc = cs_cap_clamp(out, clamp, u, lim, n, &cerr);
   if (rc) {
     rc = cs_error_set(err, rc, "in %d %s", year, cerr.msg);
     goto done;
@@ -406,11 +436,11 @@ static int eval_cap(const cs_key *k, int year, const cs_q *amount, const cs_key_
   cs_q_zero(&shortfall);
   cs_q_zero(&sum);
   for (size_t i = 0; i < n; i++) {
-    cs_q *part = &ky->amount[i * np + p];
+    cs_q *part = AMT(ky, i, p);
     cs_key_member_note *mn = &nt->members[i * np + p];
-    TRYQ(cs_q_sub(part, &out[i], &ky->total[i]));
+    TRYQ(cs_q_sub(part, &out[i], &u[i]));
     mn->clamp = clamp[i];
-    SET_TEXT(mn->under, cs_key_money(&ky->total[i], 2));
+    SET_TEXT(mn->under, cs_key_money(&u[i], 2));
     SET_TEXT(mn->after, cs_key_money(&out[i], 2));
     if (clamp[i] != CS_CAP_WITHIN) {
       /* the limit per year as written (lim[i] is it times the months) */
@@ -420,17 +450,17 @@ static int eval_cap(const cs_key *k, int year, const cs_q *amount, const cs_key_
       ky->nclamped++;
       if (clamp[i] == CS_CAP_AT_MAX) {
         pn->nmax++;
-        TRYQ(cs_q_sub(&t, &ky->total[i], &out[i]));
+        TRYQ(cs_q_sub(&t, &u[i], &out[i]));
         TRYQ(cs_q_add(&excess, &excess, &t));
       } else {
         pn->nmin++;
-        TRYQ(cs_q_sub(&t, &out[i], &ky->total[i]));
+        TRYQ(cs_q_sub(&t, &out[i], &u[i]));
         TRYQ(cs_q_add(&shortfall, &shortfall, &t));
       }
     } else {
       pn->nwithin++;
     }
-    cs_q_copy(&ky->total[i], &out[i]);
+    cs_q_copy(TOT(ky, i), &out[i]);
     TRYQ(cs_q_add(&sum, &sum, &out[i]));
   }
   SET_TEXT(pn->excess, cs_key_money(&excess, 2));
@@ -445,6 +475,7 @@ static int eval_cap(const cs_key *k, int year, const cs_q *amount, const cs_key_
 done:
   free(lim);
   free(out);
+  free(u);
   free(clamp);
   return rc;
 }
@@ -489,14 +520,14 @@ static int eval(const cs_key *k, const cs_key_env *env, int year, const cs_q *ne
     for (size_t i = 0; i < n; i++) {
       cs_big mb;
       cs_big_from_i64(&mb, sum_mult[i]);
-      TRYQ(cs_big_mul(&ky->total[i].num, &rest.num, &mb));
-      ky->total[i].den = den_L.den;
+      TRYQ(cs_big_mul(&TOT(ky, i)->num, &rest.num, &mb));
+      TOT(ky, i)->den = den_L.den;
     }
   } else {
     for (size_t i = 0; i < n; i++) {
-      cs_q_zero(&ky->total[i]);
-      for (size_t p = 0; p < k->ncomps; p++)
-        TRYQ(cs_q_add(&ky->total[i], &ky->total[i], &ky->amount[i * np + p]));
+      cs_q *t = TOT(ky, i);
+      cs_q_zero(t);
+      for (size_t p = 0; p < k->ncomps; p++) TRYQ(cs_q_add(t, t, AMT(ky, i, p)));
     }
   }
   if (k->limits) rc = eval_cap(k, year, net, m, n, ky, err);
@@ -509,28 +540,31 @@ done:
 }
 
 int cs_key_eval(const cs_key *k, const cs_key_env *env, int year, const cs_q *net,
-                const cs_key_member *m, size_t n, cs_key_year **out, cs_error *err) {
-  *out = NULL;
-  cs_key_year *ky = year_new(n, cs_key_nparts(k));
-  if (!ky) return cs_error_set(err, CS_ENOMEM, "out of memory");
-  int common = cs_key_fast_path && !k->limits;
-  for (size_t ci = 0; ci < k->ncomps; ci++)
-    if (!cs_key_is_pool(k->comps[ci].kind) || k->comps[ci].kind == CS_POOL_CUSTOM) common = 0;
-  int rc = eval(k, env, year, net, m, n, &common, ky, err);
-  if (rc) {
+                const cs_key_member *m, size_t n, cs_key_year **io, cs_error *err) {
+  cs_key_year *ky = *io;
+  int fresh = ky == NULL;
+  if (fresh && !(ky = calloc(1, sizeof *ky))) return cs_error_set(err, CS_ENOMEM, "out of memory");
+  int rc = CS_OK;
+  if (year_ready(ky, n, cs_key_nparts(k))) {
+    rc = cs_error_set(err, CS_ENOMEM, "out of memory");
+  } else {
+    int common = cs_key_fast_path && !k->limits;
+    for (size_t ci = 0; ci < k->ncomps; ci++)
+      if (!cs_key_is_pool(k->comps[ci].kind) || k->comps[ci].kind == CS_POOL_CUSTOM) common = 0;
+    rc = eval(k, env, year, net, m, n, &common, ky, err);
+  }
+  if (rc && fresh) {
     cs_key_year_free(ky);
     return rc;
   }
-  *out = ky;
-  return CS_OK;
+  *io = ky;
+  return rc;
 }
 
 size_t cs_key_year_nmembers(const cs_key_year *ky) { return ky->n; }
 size_t cs_key_year_nparts(const cs_key_year *ky) { return ky->nparts; }
-const cs_q *cs_key_year_part(const cs_key_year *ky, size_t i, size_t p) {
-  return &ky->amount[i * ky->nparts + p];
-}
-const cs_q *cs_key_year_total(const cs_key_year *ky, size_t i) { return &ky->total[i]; }
+const cs_q *cs_key_year_part(const cs_key_year *ky, size_t i, size_t p) { return AMT(ky, i, p); }
+const cs_q *cs_key_year_total(const cs_key_year *ky, size_t i) { return TOT(ky, i); }
 const cs_q *cs_key_year_unshared(const cs_key_year *ky) { return &ky->unshared; }
 size_t cs_key_year_nclamped(const cs_key_year *ky) { return ky->nclamped; }
 
@@ -571,11 +605,18 @@ static int apply_fixed(const cs_key *k, int year, const cs_q *net, const cs_key_
     cs_q_zero(&out[i].total);
   }
   if (n == 0) return CS_OK;
-  cs_key_year *ky = year_new(n, k->ncomps);
-  if (!ky) return cs_error_set(err, CS_ENOMEM, "out of memory");
-  if ((rc = eval(k, NULL, year, net, m, n, common, ky, err))) goto done;
+  /* the evaluation writes the amounts into out itself */
+  cs_key_year ky;
+  memset(&ky, 0, sizeof ky);
+  ky.n = n;
+  ky.nparts = k->ncomps;
+  ky.amount = (qgrid){(char *)&out[0].parts[0].amount, sizeof *out, sizeof out[0].parts[0]};
+  ky.total = (qgrid){(char *)&out[0].total, sizeof *out, 0};
+  cs_q_zero(&ky.unshared);
+  if (!(ky.notes = cs_key_notes_new(n, k->ncomps))) return cs_error_set(err, CS_ENOMEM, "out of memory");
+  if ((rc = eval(k, NULL, year, net, m, n, common, &ky, err))) goto done;
   for (size_t p = 0; p < k->ncomps; p++) {
-    const cs_key_part_note *pn = &ky->notes->parts[p];
+    const cs_key_part_note *pn = &ky.notes->parts[p];
     cs_key_note *kn = &notes[p];
     kn->kind = pn->kind;
     kn->head[0] = kn->total[0] = '\0';
@@ -590,16 +631,14 @@ static int apply_fixed(const cs_key *k, int year, const cs_q *net, const cs_key_
     out[i].nparts = k->ncomps;
     for (size_t p = 0; p < k->ncomps; p++) {
       cs_key_part *kp = &out[i].parts[p];
-      const cs_key_member_note *mn = &ky->notes->members[i * k->ncomps + p];
+      const cs_key_member_note *mn = &ky.notes->members[i * k->ncomps + p];
       kp->name = cs_key_kind_name(k->comps[p].kind);
-      cs_q_copy(&kp->amount, &ky->amount[i * k->ncomps + p]);
       snprintf(kp->member, sizeof kp->member, "%s", mn->figure ? mn->figure : "");
       kp->explain[0] = '\0';
     }
-    cs_q_copy(&out[i].total, &ky->total[i]);
   }
 done:
-  cs_key_year_free(ky);
+  cs_key_notes_free(ky.notes);
   return rc;
 }
 

@@ -183,13 +183,17 @@ typedef struct cs_key_year cs_key_year;
 
 /* Applies the key for a year: net is the amount to share (>= 0; what a
 ** covering key shares, ignored by a fee key). members[i] is member i; each
-** member's code, also for tables. The caller owns *out (cs_key_year_free).
+** member's code, also for tables. *io is NULL (a new key-year is made) or
+** a key-year of an earlier call, whose memory is reused (a simulation
+** passes the same one every year; notes not taken are freed). The caller
+** owns *io (cs_key_year_free), also after a failure that reused it (its
+** contents are then undefined); a failure leaves a NULL *io NULL.
 ** Fails with a message naming the year and the member or the value: all
 ** weights zero, a member without a weight, fixed amount or table row, base
 ** and fixed amounts above the net cost of a covering key, a key by a table
 ** without a resolver, amounts too large for exact arithmetic. */
 int cs_key_eval(const cs_key *key, const cs_key_env *env, int year, const cs_q *net,
-                const cs_key_member *members, size_t n, cs_key_year **out, cs_error *err);
+                const cs_key_member *members, size_t n, cs_key_year **io, cs_error *err);
 
 void cs_key_year_free(cs_key_year *ky);
 

@@ -339,6 +339,39 @@ static void long_codes(void **state) {
   cs_key_free(k);
 }
 
+/* One key-year reused from year to year, growing and shrinking; notes not
+** taken are freed; a failure leaves it the caller's. */
+static void reused_year(void **state) {
+  (void)state;
+  static const char *const codes[5] = {"0001", "0002", "0003", "0004", "0005"};
+  static const int64_t pop[5] = {10, 20, 30, 40, 0};
+  cs_key *k = split_key("0.5", "0.5");
+  cs_key_member m[5];
+  kt_members(m, 5, codes, pop);
+  cs_q net = kt_dec("300");
+  cs_key_year *ky = NULL;
+  size_t sizes[4] = {2, 5, 1, 3};
+  for (int y = 0; y < 4; y++) {
+    size_t n = sizes[y];
+    assert_int_equal(cs_key_eval(k, NULL, 2020 + y, &net, m, n, &ky, NULL), 0);
+    assert_int_equal(cs_key_year_nmembers(ky), n);
+    int64_t total_pop = 0;
+    for (size_t i = 0; i < n; i++) total_pop += pop[i];
+    for (size_t i = 0; i < n; i++) {
+      cs_q want = kt_add(kt_frac(150, (int64_t)n), kt_abc(150, pop[i], total_pop));
+      kt_eq(cs_key_year_total(ky, i), &want, "total");
+    }
+    if (y == 1) cs_key_notes_free(cs_key_year_take_notes(ky));
+  }
+  /* the fifth member has no inhabitants: alone, every weight is zero */
+  cs_error err;
+  assert_int_equal(cs_key_eval(k, NULL, 2030, &net, m + 4, 1, &ky, &err), CS_EINVAL);
+  assert_non_null(ky);
+  kt_has(err.msg, "in 2030 every member's population weight is zero");
+  cs_key_year_free(ky);
+  cs_key_free(k);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(three_parts),
@@ -348,6 +381,7 @@ int main(void) {
       cmocka_unit_test(vedlegg_2),
       cmocka_unit_test(same_as_the_fixed_interface),
       cmocka_unit_test(long_codes),
+      cmocka_unit_test(reused_year),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
