@@ -545,13 +545,17 @@ int cs_key_eval(const cs_key *k, const cs_key_env *env, int year, const cs_q *ne
   int fresh = ky == NULL;
   if (fresh && !(ky = calloc(1, sizeof *ky))) return cs_error_set(err, CS_ENOMEM, "out of memory");
   int rc = CS_OK;
-  if (year_ready(ky, n, cs_key_nparts(k))) {
+  cs_q reduced; /* the net in lowest terms (a decimal path may give n / 10^s) */
+  cs_q_copy(&reduced, net);
+  if (cs_q_normalise(&reduced) != CS_OK) {
+    rc = cs_error_set(err, CS_EINVAL, "in %d the amount to share has no denominator", year);
+  } else if (year_ready(ky, n, cs_key_nparts(k))) {
     rc = cs_error_set(err, CS_ENOMEM, "out of memory");
   } else {
     int common = cs_key_fast_path && !k->limits;
     for (size_t ci = 0; ci < k->ncomps; ci++)
       if (!cs_key_is_pool(k->comps[ci].kind) || k->comps[ci].kind == CS_POOL_CUSTOM) common = 0;
-    rc = eval(k, env, year, net, m, n, &common, ky, err);
+    rc = eval(k, env, year, &reduced, m, n, &common, ky, err);
   }
   if (rc && fresh) {
     cs_key_year_free(ky);

@@ -533,16 +533,18 @@ int cs_table_parse(cs_table **out, const char *file, const char *bytes, size_t l
   if ((rc = to_utf8(t->file, (const unsigned char *)bytes, len, &owned, &s, &n, &t->enc, err)))
     goto done;
   /* the header: the first record that is not blank */
+  size_t header_line;
   for (;;) {
     if (pos >= n) {
       rc = cs_error_set(err, CS_EINVAL, "%s is empty: a table needs a header line and rows", t->file);
       goto done;
     }
     t->sep = detect_sep(s, n, pos);
+    header_line = line;
     if ((rc = read_record(t->file, s, n, &pos, &line, t->sep, &c, err))) goto done;
     if (!all_empty(&c)) break;
   }
-  size_t header_line = line - 1, ncells = c.n, named = c.n;
+  size_t ncells = c.n, named = c.n;
   while (named > 0 && !c.v[named - 1][0]) named--;
   role = malloc(ncells * sizeof *role);
   t->cols = calloc(ncells, sizeof *t->cols);

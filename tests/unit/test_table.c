@@ -199,6 +199,7 @@ static void structural_errors(void **state) {
   FAILS("code;timer;Timer\n1833;4;5\n", "columns 2 and 3", "Timer");
   FAILS("code;kommune;timer\n1833;Rana;4\n", "both a code and a kommune", NULL);
   FAILS("name;timer\nRana;4\n", "no column named code or kommune", NULL);
+  FAILS("\n\nname;timer", "line 3: no column named code or kommune", NULL);
   FAILS("code\tTimer\n1833\t4\n", "no column named code or kommune", NULL);
   FAILS("code;;timer\n1833;;4\n", "column 2 of the header has no name", NULL);
   FAILS("code;timer;\n1833;4;x\n", "line 2", "\"x\" under column 3");
