@@ -528,8 +528,8 @@ int cs_table_parse(cs_table **out, const char *file, const char *bytes, size_t l
     free(t);
     return oom(err);
   }
-  const char *s;
-  size_t n, pos = 0, line = 1;
+  const char *s = NULL;
+  size_t n = 0, pos = 0, line = 1;
   if ((rc = to_utf8(t->file, (const unsigned char *)bytes, len, &owned, &s, &n, &t->enc, err)))
     goto done;
   /* the header: the first record that is not blank */
@@ -932,7 +932,7 @@ int cs_table_lookup(const cs_table *t, size_t column, cs_table_year which, int y
   if (!res || !res->find || !res->successor)
     return cs_error_set(err, CS_EINVAL, "%s: reading a table needs the registry", t->file);
   int row_year = which == CS_TABLE_YEAR_BUDGET ? year : which == CS_TABLE_YEAR_PREVIOUS ? year - 1 : 0;
-  const resolution *r;
+  const resolution *r = NULL;
   if ((rc = resolution_for(t, res, row_year, year, &r, err))) return rc;
   cs_table_values *v = calloc(1, sizeof *v);
   member_at *ms = malloc((n ? n : 1) * sizeof *ms);
