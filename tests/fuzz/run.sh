@@ -20,7 +20,7 @@ build=$(cd "$1" && pwd) || exit 2
 seconds=$2
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
-names=${*:-"ssb registry numbers doc wire scenario"}
+names=${*:-"ssb registry numbers doc wire scenario table"}
 
 # per harness: the largest input worth trying and the time one input may take
 options() {
@@ -28,6 +28,7 @@ options() {
     ssb) echo "-max_len=8192 -timeout=10 -dict=$here/ssb.dict" ;;
     registry) echo "-max_len=8192 -timeout=10 -dict=$here/registry.dict" ;;
     numbers) echo "-max_len=1024 -timeout=5" ;;
+    table) echo "-max_len=8192 -timeout=10 -dict=$here/table.dict" ;;
     doc) echo "-max_len=16384 -timeout=10 -dict=$here/doc.dict" ;;
     wire) echo "-max_len=16384 -timeout=10" ;;
     # print() output is not wanted (-close_fd_mask=1 closes stdout); a seed
