@@ -119,6 +119,7 @@ int cs_coop_set_notice(cs_coop *c, const cs_notice *rule, cs_error *err) {
 
 void cs_coop_set_part_year(cs_coop *c, cs_part_year rule) { c->part_year = rule; }
 void cs_coop_set_merger(cs_coop *c, cs_merger rule) { c->merger = rule; }
+void cs_coop_set_split(cs_coop *c, cs_split rule) { c->split = rule; }
 void cs_coop_set_prorate_period(cs_coop *c, int on) { c->prorate_period = on; }
 
 int cs_coop_set_due(cs_coop *c, int month, int day, cs_error *err) {

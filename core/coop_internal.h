@@ -73,6 +73,7 @@ struct cs_coop {
   int has_notice;
   cs_part_year part_year;
   cs_merger merger;
+  cs_split split;
   int has_due, due_month, due_day;
   int prorate_period;
   int has_freeze;

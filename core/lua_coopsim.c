@@ -127,14 +127,15 @@ static void push_muni(lua_State *L, const cs_municipality *m) {
   }
 }
 
-/* find(code_or_name, date) -> municipality | nil, message, kind */
+/* find(code_or_name [, date]) -> municipality | nil, message, kind: at the
+** date, or without one the latest period of the code or name */
 static int l_find(lua_State *L) {
   const char *what = luaL_checkstring(L, 1);
-  cs_date at = check_date(L, 2);
   const cs_registry *reg = get_registry(L);
   const cs_municipality *m;
   cs_error err = {0, ""};
-  int rc = cs_registry_find(reg, what, at, &m, &err);
+  int rc = lua_isnoneornil(L, 2) ? cs_registry_find_latest(reg, what, &m, &err)
+                                 : cs_registry_find(reg, what, check_date(L, 2), &m, &err);
   if (rc) {
     lua_pushnil(L);
     lua_pushstring(L, err.msg);
@@ -145,18 +146,25 @@ static int l_find(lua_State *L) {
   return 1;
 }
 
-/* population_of(code, date, year) -> n, source | nil, message */
+/* population_of(code, date, year [, frozen]) -> n, source | nil, message:
+** the population on 1 January of year of code's territory as on date;
+** frozen: also for a later year after it merged (a proxy, no_reform's rule).
+** source is "registry", "predecessors" or "proxy". */
 static int l_population_of(lua_State *L) {
   const char *code = luaL_checkstring(L, 1);
   cs_date at = check_date(L, 2);
   int year = (int)luaL_checkinteger(L, 3);
+  int frozen = lua_toboolean(L, 4);
   int64_t pop;
-  int proxy;
+  cs_pop_origin origin = CS_ORIGIN_OWN;
   cs_error err = {0, ""};
-  if (cs_registry_population_of(get_registry(L), code, at, year, &pop, &proxy, &err))
+  const cs_registry *reg = get_registry(L);
+  if (frozen ? cs_registry_population_frozen(reg, code, at, year, &pop, &origin, &err)
+             : cs_registry_population_of(reg, code, at, year, &pop, &origin, &err))
     return fail(L, &err);
+  static const char *const names[] = {"registry", "predecessors", "proxy"};
   lua_pushinteger(L, pop);
-  lua_pushboolean(L, proxy);
+  lua_pushstring(L, names[origin]);
   return 2;
 }
 
@@ -628,6 +636,8 @@ static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, cs_error
   cs_coop_set_merger(coop, !s || strcmp(s, "whole") == 0 ? CS_MERGER_WHOLE
                            : strcmp(s, "member_part") == 0 ? CS_MERGER_MEMBER_PART
                                                            : CS_MERGER_ERROR);
+  s = field_str(L, idx, "split");
+  cs_coop_set_split(coop, s && strcmp(s, "error") == 0 ? CS_SPLIT_ERROR : CS_SPLIT_SUCCESSORS);
   if ((rc = parse_date_field(L, idx, "freeze", &d1, &present, err))) return rc;
   if (present) cs_coop_set_freeze(coop, d1);
   lua_getfield(L, idx, "prorate");
@@ -1237,6 +1247,18 @@ static int r_explain(lua_State *L) {
   return 1;
 }
 
+/* result:absent(code, year) -> why code is no member in year (text), or
+** nil when the result says nothing about it (cs_explain_absent). */
+static int r_absent(lua_State *L) {
+  const cs_result *r = check_result(L, 1);
+  const char *code = luaL_checkstring(L, 2);
+  int year = (int)luaL_checkinteger(L, 3);
+  char buf[1024];
+  if (!cs_explain_absent(r, code, year, buf, sizeof buf)) return 0;
+  lua_pushstring(L, buf);
+  return 1;
+}
+
 static int r_info(lua_State *L) {
   const cs_result *r = check_result(L, 1);
   lua_createtable(L, 0, 4);
@@ -1545,6 +1567,7 @@ int luaopen_coopsim_core(lua_State *L) {
     lua_setfield(L, -2, "__gc");
     static const luaL_Reg methods[] = {{"rows", r_rows}, {"years", r_years}, {"explain", r_explain},
                                        {"info", r_info}, {"column", r_column}, {"unpopulated", r_unpopulated},
+                                       {"absent", r_absent},
                                        {"json_rows", r_json_rows},
                                        {"same_shares", r_same_shares}, {NULL, NULL}};
     luaL_newlib(L, methods);

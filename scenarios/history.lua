@@ -47,16 +47,23 @@ cs.expect_error(function()
   cs.scenario("error", { sande("error") }):run { from = 2020, to = 2020 }
 end, "non-member", "merger = \"error\" stops and asks")
 
--- The 2024 split of Ålesund (1507) into Ålesund (1508) and Haram (1580): a
--- member listed as 1507 cannot be followed into 2024 without a decision.
-local aal = cs.cooperation {
-  name = "Split", period = { from = "2020-01-01" }, members = { "1507", "1505" }, -- Ålesund, Kristiansund
-  key = cs.keys.per_capita { rate = 1 },
-}
-cs.expect(cs.scenario("Split", { aal }):run { from = 2020, to = 2023 }:share("1507", 2023),
+-- The 2024 split of Ålesund (1507) into Ålesund (1508) and Haram (1580):
+-- by default (split = "successors") both parts are members from the split,
+-- each with its own population; split = "error" stops and asks.
+local aal = function(split)
+  return cs.cooperation {
+    name = "Split", period = { from = "2020-01-01" }, members = { "1507", "1505" }, -- Ålesund, Kristiansund
+    key = cs.keys.per_capita { rate = 1 }, split = split,
+  }
+end
+cs.expect(cs.scenario("Split", { aal() }):run { from = 2020, to = 2023 }:share("1507", 2023),
   cs.population("1507", 2022), "Ålesund before the split")
-cs.expect_error(function() cs.scenario("Split", { aal }):run { from = 2024, to = 2024 } end,
-  "1507 was split", "following 1507 into 2024 needs a decision")
+local split = cs.scenario("Split", { aal() }):run { from = 2024, to = 2024 }
+cs.expect(split:share("1508", 2024) + split:share("1580", 2024), cs.population("1507", 2023),
+  "the two parts together: all of 1507 on 1 January 2023")
+cs.expect(split:row("Haram", 2024).merged, "split from 1507 Ålesund on 2024-01-01", "the row says where it came from")
+cs.expect_error(function() cs.scenario("Split", { aal("error") }):run { from = 2024, to = 2024 } end,
+  "split = \"error\"", "split = \"error\" stops and asks")
 
 -- A hypothetical merger: Grane + Hattfjelldal as one member from 2026.
 local hg = cs.cooperation {

@@ -73,7 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!texts[i]) texts[i] = headers[i];
   cs_registry *reg = NULL;
   cs_error err = {0, ""};
-  int rc = cs_registry_open_texts(&reg, texts, &err);
+  int rc = cs_registry_open_texts(&reg, texts, 6, &err);
   if (rc == 0) {
     CHECK(reg != NULL, "success without a registry");
     query(reg);
