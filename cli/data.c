@@ -77,12 +77,7 @@ static int find(const cs_registry *reg, const char *what, const char *date, cons
   cs_date at;
   int rc = date ? cs_date_parse(&at, date, &err) : 0;
   if (!rc) rc = date ? cs_registry_find(reg, what, at, m, &err) : cs_registry_find_latest(reg, what, m, &err);
-  if (rc) {
-    fprintf(stderr, "coopsim data %s: %s\n", cmd, err.msg);
-    if (rc == CS_ENOTFOUND && strchr(what, ' '))
-      fprintf(stderr, "(a name of several words may also be given in quotes: coopsim data %s \"%s\")\n",
-              cmd, what);
-  }
+  if (rc) fprintf(stderr, "coopsim data %s: %s\n", cmd, err.msg);
   return rc;
 }
 
@@ -245,8 +240,9 @@ static int population(const cs_registry *reg, const char *what, int from, int to
     else if (later && origin == CS_ORIGIN_PROXY)
       snprintf(detail, sizeof detail, "its share on 1 January %d of the municipality it merged into",
                as_of.year);
-    printf("  %d  %10s  %-12s%s%s\n", y, cs_format_int(pop, " ", buf, sizeof buf),
-           origin_name(origin), detail[0] ? "  " : "", detail);
+    printf("  %d  %10s  ", y, cs_format_int(pop, " ", buf, sizeof buf));
+    if (detail[0]) printf("%-12s  %s\n", origin_name(origin), detail);
+    else printf("%s\n", origin_name(origin));
   }
   return 0;
 }

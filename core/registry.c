@@ -920,12 +920,10 @@ int cs_registry_find(const cs_registry *r, const char *what, cs_date at,
         (!other || cs_date_cmp(r->munis[i].valid_from, other->valid_from) > 0))
       other = &r->munis[i];
   if (other) {
-    char f[11], t[11];
-    return cs_error_set(err, CS_ENOTFOUND,
-                        "no municipality named \"%s\" on %s (%s %s existed %s to %s)", what,
-                        cs_date_format(at, d), other->code, other->name,
-                        cs_date_format(other->valid_from, f),
-                        cs_date_format(cs_date_add_days(other->valid_to, -1), t));
+    char v[64];
+    return cs_error_set(err, CS_ENOTFOUND, "no municipality named \"%s\" on %s (%s %s was %s)",
+                        what, cs_date_format(at, d), other->code, other->name,
+                        validity(other, 1, v, sizeof v));
   }
   /* a near miss: a name part within two edits, or sharing its first letters */
   char hint[300] = "";
