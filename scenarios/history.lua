@@ -84,3 +84,28 @@ cs.expect(r1:share("H001", 2026) < r0:share("Grane", 2026) + r0:share("Hattfjell
   "one equal part fewer")
 cs.expect(r1:years()[2].sum_shares, 740539, "still covers the cost")
 cs.expect(r1:share("Vefsn", 2026) > r0:share("Vefsn", 2026), true, "the others pay a little more")
+
+-- The resolution date: a cooperation without period or base year resolves
+-- its members and host at 1 January of the run's first year (never "today"):
+-- 3005 Drammen was valid 2020-2023, so a 2021 run knows it, and follows it
+-- to 3301 in 2024.
+local drammen = cs.cooperation {
+  name = "Drammen", host = "3005", members = { "3005", "Lier" }, key = cs.keys.per_capita { rate = 1 },
+}
+local rd = cs.scenario("Drammen", { drammen }):run { from = 2021, to = 2024 }
+cs.expect(rd:row("3005", 2021).host, true, "3005 is the host in 2021")
+cs.expect(rd:row("Drammen", 2024).code, "3301", "followed to 3301")
+cs.expect(rd:row("Drammen", 2024).host, true, "the host too")
+cs.expect_error(function() cs.scenario("Drammen", { drammen }):run { from = 2019, to = 2019 } end,
+  "was not valid on 2019-01-01 (valid 2020-01-01 to 2023-12-31); on 2019-01-01 its territory was 0602 Drammen, 0625 Nedre Eiker, 0711 Svelvik",
+  "a 2019 run: the error names the validity and the predecessors")
+-- with a base year, at 1 January of it
+local based = cs.cooperation {
+  name = "Base year", base_year = 2021, members = { "3005", "Lier" }, key = cs.keys.per_capita { rate = 1 },
+}
+cs.expect(cs.scenario("Base year", { based }):run { from = 2022, to = 2022 }:share("3005", 2022),
+  cs.population("3005", 2021), "resolved on 2021-01-01")
+-- a code or name that never existed is refused when the cooperation is made
+cs.expect_error(function() cs.cooperation { name = "X", members = { "Drammenn" }, key = cs.keys.equal() } end,
+  'unknown municipality "Drammenn"', "unknown everywhere")
+cs.expect(cs.municipality("3005").name, "Drammen", "a code's latest period without a date")
