@@ -179,6 +179,24 @@ static int l_successor(lua_State *L) {
   return 1;
 }
 
+/* successors(code, from, to) -> { code, ... }: every code holding part of
+** code's territory (as on from) on to | nil, message */
+static int l_successors(lua_State *L) {
+  const char *code = luaL_checkstring(L, 1);
+  cs_date from = check_date(L, 2), to = check_date(L, 3);
+  char out[16][5];
+  size_t n = 0;
+  cs_error err = {0, ""};
+  if (cs_registry_successors(get_registry(L), code, from, to, out, 16, &n, NULL, NULL, &err))
+    return fail(L, &err);
+  lua_createtable(L, (int)n, 0);
+  for (size_t i = 0; i < n; i++) {
+    lua_pushstring(L, out[i]);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  return 1;
+}
+
 /* names(date) -> { "Rana - Raane", ... } for completion */
 static int l_names(lua_State *L) {
   const cs_municipality *all;
@@ -734,6 +752,19 @@ static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, cs_error
     cs_date notice;
     if ((rc = parse_date_field(L, t, "notice", &notice, &present, err))) return rc;
     if (present && (rc = cs_coop_withdraw(coop, code, notice, err))) return rc;
+    /* notices of parts after a split: { { code =, date = }, ... } */
+    if (lua_getfield(L, t, "part_notices") == LUA_TTABLE) {
+      int pn = lua_gettop(L);
+      for (lua_Integer k = 1; lua_rawgeti(L, pn, k) == LUA_TTABLE; k++) {
+        cs_date given;
+        if ((rc = parse_date_field(L, lua_gettop(L), "date", &given, &present, err)) ||
+            (rc = cs_coop_withdraw_part(coop, code, field_str(L, lua_gettop(L), "code"), given, err)))
+          return rc;
+        lua_pop(L, 1);
+      }
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
     lua_pop(L, 1);
   }
   lua_pop(L, 2);
@@ -1576,7 +1607,7 @@ int luaopen_coopsim_core(lua_State *L) {
   lua_pop(L, 1);
   static const luaL_Reg funcs[] = {
       {"find", l_find},           {"population_of", l_population_of},
-      {"successor", l_successor}, {"names", l_names},
+      {"successor", l_successor}, {"successors", l_successors}, {"names", l_names},
       {"changes", l_changes},     {"sources", l_sources},
       {"population_years", l_population_years},
       {"montecarlo", l_montecarlo}, {"mc_normal", l_mc_normal},

@@ -1006,10 +1006,32 @@ static int members_of_year(members_state *ms, int year, size_t *nout, cs_error *
       rs->prev_at = m->anchor;
     }
     if ((rc = code_events(ms, rs, at, err))) return rc;
-    int months = months_in(cs_date_cmp(first, jan1) > 0 ? first : jan1, last, year);
     for (size_t s = 0; s < rs->ncodes; s++) {
       char code[5];
       memcpy(code, rs->codes[s], 5);
+      /* a part's own notice after the split; else the member's binds it */
+      const cs_part_exit *pe = NULL;
+      for (size_t q = 0; q < m->npart_exits; q++)
+        if (strcmp(m->part_exits[q].code, code) == 0) pe = &m->part_exits[q];
+      int has_exit = m->has_exit;
+      cs_date exit = m->exit, notice_given = m->notice_given, code_last = last;
+      if (pe && (!has_exit || cs_date_cmp(pe->exit, exit) < 0)) {
+        has_exit = 1;
+        exit = pe->exit;
+        notice_given = pe->notice_given;
+        if (cs_date_cmp(exit, jan1) <= 0) { /* this part is gone */
+          if (year == ms->first_year || cs_date_cmp(exit, cs_date_jan1(year - 1)) > 0) {
+            cs_date lastday = cs_date_add_days(exit, -1);
+            if ((rc = add_event(ms, CS_EVENT_GONE, code, lastday, notice_given, lastday, NULL, lastday,
+                                err)))
+              return rc;
+          }
+          continue;
+        }
+        cs_date l = cs_date_add_days(exit, -1);
+        if (cs_date_cmp(l, code_last) < 0) code_last = l;
+      }
+      int months = months_in(cs_date_cmp(first, jan1) > 0 ? first : jan1, code_last, year);
       const cs_vmerger *vm = vmerger_of(c, code, jan1);
       if (vm) {
         if ((year == ms->first_year || cs_date_cmp(vm->date, cs_date_jan1(year - 1)) > 0) &&
@@ -1051,8 +1073,8 @@ static int members_of_year(members_state *ms, int year, size_t *nout, cs_error *
       else x->name_src = NULL;
       if (x->name_src) copy_text(x->name, sizeof x->name, x->name_src);
       else name_at(reg, code, at, x->name, sizeof x->name);
-      if (m->has_exit && cs_date_add_days(m->exit, -1).year == year &&
-          (rc = add_event(ms, CS_EVENT_NOTICE, rs->codes[s], at, m->notice_given, last, NULL, at,
+      if (has_exit && cs_date_add_days(exit, -1).year == year &&
+          (rc = add_event(ms, CS_EVENT_NOTICE, rs->codes[s], at, notice_given, code_last, NULL, at,
                           err)))
         return rc;
       if (m->joined && m->anchor.year == year &&

@@ -26,6 +26,7 @@ local SSB = { -- inhabitants on 1 January
   [2022] = { ["1507"] = 67114, ["1528"] = 7558, ["1531"] = 9547, ["1532"] = 8597 },
   [2023] = { ["1507"] = 67520, ["1528"] = 7630, ["1531"] = 9636, ["1532"] = 8692 },
   [2024] = { ["1508"] = 58509, ["1580"] = 9357, ["1528"] = 7617, ["1531"] = 9720, ["1532"] = 8691 },
+  [2025] = { ["1508"] = 59198, ["1580"] = 9409, ["1528"] = 7626, ["1531"] = 9759, ["1532"] = 8773 },
 }
 local HARAM_FRACTION = 137875 -- millionths: 0.137875, data/split_fractions.csv
 local NET = 1000000
@@ -128,6 +129,19 @@ cs.expect(tostring(rn:explain("Haram", 2024)):find("notice given 2023-03-01; not
   true, "why Haram pays 2024 as its last year")
 cs.expect(tostring(rn:explain("Haram", 2025)):find("left on 2025-01-01 (notice given 2023-03-01; notice period ended 2024-12-31)", 1, true) ~= nil,
   true, "why Haram is absent in 2025")
+
+-- After the split a part gives notice for itself: Haram on 1 March 2024
+-- pays 2025 as its last year; Ålesund stays.
+local rh = base:fork("Haram gives notice"):withdraw("Haram", "2024-03-01"):run { from = 2024, to = 2026 }
+for code, kroner in pairs(shares(others(2024, { ["1508"] = SSB[2024]["1508"], ["1580"] = SSB[2024]["1580"] }))) do
+  cs.expect(rh:share(code, 2025), kroner, "Haram's last year, 2025: " .. code)
+end
+for code, kroner in pairs(shares(others(2025, { ["1508"] = SSB[2025]["1508"] }))) do
+  cs.expect(rh:share(code, 2026), kroner, "without Haram, 2026: " .. code)
+end
+cs.expect(rh:share("Haram", 2026), nil, "Haram is gone in 2026")
+cs.expect(tostring(rh:explain("Haram", 2026)):find("left on 2026-01-01 (notice given 2024-03-01; notice period ended 2025-12-31)", 1, true) ~= nil,
+  true, "why Haram is absent in 2026")
 
 -- split = "error": the run stops at the split and names the parts
 cs.expect_error(function() cs.scenario("ask", { sunnmore("error") }):run { from = 2023, to = 2024 } end,

@@ -727,7 +727,8 @@ local function key_spec(key, anchor, loc)
 end
 
 -- Finds the coop member matching `member` at date: same code, or a code
--- that the member's code has become by then.
+-- that the member's code has become by then; or a part of a member that was
+-- split (then also that part's code).
 local function find_member(spec, member, date, loc)
   local m, msg = core.find(member, date)
   if not m then fail_at(loc, msg) end
@@ -735,6 +736,11 @@ local function find_member(spec, member, date, loc)
     if x.code == m.code then return i end
     local succ = core.successor(x.code, x.anchor, date)
     if succ == m.code then return i end
+  end
+  for i, x in ipairs(spec.members) do
+    for _, part in ipairs(core.successors(x.code, x.anchor, date) or {}) do
+      if part == m.code then return i, m, part end
+    end
   end
   return nil, m
 end
@@ -854,8 +860,12 @@ local function build_spec(coop, scen, from, to)
     local loc = mod.where
     touched[#touched + 1] = mod -- taken back below where the modification finds nothing here
     if mod.op == "withdraw" then
-      local i = find_member(spec, mod.member, mod.date, loc)
-      if i then own(spec, "members")[i].notice = mod.date else touched[#touched] = nil end
+      local i, _, part = find_member(spec, mod.member, mod.date, loc)
+      if part then -- a part of a split member gives notice for itself
+        local x = own(spec, "members")[i]
+        x.part_notices = x.part_notices or {}
+        x.part_notices[#x.part_notices + 1] = { code = part, date = mod.date }
+      elseif i then own(spec, "members")[i].notice = mod.date else touched[#touched] = nil end
     elseif mod.op == "join" then
       local i, m = find_member(spec, mod.member, mod.date, loc)
       if not i then

@@ -68,8 +68,14 @@ void cs_coop_set_prorate_period(cs_coop *c, int on);
 ** becomes every part (cs_coop_set_split); a notice it gave binds them all. */
 int cs_coop_add_member(cs_coop *c, const char *code, cs_date anchor, int joined,
                        const char *given, cs_error *err);
-/* Notice of withdrawal given on `given` by member code (as added). */
+/* Notice of withdrawal given on `given` by member code (as added); it binds
+** every part the member is later split into. */
 int cs_coop_withdraw(cs_coop *c, const char *code, cs_date given, cs_error *err);
+/* Notice given on `given` by `part`, one of the municipalities member code
+** (as added) was split into: that part alone leaves. A second notice of the
+** same part replaces the first. */
+int cs_coop_withdraw_part(cs_coop *c, const char *code, const char *part, cs_date given,
+                          cs_error *err);
 /* Removes a member from the start (e.g. a variant without it). */
 int cs_coop_remove_member(cs_coop *c, const char *code, cs_error *err);
 
