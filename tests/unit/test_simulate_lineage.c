@@ -227,6 +227,34 @@ static void notice_binds_successors(void **state) {
   cs_coop_free(c);
 }
 
+/* After the split a part gives notice for itself: only it leaves. */
+static void part_gives_notice(void **state) {
+  (void)state;
+  const char *m[] = {"1507", "1505"};
+  cs_coop *c = per_capita("2020-01-01", m, 2);
+  cs_error err;
+  assert_int_equal(cs_coop_withdraw_part(c, "1507", "1580", D("2024-03-01"), &err), 0);
+  assert_int_equal(cs_coop_withdraw_part(c, "1508", "1580", D("2024-03-01"), &err), CS_ENOTFOUND);
+  cs_result *r;
+  assert_int_equal(cs_simulate(c, reg, 2024, 2026, &r, &err), 0);
+  assert_int_equal(row(r, "1580", 2025)->total, 9357);
+  assert_null(cs_result_row(r, "1580", 2026));
+  assert_int_equal(row(r, "1508", 2026)->total, 59198);
+  const cs_year_event *e = NULL;
+  assert_int_equal(events(r, 2025, CS_EVENT_NOTICE, "1580", &e), 1);
+  assert_int_equal(cs_date_cmp(e->until, D("2025-12-31")), 0);
+  assert_int_equal(events(r, 2025, CS_EVENT_NOTICE, "1508", NULL), 0);
+  assert_int_equal(events(r, 2026, CS_EVENT_GONE, "1580", NULL), 1);
+  cs_result_free(r);
+  /* the member's own earlier notice wins for every part */
+  assert_int_equal(cs_coop_withdraw(c, "1507", D("2023-06-01"), &err), 0);
+  assert_int_equal(cs_simulate(c, reg, 2024, 2025, &r, &err), 0);
+  assert_null(cs_result_row(r, "1580", 2025));
+  assert_null(cs_result_row(r, "1508", 2025));
+  cs_result_free(r);
+  cs_coop_free(c);
+}
+
 /* A member that joins later: absent before, with the date it joins. */
 static void joins_later(void **state) {
   (void)state;
@@ -374,6 +402,7 @@ int main(void) {
       cmocka_unit_test(member_part_after_code_kept_merger),
       cmocka_unit_test(split_successors),
       cmocka_unit_test(notice_binds_successors),
+      cmocka_unit_test(part_gives_notice),
       cmocka_unit_test(joins_later),
       cmocka_unit_test(host_split),
       cmocka_unit_test(keyed_value_of_split_member),
