@@ -1691,6 +1691,10 @@ static int population_walk(const cs_registry *r, const char *code, cs_date at, i
   }
   walk w = {r, year, cs_date_jan1(year), 0, text, err};
   if (cs_date_cmp(w.jan1, at) > 0) return pop_forward(&w, code, at, out, origin);
+  /* the usual case: the code's own figure, its territory unchanged since */
+  if (!text && period_at(r, code, w.jan1) &&
+      !cs_registry_territory_changed(r, code, w.jan1, at, NULL))
+    return cs_registry_population(r, code, year, out, err);
   cs_q q;
   int rc = pop_back(&w, code, at, 0, &q, origin);
   if (rc) return rc;

@@ -626,9 +626,10 @@ typedef struct resolved {
   /* registry periods read for this member, kept while the code and the day
   ** asked for stay inside them: its name's, and its population day's */
   const cs_municipality *name_period, *pop_period;
-  /* the non-member found in the territory of nm_for as on nm_at */
-  int nm_valid;
-  cs_date nm_at, nm_date;
+  int gen;                /* counts the times codes were resolved */
+  /* the non-member found in the territory of nm_for (codes of generation nm_gen) */
+  int nm_valid, nm_gen;
+  cs_date nm_date;
   char nm_for[5], nm_code[5];
   /* the codes of the year before (events) */
   size_t nprev;
@@ -795,8 +796,8 @@ static int nonmember_in(members_state *ms, resolved *rs, const char *code, cs_da
                         char nonmember[5], cs_date *merged_on, cs_error *err) {
   const cs_registry *reg = ms->reg;
   nonmember[0] = '\0';
-  if (rs->nm_valid && strcmp(rs->nm_for, code) == 0 && cs_date_cmp(rs->nm_at, at) <= 0 &&
-      !changes_between(reg, rs->nm_at, at)) {
+  /* the same codes as when it was last asked: nothing changed */
+  if (rs->nm_valid && rs->nm_gen == rs->gen && strcmp(rs->nm_for, code) == 0) {
     memcpy(nonmember, rs->nm_code, 5);
     *merged_on = rs->nm_date;
     return CS_OK;
@@ -835,7 +836,7 @@ static int nonmember_in(members_state *ms, resolved *rs, const char *code, cs_da
     free(o);
   }
   rs->nm_valid = 1;
-  rs->nm_at = at;
+  rs->nm_gen = rs->gen;
   copy_text(rs->nm_for, sizeof rs->nm_for, code);
   memcpy(rs->nm_code, nonmember, 5);
   rs->nm_date = nonmember[0] ? *merged_on : at;
@@ -974,6 +975,7 @@ static int members_of_year(members_state *ms, int year, size_t *nout, cs_error *
       if (cs_date_cmp(l, last) < 0) last = l;
     }
     cs_date at = resolve_date(c, m, jan1);
+    int resolved_now = 0;
     if (!(rs->valid && cs_date_cmp(rs->at, at) <= 0 && !changes_between(reg, rs->at, at))) {
       rs->split_code[0] = '\0';
       if ((rc = cs_registry_successors(reg, m->code, m->anchor, at, rs->codes, MAX_PARTS,
@@ -985,6 +987,8 @@ static int members_of_year(members_state *ms, int year, size_t *nout, cs_error *
       }
       rs->valid = 1;
       rs->at = at;
+      rs->gen++;
+      resolved_now = 1;
     }
     if (rs->ncodes > 1 && c->split == CS_SPLIT_ERROR) {
       char list[200] = "", d[11];
@@ -1004,8 +1008,10 @@ static int members_of_year(members_state *ms, int year, size_t *nout, cs_error *
       memcpy(rs->prev[0], m->code, 5);
       rs->nprev = 1;
       rs->prev_at = m->anchor;
+      resolved_now = 1;
     }
-    if ((rc = code_events(ms, rs, at, err))) return rc;
+    /* (codes kept from the year before are the codes of the year before) */
+    if (resolved_now && (rc = code_events(ms, rs, at, err))) return rc;
     for (size_t s = 0; s < rs->ncodes; s++) {
       char code[5];
       memcpy(code, rs->codes[s], 5);
@@ -1234,14 +1240,24 @@ static int members_of_year(members_state *ms, int year, size_t *nout, cs_error *
   return CS_OK;
 }
 
+/* The host as last followed (kept while no change falls in between). */
+typedef struct host_cache {
+  int valid;
+  cs_date at;
+  char code[5], name[64];
+} host_cache;
+
 /* The host's code and name in a budget year: followed from the resolution
 ** date like a member; a host that was split is followed by the part that
 ** keeps its name, else the run stops naming the parts. */
 static int host_of_year(const cs_coop *c, const cs_registry *reg, int from, int year,
-                        char code[5], char *name, size_t size, cs_error *err) {
+                        host_cache *hc, cs_error *err) {
   cs_date res = resolution_date(c, from), at = cs_date_jan1(year);
   if (c->has_freeze && cs_date_cmp(at, c->freeze) > 0) at = c->freeze;
   if (cs_date_cmp(at, res) < 0) at = res;
+  if (hc->valid && cs_date_cmp(hc->at, at) <= 0 && !changes_between(reg, hc->at, at)) return CS_OK;
+  char *code = hc->code, *name = hc->name;
+  size_t size = sizeof hc->name;
   char parts[MAX_PARTS][5], sc[5] = "";
   size_t n = 0;
   cs_date sd;
@@ -1273,6 +1289,8 @@ static int host_of_year(const cs_coop *c, const cs_registry *reg, int from, int 
     }
   }
   name_at(reg, code, at, name, size);
+  hc->valid = 1;
+  hc->at = at;
   return CS_OK;
 }
 
@@ -1501,6 +1519,8 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
   int *state = calloc(coop->nlines ? coop->nlines : 1, sizeof *state);
   members_state ms;
   memset(&ms, 0, sizeof ms);
+  host_cache hcache;
+  memset(&hcache, 0, sizeof hcache);
   ms.c = coop;
   ms.reg = reg;
   ms.first_year = from;
@@ -1729,9 +1749,11 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
     y->first_row = r->nrows;
     char host_code[5] = "";
     char host_name[64] = "";
-    if (coop->has_host &&
-        (rc = host_of_year(coop, reg, from, year, host_code, host_name, sizeof host_name, err)))
-      goto fail;
+    if (coop->has_host) {
+      if ((rc = host_of_year(coop, reg, from, year, &hcache, err))) goto fail;
+      memcpy(host_code, hcache.code, 5);
+      memcpy(host_name, hcache.name, sizeof host_name);
+    }
     const cs_vmerger *host_vm = coop->has_host ? vmerger_of(coop, host_code, cs_date_jan1(year)) : NULL;
     if (host_vm) {
       memcpy(host_code, host_vm->code, 5);
