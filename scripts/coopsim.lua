@@ -1007,12 +1007,31 @@ local function same_shares(a, b)
   return true
 end
 
+-- The members each cooperation without period or base year was resolved
+-- to, by resolution date (1 January of a run's first year).
+local resolved_as = setmetatable({}, { __mode = "k" })
+
 lint = function(scen, run, opts)
   local from, to = run.from, run.to
   for _, coop in ipairs(scen.coops) do
     if coop.period_to and to > tonumber(coop.period_to:sub(1, 4)) and not opts.past_end then
       warn(run.where, string.format("%s: the run goes to %d, past the agreement's end (%s); say past_end = true if that is meant",
         coop.name, to, coop.period_to))
+    end
+    if not coop.anchor then
+      -- two runs that start in different years may resolve its members differently
+      local codes = {}
+      for i, m in ipairs(coop_base(coop, jan1(from)).members) do codes[i] = m.code end
+      local these, seen = table.concat(codes, " "), resolved_as[coop] or {}
+      resolved_as[coop] = seen
+      for year, other in pairs(seen) do
+        if other ~= these and year ~= from then
+          warn(run.where, string.format("%s has no period or base_year: this run resolves its members on %s as %s, a run from %d as %s; give period.from or base_year",
+            coop.name, jan1(from), these, year, other))
+          break
+        end
+      end
+      seen[from] = these
     end
   end
   for _, mod in ipairs(scen.mods) do
