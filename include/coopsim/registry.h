@@ -239,10 +239,11 @@ int cs_registry_population_detail(const cs_registry *reg, const char *code, cs_d
                                   char *buf, size_t size, cs_error *err);
 
 /* The correspondence of territories.csv for code created on date: 1 and
-** *same_as (the former municipality's code), *as_of and *source (owned by
-** the registry), or 0 when code on date is no restored territory. */
+** *same_as (the former municipality's code), *as_of and *said_by (the
+** source that says so; both owned by the registry; each pointer may be
+** NULL), or 0 when code on date is no restored territory. */
 int cs_registry_restored(const cs_registry *reg, const char *code, cs_date date,
-                         const char **same_as, cs_date *as_of, const char **source);
+                         const char **same_as, cs_date *as_of, const char **said_by);
 
 /* Text describing the data sources (embedded SOURCES), never NULL. */
 const char *cs_registry_sources(const cs_registry *reg);
