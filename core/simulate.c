@@ -847,25 +847,35 @@ static int nonmember_in(members_state *ms, resolved *rs, const char *code, cs_da
 ** territory (x took in a non-member on merged_on). Before the merger the
 ** members' own figures (their parts of split municipalities by the
 ** recorded fractions); from it a proxy: their share of x's territory on the
-** last 1 January before the merger times x's figure (SPEC 7.1). */
+** last 1 January before the merger times x's figure (SPEC 7.1). The members'
+** part is read in the codes of the day before the merger, when no code held
+** both members' and non-members' territory. */
 static int member_part(members_state *ms, const active *x, cs_date at, int pop_year,
                        cs_date merged_on, int64_t *out, cs_pop_source *source, cs_error *err) {
   const cs_registry *reg = ms->reg;
+  cs_date eve = cs_date_add_days(merged_on, -1);
   char (*o)[5] = NULL;
   size_t n = 0;
   int rc, proxy = 0;
   int before = cs_date_cmp(cs_date_jan1(pop_year), merged_on) < 0;
   int base = merged_on.month == 1 && merged_on.day == 1 ? merged_on.year - 1 : merged_on.year;
   int year = before ? pop_year : base;
-  if ((rc = cs_registry_origins(reg, x->code, at, ms->since, &o, &n, err))) return rc;
+  if (cs_date_cmp(eve, ms->since) < 0) eve = ms->since;
+  if ((rc = cs_registry_origins(reg, x->code, at, eve, &o, &n, err))) return rc;
   cs_q part, piece, frac;
   cs_q_zero(&part);
   for (size_t k = 0; k < n && !rc; k++) {
-    if (!is_member_origin(ms, o[k])) continue;
+    /* a code of the eve is the members' when its territory was members' */
+    char (*w)[5] = NULL;
+    size_t nw = 0, members = 0;
+    if ((rc = cs_registry_origins(reg, o[k], eve, ms->since, &w, &nw, err))) break;
+    for (size_t j = 0; j < nw; j++) members += is_member_origin(ms, w[j]);
+    free(w);
+    if (!members) continue;
     int64_t pop;
     int p = 0;
-    if ((rc = cs_registry_fraction_in(reg, o[k], ms->since, at, x->code, &frac, &p, err)) ||
-        (rc = cs_registry_population_of(reg, o[k], ms->since, year, &pop, NULL, err)))
+    if ((rc = cs_registry_fraction_in(reg, o[k], eve, at, x->code, &frac, &p, err)) ||
+        (rc = cs_registry_population_of(reg, o[k], eve, year, &pop, NULL, err)))
       break;
     proxy |= p;
     cs_q_from_i64(&piece, pop);
@@ -1146,7 +1156,7 @@ static int members_of_year(members_state *ms, int year, size_t *nout, cs_error *
     }
     char nonmember[5] = "";
     cs_date merged_on = at;
-    if (!c->has_freeze && (rc = nonmember_in(ms, rs, x->code, at, nonmember, &merged_on, err))) {
+    if ((rc = nonmember_in(ms, rs, x->code, at, nonmember, &merged_on, err))) {
       char msg[CS_ERROR_MAX];
       snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
       return cs_error_set(err, rc, "member %s in %d: %s", x->given, year, msg);

@@ -143,6 +143,27 @@ static void member_part_after_code_kept_merger(void **state) {
   cs_coop_free(c);
 }
 
+/* Members that merged first with each other (0702 Holmestrand + 0714 Hof ->
+** 0715 Holmestrand, 2018), then with a non-member (0713 Sande -> 3802
+** Holmestrand, 2020): the members' part is 0715's territory, read in the
+** codes of the day before the second merger. */
+static void member_part_after_two_mergers(void **state) {
+  (void)state;
+  const char *m[] = {"0702", "0714"};
+  cs_coop *c = per_capita("2017-01-01", m, 2);
+  cs_coop_set_merger(c, CS_MERGER_MEMBER_PART);
+  cs_result *r;
+  cs_error err;
+  if (cs_simulate(c, reg, 2018, 2021, &r, &err)) fail_msg("%s", err.msg);
+  assert_int_equal(row(r, "0715", 2018)->total, 10861 + 3176); /* 1 January 2017 */
+  assert_int_equal(row(r, "3802", 2020)->total, 14371);        /* 0715 on 1 January 2019 */
+  assert_int_equal(row(r, "3802", 2021)->total, (14371LL * 24699 * 2 + 24275) / (2 * 24275));
+  assert_int_equal(14371 + 9904, 24275);
+  assert_non_null(strstr(row(r, "3802", 2021)->merged, "non-member 0713 Sande"));
+  cs_result_free(r);
+  cs_coop_free(c);
+}
+
 /* 1507 Ålesund split in 2024 into 1508 Ålesund and 1580 Haram (Haram's
 ** territory of 2019): both are members from the split, each with its own
 ** population; on 1 January 2023 Haram's is the recorded fraction 0.137875
@@ -400,6 +421,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(code_kept_merger),
       cmocka_unit_test(member_part_after_code_kept_merger),
+      cmocka_unit_test(member_part_after_two_mergers),
       cmocka_unit_test(split_successors),
       cmocka_unit_test(notice_binds_successors),
       cmocka_unit_test(part_gives_notice),
