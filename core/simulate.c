@@ -523,11 +523,40 @@ static int costs_dec(const cs_coop *coop, dec_consts *dc, int year, int base, cs
 
 #define MAX_PARTS 16 /* codes one member's territory can be split into (registry.c) */
 
+/* A text that grows as needed (what a member is made of: it has no bound). */
+typedef struct grow_text {
+  char *s;          /* "" until written; owned */
+  size_t len, cap;
+} grow_text;
+
+/* Appends piece to t; CS_ENOMEM when out of memory (t unchanged then). */
+static int text_add(grow_text *t, const char *piece) {
+  size_t n = strlen(piece);
+  if (t->len + n + 1 > t->cap) {
+    size_t cap = t->cap ? 2 * t->cap : 128;
+    while (cap < t->len + n + 1) cap *= 2;
+    char *g = realloc(t->s, cap);
+    if (!g) return CS_ENOMEM;
+    t->s = g;
+    t->cap = cap;
+  }
+  memcpy(t->s + t->len, piece, n + 1);
+  t->len += n;
+  return CS_OK;
+}
+
+static void text_clear(grow_text *t) {
+  t->len = 0;
+  if (t->s) t->s[0] = '\0';
+}
+
+static const char *text_of(const grow_text *t) { return t->s ? t->s : ""; }
+
 typedef struct active {
   char code[5];
   char name[64];
   char given[64];
-  char merged[200];
+  grow_text merged;        /* "Trondheim + Klæbu", "split from ...", "with non-member ..." */
   int nmerged;
   size_t first_member;     /* index in coop->members */
   int months, charged_months;
@@ -689,6 +718,7 @@ typedef struct members_state {
 static void members_state_free(members_state *ms) {
   free(ms->morig);
   free(ms->cache);
+  for (size_t i = 0; i < ms->act_cap; i++) free(ms->act[i].merged.s);
   free(ms->act);
   free(ms->ev);
   memset(ms, 0, sizeof *ms);
@@ -720,7 +750,8 @@ static int add_event(members_state *ms, cs_event_kind kind, const char *code, cs
   return CS_OK;
 }
 
-/* Room for one more of the year's members. */
+/* Room for one more of the year's members (its merged text's room kept
+** from earlier years). */
 static active *new_active(members_state *ms, size_t n, cs_error *err) {
   if (n == ms->act_cap) {
     size_t cap = ms->act_cap ? 2 * ms->act_cap : 16;
@@ -729,11 +760,15 @@ static active *new_active(members_state *ms, size_t n, cs_error *err) {
       cs_error_set(err, CS_ENOMEM, "out of memory");
       return NULL;
     }
+    memset(a + ms->act_cap, 0, (cap - ms->act_cap) * sizeof *a);
     ms->act = a;
     ms->act_cap = cap;
   }
   active *x = &ms->act[n];
+  grow_text keep = x->merged;
   memset(x, 0, sizeof *x);
+  x->merged = keep;
+  text_clear(&x->merged);
   return x;
 }
 
@@ -1062,9 +1097,8 @@ static int members_of_year(members_state *ms, int year, size_t *nout, cs_error *
         /* a merger of members: one member from now on */
         active *y = &ms->act[k];
         if (y->first_member != i) {
-          char item[80];
-          snprintf(item, sizeof item, " + %s", m->given);
-          strncat(y->merged, item, sizeof y->merged - strlen(y->merged) - 1);
+          if (text_add(&y->merged, " + ") || text_add(&y->merged, m->given))
+            return cs_error_set(err, CS_ENOMEM, "out of memory");
           y->nmerged++;
         }
         if (months > y->months) y->months = months;
@@ -1075,7 +1109,7 @@ static int members_of_year(members_state *ms, int year, size_t *nout, cs_error *
       n++;
       memcpy(x->code, code, 5);
       copy_text(x->given, sizeof x->given, m->given);
-      copy_text(x->merged, sizeof x->merged, m->given);
+      if (text_add(&x->merged, m->given)) return cs_error_set(err, CS_ENOMEM, "out of memory");
       x->nmerged = 1;
       x->first_member = i;
       x->months = months;
@@ -1106,13 +1140,13 @@ static int members_of_year(members_state *ms, int year, size_t *nout, cs_error *
   for (size_t k = 0; k < n; k++) {
     active *x = &ms->act[k];
     x->charged_months = c->part_year == CS_PART_YEAR_MONTHS ? x->months : 12;
-    if (x->nmerged == 1) x->merged[0] = '\0';
+    if (x->nmerged == 1) text_clear(&x->merged);
     if (x->split_from[0]) {
-      char item[120], nm[64], d[11];
+      char item[200], nm[64], d[11];
       name_at(reg, x->split_from, cs_date_add_days(x->split_date, -1), nm, sizeof nm);
-      snprintf(item, sizeof item, "%ssplit from %s %s on %s", x->merged[0] ? "; " : "", x->split_from,
+      snprintf(item, sizeof item, "%ssplit from %s %s on %s", x->merged.len ? "; " : "", x->split_from,
                nm, cs_date_format(x->split_date, d));
-      strncat(x->merged, item, sizeof x->merged - strlen(x->merged) - 1);
+      if (text_add(&x->merged, item)) return cs_error_set(err, CS_ENOMEM, "out of memory");
     }
     const cs_member *m = &c->members[x->first_member];
     resolved *rs = &ms->cache[x->first_member];
@@ -1149,9 +1183,9 @@ static int members_of_year(members_state *ms, int year, size_t *nout, cs_error *
       x->population = total;
       x->pop_source = projected ? CS_POP_OVERRIDE : proxy ? CS_POP_PROXY : CS_POP_PREDECESSORS;
       char item[96];
-      snprintf(item, sizeof item, "%shypothetical merger from %04d-%02d-%02d", x->merged[0] ? "; " : "",
+      snprintf(item, sizeof item, "%shypothetical merger from %04d-%02d-%02d", x->merged.len ? "; " : "",
                vm->date.year, vm->date.month, vm->date.day);
-      strncat(x->merged, item, sizeof x->merged - strlen(x->merged) - 1);
+      if (text_add(&x->merged, item)) return cs_error_set(err, CS_ENOMEM, "out of memory");
       continue;
     }
     char nonmember[5] = "";
@@ -1224,12 +1258,12 @@ static int members_of_year(members_state *ms, int year, size_t *nout, cs_error *
                                                          : CS_POP_REGISTRY;
     }
     if (nonmember[0]) {
-      char item[120], nm[64];
+      char item[200], nm[64];
       name_at(reg, nonmember, ms->since, nm, sizeof nm);
-      snprintf(item, sizeof item, "%swith non-member %s %s (%s)", x->merged[0] ? "; " : "",
+      snprintf(item, sizeof item, "%swith non-member %s %s (%s)", x->merged.len ? "; " : "",
                nonmember, nm, c->merger == CS_MERGER_WHOLE ? "whole population counted"
                                                            : "member part counted");
-      strncat(x->merged, item, sizeof x->merged - strlen(x->merged) - 1);
+      if (text_add(&x->merged, item)) return cs_error_set(err, CS_ENOMEM, "out of memory");
     }
     if (c->pop_fn) {
       int64_t before = x->population;
@@ -1786,7 +1820,7 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       if (!t->given) STR(t->given, act[i].given); /* the member as written: always the same */
       row->name = t->name;
       row->given = t->given;
-      STR(row->merged, act[i].merged);
+      STR(row->merged, text_of(&act[i].merged));
       row->population = act[i].population;
       row->pop_year = pop_year_of(coop, year);
       row->pop_source = (unsigned char)act[i].pop_source;

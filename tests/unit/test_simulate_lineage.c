@@ -143,6 +143,29 @@ static void member_part_after_code_kept_merger(void **state) {
   cs_coop_free(c);
 }
 
+/* What a member is made of is never cut: five members into 1507 Ålesund
+** (2020), each written with a long name. */
+static void merged_text_grows(void **state) {
+  (void)state;
+  const char *codes[] = {"1504", "1523", "1529", "1534", "1546"};
+  cs_coop *c = per_capita("2019-01-01", codes, 0);
+  cs_error err;
+  char given[5][64], want[400] = "";
+  for (int i = 0; i < 5; i++) {
+    snprintf(given[i], sizeof given[i], "%s, as the agreement of 2019 names it in full, page %d", codes[i], i);
+    assert_int_equal(cs_coop_add_member(c, codes[i], D("2019-01-01"), 0, given[i], &err), 0);
+    if (i) strcat(want, " + ");
+    strcat(want, given[i]);
+  }
+  cs_result *r;
+  assert_int_equal(cs_simulate(c, reg, 2020, 2020, &r, &err), 0);
+  assert_true(strlen(want) > 250); /* more than the 160 bytes it was once cut at */
+  assert_string_equal(row(r, "1507", 2020)->merged, want);
+  assert_int_equal(row(r, "1507", 2020)->total, 47998 + 2250 + 4764 + 9383 + 1238);
+  cs_result_free(r);
+  cs_coop_free(c);
+}
+
 /* Members that merged first with each other (0702 Holmestrand + 0714 Hof ->
 ** 0715 Holmestrand, 2018), then with a non-member (0713 Sande -> 3802
 ** Holmestrand, 2020): the members' part is 0715's territory, read in the
@@ -422,6 +445,7 @@ int main(void) {
       cmocka_unit_test(code_kept_merger),
       cmocka_unit_test(member_part_after_code_kept_merger),
       cmocka_unit_test(member_part_after_two_mergers),
+      cmocka_unit_test(merged_text_grows),
       cmocka_unit_test(split_successors),
       cmocka_unit_test(notice_binds_successors),
       cmocka_unit_test(part_gives_notice),
