@@ -115,7 +115,7 @@ static void split_parts(const cs_year *y, const char *code, char *buf, size_t si
 }
 
 int cs_explain_absent(const cs_result *r, const char *code, int year, char *buf, size_t size) {
-  char text[300], parts[300], d[11];
+  char text[300], parts[1400], d[11]; /* parts: up to 16 codes and names */
   if (size) buf[0] = '\0';
   if (!size) return 0;
   /* gone, merged or split in that year or before: the latest such event */

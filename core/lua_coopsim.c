@@ -1284,7 +1284,7 @@ static int r_absent(lua_State *L) {
   const cs_result *r = check_result(L, 1);
   const char *code = luaL_checkstring(L, 2);
   int year = (int)luaL_checkinteger(L, 3);
-  char buf[1024];
+  char buf[2048];
   if (!cs_explain_absent(r, code, year, buf, sizeof buf)) return 0;
   lua_pushstring(L, buf);
   return 1;

@@ -25,8 +25,8 @@ char *cs_event_text(const cs_year_event *e, char *buf, size_t size);
 ** of result r, in words ("5039 Verran is not a member in 2021: merged into
 ** 5006 Steinkjer on 2020-01-01"), from the events of that year and the
 ** years before (a member gone or merged earlier) or after (one that joins
-** later). 1 with the text in buf, or 0 when the result records nothing
-** about code (buf then ""). */
+** later). 1 with the text in buf (cut when buf is small; 2 KB always
+** hold it), or 0 when the result records nothing about code (buf then ""). */
 int cs_explain_absent(const cs_result *r, const char *code, int year, char *buf, size_t size);
 
 /* "740 539" (group separator sep, e.g. " "); returns buf (>= 32 bytes). */
