@@ -532,8 +532,73 @@ static size_t field_strings(lua_State *L, int idx, const char *name, const char 
 
 #define MAXN 1024
 
-/* Builds a key from the key spec at idx. */
-static int build_key(lua_State *L, int idx, int anchor, cs_key **out, cs_error *err) {
+/* A key's entries (codes valid on `from`, the cooperation's resolution
+** date) followed through the registry's changes after it (SPEC 7.1): a
+** municipality renumbered, or made of entries' municipalities only, gets an
+** entry of its own, the value or the sum of the values; the entries' own
+** codes stay for the years before. A municipality that kept its code while
+** taking in another entry's (5001 + 5030 in 2020) cannot hold both values
+** under one code: an error when the run (to `last_year`) reaches it.
+** codes/values grow to *n (at most MAXN); new codes are written to extra. */
+static int follow_entries(const cs_registry *reg, cs_date from, int last_year, const char **codes,
+                          cs_q *values, size_t *n, char (*extra)[5], cs_error *err) {
+  const cs_change *ch;
+  size_t nch = cs_registry_changes(reg, &ch), nextra = 0;
+  cs_date end = {last_year, 12, 31};
+  for (size_t i = 0; i < nch; i++) {
+    if (cs_date_cmp(ch[i].date, from) <= 0 || cs_date_cmp(ch[i].date, end) > 0) continue;
+    const char *x = ch[i].new_code;
+    size_t k, j;
+    for (k = 0; k < *n; k++)
+      if (strcmp(codes[k], x) == 0) break;
+    if (k < *n) { /* has an entry: if it kept its code, no other entry may go into it */
+      const char *old = ch[i].old_code;
+      int kept = 0;
+      for (j = 0; j < nch; j++)
+        if (cs_date_cmp(ch[j].date, ch[i].date) == 0 && strcmp(ch[j].old_code, x) == 0 &&
+            strcmp(ch[j].new_code, x) == 0)
+          kept = 1;
+      for (j = 0; kept && j < *n && strcmp(old, x) != 0; j++)
+        if (strcmp(codes[j], old) == 0) {
+          char d[11];
+          return cs_error_set(err, CS_EINVAL,
+                              "key: %s and %s both have a value, and %s went into %s on %s, which "
+                              "kept its code: one value per code cannot say both (set a key with "
+                              "%s's value from %d with set_key)",
+                              x, old, old, x, cs_date_format(ch[i].date, d), x, ch[i].date.year);
+        }
+      continue;
+    }
+    /* every record into x that day comes whole from an entry */
+    cs_q sum;
+    cs_q_zero(&sum);
+    int all = 1;
+    for (j = i; j > 0 && cs_date_cmp(ch[j - 1].date, ch[i].date) == 0; j--) {
+    }
+    for (; j < nch && cs_date_cmp(ch[j].date, ch[i].date) == 0 && all; j++) {
+      if (strcmp(ch[j].new_code, x) != 0) continue;
+      size_t parts = 0;
+      for (size_t q = 0; q < nch; q++)
+        if (cs_date_cmp(ch[q].date, ch[j].date) == 0 && strcmp(ch[q].old_code, ch[j].old_code) == 0)
+          parts++;
+      for (k = 0; k < *n; k++)
+        if (strcmp(codes[k], ch[j].old_code) == 0) break;
+      if (k == *n || parts > 1) all = 0;
+      else if (cs_q_add(&sum, &sum, &values[k])) return cs_error_set(err, CS_EOVERFLOW, "overflow");
+    }
+    if (!all) continue;
+    if (*n >= MAXN) return cs_error_set(err, CS_EINVAL, "a key has more than %d entries", MAXN);
+    memcpy(extra[nextra], x, 5);
+    codes[*n] = extra[nextra++];
+    values[(*n)++] = sum;
+  }
+  return CS_OK;
+}
+
+/* Builds a key from the key spec at idx; its entries' codes are valid on
+** `resolved` (the cooperation's resolution date). */
+static int build_key(lua_State *L, int idx, int anchor, cs_date resolved, int last_year,
+                     cs_key **out, cs_error *err) {
   idx = lua_absindex(L, idx);
   cs_key *key = cs_key_new();
   if (!key) return cs_error_set(err, CS_ENOMEM, "out of memory");
@@ -580,6 +645,20 @@ static int build_key(lua_State *L, int idx, int anchor, cs_key **out, cs_error *
         lua_pop(L, 1);
       }
       lua_settop(L, e - 1);
+      if (!rc && n) {
+        char (*extra)[5] = calloc(MAXN, sizeof *extra);
+        rc = extra ? follow_entries(get_registry(L), resolved, last_year, codes, values, &n, extra, err)
+                   : cs_error_set(err, CS_ENOMEM, "out of memory");
+        if (!rc) {
+          if (kv[k] <= CS_DIRECT_FIXED) rc = cs_key_add_direct(key, kv[k], &amount, codes, values, n, err);
+          else rc = cs_key_add_pool(key, kv[k], &amount, codes, values, n, NULL, NULL, err);
+        }
+        free(extra);
+        free(values);
+        lua_settop(L, c - 1);
+        if (rc) break;
+        continue;
+      }
       if (rc) {
         free(values);
         break;
@@ -618,11 +697,15 @@ static int parse_date_field(lua_State *L, int idx, const char *name, cs_date *d,
   return cs_date_parse(d, s, err);
 }
 
-/* Fills coop from the spec table at idx (built by scripts/coopsim.lua). */
-static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, cs_error *err) {
+/* Fills coop from the spec table at idx (built by scripts/coopsim.lua) for a
+** run to last_year. */
+static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, int last_year,
+                      cs_error *err) {
   int rc, present;
-  cs_date d1, d2;
+  cs_date d1, d2, resolved = {1, 1, 1};
   const char *s;
+  /* the date the members and the keys' codes were resolved at */
+  if ((rc = parse_date_field(L, idx, "resolution", &resolved, &present, err))) return rc;
   if ((s = field_str(L, idx, "host"))) {
     if ((rc = cs_coop_set_host(coop, s, cs_date_jan1(1), err))) return rc;
   }
@@ -770,11 +853,23 @@ static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, cs_error
   lua_pop(L, 2);
   /* keys */
   table_field(L, idx, "keys");
-  for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TTABLE; i++) {
+  int keys = lua_gettop(L);
+  for (lua_Integer i = 1; lua_rawgeti(L, keys, i) == LUA_TTABLE; i++) {
     int t = lua_gettop(L);
     cs_key *key = NULL;
+    /* its last year: before the next key (by from_year), or the run's last */
+    lua_Integer from_year = field_int(L, t, "from_year", 0), last = last_year;
+    for (lua_Integer j = 1; lua_rawgeti(L, keys, j) == LUA_TTABLE; j++) {
+      lua_Integer f = field_int(L, lua_gettop(L), "from_year", 0);
+      if (f > from_year && f - 1 < last) last = f - 1;
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    cs_date at = resolved; /* a key given to set_key: its own resolution date */
+    if ((rc = parse_date_field(L, t, "resolution", &at, &present, err))) return rc;
+    if (!present) at = resolved;
     lua_getfield(L, t, "key");
-    rc = build_key(L, -1, anchor, &key, err);
+    rc = build_key(L, -1, anchor, at, (int)last, &key, err);
     lua_pop(L, 1);
     if (rc) return rc;
     if ((rc = cs_coop_set_key(coop, key, (int)field_int(L, t, "from_year", 0), err))) return rc;
@@ -895,7 +990,7 @@ static int l_simulate(lua_State *L) {
     if (!box->coop) return luaL_error(L, "out of memory");
     coops[i] = box->coop;
     int anchored = (int)lua_rawlen(L, 4);
-    if (build_coop(L, spec, box->coop, 4, &err)) {
+    if (build_coop(L, spec, box->coop, 4, (int)to, &err)) {
       fail(L, &err);
       lua_pushinteger(L, (lua_Integer)i + 1);
       return 3;

@@ -109,3 +109,26 @@ cs.expect(cs.scenario("Base year", { based }):run { from = 2022, to = 2022 }:sha
 cs.expect_error(function() cs.cooperation { name = "X", members = { "Drammenn" }, key = cs.keys.equal() } end,
   'unknown municipality "Drammenn"', "unknown everywhere")
 cs.expect(cs.municipality("3005").name, "Drammen", "a code's latest period without a date")
+
+-- Codes inside keys follow the registry like members (SPEC 7.1): Hole's
+-- fixed amount (0612 in 2019) is 3038's in 2020 and 3310's in 2024; the
+-- amounts of Steinkjer and Verran are summed when they merge in 2020; a key
+-- given to set_key is resolved at 1 January of its first year.
+local fixed = cs.cooperation {
+  name = "Fixed", period = { from = "2019-01-01" }, members = { "Hole", "Steinkjer", "Verran" },
+  key = cs.keys.fixed { Hole = 1000, Steinkjer = 300, Verran = 40 },
+}
+local rf = cs.scenario("Fixed", { fixed }):run { from = 2019, to = 2025 }
+cs.expect(rf:share("Hole", 2019), 1000, "0612 Hole")
+cs.expect(rf:share("3038", 2021), 1000, "3038 Hole")
+cs.expect(rf:share("3310", 2025), 1000, "3310 Hole")
+cs.expect(rf:share("Steinkjer", 2020), 300 + 40, "Steinkjer + Verran")
+local later = cs.scenario("Fixed", { fixed }):set_key(cs.keys.fixed { Hole = 2000, Steinkjer = 500 }, 2024)
+  :run { from = 2023, to = 2025 }
+cs.expect(later:share("Hole", 2023), 1000, "the first key until 2023")
+cs.expect(later:share("Hole", 2025), 2000, "Hole on 2024-01-01 is 3310")
+cs.expect_error(function()
+  cs.scenario("Kept", { cs.cooperation { name = "Kept", period = { from = "2019-01-01" },
+    members = { "Trondheim", "Klæbu" }, key = cs.keys.fixed { Trondheim = 1000, ["Klæbu"] = 500 } } })
+    :run { from = 2019, to = 2020 }
+end, "5030 went into 5001 on 2020-01-01, which kept its code", "a code-kept merger of two keyed members")

@@ -848,6 +848,7 @@ local function build_spec(coop, scen, from, to)
     exit_year = coop.exit_year, merger = coop.merger, split = coop.split, prorate = coop.prorate,
     due_month = coop.due_month, due_day = coop.due_day,
     costs = coop.costs, grants = coop.grants, members = base.members, host = base.host,
+    resolution = anchor, -- the keys' codes are followed from here (core/lua_coopsim.c)
     keys = { { from_year = 0, key = base.key } },
     cost_sets = {}, grant_ends = {}, growths = {}, owned = {},
   }
@@ -882,7 +883,10 @@ local function build_spec(coop, scen, from, to)
       mod.matched = mod.matched or found
     elseif mod.op == "set_key" then
       local keys = own(spec, "keys")
-      keys[#keys + 1] = { from_year = mod.from_year, key = key_spec(mod.key, anchor, loc) }
+      -- its codes at 1 January of its first year (SPEC 7.1), not before the cooperation's
+      local at = jan1(mod.from_year)
+      if at < anchor then at = anchor end
+      keys[#keys + 1] = { from_year = mod.from_year, key = key_spec(mod.key, at, loc), resolution = at }
     elseif mod.op == "set_cost" then
       local found = false
       for _, c in ipairs(spec.costs) do if c.name == mod.name then found = true end end
