@@ -545,52 +545,49 @@ static int follow_entries(const cs_registry *reg, cs_date from, int last_year, c
   const cs_change *ch;
   size_t nch = cs_registry_changes(reg, &ch), nextra = 0;
   cs_date end = {last_year, 12, 31};
-  for (size_t i = 0; i < nch; i++) {
-    if (cs_date_cmp(ch[i].date, from) <= 0 || cs_date_cmp(ch[i].date, end) > 0) continue;
-    const char *x = ch[i].new_code;
-    size_t k, j;
-    for (k = 0; k < *n; k++)
-      if (strcmp(codes[k], x) == 0) break;
-    if (k < *n) { /* has an entry: if it kept its code, no other entry may go into it */
-      const char *old = ch[i].old_code;
-      int kept = 0;
-      for (j = 0; j < nch; j++)
-        if (cs_date_cmp(ch[j].date, ch[i].date) == 0 && strcmp(ch[j].old_code, x) == 0 &&
-            strcmp(ch[j].new_code, x) == 0)
-          kept = 1;
-      for (j = 0; kept && j < *n && strcmp(old, x) != 0; j++)
-        if (strcmp(codes[j], old) == 0) {
-          char d[11];
-          return cs_error_set(err, CS_EINVAL,
-                              "key: %s and %s both have a value, and %s went into %s on %s, which "
-                              "kept its code: one value per code cannot say both (set a key with "
-                              "%s's value from %d with set_key)",
-                              x, old, old, x, cs_date_format(ch[i].date, d), x, ch[i].date.year);
-        }
-      continue;
+  /* the changes by day: [a, b) share a date */
+  for (size_t a = 0, b; a < nch; a = b) {
+    for (b = a + 1; b < nch && cs_date_cmp(ch[b].date, ch[a].date) == 0; b++) {
     }
-    /* every record into x that day comes whole from an entry */
-    cs_q sum;
-    cs_q_zero(&sum);
-    int all = 1;
-    for (j = i; j > 0 && cs_date_cmp(ch[j - 1].date, ch[i].date) == 0; j--) {
-    }
-    for (; j < nch && cs_date_cmp(ch[j].date, ch[i].date) == 0 && all; j++) {
-      if (strcmp(ch[j].new_code, x) != 0) continue;
-      size_t parts = 0;
-      for (size_t q = 0; q < nch; q++)
-        if (cs_date_cmp(ch[q].date, ch[j].date) == 0 && strcmp(ch[q].old_code, ch[j].old_code) == 0)
-          parts++;
+    if (cs_date_cmp(ch[a].date, from) <= 0 || cs_date_cmp(ch[a].date, end) > 0) continue;
+    for (size_t i = a; i < b; i++) {
+      const char *x = ch[i].new_code;
+      size_t k, j;
       for (k = 0; k < *n; k++)
-        if (strcmp(codes[k], ch[j].old_code) == 0) break;
-      if (k == *n || parts > 1) all = 0;
-      else if (cs_q_add(&sum, &sum, &values[k])) return cs_error_set(err, CS_EOVERFLOW, "overflow");
+        if (strcmp(codes[k], x) == 0) break;
+      if (k < *n) { /* has an entry: if it kept its code, no other entry may go into it */
+        const char *old = ch[i].old_code;
+        int kept = 0;
+        for (j = a; j < b; j++)
+          if (strcmp(ch[j].old_code, x) == 0 && strcmp(ch[j].new_code, x) == 0) kept = 1;
+        for (j = 0; kept && j < *n && strcmp(old, x) != 0; j++)
+          if (strcmp(codes[j], old) == 0) {
+            char d[11];
+            return cs_error_set(err, CS_EINVAL,
+                                "key: %s and %s both have a value, and %s went into %s on %s, which "
+                                "kept its code: one value per code cannot say both (set a key with "
+                                "%s's value from %d with set_key)",
+                                x, old, old, x, cs_date_format(ch[i].date, d), x, ch[i].date.year);
+          }
+        continue;
+      }
+      /* every record into x that day comes whole from an entry: the sum */
+      cs_q sum;
+      cs_q_zero(&sum);
+      int all = 1;
+      for (j = a; j < b && all; j++) {
+        if (strcmp(ch[j].new_code, x) != 0) continue;
+        for (k = 0; k < *n; k++)
+          if (strcmp(codes[k], ch[j].old_code) == 0) break;
+        if (k == *n || cs_registry_change_kind(reg, &ch[j]) == CS_CHANGE_SPLIT) all = 0;
+        else if (cs_q_add(&sum, &sum, &values[k])) return cs_error_set(err, CS_EOVERFLOW, "overflow");
+      }
+      if (!all) continue;
+      if (*n >= MAXN) return cs_error_set(err, CS_EINVAL, "a key has more than %d entries", MAXN);
+      memcpy(extra[nextra], x, 5);
+      codes[*n] = extra[nextra++];
+      values[(*n)++] = sum;
     }
-    if (!all) continue;
-    if (*n >= MAXN) return cs_error_set(err, CS_EINVAL, "a key has more than %d entries", MAXN);
-    memcpy(extra[nextra], x, 5);
-    codes[*n] = extra[nextra++];
-    values[(*n)++] = sum;
   }
   return CS_OK;
 }
