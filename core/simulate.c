@@ -652,9 +652,9 @@ typedef struct resolved {
   char codes[MAX_PARTS][5];
   cs_date split_date;     /* the last split on the way, when ncodes > 1 */
   char split_code[5];
-  /* registry periods read for this member, kept while the code and the day
-  ** asked for stay inside them: its name's, and its population day's */
-  const cs_municipality *name_period, *pop_period;
+  /* the registry period its name was read from, kept while the code and the
+  ** day asked for stay inside it */
+  const cs_municipality *name_period;
   int gen;                /* counts the times codes were resolved */
   /* the non-member found in the territory of nm_for (codes of generation nm_gen) */
   int nm_valid, nm_gen;
