@@ -42,6 +42,7 @@ void cs_coop_free(cs_coop *c) {
   for (size_t i = 0; i < c->ngrants; i++) free(c->grants[i].covers);
   for (size_t i = 0; i < c->nkeys; i++) cs_key_free(c->keys[i].key);
   for (size_t i = 0; i < c->nvmergers; i++) free(c->vmergers[i].parts);
+  for (size_t i = 0; i < c->nmembers; i++) free(c->members[i].part_exits);
   free(c->vmergers);
   free(c->members);
   free(c->lines);
@@ -119,6 +120,7 @@ int cs_coop_set_notice(cs_coop *c, const cs_notice *rule, cs_error *err) {
 
 void cs_coop_set_part_year(cs_coop *c, cs_part_year rule) { c->part_year = rule; }
 void cs_coop_set_merger(cs_coop *c, cs_merger rule) { c->merger = rule; }
+void cs_coop_set_split(cs_coop *c, cs_split rule) { c->split = rule; }
 void cs_coop_set_prorate_period(cs_coop *c, int on) { c->prorate_period = on; }
 
 int cs_coop_set_due(cs_coop *c, int month, int day, cs_error *err) {
@@ -164,10 +166,32 @@ int cs_coop_withdraw(cs_coop *c, const char *code, cs_date given, cs_error *err)
   return CS_OK;
 }
 
+int cs_coop_withdraw_part(cs_coop *c, const char *code, const char *part, cs_date given,
+                          cs_error *err) {
+  cs_member *m = find_member(c, code);
+  if (!m) return cs_error_set(err, CS_ENOTFOUND, "%s is not a member of %s", code, c->name);
+  if (!part || strlen(part) != 4) return cs_error_set(err, CS_EINVAL, "invalid code of a part");
+  cs_date exit;
+  int rc = cs_notice_period(&c->notice, given, NULL, NULL, &exit, err);
+  if (rc) return rc;
+  cs_part_exit *e = NULL;
+  for (size_t i = 0; i < m->npart_exits; i++)
+    if (strcmp(m->part_exits[i].code, part) == 0) e = &m->part_exits[i];
+  if (!e) {
+    GROW(m->part_exits, m->npart_exits);
+    e = &m->part_exits[m->npart_exits++];
+    memcpy(e->code, part, 5);
+  }
+  e->notice_given = given;
+  e->exit = exit;
+  return CS_OK;
+}
+
 int cs_coop_remove_member(cs_coop *c, const char *code, cs_error *err) {
   cs_member *m = find_member(c, code);
   if (!m) return cs_error_set(err, CS_ENOTFOUND, "%s is not a member of %s", code, c->name);
   size_t i = (size_t)(m - c->members);
+  free(m->part_exits);
   memmove(m, m + 1, (c->nmembers - i - 1) * sizeof *m);
   c->nmembers--;
   return CS_OK;

@@ -3,6 +3,12 @@
 /* The cooperation's fields, shared by coop.c and simulate.c only. */
 #include "coopsim/coop.h"
 
+/* A notice given by a part of a member after the member was split. */
+typedef struct cs_part_exit {
+  char code[5];
+  cs_date notice_given, exit;
+} cs_part_exit;
+
 typedef struct cs_member {
   char code[5];
   char given[64];
@@ -10,6 +16,8 @@ typedef struct cs_member {
   int joined;             /* anchor is a join date (membership starts there) */
   int has_exit;
   cs_date notice_given, exit; /* exit: first day no longer a member */
+  cs_part_exit *part_exits;    /* notices of parts after a split (owned) */
+  size_t npart_exits;
 } cs_member;
 
 typedef struct cs_cost_set {
@@ -73,6 +81,7 @@ struct cs_coop {
   int has_notice;
   cs_part_year part_year;
   cs_merger merger;
+  cs_split split;
   int has_due, due_month, due_day;
   int prorate_period;
   int has_freeze;

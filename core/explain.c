@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include "coopsim/date.h"
 #include "coopsim/explain.h"
 
 char *cs_format_int(int64_t v, const char *sep, char *buf, size_t size) {
@@ -50,6 +51,109 @@ static const char *pop_source_text(cs_pop_source s) {
   return "";
 }
 
+char *cs_event_text(const cs_year_event *e, char *buf, size_t size) {
+  char d[11], u[11];
+  cs_date_format(e->date, d);
+  cs_date_format(e->until, u);
+  switch (e->kind) {
+  case CS_EVENT_NOTICE:
+    snprintf(buf, size, "notice given %s; notice period ends %s", d, u);
+    break;
+  case CS_EVENT_GONE: {
+    char l[11];
+    snprintf(buf, size, "left on %s (notice given %s; notice period ended %s)",
+             cs_date_format(cs_date_add_days(e->until, 1), l), d, u);
+    break;
+  }
+  case CS_EVENT_MERGED:
+    snprintf(buf, size, "merged into %s%s%s on %s", e->other_code, e->other_name[0] ? " " : "",
+             e->other_name, d);
+    break;
+  case CS_EVENT_SPLIT:
+    snprintf(buf, size, "split from %s%s%s on %s", e->other_code, e->other_name[0] ? " " : "",
+             e->other_name, d);
+    break;
+  case CS_EVENT_JOINS:
+    snprintf(buf, size, "joins %s", d);
+    break;
+  default:
+    snprintf(buf, size, "?");
+  }
+  return buf;
+}
+
+/* The row's own events: its last year, members merged into it, its
+** joining. */
+static void row_events(out *o, const cs_year *y, const cs_row *row) {
+  char text[300];
+  for (size_t i = 0; i < y->nevents; i++) {
+    const cs_year_event *e = &y->events[i];
+    if (e->kind == CS_EVENT_MERGED && strcmp(e->other_code, row->code) == 0) {
+      put(o, "  %s %s %s\n", e->code, e->name, cs_event_text(e, text, sizeof text));
+    } else if (strcmp(e->code, row->code) == 0 && (e->kind == CS_EVENT_NOTICE ||
+                                                    e->kind == CS_EVENT_JOINS)) {
+      /* (a split shows in "member made of", every year) */
+      cs_event_text(e, text, sizeof text);
+      if (e->kind == CS_EVENT_NOTICE)
+        put(o, "  %s: %d is its last year\n", text, row->year);
+      else
+        put(o, "  %s\n", text);
+    }
+  }
+}
+
+/* "1508 Ålesund, 1580 Haram": the parts of code's split in year y. */
+static void split_parts(const cs_year *y, const char *code, char *buf, size_t size) {
+  size_t used = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; i < y->nevents && used + 1 < size; i++) {
+    const cs_year_event *e = &y->events[i];
+    if (e->kind != CS_EVENT_SPLIT || strcmp(e->other_code, code) != 0) continue;
+    snprintf(buf + used, size - used, "%s%s %s", used ? ", " : "", e->code, e->name);
+    used = strlen(buf);
+  }
+}
+
+int cs_explain_absent(const cs_result *r, const char *code, int year, char *buf, size_t size) {
+  char text[300], parts[1400], d[11]; /* parts: up to 16 codes and names */
+  if (size) buf[0] = '\0';
+  if (!size) return 0;
+  /* gone, merged or split in that year or before: the latest such event */
+  for (size_t k = r->nyears; k-- > 0;) {
+    const cs_year *y = &r->years[k];
+    if (y->year > year) continue;
+    for (size_t i = y->nevents; i-- > 0;) {
+      const cs_year_event *e = &y->events[i];
+      if ((e->kind == CS_EVENT_GONE || e->kind == CS_EVENT_MERGED) && strcmp(e->code, code) == 0) {
+        snprintf(buf, size, "%s %s is not a member in %d: %s", e->code, e->name, year,
+                 cs_event_text(e, text, sizeof text));
+        return 1;
+      }
+      if (e->kind == CS_EVENT_SPLIT && strcmp(e->other_code, code) == 0) {
+        split_parts(y, code, parts, sizeof parts);
+        snprintf(buf, size, "%s %s is not a member in %d: it was split on %s into %s, members in "
+                 "its place",
+                 code, e->other_name, year, cs_date_format(e->date, d), parts);
+        return 1;
+      }
+    }
+  }
+  /* joins later */
+  for (size_t k = 0; k < r->nyears; k++) {
+    const cs_year *y = &r->years[k];
+    if (y->year <= year) continue;
+    for (size_t i = 0; i < y->nevents; i++) {
+      const cs_year_event *e = &y->events[i];
+      if (e->kind == CS_EVENT_JOINS && strcmp(e->code, code) == 0) {
+        snprintf(buf, size, "%s %s is not a member in %d: it %s", e->code, e->name, year,
+                 cs_event_text(e, text, sizeof text));
+        return 1;
+      }
+    }
+  }
+  return 0;
+}
+
 void cs_explain_row(const cs_result *r, const cs_row *row, char *buf, size_t size) {
   out o = {buf, size, 0};
   char a[64], b[64], c3[64], pb[160], text[240];
@@ -57,6 +161,7 @@ void cs_explain_row(const cs_result *r, const cs_row *row, char *buf, size_t siz
   const cs_year *y = cs_result_year(r, row->year);
   put(&o, "%s %s, budget year %d, %s\n", row->code, row->name, row->year, r->name);
   if (row->merged[0]) put(&o, "  member made of: %s\n", row->merged);
+  if (y) row_events(&o, y, row);
   if (y) {
     for (size_t i = 0; i < y->nlines; i++) {
       money(y->lines[i].cents, a, sizeof a);

@@ -137,14 +137,15 @@ static void push_muni(lua_State *L, const cs_municipality *m) {
   }
 }
 
-/* find(code_or_name, date) -> municipality | nil, message, kind */
+/* find(code_or_name [, date]) -> municipality | nil, message, kind: at the
+** date, or without one the latest period of the code or name */
 static int l_find(lua_State *L) {
   const char *what = check_text(L, 1);
-  cs_date at = check_date(L, 2);
   const cs_registry *reg = get_registry(L);
   const cs_municipality *m;
   cs_error err = {0, ""};
-  int rc = cs_registry_find(reg, what, at, &m, &err);
+  int rc = lua_isnoneornil(L, 2) ? cs_registry_find_latest(reg, what, &m, &err)
+                                 : cs_registry_find(reg, what, check_date(L, 2), &m, &err);
   if (rc) {
     lua_pushnil(L);
     lua_pushstring(L, err.msg);
@@ -155,18 +156,25 @@ static int l_find(lua_State *L) {
   return 1;
 }
 
-/* population_of(code, date, year) -> n, source | nil, message */
+/* population_of(code, date, year [, frozen]) -> n, source | nil, message:
+** the population on 1 January of year of code's territory as on date;
+** frozen: also for a later year after it merged (a proxy, no_reform's rule).
+** source is "registry", "predecessors" or "proxy". */
 static int l_population_of(lua_State *L) {
   const char *code = luaL_checkstring(L, 1);
   cs_date at = check_date(L, 2);
   int year = (int)luaL_checkinteger(L, 3);
+  int frozen = lua_toboolean(L, 4);
   int64_t pop;
-  int proxy;
+  cs_pop_origin origin = CS_ORIGIN_OWN;
   cs_error err = {0, ""};
-  if (cs_registry_population_of(get_registry(L), code, at, year, &pop, &proxy, &err))
+  const cs_registry *reg = get_registry(L);
+  if (frozen ? cs_registry_population_frozen(reg, code, at, year, &pop, &origin, &err)
+             : cs_registry_population_of(reg, code, at, year, &pop, &origin, &err))
     return fail(L, &err);
+  static const char *const names[] = {"registry", "predecessors", "proxy"};
   lua_pushinteger(L, pop);
-  lua_pushboolean(L, proxy);
+  lua_pushstring(L, names[origin]);
   return 2;
 }
 
@@ -178,6 +186,24 @@ static int l_successor(lua_State *L) {
   cs_error err = {0, ""};
   if (cs_registry_successor(get_registry(L), code, from, to, out, &err)) return fail(L, &err);
   lua_pushstring(L, out);
+  return 1;
+}
+
+/* successors(code, from, to) -> { code, ... }: every code holding part of
+** code's territory (as on from) on to | nil, message */
+static int l_successors(lua_State *L) {
+  const char *code = luaL_checkstring(L, 1);
+  cs_date from = check_date(L, 2), to = check_date(L, 3);
+  char out[16][5];
+  size_t n = 0;
+  cs_error err = {0, ""};
+  if (cs_registry_successors(get_registry(L), code, from, to, out, 16, &n, NULL, NULL, &err))
+    return fail(L, &err);
+  lua_createtable(L, (int)n, 0);
+  for (size_t i = 0; i < n; i++) {
+    lua_pushstring(L, out[i]);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
   return 1;
 }
 
@@ -552,8 +578,70 @@ static const char **field_strings(lua_State *L, int idx, const char *name, size_
   return out;
 }
 
-/* Builds a key from the key spec at idx. */
-static int build_key(lua_State *L, int idx, int anchor, cs_key **out, cs_error *err) {
+/* A key's entries (codes valid on `from`, the cooperation's resolution
+** date) followed through the registry's changes after it (SPEC 7.1): a
+** municipality renumbered, or made of entries' municipalities only, gets an
+** entry of its own, the value or the sum of the values; the entries' own
+** codes stay for the years before. A municipality that kept its code while
+** taking in another entry's (5001 + 5030 in 2020) cannot hold both values
+** under one code: an error when the run (to `last_year`) reaches it.
+** codes/values grow to *n: they have room for *n plus one entry per change
+** record, and so has extra, where the new codes are written. */
+static int follow_entries(const cs_registry *reg, cs_date from, int last_year, const char **codes,
+                          cs_q *values, size_t *n, char (*extra)[5], cs_error *err) {
+  const cs_change *ch;
+  size_t nch = cs_registry_changes(reg, &ch), nextra = 0;
+  cs_date end = {last_year, 12, 31};
+  /* the changes by day: [a, b) share a date */
+  for (size_t a = 0, b; a < nch; a = b) {
+    for (b = a + 1; b < nch && cs_date_cmp(ch[b].date, ch[a].date) == 0; b++) {
+    }
+    if (cs_date_cmp(ch[a].date, from) <= 0 || cs_date_cmp(ch[a].date, end) > 0) continue;
+    for (size_t i = a; i < b; i++) {
+      const char *x = ch[i].new_code;
+      size_t k, j;
+      for (k = 0; k < *n; k++)
+        if (strcmp(codes[k], x) == 0) break;
+      if (k < *n) { /* has an entry: if it kept its code, no other entry may go into it */
+        const char *old = ch[i].old_code;
+        int kept = 0;
+        for (j = a; j < b; j++)
+          if (strcmp(ch[j].old_code, x) == 0 && strcmp(ch[j].new_code, x) == 0) kept = 1;
+        for (j = 0; kept && j < *n && strcmp(old, x) != 0; j++)
+          if (strcmp(codes[j], old) == 0) {
+            char d[11];
+            return cs_error_set(err, CS_EINVAL,
+                                "key: %s and %s both have a value, and %s went into %s on %s, which "
+                                "kept its code: one value per code cannot say both (set a key with "
+                                "%s's value from %d with set_key)",
+                                x, old, old, x, cs_date_format(ch[i].date, d), x, ch[i].date.year);
+          }
+        continue;
+      }
+      /* every record into x that day comes whole from an entry: the sum */
+      cs_q sum;
+      cs_q_zero(&sum);
+      int all = 1;
+      for (j = a; j < b && all; j++) {
+        if (strcmp(ch[j].new_code, x) != 0) continue;
+        for (k = 0; k < *n; k++)
+          if (strcmp(codes[k], ch[j].old_code) == 0) break;
+        if (k == *n || cs_registry_change_kind(reg, &ch[j]) == CS_CHANGE_SPLIT) all = 0;
+        else if (cs_q_add(&sum, &sum, &values[k])) return cs_error_set(err, CS_EOVERFLOW, "overflow");
+      }
+      if (!all) continue;
+      memcpy(extra[nextra], x, 5);
+      codes[*n] = extra[nextra++];
+      values[(*n)++] = sum;
+    }
+  }
+  return CS_OK;
+}
+
+/* Builds a key from the key spec at idx; its entries' codes are valid on
+** `resolved` (the cooperation's resolution date). */
+static int build_key(lua_State *L, int idx, int anchor, cs_date resolved, int last_year,
+                     cs_key **out, cs_error *err) {
   idx = lua_absindex(L, idx);
   cs_key *key = cs_key_new();
   if (!key) return cs_error_set(err, CS_ENOMEM, "out of memory");
@@ -585,15 +673,20 @@ static int build_key(lua_State *L, int idx, int anchor, cs_key **out, cs_error *
     cs_q *values = NULL;
     size_t n = 0;
     if (kv[k] == CS_DIRECT_FIXED || kv[k] == CS_POOL_WEIGHTS) {
+      const cs_registry *reg = get_registry(L); /* before anything is allocated: it may raise */
+      const cs_change *changes;
+      size_t nch = cs_registry_changes(reg, &changes);
       table_field(L, c, "entries");
       int e = lua_gettop(L);
-      size_t len = (size_t)lua_rawlen(L, e);
-      /* every entry (the codes' strings stay in the entries, kept on the stack) */
-      codes = lua_newuserdatauv(L, (len ? len : 1) * sizeof *codes, 0);
-      values = calloc(len ? len : 1, sizeof *values);
+      size_t len = (size_t)lua_rawlen(L, e), room = len + nch + 1;
+      /* every entry, and room for one more per change record (follow_entries):
+      ** the codes' strings stay in the entries, the new codes in extra, both
+      ** kept on the stack until the key is built */
+      codes = lua_newuserdatauv(L, room * sizeof *codes, 0);
+      char(*extra)[5] = lua_newuserdatauv(L, (nch + 1) * sizeof *extra, 0);
+      values = calloc(room, sizeof *values);
       if (!values) {
         rc = cs_error_set(err, CS_ENOMEM, "out of memory");
-        lua_settop(L, c);
         break;
       }
       for (lua_Integer j = 1; (size_t)j <= len; j++) {
@@ -605,7 +698,7 @@ static int build_key(lua_State *L, int idx, int anchor, cs_key **out, cs_error *
         n++;
         lua_pop(L, 1);
       }
-      lua_settop(L, e + 1); /* the entries and the codes array stay until the key is built */
+      if (!rc && n) rc = follow_entries(reg, resolved, last_year, codes, values, &n, extra, err);
       if (rc) {
         free(values);
         break;
@@ -644,11 +737,15 @@ static int parse_date_field(lua_State *L, int idx, const char *name, cs_date *d,
   return cs_date_parse(d, s, err);
 }
 
-/* Fills coop from the spec table at idx (built by scripts/coopsim.lua). */
-static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, cs_error *err) {
+/* Fills coop from the spec table at idx (built by scripts/coopsim.lua) for a
+** run to last_year. */
+static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, int last_year,
+                      cs_error *err) {
   int rc, present;
-  cs_date d1, d2;
+  cs_date d1, d2, resolved = {1, 1, 1};
   const char *s;
+  /* the date the members and the keys' codes were resolved at */
+  if ((rc = parse_date_field(L, idx, "resolution", &resolved, &present, err))) return rc;
   if ((s = field_str(L, idx, "host"))) {
     if ((rc = cs_coop_set_host(coop, s, cs_date_jan1(1), err))) return rc;
   }
@@ -680,6 +777,8 @@ static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, cs_error
   cs_coop_set_merger(coop, !s || strcmp(s, "whole") == 0 ? CS_MERGER_WHOLE
                            : strcmp(s, "member_part") == 0 ? CS_MERGER_MEMBER_PART
                                                            : CS_MERGER_ERROR);
+  s = field_str(L, idx, "split");
+  cs_coop_set_split(coop, s && strcmp(s, "error") == 0 ? CS_SPLIT_ERROR : CS_SPLIT_SUCCESSORS);
   if ((rc = parse_date_field(L, idx, "freeze", &d1, &present, err))) return rc;
   if (present) cs_coop_set_freeze(coop, d1);
   lua_getfield(L, idx, "prorate");
@@ -778,16 +877,41 @@ static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, cs_error
     cs_date notice;
     if ((rc = parse_date_field(L, t, "notice", &notice, &present, err))) return rc;
     if (present && (rc = cs_coop_withdraw(coop, code, notice, err))) return rc;
+    /* notices of parts after a split: { { code =, date = }, ... } */
+    if (lua_getfield(L, t, "part_notices") == LUA_TTABLE) {
+      int pn = lua_gettop(L);
+      for (lua_Integer k = 1; lua_rawgeti(L, pn, k) == LUA_TTABLE; k++) {
+        cs_date given;
+        if ((rc = parse_date_field(L, lua_gettop(L), "date", &given, &present, err)) ||
+            (rc = cs_coop_withdraw_part(coop, code, field_str(L, lua_gettop(L), "code"), given, err)))
+          return rc;
+        lua_pop(L, 1);
+      }
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
     lua_pop(L, 1);
   }
   lua_pop(L, 2);
   /* keys */
   table_field(L, idx, "keys");
-  for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TTABLE; i++) {
+  int keys = lua_gettop(L);
+  for (lua_Integer i = 1; lua_rawgeti(L, keys, i) == LUA_TTABLE; i++) {
     int t = lua_gettop(L);
     cs_key *key = NULL;
+    /* its last year: before the next key (by from_year), or the run's last */
+    lua_Integer from_year = field_int(L, t, "from_year", 0), last = last_year;
+    for (lua_Integer j = 1; lua_rawgeti(L, keys, j) == LUA_TTABLE; j++) {
+      lua_Integer f = field_int(L, lua_gettop(L), "from_year", 0);
+      if (f > from_year && f - 1 < last) last = f - 1;
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    cs_date at = resolved; /* a key given to set_key: its own resolution date */
+    if ((rc = parse_date_field(L, t, "resolution", &at, &present, err))) return rc;
+    if (!present) at = resolved;
     lua_getfield(L, t, "key");
-    rc = build_key(L, -1, anchor, &key, err);
+    rc = build_key(L, -1, anchor, at, (int)last, &key, err);
     lua_pop(L, 1);
     if (rc) return rc;
     if ((rc = cs_coop_set_key(coop, key, (int)field_int(L, t, "from_year", 0), err))) return rc;
@@ -910,7 +1034,7 @@ static int l_simulate(lua_State *L) {
     if (!box->coop) return luaL_error(L, "out of memory");
     coops[i] = box->coop;
     int anchored = (int)lua_rawlen(L, 4);
-    if (build_coop(L, spec, box->coop, 4, &err)) {
+    if (build_coop(L, spec, box->coop, 4, (int)to, &err)) {
       fail(L, &err);
       lua_pushinteger(L, (lua_Integer)i + 1);
       return 3;
@@ -1293,6 +1417,18 @@ static int r_explain(lua_State *L) {
   return 1;
 }
 
+/* result:absent(code, year) -> why code is no member in year (text), or
+** nil when the result says nothing about it (cs_explain_absent). */
+static int r_absent(lua_State *L) {
+  const cs_result *r = check_result(L, 1);
+  const char *code = luaL_checkstring(L, 2);
+  int year = (int)luaL_checkinteger(L, 3);
+  char buf[2048];
+  if (!cs_explain_absent(r, code, year, buf, sizeof buf)) return 0;
+  lua_pushstring(L, buf);
+  return 1;
+}
+
 static int r_info(lua_State *L) {
   const cs_result *r = check_result(L, 1);
   lua_createtable(L, 0, 4);
@@ -1642,6 +1778,7 @@ int luaopen_coopsim_core(lua_State *L) {
     lua_setfield(L, -2, "__metatable");
     static const luaL_Reg methods[] = {{"rows", r_rows}, {"years", r_years}, {"explain", r_explain},
                                        {"info", r_info}, {"column", r_column}, {"unpopulated", r_unpopulated},
+                                       {"absent", r_absent},
                                        {"json_rows", r_json_rows},
                                        {"same_shares", r_same_shares}, {NULL, NULL}};
     luaL_newlib(L, methods);
@@ -1650,7 +1787,7 @@ int luaopen_coopsim_core(lua_State *L) {
   lua_pop(L, 1);
   static const luaL_Reg funcs[] = {
       {"find", l_find},           {"population_of", l_population_of},
-      {"successor", l_successor}, {"names", l_names},
+      {"successor", l_successor}, {"successors", l_successors}, {"names", l_names},
       {"changes", l_changes},     {"sources", l_sources},
       {"population_years", l_population_years},
       {"montecarlo", l_montecarlo}, {"mc_normal", l_mc_normal},

@@ -3,6 +3,7 @@
 ** coopsim's CSV schema (see registry.h), embedded or from a folder.
 */
 #include <errno.h>
+#include <stdarg.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +29,23 @@ typedef struct splitentry {
   cs_date date;
   char old_code[5], new_code[5];
   cs_q fraction;
+  const char *text; /* the fraction as written ("0.137875"), for explanations */
 } splitentry;
+
+/* A row of territories.csv: on date, code came into being with exactly the
+** territory same_as had on as_of. */
+typedef struct territory {
+  cs_date date, as_of;
+  char code[5], same_as[5];
+  const char *source;
+} territory;
+
+/* A change record in an index by code (the old or the new one), then date. */
+typedef struct chref {
+  char code[5];
+  cs_date date;
+  uint32_t i; /* into changes */
+} chref;
 
 struct cs_registry {
   char *arena; /* all strings */
@@ -43,6 +60,9 @@ struct cs_registry {
   size_t nchanges;
   splitentry *splits;
   size_t nsplits;
+  territory *terrs;
+  size_t nterrs;
+  chref *by_new, *by_old; /* the changes by new code and by old code (nchanges each) */
   char *sources;
   int pop_first, pop_last;
   struct popmemo *memo; /* answers of cs_registry_population_of (see there) */
@@ -142,6 +162,8 @@ static void memo_put(struct popmemo *m, uint64_t key, int64_t pop, int proxy) {
 
 
 static const cs_date FOREVER = {9999, 12, 31};
+
+static const cs_municipality *period_at(const cs_registry *r, const char *code, cs_date at);
 
 /* ---- loading ---------------------------------------------------------- */
 
@@ -340,7 +362,9 @@ static int load_pops(cs_registry *r, source *s, cs_error *err) {
     int64_t year, pop;
     if (!parse_i64(f[0], &year) || year < 1900 || year > 2100) BAD(s, line, "invalid year \"%s\"", f[0]);
     if (!is_code(f[1], 4)) BAD(s, line, "invalid municipality code \"%s\"", f[1]);
-    if (!parse_i64(f[2], &pop)) BAD(s, line, "invalid population \"%s\"", f[2]);
+    if (!parse_i64(f[2], &pop) || pop > CS_POPULATION_MAX)
+      BAD(s, line, "invalid population \"%s\" (expected a whole number 0..%d)", f[2],
+          CS_POPULATION_MAX);
     if (reserve((void **)&r->pops, &cap, r->npops, sizeof *r->pops, 8192))
       return cs_error_set(err, CS_ENOMEM, "out of memory");
     popentry *p = &r->pops[r->npops++];
@@ -400,6 +424,40 @@ static int load_splits(cs_registry *r, source *s, cs_error *err) {
     memcpy(e->old_code, f[1], 5);
     memcpy(e->new_code, f[2], 5);
     e->fraction = frac;
+    e->text = intern(r, f[3], strlen(f[3]));
+  }
+  return CS_OK;
+}
+
+/* territories.csv: date,code,same_as,as_of,source. What the rows claim is
+** checked against the other tables once they are loaded (check_territories). */
+static int load_territories(cs_registry *r, source *s, cs_error *err) {
+  if (!s->text) return CS_OK;
+  char *cur = s->text, *f[8];
+  int line = 1, n;
+  if (check_header(s, &cur, "date,code,same_as,as_of,source", err)) return err ? err->code : CS_EINVAL;
+  size_t cap = 0;
+  while ((n = next_fields(&cur, f, 5, &line)) > 0) {
+    if (n == 1 && !*f[0]) continue;
+    if (n != 5) BAD(s, line, "expected 5 fields, got %d (the source must not contain a comma)", n);
+    territory t;
+    memset(&t, 0, sizeof t);
+    if (cs_date_parse(&t.date, f[0], NULL)) BAD(s, line, "invalid date \"%s\"", f[0]);
+    if (!is_code(f[1], 4)) BAD(s, line, "invalid municipality code \"%s\"", f[1]);
+    if (!is_code(f[2], 4)) BAD(s, line, "invalid municipality code \"%s\"", f[2]);
+    if (cs_date_parse(&t.as_of, f[3], NULL)) BAD(s, line, "invalid date \"%s\"", f[3]);
+    if (cs_date_cmp(t.as_of, t.date) >= 0)
+      BAD(s, line, "as_of %s is not before the date %s", f[3], f[0]);
+    if (!*f[4]) BAD(s, line, "no source for %s = %s", f[1], f[2]);
+    for (size_t i = 0; i < r->nterrs; i++)
+      if (cs_date_cmp(r->terrs[i].date, t.date) == 0 && strcmp(r->terrs[i].code, f[1]) == 0)
+        BAD(s, line, "a second row for %s on %s", f[1], f[0]);
+    if (reserve((void **)&r->terrs, &cap, r->nterrs, sizeof *r->terrs, 8))
+      return cs_error_set(err, CS_ENOMEM, "out of memory");
+    memcpy(t.code, f[1], 5);
+    memcpy(t.same_as, f[2], 5);
+    t.source = intern(r, f[4], strlen(f[4]));
+    r->terrs[r->nterrs++] = t;
   }
   return CS_OK;
 }
@@ -467,15 +525,71 @@ static const char *county_name(const cs_registry *r, const char *code, cs_date a
   return "";
 }
 
-static const char *const registry_files[6] = {"municipalities.csv", "counties.csv",
-                                              "population.csv", "changes.csv",
-                                              "split_fractions.csv", "SOURCES.md"};
+static const char *const registry_files[CS_REGISTRY_FILES] = {
+    "municipalities.csv", "counties.csv",        "population.csv", "changes.csv",
+    "split_fractions.csv", "SOURCES.md", "territories.csv"};
+
+static int cmp_chref(const void *pa, const void *pb) {
+  const chref *a = pa, *b = pb;
+  int c = strcmp(a->code, b->code);
+  if (!c) c = cs_date_cmp(a->date, b->date);
+  return c ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+/* The changes by new code and by old code (each sorted by code, then date). */
+static int index_changes(cs_registry *r) {
+  size_t n = r->nchanges ? r->nchanges : 1;
+  if (r->nchanges > UINT32_MAX) return CS_EOVERFLOW;
+  r->by_new = malloc(n * sizeof *r->by_new);
+  r->by_old = malloc(n * sizeof *r->by_old);
+  if (!r->by_new || !r->by_old) return CS_ENOMEM;
+  for (size_t i = 0; i < r->nchanges; i++) {
+    memcpy(r->by_new[i].code, r->changes[i].new_code, 5);
+    memcpy(r->by_old[i].code, r->changes[i].old_code, 5);
+    r->by_new[i].date = r->by_old[i].date = r->changes[i].date;
+    r->by_new[i].i = r->by_old[i].i = (uint32_t)i;
+  }
+  if (r->nchanges > 1) {
+    qsort(r->by_new, r->nchanges, sizeof *r->by_new, cmp_chref);
+    qsort(r->by_old, r->nchanges, sizeof *r->by_old, cmp_chref);
+  }
+  return CS_OK;
+}
+
+static size_t split_targets(const cs_registry *r, const char *old_code, cs_date date);
+static void index_range(const chref *ix, size_t n, const char *code, size_t *lo, size_t *hi);
+
+/* Each row of territories.csv against the other tables: code came into
+** being on date by a split, and same_as was valid on as_of. */
+static int check_territories(cs_registry *r, cs_error *err) {
+  for (size_t i = 0; i < r->nterrs; i++) {
+    const territory *t = &r->terrs[i];
+    char d[11], a[11];
+    cs_date_format(t->date, d);
+    cs_date_format(t->as_of, a);
+    int split_into = 0;
+    for (size_t k = 0; k < r->nchanges; k++) {
+      const cs_change *c = &r->changes[k];
+      if (cs_date_cmp(c->date, t->date) == 0 && strcmp(c->new_code, t->code) == 0 &&
+          split_targets(r, c->old_code, t->date) > 1)
+        split_into = 1;
+    }
+    if (!split_into || !period_at(r, t->code, t->date))
+      return cs_error_set(err, CS_EINVAL,
+                          "territories.csv: %s on %s: the change table records no split into %s "
+                          "on that date",
+                          t->code, d, t->code);
+    if (!period_at(r, t->same_as, t->as_of))
+      return cs_error_set(err, CS_EINVAL, "territories.csv: %s was not valid on %s", t->same_as, a);
+  }
+  return CS_OK;
+}
 
 /* Opens from a folder (dir), the embedded files (dir NULL, texts NULL) or
 ** texts in memory (texts[i] for registry_files[i], NULL when absent). */
 static int open_from(cs_registry **out, const char *dir, const char *const *texts,
                      cs_error *err) {
-  source src[6] = {{0}};
+  source src[CS_REGISTRY_FILES] = {{0}};
   int rc = CS_OK;
   *out = NULL;
   cs_registry *r = calloc(1, sizeof *r);
@@ -486,7 +600,7 @@ static int open_from(cs_registry **out, const char *dir, const char *const *text
     return cs_error_set(err, CS_ENOMEM, "out of memory");
   }
   size_t total = 0;
-  for (int i = 0; i < 6; i++) {
+  for (int i = 0; i < CS_REGISTRY_FILES; i++) {
     int optional = (i == 1 || i >= 4);
     if (texts) {
       src[i].name = registry_files[i];
@@ -516,7 +630,7 @@ static int open_from(cs_registry **out, const char *dir, const char *const *text
   }
   if ((rc = load_munis(r, &src[0], err)) || (rc = load_counties(r, &src[1], err)) ||
       (rc = load_pops(r, &src[2], err)) || (rc = load_changes(r, &src[3], err)) ||
-      (rc = load_splits(r, &src[4], err)))
+      (rc = load_splits(r, &src[4], err)) || (rc = load_territories(r, &src[6], err)))
     goto done;
   r->sources = src[5].text ? src[5].text : NULL;
   src[5].text = NULL;
@@ -526,10 +640,15 @@ static int open_from(cs_registry **out, const char *dir, const char *const *text
     goto done;
   }
   sort_if_needed(r->changes, r->nchanges, sizeof *r->changes, cmp_change);
+  if ((rc = index_changes(r))) {
+    rc = cs_error_set(err, rc, "out of memory");
+    goto done;
+  }
+  if ((rc = check_territories(r, err))) goto done;
   for (size_t i = 0; i < r->nmunis; i++)
     r->munis[i].county = county_name(r, r->munis[i].code, r->munis[i].valid_from);
 done:
-  for (int i = 0; i < 6; i++) free(src[i].text);
+  for (int i = 0; i < CS_REGISTRY_FILES; i++) free(src[i].text);
   if (rc) {
     cs_registry_free(r);
     return rc;
@@ -542,11 +661,20 @@ int cs_registry_open_embedded(cs_registry **out, cs_error *err) {
   return open_from(out, NULL, NULL, err);
 }
 
-int cs_registry_open_texts(cs_registry **out, const char *const texts[6], cs_error *err) {
-  return open_from(out, NULL, texts, err);
+int cs_registry_open_texts(cs_registry **out, const char *const *texts, size_t ntexts,
+                           cs_error *err) {
+  const char *all[CS_REGISTRY_FILES] = {NULL};
+  *out = NULL;
+  if (!texts || ntexts > CS_REGISTRY_FILES)
+    return cs_error_set(err, CS_EINVAL, "registry: %zu tables given, at most %d", ntexts,
+                        CS_REGISTRY_FILES);
+  for (size_t i = 0; i < ntexts; i++) all[i] = texts[i];
+  return open_from(out, NULL, all, err);
 }
 
-const char *cs_registry_file_name(int i) { return i >= 0 && i < 6 ? registry_files[i] : NULL; }
+const char *cs_registry_file_name(int i) {
+  return i >= 0 && i < CS_REGISTRY_FILES ? registry_files[i] : NULL;
+}
 
 int cs_registry_open_dir(cs_registry **out, const char *dir, cs_error *err) {
   return open_from(out, dir, NULL, err);
@@ -560,6 +688,9 @@ void cs_registry_free(cs_registry *r) {
   free(r->pops);
   free(r->changes);
   free(r->splits);
+  free(r->terrs);
+  free(r->by_new);
+  free(r->by_old);
   free(r->sources);
   if (r->memo) {
     pthread_mutex_destroy(&r->memo->lock);
@@ -600,33 +731,73 @@ size_t cs_registry_periods(const cs_registry *r, const char *code, const cs_muni
   return n;
 }
 
-/* The date for messages: "today" for the open end used by "latest" lookups. */
-static char *fmt_at(cs_date at, char *buf) {
-  if (at.year == 9999) {
-    strcpy(buf, "today");
-    return buf;
+/* "valid 2020-01-01 to 2023-12-31" or "valid from 2024-01-01" for the
+** periods p[0..n) of one code. */
+static const char *validity(const cs_municipality *p, size_t n, char *buf, size_t size) {
+  char f[11], t[11];
+  if (p[n - 1].valid_to.year == 9999)
+    snprintf(buf, size, "valid from %s", cs_date_format(p[0].valid_from, f));
+  else
+    snprintf(buf, size, "valid %s to %s", cs_date_format(p[0].valid_from, f),
+             cs_date_format(cs_date_add_days(p[n - 1].valid_to, -1), t));
+  return buf;
+}
+
+static const char *name_on(const cs_registry *r, const char *code, cs_date date);
+static int flows_codes(const cs_registry *r, const char *code, cs_date from, cs_date to,
+                       char (*out)[5], size_t cap, size_t *n);
+
+/* "0602 Drammen, 0625 Nedre Eiker" for codes[0..n) on date, appended to buf. */
+static void list_codes(const cs_registry *r, char (*codes)[5], size_t n, cs_date date, char *buf,
+                       size_t size) {
+  size_t used = strlen(buf);
+  for (size_t i = 0; i < n && used + 1 < size; i++) {
+    snprintf(buf + used, size - used, "%s%s %s", i ? ", " : "", codes[i], name_on(r, codes[i], date));
+    used = strlen(buf);
   }
-  return cs_date_format(at, buf);
 }
 
 int cs_registry_by_code(const cs_registry *r, const char *code, cs_date at,
                         const cs_municipality **out, cs_error *err) {
   const cs_municipality *m = period_at(r, code, at);
-  if (!m) {
-    char d[11];
-    const cs_municipality *p;
-    size_t n = cs_registry_periods(r, code, &p);
-    if (n == 0)
-      return cs_error_set(err, CS_ENOTFOUND, "unknown municipality code \"%s\"", code);
-    char f[11], t[11];
-    return cs_error_set(err, CS_ENOTFOUND,
-                        "municipality code %s (%s) was not valid on %s (valid %s to %s)",
-                        code, p[n - 1].name, fmt_at(at, d),
-                        cs_date_format(p[0].valid_from, f),
-                        cs_date_format(cs_date_add_days(p[n - 1].valid_to, -1), t));
+  if (m) {
+    *out = m;
+    return CS_OK;
   }
-  *out = m;
-  return CS_OK;
+  if (!err) return CS_ENOTFOUND; /* the simulation asks often and needs no words */
+  char d[11], v[64], held[300] = "";
+  const cs_municipality *p;
+  size_t n = cs_registry_periods(r, code, &p);
+  if (n == 0) return cs_error_set(err, CS_ENOTFOUND, "unknown municipality code \"%s\"", code);
+  cs_date_format(at, d);
+  validity(p, n, v, sizeof v);
+  if (cs_date_cmp(at, p[0].valid_from) < 0) {
+    /* before it: who held its territory that day */
+    char (*codes)[5] = NULL;
+    size_t nc = 0;
+    if (cs_registry_origins(r, code, p[0].valid_from, at, &codes, &nc, NULL) == CS_OK && nc) {
+      snprintf(held, sizeof held, "; on %s its territory was ", d);
+      list_codes(r, codes, nc, at, held, sizeof held);
+    }
+    free(codes);
+  } else {
+    /* after it (or in a gap): who holds it on the first day after */
+    const cs_municipality *last = NULL;
+    for (size_t i = 0; i < n; i++)
+      if (cs_date_cmp(p[i].valid_to, at) <= 0) last = &p[i];
+    if (last) {
+      char succ[16][5], f[11];
+      size_t ns = 0;
+      cs_date day = last->valid_to;
+      if (flows_codes(r, code, cs_date_add_days(day, -1), day, succ, 16, &ns) == CS_OK && ns &&
+          !(ns == 1 && strcmp(succ[0], code) == 0)) {
+        snprintf(held, sizeof held, "; from %s its territory was ", cs_date_format(day, f));
+        list_codes(r, succ, ns, day, held, sizeof held);
+      }
+    }
+  }
+  return cs_error_set(err, CS_ENOTFOUND, "municipality code %s (%s) was not valid on %s (%s)%s",
+                      code, p[n - 1].name, d, v, held);
 }
 
 /* Lower-cases ASCII and the Latin-1 supplement letters (Æ Ø Å Á ...) of a
@@ -704,6 +875,15 @@ static int near_name(const char *q, const char *name) {
   }
 }
 
+/* "1818 Herøy (Nordland)", "1515 Herøy (Møre og Romsdal)": a candidate of
+** an ambiguous name, with its county unless the name says it. */
+static const char *candidate(const cs_municipality *m, char *buf, size_t size) {
+  const char *cname = *m->county ? m->county : m->county_code;
+  if (strstr(m->name, cname)) snprintf(buf, size, "%s %s", m->code, m->name);
+  else snprintf(buf, size, "%s %s (%s)", m->code, m->name, cname);
+  return buf;
+}
+
 int cs_registry_find(const cs_registry *r, const char *what, cs_date at,
                      const cs_municipality **out, cs_error *err) {
   char d[11];
@@ -726,17 +906,12 @@ int cs_registry_find(const cs_registry *r, const char *what, cs_date at,
     char list[400] = "";
     for (size_t i = 0; i < nfound; i++) {
       char item[120];
-      const char *cname = *found[i]->county ? found[i]->county : found[i]->county_code;
-      if (strstr(found[i]->name, cname))
-        snprintf(item, sizeof item, "%s%s %s", i ? ", " : "", found[i]->code, found[i]->name);
-      else
-        snprintf(item, sizeof item, "%s%s %s (%s)", i ? ", " : "", found[i]->code,
-                 found[i]->name, cname);
-      strncat(list, item, sizeof list - strlen(list) - 1);
+      strncat(list, i ? ", " : "", sizeof list - strlen(list) - 1);
+      strncat(list, candidate(found[i], item, sizeof item), sizeof list - strlen(list) - 1);
     }
     return cs_error_set(err, CS_EAMBIGUOUS,
                         "ambiguous municipality \"%s\" (%s): %s; give the code", what,
-                        fmt_at(at, d), list);
+                        cs_date_format(at, d), list);
   }
   /* not found: was it a name at another date (the latest such period)? */
   const cs_municipality *other = NULL;
@@ -745,12 +920,10 @@ int cs_registry_find(const cs_registry *r, const char *what, cs_date at,
         (!other || cs_date_cmp(r->munis[i].valid_from, other->valid_from) > 0))
       other = &r->munis[i];
   if (other) {
-    char f[11], t[11];
-    return cs_error_set(err, CS_ENOTFOUND,
-                        "no municipality named \"%s\" on %s (%s %s existed %s to %s)", what,
-                        fmt_at(at, d), other->code, other->name,
-                        cs_date_format(other->valid_from, f),
-                        cs_date_format(cs_date_add_days(other->valid_to, -1), t));
+    char v[64];
+    return cs_error_set(err, CS_ENOTFOUND, "no municipality named \"%s\" on %s (%s %s was %s)",
+                        what, cs_date_format(at, d), other->code, other->name,
+                        validity(other, 1, v, sizeof v));
   }
   /* a near miss: a name part within two edits, or sharing its first letters */
   char hint[300] = "";
@@ -766,7 +939,76 @@ int cs_registry_find(const cs_registry *r, const char *what, cs_date at,
   }
   if (nh) strcat(hint, ")");
   return cs_error_set(err, CS_ENOTFOUND, "unknown municipality \"%s\" on %s%s", what,
-                      fmt_at(at, d), hint);
+                      cs_date_format(at, d), hint);
+}
+
+int cs_registry_find_latest(const cs_registry *r, const char *what, const cs_municipality **out,
+                            cs_error *err) {
+  if (!what || !*what) return cs_error_set(err, CS_EINVAL, "empty municipality name");
+  if (is_code(what, 4)) {
+    const cs_municipality *p;
+    size_t n = cs_registry_periods(r, what, &p);
+    if (!n) return cs_error_set(err, CS_ENOTFOUND, "unknown municipality code \"%s\"", what);
+    *out = &p[n - 1];
+    return CS_OK;
+  }
+  char q[256];
+  fold(what, q, sizeof q);
+  /* the latest period bearing the name; two codes ending together are ambiguous */
+  const cs_municipality *best = NULL, *tie = NULL;
+  for (size_t i = 0; i < r->nmunis; i++) {
+    const cs_municipality *m = &r->munis[i];
+    if (!name_matches(q, m->name)) continue;
+    int c = best ? cs_date_cmp(m->valid_to, best->valid_to) : 1;
+    if (c > 0) {
+      best = m;
+      tie = NULL;
+    } else if (c == 0 && strcmp(m->code, best->code) != 0) {
+      tie = m;
+    }
+  }
+  if (best && !tie) {
+    *out = best;
+    return CS_OK;
+  }
+  if (best) {
+    char a[120], b[120];
+    return cs_error_set(err, CS_EAMBIGUOUS, "ambiguous municipality \"%s\": %s, %s; give the code",
+                        what, candidate(best, a, sizeof a), candidate(tie, b, sizeof b));
+  }
+  char hint[300] = "";
+  size_t nh = 0;
+  for (size_t i = 0; i < r->nmunis && nh < 5; i++) {
+    const cs_municipality *m = &r->munis[i];
+    if (m->valid_to.year != 9999 || !near_name(q, m->name)) continue;
+    char item[100];
+    snprintf(item, sizeof item, "%s%s %s", nh++ ? ", " : " (did you mean: ", m->code, m->name);
+    strncat(hint, item, sizeof hint - strlen(hint) - 2);
+  }
+  if (nh) strcat(hint, ")");
+  return cs_error_set(err, CS_ENOTFOUND, "unknown municipality \"%s\"%s", what, hint);
+}
+
+cs_change_kind cs_registry_change_kind(const cs_registry *r, const cs_change *ch) {
+  if (split_targets(r, ch->old_code, ch->date) > 1) return CS_CHANGE_SPLIT;
+  size_t lo, hi, into = 0;
+  index_range(r->by_new, r->nchanges, ch->new_code, &lo, &hi);
+  for (size_t i = lo; i < hi; i++)
+    if (cs_date_cmp(r->by_new[i].date, ch->date) == 0) into++;
+  if (into > 1) return CS_CHANGE_MERGER;
+  if (strcmp(ch->old_code, ch->new_code) == 0) return CS_CHANGE_NAME;
+  return strncmp(ch->old_code, ch->new_code, 2) == 0 ? CS_CHANGE_RENUMBERING : CS_CHANGE_COUNTY;
+}
+
+const char *cs_change_kind_name(cs_change_kind kind) {
+  switch (kind) {
+  case CS_CHANGE_NAME: return "name change";
+  case CS_CHANGE_RENUMBERING: return "renumbering";
+  case CS_CHANGE_COUNTY: return "county change";
+  case CS_CHANGE_MERGER: return "merger";
+  case CS_CHANGE_SPLIT: return "split";
+  }
+  return "";
 }
 
 int cs_registry_population(const cs_registry *r, const char *code, int year, int64_t *out,
@@ -814,6 +1056,109 @@ size_t cs_registry_count_at(const cs_registry *r, cs_date at) {
 
 /* ---- history ---------------------------------------------------------- */
 
+/* The range [*lo, *hi) of the index ix (by_new or by_old) for code. */
+static void index_range(const chref *ix, size_t n, const char *code, size_t *lo, size_t *hi) {
+  size_t a = 0, b = n;
+  while (a < b) {
+    size_t m = (a + b) / 2;
+    if (strcmp(ix[m].code, code) < 0) a = m + 1;
+    else b = m;
+  }
+  *lo = a;
+  b = n;
+  while (a < b) {
+    size_t m = (a + b) / 2;
+    if (strcmp(ix[m].code, code) <= 0) a = m + 1;
+    else b = m;
+  }
+  *hi = a;
+}
+
+/* How many codes old_code went to on date (2 or more: a split). */
+static size_t split_targets(const cs_registry *r, const char *old_code, cs_date date) {
+  size_t lo, hi, n = 0;
+  index_range(r->by_old, r->nchanges, old_code, &lo, &hi);
+  for (size_t i = lo; i < hi; i++)
+    if (cs_date_cmp(r->by_old[i].date, date) == 0) n++;
+  return n;
+}
+
+/* The row of territories.csv for code created on date, or NULL. */
+static const territory *restored_at(const cs_registry *r, const char *code, cs_date date) {
+  for (size_t i = 0; i < r->nterrs; i++)
+    if (cs_date_cmp(r->terrs[i].date, date) == 0 && strcmp(r->terrs[i].code, code) == 0)
+      return &r->terrs[i];
+  return NULL;
+}
+
+int cs_registry_restored(const cs_registry *r, const char *code, cs_date date, const char **same_as,
+                         cs_date *as_of, const char **said_by) {
+  const territory *t = restored_at(r, code, date);
+  if (!t) return 0;
+  if (same_as) *same_as = t->same_as;
+  if (as_of) *as_of = t->as_of;
+  if (said_by) *said_by = t->source;
+  return 1;
+}
+
+static const splitentry *split_fraction(const cs_registry *r, cs_date date, const char *old_code,
+                                        const char *new_code) {
+  for (size_t s = 0; s < r->nsplits; s++)
+    if (cs_date_cmp(r->splits[s].date, date) == 0 && strcmp(r->splits[s].old_code, old_code) == 0 &&
+        strcmp(r->splits[s].new_code, new_code) == 0)
+      return &r->splits[s];
+  return NULL;
+}
+
+/* 1 if `into` is the one part of old's split on date that is no restored
+** territory, every other part being one (1508 Ålesund in 2024). */
+static int remaining_part(const cs_registry *r, const char *old_code, const char *into, cs_date date) {
+  size_t lo, hi, others = 0;
+  if (restored_at(r, into, date)) return 0;
+  index_range(r->by_old, r->nchanges, old_code, &lo, &hi);
+  for (size_t i = lo; i < hi; i++) {
+    if (cs_date_cmp(r->by_old[i].date, date) != 0) continue;
+    const char *to = r->changes[r->by_old[i].i].new_code;
+    if (strcmp(to, into) == 0) continue;
+    if (!restored_at(r, to, date)) return 0;
+    others++;
+  }
+  return others > 0;
+}
+
+int cs_registry_territory_changed(const cs_registry *r, const char *code, cs_date after,
+                                  cs_date upto, cs_date *date) {
+  size_t lo, hi;
+  int found = 0;
+  cs_date best = {0, 0, 0};
+  /* another code went into it */
+  index_range(r->by_new, r->nchanges, code, &lo, &hi);
+  for (size_t i = hi; i-- > lo;) {
+    const chref *c = &r->by_new[i];
+    if (cs_date_cmp(c->date, upto) > 0) continue;
+    if (cs_date_cmp(c->date, after) <= 0) break;
+    if (strcmp(r->changes[c->i].old_code, code) != 0) {
+      best = c->date;
+      found = 1;
+      break;
+    }
+  }
+  /* or it was split */
+  index_range(r->by_old, r->nchanges, code, &lo, &hi);
+  for (size_t i = hi; i-- > lo;) {
+    const chref *c = &r->by_old[i];
+    if (cs_date_cmp(c->date, upto) > 0) continue;
+    if (cs_date_cmp(c->date, after) <= 0 || (found && cs_date_cmp(c->date, best) <= 0)) break;
+    if (split_targets(r, code, c->date) > 1) {
+      best = c->date;
+      found = 1;
+      break;
+    }
+  }
+  if (found && date) *date = best;
+  return found;
+}
+
 /* A piece of territory: code and the fraction of the original it holds. */
 typedef struct flow {
   char code[5];
@@ -824,9 +1169,12 @@ typedef struct flow {
 
 /* Where code's territory (as on date from) is on date to: follows changes
 ** dated after from and on or before to. Splits divide the fraction by the
-** split_fractions table; a split without fractions sets *unknown_split. */
+** split_fractions table; a split without fractions sets *unknown_split.
+** The last split on the way: its date and code into *split_date and
+** split_code (when not NULL). */
 static int flows_of(const cs_registry *r, const char *code, cs_date from, cs_date to,
-                    flow *out, size_t *nout, int *proxy, const char **unknown_split) {
+                    flow *out, size_t *nout, int *proxy, const char **unknown_split,
+                    cs_date *split_date, char *split_code) {
   size_t n = 1;
   memcpy(out[0].code, code, 5);
   cs_q_from_i64(&out[0].frac, 1);
@@ -853,29 +1201,36 @@ static int flows_of(const cs_registry *r, const char *code, cs_date from, cs_dat
           next[nn++] = out[k];
           continue;
         }
+        if (targets > 1) {
+          if (split_date) *split_date = d;
+          if (split_code) memcpy(split_code, out[k].code, 5);
+        }
         for (size_t c = i; c < j; c++) {
           const cs_change *ch = &r->changes[c];
           if (strcmp(ch->old_code, out[k].code) != 0) continue;
-          if (nn == MAX_FLOWS) return CS_EOVERFLOW;
-          memcpy(next[nn].code, ch->new_code, 5);
-          next[nn].frac = out[k].frac;
+          size_t dup;
+          for (dup = 0; dup < nn; dup++)
+            if (strcmp(next[dup].code, ch->new_code) == 0) break;
+          if (dup == nn && nn == MAX_FLOWS) return CS_EOVERFLOW;
+          cs_q frac = out[k].frac;
           if (targets > 1) {
-            const splitentry *se = NULL;
-            for (size_t s = 0; s < r->nsplits; s++)
-              if (cs_date_cmp(r->splits[s].date, d) == 0 &&
-                  strcmp(r->splits[s].old_code, ch->old_code) == 0 &&
-                  strcmp(r->splits[s].new_code, ch->new_code) == 0)
-                se = &r->splits[s];
+            const splitentry *se = split_fraction(r, d, ch->old_code, ch->new_code);
             if (!se) {
               if (unknown_split) *unknown_split = ch->old_code;
-              cs_q_zero(&next[nn].frac);
+              cs_q_zero(&frac);
             } else {
-              int rc = cs_q_mul(&next[nn].frac, &next[nn].frac, &se->fraction);
+              int rc = cs_q_mul(&frac, &frac, &se->fraction);
               if (rc) return rc;
               if (proxy) *proxy = 1;
             }
           }
-          nn++;
+          if (dup < nn) { /* two pieces meet again */
+            int rc = cs_q_add(&next[dup].frac, &next[dup].frac, &frac);
+            if (rc) return rc;
+          } else {
+            memcpy(next[nn].code, ch->new_code, 5);
+            next[nn++].frac = frac;
+          }
         }
       }
       memcpy(out, next, nn * sizeof *out);
@@ -894,7 +1249,7 @@ int cs_registry_successor(const cs_registry *r, const char *code, cs_date from, 
     return cs_error_set(err, CS_ENOTFOUND, "unknown municipality code \"%s\"", code);
   flow f[MAX_FLOWS];
   size_t n = 0;
-  int rc = flows_of(r, code, from, to, f, &n, NULL, NULL);
+  int rc = flows_of(r, code, from, to, f, &n, NULL, NULL, NULL, NULL);
   if (rc) return cs_error_set(err, rc, "too many changes following %s", code);
   if (n > 1) {
     char list[200] = "", d[11];
@@ -909,138 +1264,483 @@ int cs_registry_successor(const cs_registry *r, const char *code, cs_date from, 
   return CS_OK;
 }
 
-static int population_of(const cs_registry *r, const char *code, cs_date at, int year,
-                         int64_t *out, int *proxy, cs_error *err);
+int cs_registry_successors(const cs_registry *r, const char *code, cs_date from, cs_date to,
+                           char (*out)[5], size_t cap, size_t *n, cs_date *split_date,
+                           char split_code[5], cs_error *err) {
+  const cs_municipality *p;
+  *n = 0;
+  if (cs_registry_periods(r, code, &p) == 0)
+    return cs_error_set(err, CS_ENOTFOUND, "unknown municipality code \"%s\"", code);
+  flow f[MAX_FLOWS];
+  size_t nf = 0;
+  char sc[5] = "";
+  cs_date sd = {0, 0, 0};
+  int rc = flows_of(r, code, from, to, f, &nf, NULL, NULL, &sd, sc);
+  if (rc || nf > cap)
+    return cs_error_set(err, CS_EOVERFLOW, "%s: its territory went to more than %zu municipalities",
+                        code, rc ? (size_t)MAX_FLOWS : cap);
+  for (size_t i = 0; i < nf; i++) memcpy(out[i], f[i].code, 5);
+  *n = nf;
+  if (split_date) *split_date = sd;
+  if (split_code) memcpy(split_code, sc, 5);
+  return CS_OK;
+}
 
-int cs_registry_population_of(const cs_registry *r, const char *code, cs_date at, int year,
-                              int64_t *out, int *proxy, cs_error *err) {
-  uint64_t key = memo_key(code, at, year);
-  int64_t kept;
+/* The codes of flows_of (no fractions), for messages. */
+static int flows_codes(const cs_registry *r, const char *code, cs_date from, cs_date to,
+                       char (*out)[5], size_t cap, size_t *n) {
+  flow f[MAX_FLOWS];
+  size_t nf = 0;
+  int rc = flows_of(r, code, from, to, f, &nf, NULL, NULL, NULL, NULL);
+  if (rc) return rc;
+  *n = 0;
+  for (size_t i = 0; i < nf && i < cap; i++) memcpy(out[(*n)++], f[i].code, 5);
+  return CS_OK;
+}
+
+int cs_registry_fraction_in(const cs_registry *r, const char *code, cs_date from, cs_date to,
+                            const char *target, cs_q *out, int *proxy, cs_error *err) {
+  flow f[MAX_FLOWS];
+  size_t n = 0;
+  const char *unknown = NULL;
   int p = 0;
-  if (memo_get(r->memo, key, &kept, &p)) {
-    *out = kept;
-    if (proxy) *proxy = p;
+  int rc = flows_of(r, code, from, to, f, &n, &p, &unknown, NULL, NULL);
+  if (rc) return cs_error_set(err, rc, "too many changes following %s", code);
+  cs_q_zero(out);
+  for (size_t i = 0; i < n; i++) {
+    if (strcmp(f[i].code, target) != 0) continue;
+    if (unknown)
+      return cs_error_set(err, CS_ENOTFOUND,
+                          "the share of %s in %s needs the share of split municipality %s: no "
+                          "fraction recorded in split_fractions.csv",
+                          code, target, unknown);
+    if (cs_q_add(out, out, &f[i].frac)) return cs_error_set(err, CS_EOVERFLOW, "overflow");
+  }
+  if (proxy) *proxy = p;
+  return CS_OK;
+}
+
+/* ---- territories: who held what, and how many lived there -------------- */
+
+/* A growing set of codes. */
+typedef struct codeset {
+  char (*c)[5];
+  size_t n, cap;
+} codeset;
+
+static int set_has(const codeset *s, const char *code) {
+  for (size_t i = 0; i < s->n; i++)
+    if (strcmp(s->c[i], code) == 0) return 1;
+  return 0;
+}
+
+static int set_add(codeset *s, const char *code) {
+  if (set_has(s, code)) return CS_OK;
+  if (reserve((void **)&s->c, &s->cap, s->n, sizeof *s->c, 8)) return CS_ENOMEM;
+  memcpy(s->c[s->n++], code, 5);
+  return CS_OK;
+}
+
+static void set_remove(codeset *s, const char *code) {
+  for (size_t i = 0; i < s->n; i++)
+    if (strcmp(s->c[i], code) == 0) {
+      memmove(&s->c[i], &s->c[i + 1], (s->n - i - 1) * sizeof *s->c);
+      s->n--;
+      return;
+    }
+}
+
+/* Text built along a walk (the words of cs_registry_population_detail). */
+typedef struct tbuf {
+  char *buf;
+  size_t size, used;
+} tbuf;
+
+static void tput(tbuf *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void tput(tbuf *t, const char *fmt, ...) {
+  if (!t || t->size == 0 || t->used + 1 >= t->size) return;
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(t->buf + t->used, t->size - t->used, fmt, ap);
+  va_end(ap);
+  if (n < 0) return;
+  if ((size_t)n >= t->size - t->used) { /* cut: end with "..." */
+    t->used = t->size - 1;
+    if (t->size >= 4) memcpy(t->buf + t->size - 4, "...", 4);
+    return;
+  }
+  t->used += (size_t)n;
+}
+
+/* "196 159" */
+static const char *group_int(int64_t v, char *buf, size_t size) {
+  char digits[32];
+  snprintf(digits, sizeof digits, "%lld", (long long)(v < 0 ? -v : v));
+  size_t n = strlen(digits), o = 0;
+  if (v < 0 && o + 1 < size) buf[o++] = '-';
+  for (size_t i = 0; i < n && o + 2 < size; i++) {
+    if (i && (n - i) % 3 == 0) buf[o++] = ' ';
+    buf[o++] = digits[i];
+  }
+  buf[o] = '\0';
+  return buf;
+}
+
+/* The name code had on date (or its last name). */
+static const char *name_on(const cs_registry *r, const char *code, cs_date date) {
+  const cs_municipality *m = period_at(r, code, date), *p;
+  if (m) return m->name;
+  size_t n = cs_registry_periods(r, code, &p);
+  return n ? p[n - 1].name : "";
+}
+
+/* A walk back through the changes for one population day. */
+typedef struct walk {
+  const cs_registry *r;
+  int year;
+  cs_date jan1;
+  long steps;
+  tbuf *text; /* NULL unless the words are asked for */
+  cs_error *err;
+} walk;
+
+#define WALK_DEPTH 24
+#define WALK_STEPS 20000L
+
+static int walk_guard(walk *w, const char *code, int depth) {
+  if (depth > WALK_DEPTH || ++w->steps > WALK_STEPS)
+    return cs_error_set(w->err, CS_EOVERFLOW, "the history of %s is too long to follow", code);
+  return CS_OK;
+}
+
+static int pop_back(walk *w, const char *code, cs_date at, int depth, cs_q *out, int *origin);
+
+/* The population on the walk's day of the territory a restored split part
+** (t) had when it came into being out of old on t->date. */
+static int restored_value(walk *w, const territory *t, const char *old, int depth, cs_q *out,
+                          int *origin) {
+  int rc;
+  if (cs_date_cmp(w->jan1, t->as_of) <= 0) {
+    /* the former municipality's own territory: its figures */
+    if ((rc = pop_back(w, t->same_as, t->as_of, depth + 1, out, origin))) return rc;
+    if (*origin < CS_ORIGIN_PREDECESSORS) *origin = CS_ORIGIN_PREDECESSORS;
     return CS_OK;
   }
-  int rc = population_of(r, code, at, year, out, &p, err);
-  if (proxy) *proxy = p;
-  if (rc == CS_OK) memo_put(r->memo, key, *out, p);
+  /* then inside old: the recorded fraction of old's figure, rounded half up */
+  const splitentry *se = split_fraction(w->r, t->date, old, t->code);
+  if (!se) {
+    char d[11];
+    return cs_error_set(w->err, CS_ENOTFOUND,
+                        "population of %s on 1 January %d needs its share of %s (split on %s): "
+                        "no fraction recorded in split_fractions.csv",
+                        t->code, w->year, old, cs_date_format(t->date, d));
+  }
+  cs_q whole;
+  int64_t n;
+  tput(w->text, "%s x (", se->text);
+  if ((rc = pop_back(w, old, cs_date_add_days(t->date, -1), depth + 1, &whole, origin))) return rc;
+  if (cs_q_mul(&whole, &whole, &se->fraction) || cs_q_round_i64(&whole, &n))
+    return cs_error_set(w->err, CS_EOVERFLOW, "population overflow for %s", t->code);
+  char g[32];
+  tput(w->text, ") = %s", group_int(n, g, sizeof g));
+  cs_q_from_i64(out, n);
+  *origin = CS_ORIGIN_PROXY;
+  return CS_OK;
+}
+
+/* The population on the walk's day of the part of old's territory (as on
+** the day before date) that went into `into` on date. */
+static int piece_of(walk *w, const char *old, const char *into, cs_date date, int depth, cs_q *out,
+                    int *origin) {
+  const cs_registry *r = w->r;
+  cs_date before = cs_date_add_days(date, -1);
+  int rc, o;
+  if (split_targets(r, old, date) <= 1) return pop_back(w, old, before, depth, out, origin);
+  const territory *t = restored_at(r, into, date);
+  if (t) return restored_value(w, t, old, depth, out, origin);
+  if (remaining_part(r, old, into, date)) {
+    /* old less its restored parts */
+    size_t lo, hi;
+    cs_q part;
+    tput(w->text, "(");
+    if ((rc = pop_back(w, old, before, depth, out, origin))) return rc;
+    tput(w->text, ")");
+    index_range(r->by_old, r->nchanges, old, &lo, &hi);
+    for (size_t i = lo; i < hi; i++) {
+      const char *to = r->changes[r->by_old[i].i].new_code;
+      if (cs_date_cmp(r->by_old[i].date, date) != 0 || strcmp(to, into) == 0) continue;
+      tput(w->text, " - (%s %s: ", to, name_on(r, to, date));
+      if ((rc = restored_value(w, restored_at(r, to, date), old, depth, &part, &o))) return rc;
+      tput(w->text, ")");
+      if (o > *origin) *origin = o;
+      if (cs_q_sub(out, out, &part))
+        return cs_error_set(w->err, CS_EOVERFLOW, "population overflow for %s", into);
+    }
+    if (*origin < CS_ORIGIN_PREDECESSORS) *origin = CS_ORIGIN_PREDECESSORS;
+    if (cs_q_sign(out) < 0)
+      return cs_error_set(w->err, CS_EINVAL,
+                          "population of %s on 1 January %d: its restored parts have more "
+                          "inhabitants than %s",
+                          into, w->year, old);
+    return CS_OK;
+  }
+  /* a part by its recorded fraction: a proxy */
+  const splitentry *se = split_fraction(r, date, old, into);
+  if (!se) {
+    char d[11];
+    return cs_error_set(w->err, CS_ENOTFOUND,
+                        "population of %s on 1 January %d needs the share of split "
+                        "municipality %s (split on %s): no fraction recorded in split_fractions.csv",
+                        into, w->year, old, cs_date_format(date, d));
+  }
+  tput(w->text, "%s x (", se->text);
+  if ((rc = pop_back(w, old, before, depth, out, origin))) return rc;
+  tput(w->text, ")");
+  if (cs_q_mul(out, out, &se->fraction))
+    return cs_error_set(w->err, CS_EOVERFLOW, "population overflow for %s", into);
+  *origin = CS_ORIGIN_PROXY;
+  return CS_OK;
+}
+
+/* The population on the walk's day (w->jan1, on or before at) of the
+** territory code had on at: its own figure when nothing changed it in
+** between, else the sum of the pieces it was made of at the last change. */
+static int pop_back(walk *w, const char *code, cs_date at, int depth, cs_q *out, int *origin) {
+  const cs_registry *r = w->r;
+  int rc = walk_guard(w, code, depth);
+  if (rc) return rc;
+  cs_date e;
+  if (!cs_registry_territory_changed(r, code, w->jan1, at, &e)) {
+    int64_t pop;
+    char g[32];
+    if (!period_at(r, code, w->jan1))
+      return cs_error_set(w->err, CS_ENOTFOUND,
+                          "no population for %s on 1 January %d: the code did not exist then and "
+                          "the change table records nothing that made it",
+                          code, w->year);
+    if ((rc = cs_registry_population(r, code, w->year, &pop, w->err))) return rc;
+    cs_q_from_i64(out, pop);
+    *origin = CS_ORIGIN_OWN;
+    tput(w->text, "%s %s %s", code, name_on(r, code, w->jan1), group_int(pop, g, sizeof g));
+    return CS_OK;
+  }
+  size_t lo, hi, pieces = 0;
+  cs_q piece;
+  int o;
+  cs_q_zero(out);
+  *origin = CS_ORIGIN_PREDECESSORS;
+  index_range(r->by_new, r->nchanges, code, &lo, &hi);
+  for (size_t i = lo; i < hi; i++) {
+    if (cs_date_cmp(r->by_new[i].date, e) != 0) continue;
+    if (pieces++) tput(w->text, " + ");
+    if ((rc = piece_of(w, r->changes[r->by_new[i].i].old_code, code, e, depth + 1, &piece, &o)))
+      return rc;
+    if (o > *origin) *origin = o;
+    if (cs_q_add(out, out, &piece))
+      return cs_error_set(w->err, CS_EOVERFLOW, "population overflow summing the predecessors of %s",
+                          code);
+  }
+  if (!pieces) {
+    char d[11];
+    return cs_error_set(w->err, CS_ENOTFOUND,
+                        "no population for %s on 1 January %d: the change table does not say what "
+                        "made it on %s",
+                        code, w->year, cs_date_format(e, d));
+  }
+  return CS_OK;
+}
+
+static int origins_walk(const cs_registry *r, const char *code, cs_date at, cs_date since, int depth,
+                        long *steps, codeset *out, cs_error *err);
+
+/* origins_walk for the part of old's territory that went into `into` on date. */
+static int piece_origins(const cs_registry *r, const char *old, const char *into, cs_date date,
+                         cs_date since, int depth, long *steps, codeset *out, cs_error *err) {
+  cs_date before = cs_date_add_days(date, -1);
+  if (split_targets(r, old, date) > 1) {
+    const territory *t = restored_at(r, into, date);
+    if (t && cs_date_cmp(since, t->as_of) <= 0)
+      return origins_walk(r, t->same_as, t->as_of, since, depth + 1, steps, out, err);
+    if (remaining_part(r, old, into, date)) {
+      /* old's origins less those of its restored parts, when they are whole then */
+      size_t lo, hi;
+      int whole = 1;
+      index_range(r->by_old, r->nchanges, old, &lo, &hi);
+      for (size_t i = lo; i < hi; i++) {
+        const char *to = r->changes[r->by_old[i].i].new_code;
+        if (cs_date_cmp(r->by_old[i].date, date) == 0 && strcmp(to, into) != 0 &&
+            cs_date_cmp(since, restored_at(r, to, date)->as_of) > 0)
+          whole = 0;
+      }
+      if (whole) {
+        codeset mine = {0}, theirs = {0};
+        int rc = origins_walk(r, old, before, since, depth + 1, steps, &mine, err);
+        for (size_t i = lo; i < hi && !rc; i++) {
+          const char *to = r->changes[r->by_old[i].i].new_code;
+          if (cs_date_cmp(r->by_old[i].date, date) != 0 || strcmp(to, into) == 0) continue;
+          const territory *tt = restored_at(r, to, date);
+          rc = origins_walk(r, tt->same_as, tt->as_of, since, depth + 1, steps, &theirs, err);
+        }
+        for (size_t i = 0; i < theirs.n; i++) set_remove(&mine, theirs.c[i]);
+        for (size_t i = 0; i < mine.n && !rc; i++)
+          if (set_add(out, mine.c[i])) rc = cs_error_set(err, CS_ENOMEM, "out of memory");
+        free(mine.c);
+        free(theirs.c);
+        return rc;
+      }
+    }
+  }
+  return origins_walk(r, old, before, since, depth + 1, steps, out, err);
+}
+
+static int origins_walk(const cs_registry *r, const char *code, cs_date at, cs_date since, int depth,
+                        long *steps, codeset *out, cs_error *err) {
+  if (depth > WALK_DEPTH || ++*steps > WALK_STEPS)
+    return cs_error_set(err, CS_EOVERFLOW, "the history of %s is too long to follow", code);
+  cs_date e;
+  if (!cs_registry_territory_changed(r, code, since, at, &e))
+    return set_add(out, code) ? cs_error_set(err, CS_ENOMEM, "out of memory") : CS_OK;
+  size_t lo, hi;
+  index_range(r->by_new, r->nchanges, code, &lo, &hi);
+  for (size_t i = lo; i < hi; i++) {
+    if (cs_date_cmp(r->by_new[i].date, e) != 0) continue;
+    int rc = piece_origins(r, r->changes[r->by_new[i].i].old_code, code, e, since, depth, steps,
+                           out, err);
+    if (rc) return rc;
+  }
+  return CS_OK;
+}
+
+int cs_registry_origins(const cs_registry *r, const char *code, cs_date at, cs_date since,
+                        char (**out)[5], size_t *n, cs_error *err) {
+  codeset s = {0};
+  long steps = 0;
+  *out = NULL;
+  *n = 0;
+  if (cs_date_cmp(since, at) > 0) {
+    char a[11], b[11];
+    return cs_error_set(err, CS_EINVAL, "origins of %s: %s is after %s", code,
+                        cs_date_format(since, a), cs_date_format(at, b));
+  }
+  int rc = origins_walk(r, code, at, since, 0, &steps, &s, err);
+  if (rc) {
+    free(s.c);
+    return rc;
+  }
+  *out = s.c;
+  *n = s.n;
+  return CS_OK;
+}
+
+/* The population on a later day (w->jan1 after at) of the territory code
+** had on at: the figures of the codes that then hold exactly that territory
+** (the code itself, a renumbered code, or all the parts of a split), or
+** CS_ENOTFOUND when it had merged with other territory. */
+static int pop_forward(walk *w, const char *code, cs_date at, int64_t *out, int *origin) {
+  const cs_registry *r = w->r;
+  flow f[MAX_FLOWS];
+  size_t n = 0, kept = 0;
+  int rc = flows_of(r, code, at, w->jan1, f, &n, NULL, NULL, NULL, NULL);
+  if (rc) return cs_error_set(w->err, rc, "too many changes following %s", code);
+  int64_t total = 0;
+  for (size_t k = 0; k < n; k++) {
+    codeset from = {0};
+    if ((rc = origins_walk(r, f[k].code, w->jan1, at, 0, &w->steps, &from, w->err))) {
+      free(from.c);
+      return rc;
+    }
+    int has = set_has(&from, code), only = has && from.n == 1;
+    free(from.c);
+    if (!has) continue;
+    if (!only)
+      return cs_error_set(w->err, CS_ENOTFOUND,
+                          "no population for %s on 1 January %d: it had merged into %s %s", code,
+                          w->year, f[k].code, name_on(r, f[k].code, w->jan1));
+    int64_t pop;
+    char g[32];
+    if ((rc = cs_registry_population(r, f[k].code, w->year, &pop, w->err))) return rc;
+    tput(w->text, "%s%s %s %s", kept ? " + " : "", f[k].code, name_on(r, f[k].code, w->jan1),
+         group_int(pop, g, sizeof g));
+    if (__builtin_add_overflow(total, pop, &total))
+      return cs_error_set(w->err, CS_EOVERFLOW, "population overflow for %s", code);
+    kept++;
+  }
+  if (!kept)
+    return cs_error_set(w->err, CS_ENOTFOUND, "no population for %s on 1 January %d", code, w->year);
+  *out = total;
+  *origin = kept == 1 && strcmp(f[0].code, code) == 0 && n == 1 ? CS_ORIGIN_OWN : CS_ORIGIN_PREDECESSORS;
+  return CS_OK;
+}
+
+/* cs_registry_population_of without the memo; text (may be NULL) gets the words. */
+static int population_walk(const cs_registry *r, const char *code, cs_date at, int year,
+                           int64_t *out, int *origin, tbuf *text, cs_error *err) {
+  *origin = CS_ORIGIN_OWN;
+  if (!period_at(r, code, at)) {
+    const cs_municipality *m;
+    return cs_registry_by_code(r, code, at, &m, err);
+  }
+  if (year < r->pop_first || year > r->pop_last) {
+    if (r->pop_first > r->pop_last)
+      return cs_error_set(err, CS_ENOTFOUND, "no population for %s on 1 January %d: the registry has no figures",
+                          code, year);
+    return cs_error_set(err, CS_ENOTFOUND,
+                        "no population for %s on 1 January %d (the registry has figures for 1 "
+                        "January %d-%d)",
+                        code, year, r->pop_first, r->pop_last);
+  }
+  walk w = {r, year, cs_date_jan1(year), 0, text, err};
+  if (cs_date_cmp(w.jan1, at) > 0) return pop_forward(&w, code, at, out, origin);
+  /* the usual case: the code's own figure, its territory unchanged since */
+  if (!text && period_at(r, code, w.jan1) &&
+      !cs_registry_territory_changed(r, code, w.jan1, at, NULL))
+    return cs_registry_population(r, code, year, out, err);
+  cs_q q;
+  int rc = pop_back(&w, code, at, 0, &q, origin);
+  if (rc) return rc;
+  if (cs_q_round_i64(&q, out) || *out < 0)
+    return cs_error_set(err, CS_EOVERFLOW, "population overflow for %s", code);
+  if (*origin == CS_ORIGIN_PROXY && !cs_q_is_integer(&q)) {
+    char g[32];
+    tput(text, " = %s (rounded half up)", group_int(*out, g, sizeof g));
+  }
+  return CS_OK;
+}
+
+int cs_registry_population_of(const cs_registry *r, const char *code, cs_date at, int year,
+                              int64_t *out, cs_pop_origin *origin, cs_error *err) {
+  uint64_t key = memo_key(code, at, year);
+  int64_t kept;
+  int o = 0;
+  if (memo_get(r->memo, key, &kept, &o)) {
+    *out = kept;
+    if (origin) *origin = (cs_pop_origin)o;
+    return CS_OK;
+  }
+  int rc = population_walk(r, code, at, year, out, &o, NULL, err);
+  if (origin) *origin = (cs_pop_origin)o;
+  if (rc == CS_OK) memo_put(r->memo, key, *out, o);
   return rc;
 }
 
-static int population_of(const cs_registry *r, const char *code, cs_date at, int year,
-                         int64_t *out, int *proxy, cs_error *err) {
-  cs_date jan1 = cs_date_jan1(year);
-  if (proxy) *proxy = 0;
-  if (period_at(r, code, jan1)) {
-    int rc = cs_registry_population(r, code, year, out, err);
-    if (rc == CS_OK || cs_date_cmp(jan1, at) <= 0) return rc;
-  }
-  if (cs_date_cmp(jan1, at) > 0) {
-    /* a later year: the territory must have stayed whole and alone */
-    char succ[5];
-    int rc = cs_registry_successor(r, code, at, jan1, succ, err);
-    if (rc) return rc;
-    for (size_t i = 0; i < r->nmunis; i++) {
-      const cs_municipality *m = &r->munis[i];
-      if (strcmp(m->code, code) == 0 || cs_date_cmp(m->valid_from, at) > 0 ||
-          cs_date_cmp(at, m->valid_to) >= 0)
-        continue;
-      char s2[5];
-      if (cs_registry_successor(r, m->code, at, jan1, s2, NULL) == 0 && strcmp(s2, succ) == 0)
-        return cs_error_set(err, CS_ENOTFOUND,
-                            "no population for %s on 1 January %d: it had merged into %s",
-                            code, year, succ);
-    }
-    return cs_registry_population(r, succ, year, out, err);
-  }
-  /* an earlier year: sum the predecessors valid on 1 January of year. Only
-  ** codes from which a chain of changes dated after jan1 and on or before
-  ** at leads to code can be among them: collect those first (walking the
-  ** changes backwards from code), so flows_of runs for them alone and not
-  ** for every municipality of that day. */
-  size_t lo = 0, hi = r->nchanges;
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    if (cs_date_cmp(r->changes[mid].date, jan1) <= 0) lo = mid + 1;
-    else hi = mid;
-  }
-  size_t end = lo;
-  while (end < r->nchanges && cs_date_cmp(r->changes[end].date, at) <= 0) end++;
-  size_t nsrc = 1, cap = 16;
-  char (*src)[5] = malloc(cap * sizeof *src);
-  if (!src) return cs_error_set(err, CS_ENOMEM, "out of memory");
-  memcpy(src[0], code, 5);
-  for (size_t c = end; c-- > lo;) {
-    const cs_change *ch = &r->changes[c];
-    int to_src = 0, from_src = 0;
-    for (size_t k = 0; k < nsrc; k++) {
-      if (strcmp(src[k], ch->new_code) == 0) to_src = 1;
-      if (strcmp(src[k], ch->old_code) == 0) from_src = 1;
-    }
-    if (!to_src || from_src) continue;
-    if (nsrc == cap) {
-      char (*grown)[5] = realloc(src, 2 * cap * sizeof *src);
-      if (!grown) {
-        free(src);
-        return cs_error_set(err, CS_ENOMEM, "out of memory");
-      }
-      src = grown;
-      cap *= 2;
-    }
-    memcpy(src[nsrc++], ch->old_code, 5);
-  }
-  cs_q total;
-  cs_q_zero(&total);
-  int any = 0;
-  for (size_t i = 0; i < r->nmunis; i++) {
-    const cs_municipality *m = &r->munis[i];
-    if (cs_date_cmp(m->valid_from, jan1) > 0 || cs_date_cmp(jan1, m->valid_to) >= 0) continue;
-    size_t si;
-    for (si = 0; si < nsrc; si++)
-      if (strcmp(src[si], m->code) == 0) break;
-    if (si == nsrc) continue; /* no chain of changes leads from it to code */
-    flow f[MAX_FLOWS];
-    size_t n = 0;
-    const char *unknown = NULL;
-    int used_proxy = 0;
-    if (flows_of(r, m->code, jan1, at, f, &n, &used_proxy, &unknown)) continue;
-    for (size_t k = 0; k < n; k++) {
-      if (strcmp(f[k].code, code) != 0) continue;
-      if (unknown) {
-        free(src);
-        return cs_error_set(err, CS_ENOTFOUND,
-                            "population of %s on 1 January %d needs the share of split "
-                            "municipality %s: no fraction recorded", code, year, unknown);
-      }
-      int64_t pop;
-      int rc = cs_registry_population(r, m->code, year, &pop, err);
-      if (rc) {
-        free(src);
-        return rc;
-      }
-      cs_q part;
-      cs_q_from_i64(&part, pop);
-      if ((rc = cs_q_mul(&part, &part, &f[k].frac)) || (rc = cs_q_add(&total, &total, &part))) {
-        free(src);
-        return cs_error_set(err, rc, "overflow summing predecessors of %s", code);
-      }
-      if (used_proxy && proxy) *proxy = 1;
-      any = 1;
-    }
-  }
-  free(src);
-  if (!any)
-    return cs_error_set(err, CS_ENOTFOUND, "no population for %s on 1 January %d", code, year);
-  return cs_q_round_i64(&total, out) ? cs_error_set(err, CS_EOVERFLOW, "population overflow")
-                                     : CS_OK;
+int cs_registry_population_detail(const cs_registry *r, const char *code, cs_date at, int year,
+                                  char *buf, size_t size, cs_error *err) {
+  tbuf t = {buf, size, 0};
+  int64_t out;
+  int o;
+  if (size) buf[0] = '\0';
+  return population_walk(r, code, at, year, &out, &o, &t, err);
 }
 
 int cs_registry_population_frozen(const cs_registry *r, const char *code, cs_date at, int year,
-                                  int64_t *out, int *proxy, cs_error *err) {
+                                  int64_t *out, cs_pop_origin *origin, cs_error *err) {
   cs_date jan1 = cs_date_jan1(year);
-  if (cs_date_cmp(jan1, at) <= 0 || period_at(r, code, jan1))
-    return cs_registry_population_of(r, code, at, year, out, proxy, err);
+  if (cs_date_cmp(jan1, at) <= 0 || year < r->pop_first || year > r->pop_last ||
+      !period_at(r, code, at))
+    return cs_registry_population_of(r, code, at, year, out, origin, err);
+  /* the territory kept whole and alone (renumbered, or split into parts
+  ** that took in nothing else): the figures of its parts */
+  if (cs_registry_population_of(r, code, at, year, out, origin, NULL) == CS_OK) return CS_OK;
   char succ[5];
   int rc = cs_registry_successor(r, code, at, jan1, succ, err);
   if (rc) return rc;
@@ -1057,7 +1757,7 @@ int cs_registry_population_frozen(const cs_registry *r, const char *code, cs_dat
   cs_q_from_i64(&q, now);
   if (cs_q_from_frac(&share, part, whole) || cs_q_mul(&q, &q, &share) || cs_q_round_i64(&q, out))
     return cs_error_set(err, CS_EOVERFLOW, "population proxy overflow for %s", code);
-  if (proxy) *proxy = part != whole; /* a renumbering alone is exact */
+  if (origin) *origin = part != whole ? CS_ORIGIN_PROXY : CS_ORIGIN_PREDECESSORS;
   return CS_OK;
 }
 

@@ -45,19 +45,38 @@ static const char *const schema =
     "CREATE TABLE IF NOT EXISTS split_fraction ("
     "  date TEXT NOT NULL, old_code TEXT NOT NULL, new_code TEXT NOT NULL,"
     "  fraction TEXT NOT NULL, basis TEXT NOT NULL, PRIMARY KEY (date, old_code, new_code)) STRICT;"
-    "CREATE TABLE IF NOT EXISTS source (id INTEGER PRIMARY KEY CHECK (id = 1), text TEXT NOT NULL) STRICT;";
+    "CREATE TABLE IF NOT EXISTS source (id INTEGER PRIMARY KEY CHECK (id = 1), text TEXT NOT NULL) STRICT;"
+    "CREATE TABLE IF NOT EXISTS territory ("
+    "  date TEXT NOT NULL, code TEXT NOT NULL CHECK (length(code) = 4),"
+    "  same_as TEXT NOT NULL CHECK (length(same_as) = 4), as_of TEXT NOT NULL,"
+    "  source TEXT NOT NULL CHECK (source <> ''), PRIMARY KEY (date, code)) STRICT;";
 
-/* The tables in registry_files order, with their columns. */
+/* The tables, with their columns and the registry file each holds
+** (cs_registry_file_name(file)); the sources text has a table of its own. */
+#define NTABLES 6
 static const struct {
   const char *table, *columns, *order;
-  int ncols;
-} tables[5] = {
-    {"municipality", "code,name,valid_from,valid_to", "code, valid_from", 4},
-    {"county", "code,name,valid_from,valid_to", "code, valid_from", 4},
-    {"population", "year,code,population", "year, code", 3},
-    {"change", "date,old_code,old_name,new_code,new_name", "date, old_code, new_code", 5},
-    {"split_fraction", "date,old_code,new_code,fraction,basis", "date, old_code, new_code", 5},
+  int ncols, file;
+} tables[NTABLES] = {
+    {"municipality", "code,name,valid_from,valid_to", "code, valid_from", 4, 0},
+    {"county", "code,name,valid_from,valid_to", "code, valid_from", 4, 1},
+    {"population", "year,code,population", "year, code", 3, 2},
+    {"change", "date,old_code,old_name,new_code,new_name", "date, old_code, new_code", 5, 3},
+    {"split_fraction", "date,old_code,new_code,fraction,basis", "date, old_code, new_code", 5, 4},
+    {"territory", "date,code,same_as,as_of,source", "date, code", 5, 6},
 };
+#define TERRITORY_TABLE 5
+
+/* The embedded copy of registry file i, as a new string (NULL if none). */
+static char *embedded_text(int i) {
+  const struct cs_embedded_file *f = cs_embedded_find(cs_registry_file_name(i));
+  if (!f) return NULL;
+  char *t = malloc(f->size + 1);
+  if (!t) return NULL;
+  memcpy(t, f->data, f->size);
+  t[f->size] = '\0';
+  return t;
+}
 
 static int db_error(sqlite3 *db, cs_error *err, const char *path, const char *what) {
   return cs_sqlite_error(db, err, path, what);
@@ -138,18 +157,21 @@ int cs_registry_open_db(cs_registry **out, const char *path, cs_error *err) {
     sqlite3_close(db);
     return rc;
   }
-  char *texts[6] = {NULL};
-  for (int i = 0; i < 5; i++) {
-    texts[i] = table_csv(db, i);
+  char *texts[CS_REGISTRY_FILES] = {NULL};
+  for (int k = 0; k < NTABLES; k++) {
+    int i = tables[k].file;
+    texts[i] = table_csv(db, k);
     if (!texts[i] && (i == 0 || i == 2 || i == 3)) {
       rc = db_error(db, err, path, "cannot read the registry tables");
       break;
     }
+    /* a registry stored before territories.csv existed: the built-in one */
+    if (!texts[i] && k == TERRITORY_TABLE) texts[i] = embedded_text(i);
   }
   if (!rc) texts[5] = source_text(db);
   sqlite3_close(db);
-  if (!rc) rc = cs_registry_open_texts(out, (const char *const *)texts, err);
-  for (int i = 0; i < 6; i++) free(texts[i]);
+  if (!rc) rc = cs_registry_open_texts(out, (const char *const *)texts, CS_REGISTRY_FILES, err);
+  for (int i = 0; i < CS_REGISTRY_FILES; i++) free(texts[i]);
   return rc;
 }
 
@@ -166,7 +188,7 @@ static int write_text(const char *dir, const char *name, const char *text, size_
 }
 
 static void remove_dir(const char *dir) {
-  for (int i = 0; i < 6; i++) {
+  for (int i = 0; i < CS_REGISTRY_FILES; i++) {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, cs_registry_file_name(i));
     remove(path);
@@ -221,7 +243,7 @@ int cs_registry_db_import(const char *path, const char *const *files, int n,
     sqlite3_close(db);
     return cs_error_set(err, CS_EIO, "cannot make a temporary folder: %s", strerror(errno));
   }
-  for (int i = 0; i < 6 && !rc; i++) {
+  for (int i = 0; i < CS_REGISTRY_FILES && !rc; i++) {
     char *text = NULL;
     size_t len = 0;
     if (empty) { /* a new database starts from the built-in registry */
@@ -229,7 +251,13 @@ int cs_registry_db_import(const char *path, const char *const *files, int n,
       if (f) rc = write_text(dir, cs_registry_file_name(i), (const char *)f->data, f->size, err);
       continue;
     }
-    text = i < 5 ? table_csv(db, i) : source_text(db);
+    if (i == 5) {
+      text = source_text(db);
+    } else {
+      for (int k = 0; k < NTABLES; k++)
+        if (tables[k].file == i) text = table_csv(db, k);
+      if (!text && i == tables[TERRITORY_TABLE].file) text = embedded_text(i); /* an older store */
+    }
     if (text) {
       len = strlen(text);
       rc = write_text(dir, cs_registry_file_name(i), text, len, err);
@@ -244,14 +272,14 @@ int cs_registry_db_import(const char *path, const char *const *files, int n,
     char sql[128];
     if (sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK)
       rc = db_error(db, err, path, "cannot create the tables");
-    for (int i = 0; i < 5 && !rc; i++) {
+    for (int i = 0; i < NTABLES && !rc; i++) {
       snprintf(sql, sizeof sql, "DELETE FROM %s", tables[i].table);
       if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
         rc = db_error(db, err, path, "cannot clear a table");
         break;
       }
       char file[4096];
-      snprintf(file, sizeof file, "%s/%s", dir, cs_registry_file_name(i));
+      snprintf(file, sizeof file, "%s/%s", dir, cs_registry_file_name(tables[i].file));
       char *text = cs_read_file(file, NULL, NULL);
       if (text) rc = insert_csv(db, i, text, path, err);
       free(text);

@@ -29,7 +29,7 @@ char *cs_rundb_registry_version(const char *data_dir, const char *registry_db, c
     add_digest(list, sizeof list, "db", bytes, len);
     free(bytes);
   } else {
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < CS_REGISTRY_FILES; i++) {
       const char *name = cs_registry_file_name(i);
       if (data_dir) {
         char path[4096];

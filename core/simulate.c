@@ -90,6 +90,7 @@ void cs_result_free(cs_result *r) {
     free(r->years[i].grants);
     free(r->years[i].notes);
     free(r->years[i].member_texts);
+    free(r->years[i].events);
   }
   free(r->years);
   free(r->rows);
@@ -520,17 +521,50 @@ static int costs_dec(const cs_coop *coop, dec_consts *dc, int year, int base, cs
 
 /* ---- members ---------------------------------------------------------- */
 
+#define MAX_PARTS 16 /* codes one member's territory can be split into (registry.c) */
+
+/* A text that grows as needed (what a member is made of: it has no bound). */
+typedef struct grow_text {
+  char *s;          /* "" until written; owned */
+  size_t len, cap;
+} grow_text;
+
+/* Appends piece to t; CS_ENOMEM when out of memory (t unchanged then). */
+static int text_add(grow_text *t, const char *piece) {
+  size_t n = strlen(piece);
+  if (t->len + n + 1 > t->cap) {
+    size_t cap = t->cap ? 2 * t->cap : 128;
+    while (cap < t->len + n + 1) cap *= 2;
+    char *g = realloc(t->s, cap);
+    if (!g) return CS_ENOMEM;
+    t->s = g;
+    t->cap = cap;
+  }
+  memcpy(t->s + t->len, piece, n + 1);
+  t->len += n;
+  return CS_OK;
+}
+
+static void text_clear(grow_text *t) {
+  t->len = 0;
+  if (t->s) t->s[0] = '\0';
+}
+
+static const char *text_of(const grow_text *t) { return t->s ? t->s : ""; }
+
 typedef struct active {
   char code[5];
   char name[64];
   char given[64];
-  char merged[160];
+  grow_text merged;        /* "Trondheim + Klæbu", "split from ...", "with non-member ..." */
   int nmerged;
   size_t first_member;     /* index in coop->members */
   int months, charged_months;
   int64_t population;
   cs_pop_source pop_source;
   const char *name_src;    /* where name was copied from (the registry, a merger), or NULL */
+  char split_from[5];      /* "" or the member's code whose split made this one */
+  cs_date split_date;
 } active;
 
 static int months_in(cs_date first, cs_date last, int year) {
@@ -563,48 +597,6 @@ static void name_at(const cs_registry *reg, const char *code, cs_date at, char *
   const cs_municipality *p;
   size_t n = cs_registry_periods(reg, code, &p);
   copy_text(buf, size, n ? p[n - 1].name : code);
-}
-
-/* Original (anchor-date) codes that flow into code by `at`, which are not
-** members: returns the first such code in *nonmember (or ""). */
-static void nonmember_predecessor(const cs_coop *c, const cs_registry *reg, const char *code,
-                                  cs_date since, cs_date at, char nonmember[5]) {
-  const cs_change *ch;
-  size_t n = cs_registry_changes(reg, &ch);
-  nonmember[0] = '\0';
-  for (size_t i = 0; i < n; i++) {
-    if (cs_date_cmp(ch[i].date, since) <= 0 || cs_date_cmp(ch[i].date, at) > 0) continue;
-    if (strcmp(ch[i].old_code, ch[i].new_code) == 0) continue;
-    char succ[5];
-    if (cs_registry_successor(reg, ch[i].new_code, ch[i].date, at, succ, NULL) != 0 ||
-        strcmp(succ, code) != 0)
-      continue;
-    /* ch[i].old_code went into code: is it (or does it come from) a member? */
-    int member = 0;
-    for (size_t m = 0; m < c->nmembers && !member; m++) {
-      char s2[5];
-      if (strcmp(c->members[m].code, ch[i].old_code) == 0) member = 1;
-      else if (cs_registry_successor(reg, c->members[m].code, c->members[m].anchor,
-                                     cs_date_add_days(ch[i].date, -1), s2, NULL) == 0 &&
-               strcmp(s2, ch[i].old_code) == 0)
-        member = 1;
-    }
-    /* an intermediate code that itself came from members is not a non-member */
-    if (!member) {
-      int from_members = 0;
-      for (size_t m = 0; m < c->nmembers && !from_members; m++) {
-        char s2[5];
-        if (cs_registry_successor(reg, c->members[m].code, c->members[m].anchor,
-                                  cs_date_add_days(ch[i].date, -1), s2, NULL) == 0 &&
-            strcmp(s2, ch[i].old_code) == 0)
-          from_members = 1;
-      }
-      if (!from_members) {
-        memcpy(nonmember, ch[i].old_code, 5);
-        return;
-      }
-    }
-  }
 }
 
 static int pop_year_of(const cs_coop *c, int year) {
@@ -643,16 +635,35 @@ static cs_date resolve_date(const cs_coop *c, const cs_member *m, cs_date jan1) 
   return at;
 }
 
-/* A member's code as last resolved: successor(code, anchor, at) follows
+/* The cooperation's resolution date (SPEC 7.1): period.from, else 1
+** January of base_year, else 1 January of the run's first year. */
+static cs_date resolution_date(const cs_coop *c, int from) {
+  if (c->has_period) return c->from;
+  return cs_date_jan1(c->has_base_year ? c->base_year : from);
+}
+
+/* A member's codes as last resolved: successors(code, anchor, at) follows
 ** only the changes dated after anchor and on or before at, so for a later
-** date with no change in between it is the same code. */
+** date with no change in between they are the same codes. */
 typedef struct resolved {
   int valid;
   cs_date at;
-  char code[5];
-  /* registry periods read for this member, kept while the code and the day
-  ** asked for stay inside them: its name's, and its population day's */
-  const cs_municipality *name_period, *pop_period;
+  size_t ncodes;
+  char codes[MAX_PARTS][5];
+  cs_date split_date;     /* the last split on the way, when ncodes > 1 */
+  char split_code[5];
+  /* the registry period its name was read from, kept while the code and the
+  ** day asked for stay inside it */
+  const cs_municipality *name_period;
+  int gen;                /* counts the times codes were resolved */
+  /* the non-member found in the territory of nm_for (codes of generation nm_gen) */
+  int nm_valid, nm_gen;
+  cs_date nm_date;
+  char nm_for[5], nm_code[5];
+  /* the codes of the year before (events) */
+  size_t nprev;
+  char prev[MAX_PARTS][5];
+  cs_date prev_at;
 } resolved;
 
 /* The registry period of code that covers day at, through the one kept in
@@ -680,76 +691,465 @@ static int changes_between(const cs_registry *reg, cs_date a, cs_date b) {
   return lo < n && cs_date_cmp(ch[lo].date, b) <= 0;
 }
 
-/* Members of the cooperation in `year`, resolved and grouped. cache has
-** one entry per member (coop->members), kept from year to year. */
-static int members_of_year(const cs_coop *c, const cs_registry *reg, int year, resolved *cache,
-                           active *a, size_t *nout, cs_error *err) {
+/* An event as the members are resolved, before its names are the result's. */
+typedef struct raw_event {
+  cs_event_kind kind;
+  char code[5], other[5];
+  char name[64], other_name[64];
+  cs_date date, until;
+} raw_event;
+
+/* What the simulation keeps about the members from year to year. */
+typedef struct members_state {
+  const cs_coop *c;
+  const cs_registry *reg;
+  int first_year;
+  cs_date since;            /* the earliest anchor */
+  char (*morig)[5];         /* the members' territories as on since (codes of that day) */
+  size_t nmorig;
+  int morig_done;
+  resolved *cache;          /* per member */
+  active *act;              /* the year's members */
+  size_t act_cap;
+  raw_event *ev;            /* the year's events */
+  size_t nev, ev_cap;
+} members_state;
+
+static void members_state_free(members_state *ms) {
+  free(ms->morig);
+  free(ms->cache);
+  for (size_t i = 0; i < ms->act_cap; i++) free(ms->act[i].merged.s);
+  free(ms->act);
+  free(ms->ev);
+  memset(ms, 0, sizeof *ms);
+}
+
+static int add_event(members_state *ms, cs_event_kind kind, const char *code, cs_date at,
+                     cs_date date, cs_date until, const char *other, cs_date other_at,
+                     cs_error *err) {
+  if (ms->nev == ms->ev_cap) {
+    size_t cap = ms->ev_cap ? 2 * ms->ev_cap : 8;
+    raw_event *e = realloc(ms->ev, cap * sizeof *e);
+    if (!e) return cs_error_set(err, CS_ENOMEM, "out of memory");
+    ms->ev = e;
+    ms->ev_cap = cap;
+  }
+  raw_event *e = &ms->ev[ms->nev++];
+  memset(e, 0, sizeof *e);
+  e->kind = kind;
+  copy_text(e->code, sizeof e->code, code);
+  name_at(ms->reg, code, at, e->name, sizeof e->name);
+  e->date = date;
+  e->until = until;
+  if (other) {
+    copy_text(e->other, sizeof e->other, other);
+    const cs_vmerger *vm = vmerger_by_code(ms->c, other);
+    if (vm) copy_text(e->other_name, sizeof e->other_name, vm->name);
+    else name_at(ms->reg, other, other_at, e->other_name, sizeof e->other_name);
+  }
+  return CS_OK;
+}
+
+/* Room for one more of the year's members (its merged text's room kept
+** from earlier years). */
+static active *new_active(members_state *ms, size_t n, cs_error *err) {
+  if (n == ms->act_cap) {
+    size_t cap = ms->act_cap ? 2 * ms->act_cap : 16;
+    active *a = realloc(ms->act, cap * sizeof *a);
+    if (!a) {
+      cs_error_set(err, CS_ENOMEM, "out of memory");
+      return NULL;
+    }
+    memset(a + ms->act_cap, 0, (cap - ms->act_cap) * sizeof *a);
+    ms->act = a;
+    ms->act_cap = cap;
+  }
+  active *x = &ms->act[n];
+  grow_text keep = x->merged;
+  memset(x, 0, sizeof *x);
+  x->merged = keep;
+  text_clear(&x->merged);
+  return x;
+}
+
+/* The members' territories as on ms->since: the codes of that day that
+** hold them (made once per simulation). */
+static int member_origins(members_state *ms, cs_error *err) {
+  if (ms->morig_done) return CS_OK;
+  const cs_coop *c = ms->c;
+  for (size_t i = 0; i < c->nmembers; i++) {
+    char (*o)[5] = NULL;
+    size_t n = 0;
+    int rc = cs_registry_origins(ms->reg, c->members[i].code, c->members[i].anchor, ms->since, &o,
+                                 &n, err);
+    if (rc) return rc;
+    for (size_t k = 0; k < n; k++) {
+      size_t j;
+      for (j = 0; j < ms->nmorig; j++)
+        if (strcmp(ms->morig[j], o[k]) == 0) break;
+      if (j < ms->nmorig) continue;
+      char (*g)[5] = realloc(ms->morig, (ms->nmorig + 1) * sizeof *g);
+      if (!g) {
+        free(o);
+        return cs_error_set(err, CS_ENOMEM, "out of memory");
+      }
+      ms->morig = g;
+      memcpy(ms->morig[ms->nmorig++], o[k], 5);
+    }
+    free(o);
+  }
+  ms->morig_done = 1;
+  return CS_OK;
+}
+
+static int is_member_origin(const members_state *ms, const char *code) {
+  for (size_t j = 0; j < ms->nmorig; j++)
+    if (strcmp(ms->morig[j], code) == 0) return 1;
+  return 0;
+}
+
+/* 1 if the territories of a and b (codes as on since) are one code's on
+** day d. */
+static int together_on(const cs_registry *reg, const char *a, const char *b, cs_date since,
+                       cs_date d) {
+  char sa[MAX_PARTS][5], sb[MAX_PARTS][5];
+  size_t na = 0, nb = 0;
+  if (cs_registry_successors(reg, a, since, d, sa, MAX_PARTS, &na, NULL, NULL, NULL) ||
+      cs_registry_successors(reg, b, since, d, sb, MAX_PARTS, &nb, NULL, NULL, NULL))
+    return 0;
+  for (size_t i = 0; i < na; i++)
+    for (size_t j = 0; j < nb; j++)
+      if (strcmp(sa[i], sb[j]) == 0) return 1;
+  return 0;
+}
+
+/* A non-member (a code as on ms->since) whose territory is part of code's
+** territory on at, into nonmember ("" when none), and the day it joined
+** the members' territory into *merged_on. Kept in rs while nothing
+** changes. Members merged with a non-member are governed by `merger`. */
+static int nonmember_in(members_state *ms, resolved *rs, const char *code, cs_date at,
+                        char nonmember[5], cs_date *merged_on, cs_error *err) {
+  const cs_registry *reg = ms->reg;
+  nonmember[0] = '\0';
+  /* the same codes as when it was last asked: nothing changed */
+  if (rs->nm_valid && rs->nm_gen == rs->gen && strcmp(rs->nm_for, code) == 0) {
+    memcpy(nonmember, rs->nm_code, 5);
+    *merged_on = rs->nm_date;
+    return CS_OK;
+  }
+  rs->nm_valid = 0;
+  if (cs_date_cmp(ms->since, at) > 0 ||
+      !cs_registry_territory_changed(reg, code, ms->since, at, NULL)) {
+    /* its territory is as it was: only members' */
+  } else {
+    int rc;
+    char (*o)[5] = NULL;
+    size_t n = 0;
+    if ((rc = member_origins(ms, err)) ||
+        (rc = cs_registry_origins(reg, code, at, ms->since, &o, &n, err))) {
+      free(o);
+      return rc;
+    }
+    for (size_t k = 0; k < n && !nonmember[0]; k++)
+      if (!is_member_origin(ms, o[k])) memcpy(nonmember, o[k], 5);
+    if (nonmember[0]) {
+      /* the first change on which it shares a code with a member's territory */
+      const cs_change *ch;
+      size_t nch = cs_registry_changes(reg, &ch);
+      int found = 0;
+      for (size_t i = 0; i < nch && !found; i++) {
+        if (cs_date_cmp(ch[i].date, ms->since) <= 0 || cs_date_cmp(ch[i].date, at) > 0) continue;
+        if (i > 0 && cs_date_cmp(ch[i - 1].date, ch[i].date) == 0) continue; /* one test per day */
+        for (size_t k = 0; k < n && !found; k++)
+          if (is_member_origin(ms, o[k]) && together_on(reg, o[k], nonmember, ms->since, ch[i].date)) {
+            *merged_on = ch[i].date;
+            found = 1;
+          }
+      }
+      if (!found) *merged_on = at;
+    }
+    free(o);
+  }
+  rs->nm_valid = 1;
+  rs->nm_gen = rs->gen;
+  copy_text(rs->nm_for, sizeof rs->nm_for, code);
+  memcpy(rs->nm_code, nonmember, 5);
+  rs->nm_date = nonmember[0] ? *merged_on : at;
+  return CS_OK;
+}
+
+/* merger = "member_part": the population of the members' part of x's
+** territory (x took in a non-member on merged_on). Before the merger the
+** members' own figures (their parts of split municipalities by the
+** recorded fractions); from it a proxy: their share of x's territory on the
+** last 1 January before the merger times x's figure (SPEC 7.1). The members'
+** part is read in the codes of the day before the merger, when no code held
+** both members' and non-members' territory. */
+static int member_part(members_state *ms, const active *x, cs_date at, int pop_year,
+                       cs_date merged_on, int64_t *out, cs_pop_source *source, cs_error *err) {
+  const cs_registry *reg = ms->reg;
+  cs_date eve = cs_date_add_days(merged_on, -1);
+  char (*o)[5] = NULL;
+  size_t n = 0;
+  int rc, proxy = 0;
+  int before = cs_date_cmp(cs_date_jan1(pop_year), merged_on) < 0;
+  int base = merged_on.month == 1 && merged_on.day == 1 ? merged_on.year - 1 : merged_on.year;
+  int year = before ? pop_year : base;
+  if (cs_date_cmp(eve, ms->since) < 0) eve = ms->since;
+  if ((rc = cs_registry_origins(reg, x->code, at, eve, &o, &n, err))) return rc;
+  cs_q part, piece, frac;
+  cs_q_zero(&part);
+  for (size_t k = 0; k < n && !rc; k++) {
+    /* a code of the eve is the members' when its territory was members' */
+    char (*w)[5] = NULL;
+    size_t nw = 0, members = 0;
+    if ((rc = cs_registry_origins(reg, o[k], eve, ms->since, &w, &nw, err))) break;
+    for (size_t j = 0; j < nw; j++) members += is_member_origin(ms, w[j]);
+    free(w);
+    if (!members) continue;
+    int64_t pop;
+    int p = 0;
+    if ((rc = cs_registry_fraction_in(reg, o[k], eve, at, x->code, &frac, &p, err)) ||
+        (rc = cs_registry_population_of(reg, o[k], eve, year, &pop, NULL, err)))
+      break;
+    proxy |= p;
+    cs_q_from_i64(&piece, pop);
+    if (cs_q_mul(&piece, &piece, &frac) || cs_q_add(&part, &part, &piece))
+      rc = cs_error_set(err, CS_EOVERFLOW, "population overflow");
+  }
+  free(o);
+  if (rc) return rc;
+  if (before) {
+    if (cs_q_round_i64(&part, out)) return cs_error_set(err, CS_EOVERFLOW, "population overflow");
+    *source = proxy ? CS_POP_PROXY : CS_POP_PREDECESSORS;
+    return CS_OK;
+  }
+  int64_t whole, now;
+  if ((rc = cs_registry_population_of(reg, x->code, at, base, &whole, NULL, err)) ||
+      (rc = cs_registry_population_of(reg, x->code, at, pop_year, &now, NULL, err)))
+    return rc;
+  if (whole <= 0) return cs_error_set(err, CS_ENOTFOUND, "no population for %s in %d to divide", x->code, base);
+  cs_q q, w;
+  cs_q_from_i64(&q, now);
+  cs_q_from_i64(&w, whole);
+  if (cs_q_mul(&q, &q, &part) || cs_q_div(&q, &q, &w) || cs_q_round_i64(&q, out))
+    return cs_error_set(err, CS_EOVERFLOW, "population overflow");
+  *source = CS_POP_PROXY;
+  return CS_OK;
+}
+
+/* 1 if a and b hold the same list of codes. */
+static int same_codes(char (*a)[5], size_t na, char (*b)[5], size_t nb) {
+  if (na != nb) return 0;
+  for (size_t i = 0; i < na; i++)
+    if (strcmp(a[i], b[i]) != 0) return 0;
+  return 1;
+}
+
+/* The events of member i whose codes went from rs->prev (as on
+** rs->prev_at) to rs->codes (as on at): its parts after a split, or a
+** merger (not a renumbering, which changes nothing but the code). */
+static int code_events(members_state *ms, resolved *rs, cs_date at, cs_error *err) {
+  const cs_registry *reg = ms->reg;
+  int rc;
+  if (same_codes(rs->prev, rs->nprev, rs->codes, rs->ncodes)) return CS_OK;
+  if (rs->ncodes > 1 && cs_date_cmp(rs->split_date, rs->prev_at) > 0) {
+    for (size_t k = 0; k < rs->ncodes; k++)
+      if ((rc = add_event(ms, CS_EVENT_SPLIT, rs->codes[k], at, rs->split_date, rs->split_date,
+                          rs->split_code, cs_date_add_days(rs->split_date, -1), err)))
+        return rc;
+    return CS_OK;
+  }
+  for (size_t p = 0; p < rs->nprev; p++) {
+    /* where did this code's territory go, and did it meet other territory there? */
+    char to[MAX_PARTS][5];
+    size_t nto = 0;
+    if (cs_registry_successors(reg, rs->prev[p], rs->prev_at, at, to, MAX_PARTS, &nto, NULL, NULL,
+                               NULL) ||
+        nto != 1 || strcmp(to[0], rs->prev[p]) == 0)
+      continue;
+    char (*o)[5] = NULL;
+    size_t n = 0;
+    if ((rc = cs_registry_origins(reg, to[0], at, rs->prev_at, &o, &n, err))) return rc;
+    int merged = n > 1;
+    free(o);
+    cs_date when;
+    if (merged && cs_registry_territory_changed(reg, to[0], rs->prev_at, at, &when) &&
+        (rc = add_event(ms, CS_EVENT_MERGED, rs->prev[p], cs_date_add_days(when, -1), when, when,
+                        to[0], at, err)))
+      return rc;
+  }
+  return CS_OK;
+}
+
+/* Members of the cooperation in `year`, resolved and grouped into
+** ms->act[0..*nout), and the year's events into ms->ev. */
+static int members_of_year(members_state *ms, int year, size_t *nout, cs_error *err) {
+  const cs_coop *c = ms->c;
+  const cs_registry *reg = ms->reg;
   cs_date jan1 = cs_date_jan1(year), dec31 = {year, 12, 31};
   size_t n = 0;
   int rc = CS_OK;
+  ms->nev = 0;
   for (size_t i = 0; i < c->nmembers; i++) {
     const cs_member *m = &c->members[i];
+    resolved *rs = &ms->cache[i];
     cs_date first = m->joined ? m->anchor : jan1;
     if (!m->joined && c->has_period && cs_date_cmp(c->from, first) > 0) first = c->from;
     if (m->joined && cs_date_cmp(m->anchor, dec31) > 0) continue; /* joins later */
     cs_date last = dec31;
     if (m->has_exit) {
-      if (cs_date_cmp(m->exit, jan1) <= 0) continue; /* gone */
+      if (cs_date_cmp(m->exit, jan1) <= 0) { /* gone */
+        if (year == ms->first_year || cs_date_cmp(m->exit, cs_date_jan1(year - 1)) > 0) {
+          cs_date lastday = cs_date_add_days(m->exit, -1);
+          char code[MAX_PARTS][5];
+          size_t nc = 0;
+          if (cs_date_cmp(lastday, m->anchor) < 0 ||
+              cs_registry_successors(reg, m->code, m->anchor, lastday, code, MAX_PARTS, &nc, NULL,
+                                     NULL, NULL))
+            nc = 0;
+          if (!nc) memcpy(code[nc++], m->code, 5);
+          for (size_t k = 0; k < nc; k++)
+            if ((rc = add_event(ms, CS_EVENT_GONE, code[k], lastday, m->notice_given, lastday, NULL,
+                                lastday, err)))
+              return rc;
+        }
+        continue;
+      }
       cs_date l = cs_date_add_days(m->exit, -1);
       if (cs_date_cmp(l, last) < 0) last = l;
     }
-    char code[5];
     cs_date at = resolve_date(c, m, jan1);
-    resolved *rs = &cache[i];
-    if (rs->valid && cs_date_cmp(rs->at, at) <= 0 && !changes_between(reg, rs->at, at)) {
-      memcpy(code, rs->code, 5);
-    } else if ((rc = cs_registry_successor(reg, m->code, m->anchor, at, code, err)) == CS_OK) {
+    int resolved_now = 0;
+    if (!(rs->valid && cs_date_cmp(rs->at, at) <= 0 && !changes_between(reg, rs->at, at))) {
+      rs->split_code[0] = '\0';
+      if ((rc = cs_registry_successors(reg, m->code, m->anchor, at, rs->codes, MAX_PARTS,
+                                       &rs->ncodes, &rs->split_date, rs->split_code, err)) ||
+          rs->ncodes == 0) {
+        char msg[CS_ERROR_MAX];
+        snprintf(msg, sizeof msg, "%s", err && rc ? err->msg : "its territory is in no municipality");
+        return cs_error_set(err, rc ? rc : CS_ENOTFOUND, "member %s in %d: %s", m->given, year, msg);
+      }
       rs->valid = 1;
       rs->at = at;
-      memcpy(rs->code, code, 5);
-    } else {
-      char msg[CS_ERROR_MAX];
-      snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
-      rc = cs_error_set(err, rc, "member %s in %d: %s (remove it or name its successors)",
-                        m->given, year, msg);
-      goto fail;
+      rs->gen++;
+      resolved_now = 1;
     }
-    const cs_vmerger *vm = vmerger_of(c, code, jan1);
-    if (vm) memcpy(code, vm->code, 5);
-    size_t k; /* codes are 5-byte arrays: four bytes compared at once, then exactly */
-    for (k = 0; k < n; k++)
-      if (memcmp(a[k].code, code, 4) == 0 && strcmp(a[k].code, code) == 0) break;
-    int months = months_in(cs_date_cmp(first, jan1) > 0 ? first : jan1, last, year);
-    if (k < n) {
-      /* a merger of members: one member from now on */
-      char item[64];
-      snprintf(item, sizeof item, " + %s", m->given);
-      strncat(a[k].merged, item, sizeof a[k].merged - strlen(a[k].merged) - 1);
-      a[k].nmerged++;
-      if (months > a[k].months) a[k].months = months;
-      continue;
+    if (rs->ncodes > 1 && c->split == CS_SPLIT_ERROR) {
+      char list[200] = "", d[11];
+      for (size_t k = 0; k < rs->ncodes; k++) {
+        char nm[64], item[80];
+        name_at(reg, rs->codes[k], at, nm, sizeof nm);
+        snprintf(item, sizeof item, "%s%s %s", k ? ", " : "", rs->codes[k], nm);
+        strncat(list, item, sizeof list - strlen(list) - 1);
+      }
+      return cs_error_set(err, CS_EINVAL,
+                          "member %s (%s) was split on %s into %s; the cooperation says split = "
+                          "\"error\": decide (split = \"successors\" makes every part a member)",
+                          m->given, rs->split_code, cs_date_format(rs->split_date, d), list);
     }
-    active *x = &a[n++];
-    memcpy(x->code, code, 5);
-    copy_text(x->given, sizeof x->given, m->given);
-    copy_text(x->merged, sizeof x->merged, m->given);
-    x->nmerged = 1;
-    x->first_member = i;
-    x->months = months;
-    const cs_municipality *np;
-    if (vm) x->name_src = vm->name;
-    else if ((np = period_kept(reg, code, at, &rs->name_period))) x->name_src = np->name;
-    else x->name_src = NULL;
-    if (x->name_src) copy_text(x->name, sizeof x->name, x->name_src);
-    else name_at(reg, code, at, x->name, sizeof x->name);
+    /* events: how its codes changed since the year before (or its start) */
+    if (rs->nprev == 0) {
+      memcpy(rs->prev[0], m->code, 5);
+      rs->nprev = 1;
+      rs->prev_at = m->anchor;
+      resolved_now = 1;
+    }
+    /* (codes kept from the year before are the codes of the year before) */
+    if (resolved_now && (rc = code_events(ms, rs, at, err))) return rc;
+    for (size_t s = 0; s < rs->ncodes; s++) {
+      char code[5];
+      memcpy(code, rs->codes[s], 5);
+      /* a part's own notice after the split; else the member's binds it */
+      const cs_part_exit *pe = NULL;
+      for (size_t q = 0; q < m->npart_exits; q++)
+        if (strcmp(m->part_exits[q].code, code) == 0) pe = &m->part_exits[q];
+      int has_exit = m->has_exit;
+      cs_date exit = m->exit, notice_given = m->notice_given, code_last = last;
+      if (pe && (!has_exit || cs_date_cmp(pe->exit, exit) < 0)) {
+        has_exit = 1;
+        exit = pe->exit;
+        notice_given = pe->notice_given;
+        if (cs_date_cmp(exit, jan1) <= 0) { /* this part is gone */
+          if (year == ms->first_year || cs_date_cmp(exit, cs_date_jan1(year - 1)) > 0) {
+            cs_date lastday = cs_date_add_days(exit, -1);
+            if ((rc = add_event(ms, CS_EVENT_GONE, code, lastday, notice_given, lastday, NULL, lastday,
+                                err)))
+              return rc;
+          }
+          continue;
+        }
+        cs_date l = cs_date_add_days(exit, -1);
+        if (cs_date_cmp(l, code_last) < 0) code_last = l;
+      }
+      int months = months_in(cs_date_cmp(first, jan1) > 0 ? first : jan1, code_last, year);
+      const cs_vmerger *vm = vmerger_of(c, code, jan1);
+      if (vm) {
+        if ((year == ms->first_year || cs_date_cmp(vm->date, cs_date_jan1(year - 1)) > 0) &&
+            (rc = add_event(ms, CS_EVENT_MERGED, code, at, vm->date, vm->date, vm->code, at, err)))
+          return rc;
+        memcpy(code, vm->code, 5);
+      }
+      size_t k; /* codes are 5-byte arrays: four bytes compared at once, then exactly */
+      for (k = 0; k < n; k++)
+        if (memcmp(ms->act[k].code, code, 4) == 0 && strcmp(ms->act[k].code, code) == 0) break;
+      if (k < n) {
+        /* a merger of members: one member from now on */
+        active *y = &ms->act[k];
+        if (y->first_member != i) {
+          if (text_add(&y->merged, " + ") || text_add(&y->merged, m->given))
+            return cs_error_set(err, CS_ENOMEM, "out of memory");
+          y->nmerged++;
+        }
+        if (months > y->months) y->months = months;
+        continue;
+      }
+      active *x = new_active(ms, n, err);
+      if (!x) return CS_ENOMEM;
+      n++;
+      memcpy(x->code, code, 5);
+      copy_text(x->given, sizeof x->given, m->given);
+      if (text_add(&x->merged, m->given)) return cs_error_set(err, CS_ENOMEM, "out of memory");
+      x->nmerged = 1;
+      x->first_member = i;
+      x->months = months;
+      if (rs->ncodes > 1) {
+        memcpy(x->split_from, rs->split_code, 5);
+        x->split_date = rs->split_date;
+      }
+      const cs_municipality *np;
+      if (vm) x->name_src = vm->name;
+      else if ((np = period_kept(reg, code, at, &rs->name_period))) x->name_src = np->name;
+      else x->name_src = NULL;
+      if (x->name_src) copy_text(x->name, sizeof x->name, x->name_src);
+      else name_at(reg, code, at, x->name, sizeof x->name);
+      if (has_exit && cs_date_add_days(exit, -1).year == year &&
+          (rc = add_event(ms, CS_EVENT_NOTICE, rs->codes[s], at, notice_given, code_last, NULL, at,
+                          err)))
+        return rc;
+      if (m->joined && m->anchor.year == year &&
+          (rc = add_event(ms, CS_EVENT_JOINS, rs->codes[s], at, m->anchor, m->anchor, NULL, at, err)))
+        return rc;
+    }
+    memcpy(rs->prev, rs->codes, rs->ncodes * sizeof rs->codes[0]);
+    rs->nprev = rs->ncodes;
+    rs->prev_at = at;
   }
   /* populations */
   int pop_year = pop_year_of(c, year);
   for (size_t k = 0; k < n; k++) {
-    active *x = &a[k];
+    active *x = &ms->act[k];
     x->charged_months = c->part_year == CS_PART_YEAR_MONTHS ? x->months : 12;
-    if (x->nmerged == 1) x->merged[0] = '\0';
+    if (x->nmerged == 1) text_clear(&x->merged);
+    if (x->split_from[0]) {
+      char item[200], nm[64], d[11];
+      name_at(reg, x->split_from, cs_date_add_days(x->split_date, -1), nm, sizeof nm);
+      snprintf(item, sizeof item, "%ssplit from %s %s on %s", x->merged.len ? "; " : "", x->split_from,
+               nm, cs_date_format(x->split_date, d));
+      if (text_add(&x->merged, item)) return cs_error_set(err, CS_ENOMEM, "out of memory");
+    }
     const cs_member *m = &c->members[x->first_member];
+    resolved *rs = &ms->cache[x->first_member];
     cs_date at = resolve_date(c, m, jan1);
     const cs_vmerger *vm = vmerger_by_code(c, x->code);
     if (vm) {
@@ -760,75 +1160,57 @@ static int members_of_year(const cs_coop *c, const cs_registry *reg, int year, r
       cs_registry_population_years(reg, &first, &last);
       for (size_t p = 0; p < vm->nparts; p++) {
         int64_t pop;
-        int pp = 0;
-        rc = cs_registry_population_frozen(reg, vm->parts[p], before, pop_year, &pop, &pp, err);
+        cs_pop_origin po = CS_ORIGIN_OWN;
+        rc = cs_registry_population_frozen(reg, vm->parts[p], before, pop_year, &pop, &po, err);
         if (rc == CS_ENOTFOUND && pop_year > last && c->pop_fn) {
           /* past the registry's last year: the projection gives each part */
           pop = -1;
-          if ((rc = c->pop_fn(c->pop_ud, vm->parts[p], year, pop_year, &pop, err))) goto fail;
-          if (pop < 0) {
-            rc = cs_error_set(err, CS_ENOTFOUND,
-                              "hypothetical merger %s in %d: no population for %s on 1 January "
-                              "%d (the registry ends in %d) and the projection gave none",
-                              vm->name, year, vm->parts[p], pop_year, last);
-            goto fail;
-          }
+          if ((rc = c->pop_fn(c->pop_ud, vm->parts[p], year, pop_year, &pop, err))) return rc;
+          if (pop < 0)
+            return cs_error_set(err, CS_ENOTFOUND,
+                                "hypothetical merger %s in %d: no population for %s on 1 January "
+                                "%d (the registry ends in %d) and the projection gave none",
+                                vm->name, year, vm->parts[p], pop_year, last);
           projected = 1;
         } else if (rc) {
           char msg[CS_ERROR_MAX];
           snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
-          rc = cs_error_set(err, rc, "hypothetical merger %s in %d: %s", vm->name, year, msg);
-          goto fail;
+          return cs_error_set(err, rc, "hypothetical merger %s in %d: %s", vm->name, year, msg);
         }
         total += pop;
-        proxy |= pp;
+        proxy |= po == CS_ORIGIN_PROXY;
       }
       x->population = total;
       x->pop_source = projected ? CS_POP_OVERRIDE : proxy ? CS_POP_PROXY : CS_POP_PREDECESSORS;
       char item[96];
-      snprintf(item, sizeof item, "%shypothetical merger from %04d-%02d-%02d", x->merged[0] ? "; " : "",
+      snprintf(item, sizeof item, "%shypothetical merger from %04d-%02d-%02d", x->merged.len ? "; " : "",
                vm->date.year, vm->date.month, vm->date.day);
-      strncat(x->merged, item, sizeof x->merged - strlen(x->merged) - 1);
+      if (text_add(&x->merged, item)) return cs_error_set(err, CS_ENOMEM, "out of memory");
       continue;
     }
     char nonmember[5] = "";
-    cs_date since = m->anchor; /* the earliest anchor: only needed when the code changed */
-    if (strcmp(x->code, m->code) != 0) {
-      for (size_t i = 0; i < c->nmembers; i++)
-        if (cs_date_cmp(c->members[i].anchor, since) < 0) since = c->members[i].anchor;
-      nonmember_predecessor(c, reg, x->code, since, at, nonmember);
+    cs_date merged_on = at;
+    if ((rc = nonmember_in(ms, rs, x->code, at, nonmember, &merged_on, err))) {
+      char msg[CS_ERROR_MAX];
+      snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
+      return cs_error_set(err, rc, "member %s in %d: %s", x->given, year, msg);
     }
     if (nonmember[0] && c->merger == CS_MERGER_ERROR) {
-      char nm[64];
-      name_at(reg, nonmember, since, nm, sizeof nm);
-      rc = cs_error_set(err, CS_EINVAL,
-                        "in %d member %s is part of %s %s together with non-member %s %s: "
-                        "choose merger = \"whole\" or \"member_part\"",
-                        year, x->given, x->code, x->name, nonmember, nm);
-      goto fail;
+      char nm[64], d[11];
+      name_at(reg, nonmember, ms->since, nm, sizeof nm);
+      return cs_error_set(err, CS_EINVAL,
+                          "in %d member %s is part of %s %s together with non-member %s %s (since "
+                          "%s): choose merger = \"whole\" or \"member_part\"",
+                          year, x->given, x->code, x->name, nonmember, nm,
+                          cs_date_format(merged_on, d));
     }
-    int proxy = 0;
+    cs_pop_origin origin = CS_ORIGIN_OWN;
     if (nonmember[0] && c->merger == CS_MERGER_MEMBER_PART) {
-      /* only the member predecessors' population: sum their own figures */
-      int64_t total = 0;
-      for (size_t i = 0; i < c->nmembers; i++) {
-        char s2[5];
-        if (cs_registry_successor(reg, c->members[i].code, c->members[i].anchor, at, s2, NULL) ||
-            strcmp(s2, x->code) != 0)
-          continue;
-        int64_t p;
-        if ((rc = cs_registry_population_of(reg, c->members[i].code, c->members[i].anchor,
-                                             pop_year, &p, &proxy, err))) {
-          char msg[CS_ERROR_MAX];
-          snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
-          rc = cs_error_set(err, rc, "merger = \"member_part\" for %s in %d: %s", x->given, year,
-                            msg);
-          goto fail;
-        }
-        total += p;
+      if ((rc = member_part(ms, x, at, pop_year, merged_on, &x->population, &x->pop_source, err))) {
+        char msg[CS_ERROR_MAX];
+        snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
+        return cs_error_set(err, rc, "merger = \"member_part\" for %s in %d: %s", x->given, year, msg);
       }
-      x->population = total;
-      x->pop_source = CS_POP_PREDECESSORS;
     } else {
       int first, last;
       cs_registry_population_years(reg, &first, &last);
@@ -843,72 +1225,117 @@ static int members_of_year(const cs_coop *c, const cs_registry *reg, int year, r
         rc = CS_ENOTFOUND;
       else for (;;) {
         rc = c->has_freeze ? cs_registry_population_frozen(reg, x->code, at, pop_year,
-                                                           &x->population, &proxy, ask)
+                                                           &x->population, &origin, ask)
                            : cs_registry_population_of(reg, x->code, at, pop_year,
-                                                       &x->population, &proxy, ask);
+                                                       &x->population, &origin, ask);
         if (!rc || ask == err || rc == CS_ENOTFOUND) break;
         ask = err;
       }
       if (rc == CS_ENOTFOUND && pop_year > last && c->pop_fn) {
         /* past the registry's last year: a projection may supply it */
         x->population = -1;
-        if ((rc = c->pop_fn(c->pop_ud, x->code, year, pop_year, &x->population, err))) goto fail;
-        if (x->population < 0) {
-          rc = cs_error_set(err, CS_ENOTFOUND,
-                            "member %s (%s) in %d: no population for 1 January %d (the registry "
-                            "ends in %d): add a projection, e.g. s:population(cs.projection.hold_last)",
-                            x->given, x->code, year, pop_year, last);
-          goto fail;
-        }
+        if ((rc = c->pop_fn(c->pop_ud, x->code, year, pop_year, &x->population, err))) return rc;
+        if (x->population < 0)
+          return cs_error_set(err, CS_ENOTFOUND,
+                              "member %s (%s) in %d: no population for 1 January %d (the registry "
+                              "ends in %d): add a projection, e.g. s:population(cs.projection.hold_last)",
+                              x->given, x->code, year, pop_year, last);
         x->pop_source = CS_POP_OVERRIDE;
         continue;
       }
       if (rc == CS_ENOTFOUND && pop_year > last)
-        rc = cs_error_set(err, CS_ENOTFOUND,
-                          "no population for %s on 1 January %d (the registry ends in %d): add a "
-                          "projection, e.g. s:population(cs.projection.hold_last)",
-                          x->code, pop_year, last);
+        return cs_error_set(err, CS_ENOTFOUND,
+                            "no population for %s on 1 January %d (the registry ends in %d): add a "
+                            "projection, e.g. s:population(cs.projection.hold_last)",
+                            x->code, pop_year, last);
       if (rc) {
         char msg[CS_ERROR_MAX];
         snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
-        rc = cs_error_set(err, rc, "member %s (%s) in %d: %s", x->given, x->code, year, msg);
-        goto fail;
+        return cs_error_set(err, rc, "member %s (%s) in %d: %s", x->given, x->code, year, msg);
       }
-      cs_date pj = cs_date_jan1(pop_year);
-      x->pop_source = period_kept(reg, x->code, pj, &cache[x->first_member].pop_period)
-                          ? CS_POP_REGISTRY
-                          : CS_POP_PREDECESSORS;
+      x->pop_source = origin == CS_ORIGIN_PROXY          ? CS_POP_PROXY
+                      : origin == CS_ORIGIN_PREDECESSORS ? CS_POP_PREDECESSORS
+                                                         : CS_POP_REGISTRY;
     }
-    if (proxy) x->pop_source = CS_POP_PROXY;
     if (nonmember[0]) {
-      char item[96], nm[64];
-      name_at(reg, nonmember, since, nm, sizeof nm);
-      snprintf(item, sizeof item, "%swith non-member %s %s (%s)", x->merged[0] ? "; " : "",
+      char item[200], nm[64];
+      name_at(reg, nonmember, ms->since, nm, sizeof nm);
+      snprintf(item, sizeof item, "%swith non-member %s %s (%s)", x->merged.len ? "; " : "",
                nonmember, nm, c->merger == CS_MERGER_WHOLE ? "whole population counted"
                                                            : "member part counted");
-      strncat(x->merged, item, sizeof x->merged - strlen(x->merged) - 1);
+      if (text_add(&x->merged, item)) return cs_error_set(err, CS_ENOMEM, "out of memory");
     }
     if (c->pop_fn) {
       int64_t before = x->population;
-      if ((rc = c->pop_fn(c->pop_ud, x->code, year, pop_year, &x->population, err))) goto fail;
-      if (x->population < 0) {
-        rc = cs_error_set(err, CS_EINVAL, "population override for %s in %d is negative (%lld)",
-                          x->code, year, (long long)x->population);
-        goto fail;
-      }
+      if ((rc = c->pop_fn(c->pop_ud, x->code, year, pop_year, &x->population, err))) return rc;
+      if (x->population < 0)
+        return cs_error_set(err, CS_EINVAL, "population override for %s in %d is negative (%lld)",
+                            x->code, year, (long long)x->population);
       if (x->population != before) x->pop_source = CS_POP_OVERRIDE;
     }
   }
   /* by code: members are usually listed so (a check, not a sort) */
   for (size_t k = 1; k < n; k++)
-    if (cmp_active(&a[k - 1], &a[k]) > 0) {
-      qsort(a, n, sizeof *a, cmp_active);
+    if (cmp_active(&ms->act[k - 1], &ms->act[k]) > 0) {
+      qsort(ms->act, n, sizeof *ms->act, cmp_active);
       break;
     }
   *nout = n;
   return CS_OK;
-fail:
-  return rc;
+}
+
+/* The host as last followed (kept while no change falls in between). */
+typedef struct host_cache {
+  int valid;
+  cs_date at;
+  char code[5], name[64];
+} host_cache;
+
+/* The host's code and name in a budget year: followed from the resolution
+** date like a member; a host that was split is followed by the part that
+** keeps its name, else the run stops naming the parts. */
+static int host_of_year(const cs_coop *c, const cs_registry *reg, int from, int year,
+                        host_cache *hc, cs_error *err) {
+  cs_date res = resolution_date(c, from), at = cs_date_jan1(year);
+  if (c->has_freeze && cs_date_cmp(at, c->freeze) > 0) at = c->freeze;
+  if (cs_date_cmp(at, res) < 0) at = res;
+  if (hc->valid && cs_date_cmp(hc->at, at) <= 0 && !changes_between(reg, hc->at, at)) return CS_OK;
+  char *code = hc->code, *name = hc->name;
+  size_t size = sizeof hc->name;
+  char parts[MAX_PARTS][5], sc[5] = "";
+  size_t n = 0;
+  cs_date sd;
+  memcpy(code, c->host, 5);
+  if (cs_registry_successors(reg, c->host, res, at, parts, MAX_PARTS, &n, &sd, sc, NULL) == CS_OK &&
+      n >= 1) {
+    if (n == 1) {
+      memcpy(code, parts[0], 5);
+    } else {
+      char was[64], list[200] = "", d[11];
+      size_t keeps = 0, which = 0;
+      name_at(reg, sc, cs_date_add_days(sd, -1), was, sizeof was);
+      for (size_t k = 0; k < n; k++) {
+        char nm[64], item[80];
+        name_at(reg, parts[k], at, nm, sizeof nm);
+        if (strcmp(nm, was) == 0) {
+          keeps++;
+          which = k;
+        }
+        snprintf(item, sizeof item, "%s%s %s", k ? ", " : "", parts[k], nm);
+        strncat(list, item, sizeof list - strlen(list) - 1);
+      }
+      if (keeps != 1)
+        return cs_error_set(err, CS_EINVAL,
+                            "%s, %d: the host %s %s was split on %s into %s and no one part keeps "
+                            "its name: name the host among them",
+                            c->name, year, sc, was, cs_date_format(sd, d), list);
+      memcpy(code, parts[which], 5);
+    }
+  }
+  name_at(reg, code, at, name, size);
+  hc->valid = 1;
+  hc->at = at;
+  return CS_OK;
 }
 
 /* ---- the year's shares ----------------------------------------------- */
@@ -1134,9 +1561,18 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
   cs_result *r = calloc(1, sizeof *r);
   cs_q *amounts = calloc(coop->nlines ? coop->nlines : 1, sizeof *amounts);
   int *state = calloc(coop->nlines ? coop->nlines : 1, sizeof *state);
-  resolved *cache = calloc(coop->nmembers ? coop->nmembers : 1, sizeof *cache);
+  members_state ms;
+  memset(&ms, 0, sizeof ms);
+  host_cache hcache;
+  memset(&hcache, 0, sizeof hcache);
+  ms.c = coop;
+  ms.reg = reg;
+  ms.first_year = from;
+  ms.cache = calloc(coop->nmembers ? coop->nmembers : 1, sizeof *ms.cache);
+  ms.since = coop->nmembers ? coop->members[0].anchor : cs_date_jan1(from);
+  for (size_t i = 1; i < coop->nmembers; i++)
+    if (cs_date_cmp(coop->members[i].anchor, ms.since) < 0) ms.since = coop->members[i].anchor;
   growth_cache *gcache = calloc(coop->nlines ? coop->nlines : 1, sizeof *gcache);
-  active *act = malloc((coop->nmembers ? coop->nmembers : 1) * sizeof *act);
   /* each member's texts in the result, kept while they stay the same */
   row_texts *texts = calloc(coop->nmembers ? coop->nmembers : 1, sizeof *texts);
   cs_q *year_share = malloc(13 * sizeof *year_share); /* months / 12 for 0..12 months */
@@ -1147,7 +1583,7 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
   memset(&dc, 0, sizeof dc);
   cs_dec net_dec;
   const char **codes = NULL;
-  if (!r || !amounts || !state || !cache || !gcache || !act || !texts || !year_share ||
+  if (!r || !amounts || !state || !ms.cache || !gcache || !texts || !year_share ||
       dec_consts_make(coop, &dc)) {
     rc = cs_error_set(err, CS_ENOMEM, "out of memory");
     goto fail;
@@ -1162,10 +1598,11 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
     snprintf(frozen, sizeof frozen, " no_reform=%s", cs_date_format(coop->freeze, d));
   }
   snprintf(r->options, sizeof r->options,
-           "rounding=largest_remainder population_date=%s exit_year=%s merger=%s%s",
+           "rounding=largest_remainder population_date=%s exit_year=%s merger=%s split=%s%s",
            popdate_name(coop), coop->part_year == CS_PART_YEAR_FULL ? "full" : "months",
            coop->merger == CS_MERGER_WHOLE ? "whole"
-           : coop->merger == CS_MERGER_MEMBER_PART ? "member_part" : "error", frozen);
+           : coop->merger == CS_MERGER_MEMBER_PART ? "member_part" : "error",
+           coop->split == CS_SPLIT_ERROR ? "error" : "successors", frozen);
   r->years = calloc((size_t)(to - from + 1), sizeof *r->years);
   if (!r->years) {
     rc = cs_error_set(err, CS_ENOMEM, "out of memory");
@@ -1224,7 +1661,26 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
     }
     /* members */
     size_t n = 0;
-    if ((rc = members_of_year(coop, reg, year, cache, act, &n, err))) goto fail;
+    if ((rc = members_of_year(&ms, year, &n, err))) goto fail;
+    const active *act = ms.act;
+    if (ms.nev) {
+      y->events = calloc(ms.nev, sizeof *y->events);
+      if (!y->events) {
+        rc = cs_error_set(err, CS_ENOMEM, "out of memory");
+        goto fail;
+      }
+      for (size_t e = 0; e < ms.nev; e++) {
+        cs_year_event *ye = &y->events[y->nevents++];
+        const raw_event *re = &ms.ev[e];
+        ye->kind = re->kind;
+        memcpy(ye->code, re->code, 5);
+        memcpy(ye->other_code, re->other, 5);
+        ye->date = re->date;
+        ye->until = re->until;
+        STR(ye->name, re->name);
+        STR(ye->other_name, re->other_name);
+      }
+    }
     y->nmembers = n;
     if (n > UINT16_MAX) {
       rc = cs_error_set(err, CS_EINVAL, "%s has more than %d members in %d", coop->name,
@@ -1254,7 +1710,28 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
     }
     cs_key_note notes[CS_KEY_MAX_PARTS];
     size_t nparts = 0;
-    if ((rc = year_shares(coop->name, key, year, &shared, km, n, codes, &sc, notes, &nparts, err))) goto fail;
+    if ((rc = year_shares(coop->name, key, year, &shared, km, n, codes, &sc, notes, &nparts, err))) {
+      /* a value keyed by a member that was split reaches none of its parts */
+      for (size_t i = 0; i < n && rc == CS_EINVAL; i++) {
+        if (!act[i].split_from[0]) continue;
+        char msg[CS_ERROR_MAX], list[160] = "", d[11];
+        snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
+        for (size_t k = 0; k < n; k++)
+          if (strcmp(act[k].split_from, act[i].split_from) == 0) {
+            strncat(list, list[0] ? ", " : "", sizeof list - strlen(list) - 1);
+            strncat(list, act[k].code, sizeof list - strlen(list) - 1);
+            strncat(list, " ", sizeof list - strlen(list) - 1);
+            strncat(list, act[k].name, sizeof list - strlen(list) - 1);
+          }
+        rc = cs_error_set(err, rc,
+                          "%s (member %s was split on %s into %s: a value keyed by %s does not "
+                          "carry over to its parts; give one for each)",
+                          msg, act[i].split_from, cs_date_format(act[i].split_date, d), list,
+                          act[i].split_from);
+        break;
+      }
+      goto fail;
+    }
     y->nnotes = n ? nparts : 0;
     y->notes = calloc(y->nnotes ? y->nnotes : 1, sizeof *y->notes);
     if (!y->notes) {
@@ -1315,14 +1792,12 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
     }
     y->first_row = r->nrows;
     char host_code[5] = "";
-    cs_date host_at = cs_date_jan1(year);
-    if (coop->has_freeze && cs_date_cmp(host_at, coop->freeze) > 0) host_at = coop->freeze;
-    if (coop->has_host &&
-        cs_registry_successor(reg, coop->host, coop->has_period ? coop->from : cs_date_jan1(from),
-                              host_at, host_code, NULL) != 0)
-      memcpy(host_code, coop->host, 5);
     char host_name[64] = "";
-    if (coop->has_host) name_at(reg, host_code, host_at, host_name, sizeof host_name);
+    if (coop->has_host) {
+      if ((rc = host_of_year(coop, reg, from, year, &hcache, err))) goto fail;
+      memcpy(host_code, hcache.code, 5);
+      memcpy(host_name, hcache.name, sizeof host_name);
+    }
     const cs_vmerger *host_vm = coop->has_host ? vmerger_of(coop, host_code, cs_date_jan1(year)) : NULL;
     if (host_vm) {
       memcpy(host_code, host_vm->code, 5);
@@ -1345,7 +1820,7 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       if (!t->given) STR(t->given, act[i].given); /* the member as written: always the same */
       row->name = t->name;
       row->given = t->given;
-      STR(row->merged, act[i].merged);
+      STR(row->merged, text_of(&act[i].merged));
       row->population = act[i].population;
       row->pop_year = pop_year_of(coop, year);
       row->pop_source = (unsigned char)act[i].pop_source;
@@ -1393,9 +1868,8 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
 fail:
   free(amounts);
   free(state);
-  free(cache);
+  members_state_free(&ms);
   free(gcache);
-  free(act);
   free(texts);
   free(year_share);
   dec_consts_free(&dc);

@@ -32,13 +32,16 @@
 #include <unistd.h>
 #include "coopsim/date.h"
 #include "coopsim/readfile.h"
+#include "coopsim/registry.h"
 #include "coopsim/ssb_import.h"
 
 /* Change records before this date are not kept: the registry's code lists
 ** begin with KLASS "Kommuneinndeling 2015". */
 #define FIRST_CHANGE "2015-01-01"
-/* More than any municipality will ever hold; catches misplaced columns. */
-#define MAX_POPULATION 999999999LL
+/* A municipality's population, one figure or summed over ages, is at most
+** registry.h's CS_POPULATION_MAX (ten million; Norway had 5.6 million in
+** 2026): more is a misplaced column or a forged file. */
+#define MAX_POPULATION ((long long)CS_POPULATION_MAX)
 /* StatBank puts title lines before its header; more than this is not SSB. */
 #define MAX_TITLE_LINES 5
 #define MAX_FIELDS 256
@@ -422,7 +425,15 @@ static int settle_file_rows(importer *im, size_t first, int statbank, const char
         return cs_error_set(im->err, CS_EINVAL,
                             "%s:%d: a second population for %s in %d (the first is on line %d)",
                             file, rows[i].line, rows[i].code, rows[i].year, rows[out - 1].line);
-      rows[out - 1].pop += rows[i].pop;
+      /* a sum over ages: checked like every figure */
+      long long sum;
+      if (__builtin_add_overflow(rows[out - 1].pop, rows[i].pop, &sum) || sum > MAX_POPULATION)
+        return cs_error_set(im->err, CS_EINVAL,
+                            "%s:%d: the population of %s in %d summed over ages passes %lld "
+                            "(%lld + %lld): not a municipality's",
+                            file, rows[i].line, rows[i].code, rows[i].year, MAX_POPULATION,
+                            rows[out - 1].pop, rows[i].pop);
+      rows[out - 1].pop = sum;
     } else {
       rows[out++] = rows[i];
     }

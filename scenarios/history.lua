@@ -47,16 +47,23 @@ cs.expect_error(function()
   cs.scenario("error", { sande("error") }):run { from = 2020, to = 2020 }
 end, "non-member", "merger = \"error\" stops and asks")
 
--- The 2024 split of Ålesund (1507) into Ålesund (1508) and Haram (1580): a
--- member listed as 1507 cannot be followed into 2024 without a decision.
-local aal = cs.cooperation {
-  name = "Split", period = { from = "2020-01-01" }, members = { "1507", "1505" }, -- Ålesund, Kristiansund
-  key = cs.keys.per_capita { rate = 1 },
-}
-cs.expect(cs.scenario("Split", { aal }):run { from = 2020, to = 2023 }:share("1507", 2023),
+-- The 2024 split of Ålesund (1507) into Ålesund (1508) and Haram (1580):
+-- by default (split = "successors") both parts are members from the split,
+-- each with its own population; split = "error" stops and asks.
+local aal = function(split)
+  return cs.cooperation {
+    name = "Split", period = { from = "2020-01-01" }, members = { "1507", "1505" }, -- Ålesund, Kristiansund
+    key = cs.keys.per_capita { rate = 1 }, split = split,
+  }
+end
+cs.expect(cs.scenario("Split", { aal() }):run { from = 2020, to = 2023 }:share("1507", 2023),
   cs.population("1507", 2022), "Ålesund before the split")
-cs.expect_error(function() cs.scenario("Split", { aal }):run { from = 2024, to = 2024 } end,
-  "1507 was split", "following 1507 into 2024 needs a decision")
+local split = cs.scenario("Split", { aal() }):run { from = 2024, to = 2024 }
+cs.expect(split:share("1508", 2024) + split:share("1580", 2024), cs.population("1507", 2023),
+  "the two parts together: all of 1507 on 1 January 2023")
+cs.expect(split:row("Haram", 2024).merged, "split from 1507 Ålesund on 2024-01-01", "the row says where it came from")
+cs.expect_error(function() cs.scenario("Split", { aal("error") }):run { from = 2024, to = 2024 } end,
+  "split = \"error\"", "split = \"error\" stops and asks")
 
 -- A hypothetical merger: Grane + Hattfjelldal as one member from 2026.
 local hg = cs.cooperation {
@@ -77,3 +84,51 @@ cs.expect(r1:share("H001", 2026) < r0:share("Grane", 2026) + r0:share("Hattfjell
   "one equal part fewer")
 cs.expect(r1:years()[2].sum_shares, 740539, "still covers the cost")
 cs.expect(r1:share("Vefsn", 2026) > r0:share("Vefsn", 2026), true, "the others pay a little more")
+
+-- The resolution date: a cooperation without period or base year resolves
+-- its members and host at 1 January of the run's first year (never "today"):
+-- 3005 Drammen was valid 2020-2023, so a 2021 run knows it, and follows it
+-- to 3301 in 2024.
+local drammen = cs.cooperation {
+  name = "Drammen", host = "3005", members = { "3005", "Lier" }, key = cs.keys.per_capita { rate = 1 },
+}
+local rd = cs.scenario("Drammen", { drammen }):run { from = 2021, to = 2024 }
+cs.expect(rd:row("3005", 2021).host, true, "3005 is the host in 2021")
+cs.expect(rd:row("Drammen", 2024).code, "3301", "followed to 3301")
+cs.expect(rd:row("Drammen", 2024).host, true, "the host too")
+cs.expect_error(function() cs.scenario("Drammen", { drammen }):run { from = 2019, to = 2019 } end,
+  "was not valid on 2019-01-01 (valid 2020-01-01 to 2023-12-31); on 2019-01-01 its territory was 0602 Drammen, 0625 Nedre Eiker, 0711 Svelvik",
+  "a 2019 run: the error names the validity and the predecessors")
+-- with a base year, at 1 January of it
+local based = cs.cooperation {
+  name = "Base year", base_year = 2021, members = { "3005", "Lier" }, key = cs.keys.per_capita { rate = 1 },
+}
+cs.expect(cs.scenario("Base year", { based }):run { from = 2022, to = 2022 }:share("3005", 2022),
+  cs.population("3005", 2021), "resolved on 2021-01-01")
+-- a code or name that never existed is refused when the cooperation is made
+cs.expect_error(function() cs.cooperation { name = "X", members = { "Drammenn" }, key = cs.keys.equal() } end,
+  'unknown municipality "Drammenn"', "unknown everywhere")
+cs.expect(cs.municipality("3005").name, "Drammen", "a code's latest period without a date")
+
+-- Codes inside keys follow the registry like members (SPEC 7.1): Hole's
+-- fixed amount (0612 in 2019) is 3038's in 2020 and 3310's in 2024; the
+-- amounts of Steinkjer and Verran are summed when they merge in 2020; a key
+-- given to set_key is resolved at 1 January of its first year.
+local fixed = cs.cooperation {
+  name = "Fixed", period = { from = "2019-01-01" }, members = { "Hole", "Steinkjer", "Verran" },
+  key = cs.keys.fixed { Hole = 1000, Steinkjer = 300, Verran = 40 },
+}
+local rf = cs.scenario("Fixed", { fixed }):run { from = 2019, to = 2025 }
+cs.expect(rf:share("Hole", 2019), 1000, "0612 Hole")
+cs.expect(rf:share("3038", 2021), 1000, "3038 Hole")
+cs.expect(rf:share("3310", 2025), 1000, "3310 Hole")
+cs.expect(rf:share("Steinkjer", 2020), 300 + 40, "Steinkjer + Verran")
+local later = cs.scenario("Fixed", { fixed }):set_key(cs.keys.fixed { Hole = 2000, Steinkjer = 500 }, 2024)
+  :run { from = 2023, to = 2025 }
+cs.expect(later:share("Hole", 2023), 1000, "the first key until 2023")
+cs.expect(later:share("Hole", 2025), 2000, "Hole on 2024-01-01 is 3310")
+cs.expect_error(function()
+  cs.scenario("Kept", { cs.cooperation { name = "Kept", period = { from = "2019-01-01" },
+    members = { "Trondheim", "Klæbu" }, key = cs.keys.fixed { Trondheim = 1000, ["Klæbu"] = 500 } } })
+    :run { from = 2019, to = 2020 }
+end, "5030 went into 5001 on 2020-01-01, which kept its code", "a code-kept merger of two keyed members")

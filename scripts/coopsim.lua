@@ -206,8 +206,11 @@ end
 ---------------------------------------------------------------------------
 -- municipalities
 
+-- Municipalities valid now, for completion in the REPL (no message names it).
 local LATEST = "9999-12-30"
 
+-- A code or name at date; without a date, the code's or name's latest
+-- period (a check before the resolution date is known).
 local function resolve(what, date, label)
   if type(what) == "number" and math.type(what) == "integer" then what = string.format("%04d", what) end
   if type(what) ~= "string" then fail("%s must be a municipality code or name, got %s", label, show(what)) end
@@ -225,20 +228,25 @@ local muni_mt = {
 }
 
 --- cs.municipality(code_or_name [, date]) -> { code, name, county, ... }
+--- (without a date: the code's or name's latest period)
 function M.municipality(what, date)
-  date = date and date_of(date, "date") or LATEST
+  date = date and date_of(date, "date") or nil
   return setmetatable(resolve(what, date, "municipality"), muni_mt)
 end
 
---- cs.population(code_or_name, date_or_year) -> inhabitants on 1 January
-function M.population(what, date)
+--- cs.population(code_or_name, date_or_year [, as_of]) -> inhabitants on 1 January
+--- of the territory as on as_of (default: the date), and the figure's source
+--- ("registry", "predecessors" or "proxy"). A name is resolved at as_of;
+--- as_of before the date gives no_reform's proxy once the territory merged.
+function M.population(what, date, as_of)
   if date == nil then fail("cs.population needs a date or year (1 January)") end
   date = date_of(date, "date")
   if date:sub(6) ~= "01-01" then fail("population is counted on 1 January, got %s", show(date)) end
-  local m = resolve(what, date, "municipality")
-  local n, msg = core.population_of(m.code, date, tonumber(date:sub(1, 4)))
-  if not n then fail("%s", msg) end
-  return n
+  as_of = as_of ~= nil and date_of(as_of, "as_of") or date
+  local m = resolve(what, as_of, "municipality")
+  local n, source = core.population_of(m.code, as_of, tonumber(date:sub(1, 4)), as_of < date)
+  if not n then fail("%s", source) end
+  return n, source
 end
 
 --- cs.projection: population functions for years past the registry (use with
@@ -447,7 +455,7 @@ end
 
 local COOP_FIELDS = set {
   "name", "host", "payee", "members", "costs", "grants", "key", "population_date", "notice",
-  "period", "base_year", "growth", "exit_year", "merger", "due", "prorate", "assumption",
+  "period", "base_year", "growth", "exit_year", "merger", "split", "due", "prorate", "assumption",
 }
 local COST_FIELDS = set { "name", "amount", "growth", "rate", "of", "assumption" }
 local GRANT_FIELDS = set { "name", "amount", "from", "to", "cap", "covers" }
@@ -507,7 +515,8 @@ function M.cooperation(def)
     end
   end
   if def.base_year ~= nil then c.base_year = check_year(def.base_year, "base_year") end
-  -- members are resolved at the agreement's start (or the base year)
+  -- members and host are resolved at the agreement's start, else 1 January
+  -- of the base year, else of the run's first year (at run time)
   c.anchor = c.period_from or (c.base_year and jan1(c.base_year))
   if type(def.members) ~= "table" or #def.members == 0 then fail("cs.cooperation needs a list of members") end
   local members = check_list(def.members, "members")
@@ -523,15 +532,15 @@ function M.cooperation(def)
       seen[r.code] = given
       entry.code, entry.name = r.code, r.name
     else
-      -- no date yet: check that the name exists today, resolve at run time
-      resolve(given, LATEST, "member " .. i)
+      -- no date yet: check that the code or name exists, resolve at run time
+      resolve(given, nil, "member " .. i)
     end
     c.members[i] = entry
   end
   if def.host ~= nil then
     c.host = def.host
     if c.anchor then c.host_code = resolve(def.host, c.anchor, "host").code
-    else resolve(def.host, LATEST, "host") end
+    else resolve(def.host, nil, "host") end
   end
   if def.payee ~= nil then
     c.payee = check_name(def.payee, "payee")
@@ -590,6 +599,10 @@ function M.cooperation(def)
     fail("merger must be \"whole\", \"member_part\" or \"error\", got %s", show(def.merger))
   end
   c.merger = def.merger or "whole"
+  if def.split ~= nil and def.split ~= "successors" and def.split ~= "error" then
+    fail("split must be \"successors\" or \"error\", got %s", show(def.split))
+  end
+  c.split = def.split or "successors"
   if def.due ~= nil then
     local mo, d = tostring(def.due):match("^(%d%d)%-(%d%d)$")
     if not mo or not core.valid_date("2001-" .. def.due) then
@@ -714,7 +727,7 @@ function scenario_mt:population(a, b)
   if type(a) == "function" then
     return add_mod(self, { op = "population_fn", fn = a, text = "population projection" })
   end
-  local m = resolve(a, LATEST, "population")
+  local m = resolve(a, nil, "population")
   if type(b) == "number" then
     check_number(b, "population", { integer = true })
   elseif type(b) == "table" then
@@ -791,7 +804,8 @@ local function key_spec(key, anchor, loc)
 end
 
 -- Finds the coop member matching `member` at date: same code, or a code
--- that the member's code has become by then.
+-- that the member's code has become by then; or a part of a member that was
+-- split (then also that part's code).
 local function find_member(spec, member, date, loc)
   local m, msg = core.find(member, date)
   if not m then fail_at(loc, msg) end
@@ -799,6 +813,11 @@ local function find_member(spec, member, date, loc)
     if x.code == m.code then return i end
     local succ = core.successor(x.code, x.anchor, date)
     if succ == m.code then return i end
+  end
+  for i, x in ipairs(spec.members) do
+    for _, part in ipairs(core.successors(x.code, x.anchor, date) or {}) do
+      if part == m.code then return i, m, part end
+    end
   end
   return nil, m
 end
@@ -903,9 +922,10 @@ local function build_spec(coop, scen, from, to)
     base_year = coop.base_year, population_date = coop.population_date,
     population_year = coop.population_year,
     notice_months = coop.notice_months, notice_from = coop.notice_from,
-    exit_year = coop.exit_year, merger = coop.merger, prorate = coop.prorate,
+    exit_year = coop.exit_year, merger = coop.merger, split = coop.split, prorate = coop.prorate,
     due_month = coop.due_month, due_day = coop.due_day,
     costs = coop.costs, grants = coop.grants, members = base.members, host = base.host,
+    resolution = anchor, -- the keys' codes are followed from here (core/lua_coopsim.c)
     keys = { { from_year = 0, key = base.key } },
     cost_sets = {}, grant_ends = {}, growths = {}, owned = {},
   }
@@ -918,8 +938,12 @@ local function build_spec(coop, scen, from, to)
     local loc = mod.where
     touched[#touched + 1] = mod -- taken back below where the modification finds nothing here
     if mod.op == "withdraw" then
-      local i = find_member(spec, mod.member, mod.date, loc)
-      if i then own(spec, "members")[i].notice = mod.date else touched[#touched] = nil end
+      local i, _, part = find_member(spec, mod.member, mod.date, loc)
+      if part then -- a part of a split member gives notice for itself
+        local x = own(spec, "members")[i]
+        x.part_notices = x.part_notices or {}
+        x.part_notices[#x.part_notices + 1] = { code = part, date = mod.date }
+      elseif i then own(spec, "members")[i].notice = mod.date else touched[#touched] = nil end
     elseif mod.op == "join" then
       local i, m = find_member(spec, mod.member, mod.date, loc)
       if not i then
@@ -936,7 +960,10 @@ local function build_spec(coop, scen, from, to)
       mod.matched = mod.matched or found
     elseif mod.op == "set_key" then
       local keys = own(spec, "keys")
-      keys[#keys + 1] = { from_year = mod.from_year, key = key_spec(mod.key, anchor, loc) }
+      -- its codes at 1 January of its first year (SPEC 7.1), not before the cooperation's
+      local at = jan1(mod.from_year)
+      if at < anchor then at = anchor end
+      keys[#keys + 1] = { from_year = mod.from_year, key = key_spec(mod.key, at, loc), resolution = at }
     elseif mod.op == "set_cost" then
       local found = false
       for _, c in ipairs(spec.costs) do if c.name == mod.name then found = true end end
@@ -1063,6 +1090,10 @@ local function same_shares(a, b)
   return true
 end
 
+-- The members each cooperation without period or base year was resolved
+-- to, by resolution date (1 January of a run's first year).
+local resolved_as = setmetatable({}, { __mode = "k" })
+
 lint = function(scen, run, opts)
   local state = run_state(run)
   local from, to = run.from, run.to
@@ -1070,6 +1101,21 @@ lint = function(scen, run, opts)
     if coop.period_to and to > tonumber(coop.period_to:sub(1, 4)) and not opts.past_end then
       warn(state.where, string.format("%s: the run goes to %d, past the agreement's end (%s); say past_end = true if that is meant",
         coop.name, to, coop.period_to))
+    end
+    if not coop.anchor then
+      -- two runs that start in different years may resolve its members differently
+      local codes = {}
+      for i, m in ipairs(coop_base(coop, jan1(from)).members) do codes[i] = m.code end
+      local these, seen = table.concat(codes, " "), resolved_as[coop] or {}
+      resolved_as[coop] = seen
+      for year, other in pairs(seen) do
+        if other ~= these and year ~= from then
+          warn(run.where, string.format("%s has no period or base_year: this run resolves its members on %s as %s, a run from %d as %s; give period.from or base_year",
+            coop.name, jan1(from), these, year, other))
+          break
+        end
+      end
+      seen[from] = these
     end
   end
   for _, mod in ipairs(scen.mods) do
@@ -1291,10 +1337,22 @@ end
 
 local text_mt = { __name = "coopsim.text", __metatable = false, __tostring = function(t) return t.text end }
 
---- r:explain(member, year) -> printable explanation
+--- r:explain(member, year) -> printable explanation; for a member absent
+--- that year, why (its notice, a merger, a split, a later joining)
 function run_mt:explain(member, year)
-  local rows, m = member_rows(self, member, year, "explain")
-  if #rows == 0 then
+  local ok, rows, m = pcall(member_rows, self, member, year, "explain")
+  if not ok or #rows == 0 then
+    -- a municipality gone by then (Verran in 2021) is found by its last period
+    local code = m and m.code or (type(member) == "string" and member:match("^%d%d%d%d$"))
+    if not code and type(member) == "string" then
+      local latest = core.find(member)
+      code = latest and latest.code
+    end
+    for _, r in ipairs(code and run_state(self).results or {}) do
+      local why = r:absent(code, year)
+      if why then return readonly(setmetatable({ text = why .. string.format(" (scenario %q)", self.name) }, text_mt)) end
+    end
+    if not ok then error(rows, 0) end
     return readonly(setmetatable({ text = string.format("%s %s is not a member in %d (scenario %q)", m.code, m.name, year, self.name) }, text_mt))
   end
   local parts = {}
@@ -1443,8 +1501,18 @@ function M.sweep(opts)
                                  members = members }, sweep_mt))
 end
 
---- sweep:share(member_code, year, value) -> the share at that value
+-- The code of a member given by code or name in a result's rows for year:
+-- the code itself when a row has it, else the name resolved at 1 January.
+local function row_code(rows, member, year, what)
+  for _, r in ipairs(rows) do
+    if r.code == member and r.year == year then return member end
+  end
+  return resolve(member, jan1(year), what).code
+end
+
+--- sweep:share(member, year, value) -> the share at that value (member: code or name)
 function sweep_mt:share(code, year, value)
+  code = row_code(self.rows, code, year, "sweep:share")
   for _, r in ipairs(self.rows) do
     if r.code == code and r.year == year and r.value == value then return r.share end
   end
@@ -1759,6 +1827,7 @@ end
 function M.mc_quantiles() return core.mc_quantiles() end
 
 function montecarlo_mt:row(code, year)
+  code = row_code(self.rows, code, year, "mc:row")
   for _, r in ipairs(self.rows) do if r.code == code and r.year == year then return r end end
 end
 

@@ -18,6 +18,9 @@ typedef enum { CS_GROWTH_NONE, CS_GROWTH_WAGE, CS_GROWTH_PRICE } cs_growth;
 typedef enum { CS_POPDATE_PREVIOUS_YEAR, CS_POPDATE_BUDGET_YEAR, CS_POPDATE_FIXED } cs_popdate;
 typedef enum { CS_PART_YEAR_FULL, CS_PART_YEAR_MONTHS } cs_part_year;
 typedef enum { CS_MERGER_WHOLE, CS_MERGER_MEMBER_PART, CS_MERGER_ERROR } cs_merger;
+/* A member that is split: every successor a member from the split date
+** (each with its own population), or stop and ask. */
+typedef enum { CS_SPLIT_SUCCESSORS, CS_SPLIT_ERROR } cs_split;
 
 typedef struct cs_coop cs_coop;
 
@@ -32,9 +35,12 @@ cs_coop *cs_coop_new(const char *name);
 void cs_coop_free(cs_coop *c);
 const char *cs_coop_name(const cs_coop *c);
 
-/* The host (registry code at `at`) or, for payee, a free text that
-** replaces the host as the payee of invoices (seed 001: KS buys the
-** function on behalf of the members). */
+/* The host (a registry code valid on the cooperation's resolution date:
+** period.from, else 1 January of base_year, else 1 January of the run's
+** first year; `at` is not used) or, for payee, a free text that replaces
+** the host as the payee of invoices (seed 001: KS buys the function on
+** behalf of the members). A host that is split is followed by the part
+** that keeps its name (else the run stops, naming the parts). */
 int cs_coop_set_host(cs_coop *c, const char *code, cs_date at, cs_error *err);
 int cs_coop_set_payee(cs_coop *c, const char *payee, cs_error *err);
 
@@ -50,17 +56,26 @@ int cs_coop_set_popdate(cs_coop *c, cs_popdate kind, int fixed_year, cs_error *e
 int cs_coop_set_notice(cs_coop *c, const cs_notice *rule, cs_error *err);
 void cs_coop_set_part_year(cs_coop *c, cs_part_year rule);
 void cs_coop_set_merger(cs_coop *c, cs_merger rule);
+void cs_coop_set_split(cs_coop *c, cs_split rule);
 /* Invoices are due on month-day of each budget year. */
 int cs_coop_set_due(cs_coop *c, int month, int day, cs_error *err);
 /* 1 = prorate the agreement's first and last years by months (default). */
 void cs_coop_set_prorate_period(cs_coop *c, int on);
 
 /* Adds a member: code valid at `anchor` (its join date or the agreement's
-** start); `given` is what the scenario wrote. Duplicate codes fail. */
+** resolution date, see cs_coop_set_host); `given` is what the scenario
+** wrote. Duplicate codes fail. A member whose territory is later split
+** becomes every part (cs_coop_set_split); a notice it gave binds them all. */
 int cs_coop_add_member(cs_coop *c, const char *code, cs_date anchor, int joined,
                        const char *given, cs_error *err);
-/* Notice of withdrawal given on `given` by member code (as added). */
+/* Notice of withdrawal given on `given` by member code (as added); it binds
+** every part the member is later split into. */
 int cs_coop_withdraw(cs_coop *c, const char *code, cs_date given, cs_error *err);
+/* Notice given on `given` by `part`, one of the municipalities member code
+** (as added) was split into: that part alone leaves. A second notice of the
+** same part replaces the first. */
+int cs_coop_withdraw_part(cs_coop *c, const char *code, const char *part, cs_date given,
+                          cs_error *err);
 /* Removes a member from the start (e.g. a variant without it). */
 int cs_coop_remove_member(cs_coop *c, const char *code, cs_error *err);
 

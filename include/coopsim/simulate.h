@@ -67,6 +67,31 @@ typedef struct cs_year_note {
   uint64_t weight, weight_den; /* the pool's total weight, weight / weight_den */
 } cs_year_note;
 
+/* Why a member pays its last year, is absent, or is made differently
+** from the year before: the reports translate these (cs_event_text in
+** explain.h writes one in English). An event is listed in the year it
+** takes effect: NOTICE in the member's last year, GONE in its first year
+** away (or the run's first year), MERGED and SPLIT in the first year of the
+** new municipality (or the run's first year when it happened before),
+** JOINS in the year the member joins. */
+typedef enum {
+  CS_EVENT_NOTICE, /* notice given on date; the notice period ends on until: pays this year, its last */
+  CS_EVENT_GONE,   /* left after its notice (given on date, period ended on until) */
+  CS_EVENT_MERGED, /* code merged into other_code on date */
+  CS_EVENT_SPLIT,  /* code is a part of other_code, split on date */
+  CS_EVENT_JOINS   /* code is a member from date */
+} cs_event_kind;
+
+typedef struct cs_year_event {
+  cs_event_kind kind;
+  char code[5];           /* the member: its code that year (GONE: its last code) */
+  const char *name;       /* its name (points into the result) */
+  cs_date date;           /* the notice, merger, split or joining */
+  cs_date until;          /* NOTICE, GONE: the notice period's last day */
+  char other_code[5];     /* MERGED: merged into; SPLIT: split from; else "" */
+  const char *other_name; /* its name, or "" */
+} cs_year_event;
+
 typedef struct cs_year {
   int year;
   int agreement_months;   /* months of the year inside the agreement (12 = whole) */
@@ -88,6 +113,8 @@ typedef struct cs_year {
   size_t nnotes;
   cs_year_note *notes;    /* per key component (part j of every row): explanation texts */
   char (*member_texts)[48]; /* NULL, or nmembers * nnotes: each row's own figure per part */
+  size_t nevents;
+  cs_year_event *events;  /* why members are absent, leave, merge, split or join */
 } cs_year;
 
 typedef struct cs_strings cs_strings; /* the result's texts (simulate.c) */
@@ -101,12 +128,15 @@ typedef struct cs_result {
   cs_part *parts;         /* the rows' parts */
   size_t nyears;
   cs_year *years;
-  char options[256];      /* the interpretations used, e.g. "rounding=largest_remainder ..." */
+  char options[256];      /* the interpretations used, e.g. "rounding=largest_remainder ... split=successors" */
   cs_strings *strings;
 } cs_result;
 
 /* Runs the cooperation for budget years from..to. The caller owns *out
-** (cs_result_free). Errors name the year, member and value. */
+** (cs_result_free). Errors name the year, member and value. Members, host
+** and the hypothetical mergers' parts are followed from the cooperation's
+** resolution date (cs_coop_set_host) through SSB's changes; populations
+** are those of each member's territory in the budget year (registry.h). */
 int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, cs_result **out,
                 cs_error *err);
 

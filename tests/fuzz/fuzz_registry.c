@@ -1,8 +1,9 @@
 /*
 ** Fuzz harness: the registry's CSV loader (cs_registry_open_texts) and the
-** queries over what it loaded. The input is the registry's six texts
-** separated by NUL bytes, in the order of cs_registry_file_name(0..5):
-** municipalities, counties, population, changes, split_fractions, sources.
+** queries over what it loaded. The input is the registry's seven texts
+** separated by NUL bytes, in the order of cs_registry_file_name(0..6):
+** municipalities, counties, population, changes, split_fractions, sources,
+** territories.
 ** A required text the input lacks is given as its header alone, so short
 ** inputs still reach the later tables.
 */
@@ -45,10 +46,13 @@ static void query(const cs_registry *reg) {
       int years[3] = {first, last, m->valid_from.year};
       for (int k = 0; k < 3; k++) {
         int64_t pop;
-        int proxy;
+        cs_pop_origin origin;
+        char words[64];
         (void)cs_registry_population(reg, m->code, years[k], &pop, &err);
-        (void)cs_registry_population_of(reg, m->code, m->valid_from, years[k], &pop, &proxy, &err);
-        (void)cs_registry_population_frozen(reg, m->code, m->valid_from, years[k], &pop, &proxy, &err);
+        (void)cs_registry_population_of(reg, m->code, m->valid_from, years[k], &pop, &origin, &err);
+        (void)cs_registry_population_frozen(reg, m->code, m->valid_from, years[k], &pop, &origin, &err);
+        (void)cs_registry_population_detail(reg, m->code, m->valid_from, years[k], words,
+                                            sizeof words, &err);
       }
     }
   }
@@ -59,21 +63,21 @@ static void query(const cs_registry *reg) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  static const char *const headers[6] = {"code,name,valid_from,valid_to\n", NULL,
-                                         "year,code,population\n",
-                                         "date,old_code,old_name,new_code,new_name\n", NULL, NULL};
+  static const char *const headers[CS_REGISTRY_FILES] = {
+      "code,name,valid_from,valid_to\n", NULL, "year,code,population\n",
+      "date,old_code,old_name,new_code,new_name\n", NULL, NULL, NULL};
   char *copy = fuzz_text(data, size);
-  const char *texts[6] = {0};
+  const char *texts[CS_REGISTRY_FILES] = {0};
   const char *p = copy, *end = copy + size;
-  for (int i = 0; i < 6 && p <= end; i++) {
+  for (int i = 0; i < CS_REGISTRY_FILES && p <= end; i++) {
     texts[i] = p;
     p += strlen(p) + 1;
   }
-  for (int i = 0; i < 6; i++)
+  for (int i = 0; i < CS_REGISTRY_FILES; i++)
     if (!texts[i]) texts[i] = headers[i];
   cs_registry *reg = NULL;
   cs_error err = {0, ""};
-  int rc = cs_registry_open_texts(&reg, texts, &err);
+  int rc = cs_registry_open_texts(&reg, texts, CS_REGISTRY_FILES, &err);
   if (rc == 0) {
     CHECK(reg != NULL, "success without a registry");
     query(reg);

@@ -13,7 +13,7 @@ cs.expect_error(function() run { "1833", "1833" } end, "member 1833 is listed tw
 cs.expect_error(function() run { "1833", "Rana" } end, "member 1833 is listed twice", "duplicate by name")
 cs.expect_error(function() run { "Rnaa", "1833" } end, 'unknown municipality "Rnaa"', "unknown name")
 cs.expect_error(function() run { "Herøy", "1833" } end,
-  'ambiguous municipality "Herøy" (today): 1515 Herøy (Møre og Romsdal), 1818 Herøy (Nordland)', "Herøy")
+  'ambiguous municipality "Herøy": 1515 Herøy (Møre og Romsdal), 1818 Herøy (Nordland)', "Herøy")
 cs.expect_error(function() run { 1833.5, "1834" } end, "member 1 must be a code or name, got 1833.5", "1833.5")
 cs.expect_error(function() run { true, "1834" } end, "member 1 must be a code or name, got true", "true")
 cs.expect_error(function() run {} end, "needs a list of members", "no members")

@@ -239,6 +239,7 @@ static void bad_input_changes_nothing(void **state) {
       {FX("bad_date.json"), "bad_date.json:5:", "\"2023-02-30\""},
       {FX("bad_name.json"), "bad_name.json:4:", "\"Rana, Raane\""},
       {FX("bad_statbank.csv"), "bad_statbank.csv:5:", "\"..\""},
+      {FX("bad_sum.csv"), "bad_sum.csv:4:", "passes 10000000 (6000000 + 4000001)"},
       {FX("unknown.txt"), "unknown.txt:1:", "not a format"},
       {"/nonexistent/file.csv", "/nonexistent/file.csv", "No such file"},
   };
@@ -352,6 +353,39 @@ static void check_texts_in_memory(void **state) {
   for (int i = 0; i < N; i++) free(texts[i]);
 }
 
+/* Every figure and every sum over ages is checked against the stated limit
+** (CS_POPULATION_MAX), overflow-checked, with file, line and value: a forged
+** export once made Rana 2 999 999 997. */
+static void forged_populations(void **state) {
+  (void)state;
+  static const struct {
+    const char *text, *want;
+  } cases[] = {
+      {"region,age,Persons 2024\n1833 Rana,0,999999999\n1833 Rana,1,999999999\n1833 Rana,2,999999999\n",
+       "forged.csv:2: invalid population \"999999999\" for 1833 in 2024 (expected a whole number 0..10000000)"},
+      {"region,age,Persons 2024\n1833 Rana,0,9000000\n1833 Rana,1,9000000\n",
+       "forged.csv:3: the population of 1833 in 2024 summed over ages passes 10000000 (9000000 + 9000000)"},
+      {"region,age,Persons 2024\n1833 Rana,0,9223372036854775807\n1833 Rana,1,1\n",
+       "forged.csv:2: invalid population \"9223372036854775807\""},
+      {"year,code,population\n2023,1833,10000001\n", "forged.csv:2: invalid population \"10000001\""},
+      {"region,age,Persons 2024\n1833 Rana,0,5000000\n1833 Rana,1,5000000\n", NULL},
+  };
+  const char *name[] = {"forged.csv"};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    size_t len = strlen(cases[i].text);
+    cs_error err = {0, ""};
+    cs_import_report rep;
+    int rc = cs_ssb_check_texts(name, &cases[i].text, &len, 1, &rep, &err);
+    if (!cases[i].want) {
+      if (rc) fail_msg("case %zu: %s", i, err.msg);
+      assert_int_equal(rep.population_added, 1);
+      continue;
+    }
+    assert_int_equal(rc, CS_EINVAL);
+    if (!strstr(err.msg, cases[i].want)) fail_msg("case %zu: \"%s\" lacks \"%s\"", i, err.msg, cases[i].want);
+  }
+}
+
 static void report_text(void **state) {
   (void)state;
   cs_import_report r = {3, 4, 1, 10, 2, 1};
@@ -396,6 +430,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(creates_data_dir, make_dir, remove_dir),
       cmocka_unit_test_setup_teardown(bad_existing_registry, make_dir, remove_dir),
       cmocka_unit_test(report_text),
+      cmocka_unit_test(forged_populations),
       cmocka_unit_test_setup_teardown(check_texts_in_memory, make_dir, remove_dir),
       cmocka_unit_test_setup_teardown(opens_as_registry, make_dir, remove_dir),
   };
