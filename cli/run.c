@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "coopsim/doc.h"
+#include "coopsim/lua_confine.h"
 #include "coopsim/readfile.h"
 #include "coopsim/report.h"
 #include "coopsim/rundb.h"
@@ -133,6 +134,18 @@ static int run_child(int fd, void *arg) {
   const run_job *job = arg;
   lua_State *L = cli_new_state(job->opt, job->file, job->want_report);
   if (!L) return 1;
+  /* confined by the kernel from here on (confine.h): it may read below the
+  ** scenario's folder and --allow-read, write to stdout, stderr and fd */
+  cs_confine_opts co = {job->file, job->opt->allow_read, job->opt->nallow_read, (int[]){1, 2, fd}, 3};
+  cs_confine_status cst;
+  cs_error cerr = {0, ""};
+  if (cs_lua_confine(L, &co, &cst, &cerr) != 0) {
+    fprintf(stderr, "coopsim: %s: %s\n", job->file, cerr.msg);
+    return 1;
+  }
+  if (cst.landlock_abi == 0)
+    fprintf(stderr, "coopsim: %s: warning: Landlock is not available, so only the sandbox keeps the "
+            "scenario's worker from reading your files (the system-call filter is active)\n", job->file);
   int rc = run_scenario(L, job);
   size_t nreq = rc == 0 ? cs_sandbox_nrequests(L) : 0;
   int want_doc = rc == 0 && (job->want_report || job->store);
