@@ -266,19 +266,33 @@ static int rule(scmp_filter_ctx ctx, uint32_t action, int nr, unsigned n,
 
 static int allow(scmp_filter_ctx ctx, int nr) { return rule(ctx, SCMP_ACT_ALLOW, nr, 0, NULL); }
 
+/* Argument tests. Arguments are compared as 64-bit values; a value with
+** garbage in the upper half fails the test (the call is refused), which
+** is the safe side. */
+static struct scmp_arg_cmp arg_eq(unsigned arg, uint64_t value) {
+  struct scmp_arg_cmp c = {arg, SCMP_CMP_EQ, value, 0};
+  return c;
+}
+
+/* (argument & mask) == value */
+static struct scmp_arg_cmp arg_masked(unsigned arg, uint64_t mask, uint64_t value) {
+  struct scmp_arg_cmp c = {arg, SCMP_CMP_MASKED_EQ, mask, value};
+  return c;
+}
+
 /* open/openat: read-only allowed, anything else EACCES (flags in argument
 ** flags_arg). The two sets of rules are disjoint. */
 static int rules_open(scmp_filter_ctx ctx, int nr, unsigned flags_arg) {
-  struct scmp_arg_cmp ro = SCMP_CMP32(flags_arg, SCMP_CMP_MASKED_EQ, OPEN_WRITE_BITS, 0);
+  struct scmp_arg_cmp ro = arg_masked(flags_arg, OPEN_WRITE_BITS, 0);
   int rc = rule(ctx, SCMP_ACT_ALLOW, nr, 1, &ro);
   static const uint32_t write_modes[] = {O_WRONLY, O_RDWR, O_ACCMODE};
   for (size_t i = 0; !rc && i < sizeof write_modes / sizeof *write_modes; i++) {
-    struct scmp_arg_cmp w = SCMP_CMP32(flags_arg, SCMP_CMP_MASKED_EQ, O_ACCMODE, write_modes[i]);
+    struct scmp_arg_cmp w = arg_masked(flags_arg, O_ACCMODE, write_modes[i]);
     rc = rule(ctx, SCMP_ACT_ERRNO(EACCES), nr, 1, &w);
   }
   static const uint32_t write_bits[] = {O_CREAT, O_TRUNC, O_APPEND, OPEN_TMPFILE_BIT};
   for (size_t i = 0; !rc && i < sizeof write_bits / sizeof *write_bits; i++) {
-    struct scmp_arg_cmp w = SCMP_CMP32(flags_arg, SCMP_CMP_MASKED_EQ, write_bits[i], write_bits[i]);
+    struct scmp_arg_cmp w = arg_masked(flags_arg, write_bits[i], write_bits[i]);
     rc = rule(ctx, SCMP_ACT_ERRNO(EACCES), nr, 1, &w);
   }
   return rc;
@@ -308,7 +322,7 @@ static int add_rules(scmp_filter_ctx ctx, const int *write_fds, int nwrite_fds) 
 
   /* writing: only to the descriptors given */
   for (int i = 0; !rc && i < nwrite_fds; i++) {
-    struct scmp_arg_cmp fd = SCMP_CMP32(0, SCMP_CMP_EQ, (uint32_t)write_fds[i]);
+    struct scmp_arg_cmp fd = arg_eq(0, (uint64_t)write_fds[i]);
     rc = rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, &fd);
     if (!rc) rc = rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(writev), 1, &fd);
   }
@@ -324,46 +338,46 @@ static int add_rules(scmp_filter_ctx ctx, const int *write_fds, int nwrite_fds) 
     const uint32_t never = CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC |
                            CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_PTRACE |
                            CLONE_VFORK | CLONE_PARENT | CLONE_UNTRACED;
-    struct scmp_arg_cmp c = SCMP_CMP32(CLONE_FLAGS_ARG, SCMP_CMP_MASKED_EQ, need | never, need);
+    struct scmp_arg_cmp c = arg_masked(CLONE_FLAGS_ARG, need | never, need);
     rc = rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1, &c);
   }
   /* memory: never executable (no code written at run time), never shared
   ** (a writable shared mapping of an inherited file would write to it) */
   if (!rc) {
-    struct scmp_arg_cmp m[2] = {SCMP_CMP32(2, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0),
-                                SCMP_CMP32(3, SCMP_CMP_MASKED_EQ, MAP_TYPE, MAP_PRIVATE)};
+    struct scmp_arg_cmp m[2] = {arg_masked(2, PROT_EXEC, 0),
+                                arg_masked(3, MAP_TYPE, MAP_PRIVATE)};
     rc = rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 2, m);
   }
   if (!rc) {
-    struct scmp_arg_cmp p = SCMP_CMP32(2, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0);
+    struct scmp_arg_cmp p = arg_masked(2, PROT_EXEC, 0);
     rc = rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1, &p);
   }
   /* isatty (stdio, the progress bar) */
   if (!rc) {
-    struct scmp_arg_cmp t = SCMP_CMP32(1, SCMP_CMP_EQ, TCGETS);
+    struct scmp_arg_cmp t = arg_eq(1, TCGETS);
     rc = rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1, &t);
   }
   /* the sandbox's CPU timer (lua_sandbox.c): the virtual one only */
   if (!rc) {
-    struct scmp_arg_cmp t = SCMP_CMP32(0, SCMP_CMP_EQ, ITIMER_VIRTUAL);
+    struct scmp_arg_cmp t = arg_eq(0, ITIMER_VIRTUAL);
     rc = rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(setitimer), 1, &t);
   }
   /* signals to this process only (raise, abort) */
   if (!rc) {
-    struct scmp_arg_cmp self = SCMP_CMP32(0, SCMP_CMP_EQ, (uint32_t)getpid());
+    struct scmp_arg_cmp self = arg_eq(0, (uint64_t)getpid());
     rc = rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1, &self);
     if (!rc) rc = rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(kill), 1, &self);
   }
 #ifdef CS_CONFINE_SANITIZER
   /* the sanitizer's symbolizer marks the executable it opened close-on-exec */
   if (!rc) {
-    struct scmp_arg_cmp f = SCMP_CMP32(1, SCMP_CMP_EQ, F_SETFD);
+    struct scmp_arg_cmp f = arg_eq(1, F_SETFD);
     rc = rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(fcntl), 1, &f);
   }
 #endif
   /* limits may be read, not raised */
   if (!rc) {
-    struct scmp_arg_cmp r[2] = {SCMP_CMP32(0, SCMP_CMP_EQ, 0), SCMP_CMP64(2, SCMP_CMP_EQ, 0)};
+    struct scmp_arg_cmp r[2] = {arg_eq(0, 0), arg_eq(2, 0)};
     rc = rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), 2, r);
   }
   return rc;
