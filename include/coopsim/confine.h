@@ -26,8 +26,8 @@
 **
 ** Call it in a process with one thread: Landlock confines the calling
 ** thread only (seccomp is synchronised to all threads, but an earlier
-** thread would escape Landlock), so cs_confine refuses when /proc/self/task
-** lists more than one. Whatever the worker loads lazily must be loaded
+** thread would escape Landlock), so cs_confine refuses when /proc/self/stat
+** counts more than one. Whatever the worker loads lazily must be loaded
 ** before (the registry: lua_confine.h).
 */
 #include <stddef.h>
