@@ -438,9 +438,9 @@ int cs_confine(const cs_confine_opts *opts, cs_confine_status *status, cs_error 
                         threads);
   if (!seccomp_offered())
     return cs_error_set(err, CS_EINVAL,
-                        "cannot confine the worker: this kernel has no seccomp system-call "
-                        "filter that can kill a process (Linux 4.14 or later with "
-                        "CONFIG_SECCOMP_FILTER)");
+                        "cannot confine the worker: no seccomp system-call filter that can "
+                        "kill a process here (it needs Linux 4.14 or later built with "
+                        "CONFIG_SECCOMP_FILTER, and is not there under valgrind)");
 
   read_folder folders[CS_CONFINE_MAX_READ_DIRS + 2];
   int nfolders = 0;
