@@ -136,7 +136,8 @@ static int run_child(int fd, void *arg) {
   if (!L) return 1;
   /* confined by the kernel from here on (confine.h): it may read below the
   ** scenario's folder and --allow-read, write to stdout, stderr and fd */
-  cs_confine_opts co = {job->file, job->opt->allow_read, job->opt->nallow_read, (int[]){1, 2, fd}, 3};
+  cs_confine_opts co = {job->file, job->opt->allow_read, job->opt->nallow_read,
+                        (int[]){1, 2, fd}, 3};
   cs_confine_status cst;
   cs_error cerr = {0, ""};
   if (cs_lua_confine(L, &co, &cst, &cerr) != 0) {
@@ -144,8 +145,8 @@ static int run_child(int fd, void *arg) {
     return 1;
   }
   if (cst.landlock_abi == 0)
-    fprintf(stderr, "coopsim: %s: warning: Landlock is not available, so only the sandbox keeps the "
-            "scenario's worker from reading your files (the system-call filter is active)\n", job->file);
+    fprintf(stderr, "coopsim: %s: warning: no Landlock here, so only the sandbox keeps the "
+            "worker from reading your files (its system-call filter is active)\n", job->file);
   int rc = run_scenario(L, job);
   size_t nreq = rc == 0 ? cs_sandbox_nrequests(L) : 0;
   int want_doc = rc == 0 && (job->want_report || job->store);

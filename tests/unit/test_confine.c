@@ -33,6 +33,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <seccomp.h>
 #include "coopsim/confine.h"
 #include "coopsim/readfile.h"
 
@@ -699,6 +700,76 @@ static void threads_refused(void **state) {
   assert_exited_ok(st);
 }
 
+/* A kernel without Landlock or without seccomp, as seen from a child whose
+** own filter (installed here, before cs_confine) answers ENOSYS to those
+** calls, as such a kernel would. */
+static void pretend_kernel_lacks(int nr) {
+  scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+  if (!ctx || seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0) != 0 || seccomp_load(ctx) != 0)
+    _exit(80);
+  seccomp_release(ctx);
+}
+
+static void without_landlock_filter_alone(void **state) {
+  (void)state;
+  fflush(stdout);
+  fflush(stderr);
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    pretend_kernel_lacks(SCMP_SYS(landlock_create_ruleset));
+    const char *dirs[] = {readdir_};
+    int fds[] = {1, 2};
+    cs_confine_opts o = {NULL, dirs, 1, fds, 2};
+    cs_confine_status st;
+    cs_error err = {0, ""};
+    if (cs_confine(&o, &st, &err) != 0) _exit(1);
+    if (st.seccomp != 1 || st.landlock_abi != 0 || st.landlock_errno != ENOSYS) _exit(2);
+    char line[300];
+    if (!strstr(cs_confine_describe(&st, line, sizeof line), "Landlock: not offered by this kernel"))
+      _exit(3);
+    /* the filter alone: reading anywhere, but no writing, no sockets */
+    char *text = cs_read_file(outside, NULL, NULL);
+    if (!text) _exit(4);
+    free(text);
+    if (open_fails(inside, O_WRONLY, EACCES)) _exit(5);
+    socket(AF_INET, SOCK_STREAM, 0);
+    _exit(6);
+  }
+  int st;
+  assert_int_equal(waitpid(pid, &st, 0), pid);
+  assert_killed_by_filter(st);
+}
+
+static void without_seccomp_refused_unconfined(void **state) {
+  (void)state;
+  fflush(stdout);
+  fflush(stderr);
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    pretend_kernel_lacks(SCMP_SYS(seccomp));
+    const char *dirs[] = {readdir_};
+    int fds[] = {1, 2};
+    cs_confine_opts o = {NULL, dirs, 1, fds, 2};
+    cs_error err = {0, ""};
+    if (cs_confine(&o, NULL, &err) != CS_EINVAL) _exit(1);
+    if (!strstr(err.msg, "no seccomp system-call filter")) _exit(2);
+    /* nothing applied: it still reads outside and opens for writing */
+    char *text = cs_read_file(outside, NULL, NULL);
+    if (!text) _exit(3);
+    free(text);
+    int fd = open(marker, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+    if (fd < 0) _exit(4);
+    close(fd);
+    _exit(0);
+  }
+  int st;
+  assert_int_equal(waitpid(pid, &st, 0), pid);
+  assert_exited_ok(st);
+  unlink(marker);
+}
+
 /* Checked before anything is applied (in a child all the same, so that a
 ** mistake could not confine the test process). */
 static void bad_options_refused(void **state) {
@@ -849,6 +920,8 @@ int main(void) {
       cmocka_unit_test(missing_folder_refused_unconfined),
       cmocka_unit_test(threads_refused),
       cmocka_unit_test(bad_options_refused),
+      cmocka_unit_test(without_landlock_filter_alone),
+      cmocka_unit_test(without_seccomp_refused_unconfined),
 #ifdef TEST_ASAN
       cmocka_unit_test(sanitizers_report_when_confined),
 #endif
