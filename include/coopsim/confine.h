@@ -24,6 +24,9 @@
 **     than read-only fails with EACCES, clone3 with ENOSYS (so that the C
 **     library makes threads with clone, whose flags the filter checks).
 **
+** In sanitizer builds (the test build) the process may also read its own
+** executable, so that a sanitizer's report names functions and lines.
+**
 ** Call it in a process with one thread: Landlock confines the calling
 ** thread only (seccomp is synchronised to all threads, but an earlier
 ** thread would escape Landlock), so cs_confine refuses when /proc/self/stat

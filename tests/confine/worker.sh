@@ -9,7 +9,9 @@
 #     folder works, above it and through a link out of it does not;
 #   - a run store opened before the worker starts is still written (by the
 #     parent);
-#   - a registry that cannot be opened is reported before anything runs;
+#   - the registry from --data-dir or --registry-db is read before the
+#     worker is confined; one that cannot be opened is reported before
+#     anything runs;
 #   - a worker stopped by SIGSYS (the filter's kill) is explained;
 #   - --help says what is active.
 # usage: worker.sh COOPSIM SOURCE_DIR
@@ -76,6 +78,17 @@ done
 cp "$src/tests/runs/budget.lua" sub/budget.lua
 "$coopsim" run sub/budget.lua --db runs.db >out 2>err || fail "--db: $(cat err)"
 grep -q "saved run 1 to runs.db" err || fail "--db: $(cat err)"
+
+# --- the registry from CSVs or SQLite, read before confinement ---------------
+"$coopsim" run --data-dir "$src/data" "$src/scenarios/helgeland.lua" >out 2>err ||
+  fail "--data-dir: $(cat err)"
+"$coopsim" run "$src/scenarios/helgeland.lua" >out2 2>/dev/null
+cmp -s out out2 || fail "--data-dir: other figures than the built-in registry's"
+"$coopsim" data import "$src/tests/fixtures/ssb/statbank_2027.csv" --registry-db reg.db >/dev/null 2>err ||
+  fail "data import: $(cat err)"
+echo 'print(coopsim.population("1833", 2027))' > sub/pop2027.lua
+"$coopsim" run --registry-db reg.db sub/pop2027.lua >out 2>err || fail "--registry-db: $(cat err)"
+[ "$(cat out)" = 26500 ] || fail "--registry-db printed $(cat out) $(cat err)"
 
 # --- a registry that cannot be opened ---------------------------------------
 echo 'print("ran")' > sub/empty.lua
