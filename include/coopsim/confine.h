@@ -21,8 +21,9 @@
 **     the worker makes after start-up (memory, threads, its CPU timer and
 **     signal handlers, clocks, reading files, writing to write_fds). Any
 **     other call kills the whole process with SIGSYS; opening a file other
-**     than read-only fails with EACCES, clone3 with ENOSYS (so that the C
-**     library makes threads with clone, whose flags the filter checks).
+**     than read-only fails with EACCES, openat2 and clone3 with ENOSYS (so
+**     that the C library uses openat and clone, whose flags the filter can
+**     check).
 **
 ** In sanitizer builds (the test build) the process may also read its own
 ** executable, so that a sanitizer's report names functions and lines.
@@ -52,6 +53,10 @@ typedef struct cs_confine_opts {
   const int *write_fds;
   int nwrite_fds;
 } cs_confine_opts;
+
+/* Nothing readable, nothing writable (not even stdout): fill in what the
+** process needs. */
+#define CS_CONFINE_OPTS_INIT {NULL, NULL, 0, NULL, 0}
 
 /* What is active (after cs_confine) or offered (after cs_confine_probe). */
 typedef struct cs_confine_status {
