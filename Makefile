@@ -3,7 +3,7 @@
 # or the whole test suite. Everything else is CMake (CMakeLists.txt).
 
 PKGS := cmake make gcc pkg-config liblua5.4-dev lua5.4 libsqlite3-dev \
-        libcmocka-dev libreadline-dev libjansson-dev nettle-dev tmux \
+        libcmocka-dev libreadline-dev libjansson-dev nettle-dev libseccomp-dev tmux \
         libxlsxwriter-dev python3-openpyxl chromium \
         clang libclang-rt-14-dev valgrind
 FUZZ_SECONDS ?= 600

@@ -38,6 +38,13 @@ int cli_pcall(lua_State *L, int nargs, int nresults);
 ** on failure prints the message (file, line, limit) to stderr. 0 or -1. */
 int cli_dofile(lua_State *L, const char *file);
 
+/* In a worker process, before the scenario runs: loads what the state needs
+** and confines the process (lua_confine.h: a system-call filter, Landlock
+** where offered) to reading below file's folder and the --allow-read
+** folders and writing to stdout, stderr and fd. 0, or 1 after printing why
+** (the scenario must then not run). */
+int cli_confine_worker(lua_State *L, const char *file, const cli_options *opt, int fd);
+
 /* With --data-dir or --registry-db, opens that registry once to say before
 ** anything runs whether it can be used; prints why not. 0 or 1. */
 int cli_check_registry(const cli_options *opt);

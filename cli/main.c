@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "coopsim/confine.h"
 #include "coopsim/sandbox.h"
 
 static const char *const usage =
@@ -52,7 +53,7 @@ static const char *const usage =
     "\n"
     "scenario files (run, test) run in a sandbox: no files, programs or modules;\n"
     "data files only below the scenario's folder; `coopsim run` runs them in a\n"
-    "separate worker process:\n"
+    "separate worker process that the kernel confines (last line):\n"
     "  --trusted              your own file: the whole Lua library, no limits\n"
     "  --allow-read DIR       data files may also come from below DIR\n"
     "  --max-memory MB        memory for the scenario's Lua (default 512)\n"
@@ -179,6 +180,10 @@ static int dispatch(int argc, char **argv) {
   const char *cmd = argv[1];
   if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
     fputs(usage, stdout);
+    cs_confine_status st;
+    char line[256];
+    cs_confine_probe(&st);
+    printf("Worker confinement here: %s.\n", cs_confine_describe(&st, line, sizeof line));
     return 0;
   }
   if (strcmp(cmd, "--version") == 0) {

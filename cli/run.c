@@ -21,6 +21,7 @@
 #include "cli.h"
 #include "coopsim/doc.h"
 #include "coopsim/doc_wire.h"
+#include "coopsim/lua_confine.h"
 #include "coopsim/lua_coopsim.h"
 #include "coopsim/readfile.h"
 #include "coopsim/report.h"
@@ -151,6 +152,7 @@ static int run_child(int fd, void *arg) {
   cli_requests_drop_folders(job->requests); /* the parent's, held for its writes */
   lua_State *L = cli_new_state(job->opt, job->file, job->prints_to_stderr);
   if (!L) return 1;
+  if (cli_confine_worker(L, job->file, job->opt, fd) != 0) return 1;
   int rc = run_scenario(L, job);
   /* what the scenario printed must have been written (a full disk is an
   ** error, not silence) */

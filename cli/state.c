@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "coopsim/lua_confine.h"
 #include "coopsim/lua_coopsim.h"
 #include "coopsim/readfile.h"
 #include "coopsim/registry.h"
@@ -138,6 +139,23 @@ int cli_report_warnings(lua_State *L, const char *prefix) {
   }
   if (c.warnings > MAX_REPORTED) fprintf(stderr, "(%lld more warnings)\n", c.warnings - MAX_REPORTED);
   return c.warnings > INT32_MAX ? INT32_MAX : (int)c.warnings;
+}
+
+int cli_confine_worker(lua_State *L, const char *file, const cli_options *opt, int fd) {
+  /* confined by the kernel from here on (confine.h): it may read below the
+  ** scenario's folder and --allow-read, write to stdout, stderr and fd */
+  int fds[3] = {1, 2, fd};
+  cs_confine_opts co = {file, opt->allow_read, opt->nallow_read, fds, 3};
+  cs_confine_status cst;
+  cs_error cerr = {0, ""};
+  if (cs_lua_confine(L, &co, &cst, &cerr) != 0) {
+    fprintf(stderr, "coopsim: %s: %s\n", file, cerr.msg);
+    return 1;
+  }
+  if (cst.landlock_abi == 0)
+    fprintf(stderr, "coopsim: %s: warning: no Landlock here, so only the sandbox keeps the "
+            "worker from reading your files (its system-call filter is active)\n", file);
+  return 0;
 }
 
 int cli_check_registry(const cli_options *opt) {

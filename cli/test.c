@@ -74,6 +74,7 @@ static int test_child(int fd, void *arg) {
   outcome o = {0};
   lua_State *L = cli_new_state(job->opt, job->file, 0);
   if (!L) return 1;
+  if (cli_confine_worker(L, job->file, job->opt, fd) != 0) return 1;
   run_file(L, job, &o);
   cs_wire_out *w = cs_wire_out_new(write_fd, &fd);
   if (!w) return 1;

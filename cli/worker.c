@@ -167,6 +167,11 @@ void cli_worker_explain(const cli_worker_outcome *o, const char *file,
   else if (o->signal == SIGXCPU)
     snprintf(buf, size, "%s: CPU limit: the scenario used more than %g s of processor time", file,
              lim->timeout * 2 + 1);
+  else if (o->signal == SIGSYS)
+    snprintf(buf, size,
+             "%s: the scenario's worker made a system call that is not allowed (signal %d: "
+             "%s; the kernel's log names the call) and was stopped; nothing was written",
+             file, o->signal, strsignal(o->signal));
   else if (o->signal == SIGKILL || o->signal == SIGSEGV || o->signal == SIGBUS ||
            o->signal == SIGABRT)
     snprintf(buf, size,

@@ -1,0 +1,26 @@
+/*
+** lua_confine.c: a sandboxed state's worker, confined once what it loads
+** lazily is loaded (lua_confine.h).
+*/
+#include <lauxlib.h>
+#include "coopsim/lua_confine.h"
+#include "lua_internal.h"
+
+/* [-0, +0, e] The registry, opened now rather than at the scenario's first
+** municipality. */
+static int open_lazy(lua_State *L) {
+  cs_lua_registry(L);
+  return 0;
+}
+
+int cs_lua_confine(lua_State *L, const cs_confine_opts *opts, cs_confine_status *status,
+                   cs_error *err) {
+  lua_pushcfunction(L, open_lazy);
+  if (lua_pcall(L, 0, 0, 0) != LUA_OK) {
+    const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "(not text)";
+    cs_error_set(err, CS_ERROR, "%s", msg);
+    lua_pop(L, 1);
+    return CS_ERROR;
+  }
+  return cs_confine(opts, status, err);
+}
