@@ -22,7 +22,7 @@
 /* ---- freeing -------------------------------------------------------------- */
 
 static void free_amounts(cs_doc_amount *a, size_t n) {
-  for (size_t i = 0; i < n; i++) {
+  for (size_t i = 0; a && i < n; i++) {
     free(a[i].name);
     free(a[i].amount);
   }
@@ -39,7 +39,7 @@ static void free_row(cs_doc_row *r) {
   free(r->payee);
   free(r->due);
   free(r->exact);
-  for (size_t i = 0; i < r->nparts; i++) {
+  for (size_t i = 0; r->parts && i < r->nparts; i++) {
     free(r->parts[i].name);
     free(r->parts[i].exact);
     free(r->parts[i].explain);
@@ -59,19 +59,27 @@ static void free_year(cs_doc_year *y) {
   free(y->key_assumption);
   free_amounts(y->lines, y->nlines);
   free_amounts(y->grant_list, y->ngrants);
+  for (size_t i = 0; i < y->nevents; i++) {
+    cs_doc_event *e = &y->events[i];
+    free(e->kind), free(e->code), free(e->name), free(e->date), free(e->until);
+    free(e->other_code), free(e->other_name);
+  }
+  free(y->events);
+}
+
+void cs_doc_run_clear(cs_doc_run *run) {
+  free(run->scenario);
+  free(run->options);
+  for (size_t j = 0; run->rows && j < run->nrows; j++) free_row(&run->rows[j]);
+  free(run->rows);
+  for (size_t j = 0; run->years && j < run->nyears; j++) free_year(&run->years[j]);
+  free(run->years);
+  memset(run, 0, sizeof *run);
 }
 
 void cs_doc_free(cs_doc *doc) {
   if (!doc) return;
-  for (size_t i = 0; i < doc->nruns; i++) {
-    cs_doc_run *run = &doc->runs[i];
-    free(run->scenario);
-    free(run->options);
-    for (size_t j = 0; j < run->nrows; j++) free_row(&run->rows[j]);
-    free(run->rows);
-    for (size_t j = 0; j < run->nyears; j++) free_year(&run->years[j]);
-    free(run->years);
-  }
+  for (size_t i = 0; i < doc->nruns; i++) cs_doc_run_clear(&doc->runs[i]);
   free(doc->runs);
   free(doc->coopsim_version);
   free(doc->scenario_file);
@@ -341,11 +349,33 @@ static int parse_row(pctx *c, const json_t *obj, cs_doc_row *r) {
   return 0;
 }
 
+static int parse_events(pctx *c, const json_t *obj, cs_doc_year *y) {
+  json_t *arr;
+  size_t n;
+  if (get_array(c, obj, "events", 0, &arr, &n)) return CS_EINVAL;
+  if (n == 0) return 0;
+  if (!(y->events = calloc(n, sizeof *y->events))) return no_memory(c);
+  y->nevents = n;
+  static const char *const keys[] = {"kind", "code", "name", "date", "until", "other_code", "other_name", NULL};
+  for (size_t i = 0; i < n; i++) {
+    json_t *item = json_array_get(arr, i);
+    cs_doc_event *e = &y->events[i];
+    size_t mark = push_where(c, ", events[%zu]", i);
+    if (need_object(c, item, "the event") || check_keys(c, item, keys) || get_str(c, item, "kind", 1, &e->kind) ||
+        get_str(c, item, "code", 1, &e->code) || get_str(c, item, "name", 1, &e->name) ||
+        get_date(c, item, "date", &e->date) || get_date(c, item, "until", &e->until) ||
+        get_str(c, item, "other_code", 0, &e->other_code) || get_str(c, item, "other_name", 0, &e->other_name))
+      return CS_EINVAL;
+    pop_where(c, mark);
+  }
+  return 0;
+}
+
 static int parse_year(pctx *c, const json_t *obj, cs_doc_year *y) {
   static const char *const keys[] = {
       "year", "cooperation", "members", "cost", "grants", "net", "balance", "sum_shares", "key",
       "key_label", "key_source", "key_assumption", "agreement_months", "covers", "past_end", "lines",
-      "grant_list", NULL};
+      "grant_list", "events", NULL};
   if (need_object(c, obj, "the year") || get_year(c, obj, "year", &y->year)) return CS_EINVAL;
   push_where(c, " %d", y->year);
   long long members, months;
@@ -359,7 +389,7 @@ static int parse_year(pctx *c, const json_t *obj, cs_doc_year *y) {
       get_int(c, obj, "agreement_months", 0, 0, 12, 12, &months) ||
       get_bool(c, obj, "covers", &y->covers) || get_bool(c, obj, "past_end", &y->past_end) ||
       parse_amounts(c, obj, "lines", &y->lines, &y->nlines) ||
-      parse_amounts(c, obj, "grant_list", &y->grant_list, &y->ngrants))
+      parse_amounts(c, obj, "grant_list", &y->grant_list, &y->ngrants) || parse_events(c, obj, y))
     return CS_EINVAL;
   y->members = (int)members;
   y->agreement_months = (int)months;
@@ -518,6 +548,22 @@ static json_t *row_json(const cs_doc_row *r) {
   return o;
 }
 
+static json_t *events_json(const cs_doc_year *y) {
+  json_t *arr = json_array();
+  for (size_t i = 0; arr && i < y->nevents; i++) {
+    const cs_doc_event *e = &y->events[i];
+    json_t *o = json_object();
+    if (!o || put_str(o, "kind", e->kind) || put_str(o, "code", e->code) || put_str(o, "name", e->name) ||
+        put_str(o, "date", e->date) || put_str(o, "until", e->until) || put_str(o, "other_code", e->other_code) ||
+        put_str(o, "other_name", e->other_name) || json_array_append_new(arr, o)) {
+      json_decref(o);
+      json_decref(arr);
+      return NULL;
+    }
+  }
+  return arr;
+}
+
 static json_t *year_json(const cs_doc_year *y) {
   json_t *o = json_object();
   if (!o || put(o, "year", json_integer(y->year)) || put_str(o, "cooperation", y->cooperation) ||
@@ -529,7 +575,8 @@ static json_t *year_json(const cs_doc_year *y) {
       put(o, "agreement_months", json_integer(y->agreement_months)) ||
       put(o, "covers", json_boolean(y->covers)) || put(o, "past_end", json_boolean(y->past_end)) ||
       put(o, "lines", amounts_json(y->lines, y->nlines)) ||
-      put(o, "grant_list", amounts_json(y->grant_list, y->ngrants))) {
+      put(o, "grant_list", amounts_json(y->grant_list, y->ngrants)) ||
+      (y->nevents && put(o, "events", events_json(y)))) {
     json_decref(o);
     return NULL;
   }

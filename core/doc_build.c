@@ -46,38 +46,6 @@ static char *cents_text(builder *b, int64_t cents, const char *what) {
   return dup_str(b, buf);
 }
 
-static void free_amounts(cs_doc_amount *a, size_t n) {
-  for (size_t i = 0; a && i < n; i++) {
-    free(a[i].name);
-    free(a[i].amount);
-  }
-  free(a);
-}
-
-static void free_run(cs_doc_run *run) {
-  for (size_t i = 0; run->rows && i < run->nrows; i++) {
-    cs_doc_row *r = &run->rows[i];
-    free(r->name), free(r->given), free(r->merged), free(r->cooperation);
-    free(r->population_date), free(r->population_source), free(r->payee), free(r->due);
-    free(r->exact);
-    for (size_t p = 0; r->parts && p < r->nparts; p++) {
-      free(r->parts[p].name), free(r->parts[p].exact), free(r->parts[p].explain);
-    }
-    free(r->parts);
-  }
-  free(run->rows);
-  for (size_t i = 0; run->years && i < run->nyears; i++) {
-    cs_doc_year *y = &run->years[i];
-    free(y->cooperation), free(y->cost), free(y->grants), free(y->net), free(y->balance);
-    free(y->key), free(y->key_label), free(y->key_source), free(y->key_assumption);
-    free_amounts(y->lines, y->nlines);
-    free_amounts(y->grant_list, y->ngrants);
-  }
-  free(run->years);
-  free(run->scenario);
-  free(run->options);
-}
-
 cs_doc *cs_doc_new(const char *version, const char *scenario_file) {
   cs_doc *doc = calloc(1, sizeof *doc);
   if (!doc) return NULL;
@@ -172,6 +140,25 @@ static void fill_year(builder *b, const cs_result *r, const cs_year *y, cs_doc_y
   out->past_end = y->past_end;
   out->lines = amounts(b, y->lines, y->nlines, &out->nlines);
   out->grant_list = amounts(b, y->grants, y->ngrants, &out->ngrants);
+  if (b->failed || y->nevents == 0) return;
+  if (!(out->events = calloc(y->nevents, sizeof *out->events))) {
+    b->failed = cs_error_set(b->err, CS_ENOMEM, "out of memory making the result document");
+    return;
+  }
+  out->nevents = y->nevents;
+  static const char *const kinds[] = {"notice", "gone", "merged", "split", "joins"};
+  for (size_t i = 0; i < y->nevents; i++) {
+    const cs_year_event *e = &y->events[i];
+    cs_doc_event *d = &out->events[i];
+    char date[16];
+    d->kind = dup_str(b, (size_t)e->kind < sizeof kinds / sizeof *kinds ? kinds[e->kind] : "?");
+    d->code = dup_str(b, e->code);
+    d->name = dup_str(b, e->name ? e->name : "");
+    d->date = dup_str(b, cs_date_format(e->date, date));
+    if (e->kind == CS_EVENT_NOTICE || e->kind == CS_EVENT_GONE) d->until = dup_str(b, cs_date_format(e->until, date));
+    d->other_code = dup_opt(b, e->other_code);
+    d->other_name = e->other_code[0] ? dup_opt(b, e->other_name) : NULL;
+  }
 }
 
 int cs_doc_add_run(cs_doc *doc, const char *scenario, int from, int to,
@@ -205,7 +192,7 @@ int cs_doc_add_run(cs_doc *doc, const char *scenario, int from, int to,
       fill_year(&b, r, &r->years[k], &run->years[run->nyears++]);
   }
   if (b.failed) {
-    free_run(run);
+    cs_doc_run_clear(run);
     return b.failed;
   }
   doc->nruns++;

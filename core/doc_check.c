@@ -124,6 +124,26 @@ static int amounts(ctx *c, const char *what, const cs_doc_amount *a, size_t n) {
   return 0;
 }
 
+static int check_events(ctx *c, const cs_doc_year *y) {
+  static const char *const kinds[] = {"notice", "gone", "merged", "split", "joins", NULL};
+  if (y->nevents && !y->events) return bad(c, "events", "missing");
+  for (size_t i = 0; i < y->nevents; i++) {
+    const cs_doc_event *e = &y->events[i];
+    size_t len = strlen(c->where);
+    snprintf(c->where + len, sizeof c->where - len, ", events[%zu]", i);
+    int known = 0;
+    for (const char *const *k = kinds; e->kind && *k; k++) known |= strcmp(e->kind, *k) == 0;
+    if (!known) return bad(c, "kind", "\"%.20s\" is no event", e->kind ? e->kind : "");
+    if (!e->code || code(c, e->code) || text(c, "name", e->name, 1) || !e->date || date(c, "date", e->date) ||
+        date(c, "until", e->until) || (e->other_code && code(c, e->other_code)) ||
+        text(c, "other_name", e->other_name, 0))
+      return e->code && e->date ? CS_EINVAL : bad(c, e->code ? "date" : "code", "missing");
+    if ((e->kind[0] == 'n' || e->kind[0] == 'g') && !e->until) return bad(c, "until", "missing");
+    c->where[len] = '\0';
+  }
+  return 0;
+}
+
 static int check_year(ctx *c, const cs_doc_year *y) {
   if (year(c, "year", y->year) || text(c, "cooperation", y->cooperation, 1) ||
       range(c, "members", y->members, 0, 1000000) || decimal2(c, "cost", y->cost) ||
@@ -133,7 +153,7 @@ static int check_year(ctx *c, const cs_doc_year *y) {
       text(c, "key_assumption", y->key_assumption, 0) ||
       range(c, "agreement_months", y->agreement_months, 0, 12) || range(c, "covers", y->covers, 0, 1) ||
       range(c, "past_end", y->past_end, 0, 1) || amounts(c, "lines", y->lines, y->nlines) ||
-      amounts(c, "grant_list", y->grant_list, y->ngrants))
+      amounts(c, "grant_list", y->grant_list, y->ngrants) || check_events(c, y))
     return CS_EINVAL;
   return 0;
 }

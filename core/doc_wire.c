@@ -208,6 +208,17 @@ void cs_wire_put_doc(cs_wire_out *w, const cs_doc *doc) {
       cs_wire_put_int(w, y->past_end);
       put_amounts(w, y->lines, y->nlines);
       put_amounts(w, y->grant_list, y->ngrants);
+      cs_wire_put_uint(w, y->nevents);
+      for (size_t k = 0; k < y->nevents; k++) {
+        const cs_doc_event *e = &y->events[k];
+        cs_wire_put_str(w, e->kind);
+        cs_wire_put_str(w, e->code);
+        cs_wire_put_str(w, e->name);
+        cs_wire_put_str(w, e->date);
+        cs_wire_put_str(w, e->until);
+        cs_wire_put_str(w, e->other_code);
+        cs_wire_put_str(w, e->other_name);
+      }
     }
   }
 }
@@ -503,6 +514,20 @@ static int get_year(cs_wire_in *r, cs_doc_year *y, cs_error *err) {
       (rc = get_amounts(r, &y->lines, &y->nlines, err)) ||
       (rc = get_amounts(r, &y->grant_list, &y->ngrants, err)))
     return rc;
+  uint64_t n;
+  if ((rc = cs_wire_get_uint(r, SIZE_MAX, &n, "a year's events", err))) return rc;
+  if (n == 0) return 0;
+  if (!(y->events = get_array(r, n, sizeof *y->events, "a year's events", err))) return err ? err->code : CS_ENOMEM;
+  y->nevents = (size_t)n;
+  for (size_t k = 0; k < y->nevents; k++) {
+    cs_doc_event *e = &y->events[k];
+    if ((rc = cs_wire_get_str(r, &e->kind, "an event", err)) || (rc = cs_wire_get_str(r, &e->code, "an event", err)) ||
+        (rc = cs_wire_get_str(r, &e->name, "an event", err)) || (rc = cs_wire_get_str(r, &e->date, "an event", err)) ||
+        (rc = cs_wire_get_str(r, &e->until, "an event", err)) ||
+        (rc = cs_wire_get_str(r, &e->other_code, "an event", err)) ||
+        (rc = cs_wire_get_str(r, &e->other_name, "an event", err)))
+      return rc;
+  }
   return 0;
 }
 

@@ -53,6 +53,18 @@ typedef struct cs_doc_amount {
   char *amount; /* two decimals */
 } cs_doc_amount;
 
+/* Why a member pays its last year, is absent, merged, split or joins: one
+** event of a year (simulate.h cs_year_event), in the year it takes effect. */
+typedef struct cs_doc_event {
+  char *kind;       /* "notice", "gone", "merged", "split", "joins" */
+  char *code;       /* the member (GONE: its last code) */
+  char *name;
+  char *date;       /* the notice, merger, split or joining, "YYYY-MM-DD" */
+  char *until;      /* notice, gone: the notice period's last day; else NULL */
+  char *other_code; /* merged: merged into; split: split from; else NULL */
+  char *other_name; /* its name, or NULL */
+} cs_doc_event;
+
 typedef struct cs_doc_year {
   int year;
   char *cooperation;
@@ -65,6 +77,8 @@ typedef struct cs_doc_year {
   int covers, past_end;
   cs_doc_amount *lines, *grant_list;
   size_t nlines, ngrants;
+  cs_doc_event *events;                /* may be NULL when nevents is 0 */
+  size_t nevents;
 } cs_doc_year;
 
 typedef struct cs_doc_run {
@@ -106,6 +120,10 @@ int cs_doc_check(const cs_doc *doc, cs_error *err);
 /* The document as JSON text (indented, keys sorted), NUL-terminated and
 ** malloc'ed: the caller frees it. NULL when out of memory. */
 char *cs_doc_to_json(const cs_doc *doc);
+
+/* Frees everything one run holds (its texts, rows, parts, years) and zeroes
+** it; a run partly filled (NULL arrays, counts of what was begun) is fine. */
+void cs_doc_run_clear(cs_doc_run *run);
 
 /* Frees a document and everything it holds; NULL is allowed. */
 void cs_doc_free(cs_doc *doc);

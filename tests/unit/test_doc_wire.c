@@ -33,7 +33,11 @@ static const char *const valid =
     "      \"key_source\": \"sak 63/2022\", \"key_assumption\": \"30/70, confirm\", \"agreement_months\": 12,\n"
     "      \"covers\": true, \"past_end\": false,\n"
     "      \"lines\": [ { \"name\": \"Lønn\", \"amount\": \"900000.00\" } ],\n"
-    "      \"grant_list\": [ { \"name\": \"Helsedirektoratet\", \"amount\": \"504000.00\" } ] } ] },\n"
+    "      \"grant_list\": [ { \"name\": \"Helsedirektoratet\", \"amount\": \"504000.00\" } ],\n"
+    "      \"events\": [ { \"kind\": \"notice\", \"code\": \"1824\", \"name\": \"Vefsn\", \"date\": \"2023-03-15\",\n"
+    "                    \"until\": \"2024-12-31\" },\n"
+    "                  { \"kind\": \"merged\", \"code\": \"5030\", \"name\": \"Klæbu\", \"date\": \"2020-01-01\",\n"
+    "                    \"other_code\": \"5001\", \"other_name\": \"Trondheim\" } ] } ] },\n"
     " { \"scenario\": \"Vefsn withdraws\", \"from\": 2023, \"to\": 2024, \"rows\": [\n"
     "    { \"year\": 2024, \"code\": \"H001\", \"name\": \"Ny\", \"cooperation\": \"X\", \"total\": -5,\n"
     "      \"exact\": \"-5.00\", \"parts\": [] } ], \"years\": [] } ] }";
@@ -119,6 +123,9 @@ static void round_trip(void **state) {
     assert_string_equal(back->runs[0].rows[0].code, "1813");
     assert_null(back->runs[0].rows[1].payee);
     assert_int_equal(back->runs[1].rows[0].total, -5);
+    assert_int_equal(back->runs[0].years[0].nevents, 2);
+    assert_string_equal(back->runs[0].years[0].events[1].other_name, "Trondheim");
+    assert_null(back->runs[0].years[0].events[1].until);
     cs_doc_free(back);
     cs_wire_in_free(in);
   }
@@ -234,6 +241,17 @@ static void forged_figures(void **state) {
     assert_non_null(strstr(err.msg, "field \"name\""));
     doc->runs[0].rows[1].name = saved;
   }
+  /* an event of no known kind, a notice without its end */
+  char *kind = doc->runs[0].years[0].events[0].kind;
+  doc->runs[0].years[0].events[0].kind = (char *)"vanished";
+  assert_int_equal(cs_doc_check(doc, &err), CS_EINVAL);
+  assert_non_null(strstr(err.msg, "is no event"));
+  doc->runs[0].years[0].events[0].kind = kind;
+  char *until = doc->runs[0].years[0].events[0].until;
+  doc->runs[0].years[0].events[0].until = NULL;
+  assert_int_equal(cs_doc_check(doc, &err), CS_EINVAL);
+  assert_non_null(strstr(err.msg, "until"));
+  doc->runs[0].years[0].events[0].until = until;
   /* a row outside its run's years */
   doc->runs[0].rows[0].year = 2030;
   assert_int_equal(cs_doc_check(doc, &err), CS_EINVAL);
