@@ -26,6 +26,7 @@
 struct cs_rundb {
   sqlite3 *db;
   int write;
+  int version; /* the store's schema version (after an upgrade, CS_RUNDB_VERSION) */
   char *path; /* as messages show it */
   int dirfd;  /* the held folder the file is in (ours), or -1: opened by path */
 };
@@ -39,8 +40,13 @@ struct cs_rundb {
 #define YEAR(c) "CHECK (" c " BETWEEN 1838 AND 9999)"
 #define BOOL(c) "CHECK (" c " IN (0, 1))"
 #define COUNT(c) "CHECK (" c " >= 0)"
+#define DATE(c) "CHECK (" c " GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]')"
 
-static const char *const schema =
+/* The schema, version by version: schema_steps[0] makes version 1, and
+** schema_steps[k] takes a store of version k to k + 1. A new store runs
+** every step; an older store is upgraded when it is opened for writing (in
+** one transaction), and read as it is otherwise. */
+static const char *const schema_v1 =
     "CREATE TABLE runs ("
     "  id INTEGER PRIMARY KEY,"
     "  created TEXT NOT NULL CHECK (created GLOB"
@@ -123,6 +129,48 @@ static const char *const schema =
     "  FOREIGN KEY (run_id, scenario, year_idx) REFERENCES run_years (run_id, scenario, idx)"
     "    ON DELETE CASCADE) STRICT;";
 
+/* Version 2: why members are absent (each year's events), and members that
+** are not municipalities (party ids of 1 to 16 characters: run_rows made
+** anew, as SQLite changes a CHECK no other way). */
+static const char *const schema_v2 =
+    "ALTER TABLE run_years ADD COLUMN nevents INTEGER NOT NULL DEFAULT 0 " COUNT("nevents") ";"
+    "CREATE TABLE run_year_events ("
+    "  run_id INTEGER NOT NULL, scenario INTEGER NOT NULL, year_idx INTEGER NOT NULL,"
+    "  idx INTEGER NOT NULL " COUNT("idx") ","
+    "  kind TEXT NOT NULL CHECK (kind IN ('notice', 'gone', 'merged', 'split', 'joins')),"
+    "  code TEXT NOT NULL CHECK (length(code) BETWEEN 1 AND 16),"
+    "  name TEXT NOT NULL,"
+    "  date TEXT NOT NULL " DATE("date") ","
+    "  until TEXT " DATE_OR_NULL("until") ","
+    "  other_code TEXT CHECK (other_code IS NULL OR length(other_code) BETWEEN 1 AND 16),"
+    "  other_name TEXT,"
+    "  PRIMARY KEY (run_id, scenario, year_idx, idx),"
+    "  FOREIGN KEY (run_id, scenario, year_idx) REFERENCES run_years (run_id, scenario, idx)"
+    "    ON DELETE CASCADE) STRICT;"
+    "CREATE TABLE run_rows_v2 ("
+    "  run_id INTEGER NOT NULL, scenario INTEGER NOT NULL, idx INTEGER NOT NULL " COUNT("idx") ","
+    "  year INTEGER NOT NULL " YEAR("year") ","
+    "  code TEXT NOT NULL CHECK (length(code) BETWEEN 1 AND 16),"
+    "  name TEXT NOT NULL, given TEXT, merged TEXT, cooperation TEXT NOT NULL,"
+    "  population INTEGER NOT NULL CHECK (population >= -1),"
+    "  population_date TEXT " DATE_OR_NULL("population_date") ","
+    "  population_source TEXT,"
+    "  months INTEGER NOT NULL CHECK (months BETWEEN 0 AND 12),"
+    "  charged_months INTEGER NOT NULL CHECK (charged_months BETWEEN 0 AND 12),"
+    "  host INTEGER NOT NULL " BOOL("host") ","
+    "  payee TEXT, due TEXT " DATE_OR_NULL("due") ","
+    "  total INTEGER NOT NULL " KRONER("total") ","
+    "  exact TEXT NOT NULL " DECIMAL("exact") ","
+    "  nparts INTEGER NOT NULL " COUNT("nparts") ","
+    "  PRIMARY KEY (run_id, scenario, idx),"
+    "  FOREIGN KEY (run_id, scenario) REFERENCES run_scenarios (run_id, idx) ON DELETE CASCADE"
+    ") STRICT;"
+    "INSERT INTO run_rows_v2 SELECT * FROM run_rows;"
+    "DROP TABLE run_rows;"
+    "ALTER TABLE run_rows_v2 RENAME TO run_rows;";
+
+static const char *const schema_steps[CS_RUNDB_VERSION] = {schema_v1, schema_v2};
+
 /* The first stored run whose counts its children do not match: a run stored
 ** without all its rows. F(t) restricts table alias t: to every run, or to
 ** run ?1 (a separate text so that the one-run form uses the keys). */
@@ -144,8 +192,12 @@ static const char *const schema =
   "  AND (y.nlines <> (SELECT count(*) FROM run_year_amounts a WHERE a.run_id = y.run_id"         \
   "  AND a.scenario = y.scenario AND a.year_idx = y.idx AND a.kind = 'line')"                     \
   "  OR y.ngrants <> (SELECT count(*) FROM run_year_amounts a WHERE a.run_id = y.run_id"          \
-  "  AND a.scenario = y.scenario AND a.year_idx = y.idx AND a.kind = 'grant'))"                   \
-  " LIMIT 1"
+  "  AND a.scenario = y.scenario AND a.year_idx = y.idx AND a.kind = 'grant'))"
+/* and from version 2 on */
+#define INCOMPLETE_SQL_V2(F)                                                                      \
+  " UNION ALL SELECT y.run_id, 'events' FROM run_years y WHERE " F("y.run_id")                    \
+  "  AND y.nevents <> (SELECT count(*) FROM run_year_events e WHERE e.run_id = y.run_id"          \
+  "  AND e.scenario = y.scenario AND e.year_idx = y.idx)"
 #define EVERY_RUN(col) "1"
 #define ONE_RUN(col) col " = ?1"
 
@@ -177,20 +229,44 @@ static int check_ok(cs_rundb *db, const char *pragma, cs_error *err) {
   return ret;
 }
 
-/* Creates the schema and marks the file as a run store, in one transaction. */
-static int create_schema(cs_rundb *db, cs_error *err) {
+/* Runs the schema's steps from version `from` (0: a new store) to
+** CS_RUNDB_VERSION. */
+static int run_steps(sqlite3 *db, int from) {
+  for (int v = from; v < CS_RUNDB_VERSION; v++)
+    if (sqlite3_exec(db, schema_steps[v], NULL, NULL, NULL) != SQLITE_OK) return -1;
+  return 0;
+}
+
+/* Creates the schema (from = 0) or upgrades a store of version `from`, and
+** marks the file as a run store of this version, in one transaction. The
+** foreign keys are off meanwhile (a table made anew is dropped and renamed,
+** which would otherwise delete the rows that refer to it) and checked before
+** COMMIT. */
+static int create_schema(cs_rundb *db, int from, cs_error *err) {
   char marks[96];
   snprintf(marks, sizeof marks, "PRAGMA application_id = %d; PRAGMA user_version = %d;",
            CS_RUNDB_APPLICATION_ID, CS_RUNDB_VERSION);
-  if (sqlite3_exec(db->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-    return db_fail(db, err, "cannot start a write transaction");
+  if (sqlite3_exec(db->db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL) != SQLITE_OK)
+    return db_fail(db, err, "cannot prepare the run store");
   int rc = CS_OK;
-  if (sqlite3_exec(db->db, schema, NULL, NULL, NULL) != SQLITE_OK ||
-      sqlite3_exec(db->db, marks, NULL, NULL, NULL) != SQLITE_OK)
-    rc = db_fail(db, err, "cannot create the run store");
-  else if (sqlite3_exec(db->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-    rc = db_fail(db, err, "cannot create the run store (COMMIT failed)");
-  if (rc) sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
+  if (sqlite3_exec(db->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+    rc = db_fail(db, err, "cannot start a write transaction");
+  } else {
+    int broken = 0;
+    if (run_steps(db->db, from) != 0 || sqlite3_exec(db->db, marks, NULL, NULL, NULL) != SQLITE_OK) {
+      rc = db_fail(db, err, from ? "cannot upgrade the run store" : "cannot create the run store");
+    } else if (cs_sqlite_int(db->db, "SELECT count(*) FROM pragma_foreign_key_check", &broken) != 0 ||
+               broken) {
+      rc = cs_error_set(err, CS_EIO, "%s: upgrading it would break its rows' references; it was left as "
+                        "it was", db->path);
+    } else if (sqlite3_exec(db->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+      rc = db_fail(db, err, "cannot create or upgrade the run store (COMMIT failed)");
+    }
+    if (rc) sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
+  }
+  if (sqlite3_exec(db->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK && !rc)
+    rc = db_fail(db, err, "cannot prepare the run store");
+  if (!rc) db->version = CS_RUNDB_VERSION;
   return rc;
 }
 
@@ -268,16 +344,26 @@ static int all_columns(sqlite3 *db, char *out, size_t size) {
   return step == SQLITE_DONE && n < size ? 0 : -1;
 }
 
-/* The columns of the schema as coopsim makes it, once per process. */
-static char schema_columns[8192];
-static int schema_columns_ok;
+/* The schema of version v in a memory database (the steps up to v). */
+static int reference_schema(sqlite3 **ref, int v) {
+  *ref = NULL;
+  if (sqlite3_open_v2(":memory:", ref, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) return -1;
+  for (int k = 0; k < v; k++)
+    if (sqlite3_exec(*ref, schema_steps[k], NULL, NULL, NULL) != SQLITE_OK) return -1;
+  return 0;
+}
+
+/* The columns of each version's schema as coopsim makes it, once per process. */
+static char schema_columns[CS_RUNDB_VERSION + 1][8192];
+static int schema_columns_ok[CS_RUNDB_VERSION + 1];
 
 static void make_schema_columns(void) {
-  sqlite3 *ref = NULL;
-  schema_columns_ok = sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
-                      sqlite3_exec(ref, schema, NULL, NULL, NULL) == SQLITE_OK &&
-                      all_columns(ref, schema_columns, sizeof schema_columns) == 0;
-  sqlite3_close(ref);
+  for (int v = 1; v <= CS_RUNDB_VERSION; v++) {
+    sqlite3 *ref = NULL;
+    schema_columns_ok[v] = reference_schema(&ref, v) == 0 &&
+                           all_columns(ref, schema_columns[v], sizeof schema_columns[v]) == 0;
+    sqlite3_close(ref);
+  }
 }
 
 /* A file marked as a run store must have every table of the schema, with
@@ -289,15 +375,15 @@ static int check_tables(cs_rundb *db, cs_error *err) {
   static pthread_once_t once = PTHREAD_ONCE_INIT;
   pthread_once(&once, make_schema_columns);
   char have[8192];
-  /* the common case: exactly coopsim's tables */
-  if (schema_columns_ok && all_columns(db->db, have, sizeof have) == 0 && strcmp(have, schema_columns) == 0)
+  int v = db->version >= 1 && db->version <= CS_RUNDB_VERSION ? db->version : 1;
+  /* the common case: exactly coopsim's tables of the store's version */
+  if (schema_columns_ok[v] && all_columns(db->db, have, sizeof have) == 0 && strcmp(have, schema_columns[v]) == 0)
     return CS_OK;
   /* otherwise table by table, to say what is wrong (other tables are allowed) */
   sqlite3 *ref = NULL;
   sqlite3_stmt *st = NULL;
   int rc = CS_OK;
-  if (sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
-      sqlite3_exec(ref, schema, NULL, NULL, NULL) != SQLITE_OK ||
+  if (reference_schema(&ref, v) != 0 ||
       sqlite3_prepare_v2(ref, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY rowid", -1,
                          &st, NULL) != SQLITE_OK) {
     rc = cs_error_set(err, CS_ENOMEM, "%s: cannot check the tables (out of memory)", db->path);
@@ -398,6 +484,7 @@ int cs_rundb_open(cs_rundb **out, const char *path, const cs_rundb_options *opt,
   if (!rc && empty && !may_create)
     rc = cs_error_set(err, CS_EINVAL, "%s is an empty file, not a run store, and %s; it was left as it was",
                       path, new_store_rule);
+  db->version = version;
   if (!rc && !empty) rc = check_tables(db, err);
   /* a rollback journal, never WAL (see rundb.h); set before any write */
   if (!rc && opt->write) {
@@ -411,7 +498,10 @@ int cs_rundb_open(cs_rundb **out, const char *path, const cs_rundb_options *opt,
     }
   }
   if (!rc && !empty) rc = check_ok(db, "PRAGMA quick_check", err);
-  if (!rc && opt->write) rc = empty ? create_schema(db, err) : probe_write(db, err);
+  if (!rc && opt->write)
+    rc = empty ? create_schema(db, 0, err)
+         : version < CS_RUNDB_VERSION ? create_schema(db, version, err) /* an older store: upgraded */
+                                      : probe_write(db, err);
   if (rc) {
     cs_rundb_close(db);
     return rc;
@@ -432,7 +522,7 @@ const char *cs_rundb_path(const cs_rundb *db) { return db->path; }
 
 /* ---- save ---------------------------------------------------------------- */
 
-enum { ST_RUN, ST_SCENARIO, ST_ROW, ST_PART, ST_YEAR, ST_AMOUNT, ST_COMMIT, ST_N };
+enum { ST_RUN, ST_SCENARIO, ST_ROW, ST_PART, ST_YEAR, ST_AMOUNT, ST_EVENT, ST_COMMIT, ST_N };
 
 static const char *const save_sql[ST_N] = {
     "INSERT INTO runs (created, coopsim_version, doc_coopsim_version, registry_version,"
@@ -448,10 +538,12 @@ static const char *const save_sql[ST_N] = {
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     "INSERT INTO run_years (run_id, scenario, idx, year, cooperation, members, cost, grants, net,"
     " balance, sum_shares, key, key_label, key_source, key_assumption, agreement_months, covers,"
-    " past_end, nlines, ngrants) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-    " ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+    " past_end, nlines, ngrants, nevents) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+    " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
     "INSERT INTO run_year_amounts (run_id, scenario, year_idx, kind, idx, name, amount)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    "INSERT INTO run_year_events (run_id, scenario, year_idx, idx, kind, code, name, date, until,"
+    " other_code, other_name) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     "COMMIT",
 };
 
@@ -568,11 +660,29 @@ static int save_run(cs_rundb *db, sqlite3_stmt **st, int64_t id, size_t s, const
     sqlite3_bind_int(q, 18, yr->past_end != 0);
     sqlite3_bind_int64(q, 19, (int64_t)yr->nlines);
     sqlite3_bind_int64(q, 20, (int64_t)yr->ngrants);
+    sqlite3_bind_int64(q, 21, (int64_t)yr->nevents);
     snprintf(where, sizeof where, "run %zu, year entry %zu (%d)", s + 1, y + 1, yr->year);
     if ((rc = insert(db, q, where, err))) return rc;
     if ((rc = save_amounts(db, st[ST_AMOUNT], id, s, y, "line", yr->lines, yr->nlines, err)) ||
         (rc = save_amounts(db, st[ST_AMOUNT], id, s, y, "grant", yr->grant_list, yr->ngrants, err)))
       return rc;
+    for (size_t e = 0; e < yr->nevents; e++) {
+      const cs_doc_event *ev = &yr->events[e];
+      q = st[ST_EVENT];
+      sqlite3_bind_int64(q, 1, id);
+      sqlite3_bind_int64(q, 2, (int64_t)s);
+      sqlite3_bind_int64(q, 3, (int64_t)y);
+      sqlite3_bind_int64(q, 4, (int64_t)e);
+      bind_text(q, 5, ev->kind);
+      bind_text(q, 6, ev->code);
+      bind_text(q, 7, ev->name);
+      bind_text(q, 8, ev->date);
+      bind_text(q, 9, ev->until);
+      bind_text(q, 10, ev->other_code);
+      bind_text(q, 11, ev->other_name);
+      snprintf(where, sizeof where, "run %zu, year entry %zu (%d), event %zu", s + 1, y + 1, yr->year, e + 1);
+      if ((rc = insert(db, q, where, err))) return rc;
+    }
   }
   return CS_OK;
 }
@@ -893,6 +1003,35 @@ static int load_children(cs_rundb *db, int64_t id, cs_doc *doc, cs_error *err) {
   }
   if (!rc && step != SQLITE_DONE) rc = db_fail(db, err, "cannot read a stored run");
   sqlite3_finalize(st);
+  st = NULL;
+  if (rc || db->version < 2) return rc;
+  /* the events of each year (version 2 on) */
+  if ((rc = prepare_for(db, &st,
+                        "SELECT scenario, year_idx, idx, kind, code, name, date, until, other_code,"
+                        " other_name FROM run_year_events WHERE run_id = ?1 ORDER BY scenario, year_idx, idx",
+                        id, err)))
+    return rc;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    int64_t s = sqlite3_column_int64(st, 0), y = sqlite3_column_int64(st, 1), i = sqlite3_column_int64(st, 2);
+    if (s < 0 || (size_t)s >= doc->nruns || y < 0 || (size_t)y >= doc->runs[s].nyears ||
+        (size_t)i != doc->runs[s].years[y].nevents) {
+      rc = damaged(db, id, "events out of order", err);
+      break;
+    }
+    cs_doc_year *yr = &doc->runs[s].years[y];
+    cs_doc_event *e;
+    APPEND(yr->events, yr->nevents, e);
+    e->kind = col_text(st, 3, &oom);
+    e->code = col_text(st, 4, &oom);
+    e->name = col_text(st, 5, &oom);
+    e->date = col_text(st, 6, &oom);
+    e->until = col_text(st, 7, &oom);
+    e->other_code = col_text(st, 8, &oom);
+    e->other_name = col_text(st, 9, &oom);
+    if (oom) goto out_of_memory;
+  }
+  if (!rc && step != SQLITE_DONE) rc = db_fail(db, err, "cannot read a stored run");
+  sqlite3_finalize(st);
   return rc;
 out_of_memory:
   sqlite3_finalize(st);
@@ -902,7 +1041,10 @@ out_of_memory:
 /* The first incomplete run (id, or all when id < 0): 0 when none. */
 static int check_complete(cs_rundb *db, int64_t id, cs_error *err) {
   sqlite3_stmt *st;
-  const char *sql = id >= 0 ? INCOMPLETE_SQL(ONE_RUN) : INCOMPLETE_SQL(EVERY_RUN);
+  const char *sql = db->version >= 2
+                        ? (id >= 0 ? INCOMPLETE_SQL(ONE_RUN) INCOMPLETE_SQL_V2(ONE_RUN) " LIMIT 1"
+                                   : INCOMPLETE_SQL(EVERY_RUN) INCOMPLETE_SQL_V2(EVERY_RUN) " LIMIT 1")
+                        : (id >= 0 ? INCOMPLETE_SQL(ONE_RUN) " LIMIT 1" : INCOMPLETE_SQL(EVERY_RUN) " LIMIT 1");
   if (sqlite3_prepare_v2(db->db, sql, -1, &st, NULL) != SQLITE_OK)
     return db_fail(db, err, "cannot check the stored runs");
   if (id >= 0) sqlite3_bind_int64(st, 1, id);

@@ -87,11 +87,29 @@ cp runs.db wrongid.db
 printf 'CooR' | dd of=wrongid.db bs=1 seek=68 conv=notrunc 2>/dev/null
 refused "wrong application_id" wrongid.db "not a coopsim run store (application_id 0x436f6f52)"
 cp runs.db newer.db
-printf '\000\000\000\002' | dd of=newer.db bs=1 seek=60 conv=notrunc 2>/dev/null
+printf '\000\000\000\143' | dd of=newer.db bs=1 seek=60 conv=notrunc 2>/dev/null
 refused "newer user_version" newer.db "made by a newer coopsim"
 mkdir folder.db
 "$coopsim" run budget.lua --db folder.db >out 2>&1 && fail "a folder as --db succeeded"
 grep -q "SCENARIO RAN" out && fail "folder: the scenario ran"
+
+# --- a store of version 1 (made by the coopsim before year events) -------------
+# read as it is (nothing written); upgraded in one transaction when a run is
+# stored in it, the old run kept whole
+cp "$src/tests/fixtures/rundb/version1.db" old.db
+cksum old.db >before
+"$coopsim" runs show 1 --db old.db >old1.txt 2>err || fail "version 1: runs show: $(cat err)"
+grep -q "Vefsn withdraws" old1.txt || fail "version 1: the stored run: $(head -5 old1.txt)"
+cksum old.db | cmp -s - before || fail "version 1: reading changed the file"
+"$coopsim" run budget.lua --db old.db >/dev/null 2>err || fail "version 1: run --db: $(cat err)"
+grep -qx "saved run 2 to old.db" err || fail "version 1: no 'saved run 2': $(cat err)"
+python3 -c "import sqlite3; c = sqlite3.connect('old.db'); print(c.execute('pragma user_version').fetchone()[0], c.execute('pragma integrity_check').fetchone()[0], c.execute('select count(*) from run_year_events where run_id = 2').fetchone()[0])" >state.txt
+[ "$(cat state.txt)" = "2 ok 2" ] || fail "version 1: after the upgrade (version, integrity, run 2's events): $(cat state.txt)"
+"$coopsim" runs show 1 --db old.db >old1b.txt 2>err || fail "version 1: runs show after the upgrade: $(cat err)"
+cmp -s old1.txt old1b.txt || fail "version 1: run 1 reads differently after the upgrade"
+"$coopsim" runs export 2 --db old.db --format json >export2.json 2>err || fail "version 1: export 2: $(cat err)"
+"$coopsim" run budget.lua --format json >fresh2.json 2>/dev/null
+cmp -s export2.json fresh2.json || fail "version 1: run 2 (with its events) does not export as it ran"
 
 if [ $failures -ne 0 ]; then echo "$failures failure(s)"; exit 1; fi
 echo "runs_cli: all checks passed"
