@@ -103,18 +103,53 @@ oom:
   return cs_error_set(err, CS_ENOMEM, "out of memory comparing the runs");
 }
 
-size_t cs_report_part_names(const cs_doc_run *run, const char *cooperation, const char **names, size_t max) {
-  size_t n = 0;
-  for (size_t i = 0; i < run->nrows; i++) {
-    const cs_doc_row *row = &run->rows[i];
-    if (cooperation && strcmp(row->cooperation, cooperation)) continue;
-    for (size_t p = 0; p < row->nparts; p++) {
-      size_t j = 0;
-      while (j < n && strcmp(names[j], row->parts[p].name)) j++;
-      if (j == n && n < max) names[n++] = row->parts[p].name;
+/* A list of distinct borrowed strings, in order of arrival. */
+typedef struct name_list {
+  const char **names;
+  size_t n, cap;
+  int oom;
+} name_list;
+
+static void add_name(name_list *l, const char *name) {
+  if (l->oom) return;
+  /* the last one first: rows of one cooperation come together */
+  for (size_t j = l->n; j > 0; j--)
+    if (strcmp(l->names[j - 1], name) == 0) return;
+  if (l->n == l->cap) {
+    size_t cap = l->cap ? 2 * l->cap : 8;
+    const char **names = realloc((void *)l->names, cap * sizeof *names);
+    if (!names) {
+      l->oom = 1;
+      return;
+    }
+    l->names = names;
+    l->cap = cap;
+  }
+  l->names[l->n++] = name;
+}
+
+static const char **finish_names(name_list *l, size_t *n, int *oom) {
+  if (l->oom || l->n == 0) {
+    free((void *)l->names);
+    if (l->oom) *oom = 1;
+    *n = 0;
+    return NULL;
+  }
+  *n = l->n;
+  return l->names;
+}
+
+const char **cs_report_part_names(const cs_doc_run *runs, size_t nruns, const char *cooperation, size_t *n,
+                                  int *oom) {
+  name_list l = {0};
+  for (size_t r = 0; r < nruns; r++) {
+    for (size_t i = 0; i < runs[r].nrows; i++) {
+      const cs_doc_row *row = &runs[r].rows[i];
+      if (cooperation && strcmp(row->cooperation, cooperation)) continue;
+      for (size_t p = 0; p < row->nparts; p++) add_name(&l, row->parts[p].name);
     }
   }
-  return n;
+  return finish_names(&l, n, oom);
 }
 
 int cs_report_row_part(const cs_doc_row *row, const char *name, int64_t *out) {
@@ -127,13 +162,19 @@ int cs_report_row_part(const cs_doc_row *row, const char *name, int64_t *out) {
   return 0;
 }
 
-size_t cs_report_cooperations(const cs_doc_run *run, const char **names, size_t max) {
-  size_t n = 0;
-  for (size_t i = 0; i < run->nrows + run->nyears; i++) {
-    const char *coop = i < run->nrows ? run->rows[i].cooperation : run->years[i - run->nrows].cooperation;
-    size_t j = 0;
-    while (j < n && strcmp(names[j], coop)) j++;
-    if (j == n && n < max) names[n++] = coop;
+const char **cs_report_cooperations(const cs_doc_run *runs, size_t nruns, size_t *n, int *oom) {
+  name_list l = {0};
+  for (size_t r = 0; r < nruns; r++) {
+    for (size_t i = 0; i < runs[r].nrows; i++) add_name(&l, runs[r].rows[i].cooperation);
+    for (size_t i = 0; i < runs[r].nyears; i++) add_name(&l, runs[r].years[i].cooperation);
   }
-  return n;
+  return finish_names(&l, n, oom);
+}
+
+int64_t cs_report_row_rounding(const cs_doc_row *row) {
+  /* kroner are within ±2^53 (doc.h); unsigned arithmetic keeps a document
+  ** with thousands of such parts defined, if absurd */
+  uint64_t r = (uint64_t)row->total;
+  for (size_t p = 0; p < row->nparts; p++) r -= (uint64_t)row->parts[p].rounded;
+  return (int64_t)r;
 }

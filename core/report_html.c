@@ -379,14 +379,14 @@ static void run_tables(const cs_doc_run *run, const char *coop, cs_report_lang l
     cs_sb_add(out, "</tr>\n");
   }
   cs_sb_add(out, "</tbody></table>\n");
-  const char *parts[32];
-  size_t np = cs_report_part_names(run, coop, parts, 32);
+  size_t np = 0;
+  const char **parts = cs_report_part_names(run, 1, coop, &np, &out->oom);
   cs_sb_add(out, "<table>\n<thead><tr>");
   th(out, T("year"), 1);
   th(out, T("code"), 0);
   th(out, T("member"), 0);
   th(out, T("population"), 1);
-  for (size_t p = 0; p < np; p++) th(out, cs_rl_part(lang, parts[p]), 1);
+  for (size_t p = 0; p < np; p++) th(out, parts[p], 1);
   th(out, T("total"), 1);
   th(out, T("due"), 0);
   th(out, T("payee"), 0);
@@ -411,6 +411,7 @@ static void run_tables(const cs_doc_run *run, const char *coop, cs_report_lang l
     cs_sb_add(out, "</tr>\n");
   }
   cs_sb_add(out, "</tbody></table>\n");
+  free((void *)parts);
   if (run->options) {
     cs_sb_add(out, "<p class=\"small\">");
     esc(out, T("options"));

@@ -38,8 +38,26 @@ void cs_sb_free(cs_sb *b);
 ** translation (and always in English). */
 const char *cs_rl_text(cs_report_lang lang, const char *en);
 
-/* The heading of a key's part ("equal", "population", ...) in lang. */
-const char *cs_rl_part(cs_report_lang lang, const char *name);
+/* Appends the heading of the part named `name` in lang. Part names are
+** those of SPEC 7.2: a key's name ("equal", "population", "base", "rate",
+** "fixed", "weights", "custom", "band", "cap", "by:COLUMN"), "#2", "#3" after
+** a repeat, "SERVICE/" before it with services; each piece is translated
+** ("by:timer#2" -> "etter timer #2"), what is not known is kept as written. */
+void cs_rl_part(cs_report_lang lang, const char *name, cs_sb *out);
+
+/* The heading of a part (cs_rl_part) as a new string the caller frees; NULL
+** when out of memory. */
+char *cs_rl_part_dup(cs_report_lang lang, const char *name);
+
+/* The CSV column of a part: "part_" and the name as the document has it
+** (en: "part_equal", "part_by:timer"); nb: "del_" and the bokmål heading with
+** '_' for spaces ("del_likt", "del_etter_innbyggertall"). A new string the
+** caller frees; NULL when out of memory. */
+char *cs_rl_part_column(cs_report_lang lang, const char *name);
+
+/* A population's source as the reader should see it: "ssb" -> "SSB",
+** "predecessors", "proxy", "override" in lang; unknown text unchanged. */
+const char *cs_rl_population_source(cs_report_lang lang, const char *source);
 
 /* The thousands separator: en ","; nb a space, a no-break space (U+00A0)
 ** when `nbsp` (HTML, so that a figure never breaks across lines). */
@@ -116,15 +134,32 @@ typedef struct cs_cmp {
 int cs_cmp_build(const cs_doc *doc, cs_cmp **out, cs_error *err);
 void cs_cmp_free(cs_cmp *c);
 
-/* The parts of the rows of `run` in cooperation (NULL: all), in order of
-** first appearance: fills names (borrowed) up to max, returns the count. */
-size_t cs_report_part_names(const cs_doc_run *run, const char *cooperation, const char **names, size_t max);
+/* The part names of the rows of runs[0 .. nruns) in `cooperation` (NULL:
+** every cooperation), in order of first appearance: a new array of strings
+** borrowed from the document, which the caller frees; *n is its length.
+** NULL with *n = 0 when there are none, or when out of memory (then *oom is
+** set). */
+const char **cs_report_part_names(const cs_doc_run *runs, size_t nruns, const char *cooperation, size_t *n,
+                                  int *oom);
 
 /* The rounded part named `name` of a row, and whether it has one. */
 int cs_report_row_part(const cs_doc_row *row, const char *name, int64_t *out);
 
-/* The cooperations of a run in order of first appearance (borrowed). */
-size_t cs_report_cooperations(const cs_doc_run *run, const char **names, size_t max);
+/* The row's rounding: its total less the sum of its parts each rounded on
+** its own (SPEC 7.5), so that the rounded parts and the rounding add up to
+** the total (Brønnøy 2023: 8 712 + 60 760 + 1 = 69 473). A row without
+** parts has its whole total as rounding. */
+int64_t cs_report_row_rounding(const cs_doc_row *row);
+
+/* Appends the year's note in lang: the months of an agreement that covers
+** part of the year, a year past the agreement's end, and a balance of øre
+** that comes from shares in whole kroner ("0,44 kr: andelene er hele
+** kroner"); several joined by "; ". Nothing when there is nothing to say. */
+void cs_report_year_note(const cs_doc_year *y, cs_report_lang lang, int nbsp, cs_sb *out);
+
+/* The cooperations of runs[0 .. nruns) (rows and years) in order of first
+** appearance, as cs_report_part_names gives its names. */
+const char **cs_report_cooperations(const cs_doc_run *runs, size_t nruns, size_t *n, int *oom);
 
 /* ---- writers --------------------------------------------------------------- */
 

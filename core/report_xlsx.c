@@ -108,8 +108,9 @@ static void run_sheet(book *b, const cs_doc_run *run) {
     b->failed = LXW_ERROR_MEMORY_MALLOC_FAILED;
     return;
   }
-  const char *parts[MAX_PARTS];
-  size_t np = cs_report_part_names(run, NULL, parts, MAX_PARTS);
+  size_t np = 0; int oom = 0;
+  const char **parts = cs_report_part_names(run, 1, NULL, &np, &oom);
+  if (np > MAX_PARTS) np = MAX_PARTS;
   const char *head[8 + MAX_PARTS];
   size_t nh = 0;
   head[nh++] = T("cooperation");
@@ -117,11 +118,12 @@ static void run_sheet(book *b, const cs_doc_run *run) {
   head[nh++] = T("code");
   head[nh++] = T("member");
   head[nh++] = T("population");
-  for (size_t p = 0; p < np; p++) head[nh++] = cs_rl_part(lang, parts[p]);
+  for (size_t p = 0; p < np; p++) head[nh++] = parts[p];
   head[nh++] = T("total");
   head[nh++] = T("due");
   head[nh++] = T("payee");
   for (size_t c = 0; c < nh; c++) put_str(b, ws, 0, (lxw_col_t)c, head[c], b->head);
+  const char **all_parts = parts;
   worksheet_freeze_panes(ws, 1, 0);
   lxw_row_t r = 1;
   for (size_t i = 0; i < run->nrows; i++, r++) {
@@ -173,6 +175,7 @@ static void run_sheet(book *b, const cs_doc_run *run) {
     if (e && !b->failed) b->failed = e;
   }
   set_widths(b, ws, nh > nyh ? nh : nyh);
+  free((void *)all_parts);
 }
 
 /* The comparison: each member's share in every run, and each later run's
