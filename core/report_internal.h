@@ -119,11 +119,13 @@ typedef struct cs_cmp_line {
   const char *code, *name;
   int64_t *share;          /* per run; meaningful when status is PRESENT */
   cs_cmp_status *status;   /* per run */
+  const char **merged;     /* per run: the row's `merged` (a merger's predecessors), or NULL */
 } cs_cmp_line;
 
 /* Every (cooperation, year, member) of any run, ordered by cooperation, year,
 ** code; a member absent from a run is "withdrawn" when that run had it in an
-** earlier year of the cooperation, else "not a member". */
+** earlier year of the cooperation, else "not a member". The lines of one
+** cooperation and year follow each other (a "block"). */
 typedef struct cs_cmp {
   size_t nruns;
   cs_cmp_line *lines;
@@ -133,6 +135,16 @@ typedef struct cs_cmp {
 /* CS_ENOMEM on failure. The comparison borrows the document's strings. */
 int cs_cmp_build(const cs_doc *doc, cs_cmp **out, cs_error *err);
 void cs_cmp_free(cs_cmp *c);
+
+/* Appends why the member of line i is not in run r, in lang: "merged into
+** NAME" when a line of its block (same cooperation and year) is a merger in
+** run r that lists the member's code among its predecessors (a
+** hypothetical merger), else "withdrawn" or "not a member" by its status. */
+void cs_cmp_absent(const cs_cmp *c, size_t i, size_t r, cs_report_lang lang, cs_sb *out);
+
+/* The end of the block of lines that starts at line i: the first line after
+** it of another cooperation or year (or nlines). */
+size_t cs_cmp_block_end(const cs_cmp *c, size_t i);
 
 /* The part names of the rows of runs[0 .. nruns) in `cooperation` (NULL:
 ** every cooperation), in order of first appearance: a new array of strings
@@ -160,6 +172,49 @@ void cs_report_year_note(const cs_doc_year *y, cs_report_lang lang, int nbsp, cs
 /* The cooperations of runs[0 .. nruns) (rows and years) in order of first
 ** appearance, as cs_report_part_names gives its names. */
 const char **cs_report_cooperations(const cs_doc_run *runs, size_t nruns, size_t *n, int *oom);
+
+/* ---- HTML pieces (report_html.c, report_svg.c) ------------------------------- */
+
+/* Appends text escaped for HTML and SVG (& < > " '; control characters
+** other than tab and newline become U+FFFD). */
+void cs_html_esc(cs_sb *out, const char *s);
+
+/* The colour of run r in charts and legends ("#0072B2", ...). */
+const char *cs_report_colour(size_t run);
+
+/* Appends kroner with no-break spaces and a real minus sign ("−16 346");
+** `plus` writes "+" before a positive amount (a change). */
+void cs_report_kr(int64_t v, int plus, cs_report_lang lang, cs_sb *out);
+
+/* The runs one cooperation's part of a report shows: indices into
+** doc->runs in document order, the first its baseline. */
+typedef struct cs_run_set {
+  size_t *idx;
+  size_t n;
+} cs_run_set;
+
+/* The runs that have rows or years of `cooperation` (a document may hold
+** runs of different cooperations). 0, or CS_ENOMEM; free set->idx. */
+int cs_report_runs_of(const cs_doc *doc, const char *cooperation, cs_run_set *set);
+
+/* Widens [*lo, *hi] to the values cs_svg_member_chart would draw for the
+** block [from, to), so that the charts of several years share one scale. */
+void cs_svg_member_range(const cs_cmp *cmp, const cs_run_set *set, size_t from, size_t to, int diff, double *lo,
+                         double *hi);
+
+/* An SVG chart of the block of comparison lines [from, to) (one
+** cooperation, one year) on the scale [lo, hi] kroner (0 always in it): per
+** member a bar per run of the set (diff 0: its share) or per variant (diff 1:
+** the change from the set's baseline), each with its figure written beside
+** it; a member absent from a run, joining in it or merged is marked in words
+** (merged: "*" after the name). */
+void cs_svg_member_chart(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set *set, size_t from, size_t to,
+                         int diff, double lo, double hi, cs_report_lang lang, cs_sb *out);
+
+/* An SVG chart of the cooperation's sum of shares per year in every run of
+** the set. */
+void cs_svg_totals_chart(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set *set, const char *coop,
+                         cs_report_lang lang, cs_sb *out);
 
 /* ---- writers --------------------------------------------------------------- */
 
