@@ -139,13 +139,24 @@ static void absent(const cs_cmp *cmp, size_t i, size_t r, cs_report_lang lang, c
 
 /* ---- the summary -------------------------------------------------------------- */
 
+/* A change in per cent as the page writes it: "−40,5 %" (a real minus). */
+static void percent(cs_sb *out, int64_t a, int64_t b, cs_report_lang lang) {
+  char buf[64];
+  cs_rl_percent(a, b, lang, buf, sizeof buf);
+  cs_sb_add(out, buf[0] == '-' ? "\xe2\x88\x92" : "");
+  cs_sb_add(out, buf[0] == '-' ? buf + 1 : buf);
+}
+
 /* The change d from the baseline's a in a summary cell: "−16 386 (−40,5 %)",
 ** a muted 0 when nothing changed. */
 static void change_cell(cs_sb *out, int64_t a, int64_t d, int both, size_t run, cs_report_lang lang) {
-  char buf[64];
   cs_sb_printf(out, "<td class=\"n chg%s\" data-run=\"%zu\">", d > 0 ? " up" : d < 0 ? " down" : " same", run);
   cs_report_kr(d, 1, lang, out);
-  if (both && a != 0 && d != 0) cs_sb_printf(out, " <small>(%s)</small>", cs_rl_percent(a, a + d, lang, buf, sizeof buf));
+  if (both && a != 0 && d != 0) {
+    cs_sb_add(out, " <small>(");
+    percent(out, a, a + d, lang);
+    cs_sb_add(out, ")</small>");
+  }
   cs_sb_add(out, "</td>");
 }
 
@@ -157,7 +168,9 @@ static void summary_table(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set
   int year = cmp->lines[from].year;
   cs_sb_printf(out, "<table class=\"summary\" data-year=\"%d\" data-cooperation=\"", year);
   esc(out, cmp->lines[from].cooperation);
-  cs_sb_printf(out, "\">\n<caption>%s %d</caption>\n<thead><tr>", T("Budget year"), year);
+  cs_sb_printf(out, "\">\n<caption>%s %d</caption>\n<colgroup><col class=\"member\">", T("Budget year"), year);
+  for (size_t k = 0; k < nr; k++) cs_sb_add(out, k ? "<col><col class=\"chg\">" : "<col>");
+  cs_sb_add(out, "</colgroup>\n<thead><tr>");
   th(out, T("member"), 0);
   for (size_t k = 0; k < nr; k++) {
     cs_sb_printf(out, "<th class=\"n\"><i style=\"background:%s\"></i>", cs_report_colour(set->idx[k]));
@@ -341,7 +354,9 @@ static void compare_table(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set
       if (k > 0) {
         if (here || base) td_kr(out, (here ? l->share[r] : 0) - (base ? l->share[b] : 0), 1, lang);
         else td(out, "", 1);
-        td(out, here && base ? cs_rl_percent(l->share[b], l->share[r], lang, buf, sizeof buf) : "", 1);
+        cs_sb_add(out, "<td class=\"n\">");
+        if (here && base) percent(out, l->share[b], l->share[r], lang);
+        cs_sb_add(out, "</td>");
       }
     }
     cs_sb_add(out, "</tr>\n");
@@ -353,7 +368,9 @@ static void compare_table(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set
         td_kr(out, sum[k], 0, lang);
         if (k > 0) {
           td_kr(out, sum[k] - sum[0], 1, lang);
-          td(out, cs_rl_percent(sum[0], sum[k], lang, buf, sizeof buf), 1);
+          cs_sb_add(out, "<td class=\"n\">");
+          percent(out, sum[0], sum[k], lang);
+          cs_sb_add(out, "</td>");
         }
       }
       cs_sb_add(out, "</tr>\n");
@@ -629,7 +646,9 @@ static const char style[] =
     ".neg{color:#b00020}.up{color:#b00020}.down{color:#1a6b1a}tr.total td{font-weight:bold;border-top:2px solid #999}"
     "table.summary th i,.legend i{display:inline-block;width:0.8em;height:0.8em;margin-right:0.3em;"
     "vertical-align:-0.05em}"
-    "table.summary{width:100%;max-width:980px}table.matrix{width:auto;min-width:50%}table.summary td.fig{font-weight:bold;border-left:1px solid #e4e4e4}table.summary .chg{font-size:0.85em}"
+    "table.summary{width:100%;max-width:980px;table-layout:fixed}table.summary col.member{width:22%}"
+    "table.summary col.chg{width:13%}table.summary th{white-space:normal}"
+    "table.matrix{width:auto;min-width:50%;table-layout:auto}table.summary td.fig{font-weight:bold;border-left:1px solid #e4e4e4}table.summary .chg{font-size:0.85em}"
     "table.summary .same{color:#aaa}table.summary small{font-size:0.9em}"
     ".absent{font-style:italic;color:#666}.code{font-size:0.8em;color:#888}"
     ".legend{margin:0.3em 0}.legend span{margin-right:1.2em;white-space:nowrap}"
