@@ -1,5 +1,7 @@
 #!/bin/sh
 # The REPL in a real terminal: tmux types, completes and reads the screen.
+# Every step waits for what the REPL printed, never for a time: the waits'
+# limits (60 s) only end a test that has already failed.
 # Usage: repl_tmux.sh COOPSIM_BINARY SOURCE_DIR. Exit 77 (skipped) without tmux.
 set -u
 bin=$1
@@ -9,47 +11,88 @@ home=$(mktemp -d)
 sock="coopsim-test-$$"
 trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$home"' EXIT
 cd "$src" || exit 1
-tmux -L "$sock" new-session -d -x 160 -y 50 "env HOME=$home ASAN_OPTIONS=detect_leaks=0 $bin repl"
-screen() { tmux -L "$sock" capture-pane -p -S -200; }
-wait_for() { # text, seconds
+start() { tmux -L "$sock" new-session -d -x 160 -y 50 "env HOME=$home ASAN_OPTIONS=detect_leaks=0 $bin repl; echo REPL-ENDED; sleep 600"; }
+screen() { tmux -L "$sock" capture-pane -p -S -300; }
+fail() { echo "FAIL: $1"; screen; exit 1; }
+wait_for() { # text: fails when it has not appeared after 60 s
   i=0
-  while [ $i -lt $(( $2 * 10 )) ]; do
+  while [ $i -lt 600 ]; do
     screen | grep -F -q -- "$1" && return 0
     sleep 0.1; i=$((i + 1))
   done
-  echo "not on the screen after $2 s: $1"; screen; exit 1
+  fail "not on the screen: $1"
 }
 type_line() { tmux -L "$sock" send-keys -l -- "$1"; tmux -L "$sock" send-keys Enter; }
-wait_for "coopsim>" 10
+start
+wait_for "coopsim>"
 # completion of the API: cs.keys.sp<Tab> -> cs.keys.split(
 tmux -L "$sock" send-keys -l -- 'cs.keys.sp'; tmux -L "$sock" send-keys Tab
-wait_for "cs.keys.split(" 5
+wait_for "cs.keys.split("
 tmux -L "$sock" send-keys C-u
 # completion of a municipality name inside a string
 tmux -L "$sock" send-keys -l -- 'cs.municipality("Hattf'; tmux -L "$sock" send-keys Tab
-wait_for 'cs.municipality("Hattfjelldal"' 5
+wait_for 'cs.municipality("Hattfjelldal"'
 tmux -L "$sock" send-keys -l -- ').code'; tmux -L "$sock" send-keys Enter
-wait_for '"1826"' 5
+wait_for '"1826"'
 # multi-line input, an error that does not end the session, then a result
 type_line 'for i = 1, 2 do'
 type_line 'print("line " .. i)'
 type_line 'end'
-wait_for "line 2" 5
+wait_for "line 2"
 type_line 'error("boom")'
-wait_for "boom" 5
-type_line 'dofile("scenarios/helgeland.lua")'
-wait_for "212 565" 20
-type_line 'r = cs.scenario("x", { cs.cooperation { name = "T", members = { "Rana", "Vefsn" }, base_year = 2023, costs = { { name = "D", amount = 100 } }, key = cs.keys.equal() } }):run { from = 2023 }'
-type_line 'r:share("Rana", 2023)'
-wait_for "50" 5
-type_line '.help'
-wait_for "cs.compare" 5
-# Ctrl-C interrupts a long run and returns to the prompt
-type_line 'while true do end'
-sleep 0.5
+wait_for "boom"
+# the multi-line chunk is in the history file already, as one entry (after its timestamp line)
+grep -A2 '^#[0-9]' "$home/.coopsim_history" | grep -q -x 'for i = 1, 2 do' ||
+  fail "the history file lacks the chunk: $(cat "$home/.coopsim_history")"
+/usr/bin/python3 - "$home/.coopsim_history" <<'PY' || fail "the chunk is not one entry in the history file"
+import re, sys
+entries = re.split(r"^#\d+\n", open(sys.argv[1], encoding="utf-8").read(), flags=re.M)
+sys.exit(0 if 'for i = 1, 2 do\nprint("line " .. i)\nend\n' in entries else 1)
+PY
+# Ctrl-C at the prompt clears the line; the session goes on
+tmux -L "$sock" send-keys -l -- 'this would be a syntax error ('
 tmux -L "$sock" send-keys C-c
-wait_for "interrupted!" 5
+wait_for 'this would be a syntax error (^C'
+type_line '"after ctrl-c: " .. 6 * 7'
+wait_for '"after ctrl-c: 42"'
+screen | grep -q "unexpected symbol" && fail "the cleared line was run"
+# Ctrl-C in an open chunk drops the chunk
+type_line 'for i = 1, 2 do'
+wait_for '>> '
+tmux -L "$sock" send-keys C-c
+wait_for '>> ^C'
+type_line '"fresh " .. 1'
+wait_for '"fresh 1"'
+# a run made by a scenario file of one's own, kept in `runs`
+type_line '.load --trusted scenarios/helgeland.lua'
+wait_for 'loaded scenarios/helgeland.lua: 4 runs in `runs`: [1] Baseline, [2] Grant continues'
+type_line 'runs[1]:share("Brønnøy", 2023) + 0, runs["Vefsn withdraws"]:share("Vefsn", 2025), #runs'
+wait_for '69473'
+screen | grep -F '69473' | grep -q 'nil' || fail "runs[\"Vefsn withdraws\"] does not hold the run"
+type_line 'r = cs.scenario("x", { cs.cooperation { name = "T", members = { "Rana", "Vefsn" }, base_year = 2023, costs = { { name = "D", amount = 100 } }, key = cs.keys.equal() } }):run { from = 2023 }'
+type_line 'r:share("Rana", 2023) * 11'
+wait_for "550"
+type_line '.help'
+wait_for ".load --trusted"
+# Ctrl-C interrupts a long run (sent once the run has said it started) and returns to the prompt
+type_line 'print("looping") while true do end'
+wait_for "looping"
+tmux -L "$sock" send-keys C-c
+wait_for "interrupted!"
 type_line '"still here: " .. 6 * 7'
-wait_for "still here: 42" 5
+wait_for "still here: 42"
+# Ctrl-D ends the session; a new one brings the chunk back from the history as one entry
+tmux -L "$sock" send-keys C-d
+wait_for "REPL-ENDED"
+tmux -L "$sock" kill-server 2>/dev/null
+start
+wait_for "coopsim>"
+# reverse search finds the whole chunk: Enter runs all three lines
+tmux -L "$sock" send-keys C-r
+tmux -L "$sock" send-keys -l -- 'for i = 1'
+wait_for "(reverse-i-search)\`for i = 1'"
+tmux -L "$sock" send-keys Enter
+wait_for "line 2"
+screen | grep -q '^>> ' && fail "the chunk came back as a single line"
 echo "REPL in tmux: ok"
 exit 0
