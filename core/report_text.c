@@ -169,21 +169,23 @@ static void run_table(const cs_doc_run *run, cs_report_lang lang, cs_sb *out) {
 
 /* ---- the comparison ------------------------------------------------------------- */
 
-/* The comparison grid: year, code, member, then each run's share and, for
-** each later run, the difference to the baseline in kroner and per cent;
-** a total line after each cooperation's year (and a rule, for terminals). */
-static void compare_grid(const cs_doc *doc, const cs_cmp *cmp, cs_report_lang lang, int rules, cs_grid *g) {
-  size_t nr = doc->nruns;
+/* The comparison grid of one cooperation: year, code, member, then the
+** share in each run of the set and, for each later run, the difference to
+** the set's baseline in kroner and per cent; a total line after each year
+** (and a rule, for terminals). */
+static void compare_grid(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set *set, const char *coop,
+                         cs_report_lang lang, int rules, cs_grid *g) {
+  size_t nr = set->n, b = set->idx[0];
   if (cs_grid_init(g, 3 + nr + 2 * (nr - 1))) return;
   size_t c = 0;
   cs_grid_set(g, c++, T("year"));
   cs_grid_set(g, c++, T("code"));
   cs_grid_set(g, c++, T("member"));
   g->right[0] = 1;
-  for (size_t r = 0; r < nr; r++) {
+  for (size_t k = 0; k < nr; k++) {
     g->right[c] = 1;
-    cs_grid_set(g, c++, doc->runs[r].scenario);
-    if (r > 0) {
+    cs_grid_set(g, c++, doc->runs[set->idx[k]].scenario);
+    if (k > 0) {
       g->right[c] = g->right[c + 1] = 1;
       cs_grid_set(g, c++, T("diff kr"));
       cs_grid_set(g, c++, T("diff %"));
@@ -195,29 +197,38 @@ static void compare_grid(const cs_doc *doc, const cs_cmp *cmp, cs_report_lang la
     return;
   }
   char buf[64];
+  cs_sb why = {0};
   for (size_t i = 0; i < cmp->nlines; i++) {
     const cs_cmp_line *l = &cmp->lines[i];
+    if (strcmp(l->cooperation, coop)) continue;
     cs_grid_row(g);
     c = 0;
     snprintf(buf, sizeof buf, "%d", l->year);
     cs_grid_set(g, c++, buf);
     cs_grid_set(g, c++, l->code);
     cs_grid_set(g, c++, l->name);
-    for (size_t r = 0; r < nr; r++) {
-      int here = l->status[r] == CS_CMP_PRESENT, base = l->status[0] == CS_CMP_PRESENT;
+    int base = l->status[b] == CS_CMP_PRESENT;
+    for (size_t k = 0; k < nr; k++) {
+      size_t r = set->idx[k];
+      int here = l->status[r] == CS_CMP_PRESENT;
       if (here) {
         cs_grid_set(g, c++, cs_rl_int(l->share[r], lang, 0, buf, sizeof buf));
-        sum[r] += l->share[r];
+        sum[k] += l->share[r];
       } else {
-        cs_grid_set(g, c++, T(l->status[r] == CS_CMP_WITHDRAWN ? "withdrawn" : "not a member"));
+        why.len = 0;
+        cs_sb_add(&why, "");
+        cs_cmp_absent(cmp, i, r, lang, &why);
+        if (why.oom) g->oom = 1;
+        else cs_grid_set(g, c, why.s);
+        c++;
       }
-      if (r > 0) {
+      if (k > 0) {
         if (here || base) {
-          int64_t d = (here ? l->share[r] : 0) - (base ? l->share[0] : 0);
+          int64_t d = (here ? l->share[r] : 0) - (base ? l->share[b] : 0);
           cs_grid_set(g, c, cs_rl_int(d, lang, 0, buf, sizeof buf));
         }
         c++;
-        if (here && base) cs_grid_set(g, c, cs_rl_percent(l->share[0], l->share[r], lang, buf, sizeof buf));
+        if (here && base) cs_grid_set(g, c, cs_rl_percent(l->share[b], l->share[r], lang, buf, sizeof buf));
         c++;
       }
     }
@@ -226,34 +237,58 @@ static void compare_grid(const cs_doc *doc, const cs_cmp *cmp, cs_report_lang la
       cs_grid_row(g);
       cs_grid_set(g, 2, T("total"));
       c = 3;
-      for (size_t r = 0; r < nr; r++) {
-        cs_grid_set(g, c++, cs_rl_int(sum[r], lang, 0, buf, sizeof buf));
-        if (r > 0) {
-          cs_grid_set(g, c++, cs_rl_int(sum[r] - sum[0], lang, 0, buf, sizeof buf));
-          cs_grid_set(g, c++, cs_rl_percent(sum[0], sum[r], lang, buf, sizeof buf));
+      for (size_t k = 0; k < nr; k++) {
+        cs_grid_set(g, c++, cs_rl_int(sum[k], lang, 0, buf, sizeof buf));
+        if (k > 0) {
+          cs_grid_set(g, c++, cs_rl_int(sum[k] - sum[0], lang, 0, buf, sizeof buf));
+          cs_grid_set(g, c++, cs_rl_percent(sum[0], sum[k], lang, buf, sizeof buf));
         }
       }
       memset(sum, 0, nr * sizeof *sum);
-      if (next && rules) cs_grid_rule(g);
+      if (next && rules && strcmp(next->cooperation, coop) == 0) cs_grid_rule(g);
     }
   }
+  cs_sb_free(&why);
   free(sum);
 }
 
 /* "comparison of A, B (Coop)" */
-static void compare_head(const cs_doc *doc, const cs_cmp *cmp, cs_report_lang lang, cs_sb *out) {
+static void compare_head(const cs_doc *doc, const cs_run_set *set, const char *coop, cs_report_lang lang,
+                         cs_sb *out) {
   cs_sb_printf(out, "%s ", T("comparison of"));
-  for (size_t r = 0; r < doc->nruns; r++) cs_sb_printf(out, "%s%s", r ? ", " : "", doc->runs[r].scenario);
-  cs_sb_add(out, " (");
-  const char *last = NULL;
-  int first = 1;
-  for (size_t i = 0; i < cmp->nlines; i++) {
-    if (last && strcmp(last, cmp->lines[i].cooperation) == 0) continue;
-    last = cmp->lines[i].cooperation;
-    cs_sb_printf(out, "%s%s", first ? "" : ", ", last);
-    first = 0;
+  for (size_t k = 0; k < set->n; k++) cs_sb_printf(out, "%s%s", k ? ", " : "", doc->runs[set->idx[k]].scenario);
+  cs_sb_printf(out, " (%s)", coop);
+}
+
+/* Each cooperation that more than one run has, compared across those runs:
+** a heading (prefix before it) and the grid as a table or Markdown. */
+static int comparisons(const cs_doc *doc, cs_report_lang lang, int markdown, cs_sb *out, cs_error *err) {
+  cs_cmp *cmp;
+  if (cs_cmp_build(doc, &cmp, err)) return CS_ENOMEM;
+  size_t nc = 0;
+  const char **coops = cs_report_cooperations(doc->runs, doc->nruns, &nc, &out->oom);
+  for (size_t k = 0; k < nc; k++) {
+    cs_run_set set;
+    if (cs_report_runs_of(doc, coops[k], &set)) {
+      out->oom = 1;
+      break;
+    }
+    if (set.n > 1) {
+      if (markdown) cs_sb_add(out, "## ");
+      compare_head(doc, &set, coops[k], lang, out);
+      cs_sb_add(out, markdown ? "\n\n" : "\n");
+      cs_grid g;
+      compare_grid(doc, cmp, &set, coops[k], lang, !markdown, &g);
+      if (markdown) cs_grid_markdown(&g, out);
+      else cs_grid_table(&g, out);
+      cs_grid_free(&g);
+      cs_sb_add(out, "\n");
+    }
+    free(set.idx);
   }
-  cs_sb_add(out, ")");
+  free((void *)coops);
+  cs_cmp_free(cmp);
+  return 0;
 }
 
 /* "ASSUMPTION (label): text", once per distinct assumption of any run. */
@@ -284,16 +319,8 @@ int cs_report_table(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error
     cs_sb_add(out, "\n");
   }
   if (doc->nruns > 1) {
-    cs_cmp *cmp;
-    if (cs_cmp_build(doc, &cmp, err)) return CS_ENOMEM;
-    compare_head(doc, cmp, lang, out);
-    cs_sb_add(out, "\n");
-    cs_grid g;
-    compare_grid(doc, cmp, lang, 1, &g);
-    cs_grid_table(&g, out);
-    cs_grid_free(&g);
+    if (comparisons(doc, lang, 0, out, err)) return CS_ENOMEM;
     assumption_notes(doc, lang, "", out);
-    cs_cmp_free(cmp);
   }
   return out->oom ? cs_error_set(err, CS_ENOMEM, "out of memory writing the table") : 0;
 }
@@ -428,18 +455,8 @@ int cs_report_markdown(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_er
     if (run->options) cs_sb_printf(out, "%s: `%s`\n\n", T("options"), run->options);
   }
   if (doc->nruns > 1) {
-    cs_cmp *cmp;
-    if (cs_cmp_build(doc, &cmp, err)) return CS_ENOMEM;
-    cs_sb_add(out, "## ");
-    compare_head(doc, cmp, lang, out);
-    cs_sb_add(out, "\n\n");
-    cs_grid g;
-    compare_grid(doc, cmp, lang, 0, &g);
-    cs_grid_markdown(&g, out);
-    cs_grid_free(&g);
-    cs_sb_add(out, "\n");
+    if (comparisons(doc, lang, 1, out, err)) return CS_ENOMEM;
     assumption_notes(doc, lang, "- ", out);
-    cs_cmp_free(cmp);
   }
   return out->oom ? cs_error_set(err, CS_ENOMEM, "out of memory writing Markdown") : 0;
 }

@@ -220,6 +220,19 @@ static void html_escaped(void **state) {
   assert_null(strstr(t, "https:"));
   /* numbers with no-break spaces */
   assert_non_null(strstr(t, "1\xc2\xa0" "234\xc2\xa0" "567"));
+  /* titled by the cooperation and the scenarios, the summary first */
+  assert_non_null(strstr(t, "<title>Hå; og Ås &ndash; Base &lt;script&gt;alert(1)&lt;/script&gt; og Træna går ut</title>"));
+  assert_true(strstr(t, "id=\"summary\"") < strstr(t, "id=\"details\""));
+  /* the summary: Træna left the variant in 2024, Bø joins it; changes with a real minus */
+  assert_non_null(strstr(t, "<td class=\"n fig\" data-run=\"1\"><span class=\"absent\">uttrådt</span></td>"));
+  assert_non_null(strstr(t, "<td class=\"n fig\" data-run=\"0\"><span class=\"absent\">ikke medlem</span></td>"));
+  assert_non_null(strstr(t, "\xe2\x88\x92" "567")); /* Træna 2023: 1 234 000 - 1 234 567 */
+  /* the charts: figures on the bars, the marks in words, the axis in kr */
+  assert_non_null(strstr(t, "class=\"value\" data-year=\"2024\" data-run=\"1\" data-code=\"1867\">500</text>"));
+  assert_non_null(strstr(t, ">trer inn</text>"));
+  assert_non_null(strstr(t, "class=\"absent\">uttrådt</text>"));
+  assert_non_null(strstr(t, "class=\"unit\">kr</text>"));
+  assert_non_null(strstr(t, "@page{size:A4"));
   free(t);
   cs_doc_free(doc);
 }
