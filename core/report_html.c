@@ -6,7 +6,8 @@
 ** Titled by the cooperations and the scenarios, not by a file. First a
 ** summary a council member reads in a minute: for each budget year, what
 ** each member pays in the baseline and in every variant, with the change
-** from the baseline under each figure. Then the details: the keys and their
+** from the baseline beside each figure (one run: a member-by-year table).
+** Then the details: the keys and their
 ** sources and assumptions, the sum of shares by year, each member's share
 ** and each variant's change per year as small charts side by side (figures
 ** written on the bars, exits, joins and mergers marked), the comparison
@@ -227,8 +228,10 @@ static void summary_table(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set
   free(sum);
 }
 
-static int by_code(const void *a, const void *b) {
-  return strcmp((*(const cs_cmp_line *const *)a)->code, (*(const cs_cmp_line *const *)b)->code);
+static int by_code_year(const void *pa, const void *pb) {
+  const cs_cmp_line *a = *(const cs_cmp_line *const *)pa, *b = *(const cs_cmp_line *const *)pb;
+  int c = strcmp(a->code, b->code);
+  return c ? c : (a->year > b->year) - (a->year < b->year);
 }
 
 /* One run of one cooperation: each member's share in every budget year, a
@@ -249,14 +252,8 @@ static void summary_matrix(const cs_doc *doc, const cs_cmp *cmp, const cs_run_se
     if (ny == 0 || years[ny - 1] != l->year) years[ny++] = l->year;
     lines[n++] = l;
   }
-  /* by member, then year: a row ends where the code changes (stable: the
-  ** lines of a member keep their years' order) */
-  for (size_t i = 1; i < n; i++) {
-    const cs_cmp_line *l = lines[i];
-    size_t j = i;
-    while (j > 0 && by_code(&lines[j - 1], &l) > 0) lines[j] = lines[j - 1], j--;
-    lines[j] = l;
-  }
+  /* by member, then year: a row ends where the code changes */
+  qsort((void *)lines, n, sizeof *lines, by_code_year);
   cs_sb_add(out, "<table class=\"summary matrix\" data-cooperation=\"");
   esc(out, coop);
   cs_sb_add(out, "\">\n<caption>");

@@ -311,10 +311,11 @@ static int parse_ore(const char *text, int64_t *out) {
   int64_t v = 0;
   size_t digits = 0;
   for (; *p >= '0' && *p <= '9'; p++, digits++) {
-    if (v > (INT64_MAX - 9) / 100) return 0;
+    if (v > (INT64_MAX - 9) / 10) return 0;
     v = v * 10 + (*p - '0');
   }
-  if (digits == 0 || p[0] != '.' || !(p[1] >= '0' && p[1] <= '9') || !(p[2] >= '0' && p[2] <= '9') || p[3])
+  if (digits == 0 || p[0] != '.' || !(p[1] >= '0' && p[1] <= '9') || !(p[2] >= '0' && p[2] <= '9') || p[3] ||
+      v > (INT64_MAX - 99) / 100)
     return 0;
   v = v * 100 + (p[1] - '0') * 10 + (p[2] - '0');
   *out = neg ? -v : v;
