@@ -8,7 +8,7 @@
 ** FILE` runs a scenario file in the session and keeps its runs in `runs`.
 ** When stdin is not a terminal it runs stdin as a script.
 **
-** The prompt reads through readline's callback interface: select() waits
+** The prompt reads through readline's callback interface: pselect() waits
 ** for a key or a signal, so a Ctrl-C at the prompt is seen at once (a
 ** blocking readline() would restart its read and wait for the next key).
 */
@@ -53,7 +53,7 @@ static const char *const help_text =
 
 /* ---- interrupts (lua.c's laction/lstop) -------------------------------- */
 
-/* Ctrl-C while the prompt waits: noted, and select() returns EINTR. */
+/* Ctrl-C while the prompt waits: noted, and pselect() returns EINTR. */
 static volatile sig_atomic_t prompt_interrupted = 0;
 
 static void on_prompt_sigint(int sig) {
@@ -62,7 +62,7 @@ static void on_prompt_sigint(int sig) {
 }
 
 /* The session's handling of SIGINT between runs: note it (no SA_RESTART,
-** so that a waiting select() returns). */
+** so that a waiting pselect() returns). */
 static void catch_at_prompt(void) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
@@ -334,11 +334,18 @@ static char *read_line(const char *prompt, int *interrupted) {
   read_done = 0;
   prompt_interrupted = 0;
   rl_callback_handler_install(prompt, on_line);
+  /* SIGINT is blocked but while pselect() waits, so a Ctrl-C between the
+  ** check of the flag and the wait cannot be missed */
+  sigset_t block, waiting;
+  sigemptyset(&block);
+  sigaddset(&block, SIGINT);
+  sigprocmask(SIG_BLOCK, &block, &waiting);
+  sigdelset(&waiting, SIGINT);
   while (!read_done) {
     fd_set fds;
     FD_ZERO(&fds);
     FD_SET(STDIN_FILENO, &fds);
-    int n = select(STDIN_FILENO + 1, &fds, NULL, NULL, NULL);
+    int n = prompt_interrupted ? -1 : pselect(STDIN_FILENO + 1, &fds, NULL, NULL, NULL, &waiting);
     if (prompt_interrupted) {
       prompt_interrupted = 0;
       /* as a shell does: the line stays on the screen with ^C after it,
@@ -351,16 +358,18 @@ static char *read_line(const char *prompt, int *interrupted) {
       rl_callback_sigcleanup();
       rl_replace_line("", 0);
       rl_callback_handler_remove();
+      sigprocmask(SIG_UNBLOCK, &block, NULL);
       *interrupted = 1;
       return NULL;
     }
     if (n < 0) {
       if (errno == EINTR) continue; /* another signal (a resized window) */
       rl_callback_handler_remove();
-      return NULL;
+      break;
     }
     rl_callback_read_char();
   }
+  sigprocmask(SIG_UNBLOCK, &block, NULL);
   return read_result;
 }
 
@@ -520,7 +529,7 @@ int cli_repl(const cli_options *opt) {
   catch_at_prompt();
   printf("coopsim %s - type .help for the API, Ctrl-D to quit\n", COOPSIM_VERSION);
   rl_readline_name = "coopsim";
-  rl_catch_signals = 0; /* SIGINT is ours: select() sees it */
+  rl_catch_signals = 0; /* SIGINT is ours: pselect() sees it */
   rl_attempted_completion_function = completion;
   rl_basic_word_break_characters = " \t\n\"'(),=+-*/{}[]<>~;#";
   char *hist = history_path();

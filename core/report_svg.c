@@ -8,9 +8,9 @@
 ** side by side, one per budget year (small multiples); their viewBox lets
 ** the page scale them to the column they get.
 **
-** Text widths are estimated from code points (DejaVu Sans, the font a
-** Debian machine has, averages about 0.58 em); a name that would not fit
-** its column is compressed with textLength rather than cut.
+** Text widths are estimated from the characters (DejaVu Sans, the font a
+** Debian machine has: text_width); a name or reason that would not fit its
+** room is compressed with textLength rather than cut.
 */
 #include <math.h>
 #include <stdio.h>
@@ -112,14 +112,14 @@ static void svg_open(cs_sb *out, double height, const char *label) {
 ** end; the zero line darker. */
 static void value_axis(cs_sb *out, double lo, double hi, double step, double x0, double x1, double bottom,
                        cs_report_lang lang) {
-  char buf[64];
   for (double t = lo; t <= hi + step / 2; t += step) {
     double x = x0 + (t - lo) / (hi - lo) * (x1 - x0);
     int zero = fabs(t) < step / 2;
     cs_sb_printf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"%s\"/>", x, TOP - 4, x, bottom,
                  zero ? "zero" : "grid");
-    cs_sb_printf(out, "<text x=\"%.1f\" y=\"10\" class=\"tick\">%s</text>\n", x,
-                 cs_rl_int((int64_t)llround(zero ? 0 : t), lang, 1, buf, sizeof buf));
+    cs_sb_printf(out, "<text x=\"%.1f\" y=\"10\" class=\"tick\">", x);
+    cs_report_kr(zero ? 0 : (int64_t)llround(t), 0, lang, out);
+    cs_sb_add(out, "</text>\n");
   }
   cs_sb_printf(out, "<text x=\"%.1f\" y=\"10\" class=\"unit\">kr</text>\n", W - 1);
 }

@@ -9,9 +9,9 @@ src=$2
 command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: skipped"; exit 77; }
 home=$(mktemp -d)
 sock="coopsim-test-$$"
-trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$home"' EXIT
+trap 'tmux -L "$sock" kill-server 2>/dev/null; tmux -L "$sock-2" kill-server 2>/dev/null; rm -rf "$home"' EXIT
 cd "$src" || exit 1
-start() { tmux -L "$sock" new-session -d -x 160 -y 50 "env HOME=$home ASAN_OPTIONS=detect_leaks=0 $bin repl; echo REPL-ENDED; sleep 600"; }
+start() { tmux -L "$sock" new-session -d -x 160 -y 50 "env HOME=$home ASAN_OPTIONS=detect_leaks=0 $bin repl; echo REPL-ENDED; sleep 600" || fail "tmux could not start a session"; }
 screen() { tmux -L "$sock" capture-pane -p -S -300; }
 fail() { echo "FAIL: $1"; screen; exit 1; }
 wait_for() { # text: fails when it has not appeared after 60 s
@@ -49,8 +49,11 @@ import re, sys
 entries = re.split(r"^#\d+\n", open(sys.argv[1], encoding="utf-8").read(), flags=re.M)
 sys.exit(0 if 'for i = 1, 2 do\nprint("line " .. i)\nend\n' in entries else 1)
 PY
-# Ctrl-C at the prompt clears the line; the session goes on
+# Ctrl-C at the prompt clears the line; the session goes on. The terminal
+# turns Ctrl-C into a signal at once and drops what the REPL has not read:
+# it is sent once the REPL has shown the line
 tmux -L "$sock" send-keys -l -- 'this would be a syntax error ('
+wait_for 'coopsim> this would be a syntax error ('
 tmux -L "$sock" send-keys C-c
 wait_for 'this would be a syntax error (^C'
 type_line '"after ctrl-c: " .. 6 * 7'
@@ -82,9 +85,11 @@ wait_for "interrupted!"
 type_line '"still here: " .. 6 * 7'
 wait_for "still here: 42"
 # Ctrl-D ends the session; a new one brings the chunk back from the history as one entry
+# (on a server of its own: a server told to exit may still hold its socket)
 tmux -L "$sock" send-keys C-d
 wait_for "REPL-ENDED"
 tmux -L "$sock" kill-server 2>/dev/null
+sock="$sock-2"
 start
 wait_for "coopsim>"
 # reverse search finds the whole chunk: Enter runs all three lines
