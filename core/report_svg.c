@@ -59,6 +59,20 @@ static double nice_step(double span, int ticks) {
   return step < 1 ? 1 : step;
 }
 
+/* The axis over the values [*lo, *hi] (0 in it): the grid's step, about
+** three to five lines, and the range a little wider than the values (not
+** out to the next grid line, which could leave a third of a chart empty). */
+static double axis_range(double *lo, double *hi) {
+  if (*lo > 0) *lo = 0;
+  if (*hi < 0) *hi = 0;
+  double step = nice_step(*hi - *lo > 0 ? *hi - *lo : 1, 4);
+  double margin = (*hi - *lo) * 0.02;
+  if (*lo < 0) *lo -= margin;
+  *hi += margin;
+  if (*hi - *lo < step) *hi = *lo + step;
+  return step;
+}
+
 void cs_report_kr(int64_t v, int plus, cs_report_lang lang, cs_sb *out) {
   char buf[64];
   /* the magnitude, written from a non-negative number (INT64_MIN safe) */
@@ -108,11 +122,11 @@ static void svg_open(cs_sb *out, double height, const char *label) {
   cs_sb_add(out, "\">\n");
 }
 
-/* The value axis: grid lines and their figures over [lo, hi], "kr" at its
-** end; the zero line darker. */
+/* The value axis over [lo, hi]: a grid line and its figure at each multiple
+** of step, "kr" at its end; the zero line darker. */
 static void value_axis(cs_sb *out, double lo, double hi, double step, double x0, double x1, double bottom,
                        cs_report_lang lang) {
-  for (double t = lo; t <= hi + step / 2; t += step) {
+  for (double t = ceil(lo / step) * step; t <= hi; t += step) {
     double x = x0 + (t - lo) / (hi - lo) * (x1 - x0);
     int zero = fabs(t) < step / 2;
     cs_sb_printf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"%s\"/>", x, TOP - 4, x, bottom,
@@ -172,13 +186,8 @@ void cs_svg_member_range(const cs_cmp *cmp, const cs_run_set *set, size_t from, 
 void cs_svg_member_chart(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set *set, size_t from, size_t to,
                          int diff, double lo, double hi, cs_report_lang lang, cs_sb *out) {
   size_t first = diff ? 1 : 0, nbars = set->n - first, b = set->idx[0];
-  if (lo > 0) lo = 0;
-  if (hi < 0) hi = 0;
+  double step = axis_range(&lo, &hi);
   double x0 = NAME_W + 6 + (lo < 0 ? LABEL_W : 0), x1 = W - LABEL_W;
-  double step = nice_step(hi - lo > 0 ? hi - lo : 1, 5);
-  lo = floor(lo / step) * step;
-  hi = ceil(hi / step) * step;
-  if (hi <= lo) hi = lo + step;
   double group = (double)nbars * BAR + GAP;
   double height = TOP + group * (double)(to - from) + 2;
   char label[160];
@@ -264,10 +273,7 @@ void cs_svg_totals_chart(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set 
       if ((double)SUM(y, k) > hi) hi = (double)SUM(y, k);
       if ((double)SUM(y, k) < lo) lo = (double)SUM(y, k);
     }
-  double step = nice_step(hi - lo > 0 ? hi - lo : 1, 5);
-  lo = floor(lo / step) * step;
-  hi = ceil(hi / step) * step;
-  if (hi <= lo) hi = lo + step;
+  double step = axis_range(&lo, &hi);
   const double name_w = 40, x0 = name_w + 6 + (lo < 0 ? LABEL_W : 0), x1 = W - LABEL_W;
   double group = (double)nr * BAR + GAP, height = TOP + group * (double)ny + 2;
   svg_open(out, height, T("Sum of shares by year"));
