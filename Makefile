@@ -2,21 +2,27 @@
 # missing (Debian packages, when root), configure, build, then run the demo
 # or the whole test suite. Everything else is CMake (CMakeLists.txt).
 
-PKGS := cmake make gcc pkg-config liblua5.4-dev lua5.4 libsqlite3-dev \
-        libcmocka-dev libreadline-dev libjansson-dev nettle-dev libseccomp-dev tmux \
-        libxlsxwriter-dev python3-openpyxl chromium \
+# What building and running coopsim needs (make run) ...
+PKGS := cmake make gcc pkg-config liblua5.4-dev libsqlite3-dev \
+        libreadline-dev libjansson-dev nettle-dev libxlsxwriter-dev libseccomp-dev
+# ... and what only the tests need besides (make test): cmocka, Debian's stock
+# Lua for the `require` test, tmux for the REPL, openpyxl and Chromium for the
+# reports, clang for the fuzzers, valgrind.
+TEST_PKGS := libcmocka-dev lua5.4 tmux python3-openpyxl chromium \
         clang libclang-rt-14-dev valgrind
 FUZZ_SECONDS ?= 600
 MAKEFLAGS += --no-print-directory
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all run test bench deps build build-test build-fuzz fuzz valgrind clean
+.PHONY: all run test bench deps deps-test build build-test build-fuzz fuzz valgrind clean
 
 all: build
 
-deps:
+# Installs the Debian packages of $(1) that are missing (as root), or says
+# which to install.
+define install_missing
 	@missing=""; \
-	for p in $(PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing:$$missing"; \
@@ -27,17 +33,24 @@ deps:
 	    echo "install them with: sudo apt-get install$$missing"; exit 1; \
 	  fi; \
 	fi
+endef
+
+deps:
+	$(call install_missing,$(PKGS))
+
+deps-test:
+	$(call install_missing,$(PKGS) $(TEST_PKGS))
 
 build: deps
 	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCOOPSIM_TESTS=OFF >/dev/null
 	@cmake --build build -j $(JOBS)
 
-build-test: deps
+build-test: deps-test
 	@cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DCOOPSIM_SANITIZE=ON -DCOOPSIM_WERROR=ON >/dev/null
 	@cmake --build build-test -j $(JOBS)
 
 # libFuzzer harnesses (tests/fuzz): clang, the library instrumented, ASan+UBSan.
-build-fuzz: deps
+build-fuzz: deps-test
 	@CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCOOPSIM_TESTS=OFF -DCOOPSIM_FUZZ=ON >/dev/null
 	@cmake --build build-fuzz -j $(JOBS) --target fuzzers
 
@@ -47,7 +60,7 @@ fuzz: build-fuzz
 	sh tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
 
 # The unit tests and scenario runs under valgrind, on a build without sanitizers.
-valgrind: deps
+valgrind: deps-test
 	@cmake -S . -B build-valgrind -DCMAKE_BUILD_TYPE=Debug >/dev/null
 	@cmake --build build-valgrind -j $(JOBS)
 	sh tests/valgrind.sh build-valgrind
@@ -59,7 +72,7 @@ run: build
 # Unit tests (cmocka) and the scenario regression suite under ASan+UBSan,
 # then `require "coopsim"` from Debian's stock lua5.4, then a few seconds of
 # each fuzz harness.
-test: build build-test build-fuzz
+test: deps-test build build-test build-fuzz
 	LUA_CPATH="build/?.so" lua5.4 tests/require_test.lua
 	cd build-test && ctest --output-on-failure -j $(JOBS)
 	cd build-fuzz && ctest --output-on-failure

@@ -30,7 +30,7 @@ static const char *const usage =
     "                               with the first by member and year, export one\n"
     "                               (export takes --format, --out and --lang as run does)\n"
     "  coopsim                      the interactive REPL (also: coopsim repl)\n"
-    "  coopsim -e 'CODE'            run a chunk of Lua with `coopsim` loaded\n"
+    "  coopsim -e 'CODE'            run a chunk of Lua with `coopsim` (also `cs`) loaded\n"
     "  coopsim test [PATH ...] [--update] [--strict]\n"
     "                               run scenario files (a folder: every *.lua in it),\n"
     "                               check cs.expect and NAME.expected.csv golden files;\n"
@@ -68,6 +68,9 @@ static const char *const usage =
 static int cmd_eval(const char *code, const cli_options *opt) {
   lua_State *L = cli_new_state(opt, NULL, 0);
   if (!L) return 1;
+  /* `cs` as in the REPL, so what works there works here */
+  lua_getglobal(L, "coopsim");
+  lua_setglobal(L, "cs");
   int rc = 0;
   if (luaL_loadbufferx(L, code, strlen(code), "=(command line)", "t") != LUA_OK) {
     fprintf(stderr, "coopsim: %s\n", lua_tostring(L, -1));

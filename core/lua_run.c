@@ -123,8 +123,7 @@ static int l_run_methods(lua_State *L) {
   return 0;
 }
 
-/* core.runs() -> a new list of the runs the scenario made */
-static int l_runs(lua_State *L) {
+void cs_lua_push_runs(lua_State *L) {
   push_runs(L);
   lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
   lua_createtable(L, (int)n, 0);
@@ -132,6 +131,12 @@ static int l_runs(lua_State *L) {
     lua_rawgeti(L, -2, i);
     lua_rawseti(L, -2, i);
   }
+  lua_remove(L, -2);
+}
+
+/* core.runs() -> a new list of the runs the scenario made */
+static int l_runs(lua_State *L) {
+  cs_lua_push_runs(L);
   return 1;
 }
 

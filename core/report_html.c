@@ -1,26 +1,30 @@
 /*
-** report_html.c: one self-contained HTML page (report_internal.h): no
-** scripts, no external URLs, charts as inline SVG. For each cooperation:
-** the sum of shares by year in every run; for each budget year each
-** member's share in the baseline and every variant, and each variant's
-** difference from the baseline per member; then the tables. Every text that
-** comes from a scenario is escaped.
+** report_html.c: one self-contained HTML page (report_internal.h) that a
+** planner can hand to a council: no scripts, no external URLs, charts as
+** inline SVG (report_svg.c).
+**
+** Titled by the cooperations and the scenarios, not by a file. First a
+** summary a council member reads in a minute: for each budget year, what
+** each member pays in the baseline and in every variant, with the change
+** from the baseline beside each figure (one run: a member-by-year table).
+** Then the details: the keys and their
+** sources and assumptions, the sum of shares by year, each member's share
+** and each variant's change per year as small charts side by side (figures
+** written on the bars, exits, joins and mergers marked), the comparison
+** table and each run's tables (years with their notes; members with every
+** part, the rounding and the total). A print style sheet sets it on A4
+** without splitting a chart or a summary table across pages.
+**
+** Every text that comes from a scenario is escaped.
 */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "report_internal.h"
 
 #define T(en) cs_rl_text(lang, en)
-#define MAX_COOPS 64
 
-/* Okabe-Ito colours: distinguishable with the common colour blindnesses. */
-static const char *const palette[] = {"#0072B2", "#E69F00", "#009E73", "#D55E00",
-                                      "#CC79A7", "#56B4E9", "#8C6D1F", "#000000"};
-#define NCOLOURS (sizeof palette / sizeof palette[0])
-
-static void esc(cs_sb *out, const char *s) {
+void cs_html_esc(cs_sb *out, const char *s) {
   for (; *s; s++) {
     switch (*s) {
     case '&': cs_sb_add(out, "&amp;"); break;
@@ -36,187 +40,76 @@ static void esc(cs_sb *out, const char *s) {
   }
 }
 
-static void kr(cs_sb *out, int64_t v, cs_report_lang lang) {
-  char buf[64];
-  cs_sb_add(out, cs_rl_int(v, lang, 1, buf, sizeof buf));
+#define esc cs_html_esc
+
+/* ---- words ------------------------------------------------------------------ */
+
+/* "A, B and C" ("A, B og C"): the n strings from get(i). */
+static void list_and(cs_sb *out, size_t n, const char *(*get)(const void *, size_t), const void *ud,
+                     cs_report_lang lang) {
+  for (size_t i = 0; i < n; i++) {
+    if (i > 0) cs_sb_printf(out, "%s", i + 1 == n ? T(" and ") : ", ");
+    esc(out, get(ud, i));
+  }
 }
 
-/* A round step for about `ticks` grid lines up to max: 1, 2 or 5 x 10^k. */
-static double nice_step(double max, int ticks) {
-  if (max <= 0) return 1;
-  double raw = max / ticks, mag = pow(10, floor(log10(raw)));
-  double f = raw / mag, step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
-  return step < 1 ? 1 : step; /* whole kroner */
+static const char *scenario_at(const void *ud, size_t i) { return ((const cs_doc *)ud)->runs[i].scenario; }
+static const char *string_at(const void *ud, size_t i) { return ((const char *const *)ud)[i]; }
+
+/* The first and last budget year of any run. */
+static void year_span(const cs_doc *doc, int *from, int *to) {
+  *from = *to = 0;
+  for (size_t r = 0; r < doc->nruns; r++) {
+    if (!*from || doc->runs[r].from < *from) *from = doc->runs[r].from;
+    if (doc->runs[r].to > *to) *to = doc->runs[r].to;
+  }
 }
 
-static void legend(const cs_doc *doc, size_t first, cs_sb *out) {
+static const char *set_scenario_at(const void *ud, size_t i) {
+  const void *const *p = ud;
+  const cs_doc *doc = p[0];
+  const cs_run_set *set = p[1];
+  return doc->runs[set->idx[i + 1]].scenario;
+}
+
+/* "Baseline compared with A and B" for the runs of a set; the baseline
+** alone when it is the only run. */
+static void compared(const cs_doc *doc, const cs_run_set *set, cs_report_lang lang, cs_sb *out) {
+  esc(out, doc->runs[set->idx[0]].scenario);
+  if (set->n > 1) {
+    const void *ud[2] = {doc, set};
+    cs_sb_printf(out, " %s ", T("compared with"));
+    list_and(out, set->n - 1, set_scenario_at, ud, lang);
+  }
+}
+
+/* The page's subtitle: "Baseline compared with A and B, budget years
+** 2023–2026" when every cooperation is in every run, else the scenarios. */
+static void subtitle(const cs_doc *doc, const cs_run_set *sets, size_t nc, cs_report_lang lang, cs_sb *out) {
+  int all = nc > 0;
+  for (size_t k = 0; k < nc && all; k++) all = sets[k].n == doc->nruns;
+  if (all) compared(doc, &sets[0], lang, out);
+  else if (doc->nruns > 0) {
+    cs_sb_printf(out, "%s: ", T(doc->nruns > 1 ? "Scenarios" : "Scenario"));
+    list_and(out, doc->nruns, scenario_at, doc, lang);
+  }
+  int from, to;
+  year_span(doc, &from, &to);
+  if (from == to) cs_sb_printf(out, ", %s %d", T("budget year"), from);
+  else cs_sb_printf(out, ", %s %d&ndash;%d", T("budget years"), from, to);
+}
+
+static void legend(const cs_doc *doc, const cs_run_set *set, size_t first, cs_sb *out) {
   cs_sb_add(out, "<p class=\"legend\">");
-  for (size_t r = first; r < doc->nruns; r++) {
-    cs_sb_printf(out, "<span><i style=\"background:%s\"></i>", palette[r % NCOLOURS]);
-    esc(out, doc->runs[r].scenario);
+  for (size_t k = first; k < set->n; k++) {
+    cs_sb_printf(out, "<span><i style=\"background:%s\"></i>", cs_report_colour(set->idx[k]));
+    esc(out, doc->runs[set->idx[k]].scenario);
     cs_sb_add(out, "</span> ");
   }
   cs_sb_add(out, "</p>\n");
 }
 
-/* The lines of one cooperation and year in the comparison: [*from, *to). */
-static void year_block(const cs_cmp *cmp, size_t i, size_t *to) {
-  size_t j = i;
-  while (j < cmp->nlines && cmp->lines[j].year == cmp->lines[i].year &&
-         strcmp(cmp->lines[j].cooperation, cmp->lines[i].cooperation) == 0)
-    j++;
-  *to = j;
-}
-
-#define LABEL_W 190
-#define PLOT_W 560
-#define BAR_H 9
-
-/* Horizontal grouped bars: per member one bar per run (runs first..n-1),
-** value = share (diff = 0) or difference from the baseline (diff = 1). */
-static void bars_chart(const cs_doc *doc, const cs_cmp *cmp, size_t from, size_t to, int diff,
-                       cs_report_lang lang, cs_sb *out) {
-  size_t first = diff ? 1 : 0, nr = doc->nruns - first;
-  double lo = 0, hi = 0;
-  for (size_t i = from; i < to; i++) {
-    const cs_cmp_line *l = &cmp->lines[i];
-    for (size_t r = first; r < doc->nruns; r++) {
-      double v;
-      if (!diff) {
-        if (l->status[r] != CS_CMP_PRESENT) continue;
-        v = (double)l->share[r];
-      } else {
-        int here = l->status[r] == CS_CMP_PRESENT, base = l->status[0] == CS_CMP_PRESENT;
-        v = (double)((here ? l->share[r] : 0) - (base ? l->share[0] : 0));
-      }
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-  }
-  if (diff && lo == 0 && hi == 0) {
-    cs_sb_add(out, "<p class=\"small\">");
-    esc(out, T("no differences from the baseline this year"));
-    cs_sb_add(out, "</p>\n");
-    return;
-  }
-  legend(doc, first, out);
-  double step = nice_step(hi - lo > 0 ? hi - lo : 1, 5);
-  lo = floor(lo / step) * step;
-  hi = ceil(hi / step) * step;
-  if (hi <= lo) hi = lo + step;
-  double group = (double)nr * BAR_H + 8;
-  double height = 24 + group * (double)(to - from) + 10;
-  double width = LABEL_W + PLOT_W + 80;
-  cs_sb_printf(out,
-               "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
-               "viewBox=\"0 0 %.0f %.0f\" role=\"img\">\n",
-               width, height, width, height);
-#define X(v) (LABEL_W + ((v) - lo) / (hi - lo) * PLOT_W)
-  /* grid and axis labels */
-  char buf[64];
-  for (double t = lo; t <= hi + step / 2; t += step) {
-    cs_sb_printf(out, "<line x1=\"%.1f\" y1=\"18\" x2=\"%.1f\" y2=\"%.1f\" class=\"%s\"/>", X(t), X(t),
-                 height - 10, fabs(t) < step / 2 ? "zero" : "grid");
-    cs_sb_printf(out, "<text x=\"%.1f\" y=\"12\" class=\"tick\">%s</text>\n", X(t),
-                 cs_rl_int((int64_t)llround(t), lang, 1, buf, sizeof buf));
-  }
-  double y = 24;
-  for (size_t i = from; i < to; i++, y += group) {
-    const cs_cmp_line *l = &cmp->lines[i];
-    cs_sb_printf(out, "<text x=\"%d\" y=\"%.1f\" class=\"name\">", LABEL_W - 6, y + (double)nr * BAR_H / 2 + 4);
-    esc(out, l->name);
-    cs_sb_add(out, "</text>\n");
-    for (size_t r = first; r < doc->nruns; r++) {
-      int here = l->status[r] == CS_CMP_PRESENT, base = l->status[0] == CS_CMP_PRESENT;
-      double by = y + (double)(r - first) * BAR_H;
-      if (!diff && !here) continue;
-      double v = diff ? (double)((here ? l->share[r] : 0) - (base ? l->share[0] : 0)) : (double)l->share[r];
-      double x0 = X(v < 0 ? v : 0), x1 = X(v < 0 ? 0 : v);
-      cs_sb_printf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>", x0, by,
-                   x1 - x0 < 0.5 && v != 0 ? 0.5 : x1 - x0, BAR_H - 1, palette[r % NCOLOURS]);
-      esc(out, l->name);
-      cs_sb_add(out, ", ");
-      esc(out, doc->runs[r].scenario);
-      cs_sb_add(out, ": ");
-      kr(out, diff ? (int64_t)v : l->share[r], lang);
-      cs_sb_add(out, " kr");
-      if (!here) {
-        cs_sb_printf(out, " (%s)", T(l->status[r] == CS_CMP_WITHDRAWN ? "withdrawn" : "not a member"));
-      }
-      cs_sb_add(out, "</title></rect>\n");
-    }
-  }
-#undef X
-  cs_sb_add(out, "</svg>\n");
-}
-
-/* Vertical grouped bars: per year the sum of shares of the cooperation in
-** each run. */
-static void totals_chart(const cs_doc *doc, const cs_cmp *cmp, const char *coop, cs_report_lang lang,
-                         cs_sb *out) {
-  size_t nr = doc->nruns, nrs = nr, ny = 0;
-  /* at most one year per line of the comparison */
-  int *years = calloc(cmp->nlines + 1, sizeof *years);
-  int64_t *sums = calloc((cmp->nlines + 1) * nr, sizeof *sums);
-  if (!years || !sums) {
-    free(years);
-    free(sums);
-    out->oom = 1;
-    return;
-  }
-#define SUM(y, r) sums[(y) * nr + (r)]
-  for (size_t i = 0; i < cmp->nlines; i++) {
-    const cs_cmp_line *l = &cmp->lines[i];
-    if (strcmp(l->cooperation, coop)) continue;
-    if (ny == 0 || years[ny - 1] != l->year) years[ny++] = l->year;
-    for (size_t r = 0; r < nrs; r++) {
-      if (l->status[r] == CS_CMP_PRESENT) SUM(ny - 1, r) += l->share[r];
-    }
-  }
-  double hi = 0;
-  for (size_t y = 0; y < ny; y++)
-    for (size_t r = 0; r < nrs; r++)
-      if ((double)SUM(y, r) > hi) hi = (double)SUM(y, r);
-  double step = nice_step(hi, 5);
-  hi = ceil(hi / step) * step;
-  if (hi <= 0) hi = step;
-  const double left = 110, plot_h = 260, top = 14, bar_w = 16;
-  double group = (double)nrs * bar_w + 24;
-  double width = left + group * (double)ny + 20, height = top + plot_h + 30;
-  cs_sb_printf(out,
-               "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
-               "viewBox=\"0 0 %.0f %.0f\" role=\"img\">\n",
-               width, height, width, height);
-  char buf[64];
-#define Y(v) (top + plot_h - (v) / hi * plot_h)
-  for (double t = 0; t <= hi + step / 2; t += step) {
-    cs_sb_printf(out, "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" class=\"%s\"/>", left - 4, Y(t),
-                 width - 10, Y(t), t == 0 ? "zero" : "grid");
-    cs_sb_printf(out, "<text x=\"%.0f\" y=\"%.1f\" class=\"ytick\">%s</text>\n", left - 8, Y(t) + 4,
-                 cs_rl_int((int64_t)llround(t), lang, 1, buf, sizeof buf));
-  }
-  for (size_t y = 0; y < ny; y++) {
-    double gx = left + 12 + group * (double)y;
-    for (size_t r = 0; r < nrs; r++) {
-      double v = (double)SUM(y, r);
-      cs_sb_printf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.0f\" height=\"%.1f\" fill=\"%s\"><title>",
-                   gx + (double)r * bar_w, Y(v), bar_w - 2, plot_h - (Y(v) - top), palette[r % NCOLOURS]);
-      esc(out, doc->runs[r].scenario);
-      cs_sb_printf(out, ", %d: ", years[y]);
-      kr(out, SUM(y, r), lang);
-      cs_sb_add(out, " kr</title></rect>\n");
-    }
-    cs_sb_printf(out, "<text x=\"%.1f\" y=\"%.0f\" class=\"tick\">%d</text>\n", gx + (double)nrs * bar_w / 2,
-                 top + plot_h + 18, years[y]);
-  }
-#undef Y
-#undef SUM
-  cs_sb_add(out, "</svg>\n");
-  free(years);
-  free(sums);
-}
-
-/* ---- tables ----------------------------------------------------------------- */
+/* ---- table cells ------------------------------------------------------------ */
 
 static void th(cs_sb *out, const char *text, int num) {
   cs_sb_add(out, num ? "<th class=\"n\">" : "<th>");
@@ -230,21 +123,200 @@ static void td(cs_sb *out, const char *text, int num) {
   cs_sb_add(out, "</td>");
 }
 
-static void td_kr(cs_sb *out, int64_t v, cs_report_lang lang) {
-  char buf[64];
-  cs_sb_printf(out, "<td class=\"n%s\">%s</td>", v < 0 ? " neg" : "", cs_rl_int(v, lang, 1, buf, sizeof buf));
+static void td_kr(cs_sb *out, int64_t v, int plus, cs_report_lang lang) {
+  cs_sb_printf(out, "<td class=\"n%s\">", v < 0 ? " neg" : "");
+  cs_report_kr(v, plus, lang, out);
+  cs_sb_add(out, "</td>");
 }
 
-static void compare_table(const cs_doc *doc, const cs_cmp *cmp, const char *coop, cs_report_lang lang,
-                          cs_sb *out) {
-  size_t nr = doc->nruns;
-  cs_sb_add(out, "<table>\n<thead><tr>");
+/* Why the member of line i is absent from run r, escaped. */
+static void absent(const cs_cmp *cmp, size_t i, size_t r, cs_report_lang lang, cs_sb *out) {
+  cs_sb why = {0};
+  cs_cmp_absent(cmp, i, r, lang, &why);
+  if (why.oom) out->oom = 1;
+  if (why.s) esc(out, why.s);
+  cs_sb_free(&why);
+}
+
+/* ---- the summary -------------------------------------------------------------- */
+
+/* A change in per cent as the page writes it: "−40,5 %" (a real minus). */
+static void percent(cs_sb *out, int64_t a, int64_t b, cs_report_lang lang) {
+  char buf[64];
+  cs_rl_percent(a, b, lang, buf, sizeof buf);
+  cs_sb_add(out, buf[0] == '-' ? "\xe2\x88\x92" : "");
+  cs_sb_add(out, buf[0] == '-' ? buf + 1 : buf);
+}
+
+/* The change d from the baseline's a in a summary cell: "−16 386 (−40,5 %)",
+** a muted 0 when nothing changed. */
+static void change_cell(cs_sb *out, int64_t a, int64_t d, int both, size_t run, cs_report_lang lang) {
+  cs_sb_printf(out, "<td class=\"n chg%s\" data-run=\"%zu\">", d > 0 ? " up" : d < 0 ? " down" : " same", run);
+  cs_report_kr(d, 1, lang, out);
+  if (both && a != 0 && d != 0) {
+    cs_sb_add(out, " <small>(");
+    percent(out, a, a + d, lang);
+    cs_sb_add(out, ")</small>");
+  }
+  cs_sb_add(out, "</td>");
+}
+
+/* One budget year of one cooperation: each member's share in every run of
+** the set, each variant's change from the baseline beside it, and the sums. */
+static void summary_table(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set *set, size_t from, size_t to,
+                          cs_report_lang lang, cs_sb *out) {
+  size_t nr = set->n, b = set->idx[0];
+  int year = cmp->lines[from].year;
+  cs_sb_printf(out, "<table class=\"summary\" data-year=\"%d\" data-cooperation=\"", year);
+  esc(out, cmp->lines[from].cooperation);
+  cs_sb_printf(out, "\">\n<caption>%s %d</caption>\n<colgroup><col class=\"member\">", T("Budget year"), year);
+  for (size_t k = 0; k < nr; k++) cs_sb_add(out, k ? "<col><col class=\"chg\">" : "<col>");
+  cs_sb_add(out, "</colgroup>\n<thead><tr>");
+  th(out, T("member"), 0);
+  for (size_t k = 0; k < nr; k++) {
+    cs_sb_printf(out, "<th class=\"n\"><i style=\"background:%s\"></i>", cs_report_colour(set->idx[k]));
+    esc(out, doc->runs[set->idx[k]].scenario);
+    cs_sb_add(out, "</th>");
+    if (k > 0) th(out, T("change"), 1);
+  }
+  cs_sb_add(out, "</tr></thead>\n<tbody>\n");
+  int64_t *sum = calloc(nr, sizeof *sum);
+  if (!sum) {
+    out->oom = 1;
+    return;
+  }
+  for (size_t i = from; i < to; i++) {
+    const cs_cmp_line *l = &cmp->lines[i];
+    int base = l->status[b] == CS_CMP_PRESENT;
+    cs_sb_add(out, "<tr data-code=\"");
+    esc(out, l->code);
+    cs_sb_add(out, "\"><td>");
+    esc(out, l->name);
+    cs_sb_add(out, " <span class=\"code\">");
+    esc(out, l->code);
+    cs_sb_add(out, "</span></td>");
+    for (size_t k = 0; k < nr; k++) {
+      size_t r = set->idx[k];
+      int here = l->status[r] == CS_CMP_PRESENT;
+      cs_sb_printf(out, "<td class=\"n fig\" data-run=\"%zu\">", r);
+      if (here) {
+        cs_report_kr(l->share[r], 0, lang, out);
+        sum[k] += l->share[r];
+      } else {
+        cs_sb_add(out, "<span class=\"absent\">");
+        absent(cmp, i, r, lang, out);
+        cs_sb_add(out, "</span>");
+      }
+      cs_sb_add(out, "</td>");
+      if (k == 0) continue;
+      if (here || base) change_cell(out, base ? l->share[b] : 0, (here ? l->share[r] : 0) - (base ? l->share[b] : 0),
+                                    here && base, r, lang);
+      else cs_sb_add(out, "<td></td>");
+    }
+    cs_sb_add(out, "</tr>\n");
+  }
+  cs_sb_add(out, "<tr class=\"total\"><td>");
+  esc(out, T("total"));
+  cs_sb_add(out, "</td>");
+  for (size_t k = 0; k < nr; k++) {
+    cs_sb_printf(out, "<td class=\"n fig\" data-run=\"%zu\">", set->idx[k]);
+    cs_report_kr(sum[k], 0, lang, out);
+    cs_sb_add(out, "</td>");
+    if (k > 0) change_cell(out, sum[0], sum[k] - sum[0], 1, set->idx[k], lang);
+  }
+  cs_sb_add(out, "</tr>\n</tbody></table>\n");
+  free(sum);
+}
+
+static int by_code_year(const void *pa, const void *pb) {
+  const cs_cmp_line *a = *(const cs_cmp_line *const *)pa, *b = *(const cs_cmp_line *const *)pb;
+  int c = strcmp(a->code, b->code);
+  return c ? c : (a->year > b->year) - (a->year < b->year);
+}
+
+/* One run of one cooperation: each member's share in every budget year, a
+** member per row and a year per column, the sums below. */
+static void summary_matrix(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set *set, const char *coop,
+                           cs_report_lang lang, cs_sb *out) {
+  size_t r = set->idx[0], n = 0, ny = 0;
+  const cs_cmp_line **lines = malloc((cmp->nlines ? cmp->nlines : 1) * sizeof *lines);
+  int *years = malloc((cmp->nlines ? cmp->nlines : 1) * sizeof *years);
+  int64_t *sum = calloc(cmp->nlines ? cmp->nlines : 1, sizeof *sum);
+  if (!lines || !years || !sum) {
+    out->oom = 1;
+    goto done;
+  }
+  for (size_t i = 0; i < cmp->nlines; i++) {
+    const cs_cmp_line *l = &cmp->lines[i];
+    if (strcmp(l->cooperation, coop)) continue;
+    if (ny == 0 || years[ny - 1] != l->year) years[ny++] = l->year;
+    lines[n++] = l;
+  }
+  /* by member, then year: a row ends where the code changes */
+  qsort((void *)lines, n, sizeof *lines, by_code_year);
+  cs_sb_add(out, "<table class=\"summary matrix\" data-cooperation=\"");
+  esc(out, coop);
+  cs_sb_add(out, "\">\n<caption>");
+  esc(out, doc->runs[r].scenario);
+  cs_sb_add(out, "</caption>\n<thead><tr>");
+  th(out, T("member"), 0);
+  for (size_t y = 0; y < ny; y++) cs_sb_printf(out, "<th class=\"n\">%d</th>", years[y]);
+  cs_sb_add(out, "</tr></thead>\n<tbody>\n");
+  for (size_t i = 0; i < n;) {
+    size_t j = i;
+    while (j < n && strcmp(lines[j]->code, lines[i]->code) == 0) j++;
+    cs_sb_add(out, "<tr data-code=\"");
+    esc(out, lines[i]->code);
+    cs_sb_add(out, "\"><td>");
+    esc(out, lines[j - 1]->name); /* its latest name */
+    cs_sb_add(out, " <span class=\"code\">");
+    esc(out, lines[i]->code);
+    cs_sb_add(out, "</span></td>");
+    for (size_t y = 0, k = i; y < ny; y++) {
+      cs_sb_printf(out, "<td class=\"n fig\" data-run=\"%zu\" data-year=\"%d\">", r, years[y]);
+      if (k < j && lines[k]->year == years[y]) {
+        const cs_cmp_line *l = lines[k++];
+        if (l->status[r] == CS_CMP_PRESENT) {
+          cs_report_kr(l->share[r], 0, lang, out);
+          sum[y] += l->share[r];
+        } else {
+          cs_sb_add(out, "<span class=\"absent\">");
+          absent(cmp, (size_t)(l - cmp->lines), r, lang, out);
+          cs_sb_add(out, "</span>");
+        }
+      }
+      cs_sb_add(out, "</td>");
+    }
+    cs_sb_add(out, "</tr>\n");
+    i = j;
+  }
+  cs_sb_add(out, "<tr class=\"total\"><td>");
+  esc(out, T("total"));
+  cs_sb_add(out, "</td>");
+  for (size_t y = 0; y < ny; y++) {
+    cs_sb_printf(out, "<td class=\"n fig\" data-run=\"%zu\" data-year=\"%d\">", r, years[y]);
+    cs_report_kr(sum[y], 0, lang, out);
+    cs_sb_add(out, "</td>");
+  }
+  cs_sb_add(out, "</tr>\n</tbody></table>\n");
+done:
+  free((void *)lines);
+  free(years);
+  free(sum);
+}
+
+/* ---- the details ------------------------------------------------------------- */
+
+static void compare_table(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set *set, const char *coop,
+                          cs_report_lang lang, cs_sb *out) {
+  size_t nr = set->n, b = set->idx[0];
+  cs_sb_add(out, "<table class=\"details\">\n<thead><tr>");
   th(out, T("year"), 1);
   th(out, T("code"), 0);
   th(out, T("member"), 0);
-  for (size_t r = 0; r < nr; r++) {
-    th(out, doc->runs[r].scenario, 1);
-    if (r > 0) {
+  for (size_t k = 0; k < nr; k++) {
+    th(out, doc->runs[set->idx[k]].scenario, 1);
+    if (k > 0) {
       th(out, T("diff kr"), 1);
       th(out, T("diff %"), 1);
     }
@@ -264,19 +336,24 @@ static void compare_table(const cs_doc *doc, const cs_cmp *cmp, const char *coop
     td(out, buf, 1);
     td(out, l->code, 0);
     td(out, l->name, 0);
-    int base = l->status[0] == CS_CMP_PRESENT;
-    for (size_t r = 0; r < nr; r++) {
+    int base = l->status[b] == CS_CMP_PRESENT;
+    for (size_t k = 0; k < nr; k++) {
+      size_t r = set->idx[k];
       int here = l->status[r] == CS_CMP_PRESENT;
       if (here) {
-        td_kr(out, l->share[r], lang);
-        sum[r] += l->share[r];
+        td_kr(out, l->share[r], 0, lang);
+        sum[k] += l->share[r];
       } else {
-        td(out, T(l->status[r] == CS_CMP_WITHDRAWN ? "withdrawn" : "not a member"), 1);
+        cs_sb_add(out, "<td class=\"n\">");
+        absent(cmp, i, r, lang, out);
+        cs_sb_add(out, "</td>");
       }
-      if (r > 0) {
-        if (here || base) td_kr(out, (here ? l->share[r] : 0) - (base ? l->share[0] : 0), lang);
+      if (k > 0) {
+        if (here || base) td_kr(out, (here ? l->share[r] : 0) - (base ? l->share[b] : 0), 1, lang);
         else td(out, "", 1);
-        td(out, here && base ? cs_rl_percent(l->share[0], l->share[r], lang, buf, sizeof buf) : "", 1);
+        cs_sb_add(out, "<td class=\"n\">");
+        if (here && base) percent(out, l->share[b], l->share[r], lang);
+        cs_sb_add(out, "</td>");
       }
     }
     cs_sb_add(out, "</tr>\n");
@@ -284,11 +361,13 @@ static void compare_table(const cs_doc *doc, const cs_cmp *cmp, const char *coop
     if (!next || next->year != l->year || strcmp(next->cooperation, l->cooperation)) {
       cs_sb_add(out, "<tr class=\"total\"><td></td><td></td>");
       td(out, T("total"), 0);
-      for (size_t r = 0; r < nr; r++) {
-        td_kr(out, sum[r], lang);
-        if (r > 0) {
-          td_kr(out, sum[r] - sum[0], lang);
-          td(out, cs_rl_percent(sum[0], sum[r], lang, buf, sizeof buf), 1);
+      for (size_t k = 0; k < nr; k++) {
+        td_kr(out, sum[k], 0, lang);
+        if (k > 0) {
+          td_kr(out, sum[k] - sum[0], 1, lang);
+          cs_sb_add(out, "<td class=\"n\">");
+          percent(out, sum[0], sum[k], lang);
+          cs_sb_add(out, "</td>");
         }
       }
       cs_sb_add(out, "</tr>\n");
@@ -318,19 +397,20 @@ static int same_keys(const cs_doc_run *a, const cs_doc_run *b, const char *coop)
   }
 }
 
+/* Each distinct key of the run's years for the cooperation, from the year
+** it first applies: label, description, source, assumption. */
 static void key_list(const cs_doc_run *run, const char *coop, cs_report_lang lang, cs_sb *out) {
   cs_sb_add(out, "<ul class=\"key\">\n");
   for (size_t i = 0; i < run->nyears; i++) {
     const cs_doc_year *y = &run->years[i];
     if (strcmp(y->cooperation, coop)) continue;
-    /* once per distinct key */
     int seen = 0;
     for (size_t j = 0; j < i && !seen; j++) {
       const cs_doc_year *p = &run->years[j];
       seen = strcmp(p->cooperation, coop) == 0 && same_year_key(p, y);
     }
     if (seen) continue;
-    cs_sb_printf(out, "<li>%d: <b>", y->year);
+    cs_sb_printf(out, "<li>%s %d: <b>", T("from"), y->year);
     esc(out, T("key"));
     cs_sb_add(out, ":</b> ");
     if (y->key_label) {
@@ -359,9 +439,10 @@ static void key_list(const cs_doc_run *run, const char *coop, cs_report_lang lan
 
 static void run_tables(const cs_doc_run *run, const char *coop, cs_report_lang lang, cs_sb *out) {
   char buf[96];
-  cs_sb_add(out, "<table>\n<thead><tr>");
+  cs_sb_add(out, "<table class=\"details\">\n<thead><tr>");
   static const char *const yh[] = {"year", "cost", "grants", "net cost", "sum of shares", "balance", "members"};
   for (size_t c = 0; c < 7; c++) th(out, T(yh[c]), 1);
+  th(out, T("note"), 0);
   cs_sb_add(out, "</tr></thead>\n<tbody>\n");
   for (size_t i = 0; i < run->nyears; i++) {
     const cs_doc_year *y = &run->years[i];
@@ -372,21 +453,36 @@ static void run_tables(const cs_doc_run *run, const char *coop, cs_report_lang l
     td(out, cs_rl_money(y->cost, lang, 1, buf, sizeof buf), 1);
     td(out, cs_rl_money(y->grants, lang, 1, buf, sizeof buf), 1);
     td(out, cs_rl_money(y->net, lang, 1, buf, sizeof buf), 1);
-    td_kr(out, y->sum_shares, lang);
+    td_kr(out, y->sum_shares, 0, lang);
     td(out, cs_rl_money(y->balance, lang, 1, buf, sizeof buf), 1);
     snprintf(buf, sizeof buf, "%d", y->members);
     td(out, buf, 1);
-    cs_sb_add(out, "</tr>\n");
+    cs_sb_add(out, "<td>");
+    cs_sb note = {0};
+    cs_report_year_note(y, lang, 1, &note);
+    if (note.oom) out->oom = 1;
+    if (note.s) esc(out, note.s);
+    cs_sb_free(&note);
+    cs_sb_add(out, "</td></tr>\n");
   }
   cs_sb_add(out, "</tbody></table>\n");
-  const char *parts[32];
-  size_t np = cs_report_part_names(run, coop, parts, 32);
-  cs_sb_add(out, "<table>\n<thead><tr>");
+  size_t np = 0;
+  const char **parts = cs_report_part_names(run, 1, coop, &np, &out->oom);
+  cs_sb_add(out, "<table class=\"details\">\n<thead><tr>");
   th(out, T("year"), 1);
   th(out, T("code"), 0);
   th(out, T("member"), 0);
   th(out, T("population"), 1);
-  for (size_t p = 0; p < np; p++) th(out, cs_rl_part(lang, parts[p]), 1);
+  for (size_t p = 0; p < np; p++) {
+    cs_sb_add(out, "<th class=\"n\">");
+    cs_sb h = {0};
+    cs_rl_part(lang, parts[p], &h);
+    if (h.oom) out->oom = 1;
+    if (h.s) esc(out, h.s);
+    cs_sb_free(&h);
+    cs_sb_add(out, "</th>");
+  }
+  if (np) th(out, T("rounding"), 1);
   th(out, T("total"), 1);
   th(out, T("due"), 0);
   th(out, T("payee"), 0);
@@ -398,144 +494,331 @@ static void run_tables(const cs_doc_run *run, const char *coop, cs_report_lang l
     snprintf(buf, sizeof buf, "%d", row->year);
     td(out, buf, 1);
     td(out, row->code, 0);
-    td(out, row->name, 0);
+    cs_sb_add(out, "<td>");
+    esc(out, row->name);
+    if (row->merged) {
+      cs_sb_add(out, " <span class=\"small\">(");
+      esc(out, T("merged"));
+      cs_sb_add(out, ": ");
+      esc(out, row->merged);
+      cs_sb_add(out, ")</span>");
+    }
+    cs_sb_add(out, "</td>");
     td(out, row->population >= 0 ? cs_rl_int(row->population, lang, 1, buf, sizeof buf) : "", 1);
     for (size_t p = 0; p < np; p++) {
       int64_t v;
-      if (cs_report_row_part(row, parts[p], &v)) td_kr(out, v, lang);
+      if (cs_report_row_part(row, parts[p], &v)) td_kr(out, v, 0, lang);
       else td(out, "", 1);
     }
-    td_kr(out, row->total, lang);
+    if (np) td_kr(out, cs_report_row_rounding(row), 0, lang);
+    td_kr(out, row->total, 0, lang);
     td(out, row->due ? row->due : "", 0);
     td(out, row->host ? T("(host)") : row->payee ? row->payee : "", 0);
     cs_sb_add(out, "</tr>\n");
   }
   cs_sb_add(out, "</tbody></table>\n");
+  free((void *)parts);
+  /* where the populations come from: each date and source once */
+  cs_sb_add(out, "<p class=\"small\">");
+  esc(out, T("Population"));
+  cs_sb_add(out, ": ");
+  int any = 0;
+  const cs_doc_row **seen = malloc((run->nrows ? run->nrows : 1) * sizeof *seen);
+  size_t nseen = 0;
+  if (!seen) out->oom = 1;
+  for (size_t i = 0; i < run->nrows && seen; i++) {
+    const cs_doc_row *row = &run->rows[i];
+    if (strcmp(row->cooperation, coop) || !row->population_date) continue;
+    size_t j = 0;
+    while (j < nseen && !(same_str(seen[j]->population_date, row->population_date) &&
+                          same_str(seen[j]->population_source, row->population_source)))
+      j++;
+    if (j < nseen) continue;
+    seen[nseen++] = row;
+    if (any++) cs_sb_add(out, ", ");
+    esc(out, row->population_date);
+    if (row->population_source) {
+      cs_sb_add(out, " (");
+      esc(out, cs_rl_population_source(lang, row->population_source));
+      cs_sb_add(out, ")");
+    }
+  }
+  free((void *)seen);
+  if (!any) esc(out, T("not used by the key"));
+  cs_sb_add(out, ". ");
   if (run->options) {
-    cs_sb_add(out, "<p class=\"small\">");
     esc(out, T("options"));
     cs_sb_add(out, ": <code>");
     esc(out, run->options);
-    cs_sb_add(out, "</code></p>\n");
+    cs_sb_add(out, "</code>");
+  }
+  cs_sb_add(out, "</p>\n");
+}
+
+/* ---- the charts of one cooperation -------------------------------------------- */
+
+/* Under a year's chart: what the members marked * are mergers of. */
+static void merger_notes(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set *set, size_t from, size_t to,
+                         cs_report_lang lang, cs_sb *out) {
+  for (size_t i = from; i < to; i++) {
+    const cs_cmp_line *l = &cmp->lines[i];
+    for (size_t k = 0; k < set->n; k++) {
+      size_t r = set->idx[k];
+      if (!l->merged[r]) continue;
+      int same = 0; /* said already for an earlier run */
+      for (size_t q = 0; q < k && !same; q++) same = same_str(l->merged[set->idx[q]], l->merged[r]);
+      if (same) continue;
+      cs_sb_add(out, "<p class=\"note\">* ");
+      esc(out, l->name);
+      cs_sb_add(out, ", ");
+      esc(out, T("merged"));
+      cs_sb_add(out, ": ");
+      esc(out, l->merged[r]);
+      if (set->n > 1) {
+        cs_sb_add(out, " (");
+        esc(out, doc->runs[r].scenario);
+        cs_sb_add(out, ")");
+      }
+      cs_sb_add(out, "</p>\n");
+    }
   }
 }
 
+/* Small multiples: one chart per budget year of the cooperation, side by
+** side, on one scale; shares (diff 0) or each variant's change from the
+** baseline (1). */
+static void multiples(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set *set, const char *coop, int diff,
+                      cs_report_lang lang, cs_sb *out) {
+  size_t b = set->idx[0];
+  legend(doc, set, diff ? 1 : 0, out);
+  /* one scale for every year, so the years compare at a glance */
+  double lo = 0, hi = 0;
+  for (size_t i = 0; i < cmp->nlines;) {
+    size_t to = cs_cmp_block_end(cmp, i);
+    if (strcmp(cmp->lines[i].cooperation, coop) == 0) cs_svg_member_range(cmp, set, i, to, diff, &lo, &hi);
+    i = to;
+  }
+  cs_sb_add(out, "<div class=\"multiples\">\n");
+  for (size_t i = 0; i < cmp->nlines;) {
+    size_t to = cs_cmp_block_end(cmp, i);
+    if (strcmp(cmp->lines[i].cooperation, coop) == 0) {
+      cs_sb_printf(out, "<figure data-year=\"%d\"><figcaption>%d</figcaption>\n", cmp->lines[i].year,
+                   cmp->lines[i].year);
+      int any = !diff;
+      for (size_t j = i; j < to && !any; j++) {
+        const cs_cmp_line *l = &cmp->lines[j];
+        for (size_t k = 1; k < set->n && !any; k++) {
+          size_t r = set->idx[k];
+          int here = l->status[r] == CS_CMP_PRESENT, base = l->status[b] == CS_CMP_PRESENT;
+          any = here != base || (here && l->share[r] != l->share[b]);
+        }
+      }
+      if (any) {
+        cs_svg_member_chart(doc, cmp, set, i, to, diff, lo, hi, lang, out);
+        merger_notes(doc, cmp, set, i, to, lang, out);
+      } else {
+        cs_sb_add(out, "<p class=\"note\">");
+        esc(out, T("no differences from the baseline this year"));
+        cs_sb_add(out, "</p>\n");
+      }
+      cs_sb_add(out, "</figure>\n");
+    }
+    i = to;
+  }
+  cs_sb_add(out, "</div>\n");
+}
+
+/* ---- the page ------------------------------------------------------------------ */
+
 static const char style[] =
-    "body{font-family:system-ui,'DejaVu Sans',sans-serif;margin:2em;color:#222;max-width:1150px}"
-    "h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ccc}h3{margin-top:1.5em}"
-    "table{border-collapse:collapse;margin:0.8em 0;font-size:0.85em}"
-    "th,td{padding:2px 8px;border-bottom:1px solid #e4e4e4;text-align:left;white-space:nowrap}"
-    "th{background:#f3f3f3}.n{text-align:right;font-variant-numeric:tabular-nums}.neg{color:#b00020}"
-    "tr.total td{font-weight:bold;border-bottom:2px solid #999}"
-    ".legend span{margin-right:1.2em;white-space:nowrap}"
-    ".legend i{display:inline-block;width:0.9em;height:0.9em;margin-right:0.3em;vertical-align:-0.1em}"
-    ".assumption{color:#8a4b00;font-weight:bold}.small{font-size:0.8em;color:#555}"
-    "svg.chart{display:block;margin:0.5em 0 1em 0}"
-    "svg .grid{stroke:#e0e0e0}svg .zero{stroke:#444}"
-    "svg text{font-family:system-ui,'DejaVu Sans',sans-serif;font-size:11px;fill:#333}"
-    "svg .name{text-anchor:end}svg .tick{text-anchor:middle}svg .ytick{text-anchor:end}";
+    "body{font-family:'DejaVu Sans',system-ui,sans-serif;margin:1.5em auto;padding:0 1em;color:#222;"
+    "max-width:1100px;font-size:14px;line-height:1.35}"
+    "h1{font-size:1.7em;margin:0.2em 0}h2{font-size:1.3em;margin-top:1.6em;border-bottom:2px solid #0072B2}"
+    "h3{font-size:1.1em;margin-top:1.4em}.lead{font-size:1.1em;margin:0.2em 0 0.6em 0}"
+    ".small,.note{font-size:0.8em;color:#555}.note{margin:0.2em 0}"
+    "table{border-collapse:collapse;margin:0.6em 0;font-size:0.85em}"
+    "caption{text-align:left;font-weight:bold;padding:0.2em 0}"
+    "th,td{padding:2px 7px;border-bottom:1px solid #e4e4e4;text-align:left;vertical-align:top}"
+    "th{background:#f3f3f3}td{white-space:nowrap}.n{text-align:right;font-variant-numeric:tabular-nums}"
+    ".neg{color:#b00020}.up{color:#b00020}.down{color:#1a6b1a}tr.total td{font-weight:bold;border-top:2px solid #999}"
+    "table.summary th i,.legend i{display:inline-block;width:0.8em;height:0.8em;margin-right:0.3em;"
+    "vertical-align:-0.05em}"
+    "table.summary{width:100%;max-width:980px;table-layout:fixed}table.summary col.member{width:20%}"
+    "table.summary col.chg{width:11%}table.summary th{white-space:normal}"
+    "table.matrix{width:auto;min-width:50%;table-layout:auto}table.summary td.fig{font-weight:bold;border-left:1px solid #e4e4e4}table.summary .chg{font-size:0.85em}"
+    "table.summary .same{color:#aaa}table.summary small{font-size:0.9em}"
+    ".absent{font-style:italic;color:#666}.code{font-size:0.8em;color:#888}"
+    ".legend{margin:0.3em 0}.legend span{margin-right:1.2em;white-space:nowrap}"
+    ".assumption{color:#8a4b00;font-weight:bold}"
+    ".multiples{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:0.5em 1.5em}"
+    "figure{margin:0;break-inside:avoid;page-break-inside:avoid}"
+    "figcaption{font-weight:bold;font-size:0.9em}"
+    "svg.chart{display:block;width:100%;max-width:510px;height:auto}figure.totals svg.chart{max-width:440px}"
+    "svg .grid{stroke:#e3e3e3}svg .zero{stroke:#555}"
+    "svg text{font-family:'DejaVu Sans',system-ui,sans-serif;fill:#222}"
+    "svg .name{font-size:8px;text-anchor:end}svg .tick,svg .unit{font-size:7px;fill:#555}"
+    "svg .tick{text-anchor:middle}svg .unit{text-anchor:end;font-weight:bold}"
+    "svg .value{font-size:7.5px}svg .value.neg{text-anchor:end}"
+    "svg .absent{font-size:7.5px;font-style:italic;fill:#666}svg .mark{font-size:7.5px;font-weight:bold;fill:#8a4b00}"
+    "table.details td{font-size:0.95em}"
+    "@page{size:A4;margin:14mm 12mm}"
+    "@media print{body{margin:0;padding:0;max-width:none;font-size:9.5pt}"
+    "h2{break-after:avoid;page-break-after:avoid}h3,caption,figcaption{break-after:avoid;page-break-after:avoid}"
+    "table.summary,figure,.legend{break-inside:avoid;page-break-inside:avoid}"
+    "thead{display:table-header-group}tr{break-inside:avoid;page-break-inside:avoid}"
+    ".multiples{grid-template-columns:1fr 1fr;gap:0.3em 1em}"
+    "section.details{break-before:page;page-break-before:always}"
+    "table.details{font-size:0.75em}}";
 
 int cs_report_html(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error *err) {
   cs_cmp *cmp;
   if (cs_cmp_build(doc, &cmp, err)) return CS_ENOMEM;
-  const char *title = doc->scenario_file ? doc->scenario_file : "coopsim";
-  cs_sb_printf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n<title>",
+  size_t nc = 0;
+  const char **coops = cs_report_cooperations(doc->runs, doc->nruns, &nc, &out->oom);
+  /* each cooperation with the runs that have it */
+  cs_run_set *sets = calloc(nc ? nc : 1, sizeof *sets);
+  if (!sets) out->oom = 1;
+  for (size_t k = 0; k < nc && sets; k++) {
+    if (cs_report_runs_of(doc, coops[k], &sets[k])) out->oom = 1;
+  }
+  if (out->oom) goto done;
+  int one_set = 1; /* every cooperation in the same runs */
+  for (size_t k = 1; k < nc && one_set; k++) {
+    one_set = sets[k].n == sets[0].n && memcmp(sets[k].idx, sets[0].idx, sets[0].n * sizeof *sets[0].idx) == 0;
+  }
+  /* the title: the cooperations, then the scenarios */
+  cs_sb title = {0};
+  list_and(&title, nc, string_at, coops, lang);
+  if (nc == 0) cs_sb_add(&title, "coopsim");
+  cs_sb_printf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n",
                lang == CS_LANG_NB ? "nb" : "en");
-  esc(out, T("Report"));
-  cs_sb_add(out, ": ");
-  esc(out, title);
-  cs_sb_printf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>", style);
-  esc(out, T("Report"));
-  cs_sb_add(out, ": ");
-  esc(out, title);
-  cs_sb_add(out, "</h1>\n<p class=\"small\">");
-  esc(out, T("made by"));
+  cs_sb_add(out, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+  if (title.s) cs_sb_add(out, title.s);
+  if (doc->nruns > 0) {
+    cs_sb_add(out, " &ndash; ");
+    list_and(out, doc->nruns, scenario_at, doc, lang);
+  }
+  cs_sb_printf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<header>\n<h1>", style);
+  if (title.s) cs_sb_add(out, title.s);
+  cs_sb_free(&title);
+  cs_sb_add(out, "</h1>\n<p class=\"lead\">");
+  subtitle(doc, sets, nc, lang, out);
+  cs_sb_add(out, "</p>\n<p class=\"small\">");
+  esc(out, T("Made with"));
   cs_sb_add(out, " coopsim ");
   esc(out, doc->coopsim_version ? doc->coopsim_version : "");
-  cs_sb_add(out, "</p>\n<h2>");
-  esc(out, T("Runs"));
-  cs_sb_add(out, "</h2>\n<ol>\n");
-  for (size_t r = 0; r < doc->nruns; r++) {
-    cs_sb_printf(out, "<li><span style=\"color:%s\">&#9632;</span> <b>", palette[r % NCOLOURS]);
-    esc(out, doc->runs[r].scenario);
-    cs_sb_printf(out, "</b>, %d&ndash;%d%s", doc->runs[r].from, doc->runs[r].to, r == 0 ? " (" : "");
-    if (r == 0) {
-      esc(out, T("baseline"));
-      cs_sb_add(out, ")");
-    }
-    cs_sb_add(out, "</li>\n");
+  if (doc->scenario_file) {
+    cs_sb_printf(out, " %s ", T("from"));
+    esc(out, doc->scenario_file);
   }
-  cs_sb_add(out, "</ol>\n");
-  /* per cooperation: charts, comparison, each run's tables */
-  const char *coops[MAX_COOPS];
-  size_t nc = 0;
-  for (size_t i = 0; i < cmp->nlines && nc < MAX_COOPS; i++) {
-    if (nc == 0 || strcmp(coops[nc - 1], cmp->lines[i].cooperation)) coops[nc++] = cmp->lines[i].cooperation;
+  cs_sb_add(out, ". ");
+  esc(out, T("Populations: Statistics Norway (SSB)."));
+  cs_sb_add(out, "</p>\n</header>\n");
+
+  /* the summary */
+  int variants = 0;
+  for (size_t k = 0; k < nc; k++) variants |= sets[k].n > 1;
+  cs_sb_add(out, "<section class=\"summary\" id=\"summary\">\n<h2>");
+  esc(out, T(variants ? "Summary: what each member pays, and the change" : "Summary: what each member pays"));
+  cs_sb_add(out, "</h2>\n<p class=\"note\">");
+  esc(out, T("Kroner per budget year."));
+  if (variants) {
+    cs_sb_add(out, " ");
+    esc(out, T("Beside each figure of a variant: the change from the baseline, the first scenario."));
   }
+  cs_sb_add(out, "</p>\n");
   for (size_t k = 0; k < nc; k++) {
+    if (nc > 1) {
+      cs_sb_add(out, "<h3>");
+      esc(out, coops[k]);
+      cs_sb_add(out, "</h3>\n");
+      if (!one_set && sets[k].n > 1) {
+        cs_sb_add(out, "<p class=\"note\">");
+        compared(doc, &sets[k], lang, out);
+        cs_sb_add(out, "</p>\n");
+      }
+    }
+    if (sets[k].n == 1) {
+      summary_matrix(doc, cmp, &sets[k], coops[k], lang, out);
+      continue;
+    }
+    for (size_t i = 0; i < cmp->nlines;) {
+      size_t to = cs_cmp_block_end(cmp, i);
+      if (strcmp(cmp->lines[i].cooperation, coops[k]) == 0) summary_table(doc, cmp, &sets[k], i, to, lang, out);
+      i = to;
+    }
+  }
+  cs_sb_add(out, "</section>\n");
+
+  /* the details */
+  cs_sb_add(out, "<section class=\"details\" id=\"details\">\n<h2>");
+  esc(out, T("Details"));
+  cs_sb_add(out, "</h2>\n");
+  for (size_t k = 0; k < nc; k++) {
+    const cs_run_set *set = &sets[k];
     cs_sb_add(out, "<section class=\"cooperation\">\n<h2>");
     esc(out, coops[k]);
-    cs_sb_add(out, "</h2>\n");
+    cs_sb_add(out, "</h2>\n<h3>");
+    esc(out, T("Cost-sharing key"));
+    cs_sb_add(out, "</h3>\n");
     /* the keys, once for all runs that share them */
-    for (size_t r = 0; r < doc->nruns; r++) {
+    for (size_t a = 0; a < set->n; a++) {
+      const cs_doc_run *run = &doc->runs[set->idx[a]];
       int shown = 0;
-      for (size_t q = 0; q < r && !shown; q++) shown = same_keys(&doc->runs[q], &doc->runs[r], coops[k]);
+      for (size_t q = 0; q < a && !shown; q++) shown = same_keys(&doc->runs[set->idx[q]], run, coops[k]);
       if (shown) continue;
-      if (doc->nruns > 1) {
+      if (set->n > 1) {
         cs_sb_add(out, "<p><b>");
-        for (size_t q = r, n = 0; q < doc->nruns; q++) {
-          if (q > r && !same_keys(&doc->runs[r], &doc->runs[q], coops[k])) continue;
+        for (size_t q = a, n = 0; q < set->n; q++) {
+          if (q > a && !same_keys(run, &doc->runs[set->idx[q]], coops[k])) continue;
           if (n++) cs_sb_add(out, ", ");
-          esc(out, doc->runs[q].scenario);
+          esc(out, doc->runs[set->idx[q]].scenario);
         }
         cs_sb_add(out, "</b></p>\n");
       }
-      key_list(&doc->runs[r], coops[k], lang, out);
+      key_list(run, coops[k], lang, out);
     }
     cs_sb_add(out, "<h3>");
     esc(out, T("Sum of shares by year"));
-    cs_sb_add(out, "</h3>\n<figure>");
-    legend(doc, 0, out);
-    totals_chart(doc, cmp, coops[k], lang, out);
-    cs_sb_add(out, "</figure>\n");
-    for (size_t i = 0; i < cmp->nlines;) {
-      size_t to;
-      year_block(cmp, i, &to);
-      if (strcmp(cmp->lines[i].cooperation, coops[k])) {
-        i = to;
-        continue;
-      }
-      cs_sb_printf(out, "<h3>%s %d</h3>\n<h4>", T("budget year"), cmp->lines[i].year);
-      esc(out, T("Shares by member"));
-      cs_sb_add(out, "</h4>\n<figure>");
-      bars_chart(doc, cmp, i, to, 0, lang, out);
-      cs_sb_add(out, "</figure>\n");
-      if (doc->nruns > 1) {
-        cs_sb_add(out, "<h4>");
-        esc(out, T("Difference from the baseline"));
-        cs_sb_add(out, " (");
-        esc(out, doc->runs[0].scenario);
-        cs_sb_add(out, ")</h4>\n<figure>");
-        bars_chart(doc, cmp, i, to, 1, lang, out);
-        cs_sb_add(out, "</figure>\n");
-      }
-      i = to;
-    }
-    if (doc->nruns > 1) {
+    cs_sb_add(out, "</h3>\n<figure class=\"totals\">");
+    legend(doc, set, 0, out);
+    cs_svg_totals_chart(doc, cmp, set, coops[k], lang, out);
+    cs_sb_add(out, "</figure>\n<h3>");
+    esc(out, T("What each member pays"));
+    cs_sb_add(out, "</h3>\n");
+    multiples(doc, cmp, set, coops[k], 0, lang, out);
+    if (set->n > 1) {
+      cs_sb_add(out, "<h3>");
+      esc(out, T("Change from the baseline"));
+      cs_sb_add(out, " (");
+      esc(out, doc->runs[set->idx[0]].scenario);
+      cs_sb_add(out, ")</h3>\n");
+      multiples(doc, cmp, set, coops[k], 1, lang, out);
       cs_sb_add(out, "<h3>");
       esc(out, T("Comparison"));
       cs_sb_add(out, "</h3>\n");
-      compare_table(doc, cmp, coops[k], lang, out);
+      compare_table(doc, cmp, set, coops[k], lang, out);
     }
-    for (size_t r = 0; r < doc->nruns; r++) {
+    for (size_t a = 0; a < set->n; a++) {
+      const cs_doc_run *run = &doc->runs[set->idx[a]];
       cs_sb_add(out, "<h3>");
-      esc(out, doc->runs[r].scenario);
+      esc(out, run->scenario);
+      cs_sb_printf(out, ", %d&ndash;%d", run->from, run->to);
+      if (a == 0 && set->n > 1) {
+        cs_sb_add(out, " (");
+        esc(out, T("baseline"));
+        cs_sb_add(out, ")");
+      }
       cs_sb_add(out, "</h3>\n");
-      run_tables(&doc->runs[r], coops[k], lang, out);
+      run_tables(run, coops[k], lang, out);
     }
     cs_sb_add(out, "</section>\n");
   }
-  cs_sb_add(out, "</body>\n</html>\n");
+  cs_sb_add(out, "</section>\n</body>\n</html>\n");
+done:
+  for (size_t k = 0; sets && k < nc; k++) free(sets[k].idx);
+  free(sets);
+  free((void *)coops);
   cs_cmp_free(cmp);
   return out->oom ? cs_error_set(err, CS_ENOMEM, "out of memory writing HTML") : 0;
 }

@@ -38,8 +38,26 @@ void cs_sb_free(cs_sb *b);
 ** translation (and always in English). */
 const char *cs_rl_text(cs_report_lang lang, const char *en);
 
-/* The heading of a key's part ("equal", "population", ...) in lang. */
-const char *cs_rl_part(cs_report_lang lang, const char *name);
+/* Appends the heading of the part named `name` in lang. Part names are
+** those of SPEC 7.2: a key's name ("equal", "population", "base", "rate",
+** "fixed", "weights", "custom", "band", "cap", "by:COLUMN"), "#2", "#3" after
+** a repeat, "SERVICE/" before it with services; each piece is translated
+** ("by:timer#2" -> "etter timer #2"), what is not known is kept as written. */
+void cs_rl_part(cs_report_lang lang, const char *name, cs_sb *out);
+
+/* The heading of a part (cs_rl_part) as a new string the caller frees; NULL
+** when out of memory. */
+char *cs_rl_part_dup(cs_report_lang lang, const char *name);
+
+/* The CSV column of a part: "part_" and the name as the document has it
+** (en: "part_equal", "part_by:timer"); nb: "del_" and the bokmål heading with
+** '_' for spaces ("del_likt", "del_etter_innbyggertall"). A new string the
+** caller frees; NULL when out of memory. */
+char *cs_rl_part_column(cs_report_lang lang, const char *name);
+
+/* A population's source as the reader should see it: "ssb" -> "SSB",
+** "predecessors", "proxy", "override" in lang; unknown text unchanged. */
+const char *cs_rl_population_source(cs_report_lang lang, const char *source);
 
 /* The thousands separator: en ","; nb a space, a no-break space (U+00A0)
 ** when `nbsp` (HTML, so that a figure never breaks across lines). */
@@ -101,11 +119,13 @@ typedef struct cs_cmp_line {
   const char *code, *name;
   int64_t *share;          /* per run; meaningful when status is PRESENT */
   cs_cmp_status *status;   /* per run */
+  const char **merged;     /* per run: the row's `merged` (a merger's predecessors), or NULL */
 } cs_cmp_line;
 
 /* Every (cooperation, year, member) of any run, ordered by cooperation, year,
 ** code; a member absent from a run is "withdrawn" when that run had it in an
-** earlier year of the cooperation, else "not a member". */
+** earlier year of the cooperation, else "not a member". The lines of one
+** cooperation and year follow each other (a "block"). */
 typedef struct cs_cmp {
   size_t nruns;
   cs_cmp_line *lines;
@@ -116,15 +136,85 @@ typedef struct cs_cmp {
 int cs_cmp_build(const cs_doc *doc, cs_cmp **out, cs_error *err);
 void cs_cmp_free(cs_cmp *c);
 
-/* The parts of the rows of `run` in cooperation (NULL: all), in order of
-** first appearance: fills names (borrowed) up to max, returns the count. */
-size_t cs_report_part_names(const cs_doc_run *run, const char *cooperation, const char **names, size_t max);
+/* Appends why the member of line i is not in run r, in lang: "merged into
+** NAME" when a line of its block (same cooperation and year) is a merger in
+** run r that lists the member's code among its predecessors (a
+** hypothetical merger), else "withdrawn" or "not a member" by its status. */
+void cs_cmp_absent(const cs_cmp *c, size_t i, size_t r, cs_report_lang lang, cs_sb *out);
+
+/* The end of the block of lines that starts at line i: the first line after
+** it of another cooperation or year (or nlines). */
+size_t cs_cmp_block_end(const cs_cmp *c, size_t i);
+
+/* The part names of the rows of runs[0 .. nruns) in `cooperation` (NULL:
+** every cooperation), in order of first appearance: a new array of strings
+** borrowed from the document, which the caller frees; *n is its length.
+** NULL with *n = 0 when there are none, or when out of memory (then *oom is
+** set). */
+const char **cs_report_part_names(const cs_doc_run *runs, size_t nruns, const char *cooperation, size_t *n,
+                                  int *oom);
 
 /* The rounded part named `name` of a row, and whether it has one. */
 int cs_report_row_part(const cs_doc_row *row, const char *name, int64_t *out);
 
-/* The cooperations of a run in order of first appearance (borrowed). */
-size_t cs_report_cooperations(const cs_doc_run *run, const char **names, size_t max);
+/* The row's rounding: its total less the sum of its parts each rounded on
+** its own (SPEC 7.5), so that the rounded parts and the rounding add up to
+** the total (Brønnøy 2023: 8 712 + 60 760 + 1 = 69 473). A row without
+** parts has its whole total as rounding. */
+int64_t cs_report_row_rounding(const cs_doc_row *row);
+
+/* Appends the year's note in lang: the months of an agreement that covers
+** part of the year, a year past the agreement's end, and a balance of øre
+** that comes from shares in whole kroner ("0,44 kr: andelene er hele
+** kroner"); several joined by "; ". Nothing when there is nothing to say. */
+void cs_report_year_note(const cs_doc_year *y, cs_report_lang lang, int nbsp, cs_sb *out);
+
+/* The cooperations of runs[0 .. nruns) (rows and years) in order of first
+** appearance, as cs_report_part_names gives its names. */
+const char **cs_report_cooperations(const cs_doc_run *runs, size_t nruns, size_t *n, int *oom);
+
+/* ---- HTML pieces (report_html.c, report_svg.c) ------------------------------- */
+
+/* Appends text escaped for HTML and SVG (& < > " '; control characters
+** other than tab and newline become U+FFFD). */
+void cs_html_esc(cs_sb *out, const char *s);
+
+/* The colour of run r in charts and legends ("#0072B2", ...). */
+const char *cs_report_colour(size_t run);
+
+/* Appends kroner with no-break spaces and a real minus sign ("−16 346");
+** `plus` writes "+" before a positive amount (a change). */
+void cs_report_kr(int64_t v, int plus, cs_report_lang lang, cs_sb *out);
+
+/* The runs one cooperation's part of a report shows: indices into
+** doc->runs in document order, the first its baseline. */
+typedef struct cs_run_set {
+  size_t *idx;
+  size_t n;
+} cs_run_set;
+
+/* The runs that have rows or years of `cooperation` (a document may hold
+** runs of different cooperations). 0, or CS_ENOMEM; free set->idx. */
+int cs_report_runs_of(const cs_doc *doc, const char *cooperation, cs_run_set *set);
+
+/* Widens [*lo, *hi] to the values cs_svg_member_chart would draw for the
+** block [from, to), so that the charts of several years share one scale. */
+void cs_svg_member_range(const cs_cmp *cmp, const cs_run_set *set, size_t from, size_t to, int diff, double *lo,
+                         double *hi);
+
+/* An SVG chart of the block of comparison lines [from, to) (one
+** cooperation, one year) on the scale [lo, hi] kroner (0 always in it): per
+** member a bar per run of the set (diff 0: its share) or per variant (diff 1:
+** the change from the set's baseline), each with its figure written beside
+** it; a member absent from a run, joining in it or merged is marked in words
+** (merged: "*" after the name). */
+void cs_svg_member_chart(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set *set, size_t from, size_t to,
+                         int diff, double lo, double hi, cs_report_lang lang, cs_sb *out);
+
+/* An SVG chart of the cooperation's sum of shares per year in every run of
+** the set. */
+void cs_svg_totals_chart(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set *set, const char *coop,
+                         cs_report_lang lang, cs_sb *out);
 
 /* ---- writers --------------------------------------------------------------- */
 

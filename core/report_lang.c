@@ -17,6 +17,15 @@
 #include <string.h>
 #include "report_internal.h"
 
+int cs_report_lang_default(cs_report_lang *out, cs_error *err) {
+  *out = CS_LANG_EN;
+  const char *v = getenv("COOPSIM_LANG");
+  if (!v || !*v) return 0;
+  if (cs_report_lang_parse(v, out, NULL) == 0) return 0;
+  *out = CS_LANG_EN;
+  return cs_error_set(err, CS_EINVAL, "COOPSIM_LANG=\"%s\": unknown language (en, nb)", v);
+}
+
 static const struct {
   const char *en, *nb;
 } labels[] = {
@@ -65,6 +74,7 @@ static const struct {
     {"Runs", "Kjøringer"},
     {"Report", "Rapport"},
     {"made by", "laget med"},
+    {"made with", "laget med"},
     {"scenario file", "scenariofil"},
     {"Cost and grants", "Kostnad og tilskudd"},
     {"Cost-sharing key", "Fordelingsnøkkel"},
@@ -72,6 +82,48 @@ static const struct {
     {"kr", "kr"},
     {"budget year", "budsjettår"},
     {"no differences from the baseline this year", "ingen endringer fra utgangspunktet dette året"},
+    {"rounding", "avrunding"},
+    {" and ", " og "},
+    {"compared with", "sammenlignet med"},
+    {"budget years", "budsjettårene"},
+    {"Budget year", "Budsjettår"},
+    {"from", "fra"},
+    {"Made with", "Laget med"},
+    {"Populations: Statistics Norway (SSB).", "Innbyggertall: Statistisk sentralbyrå (SSB)."},
+    {"Summary: what each member pays, and the change", "Sammendrag: hva hver kommune betaler, og endringen"},
+    {"Summary: what each member pays", "Sammendrag: hva hver kommune betaler"},
+    {"Kroner per budget year.", "Kroner per budsjettår."},
+    {"Beside each figure of a variant: the change from the baseline, the first scenario.",
+     "Ved hvert tall i et alternativ: endringen fra utgangspunktet, det første scenarioet."},
+    {"Scenarios", "Scenarioer"},
+    {"Scenario", "Scenario"},
+    {"change", "endring"},
+    {"Details", "Detaljer"},
+    {"What each member pays", "Hva hver kommune betaler"},
+    {"Change from the baseline", "Endring fra utgangspunktet"},
+    {"joins", "trer inn"},
+    {"withdrawn in the baseline", "uttrådt i utgangspunktet"},
+    {"merged", "sammenslått"},
+    {"merged into", "slått sammen til"},
+    {"total of the rows shown", "sum av radene som vises"},
+    {"What each member pays in each scenario, kr (from the comparison)",
+     "Hva hver kommune betaler i hvert scenario, kr (fra sammenligningen)"},
+    {"population date", "innbyggertall per"},
+    {"population source", "kilde for innbyggertall"},
+    {"Chart", "Diagram"},
+    {"Years", "År"},
+    {"Assumptions", "Forutsetninger"},
+    {"to", "til"},
+    {"what", "hva"},
+    {"text", "tekst"},
+    {"amount", "beløp"},
+    {"grant", "tilskudd"},
+    {"cost line", "kostnadslinje"},
+    {"key source", "kilde for nøkkelen"},
+    {"Statistics Norway (SSB), population on 1 January", "Statistisk sentralbyrå (SSB), innbyggertall 1. januar"},
+    {"Population", "Innbyggertall"},
+    {"not used by the key", "brukes ikke av nøkkelen"},
+    {"shares are whole kroner", "andelene er hele kroner"},
 };
 
 const char *cs_rl_text(cs_report_lang lang, const char *en) {
@@ -82,19 +134,86 @@ const char *cs_rl_text(cs_report_lang lang, const char *en) {
   return en;
 }
 
-const char *cs_rl_part(cs_report_lang lang, const char *name) {
+/* The heading of one key's name (no service, no "#N"), n bytes of it. */
+static void part_base(cs_report_lang lang, const char *name, size_t n, cs_sb *out) {
   static const struct {
-    const char *en, *nb;
-  } parts[] = {{"equal", "likt"},          {"population", "etter innbyggertall"},
-               {"base", "grunnbeløp"},     {"rate", "per innbygger"},
-               {"fixed", "fast beløp"},    {"weights", "etter vekt"},
-               {"custom", "egen regel"}};
-  /* "by population", so the part is not taken for the population column */
-  if (lang == CS_LANG_EN) return strcmp(name, "population") == 0 ? "by population" : name;
+    const char *name, *en, *nb;
+  } parts[] = {{"equal", "equal", "likt"},
+               /* "by population", so the part is not taken for the population column */
+               {"population", "by population", "etter innbyggertall"},
+               {"base", "base", "grunnbeløp"},
+               {"rate", "rate", "per innbygger"},
+               {"fixed", "fixed", "fast beløp"},
+               {"weights", "weights", "etter vekt"},
+               {"custom", "custom", "egen regel"},
+               {"band", "band", "etter innbyggertrinn"},
+               {"cap", "cap", "tak og gulv"}};
   for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
-    if (strcmp(parts[i].en, name) == 0) return parts[i].nb;
+    if (strlen(parts[i].name) == n && strncmp(parts[i].name, name, n) == 0) {
+      cs_sb_add(out, lang == CS_LANG_NB ? parts[i].nb : parts[i].en);
+      return;
+    }
   }
-  return name;
+  if (n > 3 && strncmp(name, "by:", 3) == 0) {
+    cs_sb_add(out, lang == CS_LANG_NB ? "etter " : "by ");
+    cs_sb_addn(out, name + 3, n - 3);
+    return;
+  }
+  cs_sb_addn(out, name, n);
+}
+
+void cs_rl_part(cs_report_lang lang, const char *name, cs_sb *out) {
+  /* SERVICE/ before the part: the service's name may hold '/' itself */
+  const char *slash = strrchr(name, '/');
+  const char *part = slash ? slash + 1 : name;
+  if (slash) cs_sb_addn(out, name, (size_t)(part - name));
+  /* "#N" after a repeated part */
+  size_t n = strlen(part);
+  const char *hash = strrchr(part, '#');
+  if (hash && hash > part && hash[1] && strspn(hash + 1, "0123456789") == strlen(hash + 1)) n = (size_t)(hash - part);
+  part_base(lang, part, n, out);
+  if (n < strlen(part)) {
+    cs_sb_add(out, " ");
+    cs_sb_add(out, part + n);
+  }
+}
+
+char *cs_rl_part_dup(cs_report_lang lang, const char *name) {
+  cs_sb b = {0};
+  cs_rl_part(lang, name, &b);
+  char *s = cs_sb_take(&b, NULL);
+  cs_sb_free(&b);
+  return s;
+}
+
+char *cs_rl_part_column(cs_report_lang lang, const char *name) {
+  cs_sb b = {0};
+  if (lang == CS_LANG_EN) {
+    cs_sb_add(&b, "part_");
+    cs_sb_add(&b, name);
+  } else {
+    cs_sb_add(&b, "del_");
+    size_t start = b.len;
+    cs_rl_part(lang, name, &b);
+    for (size_t i = start; !b.oom && i < b.len; i++)
+      if (b.s[i] == ' ') b.s[i] = '_';
+  }
+  char *s = cs_sb_take(&b, NULL);
+  cs_sb_free(&b);
+  return s;
+}
+
+const char *cs_rl_population_source(cs_report_lang lang, const char *source) {
+  static const struct {
+    const char *code, *en, *nb;
+  } sources[] = {{"ssb", "SSB", "SSB"},
+                 {"predecessors", "sum of the predecessors", "sum av forgjengerne"},
+                 {"proxy", "estimate (proxy)", "anslag"},
+                 {"override", "set by the scenario", "satt i scenarioet"}};
+  for (size_t i = 0; i < sizeof sources / sizeof sources[0]; i++) {
+    if (strcmp(sources[i].code, source) == 0) return lang == CS_LANG_NB ? sources[i].nb : sources[i].en;
+  }
+  return source;
 }
 
 const char *cs_rl_group(cs_report_lang lang, int nbsp) {
@@ -181,4 +300,44 @@ size_t cs_rl_width(const char *s) {
     if (((unsigned char)*s & 0xC0) != 0x80) w++;
   }
   return w;
+}
+
+/* Øre of a decimal with two decimals ("-0.44" -> -44); 0 when the text is
+** not one or does not fit. */
+static int parse_ore(const char *text, int64_t *out) {
+  const char *p = text;
+  int neg = *p == '-';
+  if (neg) p++;
+  int64_t v = 0;
+  size_t digits = 0;
+  for (; *p >= '0' && *p <= '9'; p++, digits++) {
+    if (v > (INT64_MAX - 9) / 10) return 0;
+    v = v * 10 + (*p - '0');
+  }
+  if (digits == 0 || p[0] != '.' || !(p[1] >= '0' && p[1] <= '9') || !(p[2] >= '0' && p[2] <= '9') || p[3] ||
+      v > (INT64_MAX - 99) / 100)
+    return 0;
+  v = v * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+  *out = neg ? -v : v;
+  return 1;
+}
+
+void cs_report_year_note(const cs_doc_year *y, cs_report_lang lang, int nbsp, cs_sb *out) {
+  int n = 0;
+  if (y->agreement_months < 12) {
+    cs_sb_printf(out, "%d/12 %s", y->agreement_months, cs_rl_text(lang, "of the year"));
+    n++;
+  }
+  if (y->past_end) {
+    cs_sb_printf(out, "%s%s", n++ ? "; " : "", cs_rl_text(lang, "past the agreement's end"));
+  }
+  /* a cost with øre shared in whole kroner leaves less than a krone over or
+  ** under: say where it comes from, so nobody looks for a missing member */
+  int64_t balance, net;
+  if (y->covers && parse_ore(y->balance, &balance) && parse_ore(y->net, &net) && balance != 0 && net % 100 != 0 &&
+      balance > -100 && balance < 100) {
+    char buf[64];
+    cs_sb_printf(out, "%s%s kr: %s", n++ ? "; " : "", cs_rl_money(y->balance, lang, nbsp, buf, sizeof buf),
+                 cs_rl_text(lang, "shares are whole kroner"));
+  }
 }

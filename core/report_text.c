@@ -2,18 +2,18 @@
 ** report_text.c: the text reports: aligned terminal tables, CSV and Markdown
 ** (report_internal.h).
 **
-** The table and CSV follow scripts/report.lua (R.run_table, R.compare, R.csv)
-** column for column; `--format csv` in English is byte for byte what the Lua
-** writer gives, which the golden files of `coopsim test` also use.
+** The table and CSV began as scripts/report.lua's (R.run_table, R.compare,
+** R.csv). CSV's first thirteen columns are still R.csv's, byte for byte in
+** English; after them come a column per part name used in any run
+** ("part_equal", ...) and "rounding" (SPEC 7.5), so that the rounded parts
+** and the rounding add up to the total on every row. The golden files of
+** `coopsim test` are this CSV in English.
 */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "report_internal.h"
-
-#define MAX_PARTS 32
-#define MAX_COOPS 64
 
 #define T(en) cs_rl_text(lang, en)
 
@@ -56,24 +56,38 @@ static void key_notes(const cs_doc_run *run, const char *coop, cs_report_lang la
 /* ---- one run -------------------------------------------------------------------- */
 
 /* The members' grid of one cooperation: year, code, member, population, the
-** parts, total, due, payee; a rule between years when `rules`. */
+** parts and their rounding, total, due, payee; a rule between years when
+** `rules`. */
 static void members_grid(const cs_doc_run *run, const char *coop, cs_report_lang lang, int rules, int nbsp,
                          cs_grid *g) {
-  const char *parts[MAX_PARTS];
-  size_t np = cs_report_part_names(run, coop, parts, MAX_PARTS);
-  size_t ncols = 4 + np + 3;
-  if (cs_grid_init(g, ncols)) return;
+  size_t np = 0;
+  int oom = 0;
+  const char **parts = cs_report_part_names(run, 1, coop, &np, &oom);
+  size_t nround = np > 0; /* the rounding column, when there are parts to add up */
+  size_t ncols = 4 + np + nround + 3;
+  if (cs_grid_init(g, ncols) || oom) {
+    g->oom = 1;
+    free((void *)parts);
+    return;
+  }
   size_t c = 0;
   cs_grid_set(g, c++, T("year"));
   cs_grid_set(g, c++, T("code"));
   cs_grid_set(g, c++, T("member"));
   cs_grid_set(g, c++, T("population"));
-  for (size_t p = 0; p < np; p++) cs_grid_set(g, c++, cs_rl_part(lang, parts[p]));
+  for (size_t p = 0; p < np; p++) {
+    char *h = cs_rl_part_dup(lang, parts[p]);
+    if (!h) g->oom = 1;
+    else cs_grid_set(g, c, h);
+    free(h);
+    c++;
+  }
+  if (nround) cs_grid_set(g, c++, T("rounding"));
   cs_grid_set(g, c++, T("total"));
   cs_grid_set(g, c++, T("due"));
   cs_grid_set(g, c++, T("payee"));
   g->right[0] = g->right[3] = 1;
-  for (size_t p = 0; p <= np; p++) g->right[4 + p] = 1;
+  for (size_t p = 0; p <= np + nround; p++) g->right[4 + p] = 1;
   int last_year = 0;
   char buf[64];
   for (size_t i = 0; i < run->nrows; i++) {
@@ -92,10 +106,12 @@ static void members_grid(const cs_doc_run *run, const char *coop, cs_report_lang
       int64_t v;
       cs_grid_set(g, c++, cs_report_row_part(row, parts[p], &v) ? cs_rl_int(v, lang, nbsp, buf, sizeof buf) : "");
     }
+    if (nround) cs_grid_set(g, c++, cs_rl_int(cs_report_row_rounding(row), lang, nbsp, buf, sizeof buf));
     cs_grid_set(g, c++, cs_rl_int(row->total, lang, nbsp, buf, sizeof buf));
     cs_grid_set(g, c++, row->due ? row->due : "");
     cs_grid_set(g, c++, row->host ? T("(host)") : row->payee ? row->payee : "");
   }
+  free((void *)parts);
 }
 
 /* The cooperation's years: cost, grants, net cost, sum of shares, balance,
@@ -108,6 +124,7 @@ static void years_grid(const cs_doc_run *run, const char *coop, cs_report_lang l
     g->right[c] = c < 7;
   }
   char buf[96];
+  cs_sb note = {0};
   for (size_t i = 0; i < run->nyears; i++) {
     const cs_doc_year *y = &run->years[i];
     if (strcmp(y->cooperation, coop)) continue;
@@ -121,19 +138,18 @@ static void years_grid(const cs_doc_run *run, const char *coop, cs_report_lang l
     cs_grid_set(g, 5, cs_rl_money(y->balance, lang, nbsp, buf, sizeof buf));
     snprintf(buf, sizeof buf, "%d", y->members);
     cs_grid_set(g, 6, buf);
-    char note[160] = "";
-    if (y->agreement_months < 12) snprintf(note, sizeof note, "%d/12 %s", y->agreement_months, T("of the year"));
-    if (y->past_end) {
-      size_t n = strlen(note);
-      snprintf(note + n, sizeof note - n, "%s%s", n ? "; " : "", T("past the agreement's end"));
-    }
-    cs_grid_set(g, 7, note);
+    note.len = 0;
+    cs_sb_add(&note, "");
+    cs_report_year_note(y, lang, nbsp, &note);
+    if (note.oom) g->oom = 1;
+    else cs_grid_set(g, 7, note.s);
   }
+  cs_sb_free(&note);
 }
 
 static void run_table(const cs_doc_run *run, cs_report_lang lang, cs_sb *out) {
-  const char *coops[MAX_COOPS];
-  size_t nc = cs_report_cooperations(run, coops, MAX_COOPS);
+  size_t nc = 0;
+  const char **coops = cs_report_cooperations(run, 1, &nc, &out->oom);
   for (size_t k = 0; k < nc; k++) {
     cs_sb_printf(out, "%s: %s, %d-%d\n", run->scenario, coops[k], run->from, run->to);
     key_notes(run, coops[k], lang, "", "\n  ", out);
@@ -147,26 +163,29 @@ static void run_table(const cs_doc_run *run, cs_report_lang lang, cs_sb *out) {
     cs_grid_free(&g);
     cs_sb_add(out, "\n");
   }
+  free((void *)coops);
   if (run->options) cs_sb_printf(out, "%s: %s\n", T("options"), run->options);
 }
 
 /* ---- the comparison ------------------------------------------------------------- */
 
-/* The comparison grid: year, code, member, then each run's share and, for
-** each later run, the difference to the baseline in kroner and per cent;
-** a total line after each cooperation's year (and a rule, for terminals). */
-static void compare_grid(const cs_doc *doc, const cs_cmp *cmp, cs_report_lang lang, int rules, cs_grid *g) {
-  size_t nr = doc->nruns;
+/* The comparison grid of one cooperation: year, code, member, then the
+** share in each run of the set and, for each later run, the difference to
+** the set's baseline in kroner and per cent; a total line after each year
+** (and a rule, for terminals). */
+static void compare_grid(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set *set, const char *coop,
+                         cs_report_lang lang, int rules, cs_grid *g) {
+  size_t nr = set->n, b = set->idx[0];
   if (cs_grid_init(g, 3 + nr + 2 * (nr - 1))) return;
   size_t c = 0;
   cs_grid_set(g, c++, T("year"));
   cs_grid_set(g, c++, T("code"));
   cs_grid_set(g, c++, T("member"));
   g->right[0] = 1;
-  for (size_t r = 0; r < nr; r++) {
+  for (size_t k = 0; k < nr; k++) {
     g->right[c] = 1;
-    cs_grid_set(g, c++, doc->runs[r].scenario);
-    if (r > 0) {
+    cs_grid_set(g, c++, doc->runs[set->idx[k]].scenario);
+    if (k > 0) {
       g->right[c] = g->right[c + 1] = 1;
       cs_grid_set(g, c++, T("diff kr"));
       cs_grid_set(g, c++, T("diff %"));
@@ -178,29 +197,38 @@ static void compare_grid(const cs_doc *doc, const cs_cmp *cmp, cs_report_lang la
     return;
   }
   char buf[64];
+  cs_sb why = {0};
   for (size_t i = 0; i < cmp->nlines; i++) {
     const cs_cmp_line *l = &cmp->lines[i];
+    if (strcmp(l->cooperation, coop)) continue;
     cs_grid_row(g);
     c = 0;
     snprintf(buf, sizeof buf, "%d", l->year);
     cs_grid_set(g, c++, buf);
     cs_grid_set(g, c++, l->code);
     cs_grid_set(g, c++, l->name);
-    for (size_t r = 0; r < nr; r++) {
-      int here = l->status[r] == CS_CMP_PRESENT, base = l->status[0] == CS_CMP_PRESENT;
+    int base = l->status[b] == CS_CMP_PRESENT;
+    for (size_t k = 0; k < nr; k++) {
+      size_t r = set->idx[k];
+      int here = l->status[r] == CS_CMP_PRESENT;
       if (here) {
         cs_grid_set(g, c++, cs_rl_int(l->share[r], lang, 0, buf, sizeof buf));
-        sum[r] += l->share[r];
+        sum[k] += l->share[r];
       } else {
-        cs_grid_set(g, c++, T(l->status[r] == CS_CMP_WITHDRAWN ? "withdrawn" : "not a member"));
+        why.len = 0;
+        cs_sb_add(&why, "");
+        cs_cmp_absent(cmp, i, r, lang, &why);
+        if (why.oom) g->oom = 1;
+        else cs_grid_set(g, c, why.s);
+        c++;
       }
-      if (r > 0) {
+      if (k > 0) {
         if (here || base) {
-          int64_t d = (here ? l->share[r] : 0) - (base ? l->share[0] : 0);
+          int64_t d = (here ? l->share[r] : 0) - (base ? l->share[b] : 0);
           cs_grid_set(g, c, cs_rl_int(d, lang, 0, buf, sizeof buf));
         }
         c++;
-        if (here && base) cs_grid_set(g, c, cs_rl_percent(l->share[0], l->share[r], lang, buf, sizeof buf));
+        if (here && base) cs_grid_set(g, c, cs_rl_percent(l->share[b], l->share[r], lang, buf, sizeof buf));
         c++;
       }
     }
@@ -209,34 +237,58 @@ static void compare_grid(const cs_doc *doc, const cs_cmp *cmp, cs_report_lang la
       cs_grid_row(g);
       cs_grid_set(g, 2, T("total"));
       c = 3;
-      for (size_t r = 0; r < nr; r++) {
-        cs_grid_set(g, c++, cs_rl_int(sum[r], lang, 0, buf, sizeof buf));
-        if (r > 0) {
-          cs_grid_set(g, c++, cs_rl_int(sum[r] - sum[0], lang, 0, buf, sizeof buf));
-          cs_grid_set(g, c++, cs_rl_percent(sum[0], sum[r], lang, buf, sizeof buf));
+      for (size_t k = 0; k < nr; k++) {
+        cs_grid_set(g, c++, cs_rl_int(sum[k], lang, 0, buf, sizeof buf));
+        if (k > 0) {
+          cs_grid_set(g, c++, cs_rl_int(sum[k] - sum[0], lang, 0, buf, sizeof buf));
+          cs_grid_set(g, c++, cs_rl_percent(sum[0], sum[k], lang, buf, sizeof buf));
         }
       }
       memset(sum, 0, nr * sizeof *sum);
-      if (next && rules) cs_grid_rule(g);
+      if (next && rules && strcmp(next->cooperation, coop) == 0) cs_grid_rule(g);
     }
   }
+  cs_sb_free(&why);
   free(sum);
 }
 
 /* "comparison of A, B (Coop)" */
-static void compare_head(const cs_doc *doc, const cs_cmp *cmp, cs_report_lang lang, cs_sb *out) {
+static void compare_head(const cs_doc *doc, const cs_run_set *set, const char *coop, cs_report_lang lang,
+                         cs_sb *out) {
   cs_sb_printf(out, "%s ", T("comparison of"));
-  for (size_t r = 0; r < doc->nruns; r++) cs_sb_printf(out, "%s%s", r ? ", " : "", doc->runs[r].scenario);
-  cs_sb_add(out, " (");
-  const char *last = NULL;
-  int first = 1;
-  for (size_t i = 0; i < cmp->nlines; i++) {
-    if (last && strcmp(last, cmp->lines[i].cooperation) == 0) continue;
-    last = cmp->lines[i].cooperation;
-    cs_sb_printf(out, "%s%s", first ? "" : ", ", last);
-    first = 0;
+  for (size_t k = 0; k < set->n; k++) cs_sb_printf(out, "%s%s", k ? ", " : "", doc->runs[set->idx[k]].scenario);
+  cs_sb_printf(out, " (%s)", coop);
+}
+
+/* Each cooperation that more than one run has, compared across those runs:
+** a heading (prefix before it) and the grid as a table or Markdown. */
+static int comparisons(const cs_doc *doc, cs_report_lang lang, int markdown, cs_sb *out, cs_error *err) {
+  cs_cmp *cmp;
+  if (cs_cmp_build(doc, &cmp, err)) return CS_ENOMEM;
+  size_t nc = 0;
+  const char **coops = cs_report_cooperations(doc->runs, doc->nruns, &nc, &out->oom);
+  for (size_t k = 0; k < nc; k++) {
+    cs_run_set set;
+    if (cs_report_runs_of(doc, coops[k], &set)) {
+      out->oom = 1;
+      break;
+    }
+    if (set.n > 1) {
+      if (markdown) cs_sb_add(out, "## ");
+      compare_head(doc, &set, coops[k], lang, out);
+      cs_sb_add(out, markdown ? "\n\n" : "\n");
+      cs_grid g;
+      compare_grid(doc, cmp, &set, coops[k], lang, !markdown, &g);
+      if (markdown) cs_grid_markdown(&g, out);
+      else cs_grid_table(&g, out);
+      cs_grid_free(&g);
+      cs_sb_add(out, "\n");
+    }
+    free(set.idx);
   }
-  cs_sb_add(out, ")");
+  free((void *)coops);
+  cs_cmp_free(cmp);
+  return 0;
 }
 
 /* "ASSUMPTION (label): text", once per distinct assumption of any run. */
@@ -267,16 +319,8 @@ int cs_report_table(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error
     cs_sb_add(out, "\n");
   }
   if (doc->nruns > 1) {
-    cs_cmp *cmp;
-    if (cs_cmp_build(doc, &cmp, err)) return CS_ENOMEM;
-    compare_head(doc, cmp, lang, out);
-    cs_sb_add(out, "\n");
-    cs_grid g;
-    compare_grid(doc, cmp, lang, 1, &g);
-    cs_grid_table(&g, out);
-    cs_grid_free(&g);
+    if (comparisons(doc, lang, 0, out, err)) return CS_ENOMEM;
     assumption_notes(doc, lang, "", out);
-    cs_cmp_free(cmp);
   }
   return out->oom ? cs_error_set(err, CS_ENOMEM, "out of memory writing the table") : 0;
 }
@@ -314,6 +358,8 @@ int cs_report_csv(const cs_doc *doc, cs_report_lang lang, int nb, cs_sb *out) {
   const size_t ncols = sizeof cols / sizeof cols[0];
   char sep = nb ? ';' : ',';
   char sepstr[2] = {sep, '\0'};
+  size_t np = 0;
+  const char **pnames = cs_report_part_names(doc->runs, doc->nruns, NULL, &np, &out->oom);
   /* Excel reads a CSV without a byte order mark in the ANSI code page
   ** (Windows-1252 in Norway) and garbles æ, ø and å; the BOM makes it UTF-8 */
   if (nb) cs_sb_add(out, "\xef\xbb\xbf");
@@ -321,6 +367,16 @@ int cs_report_csv(const cs_doc *doc, cs_report_lang lang, int nb, cs_sb *out) {
     if (c) cs_sb_add(out, sepstr);
     csv_cell(out, T(cols[c]), sep);
   }
+  for (size_t p = 0; p < np; p++) {
+    char *col = cs_rl_part_column(lang, pnames[p]);
+    if (!col) out->oom = 1;
+    cs_sb_add(out, sepstr);
+    /* a part's name comes from the scenario (a service, a table's column) */
+    csv_text_cell(out, col ? col : "", sep);
+    free(col);
+  }
+  cs_sb_add(out, sepstr);
+  csv_cell(out, T("rounding"), sep);
   cs_sb_add(out, "\n");
   char buf[96];
   cs_sb parts = {0};
@@ -359,10 +415,17 @@ int cs_report_csv(const cs_doc *doc, cs_report_lang lang, int nb, cs_sb *out) {
         if (c == 0 || c == 1 || c == 4 || c == 12) csv_text_cell(out, v, sep);
         else csv_cell(out, v, sep);
       }
-      cs_sb_add(out, "\n");
+      /* each part rounded on its own, empty where the row has no such part */
+      for (size_t p = 0; p < np; p++) {
+        int64_t v;
+        cs_sb_add(out, sepstr);
+        if (cs_report_row_part(row, pnames[p], &v)) cs_sb_printf(out, "%" PRId64, v);
+      }
+      cs_sb_printf(out, "%s%" PRId64 "\n", sepstr, cs_report_row_rounding(row));
     }
   }
   cs_sb_free(&parts);
+  free((void *)pnames);
   return out->oom ? CS_ENOMEM : 0;
 }
 
@@ -371,8 +434,8 @@ int cs_report_csv(const cs_doc *doc, cs_report_lang lang, int nb, cs_sb *out) {
 int cs_report_markdown(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error *err) {
   for (size_t r = 0; r < doc->nruns; r++) {
     const cs_doc_run *run = &doc->runs[r];
-    const char *coops[MAX_COOPS];
-    size_t nc = cs_report_cooperations(run, coops, MAX_COOPS);
+    size_t nc = 0;
+    const char **coops = cs_report_cooperations(run, 1, &nc, &out->oom);
     cs_sb_printf(out, "## %s, %d-%d\n\n", run->scenario, run->from, run->to);
     for (size_t k = 0; k < nc; k++) {
       cs_sb_printf(out, "### %s\n\n", coops[k]);
@@ -388,21 +451,12 @@ int cs_report_markdown(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_er
       cs_grid_free(&g);
       cs_sb_add(out, "\n");
     }
+    free((void *)coops);
     if (run->options) cs_sb_printf(out, "%s: `%s`\n\n", T("options"), run->options);
   }
   if (doc->nruns > 1) {
-    cs_cmp *cmp;
-    if (cs_cmp_build(doc, &cmp, err)) return CS_ENOMEM;
-    cs_sb_add(out, "## ");
-    compare_head(doc, cmp, lang, out);
-    cs_sb_add(out, "\n\n");
-    cs_grid g;
-    compare_grid(doc, cmp, lang, 0, &g);
-    cs_grid_markdown(&g, out);
-    cs_grid_free(&g);
-    cs_sb_add(out, "\n");
+    if (comparisons(doc, lang, 1, out, err)) return CS_ENOMEM;
     assumption_notes(doc, lang, "- ", out);
-    cs_cmp_free(cmp);
   }
   return out->oom ? cs_error_set(err, CS_ENOMEM, "out of memory writing Markdown") : 0;
 }

@@ -1,14 +1,41 @@
 /*
-** report_xlsx.c: the workbook (libxlsxwriter): one sheet per run and a
-** comparison sheet (report_internal.h).
+** report_xlsx.c: the workbook (libxlsxwriter), laid out as Excel users
+** expect (report_internal.h):
 **
-** Figures are numbers, not text, so a planner can sum and chart them; kroner
-** carry the number format `#,##0 "kr"`. In a format code ',' is the grouping
-** mark and '.' the decimal mark whatever the reader's language: Excel and
-** LibreOffice show "1 234 567 kr" to a Norwegian reader and "1,234,567 kr"
-** to an English one. Codes stay text ("0301" keeps its zero). The header row
-** of every sheet is frozen; columns are as wide as their widest cell.
+**   Comparison  every member's share in each run by cooperation and year,
+**               and each variant's change from the baseline
+**   Chart       a native bar chart per cooperation and year: what each
+**               member pays in each run (from the Comparison sheet)
+**   one sheet per run: its rows, a column per part, the rounding, the total
+**   Years       each run's cooperation-years: cost, grants, net cost, the
+**               sum of shares, balance, members, the year's note, the key
+**   Assumptions the keys with their labels, sources and assumptions, the
+**               cost lines and grants, the populations' dates and sources,
+**               each run's options, the scenario file and coopsim's version
+**
+** Each of these but Chart is one Excel table (a ListObject) with a filter
+** on its header, so a planner can filter and sort and chart it. Sums are
+** formulas over the shares, so Excel's own sums agree with the figures: the
+** tables' total rows are SUBTOTAL over the rows shown (filter a year and
+** the total is that year's), and the Years sheet's sum of shares adds the
+** run sheet's totals of that cooperation and year with SUMPRODUCT (exact
+** matches: no wildcards, indifferent to sorting). Every formula carries its
+** value, so a reader that does not calculate shows the same figure.
+**
+** Figures are numbers, not text; kroner carry the number format
+** `#,##0 "kr"`. In a format code ',' is the grouping mark and '.' the
+** decimal mark whatever the reader's language: Excel and LibreOffice show
+** "1 234 567 kr" to a Norwegian reader and "1,234,567 kr" to an English one.
+** Codes stay text ("0301" keeps its zero). Header rows are frozen; columns
+** are as wide as their cells.
+**
+** Sheet names: the fixed sheets' names are taken first, so a run named
+** "Comparison" (or "Sammenligning") cannot take the comparison's place; a
+** run's name is cut to Excel's 31 characters, stripped of []:*?/\ and made
+** unique with " (2)", " (3)", ... (Excel compares names without regard to
+** case, ASCII and Latin-1 letters alike).
 */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,266 +43,775 @@
 #include "report_internal.h"
 
 #define T(en) cs_rl_text(lang, en)
-#define MAX_PARTS 32
-#define MAX_COLS 256
 #define SHEET_NAME_MAX 31
+#define NAME_BYTES (4 * SHEET_NAME_MAX + 16)
 
 typedef struct book {
   lxw_workbook *wb;
-  lxw_format *head, *kr, *money, *count, *pct, *year, *bold_kr, *bold;
+  lxw_format *head, *kr, *money, *count, *pct, *year, *wrap, *title;
   lxw_error failed; /* the first error of a write */
-  double width[MAX_COLS];
+  double *width;    /* per column of the sheet being written */
+  size_t nwidth;
+  int oom;
   cs_report_lang lang;
+  const cs_doc *doc;
+  const cs_cmp *cmp;
+  char (*sheet)[NAME_BYTES]; /* the sheets' names: fixed ones, then one per run */
 } book;
 
+enum { SHEET_COMPARISON, SHEET_CHART, SHEET_YEARS, SHEET_ASSUMPTIONS, NFIXED };
+
+static void failed(book *b, lxw_error e) {
+  if (e && !b->failed) b->failed = e;
+}
+
+/* ---- widths and cells ----------------------------------------------------------- */
+
 static void note_width(book *b, lxw_col_t col, double w) {
-  if (col < MAX_COLS && w > b->width[col]) b->width[col] = w;
+  if (col >= b->nwidth) {
+    size_t n = b->nwidth ? b->nwidth : 16;
+    while (n <= col) n *= 2;
+    double *wd = realloc(b->width, n * sizeof *wd);
+    if (!wd) {
+      b->oom = 1;
+      return;
+    }
+    memset(wd + b->nwidth, 0, (n - b->nwidth) * sizeof *wd);
+    b->width = wd;
+    b->nwidth = n;
+  }
+  if (w > b->width[col]) b->width[col] = w;
 }
 
 static void put_str(book *b, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *s, lxw_format *f) {
-  lxw_error e = worksheet_write_string(ws, row, col, s, f);
-  if (e && !b->failed) b->failed = e;
+  failed(b, worksheet_write_string(ws, row, col, s, f));
   note_width(b, col, (double)cs_rl_width(s) * (f == b->head ? 1.15 : 1.0));
 }
 
-/* A number and, for the width, how it reads with grouping and its suffix. */
-static void put_num(book *b, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, double v, lxw_format *f) {
-  lxw_error e = worksheet_write_number(ws, row, col, v, f);
-  if (e && !b->failed) b->failed = e;
+/* How wide a number reads with grouping and its suffix. */
+static double num_width(book *b, double v, lxw_format *f) {
   char buf[64];
   int n = snprintf(buf, sizeof buf, "%.0f", v < 0 ? -v : v);
-  double w = n + (n - 1) / 3 + (v < 0) + (f == b->kr || f == b->bold_kr ? 3 : f == b->money ? 6 : 0);
-  note_width(b, col, w);
+  return n + (n - 1) / 3 + (v < 0) + (f == b->kr ? 3 : f == b->money ? 6 : f == b->pct ? 3 : 0);
 }
 
-/* A sheet name Excel takes: at most 31 characters, none of []:*?/\, not
-** starting or ending with an apostrophe, and unique (case-insensitively) in
-** the workbook: " (2)", " (3)", ... is added to a repeat. */
-static void sheet_name(lxw_workbook *wb, const char *want, char *out, size_t size) {
-  char base[4 * SHEET_NAME_MAX + 1];
-  size_t n = 0, chars = 0;
-  for (const char *p = want; *p && n + 4 < sizeof base; p++) {
-    unsigned char ch = (unsigned char)*p;
-    if ((ch & 0xC0) != 0x80) {
-      if (chars == SHEET_NAME_MAX) break;
-      chars++;
-    }
-    base[n++] = strchr("[]:*?/\\", ch) || ch < 0x20 ? '_' : (char)ch;
-  }
-  /* do not cut a character in two */
-  while (n > 0 && ((unsigned char)base[n - 1] & 0xC0) == 0xC0) n--;
-  base[n] = '\0';
-  while (n > 0 && (base[n - 1] == '\'' || base[n - 1] == ' ')) base[--n] = '\0';
-  char *start = base;
-  while (*start == '\'') start++;
-  if (!*start || strcmp(start, "History") == 0) snprintf(start, sizeof base - (size_t)(start - base), "%s", "Run");
-  snprintf(out, size, "%s", start);
-  for (int k = 2; workbook_validate_sheet_name(wb, out) != LXW_NO_ERROR && k < 1000; k++) {
-    char suffix[16];
-    int sl = snprintf(suffix, sizeof suffix, " (%d)", k);
-    /* keep base + suffix within 31 characters */
-    size_t keep = strlen(start), kc = cs_rl_width(start);
-    while (kc + (size_t)sl > SHEET_NAME_MAX && keep > 0) {
-      keep--;
-      while (keep > 0 && ((unsigned char)start[keep] & 0xC0) == 0x80) keep--;
-      kc = 0;
-      for (size_t i = 0; i < keep; i++) kc += ((unsigned char)start[i] & 0xC0) != 0x80;
-    }
-    snprintf(out, size, "%.*s%s", (int)keep, start, suffix);
-  }
+static void put_num(book *b, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, double v, lxw_format *f) {
+  failed(b, worksheet_write_number(ws, row, col, v, f));
+  note_width(b, col, num_width(b, v, f));
+}
+
+/* A formula with its value (what a reader that does not calculate shows). */
+static void put_formula(book *b, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *formula, double v,
+                        lxw_format *f) {
+  failed(b, worksheet_write_formula_num(ws, row, col, formula, f, v));
+  note_width(b, col, num_width(b, v, f));
 }
 
 static void set_widths(book *b, lxw_worksheet *ws, size_t ncols) {
-  for (size_t c = 0; c < ncols && c < MAX_COLS; c++) {
-    double w = b->width[c] + 2;
+  for (size_t c = 0; c < ncols; c++) {
+    double w = (c < b->nwidth ? b->width[c] : 0) + 2;
     if (w < 6) w = 6;
     if (w > 60) w = 60;
     worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, w, NULL);
   }
-  memset(b->width, 0, sizeof b->width);
+  if (b->width) memset(b->width, 0, b->nwidth * sizeof *b->width);
 }
 
 static double decimal(const char *text) { return text ? strtod(text, NULL) : 0.0; }
 
-/* One run: the members' rows under a frozen header, then the cooperation's
-** years with the key's label, source and assumption. */
-static void run_sheet(book *b, const cs_doc_run *run) {
-  cs_report_lang lang = b->lang;
-  char name[4 * SHEET_NAME_MAX + 16];
-  sheet_name(b->wb, run->scenario, name, sizeof name);
-  lxw_worksheet *ws = workbook_add_worksheet(b->wb, name);
-  if (!ws) {
-    b->failed = LXW_ERROR_MEMORY_MALLOC_FAILED;
-    return;
+/* ---- names ----------------------------------------------------------------------- */
+
+/* A code point of s at *i folded to lower case for Excel's comparison of
+** names (ASCII and Latin-1 letters, Æ Ø Å among them); *i moves past it. */
+static unsigned fold(const char *s, size_t *i) {
+  unsigned char c = (unsigned char)s[*i];
+  if (c < 0x80) {
+    (*i)++;
+    return c >= 'A' && c <= 'Z' ? c + 32u : c;
   }
-  const char *parts[MAX_PARTS];
-  size_t np = cs_report_part_names(run, NULL, parts, MAX_PARTS);
-  const char *head[8 + MAX_PARTS];
-  size_t nh = 0;
-  head[nh++] = T("cooperation");
-  head[nh++] = T("year");
-  head[nh++] = T("code");
-  head[nh++] = T("member");
-  head[nh++] = T("population");
-  for (size_t p = 0; p < np; p++) head[nh++] = cs_rl_part(lang, parts[p]);
-  head[nh++] = T("total");
-  head[nh++] = T("due");
-  head[nh++] = T("payee");
-  for (size_t c = 0; c < nh; c++) put_str(b, ws, 0, (lxw_col_t)c, head[c], b->head);
-  worksheet_freeze_panes(ws, 1, 0);
-  lxw_row_t r = 1;
-  for (size_t i = 0; i < run->nrows; i++, r++) {
-    const cs_doc_row *row = &run->rows[i];
-    lxw_col_t c = 0;
-    put_str(b, ws, r, c++, row->cooperation, NULL);
-    put_num(b, ws, r, c++, row->year, b->year);
-    put_str(b, ws, r, c++, row->code, NULL);
-    put_str(b, ws, r, c++, row->name, NULL);
-    if (row->population >= 0) put_num(b, ws, r, c, (double)row->population, b->count);
-    c++;
-    for (size_t p = 0; p < np; p++, c++) {
-      int64_t v;
-      if (cs_report_row_part(row, parts[p], &v)) put_num(b, ws, r, c, (double)v, b->kr);
-    }
-    put_num(b, ws, r, c++, (double)row->total, b->kr);
-    if (row->due) put_str(b, ws, r, c, row->due, NULL);
-    c++;
-    put_str(b, ws, r, c++, row->host ? T("(host)") : row->payee ? row->payee : "", NULL);
+  if (c == 0xC3 && s[*i + 1]) {
+    unsigned char d = (unsigned char)s[*i + 1];
+    *i += 2;
+    if (d >= 0x80 && d <= 0x9E && d != 0x97) d = (unsigned char)(d + 0x20);
+    return 0xC300u | d;
   }
-  /* the years, below a blank row */
-  r++;
-  static const char *const yhead[] = {"cooperation", "year", "cost", "grants", "net cost", "sum of shares",
-                                      "balance", "members", "key", "label", "source", "assumption"};
-  const size_t nyh = sizeof yhead / sizeof yhead[0];
-  for (size_t c = 0; c < nyh; c++) put_str(b, ws, r, (lxw_col_t)c, T(yhead[c]), b->head);
-  r++;
-  for (size_t i = 0; i < run->nyears; i++, r++) {
-    const cs_doc_year *y = &run->years[i];
-    lxw_col_t c = 0;
-    put_str(b, ws, r, c++, y->cooperation, NULL);
-    put_num(b, ws, r, c++, y->year, b->year);
-    put_num(b, ws, r, c++, decimal(y->cost), b->money);
-    put_num(b, ws, r, c++, decimal(y->grants), b->money);
-    put_num(b, ws, r, c++, decimal(y->net), b->money);
-    put_num(b, ws, r, c++, (double)y->sum_shares, b->kr);
-    put_num(b, ws, r, c++, decimal(y->balance), b->money);
-    put_num(b, ws, r, c++, y->members, b->count);
-    put_str(b, ws, r, c++, y->key, NULL);
-    put_str(b, ws, r, c++, y->key_label ? y->key_label : "", NULL);
-    put_str(b, ws, r, c++, y->key_source ? y->key_source : "", NULL);
-    put_str(b, ws, r, c++, y->key_assumption ? y->key_assumption : "", NULL);
-  }
-  if (run->options) {
-    r++;
-    char line[1024];
-    snprintf(line, sizeof line, "%s: %s", T("options"), run->options);
-    lxw_error e = worksheet_write_string(ws, r, 0, line, NULL); /* not counted in widths */
-    if (e && !b->failed) b->failed = e;
-  }
-  set_widths(b, ws, nh > nyh ? nh : nyh);
+  (*i)++;
+  return c | 0x100u; /* any other byte stands for itself */
 }
 
-/* The comparison: each member's share in every run, and each later run's
-** difference to the baseline in kroner and as a fraction (shown in per cent). */
-static void compare_sheet(book *b, const cs_doc *doc, const cs_cmp *cmp) {
-  cs_report_lang lang = b->lang;
-  char name[4 * SHEET_NAME_MAX + 16];
-  sheet_name(b->wb, T("Comparison"), name, sizeof name);
-  lxw_worksheet *ws = workbook_add_worksheet(b->wb, name);
-  if (!ws) {
-    b->failed = LXW_ERROR_MEMORY_MALLOC_FAILED;
-    return;
+static int same_name(const char *a, const char *b) {
+  size_t i = 0, j = 0;
+  while (a[i] && b[j])
+    if (fold(a, &i) != fold(b, &j)) return 0;
+  return !a[i] && !b[j];
+}
+
+/* The first n bytes of s that hold at most `chars` whole characters. */
+static size_t cut_chars(const char *s, size_t chars) {
+  size_t i = 0, c = 0;
+  while (s[i]) {
+    if (((unsigned char)s[i] & 0xC0) != 0x80) {
+      if (c == chars) break;
+      c++;
+    }
+    i++;
   }
-  size_t nr = doc->nruns;
-  lxw_col_t c = 0;
-  put_str(b, ws, 0, c++, T("cooperation"), b->head);
-  put_str(b, ws, 0, c++, T("year"), b->head);
-  put_str(b, ws, 0, c++, T("code"), b->head);
-  put_str(b, ws, 0, c++, T("member"), b->head);
-  for (size_t r = 0; r < nr; r++) {
-    put_str(b, ws, 0, c++, doc->runs[r].scenario, b->head);
-    if (r > 0) {
-      put_str(b, ws, 0, c++, T("diff kr"), b->head);
-      put_str(b, ws, 0, c++, T("diff %"), b->head);
+  return i;
+}
+
+/* A sheet name for `want` that Excel takes and that none of taken[0 .. n)
+** has: []:*?/\ and control characters made '_', at most 31 characters, no
+** apostrophe at either end, and " (2)", " (3)" ... until it is unique and
+** not "History" (Excel's own). */
+static void sheet_name(const char *want, char (*taken)[NAME_BYTES], size_t n, char *out) {
+  char base[NAME_BYTES];
+  size_t len = cut_chars(want, SHEET_NAME_MAX);
+  if (len > sizeof base - 1) len = sizeof base - 1;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char ch = (unsigned char)want[i];
+    base[i] = ch < 0x20 || strchr("[]:*?/\\", ch) ? '_' : (char)ch;
+  }
+  base[len] = '\0';
+  while (len > 0 && (base[len - 1] == '\'' || base[len - 1] == ' ')) base[--len] = '\0';
+  const char *start = base;
+  while (*start == '\'') start++;
+  if (!*start) start = "Run";
+  snprintf(out, NAME_BYTES, "%s", start);
+  for (int k = 2;; k++) {
+    int clash = same_name(out, "History"); /* Excel's own */
+    for (size_t i = 0; i < n && !clash; i++) clash = same_name(out, taken[i]);
+    if (!clash) return;
+    char suffix[24];
+    int sl = snprintf(suffix, sizeof suffix, " (%d)", k);
+    size_t keep = cut_chars(start, SHEET_NAME_MAX - (size_t)sl);
+    snprintf(out, NAME_BYTES, "%.*s%s", (int)keep, start, suffix);
+  }
+}
+
+/* Table column headers must be unique (without regard to case), not empty
+** and at most 255 characters (Excel's limits): a longer one is cut there,
+** " (2)", " (3)" ... is added to a repeat. heads[i] is replaced by a new
+** string when changed (owned[i] set; free_heads frees them). */
+#define HEAD_MAX 255
+static void unique_heads(book *b, const char **heads, int *owned, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    if (!heads[i][0]) {
+      if (owned[i]) free((void *)heads[i]);
+      heads[i] = "-";
+      owned[i] = 0;
+    }
+    const char *base = heads[i];
+    char *cand = NULL;
+    size_t keep = cut_chars(base, HEAD_MAX);
+    if (base[keep]) {
+      cand = malloc(keep + 1);
+      if (!cand) {
+        b->oom = 1;
+        return;
+      }
+      snprintf(cand, keep + 1, "%s", base);
+    }
+    for (int k = 2;; k++) {
+      const char *h = cand ? cand : base;
+      int clash = 0;
+      for (size_t j = 0; j < i && !clash; j++) clash = same_name(h, heads[j]);
+      if (!clash) break;
+      char suffix[24];
+      int sl = snprintf(suffix, sizeof suffix, " (%d)", k);
+      keep = cut_chars(base, HEAD_MAX - (size_t)sl);
+      free(cand);
+      cand = malloc(keep + (size_t)sl + 1);
+      if (!cand) {
+        b->oom = 1;
+        return;
+      }
+      snprintf(cand, keep + (size_t)sl + 1, "%.*s%s", (int)keep, base, suffix);
+    }
+    if (cand) {
+      if (owned[i]) free((void *)base);
+      heads[i] = cand;
+      owned[i] = 1;
     }
   }
-  size_t ncols = c;
-  worksheet_freeze_panes(ws, 1, 4);
-  int64_t *sum = calloc(nr, sizeof *sum);
-  if (!sum) {
-    b->failed = LXW_ERROR_MEMORY_MALLOC_FAILED;
+}
+
+/* ---- tables ------------------------------------------------------------------------ */
+
+/* An Excel table over rows 0 .. last_row (the header and the data) and
+** columns 0 .. n-1, named `name`, with a total row below when totals is
+** given: totals[c] is 1 for SUBTOTAL(109) of column c (with its value in
+** values[c]); the column `label_col` holds `label`. */
+static void add_table(book *b, lxw_worksheet *ws, const char *name, const char **heads, size_t n, lxw_row_t last_row,
+                      const int *totals, const double *values, size_t label_col, const char *label) {
+  lxw_table_column *cols = calloc(n, sizeof *cols);
+  lxw_table_column **list = calloc(n + 1, sizeof *list);
+  if (!cols || !list) {
+    b->oom = 1;
+    free(cols), free(list);
     return;
   }
+  for (size_t c = 0; c < n; c++) {
+    cols[c].header = (char *)heads[c];
+    cols[c].header_format = b->head;
+    if (totals && totals[c]) {
+      cols[c].total_function = LXW_TABLE_FUNCTION_SUM;
+      cols[c].total_value = values[c];
+    }
+    if (totals && c == label_col) cols[c].total_string = (char *)label;
+    list[c] = &cols[c];
+    note_width(b, (lxw_col_t)c, (double)cs_rl_width(heads[c]) * 1.15 + 2); /* and the filter button */
+  }
+  lxw_table_options opt = {0};
+  opt.name = (char *)name;
+  opt.columns = list;
+  opt.style_type = LXW_TABLE_STYLE_TYPE_MEDIUM;
+  opt.style_type_number = 2;
+  opt.total_row = totals != NULL;
+  if (last_row == 0) last_row = 1; /* Excel wants a data row */
+  failed(b, worksheet_add_table(ws, 0, 0, last_row + (totals != NULL), (lxw_col_t)(n - 1), &opt));
+  worksheet_freeze_panes(ws, 1, 0);
+  free(cols);
+  free(list);
+}
+
+static void free_heads(const char **heads, int *owned, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (owned[i]) free((void *)heads[i]);
+  free((void *)heads);
+  free(owned);
+}
+
+/* Space for n headers; NULL when out of memory. */
+static const char **new_heads(book *b, size_t n, int **owned) {
+  const char **h = calloc(n ? n : 1, sizeof *h);
+  *owned = calloc(n ? n : 1, sizeof **owned);
+  if (!h || !*owned) {
+    free((void *)h), free(*owned);
+    b->oom = 1;
+    return NULL;
+  }
+  return h;
+}
+
+/* ---- the comparison ------------------------------------------------------------------- */
+
+/* Columns: cooperation, year, code, member, each run's share, and after
+** each later run its change from the baseline in kroner and per cent. */
+static size_t run_col(size_t r) { return 4 + (r == 0 ? 0 : 1 + 3 * (r - 1)); }
+
+static void comparison_sheet(book *b) {
+  cs_report_lang lang = b->lang;
+  const cs_doc *doc = b->doc;
+  const cs_cmp *cmp = b->cmp;
+  size_t nr = doc->nruns, ncols = 4 + nr + 2 * (nr ? nr - 1 : 0);
+  lxw_worksheet *ws = workbook_add_worksheet(b->wb, b->sheet[SHEET_COMPARISON]);
+  int *owned = NULL;
+  const char **heads = ws ? new_heads(b, ncols, &owned) : NULL;
+  int *totals = calloc(ncols, sizeof *totals);
+  double *values = calloc(ncols, sizeof *values);
+  cs_sb names = {0}; /* "diff kr: RUN" texts, NUL-separated */
+  if (!ws || !heads || !totals || !values) {
+    b->oom = 1;
+    goto done;
+  }
+  heads[0] = T("cooperation");
+  heads[1] = T("year");
+  heads[2] = T("code");
+  heads[3] = T("member");
+  for (size_t r = 0; r < nr; r++) {
+    size_t c = run_col(r);
+    heads[c] = doc->runs[r].scenario;
+    totals[c] = 1;
+    if (r > 0) {
+      for (int k = 0; k < 2; k++) {
+        char *h = malloc(strlen(doc->runs[r].scenario) + 32);
+        if (!h) {
+          b->oom = 1;
+          goto done;
+        }
+        sprintf(h, "%s: %s", T(k ? "diff %" : "diff kr"), doc->runs[r].scenario);
+        heads[c + 1 + k] = h;
+        owned[c + 1 + k] = 1;
+      }
+      totals[c + 1] = 1;
+    }
+  }
+  unique_heads(b, heads, owned, ncols);
   lxw_row_t row = 1;
   for (size_t i = 0; i < cmp->nlines; i++, row++) {
     const cs_cmp_line *l = &cmp->lines[i];
-    c = 0;
-    put_str(b, ws, row, c++, l->cooperation, NULL);
-    put_num(b, ws, row, c++, l->year, b->year);
-    put_str(b, ws, row, c++, l->code, NULL);
-    put_str(b, ws, row, c++, l->name, NULL);
+    put_str(b, ws, row, 0, l->cooperation, NULL);
+    put_num(b, ws, row, 1, l->year, b->year);
+    put_str(b, ws, row, 2, l->code, NULL);
+    put_str(b, ws, row, 3, l->name, NULL);
     int base = l->status[0] == CS_CMP_PRESENT;
     for (size_t r = 0; r < nr; r++) {
+      size_t c = run_col(r);
       int here = l->status[r] == CS_CMP_PRESENT;
       if (here) {
-        put_num(b, ws, row, c++, (double)l->share[r], b->kr);
-        sum[r] += l->share[r];
+        put_num(b, ws, row, (lxw_col_t)c, (double)l->share[r], b->kr);
+        values[c] += (double)l->share[r];
       } else {
-        put_str(b, ws, row, c++, T(l->status[r] == CS_CMP_WITHDRAWN ? "withdrawn" : "not a member"), NULL);
+        names.len = 0;
+        cs_sb_add(&names, "");
+        cs_cmp_absent(cmp, i, r, lang, &names);
+        if (names.oom) b->oom = 1;
+        else put_str(b, ws, row, (lxw_col_t)c, names.s, NULL);
       }
-      if (r > 0) {
-        if (here || base)
-          put_num(b, ws, row, c, (double)((here ? l->share[r] : 0) - (base ? l->share[0] : 0)), b->kr);
-        c++;
-        if (here && base && l->share[0] != 0)
-          put_num(b, ws, row, c, ((double)l->share[r] - (double)l->share[0]) / (double)l->share[0], b->pct);
-        c++;
+      if (r == 0) continue;
+      if (here || base) {
+        double d = (double)((here ? l->share[r] : 0) - (base ? l->share[0] : 0));
+        put_num(b, ws, row, (lxw_col_t)(c + 1), d, b->kr);
+        values[c + 1] += d;
       }
-    }
-    const cs_cmp_line *next = i + 1 < cmp->nlines ? &cmp->lines[i + 1] : NULL;
-    if (!next || next->year != l->year || strcmp(next->cooperation, l->cooperation)) {
-      row++;
-      c = 0;
-      put_str(b, ws, row, c++, l->cooperation, b->bold);
-      put_num(b, ws, row, c++, l->year, b->year);
-      c++;
-      put_str(b, ws, row, c++, T("total"), b->bold);
-      for (size_t r = 0; r < nr; r++) {
-        put_num(b, ws, row, c++, (double)sum[r], b->bold_kr);
-        if (r > 0) {
-          put_num(b, ws, row, c++, (double)(sum[r] - sum[0]), b->bold_kr);
-          if (sum[0] != 0) put_num(b, ws, row, c, ((double)sum[r] - (double)sum[0]) / (double)sum[0], b->pct);
-          c++;
-        }
-      }
-      memset(sum, 0, nr * sizeof *sum);
+      if (here && base && l->share[0] != 0)
+        put_num(b, ws, row, (lxw_col_t)(c + 2), ((double)l->share[r] - (double)l->share[0]) / (double)l->share[0],
+                b->pct);
     }
   }
-  free(sum);
+  if (!b->oom) add_table(b, ws, "Comparison", heads, ncols, row - 1, totals, values, 3, T("total of the rows shown"));
+  worksheet_freeze_panes(ws, 1, 4);
   set_widths(b, ws, ncols);
+done:
+  if (heads) free_heads(heads, owned, ncols);
+  free(totals);
+  free(values);
+  cs_sb_free(&names);
 }
+
+/* ---- the charts ------------------------------------------------------------------------ */
+
+/* A bar chart per cooperation and year of what each member pays in each
+** run that has the cooperation, from the comparison's rows; two across. */
+static void chart_sheet(book *b) {
+  cs_report_lang lang = b->lang;
+  const cs_doc *doc = b->doc;
+  const cs_cmp *cmp = b->cmp;
+  lxw_worksheet *ws = workbook_add_worksheet(b->wb, b->sheet[SHEET_CHART]);
+  if (!ws) {
+    b->oom = 1;
+    return;
+  }
+  put_str(b, ws, 0, 0, T("What each member pays in each scenario, kr (from the comparison)"), b->title);
+  size_t nc = 0;
+  const char **coops = cs_report_cooperations(doc->runs, doc->nruns, &nc, &b->oom);
+  size_t nchart = 0;
+  lxw_row_t row = 2, row_next = 2;
+  for (size_t k = 0; k < nc; k++) {
+    cs_run_set set;
+    if (cs_report_runs_of(doc, coops[k], &set)) {
+      b->oom = 1;
+      break;
+    }
+    for (size_t i = 0; i < cmp->nlines;) {
+      size_t to = cs_cmp_block_end(cmp, i);
+      if (strcmp(cmp->lines[i].cooperation, coops[k]) != 0) {
+        i = to;
+        continue;
+      }
+      lxw_chart *chart = workbook_add_chart(b->wb, LXW_CHART_BAR);
+      if (!chart) {
+        b->oom = 1;
+        break;
+      }
+      char title[512];
+      snprintf(title, sizeof title, "%s %d", coops[k], cmp->lines[i].year);
+      chart_title_set_name(chart, title);
+      for (size_t s = 0; s < set.n; s++) {
+        size_t r = set.idx[s];
+        lxw_chart_series *series = chart_add_series(chart, NULL, NULL);
+        if (!series) {
+          b->oom = 1;
+          break;
+        }
+        /* the comparison's rows of this block: line i is on row i + 1 */
+        chart_series_set_categories(series, b->sheet[SHEET_COMPARISON], (lxw_row_t)(i + 1), 3, (lxw_row_t)to, 3);
+        chart_series_set_values(series, b->sheet[SHEET_COMPARISON], (lxw_row_t)(i + 1), (lxw_col_t)run_col(r),
+                                (lxw_row_t)to, (lxw_col_t)run_col(r));
+        chart_series_set_name_range(series, b->sheet[SHEET_COMPARISON], 0, (lxw_col_t)run_col(r));
+        unsigned colour = (unsigned)strtoul(cs_report_colour(r) + 1, NULL, 16);
+        lxw_chart_fill fill = {0};
+        fill.color = colour;
+        chart_series_set_fill(series, &fill);
+      }
+      /* a bar chart's categories run up the y axis: reversed, the first
+      ** member is at the top as in the table; values on the x axis */
+      chart_axis_set_reverse(chart->y_axis);
+      chart_axis_set_num_format(chart->x_axis, "#,##0");
+      chart_axis_set_name(chart->x_axis, "kr");
+      chart_legend_set_position(chart, LXW_CHART_LEGEND_BOTTOM);
+      chart_set_series_gap(chart, 60);
+      /* 520 px wide, about 7 px a bar and 110 px for the title, axis and legend */
+      double height = 110 + 7.0 * (double)(set.n * (to - i)) + 6.0 * (double)(to - i);
+      lxw_chart_options opt = {0};
+      opt.x_scale = 520.0 / 480.0;
+      opt.y_scale = height / 288.0;
+      opt.description = title;
+      lxw_row_t rows = (lxw_row_t)(height / 20.0) + 2; /* default rows are 20 px */
+      if (nchart % 2 == 0) row = row_next;
+      failed(b, worksheet_insert_chart_opt(ws, row, nchart % 2 == 0 ? 0 : 9, chart, &opt));
+      if (row + rows > row_next) row_next = row + rows;
+      nchart++;
+      i = to;
+    }
+    free(set.idx);
+  }
+  free((void *)coops);
+}
+
+/* ---- one run ------------------------------------------------------------------------------ */
+
+/* Columns of a run's sheet: the fixed ones before the parts and after. */
+enum { RC_COOP, RC_YEAR, RC_CODE, RC_MEMBER, RC_POP, RC_POP_DATE, RC_POP_SOURCE, RC_PARTS };
+
+static void run_sheet(book *b, size_t r, lxw_col_t *total_col, lxw_row_t *last_row) {
+  cs_report_lang lang = b->lang;
+  const cs_doc_run *run = &b->doc->runs[r];
+  lxw_worksheet *ws = workbook_add_worksheet(b->wb, b->sheet[NFIXED + r]);
+  size_t np = 0;
+  const char **parts = cs_report_part_names(run, 1, NULL, &np, &b->oom);
+  int any_merged = 0; /* the column of mergers only when a row is one */
+  for (size_t i = 0; i < run->nrows && !any_merged; i++) any_merged = run->rows[i].merged != NULL;
+  size_t ncols = RC_PARTS + np + 4 + (size_t)any_merged; /* parts, rounding, total, due, payee[, merged] */
+  int *owned = NULL;
+  const char **heads = ws ? new_heads(b, ncols, &owned) : NULL;
+  int *totals = calloc(ncols, sizeof *totals);
+  double *values = calloc(ncols, sizeof *values);
+  if (!ws || !heads || !totals || !values) {
+    b->oom = 1;
+    goto done;
+  }
+  heads[RC_COOP] = T("cooperation");
+  heads[RC_YEAR] = T("year");
+  heads[RC_CODE] = T("code");
+  heads[RC_MEMBER] = T("member");
+  heads[RC_POP] = T("population");
+  heads[RC_POP_DATE] = T("population date");
+  heads[RC_POP_SOURCE] = T("population source");
+  for (size_t p = 0; p < np; p++) {
+    heads[RC_PARTS + p] = cs_rl_part_dup(lang, parts[p]);
+    owned[RC_PARTS + p] = 1;
+    if (!heads[RC_PARTS + p]) {
+      heads[RC_PARTS + p] = "";
+      owned[RC_PARTS + p] = 0;
+      b->oom = 1;
+    }
+    totals[RC_PARTS + p] = 1;
+  }
+  size_t c_round = RC_PARTS + np, c_total = c_round + 1, c_due = c_total + 1, c_payee = c_due + 1,
+         c_merged = c_payee + 1;
+  heads[c_round] = T("rounding");
+  heads[c_total] = T("total");
+  heads[c_due] = T("due");
+  heads[c_payee] = T("payee");
+  if (any_merged) heads[c_merged] = T("merged");
+  totals[c_round] = totals[c_total] = 1;
+  unique_heads(b, heads, owned, ncols);
+  lxw_row_t row = 1;
+  for (size_t i = 0; i < run->nrows; i++, row++) {
+    const cs_doc_row *x = &run->rows[i];
+    put_str(b, ws, row, RC_COOP, x->cooperation, NULL);
+    put_num(b, ws, row, RC_YEAR, x->year, b->year);
+    put_str(b, ws, row, RC_CODE, x->code, NULL);
+    put_str(b, ws, row, RC_MEMBER, x->name, NULL);
+    if (x->population >= 0) put_num(b, ws, row, RC_POP, (double)x->population, b->count);
+    if (x->population_date) put_str(b, ws, row, RC_POP_DATE, x->population_date, NULL);
+    if (x->population_source)
+      put_str(b, ws, row, RC_POP_SOURCE, cs_rl_population_source(lang, x->population_source), NULL);
+    for (size_t p = 0; p < np; p++) {
+      int64_t v;
+      if (cs_report_row_part(x, parts[p], &v)) {
+        put_num(b, ws, row, (lxw_col_t)(RC_PARTS + p), (double)v, b->kr);
+        values[RC_PARTS + p] += (double)v;
+      }
+    }
+    int64_t rounding = cs_report_row_rounding(x);
+    put_num(b, ws, row, (lxw_col_t)c_round, (double)rounding, b->kr);
+    values[c_round] += (double)rounding;
+    put_num(b, ws, row, (lxw_col_t)c_total, (double)x->total, b->kr);
+    values[c_total] += (double)x->total;
+    if (x->due) put_str(b, ws, row, (lxw_col_t)c_due, x->due, NULL);
+    put_str(b, ws, row, (lxw_col_t)c_payee, x->host ? T("(host)") : x->payee ? x->payee : "", NULL);
+    if (x->merged) put_str(b, ws, row, (lxw_col_t)c_merged, x->merged, NULL);
+  }
+  char tname[32];
+  snprintf(tname, sizeof tname, "Run_%zu", r + 1);
+  if (!b->oom) add_table(b, ws, tname, heads, ncols, row - 1, totals, values, RC_MEMBER, T("total of the rows shown"));
+  set_widths(b, ws, ncols);
+  *total_col = (lxw_col_t)c_total;
+  *last_row = row - 1;
+done:
+  if (heads) free_heads(heads, owned, ncols);
+  free(totals);
+  free(values);
+  free((void *)parts);
+}
+
+/* ---- the years ------------------------------------------------------------------------------ */
+
+/* 'Sheet name' as a formula writes it: quoted, quotes doubled. */
+static void quoted_sheet(cs_sb *f, const char *name) {
+  cs_sb_add(f, "'");
+  for (const char *p = name; *p; p++) cs_sb_add(f, *p == '\'' ? "''" : (char[2]){*p, '\0'});
+  cs_sb_add(f, "'");
+}
+
+static void years_sheet(book *b, const lxw_col_t *total_col, const lxw_row_t *last_row) {
+  cs_report_lang lang = b->lang;
+  const cs_doc *doc = b->doc;
+  static const char *const head[] = {"scenario", "cooperation", "year",    "cost", "grants", "net cost",
+                                     "sum of shares", "balance", "members", "note", "key"};
+  enum { Y_SCEN, Y_COOP, Y_YEAR, Y_COST, Y_GRANTS, Y_NET, Y_SUM, Y_BAL, Y_MEMBERS, Y_NOTE, Y_KEY, NY };
+  lxw_worksheet *ws = workbook_add_worksheet(b->wb, b->sheet[SHEET_YEARS]);
+  int *owned = NULL;
+  const char **heads = ws ? new_heads(b, NY, &owned) : NULL;
+  if (!heads) return;
+  for (size_t c = 0; c < NY; c++) heads[c] = T(head[c]);
+  unique_heads(b, heads, owned, NY);
+  cs_sb f = {0}, note = {0};
+  char cell[32], coop_cell[32], year_cell[32];
+  lxw_row_t row = 1;
+  for (size_t r = 0; r < doc->nruns; r++) {
+    const cs_doc_run *run = &doc->runs[r];
+    for (size_t i = 0; i < run->nyears; i++, row++) {
+      const cs_doc_year *y = &run->years[i];
+      put_str(b, ws, row, Y_SCEN, run->scenario, NULL);
+      put_str(b, ws, row, Y_COOP, y->cooperation, NULL);
+      put_num(b, ws, row, Y_YEAR, y->year, b->year);
+      put_num(b, ws, row, Y_COST, decimal(y->cost), b->money);
+      put_num(b, ws, row, Y_GRANTS, decimal(y->grants), b->money);
+      put_num(b, ws, row, Y_NET, decimal(y->net), b->money);
+      /* the sum of the run sheet's totals of this cooperation and year */
+      int64_t sum = 0;
+      for (size_t k = 0; k < run->nrows; k++)
+        if (run->rows[k].year == y->year && strcmp(run->rows[k].cooperation, y->cooperation) == 0)
+          sum += run->rows[k].total;
+      if (last_row[r] >= 1) {
+        lxw_rowcol_to_cell_abs(coop_cell, row, Y_COOP, 0, 1);
+        lxw_rowcol_to_cell_abs(year_cell, row, Y_YEAR, 0, 1);
+        f.len = 0;
+        cs_sb_add(&f, "SUMPRODUCT(EXACT(");
+#define SHEET_RANGE(col)                                                        \
+  do {                                                                    \
+    quoted_sheet(&f, b->sheet[NFIXED + r]);                               \
+    lxw_rowcol_to_range_abs(cell, 1, (col), last_row[r], (col));          \
+    cs_sb_printf(&f, "!%s", cell);                                        \
+  } while (0)
+        SHEET_RANGE(RC_COOP);
+        cs_sb_printf(&f, ",%s)*(", coop_cell);
+        SHEET_RANGE(RC_YEAR);
+        cs_sb_printf(&f, "=%s)*", year_cell);
+        SHEET_RANGE(total_col[r]);
+        cs_sb_add(&f, ")");
+#undef SHEET_RANGE
+        if (f.oom) b->oom = 1;
+        else put_formula(b, ws, row, Y_SUM, f.s, (double)sum, b->kr);
+      } else {
+        put_num(b, ws, row, Y_SUM, (double)sum, b->kr);
+      }
+      put_num(b, ws, row, Y_BAL, decimal(y->balance), b->money);
+      put_num(b, ws, row, Y_MEMBERS, y->members, b->count);
+      note.len = 0;
+      cs_sb_add(&note, "");
+      cs_report_year_note(y, lang, 0, &note);
+      if (note.oom) b->oom = 1;
+      else if (note.len) put_str(b, ws, row, Y_NOTE, note.s, NULL);
+      put_str(b, ws, row, Y_KEY, y->key, NULL);
+    }
+  }
+  if (!b->oom) add_table(b, ws, "Years", heads, NY, row - 1, NULL, NULL, 0, NULL);
+  worksheet_freeze_panes(ws, 1, 3);
+  set_widths(b, ws, NY);
+  cs_sb_free(&f);
+  cs_sb_free(&note);
+  free_heads(heads, owned, NY);
+}
+
+/* ---- the assumptions --------------------------------------------------------------------------- */
+
+typedef struct fact_table {
+  book *b;
+  lxw_worksheet *ws;
+  lxw_row_t row;
+} fact_table;
+
+enum { A_SCEN, A_COOP, A_FROM, A_TO, A_WHAT, A_NAME, A_TEXT, A_AMOUNT, NA };
+
+/* One line of the assumptions: what it is, for which scenario,
+** cooperation and years, its name, its text and its amount (amount NULL:
+** none). */
+static void fact(fact_table *t, const char *scen, const char *coop, int from, int to, const char *what,
+                 const char *name, const char *text, const char *amount) {
+  book *b = t->b;
+  t->row++;
+  if (scen) put_str(b, t->ws, t->row, A_SCEN, scen, NULL);
+  if (coop) put_str(b, t->ws, t->row, A_COOP, coop, NULL);
+  if (from) put_num(b, t->ws, t->row, A_FROM, from, b->year);
+  if (to) put_num(b, t->ws, t->row, A_TO, to, b->year);
+  put_str(b, t->ws, t->row, A_WHAT, what, NULL);
+  if (name) put_str(b, t->ws, t->row, A_NAME, name, NULL);
+  if (text) {
+    failed(b, worksheet_write_string(t->ws, t->row, A_TEXT, text, b->wrap));
+    double w = (double)cs_rl_width(text);
+    note_width(b, A_TEXT, w > 70 ? 70 : w);
+  }
+  if (amount) put_num(b, t->ws, t->row, A_AMOUNT, decimal(amount), b->money);
+}
+
+static int same_text(const char *a, const char *b) { return a ? b && strcmp(a, b) == 0 : b == NULL; }
+
+/* The amounts named in a year's list (cost lines or grants), as runs of
+** years with the same amount: one fact per line and run of years. */
+static void amount_facts(fact_table *t, const cs_doc_run *run, const char *coop, int grants) {
+  cs_report_lang lang = t->b->lang;
+  for (size_t i = 0; i < run->nyears; i++) {
+    const cs_doc_year *y = &run->years[i];
+    if (strcmp(y->cooperation, coop)) continue;
+    const cs_doc_amount *list = grants ? y->grant_list : y->lines;
+    size_t n = grants ? y->ngrants : y->nlines;
+    for (size_t k = 0; k < n; k++) {
+      /* said already: the same line with the same amount in the year before */
+      const cs_doc_year *prev = NULL;
+      for (size_t j = i; j > 0 && !prev; j--)
+        if (strcmp(run->years[j - 1].cooperation, coop) == 0) prev = &run->years[j - 1];
+      int continues = 0;
+      if (prev && prev->year == y->year - 1) {
+        const cs_doc_amount *pl = grants ? prev->grant_list : prev->lines;
+        size_t pn = grants ? prev->ngrants : prev->nlines;
+        for (size_t q = 0; q < pn && !continues; q++)
+          continues = strcmp(pl[q].name, list[k].name) == 0 && strcmp(pl[q].amount, list[k].amount) == 0;
+      }
+      if (continues) continue;
+      /* until the last year in a row with the same amount */
+      int last = y->year;
+      for (size_t j = i + 1; j < run->nyears; j++) {
+        const cs_doc_year *z = &run->years[j];
+        if (strcmp(z->cooperation, coop)) continue;
+        if (z->year != last + 1) break;
+        const cs_doc_amount *zl = grants ? z->grant_list : z->lines;
+        size_t zn = grants ? z->ngrants : z->nlines;
+        int same = 0;
+        for (size_t q = 0; q < zn && !same; q++)
+          same = strcmp(zl[q].name, list[k].name) == 0 && strcmp(zl[q].amount, list[k].amount) == 0;
+        if (!same) break;
+        last = z->year;
+      }
+      fact(t, run->scenario, coop, y->year, last, T(grants ? "grant" : "cost line"), list[k].name, NULL,
+           list[k].amount);
+    }
+  }
+}
+
+static void assumptions_sheet(book *b) {
+  cs_report_lang lang = b->lang;
+  const cs_doc *doc = b->doc;
+  static const char *const head[] = {"scenario", "cooperation", "from", "to", "what", "name", "text", "amount"};
+  lxw_worksheet *ws = workbook_add_worksheet(b->wb, b->sheet[SHEET_ASSUMPTIONS]);
+  int *owned = NULL;
+  const char **heads = ws ? new_heads(b, NA, &owned) : NULL;
+  if (!heads) return;
+  for (size_t c = 0; c < NA; c++) heads[c] = T(head[c]);
+  unique_heads(b, heads, owned, NA);
+  fact_table t = {b, ws, 0};
+  char made[256];
+  snprintf(made, sizeof made, "coopsim %s", doc->coopsim_version ? doc->coopsim_version : "");
+  fact(&t, NULL, NULL, 0, 0, T("made with"), NULL, made, NULL);
+  if (doc->scenario_file) fact(&t, NULL, NULL, 0, 0, T("scenario file"), NULL, doc->scenario_file, NULL);
+  fact(&t, NULL, NULL, 0, 0, T("source"), T("population"), T("Statistics Norway (SSB), population on 1 January"),
+       NULL);
+  size_t nc = 0;
+  const char **coops = cs_report_cooperations(doc->runs, doc->nruns, &nc, &b->oom);
+  for (size_t r = 0; r < doc->nruns; r++) {
+    const cs_doc_run *run = &doc->runs[r];
+    if (run->options) fact(&t, run->scenario, NULL, run->from, run->to, T("options"), NULL, run->options, NULL);
+    for (size_t k = 0; k < nc; k++) {
+      /* each key from the year it applies until it changes */
+      const cs_doc_year *start = NULL;
+      int last = 0;
+      for (size_t i = 0; i <= run->nyears; i++) {
+        const cs_doc_year *y = i < run->nyears ? &run->years[i] : NULL;
+        if (y && strcmp(y->cooperation, coops[k])) continue;
+        if (start && y && same_text(start->key, y->key) && same_text(start->key_label, y->key_label) &&
+            same_text(start->key_source, y->key_source) && same_text(start->key_assumption, y->key_assumption)) {
+          last = y->year;
+          continue;
+        }
+        if (start) {
+          fact(&t, run->scenario, coops[k], start->year, last, T("key"), start->key_label, start->key, NULL);
+          if (start->key_source)
+            fact(&t, run->scenario, coops[k], start->year, last, T("key source"), start->key_label,
+                 start->key_source, NULL);
+          if (start->key_assumption)
+            fact(&t, run->scenario, coops[k], start->year, last, T("ASSUMPTION"), start->key_label,
+                 start->key_assumption, NULL);
+        }
+        start = y;
+        last = y ? y->year : 0;
+      }
+      amount_facts(&t, run, coops[k], 0);
+      amount_facts(&t, run, coops[k], 1);
+      /* the populations' dates and sources */
+      cs_sb seen = {0};
+      for (size_t i = 0; i < run->nrows; i++) {
+        const cs_doc_row *x = &run->rows[i];
+        if (strcmp(x->cooperation, coops[k]) || !x->population_date) continue;
+        char what[160];
+        snprintf(what, sizeof what, "\n%s %s\n", x->population_date, x->population_source ? x->population_source : "");
+        if (seen.s && strstr(seen.s, what)) continue;
+        cs_sb_add(&seen, what);
+        char text[160];
+        snprintf(text, sizeof text, "%s (%s)", x->population_date,
+                 x->population_source ? cs_rl_population_source(lang, x->population_source) : "");
+        fact(&t, run->scenario, coops[k], 0, 0, T("population date"), NULL, text, NULL);
+      }
+      if (seen.oom) b->oom = 1;
+      cs_sb_free(&seen);
+    }
+  }
+  free((void *)coops);
+  if (!b->oom) add_table(b, ws, "Assumptions", heads, NA, t.row, NULL, NULL, 0, NULL);
+  set_widths(b, ws, NA);
+  free_heads(heads, owned, NA);
+}
+
+/* ---- the workbook -------------------------------------------------------------------------------- */
 
 int cs_report_xlsx(const cs_doc *doc, cs_report_lang lang, const char *path, const char *shown, cs_error *err) {
   book b;
   memset(&b, 0, sizeof b);
   b.lang = lang;
+  b.doc = doc;
   cs_cmp *cmp = NULL;
   if (cs_cmp_build(doc, &cmp, err)) return CS_ENOMEM;
+  b.cmp = cmp;
+  lxw_col_t *total_col = calloc(doc->nruns + 1, sizeof *total_col);
+  lxw_row_t *last_row = calloc(doc->nruns + 1, sizeof *last_row);
+  b.sheet = calloc(NFIXED + doc->nruns, sizeof *b.sheet);
+  if (!total_col || !last_row || !b.sheet) {
+    free(total_col), free(last_row), free(b.sheet);
+    cs_cmp_free(cmp);
+    return cs_error_set(err, CS_ENOMEM, "%s: out of memory writing the workbook", shown);
+  }
+  /* the fixed sheets' names first: a run cannot take their places */
+  static const char *const fixed[NFIXED] = {"Comparison", "Chart", "Years", "Assumptions"};
+  for (size_t i = 0; i < NFIXED; i++) sheet_name(T(fixed[i]), b.sheet, i, b.sheet[i]);
+  for (size_t r = 0; r < doc->nruns; r++) sheet_name(doc->runs[r].scenario, b.sheet, NFIXED + r, b.sheet[NFIXED + r]);
   b.wb = workbook_new(path);
   if (!b.wb) {
+    free(total_col), free(last_row), free(b.sheet);
     cs_cmp_free(cmp);
     return cs_error_set(err, CS_ENOMEM, "%s: out of memory starting the workbook", shown);
   }
   b.head = workbook_add_format(b.wb);
   format_set_bold(b.head);
-  format_set_bottom(b.head, LXW_BORDER_THIN);
-  b.bold = workbook_add_format(b.wb);
-  format_set_bold(b.bold);
+  b.title = workbook_add_format(b.wb);
+  format_set_bold(b.title);
+  format_set_font_size(b.title, 13);
+  b.wrap = workbook_add_format(b.wb);
+  format_set_text_wrap(b.wrap);
+  format_set_align(b.wrap, LXW_ALIGN_VERTICAL_TOP);
   b.kr = workbook_add_format(b.wb);
   format_set_num_format(b.kr, "#,##0 \"kr\"");
-  b.bold_kr = workbook_add_format(b.wb);
-  format_set_num_format(b.bold_kr, "#,##0 \"kr\"");
-  format_set_bold(b.bold_kr);
   b.money = workbook_add_format(b.wb);
   format_set_num_format(b.money, "#,##0.00 \"kr\"");
   b.count = workbook_add_format(b.wb);
@@ -284,20 +820,33 @@ int cs_report_xlsx(const cs_doc *doc, cs_report_lang lang, const char *path, con
   format_set_num_format(b.pct, "+0.0%;-0.0%;0.0%");
   b.year = workbook_add_format(b.wb);
   format_set_num_format(b.year, "0");
-  char title[512], comments[128];
-  snprintf(title, sizeof title, "%s", doc->scenario_file ? doc->scenario_file : "coopsim");
+  /* the title: the cooperations */
+  size_t nc = 0;
+  const char **coops = cs_report_cooperations(doc->runs, doc->nruns, &nc, &b.oom);
+  cs_sb title = {0};
+  for (size_t k = 0; k < nc; k++) cs_sb_printf(&title, "%s%s", k ? ", " : "", coops[k]);
+  free((void *)coops);
+  char comments[128];
   snprintf(comments, sizeof comments, "coopsim %s", doc->coopsim_version ? doc->coopsim_version : "");
   lxw_doc_properties props;
   memset(&props, 0, sizeof props);
-  props.title = title;
+  char untitled[] = "coopsim";
+  props.title = title.s ? title.s : untitled;
   props.comments = comments;
   workbook_set_properties(b.wb, &props);
-  for (size_t r = 0; r < doc->nruns && !b.failed; r++) run_sheet(&b, &doc->runs[r]);
-  if (!b.failed && doc->nruns > 0) compare_sheet(&b, doc, cmp);
-  cs_cmp_free(cmp);
-  lxw_error failed = b.failed;
+  if (!b.oom) comparison_sheet(&b);
+  if (!b.oom && !b.failed) chart_sheet(&b);
+  for (size_t r = 0; r < doc->nruns && !b.oom && !b.failed; r++) run_sheet(&b, r, &total_col[r], &last_row[r]);
+  if (!b.oom && !b.failed) years_sheet(&b, total_col, last_row);
+  if (!b.oom && !b.failed) assumptions_sheet(&b);
+  lxw_error failure = b.failed;
+  int oom = b.oom;
   lxw_error closed = workbook_close(b.wb); /* frees the workbook in every case */
-  if (failed) return cs_error_set(err, CS_EIO, "%s: cannot write the workbook (%s)", shown, lxw_strerror(failed));
+  cs_sb_free(&title);
+  cs_cmp_free(cmp);
+  free(total_col), free(last_row), free(b.sheet), free(b.width);
+  if (oom) return cs_error_set(err, CS_ENOMEM, "%s: out of memory writing the workbook", shown);
+  if (failure) return cs_error_set(err, CS_EIO, "%s: cannot write the workbook (%s)", shown, lxw_strerror(failure));
   if (closed) return cs_error_set(err, CS_EIO, "%s: cannot write the workbook (%s)", shown, lxw_strerror(closed));
   return 0;
 }

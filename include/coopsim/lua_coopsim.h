@@ -54,6 +54,10 @@ void cs_lua_raw(lua_State *L, int idx);
 int cs_lua_runs_doc(lua_State *L, const char *version, const char *scenario_file, cs_doc **out,
                     cs_error *err);
 
+/* [-0, +1, m] A new list of the runs made in L so far (the runs a scenario
+** made, in order: what cs_lua_runs_doc reports). */
+void cs_lua_push_runs(lua_State *L);
+
 /* What cs.expect and the linter recorded. */
 typedef struct cs_lua_check_counts {
   long long checked; /* cs.expect and cs.expect_error calls */

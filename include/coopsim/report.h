@@ -47,6 +47,14 @@ int cs_report_format_is_text(cs_report_format format);
 ** CS_EINVAL naming the value when unknown. */
 int cs_report_lang_parse(const char *name, cs_report_lang *out, cs_error *err);
 
+/* The language reports take when none is given: COOPSIM_LANG from the
+** environment ("en", "nb"; "no" is "nb"), English when it is unset or
+** empty. LANG and LC_* are not read (a planner's machine language is not
+** the language of the report a council reads). CS_EINVAL naming the
+** variable and its value when it is set to something else; *out is then
+** English. */
+int cs_report_lang_default(cs_report_lang *out, cs_error *err);
+
 /* Renders a text format into a new NUL-terminated buffer (*out, malloc'ed,
 ** the caller frees it; *len its length without the NUL, may be NULL).
 ** CS_EINVAL for xlsx (a workbook is written to a file: cs_report_write),

@@ -1,5 +1,7 @@
--- Scenario names that are not valid Excel sheet names as they stand:
--- forbidden characters, over 31 characters, and two that collide once cut.
+-- Scenario names that are not valid Excel sheet names as they stand, or that
+-- are the names of the fixed sheets: forbidden characters, over 31 characters,
+-- two that collide once cut, "History" (Excel's own), "Comparison" and
+-- "sammenligning".
 local cs = coopsim
 local coop = cs.cooperation {
   name = "Træna og Rødøy", host = "Rødøy", members = { "1835", "1836" },
@@ -13,3 +15,6 @@ base:fork("Et svært langt scenarionavn med æøå som er for langt 1"):set_cost
 base:fork("Et svært langt scenarionavn med æøå som er for langt 2"):set_cost("Drift", 300000, 2023)
   :run { from = 2023, to = 2023 }
 base:fork("History"):set_cost("Drift", 400000, 2023):run { from = 2023, to = 2023 }
+-- runs named like the fixed sheets (issue 12): each keeps a sheet of its own
+base:fork("Comparison"):set_cost("Drift", 500000, 2023):run { from = 2023, to = 2023 }
+base:fork("sammenligning"):set_cost("Drift", 600000, 2023):run { from = 2023, to = 2023 }

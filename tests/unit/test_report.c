@@ -164,14 +164,18 @@ static void csv_formats(void **state) {
   assert_memory_equal(t, "\xef\xbb\xbf", 3); /* BOM: Excel reads UTF-8 */
   assert_non_null(strstr(t, "scenario;cooperation;year;code;name;population"));
   /* the cooperation holds ';' and is quoted; decimals with a comma */
-  assert_non_null(strstr(t, ";\"Hå; og Ås\";2023;1835;Træna;450;;;equal=1000000,25 population=234567,24;1234567,49;1234567;;(host)\n"));
+  assert_non_null(strstr(t, "payee;part_equal;part_population;rounding\n"));
+  assert_non_null(strstr(t, ";\"Hå; og Ås\";2023;1835;Træna;450;;;equal=1000000,25 population=234567,24;1234567,49;1234567;;(host);1000000;234567;0\n"));
+  /* a row without parts: the part cells empty, its total all rounding */
+  assert_non_null(strstr(t, ";2023;1815;Vega;1175;;;;17892,30;17892;;Træna;;;17892\n"));
   free(t);
   t = render(doc, CS_REPORT_CSV, CS_LANG_EN);
   assert_int_equal(t[0], 's'); /* no BOM */
-  assert_non_null(strstr(t, ",Hå; og Ås,2023,1835,Træna,450,,,equal=1000000.25 population=234567.24,1234567.49,1234567,,(host)\n"));
+  assert_non_null(strstr(t, ",Hå; og Ås,2023,1835,Træna,450,,,equal=1000000.25 population=234567.24,1234567.49,1234567,,(host),1000000,234567,0\n"));
   free(t);
   t = render(doc, CS_REPORT_CSV_NB, CS_LANG_NB);
   assert_non_null(strstr(t, "scenario;samarbeid;år;kommunenr.;navn;innbyggere"));
+  assert_non_null(strstr(t, ";betales til;del_likt;del_etter_innbyggertall;avrunding\n"));
   free(t);
   cs_doc_free(doc);
 }
@@ -180,9 +184,9 @@ static void markdown_and_json(void **state) {
   (void)state;
   cs_doc *doc = load();
   char *t = render(doc, CS_REPORT_MD, CS_LANG_NB);
-  assert_non_null(strstr(t, "| år | kommunenr. | kommune |"));
+  assert_non_null(strstr(t, "| år | kommunenr. | kommune | innbyggere | likt | etter innbyggertall | avrunding | sum |"));
   assert_non_null(strstr(t, "|---:|---|---|"));
-  assert_non_null(strstr(t, "| 2023 | 1835 | Træna | 450 | 1 000 000 | 234 567 | 1 234 567 |  | (vertskommune) |"));
+  assert_non_null(strstr(t, "| 2023 | 1835 | Træna | 450 | 1 000 000 | 234 567 | 0 | 1 234 567 |  | (vertskommune) |"));
   free(t);
   t = render(doc, CS_REPORT_JSON, CS_LANG_NB);
   cs_doc *back = NULL;
@@ -216,8 +220,121 @@ static void html_escaped(void **state) {
   assert_null(strstr(t, "https:"));
   /* numbers with no-break spaces */
   assert_non_null(strstr(t, "1\xc2\xa0" "234\xc2\xa0" "567"));
+  /* titled by the cooperation and the scenarios, the summary first */
+  assert_non_null(strstr(t, "<title>Hå; og Ås &ndash; Base &lt;script&gt;alert(1)&lt;/script&gt; og Træna går ut</title>"));
+  assert_true(strstr(t, "id=\"summary\"") < strstr(t, "id=\"details\""));
+  /* the summary: Træna left the variant in 2024, Bø joins it; changes with a real minus */
+  assert_non_null(strstr(t, "<td class=\"n fig\" data-run=\"1\"><span class=\"absent\">uttrådt</span></td>"));
+  assert_non_null(strstr(t, "<td class=\"n fig\" data-run=\"0\"><span class=\"absent\">ikke medlem</span></td>"));
+  assert_non_null(strstr(t, "\xe2\x88\x92" "567")); /* Træna 2023: 1 234 000 - 1 234 567 */
+  /* the charts: figures on the bars, the marks in words, the axis in kr */
+  assert_non_null(strstr(t, "class=\"value\" data-year=\"2024\" data-run=\"1\" data-code=\"1867\">500</text>"));
+  assert_non_null(strstr(t, ">trer inn</text>"));
+  assert_non_null(strstr(t, "class=\"absent\">uttrådt</text>"));
+  assert_non_null(strstr(t, "class=\"unit\">kr</text>"));
+  assert_non_null(strstr(t, "@page{size:A4"));
   free(t);
   cs_doc_free(doc);
+}
+
+/* round(n / d) for n, d > 0, halves up */
+static long long round_div(long long n, long long d) { return (2 * n + d) / (2 * d); }
+
+/* Brønnøy 2023 (SPEC 1.1): the parts rounded on their own add to 69 472,
+** the total is 69 473; the CSV's rounding column holds the krone between
+** (SPEC 7.5). The parts are computed here from Vedlegg 2's figures. */
+static void parts_add_up(void **state) {
+  (void)state;
+  long long equal = round_div(740539LL * 20, 100LL * 17);              /* 8 712.22 */
+  long long pop = round_div(740539LL * 80 * 7777, 100LL * 75828);      /* 60 760.37 */
+  assert_int_equal(equal, 8712);
+  assert_int_equal(pop, 60760);
+  char json[2048];
+  snprintf(json, sizeof json,
+           "{\"runs\":[{\"scenario\":\"Baseline\",\"from\":2023,\"to\":2023,\"rows\":["
+           "{\"year\":2023,\"code\":\"1813\",\"name\":\"Brønnøy\",\"cooperation\":\"Helgeland\","
+           "\"population\":7777,\"total\":69473,\"exact\":\"69472.59\",\"parts\":["
+           "{\"name\":\"equal\",\"rounded\":%lld,\"exact\":\"8712.22\"},"
+           "{\"name\":\"population\",\"rounded\":%lld,\"exact\":\"60760.37\"}]}],"
+           "\"years\":[{\"year\":2023,\"cooperation\":\"Helgeland\",\"members\":17,\"cost\":\"1290320.56\","
+           "\"grants\":\"0.00\",\"net\":\"1290320.56\",\"balance\":\"0.44\",\"sum_shares\":1290321,"
+           "\"covers\":true,\"agreement_months\":12,\"key\":\"20 %% equal + 80 %% by population\"}]}]}",
+           equal, pop);
+  cs_doc *doc = NULL;
+  cs_error err = {0, ""};
+  if (cs_doc_from_json(json, strlen(json), "test", &doc, &err) != 0) {
+    print_error("%s\n", err.msg);
+    fail();
+  }
+  assert_int_equal(cs_report_row_rounding(&doc->runs[0].rows[0]), 69473 - equal - pop);
+  assert_int_equal(cs_report_row_rounding(&doc->runs[0].rows[0]), 1);
+  char *t = render(doc, CS_REPORT_CSV, CS_LANG_EN);
+  assert_non_null(strstr(t, ",total,due,payee,part_equal,part_population,rounding\n"));
+  assert_non_null(strstr(t, ",69472.59,69473,,,8712,60760,1\n"));
+  free(t);
+  /* the table too, and the year's balance of øre explained */
+  t = render(doc, CS_REPORT_TABLE, CS_LANG_NB);
+  assert_non_null(strstr(t, "likt  etter innbyggertall  avrunding     sum"));
+  assert_non_null(strstr(t, "0,44 kr: andelene er hele kroner"));
+  free(t);
+  t = render(doc, CS_REPORT_TABLE, CS_LANG_EN);
+  assert_non_null(strstr(t, "0.44 kr: shares are whole kroner"));
+  free(t);
+  cs_doc_free(doc);
+}
+
+/* Part names of SPEC 7.2 as headings and CSV columns. */
+static void part_names(void **state) {
+  (void)state;
+  static const struct {
+    const char *name, *en, *nb, *col_en, *col_nb;
+  } cases[] = {
+      {"equal", "equal", "likt", "part_equal", "del_likt"},
+      {"population", "by population", "etter innbyggertall", "part_population", "del_etter_innbyggertall"},
+      {"base", "base", "grunnbeløp", "part_base", "del_grunnbeløp"},
+      {"rate", "rate", "per innbygger", "part_rate", "del_per_innbygger"},
+      {"band", "band", "etter innbyggertrinn", "part_band", "del_etter_innbyggertrinn"},
+      {"cap", "cap", "tak og gulv", "part_cap", "del_tak_og_gulv"},
+      {"by:timer", "by timer", "etter timer", "part_by:timer", "del_etter_timer"},
+      {"equal#2", "equal #2", "likt #2", "part_equal#2", "del_likt_#2"},
+      {"Legevakt/population", "Legevakt/by population", "Legevakt/etter innbyggertall",
+       "part_Legevakt/population", "del_Legevakt/etter_innbyggertall"},
+      {"A/B/by:x#3", "A/B/by x #3", "A/B/etter x #3", "part_A/B/by:x#3", "del_A/B/etter_x_#3"},
+      {"#", "#", "#", "part_#", "del_#"},
+      {"odd#", "odd#", "odd#", "part_odd#", "del_odd#"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char *en = cs_rl_part_dup(CS_LANG_EN, cases[i].name), *nb = cs_rl_part_dup(CS_LANG_NB, cases[i].name);
+    char *cen = cs_rl_part_column(CS_LANG_EN, cases[i].name), *cnb = cs_rl_part_column(CS_LANG_NB, cases[i].name);
+    assert_string_equal(en, cases[i].en);
+    assert_string_equal(nb, cases[i].nb);
+    assert_string_equal(cen, cases[i].col_en);
+    assert_string_equal(cnb, cases[i].col_nb);
+    free(en), free(nb), free(cen), free(cnb);
+  }
+}
+
+/* COOPSIM_LANG sets the default language; LANG does not. */
+static void default_language(void **state) {
+  (void)state;
+  cs_report_lang l;
+  cs_error err = {0, ""};
+  unsetenv("COOPSIM_LANG");
+  setenv("LANG", "nb_NO.UTF-8", 1);
+  assert_int_equal(cs_report_lang_default(&l, &err), 0);
+  assert_int_equal(l, CS_LANG_EN);
+  setenv("COOPSIM_LANG", "nb", 1);
+  assert_int_equal(cs_report_lang_default(&l, &err), 0);
+  assert_int_equal(l, CS_LANG_NB);
+  setenv("COOPSIM_LANG", "", 1);
+  assert_int_equal(cs_report_lang_default(&l, &err), 0);
+  assert_int_equal(l, CS_LANG_EN);
+  setenv("COOPSIM_LANG", "sv", 1);
+  assert_int_equal(cs_report_lang_default(&l, &err), CS_EINVAL);
+  assert_int_equal(l, CS_LANG_EN);
+  assert_string_equal(err.msg, "COOPSIM_LANG=\"sv\": unknown language (en, nb)");
+  unsetenv("COOPSIM_LANG");
+  unsetenv("LANG");
 }
 
 static int count_leftovers(const char *dir) {
@@ -294,7 +411,8 @@ int main(void) {
       cmocka_unit_test(numbers),      cmocka_unit_test(table_aligned),
       cmocka_unit_test(csv_formats),  cmocka_unit_test(markdown_and_json),
       cmocka_unit_test(html_escaped), cmocka_unit_test(files_whole_or_nothing),
-      cmocka_unit_test(names),
+      cmocka_unit_test(names),        cmocka_unit_test(parts_add_up),
+      cmocka_unit_test(part_names),   cmocka_unit_test(default_language),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
