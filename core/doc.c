@@ -45,6 +45,18 @@ static void free_row(cs_doc_row *r) {
     free(r->parts[i].explain);
   }
   free(r->parts);
+  for (size_t i = 0; r->services && i < r->nservices; i++) free(r->services[i].name);
+  free(r->services);
+  for (size_t i = 0; r->invoices && i < r->ninvoices; i++) {
+    cs_doc_invoice *inv = &r->invoices[i];
+    free(inv->due);
+    for (size_t k = 0; inv->lines && k < inv->nlines; k++) {
+      free(inv->lines[k].kind);
+      free(inv->lines[k].service);
+    }
+    free(inv->lines);
+  }
+  free(r->invoices);
 }
 
 static void free_year(cs_doc_year *y) {
@@ -57,6 +69,9 @@ static void free_year(cs_doc_year *y) {
   free(y->key_label);
   free(y->key_source);
   free(y->key_assumption);
+  free(y->actual_cost);
+  free(y->actual_grants);
+  free(y->actual_net);
   free_amounts(y->lines, y->nlines);
   free_amounts(y->grant_list, y->ngrants);
   for (size_t i = 0; i < y->nevents; i++) {
@@ -271,13 +286,6 @@ static int get_array(pctx *c, const json_t *obj, const char *name, int required,
   return 0;
 }
 
-/* Four digits ("1833") or a hypothetical merger's H and three digits ("H001"). */
-static int is_code(const char *s) {
-  if (strlen(s) != 4) return 0;
-  if (!(s[0] >= '0' && s[0] <= '9') && s[0] != 'H') return 0;
-  return strspn(s + 1, "0123456789") == 3;
-}
-
 static int parse_amounts(pctx *c, const json_t *obj, const char *name, cs_doc_amount **out, size_t *n) {
   json_t *arr;
   size_t count;
@@ -298,20 +306,84 @@ static int parse_amounts(pctx *c, const json_t *obj, const char *name, cs_doc_am
   return 0;
 }
 
+static int parse_services(pctx *c, const json_t *obj, cs_doc_row *r) {
+  json_t *arr;
+  size_t n;
+  if (get_array(c, obj, "services", 0, &arr, &n)) return CS_EINVAL;
+  if (n == 0) return 0;
+  if (!(r->services = calloc(n, sizeof *r->services))) return no_memory(c);
+  r->nservices = n;
+  static const char *const keys[] = {"name", "kroner", NULL};
+  for (size_t i = 0; i < n; i++) {
+    json_t *item = json_array_get(arr, i);
+    size_t mark = push_where(c, ", services[%zu]", i);
+    if (need_object(c, item, "the service") || check_keys(c, item, keys) ||
+        get_str(c, item, "name", 1, &r->services[i].name) || get_kroner(c, item, "kroner", &r->services[i].kroner))
+      return CS_EINVAL;
+    pop_where(c, mark);
+  }
+  return 0;
+}
+
+/* The money cycle's fields: all of settlement and invoice, or none. */
+static int parse_money(pctx *c, const json_t *obj, cs_doc_row *r) {
+  if (!json_object_get(obj, "settlement") && !json_object_get(obj, "invoice")) return 0;
+  r->money = 1;
+  if (get_kroner(c, obj, "settlement", &r->settlement) || get_kroner(c, obj, "invoice", &r->invoice) ||
+      get_bool(c, obj, "settlement_only", &r->settlement_only))
+    return CS_EINVAL;
+  if (json_object_get(obj, "difference")) {
+    r->has_difference = 1;
+    if (get_kroner(c, obj, "difference", &r->difference)) return CS_EINVAL;
+  }
+  json_t *arr;
+  size_t n;
+  if (get_array(c, obj, "invoices", 0, &arr, &n)) return CS_EINVAL;
+  if (n == 0) return 0;
+  if (!(r->invoices = calloc(n, sizeof *r->invoices))) return no_memory(c);
+  r->ninvoices = n;
+  static const char *const keys[] = {"due", "amount", "lines", NULL};
+  static const char *const line_keys[] = {"kind", "service", "instalment", "settles", "amount", NULL};
+  for (size_t i = 0; i < n; i++) {
+    json_t *item = json_array_get(arr, i), *lines;
+    cs_doc_invoice *inv = &r->invoices[i];
+    size_t nl, mark = push_where(c, ", invoices[%zu]", i);
+    if (need_object(c, item, "the invoice") || check_keys(c, item, keys) || get_date(c, item, "due", &inv->due) ||
+        get_kroner(c, item, "amount", &inv->amount) || get_array(c, item, "lines", 1, &lines, &nl))
+      return CS_EINVAL;
+    if (nl && !(inv->lines = calloc(nl, sizeof *inv->lines))) return no_memory(c);
+    inv->nlines = nl;
+    for (size_t k = 0; k < nl; k++) {
+      json_t *l = json_array_get(lines, k);
+      cs_doc_invoice_line *line = &inv->lines[k];
+      long long instalment, settles;
+      size_t m2 = push_where(c, ", lines[%zu]", k);
+      if (need_object(c, l, "the line") || check_keys(c, l, line_keys) || get_str(c, l, "kind", 1, &line->kind) ||
+          get_str(c, l, "service", 0, &line->service) || get_int(c, l, "instalment", 0, 0, 366, 0, &instalment) ||
+          get_int(c, l, "settles", 0, 0, YEAR_MAX, 0, &settles) || get_kroner(c, l, "amount", &line->amount))
+        return CS_EINVAL;
+      line->instalment = (int)instalment;
+      line->settles = (int)settles;
+      pop_where(c, m2);
+    }
+    pop_where(c, mark);
+  }
+  return 0;
+}
+
 static int parse_row(pctx *c, const json_t *obj, cs_doc_row *r) {
   static const char *const keys[] = {
       "year", "code", "name", "given", "merged", "cooperation", "population", "population_date",
       "population_source", "months", "charged_months", "host", "payee", "due", "total", "exact",
-      "parts", NULL};
+      "parts", "services", "settlement", "invoice", "difference", "settlement_only", "invoices", NULL};
   if (need_object(c, obj, "the row")) return CS_EINVAL;
   char *code = NULL;
   if (get_year(c, obj, "year", &r->year) || get_str(c, obj, "code", 1, &code)) return CS_EINVAL;
-  if (!is_code(code)) {
+  if (strlen(code) >= sizeof r->code) {
     free(code);
-    return bad(c, "code", json_object_get(obj, "code"),
-               "expected a municipality code of four digits (or H and three digits)");
+    return bad(c, "code", json_object_get(obj, "code"), "expected a code of at most 16 characters");
   }
-  memcpy(r->code, code, 5);
+  memcpy(r->code, code, strlen(code) + 1);
   free(code);
   push_where(c, " %d %s", r->year, r->code);
   long long pop, months, charged;
@@ -328,6 +400,7 @@ static int parse_row(pctx *c, const json_t *obj, cs_doc_row *r) {
   r->population = pop;
   r->months = (int)months;
   r->charged_months = (int)charged;
+  if (parse_services(c, obj, r) || parse_money(c, obj, r)) return CS_EINVAL;
   json_t *arr;
   size_t n;
   if (get_array(c, obj, "parts", 1, &arr, &n)) return CS_EINVAL;
@@ -375,7 +448,7 @@ static int parse_year(pctx *c, const json_t *obj, cs_doc_year *y) {
   static const char *const keys[] = {
       "year", "cooperation", "members", "cost", "grants", "net", "balance", "sum_shares", "key",
       "key_label", "key_source", "key_assumption", "agreement_months", "covers", "past_end", "lines",
-      "grant_list", "events", NULL};
+      "grant_list", "events", "actual_cost", "actual_grants", "actual_net", NULL};
   if (need_object(c, obj, "the year") || get_year(c, obj, "year", &y->year)) return CS_EINVAL;
   push_where(c, " %d", y->year);
   long long members, months;
@@ -389,7 +462,10 @@ static int parse_year(pctx *c, const json_t *obj, cs_doc_year *y) {
       get_int(c, obj, "agreement_months", 0, 0, 12, 12, &months) ||
       get_bool(c, obj, "covers", &y->covers) || get_bool(c, obj, "past_end", &y->past_end) ||
       parse_amounts(c, obj, "lines", &y->lines, &y->nlines) ||
-      parse_amounts(c, obj, "grant_list", &y->grant_list, &y->ngrants) || parse_events(c, obj, y))
+      parse_amounts(c, obj, "grant_list", &y->grant_list, &y->ngrants) || parse_events(c, obj, y) ||
+      (json_object_get(obj, "actual_cost") && get_decimal(c, obj, "actual_cost", &y->actual_cost)) ||
+      (json_object_get(obj, "actual_grants") && get_decimal(c, obj, "actual_grants", &y->actual_grants)) ||
+      (json_object_get(obj, "actual_net") && get_decimal(c, obj, "actual_net", &y->actual_net)))
     return CS_EINVAL;
   y->members = (int)members;
   y->agreement_months = (int)months;
@@ -511,6 +587,50 @@ static json_t *amounts_json(const cs_doc_amount *a, size_t n) {
   return arr;
 }
 
+static json_t *services_json(const cs_doc_row *r) {
+  json_t *arr = json_array();
+  for (size_t i = 0; arr && i < r->nservices; i++) {
+    json_t *o = json_object();
+    if (!o || put_str(o, "name", r->services[i].name) || put(o, "kroner", json_integer(r->services[i].kroner)) ||
+        json_array_append_new(arr, o)) {
+      json_decref(o);
+      json_decref(arr);
+      return NULL;
+    }
+  }
+  return arr;
+}
+
+static json_t *invoices_json(const cs_doc_row *r) {
+  json_t *arr = json_array();
+  for (size_t i = 0; arr && i < r->ninvoices; i++) {
+    const cs_doc_invoice *inv = &r->invoices[i];
+    json_t *o = json_object(), *lines = json_array();
+    int bad_build = !o || !lines || put_str(o, "due", inv->due) || put(o, "amount", json_integer(inv->amount));
+    for (size_t k = 0; !bad_build && k < inv->nlines; k++) {
+      const cs_doc_invoice_line *l = &inv->lines[k];
+      json_t *lo = json_object();
+      bad_build = !lo || put_str(lo, "kind", l->kind) || put_str(lo, "service", l->service) ||
+                  (l->instalment && put(lo, "instalment", json_integer(l->instalment))) ||
+                  (l->settles && put(lo, "settles", json_integer(l->settles))) ||
+                  put(lo, "amount", json_integer(l->amount)) || json_array_append_new(lines, lo);
+      if (bad_build) json_decref(lo);
+    }
+    if (!bad_build) {
+      bad_build = json_object_set_new(o, "lines", lines) != 0;
+      lines = NULL;
+    }
+    if (!bad_build) bad_build = json_array_append_new(arr, o) != 0;
+    else json_decref(o);
+    json_decref(lines);
+    if (bad_build) {
+      json_decref(arr);
+      return NULL;
+    }
+  }
+  return arr;
+}
+
 static json_t *row_json(const cs_doc_row *r) {
   json_t *o = json_object();
   json_t *parts = json_array();
@@ -534,7 +654,12 @@ static json_t *row_json(const cs_doc_row *r) {
                 put(o, "charged_months", json_integer(r->charged_months)) ||
                 put(o, "host", json_boolean(r->host)) || put_str(o, "payee", r->payee) ||
                 put_str(o, "due", r->due) || put(o, "total", json_integer(r->total)) ||
-                put_str(o, "exact", r->exact);
+                put_str(o, "exact", r->exact) || (r->nservices && put(o, "services", services_json(r))) ||
+                (r->money && (put(o, "settlement", json_integer(r->settlement)) ||
+                              put(o, "invoice", json_integer(r->invoice)) ||
+                              (r->has_difference && put(o, "difference", json_integer(r->difference))) ||
+                              (r->settlement_only && put(o, "settlement_only", json_true())) ||
+                              (r->ninvoices && put(o, "invoices", invoices_json(r)))));
   }
   if (!bad_build) {
     bad_build = json_object_set_new(o, "parts", parts) != 0;
@@ -576,7 +701,8 @@ static json_t *year_json(const cs_doc_year *y) {
       put(o, "covers", json_boolean(y->covers)) || put(o, "past_end", json_boolean(y->past_end)) ||
       put(o, "lines", amounts_json(y->lines, y->nlines)) ||
       put(o, "grant_list", amounts_json(y->grant_list, y->ngrants)) ||
-      (y->nevents && put(o, "events", events_json(y)))) {
+      (y->nevents && put(o, "events", events_json(y))) || put_str(o, "actual_cost", y->actual_cost) ||
+      put_str(o, "actual_grants", y->actual_grants) || put_str(o, "actual_net", y->actual_net)) {
     json_decref(o);
     return NULL;
   }

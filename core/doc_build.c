@@ -66,8 +66,7 @@ static void fill_row(builder *b, const cs_result *r, const cs_row *row, cs_doc_r
   const cs_year *y = cs_result_year(r, row->year);
   const cs_part *parts = cs_row_parts(r, row);
   out->year = row->year;
-  memcpy(out->code, row->code, sizeof out->code);
-  out->code[sizeof out->code - 1] = '\0';
+  snprintf(out->code, sizeof out->code, "%s", row->code);
   out->name = dup_str(b, row->name);
   out->given = dup_str(b, row->given);
   out->merged = dup_opt(b, row->merged);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include "coopsim/date.h"
 #include "coopsim/doc.h"
+#include "coopsim/party.h"
 #include "coopsim/text.h"
 
 #define KRONER_MAX 9007199254740992LL /* 2^53 */
@@ -80,11 +81,60 @@ static int date(ctx *c, const char *field, const char *s) {
   return 0;
 }
 
-/* Four digits ("1833") or a hypothetical merger's H and three digits. */
+/* Four digits ("1833"), a hypothetical merger's H and three digits, or a
+** party's id (party.h: 1-16 of A-Z a-z 0-9 _ -, a letter first). */
 static int code(ctx *c, const char *s) {
   size_t n = strlen(s);
-  if (n != 4 || !((s[0] >= '0' && s[0] <= '9') || s[0] == 'H') || strspn(s + 1, "0123456789") != 3)
-    return bad(c, "code", "\"%.8s\" is not a municipality code", s);
+  int municipal = n == 4 && ((s[0] >= '0' && s[0] <= '9') || s[0] == 'H') && strspn(s + 1, "0123456789") == 3;
+  if (!municipal && cs_party_id_check(s, NULL, NULL) != 0)
+    return bad(c, "code", "\"%.20s\" is neither a municipality's code nor a party's id", s);
+  return 0;
+}
+
+/* Services, and the money cycle's figures: an invoice is the sum of its
+** lines, the row's invoice the sum of its invoices, and share + settlement. */
+static int check_money(ctx *c, const cs_doc_row *r) {
+  if (r->nservices && !r->services) return bad(c, "services", "missing");
+  for (size_t i = 0; i < r->nservices; i++)
+    if (text(c, "services.name", r->services[i].name, 1) || kroner(c, "services.kroner", r->services[i].kroner))
+      return CS_EINVAL;
+  if (!r->money) {
+    if (r->settlement || r->invoice || r->difference || r->settlement_only || r->ninvoices)
+      return bad(c, "invoice", "money figures in a row without the money cycle");
+    return 0;
+  }
+  if (range(c, "settlement_only", r->settlement_only, 0, 1) || kroner(c, "settlement", r->settlement) ||
+      kroner(c, "invoice", r->invoice) || kroner(c, "difference", r->difference))
+    return CS_EINVAL;
+  if (r->settlement_only && r->total != 0) return bad(c, "total", "a settlement-only row has no share");
+  if (r->invoice != r->total + r->settlement)
+    return bad(c, "invoice", "%lld is not the share %lld plus the settlement %lld", (long long)r->invoice,
+               (long long)r->total, (long long)r->settlement);
+  if (r->ninvoices && !r->invoices) return bad(c, "invoices", "missing");
+  int64_t sum = 0;
+  for (size_t i = 0; i < r->ninvoices; i++) {
+    const cs_doc_invoice *inv = &r->invoices[i];
+    int64_t lines = 0;
+    if (!inv->due || date(c, "invoices.due", inv->due) || kroner(c, "invoices.amount", inv->amount)) return CS_EINVAL;
+    if (inv->nlines && !inv->lines) return bad(c, "invoices.lines", "missing");
+    for (size_t k = 0; k < inv->nlines; k++) {
+      const cs_doc_invoice_line *l = &inv->lines[k];
+      if (!l->kind || (strcmp(l->kind, "share") != 0 && strcmp(l->kind, "settlement") != 0))
+        return bad(c, "invoices.lines.kind", "\"%.20s\" is neither \"share\" nor \"settlement\"",
+                   l->kind ? l->kind : "");
+      if (text(c, "invoices.lines.service", l->service, 0) || range(c, "invoices.lines.instalment", l->instalment, 0, 366) ||
+          range(c, "invoices.lines.settles", l->settles, 0, YEAR_MAX) ||
+          kroner(c, "invoices.lines.amount", l->amount))
+        return CS_EINVAL;
+      lines += l->amount;
+    }
+    if (lines != inv->amount)
+      return bad(c, "invoices.amount", "%lld is not the sum of its lines (%lld)", (long long)inv->amount,
+                 (long long)lines);
+    sum += inv->amount;
+  }
+  if (r->ninvoices && sum != r->invoice)
+    return bad(c, "invoices", "they sum to %lld, not to the invoice %lld", (long long)sum, (long long)r->invoice);
   return 0;
 }
 
@@ -101,6 +151,7 @@ static int check_row(ctx *c, const cs_doc_run *run, const cs_doc_row *r) {
       decimal2(c, "exact", r->exact))
     return CS_EINVAL;
   if (r->nparts && !r->parts) return bad(c, "parts", "missing");
+  if (check_money(c, r)) return CS_EINVAL;
   for (size_t i = 0; i < r->nparts; i++) {
     const cs_doc_part *p = &r->parts[i];
     size_t len = strlen(c->where);
@@ -153,7 +204,10 @@ static int check_year(ctx *c, const cs_doc_year *y) {
       text(c, "key_assumption", y->key_assumption, 0) ||
       range(c, "agreement_months", y->agreement_months, 0, 12) || range(c, "covers", y->covers, 0, 1) ||
       range(c, "past_end", y->past_end, 0, 1) || amounts(c, "lines", y->lines, y->nlines) ||
-      amounts(c, "grant_list", y->grant_list, y->ngrants) || check_events(c, y))
+      amounts(c, "grant_list", y->grant_list, y->ngrants) || check_events(c, y) ||
+      (y->actual_cost && decimal2(c, "actual_cost", y->actual_cost)) ||
+      (y->actual_grants && decimal2(c, "actual_grants", y->actual_grants)) ||
+      (y->actual_net && decimal2(c, "actual_net", y->actual_net)))
     return CS_EINVAL;
   return 0;
 }
@@ -176,7 +230,7 @@ int cs_doc_check(const cs_doc *doc, cs_error *err) {
     size_t base = strlen(c.where);
     for (size_t j = 0; j < run->nrows; j++) {
       const cs_doc_row *r = &run->rows[j];
-      snprintf(c.where + base, sizeof c.where - base, ", rows[%zu] %d %.4s", j, r->year, r->code);
+      snprintf(c.where + base, sizeof c.where - base, ", rows[%zu] %d %.16s", j, r->year, r->code);
       if (check_row(&c, run, r)) return CS_EINVAL;
     }
     for (size_t j = 0; j < run->nyears; j++) {

@@ -187,6 +187,32 @@ void cs_wire_put_doc(cs_wire_out *w, const cs_doc *doc) {
         cs_wire_put_str(w, r->parts[p].exact);
         cs_wire_put_str(w, r->parts[p].explain);
       }
+      cs_wire_put_uint(w, r->nservices);
+      for (size_t k = 0; k < r->nservices; k++) {
+        cs_wire_put_str(w, r->services[k].name);
+        cs_wire_put_int(w, r->services[k].kroner);
+      }
+      cs_wire_put_uint(w, (uint64_t)(r->money != 0) | (uint64_t)(r->settlement_only != 0) << 1 |
+                              (uint64_t)(r->has_difference != 0) << 2);
+      if (r->money) {
+        cs_wire_put_int(w, r->difference);
+        cs_wire_put_int(w, r->settlement);
+        cs_wire_put_int(w, r->invoice);
+        cs_wire_put_uint(w, r->ninvoices);
+        for (size_t k = 0; k < r->ninvoices; k++) {
+          const cs_doc_invoice *inv = &r->invoices[k];
+          cs_wire_put_str(w, inv->due);
+          cs_wire_put_int(w, inv->amount);
+          cs_wire_put_uint(w, inv->nlines);
+          for (size_t l = 0; l < inv->nlines; l++) {
+            cs_wire_put_str(w, inv->lines[l].kind);
+            cs_wire_put_str(w, inv->lines[l].service);
+            cs_wire_put_int(w, inv->lines[l].instalment);
+            cs_wire_put_int(w, inv->lines[l].settles);
+            cs_wire_put_int(w, inv->lines[l].amount);
+          }
+        }
+      }
     }
     cs_wire_put_uint(w, run->nyears);
     for (size_t j = 0; j < run->nyears; j++) {
@@ -208,6 +234,9 @@ void cs_wire_put_doc(cs_wire_out *w, const cs_doc *doc) {
       cs_wire_put_int(w, y->past_end);
       put_amounts(w, y->lines, y->nlines);
       put_amounts(w, y->grant_list, y->ngrants);
+      cs_wire_put_str(w, y->actual_cost);
+      cs_wire_put_str(w, y->actual_grants);
+      cs_wire_put_str(w, y->actual_net);
       cs_wire_put_uint(w, y->nevents);
       for (size_t k = 0; k < y->nevents; k++) {
         const cs_doc_event *e = &y->events[k];
@@ -438,16 +467,67 @@ static int get_amounts(cs_wire_in *r, cs_doc_amount **out, size_t *n, cs_error *
   return 0;
 }
 
-static int get_code(cs_wire_in *r, char code[5], cs_error *err) {
+static int get_code(cs_wire_in *r, char code[17], cs_error *err) {
   char *s;
   int rc = cs_wire_get_str(r, &s, "a row's code", err);
   if (rc) return rc;
-  if (!s || strlen(s) != 4) {
+  if (!s || !s[0] || strlen(s) > 16) {
     free(s);
-    return cs_error_set(err, CS_EINVAL, "a row's code is not four characters");
+    return cs_error_set(err, CS_EINVAL, "a row's code is not 1 to 16 characters");
   }
-  memcpy(code, s, 5);
+  memcpy(code, s, strlen(s) + 1);
   free(s);
+  return 0;
+}
+
+/* A row's services and money cycle (after its parts). */
+static int get_row_money(cs_wire_in *r, cs_doc_row *row, cs_error *err) {
+  uint64_t n, flags;
+  int64_t v;
+  int rc;
+  if ((rc = cs_wire_get_uint(r, SIZE_MAX, &n, "a row's services", err))) return rc;
+  if (n && !(row->services = get_array(r, n, sizeof *row->services, "a row's services", err)))
+    return err ? err->code : CS_ENOMEM;
+  row->nservices = (size_t)n;
+  for (size_t k = 0; k < row->nservices; k++) {
+    if ((rc = cs_wire_get_str(r, &row->services[k].name, "a service", err)) ||
+        (rc = cs_wire_get_int(r, &v, "a service's kroner", err)))
+      return rc;
+    row->services[k].kroner = v;
+  }
+  if ((rc = cs_wire_get_uint(r, 7, &flags, "a row's money flags", err))) return rc;
+  row->money = (int)(flags & 1);
+  row->settlement_only = (int)(flags >> 1 & 1);
+  row->has_difference = (int)(flags >> 2 & 1);
+  if (!row->money) return 0;
+  if ((rc = cs_wire_get_int(r, &row->difference, "a row's difference", err)) ||
+      (rc = cs_wire_get_int(r, &row->settlement, "a row's settlement", err)) ||
+      (rc = cs_wire_get_int(r, &row->invoice, "a row's invoice", err)) ||
+      (rc = cs_wire_get_uint(r, SIZE_MAX, &n, "a row's invoices", err)))
+    return rc;
+  if (n && !(row->invoices = get_array(r, n, sizeof *row->invoices, "a row's invoices", err)))
+    return err ? err->code : CS_ENOMEM;
+  row->ninvoices = (size_t)n;
+  for (size_t k = 0; k < row->ninvoices; k++) {
+    cs_doc_invoice *inv = &row->invoices[k];
+    uint64_t nl;
+    if ((rc = cs_wire_get_str(r, &inv->due, "an invoice's due date", err)) ||
+        (rc = cs_wire_get_int(r, &inv->amount, "an invoice", err)) ||
+        (rc = cs_wire_get_uint(r, SIZE_MAX, &nl, "an invoice's lines", err)))
+      return rc;
+    if (nl && !(inv->lines = get_array(r, nl, sizeof *inv->lines, "an invoice's lines", err)))
+      return err ? err->code : CS_ENOMEM;
+    inv->nlines = (size_t)nl;
+    for (size_t l = 0; l < inv->nlines; l++) {
+      cs_doc_invoice_line *line = &inv->lines[l];
+      if ((rc = cs_wire_get_str(r, &line->kind, "an invoice line", err)) ||
+          (rc = cs_wire_get_str(r, &line->service, "an invoice line", err)) ||
+          (rc = get_small(r, &line->instalment, "an invoice line", err)) ||
+          (rc = get_small(r, &line->settles, "an invoice line", err)) ||
+          (rc = cs_wire_get_int(r, &line->amount, "an invoice line", err)))
+        return rc;
+    }
+  }
   return 0;
 }
 
@@ -474,7 +554,7 @@ static int get_row(cs_wire_in *r, cs_doc_row *row, cs_error *err) {
   if ((rc = cs_wire_get_str(r, &row->exact, "a row's exact share", err)) ||
       (rc = cs_wire_get_uint(r, SIZE_MAX, &nparts, "a row's parts", err)))
     return rc;
-  if (nparts == 0) return 0;
+  if (nparts == 0) return get_row_money(r, row, err);
   if (!(row->parts = get_array(r, nparts, sizeof *row->parts, "a row's parts", err)))
     return err ? err->code : CS_ENOMEM;
   row->nparts = (size_t)nparts;
@@ -488,7 +568,7 @@ static int get_row(cs_wire_in *r, cs_doc_row *row, cs_error *err) {
         (rc = cs_wire_get_str(r, &part->explain, "a part's explanation", err)))
       return rc;
   }
-  return 0;
+  return get_row_money(r, row, err);
 }
 
 static int get_year(cs_wire_in *r, cs_doc_year *y, cs_error *err) {
@@ -513,6 +593,10 @@ static int get_year(cs_wire_in *r, cs_doc_year *y, cs_error *err) {
       (rc = get_small(r, &y->past_end, "a year's past-end flag", err)) ||
       (rc = get_amounts(r, &y->lines, &y->nlines, err)) ||
       (rc = get_amounts(r, &y->grant_list, &y->ngrants, err)))
+    return rc;
+  if ((rc = cs_wire_get_str(r, &y->actual_cost, "a year's actual cost", err)) ||
+      (rc = cs_wire_get_str(r, &y->actual_grants, "a year's actual grants", err)) ||
+      (rc = cs_wire_get_str(r, &y->actual_net, "a year's actual net cost", err)))
     return rc;
   uint64_t n;
   if ((rc = cs_wire_get_uint(r, SIZE_MAX, &n, "a year's events", err))) return rc;

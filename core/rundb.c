@@ -129,11 +129,20 @@ static const char *const schema_v1 =
     "  FOREIGN KEY (run_id, scenario, year_idx) REFERENCES run_years (run_id, scenario, idx)"
     "    ON DELETE CASCADE) STRICT;";
 
-/* Version 2: why members are absent (each year's events), and members that
-** are not municipalities (party ids of 1 to 16 characters: run_rows made
-** anew, as SQLite changes a CHECK no other way). */
+#define KRONER_0(c) "INTEGER NOT NULL DEFAULT 0 " KRONER(c)
+#define DECIMAL_OR_NULL(c) "TEXT CHECK (" c " IS NULL OR (" c " GLOB '*[0-9].[0-9][0-9]' AND " c \
+  " NOT GLOB '*[^-0-9.]*' AND " c " NOT GLOB '?*-*'))"
+
+/* Version 2 (December 2026): why members are absent (each year's events);
+** members that are not municipalities (party ids of 1 to 16 characters:
+** run_rows made anew, as SQLite changes a CHECK no other way); a share by
+** service; the money cycle (a year's accounts, each row's difference,
+** settlement, invoice and instalments). */
 static const char *const schema_v2 =
     "ALTER TABLE run_years ADD COLUMN nevents INTEGER NOT NULL DEFAULT 0 " COUNT("nevents") ";"
+    "ALTER TABLE run_years ADD COLUMN actual_cost " DECIMAL_OR_NULL("actual_cost") ";"
+    "ALTER TABLE run_years ADD COLUMN actual_grants " DECIMAL_OR_NULL("actual_grants") ";"
+    "ALTER TABLE run_years ADD COLUMN actual_net " DECIMAL_OR_NULL("actual_net") ";"
     "CREATE TABLE run_year_events ("
     "  run_id INTEGER NOT NULL, scenario INTEGER NOT NULL, year_idx INTEGER NOT NULL,"
     "  idx INTEGER NOT NULL " COUNT("idx") ","
@@ -162,12 +171,50 @@ static const char *const schema_v2 =
     "  total INTEGER NOT NULL " KRONER("total") ","
     "  exact TEXT NOT NULL " DECIMAL("exact") ","
     "  nparts INTEGER NOT NULL " COUNT("nparts") ","
+    "  nservices INTEGER NOT NULL DEFAULT 0 " COUNT("nservices") ","
+    "  money INTEGER NOT NULL DEFAULT 0 " BOOL("money") ","
+    "  settlement_only INTEGER NOT NULL DEFAULT 0 " BOOL("settlement_only") ","
+    "  has_difference INTEGER NOT NULL DEFAULT 0 " BOOL("has_difference") ","
+    "  difference " KRONER_0("difference") ","
+    "  settlement " KRONER_0("settlement") ","
+    "  invoice " KRONER_0("invoice") ","
+    "  ninvoices INTEGER NOT NULL DEFAULT 0 " COUNT("ninvoices") ","
     "  PRIMARY KEY (run_id, scenario, idx),"
     "  FOREIGN KEY (run_id, scenario) REFERENCES run_scenarios (run_id, idx) ON DELETE CASCADE"
     ") STRICT;"
-    "INSERT INTO run_rows_v2 SELECT * FROM run_rows;"
+    "INSERT INTO run_rows_v2 (run_id, scenario, idx, year, code, name, given, merged, cooperation,"
+    "  population, population_date, population_source, months, charged_months, host, payee, due,"
+    "  total, exact, nparts) SELECT * FROM run_rows;"
     "DROP TABLE run_rows;"
-    "ALTER TABLE run_rows_v2 RENAME TO run_rows;";
+    "ALTER TABLE run_rows_v2 RENAME TO run_rows;"
+    "CREATE TABLE run_row_services ("
+    "  run_id INTEGER NOT NULL, scenario INTEGER NOT NULL, row_idx INTEGER NOT NULL,"
+    "  idx INTEGER NOT NULL " COUNT("idx") ","
+    "  name TEXT NOT NULL,"
+    "  kroner INTEGER NOT NULL " KRONER("kroner") ","
+    "  PRIMARY KEY (run_id, scenario, row_idx, idx),"
+    "  FOREIGN KEY (run_id, scenario, row_idx) REFERENCES run_rows (run_id, scenario, idx)"
+    "    ON DELETE CASCADE) STRICT;"
+    "CREATE TABLE run_invoices ("
+    "  run_id INTEGER NOT NULL, scenario INTEGER NOT NULL, row_idx INTEGER NOT NULL,"
+    "  idx INTEGER NOT NULL " COUNT("idx") ","
+    "  due TEXT NOT NULL " DATE("due") ","
+    "  amount INTEGER NOT NULL " KRONER("amount") ","
+    "  nlines INTEGER NOT NULL " COUNT("nlines") ","
+    "  PRIMARY KEY (run_id, scenario, row_idx, idx),"
+    "  FOREIGN KEY (run_id, scenario, row_idx) REFERENCES run_rows (run_id, scenario, idx)"
+    "    ON DELETE CASCADE) STRICT;"
+    "CREATE TABLE run_invoice_lines ("
+    "  run_id INTEGER NOT NULL, scenario INTEGER NOT NULL, row_idx INTEGER NOT NULL,"
+    "  invoice_idx INTEGER NOT NULL, idx INTEGER NOT NULL " COUNT("idx") ","
+    "  kind TEXT NOT NULL CHECK (kind IN ('share', 'settlement')),"
+    "  service TEXT,"
+    "  instalment INTEGER NOT NULL CHECK (instalment BETWEEN 0 AND 366),"
+    "  settles INTEGER NOT NULL CHECK (settles = 0 OR settles BETWEEN 1838 AND 9999),"
+    "  amount INTEGER NOT NULL " KRONER("amount") ","
+    "  PRIMARY KEY (run_id, scenario, row_idx, invoice_idx, idx),"
+    "  FOREIGN KEY (run_id, scenario, row_idx, invoice_idx)"
+    "    REFERENCES run_invoices (run_id, scenario, row_idx, idx) ON DELETE CASCADE) STRICT;";
 
 static const char *const schema_steps[CS_RUNDB_VERSION] = {schema_v1, schema_v2};
 
@@ -197,7 +244,16 @@ static const char *const schema_steps[CS_RUNDB_VERSION] = {schema_v1, schema_v2}
 #define INCOMPLETE_SQL_V2(F)                                                                      \
   " UNION ALL SELECT y.run_id, 'events' FROM run_years y WHERE " F("y.run_id")                    \
   "  AND y.nevents <> (SELECT count(*) FROM run_year_events e WHERE e.run_id = y.run_id"          \
-  "  AND e.scenario = y.scenario AND e.year_idx = y.idx)"
+  "  AND e.scenario = y.scenario AND e.year_idx = y.idx)"                                         \
+  " UNION ALL SELECT w.run_id, 'services' FROM run_rows w WHERE " F("w.run_id")                   \
+  "  AND w.nservices <> (SELECT count(*) FROM run_row_services v WHERE v.run_id = w.run_id"       \
+  "  AND v.scenario = w.scenario AND v.row_idx = w.idx)"                                          \
+  " UNION ALL SELECT w.run_id, 'invoices' FROM run_rows w WHERE " F("w.run_id")                   \
+  "  AND w.ninvoices <> (SELECT count(*) FROM run_invoices i WHERE i.run_id = w.run_id"           \
+  "  AND i.scenario = w.scenario AND i.row_idx = w.idx)"                                          \
+  " UNION ALL SELECT i.run_id, 'invoice lines' FROM run_invoices i WHERE " F("i.run_id")          \
+  "  AND i.nlines <> (SELECT count(*) FROM run_invoice_lines l WHERE l.run_id = i.run_id"         \
+  "  AND l.scenario = i.scenario AND l.row_idx = i.row_idx AND l.invoice_idx = i.idx)"
 #define EVERY_RUN(col) "1"
 #define ONE_RUN(col) col " = ?1"
 
@@ -389,7 +445,7 @@ static int check_tables(cs_rundb *db, cs_error *err) {
     rc = cs_error_set(err, CS_ENOMEM, "%s: cannot check the tables (out of memory)", db->path);
     goto done;
   }
-  char missing[256] = "", want[2048];
+  char missing[1024] = "", want[2048];
   size_t nmissing = 0;
   while (!rc && sqlite3_step(st) == SQLITE_ROW) {
     const char *table = (const char *)sqlite3_column_text(st, 0);
@@ -522,7 +578,8 @@ const char *cs_rundb_path(const cs_rundb *db) { return db->path; }
 
 /* ---- save ---------------------------------------------------------------- */
 
-enum { ST_RUN, ST_SCENARIO, ST_ROW, ST_PART, ST_YEAR, ST_AMOUNT, ST_EVENT, ST_COMMIT, ST_N };
+enum { ST_RUN, ST_SCENARIO, ST_ROW, ST_PART, ST_YEAR, ST_AMOUNT, ST_EVENT, ST_SERVICE, ST_INVOICE,
+       ST_INVOICE_LINE, ST_COMMIT, ST_N };
 
 static const char *const save_sql[ST_N] = {
     "INSERT INTO runs (created, coopsim_version, doc_coopsim_version, registry_version,"
@@ -532,18 +589,26 @@ static const char *const save_sql[ST_N] = {
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     "INSERT INTO run_rows (run_id, scenario, idx, year, code, name, given, merged, cooperation,"
     " population, population_date, population_source, months, charged_months, host, payee, due,"
-    " total, exact, nparts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-    " ?15, ?16, ?17, ?18, ?19, ?20)",
+    " total, exact, nparts, nservices, money, settlement_only, has_difference, difference,"
+    " settlement, invoice, ninvoices) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+    " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
     "INSERT INTO run_parts (run_id, scenario, row_idx, idx, name, rounded, exact, explain)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     "INSERT INTO run_years (run_id, scenario, idx, year, cooperation, members, cost, grants, net,"
     " balance, sum_shares, key, key_label, key_source, key_assumption, agreement_months, covers,"
-    " past_end, nlines, ngrants, nevents) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-    " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+    " past_end, nlines, ngrants, nevents, actual_cost, actual_grants, actual_net) VALUES (?1, ?2,"
+    " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,"
+    " ?23, ?24)",
     "INSERT INTO run_year_amounts (run_id, scenario, year_idx, kind, idx, name, amount)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     "INSERT INTO run_year_events (run_id, scenario, year_idx, idx, kind, code, name, date, until,"
     " other_code, other_name) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    "INSERT INTO run_row_services (run_id, scenario, row_idx, idx, name, kroner)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    "INSERT INTO run_invoices (run_id, scenario, row_idx, idx, due, amount, nlines)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    "INSERT INTO run_invoice_lines (run_id, scenario, row_idx, invoice_idx, idx, kind, service,"
+    " instalment, settles, amount) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     "COMMIT",
 };
 
@@ -577,6 +642,54 @@ static int save_amounts(cs_rundb *db, sqlite3_stmt *st, int64_t id, size_t s, si
     snprintf(where, sizeof where, "run %zu, year entry %zu, %s %zu", s + 1, y + 1, kind, i + 1);
     int rc = insert(db, st, where, err);
     if (rc) return rc;
+  }
+  return CS_OK;
+}
+
+/* A row's services, instalments and their lines. */
+static int save_row_money(cs_rundb *db, sqlite3_stmt **st, int64_t id, size_t s, size_t r,
+                          const cs_doc_row *row, cs_error *err) {
+  char where[160];
+  int rc;
+  for (size_t k = 0; k < row->nservices; k++) {
+    sqlite3_stmt *q = st[ST_SERVICE];
+    sqlite3_bind_int64(q, 1, id);
+    sqlite3_bind_int64(q, 2, (int64_t)s);
+    sqlite3_bind_int64(q, 3, (int64_t)r);
+    sqlite3_bind_int64(q, 4, (int64_t)k);
+    bind_text(q, 5, row->services[k].name);
+    sqlite3_bind_int64(q, 6, row->services[k].kroner);
+    snprintf(where, sizeof where, "run %zu, row %zu, service %zu", s + 1, r + 1, k + 1);
+    if ((rc = insert(db, q, where, err))) return rc;
+  }
+  for (size_t k = 0; k < row->ninvoices; k++) {
+    const cs_doc_invoice *inv = &row->invoices[k];
+    sqlite3_stmt *q = st[ST_INVOICE];
+    sqlite3_bind_int64(q, 1, id);
+    sqlite3_bind_int64(q, 2, (int64_t)s);
+    sqlite3_bind_int64(q, 3, (int64_t)r);
+    sqlite3_bind_int64(q, 4, (int64_t)k);
+    bind_text(q, 5, inv->due);
+    sqlite3_bind_int64(q, 6, inv->amount);
+    sqlite3_bind_int64(q, 7, (int64_t)inv->nlines);
+    snprintf(where, sizeof where, "run %zu, row %zu, invoice %zu", s + 1, r + 1, k + 1);
+    if ((rc = insert(db, q, where, err))) return rc;
+    for (size_t l = 0; l < inv->nlines; l++) {
+      const cs_doc_invoice_line *line = &inv->lines[l];
+      q = st[ST_INVOICE_LINE];
+      sqlite3_bind_int64(q, 1, id);
+      sqlite3_bind_int64(q, 2, (int64_t)s);
+      sqlite3_bind_int64(q, 3, (int64_t)r);
+      sqlite3_bind_int64(q, 4, (int64_t)k);
+      sqlite3_bind_int64(q, 5, (int64_t)l);
+      bind_text(q, 6, line->kind);
+      bind_text(q, 7, line->service);
+      sqlite3_bind_int(q, 8, line->instalment);
+      sqlite3_bind_int(q, 9, line->settles);
+      sqlite3_bind_int64(q, 10, line->amount);
+      snprintf(where, sizeof where, "run %zu, row %zu, invoice %zu, line %zu", s + 1, r + 1, k + 1, l + 1);
+      if ((rc = insert(db, q, where, err))) return rc;
+    }
   }
   return CS_OK;
 }
@@ -619,8 +732,17 @@ static int save_run(cs_rundb *db, sqlite3_stmt **st, int64_t id, size_t s, const
     sqlite3_bind_int64(q, 18, row->total);
     bind_text(q, 19, row->exact);
     sqlite3_bind_int64(q, 20, (int64_t)row->nparts);
-    snprintf(where, sizeof where, "run %zu, row %zu (%d %.4s)", s + 1, r + 1, row->year, row->code);
+    sqlite3_bind_int64(q, 21, (int64_t)row->nservices);
+    sqlite3_bind_int(q, 22, row->money != 0);
+    sqlite3_bind_int(q, 23, row->settlement_only != 0);
+    sqlite3_bind_int(q, 24, row->has_difference != 0);
+    sqlite3_bind_int64(q, 25, row->difference);
+    sqlite3_bind_int64(q, 26, row->settlement);
+    sqlite3_bind_int64(q, 27, row->invoice);
+    sqlite3_bind_int64(q, 28, (int64_t)row->ninvoices);
+    snprintf(where, sizeof where, "run %zu, row %zu (%d %.16s)", s + 1, r + 1, row->year, row->code);
     if ((rc = insert(db, q, where, err))) return rc;
+    if ((rc = save_row_money(db, st, id, s, r, row, err))) return rc;
     for (size_t p = 0; p < row->nparts; p++) {
       const cs_doc_part *part = &row->parts[p];
       q = st[ST_PART];
@@ -632,7 +754,7 @@ static int save_run(cs_rundb *db, sqlite3_stmt **st, int64_t id, size_t s, const
       sqlite3_bind_int64(q, 6, part->rounded);
       bind_text(q, 7, part->exact);
       bind_text(q, 8, part->explain);
-      snprintf(where, sizeof where, "run %zu, row %zu (%d %.4s), part %zu", s + 1, r + 1, row->year,
+      snprintf(where, sizeof where, "run %zu, row %zu (%d %.16s), part %zu", s + 1, r + 1, row->year,
                row->code, p + 1);
       if ((rc = insert(db, q, where, err))) return rc;
     }
@@ -661,6 +783,9 @@ static int save_run(cs_rundb *db, sqlite3_stmt **st, int64_t id, size_t s, const
     sqlite3_bind_int64(q, 19, (int64_t)yr->nlines);
     sqlite3_bind_int64(q, 20, (int64_t)yr->ngrants);
     sqlite3_bind_int64(q, 21, (int64_t)yr->nevents);
+    bind_text(q, 22, yr->actual_cost);
+    bind_text(q, 23, yr->actual_grants);
+    bind_text(q, 24, yr->actual_net);
     snprintf(where, sizeof where, "run %zu, year entry %zu (%d)", s + 1, y + 1, yr->year);
     if ((rc = insert(db, q, where, err))) return rc;
     if ((rc = save_amounts(db, st[ST_AMOUNT], id, s, y, "line", yr->lines, yr->nlines, err)) ||
@@ -1028,6 +1153,125 @@ static int load_children(cs_rundb *db, int64_t id, cs_doc *doc, cs_error *err) {
     e->until = col_text(st, 7, &oom);
     e->other_code = col_text(st, 8, &oom);
     e->other_name = col_text(st, 9, &oom);
+    if (oom) goto out_of_memory;
+  }
+  if (!rc && step != SQLITE_DONE) rc = db_fail(db, err, "cannot read a stored run");
+  sqlite3_finalize(st);
+  st = NULL;
+  if (rc) return rc;
+  /* the years' accounts, the rows' money cycle (version 2 on) */
+  if ((rc = prepare_for(db, &st,
+                        "SELECT scenario, idx, actual_cost, actual_grants, actual_net FROM run_years"
+                        " WHERE run_id = ?1 ORDER BY scenario, idx",
+                        id, err)))
+    return rc;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    int64_t s = sqlite3_column_int64(st, 0), i = sqlite3_column_int64(st, 1);
+    if (s < 0 || (size_t)s >= doc->nruns || i < 0 || (size_t)i >= doc->runs[s].nyears) {
+      rc = damaged(db, id, "years out of order", err);
+      break;
+    }
+    cs_doc_year *yr = &doc->runs[s].years[i];
+    yr->actual_cost = col_text(st, 2, &oom);
+    yr->actual_grants = col_text(st, 3, &oom);
+    yr->actual_net = col_text(st, 4, &oom);
+    if (oom) goto out_of_memory;
+  }
+  if (!rc && step != SQLITE_DONE) rc = db_fail(db, err, "cannot read a stored run");
+  sqlite3_finalize(st);
+  st = NULL;
+  if (rc) return rc;
+  if ((rc = prepare_for(db, &st,
+                        "SELECT scenario, idx, money, settlement_only, has_difference, difference,"
+                        " settlement, invoice FROM run_rows WHERE run_id = ?1 ORDER BY scenario, idx",
+                        id, err)))
+    return rc;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    int64_t s = sqlite3_column_int64(st, 0), i = sqlite3_column_int64(st, 1);
+    if (s < 0 || (size_t)s >= doc->nruns || i < 0 || (size_t)i >= doc->runs[s].nrows) {
+      rc = damaged(db, id, "rows out of order", err);
+      break;
+    }
+    cs_doc_row *row = &doc->runs[s].rows[i];
+    row->money = sqlite3_column_int(st, 2);
+    row->settlement_only = sqlite3_column_int(st, 3);
+    row->has_difference = sqlite3_column_int(st, 4);
+    row->difference = sqlite3_column_int64(st, 5);
+    row->settlement = sqlite3_column_int64(st, 6);
+    row->invoice = sqlite3_column_int64(st, 7);
+  }
+  if (!rc && step != SQLITE_DONE) rc = db_fail(db, err, "cannot read a stored run");
+  sqlite3_finalize(st);
+  st = NULL;
+  if (rc) return rc;
+  if ((rc = prepare_for(db, &st,
+                        "SELECT scenario, row_idx, idx, name, kroner FROM run_row_services WHERE run_id = ?1"
+                        " ORDER BY scenario, row_idx, idx",
+                        id, err)))
+    return rc;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    int64_t s = sqlite3_column_int64(st, 0), r = sqlite3_column_int64(st, 1), i = sqlite3_column_int64(st, 2);
+    if (s < 0 || (size_t)s >= doc->nruns || r < 0 || (size_t)r >= doc->runs[s].nrows ||
+        (size_t)i != doc->runs[s].rows[r].nservices) {
+      rc = damaged(db, id, "services out of order", err);
+      break;
+    }
+    cs_doc_row *row = &doc->runs[s].rows[r];
+    cs_doc_service *v;
+    APPEND(row->services, row->nservices, v);
+    v->name = col_text(st, 3, &oom);
+    v->kroner = sqlite3_column_int64(st, 4);
+    if (oom) goto out_of_memory;
+  }
+  if (!rc && step != SQLITE_DONE) rc = db_fail(db, err, "cannot read a stored run");
+  sqlite3_finalize(st);
+  st = NULL;
+  if (rc) return rc;
+  if ((rc = prepare_for(db, &st,
+                        "SELECT scenario, row_idx, idx, due, amount FROM run_invoices WHERE run_id = ?1"
+                        " ORDER BY scenario, row_idx, idx",
+                        id, err)))
+    return rc;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    int64_t s = sqlite3_column_int64(st, 0), r = sqlite3_column_int64(st, 1), i = sqlite3_column_int64(st, 2);
+    if (s < 0 || (size_t)s >= doc->nruns || r < 0 || (size_t)r >= doc->runs[s].nrows ||
+        (size_t)i != doc->runs[s].rows[r].ninvoices) {
+      rc = damaged(db, id, "invoices out of order", err);
+      break;
+    }
+    cs_doc_row *row = &doc->runs[s].rows[r];
+    cs_doc_invoice *inv;
+    APPEND(row->invoices, row->ninvoices, inv);
+    inv->due = col_text(st, 3, &oom);
+    inv->amount = sqlite3_column_int64(st, 4);
+    if (oom) goto out_of_memory;
+  }
+  if (!rc && step != SQLITE_DONE) rc = db_fail(db, err, "cannot read a stored run");
+  sqlite3_finalize(st);
+  st = NULL;
+  if (rc) return rc;
+  if ((rc = prepare_for(db, &st,
+                        "SELECT scenario, row_idx, invoice_idx, idx, kind, service, instalment, settles,"
+                        " amount FROM run_invoice_lines WHERE run_id = ?1"
+                        " ORDER BY scenario, row_idx, invoice_idx, idx",
+                        id, err)))
+    return rc;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    int64_t s = sqlite3_column_int64(st, 0), r = sqlite3_column_int64(st, 1), k = sqlite3_column_int64(st, 2),
+            i = sqlite3_column_int64(st, 3);
+    if (s < 0 || (size_t)s >= doc->nruns || r < 0 || (size_t)r >= doc->runs[s].nrows || k < 0 ||
+        (size_t)k >= doc->runs[s].rows[r].ninvoices || (size_t)i != doc->runs[s].rows[r].invoices[k].nlines) {
+      rc = damaged(db, id, "invoice lines out of order", err);
+      break;
+    }
+    cs_doc_invoice *inv = &doc->runs[s].rows[r].invoices[k];
+    cs_doc_invoice_line *l;
+    APPEND(inv->lines, inv->nlines, l);
+    l->kind = col_text(st, 4, &oom);
+    l->service = col_text(st, 5, &oom);
+    l->instalment = sqlite3_column_int(st, 6);
+    l->settles = sqlite3_column_int(st, 7);
+    l->amount = sqlite3_column_int64(st, 8);
     if (oom) goto out_of_memory;
   }
   if (!rc && step != SQLITE_DONE) rc = db_fail(db, err, "cannot read a stored run");

@@ -28,9 +28,33 @@ typedef struct cs_doc_part {
   char *explain;  /* one line of arithmetic, may be NULL */
 } cs_doc_part;
 
+/* A member's share of one service of the agreement (SPEC 7.2 services). */
+typedef struct cs_doc_service {
+  char *name;
+  int64_t kroner;
+} cs_doc_service;
+
+/* One line of an instalment (SPEC 7.3): part of the year's share (of a
+** service, when the agreement has several), or the settlement of a year. */
+typedef struct cs_doc_invoice_line {
+  char *kind;        /* "share" or "settlement" */
+  char *service;     /* the service, or NULL */
+  int instalment;    /* share: 1.. the instalment's number; settlement: 0 */
+  int settles;       /* settlement: the year it settles; share: 0 */
+  int64_t amount;    /* whole kroner */
+} cs_doc_invoice_line;
+
+/* An invoice: one instalment, due on a date, the sum of its lines. */
+typedef struct cs_doc_invoice {
+  char *due;         /* "YYYY-MM-DD" */
+  int64_t amount;    /* whole kroner */
+  cs_doc_invoice_line *lines;
+  size_t nlines;
+} cs_doc_invoice;
+
 typedef struct cs_doc_row {
   int year;
-  char code[5];            /* four digits, or H001.. for hypothetical mergers */
+  char code[17];           /* four digits, H001.. for hypothetical mergers, or a party's id */
   char *name;              /* the member's name in that year */
   char *given;             /* what the scenario wrote (name or code), may be NULL */
   char *merged;            /* a hypothetical merger's predecessors, may be NULL */
@@ -46,6 +70,17 @@ typedef struct cs_doc_row {
   char *exact;             /* exact share, two decimals */
   cs_doc_part *parts;
   size_t nparts;
+  cs_doc_service *services; /* by service, when the agreement has services; else NULL */
+  size_t nservices;
+  /* the money cycle (SPEC 7.3), when the run has it (money = 1) */
+  int money;
+  int settlement_only;     /* 1: a member gone this year, invoiced only its settlement (no share) */
+  int has_difference;      /* 1: the year has accounts */
+  int64_t difference;      /* this year's actual share minus its budget share */
+  int64_t settlement;      /* what this year's invoice carries from the year before */
+  int64_t invoice;         /* share + settlement */
+  cs_doc_invoice *invoices; /* the instalments, in order of due date */
+  size_t ninvoices;
 } cs_doc_row;
 
 typedef struct cs_doc_amount {
@@ -79,6 +114,8 @@ typedef struct cs_doc_year {
   size_t nlines, ngrants;
   cs_doc_event *events;                /* may be NULL when nevents is 0 */
   size_t nevents;
+  /* the accounts (regnskap) of the year, two decimals; NULL when none */
+  char *actual_cost, *actual_grants, *actual_net;
 } cs_doc_year;
 
 typedef struct cs_doc_run {

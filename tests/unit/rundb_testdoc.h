@@ -34,10 +34,19 @@ static char *testdoc_json(int nruns, int nyears, int members, const char *name) 
             " \"total\": %d, \"exact\": \"%d.%02d\"",
             (y || m) ? "," : "", 2023 + y, 1800 + m, name, m, name, first ? -1 : 1000 + 37 * m,
             first ? 7 : 12, first ? "true" : "false", 1000 * m - 17 * r - y, 1000 * m - 17 * r - y - 1, 50 + m);
-        if (first)
+        if (first) {
+          int total = 1000 * m - 17 * r - y;
           OUT(", \"given\": \"%s\", \"merged\": \"1801+1802\", \"population_date\": \"2022-01-01\","
               " \"population_source\": \"ssb\", \"payee\": \"%s payee\", \"due\": \"2024-02-29\"",
               name, name);
+          /* a share by service and the money cycle: share + settlement, in two instalments */
+          OUT(", \"services\": [{\"name\": \"%s service\", \"kroner\": %d}], \"settlement\": 5,"
+              " \"invoice\": %d, \"difference\": -2, \"invoices\": [{\"due\": \"%d-01-31\", \"amount\": %d,"
+              " \"lines\": [{\"kind\": \"share\", \"service\": \"%s service\", \"instalment\": 1, \"amount\": %d},"
+              " {\"kind\": \"settlement\", \"settles\": %d, \"amount\": 5}]}, {\"due\": \"%d-07-31\", \"amount\": 0,"
+              " \"lines\": [{\"kind\": \"share\", \"instalment\": 2, \"amount\": 0}]}]",
+              name, total, total + 5, 2023 + y, total + 5, name, total, 2022 + y, 2023 + y);
+        }
         OUT(", \"parts\": [{\"name\": \"equal\", \"rounded\": %d, \"exact\": \"-%d.25\"%s},"
             " {\"name\": \"population\", \"rounded\": %d, \"exact\": \"%d.75\"}]}",
             -m, m, first ? ", \"explain\": \"20 % of 1 000.00\"" : "", 1000 * m, 1000 * m);
@@ -50,7 +59,14 @@ static char *testdoc_json(int nruns, int nyears, int members, const char *name) 
           " \"lines\": [{\"name\": \"L\\u00f8nn\", \"amount\": \"900000.00\"}, {\"name\": \"Drift\","
           " \"amount\": \"100000.00\"}], \"grant_list\": [{\"name\": \"%s grant\", \"amount\": \"504000.00\"}]",
           y ? "," : "", 2023 + y, name, members, 740539 + y, y ? "true" : "false", name);
-      if (y == 0) OUT(", \"key_label\": \"%s\", \"key_source\": \"sak 63/2022\", \"key_assumption\": \"30/70\"", name);
+      if (y == 0) {
+        OUT(", \"key_label\": \"%s\", \"key_source\": \"sak 63/2022\", \"key_assumption\": \"30/70\"", name);
+        OUT(", \"events\": [{\"kind\": \"notice\", \"code\": \"1801\", \"name\": \"%s member 1\","
+            " \"date\": \"2023-01-15\", \"until\": \"2023-12-31\"}, {\"kind\": \"merged\", \"code\": \"1802\","
+            " \"name\": \"%s member 2\", \"date\": \"2023-01-01\", \"other_code\": \"1800\"}]"
+            ", \"actual_cost\": \"1300000.00\", \"actual_grants\": \"504000.00\", \"actual_net\": \"796000.00\"",
+            name, name);
+      }
       OUT("}");
     }
     OUT("]}");

@@ -147,9 +147,11 @@ static void refuses_bad_input(void **state) {
   refuses("\"cost\": \"1244539.00\"", "\"cost\": \"1e6\"", "years[0] 2023, field \"cost\": expected an amount with two decimals (\"1234.50\"), got \"1e6\"");
   refuses("\"amount\": \"900000.00\"", "\"amount\": \"nan\"", "lines[0], field \"amount\": expected an amount");
   /* codes */
-  refuses("\"code\": \"1813\"", "\"code\": \"03O1\"", "rows[0], field \"code\": expected a municipality code of four digits (or H and three digits), got \"03O1\"");
-  refuses("\"code\": \"1813\"", "\"code\": \"18133\"", "got \"18133\"");
-  refuses("\"code\": \"1813\"", "\"code\": \" 813\"", "got \" 813\"");
+  refuses("\"code\": \"1813\"", "\"code\": \"03O1\"", "rows[0] 2023 03O1, field \"code\": \"03O1\" is neither a municipality's code nor a party's id");
+  refuses("\"code\": \"1813\"", "\"code\": \"H12345\"", "is neither a municipality's code nor a party's id");
+  refuses("\"code\": \"1813\"", "\"code\": \"Regionraadet_for_alle\"", "expected a code of at most 16 characters");
+  refuses("\"code\": \"1813\"", "\"code\": \"18133\"", "\"18133\" is neither a municipality's code nor a party's id");
+  refuses("\"code\": \"1813\"", "\"code\": \" 813\"", "\" 813\" is neither a municipality's code nor a party's id");
   /* years and dates */
   refuses("\"from\": 2023", "\"from\": 1700", "runs[0] \"Baseline\", field \"from\": expected an integer in 1838..9999, got 1700");
   refuses("\"year\": 2023, \"cooperation\"", "\"year\": 10000, \"cooperation\"", "years[0], field \"year\": expected an integer in 1838..9999, got 10000");

@@ -40,7 +40,23 @@ static const char *const valid =
     "                    \"other_code\": \"5001\", \"other_name\": \"Trondheim\" } ] } ] },\n"
     " { \"scenario\": \"Vefsn withdraws\", \"from\": 2023, \"to\": 2024, \"rows\": [\n"
     "    { \"year\": 2024, \"code\": \"H001\", \"name\": \"Ny\", \"cooperation\": \"X\", \"total\": -5,\n"
-    "      \"exact\": \"-5.00\", \"parts\": [] } ], \"years\": [] } ] }";
+    "      \"exact\": \"-5.00\", \"parts\": [] },\n"
+    "    { \"year\": 2024, \"code\": \"P01\", \"name\": \"Helgeland regionråd\", \"cooperation\": \"X\",\n"
+    "      \"total\": 100, \"exact\": \"100.00\", \"parts\": [],\n"
+    "      \"services\": [ { \"name\": \"Brann\", \"kroner\": 60 }, { \"name\": \"Feiing\", \"kroner\": 40 } ],\n"
+    "      \"settlement\": 7, \"invoice\": 107, \"difference\": -3,\n"
+    "      \"invoices\": [ { \"due\": \"2024-01-31\", \"amount\": 57, \"lines\": [\n"
+    "          { \"kind\": \"share\", \"service\": \"Brann\", \"instalment\": 1, \"amount\": 30 },\n"
+    "          { \"kind\": \"share\", \"service\": \"Feiing\", \"instalment\": 1, \"amount\": 20 },\n"
+    "          { \"kind\": \"settlement\", \"settles\": 2023, \"amount\": 7 } ] },\n"
+    "        { \"due\": \"2024-07-31\", \"amount\": 50, \"lines\": [\n"
+    "          { \"kind\": \"share\", \"service\": \"Brann\", \"instalment\": 2, \"amount\": 30 },\n"
+    "          { \"kind\": \"share\", \"service\": \"Feiing\", \"instalment\": 2, \"amount\": 20 } ] } ] },\n"
+    "    { \"year\": 2024, \"code\": \"1824\", \"name\": \"Vefsn\", \"cooperation\": \"X\", \"total\": 0,\n"
+    "      \"exact\": \"0.00\", \"parts\": [], \"settlement\": -12, \"invoice\": -12, \"settlement_only\": true } ],\n"
+    "   \"years\": [ { \"year\": 2024, \"cooperation\": \"X\", \"members\": 2, \"cost\": \"90.00\",\n"
+    "      \"grants\": \"0.00\", \"net\": \"90.00\", \"balance\": \"5.00\", \"sum_shares\": 95, \"key\": \"k\",\n"
+    "      \"actual_cost\": \"100.00\", \"actual_grants\": \"0.00\", \"actual_net\": \"100.00\" } ] } ] }";
 
 /* ---- a stream in memory -------------------------------------------------- */
 
@@ -124,6 +140,15 @@ static void round_trip(void **state) {
     assert_null(back->runs[0].rows[1].payee);
     assert_int_equal(back->runs[1].rows[0].total, -5);
     assert_int_equal(back->runs[0].years[0].nevents, 2);
+    const cs_doc_row *p01 = &back->runs[1].rows[1];
+    assert_string_equal(p01->code, "P01");
+    assert_int_equal(p01->nservices, 2);
+    assert_int_equal(p01->services[1].kroner, 40);
+    assert_true(p01->money && p01->has_difference && !p01->settlement_only);
+    assert_int_equal(p01->ninvoices, 2);
+    assert_int_equal(p01->invoices[0].lines[2].settles, 2023);
+    assert_true(back->runs[1].rows[2].settlement_only);
+    assert_string_equal(back->runs[1].years[0].actual_net, "100.00");
     assert_string_equal(back->runs[0].years[0].events[1].other_name, "Trondheim");
     assert_null(back->runs[0].years[0].events[1].until);
     cs_doc_free(back);
@@ -252,6 +277,22 @@ static void forged_figures(void **state) {
   assert_int_equal(cs_doc_check(doc, &err), CS_EINVAL);
   assert_non_null(strstr(err.msg, "until"));
   doc->runs[0].years[0].events[0].until = until;
+  /* the money cycle adds up: an instalment is its lines, the invoice its
+  ** instalments and share plus settlement */
+  cs_doc_row *p01 = &doc->runs[1].rows[1];
+  p01->invoices[1].lines[0].amount = 31;
+  assert_int_equal(cs_doc_check(doc, &err), CS_EINVAL);
+  assert_non_null(strstr(err.msg, "is not the sum of its lines"));
+  p01->invoices[1].lines[0].amount = 30;
+  p01->invoice = 108;
+  assert_int_equal(cs_doc_check(doc, &err), CS_EINVAL);
+  assert_non_null(strstr(err.msg, "is not the share 100 plus the settlement 7"));
+  p01->invoice = 107;
+  doc->runs[1].rows[2].total = 5; /* a settlement-only row with a share */
+  assert_int_equal(cs_doc_check(doc, &err), CS_EINVAL);
+  assert_non_null(strstr(err.msg, "a settlement-only row has no share"));
+  doc->runs[1].rows[2].total = 0;
+  assert_int_equal(cs_doc_check(doc, &err), 0);
   /* a row outside its run's years */
   doc->runs[0].rows[0].year = 2030;
   assert_int_equal(cs_doc_check(doc, &err), CS_EINVAL);

@@ -514,7 +514,8 @@ static void rel24_marked_without_tables(void **state) {
   mark_as_store(raw);
   sqlite3_close(raw);
   refused("marked as a coopsim run store, but tables are missing (runs, run_scenarios, run_parts, "
-          "run_years, run_year_amounts, run_year_events, run_rows)",
+          "run_years, run_year_amounts, run_year_events, run_rows, run_row_services, run_invoices, "
+          "run_invoice_lines)",
           0);
 }
 
