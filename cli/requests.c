@@ -172,7 +172,7 @@ static int carry_out_write(const cli_requests *q, const cli_request *req, const 
   cs_report_lang lng = CS_LANG_EN;
   int rc = req->format ? cs_report_format_parse(req->format, &fmt, &err)
                        : cs_report_format_from_path(req->path, &fmt, &err);
-  if (!rc && req->lang) rc = cs_report_lang_parse(req->lang, &lng, &err);
+  if (!rc) rc = req->lang ? cs_report_lang_parse(req->lang, &lng, &err) : cs_report_lang_default(&lng, &err);
   if (!rc) rc = cs_report_write_at(doc, fmt, lng, t, &err);
   if (rc) fprintf(stderr, "coopsim run: %s: write: %s\n", q->file, err.msg);
   else fprintf(stderr, "wrote %s\n", req->path);

@@ -394,10 +394,16 @@ int cli_run(int argc, char **argv, const cli_options *opt) {
     return 2;
   }
   /* the language a Norwegian office sets once (LANG and LC_* are not read) */
-  int lang_from_env = 0;
-  if (!lang && (format || out) && getenv("COOPSIM_LANG") && *getenv("COOPSIM_LANG")) {
-    lang = getenv("COOPSIM_LANG");
-    lang_from_env = 1;
+  /* the language a Norwegian office sets once: COOPSIM_LANG (LANG and LC_*
+  ** are not read) is the default of --lang for a report */
+  if (!lang && (format || out)) {
+    cs_report_lang dflt;
+    cs_error lerr = {0, ""};
+    if (cs_report_lang_default(&dflt, &lerr) != 0) {
+      fprintf(stderr, "coopsim run: %s\n", lerr.msg);
+      return 2;
+    }
+    if (dflt == CS_LANG_NB) lang = "nb";
   }
   {
     /* check the options before running anything */
@@ -407,7 +413,7 @@ int cli_run(int argc, char **argv, const cli_options *opt) {
     if ((format && cs_report_format_parse(format, &f, &err)) ||
         (!format && out && cs_report_format_from_path(out, &f, &err)) ||
         (lang && cs_report_lang_parse(lang, &l, &err))) {
-      fprintf(stderr, "coopsim run: %s%s\n", lang_from_env ? "COOPSIM_LANG: " : "", err.msg);
+      fprintf(stderr, "coopsim run: %s\n", err.msg);
       return 2;
     }
     if (format && !out && !cs_report_format_is_text(f)) {

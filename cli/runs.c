@@ -146,13 +146,18 @@ static int load(cs_rundb *db, const char *arg, cs_doc **doc, cs_rundb_info *info
   return 0;
 }
 
-static void print_info(const cs_rundb_info *info) {
-  printf("run %lld, stored %s by coopsim %s\n", (long long)info->id, info->created, info->coopsim_version);
-  printf("scenario file: %s\n", info->scenario_file ? info->scenario_file : "(none)");
-  if (info->scenario_sha256) printf("sha256: %s (%zu bytes stored)\n", info->scenario_sha256, info->scenario_len);
-  printf("registry: %s\n", info->registry_version);
-  printf("options: %s\n", info->options && *info->options ? info->options : "(none)");
-  printf("runs: %s\n", info->scenarios ? info->scenarios : "(none)");
+static void print_info(const cs_rundb_info *info, cs_report_lang lang) {
+  int nb = lang == CS_LANG_NB;
+  const char *none = nb ? "(ingen)" : "(none)";
+  printf(nb ? "kjøring %lld, lagret %s av coopsim %s\n" : "run %lld, stored %s by coopsim %s\n",
+         (long long)info->id, info->created, info->coopsim_version);
+  printf(nb ? "scenariofil: %s\n" : "scenario file: %s\n", info->scenario_file ? info->scenario_file : none);
+  if (info->scenario_sha256)
+    printf(nb ? "sha256: %s (%zu byte lagret)\n" : "sha256: %s (%zu bytes stored)\n", info->scenario_sha256,
+           info->scenario_len);
+  printf(nb ? "register: %s\n" : "registry: %s\n", info->registry_version);
+  printf(nb ? "valg: %s\n" : "options: %s\n", info->options && *info->options ? info->options : none);
+  printf(nb ? "kjøringer: %s\n" : "runs: %s\n", info->scenarios ? info->scenarios : none);
 }
 
 static int show(cs_rundb *db, const char *arg, cs_report_lang lang) {
@@ -160,7 +165,7 @@ static int show(cs_rundb *db, const char *arg, cs_report_lang lang) {
   cs_rundb_info info;
   int rc = load(db, arg, &doc, &info, "show");
   if (rc) return rc;
-  print_info(&info);
+  print_info(&info, lang);
   putchar('\n');
   char *text = NULL;
   size_t len;
@@ -384,10 +389,12 @@ int cli_runs(int argc, char **argv, const cli_options *opt) {
   for (int i = 1; i < nargs; i++)
     if (parse_id(args[i], &unused)) return 2;
   cs_report_lang lng = CS_LANG_EN;
-  if (lang && cs_report_lang_parse(lang, &lng, &err)) {
+  /* --lang, else COOPSIM_LANG (LANG and LC_* are not read) */
+  if (lang ? cs_report_lang_parse(lang, &lng, &err) != 0 : cs_report_lang_default(&lng, &err) != 0) {
     fprintf(stderr, "coopsim runs %s: %s\n", cmd, err.msg);
     return 2;
   }
+  if (!lang && lng == CS_LANG_NB) lang = "nb";
   cs_rundb *db = NULL;
   if (cs_rundb_open(&db, db_path, NULL, &err)) {
     fprintf(stderr, "coopsim runs %s: %s\n", cmd, err.msg);

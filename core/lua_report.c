@@ -21,7 +21,8 @@ static int l_write_report(lua_State *L) {
   cs_report_format fmt;
   cs_report_lang lng = CS_LANG_EN;
   int rc = format ? cs_report_format_parse(format, &fmt, &err) : cs_report_format_from_path(path, &fmt, &err);
-  if (!rc && lang) rc = cs_report_lang_parse(lang, &lng, &err);
+  /* the language given, else COOPSIM_LANG's */
+  if (!rc) rc = lang ? cs_report_lang_parse(lang, &lng, &err) : cs_report_lang_default(&lng, &err);
   if (!rc) rc = cs_report_write(doc, fmt, lng, path, &err);
   if (rc) {
     lua_pushnil(L);

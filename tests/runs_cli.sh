@@ -93,6 +93,18 @@ mkdir folder.db
 "$coopsim" run budget.lua --db folder.db >out 2>&1 && fail "a folder as --db succeeded"
 grep -q "SCENARIO RAN" out && fail "folder: the scenario ran"
 
+# --- COOPSIM_LANG: the default of --lang, for show and for a report -------------
+COOPSIM_LANG=nb "$coopsim" runs show 1 --db runs.db >out 2>&1 || fail "COOPSIM_LANG=nb runs show: $(cat out)"
+grep -q "^kjøring 1, lagret " out || fail "COOPSIM_LANG=nb: runs show is not in bokmål: $(head -3 out)"
+COOPSIM_LANG=nb "$coopsim" runs show 1 --db runs.db --lang en >out 2>&1
+grep -q "^run 1, stored " out || fail "--lang en does not win over COOPSIM_LANG: $(head -3 out)"
+COOPSIM_LANG=sv "$coopsim" runs show 1 --db runs.db >out 2>&1 && fail "COOPSIM_LANG=sv was taken"
+grep -q 'COOPSIM_LANG="sv": unknown language (en, nb)' out || fail "COOPSIM_LANG=sv: $(cat out)"
+COOPSIM_LANG=nb "$coopsim" run budget.lua --format table >out 2>/dev/null
+grep -q "kommunenr" out || fail "COOPSIM_LANG=nb run --format table is not in bokmål: $(head -5 out)"
+LANG=nb_NO.UTF-8 LC_ALL=nb_NO.UTF-8 "$coopsim" run budget.lua --format table >out 2>/dev/null
+grep -q "kommunenr" out && fail "LANG or LC_ALL was read"
+
 # --- a store of version 1 (made by the coopsim before year events) -------------
 # read as it is (nothing written); upgraded in one transaction when a run is
 # stored in it, the old run kept whole
