@@ -141,6 +141,12 @@ static int carry_out_all(const cs_doc *doc, const cs_lua_request_info *req, size
   return 0;
 }
 
+/* Whether the document needs the parts' explanations: only the JSON report
+** and stored runs show them (and a file request may be either). */
+static int needs_explanations(const run_job *job, size_t nreq) {
+  return job->store || nreq > 0 || (job->want_report && report_format(job) == CS_REPORT_JSON);
+}
+
 /* ---- the worker --------------------------------------------------------- */
 
 static int write_fd(void *ud, const void *data, size_t n) { return cli_write_all(*(int *)ud, data, n); }
@@ -161,20 +167,19 @@ static int run_child(int fd, void *arg) {
     rc = 1;
   }
   size_t nreq = rc == 0 ? cs_lua_nrequests(L) : 0;
-  cs_doc *doc = NULL;
-  if (rc == 0 && (job->want_report || job->store || nreq > 0)) {
-    cs_error err = {0, ""};
-    if (cs_lua_runs_doc(L, COOPSIM_VERSION, job->file, &doc, &err) != 0) {
-      fprintf(stderr, "coopsim: %s: the results could not be made: %s\n", job->file, err.msg);
-      rc = 1;
-      nreq = 0;
-    }
-  }
+  int want_doc = rc == 0 && (job->want_report || job->store || nreq > 0);
   cs_wire_out *w = cs_wire_out_new(write_fd, &fd);
   if (!w) return 1;
   cs_wire_put_int(w, rc);
-  cs_wire_put_uint(w, doc != NULL);
-  if (doc) cs_wire_put_doc(w, doc);
+  cs_wire_put_uint(w, want_doc);
+  if (want_doc) { /* made as it is sent: the parent checks it */
+    cs_error err = {0, ""};
+    if (cs_lua_runs_stream(L, w, COOPSIM_VERSION, job->file, needs_explanations(job, nreq), &err) != 0) {
+      fprintf(stderr, "coopsim: %s: the results could not be made: %s\n", job->file, err.msg);
+      cs_wire_out_flush(w);
+      return 1;
+    }
+  }
   cs_wire_put_uint(w, nreq);
   for (size_t i = 0; i < nreq; i++) {
     cs_lua_request_info r;
@@ -188,7 +193,6 @@ static int run_child(int fd, void *arg) {
   }
   if (cs_wire_out_flush(w) != 0) rc = 1;
   cs_wire_out_free(w);
-  cs_doc_free(doc);
   /* no lua_close: the process ends here and the system frees it all */
   return rc;
 }
@@ -335,7 +339,7 @@ static int run_here(const run_job *job) {
   if (rc == 0 && (job->want_report || job->store)) {
     cs_error err = {0, ""};
     cs_doc *doc = NULL;
-    if (cs_lua_runs_doc(L, COOPSIM_VERSION, job->file, &doc, &err) != 0) {
+    if (cs_lua_runs_doc(L, COOPSIM_VERSION, job->file, needs_explanations(job, 0), &doc, &err) != 0) {
       fprintf(stderr, "coopsim: %s: the results could not be made: %s\n", job->file, err.msg);
       rc = 1;
     } else {

@@ -82,7 +82,11 @@ static void free_year(cs_doc_year *y) {
   free(y->events);
 }
 
-void cs_doc_run_clear(cs_doc_run *run) {
+void cs_doc_run_clear(const cs_doc *doc, cs_doc_run *run) {
+  if (doc->arena) { /* everything is in the arena */
+    memset(run, 0, sizeof *run);
+    return;
+  }
   free(run->scenario);
   free(run->options);
   for (size_t j = 0; run->rows && j < run->nrows; j++) free_row(&run->rows[j]);
@@ -94,7 +98,8 @@ void cs_doc_run_clear(cs_doc_run *run) {
 
 void cs_doc_free(cs_doc *doc) {
   if (!doc) return;
-  for (size_t i = 0; i < doc->nruns; i++) cs_doc_run_clear(&doc->runs[i]);
+  for (size_t i = 0; i < doc->nruns; i++) cs_doc_run_clear(doc, &doc->runs[i]);
+  cs_doc_arena_free(doc->arena);
   free(doc->runs);
   free(doc->coopsim_version);
   free(doc->scenario_file);

@@ -18,6 +18,7 @@
 #define YEAR_MAX 9999
 
 typedef struct ctx {
+  int texts_checked; /* the document's texts were checked where they came in */
   cs_error *err;
   char where[256];
   int64_t sum; /* the run's absolute kroner so far */
@@ -41,6 +42,7 @@ static int bad(ctx *c, const char *field, const char *fmt, ...) {
 static int text(ctx *c, const char *field, const char *s, int required) {
   char why[128];
   if (!s) return required ? bad(c, field, "missing") : 0;
+  if (c->texts_checked) return 0;
   if (cs_text_check(s, strlen(s), why, sizeof why)) return bad(c, field, "%s", why);
   return 0;
 }
@@ -213,7 +215,7 @@ static int check_year(ctx *c, const cs_doc_year *y) {
 }
 
 int cs_doc_check(const cs_doc *doc, cs_error *err) {
-  ctx c = {err, "", 0};
+  ctx c = {doc->texts_checked, err, "", 0};
   if (text(&c, "coopsim", doc->coopsim_version, 0) || text(&c, "scenario_file", doc->scenario_file, 0))
     return CS_EINVAL;
   if (doc->nruns && !doc->runs) return bad(&c, "runs", "missing");

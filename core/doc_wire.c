@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "coopsim/doc_wire.h"
+#include "coopsim/text.h"
 
 #define MAGIC "CSW1"
 #define OUT_BUF 65536
@@ -18,7 +19,10 @@
 
 /* ---- writing --------------------------------------------------------------- */
 
-/* Texts sent so far: open addressing from the text to its number. */
+/* Texts sent so far: open addressing from the text to its number. The
+** writer keeps its own copy of each (in `copies`: a text put may be a field
+** that changes after), until the document's end (cs_wire_put_end), where
+** both sides forget every text. */
 typedef struct sent {
   const char **text;
   uint32_t *num;
@@ -32,11 +36,16 @@ struct cs_wire_out {
   size_t len;
   int failed;
   sent texts;
+  cs_doc_arena *copies;
 };
 
 cs_wire_out *cs_wire_out_new(int (*write)(void *ud, const void *data, size_t n), void *ud) {
   cs_wire_out *w = calloc(1, sizeof *w);
   if (!w) return NULL;
+  if (!(w->copies = cs_doc_arena_new(0))) {
+    free(w);
+    return NULL;
+  }
   w->write = write;
   w->ud = ud;
   memcpy(w->buf, MAGIC, 4);
@@ -48,6 +57,7 @@ void cs_wire_out_free(cs_wire_out *w) {
   if (!w) return;
   free(w->texts.text);
   free(w->texts.num);
+  cs_doc_arena_free(w->copies);
   free(w);
 }
 
@@ -91,8 +101,8 @@ static uint64_t hash_text(const char *s) {
   return h;
 }
 
-/* The number of s if sent before, else records it and returns UINT32_MAX.
-** The writer keeps the pointer: texts must live until the stream is done. */
+/* The number of s if sent before, else records a copy and returns
+** UINT32_MAX. */
 static uint32_t sent_number(cs_wire_out *w, const char *s) {
   sent *t = &w->texts;
   if (2 * (t->n + 1) > t->cap) {
@@ -121,7 +131,14 @@ static uint32_t sent_number(cs_wire_out *w, const char *s) {
     w->failed = 1;
     return UINT32_MAX;
   }
-  t->text[j] = s;
+  size_t len = strlen(s);
+  char *copy = cs_doc_arena_alloc(w->copies, len + 1);
+  if (!copy) {
+    w->failed = 1;
+    return UINT32_MAX;
+  }
+  memcpy(copy, s, len + 1);
+  t->text[j] = copy;
   t->num[j] = (uint32_t)t->n++;
   return UINT32_MAX;
 }
@@ -151,103 +168,125 @@ static void put_amounts(cs_wire_out *w, const cs_doc_amount *a, size_t n) {
   }
 }
 
+/* A document's records: its head, then each run after a 1, then 0 at its
+** end (2: the worker failed to make the rest). */
+enum { DOC_END = 0, DOC_RUN = 1, DOC_FAILED = 2 };
+
+void cs_wire_put_head(cs_wire_out *w, const char *version, const char *scenario_file) {
+  cs_wire_put_str(w, version);
+  cs_wire_put_str(w, scenario_file);
+}
+
+/* Forgets the texts sent: the document's texts end with it, on both sides. */
+static void forget_texts(cs_wire_out *w) {
+  if (w->texts.text) memset(w->texts.text, 0, w->texts.cap * sizeof *w->texts.text);
+  w->texts.n = 0;
+  cs_doc_arena_reset(w->copies);
+}
+
+void cs_wire_put_end(cs_wire_out *w, int failed) {
+  cs_wire_put_uint(w, failed ? DOC_FAILED : DOC_END);
+  forget_texts(w);
+}
+
 void cs_wire_put_doc(cs_wire_out *w, const cs_doc *doc) {
-  cs_wire_put_str(w, doc->coopsim_version);
-  cs_wire_put_str(w, doc->scenario_file);
-  cs_wire_put_uint(w, doc->nruns);
-  for (size_t i = 0; i < doc->nruns; i++) {
-    const cs_doc_run *run = &doc->runs[i];
-    cs_wire_put_str(w, run->scenario);
-    cs_wire_put_int(w, run->from);
-    cs_wire_put_int(w, run->to);
-    cs_wire_put_str(w, run->options);
-    cs_wire_put_uint(w, run->nrows);
-    for (size_t j = 0; j < run->nrows; j++) {
-      const cs_doc_row *r = &run->rows[j];
-      cs_wire_put_int(w, r->year);
-      cs_wire_put_str(w, r->code);
-      cs_wire_put_str(w, r->name);
-      cs_wire_put_str(w, r->given);
-      cs_wire_put_str(w, r->merged);
-      cs_wire_put_str(w, r->cooperation);
-      cs_wire_put_int(w, r->population);
-      cs_wire_put_str(w, r->population_date);
-      cs_wire_put_str(w, r->population_source);
-      cs_wire_put_int(w, r->months);
-      cs_wire_put_int(w, r->charged_months);
-      cs_wire_put_int(w, r->host);
-      cs_wire_put_str(w, r->payee);
-      cs_wire_put_str(w, r->due);
-      cs_wire_put_int(w, r->total);
-      cs_wire_put_str(w, r->exact);
-      cs_wire_put_uint(w, r->nparts);
-      for (size_t p = 0; p < r->nparts; p++) {
-        cs_wire_put_str(w, r->parts[p].name);
-        cs_wire_put_int(w, r->parts[p].rounded);
-        cs_wire_put_str(w, r->parts[p].exact);
-        cs_wire_put_str(w, r->parts[p].explain);
-      }
-      cs_wire_put_uint(w, r->nservices);
-      for (size_t k = 0; k < r->nservices; k++) {
-        cs_wire_put_str(w, r->services[k].name);
-        cs_wire_put_int(w, r->services[k].kroner);
-      }
-      cs_wire_put_uint(w, (uint64_t)(r->money != 0) | (uint64_t)(r->settlement_only != 0) << 1 |
-                              (uint64_t)(r->has_difference != 0) << 2);
-      if (r->money) {
-        cs_wire_put_int(w, r->difference);
-        cs_wire_put_int(w, r->settlement);
-        cs_wire_put_int(w, r->invoice);
-        cs_wire_put_uint(w, r->ninvoices);
-        for (size_t k = 0; k < r->ninvoices; k++) {
-          const cs_doc_invoice *inv = &r->invoices[k];
-          cs_wire_put_str(w, inv->due);
-          cs_wire_put_int(w, inv->amount);
-          cs_wire_put_uint(w, inv->nlines);
-          for (size_t l = 0; l < inv->nlines; l++) {
-            cs_wire_put_str(w, inv->lines[l].kind);
-            cs_wire_put_str(w, inv->lines[l].service);
-            cs_wire_put_int(w, inv->lines[l].instalment);
-            cs_wire_put_int(w, inv->lines[l].settles);
-            cs_wire_put_int(w, inv->lines[l].amount);
-          }
+  cs_wire_put_head(w, doc->coopsim_version, doc->scenario_file);
+  for (size_t i = 0; i < doc->nruns; i++) cs_wire_put_run(w, &doc->runs[i]);
+  cs_wire_put_end(w, 0);
+}
+
+void cs_wire_put_run(cs_wire_out *w, const cs_doc_run *run) {
+  cs_wire_put_uint(w, DOC_RUN);
+  cs_wire_put_str(w, run->scenario);
+  cs_wire_put_int(w, run->from);
+  cs_wire_put_int(w, run->to);
+  cs_wire_put_str(w, run->options);
+  cs_wire_put_uint(w, run->nrows);
+  for (size_t j = 0; j < run->nrows; j++) {
+    const cs_doc_row *r = &run->rows[j];
+    cs_wire_put_int(w, r->year);
+    cs_wire_put_str(w, r->code);
+    cs_wire_put_str(w, r->name);
+    cs_wire_put_str(w, r->given);
+    cs_wire_put_str(w, r->merged);
+    cs_wire_put_str(w, r->cooperation);
+    cs_wire_put_int(w, r->population);
+    cs_wire_put_str(w, r->population_date);
+    cs_wire_put_str(w, r->population_source);
+    cs_wire_put_int(w, r->months);
+    cs_wire_put_int(w, r->charged_months);
+    cs_wire_put_int(w, r->host);
+    cs_wire_put_str(w, r->payee);
+    cs_wire_put_str(w, r->due);
+    cs_wire_put_int(w, r->total);
+    cs_wire_put_str(w, r->exact);
+    cs_wire_put_uint(w, r->nparts);
+    for (size_t p = 0; p < r->nparts; p++) {
+      cs_wire_put_str(w, r->parts[p].name);
+      cs_wire_put_int(w, r->parts[p].rounded);
+      cs_wire_put_str(w, r->parts[p].exact);
+      cs_wire_put_str(w, r->parts[p].explain);
+    }
+    cs_wire_put_uint(w, r->nservices);
+    for (size_t k = 0; k < r->nservices; k++) {
+      cs_wire_put_str(w, r->services[k].name);
+      cs_wire_put_int(w, r->services[k].kroner);
+    }
+    cs_wire_put_uint(w, (uint64_t)(r->money != 0) | (uint64_t)(r->settlement_only != 0) << 1 |
+                            (uint64_t)(r->has_difference != 0) << 2);
+    if (r->money) {
+      cs_wire_put_int(w, r->difference);
+      cs_wire_put_int(w, r->settlement);
+      cs_wire_put_int(w, r->invoice);
+      cs_wire_put_uint(w, r->ninvoices);
+      for (size_t k = 0; k < r->ninvoices; k++) {
+        const cs_doc_invoice *inv = &r->invoices[k];
+        cs_wire_put_str(w, inv->due);
+        cs_wire_put_int(w, inv->amount);
+        cs_wire_put_uint(w, inv->nlines);
+        for (size_t l = 0; l < inv->nlines; l++) {
+          cs_wire_put_str(w, inv->lines[l].kind);
+          cs_wire_put_str(w, inv->lines[l].service);
+          cs_wire_put_int(w, inv->lines[l].instalment);
+          cs_wire_put_int(w, inv->lines[l].settles);
+          cs_wire_put_int(w, inv->lines[l].amount);
         }
       }
     }
-    cs_wire_put_uint(w, run->nyears);
-    for (size_t j = 0; j < run->nyears; j++) {
-      const cs_doc_year *y = &run->years[j];
-      cs_wire_put_int(w, y->year);
-      cs_wire_put_str(w, y->cooperation);
-      cs_wire_put_int(w, y->members);
-      cs_wire_put_str(w, y->cost);
-      cs_wire_put_str(w, y->grants);
-      cs_wire_put_str(w, y->net);
-      cs_wire_put_str(w, y->balance);
-      cs_wire_put_int(w, y->sum_shares);
-      cs_wire_put_str(w, y->key);
-      cs_wire_put_str(w, y->key_label);
-      cs_wire_put_str(w, y->key_source);
-      cs_wire_put_str(w, y->key_assumption);
-      cs_wire_put_int(w, y->agreement_months);
-      cs_wire_put_int(w, y->covers);
-      cs_wire_put_int(w, y->past_end);
-      put_amounts(w, y->lines, y->nlines);
-      put_amounts(w, y->grant_list, y->ngrants);
-      cs_wire_put_str(w, y->actual_cost);
-      cs_wire_put_str(w, y->actual_grants);
-      cs_wire_put_str(w, y->actual_net);
-      cs_wire_put_uint(w, y->nevents);
-      for (size_t k = 0; k < y->nevents; k++) {
-        const cs_doc_event *e = &y->events[k];
-        cs_wire_put_str(w, e->kind);
-        cs_wire_put_str(w, e->code);
-        cs_wire_put_str(w, e->name);
-        cs_wire_put_str(w, e->date);
-        cs_wire_put_str(w, e->until);
-        cs_wire_put_str(w, e->other_code);
-        cs_wire_put_str(w, e->other_name);
-      }
+  }
+  cs_wire_put_uint(w, run->nyears);
+  for (size_t j = 0; j < run->nyears; j++) {
+    const cs_doc_year *y = &run->years[j];
+    cs_wire_put_int(w, y->year);
+    cs_wire_put_str(w, y->cooperation);
+    cs_wire_put_int(w, y->members);
+    cs_wire_put_str(w, y->cost);
+    cs_wire_put_str(w, y->grants);
+    cs_wire_put_str(w, y->net);
+    cs_wire_put_str(w, y->balance);
+    cs_wire_put_int(w, y->sum_shares);
+    cs_wire_put_str(w, y->key);
+    cs_wire_put_str(w, y->key_label);
+    cs_wire_put_str(w, y->key_source);
+    cs_wire_put_str(w, y->key_assumption);
+    cs_wire_put_int(w, y->agreement_months);
+    cs_wire_put_int(w, y->covers);
+    cs_wire_put_int(w, y->past_end);
+    put_amounts(w, y->lines, y->nlines);
+    put_amounts(w, y->grant_list, y->ngrants);
+    cs_wire_put_str(w, y->actual_cost);
+    cs_wire_put_str(w, y->actual_grants);
+    cs_wire_put_str(w, y->actual_net);
+    cs_wire_put_uint(w, y->nevents);
+    for (size_t k = 0; k < y->nevents; k++) {
+      const cs_doc_event *e = &y->events[k];
+      cs_wire_put_str(w, e->kind);
+      cs_wire_put_str(w, e->code);
+      cs_wire_put_str(w, e->name);
+      cs_wire_put_str(w, e->date);
+      cs_wire_put_str(w, e->until);
+      cs_wire_put_str(w, e->other_code);
+      cs_wire_put_str(w, e->other_name);
     }
   }
 }
@@ -267,8 +306,11 @@ struct cs_wire_in {
   unsigned char buf[IN_BUF];
   size_t pos, len;
   int eof, started;
-  char **texts;             /* the stream's texts by number (owned) */
+  int broken;               /* a document read failed: its texts are gone */
+  const char **texts;       /* the stream's texts by number */
+  unsigned char *owned;     /* texts[i] is malloc'ed here (else in a document's arena) */
   size_t ntexts, texts_cap;
+  cs_doc_arena *arena;      /* while a document is read: where its pieces go */
 };
 
 cs_wire_in *cs_wire_in_new(long (*fill)(void *ud, void *buf, size_t cap, cs_error *err), void *ud,
@@ -282,10 +324,18 @@ cs_wire_in *cs_wire_in_new(long (*fill)(void *ud, void *buf, size_t cap, cs_erro
   return r;
 }
 
+/* Forgets the texts read so far (the writer does at a document's end). */
+static void forget_read_texts(cs_wire_in *r) {
+  for (size_t i = 0; i < r->ntexts; i++)
+    if (r->owned[i]) free((char *)r->texts[i]);
+  r->ntexts = 0;
+}
+
 void cs_wire_in_free(cs_wire_in *r) {
   if (!r) return;
-  for (size_t i = 0; i < r->ntexts; i++) free(r->texts[i]);
+  forget_read_texts(r);
   free(r->texts);
+  free(r->owned);
   free(r);
 }
 
@@ -388,16 +438,26 @@ static char *copy_text(cs_wire_in *r, const char *s, size_t n, const char *what,
   return p;
 }
 
-int cs_wire_get_str(cs_wire_in *r, char **out, const char *what, cs_error *err) {
+/* Reads a text: NULL (tag 0), one sent before (its number), or a new one
+** (its bytes), which is remembered; while a document is read its texts go
+** into the document's arena and are checked (text.h) once, on arrival. */
+static int get_text(cs_wire_in *r, const char **out, const char *what, cs_error *err) {
   uint64_t tag;
   *out = NULL;
+  if (r->broken) return cs_error_set(err, CS_EINVAL, "%s: the results were refused already", what);
   int rc = get_varint(r, &tag, what, err);
   if (rc) return rc;
   if (tag == 0) return 0;
   if (tag >= 2) {
     if (tag - 2 >= r->ntexts) return cs_error_set(err, CS_EINVAL, "%s: refers to a text never sent", what);
     const char *s = r->texts[tag - 2];
-    if (!(*out = copy_text(r, s, strlen(s), what, err))) return err ? err->code : CS_ENOMEM;
+    if (r->arena && r->owned[tag - 2]) { /* sent before the document: the document's own copy, checked */
+      char why[128];
+      if (cs_text_check(s, strlen(s), why, sizeof why) != 0)
+        return cs_error_set(err, CS_EINVAL, "%s \"%.40s\": %s", what, s, why);
+      if (!(s = cs_doc_arena_intern(r->arena, s, strlen(s), NULL))) return over_budget(r, what, err);
+    }
+    *out = s;
     return 0;
   }
   uint64_t n;
@@ -406,39 +466,57 @@ int cs_wire_get_str(cs_wire_in *r, char **out, const char *what, cs_error *err) 
   if (r->ntexts >= TEXTS_MAX) return cs_error_set(err, CS_EINVAL, "%s: more than %u texts", what, TEXTS_MAX);
   if (r->ntexts == r->texts_cap) {
     size_t cap = r->texts_cap ? 2 * r->texts_cap : 256;
-    if (charge(r, (cap - r->texts_cap) * sizeof *r->texts, what, err)) return CS_ENOMEM;
-    char **t = realloc(r->texts, cap * sizeof *t);
-    if (!t) return cs_error_set(err, CS_ENOMEM, "%s: out of memory", what);
-    r->texts = t;
+    if (charge(r, (cap - r->texts_cap) * (sizeof *r->texts + 1), what, err)) return CS_ENOMEM;
+    const char **t = realloc(r->texts, cap * sizeof *t);
+    if (t) r->texts = t;
+    unsigned char *o = realloc(r->owned, cap);
+    if (o) r->owned = o;
+    if (!t || !o) return cs_error_set(err, CS_ENOMEM, "%s: out of memory", what);
     r->texts_cap = cap;
   }
-  if (charge(r, (size_t)n + 1, what, err)) return CS_ENOMEM;
-  char *s = malloc((size_t)n + 1);
-  if (!s) return cs_error_set(err, CS_ENOMEM, "%s: out of memory", what);
+  char *s;
+  if (r->arena) {
+    if (!(s = cs_doc_arena_alloc(r->arena, (size_t)n + 1))) return over_budget(r, what, err);
+  } else {
+    if (charge(r, (size_t)n + 1, what, err)) return CS_ENOMEM;
+    if (!(s = malloc((size_t)n + 1))) return cs_error_set(err, CS_ENOMEM, "%s: out of memory", what);
+  }
   if ((rc = get_bytes(r, s, (size_t)n, what, err))) {
-    free(s);
+    if (!r->arena) free(s);
     return rc;
   }
   s[n] = '\0';
   if (memchr(s, '\0', (size_t)n)) {
-    free(s);
+    if (!r->arena) free(s);
     return cs_error_set(err, CS_EINVAL, "%s: a text holds a NUL byte", what);
   }
+  char why[128];
+  if (r->arena && cs_text_check(s, (size_t)n, why, sizeof why) != 0)
+    return cs_error_set(err, CS_EINVAL, "%s \"%.40s\": %s", what, s, why);
+  r->owned[r->ntexts] = !r->arena;
   r->texts[r->ntexts++] = s;
-  if (!(*out = copy_text(r, s, (size_t)n, what, err))) return err ? err->code : CS_ENOMEM;
+  *out = s;
   return 0;
 }
 
-/* An array of n elements of size each, zeroed and charged to the budget. */
+int cs_wire_get_str(cs_wire_in *r, char **out, const char *what, cs_error *err) {
+  const char *s;
+  *out = NULL;
+  int rc = get_text(r, &s, what, err);
+  if (rc || !s) return rc;
+  if (!(*out = copy_text(r, s, strlen(s), what, err))) return err ? err->code : CS_ENOMEM;
+  return 0;
+}
+
+/* A document's text field: in its arena, shared by every field with it. */
+#define GET_TEXT(r, field, what, err) get_text(r, (const char **)&(field), what, err)
+
+/* An array of n elements of size each, zeroed, in the document's arena
+** (within the budget). */
 static void *get_array(cs_wire_in *r, uint64_t n, size_t size, const char *what, cs_error *err) {
   if (n == 0) return NULL;
-  if (n > r->budget / size) {
-    over_budget(r, what, err);
-    return NULL;
-  }
-  r->budget -= (size_t)n * size;
-  void *p = calloc((size_t)n, size);
-  if (!p) cs_error_set(err, CS_ENOMEM, "%s: out of memory", what);
+  void *p = n > r->budget / size ? NULL : cs_doc_arena_alloc(r->arena, (size_t)n * size);
+  if (!p) over_budget(r, what, err);
   return p;
 }
 
@@ -461,22 +539,19 @@ static int get_amounts(cs_wire_in *r, cs_doc_amount **out, size_t *n, cs_error *
   if (!(*out = get_array(r, count, sizeof **out, "amounts", err))) return err ? err->code : CS_ENOMEM;
   *n = (size_t)count;
   for (size_t i = 0; i < *n; i++)
-    if ((rc = cs_wire_get_str(r, &(*out)[i].name, "an amount's name", err)) ||
-        (rc = cs_wire_get_str(r, &(*out)[i].amount, "an amount", err)))
+    if ((rc = GET_TEXT(r, (*out)[i].name, "an amount's name", err)) ||
+        (rc = GET_TEXT(r, (*out)[i].amount, "an amount", err)))
       return rc;
   return 0;
 }
 
 static int get_code(cs_wire_in *r, char code[17], cs_error *err) {
-  char *s;
-  int rc = cs_wire_get_str(r, &s, "a row's code", err);
+  const char *s;
+  int rc = get_text(r, &s, "a row's code", err);
   if (rc) return rc;
-  if (!s || !s[0] || strlen(s) > 16) {
-    free(s);
-    return cs_error_set(err, CS_EINVAL, "a row's code is not 1 to 16 characters");
-  }
-  memcpy(code, s, strlen(s) + 1);
-  free(s);
+  size_t n = s ? strlen(s) : 0;
+  if (n == 0 || n > 16) return cs_error_set(err, CS_EINVAL, "a row's code is not 1 to 16 characters");
+  memcpy(code, s, n + 1);
   return 0;
 }
 
@@ -490,7 +565,7 @@ static int get_row_money(cs_wire_in *r, cs_doc_row *row, cs_error *err) {
     return err ? err->code : CS_ENOMEM;
   row->nservices = (size_t)n;
   for (size_t k = 0; k < row->nservices; k++) {
-    if ((rc = cs_wire_get_str(r, &row->services[k].name, "a service", err)) ||
+    if ((rc = GET_TEXT(r, row->services[k].name, "a service", err)) ||
         (rc = cs_wire_get_int(r, &v, "a service's kroner", err)))
       return rc;
     row->services[k].kroner = v;
@@ -511,7 +586,7 @@ static int get_row_money(cs_wire_in *r, cs_doc_row *row, cs_error *err) {
   for (size_t k = 0; k < row->ninvoices; k++) {
     cs_doc_invoice *inv = &row->invoices[k];
     uint64_t nl;
-    if ((rc = cs_wire_get_str(r, &inv->due, "an invoice's due date", err)) ||
+    if ((rc = GET_TEXT(r, inv->due, "an invoice's due date", err)) ||
         (rc = cs_wire_get_int(r, &inv->amount, "an invoice", err)) ||
         (rc = cs_wire_get_uint(r, SIZE_MAX, &nl, "an invoice's lines", err)))
       return rc;
@@ -520,8 +595,8 @@ static int get_row_money(cs_wire_in *r, cs_doc_row *row, cs_error *err) {
     inv->nlines = (size_t)nl;
     for (size_t l = 0; l < inv->nlines; l++) {
       cs_doc_invoice_line *line = &inv->lines[l];
-      if ((rc = cs_wire_get_str(r, &line->kind, "an invoice line", err)) ||
-          (rc = cs_wire_get_str(r, &line->service, "an invoice line", err)) ||
+      if ((rc = GET_TEXT(r, line->kind, "an invoice line", err)) ||
+          (rc = GET_TEXT(r, line->service, "an invoice line", err)) ||
           (rc = get_small(r, &line->instalment, "an invoice line", err)) ||
           (rc = get_small(r, &line->settles, "an invoice line", err)) ||
           (rc = cs_wire_get_int(r, &line->amount, "an invoice line", err)))
@@ -535,23 +610,23 @@ static int get_row(cs_wire_in *r, cs_doc_row *row, cs_error *err) {
   int64_t v;
   int rc;
   if ((rc = get_small(r, &row->year, "a row's year", err)) || (rc = get_code(r, row->code, err)) ||
-      (rc = cs_wire_get_str(r, &row->name, "a row's name", err)) ||
-      (rc = cs_wire_get_str(r, &row->given, "a row's given name", err)) ||
-      (rc = cs_wire_get_str(r, &row->merged, "a row's merger", err)) ||
-      (rc = cs_wire_get_str(r, &row->cooperation, "a row's cooperation", err)) ||
+      (rc = GET_TEXT(r, row->name, "a row's name", err)) ||
+      (rc = GET_TEXT(r, row->given, "a row's given name", err)) ||
+      (rc = GET_TEXT(r, row->merged, "a row's merger", err)) ||
+      (rc = GET_TEXT(r, row->cooperation, "a row's cooperation", err)) ||
       (rc = cs_wire_get_int(r, &row->population, "a row's population", err)) ||
-      (rc = cs_wire_get_str(r, &row->population_date, "a row's population date", err)) ||
-      (rc = cs_wire_get_str(r, &row->population_source, "a row's population source", err)) ||
+      (rc = GET_TEXT(r, row->population_date, "a row's population date", err)) ||
+      (rc = GET_TEXT(r, row->population_source, "a row's population source", err)) ||
       (rc = get_small(r, &row->months, "a row's months", err)) ||
       (rc = get_small(r, &row->charged_months, "a row's charged months", err)) ||
       (rc = get_small(r, &row->host, "a row's host flag", err)) ||
-      (rc = cs_wire_get_str(r, &row->payee, "a row's payee", err)) ||
-      (rc = cs_wire_get_str(r, &row->due, "a row's due date", err)) ||
+      (rc = GET_TEXT(r, row->payee, "a row's payee", err)) ||
+      (rc = GET_TEXT(r, row->due, "a row's due date", err)) ||
       (rc = cs_wire_get_int(r, &v, "a row's total", err)))
     return rc;
   row->total = v;
   uint64_t nparts;
-  if ((rc = cs_wire_get_str(r, &row->exact, "a row's exact share", err)) ||
+  if ((rc = GET_TEXT(r, row->exact, "a row's exact share", err)) ||
       (rc = cs_wire_get_uint(r, SIZE_MAX, &nparts, "a row's parts", err)))
     return rc;
   if (nparts == 0) return get_row_money(r, row, err);
@@ -560,12 +635,12 @@ static int get_row(cs_wire_in *r, cs_doc_row *row, cs_error *err) {
   row->nparts = (size_t)nparts;
   for (size_t p = 0; p < row->nparts; p++) {
     cs_doc_part *part = &row->parts[p];
-    if ((rc = cs_wire_get_str(r, &part->name, "a part's name", err)) ||
+    if ((rc = GET_TEXT(r, part->name, "a part's name", err)) ||
         (rc = cs_wire_get_int(r, &v, "a part", err)))
       return rc;
     part->rounded = v;
-    if ((rc = cs_wire_get_str(r, &part->exact, "a part's exact amount", err)) ||
-        (rc = cs_wire_get_str(r, &part->explain, "a part's explanation", err)))
+    if ((rc = GET_TEXT(r, part->exact, "a part's exact amount", err)) ||
+        (rc = GET_TEXT(r, part->explain, "a part's explanation", err)))
       return rc;
   }
   return get_row_money(r, row, err);
@@ -575,28 +650,28 @@ static int get_year(cs_wire_in *r, cs_doc_year *y, cs_error *err) {
   int64_t v;
   int rc;
   if ((rc = get_small(r, &y->year, "a year", err)) ||
-      (rc = cs_wire_get_str(r, &y->cooperation, "a year's cooperation", err)) ||
+      (rc = GET_TEXT(r, y->cooperation, "a year's cooperation", err)) ||
       (rc = get_small(r, &y->members, "a year's members", err)) ||
-      (rc = cs_wire_get_str(r, &y->cost, "a year's cost", err)) ||
-      (rc = cs_wire_get_str(r, &y->grants, "a year's grants", err)) ||
-      (rc = cs_wire_get_str(r, &y->net, "a year's net cost", err)) ||
-      (rc = cs_wire_get_str(r, &y->balance, "a year's balance", err)) ||
+      (rc = GET_TEXT(r, y->cost, "a year's cost", err)) ||
+      (rc = GET_TEXT(r, y->grants, "a year's grants", err)) ||
+      (rc = GET_TEXT(r, y->net, "a year's net cost", err)) ||
+      (rc = GET_TEXT(r, y->balance, "a year's balance", err)) ||
       (rc = cs_wire_get_int(r, &v, "a year's sum of shares", err)))
     return rc;
   y->sum_shares = v;
-  if ((rc = cs_wire_get_str(r, &y->key, "a year's key", err)) ||
-      (rc = cs_wire_get_str(r, &y->key_label, "a key's label", err)) ||
-      (rc = cs_wire_get_str(r, &y->key_source, "a key's source", err)) ||
-      (rc = cs_wire_get_str(r, &y->key_assumption, "a key's assumption", err)) ||
+  if ((rc = GET_TEXT(r, y->key, "a year's key", err)) ||
+      (rc = GET_TEXT(r, y->key_label, "a key's label", err)) ||
+      (rc = GET_TEXT(r, y->key_source, "a key's source", err)) ||
+      (rc = GET_TEXT(r, y->key_assumption, "a key's assumption", err)) ||
       (rc = get_small(r, &y->agreement_months, "a year's agreement months", err)) ||
       (rc = get_small(r, &y->covers, "a year's covers flag", err)) ||
       (rc = get_small(r, &y->past_end, "a year's past-end flag", err)) ||
       (rc = get_amounts(r, &y->lines, &y->nlines, err)) ||
       (rc = get_amounts(r, &y->grant_list, &y->ngrants, err)))
     return rc;
-  if ((rc = cs_wire_get_str(r, &y->actual_cost, "a year's actual cost", err)) ||
-      (rc = cs_wire_get_str(r, &y->actual_grants, "a year's actual grants", err)) ||
-      (rc = cs_wire_get_str(r, &y->actual_net, "a year's actual net cost", err)))
+  if ((rc = GET_TEXT(r, y->actual_cost, "a year's actual cost", err)) ||
+      (rc = GET_TEXT(r, y->actual_grants, "a year's actual grants", err)) ||
+      (rc = GET_TEXT(r, y->actual_net, "a year's actual net cost", err)))
     return rc;
   uint64_t n;
   if ((rc = cs_wire_get_uint(r, SIZE_MAX, &n, "a year's events", err))) return rc;
@@ -605,11 +680,11 @@ static int get_year(cs_wire_in *r, cs_doc_year *y, cs_error *err) {
   y->nevents = (size_t)n;
   for (size_t k = 0; k < y->nevents; k++) {
     cs_doc_event *e = &y->events[k];
-    if ((rc = cs_wire_get_str(r, &e->kind, "an event", err)) || (rc = cs_wire_get_str(r, &e->code, "an event", err)) ||
-        (rc = cs_wire_get_str(r, &e->name, "an event", err)) || (rc = cs_wire_get_str(r, &e->date, "an event", err)) ||
-        (rc = cs_wire_get_str(r, &e->until, "an event", err)) ||
-        (rc = cs_wire_get_str(r, &e->other_code, "an event", err)) ||
-        (rc = cs_wire_get_str(r, &e->other_name, "an event", err)))
+    if ((rc = GET_TEXT(r, e->kind, "an event", err)) || (rc = GET_TEXT(r, e->code, "an event", err)) ||
+        (rc = GET_TEXT(r, e->name, "an event", err)) || (rc = GET_TEXT(r, e->date, "an event", err)) ||
+        (rc = GET_TEXT(r, e->until, "an event", err)) ||
+        (rc = GET_TEXT(r, e->other_code, "an event", err)) ||
+        (rc = GET_TEXT(r, e->other_name, "an event", err)))
       return rc;
   }
   return 0;
@@ -617,28 +692,51 @@ static int get_year(cs_wire_in *r, cs_doc_year *y, cs_error *err) {
 
 int cs_wire_get_doc(cs_wire_in *r, size_t max_rows, cs_doc **out, cs_error *err) {
   *out = NULL;
+  if (r->broken) return cs_error_set(err, CS_EINVAL, "the results were refused already");
   if (charge(r, sizeof(cs_doc), "the document", err)) return CS_ENOMEM;
   cs_doc *doc = calloc(1, sizeof *doc);
-  if (!doc) return cs_error_set(err, CS_ENOMEM, "out of memory reading the results");
-  uint64_t nruns;
-  size_t rows = 0;
+  if (!doc || !(doc->arena = cs_doc_arena_new(r->budget))) {
+    free(doc);
+    return cs_error_set(err, CS_ENOMEM, "out of memory reading the results");
+  }
+  size_t rows = 0, cap = 0;
   int rc;
   if ((rc = cs_wire_get_str(r, &doc->coopsim_version, "the coopsim version", err)) ||
-      (rc = cs_wire_get_str(r, &doc->scenario_file, "the scenario file", err)) ||
-      (rc = cs_wire_get_uint(r, 1u << 20, &nruns, "the number of runs", err)))
+      (rc = cs_wire_get_str(r, &doc->scenario_file, "the scenario file", err)))
     goto fail;
-  if (nruns && !(doc->runs = get_array(r, nruns, sizeof *doc->runs, "the runs", err))) {
-    rc = err ? err->code : CS_ENOMEM;
-    goto fail;
-  }
-  for (size_t i = 0; i < nruns; i++) {
-    cs_doc_run *run = &doc->runs[i];
-    doc->nruns = i + 1;
+  r->arena = doc->arena; /* the document's texts and arrays from here on */
+  for (;;) {
     uint64_t n;
-    if ((rc = cs_wire_get_str(r, &run->scenario, "a run's name", err)) ||
+    if ((rc = cs_wire_get_uint(r, DOC_FAILED, &n, "the next run", err))) goto fail;
+    if (n == DOC_END) break;
+    if (n == DOC_FAILED) {
+      rc = cs_error_set(err, CS_ERROR, "the worker could not make the results (it said why)");
+      goto fail;
+    }
+    if (doc->nruns == cap) { /* the runs array is the document's own (cs_doc_free frees it) */
+      size_t more = cap ? 2 * cap : 4;
+      if (more > (1u << 20)) {
+        rc = cs_error_set(err, CS_EINVAL, "more than %u runs", 1u << 20);
+        goto fail;
+      }
+      if (charge(r, (more - cap) * sizeof *doc->runs, "the runs", err)) {
+        rc = CS_ENOMEM;
+        goto fail;
+      }
+      cs_doc_run *runs = realloc(doc->runs, more * sizeof *runs);
+      if (!runs) {
+        rc = cs_error_set(err, CS_ENOMEM, "out of memory reading the results");
+        goto fail;
+      }
+      memset(runs + cap, 0, (more - cap) * sizeof *runs);
+      doc->runs = runs;
+      cap = more;
+    }
+    cs_doc_run *run = &doc->runs[doc->nruns++];
+    if ((rc = GET_TEXT(r, run->scenario, "a run's name", err)) ||
         (rc = get_small(r, &run->from, "a run's first year", err)) ||
         (rc = get_small(r, &run->to, "a run's last year", err)) ||
-        (rc = cs_wire_get_str(r, &run->options, "a run's options", err)) ||
+        (rc = GET_TEXT(r, run->options, "a run's options", err)) ||
         (rc = cs_wire_get_uint(r, max_rows - rows, &n, "the number of rows (--max-rows)", err)))
       goto fail;
     rows += (size_t)n;
@@ -660,10 +758,23 @@ int cs_wire_get_doc(cs_wire_in *r, size_t max_rows, cs_doc **out, cs_error *err)
       if ((rc = get_year(r, &run->years[j], err))) goto fail;
     }
   }
+  r->arena = NULL;
+  forget_read_texts(r);
+  size_t used = cs_doc_arena_bytes(doc->arena);
+  if (used > r->budget) {
+    rc = over_budget(r, "the document", err);
+    goto fail;
+  }
+  r->budget -= used;
+  doc->texts_checked = 1; /* each text was checked as it came */
   if ((rc = cs_doc_check(doc, err))) goto fail;
   *out = doc;
   return 0;
 fail:
+  /* the texts read so far are in the arena that goes now */
+  r->arena = NULL;
+  forget_read_texts(r);
+  r->broken = 1;
   cs_doc_free(doc);
   return rc ? rc : CS_EINVAL;
 }

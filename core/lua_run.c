@@ -216,13 +216,13 @@ static void add_run(lua_State *L, int idx, cs_doc *doc) {
 
 /* [-0, +1, e] A docbox holding the document of the runs in the list at
 ** list (0: every run the scenario made). */
-static docbox *push_doc(lua_State *L, int list, const char *version, const char *file) {
+static docbox *push_doc(lua_State *L, int list, const char *version, const char *file, int explain) {
   if (list) list = lua_absindex(L, list);
   docbox *b = lua_newuserdatauv(L, sizeof *b, 0);
   b->doc = NULL;
   luaL_setmetatable(L, DOCBOX_MT);
   int box = lua_gettop(L);
-  if (!(b->doc = cs_doc_new(version, file))) luaL_error(L, "out of memory making the result document");
+  if (!(b->doc = cs_doc_new(version, file, explain))) luaL_error(L, "out of memory making the result document");
   if (list) lua_pushvalue(L, list);
   else push_runs(L);
   int t = lua_gettop(L);
@@ -238,20 +238,21 @@ static docbox *push_doc(lua_State *L, int list, const char *version, const char 
 
 typedef struct doc_args {
   const char *version, *file;
+  int explain;
   cs_doc *doc;
 } doc_args;
 
 static int runs_doc_k(lua_State *L) {
   doc_args *a = lua_touserdata(L, 1);
-  docbox *b = push_doc(L, 0, a->version, a->file);
+  docbox *b = push_doc(L, 0, a->version, a->file, a->explain);
   a->doc = b->doc;
   b->doc = NULL;
   return 0;
 }
 
-int cs_lua_runs_doc(lua_State *L, const char *version, const char *scenario_file, cs_doc **out,
-                    cs_error *err) {
-  doc_args a = {version, scenario_file, NULL};
+int cs_lua_runs_doc(lua_State *L, const char *version, const char *scenario_file, int explain,
+                    cs_doc **out, cs_error *err) {
+  doc_args a = {version, scenario_file, explain, NULL};
   *out = NULL;
   lua_pushcfunction(L, runs_doc_k);
   lua_pushlightuserdata(L, &a);
@@ -265,10 +266,66 @@ int cs_lua_runs_doc(lua_State *L, const char *version, const char *scenario_file
   return CS_OK;
 }
 
+typedef struct stream_args {
+  cs_wire_out *w;
+  const char *version, *file;
+  int explain;
+  int rc;
+  cs_error *err;
+} stream_args;
+
+static int runs_stream_k(lua_State *L) {
+  stream_args *a = lua_touserdata(L, 1);
+  push_runs(L);
+  int list = lua_gettop(L);
+  size_t n = (size_t)lua_rawlen(L, list);
+  cs_doc_results *runs = lua_newuserdatauv(L, (n ? n : 1) * sizeof *runs, 0);
+  for (size_t i = 0; i < n; i++) {
+    lua_rawgeti(L, list, (lua_Integer)i + 1);
+    int idx = lua_gettop(L);
+    runbox *r = check_run(L, idx);
+    lua_getiuservalue(L, idx, 1);
+    runs[i].scenario = lua_tostring(L, -1); /* the run's own uservalue keeps it */
+    lua_getiuservalue(L, idx, 2);
+    int t = lua_gettop(L);
+    size_t k = (size_t)lua_rawlen(L, t);
+    const cs_result **results = lua_newuserdatauv(L, (k ? k : 1) * sizeof *results, 0);
+    for (size_t j = 0; j < k; j++) {
+      lua_rawgeti(L, t, (lua_Integer)j + 1);
+      results[j] = cs_lua_check_result(L, -1);
+      lua_pop(L, 1); /* the run's table keeps it */
+    }
+    runs[i].from = r->from;
+    runs[i].to = r->to;
+    runs[i].results = results;
+    runs[i].nresults = k;
+    lua_replace(L, idx); /* keep the results array on the stack until done */
+    lua_settop(L, idx);
+  }
+  a->rc = cs_doc_stream(a->w, a->version, a->file, runs, n, a->explain, a->err);
+  return 0;
+}
+
+int cs_lua_runs_stream(lua_State *L, cs_wire_out *w, const char *version, const char *scenario_file,
+                       int explain, cs_error *err) {
+  stream_args a = {w, version, scenario_file, explain, CS_OK, err};
+  lua_pushcfunction(L, runs_stream_k);
+  lua_pushlightuserdata(L, &a);
+  if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+    cs_error_set(err, CS_ERROR, "%s", lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "out of memory");
+    lua_pop(L, 1);
+    /* only the gathering raises, before anything of the document was put */
+    cs_wire_put_head(w, version, scenario_file);
+    cs_wire_put_end(w, 1);
+    return CS_ERROR;
+  }
+  return a.rc;
+}
+
 /* core.doc(runs, version, file) -> docbox: for the Lua writers */
 static int l_doc(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
-  push_doc(L, 1, luaL_optstring(L, 2, NULL), luaL_optstring(L, 3, NULL));
+  push_doc(L, 1, luaL_optstring(L, 2, NULL), luaL_optstring(L, 3, NULL), 1);
   return 1;
 }
 

@@ -128,7 +128,15 @@ typedef struct cs_doc_run {
   size_t nyears;
 } cs_doc_run;
 
+/* A document's pieces in large blocks, freed at once (doc_arena.c). */
+typedef struct cs_doc_arena cs_doc_arena;
+
 typedef struct cs_doc {
+  cs_doc_arena *arena;   /* when not NULL, every text and array of the runs
+                         ** (not the runs array itself) lives in it: a text may be
+                         ** shared by many fields, and nothing is freed one by one */
+  int texts_checked;     /* 1: every text was checked (text.h) where it came in */
+  int no_explanations;   /* 1: made without the parts' explanations (doc_build.h) */
   char *coopsim_version; /* may be NULL */
   char *scenario_file;   /* may be NULL */
   cs_doc_run *runs;      /* runs[0] is the baseline of any comparison */
@@ -158,9 +166,33 @@ int cs_doc_check(const cs_doc *doc, cs_error *err);
 ** malloc'ed: the caller frees it. NULL when out of memory. */
 char *cs_doc_to_json(const cs_doc *doc);
 
-/* Frees everything one run holds (its texts, rows, parts, years) and zeroes
-** it; a run partly filled (NULL arrays, counts of what was begun) is fine. */
-void cs_doc_run_clear(cs_doc_run *run);
+/* Frees everything one run of doc holds (its texts, rows, parts, years; in
+** an arena document nothing is freed) and zeroes it; a run partly filled
+** (NULL arrays, counts of what was begun) is fine. */
+void cs_doc_run_clear(const cs_doc *doc, cs_doc_run *run);
+
+/* ---- the arena (doc_arena.c) ----------------------------------------------- */
+
+/* A new arena that takes at most limit bytes (0: no limit); the caller owns
+** it (cs_doc_arena_free, or cs_doc_free of the document holding it). NULL
+** when out of memory. */
+cs_doc_arena *cs_doc_arena_new(size_t limit);
+void cs_doc_arena_free(cs_doc_arena *a);
+
+/* n zeroed bytes, aligned for any type; NULL past the limit or out of memory. */
+void *cs_doc_arena_alloc(cs_doc_arena *a, size_t n);
+
+/* The arena's one copy of the n bytes at s as a NUL-terminated text (made
+** on first sight; *fresh, when not NULL, says whether it was); NULL past the
+** limit or out of memory. */
+const char *cs_doc_arena_intern(cs_doc_arena *a, const char *s, size_t n, int *fresh);
+
+/* Forgets everything handed out (the pointers are no longer valid) and
+** keeps one block for what comes next. */
+void cs_doc_arena_reset(cs_doc_arena *a);
+
+/* Bytes the arena holds. */
+size_t cs_doc_arena_bytes(const cs_doc_arena *a);
 
 /* Frees a document and everything it holds; NULL is allowed. */
 void cs_doc_free(cs_doc *doc);

@@ -4,8 +4,9 @@
 ** The result document (doc.h) as compact binary records: what a sandboxed
 ** worker sends its parent. Numbers are LEB128 varints (signed ones
 ** zigzagged), texts are length-prefixed and said once: a text the stream
-** has carried before is sent as its number. The reader is the trusted side:
-** it pulls the bytes it needs from a source (a pipe under a deadline),
+** has carried before (since the last document's end) is sent as its
+** number. The reader is the trusted side: it pulls the bytes it needs from
+** a source (a pipe under a deadline),
 ** checks every count against a memory budget before it allocates, and the
 ** document it makes passes cs_doc_check (doc.h) before it is handed out. A
 ** stream starts with "CSW1", so that text from an older or another program
@@ -30,8 +31,16 @@ void cs_wire_out_free(cs_wire_out *w);
 ** write succeeded: 0, or -1. */
 void cs_wire_put_uint(cs_wire_out *w, uint64_t v);
 void cs_wire_put_int(cs_wire_out *w, int64_t v);
-void cs_wire_put_str(cs_wire_out *w, const char *s); /* NULL allowed */
+/* NULL allowed. */
+void cs_wire_put_str(cs_wire_out *w, const char *s);
 void cs_wire_put_doc(cs_wire_out *w, const cs_doc *doc);
+
+/* The same records one piece at a time (doc_build.h cs_doc_stream): the
+** head, each run, then the end; cs_wire_put_end(w, 1) says the rest could
+** not be made (the reader fails with CS_ERROR). */
+void cs_wire_put_head(cs_wire_out *w, const char *version, const char *scenario_file);
+void cs_wire_put_run(cs_wire_out *w, const cs_doc_run *run);
+void cs_wire_put_end(cs_wire_out *w, int failed);
 int cs_wire_out_flush(cs_wire_out *w);
 
 /* ---- reading --------------------------------------------------------------- */

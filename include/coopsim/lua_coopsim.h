@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "coopsim/doc.h"
+#include "coopsim/doc_wire.h"
 #include "coopsim/error.h"
 
 /* [-0, +1, e] Pushes the coopsim module (cs_lua_open_module with no
@@ -49,10 +50,18 @@ void cs_lua_raw(lua_State *L, int idx);
 
 /* The result document of every run the scenario made, in order, built from
 ** the C core's results; version and scenario_file are copied into it (may be
-** NULL). *out is the caller's (cs_doc_free). CS_ERROR or CS_ENOMEM with a
-** message. Safe to call outside a protected call. */
-int cs_lua_runs_doc(lua_State *L, const char *version, const char *scenario_file, cs_doc **out,
-                    cs_error *err);
+** NULL); explain 0 leaves out the parts' explanations (doc_build.h). *out is
+** the caller's (cs_doc_free). CS_ERROR or CS_ENOMEM with a message. Safe to
+** call outside a protected call. */
+int cs_lua_runs_doc(lua_State *L, const char *version, const char *scenario_file, int explain,
+                    cs_doc **out, cs_error *err);
+
+/* The same document written to w as it is made, a run at a time
+** (doc_build.h cs_doc_stream): what a worker sends its parent. On a failure
+** the records say so (the reader fails) and CS_ERROR, CS_ENOMEM or
+** CS_EINVAL comes back with a message. Safe outside a protected call. */
+int cs_lua_runs_stream(lua_State *L, cs_wire_out *w, const char *version, const char *scenario_file,
+                       int explain, cs_error *err);
 
 /* [-0, +1, m] A new list of the runs made in L so far (the runs a scenario
 ** made, in order: what cs_lua_runs_doc reports). */

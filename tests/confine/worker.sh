@@ -37,6 +37,12 @@ for f in scenarios/*.lua tests/compare/*.lua tests/lint/*.lua tests/projection/*
   grep -v "^coopsim: --trusted: " "$dir/t.err" >"$dir/t.err2"
   [ "$c" = "$t" ] || fail "$f: exit status $c confined, $t trusted"
   cmp -s "$dir/c.out" "$dir/t.out" || fail "$f: the output differs from the trusted run's"
+  # the whole document (the worker sends it as it is made, a run at a time)
+  rm -f "$dir/c.json" "$dir/t.json"
+  "$coopsim" run "$f" --format json --out "$dir/c.json" >/dev/null 2>&1
+  "$coopsim" run --trusted "$f" --format json --out "$dir/t.json" >/dev/null 2>&1
+  # (neither is written when the scenario fails)
+  [ ! -f "$dir/c.json" ] && [ ! -f "$dir/t.json" ] || cmp -s "$dir/c.json" "$dir/t.json" || fail "$f: the JSON document differs from the trusted run's"
   cmp -s "$dir/c.err" "$dir/t.err2" || fail "$f: the messages differ: $(diff "$dir/c.err" "$dir/t.err2" | head -5)"
   grep -q "not allowed\|Landlock" "$dir/c.err" && fail "$f: $(head -3 "$dir/c.err")"
   golden=${f%.lua}.expected.csv

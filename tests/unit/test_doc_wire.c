@@ -227,6 +227,75 @@ static void forged_streams(void **state) {
   }
 }
 
+/* A text a worker sends is checked as it arrives (a terminal's escape
+** sequence, a bidirectional override), once however often it is used. */
+static void texts_checked_on_arrival(void **state) {
+  (void)state;
+  cs_doc *doc = parse(valid);
+  char *saved = doc->runs[0].rows[1].name;
+  doc->runs[0].rows[1].name = (char *)"Ra\x1b[2Jna";
+  buf b = encode(doc);
+  doc->runs[0].rows[1].name = saved;
+  cs_doc *back = NULL;
+  cs_error err = {0, ""};
+  assert_int_equal(decode(&b, 1 << 20, &back, &err), CS_EINVAL);
+  assert_non_null(strstr(err.msg, "a row's name"));
+  assert_non_null(strstr(err.msg, "control character"));
+  assert_null(back);
+  free(b.p);
+  cs_doc_free(doc);
+}
+
+/* The writer remembers a text by its own copy: a field that holds another
+** text by the time it is put again (a row array made anew for the next run)
+** is sent as what it holds then. */
+static void texts_copied_when_sent(void **state) {
+  (void)state;
+  buf b = {NULL, 0, 0, 0, 0};
+  cs_wire_out *w = cs_wire_out_new(buf_write, &b);
+  assert_non_null(w);
+  char code[17] = "4602";
+  cs_wire_put_str(w, code);
+  strcpy(code, "4640"); /* the same memory, another text */
+  cs_wire_put_str(w, code);
+  strcpy(code, "4602");
+  cs_wire_put_str(w, code); /* sent before: its number */
+  assert_int_equal(cs_wire_out_flush(w), 0);
+  cs_wire_out_free(w);
+  cs_wire_in *in = cs_wire_in_new(buf_fill, &b, 1 << 20);
+  cs_error err = {0, ""};
+  char *t[3];
+  for (int i = 0; i < 3; i++) assert_int_equal(cs_wire_get_str(in, &t[i], "a code", &err), 0);
+  assert_string_equal(t[0], "4602");
+  assert_string_equal(t[1], "4640");
+  assert_string_equal(t[2], "4602");
+  assert_int_equal(b.len, 4 + 2 * 6 + 1); /* the third is a number, one byte */
+  for (int i = 0; i < 3; i++) free(t[i]);
+  cs_wire_in_free(in);
+  free(b.p);
+}
+
+/* A worker that could not make the rest of its document says so at the end
+** of what it sent: the reader fails; nothing half made is handed out. */
+static void failed_document(void **state) {
+  (void)state;
+  cs_doc *doc = parse(valid);
+  buf b = {NULL, 0, 0, 0, 0};
+  cs_wire_out *w = cs_wire_out_new(buf_write, &b);
+  cs_wire_put_head(w, doc->coopsim_version, doc->scenario_file);
+  cs_wire_put_run(w, &doc->runs[0]);
+  cs_wire_put_end(w, 1);
+  assert_int_equal(cs_wire_out_flush(w), 0);
+  cs_wire_out_free(w);
+  cs_doc *back = NULL;
+  cs_error err = {0, ""};
+  assert_int_equal(decode(&b, 1 << 20, &back, &err), CS_ERROR);
+  assert_non_null(strstr(err.msg, "could not make the results"));
+  assert_null(back);
+  free(b.p);
+  cs_doc_free(doc);
+}
+
 /* A document whose figures would overflow a report's sums, or that holds
 ** what a terminal would act on, is refused before any report. */
 static void forged_figures(void **state) {
@@ -306,6 +375,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(round_trip), cmocka_unit_test(every_cut_refused), cmocka_unit_test(budget),
       cmocka_unit_test(forged_streams), cmocka_unit_test(forged_figures),
+      cmocka_unit_test(texts_checked_on_arrival), cmocka_unit_test(texts_copied_when_sent),
+      cmocka_unit_test(failed_document),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,141 @@
+/*
+** doc_arena.c: one allocation for a document's many small pieces (doc.h,
+** cs_doc_arena_*). A document made from results or read from a worker has
+** some ten texts and arrays per row; allocated one by one they were most of
+** the time a national export took. An arena hands out pieces of large
+** blocks and frees them all at once; texts are kept once (interned), so the
+** same name in ten thousand rows is one copy.
+*/
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "coopsim/doc.h"
+
+#define BLOCK 65536
+
+typedef struct block {
+  struct block *next;
+  size_t used, size;
+  max_align_t data[]; /* size bytes */
+} block;
+
+struct cs_doc_arena {
+  block *head;
+  size_t bytes;        /* all blocks' sizes */
+  size_t limit;        /* 0: none */
+  /* interned texts: open addressing over (hash, text) */
+  const char **texts;
+  uint64_t *hashes;
+  size_t ntexts, cap;
+};
+
+cs_doc_arena *cs_doc_arena_new(size_t limit) {
+  cs_doc_arena *a = calloc(1, sizeof *a);
+  if (a) a->limit = limit;
+  return a;
+}
+
+void cs_doc_arena_free(cs_doc_arena *a) {
+  if (!a) return;
+  for (block *b = a->head, *next; b; b = next) {
+    next = b->next;
+    free(b);
+  }
+  free(a->texts);
+  free(a->hashes);
+  free(a);
+}
+
+void cs_doc_arena_reset(cs_doc_arena *a) {
+  block *keep = NULL;
+  for (block *b = a->head, *next; b; b = next) { /* keep the largest block */
+    next = b->next;
+    if (!keep || b->size > keep->size) {
+      free(keep);
+      keep = b;
+    } else {
+      free(b);
+    }
+  }
+  a->head = keep;
+  a->bytes = 0;
+  if (keep) {
+    keep->next = NULL;
+    keep->used = 0;
+    a->bytes = keep->size;
+  }
+  if (a->texts) {
+    memset(a->texts, 0, a->cap * sizeof *a->texts);
+    a->ntexts = 0;
+  }
+}
+
+size_t cs_doc_arena_bytes(const cs_doc_arena *a) { return a->bytes + a->cap * (sizeof *a->texts + sizeof *a->hashes); }
+
+void *cs_doc_arena_alloc(cs_doc_arena *a, size_t n) {
+  size_t align = sizeof(max_align_t);
+  n = (n + align - 1) / align * align;
+  if (n == 0) n = align;
+  block *b = a->head;
+  if (!b || b->size - b->used < n) {
+    size_t size = n > BLOCK ? n : BLOCK;
+    if (a->limit && (size > a->limit || a->bytes > a->limit - size)) return NULL;
+    b = malloc(sizeof *b + size);
+    if (!b) return NULL;
+    b->next = a->head;
+    b->used = 0;
+    b->size = size;
+    a->head = b;
+    a->bytes += size;
+  }
+  void *p = (char *)b->data + b->used;
+  b->used += n;
+  memset(p, 0, n);
+  return p;
+}
+
+static uint64_t hash_bytes(const char *s, size_t n) {
+  uint64_t h = 1469598103934665603u;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+  return h;
+}
+
+/* Grows the intern table to twice its size; 0 or -1. */
+static int grow(cs_doc_arena *a) {
+  size_t cap = a->cap ? 2 * a->cap : 1024;
+  if (a->limit && cap * (sizeof *a->texts + sizeof *a->hashes) > a->limit) return -1;
+  const char **texts = calloc(cap, sizeof *texts);
+  uint64_t *hashes = calloc(cap, sizeof *hashes);
+  if (!texts || !hashes) {
+    free(texts), free(hashes);
+    return -1;
+  }
+  for (size_t i = 0; i < a->cap; i++)
+    if (a->texts[i]) {
+      size_t j = a->hashes[i] & (cap - 1);
+      while (texts[j]) j = (j + 1) & (cap - 1);
+      texts[j] = a->texts[i];
+      hashes[j] = a->hashes[i];
+    }
+  free(a->texts), free(a->hashes);
+  a->texts = texts, a->hashes = hashes, a->cap = cap;
+  return 0;
+}
+
+const char *cs_doc_arena_intern(cs_doc_arena *a, const char *s, size_t n, int *fresh) {
+  if (fresh) *fresh = 0;
+  if (2 * (a->ntexts + 1) > a->cap && grow(a) != 0) return NULL;
+  uint64_t h = hash_bytes(s, n);
+  size_t j = h & (a->cap - 1);
+  for (; a->texts[j]; j = (j + 1) & (a->cap - 1))
+    if (a->hashes[j] == h && strncmp(a->texts[j], s, n) == 0 && a->texts[j][n] == '\0') return a->texts[j];
+  char *copy = cs_doc_arena_alloc(a, n + 1);
+  if (!copy) return NULL;
+  memcpy(copy, s, n);
+  copy[n] = '\0';
+  a->texts[j] = copy;
+  a->hashes[j] = h;
+  a->ntexts++;
+  if (fresh) *fresh = 1;
+  return copy;
+}
