@@ -1091,6 +1091,46 @@ static void push_cents(lua_State *L, int64_t cents) {
   else lua_pushstring(L, buf);
 }
 
+/* A text made by C (malloc) on its way into Lua: a box that frees it if
+** pushing it raises (out of memory), so that nothing leaks. */
+static int textbox_gc(lua_State *L) {
+  char **box = lua_touserdata(L, 1);
+  free(*box);
+  *box = NULL;
+  return 0;
+}
+
+/* [-0, +1, m] A new empty box, its __gc set. */
+static char **new_textbox(lua_State *L) {
+  char **box = lua_newuserdatauv(L, sizeof *box, 0);
+  *box = NULL;
+  if (luaL_newmetatable(L, "coopsim.textbox")) {
+    lua_pushcfunction(L, textbox_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+  }
+  lua_setmetatable(L, -2);
+  return box;
+}
+
+/* [-1, +1, m] The text in the box on top of the stack replaces it (NULL:
+** out of memory, an error). */
+static void push_boxed(lua_State *L, char **box) {
+  if (!*box) luaL_error(L, "not enough memory");
+  lua_pushstring(L, *box);
+  free(*box);
+  *box = NULL;
+  lua_remove(L, -2);
+}
+
+/* [-0, +1, m] Part p's explanation. */
+static void push_explain(lua_State *L, const cs_result *r, const cs_row *row, size_t p) {
+  char **box = new_textbox(L);
+  *box = cs_explain_part_text(r, row, p, CS_LANG_EN);
+  push_boxed(L, box);
+}
+
 static void push_row(lua_State *L, const cs_result *r, const cs_row *row) {
   char d[11];
   lua_createtable(L, 0, 20);
@@ -1112,7 +1152,6 @@ static void push_row(lua_State *L, const cs_result *r, const cs_row *row) {
   lua_createtable(L, 0, (int)row->nparts);
   lua_createtable(L, (int)row->nparts, 0);
   const cs_part *parts = cs_row_parts(r, row);
-  char text[240];
   for (size_t i = 0; i < row->nparts; i++) {
     const char *name = cs_part_name(r, row, i);
     lua_pushinteger(L, parts[i].rounded);
@@ -1122,8 +1161,8 @@ static void push_row(lua_State *L, const cs_result *r, const cs_row *row) {
     set_int(L, "rounded", parts[i].rounded);
     push_cents(L, parts[i].cents);
     lua_setfield(L, -2, "exact");
-    cs_explain_part(r, row, i, text, sizeof text);
-    set_str(L, "explain", text);
+    push_explain(L, r, row, i);
+    lua_setfield(L, -2, "explain");
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
   lua_setfield(L, -2, "part_list");
@@ -1308,8 +1347,10 @@ static int r_json_rows(lua_State *L) {
         jb_str(&b, "{\n");
         if (cs_q_format_cents(parts[p].cents, NULL, ".", t, sizeof t) == CS_OK)
           jb_key(&b, in3, "exact", &pf), jb_json_string(&b, t);
-        cs_explain_part(r, row, p, t, sizeof t);
-        jb_key(&b, in3, "explain", &pf), jb_json_string(&b, t);
+        char *ex = cs_explain_part_text(r, row, p, CS_LANG_EN);
+        if (!ex) b.oom = 1;
+        jb_key(&b, in3, "explain", &pf), jb_json_string(&b, ex ? ex : "");
+        free(ex);
         jb_key(&b, in3, "name", &pf), jb_json_string(&b, cs_part_name(r, row, p));
         jb_key(&b, in3, "rounded", &pf), jb_int(&b, parts[p].rounded);
         jb_str(&b, "\n");
@@ -1410,10 +1451,9 @@ static int r_explain(lua_State *L) {
   int year = (int)luaL_checkinteger(L, 3);
   const cs_row *row = cs_result_row(r, code, year);
   if (!row) return 0;
-  luaL_Buffer b;
-  char *buf = luaL_buffinitsize(L, &b, 8192);
-  cs_explain_row(r, row, buf, 8192);
-  luaL_pushresultsize(&b, strlen(buf));
+  char **box = new_textbox(L);
+  *box = cs_explain_row_text(r, row);
+  push_boxed(L, box);
   return 1;
 }
 
@@ -1423,9 +1463,11 @@ static int r_absent(lua_State *L) {
   const cs_result *r = check_result(L, 1);
   const char *code = luaL_checkstring(L, 2);
   int year = (int)luaL_checkinteger(L, 3);
-  char buf[2048];
-  if (!cs_explain_absent(r, code, year, buf, sizeof buf)) return 0;
-  lua_pushstring(L, buf);
+  int oom;
+  char **box = new_textbox(L);
+  *box = cs_explain_absent_text(r, code, year, &oom);
+  if (!*box && !oom) return 0;
+  push_boxed(L, box);
   return 1;
 }
 

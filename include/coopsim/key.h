@@ -337,6 +337,17 @@ void cs_key_pool_note_figures(cs_component_kind kind, const char *percent, int w
                               int64_t net_cents, int64_t pool_cents, uint64_t W, uint64_t L,
                               cs_key_note *note);
 
+/* The explanation of a member's part of a pool shared in machine words,
+** from the figures a result keeps (cs_year_note): the net and the pool in
+** øre, the total weight W / L, the member's population and charged months
+** and the part rounded to hundredths; the same text cs_key_notes_explain
+** writes for the same part. A new string the caller frees; NULL when out
+** of memory. */
+char *cs_key_pool_explain(cs_component_kind kind, const char *percent, int whole,
+                          int64_t net_cents, int64_t pool_cents, uint64_t W, uint64_t L,
+                          int64_t population, int charged_months, int64_t cents,
+                          cs_report_lang lang);
+
 /* 1 (the default): cs_key_apply_common may use the common denominator; tests
 ** set it to 0 to compare with the exact path. */
 extern int cs_key_fast_path;
