@@ -1899,10 +1899,13 @@ static const cs_key *key_at(const cs_coop *c, size_t s, int year) {
   return k;
 }
 
-/* The first year service s has a key for, or 0. */
-static int first_key_year(const cs_coop *c, size_t s) {
+/* 1 with the first year service s has a key for in *year; 0 when it has none. */
+static int first_key_year(const cs_coop *c, size_t s, int *year) {
   for (size_t i = 0; i < c->nkeys; i++)
-    if (c->keys[i].service == s) return c->keys[i].from_year;
+    if (c->keys[i].service == s) {
+      *year = c->keys[i].from_year;
+      return 1;
+    }
   return 0;
 }
 
@@ -1957,8 +1960,9 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
   if (from < 1900 || to > 2200)
     return cs_error_set(err, CS_EINVAL, "run years %d..%d are out of range (1900..2200)", from, to);
   if (coop->nkeys == 0) return cs_error_set(err, CS_EINVAL, "%s has no cost-sharing key", coop->name);
+  int first_year;
   for (size_t s = 0; s < coop->nservices; s++)
-    if (!first_key_year(coop, s))
+    if (!first_key_year(coop, s, &first_year))
       return cs_error_set(err, CS_EINVAL, "%s: service \"%s\" has no cost-sharing key", coop->name,
                           coop->services[s].name);
   if (coop->has_period && from < coop->from.year) {
@@ -2067,9 +2071,9 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
     for (size_t s = 0; s < ns; s++) {
       const cs_key *key = key_at(coop, s, year);
       if (!key) {
-        if (services)
+        if (services && first_key_year(coop, s, &first_year))
           rc = cs_error_set(err, CS_EINVAL, "%s: service \"%s\" has no key for %d (its first key starts in %d)",
-                            coop->name, coop->services[s].name, year, first_key_year(coop, s));
+                            coop->name, coop->services[s].name, year, first_year);
         else
           rc = cs_error_set(err, CS_EINVAL, "%s has no key for %d (the first key starts in %d)",
                             coop->name, year, coop->keys[0].from_year);
