@@ -1,0 +1,98 @@
+-- coopsim_lint.lua: the scenario linter: silent failures that lose planners' results.
+--
+-- A part of the scenario API: scripts/coopsim.lua loads it with the core, the
+-- report module, the module table M and the parts' shared table S; it uses
+-- what the parts before it put in S and adds its own.
+
+local core, report, M, S = ...
+local coop_base, jan1, run_state, scenario_mt, warn = S.coop_base, S.jan1, S.run_state, S.scenario_mt, S.warn
+
+-- The scenario linter: silent failures that lose planners' results.
+-- (It reads the rows' columns in C: a table per row costs more than the run.)
+local function same_shares(a, b)
+  local ra, rb = run_state(a).results, run_state(b).results
+  if #ra ~= #rb then return false end
+  for i, r in ipairs(ra) do
+    if not rawequal(r, rb[i]) and not r:same_shares(rb[i]) then return false end
+  end
+  return true
+end
+
+-- The members each cooperation without period or base year was resolved
+-- to, by resolution date (1 January of a run's first year).
+local resolved_as = setmetatable({}, { __mode = "k" })
+
+local function lint(scen, run, opts)
+  local state = run_state(run)
+  local from, to = run.from, run.to
+  for _, coop in ipairs(scen.coops) do
+    if coop.period_to and to > tonumber(coop.period_to:sub(1, 4)) and not opts.past_end then
+      warn(state.where, string.format("%s: the run goes to %d, past the agreement's end (%s); say past_end = true if that is meant",
+        coop.name, to, coop.period_to))
+    end
+    if not coop.anchor then
+      -- two runs that start in different years may resolve its members differently
+      local codes = {}
+      for i, m in ipairs(coop_base(coop, jan1(from)).members) do codes[i] = m.code end
+      local these, seen = table.concat(codes, " "), resolved_as[coop] or {}
+      resolved_as[coop] = seen
+      for year, other in pairs(seen) do
+        if other ~= these and year ~= from then
+          warn(run.where, string.format("%s has no period or base_year: this run resolves its members on %s as %s, a run from %d as %s; give period.from or base_year",
+            coop.name, jan1(from), these, year, other))
+          break
+        end
+      end
+      seen[from] = these
+    end
+  end
+  for _, mod in ipairs(scen.mods) do
+    local year = mod.date and tonumber(mod.date:sub(1, 4)) or mod.from_year or mod.from
+    if mod.op == "withdraw" then
+      -- the notice only matters if the member's last year falls inside the run
+      if year > to then warn(mod.where, string.format("%s is dated after the run (%d-%d): it changes nothing here", mod.text, from, to)) end
+    elseif year and (year > to) then
+      warn(mod.where, string.format("%s is dated after the run (%d-%d): it changes nothing here", mod.text, from, to))
+    end
+    if mod.op == "population_set" and type(mod.value) == "table" then
+      local last = 0
+      for y in pairs(mod.value) do if y > last then last = y end end
+      local found = false
+      for _, r in ipairs(state.results) do
+        local codes, pop_years = r:column("code"), r:column("pop_year")
+        for i = 1, #codes do
+          if codes[i] == mod.code and pop_years[i] > last then
+            warn(mod.where, string.format("population of %s is stated up to %d but read for %04d-01-01 (the registry figure was used)",
+              tostring(mod.member), last, pop_years[i]))
+            found = true
+            break
+          end
+        end
+        if found then break end
+      end
+    end
+  end
+  for _, r in ipairs(state.results) do
+    for _, z in ipairs(r:unpopulated()) do
+      warn(state.where, string.format("%s %s has 0 inhabitants on %04d-01-01 (a member that belongs elsewhere?)",
+        z.code, z.name, z.pop_year))
+    end
+  end
+  -- a variant whose results equal its parent's: its modification did nothing
+  local parent = scen.parent
+  if parent and #scen.mods > #parent.mods then
+    local ok, pr = pcall(function()
+      local r = scenario_mt.last_run(parent, from, to) -- the parent's own run, when made
+      if r then return r end
+      return scenario_mt.run_quiet(parent, from, to)
+    end)
+    if ok and same_shares(pr, run) then
+      local m = scen.mods[#scen.mods]
+      warn(m.where, string.format("scenario %q gives the same shares as %q in %d-%d: %s changed nothing",
+        scen.name, parent.name, from, to, m.text))
+    end
+  end
+end
+
+-- for the parts after this one
+S.same_shares, S.resolved_as, S.lint = same_shares, resolved_as, lint
