@@ -24,8 +24,49 @@ static int coopbox_gc(lua_State *L) {
   return 0;
 }
 
-/* A custom key or population function: calls the Lua function stored at
-** `ref` in the Lua registry, protected. */
+/* The service (1-based in the spec) that the entry at t belongs to: made
+** current (cs_coop_use_service) when the cooperation has services. */
+static int use_service(lua_State *L, int t, cs_coop *coop, int services, cs_error *err) {
+  if (!services) return CS_OK;
+  lua_Integer sv = cs_lua_field_int(L, t, "service", 0);
+  if (sv < 1) return cs_error_set(err, CS_EINVAL, "an entry of a cooperation with services has no service");
+  return cs_coop_use_service(coop, (size_t)(sv - 1), err);
+}
+
+/* The member at t: a municipality, or a party ({ name, munis = { codes },
+** pop = n or pops = { { year, n } } }). */
+static int add_member(lua_State *L, int t, cs_coop *coop, cs_date since, int joined,
+                      const char *code, cs_error *err) {
+  if (lua_getfield(L, t, "party") != LUA_TTABLE) {
+    lua_pop(L, 1);
+    return cs_coop_add_member(coop, code, since, joined, cs_lua_field_str(L, t, "given"), err);
+  }
+  int p = lua_gettop(L), rc;
+  size_t nmunis = 0;
+  const char **munis = cs_lua_field_strings(L, p, "munis", &nmunis);
+  cs_lua_table_field(L, p, "pops");
+  int pt = lua_gettop(L);
+  size_t npops = (size_t)lua_rawlen(L, pt);
+  int *years = lua_newuserdatauv(L, (npops ? npops : 1) * sizeof *years, 0);
+  int64_t *pops = lua_newuserdatauv(L, (npops + 1) * sizeof *pops, 0);
+  for (size_t k = 0; k < npops; k++) {
+    lua_rawgeti(L, pt, (lua_Integer)k + 1);
+    years[k] = (int)cs_lua_field_int(L, -1, "year", 0);
+    pops[k] = (int64_t)cs_lua_field_int(L, -1, "n", -1);
+    lua_pop(L, 1);
+  }
+  lua_getfield(L, p, "pop");
+  int one = lua_isinteger(L, -1);
+  if (one) pops[0] = (int64_t)lua_tointeger(L, -1);
+  lua_pop(L, 1);
+  rc = cs_coop_add_party(coop, code, cs_lua_field_str(L, p, "name"), munis, nmunis,
+                         one ? NULL : years, pops, one ? 1 : npops, since, joined, err);
+  lua_settop(L, p - 1);
+  return rc;
+}
+
+/* Fills coop from the spec table at idx (made by scripts/coopsim_spec.lua)
+** for a run to last_year. */
 static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, int last_year,
                       cs_error *err) {
   int rc, present;
@@ -33,10 +74,17 @@ static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, int last
   const char *s;
   /* the date the members and the keys' codes were resolved at */
   if ((rc = cs_lua_field_date(L, idx, "resolution", &resolved, &present, err))) return rc;
+  lua_getfield(L, idx, "host_party");
+  int host_party = lua_toboolean(L, -1);
+  lua_pop(L, 1);
   if ((s = cs_lua_field_str(L, idx, "host"))) {
-    if ((rc = cs_coop_set_host(coop, s, cs_date_jan1(1), err))) return rc;
+    if ((rc = host_party ? cs_coop_set_host_party(coop, s, err)
+                         : cs_coop_set_host(coop, s, cs_date_jan1(1), err)))
+      return rc;
   }
   if ((s = cs_lua_field_str(L, idx, "payee")) && (rc = cs_coop_set_payee(coop, s, err))) return rc;
+  if ((s = cs_lua_field_str(L, idx, "payee_code")) && (rc = cs_coop_set_payee_code(coop, s, err)))
+    return rc;
   if ((rc = cs_lua_field_date(L, idx, "period_from", &d1, &present, err))) return rc;
   if (present) {
     int has_to;
@@ -88,11 +136,55 @@ static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, int last
     lua_pop(L, 1);
   }
   lua_pop(L, 2);
+  /* members */
+  cs_lua_table_field(L, idx, "members");
+  for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TTABLE; i++) {
+    int t = lua_gettop(L);
+    cs_date since;
+    if ((rc = cs_lua_field_date(L, t, "anchor", &since, &present, err))) return rc;
+    lua_getfield(L, t, "joined");
+    int joined = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    const char *code = cs_lua_field_str(L, t, "code");
+    if ((rc = add_member(L, t, coop, since, joined, code, err))) return rc;
+    cs_date notice;
+    if ((rc = cs_lua_field_date(L, t, "notice", &notice, &present, err))) return rc;
+    if (present && (rc = cs_coop_withdraw(coop, code, notice, err))) return rc;
+    /* notices of parts after a split: { { code =, date = }, ... } */
+    if (lua_getfield(L, t, "part_notices") == LUA_TTABLE) {
+      int pn = lua_gettop(L);
+      for (lua_Integer k = 1; lua_rawgeti(L, pn, k) == LUA_TTABLE; k++) {
+        cs_date given;
+        if ((rc = cs_lua_field_date(L, lua_gettop(L), "date", &given, &present, err)) ||
+            (rc = cs_coop_withdraw_part(coop, code, cs_lua_field_str(L, lua_gettop(L), "code"), given, err)))
+          return rc;
+        lua_pop(L, 1);
+      }
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 2);
+  /* services: each with its members (codes as the members'), or all */
+  cs_lua_table_field(L, idx, "services");
+  int services = (int)lua_rawlen(L, -1) > 0;
+  for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TTABLE; i++) {
+    int t = lua_gettop(L);
+    size_t n;
+    const char **codes = cs_lua_field_strings(L, t, "members", &n);
+    rc = cs_coop_add_service(coop, cs_lua_field_str(L, t, "name"), codes, n, NULL, err);
+    lua_pop(L, 1);
+    if (rc) return rc;
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 2);
   /* cost lines */
   cs_lua_table_field(L, idx, "costs");
   for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TTABLE; i++) {
     int t = lua_gettop(L);
     const char *name = cs_lua_field_str(L, t, "name");
+    if ((rc = use_service(L, t, coop, services, err))) return rc;
     cs_q amount;
     if ((rc = cs_lua_field_q(L, t, "rate", &amount, &present, err))) return rc;
     if (present) {
@@ -128,6 +220,7 @@ static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, int last
   cs_lua_table_field(L, idx, "grants");
   for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TTABLE; i++) {
     int t = lua_gettop(L);
+    if ((rc = use_service(L, t, coop, services, err))) return rc;
     cs_q amount, cap;
     int has_cap;
     if ((rc = cs_lua_field_q(L, t, "amount", &amount, &present, err)) ||
@@ -150,36 +243,6 @@ static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, int last
     lua_pop(L, 1);
   }
   lua_pop(L, 2);
-  /* members */
-  cs_lua_table_field(L, idx, "members");
-  for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TTABLE; i++) {
-    int t = lua_gettop(L);
-    cs_date since;
-    if ((rc = cs_lua_field_date(L, t, "anchor", &since, &present, err))) return rc;
-    lua_getfield(L, t, "joined");
-    int joined = lua_toboolean(L, -1);
-    lua_pop(L, 1);
-    const char *code = cs_lua_field_str(L, t, "code");
-    if ((rc = cs_coop_add_member(coop, code, since, joined, cs_lua_field_str(L, t, "given"), err))) return rc;
-    cs_date notice;
-    if ((rc = cs_lua_field_date(L, t, "notice", &notice, &present, err))) return rc;
-    if (present && (rc = cs_coop_withdraw(coop, code, notice, err))) return rc;
-    /* notices of parts after a split: { { code =, date = }, ... } */
-    if (lua_getfield(L, t, "part_notices") == LUA_TTABLE) {
-      int pn = lua_gettop(L);
-      for (lua_Integer k = 1; lua_rawgeti(L, pn, k) == LUA_TTABLE; k++) {
-        cs_date given;
-        if ((rc = cs_lua_field_date(L, lua_gettop(L), "date", &given, &present, err)) ||
-            (rc = cs_coop_withdraw_part(coop, code, cs_lua_field_str(L, lua_gettop(L), "code"), given, err)))
-          return rc;
-        lua_pop(L, 1);
-      }
-      lua_pop(L, 1);
-    }
-    lua_pop(L, 1);
-    lua_pop(L, 1);
-  }
-  lua_pop(L, 2);
   /* keys */
   cs_lua_table_field(L, idx, "keys");
   int keys = lua_gettop(L);
@@ -188,15 +251,18 @@ static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, int last
     cs_key *key = NULL;
     /* its last year: before the next key (by from_year), or the run's last */
     lua_Integer from_year = cs_lua_field_int(L, t, "from_year", 0), last = last_year;
+    lua_Integer service = cs_lua_field_int(L, t, "service", 0);
     for (lua_Integer j = 1; lua_rawgeti(L, keys, j) == LUA_TTABLE; j++) {
       lua_Integer f = cs_lua_field_int(L, lua_gettop(L), "from_year", 0);
-      if (f > from_year && f - 1 < last) last = f - 1;
+      if (cs_lua_field_int(L, lua_gettop(L), "service", 0) == service && f > from_year && f - 1 < last)
+        last = f - 1;
       lua_pop(L, 1);
     }
     lua_pop(L, 1);
     cs_date at = resolved; /* a key given to set_key: its own resolution date */
     if ((rc = cs_lua_field_date(L, t, "resolution", &at, &present, err))) return rc;
     if (!present) at = resolved;
+    if ((rc = use_service(L, t, coop, services, err))) return rc;
     lua_getfield(L, t, "key");
     rc = cs_lua_build_key(L, -1, anchor, at, (int)last, &key, err);
     lua_pop(L, 1);

@@ -44,14 +44,48 @@ cs_date cs_lua_check_date(lua_State *L, int idx) {
   return d;
 }
 
+/* "a/b" (two decimals) or a decimal. */
+static int q_from_text(cs_q *out, const char *s) {
+  const char *slash = strchr(s, '/');
+  if (!slash) return cs_q_from_decimal(out, s);
+  char num[128];
+  size_t n = (size_t)(slash - s);
+  if (n == 0 || n >= sizeof num) return CS_EINVAL;
+  memcpy(num, s, n);
+  num[n] = '\0';
+  cs_q a, b;
+  if (cs_q_from_decimal(&a, num) || cs_q_from_decimal(&b, slash + 1) || cs_q_is_zero(&b))
+    return CS_EINVAL;
+  return cs_q_div(out, &a, &b);
+}
+
 int cs_lua_to_q(lua_State *L, int idx, cs_q *out) {
   if (lua_isinteger(L, idx)) {
     cs_q_from_i64(out, (int64_t)lua_tointeger(L, idx));
     return 0;
   }
   if (lua_type(L, idx) == LUA_TNUMBER) return cs_q_from_double(out, (double)lua_tonumber(L, idx));
-  if (lua_type(L, idx) == LUA_TSTRING) return cs_q_from_decimal(out, lua_tostring(L, idx));
+  if (lua_type(L, idx) == LUA_TSTRING) {
+    size_t len;
+    const char *s = lua_tolstring(L, idx, &len);
+    if (strlen(s) != len) return CS_EINVAL;
+    return q_from_text(out, s);
+  }
   return CS_EINVAL;
+}
+
+int cs_lua_q_text(const cs_q *a, char *buf, size_t size) {
+  cs_q r;
+  cs_q_copy(&r, a);
+  if (cs_q_normalise(&r)) return CS_EINVAL;
+  if (cs_q_format_exact(&r, buf, size) == CS_OK && !strstr(buf, "...")) return CS_OK;
+  /* no short decimal: "num/den" in lowest terms */
+  size_t used;
+  if (cs_big_to_str(&r.num, buf, size)) return CS_EOVERFLOW;
+  used = strlen(buf);
+  if (used + 2 >= size) return CS_EOVERFLOW;
+  buf[used++] = '/';
+  return cs_big_to_str(&r.den, buf + used, size - used) ? CS_EOVERFLOW : CS_OK;
 }
 
 void cs_lua_table_field(lua_State *L, int idx, const char *name) {

@@ -47,8 +47,14 @@ const char *cs_lua_check_text(lua_State *L, int idx);
 cs_date cs_lua_check_date(lua_State *L, int idx);
 
 /* [-0, +0, -] An exact number at idx: an integer, a float read as its
-** shortest decimal, or a decimal string. 0 on success. */
+** shortest decimal, or a string: a decimal ("0.051") or a fraction of two
+** decimals ("1/3"). 0 on success. */
 int cs_lua_to_q(lua_State *L, int idx, cs_q *out);
+
+/* The exact text of a (cs_lua_to_q reads it back to the same number): its
+** decimal when it has one of at most 40 digits after the point, else
+** "num/den" in lowest terms. CS_EOVERFLOW when buf is too small. */
+int cs_lua_q_text(const cs_q *a, char *buf, size_t size);
 
 /* [-0, +1, e] Field name of the table at idx, or an empty table when the
 ** field is not a table, so list loops never index a non-table. */

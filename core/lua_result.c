@@ -83,6 +83,17 @@ static void push_row(lua_State *L, const cs_result *r, const cs_row *row) {
   }
   lua_setfield(L, -2, "part_list");
   lua_setfield(L, -2, "parts");
+  if (r->nservices) {
+    /* services = { [name] = kroner }: the services the member is in */
+    const cs_row_service *rs = cs_row_services(r, row);
+    lua_createtable(L, 0, (int)row->nservices);
+    for (size_t k = 0; k < row->nservices; k++) {
+      lua_pushinteger(L, rs[k].total);
+      lua_setfield(L, -2, r->services[rs[k].service]);
+    }
+    lua_setfield(L, -2, "services");
+  }
+  if (row->is_party) cs_lua_set_bool(L, "party", 1);
   cs_lua_push_cents(L, row->cents);
   lua_setfield(L, -2, "exact");
   cs_lua_set_int(L, "total", row->total);
@@ -355,6 +366,28 @@ static int r_years(lua_State *L) {
     lua_setfield(L, -2, "lines");
     push_amounts(L, y->grants, y->ngrants);
     lua_setfield(L, -2, "grant_list");
+    /* each key of the year (one per service): its sums, and how many
+    ** members a cap or floor held */
+    lua_createtable(L, (int)y->nkeys, 0);
+    for (size_t k = 0; k < y->nkeys; k++) {
+      const cs_year_key *yk = &y->keys[k];
+      lua_createtable(L, 0, 9);
+      cs_lua_set_str(L, "service", yk->service);
+      cs_lua_set_str(L, "key", yk->key);
+      cs_lua_set_int(L, "clamped", (lua_Integer)yk->nclamped);
+      cs_lua_set_int(L, "members", (lua_Integer)yk->nmembers);
+      cs_lua_push_cents(L, yk->cost);
+      lua_setfield(L, -2, "cost");
+      cs_lua_push_cents(L, yk->granted);
+      lua_setfield(L, -2, "grants");
+      cs_lua_push_cents(L, yk->net);
+      lua_setfield(L, -2, "net");
+      cs_lua_push_cents(L, yk->shared);
+      lua_setfield(L, -2, "shared");
+      cs_lua_set_int(L, "sum_shares", yk->sum_shares);
+      lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    lua_setfield(L, -2, "keys");
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
   return 1;
