@@ -70,7 +70,12 @@ static int l_montecarlo(lua_State *L) {
   }
   m.years = lua_newuserdatauv(L, m.nyears * sizeof *m.years, 0);
   int *mem = lua_newuserdatauv(L, (total ? total : 1) * sizeof *mem, 0);
-  double *dbl = lua_newuserdatauv(L, (2 * total + 6 * m.nyears * m.nmembers + 1) * sizeof *dbl, 0);
+  double *dbl = lua_newuserdatauv(L, (4 * total + 1) * sizeof *dbl, 0);
+  /* the components, their members' amounts and bands: userdata of their
+  ** own (no limit on their number), kept in this table */
+  lua_newtable(L);
+  int held = lua_gettop(L);
+  lua_Integer nheld = 0;
   size_t mi = 0, di = 0;
   for (size_t y = 0; y < m.nyears; y++) {
     cs_mc_year *yr = &m.years[y];
@@ -112,22 +117,68 @@ static int l_montecarlo(lua_State *L) {
     }
     lua_pop(L, 1);
     di += yr->n;
+    /* caps and floors: each member's limits this year (< 0: none) */
+    lua_getfield(L, t, "capped");
+    yr->capped = lua_toboolean(L, -1);
+    lua_getfield(L, t, "covers");
+    yr->covers = lua_toboolean(L, -1);
+    lua_pop(L, 2);
+    yr->cap_max = dbl + di;
+    yr->cap_min = dbl + di + yr->n;
+    for (int side = 0; side < 2; side++) {
+      cs_lua_table_field(L, t, side ? "cap_min" : "cap_max");
+      for (size_t k = 0; k < yr->n; k++) {
+        lua_rawgeti(L, -1, (lua_Integer)k + 1);
+        (side ? yr->cap_min : yr->cap_max)[k] = lua_isnumber(L, -1) ? lua_tonumber(L, -1) : -1;
+        lua_pop(L, 1);
+      }
+      lua_pop(L, 1);
+    }
+    di += 2 * yr->n;
     cs_lua_table_field(L, t, "comps");
     yr->ncomp = lua_rawlen(L, -1);
-    if (yr->ncomp > 6) return luaL_error(L, "Monte Carlo: at most 6 key components");
+    yr->comp = lua_newuserdatauv(L, (yr->ncomp ? yr->ncomp : 1) * sizeof *yr->comp, 0);
+    lua_rawseti(L, held, ++nheld);
     for (size_t c = 0; c < yr->ncomp; c++) {
+      cs_mc_component *comp = &yr->comp[c];
+      memset(comp, 0, sizeof *comp);
       lua_rawgeti(L, -1, (lua_Integer)c + 1);
       int ct = lua_gettop(L);
-      yr->comp[c].kind = (int)num_field(L, ct, "kind");
-      yr->comp[c].amount = num_field(L, ct, "amount");
+      comp->kind = (int)num_field(L, ct, "kind");
+      comp->amount = num_field(L, ct, "amount");
+      if (comp->kind < CS_MC_BASE || comp->kind > CS_MC_BAND)
+        return luaL_error(L, "Monte Carlo: unknown component kind %d", comp->kind);
       if (lua_getfield(L, ct, "by_member") == LUA_TTABLE) {
-        yr->comp[c].by_member = dbl + di;
+        comp->by_member = lua_newuserdatauv(L, m.nmembers * sizeof *comp->by_member, 0);
+        lua_rawseti(L, held, ++nheld);
         for (size_t k = 0; k < m.nmembers; k++) {
           lua_rawgeti(L, -1, (lua_Integer)k + 1);
-          yr->comp[c].by_member[k] = lua_tonumber(L, -1);
+          comp->by_member[k] = lua_tonumber(L, -1);
           lua_pop(L, 1);
         }
-        di += m.nmembers;
+      } else if (comp->kind == CS_MC_FIXED || comp->kind == CS_MC_WEIGHTS) {
+        return luaL_error(L, "Monte Carlo: a component by member without its amounts");
+      }
+      lua_pop(L, 1);
+      if (comp->kind == CS_MC_BAND) {
+        cs_lua_table_field(L, ct, "bands");
+        size_t nb = (size_t)lua_rawlen(L, -1);
+        if (nb == 0) return luaL_error(L, "Monte Carlo: bands without a band");
+        cs_mc_band *b = lua_newuserdatauv(L, nb * sizeof *b, 0);
+        lua_rawseti(L, held, ++nheld);
+        for (size_t k = 0; k < nb; k++) {
+          lua_rawgeti(L, -1, (lua_Integer)k + 1);
+          int bt = lua_gettop(L);
+          lua_getfield(L, bt, "upto");
+          b[k].upto = lua_isnumber(L, -1) ? lua_tonumber(L, -1) : -1;
+          lua_pop(L, 1);
+          b[k].amount = num_field(L, bt, "amount");
+          lua_getfield(L, bt, "rate");
+          b[k].rate = lua_isnumber(L, -1) ? lua_tonumber(L, -1) : 0;
+          lua_pop(L, 2);
+        }
+        comp->bands = b;
+        comp->nbands = nb;
       }
       lua_settop(L, ct - 1);
     }

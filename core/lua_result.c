@@ -375,6 +375,7 @@ static int r_years(lua_State *L) {
       cs_lua_set_str(L, "service", yk->service);
       cs_lua_set_str(L, "key", yk->key);
       cs_lua_set_int(L, "clamped", (lua_Integer)yk->nclamped);
+      cs_lua_set_bool(L, "capped", yk->capped);
       cs_lua_set_int(L, "members", (lua_Integer)yk->nmembers);
       cs_lua_push_cents(L, yk->cost);
       lua_setfield(L, -2, "cost");

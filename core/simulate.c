@@ -2087,6 +2087,7 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       STR(yk->source, cs_key_source(key) ? cs_key_source(key) : "");
       STR(yk->assumption, cs_key_assumption(key) ? cs_key_assumption(key) : "");
       yk->covers = cs_key_covers(key);
+      yk->capped = cs_key_is_capped(key);
       y->covers &= yk->covers;
       CHECK(cs_q_cents(&sv[s].cost, &yk->cost, &whole));
       CHECK(cs_q_cents(&sv[s].granted, &yk->granted, &whole));

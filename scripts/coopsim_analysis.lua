@@ -13,7 +13,7 @@ local readonly, resolve, scenario_mt, set, show = S.readonly, S.resolve, S.scena
 -- analysis: parameters, sweeps, goal seek, decomposition
 
 local function check_path(path, what)
-  if type(path) ~= "string" or not path:match("^%a+%..+$") then
+  if type(path) ~= "string" or not (path:match("^%a+%..+$") or path:match("^.+/%a+%..+$")) then
     fail("%s: vary must be a parameter path (%s), got %s", what, PARAM_PATHS, show(path))
   end
 end
@@ -256,7 +256,15 @@ end
 ---------------------------------------------------------------------------
 -- Monte Carlo
 
-local MC_KIND = { base = 0, rate = 1, fixed = 2, equal = 3, population = 4, weights = 5 }
+local MC_KIND = { base = 0, rate = 1, fixed = 2, equal = 3, population = 4, weights = 5, by = 5, bands = 6 }
+
+-- A number of the spec (a Lua number, or an exact text: "0.06", "1/3") as
+-- a double, for the draws.
+local function double(v)
+  if v == nil then return 0 end
+  local _, d = core.number(v)
+  return d or 0
+end
 local montecarlo_mt = { __name = "coopsim.montecarlo", __metatable = false }
 montecarlo_mt.__index = montecarlo_mt
 
@@ -296,6 +304,9 @@ function M.montecarlo(opts)
     if g.sd ~= nil then check_number(g.sd, "vary." .. what .. ".sd", { max = 1 }) end
   end
   local coop = scen.coops[1]
+  if coop.services then
+    fail("cs.montecarlo does not take a cooperation with services (%s): each service shares its own net cost and the draws model one per year; make each service a cooperation of its own to draw it", coop.name)
+  end
   -- the exact runs the flat model is read from
   local base = scenario_mt.run_quiet(scen, from, to)
   local r0, r1
@@ -337,17 +348,47 @@ function M.montecarlo(opts)
     end
     local key
     for _, k in ipairs(spec.keys) do if k.from_year <= y.year then key = k.key end end
+    local codes = {}
+    for k, mi in ipairs(yr.members) do codes[k] = members[mi].code end
     for _, c in ipairs(key.components) do
       if c.kind == "custom" then fail("cs.montecarlo does not take keys written in Lua (cs.keys.custom)") end
-      local comp = { kind = MC_KIND[c.kind], amount = tonumber(c.amount) or 0 }
+      local comp = { kind = MC_KIND[c.kind], amount = double(c.amount) }
       if c.entries then
         comp.by_member = {}
         for j = 1, #members do comp.by_member[j] = 0 end
         for _, e in ipairs(c.entries) do
-          if index[e.code] then comp.by_member[index[e.code]] = tonumber(e.value) end
+          if index[e.code] then comp.by_member[index[e.code]] = double(e.value) end
+        end
+      elseif c.kind == "by" then
+        -- a table's values are not drawn: each member's value that year
+        local values, msg = core.table_values(c.table, c.column, c.year or "none", y.year, codes)
+        if not values then fail("cs.montecarlo: %s", msg) end
+        comp.by_member = {}
+        for j = 1, #members do comp.by_member[j] = 0 end
+        for k, mi in ipairs(yr.members) do comp.by_member[mi] = values[k] end
+      elseif c.kind == "bands" then
+        comp.bands = {}
+        for b, band in ipairs(c.bands) do
+          comp.bands[b] = { upto = band.upto, amount = double(band.amount), rate = band.rate and double(band.rate) }
         end
       end
+      yr.covers = yr.covers or S.POOLS[c.kind] ~= nil
       yr.comps[#yr.comps + 1] = comp
+    end
+    if key.limits then
+      -- caps and floors apply to the shares of the drawn populations
+      local l = key.limits
+      local own = { max = {}, min = {} }
+      for _, side in ipairs { "max", "min" } do
+        for _, e in ipairs(l[side .. "_for"] or {}) do own[side][e.code] = double(e.value) end
+      end
+      yr.capped, yr.cap_max, yr.cap_min = true, {}, {}
+      for k, code in ipairs(codes) do
+        local ys = yr.year_share[k]
+        local mx, mn = own.max[code] or (l.max and double(l.max)), own.min[code] or (l.min and double(l.min))
+        yr.cap_max[k] = mx and mx * ys or -1
+        yr.cap_min[k] = mn and mn * ys or -1
+      end
     end
     years[#years + 1] = yr
   end

@@ -8,6 +8,7 @@ local core, report, M, S = ...
 local check_date, check_fields, check_key, check_list, check_name, check_number = S.check_date, S.check_fields, S.check_key, S.check_list, S.check_name, S.check_number
 local check_year, fail, jan1, names_list, readonly, resolve = S.check_year, S.fail, S.jan1, S.names_list, S.readonly, S.resolve
 local set, show, where = S.set, S.show, S.where
+local resolve_member, is, party_mt = S.resolve_member, S.is, S.party_mt
 
 ---------------------------------------------------------------------------
 -- cooperations
@@ -17,14 +18,24 @@ coop_mt.__index = coop_mt
 coop_mt.__tostring = function(c)
   local names = {}
   for _, m in ipairs(c.members) do names[#names + 1] = m.given end
-  return string.format("cooperation %q: %d members (%s); key: %s", c.name, #c.members,
-    table.concat(names, ", "), tostring(c.key))
+  local keys
+  if c.services then
+    local list = {}
+    for _, sv in ipairs(c.services) do list[#list + 1] = sv.name .. ": " .. tostring(sv.key) end
+    keys = "services " .. table.concat(list, "; ")
+  else
+    keys = "key: " .. tostring(c.key)
+  end
+  return string.format("cooperation %q: %d members (%s); %s", c.name, #c.members,
+    table.concat(names, ", "), keys)
 end
 
 local COOP_FIELDS = set {
   "name", "host", "payee", "members", "costs", "grants", "key", "population_date", "notice",
   "period", "base_year", "growth", "exit_year", "merger", "split", "due", "prorate", "assumption",
+  "services",
 }
+local SERVICE_FIELDS = set { "name", "costs", "grants", "key", "members" }
 local COST_FIELDS = set { "name", "amount", "growth", "rate", "of", "assumption" }
 local GRANT_FIELDS = set { "name", "amount", "from", "to", "cap", "covers" }
 
@@ -92,48 +103,122 @@ function M.cooperation(def)
   local seen = {}
   for i, m in ipairs(members) do
     local given = math.type(m) == "integer" and string.format("%04d", m) or m
-    if type(given) ~= "string" then fail("member %d must be a code or name, got %s", i, show(m)) end
-    local entry = { given = given }
-    if c.anchor then
-      local r = resolve(given, c.anchor, "member " .. i)
+    if type(given) ~= "string" and not is(given, party_mt) then
+      fail("member %d must be a code or name, got %s", i, show(m))
+    end
+    local r = resolve_member(given, c.anchor, "member " .. i)
+    if r.party then given = r.party.id end
+    local entry = { given = given, party = r.party }
+    if c.anchor or r.party then
       if seen[r.code] then fail("member %s is listed twice (as %s and %s)", r.code, seen[r.code], given) end
       seen[r.code] = given
       entry.code, entry.name = r.code, r.name
-    else
-      -- no date yet: check that the code or name exists, resolve at run time
-      resolve(given, nil, "member " .. i)
     end
+    -- (no date yet: the code or name exists; it is resolved at run time)
     c.members[i] = entry
   end
   if def.host ~= nil then
     c.host = def.host
-    if c.anchor then c.host_code = resolve(def.host, c.anchor, "host").code
-    else resolve(def.host, nil, "host") end
+    local h = resolve_member(def.host, c.anchor, "host")
+    if h.party then c.host_party = h.party.id
+    elseif c.anchor then c.host_code = h.code end
   end
   if def.payee ~= nil then
+    -- a municipality or party is followed like a member (coopsim_spec.lua);
+    -- any other text is kept as written
     c.payee = check_name(def.payee, "payee")
   end
-  c.costs = {}
-  for i, cost in ipairs(check_list(def.costs or {}, "costs")) do c.costs[i] = check_cost(cost, i) end
+  -- cost lines and grants: the cooperation's, or each service's
+  local function lines_and_grants(costs, grants, service, where_)
+    local out_c, out_g = {}, {}
+    for i, cost in ipairs(check_list(costs or {}, where_ .. "costs")) do
+      out_c[i] = check_cost(cost, i)
+      out_c[i].service = service
+    end
+    for i, g in ipairs(check_list(grants or {}, where_ .. "grants")) do
+      out_g[i] = check_grant(g, i)
+      out_g[i].service = service
+    end
+    return out_c, out_g
+  end
+  c.costs, c.grants = {}, {}
+  local services_of = {} -- a line's service, by name
+  if def.services ~= nil then
+    for _, f in ipairs { "costs", "grants", "key" } do
+      if def[f] ~= nil then
+        fail("cs.cooperation: with services, %s belong to each service (give them in services, not beside)", f)
+      end
+    end
+    local list = check_list(def.services, "services")
+    if #list == 0 then fail("cs.cooperation: services is empty") end
+    c.services = {}
+    for i, sv in ipairs(list) do
+      check_fields(sv, SERVICE_FIELDS, "service " .. i)
+      if type(sv.name) ~= "string" or sv.name == "" then fail("service %d needs a name", i) end
+      check_name(sv.name, "service " .. i .. ": name")
+      if sv.name:find("/", 1, true) then
+        fail("service %s: a service's name has no '/' (parts are named SERVICE/PART)", show(sv.name))
+      end
+      for j = 1, i - 1 do
+        if c.services[j].name == sv.name then fail("service %s is given twice", show(sv.name)) end
+      end
+      if sv.key == nil then fail("service %s needs a key", show(sv.name)) end
+      local entry = { name = sv.name, key = check_key(sv.key, "service " .. sv.name .. ": key") }
+      local costs, grants = lines_and_grants(sv.costs, sv.grants, i, "service " .. sv.name .. ": ")
+      for _, x in ipairs(costs) do c.costs[#c.costs + 1] = x; services_of[x.name] = i end
+      for _, x in ipairs(grants) do c.grants[#c.grants + 1] = x end
+      if sv.members ~= nil then
+        local given = check_list(sv.members, "service " .. sv.name .. ": members")
+        entry.members = {}
+        local in_service = {}
+        for k, m in ipairs(given) do
+          local r = resolve_member(m, c.anchor, "service " .. sv.name .. ": member " .. k)
+          local found = false
+          for _, x in ipairs(c.members) do
+            if (x.code and x.code == r.code) or x.given == m then found = true end
+          end
+          if not found and c.anchor then
+            fail("service %s: %s is not a member of %s", show(sv.name), show(m), c.name)
+          end
+          if in_service[r.code] then fail("service %s lists %s twice", show(sv.name), r.code) end
+          in_service[r.code] = true
+          entry.members[k] = math.type(m) == "integer" and string.format("%04d", m) or m
+        end
+      end
+      c.services[i] = entry
+    end
+  else
+    c.costs, c.grants = lines_and_grants(def.costs, def.grants, nil, "")
+  end
   local names = {}
   for _, cost in ipairs(c.costs) do
-    if names[cost.name] then fail("cost line '%s' is given twice", cost.name) end
+    if names[cost.name] then fail("cost line '%s' is given twice (names are unique across services)", cost.name) end
     names[cost.name] = true
   end
   for _, cost in ipairs(c.costs) do
     for _, of in ipairs(cost.of or {}) do
       if not names[of] then fail("cost line '%s' is a rate of '%s', which is no cost line", cost.name, tostring(of)) end
+      if services_of[of] ~= services_of[cost.name] then
+        fail("cost line '%s' is a rate of '%s', a line of another service", cost.name, tostring(of))
+      end
     end
   end
-  c.grants = {}
-  for i, g in ipairs(check_list(def.grants or {}, "grants")) do
-    c.grants[i] = check_grant(g, i)
-    for _, cov in ipairs(c.grants[i].covers or {}) do
+  local gnames = {}
+  for _, g in ipairs(c.grants) do
+    if gnames[g.name] then fail("grant '%s' is given twice (names are unique across services)", g.name) end
+    gnames[g.name] = true
+    for _, cov in ipairs(g.covers or {}) do
       if not names[cov] then fail("grant '%s' covers '%s', which is no cost line", g.name, tostring(cov)) end
+      if c.services and services_of[cov] ~= g.service then
+        fail("grant '%s' of service %s covers '%s', a line of service %s: a grant covers lines of its own service",
+          g.name, show(c.services[g.service].name), cov, show(c.services[services_of[cov]].name))
+      end
     end
   end
-  if def.key == nil then fail("cs.cooperation needs a key (e.g. cs.keys.split { equal = 0.2, population = 0.8 })") end
-  c.key = check_key(def.key, "key")
+  if not c.services then
+    if def.key == nil then fail("cs.cooperation needs a key (e.g. cs.keys.split { equal = 0.2, population = 0.8 })") end
+    c.key = check_key(def.key, "key")
+  end
   local pd = def.population_date
   if pd == nil or pd == "jan1_previous_year" or pd == "jan1_budget_year" then
     c.population_date = pd or "jan1_previous_year"

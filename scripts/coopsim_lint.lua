@@ -6,6 +6,7 @@
 
 local core, report, M, S = ...
 local coop_base, jan1, run_state, scenario_mt, warn = S.coop_base, S.jan1, S.run_state, S.scenario_mt, S.warn
+local build_spec = S.build_spec
 
 -- The scenario linter: silent failures that lose planners' results.
 -- (It reads the rows' columns in C: a table per row costs more than the run.)
@@ -22,9 +23,96 @@ end
 -- to, by resolution date (1 January of a run's first year).
 local resolved_as = setmetatable({}, { __mode = "k" })
 
+-- "2019, 2020 and 2022"
+local function year_list(years)
+  local t = {}
+  for i, y in ipairs(years) do t[i] = tostring(y) end
+  if #t <= 1 then return t[1] or "" end
+  return table.concat(t, ", ", 1, #t - 1) .. " and " .. t[#t]
+end
+
+-- The keys of a run (SPEC 7.2 linter): a cap that never binds; a table
+-- with values for years the run never reads; a party whose municipalities
+-- are also another member's.
+local function lint_keys(scen, run, state)
+  local from, to = run.from, run.to
+  for ci, coop in ipairs(scen.coops) do
+    local r = state.results[ci]
+    local spec = build_spec(coop, scen, from, to)
+    local capped = false
+    for _, kp in ipairs(spec.keys) do capped = capped or kp.key.limits ~= nil end
+    -- a cap that never binds: a capped key's years with no member held
+    -- (read only where the run has a capped key: a table per year costs)
+    if r and capped then
+      local held, seen = {}, {}
+      for _, y in ipairs(r:years()) do
+        for _, k in ipairs(y.keys) do
+          if k.capped then
+            local id = k.service .. "\n" .. k.key
+            if not seen[id] then
+              seen[id] = { service = k.service, key = k.key, first = y.year, last = y.year }
+              seen[#seen + 1] = id
+            end
+            seen[id].last = y.year
+            held[id] = (held[id] or 0) + k.clamped
+          end
+        end
+      end
+      for _, id in ipairs(seen) do
+        local k = seen[id]
+        if held[id] == 0 then
+          warn(state.where, string.format("%s%s: the cap of the key (%s) never binds in %d-%d: no member reaches a limit",
+            coop.name, k.service ~= "" and (", service " .. k.service) or "", k.key, k.first, k.last))
+        end
+      end
+    end
+    -- tables with values for years the run never reads
+    for _, kp in ipairs(spec.keys) do
+      local last = to
+      for _, other in ipairs(spec.keys) do
+        if other.service == kp.service and other.from_year > kp.from_year and other.from_year - 1 < last then
+          last = other.from_year - 1
+        end
+      end
+      local first = kp.from_year > from and kp.from_year or from
+      for _, c in ipairs(first <= last and kp.key.components or {}) do
+        if c.kind == "by" and c.year and c.table_years and #c.table_years > 0 then
+          local shift = c.year == "previous" and 1 or 0
+          local unread = {}
+          for _, y in ipairs(c.table_years) do
+            if y < first - shift or y > last - shift then unread[#unread + 1] = y end
+          end
+          if #unread > 0 then
+            warn(c.where, string.format("%s has values of %s for %s, which the run %d-%d never reads (year = %q reads %d-%d)",
+              c.file, c.column, year_list(unread), from, to, c.year, first - shift, last - shift))
+          end
+        end
+      end
+    end
+    -- a party whose municipalities are also another member's
+    local base = coop_base(coop, spec.resolution)
+    local owner = {}
+    for _, m in ipairs(base.members) do
+      if not m.party then owner[m.code] = m.code end
+    end
+    for _, m in ipairs(base.members) do
+      for _, code in ipairs(m.party and m.party.munis or {}) do
+        if owner[code] then
+          warn(coop.where, string.format("%s: party %s (%s) includes %s, which is %s: its inhabitants count twice",
+            coop.name, m.code, m.party.name, code,
+            owner[code] == code and "also a member" or ("also in party " .. owner[code])))
+        else
+          owner[code] = m.code
+        end
+      end
+    end
+  end
+end
+
 local function lint(scen, run, opts)
   local state = run_state(run)
   local from, to = run.from, run.to
+  lint_keys(scen, run, state)
   for _, coop in ipairs(scen.coops) do
     if coop.period_to and to > tonumber(coop.period_to:sub(1, 4)) and not opts.past_end then
       warn(state.where, string.format("%s: the run goes to %d, past the agreement's end (%s); say past_end = true if that is meant",

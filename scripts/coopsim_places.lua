@@ -6,6 +6,8 @@
 
 local core, report, M, S = ...
 local check_number, date_of, fail, jan1, show = S.check_number, S.date_of, S.fail, S.jan1, S.show
+local check_fields, check_list, check_name, check_year, set, where = S.check_fields, S.check_list, S.check_name, S.check_year, S.set, S.where
+local is, raw, readonly = S.is, S.raw, S.readonly
 
 ---------------------------------------------------------------------------
 -- municipalities
@@ -97,6 +99,88 @@ function M.projection.growth(rate)
   return fn
 end
 
+---------------------------------------------------------------------------
+-- parties: members that are not municipalities (SPEC 7.2)
+
+-- The parties defined so far, by id.
+local parties = {}
+
+local party_mt = {
+  __name = "coopsim.party", __metatable = false,
+  __tostring = function(p)
+    local what
+    if p.municipalities then what = #p.municipalities .. " municipalities"
+    elseif type(p.population) == "table" then what = "population by year"
+    else what = "population " .. core.format_int(p.population) end
+    return string.format("party %s %s (%s)", p.id, p.name, what)
+  end,
+}
+
+--- cs.party { id = "P01", name = "Helgeland regionråd", municipalities = { ... } }
+--- or { id =, name =, population = n or { [year] = n } }: a member that is no
+--- municipality, found by its id (or its name where no municipality bears it)
+function M.party(def)
+  check_fields(def, set { "id", "name", "municipalities", "population" }, "cs.party")
+  if type(def.id) ~= "string" then fail("cs.party needs an id (1-16 characters of A-Z a-z 0-9 _ -), got %s", show(def.id)) end
+  local ok, msg = core.party_id_check(def.id)
+  if not ok then fail("cs.party: %s", msg) end
+  if parties[def.id] then fail("party %s is defined twice (first at %s)", def.id, parties[def.id].where) end
+  if def.name == nil then fail("party %s needs a name", def.id) end
+  check_name(def.name, "party " .. def.id .. ": name")
+  local p = { id = def.id, name = def.name, where = where() }
+  if (def.municipalities == nil) == (def.population == nil) then
+    fail("party %s needs municipalities or population (one of them)", def.id)
+  end
+  if def.municipalities ~= nil then
+    local list = check_list(def.municipalities, "party " .. def.id .. ": municipalities")
+    if #list == 0 then fail("party %s: municipalities is empty", def.id) end
+    local seen = {}
+    for i, m in ipairs(list) do
+      if math.type(m) == "integer" then m = string.format("%04d", m); list[i] = m end
+      local r = resolve(m, nil, "party " .. def.id .. ": municipality " .. i)
+      if seen[r.code] then fail("party %s lists %s twice (as %s and %s)", def.id, r.code, show(seen[r.code]), show(m)) end
+      seen[r.code] = m
+    end
+    p.municipalities = list
+  elseif type(def.population) == "table" then
+    local pops = {}
+    for y, v in pairs(def.population) do
+      y = check_year(y, "party " .. def.id .. ": population year")
+      pops[y] = math.tointeger(check_number(v, "party " .. def.id .. ": population for " .. y, { integer = true }))
+    end
+    if next(pops) == nil then fail("party %s: population has no years", def.id) end
+    p.population = pops
+  else
+    p.population = math.tointeger(check_number(def.population, "party " .. def.id .. ": population", { integer = true }))
+  end
+  parties[def.id] = p
+  return readonly(setmetatable(p, party_mt))
+end
+
+-- A member given by the scenario: a party (its object, its id, or its name
+-- where no municipality bears it) as { code = id, name =, party = p }, or a
+-- municipality at date (without a date: its latest period), as resolve.
+local function resolve_member(what, date, label)
+  if is(what, party_mt) then
+    local p = raw(what)
+    return { code = p.id, name = p.name, party = p }
+  end
+  if type(what) == "string" and parties[what] then
+    local p = parties[what]
+    return { code = p.id, name = p.name, party = p }
+  end
+  if type(what) == "number" and math.type(what) == "integer" then what = string.format("%04d", what) end
+  if type(what) ~= "string" then
+    fail("%s must be a municipality code or name, or a party, got %s", label, show(what))
+  end
+  local m, msg = core.find(what, date)
+  if m then return m end
+  for _, p in pairs(parties) do
+    if p.name == what then return { code = p.id, name = p.name, party = p } end
+  end
+  fail("%s: %s", label, msg)
+end
+
 --- cs.changes([year]) -> list of registry changes
 function M.changes(year) return core.changes(year) end
 
@@ -104,4 +188,5 @@ function M.changes(year) return core.changes(year) end
 function M.sources() return core.sources() end
 
 -- for the parts after this one
+S.parties, S.party_mt, S.resolve_member = parties, party_mt, resolve_member
 S.LATEST, S.resolve, S.muni_mt, S.last_figure, S.native_projection = LATEST, resolve, muni_mt, last_figure, native_projection

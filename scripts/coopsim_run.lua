@@ -9,6 +9,7 @@ local check_fields, check_year, copy, debug_getinfo, fail, fail_at = S.check_fie
 local is_ours, is_run, jan1, lint, raw, readonly = S.is_ours, S.is_run, S.jan1, S.lint, S.raw, S.readonly
 local resolve, run_state, scenario_mt, set, show, simulate_coops = S.resolve, S.run_state, S.scenario_mt, S.set, S.show, S.simulate_coops
 local where = S.where
+local resolve_member = S.resolve_member
 
 -- A run's methods (a run is a C object, core/lua_run.c: its name, years and
 -- results cannot be changed; coopsim.lua keeps its own notes on it in
@@ -16,6 +17,28 @@ local where = S.where
 -- the result document from that list.
 local run_mt = {}
 local cached
+
+-- A run stopped by a key by a table (a member without a row, a year the
+-- table lacks): where that key was made, when the message names its file.
+local function key_made_at(scen, msg)
+  local keys = {}
+  for _, c in ipairs(scen.coops) do
+    if c.key then keys[#keys + 1] = c.key end
+    for _, sv in ipairs(c.services or {}) do keys[#keys + 1] = sv.key end
+  end
+  for _, mod in ipairs(scen.mods) do
+    if mod.op == "set_key" then keys[#keys + 1] = raw(mod.key) end
+  end
+  for _, k in ipairs(keys) do
+    for _, comp in ipairs(k.components) do
+      if comp.kind == "by" and comp.where and msg:find(comp.file, 1, true) then
+        return " (the key by " .. comp.column .. " in " .. comp.file .. " was made at " ..
+          comp.where:gsub(": $", "") .. ")"
+      end
+    end
+  end
+  return ""
+end
 
 --- s:run { from = 2023, to = 2026 } -> run
 function scenario_mt:run(opts)
@@ -25,11 +48,14 @@ function scenario_mt:run(opts)
   if to < from then fail("run: to (%d) is before from (%d)", to, from) end
   local loc = where()
   local results, msg = simulate_coops(self, from, to)
-  if not results then fail_at(loc, self.name .. ": " .. msg) end
+  if not results then fail_at(loc, self.name .. ": " .. msg .. key_made_at(self, msg)) end
   for _, mod in ipairs(self.mods) do
     if (mod.op == "grant_end" or mod.op == "set_cost") and not mod.matched then
       fail_at(mod.where, string.format("%s: no %s named %q in any cooperation of the scenario", mod.op,
         mod.op == "grant_end" and "grant" or "cost line", mod.name))
+    end
+    if mod.op == "set_key" and mod.service and not mod.matched then
+      fail_at(mod.where, string.format("set_key: no service named %q in any cooperation of the scenario", mod.service))
     end
   end
   local run = core.run_new(self.name, from, to, results, true) -- listed: reported, stored, compared
@@ -167,7 +193,7 @@ local function member_rows(run, member, year, what)
     local rows = at[year .. ":" .. member]
     if rows then return rows, { code = member, name = rows[1].row.name } end
   end
-  local m = resolve(member, jan1(year), what)
+  local m = resolve_member(member, jan1(year), what)
   return at[year .. ":" .. m.code] or {}, m
 end
 

@@ -8,6 +8,7 @@ local core, report, M, S = ...
 local check_date, check_fields, check_key, check_list, check_name, check_number = S.check_date, S.check_fields, S.check_key, S.check_list, S.check_name, S.check_number
 local check_year, coop_mt, fail, is, pct, raw = S.check_year, S.coop_mt, S.fail, S.is, S.pct, S.raw
 local readonly, resolve, set, show, where = S.readonly, S.resolve, S.set, S.show, S.where
+local resolve_member = S.resolve_member
 
 ---------------------------------------------------------------------------
 -- scenarios
@@ -56,7 +57,7 @@ end
 --- s:withdraw(member, notice_date)
 function scenario_mt:withdraw(member, date)
   check_date(date, "withdraw: notice date")
-  resolve(member, date, "withdraw")
+  resolve_member(member, date, "withdraw")
   return add_mod(self, { op = "withdraw", member = member, date = date,
                          text = "withdraw " .. tostring(member) .. " (notice " .. date .. ")" })
 end
@@ -64,7 +65,7 @@ end
 --- s:join(member, date)
 function scenario_mt:join(member, date)
   check_date(date, "join: date")
-  resolve(member, date, "join")
+  resolve_member(member, date, "join")
   return add_mod(self, { op = "join", member = member, date = date,
                          text = "join " .. tostring(member) .. " " .. date })
 end
@@ -84,12 +85,20 @@ function scenario_mt:extend_grant(name, last_year)
                          text = "grant " .. name .. " runs until " .. last_year })
 end
 
---- s:set_key(key, from_year)
-function scenario_mt:set_key(key, from_year)
+--- s:set_key(key, from_year, service): with services, the service's key
+function scenario_mt:set_key(key, from_year, service)
   check_key(key, "set_key: key")
   check_year(from_year, "set_key: from year")
-  return add_mod(self, { op = "set_key", key = key, from_year = math.tointeger(from_year),
-                         text = "key " .. tostring(key) .. " from " .. from_year })
+  if service ~= nil then check_name(service, "set_key: service") end
+  for _, c in ipairs(self.coops) do
+    if c.services and service == nil then
+      fail("set_key: %s has services: name the service (set_key(key, %d, \"%s\"))", c.name,
+        math.tointeger(from_year), c.services[1].name)
+    end
+  end
+  return add_mod(self, { op = "set_key", key = key, from_year = math.tointeger(from_year), service = service,
+                         text = "key " .. tostring(key) .. " from " .. from_year ..
+                           (service and (" for service " .. service) or "") })
 end
 
 --- s:set_cost(name, amount, from_year)
@@ -119,7 +128,7 @@ function scenario_mt:population(a, b)
   if type(a) == "function" then
     return add_mod(self, { op = "population_fn", fn = a, text = "population projection" })
   end
-  local m = resolve(a, nil, "population")
+  local m = resolve_member(a, nil, "population")
   if type(b) == "number" then
     check_number(b, "population", { integer = true })
   elseif type(b) == "table" then

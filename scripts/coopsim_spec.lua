@@ -6,6 +6,7 @@
 
 local core, report, M, S = ...
 local fail_at, getmt, jan1, key_mt, native_projection = S.fail_at, S.getmt, S.jan1, S.key_mt, S.native_projection
+local is, parties, party_mt, part_names, POOLS, raw = S.is, S.parties, S.party_mt, S.part_names, S.POOLS, S.raw
 
 ---------------------------------------------------------------------------
 -- runs
@@ -18,27 +19,65 @@ local function copy(t)
   return r
 end
 
+-- The party a scenario names (its object, id, or its name where no
+-- municipality bears it at date), or nil.
+local function party_named(what, date)
+  if is(what, party_mt) then return raw(what) end
+  if type(what) ~= "string" then return nil end
+  if parties[what] then return parties[what] end
+  if core.find(what, date) then return nil end
+  for _, p in pairs(parties) do
+    if p.name == what then return p end
+  end
+  return nil
+end
+
+-- Entries { member, value } with their members' codes at anchor (or party ids).
+local function entries_at(entries, anchor, loc, what)
+  local out = {}
+  for j, e in ipairs(entries) do
+    local p = party_named(e.member, anchor)
+    if p then
+      out[j] = { code = p.id, value = e.value }
+    else
+      local m, msg = core.find(e.member, anchor)
+      if not m then fail_at(loc, what .. " " .. tostring(e.member) .. ": " .. msg) end
+      out[j] = { code = m.code, value = e.value }
+    end
+  end
+  return out
+end
+
 local function key_spec(key, anchor, loc)
   local comps = {}
   for i, comp in ipairs(key.components) do
-    local c = { kind = comp.kind, amount = comp.amount, fn = comp.fn }
-    if comp.entries then
-      c.entries = {}
-      for j, e in ipairs(comp.entries) do
-        local m, msg = core.find(e.member, anchor)
-        if not m then fail_at(loc, "key entry " .. tostring(e.member) .. ": " .. msg) end
-        c.entries[j] = { code = m.code, value = e.value }
-      end
-    end
+    local c = { kind = comp.kind, amount = comp.amount, fn = comp.fn, table = comp.table,
+                column = comp.column, year = comp.year, bands = comp.bands, file = comp.file,
+                table_years = comp.table_years, where = comp.where }
+    if comp.entries then c.entries = entries_at(comp.entries, anchor, loc, "key entry") end
     comps[i] = c
   end
-  return { label = key.label, source = key.source, assumption = key.assumption, components = comps }
+  local limits
+  if key.limits then
+    limits = { max = key.limits.max, min = key.limits.min }
+    if key.limits.max_for then limits.max_for = entries_at(key.limits.max_for, anchor, loc, "key max_for") end
+    if key.limits.min_for then limits.min_for = entries_at(key.limits.min_for, anchor, loc, "key min_for") end
+  end
+  return { label = key.label, source = key.source, assumption = key.assumption, components = comps,
+           limits = limits, where = key.where, description = key.description }
 end
 
 -- Finds the coop member matching `member` at date: same code, or a code
 -- that the member's code has become by then; or a part of a member that was
 -- split (then also that part's code).
 local function find_member(spec, member, date, loc)
+  local p = party_named(member, date)
+  if p then
+    for i, x in ipairs(spec.members) do
+      if x.code == p.id then return i end
+    end
+    return nil, { code = p.id, name = p.name, party = p }
+  end
   local m, msg = core.find(member, date)
   if not m then fail_at(loc, msg) end
   for i, x in ipairs(spec.members) do
@@ -64,36 +103,81 @@ local function own(spec, field)
   return spec[field]
 end
 
--- The spec table for core.simulate: the cooperation with the scenario's
--- modifications applied in order.
 -- A parameter set by cs.sweep / cs.solve (and s:set), by path:
---   key.equal, key.population  the split key's fractions (the other part gets 1 - v)
---   key.base, key.rate         base_plus_rate's base amount / fixed rate, per_capita's rate
+--   key.PART                   a part of the key (its names: key.equal, key.population,
+--                              key.by:timer, key.equal#2, ...): the part's fraction, the other
+--                              parts of the key scaled in proportion so they still sum to 1
+--                              (exactly); for base_plus_rate and per_capita key.base, key.rate
+--   key.max, key.min           a capped key's limits
 --   growth.wage, growth.price  growth per year from the base year
 --   cost.NAME, grant.NAME      a cost line's amount (or rate) / a grant's amount
+--   SERVICE/key.PART           with services, the key of that service
 local apply_param
-local PARAM_PATHS = "key.equal, key.population, key.base, key.rate, growth.wage, growth.price, cost.NAME, grant.NAME"
+local PARAM_PATHS = "key.PART (key.equal, key.population, key.by:COLUMN, ...), key.base, key.rate, key.max, key.min, growth.wage, growth.price, cost.NAME, grant.NAME; with services SERVICE/key.PART"
+
+-- Sets pool i of comps to v and scales the other pools so that the pools
+-- still sum to 1: each times (1 - v) / (1 - its old share), exactly. Two
+-- pools: the other gets 1 - v. An error message, or nil (and "alone" for a
+-- key of one pool, which is left as it is).
+local function set_pool(comps, i, v)
+  local pools = {}
+  for j, c in ipairs(comps) do
+    if POOLS[c.kind] then pools[#pools + 1] = j end
+  end
+  if #pools < 2 then return nil, "alone" end -- a key of one part: nothing to vary here
+  if core.q("cmp", v, 0) < 0 or core.q("cmp", v, 1) > 0 then return "a share is between 0 and 1" end
+  local rest = core.q("sub", 1, comps[i].amount)
+  local left = core.q("sub", 1, v)
+  if #pools == 2 then
+    for _, j in ipairs(pools) do
+      if j ~= i then comps[j].amount = left end
+    end
+  elseif core.q("cmp", rest, 0) == 0 then
+    return "the other parts are all 0: there is nothing to scale"
+  else
+    local f = core.q("div", left, rest)
+    for _, j in ipairs(pools) do
+      if j ~= i then comps[j].amount = core.q("mul", comps[j].amount, f) end
+    end
+  end
+  comps[i].amount = v
+  return nil
+end
 
 apply_param = function(spec, mod, loc)
-  local kind, name = mod.path:match("^(%a+)%.(.+)$")
+  local path, service = mod.path, nil
+  if spec.services then
+    for si, sv in ipairs(spec.services) do
+      if path:sub(1, #sv.name + 1) == sv.name .. "/" then service, path = si, path:sub(#sv.name + 2) end
+    end
+  end
+  local kind, name = path:match("^(%a+)%.(.+)$")
   local v = mod.value
   local found = false
   if kind == "key" then
+    if spec.services and not service then
+      fail_at(loc, string.format("%s has services: name the service in the path (%s/%s)", spec.name,
+        spec.services[1].name, mod.path))
+    end
     for _, k in ipairs(own(spec, "keys")) do
-      for _, c in ipairs(k.key.components) do
-        if (name == "equal" or name == "population") and (c.kind == "equal" or c.kind == "population") and #k.key.components == 2 then
-          c.amount = (c.kind == name) and v or core.one_minus(v) -- exact: the parts sum to 1
-          found = true
-        elseif name == "base" and c.kind == "base" then
-          c.amount, found = v, true
-        elseif name == "rate" and c.kind == "rate" then
-          c.amount, found = v, true
+      if k.service == service then
+        local comps, names = k.key.components, part_names(k.key)
+        for i, c in ipairs(comps) do
+          if names[i] == name and POOLS[c.kind] then
+            local err, alone = set_pool(comps, i, v)
+            if err then fail_at(loc, string.format("%s = %s: %s", mod.path, tostring(v), err)) end
+            found = found or not alone
+          elseif (name == "base" or name == "rate") and c.kind == name then
+            c.amount, found = v, true
+          end
+        end
+        if (name == "max" or name == "min") and k.key.limits and k.key.limits[name] then
+          k.key.limits[name], found = v, true
         end
       end
     end
-    if (name == "equal" or name == "population") and found and (v < 0 or v > 1) then
-      fail_at(loc, string.format("%s = %s is outside 0..1", mod.path, tostring(v)))
-    end
+  elseif service then
+    found = false
   elseif kind == "growth" and (name == "wage" or name == "price") then
     if #spec.growths == 0 then spec.growths[1] = { from_year = 0, wage = 0, price = 0 } end
     for _, g in ipairs(spec.growths) do g[name] = v end
@@ -119,28 +203,95 @@ end
 -- shared read-only: the members resolved at the anchor and the first key.
 local coop_bases = setmetatable({}, { __mode = "k" })
 
+-- A party as the core takes it: its name and its municipalities' codes at
+-- anchor, or its population (one figure, or by year).
+local function party_spec(p, anchor, loc)
+  local out = { name = p.name }
+  if p.municipalities then
+    out.munis = {}
+    for i, m in ipairs(p.municipalities) do
+      local r, msg = core.find(m, anchor)
+      if not r then fail_at(loc, "party " .. p.id .. ": municipality " .. i .. ": " .. msg) end
+      out.munis[i] = r.code
+    end
+  elseif type(p.population) == "table" then
+    out.pops = {}
+    for y, n in pairs(p.population) do out.pops[#out.pops + 1] = { year = y, n = n } end
+    table.sort(out.pops, function(a, b) return a.year < b.year end)
+  else
+    out.pop = p.population
+  end
+  return out
+end
+
 local function coop_base(coop, anchor)
   local b = coop_bases[coop]
   if b and b.anchor == anchor then return b end
-  local host
-  if coop.host then
+  local host, host_party
+  if coop.host_party then
+    host, host_party = coop.host_party, true
+  elseif coop.host then
     local h, msg = core.find(coop.host, anchor)
     if not h then fail_at(coop.where, "host: " .. msg) end
     host = h.code
   end
+  -- the payee: a party (by its name), a municipality followed like a member,
+  -- or any other text as written
+  local payee, payee_code
+  if coop.payee then
+    local p = party_named(coop.payee, anchor)
+    if p then
+      payee = p.name
+    else
+      local m, msg, how = core.find(coop.payee, anchor)
+      if m then payee_code = m.code
+      elseif how == "ambiguous" then fail_at(coop.where, "payee: " .. msg)
+      else payee = coop.payee end
+    end
+  end
   local members, listed = {}, {}
   for i, m in ipairs(coop.members) do
-    local code = m.code
-    if not code then
+    local code, party = m.code, nil
+    if m.party then
+      party = party_spec(m.party, anchor, coop.where)
+    elseif not code then
       local r, msg = core.find(m.given, anchor)
       if not r then fail_at(coop.where, "member " .. i .. ": " .. msg) end
       code = r.code
     end
     if listed[code] then fail_at(coop.where, "member " .. code .. " is listed twice") end
     listed[code] = true
-    members[i] = { code = code, given = m.given, anchor = anchor }
+    members[i] = { code = code, given = m.given, anchor = anchor, party = party }
   end
-  b = { anchor = anchor, members = members, host = host, key = key_spec(coop.key, anchor, coop.where) }
+  local keys, services = {}, nil
+  if coop.services then
+    services = {}
+    for si, sv in ipairs(coop.services) do
+      local list
+      if sv.members then
+        list = {}
+        for k, given in ipairs(sv.members) do
+          local p = party_named(given, anchor)
+          local code = p and p.id
+          if not code then
+            local r, msg = core.find(given, anchor)
+            if not r then fail_at(coop.where, "service " .. sv.name .. ": member " .. k .. ": " .. msg) end
+            code = r.code
+          end
+          if not listed[code] then
+            fail_at(coop.where, "service " .. sv.name .. ": " .. tostring(given) .. " (" .. code .. ") is not a member of " .. coop.name)
+          end
+          list[k] = code
+        end
+      end
+      services[si] = { name = sv.name, members = list }
+      keys[si] = { from_year = 0, key = key_spec(sv.key, anchor, coop.where), service = si }
+    end
+  else
+    keys[1] = { from_year = 0, key = key_spec(coop.key, anchor, coop.where) }
+  end
+  b = { anchor = anchor, members = members, host = host, host_party = host_party, payee = payee,
+        payee_code = payee_code, keys = keys, services = services }
   coop_bases[coop] = b
   return b
 end
@@ -148,8 +299,11 @@ end
 local function build_spec(coop, scen, from, to)
   local anchor = coop.anchor or jan1(coop.base_year or from)
   local base = coop_base(coop, anchor)
+  local keys = {}
+  for i, k in ipairs(base.keys) do keys[i] = k end
   local spec = {
-    name = coop.name, payee = coop.payee,
+    name = coop.name, payee = base.payee, payee_code = base.payee_code, host_party = base.host_party,
+    services = base.services,
     period_from = coop.period_from, period_to = coop.period_to,
     base_year = coop.base_year, population_date = coop.population_date,
     population_year = coop.population_year,
@@ -158,7 +312,7 @@ local function build_spec(coop, scen, from, to)
     due_month = coop.due_month, due_day = coop.due_day,
     costs = coop.costs, grants = coop.grants, members = base.members, host = base.host,
     resolution = anchor, -- the keys' codes are followed from here (core/lua_coopsim.c)
-    keys = { { from_year = 0, key = base.key } },
+    keys = keys,
     cost_sets = {}, grant_ends = {}, growths = {}, owned = {},
   }
   if coop.growth then
@@ -180,7 +334,8 @@ local function build_spec(coop, scen, from, to)
       local i, m = find_member(spec, mod.member, mod.date, loc)
       if not i then
         local members = own(spec, "members")
-        members[#members + 1] = { code = m.code, given = mod.member, anchor = mod.date, joined = true }
+        members[#members + 1] = { code = m.code, given = m.party and m.party.id or mod.member, anchor = mod.date,
+                                  joined = true, party = m.party and party_spec(m.party, mod.date, loc) }
       else
         touched[#touched] = nil
       end
@@ -191,11 +346,22 @@ local function build_spec(coop, scen, from, to)
       else touched[#touched] = nil end
       mod.matched = mod.matched or found
     elseif mod.op == "set_key" then
-      local keys = own(spec, "keys")
-      -- its codes at 1 January of its first year (SPEC 7.1), not before the cooperation's
-      local at = jan1(mod.from_year)
-      if at < anchor then at = anchor end
-      keys[#keys + 1] = { from_year = mod.from_year, key = key_spec(mod.key, at, loc), resolution = at }
+      -- the cooperation's key, or with services the service's
+      local service
+      for si, sv in ipairs(spec.services or {}) do
+        if sv.name == mod.service then service = si end
+      end
+      if (mod.service == nil) == (spec.services == nil) and (mod.service == nil or service) then
+        local keys = own(spec, "keys")
+        -- its codes at 1 January of its first year (SPEC 7.1), not before the cooperation's
+        local at = jan1(mod.from_year)
+        if at < anchor then at = anchor end
+        keys[#keys + 1] = { from_year = mod.from_year, key = key_spec(mod.key, at, loc), resolution = at,
+                            service = service }
+        mod.matched = true
+      else
+        touched[#touched] = nil
+      end
     elseif mod.op == "set_cost" then
       local found = false
       for _, c in ipairs(spec.costs) do if c.name == mod.name then found = true end end

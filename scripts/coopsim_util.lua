@@ -140,13 +140,17 @@ end
 -- could not be kept exact.
 local NUMBER_LIMIT = 1e15
 
+-- A number, or a text of one: a decimal ("0.051", kept exact) or a
+-- fraction ("1/3", returned as the text: the core reads it exactly).
 local function check_number(v, what, opts)
   opts = opts or {}
+  local fraction
   if type(v) == "string" then
-    local exact, msg = core.exact(v)
-    if not exact then fail("%s must be a finite number, got %s (%s)", what, show(v), msg) end
+    local exact, d = core.number(v)
+    if not exact then fail("%s must be a finite number, got %s (%s)", what, show(v), d) end
     local text = v
-    v = tonumber(v)
+    fraction = v:find("/", 1, true) and v
+    v = fraction and d or tonumber(v)
     if not v or v ~= v or math.abs(v) > NUMBER_LIMIT then
       fail("%s must be at most 10^15 in size, got %s", what, show(text))
     end
@@ -163,6 +167,10 @@ local function check_number(v, what, opts)
   end
   if math.abs(v) >= 2^53 and math.type(v) ~= "integer" then
     fail("%s is too large to be exact, got %s", what, show(v))
+  end
+  if fraction then
+    if opts.integer then fail("%s must be a whole number, got %s", what, show(fraction)) end
+    return fraction
   end
   return v
 end

@@ -97,6 +97,7 @@ typedef struct cs_year_key {
   const char **part_names; /* nparts names: "equal", "by:timer", "brann/equal" with services */
   cs_key_notes *notes;    /* owned by the result, or NULL */
   cs_year_note *fx;       /* nparts, or NULL */
+  int capped;             /* the key has limits (cs.keys.capped) */
   size_t nclamped;        /* members a cap or floor held (the linter's "never binds") */
   int64_t cost, granted, net; /* the service's, in hundredths */
   int64_t shared;         /* what the key shared (the net cost when positive, else 0) */
