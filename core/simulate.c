@@ -2103,10 +2103,18 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       }
     }
     if (services) {
-      STR(y->key, text_of(&kt));
-      STR(y->label, text_of(&lt));
-      STR(y->source, text_of(&st));
-      STR(y->assumption, text_of(&at));
+      /* a text every service has alike is written once */
+      int same[4] = {1, 1, 1, 1};
+      for (size_t s = 1; s < ns; s++) {
+        same[0] &= y->keys[s].key == y->keys[0].key;
+        same[1] &= y->keys[s].label == y->keys[0].label;
+        same[2] &= y->keys[s].source == y->keys[0].source;
+        same[3] &= y->keys[s].assumption == y->keys[0].assumption;
+      }
+      STR(y->key, same[0] ? y->keys[0].key : text_of(&kt));
+      STR(y->label, same[1] ? y->keys[0].label : text_of(&lt));
+      STR(y->source, same[2] ? y->keys[0].source : text_of(&st));
+      STR(y->assumption, same[3] ? y->keys[0].assumption : text_of(&at));
     } else {
       y->key = y->keys[0].key;
       y->label = y->keys[0].label;

@@ -390,9 +390,10 @@ function M.keys.bands(def)
         warn(loc, string.format("band 1 starts at %s: populations below it fall into band 1 all the same (bands are read by upto)",
           core.format_int(from)))
       elseif i > 1 and from > expect then
-        warn(loc, string.format("bands %d and %d leave a gap: band %d ends at %s and band %d starts at %s; populations %s to %s fall into band %d (bands are read by upto)",
-          i - 1, i, i - 1, core.format_int(bands[i - 1].upto), i, core.format_int(from), core.format_int(expect),
-          core.format_int(from - 1), i))
+        local gap = from - 1 == expect and ("population " .. core.format_int(expect) .. " falls")
+          or ("populations " .. core.format_int(expect) .. " to " .. core.format_int(from - 1) .. " fall")
+        warn(loc, string.format("bands %d and %d leave a gap: band %d ends at %s and band %d starts at %s; %s into band %d (bands are read by upto)",
+          i - 1, i, i - 1, core.format_int(bands[i - 1].upto), i, core.format_int(from), gap, i))
       elseif i > 1 and from < expect then
         warn(loc, string.format("bands %d and %d overlap: band %d ends at %s and band %d starts at %s; populations %s to %s fall into band %d (bands are read by upto)",
           i - 1, i, i - 1, core.format_int(bands[i - 1].upto), i, core.format_int(from), core.format_int(from),

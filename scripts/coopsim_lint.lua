@@ -36,6 +36,7 @@ end
 -- are also another member's.
 local function lint_keys(scen, run, state)
   local from, to = run.from, run.to
+  local tables = {} -- by table: the first key by it and the years read
   for ci, coop in ipairs(scen.coops) do
     local r = state.results[ci]
     local spec = build_spec(coop, scen, from, to)
@@ -66,7 +67,7 @@ local function lint_keys(scen, run, state)
         end
       end
     end
-    -- tables with values for years the run never reads
+    -- the years each table is read for, over every key in force in the run
     for _, kp in ipairs(spec.keys) do
       local last = to
       for _, other in ipairs(spec.keys) do
@@ -77,15 +78,14 @@ local function lint_keys(scen, run, state)
       local first = kp.from_year > from and kp.from_year or from
       for _, c in ipairs(first <= last and kp.key.components or {}) do
         if c.kind == "by" and c.year and c.table_years and #c.table_years > 0 then
+          local t = tables[c.table]
+          if not t then
+            t = { comp = c, read = {} }
+            tables[c.table] = t
+            tables[#tables + 1] = c.table
+          end
           local shift = c.year == "previous" and 1 or 0
-          local unread = {}
-          for _, y in ipairs(c.table_years) do
-            if y < first - shift or y > last - shift then unread[#unread + 1] = y end
-          end
-          if #unread > 0 then
-            warn(c.where, string.format("%s has values of %s for %s, which the run %d-%d never reads (year = %q reads %d-%d)",
-              c.file, c.column, year_list(unread), from, to, c.year, first - shift, last - shift))
-          end
+          for y = first - shift, last - shift do t.read[y] = true end
         end
       end
     end
@@ -96,15 +96,36 @@ local function lint_keys(scen, run, state)
       if not m.party then owner[m.code] = m.code end
     end
     for _, m in ipairs(base.members) do
+      -- the municipalities counted twice, by whom: members ("") or a party
+      local groups, order = {}, {}
       for _, code in ipairs(m.party and m.party.munis or {}) do
-        if owner[code] then
-          warn(coop.where, string.format("%s: party %s (%s) includes %s, which is %s: its inhabitants count twice",
-            coop.name, m.code, m.party.name, code,
-            owner[code] == code and "also a member" or ("also in party " .. owner[code])))
+        local o = owner[code]
+        if o then
+          local g = o:match("^%d") and "" or o
+          if not groups[g] then groups[g] = {}; order[#order + 1] = g end
+          groups[g][#groups[g] + 1] = code
         else
           owner[code] = m.code
         end
       end
+      for _, g in ipairs(order) do
+        local codes = groups[g]
+        local whom = g == "" and (#codes == 1 and "also a member" or "also members") or ("also in party " .. g)
+        warn(coop.where, string.format("%s: party %s (%s) includes %s, which %s %s: %s inhabitants count twice",
+          coop.name, m.code, m.party.name, year_list(codes), #codes == 1 and "is" or "are", whom,
+          #codes == 1 and "its" or "their"))
+      end
+    end
+  end
+  -- a table with values for years the run never reads
+  for _, h in ipairs(tables) do
+    local t, unread = tables[h], {}
+    for _, y in ipairs(t.comp.table_years) do
+      if not t.read[y] then unread[#unread + 1] = y end
+    end
+    if #unread > 0 then
+      warn(t.comp.where, string.format("%s has values of %s for %s, which the run %d-%d never reads",
+        t.comp.file, t.comp.column, year_list(unread), from, to))
     end
   end
 end
