@@ -353,6 +353,7 @@ static int r_years(lua_State *L) {
     cs_lua_set_bool(L, "past_end", y->past_end);
     cs_lua_set_int(L, "members", (lua_Integer)y->nmembers);
     cs_lua_set_str(L, "key", y->key);
+    cs_lua_set_str(L, "key_nb", y->key_nb);
     if (y->label[0]) {
       cs_lua_set_str(L, "label", y->label);
     }

@@ -2006,7 +2006,7 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
   row_texts *texts = calloc(coop->nmembers ? coop->nmembers : 1, sizeof *texts);
   cs_q *year_share = malloc(13 * sizeof *year_share); /* months / 12 for 0..12 months */
   grow_text options = {NULL, 0, 0}, kt = {NULL, 0, 0}, lt = {NULL, 0, 0}, st = {NULL, 0, 0},
-            at = {NULL, 0, 0};
+            at = {NULL, 0, 0}, kn = {NULL, 0, 0};
   cs_table_resolver resolver;
   cs_table_registry_resolver(&resolver, reg);
   cs_key_env env = {&resolver};
@@ -2067,7 +2067,7 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
     for (size_t g = 0; g < y->ngrants; g++) STR(y->grants[g].name, y->grants[g].name);
     /* the keys of the year */
     y->covers = 1;
-    text_clear(&kt), text_clear(&lt), text_clear(&st), text_clear(&at);
+    text_clear(&kt), text_clear(&lt), text_clear(&st), text_clear(&at), text_clear(&kn);
     for (size_t s = 0; s < ns; s++) {
       const cs_key *key = key_at(coop, s, year);
       if (!key) {
@@ -2083,6 +2083,7 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       const char *svname = services ? coop->services[s].name : "";
       STR(yk->service, svname);
       STR(yk->key, cs_key_describe(key));
+      STR(yk->key_nb, cs_key_describe_lang(key, CS_LANG_NB));
       STR(yk->label, cs_key_label(key) ? cs_key_label(key) : "");
       STR(yk->source, cs_key_source(key) ? cs_key_source(key) : "");
       STR(yk->assumption, cs_key_assumption(key) ? cs_key_assumption(key) : "");
@@ -2092,7 +2093,8 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       CHECK(cs_q_cents(&sv[s].cost, &yk->cost, &whole));
       CHECK(cs_q_cents(&sv[s].granted, &yk->granted, &whole));
       CHECK(cs_q_cents(&sv[s].net, &yk->net, &whole));
-      if (services && (join_texts(&kt, svname, yk->key) || join_texts(&lt, svname, yk->label) ||
+      if (services && (join_texts(&kt, svname, yk->key) || join_texts(&kn, svname, yk->key_nb) ||
+                       join_texts(&lt, svname, yk->label) ||
                        join_texts(&st, svname, yk->source) || join_texts(&at, svname, yk->assumption)))
         NOMEM();
       size_t u = 0;
@@ -2106,17 +2108,19 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       /* a text every service has alike is written once */
       int same[4] = {1, 1, 1, 1};
       for (size_t s = 1; s < ns; s++) {
-        same[0] &= y->keys[s].key == y->keys[0].key;
+        same[0] &= y->keys[s].key == y->keys[0].key && y->keys[s].key_nb == y->keys[0].key_nb;
         same[1] &= y->keys[s].label == y->keys[0].label;
         same[2] &= y->keys[s].source == y->keys[0].source;
         same[3] &= y->keys[s].assumption == y->keys[0].assumption;
       }
       STR(y->key, same[0] ? y->keys[0].key : text_of(&kt));
+      STR(y->key_nb, same[0] ? y->keys[0].key_nb : text_of(&kn));
       STR(y->label, same[1] ? y->keys[0].label : text_of(&lt));
       STR(y->source, same[2] ? y->keys[0].source : text_of(&st));
       STR(y->assumption, same[3] ? y->keys[0].assumption : text_of(&at));
     } else {
       y->key = y->keys[0].key;
+      y->key_nb = y->keys[0].key_nb;
       y->label = y->keys[0].label;
       y->source = y->keys[0].source;
       y->assumption = y->keys[0].assumption;
@@ -2435,7 +2439,7 @@ fail:
   free(texts);
   free(year_share);
   free(options.s);
-  free(kt.s), free(lt.s), free(st.s), free(at.s);
+  free(kt.s), free(lt.s), free(st.s), free(at.s), free(kn.s);
   dec_consts_free(&dc);
   cs_result_free(r);
   return rc;

@@ -90,6 +90,7 @@ typedef struct cs_year_note {
 typedef struct cs_year_key {
   const char *service;    /* the service's name; "" without services */
   const char *key;        /* the key's description */
+  const char *key_nb;     /* the same in bokmål */
   const char *label, *source, *assumption;
   int covers;             /* the key shares the net cost */
   size_t nmembers;
@@ -142,6 +143,7 @@ typedef struct cs_year {
   int64_t balance;        /* sum of shares + grants - cost, in hundredths: surplus (>0) or deficit (<0) */
   int covers;             /* every key of the year shares its net cost */
   const char *key;        /* key description ("brann: ...; feiing: ..." with services) */
+  const char *key_nb;     /* the same in bokmål */
   const char *label, *source, *assumption;
   size_t nmembers;
   size_t first_row;       /* its rows: r->rows[first_row .. first_row + nmembers) */

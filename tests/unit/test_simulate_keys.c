@@ -184,6 +184,9 @@ static void services_each_rounded_on_their_own(void **state) {
   assert_int_equal(y->granted, 11500000);
   assert_int_equal(y->balance, 500000);
   if (!strstr(y->key, "brann: 100 % by population; feiing: 100 % equal")) fail_msg("%s", y->key);
+  if (!strstr(y->key_nb, "brann: 100 % etter innbyggertall; feiing: 100 % likt"))
+    fail_msg("%s", y->key_nb);
+  assert_string_equal(y->keys[1].key_nb, "100 % likt");
   /* the explanation goes service by service */
   char *t = cs_explain_row_text(r, somna);
   assert_non_null(t);
