@@ -1,7 +1,7 @@
 /*
 ** key_explain.c: the explanations of a key's parts in words and numbers,
 ** in English or bokmål, written from the figures a year's notes keep
-** (key.h: cs_key_notes_explain; the fixed-size cs_key_explain_part); and
+** (key.h: cs_key_notes_explain, cs_key_pool_explain); and
 ** the number texts keys write.
 */
 #include <stdio.h>
@@ -216,16 +216,6 @@ static void classic_sentence(cs_sb *b, cs_report_lang lang, cs_component_kind ki
   }
   cs_sb_add(b, " = ");
   add_cents(b, cents, lang);
-}
-
-void cs_key_explain_part(const cs_key_note *nt, int64_t population, int part_year,
-                         int64_t months, int64_t cents, const char *member, char *buf,
-                         size_t size) {
-  cs_sb b = {NULL, 0, 0, 0};
-  classic_sentence(&b, CS_LANG_EN, nt->kind, nt->head, nt->total, member, population, part_year,
-                   months, cents);
-  if (size) snprintf(buf, size, "%s", b.s && !b.oom ? b.s : "(out of memory)");
-  cs_sb_free(&b);
 }
 
 /* A pool's head in lang: the rest when the pool is all of it, else
