@@ -166,7 +166,7 @@ static int eval_direct(const cs_key *k, int year, const cs_key_member *m, size_t
     if (c->kind == CS_DIRECT_BASE) {
       SET_TEXT(pn->head, cs_key_money(&c->amount, 0));
     } else if (c->kind == CS_DIRECT_RATE) {
-      char buf[80];
+      char buf[2048]; /* any cs_q as decimal text (big.h: 1300 digits) */
       if (cs_q_format_exact(&c->amount, buf, sizeof buf)) snprintf(buf, sizeof buf, "?");
       SET_TEXT(pn->head, cs_key_strdup(buf));
     } else if (c->kind == CS_DIRECT_BAND) {

@@ -372,9 +372,10 @@ static int r_years(lua_State *L) {
     lua_createtable(L, (int)y->nkeys, 0);
     for (size_t k = 0; k < y->nkeys; k++) {
       const cs_year_key *yk = &y->keys[k];
-      lua_createtable(L, 0, 9);
+      lua_createtable(L, 0, 10);
       cs_lua_set_str(L, "service", yk->service);
       cs_lua_set_str(L, "key", yk->key);
+      cs_lua_set_str(L, "key_nb", yk->key_nb);
       cs_lua_set_int(L, "clamped", (lua_Integer)yk->nclamped);
       cs_lua_set_bool(L, "capped", yk->capped);
       cs_lua_set_int(L, "members", (lua_Integer)yk->nmembers);

@@ -83,6 +83,7 @@ local y = r:years()[1]
 cs.expect(y.sum_shares, KS["0301"] + KS["4601"] + KS["5001"] + KS["1833"] + KS["1835"] + KS["1151"] +
   FOU["0301"] + FOU["4601"] + FOU["5001"] + FOU["1833"] + FOU["1835"] + FOU["1151"], "the year's fees")
 cs.expect(y.keys[1].clamped, 2, "the maximum holds Oslo and Bergen")
+cs.expect(y.keys[2].key_nb, "6,02 per innbygger", "the FoU fee in bokmål")
 
 -- a higher maximum: Bergen pays its whole fee; nothing moves to the others
 local higher = base:fork("Maksimum 10,5 mill"):set("kontingent/key.max", 10500000)
