@@ -234,9 +234,10 @@ char *cs_explain_row_text(const cs_result *r, const cs_row *row) {
                  a, cs_format_int(row->total, " ", bb, sizeof bb),
                  y ? cs_format_int(y->sum_shares, " ", c3, sizeof c3) : "?");
   } else {
-    const cs_row_service *rs = cs_row_services(r, row);
-    if (row->nservices == 0) cs_sb_add(&b, "  in no service this year: share 0\n");
-    for (size_t k = 0; k < row->nservices; k++) {
+    size_t nrs;
+    const cs_row_service *rs = cs_row_services(r, row, &nrs);
+    if (nrs == 0) cs_sb_add(&b, "  in no service this year: share 0\n");
+    for (size_t k = 0; k < nrs; k++) {
       const cs_year_key *yk = y && rs[k].service < y->nkeys ? &y->keys[rs[k].service] : NULL;
       cs_sb_printf(&b, "  service %s\n", r->services[rs[k].service]);
       if (yk) {
@@ -252,7 +253,7 @@ char *cs_explain_row_text(const cs_result *r, const cs_row *row) {
                    yk ? cs_format_int(yk->sum_shares, " ", c3, sizeof c3) : "?");
     }
     cs_sb_add(&b, "  total");
-    for (size_t k = 0; k < row->nservices; k++)
+    for (size_t k = 0; k < nrs; k++)
       cs_sb_printf(&b, "%s%s", k ? " + " : " ", cs_format_int(rs[k].total, " ", bb, sizeof bb));
     cs_sb_printf(&b, " = %s kr (each service rounded on its own)\n",
                  cs_format_int(row->total, " ", bb, sizeof bb));

@@ -85,9 +85,10 @@ static void push_row(lua_State *L, const cs_result *r, const cs_row *row) {
   lua_setfield(L, -2, "parts");
   if (r->nservices) {
     /* services = { [name] = kroner }: the services the member is in */
-    const cs_row_service *rs = cs_row_services(r, row);
-    lua_createtable(L, 0, (int)row->nservices);
-    for (size_t k = 0; k < row->nservices; k++) {
+    size_t nrs;
+    const cs_row_service *rs = cs_row_services(r, row, &nrs);
+    lua_createtable(L, 0, (int)nrs);
+    for (size_t k = 0; k < nrs; k++) {
       lua_pushinteger(L, rs[k].total);
       lua_setfield(L, -2, r->services[rs[k].service]);
     }

@@ -113,14 +113,19 @@ void cs_result_free(cs_result *r) {
   free(r->parts);
   free(r->services);
   free(r->row_services);
+  free(r->row_service0);
   strings_free(r->strings);
   free(r);
 }
 
 const cs_part *cs_row_parts(const cs_result *r, const cs_row *row) { return &r->parts[row->part0]; }
 
-const cs_row_service *cs_row_services(const cs_result *r, const cs_row *row) {
-  return row->nservices ? &r->row_services[row->service0] : NULL;
+const cs_row_service *cs_row_services(const cs_result *r, const cs_row *row, size_t *n) {
+  *n = 0;
+  if (!r->row_service0) return NULL;
+  size_t i = (size_t)(row - r->rows);
+  *n = r->row_service0[i + 1] - r->row_service0[i];
+  return &r->row_services[r->row_service0[i]];
 }
 
 /* Where part p of row comes from: the year's key, the member's place among
@@ -130,16 +135,17 @@ static int part_source(const cs_result *r, const cs_row *row, size_t p, const cs
                        size_t *member, size_t *q) {
   const cs_year *y = cs_result_year(r, row->year);
   if (!y || p >= row->nparts) return 0;
-  if (row->nservices == 0) {
+  size_t ns;
+  const cs_row_service *rs = cs_row_services(r, row, &ns);
+  if (!r->nservices) {
     if (y->nkeys < 1) return 0;
     *yk = &y->keys[0];
-    *member = row->member;
+    *member = (size_t)(row - r->rows) - y->first_row; /* its place among the year's rows */
     *q = p;
   } else {
-    const cs_row_service *rs = cs_row_services(r, row);
     size_t k = 0;
-    while (k < row->nservices && !(p >= rs[k].part0 && p < rs[k].part0 + rs[k].nparts)) k++;
-    if (k == row->nservices || rs[k].service >= y->nkeys) return 0;
+    while (k < ns && !(p >= rs[k].part0 && p < rs[k].part0 + rs[k].nparts)) k++;
+    if (k == ns || rs[k].service >= y->nkeys) return 0;
     *yk = &y->keys[rs[k].service];
     *member = rs[k].member;
     *q = p - rs[k].part0;
@@ -379,15 +385,16 @@ static int costs_exact(const cs_coop *coop, int year, int base, cs_q *amounts, i
     if (y->agreement_months != 12) COSTS_TRY(cs_q_mul(&amounts[i], &amounts[i], &part_of_year));
     COSTS_TRY(cs_q_cents(&amounts[i], &y->lines[i].cents, &whole));
     COSTS_TRY(cs_q_add(&cost, &cost, &amounts[i]));
-    svc_sums *s = &sv[coop->nservices ? coop->lines[i].service : 0];
-    COSTS_TRY(cs_q_add(&s->cost, &s->cost, &amounts[i]));
+    if (coop->nservices) {
+      svc_sums *s = &sv[coop->lines[i].service];
+      COSTS_TRY(cs_q_add(&s->cost, &s->cost, &amounts[i]));
+    }
   }
   cs_q_zero(&granted);
   y->ngrants = 0;
   for (size_t g = 0; g < coop->ngrants; g++) {
     const cs_grant *gr = &coop->grants[g];
     if (year < gr->from || year > gr->to) continue;
-    svc_sums *s = &sv[coop->nservices ? gr->service : 0];
     cs_q amount = gr->amount, eligible;
     cs_q_zero(&eligible);
     if (gr->ncovers) {
@@ -408,10 +415,14 @@ static int costs_exact(const cs_coop *coop, int year, int base, cs_q *amounts, i
     y->grants[y->ngrants].service = coop->nservices ? gr->service : 0;
     COSTS_TRY(cs_q_cents(&amount, &y->grants[y->ngrants++].cents, &whole));
     COSTS_TRY(cs_q_add(&granted, &granted, &amount));
-    COSTS_TRY(cs_q_add(&s->granted, &s->granted, &amount));
+    if (coop->nservices) COSTS_TRY(cs_q_add(&sv[gr->service].granted, &sv[gr->service].granted, &amount));
   }
-  for (size_t s = 0; s < ns; s++) COSTS_TRY(cs_q_sub(&sv[s].net, &sv[s].cost, &sv[s].granted));
   COSTS_TRY(cs_q_sub(net, &cost, &granted));
+  if (coop->nservices) {
+    for (size_t s = 0; s < ns; s++) COSTS_TRY(cs_q_sub(&sv[s].net, &sv[s].cost, &sv[s].granted));
+  } else {
+    cs_q_copy(&sv[0].net, net); /* one key shares the year's net cost */
+  }
   COSTS_TRY(cs_q_cents(&cost, &y->cost, &whole));
   COSTS_TRY(cs_q_cents(&granted, &y->granted, &whole));
   COSTS_TRY(cs_q_cents(net, &y->net, &whole));
@@ -589,7 +600,8 @@ static int costs_dec(const cs_coop *coop, dec_consts *dc, int year, int base, cs
   for (size_t i = 0; i < coop->nlines; i++) {
     cs_dec *sc = &dc->svc_cost[coop->nservices ? coop->lines[i].service : 0];
     if (cs_dec_cents(&dc->amounts[i], &y->lines[i].cents, &whole) ||
-        cs_dec_add(&cost, &cost, &dc->amounts[i]) || cs_dec_add(sc, sc, &dc->amounts[i]))
+        cs_dec_add(&cost, &cost, &dc->amounts[i]) ||
+        (coop->nservices && cs_dec_add(sc, sc, &dc->amounts[i])))
       return -1;
   }
   cs_dec_from_i64(&granted, 0);
@@ -621,11 +633,13 @@ static int costs_dec(const cs_coop *coop, dec_consts *dc, int year, int base, cs
     y->grants[y->ngrants].name = gr->name;
     y->grants[y->ngrants].service = coop->nservices ? gr->service : 0;
     if (cs_dec_cents(amount, &y->grants[y->ngrants++].cents, &whole) ||
-        cs_dec_add(&granted, &granted, amount) || cs_dec_add(sg, sg, amount))
+        cs_dec_add(&granted, &granted, amount) || (coop->nservices && cs_dec_add(sg, sg, amount)))
       return -1;
   }
-  for (size_t s = 0; s < ns; s++)
-    if (cs_dec_sub(&dc->svc_net[s], &dc->svc_cost[s], &dc->svc_granted[s])) return -1;
+  if (coop->nservices) {
+    for (size_t s = 0; s < ns; s++)
+      if (cs_dec_sub(&dc->svc_net[s], &dc->svc_cost[s], &dc->svc_granted[s])) return -1;
+  }
   if (cs_dec_sub(net, &cost, &granted) || cs_dec_cents(&cost, &y->cost, &whole) ||
       cs_dec_cents(&granted, &y->granted, &whole) || cs_dec_cents(net, &y->net, &whole))
     return -1;
@@ -1798,7 +1812,7 @@ static int scratch_room(share_scratch *sc, size_t n, size_t nparts) {
 /* The machine-word path (share_fx.h) for the multiples mk of `shared`: 0
 ** when every figure is certain, -1 when the exact path must decide. Also
 ** the net and every pool in øre for the key's notes (*notes_fx 0 when one
-** of those is uncertain: the exact path then decides too). */
+** of those is too large for them: the exact path then decides too). */
 static int shares_fx(const cs_q *shared, const cs_key_multiples *mk, size_t n,
                      const char *const *codes, share_scratch *sc, int64_t *net_cents,
                      int64_t *pool_cents, int *notes_fx) {
@@ -1836,13 +1850,20 @@ static int shares_fx(const cs_q *shared, const cs_key_multiples *mk, size_t n,
   if (cs_fx_largest_remainder(sc->rounded, sc->value, sc->sum_mult, codes, n, target - floors,
                               sc->order))
     return -1;
-  /* the notes' figures: the net is shared * K / K, pool p shared * pool[p] / K */
+  /* the notes' figures: the net is shared * K / K, pool p shared * pool[p] / K;
+  ** where the machine words leave a figure's øre uncertain, exactly */
   cs_fx_value v;
   *notes_fx = 1;
   if (cs_fx_times(&fx, mk->K, &v) || cs_fx_cents(&v, net_cents, &whole))
     *notes_fx = cs_q_cents(shared, net_cents, &whole) == CS_OK;
   for (size_t p = 0; p < nparts && *notes_fx; p++)
-    if (cs_fx_times(&fx, mk->pool[p], &v) || cs_fx_cents(&v, &pool_cents[p], &whole)) *notes_fx = 0;
+    if (cs_fx_times(&fx, mk->pool[p], &v) || cs_fx_cents(&v, &pool_cents[p], &whole)) {
+      cs_q pool;
+      cs_big_from_u64(&kb, mk->pool[p]);
+      pool.den = d;
+      *notes_fx = cs_big_mul(&pool.num, &shared->num, &kb) == CS_OK &&
+                  cs_q_cents(&pool, &pool_cents[p], &whole) == CS_OK;
+    }
   return 0;
 }
 
@@ -2055,7 +2076,8 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
     int net_is_dec = y->agreement_months == 12 && costs_dec(coop, &dc, year, base, y, &net_dec) == 0;
     if (net_is_dec) {
       if (cs_dec_to_q_unreduced(&net, &net_dec)) net_is_dec = 0; /* reduced only if needed */
-      for (size_t s = 0; s < ns && net_is_dec; s++)
+      if (!services) cs_q_copy(&sv[0].net, &net); /* one key shares the year's net cost */
+      for (size_t s = 0; s < ns && net_is_dec && services; s++)
         if (cs_dec_to_q_unreduced(&sv[s].net, &dc.svc_net[s]) ||
             cs_dec_to_q_unreduced(&sv[s].cost, &dc.svc_cost[s]) ||
             cs_dec_to_q_unreduced(&sv[s].granted, &dc.svc_granted[s]))
@@ -2090,9 +2112,13 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       yk->covers = cs_key_covers(key);
       yk->capped = cs_key_is_capped(key);
       y->covers &= yk->covers;
-      CHECK(cs_q_cents(&sv[s].cost, &yk->cost, &whole));
-      CHECK(cs_q_cents(&sv[s].granted, &yk->granted, &whole));
-      CHECK(cs_q_cents(&sv[s].net, &yk->net, &whole));
+      if (services) {
+        CHECK(cs_q_cents(&sv[s].cost, &yk->cost, &whole));
+        CHECK(cs_q_cents(&sv[s].granted, &yk->granted, &whole));
+        CHECK(cs_q_cents(&sv[s].net, &yk->net, &whole));
+      } else { /* the year's own */
+        yk->cost = y->cost, yk->granted = y->granted, yk->net = y->net;
+      }
       if (services && (join_texts(&kt, svname, yk->key) || join_texts(&kn, svname, yk->key_nb) ||
                        join_texts(&lt, svname, yk->label) ||
                        join_texts(&st, svname, yk->source) || join_texts(&at, svname, yk->assumption)))
@@ -2183,11 +2209,12 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
         k->pos[i] = k->n++;
       }
       const cs_key *key = key_at(coop, s, year);
-      cs_q shared;
-      if (cs_q_sign(&sv[s].net) > 0) shared = sv[s].net;
-      else cs_q_zero(&shared);
-      CHECK(cs_q_cents(&shared, &y->keys[s].shared, &whole));
-      if ((rc = year_shares(key, &env, year, &shared, k, !services, err))) {
+      /* what the key shares: the service's net cost when positive */
+      cs_q zero;
+      const cs_q *shared = &sv[s].net;
+      if (cs_q_sign(shared) <= 0) cs_q_zero(&zero), shared = &zero;
+      y->keys[s].shared = shared == &zero ? 0 : y->keys[s].net;
+      if ((rc = year_shares(key, &env, year, shared, k, !services, err))) {
         /* a value keyed by a member that was split reaches none of its parts */
         for (size_t i = 0; i < n && rc == CS_EINVAL; i++) {
           if (!act[i].split_from[0]) continue;
@@ -2267,6 +2294,11 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       cs_row *nr = realloc(r->rows, cap * sizeof *nr);
       if (!nr) NOMEM();
       r->rows = nr;
+      if (services) {
+        uint32_t *s0 = realloc(r->row_service0, (cap + 1) * sizeof *s0);
+        if (!s0) NOMEM();
+        r->row_service0 = s0;
+      }
       rows_cap = cap;
     }
     if (r->nparts + total_parts > parts_cap) {
@@ -2322,7 +2354,6 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       cs_row *row = &r->rows[r->nrows++];
       memset(row, 0, sizeof *row);
       row->year = year;
-      row->member = (uint16_t)i;
       memcpy(row->code, act[i].code, sizeof row->code);
       row_texts *t = &texts[act[i].first_member];
       if (!t->name || !act[i].name || t->name_src != act[i].name) {
@@ -2350,7 +2381,7 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       } else {
         cs_q exact;
         cs_q_zero(&exact);
-        row->service0 = (uint32_t)r->nrow_services;
+        r->row_service0[r->nrows - 1] = (uint32_t)r->nrow_services;
         for (size_t s = 0; s < ns; s++) {
           const share_scratch *k = &sc[s];
           size_t at_s = k->pos[i];
@@ -2365,13 +2396,13 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
           memcpy(&r->parts[r->nparts], &k->parts[at_s * k->nparts], k->nparts * sizeof *r->parts);
           r->nparts += k->nparts;
           row->nparts += (uint32_t)k->nparts;
-          row->nservices++;
           if (__builtin_add_overflow(row->total, rs->total, &row->total)) {
             rc = cs_error_set(err, CS_EOVERFLOW, "%s, %d: shares too large", coop->name, year);
             goto fail;
           }
           CHECK(cs_q_add(&exact, &exact, cs_key_year_total(k->ky, at_s)));
         }
+        r->row_service0[r->nrows] = (uint32_t)r->nrow_services;
         CHECK(cs_q_cents(&exact, &row->cents, &whole));
       }
       if (__builtin_add_overflow(y->sum_shares, row->total, &y->sum_shares)) {

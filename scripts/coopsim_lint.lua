@@ -39,7 +39,7 @@ local function lint_keys(scen, run, state)
   local tables = {} -- by table: the first key by it and the years read
   for ci, coop in ipairs(scen.coops) do
     local r = state.results[ci]
-    local spec = build_spec(coop, scen, from, to)
+    local spec = state.specs and state.specs[ci] or build_spec(coop, scen, from, to)
     local capped = false
     for _, kp in ipairs(spec.keys) do capped = capped or kp.key.limits ~= nil end
     -- a cap that never binds: a capped key's years with no member held

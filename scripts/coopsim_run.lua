@@ -49,6 +49,7 @@ function scenario_mt:run(opts)
   local loc = where()
   local results, msg = simulate_coops(self, from, to)
   if not results then fail_at(loc, self.name .. ": " .. msg .. key_made_at(self, msg)) end
+  local specs = msg
   for _, mod in ipairs(self.mods) do
     if (mod.op == "grant_end" or mod.op == "set_cost") and not mod.matched then
       fail_at(mod.where, string.format("%s: no %s named %q in any cooperation of the scenario", mod.op,
@@ -60,9 +61,10 @@ function scenario_mt:run(opts)
   end
   local run = core.run_new(self.name, from, to, results, true) -- listed: reported, stored, compared
   local state = run_state(run)
-  state.scenario, state.where = self, loc
+  state.scenario, state.where, state.specs = self, loc, specs
   scenario_mt.remember(self, run)
   lint(self, run, opts)
+  state.specs = nil -- read by the linter only
   return run
 end
 

@@ -431,11 +431,13 @@ local mod_ids = 0 -- each modification's number, never reused (an address can be
 
 -- The results of a scenario's cooperations for from..to: reused where the
 -- spec is the same, the others simulated together (on several threads, in C).
--- Returns the list, or nil and the message.
+-- Returns the list and each cooperation's spec (for the linter), or nil and
+-- the message.
 local function simulate_coops(scen, from, to)
-  local results, specs, keys, at = {}, {}, {}, {}
+  local results, specs, keys, at, all = {}, {}, {}, {}, {}
   for i, coop in ipairs(scen.coops) do
     local spec, touched = build_spec(coop, scen, from, to)
+    all[i] = spec
     local key, hit
     if pure_spec(spec) then
       local ids = { from, to }
@@ -467,7 +469,7 @@ local function simulate_coops(scen, from, to)
       end
     end
   end
-  return results
+  return results, all
 end
 
 -- for the parts after this one

@@ -52,9 +52,7 @@ typedef struct cs_row {
   int64_t total;          /* the share in whole kroner (with services: the sum of the
                           ** service shares, each rounded on its own) */
   uint32_t part0;         /* its parts: r->parts[part0 .. part0 + nparts) */
-  uint32_t nparts;
-  uint32_t service0;      /* with services: r->row_services[service0 .. + nservices) */
-  uint32_t nservices;     /* the services the member is in that year (0 without services) */
+  uint32_t nparts;        /* (with services: its services', cs_row_services) */
   int year;
   int pop_year;           /* population on 1 January of pop_year */
   char code[CS_MEMBER_ID_MAX + 1]; /* the code in the budget year, or a party's id */
@@ -63,7 +61,6 @@ typedef struct cs_row {
   unsigned char pop_source; /* a cs_pop_source */
   unsigned char is_host;
   unsigned char is_party; /* the member is a party (cs_coop_add_party), not a municipality */
-  uint16_t member;        /* the row's place among its year's rows (0 = first) */
 } cs_row;
 
 typedef struct cs_line_amount {
@@ -168,6 +165,8 @@ typedef struct cs_result {
   const char **services;  /* their names */
   size_t nrow_services;
   cs_row_service *row_services;
+  uint32_t *row_service0; /* with services (nrows + 1 of them): row i's services are
+                          ** row_services[row_service0[i] .. row_service0[i + 1]) */
   size_t nyears;
   cs_year *years;
   const char *options;    /* the interpretations used, e.g. "rounding=largest_remainder ... split=successors" */
@@ -197,8 +196,9 @@ const cs_year *cs_result_year(const cs_result *r, int year);
 /* The parts of row (of result r). */
 const cs_part *cs_row_parts(const cs_result *r, const cs_row *row);
 
-/* The row's services (row->nservices of them; NULL without services). */
-const cs_row_service *cs_row_services(const cs_result *r, const cs_row *row);
+/* The services the row's member is in that year, *n of them (owned by r);
+** NULL and 0 without services. */
+const cs_row_service *cs_row_services(const cs_result *r, const cs_row *row, size_t *n);
 
 /* The name of part p of row ("equal", "population", "by:timer", "equal#2",
 ** "brann/equal" with services; "" if none). Owned by r. */
