@@ -559,6 +559,61 @@ static void payee_followed(void **state) {
   cs_coop_free(c);
 }
 
+/* A pool of half an øre: 50 % of 1 000.01 is 500.005, which the machine
+** words cannot round (they know it only to within 2^-128): the shares stay
+** the machine words', the pool's øre for the explanation is taken exactly
+** (500.01, half up), and the explanations are the exact path's. */
+static void half_an_ore_pool(void **state) {
+  (void)state;
+  cs_result *r[2];
+  cs_error err;
+  for (int fast = 0; fast < 2; fast++) {
+    cs_coop *c = three("Halv øre", 0);
+    cs_q a = Q("1000.01"), half = Q("0.5");
+    assert_int_equal(cs_coop_add_cost(c, "Drift", &a, CS_GROWTH_NONE, &err), 0);
+    cs_key *k = cs_key_new();
+    assert_int_equal(cs_key_add_pool(k, CS_POOL_EQUAL, &half, NULL, NULL, 0, NULL, NULL, NULL), 0);
+    assert_int_equal(cs_key_add_pool(k, CS_POOL_POPULATION, &half, NULL, NULL, 0, NULL, NULL, NULL), 0);
+    assert_int_equal(cs_coop_set_key(c, k, 0, &err), 0);
+    cs_key_fast_path = fast;
+    r[fast] = run(c, 2023, 2023);
+    cs_key_fast_path = 1;
+    cs_coop_free(c);
+  }
+  /* the machine words shared it (their notes are kept), the exact path not */
+  assert_non_null(cs_result_year(r[1], 2023)->keys[0].fx);
+  assert_null(cs_result_year(r[0], 2023)->keys[0].fx);
+  /* 100 001/200 x (1/3 + population/10 933): over 200 x 3 x 10 933 */
+  static const char *const codes[3] = {"1812", "1813", "1815"};
+  static const int64_t pop[3] = {POP_SOMNA, POP_BRONNOY, POP_VEGA};
+  __int128 num[3];
+  for (int i = 0; i < 3; i++) num[i] = (__int128)100001 * (POP_ALL + 3 * pop[i]);
+  int64_t want[3];
+  largest_remainder(num, (__int128)200 * 3 * POP_ALL, 3, want);
+  assert_int_equal(want[0] + want[1] + want[2], 1000);
+  for (int i = 0; i < 3; i++) {
+    assert_int_equal(total(r[0], codes[i], 2023), want[i]);
+    assert_int_equal(total(r[1], codes[i], 2023), want[i]);
+    for (size_t p = 0; p < 2; p++) {
+      char *e0 = cs_explain_part_text(r[0], cs_result_row(r[0], codes[i], 2023), p, CS_LANG_EN);
+      char *e1 = cs_explain_part_text(r[1], cs_result_row(r[1], codes[i], 2023), p, CS_LANG_EN);
+      assert_non_null(e0);
+      assert_non_null(e1);
+      assert_string_equal(e1, e0);
+      free(e0);
+      free(e1);
+    }
+  }
+  char *e = cs_explain_part_text(r[1], cs_result_row(r[1], "1812", 2023), 0, CS_LANG_EN);
+  assert_string_equal(e, "50 % of 1 000.01 = 500.01, shared equally by 3 members = 166.67");
+  free(e);
+  e = cs_explain_part_text(r[1], cs_result_row(r[1], "1812", 2023), 1, CS_LANG_NB);
+  assert_string_equal(e, "50 % av 1 000,01 = 500,01 x 1 981 / 10 933 innbyggere = 90,60");
+  free(e);
+  cs_result_free(r[0]);
+  cs_result_free(r[1]);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(services_each_rounded_on_their_own),
@@ -570,6 +625,7 @@ int main(void) {
       cmocka_unit_test(parties),
       cmocka_unit_test(party_through_reform),
       cmocka_unit_test(payee_followed),
+      cmocka_unit_test(half_an_ore_pool),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
