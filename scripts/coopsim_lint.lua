@@ -31,6 +31,38 @@ local function year_list(years)
   return table.concat(t, ", ", 1, #t - 1) .. " and " .. t[#t]
 end
 
+-- The warnings of parties whose municipalities are also another member's
+-- (their inhabitants count twice), for the members of base.
+local function party_overlaps(coop, base)
+  local out, owner, any = {}, {}, false
+  for _, m in ipairs(base.members) do
+    if m.party then any = true else owner[m.code] = m.code end
+  end
+  if not any then return out end
+  for _, m in ipairs(base.members) do
+    -- the municipalities counted twice, by whom: members ("") or a party
+    local groups, order = {}, {}
+    for _, code in ipairs(m.party and m.party.munis or {}) do
+      local o = owner[code]
+      if o then
+        local g = o:match("^%d") and "" or o
+        if not groups[g] then groups[g] = {}; order[#order + 1] = g end
+        groups[g][#groups[g] + 1] = code
+      else
+        owner[code] = m.code
+      end
+    end
+    for _, g in ipairs(order) do
+      local codes = groups[g]
+      local whom = g == "" and (#codes == 1 and "also a member" or "also members") or ("also in party " .. g)
+      out[#out + 1] = string.format("%s: party %s (%s) includes %s, which %s %s: %s inhabitants count twice",
+        coop.name, m.code, m.party.name, year_list(codes), #codes == 1 and "is" or "are", whom,
+        #codes == 1 and "its" or "their")
+    end
+  end
+  return out
+end
+
 -- The keys of a run (SPEC 7.2 linter): a cap that never binds; a table
 -- with values for years the run never reads; a party whose municipalities
 -- are also another member's.
@@ -89,33 +121,11 @@ local function lint_keys(scen, run, state)
         end
       end
     end
-    -- a party whose municipalities are also another member's
+    -- a party whose municipalities are also another member's: found once
+    -- per cooperation and resolution date (its members there)
     local base = coop_base(coop, spec.resolution)
-    local owner = {}
-    for _, m in ipairs(base.members) do
-      if not m.party then owner[m.code] = m.code end
-    end
-    for _, m in ipairs(base.members) do
-      -- the municipalities counted twice, by whom: members ("") or a party
-      local groups, order = {}, {}
-      for _, code in ipairs(m.party and m.party.munis or {}) do
-        local o = owner[code]
-        if o then
-          local g = o:match("^%d") and "" or o
-          if not groups[g] then groups[g] = {}; order[#order + 1] = g end
-          groups[g][#groups[g] + 1] = code
-        else
-          owner[code] = m.code
-        end
-      end
-      for _, g in ipairs(order) do
-        local codes = groups[g]
-        local whom = g == "" and (#codes == 1 and "also a member" or "also members") or ("also in party " .. g)
-        warn(coop.where, string.format("%s: party %s (%s) includes %s, which %s %s: %s inhabitants count twice",
-          coop.name, m.code, m.party.name, year_list(codes), #codes == 1 and "is" or "are", whom,
-          #codes == 1 and "its" or "their"))
-      end
-    end
+    if base.overlaps == nil then base.overlaps = party_overlaps(coop, base) end
+    for _, text in ipairs(base.overlaps) do warn(coop.where, text) end
   end
   -- a table with values for years the run never reads
   for _, h in ipairs(tables) do
