@@ -90,8 +90,8 @@ int cs_coop_add_member(cs_coop *c, const char *code, cs_date anchor, int joined,
 ** outside the party counts whole, by the party's part, or stops the run)
 ** when nmunis > 0; else given, either one figure for every year (years
 ** NULL, n 1) or by the population date's year (years[i], pops[i]: a year
-** the run reads that is not given is an error). A party is a member from
-** the resolution date (anchor) or, with joined, from anchor. */
+** the run reads that is not given is an error). anchor and joined as for
+** cs_coop_add_member: the resolution date, or (joined 1) the date it joins. */
 int cs_coop_add_party(cs_coop *c, const char *id, const char *name, const char *const *munis,
                       size_t nmunis, const int *years, const int64_t *pops, size_t npops,
                       cs_date anchor, int joined, cs_error *err);
