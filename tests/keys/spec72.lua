@@ -301,3 +301,49 @@ cs.expect(seen["2024 1508 + 1580"] ~= nil, true, "1508 and 1580 in 2024 count as
 cs.expect(seen["2024 1508 + 1580"].shares[1], ra:share("1508", 2024) + ra:share("1580", 2024), "the group's shares summed")
 cs.expect(seen["2023 1508 + 1580"].shares[1], ra:share("1507", 2023), "1507's share in the group")
 cs.expect(seen["2024 1508 + 1580"].name, "Ålesund + Haram", "the group's names")
+
+---------------------------------------------------------------------------
+-- goal seek and decomposition with a mix and with services (SPEC 7.2
+-- "Analysis"): key.PART of a mix of three parts scales the other two
+
+local W = { ["1812"] = 1, ["1813"] = 2, ["1815"] = 5 } -- the weights, 8 together
+local mix3 = coop("Tre deler", cs.keys.mix { { 0.2, cs.keys.equal() }, { 0.3, cs.keys.population() },
+  { 0.5, cs.keys.weights { ["Sømna"] = 1, ["Brønnøy"] = 2, Vega = 5 } } }, 900000)
+local sm = cs.scenario("Tre deler", { mix3 })
+-- shares of 900 000 with fractions e, p, w of equal, population and weights
+local function mix_shares(e, p, w)
+  local exact = {}
+  for code, pop in pairs(POP) do
+    exact[code] = mul(F(900000), add(add(mul(e, F(1, 3)), mul(p, F(pop, POP_ALL))), mul(w, F(W[code], 8))))
+  end
+  return round_shares(exact)
+end
+local before = mix_shares(F(1, 5), F(3, 10), F(1, 2))
+-- key.weights = 0.4 scales equal and population by 0.6 / 0.5 (0.24, 0.36);
+-- then key.equal = 0.3 scales those two by 0.7 / 0.76
+local after = mix_shares(F(3, 10), F(36 * 70, 100 * 76), F(40 * 70, 100 * 76))
+local sv = sm:fork("Vekter 40 %, likt 30 %"):set("key.weights", 0.4):set("key.equal", 0.3)
+local d = cs.decompose(sm, sv, { from = 2023, to = 2023 })
+for _, row in ipairs(d.rows) do
+  cs.expect(row.base, before[row.code], "decomposition base " .. row.code)
+  cs.expect(row.variant, after[row.code], "decomposition variant " .. row.code)
+  cs.expect(row.parts[1] + row.parts[2], after[row.code] - before[row.code], "the parts sum to the change " .. row.code)
+end
+-- goal seek on the mix's equal part: the value found gives the share sought
+local v, got = cs.solve { scenario = sm, vary = "key.equal", member = "Vega", year = 2023, target = 350000 }
+cs.expect(got, 350000, "goal seek reaches Vega's target")
+cs.expect(sm:fork("x"):set("key.equal", v):run { from = 2023, to = 2023 }:share("Vega", 2023), 350000,
+  "the value found, set by hand")
+-- with services: a service's part by its path
+local two = cs.cooperation {
+  name = "To tjenester", period = { from = "2023-01-01" }, members = { "Sømna", "Brønnøy", "Vega" },
+  services = { { name = "a", costs = { { name = "A", amount = 100000 } }, key = cs.keys.split { equal = 0.5, population = 0.5 } },
+               { name = "b", costs = { { name = "B", amount = 50000 } }, key = cs.keys.population() } },
+}
+local st = cs.scenario("To tjenester", { two })
+local v2, got2 = cs.solve { scenario = st, vary = "a/key.equal", member = "Vega", year = 2023, target = 30000 }
+cs.expect(got2, 30000, "goal seek in a service")
+local b_vega = round_shares { ["1812"] = F(50000 * 1981, POP_ALL), ["1813"] = F(50000 * 7777, POP_ALL),
+                              ["1815"] = F(50000 * 1175, POP_ALL) }["1815"]
+cs.expect(st:fork("y"):set("a/key.equal", v2):run { from = 2023, to = 2023 }:row("Vega", 2023).services.b, b_vega,
+  "the other service untouched")
