@@ -22,10 +22,31 @@ static int copy_name(char *dst, size_t size, const char *src, const char *what, 
   return CS_OK;
 }
 
+/* A copy of s ("" for NULL), or NULL when out of memory. */
+static char *dup_text(const char *s) {
+  if (!s) s = "";
+  size_t n = strlen(s) + 1;
+  char *d = malloc(n);
+  if (d) memcpy(d, s, n);
+  return d;
+}
+
+static void member_free(cs_member *m) {
+  free(m->given);
+  free(m->part_exits);
+  free(m->party_name);
+  free(m->munis);
+  free(m->pop_years);
+  free(m->pops);
+}
+
 cs_coop *cs_coop_new(const char *name) {
   cs_coop *c = calloc(1, sizeof *c);
   if (!c) return NULL;
-  snprintf(c->name, sizeof c->name, "%s", name ? name : "");
+  if (!(c->name = dup_text(name))) {
+    free(c);
+    return NULL;
+  }
   c->popdate = CS_POPDATE_PREVIOUS_YEAR;
   c->notice.months = 12;
   c->notice.from = CS_NOTICE_NEXT_JAN1;
@@ -42,7 +63,14 @@ void cs_coop_free(cs_coop *c) {
   for (size_t i = 0; i < c->ngrants; i++) free(c->grants[i].covers);
   for (size_t i = 0; i < c->nkeys; i++) cs_key_free(c->keys[i].key);
   for (size_t i = 0; i < c->nvmergers; i++) free(c->vmergers[i].parts);
-  for (size_t i = 0; i < c->nmembers; i++) free(c->members[i].part_exits);
+  for (size_t i = 0; i < c->nmembers; i++) member_free(&c->members[i]);
+  for (size_t i = 0; i < c->nservices; i++) {
+    free(c->services[i].name);
+    free(c->services[i].members);
+  }
+  free(c->services);
+  free(c->name);
+  free(c->payee);
   free(c->vmergers);
   free(c->members);
   free(c->lines);
@@ -59,11 +87,36 @@ int cs_coop_set_host(cs_coop *c, const char *code, cs_date at, cs_error *err) {
   if (!code || strlen(code) != 4) return cs_error_set(err, CS_EINVAL, "invalid host code");
   memcpy(c->host, code, 5);
   c->has_host = 1;
+  c->host_party = 0;
+  return CS_OK;
+}
+
+int cs_coop_set_host_party(cs_coop *c, const char *id, cs_error *err) {
+  int rc = cs_party_id_check(id, NULL, err);
+  if (rc) return rc;
+  memcpy(c->host, id, strlen(id) + 1);
+  c->has_host = 1;
+  c->host_party = 1;
   return CS_OK;
 }
 
 int cs_coop_set_payee(cs_coop *c, const char *payee, cs_error *err) {
-  return copy_name(c->payee, sizeof c->payee, payee, "payee", err);
+  if (!payee || !*payee) return cs_error_set(err, CS_EINVAL, "payee must not be empty");
+  char *p = dup_text(payee);
+  if (!p) return cs_error_set(err, CS_ENOMEM, "out of memory");
+  free(c->payee);
+  c->payee = p;
+  c->has_payee_code = 0;
+  return CS_OK;
+}
+
+int cs_coop_set_payee_code(cs_coop *c, const char *code, cs_error *err) {
+  if (!code || strlen(code) != 4) return cs_error_set(err, CS_EINVAL, "invalid payee code");
+  memcpy(c->payee_code, code, 5);
+  c->has_payee_code = 1;
+  free(c->payee);
+  c->payee = NULL;
+  return CS_OK;
 }
 
 int cs_coop_set_period(cs_coop *c, cs_date from, int has_to, cs_date to, cs_error *err) {
@@ -138,19 +191,93 @@ static cs_member *find_member(cs_coop *c, const char *code) {
   return NULL;
 }
 
-int cs_coop_add_member(cs_coop *c, const char *code, cs_date anchor, int joined,
-                       const char *given, cs_error *err) {
-  if (!code || strlen(code) != 4) return cs_error_set(err, CS_EINVAL, "invalid member code");
-  if (find_member(c, code))
-    return cs_error_set(err, CS_EINVAL, "%s (%s) is already a member", code, given ? given : code);
-  GROW(c->members, c->nmembers);
+/* A new member slot with code and given copied; NULL with err set. */
+static cs_member *new_member(cs_coop *c, const char *code, const char *given, cs_date anchor,
+                             int joined, cs_error *err) {
+  if (find_member(c, code)) {
+    cs_error_set(err, CS_EINVAL, "%s (%s) is already a member", code, given ? given : code);
+    return NULL;
+  }
+  cs_member *g = realloc(c->members, (c->nmembers + 1) * sizeof *g);
+  if (!g) {
+    cs_error_set(err, CS_ENOMEM, "out of memory");
+    return NULL;
+  }
+  c->members = g;
   cs_member *m = &c->members[c->nmembers];
   memset(m, 0, sizeof *m);
-  memcpy(m->code, code, 5);
-  snprintf(m->given, sizeof m->given, "%s", given ? given : code);
+  if (!(m->given = dup_text(given ? given : code))) {
+    cs_error_set(err, CS_ENOMEM, "out of memory");
+    return NULL;
+  }
+  memcpy(m->code, code, strlen(code) + 1);
   m->anchor = anchor;
   m->joined = joined;
   c->nmembers++;
+  return m;
+}
+
+int cs_coop_add_member(cs_coop *c, const char *code, cs_date anchor, int joined,
+                       const char *given, cs_error *err) {
+  if (!code || strlen(code) != 4) return cs_error_set(err, CS_EINVAL, "invalid member code");
+  return new_member(c, code, given, anchor, joined, err) ? CS_OK : err ? err->code : CS_EINVAL;
+}
+
+int cs_coop_add_party(cs_coop *c, const char *id, const char *name, const char *const *munis,
+                      size_t nmunis, const int *years, const int64_t *pops, size_t npops,
+                      cs_date anchor, int joined, cs_error *err) {
+  int rc = cs_party_id_check(id, NULL, err);
+  if (rc) return rc;
+  if (!name || !*name) return cs_error_set(err, CS_EINVAL, "party %s needs a name", id);
+  if (nmunis == 0 && npops == 0)
+    return cs_error_set(err, CS_EINVAL,
+                        "party %s needs municipalities or a population", id);
+  if (nmunis > 0 && npops > 0)
+    return cs_error_set(err, CS_EINVAL,
+                        "party %s: give municipalities or a population, not both", id);
+  if (!years && npops > 1)
+    return cs_error_set(err, CS_EINVAL, "party %s: one population, or one per year", id);
+  for (size_t i = 0; i < nmunis; i++) {
+    if (!munis[i] || strlen(munis[i]) != 4)
+      return cs_error_set(err, CS_EINVAL, "party %s: invalid municipality code", id);
+    for (size_t j = 0; j < i; j++)
+      if (strcmp(munis[i], munis[j]) == 0)
+        return cs_error_set(err, CS_EINVAL, "party %s lists municipality %s twice", id, munis[i]);
+  }
+  for (size_t i = 0; i < npops; i++) {
+    if (pops[i] < 0)
+      return cs_error_set(err, CS_EINVAL, "party %s: population %lld is negative", id,
+                          (long long)pops[i]);
+    for (size_t j = 0; years && j < i; j++)
+      if (years[i] == years[j])
+        return cs_error_set(err, CS_EINVAL, "party %s: population for %d given twice", id,
+                            years[i]);
+  }
+  char *pname = dup_text(name);
+  char (*m5)[5] = nmunis ? malloc(nmunis * sizeof *m5) : NULL;
+  int *py = years && npops ? malloc(npops * sizeof *py) : NULL;
+  int64_t *pp = npops ? malloc(npops * sizeof *pp) : NULL;
+  if (!pname || (nmunis && !m5) || (years && npops && !py) || (npops && !pp)) {
+    free(pname), free(m5), free(py), free(pp);
+    return cs_error_set(err, CS_ENOMEM, "out of memory");
+  }
+  for (size_t i = 0; i < nmunis; i++) memcpy(m5[i], munis[i], 5);
+  for (size_t i = 0; i < npops; i++) {
+    pp[i] = pops[i];
+    if (py) py[i] = years[i];
+  }
+  cs_member *m = new_member(c, id, name, anchor, joined, err);
+  if (!m) {
+    free(pname), free(m5), free(py), free(pp);
+    return err ? err->code : CS_EINVAL;
+  }
+  m->party = 1;
+  m->party_name = pname;
+  m->munis = m5;
+  m->nmunis = nmunis;
+  m->pop_years = py;
+  m->pops = pp;
+  m->npops = npops;
   return CS_OK;
 }
 
@@ -191,7 +318,7 @@ int cs_coop_remove_member(cs_coop *c, const char *code, cs_error *err) {
   cs_member *m = find_member(c, code);
   if (!m) return cs_error_set(err, CS_ENOTFOUND, "%s is not a member of %s", code, c->name);
   size_t i = (size_t)(m - c->members);
-  free(m->part_exits);
+  member_free(m);
   memmove(m, m + 1, (c->nmembers - i - 1) * sizeof *m);
   c->nmembers--;
   return CS_OK;
@@ -210,6 +337,7 @@ static int new_line(cs_coop *c, const char *name, cs_cost_line **out, cs_error *
   if (rc) return rc;
   if (find_line(c, name)) return cs_error_set(err, CS_EINVAL, "cost line \"%s\" given twice", name);
   GROW(c->lines, c->nlines);
+  tmp.service = c->current_service;
   c->lines[c->nlines] = tmp;
   *out = &c->lines[c->nlines++];
   return CS_OK;
@@ -298,6 +426,7 @@ int cs_coop_add_grant(cs_coop *c, const char *name, const cs_q *amount, int from
   for (size_t i = 0; i < c->ngrants; i++)
     if (strcmp(c->grants[i].name, name) == 0)
       return cs_error_set(err, CS_EINVAL, "grant \"%s\" given twice", name);
+  g.service = c->current_service;
   g.amount = *amount;
   g.from = from;
   g.to = to;
@@ -345,9 +474,9 @@ int cs_coop_set_key(cs_coop *c, cs_key *key, int from_year, cs_error *err) {
     cs_key_free(key);
     return rc;
   }
-  size_t i;
+  size_t i, s = c->current_service;
   for (i = 0; i < c->nkeys; i++)
-    if (c->keys[i].from_year == from_year) {
+    if (c->keys[i].from_year == from_year && c->keys[i].service == s) {
       cs_key_free(c->keys[i].key);
       c->keys[i].key = key;
       return CS_OK;
@@ -363,10 +492,81 @@ int cs_coop_set_key(cs_coop *c, cs_key *key, int from_year, cs_error *err) {
     c->keys[i] = c->keys[i - 1];
     i--;
   }
+  c->keys[i].service = s;
   c->keys[i].from_year = from_year;
   c->keys[i].key = key;
   c->nkeys++;
   return CS_OK;
+}
+
+int cs_coop_add_service(cs_coop *c, const char *name, const char *const *members,
+                        size_t nmembers, size_t *index, cs_error *err) {
+  if (!name || !*name) return cs_error_set(err, CS_EINVAL, "a service needs a name");
+  if (strchr(name, '/'))
+    return cs_error_set(err, CS_EINVAL,
+                        "service name \"%s\" holds a '/' (part names are SERVICE/PART)", name);
+  for (size_t i = 0; i < c->nservices; i++)
+    if (strcmp(c->services[i].name, name) == 0)
+      return cs_error_set(err, CS_EINVAL, "service \"%s\" given twice", name);
+  if (c->nservices == 0 && (c->nlines || c->ngrants || c->nkeys))
+    return cs_error_set(err, CS_EINVAL,
+                        "%s has cost lines, grants or a key outside services: with services, "
+                        "each belongs to a service", c->name);
+  cs_service sv;
+  memset(&sv, 0, sizeof sv);
+  if (members) {
+    for (size_t i = 0; i < nmembers; i++) {
+      if (!members[i] || !find_member(c, members[i]))
+        return cs_error_set(err, CS_EINVAL, "service \"%s\": %s is not a member of %s", name,
+                            members[i] ? members[i] : "?", c->name);
+      for (size_t j = 0; j < i; j++)
+        if (strcmp(members[i], members[j]) == 0)
+          return cs_error_set(err, CS_EINVAL, "service \"%s\" lists member %s twice", name,
+                              members[i]);
+    }
+    sv.has_members = 1;
+    if (nmembers && !(sv.members = malloc(nmembers * sizeof *sv.members)))
+      return cs_error_set(err, CS_ENOMEM, "out of memory");
+    for (size_t i = 0; i < nmembers; i++) memcpy(sv.members[i], members[i], strlen(members[i]) + 1);
+    sv.nmembers = nmembers;
+  }
+  if (!(sv.name = dup_text(name))) {
+    free(sv.members);
+    return cs_error_set(err, CS_ENOMEM, "out of memory");
+  }
+  cs_service *g = realloc(c->services, (c->nservices + 1) * sizeof *g);
+  if (!g) {
+    free(sv.name);
+    free(sv.members);
+    return cs_error_set(err, CS_ENOMEM, "out of memory");
+  }
+  c->services = g;
+  c->services[c->nservices] = sv;
+  if (index) *index = c->nservices;
+  c->nservices++;
+  return CS_OK;
+}
+
+int cs_coop_use_service(cs_coop *c, size_t index, cs_error *err) {
+  if (index >= c->nservices)
+    return cs_error_set(err, CS_EINVAL, "%s has no service %zu", c->name, index + 1);
+  c->current_service = index;
+  return CS_OK;
+}
+
+int cs_coop_find_service(const cs_coop *c, const char *name, size_t *index, cs_error *err) {
+  for (size_t i = 0; i < c->nservices; i++)
+    if (strcmp(c->services[i].name, name) == 0) {
+      *index = i;
+      return CS_OK;
+    }
+  char list[512] = "";
+  for (size_t i = 0; i < c->nservices; i++) {
+    strncat(list, i ? ", " : "", sizeof list - strlen(list) - 1);
+    strncat(list, c->services[i].name, sizeof list - strlen(list) - 1);
+  }
+  return cs_error_set(err, CS_ENOTFOUND, "%s has no service \"%s\" (services: %s)", c->name, name,
+                      c->nservices ? list : "none");
 }
 
 void cs_coop_set_population_fn(cs_coop *c, cs_population_fn fn, void *ud) {

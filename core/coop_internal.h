@@ -10,14 +10,22 @@ typedef struct cs_part_exit {
 } cs_part_exit;
 
 typedef struct cs_member {
-  char code[5];
-  char given[64];
+  char code[CS_MEMBER_ID_MAX + 1]; /* a municipality code, or a party's id */
+  char *given;            /* as the scenario wrote it (owned) */
   cs_date anchor;
   int joined;             /* anchor is a join date (membership starts there) */
   int has_exit;
   cs_date notice_given, exit; /* exit: first day no longer a member */
   cs_part_exit *part_exits;    /* notices of parts after a split (owned) */
   size_t npart_exits;
+  /* a party (not a municipality): its name and population */
+  int party;
+  char *party_name;       /* owned */
+  char (*munis)[5];       /* its municipalities at the resolution date (owned) */
+  size_t nmunis;
+  int *pop_years;         /* given populations by the population date's year (owned), */
+  int64_t *pops;          /* or one figure for every year (pop_years NULL, npops 1) */
+  size_t npops;
 } cs_member;
 
 typedef struct cs_cost_set {
@@ -26,6 +34,7 @@ typedef struct cs_cost_set {
 } cs_cost_set;
 
 typedef struct cs_cost_line {
+  size_t service;
   char name[64];
   int derived;
   cs_q amount;            /* fixed: amount at base year; derived: the rate */
@@ -37,6 +46,7 @@ typedef struct cs_cost_line {
 } cs_cost_line;
 
 typedef struct cs_grant {
+  size_t service;
   char name[64];
   cs_q amount;
   int from, to;
@@ -56,9 +66,18 @@ typedef struct cs_vmerger {
 } cs_vmerger;
 
 typedef struct cs_key_period {
+  size_t service;
   int from_year;
   cs_key *key;
 } cs_key_period;
+
+/* A service (cs_coop_add_service). */
+typedef struct cs_service {
+  char *name;             /* owned */
+  int has_members;        /* 0: every member */
+  char (*members)[CS_MEMBER_ID_MAX + 1]; /* owned */
+  size_t nmembers;
+} cs_service;
 
 typedef struct cs_growth_period {
   int from_year;
@@ -66,10 +85,13 @@ typedef struct cs_growth_period {
 } cs_growth_period;
 
 struct cs_coop {
-  char name[128];
+  char *name;             /* owned */
   int has_host;
-  char host[5];
-  char payee[64];
+  int host_party;         /* the host is a party (host: its id) */
+  char host[CS_MEMBER_ID_MAX + 1];
+  char *payee;            /* owned, or NULL */
+  int has_payee_code;     /* the payee is a municipality, followed like the host */
+  char payee_code[5];
   int has_period, has_to;
   cs_date from, to;
   int has_base_year, base_year;
@@ -96,6 +118,9 @@ struct cs_coop {
   size_t nkeys;
   cs_vmerger *vmergers;
   size_t nvmergers;
+  cs_service *services;   /* none: one implicit service, 0 */
+  size_t nservices;
+  size_t current_service; /* where lines, grants and keys go (cs_coop_use_service) */
   cs_population_fn pop_fn;
   void *pop_ud;
 };

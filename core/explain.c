@@ -3,9 +3,11 @@
 */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "coopsim/date.h"
 #include "coopsim/explain.h"
+#include "report_internal.h"
 
 char *cs_format_int(int64_t v, const char *sep, char *buf, size_t size) {
   cs_q q;
@@ -14,195 +16,272 @@ char *cs_format_int(int64_t v, const char *sep, char *buf, size_t size) {
   return buf;
 }
 
-/* "%-*s" by characters, not bytes, so names with æ, ø, å line up. */
-static const char *padr(const char *s, int width, char *buf, size_t size) {
+/* s padded with spaces to width characters (not bytes, so that names with
+** æ, ø, å line up); a longer s is kept whole. */
+static void add_padded(cs_sb *b, const char *s, int width) {
   int chars = 0;
   for (const unsigned char *p = (const unsigned char *)s; *p; p++)
     if ((*p & 0xC0) != 0x80) chars++;
-  snprintf(buf, size, "%s%*s", s, width > chars ? width - chars : 0, "");
-  return buf;
+  cs_sb_add(b, s);
+  for (int i = chars; i < width; i++) cs_sb_add(b, " ");
 }
 
 static void money(int64_t cents, char *buf, size_t size) {
   if (cs_q_format_cents(cents, " ", ".", buf, size)) snprintf(buf, size, "?");
 }
 
-typedef struct out {
-  char *buf;
-  size_t size, used;
-} out;
-
-static void put(out *o, const char *fmt, ...) {
-  if (o->used + 1 >= o->size) return;
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(o->buf + o->used, o->size - o->used, fmt, ap);
-  va_end(ap);
-  if (n > 0) o->used += (size_t)n < o->size - o->used ? (size_t)n : o->size - o->used - 1;
-}
-
-static const char *pop_source_text(cs_pop_source s) {
-  switch (s) {
+static const char *pop_source_text(const cs_row *row) {
+  switch ((cs_pop_source)row->pop_source) {
   case CS_POP_REGISTRY: return "SSB";
   case CS_POP_PREDECESSORS: return "SSB, under the code(s) valid then: the sum of its predecessors";
   case CS_POP_PROXY: return "SSB, with part of a split municipality by a proxy fraction";
-  case CS_POP_OVERRIDE: return "set by the scenario";
+  case CS_POP_OVERRIDE: return row->is_party ? "set by the scenario (the party's)" : "set by the scenario";
   }
   return "";
 }
 
-char *cs_event_text(const cs_year_event *e, char *buf, size_t size) {
-  char d[11], u[11];
+/* The event in words into b (as cs_event_text). */
+static void event_words(cs_sb *b, const cs_year_event *e) {
+  char d[11], u[11], l[11];
   cs_date_format(e->date, d);
   cs_date_format(e->until, u);
   switch (e->kind) {
-  case CS_EVENT_NOTICE:
-    snprintf(buf, size, "notice given %s; notice period ends %s", d, u);
+  case CS_EVENT_NOTICE: cs_sb_printf(b, "notice given %s; notice period ends %s", d, u); break;
+  case CS_EVENT_GONE:
+    cs_sb_printf(b, "left on %s (notice given %s; notice period ended %s)",
+                 cs_date_format(cs_date_add_days(e->until, 1), l), d, u);
     break;
-  case CS_EVENT_GONE: {
-    char l[11];
-    snprintf(buf, size, "left on %s (notice given %s; notice period ended %s)",
-             cs_date_format(cs_date_add_days(e->until, 1), l), d, u);
-    break;
-  }
   case CS_EVENT_MERGED:
-    snprintf(buf, size, "merged into %s%s%s on %s", e->other_code, e->other_name[0] ? " " : "",
-             e->other_name, d);
+    cs_sb_printf(b, "merged into %s%s%s on %s", e->other_code, e->other_name[0] ? " " : "",
+                 e->other_name, d);
     break;
   case CS_EVENT_SPLIT:
-    snprintf(buf, size, "split from %s%s%s on %s", e->other_code, e->other_name[0] ? " " : "",
-             e->other_name, d);
+    cs_sb_printf(b, "split from %s%s%s on %s", e->other_code, e->other_name[0] ? " " : "",
+                 e->other_name, d);
     break;
-  case CS_EVENT_JOINS:
-    snprintf(buf, size, "joins %s", d);
-    break;
-  default:
-    snprintf(buf, size, "?");
+  case CS_EVENT_JOINS: cs_sb_printf(b, "joins %s", d); break;
+  default: cs_sb_add(b, "?");
   }
+}
+
+char *cs_event_text(const cs_year_event *e, char *buf, size_t size) {
+  cs_sb b = {NULL, 0, 0, 0};
+  event_words(&b, e);
+  if (size) snprintf(buf, size, "%s", b.s && !b.oom ? b.s : "?");
+  cs_sb_free(&b);
   return buf;
 }
 
 /* The row's own events: its last year, members merged into it, its
 ** joining. */
-static void row_events(out *o, const cs_year *y, const cs_row *row) {
-  char text[300];
+static void row_events(cs_sb *b, const cs_year *y, const cs_row *row) {
   for (size_t i = 0; i < y->nevents; i++) {
     const cs_year_event *e = &y->events[i];
     if (e->kind == CS_EVENT_MERGED && strcmp(e->other_code, row->code) == 0) {
-      put(o, "  %s %s %s\n", e->code, e->name, cs_event_text(e, text, sizeof text));
+      cs_sb_printf(b, "  %s %s ", e->code, e->name);
+      event_words(b, e);
+      cs_sb_add(b, "\n");
     } else if (strcmp(e->code, row->code) == 0 && (e->kind == CS_EVENT_NOTICE ||
                                                     e->kind == CS_EVENT_JOINS)) {
       /* (a split shows in "member made of", every year) */
-      cs_event_text(e, text, sizeof text);
-      if (e->kind == CS_EVENT_NOTICE)
-        put(o, "  %s: %d is its last year\n", text, row->year);
-      else
-        put(o, "  %s\n", text);
+      cs_sb_add(b, "  ");
+      event_words(b, e);
+      if (e->kind == CS_EVENT_NOTICE) cs_sb_printf(b, ": %d is its last year\n", row->year);
+      else cs_sb_add(b, "\n");
     }
   }
 }
 
 /* "1508 Ålesund, 1580 Haram": the parts of code's split in year y. */
-static void split_parts(const cs_year *y, const char *code, char *buf, size_t size) {
-  size_t used = 0;
-  buf[0] = '\0';
-  for (size_t i = 0; i < y->nevents && used + 1 < size; i++) {
+static void split_parts(cs_sb *b, const cs_year *y, const char *code) {
+  int any = 0;
+  for (size_t i = 0; i < y->nevents; i++) {
     const cs_year_event *e = &y->events[i];
     if (e->kind != CS_EVENT_SPLIT || strcmp(e->other_code, code) != 0) continue;
-    snprintf(buf + used, size - used, "%s%s %s", used ? ", " : "", e->code, e->name);
-    used = strlen(buf);
+    cs_sb_printf(b, "%s%s %s", any++ ? ", " : "", e->code, e->name);
   }
 }
 
-int cs_explain_absent(const cs_result *r, const char *code, int year, char *buf, size_t size) {
-  char text[300], parts[1400], d[11]; /* parts: up to 16 codes and names */
-  if (size) buf[0] = '\0';
-  if (!size) return 0;
+char *cs_explain_absent_text(const cs_result *r, const char *code, int year, int *oom) {
+  cs_sb b = {NULL, 0, 0, 0};
+  char d[11];
+  int found = 0;
+  if (oom) *oom = 0;
   /* gone, merged or split in that year or before: the latest such event */
-  for (size_t k = r->nyears; k-- > 0;) {
+  for (size_t k = r->nyears; k-- > 0 && !found;) {
     const cs_year *y = &r->years[k];
     if (y->year > year) continue;
-    for (size_t i = y->nevents; i-- > 0;) {
+    for (size_t i = y->nevents; i-- > 0 && !found;) {
       const cs_year_event *e = &y->events[i];
       if ((e->kind == CS_EVENT_GONE || e->kind == CS_EVENT_MERGED) && strcmp(e->code, code) == 0) {
-        snprintf(buf, size, "%s %s is not a member in %d: %s", e->code, e->name, year,
-                 cs_event_text(e, text, sizeof text));
-        return 1;
-      }
-      if (e->kind == CS_EVENT_SPLIT && strcmp(e->other_code, code) == 0) {
-        split_parts(y, code, parts, sizeof parts);
-        snprintf(buf, size, "%s %s is not a member in %d: it was split on %s into %s, members in "
-                 "its place",
-                 code, e->other_name, year, cs_date_format(e->date, d), parts);
-        return 1;
+        cs_sb_printf(&b, "%s %s is not a member in %d: ", e->code, e->name, year);
+        event_words(&b, e);
+        found = 1;
+      } else if (e->kind == CS_EVENT_SPLIT && strcmp(e->other_code, code) == 0) {
+        cs_sb_printf(&b, "%s %s is not a member in %d: it was split on %s into ", code,
+                     e->other_name, year, cs_date_format(e->date, d));
+        split_parts(&b, y, code);
+        cs_sb_add(&b, ", members in its place");
+        found = 1;
       }
     }
   }
   /* joins later */
-  for (size_t k = 0; k < r->nyears; k++) {
+  for (size_t k = 0; k < r->nyears && !found; k++) {
     const cs_year *y = &r->years[k];
     if (y->year <= year) continue;
-    for (size_t i = 0; i < y->nevents; i++) {
+    for (size_t i = 0; i < y->nevents && !found; i++) {
       const cs_year_event *e = &y->events[i];
       if (e->kind == CS_EVENT_JOINS && strcmp(e->code, code) == 0) {
-        snprintf(buf, size, "%s %s is not a member in %d: it %s", e->code, e->name, year,
-                 cs_event_text(e, text, sizeof text));
-        return 1;
+        cs_sb_printf(&b, "%s %s is not a member in %d: it ", e->code, e->name, year);
+        event_words(&b, e);
+        found = 1;
       }
     }
   }
-  return 0;
+  if (!found) {
+    cs_sb_free(&b);
+    return NULL;
+  }
+  char *t = cs_sb_take(&b, NULL);
+  if (!t && oom) *oom = 1;
+  return t;
 }
 
-void cs_explain_row(const cs_result *r, const cs_row *row, char *buf, size_t size) {
-  out o = {buf, size, 0};
-  char a[64], b[64], c3[64], pb[160], text[240];
-  buf[0] = '\0';
+int cs_explain_absent(const cs_result *r, const char *code, int year, char *buf, size_t size) {
+  if (size) buf[0] = '\0';
+  if (!size) return 0;
+  char *t = cs_explain_absent_text(r, code, year, NULL);
+  if (!t) return 0;
+  snprintf(buf, size, "%s", t);
+  free(t);
+  return 1;
+}
+
+/* A year's or service's cost lines, grants and net cost (lines of service
+** `only`, or every line when only is SIZE_MAX); indent before each line. */
+static void costs(cs_sb *b, const cs_year *y, size_t only, const char *indent, int64_t cost,
+                  int64_t net) {
+  char a[64];
+  for (size_t i = 0; i < y->nlines; i++) {
+    if (only != SIZE_MAX && y->lines[i].service != only) continue;
+    money(y->lines[i].cents, a, sizeof a);
+    cs_sb_printf(b, "%scost ", indent);
+    add_padded(b, y->lines[i].name, 28);
+    cs_sb_printf(b, " %16s\n", a);
+  }
+  if (y->agreement_months < 12)
+    cs_sb_printf(b, "%s(%d of 12 months inside the agreement period: costs pro rata)\n", indent,
+                 y->agreement_months);
+  money(cost, a, sizeof a);
+  cs_sb_printf(b, "%stotal cost %-22s %16s\n", indent, "", a);
+  for (size_t i = 0; i < y->ngrants; i++) {
+    if (only != SIZE_MAX && y->grants[i].service != only) continue;
+    money(y->grants[i].cents, a, sizeof a);
+    cs_sb_printf(b, "%s- grant ", indent);
+    add_padded(b, y->grants[i].name, 25);
+    cs_sb_printf(b, " %16s\n", a);
+  }
+  money(net, a, sizeof a);
+  cs_sb_printf(b, "%s= net cost = cost - grants %-6s %16s\n", indent, "", a);
+}
+
+/* The key's texts. */
+static void key_texts(cs_sb *b, const char *indent, const char *key, const char *label,
+                      const char *source, const char *assumption) {
+  cs_sb_printf(b, "%skey: %s\n", indent, key);
+  if (label[0]) cs_sb_printf(b, "%skey label: %s\n", indent, label);
+  if (source[0]) cs_sb_printf(b, "%skey source: %s\n", indent, source);
+  if (assumption[0]) cs_sb_printf(b, "%sASSUMPTION: %s\n", indent, assumption);
+}
+
+/* Parts [from, to) of the row, each with its explanation. */
+static void parts(cs_sb *b, const cs_result *r, const cs_row *row, size_t from, size_t to,
+                  const char *indent) {
+  for (size_t i = from; i < to; i++) {
+    char *text = cs_explain_part_text(r, row, i, CS_LANG_EN);
+    if (!text) {
+      b->oom = 1;
+      return;
+    }
+    cs_sb_printf(b, "%s%-11s %s\n", indent, cs_part_name(r, row, i), text);
+    free(text);
+  }
+}
+
+char *cs_explain_row_text(const cs_result *r, const cs_row *row) {
+  cs_sb b = {NULL, 0, 0, 0};
+  char a[64], c3[64], bb[64];
   const cs_year *y = cs_result_year(r, row->year);
-  put(&o, "%s %s, budget year %d, %s\n", row->code, row->name, row->year, r->name);
-  if (row->merged[0]) put(&o, "  member made of: %s\n", row->merged);
-  if (y) row_events(&o, y, row);
-  if (y) {
-    for (size_t i = 0; i < y->nlines; i++) {
-      money(y->lines[i].cents, a, sizeof a);
-      put(&o, "  cost %s %16s\n", padr(y->lines[i].name, 28, pb, sizeof pb), a);
-    }
-    if (y->agreement_months < 12)
-      put(&o, "  (%d of 12 months inside the agreement period: costs pro rata)\n",
-          y->agreement_months);
-    money(y->cost, a, sizeof a);
-    put(&o, "  total cost %-22s %16s\n", "", a);
-    for (size_t i = 0; i < y->ngrants; i++) {
-      money(y->grants[i].cents, a, sizeof a);
-      put(&o, "  - grant %s %16s\n", padr(y->grants[i].name, 25, pb, sizeof pb), a);
-    }
-    money(y->net, a, sizeof a);
-    put(&o, "  = net cost = cost - grants %-6s %16s\n", "", a);
-    put(&o, "  key: %s\n", y->key);
-    if (y->label[0]) put(&o, "  key label: %s\n", y->label);
-    if (y->source[0]) put(&o, "  key source: %s\n", y->source);
-    if (y->assumption[0]) put(&o, "  ASSUMPTION: %s\n", y->assumption);
+  cs_sb_printf(&b, "%s %s, budget year %d, %s\n", row->code, row->name, row->year, r->name);
+  if (row->merged[0]) cs_sb_printf(&b, "  member made of: %s\n", row->merged);
+  if (y) row_events(&b, y, row);
+  if (y && r->nservices == 0) {
+    costs(&b, y, SIZE_MAX, "  ", y->cost, y->net);
+    key_texts(&b, "  ", y->key, y->label, y->source, y->assumption);
   }
-  put(&o, "  population %s on 1 January %d (%s)\n",
-      cs_format_int(row->population, " ", a, sizeof a), row->pop_year,
-      pop_source_text(row->pop_source));
+  cs_sb_printf(&b, "  population %s on 1 January %d (%s)\n",
+               cs_format_int(row->population, " ", a, sizeof a), row->pop_year,
+               pop_source_text(row));
   if (row->months < 12)
-    put(&o, "  member %d of 12 months; charged for %d\n", row->months, row->charged_months);
-  for (size_t i = 0; i < row->nparts; i++) {
-    cs_explain_part(r, row, i, text, sizeof text);
-    put(&o, "  %-11s %s\n", cs_part_name(r, row, i), text);
+    cs_sb_printf(&b, "  member %d of 12 months; charged for %d\n", row->months, row->charged_months);
+  if (r->nservices == 0) {
+    parts(&b, r, row, 0, row->nparts, "  ");
+    money(row->cents, a, sizeof a);
+    cs_sb_printf(&b,
+                 "  unrounded total %s -> %s kr (whole kroner; largest remainder so the shares sum "
+                 "to %s)\n",
+                 a, cs_format_int(row->total, " ", bb, sizeof bb),
+                 y ? cs_format_int(y->sum_shares, " ", c3, sizeof c3) : "?");
+  } else {
+    size_t nrs;
+    const cs_row_service *rs = cs_row_services(r, row, &nrs);
+    if (nrs == 0) cs_sb_add(&b, "  in no service this year: share 0\n");
+    for (size_t k = 0; k < nrs; k++) {
+      const cs_year_key *yk = y && rs[k].service < y->nkeys ? &y->keys[rs[k].service] : NULL;
+      cs_sb_printf(&b, "  service %s\n", r->services[rs[k].service]);
+      if (yk) {
+        costs(&b, y, rs[k].service, "    ", yk->cost, yk->net);
+        key_texts(&b, "    ", yk->key, yk->label, yk->source, yk->assumption);
+      }
+      parts(&b, r, row, rs[k].part0, rs[k].part0 + rs[k].nparts, "    ");
+      money(rs[k].cents, a, sizeof a);
+      cs_sb_printf(&b,
+                   "    unrounded %s -> %s kr (whole kroner; largest remainder so the service's "
+                   "shares sum to %s)\n",
+                   a, cs_format_int(rs[k].total, " ", bb, sizeof bb),
+                   yk ? cs_format_int(yk->sum_shares, " ", c3, sizeof c3) : "?");
+    }
+    cs_sb_add(&b, "  total");
+    for (size_t k = 0; k < nrs; k++)
+      cs_sb_printf(&b, "%s%s", k ? " + " : " ", cs_format_int(rs[k].total, " ", bb, sizeof bb));
+    cs_sb_printf(&b, " = %s kr (each service rounded on its own)\n",
+                 cs_format_int(row->total, " ", bb, sizeof bb));
   }
-  money(row->cents, a, sizeof a);
-  put(&o, "  unrounded total %s -> %s kr (whole kroner; largest remainder so the shares sum to %s)\n",
-      a, cs_format_int(row->total, " ", b, sizeof b),
-      y ? cs_format_int(y->sum_shares, " ", c3, sizeof c3) : "?");
   if (y && y->has_due) {
     char d[11];
-    put(&o, "  due %s", cs_date_format(y->due, d));
+    cs_sb_printf(&b, "  due %s", cs_date_format(y->due, d));
   } else {
-    put(&o, "  due date not stated");
+    cs_sb_add(&b, "  due date not stated");
   }
-  if (row->is_host) put(&o, "; host: does not invoice itself\n");
-  else if (row->payee[0]) put(&o, "; invoiced by %s\n", row->payee);
-  else put(&o, "\n");
+  if (row->is_host) cs_sb_add(&b, "; host: does not invoice itself\n");
+  else if (row->payee[0]) cs_sb_printf(&b, "; invoiced by %s\n", row->payee);
+  else cs_sb_add(&b, "\n");
+  if (b.oom) {
+    cs_sb_free(&b);
+    return NULL;
+  }
+  return cs_sb_take(&b, NULL);
+}
+
+int cs_explain_row(const cs_result *r, const cs_row *row, char *buf, size_t size) {
+  char *t = cs_explain_row_text(r, row);
+  if (!t) {
+    if (size) buf[0] = '\0';
+    return -1;
+  }
+  size_t n = strlen(t);
+  if (size) snprintf(buf, size, "%s", t);
+  free(t);
+  return n > (size_t)INT32_MAX ? INT32_MAX : (int)n;
 }

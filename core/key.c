@@ -158,7 +158,7 @@ static void describe_component(cs_sb *b, const cs_key *k, size_t i, cs_report_la
     return;
   }
   case CS_DIRECT_RATE: {
-    char num[80];
+    char num[2048]; /* any cs_q as decimal text (big.h: 1300 digits) */
     if (cs_q_format_exact(&c->amount, num, sizeof num)) snprintf(num, sizeof num, "?");
     cs_key_sb_number(b, num, lang);
     cs_sb_add(b, nb ? " per innbygger" : " per inhabitant");

@@ -1,10 +1,8 @@
 /*
 ** key_apply.c: a key applied for a budget year (key.h). cs_key_eval gives
 ** every member's parts and total, exact, and the notes the explanations are
-** written from; the fixed-size interface core/simulate.c uses today
-** (cs_key_apply, cs_key_apply_common) is built on the same evaluation; the
-** machine-word multipliers of keys of equal and population pools are here
-** too (cs_key_multipliers).
+** written from; the machine-word multipliers of keys of equal and
+** population pools are here too (cs_key_multipliers).
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,33 +11,21 @@
 
 int cs_key_fast_path = 1;
 
-/* Where exact amounts are kept: at base + i * member + p * part (bytes),
-** so that one evaluation writes into a key-year's own arrays or, for the
-** fixed-size interface, straight into the caller's cs_key_share. */
-typedef struct qgrid {
-  char *base;
-  size_t member, part;
-} qgrid;
-
-static cs_q *at(const qgrid *g, size_t i, size_t p) {
-  return (cs_q *)(void *)(g->base + i * g->member + p * g->part);
-}
-
 struct cs_key_year {
   size_t n, nparts;
-  qgrid amount, total; /* member i's part p; its total */
   cs_q unshared;
   size_t nclamped;
   cs_key_notes *notes;
-  /* its own arrays, kept for the next year (cs_key_eval reuses them: fresh
+  /* member i's part p at own_amount[i * nparts + p], its total at
+  ** own_total[i]; kept for the next year (cs_key_eval reuses them: fresh
   ** pages for a megabyte of amounts every year cost more than the
   ** arithmetic) */
   cs_q *own_amount, *own_total;
   size_t room_cells, room_members;
 };
 
-#define AMT(ky, i, p) at(&(ky)->amount, (i), (p))
-#define TOT(ky, i) at(&(ky)->total, (i), 0)
+#define AMT(ky, i, p) (&(ky)->own_amount[(i) * (ky)->nparts + (p)])
+#define TOT(ky, i) (&(ky)->own_total[(i)])
 
 static uint64_t gcd_u64(uint64_t a, uint64_t b) {
   while (b) {
@@ -99,17 +85,9 @@ static int common_mult(const cs_q *fraction, const cs_q *w, const cs_q *total_w,
 static char *total_text(cs_component_kind kind, const cs_q *total_w) {
   if (kind == CS_POOL_POPULATION) return cs_key_money(total_w, 0);
   if (kind == CS_POOL_BY) return cs_key_exact(total_w);
-  char buf[80];
+  char buf[2048]; /* room for any cs_q as decimal text (big.h: 1300 digits) */
   if (cs_q_format_exact(total_w, buf, sizeof buf)) snprintf(buf, sizeof buf, "(too large)");
   return cs_key_strdup(buf);
-}
-
-/* The head of a pool's explanations in English: the rest when the pool is
-** all of it, else "20 % of rest = pool". */
-static void head_text(const char *percent, int whole, const char *restt, const char *poolt,
-                      char *buf, size_t size) {
-  if (whole) snprintf(buf, size, "%s", restt);
-  else snprintf(buf, size, "%s %% of %s = %s", percent, restt, poolt);
 }
 
 static int is_whole(const cs_key_component *c) {
@@ -161,8 +139,6 @@ static int year_ready(cs_key_year *ky, size_t n, size_t nparts) {
   if (!(ky->notes = cs_key_notes_new(n, nparts))) return -1;
   ky->n = n;
   ky->nparts = nparts;
-  ky->amount = (qgrid){(char *)ky->own_amount, nparts * sizeof(cs_q), sizeof(cs_q)};
-  ky->total = (qgrid){(char *)ky->own_total, sizeof(cs_q), 0};
   ky->nclamped = 0;
   cs_q_zero(&ky->unshared);
   return 0;
@@ -190,7 +166,7 @@ static int eval_direct(const cs_key *k, int year, const cs_key_member *m, size_t
     if (c->kind == CS_DIRECT_BASE) {
       SET_TEXT(pn->head, cs_key_money(&c->amount, 0));
     } else if (c->kind == CS_DIRECT_RATE) {
-      char buf[80];
+      char buf[2048]; /* any cs_q as decimal text (big.h: 1300 digits) */
       if (cs_q_format_exact(&c->amount, buf, sizeof buf)) snprintf(buf, sizeof buf, "?");
       SET_TEXT(pn->head, cs_key_strdup(buf));
     } else if (c->kind == CS_DIRECT_BAND) {
@@ -578,108 +554,6 @@ cs_key_notes *cs_key_year_take_notes(cs_key_year *ky) {
   return n;
 }
 
-/* ---- the fixed-size interface --------------------------------------------- */
-
-/* CS_OK when the key fits cs_key_share and cs_key_note. */
-static int fits_fixed(const cs_key *k, cs_error *err) {
-  for (size_t ci = 0; ci < k->ncomps; ci++)
-    if (k->comps[ci].kind == CS_POOL_BY || k->comps[ci].kind == CS_DIRECT_BAND)
-      return cs_error_set(err, CS_EINVAL,
-                          "the key (%s) has %s: it is applied by cs_key_eval, not this interface",
-                          cs_key_describe(k), k->comps[ci].kind == CS_POOL_BY ? "a table" : "bands");
-  if (k->limits)
-    return cs_error_set(err, CS_EINVAL,
-                        "the key (%s) is capped: it is applied by cs_key_eval, not this interface",
-                        cs_key_describe(k));
-  if (k->ncomps > CS_KEY_MAX_PARTS)
-    return cs_error_set(err, CS_EINVAL,
-                        "the key (%s) has %zu parts; this interface holds %d (use cs_key_eval)",
-                        cs_key_describe(k), k->ncomps, CS_KEY_MAX_PARTS);
-  return CS_OK;
-}
-
-/* The key applied into the fixed-size shares and notes. */
-static int apply_fixed(const cs_key *k, int year, const cs_q *net, const cs_key_member *m,
-                       size_t n, cs_key_share *out, int *common, cs_key_note *notes,
-                       cs_error *err) {
-  int rc = fits_fixed(k, err);
-  if (rc) return rc;
-  for (size_t i = 0; i < n; i++) {
-    out[i].nparts = 0;
-    cs_q_zero(&out[i].total);
-  }
-  if (n == 0) return CS_OK;
-  /* the evaluation writes the amounts into out itself */
-  cs_key_year ky;
-  memset(&ky, 0, sizeof ky);
-  ky.n = n;
-  ky.nparts = k->ncomps;
-  ky.amount = (qgrid){(char *)&out[0].parts[0].amount, sizeof *out, sizeof out[0].parts[0]};
-  ky.total = (qgrid){(char *)&out[0].total, sizeof *out, 0};
-  cs_q_zero(&ky.unshared);
-  if (!(ky.notes = cs_key_notes_new(n, k->ncomps))) return cs_error_set(err, CS_ENOMEM, "out of memory");
-  if ((rc = eval(k, NULL, year, net, m, n, common, &ky, err))) goto done;
-  for (size_t p = 0; p < k->ncomps; p++) {
-    const cs_key_part_note *pn = &ky.notes->parts[p];
-    cs_key_note *kn = &notes[p];
-    kn->kind = pn->kind;
-    kn->head[0] = kn->total[0] = '\0';
-    if (cs_key_is_pool(pn->kind)) {
-      head_text(pn->percent, pn->whole, pn->rest, pn->pool, kn->head, sizeof kn->head);
-      snprintf(kn->total, sizeof kn->total, "%s", pn->total);
-    } else if (pn->head) {
-      snprintf(kn->head, sizeof kn->head, "%s", pn->head);
-    }
-  }
-  for (size_t i = 0; i < n; i++) {
-    out[i].nparts = k->ncomps;
-    for (size_t p = 0; p < k->ncomps; p++) {
-      cs_key_part *kp = &out[i].parts[p];
-      const cs_key_member_note *mn = &ky.notes->members[i * k->ncomps + p];
-      kp->name = cs_key_kind_name(k->comps[p].kind);
-      snprintf(kp->member, sizeof kp->member, "%s", mn->figure ? mn->figure : "");
-      kp->explain[0] = '\0';
-    }
-  }
-done:
-  cs_key_notes_free(ky.notes);
-  return rc;
-}
-
-int cs_key_apply(const cs_key *k, int year, const cs_q *net, const cs_key_member *m, size_t n,
-                 cs_key_share *out, cs_error *err) {
-  cs_key_note notes[CS_KEY_MAX_PARTS];
-  int rc = apply_fixed(k, year, net, m, n, out, NULL, notes, err);
-  if (rc) return rc;
-  cs_q one;
-  cs_q_from_i64(&one, 1);
-  for (size_t i = 0; i < n; i++) {
-    const cs_q *ys = &m[i].year_share;
-    cs_q t;
-    int64_t months = 0;
-    int part_year = cs_q_cmp(ys, &one) != 0;
-    if (part_year && (cs_q_mul_i64(&t, ys, 12) || cs_q_round_i64(&t, &months))) part_year = 0;
-    for (size_t p = 0; p < out[i].nparts; p++) {
-      cs_key_part *kp = &out[i].parts[p];
-      int64_t cents, whole;
-      if (cs_q_cents(&kp->amount, &cents, &whole)) cents = INT64_MIN;
-      cs_key_explain_part(&notes[p], m[i].population, part_year, months, cents, kp->member,
-                          kp->explain, sizeof kp->explain);
-    }
-  }
-  return CS_OK;
-}
-
-int cs_key_apply_common(const cs_key *k, int year, const cs_q *net, const cs_key_member *m,
-                        size_t n, cs_key_share *out, int *common, cs_key_note *notes,
-                        cs_error *err) {
-  int pools_only = cs_key_fast_path;
-  for (size_t i = 0; i < k->ncomps; i++)
-    if (!cs_key_is_pool(k->comps[i].kind) || k->comps[i].kind == CS_POOL_CUSTOM) pools_only = 0;
-  *common = pools_only;
-  return apply_fixed(k, year, net, m, n, out, common, notes, err);
-}
-
 /* ---- machine words: keys of equal and population pools --------------------- */
 
 /*
@@ -746,40 +620,4 @@ int cs_key_multipliers(const cs_key *k, int year, const cs_key_member *m, size_t
   out->L = L;
   out->nparts = k->ncomps;
   return CS_OK;
-}
-
-/* A pool's cs_key_note from its texts. */
-static void pool_note(cs_component_kind kind, const char *percent, int whole, const char *restt,
-                      const char *poolt, const cs_q *total_w, cs_key_note *nt) {
-  nt->kind = kind;
-  head_text(percent, whole, restt, poolt, nt->head, sizeof nt->head);
-  char *t = total_text(kind, total_w);
-  snprintf(nt->total, sizeof nt->total, "%s", t ? t : "?");
-  free(t);
-}
-
-void cs_key_pool_notes(const cs_key *k, const cs_q *net, const cs_key_multiples *km,
-                       cs_key_note *notes) {
-  for (size_t ci = 0; ci < km->nparts; ci++) {
-    const cs_key_component *c = &k->comps[ci];
-    cs_q total_w, pool;
-    if (cs_q_from_frac(&total_w, (int64_t)km->W[ci], (int64_t)km->L)) cs_q_zero(&total_w);
-    if (cs_q_mul(&pool, net, &c->amount)) cs_q_zero(&pool);
-    char *poolt = cs_key_money(&pool, 2), *restt = cs_key_money(net, 2);
-    pool_note(c->kind, c->percent, is_whole(c), restt ? restt : "?", poolt ? poolt : "?", &total_w,
-              &notes[ci]);
-    free(poolt);
-    free(restt);
-  }
-}
-
-void cs_key_pool_note_figures(cs_component_kind kind, const char *percent, int whole,
-                              int64_t net_cents, int64_t pool_cents, uint64_t W, uint64_t L,
-                              cs_key_note *note) {
-  char restt[64], poolt[64];
-  cs_q total_w;
-  if (cs_q_format_cents(net_cents, " ", ".", restt, sizeof restt)) snprintf(restt, sizeof restt, "(too large)");
-  if (cs_q_format_cents(pool_cents, " ", ".", poolt, sizeof poolt)) snprintf(poolt, sizeof poolt, "(too large)");
-  if (W > INT64_MAX || L > INT64_MAX || cs_q_from_frac(&total_w, (int64_t)W, (int64_t)L)) cs_q_zero(&total_w);
-  pool_note(kind, percent, whole, restt, poolt, &total_w, note);
 }

@@ -1,7 +1,7 @@
 /*
 ** key_explain.c: the explanations of a key's parts in words and numbers,
 ** in English or bokmål, written from the figures a year's notes keep
-** (key.h: cs_key_notes_explain; the fixed-size cs_key_explain_part); and
+** (key.h: cs_key_notes_explain, cs_key_pool_explain); and
 ** the number texts keys write.
 */
 #include <stdio.h>
@@ -218,16 +218,6 @@ static void classic_sentence(cs_sb *b, cs_report_lang lang, cs_component_kind ki
   add_cents(b, cents, lang);
 }
 
-void cs_key_explain_part(const cs_key_note *nt, int64_t population, int part_year,
-                         int64_t months, int64_t cents, const char *member, char *buf,
-                         size_t size) {
-  cs_sb b = {NULL, 0, 0, 0};
-  classic_sentence(&b, CS_LANG_EN, nt->kind, nt->head, nt->total, member, population, part_year,
-                   months, cents);
-  if (size) snprintf(buf, size, "%s", b.s && !b.oom ? b.s : "(out of memory)");
-  cs_sb_free(&b);
-}
-
 /* A pool's head in lang: the rest when the pool is all of it, else
 ** "20 % of 740 539.00 = 148 107.80". */
 static void pool_head(cs_sb *b, const cs_key_part_note *pn, cs_report_lang lang) {
@@ -411,5 +401,39 @@ char *cs_key_notes_explain(const cs_key_notes *nt, size_t i, size_t p, int64_t p
     free(h);
   }
   }
+  return cs_sb_take(&b, NULL);
+}
+
+char *cs_key_pool_explain(cs_component_kind kind, const char *percent, int whole,
+                          int64_t net_cents, int64_t pool_cents, uint64_t W, uint64_t L,
+                          int64_t population, int charged_months, int64_t cents,
+                          cs_report_lang lang) {
+  char restt[64], poolt[64], totalt[NUMBER_ROOM];
+  cs_q total_w;
+  if (cs_q_format_cents(net_cents, " ", ".", restt, sizeof restt))
+    snprintf(restt, sizeof restt, "(too large)");
+  if (cs_q_format_cents(pool_cents, " ", ".", poolt, sizeof poolt))
+    snprintf(poolt, sizeof poolt, "(too large)");
+  if (W > INT64_MAX || L > INT64_MAX || L == 0 || cs_q_from_frac(&total_w, (int64_t)W, (int64_t)L))
+    cs_q_zero(&total_w);
+  if (kind == CS_POOL_POPULATION
+          ? cs_q_format(&total_w, 0, " ", ".", totalt, sizeof totalt)
+          : cs_q_format_exact(&total_w, totalt, sizeof totalt))
+    snprintf(totalt, sizeof totalt, "(too large)");
+  cs_sb head = {NULL, 0, 0, 0}, b = {NULL, 0, 0, 0};
+  if (!whole) {
+    cs_key_sb_number(&head, percent, lang);
+    cs_sb_add(&head, lang == CS_LANG_NB ? " % av " : " % of ");
+  }
+  cs_key_sb_number(&head, restt, lang);
+  if (!whole) {
+    cs_sb_add(&head, " = ");
+    cs_key_sb_number(&head, poolt, lang);
+  }
+  char *h = cs_sb_take(&head, NULL);
+  if (!h) return NULL;
+  classic_sentence(&b, lang, kind, h, totalt, NULL, population, charged_months != 12,
+                   charged_months, cents);
+  free(h);
   return cs_sb_take(&b, NULL);
 }

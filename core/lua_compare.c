@@ -4,7 +4,11 @@
 ** every run's share, and for a run without one a status, "withdrawn" when
 ** the member was there in an earlier year of that run, else "not a member".
 ** With by = "territory" a row counts under the municipality that holds its
-** territory today, and the codes merged into it are listed per run.
+** territory today, and the codes merged into it are listed per run; a
+** member that was split counts with all its successors as one group,
+** "1508 + 1580" (SPEC 7.1), and so do their own rows. Codes are
+** municipality codes or party ids (up to 16 characters), each known by a
+** number of its own here.
 **
 ** The rows are read from the results directly: a Lua table per row would
 ** cost more than the runs themselves.
@@ -22,7 +26,7 @@
 typedef struct line {
   uint32_t coop; /* index into the cooperations' names */
   int year;
-  char code[5];
+  uint32_t code; /* index into the codes */
   const char *name; /* the first row's name (or today's, by territory) */
 } line;
 
@@ -46,10 +50,19 @@ typedef struct alignment {
   char **parts;      /* nlines * nruns (by territory only): "1 + 2" codes merged in */
   table at;          /* (coop, year, code) -> line */
   table first;       /* (run, coop, code) -> the first year the run has it */
-  table territory;   /* code -> index into tcode/tname */
-  char (*tcode)[5];
-  const char **tname;
-  size_t nterr, tcode_cap, tname_cap;
+  /* the codes: each text once, known by its index (a code's hash -> index + 1) */
+  table codes;
+  char **code;
+  size_t ncodes, code_cap;
+  /* by territory: per code, the group of today's codes it counts under
+  ** (union-find over code indexes); whether it is a code of today and its
+  ** name; per group (at its root) the group's code and name */
+  uint32_t *parent;
+  unsigned char *tmark;
+  char **tname;
+  uint32_t *gcode;
+  char **gname;
+  size_t tcap;
   size_t *order;
 } alignment;
 
@@ -70,18 +83,21 @@ static int alignment_gc(lua_State *L) {
   free(a->has);
   table_free(&a->at);
   table_free(&a->first);
-  table_free(&a->territory);
-  free(a->tcode);
+  table_free(&a->codes);
+  for (size_t i = 0; i < a->ncodes; i++) free(a->code[i]);
+  free(a->code);
+  for (size_t i = 0; i < a->tcap; i++) {
+    if (a->tname) free(a->tname[i]);
+    if (a->gname) free(a->gname[i]);
+  }
+  free(a->parent);
+  free(a->tmark);
   free(a->tname);
+  free(a->gcode);
+  free(a->gname);
   free(a->order);
   memset(a, 0, sizeof *a);
   return 0;
-}
-
-static uint32_t code_bits(const char *code) {
-  uint32_t v = 0;
-  for (int i = 0; i < 4 && code[i]; i++) v |= (uint32_t)(unsigned char)code[i] << (8 * i);
-  return v;
 }
 
 static size_t slot_of(uint64_t key, size_t cap) {
@@ -139,6 +155,34 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size) {
 
 #define NOMEM(L) luaL_error(L, "cs.compare: not enough memory")
 
+static uint64_t hash_text(const char *t) {
+  uint64_t h = 1469598103934665603u; /* FNV-1a */
+  for (; *t; t++) h = (h ^ (unsigned char)*t) * 1099511628211u;
+  return h;
+}
+
+/* The index of code's text among the alignment's codes, made when new: the
+** table maps a hash to an index + 1; codes with the same hash are told
+** apart by their text (the probe goes on past a slot whose text differs). */
+static uint32_t code_index(lua_State *L, alignment *a, const char *text) {
+  uint64_t h = hash_text(text);
+  if (a->codes.cap)
+    for (size_t j = slot_of(h, a->codes.cap); a->codes.val[j]; j = (j + 1) & (a->codes.cap - 1))
+      if (a->codes.key[j] == h && strcmp(a->code[a->codes.val[j] - 1], text) == 0)
+        return a->codes.val[j] - 1;
+  if (a->ncodes >= UINT32_MAX - 1) luaL_error(L, "cs.compare: too many codes");
+  char **c = grow(a->code, &a->code_cap, a->ncodes + 1, sizeof *c);
+  if (!c) NOMEM(L);
+  a->code = c;
+  size_t n = strlen(text) + 1;
+  if (!(a->code[a->ncodes] = malloc(n))) NOMEM(L);
+  memcpy(a->code[a->ncodes], text, n);
+  a->ncodes++;
+  /* table_put stores the key as new: a hash already there is probed past */
+  if (table_put(&a->codes, h, (uint32_t)a->ncodes)) NOMEM(L);
+  return (uint32_t)(a->ncodes - 1);
+}
+
 /* The cooperation's index among the names seen so far. */
 static uint32_t coop_index(lua_State *L, alignment *a, const char *name) {
   for (size_t i = 0; i < a->ncoops; i++)
@@ -151,30 +195,154 @@ static uint32_t coop_index(lua_State *L, alignment *a, const char *name) {
   return (uint32_t)a->ncoops++;
 }
 
-/* The municipality holding code's territory today, looked up once per code. */
-static void territory_of(lua_State *L, alignment *a, const cs_registry *reg, const char *code,
-                         const char **tcode, const char **tname) {
-  uint64_t key = code_bits(code);
-  uint32_t k = table_get(&a->territory, key);
-  if (!k) {
-    char (*c)[5] = grow(a->tcode, &a->tcode_cap, a->nterr + 1, sizeof *c);
-    if (!c) NOMEM(L);
-    a->tcode = c;
-    const char **n = grow(a->tname, &a->tname_cap, a->nterr + 1, sizeof *n);
-    if (!n) NOMEM(L);
-    a->tname = n;
-    cs_registry_territory(reg, code, a->tcode[a->nterr], &a->tname[a->nterr]);
-    if (table_put(&a->territory, key, (uint32_t)(a->nterr + 1))) NOMEM(L);
-    k = (uint32_t)++a->nterr;
+/* ---- by territory: groups of today's municipalities --------------------- */
+
+/* Room for the groups of every code made so far. */
+static void groups_room(lua_State *L, alignment *a) {
+  if (a->ncodes <= a->tcap) return;
+  size_t cap = a->tcap ? a->tcap : 64;
+  while (cap < a->ncodes) cap *= 2;
+  uint32_t *p = realloc(a->parent, cap * sizeof *p);
+  if (p) a->parent = p;
+  uint32_t *g = realloc(a->gcode, cap * sizeof *g);
+  if (g) a->gcode = g;
+  char **t = realloc(a->tname, cap * sizeof *t);
+  if (t) a->tname = t;
+  char **n = realloc(a->gname, cap * sizeof *n);
+  if (n) a->gname = n;
+  unsigned char *m = realloc(a->tmark, cap);
+  if (m) a->tmark = m;
+  if (!p || !g || !t || !n || !m) NOMEM(L);
+  for (size_t i = a->tcap; i < cap; i++) {
+    a->parent[i] = (uint32_t)i;
+    a->gcode[i] = (uint32_t)i;
+    a->tname[i] = a->gname[i] = NULL;
+    a->tmark[i] = 0;
   }
-  *tcode = a->tcode[k - 1];
-  *tname = a->tname[k - 1];
+  a->tcap = cap;
+}
+
+static uint32_t find_root(alignment *a, uint32_t x) {
+  while (a->parent[x] != x) x = a->parent[x] = a->parent[a->parent[x]];
+  return x;
+}
+
+static void unite(alignment *a, uint32_t x, uint32_t y) {
+  x = find_root(a, x), y = find_root(a, y);
+  if (x != y) a->parent[x < y ? y : x] = x < y ? x : y;
+}
+
+/* A copy of s, raised when out of memory. */
+static char *dup_text(lua_State *L, const char *s) {
+  char *d = malloc(strlen(s) + 1);
+  if (!d) NOMEM(L);
+  strcpy(d, s);
+  return d;
+}
+
+/* Today's municipalities holding code ci's territory (the one it became,
+** or every part when it was split; a party or a hypothetical merger is
+** itself), each marked as today's with its name and united with ci. */
+static void territory_of(lua_State *L, alignment *a, const cs_registry *reg, uint32_t ci,
+                         const char *row_name) {
+  const char *code = a->code[ci];
+  cs_date today = {9999, 12, 30};
+  char one[5], parts[16][5];
+  const char *tname = NULL;
+  size_t n = 0;
+  if (cs_registry_territory(reg, code, one, &tname) == CS_OK) {
+    memcpy(parts[n++], one, 5);
+  } else {
+    const cs_municipality *p;
+    size_t np = cs_registry_periods(reg, code, &p);
+    if (!np || cs_registry_successors(reg, code, p[np - 1].valid_from, today, parts, 16, &n, NULL,
+                                      NULL, NULL) != CS_OK)
+      n = 0;
+  }
+  groups_room(L, a);
+  if (n == 0) {
+    if (!a->tmark[ci]) {
+      a->tname[ci] = dup_text(L, row_name);
+      a->tmark[ci] = 1;
+    }
+    return;
+  }
+  for (size_t k = 0; k < n; k++) {
+    uint32_t ti = code_index(L, a, parts[k]);
+    groups_room(L, a);
+    if (!a->tmark[ti]) {
+      const cs_municipality *m;
+      const char *nm = n == 1 && tname ? tname
+                       : cs_registry_by_code(reg, parts[k], today, &m, NULL) == CS_OK ? m->name
+                                                                                       : parts[k];
+      a->tname[ti] = dup_text(L, nm);
+      a->tmark[ti] = 1;
+    }
+    unite(a, ci, ti);
+  }
+}
+
+static int by_code_text(const void *pa, const void *pb, void *ctx) {
+  char **code = ctx;
+  return strcmp(code[*(const uint32_t *)pa], code[*(const uint32_t *)pb]);
+}
+
+/* Each group's code and name at its root (gcode, gname): its one today's
+** code and name, or of several (a member that was split), "1508 + 1580"
+** and "Ålesund + Haram", today's codes in order. */
+static void name_groups(lua_State *L, alignment *a) {
+  size_t n = a->ncodes;
+  groups_room(L, a);
+  uint32_t *today = lua_newuserdatauv(L, (n ? n : 1) * sizeof *today, 0); /* popped at the end */
+  for (size_t r = 0; r < n; r++) {
+    if (find_root(a, (uint32_t)r) != r) continue;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+      if (a->tmark[i] && find_root(a, (uint32_t)i) == r) today[k++] = (uint32_t)i;
+    if (k == 0) continue;
+    if (k == 1) {
+      a->gcode[r] = today[0];
+      a->gname[r] = dup_text(L, a->tname[today[0]]);
+      continue;
+    }
+    qsort_r(today, k, sizeof *today, by_code_text, a->code);
+    size_t len = 1, nlen = 1;
+    for (size_t q = 0; q < k; q++) {
+      len += strlen(a->code[today[q]]) + 3;
+      nlen += strlen(a->tname[today[q]]) + 3;
+    }
+    char *code = malloc(len), *name = malloc(nlen);
+    if (!code || !name) {
+      free(code), free(name);
+      NOMEM(L);
+    }
+    code[0] = name[0] = '\0';
+    for (size_t q = 0; q < k; q++) {
+      if (q) strcat(code, " + "), strcat(name, " + ");
+      strcat(code, a->code[today[q]]);
+      strcat(name, a->tname[today[q]]);
+    }
+    a->gname[r] = name;
+    /* the group's code among the codes (a new code: the arrays grow, the
+    ** roots stay as they are) */
+    uint32_t gi;
+    {
+      /* code_index may raise: keep code in a box that frees it */
+      char **box = cs_lua_textbox(L);
+      *box = code;
+      gi = code_index(L, a, code);
+      lua_pop(L, 1); /* the box frees code when collected */
+    }
+    groups_room(L, a);
+    a->gcode[r] = gi;
+  }
+  lua_pop(L, 1); /* today */
 }
 
 /* The line of (coop, year, code), made when new. */
-static size_t line_of(lua_State *L, alignment *a, uint32_t coop, int year, const char *code,
+static size_t line_of(lua_State *L, alignment *a, uint32_t coop, int year, uint32_t code,
                       const char *name) {
-  uint64_t key = (uint64_t)coop << 48 ^ (uint64_t)(uint16_t)year << 32 ^ code_bits(code);
+  uint64_t key = (uint64_t)coop << 48 ^ (uint64_t)(uint16_t)year << 32 ^ code;
   uint32_t k = table_get(&a->at, key);
   if (k) return k - 1;
   size_t i = a->nlines, cap = a->lines_cap;
@@ -197,8 +365,7 @@ static size_t line_of(lua_State *L, alignment *a, uint32_t coop, int year, const
   if (a->parts) memset(&a->parts[i * a->nruns], 0, a->nruns * sizeof *a->parts);
   l[i].coop = coop;
   l[i].year = year;
-  memcpy(l[i].code, code, 4);
-  l[i].code[4] = '\0';
+  l[i].code = code;
   l[i].name = name;
   if (table_put(&a->at, key, (uint32_t)(i + 1))) NOMEM(L);
   a->nlines++;
@@ -221,7 +388,7 @@ static int by_coop_year_code(const void *pa, const void *pb, void *ctx) {
   const line *x = &a->lines[*(const size_t *)pa], *y = &a->lines[*(const size_t *)pb];
   if (x->coop != y->coop) return rank[x->coop] < rank[y->coop] ? -1 : 1;
   if (x->year != y->year) return x->year < y->year ? -1 : 1;
-  return strcmp(x->code, y->code);
+  return strcmp(a->code[x->code], a->code[y->code]);
 }
 
 /* compare(runs, by_territory) -> the alignment, whose lines() are { {
@@ -249,6 +416,24 @@ static int l_compare(lua_State *L) {
     a->parts = malloc(sizeof *a->parts); /* made real by line_of's first growth */
     if (!a->parts) NOMEM(L);
   }
+  /* by territory: first the groups, from every row's code */
+  for (size_t ri = 0; by_territory && ri < a->nruns; ri++) {
+    lua_rawgeti(L, 1, (lua_Integer)ri + 1);
+    cs_lua_push_run_results(L, -1);
+    size_t nres = (size_t)lua_rawlen(L, -1);
+    for (size_t k = 1; k <= nres; k++) {
+      lua_rawgeti(L, -1, (lua_Integer)k);
+      const cs_result *r = cs_lua_check_result(L, -1);
+      lua_pop(L, 1);
+      for (size_t i = 0; i < r->nrows; i++) {
+        size_t before = a->ncodes;
+        uint32_t ci = code_index(L, a, r->rows[i].code);
+        if (ci >= before) territory_of(L, a, reg, ci, r->rows[i].name);
+      }
+    }
+    lua_pop(L, 2);
+  }
+  if (by_territory) name_groups(L, a);
   for (size_t ri = 0; ri < a->nruns; ri++) {
     lua_rawgeti(L, 1, (lua_Integer)ri + 1);
     cs_lua_push_run_results(L, -1);
@@ -260,18 +445,19 @@ static int l_compare(lua_State *L) {
       uint32_t coop = coop_index(L, a, r->name);
       for (size_t i = 0; i < r->nrows; i++) {
         const cs_row *row = &r->rows[i];
-        const char *code = row->code, *name = row->name;
+        uint32_t ci = code_index(L, a, row->code), code = ci;
+        const char *name = row->name;
         if (by_territory) {
-          const char *tname;
-          territory_of(L, a, reg, row->code, &code, &tname);
-          if (tname) name = tname;
+          uint32_t root = find_root(a, ci);
+          code = a->gcode[root];
+          if (a->gname[root]) name = a->gname[root];
         }
         size_t li = line_of(L, a, coop, row->year, code, name);
         size_t at = li * a->nruns + ri;
-        if (by_territory && strcmp(row->code, code) != 0) add_part(L, &a->parts[at], row->code);
+        if (by_territory && code != ci) add_part(L, &a->parts[at], row->code);
         a->shares[at] += row->total;
         a->has[at] = 1;
-        uint64_t fk = (uint64_t)ri << 48 ^ (uint64_t)coop << 32 ^ code_bits(code);
+        uint64_t fk = (uint64_t)ri << 48 ^ (uint64_t)coop << 32 ^ code;
         uint32_t first = table_get(&a->first, fk);
         if (!first) {
           if (table_put(&a->first, fk, (uint32_t)row->year)) NOMEM(L);
@@ -311,11 +497,11 @@ static int l_compare(lua_State *L) {
 
 /* [-1, +0, m] The line's cooperation (its name on top of the stack), year,
 ** code and name into the table below it. */
-static void set_line_fields(lua_State *L, const line *l) {
+static void set_line_fields(lua_State *L, const alignment *a, const line *l) {
   lua_setfield(L, -2, "cooperation");
   lua_pushinteger(L, l->year);
   lua_setfield(L, -2, "year");
-  lua_pushstring(L, l->code);
+  lua_pushstring(L, a->code[l->code]);
   lua_setfield(L, -2, "code");
   lua_pushstring(L, l->name);
   lua_setfield(L, -2, "name");
@@ -344,7 +530,7 @@ static int a_lines(lua_State *L) {
     const line *l = &a->lines[li];
     lua_createtable(L, 0, 5);
     lua_rawgeti(L, 2, (lua_Integer)l->coop + 1);
-    set_line_fields(L, l);
+    set_line_fields(L, a, l);
     const int64_t *sh = &a->shares[li * a->nruns];
     const unsigned char *has = &a->has[li * a->nruns];
     lua_createtable(L, (int)a->nruns, 0);
@@ -367,7 +553,7 @@ static int a_lines(lua_State *L) {
     made = 0;
     for (size_t ri = 0; ri < a->nruns; ri++)
       if (!has[ri]) {
-        uint64_t fk = (uint64_t)ri << 48 ^ (uint64_t)l->coop << 32 ^ code_bits(l->code);
+        uint64_t fk = (uint64_t)ri << 48 ^ (uint64_t)l->coop << 32 ^ l->code;
         uint32_t first = table_get(&a->first, fk);
         if (!made++) lua_newtable(L);
         lua_pushvalue(L, first && (int)first < l->year ? 3 : 4);
@@ -427,7 +613,7 @@ static void push_change(lua_State *L, const alignment *a, size_t li, int64_t dif
   const line *l = &a->lines[li];
   lua_createtable(L, 0, 5);
   lua_pushstring(L, a->coops[l->coop]);
-  set_line_fields(L, l);
+  set_line_fields(L, a, l);
   lua_pushinteger(L, diff);
   lua_setfield(L, -2, "diff");
 }

@@ -413,12 +413,8 @@ static int build_state(lua_State *L) {
   cs_lua_set_data_dir(L, sb->opts.data_dir);
   cs_lua_set_db(L, sb->opts.registry_db);
   cs_lua_set_defer_io(L, !sb->opts.trusted);
-  cs_lua_module_opts mo = {sb_read_file};
+  cs_lua_module_opts mo = {sb_read_file, sb->opts.trusted ? 0 : sb->opts.max_rows};
   cs_lua_open_module(L, &mo);
-  if (sb->opts.max_rows > 0 && !sb->opts.trusted) {
-    lua_pushinteger(L, sb->opts.max_rows);
-    lua_setfield(L, LUA_REGISTRYINDEX, "coopsim.sandbox.max_rows");
-  }
   lua_setglobal(L, "coopsim");
   if (!sb->opts.trusted) {
     lua_pushnil(L);

@@ -113,7 +113,80 @@ typedef struct job {
 typedef struct year_coef {
   double *dc, *dr, *a, *b;
   int has_pop_pool;
+  int has_band; /* a fee by population band: added per draw (not linear) */
 } year_coef;
+
+/* The fee of the bands for population p. */
+static double band_fee(const cs_mc_band *b, size_t n, double p) {
+  size_t k = 0;
+  while (k + 1 < n && !(b[k].upto >= 0 && p <= b[k].upto)) k++;
+  return b[k].amount + b[k].rate * p;
+}
+
+/* Where member k ends between its limits: clamp(x, lo, hi) (a limit < 0 is
+** none). */
+static double clamp_to(double x, double lo, double hi) {
+  if (hi >= 0 && x > hi) x = hi;
+  if (lo >= 0 && x < lo) x = lo;
+  return x;
+}
+
+/* Caps and floors of a covering key in doubles (cap.h in exact numbers):
+** out[k] = clamp(lambda * u[k], min, max) with the lambda >= 0 that makes
+** them sum to A; every member at its maximum (the rest a deficit) or at its
+** minimum (a surplus) when no lambda does. A fixed-point walk from A / sum
+** of u (usually a few steps), bisection should it not settle. */
+static void cap_cover(double A, const double *u, const double *lo, const double *hi, size_t n,
+                      double *out) {
+  double s0 = 0, sinf = 0, su = 0;
+  int unbounded = 0;
+  for (size_t k = 0; k < n; k++) {
+    s0 += clamp_to(0, lo[k], hi[k]);
+    su += u[k];
+    if (u[k] > 0 && hi[k] < 0) unbounded = 1;
+    else sinf += u[k] > 0 ? clamp_to(hi[k], lo[k], hi[k]) : clamp_to(0, lo[k], hi[k]);
+  }
+  if (s0 >= A || su <= 0) { /* the minima alone reach A: each at its minimum */
+    for (size_t k = 0; k < n; k++) out[k] = clamp_to(0, lo[k], hi[k]);
+    return;
+  }
+  if (!unbounded && sinf <= A) { /* every member at its maximum */
+    for (size_t k = 0; k < n; k++) out[k] = u[k] > 0 ? hi[k] : clamp_to(0, lo[k], hi[k]);
+    return;
+  }
+  double lambda = A / su;
+  for (size_t it = 0; it < 2 * n + 2; it++) {
+    double c = 0, free_u = 0;
+    for (size_t k = 0; k < n; k++) {
+      double v = lambda * u[k];
+      if (hi[k] >= 0 && v > hi[k]) c += hi[k];
+      else if (lo[k] >= 0 && v < lo[k]) c += lo[k];
+      else free_u += u[k];
+    }
+    if (free_u <= 0) break;
+    double next = (A - c) / free_u;
+    if (next == lambda) {
+      for (size_t k = 0; k < n; k++) out[k] = clamp_to(lambda * u[k], lo[k], hi[k]);
+      return;
+    }
+    lambda = next < 0 ? 0 : next;
+  }
+  /* bisection: S(lambda) is non-decreasing */
+  double a = 0, b = A / su;
+  for (int it = 0; it < 200; it++) {
+    double s = 0;
+    for (size_t k = 0; k < n; k++) s += clamp_to(b * u[k], lo[k], hi[k]);
+    if (s >= A) break;
+    b *= 2;
+  }
+  for (int it = 0; it < 100; it++) {
+    double mid = 0.5 * (a + b), s = 0;
+    for (size_t k = 0; k < n; k++) s += clamp_to(mid * u[k], lo[k], hi[k]);
+    if (s < A) a = mid;
+    else b = mid;
+  }
+  for (size_t k = 0; k < n; k++) out[k] = clamp_to(b * u[k], lo[k], hi[k]);
+}
 
 static int make_coefs(const cs_mc_model *m, year_coef *yc, double *room) {
   for (size_t yi = 0; yi < m->nyears; yi++) {
@@ -124,10 +197,15 @@ static int make_coefs(const cs_mc_model *m, year_coef *yc, double *room) {
     c->a = room, room += y->n;
     c->b = room, room += y->n;
     c->has_pop_pool = 0;
+    c->has_band = 0;
     for (size_t k = 0; k < y->n; k++) c->dc[k] = c->dr[k] = c->a[k] = c->b[k] = 0;
     for (size_t ci = 0; ci < y->ncomp; ci++) {
       const cs_mc_component *comp = &y->comp[ci];
       double total = 0;
+      if (comp->kind == CS_MC_BAND) {
+        c->has_band = 1;
+        continue;
+      }
       if (comp->kind == CS_MC_EQUAL || comp->kind == CS_MC_WEIGHTS) {
         for (size_t k = 0; k < y->n; k++)
           total += (comp->kind == CS_MC_EQUAL ? 1.0 : comp->by_member[y->member[k]]) * y->year_share[k];
@@ -166,9 +244,12 @@ static void *worker(void *arg) {
   float *blk = malloc((j->cells ? j->cells : 1) * BLOCK * sizeof *blk);
   long blk_start = j->from;
   double *pop = malloc((maxn ? maxn : 1) * sizeof *pop);
+  /* per member of a year: its direct amount with bands, its share before
+  ** limits, after them (years with bands or limits only) */
+  double *dk = malloc((maxn ? maxn : 1) * 3 * sizeof *dk);
   year_coef *yc = malloc((m->nyears ? m->nyears : 1) * sizeof *yc);
   double *coef_room = malloc((all ? all : 1) * 4 * sizeof *coef_room);
-  if (!growth || !pop || !blk || !yc || !coef_room) goto end;
+  if (!growth || !pop || !dk || !blk || !yc || !coef_room) goto end;
   make_coefs(m, yc, coef_room);
   int vary_pop = o->pop_sd > 0 || o->pop_mean != 0;
   for (long d = j->from; d < j->to; d++) {
@@ -211,16 +292,43 @@ static void *worker(void *arg) {
         direct += dc[k] + dr[k] * p;
         pop_total += p * ys[k];
       }
+      if (c->has_band) {
+        /* fees by the band of the drawn population */
+        for (size_t k = 0; k < n; k++) {
+          double f = 0;
+          for (size_t ci = 0; ci < y->ncomp; ci++)
+            if (y->comp[ci].kind == CS_MC_BAND)
+              f += band_fee(y->comp[ci].bands, y->comp[ci].nbands, pk[k]) * ys[k];
+          dk[k] = f;
+          direct += f;
+        }
+      }
       double rest = net - direct;
       if (rest < 0) rest = 0;
       double per_pop = c->has_pop_pool && pop_total > 0 ? rest / pop_total : 0;
       float *restrict out = blk + (size_t)(d - blk_start);
       double *restrict sums = j->sums + yi * M;
-      for (size_t k = 0; k < n; k++) {
-        double share = dc[k] + dr[k] * pk[k] + rest * ca[k] + per_pop * cb[k] * pk[k];
-        size_t mi = (size_t)member[k];
-        out[(yi * M + mi) * BLOCK] = (float)share;
-        sums[mi] += share;
+      if (c->has_band || y->capped) {
+        double *u = dk + maxn, *after = dk + 2 * maxn;
+        for (size_t k = 0; k < n; k++)
+          u[k] = dc[k] + dr[k] * pk[k] + rest * ca[k] + per_pop * cb[k] * pk[k] +
+                 (c->has_band ? dk[k] : 0);
+        if (!y->capped) memcpy(after, u, n * sizeof *u);
+        else if (y->covers) cap_cover(net > 0 ? net : 0, u, y->cap_min, y->cap_max, n, after);
+        else
+          for (size_t k = 0; k < n; k++) after[k] = clamp_to(u[k], y->cap_min[k], y->cap_max[k]);
+        for (size_t k = 0; k < n; k++) {
+          size_t mi = (size_t)member[k];
+          out[(yi * M + mi) * BLOCK] = (float)after[k];
+          sums[mi] += after[k];
+        }
+      } else {
+        for (size_t k = 0; k < n; k++) {
+          double share = dc[k] + dr[k] * pk[k] + rest * ca[k] + per_pop * cb[k] * pk[k];
+          size_t mi = (size_t)member[k];
+          out[(yi * M + mi) * BLOCK] = (float)share;
+          sums[mi] += share;
+        }
       }
     }
     j->done++;
@@ -248,6 +356,7 @@ end:
   free(growth);
   free(blk);
   free(pop);
+  free(dk);
   free(yc);
   free(coef_room);
   return NULL;

@@ -26,7 +26,7 @@ static int by_remainder(const void *pa, const void *pb) {
 }
 
 /* All shares over one denominator den (not necessarily in lowest terms, as
-** cs_key_apply_common gives them): each share's floor and remainder come
+** cs_key_eval gives them): each share's floor and remainder come
 ** from one division, and remainders r/den compare as the integers r. */
 typedef struct {
   size_t index;

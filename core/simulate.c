@@ -3,9 +3,11 @@
 **
 ** Per year: cost lines (with growth from the base year, set_cost changes,
 ** derived lines, pro rata for a part year of the agreement), grants, net
-** cost; the members of that year resolved through the registry's changes
-** (merged members become one); their populations at the reference date; the
-** key; and the one rounding (round.h).
+** cost, each of these per service; the members of that year resolved
+** through the registry's changes (merged members become one; a party's
+** population from its municipalities' territories); their populations at
+** the reference date; each service's key; and the one rounding (round.h)
+** of each service's shares.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +35,14 @@
       goto fail;                                                                    \
     }                                                                               \
   } while (0)
+
+#define NOMEM()                                                                     \
+  do {                                                                              \
+    rc = cs_error_set(err, CS_ENOMEM, "out of memory");                             \
+    goto fail;                                                                      \
+  } while (0)
+
+#define ID_SIZE (CS_MEMBER_ID_MAX + 1)
 
 static void copy_text(char *buf, size_t size, const char *text);
 
@@ -83,50 +93,107 @@ static const char *intern(cs_strings *s, const char *text) {
   return s->slot[j];
 }
 
+static void year_free(cs_year *y) {
+  free(y->lines);
+  free(y->grants);
+  for (size_t k = 0; y->keys && k < y->nkeys; k++) {
+    cs_key_notes_free(y->keys[k].notes);
+    free(y->keys[k].fx);
+    free(y->keys[k].part_names);
+  }
+  free(y->keys);
+  free(y->events);
+}
+
 void cs_result_free(cs_result *r) {
   if (!r) return;
-  for (size_t i = 0; i < r->nyears; i++) {
-    free(r->years[i].lines);
-    free(r->years[i].grants);
-    free(r->years[i].notes);
-    free(r->years[i].member_texts);
-    free(r->years[i].events);
-  }
+  for (size_t i = 0; i < r->nyears; i++) year_free(&r->years[i]);
   free(r->years);
   free(r->rows);
   free(r->parts);
+  free(r->services);
+  free(r->row_services);
+  free(r->row_service0);
   strings_free(r->strings);
   free(r);
 }
 
 const cs_part *cs_row_parts(const cs_result *r, const cs_row *row) { return &r->parts[row->part0]; }
 
-const char *cs_part_name(const cs_result *r, const cs_row *row, size_t p) {
-  const cs_year *y = cs_result_year(r, row->year);
-  if (!y || p >= row->nparts || p >= y->nnotes) return "";
-  return cs_key_kind_name(y->notes[p].kind);
+const cs_row_service *cs_row_services(const cs_result *r, const cs_row *row, size_t *n) {
+  *n = 0;
+  if (!r->row_service0) return NULL;
+  size_t i = (size_t)(row - r->rows);
+  *n = r->row_service0[i + 1] - r->row_service0[i];
+  return &r->row_services[r->row_service0[i]];
 }
 
-void cs_explain_part(const cs_result *r, const cs_row *row, size_t p, char *buf, size_t size) {
+/* Where part p of row comes from: the year's key, the member's place among
+** that key's members and the part's place in that key. 0 when the row has
+** no such part. */
+static int part_source(const cs_result *r, const cs_row *row, size_t p, const cs_year_key **yk,
+                       size_t *member, size_t *q) {
   const cs_year *y = cs_result_year(r, row->year);
-  if (!y || p >= row->nparts || p >= y->nnotes) {
-    if (size) buf[0] = '\0';
-    return;
-  }
-  const cs_part *part = &r->parts[row->part0 + p];
-  const char *member = y->member_texts ? y->member_texts[row->member * y->nnotes + p] : "";
-  cs_key_note note;
-  const cs_year_note *yn = &y->notes[p];
-  if (yn->head) {
-    note.kind = yn->kind;
-    copy_text(note.head, sizeof note.head, yn->head);
-    copy_text(note.total, sizeof note.total, yn->total);
+  if (!y || p >= row->nparts) return 0;
+  size_t ns;
+  const cs_row_service *rs = cs_row_services(r, row, &ns);
+  if (!r->nservices) {
+    if (y->nkeys < 1) return 0;
+    *yk = &y->keys[0];
+    *member = (size_t)(row - r->rows) - y->first_row; /* its place among the year's rows */
+    *q = p;
   } else {
-    cs_key_pool_note_figures(yn->kind, yn->percent, yn->whole, yn->net_cents, yn->pool_cents,
-                             yn->weight, yn->weight_den, &note);
+    size_t k = 0;
+    while (k < ns && !(p >= rs[k].part0 && p < rs[k].part0 + rs[k].nparts)) k++;
+    if (k == ns || rs[k].service >= y->nkeys) return 0;
+    *yk = &y->keys[rs[k].service];
+    *member = rs[k].member;
+    *q = p - rs[k].part0;
   }
-  cs_key_explain_part(&note, row->population, row->charged_months != 12,
-                      row->charged_months, part->cents, member, buf, size);
+  return *q < (*yk)->nparts;
+}
+
+const char *cs_part_name(const cs_result *r, const cs_row *row, size_t p) {
+  const cs_year_key *yk;
+  size_t i, q;
+  if (!part_source(r, row, p, &yk, &i, &q)) return "";
+  return yk->part_names[q];
+}
+
+char *cs_explain_part_text(const cs_result *r, const cs_row *row, size_t p,
+                           cs_report_lang lang) {
+  const cs_year_key *yk;
+  size_t i, q;
+  if (!part_source(r, row, p, &yk, &i, &q)) {
+    char *e = malloc(1);
+    if (e) e[0] = '\0';
+    return e;
+  }
+  int64_t cents = r->parts[row->part0 + p].cents;
+  if (yk->notes)
+    return cs_key_notes_explain(yk->notes, i, q, row->population, row->charged_months, cents,
+                                lang);
+  if (yk->fx) {
+    const cs_year_note *n = &yk->fx[q];
+    return cs_key_pool_explain(n->kind, n->percent, n->whole, n->net_cents, n->pool_cents,
+                               n->weight, n->weight_den, row->population, row->charged_months,
+                               cents, lang);
+  }
+  char *e = malloc(1);
+  if (e) e[0] = '\0';
+  return e;
+}
+
+int cs_explain_part(const cs_result *r, const cs_row *row, size_t p, char *buf, size_t size) {
+  char *t = cs_explain_part_text(r, row, p, CS_LANG_EN);
+  if (!t) {
+    if (size) buf[0] = '\0';
+    return -1;
+  }
+  size_t n = strlen(t);
+  if (size) copy_text(buf, size, t);
+  free(t);
+  return n > (size_t)INT32_MAX ? INT32_MAX : (int)n;
 }
 
 const cs_row *cs_result_row(const cs_result *r, const char *code, int year) {
@@ -144,7 +211,6 @@ const cs_year *cs_result_year(const cs_result *r, int year) {
     if (r->years[i].year == year) return &r->years[i];
   return NULL;
 }
-
 /* ---- costs ------------------------------------------------------------ */
 
 static const cs_growth_period *growth_at(const cs_coop *c, int year) {
@@ -279,23 +345,50 @@ static size_t line_index(const cs_coop *c, const char *name) {
   return i;
 }
 
+/* Every service's sums of a year (the cooperation is one service without
+** services): cost, granted, net as exact rationals. */
+typedef struct svc_sums {
+  cs_q cost, granted, net;
+} svc_sums;
+
+/* The number of services (1 without services: the cooperation). */
+static size_t nsvc_of(const cs_coop *c) { return c->nservices ? c->nservices : 1; }
+
+/* The error for a grant covering a line of another service. */
+static int covers_other(const cs_coop *coop, const cs_grant *gr, size_t line, cs_error *err) {
+  return cs_error_set(err, CS_EINVAL,
+                      "%s: grant \"%s\" of service \"%s\" covers \"%s\", a line of service \"%s\": "
+                      "a grant covers lines of its own service",
+                      coop->name, gr->name, coop->services[gr->service].name,
+                      coop->lines[line].name, coop->services[coop->lines[line].service].name);
+}
+
 /* The year's cost lines, grants and net cost as exact rationals: the cents
 ** into y (lines, grants, cost, granted, net; the grants' names point into
-** the coop) and the net cost into *net. */
+** the coop), the net cost into *net and each service's sums into sv. */
 static int costs_exact(const cs_coop *coop, int year, int base, cs_q *amounts, int *state,
-                       growth_cache *gcache, cs_year *y, cs_q *net, cs_error *err) {
+                       growth_cache *gcache, cs_year *y, cs_q *net, svc_sums *sv, cs_error *err) {
   int rc;
   int64_t whole;
+  size_t ns = nsvc_of(coop);
   cs_q part_of_year, cost, granted;
   COSTS_TRY(cs_q_from_frac(&part_of_year, y->agreement_months, 12));
   memset(state, 0, coop->nlines * sizeof *state);
   cs_q_zero(&cost);
+  for (size_t s = 0; s < ns; s++) {
+    cs_q_zero(&sv[s].cost);
+    cs_q_zero(&sv[s].granted);
+  }
   for (size_t i = 0; i < coop->nlines; i++)
     if ((rc = line_amount(coop, i, year, base, amounts, state, gcache, err))) return rc;
   for (size_t i = 0; i < coop->nlines; i++) {
     if (y->agreement_months != 12) COSTS_TRY(cs_q_mul(&amounts[i], &amounts[i], &part_of_year));
     COSTS_TRY(cs_q_cents(&amounts[i], &y->lines[i].cents, &whole));
     COSTS_TRY(cs_q_add(&cost, &cost, &amounts[i]));
+    if (coop->nservices) {
+      svc_sums *s = &sv[coop->lines[i].service];
+      COSTS_TRY(cs_q_add(&s->cost, &s->cost, &amounts[i]));
+    }
   }
   cs_q_zero(&granted);
   y->ngrants = 0;
@@ -303,6 +396,7 @@ static int costs_exact(const cs_coop *coop, int year, int base, cs_q *amounts, i
     const cs_grant *gr = &coop->grants[g];
     if (year < gr->from || year > gr->to) continue;
     cs_q amount = gr->amount, eligible;
+    cs_q_zero(&eligible);
     if (gr->ncovers) {
       cs_q_zero(&eligible);
       for (size_t k = 0; k < gr->ncovers; k++) {
@@ -310,18 +404,25 @@ static int costs_exact(const cs_coop *coop, int year, int base, cs_q *amounts, i
         if (i == coop->nlines)
           return cs_error_set(err, CS_ENOTFOUND, "grant \"%s\" covers \"%s\", which is no cost line",
                               gr->name, gr->covers[k]);
+        if (coop->nservices && coop->lines[i].service != gr->service)
+          return covers_other(coop, gr, i, err);
         COSTS_TRY(cs_q_add(&eligible, &eligible, &amounts[i]));
       }
-    } else {
-      eligible = cost;
     }
     if (gr->has_cap && cs_q_cmp(&gr->cap, &amount) < 0) amount = gr->cap;
     if (gr->ncovers && cs_q_cmp(&eligible, &amount) < 0) amount = eligible;
     y->grants[y->ngrants].name = gr->name;
+    y->grants[y->ngrants].service = coop->nservices ? gr->service : 0;
     COSTS_TRY(cs_q_cents(&amount, &y->grants[y->ngrants++].cents, &whole));
     COSTS_TRY(cs_q_add(&granted, &granted, &amount));
+    if (coop->nservices) COSTS_TRY(cs_q_add(&sv[gr->service].granted, &sv[gr->service].granted, &amount));
   }
   COSTS_TRY(cs_q_sub(net, &cost, &granted));
+  if (coop->nservices) {
+    for (size_t s = 0; s < ns; s++) COSTS_TRY(cs_q_sub(&sv[s].net, &sv[s].cost, &sv[s].granted));
+  } else {
+    cs_q_copy(&sv[0].net, net); /* one key shares the year's net cost */
+  }
   COSTS_TRY(cs_q_cents(&cost, &y->cost, &whole));
   COSTS_TRY(cs_q_cents(&granted, &y->granted, &whole));
   COSTS_TRY(cs_q_cents(net, &y->net, &whole));
@@ -341,6 +442,7 @@ typedef struct dec_consts {
   cs_dec *amounts;      /* per line: this year's */
   int *state;           /* per line: 0 new, 1 busy, 2 done */
   struct dec_growth { int valid, from, to; cs_dec f; } *gc; /* per line: the last factor */
+  cs_dec *svc_cost, *svc_granted, *svc_net; /* per service: this year's */
 } dec_consts;
 
 static void dec_consts_free(dec_consts *dc) {
@@ -354,6 +456,9 @@ static void dec_consts_free(dec_consts *dc) {
   free(dc->amounts);
   free(dc->state);
   free(dc->gc);
+  free(dc->svc_cost);
+  free(dc->svc_granted);
+  free(dc->svc_net);
   memset(dc, 0, sizeof *dc);
 }
 
@@ -372,8 +477,13 @@ static int dec_consts_make(const cs_coop *c, dec_consts *dc) {
   dc->amounts = malloc(nl * sizeof *dc->amounts);
   dc->state = malloc(nl * sizeof *dc->state);
   dc->gc = calloc(nl, sizeof *dc->gc);
+  size_t ns = nsvc_of(c);
+  dc->svc_cost = malloc(ns * sizeof *dc->svc_cost);
+  dc->svc_granted = malloc(ns * sizeof *dc->svc_granted);
+  dc->svc_net = malloc(ns * sizeof *dc->svc_net);
   if (!dc->amount || !dc->set_amount || !dc->set0 || !dc->wage1 || !dc->price1 || !dc->grant ||
-      !dc->cap || !dc->amounts || !dc->state || !dc->gc) {
+      !dc->cap || !dc->amounts || !dc->state || !dc->gc || !dc->svc_cost || !dc->svc_granted ||
+      !dc->svc_net) {
     dec_consts_free(dc);
     return -1;
   }
@@ -468,23 +578,32 @@ static int line_dec(const cs_coop *c, dec_consts *dc, size_t i, int year, int ba
 }
 
 /* costs_exact's figures as decimals, for a whole year of the agreement:
-** the cents into y and the net cost into *net. 0, or -1 for the rational
-** path (nothing it wrote counts then). */
+** the cents into y, the net cost into *net and each service's into
+** dc->svc_net. 0, or -1 for the rational path (nothing it wrote counts
+** then). */
 int cs_simulate_decimal_costs = 1;
 
 static int costs_dec(const cs_coop *coop, dec_consts *dc, int year, int base, cs_year *y,
                      cs_dec *net) {
   int64_t whole;
+  size_t ns = nsvc_of(coop);
   cs_dec cost, granted;
   if (!dc->ok || !cs_simulate_decimal_costs) return -1;
   memset(dc->state, 0, coop->nlines * sizeof *dc->state);
   cs_dec_from_i64(&cost, 0);
+  for (size_t s = 0; s < ns; s++) {
+    cs_dec_from_i64(&dc->svc_cost[s], 0);
+    cs_dec_from_i64(&dc->svc_granted[s], 0);
+  }
   for (size_t i = 0; i < coop->nlines; i++)
     if (line_dec(coop, dc, i, year, base)) return -1;
-  for (size_t i = 0; i < coop->nlines; i++)
+  for (size_t i = 0; i < coop->nlines; i++) {
+    cs_dec *sc = &dc->svc_cost[coop->nservices ? coop->lines[i].service : 0];
     if (cs_dec_cents(&dc->amounts[i], &y->lines[i].cents, &whole) ||
-        cs_dec_add(&cost, &cost, &dc->amounts[i]))
+        cs_dec_add(&cost, &cost, &dc->amounts[i]) ||
+        (coop->nservices && cs_dec_add(sc, sc, &dc->amounts[i])))
       return -1;
+  }
   cs_dec_from_i64(&granted, 0);
   y->ngrants = 0;
   for (size_t g = 0; g < coop->ngrants; g++) {
@@ -496,7 +615,9 @@ static int costs_dec(const cs_coop *coop, dec_consts *dc, int year, int base, cs
       cs_dec_from_i64(&eligible, 0);
       for (size_t k = 0; k < gr->ncovers; k++) {
         size_t i = line_index(coop, gr->covers[k]);
-        if (i == coop->nlines || cs_dec_add(&eligible, &eligible, &dc->amounts[i])) return -1;
+        if (i == coop->nlines || (coop->nservices && coop->lines[i].service != gr->service) ||
+            cs_dec_add(&eligible, &eligible, &dc->amounts[i]))
+          return -1; /* the rational path says why */
       }
     }
     int c;
@@ -508,10 +629,16 @@ static int costs_dec(const cs_coop *coop, dec_consts *dc, int year, int base, cs
       if (cs_dec_cmp(&eligible, amount, &c)) return -1;
       if (c < 0) amount = &eligible;
     }
+    cs_dec *sg = &dc->svc_granted[coop->nservices ? gr->service : 0];
     y->grants[y->ngrants].name = gr->name;
+    y->grants[y->ngrants].service = coop->nservices ? gr->service : 0;
     if (cs_dec_cents(amount, &y->grants[y->ngrants++].cents, &whole) ||
-        cs_dec_add(&granted, &granted, amount))
+        cs_dec_add(&granted, &granted, amount) || (coop->nservices && cs_dec_add(sg, sg, amount)))
       return -1;
+  }
+  if (coop->nservices) {
+    for (size_t s = 0; s < ns; s++)
+      if (cs_dec_sub(&dc->svc_net[s], &dc->svc_cost[s], &dc->svc_granted[s])) return -1;
   }
   if (cs_dec_sub(net, &cost, &granted) || cs_dec_cents(&cost, &y->cost, &whole) ||
       cs_dec_cents(&granted, &y->granted, &whole) || cs_dec_cents(net, &y->net, &whole))
@@ -553,18 +680,18 @@ static void text_clear(grow_text *t) {
 static const char *text_of(const grow_text *t) { return t->s ? t->s : ""; }
 
 typedef struct active {
-  char code[5];
-  char name[64];
-  char given[64];
+  char code[ID_SIZE];      /* a municipality code or a party's id */
+  const char *name;        /* the registry's, the merger's or the party's name; NULL: the code */
+  const char *given;       /* the first member's, as the scenario wrote it */
   grow_text merged;        /* "Trondheim + Klæbu", "split from ...", "with non-member ..." */
   int nmerged;
   size_t first_member;     /* index in coop->members */
   int months, charged_months;
   int64_t population;
   cs_pop_source pop_source;
-  const char *name_src;    /* where name was copied from (the registry, a merger), or NULL */
   char split_from[5];      /* "" or the member's code whose split made this one */
   cs_date split_date;
+  int party;               /* a party (cs_coop_add_party) */
 } active;
 
 static int months_in(cs_date first, cs_date last, int year) {
@@ -588,15 +715,20 @@ static void copy_text(char *buf, size_t size, const char *text) {
   buf[n] = '\0';
 }
 
-static void name_at(const cs_registry *reg, const char *code, cs_date at, char *buf, size_t size) {
+/* The name of code on day at, else of its last period: the registry's
+** text (it lives as long as the registry), or NULL for an unknown code. */
+static const char *name_at(const cs_registry *reg, const char *code, cs_date at) {
   const cs_municipality *m;
-  if (cs_registry_by_code(reg, code, at, &m, NULL) == 0) {
-    copy_text(buf, size, m->name);
-    return;
-  }
+  if (cs_registry_by_code(reg, code, at, &m, NULL) == 0) return m->name;
   const cs_municipality *p;
   size_t n = cs_registry_periods(reg, code, &p);
-  copy_text(buf, size, n ? p[n - 1].name : code);
+  return n ? p[n - 1].name : NULL;
+}
+
+/* name_at, or the code itself. */
+static const char *name_or_code(const cs_registry *reg, const char *code, cs_date at) {
+  const char *n = name_at(reg, code, at);
+  return n ? n : code;
 }
 
 static int pop_year_of(const cs_coop *c, int year) {
@@ -694,8 +826,8 @@ static int changes_between(const cs_registry *reg, cs_date a, cs_date b) {
 /* An event as the members are resolved, before its names are the result's. */
 typedef struct raw_event {
   cs_event_kind kind;
-  char code[5], other[5];
-  char name[64], other_name[64];
+  char code[ID_SIZE], other[ID_SIZE];
+  const char *name, *other_name; /* the registry's or the coop's texts; NULL: the code */
   cs_date date, until;
 } raw_event;
 
@@ -713,6 +845,9 @@ typedef struct members_state {
   size_t act_cap;
   raw_event *ev;            /* the year's events */
   size_t nev, ev_cap;
+  size_t ns;                /* services (1 without) */
+  unsigned char *msvc;      /* nmembers * ns: member i is in service s */
+  unsigned char *insvc;     /* act_cap * ns: the year's member k is in service s */
 } members_state;
 
 static void members_state_free(members_state *ms) {
@@ -721,7 +856,37 @@ static void members_state_free(members_state *ms) {
   for (size_t i = 0; i < ms->act_cap; i++) free(ms->act[i].merged.s);
   free(ms->act);
   free(ms->ev);
+  free(ms->msvc);
+  free(ms->insvc);
   memset(ms, 0, sizeof *ms);
+}
+
+/* The party member whose id is code, or NULL. */
+static const cs_member *party_of(const cs_coop *c, const char *code) {
+  if (code[0] >= '0' && code[0] <= '9') return NULL;
+  for (size_t i = 0; i < c->nmembers; i++)
+    if (c->members[i].party && strcmp(c->members[i].code, code) == 0) return &c->members[i];
+  return NULL;
+}
+
+/* Which services each member is in (services without a list of members:
+** every member, also those that join). 0, or -1 when out of memory. */
+static int member_services(members_state *ms) {
+  const cs_coop *c = ms->c;
+  ms->ns = nsvc_of(c);
+  ms->msvc = malloc((c->nmembers ? c->nmembers : 1) * ms->ns);
+  if (!ms->msvc) return -1;
+  for (size_t i = 0; i < c->nmembers; i++)
+    for (size_t s = 0; s < ms->ns; s++) {
+      unsigned char in = 1;
+      if (c->nservices && c->services[s].has_members) {
+        in = 0;
+        for (size_t k = 0; k < c->services[s].nmembers && !in; k++)
+          in = strcmp(c->services[s].members[k], c->members[i].code) == 0;
+      }
+      ms->msvc[i * ms->ns + s] = in;
+    }
+  return 0;
 }
 
 static int add_event(members_state *ms, cs_event_kind kind, const char *code, cs_date at,
@@ -738,20 +903,20 @@ static int add_event(members_state *ms, cs_event_kind kind, const char *code, cs
   memset(e, 0, sizeof *e);
   e->kind = kind;
   copy_text(e->code, sizeof e->code, code);
-  name_at(ms->reg, code, at, e->name, sizeof e->name);
+  const cs_member *pm = party_of(ms->c, code);
+  e->name = pm ? pm->party_name : name_at(ms->reg, code, at);
   e->date = date;
   e->until = until;
   if (other) {
     copy_text(e->other, sizeof e->other, other);
     const cs_vmerger *vm = vmerger_by_code(ms->c, other);
-    if (vm) copy_text(e->other_name, sizeof e->other_name, vm->name);
-    else name_at(ms->reg, other, other_at, e->other_name, sizeof e->other_name);
+    e->other_name = vm ? vm->name : name_at(ms->reg, other, other_at);
   }
   return CS_OK;
 }
 
 /* Room for one more of the year's members (its merged text's room kept
-** from earlier years). */
+** from earlier years), in no service yet. */
 static active *new_active(members_state *ms, size_t n, cs_error *err) {
   if (n == ms->act_cap) {
     size_t cap = ms->act_cap ? 2 * ms->act_cap : 16;
@@ -762,6 +927,13 @@ static active *new_active(members_state *ms, size_t n, cs_error *err) {
     }
     memset(a + ms->act_cap, 0, (cap - ms->act_cap) * sizeof *a);
     ms->act = a;
+    unsigned char *in = realloc(ms->insvc, cap * ms->ns);
+    if (!in) {
+      ms->act_cap = cap; /* the actives are grown: keep their count right for the free */
+      cs_error_set(err, CS_ENOMEM, "out of memory");
+      return NULL;
+    }
+    ms->insvc = in;
     ms->act_cap = cap;
   }
   active *x = &ms->act[n];
@@ -769,7 +941,13 @@ static active *new_active(members_state *ms, size_t n, cs_error *err) {
   memset(x, 0, sizeof *x);
   x->merged = keep;
   text_clear(&x->merged);
+  memset(ms->insvc + n * ms->ns, 0, ms->ns);
   return x;
+}
+
+/* The year's member k takes in coop member i's services. */
+static void join_services(members_state *ms, size_t k, size_t i) {
+  for (size_t s = 0; s < ms->ns; s++) ms->insvc[k * ms->ns + s] |= ms->msvc[i * ms->ns + s];
 }
 
 /* The members' territories as on ms->since: the codes of that day that
@@ -778,6 +956,7 @@ static int member_origins(members_state *ms, cs_error *err) {
   if (ms->morig_done) return CS_OK;
   const cs_coop *c = ms->c;
   for (size_t i = 0; i < c->nmembers; i++) {
+    if (c->members[i].party) continue; /* a party's municipalities are its own, not members */
     char (*o)[5] = NULL;
     size_t n = 0;
     int rc = cs_registry_origins(ms->reg, c->members[i].code, c->members[i].anchor, ms->since, &o,
@@ -802,10 +981,24 @@ static int member_origins(members_state *ms, cs_error *err) {
   return CS_OK;
 }
 
-static int is_member_origin(const members_state *ms, const char *code) {
-  for (size_t j = 0; j < ms->nmorig; j++)
-    if (strcmp(ms->morig[j], code) == 0) return 1;
+/* Territories that count as one's own when a merger takes in others: the
+** members' (codes valid on since), or a party's municipalities. */
+typedef struct origin_set {
+  char (*codes)[5];
+  size_t n;
+  cs_date since;
+} origin_set;
+
+static int in_origins(const origin_set *os, const char *code) {
+  for (size_t j = 0; j < os->n; j++)
+    if (strcmp(os->codes[j], code) == 0) return 1;
   return 0;
+}
+
+/* The members' set (member_origins made). */
+static origin_set members_set(const members_state *ms) {
+  origin_set os = {ms->morig, ms->nmorig, ms->since};
+  return os;
 }
 
 /* 1 if the territories of a and b (codes as on since) are one code's on
@@ -823,45 +1016,49 @@ static int together_on(const cs_registry *reg, const char *a, const char *b, cs_
   return 0;
 }
 
-/* A non-member (a code as on ms->since) whose territory is part of code's
-** territory on at, into nonmember ("" when none), and the day it joined
-** the members' territory into *merged_on. Kept in rs while nothing
-** changes. Members merged with a non-member are governed by `merger`. */
-static int nonmember_in(members_state *ms, resolved *rs, const char *code, cs_date at,
-                        char nonmember[5], cs_date *merged_on, cs_error *err) {
+/* A non-member (a code as on the set's since) whose territory is part of
+** code's territory on at, into nonmember ("" when none), and the day it
+** joined the set's territory into *merged_on. The set is the members'
+** (os NULL: made when first needed) or a party's municipalities. Kept in
+** rs (may be NULL) while nothing changes. Members merged with a
+** non-member are governed by `merger`. */
+static int nonmember_in(members_state *ms, const origin_set *os, resolved *rs, const char *code,
+                        cs_date at, char nonmember[5], cs_date *merged_on, cs_error *err) {
   const cs_registry *reg = ms->reg;
+  cs_date since = os ? os->since : ms->since;
   nonmember[0] = '\0';
   /* the same codes as when it was last asked: nothing changed */
-  if (rs->nm_valid && rs->nm_gen == rs->gen && strcmp(rs->nm_for, code) == 0) {
+  if (rs && rs->nm_valid && rs->nm_gen == rs->gen && strcmp(rs->nm_for, code) == 0) {
     memcpy(nonmember, rs->nm_code, 5);
     *merged_on = rs->nm_date;
     return CS_OK;
   }
-  rs->nm_valid = 0;
-  if (cs_date_cmp(ms->since, at) > 0 ||
-      !cs_registry_territory_changed(reg, code, ms->since, at, NULL)) {
-    /* its territory is as it was: only members' */
+  if (rs) rs->nm_valid = 0;
+  if (cs_date_cmp(since, at) > 0 ||
+      !cs_registry_territory_changed(reg, code, since, at, NULL)) {
+    /* its territory is as it was: only the set's */
   } else {
     int rc;
     char (*o)[5] = NULL;
     size_t n = 0;
-    if ((rc = member_origins(ms, err)) ||
-        (rc = cs_registry_origins(reg, code, at, ms->since, &o, &n, err))) {
+    if ((!os && (rc = member_origins(ms, err))) ||
+        (rc = cs_registry_origins(reg, code, at, since, &o, &n, err))) {
       free(o);
       return rc;
     }
+    origin_set mine = os ? *os : members_set(ms);
     for (size_t k = 0; k < n && !nonmember[0]; k++)
-      if (!is_member_origin(ms, o[k])) memcpy(nonmember, o[k], 5);
+      if (!in_origins(&mine, o[k])) memcpy(nonmember, o[k], 5);
     if (nonmember[0]) {
-      /* the first change on which it shares a code with a member's territory */
+      /* the first change on which it shares a code with the set's territory */
       const cs_change *ch;
       size_t nch = cs_registry_changes(reg, &ch);
       int found = 0;
       for (size_t i = 0; i < nch && !found; i++) {
-        if (cs_date_cmp(ch[i].date, ms->since) <= 0 || cs_date_cmp(ch[i].date, at) > 0) continue;
+        if (cs_date_cmp(ch[i].date, since) <= 0 || cs_date_cmp(ch[i].date, at) > 0) continue;
         if (i > 0 && cs_date_cmp(ch[i - 1].date, ch[i].date) == 0) continue; /* one test per day */
         for (size_t k = 0; k < n && !found; k++)
-          if (is_member_origin(ms, o[k]) && together_on(reg, o[k], nonmember, ms->since, ch[i].date)) {
+          if (in_origins(&mine, o[k]) && together_on(reg, o[k], nonmember, since, ch[i].date)) {
             *merged_on = ch[i].date;
             found = 1;
           }
@@ -870,6 +1067,7 @@ static int nonmember_in(members_state *ms, resolved *rs, const char *code, cs_da
     }
     free(o);
   }
+  if (!rs) return CS_OK;
   rs->nm_valid = 1;
   rs->nm_gen = rs->gen;
   copy_text(rs->nm_for, sizeof rs->nm_for, code);
@@ -885,9 +1083,11 @@ static int nonmember_in(members_state *ms, resolved *rs, const char *code, cs_da
 ** last 1 January before the merger times x's figure (SPEC 7.1). The members'
 ** part is read in the codes of the day before the merger, when no code held
 ** both members' and non-members' territory. */
-static int member_part(members_state *ms, const active *x, cs_date at, int pop_year,
-                       cs_date merged_on, int64_t *out, cs_pop_source *source, cs_error *err) {
+static int member_part(members_state *ms, const origin_set *set, const char *code, cs_date at,
+                       int pop_year, cs_date merged_on, int64_t *out, cs_pop_source *source,
+                       cs_error *err) {
   const cs_registry *reg = ms->reg;
+  origin_set mine = set ? *set : members_set(ms);
   cs_date eve = cs_date_add_days(merged_on, -1);
   char (*o)[5] = NULL;
   size_t n = 0;
@@ -895,21 +1095,21 @@ static int member_part(members_state *ms, const active *x, cs_date at, int pop_y
   int before = cs_date_cmp(cs_date_jan1(pop_year), merged_on) < 0;
   int base = merged_on.month == 1 && merged_on.day == 1 ? merged_on.year - 1 : merged_on.year;
   int year = before ? pop_year : base;
-  if (cs_date_cmp(eve, ms->since) < 0) eve = ms->since;
-  if ((rc = cs_registry_origins(reg, x->code, at, eve, &o, &n, err))) return rc;
+  if (cs_date_cmp(eve, mine.since) < 0) eve = mine.since;
+  if ((rc = cs_registry_origins(reg, code, at, eve, &o, &n, err))) return rc;
   cs_q part, piece, frac;
   cs_q_zero(&part);
   for (size_t k = 0; k < n && !rc; k++) {
     /* a code of the eve is the members' when its territory was members' */
     char (*w)[5] = NULL;
     size_t nw = 0, members = 0;
-    if ((rc = cs_registry_origins(reg, o[k], eve, ms->since, &w, &nw, err))) break;
-    for (size_t j = 0; j < nw; j++) members += is_member_origin(ms, w[j]);
+    if ((rc = cs_registry_origins(reg, o[k], eve, mine.since, &w, &nw, err))) break;
+    for (size_t j = 0; j < nw; j++) members += in_origins(&mine, w[j]);
     free(w);
     if (!members) continue;
     int64_t pop;
     int p = 0;
-    if ((rc = cs_registry_fraction_in(reg, o[k], eve, at, x->code, &frac, &p, err)) ||
+    if ((rc = cs_registry_fraction_in(reg, o[k], eve, at, code, &frac, &p, err)) ||
         (rc = cs_registry_population_of(reg, o[k], eve, year, &pop, NULL, err)))
       break;
     proxy |= p;
@@ -925,10 +1125,10 @@ static int member_part(members_state *ms, const active *x, cs_date at, int pop_y
     return CS_OK;
   }
   int64_t whole, now;
-  if ((rc = cs_registry_population_of(reg, x->code, at, base, &whole, NULL, err)) ||
-      (rc = cs_registry_population_of(reg, x->code, at, pop_year, &now, NULL, err)))
+  if ((rc = cs_registry_population_of(reg, code, at, base, &whole, NULL, err)) ||
+      (rc = cs_registry_population_of(reg, code, at, pop_year, &now, NULL, err)))
     return rc;
-  if (whole <= 0) return cs_error_set(err, CS_ENOTFOUND, "no population for %s in %d to divide", x->code, base);
+  if (whole <= 0) return cs_error_set(err, CS_ENOTFOUND, "no population for %s in %d to divide", code, base);
   cs_q q, w;
   cs_q_from_i64(&q, now);
   cs_q_from_i64(&w, whole);
@@ -982,8 +1182,129 @@ static int code_events(members_state *ms, resolved *rs, cs_date at, cs_error *er
   return CS_OK;
 }
 
+/* The date a party is followed to for a budget year starting jan1. */
+static cs_date party_date(const cs_coop *c, const cs_member *m, cs_date jan1) {
+  return resolve_date(c, m, jan1);
+}
+
+/* A party's population for budget year `year` (on 1 January pop_year):
+** the figure given for it, or the sum of its municipalities' territories
+** as on `at` (SPEC 7.2), where a municipality merged with one outside the
+** party counts by the cooperation's merger rule. */
+static int party_population(members_state *ms, const cs_member *m, int year, cs_date at,
+                            int pop_year, int64_t *out, cs_pop_source *src, cs_error *err) {
+  const cs_coop *c = ms->c;
+  const cs_registry *reg = ms->reg;
+  if (m->npops) {
+    for (size_t k = 0; k < m->npops; k++)
+      if (!m->pop_years || m->pop_years[k] == pop_year) {
+        *out = m->pops[k];
+        *src = CS_POP_OVERRIDE;
+        return CS_OK;
+      }
+    return cs_error_set(err, CS_ENOTFOUND,
+                        "party %s (%s) in %d: no population given for 1 January %d (its "
+                        "population is given by year)",
+                        m->code, m->party_name, year, pop_year);
+  }
+  /* its municipalities' territories in the budget year, each code once */
+  char (*codes)[5] = NULL;
+  size_t n = 0, cap = 0;
+  int rc = CS_OK;
+  for (size_t k = 0; k < m->nmunis && !rc; k++) {
+    char succ[MAX_PARTS][5];
+    size_t ns = 0;
+    if ((rc = cs_registry_successors(reg, m->munis[k], m->anchor, at, succ, MAX_PARTS, &ns, NULL,
+                                     NULL, err))) {
+      char msg[CS_ERROR_MAX];
+      snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
+      rc = cs_error_set(err, rc, "party %s (%s) in %d: municipality %s: %s", m->code,
+                        m->party_name, year, m->munis[k], msg);
+      break;
+    }
+    for (size_t j = 0; j < ns; j++) {
+      size_t q = 0;
+      while (q < n && strcmp(codes[q], succ[j]) != 0) q++;
+      if (q < n) continue;
+      if (n == cap) {
+        size_t nc = cap ? 2 * cap : 8;
+        char (*g)[5] = realloc(codes, nc * sizeof *g);
+        if (!g) {
+          rc = cs_error_set(err, CS_ENOMEM, "out of memory");
+          break;
+        }
+        codes = g;
+        cap = nc;
+      }
+      memcpy(codes[n++], succ[j], 5);
+    }
+  }
+  origin_set os = {m->munis, m->nmunis, m->anchor};
+  int64_t total = 0;
+  int proxy = 0, pred = 0, projected = 0, first, last;
+  cs_registry_population_years(reg, &first, &last);
+  for (size_t k = 0; k < n && !rc; k++) {
+    char nonmember[5] = "";
+    cs_date merged_on = at;
+    int64_t pop = 0;
+    if ((rc = nonmember_in(ms, &os, NULL, codes[k], at, nonmember, &merged_on, err))) break;
+    if (nonmember[0] && c->merger == CS_MERGER_ERROR) {
+      char d[11];
+      rc = cs_error_set(err, CS_EINVAL,
+                        "in %d party %s (%s): its territory in %s %s is together with %s %s, "
+                        "outside the party (since %s): choose merger = \"whole\" or "
+                        "\"member_part\"",
+                        year, m->code, m->party_name, codes[k],
+                        name_or_code(reg, codes[k], at), nonmember,
+                        name_or_code(reg, nonmember, m->anchor), cs_date_format(merged_on, d));
+      break;
+    }
+    if (nonmember[0] && c->merger == CS_MERGER_MEMBER_PART) {
+      cs_pop_source ps;
+      if ((rc = member_part(ms, &os, codes[k], at, pop_year, merged_on, &pop, &ps, err))) break;
+      proxy |= ps == CS_POP_PROXY;
+      pred |= ps == CS_POP_PREDECESSORS;
+    } else {
+      cs_pop_origin origin = CS_ORIGIN_OWN;
+      rc = c->has_freeze ? cs_registry_population_frozen(reg, codes[k], at, pop_year, &pop, &origin, err)
+                         : cs_registry_population_of(reg, codes[k], at, pop_year, &pop, &origin, err);
+      if (rc == CS_ENOTFOUND && pop_year > last && c->pop_fn) {
+        /* past the registry's last year: the projection gives each municipality */
+        pop = -1;
+        if ((rc = c->pop_fn(c->pop_ud, codes[k], year, pop_year, &pop, err))) break;
+        if (pop < 0) {
+          rc = cs_error_set(err, CS_ENOTFOUND,
+                            "party %s (%s) in %d: no population for %s on 1 January %d (the "
+                            "registry ends in %d) and the projection gave none",
+                            m->code, m->party_name, year, codes[k], pop_year, last);
+          break;
+        }
+        projected = 1;
+      } else if (rc) {
+        char msg[CS_ERROR_MAX];
+        snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
+        rc = cs_error_set(err, rc, "party %s (%s) in %d: %s", m->code, m->party_name, year, msg);
+        break;
+      }
+      proxy |= origin == CS_ORIGIN_PROXY;
+      pred |= origin == CS_ORIGIN_PREDECESSORS;
+    }
+    if (__builtin_add_overflow(total, pop, &total)) {
+      rc = cs_error_set(err, CS_EOVERFLOW, "party %s: population overflow", m->code);
+      break;
+    }
+  }
+  free(codes);
+  if (rc) return rc;
+  *out = total;
+  *src = projected ? CS_POP_OVERRIDE : proxy ? CS_POP_PROXY
+         : pred ? CS_POP_PREDECESSORS : CS_POP_REGISTRY;
+  return CS_OK;
+}
+
 /* Members of the cooperation in `year`, resolved and grouped into
-** ms->act[0..*nout), and the year's events into ms->ev. */
+** ms->act[0..*nout) (with the services each is in, ms->insvc), and the
+** year's events into ms->ev. */
 static int members_of_year(members_state *ms, int year, size_t *nout, cs_error *err) {
   const cs_coop *c = ms->c;
   const cs_registry *reg = ms->reg;
@@ -1004,11 +1325,15 @@ static int members_of_year(members_state *ms, int year, size_t *nout, cs_error *
           cs_date lastday = cs_date_add_days(m->exit, -1);
           char code[MAX_PARTS][5];
           size_t nc = 0;
-          if (cs_date_cmp(lastday, m->anchor) < 0 ||
+          if (m->party || cs_date_cmp(lastday, m->anchor) < 0 ||
               cs_registry_successors(reg, m->code, m->anchor, lastday, code, MAX_PARTS, &nc, NULL,
                                      NULL, NULL))
             nc = 0;
-          if (!nc) memcpy(code[nc++], m->code, 5);
+          if (!nc) {
+            if ((rc = add_event(ms, CS_EVENT_GONE, m->code, lastday, m->notice_given, lastday, NULL,
+                                lastday, err)))
+              return rc;
+          }
           for (size_t k = 0; k < nc; k++)
             if ((rc = add_event(ms, CS_EVENT_GONE, code[k], lastday, m->notice_given, lastday, NULL,
                                 lastday, err)))
@@ -1018,6 +1343,29 @@ static int members_of_year(members_state *ms, int year, size_t *nout, cs_error *
       }
       cs_date l = cs_date_add_days(m->exit, -1);
       if (cs_date_cmp(l, last) < 0) last = l;
+    }
+    if (m->party) {
+      /* a party is itself every year: no registry to follow */
+      cs_date at = party_date(c, m, jan1);
+      active *x = new_active(ms, n, err);
+      if (!x) return CS_ENOMEM;
+      join_services(ms, n, i);
+      n++;
+      memcpy(x->code, m->code, sizeof x->code);
+      x->name = m->party_name;
+      x->given = m->given;
+      if (text_add(&x->merged, m->given)) return cs_error_set(err, CS_ENOMEM, "out of memory");
+      x->nmerged = 1;
+      x->first_member = i;
+      x->months = months_in(cs_date_cmp(first, jan1) > 0 ? first : jan1, last, year);
+      x->party = 1;
+      if (m->has_exit && cs_date_add_days(m->exit, -1).year == year &&
+          (rc = add_event(ms, CS_EVENT_NOTICE, m->code, at, m->notice_given, last, NULL, at, err)))
+        return rc;
+      if (m->joined && m->anchor.year == year &&
+          (rc = add_event(ms, CS_EVENT_JOINS, m->code, at, m->anchor, m->anchor, NULL, at, err)))
+        return rc;
+      continue;
     }
     cs_date at = resolve_date(c, m, jan1);
     int resolved_now = 0;
@@ -1036,17 +1384,20 @@ static int members_of_year(members_state *ms, int year, size_t *nout, cs_error *
       resolved_now = 1;
     }
     if (rs->ncodes > 1 && c->split == CS_SPLIT_ERROR) {
-      char list[200] = "", d[11];
-      for (size_t k = 0; k < rs->ncodes; k++) {
-        char nm[64], item[80];
-        name_at(reg, rs->codes[k], at, nm, sizeof nm);
-        snprintf(item, sizeof item, "%s%s %s", k ? ", " : "", rs->codes[k], nm);
-        strncat(list, item, sizeof list - strlen(list) - 1);
-      }
-      return cs_error_set(err, CS_EINVAL,
-                          "member %s (%s) was split on %s into %s; the cooperation says split = "
-                          "\"error\": decide (split = \"successors\" makes every part a member)",
-                          m->given, rs->split_code, cs_date_format(rs->split_date, d), list);
+      grow_text list = {NULL, 0, 0};
+      char d[11];
+      for (size_t k = 0; k < rs->ncodes; k++)
+        if ((k && text_add(&list, ", ")) || text_add(&list, rs->codes[k]) ||
+            text_add(&list, " ") || text_add(&list, name_or_code(reg, rs->codes[k], at))) {
+          free(list.s);
+          return cs_error_set(err, CS_ENOMEM, "out of memory");
+        }
+      rc = cs_error_set(err, CS_EINVAL,
+                        "member %s (%s) was split on %s into %s; the cooperation says split = "
+                        "\"error\": decide (split = \"successors\" makes every part a member)",
+                        m->given, rs->split_code, cs_date_format(rs->split_date, d), text_of(&list));
+      free(list.s);
+      return rc;
     }
     /* events: how its codes changed since the year before (or its start) */
     if (rs->nprev == 0) {
@@ -1058,7 +1409,8 @@ static int members_of_year(members_state *ms, int year, size_t *nout, cs_error *
     /* (codes kept from the year before are the codes of the year before) */
     if (resolved_now && (rc = code_events(ms, rs, at, err))) return rc;
     for (size_t s = 0; s < rs->ncodes; s++) {
-      char code[5];
+      char code[ID_SIZE];
+      memset(code, 0, sizeof code);
       memcpy(code, rs->codes[s], 5);
       /* a part's own notice after the split; else the member's binds it */
       const cs_part_exit *pe = NULL;
@@ -1090,7 +1442,7 @@ static int members_of_year(members_state *ms, int year, size_t *nout, cs_error *
           return rc;
         memcpy(code, vm->code, 5);
       }
-      size_t k; /* codes are 5-byte arrays: four bytes compared at once, then exactly */
+      size_t k; /* four bytes compared at once, then exactly */
       for (k = 0; k < n; k++)
         if (memcmp(ms->act[k].code, code, 4) == 0 && strcmp(ms->act[k].code, code) == 0) break;
       if (k < n) {
@@ -1101,14 +1453,16 @@ static int members_of_year(members_state *ms, int year, size_t *nout, cs_error *
             return cs_error_set(err, CS_ENOMEM, "out of memory");
           y->nmerged++;
         }
+        join_services(ms, k, i);
         if (months > y->months) y->months = months;
         continue;
       }
       active *x = new_active(ms, n, err);
       if (!x) return CS_ENOMEM;
+      join_services(ms, n, i);
       n++;
-      memcpy(x->code, code, 5);
-      copy_text(x->given, sizeof x->given, m->given);
+      memcpy(x->code, code, sizeof x->code);
+      x->given = m->given;
       if (text_add(&x->merged, m->given)) return cs_error_set(err, CS_ENOMEM, "out of memory");
       x->nmerged = 1;
       x->first_member = i;
@@ -1118,11 +1472,9 @@ static int members_of_year(members_state *ms, int year, size_t *nout, cs_error *
         x->split_date = rs->split_date;
       }
       const cs_municipality *np;
-      if (vm) x->name_src = vm->name;
-      else if ((np = period_kept(reg, code, at, &rs->name_period))) x->name_src = np->name;
-      else x->name_src = NULL;
-      if (x->name_src) copy_text(x->name, sizeof x->name, x->name_src);
-      else name_at(reg, code, at, x->name, sizeof x->name);
+      if (vm) x->name = vm->name;
+      else if ((np = period_kept(reg, code, at, &rs->name_period))) x->name = np->name;
+      else x->name = name_at(reg, code, at);
       if (has_exit && cs_date_add_days(exit, -1).year == year &&
           (rc = add_event(ms, CS_EVENT_NOTICE, rs->codes[s], at, notice_given, code_last, NULL, at,
                           err)))
@@ -1142,14 +1494,20 @@ static int members_of_year(members_state *ms, int year, size_t *nout, cs_error *
     x->charged_months = c->part_year == CS_PART_YEAR_MONTHS ? x->months : 12;
     if (x->nmerged == 1) text_clear(&x->merged);
     if (x->split_from[0]) {
-      char item[200], nm[64], d[11];
-      name_at(reg, x->split_from, cs_date_add_days(x->split_date, -1), nm, sizeof nm);
-      snprintf(item, sizeof item, "%ssplit from %s %s on %s", x->merged.len ? "; " : "", x->split_from,
-               nm, cs_date_format(x->split_date, d));
-      if (text_add(&x->merged, item)) return cs_error_set(err, CS_ENOMEM, "out of memory");
+      char d[11];
+      if ((x->merged.len && text_add(&x->merged, "; ")) || text_add(&x->merged, "split from ") ||
+          text_add(&x->merged, x->split_from) || text_add(&x->merged, " ") ||
+          text_add(&x->merged, name_or_code(reg, x->split_from, cs_date_add_days(x->split_date, -1))) ||
+          text_add(&x->merged, " on ") || text_add(&x->merged, cs_date_format(x->split_date, d)))
+        return cs_error_set(err, CS_ENOMEM, "out of memory");
     }
     const cs_member *m = &c->members[x->first_member];
     resolved *rs = &ms->cache[x->first_member];
+    if (x->party) {
+      if ((rc = party_population(ms, m, year, party_date(c, m, jan1), pop_year, &x->population,
+                                 &x->pop_source, err)))
+        return rc;
+    } else {
     cs_date at = resolve_date(c, m, jan1);
     const cs_vmerger *vm = vmerger_by_code(c, x->code);
     if (vm) {
@@ -1190,23 +1548,23 @@ static int members_of_year(members_state *ms, int year, size_t *nout, cs_error *
     }
     char nonmember[5] = "";
     cs_date merged_on = at;
-    if ((rc = nonmember_in(ms, rs, x->code, at, nonmember, &merged_on, err))) {
+    if ((rc = nonmember_in(ms, NULL, rs, x->code, at, nonmember, &merged_on, err))) {
       char msg[CS_ERROR_MAX];
       snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
       return cs_error_set(err, rc, "member %s in %d: %s", x->given, year, msg);
     }
     if (nonmember[0] && c->merger == CS_MERGER_ERROR) {
-      char nm[64], d[11];
-      name_at(reg, nonmember, ms->since, nm, sizeof nm);
+      char d[11];
       return cs_error_set(err, CS_EINVAL,
                           "in %d member %s is part of %s %s together with non-member %s %s (since "
                           "%s): choose merger = \"whole\" or \"member_part\"",
-                          year, x->given, x->code, x->name, nonmember, nm,
-                          cs_date_format(merged_on, d));
+                          year, x->given, x->code, x->name ? x->name : x->code, nonmember,
+                          name_or_code(reg, nonmember, ms->since), cs_date_format(merged_on, d));
     }
     cs_pop_origin origin = CS_ORIGIN_OWN;
     if (nonmember[0] && c->merger == CS_MERGER_MEMBER_PART) {
-      if ((rc = member_part(ms, x, at, pop_year, merged_on, &x->population, &x->pop_source, err))) {
+      if ((rc = member_part(ms, NULL, x->code, at, pop_year, merged_on, &x->population,
+                            &x->pop_source, err))) {
         char msg[CS_ERROR_MAX];
         snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
         return cs_error_set(err, rc, "merger = \"member_part\" for %s in %d: %s", x->given, year, msg);
@@ -1258,12 +1616,13 @@ static int members_of_year(members_state *ms, int year, size_t *nout, cs_error *
                                                          : CS_POP_REGISTRY;
     }
     if (nonmember[0]) {
-      char item[200], nm[64];
-      name_at(reg, nonmember, ms->since, nm, sizeof nm);
-      snprintf(item, sizeof item, "%swith non-member %s %s (%s)", x->merged.len ? "; " : "",
-               nonmember, nm, c->merger == CS_MERGER_WHOLE ? "whole population counted"
-                                                           : "member part counted");
-      if (text_add(&x->merged, item)) return cs_error_set(err, CS_ENOMEM, "out of memory");
+      if ((x->merged.len && text_add(&x->merged, "; ")) || text_add(&x->merged, "with non-member ") ||
+          text_add(&x->merged, nonmember) || text_add(&x->merged, " ") ||
+          text_add(&x->merged, name_or_code(reg, nonmember, ms->since)) ||
+          text_add(&x->merged, c->merger == CS_MERGER_WHOLE ? " (whole population counted)"
+                                                            : " (member part counted)"))
+        return cs_error_set(err, CS_ENOMEM, "out of memory");
+    }
     }
     if (c->pop_fn) {
       int64_t before = x->population;
@@ -1274,91 +1633,129 @@ static int members_of_year(members_state *ms, int year, size_t *nout, cs_error *
       if (x->population != before) x->pop_source = CS_POP_OVERRIDE;
     }
   }
-  /* by code: members are usually listed so (a check, not a sort) */
+  /* by code (bytewise: codes before party ids): members are usually listed
+  ** so (a check, not a sort); their services go with them */
   for (size_t k = 1; k < n; k++)
     if (cmp_active(&ms->act[k - 1], &ms->act[k]) > 0) {
-      qsort(ms->act, n, sizeof *ms->act, cmp_active);
+      if (ms->ns > 1 || ms->c->nservices) {
+        /* sort the services' flags along: by a permutation */
+        size_t *perm = malloc(n * sizeof *perm);
+        unsigned char *in = malloc(n * ms->ns);
+        active *sorted = malloc(n * sizeof *sorted);
+        if (!perm || !in || !sorted) {
+          free(perm), free(in), free(sorted);
+          return cs_error_set(err, CS_ENOMEM, "out of memory");
+        }
+        for (size_t j = 0; j < n; j++) perm[j] = j;
+        for (size_t a = 1; a < n; a++) /* insertion sort: stable, n small */
+          for (size_t b = a; b > 0 && cmp_active(&ms->act[perm[b - 1]], &ms->act[perm[b]]) > 0; b--) {
+            size_t t = perm[b];
+            perm[b] = perm[b - 1];
+            perm[b - 1] = t;
+          }
+        for (size_t j = 0; j < n; j++) {
+          sorted[j] = ms->act[perm[j]];
+          memcpy(in + j * ms->ns, ms->insvc + perm[j] * ms->ns, ms->ns);
+        }
+        memcpy(ms->act, sorted, n * sizeof *sorted);
+        memcpy(ms->insvc, in, n * ms->ns);
+        free(perm), free(in), free(sorted);
+      } else {
+        qsort(ms->act, n, sizeof *ms->act, cmp_active);
+      }
       break;
     }
   *nout = n;
   return CS_OK;
 }
 
-/* The host as last followed (kept while no change falls in between). */
-typedef struct host_cache {
+/* A municipality as last followed (kept while no change falls in between). */
+typedef struct follow_cache {
   int valid;
   cs_date at;
-  char code[5], name[64];
-} host_cache;
+  char code[ID_SIZE];
+  const char *name;
+} follow_cache;
 
-/* The host's code and name in a budget year: followed from the resolution
-** date like a member; a host that was split is followed by the part that
-** keeps its name, else the run stops naming the parts. */
-static int host_of_year(const cs_coop *c, const cs_registry *reg, int from, int year,
-                        host_cache *hc, cs_error *err) {
+/* The code and name in a budget year of `code` (the host's or the
+** payee's, `what`): followed from the resolution date like a member; one
+** that was split is followed by the part that keeps its name, else the
+** run stops naming the parts. */
+static int follow_of_year(const cs_coop *c, const cs_registry *reg, const char *code0,
+                          const char *what, int from, int year, follow_cache *hc, cs_error *err) {
   cs_date res = resolution_date(c, from), at = cs_date_jan1(year);
   if (c->has_freeze && cs_date_cmp(at, c->freeze) > 0) at = c->freeze;
   if (cs_date_cmp(at, res) < 0) at = res;
   if (hc->valid && cs_date_cmp(hc->at, at) <= 0 && !changes_between(reg, hc->at, at)) return CS_OK;
-  char *code = hc->code, *name = hc->name;
-  size_t size = sizeof hc->name;
+  char *code = hc->code;
   char parts[MAX_PARTS][5], sc[5] = "";
   size_t n = 0;
   cs_date sd;
-  memcpy(code, c->host, 5);
-  if (cs_registry_successors(reg, c->host, res, at, parts, MAX_PARTS, &n, &sd, sc, NULL) == CS_OK &&
+  memcpy(code, code0, 5);
+  if (cs_registry_successors(reg, code0, res, at, parts, MAX_PARTS, &n, &sd, sc, NULL) == CS_OK &&
       n >= 1) {
     if (n == 1) {
       memcpy(code, parts[0], 5);
     } else {
-      char was[64], list[200] = "", d[11];
+      char d[11];
       size_t keeps = 0, which = 0;
-      name_at(reg, sc, cs_date_add_days(sd, -1), was, sizeof was);
+      const char *was = name_or_code(reg, sc, cs_date_add_days(sd, -1));
+      grow_text list = {NULL, 0, 0};
+      int oom = 0;
       for (size_t k = 0; k < n; k++) {
-        char nm[64], item[80];
-        name_at(reg, parts[k], at, nm, sizeof nm);
+        const char *nm = name_or_code(reg, parts[k], at);
         if (strcmp(nm, was) == 0) {
           keeps++;
           which = k;
         }
-        snprintf(item, sizeof item, "%s%s %s", k ? ", " : "", parts[k], nm);
-        strncat(list, item, sizeof list - strlen(list) - 1);
+        oom |= (k && text_add(&list, ", ")) || text_add(&list, parts[k]) || text_add(&list, " ") ||
+               text_add(&list, nm);
       }
-      if (keeps != 1)
-        return cs_error_set(err, CS_EINVAL,
-                            "%s, %d: the host %s %s was split on %s into %s and no one part keeps "
-                            "its name: name the host among them",
-                            c->name, year, sc, was, cs_date_format(sd, d), list);
+      if (oom) {
+        free(list.s);
+        return cs_error_set(err, CS_ENOMEM, "out of memory");
+      }
+      if (keeps != 1) {
+        int rc = cs_error_set(err, CS_EINVAL,
+                              "%s, %d: the %s %s %s was split on %s into %s and no one part keeps "
+                              "its name: name the %s among them",
+                              c->name, year, what, sc, was, cs_date_format(sd, d), text_of(&list),
+                              what);
+        free(list.s);
+        return rc;
+      }
+      free(list.s);
       memcpy(code, parts[which], 5);
     }
   }
-  name_at(reg, code, at, name, size);
+  hc->name = name_or_code(reg, code, at);
+  if (hc->name == code) hc->name = NULL; /* an unknown code: named by itself */
   hc->valid = 1;
   hc->at = at;
   return CS_OK;
 }
-
 /* ---- the year's shares ----------------------------------------------- */
 
-/* What one year's key gives every member, by either path, and the room for
-** it, kept from year to year (cap members). Parts are by member:
-** parts[i * CS_KEY_MAX_PARTS + p]. */
+/* What one key gives its members in a year, by either path, and the room
+** for it, kept from year to year. Parts are by member: parts[i * nparts + p]. */
 typedef struct share_scratch {
-  size_t cap;
+  size_t cap, cells;       /* room: members, parts */
   cs_part *parts;
   int64_t *total_cents, *rounded;
-  int has_member_texts;   /* shares[i].parts[p].member are to be kept */
-  /* the notes as figures (machine-word path), when notes_deferred */
-  int notes_deferred;
+  size_t nparts;           /* the last evaluation's */
+  int fx;                  /* the last evaluation was in machine words: notes as figures */
   int64_t net_cents, pool_cents[CS_KEY_MAX_PARTS];
   cs_key_multiples mk;
-  /* the machine-word path */
   uint64_t *mult, *sum_mult;
   cs_fx_value *value;
   size_t *order;
-  /* the exact path: made the first time it is needed (a share is over 8 KB) */
-  cs_key_share *shares;
-  cs_q *totals;
+  cs_key_year *ky;         /* the exact path's, reused every year */
+  /* the key's members this year: all of the year's, or a service's */
+  size_t n;
+  cs_key_member *km;
+  const char **codes;
+  size_t *pos;             /* per member of the year: its index among the key's, or SIZE_MAX */
+  size_t pos_cap;
 } share_scratch;
 
 static void scratch_free(share_scratch *sc) {
@@ -1369,34 +1766,53 @@ static void scratch_free(share_scratch *sc) {
   free(sc->sum_mult);
   free(sc->value);
   free(sc->order);
-  free(sc->shares);
-  free(sc->totals);
+  cs_key_year_free(sc->ky);
+  free(sc->km);
+  free(sc->codes);
+  free(sc->pos);
   memset(sc, 0, sizeof *sc);
 }
 
-/* Room for n members; 0, or -1 when out of memory (sc is then freed). */
-static int scratch_grow(share_scratch *sc, size_t n) {
-  scratch_free(sc);
-  sc->parts = malloc(n * CS_KEY_MAX_PARTS * sizeof *sc->parts);
-  sc->total_cents = malloc(n * sizeof *sc->total_cents);
-  sc->rounded = malloc(n * sizeof *sc->rounded);
-  sc->mult = malloc(n * CS_KEY_MAX_PARTS * sizeof *sc->mult);
-  sc->sum_mult = malloc(n * sizeof *sc->sum_mult);
-  sc->value = malloc(n * sizeof *sc->value);
-  sc->order = malloc(n * sizeof *sc->order);
-  if (!sc->parts || !sc->total_cents || !sc->rounded || !sc->mult || !sc->sum_mult ||
-      !sc->value || !sc->order) {
-    scratch_free(sc);
-    return -1;
+/* Room for n members (and n * nparts parts); 0, or -1 when out of memory. */
+static int scratch_room(share_scratch *sc, size_t n, size_t nparts) {
+  if (n > sc->cap) {
+    size_t cap = n < 16 ? 16 : n;
+    void *p[8];
+    p[0] = realloc(sc->total_cents, cap * sizeof *sc->total_cents);
+    if (p[0]) sc->total_cents = p[0];
+    p[1] = realloc(sc->rounded, cap * sizeof *sc->rounded);
+    if (p[1]) sc->rounded = p[1];
+    p[2] = realloc(sc->mult, cap * CS_KEY_MAX_PARTS * sizeof *sc->mult);
+    if (p[2]) sc->mult = p[2];
+    p[3] = realloc(sc->sum_mult, cap * sizeof *sc->sum_mult);
+    if (p[3]) sc->sum_mult = p[3];
+    p[4] = realloc(sc->value, cap * sizeof *sc->value);
+    if (p[4]) sc->value = p[4];
+    p[5] = realloc(sc->order, cap * sizeof *sc->order);
+    if (p[5]) sc->order = p[5];
+    p[6] = realloc(sc->km, cap * sizeof *sc->km);
+    if (p[6]) sc->km = p[6];
+    p[7] = realloc(sc->codes, cap * sizeof *sc->codes);
+    if (p[7]) sc->codes = p[7];
+    for (int k = 0; k < 8; k++)
+      if (!p[k]) return -1;
+    sc->cap = cap;
   }
-  sc->cap = n;
+  size_t cells;
+  if (__builtin_mul_overflow(n, nparts, &cells)) return -1;
+  if (cells > sc->cells) {
+    cs_part *p = realloc(sc->parts, cells * sizeof *p);
+    if (!p) return -1;
+    sc->parts = p;
+    sc->cells = cells;
+  }
   return 0;
 }
 
 /* The machine-word path (share_fx.h) for the multiples mk of `shared`: 0
 ** when every figure is certain, -1 when the exact path must decide. Also
 ** the net and every pool in øre for the key's notes (*notes_fx 0 when one
-** of those is uncertain: the notes are then made exactly). */
+** of those is too large for them: the exact path then decides too). */
 static int shares_fx(const cs_q *shared, const cs_key_multiples *mk, size_t n,
                      const char *const *codes, share_scratch *sc, int64_t *net_cents,
                      int64_t *pool_cents, int *notes_fx) {
@@ -1412,7 +1828,7 @@ static int shares_fx(const cs_q *shared, const cs_key_multiples *mk, size_t n,
     for (size_t p = 0; p < nparts; p++) {
       uint64_t m = mk->mult[i * CS_KEY_MAX_PARTS + p];
       cs_fx_value v;
-      cs_part *part = &sc->parts[i * CS_KEY_MAX_PARTS + p];
+      cs_part *part = &sc->parts[i * nparts + p];
       if (__builtin_add_overflow(sum, m, &sum) || cs_fx_times(&fx, m, &v) ||
           cs_fx_cents(&v, &part->cents, &part->rounded))
         return -1;
@@ -1434,92 +1850,85 @@ static int shares_fx(const cs_q *shared, const cs_key_multiples *mk, size_t n,
   if (cs_fx_largest_remainder(sc->rounded, sc->value, sc->sum_mult, codes, n, target - floors,
                               sc->order))
     return -1;
-  /* the notes' figures: the net is shared * K / K, pool p shared * pool[p] / K */
+  /* the notes' figures: the net is shared * K / K, pool p shared * pool[p] / K;
+  ** where the machine words leave a figure's øre uncertain, exactly */
   cs_fx_value v;
   *notes_fx = 1;
   if (cs_fx_times(&fx, mk->K, &v) || cs_fx_cents(&v, net_cents, &whole))
     *notes_fx = cs_q_cents(shared, net_cents, &whole) == CS_OK;
   for (size_t p = 0; p < nparts && *notes_fx; p++)
-    if (cs_fx_times(&fx, mk->pool[p], &v) || cs_fx_cents(&v, &pool_cents[p], &whole)) *notes_fx = 0;
+    if (cs_fx_times(&fx, mk->pool[p], &v) || cs_fx_cents(&v, &pool_cents[p], &whole)) {
+      cs_q pool;
+      cs_big_from_u64(&kb, mk->pool[p]);
+      pool.den = d;
+      *notes_fx = cs_big_mul(&pool.num, &shared->num, &kb) == CS_OK &&
+                  cs_q_cents(&pool, &pool_cents[p], &whole) == CS_OK;
+    }
   return 0;
 }
 
-/* shared in lowest terms, in *room when it was not (the decimal path gives
-** the net cost as n / 10^scale; the exact path wants it reduced). */
-static const cs_q *reduced(const cs_q *shared, cs_q *room) {
-  cs_q_copy(room, shared);
-  if (cs_q_normalise(room) != CS_OK) return shared;
-  return room;
-}
-
-/* The year's shares into sc (parts, total cents, rounded totals) and the
-** key's notes: by machine words when the key allows and every figure is
-** certain, else exactly (key.h, round.h). The two give the same figures. */
-static int year_shares(const char *coop_name, const cs_key *key, int year, const cs_q *shared,
-                       const cs_key_member *km, size_t n, const char **codes, share_scratch *sc,
-                       cs_key_note *notes, size_t *nparts, cs_error *err) {
-  sc->has_member_texts = 0;
-  *nparts = 0;
+/* The year's shares of the key's members (sc->km, sc->codes, sc->n) into
+** sc (parts, total cents, rounded totals): by machine words when allowed,
+** the key allows and every figure is certain (sc->fx), else exactly by
+** cs_key_eval (sc->ky, with the notes). The two give the same figures. */
+static int year_shares(const cs_key *key, const cs_key_env *env, int year, const cs_q *shared,
+                       share_scratch *sc, int allow_fx, cs_error *err) {
+  size_t n = sc->n;
+  sc->fx = 0;
+  sc->nparts = cs_key_nparts(key);
   if (n == 0) return CS_OK;
-  cs_q room;
-  cs_key_multiples *mk = &sc->mk;
-  mk->mult = sc->mult;
-  sc->notes_deferred = 0;
-  int rc = cs_key_multipliers(key, year, km, n, mk, err);
-  if (rc == CS_OK) {
-    int notes_fx;
-    if (shares_fx(shared, mk, n, codes, sc, &sc->net_cents, sc->pool_cents, &notes_fx) == 0) {
-      /* the notes' texts are written when an explanation asks for them */
-      if (notes_fx) {
-        sc->notes_deferred = 1;
-        for (size_t p = 0; p < mk->nparts; p++) notes[p].kind = cs_key_part_kind(key, p);
-      } else {
-        shared = reduced(shared, &room);
-        cs_key_pool_notes(key, shared, mk, notes);
+  if (scratch_room(sc, n, sc->nparts)) return cs_error_set(err, CS_ENOMEM, "out of memory");
+  int rc;
+  if (allow_fx) {
+    cs_key_multiples *mk = &sc->mk;
+    mk->mult = sc->mult;
+    rc = cs_key_multipliers(key, year, sc->km, n, mk, err);
+    if (rc == CS_OK) {
+      int notes_fx = 0;
+      if (mk->nparts == sc->nparts &&
+          shares_fx(shared, mk, n, sc->codes, sc, &sc->net_cents, sc->pool_cents, &notes_fx) == 0 &&
+          notes_fx) {
+        sc->fx = 1;
+        return CS_OK;
       }
-      *nparts = mk->nparts;
-      return CS_OK;
+    } else if (rc != 1) {
+      return rc;
     }
-  } else if (rc != 1) {
-    return rc;
   }
   /* the exact path */
-  shared = reduced(shared, &room);
-  if (!sc->shares) {
-    sc->shares = malloc(sc->cap * sizeof *sc->shares);
-    sc->totals = malloc(sc->cap * sizeof *sc->totals);
-    if (!sc->shares || !sc->totals) return cs_error_set(err, CS_ENOMEM, "out of memory");
-  }
-  int common = 0;
-  if ((rc = cs_key_apply_common(key, year, shared, km, n, sc->shares, &common, notes, err)))
-    return rc;
-  *nparts = sc->shares[0].nparts;
+  if ((rc = cs_key_eval(key, env, year, shared, sc->km, n, &sc->ky, err))) return rc;
   int64_t whole;
   for (size_t i = 0; i < n; i++) {
-    for (size_t p = 0; p < sc->shares[i].nparts; p++) {
-      cs_part *part = &sc->parts[i * CS_KEY_MAX_PARTS + p];
-      if (sc->shares[i].parts[p].member[0]) sc->has_member_texts = 1;
-      if (cs_q_cents(&sc->shares[i].parts[p].amount, &part->cents, &part->rounded))
-        return cs_error_set(err, CS_EOVERFLOW, "%s, %d: amounts too large for exact arithmetic",
-                            coop_name, year);
+    for (size_t p = 0; p < sc->nparts; p++) {
+      cs_part *part = &sc->parts[i * sc->nparts + p];
+      if (cs_q_cents(cs_key_year_part(sc->ky, i, p), &part->cents, &part->rounded))
+        return cs_error_set(err, CS_EOVERFLOW, "%d: amounts too large for exact arithmetic", year);
     }
-    if (cs_q_cents(&sc->shares[i].total, &sc->total_cents[i], &whole))
-      return cs_error_set(err, CS_EOVERFLOW, "%s, %d: amounts too large for exact arithmetic",
-                            coop_name, year);
-    cs_q_copy(&sc->totals[i], &sc->shares[i].total);
+    if (cs_q_cents(cs_key_year_total(sc->ky, i), &sc->total_cents[i], &whole))
+      return cs_error_set(err, CS_EOVERFLOW, "%d: amounts too large for exact arithmetic", year);
   }
-  return cs_round_shares(sc->rounded, sc->totals, codes, n, err);
+  return cs_round_shares(sc->rounded, cs_key_year_total(sc->ky, 0), sc->codes, n, err);
 }
 
 /* ---- the run ---------------------------------------------------------- */
 
-static const cs_key *key_at(const cs_coop *c, int year) {
+/* The key of service s (0 without services) in year, or NULL. */
+static const cs_key *key_at(const cs_coop *c, size_t s, int year) {
   const cs_key *k = NULL;
   for (size_t i = 0; i < c->nkeys; i++)
-    if (c->keys[i].from_year <= year) k = c->keys[i].key;
+    if (c->keys[i].service == s && c->keys[i].from_year <= year) k = c->keys[i].key;
   return k;
 }
 
+/* 1 with the first year service s has a key for in *year; 0 when it has none. */
+static int first_key_year(const cs_coop *c, size_t s, int *year) {
+  for (size_t i = 0; i < c->nkeys; i++)
+    if (c->keys[i].service == s) {
+      *year = c->keys[i].from_year;
+      return 1;
+    }
+  return 0;
+}
 
 static const char *popdate_name(const cs_coop *c) {
   switch (c->popdate) {
@@ -1535,6 +1944,34 @@ typedef struct row_texts {
   const char *name_src, *name, *given;
 } row_texts;
 
+/* Appends " by:COLUMN.year=which" for each table part of key (service
+** prefix sv, or "") not in the text yet (the options line names each table
+** key's year). */
+static int options_tables(grow_text *t, const cs_key *key, const char *sv) {
+  for (size_t p = 0; p < cs_key_nparts(key); p++) {
+    cs_table_year which;
+    if (!cs_key_part_table(key, p, &which)) continue;
+    grow_text item = {NULL, 0, 0};
+    int rc = text_add(&item, " ");
+    if (!rc && sv[0]) rc = text_add(&item, sv) || text_add(&item, "/");
+    if (!rc) rc = text_add(&item, cs_key_part_name(key, p)) || text_add(&item, ".year=") ||
+                  text_add(&item, cs_table_year_name(which));
+    if (!rc && !strstr(text_of(t), item.s)) rc = text_add(t, item.s);
+    free(item.s);
+    if (rc) return rc;
+  }
+  return CS_OK;
+}
+
+/* "a: x; b: y" of the services' texts (the key's, its label ...); a text
+** the key does not have is left out. */
+static int join_texts(grow_text *t, const char *service, const char *text) {
+  if (!text || !text[0]) return CS_OK;
+  if (t->len && text_add(t, "; ")) return CS_ENOMEM;
+  if (service[0] && (text_add(t, service) || text_add(t, ": "))) return CS_ENOMEM;
+  return text_add(t, text);
+}
+
 int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, cs_result **out,
                 cs_error *err) {
   int rc = CS_OK, year = from;
@@ -1544,6 +1981,11 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
   if (from < 1900 || to > 2200)
     return cs_error_set(err, CS_EINVAL, "run years %d..%d are out of range (1900..2200)", from, to);
   if (coop->nkeys == 0) return cs_error_set(err, CS_EINVAL, "%s has no cost-sharing key", coop->name);
+  int first_year;
+  for (size_t s = 0; s < coop->nservices; s++)
+    if (!first_key_year(coop, s, &first_year))
+      return cs_error_set(err, CS_EINVAL, "%s: service \"%s\" has no cost-sharing key", coop->name,
+                          coop->services[s].name);
   if (coop->has_period && from < coop->from.year) {
     char d[11];
     return cs_error_set(err, CS_EINVAL, "%s: the run starts in %d, before the agreement (%s)",
@@ -1558,13 +2000,21 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
                         coop->name);
   else base = from;
 
+  size_t ns = nsvc_of(coop);
+  int services = coop->nservices > 0;
   cs_result *r = calloc(1, sizeof *r);
   cs_q *amounts = calloc(coop->nlines ? coop->nlines : 1, sizeof *amounts);
   int *state = calloc(coop->nlines ? coop->nlines : 1, sizeof *state);
+  svc_sums *sv = calloc(ns, sizeof *sv);
+  share_scratch *sc = calloc(ns, sizeof *sc);
+  const cs_key **used = calloc(coop->nkeys, sizeof *used); /* the keys the run used, once each */
+  size_t *used_svc = calloc(coop->nkeys, sizeof *used_svc);
+  size_t nused = 0;
   members_state ms;
   memset(&ms, 0, sizeof ms);
-  host_cache hcache;
+  follow_cache hcache, pcache;
   memset(&hcache, 0, sizeof hcache);
+  memset(&pcache, 0, sizeof pcache);
   ms.c = coop;
   ms.reg = reg;
   ms.first_year = from;
@@ -1576,44 +2026,31 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
   /* each member's texts in the result, kept while they stay the same */
   row_texts *texts = calloc(coop->nmembers ? coop->nmembers : 1, sizeof *texts);
   cs_q *year_share = malloc(13 * sizeof *year_share); /* months / 12 for 0..12 months */
-  cs_key_member *km = NULL;
-  share_scratch sc;
-  memset(&sc, 0, sizeof sc);
+  grow_text options = {NULL, 0, 0}, kt = {NULL, 0, 0}, lt = {NULL, 0, 0}, st = {NULL, 0, 0},
+            at = {NULL, 0, 0}, kn = {NULL, 0, 0};
+  cs_table_resolver resolver;
+  cs_table_registry_resolver(&resolver, reg);
+  cs_key_env env = {&resolver};
   dec_consts dc;
   memset(&dc, 0, sizeof dc);
   cs_dec net_dec;
-  const char **codes = NULL;
-  if (!r || !amounts || !state || !ms.cache || !gcache || !texts || !year_share ||
-      dec_consts_make(coop, &dc)) {
-    rc = cs_error_set(err, CS_ENOMEM, "out of memory");
-    goto fail;
-  }
+  if (!r || !amounts || !state || !sv || !sc || !used || !used_svc || !ms.cache || !gcache ||
+      !texts || !year_share || member_services(&ms) || dec_consts_make(coop, &dc) ||
+      !(r->strings = calloc(1, sizeof *r->strings)))
+    NOMEM();
   for (int m = 0; m <= 12; m++) CHECK(cs_q_from_frac(&year_share[m], m, 12));
-  snprintf(r->name, sizeof r->name, "%s", coop->name);
+  STR(r->name, coop->name);
   r->from = from;
   r->to = to;
-  char frozen[40] = "";
-  if (coop->has_freeze) {
-    char d[11];
-    snprintf(frozen, sizeof frozen, " no_reform=%s", cs_date_format(coop->freeze, d));
+  if (services) {
+    if (!(r->services = calloc(coop->nservices, sizeof *r->services))) NOMEM();
+    for (size_t s = 0; s < coop->nservices; s++) STR(r->services[s], coop->services[s].name);
+    r->nservices = coop->nservices;
   }
-  snprintf(r->options, sizeof r->options,
-           "rounding=largest_remainder population_date=%s exit_year=%s merger=%s split=%s%s",
-           popdate_name(coop), coop->part_year == CS_PART_YEAR_FULL ? "full" : "months",
-           coop->merger == CS_MERGER_WHOLE ? "whole"
-           : coop->merger == CS_MERGER_MEMBER_PART ? "member_part" : "error",
-           coop->split == CS_SPLIT_ERROR ? "error" : "successors", frozen);
   r->years = calloc((size_t)(to - from + 1), sizeof *r->years);
-  if (!r->years) {
-    rc = cs_error_set(err, CS_ENOMEM, "out of memory");
-    goto fail;
-  }
-  size_t rows_cap = 0, parts_cap = 0;
+  if (!r->years) NOMEM();
+  size_t rows_cap = 0, parts_cap = 0, rsv_cap = 0;
   int64_t whole;
-  if (!(r->strings = calloc(1, sizeof *r->strings))) {
-    rc = cs_error_set(err, CS_ENOMEM, "out of memory");
-    goto fail;
-  }
   for (year = from; year <= to; year++) {
     cs_year *y = &r->years[r->nyears++];
     y->year = year;
@@ -1623,38 +2060,97 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
     if (coop->has_period && coop->has_to && year == coop->to.year) last_m = coop->to.month;
     y->past_end = coop->has_period && coop->has_to && year > coop->to.year;
     y->agreement_months = coop->prorate_period ? last_m - first_m + 1 : 12;
-    cs_q net, shared, balance;
+    cs_q net, balance;
     /* costs, grants, net: as decimals (no gcd) when the year allows it, else
     ** as rationals; the figures are the same */
     y->lines = calloc(coop->nlines ? coop->nlines : 1, sizeof *y->lines);
     y->grants = calloc(coop->ngrants ? coop->ngrants : 1, sizeof *y->grants);
-    if (!y->lines || !y->grants) {
-      rc = cs_error_set(err, CS_ENOMEM, "out of memory");
-      goto fail;
+    y->keys = calloc(ns, sizeof *y->keys);
+    if (!y->lines || !y->grants || !y->keys) NOMEM();
+    y->nkeys = ns;
+    for (size_t i = 0; i < coop->nlines; i++) {
+      STR(y->lines[i].name, coop->lines[i].name);
+      y->lines[i].service = services ? coop->lines[i].service : 0;
     }
-    for (size_t i = 0; i < coop->nlines; i++) STR(y->lines[i].name, coop->lines[i].name);
     y->nlines = coop->nlines;
     int net_is_dec = y->agreement_months == 12 && costs_dec(coop, &dc, year, base, y, &net_dec) == 0;
     if (net_is_dec) {
       if (cs_dec_to_q_unreduced(&net, &net_dec)) net_is_dec = 0; /* reduced only if needed */
+      if (!services) cs_q_copy(&sv[0].net, &net); /* one key shares the year's net cost */
+      for (size_t s = 0; s < ns && net_is_dec && services; s++)
+        if (cs_dec_to_q_unreduced(&sv[s].net, &dc.svc_net[s]) ||
+            cs_dec_to_q_unreduced(&sv[s].cost, &dc.svc_cost[s]) ||
+            cs_dec_to_q_unreduced(&sv[s].granted, &dc.svc_granted[s]))
+          net_is_dec = 0;
     }
     if (!net_is_dec &&
-        (rc = costs_exact(coop, year, base, amounts, state, gcache, y, &net, err)))
+        (rc = costs_exact(coop, year, base, amounts, state, gcache, y, &net, sv, err)))
       goto fail;
     for (size_t g = 0; g < y->ngrants; g++) STR(y->grants[g].name, y->grants[g].name);
-    const cs_key *key = key_at(coop, year);
-    if (!key) {
-      rc = cs_error_set(err, CS_EINVAL, "%s has no key for %d (the first key starts in %d)",
-                        coop->name, year, coop->keys[0].from_year);
-      goto fail;
+    /* the keys of the year */
+    y->covers = 1;
+    text_clear(&kt), text_clear(&lt), text_clear(&st), text_clear(&at), text_clear(&kn);
+    for (size_t s = 0; s < ns; s++) {
+      const cs_key *key = key_at(coop, s, year);
+      if (!key) {
+        if (services && first_key_year(coop, s, &first_year))
+          rc = cs_error_set(err, CS_EINVAL, "%s: service \"%s\" has no key for %d (its first key starts in %d)",
+                            coop->name, coop->services[s].name, year, first_year);
+        else
+          rc = cs_error_set(err, CS_EINVAL, "%s has no key for %d (the first key starts in %d)",
+                            coop->name, year, coop->keys[0].from_year);
+        goto fail;
+      }
+      cs_year_key *yk = &y->keys[s];
+      const char *svname = services ? coop->services[s].name : "";
+      STR(yk->service, svname);
+      STR(yk->key, cs_key_describe(key));
+      STR(yk->key_nb, cs_key_describe_lang(key, CS_LANG_NB));
+      STR(yk->label, cs_key_label(key) ? cs_key_label(key) : "");
+      STR(yk->source, cs_key_source(key) ? cs_key_source(key) : "");
+      STR(yk->assumption, cs_key_assumption(key) ? cs_key_assumption(key) : "");
+      yk->covers = cs_key_covers(key);
+      yk->capped = cs_key_is_capped(key);
+      y->covers &= yk->covers;
+      if (services) {
+        CHECK(cs_q_cents(&sv[s].cost, &yk->cost, &whole));
+        CHECK(cs_q_cents(&sv[s].granted, &yk->granted, &whole));
+        CHECK(cs_q_cents(&sv[s].net, &yk->net, &whole));
+      } else { /* the year's own */
+        yk->cost = y->cost, yk->granted = y->granted, yk->net = y->net;
+      }
+      if (services && (join_texts(&kt, svname, yk->key) || join_texts(&kn, svname, yk->key_nb) ||
+                       join_texts(&lt, svname, yk->label) ||
+                       join_texts(&st, svname, yk->source) || join_texts(&at, svname, yk->assumption)))
+        NOMEM();
+      size_t u = 0;
+      while (u < nused && !(used[u] == key && used_svc[u] == s)) u++;
+      if (u == nused) {
+        used[nused] = key;
+        used_svc[nused++] = s;
+      }
     }
-    y->covers = cs_key_covers(key);
-    if (cs_q_sign(&net) > 0) shared = net;
-    else cs_q_zero(&shared);
-    STR(y->key, cs_key_describe(key));
-    STR(y->label, cs_key_label(key) ? cs_key_label(key) : "");
-    STR(y->source, cs_key_source(key) ? cs_key_source(key) : "");
-    STR(y->assumption, cs_key_assumption(key) ? cs_key_assumption(key) : "");
+    if (services) {
+      /* a text every service has alike is written once */
+      int same[4] = {1, 1, 1, 1};
+      for (size_t s = 1; s < ns; s++) {
+        same[0] &= y->keys[s].key == y->keys[0].key && y->keys[s].key_nb == y->keys[0].key_nb;
+        same[1] &= y->keys[s].label == y->keys[0].label;
+        same[2] &= y->keys[s].source == y->keys[0].source;
+        same[3] &= y->keys[s].assumption == y->keys[0].assumption;
+      }
+      STR(y->key, same[0] ? y->keys[0].key : text_of(&kt));
+      STR(y->key_nb, same[0] ? y->keys[0].key_nb : text_of(&kn));
+      STR(y->label, same[1] ? y->keys[0].label : text_of(&lt));
+      STR(y->source, same[2] ? y->keys[0].source : text_of(&st));
+      STR(y->assumption, same[3] ? y->keys[0].assumption : text_of(&at));
+    } else {
+      y->key = y->keys[0].key;
+      y->key_nb = y->keys[0].key_nb;
+      y->label = y->keys[0].label;
+      y->source = y->keys[0].source;
+      y->assumption = y->keys[0].assumption;
+    }
     if (coop->has_due) {
       y->has_due = 1;
       y->due = (cs_date){year, coop->due_month, coop->due_day};
@@ -1665,20 +2161,17 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
     const active *act = ms.act;
     if (ms.nev) {
       y->events = calloc(ms.nev, sizeof *y->events);
-      if (!y->events) {
-        rc = cs_error_set(err, CS_ENOMEM, "out of memory");
-        goto fail;
-      }
+      if (!y->events) NOMEM();
       for (size_t e = 0; e < ms.nev; e++) {
         cs_year_event *ye = &y->events[y->nevents++];
         const raw_event *re = &ms.ev[e];
         ye->kind = re->kind;
-        memcpy(ye->code, re->code, 5);
-        memcpy(ye->other_code, re->other, 5);
+        memcpy(ye->code, re->code, sizeof ye->code);
+        memcpy(ye->other_code, re->other, sizeof ye->other_code);
         ye->date = re->date;
         ye->until = re->until;
-        STR(ye->name, re->name);
-        STR(ye->other_name, re->other_name);
+        STR(ye->name, re->name ? re->name : re->code);
+        STR(ye->other_name, re->other_name ? re->other_name : re->other);
       }
     }
     y->nmembers = n;
@@ -1687,83 +2180,110 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
                         UINT16_MAX, year);
       goto fail;
     }
-    if (n > sc.cap) {
-      /* room for the year's members, kept for later years */
-      free(km);
-      free(codes);
-      km = malloc(n * sizeof *km);
-      codes = malloc(n * sizeof *codes);
-      if (!km || !codes || scratch_grow(&sc, n)) {
-        rc = cs_error_set(err, CS_ENOMEM, "out of memory");
+    /* each key's members: the year's, or the service's among them */
+    size_t total_parts = 0;
+    for (size_t s = 0; s < ns; s++) {
+      share_scratch *k = &sc[s];
+      if (scratch_room(k, n, 0)) NOMEM();
+      if (n > k->pos_cap) {
+        size_t *p = realloc(k->pos, n * sizeof *p);
+        if (!p) NOMEM();
+        k->pos = p;
+        k->pos_cap = n;
+      }
+      k->n = 0;
+      for (size_t i = 0; i < n; i++) {
+        if (!ms.insvc[i * ms.ns + s]) {
+          k->pos[i] = SIZE_MAX;
+          continue;
+        }
+        cs_key_member *km = &k->km[k->n];
+        km->code = act[i].code;
+        km->name = act[i].name ? act[i].name : act[i].code;
+        km->population = act[i].population;
+        if (act[i].charged_months < 0 || act[i].charged_months > 12)
+          CHECK(cs_q_from_frac(&km->year_share, act[i].charged_months, 12));
+        else
+          cs_q_copy(&km->year_share, &year_share[act[i].charged_months]);
+        k->codes[k->n] = act[i].code;
+        k->pos[i] = k->n++;
+      }
+      const cs_key *key = key_at(coop, s, year);
+      /* what the key shares: the service's net cost when positive */
+      cs_q zero;
+      const cs_q *shared = &sv[s].net;
+      if (cs_q_sign(shared) <= 0) cs_q_zero(&zero), shared = &zero;
+      y->keys[s].shared = shared == &zero ? 0 : y->keys[s].net;
+      if ((rc = year_shares(key, &env, year, shared, k, !services, err))) {
+        /* a value keyed by a member that was split reaches none of its parts */
+        for (size_t i = 0; i < n && rc == CS_EINVAL; i++) {
+          if (!act[i].split_from[0]) continue;
+          char msg[CS_ERROR_MAX], d[11];
+          grow_text list = {NULL, 0, 0};
+          snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
+          for (size_t q = 0; q < n; q++)
+            if (strcmp(act[q].split_from, act[i].split_from) == 0 &&
+                ((list.len && text_add(&list, ", ")) || text_add(&list, act[q].code) ||
+                 text_add(&list, " ") ||
+                 text_add(&list, act[q].name ? act[q].name : act[q].code))) {
+              free(list.s);
+              NOMEM();
+            }
+          rc = cs_error_set(err, rc,
+                            "%s (member %s was split on %s into %s: a value keyed by %s does not "
+                            "carry over to its parts; give one for each)",
+                            msg, act[i].split_from, cs_date_format(act[i].split_date, d),
+                            text_of(&list), act[i].split_from);
+          free(list.s);
+          break;
+        }
+        if (services && rc != CS_ENOMEM) {
+          char msg[CS_ERROR_MAX];
+          snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
+          rc = cs_error_set(err, rc, "service \"%s\": %s", coop->services[s].name, msg);
+        }
         goto fail;
       }
-    }
-    for (size_t i = 0; i < n; i++) {
-      km[i].code = act[i].code;
-      km[i].name = act[i].name;
-      km[i].population = act[i].population;
-      if (act[i].charged_months < 0 || act[i].charged_months > 12)
-        CHECK(cs_q_from_frac(&km[i].year_share, act[i].charged_months, 12));
-      else
-        cs_q_copy(&km[i].year_share, &year_share[act[i].charged_months]);
-      codes[i] = act[i].code;
-    }
-    cs_key_note notes[CS_KEY_MAX_PARTS];
-    size_t nparts = 0;
-    if ((rc = year_shares(coop->name, key, year, &shared, km, n, codes, &sc, notes, &nparts, err))) {
-      /* a value keyed by a member that was split reaches none of its parts */
-      for (size_t i = 0; i < n && rc == CS_EINVAL; i++) {
-        if (!act[i].split_from[0]) continue;
-        char msg[CS_ERROR_MAX], list[160] = "", d[11];
-        snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
-        for (size_t k = 0; k < n; k++)
-          if (strcmp(act[k].split_from, act[i].split_from) == 0) {
-            strncat(list, list[0] ? ", " : "", sizeof list - strlen(list) - 1);
-            strncat(list, act[k].code, sizeof list - strlen(list) - 1);
-            strncat(list, " ", sizeof list - strlen(list) - 1);
-            strncat(list, act[k].name, sizeof list - strlen(list) - 1);
+      /* the key's year in the result */
+      cs_year_key *yk = &y->keys[s];
+      yk->nmembers = k->n;
+      yk->nparts = k->nparts;
+      yk->part_names = calloc(k->nparts ? k->nparts : 1, sizeof *yk->part_names);
+      if (!yk->part_names) NOMEM();
+      for (size_t p = 0; p < k->nparts; p++) {
+        if (services) {
+          grow_text pn = {NULL, 0, 0};
+          if (text_add(&pn, coop->services[s].name) || text_add(&pn, "/") ||
+              text_add(&pn, cs_key_part_name(key, p))) {
+            free(pn.s);
+            NOMEM();
           }
-        rc = cs_error_set(err, rc,
-                          "%s (member %s was split on %s into %s: a value keyed by %s does not "
-                          "carry over to its parts; give one for each)",
-                          msg, act[i].split_from, cs_date_format(act[i].split_date, d), list,
-                          act[i].split_from);
-        break;
+          yk->part_names[p] = intern(r->strings, pn.s);
+          free(pn.s);
+          if (!yk->part_names[p]) NOMEM();
+        } else {
+          STR(yk->part_names[p], cs_key_part_name(key, p));
+        }
       }
-      goto fail;
-    }
-    y->nnotes = n ? nparts : 0;
-    y->notes = calloc(y->nnotes ? y->nnotes : 1, sizeof *y->notes);
-    if (!y->notes) {
-      rc = cs_error_set(err, CS_ENOMEM, "out of memory");
-      goto fail;
-    }
-    for (size_t p = 0; p < y->nnotes; p++) {
-      cs_year_note *yn = &y->notes[p];
-      yn->kind = notes[p].kind;
-      if (sc.notes_deferred) {
-        int is_whole;
-        STR(yn->percent, cs_key_pool_percent(key, p, &is_whole));
-        yn->whole = is_whole;
-        yn->net_cents = sc.net_cents;
-        yn->pool_cents = sc.pool_cents[p];
-        yn->weight = sc.mk.W[p];
-        yn->weight_den = sc.mk.L;
-      } else {
-        STR(yn->head, notes[p].head);
-        STR(yn->total, notes[p].total);
+      if (k->n && k->fx) {
+        if (!(yk->fx = calloc(k->nparts ? k->nparts : 1, sizeof *yk->fx))) NOMEM();
+        for (size_t p = 0; p < k->nparts; p++) {
+          cs_year_note *yn = &yk->fx[p];
+          int is_whole;
+          yn->kind = cs_key_part_kind(key, p);
+          STR(yn->percent, cs_key_pool_percent(key, p, &is_whole));
+          yn->whole = is_whole;
+          yn->net_cents = k->net_cents;
+          yn->pool_cents = k->pool_cents[p];
+          yn->weight = k->mk.W[p];
+          yn->weight_den = k->mk.L;
+        }
+      } else if (k->n) {
+        yk->notes = cs_key_year_take_notes(k->ky);
+        yk->nclamped = cs_key_year_nclamped(k->ky);
       }
-    }
-    if (sc.has_member_texts) {
-      y->member_texts = calloc(n * y->nnotes, sizeof *y->member_texts);
-      if (!y->member_texts) {
-        rc = cs_error_set(err, CS_ENOMEM, "out of memory");
-        goto fail;
-      }
-      for (size_t i = 0; i < n; i++)
-        for (size_t p = 0; p < sc.shares[i].nparts && p < y->nnotes; p++)
-          memcpy(y->member_texts[i * y->nnotes + p], sc.shares[i].parts[p].member,
-                 sizeof y->member_texts[0]);
+      for (size_t i = 0; i < k->n; i++) yk->sum_shares += k->rounded[i];
+      total_parts += k->n * k->nparts;
     }
     /* rows: room for this year's members in every year left (membership
     ** seldom changes), so the arrays are seldom grown and copied */
@@ -1772,50 +2292,73 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       size_t cap = rows_cap * 2;
       if (cap < r->nrows + n * years_left) cap = r->nrows + n * years_left;
       cs_row *nr = realloc(r->rows, cap * sizeof *nr);
-      if (!nr) {
-        rc = cs_error_set(err, CS_ENOMEM, "out of memory");
-        goto fail;
-      }
+      if (!nr) NOMEM();
       r->rows = nr;
+      if (services) {
+        uint32_t *s0 = realloc(r->row_service0, (cap + 1) * sizeof *s0);
+        if (!s0) NOMEM();
+        r->row_service0 = s0;
+      }
       rows_cap = cap;
     }
-    if (r->nparts + n * y->nnotes > parts_cap) {
+    if (r->nparts + total_parts > parts_cap) {
       size_t cap = parts_cap * 2;
-      if (cap < r->nparts + n * y->nnotes * years_left) cap = r->nparts + n * y->nnotes * years_left;
+      if (cap < r->nparts + total_parts * years_left) cap = r->nparts + total_parts * years_left;
       cs_part *np = realloc(r->parts, cap * sizeof *np);
-      if (!np) {
-        rc = cs_error_set(err, CS_ENOMEM, "out of memory");
-        goto fail;
-      }
+      if (!np) NOMEM();
       r->parts = np;
       parts_cap = cap;
     }
-    y->first_row = r->nrows;
-    char host_code[5] = "";
-    char host_name[64] = "";
-    if (coop->has_host) {
-      if ((rc = host_of_year(coop, reg, from, year, &hcache, err))) goto fail;
-      memcpy(host_code, hcache.code, 5);
-      memcpy(host_name, hcache.name, sizeof host_name);
+    if (services && r->nrow_services + n * ns > rsv_cap) {
+      size_t cap = rsv_cap * 2;
+      if (cap < r->nrow_services + n * ns * years_left) cap = r->nrow_services + n * ns * years_left;
+      cs_row_service *g = realloc(r->row_services, cap * sizeof *g);
+      if (!g) NOMEM();
+      r->row_services = g;
+      rsv_cap = cap;
     }
-    const cs_vmerger *host_vm = coop->has_host ? vmerger_of(coop, host_code, cs_date_jan1(year)) : NULL;
-    if (host_vm) {
-      memcpy(host_code, host_vm->code, 5);
-      snprintf(host_name, sizeof host_name, "%s", host_vm->name);
+    if (r->nparts + total_parts > UINT32_MAX || r->nrow_services + n * ns > UINT32_MAX) {
+      rc = cs_error_set(err, CS_EOVERFLOW, "%s: too many rows", coop->name);
+      goto fail;
+    }
+    y->first_row = r->nrows;
+    const char *host_code = "", *host_name = "";
+    char host_buf[ID_SIZE] = "";
+    if (coop->has_host) {
+      if (coop->host_party) {
+        const cs_member *hp = party_of(coop, coop->host);
+        copy_text(host_buf, sizeof host_buf, coop->host);
+        host_code = host_buf;
+        host_name = hp ? hp->party_name : coop->host;
+      } else {
+        if ((rc = follow_of_year(coop, reg, coop->host, "host", from, year, &hcache, err))) goto fail;
+        host_code = hcache.code;
+        host_name = hcache.name ? hcache.name : hcache.code;
+        const cs_vmerger *host_vm = vmerger_of(coop, host_code, cs_date_jan1(year));
+        if (host_vm) {
+          host_code = host_vm->code;
+          host_name = host_vm->name;
+        }
+      }
     }
     y->sum_shares = 0;
     const char *payee; /* every member but the host pays the payee, or the host */
-    STR(payee, coop->payee[0] ? coop->payee : host_name);
+    if (coop->has_payee_code) {
+      if ((rc = follow_of_year(coop, reg, coop->payee_code, "payee", from, year, &pcache, err)))
+        goto fail;
+      STR(payee, pcache.name ? pcache.name : pcache.code);
+    } else {
+      STR(payee, coop->payee ? coop->payee : host_name);
+    }
     for (size_t i = 0; i < n; i++) {
       cs_row *row = &r->rows[r->nrows++];
       memset(row, 0, sizeof *row);
       row->year = year;
-      row->member = (uint16_t)i;
-      memcpy(row->code, act[i].code, 5);
+      memcpy(row->code, act[i].code, sizeof row->code);
       row_texts *t = &texts[act[i].first_member];
-      if (!t->name || !act[i].name_src || t->name_src != act[i].name_src) {
-        STR(t->name, act[i].name);
-        t->name_src = act[i].name_src;
+      if (!t->name || !act[i].name || t->name_src != act[i].name) {
+        STR(t->name, act[i].name ? act[i].name : act[i].code);
+        t->name_src = act[i].name;
       }
       if (!t->given) STR(t->given, act[i].given); /* the member as written: always the same */
       row->name = t->name;
@@ -1826,16 +2369,46 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       row->pop_source = (unsigned char)act[i].pop_source;
       row->months = (unsigned char)act[i].months;
       row->charged_months = (unsigned char)act[i].charged_months;
-      row->nparts = (unsigned char)nparts;
-      if (r->nparts > UINT32_MAX - CS_KEY_MAX_PARTS) {
-        rc = cs_error_set(err, CS_EOVERFLOW, "%s: too many rows", coop->name);
+      row->is_party = (unsigned char)act[i].party;
+      row->part0 = (uint32_t)r->nparts;
+      if (!services) {
+        size_t np = sc[0].nparts;
+        row->nparts = (uint32_t)np;
+        memcpy(&r->parts[r->nparts], &sc[0].parts[i * np], np * sizeof *r->parts);
+        r->nparts += np;
+        row->cents = sc[0].total_cents[i];
+        row->total = sc[0].rounded[i];
+      } else {
+        cs_q exact;
+        cs_q_zero(&exact);
+        r->row_service0[r->nrows - 1] = (uint32_t)r->nrow_services;
+        for (size_t s = 0; s < ns; s++) {
+          const share_scratch *k = &sc[s];
+          size_t at_s = k->pos[i];
+          if (at_s == SIZE_MAX) continue;
+          cs_row_service *rs = &r->row_services[r->nrow_services++];
+          rs->service = (uint32_t)s;
+          rs->member = (uint32_t)at_s;
+          rs->part0 = row->nparts;
+          rs->nparts = (uint32_t)k->nparts;
+          rs->cents = k->total_cents[at_s];
+          rs->total = k->rounded[at_s];
+          memcpy(&r->parts[r->nparts], &k->parts[at_s * k->nparts], k->nparts * sizeof *r->parts);
+          r->nparts += k->nparts;
+          row->nparts += (uint32_t)k->nparts;
+          if (__builtin_add_overflow(row->total, rs->total, &row->total)) {
+            rc = cs_error_set(err, CS_EOVERFLOW, "%s, %d: shares too large", coop->name, year);
+            goto fail;
+          }
+          CHECK(cs_q_add(&exact, &exact, cs_key_year_total(k->ky, at_s)));
+        }
+        r->row_service0[r->nrows] = (uint32_t)r->nrow_services;
+        CHECK(cs_q_cents(&exact, &row->cents, &whole));
+      }
+      if (__builtin_add_overflow(y->sum_shares, row->total, &y->sum_shares)) {
+        rc = cs_error_set(err, CS_EOVERFLOW, "%s, %d: shares too large", coop->name, year);
         goto fail;
       }
-      row->part0 = (uint32_t)r->nparts;
-      for (size_t p = 0; p < nparts; p++) r->parts[r->nparts++] = sc.parts[i * CS_KEY_MAX_PARTS + p];
-      row->cents = sc.total_cents[i];
-      row->total = sc.rounded[i];
-      y->sum_shares += sc.rounded[i];
       row->is_host = coop->has_host && strcmp(host_code, row->code) == 0;
       row->payee = row->is_host ? "" : payee;
     }
@@ -1854,6 +2427,25 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       CHECK(cs_q_cents(&balance, &y->balance, &whole));
     }
   }
+  /* the options line: the interpretations used, and each table key's year */
+  {
+    char line[320], frozen[40] = "";
+    if (coop->has_freeze) {
+      char d[11];
+      snprintf(frozen, sizeof frozen, " no_reform=%s", cs_date_format(coop->freeze, d));
+    }
+    snprintf(line, sizeof line,
+             "rounding=largest_remainder population_date=%s exit_year=%s merger=%s split=%s%s",
+             popdate_name(coop), coop->part_year == CS_PART_YEAR_FULL ? "full" : "months",
+             coop->merger == CS_MERGER_WHOLE ? "whole"
+             : coop->merger == CS_MERGER_MEMBER_PART ? "member_part" : "error",
+             coop->split == CS_SPLIT_ERROR ? "error" : "successors", frozen);
+    if (text_add(&options, line)) NOMEM();
+    for (size_t u = 0; u < nused; u++)
+      if (options_tables(&options, used[u], services ? coop->services[used_svc[u]].name : ""))
+        NOMEM();
+    STR(r->options, text_of(&options));
+  }
   /* give back what the doubling of the arrays left unused */
   if (r->nrows) {
     cs_row *rows = realloc(r->rows, r->nrows * sizeof *rows);
@@ -1868,14 +2460,18 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
 fail:
   free(amounts);
   free(state);
+  free(sv);
+  for (size_t s = 0; sc && s < ns; s++) scratch_free(&sc[s]);
+  free(sc);
+  free(used);
+  free(used_svc);
   members_state_free(&ms);
   free(gcache);
   free(texts);
   free(year_share);
+  free(options.s);
+  free(kt.s), free(lt.s), free(st.s), free(at.s), free(kn.s);
   dec_consts_free(&dc);
-  free(km);
-  scratch_free(&sc);
-  free(codes);
   cs_result_free(r);
   return rc;
 }

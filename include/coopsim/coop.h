@@ -12,7 +12,11 @@
 #include "coopsim/error.h"
 #include "coopsim/key.h"
 #include "coopsim/notice.h"
+#include "coopsim/party.h"
 #include "coopsim/q.h"
+
+/* The longest member id: a municipality code (4 digits) or a party id. */
+#define CS_MEMBER_ID_MAX CS_PARTY_ID_MAX
 
 typedef enum { CS_GROWTH_NONE, CS_GROWTH_WAGE, CS_GROWTH_PRICE } cs_growth;
 typedef enum { CS_POPDATE_PREVIOUS_YEAR, CS_POPDATE_BUDGET_YEAR, CS_POPDATE_FIXED } cs_popdate;
@@ -30,7 +34,8 @@ typedef struct cs_coop cs_coop;
 typedef int (*cs_population_fn)(void *ud, const char *code, int year, int pop_year,
                                 int64_t *population, cs_error *err);
 
-/* Creates an empty cooperation named name. Caller owns it (cs_coop_free). */
+/* Creates an empty cooperation named name (copied whole). Caller owns it
+** (cs_coop_free). NULL when out of memory. */
 cs_coop *cs_coop_new(const char *name);
 void cs_coop_free(cs_coop *c);
 const char *cs_coop_name(const cs_coop *c);
@@ -43,6 +48,15 @@ const char *cs_coop_name(const cs_coop *c);
 ** that keeps its name (else the run stops, naming the parts). */
 int cs_coop_set_host(cs_coop *c, const char *code, cs_date at, cs_error *err);
 int cs_coop_set_payee(cs_coop *c, const char *payee, cs_error *err);
+
+/* A payee that is a municipality (SPEC 7.1): its code at the resolution
+** date, followed each year like the host (its name that year is the
+** payee's; a payee that is split is followed by the part that keeps its
+** name, else the run stops naming the parts). */
+int cs_coop_set_payee_code(cs_coop *c, const char *code, cs_error *err);
+
+/* A host that is a party (cs_coop_add_party: the party, by its id). */
+int cs_coop_set_host_party(cs_coop *c, const char *id, cs_error *err);
 
 /* Agreement period; has_to = 0 for an open end. A first (last) year that is
 ** only partly inside the period bears its costs pro rata by months begun. */
@@ -68,6 +82,20 @@ void cs_coop_set_prorate_period(cs_coop *c, int on);
 ** becomes every part (cs_coop_set_split); a notice it gave binds them all. */
 int cs_coop_add_member(cs_coop *c, const char *code, cs_date anchor, int joined,
                        const char *given, cs_error *err);
+/* A member that is not a municipality (SPEC 7.2 "Parties"): id (checked
+** by cs_party_id_check without a registry; the caller checks names) and
+** name, and its population: the sum of its municipalities' (codes valid
+** at the cooperation's resolution date; their territories followed each
+** year by the cooperation's merger rule: a municipality merged with one
+** outside the party counts whole, by the party's part, or stops the run)
+** when nmunis > 0; else given, either one figure for every year (years
+** NULL, n 1) or by the population date's year (years[i], pops[i]: a year
+** the run reads that is not given is an error). anchor and joined as for
+** cs_coop_add_member: the resolution date, or (joined 1) the date it joins. */
+int cs_coop_add_party(cs_coop *c, const char *id, const char *name, const char *const *munis,
+                      size_t nmunis, const int *years, const int64_t *pops, size_t npops,
+                      cs_date anchor, int joined, cs_error *err);
+
 /* Notice of withdrawal given on `given` by member code (as added); it binds
 ** every part the member is later split into. */
 int cs_coop_withdraw(cs_coop *c, const char *code, cs_date given, cs_error *err);
@@ -99,9 +127,27 @@ int cs_coop_add_grant(cs_coop *c, const char *name, const cs_q *amount, int from
 /* Sets the grant's last year (ending it early or extending it). */
 int cs_coop_set_grant_end(cs_coop *c, const char *name, int last_year, cs_error *err);
 
-/* Uses key from from_year on (the first call's from_year may be anything).
-** The cooperation takes ownership of key, also on failure. */
+/* Uses key from from_year on (the first call's from_year may be anything)
+** for the service chosen by cs_coop_use_service (the cooperation's key
+** without services). The cooperation takes ownership of key, also on
+** failure. */
 int cs_coop_set_key(cs_coop *c, cs_key *key, int from_year, cs_error *err);
+
+/* Services (SPEC 7.2): one agreement, several services, each with its own
+** cost lines, grants and key, and optionally a subset of the members
+** (member ids as added; NULL, 0: every member, also those that join).
+** Each service shares its own net cost when positive and is rounded on
+** its own. Names are unique; *index is the new service's. A cooperation
+** with services has no lines, grants or keys outside them. */
+int cs_coop_add_service(cs_coop *c, const char *name, const char *const *members,
+                        size_t nmembers, size_t *index, cs_error *err);
+
+/* Cost lines, grants and keys added after this call belong to service
+** `index` (cs_coop_add_service); CS_EINVAL for an unknown index. */
+int cs_coop_use_service(cs_coop *c, size_t index, cs_error *err);
+
+/* The service named name: its index, or CS_ENOTFOUND naming the services. */
+int cs_coop_find_service(const cs_coop *c, const char *name, size_t *index, cs_error *err);
 
 /* A hypothetical merger of the municipalities `codes` (valid the day before
 ** `date`) into one called `name`, for budget years starting on or after

@@ -27,14 +27,12 @@
 ** base, rate, fixed, weights, custom, band, by:COLUMN, cap; a name repeated
 ** within a key gets #2, #3, ... (cs_key_part_name).
 **
-** Two ways to apply a key for a year:
-**   cs_key_eval (any key, any number of parts, texts that grow): the
-**     amounts and the figures its explanations are written from
-**     (cs_key_notes), explanations in English or bokmål when asked;
-**   cs_key_apply / cs_key_apply_common / cs_key_multipliers: the fixed-size
-**     interface (CS_KEY_MAX_PARTS parts, texts of fixed size) that
-**     core/simulate.c uses today; it refuses, with a message, keys with
-**     bands, a table, limits or more parts than it holds.
+** A key is applied for a year by cs_key_eval (any key, any number of parts,
+** texts that grow): the amounts and the figures its explanations are
+** written from (cs_key_notes), explanations in English or bokmål when
+** asked. For the simulation's machine-word path, cs_key_multipliers gives
+** keys of equal and population pools (at most CS_KEY_MAX_PARTS of them) as
+** integer multipliers, and cs_key_pool_explain their explanations.
 */
 #include <stddef.h>
 #include <stdint.h>
@@ -237,70 +235,16 @@ char *cs_key_notes_explain(const cs_key_notes *notes, size_t i, size_t p, int64_
 
 void cs_key_notes_free(cs_key_notes *notes);
 
-/* ---- the fixed-size interface of core/simulate.c ----------------------- */
-
-#define CS_KEY_MAX_PARTS 6
-
-/* One component of one member's share. */
-typedef struct cs_key_part {
-  const char *name; /* "equal", "population", "base", "rate", "fixed", ... */
-  cs_q amount;      /* exact */
-  char member[48];  /* the member's own figure in the explanation (a fixed amount,
-                    ** a weight), else "" */
-  char explain[240]; /* cs_key_apply only: the arithmetic in words */
-} cs_key_part;
-
 /* "base", "rate", "fixed", "equal", "population", "weights", "custom",
 ** "by", "band", "cap": a kind's name (a part's name without its column
 ** and its #n). */
 const char *cs_key_kind_name(cs_component_kind kind);
 
-/* What the explanations of one component's parts share in a year: the kind,
-** the head ("20 % of 1 000.00 = 200.00", the base amount, the rate) and the
-** total weight as written. With a member's population, months, amount and
-** cs_key_part.member, cs_key_explain_part writes the explanation, so that a
-** simulation keeps numbers and explains only when asked. */
-typedef struct cs_key_note {
-  cs_component_kind kind;
-  char head[160];
-  char total[64];
-} cs_key_note;
+/* ---- the machine-word path of core/share_fx.c ------------------------- */
 
-/* The explanation of one part: part_year says the member was charged
-** months/12 of the year; cents is the part rounded to hundredths
-** (INT64_MIN: too large to show). Always NUL-terminates buf. */
-void cs_key_explain_part(const cs_key_note *note, int64_t population, int part_year,
-                         int64_t months, int64_t cents, const char *member, char *buf,
-                         size_t size);
-
-typedef struct cs_key_share {
-  size_t nparts;
-  cs_key_part parts[CS_KEY_MAX_PARTS];
-  cs_q total; /* exact: the sum of the parts */
-} cs_key_share;
-
-/* Applies the key for a year: net is the amount to share (>= 0). Fills
-** out[i] for each of the n members. Fails (with a message) when weights are
-** all zero, a weights key lacks a member, or the direct components exceed
-** the net cost of a covering key; and for a key this interface cannot hold
-** (bands, a table, limits, more than CS_KEY_MAX_PARTS parts: use
-** cs_key_eval). Part names are the kinds' (no #n). */
-int cs_key_apply(const cs_key *key, int year, const cs_q *net, const cs_key_member *members,
-                 size_t n, cs_key_share *out, cs_error *err);
-
-/* Like cs_key_apply, for the simulation, but writes no explanations: the
-** notes of each component (notes[j] for part j, room for CS_KEY_MAX_PARTS)
-** instead. When the key has pools only (no
-** direct and no custom components) and every fraction and weight fits in
-** machine words, the amounts in out (parts and totals) are written over one
-** common denominator and are NOT in lowest terms (den > 0; cs_q_format,
-** cs_q_round_i64, cs_q_cmp and cs_round_shares accept that), which saves a
-** gcd of big numbers per amount; *common is then 1. Otherwise (or when
-** cs_key_fast_path is 0) it is cs_key_apply, and *common is 0. The values
-** are the same either way. */
-int cs_key_apply_common(const cs_key *key, int year, const cs_q *net,
-                        const cs_key_member *members, size_t n, cs_key_share *out, int *common,
-                        cs_key_note *notes, cs_error *err);
+/* The most pools cs_key_multipliers takes (a key with more is applied by
+** cs_key_eval). */
+#define CS_KEY_MAX_PARTS 6
 
 /* What cs_key_multipliers gives: part p of member i is exactly net *
 ** mult[i * CS_KEY_MAX_PARTS + p] / K (a member's total: net times the sum of
@@ -316,29 +260,29 @@ typedef struct cs_key_multiples {
 /* For the simulation's machine-word path (core/share_fx.h): the
 ** multipliers of a key of equal and population pools only, when every
 ** factor fits in 64 bits. Returns CS_OK; 1 when it does not apply (use
-** cs_key_apply_common; nothing is reported); or an error code with a
+** cs_key_eval; nothing is reported); or an error code with a
 ** message (every weight zero). */
 int cs_key_multipliers(const cs_key *key, int year, const cs_key_member *members, size_t n,
                        cs_key_multiples *out, cs_error *err);
-
-/* The notes of such a key for a year from the exact net, as
-** cs_key_apply_common writes them. */
-void cs_key_pool_notes(const cs_key *key, const cs_q *net, const cs_key_multiples *km,
-                       cs_key_note *notes);
 
 /* Pool p's fraction in per cent as the notes write it ("20"; owned by the
 ** key), and in *whole 1 when the pool is all of the net cost. */
 const char *cs_key_pool_percent(const cs_key *key, size_t p, int *whole);
 
-/* A pool's note from the figures a result keeps (cs_year_note): as
-** cs_key_pool_notes writes it from the same net and pool in øre and total
-** weight W / L. */
-void cs_key_pool_note_figures(cs_component_kind kind, const char *percent, int whole,
-                              int64_t net_cents, int64_t pool_cents, uint64_t W, uint64_t L,
-                              cs_key_note *note);
+/* The explanation of a member's part of a pool shared in machine words,
+** from the figures a result keeps (cs_year_note): the net and the pool in
+** øre, the total weight W / L, the member's population and charged months
+** and the part rounded to hundredths; the same text cs_key_notes_explain
+** writes for the same part. A new string the caller frees; NULL when out
+** of memory. */
+char *cs_key_pool_explain(cs_component_kind kind, const char *percent, int whole,
+                          int64_t net_cents, int64_t pool_cents, uint64_t W, uint64_t L,
+                          int64_t population, int charged_months, int64_t cents,
+                          cs_report_lang lang);
 
-/* 1 (the default): cs_key_apply_common may use the common denominator; tests
-** set it to 0 to compare with the exact path. */
+/* 1 (the default): cs_key_eval may write a key of pools only over one common
+** denominator (amounts not in lowest terms) and cs_key_multipliers may
+** apply; tests set it to 0 to compare with the exact path. */
 extern int cs_key_fast_path;
 
 #endif

@@ -18,7 +18,9 @@ int luaopen_coopsim(lua_State *L);
 
 /* What a host adds to the module. */
 typedef struct cs_lua_module_opts {
-  lua_CFunction read_file; /* coopsim.read_file, or NULL */
+  lua_CFunction read_file; /* coopsim.read_file (cs.table reads through it), or NULL:
+                           ** any file the process can read */
+  long max_rows;           /* result rows all runs together may hold; 0 = no limit */
 } cs_lua_module_opts;
 
 /* [-0, +1, e] Loads the shipped scripts in an environment of their own (a

@@ -13,12 +13,22 @@
 #include <stdint.h>
 #include "coopsim/error.h"
 
-enum { CS_MC_BASE, CS_MC_RATE, CS_MC_FIXED, CS_MC_EQUAL, CS_MC_POPULATION, CS_MC_WEIGHTS };
+enum { CS_MC_BASE, CS_MC_RATE, CS_MC_FIXED, CS_MC_EQUAL, CS_MC_POPULATION, CS_MC_WEIGHTS,
+       CS_MC_BAND };
+
+/* A population band (bands.h): up to upto inhabitants (inclusive; < 0 on
+** the last band), amount + rate x population. */
+typedef struct cs_mc_band {
+  double upto, amount, rate;
+} cs_mc_band;
 
 typedef struct cs_mc_component {
   int kind;
   double amount;     /* base amount, rate, or pool fraction */
-  double *by_member; /* CS_MC_FIXED amounts / CS_MC_WEIGHTS weights, by member index */
+  double *by_member; /* CS_MC_FIXED amounts / CS_MC_WEIGHTS weights (usage, or a table's
+                     ** values, which no draw changes), by member index */
+  const cs_mc_band *bands; /* CS_MC_BAND: the fee by the drawn population */
+  size_t nbands;
 } cs_mc_component;
 
 typedef struct cs_mc_year {
@@ -29,7 +39,12 @@ typedef struct cs_mc_year {
   double grant;       /* grants, as granted in the exact run */
   int covers;         /* the key shares the net cost */
   size_t ncomp;
-  cs_mc_component comp[6];
+  cs_mc_component *comp; /* ncomp components (held by the caller) */
+  int capped;         /* the key's shares are clamped (caps and floors, cap.h): each
+                      ** member's share (or fee) to its limits, and for a covering key
+                      ** the one factor found that makes them sum to the net cost */
+  double *cap_max, *cap_min; /* per member this year (as member[]): the limit times months
+                             ** / 12, or < 0 for none */
   size_t n;           /* members this year */
   int *member;        /* their member indexes */
   double *population; /* their populations in the exact run */

@@ -17,7 +17,7 @@
 ** result does not depend on the order of the input.
 ** Note (Alabama paradox): a larger total can give one share one krone less.
 ** The shares need not be in lowest terms (den > 0). When they all have the
-** same denominator (as cs_key_apply_common gives them), floors and
+** same denominator (as cs_key_eval gives them), floors and
 ** remainders come from one division per share and remainders are compared
 ** as integers; otherwise (or with cs_round_fast_path 0) each share is
 ** floored as a rational. The result is the same.

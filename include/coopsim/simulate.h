@@ -9,12 +9,13 @@
 #include "coopsim/coop.h"
 #include "coopsim/key.h"
 #include "coopsim/registry.h"
+#include "coopsim/report.h"
 
 typedef enum {
   CS_POP_REGISTRY = 0,    /* SSB figure for the code on that day */
   CS_POP_PREDECESSORS,    /* sum of predecessors (a merger after that day) */
   CS_POP_PROXY,           /* includes part of a split, by a recorded proxy fraction */
-  CS_POP_OVERRIDE         /* the scenario replaced the figure */
+  CS_POP_OVERRIDE         /* the scenario replaced the figure (or gave a party's) */
 } cs_pop_source;
 
 /* Rows keep the exact values only in hundredths (cents: the exact amount
@@ -22,11 +23,24 @@ typedef enum {
 ** is done during the simulation; rows are for reading. Texts are shared:
 ** the const char * fields point into the result (they live as long as it)
 ** and are "" when empty. Explanations are made when asked
-** (cs_explain_row, cs_explain_part), from the year's notes. */
+** (cs_explain_part_text, cs_explain_row_text), from the year's notes. */
 typedef struct cs_part {
   int64_t cents;          /* unrounded, in hundredths */
   int64_t rounded;        /* rounded on its own (halves away from zero), for display */
 } cs_part;
+
+/* A member's share of one service (a cooperation with `services`): the
+** service's index in cs_result.services, the member's place among that
+** service's members of the year, which of the row's parts are the
+** service's, and the share (rounded on its own, by largest remainder among
+** the service's members). */
+typedef struct cs_row_service {
+  uint32_t service;
+  uint32_t member;        /* its index in the service's cs_year_key */
+  uint32_t part0, nparts; /* the row's parts [part0, part0 + nparts) */
+  int64_t cents;          /* unrounded, in hundredths */
+  int64_t total;          /* whole kroner */
+} cs_row_service;
 
 typedef struct cs_row {
   const char *name;
@@ -35,37 +49,58 @@ typedef struct cs_row {
   const char *payee;      /* "" when the member is the host */
   int64_t population;
   int64_t cents;          /* unrounded share, in hundredths */
-  int64_t total;          /* the share in whole kroner */
+  int64_t total;          /* the share in whole kroner (with services: the sum of the
+                          ** service shares, each rounded on its own) */
   uint32_t part0;         /* its parts: r->parts[part0 .. part0 + nparts) */
+  uint32_t nparts;        /* (with services: its services', cs_row_services) */
   int year;
   int pop_year;           /* population on 1 January of pop_year */
-  char code[5];           /* the code in the budget year */
-  unsigned char nparts;
+  char code[CS_MEMBER_ID_MAX + 1]; /* the code in the budget year, or a party's id */
   unsigned char months;   /* months of membership in the year (12 = whole year) */
   unsigned char charged_months; /* 12 unless pro-rated */
   unsigned char pop_source; /* a cs_pop_source */
   unsigned char is_host;
-  uint16_t member;        /* the row's place among its year's rows (0 = first) */
+  unsigned char is_party; /* the member is a party (cs_coop_add_party), not a municipality */
 } cs_row;
 
 typedef struct cs_line_amount {
   const char *name;
   int64_t cents;          /* exact amount in hundredths */
+  size_t service;         /* the line's or grant's service (0 without services) */
 } cs_line_amount;
 
-/* A cs_key_note kept in a result: its texts shared (they point into it),
-** or, for a pool shared in machine words, NULL texts and the figures they
-** are written from when an explanation asks (cs_explain_part): a
-** simulation keeps numbers and writes words only when asked. */
+/* A part shared in machine words (core/share_fx.c): the figures its
+** explanation is written from when asked. */
 typedef struct cs_year_note {
   cs_component_kind kind;
-  const char *head;       /* NULL: see the figures */
-  const char *total;
   const char *percent;    /* the pool's fraction in per cent ("20") */
   int whole;              /* the pool is all of the net cost */
   int64_t net_cents, pool_cents;
   uint64_t weight, weight_den; /* the pool's total weight, weight / weight_den */
 } cs_year_note;
+
+/* One key applied for a year: the cooperation's key, or one service's. Its
+** members are the year's rows in order (without services) or the members
+** in the service (cs_row_service.member). The explanations are written
+** from `notes` (the exact path) or `fx` (the machine-word path), one of
+** which is set when the key had members. */
+typedef struct cs_year_key {
+  const char *service;    /* the service's name; "" without services */
+  const char *key;        /* the key's description */
+  const char *key_nb;     /* the same in bokmål */
+  const char *label, *source, *assumption;
+  int covers;             /* the key shares the net cost */
+  size_t nmembers;
+  size_t nparts;
+  const char **part_names; /* nparts names: "equal", "by:timer", "brann/equal" with services */
+  cs_key_notes *notes;    /* owned by the result, or NULL */
+  cs_year_note *fx;       /* nparts, or NULL */
+  int capped;             /* the key has limits (cs.keys.capped) */
+  size_t nclamped;        /* members a cap or floor held (the linter's "never binds") */
+  int64_t cost, granted, net; /* the service's, in hundredths */
+  int64_t shared;         /* what the key shared (the net cost when positive, else 0) */
+  int64_t sum_shares;     /* whole kroner */
+} cs_year_key;
 
 /* Why a member pays its last year, is absent, or is made differently
 ** from the year before: the reports translate these (cs_event_text in
@@ -84,11 +119,11 @@ typedef enum {
 
 typedef struct cs_year_event {
   cs_event_kind kind;
-  char code[5];           /* the member: its code that year (GONE: its last code) */
+  char code[CS_MEMBER_ID_MAX + 1]; /* the member: its code that year (GONE: its last code) */
   const char *name;       /* its name (points into the result) */
   cs_date date;           /* the notice, merger, split or joining */
   cs_date until;          /* NOTICE, GONE: the notice period's last day */
-  char other_code[5];     /* MERGED: merged into; SPLIT: split from; else "" */
+  char other_code[CS_MEMBER_ID_MAX + 1]; /* MERGED: merged into; SPLIT: split from; else "" */
   const char *other_name; /* its name, or "" */
 } cs_year_event;
 
@@ -97,22 +132,22 @@ typedef struct cs_year {
   int agreement_months;   /* months of the year inside the agreement (12 = whole) */
   int past_end;           /* 1 if the year is after the agreement's end */
   size_t nlines;
-  cs_line_amount *lines;  /* cost lines of the year (pro rata applied) */
+  cs_line_amount *lines;  /* cost lines of the year (pro rata applied), of every service */
   size_t ngrants;
   cs_line_amount *grants; /* amounts granted */
-  int64_t cost, granted, net; /* in hundredths */
+  int64_t cost, granted, net; /* in hundredths: every service together */
   int64_t sum_shares;
   int64_t balance;        /* sum of shares + grants - cost, in hundredths: surplus (>0) or deficit (<0) */
-  int covers;
-  const char *key;        /* key description */
+  int covers;             /* every key of the year shares its net cost */
+  const char *key;        /* key description ("brann: ...; feiing: ..." with services) */
+  const char *key_nb;     /* the same in bokmål */
   const char *label, *source, *assumption;
   size_t nmembers;
   size_t first_row;       /* its rows: r->rows[first_row .. first_row + nmembers) */
   int has_due;
   cs_date due;            /* when has_due */
-  size_t nnotes;
-  cs_year_note *notes;    /* per key component (part j of every row): explanation texts */
-  char (*member_texts)[48]; /* NULL, or nmembers * nnotes: each row's own figure per part */
+  size_t nkeys;
+  cs_year_key *keys;      /* the key of each service (one without services) */
   size_t nevents;
   cs_year_event *events;  /* why members are absent, leave, merge, split or join */
 } cs_year;
@@ -120,15 +155,21 @@ typedef struct cs_year {
 typedef struct cs_strings cs_strings; /* the result's texts (simulate.c) */
 
 typedef struct cs_result {
-  char name[128];         /* the cooperation's name */
+  const char *name;       /* the cooperation's name */
   int from, to;
   size_t nrows;
-  cs_row *rows;           /* by year, then code */
+  cs_row *rows;           /* by year, then code (bytewise: codes before party ids) */
   size_t nparts;
   cs_part *parts;         /* the rows' parts */
+  size_t nservices;       /* 0: the cooperation has no services */
+  const char **services;  /* their names */
+  size_t nrow_services;
+  cs_row_service *row_services;
+  uint32_t *row_service0; /* with services (nrows + 1 of them): row i's services are
+                          ** row_services[row_service0[i] .. row_service0[i + 1]) */
   size_t nyears;
   cs_year *years;
-  char options[256];      /* the interpretations used, e.g. "rounding=largest_remainder ... split=successors" */
+  const char *options;    /* the interpretations used, e.g. "rounding=largest_remainder ... split=successors" */
   cs_strings *strings;
 } cs_result;
 
@@ -147,17 +188,33 @@ void cs_result_free(cs_result *r);
 ** compare with the rational path. The figures are the same. */
 extern int cs_simulate_decimal_costs;
 
-/* The row of member code (the code in that year) in year, or NULL. */
+/* The row of member code (the code in that year, or a party's id) in year,
+** or NULL. */
 const cs_row *cs_result_row(const cs_result *r, const char *code, int year);
 const cs_year *cs_result_year(const cs_result *r, int year);
 
 /* The parts of row (of result r). */
 const cs_part *cs_row_parts(const cs_result *r, const cs_row *row);
 
-/* The name of part p of row ("equal", "population", ...; "" if none). */
+/* The services the row's member is in that year, *n of them (owned by r);
+** NULL and 0 without services. */
+const cs_row_service *cs_row_services(const cs_result *r, const cs_row *row, size_t *n);
+
+/* The name of part p of row ("equal", "population", "by:timer", "equal#2",
+** "brann/equal" with services; "" if none). Owned by r. */
 const char *cs_part_name(const cs_result *r, const cs_row *row, size_t p);
 
-/* The explanation of part p of row (cs_key_explain_part's text) into buf. */
-void cs_explain_part(const cs_result *r, const cs_row *row, size_t p, char *buf, size_t size);
+/* The explanation of part p of row in English or bokmål: the arithmetic
+** with its figures (key.h, cs_key_notes_explain). A new string the caller
+** frees; NULL when out of memory. "" for a part the row does not have. */
+char *cs_explain_part_text(const cs_result *r, const cs_row *row, size_t p,
+                           cs_report_lang lang);
+
+/* cs_explain_part_text in English into buf, for callers with a buffer:
+** returns the length of the whole text (as snprintf does), so a caller
+** whose buffer was too small can tell (the text is never cut silently:
+** check the return value against size); -1 when out of memory (buf
+** then ""). */
+int cs_explain_part(const cs_result *r, const cs_row *row, size_t p, char *buf, size_t size);
 
 #endif

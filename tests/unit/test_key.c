@@ -7,6 +7,7 @@
 #include <string.h>
 #include "coopsim/key.h"
 #include "coopsim/round.h"
+#include "key_test.h"
 
 static cs_q Q(const char *s) {
   cs_q q;
@@ -24,9 +25,10 @@ static void members(cs_key_member *m, size_t n, const int64_t *pop) {
   }
 }
 
-static int64_t rounded_total(const cs_key_share *s) {
+/* Member i's total of the key-year rounded to whole kroner. */
+static int64_t rounded_total(const cs_key_year *ky, size_t i) {
   int64_t v;
-  assert_int_equal(cs_q_round_i64(&s->total, &v), 0);
+  assert_int_equal(cs_q_round_i64(cs_key_year_total(ky, i), &v), 0);
   return v;
 }
 
@@ -40,16 +42,20 @@ static void split_key(void **state) {
   assert_true(cs_key_covers(k));
   cs_key_member m[3];
   members(m, 3, (int64_t[]){100, 300, 600});
-  cs_key_share out[3];
   cs_q net = Q("1000");
-  assert_int_equal(cs_key_apply(k, 2023, &net, m, 3, out, NULL), 0);
+  cs_key_year *ky = kt_eval(k, NULL, 2023, &net, m, 3);
   /* 200/3 + 800 * pop/1000 */
-  assert_int_equal(rounded_total(&out[0]), 147);  /* 66.67 + 80 */
-  assert_int_equal(rounded_total(&out[1]), 307);  /* 66.67 + 240 */
-  assert_int_equal(rounded_total(&out[2]), 547);  /* 66.67 + 480 */
-  assert_string_equal(out[0].parts[0].name, "equal");
-  assert_string_equal(out[0].parts[1].name, "population");
-  assert_non_null(strstr(out[1].parts[1].explain, "300"));
+  assert_int_equal(rounded_total(ky, 0), 147);  /* 66.67 + 80 */
+  assert_int_equal(rounded_total(ky, 1), 307);  /* 66.67 + 240 */
+  assert_int_equal(rounded_total(ky, 2), 547);  /* 66.67 + 480 */
+  assert_string_equal(cs_key_part_name(k, 0), "equal");
+  assert_string_equal(cs_key_part_name(k, 1), "population");
+  cs_key_notes *nt = cs_key_year_take_notes(ky);
+  char *s = kt_explain(ky, nt, m, 1, 1, 12, CS_LANG_EN);
+  assert_string_equal(s, "80 % of 1 000.00 = 800.00 x 300 / 1 000 inhabitants = 240.00");
+  free(s);
+  cs_key_notes_free(nt);
+  cs_key_year_free(ky);
   cs_key_free(k);
 }
 
@@ -74,7 +80,6 @@ static void base_plus_rate(void **state) {
   (void)state;
   cs_key_member m[2];
   members(m, 2, (int64_t[]){1000, 3000});
-  cs_key_share out[2];
   /* fixed rate: a fee, does not cover */
   cs_key *k = cs_key_new();
   cs_q base = Q("10000"), rate = Q("6");
@@ -82,9 +87,10 @@ static void base_plus_rate(void **state) {
   assert_int_equal(cs_key_add_direct(k, CS_DIRECT_RATE, &rate, NULL, NULL, 0, NULL), 0);
   assert_false(cs_key_covers(k));
   cs_q net = Q("0");
-  assert_int_equal(cs_key_apply(k, 2018, &net, m, 2, out, NULL), 0);
-  assert_int_equal(rounded_total(&out[0]), 16000);
-  assert_int_equal(rounded_total(&out[1]), 28000);
+  cs_key_year *ky = kt_eval(k, NULL, 2018, &net, m, 2);
+  assert_int_equal(rounded_total(ky, 0), 16000);
+  assert_int_equal(rounded_total(ky, 1), 28000);
+  cs_key_year_free(ky);
   cs_key_free(k);
   /* covering rate: (net - 2 x base) by population */
   k = cs_key_new();
@@ -92,14 +98,13 @@ static void base_plus_rate(void **state) {
   assert_int_equal(cs_key_add_direct(k, CS_DIRECT_BASE, &base, NULL, NULL, 0, NULL), 0);
   assert_int_equal(cs_key_add_pool(k, CS_POOL_POPULATION, &one, NULL, NULL, 0, NULL, NULL, NULL), 0);
   net = Q("60000");
-  assert_int_equal(cs_key_apply(k, 2018, &net, m, 2, out, NULL), 0);
-  assert_int_equal(rounded_total(&out[0]), 20000);
-  assert_int_equal(rounded_total(&out[1]), 40000);
+  ky = kt_eval(k, NULL, 2018, &net, m, 2);
+  assert_int_equal(rounded_total(ky, 0), 20000);
+  assert_int_equal(rounded_total(ky, 1), 40000);
+  cs_key_year_free(ky);
   /* base amounts above the cost: a clear error */
   net = Q("15000");
-  cs_error err;
-  assert_int_equal(cs_key_apply(k, 2018, &net, m, 2, out, &err), CS_EINVAL);
-  assert_non_null(strstr(err.msg, "exceed"));
+  kt_eval_fails(k, NULL, 2018, &net, m, 2, "exceed");
   cs_key_free(k);
 }
 
@@ -107,23 +112,22 @@ static void fixed_and_weights(void **state) {
   (void)state;
   cs_key_member m[2];
   members(m, 2, (int64_t[]){1, 1});
-  cs_key_share out[2];
   const char *codes[] = {"0001", "0002"};
   cs_q amounts[] = {Q("42376"), Q("1000")};
   cs_key *k = cs_key_new();
   assert_int_equal(cs_key_add_direct(k, CS_DIRECT_FIXED, NULL, codes, amounts, 2, NULL), 0);
   cs_q net = Q("0");
-  assert_int_equal(cs_key_apply(k, 2022, &net, m, 2, out, NULL), 0);
-  assert_int_equal(rounded_total(&out[0]), 42376);
+  cs_key_year *ky = kt_eval(k, NULL, 2022, &net, m, 2);
+  assert_int_equal(rounded_total(ky, 0), 42376);
+  assert_int_equal(rounded_total(ky, 1), 1000);
+  cs_key_year_free(ky);
   cs_key_free(k);
   /* weights: a member without a weight is an error naming it */
   k = cs_key_new();
   cs_q one = Q("1"), w[] = {Q("3")};
   assert_int_equal(cs_key_add_pool(k, CS_POOL_WEIGHTS, &one, codes, w, 1, NULL, NULL, NULL), 0);
   net = Q("900");
-  cs_error err;
-  assert_int_equal(cs_key_apply(k, 2022, &net, m, 2, out, &err), CS_EINVAL);
-  assert_non_null(strstr(err.msg, "0002"));
+  kt_eval_fails(k, NULL, 2022, &net, m, 2, "0002");
   cs_key_free(k);
 }
 
@@ -136,11 +140,11 @@ static void part_year(void **state) {
   cs_key *k = cs_key_new();
   cs_q one = Q("1");
   cs_key_add_pool(k, CS_POOL_EQUAL, &one, NULL, NULL, 0, NULL, NULL, NULL);
-  cs_key_share out[2];
   cs_q net = Q("900");
-  assert_int_equal(cs_key_apply(k, 2022, &net, m, 2, out, NULL), 0);
-  assert_int_equal(rounded_total(&out[0]), 600);
-  assert_int_equal(rounded_total(&out[1]), 300);
+  cs_key_year *ky = kt_eval(k, NULL, 2022, &net, m, 2);
+  assert_int_equal(rounded_total(ky, 0), 600);
+  assert_int_equal(rounded_total(ky, 1), 300);
+  cs_key_year_free(ky);
   cs_key_free(k);
 }
 
@@ -159,25 +163,32 @@ static void custom(void **state) {
   cs_key *k = cs_key_new();
   cs_q one = Q("1");
   assert_int_equal(cs_key_add_pool(k, CS_POOL_CUSTOM, &one, NULL, NULL, 0, custom_weights, NULL, NULL), 0);
-  cs_key_share out[2];
   cs_q net = Q("300");
-  assert_int_equal(cs_key_apply(k, 2022, &net, m, 2, out, NULL), 0);
-  assert_int_equal(rounded_total(&out[0]), 100);
-  assert_int_equal(rounded_total(&out[1]), 200);
+  cs_key_year *ky = kt_eval(k, NULL, 2022, &net, m, 2);
+  assert_int_equal(rounded_total(ky, 0), 100);
+  assert_int_equal(rounded_total(ky, 1), 200);
+  cs_key_year_free(ky);
   cs_key_free(k);
 }
 
-/* cs_key_apply_common: a pools-only key gives the same values over one
-** common denominator; a key with a direct component, a weight too large
-** for machine words, or cs_key_fast_path = 0 falls back to the exact path. */
+/* 1 if a is not in lowest terms (the common denominator's mark). */
+static int not_lowest(const cs_q *a) {
+  cs_q b;
+  cs_q_copy(&b, a);
+  assert_int_equal(cs_q_normalise(&b), 0);
+  return cs_big_cmp(&a->den, &b.den) != 0;
+}
+
+/* The common denominator: a pools-only key gives the same values over one
+** common denominator as the exact path, and the same explanations; a key
+** with a direct component, a weight too large for machine words, or
+** cs_key_fast_path = 0 takes the exact path. */
 static void common_denominator(void **state) {
   (void)state;
   cs_key_member m[4];
   int64_t pop[4] = {1234, 98765, 4321, 77};
   members(m, 4, pop);
   cs_q_from_frac(&m[1].year_share, 5, 12);
-  cs_key_share exact[4], common[4];
-  int used;
   cs_q net = Q("7310519.123456789");
   cs_q big_net; /* a 30-year growth denominator */
   cs_q g;
@@ -200,33 +211,42 @@ static void common_denominator(void **state) {
     for (int fast = 0; fast < 2; fast++) {
       const cs_q *nets[2] = {&net, &big_net};
       for (int ni = 0; ni < 2; ni++) {
+        cs_key_fast_path = 0;
+        cs_key_year *exact = kt_eval(k, NULL, 2030, nets[ni], m, 4);
         cs_key_fast_path = fast && variant != 2;
-        assert_int_equal(cs_key_apply(k, 2030, nets[ni], m, 4, exact, NULL), 0);
-        cs_key_note notes[CS_KEY_MAX_PARTS];
-        assert_int_equal(cs_key_apply_common(k, 2030, nets[ni], m, 4, common, &used, notes, NULL), 0);
+        cs_key_year *common = kt_eval(k, NULL, 2030, nets[ni], m, 4);
         cs_key_fast_path = 1;
+        cs_key_notes *ne = cs_key_year_take_notes(exact), *nc = cs_key_year_take_notes(common);
+        size_t np = cs_key_year_nparts(exact);
+        assert_int_equal(cs_key_year_nparts(common), np);
+        int used = 0;
+        for (size_t i = 0; i < 4; i++) {
+          for (size_t p = 0; p < np; p++) {
+            const cs_q *a = cs_key_year_part(common, i, p), *b = cs_key_year_part(exact, i, p);
+            assert_int_equal(cs_q_cmp(a, b), 0);
+            assert_false(not_lowest(b));
+            used |= not_lowest(a);
+            /* the explanations made from either's notes are the same */
+            for (int lang = 0; lang < 2; lang++) {
+              cs_report_lang l = lang ? CS_LANG_NB : CS_LANG_EN;
+              char *se = kt_explain(exact, ne, m, i, p, i == 1 ? 5 : 12, l);
+              char *sc = kt_explain(common, nc, m, i, p, i == 1 ? 5 : 12, l);
+              assert_string_equal(sc, se);
+              free(se);
+              free(sc);
+            }
+          }
+          assert_int_equal(cs_q_cmp(cs_key_year_total(common, i), cs_key_year_total(exact, i)), 0);
+        }
         assert_int_equal(used, fast && variant == 0);
         int64_t r1[4], r2[4];
-        cs_q t1[4], t2[4];
-        for (size_t i = 0; i < 4; i++) {
-          assert_int_equal(common[i].nparts, exact[i].nparts);
-          for (size_t p = 0; p < exact[i].nparts; p++) {
-            assert_int_equal(cs_q_cmp(&common[i].parts[p].amount, &exact[i].parts[p].amount), 0);
-            /* the explanation made later from the notes is cs_key_apply's */
-            char text[240];
-            int64_t cents, whole;
-            assert_int_equal(cs_q_cents(&common[i].parts[p].amount, &cents, &whole), 0);
-            cs_key_explain_part(&notes[p], m[i].population, i == 1, 5, cents,
-                                common[i].parts[p].member, text, sizeof text);
-            assert_string_equal(text, exact[i].parts[p].explain);
-          }
-          assert_int_equal(cs_q_cmp(&common[i].total, &exact[i].total), 0);
-          t1[i] = exact[i].total;
-          t2[i] = common[i].total;
-        }
-        assert_int_equal(cs_round_shares(r1, t1, codes, 4, NULL), 0);
-        assert_int_equal(cs_round_shares(r2, t2, codes, 4, NULL), 0);
+        assert_int_equal(cs_round_shares(r1, cs_key_year_total(exact, 0), codes, 4, NULL), 0);
+        assert_int_equal(cs_round_shares(r2, cs_key_year_total(common, 0), codes, 4, NULL), 0);
         assert_memory_equal(r1, r2, sizeof r1);
+        cs_key_notes_free(ne);
+        cs_key_notes_free(nc);
+        cs_key_year_free(exact);
+        cs_key_year_free(common);
       }
     }
     cs_key_free(k);

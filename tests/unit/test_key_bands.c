@@ -74,11 +74,6 @@ static void spec_example(void **state) {
   /* a population below 0 cannot be placed */
   m[0].population = -1;
   kt_eval_fails(k, NULL, 2023, &net, m, 1, "population bands: 1812 1812 has -1 inhabitants in 2023");
-  /* the fixed-size interface refuses bands */
-  cs_key_share out[1];
-  cs_error err;
-  assert_int_equal(cs_key_apply(k, 2023, &net, m, 1, out, &err), CS_EINVAL);
-  kt_has(err.msg, "has bands: it is applied by cs_key_eval");
   cs_key_free(k);
 }
 

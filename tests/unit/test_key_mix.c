@@ -1,7 +1,8 @@
 /* Unit tests: mixed keys (cs_key_mix), part names, descriptions in English
-** and bokmål, keys of any number of parts, and cs_key_eval against the
-** fixed-size interface simulate.c uses today. Expected amounts are
-** fractions written here. */
+** and bokmål, keys of any number of parts, and the first keys (base, rate,
+** fixed, equal, population, weights, custom) through cs_key_eval with a
+** member charged part of the year. Expected amounts are fractions written
+** here. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -166,9 +167,9 @@ static void bad_mixes(void **state) {
   cs_key_free(capped);
 }
 
-/* Eight parts: cs_key_eval holds them; the fixed-size interface refuses
-** with a message instead of cutting the list. */
-static void more_parts_than_the_old_interface(void **state) {
+/* Eight parts: cs_key_eval holds them all; the machine-word path, which
+** holds CS_KEY_MAX_PARTS, leaves the key to it instead of cutting the list. */
+static void more_parts_than_the_machine_words_hold(void **state) {
   (void)state;
   cs_key *k = cs_key_new();
   for (int i = 0; i < 8; i++) {
@@ -188,13 +189,7 @@ static void more_parts_than_the_old_interface(void **state) {
   cs_q want = kt_add(kt_frac(400, 3), kt_abc(400, 26092, 35850));
   kt_eq(cs_key_year_total(ky, 2), &want, "total");
   cs_key_year_free(ky);
-  cs_key_share out[3];
-  cs_error err;
-  assert_int_equal(cs_key_apply(k, 2023, &net, m, 3, out, &err), CS_EINVAL);
-  kt_has(err.msg, "has 8 parts; this interface holds 6");
-  int common;
-  cs_key_note notes[CS_KEY_MAX_PARTS];
-  assert_int_equal(cs_key_apply_common(k, 2023, &net, m, 3, out, &common, notes, &err), CS_EINVAL);
+  /* more pools than the machine-word path holds: it leaves the key to cs_key_eval */
   cs_key_multiples km;
   uint64_t mult[3 * CS_KEY_MAX_PARTS];
   km.mult = mult;
@@ -249,10 +244,17 @@ static int custom_weights(void *ud, int year, const cs_q *net, const cs_key_memb
   return 0;
 }
 
-/* For the first keys, cs_key_eval gives cs_key_apply's amounts, and its
-** explanations in English are cs_key_apply's texts, also for a member
-** charged 5 of 12 months. */
-static void same_as_the_fixed_interface(void **state) {
+/* a * b, exactly */
+static cs_q mulq(cs_q a, cs_q b) {
+  cs_q r;
+  assert_int_equal(cs_q_mul(&r, &a, &b), 0);
+  return r;
+}
+
+/* The first keys through cs_key_eval: every part of every member against
+** fractions worked out here, member 1813 charged 5 of 12 months, and the
+** English explanations of its parts. */
+static void first_keys(void **state) {
   (void)state;
   cs_q base = kt_dec("10000"), rate = kt_dec("6.5"), f1 = kt_dec("0.25"), f2 = kt_dec("0.5"),
        f3 = kt_dec("0.25");
@@ -277,21 +279,71 @@ static void same_as_the_fixed_interface(void **state) {
   kt_members(m, 3, codes3, pop3);
   m[1].year_share = kt_frac(5, 12);
   cs_q net = kt_dec("100000");
+  /* want[k][i][p]: key k, member i, part p */
+  cs_q want[4][3][5];
+  /* the fee: 10 000 + 6.5 x population, 1813 x 5/12 */
+  for (size_t i = 0; i < 3; i++) {
+    cs_q ys = i == 1 ? kt_frac(5, 12) : kt_frac(1, 1);
+    want[0][i][0] = mulq(kt_dec("10000"), ys);
+    want[0][i][1] = mulq(kt_abc(pop3[i], 13, 2), ys);
+  }
+  /* base + fixed: 10 000 x 29/12 + 42 376 + 1 000.5 x 5/12 = 42 376 + 590 005/24;
+  ** the rest 100 000 - that = 792 971/24; the pools weigh 1, 5/12, 1
+  ** (29/12); 1 981, 7 777 x 5/12, 26 092 (375 761/12); 1.5, 0.25 x 5/12, 3
+  ** (221/48) */
+  cs_q rest = kt_frac(792971, 24);
+  cs_q eq_w[3] = {kt_frac(12, 29), kt_frac(5, 29), kt_frac(12, 29)};
+  cs_q pop_w[3] = {kt_frac(1981 * 12, 375761), kt_frac(7777 * 5, 375761),
+                   kt_frac(26092 * 12, 375761)};
+  cs_q wt_w[3] = {kt_frac(72, 221), kt_frac(5, 221), kt_frac(144, 221)};
+  for (size_t i = 0; i < 3; i++) {
+    cs_q ys = i == 1 ? kt_frac(5, 12) : kt_frac(1, 1);
+    want[1][i][0] = mulq(kt_dec("10000"), ys);
+    want[1][i][1] = mulq(fixed[i], ys);
+    want[1][i][2] = mulq(mulq(rest, kt_frac(1, 4)), eq_w[i]);
+    want[1][i][3] = mulq(mulq(rest, kt_frac(1, 2)), pop_w[i]);
+    want[1][i][4] = mulq(mulq(rest, kt_frac(1, 4)), wt_w[i]);
+  }
+  /* custom weights 1, 3, 5, 1813's x 5/12: 12/12, 15/12, 60/12 of 87/12 */
+  want[2][0][0] = kt_abc(100000, 12, 87);
+  want[2][1][0] = kt_abc(100000, 15, 87);
+  want[2][2][0] = kt_abc(100000, 60, 87);
+  /* 30 % equal (1, 5/12, 1: 29/12) + 70 % by population (375 761/12) */
+  for (size_t i = 0; i < 3; i++) {
+    want[3][i][0] = mulq(kt_dec("30000"), eq_w[i]);
+    want[3][i][1] = mulq(kt_dec("70000"), pop_w[i]);
+  }
+  const size_t nparts[4] = {2, 5, 1, 2};
   for (int k = 0; k < 4; k++) {
-    cs_key_share out[3];
-    cs_error err;
-    if (cs_key_apply(keys[k], 2023, &net, m, 3, out, &err)) fail_msg("%s", err.msg);
+    cs_key_year *ky = kt_eval(keys[k], NULL, 2023, &net, m, 3);
+    assert_int_equal(cs_key_year_nparts(ky), nparts[k]);
+    for (size_t i = 0; i < 3; i++) {
+      cs_q total = kt_frac(0, 1);
+      for (size_t p = 0; p < nparts[k]; p++) {
+        kt_eq(cs_key_year_part(ky, i, p), &want[k][i][p], "part");
+        total = kt_add(total, want[k][i][p]);
+      }
+      kt_eq(cs_key_year_total(ky, i), &total, "total");
+    }
+    cs_key_year_free(ky);
+  }
+  /* 1813's parts explained: the rest 792 971/24 = 33 040.46, its weights
+  ** with the 5/12 in them (0.25 x 5/12 of 221/48) */
+  static const char *const texts[2][5] = {
+      {"base amount 10 000 x 5/12 of the year",
+       "6.5 kr per inhabitant x 7 777 inhabitants x 5/12 of the year = 21 062.71"},
+      {"base amount 10 000 x 5/12 of the year", "fixed amount 1 001 x 5/12 of the year",
+       "25 % of 33 040.46 = 8 260.11, shared equally by 2.416666666667... members x 5/12 of the "
+       "year = 1 424.16",
+       "50 % of 33 040.46 = 16 520.23 x 7 777 / 31 313 inhabitants x 5/12 of the year = 1 709.57",
+       "25 % of 33 040.46 = 8 260.11 x weight 0.104166666667... / 4.604166666667... = 186.88"}};
+  for (int k = 0; k < 2; k++) {
     cs_key_year *ky = kt_eval(keys[k], NULL, 2023, &net, m, 3);
     cs_key_notes *nt = cs_key_year_take_notes(ky);
-    for (size_t i = 0; i < 3; i++) {
-      assert_int_equal(out[i].nparts, cs_key_year_nparts(ky));
-      kt_eq(cs_key_year_total(ky, i), &out[i].total, "total");
-      for (size_t p = 0; p < out[i].nparts; p++) {
-        kt_eq(cs_key_year_part(ky, i, p), &out[i].parts[p].amount, "part");
-        char *s = kt_explain(ky, nt, m, i, p, i == 1 ? 5 : 12, CS_LANG_EN);
-        assert_string_equal(s, out[i].parts[p].explain);
-        free(s);
-      }
+    for (size_t p = 0; p < nparts[k]; p++) {
+      char *s = kt_explain(ky, nt, m, 1, p, 5, CS_LANG_EN);
+      assert_string_equal(s, texts[k][p]);
+      free(s);
     }
     cs_key_notes_free(nt);
     cs_key_year_free(ky);
@@ -300,7 +352,7 @@ static void same_as_the_fixed_interface(void **state) {
   cs_key_year *ky = kt_eval(keys[1], NULL, 2023, &net, m, 3);
   cs_key_notes *nt = cs_key_year_take_notes(ky);
   char *s = kt_explain(ky, nt, m, 1, 1, 5, CS_LANG_NB);
-  assert_string_equal(s, "fast beløp 1 001 x 5/12 av året"); /* to whole kroner, as the fixed-size texts */
+  assert_string_equal(s, "fast beløp 1 001 x 5/12 av året"); /* to whole kroner */
   free(s);
   s = kt_explain(ky, nt, m, 1, 0, 5, CS_LANG_NB);
   assert_string_equal(s, "grunnbeløp 10 000 x 5/12 av året");
@@ -377,9 +429,9 @@ int main(void) {
       cmocka_unit_test(three_parts),
       cmocka_unit_test(nested_and_names),
       cmocka_unit_test(bad_mixes),
-      cmocka_unit_test(more_parts_than_the_old_interface),
+      cmocka_unit_test(more_parts_than_the_machine_words_hold),
       cmocka_unit_test(vedlegg_2),
-      cmocka_unit_test(same_as_the_fixed_interface),
+      cmocka_unit_test(first_keys),
       cmocka_unit_test(long_codes),
       cmocka_unit_test(reused_year),
   };

@@ -29,9 +29,12 @@ static void percentiles_exact(void **state) {
   y.cost_other = 25000;
   y.wage_steps = 3;
   y.covers = 1;
+  cs_mc_component comp;
+  memset(&comp, 0, sizeof comp);
+  comp.kind = CS_MC_EQUAL;
+  comp.amount = 1;
   y.ncomp = 1;
-  y.comp[0].kind = CS_MC_EQUAL;
-  y.comp[0].amount = 1;
+  y.comp = &comp;
   y.n = 1;
   y.member = &member;
   y.population = &population;
