@@ -13,7 +13,11 @@
 ** written on the bars, exits, joins and mergers marked), the comparison
 ** table and each run's tables (years with their notes; members with every
 ** part, the rounding and the total). A print style sheet sets it on A4
-** without splitting a chart or a summary table across pages.
+** without splitting a chart or a summary table across pages. With the
+** money cycle (SPEC 7.3) the run tables carry each row's difference,
+** settlement and invoice and each year's accounts, and where a run has
+** settlements the summary shows what is invoiced for each year that
+** settles the one before, the details the invoices compared.
 **
 ** Every text that comes from a scenario is escaped.
 */

@@ -282,7 +282,6 @@ const char *cs_report_colour(size_t run);
 ** `plus` writes "+" before a positive amount (a change). */
 void cs_report_kr(int64_t v, int plus, cs_report_lang lang, cs_sb *out);
 
-
 /* Widens [*lo, *hi] to the values cs_svg_member_chart would draw for the
 ** block [from, to), so that the charts of several years share one scale. */
 void cs_svg_member_range(const cs_cmp *cmp, const cs_run_set *set, size_t from, size_t to, int diff, double *lo,

@@ -7,7 +7,10 @@
 ** English; after them come a column per part name used in any run
 ** ("part_equal", ...) and "rounding" (SPEC 7.5), so that the rounded parts
 ** and the rounding add up to the total on every row. The golden files of
-** `coopsim test` are this CSV in English.
+** `coopsim test` are this CSV in English. With services a column per
+** service follows, and with the money cycle (SPEC 7.3) difference,
+** settlement and invoice; a document without them gives the CSV it always
+** gave.
 */
 #include <inttypes.h>
 #include <stdio.h>

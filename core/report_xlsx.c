@@ -65,7 +65,6 @@ typedef struct book {
   cs_report_lang lang;
   const cs_doc *doc;
   const cs_cmp *cmp;         /* the shares compared */
-  const cs_cmp *invoiced;    /* the invoices compared, when a run has settlements; else NULL */
   char (*sheet)[NAME_BYTES]; /* the sheets' names: fixed ones, Invoiced, then one per run */
 } book;
 
@@ -867,7 +866,6 @@ int cs_report_xlsx(const cs_doc *doc, cs_report_lang lang, const char *path, con
     cs_cmp_free(cmp);
     return CS_ENOMEM;
   }
-  b.invoiced = invoiced;
   b.sheet = calloc(RUN_SHEET(doc->nruns), sizeof *b.sheet);
   if (!total_col || !last_row || !b.sheet) {
     free(total_col), free(last_row), free(b.sheet);
