@@ -574,7 +574,7 @@ static void run_tables(const cs_doc_run *run, const char *coop, cs_report_lang l
     td(out, row->population >= 0 ? cs_rl_int(row->population, lang, 1, buf, sizeof buf) : "", 1);
     for (size_t p = 0; p < np; p++) {
       int64_t v;
-      if (cs_report_row_part(row, parts[p], &v)) td_kr(out, v, 0, lang);
+      if (share && cs_report_row_part(row, parts[p], &v)) td_kr(out, v, 0, lang);
       else td(out, "", 1);
     }
     if (np) {

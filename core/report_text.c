@@ -127,15 +127,16 @@ static void members_grid(const cs_doc_run *run, const char *coop, cs_report_lang
     cs_grid_set(g, c++, row->population >= 0 ? cs_rl_int(row->population, lang, nbsp, buf, sizeof buf) : "");
     for (size_t p = 0; p < np; p++) {
       int64_t v;
-      cs_grid_set(g, c++, cs_report_row_part(row, parts[p], &v) ? cs_rl_int(v, lang, nbsp, buf, sizeof buf) : "");
+      cs_grid_set(g, c++, share && cs_report_row_part(row, parts[p], &v) ? cs_rl_int(v, lang, nbsp, buf, sizeof buf) : "");
     }
     if (nround) cs_grid_set(g, c++, share ? cs_rl_int(cs_report_row_rounding(row), lang, nbsp, buf, sizeof buf) : "");
     cs_grid_set(g, c++, share ? cs_rl_int(row->total, lang, nbsp, buf, sizeof buf) : "");
     for (size_t k = 0; k < ns; k++) {
       int64_t v;
-      cs_grid_set(g, c++, cs_report_row_service(row, services[k], &v) ? cs_rl_int(v, lang, nbsp, buf, sizeof buf) : "");
+      cs_grid_set(g, c++,
+                  share && cs_report_row_service(row, services[k], &v) ? cs_rl_int(v, lang, nbsp, buf, sizeof buf) : "");
     }
-    if (ndiff) cs_grid_set(g, c++, row->has_difference ? cs_rl_int(row->difference, lang, nbsp, buf, sizeof buf) : "");
+    if (ndiff) cs_grid_set(g, c++, row->money && row->has_difference ? cs_rl_int(row->difference, lang, nbsp, buf, sizeof buf) : "");
     if (nmoney) {
       cs_grid_set(g, c++, row->money ? cs_rl_int(row->settlement, lang, nbsp, buf, sizeof buf) : "");
       cs_grid_set(g, c++, cs_rl_int(row->money ? row->invoice : row->total, lang, nbsp, buf, sizeof buf));

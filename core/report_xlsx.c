@@ -549,15 +549,15 @@ static void run_sheet(book *b, size_t r, lxw_col_t *total_col, lxw_row_t *last_r
     if (x->population_date) put_str(b, ws, row, RC_POP_DATE, x->population_date, NULL);
     if (x->population_source)
       put_str(b, ws, row, RC_POP_SOURCE, cs_rl_population_source(lang, x->population_source), NULL);
+    /* a member gone, invoiced only its settlement, has no share */
+    int share = !cs_report_no_share(x);
     for (size_t p = 0; p < np; p++) {
       int64_t v;
-      if (cs_report_row_part(x, parts[p], &v)) {
+      if (share && cs_report_row_part(x, parts[p], &v)) {
         put_num(b, ws, row, (lxw_col_t)(RC_PARTS + p), (double)v, b->kr);
         values[RC_PARTS + p] += (double)v;
       }
     }
-    /* a member gone, invoiced only its settlement, has no share */
-    int share = !cs_report_no_share(x);
     if (share) {
       int64_t rounding = cs_report_row_rounding(x);
       put_num(b, ws, row, (lxw_col_t)c_round, (double)rounding, b->kr);

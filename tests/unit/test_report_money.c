@@ -419,6 +419,36 @@ static void workbooks(void **state) {
   cs_doc_free(doc);
 }
 
+/* A settlement-only row that carries parts and services anyway (a forged
+** or damaged document): no format shows a share for it. */
+static void settlement_only_has_no_share(void **state) {
+  (void)state;
+  static const char json[] =
+      "{\"runs\":[{\"scenario\":\"S\",\"from\":2024,\"to\":2024,\"rows\":["
+      " {\"year\":2024,\"code\":\"1834\",\"name\":\"Lurøy\",\"cooperation\":\"K\",\"total\":0,\"exact\":\"0.00\","
+      "  \"settlement\":777,\"invoice\":777,\"settlement_only\":true,\"services\":[{\"name\":\"A\",\"kroner\":55}],"
+      "  \"parts\":[{\"name\":\"equal\",\"rounded\":44,\"exact\":\"44.00\"}]},"
+      " {\"year\":2024,\"code\":\"1835\",\"name\":\"Træna\",\"cooperation\":\"K\",\"total\":100,\"exact\":\"100.00\","
+      "  \"settlement\":0,\"invoice\":100,\"services\":[{\"name\":\"A\",\"kroner\":100}],"
+      "  \"parts\":[{\"name\":\"equal\",\"rounded\":100,\"exact\":\"100.00\"}]}],\"years\":[]}]}";
+  cs_doc *doc = parse(json, strlen(json));
+  char *t = render(doc, CS_REPORT_TABLE, CS_LANG_EN);
+  ASSERT_LINE(t, NULL, "2024  1834", "2024 | 1834 | Lurøy (settlement only) | 777 | 777");
+  free(t);
+  t = render(doc, CS_REPORT_CSV, CS_LANG_EN);
+  assert_non_null(strstr(t, "\nS,K,2024,1834,Lurøy,,,,,,,,,,,,,777,777\n"));
+  free(t);
+  t = render(doc, CS_REPORT_HTML, CS_LANG_EN);
+  assert_null(strstr(t, ">44<"));
+  assert_null(strstr(t, ">55<"));
+  free(t);
+  t = render(doc, CS_REPORT_INVOICES, CS_LANG_EN);
+  assert_non_null(strstr(t, "\nS,K,,2024,1834,Lurøy,,settlement,,,2023,777.00\n"));
+  assert_null(strstr(t, ",55.00"));
+  free(t);
+  cs_doc_free(doc);
+}
+
 /* The formats' names: the invoice list is asked for by name, never by a
 ** file's extension. */
 static void format_names(void **state) {
@@ -467,6 +497,7 @@ int main(void) {
       cmocka_unit_test(money_markdown_html_json), cmocka_unit_test(invoice_list_csv),
       cmocka_unit_test(invoice_list_without_instalments), cmocka_unit_test(workbooks),
       cmocka_unit_test(format_names),       cmocka_unit_test(features),
+      cmocka_unit_test(settlement_only_has_no_share),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
