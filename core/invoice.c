@@ -113,6 +113,8 @@ static int64_t instalment_part(int64_t amount, size_t k, size_t n) {
 int cs_invoice_make(const cs_invoice_schedule *s, const cs_invoice_member *m, cs_invoice *invoices,
                     size_t *ninvoices, cs_invoice_line *lines, size_t *nlines, cs_error *err) {
   *ninvoices = *nlines = 0;
+  static const cs_invoice_schedule none = {NULL, 0, {0, 0}};
+  if (!s) s = &none;
   int rc = check_schedule(s, err);
   if (rc || (rc = check_member(m, err))) return rc;
   /* the member's dates: dates[from .. to) of the schedule, or the one date `only` */

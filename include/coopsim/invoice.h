@@ -137,7 +137,8 @@ void cs_invoice_room(const cs_invoice_schedule *s, size_t nshares, size_t *max_i
 **   no invoice. An invoice is the sum of its lines; the invoices sum to
 **   the shares plus the settlement.
 **
-** invoices and lines have the room cs_invoice_room gives; *ninvoices and
+** s may be NULL: no instalment dates and no due date. invoices and lines
+** have the room cs_invoice_room gives; *ninvoices and
 ** *nlines are set to what was written. 0, or CS_EINVAL naming what is wrong
 ** with m or s (a year outside 1..9999, first after last or outside the
 ** year, dates that are not a valid schedule, an amount beyond 2^53), or

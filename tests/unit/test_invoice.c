@@ -277,6 +277,16 @@ static void due_without_dates(void **state) {
   assert_int_equal(x->ninv, 1);
   assert_invoice(x, 0, "2022-03-01", 460);
   free(x);
+  /* no schedule at all: the same */
+  cs_invoice inv[1];
+  cs_invoice_line lines[3];
+  size_t ni, nl;
+  cs_error err = {0, ""};
+  assert_int_equal(cs_invoice_make(NULL, &m, inv, &ni, lines, &nl, &err), 0);
+  assert_int_equal(ni, 1);
+  assert_int_equal(nl, 3);
+  assert_int_equal(inv[0].amount, 460);
+  assert_int_equal(inv[0].due.month, 3);
 }
 
 /* A member gone in the year: its settlement alone, due with the year's
