@@ -9,7 +9,9 @@
 #include "coopsim/rundb.h"
 #include "report_internal.h"
 
-static const char *const format_names[] = {"table", "csv", "csv-nb", "json", "md", "xlsx", "html"};
+static const char *const format_names[] = {"table", "csv",  "csv-nb",   "json",       "md",
+                                           "xlsx",  "html", "invoices", "invoices-nb"};
+#define FORMAT_LIST "table, csv, csv-nb, json, md, xlsx, html, invoices, invoices-nb"
 
 int cs_report_format_parse(const char *name, cs_report_format *out, cs_error *err) {
   for (size_t i = 0; i < sizeof format_names / sizeof format_names[0]; i++) {
@@ -18,7 +20,7 @@ int cs_report_format_parse(const char *name, cs_report_format *out, cs_error *er
       return 0;
     }
   }
-  return cs_error_set(err, CS_EINVAL, "unknown format \"%s\" (table, csv, csv-nb, json, md, xlsx, html)", name);
+  return cs_error_set(err, CS_EINVAL, "unknown format \"%s\" (" FORMAT_LIST ")", name);
 }
 
 const char *cs_report_format_name(cs_report_format format) {
@@ -53,7 +55,7 @@ int cs_report_format_from_path(const char *path, cs_report_format *out, cs_error
   }
   return cs_error_set(err, CS_EINVAL,
                       "%s: cannot tell the format from the file name (.csv .json .md .xlsx .html .txt); "
-                      "give it (table, csv, csv-nb, json, md, xlsx, html)",
+                      "give it (" FORMAT_LIST ")",
                       path);
 }
 
@@ -76,6 +78,8 @@ int cs_report_render(const cs_doc *doc, cs_report_format format, cs_report_lang 
   case CS_REPORT_CSV_NB: rc = cs_report_csv(doc, lang, 1, &b); break;
   case CS_REPORT_MD: rc = cs_report_markdown(doc, lang, &b, err); break;
   case CS_REPORT_HTML: rc = cs_report_html(doc, lang, &b, err); break;
+  case CS_REPORT_INVOICES: rc = cs_report_invoices_csv(doc, lang, 0, &b); break;
+  case CS_REPORT_INVOICES_NB: rc = cs_report_invoices_csv(doc, lang, 1, &b); break;
   case CS_REPORT_JSON: {
     char *text = cs_doc_to_json(doc);
     if (!text) return cs_error_set(err, CS_ENOMEM, "out of memory writing JSON");
@@ -101,6 +105,7 @@ typedef struct xlsx_job {
   const char *shown;
   const cs_doc *doc;
   cs_report_lang lang;
+  int invoices; /* the invoice list's workbook */
 } xlsx_job;
 
 /* libxlsxwriter opens its output by name: it gets /proc/self/fd/N, the
@@ -108,6 +113,7 @@ typedef struct xlsx_job {
 static int fill_xlsx(const char *fd_path, int fd, void *ud, cs_error *err) {
   (void)fd;
   const xlsx_job *job = ud;
+  if (job->invoices) return cs_report_invoices_xlsx(job->doc, job->lang, fd_path, job->shown, err);
   return cs_report_xlsx(job->doc, job->lang, fd_path, job->shown, err);
 }
 
@@ -125,8 +131,10 @@ int cs_report_write_at(const cs_doc *doc, cs_report_format format, cs_report_lan
                         "%s: a report is not written under a run store's name (.db .sqlite "
                         ".sqlite3, or SQLite's -journal -wal -shm); nothing was written",
                         target->shown);
-  if (format == CS_REPORT_XLSX) {
-    xlsx_job job = {target->shown, doc, lang};
+  /* the invoice list to a workbook's name: the workbook of it */
+  int invoice_book = (format == CS_REPORT_INVOICES || format == CS_REPORT_INVOICES_NB) && ends_with(target->name, ".xlsx");
+  if (format == CS_REPORT_XLSX || invoice_book) {
+    xlsx_job job = {target->shown, doc, lang, invoice_book};
     return cs_atomic_write_at(target, fill_xlsx, &job, err);
   }
   char *text;

@@ -42,7 +42,12 @@ void cs_cmp_free(cs_cmp *c) {
   free(c);
 }
 
-int cs_cmp_build(const cs_doc *doc, cs_cmp **out, cs_error *err) {
+/* The row's figure for the field. */
+static int64_t figure(const cs_doc_row *row, cs_cmp_field field) {
+  return field == CS_CMP_INVOICE && row->money ? row->invoice : row->total;
+}
+
+int cs_cmp_build(const cs_doc *doc, cs_cmp_field field, cs_cmp **out, cs_error *err) {
   *out = NULL;
   size_t n = 0;
   for (size_t r = 0; r < doc->nruns; r++) n += doc->runs[r].nrows;
@@ -50,11 +55,18 @@ int cs_cmp_build(const cs_doc *doc, cs_cmp **out, cs_error *err) {
   entry *e = calloc(n ? n : 1, sizeof *e);
   cs_cmp_line **order = NULL;
   if (!c || !e) goto oom;
+  c->field = field;
   c->nruns = doc->nruns;
   size_t k = 0;
   for (size_t r = 0; r < doc->nruns; r++) {
-    for (size_t i = 0; i < doc->runs[r].nrows; i++) e[k++] = (entry){&doc->runs[r].rows[i], r};
+    for (size_t i = 0; i < doc->runs[r].nrows; i++) {
+      const cs_doc_row *row = &doc->runs[r].rows[i];
+      /* a member gone, invoiced only its settlement, has no share */
+      if (field == CS_CMP_SHARE && cs_report_no_share(row)) continue;
+      e[k++] = (entry){row, r};
+    }
   }
+  n = k;
   qsort(e, n, sizeof *e, by_coop_year_code_run);
   c->lines = calloc(n ? n : 1, sizeof *c->lines);
   if (!c->lines) goto oom;
@@ -75,8 +87,8 @@ int cs_cmp_build(const cs_doc *doc, cs_cmp **out, cs_error *err) {
       for (size_t r = 0; r < c->nruns; r++) line->status[r] = CS_CMP_NOT_MEMBER;
     }
     /* a member twice in one run and year (two cooperations of one name) adds up */
-    if (line->status[e[i].run] == CS_CMP_PRESENT) line->share[e[i].run] += row->total;
-    else line->share[e[i].run] = row->total;
+    if (line->status[e[i].run] == CS_CMP_PRESENT) line->share[e[i].run] += figure(row, field);
+    else line->share[e[i].run] = figure(row, field);
     line->status[e[i].run] = CS_CMP_PRESENT;
     if (row->merged && !line->merged[e[i].run]) line->merged[e[i].run] = row->merged;
   }
@@ -161,6 +173,29 @@ const char **cs_report_part_names(const cs_doc_run *runs, size_t nruns, const ch
     }
   }
   return finish_names(&l, n, oom);
+}
+
+const char **cs_report_service_names(const cs_doc_run *runs, size_t nruns, const char *cooperation, size_t *n,
+                                     int *oom) {
+  name_list l = {0};
+  for (size_t r = 0; r < nruns; r++) {
+    for (size_t i = 0; i < runs[r].nrows; i++) {
+      const cs_doc_row *row = &runs[r].rows[i];
+      if (cooperation && strcmp(row->cooperation, cooperation)) continue;
+      for (size_t s = 0; s < row->nservices; s++) add_name(&l, row->services[s].name);
+    }
+  }
+  return finish_names(&l, n, oom);
+}
+
+int cs_report_row_service(const cs_doc_row *row, const char *name, int64_t *out) {
+  for (size_t s = 0; s < row->nservices; s++) {
+    if (strcmp(row->services[s].name, name) == 0) {
+      *out = row->services[s].kroner;
+      return 1;
+    }
+  }
+  return 0;
 }
 
 int cs_report_row_part(const cs_doc_row *row, const char *name, int64_t *out) {

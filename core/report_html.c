@@ -13,7 +13,11 @@
 ** written on the bars, exits, joins and mergers marked), the comparison
 ** table and each run's tables (years with their notes; members with every
 ** part, the rounding and the total). A print style sheet sets it on A4
-** without splitting a chart or a summary table across pages.
+** without splitting a chart or a summary table across pages. With the
+** money cycle (SPEC 7.3) the run tables carry each row's difference,
+** settlement and invoice and each year's accounts, and where a run has
+** settlements the summary shows what is invoiced for each year that
+** settles the one before, the details the invoices compared.
 **
 ** Every text that comes from a scenario is escaped.
 */
@@ -166,10 +170,12 @@ static void change_cell(cs_sb *out, int64_t a, int64_t d, int both, size_t run, 
 static void summary_table(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set *set, size_t from, size_t to,
                           cs_report_lang lang, cs_sb *out) {
   size_t nr = set->n, b = set->idx[0];
-  int year = cmp->lines[from].year;
-  cs_sb_printf(out, "<table class=\"summary\" data-year=\"%d\" data-cooperation=\"", year);
+  int year = cmp->lines[from].year, inv = cmp->field == CS_CMP_INVOICE;
+  cs_sb_printf(out, "<table class=\"summary\"%s data-year=\"%d\" data-cooperation=\"",
+               inv ? " data-field=\"invoice\"" : "", year);
   esc(out, cmp->lines[from].cooperation);
-  cs_sb_printf(out, "\">\n<caption>%s %d</caption>\n<colgroup><col class=\"member\">", T("Budget year"), year);
+  cs_sb_printf(out, "\">\n<caption>%s %d</caption>\n<colgroup><col class=\"member\">",
+               T(inv ? "Invoiced in budget year" : "Budget year"), year);
   for (size_t k = 0; k < nr; k++) cs_sb_add(out, k ? "<col><col class=\"chg\">" : "<col>");
   cs_sb_add(out, "</colgroup>\n<thead><tr>");
   th(out, T("member"), 0);
@@ -228,6 +234,29 @@ static void summary_table(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set
   free(sum);
 }
 
+/* The first line of the block of cooperation coop and year in cmp, or
+** cmp->nlines when there is none. */
+static size_t block_of(const cs_cmp *cmp, const char *coop, int year) {
+  for (size_t i = 0; i < cmp->nlines; i++)
+    if (cmp->lines[i].year == year && strcmp(cmp->lines[i].cooperation, coop) == 0) return i;
+  return cmp->nlines;
+}
+
+/* Whether a run of the set has a row of coop in year that carries a
+** settlement (SPEC 7.3). */
+static int year_settles(const cs_doc *doc, const cs_run_set *set, const char *coop, int year) {
+  for (size_t k = 0; k < set->n; k++) {
+    const cs_doc_run *run = &doc->runs[set->idx[k]];
+    for (size_t i = 0; i < run->nrows; i++) {
+      const cs_doc_row *row = &run->rows[i];
+      if (row->year == year && row->money && (row->settlement != 0 || row->settlement_only) &&
+          strcmp(row->cooperation, coop) == 0)
+        return 1;
+    }
+  }
+  return 0;
+}
+
 static int by_code_year(const void *pa, const void *pb) {
   const cs_cmp_line *a = *(const cs_cmp_line *const *)pa, *b = *(const cs_cmp_line *const *)pb;
   int c = strcmp(a->code, b->code);
@@ -254,10 +283,15 @@ static void summary_matrix(const cs_doc *doc, const cs_cmp *cmp, const cs_run_se
   }
   /* by member, then year: a row ends where the code changes */
   qsort((void *)lines, n, sizeof *lines, by_code_year);
-  cs_sb_add(out, "<table class=\"summary matrix\" data-cooperation=\"");
+  cs_sb_printf(out, "<table class=\"summary matrix\"%s data-cooperation=\"",
+               cmp->field == CS_CMP_INVOICE ? " data-field=\"invoice\"" : "");
   esc(out, coop);
   cs_sb_add(out, "\">\n<caption>");
   esc(out, doc->runs[r].scenario);
+  if (cmp->field == CS_CMP_INVOICE) {
+    cs_sb_add(out, ": ");
+    esc(out, T("Invoiced (share + settlement)"));
+  }
   cs_sb_add(out, "</caption>\n<thead><tr>");
   th(out, T("member"), 0);
   for (size_t y = 0; y < ny; y++) cs_sb_printf(out, "<th class=\"n\">%d</th>", years[y]);
@@ -310,7 +344,8 @@ done:
 static void compare_table(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set *set, const char *coop,
                           cs_report_lang lang, cs_sb *out) {
   size_t nr = set->n, b = set->idx[0];
-  cs_sb_add(out, "<table class=\"details\">\n<thead><tr>");
+  cs_sb_printf(out, "<table class=\"details\"%s>\n<thead><tr>",
+               cmp->field == CS_CMP_INVOICE ? " data-field=\"invoice\"" : "");
   th(out, T("year"), 1);
   th(out, T("code"), 0);
   th(out, T("member"), 0);
@@ -437,11 +472,25 @@ static void key_list(const cs_doc_run *run, const char *coop, cs_report_lang lan
   cs_sb_add(out, "</ul>\n");
 }
 
+/* A decimal amount's cell, empty for NULL. */
+static void td_money(cs_sb *out, const char *amount, cs_report_lang lang) {
+  char buf[96];
+  td(out, amount ? cs_rl_money(amount, lang, 1, buf, sizeof buf) : "", 1);
+}
+
+/* The run's years and rows of one cooperation: with services, each
+** service's share after the total; with the money cycle (SPEC 7.3), the
+** difference (where a year has accounts), the settlement and the invoice,
+** and the years' accounts beside their budgets. */
 static void run_tables(const cs_doc_run *run, const char *coop, cs_report_lang lang, cs_sb *out) {
   char buf[96];
+  unsigned f = cs_report_features(run, 1, coop);
+  int accounts = (f & CS_RF_ACCOUNTS) != 0, money = (f & CS_RF_MONEY) != 0, diff = (f & CS_RF_DIFFERENCE) != 0;
   cs_sb_add(out, "<table class=\"details\">\n<thead><tr>");
-  static const char *const yh[] = {"year", "cost", "grants", "net cost", "sum of shares", "balance", "members"};
-  for (size_t c = 0; c < 7; c++) th(out, T(yh[c]), 1);
+  static const char *const yh[] = {"year",        "cost",          "grants",          "net cost",     "actual cost",
+                                   "actual grants", "actual net cost", "sum of shares", "balance", "members"};
+  for (size_t c = 0; c < 10; c++)
+    if (accounts || c < 4 || c > 6) th(out, T(yh[c]), 1);
   th(out, T("note"), 0);
   cs_sb_add(out, "</tr></thead>\n<tbody>\n");
   for (size_t i = 0; i < run->nyears; i++) {
@@ -453,6 +502,11 @@ static void run_tables(const cs_doc_run *run, const char *coop, cs_report_lang l
     td(out, cs_rl_money(y->cost, lang, 1, buf, sizeof buf), 1);
     td(out, cs_rl_money(y->grants, lang, 1, buf, sizeof buf), 1);
     td(out, cs_rl_money(y->net, lang, 1, buf, sizeof buf), 1);
+    if (accounts) {
+      td_money(out, y->actual_cost, lang);
+      td_money(out, y->actual_grants, lang);
+      td_money(out, y->actual_net, lang);
+    }
     td_kr(out, y->sum_shares, 0, lang);
     td(out, cs_rl_money(y->balance, lang, 1, buf, sizeof buf), 1);
     snprintf(buf, sizeof buf, "%d", y->members);
@@ -466,8 +520,9 @@ static void run_tables(const cs_doc_run *run, const char *coop, cs_report_lang l
     cs_sb_add(out, "</td></tr>\n");
   }
   cs_sb_add(out, "</tbody></table>\n");
-  size_t np = 0;
+  size_t np = 0, ns = 0;
   const char **parts = cs_report_part_names(run, 1, coop, &np, &out->oom);
+  const char **services = cs_report_service_names(run, 1, coop, &ns, &out->oom);
   cs_sb_add(out, "<table class=\"details\">\n<thead><tr>");
   th(out, T("year"), 1);
   th(out, T("code"), 0);
@@ -484,18 +539,30 @@ static void run_tables(const cs_doc_run *run, const char *coop, cs_report_lang l
   }
   if (np) th(out, T("rounding"), 1);
   th(out, T("total"), 1);
+  for (size_t k = 0; k < ns; k++) th(out, services[k], 1);
+  if (diff) th(out, T("difference"), 1);
+  if (money) {
+    th(out, T("settlement"), 1);
+    th(out, T("invoice"), 1);
+  }
   th(out, T("due"), 0);
   th(out, T("payee"), 0);
   cs_sb_add(out, "</tr></thead>\n<tbody>\n");
   for (size_t i = 0; i < run->nrows; i++) {
     const cs_doc_row *row = &run->rows[i];
     if (strcmp(row->cooperation, coop)) continue;
-    cs_sb_add(out, "<tr>");
+    int share = !cs_report_no_share(row);
+    cs_sb_add(out, share ? "<tr>" : "<tr class=\"settlement-only\">");
     snprintf(buf, sizeof buf, "%d", row->year);
     td(out, buf, 1);
     td(out, row->code, 0);
     cs_sb_add(out, "<td>");
     esc(out, row->name);
+    if (!share) {
+      cs_sb_add(out, " <span class=\"small\">(");
+      esc(out, T("settlement only"));
+      cs_sb_add(out, ")</span>");
+    }
     if (row->merged) {
       cs_sb_add(out, " <span class=\"small\">(");
       esc(out, T("merged"));
@@ -507,17 +574,35 @@ static void run_tables(const cs_doc_run *run, const char *coop, cs_report_lang l
     td(out, row->population >= 0 ? cs_rl_int(row->population, lang, 1, buf, sizeof buf) : "", 1);
     for (size_t p = 0; p < np; p++) {
       int64_t v;
-      if (cs_report_row_part(row, parts[p], &v)) td_kr(out, v, 0, lang);
+      if (share && cs_report_row_part(row, parts[p], &v)) td_kr(out, v, 0, lang);
       else td(out, "", 1);
     }
-    if (np) td_kr(out, cs_report_row_rounding(row), 0, lang);
-    td_kr(out, row->total, 0, lang);
+    if (np) {
+      if (share) td_kr(out, cs_report_row_rounding(row), 0, lang);
+      else td(out, "", 1);
+    }
+    if (share) td_kr(out, row->total, 0, lang);
+    else td(out, "", 1);
+    for (size_t k = 0; k < ns; k++) {
+      int64_t v;
+      if (share && cs_report_row_service(row, services[k], &v)) td_kr(out, v, 0, lang);
+      else td(out, "", 1);
+    }
+    if (diff) {
+      if (row->money && row->has_difference) td_kr(out, row->difference, 0, lang);
+      else td(out, "", 1);
+    }
+    if (money) {
+      td_kr(out, row->money ? row->settlement : 0, 0, lang);
+      td_kr(out, row->money ? row->invoice : row->total, 0, lang);
+    }
     td(out, row->due ? row->due : "", 0);
     td(out, row->host ? T("(host)") : row->payee ? row->payee : "", 0);
     cs_sb_add(out, "</tr>\n");
   }
   cs_sb_add(out, "</tbody></table>\n");
   free((void *)parts);
+  free((void *)services);
   /* where the populations come from: each date and source once */
   cs_sb_add(out, "<p class=\"small\">");
   esc(out, T("Population"));
@@ -671,8 +756,14 @@ static const char style[] =
     "table.details{font-size:0.75em}}";
 
 int cs_report_html(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error *err) {
-  cs_cmp *cmp;
-  if (cs_cmp_build(doc, &cmp, err)) return CS_ENOMEM;
+  cs_cmp *cmp, *inv = NULL;
+  if (cs_cmp_build(doc, CS_CMP_SHARE, &cmp, err)) return CS_ENOMEM;
+  /* where a run has settlements, its invoices beside its shares (SPEC 7.3) */
+  if ((cs_report_features(doc->runs, doc->nruns, NULL) & CS_RF_SETTLEMENTS) &&
+      cs_cmp_build(doc, CS_CMP_INVOICE, &inv, err)) {
+    cs_cmp_free(cmp);
+    return CS_ENOMEM;
+  }
   size_t nc = 0;
   const char **coops = cs_report_cooperations(doc->runs, doc->nruns, &nc, &out->oom);
   /* each cooperation with the runs that have it */
@@ -738,13 +829,21 @@ int cs_report_html(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error 
         cs_sb_add(out, "</p>\n");
       }
     }
+    int invoiced = inv && (cs_report_set_features(doc, &sets[k], coops[k]) & CS_RF_SETTLEMENTS);
     if (sets[k].n == 1) {
       summary_matrix(doc, cmp, &sets[k], coops[k], lang, out);
+      if (invoiced) summary_matrix(doc, inv, &sets[k], coops[k], lang, out);
       continue;
     }
     for (size_t i = 0; i < cmp->nlines;) {
       size_t to = cs_cmp_block_end(cmp, i);
-      if (strcmp(cmp->lines[i].cooperation, coops[k]) == 0) summary_table(doc, cmp, &sets[k], i, to, lang, out);
+      if (strcmp(cmp->lines[i].cooperation, coops[k]) == 0) {
+        summary_table(doc, cmp, &sets[k], i, to, lang, out);
+        /* a year that settles the one before: what is invoiced, beside it */
+        size_t j = invoiced ? block_of(inv, coops[k], cmp->lines[i].year) : 0;
+        if (invoiced && j < inv->nlines && year_settles(doc, &sets[k], coops[k], cmp->lines[i].year))
+          summary_table(doc, inv, &sets[k], j, cs_cmp_block_end(inv, j), lang, out);
+      }
       i = to;
     }
   }
@@ -798,6 +897,12 @@ int cs_report_html(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error 
       esc(out, T("Comparison"));
       cs_sb_add(out, "</h3>\n");
       compare_table(doc, cmp, set, coops[k], lang, out);
+      if (inv && (cs_report_set_features(doc, set, coops[k]) & CS_RF_SETTLEMENTS)) {
+        cs_sb_add(out, "<h3>");
+        esc(out, T("Invoiced (share + settlement)"));
+        cs_sb_add(out, "</h3>\n");
+        compare_table(doc, inv, set, coops[k], lang, out);
+      }
     }
     for (size_t a = 0; a < set->n; a++) {
       const cs_doc_run *run = &doc->runs[set->idx[a]];
@@ -820,5 +925,6 @@ done:
   free(sets);
   free((void *)coops);
   cs_cmp_free(cmp);
+  cs_cmp_free(inv);
   return out->oom ? cs_error_set(err, CS_ENOMEM, "out of memory writing HTML") : 0;
 }

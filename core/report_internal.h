@@ -32,6 +32,17 @@ void cs_sb_repeat(cs_sb *b, const char *s, size_t n);
 char *cs_sb_take(cs_sb *b, size_t *len);
 void cs_sb_free(cs_sb *b);
 
+/* ---- CSV cells (report_text.c) --------------------------------------------- */
+
+/* Appends a CSV cell: quoted (quotes doubled) when it holds sep, '"' or a
+** line break. */
+void cs_csv_cell(cs_sb *out, const char *v, char sep);
+
+/* A text cell (a name): one that begins like a formula (= + - @) gets a
+** leading apostrophe, so that a spreadsheet shows it instead of running it
+** (CSV injection: a scenario file from someone else names things). */
+void cs_csv_text_cell(cs_sb *out, const char *v, char sep);
+
 /* ---- language (report_lang.c) --------------------------------------------- */
 
 /* The label for the English text `en` in lang; `en` itself when there is no
@@ -113,27 +124,38 @@ void cs_grid_free(cs_grid *g);
 
 typedef enum { CS_CMP_PRESENT, CS_CMP_WITHDRAWN, CS_CMP_NOT_MEMBER } cs_cmp_status;
 
+/* What a comparison sets side by side (SPEC 7.3: where a run has
+** settlements, the invoice as well as the share). */
+typedef enum {
+  CS_CMP_SHARE,  /* each row's share (total); a settlement-only row has none */
+  CS_CMP_INVOICE /* what each row is invoiced: share + settlement (a row without
+                 ** the money cycle: its share), settlement-only rows too */
+} cs_cmp_field;
+
 typedef struct cs_cmp_line {
   const char *cooperation; /* borrowed from the document */
   int year;
   const char *code, *name;
-  int64_t *share;          /* per run; meaningful when status is PRESENT */
+  int64_t *share;          /* per run: the figure compared (the comparison's field);
+                           ** meaningful when status is PRESENT */
   cs_cmp_status *status;   /* per run */
   const char **merged;     /* per run: the row's `merged` (a merger's predecessors), or NULL */
 } cs_cmp_line;
 
-/* Every (cooperation, year, member) of any run, ordered by cooperation, year,
-** code; a member absent from a run is "withdrawn" when that run had it in an
-** earlier year of the cooperation, else "not a member". The lines of one
-** cooperation and year follow each other (a "block"). */
+/* Every (cooperation, year, member) of any run that has the field, ordered
+** by cooperation, year, code; a member absent from a run is "withdrawn" when
+** that run had it in an earlier year of the cooperation, else "not a
+** member". The lines of one cooperation and year follow each other (a
+** "block"). */
 typedef struct cs_cmp {
+  cs_cmp_field field;
   size_t nruns;
   cs_cmp_line *lines;
   size_t nlines;
 } cs_cmp;
 
 /* CS_ENOMEM on failure. The comparison borrows the document's strings. */
-int cs_cmp_build(const cs_doc *doc, cs_cmp **out, cs_error *err);
+int cs_cmp_build(const cs_doc *doc, cs_cmp_field field, cs_cmp **out, cs_error *err);
 void cs_cmp_free(cs_cmp *c);
 
 /* Appends why the member of line i is not in run r, in lang: "merged into
@@ -154,6 +176,16 @@ size_t cs_cmp_block_end(const cs_cmp *c, size_t i);
 const char **cs_report_part_names(const cs_doc_run *runs, size_t nruns, const char *cooperation, size_t *n,
                                   int *oom);
 
+/* The services of the rows of runs[0 .. nruns) in `cooperation` (NULL:
+** every cooperation), in order of first appearance, as
+** cs_report_part_names gives its names. */
+const char **cs_report_service_names(const cs_doc_run *runs, size_t nruns, const char *cooperation, size_t *n,
+                                     int *oom);
+
+/* A row's share of the service named `name` (doc.h services), and whether
+** it has one. */
+int cs_report_row_service(const cs_doc_row *row, const char *name, int64_t *out);
+
 /* The rounded part named `name` of a row, and whether it has one. */
 int cs_report_row_part(const cs_doc_row *row, const char *name, int64_t *out);
 
@@ -173,6 +205,70 @@ void cs_report_year_note(const cs_doc_year *y, cs_report_lang lang, int nbsp, cs
 ** appearance, as cs_report_part_names gives its names. */
 const char **cs_report_cooperations(const cs_doc_run *runs, size_t nruns, size_t *n, int *oom);
 
+/* The runs one cooperation's part of a report shows: indices into
+** doc->runs in document order, the first its baseline. */
+typedef struct cs_run_set {
+  size_t *idx;
+  size_t n;
+} cs_run_set;
+
+/* The runs that have rows or years of `cooperation` (a document may hold
+** runs of different cooperations). 0, or CS_ENOMEM; free set->idx. */
+int cs_report_runs_of(const cs_doc *doc, const char *cooperation, cs_run_set *set);
+
+/* ---- the money cycle (report_money.c) ------------------------------------------ */
+
+/* What the rows and years of runs[0 .. nruns) in `cooperation` (NULL: every
+** cooperation) carry beyond a budget: the columns a report adds for them.
+** A document without any of these gives 0, and its reports are what they
+** were before the money cycle, byte for byte. */
+enum {
+  CS_RF_MONEY = 1,       /* a row has the money cycle: settlement and invoice */
+  CS_RF_DIFFERENCE = 2,  /* a row has a difference (its year has accounts) */
+  CS_RF_SETTLEMENTS = 4, /* a row carries a settlement (not 0, or a settlement-only row) */
+  CS_RF_ACCOUNTS = 8,    /* a year has accounts (actual cost, grants, net) */
+  CS_RF_SERVICES = 16    /* a row has shares by service */
+};
+unsigned cs_report_features(const cs_doc_run *runs, size_t nruns, const char *cooperation);
+
+/* cs_report_features of the set's runs (report_internal.h cs_run_set). */
+unsigned cs_report_set_features(const cs_doc *doc, const cs_run_set *set, const char *cooperation);
+
+/* 1 for a row without a share: a member gone, invoiced only its settlement. */
+int cs_report_no_share(const cs_doc_row *row);
+
+/* One line of the invoice list: a share (of a service) or a settlement on
+** an invoice of a member in a year. Strings are borrowed from the document. */
+typedef struct cs_inv_line {
+  const cs_doc_run *run;
+  const cs_doc_row *row;
+  const char *due;     /* "YYYY-MM-DD", or NULL when the row has no date */
+  int settlement;      /* 1: the settlement of the year `settles` */
+  const char *service; /* or NULL */
+  int instalment;      /* 1.., or 0 when not an instalment */
+  int settles;         /* a settlement's year, else 0 */
+  int64_t amount;      /* whole kroner */
+} cs_inv_line;
+
+/* The invoice list of a document: per run, cooperation, member (by code)
+** and year, every invoice in order of due date and its lines. A row with
+** the money cycle gives its invoices' lines; a row without it (or one
+** whose invoices are not listed) one invoice: its share (a line per
+** service when it has services) and its settlement, due on the row's due
+** date. The host is not invoiced, and no line of 0 kr is listed. *out is
+** a new array the caller frees (NULL when there are no lines). 0 or
+** CS_ENOMEM. */
+int cs_report_invoice_lines(const cs_doc *doc, cs_inv_line **out, size_t *n);
+
+/* The invoice list as CSV: ',' and decimal point, or (nb) ';', decimal
+** comma and a BOM. */
+int cs_report_invoices_csv(const cs_doc *doc, cs_report_lang lang, int nb, cs_sb *out);
+
+/* The invoice list as a workbook at path (report_xlsx.c): one sheet, one
+** Excel table with a filter and a total row; messages name `shown`. */
+int cs_report_invoices_xlsx(const cs_doc *doc, cs_report_lang lang, const char *path, const char *shown,
+                            cs_error *err);
+
 /* ---- HTML pieces (report_html.c, report_svg.c) ------------------------------- */
 
 /* Appends text escaped for HTML and SVG (& < > " '; control characters
@@ -185,17 +281,6 @@ const char *cs_report_colour(size_t run);
 /* Appends kroner with no-break spaces and a real minus sign ("−16 346");
 ** `plus` writes "+" before a positive amount (a change). */
 void cs_report_kr(int64_t v, int plus, cs_report_lang lang, cs_sb *out);
-
-/* The runs one cooperation's part of a report shows: indices into
-** doc->runs in document order, the first its baseline. */
-typedef struct cs_run_set {
-  size_t *idx;
-  size_t n;
-} cs_run_set;
-
-/* The runs that have rows or years of `cooperation` (a document may hold
-** runs of different cooperations). 0, or CS_ENOMEM; free set->idx. */
-int cs_report_runs_of(const cs_doc *doc, const char *cooperation, cs_run_set *set);
 
 /* Widens [*lo, *hi] to the values cs_svg_member_chart would draw for the
 ** block [from, to), so that the charts of several years share one scale. */

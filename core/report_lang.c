@@ -124,6 +124,25 @@ static const struct {
     {"Population", "Innbyggertall"},
     {"not used by the key", "brukes ikke av nøkkelen"},
     {"shares are whole kroner", "andelene er hele kroner"},
+    /* the money cycle (SPEC 7.3): a-konto invoices, the accounts (regnskap)
+    ** and the settlement (avregning) of the difference (avvik) */
+    {"settlement", "avregning"},
+    {"invoice", "faktura"},
+    {"difference", "avvik"},
+    {"settlement only", "kun avregning"},
+    {"actual cost", "kostnad regnskap"},
+    {"actual grants", "tilskudd regnskap"},
+    {"actual net cost", "netto kostnad regnskap"},
+    {"comparison of the invoices (share + settlement) of", "sammenligning av fakturaene (andel + avregning) for"},
+    {"Invoiced (share + settlement)", "Fakturert (andel + avregning)"},
+    {"Invoiced in budget year", "Fakturert for budsjettåret"},
+    {"service", "tjeneste"},
+    {"line", "linje"},
+    {"instalment", "termin"},
+    {"settles", "avregning for"},
+    {"Invoices", "Fakturaer"},
+    {"Invoiced", "Fakturert"},
+    {"Invoice list", "Fakturaliste"},
 };
 
 const char *cs_rl_text(cs_report_lang lang, const char *en) {

@@ -7,7 +7,10 @@
 ** English; after them come a column per part name used in any run
 ** ("part_equal", ...) and "rounding" (SPEC 7.5), so that the rounded parts
 ** and the rounding add up to the total on every row. The golden files of
-** `coopsim test` are this CSV in English.
+** `coopsim test` are this CSV in English. With services a column per
+** service follows, and with the money cycle (SPEC 7.3) difference,
+** settlement and invoice; a document without them gives the CSV it always
+** gave.
 */
 #include <inttypes.h>
 #include <stdio.h>
@@ -57,17 +60,24 @@ static void key_notes(const cs_doc_run *run, const char *coop, cs_report_lang la
 
 /* The members' grid of one cooperation: year, code, member, population, the
 ** parts and their rounding, total, due, payee; a rule between years when
-** `rules`. */
+** `rules`. With services, each service's share after the total; with the
+** money cycle (SPEC 7.3), the difference (where a year has accounts), the
+** settlement and the invoice after them, a member gone in a year shown
+** with its settlement and no share. */
 static void members_grid(const cs_doc_run *run, const char *coop, cs_report_lang lang, int rules, int nbsp,
                          cs_grid *g) {
-  size_t np = 0;
+  size_t np = 0, ns = 0;
   int oom = 0;
   const char **parts = cs_report_part_names(run, 1, coop, &np, &oom);
+  const char **services = cs_report_service_names(run, 1, coop, &ns, &oom);
+  unsigned f = cs_report_features(run, 1, coop);
   size_t nround = np > 0; /* the rounding column, when there are parts to add up */
-  size_t ncols = 4 + np + nround + 3;
+  size_t ndiff = (f & CS_RF_DIFFERENCE) != 0, nmoney = (f & CS_RF_MONEY) ? 2 : 0;
+  size_t ncols = 4 + np + nround + 1 + ns + ndiff + nmoney + 2;
   if (cs_grid_init(g, ncols) || oom) {
     g->oom = 1;
     free((void *)parts);
+    free((void *)services);
     return;
   }
   size_t c = 0;
@@ -84,15 +94,23 @@ static void members_grid(const cs_doc_run *run, const char *coop, cs_report_lang
   }
   if (nround) cs_grid_set(g, c++, T("rounding"));
   cs_grid_set(g, c++, T("total"));
+  for (size_t k = 0; k < ns; k++) cs_grid_set(g, c++, services[k]);
+  if (ndiff) cs_grid_set(g, c++, T("difference"));
+  if (nmoney) {
+    cs_grid_set(g, c++, T("settlement"));
+    cs_grid_set(g, c++, T("invoice"));
+  }
   cs_grid_set(g, c++, T("due"));
   cs_grid_set(g, c++, T("payee"));
   g->right[0] = g->right[3] = 1;
-  for (size_t p = 0; p <= np + nround; p++) g->right[4 + p] = 1;
+  for (size_t p = 0; p < np + nround + 1 + ns + ndiff + nmoney; p++) g->right[4 + p] = 1;
   int last_year = 0;
   char buf[64];
+  cs_sb name = {0};
   for (size_t i = 0; i < run->nrows; i++) {
     const cs_doc_row *row = &run->rows[i];
     if (strcmp(row->cooperation, coop)) continue;
+    int share = !cs_report_no_share(row);
     if (rules && last_year && row->year != last_year) cs_grid_rule(g);
     last_year = row->year;
     cs_grid_row(g);
@@ -100,28 +118,51 @@ static void members_grid(const cs_doc_run *run, const char *coop, cs_report_lang
     snprintf(buf, sizeof buf, "%d", row->year);
     cs_grid_set(g, c++, buf);
     cs_grid_set(g, c++, row->code);
-    cs_grid_set(g, c++, row->name);
+    name.len = 0;
+    cs_sb_add(&name, row->name);
+    if (!share) cs_sb_printf(&name, " (%s)", T("settlement only"));
+    if (name.oom) g->oom = 1;
+    else cs_grid_set(g, c, name.s);
+    c++;
     cs_grid_set(g, c++, row->population >= 0 ? cs_rl_int(row->population, lang, nbsp, buf, sizeof buf) : "");
     for (size_t p = 0; p < np; p++) {
       int64_t v;
-      cs_grid_set(g, c++, cs_report_row_part(row, parts[p], &v) ? cs_rl_int(v, lang, nbsp, buf, sizeof buf) : "");
+      cs_grid_set(g, c++, share && cs_report_row_part(row, parts[p], &v) ? cs_rl_int(v, lang, nbsp, buf, sizeof buf) : "");
     }
-    if (nround) cs_grid_set(g, c++, cs_rl_int(cs_report_row_rounding(row), lang, nbsp, buf, sizeof buf));
-    cs_grid_set(g, c++, cs_rl_int(row->total, lang, nbsp, buf, sizeof buf));
+    if (nround) cs_grid_set(g, c++, share ? cs_rl_int(cs_report_row_rounding(row), lang, nbsp, buf, sizeof buf) : "");
+    cs_grid_set(g, c++, share ? cs_rl_int(row->total, lang, nbsp, buf, sizeof buf) : "");
+    for (size_t k = 0; k < ns; k++) {
+      int64_t v;
+      cs_grid_set(g, c++,
+                  share && cs_report_row_service(row, services[k], &v) ? cs_rl_int(v, lang, nbsp, buf, sizeof buf) : "");
+    }
+    if (ndiff) cs_grid_set(g, c++, row->money && row->has_difference ? cs_rl_int(row->difference, lang, nbsp, buf, sizeof buf) : "");
+    if (nmoney) {
+      cs_grid_set(g, c++, row->money ? cs_rl_int(row->settlement, lang, nbsp, buf, sizeof buf) : "");
+      cs_grid_set(g, c++, cs_rl_int(row->money ? row->invoice : row->total, lang, nbsp, buf, sizeof buf));
+    }
     cs_grid_set(g, c++, row->due ? row->due : "");
     cs_grid_set(g, c++, row->host ? T("(host)") : row->payee ? row->payee : "");
   }
+  cs_sb_free(&name);
   free((void *)parts);
+  free((void *)services);
 }
 
 /* The cooperation's years: cost, grants, net cost, sum of shares, balance,
-** members and a note. */
+** members and a note; where a year has accounts, its actual cost, grants and
+** net cost beside the budget's. */
 static void years_grid(const cs_doc_run *run, const char *coop, cs_report_lang lang, int nbsp, cs_grid *g) {
-  if (cs_grid_init(g, 8)) return;
-  static const char *const head[] = {"year", "cost", "grants", "net cost", "sum of shares", "balance", "members", "note"};
-  for (size_t c = 0; c < 8; c++) {
-    cs_grid_set(g, c, T(head[c]));
-    g->right[c] = c < 7;
+  int accounts = (cs_report_features(run, 1, coop) & CS_RF_ACCOUNTS) != 0;
+  static const char *const head[] = {"year",        "cost",          "grants",          "net cost",
+                                     "actual cost", "actual grants", "actual net cost", "sum of shares",
+                                     "balance",     "members",       "note"};
+  size_t ncols = accounts ? 11 : 8;
+  if (cs_grid_init(g, ncols)) return;
+  for (size_t c = 0, h = 0; c < ncols; c++, h++) {
+    if (!accounts && h == 4) h = 7; /* no accounts: no columns for them */
+    cs_grid_set(g, c, T(head[h]));
+    g->right[c] = c + 1 < ncols;
   }
   char buf[96];
   cs_sb note = {0};
@@ -129,20 +170,26 @@ static void years_grid(const cs_doc_run *run, const char *coop, cs_report_lang l
     const cs_doc_year *y = &run->years[i];
     if (strcmp(y->cooperation, coop)) continue;
     cs_grid_row(g);
+    size_t c = 0;
     snprintf(buf, sizeof buf, "%d", y->year);
-    cs_grid_set(g, 0, buf);
-    cs_grid_set(g, 1, cs_rl_money(y->cost, lang, nbsp, buf, sizeof buf));
-    cs_grid_set(g, 2, cs_rl_money(y->grants, lang, nbsp, buf, sizeof buf));
-    cs_grid_set(g, 3, cs_rl_money(y->net, lang, nbsp, buf, sizeof buf));
-    cs_grid_set(g, 4, cs_rl_int(y->sum_shares, lang, nbsp, buf, sizeof buf));
-    cs_grid_set(g, 5, cs_rl_money(y->balance, lang, nbsp, buf, sizeof buf));
+    cs_grid_set(g, c++, buf);
+    cs_grid_set(g, c++, cs_rl_money(y->cost, lang, nbsp, buf, sizeof buf));
+    cs_grid_set(g, c++, cs_rl_money(y->grants, lang, nbsp, buf, sizeof buf));
+    cs_grid_set(g, c++, cs_rl_money(y->net, lang, nbsp, buf, sizeof buf));
+    if (accounts) {
+      cs_grid_set(g, c++, y->actual_cost ? cs_rl_money(y->actual_cost, lang, nbsp, buf, sizeof buf) : "");
+      cs_grid_set(g, c++, y->actual_grants ? cs_rl_money(y->actual_grants, lang, nbsp, buf, sizeof buf) : "");
+      cs_grid_set(g, c++, y->actual_net ? cs_rl_money(y->actual_net, lang, nbsp, buf, sizeof buf) : "");
+    }
+    cs_grid_set(g, c++, cs_rl_int(y->sum_shares, lang, nbsp, buf, sizeof buf));
+    cs_grid_set(g, c++, cs_rl_money(y->balance, lang, nbsp, buf, sizeof buf));
     snprintf(buf, sizeof buf, "%d", y->members);
-    cs_grid_set(g, 6, buf);
+    cs_grid_set(g, c++, buf);
     note.len = 0;
     cs_sb_add(&note, "");
     cs_report_year_note(y, lang, nbsp, &note);
     if (note.oom) g->oom = 1;
-    else cs_grid_set(g, 7, note.s);
+    else cs_grid_set(g, c, note.s);
   }
   cs_sb_free(&note);
 }
@@ -252,19 +299,35 @@ static void compare_grid(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set 
   free(sum);
 }
 
-/* "comparison of A, B (Coop)" */
-static void compare_head(const cs_doc *doc, const cs_run_set *set, const char *coop, cs_report_lang lang,
-                         cs_sb *out) {
-  cs_sb_printf(out, "%s ", T("comparison of"));
+/* "comparison of A, B (Coop)", or of the invoices */
+static void compare_head(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set *set, const char *coop,
+                         cs_report_lang lang, cs_sb *out) {
+  cs_sb_printf(out, "%s ",
+               T(cmp->field == CS_CMP_INVOICE ? "comparison of the invoices (share + settlement) of" : "comparison of"));
   for (size_t k = 0; k < set->n; k++) cs_sb_printf(out, "%s%s", k ? ", " : "", doc->runs[set->idx[k]].scenario);
   cs_sb_printf(out, " (%s)", coop);
 }
 
-/* Each cooperation that more than one run has, compared across those runs:
-** a heading (prefix before it) and the grid as a table or Markdown. */
+/* A heading (for Markdown a section) and the comparison's grid. */
+static void comparison(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set *set, const char *coop,
+                       cs_report_lang lang, int markdown, cs_sb *out) {
+  if (markdown) cs_sb_add(out, "## ");
+  compare_head(doc, cmp, set, coop, lang, out);
+  cs_sb_add(out, markdown ? "\n\n" : "\n");
+  cs_grid g;
+  compare_grid(doc, cmp, set, coop, lang, !markdown, &g);
+  if (markdown) cs_grid_markdown(&g, out);
+  else cs_grid_table(&g, out);
+  cs_grid_free(&g);
+  cs_sb_add(out, "\n");
+}
+
+/* Each cooperation that more than one run has, compared across those runs;
+** where one of them has settlements, their invoices compared too (SPEC
+** 7.3). */
 static int comparisons(const cs_doc *doc, cs_report_lang lang, int markdown, cs_sb *out, cs_error *err) {
-  cs_cmp *cmp;
-  if (cs_cmp_build(doc, &cmp, err)) return CS_ENOMEM;
+  cs_cmp *cmp, *invoices = NULL;
+  if (cs_cmp_build(doc, CS_CMP_SHARE, &cmp, err)) return CS_ENOMEM;
   size_t nc = 0;
   const char **coops = cs_report_cooperations(doc->runs, doc->nruns, &nc, &out->oom);
   for (size_t k = 0; k < nc; k++) {
@@ -274,20 +337,21 @@ static int comparisons(const cs_doc *doc, cs_report_lang lang, int markdown, cs_
       break;
     }
     if (set.n > 1) {
-      if (markdown) cs_sb_add(out, "## ");
-      compare_head(doc, &set, coops[k], lang, out);
-      cs_sb_add(out, markdown ? "\n\n" : "\n");
-      cs_grid g;
-      compare_grid(doc, cmp, &set, coops[k], lang, !markdown, &g);
-      if (markdown) cs_grid_markdown(&g, out);
-      else cs_grid_table(&g, out);
-      cs_grid_free(&g);
-      cs_sb_add(out, "\n");
+      comparison(doc, cmp, &set, coops[k], lang, markdown, out);
+      if (cs_report_set_features(doc, &set, coops[k]) & CS_RF_SETTLEMENTS) {
+        if (!invoices && cs_cmp_build(doc, CS_CMP_INVOICE, &invoices, err)) {
+          free(set.idx);
+          out->oom = 1;
+          break;
+        }
+        comparison(doc, invoices, &set, coops[k], lang, markdown, out);
+      }
     }
     free(set.idx);
   }
   free((void *)coops);
   cs_cmp_free(cmp);
+  cs_cmp_free(invoices);
   return 0;
 }
 
@@ -327,7 +391,7 @@ int cs_report_table(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error
 
 /* ---- CSV -------------------------------------------------------------------------- */
 
-static void csv_cell(cs_sb *out, const char *v, char sep) {
+void cs_csv_cell(cs_sb *out, const char *v, char sep) {
   char set[5] = {sep, '"', '\n', '\r', '\0'};
   if (strpbrk(v, set) == NULL) {
     cs_sb_add(out, v);
@@ -338,17 +402,29 @@ static void csv_cell(cs_sb *out, const char *v, char sep) {
   cs_sb_add(out, "\"");
 }
 
-/* A text cell (a name): one that begins like a formula (= + - @) gets a
-** leading apostrophe, so that a spreadsheet shows it instead of running it
-** (CSV injection: a scenario file from someone else names things). */
-static void csv_text_cell(cs_sb *out, const char *v, char sep) {
+void cs_csv_text_cell(cs_sb *out, const char *v, char sep) {
   if (*v != '=' && *v != '+' && *v != '-' && *v != '@') {
-    csv_cell(out, v, sep);
+    cs_csv_cell(out, v, sep);
     return;
   }
   cs_sb_add(out, "\"'");
   for (; *v; v++) cs_sb_add(out, *v == '"' ? "\"\"" : (char[2]){*v, '\0'});
   cs_sb_add(out, "\"");
+}
+
+/* The CSV column of a service: "service_" and its name (en), "tjeneste_"
+** and its name with '_' for spaces (nb), as cs_rl_part_column names parts.
+** A new string the caller frees; NULL when out of memory. */
+static char *service_column(cs_report_lang lang, const char *name) {
+  cs_sb b = {0};
+  cs_sb_printf(&b, "%s_", T("service"));
+  size_t start = b.len;
+  cs_sb_add(&b, name);
+  for (size_t i = start; lang == CS_LANG_NB && !b.oom && i < b.len; i++)
+    if (b.s[i] == ' ') b.s[i] = '_';
+  char *s = cs_sb_take(&b, NULL);
+  cs_sb_free(&b);
+  return s;
 }
 
 int cs_report_csv(const cs_doc *doc, cs_report_lang lang, int nb, cs_sb *out) {
@@ -358,25 +434,43 @@ int cs_report_csv(const cs_doc *doc, cs_report_lang lang, int nb, cs_sb *out) {
   const size_t ncols = sizeof cols / sizeof cols[0];
   char sep = nb ? ';' : ',';
   char sepstr[2] = {sep, '\0'};
-  size_t np = 0;
+  size_t np = 0, ns = 0;
   const char **pnames = cs_report_part_names(doc->runs, doc->nruns, NULL, &np, &out->oom);
+  const char **snames = cs_report_service_names(doc->runs, doc->nruns, NULL, &ns, &out->oom);
+  int money = (cs_report_features(doc->runs, doc->nruns, NULL) & CS_RF_MONEY) != 0;
   /* Excel reads a CSV without a byte order mark in the ANSI code page
   ** (Windows-1252 in Norway) and garbles æ, ø and å; the BOM makes it UTF-8 */
   if (nb) cs_sb_add(out, "\xef\xbb\xbf");
   for (size_t c = 0; c < ncols; c++) {
     if (c) cs_sb_add(out, sepstr);
-    csv_cell(out, T(cols[c]), sep);
+    cs_csv_cell(out, T(cols[c]), sep);
   }
   for (size_t p = 0; p < np; p++) {
     char *col = cs_rl_part_column(lang, pnames[p]);
     if (!col) out->oom = 1;
     cs_sb_add(out, sepstr);
     /* a part's name comes from the scenario (a service, a table's column) */
-    csv_text_cell(out, col ? col : "", sep);
+    cs_csv_text_cell(out, col ? col : "", sep);
     free(col);
   }
   cs_sb_add(out, sepstr);
-  csv_cell(out, T("rounding"), sep);
+  cs_csv_cell(out, T("rounding"), sep);
+  /* with services, a column per service; with the money cycle, the
+  ** difference, settlement and invoice (SPEC 7.3) */
+  for (size_t k = 0; k < ns; k++) {
+    char *col = service_column(lang, snames[k]);
+    if (!col) out->oom = 1;
+    cs_sb_add(out, sepstr);
+    cs_csv_text_cell(out, col ? col : "", sep);
+    free(col);
+  }
+  if (money) {
+    static const char *const money_cols[] = {"difference", "settlement", "invoice"};
+    for (size_t c = 0; c < 3; c++) {
+      cs_sb_add(out, sepstr);
+      cs_csv_cell(out, T(money_cols[c]), sep);
+    }
+  }
   cs_sb_add(out, "\n");
   char buf[96];
   cs_sb parts = {0};
@@ -391,6 +485,8 @@ int cs_report_csv(const cs_doc *doc, cs_report_lang lang, int nb, cs_sb *out) {
         cs_sb_printf(&parts, "%s%s=%s", p ? " " : "", row->parts[p].name, nb ? buf : row->parts[p].exact);
       }
       if (parts.oom) out->oom = 1;
+      /* a member gone, invoiced only its settlement: no share, nothing of one */
+      int share = !cs_report_no_share(row);
       for (size_t c = 0; c < ncols; c++) {
         const char *v = "";
         switch (c) {
@@ -402,30 +498,45 @@ int cs_report_csv(const cs_doc *doc, cs_report_lang lang, int nb, cs_sb *out) {
         case 5: if (row->population >= 0) { snprintf(buf, sizeof buf, "%" PRId64, row->population); v = buf; } break;
         case 6: v = row->population_date ? row->population_date : ""; break;
         case 7: v = row->population_source ? row->population_source : ""; break;
-        case 8: v = parts.s ? parts.s : ""; break;
+        case 8: v = parts.s && share ? parts.s : ""; break;
         case 9:
+          if (!share) break;
           if (nb) { cs_rl_decimal_comma(row->exact, buf, sizeof buf); v = buf; }
           else v = row->exact;
           break;
-        case 10: snprintf(buf, sizeof buf, "%" PRId64, row->total); v = buf; break;
+        case 10: if (share) { snprintf(buf, sizeof buf, "%" PRId64, row->total); v = buf; } break;
         case 11: v = row->due ? row->due : ""; break;
         case 12: v = row->host ? T("(host)") : row->payee ? row->payee : ""; break;
         }
         if (c) cs_sb_add(out, sepstr);
-        if (c == 0 || c == 1 || c == 4 || c == 12) csv_text_cell(out, v, sep);
-        else csv_cell(out, v, sep);
+        if (c == 0 || c == 1 || c == 4 || c == 12) cs_csv_text_cell(out, v, sep);
+        else cs_csv_cell(out, v, sep);
       }
       /* each part rounded on its own, empty where the row has no such part */
       for (size_t p = 0; p < np; p++) {
         int64_t v;
         cs_sb_add(out, sepstr);
-        if (cs_report_row_part(row, pnames[p], &v)) cs_sb_printf(out, "%" PRId64, v);
+        if (share && cs_report_row_part(row, pnames[p], &v)) cs_sb_printf(out, "%" PRId64, v);
       }
-      cs_sb_printf(out, "%s%" PRId64 "\n", sepstr, cs_report_row_rounding(row));
+      cs_sb_add(out, sepstr);
+      if (share) cs_sb_printf(out, "%" PRId64, cs_report_row_rounding(row));
+      for (size_t k = 0; k < ns; k++) {
+        int64_t v;
+        cs_sb_add(out, sepstr);
+        if (share && cs_report_row_service(row, snames[k], &v)) cs_sb_printf(out, "%" PRId64, v);
+      }
+      if (money) {
+        cs_sb_add(out, sepstr);
+        if (row->money && row->has_difference) cs_sb_printf(out, "%" PRId64, row->difference);
+        cs_sb_printf(out, "%s%" PRId64 "%s%" PRId64, sepstr, row->money ? row->settlement : 0, sepstr,
+                     row->money ? row->invoice : row->total);
+      }
+      cs_sb_add(out, "\n");
     }
   }
   cs_sb_free(&parts);
   free((void *)pnames);
+  free((void *)snames);
   return out->oom ? CS_ENOMEM : 0;
 }
 

@@ -13,6 +13,14 @@
 **               cost lines and grants, the populations' dates and sources,
 **               each run's options, the scenario file and coopsim's version
 **
+** With settlements (SPEC 7.3) a sheet Invoiced follows Chart: the
+** comparison of what each member is invoiced (share + settlement); the run
+** sheets then carry each row's difference, settlement and invoice, and the
+** Years sheet each year's accounts beside its budget.
+**
+** The invoice list (cs_report_invoices_xlsx) is a workbook of its own: one
+** sheet, one table of every invoice line, due dates as Excel dates.
+**
 ** Each of these but Chart is one Excel table (a ListObject) with a filter
 ** on its header, so a planner can filter and sort and chart it. Sums are
 ** formulas over the shares, so Excel's own sums agree with the figures: the
@@ -40,6 +48,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <xlsxwriter.h>
+#include "coopsim/date.h"
 #include "report_internal.h"
 
 #define T(en) cs_rl_text(lang, en)
@@ -55,11 +64,14 @@ typedef struct book {
   int oom;
   cs_report_lang lang;
   const cs_doc *doc;
-  const cs_cmp *cmp;
-  char (*sheet)[NAME_BYTES]; /* the sheets' names: fixed ones, then one per run */
+  const cs_cmp *cmp;         /* the shares compared */
+  char (*sheet)[NAME_BYTES]; /* the sheets' names: fixed ones, Invoiced, then one per run */
 } book;
 
-enum { SHEET_COMPARISON, SHEET_CHART, SHEET_YEARS, SHEET_ASSUMPTIONS, NFIXED };
+/* The fixed sheets; SHEET_INVOICED (the invoices compared) is named only
+** when a run has settlements, then the runs' sheets (RUN_SHEET). */
+enum { SHEET_COMPARISON, SHEET_CHART, SHEET_YEARS, SHEET_ASSUMPTIONS, NFIXED, SHEET_INVOICED = NFIXED };
+#define RUN_SHEET(r) (NFIXED + 1 + (r))
 
 static void failed(book *b, lxw_error e) {
   if (e && !b->failed) b->failed = e;
@@ -299,12 +311,13 @@ static const char **new_heads(book *b, size_t n, int **owned) {
 ** each later run its change from the baseline in kroner and per cent. */
 static size_t run_col(size_t r) { return 4 + (r == 0 ? 0 : 1 + 3 * (r - 1)); }
 
-static void comparison_sheet(book *b) {
+/* The comparison of cmp's figures (the shares, or the invoices) on the
+** sheet `sheet`, as the table `table`. */
+static void comparison_sheet(book *b, const cs_cmp *cmp, size_t sheet, const char *table) {
   cs_report_lang lang = b->lang;
   const cs_doc *doc = b->doc;
-  const cs_cmp *cmp = b->cmp;
   size_t nr = doc->nruns, ncols = 4 + nr + 2 * (nr ? nr - 1 : 0);
-  lxw_worksheet *ws = workbook_add_worksheet(b->wb, b->sheet[SHEET_COMPARISON]);
+  lxw_worksheet *ws = workbook_add_worksheet(b->wb, b->sheet[sheet]);
   int *owned = NULL;
   const char **heads = ws ? new_heads(b, ncols, &owned) : NULL;
   int *totals = calloc(ncols, sizeof *totals);
@@ -369,7 +382,7 @@ static void comparison_sheet(book *b) {
                 b->pct);
     }
   }
-  if (!b->oom) add_table(b, ws, "Comparison", heads, ncols, row - 1, totals, values, 3, T("total of the rows shown"));
+  if (!b->oom) add_table(b, ws, table, heads, ncols, row - 1, totals, values, 3, T("total of the rows shown"));
   worksheet_freeze_panes(ws, 1, 4);
   set_widths(b, ws, ncols);
 done:
@@ -467,12 +480,16 @@ enum { RC_COOP, RC_YEAR, RC_CODE, RC_MEMBER, RC_POP, RC_POP_DATE, RC_POP_SOURCE,
 static void run_sheet(book *b, size_t r, lxw_col_t *total_col, lxw_row_t *last_row) {
   cs_report_lang lang = b->lang;
   const cs_doc_run *run = &b->doc->runs[r];
-  lxw_worksheet *ws = workbook_add_worksheet(b->wb, b->sheet[NFIXED + r]);
-  size_t np = 0;
+  lxw_worksheet *ws = workbook_add_worksheet(b->wb, b->sheet[RUN_SHEET(r)]);
+  size_t np = 0, ns = 0;
   const char **parts = cs_report_part_names(run, 1, NULL, &np, &b->oom);
+  const char **services = cs_report_service_names(run, 1, NULL, &ns, &b->oom);
+  unsigned f = cs_report_features(run, 1, NULL);
+  size_t ndiff = (f & CS_RF_DIFFERENCE) != 0, nmoney = (f & CS_RF_MONEY) ? 2 : 0;
   int any_merged = 0; /* the column of mergers only when a row is one */
   for (size_t i = 0; i < run->nrows && !any_merged; i++) any_merged = run->rows[i].merged != NULL;
-  size_t ncols = RC_PARTS + np + 4 + (size_t)any_merged; /* parts, rounding, total, due, payee[, merged] */
+  /* parts, rounding, total[, services][, difference][, settlement, invoice], due, payee[, merged] */
+  size_t ncols = RC_PARTS + np + 4 + ns + ndiff + nmoney + (size_t)any_merged;
   int *owned = NULL;
   const char **heads = ws ? new_heads(b, ncols, &owned) : NULL;
   int *totals = calloc(ncols, sizeof *totals);
@@ -498,10 +515,24 @@ static void run_sheet(book *b, size_t r, lxw_col_t *total_col, lxw_row_t *last_r
     }
     totals[RC_PARTS + p] = 1;
   }
-  size_t c_round = RC_PARTS + np, c_total = c_round + 1, c_due = c_total + 1, c_payee = c_due + 1,
+  size_t c_round = RC_PARTS + np, c_total = c_round + 1, c_service = c_total + 1, c_diff = c_service + ns,
+         c_settle = c_diff + ndiff, c_invoice = c_settle + 1, c_due = c_settle + nmoney, c_payee = c_due + 1,
          c_merged = c_payee + 1;
   heads[c_round] = T("rounding");
   heads[c_total] = T("total");
+  for (size_t k = 0; k < ns; k++) {
+    heads[c_service + k] = services[k];
+    totals[c_service + k] = 1;
+  }
+  if (ndiff) {
+    heads[c_diff] = T("difference");
+    totals[c_diff] = 1;
+  }
+  if (nmoney) {
+    heads[c_settle] = T("settlement");
+    heads[c_invoice] = T("invoice");
+    totals[c_settle] = totals[c_invoice] = 1;
+  }
   heads[c_due] = T("due");
   heads[c_payee] = T("payee");
   if (any_merged) heads[c_merged] = T("merged");
@@ -518,18 +549,40 @@ static void run_sheet(book *b, size_t r, lxw_col_t *total_col, lxw_row_t *last_r
     if (x->population_date) put_str(b, ws, row, RC_POP_DATE, x->population_date, NULL);
     if (x->population_source)
       put_str(b, ws, row, RC_POP_SOURCE, cs_rl_population_source(lang, x->population_source), NULL);
+    /* a member gone, invoiced only its settlement, has no share */
+    int share = !cs_report_no_share(x);
     for (size_t p = 0; p < np; p++) {
       int64_t v;
-      if (cs_report_row_part(x, parts[p], &v)) {
+      if (share && cs_report_row_part(x, parts[p], &v)) {
         put_num(b, ws, row, (lxw_col_t)(RC_PARTS + p), (double)v, b->kr);
         values[RC_PARTS + p] += (double)v;
       }
     }
-    int64_t rounding = cs_report_row_rounding(x);
-    put_num(b, ws, row, (lxw_col_t)c_round, (double)rounding, b->kr);
-    values[c_round] += (double)rounding;
-    put_num(b, ws, row, (lxw_col_t)c_total, (double)x->total, b->kr);
-    values[c_total] += (double)x->total;
+    if (share) {
+      int64_t rounding = cs_report_row_rounding(x);
+      put_num(b, ws, row, (lxw_col_t)c_round, (double)rounding, b->kr);
+      values[c_round] += (double)rounding;
+      put_num(b, ws, row, (lxw_col_t)c_total, (double)x->total, b->kr);
+      values[c_total] += (double)x->total;
+    }
+    for (size_t k = 0; k < ns; k++) {
+      int64_t v;
+      if (share && cs_report_row_service(x, services[k], &v)) {
+        put_num(b, ws, row, (lxw_col_t)(c_service + k), (double)v, b->kr);
+        values[c_service + k] += (double)v;
+      }
+    }
+    if (ndiff && x->money && x->has_difference) {
+      put_num(b, ws, row, (lxw_col_t)c_diff, (double)x->difference, b->kr);
+      values[c_diff] += (double)x->difference;
+    }
+    if (nmoney) {
+      int64_t settlement = x->money ? x->settlement : 0, invoice = x->money ? x->invoice : x->total;
+      put_num(b, ws, row, (lxw_col_t)c_settle, (double)settlement, b->kr);
+      put_num(b, ws, row, (lxw_col_t)c_invoice, (double)invoice, b->kr);
+      values[c_settle] += (double)settlement;
+      values[c_invoice] += (double)invoice;
+    }
     if (x->due) put_str(b, ws, row, (lxw_col_t)c_due, x->due, NULL);
     put_str(b, ws, row, (lxw_col_t)c_payee, x->host ? T("(host)") : x->payee ? x->payee : "", NULL);
     if (x->merged) put_str(b, ws, row, (lxw_col_t)c_merged, x->merged, NULL);
@@ -545,6 +598,7 @@ done:
   free(totals);
   free(values);
   free((void *)parts);
+  free((void *)services);
 }
 
 /* ---- the years ------------------------------------------------------------------------------ */
@@ -556,18 +610,34 @@ static void quoted_sheet(cs_sb *f, const char *name) {
   cs_sb_add(f, "'");
 }
 
+/* Each run's years: cost, grants, net cost, (where a year has accounts: the
+** actual cost, grants and net cost beside them,) the sum of shares as a
+** formula over the run's sheet, balance, members, note and key. */
 static void years_sheet(book *b, const lxw_col_t *total_col, const lxw_row_t *last_row) {
   cs_report_lang lang = b->lang;
   const cs_doc *doc = b->doc;
-  static const char *const head[] = {"scenario", "cooperation", "year",    "cost", "grants", "net cost",
-                                     "sum of shares", "balance", "members", "note", "key"};
-  enum { Y_SCEN, Y_COOP, Y_YEAR, Y_COST, Y_GRANTS, Y_NET, Y_SUM, Y_BAL, Y_MEMBERS, Y_NOTE, Y_KEY, NY };
+  static const char *const head[] = {"scenario",      "cooperation",     "year",          "cost",
+                                     "grants",        "net cost",        "actual cost",   "actual grants",
+                                     "actual net cost", "sum of shares", "balance",       "members",
+                                     "note",          "key"};
+  enum { Y_SCEN, Y_COOP, Y_YEAR, Y_COST, Y_GRANTS, Y_NET, Y_ACOST, Y_AGRANTS, Y_ANET, Y_SUM, Y_BAL, Y_MEMBERS, Y_NOTE,
+         Y_KEY, NY_ALL };
+  /* without accounts their three columns are left out: col[] maps a
+  ** column's enum to its place on the sheet */
+  int accounts = (cs_report_features(doc->runs, doc->nruns, NULL) & CS_RF_ACCOUNTS) != 0;
+  lxw_col_t col[NY_ALL];
+  size_t ny = 0;
+  for (size_t c = 0; c < NY_ALL; c++) {
+    col[c] = (lxw_col_t)ny;
+    if (accounts || c < Y_ACOST || c > Y_ANET) ny++;
+  }
   lxw_worksheet *ws = workbook_add_worksheet(b->wb, b->sheet[SHEET_YEARS]);
   int *owned = NULL;
-  const char **heads = ws ? new_heads(b, NY, &owned) : NULL;
+  const char **heads = ws ? new_heads(b, ny, &owned) : NULL;
   if (!heads) return;
-  for (size_t c = 0; c < NY; c++) heads[c] = T(head[c]);
-  unique_heads(b, heads, owned, NY);
+  for (size_t c = 0; c < NY_ALL; c++)
+    if (accounts || c < Y_ACOST || c > Y_ANET) heads[col[c]] = T(head[c]);
+  unique_heads(b, heads, owned, ny);
   cs_sb f = {0}, note = {0};
   char cell[32], coop_cell[32], year_cell[32];
   lxw_row_t row = 1;
@@ -575,26 +645,29 @@ static void years_sheet(book *b, const lxw_col_t *total_col, const lxw_row_t *la
     const cs_doc_run *run = &doc->runs[r];
     for (size_t i = 0; i < run->nyears; i++, row++) {
       const cs_doc_year *y = &run->years[i];
-      put_str(b, ws, row, Y_SCEN, run->scenario, NULL);
-      put_str(b, ws, row, Y_COOP, y->cooperation, NULL);
-      put_num(b, ws, row, Y_YEAR, y->year, b->year);
-      put_num(b, ws, row, Y_COST, decimal(y->cost), b->money);
-      put_num(b, ws, row, Y_GRANTS, decimal(y->grants), b->money);
-      put_num(b, ws, row, Y_NET, decimal(y->net), b->money);
+      put_str(b, ws, row, col[Y_SCEN], run->scenario, NULL);
+      put_str(b, ws, row, col[Y_COOP], y->cooperation, NULL);
+      put_num(b, ws, row, col[Y_YEAR], y->year, b->year);
+      put_num(b, ws, row, col[Y_COST], decimal(y->cost), b->money);
+      put_num(b, ws, row, col[Y_GRANTS], decimal(y->grants), b->money);
+      put_num(b, ws, row, col[Y_NET], decimal(y->net), b->money);
+      if (y->actual_cost) put_num(b, ws, row, col[Y_ACOST], decimal(y->actual_cost), b->money);
+      if (y->actual_grants) put_num(b, ws, row, col[Y_AGRANTS], decimal(y->actual_grants), b->money);
+      if (y->actual_net) put_num(b, ws, row, col[Y_ANET], decimal(y->actual_net), b->money);
       /* the sum of the run sheet's totals of this cooperation and year */
       int64_t sum = 0;
       for (size_t k = 0; k < run->nrows; k++)
         if (run->rows[k].year == y->year && strcmp(run->rows[k].cooperation, y->cooperation) == 0)
           sum += run->rows[k].total;
       if (last_row[r] >= 1) {
-        lxw_rowcol_to_cell_abs(coop_cell, row, Y_COOP, 0, 1);
-        lxw_rowcol_to_cell_abs(year_cell, row, Y_YEAR, 0, 1);
+        lxw_rowcol_to_cell_abs(coop_cell, row, col[Y_COOP], 0, 1);
+        lxw_rowcol_to_cell_abs(year_cell, row, col[Y_YEAR], 0, 1);
         f.len = 0;
         cs_sb_add(&f, "SUMPRODUCT(EXACT(");
-#define SHEET_RANGE(col)                                                        \
+#define SHEET_RANGE(column)                                               \
   do {                                                                    \
-    quoted_sheet(&f, b->sheet[NFIXED + r]);                               \
-    lxw_rowcol_to_range_abs(cell, 1, (col), last_row[r], (col));          \
+    quoted_sheet(&f, b->sheet[RUN_SHEET(r)]);                             \
+    lxw_rowcol_to_range_abs(cell, 1, (column), last_row[r], (column));    \
     cs_sb_printf(&f, "!%s", cell);                                        \
   } while (0)
         SHEET_RANGE(RC_COOP);
@@ -605,26 +678,26 @@ static void years_sheet(book *b, const lxw_col_t *total_col, const lxw_row_t *la
         cs_sb_add(&f, ")");
 #undef SHEET_RANGE
         if (f.oom) b->oom = 1;
-        else put_formula(b, ws, row, Y_SUM, f.s, (double)sum, b->kr);
+        else put_formula(b, ws, row, col[Y_SUM], f.s, (double)sum, b->kr);
       } else {
-        put_num(b, ws, row, Y_SUM, (double)sum, b->kr);
+        put_num(b, ws, row, col[Y_SUM], (double)sum, b->kr);
       }
-      put_num(b, ws, row, Y_BAL, decimal(y->balance), b->money);
-      put_num(b, ws, row, Y_MEMBERS, y->members, b->count);
+      put_num(b, ws, row, col[Y_BAL], decimal(y->balance), b->money);
+      put_num(b, ws, row, col[Y_MEMBERS], y->members, b->count);
       note.len = 0;
       cs_sb_add(&note, "");
       cs_report_year_note(y, lang, 0, &note);
       if (note.oom) b->oom = 1;
-      else if (note.len) put_str(b, ws, row, Y_NOTE, note.s, NULL);
-      put_str(b, ws, row, Y_KEY, y->key, NULL);
+      else if (note.len) put_str(b, ws, row, col[Y_NOTE], note.s, NULL);
+      put_str(b, ws, row, col[Y_KEY], y->key, NULL);
     }
   }
-  if (!b->oom) add_table(b, ws, "Years", heads, NY, row - 1, NULL, NULL, 0, NULL);
+  if (!b->oom) add_table(b, ws, "Years", heads, ny, row - 1, NULL, NULL, 0, NULL);
   worksheet_freeze_panes(ws, 1, 3);
-  set_widths(b, ws, NY);
+  set_widths(b, ws, ny);
   cs_sb_free(&f);
   cs_sb_free(&note);
-  free_heads(heads, owned, NY);
+  free_heads(heads, owned, ny);
 }
 
 /* ---- the assumptions --------------------------------------------------------------------------- */
@@ -782,24 +855,35 @@ int cs_report_xlsx(const cs_doc *doc, cs_report_lang lang, const char *path, con
   b.lang = lang;
   b.doc = doc;
   cs_cmp *cmp = NULL;
-  if (cs_cmp_build(doc, &cmp, err)) return CS_ENOMEM;
+  if (cs_cmp_build(doc, CS_CMP_SHARE, &cmp, err)) return CS_ENOMEM;
   b.cmp = cmp;
   lxw_col_t *total_col = calloc(doc->nruns + 1, sizeof *total_col);
   lxw_row_t *last_row = calloc(doc->nruns + 1, sizeof *last_row);
-  b.sheet = calloc(NFIXED + doc->nruns, sizeof *b.sheet);
+  cs_cmp *invoiced = NULL;
+  if ((cs_report_features(doc->runs, doc->nruns, NULL) & CS_RF_SETTLEMENTS) &&
+      cs_cmp_build(doc, CS_CMP_INVOICE, &invoiced, err)) {
+    free(total_col), free(last_row);
+    cs_cmp_free(cmp);
+    return CS_ENOMEM;
+  }
+  b.sheet = calloc(RUN_SHEET(doc->nruns), sizeof *b.sheet);
   if (!total_col || !last_row || !b.sheet) {
     free(total_col), free(last_row), free(b.sheet);
     cs_cmp_free(cmp);
+    cs_cmp_free(invoiced);
     return cs_error_set(err, CS_ENOMEM, "%s: out of memory writing the workbook", shown);
   }
   /* the fixed sheets' names first: a run cannot take their places */
   static const char *const fixed[NFIXED] = {"Comparison", "Chart", "Years", "Assumptions"};
   for (size_t i = 0; i < NFIXED; i++) sheet_name(T(fixed[i]), b.sheet, i, b.sheet[i]);
-  for (size_t r = 0; r < doc->nruns; r++) sheet_name(doc->runs[r].scenario, b.sheet, NFIXED + r, b.sheet[NFIXED + r]);
+  if (invoiced) sheet_name(T("Invoiced"), b.sheet, SHEET_INVOICED, b.sheet[SHEET_INVOICED]);
+  for (size_t r = 0; r < doc->nruns; r++)
+    sheet_name(doc->runs[r].scenario, b.sheet, RUN_SHEET(r), b.sheet[RUN_SHEET(r)]);
   b.wb = workbook_new(path);
   if (!b.wb) {
     free(total_col), free(last_row), free(b.sheet);
     cs_cmp_free(cmp);
+    cs_cmp_free(invoiced);
     return cs_error_set(err, CS_ENOMEM, "%s: out of memory starting the workbook", shown);
   }
   b.head = workbook_add_format(b.wb);
@@ -834,8 +918,9 @@ int cs_report_xlsx(const cs_doc *doc, cs_report_lang lang, const char *path, con
   props.title = title.s ? title.s : untitled;
   props.comments = comments;
   workbook_set_properties(b.wb, &props);
-  if (!b.oom) comparison_sheet(&b);
+  if (!b.oom) comparison_sheet(&b, cmp, SHEET_COMPARISON, "Comparison");
   if (!b.oom && !b.failed) chart_sheet(&b);
+  if (invoiced && !b.oom && !b.failed) comparison_sheet(&b, invoiced, SHEET_INVOICED, "Invoiced");
   for (size_t r = 0; r < doc->nruns && !b.oom && !b.failed; r++) run_sheet(&b, r, &total_col[r], &last_row[r]);
   if (!b.oom && !b.failed) years_sheet(&b, total_col, last_row);
   if (!b.oom && !b.failed) assumptions_sheet(&b);
@@ -844,9 +929,111 @@ int cs_report_xlsx(const cs_doc *doc, cs_report_lang lang, const char *path, con
   lxw_error closed = workbook_close(b.wb); /* frees the workbook in every case */
   cs_sb_free(&title);
   cs_cmp_free(cmp);
+  cs_cmp_free(invoiced);
   free(total_col), free(last_row), free(b.sheet), free(b.width);
   if (oom) return cs_error_set(err, CS_ENOMEM, "%s: out of memory writing the workbook", shown);
   if (failure) return cs_error_set(err, CS_EIO, "%s: cannot write the workbook (%s)", shown, lxw_strerror(failure));
   if (closed) return cs_error_set(err, CS_EIO, "%s: cannot write the workbook (%s)", shown, lxw_strerror(closed));
+  return 0;
+}
+
+/* ---- the invoice list ------------------------------------------------------------------------------ */
+
+/* A date as an Excel date (a number shown as YYYY-MM-DD), so that it sorts
+** and filters as one; text that is not a date as text. */
+static void put_date(book *b, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *text, lxw_format *f) {
+  cs_date d;
+  if (cs_date_parse(&d, text, NULL) != 0) {
+    put_str(b, ws, row, col, text, NULL);
+    return;
+  }
+  lxw_datetime dt = {d.year, d.month, d.day, 0, 0, 0.0};
+  failed(b, worksheet_write_datetime(ws, row, col, &dt, f));
+  note_width(b, col, 10);
+}
+
+int cs_report_invoices_xlsx(const cs_doc *doc, cs_report_lang lang, const char *path, const char *shown,
+                            cs_error *err) {
+  static const char *const head[] = {"scenario", "cooperation", "payee",      "year",    "code",   "member",
+                                     "due",      "line",        "service",    "instalment", "settles", "amount"};
+  enum { I_SCEN, I_COOP, I_PAYEE, I_YEAR, I_CODE, I_MEMBER, I_DUE, I_LINE, I_SERVICE, I_INSTALMENT, I_SETTLES,
+         I_AMOUNT, NI };
+  cs_inv_line *lines = NULL;
+  size_t n = 0;
+  if (cs_report_invoice_lines(doc, &lines, &n))
+    return cs_error_set(err, CS_ENOMEM, "%s: out of memory writing the invoice list", shown);
+  book b;
+  memset(&b, 0, sizeof b);
+  b.lang = lang;
+  b.doc = doc;
+  b.wb = workbook_new(path);
+  if (!b.wb) {
+    free(lines);
+    return cs_error_set(err, CS_ENOMEM, "%s: out of memory starting the workbook", shown);
+  }
+  b.head = workbook_add_format(b.wb);
+  format_set_bold(b.head);
+  /* an accounts department writes øre: two decimals */
+  b.money = workbook_add_format(b.wb);
+  format_set_num_format(b.money, "#,##0.00 \"kr\"");
+  b.year = workbook_add_format(b.wb);
+  format_set_num_format(b.year, "0");
+  lxw_format *date = workbook_add_format(b.wb);
+  format_set_num_format(date, "yyyy-mm-dd");
+  /* the title: the invoice list of the cooperations */
+  size_t nc = 0;
+  const char **coops = cs_report_cooperations(doc->runs, doc->nruns, &nc, &b.oom);
+  cs_sb title = {0};
+  cs_sb_printf(&title, "%s: ", T("Invoice list"));
+  for (size_t k = 0; k < nc; k++) cs_sb_printf(&title, "%s%s", k ? ", " : "", coops[k]);
+  free((void *)coops);
+  char comments[128];
+  snprintf(comments, sizeof comments, "coopsim %s", doc->coopsim_version ? doc->coopsim_version : "");
+  lxw_doc_properties props;
+  memset(&props, 0, sizeof props);
+  char untitled[] = "coopsim";
+  props.title = title.s && !title.oom ? title.s : untitled;
+  props.comments = comments;
+  workbook_set_properties(b.wb, &props);
+  lxw_worksheet *ws = workbook_add_worksheet(b.wb, T("Invoices"));
+  int *owned = NULL;
+  const char **heads = ws ? new_heads(&b, NI, &owned) : NULL;
+  int totals[NI] = {0};
+  double values[NI] = {0};
+  if (!heads) b.oom = 1;
+  for (size_t c = 0; heads && c < NI; c++) heads[c] = T(head[c]);
+  lxw_row_t row = 1;
+  for (size_t i = 0; heads && i < n && !b.oom && !b.failed; i++, row++) {
+    const cs_inv_line *x = &lines[i];
+    put_str(&b, ws, row, I_SCEN, x->run->scenario, NULL);
+    put_str(&b, ws, row, I_COOP, x->row->cooperation, NULL);
+    if (x->row->payee) put_str(&b, ws, row, I_PAYEE, x->row->payee, NULL);
+    put_num(&b, ws, row, I_YEAR, x->row->year, b.year);
+    put_str(&b, ws, row, I_CODE, x->row->code, NULL); /* text: 0301 keeps its zero */
+    put_str(&b, ws, row, I_MEMBER, x->row->name, NULL);
+    if (x->due) put_date(&b, ws, row, I_DUE, x->due, date);
+    put_str(&b, ws, row, I_LINE, T(x->settlement ? "settlement" : "share"), NULL);
+    if (x->service) put_str(&b, ws, row, I_SERVICE, x->service, NULL);
+    if (x->instalment) put_num(&b, ws, row, I_INSTALMENT, x->instalment, b.year);
+    if (x->settles) put_num(&b, ws, row, I_SETTLES, x->settles, b.year);
+    put_num(&b, ws, row, I_AMOUNT, (double)x->amount, b.money);
+    values[I_AMOUNT] += (double)x->amount;
+  }
+  totals[I_AMOUNT] = 1;
+  if (heads && !b.oom && !b.failed) {
+    unique_heads(&b, heads, owned, NI);
+    add_table(&b, ws, "Invoices", heads, NI, row - 1, totals, values, I_MEMBER, T("total of the rows shown"));
+    set_widths(&b, ws, NI);
+  }
+  if (heads) free_heads(heads, owned, NI);
+  lxw_error failure = b.failed;
+  int oom = b.oom;
+  lxw_error closed = workbook_close(b.wb); /* frees the workbook in every case */
+  cs_sb_free(&title);
+  free(lines);
+  free(b.width);
+  if (oom) return cs_error_set(err, CS_ENOMEM, "%s: out of memory writing the invoice list", shown);
+  if (failure) return cs_error_set(err, CS_EIO, "%s: cannot write the invoice list (%s)", shown, lxw_strerror(failure));
+  if (closed) return cs_error_set(err, CS_EIO, "%s: cannot write the invoice list (%s)", shown, lxw_strerror(closed));
   return 0;
 }

@@ -20,7 +20,11 @@ typedef enum cs_report_format {
   CS_REPORT_JSON,  /* the document itself (cs_doc_to_json) */
   CS_REPORT_MD,    /* Markdown tables */
   CS_REPORT_XLSX,  /* a workbook: one sheet per run and a comparison sheet */
-  CS_REPORT_HTML   /* one page, no external resources, inline SVG charts */
+  CS_REPORT_HTML,  /* one page, no external resources, inline SVG charts */
+  CS_REPORT_INVOICES,   /* the invoice list (SPEC 7.3): every invoice line of every member
+                        ** and year, CSV with ',' and decimal point; written to a path
+                        ** ending in .xlsx, a workbook of it */
+  CS_REPORT_INVOICES_NB /* the invoice list with ';', decimal comma and a BOM */
 } cs_report_format;
 
 typedef enum cs_report_lang {
@@ -29,18 +33,20 @@ typedef enum cs_report_lang {
 } cs_report_lang;
 
 /* The format named `name` ("table", "csv", "csv-nb", "json", "md", "xlsx",
-** "html"). CS_EINVAL with a message listing the formats when unknown. */
+** "html", "invoices", "invoices-nb"). CS_EINVAL with a message listing the
+** formats when unknown. */
 int cs_report_format_parse(const char *name, cs_report_format *out, cs_error *err);
 
 /* The format a file name asks for by its extension (.csv .json .md .xlsx
-** .html .htm .txt, any case). CS_EINVAL naming the path when it has none of
-** these. */
+** .html .htm .txt, any case); never the invoice list, which is asked for by
+** name. CS_EINVAL naming the path when it has none of these. */
 int cs_report_format_from_path(const char *path, cs_report_format *out, cs_error *err);
 
 /* The format's name, as cs_report_format_parse takes it. A static string. */
 const char *cs_report_format_name(cs_report_format format);
 
-/* 1 for the formats that are text (all but xlsx). */
+/* 1 for the formats that are text (all but xlsx; the invoice list is a
+** workbook only when written to a .xlsx file). */
 int cs_report_format_is_text(cs_report_format format);
 
 /* The language named `name` ("en", "nb"; "no" is taken as "nb").
@@ -70,7 +76,8 @@ int cs_report_render(const cs_doc *doc, cs_report_format format, cs_report_lang 
 ** never written under a run store's name (.db .sqlite .sqlite3, or
 ** SQLite's -journal -wal -shm): CS_EINVAL naming path. CS_EIO naming the
 ** path and the system's reason (the temporary file removed), CS_EINVAL or
-** CS_ENOMEM as cs_report_render. */
+** CS_ENOMEM as cs_report_render. The invoice list (either format) written
+** to a path ending in .xlsx (any case) is a workbook of it. */
 int cs_report_write(const cs_doc *doc, cs_report_format format, cs_report_lang lang, const char *path,
                     cs_error *err);
 

@@ -5,6 +5,12 @@ on every row each part_X is its exact part (from the `parts` column)
 rounded, empty where the row has no such part, and the rounded parts
 plus `rounding` equal `total` (SPEC 7.5).
 
+After `rounding`, with services, a column per service ("service_NAME"):
+the row's services add up to its total (SPEC 7.2); with the money cycle,
+"difference", "settlement" and "invoice": invoice = total + settlement, and
+a member gone in a year (settlement only) has no total, parts or rounding
+(SPEC 7.3).
+
 With --old OLDFILE (pairs: --old OLD NEW) the old file's columns must be
 unchanged on every row of the new one: the only differences are the new
 columns.
@@ -32,8 +38,15 @@ def check_file(path, problems):
         problems.append(f"{path}: the first columns are {head[:13]}")
         return 0
     extra = head[13:]
+    money = extra[-3:] == ["difference", "settlement", "invoice"]
+    if money:
+        extra = extra[:-3]
+    services = []
+    while extra and extra[-1].startswith("service_"):
+        services.insert(0, extra.pop()[len("service_"):])
     if not extra or extra[-1] != "rounding" or not all(c.startswith("part_") for c in extra[:-1]):
-        problems.append(f"{path}: after the old columns {extra}, not part_... and rounding")
+        problems.append(f"{path}: after the old columns {head[13:]}, not part_..., rounding[, service_...]"
+                        "[, difference, settlement, invoice]")
         return 0
     parts = [c[len("part_"):] for c in extra[:-1]]
     for n, row in enumerate(rows, 2):
@@ -41,6 +54,24 @@ def check_file(path, problems):
             problems.append(f"{path}:{n}: {len(row)} cells for {len(head)} columns")
             continue
         cell = dict(zip(head, row))
+        if money:
+            if cell["invoice"] == "" or cell["settlement"] == "":
+                problems.append(f"{path}:{n}: no settlement or invoice")
+                continue
+            share = int(cell["total"]) if cell["total"] != "" else 0
+            if share + int(cell["settlement"]) != int(cell["invoice"]):
+                problems.append(f"{path}:{n}: invoice {cell['invoice']} is not total {share} + settlement "
+                                f"{cell['settlement']}")
+            if cell["total"] == "":
+                # settlement only: nothing of a share
+                if any(cell[c] != "" for c in head[13:] if c.startswith(("part_", "service_")) or c == "rounding") \
+                        or cell["parts"] or cell["exact"]:
+                    problems.append(f"{path}:{n}: a settlement-only row with parts of a share")
+                continue
+        if services and any(cell["service_" + sv] != "" for sv in services):
+            got = sum(int(cell["service_" + sv]) for sv in services if cell["service_" + sv] != "")
+            if got != int(cell["total"]):
+                problems.append(f"{path}:{n}: the services add up to {got}, total {cell['total']}")
         exact = {}
         for item in cell["parts"].split():
             name, _, value = item.rpartition("=")

@@ -10,6 +10,11 @@ JSON of the same runs, with figures computed here from the JSON:
   each variant's change, the sum of shares per year; every chart's axis
   says "kr";
 - numbers as the language writes them (nb: no-break spaces, "−"; en: ",");
+- the money cycle (SPEC 7.3), where the JSON has it: a member gone in a
+  year (settlement only) has no share there, and where a run has
+  settlements the summary shows what is invoiced (share + settlement) for
+  each year that settles the one before (one run: a member-by-year table
+  of every year), each variant's change beside it;
 - a print style sheet for A4 that keeps charts whole; no scripts, no URLs
   but SVG's namespace.
 
@@ -124,10 +129,19 @@ check(re.search(r"@media print\{.*figure[^{]*\{[^}]*break-inside:\s*avoid", styl
 # the runs of each cooperation, the first its baseline
 runs_of = {c: [i for i, run in enumerate(runs) if any(r["cooperation"] == c for r in run["rows"])
                                                     or any(y["cooperation"] == c for y in run["years"])] for c in coops}
-share = {(i, r["cooperation"], r["year"], r["code"]): r["total"] for i, run in enumerate(runs) for r in run["rows"]}
+share = {(i, r["cooperation"], r["year"], r["code"]): r["total"] for i, run in enumerate(runs) for r in run["rows"]
+         if not r.get("settlement_only")}
 members = {}
 for (i, c, y, code) in share:
     members.setdefault((c, y), set()).add(code)
+# what each row is invoiced: share + settlement (a row without the money cycle: its share)
+invoice = {(i, r["cooperation"], r["year"], r["code"]): r.get("invoice", r["total"])
+           for i, run in enumerate(runs) for r in run["rows"]}
+billed = {}
+for (i, c, y, code) in invoice:
+    billed.setdefault((c, y), set()).add(code)
+settling = {(r["cooperation"], r["year"]) for run in runs for r in run["rows"]
+            if r.get("settlement_only") or r.get("settlement", 0) != 0}
 absent_words = ["uttrådt", "ikke medlem", "slått sammen til"] if NB else ["withdrawn", "not a member", "merged into"]
 
 
@@ -137,20 +151,21 @@ def cell_text(n):
 
 
 # ---- the summary: every member's figure in every run, and the change ----------------------------
-for c in coops:
+def check_summary(c, tables, figure, who, years):
+    """The summary tables of cooperation c for figure {(run, coop, year, code): kroner}, the members
+    who[(c, y)] of each year in years: every figure in every run, and each variant's change."""
+    global checked
     rs = runs_of[c]
-    tables = [t for t in summary.find("table") if t.attrs.get("data-cooperation") == c]
-    years = sorted({y for (cc, y) in members if cc == c})
     if len(rs) == 1:
         check(len(tables) == 1 and tables[0].has_class("matrix"), f"summary of {c}: one member-by-year table expected")
     else:
         check(sorted(int(t.attrs.get("data-year", 0)) for t in tables) == years,
               f"summary of {c}: tables for {[t.attrs.get('data-year') for t in tables]}, years {years}")
     for y in years:
-        for code in sorted(members[(c, y)]):
-            b = share.get((rs[0], c, y, code))
+        for code in sorted(who[(c, y)]):
+            b = figure.get((rs[0], c, y, code))
             for i in rs:
-                v = share.get((i, c, y, code))
+                v = figure.get((i, c, y, code))
                 cells = [td for t in tables if len(rs) == 1 or t.attrs.get("data-year") == str(y)
                          for tr in t.find("tr", data_code=code) for td in tr.find("td", data_run=str(i))
                          if len(rs) > 1 or td.attrs.get("data-year") == str(y)]
@@ -170,6 +185,20 @@ for c in coops:
                 if check(len(chg) == 1, f"summary {c} {y} {code} run {i}: no change cell"):
                     got = cell_text(chg[0])
                     check(got.split(" (")[0] == kr(d, True), f"summary {c} {y} {code} {runs[i]['scenario']}: change {got!r}, expected {kr(d, True)!r}")
+
+
+for c in coops:
+    tables = [t for t in summary.find("table") if t.attrs.get("data-cooperation") == c]
+    shares = [t for t in tables if t.attrs.get("data-field") is None]
+    invoiced = [t for t in tables if t.attrs.get("data-field") == "invoice"]
+    check_summary(c, shares, share, members, sorted({y for (cc, y) in members if cc == c}))
+    settles = sorted({y for (cc, y) in settling if cc == c})
+    if not settles:
+        check(not invoiced, f"summary of {c}: what is invoiced, without a settlement")
+        continue
+    # one run: every year invoiced; several: the years that settle the one before
+    years = sorted({y for (cc, y) in billed if cc == c}) if len(runs_of[c]) == 1 else settles
+    check_summary(c, invoiced, invoice, billed, years)
 
 # ---- the charts: every figure written on its bar --------------------------------------------------
 values = {}

@@ -43,9 +43,21 @@ cs.expect(html:find("Halv og halv", 1, true) ~= nil, true, "html key label")
 
 cs.write(dir .. ".xlsx", r0, r1, { lang = "nb" })
 cs.expect(read(dir .. ".xlsx"):sub(1, 2), "PK", "xlsx is a zip")
+
+-- the invoice list: asked for by name; a workbook when written to .xlsx
+r0:write(dir .. ".csv", { format = "invoices-nb", lang = "nb" })
+local inv = read(dir .. ".csv")
+cs.expect(inv:sub(1, 3), "\xef\xbb\xbf", "invoices-nb BOM")
+cs.expect(inv:find("scenario;samarbeid;betales til;år;kommunenr.;kommune;forfall;linje;", 1, true) ~= nil, true,
+  "invoices-nb header")
+cs.expect(inv:find("Grunnlag;Træna og Rødøy;Rødøy;2023;1835;Træna;;andel;;;;390362,00\n", 1, true) ~= nil, true,
+  "invoices-nb line")
+cs.expect(inv:find(";1836;", 1, true), nil, "the host is not invoiced")
+r0:write(dir .. ".xlsx", { format = "invoices" })
+cs.expect(read(dir .. ".xlsx"):sub(1, 2), "PK", "invoice list workbook is a zip")
 os.remove(dir)
 
-cs.expect_error(function() r0:write(dir .. ".pdf") end, "write.lua:48: write: ", "unknown extension")
+cs.expect_error(function() r0:write(dir .. ".pdf") end, "write.lua:60: write: ", "unknown extension")
 cs.expect_error(function() r0:write(dir .. ".csv", { lang = "sv" }) end, 'unknown language "sv"', "bad lang")
 cs.expect_error(function() r0:write(dir .. ".csv", { fromat = "csv" }) end, "did you mean 'format'", "typo")
 cs.expect_error(function() cs.write(dir .. ".csv") end, "cs.write needs at least one run", "no runs")

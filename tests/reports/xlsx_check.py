@@ -21,7 +21,12 @@ runs:
   shares;
 - the assumptions: each key's description, label, source and assumption,
   each run's options, the cost lines and grants with their amounts, the
-  scenario file, SSB as the source of populations.
+  scenario file, SSB as the source of populations;
+- the money cycle (SPEC 7.3), where the JSON has it: each row's
+  difference, settlement and invoice, its shares by service, a member gone
+  in a year (settlement only) with no share, each year's accounts, and
+  where a run has settlements a sheet Invoiced after Chart comparing what
+  each member is invoiced as the comparison compares shares.
 
 usage: xlsx_check.py BOOK.xlsx DOC.json [LANG]"""
 import json
@@ -55,7 +60,26 @@ W = {  # the words the checks look for, in the report's language
     "population source": "kilde for innbyggertall" if NB else "population source",
     "sum of shares": "sum andeler" if NB else "sum of shares",
     "scenario": "scenario",
+    "Invoiced": "Fakturert" if NB else "Invoiced",
+    "difference": "avvik" if NB else "difference",
+    "settlement": "avregning" if NB else "settlement",
+    "invoice": "faktura" if NB else "invoice",
+    "actual cost": "kostnad regnskap" if NB else "actual cost",
+    "actual grants": "tilskudd regnskap" if NB else "actual grants",
+    "actual net cost": "netto kostnad regnskap" if NB else "actual net cost",
 }
+
+
+def no_share(jr):
+    """A member gone in a year, invoiced only its settlement (SPEC 7.3)."""
+    return bool(jr.get("settlement_only"))
+
+
+def invoiced(jr):
+    return jr["invoice"] if "invoice" in jr else jr["total"]
+
+
+settles = any(jr.get("settlement_only") or jr.get("settlement", 0) != 0 for run in runs for jr in run["rows"])
 
 
 def check(cond, msg):
@@ -70,11 +94,11 @@ def fold(name):
 
 # ---- sheets -------------------------------------------------------------------
 names = wb.sheetnames
-fixed_first = [W["Comparison"], W["Chart"]]
+fixed_first = [W["Comparison"], W["Chart"]] + ([W["Invoiced"]] if settles else [])
 fixed_last = [W["Years"], W["Assumptions"]]
-check(len(names) == len(runs) + 4, f"{len(names)} sheets for {len(runs)} runs: {names}")
-check(names[:2] == fixed_first and names[-2:] == fixed_last, f"fixed sheets out of place: {names}")
-run_sheets = names[2:-2]
+check(len(names) == len(runs) + len(fixed_first) + 2, f"{len(names)} sheets for {len(runs)} runs: {names}")
+check(names[:len(fixed_first)] == fixed_first and names[-2:] == fixed_last, f"fixed sheets out of place: {names}")
+run_sheets = names[len(fixed_first):-2]
 check(len({fold(n) for n in names}) == len(names), f"sheet names not unique: {names}")
 for n in names:
     check(0 < len(n) <= 31 and not any(ch in n for ch in "[]:*?/\\") and n[0] != "'" and n[-1] != "'",
@@ -148,8 +172,29 @@ for run, n in zip(runs, run_sheets):
         if not check(r is not None, f"{n}: no row for {jr['year']} {jr['code']}"):
             continue
         cell = r[col[W["total"]]]
-        check(cell.value == jr["total"] and isinstance(cell.value, int),
-              f"{n} {jr['year']} {jr['code']}: total {cell.value!r} != {jr['total']}")
+        if no_share(jr):
+            check(cell.value is None and r[col[W["rounding"]]].value is None,
+                  f"{n} {jr['year']} {jr['code']}: a settlement-only row with a share {cell.value!r}")
+            check(all(r[c].value is None for c in range(col[W["population source"]] + 1, col[W["rounding"]])),
+                  f"{n} {jr['year']} {jr['code']}: a settlement-only row with parts")
+        else:
+            check(cell.value == jr["total"] and isinstance(cell.value, int),
+                  f"{n} {jr['year']} {jr['code']}: total {cell.value!r} != {jr['total']}")
+        if "invoice" in jr:
+            for k, h in (("settlement", W["settlement"]), ("invoice", W["invoice"])):
+                check(h in col and r[col[h]].value == jr[k], f"{n} {jr['year']} {jr['code']}: {k} "
+                      f"{r[col[h]].value if h in col else 'no column'!r} != {jr[k]}")
+            check(jr["invoice"] == jr["total"] + jr["settlement"], f"JSON {jr['year']} {jr['code']}: invoice")
+            if "difference" in jr:
+                h = W["difference"]
+                check(h in col and r[col[h]].value == jr["difference"],
+                      f"{n} {jr['year']} {jr['code']}: difference != {jr['difference']}")
+        for sv in jr.get("services", []):
+            check(sv["name"] in col and r[col[sv["name"]]].value == sv["kroner"],
+                  f"{n} {jr['year']} {jr['code']}: service {sv['name']} != {sv['kroner']}")
+        if no_share(jr):
+            checked += 1
+            continue
         check("#,##0" in cell.number_format and "kr" in cell.number_format, f"{n}: total's format {cell.number_format!r}")
         check(r[col[W["member"]]].value == jr["name"], f"{n}: name {r[col[W['member']]].value!r} != {jr['name']!r}")
         parts = {p["name"]: p["rounded"] for p in jr["parts"]}
@@ -202,39 +247,55 @@ if got:
         want_year = ws[f"{g[12]}{g[13]}"].value
         check(int(g[6]) == cell.row and int(g[13]) == cell.row, f"years: the formula on row {cell.row} reads row {g[6]}")
         check(want_coop == y["cooperation"] and want_year == y["year"], f"years: criteria {want_coop} {want_year}")
-        s = sum(tt for c, yy, tt in zip(coops, yrs, totals) if c == want_coop and yy == want_year)
+        # an empty cell (a settlement-only row's share) counts 0, as in Excel
+        s = sum(tt or 0 for c, yy, tt in zip(coops, yrs, totals) if c == want_coop and yy == want_year)
         check(s == y["sum_shares"], f"years: {scen} {y['year']}: the formula gives {s}, JSON's sum of shares {y['sum_shares']}")
         check(stored == y["sum_shares"], f"years: {scen} {y['year']}: value stored {stored}, sum of shares {y['sum_shares']}")
+        for k, h in (("actual_cost", W["actual cost"]), ("actual_grants", W["actual grants"]),
+                     ("actual_net", W["actual net cost"])):
+            if k in y:
+                check(h in col and abs(r[col[h]].value - float(y[k])) < 0.005,
+                      f"years: {scen} {y['year']}: {k} {r[col[h]].value if h in col else 'no column'!r} != {y[k]}")
         checked += 1
 
 # ---- the comparison ---------------------------------------------------------------------------
-ws = wb[W["Comparison"]]
-got = table_of(ws)
-grid = {}
-if got:
+def comparison(sheet, figure, has_figure):
+    """The comparison sheet `sheet` of figure(row) (the share, or what is invoiced) for the rows with
+    has_figure(row): each run's column, the changes, the total row. Returns its lines by
+    (cooperation, year, code), the runs' columns and each (run, cooperation, year, code)'s figure."""
+    global checked
+    ws = wb[sheet]
+    got = table_of(ws)
+    grid, run_cols = {}, []
+    share = {(i, jr["cooperation"], jr["year"], jr["code"]): figure(jr)
+             for i, run in enumerate(runs) for jr in run["rows"] if has_figure(jr)}
+    if not got:
+        return grid, run_cols, share
     t, cols, col, rows, total = got
-    check(ws.freeze_panes == "E2", f"comparison frozen at {ws.freeze_panes}")
-    # run i's share in column 4 (the baseline) or 5 + 3 (i - 1), its changes beside it; the
+    check(ws.freeze_panes == "E2", f"{sheet}: frozen at {ws.freeze_panes}")
+    # run i's figure in column 4 (the baseline) or 5 + 3 (i - 1), its changes beside it; the
     # header is its name, " (2)" added when two runs share a name
     run_cols = [4 if i == 0 else 5 + 3 * (i - 1) for i in range(len(runs))]
     for i, run in enumerate(runs):
         h = cols[run_cols[i]] if run_cols[i] < len(cols) else None
         if not check(h is not None and (h == run["scenario"][:255] or re.fullmatch(re.escape(run["scenario"][:240]) + r" \(\d+\)", h)),
-                     f"comparison: column {run_cols[i]} is {h!r}, not run {run['scenario']!r}"):
+                     f"{sheet}: column {run_cols[i]} is {h!r}, not run {run['scenario']!r}"):
             run_cols[i] = None
     for r in rows:
         grid[(r[col[W["cooperation"]]].value, r[1].value, r[2].value)] = r
+    check(len(grid) == len({k[1:] for k in share}), f"{sheet}: {len(grid)} lines for {len({k[1:] for k in share})} members and years")
     for i, run in enumerate(runs):
-        if not check(run_cols[i] is not None, f"comparison: no column for {run['scenario']!r}"):
+        if not check(run_cols[i] is not None, f"{sheet}: no column for {run['scenario']!r}"):
             continue
         for jr in run["rows"]:
-            r = grid.get((jr["cooperation"], jr["year"], jr["code"]))
-            if not check(r is not None, f"comparison: no line for {jr['year']} {jr['code']}"):
+            if not has_figure(jr):
                 continue
-            check(r[run_cols[i]].value == jr["total"],
-                  f"comparison {run['scenario']} {jr['year']} {jr['code']}: {r[run_cols[i]].value} != {jr['total']}")
+            r = grid.get((jr["cooperation"], jr["year"], jr["code"]))
+            if not check(r is not None, f"{sheet}: no line for {jr['year']} {jr['code']}"):
+                continue
+            check(r[run_cols[i]].value == figure(jr),
+                  f"{sheet} {run['scenario']} {jr['year']} {jr['code']}: {r[run_cols[i]].value} != {figure(jr)}")
             checked += 1
-    share = {(i, jr["cooperation"], jr["year"], jr["code"]): jr["total"] for i, run in enumerate(runs) for jr in run["rows"]}
     for (coop, year, code), r in grid.items():
         base = share.get((0, coop, year, code))
         for i in range(1, len(runs)):
@@ -244,11 +305,19 @@ if got:
             if here is None and base is None:
                 continue
             d = r[run_cols[i] + 1].value
-            check(d == (here or 0) - (base or 0), f"comparison diff {year} {code} run {i}: {d} != {(here or 0) - (base or 0)}")
+            check(d == (here or 0) - (base or 0), f"{sheet} diff {year} {code} run {i}: {d} != {(here or 0) - (base or 0)}")
             if here is not None and base:
                 pct = r[run_cols[i] + 2]
-                check(abs(pct.value - (here - base) / base) < 1e-12 and "%" in pct.number_format, f"comparison % {year} {code}")
+                check(abs(pct.value - (here - base) / base) < 1e-12 and "%" in pct.number_format, f"{sheet} % {year} {code}")
     check_total_row(ws, t, cols, rows, total, [cols[c] for c in run_cols if c is not None])
+    return grid, run_cols, share
+
+
+grid, run_cols, share = comparison(W["Comparison"], lambda jr: jr["total"], lambda jr: not no_share(jr))
+got = grid
+ws = wb[W["Comparison"]]
+if settles:
+    comparison(W["Invoiced"], invoiced, lambda jr: True)
 
 # ---- the charts: native bar charts pointing at the comparison's cells ---------------------------
 with zipfile.ZipFile(book) as z:
@@ -256,7 +325,8 @@ with zipfile.ZipFile(book) as z:
     blocks = {}
     for run in runs:
         for jr in run["rows"]:
-            blocks.setdefault((jr["cooperation"], jr["year"]), set()).add(jr["code"])
+            if not no_share(jr):
+                blocks.setdefault((jr["cooperation"], jr["year"]), set()).add(jr["code"])
     check(len(charts) == len(blocks), f"{len(charts)} charts for {len(blocks)} cooperation-years")
     # the chart sheet's drawing holds them all
     sheet_idx = names.index(W["Chart"]) + 1

@@ -1,7 +1,8 @@
 #!/bin/sh
-# The workbook of a scenario file, read back independently: openpyxl always
-# (Debian's python3-openpyxl), and LibreOffice's own reading when it is
-# installed (converted to CSV headless; compared with coopsim's CSV).
+# The workbook of a scenario file, and its invoice list's workbook, read
+# back independently: openpyxl always (Debian's python3-openpyxl), and
+# LibreOffice's own reading of the workbook when it is installed (converted
+# to CSV headless; compared with coopsim's CSV).
 # usage: xlsx_test.sh COOPSIM SOURCE_DIR SCENARIO [LANG]
 set -eu
 bin=$1
@@ -16,6 +17,9 @@ cd "$src"
 "$bin" run "$scenario" --format xlsx --out "$dir/book.xlsx" --lang "$lang" 2>"$dir/err" || { cat "$dir/err"; exit 1; }
 "$bin" run "$scenario" --format json 2>/dev/null >"$dir/doc.json"
 $py "$src/tests/reports/xlsx_check.py" "$dir/book.xlsx" "$dir/doc.json" "$lang"
+# the invoice list's workbook of the same runs (--format invoices, a .xlsx name)
+"$bin" run "$scenario" --format invoices --out "$dir/invoices.xlsx" --lang "$lang" 2>"$dir/err" || { cat "$dir/err"; exit 1; }
+$py "$src/tests/reports/invoices_check.py" "$dir/invoices.xlsx" "$dir/doc.json" "$lang"
 office=$(command -v libreoffice || command -v soffice || true)
 if [ -n "$office" ]; then
   # the first sheet as LibreOffice reads it: every member's total, year and code
