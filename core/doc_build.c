@@ -116,6 +116,15 @@ static void fill_row(builder *b, const cs_result *r, const cs_row *row, cs_doc_r
   if (y && y->has_due) out->due = dup_str(b, cs_date_format(y->due, d));
   out->total = row->total;
   out->exact = cents_text(b, row->cents, "a share");
+  size_t ns = 0;
+  const cs_row_service *rs = cs_row_services(r, row, &ns);
+  if (ns > 0 && (out->services = array(b, ns, sizeof *out->services))) {
+    out->nservices = ns;
+    for (size_t k = 0; k < ns; k++) {
+      out->services[k].name = held(b, rs[k].service < r->nservices ? r->services[rs[k].service] : "?");
+      out->services[k].kroner = rs[k].total;
+    }
+  }
   if (b->failed || row->nparts == 0) return;
   if (!(out->parts = array(b, row->nparts, sizeof *out->parts))) return;
   out->nparts = row->nparts;

@@ -10,10 +10,8 @@
 -- municipalities in SSB's table 07459). A secretariat of 1 200 000 kr a
 -- year, 50 % equally and 50 % by population (assumed).
 --
--- Run in the session (coopsim -e "dofile(...)"): the result document that
--- `coopsim test` compares with golden files holds codes of four characters
--- today, so a network of parties cannot go through it yet (the lead widens
--- it; then this file moves to scenarios/ with its golden file).
+-- The golden file regional_council.expected.csv holds the parties' ids
+-- (P01, Lofotradet, ...) as member codes.
 local cs = coopsim
 
 local function must(actual, expected, label)
