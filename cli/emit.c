@@ -17,13 +17,5 @@ int cli_emit_doc(const cs_doc *doc, cs_report_format fmt, cs_report_lang lng, co
     if (!rc) fprintf(stderr, "wrote %s\n", out);
     return rc;
   }
-  char *text;
-  size_t len;
-  int rc = cs_report_render(doc, fmt, lng, &text, &len, err);
-  if (!rc) {
-    if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0)
-      rc = cs_error_set(err, CS_EIO, "standard output: %s", strerror(errno));
-    free(text);
-  }
-  return rc;
+  return cs_report_write_stream(doc, fmt, lng, stdout, "standard output", err);
 }

@@ -67,6 +67,7 @@ static void free_year(cs_doc_year *y) {
   free(y->net);
   free(y->balance);
   free(y->key);
+  free(y->key_nb);
   free(y->key_label);
   free(y->key_source);
   free(y->key_assumption);
@@ -453,7 +454,7 @@ static int parse_events(pctx *c, const json_t *obj, cs_doc_year *y) {
 static int parse_year(pctx *c, const json_t *obj, cs_doc_year *y) {
   static const char *const keys[] = {
       "year", "cooperation", "members", "cost", "grants", "net", "balance", "sum_shares", "key",
-      "key_label", "key_source", "key_assumption", "agreement_months", "covers", "past_end", "lines",
+      "key_nb", "key_label", "key_source", "key_assumption", "agreement_months", "covers", "past_end", "lines",
       "grant_list", "events", "actual_cost", "actual_grants", "actual_net", NULL};
   if (need_object(c, obj, "the year") || get_year(c, obj, "year", &y->year)) return CS_EINVAL;
   push_where(c, " %d", y->year);
@@ -462,7 +463,8 @@ static int parse_year(pctx *c, const json_t *obj, cs_doc_year *y) {
       get_int(c, obj, "members", 1, 0, 100000, 0, &members) || get_decimal(c, obj, "cost", &y->cost) ||
       get_decimal(c, obj, "grants", &y->grants) || get_decimal(c, obj, "net", &y->net) ||
       get_decimal(c, obj, "balance", &y->balance) || get_kroner(c, obj, "sum_shares", &y->sum_shares) ||
-      get_str(c, obj, "key", 1, &y->key) || get_str(c, obj, "key_label", 0, &y->key_label) ||
+      get_str(c, obj, "key", 1, &y->key) || get_str(c, obj, "key_nb", 0, &y->key_nb) ||
+      get_str(c, obj, "key_label", 0, &y->key_label) ||
       get_str(c, obj, "key_source", 0, &y->key_source) ||
       get_str(c, obj, "key_assumption", 0, &y->key_assumption) ||
       get_int(c, obj, "agreement_months", 0, 0, 12, 12, &months) ||

@@ -6,7 +6,7 @@
 ** blocks and frees them all at once; texts are kept once (interned), so the
 ** same name in ten thousand rows is one copy.
 */
-#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MAP_POPULATE */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MADV_HUGEPAGE */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,9 +24,9 @@ typedef struct block {
   max_align_t data[]; /* size bytes */
 } block;
 
-/* A block of at least n bytes. A large one is mapped with its pages made
-** in one call (MAP_POPULATE): a national document fills tens of megabytes,
-** and a page fault for each 4 KB page was a fifth of the time reading it. */
+/* A block of at least n bytes. A large one is mapped, asking for huge pages
+** (MADV_HUGEPAGE): a national document fills tens of megabytes, and a page
+** fault for each 4 KB page was a fifth of the time reading it. */
 static block *new_block(size_t size) {
   block *b;
   if (size >= MAPPED && size <= SIZE_MAX - sizeof *b - 4096) {
@@ -54,7 +54,8 @@ static void free_block(block *b) {
 
 struct cs_doc_arena {
   block *head;
-  size_t bytes;        /* all blocks' sizes */
+  block *spare;        /* blocks kept by cs_doc_arena_reset, used again first */
+  size_t bytes;        /* all blocks' sizes, the spare ones too */
   size_t limit;        /* 0: none */
   /* interned texts: open addressing over (hash, text) */
   const char **texts;
@@ -74,29 +75,25 @@ void cs_doc_arena_free(cs_doc_arena *a) {
     next = b->next;
     free_block(b);
   }
+  for (block *b = a->spare, *next; b; b = next) {
+    next = b->next;
+    free_block(b);
+  }
   free(a->texts);
   free(a->hashes);
   free(a);
 }
 
 void cs_doc_arena_reset(cs_doc_arena *a) {
-  block *keep = NULL;
-  for (block *b = a->head, *next; b; b = next) { /* keep the largest block */
+  /* every block is kept for the next use: a worker's run after run fills
+  ** the same pages instead of mapping (and faulting in) new ones */
+  for (block *b = a->head, *next; b; b = next) {
     next = b->next;
-    if (!keep || b->size > keep->size) {
-      if (keep) free_block(keep);
-      keep = b;
-    } else {
-      free_block(b);
-    }
+    b->used = 0;
+    b->next = a->spare;
+    a->spare = b;
   }
-  a->head = keep;
-  a->bytes = 0;
-  if (keep) {
-    keep->next = NULL;
-    keep->used = 0;
-    a->bytes = keep->size;
-  }
+  a->head = NULL;
   if (a->texts) {
     memset(a->texts, 0, a->cap * sizeof *a->texts);
     a->ntexts = 0;
@@ -116,6 +113,16 @@ void *cs_doc_arena_alloc_raw(cs_doc_arena *a, size_t n) {
   n = (n + align - 1) / align * align;
   if (n == 0) n = align;
   block *b = a->head;
+  if ((!b || b->size - b->used < n) && a->spare) { /* a kept block that holds n */
+    block **at = &a->spare;
+    while (*at && (*at)->size < n) at = &(*at)->next;
+    if (*at) {
+      b = *at;
+      *at = b->next;
+      b->next = a->head;
+      a->head = b;
+    }
+  }
   if (!b || b->size - b->used < n) {
     /* the arena doubles, in blocks of 64 KB to 8 MB (or n) */
     size_t size = a->bytes < BLOCK ? BLOCK : a->bytes < MAX_BLOCK ? a->bytes : MAX_BLOCK;

@@ -173,6 +173,7 @@ static void fill_year(builder *b, const cs_result *r, const cs_year *y, cs_doc_y
   out->balance = cents_text(b, y->balance, "a year's balance");
   out->sum_shares = y->sum_shares;
   out->key = held(b, y->key);
+  out->key_nb = held_opt(b, y->key_nb);
   out->key_label = held_opt(b, y->label);
   out->key_source = held_opt(b, y->source);
   out->key_assumption = held_opt(b, y->assumption);

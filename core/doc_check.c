@@ -225,6 +225,7 @@ static int check_year(ctx *c, const cs_doc_year *y) {
       range(c, "members", y->members, 0, 1000000) || decimal2(c, "cost", y->cost) ||
       decimal2(c, "grants", y->grants) || decimal2(c, "net", y->net) || decimal2(c, "balance", y->balance) ||
       kroner(c, "sum_shares", y->sum_shares) || text(c, "key", y->key, 1) ||
+      text(c, "key_nb", y->key_nb, 0) ||
       text(c, "key_label", y->key_label, 0) || text(c, "key_source", y->key_source, 0) ||
       text(c, "key_assumption", y->key_assumption, 0) ||
       range(c, "agreement_months", y->agreement_months, 0, 12) || range(c, "covers", y->covers, 0, 1) ||

@@ -280,6 +280,7 @@ static void year(jw *w, const cs_doc_year *y) {
   str(w, "key", y->key);
   str(w, "key_assumption", y->key_assumption);
   str(w, "key_label", y->key_label);
+  str(w, "key_nb", y->key_nb);
   str(w, "key_source", y->key_source);
   amounts(w, "lines", y->lines, y->nlines);
   num(w, "members", y->members);

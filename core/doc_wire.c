@@ -282,6 +282,7 @@ void cs_wire_put_run(cs_wire_out *w, const cs_doc_run *run) {
     cs_wire_put_str(w, y->balance);
     cs_wire_put_int(w, y->sum_shares);
     cs_wire_put_str(w, y->key);
+    cs_wire_put_str(w, y->key_nb);
     cs_wire_put_str(w, y->key_label);
     cs_wire_put_str(w, y->key_source);
     cs_wire_put_str(w, y->key_assumption);
@@ -702,6 +703,7 @@ static int get_year(cs_wire_in *r, cs_doc_year *y, cs_error *err) {
     return rc;
   y->sum_shares = v;
   if ((rc = GET_TEXT(r, y->key, "a year's key", err)) ||
+      (rc = GET_TEXT(r, y->key_nb, "a year's key in bokmål", err)) ||
       (rc = GET_TEXT(r, y->key_label, "a key's label", err)) ||
       (rc = GET_TEXT(r, y->key_source, "a key's source", err)) ||
       (rc = GET_TEXT(r, y->key_assumption, "a key's assumption", err)) ||

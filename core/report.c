@@ -108,6 +108,36 @@ int cs_report_render(const cs_doc *doc, cs_report_format format, cs_report_lang 
   return *out ? 0 : cs_error_set(err, CS_ENOMEM, "out of memory");
 }
 
+typedef struct stream_job {
+  FILE *f;
+  int errno_;
+} stream_job;
+
+static int write_stream(void *ud, const char *s, size_t n) {
+  stream_job *job = ud;
+  if (fwrite(s, 1, n, job->f) == n) return 0;
+  job->errno_ = errno ? errno : EIO;
+  return -1;
+}
+
+int cs_report_write_stream(const cs_doc *doc, cs_report_format format, cs_report_lang lang, FILE *f,
+                           const char *shown, cs_error *err) {
+  stream_job job = {f, 0};
+  cs_sb b = {0};
+  b.sink = write_stream;
+  b.sink_ud = &job;
+  errno = 0;
+  int rc = render_into(doc, format, lang, &b, err);
+  if (!rc && b.len && write_stream(&job, b.s, b.len) != 0) b.sink_failed = 1;
+  if (!b.sink_failed && fflush(f) != 0) {
+    job.errno_ = errno ? errno : EIO;
+    b.sink_failed = 1;
+  }
+  if (b.sink_failed) rc = cs_error_set(err, CS_EIO, "%s: %s", shown, strerror(job.errno_));
+  cs_sb_free(&b);
+  return rc;
+}
+
 /* A text report streamed into the temporary file: what the writer has made
 ** goes to the file a megabyte at a time (cs_sb_spill). */
 typedef struct text_job {

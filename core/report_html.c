@@ -457,7 +457,7 @@ static void key_list(const cs_doc_run *run, const char *coop, cs_report_lang lan
       esc(out, y->key_label);
       cs_sb_add(out, "</q> = ");
     }
-    esc(out, y->key);
+    esc(out, cs_rl_key(lang, y));
     if (y->key_source) {
       cs_sb_add(out, "; <b>");
       esc(out, T("source"));
@@ -637,11 +637,19 @@ static void run_tables(const cs_doc_run *run, const char *coop, cs_report_lang l
   free((void *)seen);
   if (!any) esc(out, T("not used by the key"));
   cs_sb_add(out, ". ");
-  if (run->options) {
+  if (run->options && lang == CS_LANG_EN) {
     esc(out, T("options"));
     cs_sb_add(out, ": <code>");
     esc(out, run->options);
     cs_sb_add(out, "</code>");
+  } else if (run->options) { /* words, not code */
+    cs_sb words = {0};
+    cs_rl_options(lang, run->options, &words);
+    if (words.oom) out->oom = 1;
+    esc(out, T("options"));
+    cs_sb_add(out, ": ");
+    esc(out, words.s ? words.s : "");
+    cs_sb_free(&words);
   }
   cs_sb_add(out, "</p>\n");
 }

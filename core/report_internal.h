@@ -86,6 +86,15 @@ void cs_csv_text_cell(cs_sb *out, const char *v, char sep);
 ** translation (and always in English). */
 const char *cs_rl_text(cs_report_lang lang, const char *en);
 
+/* Appends a run's options line (doc.h) in lang: as it is in English; in
+** bokmål each setting coopsim writes in words ("avrunding: største rest;
+** innbyggertall: 1. januar året før; ..."), one it does not know as written. */
+void cs_rl_options(cs_report_lang lang, const char *options, cs_sb *out);
+
+/* A year's key description in lang: the bokmål one when the document has it
+** (one from the worker), else the English one. */
+const char *cs_rl_key(cs_report_lang lang, const cs_doc_year *y);
+
 /* Appends the heading of the part named `name` in lang. Part names are
 ** those of SPEC 7.2: a key's name ("equal", "population", "base", "rate",
 ** "fixed", "weights", "custom", "band", "cap", "by:COLUMN"), "#2", "#3" after

@@ -153,6 +153,10 @@ const char *cs_rl_text(cs_report_lang lang, const char *en) {
   return en;
 }
 
+const char *cs_rl_key(cs_report_lang lang, const cs_doc_year *y) {
+  return lang == CS_LANG_NB && y->key_nb ? y->key_nb : y->key;
+}
+
 /* The heading of one key's name (no service, no "#N"), n bytes of it. */
 static void part_base(cs_report_lang lang, const char *name, size_t n, cs_sb *out) {
   static const struct {
@@ -194,6 +198,108 @@ void cs_rl_part(cs_report_lang lang, const char *name, cs_sb *out) {
   if (n < strlen(part)) {
     cs_sb_add(out, " ");
     cs_sb_add(out, part + n);
+  }
+}
+
+/* ---- the options line ------------------------------------------------------ */
+
+/* One "key=value" setting of the options line in bokmål, appended to out;
+** 0 when it is not one coopsim writes (the caller keeps it as written). */
+static int option_nb(const char *key, size_t klen, const char *v, cs_sb *out) {
+  static const struct {
+    const char *key, *value, *nb;
+  } fixed[] = {
+      {"rounding", "largest_remainder", "avrunding: største rest"},
+      {"population_date", "jan1_previous_year", "innbyggertall: 1. januar året før"},
+      {"population_date", "jan1_budget_year", "innbyggertall: 1. januar i budsjettåret"},
+      {"population_date", "fixed_year", "innbyggertall: fast år"},
+      {"exit_year", "full", "utmeldingsåret: helt år"},
+      {"exit_year", "months", "utmeldingsåret: etter måneder"},
+      {"merger", "whole", "sammenslåing: hele den nye kommunen"},
+      {"merger", "member_part", "sammenslåing: medlemmets del"},
+      {"merger", "error", "sammenslåing: feil"},
+      {"split", "successors", "deling: etterfølgerne"},
+      {"split", "error", "deling: feil"},
+      {"settle", "next_year", "avregning: på neste års faktura"},
+      {"settle", "none", "avregning: vises, faktureres ikke"},
+  };
+  for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+    if (strlen(fixed[i].key) == klen && memcmp(fixed[i].key, key, klen) == 0 && strcmp(fixed[i].value, v) == 0) {
+      cs_sb_add(out, fixed[i].nb);
+      return 1;
+    }
+  if (klen == 9 && memcmp(key, "no_reform", 9) == 0) {
+    cs_sb_printf(out, "kommuneinndeling som %s", v);
+    return 1;
+  }
+  if (klen == 8 && memcmp(key, "invoices", 8) == 0) { /* MM-DD,MM-DD: "31.1., 30.4." */
+    cs_sb_add(out, "a konto-fakturaer forfaller");
+    for (const char *p = v; *p;) {
+      int m, d, n = 0;
+      if (sscanf(p, "%2d-%2d%n", &m, &d, &n) != 2 || n != 5) return 0;
+      cs_sb_printf(out, "%s %d.%d.", p == v ? "" : ",", d, m);
+      p += n;
+      if (*p == ',') p++;
+      else if (*p) return 0;
+    }
+    return 1;
+  }
+  /* a table key's year: "PART.year=previous" */
+  if (klen > 5 && memcmp(key + klen - 5, ".year", 5) == 0) {
+    const char *which = strcmp(v, "previous") == 0 ? "året før budsjettåret"
+                        : strcmp(v, "budget") == 0 ? "budsjettåret"
+                        : strcmp(v, "none") == 0   ? "tabellen uten år"
+                                                   : NULL;
+    if (!which) return 0;
+    char *part = malloc(klen - 4);
+    if (!part) {
+      out->oom = 1;
+      return 1;
+    }
+    memcpy(part, key, klen - 5);
+    part[klen - 5] = '\0';
+    cs_rl_part(CS_LANG_NB, part, out);
+    free(part);
+    cs_sb_printf(out, ": %s", which);
+    return 1;
+  }
+  return 0;
+}
+
+void cs_rl_options(cs_report_lang lang, const char *options, cs_sb *out) {
+  if (lang != CS_LANG_NB) {
+    cs_sb_add(out, options);
+    return;
+  }
+  /* settings are separated by spaces; a setting's value has none */
+  int first = 1;
+  for (const char *p = options; *p;) {
+    while (*p == ' ') p++;
+    if (!*p) break;
+    const char *end = strchr(p, ' ');
+    size_t n = end ? (size_t)(end - p) : strlen(p);
+    const char *eq = memchr(p, '=', n);
+    if (!first) cs_sb_add(out, "; ");
+    first = 0;
+    int done = 0;
+    if (eq) {
+      char *v = malloc(n - (size_t)(eq - p));
+      if (!v) {
+        out->oom = 1;
+        return;
+      }
+      memcpy(v, eq + 1, n - (size_t)(eq - p) - 1);
+      v[n - (size_t)(eq - p) - 1] = '\0';
+      size_t mark = out->len;
+      done = option_nb(p, (size_t)(eq - p), v, out);
+      if (!done && !out->oom) { /* nothing half written */
+        out->len = mark;
+        out->s[mark] = '\0';
+      }
+      free(v);
+    }
+    if (!done) cs_sb_addn(out, p, n);
+    p += n;
   }
 }
 

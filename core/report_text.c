@@ -27,7 +27,7 @@
 static void key_note(const cs_doc_year *y, cs_report_lang lang, const char *indent, cs_sb *out) {
   cs_sb_printf(out, "%s: ", T("key"));
   if (y->key_label) cs_sb_printf(out, "%s = ", y->key_label);
-  cs_sb_add(out, y->key);
+  cs_sb_add(out, cs_rl_key(lang, y));
   if (y->key_source) cs_sb_printf(out, "; %s: %s", T("source"), y->key_source);
   if (y->key_assumption) cs_sb_printf(out, "%s%s: %s", indent, T("ASSUMPTION"), y->key_assumption);
 }
@@ -211,7 +211,11 @@ static void run_table(const cs_doc_run *run, cs_report_lang lang, cs_sb *out) {
     cs_sb_add(out, "\n");
   }
   free((void *)coops);
-  if (run->options) cs_sb_printf(out, "%s: %s\n", T("options"), run->options);
+  if (run->options) {
+    cs_sb_printf(out, "%s: ", T("options"));
+    cs_rl_options(lang, run->options, out);
+    cs_sb_add(out, "\n");
+  }
 }
 
 /* ---- the comparison ------------------------------------------------------------- */
@@ -570,7 +574,12 @@ int cs_report_markdown(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_er
       cs_sb_add(out, "\n");
     }
     free((void *)coops);
-    if (run->options) cs_sb_printf(out, "%s: `%s`\n\n", T("options"), run->options);
+    if (run->options && lang == CS_LANG_EN) cs_sb_printf(out, "%s: `%s`\n\n", T("options"), run->options);
+    if (run->options && lang != CS_LANG_EN) { /* words, not code */
+      cs_sb_printf(out, "%s: ", T("options"));
+      cs_rl_options(lang, run->options, out);
+      cs_sb_add(out, "\n\n");
+    }
   }
   if (doc->nruns > 1) {
     if (comparisons(doc, lang, 1, out, err)) return CS_ENOMEM;

@@ -689,7 +689,7 @@ static void years_sheet(book *b, const lxw_col_t *total_col, const lxw_row_t *la
       cs_report_year_note(y, lang, 0, &note);
       if (note.oom) b->oom = 1;
       else if (note.len) put_str(b, ws, row, col[Y_NOTE], note.s, NULL);
-      put_str(b, ws, row, col[Y_KEY], y->key, NULL);
+      put_str(b, ws, row, col[Y_KEY], cs_rl_key(lang, y), NULL);
     }
   }
   if (!b->oom) add_table(b, ws, "Years", heads, ny, row - 1, NULL, NULL, 0, NULL);
@@ -796,7 +796,13 @@ static void assumptions_sheet(book *b) {
   const char **coops = cs_report_cooperations(doc->runs, doc->nruns, &nc, &b->oom);
   for (size_t r = 0; r < doc->nruns; r++) {
     const cs_doc_run *run = &doc->runs[r];
-    if (run->options) fact(&t, run->scenario, NULL, run->from, run->to, T("options"), NULL, run->options, NULL);
+    if (run->options) {
+      cs_sb words = {0};
+      cs_rl_options(lang, run->options, &words);
+      if (words.oom) b->oom = 1;
+      else fact(&t, run->scenario, NULL, run->from, run->to, T("options"), NULL, words.s, NULL);
+      cs_sb_free(&words);
+    }
     for (size_t k = 0; k < nc; k++) {
       /* each key from the year it applies until it changes */
       const cs_doc_year *start = NULL;
@@ -810,7 +816,7 @@ static void assumptions_sheet(book *b) {
           continue;
         }
         if (start) {
-          fact(&t, run->scenario, coops[k], start->year, last, T("key"), start->key_label, start->key, NULL);
+          fact(&t, run->scenario, coops[k], start->year, last, T("key"), start->key_label, cs_rl_key(lang, start), NULL);
           if (start->key_source)
             fact(&t, run->scenario, coops[k], start->year, last, T("key source"), start->key_label,
                  start->key_source, NULL);

@@ -137,8 +137,9 @@ static const char *const schema_v1 =
 ** members that are not municipalities (party ids of 1 to 16 characters:
 ** run_rows made anew, as SQLite changes a CHECK no other way); a share by
 ** service; the money cycle (a year's accounts, each row's difference,
-** settlement, invoice and instalments). */
+** settlement, invoice and instalments); a year's key in bokmål. */
 static const char *const schema_v2 =
+    "ALTER TABLE run_years ADD COLUMN key_nb TEXT;"
     "ALTER TABLE run_years ADD COLUMN nevents INTEGER NOT NULL DEFAULT 0 " COUNT("nevents") ";"
     "ALTER TABLE run_years ADD COLUMN actual_cost " DECIMAL_OR_NULL("actual_cost") ";"
     "ALTER TABLE run_years ADD COLUMN actual_grants " DECIMAL_OR_NULL("actual_grants") ";"
@@ -596,9 +597,9 @@ static const char *const save_sql[ST_N] = {
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     "INSERT INTO run_years (run_id, scenario, idx, year, cooperation, members, cost, grants, net,"
     " balance, sum_shares, key, key_label, key_source, key_assumption, agreement_months, covers,"
-    " past_end, nlines, ngrants, nevents, actual_cost, actual_grants, actual_net) VALUES (?1, ?2,"
-    " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,"
-    " ?23, ?24)",
+    " past_end, nlines, ngrants, nevents, actual_cost, actual_grants, actual_net, key_nb) VALUES (?1,"
+    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,"
+    " ?23, ?24, ?25)",
     "INSERT INTO run_year_amounts (run_id, scenario, year_idx, kind, idx, name, amount)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     "INSERT INTO run_year_events (run_id, scenario, year_idx, idx, kind, code, name, date, until,"
@@ -786,6 +787,7 @@ static int save_run(cs_rundb *db, sqlite3_stmt **st, int64_t id, size_t s, const
     bind_text(q, 22, yr->actual_cost);
     bind_text(q, 23, yr->actual_grants);
     bind_text(q, 24, yr->actual_net);
+    bind_text(q, 25, yr->key_nb);
     snprintf(where, sizeof where, "run %zu, year entry %zu (%d)", s + 1, y + 1, yr->year);
     if ((rc = insert(db, q, where, err))) return rc;
     if ((rc = save_amounts(db, st[ST_AMOUNT], id, s, y, "line", yr->lines, yr->nlines, err)) ||
@@ -1065,9 +1067,13 @@ static int load_children(cs_rundb *db, int64_t id, cs_doc *doc, cs_error *err) {
   if (rc) return rc;
   /* years */
   if ((rc = prepare_for(db, &st,
-                        "SELECT scenario, idx, year, cooperation, members, cost, grants, net, balance,"
-                        " sum_shares, key, key_label, key_source, key_assumption, agreement_months,"
-                        " covers, past_end FROM run_years WHERE run_id = ?1 ORDER BY scenario, idx",
+                        db->version >= 2
+                            ? "SELECT scenario, idx, year, cooperation, members, cost, grants, net, balance,"
+                              " sum_shares, key, key_label, key_source, key_assumption, agreement_months,"
+                              " covers, past_end, key_nb FROM run_years WHERE run_id = ?1 ORDER BY scenario, idx"
+                            : "SELECT scenario, idx, year, cooperation, members, cost, grants, net, balance,"
+                              " sum_shares, key, key_label, key_source, key_assumption, agreement_months,"
+                              " covers, past_end, NULL FROM run_years WHERE run_id = ?1 ORDER BY scenario, idx",
                         id, err)))
     return rc;
   while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1094,6 +1100,7 @@ static int load_children(cs_rundb *db, int64_t id, cs_doc *doc, cs_error *err) {
     y->agreement_months = sqlite3_column_int(st, 14);
     y->covers = sqlite3_column_int(st, 15);
     y->past_end = sqlite3_column_int(st, 16);
+    y->key_nb = col_text(st, 17, &oom);
     if (oom) goto out_of_memory;
   }
   if (!rc && step != SQLITE_DONE) rc = db_fail(db, err, "cannot read a stored run");

@@ -123,5 +123,13 @@ cmp -s old1.txt old1b.txt || fail "version 1: run 1 reads differently after the 
 "$coopsim" run budget.lua --format json >fresh2.json 2>/dev/null
 cmp -s export2.json fresh2.json || fail "version 1: run 2 (with its events) does not export as it ran"
 
+# the old run shows its key as stored (in English: version 1 kept none in
+# bokmål), the new one in bokmål, and the options line in words
+"$coopsim" runs show 1 --db old.db --lang nb >old1nb.txt 2>err || fail "version 1: runs show --lang nb: $(cat err)"
+grep -q "^nøkkel: .* by population" old1nb.txt || fail "version 1: run 1's key: $(grep nøkkel old1nb.txt)"
+"$coopsim" runs show 2 --db old.db --lang nb >old2nb.txt 2>err || fail "version 1: runs show 2: $(cat err)"
+grep -q "^nøkkel: 20 % likt + 80 % etter innbyggertall" old2nb.txt || fail "run 2's key in bokmål: $(grep nøkkel old2nb.txt)"
+grep -q "^valg: avrunding: største rest" old2nb.txt || fail "run 2's options in bokmål: $(grep valg old2nb.txt)"
+
 if [ $failures -ne 0 ]; then echo "$failures failure(s)"; exit 1; fi
 echo "runs_cli: all checks passed"

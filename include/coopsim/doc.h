@@ -107,6 +107,8 @@ typedef struct cs_doc_year {
   char *cost, *grants, *net, *balance; /* two decimals */
   int64_t sum_shares;                  /* whole kroner */
   char *key;                           /* the key's description */
+  char *key_nb; /* the same in bokmål; NULL in a document from before it was
+                ** kept (a run store of version 1 or 2) */
   char *key_label, *key_source, *key_assumption; /* each may be NULL */
   int agreement_months;
   int covers, past_end;
@@ -194,7 +196,7 @@ void *cs_doc_arena_alloc_raw(cs_doc_arena *a, size_t n);
 const char *cs_doc_arena_intern(cs_doc_arena *a, const char *s, size_t n, int *fresh);
 
 /* Forgets everything handed out (the pointers are no longer valid) and
-** keeps one block for what comes next. */
+** keeps its blocks for what comes next (the memory stays held). */
 void cs_doc_arena_reset(cs_doc_arena *a);
 
 /* Bytes the arena holds. */

@@ -9,6 +9,7 @@
 ** member by member (matched by cooperation, code and year).
 */
 #include <stddef.h>
+#include <stdio.h>
 #include "coopsim/doc.h"
 #include "coopsim/error.h"
 #include "coopsim/safe_path.h"
@@ -67,6 +68,13 @@ int cs_report_lang_default(cs_report_lang *out, cs_error *err);
 ** CS_ENOMEM when out of memory. */
 int cs_report_render(const cs_doc *doc, cs_report_format format, cs_report_lang lang, char **out,
                      size_t *len, cs_error *err);
+
+/* Writes a text report to the open stream f (standard output), a megabyte
+** at a time as it is made, and flushes f. CS_EIO naming `shown` and the
+** system's reason when a write fails (what was written stays written),
+** CS_EINVAL for xlsx, CS_ENOMEM. */
+int cs_report_write_stream(const cs_doc *doc, cs_report_format format, cs_report_lang lang, FILE *f,
+                           const char *shown, cs_error *err);
 
 /* Writes the report to `path`, a path the user gave, atomically
 ** (atomic_file.h): a temporary file beside it is written, flushed to disk

@@ -377,10 +377,25 @@ if got:
     if doc.get("scenario_file"):
         check(doc["scenario_file"] in texts, "assumptions: the scenario file is not named")
     for run in runs:
-        if run.get("options"):
+        if run.get("options") and not NB:
             check(run["options"] in texts, f"assumptions: options of {run['scenario']} missing")
+        if run.get("options") and NB:  # in words (report_lang.c, cs_rl_options), not as code
+            words = {"rounding=largest_remainder": "avrunding: største rest",
+                     "settle=next_year": "avregning: på neste års faktura",
+                     "settle=none": "avregning: vises, faktureres ikke"}
+            known = [w for o, w in words.items() if o in run["options"].split()]
+            if known:
+                check(run["options"] not in texts, f"assumptions: options of {run['scenario']} as code in bokmål")
+            for w in known:
+                check(any(w in s for s in texts), f"assumptions: {w!r} of {run['scenario']} missing")
         for y in run["years"]:
-            for k in ("key", "key_label", "key_source", "key_assumption"):
+            # the key's description in the workbook's language (bokmål when the
+            # document has it), never the other language's
+            key = "key_nb" if NB and y.get("key_nb") else "key"
+            other = "key" if key == "key_nb" else None
+            if other and y[other] != y[key]:
+                check(y[other] not in texts, f"assumptions: the English key {y[other]!r} in a workbook in bokmål")
+            for k in (key, "key_label", "key_source", "key_assumption"):
                 if y.get(k):
                     check(y[k] in texts, f"assumptions: {k} {y[k]!r} of {run['scenario']} missing")
             for kind in ("lines", "grant_list"):

@@ -60,7 +60,7 @@ static char *testdoc_json(int nruns, int nyears, int members, const char *name) 
           " \"amount\": \"100000.00\"}], \"grant_list\": [{\"name\": \"%s grant\", \"amount\": \"504000.00\"}]",
           y ? "," : "", 2023 + y, name, members, 740539 + y, y ? "true" : "false", name);
       if (y == 0) {
-        OUT(", \"key_label\": \"%s\", \"key_source\": \"sak 63/2022\", \"key_assumption\": \"30/70\"", name);
+        OUT(", \"key_label\": \"%s\", \"key_nb\": \"likt\", \"key_source\": \"sak 63/2022\", \"key_assumption\": \"30/70\"", name);
         OUT(", \"events\": [{\"kind\": \"notice\", \"code\": \"1801\", \"name\": \"%s member 1\","
             " \"date\": \"2023-01-15\", \"until\": \"2023-12-31\"}, {\"kind\": \"merged\", \"code\": \"1802\","
             " \"name\": \"%s member 2\", \"date\": \"2023-01-01\", \"other_code\": \"1800\"}]"

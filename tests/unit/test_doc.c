@@ -116,7 +116,7 @@ static const char *const every_field =
     "      \"instalment\": 1, \"amount\": -12}, {\"kind\": \"settlement\", \"settles\": 2023, \"amount\": 3}]}, {\"due\": \"2024-09-01\", \"amount\": 0, \"lines\": []}],\n"
     "    \"parts\": [{\"name\": \"equal\", \"rounded\": -12, \"exact\": \"-12.25\", \"explain\": \"1 \\\"x\\\"\"}]}],\n"
     "  \"years\": [{\"year\": 2024, \"cooperation\": \"C\", \"members\": 1, \"cost\": \"1.00\", \"grants\": \"0.00\", \"net\": \"1.00\",\n"
-    "    \"balance\": \"0.00\", \"sum_shares\": -12, \"key\": \"k\", \"key_label\": \"l\", \"key_source\": \"s\", \"key_assumption\": \"a\",\n"
+    "    \"balance\": \"0.00\", \"sum_shares\": -12, \"key\": \"k\", \"key_nb\": \"k nb\", \"key_label\": \"l\", \"key_source\": \"s\", \"key_assumption\": \"a\",\n"
     "    \"agreement_months\": 12, \"covers\": false, \"past_end\": true, \"lines\": [], \"grant_list\": [{\"name\": \"g\", \"amount\": \"0.00\"}],\n"
     "    \"events\": [{\"kind\": \"merged\", \"code\": \"1812\", \"name\": \"Old\", \"date\": \"2024-01-01\", \"until\": \"2023-12-31\",\n"
     "      \"other_code\": \"1813\", \"other_name\": \"New\"}],\n"
@@ -147,6 +147,7 @@ static void json_as_jansson_dumps_it(void **state) {
     if (i == 1) { /* every field made it, escaped as jansson escapes */
       assert_non_null(strstr(text, "\"difference\": 4"));
       assert_non_null(strstr(text, "\"other_name\": \"New\""));
+      assert_non_null(strstr(text, "\"key_label\": \"l\",\n          \"key_nb\": \"k nb\""));
       assert_non_null(strstr(text, "a \\\"b\\\" \\\\ c/d \\u0001\\t\\n\\u001F\x7f \xc3\xa6\xe2\x80\xa8.lua"));
     }
     free(dumped);

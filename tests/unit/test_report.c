@@ -316,6 +316,48 @@ static void part_names(void **state) {
   }
 }
 
+/* The key in bokmål when the document has it (the worker's), else as it is. */
+static void key_in_bokmal(void **state) {
+  (void)state;
+  cs_doc *doc = load();
+  char *nb = render(doc, CS_REPORT_TABLE, CS_LANG_NB);
+  assert_non_null(strstr(nb, "Agdenesmodellen = 30 % equal")); /* none in bokmål: the English one */
+  free(nb);
+  doc->runs[0].years[0].key_nb = strdup("30 % likt");
+  static const cs_report_format formats[] = {CS_REPORT_TABLE, CS_REPORT_MD, CS_REPORT_HTML};
+  for (size_t f = 0; f < 3; f++) {
+    nb = render(doc, formats[f], CS_LANG_NB);
+    char *en = render(doc, formats[f], CS_LANG_EN);
+    assert_non_null(strstr(nb, "30 % likt"));
+    assert_null(strstr(nb, "30 % equal"));
+    assert_non_null(strstr(en, "30 % equal"));
+    assert_null(strstr(en, "30 % likt"));
+    free(nb);
+    free(en);
+  }
+  cs_doc_free(doc);
+}
+
+/* The options line in words in bokmål, every setting coopsim writes; one it
+** does not know is kept as written; in English the line as it is. */
+static void options_in_bokmal(void **state) {
+  (void)state;
+  const char *line = "rounding=largest_remainder population_date=jan1_budget_year exit_year=months "
+                     "merger=member_part split=error no_reform=2019-12-31 brann/by:timer.year=previous "
+                     "by:km2.year=none invoices=01-31,04-30,10-01 settle=none weird=x lone invoices=1-31";
+  cs_sb b = {0};
+  cs_rl_options(CS_LANG_EN, line, &b);
+  assert_string_equal(b.s, line);
+  b.len = 0;
+  cs_rl_options(CS_LANG_NB, line, &b);
+  assert_string_equal(b.s, "avrunding: største rest; innbyggertall: 1. januar i budsjettåret; "
+                           "utmeldingsåret: etter måneder; sammenslåing: medlemmets del; deling: feil; "
+                           "kommuneinndeling som 2019-12-31; brann/etter timer: året før budsjettåret; "
+                           "etter km2: tabellen uten år; a konto-fakturaer forfaller 31.1., 30.4., 1.10.; "
+                           "avregning: vises, faktureres ikke; weird=x; lone; invoices=1-31");
+  cs_sb_free(&b);
+}
+
 /* COOPSIM_LANG sets the default language; LANG does not. */
 static void default_language(void **state) {
   (void)state;
@@ -473,7 +515,8 @@ int main(void) {
       cmocka_unit_test(numbers),      cmocka_unit_test(table_aligned),
       cmocka_unit_test(csv_formats),  cmocka_unit_test(markdown_and_json),
       cmocka_unit_test(html_escaped), cmocka_unit_test(files_whole_or_nothing),
-      cmocka_unit_test(streamed_files),
+      cmocka_unit_test(streamed_files), cmocka_unit_test(key_in_bokmal),
+      cmocka_unit_test(options_in_bokmal),
       cmocka_unit_test(names),        cmocka_unit_test(parts_add_up),
       cmocka_unit_test(part_names),   cmocka_unit_test(default_language),
   };
