@@ -374,13 +374,21 @@ static int r_json_rows(lua_State *L) {
 }
 
 /* result:same_shares(other) -> true if both have the same cooperation name
-** and the same rows (year, code, whole kroner) in the same order. */
+** and the same rows (year, code, whole kroner) in the same order; with the
+** money cycle (SPEC 7.3) also the same invoices (share + settlement) and
+** differences. */
 static int r_same_shares(lua_State *L) {
   const cs_result *a = cs_lua_check_result(L, 1), *b = cs_lua_check_result(L, 2);
-  int same = strcmp(a->name, b->name) == 0 && a->nrows == b->nrows;
-  for (size_t i = 0; same && i < a->nrows; i++)
+  int same = strcmp(a->name, b->name) == 0 && a->nrows == b->nrows && !a->money == !b->money;
+  for (size_t i = 0; same && i < a->nrows; i++) {
     same = a->rows[i].year == b->rows[i].year && a->rows[i].total == b->rows[i].total &&
            strcmp(a->rows[i].code, b->rows[i].code) == 0;
+    if (same && a->money) {
+      const cs_row_money *x = &a->money[i], *y = &b->money[i];
+      same = x->settlement == y->settlement && x->has_difference == y->has_difference &&
+             x->difference == y->difference && x->settlement_only == y->settlement_only;
+    }
+  }
   lua_pushboolean(L, same);
   return 1;
 }
