@@ -164,7 +164,6 @@ static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, int last
   lua_Integer dm = cs_lua_field_int(L, idx, "due_month", 0);
   if (dm && (rc = cs_coop_set_due(coop, (int)dm, (int)cs_lua_field_int(L, idx, "due_day", 1), err)))
     return rc;
-  if ((rc = money_fields(L, idx, coop, err))) return rc;
   /* growth */
   cs_lua_table_field(L, idx, "growths");
   for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TTABLE; i++) {
@@ -338,7 +337,8 @@ static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, int last
     cs_coop_set_population_fn(coop, cs_lua_projection_fn, cs_lua_new_projection(L, -1, anchor));
   }
   lua_pop(L, 1);
-  return CS_OK;
+  /* the money cycle, after the services its accounts name */
+  return money_fields(L, idx, coop, err);
 }
 
 /* [-0, +0 or +2, m] Counts r's rows against the module's result limit
