@@ -139,7 +139,8 @@ static int check_money(ctx *c, const cs_doc_row *r) {
   for (size_t i = 0; i < r->ninvoices; i++) {
     const cs_doc_invoice *inv = &r->invoices[i];
     int64_t lines = 0;
-    if (!inv->due || date(c, "invoices.due", inv->due) || kroner(c, "invoices.amount", inv->amount)) return CS_EINVAL;
+    if (!inv->due) return bad(c, "invoices.due", "missing");
+    if (date(c, "invoices.due", inv->due) || kroner(c, "invoices.amount", inv->amount)) return CS_EINVAL;
     if (inv->nlines && !inv->lines) return bad(c, "invoices.lines", "missing");
     for (size_t k = 0; k < inv->nlines; k++) {
       const cs_doc_invoice_line *l = &inv->lines[k];
@@ -237,9 +238,11 @@ static int check_year(ctx *c, const cs_doc_year *y) {
 }
 
 int cs_doc_check(const cs_doc *doc, cs_error *err) {
-  ctx c = {doc->texts_checked, err, 0, -1, NULL, NULL, NULL, 0, 0, NULL, 0};
+  /* the head's texts are not in the document's arena: checked here always */
+  ctx c = {0, err, 0, -1, NULL, NULL, NULL, 0, 0, NULL, 0};
   if (text(&c, "coopsim", doc->coopsim_version, 0) || text(&c, "scenario_file", doc->scenario_file, 0))
     return CS_EINVAL;
+  c.texts_checked = doc->texts_checked;
   if (doc->nruns && !doc->runs) return bad(&c, "runs", "missing");
   for (size_t i = 0; i < doc->nruns; i++) {
     const cs_doc_run *run = &doc->runs[i];

@@ -732,6 +732,15 @@ static int get_year(cs_wire_in *r, cs_doc_year *y, cs_error *err) {
   return 0;
 }
 
+/* The head's texts come before the document's arena (cs_wire_get_str), so
+** they are checked here, as every text of the document is where it comes. */
+static int check_head_text(const char *s, const char *what, cs_error *err) {
+  char why[128];
+  if (s && cs_text_check(s, strlen(s), why, sizeof why) != 0)
+    return cs_error_set(err, CS_EINVAL, "%s \"%.40s\": %s", what, s, why);
+  return 0;
+}
+
 int cs_wire_get_doc(cs_wire_in *r, size_t max_rows, cs_doc **out, cs_error *err) {
   *out = NULL;
   if (r->broken) return cs_error_set(err, CS_EINVAL, "the results were refused already");
@@ -744,7 +753,9 @@ int cs_wire_get_doc(cs_wire_in *r, size_t max_rows, cs_doc **out, cs_error *err)
   size_t rows = 0, cap = 0;
   int rc;
   if ((rc = cs_wire_get_str(r, &doc->coopsim_version, "the coopsim version", err)) ||
-      (rc = cs_wire_get_str(r, &doc->scenario_file, "the scenario file", err)))
+      (rc = cs_wire_get_str(r, &doc->scenario_file, "the scenario file", err)) ||
+      (rc = check_head_text(doc->coopsim_version, "the coopsim version", err)) ||
+      (rc = check_head_text(doc->scenario_file, "the scenario file", err)))
     goto fail;
   r->arena = doc->arena; /* the document's texts and arrays from here on */
   for (;;) {

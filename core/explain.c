@@ -65,7 +65,7 @@ static void event_words(cs_sb *b, const cs_year_event *e) {
 }
 
 char *cs_event_text(const cs_year_event *e, char *buf, size_t size) {
-  cs_sb b = {NULL, 0, 0, 0};
+  cs_sb b = {0};
   event_words(&b, e);
   if (size) snprintf(buf, size, "%s", b.s && !b.oom ? b.s : "?");
   cs_sb_free(&b);
@@ -103,7 +103,7 @@ static void split_parts(cs_sb *b, const cs_year *y, const char *code) {
 }
 
 char *cs_explain_absent_text(const cs_result *r, const char *code, int year, int *oom) {
-  cs_sb b = {NULL, 0, 0, 0};
+  cs_sb b = {0};
   char d[11];
   int found = 0;
   if (oom) *oom = 0;
@@ -254,7 +254,7 @@ static void money_cycle(cs_sb *b, const cs_result *r, const cs_row *row, const c
 }
 
 char *cs_explain_row_text(const cs_result *r, const cs_row *row) {
-  cs_sb b = {NULL, 0, 0, 0};
+  cs_sb b = {0};
   char a[64], c3[64], bb[64];
   const cs_year *y = cs_result_year(r, row->year);
   cs_sb_printf(&b, "%s %s, budget year %d, %s\n", row->code, row->name, row->year, r->name);

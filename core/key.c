@@ -103,7 +103,7 @@ const cs_key_entry *cs_key_find_entry(const cs_key_entry *e, size_t n, const cha
 static int name_parts(cs_key *k) {
   for (size_t i = 0; i < k->ncomps; i++) {
     cs_key_component *c = &k->comps[i];
-    cs_sb b = {NULL, 0, 0, 0};
+    cs_sb b = {0};
     if (c->kind == CS_POOL_BY) cs_sb_printf(&b, "by:%s", cs_table_column_name(c->table, c->column));
     else cs_sb_add(&b, cs_key_kind_name(c->kind));
     char *base = cs_sb_take(&b, NULL);
@@ -235,7 +235,7 @@ static void describe_limits(cs_sb *b, const cs_key_limits *l, cs_report_lang lan
 
 static int describe(cs_key *k) {
   for (int lang = 0; lang < 2; lang++) {
-    cs_sb b = {NULL, 0, 0, 0};
+    cs_sb b = {0};
     for (size_t i = 0; i < k->ncomps; i++) {
       if (i) cs_sb_add(&b, " + ");
       describe_component(&b, k, i, (cs_report_lang)lang);

@@ -381,7 +381,7 @@ static void cap_sentence(cs_sb *b, const cs_key_part_note *pn, const cs_key_memb
 
 char *cs_key_notes_explain(const cs_key_notes *nt, size_t i, size_t p, int64_t population,
                            int charged_months, int64_t cents, cs_report_lang lang) {
-  cs_sb b = {NULL, 0, 0, 0};
+  cs_sb b = {0};
   if (i >= nt->n || p >= nt->nparts) return cs_key_strdup("");
   const cs_key_part_note *pn = &nt->parts[p];
   const cs_key_member_note *mn = &nt->members[i * nt->nparts + p];
@@ -392,7 +392,7 @@ char *cs_key_notes_explain(const cs_key_notes *nt, size_t i, size_t p, int64_t p
   case CS_DIRECT_BAND: band_sentence(&b, pn, mn, population, part_year, months, cents, lang); break;
   case CS_PART_CAP: cap_sentence(&b, pn, mn, part_year, months, cents, lang); break;
   default: {
-    cs_sb head = {NULL, 0, 0, 0};
+    cs_sb head = {0};
     if (cs_key_is_pool(pn->kind)) pool_head(&head, pn, lang);
     else cs_sb_add(&head, pn->head ? pn->head : "");
     char *h = cs_sb_take(&head, NULL);
@@ -420,7 +420,7 @@ char *cs_key_pool_explain(cs_component_kind kind, const char *percent, int whole
           ? cs_q_format(&total_w, 0, " ", ".", totalt, sizeof totalt)
           : cs_q_format_exact(&total_w, totalt, sizeof totalt))
     snprintf(totalt, sizeof totalt, "(too large)");
-  cs_sb head = {NULL, 0, 0, 0}, b = {NULL, 0, 0, 0};
+  cs_sb head = {0}, b = {0};
   if (!whole) {
     cs_key_sb_number(&head, percent, lang);
     cs_sb_add(&head, lang == CS_LANG_NB ? " % av " : " % of ");

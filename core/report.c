@@ -2,8 +2,10 @@
 ** report.c: choosing a report's format and language, rendering it, and
 ** writing it to a file whole or not at all (report.h).
 */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "coopsim/atomic_file.h"
 #include "coopsim/report.h"
 #include "coopsim/rundb.h"
@@ -66,39 +68,87 @@ int cs_report_lang_parse(const char *name, cs_report_lang *out, cs_error *err) {
   return 0;
 }
 
+/* Renders a text format into b (which may have a sink). 0, or an error set. */
+static int render_into(const cs_doc *doc, cs_report_format format, cs_report_lang lang, cs_sb *b,
+                       cs_error *err) {
+  int rc = 0;
+  switch (format) {
+  case CS_REPORT_TABLE: rc = cs_report_table(doc, lang, b, err); break;
+  case CS_REPORT_CSV: rc = cs_report_csv(doc, lang, 0, b); break;
+  case CS_REPORT_CSV_NB: rc = cs_report_csv(doc, lang, 1, b); break;
+  case CS_REPORT_MD: rc = cs_report_markdown(doc, lang, b, err); break;
+  case CS_REPORT_HTML: rc = cs_report_html(doc, lang, b, err); break;
+  case CS_REPORT_INVOICES: rc = cs_report_invoices_csv(doc, lang, 0, b); break;
+  case CS_REPORT_INVOICES_NB: rc = cs_report_invoices_csv(doc, lang, 1, b); break;
+  case CS_REPORT_JSON:
+    rc = cs_doc_json_sb(doc, b);
+    if (rc == CS_EINVAL) return cs_error_set(err, CS_EINVAL, "a text of the results is not UTF-8");
+    break;
+  case CS_REPORT_XLSX:
+    return cs_error_set(err, CS_EINVAL, "an xlsx workbook is binary: write it to a file (--out FILE.xlsx)");
+  default: return cs_error_set(err, CS_EINVAL, "unknown report format %d", (int)format);
+  }
+  if (rc == 0 && b->oom) rc = CS_ENOMEM;
+  if (rc == CS_ENOMEM && !b->sink_failed)
+    cs_error_set(err, CS_ENOMEM, "out of memory writing the %s report", cs_report_format_name(format));
+  return rc;
+}
+
 int cs_report_render(const cs_doc *doc, cs_report_format format, cs_report_lang lang, char **out, size_t *len,
                      cs_error *err) {
   *out = NULL;
   if (len) *len = 0;
   cs_sb b = {0};
-  int rc = 0;
-  switch (format) {
-  case CS_REPORT_TABLE: rc = cs_report_table(doc, lang, &b, err); break;
-  case CS_REPORT_CSV: rc = cs_report_csv(doc, lang, 0, &b); break;
-  case CS_REPORT_CSV_NB: rc = cs_report_csv(doc, lang, 1, &b); break;
-  case CS_REPORT_MD: rc = cs_report_markdown(doc, lang, &b, err); break;
-  case CS_REPORT_HTML: rc = cs_report_html(doc, lang, &b, err); break;
-  case CS_REPORT_INVOICES: rc = cs_report_invoices_csv(doc, lang, 0, &b); break;
-  case CS_REPORT_INVOICES_NB: rc = cs_report_invoices_csv(doc, lang, 1, &b); break;
-  case CS_REPORT_JSON: {
-    char *text = cs_doc_to_json(doc);
-    if (!text) return cs_error_set(err, CS_ENOMEM, "out of memory writing JSON");
-    if (len) *len = strlen(text);
-    *out = text;
-    return 0;
-  }
-  case CS_REPORT_XLSX:
-    return cs_error_set(err, CS_EINVAL, "an xlsx workbook is binary: write it to a file (--out FILE.xlsx)");
-  default: return cs_error_set(err, CS_EINVAL, "unknown report format %d", (int)format);
-  }
-  if (rc == 0 && b.oom) rc = CS_ENOMEM;
+  int rc = render_into(doc, format, lang, &b, err);
   if (rc) {
     cs_sb_free(&b);
-    if (rc == CS_ENOMEM) cs_error_set(err, CS_ENOMEM, "out of memory writing the %s report", cs_report_format_name(format));
     return rc;
   }
   *out = cs_sb_take(&b, len);
   return *out ? 0 : cs_error_set(err, CS_ENOMEM, "out of memory");
+}
+
+/* A text report streamed into the temporary file: what the writer has made
+** goes to the file a megabyte at a time (cs_sb_spill). */
+typedef struct text_job {
+  const char *shown;
+  const cs_doc *doc;
+  cs_report_format format;
+  cs_report_lang lang;
+  int fd;
+  int errno_; /* the write's failure */
+} text_job;
+
+static int write_fd(void *ud, const char *s, size_t n) {
+  text_job *job = ud;
+  while (n) {
+    ssize_t w = write(job->fd, s, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) {
+      job->errno_ = errno;
+      return -1;
+    }
+    s += w;
+    n -= (size_t)w;
+  }
+  return 0;
+}
+
+static int fill_text(const char *fd_path, int fd, void *ud, cs_error *err) {
+  (void)fd_path;
+  text_job *job = ud;
+  job->fd = fd;
+  cs_sb b = {0};
+  b.sink = write_fd;
+  b.sink_ud = job;
+  int rc = render_into(job->doc, job->format, job->lang, &b, err);
+  if (!rc) {
+    if (b.len && write_fd(job, b.s, b.len) != 0) b.sink_failed = 1;
+  }
+  if (b.sink_failed)
+    rc = cs_error_set(err, CS_EIO, "%s: cannot write (%s)", job->shown, strerror(job->errno_));
+  cs_sb_free(&b);
+  return rc;
 }
 
 typedef struct xlsx_job {
@@ -137,13 +187,8 @@ int cs_report_write_at(const cs_doc *doc, cs_report_format format, cs_report_lan
     xlsx_job job = {target->shown, doc, lang, invoice_book};
     return cs_atomic_write_at(target, fill_xlsx, &job, err);
   }
-  char *text;
-  size_t len;
-  int rc = cs_report_render(doc, format, lang, &text, &len, err);
-  if (rc) return rc;
-  rc = cs_atomic_write_buffer_at(target, text, len, err);
-  free(text);
-  return rc;
+  text_job job = {target->shown, doc, format, lang, -1, 0};
+  return cs_atomic_write_at(target, fill_text, &job, err);
 }
 
 int cs_report_write(const cs_doc *doc, cs_report_format format, cs_report_lang lang, const char *path,

@@ -220,6 +220,7 @@ static void summary_table(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set
       else cs_sb_add(out, "<td></td>");
     }
     cs_sb_add(out, "</tr>\n");
+    cs_sb_spill(out); /* nothing written is looked at again */
   }
   cs_sb_add(out, "<tr class=\"total\"><td>");
   esc(out, T("total"));
@@ -322,6 +323,7 @@ static void summary_matrix(const cs_doc *doc, const cs_cmp *cmp, const cs_run_se
       cs_sb_add(out, "</td>");
     }
     cs_sb_add(out, "</tr>\n");
+    cs_sb_spill(out); /* nothing written is looked at again */
     i = j;
   }
   cs_sb_add(out, "<tr class=\"total\"><td>");
@@ -392,6 +394,7 @@ static void compare_table(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set
       }
     }
     cs_sb_add(out, "</tr>\n");
+    cs_sb_spill(out); /* nothing written is looked at again */
     const cs_cmp_line *next = i + 1 < cmp->nlines ? &cmp->lines[i + 1] : NULL;
     if (!next || next->year != l->year || strcmp(next->cooperation, l->cooperation)) {
       cs_sb_add(out, "<tr class=\"total\"><td></td><td></td>");
@@ -406,6 +409,7 @@ static void compare_table(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set
         }
       }
       cs_sb_add(out, "</tr>\n");
+      cs_sb_spill(out); /* nothing written is looked at again */
       memset(sum, 0, nr * sizeof *sum);
     }
   }
@@ -518,6 +522,7 @@ static void run_tables(const cs_doc_run *run, const char *coop, cs_report_lang l
     if (note.s) esc(out, note.s);
     cs_sb_free(&note);
     cs_sb_add(out, "</td></tr>\n");
+    cs_sb_spill(out);
   }
   cs_sb_add(out, "</tbody></table>\n");
   size_t np = 0, ns = 0;
@@ -599,6 +604,7 @@ static void run_tables(const cs_doc_run *run, const char *coop, cs_report_lang l
     td(out, row->due ? row->due : "", 0);
     td(out, row->host ? T("(host)") : row->payee ? row->payee : "", 0);
     cs_sb_add(out, "</tr>\n");
+    cs_sb_spill(out); /* nothing written is looked at again */
   }
   cs_sb_add(out, "</tbody></table>\n");
   free((void *)parts);
@@ -707,6 +713,7 @@ static void multiples(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set *se
         cs_sb_add(out, "</p>\n");
       }
       cs_sb_add(out, "</figure>\n");
+      cs_sb_spill(out);
     }
     i = to;
   }

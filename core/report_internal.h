@@ -12,12 +12,28 @@
 /* ---- text buffer (report_strbuf.c) ---------------------------------------- */
 
 /* Text that grows; after an allocation failure `oom` is set and further
-** appends do nothing, so writers check once at the end. */
+** appends do nothing, so writers check once at the end.
+** With a sink, a writer that reaches a point where nothing it wrote is
+** looked at again (the end of a CSV line, a JSON row) calls cs_sb_spill,
+** which hands what there is to the sink once it holds CS_SB_SPILL bytes
+** and starts over: a report written to a file is not held whole. A sink
+** that fails (returns non-zero) sets `oom` and `sink_failed`. */
 typedef struct cs_sb {
   char *s;
   size_t len, cap;
   int oom;
+  int sink_failed;
+  int (*sink)(void *ud, const char *s, size_t n);
+  void *sink_ud;
 } cs_sb;
+
+#define CS_SB_SPILL ((size_t)1 << 20)
+
+/* Hands the text to the sink (if any) and empties the buffer. */
+void cs_sb_spill_now(cs_sb *b);
+static inline void cs_sb_spill(cs_sb *b) {
+  if (b->sink && b->len >= CS_SB_SPILL) cs_sb_spill_now(b);
+}
 
 /* Appends the n bytes at s (the buffer stays NUL-terminated); the common
 ** case, room to spare, inline: a national report appends millions of cells. */
@@ -45,6 +61,13 @@ void cs_sb_repeat(cs_sb *b, const char *s, size_t n);
 ** the buffer is emptied. */
 char *cs_sb_take(cs_sb *b, size_t *len);
 void cs_sb_free(cs_sb *b);
+
+/* ---- the document as JSON (doc_json.c) ------------------------------------ */
+
+/* Appends the document's JSON text (cs_doc_to_json) to out, spilling (with
+** a sink) after each row. 0, CS_ENOMEM, or CS_EINVAL for a text that is not
+** UTF-8. */
+int cs_doc_json_sb(const cs_doc *doc, cs_sb *out);
 
 /* ---- CSV cells (report_text.c) --------------------------------------------- */
 

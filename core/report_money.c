@@ -180,6 +180,7 @@ int cs_report_invoices_csv(const cs_doc *doc, cs_report_lang lang, int nb, cs_sb
     /* kroner within ±2^53 (doc.h): the sign and magnitude written apart */
     uint64_t m = x->amount < 0 ? (uint64_t)0 - (uint64_t)x->amount : (uint64_t)x->amount;
     cs_sb_printf(out, "%s%s%" PRIu64 "%s00\n", s, x->amount < 0 ? "-" : "", m, nb ? "," : ".");
+    cs_sb_spill(out);
   }
   free(lines);
   return out->oom ? CS_ENOMEM : 0;

@@ -23,6 +23,16 @@ static int reserve(cs_sb *b, size_t more) {
   return 0;
 }
 
+void cs_sb_spill_now(cs_sb *b) {
+  if (!b->sink || b->oom || !b->len) return;
+  if (b->sink(b->sink_ud, b->s, b->len) != 0) {
+    b->sink_failed = 1;
+    b->oom = 1;
+  }
+  b->len = 0;
+  b->s[0] = '\0';
+}
+
 void cs_sb_addn_grow(cs_sb *b, const char *s, size_t n) {
   if (reserve(b, n)) return;
   memcpy(b->s + b->len, s, n);

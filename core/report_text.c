@@ -538,6 +538,7 @@ int cs_report_csv(const cs_doc *doc, cs_report_lang lang, int nb, cs_sb *out) {
                      row->money ? row->invoice : row->total);
       }
       cs_sb_add(out, "\n");
+      cs_sb_spill(out);
     }
   }
   cs_sb_free(&parts);

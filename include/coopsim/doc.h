@@ -166,6 +166,9 @@ int cs_doc_check(const cs_doc *doc, cs_error *err);
 ** malloc'ed: the caller frees it. NULL when out of memory. */
 char *cs_doc_to_json(const cs_doc *doc);
 
+/* cs_doc_to_json, its length (without the NUL) in *len when len is not NULL. */
+char *cs_doc_to_json_n(const cs_doc *doc, size_t *len);
+
 /* Frees everything one run of doc holds (its texts, rows, parts, years; in
 ** an arena document nothing is freed) and zeroes it; a run partly filled
 ** (NULL arrays, counts of what was begun) is fine. */

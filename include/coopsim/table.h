@@ -26,7 +26,9 @@
 **     `kommune`: a name or a code. `year`: a year of four digits.
 **   - Value cells: a decimal number >= 0 with a decimal comma or point and
 **     optionally spaces or no-break spaces (U+00A0, U+202F) between groups
-**     of three digits ("12 345,5"). A value column is checked when a key
+**     of three digits ("12 345,5"), with at most CS_TABLE_WHOLE_DIGITS
+**     digits before the decimal point (leading zeros aside) and
+**     CS_TABLE_DECIMALS after it. A value column is checked when a key
 **     uses it (cs_table_column): a column of names beside the codes does no
 **     harm until then.
 **   - A row with another number of cells than the header, and two rows with
@@ -41,6 +43,9 @@
 #include "coopsim/registry.h"
 
 typedef struct cs_table cs_table;
+
+#define CS_TABLE_WHOLE_DIGITS 15 /* 999 999 999 999 999 at most */
+#define CS_TABLE_DECIMALS 12
 
 typedef enum cs_table_encoding {
   CS_TABLE_UTF8,        /* UTF-8 without a byte order mark */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <jansson.h>
 #include "coopsim/doc.h"
 
 /* Two runs, the second without one member: the shape R.json writes. */
@@ -100,6 +101,61 @@ static void round_trip(void **state) {
   cs_doc_free(NULL);
 }
 
+/* Every field a document has, with texts to escape: what cs_doc_to_json
+** writes is byte for byte what jansson dumps of it (JSON_INDENT(2) |
+** JSON_SORT_KEYS, the format of every stored file and golden file). */
+static const char *const every_field =
+    "{\"coopsim\": \"0.1.0\", \"scenario_file\": \"x.lua\",\n"
+    " \"runs\": [{\"scenario\": \"S\", \"from\": 2023, \"to\": 2024, \"options\": \"o\",\n"
+    "  \"rows\": [{\"year\": 2024, \"code\": \"1813\", \"name\": \"Br\u00f8nn\u00f8y\", \"given\": \"1813\", \"merged\": \"1812\",\n"
+    "    \"cooperation\": \"C\", \"population\": 7777, \"population_date\": \"2023-01-01\", \"population_source\": \"ssb\",\n"
+    "    \"months\": 6, \"charged_months\": 7, \"host\": true, \"payee\": \"Rana\", \"due\": \"2024-03-01\", \"total\": -12,\n"
+    "    \"exact\": \"-12.25\", \"services\": [{\"name\": \"brann\", \"kroner\": -5}, {\"name\": \"feiing\", \"kroner\": -7}],\n"
+    "    \"settlement\": 3, \"invoice\": -9, \"difference\": 4,\n"
+    "    \"invoices\": [{\"due\": \"2024-03-01\", \"amount\": -9, \"lines\": [{\"kind\": \"share\", \"service\": \"brann\",\n"
+    "      \"instalment\": 1, \"amount\": -12}, {\"kind\": \"settlement\", \"settles\": 2023, \"amount\": 3}]}, {\"due\": \"2024-09-01\", \"amount\": 0, \"lines\": []}],\n"
+    "    \"parts\": [{\"name\": \"equal\", \"rounded\": -12, \"exact\": \"-12.25\", \"explain\": \"1 \\\"x\\\"\"}]}],\n"
+    "  \"years\": [{\"year\": 2024, \"cooperation\": \"C\", \"members\": 1, \"cost\": \"1.00\", \"grants\": \"0.00\", \"net\": \"1.00\",\n"
+    "    \"balance\": \"0.00\", \"sum_shares\": -12, \"key\": \"k\", \"key_label\": \"l\", \"key_source\": \"s\", \"key_assumption\": \"a\",\n"
+    "    \"agreement_months\": 12, \"covers\": false, \"past_end\": true, \"lines\": [], \"grant_list\": [{\"name\": \"g\", \"amount\": \"0.00\"}],\n"
+    "    \"events\": [{\"kind\": \"merged\", \"code\": \"1812\", \"name\": \"Old\", \"date\": \"2024-01-01\", \"until\": \"2023-12-31\",\n"
+    "      \"other_code\": \"1813\", \"other_name\": \"New\"}],\n"
+    "    \"actual_cost\": \"2.00\", \"actual_grants\": \"0.00\", \"actual_net\": \"2.00\"}]},\n"
+    "  {\"scenario\": \"empty\", \"from\": 2023, \"to\": 2023, \"rows\": [], \"years\": []}]}";
+
+static void json_as_jansson_dumps_it(void **state) {
+  (void)state;
+  const char *docs[] = {valid, every_field};
+  for (size_t i = 0; i < 2; i++) {
+    cs_doc *doc = NULL;
+    cs_error err = {0, ""};
+    if (cs_doc_from_json(docs[i], strlen(docs[i]), "test", &doc, &err) != 0) fail_msg("doc %zu: %s", i, err.msg);
+    if (i == 1) { /* texts no checked document holds, to see them escaped */
+      free(doc->scenario_file);
+      doc->scenario_file = strdup("a \"b\" \\ c/d \x01\t\n\x1f\x7f \xc3\xa6\xe2\x80\xa8.lua");
+    }
+    char *text = cs_doc_to_json(doc);
+    assert_non_null(text);
+    json_error_t jerr;
+    json_t *tree = json_loads(text, 0, &jerr);
+    if (!tree) fail_msg("doc %zu: not JSON: %s\n%s", i, jerr.text, text);
+    char *dumped = json_dumps(tree, JSON_INDENT(2) | JSON_SORT_KEYS);
+    assert_non_null(dumped);
+    size_t n = strlen(dumped);
+    if (strlen(text) != n + 1 || memcmp(text, dumped, n) != 0 || text[n] != '\n')
+      fail_msg("doc %zu: written\n%s\njansson\n%s", i, text, dumped);
+    if (i == 1) { /* every field made it, escaped as jansson escapes */
+      assert_non_null(strstr(text, "\"difference\": 4"));
+      assert_non_null(strstr(text, "\"other_name\": \"New\""));
+      assert_non_null(strstr(text, "a \\\"b\\\" \\\\ c/d \\u0001\\t\\n\\u001F\x7f \xc3\xa6\xe2\x80\xa8.lua"));
+    }
+    free(dumped);
+    json_decref(tree);
+    free(text);
+    cs_doc_free(doc);
+  }
+}
+
 /* Each bad variant fails with CS_EINVAL and a message holding `expect`. */
 static void refuses(const char *from, const char *to, const char *expect) {
   char *text = variant(from, to);
@@ -189,6 +245,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(parses_valid),
       cmocka_unit_test(round_trip),
+      cmocka_unit_test(json_as_jansson_dumps_it),
       cmocka_unit_test(refuses_bad_input),
       cmocka_unit_test(refuses_non_object_root),
   };

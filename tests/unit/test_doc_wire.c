@@ -217,6 +217,11 @@ static void forged_streams(void **state) {
       {"CSW2\x01\x03\x61\x00\x62", 9, "NUL"},
       /* a text sent once (not numbered) where no document is being read */
       {"CSW2\x02\x01\x61", 7, "outside a document"},
+      /* the head's scenario file with a byte that is not UTF-8 (the head comes
+      ** before the document's arena; found by fuzz_wire) */
+      {"CSW2\x01\x01\x30\x01\x02\x61\xf0\x00", 12, "the scenario file"},
+      /* the head's version with a control character */
+      {"CSW2\x01\x02\x30\x1b\x01\x01\x61\x00", 12, "the coopsim version"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
     buf b = {(unsigned char *)cases[i].bytes, cases[i].len, 0, 0, 0};
@@ -359,6 +364,12 @@ static void forged_figures(void **state) {
   assert_int_equal(cs_doc_check(doc, &err), CS_EINVAL);
   assert_non_null(strstr(err.msg, "is not the share 100 plus the settlement 7"));
   p01->invoice = 107;
+  char *due = p01->invoices[1].due; /* an instalment without its due date (found by fuzz_wire) */
+  p01->invoices[1].due = NULL;
+  err.msg[0] = '\0';
+  assert_int_equal(cs_doc_check(doc, &err), CS_EINVAL);
+  assert_non_null(strstr(err.msg, "field \"invoices.due\": missing"));
+  p01->invoices[1].due = due;
   doc->runs[1].rows[2].total = 5; /* a settlement-only row with a share */
   assert_int_equal(cs_doc_check(doc, &err), CS_EINVAL);
   assert_non_null(strstr(err.msg, "a settlement-only row has no share"));

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "../../core/report_internal.h"
@@ -385,6 +387,66 @@ static void files_whole_or_nothing(void **state) {
   cs_doc_free(doc);
 }
 
+/* A report written to a file goes out a megabyte at a time (cs_sb_spill):
+** the file is byte for byte what rendering in memory makes, and a write
+** that fails midway (here the file size limit) leaves nothing behind. */
+static void streamed_files(void **state) {
+  (void)state;
+  cs_doc *doc = load();
+  cs_doc_run *run = &doc->runs[0];
+  cs_doc_row *orig = run->rows;
+  size_t norig = run->nrows, n = 20000;
+  cs_doc_row *rows = calloc(n, sizeof *rows);
+  assert_non_null(rows);
+  for (size_t i = 0; i < n; i++) rows[i] = orig[i % 2]; /* shared texts, freed once below */
+  run->rows = rows;
+  run->nrows = n;
+  char dir[] = "/tmp/cs_report_stream_XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  char path[256];
+  cs_error err = {0, ""};
+  static const cs_report_format formats[] = {CS_REPORT_CSV, CS_REPORT_CSV_NB, CS_REPORT_JSON, CS_REPORT_HTML,
+                                             CS_REPORT_INVOICES};
+  for (size_t f = 0; f < sizeof formats / sizeof *formats; f++) {
+    char *text = NULL;
+    size_t len = 0;
+    assert_int_equal(cs_report_render(doc, formats[f], CS_LANG_NB, &text, &len, &err), 0);
+    snprintf(path, sizeof path, "%s/out.txt", dir);
+    assert_int_equal(cs_report_write(doc, formats[f], CS_LANG_NB, path, &err), 0);
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    char *back = malloc(len + 1);
+    assert_non_null(back);
+    assert_int_equal(fread(back, 1, len + 1, fp), len);
+    fclose(fp);
+    if (formats[f] != CS_REPORT_INVOICES) assert_true(len > ((size_t)1 << 20)); /* it spilled */
+    assert_memory_equal(back, text, len);
+    free(back);
+    free(text);
+    unlink(path);
+  }
+  /* the file may not grow past 1.5 MB: the write fails after a spill */
+  struct rlimit old, small;
+  assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+  small = old;
+  small.rlim_cur = 3 << 19;
+  void (*prev)(int) = signal(SIGXFSZ, SIG_IGN);
+  assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+  snprintf(path, sizeof path, "%s/out.json", dir);
+  int rc = cs_report_write(doc, CS_REPORT_JSON, CS_LANG_EN, path, &err);
+  assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+  signal(SIGXFSZ, prev);
+  assert_int_equal(rc, CS_EIO);
+  assert_non_null(strstr(err.msg, "out.json: cannot write"));
+  assert_int_equal(access(path, F_OK), -1);
+  assert_int_equal(count_leftovers(dir), 0);
+  rmdir(dir);
+  run->rows = orig;
+  run->nrows = norig;
+  free(rows);
+  cs_doc_free(doc);
+}
+
 static void names(void **state) {
   (void)state;
   cs_report_format f;
@@ -411,6 +473,7 @@ int main(void) {
       cmocka_unit_test(numbers),      cmocka_unit_test(table_aligned),
       cmocka_unit_test(csv_formats),  cmocka_unit_test(markdown_and_json),
       cmocka_unit_test(html_escaped), cmocka_unit_test(files_whole_or_nothing),
+      cmocka_unit_test(streamed_files),
       cmocka_unit_test(names),        cmocka_unit_test(parts_add_up),
       cmocka_unit_test(part_names),   cmocka_unit_test(default_language),
   };

@@ -134,6 +134,24 @@ static void comma_separated(void **state) {
   cs_table_free(t);
 }
 
+/* At most 15 digits before the decimal point and 12 after: a key shares by
+** and sums such values exactly (hundreds of digits overflowed the sums). */
+static void value_limits(void **state) {
+  (void)state;
+  cs_table *t = PARSE("code;a;b;c;d\n"
+                      "1833;999 999 999 999 999,999999999999;0001000000000000000;1,0000000000001;0,5\n");
+  size_t c;
+  cs_error err;
+  assert_int_equal(cs_table_column(t, "a", &c, &err), 0);
+  value_is(t, 0, 0, "999999999999999.999999999999");
+  assert_int_equal(cs_table_column(t, "b", &c, &err), CS_EINVAL);
+  assert_non_null(strstr(err.msg, "bruk.csv line 2, column b: \"0001000000000000000\" has more than 15 digits before"));
+  assert_int_equal(cs_table_column(t, "c", &c, &err), CS_EINVAL);
+  assert_non_null(strstr(err.msg, "column c: \"1,0000000000001\" has more than 12 decimals"));
+  assert_int_equal(cs_table_column(t, "d", &c, &err), 0);
+  cs_table_free(t);
+}
+
 /* Bytes that are not UTF-8 are Windows-1252: ø is 0xF8, a no-break space
 ** 0xA0, and the en dash 0x96 becomes U+2013. */
 static void windows_1252(void **state) {
@@ -387,7 +405,7 @@ static void lookup_registry(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(semicolon_decimal_comma), cmocka_unit_test(comma_separated),
+      cmocka_unit_test(semicolon_decimal_comma), cmocka_unit_test(comma_separated), cmocka_unit_test(value_limits),
       cmocka_unit_test(windows_1252),            cmocka_unit_test(numbers),
       cmocka_unit_test(structural_errors),       cmocka_unit_test(lookup_fake),
       cmocka_unit_test(lookup_registry),

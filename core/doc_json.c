@@ -1,0 +1,344 @@
+/*
+** doc_json.c: the result document (doc.h) written as JSON text, directly.
+**
+** The text is exactly what jansson's json_dumps(JSON_INDENT(2) |
+** JSON_SORT_KEYS) makes of the same document (the format every stored file
+** and golden file has): two spaces per level, "key": value, each object's
+** keys in strcmp order, a string's '"', '\\' and control characters escaped
+** as jansson escapes them, other characters as they are. Each object's keys
+** are written in that order by hand below; tests/unit/test_doc.c checks the
+** text against jansson's own dump of it. Building a jansson tree of a
+** national document took seconds and hundreds of megabytes.
+*/
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "coopsim/doc.h"
+#include "report_internal.h"
+
+typedef struct jw {
+  cs_sb *out;
+  int depth;
+  int first; /* nothing written yet in the object or array just opened */
+  int bad;   /* a text that is not UTF-8 (json_string refuses it too) */
+} jw;
+
+static void newline(jw *w) {
+  static const char spaces[] = "\n                                                                ";
+  size_t n = 2 * (size_t)w->depth;
+  if (n + 1 < sizeof spaces) {
+    cs_sb_addn(w->out, spaces, n + 1);
+  } else {
+    cs_sb_addn(w->out, "\n", 1);
+    cs_sb_repeat(w->out, " ", n);
+  }
+}
+
+/* Before a value in an array, or before a key in an object. */
+static void next(jw *w) {
+  if (!w->first) cs_sb_addn(w->out, ",", 1);
+  w->first = 0;
+  newline(w);
+}
+
+static void jopen(jw *w, char c) {
+  char s[1] = {c};
+  cs_sb_addn(w->out, s, 1);
+  w->depth++;
+  w->first = 1;
+}
+
+/* Closes an object or array; an empty one is "{}" or "[]". */
+static void jclose(jw *w, char c) {
+  char s[1] = {c};
+  w->depth--;
+  if (!w->first) newline(w);
+  w->first = 0;
+  cs_sb_addn(w->out, s, 1);
+}
+
+/* The length of the UTF-8 sequence at s (of at most n bytes) as jansson
+** accepts it (no overlong form, no surrogate, at most U+10FFFF); 0 if not. */
+static size_t utf8_len(const unsigned char *s, size_t n) {
+  unsigned c = s[0];
+  size_t len;
+  uint32_t cp;
+  if (c < 0xC2) return 0; /* a continuation byte, or an overlong two-byte form */
+  if (c < 0xE0) len = 2, cp = c & 0x1F;
+  else if (c < 0xF0) len = 3, cp = c & 0x0F;
+  else if (c < 0xF5) len = 4, cp = c & 0x07;
+  else return 0;
+  if (len > n) return 0;
+  for (size_t i = 1; i < len; i++) {
+    if ((s[i] & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (s[i] & 0x3F);
+  }
+  if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  return len;
+}
+
+static void string(jw *w, const char *text) {
+  const unsigned char *s = (const unsigned char *)text;
+  size_t n = strlen(text), start = 0, i = 0;
+  cs_sb_addn(w->out, "\"", 1);
+  while (i < n) {
+    unsigned c = s[i];
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+      i++;
+      continue;
+    }
+    if (c >= 0x80) {
+      size_t len = utf8_len(s + i, n - i);
+      if (!len) {
+        w->bad = 1;
+        return;
+      }
+      i += len;
+      continue;
+    }
+    cs_sb_addn(w->out, text + start, i - start);
+    char esc[8];
+    switch (c) {
+    case '\\': cs_sb_addn(w->out, "\\\\", 2); break;
+    case '"': cs_sb_addn(w->out, "\\\"", 2); break;
+    case '\b': cs_sb_addn(w->out, "\\b", 2); break;
+    case '\f': cs_sb_addn(w->out, "\\f", 2); break;
+    case '\n': cs_sb_addn(w->out, "\\n", 2); break;
+    case '\r': cs_sb_addn(w->out, "\\r", 2); break;
+    case '\t': cs_sb_addn(w->out, "\\t", 2); break;
+    default: {
+      static const char hex[] = "0123456789ABCDEF";
+      memcpy(esc, "\\u00", 4);
+      esc[4] = hex[c >> 4];
+      esc[5] = hex[c & 15];
+      cs_sb_addn(w->out, esc, 6);
+    }
+    }
+    start = ++i;
+  }
+  cs_sb_addn(w->out, text + start, n - start);
+  cs_sb_addn(w->out, "\"", 1);
+}
+
+static void key(jw *w, const char *k) {
+  next(w);
+  string(w, k);
+  cs_sb_addn(w->out, ": ", 2);
+}
+
+/* A text field; absent when NULL (as jansson's tree had no such key). */
+static void str(jw *w, const char *k, const char *v) {
+  if (!v) return;
+  key(w, k);
+  string(w, v);
+}
+
+static void num(jw *w, const char *k, int64_t v) {
+  key(w, k);
+  cs_sb_int(w->out, v);
+}
+
+static void boolean(jw *w, const char *k, int v) {
+  key(w, k);
+  if (v) cs_sb_addn(w->out, "true", 4);
+  else cs_sb_addn(w->out, "false", 5);
+}
+
+/* Each function below writes one kind of object, its keys in strcmp order. */
+
+static void amounts(jw *w, const char *k, const cs_doc_amount *a, size_t n) {
+  key(w, k);
+  jopen(w, '[');
+  for (size_t i = 0; i < n; i++) {
+    next(w);
+    jopen(w, '{');
+    str(w, "amount", a[i].amount);
+    str(w, "name", a[i].name);
+    jclose(w, '}');
+  }
+  jclose(w, ']');
+}
+
+static void services(jw *w, const cs_doc_row *r) {
+  key(w, "services");
+  jopen(w, '[');
+  for (size_t i = 0; i < r->nservices; i++) {
+    next(w);
+    jopen(w, '{');
+    num(w, "kroner", r->services[i].kroner);
+    str(w, "name", r->services[i].name);
+    jclose(w, '}');
+  }
+  jclose(w, ']');
+}
+
+static void invoices(jw *w, const cs_doc_row *r) {
+  key(w, "invoices");
+  jopen(w, '[');
+  for (size_t i = 0; i < r->ninvoices; i++) {
+    const cs_doc_invoice *inv = &r->invoices[i];
+    next(w);
+    jopen(w, '{');
+    num(w, "amount", inv->amount);
+    str(w, "due", inv->due);
+    key(w, "lines");
+    jopen(w, '[');
+    for (size_t k = 0; k < inv->nlines; k++) {
+      const cs_doc_invoice_line *l = &inv->lines[k];
+      next(w);
+      jopen(w, '{');
+      num(w, "amount", l->amount);
+      if (l->instalment) num(w, "instalment", l->instalment);
+      str(w, "kind", l->kind);
+      str(w, "service", l->service);
+      if (l->settles) num(w, "settles", l->settles);
+      jclose(w, '}');
+    }
+    jclose(w, ']');
+    jclose(w, '}');
+  }
+  jclose(w, ']');
+}
+
+static void parts(jw *w, const cs_doc_row *r) {
+  key(w, "parts");
+  jopen(w, '[');
+  for (size_t i = 0; i < r->nparts; i++) {
+    const cs_doc_part *p = &r->parts[i];
+    next(w);
+    jopen(w, '{');
+    str(w, "exact", p->exact);
+    str(w, "explain", p->explain);
+    str(w, "name", p->name);
+    num(w, "rounded", p->rounded);
+    jclose(w, '}');
+  }
+  jclose(w, ']');
+}
+
+static void row(jw *w, const cs_doc_row *r) {
+  jopen(w, '{');
+  num(w, "charged_months", r->charged_months);
+  str(w, "code", r->code);
+  str(w, "cooperation", r->cooperation);
+  if (r->money && r->has_difference) num(w, "difference", r->difference);
+  str(w, "due", r->due);
+  str(w, "exact", r->exact);
+  str(w, "given", r->given);
+  boolean(w, "host", r->host);
+  if (r->money) num(w, "invoice", r->invoice);
+  if (r->money && r->ninvoices) invoices(w, r);
+  str(w, "merged", r->merged);
+  num(w, "months", r->months);
+  str(w, "name", r->name);
+  parts(w, r);
+  str(w, "payee", r->payee);
+  num(w, "population", r->population);
+  str(w, "population_date", r->population_date);
+  str(w, "population_source", r->population_source);
+  if (r->nservices) services(w, r);
+  if (r->money) num(w, "settlement", r->settlement);
+  if (r->money && r->settlement_only) boolean(w, "settlement_only", 1);
+  num(w, "total", r->total);
+  num(w, "year", r->year);
+  jclose(w, '}');
+}
+
+static void events(jw *w, const cs_doc_year *y) {
+  key(w, "events");
+  jopen(w, '[');
+  for (size_t i = 0; i < y->nevents; i++) {
+    const cs_doc_event *e = &y->events[i];
+    next(w);
+    jopen(w, '{');
+    str(w, "code", e->code);
+    str(w, "date", e->date);
+    str(w, "kind", e->kind);
+    str(w, "name", e->name);
+    str(w, "other_code", e->other_code);
+    str(w, "other_name", e->other_name);
+    str(w, "until", e->until);
+    jclose(w, '}');
+  }
+  jclose(w, ']');
+}
+
+static void year(jw *w, const cs_doc_year *y) {
+  jopen(w, '{');
+  str(w, "actual_cost", y->actual_cost);
+  str(w, "actual_grants", y->actual_grants);
+  str(w, "actual_net", y->actual_net);
+  num(w, "agreement_months", y->agreement_months);
+  str(w, "balance", y->balance);
+  str(w, "cooperation", y->cooperation);
+  str(w, "cost", y->cost);
+  boolean(w, "covers", y->covers);
+  if (y->nevents) events(w, y);
+  amounts(w, "grant_list", y->grant_list, y->ngrants);
+  str(w, "grants", y->grants);
+  str(w, "key", y->key);
+  str(w, "key_assumption", y->key_assumption);
+  str(w, "key_label", y->key_label);
+  str(w, "key_source", y->key_source);
+  amounts(w, "lines", y->lines, y->nlines);
+  num(w, "members", y->members);
+  str(w, "net", y->net);
+  boolean(w, "past_end", y->past_end);
+  num(w, "sum_shares", y->sum_shares);
+  num(w, "year", y->year);
+  jclose(w, '}');
+}
+
+static void run(jw *w, const cs_doc_run *r) {
+  jopen(w, '{');
+  num(w, "from", r->from);
+  str(w, "options", r->options);
+  key(w, "rows");
+  jopen(w, '[');
+  for (size_t i = 0; i < r->nrows; i++) {
+    next(w);
+    row(w, &r->rows[i]);
+    cs_sb_spill(w->out);
+  }
+  jclose(w, ']');
+  str(w, "scenario", r->scenario);
+  num(w, "to", r->to);
+  key(w, "years");
+  jopen(w, '[');
+  for (size_t i = 0; i < r->nyears; i++) {
+    next(w);
+    year(w, &r->years[i]);
+  }
+  jclose(w, ']');
+  jclose(w, '}');
+}
+
+int cs_doc_json_sb(const cs_doc *doc, cs_sb *out) {
+  jw w = {out, 0, 1, 0};
+  jopen(&w, '{');
+  str(&w, "coopsim", doc->coopsim_version);
+  key(&w, "runs");
+  jopen(&w, '[');
+  for (size_t i = 0; i < doc->nruns && !w.bad; i++) {
+    next(&w);
+    run(&w, &doc->runs[i]);
+  }
+  jclose(&w, ']');
+  str(&w, "scenario_file", doc->scenario_file);
+  jclose(&w, '}');
+  cs_sb_addn(out, "\n", 1);
+  return w.bad ? CS_EINVAL : out->oom ? CS_ENOMEM : 0;
+}
+
+char *cs_doc_to_json_n(const cs_doc *doc, size_t *len) {
+  cs_sb b = {0};
+  if (len) *len = 0;
+  if (cs_doc_json_sb(doc, &b) != 0) {
+    cs_sb_free(&b);
+    return NULL;
+  }
+  return cs_sb_take(&b, len);
+}
+
+char *cs_doc_to_json(const cs_doc *doc) { return cs_doc_to_json_n(doc, NULL); }
