@@ -235,7 +235,9 @@ static void money_cycle(cs_sb *b, const cs_result *r, const cs_row *row, const c
   if (y && y->has_settled) {
     kroner(y->settled_actual_net, a, sizeof a);
     kroner(y->settled_net, c, sizeof c);
-    cs_sb_printf(b, "  %d invoice = share %s + settlement for %d: %s (actual %s, budget %s)", row->year,
+    /* the host invoices no one for itself: what it bears */
+    cs_sb_printf(b, "  %d %s = share %s + settlement for %d: %s (actual %s, budget %s)", row->year,
+                 row->is_host ? "borne by the host" : "invoice",
                  m->settlement_only ? "0" : cs_format_int(row->total, " ", d, sizeof d), row->year - 1,
                  cs_format_int(m->settlement, " ", e, sizeof e), a, c);
     cs_sb_printf(b, " = %s kr\n", cs_format_int(row->total + m->settlement, " ", a, sizeof a));

@@ -92,7 +92,8 @@ void cs_coop_set_settle(cs_coop *c, cs_settle rule);
 ** services). grants NULL: none given, which the simulation refuses for a
 ** year in which the service has grants. A later call for the same year and
 ** service replaces an earlier one. CS_EINVAL naming the value for a
-** negative amount, a year outside 1900..2200 or an unknown service. */
+** negative amount, a year outside 1900..2200 or an unknown service, and
+** for no cost (NULL). */
 int cs_coop_set_accounts(cs_coop *c, int year, size_t service, const cs_q *cost, const cs_q *grants,
                          cs_error *err);
 /* 1 = prorate the agreement's first and last years by months (default). */
