@@ -146,12 +146,16 @@ end
 -- the year after the run. A later call for the same year replaces an
 -- earlier one: only the last is read.
 local function lint_accounts(scen, from, to)
-  local last = {}
+  local last = {} -- by cooperation, then "year service": the last call's place
+  local function id(mod) return mod.year .. " " .. tostring(mod.service) end
   for i, mod in ipairs(scen.mods) do
-    if mod.op == "accounts" then last[tostring(mod.coop) .. "\n" .. mod.year .. "\n" .. tostring(mod.service)] = i end
+    if mod.op == "accounts" then
+      last[mod.coop] = last[mod.coop] or {}
+      last[mod.coop][id(mod)] = i
+    end
   end
   for i, mod in ipairs(scen.mods) do
-    if mod.op == "accounts" and last[tostring(mod.coop) .. "\n" .. mod.year .. "\n" .. tostring(mod.service)] == i then
+    if mod.op == "accounts" and last[mod.coop][id(mod)] == i then
       local coop, y = mod.coop, mod.year
       local begins = coop.period_from and tonumber(coop.period_from:sub(1, 4))
       local svc = mod.service and (", service " .. mod.service) or ""
