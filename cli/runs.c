@@ -200,26 +200,44 @@ static const cs_doc_row **sorted_rows(const cs_doc_run *run) {
   return rows;
 }
 
+/* inv: NULL, or what the runs invoice (SPEC 7.3: share + settlement) as a,
+** b and their difference */
 static void compare_line(const char *year, const char *code, const char *name, const char *a,
-                         const char *b, const char *diff) {
+                         const char *b, const char *diff, const char *const *inv) {
   print_left(year, 6);
   print_left(code, 6);
   print_left(name, 26);
   print_right(a, 12);
   print_right(b, 12);
   print_right(diff, 12);
+  for (int k = 0; inv && k < 3; k++) print_right(inv[k], 12);
   putchar('\n');
 }
 
-static void year_total(int year, int64_t ta, int64_t tb, int any_a, int any_b) {
-  char a[40], b[40], d[40], y[16];
+/* The invoice (share + settlement) of a row, the share when it has no money cycle. */
+static int64_t invoiced(const cs_doc_row *r) { return r->money ? r->invoice : r->total; }
+
+/* 1 if a row of the run has the money cycle. */
+static int has_money(const cs_doc_run *run) {
+  for (size_t i = 0; i < run->nrows; i++)
+    if (run->rows[i].money) return 1;
+  return 0;
+}
+
+static void year_total(int year, const int64_t *t, int any_a, int any_b, int money) {
+  char a[40], b[40], d[40], y[16], ia[40], ib[40], id[40];
   snprintf(y, sizeof y, "%d", year);
-  compare_line(y, "", "total", any_a ? kroner(ta, a, sizeof a) : "absent",
-               any_b ? kroner(tb, b, sizeof b) : "absent", signed_kroner(tb - ta, d, sizeof d));
+  const char *inv[3] = {any_a ? kroner(t[2], ia, sizeof ia) : "absent", any_b ? kroner(t[3], ib, sizeof ib) : "absent",
+                        signed_kroner(t[3] - t[2], id, sizeof id)};
+  compare_line(y, "", "total", any_a ? kroner(t[0], a, sizeof a) : "absent",
+               any_b ? kroner(t[1], b, sizeof b) : "absent", signed_kroner(t[1] - t[0], d, sizeof d),
+               money ? inv : NULL);
 }
 
 /* Prints run b against run a, member by member and year, matched by
-** cooperation, year and code. Returns -1 when out of memory. */
+** cooperation, year and code; with the money cycle (SPEC 7.3) also what
+** each invoices (share + settlement; a member gone has a settlement-only
+** row, "no share"). Returns -1 when out of memory. */
 static int compare_runs(const cs_doc_run *a, const cs_doc_run *b, int64_t ida, int64_t idb) {
   const cs_doc_row **ra = sorted_rows(a), **rb = sorted_rows(b);
   if (!ra || !rb) {
@@ -232,38 +250,50 @@ static int compare_runs(const cs_doc_run *a, const cs_doc_run *b, int64_t ida, i
   snprintf(hb, sizeof hb, "run %lld", (long long)idb);
   size_t i = 0, j = 0;
   const char *coop = NULL;
-  int year = 0, any_a = 0, any_b = 0;
-  int64_t ta = 0, tb = 0;
+  int year = 0, any_a = 0, any_b = 0, money = has_money(a) || has_money(b);
+  int64_t t[4] = {0, 0, 0, 0}; /* shares a, b; invoices a, b */
   while (i < a->nrows || j < b->nrows) {
     int c = i == a->nrows ? 1 : j == b->nrows ? -1 : row_order(&ra[i], &rb[j]);
     const cs_doc_row *ref = c <= 0 ? ra[i] : rb[j];
     if (coop && (strcmp(coop, ref->cooperation) != 0 || year != ref->year)) {
-      year_total(year, ta, tb, any_a, any_b);
-      ta = tb = 0;
+      year_total(year, t, any_a, any_b, money);
+      memset(t, 0, sizeof t);
       any_a = any_b = 0;
     }
     if (!coop || strcmp(coop, ref->cooperation) != 0) {
       printf("\n%s: %s, %d-%d\n", a->scenario, ref->cooperation, a->from < b->from ? a->from : b->from,
              a->to > b->to ? a->to : b->to);
-      compare_line("year", "code", "member", ha, hb, "diff kr");
-      printf("----  ----  ------------------------  ----------  ----------  ----------\n");
+      char ia[32], ib[32];
+      snprintf(ia, sizeof ia, "invoice %lld", (long long)ida);
+      snprintf(ib, sizeof ib, "invoice %lld", (long long)idb);
+      const char *const inv_head[3] = {ia, ib, "diff kr"};
+      compare_line("year", "code", "member", ha, hb, "diff kr", money ? inv_head : NULL);
+      printf("----  ----  ------------------------  ----------  ----------  ----------%s\n",
+             money ? "  ----------  ----------  ----------" : "");
     }
     coop = ref->cooperation;
     year = ref->year;
-    char sa[40], sb[40], sd[40], y[16];
-    int64_t va = c <= 0 ? ra[i]->total : 0, vb = c >= 0 ? rb[j]->total : 0;
+    char sa[40], sb[40], sd[40], y[16], ia[40], ib[40], id[40];
+    const cs_doc_row *xa = c <= 0 ? ra[i] : NULL, *xb = c >= 0 ? rb[j] : NULL;
+    int64_t va = xa ? xa->total : 0, vb = xb ? xb->total : 0;
+    int64_t wa = xa ? invoiced(xa) : 0, wb = xb ? invoiced(xb) : 0;
     snprintf(y, sizeof y, "%d", ref->year);
-    compare_line(y, ref->code, c >= 0 ? rb[j]->name : ra[i]->name,
-                 c <= 0 ? kroner(va, sa, sizeof sa) : "absent", c >= 0 ? kroner(vb, sb, sizeof sb) : "absent",
-                 signed_kroner(vb - va, sd, sizeof sd));
-    ta += va;
-    tb += vb;
+    const char *inv[3] = {xa ? kroner(wa, ia, sizeof ia) : "absent", xb ? kroner(wb, ib, sizeof ib) : "absent",
+                          signed_kroner(wb - wa, id, sizeof id)};
+    compare_line(y, ref->code, xb ? xb->name : xa->name,
+                 !xa ? "absent" : xa->settlement_only ? "no share" : kroner(va, sa, sizeof sa),
+                 !xb ? "absent" : xb->settlement_only ? "no share" : kroner(vb, sb, sizeof sb),
+                 signed_kroner(vb - va, sd, sizeof sd), money ? inv : NULL);
+    t[0] += va;
+    t[1] += vb;
+    t[2] += wa;
+    t[3] += wb;
     any_a |= c <= 0;
     any_b |= c >= 0;
     if (c <= 0) i++;
     if (c >= 0) j++;
   }
-  if (coop) year_total(year, ta, tb, any_a, any_b);
+  if (coop) year_total(year, t, any_a, any_b, money);
   free(ra);
   free(rb);
   return 0;

@@ -69,6 +69,7 @@ void cs_coop_free(cs_coop *c) {
     free(c->services[i].members);
   }
   free(c->services);
+  free(c->accounts);
   free(c->name);
   free(c->payee);
   free(c->vmergers);
@@ -179,9 +180,63 @@ void cs_coop_set_prorate_period(cs_coop *c, int on) { c->prorate_period = on; }
 int cs_coop_set_due(cs_coop *c, int month, int day, cs_error *err) {
   if (!cs_date_valid(2001, month, day)) /* a non-leap year: 02-29 is refused */
     return cs_error_set(err, CS_EINVAL, "invalid due date %02d-%02d (expected MM-DD)", month, day);
+  if (c->has_invoices)
+    return cs_error_set(err, CS_EINVAL,
+                        "%s: give `invoices` (the instalment dates) or `due`, not both", c->name);
   c->has_due = 1;
   c->due_month = month;
   c->due_day = day;
+  return CS_OK;
+}
+
+int cs_coop_set_invoices(cs_coop *c, const cs_invoice_dates *dates, cs_error *err) {
+  if (c->has_due)
+    return cs_error_set(err, CS_EINVAL,
+                        "%s: give `invoices` (the instalment dates) or `due`, not both", c->name);
+  if (!dates || dates->n == 0 || dates->n > CS_INVOICE_DATES_MAX)
+    return cs_error_set(err, CS_EINVAL, "%s: invoices: give 1 to %d dates", c->name,
+                        CS_INVOICE_DATES_MAX);
+  c->invoices = *dates;
+  c->has_invoices = 1;
+  return CS_OK;
+}
+
+void cs_coop_set_settle(cs_coop *c, cs_settle rule) {
+  c->settle = rule;
+  c->has_settle = 1;
+}
+
+int cs_coop_set_accounts(cs_coop *c, int year, size_t service, const cs_q *cost, const cs_q *grants,
+                         cs_error *err) {
+  if (year < 1900 || year > 2200)
+    return cs_error_set(err, CS_EINVAL, "accounts for %d: the year is out of range (1900..2200)", year);
+  if (service >= (c->nservices ? c->nservices : 1))
+    return cs_error_set(err, CS_EINVAL, "accounts for %d: %s has no service %zu", year, c->name,
+                        service + 1);
+  const cs_q *amount[2] = {cost, grants};
+  static const char *const what[2] = {"cost", "grants"};
+  for (int i = 0; i < 2; i++) {
+    if (!amount[i] || cs_q_sign(amount[i]) >= 0) continue;
+    char v[64];
+    cs_q_format_exact(amount[i], v, sizeof v);
+    return cs_error_set(err, CS_EINVAL, "accounts for %d: %s must not be negative (got %s)", year,
+                        what[i], v);
+  }
+  if (!cost) return cs_error_set(err, CS_EINVAL, "accounts for %d: the cost is missing", year);
+  cs_accounts a;
+  memset(&a, 0, sizeof a);
+  a.year = year;
+  a.service = service;
+  a.cost = *cost;
+  a.has_grants = grants != NULL;
+  if (grants) a.grants = *grants;
+  for (size_t i = 0; i < c->naccounts; i++)
+    if (c->accounts[i].year == year && c->accounts[i].service == service) {
+      c->accounts[i] = a; /* a later call replaces */
+      return CS_OK;
+    }
+  GROW(c->accounts, c->naccounts);
+  c->accounts[c->naccounts++] = a;
   return CS_OK;
 }
 

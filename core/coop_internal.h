@@ -79,6 +79,15 @@ typedef struct cs_service {
   size_t nmembers;
 } cs_service;
 
+/* A year's accounts of a service (cs_coop_set_accounts). */
+typedef struct cs_accounts {
+  int year;
+  size_t service;
+  cs_q cost;
+  int has_grants;
+  cs_q grants;
+} cs_accounts;
+
 typedef struct cs_growth_period {
   int from_year;
   cs_q wage, price;
@@ -105,6 +114,12 @@ struct cs_coop {
   cs_merger merger;
   cs_split split;
   int has_due, due_month, due_day;
+  int has_invoices;       /* instalment dates (the field `invoices`) */
+  cs_invoice_dates invoices;
+  int has_settle;         /* the field `settle` was given */
+  cs_settle settle;
+  cs_accounts *accounts;  /* by year and service, each once */
+  size_t naccounts;
   int prorate_period;
   int has_freeze;
   cs_date freeze;         /* no_reform: municipal structure frozen at this date */

@@ -102,6 +102,45 @@ cs_doc *cs_doc_new(const char *version, const char *scenario_file, int explain) 
 
 static const char *const pop_sources[] = {"ssb", "predecessors", "proxy", "override"};
 
+/* The money cycle of a row (SPEC 7.3), when its result has it: the year's
+** difference, the settlement carried from the year before, the invoice
+** (share + settlement) and, when the invoices have dates, the instalments
+** with their lines (the row's due date is then the first one's). A
+** settlement-only row has no population. */
+static void fill_money(builder *b, const cs_result *r, const cs_row *row, cs_doc_row *out) {
+  const cs_row_money *m = cs_row_money_of(r, row);
+  if (!m || b->failed) return;
+  char d[16];
+  out->money = 1;
+  out->settlement_only = m->settlement_only;
+  out->has_difference = m->has_difference;
+  out->difference = m->difference;
+  out->settlement = m->settlement;
+  out->invoice = row->total + m->settlement;
+  if (m->settlement_only) out->population_date = out->population_source = NULL;
+  size_t n;
+  const cs_invoice *inv = cs_row_invoices(r, row, &n);
+  if (!r->dated || n == 0 || !(out->invoices = array(b, n, sizeof *out->invoices))) return;
+  out->ninvoices = n;
+  for (size_t i = 0; i < n && !b->failed; i++) {
+    cs_doc_invoice *o = &out->invoices[i];
+    o->due = dup_str(b, cs_date_format(inv[i].due, d));
+    o->amount = inv[i].amount;
+    if (!(o->lines = array(b, inv[i].nlines, sizeof *o->lines))) continue;
+    o->nlines = inv[i].nlines;
+    for (size_t k = 0; k < inv[i].nlines; k++) {
+      const cs_invoice_line *l = &r->invoice_lines[inv[i].first_line + k];
+      cs_doc_invoice_line *ol = &o->lines[k];
+      ol->kind = held(b, l->kind == CS_INVOICE_SETTLEMENT ? "settlement" : "share");
+      ol->service = l->service ? held(b, l->service) : NULL;
+      ol->instalment = l->instalment;
+      ol->settles = l->settles;
+      ol->amount = l->amount;
+    }
+  }
+  if (!b->failed) out->due = out->invoices[0].due;
+}
+
 static void fill_row(builder *b, const cs_result *r, const cs_row *row, cs_doc_row *out) {
   char d[16], explain[EXPLAIN_MAX];
   const cs_year *y = cs_result_year(r, row->year);
@@ -151,6 +190,12 @@ static void fill_row(builder *b, const cs_result *r, const cs_row *row, cs_doc_r
   }
 }
 
+/* fill_row, then the money cycle's fields. */
+static void fill_row_money(builder *b, const cs_result *r, const cs_row *row, cs_doc_row *out) {
+  fill_row(b, r, row, out);
+  fill_money(b, r, row, out);
+}
+
 static cs_doc_amount *amounts(builder *b, const cs_line_amount *a, size_t n, size_t *nout) {
   *nout = 0;
   cs_doc_amount *out = array(b, n, sizeof *out);
@@ -182,6 +227,11 @@ static void fill_year(builder *b, const cs_result *r, const cs_year *y, cs_doc_y
   out->past_end = y->past_end;
   out->lines = amounts(b, y->lines, y->nlines, &out->nlines);
   out->grant_list = amounts(b, y->grants, y->ngrants, &out->ngrants);
+  if (y->has_accounts) { /* the year's accounts (SPEC 7.3) */
+    out->actual_cost = cents_text(b, y->actual_cost, "a year's actual cost");
+    out->actual_grants = cents_text(b, y->actual_granted, "a year's actual grants");
+    out->actual_net = cents_text(b, y->actual_net, "a year's actual net cost");
+  }
   if (b->failed || y->nevents == 0) return;
   if (!(out->events = array(b, y->nevents, sizeof *out->events))) return;
   out->nevents = y->nevents;
@@ -216,7 +266,8 @@ static void build_run(builder *b, cs_doc_run *run, const char *scenario, int fro
   run->years = array(b, nyears, sizeof *run->years);
   for (size_t i = 0; i < nresults && !b->failed; i++) {
     const cs_result *r = results[i];
-    for (size_t k = 0; k < r->nrows && !b->failed; k++) fill_row(b, r, &r->rows[k], &run->rows[run->nrows++]);
+    for (size_t k = 0; k < r->nrows && !b->failed; k++)
+      fill_row_money(b, r, &r->rows[k], &run->rows[run->nrows++]);
   }
   for (size_t i = 0; i < nresults && !b->failed; i++) {
     const cs_result *r = results[i];

@@ -209,11 +209,66 @@ static void parts(cs_sb *b, const cs_result *r, const cs_row *row, size_t from, 
   }
 }
 
+/* Hundredths as whole kroner with spaces ("110 000") when whole, else
+** with øre ("110 000.50"). */
+static void kroner(int64_t cents, char *buf, size_t size) {
+  if (cents % 100 == 0) cs_format_int(cents / 100, " ", buf, size);
+  else money(cents, buf, size);
+}
+
+/* The money cycle of a row (SPEC 7.3) after its share: the year's
+** difference when it has accounts, and the invoice (share + settlement of
+** the year before). */
+static void money_cycle(cs_sb *b, const cs_result *r, const cs_row *row, const cs_row_money *m,
+                        const cs_year *y) {
+  char a[64], c[64], d[64], e[64];
+  if (m->has_difference && y) {
+    kroner(y->actual_net, a, sizeof a);
+    kroner(y->net, c, sizeof c);
+    cs_sb_printf(b, "  accounts %d: actual net cost %s against the budget's %s: actual share %s kr, "
+                 "difference %s%s kr",
+                 row->year, a, c, cs_format_int(row->total + m->difference, " ", d, sizeof d),
+                 m->difference > 0 ? "+" : "", cs_format_int(m->difference, " ", e, sizeof e));
+    cs_sb_add(b, r->settle_none ? " (shown, not invoiced: settle = \"none\")\n"
+                                : " (settled on the next year's invoice)\n");
+  }
+  if (y && y->has_settled) {
+    kroner(y->settled_actual_net, a, sizeof a);
+    kroner(y->settled_net, c, sizeof c);
+    /* the host invoices no one for itself: what it bears */
+    cs_sb_printf(b, "  %d %s = share %s + settlement for %d: %s (actual %s, budget %s)", row->year,
+                 row->is_host ? "borne by the host" : "invoice",
+                 m->settlement_only ? "0" : cs_format_int(row->total, " ", d, sizeof d), row->year - 1,
+                 cs_format_int(m->settlement, " ", e, sizeof e), a, c);
+    cs_sb_printf(b, " = %s kr\n", cs_format_int(row->total + m->settlement, " ", a, sizeof a));
+  }
+  size_t n;
+  const cs_invoice *inv = cs_row_invoices(r, row, &n);
+  if (n && r->dated) {
+    cs_sb_add(b, n == 1 ? "  invoice" : "  instalments");
+    for (size_t i = 0; i < n; i++) {
+      char dd[11];
+      cs_sb_printf(b, "%s %s %s", i ? "," : "", cs_date_format(inv[i].due, dd),
+                   cs_format_int(inv[i].amount, " ", a, sizeof a));
+    }
+    cs_sb_add(b, " kr\n");
+  }
+}
+
 char *cs_explain_row_text(const cs_result *r, const cs_row *row) {
   cs_sb b = {0};
   char a[64], c3[64], bb[64];
   const cs_year *y = cs_result_year(r, row->year);
   cs_sb_printf(&b, "%s %s, budget year %d, %s\n", row->code, row->name, row->year, r->name);
+  const cs_row_money *mo = cs_row_money_of(r, row);
+  if (mo && mo->settlement_only) {
+    /* a member gone this year, invoiced the settlement of the year before */
+    cs_sb_printf(&b, "  no member in %d: no share; invoiced only the settlement of %d\n", row->year,
+                 row->year - 1);
+    money_cycle(&b, r, row, mo, y);
+    if (row->payee[0]) cs_sb_printf(&b, "  invoiced by %s\n", row->payee);
+    goto done;
+  }
   if (row->merged[0]) cs_sb_printf(&b, "  member made of: %s\n", row->merged);
   if (y) row_events(&b, y, row);
   if (y && r->nservices == 0) {
@@ -258,6 +313,15 @@ char *cs_explain_row_text(const cs_result *r, const cs_row *row) {
     cs_sb_printf(&b, " = %s kr (each service rounded on its own)\n",
                  cs_format_int(row->total, " ", bb, sizeof bb));
   }
+  if (mo) money_cycle(&b, r, row, mo, y);
+  if (mo && r->dated && y && !y->has_due) {
+    /* the instalments are listed above */
+    cs_sb_add(&b, "  ");
+    if (row->is_host) cs_sb_add(&b, "host: does not invoice itself\n");
+    else if (row->payee[0]) cs_sb_printf(&b, "invoiced by %s\n", row->payee);
+    else cs_sb_add(&b, "\n");
+    goto done;
+  }
   if (y && y->has_due) {
     char d[11];
     cs_sb_printf(&b, "  due %s", cs_date_format(y->due, d));
@@ -267,6 +331,7 @@ char *cs_explain_row_text(const cs_result *r, const cs_row *row) {
   if (row->is_host) cs_sb_add(&b, "; host: does not invoice itself\n");
   else if (row->payee[0]) cs_sb_printf(&b, "; invoiced by %s\n", row->payee);
   else cs_sb_add(&b, "\n");
+done:
   if (b.oom) {
     cs_sb_free(&b);
     return NULL;

@@ -47,6 +47,11 @@ typedef struct alignment {
   line *lines;
   int64_t *shares;   /* nlines * nruns */
   unsigned char *has; /* nlines * nruns: 1 if the run has a share */
+  /* the money cycle (SPEC 7.3), when a run has it: what each run invoices
+  ** (share + settlement; a member gone has a settlement and no share) */
+  int money;
+  int64_t *invoices;  /* nlines * nruns */
+  unsigned char *has_invoice;
   char **parts;      /* nlines * nruns (by territory only): "1 + 2" codes merged in */
   table at;          /* (coop, year, code) -> line */
   table first;       /* (run, coop, code) -> the first year the run has it */
@@ -80,6 +85,8 @@ static int alignment_gc(lua_State *L) {
   free(a->coops);
   free(a->lines);
   free(a->shares);
+  free(a->invoices);
+  free(a->has_invoice);
   free(a->has);
   table_free(&a->at);
   table_free(&a->first);
@@ -358,10 +365,16 @@ static size_t line_of(lua_State *L, alignment *a, uint32_t coop, int year, uint3
     if (h) a->has = h;
     char **p = a->parts ? realloc(a->parts, n * sizeof *p) : NULL;
     if (p) a->parts = p;
-    if (!s || !h || (a->parts && !p)) NOMEM(L);
+    int64_t *v = realloc(a->invoices, n * sizeof *v);
+    if (v) a->invoices = v;
+    unsigned char *hv = realloc(a->has_invoice, n);
+    if (hv) a->has_invoice = hv;
+    if (!s || !h || (a->parts && !p) || !v || !hv) NOMEM(L);
   }
   memset(&a->shares[i * a->nruns], 0, a->nruns * sizeof *a->shares);
   memset(&a->has[i * a->nruns], 0, a->nruns);
+  memset(&a->invoices[i * a->nruns], 0, a->nruns * sizeof *a->invoices);
+  memset(&a->has_invoice[i * a->nruns], 0, a->nruns);
   if (a->parts) memset(&a->parts[i * a->nruns], 0, a->nruns * sizeof *a->parts);
   l[i].coop = coop;
   l[i].year = year;
@@ -393,8 +406,10 @@ static int by_coop_year_code(const void *pa, const void *pb, void *ctx) {
 
 /* compare(runs, by_territory) -> the alignment, whose lines() are { {
 ** cooperation, year, code, name, shares = { [run] = kroner }, parts =
-** { [run] = "codes" }, status = { [run] = "withdrawn" | "not a member" } },
-** ... } by cooperation, year, code (parts and status only when not empty);
+** { [run] = "codes" }, status = { [run] = "withdrawn" | "not a member" },
+** invoices = { [run] = kroner } }, ... } by cooperation, year, code (parts
+** and status only when not empty; invoices only when a run has the money
+** cycle, SPEC 7.3: share + settlement, also of a member gone);
 ** totals() and changes() summarise it without a table per line. */
 static int l_compare(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
@@ -455,6 +470,14 @@ static int l_compare(lua_State *L) {
         size_t li = line_of(L, a, coop, row->year, code, name);
         size_t at = li * a->nruns + ri;
         if (by_territory && code != ci) add_part(L, &a->parts[at], row->code);
+        const cs_row_money *mo = cs_row_money_of(r, row);
+        if (mo) {
+          a->money = 1;
+          if (__builtin_add_overflow(a->invoices[at], row->total + mo->settlement, &a->invoices[at]))
+            return luaL_error(L, "cs.compare: invoices too large");
+          a->has_invoice[at] = 1;
+          if (mo->settlement_only) continue; /* no share: not a member that year */
+        }
         a->shares[at] += row->total;
         a->has[at] = 1;
         uint64_t fk = (uint64_t)ri << 48 ^ (uint64_t)coop << 32 ^ code;
@@ -540,6 +563,15 @@ static int a_lines(lua_State *L) {
         lua_rawseti(L, -2, (lua_Integer)ri + 1);
       }
     lua_setfield(L, -2, "shares");
+    if (a->money) {
+      lua_createtable(L, (int)a->nruns, 0);
+      for (size_t ri = 0; ri < a->nruns; ri++)
+        if (a->has_invoice[li * a->nruns + ri]) {
+          lua_pushinteger(L, a->invoices[li * a->nruns + ri]);
+          lua_rawseti(L, -2, (lua_Integer)ri + 1);
+        }
+      lua_setfield(L, -2, "invoices");
+    }
     /* parts and status only where there is something to say: most lines
     ** have every run's share and no merged codes (two tables less each) */
     int made = 0;

@@ -65,6 +65,48 @@ static int add_member(lua_State *L, int t, cs_coop *coop, cs_date since, int joi
   return rc;
 }
 
+/* The money cycle's fields of the spec at idx (SPEC 7.3): `invoices` (a
+** list of "MM-DD"), `settle` ("next_year" or "none") and `accounts`
+** ({ { year, service (1-based, or absent), cost, grants (or absent) }, ... },
+** in the order given: a later one for the same year and service replaces). */
+static int money_fields(lua_State *L, int idx, cs_coop *coop, cs_error *err) {
+  int rc;
+  size_t n;
+  const char **dates = cs_lua_field_strings(L, idx, "invoices", &n);
+  if (dates) {
+    cs_invoice_dates *d = lua_newuserdatauv(L, sizeof *d, 0);
+    rc = cs_invoice_dates_parse(d, dates, n, err);
+    if (!rc) rc = cs_coop_set_invoices(coop, d, err);
+    lua_pop(L, 1);
+  } else {
+    rc = CS_OK;
+  }
+  lua_pop(L, 1);
+  if (rc) return rc;
+  const char *s = cs_lua_field_str(L, idx, "settle");
+  if (s) {
+    if (strcmp(s, "none") != 0 && strcmp(s, "next_year") != 0)
+      return cs_error_set(err, CS_EINVAL, "settle must be \"next_year\" or \"none\", got \"%s\"", s);
+    cs_coop_set_settle(coop, strcmp(s, "none") == 0 ? CS_SETTLE_NONE : CS_SETTLE_NEXT_YEAR);
+  }
+  cs_lua_table_field(L, idx, "accounts");
+  for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TTABLE; i++) {
+    int t = lua_gettop(L), has_cost, has_grants;
+    cs_q cost, grants;
+    if ((rc = cs_lua_field_q(L, t, "cost", &cost, &has_cost, err)) ||
+        (rc = cs_lua_field_q(L, t, "grants", &grants, &has_grants, err)))
+      return rc;
+    lua_Integer sv = cs_lua_field_int(L, t, "service", 1);
+    if (sv < 1) return cs_error_set(err, CS_EINVAL, "accounts: service %d is no service", (int)sv);
+    if ((rc = cs_coop_set_accounts(coop, (int)cs_lua_field_int(L, t, "year", 0), (size_t)(sv - 1),
+                                   has_cost ? &cost : NULL, has_grants ? &grants : NULL, err)))
+      return rc;
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 2);
+  return CS_OK;
+}
+
 /* Fills coop from the spec table at idx (made by scripts/coopsim_spec.lua)
 ** for a run to last_year. */
 static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, int last_year,
@@ -295,7 +337,8 @@ static int build_coop(lua_State *L, int idx, cs_coop *coop, int anchor, int last
     cs_coop_set_population_fn(coop, cs_lua_projection_fn, cs_lua_new_projection(L, -1, anchor));
   }
   lua_pop(L, 1);
-  return CS_OK;
+  /* the money cycle, after the services its accounts name */
+  return money_fields(L, idx, coop, err);
 }
 
 /* [-0, +0 or +2, m] Counts r's rows against the module's result limit
@@ -403,7 +446,38 @@ static int l_charge(lua_State *L) {
   return 1;
 }
 
-/* [-0, +1, m] hundredths as text, "8712.22" */
+/* invoice_dates({ "MM-DD", ... }) -> true | nil, message: the `invoices`
+** field checked as the simulation takes it (cs_invoice_dates_parse). */
+static int l_invoice_dates(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  size_t n = (size_t)lua_rawlen(L, 1);
+  if (n > CS_INVOICE_DATES_MAX) {
+    lua_pushnil(L);
+    lua_pushfstring(L, "invoices: at most %d dates (one a day), got %d", CS_INVOICE_DATES_MAX, (int)n);
+    return 2;
+  }
+  const char **texts = lua_newuserdatauv(L, (n ? n : 1) * sizeof *texts, 0);
+  for (size_t i = 0; i < n; i++) {
+    lua_rawgeti(L, 1, (lua_Integer)i + 1);
+    if (lua_type(L, -1) != LUA_TSTRING) {
+      lua_pushnil(L);
+      lua_pushfstring(L, "invoices[%d]: expected a date \"MM-DD\", got %s", (int)i + 1, luaL_typename(L, -2));
+      return 2;
+    }
+    texts[i] = lua_tostring(L, -1); /* still in the table */
+    lua_pop(L, 1);
+  }
+  cs_invoice_dates *d = lua_newuserdatauv(L, sizeof *d, 0);
+  cs_error err = {0, ""};
+  if (cs_invoice_dates_parse(d, texts, n, &err)) {
+    lua_pushnil(L);
+    lua_pushstring(L, err.msg);
+    return 2;
+  }
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
 
 void cs_lua_cooperation_register(lua_State *L) {
   if (luaL_newmetatable(L, COOP_MT)) {
@@ -413,6 +487,7 @@ void cs_lua_cooperation_register(lua_State *L) {
     lua_setfield(L, -2, "__metatable");
   }
   lua_pop(L, 1);
-  static const luaL_Reg funcs[] = {{"simulate", l_simulate}, {"charge", l_charge}, {NULL, NULL}};
+  static const luaL_Reg funcs[] = {{"simulate", l_simulate}, {"charge", l_charge},
+                                   {"invoice_dates", l_invoice_dates}, {NULL, NULL}};
   luaL_setfuncs(L, funcs, 0);
 }

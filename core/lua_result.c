@@ -47,6 +47,8 @@ static void push_explain(lua_State *L, const cs_result *r, const cs_row *row, si
   cs_lua_push_boxed(L, box);
 }
 
+static void push_money(lua_State *L, const cs_result *r, const cs_row *row);
+
 static void push_row(lua_State *L, const cs_result *r, const cs_row *row) {
   char d[11];
   lua_createtable(L, 0, 20);
@@ -102,10 +104,72 @@ static void push_row(lua_State *L, const cs_result *r, const cs_row *row) {
   if (y && y->has_due) {
     cs_lua_set_str(L, "due", cs_date_format(y->due, d));
   }
+  push_money(L, r, row);
   if (row->payee[0]) {
     cs_lua_set_str(L, "payee", row->payee);
   }
   cs_lua_set_bool(L, "host", row->is_host);
+}
+
+/* [-0, +1, m] The row's instalments (SPEC 7.3): { { due, amount, lines =
+** { { kind, service, instalment, settles, amount }, ... } }, ... }; {} for
+** the host or a result without the money cycle. */
+static void push_invoices(lua_State *L, const cs_result *r, const cs_row *row) {
+  size_t n;
+  const cs_invoice *inv = cs_row_invoices(r, row, &n);
+  char d[16];
+  lua_createtable(L, (int)n, 0);
+  for (size_t i = 0; i < n; i++) {
+    lua_createtable(L, 0, 3);
+    cs_lua_set_str(L, "due", cs_date_format(inv[i].due, d));
+    cs_lua_set_int(L, "amount", inv[i].amount);
+    lua_createtable(L, (int)inv[i].nlines, 0);
+    for (size_t k = 0; k < inv[i].nlines; k++) {
+      const cs_invoice_line *l = &r->invoice_lines[inv[i].first_line + k];
+      lua_createtable(L, 0, 5);
+      cs_lua_set_str(L, "kind", l->kind == CS_INVOICE_SETTLEMENT ? "settlement" : "share");
+      if (l->service) cs_lua_set_str(L, "service", l->service);
+      if (l->instalment) cs_lua_set_int(L, "instalment", l->instalment);
+      if (l->settles) cs_lua_set_int(L, "settles", l->settles);
+      cs_lua_set_int(L, "amount", l->amount);
+      lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    lua_setfield(L, -2, "lines");
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+}
+
+/* The row's money cycle into the row table on top (SPEC 7.3), when the
+** result has it: difference (a year with accounts), settlement, invoice
+** (share + settlement), settlement_only, and due as the first instalment's.
+** A settlement-only row has no population. */
+static void push_money(lua_State *L, const cs_result *r, const cs_row *row) {
+  const cs_row_money *m = cs_row_money_of(r, row);
+  if (!m) return;
+  char d[16];
+  if (m->has_difference) cs_lua_set_int(L, "difference", m->difference);
+  cs_lua_set_int(L, "settlement", m->settlement);
+  cs_lua_set_int(L, "invoice", row->total + m->settlement);
+  if (m->settlement_only) {
+    cs_lua_set_bool(L, "settlement_only", 1);
+    lua_pushnil(L);
+    lua_setfield(L, -2, "population");
+  }
+  size_t n;
+  const cs_invoice *inv = cs_row_invoices(r, row, &n);
+  if (n && r->dated) cs_lua_set_str(L, "due", cs_date_format(inv[0].due, d));
+}
+
+/* result:invoices(code, year) -> the instalments of the member's row
+** (push_invoices), or nil when it has no row that year. */
+static int r_invoices(lua_State *L) {
+  const cs_result *r = cs_lua_check_result(L, 1);
+  const char *code = luaL_checkstring(L, 2);
+  int year = (int)luaL_checkinteger(L, 3);
+  const cs_row *row = cs_result_row(r, code, year);
+  if (!row) return 0;
+  push_invoices(L, r, row);
+  return 1;
 }
 
 /* result:rows() -> array of row tables */
@@ -310,13 +374,21 @@ static int r_json_rows(lua_State *L) {
 }
 
 /* result:same_shares(other) -> true if both have the same cooperation name
-** and the same rows (year, code, whole kroner) in the same order. */
+** and the same rows (year, code, whole kroner) in the same order; with the
+** money cycle (SPEC 7.3) also the same invoices (share + settlement) and
+** differences. */
 static int r_same_shares(lua_State *L) {
   const cs_result *a = cs_lua_check_result(L, 1), *b = cs_lua_check_result(L, 2);
-  int same = strcmp(a->name, b->name) == 0 && a->nrows == b->nrows;
-  for (size_t i = 0; same && i < a->nrows; i++)
+  int same = strcmp(a->name, b->name) == 0 && a->nrows == b->nrows && !a->money == !b->money;
+  for (size_t i = 0; same && i < a->nrows; i++) {
     same = a->rows[i].year == b->rows[i].year && a->rows[i].total == b->rows[i].total &&
            strcmp(a->rows[i].code, b->rows[i].code) == 0;
+    if (same && a->money) {
+      const cs_row_money *x = &a->money[i], *y = &b->money[i];
+      same = x->settlement == y->settlement && x->has_difference == y->has_difference &&
+             x->difference == y->difference && x->settlement_only == y->settlement_only;
+    }
+  }
   lua_pushboolean(L, same);
   return 1;
 }
@@ -389,9 +461,26 @@ static int r_years(lua_State *L) {
       cs_lua_push_cents(L, yk->shared);
       lua_setfield(L, -2, "shared");
       cs_lua_set_int(L, "sum_shares", yk->sum_shares);
+      if (yk->has_accounts) {
+        cs_lua_push_cents(L, yk->actual_cost);
+        lua_setfield(L, -2, "actual_cost");
+        cs_lua_push_cents(L, yk->actual_granted);
+        lua_setfield(L, -2, "actual_grants");
+        cs_lua_push_cents(L, yk->actual_net);
+        lua_setfield(L, -2, "actual_net");
+        cs_lua_set_int(L, "actual_sum_shares", yk->actual_sum);
+      }
       lua_rawseti(L, -2, (lua_Integer)k + 1);
     }
     lua_setfield(L, -2, "keys");
+    if (y->has_accounts) { /* the year's accounts (SPEC 7.3) */
+      cs_lua_push_cents(L, y->actual_cost);
+      lua_setfield(L, -2, "actual_cost");
+      cs_lua_push_cents(L, y->actual_granted);
+      lua_setfield(L, -2, "actual_grants");
+      cs_lua_push_cents(L, y->actual_net);
+      lua_setfield(L, -2, "actual_net");
+    }
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
   return 1;
@@ -445,7 +534,7 @@ void cs_lua_result_register(lua_State *L) {
     lua_setfield(L, -2, "__metatable");
     static const luaL_Reg methods[] = {{"rows", r_rows}, {"years", r_years}, {"explain", r_explain},
                                        {"info", r_info}, {"column", r_column}, {"unpopulated", r_unpopulated},
-                                       {"absent", r_absent},
+                                       {"absent", r_absent}, {"invoices", r_invoices},
                                        {"json_rows", r_json_rows},
                                        {"same_shares", r_same_shares}, {NULL, NULL}};
     luaL_newlib(L, methods);

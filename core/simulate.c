@@ -16,6 +16,7 @@
 #include "coopsim/round.h"
 #include "coopsim/simulate.h"
 #include "dec.h"
+#include "settle.h"
 #include "share_fx.h"
 
 /* dst = the result's copy of text */
@@ -114,8 +115,21 @@ void cs_result_free(cs_result *r) {
   free(r->services);
   free(r->row_services);
   free(r->row_service0);
+  free(r->money);
+  free(r->invoices);
+  free(r->invoice_lines);
   strings_free(r->strings);
   free(r);
+}
+
+const cs_row_money *cs_row_money_of(const cs_result *r, const cs_row *row) {
+  return r->money ? &r->money[row - r->rows] : NULL;
+}
+
+const cs_invoice *cs_row_invoices(const cs_result *r, const cs_row *row, size_t *n) {
+  const cs_row_money *m = cs_row_money_of(r, row);
+  *n = m ? m->ninvoices : 0;
+  return *n ? &r->invoices[m->invoice0] : NULL;
 }
 
 const cs_part *cs_row_parts(const cs_result *r, const cs_row *row) { return &r->parts[row->part0]; }
@@ -140,7 +154,8 @@ static int part_source(const cs_result *r, const cs_row *row, size_t p, const cs
   if (!r->nservices) {
     if (y->nkeys < 1) return 0;
     *yk = &y->keys[0];
-    *member = (size_t)(row - r->rows) - y->first_row; /* its place among the year's rows */
+    /* its place among the year's members (settlement-only rows have no parts) */
+    *member = r->money ? r->money[row - r->rows].member : (size_t)(row - r->rows) - y->first_row;
     *q = p;
   } else {
     size_t k = 0;
@@ -692,6 +707,7 @@ typedef struct active {
   char split_from[5];      /* "" or the member's code whose split made this one */
   cs_date split_date;
   int party;               /* a party (cs_coop_add_party) */
+  cs_date first_day, last_day; /* its membership in the year (the money cycle's instalments) */
 } active;
 
 static int months_in(cs_date first, cs_date last, int year) {
@@ -1358,6 +1374,8 @@ static int members_of_year(members_state *ms, int year, size_t *nout, cs_error *
       x->nmerged = 1;
       x->first_member = i;
       x->months = months_in(cs_date_cmp(first, jan1) > 0 ? first : jan1, last, year);
+      x->first_day = cs_date_cmp(first, jan1) > 0 ? first : jan1;
+      x->last_day = last;
       x->party = 1;
       if (m->has_exit && cs_date_add_days(m->exit, -1).year == year &&
           (rc = add_event(ms, CS_EVENT_NOTICE, m->code, at, m->notice_given, last, NULL, at, err)))
@@ -1455,6 +1473,8 @@ static int members_of_year(members_state *ms, int year, size_t *nout, cs_error *
         }
         join_services(ms, k, i);
         if (months > y->months) y->months = months;
+        if (cs_date_cmp(first, y->first_day) < 0) y->first_day = cs_date_cmp(first, jan1) > 0 ? first : jan1;
+        if (cs_date_cmp(code_last, y->last_day) > 0) y->last_day = code_last;
         continue;
       }
       active *x = new_active(ms, n, err);
@@ -1467,6 +1487,8 @@ static int members_of_year(members_state *ms, int year, size_t *nout, cs_error *
       x->nmerged = 1;
       x->first_member = i;
       x->months = months;
+      x->first_day = cs_date_cmp(first, jan1) > 0 ? first : jan1;
+      x->last_day = code_last;
       if (rs->ncodes > 1) {
         memcpy(x->split_from, rs->split_code, 5);
         x->split_date = rs->split_date;
@@ -1972,8 +1994,162 @@ static int join_texts(grow_text *t, const char *service, const char *text) {
   return text_add(t, text);
 }
 
+/* ---- the money cycle (SPEC 7.3) -------------------------------------- */
+
+/* The accounts of service s (0 without services) in year, or NULL. */
+static const cs_accounts *accounts_at(const cs_coop *c, int year, size_t s) {
+  for (size_t i = 0; i < c->naccounts; i++)
+    if (c->accounts[i].year == year && c->accounts[i].service == s) return &c->accounts[i];
+  return NULL;
+}
+
+/* 1 if the cooperation has accounts for year (of any service). */
+static int any_accounts(const cs_coop *c, int year) {
+  for (size_t i = 0; i < c->naccounts; i++)
+    if (c->accounts[i].year == year) return 1;
+  return 0;
+}
+
+/* " (service NAME)" with services, else "". */
+static void service_words(const cs_coop *c, size_t s, char *buf, size_t size) {
+  if (c->nservices) snprintf(buf, size, ", service \"%s\"", c->services[s].name);
+  else buf[0] = '\0';
+}
+
+/* The actual shares of service s (its key `key`) in a year with accounts:
+** the key applied to the actual net cost (when positive) with the budget's
+** members, months and populations (those of b), into a, rounded as the
+** budget's; the service's actual figures into yk, and its actual cost and
+** grants added to *cost and *granted. The year's grants (y) tell whether
+** the accounts must state grants. */
+static int actual_shares(const cs_coop *coop, const cs_year *y, size_t s, const cs_key *key,
+                         const cs_key_env *env, int year, const share_scratch *b, share_scratch *a,
+                         int allow_fx, cs_year_key *yk, cs_q *cost, cs_q *granted, cs_error *err) {
+  char svc[160];
+  service_words(coop, s, svc, sizeof svc);
+  const cs_accounts *acc = accounts_at(coop, year, s);
+  if (!acc)
+    return cs_error_set(err, CS_EINVAL,
+                        "%s: accounts for %d%s are missing: a cooperation with services takes one "
+                        "call of s:accounts per service",
+                        coop->name, year, svc);
+  if (!acc->has_grants)
+    for (size_t g = 0; g < y->ngrants; g++)
+      if (y->grants[g].service == (coop->nservices ? s : 0))
+        return cs_error_set(err, CS_EINVAL,
+                            "%s: accounts for %d%s: give grants (grant \"%s\" is budgeted that year; "
+                            "0 when none came)",
+                            coop->name, year, svc, y->grants[g].name);
+  cs_q zero, net, shared;
+  int64_t whole;
+  cs_q_zero(&zero);
+  const cs_q *gr = acc->has_grants ? &acc->grants : &zero;
+  if (cs_q_sub(&net, &acc->cost, gr) || cs_q_add(cost, cost, &acc->cost) || cs_q_add(granted, granted, gr) ||
+      cs_q_cents(&acc->cost, &yk->actual_cost, &whole) || cs_q_cents(gr, &yk->actual_granted, &whole) ||
+      cs_q_cents(&net, &yk->actual_net, &whole))
+    return cs_error_set(err, CS_EOVERFLOW, "%s: accounts for %d%s: amounts too large for exact arithmetic",
+                        coop->name, year, svc);
+  cs_q_copy(&shared, cs_q_sign(&net) > 0 ? &net : &zero);
+  yk->actual_shared = cs_q_sign(&net) > 0 ? yk->actual_net : 0;
+  yk->has_accounts = 1;
+  yk->actual_sum = 0;
+  if (scratch_room(a, b->n, 0)) return cs_error_set(err, CS_ENOMEM, "out of memory");
+  a->n = b->n;
+  if (b->n) {
+    memcpy(a->km, b->km, b->n * sizeof *a->km);
+    memcpy(a->codes, b->codes, b->n * sizeof *a->codes);
+  }
+  int rc = year_shares(key, env, year, &shared, a, allow_fx, err);
+  if (rc) {
+    char msg[CS_ERROR_MAX];
+    snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
+    return cs_error_set(err, rc, "%s: accounts for %d%s: %s", coop->name, year, svc, msg);
+  }
+  for (size_t i = 0; i < a->n; i++)
+    if (__builtin_add_overflow(yk->actual_sum, a->rounded[i], &yk->actual_sum))
+      return cs_error_set(err, CS_EOVERFLOW, "%s: accounts for %d: shares too large", coop->name, year);
+  return CS_OK;
+}
+
+/* The row's instalments of its year (cs_invoice_make) appended to r's, and
+** the row's money pointing at them: shares[0 .. nshares) of a member of
+** the year (first .. last its membership; full_year 1 when it pays the
+** whole year), none of a settlement-only row (member 0). *inv_cap and
+** *line_cap are the room of r's arrays. */
+static int row_invoices(cs_result *r, const cs_invoice_schedule *sched, const cs_row *row, cs_row_money *mo,
+                        const cs_invoice_share *shares, size_t nshares, int member, cs_date first,
+                        cs_date last, int full_year, size_t *inv_cap, size_t *line_cap, cs_error *err) {
+  size_t maxi, maxl;
+  cs_invoice_room(sched, nshares, &maxi, &maxl);
+  if (r->ninvoices + maxi > *inv_cap) {
+    size_t cap = *inv_cap ? 2 * *inv_cap : 256;
+    while (cap < r->ninvoices + maxi) cap *= 2;
+    cs_invoice *g = realloc(r->invoices, cap * sizeof *g);
+    if (!g) return cs_error_set(err, CS_ENOMEM, "out of memory");
+    r->invoices = g;
+    *inv_cap = cap;
+  }
+  if (r->ninvoice_lines + maxl > *line_cap) {
+    size_t cap = *line_cap ? 2 * *line_cap : 256;
+    while (cap < r->ninvoice_lines + maxl) cap *= 2;
+    cs_invoice_line *g = realloc(r->invoice_lines, cap * sizeof *g);
+    if (!g) return cs_error_set(err, CS_ENOMEM, "out of memory");
+    r->invoice_lines = g;
+    *line_cap = cap;
+  }
+  cs_invoice_member m = {row->year, member, first, last, full_year, shares, nshares, mo->settlement};
+  size_t ni = 0, nl = 0;
+  int rc = cs_invoice_make(sched, &m, &r->invoices[r->ninvoices], &ni, &r->invoice_lines[r->ninvoice_lines],
+                           &nl, err);
+  if (rc) {
+    char msg[CS_ERROR_MAX];
+    snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
+    return cs_error_set(err, rc, "%s, %d, %s: invoices: %s", r->name, row->year, row->code, msg);
+  }
+  if (r->ninvoices + ni > UINT32_MAX || r->ninvoice_lines + nl > SIZE_MAX / 2)
+    return cs_error_set(err, CS_EOVERFLOW, "%s: too many invoices", r->name);
+  for (size_t k = 0; k < ni; k++) r->invoices[r->ninvoices + k].first_line += r->ninvoice_lines;
+  mo->invoice0 = (uint32_t)r->ninvoices;
+  mo->ninvoices = (uint32_t)ni;
+  r->ninvoices += ni;
+  r->ninvoice_lines += nl;
+  return CS_OK;
+}
+
+/* Appends " invoices=MM-DD,..." and " settle=..." to the options line:
+** the instalment dates when given, the settlement rule when given or when
+** the run settles accounts. */
+static int options_money(grow_text *t, const cs_coop *coop, int settles) {
+  char item[16];
+  if (coop->has_invoices) {
+    if (text_add(t, " invoices=")) return CS_ENOMEM;
+    for (size_t i = 0; i < coop->invoices.n; i++) {
+      snprintf(item, sizeof item, "%s%02d-%02d", i ? "," : "", coop->invoices.day[i].month % 100,
+               coop->invoices.day[i].day % 100);
+      if (text_add(t, item)) return CS_ENOMEM;
+    }
+  }
+  if ((coop->has_settle || settles) &&
+      text_add(t, coop->settle == CS_SETTLE_NONE ? " settle=none" : " settle=next_year"))
+    return CS_ENOMEM;
+  return CS_OK;
+}
+
+static int simulate_years(const cs_coop *coop, const cs_registry *reg, int from, int to, int res_from,
+                          int hidden, cs_result **out, cs_settle_carry *carry_out, cs_error *err);
+
 int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, cs_result **out,
                 cs_error *err) {
+  return simulate_years(coop, reg, from, to, from, 0, out, NULL, err);
+}
+
+/* cs_simulate of years from..to, the cooperation resolved as for a run
+** from res_from (its host, and its base year when it states none). hidden:
+** the year before a run, computed only to settle its accounts in the run
+** (no year before it settled); *carry_out (when not NULL) takes what the
+** last year leaves to settle. */
+static int simulate_years(const cs_coop *coop, const cs_registry *reg, int from, int to, int res_from,
+                          int hidden, cs_result **out, cs_settle_carry *carry_out, cs_error *err) {
   int rc = CS_OK, year = from;
   *out = NULL;
   if (from > to)
@@ -1998,7 +2174,27 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
     return cs_error_set(err, CS_EINVAL,
                         "%s has growth but no base year: set base_year or the agreement period",
                         coop->name);
-  else base = from;
+  else base = res_from;
+  /* the money cycle: accounts of the year before the run are settled in its
+  ** first year (that year computed, not shown; not before the agreement) */
+  int prior_year = from - 1;
+  int want_prior = !hidden && prior_year >= 1900 && any_accounts(coop, prior_year) &&
+                   !(coop->has_period && prior_year < coop->from.year);
+  int money = hidden || want_prior || coop->has_invoices;
+  for (size_t i = 0; i < coop->naccounts && !money; i++)
+    money = coop->accounts[i].year >= from && coop->accounts[i].year <= to;
+  int settle_none = coop->settle == CS_SETTLE_NONE;
+  cs_invoice_schedule sched = {coop->has_invoices ? &coop->invoices : NULL, coop->has_due,
+                               {coop->due_month, coop->due_day}};
+  cs_result *prior = NULL;
+  cs_settle_carry carry;
+  memset(&carry, 0, sizeof carry);
+  share_scratch *asc = NULL;                /* per service: the actual shares of a year with accounts */
+  int64_t *mdiff = NULL, *msettle = NULL;   /* per member of the year: difference, settlement */
+  const char **mcodes = NULL;               /* per member of the year: its code */
+  size_t *so_idx = NULL;                    /* the settlement-only rows' items */
+  cs_invoice_share *shares = NULL;          /* a row's shares by service, for its invoices */
+  size_t mcap = 0, so_cap = 0, inv_cap = 0, line_cap = 0;
 
   size_t ns = nsvc_of(coop);
   int services = coop->nservices > 0;
@@ -2038,6 +2234,19 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       !texts || !year_share || member_services(&ms) || dec_consts_make(coop, &dc) ||
       !(r->strings = calloc(1, sizeof *r->strings)))
     NOMEM();
+  if (money && (!(asc = calloc(ns, sizeof *asc)) || !(shares = calloc(ns, sizeof *shares)))) NOMEM();
+  r->dated = coop->has_invoices || coop->has_due;
+  r->settle_none = settle_none;
+  if (want_prior) {
+    /* the prior year's differences, and its names kept (in prior) until used */
+    if ((rc = simulate_years(coop, reg, prior_year, prior_year, res_from, 1, &prior, &carry, err))) {
+      char msg[CS_ERROR_MAX];
+      snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
+      rc = cs_error_set(err, rc, "%s: accounts for %d, the year before the run, are settled in %d: "
+                        "computing %d: %s", coop->name, prior_year, from, prior_year, msg);
+      goto fail;
+    }
+  }
   for (int m = 0; m <= 12; m++) CHECK(cs_q_from_frac(&year_share[m], m, 12));
   STR(r->name, coop->name);
   r->from = from;
@@ -2087,7 +2296,11 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
         (rc = costs_exact(coop, year, base, amounts, state, gcache, y, &net, sv, err)))
       goto fail;
     for (size_t g = 0; g < y->ngrants; g++) STR(y->grants[g].name, y->grants[g].name);
-    /* the keys of the year */
+    /* the keys of the year (and their actual shares when the year has accounts) */
+    int year_accounts = money && any_accounts(coop, year);
+    cs_q act_cost, act_granted;
+    cs_q_zero(&act_cost);
+    cs_q_zero(&act_granted);
     y->covers = 1;
     text_clear(&kt), text_clear(&lt), text_clear(&st), text_clear(&at), text_clear(&kn);
     for (size_t s = 0; s < ns; s++) {
@@ -2284,16 +2497,85 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       }
       for (size_t i = 0; i < k->n; i++) yk->sum_shares += k->rounded[i];
       total_parts += k->n * k->nparts;
+      if (year_accounts &&
+          (rc = actual_shares(coop, y, s, key, &env, year, k, &asc[s], !services, yk, &act_cost, &act_granted, err)))
+        goto fail;
+    }
+    /* the money cycle: each member's difference (its actual share less its
+    ** budget share, service by service), what its invoice carries from the
+    ** year before, and the settlement-only rows of members gone */
+    size_t nso = 0;
+    if (money) {
+      if (n > mcap) {
+        size_t cap = n < 64 ? 64 : n;
+        int64_t *d = realloc(mdiff, cap * sizeof *d);
+        if (d) mdiff = d;
+        int64_t *se = realloc(msettle, cap * sizeof *se);
+        if (se) msettle = se;
+        const char **mc = realloc(mcodes, cap * sizeof *mc);
+        if (mc) mcodes = mc;
+        if (!d || !se || !mc) NOMEM();
+        mcap = cap;
+      }
+      for (size_t i = 0; i < n; i++) {
+        mdiff[i] = msettle[i] = 0;
+        mcodes[i] = act[i].code;
+        for (size_t s = 0; year_accounts && s < ns; s++) {
+          size_t at_s = sc[s].pos[i];
+          if (at_s != SIZE_MAX &&
+              (__builtin_sub_overflow(asc[s].rounded[at_s], sc[s].rounded[at_s], &whole) ||
+               __builtin_add_overflow(mdiff[i], whole, &mdiff[i]))) {
+            rc = cs_error_set(err, CS_EOVERFLOW, "%s, %d: differences too large", coop->name, year);
+            goto fail;
+          }
+        }
+      }
+      if (year_accounts) {
+        int64_t w;
+        CHECK(cs_q_cents(&act_cost, &y->actual_cost, &w));
+        CHECK(cs_q_cents(&act_granted, &y->actual_granted, &w));
+        cs_q act_net;
+        CHECK(cs_q_sub(&act_net, &act_cost, &act_granted));
+        CHECK(cs_q_cents(&act_net, &y->actual_net, &w));
+        y->has_accounts = 1;
+      }
+      if (carry.year == year - 1 && !settle_none) {
+        y->has_settled = 1;
+        y->settled_net = carry.budget_net;
+        y->settled_actual_net = carry.actual_net;
+        cs_settle_route(&carry, coop, reg, mcodes, n);
+        if (carry.n > so_cap) {
+          size_t *g = realloc(so_idx, carry.n * sizeof *g);
+          if (!g) NOMEM();
+          so_idx = g;
+          so_cap = carry.n;
+        }
+        for (size_t c = 0; c < carry.n; c++) {
+          const cs_settle_item *it = &carry.items[c];
+          if (it->target == SIZE_MAX) {
+            if (it->difference != 0) so_idx[nso++] = c;
+          } else if (__builtin_add_overflow(msettle[it->target], it->difference, &msettle[it->target])) {
+            rc = cs_error_set(err, CS_EOVERFLOW, "%s, %d: settlements too large", coop->name, year);
+            goto fail;
+          }
+        }
+      }
     }
     /* rows: room for this year's members in every year left (membership
     ** seldom changes), so the arrays are seldom grown and copied */
     size_t years_left = (size_t)(to - year + 1);
-    if (r->nrows + n > rows_cap) {
+    if (r->nrows + n + nso > rows_cap) {
       size_t cap = rows_cap * 2;
       if (cap < r->nrows + n * years_left) cap = r->nrows + n * years_left;
+      if (cap < r->nrows + n + nso) cap = r->nrows + n + nso;
       cs_row *nr = realloc(r->rows, cap * sizeof *nr);
       if (!nr) NOMEM();
       r->rows = nr;
+      if (money) {
+        cs_row_money *nm = realloc(r->money, cap * sizeof *nm);
+        if (!nm) NOMEM();
+        r->money = nm;
+      }
       if (services) {
         uint32_t *s0 = realloc(r->row_service0, (cap + 1) * sizeof *s0);
         if (!s0) NOMEM();
@@ -2350,7 +2632,34 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
     } else {
       STR(payee, coop->payee ? coop->payee : host_name);
     }
-    for (size_t i = 0; i < n; i++) {
+    size_t so = 0; /* the next settlement-only row */
+    for (size_t i = 0; i <= n; i++) {
+      /* settlement-only rows (SPEC 7.3) in order of code among the members' */
+      for (; so < nso && (i == n || strcmp(carry.items[so_idx[so]].code, act[i].code) < 0); so++) {
+        const cs_settle_item *it = &carry.items[so_idx[so]];
+        cs_row *row = &r->rows[r->nrows++];
+        memset(row, 0, sizeof *row);
+        row->year = year;
+        memcpy(row->code, it->code, sizeof row->code);
+        STR(row->name, it->name ? it->name : it->code);
+        STR(row->given, it->given ? it->given : "");
+        row->merged = "";
+        row->population = -1;
+        row->pop_year = pop_year_of(coop, year);
+        row->is_party = (unsigned char)it->party;
+        row->part0 = (uint32_t)r->nparts;
+        if (services) r->row_service0[r->nrows - 1] = r->row_service0[r->nrows] = (uint32_t)r->nrow_services;
+        row->is_host = coop->has_host && strcmp(host_code, row->code) == 0;
+        row->payee = row->is_host ? "" : payee;
+        cs_row_money *mo = &r->money[r->nrows - 1];
+        memset(mo, 0, sizeof *mo);
+        mo->settlement_only = 1;
+        mo->settlement = it->difference;
+        if (!row->is_host && (rc = row_invoices(r, &sched, row, mo, NULL, 0, 0, cs_date_jan1(year),
+                                                cs_date_jan1(year), 1, &inv_cap, &line_cap, err)))
+          goto fail;
+      }
+      if (i == n) break;
       cs_row *row = &r->rows[r->nrows++];
       memset(row, 0, sizeof *row);
       row->year = year;
@@ -2411,6 +2720,41 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
       }
       row->is_host = coop->has_host && strcmp(host_code, row->code) == 0;
       row->payee = row->is_host ? "" : payee;
+      if (money) {
+        cs_row_money *mo = &r->money[r->nrows - 1];
+        memset(mo, 0, sizeof *mo);
+        mo->member = (uint32_t)i;
+        mo->has_difference = (unsigned char)year_accounts;
+        mo->difference = mdiff[i];
+        mo->settlement = msettle[i];
+        size_t nsh = 0;
+        if (services) {
+          size_t nrs;
+          const cs_row_service *rs = cs_row_services(r, row, &nrs);
+          for (size_t k = 0; k < nrs; k++)
+            shares[nsh++] = (cs_invoice_share){r->services[rs[k].service], rs[k].total};
+        } else {
+          shares[nsh++] = (cs_invoice_share){NULL, row->total};
+        }
+        if (!row->is_host &&
+            (rc = row_invoices(r, &sched, row, mo, shares, nsh, 1, act[i].first_day, act[i].last_day,
+                               coop->part_year == CS_PART_YEAR_FULL, &inv_cap, &line_cap, err)))
+          goto fail;
+      }
+    }
+    y->nrows = r->nrows - y->first_row;
+    /* what the year leaves to settle in the next: every member's difference */
+    cs_settle_clear(&carry);
+    if (year_accounts) {
+      carry.year = year;
+      carry.budget_net = y->net;
+      carry.actual_net = y->actual_net;
+      for (size_t i = y->first_row; i < r->nrows; i++) {
+        const cs_row *row = &r->rows[i];
+        if (r->money[i].has_difference &&
+            cs_settle_add(&carry, row->code, row->name, row->given, row->is_party, r->money[i].difference))
+          NOMEM();
+      }
     }
     /* the balance: the shares' sum less the net cost (grants paid the rest) */
     if (net_is_dec) {
@@ -2441,6 +2785,10 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
              : coop->merger == CS_MERGER_MEMBER_PART ? "member_part" : "error",
              coop->split == CS_SPLIT_ERROR ? "error" : "successors", frozen);
     if (text_add(&options, line)) NOMEM();
+    int settles = 0;
+    for (size_t i = 0; i < coop->naccounts; i++)
+      settles |= coop->accounts[i].year >= from - (prior ? 1 : 0) && coop->accounts[i].year <= to;
+    if (options_money(&options, coop, settles)) NOMEM();
     for (size_t u = 0; u < nused; u++)
       if (options_tables(&options, used[u], services ? coop->services[used_svc[u]].name : ""))
         NOMEM();
@@ -2455,9 +2803,27 @@ int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, c
     cs_part *parts = realloc(r->parts, r->nparts * sizeof *parts);
     if (parts) r->parts = parts;
   }
+  if (r->money && r->nrows) {
+    cs_row_money *m = realloc(r->money, r->nrows * sizeof *m);
+    if (m) r->money = m;
+  }
+  if (carry_out) {
+    *carry_out = carry;
+    memset(&carry, 0, sizeof carry);
+  }
   *out = r;
   r = NULL;
 fail:
+  if (asc)
+    for (size_t s = 0; s < ns; s++) scratch_free(&asc[s]);
+  free(asc);
+  free(mdiff);
+  free(msettle);
+  free(mcodes);
+  free(so_idx);
+  free(shares);
+  cs_settle_free(&carry);
+  cs_result_free(prior);
   free(amounts);
   free(state);
   free(sv);

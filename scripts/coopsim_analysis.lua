@@ -47,8 +47,10 @@ function M.sweep(opts)
     local scen = base:fork(base.name .. " " .. opts.vary .. "=" .. tostring(v)):set(opts.vary, v)
     local run = scenario_mt.run_quiet(scen, from, to)
     for _, row in ipairs(cached(run).rows) do
-      rows[#rows + 1] = { value = v, year = row.year, code = row.code, name = row.name, share = row.total }
-      members[row.code] = row.name
+      if not row.settlement_only then -- a member gone, invoiced its settlement (SPEC 7.3): no share
+        rows[#rows + 1] = { value = v, year = row.year, code = row.code, name = row.name, share = row.total }
+        members[row.code] = row.name
+      end
     end
   end
   return readonly(setmetatable({ vary = opts.vary, values = values, from = from, to = to, rows = rows,
@@ -181,7 +183,9 @@ function M.decompose(base, variant, opts)
     end
     local shares = {}
     for _, row in ipairs(cached(scenario_mt.run_quiet(scen, from, to)).rows) do
-      shares[row.year .. ":" .. row.code] = { total = row.total, name = row.name, year = row.year, code = row.code }
+      if not row.settlement_only then
+        shares[row.year .. ":" .. row.code] = { total = row.total, name = row.name, year = row.year, code = row.code }
+      end
     end
     values[mask] = shares
   end
@@ -318,7 +322,7 @@ function M.montecarlo(opts)
   local spec = build_spec(coop, scen, from, to)
   local index, members = {}, {}
   for _, row in ipairs(cached(base).rows) do
-    if not index[row.code] then
+    if not index[row.code] and not row.settlement_only then
       members[#members + 1] = { code = row.code, name = row.name }
       index[row.code] = #members
     end
@@ -340,7 +344,7 @@ function M.montecarlo(opts)
       yr.cost_other, yr.cost_wage, yr.wage_steps = tonumber(y.cost), 0, 0
     end
     for _, row in ipairs(cached(base).rows) do
-      if row.year == y.year then
+      if row.year == y.year and not row.settlement_only then
         yr.members[#yr.members + 1] = index[row.code]
         yr.population[#yr.population + 1] = row.population
         yr.year_share[#yr.year_share + 1] = row.charged_months / 12

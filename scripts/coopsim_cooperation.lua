@@ -33,7 +33,7 @@ end
 local COOP_FIELDS = set {
   "name", "host", "payee", "members", "costs", "grants", "key", "population_date", "notice",
   "period", "base_year", "growth", "exit_year", "merger", "split", "due", "prorate", "assumption",
-  "services",
+  "services", "invoices", "settle",
 }
 local SERVICE_FIELDS = set { "name", "costs", "grants", "key", "members" }
 local COST_FIELDS = set { "name", "amount", "growth", "rate", "of", "assumption" }
@@ -263,6 +263,24 @@ function M.cooperation(def)
     end
     c.due_month, c.due_day = tonumber(mo), tonumber(d)
   end
+  -- the money cycle (SPEC 7.3)
+  if def.invoices ~= nil then
+    if def.due ~= nil then
+      fail("give `invoices` (the instalment dates) or `due`, not both (due = %s, invoices = { ... })", show(def.due))
+    end
+    if type(def.invoices) ~= "table" or #def.invoices == 0 then
+      fail("invoices must be a list of dates \"MM-DD\" (e.g. { \"01-31\", \"07-31\" }), got %s", show(def.invoices))
+    end
+    local list = {}
+    for i, d in ipairs(def.invoices) do list[i] = d end
+    local ok, msg = core.invoice_dates(list)
+    if not ok then fail("%s", msg) end
+    c.invoices = list
+  end
+  if def.settle ~= nil and def.settle ~= "next_year" and def.settle ~= "none" then
+    fail("settle must be \"next_year\" or \"none\", got %s", show(def.settle))
+  end
+  c.settle = def.settle
   if def.prorate ~= nil and type(def.prorate) ~= "boolean" then fail("prorate must be true or false") end
   c.prorate = def.prorate ~= false
   if def.assumption ~= nil then check_name(def.assumption, "assumption") end

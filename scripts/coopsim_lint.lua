@@ -140,6 +140,36 @@ local function lint_keys(scen, run, state)
   end
 end
 
+-- Accounts the run never settles (SPEC 7.3): for a year outside the run
+-- (the year before its first is settled in it, unless the agreement had not
+-- begun), or for its last year, whose settlement would be on an invoice of
+-- the year after the run. A later call for the same year replaces an
+-- earlier one: only the last is read.
+local function lint_accounts(scen, from, to)
+  local last = {} -- by cooperation, then "year service": the last call's place
+  local function id(mod) return mod.year .. " " .. tostring(mod.service) end
+  for i, mod in ipairs(scen.mods) do
+    if mod.op == "accounts" then
+      last[mod.coop] = last[mod.coop] or {}
+      last[mod.coop][id(mod)] = i
+    end
+  end
+  for i, mod in ipairs(scen.mods) do
+    if mod.op == "accounts" and last[mod.coop][id(mod)] == i then
+      local coop, y = mod.coop, mod.year
+      local begins = coop.period_from and tonumber(coop.period_from:sub(1, 4))
+      local svc = mod.service and (", service " .. mod.service) or ""
+      if y > to or y < from - 1 or (y == from - 1 and begins and y < begins) then
+        warn(mod.where, string.format("accounts for %d of %s%s are outside the run (%d-%d): they are never settled here",
+          y, coop.name, svc, from, to))
+      elseif y == to and coop.settle ~= "none" then
+        warn(mod.where, string.format("accounts for %d of %s%s: the settlement goes on the %d invoice, after the run (%d-%d): it is never invoiced here",
+          y, coop.name, svc, y + 1, from, to))
+      end
+    end
+  end
+end
+
 local function lint(scen, run, opts)
   local state = run_state(run)
   local from, to = run.from, run.to
@@ -165,6 +195,7 @@ local function lint(scen, run, opts)
       seen[from] = these
     end
   end
+  lint_accounts(scen, from, to)
   for _, mod in ipairs(scen.mods) do
     local year = mod.date and tonumber(mod.date:sub(1, 4)) or mod.from_year or mod.from
     if mod.op == "withdraw" then

@@ -202,10 +202,26 @@ end
 --- r:share(member, year) -> whole kroner, or nil when not a member that year
 function run_mt:share(member, year)
   local rows = member_rows(self, member, year, "share")
-  if #rows == 0 then return nil end
-  local total = 0
-  for _, x in ipairs(rows) do total = total + x.row.total end
+  local total
+  for _, x in ipairs(rows) do
+    -- a settlement-only row (SPEC 7.3: a member gone) has no share
+    if not x.row.settlement_only then total = (total or 0) + x.row.total end
+  end
   return total
+end
+
+--- r:invoices(member, year) -> { { due, amount, lines = { { kind, service,
+--- instalment, settles, amount }, ... } }, ... } (SPEC 7.3): the member's
+--- instalments that year, in order of due date; {} for the host, a year it
+--- is not invoiced or a run without the money cycle
+function run_mt:invoices(member, year)
+  local rows = member_rows(self, member, year, "invoices")
+  local out = {}
+  for _, x in ipairs(rows) do
+    for _, inv in ipairs(x.result:invoices(x.row.code, year) or {}) do out[#out + 1] = inv end
+  end
+  if #rows > 1 then table.sort(out, function(a, b) return a.due < b.due end) end
+  return out
 end
 
 --- r:row(member, year) -> the row table, or nil

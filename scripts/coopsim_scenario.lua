@@ -170,6 +170,62 @@ function scenario_mt:merge(codes, new_name, date)
                          text = "merge " .. table.concat(names, " + ") .. " into " .. new_name .. " " .. date })
 end
 
+--- s:accounts(year, { cost = n [, grants = n] [, cooperation = name] [, service = name] }):
+--- a year's actual totals (regnskap, SPEC 7.3), never pro-rated; a later
+--- call for the same year, cooperation and service replaces an earlier one
+local ACCOUNTS_FIELDS = set { "cost", "grants", "cooperation", "service" }
+function scenario_mt:accounts(year, opts)
+  year = check_year(year, "accounts: year")
+  if type(opts) ~= "table" then
+    fail("accounts(%d, { cost = n [, grants = n] }) needs its figures as a table, got %s", year, show(opts))
+  end
+  check_fields(opts, ACCOUNTS_FIELDS, "accounts")
+  if opts.cost == nil then fail("accounts for %d: cost is missing (the year's actual cost)", year) end
+  check_number(opts.cost, "accounts for " .. year .. ": cost")
+  if opts.grants ~= nil then check_number(opts.grants, "accounts for " .. year .. ": grants") end
+  local coop
+  if opts.cooperation == nil then
+    if #self.coops > 1 then
+      local names = {}
+      for i, c in ipairs(self.coops) do names[i] = show(c.name) end
+      fail("accounts for %d: the scenario has %d cooperations: name one (cooperation = %s)", year, #self.coops,
+        table.concat(names, ", "))
+    end
+    coop = self.coops[1]
+  else
+    check_name(opts.cooperation, "accounts: cooperation")
+    for _, c in ipairs(self.coops) do
+      if c.name == opts.cooperation then coop = c end
+    end
+    if not coop then fail("accounts for %d: %s is no cooperation of the scenario", year, show(opts.cooperation)) end
+  end
+  local service
+  if coop.services then
+    if opts.service == nil then
+      fail("accounts for %d: %s has services: give each service's accounts (service = %s)", year, coop.name,
+        show(coop.services[1].name))
+    end
+    check_name(opts.service, "accounts: service")
+    for si, sv in ipairs(coop.services) do
+      if sv.name == opts.service then service = si end
+    end
+    if not service then fail("accounts for %d: %s has no service %s", year, coop.name, show(opts.service)) end
+  elseif opts.service ~= nil then
+    fail("accounts for %d: %s has no services (service = %s)", year, coop.name, show(opts.service))
+  end
+  if opts.grants == nil then
+    for _, g in ipairs(coop.grants) do
+      if g.from <= year and year <= g.to and (not service or g.service == service) then
+        fail("accounts for %d: %s has grant '%s' that year: give grants (0 when none came)", year, coop.name, g.name)
+      end
+    end
+  end
+  return add_mod(self, { op = "accounts", coop = coop, year = year, service = opts.service, cost = opts.cost,
+                         grants = opts.grants,
+                         text = "accounts " .. year .. (#self.coops > 1 and (" of " .. coop.name) or "") ..
+                           (opts.service and (" for service " .. opts.service) or "") })
+end
+
 --- s:no_reform(date): the counterfactual with the municipal structure frozen at date
 function scenario_mt:no_reform(date)
   check_date(date, "no_reform: date")

@@ -309,7 +309,7 @@ local function build_spec(coop, scen, from, to)
     population_year = coop.population_year,
     notice_months = coop.notice_months, notice_from = coop.notice_from,
     exit_year = coop.exit_year, merger = coop.merger, split = coop.split, prorate = coop.prorate,
-    due_month = coop.due_month, due_day = coop.due_day,
+    due_month = coop.due_month, due_day = coop.due_day, invoices = coop.invoices, settle = coop.settle,
     costs = coop.costs, grants = coop.grants, members = base.members, host = base.host,
     resolution = anchor, -- the keys' codes are followed from here (core/lua_coopsim.c)
     keys = keys,
@@ -384,6 +384,19 @@ local function build_spec(coop, scen, from, to)
     elseif mod.op == "merge" then
       spec.mergers = spec.mergers or {}
       spec.mergers[#spec.mergers + 1] = { codes = mod.codes, name = mod.name, date = mod.date }
+    elseif mod.op == "accounts" then
+      -- a year's accounts (SPEC 7.3); a later call for the same year and
+      -- service replaces (in C), so the order is the scenario's
+      if mod.coop == coop then
+        local service
+        for si, sv in ipairs(spec.services or {}) do
+          if sv.name == mod.service then service = si end
+        end
+        spec.accounts = spec.accounts or {}
+        spec.accounts[#spec.accounts + 1] = { year = mod.year, service = service, cost = mod.cost, grants = mod.grants }
+      else
+        touched[#touched] = nil
+      end
     elseif mod.op == "population_fn" then
       pop_fns[#pop_fns + 1] = mod.fn
     end

@@ -93,6 +93,11 @@ function R.run_table(run)
     local right = { true, false, false, true }
     for _, p in ipairs(part_names) do header[#header + 1] = p; right[#header] = true end
     header[#header + 1] = "total"; right[#header] = true
+    -- the money cycle (SPEC 7.3): shown when the run has it
+    local money = rows[1] and rows[1].settlement ~= nil
+    if money then
+      for _, h in ipairs { "difference", "settlement", "invoice" } do header[#header + 1] = h; right[#header] = true end
+    end
     header[#header + 1] = "due"
     header[#header + 1] = "payee"
     local cells = {}
@@ -102,9 +107,15 @@ function R.run_table(run)
     for _, row in ipairs(rows) do
       if last_year and row.year ~= last_year then cells[#cells + 1] = { rule = true } end
       last_year = row.year
-      local c = { tostring(row.year), row.code, row.name, R.int(row.population) }
+      local only = row.settlement_only -- a member gone, invoiced its settlement: no share
+      local c = { tostring(row.year), row.code, row.name, only and "" or R.int(row.population) }
       for _, p in ipairs(part_names) do c[#c + 1] = R.int(row.parts[p]) end
-      c[#c + 1] = R.int(row.total)
+      c[#c + 1] = only and "" or R.int(row.total)
+      if money then
+        c[#c + 1] = row.difference and R.int(row.difference) or ""
+        c[#c + 1] = row.settlement ~= 0 and R.int(row.settlement) or ""
+        c[#c + 1] = R.int(row.invoice)
+      end
       c[#c + 1] = row.due or ""
       c[#c + 1] = row.host and "(host)" or (row.payee or "")
       cells[#cells + 1] = c
@@ -115,6 +126,7 @@ function R.run_table(run)
       local note = {}
       if y.agreement_months < 12 then note[#note + 1] = y.agreement_months .. "/12 of the year" end
       if y.past_end then note[#note + 1] = "past the agreement's end" end
+      if y.actual_net then note[#note + 1] = "accounts: net cost " .. R.money(y.actual_net) end
       sum_rows[#sum_rows + 1] = { tostring(y.year), R.money(y.cost), R.money(y.grants), R.money(y.net),
         R.int(y.sum_shares), R.money(y.balance), tostring(y.members), table.concat(note, "; ") }
     end
@@ -180,6 +192,13 @@ compare_mt.__tostring = function(c)
       header[#header + 1] = "diff %"; right[#header] = true
     end
   end
+  -- the money cycle (SPEC 7.3): what each run invoices (share + settlement)
+  local lines = c:rows()
+  local money = lines[1] and lines[1].invoices ~= nil
+  for i, run in ipairs(money and runs or {}) do
+    header[#header + 1] = "invoice " .. run.name; right[#header] = true
+    if i > 1 then header[#header + 1] = "diff kr"; right[#header] = true end
+  end
   local cells, totals = {}, {}
   local blocks = {}
   local function flush(coop, year)
@@ -193,16 +212,21 @@ compare_mt.__tostring = function(c)
         row[#row + 1] = percent(t[1], t[i])
       end
     end
+    for i = 1, money and #runs or 0 do
+      local v = t.invoices[i] or 0
+      row[#row + 1] = R.int(v)
+      if i > 1 then row[#row + 1] = R.int(v - (t.invoices[1] or 0)) end
+    end
     cells[#cells + 1] = row
     cells[#cells + 1] = { rule = true }
   end
   local cur_key, cur_coop, cur_year
-  for _, line in ipairs(c:rows()) do
+  for _, line in ipairs(lines) do
     local key = line.cooperation .. line.year
     if cur_key and key ~= cur_key then flush(cur_coop, cur_year) end
     if line.cooperation ~= cur_coop then blocks[#blocks + 1] = line.cooperation end
     cur_key, cur_coop, cur_year = key, line.cooperation, line.year
-    totals[key] = totals[key] or {}
+    totals[key] = totals[key] or { invoices = {} }
     local label = line.name
     local made = {}
     local parts = line.parts or {}
@@ -218,6 +242,12 @@ compare_mt.__tostring = function(c)
         row[#row + 1] = (a and b) and R.int(b - a) or ((b and not a) and R.int(b)) or ((a and not b) and R.int(-a)) or ""
         row[#row + 1] = (a and b) and percent(a, b) or ""
       end
+    end
+    for i = 1, money and #runs or 0 do
+      local v, a = line.invoices[i], line.invoices[1]
+      row[#row + 1] = v and R.int(v) or ""
+      totals[key].invoices[i] = (totals[key].invoices[i] or 0) + (v or 0)
+      if i > 1 then row[#row + 1] = (v or a) and R.int((v or 0) - (a or 0)) or "" end
     end
     cells[#cells + 1] = row
   end

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include "coopsim/date.h"
 #include "coopsim/error.h"
+#include "coopsim/invoice.h"
 #include "coopsim/key.h"
 #include "coopsim/notice.h"
 #include "coopsim/party.h"
@@ -25,6 +26,9 @@ typedef enum { CS_MERGER_WHOLE, CS_MERGER_MEMBER_PART, CS_MERGER_ERROR } cs_merg
 /* A member that is split: every successor a member from the split date
 ** (each with its own population), or stop and ask. */
 typedef enum { CS_SPLIT_SUCCESSORS, CS_SPLIT_ERROR } cs_split;
+/* The money cycle (SPEC 7.3): a year's settlement (actual share less budget
+** share) on the next year's invoice, or shown and not invoiced. */
+typedef enum { CS_SETTLE_NEXT_YEAR, CS_SETTLE_NONE } cs_settle;
 
 typedef struct cs_coop cs_coop;
 
@@ -71,8 +75,27 @@ int cs_coop_set_notice(cs_coop *c, const cs_notice *rule, cs_error *err);
 void cs_coop_set_part_year(cs_coop *c, cs_part_year rule);
 void cs_coop_set_merger(cs_coop *c, cs_merger rule);
 void cs_coop_set_split(cs_coop *c, cs_split rule);
-/* Invoices are due on month-day of each budget year. */
+/* Invoices are due on month-day of each budget year. CS_EINVAL when the
+** cooperation has instalment dates (cs_coop_set_invoices). */
 int cs_coop_set_due(cs_coop *c, int month, int day, cs_error *err);
+
+/* The money cycle (SPEC 7.3). Instalment dates of every budget year (the
+** field `invoices`, parsed by cs_invoice_dates_parse; copied). CS_EINVAL
+** naming both fields when the cooperation has a due date. */
+int cs_coop_set_invoices(cs_coop *c, const cs_invoice_dates *dates, cs_error *err);
+
+/* The field `settle` as given (a run's options line names it). */
+void cs_coop_set_settle(cs_coop *c, cs_settle rule);
+
+/* A year's accounts (regnskap): its actual cost and grants, never pro-rated,
+** for service `service` (an index of cs_coop_add_service; 0 without
+** services). grants NULL: none given, which the simulation refuses for a
+** year in which the service has grants. A later call for the same year and
+** service replaces an earlier one. CS_EINVAL naming the value for a
+** negative amount, a year outside 1900..2200 or an unknown service, and
+** for no cost (NULL). */
+int cs_coop_set_accounts(cs_coop *c, int year, size_t service, const cs_q *cost, const cs_q *grants,
+                         cs_error *err);
 /* 1 = prorate the agreement's first and last years by months (default). */
 void cs_coop_set_prorate_period(cs_coop *c, int on);
 

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "coopsim/coop.h"
+#include "coopsim/invoice.h"
 #include "coopsim/key.h"
 #include "coopsim/registry.h"
 #include "coopsim/report.h"
@@ -63,6 +64,20 @@ typedef struct cs_row {
   unsigned char is_party; /* the member is a party (cs_coop_add_party), not a municipality */
 } cs_row;
 
+/* A row's money cycle (SPEC 7.3), in cs_result.money (one per row) when
+** the result has it. A settlement-only row is a member gone this year that
+** is invoiced only the settlement of the year before: it has no share
+** (total 0, no parts, population -1) and is not counted among the year's
+** members. */
+typedef struct cs_row_money {
+  int64_t difference;      /* has_difference: the year's actual share less its budget share (kroner) */
+  int64_t settlement;      /* what the year's invoice carries from year - 1 (0 under settle = "none") */
+  uint32_t invoice0, ninvoices; /* its instalments: r->invoices[invoice0 .. invoice0 + ninvoices) */
+  uint32_t member;         /* its place among the year's members (0 for a settlement-only row) */
+  unsigned char has_difference; /* the year has accounts (a member's row) */
+  unsigned char settlement_only;
+} cs_row_money;
+
 typedef struct cs_line_amount {
   const char *name;
   int64_t cents;          /* exact amount in hundredths */
@@ -100,6 +115,10 @@ typedef struct cs_year_key {
   int64_t cost, granted, net; /* the service's, in hundredths */
   int64_t shared;         /* what the key shared (the net cost when positive, else 0) */
   int64_t sum_shares;     /* whole kroner */
+  /* the service's accounts (SPEC 7.3), when the year has them: hundredths,
+  ** and the actual shares' sum in whole kroner */
+  int has_accounts;
+  int64_t actual_cost, actual_granted, actual_net, actual_shared, actual_sum;
 } cs_year_key;
 
 /* Why a member pays its last year, is absent, or is made differently
@@ -143,13 +162,21 @@ typedef struct cs_year {
   const char *key_nb;     /* the same in bokmål */
   const char *label, *source, *assumption;
   size_t nmembers;
-  size_t first_row;       /* its rows: r->rows[first_row .. first_row + nmembers) */
+  size_t first_row;       /* its rows: r->rows[first_row .. first_row + nrows), in order of
+                          ** code: the members' and settlement-only rows (SPEC 7.3) */
+  size_t nrows;           /* nmembers + the settlement-only rows */
   int has_due;
   cs_date due;            /* when has_due */
   size_t nkeys;
   cs_year_key *keys;      /* the key of each service (one without services) */
   size_t nevents;
   cs_year_event *events;  /* why members are absent, leave, merge, split or join */
+  /* the money cycle (SPEC 7.3): the year's accounts (every service's
+  ** together; hundredths), and what of year - 1 its invoices settle */
+  int has_accounts;
+  int64_t actual_cost, actual_granted, actual_net;
+  int has_settled;        /* year - 1 had accounts and settle = "next_year" */
+  int64_t settled_net, settled_actual_net; /* year - 1's budgeted and actual net cost (hundredths) */
 } cs_year;
 
 typedef struct cs_strings cs_strings; /* the result's texts (simulate.c) */
@@ -171,13 +198,37 @@ typedef struct cs_result {
   cs_year *years;
   const char *options;    /* the interpretations used, e.g. "rounding=largest_remainder ... split=successors" */
   cs_strings *strings;
+  /* the money cycle (SPEC 7.3), when the cooperation has instalment dates
+  ** or accounts for a year of the run or the year before: each row's
+  ** figures and instalments (the host's row has none); NULL and 0 without */
+  cs_row_money *money;    /* nrows of them */
+  cs_invoice *invoices;   /* first_line indexes invoice_lines */
+  size_t ninvoices;
+  cs_invoice_line *invoice_lines; /* a line's service points into the result */
+  size_t ninvoice_lines;
+  int dated;              /* the invoices have dates (instalment dates or `due`): without,
+                          ** an invoice is dated on the member's first day in the year */
+  int settle_none;        /* settle = "none": differences shown, never invoiced */
 } cs_result;
 
 /* Runs the cooperation for budget years from..to. The caller owns *out
 ** (cs_result_free). Errors name the year, member and value. Members, host
 ** and the hypothetical mergers' parts are followed from the cooperation's
 ** resolution date (cs_coop_set_host) through SSB's changes; populations
-** are those of each member's territory in the budget year (registry.h). */
+** are those of each member's territory in the budget year (registry.h).
+**
+** The money cycle (SPEC 7.3, core/settle.c): for a year with accounts
+** (cs_coop_set_accounts) the actual shares are the year's key applied to
+** the actual net cost with the same members, months, populations and
+** limits, rounded as the budget's; a member's difference is its actual
+** share less its budget share, carried (settle = "next_year") onto its
+** invoice of the next year, or of the member it merged into, or onto a
+** settlement-only row of its own when it is gone or split. Accounts for
+** the year before `from` are settled in `from` (that year is computed, not
+** shown). Every member's invoices of a year are its instalments
+** (invoice.h), each service split on its own. CS_EINVAL when a year with
+** accounts lacks grants that a service has that year, or a service's
+** accounts where another has some. */
 int cs_simulate(const cs_coop *coop, const cs_registry *reg, int from, int to, cs_result **out,
                 cs_error *err);
 
@@ -188,8 +239,16 @@ void cs_result_free(cs_result *r);
 ** compare with the rational path. The figures are the same. */
 extern int cs_simulate_decimal_costs;
 
+/* The money cycle of row (of result r), or NULL when r has none. */
+const cs_row_money *cs_row_money_of(const cs_result *r, const cs_row *row);
+
+/* The instalments of row, *n of them (their lines in r->invoice_lines from
+** each one's first_line); NULL and 0 when none (the host, a result without
+** the money cycle, nothing to invoice). Owned by r. */
+const cs_invoice *cs_row_invoices(const cs_result *r, const cs_row *row, size_t *n);
+
 /* The row of member code (the code in that year, or a party's id) in year,
-** or NULL. */
+** or NULL. A settlement-only row (cs_row_money) is found like any other. */
 const cs_row *cs_result_row(const cs_result *r, const char *code, int year);
 const cs_year *cs_result_year(const cs_result *r, int year);
 
