@@ -235,10 +235,13 @@ static int option_nb(const char *key, size_t klen, const char *v, cs_sb *out) {
   if (klen == 8 && memcmp(key, "invoices", 8) == 0) { /* MM-DD,MM-DD: "31.1., 30.4." */
     cs_sb_add(out, "a konto-fakturaer forfaller");
     for (const char *p = v; *p;) {
-      int m, d, n = 0;
-      if (sscanf(p, "%2d-%2d%n", &m, &d, &n) != 2 || n != 5) return 0;
+#define D(c) ((c) >= '0' && (c) <= '9')
+      if (!D(p[0]) || !D(p[1]) || p[2] != '-' || !D(p[3]) || !D(p[4])) return 0;
+#undef D
+      int m = (p[0] - '0') * 10 + (p[1] - '0'), d = (p[3] - '0') * 10 + (p[4] - '0');
+      if (m < 1 || m > 12 || d < 1 || d > 31) return 0;
       cs_sb_printf(out, "%s %d.%d.", p == v ? "" : ",", d, m);
-      p += n;
+      p += 5;
       if (*p == ',') p++;
       else if (*p) return 0;
     }

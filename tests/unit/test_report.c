@@ -344,7 +344,7 @@ static void options_in_bokmal(void **state) {
   (void)state;
   const char *line = "rounding=largest_remainder population_date=jan1_budget_year exit_year=months "
                      "merger=member_part split=error no_reform=2019-12-31 brann/by:timer.year=previous "
-                     "by:km2.year=none invoices=01-31,04-30,10-01 settle=none weird=x lone invoices=1-31";
+                     "by:km2.year=none invoices=01-31,04-30,10-01 settle=none weird=x lone invoices=1-31 invoices=+1-31 invoices=13-01";
   cs_sb b = {0};
   cs_rl_options(CS_LANG_EN, line, &b);
   assert_string_equal(b.s, line);
@@ -354,7 +354,7 @@ static void options_in_bokmal(void **state) {
                            "utmeldingsåret: etter måneder; sammenslåing: medlemmets del; deling: feil; "
                            "kommuneinndeling som 2019-12-31; brann/etter timer: året før budsjettåret; "
                            "etter km2: tabellen uten år; a konto-fakturaer forfaller 31.1., 30.4., 1.10.; "
-                           "avregning: vises, faktureres ikke; weird=x; lone; invoices=1-31");
+                           "avregning: vises, faktureres ikke; weird=x; lone; invoices=1-31; invoices=+1-31; invoices=13-01");
   cs_sb_free(&b);
 }
 
