@@ -3,6 +3,7 @@
 ** model they make of a scenario's exact runs, drawn in C (montecarlo.h) on
 ** threads, Ctrl-C stopping it with the draws done so far.
 */
+#define _DEFAULT_SOURCE
 #define _POSIX_C_SOURCE 200809L /* clock_gettime for the Monte Carlo timing */
 #include <lauxlib.h>
 #include <math.h>
@@ -10,6 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <sys/mman.h>
+#include <stdint.h>
 #include "coopsim/lua_progress.h"
 #include "coopsim/montecarlo.h"
 #include "coopsim/progress.h"
@@ -206,7 +209,12 @@ static int l_montecarlo(lua_State *L) {
   ** from the Lua allocator too, so that a sandbox's memory cap refuses them
   ** instead of the C heap taking gigabytes on a scenario's say-so */
   if (o.draws >= 1 && o.draws <= 10000000) /* else cs_montecarlo says why */
-    o.samples = lua_newuserdatauv(L, m.nyears * m.nmembers * (size_t)o.draws * sizeof *o.samples, 0);
+  {
+    size_t sz = m.nyears * m.nmembers * (size_t)o.draws * sizeof *o.samples;
+    o.samples = lua_newuserdatauv(L, sz, 0);
+    uintptr_t a = ((uintptr_t)o.samples + 0x1fffff) & ~(uintptr_t)0x1fffff, e = ((uintptr_t)o.samples + sz) & ~(uintptr_t)0x1fffff;
+    if (e > a) madvise((void *)a, e - a, MADV_HUGEPAGE);
+  }
   mc_stop = 0;
   o.stop = &mc_stop;
   void (*old)(int) = signal(SIGINT, mc_interrupt);
