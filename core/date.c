@@ -47,7 +47,16 @@ int cs_date_parse(cs_date *out, const char *text, cs_error *err) {
 }
 
 char *cs_date_format(cs_date d, char *buf) {
-  snprintf(buf, 11, "%04d-%02d-%02d", d.year % 10000, d.month % 100, d.day % 100);
+  /* by hand: a national document formats a date in each of its rows */
+  int y = d.year % 10000, m = d.month % 100, day = d.day % 100;
+  if (y < 0 || m < 0 || day < 0) { /* never a valid date; as printf would */
+    snprintf(buf, 11, "%04d-%02d-%02d", y, m, day);
+    return buf;
+  }
+  buf[0] = (char)('0' + y / 1000), buf[1] = (char)('0' + y / 100 % 10);
+  buf[2] = (char)('0' + y / 10 % 10), buf[3] = (char)('0' + y % 10), buf[4] = '-';
+  buf[5] = (char)('0' + m / 10), buf[6] = (char)('0' + m % 10), buf[7] = '-';
+  buf[8] = (char)('0' + day / 10), buf[9] = (char)('0' + day % 10), buf[10] = '\0';
   return buf;
 }
 

@@ -19,15 +19,17 @@
 /* Everything of the runs goes into the document's arena, each text once
 ** (doc.h): a name in ten thousand rows is one copy. When streaming to a
 ** worker's records (cs_doc_stream) the texts the results hold are used as
-** they are (borrow: they live as long as the results) and only the texts
-** made here are kept (in `texts`, for the whole stream), while the arrays
-** of a run are made again in the same memory for the next. */
+** they are (borrow: they live as long as the results), and the texts and
+** arrays of a run are made in the memory of the run before (the writer keeps
+** its own copy of each text it numbers). */
 typedef struct builder {
   cs_error *err;
   int failed;
   cs_doc_arena *texts;  /* texts made here, interned */
   cs_doc_arena *arrays; /* rows, parts, years ... */
-  int borrow;           /* 1: the results' own texts are used as they are */
+  int borrow;           /* 1: the results' own texts are used as they are, and the
+                        ** texts made here are not interned (the writer keeps each
+                        ** text once) */
   int explain;          /* 1: part explanations wanted */
 } builder;
 
@@ -39,9 +41,15 @@ static int no_memory(builder *b) {
 /* A text made here (a date, an amount, an explanation). */
 static char *dup_str(builder *b, const char *s) {
   if (b->failed) return NULL;
-  const char *p = cs_doc_arena_intern(b->texts, s, strlen(s), NULL);
+  size_t n = strlen(s);
+  char *p;
+  if (b->borrow) {
+    if ((p = cs_doc_arena_alloc_raw(b->texts, n + 1))) memcpy(p, s, n + 1);
+  } else {
+    p = (char *)cs_doc_arena_intern(b->texts, s, n, NULL);
+  }
   if (!p) no_memory(b);
-  return (char *)p;
+  return p;
 }
 
 /* A text the results hold for as long as they live (a name, a key). */
@@ -105,8 +113,7 @@ static void fill_row(builder *b, const cs_result *r, const cs_row *row, cs_doc_r
   out->merged = held_opt(b, row->merged);
   out->cooperation = held(b, r->name);
   out->population = row->population;
-  snprintf(d, sizeof d, "%04d-01-01", row->pop_year);
-  out->population_date = dup_str(b, d);
+  out->population_date = dup_str(b, cs_date_format((cs_date){row->pop_year, 1, 1}, d));
   out->population_source =
       held(b, row->pop_source < sizeof pop_sources / sizeof *pop_sources ? pop_sources[row->pop_source] : "ssb");
   out->months = row->months;
@@ -237,18 +244,18 @@ int cs_doc_add_run(cs_doc *doc, const char *scenario, int from, int to,
 
 int cs_doc_stream(cs_wire_out *w, const char *version, const char *scenario_file,
                   const cs_doc_results *runs, size_t nruns, int explain, cs_error *err) {
-  builder b = {err, 0, cs_doc_arena_new(0), cs_doc_arena_new(0), 1, explain};
-  if (!b.texts || !b.arrays) no_memory(&b);
+  cs_doc_arena *arena = cs_doc_arena_new(0); /* one run's texts and arrays */
+  builder b = {err, 0, arena, arena, 1, explain};
+  if (!arena) no_memory(&b);
   cs_wire_put_head(w, version, scenario_file);
   for (size_t i = 0; i < nruns && !b.failed; i++) {
     cs_doc_run run;
     memset(&run, 0, sizeof run);
     build_run(&b, &run, runs[i].scenario, runs[i].from, runs[i].to, runs[i].results, runs[i].nresults);
     if (!b.failed) cs_wire_put_run(w, &run);
-    cs_doc_arena_reset(b.arrays); /* the next run's arrays in the same memory */
+    if (arena) cs_doc_arena_reset(arena); /* the next run in the same memory */
   }
-  cs_wire_put_end(w, b.failed); /* the writer forgets the texts here */
-  cs_doc_arena_free(b.texts);
-  cs_doc_arena_free(b.arrays);
+  cs_wire_put_end(w, b.failed);
+  cs_doc_arena_free(arena);
   return b.failed;
 }

@@ -17,12 +17,34 @@
 #define YEAR_MIN 1838
 #define YEAR_MAX 9999
 
+/* Where the check is, written out only for a message: a national document
+** has a hundred thousand rows, and formatting each one's place was a
+** quarter of the check. */
 typedef struct ctx {
   int texts_checked; /* the document's texts were checked where they came in */
   cs_error *err;
-  char where[256];
-  int64_t sum; /* the run's absolute kroner so far */
+  int64_t sum;       /* the run's absolute kroner so far */
+  long run;          /* -1: none */
+  const char *scenario; /* the run's name, once checked */
+  const cs_doc_row *row; /* with row_i; or the year with year_i */
+  const cs_doc_year *year;
+  size_t row_i, year_i;
+  const char *sub;   /* "parts", "lines", "grant_list", "events", or NULL */
+  size_t sub_i;
 } ctx;
+
+static void where(const ctx *c, char *buf, size_t size) {
+  size_t n = 0;
+  buf[0] = '\0';
+#define ADD(...) (n += (size_t)snprintf(buf + n, n < size ? size - n : 0, __VA_ARGS__), n = n < size ? n : size)
+  if (c->run < 0) return;
+  if (c->scenario) ADD("runs[%ld] \"%.60s\"", c->run, c->scenario);
+  else ADD("runs[%ld]", c->run);
+  if (c->row) ADD(", rows[%zu] %d %.16s", c->row_i, c->row->year, c->row->code);
+  else if (c->year) ADD(", years[%zu] %d", c->year_i, c->year->year);
+  if (c->sub) ADD(", %s[%zu]", c->sub, c->sub_i);
+#undef ADD
+}
 
 static int bad(ctx *c, const char *field, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -30,13 +52,13 @@ static int bad(ctx *c, const char *field, const char *fmt, ...)
 #endif
     ;
 static int bad(ctx *c, const char *field, const char *fmt, ...) {
-  char why[256];
+  char why[256], at[256];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(why, sizeof why, fmt, ap);
   va_end(ap);
-  return cs_error_set(c->err, CS_EINVAL, "%s%sfield \"%s\": %s", c->where, c->where[0] ? ", " : "",
-                      field, why);
+  where(c, at, sizeof at);
+  return cs_error_set(c->err, CS_EINVAL, "%s%sfield \"%s\": %s", at, at[0] ? ", " : "", field, why);
 }
 
 static int text(ctx *c, const char *field, const char *s, int required) {
@@ -154,36 +176,36 @@ static int check_row(ctx *c, const cs_doc_run *run, const cs_doc_row *r) {
     return CS_EINVAL;
   if (r->nparts && !r->parts) return bad(c, "parts", "missing");
   if (check_money(c, r)) return CS_EINVAL;
+  c->sub = "parts";
   for (size_t i = 0; i < r->nparts; i++) {
     const cs_doc_part *p = &r->parts[i];
-    size_t len = strlen(c->where);
-    snprintf(c->where + len, sizeof c->where - len, ", parts[%zu]", i);
+    c->sub_i = i;
     if (text(c, "name", p->name, 1) || kroner(c, "rounded", p->rounded) || decimal2(c, "exact", p->exact) ||
         text(c, "explain", p->explain, 0))
       return CS_EINVAL;
-    c->where[len] = '\0';
   }
+  c->sub = NULL;
   return 0;
 }
 
 static int amounts(ctx *c, const char *what, const cs_doc_amount *a, size_t n) {
   if (n && !a) return bad(c, what, "missing");
+  c->sub = what;
   for (size_t i = 0; i < n; i++) {
-    size_t len = strlen(c->where);
-    snprintf(c->where + len, sizeof c->where - len, ", %s[%zu]", what, i);
+    c->sub_i = i;
     if (text(c, "name", a[i].name, 1) || decimal2(c, "amount", a[i].amount)) return CS_EINVAL;
-    c->where[len] = '\0';
   }
+  c->sub = NULL;
   return 0;
 }
 
 static int check_events(ctx *c, const cs_doc_year *y) {
   static const char *const kinds[] = {"notice", "gone", "merged", "split", "joins", NULL};
   if (y->nevents && !y->events) return bad(c, "events", "missing");
+  c->sub = "events";
   for (size_t i = 0; i < y->nevents; i++) {
     const cs_doc_event *e = &y->events[i];
-    size_t len = strlen(c->where);
-    snprintf(c->where + len, sizeof c->where - len, ", events[%zu]", i);
+    c->sub_i = i;
     int known = 0;
     for (const char *const *k = kinds; e->kind && *k; k++) known |= strcmp(e->kind, *k) == 0;
     if (!known) return bad(c, "kind", "\"%.20s\" is no event", e->kind ? e->kind : "");
@@ -192,8 +214,8 @@ static int check_events(ctx *c, const cs_doc_year *y) {
         text(c, "other_name", e->other_name, 0))
       return e->code && e->date ? CS_EINVAL : bad(c, e->code ? "date" : "code", "missing");
     if ((e->kind[0] == 'n' || e->kind[0] == 'g') && !e->until) return bad(c, "until", "missing");
-    c->where[len] = '\0';
   }
+  c->sub = NULL;
   return 0;
 }
 
@@ -215,30 +237,31 @@ static int check_year(ctx *c, const cs_doc_year *y) {
 }
 
 int cs_doc_check(const cs_doc *doc, cs_error *err) {
-  ctx c = {doc->texts_checked, err, "", 0};
+  ctx c = {doc->texts_checked, err, 0, -1, NULL, NULL, NULL, 0, 0, NULL, 0};
   if (text(&c, "coopsim", doc->coopsim_version, 0) || text(&c, "scenario_file", doc->scenario_file, 0))
     return CS_EINVAL;
   if (doc->nruns && !doc->runs) return bad(&c, "runs", "missing");
   for (size_t i = 0; i < doc->nruns; i++) {
     const cs_doc_run *run = &doc->runs[i];
     c.sum = 0;
-    snprintf(c.where, sizeof c.where, "runs[%zu]", i);
+    c.run = (long)i;
+    c.scenario = NULL;
     if (text(&c, "scenario", run->scenario, 1)) return CS_EINVAL;
-    snprintf(c.where, sizeof c.where, "runs[%zu] \"%.60s\"", i, run->scenario);
+    c.scenario = run->scenario;
     if (year(&c, "from", run->from) || year(&c, "to", run->to) || text(&c, "options", run->options, 0))
       return CS_EINVAL;
     if (run->to < run->from) return bad(&c, "to", "the run ends (%d) before it starts (%d)", run->to, run->from);
     if ((run->nrows && !run->rows) || (run->nyears && !run->years)) return bad(&c, "rows", "missing");
-    size_t base = strlen(c.where);
     for (size_t j = 0; j < run->nrows; j++) {
-      const cs_doc_row *r = &run->rows[j];
-      snprintf(c.where + base, sizeof c.where - base, ", rows[%zu] %d %.16s", j, r->year, r->code);
-      if (check_row(&c, run, r)) return CS_EINVAL;
+      c.row = &run->rows[j], c.row_i = j;
+      if (check_row(&c, run, c.row)) return CS_EINVAL;
     }
+    c.row = NULL;
     for (size_t j = 0; j < run->nyears; j++) {
-      snprintf(c.where + base, sizeof c.where - base, ", years[%zu] %d", j, run->years[j].year);
-      if (check_year(&c, &run->years[j])) return CS_EINVAL;
+      c.year = &run->years[j], c.year_i = j;
+      if (check_year(&c, c.year)) return CS_EINVAL;
     }
+    c.year = NULL;
   }
   return 0;
 }

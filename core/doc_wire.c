@@ -2,17 +2,20 @@
 ** doc_wire.c: the result document as compact binary records (doc_wire.h).
 **
 ** A text is sent once: the first time as 1, its length and its bytes; later
-** as 2 + its number in the order of first sending; NULL as 0. The reader
-** keeps the texts it has seen (within its budget) to resolve the numbers,
-** and gives every field a copy of its own, so a document read is freed like
-** any other (cs_doc_free).
+** as 3 + its number in the order of first sending; NULL as 0. A text that
+** seldom repeats (an amount, an explanation) is sent as 2, its length and
+** its bytes, and not numbered: neither side looks it up or keeps it beyond
+** its document. The reader keeps the texts it has seen (within its budget)
+** to resolve the numbers; a document's texts live in its arena, so a
+** document read is freed like any other (cs_doc_free).
 */
 #include <stdlib.h>
 #include <string.h>
 #include "coopsim/doc_wire.h"
 #include "coopsim/text.h"
 
-#define MAGIC "CSW1"
+#define MAGIC "CSW2"
+enum { TAG_NULL = 0, TAG_NEW = 1, TAG_ONCE = 2, TAG_NUMBER = 3 };
 #define OUT_BUF 65536
 #define IN_BUF 65536
 #define TEXTS_MAX (1u << 24) /* texts a stream may define */
@@ -151,11 +154,24 @@ void cs_wire_put_str(cs_wire_out *w, const char *s) {
   }
   uint32_t num = sent_number(w, s);
   if (num != UINT32_MAX) {
-    cs_wire_put_uint(w, 2 + (uint64_t)num);
+    cs_wire_put_uint(w, TAG_NUMBER + (uint64_t)num);
     return;
   }
   size_t n = strlen(s);
-  cs_wire_put_uint(w, 1);
+  cs_wire_put_uint(w, TAG_NEW);
+  cs_wire_put_uint(w, n);
+  put_bytes(w, s, n);
+}
+
+/* A document's text that seldom repeats: sent as it is, not numbered. */
+static void put_once(cs_wire_out *w, const char *s) {
+  if (w->failed) return;
+  if (!s) {
+    cs_wire_put_uint(w, TAG_NULL);
+    return;
+  }
+  size_t n = strlen(s);
+  cs_wire_put_uint(w, TAG_ONCE);
   cs_wire_put_uint(w, n);
   put_bytes(w, s, n);
 }
@@ -219,13 +235,13 @@ void cs_wire_put_run(cs_wire_out *w, const cs_doc_run *run) {
     cs_wire_put_str(w, r->payee);
     cs_wire_put_str(w, r->due);
     cs_wire_put_int(w, r->total);
-    cs_wire_put_str(w, r->exact);
+    put_once(w, r->exact);
     cs_wire_put_uint(w, r->nparts);
     for (size_t p = 0; p < r->nparts; p++) {
       cs_wire_put_str(w, r->parts[p].name);
       cs_wire_put_int(w, r->parts[p].rounded);
-      cs_wire_put_str(w, r->parts[p].exact);
-      cs_wire_put_str(w, r->parts[p].explain);
+      put_once(w, r->parts[p].exact);
+      put_once(w, r->parts[p].explain);
     }
     cs_wire_put_uint(w, r->nservices);
     for (size_t k = 0; k < r->nservices; k++) {
@@ -387,13 +403,26 @@ static int start(cs_wire_in *r, cs_error *err) {
   int rc = get_bytes(r, magic, 4, "the start of the results", err);
   if (rc) return rc;
   if (memcmp(magic, MAGIC, 4) != 0)
-    return cs_error_set(err, CS_EINVAL, "the results are not in coopsim's format (CSW1)");
+    return cs_error_set(err, CS_EINVAL, "the results are not in coopsim's format (" MAGIC ")");
   r->started = 1;
   return 0;
 }
 
 static int get_varint(cs_wire_in *r, uint64_t *out, const char *what, cs_error *err) {
   uint64_t v = 0;
+  if (r->started && r->len - r->pos >= 10) { /* the whole number is in the buffer */
+    const unsigned char *p = r->buf + r->pos;
+    for (int i = 0, shift = 0; i < 10; i++, shift += 7) {
+      if (shift == 63 && p[i] > 1) break;
+      v |= (uint64_t)(p[i] & 0x7f) << shift;
+      if (!(p[i] & 0x80)) {
+        r->pos += (size_t)i + 1;
+        *out = v;
+        return 0;
+      }
+    }
+    return cs_error_set(err, CS_EINVAL, "%s: a number is malformed", what);
+  }
   int rc = start(r, err);
   if (rc) return rc;
   for (int shift = 0; shift < 70; shift += 7) {
@@ -447,11 +476,11 @@ static int get_text(cs_wire_in *r, const char **out, const char *what, cs_error 
   if (r->broken) return cs_error_set(err, CS_EINVAL, "%s: the results were refused already", what);
   int rc = get_varint(r, &tag, what, err);
   if (rc) return rc;
-  if (tag == 0) return 0;
-  if (tag >= 2) {
-    if (tag - 2 >= r->ntexts) return cs_error_set(err, CS_EINVAL, "%s: refers to a text never sent", what);
-    const char *s = r->texts[tag - 2];
-    if (r->arena && r->owned[tag - 2]) { /* sent before the document: the document's own copy, checked */
+  if (tag == TAG_NULL) return 0;
+  if (tag >= TAG_NUMBER) {
+    if (tag - TAG_NUMBER >= r->ntexts) return cs_error_set(err, CS_EINVAL, "%s: refers to a text never sent", what);
+    const char *s = r->texts[tag - TAG_NUMBER];
+    if (r->arena && r->owned[tag - TAG_NUMBER]) { /* sent before the document: the document's own copy, checked */
       char why[128];
       if (cs_text_check(s, strlen(s), why, sizeof why) != 0)
         return cs_error_set(err, CS_EINVAL, "%s \"%.40s\": %s", what, s, why);
@@ -463,6 +492,19 @@ static int get_text(cs_wire_in *r, const char **out, const char *what, cs_error 
   uint64_t n;
   if ((rc = get_varint(r, &n, what, err))) return rc;
   if (n > r->budget / 2) return over_budget(r, what, err);
+  if (tag == TAG_ONCE) { /* the document's own, not numbered */
+    if (!r->arena) return cs_error_set(err, CS_EINVAL, "%s: a text sent once outside a document", what);
+    char *s = cs_doc_arena_alloc_raw(r->arena, (size_t)n + 1);
+    if (!s) return over_budget(r, what, err);
+    if ((rc = get_bytes(r, s, (size_t)n, what, err))) return rc;
+    s[n] = '\0';
+    char why[128];
+    if (memchr(s, '\0', (size_t)n)) return cs_error_set(err, CS_EINVAL, "%s: a text holds a NUL byte", what);
+    if (cs_text_check(s, (size_t)n, why, sizeof why) != 0)
+      return cs_error_set(err, CS_EINVAL, "%s \"%.40s\": %s", what, s, why);
+    *out = s;
+    return 0;
+  }
   if (r->ntexts >= TEXTS_MAX) return cs_error_set(err, CS_EINVAL, "%s: more than %u texts", what, TEXTS_MAX);
   if (r->ntexts == r->texts_cap) {
     size_t cap = r->texts_cap ? 2 * r->texts_cap : 256;
@@ -476,7 +518,7 @@ static int get_text(cs_wire_in *r, const char **out, const char *what, cs_error 
   }
   char *s;
   if (r->arena) {
-    if (!(s = cs_doc_arena_alloc(r->arena, (size_t)n + 1))) return over_budget(r, what, err);
+    if (!(s = cs_doc_arena_alloc_raw(r->arena, (size_t)n + 1))) return over_budget(r, what, err);
   } else {
     if (charge(r, (size_t)n + 1, what, err)) return CS_ENOMEM;
     if (!(s = malloc((size_t)n + 1))) return cs_error_set(err, CS_ENOMEM, "%s: out of memory", what);

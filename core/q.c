@@ -608,7 +608,20 @@ int cs_q_format_cents(int64_t cents, const char *group, const char *point, char 
     *--d = (char)('0' + v % 10);
     v /= 10;
   } while (v);
-  return format_digits(d, cents < 0, 2, group, point, buf, size);
+  if (group) return format_digits(d, cents < 0, 2, group, point, buf, size);
+  /* without grouping (every document's amount): at least one digit before the point */
+  while (digits + sizeof digits - 1 - d < 3) *--d = '0';
+  size_t len = (size_t)(digits + sizeof digits - 1 - d), plen = point ? strlen(point) : 1;
+  if (2 + len + plen > size) return CS_EINVAL;
+  char *o = buf;
+  if (cents < 0) *o++ = '-';
+  memcpy(o, d, len - 2);
+  o += len - 2;
+  memcpy(o, point ? point : ".", plen);
+  o += plen;
+  memcpy(o, d + len - 2, 2);
+  o[2] = '\0';
+  return CS_OK;
 }
 
 int cs_q_format(const cs_q *a, int decimals, const char *group, const char *point,

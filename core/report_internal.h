@@ -6,6 +6,7 @@
 ** renders as a terminal table or Markdown, and the comparison of runs.
 */
 #include <stdint.h>
+#include <string.h>
 #include "coopsim/report.h"
 
 /* ---- text buffer (report_strbuf.c) ---------------------------------------- */
@@ -18,13 +19,26 @@ typedef struct cs_sb {
   int oom;
 } cs_sb;
 
-void cs_sb_add(cs_sb *b, const char *s);
-void cs_sb_addn(cs_sb *b, const char *s, size_t n);
+/* Appends the n bytes at s (the buffer stays NUL-terminated); the common
+** case, room to spare, inline: a national report appends millions of cells. */
+void cs_sb_addn_grow(cs_sb *b, const char *s, size_t n);
+static inline void cs_sb_addn(cs_sb *b, const char *s, size_t n) {
+  if (b->cap - b->len > n) {
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+  } else {
+    cs_sb_addn_grow(b, s, n);
+  }
+}
+static inline void cs_sb_add(cs_sb *b, const char *s) { cs_sb_addn(b, s, strlen(s)); }
 void cs_sb_printf(cs_sb *b, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* Appends v in decimal ("-1234"), as "%" PRId64 would. */
+void cs_sb_int(cs_sb *b, int64_t v);
 /* Appends n copies of s. */
 void cs_sb_repeat(cs_sb *b, const char *s, size_t n);
 /* A copy of the buffer's text that the caller owns (NULL if out of memory);

@@ -2,6 +2,7 @@
 ** report_strbuf.c: growable text for the report writers (report_internal.h).
 */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,25 +23,47 @@ static int reserve(cs_sb *b, size_t more) {
   return 0;
 }
 
-void cs_sb_addn(cs_sb *b, const char *s, size_t n) {
+void cs_sb_addn_grow(cs_sb *b, const char *s, size_t n) {
   if (reserve(b, n)) return;
   memcpy(b->s + b->len, s, n);
   b->len += n;
   b->s[b->len] = '\0';
 }
 
-void cs_sb_add(cs_sb *b, const char *s) { cs_sb_addn(b, s, strlen(s)); }
-
 void cs_sb_printf(cs_sb *b, const char *fmt, ...) {
+  if (reserve(b, 64)) return;
+  /* into the room there is; formatted again only when it did not fit */
+  size_t room = b->cap - b->len;
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
+  int n = vsnprintf(b->s + b->len, room, fmt, ap);
   va_end(ap);
-  if (n < 0 || reserve(b, (size_t)n)) return;
-  va_start(ap, fmt);
-  vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-  va_end(ap);
+  if (n < 0) {
+    b->s[b->len] = '\0';
+    return;
+  }
+  if ((size_t)n >= room) {
+    if (reserve(b, (size_t)n)) {
+      b->s[b->len] = '\0';
+      return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+  }
   b->len += (size_t)n;
+}
+
+void cs_sb_int(cs_sb *b, int64_t v) {
+  char d[24];
+  size_t i = sizeof d;
+  uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+  do {
+    d[--i] = (char)('0' + u % 10);
+    u /= 10;
+  } while (u);
+  if (v < 0) d[--i] = '-';
+  cs_sb_addn(b, d + i, sizeof d - i);
 }
 
 void cs_sb_repeat(cs_sb *b, const char *s, size_t n) {

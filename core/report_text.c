@@ -482,20 +482,25 @@ int cs_report_csv(const cs_doc *doc, cs_report_lang lang, int nb, cs_sb *out) {
       cs_sb_add(&parts, "");
       for (size_t p = 0; p < row->nparts; p++) {
         if (nb) cs_rl_decimal_comma(row->parts[p].exact, buf, sizeof buf);
-        cs_sb_printf(&parts, "%s%s=%s", p ? " " : "", row->parts[p].name, nb ? buf : row->parts[p].exact);
+        if (p) cs_sb_addn(&parts, " ", 1);
+        cs_sb_add(&parts, row->parts[p].name);
+        cs_sb_addn(&parts, "=", 1);
+        cs_sb_add(&parts, nb ? buf : row->parts[p].exact);
       }
       if (parts.oom) out->oom = 1;
       /* a member gone, invoiced only its settlement: no share, nothing of one */
       int share = !cs_report_no_share(row);
       for (size_t c = 0; c < ncols; c++) {
         const char *v = "";
+        int64_t n = 0; /* a number instead of v when has_n */
+        int has_n = 0;
         switch (c) {
         case 0: v = run->scenario; break;
         case 1: v = row->cooperation; break;
-        case 2: snprintf(buf, sizeof buf, "%d", row->year); v = buf; break;
+        case 2: n = row->year, has_n = 1; break;
         case 3: v = row->code; break;
         case 4: v = row->name; break;
-        case 5: if (row->population >= 0) { snprintf(buf, sizeof buf, "%" PRId64, row->population); v = buf; } break;
+        case 5: if (row->population >= 0) n = row->population, has_n = 1; break;
         case 6: v = row->population_date ? row->population_date : ""; break;
         case 7: v = row->population_source ? row->population_source : ""; break;
         case 8: v = parts.s && share ? parts.s : ""; break;
@@ -504,26 +509,27 @@ int cs_report_csv(const cs_doc *doc, cs_report_lang lang, int nb, cs_sb *out) {
           if (nb) { cs_rl_decimal_comma(row->exact, buf, sizeof buf); v = buf; }
           else v = row->exact;
           break;
-        case 10: if (share) { snprintf(buf, sizeof buf, "%" PRId64, row->total); v = buf; } break;
+        case 10: if (share) n = row->total, has_n = 1; break;
         case 11: v = row->due ? row->due : ""; break;
         case 12: v = row->host ? T("(host)") : row->payee ? row->payee : ""; break;
         }
-        if (c) cs_sb_add(out, sepstr);
-        if (c == 0 || c == 1 || c == 4 || c == 12) cs_csv_text_cell(out, v, sep);
+        if (c) cs_sb_addn(out, sepstr, 1);
+        if (has_n) cs_sb_int(out, n);
+        else if (c == 0 || c == 1 || c == 4 || c == 12) cs_csv_text_cell(out, v, sep);
         else cs_csv_cell(out, v, sep);
       }
       /* each part rounded on its own, empty where the row has no such part */
       for (size_t p = 0; p < np; p++) {
         int64_t v;
-        cs_sb_add(out, sepstr);
-        if (share && cs_report_row_part(row, pnames[p], &v)) cs_sb_printf(out, "%" PRId64, v);
+        cs_sb_addn(out, sepstr, 1);
+        if (share && cs_report_row_part(row, pnames[p], &v)) cs_sb_int(out, v);
       }
-      cs_sb_add(out, sepstr);
-      if (share) cs_sb_printf(out, "%" PRId64, cs_report_row_rounding(row));
+      cs_sb_addn(out, sepstr, 1);
+      if (share) cs_sb_int(out, cs_report_row_rounding(row));
       for (size_t k = 0; k < ns; k++) {
         int64_t v;
-        cs_sb_add(out, sepstr);
-        if (share && cs_report_row_service(row, snames[k], &v)) cs_sb_printf(out, "%" PRId64, v);
+        cs_sb_addn(out, sepstr, 1);
+        if (share && cs_report_row_service(row, snames[k], &v)) cs_sb_int(out, v);
       }
       if (money) {
         cs_sb_add(out, sepstr);

@@ -182,6 +182,9 @@ void cs_doc_arena_free(cs_doc_arena *a);
 /* n zeroed bytes, aligned for any type; NULL past the limit or out of memory. */
 void *cs_doc_arena_alloc(cs_doc_arena *a, size_t n);
 
+/* The same, not zeroed (for what the caller fills at once). */
+void *cs_doc_arena_alloc_raw(cs_doc_arena *a, size_t n);
+
 /* The arena's one copy of the n bytes at s as a NUL-terminated text (made
 ** on first sight; *fresh, when not NULL, says whether it was); NULL past the
 ** limit or out of memory. */

@@ -9,7 +9,7 @@
 ** a source (a pipe under a deadline),
 ** checks every count against a memory budget before it allocates, and the
 ** document it makes passes cs_doc_check (doc.h) before it is handed out. A
-** stream starts with "CSW1", so that text from an older or another program
+** stream starts with "CSW2", so that text from an older or another program
 ** is refused at once.
 */
 #include <stddef.h>

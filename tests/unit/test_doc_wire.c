@@ -206,15 +206,17 @@ static void forged_streams(void **state) {
   } cases[] = {
       {"{\"runs\":[]}", 11, "not in coopsim's format"},
       /* a text number never sent */
-      {"CSW1\x05", 5, "never sent"},
+      {"CSW2\x05", 5, "never sent"},
       /* a count of 2^40 runs */
-      {"CSW1\x00\x00\x80\x80\x80\x80\x80\x20", 12, "more than"},
+      {"CSW2\x00\x00\x80\x80\x80\x80\x80\x20", 12, "more than"},
       /* a text of 2^60 bytes */
-      {"CSW1\x01\xff\xff\xff\xff\xff\xff\xff\xff\x0f", 14, "larger than"},
+      {"CSW2\x01\xff\xff\xff\xff\xff\xff\xff\xff\x0f", 14, "larger than"},
       /* a varint of eleven bytes */
-      {"CSW1\x00\x00\x01\x01\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x01", 19, "malformed"},
+      {"CSW2\x00\x00\x01\x01\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x01", 19, "malformed"},
       /* a text with a NUL byte */
-      {"CSW1\x01\x03\x61\x00\x62", 9, "NUL"},
+      {"CSW2\x01\x03\x61\x00\x62", 9, "NUL"},
+      /* a text sent once (not numbered) where no document is being read */
+      {"CSW2\x02\x01\x61", 7, "outside a document"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
     buf b = {(unsigned char *)cases[i].bytes, cases[i].len, 0, 0, 0};
