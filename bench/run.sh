@@ -135,11 +135,11 @@ exports() {
       printf "%-30s %10.1f %9.1f %10.3f %6sx  %s\n", w, t / 1000, kb / 1024, t / m, r, g }'
   done
 }
-echo "== (d) the result path: exports against the plain run of the same file"
+echo "== (d) the result path: exports against the plain run of the same file (load $(cut -d' ' -f1-3 /proc/loadavg))"
 exports bench/national.lua yes
 exports scenarios/helgeland.lua no
 
-echo "== (e) start-up: an empty scenario against lua5.4 -e '' (best of ${BENCH_STARTUP_RUNS:-200})"
+echo "== (e) start-up: an empty scenario against lua5.4 -e '' (best of ${BENCH_STARTUP_RUNS:-200}; load $(cut -d' ' -f1-3 /proc/loadavg))"
 n=${BENCH_STARTUP_RUNS:-200}
 tl=$(bo "$n" lua5.4 -e ''); tl=${tl% *}
 tv=$(bo "$n" "$bin" --version); tv=${tv% *}
@@ -154,7 +154,7 @@ echo "/bin/true (spawn and wait alone):           $(ms "$tn")"
 r=$(awk -v c="$te" -v l="$tl" 'BEGIN { printf "%.2f", c / l }')
 echo "coopsim run of an empty file takes ${r}x lua5.4 -e '' (target <= 2x: $(verdict "$r" 2))"
 
-echo "== (f) Monte Carlo as one whole command: coopsim run bench/mc_whole.lua (${BENCH_DRAWS:-100000} draws; best of ${BENCH_MC_RUNS:-3}) against (a)'s plain Lua command"
+echo "== (f) Monte Carlo as one whole command: coopsim run bench/mc_whole.lua (${BENCH_DRAWS:-100000} draws; best of ${BENCH_MC_RUNS:-3}) against (a)'s plain Lua command (load $(cut -d' ' -f1-3 /proc/loadavg))"
 sed "s/^local draws = 100000\$/local draws = ${BENCH_DRAWS:-100000}/" bench/mc_whole.lua > "$tmp/mc_whole.lua"
 "$bin" run "$tmp/mc_whole.lua" > "$tmp/mc_whole.txt"
 tw=$(bo "${BENCH_MC_RUNS:-3}" "$bin" run "$tmp/mc_whole.lua"); tw=${tw% *}
