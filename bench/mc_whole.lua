@@ -3,8 +3,9 @@
 -- the percentiles and the report, timed from outside against plain Lua 5.4
 -- running bench/mc_reference.lua on the same model. The same model as
 -- bench/mc_job.lua (Helgeland, budget years 2024-2033, seed 1, population
--- growth sd 1 %, wage growth 3.5 % +- 1 %), BENCH_DRAWS draws (100 000);
--- the report goes to stdout, the figure the bench compares to stderr.
+-- growth sd 1 %, wage growth 3.5 % +- 1 %), 100 000 draws: bench/run.sh
+-- runs a copy with BENCH_DRAWS in the `local draws` line (the sandbox has
+-- no os.getenv). The report, then the figures the bench compares, to stdout.
 local cs = coopsim
 local draws = 100000
 local helgeland = cs.cooperation {
