@@ -49,6 +49,7 @@
 #include <string.h>
 #include <xlsxwriter.h>
 #include "coopsim/date.h"
+#include "coopsim/lazy_xlsx.h"
 #include "report_internal.h"
 
 #define T(en) cs_rl_text(lang, en)
@@ -856,6 +857,7 @@ static void assumptions_sheet(book *b) {
 /* ---- the workbook -------------------------------------------------------------------------------- */
 
 int cs_report_xlsx(const cs_doc *doc, cs_report_lang lang, const char *path, const char *shown, cs_error *err) {
+  if (cs_xlsx_load(shown, err)) return CS_EIO;
   book b;
   memset(&b, 0, sizeof b);
   b.lang = lang;
@@ -964,6 +966,7 @@ int cs_report_invoices_xlsx(const cs_doc *doc, cs_report_lang lang, const char *
                                      "due",      "line",        "service",    "instalment", "settles", "amount"};
   enum { I_SCEN, I_COOP, I_PAYEE, I_YEAR, I_CODE, I_MEMBER, I_DUE, I_LINE, I_SERVICE, I_INSTALMENT, I_SETTLES,
          I_AMOUNT, NI };
+  if (cs_xlsx_load(shown, err)) return CS_EIO;
   cs_inv_line *lines = NULL;
   size_t n = 0;
   if (cs_report_invoice_lines(doc, &lines, &n))
