@@ -78,13 +78,17 @@ static size_t utf8_len(const unsigned char *s, size_t n) {
   return len;
 }
 
+/* 1 for a byte the scan must stop at: a control character, '"', '\\', or
+** one of a UTF-8 sequence (checked as jansson checks it). */
+static inline int special(unsigned c) { return c - 0x20u >= 0x60u || c == '"' || c == '\\'; }
+
 static void string(jw *w, const char *text) {
   const unsigned char *s = (const unsigned char *)text;
   size_t n = strlen(text), start = 0, i = 0;
   cs_sb_addn(w->out, "\"", 1);
   while (i < n) {
     unsigned c = s[i];
-    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+    if (!special(c)) {
       i++;
       continue;
     }
@@ -121,78 +125,81 @@ static void string(jw *w, const char *text) {
   cs_sb_addn(w->out, "\"", 1);
 }
 
-static void key(jw *w, const char *k) {
+/* A key as K("name") gives it: the quoted name and ": ", and its length
+** (the names are fixed ASCII: nothing to escape or count). */
+#define K(name) "\"" name "\": ", sizeof("\"" name "\": ") - 1
+
+static void key(jw *w, const char *k, size_t klen) {
   next(w);
-  string(w, k);
-  cs_sb_addn(w->out, ": ", 2);
+  cs_sb_addn(w->out, k, klen);
 }
 
 /* A text field; absent when NULL (as jansson's tree had no such key). */
-static void str(jw *w, const char *k, const char *v) {
+static void str(jw *w, const char *k, size_t klen, const char *v) {
   if (!v) return;
-  key(w, k);
+  key(w, k, klen);
   string(w, v);
 }
 
-static void num(jw *w, const char *k, int64_t v) {
-  key(w, k);
+static void num(jw *w, const char *k, size_t klen, int64_t v) {
+  key(w, k, klen);
   cs_sb_int(w->out, v);
 }
 
-static void boolean(jw *w, const char *k, int v) {
-  key(w, k);
+static void boolean(jw *w, const char *k, size_t klen, int v) {
+  key(w, k, klen);
   if (v) cs_sb_addn(w->out, "true", 4);
   else cs_sb_addn(w->out, "false", 5);
 }
 
 /* Each function below writes one kind of object, its keys in strcmp order. */
 
-static void amounts(jw *w, const char *k, const cs_doc_amount *a, size_t n) {
-  key(w, k);
+static void amounts(jw *w, const char *k, size_t klen, const cs_doc_amount *a, size_t n) {
+  key(w, k, klen);
   jopen(w, '[');
   for (size_t i = 0; i < n; i++) {
     next(w);
     jopen(w, '{');
-    str(w, "amount", a[i].amount);
-    str(w, "name", a[i].name);
+    str(w, K("amount"), a[i].amount);
+    str(w, K("name"), a[i].name);
     jclose(w, '}');
   }
   jclose(w, ']');
 }
 
 static void services(jw *w, const cs_doc_row *r) {
-  key(w, "services");
+  key(w, K("services"));
   jopen(w, '[');
   for (size_t i = 0; i < r->nservices; i++) {
     next(w);
     jopen(w, '{');
-    num(w, "kroner", r->services[i].kroner);
-    str(w, "name", r->services[i].name);
+    num(w, K("kroner"), r->services[i].kroner);
+    str(w, K("name"), r->services[i].name);
     jclose(w, '}');
   }
   jclose(w, ']');
 }
 
 static void invoices(jw *w, const cs_doc_row *r) {
-  key(w, "invoices");
+  key(w, K("invoices"));
   jopen(w, '[');
   for (size_t i = 0; i < r->ninvoices; i++) {
     const cs_doc_invoice *inv = &r->invoices[i];
     next(w);
     jopen(w, '{');
-    num(w, "amount", inv->amount);
-    str(w, "due", inv->due);
-    key(w, "lines");
+    num(w, K("amount"), inv->amount);
+    str(w, K("due"), inv->due);
+    key(w, K("lines"));
     jopen(w, '[');
     for (size_t k = 0; k < inv->nlines; k++) {
       const cs_doc_invoice_line *l = &inv->lines[k];
       next(w);
       jopen(w, '{');
-      num(w, "amount", l->amount);
-      if (l->instalment) num(w, "instalment", l->instalment);
-      str(w, "kind", l->kind);
-      str(w, "service", l->service);
-      if (l->settles) num(w, "settles", l->settles);
+      num(w, K("amount"), l->amount);
+      if (l->instalment) num(w, K("instalment"), l->instalment);
+      str(w, K("kind"), l->kind);
+      str(w, K("service"), l->service);
+      if (l->settles) num(w, K("settles"), l->settles);
       jclose(w, '}');
     }
     jclose(w, ']');
@@ -202,16 +209,16 @@ static void invoices(jw *w, const cs_doc_row *r) {
 }
 
 static void parts(jw *w, const cs_doc_row *r) {
-  key(w, "parts");
+  key(w, K("parts"));
   jopen(w, '[');
   for (size_t i = 0; i < r->nparts; i++) {
     const cs_doc_part *p = &r->parts[i];
     next(w);
     jopen(w, '{');
-    str(w, "exact", p->exact);
-    str(w, "explain", p->explain);
-    str(w, "name", p->name);
-    num(w, "rounded", p->rounded);
+    str(w, K("exact"), p->exact);
+    str(w, K("explain"), p->explain);
+    str(w, K("name"), p->name);
+    num(w, K("rounded"), p->rounded);
     jclose(w, '}');
   }
   jclose(w, ']');
@@ -219,46 +226,46 @@ static void parts(jw *w, const cs_doc_row *r) {
 
 static void row(jw *w, const cs_doc_row *r) {
   jopen(w, '{');
-  num(w, "charged_months", r->charged_months);
-  str(w, "code", r->code);
-  str(w, "cooperation", r->cooperation);
-  if (r->money && r->has_difference) num(w, "difference", r->difference);
-  str(w, "due", r->due);
-  str(w, "exact", r->exact);
-  str(w, "given", r->given);
-  boolean(w, "host", r->host);
-  if (r->money) num(w, "invoice", r->invoice);
+  num(w, K("charged_months"), r->charged_months);
+  str(w, K("code"), r->code);
+  str(w, K("cooperation"), r->cooperation);
+  if (r->money && r->has_difference) num(w, K("difference"), r->difference);
+  str(w, K("due"), r->due);
+  str(w, K("exact"), r->exact);
+  str(w, K("given"), r->given);
+  boolean(w, K("host"), r->host);
+  if (r->money) num(w, K("invoice"), r->invoice);
   if (r->money && r->ninvoices) invoices(w, r);
-  str(w, "merged", r->merged);
-  num(w, "months", r->months);
-  str(w, "name", r->name);
+  str(w, K("merged"), r->merged);
+  num(w, K("months"), r->months);
+  str(w, K("name"), r->name);
   parts(w, r);
-  str(w, "payee", r->payee);
-  num(w, "population", r->population);
-  str(w, "population_date", r->population_date);
-  str(w, "population_source", r->population_source);
+  str(w, K("payee"), r->payee);
+  num(w, K("population"), r->population);
+  str(w, K("population_date"), r->population_date);
+  str(w, K("population_source"), r->population_source);
   if (r->nservices) services(w, r);
-  if (r->money) num(w, "settlement", r->settlement);
-  if (r->money && r->settlement_only) boolean(w, "settlement_only", 1);
-  num(w, "total", r->total);
-  num(w, "year", r->year);
+  if (r->money) num(w, K("settlement"), r->settlement);
+  if (r->money && r->settlement_only) boolean(w, K("settlement_only"), 1);
+  num(w, K("total"), r->total);
+  num(w, K("year"), r->year);
   jclose(w, '}');
 }
 
 static void events(jw *w, const cs_doc_year *y) {
-  key(w, "events");
+  key(w, K("events"));
   jopen(w, '[');
   for (size_t i = 0; i < y->nevents; i++) {
     const cs_doc_event *e = &y->events[i];
     next(w);
     jopen(w, '{');
-    str(w, "code", e->code);
-    str(w, "date", e->date);
-    str(w, "kind", e->kind);
-    str(w, "name", e->name);
-    str(w, "other_code", e->other_code);
-    str(w, "other_name", e->other_name);
-    str(w, "until", e->until);
+    str(w, K("code"), e->code);
+    str(w, K("date"), e->date);
+    str(w, K("kind"), e->kind);
+    str(w, K("name"), e->name);
+    str(w, K("other_code"), e->other_code);
+    str(w, K("other_name"), e->other_name);
+    str(w, K("until"), e->until);
     jclose(w, '}');
   }
   jclose(w, ']');
@@ -266,36 +273,36 @@ static void events(jw *w, const cs_doc_year *y) {
 
 static void year(jw *w, const cs_doc_year *y) {
   jopen(w, '{');
-  str(w, "actual_cost", y->actual_cost);
-  str(w, "actual_grants", y->actual_grants);
-  str(w, "actual_net", y->actual_net);
-  num(w, "agreement_months", y->agreement_months);
-  str(w, "balance", y->balance);
-  str(w, "cooperation", y->cooperation);
-  str(w, "cost", y->cost);
-  boolean(w, "covers", y->covers);
+  str(w, K("actual_cost"), y->actual_cost);
+  str(w, K("actual_grants"), y->actual_grants);
+  str(w, K("actual_net"), y->actual_net);
+  num(w, K("agreement_months"), y->agreement_months);
+  str(w, K("balance"), y->balance);
+  str(w, K("cooperation"), y->cooperation);
+  str(w, K("cost"), y->cost);
+  boolean(w, K("covers"), y->covers);
   if (y->nevents) events(w, y);
-  amounts(w, "grant_list", y->grant_list, y->ngrants);
-  str(w, "grants", y->grants);
-  str(w, "key", y->key);
-  str(w, "key_assumption", y->key_assumption);
-  str(w, "key_label", y->key_label);
-  str(w, "key_nb", y->key_nb);
-  str(w, "key_source", y->key_source);
-  amounts(w, "lines", y->lines, y->nlines);
-  num(w, "members", y->members);
-  str(w, "net", y->net);
-  boolean(w, "past_end", y->past_end);
-  num(w, "sum_shares", y->sum_shares);
-  num(w, "year", y->year);
+  amounts(w, K("grant_list"), y->grant_list, y->ngrants);
+  str(w, K("grants"), y->grants);
+  str(w, K("key"), y->key);
+  str(w, K("key_assumption"), y->key_assumption);
+  str(w, K("key_label"), y->key_label);
+  str(w, K("key_nb"), y->key_nb);
+  str(w, K("key_source"), y->key_source);
+  amounts(w, K("lines"), y->lines, y->nlines);
+  num(w, K("members"), y->members);
+  str(w, K("net"), y->net);
+  boolean(w, K("past_end"), y->past_end);
+  num(w, K("sum_shares"), y->sum_shares);
+  num(w, K("year"), y->year);
   jclose(w, '}');
 }
 
 static void run(jw *w, const cs_doc_run *r) {
   jopen(w, '{');
-  num(w, "from", r->from);
-  str(w, "options", r->options);
-  key(w, "rows");
+  num(w, K("from"), r->from);
+  str(w, K("options"), r->options);
+  key(w, K("rows"));
   jopen(w, '[');
   for (size_t i = 0; i < r->nrows; i++) {
     next(w);
@@ -303,9 +310,9 @@ static void run(jw *w, const cs_doc_run *r) {
     cs_sb_spill(w->out);
   }
   jclose(w, ']');
-  str(w, "scenario", r->scenario);
-  num(w, "to", r->to);
-  key(w, "years");
+  str(w, K("scenario"), r->scenario);
+  num(w, K("to"), r->to);
+  key(w, K("years"));
   jopen(w, '[');
   for (size_t i = 0; i < r->nyears; i++) {
     next(w);
@@ -318,15 +325,15 @@ static void run(jw *w, const cs_doc_run *r) {
 int cs_doc_json_sb(const cs_doc *doc, cs_sb *out) {
   jw w = {out, 0, 1, 0};
   jopen(&w, '{');
-  str(&w, "coopsim", doc->coopsim_version);
-  key(&w, "runs");
+  str(&w, K("coopsim"), doc->coopsim_version);
+  key(&w, K("runs"));
   jopen(&w, '[');
   for (size_t i = 0; i < doc->nruns && !w.bad; i++) {
     next(&w);
     run(&w, &doc->runs[i]);
   }
   jclose(&w, ']');
-  str(&w, "scenario_file", doc->scenario_file);
+  str(&w, K("scenario_file"), doc->scenario_file);
   jclose(&w, '}');
   cs_sb_addn(out, "\n", 1);
   return w.bad ? CS_EINVAL : out->oom ? CS_ENOMEM : 0;

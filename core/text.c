@@ -16,6 +16,10 @@ int cs_text_check(const char *s, size_t len, char *why, size_t why_size) {
   size_t i = 0;
   while (i < len) {
     unsigned char b = p[i];
+    if (b >= 0x20 && b < 0x7F) { /* printable ASCII, most of every text */
+      i++;
+      continue;
+    }
     uint32_t c;
     size_t n;
     if (b < 0x80) c = b, n = 1;
