@@ -68,11 +68,11 @@ static void event_words(cs_sb *b, const cs_year_event *e, cs_report_lang lang) {
                  cs_date_format(cs_date_add_days(e->until, 1), l), d, u);
     break;
   case CS_EVENT_MERGED:
-    cs_sb_printf(b, nb ? "sammenslått med %s%s%s fra %s" : "merged into %s%s%s on %s", e->other_code,
+    cs_sb_printf(b, nb ? "sammenslått med %s%s%s per %s" : "merged into %s%s%s on %s", e->other_code,
                  e->other_name[0] ? " " : "", e->other_name, d);
     break;
   case CS_EVENT_SPLIT:
-    cs_sb_printf(b, nb ? "delt fra %s%s%s fra %s" : "split from %s%s%s on %s", e->other_code,
+    cs_sb_printf(b, nb ? "delt fra %s%s%s per %s" : "split from %s%s%s on %s", e->other_code,
                  e->other_name[0] ? " " : "", e->other_name, d);
     break;
   case CS_EVENT_JOINS: cs_sb_printf(b, nb ? "trer inn %s" : "joins %s", d); break;
@@ -180,6 +180,56 @@ int cs_explain_absent(const cs_result *r, const char *code, int year, char *buf,
   snprintf(buf, size, "%s", t);
   free(t);
   return 1;
+}
+
+/* What the member is made of (cs_row.merged, written by the simulation in
+** English: "Trondheim + Klæbu", "split from 1507 Ålesund on 2024-01-01",
+** "with non-member 5012 Snillfjord (whole population counted)", joined by
+** "; ") in bokmål: each of those fixed phrases in its bokmål words, names
+** and codes as they are. */
+static void made_of_nb(cs_sb *b, const char *merged) {
+  static const struct {
+    const char *en, *nb;
+  } words[] = {{"split from ", "delt fra "},
+               {"with non-member ", "sammen med ikke-medlem "},
+               {" (whole population counted)", " (hele innbyggertallet telles med)"},
+               {" (member part counted)", " (medlemmets del telles med)"}};
+  for (const char *p = merged; *p;) {
+    const char *end = strstr(p, "; ");
+    size_t n = end ? (size_t)(end - p) : strlen(p);
+    size_t i = 0;
+    /* "split from CODE NAME on DATE": the date after the last " on " */
+    if (n > 11 && strncmp(p, words[0].en, 11) == 0) {
+      const char *on = NULL;
+      for (const char *q = p; q + 4 <= p + n; q++)
+        if (strncmp(q, " on ", 4) == 0) on = q;
+      cs_sb_add(b, words[0].nb);
+      if (on) {
+        cs_sb_addn(b, p + 11, (size_t)(on - p - 11));
+        cs_sb_add(b, " per ");
+        cs_sb_addn(b, on + 4, (size_t)(p + n - on - 4));
+      } else {
+        cs_sb_addn(b, p + 11, n - 11);
+      }
+      i = n;
+    }
+    while (i < n) {
+      size_t k = 1;
+      for (size_t w = 1; w < sizeof words / sizeof words[0]; w++) {
+        size_t len = strlen(words[w].en);
+        if (len <= n - i && strncmp(p + i, words[w].en, len) == 0) {
+          cs_sb_add(b, words[w].nb);
+          k = len;
+          break;
+        }
+      }
+      if (k == 1) cs_sb_addn(b, p + i, 1);
+      i += k;
+    }
+    if (!end) break;
+    cs_sb_add(b, "; ");
+    p = end + 2;
+  }
 }
 
 /* indent, then prefix and name padded together to width characters, then
@@ -349,7 +399,13 @@ char *cs_explain_row_text_lang(const cs_result *r, const cs_row *row, cs_report_
     if (row->payee[0]) cs_sb_printf(&b, nb ? "  fakturert av %s\n" : "  invoiced by %s\n", row->payee);
     goto done;
   }
-  if (row->merged[0]) cs_sb_printf(&b, nb ? "  kommunen består av: %s\n" : "  member made of: %s\n", row->merged);
+  if (row->merged[0] && nb) {
+    cs_sb_add(&b, "  kommunen består av: ");
+    made_of_nb(&b, row->merged);
+    cs_sb_add(&b, "\n");
+  } else if (row->merged[0]) {
+    cs_sb_printf(&b, "  member made of: %s\n", row->merged);
+  }
   if (y) row_events(&b, y, row, lang);
   if (y && r->nservices == 0) {
     costs(&b, y, SIZE_MAX, "  ", y->cost, y->net, lang);
