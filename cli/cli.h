@@ -29,6 +29,11 @@ typedef struct cli_options {
 ** failure; close it with cs_sandbox_close. */
 lua_State *cli_new_state(const cli_options *opt, const char *scenario, int print_to_stderr);
 
+/* The language of what scenarios print of results (print(r), comparisons,
+** r:explain) in the states cli_new_state makes from now on (`coopsim run
+** --lang`); without it COOPSIM_LANG decides, else English. */
+void cli_set_lang(cs_report_lang lang);
+
 /* [-0, +0, -] Runs the function below nargs arguments on the stack with a
 ** traceback handler; on error prints the message to stderr. Returns the
 ** lua_pcall status. */

@@ -420,6 +420,7 @@ int cli_run(int argc, char **argv, const cli_options *opt) {
       fprintf(stderr, "coopsim run: %s\n", err.msg);
       return 2;
     }
+    if (lang) cli_set_lang(l); /* what the scenario prints, in that language too */
     if (format && !out && !cs_report_format_is_text(f)) {
       fprintf(stderr, "coopsim run: an %s workbook is binary and is not written to %s: give --out FILE.%s\n",
               format, isatty(fileno(stdout)) ? "a terminal" : "standard output", format);

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "coopsim/lua_confine.h"
 #include "coopsim/lua_coopsim.h"
+#include "coopsim/lua_report.h"
 #include "coopsim/readfile.h"
 #include "coopsim/registry.h"
 #include <stdint.h>
@@ -51,6 +52,13 @@ static void folder_of(const char *file, char *buf, size_t size) {
   else snprintf(buf, size, "%.*s", (int)(slash - file), file);
 }
 
+/* The session's language (cli_set_lang); -1: none given, COOPSIM_LANG
+** decides when a script asks (core.lang). A worker is a fork, so it has
+** the value its parent set. */
+static int session_lang = -1;
+
+void cli_set_lang(cs_report_lang lang) { session_lang = (int)lang; }
+
 lua_State *cli_new_state(const cli_options *opt, const char *scenario, int print_to_stderr) {
   static char folder[4096]; /* outlives the state: one scenario per process at a time */
   cs_sandbox_opts so;
@@ -72,6 +80,7 @@ lua_State *cli_new_state(const cli_options *opt, const char *scenario, int print
   cs_error err = {0, ""};
   lua_State *L = cs_sandbox_new(&so, &err);
   if (!L) fprintf(stderr, "coopsim: %s\n", err.msg);
+  else if (session_lang >= 0) cs_lua_set_lang(L, (cs_report_lang)session_lang);
   return L;
 }
 

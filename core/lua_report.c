@@ -9,6 +9,7 @@
 #include "coopsim/lua_report.h"
 #include "coopsim/report.h"
 #include "lua_internal.h"
+#include "report_internal.h"
 
 /* write_report(path, doc, format|nil, lang|nil) -> true | nil, message */
 static int l_write_report(lua_State *L) {
@@ -74,7 +75,55 @@ static int l_render(lua_State *L) {
   return 1;
 }
 
+/* The session language in the Lua registry, out of a scenario's reach. */
+#define LANG_KEY "coopsim.lang"
+
+void cs_lua_set_lang(lua_State *L, cs_report_lang lang) {
+  lua_pushstring(L, lang == CS_LANG_NB ? "nb" : "en");
+  lua_setfield(L, LUA_REGISTRYINDEX, LANG_KEY);
+}
+
+/* lang([name]) -> "en" | "nb" | nil, message: the language named (en, nb;
+** "no" is nb), or without a name the session's (cs_lua_set_lang), else
+** COOPSIM_LANG's; the message names an unknown one. */
+static int l_lang(lua_State *L) {
+  const char *name = luaL_optstring(L, 1, NULL);
+  cs_report_lang lang;
+  cs_error err = {0, ""};
+  int rc;
+  if (name) {
+    rc = cs_report_lang_parse(name, &lang, &err);
+  } else {
+    if (lua_getfield(L, LUA_REGISTRYINDEX, LANG_KEY) == LUA_TSTRING) return 1;
+    lua_pop(L, 1);
+    rc = cs_report_lang_default(&lang, &err);
+  }
+  if (rc != 0) {
+    lua_pushnil(L);
+    lua_pushstring(L, err.msg);
+    return 2;
+  }
+  lua_pushstring(L, lang == CS_LANG_NB ? "nb" : "en");
+  return 1;
+}
+
+/* label(text, lang) -> the reports' label for the English text in lang
+** (report_lang.c: "diff kr" -> "endring kr"); text itself when it has none */
+static int l_label(lua_State *L) {
+  const char *text = luaL_checkstring(L, 1);
+  const char *name = luaL_checkstring(L, 2);
+  cs_report_lang lang;
+  cs_error err = {0, ""};
+  if (cs_report_lang_parse(name, &lang, &err) != 0) return luaL_error(L, "%s", err.msg);
+  lua_pushstring(L, cs_rl_text(lang, text));
+  return 1;
+}
+
 void cs_lua_report_register(lua_State *L) {
+  lua_pushcfunction(L, l_lang);
+  lua_setfield(L, -2, "lang");
+  lua_pushcfunction(L, l_label);
+  lua_setfield(L, -2, "label");
   lua_pushcfunction(L, l_write_report);
   lua_setfield(L, -2, "write_report");
   lua_pushcfunction(L, l_render);

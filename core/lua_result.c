@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "coopsim/explain.h"
+#include "coopsim/report.h"
 #include "lua_internal.h"
 
 #define RESULT_MT "coopsim.result"
@@ -486,28 +487,39 @@ static int r_years(lua_State *L) {
   return 1;
 }
 
-/* result:explain(code, year) -> text | nil */
+/* The language argument at idx: nil is English, else "en" or "nb". */
+static cs_report_lang check_lang(lua_State *L, int idx) {
+  const char *name = luaL_optstring(L, idx, NULL);
+  cs_report_lang lang = CS_LANG_EN;
+  cs_error err = {0, ""};
+  if (name && cs_report_lang_parse(name, &lang, &err) != 0) luaL_error(L, "%s", err.msg);
+  return lang;
+}
+
+/* result:explain(code, year [, lang]) -> text | nil */
 static int r_explain(lua_State *L) {
   const cs_result *r = cs_lua_check_result(L, 1);
   const char *code = luaL_checkstring(L, 2);
   int year = (int)luaL_checkinteger(L, 3);
+  cs_report_lang lang = check_lang(L, 4);
   const cs_row *row = cs_result_row(r, code, year);
   if (!row) return 0;
   char **box = cs_lua_textbox(L);
-  *box = cs_explain_row_text(r, row);
+  *box = cs_explain_row_text_lang(r, row, lang);
   cs_lua_push_boxed(L, box);
   return 1;
 }
 
-/* result:absent(code, year) -> why code is no member in year (text), or
-** nil when the result says nothing about it (cs_explain_absent). */
+/* result:absent(code, year [, lang]) -> why code is no member in year
+** (text), or nil when the result says nothing about it (cs_explain_absent). */
 static int r_absent(lua_State *L) {
   const cs_result *r = cs_lua_check_result(L, 1);
   const char *code = luaL_checkstring(L, 2);
   int year = (int)luaL_checkinteger(L, 3);
+  cs_report_lang lang = check_lang(L, 4);
   int oom;
   char **box = cs_lua_textbox(L);
-  *box = cs_explain_absent_text(r, code, year, &oom);
+  *box = cs_explain_absent_text_lang(r, code, year, lang, &oom);
   if (!*box && !oom) return 0;
   cs_lua_push_boxed(L, box);
   return 1;

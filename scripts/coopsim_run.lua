@@ -232,9 +232,25 @@ end
 
 local text_mt = { __name = "coopsim.text", __metatable = false, __tostring = function(t) return t.text end }
 
---- r:explain(member, year) -> printable explanation; for a member absent
---- that year, why (its notice, a merger, a split, a later joining)
-function run_mt:explain(member, year)
+-- The language of what a scenario prints: opts.lang when given ("en",
+-- "nb"), else the session's (coopsim run --lang, COOPSIM_LANG); an unknown
+-- one is an error at the scenario's line naming it.
+local function print_lang(opts, what)
+  local lang = opts and opts.lang
+  if lang ~= nil and type(lang) ~= "string" then fail("%s: lang must be a string, got %s", what, show(lang)) end
+  local known, msg = core.lang(lang)
+  if not known then fail("%s: %s", what, msg) end
+  return known
+end
+S.print_lang = print_lang
+
+--- r:explain(member, year [, { lang = "nb" }]) -> printable explanation; for
+--- a member absent that year, why (its notice, a merger, a split, a later
+--- joining); in the session's language unless opts.lang says
+function run_mt:explain(member, year, opts)
+  if opts ~= nil then check_fields(opts, set { "lang" }, "explain options") end
+  local lang = print_lang(opts, "explain")
+  local nb = lang == "nb"
   local ok, rows, m = pcall(member_rows, self, member, year, "explain")
   if not ok or #rows == 0 then
     -- a municipality gone by then (Verran in 2021) is found by its last period
@@ -244,20 +260,28 @@ function run_mt:explain(member, year)
       code = latest and latest.code
     end
     for _, r in ipairs(code and run_state(self).results or {}) do
-      local why = r:absent(code, year)
-      if why then return readonly(setmetatable({ text = why .. string.format(" (scenario %q)", self.name) }, text_mt)) end
+      local why = r:absent(code, year, lang)
+      if why then
+        return readonly(setmetatable({ text = why .. string.format(" (scenario %q)", self.name) }, text_mt))
+      end
     end
     if not ok then error(rows, 0) end
-    return readonly(setmetatable({ text = string.format("%s %s is not a member in %d (scenario %q)", m.code, m.name, year, self.name) }, text_mt))
+    return readonly(setmetatable({ text = string.format(nb and "%s %s er ikke medlem i %d (scenario %q)"
+      or "%s %s is not a member in %d (scenario %q)", m.code, m.name, year, self.name) }, text_mt))
   end
   local parts = {}
   for _, x in ipairs(rows) do
-    parts[#parts + 1] = x.result:explain(x.row.code, year)
+    parts[#parts + 1] = x.result:explain(x.row.code, year, lang)
   end
   return readonly(setmetatable({ text = "scenario " .. self.name .. ": " .. table.concat(parts, "\n") }, text_mt))
 end
 
-run_mt._tostring = function(run) return report.run_table(run) end
+-- print(r): in bokmål (the session's language) the reports' table
+run_mt._tostring = function(run)
+  if print_lang(nil, "print") == "nb" then return report.run_table_nb(run) end
+  return report.run_table(run)
+end
+report.print_lang = function() return print_lang(nil, "print") end
 
 --- cs.compare(r0, r1, ...) -> printable side-by-side comparison
 function M.compare(...)

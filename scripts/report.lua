@@ -27,11 +27,16 @@ function R.int(v)
   return sign .. digits
 end
 
--- "12.5 %", "-3.1 %"
-local function percent(a, b)
+-- "12.5 %", "-3.1 %"; in bokmål with a decimal comma, "+12,5 %"
+local function percent(a, b, nb)
   if not a or not b or a == 0 then return "" end
-  return string.format("%+.1f %%", (b - a) * 100 / a)
+  local s = string.format("%+.1f %%", (b - a) * 100 / a)
+  return nb and (s:gsub("%.", ",")) or s
 end
+
+-- The language of what a scenario prints ("en", "nb"): coopsim_run.lua
+-- sets it to the session's (coopsim run --lang, COOPSIM_LANG).
+R.print_lang = function() return "en" end
 
 -- Renders rows (arrays of cells) with a header; `right` marks numeric columns.
 function R.table(header, rows, right)
@@ -139,6 +144,12 @@ function R.run_table(run)
   return table.concat(out, "\n")
 end
 
+-- One run in bokmål: the report writers' table (core/report_text.c), as
+-- `coopsim run --lang nb` writes it.
+function R.run_table_nb(run)
+  return (core.render(core.doc({ run }), "table", "nb"):gsub("\n+$", ""))
+end
+
 -- "1234567.50" -> "1 234 567.50"; whole amounts lose ".00"
 function R.money(text)
   if not text then return "" end
@@ -183,33 +194,36 @@ function compare_mt:changes() return self.alignment:changes() end
 
 compare_mt.__tostring = function(c)
   local runs = c.runs
-  local header = { "year", "code", "member" }
+  -- in bokmål the reports' words (core/report_lang.c) and a decimal comma
+  local nb = R.print_lang() == "nb"
+  local function T(text) return (nb and text) and core.label(text, "nb") or text end
+  local header = { T("year"), T("code"), T("member") }
   local right = { true, false, false }
   for i, run in ipairs(runs) do
     header[#header + 1] = run.name; right[#header] = true
     if i > 1 then
-      header[#header + 1] = "diff kr"; right[#header] = true
-      header[#header + 1] = "diff %"; right[#header] = true
+      header[#header + 1] = T("diff kr"); right[#header] = true
+      header[#header + 1] = T("diff %"); right[#header] = true
     end
   end
   -- the money cycle (SPEC 7.3): what each run invoices (share + settlement)
   local lines = c:rows()
   local money = lines[1] and lines[1].invoices ~= nil
   for i, run in ipairs(money and runs or {}) do
-    header[#header + 1] = "invoice " .. run.name; right[#header] = true
-    if i > 1 then header[#header + 1] = "diff kr"; right[#header] = true end
+    header[#header + 1] = T("invoice") .. " " .. run.name; right[#header] = true
+    if i > 1 then header[#header + 1] = T("diff kr"); right[#header] = true end
   end
   local cells, totals = {}, {}
   local blocks = {}
   local function flush(coop, year)
     local t = totals[coop .. year]
     if not t then return end
-    local row = { "", "", "total" }
+    local row = { "", "", T("total") }
     for i = 1, #runs do
       row[#row + 1] = R.int(t[i] or 0)
       if i > 1 then
         row[#row + 1] = R.int((t[i] or 0) - (t[1] or 0))
-        row[#row + 1] = percent(t[1], t[i])
+        row[#row + 1] = percent(t[1], t[i], nb)
       end
     end
     for i = 1, money and #runs or 0 do
@@ -235,12 +249,12 @@ compare_mt.__tostring = function(c)
     local row = { tostring(line.year), line.code, label }
     for i = 1, #runs do
       local v = line.shares[i]
-      row[#row + 1] = v and R.int(v) or line.status[i] -- a line without a share has a status
+      row[#row + 1] = v and R.int(v) or T(line.status[i]) -- a line without a share has a status
       totals[key][i] = (totals[key][i] or 0) + (v or 0)
       if i > 1 then
         local a, b = line.shares[1], v
         row[#row + 1] = (a and b) and R.int(b - a) or ((b and not a) and R.int(b)) or ((a and not b) and R.int(-a)) or ""
-        row[#row + 1] = (a and b) and percent(a, b) or ""
+        row[#row + 1] = (a and b) and percent(a, b, nb) or ""
       end
     end
     for i = 1, money and #runs or 0 do
@@ -255,14 +269,14 @@ compare_mt.__tostring = function(c)
   if cells[#cells] and cells[#cells].rule then cells[#cells] = nil end
   local names = {}
   for _, r in ipairs(runs) do names[#names + 1] = r.name end
-  local head = "comparison of " .. table.concat(names, ", ") .. " (" .. table.concat(blocks, ", ") .. ")"
+  local head = T("comparison of") .. " " .. table.concat(names, ", ") .. " (" .. table.concat(blocks, ", ") .. ")"
   local notes = {}
   local seen = {}
   for _, run in ipairs(runs) do
     for _, y in ipairs(run:years()) do
       if y.assumption and not seen[y.assumption] then
         seen[y.assumption] = true
-        notes[#notes + 1] = "ASSUMPTION (" .. (y.label or y.key) .. "): " .. y.assumption
+        notes[#notes + 1] = T("ASSUMPTION") .. " (" .. (y.label or (nb and y.key_nb) or y.key) .. "): " .. y.assumption
       end
     end
   end

@@ -19,6 +19,16 @@
 ** out of memory. */
 char *cs_explain_row_text(const cs_result *r, const cs_row *row);
 
+/* cs_explain_row_text in lang: CS_LANG_EN gives the same text byte for
+** byte; CS_LANG_NB the same arithmetic in bokmål ("kostnad", "tilskudd",
+** "= nettokostnad = kostnad - tilskudd", "innbyggere per 1. januar 2022",
+** "forfall", "fakturert av Rana"), the key's description in bokmål (the
+** year's key_nb), part names as the reports write them ("etter
+** innbyggertall") and amounts with a decimal comma ("148 107,80"); dates
+** stay ISO 8601 as in the reports. A new string the caller frees; NULL
+** when out of memory. */
+char *cs_explain_row_text_lang(const cs_result *r, const cs_row *row, cs_report_lang lang);
+
 /* cs_explain_row_text into buf (always NUL-terminated): returns the whole
 ** text's length, as snprintf does (the text is cut only when that is >=
 ** size, which the caller can see); -1 when out of memory. */
@@ -40,6 +50,11 @@ char *cs_event_text(const cs_year_event *e, char *buf, size_t size);
 ** records nothing about code (*oom, may be NULL, is then 1 when the reason
 ** is no memory). */
 char *cs_explain_absent_text(const cs_result *r, const char *code, int year, int *oom);
+
+/* cs_explain_absent_text in lang (CS_LANG_EN: the same text; CS_LANG_NB:
+** "5039 Verran er ikke medlem i 2021: sammenslått med 5006 Steinkjer fra
+** 2020-01-01"). Ownership and failure as cs_explain_absent_text. */
+char *cs_explain_absent_text_lang(const cs_result *r, const char *code, int year, cs_report_lang lang, int *oom);
 
 /* cs_explain_absent_text into buf (cut when buf is small; 2 KB always hold
 ** it when no name is longer than 64 bytes): 1 with the text, or 0 when the

@@ -119,14 +119,14 @@ local none = cs.scenario("None", { cs.cooperation(coop { settle = "none" }) }):a
 local rn = none:run { from = 2023, to = 2024 }
 cs.expect(rn:row("Hemnes", 2023).difference, 10001, "none: the difference shown")
 cs.expect(rn:row("Hemnes", 2024).settlement, 0, "none: not invoiced")
-cs.expect(tostring(rn:explain("Hemnes", 2023)):find("shown, not invoiced", 1, true) ~= nil, true, "none: explained")
+cs.expect(tostring(rn:explain("Hemnes", 2023, { lang = "en" })):find("shown, not invoiced", 1, true) ~= nil, true, "none: explained")
 -- a member leaving: a settlement-only row, r:share nil
 local gone = s:fork("Lurøy leaves"):withdraw("Lurøy", "2022-12-01"):run { from = 2023, to = 2024 }
 cs.expect(gone:share("Lurøy", 2024), nil, "no share when gone")
 cs.expect(gone:row("Lurøy", 2024).settlement_only, true, "a settlement-only row")
 cs.expect(gone:row("Lurøy", 2024).invoice, 10000, "its invoice: the settlement")
 cs.expect(gone:row("Lurøy", 2024).population, nil, "no population")
-cs.expect(tostring(gone:explain("Lurøy", 2024)):find("2024 invoice = share 0 + settlement for 2023: 10 000 (actual 330 001, budget 300 000)", 1, true) ~= nil,
+cs.expect(tostring(gone:explain("Lurøy", 2024, { lang = "en" })):find("2024 invoice = share 0 + settlement for 2023: 10 000 (actual 330 001, budget 300 000)", 1, true) ~= nil,
   true, "explain: the settlement")
 
 -- ---- the linter's warnings (checked in the output by tests/CMakeLists) ----------
