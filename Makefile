@@ -72,10 +72,11 @@ run: build
 # Unit tests (cmocka) and the scenario regression suite under ASan+UBSan,
 # then `require "coopsim"` from Debian's stock lua5.4, then a few seconds of
 # each fuzz harness.
+# (COOPSIM_LANG is unset: the tests expect English unless they set it.)
 test: deps-test build build-test build-fuzz
 	LUA_CPATH="build/?.so" lua5.4 tests/require_test.lua
-	cd build-test && ctest --output-on-failure -j $(JOBS)
-	cd build-fuzz && ctest --output-on-failure
+	cd build-test && env -u COOPSIM_LANG ctest --output-on-failure -j $(JOBS)
+	cd build-fuzz && env -u COOPSIM_LANG ctest --output-on-failure
 
 # Benchmarks beside references in the same command (bench/run.sh); numpy
 # (Debian's python3-numpy) is installed when root, else skipped.
