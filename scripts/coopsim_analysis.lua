@@ -75,10 +75,29 @@ function sweep_mt:share(code, year, value)
   return nil
 end
 
+-- What an analysis prints, in the session's language (report.print_lang:
+-- `coopsim run --lang`, COOPSIM_LANG): the reports' words where they have
+-- them (core.label), these where they do not.
+local analysis_nb = {
+  ["sweep of %s, budget year %d"] = "variasjon av %s, budsjettår %d",
+  ["decomposition of %s against %s (Shapley values over the modifications)"] =
+    "dekomponering av %s mot %s (Shapley-verdier over endringene)",
+  ["change"] = "endring",
+  ["Monte Carlo of %s: %d draws, seed %d%s"] = "Monte Carlo av %s: %d trekninger, frø %d%s",
+  [" (stopped after %d of %d)"] = " (stoppet etter %d av %d)",
+  ["exact run"] = "eksakt kjøring",
+  ["mean"] = "snitt",
+}
+local function words()
+  if report.print_lang() ~= "nb" then return function(text) return text end end
+  return function(text) return analysis_nb[text] or core.label(text, "nb") end
+end
+
 sweep_mt.__tostring = function(sw)
+  local T = words()
   local out = {}
   for year = sw.from, sw.to do
-    local header, right = { "code", "member" }, { false, false }
+    local header, right = { T("code"), T("member") }, { false, false }
     for _, v in ipairs(sw.values) do
       header[#header + 1] = sw.vary .. "=" .. (core.exact(v) or tostring(v))
       right[#header] = true
@@ -96,7 +115,7 @@ sweep_mt.__tostring = function(sw)
       end
       if any then cells[#cells + 1] = row end
     end
-    out[#out + 1] = "sweep of " .. sw.vary .. ", budget year " .. year
+    out[#out + 1] = string.format(T("sweep of %s, budget year %d"), sw.vary, year)
     out[#out + 1] = report.table(header, cells, right)
   end
   return table.concat(out, "\n")
@@ -244,7 +263,9 @@ function M.decompose(base, variant, opts)
 end
 
 decomposition_mt.__tostring = function(d)
-  local header, right = { "year", "code", "member", d.base, d.variant, "change" }, { true, false, false, true, true, true }
+  local T = words()
+  local header, right = { T("year"), T("code"), T("member"), d.base, d.variant, T("change") },
+    { true, false, false, true, true, true }
   for _, name in ipairs(d.modifications) do header[#header + 1] = name; right[#header] = true end
   local cells = {}
   for _, r in ipairs(d.rows) do
@@ -253,8 +274,8 @@ decomposition_mt.__tostring = function(d)
     for i = 1, #d.modifications do row[#row + 1] = report.int(r.parts[i]) end
     cells[#cells + 1] = row
   end
-  return "decomposition of " .. d.variant .. " against " .. d.base ..
-    " (Shapley values over the modifications)\n" .. report.table(header, cells, right)
+  return string.format(T("decomposition of %s against %s (Shapley values over the modifications)"), d.variant,
+    d.base) .. "\n" .. report.table(header, cells, right)
 end
 
 ---------------------------------------------------------------------------
@@ -431,15 +452,16 @@ function montecarlo_mt:row(code, year)
 end
 
 montecarlo_mt.__tostring = function(mc)
+  local T = words()
   local cells = {}
   local function kr(v) return report.int(math.floor(v + 0.5)) end
   for _, r in ipairs(mc.rows) do
     cells[#cells + 1] = { tostring(r.year), r.code, r.name, r.base and report.int(r.base) or "-",
                           kr(r.mean), kr(r.p5), kr(r.p50), kr(r.p95) }
   end
-  local head = string.format("Monte Carlo of %s: %d draws, seed %d%s", mc.scenario, mc.draws, mc.seed,
-    mc.stopped and string.format(" (stopped after %d of %d)", mc.draws, mc.asked) or "")
-  return head .. "\n" .. report.table({ "year", "code", "member", "exact run", "mean", "p5", "p50", "p95" },
+  local head = string.format(T("Monte Carlo of %s: %d draws, seed %d%s"), mc.scenario, mc.draws, mc.seed,
+    mc.stopped and string.format(T(" (stopped after %d of %d)"), mc.draws, mc.asked) or "")
+  return head .. "\n" .. report.table({ T("year"), T("code"), T("member"), T("exact run"), T("mean"), "p5", "p50", "p95" },
     cells, { true, false, false, true, true, true, true, true })
 end
 
