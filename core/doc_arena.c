@@ -14,7 +14,7 @@
 #include "coopsim/doc.h"
 
 #define BLOCK 65536
-#define MAPPED (1u << 20)     /* blocks this large are mapped, their pages made at once */
+#define MAPPED (1u << 20)     /* blocks this large are mapped (and may get huge pages) */
 #define MAX_BLOCK (8u << 20)  /* blocks grow with the arena up to this */
 
 typedef struct block {
