@@ -70,7 +70,7 @@ run: build
 	./build/coopsim run scenarios/helgeland.lua
 
 # Unit tests (cmocka) and the scenario regression suite under ASan+UBSan,
-# then `require "coopsim"` from Debian's stock lua5.4, then a few seconds of
+# then `require "coopsim"` from Debian's stock lua5.4, then a fixed number of inputs of
 # each fuzz harness.
 # (COOPSIM_LANG is unset: the tests expect English unless they set it.)
 test: deps-test build build-test build-fuzz

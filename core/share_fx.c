@@ -72,7 +72,7 @@ int cs_fx_cents(const cs_fx_value *v, int64_t *cents, int64_t *whole) {
   ** floor(100 v + 1/2), kroner floor((floor(100 v) + 50) / 100) = floor(v + 1/2) */
   int64_t floor100 = (int64_t)(v->whole * 100 + h);
   *cents = floor100 + (rest >= half);
-  *whole = (floor100 + 50) / 100;
+  *whole = floor100 / 100 + (floor100 % 100 >= 50); /* (floor100 + 50) / 100 could overflow */
   return 0;
 }
 

@@ -144,6 +144,13 @@ static void edges(void **state) {
     assert_int_equal(cents, 50);
     assert_int_equal(out, 0);
   }
+  /* the largest value it answers for: 92 233 720 368 547 757.99 kr, whose
+  ** floor(100 v) + 50 is past INT64_MAX (fuzz_numbers found the overflow) */
+  v.whole = (cs_u128)(INT64_MAX / 100 - 1);
+  v.lo = v.hi = ~(cs_u128)0 / 100 * 99; /* 0.99 kr and a little less */
+  assert_int_equal(cs_fx_cents(&v, &cents, &out), 0);
+  assert_int_equal(cents, (INT64_MAX / 100 - 1) * 100 + 99);
+  assert_int_equal(out, INT64_MAX / 100); /* rounded up to whole kroner */
 }
 
 /* Random years as the simulation makes them: a net cost with decades of
