@@ -270,6 +270,16 @@ static int db_fail(cs_rundb *db, cs_error *err, const char *what) {
   return cs_sqlite_error(db->db, err, db->path, what);
 }
 
+/* The end of a query a stored run is read by: a step that stopped short of
+** SQLITE_DONE is the error when there was none yet; *st is finalized and
+** NULL. Returns rc or that error. */
+static int query_done(cs_rundb *db, sqlite3_stmt **st, int rc, int step, cs_error *err) {
+  if (!rc && step != SQLITE_DONE) rc = db_fail(db, err, "cannot read a stored run");
+  sqlite3_finalize(*st);
+  *st = NULL;
+  return rc;
+}
+
 /* Runs one PRAGMA that must answer "ok" (integrity_check, quick_check). */
 static int check_ok(cs_rundb *db, const char *pragma, cs_error *err) {
   sqlite3_stmt *st;
@@ -1035,10 +1045,7 @@ static int load_children(cs_rundb *db, int64_t id, cs_doc *doc, cs_error *err) {
     row->exact = col_text(st, 17, &oom);
     if (oom) goto out_of_memory;
   }
-  if (!rc && step != SQLITE_DONE) rc = db_fail(db, err, "cannot read a stored run");
-  sqlite3_finalize(st);
-  st = NULL;
-  if (rc) return rc;
+  if ((rc = query_done(db, &st, rc, step, err))) return rc;
   /* parts */
   if ((rc = prepare_for(db, &st,
                         "SELECT scenario, row_idx, idx, name, rounded, exact, explain FROM run_parts"
@@ -1061,10 +1068,7 @@ static int load_children(cs_rundb *db, int64_t id, cs_doc *doc, cs_error *err) {
     part->explain = col_text(st, 6, &oom);
     if (oom) goto out_of_memory;
   }
-  if (!rc && step != SQLITE_DONE) rc = db_fail(db, err, "cannot read a stored run");
-  sqlite3_finalize(st);
-  st = NULL;
-  if (rc) return rc;
+  if ((rc = query_done(db, &st, rc, step, err))) return rc;
   /* years */
   if ((rc = prepare_for(db, &st,
                         db->version >= 2
@@ -1103,10 +1107,7 @@ static int load_children(cs_rundb *db, int64_t id, cs_doc *doc, cs_error *err) {
     y->key_nb = col_text(st, 17, &oom);
     if (oom) goto out_of_memory;
   }
-  if (!rc && step != SQLITE_DONE) rc = db_fail(db, err, "cannot read a stored run");
-  sqlite3_finalize(st);
-  st = NULL;
-  if (rc) return rc;
+  if ((rc = query_done(db, &st, rc, step, err))) return rc;
   /* cost lines and grants of each year */
   if ((rc = prepare_for(db, &st,
                         "SELECT scenario, year_idx, kind, idx, name, amount FROM run_year_amounts"
@@ -1133,10 +1134,7 @@ static int load_children(cs_rundb *db, int64_t id, cs_doc *doc, cs_error *err) {
     a->amount = col_text(st, 5, &oom);
     if (oom) goto out_of_memory;
   }
-  if (!rc && step != SQLITE_DONE) rc = db_fail(db, err, "cannot read a stored run");
-  sqlite3_finalize(st);
-  st = NULL;
-  if (rc || db->version < 2) return rc;
+  if ((rc = query_done(db, &st, rc, step, err)) || db->version < 2) return rc;
   /* the events of each year (version 2 on) */
   if ((rc = prepare_for(db, &st,
                         "SELECT scenario, year_idx, idx, kind, code, name, date, until, other_code,"
@@ -1162,10 +1160,7 @@ static int load_children(cs_rundb *db, int64_t id, cs_doc *doc, cs_error *err) {
     e->other_name = col_text(st, 9, &oom);
     if (oom) goto out_of_memory;
   }
-  if (!rc && step != SQLITE_DONE) rc = db_fail(db, err, "cannot read a stored run");
-  sqlite3_finalize(st);
-  st = NULL;
-  if (rc) return rc;
+  if ((rc = query_done(db, &st, rc, step, err))) return rc;
   /* the years' accounts, the rows' money cycle (version 2 on) */
   if ((rc = prepare_for(db, &st,
                         "SELECT scenario, idx, actual_cost, actual_grants, actual_net FROM run_years"
@@ -1184,10 +1179,7 @@ static int load_children(cs_rundb *db, int64_t id, cs_doc *doc, cs_error *err) {
     yr->actual_net = col_text(st, 4, &oom);
     if (oom) goto out_of_memory;
   }
-  if (!rc && step != SQLITE_DONE) rc = db_fail(db, err, "cannot read a stored run");
-  sqlite3_finalize(st);
-  st = NULL;
-  if (rc) return rc;
+  if ((rc = query_done(db, &st, rc, step, err))) return rc;
   if ((rc = prepare_for(db, &st,
                         "SELECT scenario, idx, money, settlement_only, has_difference, difference,"
                         " settlement, invoice FROM run_rows WHERE run_id = ?1 ORDER BY scenario, idx",
@@ -1207,10 +1199,7 @@ static int load_children(cs_rundb *db, int64_t id, cs_doc *doc, cs_error *err) {
     row->settlement = sqlite3_column_int64(st, 6);
     row->invoice = sqlite3_column_int64(st, 7);
   }
-  if (!rc && step != SQLITE_DONE) rc = db_fail(db, err, "cannot read a stored run");
-  sqlite3_finalize(st);
-  st = NULL;
-  if (rc) return rc;
+  if ((rc = query_done(db, &st, rc, step, err))) return rc;
   if ((rc = prepare_for(db, &st,
                         "SELECT scenario, row_idx, idx, name, kroner FROM run_row_services WHERE run_id = ?1"
                         " ORDER BY scenario, row_idx, idx",
@@ -1230,10 +1219,7 @@ static int load_children(cs_rundb *db, int64_t id, cs_doc *doc, cs_error *err) {
     v->kroner = sqlite3_column_int64(st, 4);
     if (oom) goto out_of_memory;
   }
-  if (!rc && step != SQLITE_DONE) rc = db_fail(db, err, "cannot read a stored run");
-  sqlite3_finalize(st);
-  st = NULL;
-  if (rc) return rc;
+  if ((rc = query_done(db, &st, rc, step, err))) return rc;
   if ((rc = prepare_for(db, &st,
                         "SELECT scenario, row_idx, idx, due, amount FROM run_invoices WHERE run_id = ?1"
                         " ORDER BY scenario, row_idx, idx",
@@ -1253,10 +1239,7 @@ static int load_children(cs_rundb *db, int64_t id, cs_doc *doc, cs_error *err) {
     inv->amount = sqlite3_column_int64(st, 4);
     if (oom) goto out_of_memory;
   }
-  if (!rc && step != SQLITE_DONE) rc = db_fail(db, err, "cannot read a stored run");
-  sqlite3_finalize(st);
-  st = NULL;
-  if (rc) return rc;
+  if ((rc = query_done(db, &st, rc, step, err))) return rc;
   if ((rc = prepare_for(db, &st,
                         "SELECT scenario, row_idx, invoice_idx, idx, kind, service, instalment, settles,"
                         " amount FROM run_invoice_lines WHERE run_id = ?1"
@@ -1281,9 +1264,7 @@ static int load_children(cs_rundb *db, int64_t id, cs_doc *doc, cs_error *err) {
     l->amount = sqlite3_column_int64(st, 8);
     if (oom) goto out_of_memory;
   }
-  if (!rc && step != SQLITE_DONE) rc = db_fail(db, err, "cannot read a stored run");
-  sqlite3_finalize(st);
-  return rc;
+  return query_done(db, &st, rc, step, err);
 out_of_memory:
   sqlite3_finalize(st);
   return cs_error_set(err, CS_ENOMEM, "%s: out of memory reading run %lld", db->path, (long long)id);
@@ -1363,9 +1344,7 @@ static int load_in_transaction(cs_rundb *db, int64_t id, cs_doc *doc, cs_rundb_i
     run->options = col_text(st, 4, &oom);
     if (oom) goto out_of_memory;
   }
-  if (!rc && step != SQLITE_DONE) rc = db_fail(db, err, "cannot read a stored run");
-  sqlite3_finalize(st);
-  if (rc) return rc;
+  if ((rc = query_done(db, &st, rc, step, err))) return rc;
   return load_children(db, id, doc, err);
 out_of_memory:
   sqlite3_finalize(st);
