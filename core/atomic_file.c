@@ -143,16 +143,23 @@ typedef struct buffer {
   size_t len;
 } buffer;
 
+int cs_write_all(int fd, const void *data, size_t n) {
+  const char *p = data;
+  while (n) {
+    ssize_t w = write(fd, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) return -1;
+    p += w;
+    n -= (size_t)w;
+  }
+  return 0;
+}
+
 static int fill_buffer(const char *fd_path, int fd, void *ud, cs_error *err) {
   const buffer *b = ud;
   (void)fd_path;
-  size_t done = 0;
-  while (done < b->len) {
-    ssize_t w = write(fd, b->data + done, b->len - done);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) return cs_error_set(err, CS_EIO, "%s: cannot write (%s)", b->shown, strerror(errno));
-    done += (size_t)w;
-  }
+  if (cs_write_all(fd, b->data, b->len) != 0)
+    return cs_error_set(err, CS_EIO, "%s: cannot write (%s)", b->shown, strerror(errno));
   return 0;
 }
 

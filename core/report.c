@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "coopsim/atomic_file.h"
 #include "coopsim/report.h"
 #include "coopsim/rundb.h"
@@ -108,13 +107,31 @@ int cs_report_render(const cs_doc *doc, cs_report_format format, cs_report_lang 
   return *out ? 0 : cs_error_set(err, CS_ENOMEM, "out of memory");
 }
 
-typedef struct stream_job {
+/* Renders a text format through sink (what the writer has made goes out a
+** megabyte at a time, cs_sb_spill, and the rest at the end). *failed: the
+** sink refused; the error is then the caller's to say. */
+static int render_to(const cs_doc *doc, cs_report_format format, cs_report_lang lang,
+                     int (*sink)(void *, const char *, size_t), void *ud, int *failed, cs_error *err) {
+  cs_sb b = {0};
+  b.sink = sink;
+  b.sink_ud = ud;
+  int rc = render_into(doc, format, lang, &b, err);
+  if (!rc && b.len && sink(ud, b.s, b.len) != 0) b.sink_failed = 1;
+  *failed = b.sink_failed;
+  cs_sb_free(&b);
+  return rc;
+}
+
+/* Where a streamed report goes (a stream or a file descriptor), and why a
+** write failed. */
+typedef struct sink_job {
   FILE *f;
+  int fd;
   int errno_;
-} stream_job;
+} sink_job;
 
 static int write_stream(void *ud, const char *s, size_t n) {
-  stream_job *job = ud;
+  sink_job *job = ud;
   if (fwrite(s, 1, n, job->f) == n) return 0;
   job->errno_ = errno ? errno : EIO;
   return -1;
@@ -122,62 +139,40 @@ static int write_stream(void *ud, const char *s, size_t n) {
 
 int cs_report_write_stream(const cs_doc *doc, cs_report_format format, cs_report_lang lang, FILE *f,
                            const char *shown, cs_error *err) {
-  stream_job job = {f, 0};
-  cs_sb b = {0};
-  b.sink = write_stream;
-  b.sink_ud = &job;
+  sink_job job = {f, -1, 0};
+  int failed;
   errno = 0;
-  int rc = render_into(doc, format, lang, &b, err);
-  if (!rc && b.len && write_stream(&job, b.s, b.len) != 0) b.sink_failed = 1;
-  if (!b.sink_failed && fflush(f) != 0) {
+  int rc = render_to(doc, format, lang, write_stream, &job, &failed, err);
+  if (!failed && fflush(f) != 0) {
     job.errno_ = errno ? errno : EIO;
-    b.sink_failed = 1;
+    failed = 1;
   }
-  if (b.sink_failed) rc = cs_error_set(err, CS_EIO, "%s: %s", shown, strerror(job.errno_));
-  cs_sb_free(&b);
+  if (failed) rc = cs_error_set(err, CS_EIO, "%s: %s", shown, strerror(job.errno_));
   return rc;
 }
 
-/* A text report streamed into the temporary file: what the writer has made
-** goes to the file a megabyte at a time (cs_sb_spill). */
+static int write_fd(void *ud, const char *s, size_t n) {
+  sink_job *job = ud;
+  if (cs_write_all(job->fd, s, n) == 0) return 0;
+  job->errno_ = errno;
+  return -1;
+}
+
+/* A text report streamed into the temporary file (cs_atomic_write_at). */
 typedef struct text_job {
   const char *shown;
   const cs_doc *doc;
   cs_report_format format;
   cs_report_lang lang;
-  int fd;
-  int errno_; /* the write's failure */
 } text_job;
-
-static int write_fd(void *ud, const char *s, size_t n) {
-  text_job *job = ud;
-  while (n) {
-    ssize_t w = write(job->fd, s, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) {
-      job->errno_ = errno;
-      return -1;
-    }
-    s += w;
-    n -= (size_t)w;
-  }
-  return 0;
-}
 
 static int fill_text(const char *fd_path, int fd, void *ud, cs_error *err) {
   (void)fd_path;
-  text_job *job = ud;
-  job->fd = fd;
-  cs_sb b = {0};
-  b.sink = write_fd;
-  b.sink_ud = job;
-  int rc = render_into(job->doc, job->format, job->lang, &b, err);
-  if (!rc) {
-    if (b.len && write_fd(job, b.s, b.len) != 0) b.sink_failed = 1;
-  }
-  if (b.sink_failed)
-    rc = cs_error_set(err, CS_EIO, "%s: cannot write (%s)", job->shown, strerror(job->errno_));
-  cs_sb_free(&b);
+  const text_job *t = ud;
+  sink_job job = {NULL, fd, 0};
+  int failed;
+  int rc = render_to(t->doc, t->format, t->lang, write_fd, &job, &failed, err);
+  if (failed) rc = cs_error_set(err, CS_EIO, "%s: cannot write (%s)", t->shown, strerror(job.errno_));
   return rc;
 }
 
@@ -217,7 +212,7 @@ int cs_report_write_at(const cs_doc *doc, cs_report_format format, cs_report_lan
     xlsx_job job = {target->shown, doc, lang, invoice_book};
     return cs_atomic_write_at(target, fill_xlsx, &job, err);
   }
-  text_job job = {target->shown, doc, format, lang, -1, 0};
+  text_job job = {target->shown, doc, format, lang};
   return cs_atomic_write_at(target, fill_text, &job, err);
 }
 

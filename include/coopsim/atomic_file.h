@@ -34,6 +34,10 @@ int cs_atomic_write_at(const cs_safe_target *t, cs_atomic_fill fill, void *ud, c
 /* cs_atomic_write_at for a path the user gave (cs_safe_target_open). */
 int cs_atomic_write(const char *path, cs_atomic_fill fill, void *ud, cs_error *err);
 
+/* Writes all n bytes of data to fd, again after a signal or a short write.
+** 0, or -1 with errno set. */
+int cs_write_all(int fd, const void *data, size_t n);
+
 /* Writes len bytes of data as the whole content of the target. */
 int cs_atomic_write_buffer_at(const cs_safe_target *t, const void *data, size_t len,
                               cs_error *err);
