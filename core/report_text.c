@@ -574,11 +574,10 @@ int cs_report_markdown(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_er
       cs_sb_add(out, "\n");
     }
     free((void *)coops);
-    if (run->options && lang == CS_LANG_EN) cs_sb_printf(out, "%s: `%s`\n\n", T("options"), run->options);
-    if (run->options && lang != CS_LANG_EN) { /* words, not code */
-      cs_sb_printf(out, "%s: ", T("options"));
+    if (run->options) { /* English: the line as code; bokmål: in words */
+      cs_sb_printf(out, "%s: %s", T("options"), lang == CS_LANG_EN ? "`" : "");
       cs_rl_options(lang, run->options, out);
-      cs_sb_add(out, "\n\n");
+      cs_sb_add(out, lang == CS_LANG_EN ? "`\n\n" : "\n\n");
     }
   }
   if (doc->nruns > 1) {
