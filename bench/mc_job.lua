@@ -53,16 +53,23 @@ local model = { nmembers = m.nmembers, years = m.years, pop_mean = m.pop_mean, p
 local f = assert(io.open(os.getenv("BENCH_MODEL_LUA"), "w"))
 f:write("return ", ser(model), "\n")
 f:close()
--- JSON for numpy: arrays from 1 (Lua) become lists from 0
+-- JSON for numpy: arrays from 1 (Lua) become lists from 0. The model's tables
+-- are read-only views, so they are walked with pairs (their __pairs), never
+-- with next or #.
 local function js(v)
   if type(v) == "table" then
-    if v[1] ~= nil or next(v) == nil or v[0] ~= nil then
-      local items, from = {}, v[0] ~= nil and 0 or 1
-      for i = from, #v do items[#items + 1] = js(v[i]) end
+    local keys, numeric, lo, hi = {}, true, math.huge, -math.huge
+    for k in pairs(v) do
+      keys[#keys + 1] = k
+      if math.type(k) == "integer" then lo, hi = math.min(lo, k), math.max(hi, k) else numeric = false end
+    end
+    if numeric then
+      local items = {}
+      for i = (#keys == 0 and 1 or lo), hi do items[#items + 1] = js(v[i]) end
       return "[" .. table.concat(items, ",") .. "]"
     end
     local items = {}
-    for k, x in pairs(v) do items[#items + 1] = string.format("%q", k) .. ":" .. js(x) end
+    for _, k in ipairs(keys) do items[#items + 1] = string.format("%q", k) .. ":" .. js(v[k]) end
     return "{" .. table.concat(items, ",") .. "}"
   elseif type(v) == "number" then
     return math.type(v) == "integer" and tostring(v) or string.format("%.17g", v)
