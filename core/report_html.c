@@ -24,23 +24,37 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fmt_num.h"
 #include "report_internal.h"
 
 #define T(en) cs_rl_text(lang, en)
 
+/* Appends a string literal. */
+#define LIT(out, s) cs_sb_addn(out, s, sizeof s - 1)
+
+/* Whether byte c goes into HTML as it is. */
+static int html_plain(unsigned char c) {
+  if (c < 0x20) return c == '\t' || c == '\n';
+  return c != '&' && c != '<' && c != '>' && c != '"' && c != '\'';
+}
+
 void cs_html_esc(cs_sb *out, const char *s) {
-  for (; *s; s++) {
-    switch (*s) {
-    case '&': cs_sb_add(out, "&amp;"); break;
-    case '<': cs_sb_add(out, "&lt;"); break;
-    case '>': cs_sb_add(out, "&gt;"); break;
-    case '"': cs_sb_add(out, "&quot;"); break;
-    case '\'': cs_sb_add(out, "&#39;"); break;
-    default:
-      /* control characters other than tab and newline have no place in HTML */
-      if ((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n') cs_sb_add(out, "\xef\xbf\xbd");
-      else cs_sb_addn(out, s, 1);
+  for (;;) {
+    /* the bytes up to the next one to replace, at once */
+    const char *p = s;
+    while (html_plain((unsigned char)*p)) p++;
+    if (p > s) cs_sb_addn(out, s, (size_t)(p - s));
+    switch (*p) {
+    case '\0': return;
+    case '&': LIT(out, "&amp;"); break;
+    case '<': LIT(out, "&lt;"); break;
+    case '>': LIT(out, "&gt;"); break;
+    case '"': LIT(out, "&quot;"); break;
+    case '\'': LIT(out, "&#39;"); break;
+    /* control characters other than tab and newline have no place in HTML */
+    default: LIT(out, "\xef\xbf\xbd");
     }
+    s = p + 1;
   }
 }
 
@@ -128,9 +142,29 @@ static void td(cs_sb *out, const char *text, int num) {
 }
 
 static void td_kr(cs_sb *out, int64_t v, int plus, cs_report_lang lang) {
-  cs_sb_printf(out, "<td class=\"n%s\">", v < 0 ? " neg" : "");
+  if (v < 0) LIT(out, "<td class=\"n neg\">");
+  else LIT(out, "<td class=\"n\">");
   cs_report_kr(v, plus, lang, out);
-  cs_sb_add(out, "</td>");
+  LIT(out, "</td>");
+}
+
+/* A number's cell, v in plain digits (a year, a count). */
+static void td_int(cs_sb *out, int64_t v) {
+  LIT(out, "<td class=\"n\">");
+  cs_sb_int(out, v);
+  LIT(out, "</td>");
+}
+
+/* The opening of a figure's cell in the summary: run r's, and (with_year)
+** the year's. */
+static void td_fig(cs_sb *out, size_t r, int with_year, int year) {
+  LIT(out, "<td class=\"n fig\" data-run=\"");
+  cs_sb_int(out, (int64_t)r);
+  if (with_year) {
+    LIT(out, "\" data-year=\"");
+    cs_sb_int(out, year);
+  }
+  LIT(out, "\">");
 }
 
 /* Why the member of line i is absent from run r, escaped. */
@@ -155,7 +189,11 @@ static void percent(cs_sb *out, int64_t a, int64_t b, cs_report_lang lang) {
 /* The change d from the baseline's a in a summary cell: "−16 386 (−40,5 %)",
 ** a muted 0 when nothing changed. */
 static void change_cell(cs_sb *out, int64_t a, int64_t d, int both, size_t run, cs_report_lang lang) {
-  cs_sb_printf(out, "<td class=\"n chg%s\" data-run=\"%zu\">", d > 0 ? " up" : d < 0 ? " down" : " same", run);
+  if (d > 0) LIT(out, "<td class=\"n chg up\" data-run=\"");
+  else if (d < 0) LIT(out, "<td class=\"n chg down\" data-run=\"");
+  else LIT(out, "<td class=\"n chg same\" data-run=\"");
+  cs_sb_int(out, (int64_t)run);
+  LIT(out, "\">");
   cs_report_kr(d, 1, lang, out);
   if (both && a != 0 && d != 0) {
     cs_sb_add(out, " <small>(");
@@ -204,7 +242,7 @@ static void summary_table(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set
     for (size_t k = 0; k < nr; k++) {
       size_t r = set->idx[k];
       int here = l->status[r] == CS_CMP_PRESENT;
-      cs_sb_printf(out, "<td class=\"n fig\" data-run=\"%zu\">", r);
+      td_fig(out, r, 0, 0);
       if (here) {
         cs_report_kr(l->share[r], 0, lang, out);
         sum[k] += l->share[r];
@@ -226,7 +264,7 @@ static void summary_table(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set
   esc(out, T("total"));
   cs_sb_add(out, "</td>");
   for (size_t k = 0; k < nr; k++) {
-    cs_sb_printf(out, "<td class=\"n fig\" data-run=\"%zu\">", set->idx[k]);
+    td_fig(out, set->idx[k], 0, 0);
     cs_report_kr(sum[k], 0, lang, out);
     cs_sb_add(out, "</td>");
     if (k > 0) change_cell(out, sum[0], sum[k] - sum[0], 1, set->idx[k], lang);
@@ -308,7 +346,7 @@ static void summary_matrix(const cs_doc *doc, const cs_cmp *cmp, const cs_run_se
     esc(out, lines[i]->code);
     cs_sb_add(out, "</span></td>");
     for (size_t y = 0, k = i; y < ny; y++) {
-      cs_sb_printf(out, "<td class=\"n fig\" data-run=\"%zu\" data-year=\"%d\">", r, years[y]);
+      td_fig(out, r, 1, years[y]);
       if (k < j && lines[k]->year == years[y]) {
         const cs_cmp_line *l = lines[k++];
         if (l->status[r] == CS_CMP_PRESENT) {
@@ -330,7 +368,7 @@ static void summary_matrix(const cs_doc *doc, const cs_cmp *cmp, const cs_run_se
   esc(out, T("total"));
   cs_sb_add(out, "</td>");
   for (size_t y = 0; y < ny; y++) {
-    cs_sb_printf(out, "<td class=\"n fig\" data-run=\"%zu\" data-year=\"%d\">", r, years[y]);
+    td_fig(out, r, 1, years[y]);
     cs_report_kr(sum[y], 0, lang, out);
     cs_sb_add(out, "</td>");
   }
@@ -364,13 +402,11 @@ static void compare_table(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set
     out->oom = 1;
     return;
   }
-  char buf[64];
   for (size_t i = 0; i < cmp->nlines; i++) {
     const cs_cmp_line *l = &cmp->lines[i];
     if (strcmp(l->cooperation, coop)) continue;
     cs_sb_add(out, "<tr>");
-    snprintf(buf, sizeof buf, "%d", l->year);
-    td(out, buf, 1);
+    td_int(out, l->year);
     td(out, l->code, 0);
     td(out, l->name, 0);
     int base = l->status[b] == CS_CMP_PRESENT;
@@ -501,8 +537,7 @@ static void run_tables(const cs_doc_run *run, const char *coop, cs_report_lang l
     const cs_doc_year *y = &run->years[i];
     if (strcmp(y->cooperation, coop)) continue;
     cs_sb_add(out, "<tr>");
-    snprintf(buf, sizeof buf, "%d", y->year);
-    td(out, buf, 1);
+    td_int(out, y->year);
     td(out, cs_rl_money(y->cost, lang, 1, buf, sizeof buf), 1);
     td(out, cs_rl_money(y->grants, lang, 1, buf, sizeof buf), 1);
     td(out, cs_rl_money(y->net, lang, 1, buf, sizeof buf), 1);
@@ -513,8 +548,7 @@ static void run_tables(const cs_doc_run *run, const char *coop, cs_report_lang l
     }
     td_kr(out, y->sum_shares, 0, lang);
     td(out, cs_rl_money(y->balance, lang, 1, buf, sizeof buf), 1);
-    snprintf(buf, sizeof buf, "%d", y->members);
-    td(out, buf, 1);
+    td_int(out, y->members);
     cs_sb_add(out, "<td>");
     cs_sb note = {0};
     cs_report_year_note(y, lang, 1, &note);
@@ -558,8 +592,7 @@ static void run_tables(const cs_doc_run *run, const char *coop, cs_report_lang l
     if (strcmp(row->cooperation, coop)) continue;
     int share = !cs_report_no_share(row);
     cs_sb_add(out, share ? "<tr>" : "<tr class=\"settlement-only\">");
-    snprintf(buf, sizeof buf, "%d", row->year);
-    td(out, buf, 1);
+    td_int(out, row->year);
     td(out, row->code, 0);
     cs_sb_add(out, "<td>");
     esc(out, row->name);
@@ -576,7 +609,14 @@ static void run_tables(const cs_doc_run *run, const char *coop, cs_report_lang l
       cs_sb_add(out, ")</span>");
     }
     cs_sb_add(out, "</td>");
-    td(out, row->population >= 0 ? cs_rl_int(row->population, lang, 1, buf, sizeof buf) : "", 1);
+    if (row->population >= 0) { /* cs_rl_int's text */
+      char pop[CS_FMT_GROUPED_SIZE];
+      LIT(out, "<td class=\"n\">");
+      cs_sb_addn(out, pop, cs_fmt_grouped(pop, (uint64_t)row->population, cs_rl_group(lang, 1)));
+      LIT(out, "</td>");
+    } else {
+      td(out, "", 1);
+    }
     for (size_t p = 0; p < np; p++) {
       int64_t v;
       if (share && cs_report_row_part(row, parts[p], &v)) td_kr(out, v, 0, lang);
