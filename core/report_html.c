@@ -768,6 +768,82 @@ static void multiples(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set *se
   cs_sb_add(out, "</div>\n");
 }
 
+/* ---- each cooperation's rows -------------------------------------------------- */
+
+/* The cooperation (an index into the page's list of them) of each row and
+** year of a run. A national document has many cooperations in each run:
+** what the page asks per cooperation and run looks at that cooperation's
+** rows only (coop_view), not at every row of the run each time. */
+typedef struct run_coops {
+  size_t *row, *year;
+} run_coops;
+
+/* The index in coops[0 .. nc) of name: that of the row before (prev, its
+** name prev_name) when it is the same. */
+static size_t coop_at(const char *const *coops, size_t nc, const char *name, const char *prev_name, size_t prev) {
+  if (prev_name && (prev_name == name || strcmp(prev_name, name) == 0)) return prev;
+  size_t k = 0;
+  while (k < nc && strcmp(coops[k], name)) k++;
+  return k; /* < nc: coops lists every row's and year's cooperation */
+}
+
+/* Fills rc for run, and has[k] for each cooperation k the run has rows or
+** years of. 0, or -1 out of memory. */
+static int index_coops(const cs_doc_run *run, const char *const *coops, size_t nc, run_coops *rc,
+                       unsigned char *has) {
+  rc->row = malloc((run->nrows ? run->nrows : 1) * sizeof *rc->row);
+  rc->year = malloc((run->nyears ? run->nyears : 1) * sizeof *rc->year);
+  if (!rc->row || !rc->year) return -1;
+  for (size_t i = 0; i < run->nrows; i++) {
+    const char *prev = i ? run->rows[i - 1].cooperation : NULL;
+    rc->row[i] = coop_at(coops, nc, run->rows[i].cooperation, prev, i ? rc->row[i - 1] : 0);
+    if (rc->row[i] < nc) has[rc->row[i]] = 1;
+  }
+  for (size_t i = 0; i < run->nyears; i++) {
+    const char *prev = i ? run->years[i - 1].cooperation : NULL;
+    rc->year[i] = coop_at(coops, nc, run->years[i].cooperation, prev, i ? rc->year[i - 1] : 0);
+    if (rc->year[i] < nc) has[rc->year[i]] = 1;
+  }
+  return 0;
+}
+
+/* One run's rows and years of one cooperation as a run of their own, in
+** the run's order: copies of the row and year structs, whose texts stay
+** the document's. Every use filters by the cooperation as it would on the
+** whole run, so what it finds is the same. */
+typedef struct coop_view {
+  cs_doc_run run;
+  cs_doc_row *rows;
+  cs_doc_year *years;
+  size_t rows_cap, years_cap;
+} coop_view;
+
+/* Sets v to run's rows and years of cooperation k (rc: run's index).
+** 0, or -1 out of memory. */
+static int view_of(const cs_doc_run *run, const run_coops *rc, size_t k, coop_view *v) {
+  size_t nr = 0, ny = 0;
+  for (size_t i = 0; i < run->nrows; i++) nr += rc->row[i] == k;
+  for (size_t i = 0; i < run->nyears; i++) ny += rc->year[i] == k;
+  if (nr > v->rows_cap) {
+    cs_doc_row *rows = realloc(v->rows, nr * sizeof *rows);
+    if (!rows) return -1;
+    v->rows = rows, v->rows_cap = nr;
+  }
+  if (ny > v->years_cap) {
+    cs_doc_year *years = realloc(v->years, ny * sizeof *years);
+    if (!years) return -1;
+    v->years = years, v->years_cap = ny;
+  }
+  v->run = *run;
+  v->run.rows = v->rows, v->run.nrows = 0;
+  v->run.years = v->years, v->run.nyears = 0;
+  for (size_t i = 0; i < run->nrows; i++)
+    if (rc->row[i] == k) v->rows[v->run.nrows++] = run->rows[i];
+  for (size_t i = 0; i < run->nyears; i++)
+    if (rc->year[i] == k) v->years[v->run.nyears++] = run->years[i];
+  return 0;
+}
+
 /* ---- the page ------------------------------------------------------------------ */
 
 static const char style[] =
@@ -819,14 +895,27 @@ int cs_report_html(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error 
     cs_cmp_free(cmp);
     return CS_ENOMEM;
   }
-  size_t nc = 0;
+  size_t nc = 0, nviews = 0;
   const char **coops = cs_report_cooperations(doc->runs, doc->nruns, &nc, &out->oom);
-  /* each cooperation with the runs that have it */
+  coop_view *views = NULL; /* per run of a cooperation's set */
+  /* each run's rows by cooperation; each cooperation with the runs that
+  ** have it (cs_report_runs_of) */
+  run_coops *rc = calloc(doc->nruns ? doc->nruns : 1, sizeof *rc);
+  unsigned char *has = calloc((doc->nruns ? doc->nruns : 1) * (nc ? nc : 1), 1);
   cs_run_set *sets = calloc(nc ? nc : 1, sizeof *sets);
-  if (!sets) out->oom = 1;
-  for (size_t k = 0; k < nc && sets; k++) {
-    if (cs_report_runs_of(doc, coops[k], &sets[k])) out->oom = 1;
+  if (!rc || !has || !sets) out->oom = 1;
+  for (size_t r = 0; r < doc->nruns && !out->oom; r++) {
+    if (index_coops(&doc->runs[r], coops, nc, &rc[r], has + r * nc)) out->oom = 1;
   }
+  for (size_t k = 0; k < nc && !out->oom; k++) {
+    sets[k].idx = malloc((doc->nruns ? doc->nruns : 1) * sizeof *sets[k].idx);
+    if (!sets[k].idx) out->oom = 1;
+    for (size_t r = 0; r < doc->nruns && sets[k].idx; r++)
+      if (has[r * nc + k]) sets[k].idx[sets[k].n++] = r;
+  }
+  views = calloc(doc->nruns ? doc->nruns : 1, sizeof *views);
+  if (!views) out->oom = 1;
+  else nviews = doc->nruns;
   if (out->oom) goto done;
   int one_set = 1; /* every cooperation in the same runs */
   for (size_t k = 1; k < nc && one_set; k++) {
@@ -908,8 +997,12 @@ int cs_report_html(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error 
   cs_sb_add(out, "<section class=\"details\" id=\"details\">\n<h2>");
   esc(out, T("Details"));
   cs_sb_add(out, "</h2>\n");
-  for (size_t k = 0; k < nc; k++) {
+  for (size_t k = 0; k < nc && !out->oom; k++) {
     const cs_run_set *set = &sets[k];
+    /* the runs' rows and years of this cooperation */
+    for (size_t a = 0; a < set->n; a++)
+      if (view_of(&doc->runs[set->idx[a]], &rc[set->idx[a]], k, &views[a])) out->oom = 1;
+    if (out->oom) break;
     cs_sb_add(out, "<section class=\"cooperation\">\n<h2>");
     esc(out, coops[k]);
     cs_sb_add(out, "</h2>\n<h3>");
@@ -917,14 +1010,14 @@ int cs_report_html(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error 
     cs_sb_add(out, "</h3>\n");
     /* the keys, once for all runs that share them */
     for (size_t a = 0; a < set->n; a++) {
-      const cs_doc_run *run = &doc->runs[set->idx[a]];
+      const cs_doc_run *run = &views[a].run;
       int shown = 0;
-      for (size_t q = 0; q < a && !shown; q++) shown = same_keys(&doc->runs[set->idx[q]], run, coops[k]);
+      for (size_t q = 0; q < a && !shown; q++) shown = same_keys(&views[q].run, run, coops[k]);
       if (shown) continue;
       if (set->n > 1) {
         cs_sb_add(out, "<p><b>");
         for (size_t q = a, n = 0; q < set->n; q++) {
-          if (q > a && !same_keys(run, &doc->runs[set->idx[q]], coops[k])) continue;
+          if (q > a && !same_keys(run, &views[q].run, coops[k])) continue;
           if (n++) cs_sb_add(out, ", ");
           esc(out, doc->runs[set->idx[q]].scenario);
         }
@@ -960,7 +1053,7 @@ int cs_report_html(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error 
       }
     }
     for (size_t a = 0; a < set->n; a++) {
-      const cs_doc_run *run = &doc->runs[set->idx[a]];
+      const cs_doc_run *run = &views[a].run;
       cs_sb_add(out, "<h3>");
       esc(out, run->scenario);
       cs_sb_printf(out, ", %d&ndash;%d", run->from, run->to);
@@ -978,6 +1071,11 @@ int cs_report_html(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error 
 done:
   for (size_t k = 0; sets && k < nc; k++) free(sets[k].idx);
   free(sets);
+  for (size_t r = 0; rc && r < doc->nruns; r++) free(rc[r].row), free(rc[r].year);
+  free(rc);
+  free(has);
+  for (size_t a = 0; a < nviews; a++) free(views[a].rows), free(views[a].years);
+  free(views);
   free((void *)coops);
   cs_cmp_free(cmp);
   cs_cmp_free(inv);
