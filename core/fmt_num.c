@@ -14,16 +14,29 @@
 
 static const uint64_t pow10_u64[CS_FMT_FIXED_MAX_DECIMALS + 1] = {1, 10, 100, 1000};
 
+/* "00" .. "99": two digits per division. */
+static const char two_digits[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                    "8081828384858687888990919293949596979899";
+
 /* v in decimal at out (no NUL); its length. */
 static size_t put_u64(char *out, uint64_t v) {
   char d[20];
-  size_t n = 0;
-  do {
-    d[n++] = (char)('0' + v % 10);
-    v /= 10;
-  } while (v);
-  for (size_t i = 0; i < n; i++) out[i] = d[n - 1 - i];
-  return n;
+  size_t i = sizeof d;
+  while (v >= 100) {
+    size_t two = (size_t)(v % 100) * 2;
+    v /= 100;
+    d[--i] = two_digits[two + 1];
+    d[--i] = two_digits[two];
+  }
+  if (v >= 10) {
+    d[--i] = two_digits[v * 2 + 1];
+    d[--i] = two_digits[v * 2];
+  } else {
+    d[--i] = (char)('0' + v);
+  }
+  memcpy(out, d + i, sizeof d - i);
+  return sizeof d - i;
 }
 
 /* v as exactly `width` digits, zeros in front (no NUL). */

@@ -305,9 +305,19 @@ void cs_svg_member_chart(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set 
 void cs_svg_totals_chart(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set *set, const char *coop,
                          cs_report_lang lang, cs_sb *out) {
   size_t nr = set->n, ny = 0;
-  int *years = calloc(cmp->nlines + 1, sizeof *years);
-  int64_t *sums = calloc((cmp->nlines + 1) * nr, sizeof *sums);
-  int *has = calloc((cmp->nlines + 1) * nr, sizeof *has);
+  /* the cooperation's lines are first to last, and its years: the sums
+  ** are as many as its years, not as the document's lines */
+  size_t first = cmp->nlines, last = 0, nyears = 0;
+  for (size_t i = 0; i < cmp->nlines; i++) {
+    const cs_cmp_line *l = &cmp->lines[i];
+    if (strcmp(l->cooperation, coop)) continue;
+    if (first == cmp->nlines || l->year != cmp->lines[last].year) nyears++;
+    if (first == cmp->nlines) first = i;
+    last = i;
+  }
+  int *years = calloc(nyears + 1, sizeof *years);
+  int64_t *sums = calloc((nyears + 1) * nr, sizeof *sums);
+  int *has = calloc((nyears + 1) * nr, sizeof *has);
   if (!years || !sums || !has) {
     free(years), free(sums), free(has);
     out->oom = 1;
@@ -315,7 +325,7 @@ void cs_svg_totals_chart(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set 
   }
 #define SUM(y, k) sums[(y) * nr + (k)]
 #define HAS(y, k) has[(y) * nr + (k)]
-  for (size_t i = 0; i < cmp->nlines; i++) {
+  for (size_t i = first; i <= last && i < cmp->nlines; i++) {
     const cs_cmp_line *l = &cmp->lines[i];
     if (strcmp(l->cooperation, coop)) continue;
     if (ny == 0 || years[ny - 1] != l->year) years[ny++] = l->year;
