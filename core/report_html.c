@@ -34,6 +34,7 @@
 
 /* Whether byte c goes into HTML as it is. */
 static int html_plain(unsigned char c) {
+  if (c > '>') return 1; /* letters, most of a text; UTF-8 bytes */
   if (c < 0x20) return c == '\t' || c == '\n';
   return c != '&' && c != '<' && c != '>' && c != '"' && c != '\'';
 }
