@@ -29,8 +29,8 @@
 
 #define T(en) cs_rl_text(lang, en)
 
-/* Appends a string literal. */
-#define LIT(out, s) cs_sb_addn(out, s, sizeof s - 1)
+/* Appends a string literal (only a literal: "" s "" refuses a pointer). */
+#define LIT(out, s) cs_sb_addn(out, "" s "", sizeof s - 1)
 
 /* Whether byte c goes into HTML as it is. */
 static int html_plain(unsigned char c) {

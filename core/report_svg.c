@@ -78,8 +78,8 @@ static double axis_range(double *lo, double *hi) {
   return step;
 }
 
-/* Appends a string literal. */
-#define LIT(out, s) cs_sb_addn(out, s, sizeof s - 1)
+/* Appends a string literal (only a literal: "" s "" refuses a pointer). */
+#define LIT(out, s) cs_sb_addn(out, "" s "", sizeof s - 1)
 
 /* Appends v as "%.*f" writes it with `decimals`. */
 static void add_fixed(cs_sb *out, double v, int decimals) {
@@ -181,8 +181,8 @@ static void value_axis(cs_sb *out, double lo, double hi, double step, double x0,
   LIT(out, "\" y=\"10\" class=\"unit\">kr</text>\n");
 }
 
-/* A bar's rectangle from (x, y), w wide, in run r's colour; its title
-** (the tooltip) follows, then "</title></rect>". */
+/* Opens a bar's rectangle from (x, y), w wide, in run r's colour, and its
+** title (the tooltip): the caller writes the title and "</title></rect>". */
 static void bar(cs_sb *out, double x, double y, double w, size_t r) {
   LIT(out, "<rect x=\"");
   add_fixed(out, x, 1);
