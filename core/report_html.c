@@ -468,7 +468,9 @@ static void compare_table(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set
   cs_sb_add(out, "</tbody></table>\n");
 }
 
-static int same_str(const char *a, const char *b) { return a ? b && strcmp(a, b) == 0 : b == NULL; }
+/* Whether a and b are the same text, or both NULL; the same pointer (a
+** text the document shares) needs no comparison. */
+static int same_str(const char *a, const char *b) { return a == b || (a && b && strcmp(a, b) == 0); }
 
 static int same_year_key(const cs_doc_year *p, const cs_doc_year *y) {
   return strcmp(p->key, y->key) == 0 && same_str(p->key_label, y->key_label) &&
@@ -525,6 +527,11 @@ static void key_list(const cs_doc_run *run, const char *coop, cs_report_lang lan
     cs_sb_add(out, "</li>\n");
   }
   cs_sb_add(out, "</ul>\n");
+}
+
+/* Whether two rows' populations have the same date and source. */
+static int same_population(const cs_doc_row *a, const cs_doc_row *b) {
+  return same_str(a->population_date, b->population_date) && same_str(a->population_source, b->population_source);
 }
 
 /* A decimal amount's cell, empty for NULL. */
@@ -670,15 +677,16 @@ static void run_tables(const cs_doc_run *run, const char *coop, cs_report_lang l
   cs_sb_add(out, ": ");
   int any = 0;
   const cs_doc_row **seen = malloc((run->nrows ? run->nrows : 1) * sizeof *seen);
-  size_t nseen = 0;
+  size_t nseen = 0, hit = 0;
   if (!seen) out->oom = 1;
   for (size_t i = 0; i < run->nrows && seen; i++) {
     const cs_doc_row *row = &run->rows[i];
     if (strcmp(row->cooperation, coop) || !row->population_date) continue;
+    /* the rows of a year share a date: the one the row before matched first */
+    if (hit < nseen && same_population(seen[hit], row)) continue;
     size_t j = 0;
-    while (j < nseen && !(same_str(seen[j]->population_date, row->population_date) &&
-                          same_str(seen[j]->population_source, row->population_source)))
-      j++;
+    while (j < nseen && !same_population(seen[j], row)) j++;
+    hit = j;
     if (j < nseen) continue;
     seen[nseen++] = row;
     if (any++) cs_sb_add(out, ", ");
