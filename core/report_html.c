@@ -24,23 +24,38 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fmt_num.h"
 #include "report_internal.h"
 
 #define T(en) cs_rl_text(lang, en)
 
+/* Appends a string literal (only a literal: "" s "" refuses a pointer). */
+#define LIT(out, s) cs_sb_addn(out, "" s "", sizeof s - 1)
+
+/* Whether byte c goes into HTML as it is. */
+static int html_plain(unsigned char c) {
+  if (c > '>') return 1; /* letters, most of a text; UTF-8 bytes */
+  if (c < 0x20) return c == '\t' || c == '\n';
+  return c != '&' && c != '<' && c != '>' && c != '"' && c != '\'';
+}
+
 void cs_html_esc(cs_sb *out, const char *s) {
-  for (; *s; s++) {
-    switch (*s) {
-    case '&': cs_sb_add(out, "&amp;"); break;
-    case '<': cs_sb_add(out, "&lt;"); break;
-    case '>': cs_sb_add(out, "&gt;"); break;
-    case '"': cs_sb_add(out, "&quot;"); break;
-    case '\'': cs_sb_add(out, "&#39;"); break;
-    default:
-      /* control characters other than tab and newline have no place in HTML */
-      if ((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n') cs_sb_add(out, "\xef\xbf\xbd");
-      else cs_sb_addn(out, s, 1);
+  for (;;) {
+    /* the bytes up to the next one to replace, at once */
+    const char *p = s;
+    while (html_plain((unsigned char)*p)) p++;
+    if (p > s) cs_sb_addn(out, s, (size_t)(p - s));
+    switch (*p) {
+    case '\0': return;
+    case '&': LIT(out, "&amp;"); break;
+    case '<': LIT(out, "&lt;"); break;
+    case '>': LIT(out, "&gt;"); break;
+    case '"': LIT(out, "&quot;"); break;
+    case '\'': LIT(out, "&#39;"); break;
+    /* control characters other than tab and newline have no place in HTML */
+    default: LIT(out, "\xef\xbf\xbd");
     }
+    s = p + 1;
   }
 }
 
@@ -128,9 +143,29 @@ static void td(cs_sb *out, const char *text, int num) {
 }
 
 static void td_kr(cs_sb *out, int64_t v, int plus, cs_report_lang lang) {
-  cs_sb_printf(out, "<td class=\"n%s\">", v < 0 ? " neg" : "");
+  if (v < 0) LIT(out, "<td class=\"n neg\">");
+  else LIT(out, "<td class=\"n\">");
   cs_report_kr(v, plus, lang, out);
-  cs_sb_add(out, "</td>");
+  LIT(out, "</td>");
+}
+
+/* A number's cell, v in plain digits (a year, a count). */
+static void td_int(cs_sb *out, int64_t v) {
+  LIT(out, "<td class=\"n\">");
+  cs_sb_int(out, v);
+  LIT(out, "</td>");
+}
+
+/* The opening of a figure's cell in the summary: run r's, and (with_year)
+** the year's. */
+static void td_fig(cs_sb *out, size_t r, int with_year, int year) {
+  LIT(out, "<td class=\"n fig\" data-run=\"");
+  cs_sb_int(out, (int64_t)r);
+  if (with_year) {
+    LIT(out, "\" data-year=\"");
+    cs_sb_int(out, year);
+  }
+  LIT(out, "\">");
 }
 
 /* Why the member of line i is absent from run r, escaped. */
@@ -144,18 +179,36 @@ static void absent(const cs_cmp *cmp, size_t i, size_t r, cs_report_lang lang, c
 
 /* ---- the summary -------------------------------------------------------------- */
 
-/* A change in per cent as the page writes it: "−40,5 %" (a real minus). */
+/* A change in per cent as the page writes it: "−40,5 %" (a real minus).
+** The text of cs_rl_percent (the same figure, "%+.1f %%", a decimal comma
+** in bokmål; nothing when a is 0), written without printf: a national
+** report has hundreds of thousands of them. */
 static void percent(cs_sb *out, int64_t a, int64_t b, cs_report_lang lang) {
-  char buf[64];
-  cs_rl_percent(a, b, lang, buf, sizeof buf);
-  cs_sb_add(out, buf[0] == '-' ? "\xe2\x88\x92" : "");
-  cs_sb_add(out, buf[0] == '-' ? buf + 1 : buf);
+  if (a == 0) return;
+  double pct = ((double)b - (double)a) * 100.0 / (double)a;
+  char buf[CS_FMT_FIXED_SIZE];
+  size_t n = cs_fmt_fixed(buf, pct, 1);
+  char *p = buf;
+  if (*p == '-') {
+    LIT(out, "\xe2\x88\x92");
+    p++, n--;
+  } else {
+    LIT(out, "+");
+  }
+  char *dot = lang == CS_LANG_NB ? strchr(p, '.') : NULL;
+  if (dot) *dot = ',';
+  cs_sb_addn(out, p, n);
+  LIT(out, " %");
 }
 
 /* The change d from the baseline's a in a summary cell: "−16 386 (−40,5 %)",
 ** a muted 0 when nothing changed. */
 static void change_cell(cs_sb *out, int64_t a, int64_t d, int both, size_t run, cs_report_lang lang) {
-  cs_sb_printf(out, "<td class=\"n chg%s\" data-run=\"%zu\">", d > 0 ? " up" : d < 0 ? " down" : " same", run);
+  if (d > 0) LIT(out, "<td class=\"n chg up\" data-run=\"");
+  else if (d < 0) LIT(out, "<td class=\"n chg down\" data-run=\"");
+  else LIT(out, "<td class=\"n chg same\" data-run=\"");
+  cs_sb_int(out, (int64_t)run);
+  LIT(out, "\">");
   cs_report_kr(d, 1, lang, out);
   if (both && a != 0 && d != 0) {
     cs_sb_add(out, " <small>(");
@@ -204,7 +257,7 @@ static void summary_table(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set
     for (size_t k = 0; k < nr; k++) {
       size_t r = set->idx[k];
       int here = l->status[r] == CS_CMP_PRESENT;
-      cs_sb_printf(out, "<td class=\"n fig\" data-run=\"%zu\">", r);
+      td_fig(out, r, 0, 0);
       if (here) {
         cs_report_kr(l->share[r], 0, lang, out);
         sum[k] += l->share[r];
@@ -226,7 +279,7 @@ static void summary_table(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set
   esc(out, T("total"));
   cs_sb_add(out, "</td>");
   for (size_t k = 0; k < nr; k++) {
-    cs_sb_printf(out, "<td class=\"n fig\" data-run=\"%zu\">", set->idx[k]);
+    td_fig(out, set->idx[k], 0, 0);
     cs_report_kr(sum[k], 0, lang, out);
     cs_sb_add(out, "</td>");
     if (k > 0) change_cell(out, sum[0], sum[k] - sum[0], 1, set->idx[k], lang);
@@ -308,7 +361,7 @@ static void summary_matrix(const cs_doc *doc, const cs_cmp *cmp, const cs_run_se
     esc(out, lines[i]->code);
     cs_sb_add(out, "</span></td>");
     for (size_t y = 0, k = i; y < ny; y++) {
-      cs_sb_printf(out, "<td class=\"n fig\" data-run=\"%zu\" data-year=\"%d\">", r, years[y]);
+      td_fig(out, r, 1, years[y]);
       if (k < j && lines[k]->year == years[y]) {
         const cs_cmp_line *l = lines[k++];
         if (l->status[r] == CS_CMP_PRESENT) {
@@ -330,7 +383,7 @@ static void summary_matrix(const cs_doc *doc, const cs_cmp *cmp, const cs_run_se
   esc(out, T("total"));
   cs_sb_add(out, "</td>");
   for (size_t y = 0; y < ny; y++) {
-    cs_sb_printf(out, "<td class=\"n fig\" data-run=\"%zu\" data-year=\"%d\">", r, years[y]);
+    td_fig(out, r, 1, years[y]);
     cs_report_kr(sum[y], 0, lang, out);
     cs_sb_add(out, "</td>");
   }
@@ -364,13 +417,11 @@ static void compare_table(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set
     out->oom = 1;
     return;
   }
-  char buf[64];
   for (size_t i = 0; i < cmp->nlines; i++) {
     const cs_cmp_line *l = &cmp->lines[i];
     if (strcmp(l->cooperation, coop)) continue;
     cs_sb_add(out, "<tr>");
-    snprintf(buf, sizeof buf, "%d", l->year);
-    td(out, buf, 1);
+    td_int(out, l->year);
     td(out, l->code, 0);
     td(out, l->name, 0);
     int base = l->status[b] == CS_CMP_PRESENT;
@@ -417,7 +468,9 @@ static void compare_table(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set
   cs_sb_add(out, "</tbody></table>\n");
 }
 
-static int same_str(const char *a, const char *b) { return a ? b && strcmp(a, b) == 0 : b == NULL; }
+/* Whether a and b are the same text, or both NULL; the same pointer (a
+** text the document shares) needs no comparison. */
+static int same_str(const char *a, const char *b) { return a == b || (a && b && strcmp(a, b) == 0); }
 
 static int same_year_key(const cs_doc_year *p, const cs_doc_year *y) {
   return strcmp(p->key, y->key) == 0 && same_str(p->key_label, y->key_label) &&
@@ -476,6 +529,11 @@ static void key_list(const cs_doc_run *run, const char *coop, cs_report_lang lan
   cs_sb_add(out, "</ul>\n");
 }
 
+/* Whether two rows' populations have the same date and source. */
+static int same_population(const cs_doc_row *a, const cs_doc_row *b) {
+  return same_str(a->population_date, b->population_date) && same_str(a->population_source, b->population_source);
+}
+
 /* A decimal amount's cell, empty for NULL. */
 static void td_money(cs_sb *out, const char *amount, cs_report_lang lang) {
   char buf[96];
@@ -501,8 +559,7 @@ static void run_tables(const cs_doc_run *run, const char *coop, cs_report_lang l
     const cs_doc_year *y = &run->years[i];
     if (strcmp(y->cooperation, coop)) continue;
     cs_sb_add(out, "<tr>");
-    snprintf(buf, sizeof buf, "%d", y->year);
-    td(out, buf, 1);
+    td_int(out, y->year);
     td(out, cs_rl_money(y->cost, lang, 1, buf, sizeof buf), 1);
     td(out, cs_rl_money(y->grants, lang, 1, buf, sizeof buf), 1);
     td(out, cs_rl_money(y->net, lang, 1, buf, sizeof buf), 1);
@@ -513,8 +570,7 @@ static void run_tables(const cs_doc_run *run, const char *coop, cs_report_lang l
     }
     td_kr(out, y->sum_shares, 0, lang);
     td(out, cs_rl_money(y->balance, lang, 1, buf, sizeof buf), 1);
-    snprintf(buf, sizeof buf, "%d", y->members);
-    td(out, buf, 1);
+    td_int(out, y->members);
     cs_sb_add(out, "<td>");
     cs_sb note = {0};
     cs_report_year_note(y, lang, 1, &note);
@@ -558,8 +614,7 @@ static void run_tables(const cs_doc_run *run, const char *coop, cs_report_lang l
     if (strcmp(row->cooperation, coop)) continue;
     int share = !cs_report_no_share(row);
     cs_sb_add(out, share ? "<tr>" : "<tr class=\"settlement-only\">");
-    snprintf(buf, sizeof buf, "%d", row->year);
-    td(out, buf, 1);
+    td_int(out, row->year);
     td(out, row->code, 0);
     cs_sb_add(out, "<td>");
     esc(out, row->name);
@@ -576,7 +631,14 @@ static void run_tables(const cs_doc_run *run, const char *coop, cs_report_lang l
       cs_sb_add(out, ")</span>");
     }
     cs_sb_add(out, "</td>");
-    td(out, row->population >= 0 ? cs_rl_int(row->population, lang, 1, buf, sizeof buf) : "", 1);
+    if (row->population >= 0) { /* cs_rl_int's text */
+      char pop[CS_FMT_GROUPED_SIZE];
+      LIT(out, "<td class=\"n\">");
+      cs_sb_addn(out, pop, cs_fmt_grouped(pop, (uint64_t)row->population, cs_rl_group(lang, 1)));
+      LIT(out, "</td>");
+    } else {
+      td(out, "", 1);
+    }
     for (size_t p = 0; p < np; p++) {
       int64_t v;
       if (share && cs_report_row_part(row, parts[p], &v)) td_kr(out, v, 0, lang);
@@ -615,15 +677,16 @@ static void run_tables(const cs_doc_run *run, const char *coop, cs_report_lang l
   cs_sb_add(out, ": ");
   int any = 0;
   const cs_doc_row **seen = malloc((run->nrows ? run->nrows : 1) * sizeof *seen);
-  size_t nseen = 0;
+  size_t nseen = 0, hit = 0;
   if (!seen) out->oom = 1;
   for (size_t i = 0; i < run->nrows && seen; i++) {
     const cs_doc_row *row = &run->rows[i];
     if (strcmp(row->cooperation, coop) || !row->population_date) continue;
+    /* the rows of a year share a date: the one the row before matched first */
+    if (hit < nseen && same_population(seen[hit], row)) continue;
     size_t j = 0;
-    while (j < nseen && !(same_str(seen[j]->population_date, row->population_date) &&
-                          same_str(seen[j]->population_source, row->population_source)))
-      j++;
+    while (j < nseen && !same_population(seen[j], row)) j++;
+    hit = j;
     if (j < nseen) continue;
     seen[nseen++] = row;
     if (any++) cs_sb_add(out, ", ");
@@ -728,6 +791,82 @@ static void multiples(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set *se
   cs_sb_add(out, "</div>\n");
 }
 
+/* ---- each cooperation's rows -------------------------------------------------- */
+
+/* The cooperation (an index into the page's list of them) of each row and
+** year of a run. A national document has many cooperations in each run:
+** what the page asks per cooperation and run looks at that cooperation's
+** rows only (coop_view), not at every row of the run each time. */
+typedef struct run_coops {
+  size_t *row, *year;
+} run_coops;
+
+/* The index in coops[0 .. nc) of name: that of the row before (prev, its
+** name prev_name) when it is the same. */
+static size_t coop_at(const char *const *coops, size_t nc, const char *name, const char *prev_name, size_t prev) {
+  if (prev_name && (prev_name == name || strcmp(prev_name, name) == 0)) return prev;
+  size_t k = 0;
+  while (k < nc && strcmp(coops[k], name)) k++;
+  return k; /* < nc: coops lists every row's and year's cooperation */
+}
+
+/* Fills rc for run, and has[k] for each cooperation k the run has rows or
+** years of. 0, or -1 out of memory. */
+static int index_coops(const cs_doc_run *run, const char *const *coops, size_t nc, run_coops *rc,
+                       unsigned char *has) {
+  rc->row = malloc((run->nrows ? run->nrows : 1) * sizeof *rc->row);
+  rc->year = malloc((run->nyears ? run->nyears : 1) * sizeof *rc->year);
+  if (!rc->row || !rc->year) return -1;
+  for (size_t i = 0; i < run->nrows; i++) {
+    const char *prev = i ? run->rows[i - 1].cooperation : NULL;
+    rc->row[i] = coop_at(coops, nc, run->rows[i].cooperation, prev, i ? rc->row[i - 1] : 0);
+    if (rc->row[i] < nc) has[rc->row[i]] = 1;
+  }
+  for (size_t i = 0; i < run->nyears; i++) {
+    const char *prev = i ? run->years[i - 1].cooperation : NULL;
+    rc->year[i] = coop_at(coops, nc, run->years[i].cooperation, prev, i ? rc->year[i - 1] : 0);
+    if (rc->year[i] < nc) has[rc->year[i]] = 1;
+  }
+  return 0;
+}
+
+/* One run's rows and years of one cooperation as a run of their own, in
+** the run's order: copies of the row and year structs, whose texts stay
+** the document's. Every use filters by the cooperation as it would on the
+** whole run, so what it finds is the same. */
+typedef struct coop_view {
+  cs_doc_run run;
+  cs_doc_row *rows;
+  cs_doc_year *years;
+  size_t rows_cap, years_cap;
+} coop_view;
+
+/* Sets v to run's rows and years of cooperation k (rc: run's index).
+** 0, or -1 out of memory. */
+static int view_of(const cs_doc_run *run, const run_coops *rc, size_t k, coop_view *v) {
+  size_t nr = 0, ny = 0;
+  for (size_t i = 0; i < run->nrows; i++) nr += rc->row[i] == k;
+  for (size_t i = 0; i < run->nyears; i++) ny += rc->year[i] == k;
+  if (nr > v->rows_cap) {
+    cs_doc_row *rows = realloc(v->rows, nr * sizeof *rows);
+    if (!rows) return -1;
+    v->rows = rows, v->rows_cap = nr;
+  }
+  if (ny > v->years_cap) {
+    cs_doc_year *years = realloc(v->years, ny * sizeof *years);
+    if (!years) return -1;
+    v->years = years, v->years_cap = ny;
+  }
+  v->run = *run;
+  v->run.rows = v->rows, v->run.nrows = 0;
+  v->run.years = v->years, v->run.nyears = 0;
+  for (size_t i = 0; i < run->nrows; i++)
+    if (rc->row[i] == k) v->rows[v->run.nrows++] = run->rows[i];
+  for (size_t i = 0; i < run->nyears; i++)
+    if (rc->year[i] == k) v->years[v->run.nyears++] = run->years[i];
+  return 0;
+}
+
 /* ---- the page ------------------------------------------------------------------ */
 
 static const char style[] =
@@ -779,14 +918,27 @@ int cs_report_html(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error 
     cs_cmp_free(cmp);
     return CS_ENOMEM;
   }
-  size_t nc = 0;
+  size_t nc = 0, nviews = 0;
   const char **coops = cs_report_cooperations(doc->runs, doc->nruns, &nc, &out->oom);
-  /* each cooperation with the runs that have it */
+  coop_view *views = NULL; /* per run of a cooperation's set */
+  /* each run's rows by cooperation; each cooperation with the runs that
+  ** have it (cs_report_runs_of) */
+  run_coops *rc = calloc(doc->nruns ? doc->nruns : 1, sizeof *rc);
+  unsigned char *has = calloc((doc->nruns ? doc->nruns : 1) * (nc ? nc : 1), 1);
   cs_run_set *sets = calloc(nc ? nc : 1, sizeof *sets);
-  if (!sets) out->oom = 1;
-  for (size_t k = 0; k < nc && sets; k++) {
-    if (cs_report_runs_of(doc, coops[k], &sets[k])) out->oom = 1;
+  if (!rc || !has || !sets) out->oom = 1;
+  for (size_t r = 0; r < doc->nruns && !out->oom; r++) {
+    if (index_coops(&doc->runs[r], coops, nc, &rc[r], has + r * nc)) out->oom = 1;
   }
+  for (size_t k = 0; k < nc && !out->oom; k++) {
+    sets[k].idx = malloc((doc->nruns ? doc->nruns : 1) * sizeof *sets[k].idx);
+    if (!sets[k].idx) out->oom = 1;
+    for (size_t r = 0; r < doc->nruns && sets[k].idx; r++)
+      if (has[r * nc + k]) sets[k].idx[sets[k].n++] = r;
+  }
+  views = calloc(doc->nruns ? doc->nruns : 1, sizeof *views);
+  if (!views) out->oom = 1;
+  else nviews = doc->nruns;
   if (out->oom) goto done;
   int one_set = 1; /* every cooperation in the same runs */
   for (size_t k = 1; k < nc && one_set; k++) {
@@ -868,8 +1020,12 @@ int cs_report_html(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error 
   cs_sb_add(out, "<section class=\"details\" id=\"details\">\n<h2>");
   esc(out, T("Details"));
   cs_sb_add(out, "</h2>\n");
-  for (size_t k = 0; k < nc; k++) {
+  for (size_t k = 0; k < nc && !out->oom; k++) {
     const cs_run_set *set = &sets[k];
+    /* the runs' rows and years of this cooperation */
+    for (size_t a = 0; a < set->n; a++)
+      if (view_of(&doc->runs[set->idx[a]], &rc[set->idx[a]], k, &views[a])) out->oom = 1;
+    if (out->oom) break;
     cs_sb_add(out, "<section class=\"cooperation\">\n<h2>");
     esc(out, coops[k]);
     cs_sb_add(out, "</h2>\n<h3>");
@@ -877,14 +1033,14 @@ int cs_report_html(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error 
     cs_sb_add(out, "</h3>\n");
     /* the keys, once for all runs that share them */
     for (size_t a = 0; a < set->n; a++) {
-      const cs_doc_run *run = &doc->runs[set->idx[a]];
+      const cs_doc_run *run = &views[a].run;
       int shown = 0;
-      for (size_t q = 0; q < a && !shown; q++) shown = same_keys(&doc->runs[set->idx[q]], run, coops[k]);
+      for (size_t q = 0; q < a && !shown; q++) shown = same_keys(&views[q].run, run, coops[k]);
       if (shown) continue;
       if (set->n > 1) {
         cs_sb_add(out, "<p><b>");
         for (size_t q = a, n = 0; q < set->n; q++) {
-          if (q > a && !same_keys(run, &doc->runs[set->idx[q]], coops[k])) continue;
+          if (q > a && !same_keys(run, &views[q].run, coops[k])) continue;
           if (n++) cs_sb_add(out, ", ");
           esc(out, doc->runs[set->idx[q]].scenario);
         }
@@ -920,7 +1076,7 @@ int cs_report_html(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error 
       }
     }
     for (size_t a = 0; a < set->n; a++) {
-      const cs_doc_run *run = &doc->runs[set->idx[a]];
+      const cs_doc_run *run = &views[a].run;
       cs_sb_add(out, "<h3>");
       esc(out, run->scenario);
       cs_sb_printf(out, ", %d&ndash;%d", run->from, run->to);
@@ -938,6 +1094,11 @@ int cs_report_html(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error 
 done:
   for (size_t k = 0; sets && k < nc; k++) free(sets[k].idx);
   free(sets);
+  for (size_t r = 0; rc && r < doc->nruns; r++) free(rc[r].row), free(rc[r].year);
+  free(rc);
+  free(has);
+  for (size_t a = 0; a < nviews; a++) free(views[a].rows), free(views[a].years);
+  free(views);
   free((void *)coops);
   cs_cmp_free(cmp);
   cs_cmp_free(inv);
