@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -628,14 +629,24 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s) {
   else sqlite3_bind_null(st, i);
 }
 
-/* Steps an INSERT once; on failure sets err with where and returns a CS_ code. */
-static int insert(cs_rundb *db, sqlite3_stmt *st, const char *where, cs_error *err) {
+/* Steps an INSERT once and resets it (every statement of a save binds all
+** its parameters before each step, so no binding is left over); on failure
+** sets err, naming where (a printf format and its arguments, formatted only
+** then: a save makes a quarter of a million inserts), and returns a CS_ code. */
+static int insert(cs_rundb *db, sqlite3_stmt *st, cs_error *err, const char *where, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int insert(cs_rundb *db, sqlite3_stmt *st, cs_error *err, const char *where, ...) {
   int rc = sqlite3_step(st);
   sqlite3_reset(st);
-  sqlite3_clear_bindings(st);
   if (rc == SQLITE_DONE) return CS_OK;
+  char at[192];
+  va_list ap;
+  va_start(ap, where);
+  vsnprintf(at, sizeof at, where, ap);
+  va_end(ap);
   int code = (rc & 0xff) == SQLITE_CONSTRAINT ? CS_EINVAL : CS_EIO;
-  return cs_error_set(err, code, "%s: nothing was saved: %s: %s (%s)", db->path, where,
+  return cs_error_set(err, code, "%s: nothing was saved: %s: %s (%s)", db->path, at,
                       sqlite3_errmsg(db->db), sqlite3_errstr(rc));
 }
 
@@ -649,9 +660,7 @@ static int save_amounts(cs_rundb *db, sqlite3_stmt *st, int64_t id, size_t s, si
     sqlite3_bind_int64(st, 5, (int64_t)i);
     bind_text(st, 6, a[i].name);
     bind_text(st, 7, a[i].amount);
-    char where[96];
-    snprintf(where, sizeof where, "run %zu, year entry %zu, %s %zu", s + 1, y + 1, kind, i + 1);
-    int rc = insert(db, st, where, err);
+    int rc = insert(db, st, err, "run %zu, year entry %zu, %s %zu", s + 1, y + 1, kind, i + 1);
     if (rc) return rc;
   }
   return CS_OK;
@@ -660,7 +669,6 @@ static int save_amounts(cs_rundb *db, sqlite3_stmt *st, int64_t id, size_t s, si
 /* A row's services, instalments and their lines. */
 static int save_row_money(cs_rundb *db, sqlite3_stmt **st, int64_t id, size_t s, size_t r,
                           const cs_doc_row *row, cs_error *err) {
-  char where[160];
   int rc;
   for (size_t k = 0; k < row->nservices; k++) {
     sqlite3_stmt *q = st[ST_SERVICE];
@@ -670,8 +678,7 @@ static int save_row_money(cs_rundb *db, sqlite3_stmt **st, int64_t id, size_t s,
     sqlite3_bind_int64(q, 4, (int64_t)k);
     bind_text(q, 5, row->services[k].name);
     sqlite3_bind_int64(q, 6, row->services[k].kroner);
-    snprintf(where, sizeof where, "run %zu, row %zu, service %zu", s + 1, r + 1, k + 1);
-    if ((rc = insert(db, q, where, err))) return rc;
+    if ((rc = insert(db, q, err, "run %zu, row %zu, service %zu", s + 1, r + 1, k + 1))) return rc;
   }
   for (size_t k = 0; k < row->ninvoices; k++) {
     const cs_doc_invoice *inv = &row->invoices[k];
@@ -683,8 +690,7 @@ static int save_row_money(cs_rundb *db, sqlite3_stmt **st, int64_t id, size_t s,
     bind_text(q, 5, inv->due);
     sqlite3_bind_int64(q, 6, inv->amount);
     sqlite3_bind_int64(q, 7, (int64_t)inv->nlines);
-    snprintf(where, sizeof where, "run %zu, row %zu, invoice %zu", s + 1, r + 1, k + 1);
-    if ((rc = insert(db, q, where, err))) return rc;
+    if ((rc = insert(db, q, err, "run %zu, row %zu, invoice %zu", s + 1, r + 1, k + 1))) return rc;
     for (size_t l = 0; l < inv->nlines; l++) {
       const cs_doc_invoice_line *line = &inv->lines[l];
       q = st[ST_INVOICE_LINE];
@@ -698,8 +704,8 @@ static int save_row_money(cs_rundb *db, sqlite3_stmt **st, int64_t id, size_t s,
       sqlite3_bind_int(q, 8, line->instalment);
       sqlite3_bind_int(q, 9, line->settles);
       sqlite3_bind_int64(q, 10, line->amount);
-      snprintf(where, sizeof where, "run %zu, row %zu, invoice %zu, line %zu", s + 1, r + 1, k + 1, l + 1);
-      if ((rc = insert(db, q, where, err))) return rc;
+      if ((rc = insert(db, q, err, "run %zu, row %zu, invoice %zu, line %zu", s + 1, r + 1, k + 1, l + 1)))
+        return rc;
     }
   }
   return CS_OK;
@@ -707,9 +713,7 @@ static int save_row_money(cs_rundb *db, sqlite3_stmt **st, int64_t id, size_t s,
 
 static int save_run(cs_rundb *db, sqlite3_stmt **st, int64_t id, size_t s, const cs_doc_run *run,
                     cs_error *err) {
-  char where[160];
   int rc;
-  snprintf(where, sizeof where, "run %zu (scenario \"%.80s\")", s + 1, run->scenario ? run->scenario : "");
   sqlite3_bind_int64(st[ST_SCENARIO], 1, id);
   sqlite3_bind_int64(st[ST_SCENARIO], 2, (int64_t)s);
   bind_text(st[ST_SCENARIO], 3, run->scenario);
@@ -718,7 +722,9 @@ static int save_run(cs_rundb *db, sqlite3_stmt **st, int64_t id, size_t s, const
   bind_text(st[ST_SCENARIO], 6, run->options);
   sqlite3_bind_int64(st[ST_SCENARIO], 7, (int64_t)run->nrows);
   sqlite3_bind_int64(st[ST_SCENARIO], 8, (int64_t)run->nyears);
-  if ((rc = insert(db, st[ST_SCENARIO], where, err))) return rc;
+  if ((rc = insert(db, st[ST_SCENARIO], err, "run %zu (scenario \"%.80s\")", s + 1,
+                  run->scenario ? run->scenario : "")))
+    return rc;
   for (size_t r = 0; r < run->nrows; r++) {
     const cs_doc_row *row = &run->rows[r];
     sqlite3_stmt *q = st[ST_ROW];
@@ -751,8 +757,8 @@ static int save_run(cs_rundb *db, sqlite3_stmt **st, int64_t id, size_t s, const
     sqlite3_bind_int64(q, 26, row->settlement);
     sqlite3_bind_int64(q, 27, row->invoice);
     sqlite3_bind_int64(q, 28, (int64_t)row->ninvoices);
-    snprintf(where, sizeof where, "run %zu, row %zu (%d %.16s)", s + 1, r + 1, row->year, row->code);
-    if ((rc = insert(db, q, where, err))) return rc;
+    if ((rc = insert(db, q, err, "run %zu, row %zu (%d %.16s)", s + 1, r + 1, row->year, row->code)))
+      return rc;
     if ((rc = save_row_money(db, st, id, s, r, row, err))) return rc;
     for (size_t p = 0; p < row->nparts; p++) {
       const cs_doc_part *part = &row->parts[p];
@@ -765,9 +771,9 @@ static int save_run(cs_rundb *db, sqlite3_stmt **st, int64_t id, size_t s, const
       sqlite3_bind_int64(q, 6, part->rounded);
       bind_text(q, 7, part->exact);
       bind_text(q, 8, part->explain);
-      snprintf(where, sizeof where, "run %zu, row %zu (%d %.16s), part %zu", s + 1, r + 1, row->year,
-               row->code, p + 1);
-      if ((rc = insert(db, q, where, err))) return rc;
+      if ((rc = insert(db, q, err, "run %zu, row %zu (%d %.16s), part %zu", s + 1, r + 1, row->year,
+                       row->code, p + 1)))
+        return rc;
     }
   }
   for (size_t y = 0; y < run->nyears; y++) {
@@ -798,8 +804,7 @@ static int save_run(cs_rundb *db, sqlite3_stmt **st, int64_t id, size_t s, const
     bind_text(q, 23, yr->actual_grants);
     bind_text(q, 24, yr->actual_net);
     bind_text(q, 25, yr->key_nb);
-    snprintf(where, sizeof where, "run %zu, year entry %zu (%d)", s + 1, y + 1, yr->year);
-    if ((rc = insert(db, q, where, err))) return rc;
+    if ((rc = insert(db, q, err, "run %zu, year entry %zu (%d)", s + 1, y + 1, yr->year))) return rc;
     if ((rc = save_amounts(db, st[ST_AMOUNT], id, s, y, "line", yr->lines, yr->nlines, err)) ||
         (rc = save_amounts(db, st[ST_AMOUNT], id, s, y, "grant", yr->grant_list, yr->ngrants, err)))
       return rc;
@@ -817,8 +822,8 @@ static int save_run(cs_rundb *db, sqlite3_stmt **st, int64_t id, size_t s, const
       bind_text(q, 9, ev->until);
       bind_text(q, 10, ev->other_code);
       bind_text(q, 11, ev->other_name);
-      snprintf(where, sizeof where, "run %zu, year entry %zu (%d), event %zu", s + 1, y + 1, yr->year, e + 1);
-      if ((rc = insert(db, q, where, err))) return rc;
+      if ((rc = insert(db, q, err, "run %zu, year entry %zu (%d), event %zu", s + 1, y + 1, yr->year, e + 1)))
+        return rc;
     }
   }
   return CS_OK;
@@ -856,7 +861,7 @@ int cs_rundb_save(cs_rundb *db, const cs_doc *doc, const cs_rundb_meta *meta, in
     bind_text(q, 7, meta->options ? meta->options : "");
     sqlite3_bind_int64(q, 8, (int64_t)doc->nruns);
     sqlite3_bind_int64(q, 9, (int64_t)nrows);
-    rc = insert(db, q, "the run's header", err);
+    rc = insert(db, q, err, "the run's header");
     int64_t new_id = sqlite3_last_insert_rowid(db->db);
     for (size_t s = 0; s < doc->nruns && !rc; s++) rc = save_run(db, st, new_id, s, &doc->runs[s], err);
     /* saved only when COMMIT itself returned SQLITE_DONE */
