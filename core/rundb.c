@@ -798,7 +798,7 @@ static void where_part(char *out, size_t size, const save_at *at, size_t r, size
 
 /* Rows of one table waiting to be inserted together: head is the INSERT up
 ** to VALUES, one the statement of a single row (save_sql). `many` (BATCH
-** rows) is prepared at its first use and finalized with batch_done. */
+** rows) is prepared at its first use; cs_rundb_save finalizes both. */
 typedef struct batch {
   const char *head;
   int ncols;
@@ -874,8 +874,10 @@ static int batch_add(batch *b, const save_at *at, size_t r, size_t p, cs_error *
   return ++b->n == BATCH ? batch_flush(b, at, err) : CS_OK;
 }
 
-static int save_run(cs_rundb *db, sqlite3_stmt **st, batch *b, int64_t id, size_t s, const cs_doc_run *run,
-                    cs_error *err) {
+/* Run s of a document: its scenario, rows (BATCH at a time), their
+** services and instalments, parts (BATCH at a time), and years. */
+static int save_run(cs_rundb *db, sqlite3_stmt **st, batch *b, int64_t id, size_t s,
+                    const cs_doc_run *run, cs_error *err) {
   int rc;
   save_at at = {db, id, s, run};
   sqlite3_bind_int64(st[ST_SCENARIO], 1, id);
