@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -589,6 +590,20 @@ const char *cs_rundb_path(const cs_rundb *db) { return db->path; }
 
 /* ---- save ---------------------------------------------------------------- */
 
+/* The two tables with a row per member-year or more (the national run:
+** 96 000 rows, 149 000 parts) are written BATCH rows to a statement (a
+** multi-row VALUES), as most of an insert's cost is the statement's own. */
+#define ROW_INSERT                                                                               \
+  "INSERT INTO run_rows (run_id, scenario, idx, year, code, name, given, merged, cooperation,"    \
+  " population, population_date, population_source, months, charged_months, host, payee, due,"  \
+  " total, exact, nparts, nservices, money, settlement_only, has_difference, difference,"        \
+  " settlement, invoice, ninvoices) VALUES "
+#define ROW_COLUMNS 28
+#define PART_INSERT                                                                              \
+  "INSERT INTO run_parts (run_id, scenario, row_idx, idx, name, rounded, exact, explain) VALUES "
+#define PART_COLUMNS 8
+enum { BATCH = 32 };
+
 enum { ST_RUN, ST_SCENARIO, ST_ROW, ST_PART, ST_YEAR, ST_AMOUNT, ST_EVENT, ST_SERVICE, ST_INVOICE,
        ST_INVOICE_LINE, ST_COMMIT, ST_N };
 
@@ -598,13 +613,9 @@ static const char *const save_sql[ST_N] = {
     " VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     "INSERT INTO run_scenarios (run_id, idx, name, year_from, year_to, options, nrows, nyears)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    "INSERT INTO run_rows (run_id, scenario, idx, year, code, name, given, merged, cooperation,"
-    " population, population_date, population_source, months, charged_months, host, payee, due,"
-    " total, exact, nparts, nservices, money, settlement_only, has_difference, difference,"
-    " settlement, invoice, ninvoices) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-    " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
-    "INSERT INTO run_parts (run_id, scenario, row_idx, idx, name, rounded, exact, explain)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    ROW_INSERT "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+    " ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
+    PART_INSERT "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     "INSERT INTO run_years (run_id, scenario, idx, year, cooperation, members, cost, grants, net,"
     " balance, sum_shares, key, key_label, key_source, key_assumption, agreement_months, covers,"
     " past_end, nlines, ngrants, nevents, actual_cost, actual_grants, actual_net, key_nb) VALUES (?1,"
@@ -628,14 +639,24 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s) {
   else sqlite3_bind_null(st, i);
 }
 
-/* Steps an INSERT once; on failure sets err with where and returns a CS_ code. */
-static int insert(cs_rundb *db, sqlite3_stmt *st, const char *where, cs_error *err) {
+/* Steps an INSERT once and resets it (every statement of a save binds all
+** its parameters before each step, so no binding is left over); on failure
+** sets err, naming where (a printf format and its arguments, formatted only
+** then: a save makes a quarter of a million inserts), and returns a CS_ code. */
+static int insert(cs_rundb *db, sqlite3_stmt *st, cs_error *err, const char *where, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int insert(cs_rundb *db, sqlite3_stmt *st, cs_error *err, const char *where, ...) {
   int rc = sqlite3_step(st);
   sqlite3_reset(st);
-  sqlite3_clear_bindings(st);
   if (rc == SQLITE_DONE) return CS_OK;
+  char at[192];
+  va_list ap;
+  va_start(ap, where);
+  vsnprintf(at, sizeof at, where, ap);
+  va_end(ap);
   int code = (rc & 0xff) == SQLITE_CONSTRAINT ? CS_EINVAL : CS_EIO;
-  return cs_error_set(err, code, "%s: nothing was saved: %s: %s (%s)", db->path, where,
+  return cs_error_set(err, code, "%s: nothing was saved: %s: %s (%s)", db->path, at,
                       sqlite3_errmsg(db->db), sqlite3_errstr(rc));
 }
 
@@ -649,9 +670,7 @@ static int save_amounts(cs_rundb *db, sqlite3_stmt *st, int64_t id, size_t s, si
     sqlite3_bind_int64(st, 5, (int64_t)i);
     bind_text(st, 6, a[i].name);
     bind_text(st, 7, a[i].amount);
-    char where[96];
-    snprintf(where, sizeof where, "run %zu, year entry %zu, %s %zu", s + 1, y + 1, kind, i + 1);
-    int rc = insert(db, st, where, err);
+    int rc = insert(db, st, err, "run %zu, year entry %zu, %s %zu", s + 1, y + 1, kind, i + 1);
     if (rc) return rc;
   }
   return CS_OK;
@@ -660,7 +679,6 @@ static int save_amounts(cs_rundb *db, sqlite3_stmt *st, int64_t id, size_t s, si
 /* A row's services, instalments and their lines. */
 static int save_row_money(cs_rundb *db, sqlite3_stmt **st, int64_t id, size_t s, size_t r,
                           const cs_doc_row *row, cs_error *err) {
-  char where[160];
   int rc;
   for (size_t k = 0; k < row->nservices; k++) {
     sqlite3_stmt *q = st[ST_SERVICE];
@@ -670,8 +688,7 @@ static int save_row_money(cs_rundb *db, sqlite3_stmt **st, int64_t id, size_t s,
     sqlite3_bind_int64(q, 4, (int64_t)k);
     bind_text(q, 5, row->services[k].name);
     sqlite3_bind_int64(q, 6, row->services[k].kroner);
-    snprintf(where, sizeof where, "run %zu, row %zu, service %zu", s + 1, r + 1, k + 1);
-    if ((rc = insert(db, q, where, err))) return rc;
+    if ((rc = insert(db, q, err, "run %zu, row %zu, service %zu", s + 1, r + 1, k + 1))) return rc;
   }
   for (size_t k = 0; k < row->ninvoices; k++) {
     const cs_doc_invoice *inv = &row->invoices[k];
@@ -683,8 +700,7 @@ static int save_row_money(cs_rundb *db, sqlite3_stmt **st, int64_t id, size_t s,
     bind_text(q, 5, inv->due);
     sqlite3_bind_int64(q, 6, inv->amount);
     sqlite3_bind_int64(q, 7, (int64_t)inv->nlines);
-    snprintf(where, sizeof where, "run %zu, row %zu, invoice %zu", s + 1, r + 1, k + 1);
-    if ((rc = insert(db, q, where, err))) return rc;
+    if ((rc = insert(db, q, err, "run %zu, row %zu, invoice %zu", s + 1, r + 1, k + 1))) return rc;
     for (size_t l = 0; l < inv->nlines; l++) {
       const cs_doc_invoice_line *line = &inv->lines[l];
       q = st[ST_INVOICE_LINE];
@@ -698,18 +714,172 @@ static int save_row_money(cs_rundb *db, sqlite3_stmt **st, int64_t id, size_t s,
       sqlite3_bind_int(q, 8, line->instalment);
       sqlite3_bind_int(q, 9, line->settles);
       sqlite3_bind_int64(q, 10, line->amount);
-      snprintf(where, sizeof where, "run %zu, row %zu, invoice %zu, line %zu", s + 1, r + 1, k + 1, l + 1);
-      if ((rc = insert(db, q, where, err))) return rc;
+      if ((rc = insert(db, q, err, "run %zu, row %zu, invoice %zu, line %zu", s + 1, r + 1, k + 1, l + 1)))
+        return rc;
     }
   }
   return CS_OK;
 }
 
-static int save_run(cs_rundb *db, sqlite3_stmt **st, int64_t id, size_t s, const cs_doc_run *run,
-                    cs_error *err) {
-  char where[160];
+/* ---- rows and parts, BATCH to a statement -------------------------------- */
+
+/* Where the rows a save is writing come from: run s of the document, stored
+** as run id. */
+typedef struct save_at {
+  cs_rundb *db;
+  int64_t id;
+  size_t s;
+  const cs_doc_run *run;
+} save_at;
+
+/* Binds row r's columns (and part p's, for parts) from parameter first on. */
+typedef void bind_fn(sqlite3_stmt *st, int first, const save_at *at, size_t r, size_t p);
+/* Writes where row r (part p) is, for a message. */
+typedef void where_fn(char *out, size_t size, const save_at *at, size_t r, size_t p);
+
+static void bind_row(sqlite3_stmt *q, int first, const save_at *at, size_t r, size_t p) {
+  (void)p;
+  const cs_doc_row *row = &at->run->rows[r];
+  int i = first;
+  sqlite3_bind_int64(q, i++, at->id);
+  sqlite3_bind_int64(q, i++, (int64_t)at->s);
+  sqlite3_bind_int64(q, i++, (int64_t)r);
+  sqlite3_bind_int(q, i++, row->year);
+  sqlite3_bind_text(q, i++, row->code, (int)(memchr(row->code, '\0', sizeof row->code) ?
+                                             strlen(row->code) : sizeof row->code), SQLITE_STATIC);
+  bind_text(q, i++, row->name);
+  bind_text(q, i++, row->given);
+  bind_text(q, i++, row->merged);
+  bind_text(q, i++, row->cooperation);
+  sqlite3_bind_int64(q, i++, row->population);
+  bind_text(q, i++, row->population_date);
+  bind_text(q, i++, row->population_source);
+  sqlite3_bind_int(q, i++, row->months);
+  sqlite3_bind_int(q, i++, row->charged_months);
+  sqlite3_bind_int(q, i++, row->host);
+  bind_text(q, i++, row->payee);
+  bind_text(q, i++, row->due);
+  sqlite3_bind_int64(q, i++, row->total);
+  bind_text(q, i++, row->exact);
+  sqlite3_bind_int64(q, i++, (int64_t)row->nparts);
+  sqlite3_bind_int64(q, i++, (int64_t)row->nservices);
+  sqlite3_bind_int(q, i++, row->money != 0);
+  sqlite3_bind_int(q, i++, row->settlement_only != 0);
+  sqlite3_bind_int(q, i++, row->has_difference != 0);
+  sqlite3_bind_int64(q, i++, row->difference);
+  sqlite3_bind_int64(q, i++, row->settlement);
+  sqlite3_bind_int64(q, i++, row->invoice);
+  sqlite3_bind_int64(q, i, (int64_t)row->ninvoices); /* the ROW_COLUMNS-th */
+}
+
+static void where_row(char *out, size_t size, const save_at *at, size_t r, size_t p) {
+  (void)p;
+  const cs_doc_row *row = &at->run->rows[r];
+  snprintf(out, size, "run %zu, row %zu (%d %.16s)", at->s + 1, r + 1, row->year, row->code);
+}
+
+static void bind_part(sqlite3_stmt *q, int first, const save_at *at, size_t r, size_t p) {
+  const cs_doc_part *part = &at->run->rows[r].parts[p];
+  sqlite3_bind_int64(q, first, at->id);
+  sqlite3_bind_int64(q, first + 1, (int64_t)at->s);
+  sqlite3_bind_int64(q, first + 2, (int64_t)r);
+  sqlite3_bind_int64(q, first + 3, (int64_t)p);
+  bind_text(q, first + 4, part->name);
+  sqlite3_bind_int64(q, first + 5, part->rounded);
+  bind_text(q, first + 6, part->exact);
+  bind_text(q, first + 7, part->explain); /* the PART_COLUMNS-th */
+}
+
+static void where_part(char *out, size_t size, const save_at *at, size_t r, size_t p) {
+  const cs_doc_row *row = &at->run->rows[r];
+  snprintf(out, size, "run %zu, row %zu (%d %.16s), part %zu", at->s + 1, r + 1, row->year, row->code,
+           p + 1);
+}
+
+/* Rows of one table waiting to be inserted together: head is the INSERT up
+** to VALUES, one the statement of a single row (save_sql). `many` (BATCH
+** rows) is prepared at its first use; cs_rundb_save finalizes both. */
+typedef struct batch {
+  const char *head;
+  int ncols;
+  bind_fn *bind;
+  where_fn *where;
+  sqlite3_stmt *one, *many;
+  size_t n;
+  size_t r[BATCH], p[BATCH];
+} batch;
+
+enum { BATCH_ROWS, BATCH_PARTS, BATCH_N };
+
+/* The INSERT of n rows of b's table (anonymous parameters, row by row), or NULL. */
+static sqlite3_stmt *prepare_rows(cs_rundb *db, const batch *b, size_t n) {
+  char sql[8192];
+  size_t len = (size_t)snprintf(sql, sizeof sql, "%s", b->head);
+  for (size_t i = 0; i < n && len < sizeof sql; i++)
+    for (int c = 0; c < b->ncols && len < sizeof sql; c++)
+      len += (size_t)snprintf(sql + len, sizeof sql - len, "%s", c == 0 ? (i ? ", (?" : "(?")
+                                                                  : c + 1 < b->ncols ? ", ?" : ", ?)");
+  sqlite3_stmt *st = NULL;
+  if (len >= sizeof sql || sqlite3_prepare_v2(db->db, sql, -1, &st, NULL) != SQLITE_OK) {
+    sqlite3_finalize(st);
+    return NULL;
+  }
+  return st;
+}
+
+/* Inserts the waiting rows in one statement. When it is refused (a CHECK, a
+** key) and the transaction is still open, they are inserted again one by one
+** so that the message names the row that was refused; any other failure
+** names the rows of the batch. */
+static int batch_flush(batch *b, const save_at *at, cs_error *err) {
+  size_t n = b->n;
+  if (!n) return CS_OK;
+  b->n = 0;
+  sqlite3_stmt *st = n == BATCH ? b->many : NULL;
+  if (!st && !(st = prepare_rows(at->db, b, n)))
+    return db_fail(at->db, err, "cannot prepare a save; nothing was saved");
+  if (n == BATCH) b->many = st;
+  for (size_t i = 0; i < n; i++) b->bind(st, 1 + (int)i * b->ncols, at, b->r[i], b->p[i]);
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (n < BATCH) sqlite3_finalize(st);
+  if (rc == SQLITE_DONE) return CS_OK;
+  char where[192];
+  if ((rc & 0xff) == SQLITE_CONSTRAINT && !sqlite3_get_autocommit(at->db->db)) {
+    for (size_t i = 0; i < n; i++) {
+      b->bind(b->one, 1, at, b->r[i], b->p[i]);
+      rc = sqlite3_step(b->one);
+      sqlite3_reset(b->one);
+      if (rc != SQLITE_DONE) {
+        b->where(where, sizeof where, at, b->r[i], b->p[i]);
+        return cs_error_set(err, (rc & 0xff) == SQLITE_CONSTRAINT ? CS_EINVAL : CS_EIO,
+                            "%s: nothing was saved: %s: %s (%s)", at->db->path, where,
+                            sqlite3_errmsg(at->db->db), sqlite3_errstr(rc));
+      }
+    }
+    return CS_OK; /* each was taken on its own: they are in, once */
+  }
+  char last[192];
+  b->where(where, sizeof where, at, b->r[0], b->p[0]);
+  b->where(last, sizeof last, at, b->r[n - 1], b->p[n - 1]);
+  return cs_error_set(err, (rc & 0xff) == SQLITE_CONSTRAINT ? CS_EINVAL : CS_EIO,
+                      "%s: nothing was saved: %s to %s: %s (%s)", at->db->path, where, last,
+                      sqlite3_errmsg(at->db->db), sqlite3_errstr(rc));
+}
+
+/* Adds row r (part p) to the batch; inserts the batch when it is full. */
+static int batch_add(batch *b, const save_at *at, size_t r, size_t p, cs_error *err) {
+  b->r[b->n] = r;
+  b->p[b->n] = p;
+  return ++b->n == BATCH ? batch_flush(b, at, err) : CS_OK;
+}
+
+/* Run s of a document: its scenario, rows (BATCH at a time), their
+** services and instalments, parts (BATCH at a time), and years. */
+static int save_run(cs_rundb *db, sqlite3_stmt **st, batch *b, int64_t id, size_t s,
+                    const cs_doc_run *run, cs_error *err) {
   int rc;
-  snprintf(where, sizeof where, "run %zu (scenario \"%.80s\")", s + 1, run->scenario ? run->scenario : "");
+  save_at at = {db, id, s, run};
   sqlite3_bind_int64(st[ST_SCENARIO], 1, id);
   sqlite3_bind_int64(st[ST_SCENARIO], 2, (int64_t)s);
   bind_text(st[ST_SCENARIO], 3, run->scenario);
@@ -718,58 +888,19 @@ static int save_run(cs_rundb *db, sqlite3_stmt **st, int64_t id, size_t s, const
   bind_text(st[ST_SCENARIO], 6, run->options);
   sqlite3_bind_int64(st[ST_SCENARIO], 7, (int64_t)run->nrows);
   sqlite3_bind_int64(st[ST_SCENARIO], 8, (int64_t)run->nyears);
-  if ((rc = insert(db, st[ST_SCENARIO], where, err))) return rc;
-  for (size_t r = 0; r < run->nrows; r++) {
-    const cs_doc_row *row = &run->rows[r];
-    sqlite3_stmt *q = st[ST_ROW];
-    sqlite3_bind_int64(q, 1, id);
-    sqlite3_bind_int64(q, 2, (int64_t)s);
-    sqlite3_bind_int64(q, 3, (int64_t)r);
-    sqlite3_bind_int(q, 4, row->year);
-    sqlite3_bind_text(q, 5, row->code, (int)(memchr(row->code, '\0', sizeof row->code) ?
-                                            strlen(row->code) : sizeof row->code), SQLITE_STATIC);
-    bind_text(q, 6, row->name);
-    bind_text(q, 7, row->given);
-    bind_text(q, 8, row->merged);
-    bind_text(q, 9, row->cooperation);
-    sqlite3_bind_int64(q, 10, row->population);
-    bind_text(q, 11, row->population_date);
-    bind_text(q, 12, row->population_source);
-    sqlite3_bind_int(q, 13, row->months);
-    sqlite3_bind_int(q, 14, row->charged_months);
-    sqlite3_bind_int(q, 15, row->host);
-    bind_text(q, 16, row->payee);
-    bind_text(q, 17, row->due);
-    sqlite3_bind_int64(q, 18, row->total);
-    bind_text(q, 19, row->exact);
-    sqlite3_bind_int64(q, 20, (int64_t)row->nparts);
-    sqlite3_bind_int64(q, 21, (int64_t)row->nservices);
-    sqlite3_bind_int(q, 22, row->money != 0);
-    sqlite3_bind_int(q, 23, row->settlement_only != 0);
-    sqlite3_bind_int(q, 24, row->has_difference != 0);
-    sqlite3_bind_int64(q, 25, row->difference);
-    sqlite3_bind_int64(q, 26, row->settlement);
-    sqlite3_bind_int64(q, 27, row->invoice);
-    sqlite3_bind_int64(q, 28, (int64_t)row->ninvoices);
-    snprintf(where, sizeof where, "run %zu, row %zu (%d %.16s)", s + 1, r + 1, row->year, row->code);
-    if ((rc = insert(db, q, where, err))) return rc;
-    if ((rc = save_row_money(db, st, id, s, r, row, err))) return rc;
-    for (size_t p = 0; p < row->nparts; p++) {
-      const cs_doc_part *part = &row->parts[p];
-      q = st[ST_PART];
-      sqlite3_bind_int64(q, 1, id);
-      sqlite3_bind_int64(q, 2, (int64_t)s);
-      sqlite3_bind_int64(q, 3, (int64_t)r);
-      sqlite3_bind_int64(q, 4, (int64_t)p);
-      bind_text(q, 5, part->name);
-      sqlite3_bind_int64(q, 6, part->rounded);
-      bind_text(q, 7, part->exact);
-      bind_text(q, 8, part->explain);
-      snprintf(where, sizeof where, "run %zu, row %zu (%d %.16s), part %zu", s + 1, r + 1, row->year,
-               row->code, p + 1);
-      if ((rc = insert(db, q, where, err))) return rc;
-    }
-  }
+  if ((rc = insert(db, st[ST_SCENARIO], err, "run %zu (scenario \"%.80s\")", s + 1,
+                  run->scenario ? run->scenario : "")))
+    return rc;
+  for (size_t r = 0; r < run->nrows; r++)
+    if ((rc = batch_add(&b[BATCH_ROWS], &at, r, 0, err))) return rc;
+  if ((rc = batch_flush(&b[BATCH_ROWS], &at, err))) return rc;
+  /* each row's services and instalments once the rows they refer to are in */
+  for (size_t r = 0; r < run->nrows; r++)
+    if ((rc = save_row_money(db, st, id, s, r, &run->rows[r], err))) return rc;
+  for (size_t r = 0; r < run->nrows; r++)
+    for (size_t p = 0; p < run->rows[r].nparts; p++)
+      if ((rc = batch_add(&b[BATCH_PARTS], &at, r, p, err))) return rc;
+  if ((rc = batch_flush(&b[BATCH_PARTS], &at, err))) return rc;
   for (size_t y = 0; y < run->nyears; y++) {
     const cs_doc_year *yr = &run->years[y];
     sqlite3_stmt *q = st[ST_YEAR];
@@ -798,8 +929,7 @@ static int save_run(cs_rundb *db, sqlite3_stmt **st, int64_t id, size_t s, const
     bind_text(q, 23, yr->actual_grants);
     bind_text(q, 24, yr->actual_net);
     bind_text(q, 25, yr->key_nb);
-    snprintf(where, sizeof where, "run %zu, year entry %zu (%d)", s + 1, y + 1, yr->year);
-    if ((rc = insert(db, q, where, err))) return rc;
+    if ((rc = insert(db, q, err, "run %zu, year entry %zu (%d)", s + 1, y + 1, yr->year))) return rc;
     if ((rc = save_amounts(db, st[ST_AMOUNT], id, s, y, "line", yr->lines, yr->nlines, err)) ||
         (rc = save_amounts(db, st[ST_AMOUNT], id, s, y, "grant", yr->grant_list, yr->ngrants, err)))
       return rc;
@@ -817,8 +947,8 @@ static int save_run(cs_rundb *db, sqlite3_stmt **st, int64_t id, size_t s, const
       bind_text(q, 9, ev->until);
       bind_text(q, 10, ev->other_code);
       bind_text(q, 11, ev->other_name);
-      snprintf(where, sizeof where, "run %zu, year entry %zu (%d), event %zu", s + 1, y + 1, yr->year, e + 1);
-      if ((rc = insert(db, q, where, err))) return rc;
+      if ((rc = insert(db, q, err, "run %zu, year entry %zu (%d), event %zu", s + 1, y + 1, yr->year, e + 1)))
+        return rc;
     }
   }
   return CS_OK;
@@ -835,6 +965,8 @@ int cs_rundb_save(cs_rundb *db, const cs_doc *doc, const cs_rundb_meta *meta, in
   for (int i = 0; i < ST_N && !rc; i++)
     if (sqlite3_prepare_v2(db->db, save_sql[i], -1, &st[i], NULL) != SQLITE_OK)
       rc = db_fail(db, err, "cannot prepare a save; nothing was saved");
+  batch b[BATCH_N] = {{ROW_INSERT, ROW_COLUMNS, bind_row, where_row, st[ST_ROW], NULL, 0, {0}, {0}},
+                      {PART_INSERT, PART_COLUMNS, bind_part, where_part, st[ST_PART], NULL, 0, {0}, {0}}};
   if (!rc && sqlite3_exec(db->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
     rc = db_fail(db, err, "cannot start the write transaction; nothing was saved");
   else if (!rc) {
@@ -856,9 +988,9 @@ int cs_rundb_save(cs_rundb *db, const cs_doc *doc, const cs_rundb_meta *meta, in
     bind_text(q, 7, meta->options ? meta->options : "");
     sqlite3_bind_int64(q, 8, (int64_t)doc->nruns);
     sqlite3_bind_int64(q, 9, (int64_t)nrows);
-    rc = insert(db, q, "the run's header", err);
+    rc = insert(db, q, err, "the run's header");
     int64_t new_id = sqlite3_last_insert_rowid(db->db);
-    for (size_t s = 0; s < doc->nruns && !rc; s++) rc = save_run(db, st, new_id, s, &doc->runs[s], err);
+    for (size_t s = 0; s < doc->nruns && !rc; s++) rc = save_run(db, st, b, new_id, s, &doc->runs[s], err);
     /* saved only when COMMIT itself returned SQLITE_DONE */
     if (!rc) {
       int c = sqlite3_step(st[ST_COMMIT]);
@@ -869,6 +1001,7 @@ int cs_rundb_save(cs_rundb *db, const cs_doc *doc, const cs_rundb_meta *meta, in
     if (!rc) *id = new_id;
   }
   for (int i = 0; i < ST_N; i++) sqlite3_finalize(st[i]);
+  for (int i = 0; i < BATCH_N; i++) sqlite3_finalize(b[i].many);
   /* after FULL/IOERR/BUSY/NOMEM the transaction may or may not have been
   ** rolled back already: ROLLBACK whenever one is still open */
   if (rc && !sqlite3_get_autocommit(db->db)) sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);

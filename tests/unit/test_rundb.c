@@ -177,6 +177,86 @@ static void refused_value_saves_nothing(void **state) {
   cs_doc_free(doc);
 }
 
+/* A refused value deep inside a run (a part's exact amount, a line of the
+** year's costs) is named by its place: the message is made only when an
+** insert fails, from the run, row, part or entry it was saving. */
+static void refused_value_named_by_its_place(void **state) {
+  (void)state;
+  cs_doc *doc = testdoc(2, 2, 3, "C");
+  cs_rundb *db = open_write();
+  char *was = doc->runs[1].rows[4].parts[1].exact;
+  char bad[] = "12.5"; /* not two decimals: the schema's CHECK refuses it */
+  doc->runs[1].rows[4].parts[1].exact = bad;
+  int64_t id = -7;
+  cs_error err = {0, ""};
+  assert_int_equal(cs_rundb_save(db, doc, &testmeta, &id, &err), CS_EINVAL);
+  assert_int_equal(id, -7);
+  /* rows are year by year, members by code: row 5 is 2024's second member */
+  if (!strstr(err.msg, "nothing was saved: run 2, row 5 (2024 1801), part 2: CHECK constraint failed"))
+    fail_msg("%s", err.msg);
+  doc->runs[1].rows[4].parts[1].exact = was;
+  char *line = doc->runs[0].years[1].lines[1].amount;
+  doc->runs[0].years[1].lines[1].amount = bad;
+  assert_int_equal(cs_rundb_save(db, doc, &testmeta, &id, &err), CS_EINVAL);
+  if (!strstr(err.msg, "nothing was saved: run 1, year entry 2, line 2: CHECK constraint failed"))
+    fail_msg("%s", err.msg);
+  doc->runs[0].years[1].lines[1].amount = line;
+  /* nothing of either was stored, and the store takes the run whole */
+  cs_rundb_info *list;
+  size_t n;
+  assert_int_equal(cs_rundb_list(db, &list, &n, &err), 0);
+  assert_int_equal(n, 0);
+  cs_rundb_info_free(list, n);
+  assert_int_equal(save(db, doc, &testmeta), 1);
+  cs_doc *back = NULL;
+  assert_int_equal(cs_rundb_load(db, 1, &back, NULL, &err), 0);
+  assert_true(docs_equal(doc, back));
+  cs_doc_free(back);
+  cs_rundb_close(db);
+  cs_doc_free(doc);
+}
+
+/* Rows and parts go in 32 to a statement: a run of 100 rows (three full
+** statements and 4 rows; 200 parts: six and 8) comes back exactly, and a
+** value refused inside a full statement is still named by its own place. */
+static void batched_rows_round_trip_and_refusal(void **state) {
+  (void)state;
+  cs_doc *doc = testdoc(1, 5, 20, "D");
+  assert_int_equal(doc->runs[0].nrows, 100);
+  cs_rundb *db = open_write();
+  cs_error err = {0, ""};
+  int64_t id = -7;
+  char bad[] = "12.5";
+  /* rows are year by year, 20 members each: row 40 is 2024's member 1819 */
+  char *was = doc->runs[0].rows[39].parts[1].exact;
+  doc->runs[0].rows[39].parts[1].exact = bad;
+  assert_int_equal(cs_rundb_save(db, doc, &testmeta, &id, &err), CS_EINVAL);
+  if (!strstr(err.msg, "nothing was saved: run 1, row 40 (2024 1819), part 2: CHECK constraint failed"))
+    fail_msg("%s", err.msg);
+  doc->runs[0].rows[39].parts[1].exact = was;
+  was = doc->runs[0].rows[70].exact;
+  doc->runs[0].rows[70].exact = bad;
+  assert_int_equal(cs_rundb_save(db, doc, &testmeta, &id, &err), CS_EINVAL);
+  if (!strstr(err.msg, "nothing was saved: run 1, row 71 (2026 1810): CHECK constraint failed"))
+    fail_msg("%s", err.msg);
+  doc->runs[0].rows[70].exact = was;
+  assert_int_equal(id, -7);
+  assert_int_equal(save(db, doc, &testmeta), 1);
+  assert_int_equal(cs_rundb_verify(db, &err), 0);
+  cs_doc *back = NULL;
+  assert_int_equal(cs_rundb_load(db, 1, &back, NULL, &err), 0);
+  assert_true(docs_equal(doc, back));
+  cs_doc_free(back);
+  cs_rundb_info *list;
+  size_t n;
+  assert_int_equal(cs_rundb_list(db, &list, &n, &err), 0);
+  assert_int_equal(n, 1);
+  assert_int_equal(list[0].nrows, 100);
+  cs_rundb_info_free(list, n);
+  cs_rundb_close(db);
+  cs_doc_free(doc);
+}
+
 /* ---- RELIABILITY 20: hostile text is data ------------------------------------ */
 
 static void rel20_injection_name_stored_exactly(void **state) {
@@ -651,6 +731,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(round_trip_is_exact, setup, teardown),
       cmocka_unit_test_setup_teardown(list_and_missing, setup, teardown),
       cmocka_unit_test_setup_teardown(refused_value_saves_nothing, setup, teardown),
+      cmocka_unit_test_setup_teardown(refused_value_named_by_its_place, setup, teardown),
+      cmocka_unit_test_setup_teardown(batched_rows_round_trip_and_refusal, setup, teardown),
       cmocka_unit_test_setup_teardown(rel20_injection_name_stored_exactly, setup, teardown),
       cmocka_unit_test_setup_teardown(rel24_wrong_application_id, setup, teardown),
       cmocka_unit_test_setup_teardown(rel24_plain_sqlite_file, setup, teardown),
