@@ -1,6 +1,6 @@
 /*
 ** runs.c: stored runs on the command line — `coopsim run FILE --db DB`
-** saves, `coopsim runs list|show|compare|export --db DB` reads (rundb.h).
+** saves, `coopsim runs list|show|compare|export|verify --db DB` reads (rundb.h).
 **
 ** There is no default store: without --db, `coopsim run` stores nothing
 ** and `coopsim runs` asks for the file, so runs never land in a file the
@@ -343,6 +343,20 @@ static int compare(cs_rundb *db, const char *arg_a, const char *arg_b) {
   return rc;
 }
 
+/* ---- verify ------------------------------------------------------------------ */
+
+/* The whole file checked (a run is checked as it is read; this reads every
+** page, also of runs never read, and every run's counts). */
+static int verify(cs_rundb *db) {
+  cs_error err = {0, ""};
+  if (cs_rundb_verify(db, &err)) {
+    fprintf(stderr, "coopsim runs verify: %s\n", err.msg);
+    return 1;
+  }
+  printf("%s: every page, value, reference and count checked: ok\n", cs_rundb_path(db));
+  return 0;
+}
+
 /* ---- export ------------------------------------------------------------------ */
 
 static int export(cs_rundb *db, const char *arg, const char *format, const char *out, const char *lang) {
@@ -373,6 +387,7 @@ static const char *const runs_usage =
     "       coopsim runs show ID --db FILE [--lang en|nb]\n"
     "       coopsim runs compare ID ID --db FILE\n"
     "       coopsim runs export ID --db FILE [--format F] [--out PATH] [--lang en|nb]\n"
+    "       coopsim runs verify --db FILE\n"
     "runs are stored by coopsim run FILE.lua --db FILE (or r:save(FILE) in a scenario)\n";
 
 int cli_runs(int argc, char **argv, const cli_options *opt) {
@@ -397,7 +412,7 @@ int cli_runs(int argc, char **argv, const cli_options *opt) {
   const char *cmd = args[0];
   cs_error err = {0, ""};
   int want = !cmd ? -1
-             : strcmp(cmd, "list") == 0 ? 1
+             : strcmp(cmd, "list") == 0 || strcmp(cmd, "verify") == 0 ? 1
              : strcmp(cmd, "show") == 0 || strcmp(cmd, "export") == 0 ? 2
              : strcmp(cmd, "compare") == 0 ? 3 : -1;
   if (want < 0 || nargs != want) {
@@ -431,6 +446,7 @@ int cli_runs(int argc, char **argv, const cli_options *opt) {
     return 1;
   }
   int rc = strcmp(cmd, "list") == 0   ? list(db)
+           : strcmp(cmd, "verify") == 0 ? verify(db)
            : strcmp(cmd, "show") == 0 ? show(db, args[1], lng)
            : strcmp(cmd, "compare") == 0 ? compare(db, args[1], args[2])
                                          : export(db, args[1], format, out, lang);

@@ -1064,11 +1064,14 @@ static void bad_value(reader *r, int i, const char *why) {
 
 /* Column i as a whole number within lo..hi (its CHECK); 0 when it is not. */
 static int64_t get_int(reader *r, int i, int64_t lo, int64_t hi) {
-  if (sqlite3_column_type(r->st, i) != SQLITE_INTEGER) {
+  /* the column's value once, then its type and number (each sqlite3_column_*
+  ** call looks the column up and checks for a failed allocation again) */
+  sqlite3_value *val = sqlite3_column_value(r->st, i);
+  if (sqlite3_value_type(val) != SQLITE_INTEGER) {
     bad_value(r, i, "not a whole number");
     return 0;
   }
-  int64_t v = sqlite3_column_int64(r->st, i);
+  int64_t v = sqlite3_value_int64(val);
   if (v < lo || v > hi) {
     char why[96];
     snprintf(why, sizeof why, "%lld outside %lld..%lld", (long long)v, (long long)lo, (long long)hi);
@@ -1087,7 +1090,8 @@ static int64_t get_int(reader *r, int i, int64_t lo, int64_t hi) {
 ** arena, checked when first seen); NULL for SQL NULL, which only a column
 ** that may be NULL (nullable) holds. */
 static char *get_text(reader *r, int i, int nullable) {
-  int type = sqlite3_column_type(r->st, i);
+  sqlite3_value *val = sqlite3_column_value(r->st, i);
+  int type = sqlite3_value_type(val);
   if (type == SQLITE_NULL) {
     if (!nullable) bad_value(r, i, "missing");
     return NULL;
@@ -1096,8 +1100,8 @@ static char *get_text(reader *r, int i, int nullable) {
     bad_value(r, i, "not a text");
     return NULL;
   }
-  const char *s = (const char *)sqlite3_column_text(r->st, i);
-  int n = sqlite3_column_bytes(r->st, i);
+  const char *s = (const char *)sqlite3_value_text(val);
+  int n = sqlite3_value_bytes(val);
   if (!s) {
     problem(r, CS_ENOMEM, "out of memory");
     return NULL;
