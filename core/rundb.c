@@ -975,7 +975,7 @@ int cs_rundb_list(cs_rundb *db, cs_rundb_info **out, size_t *n, cs_error *err) {
       break;
     }
     if (irc) {
-      rc = cs_error_set(err, CS_EIO, "%s: stored run %lld is damaged (runs.%s)", db->path,
+      rc = cs_error_set(err, CS_EIO, "%s: stored run %lld is damaged (runs, field \"%s\")", db->path,
                         (long long)list[count - 1].id, why);
       break;
     }
@@ -1059,7 +1059,7 @@ static void problem(reader *r, int code, const char *fmt, ...) {
 /* A value the schema does not allow in column i of the current row. */
 static void bad_value(reader *r, int i, const char *why) {
   const char *table = sqlite3_column_table_name(r->st, i), *column = sqlite3_column_origin_name(r->st, i);
-  problem(r, CS_EIO, "damaged (%s.%s: %s)", table ? table : "?", column ? column : "?", why);
+  problem(r, CS_EIO, "damaged (%s, field \"%s\": %s)", table ? table : "?", column ? column : "?", why);
 }
 
 /* Column i as a whole number within lo..hi (its CHECK); 0 when it is not. */
@@ -1256,10 +1256,10 @@ static void read_rows(reader *r, cs_doc *doc) {
       cs_doc_row *row = group_push(r, &g);
       if (!row) break;
       row->year = (int)get_int(r, 3, 1838, 9999);
-      const char *code = (const char *)sqlite3_column_text(r->st, 4);
-      size_t n = (size_t)sqlite3_column_bytes(r->st, 4);
-      if (sqlite3_column_type(r->st, 4) != SQLITE_TEXT || !code || n < code_min || n > code_max ||
-          memchr(code, '\0', n))
+      sqlite3_value *val = sqlite3_column_value(r->st, 4); /* its type before its text */
+      const char *code = sqlite3_value_type(val) == SQLITE_TEXT ? (const char *)sqlite3_value_text(val) : NULL;
+      size_t n = code ? (size_t)sqlite3_value_bytes(val) : 0;
+      if (!code || n < code_min || n > code_max || memchr(code, '\0', n))
         bad_value(r, 4, "not a member's code");
       else
         memcpy(row->code, code, n); /* zeroed, so terminated */
@@ -1400,9 +1400,10 @@ static void read_amounts(reader *r, cs_doc *doc) {
   if (query(r, "SELECT run_id, scenario, year_idx, kind, idx, name, amount FROM run_year_amounts"
                " WHERE run_id = ?1 ORDER BY scenario, year_idx, kind DESC, idx") == 0) {
     while (next_row(r) > 0) {
-      const char *kind = (const char *)sqlite3_column_text(r->st, 3);
+      sqlite3_value *val = sqlite3_column_value(r->st, 3); /* its type before its text */
+      const char *kind = sqlite3_value_type(val) == SQLITE_TEXT ? (const char *)sqlite3_value_text(val) : NULL;
       int is_line = kind && strcmp(kind, "line") == 0, is_grant = kind && strcmp(kind, "grant") == 0;
-      if (sqlite3_column_type(r->st, 3) != SQLITE_TEXT || (!is_line && !is_grant)) bad_value(r, 3, "neither 'line' nor 'grant'");
+      if (!is_line && !is_grant) bad_value(r, 3, "neither 'line' nor 'grant'");
       /* lines first ('line' > 'grant'), as the query orders them */
       int64_t key[3] = {get_count(r, 1), get_count(r, 2), is_grant}, i = get_count(r, 4);
       if (r->rc) break;
@@ -1621,7 +1622,7 @@ static void read_scenarios(reader *r, cs_doc *doc, int64_t nscenarios, int64_t n
     run->nrows = (size_t)get_count(r, 6); /* claimed; the rows read must match */
     run->nyears = (size_t)get_count(r, 7);
     if (!r->rc && __builtin_add_overflow(total, (int64_t)run->nrows, &total))
-      problem(r, CS_EIO, "damaged (runs.nrows)");
+      problem(r, CS_EIO, "damaged (run_scenarios, field \"nrows\": the sum is too large)");
   }
   if (!r->rc && (int64_t)doc->nruns != nscenarios)
     problem(r, CS_EIO, "incomplete (its scenarios are missing or extra)");
@@ -1650,7 +1651,10 @@ static int load_in_transaction(cs_rundb *db, int64_t id, cs_doc *doc, cs_rundb_i
       const char *why = NULL;
       int irc = read_info(r.st, info, &why);
       if (irc == CS_ENOMEM) oom = 1;
-      else if (irc) problem(&r, CS_EIO, "damaged (runs.%s)", why);
+      else if (irc) problem(&r, CS_EIO, "damaged (runs, field \"%s\")", why);
+      else if ((type == SQLITE_BLOB) != (info->scenario_sha256 != NULL))
+        problem(&r, CS_EIO, "damaged (runs, field \"scenario_text\": with%s a SHA-256)",
+                type == SQLITE_BLOB ? "out" : "");
       if (type == SQLITE_BLOB) {
         const void *blob = sqlite3_column_blob(r.st, 11);
         int n = sqlite3_column_bytes(r.st, 11);

@@ -55,7 +55,7 @@ grep -qx "runs.db: every page, value, reference and count checked: ok" out || fa
 cp runs.db edited.db
 python3 -c "import sqlite3; c = sqlite3.connect('edited.db'); c.execute('pragma ignore_check_constraints = on'); c.execute('update run_rows set months = 13 where run_id = 2 and scenario = 0 and idx = 0'); c.commit()"
 "$coopsim" runs export 2 --db edited.db --out edited.csv >out 2>&1 && fail "an edited run was exported"
-grep -q "stored run 2 is damaged (run_rows.months: 13 outside 0..12)" out || fail "edited run: $(cat out)"
+grep -q 'stored run 2 is damaged (run_rows, field "months": 13 outside 0..12)' out || fail "edited run: $(cat out)"
 [ -e edited.csv ] && fail "an edited run left a report"
 "$coopsim" runs show 2 --db edited.db >out 2>&1 && fail "an edited run was shown"
 "$coopsim" runs export 1 --db edited.db --format csv >stored1.csv 2>err || fail "run 1 of the edited store: $(cat err)"

@@ -435,18 +435,18 @@ static void edited_run_is_refused(void **state) {
   static const struct {
     const char *sql, *want;
   } cases[] = {
-      {"UPDATE run_rows SET months = 13 WHERE scenario = 0 AND idx = 1", "run_rows.months: 13 outside 0..12"},
-      {"UPDATE run_rows SET money = 2 WHERE scenario = 0 AND idx = 0", "run_rows.money: 2 outside 0..1"},
-      {"UPDATE run_rows SET has_difference = 7 WHERE scenario = 0 AND idx = 3", "run_rows.has_difference"},
-      {"UPDATE run_rows SET total = 9007199254740993 WHERE scenario = 0 AND idx = 2", "run_rows.total"},
+      {"UPDATE run_rows SET months = 13 WHERE scenario = 0 AND idx = 1", "run_rows, field \"months\": 13 outside 0..12"},
+      {"UPDATE run_rows SET money = 2 WHERE scenario = 0 AND idx = 0", "run_rows, field \"money\": 2 outside 0..1"},
+      {"UPDATE run_rows SET has_difference = 7 WHERE scenario = 0 AND idx = 3", "run_rows, field \"has_difference\""},
+      {"UPDATE run_rows SET total = 9007199254740993 WHERE scenario = 0 AND idx = 2", "run_rows, field \"total\""},
       {"UPDATE run_year_amounts SET kind = 'other' WHERE scenario = 0 AND year_idx = 0 AND kind = 'line' AND idx = 0",
-       "run_year_amounts.kind"},
+       "run_year_amounts, field \"kind\""},
       {"UPDATE run_invoice_lines SET settles = 5 WHERE scenario = 0 AND row_idx = 0 AND kind = 'settlement'",
-       "run_invoice_lines.settles"},
+       "run_invoice_lines, field \"settles\""},
       {"UPDATE run_parts SET name = 'equal' || char(27) || '[2J' WHERE scenario = 0 AND row_idx = 4 AND idx = 0",
-       "run_parts.name: "},
-      {"UPDATE run_scenarios SET year_to = 2000 WHERE idx = 1", "run_scenarios.year_to"},
-      {"UPDATE run_years SET covers = 3 WHERE scenario = 0 AND idx = 0", "run_years.covers"},
+       "run_parts, field \"name\": "},
+      {"UPDATE run_scenarios SET year_to = 2000 WHERE idx = 1", "run_scenarios, field \"year_to\""},
+      {"UPDATE run_years SET covers = 3 WHERE scenario = 0 AND idx = 0", "run_years, field \"covers\""},
       {"DELETE FROM run_parts WHERE scenario = 1 AND row_idx = 3 AND idx = 1",
        "incomplete (its parts are missing or extra)"},
       {"UPDATE run_rows SET nparts = 3 WHERE scenario = 0 AND idx = 59", "incomplete (its parts are missing or extra)"},
@@ -458,7 +458,7 @@ static void edited_run_is_refused(void **state) {
       {"DELETE FROM run_year_events WHERE idx = 0 AND scenario = 0", "damaged (events out of order)"},
       {"UPDATE run_parts SET idx = 5 WHERE scenario = 0 AND row_idx = 0 AND idx = 1", "damaged (parts out of order)"},
       {"UPDATE runs SET nscenarios = 3", "incomplete (its scenarios are missing or extra)"},
-      {"UPDATE runs SET created = 'yesterday'", "damaged (runs.created)"},
+      {"UPDATE runs SET created = 'yesterday'", "damaged (runs, field \"created\")"},
   };
   for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
     FILE *f = fopen(path, "wb");
