@@ -135,11 +135,14 @@ static int list(cs_rundb *db) {
   return 0;
 }
 
-static int load(cs_rundb *db, const char *arg, cs_doc **doc, cs_rundb_info *info, const char *cmd) {
+/* Reads run arg; explanations 0 leaves the parts' explanations unread (a
+** report that shows none). */
+static int load(cs_rundb *db, const char *arg, int explanations, cs_doc **doc, cs_rundb_info *info,
+                const char *cmd) {
   int64_t id;
   cs_error err = {0, ""};
   if (parse_id(arg, &id)) return 2;
-  if (cs_rundb_load(db, id, doc, info, &err)) {
+  if (cs_rundb_load_doc(db, id, explanations, doc, info, &err)) {
     fprintf(stderr, "coopsim runs %s: %s\n", cmd, err.msg);
     return 1;
   }
@@ -163,7 +166,7 @@ static void print_info(const cs_rundb_info *info, cs_report_lang lang) {
 static int show(cs_rundb *db, const char *arg, cs_report_lang lang) {
   cs_doc *doc;
   cs_rundb_info info;
-  int rc = load(db, arg, &doc, &info, "show");
+  int rc = load(db, arg, 0, &doc, &info, "show");
   if (rc) return rc;
   print_info(&info, lang);
   putchar('\n');
@@ -302,9 +305,9 @@ static int compare_runs(const cs_doc_run *a, const cs_doc_run *b, int64_t ida, i
 static int compare(cs_rundb *db, const char *arg_a, const char *arg_b) {
   cs_doc *a = NULL, *b = NULL;
   cs_rundb_info ia, ib;
-  int rc = load(db, arg_a, &a, &ia, "compare");
+  int rc = load(db, arg_a, 0, &a, &ia, "compare");
   if (rc) return rc;
-  rc = load(db, arg_b, &b, &ib, "compare");
+  rc = load(db, arg_b, 0, &b, &ib, "compare");
   if (rc) {
     cs_rundb_info_clear(&ia);
     cs_doc_free(a);
@@ -374,7 +377,8 @@ static int export(cs_rundb *db, const char *arg, const char *format, const char 
     return 2;
   }
   cs_doc *doc;
-  int rc = load(db, arg, &doc, NULL, "export");
+  /* only the JSON report shows the parts' explanations */
+  int rc = load(db, arg, fmt == CS_REPORT_JSON, &doc, NULL, "export");
   if (rc) return rc;
   rc = cli_emit_doc(doc, fmt, lng, out, &err);
   if (rc) fprintf(stderr, "coopsim runs export: %s\n", err.msg);

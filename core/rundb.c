@@ -1029,6 +1029,7 @@ typedef struct reader {
   sqlite3_stmt *st;
   cs_error *err;
   int rc; /* 0, or the first problem's code; err holds its message */
+  int explanations; /* 0: the parts' explanations are left unread */
   /* each column's last two texts: consecutive rows repeat most (a year's
   ** cooperation, dates; parts alternate, an equal part's explanation the
   ** same for every member), and a comparison is cheaper than a look-up
@@ -1362,8 +1363,10 @@ static void read_parts(reader *r, cs_doc *doc) {
   group g = {NULL, 0, 0, sizeof(cs_doc_part)};
   int64_t prev[2] = {-1, -1};
   cs_doc_row *row = NULL;
-  if (query(r, "SELECT run_id, scenario, row_idx, idx, name, rounded, exact, explain FROM run_parts"
-               " WHERE run_id = ?1 ORDER BY scenario, row_idx, idx") == 0) {
+  if (query(r, r->explanations ? "SELECT run_id, scenario, row_idx, idx, name, rounded, exact, explain FROM run_parts"
+                                  " WHERE run_id = ?1 ORDER BY scenario, row_idx, idx"
+                                : "SELECT run_id, scenario, row_idx, idx, name, rounded, exact, NULL FROM run_parts"
+                                  " WHERE run_id = ?1 ORDER BY scenario, row_idx, idx") == 0) {
     while (next_row(r) > 0) {
       int64_t key[2] = {get_count(r, 1), get_count(r, 2)}, i = get_count(r, 3);
       if (r->rc) break;
@@ -1631,7 +1634,7 @@ static void read_scenarios(reader *r, cs_doc *doc, int64_t nscenarios, int64_t n
 }
 
 static int load_in_transaction(cs_rundb *db, int64_t id, cs_doc *doc, cs_rundb_info *info, cs_error *err) {
-  reader r = {db, id, doc->arena, NULL, err, 0, {{NULL}}, {{0}}};
+  reader r = {db, id, doc->arena, NULL, err, 0, !doc->no_explanations, {{NULL}}, {{0}}};
   if (query(&r, "SELECT " INFO_COLUMNS ", doc_coopsim_version, scenario_text FROM runs WHERE id = ?1")) return r.rc;
   int got = next_row(&r);
   if (got == 0) {
@@ -1685,6 +1688,11 @@ static int load_in_transaction(cs_rundb *db, int64_t id, cs_doc *doc, cs_rundb_i
 }
 
 int cs_rundb_load(cs_rundb *db, int64_t id, cs_doc **out, cs_rundb_info *info, cs_error *err) {
+  return cs_rundb_load_doc(db, id, 1, out, info, err);
+}
+
+int cs_rundb_load_doc(cs_rundb *db, int64_t id, int explanations, cs_doc **out, cs_rundb_info *info,
+                      cs_error *err) {
   *out = NULL;
   if (info) memset(info, 0, sizeof *info);
   cs_doc *doc = calloc(1, sizeof *doc);
@@ -1694,6 +1702,7 @@ int cs_rundb_load(cs_rundb *db, int64_t id, cs_doc **out, cs_rundb_info *info, c
     return cs_error_set(err, CS_ENOMEM, "%s: out of memory", db->path);
   }
   doc->texts_checked = 1; /* each text as it was read (get_text) */
+  doc->no_explanations = !explanations;
   /* one read transaction: the run as one snapshot */
   int rc = CS_OK;
   if (sqlite3_exec(db->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)

@@ -130,6 +130,12 @@ void cs_rundb_info_free(cs_rundb_info *infos, size_t n);
 ** CS_ENOMEM. */
 int cs_rundb_load(cs_rundb *db, int64_t id, cs_doc **doc, cs_rundb_info *info, cs_error *err);
 
+/* cs_rundb_load, with explanations 0 leaving the parts' explanations unread
+** (NULL, doc->no_explanations set): for a report that shows none, which is
+** every format but JSON, as `coopsim run` makes its documents. */
+int cs_rundb_load_doc(cs_rundb *db, int64_t id, int explanations, cs_doc **doc, cs_rundb_info *info,
+                      cs_error *err);
+
 /* Frees the strings one info holds and zeroes it. */
 void cs_rundb_info_clear(cs_rundb_info *info);
 

@@ -109,6 +109,36 @@ static void round_trip_is_exact(void **state) {
   cs_rundb_close(db);
 }
 
+/* Read for a report that shows no explanations: the parts' explanations are
+** left unread, everything else is as saved. */
+static void read_without_explanations(void **state) {
+  (void)state;
+  cs_doc *doc = testdoc(2, 2, 5, "Helgeland");
+  cs_rundb *db = open_write();
+  int64_t id = save(db, doc, &testmeta);
+  cs_rundb_close(db);
+  cs_error err = {0, ""};
+  assert_int_equal(cs_rundb_open(&db, path, NULL, &err), 0);
+  cs_doc *back = NULL;
+  assert_int_equal(cs_rundb_load_doc(db, id, 0, &back, NULL, &err), 0);
+  assert_int_equal(back->no_explanations, 1);
+  size_t explained = 0;
+  for (size_t s = 0; s < doc->nruns; s++)
+    for (size_t i = 0; i < doc->runs[s].nrows; i++)
+      for (size_t p = 0; p < doc->runs[s].rows[i].nparts; p++) {
+        assert_null(back->runs[s].rows[i].parts[p].explain);
+        cs_doc_part *part = &doc->runs[s].rows[i].parts[p];
+        explained += part->explain != NULL;
+        if (!doc->arena) free(part->explain);
+        part->explain = NULL;
+      }
+  assert_true(explained > 0); /* the saved document had some */
+  assert_true(docs_equal(doc, back));
+  cs_doc_free(back);
+  cs_doc_free(doc);
+  cs_rundb_close(db);
+}
+
 static void sha256_known_value(void **state) {
   (void)state;
   char sha[CS_SHA256_HEX];
@@ -787,6 +817,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(sha256_known_value),
       cmocka_unit_test_setup_teardown(round_trip_is_exact, setup, teardown),
+      cmocka_unit_test_setup_teardown(read_without_explanations, setup, teardown),
       cmocka_unit_test_setup_teardown(list_and_missing, setup, teardown),
       cmocka_unit_test_setup_teardown(refused_value_saves_nothing, setup, teardown),
       cmocka_unit_test_setup_teardown(rel20_injection_name_stored_exactly, setup, teardown),
