@@ -1394,21 +1394,22 @@ static void read_parts(reader *r, cs_doc *doc) {
   free(g.data);
 }
 
-/* A year's cost lines, then its grants (one table, kind 'line' or 'grant'). */
+/* A year's grants and cost lines (one table, kind 'grant' or 'line'), in the
+** order of the table's key ('grant' < 'line'), so that no sort is needed. */
 static void read_amounts(reader *r, cs_doc *doc) {
   group g = {NULL, 0, 0, sizeof(cs_doc_amount)};
   int64_t prev[3] = {-1, -1, -1};
   cs_doc_year *yr = NULL;
   int grants = 0;
   if (query(r, "SELECT run_id, scenario, year_idx, kind, idx, name, amount FROM run_year_amounts"
-               " WHERE run_id = ?1 ORDER BY scenario, year_idx, kind DESC, idx") == 0) {
+               " WHERE run_id = ?1 ORDER BY scenario, year_idx, kind, idx") == 0) {
     while (next_row(r) > 0) {
       sqlite3_value *val = sqlite3_column_value(r->st, 3); /* its type before its text */
       const char *kind = sqlite3_value_type(val) == SQLITE_TEXT ? (const char *)sqlite3_value_text(val) : NULL;
       int is_line = kind && strcmp(kind, "line") == 0, is_grant = kind && strcmp(kind, "grant") == 0;
       if (!is_line && !is_grant) bad_value(r, 3, "neither 'line' nor 'grant'");
-      /* lines first ('line' > 'grant'), as the query orders them */
-      int64_t key[3] = {get_count(r, 1), get_count(r, 2), is_grant}, i = get_count(r, 4);
+      /* grants first ('grant' < 'line'), as the query orders them */
+      int64_t key[3] = {get_count(r, 1), get_count(r, 2), is_line}, i = get_count(r, 4);
       if (r->rc) break;
       int place = child_place(r, prev, key, 3, i, g.n, "cost lines or grants");
       if (place < 0) break;
