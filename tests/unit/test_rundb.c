@@ -469,7 +469,7 @@ static void edited_run_is_refused(void **state) {
       {"UPDATE run_rows SET money = 2 WHERE scenario = 0 AND idx = 0", "run_rows, field \"money\": 2 outside 0..1"},
       {"UPDATE run_rows SET has_difference = 7 WHERE scenario = 0 AND idx = 3", "run_rows, field \"has_difference\""},
       {"UPDATE run_rows SET total = 9007199254740993 WHERE scenario = 0 AND idx = 2", "run_rows, field \"total\""},
-      {"UPDATE run_year_amounts SET kind = 'other' WHERE scenario = 0 AND year_idx = 0 AND kind = 'line' AND idx = 0",
+      {"UPDATE run_year_amounts SET kind = 'aaa' WHERE scenario = 0 AND year_idx = 0 AND kind = 'grant'",
        "run_year_amounts, field \"kind\""},
       {"UPDATE run_invoice_lines SET settles = 5 WHERE scenario = 0 AND row_idx = 0 AND kind = 'settlement'",
        "run_invoice_lines, field \"settles\""},
