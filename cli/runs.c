@@ -1,6 +1,6 @@
 /*
 ** runs.c: stored runs on the command line — `coopsim run FILE --db DB`
-** saves, `coopsim runs list|show|compare|export --db DB` reads (rundb.h).
+** saves, `coopsim runs list|show|compare|export|verify --db DB` reads (rundb.h).
 **
 ** There is no default store: without --db, `coopsim run` stores nothing
 ** and `coopsim runs` asks for the file, so runs never land in a file the
@@ -135,11 +135,14 @@ static int list(cs_rundb *db) {
   return 0;
 }
 
-static int load(cs_rundb *db, const char *arg, cs_doc **doc, cs_rundb_info *info, const char *cmd) {
+/* Reads run arg; explanations 0 leaves the parts' explanations unread (a
+** report that shows none). */
+static int load(cs_rundb *db, const char *arg, int explanations, cs_doc **doc, cs_rundb_info *info,
+                const char *cmd) {
   int64_t id;
   cs_error err = {0, ""};
   if (parse_id(arg, &id)) return 2;
-  if (cs_rundb_load(db, id, doc, info, &err)) {
+  if (cs_rundb_load_doc(db, id, explanations, doc, info, &err)) {
     fprintf(stderr, "coopsim runs %s: %s\n", cmd, err.msg);
     return 1;
   }
@@ -163,7 +166,7 @@ static void print_info(const cs_rundb_info *info, cs_report_lang lang) {
 static int show(cs_rundb *db, const char *arg, cs_report_lang lang) {
   cs_doc *doc;
   cs_rundb_info info;
-  int rc = load(db, arg, &doc, &info, "show");
+  int rc = load(db, arg, 0, &doc, &info, "show");
   if (rc) return rc;
   print_info(&info, lang);
   putchar('\n');
@@ -302,9 +305,9 @@ static int compare_runs(const cs_doc_run *a, const cs_doc_run *b, int64_t ida, i
 static int compare(cs_rundb *db, const char *arg_a, const char *arg_b) {
   cs_doc *a = NULL, *b = NULL;
   cs_rundb_info ia, ib;
-  int rc = load(db, arg_a, &a, &ia, "compare");
+  int rc = load(db, arg_a, 0, &a, &ia, "compare");
   if (rc) return rc;
-  rc = load(db, arg_b, &b, &ib, "compare");
+  rc = load(db, arg_b, 0, &b, &ib, "compare");
   if (rc) {
     cs_rundb_info_clear(&ia);
     cs_doc_free(a);
@@ -343,6 +346,20 @@ static int compare(cs_rundb *db, const char *arg_a, const char *arg_b) {
   return rc;
 }
 
+/* ---- verify ------------------------------------------------------------------ */
+
+/* The whole file checked (a run is checked as it is read; this reads every
+** page, also of runs never read, and every run's counts). */
+static int verify(cs_rundb *db) {
+  cs_error err = {0, ""};
+  if (cs_rundb_verify(db, &err)) {
+    fprintf(stderr, "coopsim runs verify: %s\n", err.msg);
+    return 1;
+  }
+  printf("%s: every page, value, reference and count checked: ok\n", cs_rundb_path(db));
+  return 0;
+}
+
 /* ---- export ------------------------------------------------------------------ */
 
 static int export(cs_rundb *db, const char *arg, const char *format, const char *out, const char *lang) {
@@ -360,7 +377,8 @@ static int export(cs_rundb *db, const char *arg, const char *format, const char 
     return 2;
   }
   cs_doc *doc;
-  int rc = load(db, arg, &doc, NULL, "export");
+  /* only the JSON report shows the parts' explanations */
+  int rc = load(db, arg, fmt == CS_REPORT_JSON, &doc, NULL, "export");
   if (rc) return rc;
   rc = cli_emit_doc(doc, fmt, lng, out, &err);
   if (rc) fprintf(stderr, "coopsim runs export: %s\n", err.msg);
@@ -373,6 +391,7 @@ static const char *const runs_usage =
     "       coopsim runs show ID --db FILE [--lang en|nb]\n"
     "       coopsim runs compare ID ID --db FILE\n"
     "       coopsim runs export ID --db FILE [--format F] [--out PATH] [--lang en|nb]\n"
+    "       coopsim runs verify --db FILE\n"
     "runs are stored by coopsim run FILE.lua --db FILE (or r:save(FILE) in a scenario)\n";
 
 int cli_runs(int argc, char **argv, const cli_options *opt) {
@@ -397,7 +416,7 @@ int cli_runs(int argc, char **argv, const cli_options *opt) {
   const char *cmd = args[0];
   cs_error err = {0, ""};
   int want = !cmd ? -1
-             : strcmp(cmd, "list") == 0 ? 1
+             : strcmp(cmd, "list") == 0 || strcmp(cmd, "verify") == 0 ? 1
              : strcmp(cmd, "show") == 0 || strcmp(cmd, "export") == 0 ? 2
              : strcmp(cmd, "compare") == 0 ? 3 : -1;
   if (want < 0 || nargs != want) {
@@ -431,6 +450,7 @@ int cli_runs(int argc, char **argv, const cli_options *opt) {
     return 1;
   }
   int rc = strcmp(cmd, "list") == 0   ? list(db)
+           : strcmp(cmd, "verify") == 0 ? verify(db)
            : strcmp(cmd, "show") == 0 ? show(db, args[1], lng)
            : strcmp(cmd, "compare") == 0 ? compare(db, args[1], args[2])
                                          : export(db, args[1], format, out, lang);

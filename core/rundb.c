@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include "coopsim/rundb.h"
 #include "coopsim/sha256.h"
+#include "coopsim/text.h"
 #include "sqlite_open.h"
 
 struct cs_rundb {
@@ -221,8 +222,8 @@ static const char *const schema_v2 =
 static const char *const schema_steps[CS_RUNDB_VERSION] = {schema_v1, schema_v2};
 
 /* The first stored run whose counts its children do not match: a run stored
-** without all its rows. F(t) restricts table alias t: to every run, or to
-** run ?1 (a separate text so that the one-run form uses the keys). */
+** without all its rows (cs_rundb_verify; a run being read is checked as it
+** is read). F(t) restricts table alias t (here to every run). */
 #define INCOMPLETE_SQL(F)                                                                         \
   "SELECT r.id, 'scenarios' FROM runs r WHERE " F("r.id") " AND r.nscenarios <>"                  \
   "  (SELECT count(*) FROM run_scenarios s WHERE s.run_id = r.id)"                                \
@@ -257,7 +258,6 @@ static const char *const schema_steps[CS_RUNDB_VERSION] = {schema_v1, schema_v2}
   "  AND i.nlines <> (SELECT count(*) FROM run_invoice_lines l WHERE l.run_id = i.run_id"         \
   "  AND l.scenario = i.scenario AND l.row_idx = i.row_idx AND l.invoice_idx = i.idx)"
 #define EVERY_RUN(col) "1"
-#define ONE_RUN(col) col " = ?1"
 
 static char *dupstr(const char *s) {
   if (!s) return NULL;
@@ -269,16 +269,6 @@ static char *dupstr(const char *s) {
 
 static int db_fail(cs_rundb *db, cs_error *err, const char *what) {
   return cs_sqlite_error(db->db, err, db->path, what);
-}
-
-/* The end of a query a stored run is read by: a step that stopped short of
-** SQLITE_DONE is the error when there was none yet; *st is finalized and
-** NULL. Returns rc or that error. */
-static int query_done(cs_rundb *db, sqlite3_stmt **st, int rc, int step, cs_error *err) {
-  if (!rc && step != SQLITE_DONE) rc = db_fail(db, err, "cannot read a stored run");
-  sqlite3_finalize(*st);
-  *st = NULL;
-  return rc;
 }
 
 /* Runs one PRAGMA that must answer "ok" (integrity_check, quick_check). */
@@ -538,12 +528,17 @@ int cs_rundb_open(cs_rundb **out, const char *path, const cs_rundb_options *opt,
                       new_store_rule);
   /* read-write even for reading: after a crash the first reader must be able
   ** to roll back the hot journal; query_only keeps readers from writing */
-  int flags = SQLITE_OPEN_READWRITE | (may_create ? SQLITE_OPEN_CREATE : 0);
+  /* one thread uses a store's connection: no mutex taken at every column read */
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (may_create ? SQLITE_OPEN_CREATE : 0);
   if (!rc)
     rc = db->dirfd >= 0 ? cs_sqlite_open_at(&db->db, db->dirfd, opt->name, path, flags, opt->busy_ms, err)
                         : cs_sqlite_open(&db->db, path, flags, opt->busy_ms, err);
   if (!rc && !opt->write && sqlite3_exec(db->db, "PRAGMA query_only = ON", NULL, NULL, NULL) != SQLITE_OK)
     rc = db_fail(db, err, "cannot open it for reading");
+  /* every b-tree page read is checked more closely (its cells' sizes and
+  ** places), so a damaged page the run's rows are on is an error */
+  if (!rc && sqlite3_exec(db->db, "PRAGMA cell_size_check = ON", NULL, NULL, NULL) != SQLITE_OK)
+    rc = db_fail(db, err, "cannot open it");
   int empty = 0, version = 0;
   if (!rc && opt->write && sqlite3_db_readonly(db->db, "main") == 1)
     rc = cs_error_set(err, CS_EINVAL, "%s: the file is read-only; runs cannot be stored in it", path);
@@ -565,7 +560,10 @@ int cs_rundb_open(cs_rundb **out, const char *path, const cs_rundb_options *opt,
       sqlite3_finalize(st);
     }
   }
-  if (!rc && !empty) rc = check_ok(db, "PRAGMA quick_check", err);
+  /* a store that runs are added to is checked whole; a reader checks what
+  ** it reads (a stored run: every value, count and page of it, see
+  ** cs_rundb_load) and leaves the rest unread (cs_rundb_verify reads all) */
+  if (!rc && !empty && opt->write) rc = check_ok(db, "PRAGMA quick_check", err);
   if (!rc && opt->write)
     rc = empty ? create_schema(db, 0, err)
          : version < CS_RUNDB_VERSION ? create_schema(db, version, err) /* an older store: upgraded */
@@ -1049,8 +1047,11 @@ void cs_rundb_info_free(cs_rundb_info *infos, size_t n) {
   " nscenarios, nrows, (SELECT group_concat(name, ', ') FROM (SELECT name FROM run_scenarios" \
   " s WHERE s.run_id = runs.id ORDER BY idx))"
 
-/* Reads the INFO_COLUMNS of the current row into info; 0 or CS_ENOMEM. */
-static int read_info(sqlite3_stmt *st, cs_rundb_info *info) {
+/* Reads the INFO_COLUMNS of the current row into info: 0, CS_ENOMEM, or
+** CS_EIO when a value is not one the schema's CHECKs allow (*why names the
+** column): what `runs list` and `runs show` print is checked like the
+** figures, the file's other pages unread. */
+static int read_info(sqlite3_stmt *st, cs_rundb_info *info, const char **why) {
   int oom = 0;
   info->id = sqlite3_column_int64(st, 0);
   info->created = col_text(st, 1, &oom);
@@ -1062,7 +1063,19 @@ static int read_info(sqlite3_stmt *st, cs_rundb_info *info) {
   info->nscenarios = sqlite3_column_int(st, 7);
   info->nrows = sqlite3_column_int64(st, 8);
   info->scenarios = col_text(st, 9, &oom);
-  return oom ? CS_ENOMEM : CS_OK;
+  if (oom) return CS_ENOMEM;
+  const char *sha = info->scenario_sha256;
+  *why = !info->created || sqlite3_strglob("[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:"
+                                           "[0-6][0-9]Z", info->created) != 0 ? "created"
+         : !info->coopsim_version || !info->coopsim_version[0] ? "coopsim_version"
+         : !info->registry_version || !info->registry_version[0] ? "registry_version"
+         : sha && (strlen(sha) != 64 || strspn(sha, "0123456789abcdef") != 64) ? "scenario_sha256"
+         : !info->options ? "options"
+         : sqlite3_column_type(st, 7) != SQLITE_INTEGER || sqlite3_column_int64(st, 7) < 0 ||
+                   sqlite3_column_int64(st, 7) > INT32_MAX ? "nscenarios"
+         : sqlite3_column_type(st, 8) != SQLITE_INTEGER || info->nrows < 0 ? "nrows"
+                                                                                     : NULL;
+  return *why ? CS_EIO : CS_OK;
 }
 
 int cs_rundb_list(cs_rundb *db, cs_rundb_info **out, size_t *n, cs_error *err) {
@@ -1087,8 +1100,15 @@ int cs_rundb_list(cs_rundb *db, cs_rundb_info **out, size_t *n, cs_error *err) {
       cap = ncap;
     }
     memset(&list[count], 0, sizeof list[count]);
-    if (read_info(st, &list[count++])) {
+    const char *why = NULL;
+    int irc = read_info(st, &list[count++], &why);
+    if (irc == CS_ENOMEM) {
       rc = cs_error_set(err, CS_ENOMEM, "%s: out of memory listing the runs", db->path);
+      break;
+    }
+    if (irc) {
+      rc = cs_error_set(err, CS_EIO, "%s: stored run %lld is damaged (runs, field \"%s\")", db->path,
+                        (long long)list[count - 1].id, why);
       break;
     }
   }
@@ -1103,316 +1123,13 @@ int cs_rundb_list(cs_rundb *db, cs_rundb_info **out, size_t *n, cs_error *err) {
   return CS_OK;
 }
 
-/* Appends one zeroed element to *arr (of *n), growing it; NULL when out of memory. */
-static void *append(void *arr, size_t *n, size_t size, void **elem) {
-  /* grow by powers of two: capacity is implied by n */
-  size_t want = *n + 1, cap = 1;
-  while (cap < want) cap *= 2;
-  if (*n == 0 || (*n & (*n - 1)) == 0) {
-    void *na = realloc(arr, cap * size);
-    if (!na) return NULL;
-    arr = na;
-  }
-  *elem = (char *)arr + *n * size;
-  memset(*elem, 0, size);
-  (*n)++;
-  return arr;
-}
-
-#define APPEND(arr, n, elem)                                                                  \
-  do {                                                                                        \
-    void *e_;                                                                                 \
-    void *na_ = append((arr), &(n), sizeof *(arr), &e_);                                       \
-    if (!na_) goto out_of_memory;                                                                       \
-    (arr) = na_;                                                                              \
-    (elem) = e_;                                                                              \
-  } while (0)
-
-static int prepare_for(cs_rundb *db, sqlite3_stmt **st, const char *sql, int64_t id, cs_error *err) {
-  if (sqlite3_prepare_v2(db->db, sql, -1, st, NULL) != SQLITE_OK)
-    return db_fail(db, err, "cannot read a stored run");
-  sqlite3_bind_int64(*st, 1, id);
-  return CS_OK;
-}
-
-static int damaged(cs_rundb *db, int64_t id, const char *what, cs_error *err) {
-  return cs_error_set(err, CS_EIO, "%s: stored run %lld is damaged (%s)", db->path, (long long)id, what);
-}
-
-/* Reads the children of run id into doc (whose runs are read already). */
-static int load_children(cs_rundb *db, int64_t id, cs_doc *doc, cs_error *err) {
-  sqlite3_stmt *st = NULL;
-  int rc, step, oom = 0;
-  /* rows */
-  if ((rc = prepare_for(db, &st,
-                        "SELECT scenario, idx, year, code, name, given, merged, cooperation, population,"
-                        " population_date, population_source, months, charged_months, host, payee, due,"
-                        " total, exact FROM run_rows WHERE run_id = ?1 ORDER BY scenario, idx",
-                        id, err)))
-    return rc;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    int64_t s = sqlite3_column_int64(st, 0), i = sqlite3_column_int64(st, 1);
-    if (s < 0 || (size_t)s >= doc->nruns || (size_t)i != doc->runs[s].nrows) {
-      rc = damaged(db, id, "rows out of order", err);
-      break;
-    }
-    cs_doc_run *run = &doc->runs[s];
-    cs_doc_row *row;
-    APPEND(run->rows, run->nrows, row);
-    row->year = sqlite3_column_int(st, 2);
-    const char *code = (const char *)sqlite3_column_text(st, 3);
-    snprintf(row->code, sizeof row->code, "%s", code ? code : "");
-    row->name = col_text(st, 4, &oom);
-    row->given = col_text(st, 5, &oom);
-    row->merged = col_text(st, 6, &oom);
-    row->cooperation = col_text(st, 7, &oom);
-    row->population = sqlite3_column_int64(st, 8);
-    row->population_date = col_text(st, 9, &oom);
-    row->population_source = col_text(st, 10, &oom);
-    row->months = sqlite3_column_int(st, 11);
-    row->charged_months = sqlite3_column_int(st, 12);
-    row->host = sqlite3_column_int(st, 13);
-    row->payee = col_text(st, 14, &oom);
-    row->due = col_text(st, 15, &oom);
-    row->total = sqlite3_column_int64(st, 16);
-    row->exact = col_text(st, 17, &oom);
-    if (oom) goto out_of_memory;
-  }
-  if ((rc = query_done(db, &st, rc, step, err))) return rc;
-  /* parts */
-  if ((rc = prepare_for(db, &st,
-                        "SELECT scenario, row_idx, idx, name, rounded, exact, explain FROM run_parts"
-                        " WHERE run_id = ?1 ORDER BY scenario, row_idx, idx",
-                        id, err)))
-    return rc;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    int64_t s = sqlite3_column_int64(st, 0), r = sqlite3_column_int64(st, 1), i = sqlite3_column_int64(st, 2);
-    if (s < 0 || (size_t)s >= doc->nruns || r < 0 || (size_t)r >= doc->runs[s].nrows ||
-        (size_t)i != doc->runs[s].rows[r].nparts) {
-      rc = damaged(db, id, "parts out of order", err);
-      break;
-    }
-    cs_doc_row *row = &doc->runs[s].rows[r];
-    cs_doc_part *part;
-    APPEND(row->parts, row->nparts, part);
-    part->name = col_text(st, 3, &oom);
-    part->rounded = sqlite3_column_int64(st, 4);
-    part->exact = col_text(st, 5, &oom);
-    part->explain = col_text(st, 6, &oom);
-    if (oom) goto out_of_memory;
-  }
-  if ((rc = query_done(db, &st, rc, step, err))) return rc;
-  /* years */
-  if ((rc = prepare_for(db, &st,
-                        db->version >= 2
-                            ? "SELECT scenario, idx, year, cooperation, members, cost, grants, net, balance,"
-                              " sum_shares, key, key_label, key_source, key_assumption, agreement_months,"
-                              " covers, past_end, key_nb FROM run_years WHERE run_id = ?1 ORDER BY scenario, idx"
-                            : "SELECT scenario, idx, year, cooperation, members, cost, grants, net, balance,"
-                              " sum_shares, key, key_label, key_source, key_assumption, agreement_months,"
-                              " covers, past_end, NULL FROM run_years WHERE run_id = ?1 ORDER BY scenario, idx",
-                        id, err)))
-    return rc;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    int64_t s = sqlite3_column_int64(st, 0), i = sqlite3_column_int64(st, 1);
-    if (s < 0 || (size_t)s >= doc->nruns || (size_t)i != doc->runs[s].nyears) {
-      rc = damaged(db, id, "years out of order", err);
-      break;
-    }
-    cs_doc_run *run = &doc->runs[s];
-    cs_doc_year *y;
-    APPEND(run->years, run->nyears, y);
-    y->year = sqlite3_column_int(st, 2);
-    y->cooperation = col_text(st, 3, &oom);
-    y->members = sqlite3_column_int(st, 4);
-    y->cost = col_text(st, 5, &oom);
-    y->grants = col_text(st, 6, &oom);
-    y->net = col_text(st, 7, &oom);
-    y->balance = col_text(st, 8, &oom);
-    y->sum_shares = sqlite3_column_int64(st, 9);
-    y->key = col_text(st, 10, &oom);
-    y->key_label = col_text(st, 11, &oom);
-    y->key_source = col_text(st, 12, &oom);
-    y->key_assumption = col_text(st, 13, &oom);
-    y->agreement_months = sqlite3_column_int(st, 14);
-    y->covers = sqlite3_column_int(st, 15);
-    y->past_end = sqlite3_column_int(st, 16);
-    y->key_nb = col_text(st, 17, &oom);
-    if (oom) goto out_of_memory;
-  }
-  if ((rc = query_done(db, &st, rc, step, err))) return rc;
-  /* cost lines and grants of each year */
-  if ((rc = prepare_for(db, &st,
-                        "SELECT scenario, year_idx, kind, idx, name, amount FROM run_year_amounts"
-                        " WHERE run_id = ?1 ORDER BY scenario, year_idx, kind DESC, idx",
-                        id, err)))
-    return rc;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    int64_t s = sqlite3_column_int64(st, 0), y = sqlite3_column_int64(st, 1), i = sqlite3_column_int64(st, 3);
-    const char *kind = (const char *)sqlite3_column_text(st, 2);
-    int line = kind && strcmp(kind, "line") == 0;
-    if (s < 0 || (size_t)s >= doc->nruns || y < 0 || (size_t)y >= doc->runs[s].nyears) {
-      rc = damaged(db, id, "amounts out of order", err);
-      break;
-    }
-    cs_doc_year *yr = &doc->runs[s].years[y];
-    if ((size_t)i != (line ? yr->nlines : yr->ngrants)) {
-      rc = damaged(db, id, "amounts out of order", err);
-      break;
-    }
-    cs_doc_amount *a;
-    if (line) APPEND(yr->lines, yr->nlines, a);
-    else APPEND(yr->grant_list, yr->ngrants, a);
-    a->name = col_text(st, 4, &oom);
-    a->amount = col_text(st, 5, &oom);
-    if (oom) goto out_of_memory;
-  }
-  if ((rc = query_done(db, &st, rc, step, err)) || db->version < 2) return rc;
-  /* the events of each year (version 2 on) */
-  if ((rc = prepare_for(db, &st,
-                        "SELECT scenario, year_idx, idx, kind, code, name, date, until, other_code,"
-                        " other_name FROM run_year_events WHERE run_id = ?1 ORDER BY scenario, year_idx, idx",
-                        id, err)))
-    return rc;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    int64_t s = sqlite3_column_int64(st, 0), y = sqlite3_column_int64(st, 1), i = sqlite3_column_int64(st, 2);
-    if (s < 0 || (size_t)s >= doc->nruns || y < 0 || (size_t)y >= doc->runs[s].nyears ||
-        (size_t)i != doc->runs[s].years[y].nevents) {
-      rc = damaged(db, id, "events out of order", err);
-      break;
-    }
-    cs_doc_year *yr = &doc->runs[s].years[y];
-    cs_doc_event *e;
-    APPEND(yr->events, yr->nevents, e);
-    e->kind = col_text(st, 3, &oom);
-    e->code = col_text(st, 4, &oom);
-    e->name = col_text(st, 5, &oom);
-    e->date = col_text(st, 6, &oom);
-    e->until = col_text(st, 7, &oom);
-    e->other_code = col_text(st, 8, &oom);
-    e->other_name = col_text(st, 9, &oom);
-    if (oom) goto out_of_memory;
-  }
-  if ((rc = query_done(db, &st, rc, step, err))) return rc;
-  /* the years' accounts, the rows' money cycle (version 2 on) */
-  if ((rc = prepare_for(db, &st,
-                        "SELECT scenario, idx, actual_cost, actual_grants, actual_net FROM run_years"
-                        " WHERE run_id = ?1 ORDER BY scenario, idx",
-                        id, err)))
-    return rc;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    int64_t s = sqlite3_column_int64(st, 0), i = sqlite3_column_int64(st, 1);
-    if (s < 0 || (size_t)s >= doc->nruns || i < 0 || (size_t)i >= doc->runs[s].nyears) {
-      rc = damaged(db, id, "years out of order", err);
-      break;
-    }
-    cs_doc_year *yr = &doc->runs[s].years[i];
-    yr->actual_cost = col_text(st, 2, &oom);
-    yr->actual_grants = col_text(st, 3, &oom);
-    yr->actual_net = col_text(st, 4, &oom);
-    if (oom) goto out_of_memory;
-  }
-  if ((rc = query_done(db, &st, rc, step, err))) return rc;
-  if ((rc = prepare_for(db, &st,
-                        "SELECT scenario, idx, money, settlement_only, has_difference, difference,"
-                        " settlement, invoice FROM run_rows WHERE run_id = ?1 ORDER BY scenario, idx",
-                        id, err)))
-    return rc;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    int64_t s = sqlite3_column_int64(st, 0), i = sqlite3_column_int64(st, 1);
-    if (s < 0 || (size_t)s >= doc->nruns || i < 0 || (size_t)i >= doc->runs[s].nrows) {
-      rc = damaged(db, id, "rows out of order", err);
-      break;
-    }
-    cs_doc_row *row = &doc->runs[s].rows[i];
-    row->money = sqlite3_column_int(st, 2);
-    row->settlement_only = sqlite3_column_int(st, 3);
-    row->has_difference = sqlite3_column_int(st, 4);
-    row->difference = sqlite3_column_int64(st, 5);
-    row->settlement = sqlite3_column_int64(st, 6);
-    row->invoice = sqlite3_column_int64(st, 7);
-  }
-  if ((rc = query_done(db, &st, rc, step, err))) return rc;
-  if ((rc = prepare_for(db, &st,
-                        "SELECT scenario, row_idx, idx, name, kroner FROM run_row_services WHERE run_id = ?1"
-                        " ORDER BY scenario, row_idx, idx",
-                        id, err)))
-    return rc;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    int64_t s = sqlite3_column_int64(st, 0), r = sqlite3_column_int64(st, 1), i = sqlite3_column_int64(st, 2);
-    if (s < 0 || (size_t)s >= doc->nruns || r < 0 || (size_t)r >= doc->runs[s].nrows ||
-        (size_t)i != doc->runs[s].rows[r].nservices) {
-      rc = damaged(db, id, "services out of order", err);
-      break;
-    }
-    cs_doc_row *row = &doc->runs[s].rows[r];
-    cs_doc_service *v;
-    APPEND(row->services, row->nservices, v);
-    v->name = col_text(st, 3, &oom);
-    v->kroner = sqlite3_column_int64(st, 4);
-    if (oom) goto out_of_memory;
-  }
-  if ((rc = query_done(db, &st, rc, step, err))) return rc;
-  if ((rc = prepare_for(db, &st,
-                        "SELECT scenario, row_idx, idx, due, amount FROM run_invoices WHERE run_id = ?1"
-                        " ORDER BY scenario, row_idx, idx",
-                        id, err)))
-    return rc;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    int64_t s = sqlite3_column_int64(st, 0), r = sqlite3_column_int64(st, 1), i = sqlite3_column_int64(st, 2);
-    if (s < 0 || (size_t)s >= doc->nruns || r < 0 || (size_t)r >= doc->runs[s].nrows ||
-        (size_t)i != doc->runs[s].rows[r].ninvoices) {
-      rc = damaged(db, id, "invoices out of order", err);
-      break;
-    }
-    cs_doc_row *row = &doc->runs[s].rows[r];
-    cs_doc_invoice *inv;
-    APPEND(row->invoices, row->ninvoices, inv);
-    inv->due = col_text(st, 3, &oom);
-    inv->amount = sqlite3_column_int64(st, 4);
-    if (oom) goto out_of_memory;
-  }
-  if ((rc = query_done(db, &st, rc, step, err))) return rc;
-  if ((rc = prepare_for(db, &st,
-                        "SELECT scenario, row_idx, invoice_idx, idx, kind, service, instalment, settles,"
-                        " amount FROM run_invoice_lines WHERE run_id = ?1"
-                        " ORDER BY scenario, row_idx, invoice_idx, idx",
-                        id, err)))
-    return rc;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    int64_t s = sqlite3_column_int64(st, 0), r = sqlite3_column_int64(st, 1), k = sqlite3_column_int64(st, 2),
-            i = sqlite3_column_int64(st, 3);
-    if (s < 0 || (size_t)s >= doc->nruns || r < 0 || (size_t)r >= doc->runs[s].nrows || k < 0 ||
-        (size_t)k >= doc->runs[s].rows[r].ninvoices || (size_t)i != doc->runs[s].rows[r].invoices[k].nlines) {
-      rc = damaged(db, id, "invoice lines out of order", err);
-      break;
-    }
-    cs_doc_invoice *inv = &doc->runs[s].rows[r].invoices[k];
-    cs_doc_invoice_line *l;
-    APPEND(inv->lines, inv->nlines, l);
-    l->kind = col_text(st, 4, &oom);
-    l->service = col_text(st, 5, &oom);
-    l->instalment = sqlite3_column_int(st, 6);
-    l->settles = sqlite3_column_int(st, 7);
-    l->amount = sqlite3_column_int64(st, 8);
-    if (oom) goto out_of_memory;
-  }
-  return query_done(db, &st, rc, step, err);
-out_of_memory:
-  sqlite3_finalize(st);
-  return cs_error_set(err, CS_ENOMEM, "%s: out of memory reading run %lld", db->path, (long long)id);
-}
-
-/* The first incomplete run (id, or all when id < 0): 0 when none. */
-static int check_complete(cs_rundb *db, int64_t id, cs_error *err) {
+/* The first stored run whose counts its children do not match: 0 when none. */
+static int check_complete(cs_rundb *db, cs_error *err) {
   sqlite3_stmt *st;
-  const char *sql = db->version >= 2
-                        ? (id >= 0 ? INCOMPLETE_SQL(ONE_RUN) INCOMPLETE_SQL_V2(ONE_RUN) " LIMIT 1"
-                                   : INCOMPLETE_SQL(EVERY_RUN) INCOMPLETE_SQL_V2(EVERY_RUN) " LIMIT 1")
-                        : (id >= 0 ? INCOMPLETE_SQL(ONE_RUN) " LIMIT 1" : INCOMPLETE_SQL(EVERY_RUN) " LIMIT 1");
+  const char *sql = db->version >= 2 ? INCOMPLETE_SQL(EVERY_RUN) INCOMPLETE_SQL_V2(EVERY_RUN) " LIMIT 1"
+                                     : INCOMPLETE_SQL(EVERY_RUN) " LIMIT 1";
   if (sqlite3_prepare_v2(db->db, sql, -1, &st, NULL) != SQLITE_OK)
     return db_fail(db, err, "cannot check the stored runs");
-  if (id >= 0) sqlite3_bind_int64(st, 1, id);
   int rc = CS_OK, step = sqlite3_step(st);
   if (step == SQLITE_ROW)
     rc = cs_error_set(err, CS_EIO, "%s: stored run %lld is incomplete (its %s are missing or extra)",
@@ -1424,26 +1141,660 @@ static int check_complete(cs_rundb *db, int64_t id, cs_error *err) {
   return rc;
 }
 
-static int load_in_transaction(cs_rundb *db, int64_t id, cs_doc *doc, cs_rundb_info *info,
-                               cs_error *err) {
+/* ---- reading one stored run ------------------------------------------------
+**
+** A run is read with one query per table, in the order it was saved, into
+** the document's arena (doc.h): each distinct text is kept once and checked
+** (text.h) the first time it is seen. Every value read is checked against
+** what the schema's CHECKs allow (its type, its range), every child is
+** checked to be the next one of its parent and to belong to this run, and
+** every parent's count of children against the children read. This is what
+** proves the run whole and sound, without reading the rest of the file
+** (cs_rundb_verify checks the whole file; see cs_rundb_open). */
+
+#define LAST_COLUMNS 32
+
+typedef struct reader {
+  cs_rundb *db;
+  int64_t id;
+  cs_doc_arena *arena;
   sqlite3_stmt *st;
-  int rc, oom = 0;
-  if ((rc = prepare_for(db, &st,
-                        "SELECT " INFO_COLUMNS ", doc_coopsim_version, scenario_text"
-                        " FROM runs WHERE id = ?1",
-                        id, err)))
-    return rc;
-  int step = sqlite3_step(st);
-  if (step == SQLITE_ROW) {
-    doc->scenario_file = col_text(st, 4, &oom);
-    doc->coopsim_version = col_text(st, 10, &oom);
-    if (info) {
-      if (read_info(st, info)) oom = 1;
-      if (sqlite3_column_type(st, 11) != SQLITE_NULL) {
-        const void *blob = sqlite3_column_blob(st, 11);
-        int n = sqlite3_column_bytes(st, 11);
-        info->scenario_text = malloc((size_t)n + 1);
-        if (info->scenario_text) {
+  cs_error *err;
+  int rc; /* 0, or the first problem's code; err holds its message */
+  int explanations; /* 0: the parts' explanations are left unread */
+  /* each column's last two texts: consecutive rows repeat most (a year's
+  ** cooperation, dates; parts alternate, an equal part's explanation the
+  ** same for every member), and a comparison is cheaper than a look-up
+  ** among all texts */
+  const char *last[LAST_COLUMNS][2];
+  size_t last_len[LAST_COLUMNS][2];
+} reader;
+
+/* Records the first problem met (later ones are consequences). */
+static void problem(reader *r, int code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+static void problem(reader *r, int code, const char *fmt, ...) {
+  if (r->rc) return;
+  char what[CS_ERROR_MAX];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(what, sizeof what, fmt, ap);
+  va_end(ap);
+  if (code == CS_ENOMEM)
+    r->rc = cs_error_set(r->err, code, "%s: out of memory reading run %lld", r->db->path, (long long)r->id);
+  else
+    r->rc = cs_error_set(r->err, code, "%s: stored run %lld is %s", r->db->path, (long long)r->id, what);
+}
+
+/* A value the schema does not allow in column i of the current row. */
+static void bad_value(reader *r, int i, const char *why) {
+  const char *table = sqlite3_column_table_name(r->st, i), *column = sqlite3_column_origin_name(r->st, i);
+  problem(r, CS_EIO, "damaged (%s, field \"%s\": %s)", table ? table : "?", column ? column : "?", why);
+}
+
+/* Column i as a whole number within lo..hi (its CHECK); 0 when it is not. */
+static int64_t get_int(reader *r, int i, int64_t lo, int64_t hi) {
+  /* the column's value once, then its type and number (each sqlite3_column_*
+  ** call looks the column up and checks for a failed allocation again) */
+  sqlite3_value *val = sqlite3_column_value(r->st, i);
+  if (sqlite3_value_type(val) != SQLITE_INTEGER) {
+    bad_value(r, i, "not a whole number");
+    return 0;
+  }
+  int64_t v = sqlite3_value_int64(val);
+  if (v < lo || v > hi) {
+    char why[96];
+    snprintf(why, sizeof why, "%lld outside %lld..%lld", (long long)v, (long long)lo, (long long)hi);
+    bad_value(r, i, why);
+    return 0;
+  }
+  return v;
+}
+
+#define KRONER_LIMIT 9007199254740992LL /* the schema's KRONER: 2^53 */
+#define get_kroner(r, i) get_int((r), (i), -KRONER_LIMIT, KRONER_LIMIT)
+#define get_count(r, i) get_int((r), (i), 0, INT64_MAX)
+#define get_bool(r, i) ((int)get_int((r), (i), 0, 1))
+
+/* Column i as the document's text (read by its length, kept once in the
+** arena, checked when first seen); NULL for SQL NULL, which only a column
+** that may be NULL (nullable) holds. */
+static char *get_text(reader *r, int i, int nullable) {
+  sqlite3_value *val = sqlite3_column_value(r->st, i);
+  int type = sqlite3_value_type(val);
+  if (type == SQLITE_NULL) {
+    if (!nullable) bad_value(r, i, "missing");
+    return NULL;
+  }
+  if (type != SQLITE_TEXT) {
+    bad_value(r, i, "not a text");
+    return NULL;
+  }
+  const char *s = (const char *)sqlite3_value_text(val);
+  int n = sqlite3_value_bytes(val);
+  if (!s) {
+    problem(r, CS_ENOMEM, "out of memory");
+    return NULL;
+  }
+  if (i < LAST_COLUMNS)
+    for (int k = 0; k < 2; k++)
+      if (r->last[i][k] && r->last_len[i][k] == (size_t)n && memcmp(r->last[i][k], s, (size_t)n) == 0)
+        return (char *)r->last[i][k];
+  if (memchr(s, '\0', (size_t)n)) { /* before interning, which compares up to a NUL */
+    bad_value(r, i, "a text holds a NUL byte");
+    return NULL;
+  }
+  int fresh;
+  const char *t = cs_doc_arena_intern(r->arena, s, (size_t)n, &fresh);
+  if (!t) {
+    problem(r, CS_ENOMEM, "out of memory");
+    return NULL;
+  }
+  char why[128];
+  if (fresh && cs_text_check(t, (size_t)n, why, sizeof why) != 0) {
+    bad_value(r, i, why);
+    return NULL;
+  }
+  if (i < LAST_COLUMNS) {
+    r->last[i][1] = r->last[i][0];
+    r->last_len[i][1] = r->last_len[i][0];
+    r->last[i][0] = t;
+    r->last_len[i][0] = (size_t)n;
+  }
+  return (char *)t; /* the document's fields are char *; an arena text is never freed one by one */
+}
+
+/* The children of one parent, gathered while they come and kept in the
+** arena, exactly as many, when the next parent begins: nothing is sized by
+** a count the file claims. */
+typedef struct group {
+  char *data;
+  size_t n, cap, size;
+} group;
+
+/* A zeroed new element, or NULL (out of memory, recorded). */
+static void *group_push(reader *r, group *g) {
+  if (g->n == g->cap) {
+    size_t cap = g->cap ? 2 * g->cap : 64;
+    char *d = cap <= SIZE_MAX / g->size ? realloc(g->data, cap * g->size) : NULL;
+    if (!d) {
+      problem(r, CS_ENOMEM, "out of memory");
+      return NULL;
+    }
+    g->data = d;
+    g->cap = cap;
+  }
+  void *e = g->data + g->n++ * g->size;
+  memset(e, 0, g->size);
+  return e;
+}
+
+/* The group's elements copied into the arena (NULL when none, or on a
+** problem), when there are as many as the parent claims (else the run is
+** incomplete); the group is emptied. */
+static void *group_keep(reader *r, group *g, size_t claimed, const char *what) {
+  size_t n = g->n;
+  g->n = 0;
+  if (n != claimed) {
+    problem(r, CS_EIO, "incomplete (its %s are missing or extra)", what);
+    return NULL;
+  }
+  if (n == 0 || r->rc) return NULL;
+  void *a = cs_doc_arena_alloc_raw(r->arena, n * g->size);
+  if (!a) {
+    problem(r, CS_ENOMEM, "out of memory");
+    return NULL;
+  }
+  memcpy(a, g->data, n * g->size);
+  return a;
+}
+
+/* Where a child row stands: key[0..nkey) names its parent (the query's
+** order), i its place among the parent's children, n the children read of
+** the parent before it. 1 when it begins a parent after *prev (the key
+** before; all -1 at first), 0 when it is the next child of the same one;
+** -1 (recorded: out of order) otherwise. */
+static int child_place(reader *r, int64_t *prev, const int64_t *key, int nkey, int64_t i, size_t n,
+                       const char *what) {
+  int c = 0;
+  for (int k = 0; k < nkey && !c; k++) c = key[k] < prev[k] ? -1 : key[k] > prev[k];
+  if (c == 0 && i == (int64_t)n && n > 0) return 0;
+  if (c > 0 && i == 0) {
+    memcpy(prev, key, (size_t)nkey * sizeof *key);
+    return 1;
+  }
+  problem(r, CS_EIO, "damaged (%s out of order)", what);
+  return -1;
+}
+
+/* Steps the current query: 1 on a row of this run (its first column, the
+** run's id, checked), 0 at its end, -1 on an error (recorded). */
+static int next_row(reader *r) {
+  if (r->rc) return -1;
+  int step = sqlite3_step(r->st);
+  if (step == SQLITE_DONE) return 0;
+  if (step != SQLITE_ROW) {
+    if (!r->rc) r->rc = db_fail(r->db, r->err, "cannot read a stored run");
+    return -1;
+  }
+  if (get_int(r, 0, r->id, r->id) != r->id || r->rc) return -1;
+  return 1;
+}
+
+/* Prepares sql (run id as ?1) as the current query; 0 or -1 (recorded). */
+static int query(reader *r, const char *sql) {
+  sqlite3_finalize(r->st);
+  r->st = NULL;
+  memset(r->last, 0, sizeof r->last);
+  if (r->rc) return -1;
+  if (sqlite3_prepare_v2(r->db->db, sql, -1, &r->st, NULL) != SQLITE_OK) {
+    r->rc = db_fail(r->db, r->err, "cannot read a stored run");
+    return -1;
+  }
+  sqlite3_bind_int64(r->st, 1, r->id);
+  return 0;
+}
+
+/* The scenarios' rows, then their years: each run's array kept when the
+** next run's begins; a run's claimed counts are in nrows and nyears. */
+static void read_rows(reader *r, cs_doc *doc) {
+  int v2 = r->db->version >= 2;
+  const char *sql =
+      v2 ? "SELECT run_id, scenario, idx, year, code, name, given, merged, cooperation, population,"
+           " population_date, population_source, months, charged_months, host, payee, due, total, exact,"
+           " nparts, nservices, money, settlement_only, has_difference, difference, settlement, invoice,"
+           " ninvoices FROM run_rows WHERE run_id = ?1 ORDER BY scenario, idx"
+         : "SELECT run_id, scenario, idx, year, code, name, given, merged, cooperation, population,"
+           " population_date, population_source, months, charged_months, host, payee, due, total, exact,"
+           " nparts, 0, 0, 0, 0, 0, 0, 0, 0 FROM run_rows WHERE run_id = ?1 ORDER BY scenario, idx";
+  group g = {NULL, 0, 0, sizeof(cs_doc_row)};
+  int64_t prev = -1;
+  cs_doc_run *run = NULL;
+  size_t code_max = v2 ? 16 : 4, code_min = v2 ? 1 : 4;
+  if (query(r, sql) == 0) {
+    while (next_row(r) > 0) {
+      int64_t s = get_count(r, 1), i = get_count(r, 2);
+      if (r->rc) break;
+      int place = child_place(r, &prev, &s, 1, i, g.n, "rows");
+      if (place < 0) break;
+      if (place == 1) {
+        if (run) run->rows = group_keep(r, &g, run->nrows, "rows");
+        if ((uint64_t)s >= doc->nruns) problem(r, CS_EIO, "damaged (rows of a scenario it does not have)");
+        if (r->rc) break;
+        run = &doc->runs[s];
+      }
+      cs_doc_row *row = group_push(r, &g);
+      if (!row) break;
+      row->year = (int)get_int(r, 3, 1838, 9999);
+      sqlite3_value *val = sqlite3_column_value(r->st, 4); /* its type before its text */
+      const char *code = sqlite3_value_type(val) == SQLITE_TEXT ? (const char *)sqlite3_value_text(val) : NULL;
+      size_t n = code ? (size_t)sqlite3_value_bytes(val) : 0;
+      if (!code || n < code_min || n > code_max || memchr(code, '\0', n))
+        bad_value(r, 4, "not a member's code");
+      else
+        memcpy(row->code, code, n); /* zeroed, so terminated */
+      row->name = get_text(r, 5, 0);
+      row->given = get_text(r, 6, 1);
+      row->merged = get_text(r, 7, 1);
+      row->cooperation = get_text(r, 8, 0);
+      row->population = get_int(r, 9, -1, INT64_MAX);
+      row->population_date = get_text(r, 10, 1);
+      row->population_source = get_text(r, 11, 1);
+      row->months = (int)get_int(r, 12, 0, 12);
+      row->charged_months = (int)get_int(r, 13, 0, 12);
+      row->host = get_bool(r, 14);
+      row->payee = get_text(r, 15, 1);
+      row->due = get_text(r, 16, 1);
+      row->total = get_kroner(r, 17);
+      row->exact = get_text(r, 18, 0);
+      row->nparts = (size_t)get_count(r, 19); /* claimed; the parts read must match */
+      row->nservices = (size_t)get_count(r, 20);
+      row->money = get_bool(r, 21);
+      row->settlement_only = get_bool(r, 22);
+      row->has_difference = get_bool(r, 23);
+      row->difference = get_kroner(r, 24);
+      row->settlement = get_kroner(r, 25);
+      row->invoice = get_kroner(r, 26);
+      row->ninvoices = (size_t)get_count(r, 27);
+    }
+    if (run && !r->rc) run->rows = group_keep(r, &g, run->nrows, "rows");
+    for (size_t s = 0; s < doc->nruns && !r->rc; s++)
+      if (doc->runs[s].nrows && !doc->runs[s].rows) problem(r, CS_EIO, "incomplete (its rows are missing or extra)");
+  }
+  free(g.data);
+}
+
+static void read_years(reader *r, cs_doc *doc) {
+  const char *sql =
+      r->db->version >= 2
+          ? "SELECT run_id, scenario, idx, year, cooperation, members, cost, grants, net, balance, sum_shares,"
+            " key, key_label, key_source, key_assumption, agreement_months, covers, past_end, nlines, ngrants,"
+            " key_nb, nevents, actual_cost, actual_grants, actual_net FROM run_years WHERE run_id = ?1"
+            " ORDER BY scenario, idx"
+          : "SELECT run_id, scenario, idx, year, cooperation, members, cost, grants, net, balance, sum_shares,"
+            " key, key_label, key_source, key_assumption, agreement_months, covers, past_end, nlines, ngrants,"
+            " NULL, 0, NULL, NULL, NULL FROM run_years WHERE run_id = ?1 ORDER BY scenario, idx";
+  group g = {NULL, 0, 0, sizeof(cs_doc_year)};
+  int64_t prev = -1;
+  cs_doc_run *run = NULL;
+  if (query(r, sql) == 0) {
+    while (next_row(r) > 0) {
+      int64_t s = get_count(r, 1), i = get_count(r, 2);
+      if (r->rc) break;
+      int place = child_place(r, &prev, &s, 1, i, g.n, "years");
+      if (place < 0) break;
+      if (place == 1) {
+        if (run) run->years = group_keep(r, &g, run->nyears, "years");
+        if ((uint64_t)s >= doc->nruns) problem(r, CS_EIO, "damaged (years of a scenario it does not have)");
+        if (r->rc) break;
+        run = &doc->runs[s];
+      }
+      cs_doc_year *y = group_push(r, &g);
+      if (!y) break;
+      y->year = (int)get_int(r, 3, 1838, 9999);
+      y->cooperation = get_text(r, 4, 0);
+      y->members = (int)get_int(r, 5, 0, INT32_MAX);
+      y->cost = get_text(r, 6, 0);
+      y->grants = get_text(r, 7, 0);
+      y->net = get_text(r, 8, 0);
+      y->balance = get_text(r, 9, 0);
+      y->sum_shares = get_kroner(r, 10);
+      y->key = get_text(r, 11, 1);
+      y->key_label = get_text(r, 12, 1);
+      y->key_source = get_text(r, 13, 1);
+      y->key_assumption = get_text(r, 14, 1);
+      y->agreement_months = (int)get_int(r, 15, 0, 12);
+      y->covers = get_bool(r, 16);
+      y->past_end = get_bool(r, 17);
+      y->nlines = (size_t)get_count(r, 18); /* claimed, like the two below */
+      y->ngrants = (size_t)get_count(r, 19);
+      y->key_nb = get_text(r, 20, 1);
+      y->nevents = (size_t)get_count(r, 21);
+      y->actual_cost = get_text(r, 22, 1);
+      y->actual_grants = get_text(r, 23, 1);
+      y->actual_net = get_text(r, 24, 1);
+    }
+    if (run && !r->rc) run->years = group_keep(r, &g, run->nyears, "years");
+    for (size_t s = 0; s < doc->nruns && !r->rc; s++)
+      if (doc->runs[s].nyears && !doc->runs[s].years) problem(r, CS_EIO, "incomplete (its years are missing or extra)");
+  }
+  free(g.data);
+}
+
+/* The row at (s, i) of the document, or NULL (recorded: damaged). */
+static cs_doc_row *row_at(reader *r, cs_doc *doc, int64_t s, int64_t i, const char *what) {
+  if ((uint64_t)s < doc->nruns && (uint64_t)i < doc->runs[s].nrows) return &doc->runs[s].rows[i];
+  problem(r, CS_EIO, "damaged (%s of a row it does not have)", what);
+  return NULL;
+}
+
+static void read_parts(reader *r, cs_doc *doc) {
+  group g = {NULL, 0, 0, sizeof(cs_doc_part)};
+  int64_t prev[2] = {-1, -1};
+  cs_doc_row *row = NULL;
+  if (query(r, r->explanations ? "SELECT run_id, scenario, row_idx, idx, name, rounded, exact, explain FROM run_parts"
+                                  " WHERE run_id = ?1 ORDER BY scenario, row_idx, idx"
+                                : "SELECT run_id, scenario, row_idx, idx, name, rounded, exact, NULL FROM run_parts"
+                                  " WHERE run_id = ?1 ORDER BY scenario, row_idx, idx") == 0) {
+    while (next_row(r) > 0) {
+      int64_t key[2] = {get_count(r, 1), get_count(r, 2)}, i = get_count(r, 3);
+      if (r->rc) break;
+      int place = child_place(r, prev, key, 2, i, g.n, "parts");
+      if (place < 0) break;
+      if (place == 1) {
+        if (row) row->parts = group_keep(r, &g, row->nparts, "parts");
+        if (r->rc || !(row = row_at(r, doc, key[0], key[1], "parts"))) break;
+      }
+      cs_doc_part *p = group_push(r, &g);
+      if (!p) break;
+      p->name = get_text(r, 4, 0);
+      p->rounded = get_kroner(r, 5);
+      p->exact = get_text(r, 6, 0);
+      p->explain = get_text(r, 7, 1);
+    }
+    if (row && !r->rc) row->parts = group_keep(r, &g, row->nparts, "parts");
+    for (size_t s = 0; s < doc->nruns && !r->rc; s++)
+      for (size_t i = 0; i < doc->runs[s].nrows; i++)
+        if (doc->runs[s].rows[i].nparts && !doc->runs[s].rows[i].parts) {
+          problem(r, CS_EIO, "incomplete (its parts are missing or extra)");
+          break;
+        }
+  }
+  free(g.data);
+}
+
+/* A year's grants and cost lines (one table, kind 'grant' or 'line'), in the
+** order of the table's key ('grant' < 'line'), so that no sort is needed. */
+static void read_amounts(reader *r, cs_doc *doc) {
+  group g = {NULL, 0, 0, sizeof(cs_doc_amount)};
+  int64_t prev[3] = {-1, -1, -1};
+  cs_doc_year *yr = NULL;
+  int grants = 0;
+  if (query(r, "SELECT run_id, scenario, year_idx, kind, idx, name, amount FROM run_year_amounts"
+               " WHERE run_id = ?1 ORDER BY scenario, year_idx, kind, idx") == 0) {
+    while (next_row(r) > 0) {
+      sqlite3_value *val = sqlite3_column_value(r->st, 3); /* its type before its text */
+      const char *kind = sqlite3_value_type(val) == SQLITE_TEXT ? (const char *)sqlite3_value_text(val) : NULL;
+      int is_line = kind && strcmp(kind, "line") == 0, is_grant = kind && strcmp(kind, "grant") == 0;
+      if (!is_line && !is_grant) bad_value(r, 3, "neither 'line' nor 'grant'");
+      /* grants first ('grant' < 'line'), as the query orders them */
+      int64_t key[3] = {get_count(r, 1), get_count(r, 2), is_line}, i = get_count(r, 4);
+      if (r->rc) break;
+      int place = child_place(r, prev, key, 3, i, g.n, "cost lines or grants");
+      if (place < 0) break;
+      if (place == 1) {
+        if (yr && grants) yr->grant_list = group_keep(r, &g, yr->ngrants, "cost lines or grants");
+        else if (yr) yr->lines = group_keep(r, &g, yr->nlines, "cost lines or grants");
+        if (r->rc) break;
+        if ((uint64_t)key[0] >= doc->nruns || (uint64_t)key[1] >= doc->runs[key[0]].nyears) {
+          problem(r, CS_EIO, "damaged (amounts of a year it does not have)");
+          break;
+        }
+        yr = &doc->runs[key[0]].years[key[1]];
+        grants = is_grant;
+      }
+      cs_doc_amount *a = group_push(r, &g);
+      if (!a) break;
+      a->name = get_text(r, 5, 0);
+      a->amount = get_text(r, 6, 0);
+    }
+    if (yr && grants && !r->rc) yr->grant_list = group_keep(r, &g, yr->ngrants, "cost lines or grants");
+    else if (yr && !r->rc) yr->lines = group_keep(r, &g, yr->nlines, "cost lines or grants");
+    for (size_t s = 0; s < doc->nruns && !r->rc; s++)
+      for (size_t y = 0; y < doc->runs[s].nyears; y++) {
+        const cs_doc_year *x = &doc->runs[s].years[y];
+        if ((x->nlines && !x->lines) || (x->ngrants && !x->grant_list)) {
+          problem(r, CS_EIO, "incomplete (its cost lines or grants are missing or extra)");
+          break;
+        }
+      }
+  }
+  free(g.data);
+}
+
+/* The events of each year (version 2 on). */
+static void read_events(reader *r, cs_doc *doc) {
+  group g = {NULL, 0, 0, sizeof(cs_doc_event)};
+  int64_t prev[2] = {-1, -1};
+  cs_doc_year *yr = NULL;
+  if (query(r, "SELECT run_id, scenario, year_idx, idx, kind, code, name, date, until, other_code, other_name"
+               " FROM run_year_events WHERE run_id = ?1 ORDER BY scenario, year_idx, idx") == 0) {
+    while (next_row(r) > 0) {
+      int64_t key[2] = {get_count(r, 1), get_count(r, 2)}, i = get_count(r, 3);
+      if (r->rc) break;
+      int place = child_place(r, prev, key, 2, i, g.n, "events");
+      if (place < 0) break;
+      if (place == 1) {
+        if (yr) yr->events = group_keep(r, &g, yr->nevents, "events");
+        if (r->rc) break;
+        if ((uint64_t)key[0] >= doc->nruns || (uint64_t)key[1] >= doc->runs[key[0]].nyears) {
+          problem(r, CS_EIO, "damaged (events of a year it does not have)");
+          break;
+        }
+        yr = &doc->runs[key[0]].years[key[1]];
+      }
+      cs_doc_event *e = group_push(r, &g);
+      if (!e) break;
+      e->kind = get_text(r, 4, 0);
+      e->code = get_text(r, 5, 0);
+      e->name = get_text(r, 6, 0);
+      e->date = get_text(r, 7, 0);
+      e->until = get_text(r, 8, 1);
+      e->other_code = get_text(r, 9, 1);
+      e->other_name = get_text(r, 10, 1);
+    }
+    if (yr && !r->rc) yr->events = group_keep(r, &g, yr->nevents, "events");
+    for (size_t s = 0; s < doc->nruns && !r->rc; s++)
+      for (size_t y = 0; y < doc->runs[s].nyears; y++)
+        if (doc->runs[s].years[y].nevents && !doc->runs[s].years[y].events) {
+          problem(r, CS_EIO, "incomplete (its events are missing or extra)");
+          break;
+        }
+  }
+  free(g.data);
+}
+
+/* A row's shares by service, and its instalments (version 2 on). */
+static void read_services(reader *r, cs_doc *doc) {
+  group g = {NULL, 0, 0, sizeof(cs_doc_service)};
+  int64_t prev[2] = {-1, -1};
+  cs_doc_row *row = NULL;
+  if (query(r, "SELECT run_id, scenario, row_idx, idx, name, kroner FROM run_row_services WHERE run_id = ?1"
+               " ORDER BY scenario, row_idx, idx") == 0) {
+    while (next_row(r) > 0) {
+      int64_t key[2] = {get_count(r, 1), get_count(r, 2)}, i = get_count(r, 3);
+      if (r->rc) break;
+      int place = child_place(r, prev, key, 2, i, g.n, "services");
+      if (place < 0) break;
+      if (place == 1) {
+        if (row) row->services = group_keep(r, &g, row->nservices, "services");
+        if (r->rc || !(row = row_at(r, doc, key[0], key[1], "services"))) break;
+      }
+      cs_doc_service *v = group_push(r, &g);
+      if (!v) break;
+      v->name = get_text(r, 4, 0);
+      v->kroner = get_kroner(r, 5);
+    }
+    if (row && !r->rc) row->services = group_keep(r, &g, row->nservices, "services");
+    for (size_t s = 0; s < doc->nruns && !r->rc; s++)
+      for (size_t i = 0; i < doc->runs[s].nrows; i++)
+        if (doc->runs[s].rows[i].nservices && !doc->runs[s].rows[i].services) {
+          problem(r, CS_EIO, "incomplete (its services are missing or extra)");
+          break;
+        }
+  }
+  free(g.data);
+}
+
+static void read_invoices(reader *r, cs_doc *doc) {
+  group g = {NULL, 0, 0, sizeof(cs_doc_invoice)};
+  int64_t prev[2] = {-1, -1};
+  cs_doc_row *row = NULL;
+  if (query(r, "SELECT run_id, scenario, row_idx, idx, due, amount, nlines FROM run_invoices WHERE run_id = ?1"
+               " ORDER BY scenario, row_idx, idx") == 0) {
+    while (next_row(r) > 0) {
+      int64_t key[2] = {get_count(r, 1), get_count(r, 2)}, i = get_count(r, 3);
+      if (r->rc) break;
+      int place = child_place(r, prev, key, 2, i, g.n, "invoices");
+      if (place < 0) break;
+      if (place == 1) {
+        if (row) row->invoices = group_keep(r, &g, row->ninvoices, "invoices");
+        if (r->rc || !(row = row_at(r, doc, key[0], key[1], "invoices"))) break;
+      }
+      cs_doc_invoice *inv = group_push(r, &g);
+      if (!inv) break;
+      inv->due = get_text(r, 4, 0);
+      inv->amount = get_kroner(r, 5);
+      inv->nlines = (size_t)get_count(r, 6); /* claimed */
+    }
+    if (row && !r->rc) row->invoices = group_keep(r, &g, row->ninvoices, "invoices");
+    for (size_t s = 0; s < doc->nruns && !r->rc; s++)
+      for (size_t i = 0; i < doc->runs[s].nrows; i++)
+        if (doc->runs[s].rows[i].ninvoices && !doc->runs[s].rows[i].invoices) {
+          problem(r, CS_EIO, "incomplete (its invoices are missing or extra)");
+          break;
+        }
+  }
+  free(g.data);
+}
+
+static void read_invoice_lines(reader *r, cs_doc *doc) {
+  group g = {NULL, 0, 0, sizeof(cs_doc_invoice_line)};
+  int64_t prev[3] = {-1, -1, -1};
+  cs_doc_invoice *inv = NULL;
+  if (query(r, "SELECT run_id, scenario, row_idx, invoice_idx, idx, kind, service, instalment, settles, amount"
+               " FROM run_invoice_lines WHERE run_id = ?1 ORDER BY scenario, row_idx, invoice_idx, idx") == 0) {
+    while (next_row(r) > 0) {
+      int64_t key[3] = {get_count(r, 1), get_count(r, 2), get_count(r, 3)}, i = get_count(r, 4);
+      if (r->rc) break;
+      int place = child_place(r, prev, key, 3, i, g.n, "invoice lines");
+      if (place < 0) break;
+      if (place == 1) {
+        if (inv) inv->lines = group_keep(r, &g, inv->nlines, "invoice lines");
+        cs_doc_row *row = r->rc ? NULL : row_at(r, doc, key[0], key[1], "invoice lines");
+        if (!row) break;
+        if ((uint64_t)key[2] >= row->ninvoices) {
+          problem(r, CS_EIO, "damaged (invoice lines of an invoice it does not have)");
+          break;
+        }
+        inv = &row->invoices[key[2]];
+      }
+      cs_doc_invoice_line *l = group_push(r, &g);
+      if (!l) break;
+      l->kind = get_text(r, 5, 0);
+      l->service = get_text(r, 6, 1);
+      l->instalment = (int)get_int(r, 7, 0, 366);
+      l->settles = (int)get_int(r, 8, 0, 9999);
+      if (l->settles != 0 && l->settles < 1838) bad_value(r, 8, "neither 0 nor a year 1838..9999");
+      l->amount = get_kroner(r, 9);
+    }
+    if (inv && !r->rc) inv->lines = group_keep(r, &g, inv->nlines, "invoice lines");
+    for (size_t s = 0; s < doc->nruns && !r->rc; s++)
+      for (size_t i = 0; i < doc->runs[s].nrows && !r->rc; i++)
+        for (size_t k = 0; k < doc->runs[s].rows[i].ninvoices; k++)
+          if (doc->runs[s].rows[i].invoices[k].nlines && !doc->runs[s].rows[i].invoices[k].lines) {
+            problem(r, CS_EIO, "incomplete (its invoice lines are missing or extra)");
+            break;
+          }
+  }
+  free(g.data);
+}
+
+/* The run's scenarios (doc->runs, malloc'ed as cs_doc_free wants), with
+** the counts of rows and years each claims; their sum of rows must be the
+** run's. */
+static void read_scenarios(reader *r, cs_doc *doc, int64_t nscenarios, int64_t nrows) {
+  int64_t total = 0;
+  if (query(r, "SELECT run_id, idx, name, year_from, year_to, options, nrows, nyears FROM run_scenarios"
+               " WHERE run_id = ?1 ORDER BY idx") != 0)
+    return;
+  size_t cap = 0;
+  while (next_row(r) > 0) {
+    int64_t s = get_count(r, 1);
+    if (r->rc) break;
+    if ((uint64_t)s != doc->nruns) {
+      problem(r, CS_EIO, "damaged (runs out of order)");
+      break;
+    }
+    if (doc->nruns == cap) {
+      size_t ncap = cap ? 2 * cap : 8;
+      cs_doc_run *runs = realloc(doc->runs, ncap * sizeof *runs);
+      if (!runs) {
+        problem(r, CS_ENOMEM, "out of memory");
+        break;
+      }
+      doc->runs = runs;
+      cap = ncap;
+    }
+    cs_doc_run *run = &doc->runs[doc->nruns++];
+    memset(run, 0, sizeof *run);
+    run->scenario = get_text(r, 2, 0);
+    run->from = (int)get_int(r, 3, 1838, 9999);
+    run->to = (int)get_int(r, 4, run->from, 9999);
+    run->options = get_text(r, 5, 1);
+    run->nrows = (size_t)get_count(r, 6); /* claimed; the rows read must match */
+    run->nyears = (size_t)get_count(r, 7);
+    if (!r->rc && __builtin_add_overflow(total, (int64_t)run->nrows, &total))
+      problem(r, CS_EIO, "damaged (run_scenarios, field \"nrows\": the sum is too large)");
+  }
+  if (!r->rc && (int64_t)doc->nruns != nscenarios)
+    problem(r, CS_EIO, "incomplete (its scenarios are missing or extra)");
+  else if (!r->rc && total != nrows)
+    problem(r, CS_EIO, "incomplete (its rows are missing or extra)");
+}
+
+static int load_in_transaction(cs_rundb *db, int64_t id, cs_doc *doc, cs_rundb_info *info, cs_error *err) {
+  reader r = {db, id, doc->arena, NULL, err, 0, !doc->no_explanations, {{NULL}}, {{0}}};
+  if (query(&r, "SELECT " INFO_COLUMNS ", doc_coopsim_version, scenario_text FROM runs WHERE id = ?1")) return r.rc;
+  int got = next_row(&r);
+  if (got == 0) {
+    sqlite3_finalize(r.st);
+    return cs_error_set(err, CS_ENOTFOUND, "%s: no stored run %lld", db->path, (long long)id);
+  }
+  int64_t nscenarios = 0, nrows = 0;
+  if (got > 0) {
+    int oom = 0;
+    nscenarios = get_count(&r, 7);
+    nrows = get_count(&r, 8);
+    doc->scenario_file = col_text(r.st, 4, &oom);
+    doc->coopsim_version = col_text(r.st, 10, &oom);
+    int type = sqlite3_column_type(r.st, 11);
+    if (type != SQLITE_NULL && type != SQLITE_BLOB) bad_value(&r, 11, "not the scenario file's bytes");
+    if (info && !r.rc) {
+      const char *why = NULL;
+      int irc = read_info(r.st, info, &why);
+      if (irc == CS_ENOMEM) oom = 1;
+      else if (irc) problem(&r, CS_EIO, "damaged (runs, field \"%s\")", why);
+      else if ((type == SQLITE_BLOB) != (info->scenario_sha256 != NULL))
+        problem(&r, CS_EIO, "damaged (runs, field \"scenario_text\": with%s a SHA-256)",
+                type == SQLITE_BLOB ? "out" : "");
+      if (type == SQLITE_BLOB) {
+        const void *blob = sqlite3_column_blob(r.st, 11);
+        int n = sqlite3_column_bytes(r.st, 11);
+        if ((info->scenario_text = malloc((size_t)n + 1)) != NULL) {
           if (n) memcpy(info->scenario_text, blob, (size_t)n);
           info->scenario_text[n] = '\0';
           info->scenario_len = (size_t)n;
@@ -1452,43 +1803,39 @@ static int load_in_transaction(cs_rundb *db, int64_t id, cs_doc *doc, cs_rundb_i
         }
       }
     }
+    if (oom) problem(&r, CS_ENOMEM, "out of memory");
   }
-  sqlite3_finalize(st);
-  if (step == SQLITE_DONE)
-    return cs_error_set(err, CS_ENOTFOUND, "%s: no stored run %lld", db->path, (long long)id);
-  if (step != SQLITE_ROW) return db_fail(db, err, "cannot read a stored run");
-  if (oom) return cs_error_set(err, CS_ENOMEM, "%s: out of memory reading run %lld", db->path, (long long)id);
-  if ((rc = check_complete(db, id, err))) return rc;
-  if ((rc = prepare_for(db, &st,
-                        "SELECT idx, name, year_from, year_to, options FROM run_scenarios"
-                        " WHERE run_id = ?1 ORDER BY idx",
-                        id, err)))
-    return rc;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    if ((size_t)sqlite3_column_int64(st, 0) != doc->nruns) {
-      rc = damaged(db, id, "runs out of order", err);
-      break;
-    }
-    cs_doc_run *run;
-    APPEND(doc->runs, doc->nruns, run);
-    run->scenario = col_text(st, 1, &oom);
-    run->from = sqlite3_column_int(st, 2);
-    run->to = sqlite3_column_int(st, 3);
-    run->options = col_text(st, 4, &oom);
-    if (oom) goto out_of_memory;
+  read_scenarios(&r, doc, nscenarios, nrows);
+  read_rows(&r, doc);
+  read_parts(&r, doc);
+  read_years(&r, doc);
+  read_amounts(&r, doc);
+  if (db->version >= 2) {
+    read_events(&r, doc);
+    read_services(&r, doc);
+    read_invoices(&r, doc);
+    read_invoice_lines(&r, doc);
   }
-  if ((rc = query_done(db, &st, rc, step, err))) return rc;
-  return load_children(db, id, doc, err);
-out_of_memory:
-  sqlite3_finalize(st);
-  return cs_error_set(err, CS_ENOMEM, "%s: out of memory reading run %lld", db->path, (long long)id);
+  sqlite3_finalize(r.st);
+  return r.rc;
 }
 
 int cs_rundb_load(cs_rundb *db, int64_t id, cs_doc **out, cs_rundb_info *info, cs_error *err) {
+  return cs_rundb_load_doc(db, id, 1, out, info, err);
+}
+
+int cs_rundb_load_doc(cs_rundb *db, int64_t id, int explanations, cs_doc **out, cs_rundb_info *info,
+                      cs_error *err) {
   *out = NULL;
   if (info) memset(info, 0, sizeof *info);
   cs_doc *doc = calloc(1, sizeof *doc);
-  if (!doc) return cs_error_set(err, CS_ENOMEM, "%s: out of memory", db->path);
+  if (doc) doc->arena = cs_doc_arena_new(0);
+  if (!doc || !doc->arena) {
+    cs_doc_free(doc);
+    return cs_error_set(err, CS_ENOMEM, "%s: out of memory", db->path);
+  }
+  doc->texts_checked = 1; /* each text as it was read (get_text) */
+  doc->no_explanations = !explanations;
   /* one read transaction: the run as one snapshot */
   int rc = CS_OK;
   if (sqlite3_exec(db->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
@@ -1527,5 +1874,5 @@ int cs_rundb_verify(cs_rundb *db, cs_error *err) {
     rc = db_fail(db, err, "cannot check the file");
   sqlite3_finalize(st);
   if (rc) return rc;
-  return check_complete(db, -1, err);
+  return check_complete(db, err);
 }

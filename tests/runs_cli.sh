@@ -48,6 +48,21 @@ done
 "$coopsim" runs export 1 --db runs.db --out stored.csv 2>/dev/null || fail "export --out"
 cmp -s fresh.csv stored.csv || fail "export --out stored.csv differs"
 
+# verify reads the whole file; a run edited past its CHECKs is refused when
+# it is read (the reader checks what it reads), the other run reads as saved
+"$coopsim" runs verify --db runs.db >out 2>&1 || fail "runs verify exited $?: $(cat out)"
+grep -qx "runs.db: every page, value, reference and count checked: ok" out || fail "runs verify: $(cat out)"
+cp runs.db edited.db
+python3 -c "import sqlite3; c = sqlite3.connect('edited.db'); c.execute('pragma ignore_check_constraints = on'); c.execute('update run_rows set months = 13 where run_id = 2 and scenario = 0 and idx = 0'); c.commit()"
+"$coopsim" runs export 2 --db edited.db --out edited.csv >out 2>&1 && fail "an edited run was exported"
+grep -q 'stored run 2 is damaged (run_rows, field "months": 13 outside 0..12)' out || fail "edited run: $(cat out)"
+[ -e edited.csv ] && fail "an edited run left a report"
+"$coopsim" runs show 2 --db edited.db >out 2>&1 && fail "an edited run was shown"
+"$coopsim" runs export 1 --db edited.db --format csv >stored1.csv 2>err || fail "run 1 of the edited store: $(cat err)"
+cmp -s fresh.csv stored1.csv || fail "run 1 of the edited store differs from the fresh run"
+"$coopsim" runs verify --db edited.db >out 2>&1 && fail "runs verify passed an edited store"
+grep -q "CHECK constraint failed in run_rows" out || fail "runs verify of the edited store: $(cat out)"
+
 # errors: no store named, an unknown run, a failing scenario stores nothing
 "$coopsim" runs list >out 2>&1 && fail "runs list without --db succeeded"
 grep -q "give --db FILE" out || fail "runs without --db: unhelpful: $(cat out)"

@@ -43,7 +43,11 @@ typedef struct cs_rundb_options {
 /* Opens the run store at path. Before anything else it checks the file: an
 ** existing file must be a regular file, a coopsim run store
 ** (application_id) of a version this coopsim reads (user_version not
-** newer) with all its tables and columns, and pass PRAGMA quick_check.
+** newer) with all its tables and columns. With opt->write it must also
+** pass PRAGMA quick_check (the whole file: runs are added to it); a reader
+** checks what it reads instead (cs_rundb_load, cs_rundb_list; every page
+** SQLite reads is checked closely, cell_size_check), and cs_rundb_verify
+** checks the whole file on request.
 ** With opt->write the file is created (schema, application_id,
 ** user_version) when missing or empty, and a write lock is taken and
 ** released once, so that a read-only file or folder, or a lock another
@@ -107,17 +111,30 @@ typedef struct cs_rundb_info {
 
 /* Every stored run, oldest first, without scenario texts. On success *out is
 ** an array of *n infos the caller frees with cs_rundb_info_free(*out, *n).
-** CS_EIO or CS_ENOMEM. */
+** CS_EIO (also for a value the schema's CHECKs refuse) or CS_ENOMEM. */
 int cs_rundb_list(cs_rundb *db, cs_rundb_info **out, size_t *n, cs_error *err);
 
 /* Frees n infos and the array; NULL is allowed. */
 void cs_rundb_info_free(cs_rundb_info *infos, size_t n);
 
 /* Reads stored run id back as a document equal to the one saved (every
-** field, in order). *doc is the caller's to cs_doc_free; info, if not NULL,
+** field, in order), in one read transaction. What it reads is checked: each
+** value against the schema's CHECKs (type and range) and cs_doc_check, each
+** child row as the next one of its parent and of this run, each stored
+** count against the children read; a run that fails is an error naming
+** what is wrong (CS_EIO "damaged" or "incomplete", CS_EINVAL from
+** cs_doc_check), never a document. The document's texts and arrays are in
+** its arena (doc.h). *doc is the caller's to cs_doc_free; info, if not NULL,
 ** gets the run's metadata with its scenario text (free its fields with
-** cs_rundb_info_clear). CS_ENOTFOUND (no run id), CS_EIO or CS_ENOMEM. */
+** cs_rundb_info_clear). CS_ENOTFOUND (no run id), CS_EIO, CS_EINVAL or
+** CS_ENOMEM. */
 int cs_rundb_load(cs_rundb *db, int64_t id, cs_doc **doc, cs_rundb_info *info, cs_error *err);
+
+/* cs_rundb_load, with explanations 0 leaving the parts' explanations unread
+** (NULL, doc->no_explanations set): for a report that shows none, which is
+** every format but JSON, as `coopsim run` makes its documents. */
+int cs_rundb_load_doc(cs_rundb *db, int64_t id, int explanations, cs_doc **doc, cs_rundb_info *info,
+                      cs_error *err);
 
 /* Frees the strings one info holds and zeroes it. */
 void cs_rundb_info_clear(cs_rundb_info *info);

@@ -109,6 +109,36 @@ static void round_trip_is_exact(void **state) {
   cs_rundb_close(db);
 }
 
+/* Read for a report that shows no explanations: the parts' explanations are
+** left unread, everything else is as saved. */
+static void read_without_explanations(void **state) {
+  (void)state;
+  cs_doc *doc = testdoc(2, 2, 5, "Helgeland");
+  cs_rundb *db = open_write();
+  int64_t id = save(db, doc, &testmeta);
+  cs_rundb_close(db);
+  cs_error err = {0, ""};
+  assert_int_equal(cs_rundb_open(&db, path, NULL, &err), 0);
+  cs_doc *back = NULL;
+  assert_int_equal(cs_rundb_load_doc(db, id, 0, &back, NULL, &err), 0);
+  assert_int_equal(back->no_explanations, 1);
+  size_t explained = 0;
+  for (size_t s = 0; s < doc->nruns; s++)
+    for (size_t i = 0; i < doc->runs[s].nrows; i++)
+      for (size_t p = 0; p < doc->runs[s].rows[i].nparts; p++) {
+        assert_null(back->runs[s].rows[i].parts[p].explain);
+        cs_doc_part *part = &doc->runs[s].rows[i].parts[p];
+        explained += part->explain != NULL;
+        if (!doc->arena) free(part->explain);
+        part->explain = NULL;
+      }
+  assert_true(explained > 0); /* the saved document had some */
+  assert_true(docs_equal(doc, back));
+  cs_doc_free(back);
+  cs_doc_free(doc);
+  cs_rundb_close(db);
+}
+
 static void sha256_known_value(void **state) {
   (void)state;
   char sha[CS_SHA256_HEX];
@@ -313,8 +343,9 @@ static void rel20_injection_name_stored_exactly(void **state) {
 /* ---- RELIABILITY 24: bad files are refused, and left as they were ------------- */
 
 /* Opens path for writing; must fail with a message containing `want`; the
-** file's bytes must not change. */
-static void refused(const char *want, int busy_ms) {
+** file's bytes must not change. With `reading`, opening it for reading must
+** fail too. */
+static void refused_to(const char *want, int busy_ms, int reading) {
   size_t before_len = 0, after_len = 0;
   char *before = read_all(path, &before_len);
   cs_rundb_options opt = CS_RUNDB_OPTIONS_INIT;
@@ -326,8 +357,7 @@ static void refused(const char *want, int busy_ms) {
   assert_null(db);
   if (!strstr(err.msg, want)) fail_msg("expected \"%s\" in: %s", want, err.msg);
   assert_non_null(strstr(err.msg, path));
-  /* reading is refused too, except for a lock a writer holds */
-  if (busy_ms == 0) {
+  if (reading) {
     opt.write = 0;
     assert_int_not_equal(cs_rundb_open(&db, path, &opt, &err), 0);
   }
@@ -337,6 +367,10 @@ static void refused(const char *want, int busy_ms) {
   free(before);
   free(after);
 }
+
+/* A file refused for writing and for reading (for reading, except while a
+** writer holds a lock). */
+static void refused(const char *want, int busy_ms) { refused_to(want, busy_ms, busy_ms == 0); }
 
 static void make_store_with_runs(int n) {
   cs_rundb *db = open_write();
@@ -414,7 +448,20 @@ static void rel24_truncated_tail(void **state) {
   refused("malformed", 0);
 }
 
-/* a page in the middle overwritten: the schema reads, quick_check finds it */
+/* Overwrites page `page` (from 1) of the store from byte `from` to its end. */
+static void damage_page(long page, long from) {
+  FILE *f = fopen(path, "r+b");
+  assert_non_null(f);
+  fseek(f, (page - 1) * 4096 + from, SEEK_SET);
+  for (long i = from; i < 4096; i++) fputc(0x5a, f);
+  fclose(f);
+}
+
+/* A page in the middle overwritten: the schema reads. A writer is refused
+** (quick_check of the whole file before a run is added); a reader opens it
+** and reads what it asks for: each run reads back exactly as saved, or is
+** an error, never other figures; the page is some run's, and
+** cs_rundb_verify names the damage. */
 static void rel24_damaged_page(void **state) {
   (void)state;
   make_store_with_runs(8);
@@ -426,7 +473,128 @@ static void rel24_damaged_page(void **state) {
   fseek(f, page * 4096 + 100, SEEK_SET);
   for (int i = 0; i < 3000; i++) fputc(0x5a, f);
   fclose(f);
-  refused("damaged", 0);
+  refused_to("damaged", 0, 0);
+  cs_rundb *db = NULL;
+  cs_error err = {0, ""};
+  assert_int_equal(cs_rundb_open(&db, path, NULL, &err), 0);
+  cs_doc *want = testdoc(2, 3, 20, "filler");
+  int failed = 0;
+  for (int64_t id = 1; id <= 8; id++) {
+    cs_doc *back = NULL;
+    if (cs_rundb_load(db, id, &back, NULL, &err) != 0) {
+      failed++;
+      assert_null(back);
+      assert_non_null(strstr(err.msg, path));
+    } else {
+      assert_true(docs_equal(want, back));
+      cs_doc_free(back);
+    }
+  }
+  assert_true(failed >= 1);
+  assert_int_not_equal(cs_rundb_verify(db, &err), 0);
+  cs_doc_free(want);
+  cs_rundb_close(db);
+}
+
+/* The page that holds the last rows of the run being read, damaged: that
+** run is an error, the run before it reads as saved. */
+static void damaged_page_of_the_run_read(void **state) {
+  (void)state;
+  cs_rundb *db = open_write();
+  cs_doc *small = testdoc(1, 1, 3, "small"), *large = testdoc(2, 3, 40, "large");
+  save(db, small, &testmeta);
+  save(db, large, &testmeta);
+  cs_rundb_close(db);
+  /* the rightmost leaf of run_rows holds the last rows saved: run 2's */
+  sqlite3 *raw;
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_open_v2(path, &raw, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_prepare_v2(raw,
+                                      "SELECT pageno FROM dbstat WHERE name = 'run_rows' AND pagetype = 'leaf'"
+                                      " ORDER BY path DESC LIMIT 1",
+                                      -1, &st, NULL),
+                   SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  long page = (long)sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(raw);
+  damage_page(page, 8); /* its header's first 8 bytes kept: a leaf that reads as one */
+  cs_error err = {0, ""};
+  assert_int_equal(cs_rundb_open(&db, path, NULL, &err), 0);
+  cs_doc *back = NULL;
+  assert_int_not_equal(cs_rundb_load(db, 2, &back, NULL, &err), 0);
+  assert_null(back);
+  if (!strstr(err.msg, "malformed")) fail_msg("%s", err.msg);
+  assert_int_equal(cs_rundb_load(db, 1, &back, NULL, &err), 0);
+  assert_true(docs_equal(small, back));
+  cs_doc_free(back);
+  assert_int_not_equal(cs_rundb_verify(db, &err), 0);
+  cs_rundb_close(db);
+  cs_doc_free(small);
+  cs_doc_free(large);
+}
+
+/* A stored run edited past what the schema allows (its CHECKs switched off
+** for the edit), cut short or padded: reading it is an error naming what is
+** wrong, never a document. */
+static void edited_run_is_refused(void **state) {
+  (void)state;
+  make_store_with_runs(1);
+  size_t len;
+  char *orig = read_all(path, &len);
+  static const struct {
+    const char *sql, *want;
+  } cases[] = {
+      {"UPDATE run_rows SET months = 13 WHERE scenario = 0 AND idx = 1", "run_rows, field \"months\": 13 outside 0..12"},
+      {"UPDATE run_rows SET money = 2 WHERE scenario = 0 AND idx = 0", "run_rows, field \"money\": 2 outside 0..1"},
+      {"UPDATE run_rows SET has_difference = 7 WHERE scenario = 0 AND idx = 3", "run_rows, field \"has_difference\""},
+      {"UPDATE run_rows SET total = 9007199254740993 WHERE scenario = 0 AND idx = 2", "run_rows, field \"total\""},
+      {"UPDATE run_year_amounts SET kind = 'aaa' WHERE scenario = 0 AND year_idx = 0 AND kind = 'grant'",
+       "run_year_amounts, field \"kind\""},
+      {"UPDATE run_invoice_lines SET settles = 5 WHERE scenario = 0 AND row_idx = 0 AND kind = 'settlement'",
+       "run_invoice_lines, field \"settles\""},
+      {"UPDATE run_parts SET name = 'equal' || char(27) || '[2J' WHERE scenario = 0 AND row_idx = 4 AND idx = 0",
+       "run_parts, field \"name\": "},
+      {"UPDATE run_scenarios SET year_to = 2000 WHERE idx = 1", "run_scenarios, field \"year_to\""},
+      {"UPDATE run_years SET covers = 3 WHERE scenario = 0 AND idx = 0", "run_years, field \"covers\""},
+      {"DELETE FROM run_parts WHERE scenario = 1 AND row_idx = 3 AND idx = 1",
+       "incomplete (its parts are missing or extra)"},
+      {"UPDATE run_rows SET nparts = 3 WHERE scenario = 0 AND idx = 59", "incomplete (its parts are missing or extra)"},
+      {"DELETE FROM run_rows WHERE scenario = 1 AND idx = 59", "incomplete (its rows are missing or extra)"},
+      {"UPDATE run_scenarios SET nyears = 4 WHERE idx = 0", "incomplete (its years are missing or extra)"},
+      {"DELETE FROM run_invoice_lines WHERE scenario = 0 AND row_idx = 0 AND invoice_idx = 0 AND idx = 1",
+       "incomplete (its invoice lines are missing or extra)"},
+      {"UPDATE run_rows SET nservices = 0 WHERE idx = 0 AND scenario = 1", "incomplete (its services are missing or extra)"},
+      {"DELETE FROM run_year_events WHERE idx = 0 AND scenario = 0", "damaged (events out of order)"},
+      {"UPDATE run_parts SET idx = 5 WHERE scenario = 0 AND row_idx = 0 AND idx = 1", "damaged (parts out of order)"},
+      {"UPDATE runs SET nscenarios = 3", "incomplete (its scenarios are missing or extra)"},
+      {"UPDATE runs SET created = 'yesterday'", "damaged (runs, field \"created\")"},
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(orig, 1, len, f), len);
+    fclose(f);
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+    char *msg = NULL;
+    if (sqlite3_exec(raw, "PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON;", NULL, NULL, NULL) !=
+            SQLITE_OK ||
+        sqlite3_exec(raw, cases[k].sql, NULL, NULL, &msg) != SQLITE_OK || sqlite3_changes(raw) != 1)
+      fail_msg("%s: %s (%d changes)", cases[k].sql, msg ? msg : "", sqlite3_changes(raw));
+    sqlite3_close(raw);
+    cs_rundb *db = NULL;
+    cs_error err = {0, ""};
+    assert_int_equal(cs_rundb_open(&db, path, NULL, &err), 0);
+    cs_doc *back = NULL;
+    cs_rundb_info info;
+    if (cs_rundb_load(db, 1, &back, &info, &err) == 0) fail_msg("%s: read as a document", cases[k].sql);
+    assert_null(back);
+    if (!strstr(err.msg, cases[k].want) || !strstr(err.msg, path))
+      fail_msg("%s: expected \"%s\" in: %s", cases[k].sql, cases[k].want, err.msg);
+    cs_rundb_close(db);
+  }
+  free(orig);
 }
 
 static void rel24_truncated_header(void **state) {
@@ -729,6 +897,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(sha256_known_value),
       cmocka_unit_test_setup_teardown(round_trip_is_exact, setup, teardown),
+      cmocka_unit_test_setup_teardown(read_without_explanations, setup, teardown),
       cmocka_unit_test_setup_teardown(list_and_missing, setup, teardown),
       cmocka_unit_test_setup_teardown(refused_value_saves_nothing, setup, teardown),
       cmocka_unit_test_setup_teardown(refused_value_named_by_its_place, setup, teardown),
@@ -741,6 +910,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(rel24_truncated_file, setup, teardown),
       cmocka_unit_test_setup_teardown(rel24_truncated_tail, setup, teardown),
       cmocka_unit_test_setup_teardown(rel24_damaged_page, setup, teardown),
+      cmocka_unit_test_setup_teardown(damaged_page_of_the_run_read, setup, teardown),
+      cmocka_unit_test_setup_teardown(edited_run_is_refused, setup, teardown),
       cmocka_unit_test_setup_teardown(rel24_truncated_header, setup, teardown),
       cmocka_unit_test_setup_teardown(rel24_lock_held_past_busy_timeout, setup, teardown),
       cmocka_unit_test_setup_teardown(rel24_read_only_file, setup, teardown),
