@@ -50,6 +50,7 @@
 #include <xlsxwriter.h>
 #include "coopsim/date.h"
 #include "coopsim/lazy_xlsx.h"
+#include "coopsim/whole_digits.h"
 #include "report_internal.h"
 
 #define T(en) cs_rl_text(lang, en)
@@ -101,10 +102,10 @@ static void put_str(book *b, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, co
   note_width(b, col, (double)cs_rl_width(s) * (f == b->head ? 1.15 : 1.0));
 }
 
-/* How wide a number reads with grouping and its suffix. */
+/* How wide a number reads with grouping and its suffix (the digits
+** counted, not printed: this runs for every figure of the workbook). */
 static double num_width(book *b, double v, lxw_format *f) {
-  char buf[64];
-  int n = snprintf(buf, sizeof buf, "%.0f", v < 0 ? -v : v);
+  int n = cs_whole_digits(v < 0 ? -v : v);
   return n + (n - 1) / 3 + (v < 0) + (f == b->kr ? 3 : f == b->money ? 6 : f == b->pct ? 3 : 0);
 }
 
