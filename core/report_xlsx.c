@@ -50,6 +50,7 @@
 #include <xlsxwriter.h>
 #include "coopsim/date.h"
 #include "coopsim/lazy_xlsx.h"
+#include "coopsim/whole_digits.h"
 #include "report_internal.h"
 
 #define T(en) cs_rl_text(lang, en)
@@ -101,10 +102,10 @@ static void put_str(book *b, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, co
   note_width(b, col, (double)cs_rl_width(s) * (f == b->head ? 1.15 : 1.0));
 }
 
-/* How wide a number reads with grouping and its suffix. */
+/* How wide a number reads with grouping and its suffix (the digits
+** counted, not printed: this runs for every figure of the workbook). */
 static double num_width(book *b, double v, lxw_format *f) {
-  char buf[64];
-  int n = snprintf(buf, sizeof buf, "%.0f", v < 0 ? -v : v);
+  int n = cs_whole_digits(v < 0 ? -v : v);
   return n + (n - 1) / 3 + (v < 0) + (f == b->kr ? 3 : f == b->money ? 6 : f == b->pct ? 3 : 0);
 }
 
@@ -611,6 +612,55 @@ static void quoted_sheet(cs_sb *f, const char *name) {
   cs_sb_add(f, "'");
 }
 
+/* A run's rows as blocks of consecutive rows of one cooperation and year,
+** each with the sum of its rows' totals: the Years sheet adds a year's
+** shares from the blocks of that year instead of reading every row of the
+** run for every year. */
+typedef struct share_block {
+  int year;
+  const char *cooperation;
+  int64_t sum;
+} share_block;
+
+/* The blocks of run's rows (malloc'ed, the caller frees; *n of them);
+** *by_year is 1 when their years never decrease (the document's order),
+** so that a year's blocks can be found by bisection. NULL when out of
+** memory (or when the run has no rows). */
+static share_block *share_blocks(const cs_doc_run *run, size_t *n, int *by_year) {
+  *n = 0;
+  *by_year = 1;
+  share_block *bl = run->nrows ? malloc(run->nrows * sizeof *bl) : NULL;
+  if (!bl) return NULL;
+  for (size_t k = 0; k < run->nrows; k++) {
+    const cs_doc_row *x = &run->rows[k];
+    share_block *last = *n ? &bl[*n - 1] : NULL;
+    if (last && last->year == x->year && strcmp(last->cooperation, x->cooperation) == 0) {
+      last->sum += x->total;
+      continue;
+    }
+    if (last && x->year < last->year) *by_year = 0;
+    bl[(*n)++] = (share_block){x->year, x->cooperation, x->total};
+  }
+  return bl;
+}
+
+/* The sum of the totals of the rows of one cooperation and year. */
+static int64_t shares_of(const share_block *bl, size_t n, int by_year, int year, const char *cooperation) {
+  size_t lo = 0;
+  if (by_year) { /* the first block of the year */
+    size_t hi = n;
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (bl[mid].year < year) lo = mid + 1;
+      else hi = mid;
+    }
+  }
+  int64_t sum = 0;
+  for (size_t k = lo; k < n && !(by_year && bl[k].year > year); k++)
+    if (bl[k].year == year && strcmp(bl[k].cooperation, cooperation) == 0) sum += bl[k].sum;
+  return sum;
+}
+
 /* Each run's years: cost, grants, net cost, (where a year has accounts: the
 ** actual cost, grants and net cost beside them,) the sum of shares as a
 ** formula over the run's sheet, balance, members, note and key. */
@@ -642,8 +692,15 @@ static void years_sheet(book *b, const lxw_col_t *total_col, const lxw_row_t *la
   cs_sb f = {0}, note = {0};
   char cell[32], coop_cell[32], year_cell[32];
   lxw_row_t row = 1;
-  for (size_t r = 0; r < doc->nruns; r++) {
+  for (size_t r = 0; r < doc->nruns && !b->oom; r++) {
     const cs_doc_run *run = &doc->runs[r];
+    size_t nblocks = 0;
+    int by_year = 1;
+    share_block *blocks = share_blocks(run, &nblocks, &by_year);
+    if (!blocks && run->nrows) {
+      b->oom = 1;
+      break;
+    }
     for (size_t i = 0; i < run->nyears; i++, row++) {
       const cs_doc_year *y = &run->years[i];
       put_str(b, ws, row, col[Y_SCEN], run->scenario, NULL);
@@ -656,10 +713,7 @@ static void years_sheet(book *b, const lxw_col_t *total_col, const lxw_row_t *la
       if (y->actual_grants) put_num(b, ws, row, col[Y_AGRANTS], decimal(y->actual_grants), b->money);
       if (y->actual_net) put_num(b, ws, row, col[Y_ANET], decimal(y->actual_net), b->money);
       /* the sum of the run sheet's totals of this cooperation and year */
-      int64_t sum = 0;
-      for (size_t k = 0; k < run->nrows; k++)
-        if (run->rows[k].year == y->year && strcmp(run->rows[k].cooperation, y->cooperation) == 0)
-          sum += run->rows[k].total;
+      int64_t sum = shares_of(blocks, nblocks, by_year, y->year, y->cooperation);
       if (last_row[r] >= 1) {
         lxw_rowcol_to_cell_abs(coop_cell, row, col[Y_COOP], 0, 1);
         lxw_rowcol_to_cell_abs(year_cell, row, col[Y_YEAR], 0, 1);
@@ -692,6 +746,7 @@ static void years_sheet(book *b, const lxw_col_t *total_col, const lxw_row_t *la
       else if (note.len) put_str(b, ws, row, col[Y_NOTE], note.s, NULL);
       put_str(b, ws, row, col[Y_KEY], cs_rl_key(lang, y), NULL);
     }
+    free(blocks);
   }
   if (!b->oom) add_table(b, ws, "Years", heads, ny, row - 1, NULL, NULL, 0, NULL);
   worksheet_freeze_panes(ws, 1, 3);
