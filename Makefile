@@ -4,7 +4,7 @@
 
 # What building and running coopsim needs (make run) ...
 PKGS := cmake make gcc pkg-config liblua5.4-dev libsqlite3-dev \
-        libreadline-dev libjansson-dev nettle-dev libxlsxwriter-dev libseccomp-dev
+        libreadline-dev libjansson-dev libxlsxwriter-dev libseccomp-dev
 # ... and what only the tests need besides (make test): cmocka, Debian's stock
 # Lua for the `require` test, tmux for the REPL, openpyxl and Chromium for the
 # reports, clang for the fuzzers, valgrind.
