@@ -64,13 +64,12 @@ void cli_worker_child_limits(const cli_worker_limits *lim) {
 
 /* Waits until pid has ended or deadline has passed, with a descriptor that
 ** becomes readable when the process ends (pidfd_open, Linux 5.3): the
-** parent learns of the exit at once instead of at its next look. Returns 0
-** when the wait was done so (whether or not pid ended), -1 when there is
-** no such descriptor here. */
-static int wait_exit(pid_t pid, double deadline) {
+** parent learns of the exit at once instead of at its next look. Without
+** such a descriptor it returns at once (reap then looks now and then). */
+static void wait_exit(pid_t pid, double deadline) {
 #ifdef SYS_pidfd_open
   int fd = (int)syscall(SYS_pidfd_open, pid, 0);
-  if (fd < 0) return -1;
+  if (fd < 0) return;
   for (;;) {
     double left = deadline - now();
     if (left <= 0) break;
@@ -79,10 +78,8 @@ static int wait_exit(pid_t pid, double deadline) {
     if (r > 0 || (r < 0 && errno != EINTR)) break;
   }
   close(fd);
-  return 0;
 #else
   (void)pid, (void)deadline;
-  return -1;
 #endif
 }
 
