@@ -4,11 +4,12 @@
 
 # What building and running coopsim needs (make run) ...
 PKGS := cmake make gcc pkg-config liblua5.4-dev libsqlite3-dev \
-        libreadline-dev libjansson-dev nettle-dev libxlsxwriter-dev libseccomp-dev
-# ... and what only the tests need besides (make test): cmocka, Debian's stock
+        libreadline-dev libjansson-dev libxlsxwriter-dev
+# ... and what only the tests need besides (make test): cmocka, libseccomp (to
+# check our system-call filter against its compile), Debian's stock
 # Lua for the `require` test, tmux for the REPL, openpyxl and Chromium for the
 # reports, clang for the fuzzers, valgrind.
-TEST_PKGS := libcmocka-dev lua5.4 tmux python3-openpyxl chromium \
+TEST_PKGS := libcmocka-dev libseccomp-dev lua5.4 tmux python3-openpyxl chromium \
         clang libclang-rt-14-dev valgrind
 FUZZ_SECONDS ?= 600
 MAKEFLAGS += --no-print-directory

@@ -23,12 +23,11 @@
 #include <sys/select.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <readline/history.h>
-#include <readline/readline.h>
 #include "cli.h"
 #include "coopsim/lua_coopsim.h"
 #include "coopsim/sandbox.h"
 #include "coopsim/readfile.h"
+#include "lazy_readline.h"
 
 static lua_State *globalL = NULL;
 
@@ -525,6 +524,12 @@ int cli_repl(const cli_options *opt) {
     int rc = run_script_stdin(L);
     cs_sandbox_close(L);
     return rc;
+  }
+  char why[512];
+  if (cli_readline_load(why, sizeof why) != 0) {
+    fprintf(stderr, "coopsim: %s\n", why);
+    cs_sandbox_close(L);
+    return 1;
   }
   interactive = 1;
   catch_at_prompt();

@@ -1,27 +1,23 @@
 /*
 ** confine.c: kernel confinement of a worker process (confine.h): Landlock
-** by its system calls, seccomp through libseccomp. Linux only.
+** by its system calls, seccomp by a BPF program of ours (confine_filter.c).
+** Linux only.
 */
 #define _GNU_SOURCE /* syscall, O_PATH */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/seccomp.h>
-#include <sched.h>
-#include <seccomp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/time.h>
-#include <termios.h>
 #include <unistd.h>
 #include "coopsim/confine.h"
+#include "coopsim/confine_filter.h"
 
 #ifndef PATH_MAX
 #define PATH_MAX 4096
@@ -245,161 +241,21 @@ static int apply_landlock(int abi, const read_folder *folders, int nfolders, cs_
 ** degraded run (no threads, say). Errors are returned only where the C
 ** library tries a call and copes with its failure: clone3 (ENOSYS: glibc
 ** then uses clone, whose flags a filter can see) and opening a file for
-** anything but reading (EACCES, as a read-only file system would). */
-
-/* O_TMPFILE includes O_DIRECTORY; only its own bit marks a temporary file */
-#define OPEN_TMPFILE_BIT (O_TMPFILE & ~O_DIRECTORY)
-#define OPEN_WRITE_BITS (O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND | OPEN_TMPFILE_BIT)
-
-/* The flags of clone(2) come first, except on s390, where the stack does. */
-#if defined(__s390__) || defined(__s390x__)
-#define CLONE_FLAGS_ARG 1
-#else
-#define CLONE_FLAGS_ARG 0
-#endif
-
-/* Adds a rule; a call this architecture does not have (a negative pseudo
-** number, e.g. open on arm64) is left out. */
-static int rule(scmp_filter_ctx ctx, uint32_t action, int nr, unsigned n,
-                const struct scmp_arg_cmp *cmp) {
-  if (nr < 0) return 0;
-  return seccomp_rule_add_array(ctx, action, nr, n, cmp);
-}
-
-static int allow(scmp_filter_ctx ctx, int nr) { return rule(ctx, SCMP_ACT_ALLOW, nr, 0, NULL); }
-
-/* Argument tests. Arguments are compared as 64-bit values; a value with
-** garbage in the upper half fails the test (the call is refused), which
-** is the safe side. */
-static struct scmp_arg_cmp arg_eq(unsigned arg, uint64_t value) {
-  struct scmp_arg_cmp c = {arg, SCMP_CMP_EQ, value, 0};
-  return c;
-}
-
-/* (argument & mask) == value */
-static struct scmp_arg_cmp arg_masked(unsigned arg, uint64_t mask, uint64_t value) {
-  struct scmp_arg_cmp c = {arg, SCMP_CMP_MASKED_EQ, mask, value};
-  return c;
-}
-
-/* open/openat: read-only allowed, anything else EACCES (flags in argument
-** flags_arg). The two sets of rules are disjoint. */
-static int rules_open(scmp_filter_ctx ctx, int nr, unsigned flags_arg) {
-  struct scmp_arg_cmp ro = arg_masked(flags_arg, OPEN_WRITE_BITS, 0);
-  int rc = rule(ctx, SCMP_ACT_ALLOW, nr, 1, &ro);
-  static const uint32_t write_modes[] = {O_WRONLY, O_RDWR, O_ACCMODE};
-  for (size_t i = 0; !rc && i < sizeof write_modes / sizeof *write_modes; i++) {
-    struct scmp_arg_cmp w = arg_masked(flags_arg, O_ACCMODE, write_modes[i]);
-    rc = rule(ctx, SCMP_ACT_ERRNO(EACCES), nr, 1, &w);
-  }
-  static const uint32_t write_bits[] = {O_CREAT, O_TRUNC, O_APPEND, OPEN_TMPFILE_BIT};
-  for (size_t i = 0; !rc && i < sizeof write_bits / sizeof *write_bits; i++) {
-    struct scmp_arg_cmp w = arg_masked(flags_arg, write_bits[i], write_bits[i]);
-    rc = rule(ctx, SCMP_ACT_ERRNO(EACCES), nr, 1, &w);
-  }
-  return rc;
-}
-
-static int add_rules(scmp_filter_ctx ctx, const int *write_fds, int nwrite_fds) {
-  /* without arguments to check: memory, threads, signals, clocks, reading
-  ** and looking at files (Landlock decides which may be opened; stat,
-  ** readlink and getcwd, which realpath needs, only reveal names) */
-  static const int plain[] = {
-      SCMP_SYS(read), SCMP_SYS(lseek), SCMP_SYS(close),
-      SCMP_SYS(fstat), SCMP_SYS(newfstatat), SCMP_SYS(stat), SCMP_SYS(lstat), SCMP_SYS(statx),
-      SCMP_SYS(readlink), SCMP_SYS(readlinkat), SCMP_SYS(getcwd),
-      SCMP_SYS(access), SCMP_SYS(faccessat), SCMP_SYS(faccessat2),
-      SCMP_SYS(brk), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(madvise),
-      SCMP_SYS(futex), SCMP_SYS(set_robust_list), SCMP_SYS(rseq), SCMP_SYS(sched_yield),
-      SCMP_SYS(sched_getaffinity), SCMP_SYS(gettid), SCMP_SYS(getpid),
-      SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(restart_syscall),
-      SCMP_SYS(rt_sigaction), SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigreturn),
-      SCMP_SYS(sigaltstack), SCMP_SYS(getitimer),
-      SCMP_SYS(clock_gettime), SCMP_SYS(clock_getres), SCMP_SYS(gettimeofday), SCMP_SYS(time),
-      SCMP_SYS(clock_nanosleep), SCMP_SYS(nanosleep),
-      SCMP_SYS(getrandom), SCMP_SYS(sysinfo), SCMP_SYS(getrlimit),
-  };
-  int rc = 0;
-  for (size_t i = 0; !rc && i < sizeof plain / sizeof *plain; i++) rc = allow(ctx, plain[i]);
-
-  /* writing: only to the descriptors given */
-  for (int i = 0; !rc && i < nwrite_fds; i++) {
-    struct scmp_arg_cmp fd = arg_eq(0, (uint64_t)write_fds[i]);
-    rc = rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, &fd);
-    if (!rc) rc = rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(writev), 1, &fd);
-  }
-  /* opening: read-only */
-  if (!rc) rc = rules_open(ctx, SCMP_SYS(open), 1);
-  if (!rc) rc = rules_open(ctx, SCMP_SYS(openat), 2);
-  /* openat2 and clone3 pass their flags in a structure a filter cannot read */
-  if (!rc) rc = rule(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(openat2), 0, NULL);
-  if (!rc) rc = rule(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0, NULL);
-  /* clone: threads of this process only, never a new process or namespace */
-  if (!rc) {
-    const uint32_t need = CLONE_VM | CLONE_SIGHAND | CLONE_THREAD;
-    const uint32_t never = CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC |
-                           CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_PTRACE |
-                           CLONE_VFORK | CLONE_PARENT | CLONE_UNTRACED;
-    struct scmp_arg_cmp c = arg_masked(CLONE_FLAGS_ARG, need | never, need);
-    rc = rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1, &c);
-  }
-  /* memory: never executable (no code written at run time), never shared
-  ** (a writable shared mapping of an inherited file would write to it) */
-  if (!rc) {
-    struct scmp_arg_cmp m[2] = {arg_masked(2, PROT_EXEC, 0),
-                                arg_masked(3, MAP_TYPE, MAP_PRIVATE)};
-    rc = rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 2, m);
-  }
-  if (!rc) {
-    struct scmp_arg_cmp p = arg_masked(2, PROT_EXEC, 0);
-    rc = rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1, &p);
-  }
-  /* isatty (stdio, the progress bar) */
-  if (!rc) {
-    struct scmp_arg_cmp t = arg_eq(1, TCGETS);
-    rc = rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1, &t);
-  }
-  /* the sandbox's CPU timer (lua_sandbox.c): the virtual one only */
-  if (!rc) {
-    struct scmp_arg_cmp t = arg_eq(0, ITIMER_VIRTUAL);
-    rc = rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(setitimer), 1, &t);
-  }
-  /* signals to this process only (raise, abort) */
-  if (!rc) {
-    struct scmp_arg_cmp self = arg_eq(0, (uint64_t)getpid());
-    rc = rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1, &self);
-    if (!rc) rc = rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(kill), 1, &self);
-  }
-#ifdef CS_CONFINE_SANITIZER
-  /* the sanitizer's symbolizer marks the executable it opened close-on-exec */
-  if (!rc) {
-    struct scmp_arg_cmp f = arg_eq(1, F_SETFD);
-    rc = rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(fcntl), 1, &f);
-  }
-#endif
-  /* limits may be read, not raised */
-  if (!rc) {
-    struct scmp_arg_cmp r[2] = {arg_eq(0, 0), arg_eq(2, 0)};
-    rc = rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), 2, r);
-  }
-  return rc;
-}
+** anything but reading (EACCES, as a read-only file system would). The
+** rules are in confine_filter.c, written out as a BPF program. */
 
 static int apply_seccomp(const int *write_fds, int nwrite_fds, cs_error *err) {
-  scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
-  if (!ctx)
+  struct sock_filter code[CS_CONFINE_FILTER_MAX];
+  size_t n = cs_confine_filter(code, sizeof code / sizeof *code, write_fds, nwrite_fds,
+                               (uint32_t)getpid());
+  if (n == 0)
     return cs_error_set(err, CS_ERROR, "cannot confine the worker: the system-call filter "
-                                       "could not be made (libseccomp)");
-  /* 32-bit (x86) or x32 system calls from a 64-bit worker end it too */
-  int rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+                                       "could not be made");
+  struct sock_fprog prog = {(unsigned short)n, code};
   /* every thread gets the filter, should there be any */
-  if (!rc) rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
-  if (!rc) rc = add_rules(ctx, write_fds, nwrite_fds);
-  if (!rc) rc = seccomp_load(ctx);
-  seccomp_release(ctx);
-  if (rc)
+  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog) != 0)
     return cs_error_set(err, CS_ERROR, "cannot confine the worker: the system-call filter: %s",
-                        strerror(rc < 0 ? -rc : rc));
+                        strerror(errno));
   return 0;
 }
 

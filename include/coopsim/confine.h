@@ -17,7 +17,7 @@
 **     creating, removing, renaming, truncating, executing, device ioctls);
 **     from ABI 4 no TCP bind or connect; from ABI 6 no abstract unix socket
 **     and no signal to a process outside the worker;
-**   - a seccomp system-call filter (libseccomp), an allow-list of the calls
+**   - a seccomp system-call filter (confine_filter.h), an allow-list of the calls
 **     the worker makes after start-up (memory, threads, its CPU timer and
 **     signal handlers, clocks, reading files, writing to write_fds). Any
 **     other call kills the whole process with SIGSYS; opening a file other

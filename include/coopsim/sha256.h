@@ -1,7 +1,7 @@
 #ifndef COOPSIM_SHA256_H
 #define COOPSIM_SHA256_H
 /*
-** SHA-256 as lowercase hex text (nettle underneath): how a stored run
+** SHA-256 as lowercase hex text (core/sha256.c, no library): how a stored run
 ** identifies the scenario file it ran.
 */
 #include <stddef.h>
