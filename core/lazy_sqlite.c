@@ -32,6 +32,9 @@
   F(const void *, sqlite3_column_blob, (sqlite3_stmt *s, int c), (s, c)) \
   F(int, sqlite3_column_bytes, (sqlite3_stmt *s, int c), (s, c)) \
   F(int, sqlite3_column_int, (sqlite3_stmt *s, int c), (s, c)) \
+  F(const char *, sqlite3_column_origin_name, (sqlite3_stmt *s, int c), (s, c)) \
+  F(const char *, sqlite3_column_table_name, (sqlite3_stmt *s, int c), (s, c)) \
+  F(sqlite3_value *, sqlite3_column_value, (sqlite3_stmt *s, int c), (s, c)) \
   F(sqlite3_int64, sqlite3_column_int64, (sqlite3_stmt *s, int c), (s, c)) \
   F(const unsigned char *, sqlite3_column_text, (sqlite3_stmt *s, int c), (s, c)) \
   F(int, sqlite3_column_type, (sqlite3_stmt *s, int c), (s, c)) \
@@ -45,7 +48,12 @@
   F(int, sqlite3_prepare_v2, (sqlite3 *db, const char *sql, int n, sqlite3_stmt **st, const char **tail), \
     (db, sql, n, st, tail)) \
   F(int, sqlite3_reset, (sqlite3_stmt *s), (s)) \
-  F(int, sqlite3_step, (sqlite3_stmt *s), (s))
+  F(int, sqlite3_step, (sqlite3_stmt *s), (s)) \
+  F(int, sqlite3_strglob, (const char *glob, const char *str), (glob, str)) \
+  F(int, sqlite3_value_bytes, (sqlite3_value *v), (v)) \
+  F(sqlite3_int64, sqlite3_value_int64, (sqlite3_value *v), (v)) \
+  F(const unsigned char *, sqlite3_value_text, (sqlite3_value *v), (v)) \
+  F(int, sqlite3_value_type, (sqlite3_value *v), (v))
 
 /* and those defined by hand */
 #define CS_SQLITE_ENTRIES(F) \
