@@ -7,12 +7,8 @@
 ** is a link error, never a silent fallback.
 */
 #define CLI_LAZY_READLINE_IMPL
-#include <dlfcn.h>
-#include <stdlib.h>
-#include <string.h>
+#include "coopsim/lazy_lib.h"
 #include "lazy_readline.h"
-
-#define SONAME "libreadline.so.8"
 
 /* Every readline function repl.c calls: R(type, name, (params), (args))
 ** returns a value, V(name, (params), (args)) returns none. */
@@ -36,55 +32,31 @@
 CLI_READLINE_FUNCTIONS(POINTER_R, POINTER_V)
 
 cli_readline_vars cli_rl;
-static int loaded; /* every pointer set */
+
+#define SYM_R(type, name, params, args) {#name, (void *)&p_##name},
+#define SYM_V(name, params, args) {#name, (void *)&p_##name},
+#define SYM_VAR(name) {#name, (void *)&cli_rl.name},
+static const cs_lazy_sym syms[] = {CLI_READLINE_FUNCTIONS(SYM_R, SYM_V) CLI_READLINE_VARIABLES(SYM_VAR)};
+static cs_lazy_lib lib = CS_LAZY_LIB("GNU readline", "libreadline.so.8", "libreadline8", syms);
 
 int cli_readline_load(char *why, size_t size) {
-  if (loaded) return 0;
-  /* the REPL is one thread: no once-guard needed */
-  void *h = dlopen(SONAME, RTLD_NOW | RTLD_LOCAL);
-  if (!h) {
-    const char *e = dlerror();
-    snprintf(why, size, "the REPL needs GNU readline (%s, Debian package libreadline8), which cannot "
-             "be loaded: %s", SONAME, e ? e : "dlopen failed");
-    return -1;
-  }
-  /* dlsym returns void *; ISO C has no cast from it to a function pointer,
-  ** POSIX guarantees the object representation: copy it */
-#define RESOLVE(name, dest)                                                              \
-  {                                                                                      \
-    void *f = dlsym(h, #name);                                                           \
-    if (!f) {                                                                            \
-      snprintf(why, size, "the REPL needs GNU readline, and %s has no %s", SONAME, #name); \
-      dlclose(h);                                                                        \
-      return -1;                                                                         \
-    }                                                                                    \
-    memcpy(&(dest), &f, sizeof f);                                                       \
-  }
-#define RESOLVE_R(type, name, params, args) RESOLVE(name, p_##name)
-#define RESOLVE_V(name, params, args) RESOLVE(name, p_##name)
-#define RESOLVE_VAR(name) RESOLVE(name, cli_rl.name)
-  CLI_READLINE_FUNCTIONS(RESOLVE_R, RESOLVE_V)
-  CLI_READLINE_VARIABLES(RESOLVE_VAR)
-  loaded = 1;
-  return 0;
+  if (cs_lazy_load(&lib)) return 0;
+  snprintf(why, size, "the REPL cannot start: %s", lib.why);
+  return -1;
 }
 
-/* A readline function called before cli_readline_load succeeded: a defect
-** in the caller, stopped here rather than by a call through a null pointer. */
-static void need(const char *name) {
-  if (loaded) return;
-  fprintf(stderr, "coopsim: internal error: %s called before readline was loaded\n", name);
-  abort();
-}
-
+/* A readline function called before cli_readline_load: it loads the
+** library, and stops the process through cs_lazy_need when it cannot be
+** loaded (a defect in the caller rather than a call through a null
+** pointer). */
 #define DEFINE_R(type, name, params, args) \
   type name params {                       \
-    need(#name);                           \
+    cs_lazy_need(&lib, #name);             \
     return p_##name args;                  \
   }
 #define DEFINE_V(name, params, args) \
   void name params {                 \
-    need(#name);                     \
+    cs_lazy_need(&lib, #name);       \
     p_##name args;                   \
   }
 CLI_READLINE_FUNCTIONS(DEFINE_R, DEFINE_V)

@@ -17,8 +17,9 @@
 
 /* Loads readline (libreadline.so.8, Debian package libreadline8) once;
 ** later calls return at once. Returns 0, or -1 with the loader's reason in
-** why (a message naming the library). Call it before any readline function
-** or variable: the functions abort the process when it is not loaded. */
+** why (a message naming the library and its package). Call it before any
+** readline function or variable: the variables are unset until it has
+** succeeded, and the functions abort the process when it cannot load. */
 int cli_readline_load(char *why, size_t size);
 
 /* readline's variables that repl.c uses, in the library: V(name) */

@@ -6,15 +6,11 @@
 ** list lacks is a link error, never a silent fallback.
 */
 #define _POSIX_C_SOURCE 200809L
-#include <dlfcn.h>
 #include <jansson.h>
-#include <pthread.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include "coopsim/lazy_jansson.h"
-
-#define SONAME "libjansson.so.4"
+#include "coopsim/lazy_lib.h"
 
 /* Every function of <jansson.h> coopsim calls on a value it holds (the
 ** inline helpers of the header call some: json_decref calls json_delete,
@@ -42,42 +38,15 @@ CS_JANSSON_FUNCTIONS(POINTER_R, POINTER_V)
 static json_t *(*p_json_loads)(const char *input, size_t flags, json_error_t *error);
 static json_t *(*p_json_loadb)(const char *buffer, size_t buflen, size_t flags, json_error_t *error);
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static int loaded;    /* every pointer set */
-static char why[512]; /* else the reason, as a message */
-
-static void load(void) {
-  void *h = dlopen(SONAME, RTLD_NOW | RTLD_LOCAL);
-  if (!h) {
-    const char *e = dlerror();
-    snprintf(why, sizeof why, "jansson (%s, Debian package libjansson4) cannot be loaded: %s", SONAME,
-             e ? e : "dlopen failed");
-    return;
-  }
-  /* dlsym returns void *; ISO C has no cast from it to a function pointer,
-  ** POSIX guarantees the object representation: copy it */
-#define RESOLVE(name)                                                                  \
-  {                                                                                    \
-    void *f = dlsym(h, #name);                                                         \
-    if (!f) {                                                                          \
-      snprintf(why, sizeof why, "jansson (%s) cannot be used: it has no %s", SONAME, #name); \
-      dlclose(h);                                                                      \
-      return;                                                                          \
-    }                                                                                  \
-    memcpy(&p_##name, &f, sizeof f);                                                   \
-  }
-#define RESOLVE_R(type, name, params, args) RESOLVE(name)
-#define RESOLVE_V(name, params, args) RESOLVE(name)
-  CS_JANSSON_FUNCTIONS(RESOLVE_R, RESOLVE_V)
-  RESOLVE(json_loads)
-  RESOLVE(json_loadb)
-  loaded = 1;
-}
+#define SYM_R(type, name, params, args) {#name, (void *)&p_##name},
+#define SYM_V(name, params, args) {#name, (void *)&p_##name},
+static const cs_lazy_sym syms[] = {CS_JANSSON_FUNCTIONS(SYM_R, SYM_V){"json_loads", (void *)&p_json_loads},
+                                   {"json_loadb", (void *)&p_json_loadb}};
+static cs_lazy_lib lib = CS_LAZY_LIB("jansson", "libjansson.so.4", "libjansson4", syms);
 
 int cs_jansson_load(cs_error *err) {
-  pthread_once(&once, load);
-  if (loaded) return CS_OK;
-  return cs_error_set(err, CS_EIO, "%s", why);
+  if (cs_lazy_load(&lib)) return CS_OK;
+  return cs_error_set(err, CS_EIO, "%s", lib.why);
 }
 
 /* Without the library nothing was parsed: the error says why, as a parse
@@ -85,41 +54,31 @@ int cs_jansson_load(cs_error *err) {
 static json_t *not_loaded(json_error_t *error) {
   if (error) {
     memset(error, 0, sizeof *error);
-    snprintf(error->text, sizeof error->text, "%s", why);
+    snprintf(error->text, sizeof error->text, "%s", lib.why);
   }
   return NULL;
 }
 
 json_t *json_loads(const char *input, size_t flags, json_error_t *error) {
-  pthread_once(&once, load);
-  return loaded ? p_json_loads(input, flags, error) : not_loaded(error);
+  return cs_lazy_load(&lib) ? p_json_loads(input, flags, error) : not_loaded(error);
 }
 
 json_t *json_loadb(const char *buffer, size_t buflen, size_t flags, json_error_t *error) {
-  pthread_once(&once, load);
-  return loaded ? p_json_loadb(buffer, buflen, flags, error) : not_loaded(error);
+  return cs_lazy_load(&lib) ? p_json_loadb(buffer, buflen, flags, error) : not_loaded(error);
 }
 
-/* Loads jansson for a function on a value. Without the library there is no
-** such value (parsing failed): a call is a defect in the caller, stopped
-** here rather than by a call through a null pointer. (A program that also
-** links jansson itself, as the unit tests do, may have made its value
-** there: the library dlopen finds is that same one.) */
-static void need(const char *name) {
-  pthread_once(&once, load);
-  if (loaded) return;
-  fprintf(stderr, "coopsim: internal error: %s called without jansson: %s\n", name, why);
-  abort();
-}
-
+/* A function on a value loads jansson first: a program that also links
+** jansson itself, as the unit tests do, may have made its value there (the
+** library dlopen finds is that same one). Without the library there is no
+** such value (parsing failed): a call is a defect, stopped by cs_lazy_need. */
 #define DEFINE_R(type, name, params, args) \
   type name params {                       \
-    need(#name);                           \
+    cs_lazy_need(&lib, #name);             \
     return p_##name args;                  \
   }
 #define DEFINE_V(name, params, args) \
   void name params {                 \
-    need(#name);                     \
+    cs_lazy_need(&lib, #name);       \
     p_##name args;                   \
   }
 CS_JANSSON_FUNCTIONS(DEFINE_R, DEFINE_V)

@@ -6,16 +6,13 @@
 ** function this list lacks is a link error, never a silent fallback.
 */
 #define _POSIX_C_SOURCE 200809L
-#include <dlfcn.h>
-#include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "coopsim/lazy_lib.h"
 #include "coopsim/lazy_sqlite.h"
-
-#define SONAME "libsqlite3.so.0"
 
 /* Every function of <sqlite3.h> coopsim calls but those defined by hand
 ** below (the entry points, what a failed open's handle answers, the
@@ -71,56 +68,23 @@
 CS_SQLITE_FUNCTIONS(POINTER)
 CS_SQLITE_ENTRIES(POINTER)
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static int loaded;         /* every pointer set */
-static char why[512];      /* else the reason, as a message */
-
-static void load(void) {
-  void *h = dlopen(SONAME, RTLD_NOW | RTLD_LOCAL);
-  if (!h) {
-    const char *e = dlerror();
-    snprintf(why, sizeof why, "SQLite (%s, Debian package libsqlite3-0) cannot be loaded: %s", SONAME,
-             e ? e : "dlopen failed");
-    return;
-  }
-  /* dlsym returns void *; ISO C has no cast from it to a function pointer,
-  ** POSIX guarantees the object representation: copy it */
-#define RESOLVE(type, name, params, args)                                        \
-  {                                                                              \
-    void *f = dlsym(h, #name);                                                   \
-    if (!f) {                                                                    \
-      snprintf(why, sizeof why, "SQLite (%s) cannot be used: it has no %s", SONAME, #name); \
-      dlclose(h);                                                                \
-      return;                                                                    \
-    }                                                                            \
-    memcpy(&p_##name, &f, sizeof f);                                             \
-  }
-  CS_SQLITE_FUNCTIONS(RESOLVE)
-  CS_SQLITE_ENTRIES(RESOLVE)
-  loaded = 1;
-}
+#define SYM(type, name, params, args) {#name, (void *)&p_##name},
+static const cs_lazy_sym syms[] = {CS_SQLITE_FUNCTIONS(SYM) CS_SQLITE_ENTRIES(SYM)};
+static cs_lazy_lib lib = CS_LAZY_LIB("SQLite", "libsqlite3.so.0", "libsqlite3-0", syms);
 
 int cs_sqlite_load(cs_error *err) {
-  pthread_once(&once, load);
-  if (loaded) return CS_OK;
-  return cs_error_set(err, CS_EIO, "%s", why);
+  if (cs_lazy_load(&lib)) return CS_OK;
+  return cs_error_set(err, CS_EIO, "%s", lib.why);
 }
 
-/* Loads SQLite for a function on a connection or statement. Without the
-** library there is no such handle (the open failed): a call is a defect in
-** the caller, stopped here rather than by a call through a null pointer.
-** (A program that also links SQLite itself, as the unit tests do, may have
-** opened its handle there: the library dlopen finds is that same one.) */
-static void need(const char *name) {
-  pthread_once(&once, load);
-  if (loaded) return;
-  fprintf(stderr, "coopsim: internal error: %s called without SQLite: %s\n", name, why);
-  abort();
-}
-
+/* A function on a connection or statement loads SQLite first: a program
+** that also links SQLite itself, as the unit tests do, may have opened its
+** handle there (the library dlopen finds is that same one). Without the
+** library there is no such handle (the open failed): a call is a defect,
+** stopped by cs_lazy_need. */
 #define DEFINE(type, name, params, args) \
   type name params {                     \
-    need(#name);                         \
+    cs_lazy_need(&lib, #name);           \
     return p_##name args;                \
   }
 CS_SQLITE_FUNCTIONS(DEFINE)
@@ -154,25 +118,23 @@ int sqlite3_vfs_register(sqlite3_vfs *vfs, int dflt) {
 ** message and code name is the reason (so a caller that shows both shows
 ** it once). */
 const char *sqlite3_errmsg(sqlite3 *db) {
-  pthread_once(&once, load);
-  if (!loaded || db == STANDIN) return why;
+  if (!cs_lazy_load(&lib) || db == STANDIN) return lib.why;
   return p_sqlite3_errmsg(db);
 }
 
 const char *sqlite3_errstr(int rc) {
-  pthread_once(&once, load);
-  return loaded ? p_sqlite3_errstr(rc) : why;
+  return cs_lazy_load(&lib) ? p_sqlite3_errstr(rc) : lib.why;
 }
 
 int sqlite3_extended_errcode(sqlite3 *db) {
   if (db == STANDIN) return SQLITE_CANTOPEN;
-  need("sqlite3_extended_errcode");
+  cs_lazy_need(&lib, "sqlite3_extended_errcode");
   return p_sqlite3_extended_errcode(db);
 }
 
 int sqlite3_close(sqlite3 *db) {
   if (db == STANDIN || !db) return SQLITE_OK; /* NULL: a no-op, as SQLite's own */
-  need("sqlite3_close");
+  cs_lazy_need(&lib, "sqlite3_close");
   return p_sqlite3_close(db);
 }
 
@@ -180,7 +142,7 @@ int sqlite3_close(sqlite3 *db) {
 ** DEFENSIVE, _TRUSTED_SCHEMA and the other on/off switches); another kind
 ** of option would need its own arguments forwarded: refused loudly. */
 int sqlite3_db_config(sqlite3 *db, int op, ...) {
-  need("sqlite3_db_config");
+  cs_lazy_need(&lib, "sqlite3_db_config");
   if (op != SQLITE_DBCONFIG_DEFENSIVE && op != SQLITE_DBCONFIG_TRUSTED_SCHEMA) {
     fprintf(stderr, "coopsim: internal error: sqlite3_db_config option %d is not forwarded (lazy_sqlite.c)\n", op);
     abort();

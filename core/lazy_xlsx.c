@@ -6,12 +6,8 @@
 ** A function this list lacks is a link error, never a silent fallback.
 */
 #define _POSIX_C_SOURCE 200809L
-#include <dlfcn.h>
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <xlsxwriter.h>
+#include "coopsim/lazy_lib.h"
 #include "coopsim/lazy_xlsx.h"
 
 #define SONAME "libxlsxwriter.so." LXW_SOVERSION
@@ -71,60 +67,27 @@
 #define POINTER_V(name, params, args) static void(*p_##name) params;
 CS_XLSX_FUNCTIONS(POINTER_R, POINTER_V)
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static int loaded;                 /* every pointer set */
-static char why[CS_ERROR_MAX / 2]; /* else the loader's reason */
-
-static void load(void) {
-  void *h = dlopen(SONAME, RTLD_NOW | RTLD_LOCAL);
-  if (!h) {
-    const char *e = dlerror();
-    snprintf(why, sizeof why, "%s", e ? e : "dlopen failed");
-    return;
-  }
-  /* dlsym returns void *; ISO C has no cast from it to a function pointer,
-  ** POSIX guarantees the object representation: copy it */
-#define RESOLVE(name)                                                      \
-  do {                                                                     \
-    void *f = dlsym(h, #name);                                             \
-    if (!f) {                                                              \
-      snprintf(why, sizeof why, "%s has no %s", SONAME, #name);            \
-      dlclose(h);                                                          \
-      return;                                                              \
-    }                                                                      \
-    memcpy(&p_##name, &f, sizeof f);                                       \
-  } while (0);
-#define RESOLVE_R(type, name, params, args) RESOLVE(name)
-#define RESOLVE_V(name, params, args) RESOLVE(name)
-  CS_XLSX_FUNCTIONS(RESOLVE_R, RESOLVE_V)
-  loaded = 1;
-}
+#define SYM_R(type, name, params, args) {#name, (void *)&p_##name},
+#define SYM_V(name, params, args) {#name, (void *)&p_##name},
+static const cs_lazy_sym syms[] = {CS_XLSX_FUNCTIONS(SYM_R, SYM_V)};
+static cs_lazy_lib lib = CS_LAZY_LIB("libxlsxwriter", SONAME, "libxlsxwriter4", syms);
 
 int cs_xlsx_load(const char *shown, cs_error *err) {
-  pthread_once(&once, load);
-  if (loaded) return CS_OK;
-  return cs_error_set(err, CS_EIO,
-                      "%s: workbooks need the library %s (Debian package libxlsxwriter4), which cannot be "
-                      "loaded: %s",
-                      shown ? shown : "workbook", SONAME, why);
+  if (cs_lazy_load(&lib)) return CS_OK;
+  return cs_error_set(err, CS_EIO, "%s: cannot write the workbook: %s", shown ? shown : "workbook", lib.why);
 }
 
-/* A workbook function called before cs_xlsx_load succeeded: a defect in the
-** caller, stopped here rather than by a call through a null pointer. */
-static void need(const char *name) {
-  if (loaded) return;
-  fprintf(stderr, "coopsim: internal error: %s called before libxlsxwriter was loaded\n", name);
-  abort();
-}
-
+/* A workbook function called before cs_xlsx_load: it loads the library, and
+** stops the process through cs_lazy_need when it cannot be loaded (a defect
+** in the caller rather than a call through a null pointer). */
 #define DEFINE_R(type, name, params, args) \
   type name params {                       \
-    need(#name);                           \
+    cs_lazy_need(&lib, #name);             \
     return p_##name args;                  \
   }
 #define DEFINE_V(name, params, args) \
   void name params {                 \
-    need(#name);                     \
+    cs_lazy_need(&lib, #name);       \
     p_##name args;                   \
   }
 CS_XLSX_FUNCTIONS(DEFINE_R, DEFINE_V)

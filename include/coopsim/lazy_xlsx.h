@@ -12,10 +12,10 @@
 
 /* Loads libxlsxwriter (soname libxlsxwriter.so.LXW_SOVERSION, from the
 ** Debian package libxlsxwriter4) once per process; thread-safe; later calls
-** return at once. Call it before any workbook function: they abort the
-** process when the library is not loaded. Returns CS_OK, or CS_EIO with a
-** message naming `shown` (the file being written), the library and the
-** loader's reason, when it cannot be loaded. */
+** return at once. Call it before any workbook function (they load the
+** library too, but abort the process when it cannot be loaded). Returns
+** CS_OK, or CS_EIO with a message naming `shown` (the file being written),
+** the library, its Debian package and the loader's reason. */
 int cs_xlsx_load(const char *shown, cs_error *err);
 
 #endif
