@@ -18,17 +18,10 @@
 #include <unistd.h>
 #include "coopsim/confine.h"
 #include "coopsim/confine_filter.h"
+#include "confine_rules.h"
 
 #ifndef PATH_MAX
 #define PATH_MAX 4096
-#endif
-
-#if defined(__SANITIZE_ADDRESS__)
-#define CS_CONFINE_SANITIZER 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define CS_CONFINE_SANITIZER 1
-#endif
 #endif
 
 /* ------------------------------------------------------------------------

@@ -26,14 +26,8 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include "confine_rules.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define CS_CONFINE_SANITIZER 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define CS_CONFINE_SANITIZER 1
-#endif
-#endif
 
 /* the architecture a call must come from */
 #if defined(__x86_64__) && defined(__ILP32__)
@@ -56,16 +50,6 @@
 #error "confine_filter.c: add this architecture's AUDIT_ARCH"
 #endif
 
-/* The flags of clone(2) come first, except on s390, where the stack does. */
-#if defined(__s390__) || defined(__s390x__)
-#define CLONE_FLAGS_ARG 1
-#else
-#define CLONE_FLAGS_ARG 0
-#endif
-
-/* O_TMPFILE includes O_DIRECTORY; only its own bit marks a temporary file */
-#define OPEN_TMPFILE_BIT (O_TMPFILE & ~O_DIRECTORY)
-#define OPEN_WRITE_BITS (O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND | OPEN_TMPFILE_BIT)
 
 #define KILL SECCOMP_RET_KILL_PROCESS
 #define ALLOW SECCOMP_RET_ALLOW
@@ -156,14 +140,14 @@ static test arg_masked(unsigned arg, uint32_t mask, uint32_t value) {
 ** flags_arg). The rules are disjoint and cover every value. */
 static void block_open(prog *p, int nr, unsigned flags_arg) {
   size_t at = block_start(p, nr);
-  test t = arg_masked(flags_arg, OPEN_WRITE_BITS, 0);
+  test t = arg_masked(flags_arg, CS_OPEN_WRITE_BITS, 0);
   rule(p, &t, 1, ALLOW);
   static const uint32_t write_modes[] = {O_WRONLY, O_RDWR, O_ACCMODE};
   for (size_t i = 0; i < sizeof write_modes / sizeof *write_modes; i++) {
     t = arg_masked(flags_arg, O_ACCMODE, write_modes[i]);
     rule(p, &t, 1, ERRNO(EACCES));
   }
-  static const uint32_t write_bits[] = {O_CREAT, O_TRUNC, O_APPEND, OPEN_TMPFILE_BIT};
+  static const uint32_t write_bits[] = {O_CREAT, O_TRUNC, O_APPEND, CS_OPEN_TMPFILE_BIT};
   for (size_t i = 0; i < sizeof write_bits / sizeof *write_bits; i++) {
     t = arg_masked(flags_arg, write_bits[i], write_bits[i]);
     rule(p, &t, 1, ERRNO(EACCES));
@@ -268,12 +252,10 @@ size_t cs_confine_filter(struct sock_filter *out, size_t cap, const int *write_f
 #endif
   /* clone: threads of this process only, never a new process or namespace */
   {
-    const uint32_t need = CLONE_VM | CLONE_SIGHAND | CLONE_THREAD;
-    const uint32_t never = CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC |
-                           CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_PTRACE |
-                           CLONE_VFORK | CLONE_PARENT | CLONE_UNTRACED;
+    const uint32_t need = CS_CLONE_NEED;
+    const uint32_t never = CS_CLONE_NEVER;
     size_t at = block_start(&p, SYS_clone);
-    test t = arg_masked(CLONE_FLAGS_ARG, need | never, need);
+    test t = arg_masked(CS_CLONE_FLAGS_ARG, need | never, need);
     rule(&p, &t, 1, ALLOW);
     block_end(&p, at);
   }

@@ -29,31 +29,14 @@
 #include <termios.h>
 #include <unistd.h>
 #include "coopsim/confine_filter.h"
+#include "../../core/confine_rules.h"
 
 #ifdef CS_HAVE_LIBSECCOMP
 #include <seccomp.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define CS_CONFINE_SANITIZER 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define CS_CONFINE_SANITIZER 1
-#endif
-#endif
 
 /* ---- the reference: the rules as given to libseccomp -------------------- */
 
-#define OPEN_TMPFILE_BIT (O_TMPFILE & ~O_DIRECTORY)
-#define OPEN_WRITE_BITS (O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND | OPEN_TMPFILE_BIT)
-#if defined(__s390__) || defined(__s390x__)
-#define CLONE_FLAGS_ARG 1
-#else
-#define CLONE_FLAGS_ARG 0
-#endif
-#define CLONE_NEED (CLONE_VM | CLONE_SIGHAND | CLONE_THREAD)
-#define CLONE_NEVER                                                                                 \
-  (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | \
-   CLONE_NEWNET | CLONE_PTRACE | CLONE_VFORK | CLONE_PARENT | CLONE_UNTRACED)
 
 static int rule(scmp_filter_ctx ctx, uint32_t action, int nr, unsigned n, const struct scmp_arg_cmp *cmp) {
   if (nr < 0) return 0;
@@ -69,14 +52,14 @@ static struct scmp_arg_cmp arg_masked(unsigned arg, uint64_t mask, uint64_t valu
   return c;
 }
 static int rules_open(scmp_filter_ctx ctx, int nr, unsigned flags_arg) {
-  struct scmp_arg_cmp ro = arg_masked(flags_arg, OPEN_WRITE_BITS, 0);
+  struct scmp_arg_cmp ro = arg_masked(flags_arg, CS_OPEN_WRITE_BITS, 0);
   int rc = rule(ctx, SCMP_ACT_ALLOW, nr, 1, &ro);
   static const uint32_t write_modes[] = {O_WRONLY, O_RDWR, O_ACCMODE};
   for (size_t i = 0; !rc && i < sizeof write_modes / sizeof *write_modes; i++) {
     struct scmp_arg_cmp w = arg_masked(flags_arg, O_ACCMODE, write_modes[i]);
     rc = rule(ctx, SCMP_ACT_ERRNO(EACCES), nr, 1, &w);
   }
-  static const uint32_t write_bits[] = {O_CREAT, O_TRUNC, O_APPEND, OPEN_TMPFILE_BIT};
+  static const uint32_t write_bits[] = {O_CREAT, O_TRUNC, O_APPEND, CS_OPEN_TMPFILE_BIT};
   for (size_t i = 0; !rc && i < sizeof write_bits / sizeof *write_bits; i++) {
     struct scmp_arg_cmp w = arg_masked(flags_arg, write_bits[i], write_bits[i]);
     rc = rule(ctx, SCMP_ACT_ERRNO(EACCES), nr, 1, &w);
@@ -111,7 +94,7 @@ static int add_rules(scmp_filter_ctx ctx, const int *write_fds, int nwrite_fds, 
   if (!rc) rc = rule(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(openat2), 0, NULL);
   if (!rc) rc = rule(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0, NULL);
   if (!rc) {
-    struct scmp_arg_cmp c = arg_masked(CLONE_FLAGS_ARG, CLONE_NEED | CLONE_NEVER, CLONE_NEED);
+    struct scmp_arg_cmp c = arg_masked(CS_CLONE_FLAGS_ARG, CS_CLONE_NEED | CS_CLONE_NEVER, CS_CLONE_NEED);
     rc = rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1, &c);
   }
   if (!rc) {
@@ -241,10 +224,10 @@ static void compare_for(const int *fds, int nfds, uint32_t pid) {
       MAP_SHARED | MAP_ANONYMOUS, O_RDONLY | O_CLOEXEC, O_WRONLY, O_RDWR, O_ACCMODE, O_CREAT, O_TRUNC, O_APPEND,
       O_TMPFILE, O_DIRECTORY, O_RDONLY | O_CLOEXEC | O_DIRECTORY, O_RDONLY | O_NOFOLLOW | O_PATH,
       O_WRONLY | O_CREAT | O_TRUNC, O_RDONLY | O_CREAT, (uint64_t)O_WRONLY | ((uint64_t)1 << 32),
-      CLONE_NEED, CLONE_NEED | CLONE_FS | CLONE_FILES | CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID |
-      CLONE_CHILD_CLEARTID, CLONE_NEED | CLONE_NEWUSER, CLONE_NEED | CLONE_VFORK, CLONE_VM | CLONE_THREAD,
+      CS_CLONE_NEED, CS_CLONE_NEED | CLONE_FS | CLONE_FILES | CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID |
+      CLONE_CHILD_CLEARTID, CS_CLONE_NEED | CLONE_NEWUSER, CS_CLONE_NEED | CLONE_VFORK, CLONE_VM | CLONE_THREAD,
       CLONE_VM | CLONE_VFORK | SIGCHLD, CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | SIGCHLD,
-      (uint64_t)CLONE_NEED | ((uint64_t)1 << 40), CLONE_NEED | CLONE_PARENT, CLONE_NEED | CLONE_UNTRACED};
+      (uint64_t)CS_CLONE_NEED | ((uint64_t)1 << 40), CS_CLONE_NEED | CLONE_PARENT, CS_CLONE_NEED | CLONE_UNTRACED};
   for (size_t i = 0; i < sizeof base / sizeof *base; i++) v[nv++] = base[i];
   for (int i = 0; i < nfds; i++) {
     v[nv++] = (uint64_t)fds[i];
