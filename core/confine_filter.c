@@ -168,7 +168,7 @@ static void block_eq_any(prog *p, int nr, unsigned arg, const uint64_t *values, 
 
 size_t cs_confine_filter(struct sock_filter *out, size_t cap, const int *write_fds, int nwrite_fds,
                          uint32_t pid) {
-  if (nwrite_fds < 0 || nwrite_fds > 64) return 0;
+  if (nwrite_fds < 0 || nwrite_fds > CS_CONFINE_MAX_WRITE_FDS) return 0;
   for (int i = 0; i < nwrite_fds; i++)
     if (write_fds[i] < 0) return 0;
   prog p = {out, cap, 0, 0};
@@ -234,7 +234,7 @@ size_t cs_confine_filter(struct sock_filter *out, size_t cap, const int *write_f
   for (size_t i = 0; i < sizeof plain_calls / sizeof *plain_calls; i++) plain(&p, plain_calls[i], ALLOW);
 
   /* writing: only to the descriptors given */
-  uint64_t fds[64];
+  uint64_t fds[CS_CONFINE_MAX_WRITE_FDS];
   for (int i = 0; i < nwrite_fds; i++) fds[i] = (uint64_t)write_fds[i];
   block_eq_any(&p, SYS_write, 0, fds, (size_t)nwrite_fds);
   block_eq_any(&p, SYS_writev, 0, fds, (size_t)nwrite_fds);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/filter.h>
+#include "coopsim/confine.h"
 
 /* Enough for the filter with CS_CONFINE_MAX_WRITE_FDS descriptors. */
 #define CS_CONFINE_FILTER_MAX 512
@@ -19,7 +20,7 @@
 ** whose own id is pid (kill and tgkill may signal it only) and that may
 ** write to the nwrite_fds descriptors write_fds. Returns the number of
 ** instructions, or 0 when cap is too small or an argument is out of range
-** (nwrite_fds outside 0..64, a negative descriptor). Allocates nothing. */
+** (nwrite_fds outside 0..CS_CONFINE_MAX_WRITE_FDS, a negative descriptor). Allocates nothing. */
 size_t cs_confine_filter(struct sock_filter *out, size_t cap, const int *write_fds, int nwrite_fds,
                          uint32_t pid);
 

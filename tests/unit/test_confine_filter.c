@@ -298,6 +298,10 @@ static void test_same_decisions_as_libseccomp(void **state) {
   compare_for(NULL, 0, 1);
   const int many[] = {1, 2, 9, 10, 11, 12, 13, 200};
   compare_for(many, 8, 0x7fffffff);
+  /* more descriptors than the worker may have: refused, not a filter cut short */
+  static struct sock_filter out[CS_CONFINE_FILTER_MAX];
+  int nine[CS_CONFINE_MAX_WRITE_FDS + 1] = {0};
+  assert_int_equal(cs_confine_filter(out, CS_CONFINE_FILTER_MAX, nine, CS_CONFINE_MAX_WRITE_FDS + 1, 1), 0);
   print_message("%zu calls decided alike\n", checked);
 }
 #endif
