@@ -526,6 +526,10 @@ int cs_rundb_open(cs_rundb **out, const char *path, const cs_rundb_options *opt,
   if (!rc && opt->write && !there && !may_create)
     rc = cs_error_set(err, CS_EINVAL, "%s does not exist, and %s; nothing was created", path,
                       new_store_rule);
+  /* a writer needs digests (nettle, loaded on first use): known before a file is made */
+  cs_error why;
+  if (!rc && opt->write && cs_sha256_load(&why) != CS_OK)
+    rc = cs_error_set(err, CS_EIO, "%s: %s; nothing was changed", path, why.msg);
   /* read-write even for reading: after a crash the first reader must be able
   ** to roll back the hot journal; query_only keeps readers from writing */
   /* one thread uses a store's connection: no mutex taken at every column read */
@@ -958,6 +962,10 @@ int cs_rundb_save(cs_rundb *db, const cs_doc *doc, const cs_rundb_meta *meta, in
     return cs_error_set(err, CS_EINVAL, "%s: opened for reading; nothing was saved", db->path);
   if (!meta || !meta->registry_version)
     return cs_error_set(err, CS_EINVAL, "%s: the registry version is missing; nothing was saved", db->path);
+  char sha[CS_SHA256_HEX];
+  cs_error why;
+  if (meta->scenario_text && !cs_sha256_hex(meta->scenario_text, meta->scenario_len, sha, &why))
+    return cs_error_set(err, CS_EIO, "%s: %s; nothing was saved", db->path, why.msg);
   sqlite3_stmt *st[ST_N] = {NULL};
   int rc = CS_OK;
   for (int i = 0; i < ST_N && !rc; i++)
@@ -970,7 +978,6 @@ int cs_rundb_save(cs_rundb *db, const cs_doc *doc, const cs_rundb_meta *meta, in
   else if (!rc) {
     size_t nrows = 0;
     for (size_t s = 0; s < doc->nruns; s++) nrows += doc->runs[s].nrows;
-    char sha[CS_SHA256_HEX];
     sqlite3_stmt *q = st[ST_RUN];
     sqlite3_bind_text(q, 1, COOPSIM_VERSION, -1, SQLITE_STATIC);
     bind_text(q, 2, doc->coopsim_version);
@@ -980,8 +987,7 @@ int cs_rundb_save(cs_rundb *db, const cs_doc *doc, const cs_rundb_meta *meta, in
       /* a zero-length blob, not NULL, for an empty file */
       sqlite3_bind_blob64(q, 5, meta->scenario_len ? meta->scenario_text : "", meta->scenario_len,
                           SQLITE_STATIC);
-      sqlite3_bind_text(q, 6, cs_sha256_hex(meta->scenario_text, meta->scenario_len, sha), -1,
-                        SQLITE_STATIC);
+      sqlite3_bind_text(q, 6, sha, -1, SQLITE_STATIC);
     }
     bind_text(q, 7, meta->options ? meta->options : "");
     sqlite3_bind_int64(q, 8, (int64_t)doc->nruns);

@@ -1,70 +1,41 @@
 /*
-** sha256.c: SHA-256 (FIPS 180-4) as lowercase hex text, written out here
-** so that no library is loaded for it (a stored run's file digest is the
-** only use; nettle cost every start its loading and relocation).
+** sha256.c: SHA-256 as lowercase hex text (sha256.h), computed by nettle
+** (Debian's libnettle8), which is opened on first use: only saving or
+** reading a stored run needs a digest, and a run that does neither never
+** loads it.
 */
-#include <stdint.h>
-#include <string.h>
+#include <nettle/sha2.h>
+#include "coopsim/lazy_lib.h"
 #include "coopsim/sha256.h"
 
-/* the first 32 bits of the fractional parts of the cube roots of the first
-** 64 primes (FIPS 180-4, 4.2.2) */
-static const uint32_t K[64] = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+/* <nettle/sha2.h> names these nettle_sha256_*: the pointers have the
+** header's types, so the compiler checks them */
+static void (*p_init)(struct sha256_ctx *ctx);
+static void (*p_update)(struct sha256_ctx *ctx, size_t length, const uint8_t *data);
+static void (*p_digest)(struct sha256_ctx *ctx, size_t length, uint8_t *digest);
 
-static uint32_t rotr(uint32_t x, unsigned n) { return (x >> n) | (x << (32 - n)); }
+static const cs_lazy_sym syms[] = {{"nettle_sha256_init", (void *)&p_init},
+                                   {"nettle_sha256_update", (void *)&p_update},
+                                   {"nettle_sha256_digest", (void *)&p_digest}};
+static cs_lazy_lib lib = CS_LAZY_LIB("nettle", "libnettle.so.8", "libnettle8", syms);
 
-/* One 64-byte block into the state h (FIPS 180-4, 6.2.2). */
-static void compress(uint32_t h[8], const unsigned char *block) {
-  uint32_t w[64];
-  for (int t = 0; t < 16; t++)
-    w[t] = (uint32_t)block[4 * t] << 24 | (uint32_t)block[4 * t + 1] << 16 |
-           (uint32_t)block[4 * t + 2] << 8 | (uint32_t)block[4 * t + 3];
-  for (int t = 16; t < 64; t++) {
-    uint32_t s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3);
-    uint32_t s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10);
-    w[t] = w[t - 16] + s0 + w[t - 7] + s1;
-  }
-  uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], k = h[7];
-  for (int t = 0; t < 64; t++) {
-    uint32_t t1 = k + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[t] + w[t];
-    uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-    k = g, g = f, f = e, e = d + t1, d = c, c = b, b = a, a = t1 + t2;
-  }
-  h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g, h[7] += k;
+int cs_sha256_load(cs_error *err) {
+  if (cs_lazy_load(&lib)) return CS_OK;
+  return cs_error_set(err, CS_EIO, "cannot compute a SHA-256: %s", lib.why);
 }
 
-char *cs_sha256_hex(const void *data, size_t len, char out[CS_SHA256_HEX]) {
+char *cs_sha256_hex(const void *data, size_t len, char out[CS_SHA256_HEX], cs_error *err) {
+  if (cs_sha256_load(err) != CS_OK) return NULL;
+  struct sha256_ctx ctx;
+  uint8_t d[SHA256_DIGEST_SIZE];
+  p_init(&ctx);
+  if (len) p_update(&ctx, len, data);
+  p_digest(&ctx, sizeof d, d);
   static const char hex[] = "0123456789abcdef";
-  /* the initial hash value (FIPS 180-4, 5.3.3) */
-  uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  const unsigned char *p = data;
-  size_t left = len;
-  for (; left >= 64; left -= 64, p += 64) compress(h, p);
-  /* the padding (5.1.1): a 1 bit, zeros, the length in bits as 64 bits
-  ** big-endian; one block, or two when fewer than 9 bytes are free */
-  unsigned char tail[128] = {0};
-  if (left) memcpy(tail, p, left);
-  tail[left] = 0x80;
-  size_t n = left < 56 ? 64 : 128;
-  uint64_t bits = (uint64_t)len * 8; /* the length modulo 2^64, as the standard has it */
-  for (int i = 0; i < 8; i++) tail[n - 1 - i] = (unsigned char)(bits >> (8 * i));
-  compress(h, tail);
-  if (n == 128) compress(h, tail + 64);
-  for (int i = 0; i < 8; i++)
-    for (int j = 0; j < 4; j++) {
-      unsigned byte = (h[i] >> (24 - 8 * j)) & 0xff;
-      out[8 * i + 2 * j] = hex[byte >> 4];
-      out[8 * i + 2 * j + 1] = hex[byte & 15];
-    }
-  out[64] = '\0';
+  for (size_t i = 0; i < sizeof d; i++) {
+    out[2 * i] = hex[d[i] >> 4];
+    out[2 * i + 1] = hex[d[i] & 15];
+  }
+  out[2 * sizeof d] = '\0';
   return out;
 }

@@ -1,6 +1,6 @@
 #!/bin/sh
 # The libraries coopsim opens only when a command needs them (SQLite,
-# jansson, readline, libxlsxwriter): the binary is not linked to them, and
+# jansson, readline, libxlsxwriter, nettle): the binary is not linked to them, and
 # when one cannot be loaded the command that needs it fails with a message
 # naming the library and its Debian package, changing nothing, while a run
 # that does not need it works.
@@ -41,6 +41,15 @@ grep -q "SQLite (libsqlite3.so.0, Debian package libsqlite3-0) cannot be loaded"
 # with the library, the same store works
 "$bin" run "$src/scenarios/helgeland.lua" --db "$tmp/runs.db" > /dev/null 2>&1 || fail "--db with SQLite failed"
 "$bin" runs list --db "$tmp/runs.db" | grep -q helgeland.lua || fail "the stored run is not listed"
+
+# nettle: a store opened for writing needs its digests; known before a file is made
+mkdir "$tmp/nettle"
+printf 'not a library' > "$tmp/nettle/libnettle.so.8"
+LD_LIBRARY_PATH="$tmp/nettle${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$bin" run "$src/scenarios/helgeland.lua" \
+  --db "$tmp/n.db" > /dev/null 2> "$tmp/err" && fail "--db without nettle succeeded"
+grep -q "n.db: cannot compute a SHA-256: nettle (libnettle.so.8, Debian package libnettle8) cannot be loaded" "$tmp/err" ||
+  fail "--db without nettle: $(cat "$tmp/err")"
+[ -e "$tmp/n.db" ] && fail "--db without nettle made a file"
 
 # jansson: importing a KLASS file
 echo '{"classificationItems": []}' > "$tmp/klass.json"

@@ -150,7 +150,7 @@ int cs_rundb_verify(cs_rundb *db, cs_error *err);
 ** registry's files (so two runs with the same H used the same figures).
 ** registry_db wins over data_dir; both NULL means the embedded registry. A
 ** malloc'ed string the caller frees; NULL with CS_EIO or CS_ENOMEM in err
-** when a file cannot be read. */
+** when a file cannot be read or nettle (the digests) cannot be loaded. */
 char *cs_rundb_registry_version(const char *data_dir, const char *registry_db, cs_error *err);
 
 #endif
