@@ -134,6 +134,56 @@ static void assert_column_aligned(const char *text, const char *header, const ch
   assert_true(checked >= 4);
 }
 
+/* cs_rl_int and cs_rl_percent against printf's own text of the same figures
+** (the reference they replaced): "%+.1f %%" with the decimal comma in
+** bokmål, digits grouped by three; cut like snprintf in a small buffer. */
+static void numbers_as_printf(void **state) {
+  (void)state;
+  static const int64_t v[] = {1,      -1,     7,       999,        1000,       -1000,      12345,
+                              -98765, 100000, 1048576, 4294967296, -999999999, INT64_MAX, INT64_MIN + 1};
+  uint64_t seed = 88172645463325252u;
+  for (int i = 0; i < 20000; i++) {
+    seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+    int64_t a = i < 14 ? v[i] : (int64_t)(seed % 2000001) - 1000000;
+    seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+    int64_t b = (int64_t)(seed % 4000001) - 2000000;
+    if (i % 7 == 0) b = a + (int64_t)(seed % 3) - 1; /* tiny changes: -0.0, ties */
+    if (i % 11 == 0 && a > -1000000000 && a < 1000000000) b = a * 3 / 2 + 1;
+    char want[96], got[96];
+    if (a != 0) {
+      double pct = ((double)b - (double)a) * 100.0 / (double)a;
+      snprintf(want, sizeof want, "%+.1f %%", pct);
+      assert_string_equal(cs_rl_percent(a, b, CS_LANG_EN, got, sizeof got), want);
+      char *dot = strchr(want, '.');
+      if (dot) *dot = ',';
+      assert_string_equal(cs_rl_percent(a, b, CS_LANG_NB, got, sizeof got), want);
+      char cut[4];
+      snprintf(cut, sizeof cut, "%s", want);
+      assert_string_equal(cs_rl_percent(a, b, CS_LANG_NB, got, sizeof cut), cut);
+    }
+    /* the grouping by hand, from printf's digits */
+    char digits[32];
+    uint64_t m = a < 0 ? (uint64_t)0 - (uint64_t)a : (uint64_t)a;
+    snprintf(digits, sizeof digits, "%llu", (unsigned long long)m);
+    size_t n = strlen(digits), k = 0;
+    if (a < 0) want[k++] = '-';
+    for (size_t d = 0; d < n; d++) {
+      if (d > 0 && (n - d) % 3 == 0) memcpy(want + k, "\xc2\xa0", 2), k += 2;
+      want[k++] = digits[d];
+    }
+    want[k] = '\0';
+    assert_string_equal(cs_rl_int(a, CS_LANG_NB, 1, got, sizeof got), want);
+    char cut[6];
+    snprintf(cut, sizeof cut, "%s", want);
+    assert_string_equal(cs_rl_int(a, CS_LANG_NB, 1, got, sizeof cut), cut);
+  }
+  char one[1] = {'x'};
+  cs_rl_int(5, CS_LANG_EN, 0, one, 0); /* no room: nothing written */
+  cs_rl_percent(1, 5, CS_LANG_EN, one, 0);
+  assert_int_equal(one[0], 'x');
+  assert_string_equal(cs_rl_percent(3, 3, CS_LANG_NB, one, 1), "");
+}
+
 static void table_aligned(void **state) {
   (void)state;
   cs_doc *doc = load();
@@ -512,7 +562,7 @@ static void names(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(numbers),      cmocka_unit_test(table_aligned),
+      cmocka_unit_test(numbers),      cmocka_unit_test(numbers_as_printf),      cmocka_unit_test(table_aligned),
       cmocka_unit_test(csv_formats),  cmocka_unit_test(markdown_and_json),
       cmocka_unit_test(html_escaped), cmocka_unit_test(files_whole_or_nothing),
       cmocka_unit_test(streamed_files), cmocka_unit_test(key_in_bokmal),
