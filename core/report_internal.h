@@ -200,6 +200,10 @@ typedef struct cs_cmp {
   size_t nruns;
   cs_cmp_line *lines;
   size_t nlines;
+  /* the lines' per-run arrays, nruns each, in one block per kind */
+  int64_t *shares;
+  cs_cmp_status *statuses;
+  const char **mergeds;
 } cs_cmp;
 
 /* CS_ENOMEM on failure. The comparison borrows the document's strings. */
