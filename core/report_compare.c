@@ -32,13 +32,12 @@ static code_key key_of_code(const char *code) {
 static uint32_t key_of_year(int year) { return (uint32_t)year ^ 0x80000000u; }
 
 /* A row to compare: by cooperation, year, code, then its place in the
-** document (run, then row), as the stable sort by run did before. */
+** document (run, then row), as the stable sort by run left them before.
+** 32 bytes: a national comparison sorts some hundred thousand. */
 typedef struct entry {
   uint64_t coop_year; /* cooperation rank << 32 | year key */
   code_key code;
-  size_t place;
-  size_t run;
-  const cs_doc_row *row;
+  uint32_t run, row; /* doc->runs[run].rows[row] */
 } entry;
 
 static int by_coop_year_code_place(const void *pa, const void *pb) {
@@ -46,7 +45,8 @@ static int by_coop_year_code_place(const void *pa, const void *pb) {
   if (a->coop_year != b->coop_year) return a->coop_year < b->coop_year ? -1 : 1;
   if (a->code.hi != b->code.hi) return a->code.hi < b->code.hi ? -1 : 1;
   if (a->code.lo != b->code.lo) return a->code.lo < b->code.lo ? -1 : 1;
-  return a->place < b->place ? -1 : a->place > b->place;
+  if (a->run != b->run) return a->run < b->run ? -1 : 1;
+  return a->row < b->row ? -1 : a->row > b->row;
 }
 
 /* A line for the pass over each member's years: by cooperation, code, year. */
@@ -149,7 +149,11 @@ static int same_line(const entry *a, const entry *b) {
 int cs_cmp_build(const cs_doc *doc, cs_cmp_field field, cs_cmp **out, cs_error *err) {
   *out = NULL;
   size_t n = 0;
-  for (size_t r = 0; r < doc->nruns; r++) n += doc->runs[r].nrows;
+  for (size_t r = 0; r < doc->nruns; r++) {
+    if (r >= UINT32_MAX || doc->runs[r].nrows > UINT32_MAX - n)
+      return cs_error_set(err, CS_ENOMEM, "too many rows to compare (more than %lu)", (unsigned long)UINT32_MAX);
+    n += doc->runs[r].nrows;
+  }
   cs_cmp *c = calloc(1, sizeof *c);
   entry *e = malloc((n ? n : 1) * sizeof *e);
   line_key *order = NULL;
@@ -169,8 +173,7 @@ int cs_cmp_build(const cs_doc *doc, cs_cmp_field field, cs_cmp **out, cs_error *
         if ((num = coop_number(&coops, row->cooperation, n)) < 0) goto oom;
         last = row->cooperation;
       }
-      e[k] = (entry){(uint64_t)num << 32 | key_of_year(row->year), key_of_code(row->code), k, r, row};
-      k++;
+      e[k++] = (entry){(uint64_t)num << 32 | key_of_year(row->year), key_of_code(row->code), (uint32_t)r, (uint32_t)i};
     }
   }
   n = k;
@@ -190,7 +193,7 @@ int cs_cmp_build(const cs_doc *doc, cs_cmp_field field, cs_cmp **out, cs_error *
   if (!c->lines || !c->shares || !c->statuses || !c->mergeds || !order) goto oom;
   for (size_t i = 0; i < cells; i++) c->statuses[i] = CS_CMP_NOT_MEMBER;
   for (size_t i = 0; i < n; i++) {
-    const cs_doc_row *row = e[i].row;
+    const cs_doc_row *row = &doc->runs[e[i].run].rows[e[i].row];
     if (i == 0 || !same_line(&e[i - 1], &e[i])) {
       size_t at = c->nlines++;
       cs_cmp_line *line = &c->lines[at];
