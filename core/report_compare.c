@@ -9,122 +9,113 @@
 #include "report_internal.h"
 
 /* Rows and lines are sorted by integer keys that order exactly as the
-** texts did with strcmp: a cooperation by its rank among the distinct
-** cooperation names (ranked once, with strcmp), a code (at most 16 bytes,
-** doc.h) as two 64-bit numbers of its bytes big-endian with zeros after its
-** end (a shorter code that begins a longer one comes first, as in strcmp,
-** which compares unsigned bytes), a year biased to unsigned. */
-typedef struct code_key {
-  uint64_t hi, lo;
-} code_key;
-
-static code_key key_of_code(const char *code) {
-  unsigned char b[16] = {0};
-  for (size_t i = 0; i < 16 && code[i]; i++) b[i] = (unsigned char)code[i];
-  code_key k = {0, 0};
-  for (size_t i = 0; i < 8; i++) {
-    k.hi = k.hi << 8 | b[i];
-    k.lo = k.lo << 8 | b[8 + i];
-  }
-  return k;
-}
-
+** texts did with strcmp: a cooperation and a code each by its rank among
+** the distinct texts of its kind (ranked once, with strcmp), a year biased
+** to unsigned. The keys are small, so a national comparison sorts 16 bytes
+** a row: its fresh pages were a good part of the time. */
 static uint32_t key_of_year(int year) { return (uint32_t)year ^ 0x80000000u; }
 
 /* A row to compare: by cooperation, year, code, then its place in the
-** document (run, then row), as the stable sort by run left them before.
-** 32 bytes: a national comparison sorts some hundred thousand. */
+** document (run, then row), as the stable sort by run left them before. */
 typedef struct entry {
   uint64_t coop_year; /* cooperation rank << 32 | year key */
-  code_key code;
-  uint32_t run, row; /* doc->runs[run].rows[row] */
+  uint64_t code_place; /* code rank << 32 | place (the index into the rows taken) */
 } entry;
 
 static int by_coop_year_code_place(const void *pa, const void *pb) {
   const entry *a = pa, *b = pb;
   if (a->coop_year != b->coop_year) return a->coop_year < b->coop_year ? -1 : 1;
-  if (a->code.hi != b->code.hi) return a->code.hi < b->code.hi ? -1 : 1;
-  if (a->code.lo != b->code.lo) return a->code.lo < b->code.lo ? -1 : 1;
-  if (a->run != b->run) return a->run < b->run ? -1 : 1;
-  return a->row < b->row ? -1 : a->row > b->row;
+  return a->code_place < b->code_place ? -1 : a->code_place > b->code_place;
 }
 
 /* A line for the pass over each member's years: by cooperation, code, year. */
 typedef struct line_key {
-  uint32_t coop, year;
-  code_key code;
+  uint32_t coop, code, year;
   cs_cmp_line *line;
 } line_key;
 
 static int by_coop_code_year(const void *pa, const void *pb) {
   const line_key *a = pa, *b = pb;
   if (a->coop != b->coop) return a->coop < b->coop ? -1 : 1;
-  if (a->code.hi != b->code.hi) return a->code.hi < b->code.hi ? -1 : 1;
-  if (a->code.lo != b->code.lo) return a->code.lo < b->code.lo ? -1 : 1;
+  if (a->code != b->code) return a->code < b->code ? -1 : 1;
   return a->year < b->year ? -1 : a->year > b->year;
 }
 
-/* The distinct cooperation names of the rows, each with its rank in strcmp
-** order: open addressing from the name to its number of arrival. */
-typedef struct coop_ranks {
-  const char **slot_name;
+/* The distinct texts of one kind, each with its rank in strcmp order:
+** open addressing from the text to its number of arrival. */
+typedef struct ranks {
+  const char **slot_text;
   uint32_t *slot_num;
   size_t cap;
-  const char **names; /* by number of arrival */
+  const char **texts; /* by number of arrival */
   uint32_t *rank;     /* by number of arrival */
   size_t n;
-} coop_ranks;
+} ranks;
 
-static uint64_t hash_name(const char *s) {
+static uint64_t hash_text(const char *s) {
   uint64_t h = 1469598103934665603u;
   for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
   return h;
 }
 
-/* The number of name (a new one when not seen); -1 when out of memory.
-** nmax: the most names there can be (the rows'), so the table never grows. */
-static long coop_number(coop_ranks *t, const char *name, size_t nmax) {
-  if (!t->cap) {
-    size_t cap = 16;
-    while (cap < 2 * nmax) cap *= 2;
-    t->slot_name = calloc(cap, sizeof *t->slot_name);
-    t->slot_num = calloc(cap, sizeof *t->slot_num);
-    t->names = calloc(nmax ? nmax : 1, sizeof *t->names);
-    if (!t->slot_name || !t->slot_num || !t->names) return -1;
-    t->cap = cap;
+/* Doubles the table (from 16 slots); -1 when out of memory. */
+static int grow_ranks(ranks *t) {
+  size_t cap = t->cap ? 2 * t->cap : 16;
+  const char **slot_text = calloc(cap, sizeof *slot_text);
+  uint32_t *slot_num = calloc(cap, sizeof *slot_num);
+  const char **texts = realloc((void *)t->texts, cap / 2 * sizeof *texts);
+  if (texts) t->texts = texts;
+  if (!slot_text || !slot_num || !texts) {
+    free((void *)slot_text), free(slot_num);
+    return -1;
   }
-  size_t j = hash_name(name) & (t->cap - 1);
-  for (; t->slot_name[j]; j = (j + 1) & (t->cap - 1))
-    if (t->slot_name[j] == name || strcmp(t->slot_name[j], name) == 0) return (long)t->slot_num[j];
-  t->slot_name[j] = name;
+  for (size_t i = 0; i < t->n; i++) {
+    size_t j = hash_text(t->texts[i]) & (cap - 1);
+    while (slot_text[j]) j = (j + 1) & (cap - 1);
+    slot_text[j] = t->texts[i];
+    slot_num[j] = (uint32_t)i;
+  }
+  free((void *)t->slot_text), free(t->slot_num);
+  t->slot_text = slot_text, t->slot_num = slot_num, t->cap = cap;
+  return 0;
+}
+
+/* The number of text (a new one when not seen); -1 when out of memory.
+** The table holds at most half as many texts as it has slots. */
+static long text_number(ranks *t, const char *text) {
+  if (2 * (t->n + 1) > t->cap && grow_ranks(t) != 0) return -1;
+  size_t j = hash_text(text) & (t->cap - 1);
+  for (; t->slot_text[j]; j = (j + 1) & (t->cap - 1))
+    if (t->slot_text[j] == text || strcmp(t->slot_text[j], text) == 0) return (long)t->slot_num[j];
+  t->slot_text[j] = text;
   t->slot_num[j] = (uint32_t)t->n;
-  t->names[t->n] = name;
+  t->texts[t->n] = text;
   return (long)t->n++;
 }
 
-static int by_name(const void *pa, const void *pb) {
+static int by_text(const void *pa, const void *pb) {
   return strcmp(**(const char *const *const *)pa, **(const char *const *const *)pb);
 }
 
-/* Ranks the names in strcmp order; -1 when out of memory. */
-static int rank_coops(coop_ranks *t) {
+/* Ranks the texts in strcmp order; -1 when out of memory. */
+static int rank_texts(ranks *t) {
   const char ***order = malloc((t->n ? t->n : 1) * sizeof *order);
   t->rank = malloc((t->n ? t->n : 1) * sizeof *t->rank);
   if (!order || !t->rank) {
     free((void *)order);
     return -1;
   }
-  for (size_t i = 0; i < t->n; i++) order[i] = &t->names[i];
-  qsort((void *)order, t->n, sizeof *order, by_name);
-  for (size_t i = 0; i < t->n; i++) t->rank[order[i] - t->names] = (uint32_t)i;
+  for (size_t i = 0; i < t->n; i++) order[i] = &t->texts[i];
+  qsort((void *)order, t->n, sizeof *order, by_text);
+  for (size_t i = 0; i < t->n; i++) t->rank[order[i] - t->texts] = (uint32_t)i;
   free((void *)order);
   return 0;
 }
 
-static void coop_ranks_free(coop_ranks *t) {
-  free((void *)t->slot_name);
+static void ranks_free(ranks *t) {
+  free((void *)t->slot_text);
   free(t->slot_num);
-  free((void *)t->names);
+  free((void *)t->texts);
   free(t->rank);
 }
 
@@ -142,44 +133,55 @@ static int64_t figure(const cs_doc_row *row, cs_cmp_field field) {
   return field == CS_CMP_INVOICE && row->money ? row->invoice : row->total;
 }
 
+#define PLACE(e) ((e).code_place & 0xffffffffu)
+#define HIGH(v) ((uint32_t)((v) >> 32))
+
 static int same_line(const entry *a, const entry *b) {
-  return a->coop_year == b->coop_year && a->code.hi == b->code.hi && a->code.lo == b->code.lo;
+  return a->coop_year == b->coop_year && HIGH(a->code_place) == HIGH(b->code_place);
 }
 
 int cs_cmp_build(const cs_doc *doc, cs_cmp_field field, cs_cmp **out, cs_error *err) {
   *out = NULL;
   size_t n = 0;
   for (size_t r = 0; r < doc->nruns; r++) {
-    if (r >= UINT32_MAX || doc->runs[r].nrows > UINT32_MAX - n)
+    if (doc->runs[r].nrows > UINT32_MAX - n)
       return cs_error_set(err, CS_ENOMEM, "too many rows to compare (more than %lu)", (unsigned long)UINT32_MAX);
     n += doc->runs[r].nrows;
   }
   cs_cmp *c = calloc(1, sizeof *c);
   entry *e = malloc((n ? n : 1) * sizeof *e);
+  const cs_doc_row **taken = malloc((n ? n : 1) * sizeof *taken); /* by place */
+  size_t *first = malloc((doc->nruns + 1) * sizeof *first);      /* each run's first place */
   line_key *order = NULL;
-  coop_ranks coops = {0};
-  if (!c || !e) goto oom;
+  ranks coops = {0}, codes = {0};
+  if (!c || !e || !taken || !first) goto oom;
   c->field = field;
   c->nruns = doc->nruns;
   size_t k = 0;
   const char *last = NULL; /* rows of one cooperation come together */
-  long num = 0;
+  long coop = 0, code;
   for (size_t r = 0; r < doc->nruns; r++) {
+    first[r] = k;
     for (size_t i = 0; i < doc->runs[r].nrows; i++) {
       const cs_doc_row *row = &doc->runs[r].rows[i];
       /* a member gone, invoiced only its settlement, has no share */
       if (field == CS_CMP_SHARE && cs_report_no_share(row)) continue;
       if (row->cooperation != last) {
-        if ((num = coop_number(&coops, row->cooperation, n)) < 0) goto oom;
+        if ((coop = text_number(&coops, row->cooperation)) < 0) goto oom;
         last = row->cooperation;
       }
-      e[k++] = (entry){(uint64_t)num << 32 | key_of_year(row->year), key_of_code(row->code), (uint32_t)r, (uint32_t)i};
+      if ((code = text_number(&codes, row->code)) < 0) goto oom;
+      taken[k] = row;
+      e[k] = (entry){(uint64_t)coop << 32 | key_of_year(row->year), (uint64_t)code << 32 | k};
+      k++;
     }
   }
-  n = k;
-  if (rank_coops(&coops)) goto oom;
-  for (size_t i = 0; i < n; i++)
-    e[i].coop_year = (uint64_t)coops.rank[e[i].coop_year >> 32] << 32 | (e[i].coop_year & 0xffffffffu);
+  first[doc->nruns] = n = k;
+  if (rank_texts(&coops) || rank_texts(&codes)) goto oom;
+  for (size_t i = 0; i < n; i++) {
+    e[i].coop_year = (uint64_t)coops.rank[HIGH(e[i].coop_year)] << 32 | (e[i].coop_year & 0xffffffffu);
+    e[i].code_place = (uint64_t)codes.rank[HIGH(e[i].code_place)] << 32 | PLACE(e[i]);
+  }
   qsort(e, n, sizeof *e, by_coop_year_code_place);
   /* the lines, and each line's figures per run in three blocks */
   size_t nlines = 0;
@@ -193,7 +195,13 @@ int cs_cmp_build(const cs_doc *doc, cs_cmp_field field, cs_cmp **out, cs_error *
   if (!c->lines || !c->shares || !c->statuses || !c->mergeds || !order) goto oom;
   for (size_t i = 0; i < cells; i++) c->statuses[i] = CS_CMP_NOT_MEMBER;
   for (size_t i = 0; i < n; i++) {
-    const cs_doc_row *row = &doc->runs[e[i].run].rows[e[i].row];
+    size_t place = PLACE(e[i]), run = 0, hi = doc->nruns;
+    while (hi - run > 1) { /* the run whose places hold this one */
+      size_t mid = run + (hi - run) / 2;
+      if (first[mid] <= place) run = mid;
+      else hi = mid;
+    }
+    const cs_doc_row *row = taken[place];
     if (i == 0 || !same_line(&e[i - 1], &e[i])) {
       size_t at = c->nlines++;
       cs_cmp_line *line = &c->lines[at];
@@ -204,10 +212,9 @@ int cs_cmp_build(const cs_doc *doc, cs_cmp_field field, cs_cmp **out, cs_error *
       line->share = c->shares + at * c->nruns;
       line->status = c->statuses + at * c->nruns;
       line->merged = c->mergeds + at * c->nruns;
-      order[at] = (line_key){(uint32_t)(e[i].coop_year >> 32), key_of_year(row->year), e[i].code, line};
+      order[at] = (line_key){HIGH(e[i].coop_year), HIGH(e[i].code_place), key_of_year(row->year), line};
     }
     cs_cmp_line *line = &c->lines[c->nlines - 1];
-    size_t run = e[i].run;
     /* a member twice in one run and year (two cooperations of one name) adds up */
     if (line->status[run] == CS_CMP_PRESENT) line->share[run] += figure(row, field);
     else line->share[run] = figure(row, field);
@@ -219,22 +226,26 @@ int cs_cmp_build(const cs_doc *doc, cs_cmp_field field, cs_cmp **out, cs_error *
   for (size_t r = 0; r < c->nruns; r++) {
     int seen = 0;
     for (size_t i = 0; i < c->nlines; i++) {
-      if (i > 0 && (order[i - 1].coop != order[i].coop || order[i - 1].code.hi != order[i].code.hi ||
-                    order[i - 1].code.lo != order[i].code.lo))
-        seen = 0;
+      if (i > 0 && (order[i - 1].coop != order[i].coop || order[i - 1].code != order[i].code)) seen = 0;
       if (order[i].line->status[r] == CS_CMP_PRESENT) seen = 1;
       else if (seen) order[i].line->status[r] = CS_CMP_WITHDRAWN;
     }
   }
   free(order);
   free(e);
-  coop_ranks_free(&coops);
+  free((void *)taken);
+  free(first);
+  ranks_free(&coops);
+  ranks_free(&codes);
   *out = c;
   return 0;
 oom:
   free(order);
   free(e);
-  coop_ranks_free(&coops);
+  free((void *)taken);
+  free(first);
+  ranks_free(&coops);
+  ranks_free(&codes);
   cs_cmp_free(c);
   return cs_error_set(err, CS_ENOMEM, "out of memory comparing the runs");
 }
