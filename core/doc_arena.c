@@ -29,31 +29,33 @@ typedef struct block {
   max_align_t data[]; /* size bytes */
 } block;
 
-/* A block of at least n bytes. A large one is mapped, asking for huge pages
+/* A block for pieces of up to `need` bytes, of about `size` bytes (at
+** least need). A large one is mapped, asking for huge pages
 ** (MADV_HUGEPAGE): a national document fills tens of megabytes, and a page
 ** fault for each 4 KB page was a fifth of the time reading it. The mapping
-** is whole huge pages on a huge-page boundary (an unaligned one could hold
-** few or none of them, and each 4 KB fault costs about as much as zeroing a
-** huge page); the block is what was asked for in 4 KB pages, the rest of
-** its last huge page is never touched. */
-static block *new_block(size_t size) {
+** starts on a huge-page boundary (an unaligned one could hold few or none
+** of them), and a block that would reach just past one ends at it instead:
+** a huge page is zeroed whole when first touched. A block is never larger
+** than asked for (in 4 KB pages, cs_doc_arena_bytes). */
+static block *new_block(size_t size, size_t need) {
   block *b;
   if (size >= MAPPED && size <= SIZE_MAX - sizeof *b - 2 * HUGE_PAGE) {
-    size_t len = (sizeof *b + size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+    size_t want = (sizeof *b + size + 4095) & ~(size_t)4095;
+    size_t len = (want + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+    if (len > want && len - HUGE_PAGE >= HUGE_PAGE && len - HUGE_PAGE >= sizeof *b + need) len -= HUGE_PAGE;
     /* one huge page more, so that an aligned start lies within; the slack
     ** before and after it is given back */
     char *p = mmap(NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) return NULL;
     size_t lead = (HUGE_PAGE - (uintptr_t)p % HUGE_PAGE) % HUGE_PAGE;
     if (lead) munmap(p, lead);
-    if (HUGE_PAGE - lead) munmap(p + lead + len, HUGE_PAGE - lead);
+    munmap(p + lead + len, HUGE_PAGE - lead);
     p += lead;
     madvise(p, len, MADV_HUGEPAGE);
     b = (block *)(void *)p;
     b->map = p;
     b->mapped = len;
-    /* the block counts (cs_doc_arena_bytes) as before: its size in 4 KB pages */
-    b->size = ((sizeof *b + size + 4095) & ~(size_t)4095) - sizeof *b;
+    b->size = (len < want ? len : want) - sizeof *b;
     b->dirty = 0;
   } else {
     if (!(b = malloc(sizeof *b + size))) return NULL;
@@ -146,7 +148,7 @@ static char *take(cs_doc_arena *a, size_t n, size_t *dirty) {
       size = a->limit - (a->bytes < a->limit ? a->bytes : a->limit);
     if (size < n) size = n;
     if (a->limit && (size > a->limit || a->bytes > a->limit - size)) return NULL;
-    if (!(b = new_block(size))) return NULL;
+    if (!(b = new_block(size, n))) return NULL;
     b->next = a->head;
     a->head = b;
     size = b->size;
