@@ -17,30 +17,52 @@
 #define MAPPED (1u << 20)     /* blocks this large are mapped (and may get huge pages) */
 #define MAX_BLOCK (8u << 20)  /* blocks grow with the arena up to this */
 
+#define HUGE_PAGE ((size_t)2 << 20)
+
 typedef struct block {
   struct block *next;
   size_t used, size;
-  size_t mapped;      /* bytes mapped (munmap), or 0: malloc'ed */
+  size_t dirty;       /* data beyond this many bytes is zero (never handed out
+                      ** of a fresh mapping); malloc'ed: size */
+  void *map;          /* the mapping (munmap), or NULL: malloc'ed */
+  size_t mapped;      /* its length */
   max_align_t data[]; /* size bytes */
 } block;
 
-/* A block of at least n bytes. A large one is mapped, asking for huge pages
+/* A block for pieces of up to `need` bytes, of about `size` bytes (at
+** least need). A large one is mapped, asking for huge pages
 ** (MADV_HUGEPAGE): a national document fills tens of megabytes, and a page
-** fault for each 4 KB page was a fifth of the time reading it. */
-static block *new_block(size_t size) {
+** fault for each 4 KB page was a fifth of the time reading it. The mapping
+** starts on a huge-page boundary (an unaligned one could hold few or none
+** of them), and a block that would reach just past one ends at it instead:
+** a huge page is zeroed whole when first touched. A block is never larger
+** than asked for (in 4 KB pages, cs_doc_arena_bytes). */
+static block *new_block(size_t size, size_t need) {
   block *b;
-  if (size >= MAPPED && size <= SIZE_MAX - sizeof *b - 4096) {
-    size_t len = (sizeof *b + size + 4095) & ~(size_t)4095;
-    void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (size >= MAPPED && size <= SIZE_MAX - sizeof *b - 2 * HUGE_PAGE) {
+    size_t want = (sizeof *b + size + 4095) & ~(size_t)4095;
+    size_t len = (want + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+    if (len > want && len - HUGE_PAGE >= HUGE_PAGE && len - HUGE_PAGE >= sizeof *b + need) len -= HUGE_PAGE;
+    /* one huge page more, so that an aligned start lies within; the slack
+    ** before and after it is given back */
+    char *p = mmap(NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) return NULL;
+    size_t lead = (HUGE_PAGE - (uintptr_t)p % HUGE_PAGE) % HUGE_PAGE;
+    if (lead) munmap(p, lead);
+    munmap(p + lead + len, HUGE_PAGE - lead);
+    p += lead;
     madvise(p, len, MADV_HUGEPAGE);
-    b = p;
+    b = (block *)(void *)p;
+    b->map = p;
     b->mapped = len;
-    b->size = len - sizeof *b;
+    b->size = (len < want ? len : want) - sizeof *b;
+    b->dirty = 0;
   } else {
     if (!(b = malloc(sizeof *b + size))) return NULL;
+    b->map = NULL;
     b->mapped = 0;
     b->size = size;
+    b->dirty = size;
   }
   b->next = NULL;
   b->used = 0;
@@ -48,7 +70,7 @@ static block *new_block(size_t size) {
 }
 
 static void free_block(block *b) {
-  if (b->mapped) munmap(b, b->mapped);
+  if (b->map) munmap(b->map, b->mapped);
   else free(b);
 }
 
@@ -102,13 +124,9 @@ void cs_doc_arena_reset(cs_doc_arena *a) {
 
 size_t cs_doc_arena_bytes(const cs_doc_arena *a) { return a->bytes + a->cap * (sizeof *a->texts + sizeof *a->hashes); }
 
-void *cs_doc_arena_alloc(cs_doc_arena *a, size_t n) {
-  void *p = cs_doc_arena_alloc_raw(a, n);
-  if (p) memset(p, 0, n);
-  return p;
-}
-
-void *cs_doc_arena_alloc_raw(cs_doc_arena *a, size_t n) {
+/* n bytes from the head block (made so when needed); *dirty: how many bytes
+** of the piece may be other than zero (a fresh mapping's are not). */
+static char *take(cs_doc_arena *a, size_t n, size_t *dirty) {
   size_t align = sizeof(max_align_t);
   n = (n + align - 1) / align * align;
   if (n == 0) n = align;
@@ -130,15 +148,31 @@ void *cs_doc_arena_alloc_raw(cs_doc_arena *a, size_t n) {
       size = a->limit - (a->bytes < a->limit ? a->bytes : a->limit);
     if (size < n) size = n;
     if (a->limit && (size > a->limit || a->bytes > a->limit - size)) return NULL;
-    if (!(b = new_block(size))) return NULL;
+    if (!(b = new_block(size, n))) return NULL;
     b->next = a->head;
     a->head = b;
     size = b->size;
     a->bytes += size;
   }
-  void *p = (char *)b->data + b->used;
+  char *p = (char *)b->data + b->used;
+  *dirty = b->dirty > b->used ? b->dirty - b->used : 0;
   b->used += n;
+  if (b->dirty < b->used) b->dirty = b->used;
   return p;
+}
+
+void *cs_doc_arena_alloc(cs_doc_arena *a, size_t n) {
+  size_t dirty;
+  char *p = take(a, n, &dirty);
+  /* only what may hold something is cleared: the rest of a fresh mapping is
+  ** zero already (a national document's rows are tens of megabytes of it) */
+  if (p && dirty) memset(p, 0, dirty < n ? dirty : n);
+  return p;
+}
+
+void *cs_doc_arena_alloc_raw(cs_doc_arena *a, size_t n) {
+  size_t dirty;
+  return take(a, n, &dirty);
 }
 
 static uint64_t hash_bytes(const char *s, size_t n) {

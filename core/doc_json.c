@@ -78,22 +78,32 @@ static size_t utf8_len(const unsigned char *s, size_t n) {
   return len;
 }
 
-/* 1 for a byte the scan must stop at: a control character, '"', '\\', or
-** one of a UTF-8 sequence (checked as jansson checks it). */
-static inline int special(unsigned c) { return c - 0x20u >= 0x60u || c == '"' || c == '\\'; }
+/* Nonzero for a byte the scan must stop at: the NUL that ends the text, a
+** control character, '"', '\\', or one of a UTF-8 sequence (checked as
+** jansson checks it). One look-up a byte, and no strlen before. */
+#define C8(v) v, v, v, v, v, v, v, v
+#define C32(v) C8(v), C8(v), C8(v), C8(v)
+static const unsigned char stop[256] = {
+    C32(1),                                                          /* NUL and the controls */
+    0, 0, 1, 0, 0, 0, 0, 0, C8(0), C8(0), C8(0),                     /* ' ' .. '?': '"' */
+    C8(0), C8(0), C8(0), 0, 0, 0, 0, 1, 0, 0, 0,                     /* '@' .. '_': '\\' */
+    C32(0),                                                          /* '`' .. DEL (as it is) */
+    C32(1), C32(1), C32(1), C32(1)};                                 /* 0x80 .. 0xFF */
+#undef C8
+#undef C32
 
 static void string(jw *w, const char *text) {
   const unsigned char *s = (const unsigned char *)text;
-  size_t n = strlen(text), start = 0, i = 0;
+  size_t start = 0, i = 0;
   cs_sb_addn(w->out, "\"", 1);
-  while (i < n) {
+  for (;;) {
+    while (!stop[s[i]]) i++;
     unsigned c = s[i];
-    if (!special(c)) {
-      i++;
-      continue;
-    }
+    if (c == 0) break;
     if (c >= 0x80) {
-      size_t len = utf8_len(s + i, n - i);
+      size_t avail = 1; /* the bytes before the NUL, as many as a sequence has */
+      while (avail < 4 && s[i + avail]) avail++;
+      size_t len = utf8_len(s + i, avail);
       if (!len) {
         w->bad = 1;
         return;
@@ -121,7 +131,7 @@ static void string(jw *w, const char *text) {
     }
     start = ++i;
   }
-  cs_sb_addn(w->out, text + start, n - start);
+  cs_sb_addn(w->out, text + start, i - start);
   cs_sb_addn(w->out, "\"", 1);
 }
 

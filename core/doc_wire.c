@@ -135,7 +135,7 @@ static uint32_t sent_number(cs_wire_out *w, const char *s) {
     return UINT32_MAX;
   }
   size_t len = strlen(s);
-  char *copy = cs_doc_arena_alloc(w->copies, len + 1);
+  char *copy = cs_doc_arena_alloc_raw(w->copies, len + 1); /* written whole below: no zeroing */
   if (!copy) {
     w->failed = 1;
     return UINT32_MAX;

@@ -179,26 +179,17 @@ static void absent(const cs_cmp *cmp, size_t i, size_t r, cs_report_lang lang, c
 
 /* ---- the summary -------------------------------------------------------------- */
 
-/* A change in per cent as the page writes it: "−40,5 %" (a real minus).
-** The text of cs_rl_percent (the same figure, "%+.1f %%", a decimal comma
-** in bokmål; nothing when a is 0), written without printf: a national
-** report has hundreds of thousands of them. */
+/* A change in per cent as the page writes it: cs_rl_percent's text ("-40,5 %",
+** nothing when a is 0) with a real minus, "−40,5 %". */
 static void percent(cs_sb *out, int64_t a, int64_t b, cs_report_lang lang) {
-  if (a == 0) return;
-  double pct = ((double)b - (double)a) * 100.0 / (double)a;
-  char buf[CS_FMT_FIXED_SIZE];
-  size_t n = cs_fmt_fixed(buf, pct, 1);
-  char *p = buf;
+  char buf[CS_FMT_FIXED_SIZE + 4];
+  cs_rl_percent(a, b, lang, buf, sizeof buf);
+  const char *p = buf;
   if (*p == '-') {
     LIT(out, "\xe2\x88\x92");
-    p++, n--;
-  } else {
-    LIT(out, "+");
+    p++;
   }
-  char *dot = lang == CS_LANG_NB ? strchr(p, '.') : NULL;
-  if (dot) *dot = ',';
-  cs_sb_addn(out, p, n);
-  LIT(out, " %");
+  cs_sb_add(out, p);
 }
 
 /* The change d from the baseline's a in a summary cell: "−16 386 (−40,5 %)",

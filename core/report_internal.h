@@ -123,8 +123,8 @@ const char *cs_rl_group(cs_report_lang lang, int nbsp);
 /* The decimal mark: "." or ",". */
 const char *cs_rl_decimal(cs_report_lang lang);
 
-/* v with thousands separators: "1,234,567" / "1 234 567". Returns buf
-** (at least 48 bytes). */
+/* v with thousands separators: "1,234,567" / "1 234 567" (cs_fmt_grouped).
+** Returns buf (at least 48 bytes; a smaller one is cut as snprintf cuts). */
 char *cs_rl_int(int64_t v, cs_report_lang lang, int nbsp, char *buf, size_t size);
 
 /* Decimal text ("1234567.50") grouped with the language's marks; a whole
@@ -132,7 +132,9 @@ char *cs_rl_int(int64_t v, cs_report_lang lang, int nbsp, char *buf, size_t size
 char *cs_rl_money(const char *text, cs_report_lang lang, int nbsp, char *buf, size_t size);
 
 /* The change from a to b in per cent with one decimal and a sign, "+12.5 %"
-** / "+12,5 %"; "" when a is 0. */
+** / "+12,5 %" (printf's "%+.1f %%", written by cs_fmt_fixed); "" when a is
+** 0. Returns buf; CS_FMT_FIXED_SIZE + 3 bytes hold any, a smaller buf is
+** cut as snprintf cuts. */
 char *cs_rl_percent(int64_t a, int64_t b, cs_report_lang lang, char *buf, size_t size);
 
 /* A copy of text with every '.' between two digits made ',' (decimal comma). */
@@ -198,6 +200,10 @@ typedef struct cs_cmp {
   size_t nruns;
   cs_cmp_line *lines;
   size_t nlines;
+  /* the lines' per-run arrays, nruns each, in one block per kind */
+  int64_t *shares;
+  cs_cmp_status *statuses;
+  const char **mergeds;
 } cs_cmp;
 
 /* CS_ENOMEM on failure. The comparison borrows the document's strings. */

@@ -11,10 +11,10 @@
 ** across two lines. Workbooks hold numbers, not text: Excel and LibreOffice
 ** show the reader's own separators.
 */
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fmt_num.h"
 #include "report_internal.h"
 
 int cs_report_lang_default(cs_report_lang *out, cs_error *err) {
@@ -363,15 +363,23 @@ static void group_digits(const char *digits, size_t n, const char *sep, char *bu
   buf[*pos] = '\0';
 }
 
+/* text (len bytes) into buf as snprintf("%s") would put it: cut to what
+** fits, NUL-terminated when size > 0. */
+static void put_cut(char *buf, size_t size, const char *text, size_t len) {
+  if (size == 0) return;
+  if (len > size - 1) len = size - 1;
+  memcpy(buf, text, len);
+  buf[len] = '\0';
+}
+
 char *cs_rl_int(int64_t v, cs_report_lang lang, int nbsp, char *buf, size_t size) {
-  char digits[32];
+  char text[1 + CS_FMT_GROUPED_SIZE];
+  size_t n = 0;
   /* the magnitude as unsigned, so INT64_MIN is safe */
   uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-  snprintf(digits, sizeof digits, "%" PRIu64, m);
-  size_t pos = 0;
-  if (size == 0) return buf;
-  if (v < 0 && size > 1) buf[pos++] = '-';
-  group_digits(digits, strlen(digits), cs_rl_group(lang, nbsp), buf, size, &pos);
+  if (v < 0) text[n++] = '-';
+  n += cs_fmt_grouped(text + n, m, cs_rl_group(lang, nbsp));
+  put_cut(buf, size, text, n);
   return buf;
 }
 
@@ -398,15 +406,24 @@ char *cs_rl_money(const char *text, cs_report_lang lang, int nbsp, char *buf, si
 
 char *cs_rl_percent(int64_t a, int64_t b, cs_report_lang lang, char *buf, size_t size) {
   if (a == 0) {
-    snprintf(buf, size, "%s", "");
+    put_cut(buf, size, "", 0);
     return buf;
   }
   double pct = ((double)b - (double)a) * 100.0 / (double)a;
-  snprintf(buf, size, "%+.1f %%", pct);
+  /* "%+.1f %%": cs_fmt_fixed's text, with a '+' in front unless it has a '-' */
+  char text[1 + CS_FMT_FIXED_SIZE + 2];
+  size_t n = cs_fmt_fixed(text + 1, pct, 1);
+  char *p = text + 1;
+  if (*p != '-') {
+    *--p = '+';
+    n++;
+  }
   if (lang == CS_LANG_NB) {
-    char *dot = strchr(buf, '.');
+    char *dot = memchr(p, '.', n);
     if (dot) *dot = ',';
   }
+  memcpy(p + n, " %", 2);
+  put_cut(buf, size, p, n + 2);
   return buf;
 }
 

@@ -157,6 +157,45 @@ static void json_as_jansson_dumps_it(void **state) {
   }
 }
 
+/* Each byte a text may hold, and UTF-8 sequences jansson takes or refuses:
+** cs_doc_to_json writes the text as jansson's json_dumps of json_string
+** does, and refuses (NULL) what json_string refuses. */
+static void each_byte_as_jansson(void **state) {
+  (void)state;
+  static const char *const utf8[] = {
+      "\xc3\xa6",         "\xe2\x80\xa8",     "\xf0\x9f\x98\x80", "\xf4\x8f\xbf\xbf", /* taken */
+      "\x80",             "\xbf",             "\xc0\xaf",         "\xc1\xbf",         /* refused */
+      "\xe0\x80\xaf",     "\xed\xa0\x80",     "\xf0\x80\x80\xaf", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80",
+      "\xff",             "\xc3",             "\xe2\x80",         "\xf0\x9f\x98",     "\xc3\x28"};
+  cs_doc *doc = NULL;
+  cs_error err = {0, ""};
+  if (cs_doc_from_json(valid, strlen(valid), "test", &doc, &err) != 0) fail_msg("%s", err.msg);
+  for (size_t k = 1; k < 128 + sizeof utf8 / sizeof utf8[0]; k++) {
+    char s[16];
+    if (k < 128) snprintf(s, sizeof s, "a%cb", (int)k);
+    else snprintf(s, sizeof s, "a%sb", utf8[k - 128]);
+    free(doc->scenario_file);
+    doc->scenario_file = strdup(s);
+    assert_non_null(doc->scenario_file);
+    char *text = cs_doc_to_json(doc);
+    json_t *js = json_string(s);
+    if (!js) {
+      if (text) fail_msg("text %zu: jansson refuses it, written\n%s", k, text);
+      continue;
+    }
+    char *d = json_dumps(js, JSON_ENCODE_ANY);
+    assert_non_null(d);
+    if (!text) fail_msg("text %zu: refused, jansson writes %s", k, d);
+    char want[64];
+    snprintf(want, sizeof want, "\"scenario_file\": %s\n}", d);
+    if (!strstr(text, want)) fail_msg("text %zu: want %s in\n%s", k, want, text);
+    free(d);
+    json_decref(js);
+    free(text);
+  }
+  cs_doc_free(doc);
+}
+
 /* Each bad variant fails with CS_EINVAL and a message holding `expect`. */
 static void refuses(const char *from, const char *to, const char *expect) {
   char *text = variant(from, to);
@@ -246,7 +285,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(parses_valid),
       cmocka_unit_test(round_trip),
-      cmocka_unit_test(json_as_jansson_dumps_it),
+      cmocka_unit_test(json_as_jansson_dumps_it), cmocka_unit_test(each_byte_as_jansson),
       cmocka_unit_test(refuses_bad_input),
       cmocka_unit_test(refuses_non_object_root),
   };

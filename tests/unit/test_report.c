@@ -134,6 +134,164 @@ static void assert_column_aligned(const char *text, const char *header, const ch
   assert_true(checked >= 4);
 }
 
+/* cs_rl_int and cs_rl_percent against printf's own text of the same figures
+** (the reference they replaced): "%+.1f %%" with the decimal comma in
+** bokmål, digits grouped by three; cut like snprintf in a small buffer. */
+static void numbers_as_printf(void **state) {
+  (void)state;
+  static const int64_t v[] = {1,      -1,     7,       999,        1000,       -1000,      12345,
+                              -98765, 100000, 1048576, 4294967296, -999999999, INT64_MAX, INT64_MIN + 1};
+  uint64_t seed = 88172645463325252u;
+  for (int i = 0; i < 20000; i++) {
+    seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+    int64_t a = i < 14 ? v[i] : (int64_t)(seed % 2000001) - 1000000;
+    seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+    int64_t b = (int64_t)(seed % 4000001) - 2000000;
+    if (i % 7 == 0) b = a + (int64_t)(seed % 3) - 1; /* tiny changes: -0.0, ties */
+    if (i % 11 == 0 && a > -1000000000 && a < 1000000000) b = a * 3 / 2 + 1;
+    char want[96], got[96];
+    if (a != 0) {
+      double pct = ((double)b - (double)a) * 100.0 / (double)a;
+      snprintf(want, sizeof want, "%+.1f %%", pct);
+      assert_string_equal(cs_rl_percent(a, b, CS_LANG_EN, got, sizeof got), want);
+      char *dot = strchr(want, '.');
+      if (dot) *dot = ',';
+      assert_string_equal(cs_rl_percent(a, b, CS_LANG_NB, got, sizeof got), want);
+      char cut[4];
+      snprintf(cut, sizeof cut, "%s", want);
+      assert_string_equal(cs_rl_percent(a, b, CS_LANG_NB, got, sizeof cut), cut);
+    }
+    /* the grouping by hand, from printf's digits */
+    char digits[32];
+    uint64_t m = a < 0 ? (uint64_t)0 - (uint64_t)a : (uint64_t)a;
+    snprintf(digits, sizeof digits, "%llu", (unsigned long long)m);
+    size_t n = strlen(digits), k = 0;
+    if (a < 0) want[k++] = '-';
+    for (size_t d = 0; d < n; d++) {
+      if (d > 0 && (n - d) % 3 == 0) memcpy(want + k, "\xc2\xa0", 2), k += 2;
+      want[k++] = digits[d];
+    }
+    want[k] = '\0';
+    assert_string_equal(cs_rl_int(a, CS_LANG_NB, 1, got, sizeof got), want);
+    char cut[6];
+    snprintf(cut, sizeof cut, "%s", want);
+    assert_string_equal(cs_rl_int(a, CS_LANG_NB, 1, got, sizeof cut), cut);
+  }
+  char one[1] = {'x'};
+  cs_rl_int(5, CS_LANG_EN, 0, one, 0); /* no room: nothing written */
+  cs_rl_percent(1, 5, CS_LANG_EN, one, 0);
+  assert_int_equal(one[0], 'x');
+  assert_string_equal(cs_rl_percent(3, 3, CS_LANG_NB, one, 1), "");
+}
+
+/* cs_cmp_build against a comparison made here the slow, plain way: every
+** (cooperation, year, code) of any run, ordered with strcmp and the year;
+** per run the sum of its rows, the first row's merger, present / withdrawn
+** (present in an earlier year of the same cooperation and code) / not a
+** member. The codes include longer ones (lineage codes up to 16), codes
+** that begin another, and bytes above 0x7f; equal cooperation names are
+** separate copies. */
+typedef struct ref_key {
+  const char *coop;
+  int year;
+  const char *code;
+} ref_key;
+
+static int ref_order(const void *pa, const void *pb) {
+  const ref_key *a = pa, *b = pb;
+  int c = strcmp(a->coop, b->coop);
+  if (c) return c;
+  if (a->year != b->year) return a->year < b->year ? -1 : 1;
+  return strcmp(a->code, b->code);
+}
+
+static void comparison_order(void **state) {
+  (void)state;
+  static const char *const coops[] = {"Bø", "Aa", "A", "b", "Å", "Hå; og Ås"};
+  static const char *const codes[] = {"0301", "03011", "030", "H001", "1835", "9\xc3\xa6", "1234567890123456",
+                                      "123456789012345", "12345678", "123456789", "1", "H0010", "\xc3\xa6"};
+  enum { NRUNS = 4, NROWS = 400, NC = 6, NK = 13 };
+  char *names[NRUNS][NROWS];
+  cs_doc_run runs[NRUNS];
+  memset(runs, 0, sizeof runs);
+  uint64_t seed = 1181783497276652981u;
+  for (size_t r = 0; r < NRUNS; r++) {
+    runs[r].rows = calloc(NROWS, sizeof *runs[r].rows);
+    assert_non_null(runs[r].rows);
+    runs[r].nrows = NROWS;
+    for (size_t i = 0; i < NROWS; i++) {
+      cs_doc_row *row = &runs[r].rows[i];
+      seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+      /* each row its own copy of the cooperation's name */
+      names[r][i] = strdup(coops[seed % NC]);
+      assert_non_null(names[r][i]);
+      row->cooperation = names[r][i];
+      row->year = 2020 + (int)(seed >> 8) % 5;
+      strcpy(row->code, codes[(seed >> 16) % NK]);
+      row->name = (char *)codes[(seed >> 24) % NK];
+      row->merged = (seed >> 32) % 4 == 0 ? (char *)coops[(seed >> 40) % NC] : NULL;
+      row->total = (int64_t)(seed >> 44) % 100000;
+    }
+  }
+  runs[2].nrows = 0; /* a run without rows among the others */
+  cs_doc doc = {0};
+  doc.runs = runs;
+  doc.nruns = NRUNS;
+  cs_cmp *c = NULL;
+  cs_error err = {0, ""};
+  assert_int_equal(cs_cmp_build(&doc, CS_CMP_SHARE, &c, &err), 0);
+  /* the reference: the distinct keys, sorted */
+  ref_key *keys = calloc(NRUNS * NROWS, sizeof *keys);
+  assert_non_null(keys);
+  size_t nk = 0;
+  for (size_t r = 0; r < NRUNS; r++)
+    for (size_t i = 0; i < runs[r].nrows; i++) {
+      const cs_doc_row *row = &runs[r].rows[i];
+      ref_key k = {row->cooperation, row->year, row->code};
+      size_t j = 0;
+      while (j < nk && ref_order(&keys[j], &k) != 0) j++;
+      if (j == nk) keys[nk++] = k;
+    }
+  qsort(keys, nk, sizeof *keys, ref_order);
+  assert_int_equal(c->nlines, nk);
+  for (size_t l = 0; l < nk; l++) {
+    const cs_cmp_line *line = &c->lines[l];
+    assert_string_equal(line->cooperation, keys[l].coop);
+    assert_int_equal(line->year, keys[l].year);
+    assert_string_equal(line->code, keys[l].code);
+    int named = 0;
+    for (size_t r = 0; r < NRUNS; r++) {
+      int64_t sum = 0;
+      int present = 0, earlier = 0;
+      const char *merged = NULL;
+      for (size_t i = 0; i < runs[r].nrows; i++) {
+        const cs_doc_row *row = &runs[r].rows[i];
+        if (strcmp(row->cooperation, keys[l].coop) || strcmp(row->code, keys[l].code)) continue;
+        if (row->year < keys[l].year) earlier = 1;
+        if (row->year != keys[l].year) continue;
+        if (!named) assert_ptr_equal(line->name, row->name), named = 1;
+        present = 1;
+        sum += row->total;
+        if (!merged) merged = row->merged;
+      }
+      if (present) {
+        assert_int_equal(line->status[r], CS_CMP_PRESENT);
+        assert_int_equal(line->share[r], sum);
+        assert_ptr_equal(line->merged[r], merged);
+      } else {
+        assert_int_equal(line->status[r], earlier ? CS_CMP_WITHDRAWN : CS_CMP_NOT_MEMBER);
+        assert_null(line->merged[r]);
+      }
+    }
+  }
+  cs_cmp_free(c);
+  free(keys);
+  for (size_t r = 0; r < NRUNS; r++) {
+    for (size_t i = 0; i < NROWS; i++) free(names[r][i]);
+    free(runs[r].rows);
+  }
+}
+
 static void table_aligned(void **state) {
   (void)state;
   cs_doc *doc = load();
@@ -512,7 +670,7 @@ static void names(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(numbers),      cmocka_unit_test(table_aligned),
+      cmocka_unit_test(numbers),      cmocka_unit_test(numbers_as_printf), cmocka_unit_test(comparison_order),      cmocka_unit_test(table_aligned),
       cmocka_unit_test(csv_formats),  cmocka_unit_test(markdown_and_json),
       cmocka_unit_test(html_escaped), cmocka_unit_test(files_whole_or_nothing),
       cmocka_unit_test(streamed_files), cmocka_unit_test(key_in_bokmal),
