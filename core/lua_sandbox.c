@@ -413,7 +413,8 @@ static int build_state(lua_State *L) {
   cs_lua_set_data_dir(L, sb->opts.data_dir);
   cs_lua_set_db(L, sb->opts.registry_db);
   cs_lua_set_defer_io(L, !sb->opts.trusted);
-  cs_lua_module_opts mo = {sb_read_file, sb->opts.trusted ? 0 : sb->opts.max_rows};
+  cs_lua_module_opts mo = {sb_read_file, sb->opts.trusted ? 0 : sb->opts.max_rows,
+                           sb->opts.lazy_module};
   cs_lua_open_module(L, &mo);
   lua_setglobal(L, "coopsim");
   if (!sb->opts.trusted) {
