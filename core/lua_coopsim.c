@@ -183,7 +183,7 @@ static int ensure_filled(lua_State *L, int lazy) {
   lua_pushvalue(L, lazy);
   lua_toclose(L, -1); /* lazy_close, however the fill ends */
   lua_getfield(L, lazy, "env");
-  lua_getfield(L, lazy, "core");
+  luaopen_coopsim_core(L); /* made here too: its C registrations are part of the cost */
   lua_getfield(L, lazy, "M");
   lua_getfield(L, lazy, "read_file");
   fill_module(L, top + 2, top + 3, top + 4, top + 5);
@@ -219,9 +219,9 @@ static int lazy_pairs(lua_State *L) {
 }
 
 /* [-0, +1, m] The view of the empty module table at m, to be filled at its
-** first read; env, core and rf as for fill_module. */
-static void push_lazy_module(lua_State *L, int env, int core, int m, int rf) {
-  lua_createtable(L, 0, 7); /* the state table */
+** first read; env and rf as for fill_module (the core table is made then). */
+static void push_lazy_module(lua_State *L, int env, int m, int rf) {
+  lua_createtable(L, 0, 6); /* the state table */
   int lazy = lua_gettop(L);
   lua_createtable(L, 0, 1);
   lua_pushcfunction(L, lazy_close);
@@ -231,8 +231,6 @@ static void push_lazy_module(lua_State *L, int env, int core, int m, int rf) {
   lua_setfield(L, lazy, "state");
   lua_pushvalue(L, env);
   lua_setfield(L, lazy, "env");
-  lua_pushvalue(L, core);
-  lua_setfield(L, lazy, "core");
   lua_pushvalue(L, m);
   lua_setfield(L, lazy, "M");
   lua_pushvalue(L, rf);
@@ -242,6 +240,9 @@ static void push_lazy_module(lua_State *L, int env, int core, int m, int rf) {
   lua_pushcclosure(L, lazy_index, 1);
   lua_setfield(L, -2, "__index");
   lua_setmetatable(L, m);
+  lua_newtable(L); /* the views' metatable, registered as the core table does */
+  cs_lua_readonly_register(L);
+  lua_pop(L, 1);
   cs_lua_readonly(L, m); /* the view */
   int view = lua_gettop(L);
   lua_pushvalue(L, view);
@@ -282,14 +283,14 @@ int cs_lua_open_module(lua_State *L, const cs_lua_module_opts *opts) {
   }
   push_script_env(L);
   int env = lua_gettop(L);
-  luaopen_coopsim_core(L); /* env + 1 */
-  lua_newtable(L);         /* env + 2: the module */
-  lua_pushcfunction(L, opts && opts->read_file ? opts->read_file : read_file_plain); /* env + 3 */
+  lua_newtable(L); /* env + 1: the module */
+  lua_pushcfunction(L, opts && opts->read_file ? opts->read_file : read_file_plain); /* env + 2 */
   if (opts && opts->lazy) {
-    push_lazy_module(L, env, env + 1, env + 2, env + 3);
+    push_lazy_module(L, env, env + 1, env + 2);
   } else {
-    fill_module(L, env, env + 1, env + 2, env + 3);
-    cs_lua_readonly(L, env + 2);
+    luaopen_coopsim_core(L); /* env + 3 */
+    fill_module(L, env, env + 3, env + 1, env + 2);
+    cs_lua_readonly(L, env + 1);
   }
   lua_replace(L, env);
   lua_settop(L, env);
