@@ -71,6 +71,9 @@ lua_State *cli_new_state(const cli_options *opt, const char *scenario, int print
   so.data_dir = opt->data_dir;
   so.registry_db = opt->registry_db;
   so.print_to_stderr = print_to_stderr;
+  /* a scenario file loads coopsim's scripts when it first touches coopsim;
+  ** the REPL's completion reads the module raw, so the REPL opens it whole */
+  so.lazy_module = scenario != NULL;
   if (scenario) {
     folder_of(scenario, folder, sizeof folder);
     so.read_dirs[so.nread_dirs++] = folder;

@@ -51,8 +51,16 @@ typedef struct sandbox {
   hook_timer timer;       /* sets the count hook for large limits (HOOK_EXACT_BELOW) */
   size_t output;          /* bytes print() wrote */
   cs_sandbox_limit hit;   /* the limit that killed the run */
-  char read_real[CS_SANDBOX_MAX_READ_DIRS][PATH_MAX]; /* read_dirs, resolved */
+  /* read_dirs, resolved (realpath's, freed with the sandbox): held apart,
+  ** not as PATH_MAX arrays here, so a state's start does not clear 32 KB */
+  char *read_real[CS_SANDBOX_MAX_READ_DIRS];
 } sandbox;
+
+static void sandbox_free(sandbox *sb) {
+  if (!sb) return;
+  for (int i = 0; i < CS_SANDBOX_MAX_READ_DIRS; i++) free(sb->read_real[i]);
+  free(sb);
+}
 
 static sandbox *get_sandbox(lua_State *L) {
   void *ud = NULL;
@@ -413,7 +421,8 @@ static int build_state(lua_State *L) {
   cs_lua_set_data_dir(L, sb->opts.data_dir);
   cs_lua_set_db(L, sb->opts.registry_db);
   cs_lua_set_defer_io(L, !sb->opts.trusted);
-  cs_lua_module_opts mo = {sb_read_file, sb->opts.trusted ? 0 : sb->opts.max_rows};
+  cs_lua_module_opts mo = {sb_read_file, sb->opts.trusted ? 0 : sb->opts.max_rows,
+                           sb->opts.lazy_module};
   cs_lua_open_module(L, &mo);
   lua_setglobal(L, "coopsim");
   if (!sb->opts.trusted) {
@@ -519,16 +528,17 @@ lua_State *cs_sandbox_new(const cs_sandbox_opts *opts, cs_error *err) {
     sb->opts.max_output = 0;
   }
   for (int i = 0; i < sb->opts.nread_dirs && i < CS_SANDBOX_MAX_READ_DIRS; i++) {
-    if (!realpath(sb->opts.read_dirs[i], sb->read_real[i])) {
-      cs_error_set(err, CS_EINVAL, "--allow-read %s: %s", sb->opts.read_dirs[i], strerror(errno));
-      free(sb);
+    if (!(sb->read_real[i] = realpath(sb->opts.read_dirs[i], NULL))) {
+      cs_error_set(err, errno == ENOMEM ? CS_ENOMEM : CS_EINVAL, "--allow-read %s: %s",
+                   sb->opts.read_dirs[i], strerror(errno));
+      sandbox_free(sb);
       return NULL;
     }
   }
   lua_State *L = lua_newstate(sb_alloc, sb);
   if (!L) {
     cs_error_set(err, CS_ENOMEM, "out of memory creating a Lua state");
-    free(sb);
+    sandbox_free(sb);
     return NULL;
   }
   lua_pushcfunction(L, build_state);
@@ -617,7 +627,7 @@ void cs_sandbox_close(lua_State *L) {
   /* finalizers run with hooks off; coopsim's own are the only ones a
   ** sandboxed state can have (setmetatable refuses __gc) */
   lua_close(L);
-  free(sb);
+  sandbox_free(sb);
 }
 
 int cs_path_below(const char *resolved, const char *dir) {
@@ -638,7 +648,7 @@ int cs_sandbox_may_read(lua_State *L, const char *path, char *resolved, cs_error
     return 0;
   }
   if (sb->opts.trusted) return 1;
-  for (int i = 0; i < sb->opts.nread_dirs; i++)
+  for (int i = 0; i < sb->opts.nread_dirs && i < CS_SANDBOX_MAX_READ_DIRS; i++)
     if (cs_path_below(resolved, sb->read_real[i])) return 1;
   cs_error_set(err, CS_EINVAL,
                "cannot read \"%s\": scenario files may read data files only below their own "

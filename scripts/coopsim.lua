@@ -1,8 +1,10 @@
 -- coopsim.lua: the scenario API (SPEC §3) on top of the C core.
 --
--- Loaded by luaopen_coopsim with (core, report, part): part(name) loads a
--- shipped part of the API in coopsim's own environment. Scenario files see
--- the returned table as the global `coopsim`. Every error raised for a
+-- Loaded by luaopen_coopsim with (core, report, part, M): part(name) loads a
+-- shipped part of the API in coopsim's own environment; M is the (empty)
+-- module table to fill, made by the host (core/lua_coopsim.c: a `coopsim
+-- run` fills it the first time a scenario touches it). Scenario files see
+-- the returned table M as the global `coopsim`. Every error raised for a
 -- scenario names the scenario's file and line: `where()` (coopsim_util.lua)
 -- finds the first stack frame outside coopsim's scripts.
 --
@@ -19,9 +21,9 @@
 --   coopsim_analysis.lua     parameters, sweeps, goal seek, decomposition, Monte Carlo
 --   coopsim_repl.lua         the REPL's helpers
 
-local core, report, part = ...
+local core, report, part, M = ...
 
-local M, S = {}, {}
+local S = {}
 M.version = core.version
 M.keys = {}
 

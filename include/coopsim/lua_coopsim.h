@@ -21,12 +21,21 @@ typedef struct cs_lua_module_opts {
   lua_CFunction read_file; /* coopsim.read_file (cs.table reads through it), or NULL:
                            ** any file the process can read */
   long max_rows;           /* result rows all runs together may hold; 0 = no limit */
+  int lazy;                /* 1: the shipped scripts run the first time the module is
+                           ** read (a name looked up, pairs), not when it is opened */
 } cs_lua_module_opts;
 
 /* [-0, +1, e] Loads the shipped scripts in an environment of their own (a
 ** scenario that replaces a global or a library function changes nothing of
 ** coopsim's) and pushes the module: a read-only table, like every table and
-** object it hands out (SPEC §7.4). opts may be NULL. */
+** object it hands out (SPEC §7.4). opts may be NULL.
+** With opts->lazy the scripts run at the module's first read instead, in
+** that read: a file that never touches `coopsim` does not pay for them, and
+** one that does sees the same module (same names, values, errors). Their
+** failure (out of memory, a sandbox limit) is then raised by that read, and
+** the next read tries again. Only a reader that bypasses metamethods (the
+** REPL's completion through cs_lua_raw) would see the module still empty:
+** such a host opens it eagerly. */
 int cs_lua_open_module(lua_State *L, const cs_lua_module_opts *opts);
 
 /* [-0, +1, e] Pushes the internal core table (used by the shipped scripts). */

@@ -41,6 +41,8 @@ typedef struct cs_sandbox_opts {
   const char *registry_db;   /* registry in SQLite, or NULL */
   int print_to_stderr;       /* print() writes to stderr instead of stdout */
   long fail_alloc_at;        /* tests: from the n-th allocation on, all fail (0 = never) */
+  int lazy_module;           /* 1: coopsim's scripts run at the module's first read
+                             ** (lua_coopsim.h cs_lua_module_opts.lazy), not at creation */
 } cs_sandbox_opts;
 
 /* Defaults for a file from someone else: 512 MB, 10^10 instructions, 64 MB
