@@ -174,7 +174,7 @@ static uint64_t hash_bytes(const char *s, size_t n) {
 /* Grows the intern table to twice its size; 0 or -1. */
 static int grow(cs_doc_arena *a) {
   size_t cap = a->cap ? 2 * a->cap : 1024;
-  if (cap > (size_t)UINT32_MAX + 1 || (a->limit && cap * sizeof *a->slots > a->limit)) return -1;
+  if (cap - 1 > UINT32_MAX || (a->limit && cap * sizeof *a->slots > a->limit)) return -1; /* places fit the kept hash */
   slot *slots = calloc(cap, sizeof *slots);
   if (!slots) return -1;
   /* a place is the hash's low bits, all kept in the slot: no text is read */
