@@ -74,14 +74,21 @@ static void free_block(block *b) {
   else free(b);
 }
 
+typedef struct slot {
+  const char *text; /* NULL: free */
+  uint32_t len;     /* a text's length (texts of 4 GB or more are not interned) */
+  uint32_t hash;    /* the hash's low half, whose low bits place the slot */
+} slot;
+
 struct cs_doc_arena {
   block *head;
   block *spare;        /* blocks kept by cs_doc_arena_reset, used again first */
   size_t bytes;        /* all blocks' sizes, the spare ones too */
   size_t limit;        /* 0: none */
-  /* interned texts: open addressing over (hash, text) */
-  const char **texts;
-  uint64_t *hashes;
+  /* interned texts: open addressing over slots, each a text with its length
+  ** and hash, so that a probe reads one slot and touches a text only when
+  ** its hash and length match */
+  slot *slots;
   size_t ntexts, cap;
 };
 
@@ -101,8 +108,7 @@ void cs_doc_arena_free(cs_doc_arena *a) {
     next = b->next;
     free_block(b);
   }
-  free(a->texts);
-  free(a->hashes);
+  free(a->slots);
   free(a);
 }
 
@@ -116,13 +122,13 @@ void cs_doc_arena_reset(cs_doc_arena *a) {
     a->spare = b;
   }
   a->head = NULL;
-  if (a->texts) {
-    memset(a->texts, 0, a->cap * sizeof *a->texts);
+  if (a->slots) {
+    memset(a->slots, 0, a->cap * sizeof *a->slots);
     a->ntexts = 0;
   }
 }
 
-size_t cs_doc_arena_bytes(const cs_doc_arena *a) { return a->bytes + a->cap * (sizeof *a->texts + sizeof *a->hashes); }
+size_t cs_doc_arena_bytes(const cs_doc_arena *a) { return a->bytes + a->cap * sizeof *a->slots; }
 
 /* n bytes from the head block (made so when needed); *dirty: how many bytes
 ** of the piece may be other than zero (a fresh mapping's are not). */
@@ -175,48 +181,69 @@ void *cs_doc_arena_alloc_raw(cs_doc_arena *a, size_t n) {
   return take(a, n, &dirty);
 }
 
+/* A 64-bit hash of n bytes, eight at a time (a text is mostly a short
+** decimal, a name or a date: one to three words), each word multiplied in
+** and the result mixed so that its low bits (the slot) depend on all of it. */
 static uint64_t hash_bytes(const char *s, size_t n) {
-  uint64_t h = 1469598103934665603u;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+  const uint64_t k = 0x9E3779B97F4A7C15u; /* 2^64 / the golden ratio, odd */
+  uint64_t h = (uint64_t)n * k, w;
+  for (; n >= 8; s += 8, n -= 8) {
+    memcpy(&w, s, 8);
+    h = (h ^ w) * k;
+    h ^= h >> 32;
+  }
+  if (n) {
+    w = 0;
+    memcpy(&w, s, n);
+    h = (h ^ w) * k;
+  }
+  h ^= h >> 33; /* the finisher of MurmurHash3's 64-bit mix */
+  h *= 0xFF51AFD7ED558CCDu;
+  h ^= h >> 33;
+  h *= 0xC4CEB9FE1A85EC53u;
+  h ^= h >> 33;
   return h;
 }
 
 /* Grows the intern table to twice its size; 0 or -1. */
 static int grow(cs_doc_arena *a) {
   size_t cap = a->cap ? 2 * a->cap : 1024;
-  if (a->limit && cap * (sizeof *a->texts + sizeof *a->hashes) > a->limit) return -1;
-  const char **texts = calloc(cap, sizeof *texts);
-  uint64_t *hashes = calloc(cap, sizeof *hashes);
-  if (!texts || !hashes) {
-    free(texts), free(hashes);
-    return -1;
-  }
+  if (cap - 1 > UINT32_MAX || (a->limit && cap * sizeof *a->slots > a->limit)) return -1; /* places fit the kept hash */
+  slot *slots = calloc(cap, sizeof *slots);
+  if (!slots) return -1;
+  /* a place is the hash's low bits, all kept in the slot: no text is read */
   for (size_t i = 0; i < a->cap; i++)
-    if (a->texts[i]) {
-      size_t j = a->hashes[i] & (cap - 1);
-      while (texts[j]) j = (j + 1) & (cap - 1);
-      texts[j] = a->texts[i];
-      hashes[j] = a->hashes[i];
+    if (a->slots[i].text) {
+      size_t j = a->slots[i].hash & (cap - 1);
+      while (slots[j].text) j = (j + 1) & (cap - 1);
+      slots[j] = a->slots[i];
     }
-  free(a->texts), free(a->hashes);
-  a->texts = texts, a->hashes = hashes, a->cap = cap;
+  free(a->slots);
+  a->slots = slots, a->cap = cap;
   return 0;
 }
 
 const char *cs_doc_arena_intern(cs_doc_arena *a, const char *s, size_t n, int *fresh) {
   if (fresh) *fresh = 0;
-  if (2 * (a->ntexts + 1) > a->cap && grow(a) != 0) return NULL;
-  uint64_t h = hash_bytes(s, n);
-  size_t j = h & (a->cap - 1);
-  for (; a->texts[j]; j = (j + 1) & (a->cap - 1))
-    if (a->hashes[j] == h && strncmp(a->texts[j], s, n) == 0 && a->texts[j][n] == '\0') return a->texts[j];
+  slot *at = NULL; /* where the new text goes; NULL: a copy not kept in the table */
+  if (n <= UINT32_MAX) { /* a text of 4 GB or more (none is near it) is only copied */
+    if (2 * (a->ntexts + 1) > a->cap && grow(a) != 0) return NULL;
+    uint64_t h = hash_bytes(s, n);
+    size_t j = h & (a->cap - 1);
+    for (; a->slots[j].text; j = (j + 1) & (a->cap - 1))
+      if (a->slots[j].hash == (uint32_t)h && a->slots[j].len == n && memcmp(a->slots[j].text, s, n) == 0)
+        return a->slots[j].text;
+    at = &a->slots[j];
+    at->hash = (uint32_t)h;
+  }
   char *copy = cs_doc_arena_alloc_raw(a, n + 1);
   if (!copy) return NULL;
   memcpy(copy, s, n);
   copy[n] = '\0';
-  a->texts[j] = copy;
-  a->hashes[j] = h;
-  a->ntexts++;
   if (fresh) *fresh = 1;
+  if (!at) return copy;
+  at->text = copy;
+  at->len = (uint32_t)n;
+  a->ntexts++;
   return copy;
 }

@@ -1225,10 +1225,25 @@ static int64_t get_int(reader *r, int i, int64_t lo, int64_t hi) {
 #define get_count(r, i) get_int((r), (i), 0, INT64_MAX)
 #define get_bool(r, i) ((int)get_int((r), (i), 0, 1))
 
-/* Column i as the document's text (read by its length, kept once in the
-** arena, checked when first seen); NULL for SQL NULL, which only a column
-** that may be NULL (nullable) holds. */
-static char *get_text(reader *r, int i, int nullable) {
+/* 1 when the n bytes at s are an amount as cs_doc_check wants one: an
+** optional sign, 1 to 18 digits, a point and two decimals. Such a text is
+** valid text (text.h) by its bytes alone. */
+static int is_decimal2(const char *s, size_t n) {
+  size_t k = n > 0 && s[0] == '-';
+  size_t digits = 0;
+  while (k < n && s[k] >= '0' && s[k] <= '9') k++, digits++;
+  return digits >= 1 && digits <= 18 && n - k == 3 && s[k] == '.' && s[k + 1] >= '0' && s[k + 1] <= '9' &&
+         s[k + 2] >= '0' && s[k + 2] <= '9';
+}
+
+/* Column i as the document's text (read by its length, checked when first
+** seen, kept in the arena: once, interned, unless decimal and it is an
+** amount, which is copied as it is); NULL for SQL NULL, which only a column
+** that may be NULL (nullable) holds. Amounts repeat little but from one row
+** to the next (the last texts of the column, compared first): the national
+** run has 88 000 distinct among 245 000, and a copy is cheaper than a
+** look-up in an intern table of that size, which misses the cache. */
+static char *get_text_as(reader *r, int i, int nullable, int decimal) {
   sqlite3_value *val = sqlite3_column_value(r->st, i);
   int type = sqlite3_value_type(val);
   if (type == SQLITE_NULL) {
@@ -1249,20 +1264,32 @@ static char *get_text(reader *r, int i, int nullable) {
     for (int k = 0; k < 2; k++)
       if (r->last[i][k] && r->last_len[i][k] == (size_t)n && memcmp(r->last[i][k], s, (size_t)n) == 0)
         return (char *)r->last[i][k];
-  if (memchr(s, '\0', (size_t)n)) { /* before interning, which compares up to a NUL */
-    bad_value(r, i, "a text holds a NUL byte");
-    return NULL;
-  }
-  int fresh;
-  const char *t = cs_doc_arena_intern(r->arena, s, (size_t)n, &fresh);
-  if (!t) {
-    problem(r, CS_ENOMEM, "out of memory");
-    return NULL;
-  }
-  char why[128];
-  if (fresh && cs_text_check(t, (size_t)n, why, sizeof why) != 0) {
-    bad_value(r, i, why);
-    return NULL;
+  const char *t;
+  if (decimal && is_decimal2(s, (size_t)n)) { /* no NUL, valid text: copied unchecked */
+    char *copy = cs_doc_arena_alloc_raw(r->arena, (size_t)n + 1);
+    if (!copy) {
+      problem(r, CS_ENOMEM, "out of memory");
+      return NULL;
+    }
+    memcpy(copy, s, (size_t)n);
+    copy[n] = '\0';
+    t = copy;
+  } else {
+    if (memchr(s, '\0', (size_t)n)) { /* before interning: the document's texts end at a NUL */
+      bad_value(r, i, "a text holds a NUL byte");
+      return NULL;
+    }
+    int fresh;
+    t = cs_doc_arena_intern(r->arena, s, (size_t)n, &fresh);
+    if (!t) {
+      problem(r, CS_ENOMEM, "out of memory");
+      return NULL;
+    }
+    char why[128];
+    if (fresh && cs_text_check(t, (size_t)n, why, sizeof why) != 0) {
+      bad_value(r, i, why);
+      return NULL;
+    }
   }
   if (i < LAST_COLUMNS) {
     r->last[i][1] = r->last[i][0];
@@ -1272,6 +1299,10 @@ static char *get_text(reader *r, int i, int nullable) {
   }
   return (char *)t; /* the document's fields are char *; an arena text is never freed one by one */
 }
+
+#define get_text(r, i, nullable) get_text_as((r), (i), (nullable), 0)
+/* an amount ("8712.22"), kept as any text when it is not one (cs_doc_check names it) */
+#define get_decimal(r, i, nullable) get_text_as((r), (i), (nullable), 1)
 
 /* The children of one parent, gathered while they come and kept in the
 ** arena, exactly as many, when the next parent begins: nothing is sized by
@@ -1364,22 +1395,168 @@ static int query(reader *r, const char *sql) {
   return 0;
 }
 
+/* ---- the fast path: a table's rows of the run read in rowid order ----------
+**
+** A run is saved in one transaction, its rows in key order, so its rows of
+** a table are most often one stretch of rowids in that order: read so, a
+** table is scanned without a look-up in its key's index for every row, into
+** one array as long as the index counts (none grown, then copied). The path is taken only when it reads exactly
+** what the key-ordered query reads, in the same order: as many rows of the
+** run as the parents' counts claim (counted in the key's index), from the
+** rowid of the least key on, each of this run and the k-th with the k-th key
+** that the counts claim. Any row where that does not hold, before any of its
+** values is read, sends the reader back to the key-ordered query (the
+** parents' arrays still empty; the stretch's array, unused, stays in the arena
+** until the document goes), which reports what is wrong as it always
+** has; a value that is not as the schema allows is reported here as it
+** would be there, being the same row's in the same order. */
+
+/* The run's rows of table (keyed by run_id and key, the columns of its
+** primary key after run_id): 1 when they fill rowids *first.. *first + *n - 1,
+** *first the rowid of the least key and *n the run's rows of the table (no
+** rows: 1); 0 when they may not, or on an error (left to the key-ordered
+** query to report). The stretch's rows are then each read and checked to
+** be this run's: with *n rows in all, they are all of its rows. */
+static int run_stretch(reader *r, const char *table, const char *key, int64_t *first, int64_t *n) {
+  char sql[160];
+  sqlite3_stmt *st;
+  snprintf(sql, sizeof sql, "SELECT count(*), (SELECT rowid FROM %s WHERE run_id = ?1 ORDER BY %s LIMIT 1)"
+           " FROM %s WHERE run_id = ?1", table, key, table);
+  if (sqlite3_prepare_v2(r->db->db, sql, -1, &st, NULL) != SQLITE_OK) return 0;
+  sqlite3_bind_int64(st, 1, r->id);
+  int ok = 0;
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    *n = sqlite3_column_int64(st, 0);
+    *first = sqlite3_column_int64(st, 1);
+    ok = *n == 0 || (*n > 0 && sqlite3_column_type(st, 1) == SQLITE_INTEGER && *first <= INT64_MAX - *n);
+  }
+  sqlite3_finalize(st);
+  return ok;
+}
+
+/* Column i as a whole number in *v, nothing recorded: 0, or -1 when it is not one. */
+static int peek_int(reader *r, int i, int64_t *v) {
+  sqlite3_value *val = sqlite3_column_value(r->st, i);
+  if (sqlite3_value_type(val) != SQLITE_INTEGER) return -1;
+  *v = sqlite3_value_int64(val);
+  return 0;
+}
+
+/* Prepares the stretch's query (sql selects its columns, the run's id
+** first, with ?1 and ?2 its first and last rowid); 0, or -1 (nothing recorded). */
+static int stretch_query(reader *r, const char *sql, int64_t first, int64_t n) {
+  sqlite3_finalize(r->st);
+  r->st = NULL;
+  memset(r->last, 0, sizeof r->last);
+  if (sqlite3_prepare_v2(r->db->db, sql, -1, &r->st, NULL) != SQLITE_OK) return -1;
+  sqlite3_bind_int64(r->st, 1, first);
+  sqlite3_bind_int64(r->st, 2, first + n - 1);
+  return 0;
+}
+
+/* Steps the stretch's query: 1 on a row of this run whose key columns
+** 1..nkey are key[], 0 at its end, -1 when the step fails or the row is
+** not that (nothing recorded: the key-ordered query tells). */
+static int stretch_next(reader *r, const int64_t *key, int nkey) {
+  int step = sqlite3_step(r->st);
+  if (step == SQLITE_DONE) return 0;
+  int64_t v;
+  if (step != SQLITE_ROW || peek_int(r, 0, &v) || v != r->id) return -1;
+  for (int k = 0; k < nkey; k++)
+    if (peek_int(r, k + 1, &v) || v != key[k]) return -1;
+  return 1;
+}
+
+/* ---- reading each table ---------------------------------------------------- */
+
+#define ROW_COLUMNS_V2                                                                                      \
+  "SELECT run_id, scenario, idx, year, code, name, given, merged, cooperation, population,"                 \
+  " population_date, population_source, months, charged_months, host, payee, due, total, exact,"           \
+  " nparts, nservices, money, settlement_only, has_difference, difference, settlement, invoice,"           \
+  " ninvoices FROM run_rows WHERE "
+#define ROW_COLUMNS_V1                                                                                      \
+  "SELECT run_id, scenario, idx, year, code, name, given, merged, cooperation, population,"                 \
+  " population_date, population_source, months, charged_months, host, payee, due, total, exact,"           \
+  " nparts, 0, 0, 0, 0, 0, 0, 0, 0 FROM run_rows WHERE "
+#define BY_KEY(order) "run_id = ?1 ORDER BY " order
+#define BY_ROWID "rowid BETWEEN ?1 AND ?2 ORDER BY rowid"
+
+/* The values of the current row of run_rows (columns 3 on) into row, zeroed
+** first; a code of code_min..code_max bytes. */
+static void row_values(reader *r, cs_doc_row *row, size_t code_min, size_t code_max) {
+  memset(row, 0, sizeof *row);
+  row->year = (int)get_int(r, 3, 1838, 9999);
+  sqlite3_value *val = sqlite3_column_value(r->st, 4); /* its type before its text */
+  const char *code = sqlite3_value_type(val) == SQLITE_TEXT ? (const char *)sqlite3_value_text(val) : NULL;
+  size_t n = code ? (size_t)sqlite3_value_bytes(val) : 0;
+  if (!code || n < code_min || n > code_max || memchr(code, '\0', n))
+    bad_value(r, 4, "not a member's code");
+  else
+    memcpy(row->code, code, n); /* zeroed, so terminated */
+  row->name = get_text(r, 5, 0);
+  row->given = get_text(r, 6, 1);
+  row->merged = get_text(r, 7, 1);
+  row->cooperation = get_text(r, 8, 0);
+  row->population = get_int(r, 9, -1, INT64_MAX);
+  row->population_date = get_text(r, 10, 1);
+  row->population_source = get_text(r, 11, 1);
+  row->months = (int)get_int(r, 12, 0, 12);
+  row->charged_months = (int)get_int(r, 13, 0, 12);
+  row->host = get_bool(r, 14);
+  row->payee = get_text(r, 15, 1);
+  row->due = get_text(r, 16, 1);
+  row->total = get_kroner(r, 17);
+  row->exact = get_decimal(r, 18, 0);
+  row->nparts = (size_t)get_count(r, 19); /* claimed; the parts read must match */
+  row->nservices = (size_t)get_count(r, 20);
+  row->money = get_bool(r, 21);
+  row->settlement_only = get_bool(r, 22);
+  row->has_difference = get_bool(r, 23);
+  row->difference = get_kroner(r, 24);
+  row->settlement = get_kroner(r, 25);
+  row->invoice = get_kroner(r, 26);
+  row->ninvoices = (size_t)get_count(r, 27);
+}
+
+/* The scenarios' rows in rowid order into one array of the arena, each
+** scenario's part of it as long as it claims: 1 when read (or a value
+** refused, recorded), 0 when the key-ordered query must read them (every
+** scenario's rows left NULL). */
+static int read_rows_stretch(reader *r, cs_doc *doc, size_t code_min, size_t code_max) {
+  int64_t first, n;
+  size_t claimed = 0;
+  for (size_t s = 0; s < doc->nruns; s++) claimed += doc->runs[s].nrows; /* their sum is the run's (read_scenarios) */
+  if (!run_stretch(r, "run_rows", "scenario, idx", &first, &n) || (uint64_t)n != claimed) return 0;
+  if (n == 0) return 1;
+  cs_doc_row *rows = cs_doc_arena_alloc_raw(r->arena, (size_t)n * sizeof *rows);
+  if (!rows) {
+    problem(r, CS_ENOMEM, "out of memory");
+    return 1;
+  }
+  if (stretch_query(r, r->db->version >= 2 ? ROW_COLUMNS_V2 BY_ROWID : ROW_COLUMNS_V1 BY_ROWID, first, n)) return 0;
+  size_t k = 0;
+  for (size_t s = 0; s < doc->nruns && !r->rc; s++)
+    for (size_t i = 0; i < doc->runs[s].nrows && !r->rc; i++, k++) {
+      int64_t key[2] = {(int64_t)s, (int64_t)i};
+      if (stretch_next(r, key, 2) != 1) return 0;
+      row_values(r, &rows[k], code_min, code_max);
+    }
+  if (!r->rc && sqlite3_step(r->st) != SQLITE_DONE) return 0;
+  for (size_t s = 0, at = 0; s < doc->nruns; at += doc->runs[s++].nrows)
+    if (doc->runs[s].nrows) doc->runs[s].rows = rows + at;
+  return 1;
+}
+
 /* The scenarios' rows, then their years: each run's array kept when the
 ** next run's begins; a run's claimed counts are in nrows and nyears. */
 static void read_rows(reader *r, cs_doc *doc) {
   int v2 = r->db->version >= 2;
-  const char *sql =
-      v2 ? "SELECT run_id, scenario, idx, year, code, name, given, merged, cooperation, population,"
-           " population_date, population_source, months, charged_months, host, payee, due, total, exact,"
-           " nparts, nservices, money, settlement_only, has_difference, difference, settlement, invoice,"
-           " ninvoices FROM run_rows WHERE run_id = ?1 ORDER BY scenario, idx"
-         : "SELECT run_id, scenario, idx, year, code, name, given, merged, cooperation, population,"
-           " population_date, population_source, months, charged_months, host, payee, due, total, exact,"
-           " nparts, 0, 0, 0, 0, 0, 0, 0, 0 FROM run_rows WHERE run_id = ?1 ORDER BY scenario, idx";
+  size_t code_max = v2 ? 16 : 4, code_min = v2 ? 1 : 4;
+  if (r->rc || read_rows_stretch(r, doc, code_min, code_max)) return;
+  const char *sql = v2 ? ROW_COLUMNS_V2 BY_KEY("scenario, idx") : ROW_COLUMNS_V1 BY_KEY("scenario, idx");
   group g = {NULL, 0, 0, sizeof(cs_doc_row)};
   int64_t prev = -1;
   cs_doc_run *run = NULL;
-  size_t code_max = v2 ? 16 : 4, code_min = v2 ? 1 : 4;
   if (query(r, sql) == 0) {
     while (next_row(r) > 0) {
       int64_t s = get_count(r, 1), i = get_count(r, 2);
@@ -1394,37 +1571,7 @@ static void read_rows(reader *r, cs_doc *doc) {
       }
       cs_doc_row *row = group_push(r, &g);
       if (!row) break;
-      row->year = (int)get_int(r, 3, 1838, 9999);
-      sqlite3_value *val = sqlite3_column_value(r->st, 4); /* its type before its text */
-      const char *code = sqlite3_value_type(val) == SQLITE_TEXT ? (const char *)sqlite3_value_text(val) : NULL;
-      size_t n = code ? (size_t)sqlite3_value_bytes(val) : 0;
-      if (!code || n < code_min || n > code_max || memchr(code, '\0', n))
-        bad_value(r, 4, "not a member's code");
-      else
-        memcpy(row->code, code, n); /* zeroed, so terminated */
-      row->name = get_text(r, 5, 0);
-      row->given = get_text(r, 6, 1);
-      row->merged = get_text(r, 7, 1);
-      row->cooperation = get_text(r, 8, 0);
-      row->population = get_int(r, 9, -1, INT64_MAX);
-      row->population_date = get_text(r, 10, 1);
-      row->population_source = get_text(r, 11, 1);
-      row->months = (int)get_int(r, 12, 0, 12);
-      row->charged_months = (int)get_int(r, 13, 0, 12);
-      row->host = get_bool(r, 14);
-      row->payee = get_text(r, 15, 1);
-      row->due = get_text(r, 16, 1);
-      row->total = get_kroner(r, 17);
-      row->exact = get_text(r, 18, 0);
-      row->nparts = (size_t)get_count(r, 19); /* claimed; the parts read must match */
-      row->nservices = (size_t)get_count(r, 20);
-      row->money = get_bool(r, 21);
-      row->settlement_only = get_bool(r, 22);
-      row->has_difference = get_bool(r, 23);
-      row->difference = get_kroner(r, 24);
-      row->settlement = get_kroner(r, 25);
-      row->invoice = get_kroner(r, 26);
-      row->ninvoices = (size_t)get_count(r, 27);
+      row_values(r, row, code_min, code_max);
     }
     if (run && !r->rc) run->rows = group_keep(r, &g, run->nrows, "rows");
     for (size_t s = 0; s < doc->nruns && !r->rc; s++)
@@ -1463,10 +1610,10 @@ static void read_years(reader *r, cs_doc *doc) {
       y->year = (int)get_int(r, 3, 1838, 9999);
       y->cooperation = get_text(r, 4, 0);
       y->members = (int)get_int(r, 5, 0, INT32_MAX);
-      y->cost = get_text(r, 6, 0);
-      y->grants = get_text(r, 7, 0);
-      y->net = get_text(r, 8, 0);
-      y->balance = get_text(r, 9, 0);
+      y->cost = get_decimal(r, 6, 0);
+      y->grants = get_decimal(r, 7, 0);
+      y->net = get_decimal(r, 8, 0);
+      y->balance = get_decimal(r, 9, 0);
       y->sum_shares = get_kroner(r, 10);
       y->key = get_text(r, 11, 1);
       y->key_label = get_text(r, 12, 1);
@@ -1479,9 +1626,9 @@ static void read_years(reader *r, cs_doc *doc) {
       y->ngrants = (size_t)get_count(r, 19);
       y->key_nb = get_text(r, 20, 1);
       y->nevents = (size_t)get_count(r, 21);
-      y->actual_cost = get_text(r, 22, 1);
-      y->actual_grants = get_text(r, 23, 1);
-      y->actual_net = get_text(r, 24, 1);
+      y->actual_cost = get_decimal(r, 22, 1);
+      y->actual_grants = get_decimal(r, 23, 1);
+      y->actual_net = get_decimal(r, 24, 1);
     }
     if (run && !r->rc) run->years = group_keep(r, &g, run->nyears, "years");
     for (size_t s = 0; s < doc->nruns && !r->rc; s++)
@@ -1497,14 +1644,58 @@ static cs_doc_row *row_at(reader *r, cs_doc *doc, int64_t s, int64_t i, const ch
   return NULL;
 }
 
+#define READ_PART_COLUMNS "SELECT run_id, scenario, row_idx, idx, name, rounded, exact, explain FROM run_parts WHERE "
+#define READ_PART_COLUMNS_NO_EXPLAIN "SELECT run_id, scenario, row_idx, idx, name, rounded, exact, NULL FROM run_parts WHERE "
+
+/* The values of the current row of run_parts (columns 4 on) into p. */
+static void part_values(reader *r, cs_doc_part *p) {
+  p->name = get_text(r, 4, 0);
+  p->rounded = get_kroner(r, 5);
+  p->exact = get_decimal(r, 6, 0);
+  p->explain = get_text(r, 7, 1);
+}
+
+/* The rows' parts in rowid order into one array of the arena, as
+** read_rows_stretch does the rows: 1 when read (or a value refused), 0 when
+** the key-ordered query must read them (every row's parts left NULL). */
+static int read_parts_stretch(reader *r, cs_doc *doc) {
+  int64_t first, n;
+  size_t claimed = 0;
+  for (size_t s = 0; s < doc->nruns; s++)
+    for (size_t i = 0; i < doc->runs[s].nrows; i++)
+      if (__builtin_add_overflow(claimed, doc->runs[s].rows[i].nparts, &claimed)) return 0;
+  if (!run_stretch(r, "run_parts", "scenario, row_idx, idx", &first, &n) || (uint64_t)n != claimed) return 0;
+  if (n == 0) return 1;
+  cs_doc_part *parts = cs_doc_arena_alloc_raw(r->arena, (size_t)n * sizeof *parts);
+  if (!parts) {
+    problem(r, CS_ENOMEM, "out of memory");
+    return 1;
+  }
+  if (stretch_query(r, r->explanations ? READ_PART_COLUMNS BY_ROWID : READ_PART_COLUMNS_NO_EXPLAIN BY_ROWID, first, n))
+    return 0;
+  size_t k = 0;
+  for (size_t s = 0; s < doc->nruns && !r->rc; s++)
+    for (size_t i = 0; i < doc->runs[s].nrows && !r->rc; i++)
+      for (size_t j = 0; j < doc->runs[s].rows[i].nparts && !r->rc; j++, k++) {
+        int64_t key[3] = {(int64_t)s, (int64_t)i, (int64_t)j};
+        if (stretch_next(r, key, 3) != 1) return 0;
+        part_values(r, &parts[k]);
+      }
+  if (!r->rc && sqlite3_step(r->st) != SQLITE_DONE) return 0;
+  size_t at = 0;
+  for (size_t s = 0; s < doc->nruns; s++)
+    for (size_t i = 0; i < doc->runs[s].nrows; at += doc->runs[s].rows[i++].nparts)
+      if (doc->runs[s].rows[i].nparts) doc->runs[s].rows[i].parts = parts + at;
+  return 1;
+}
+
 static void read_parts(reader *r, cs_doc *doc) {
+  if (r->rc || read_parts_stretch(r, doc)) return;
   group g = {NULL, 0, 0, sizeof(cs_doc_part)};
   int64_t prev[2] = {-1, -1};
   cs_doc_row *row = NULL;
-  if (query(r, r->explanations ? "SELECT run_id, scenario, row_idx, idx, name, rounded, exact, explain FROM run_parts"
-                                  " WHERE run_id = ?1 ORDER BY scenario, row_idx, idx"
-                                : "SELECT run_id, scenario, row_idx, idx, name, rounded, exact, NULL FROM run_parts"
-                                  " WHERE run_id = ?1 ORDER BY scenario, row_idx, idx") == 0) {
+  if (query(r, r->explanations ? READ_PART_COLUMNS BY_KEY("scenario, row_idx, idx")
+                                : READ_PART_COLUMNS_NO_EXPLAIN BY_KEY("scenario, row_idx, idx")) == 0) {
     while (next_row(r) > 0) {
       int64_t key[2] = {get_count(r, 1), get_count(r, 2)}, i = get_count(r, 3);
       if (r->rc) break;
@@ -1516,10 +1707,7 @@ static void read_parts(reader *r, cs_doc *doc) {
       }
       cs_doc_part *p = group_push(r, &g);
       if (!p) break;
-      p->name = get_text(r, 4, 0);
-      p->rounded = get_kroner(r, 5);
-      p->exact = get_text(r, 6, 0);
-      p->explain = get_text(r, 7, 1);
+      part_values(r, p);
     }
     if (row && !r->rc) row->parts = group_keep(r, &g, row->nparts, "parts");
     for (size_t s = 0; s < doc->nruns && !r->rc; s++)
@@ -1565,7 +1753,7 @@ static void read_amounts(reader *r, cs_doc *doc) {
       cs_doc_amount *a = group_push(r, &g);
       if (!a) break;
       a->name = get_text(r, 5, 0);
-      a->amount = get_text(r, 6, 0);
+      a->amount = get_decimal(r, 6, 0);
     }
     if (yr && grants && !r->rc) yr->grant_list = group_keep(r, &g, yr->ngrants, "cost lines or grants");
     else if (yr && !r->rc) yr->lines = group_keep(r, &g, yr->nlines, "cost lines or grants");

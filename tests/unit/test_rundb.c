@@ -597,6 +597,123 @@ static void edited_run_is_refused(void **state) {
   free(orig);
 }
 
+/* Runs SQL on the store with its foreign keys and CHECKs off (an edit no
+** coopsim writer makes). */
+static void edit_store(const char *sql) {
+  sqlite3 *raw;
+  char *msg = NULL;
+  assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+  if (sqlite3_exec(raw, "PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON;", NULL, NULL, NULL) !=
+          SQLITE_OK ||
+      sqlite3_exec(raw, sql, NULL, NULL, &msg) != SQLITE_OK)
+    fail_msg("%s: %s", sql, msg ? msg : "");
+  sqlite3_close(raw);
+}
+
+/* Two runs saved, then their rows and parts moved to other rowids by sql:
+** each run reads back exactly as saved. A run is read in rowid order when
+** its rows are one stretch of rowids in key order; these are not, and
+** the reader must notice and read them in key order. */
+static void moved_rows_read_as_saved(const char *sql) {
+  cs_doc *a = testdoc(2, 3, 20, "first"), *b = testdoc(3, 2, 30, "second");
+  cs_rundb *db = open_write();
+  save(db, a, &testmeta);
+  save(db, b, &testmeta);
+  cs_rundb_close(db);
+  edit_store(sql);
+  cs_error err = {0, ""};
+  assert_int_equal(cs_rundb_open(&db, path, NULL, &err), 0);
+  for (int64_t id = 1; id <= 2; id++) {
+    cs_doc *back = NULL;
+    if (cs_rundb_load(db, id, &back, NULL, &err)) fail_msg("%s: run %lld: %s", sql, (long long)id, err.msg);
+    assert_true(docs_equal(id == 1 ? a : b, back));
+    cs_doc_free(back);
+  }
+  cs_rundb_close(db);
+  cs_doc_free(a);
+  cs_doc_free(b);
+}
+
+static void rows_in_reverse_rowid_order(void **state) {
+  (void)state;
+  moved_rows_read_as_saved("UPDATE run_rows SET rowid = 1000000 - rowid; UPDATE run_parts SET rowid = 1000000 - rowid");
+}
+
+/* the two runs' rows and parts interleaved: each run's stretch holds the other's */
+static void rows_of_two_runs_interleaved(void **state) {
+  (void)state;
+  moved_rows_read_as_saved(
+      "UPDATE run_rows SET rowid = 1000000 + 2 * rowid WHERE run_id = 1;"
+      "UPDATE run_rows SET rowid = 1000001 + 2 * (rowid - (SELECT min(rowid) FROM run_rows WHERE run_id = 2))"
+      " WHERE run_id = 2;"
+      "UPDATE run_parts SET rowid = 1000000 + 2 * rowid WHERE run_id = 1;"
+      "UPDATE run_parts SET rowid = 1000001 + 2 * (rowid - (SELECT min(rowid) FROM run_parts WHERE run_id = 2))"
+      " WHERE run_id = 2");
+}
+
+/* one row, then one part, of the first run moved past the second run's */
+static void one_row_moved_away(void **state) {
+  (void)state;
+  moved_rows_read_as_saved("UPDATE run_rows SET rowid = 5000000 WHERE run_id = 1 AND scenario = 0 AND idx = 7;"
+                           "UPDATE run_parts SET rowid = 5000000 WHERE run_id = 1 AND scenario = 1 AND row_idx = 3"
+                           " AND idx = 1");
+}
+
+/* A run with a row or part more than its parents claim, stored at a rowid
+** away from its others, or a stored amount not as the schema allows:
+** refused, as when its rows are read in key order. */
+static void extra_child_away_from_the_run_refused(void **state) {
+  (void)state;
+  make_store_with_runs(2);
+  size_t len;
+  char *orig = read_all(path, &len);
+  static const struct {
+    const char *sql, *want;
+  } cases[] = {
+      {"INSERT INTO run_parts (rowid, run_id, scenario, row_idx, idx, name, rounded, exact)"
+       " SELECT 5000000, run_id, scenario, row_idx, idx + 1, name, rounded, exact FROM run_parts"
+       " WHERE run_id = 1 AND scenario = 0 AND row_idx = 2 ORDER BY idx DESC LIMIT 1",
+       "incomplete (its parts are missing or extra)"},
+      /* a row after the second run's (the next rowid) */
+      {"CREATE TEMP TABLE t AS SELECT * FROM run_rows WHERE run_id = 1 AND scenario = 0 AND idx = 0;"
+       " UPDATE t SET idx = (SELECT count(*) FROM run_rows WHERE run_id = 1 AND scenario = 0);"
+       " INSERT INTO run_rows SELECT * FROM t",
+       "incomplete (its rows are missing or extra)"},
+      /* as many parts as claimed: the last one gone, one more of the first row's away */
+      {"DELETE FROM run_parts WHERE rowid = (SELECT max(rowid) FROM run_parts WHERE run_id = 1);"
+       " INSERT INTO run_parts (rowid, run_id, scenario, row_idx, idx, name, rounded, exact)"
+       " SELECT 5000000, run_id, scenario, row_idx, idx + 1, name, rounded, exact FROM run_parts"
+       " WHERE run_id = 1 AND scenario = 0 AND row_idx = 0 ORDER BY idx DESC LIMIT 1",
+       "incomplete (its parts are missing or extra)"},
+      {"UPDATE run_parts SET exact = '12.5' WHERE run_id = 1 AND scenario = 0 AND row_idx = 4 AND idx = 0",
+       "field \"exact\": \"12.5\" is not an amount with two decimals"},
+      {"UPDATE run_rows SET exact = '1' || char(27) || '.00' WHERE run_id = 1 AND scenario = 1 AND idx = 2",
+       "run_rows, field \"exact\": byte 2 is a control character"},
+      {"UPDATE run_years SET net = '-' WHERE run_id = 1 AND scenario = 0 AND idx = 1",
+       "field \"net\": \"-\" is not an amount with two decimals"},
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(orig, 1, len, f), len);
+    fclose(f);
+    edit_store(cases[k].sql);
+    cs_rundb *db = NULL;
+    cs_error err = {0, ""};
+    assert_int_equal(cs_rundb_open(&db, path, NULL, &err), 0);
+    cs_doc *back = NULL;
+    if (cs_rundb_load(db, 1, &back, NULL, &err) == 0) fail_msg("%s: read as a document", cases[k].sql);
+    assert_null(back);
+    if (!strstr(err.msg, cases[k].want) || !strstr(err.msg, path))
+      fail_msg("%s: expected \"%s\" in: %s", cases[k].sql, cases[k].want, err.msg);
+    /* the other run is whole: it reads */
+    if (cs_rundb_load(db, 2, &back, NULL, &err) != 0) fail_msg("%s: run 2: %s", cases[k].sql, err.msg);
+    cs_doc_free(back);
+    cs_rundb_close(db);
+  }
+  free(orig);
+}
+
 static void rel24_truncated_header(void **state) {
   (void)state;
   make_store_with_runs(1);
@@ -912,6 +1029,10 @@ int main(void) {
       cmocka_unit_test_setup_teardown(rel24_damaged_page, setup, teardown),
       cmocka_unit_test_setup_teardown(damaged_page_of_the_run_read, setup, teardown),
       cmocka_unit_test_setup_teardown(edited_run_is_refused, setup, teardown),
+      cmocka_unit_test_setup_teardown(rows_in_reverse_rowid_order, setup, teardown),
+      cmocka_unit_test_setup_teardown(rows_of_two_runs_interleaved, setup, teardown),
+      cmocka_unit_test_setup_teardown(one_row_moved_away, setup, teardown),
+      cmocka_unit_test_setup_teardown(extra_child_away_from_the_run_refused, setup, teardown),
       cmocka_unit_test_setup_teardown(rel24_truncated_header, setup, teardown),
       cmocka_unit_test_setup_teardown(rel24_lock_held_past_busy_timeout, setup, teardown),
       cmocka_unit_test_setup_teardown(rel24_read_only_file, setup, teardown),
