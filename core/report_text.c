@@ -395,15 +395,30 @@ int cs_report_table(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error
 
 /* ---- CSV -------------------------------------------------------------------------- */
 
-void cs_csv_cell(cs_sb *out, const char *v, char sep) {
-  char set[5] = {sep, '"', '\n', '\r', '\0'};
-  if (strpbrk(v, set) == NULL) {
-    cs_sb_add(out, v);
-    return;
+/* v between double quotes, each '"' in it doubled; `lead` (may be "") after
+** the opening quote. */
+static void csv_quoted(cs_sb *out, const char *lead, const char *v) {
+  cs_sb_add(out, "\"");
+  cs_sb_add(out, lead);
+  for (const char *q; (q = strchr(v, '"')) != NULL; v = q + 1) {
+    cs_sb_addn(out, v, (size_t)(q - v));
+    cs_sb_addn(out, "\"\"", 2);
   }
+  cs_sb_add(out, v);
   cs_sb_add(out, "\"");
-  for (; *v; v++) cs_sb_add(out, *v == '"' ? "\"\"" : (char[2]){*v, '\0'});
-  cs_sb_add(out, "\"");
+}
+
+void cs_csv_cell(cs_sb *out, const char *v, char sep) {
+  /* one pass: a cell with none of the separator, '"', CR, LF is written as it is */
+  for (size_t n = 0;; n++) {
+    char c = v[n];
+    if (c == '\0') {
+      cs_sb_addn(out, v, n);
+      return;
+    }
+    if (c == sep || c == '"' || c == '\n' || c == '\r') break;
+  }
+  csv_quoted(out, "", v);
 }
 
 void cs_csv_text_cell(cs_sb *out, const char *v, char sep) {
@@ -411,9 +426,7 @@ void cs_csv_text_cell(cs_sb *out, const char *v, char sep) {
     cs_csv_cell(out, v, sep);
     return;
   }
-  cs_sb_add(out, "\"'");
-  for (; *v; v++) cs_sb_add(out, *v == '"' ? "\"\"" : (char[2]){*v, '\0'});
-  cs_sb_add(out, "\"");
+  csv_quoted(out, "'", v);
 }
 
 /* The CSV column of a service: "service_" and its name (en), "tjeneste_"

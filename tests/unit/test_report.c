@@ -516,6 +516,49 @@ static void options_in_bokmal(void **state) {
   cs_sb_free(&b);
 }
 
+/* CSV cells against RFC 4180 written out here byte by byte: quoted when the
+** cell holds the separator, '"', CR or LF, each '"' doubled; a text cell that
+** begins like a formula (= + - @) quoted with a leading apostrophe. Random
+** cells over an alphabet of every such byte, both separators. */
+static void ref_csv(char *out, const char *v, char sep, int text) {
+  int formula = text && (*v == '=' || *v == '+' || *v == '-' || *v == '@');
+  int quote = formula;
+  for (const char *p = v; *p; p++)
+    if (*p == sep || *p == '"' || *p == '\n' || *p == '\r') quote = 1;
+  char *o = out;
+  if (quote) *o++ = '"';
+  if (formula) *o++ = '\'';
+  for (const char *p = v; *p; p++) {
+    if (quote && *p == '"') *o++ = '"';
+    *o++ = *p;
+  }
+  if (quote) *o++ = '"';
+  *o = '\0';
+}
+
+static void csv_cells(void **state) {
+  (void)state;
+  static const char alphabet[] = {'a', '7', ',', ';', '"', '\n', '\r', '=', '+', '-', '@', '\'', ' ', (char)0xc3, (char)0xa5};
+  uint64_t x = 0x9e3779b97f4a7c15u;
+  cs_sb b = {0};
+  char v[16], want[64];
+  for (int i = 0; i < 200000; i++) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17; /* xorshift64 */
+    size_t n = x % sizeof v;
+    for (size_t k = 0; k < n; k++) v[k] = alphabet[(x >> (4 + 4 * k)) % sizeof alphabet];
+    v[n] = '\0';
+    char sep = (x >> 62) & 1 ? ';' : ',';
+    int text = (int)((x >> 61) & 1);
+    b.len = 0;
+    if (text) cs_csv_text_cell(&b, v, sep);
+    else cs_csv_cell(&b, v, sep);
+    cs_sb_addn(&b, "", 1);
+    ref_csv(want, v, sep, text);
+    assert_string_equal(b.s, want);
+  }
+  cs_sb_free(&b);
+}
+
 /* COOPSIM_LANG sets the default language; LANG does not. */
 static void default_language(void **state) {
   (void)state;
@@ -674,7 +717,7 @@ int main(void) {
       cmocka_unit_test(csv_formats),  cmocka_unit_test(markdown_and_json),
       cmocka_unit_test(html_escaped), cmocka_unit_test(files_whole_or_nothing),
       cmocka_unit_test(streamed_files), cmocka_unit_test(key_in_bokmal),
-      cmocka_unit_test(options_in_bokmal),
+      cmocka_unit_test(options_in_bokmal),    cmocka_unit_test(csv_cells),
       cmocka_unit_test(names),        cmocka_unit_test(parts_add_up),
       cmocka_unit_test(part_names),   cmocka_unit_test(default_language),
   };
