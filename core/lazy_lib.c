@@ -48,6 +48,10 @@ int cs_lazy_load(cs_lazy_lib *lib) {
   return state == CS_LAZY_LOADED;
 }
 
+void cs_lazy_need_slow(cs_lazy_lib *lib, const char *fn) {
+  if (!cs_lazy_load(lib)) cs_lazy_missing(lib, fn);
+}
+
 _Noreturn void cs_lazy_missing(cs_lazy_lib *lib, const char *fn) {
   fprintf(stderr, "coopsim: internal error: %s called without %s: %s\n", fn, lib->what, lib->why);
   abort();

@@ -51,12 +51,25 @@ int cs_lazy_load(cs_lazy_lib *lib);
 ** here rather than by a call through a null pointer). */
 _Noreturn void cs_lazy_missing(cs_lazy_lib *lib, const char *fn);
 
+/* cs_lazy_need's way when the library is not loaded yet: loads it, or
+** aborts through cs_lazy_missing. Out of line, so that a forwarder's loaded
+** case saves no registers. */
+#if defined(__GNUC__)
+__attribute__((cold, noinline))
+#endif
+void cs_lazy_need_slow(cs_lazy_lib *lib, const char *fn);
+
 /* Loads the library if need be before FN forwards a call to it; aborts
 ** through cs_lazy_missing when it cannot be loaded. The loaded case costs
-** one atomic load. */
+** one atomic load and a branch (a forwarder is then a jump to the library:
+** a national `runs export` makes some ten million such calls). */
 static inline void cs_lazy_need(cs_lazy_lib *lib, const char *fn) {
-  if (atomic_load_explicit(&lib->state, memory_order_acquire) == CS_LAZY_LOADED) return;
-  if (!cs_lazy_load(lib)) cs_lazy_missing(lib, fn);
+#if defined(__GNUC__)
+  if (__builtin_expect(atomic_load_explicit(&lib->state, memory_order_acquire) != CS_LAZY_LOADED, 0))
+#else
+  if (atomic_load_explicit(&lib->state, memory_order_acquire) != CS_LAZY_LOADED)
+#endif
+    cs_lazy_need_slow(lib, fn);
 }
 
 #endif
