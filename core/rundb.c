@@ -843,7 +843,7 @@ static void where_amount(char *out, size_t size, const save_at *at, size_t y, si
 /* Rows of one table waiting to be inserted together: head is the INSERT up
 ** to VALUES, ncols its columns (SHARED_COLS of them bound once), one the
 ** statement of a single row (save_sql). `many` (BATCH rows) is prepared at
-** its first use; cs_rundb_save finalizes both. */
+** its first use and serves every run; cs_rundb_save finalizes both. */
 typedef struct batch {
   const char *head;
   int ncols;
@@ -887,41 +887,47 @@ static void bind_shared(sqlite3_stmt *st, const save_at *at) {
   sqlite3_bind_int64(st, 2, (int64_t)at->s);
 }
 
-/* Inserts the waiting rows in one statement. When it is refused (a CHECK, a
-** key) and the transaction is still open, they are inserted again one by one
-** so that the message names the row that was refused; any other failure
-** names the rows of the batch. */
+/* Inserts the waiting rows i.. one at a time with b->one; a failure names
+** the row. */
+static int insert_each(batch *b, const save_at *at, size_t i, size_t n, cs_error *err) {
+  bind_shared(b->one, at);
+  for (; i < n; i++) {
+    b->bind(b->one, own_first(b, 0), at, b->r[i], b->p[i]);
+    int rc = sqlite3_step(b->one);
+    sqlite3_reset(b->one);
+    if (rc != SQLITE_DONE) {
+      char where[192];
+      b->where(where, sizeof where, at, b->r[i], b->p[i]);
+      return cs_error_set(err, (rc & 0xff) == SQLITE_CONSTRAINT ? CS_EINVAL : CS_EIO,
+                          "%s: nothing was saved: %s: %s (%s)", at->db->path, where,
+                          sqlite3_errmsg(at->db->db), sqlite3_errstr(rc));
+    }
+  }
+  return CS_OK;
+}
+
+/* Inserts the waiting rows: a full batch in one statement, the fewer rows
+** left at the end of a table one at a time (preparing a statement for them
+** would cost more than it saves). When the full statement is refused (a
+** CHECK, a key) and the transaction is still open, its rows are inserted
+** again one by one so that the message names the row that was refused;
+** any other failure names the rows of the batch. */
 static int batch_flush(batch *b, const save_at *at, cs_error *err) {
   size_t n = b->n;
-  if (!n) return CS_OK;
   b->n = 0;
-  sqlite3_stmt *st = n == BATCH ? b->many : NULL;
-  if (!st && !(st = prepare_rows(at->db, b, n)))
+  if (n < BATCH) return insert_each(b, at, 0, n, err);
+  if (!b->many && !(b->many = prepare_rows(at->db, b, BATCH)))
     return db_fail(at->db, err, "cannot prepare a save; nothing was saved");
-  if (n == BATCH) b->many = st;
+  sqlite3_stmt *st = b->many;
   bind_shared(st, at);
   for (size_t i = 0; i < n; i++) b->bind(st, own_first(b, i), at, b->r[i], b->p[i]);
   int rc = sqlite3_step(st);
   sqlite3_reset(st);
-  if (n < BATCH) sqlite3_finalize(st);
   if (rc == SQLITE_DONE) return CS_OK;
-  char where[192];
-  if ((rc & 0xff) == SQLITE_CONSTRAINT && !sqlite3_get_autocommit(at->db->db)) {
-    bind_shared(b->one, at);
-    for (size_t i = 0; i < n; i++) {
-      b->bind(b->one, own_first(b, 0), at, b->r[i], b->p[i]);
-      rc = sqlite3_step(b->one);
-      sqlite3_reset(b->one);
-      if (rc != SQLITE_DONE) {
-        b->where(where, sizeof where, at, b->r[i], b->p[i]);
-        return cs_error_set(err, (rc & 0xff) == SQLITE_CONSTRAINT ? CS_EINVAL : CS_EIO,
-                            "%s: nothing was saved: %s: %s (%s)", at->db->path, where,
-                            sqlite3_errmsg(at->db->db), sqlite3_errstr(rc));
-      }
-    }
-    return CS_OK; /* each was taken on its own: they are in, once */
-  }
-  char last[192];
+  /* each is taken on its own: they are in, once, or the refused one is named */
+  if ((rc & 0xff) == SQLITE_CONSTRAINT && !sqlite3_get_autocommit(at->db->db))
+    return insert_each(b, at, 0, n, err);
+  char where[192], last[192];
   b->where(where, sizeof where, at, b->r[0], b->p[0]);
   b->where(last, sizeof last, at, b->r[n - 1], b->p[n - 1]);
   return cs_error_set(err, (rc & 0xff) == SQLITE_CONSTRAINT ? CS_EINVAL : CS_EIO,
