@@ -859,9 +859,10 @@ enum { BATCH_ROWS, BATCH_PARTS, BATCH_YEARS, BATCH_AMOUNTS, BATCH_N };
 /* The first parameter of the own columns of the i-th row of a statement. */
 static int own_first(const batch *b, size_t i) { return SHARED_COLS + 1 + (int)i * (b->ncols - SHARED_COLS); }
 
-/* The INSERT of n rows of b's table, each row (?1, ?2, then its own
+/* The INSERT of BATCH rows of b's table, each row (?1, ?2, then its own
 ** numbered parameters), or NULL. */
-static sqlite3_stmt *prepare_rows(cs_rundb *db, const batch *b, size_t n) {
+static sqlite3_stmt *prepare_rows(cs_rundb *db, const batch *b) {
+  const size_t n = BATCH;
   size_t size = strlen(b->head) + n * (size_t)b->ncols * 8 + 1;
   char *sql = malloc(size);
   if (!sql) return NULL;
@@ -887,11 +888,11 @@ static void bind_shared(sqlite3_stmt *st, const save_at *at) {
   sqlite3_bind_int64(st, 2, (int64_t)at->s);
 }
 
-/* Inserts the waiting rows i.. one at a time with b->one; a failure names
+/* Inserts the n waiting rows one at a time with b->one; a failure names
 ** the row. */
-static int insert_each(batch *b, const save_at *at, size_t i, size_t n, cs_error *err) {
+static int insert_each(batch *b, const save_at *at, size_t n, cs_error *err) {
   bind_shared(b->one, at);
-  for (; i < n; i++) {
+  for (size_t i = 0; i < n; i++) {
     b->bind(b->one, own_first(b, 0), at, b->r[i], b->p[i]);
     int rc = sqlite3_step(b->one);
     sqlite3_reset(b->one);
@@ -915,8 +916,8 @@ static int insert_each(batch *b, const save_at *at, size_t i, size_t n, cs_error
 static int batch_flush(batch *b, const save_at *at, cs_error *err) {
   size_t n = b->n;
   b->n = 0;
-  if (n < BATCH) return insert_each(b, at, 0, n, err);
-  if (!b->many && !(b->many = prepare_rows(at->db, b, BATCH)))
+  if (n < BATCH) return insert_each(b, at, n, err);
+  if (!b->many && !(b->many = prepare_rows(at->db, b)))
     return db_fail(at->db, err, "cannot prepare a save; nothing was saved");
   sqlite3_stmt *st = b->many;
   bind_shared(st, at);
@@ -926,7 +927,7 @@ static int batch_flush(batch *b, const save_at *at, cs_error *err) {
   if (rc == SQLITE_DONE) return CS_OK;
   /* each is taken on its own: they are in, once, or the refused one is named */
   if ((rc & 0xff) == SQLITE_CONSTRAINT && !sqlite3_get_autocommit(at->db->db))
-    return insert_each(b, at, 0, n, err);
+    return insert_each(b, at, n, err);
   char where[192], last[192];
   b->where(where, sizeof where, at, b->r[0], b->p[0]);
   b->where(last, sizeof last, at, b->r[n - 1], b->p[n - 1]);
