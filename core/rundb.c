@@ -592,9 +592,10 @@ const char *cs_rundb_path(const cs_rundb *db) { return db->path; }
 
 /* ---- save ---------------------------------------------------------------- */
 
-/* The two tables with a row per member-year or more (the national run:
-** 96 000 rows, 149 000 parts) are written BATCH rows to a statement (a
-** multi-row VALUES), as most of an insert's cost is the statement's own. */
+/* The tables with many rows (the national run: 96 000 rows, 149 000 parts,
+** 4 600 years, 18 800 cost lines and grants) are written BATCH rows to a
+** statement (a multi-row VALUES), as most of an insert's cost is the
+** statement's own. */
 #define ROW_INSERT                                                                               \
   "INSERT INTO run_rows (run_id, scenario, idx, year, code, name, given, merged, cooperation,"    \
   " population, population_date, population_source, months, charged_months, host, payee, due,"  \
@@ -604,6 +605,13 @@ const char *cs_rundb_path(const cs_rundb *db) { return db->path; }
 #define PART_INSERT                                                                              \
   "INSERT INTO run_parts (run_id, scenario, row_idx, idx, name, rounded, exact, explain) VALUES "
 #define PART_COLUMNS 8
+#define YEAR_INSERT                                                                              \
+  "INSERT INTO run_years (run_id, scenario, idx, year, cooperation, members, cost, grants, net,"  \
+  " balance, sum_shares, key, key_label, key_source, key_assumption, agreement_months, covers,"   \
+  " past_end, nlines, ngrants, nevents, actual_cost, actual_grants, actual_net, key_nb) VALUES "
+#define YEAR_COLUMNS 25
+#define AMOUNT_INSERT "INSERT INTO run_year_amounts (run_id, scenario, year_idx, kind, idx, name, amount) VALUES "
+#define AMOUNT_COLUMNS 7
 enum { BATCH = 32 };
 
 enum { ST_RUN, ST_SCENARIO, ST_ROW, ST_PART, ST_YEAR, ST_AMOUNT, ST_EVENT, ST_SERVICE, ST_INVOICE,
@@ -618,13 +626,9 @@ static const char *const save_sql[ST_N] = {
     ROW_INSERT "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
     " ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
     PART_INSERT "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    "INSERT INTO run_years (run_id, scenario, idx, year, cooperation, members, cost, grants, net,"
-    " balance, sum_shares, key, key_label, key_source, key_assumption, agreement_months, covers,"
-    " past_end, nlines, ngrants, nevents, actual_cost, actual_grants, actual_net, key_nb) VALUES (?1,"
-    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,"
-    " ?23, ?24, ?25)",
-    "INSERT INTO run_year_amounts (run_id, scenario, year_idx, kind, idx, name, amount)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    YEAR_INSERT "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+    " ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
+    AMOUNT_INSERT "(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     "INSERT INTO run_year_events (run_id, scenario, year_idx, idx, kind, code, name, date, until,"
     " other_code, other_name) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     "INSERT INTO run_row_services (run_id, scenario, row_idx, idx, name, kroner)"
@@ -660,22 +664,6 @@ static int insert(cs_rundb *db, sqlite3_stmt *st, cs_error *err, const char *whe
   int code = (rc & 0xff) == SQLITE_CONSTRAINT ? CS_EINVAL : CS_EIO;
   return cs_error_set(err, code, "%s: nothing was saved: %s: %s (%s)", db->path, at,
                       sqlite3_errmsg(db->db), sqlite3_errstr(rc));
-}
-
-static int save_amounts(cs_rundb *db, sqlite3_stmt *st, int64_t id, size_t s, size_t y,
-                        const char *kind, const cs_doc_amount *a, size_t n, cs_error *err) {
-  for (size_t i = 0; i < n; i++) {
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, (int64_t)s);
-    sqlite3_bind_int64(st, 3, (int64_t)y);
-    bind_text(st, 4, kind);
-    sqlite3_bind_int64(st, 5, (int64_t)i);
-    bind_text(st, 6, a[i].name);
-    bind_text(st, 7, a[i].amount);
-    int rc = insert(db, st, err, "run %zu, year entry %zu, %s %zu", s + 1, y + 1, kind, i + 1);
-    if (rc) return rc;
-  }
-  return CS_OK;
 }
 
 /* A row's services, instalments and their lines. */
@@ -723,7 +711,7 @@ static int save_row_money(cs_rundb *db, sqlite3_stmt **st, int64_t id, size_t s,
   return CS_OK;
 }
 
-/* ---- rows and parts, BATCH to a statement -------------------------------- */
+/* ---- rows, parts, years and their amounts, BATCH to a statement ---------- */
 
 /* Where the rows a save is writing come from: run s of the document, stored
 ** as run id. */
@@ -734,17 +722,21 @@ typedef struct save_at {
   const cs_doc_run *run;
 } save_at;
 
-/* Binds row r's columns (and part p's, for parts) from parameter first on. */
+/* Every table a save batches starts with (run_id, scenario), the same for
+** all rows of a run: one statement binds them once, as ?1 and ?2, and each
+** row's own columns follow from ?3 on (also in save_sql's single-row
+** statements, so both are bound alike). */
+enum { SHARED_COLS = 2 };
+
+/* Binds the own columns of row r (part, amount p) from parameter first on. */
 typedef void bind_fn(sqlite3_stmt *st, int first, const save_at *at, size_t r, size_t p);
-/* Writes where row r (part p) is, for a message. */
+/* Writes where row r (part, amount p) is, for a message. */
 typedef void where_fn(char *out, size_t size, const save_at *at, size_t r, size_t p);
 
 static void bind_row(sqlite3_stmt *q, int first, const save_at *at, size_t r, size_t p) {
   (void)p;
   const cs_doc_row *row = &at->run->rows[r];
   int i = first;
-  sqlite3_bind_int64(q, i++, at->id);
-  sqlite3_bind_int64(q, i++, (int64_t)at->s);
   sqlite3_bind_int64(q, i++, (int64_t)r);
   sqlite3_bind_int(q, i++, row->year);
   sqlite3_bind_text(q, i++, row->code, (int)(memchr(row->code, '\0', sizeof row->code) ?
@@ -782,14 +774,12 @@ static void where_row(char *out, size_t size, const save_at *at, size_t r, size_
 
 static void bind_part(sqlite3_stmt *q, int first, const save_at *at, size_t r, size_t p) {
   const cs_doc_part *part = &at->run->rows[r].parts[p];
-  sqlite3_bind_int64(q, first, at->id);
-  sqlite3_bind_int64(q, first + 1, (int64_t)at->s);
-  sqlite3_bind_int64(q, first + 2, (int64_t)r);
-  sqlite3_bind_int64(q, first + 3, (int64_t)p);
-  bind_text(q, first + 4, part->name);
-  sqlite3_bind_int64(q, first + 5, part->rounded);
-  bind_text(q, first + 6, part->exact);
-  bind_text(q, first + 7, part->explain); /* the PART_COLUMNS-th */
+  sqlite3_bind_int64(q, first, (int64_t)r);
+  sqlite3_bind_int64(q, first + 1, (int64_t)p);
+  bind_text(q, first + 2, part->name);
+  sqlite3_bind_int64(q, first + 3, part->rounded);
+  bind_text(q, first + 4, part->exact);
+  bind_text(q, first + 5, part->explain); /* the PART_COLUMNS-th */
 }
 
 static void where_part(char *out, size_t size, const save_at *at, size_t r, size_t p) {
@@ -798,9 +788,66 @@ static void where_part(char *out, size_t size, const save_at *at, size_t r, size
            p + 1);
 }
 
+static void bind_year(sqlite3_stmt *q, int first, const save_at *at, size_t y, size_t p) {
+  (void)p;
+  const cs_doc_year *yr = &at->run->years[y];
+  int i = first;
+  sqlite3_bind_int64(q, i++, (int64_t)y);
+  sqlite3_bind_int(q, i++, yr->year);
+  bind_text(q, i++, yr->cooperation);
+  sqlite3_bind_int(q, i++, yr->members);
+  bind_text(q, i++, yr->cost);
+  bind_text(q, i++, yr->grants);
+  bind_text(q, i++, yr->net);
+  bind_text(q, i++, yr->balance);
+  sqlite3_bind_int64(q, i++, yr->sum_shares);
+  bind_text(q, i++, yr->key);
+  bind_text(q, i++, yr->key_label);
+  bind_text(q, i++, yr->key_source);
+  bind_text(q, i++, yr->key_assumption);
+  sqlite3_bind_int(q, i++, yr->agreement_months);
+  sqlite3_bind_int(q, i++, yr->covers != 0);
+  sqlite3_bind_int(q, i++, yr->past_end != 0);
+  sqlite3_bind_int64(q, i++, (int64_t)yr->nlines);
+  sqlite3_bind_int64(q, i++, (int64_t)yr->ngrants);
+  sqlite3_bind_int64(q, i++, (int64_t)yr->nevents);
+  bind_text(q, i++, yr->actual_cost);
+  bind_text(q, i++, yr->actual_grants);
+  bind_text(q, i++, yr->actual_net);
+  bind_text(q, i, yr->key_nb); /* the YEAR_COLUMNS-th */
+}
+
+static void where_year(char *out, size_t size, const save_at *at, size_t y, size_t p) {
+  (void)p;
+  snprintf(out, size, "run %zu, year entry %zu (%d)", at->s + 1, y + 1, at->run->years[y].year);
+}
+
+/* Amount p of year y: its cost lines first (p < nlines), then its grants. */
+static int amount_is_line(const cs_doc_year *yr, size_t p) { return p < yr->nlines; }
+
+static void bind_amount(sqlite3_stmt *q, int first, const save_at *at, size_t y, size_t p) {
+  const cs_doc_year *yr = &at->run->years[y];
+  int line = amount_is_line(yr, p);
+  size_t i = line ? p : p - yr->nlines;
+  const cs_doc_amount *a = line ? &yr->lines[i] : &yr->grant_list[i];
+  sqlite3_bind_int64(q, first, (int64_t)y);
+  sqlite3_bind_text(q, first + 1, line ? "line" : "grant", -1, SQLITE_STATIC);
+  sqlite3_bind_int64(q, first + 2, (int64_t)i);
+  bind_text(q, first + 3, a->name);
+  bind_text(q, first + 4, a->amount); /* the AMOUNT_COLUMNS-th */
+}
+
+static void where_amount(char *out, size_t size, const save_at *at, size_t y, size_t p) {
+  const cs_doc_year *yr = &at->run->years[y];
+  int line = amount_is_line(yr, p);
+  snprintf(out, size, "run %zu, year entry %zu, %s %zu", at->s + 1, y + 1, line ? "line" : "grant",
+           (line ? p : p - yr->nlines) + 1);
+}
+
 /* Rows of one table waiting to be inserted together: head is the INSERT up
-** to VALUES, one the statement of a single row (save_sql). `many` (BATCH
-** rows) is prepared at its first use; cs_rundb_save finalizes both. */
+** to VALUES, ncols its columns (SHARED_COLS of them bound once), one the
+** statement of a single row (save_sql). `many` (BATCH rows) is prepared at
+** its first use and serves every run; cs_rundb_save finalizes both. */
 typedef struct batch {
   const char *head;
   int ncols;
@@ -811,57 +858,81 @@ typedef struct batch {
   size_t r[BATCH], p[BATCH];
 } batch;
 
-enum { BATCH_ROWS, BATCH_PARTS, BATCH_N };
+enum { BATCH_ROWS, BATCH_PARTS, BATCH_YEARS, BATCH_AMOUNTS, BATCH_N };
 
-/* The INSERT of n rows of b's table (anonymous parameters, row by row), or NULL. */
-static sqlite3_stmt *prepare_rows(cs_rundb *db, const batch *b, size_t n) {
-  char sql[8192];
-  size_t len = (size_t)snprintf(sql, sizeof sql, "%s", b->head);
-  for (size_t i = 0; i < n && len < sizeof sql; i++)
-    for (int c = 0; c < b->ncols && len < sizeof sql; c++)
-      len += (size_t)snprintf(sql + len, sizeof sql - len, "%s", c == 0 ? (i ? ", (?" : "(?")
-                                                                  : c + 1 < b->ncols ? ", ?" : ", ?)");
-  sqlite3_stmt *st = NULL;
-  if (len >= sizeof sql || sqlite3_prepare_v2(db->db, sql, -1, &st, NULL) != SQLITE_OK) {
-    sqlite3_finalize(st);
-    return NULL;
+/* The first parameter of the own columns of the i-th row of a statement. */
+static int own_first(const batch *b, size_t i) { return SHARED_COLS + 1 + (int)i * (b->ncols - SHARED_COLS); }
+
+/* The INSERT of BATCH rows of b's table, each row (?1, ?2, then its own
+** numbered parameters), or NULL. */
+static sqlite3_stmt *prepare_rows(cs_rundb *db, const batch *b) {
+  const size_t n = BATCH;
+  size_t size = strlen(b->head) + n * (size_t)b->ncols * 8 + 1;
+  char *sql = malloc(size);
+  if (!sql) return NULL;
+  size_t len = (size_t)snprintf(sql, size, "%s", b->head);
+  for (size_t i = 0; i < n && len < size; i++) {
+    len += (size_t)snprintf(sql + len, size - len, "%s(?1, ?2", i ? ", " : "");
+    for (int c = 0; c < b->ncols - SHARED_COLS && len < size; c++)
+      len += (size_t)snprintf(sql + len, size - len, ", ?%d", own_first(b, i) + c);
+    if (len < size) len += (size_t)snprintf(sql + len, size - len, ")");
   }
+  sqlite3_stmt *st = NULL;
+  if (len >= size || sqlite3_prepare_v2(db->db, sql, -1, &st, NULL) != SQLITE_OK) {
+    sqlite3_finalize(st);
+    st = NULL;
+  }
+  free(sql);
   return st;
 }
 
-/* Inserts the waiting rows in one statement. When it is refused (a CHECK, a
-** key) and the transaction is still open, they are inserted again one by one
-** so that the message names the row that was refused; any other failure
-** names the rows of the batch. */
+/* Binds the columns every row of run `at` shares. */
+static void bind_shared(sqlite3_stmt *st, const save_at *at) {
+  sqlite3_bind_int64(st, 1, at->id);
+  sqlite3_bind_int64(st, 2, (int64_t)at->s);
+}
+
+/* Inserts the n waiting rows one at a time with b->one; a failure names
+** the row. */
+static int insert_each(batch *b, const save_at *at, size_t n, cs_error *err) {
+  bind_shared(b->one, at);
+  for (size_t i = 0; i < n; i++) {
+    b->bind(b->one, own_first(b, 0), at, b->r[i], b->p[i]);
+    int rc = sqlite3_step(b->one);
+    sqlite3_reset(b->one);
+    if (rc != SQLITE_DONE) {
+      char where[192];
+      b->where(where, sizeof where, at, b->r[i], b->p[i]);
+      return cs_error_set(err, (rc & 0xff) == SQLITE_CONSTRAINT ? CS_EINVAL : CS_EIO,
+                          "%s: nothing was saved: %s: %s (%s)", at->db->path, where,
+                          sqlite3_errmsg(at->db->db), sqlite3_errstr(rc));
+    }
+  }
+  return CS_OK;
+}
+
+/* Inserts the waiting rows: a full batch in one statement, the fewer rows
+** left at the end of a table one at a time (preparing a statement for them
+** would cost more than it saves). When the full statement is refused (a
+** CHECK, a key) and the transaction is still open, its rows are inserted
+** again one by one so that the message names the row that was refused;
+** any other failure names the rows of the batch. */
 static int batch_flush(batch *b, const save_at *at, cs_error *err) {
   size_t n = b->n;
-  if (!n) return CS_OK;
   b->n = 0;
-  sqlite3_stmt *st = n == BATCH ? b->many : NULL;
-  if (!st && !(st = prepare_rows(at->db, b, n)))
+  if (n < BATCH) return insert_each(b, at, n, err);
+  if (!b->many && !(b->many = prepare_rows(at->db, b)))
     return db_fail(at->db, err, "cannot prepare a save; nothing was saved");
-  if (n == BATCH) b->many = st;
-  for (size_t i = 0; i < n; i++) b->bind(st, 1 + (int)i * b->ncols, at, b->r[i], b->p[i]);
+  sqlite3_stmt *st = b->many;
+  bind_shared(st, at);
+  for (size_t i = 0; i < n; i++) b->bind(st, own_first(b, i), at, b->r[i], b->p[i]);
   int rc = sqlite3_step(st);
   sqlite3_reset(st);
-  if (n < BATCH) sqlite3_finalize(st);
   if (rc == SQLITE_DONE) return CS_OK;
-  char where[192];
-  if ((rc & 0xff) == SQLITE_CONSTRAINT && !sqlite3_get_autocommit(at->db->db)) {
-    for (size_t i = 0; i < n; i++) {
-      b->bind(b->one, 1, at, b->r[i], b->p[i]);
-      rc = sqlite3_step(b->one);
-      sqlite3_reset(b->one);
-      if (rc != SQLITE_DONE) {
-        b->where(where, sizeof where, at, b->r[i], b->p[i]);
-        return cs_error_set(err, (rc & 0xff) == SQLITE_CONSTRAINT ? CS_EINVAL : CS_EIO,
-                            "%s: nothing was saved: %s: %s (%s)", at->db->path, where,
-                            sqlite3_errmsg(at->db->db), sqlite3_errstr(rc));
-      }
-    }
-    return CS_OK; /* each was taken on its own: they are in, once */
-  }
-  char last[192];
+  /* each is taken on its own: they are in, once, or the refused one is named */
+  if ((rc & 0xff) == SQLITE_CONSTRAINT && !sqlite3_get_autocommit(at->db->db))
+    return insert_each(b, at, n, err);
+  char where[192], last[192];
   b->where(where, sizeof where, at, b->r[0], b->p[0]);
   b->where(last, sizeof last, at, b->r[n - 1], b->p[n - 1]);
   return cs_error_set(err, (rc & 0xff) == SQLITE_CONSTRAINT ? CS_EINVAL : CS_EIO,
@@ -869,7 +940,7 @@ static int batch_flush(batch *b, const save_at *at, cs_error *err) {
                       sqlite3_errmsg(at->db->db), sqlite3_errstr(rc));
 }
 
-/* Adds row r (part p) to the batch; inserts the batch when it is full. */
+/* Adds row r (part, amount p) to the batch; inserts the batch when it is full. */
 static int batch_add(batch *b, const save_at *at, size_t r, size_t p, cs_error *err) {
   b->r[b->n] = r;
   b->p[b->n] = p;
@@ -903,41 +974,20 @@ static int save_run(cs_rundb *db, sqlite3_stmt **st, batch *b, int64_t id, size_
     for (size_t p = 0; p < run->rows[r].nparts; p++)
       if ((rc = batch_add(&b[BATCH_PARTS], &at, r, p, err))) return rc;
   if ((rc = batch_flush(&b[BATCH_PARTS], &at, err))) return rc;
+  /* the years, then their cost lines and grants, then their events: each
+  ** table's rows in the document's order */
+  for (size_t y = 0; y < run->nyears; y++)
+    if ((rc = batch_add(&b[BATCH_YEARS], &at, y, 0, err))) return rc;
+  if ((rc = batch_flush(&b[BATCH_YEARS], &at, err))) return rc;
+  for (size_t y = 0; y < run->nyears; y++)
+    for (size_t p = 0; p < run->years[y].nlines + run->years[y].ngrants; p++)
+      if ((rc = batch_add(&b[BATCH_AMOUNTS], &at, y, p, err))) return rc;
+  if ((rc = batch_flush(&b[BATCH_AMOUNTS], &at, err))) return rc;
   for (size_t y = 0; y < run->nyears; y++) {
     const cs_doc_year *yr = &run->years[y];
-    sqlite3_stmt *q = st[ST_YEAR];
-    sqlite3_bind_int64(q, 1, id);
-    sqlite3_bind_int64(q, 2, (int64_t)s);
-    sqlite3_bind_int64(q, 3, (int64_t)y);
-    sqlite3_bind_int(q, 4, yr->year);
-    bind_text(q, 5, yr->cooperation);
-    sqlite3_bind_int(q, 6, yr->members);
-    bind_text(q, 7, yr->cost);
-    bind_text(q, 8, yr->grants);
-    bind_text(q, 9, yr->net);
-    bind_text(q, 10, yr->balance);
-    sqlite3_bind_int64(q, 11, yr->sum_shares);
-    bind_text(q, 12, yr->key);
-    bind_text(q, 13, yr->key_label);
-    bind_text(q, 14, yr->key_source);
-    bind_text(q, 15, yr->key_assumption);
-    sqlite3_bind_int(q, 16, yr->agreement_months);
-    sqlite3_bind_int(q, 17, yr->covers != 0);
-    sqlite3_bind_int(q, 18, yr->past_end != 0);
-    sqlite3_bind_int64(q, 19, (int64_t)yr->nlines);
-    sqlite3_bind_int64(q, 20, (int64_t)yr->ngrants);
-    sqlite3_bind_int64(q, 21, (int64_t)yr->nevents);
-    bind_text(q, 22, yr->actual_cost);
-    bind_text(q, 23, yr->actual_grants);
-    bind_text(q, 24, yr->actual_net);
-    bind_text(q, 25, yr->key_nb);
-    if ((rc = insert(db, q, err, "run %zu, year entry %zu (%d)", s + 1, y + 1, yr->year))) return rc;
-    if ((rc = save_amounts(db, st[ST_AMOUNT], id, s, y, "line", yr->lines, yr->nlines, err)) ||
-        (rc = save_amounts(db, st[ST_AMOUNT], id, s, y, "grant", yr->grant_list, yr->ngrants, err)))
-      return rc;
     for (size_t e = 0; e < yr->nevents; e++) {
       const cs_doc_event *ev = &yr->events[e];
-      q = st[ST_EVENT];
+      sqlite3_stmt *q = st[ST_EVENT];
       sqlite3_bind_int64(q, 1, id);
       sqlite3_bind_int64(q, 2, (int64_t)s);
       sqlite3_bind_int64(q, 3, (int64_t)y);
@@ -972,7 +1022,10 @@ int cs_rundb_save(cs_rundb *db, const cs_doc *doc, const cs_rundb_meta *meta, in
     if (sqlite3_prepare_v2(db->db, save_sql[i], -1, &st[i], NULL) != SQLITE_OK)
       rc = db_fail(db, err, "cannot prepare a save; nothing was saved");
   batch b[BATCH_N] = {{ROW_INSERT, ROW_COLUMNS, bind_row, where_row, st[ST_ROW], NULL, 0, {0}, {0}},
-                      {PART_INSERT, PART_COLUMNS, bind_part, where_part, st[ST_PART], NULL, 0, {0}, {0}}};
+                      {PART_INSERT, PART_COLUMNS, bind_part, where_part, st[ST_PART], NULL, 0, {0}, {0}},
+                      {YEAR_INSERT, YEAR_COLUMNS, bind_year, where_year, st[ST_YEAR], NULL, 0, {0}, {0}},
+                      {AMOUNT_INSERT, AMOUNT_COLUMNS, bind_amount, where_amount, st[ST_AMOUNT], NULL, 0,
+                       {0}, {0}}};
   if (!rc && sqlite3_exec(db->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
     rc = db_fail(db, err, "cannot start the write transaction; nothing was saved");
   else if (!rc) {

@@ -2,9 +2,12 @@
 ** sqlite_open.c: one place for the SQLite settings of RELIABILITY.md, and
 ** opening a database inside a folder held open.
 */
+#define _GNU_SOURCE /* sync_file_range */
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/types.h>
 #include "sqlite_open.h"
 
 int cs_sqlite_error(sqlite3 *db, cs_error *err, const char *path, const char *what) {
@@ -51,12 +54,61 @@ static void at_register(void) {
   at_ready = sqlite3_vfs_register(&at_vfs, 0) == SQLITE_OK;
 }
 
+/* ---- the write-back started early (Linux) ----------------------------------
+** A large save writes far more than SQLite's page cache holds (the national
+** bench: 33 MB through a 2 MB cache), so most pages reach the kernel while
+** the transaction goes on, and COMMIT's fdatasync then waits until all of
+** them are on the disk (78 ms of the national save, measured with strace).
+** The unix VFS's pwrite64 (its system-call table, xSetSystemCall) is
+** wrapped: after each WB_EVERY bytes written to a descriptor it asks the
+** kernel to start writing that file back (sync_file_range with
+** SYNC_FILE_RANGE_WRITE starts the I/O and does not wait for it), so the
+** disk works while the save still computes. It is a hint, and its failure
+** is ignored: it changes nothing the rollback journal relies on. SQLite
+** writes a page of the database only once the journal that can undo it is
+** synced (or the page is new, past the database's old end), the kernel may
+** write any dirty page back at any time anyway, and COMMIT still syncs the
+** journal and the database (synchronous = FULL) before it returns. */
+
+#ifdef __linux__
+enum { WB_EVERY = 1 << 20, WB_SLOTS = 256 };
+
+typedef ssize_t pwrite64_fn(int, const void *, size_t, off_t);
+static pwrite64_fn *wb_next; /* the pwrite64 the table held before */
+/* bytes written since the last hint, by descriptor (modulo WB_SLOTS: two
+** descriptors sharing a slot only move each other's hints) */
+static size_t wb_pending[WB_SLOTS];
+
+static ssize_t wb_pwrite64(int fd, const void *buf, size_t n, off_t off) {
+  ssize_t done = wb_next(fd, buf, n, off);
+  if (done > 0 && fd >= 0) {
+    size_t *pending = &wb_pending[fd % WB_SLOTS];
+    if (__atomic_add_fetch(pending, (size_t)done, __ATOMIC_RELAXED) >= WB_EVERY) {
+      __atomic_store_n(pending, 0, __ATOMIC_RELAXED);
+      (void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+    }
+  }
+  return done;
+}
+
+static void wb_install(void) {
+  sqlite3_vfs *unix_default = sqlite3_vfs_find("unix");
+  if (!unix_default || !unix_default->xGetSystemCall || !unix_default->xSetSystemCall) return;
+  wb_next = (pwrite64_fn *)unix_default->xGetSystemCall(unix_default, "pwrite64");
+  if (wb_next) unix_default->xSetSystemCall(unix_default, "pwrite64", (sqlite3_syscall_ptr)wb_pwrite64);
+}
+#else
+static void wb_install(void) {}
+#endif
+
 /* Opens name (a path, or AT_PREFIX "N/NAME" with vfs "coopsim-at") and
 ** applies the settings; messages name shown. */
 static int open_with(sqlite3 **out, const char *name, const char *shown, int flags, const char *vfs,
                      int busy_ms, cs_error *err) {
+  static pthread_once_t wb_once = PTHREAD_ONCE_INIT;
   sqlite3 *db = NULL;
   *out = NULL;
+  pthread_once(&wb_once, wb_install);
   if (sqlite3_open_v2(name, &db, flags, vfs) != SQLITE_OK) {
     int rc = cs_sqlite_error(db, err, shown, "cannot open the database");
     sqlite3_close(db);

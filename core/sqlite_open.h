@@ -12,7 +12,9 @@
 /* Opens path with sqlite3_open_v2(flags) and applies the settings every
 ** coopsim database uses: extended result codes, busy_timeout (ms),
 ** SQLITE_DBCONFIG_DEFENSIVE on, trusted_schema off, foreign_keys on,
-** synchronous FULL. On success *out is the caller's to sqlite3_close; on
+** synchronous FULL. The first call in a process also makes the unix VFS
+** start the kernel's write-back of a file every MiB written to it (a hint:
+** sqlite_open.c says why COMMIT stays atomic). On success *out is the caller's to sqlite3_close; on
 ** failure *out is NULL and the message names path. Returns CS_EIO. */
 int cs_sqlite_open(sqlite3 **out, const char *path, int flags, int busy_ms, cs_error *err);
 

@@ -18,7 +18,8 @@
 ** pass plain ASCII without quotes or backslashes, or pre-escaped text). The
 ** first member of each year has every optional field, the others none. */
 static char *testdoc_json(int nruns, int nyears, int members, const char *name) {
-  size_t cap = 4096 + (size_t)nruns * nyears * members * 700, n = 0;
+  /* about 700 bytes a member-year, 1 200 a year entry (its key, lines and events) */
+  size_t cap = 4096 + (size_t)nruns * nyears * ((size_t)members * 700 + 1200), n = 0;
   char *b = malloc(cap);
   if (!b) return NULL;
 #define OUT(...) n += (size_t)snprintf(b + n, cap - n, __VA_ARGS__)

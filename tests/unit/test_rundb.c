@@ -287,6 +287,84 @@ static void batched_rows_round_trip_and_refusal(void **state) {
   cs_doc_free(doc);
 }
 
+/* Years and their cost lines and grants go in 32 to a statement too, with
+** (run_id, scenario) bound once per statement: 40 years (one full statement
+** and 8) and 120 amounts (2 lines and a grant a year: three full and 24)
+** come back exactly, in their order, and a value refused inside a full
+** statement is named by its own place. */
+static void batched_years_and_amounts_round_trip_and_refusal(void **state) {
+  (void)state;
+  cs_doc *doc = testdoc(2, 40, 2, "Y");
+  assert_int_equal(doc->runs[1].nyears, 40);
+  assert_int_equal(doc->runs[1].years[19].nlines, 2);
+  assert_int_equal(doc->runs[1].years[19].ngrants, 1);
+  cs_rundb *db = open_write();
+  cs_error err = {0, ""};
+  int64_t id = -7;
+  /* year entry 11 (2033) of run 2 is in its first, full statement */
+  doc->runs[1].years[10].agreement_months = 13;
+  assert_int_equal(cs_rundb_save(db, doc, &testmeta, &id, &err), CS_EINVAL);
+  if (!strstr(err.msg, "nothing was saved: run 2, year entry 11 (2033): CHECK constraint failed"))
+    fail_msg("%s", err.msg);
+  doc->runs[1].years[10].agreement_months = 12;
+  /* year 20's grant is amount 60 of run 2: in its second, full statement */
+  char bad[] = "12.5";
+  char *was = doc->runs[1].years[19].grant_list[0].amount;
+  doc->runs[1].years[19].grant_list[0].amount = bad;
+  assert_int_equal(cs_rundb_save(db, doc, &testmeta, &id, &err), CS_EINVAL);
+  if (!strstr(err.msg, "nothing was saved: run 2, year entry 20, grant 1: CHECK constraint failed"))
+    fail_msg("%s", err.msg);
+  doc->runs[1].years[19].grant_list[0].amount = was;
+  /* and a cost line of the last, partial statement */
+  was = doc->runs[0].years[39].lines[1].amount;
+  doc->runs[0].years[39].lines[1].amount = bad;
+  assert_int_equal(cs_rundb_save(db, doc, &testmeta, &id, &err), CS_EINVAL);
+  if (!strstr(err.msg, "nothing was saved: run 1, year entry 40, line 2: CHECK constraint failed"))
+    fail_msg("%s", err.msg);
+  doc->runs[0].years[39].lines[1].amount = was;
+  assert_int_equal(id, -7);
+  cs_rundb_info *list;
+  size_t n;
+  assert_int_equal(cs_rundb_list(db, &list, &n, &err), 0);
+  assert_int_equal(n, 0);
+  cs_rundb_info_free(list, n);
+  assert_int_equal(save(db, doc, &testmeta), 1);
+  assert_int_equal(cs_rundb_verify(db, &err), 0);
+  cs_doc *back = NULL;
+  assert_int_equal(cs_rundb_load(db, 1, &back, NULL, &err), 0);
+  assert_true(docs_equal(doc, back));
+  cs_doc_free(back);
+  cs_rundb_close(db);
+  cs_doc_free(doc);
+}
+
+/* A store open for writing has the unix VFS's pwrite64 wrapped, so that the
+** kernel starts writing a large save back before COMMIT syncs it
+** (sqlite_open.c); the writes pass through unchanged: a save of several
+** MiB (many hints) comes back exactly and the file checks whole. */
+static void writeback_hint_keeps_every_byte(void **state) {
+  (void)state;
+  cs_rundb *db = open_write();
+  sqlite3_vfs *v = sqlite3_vfs_find("unix");
+  assert_non_null(v);
+  assert_true(v->xGetSystemCall(v, "pwrite64") != (sqlite3_syscall_ptr)pwrite);
+  cs_doc *doc = testdoc(1, 300, 45, "W"); /* members below 50: testdoc_json */
+  assert_int_equal(save(db, doc, &testmeta), 1);
+  cs_rundb_close(db);
+  struct stat st;
+  assert_int_equal(stat(path, &st), 0);
+  if (st.st_size <= 2 * (1 << 20)) fail_msg("%lld bytes", (long long)st.st_size); /* two hints or more */
+  db = open_write(); /* quick_check of the whole file */
+  cs_error err = {0, ""};
+  assert_int_equal(cs_rundb_verify(db, &err), 0);
+  cs_doc *back = NULL;
+  assert_int_equal(cs_rundb_load(db, 1, &back, NULL, &err), 0);
+  assert_true(docs_equal(doc, back));
+  cs_doc_free(back);
+  cs_rundb_close(db);
+  cs_doc_free(doc);
+}
+
 /* ---- RELIABILITY 20: hostile text is data ------------------------------------ */
 
 static void rel20_injection_name_stored_exactly(void **state) {
@@ -1019,6 +1097,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(refused_value_saves_nothing, setup, teardown),
       cmocka_unit_test_setup_teardown(refused_value_named_by_its_place, setup, teardown),
       cmocka_unit_test_setup_teardown(batched_rows_round_trip_and_refusal, setup, teardown),
+      cmocka_unit_test_setup_teardown(batched_years_and_amounts_round_trip_and_refusal, setup, teardown),
+      cmocka_unit_test_setup_teardown(writeback_hint_keeps_every_byte, setup, teardown),
       cmocka_unit_test_setup_teardown(rel20_injection_name_stored_exactly, setup, teardown),
       cmocka_unit_test_setup_teardown(rel24_wrong_application_id, setup, teardown),
       cmocka_unit_test_setup_teardown(rel24_plain_sqlite_file, setup, teardown),
