@@ -128,6 +128,7 @@ typedef struct sink_job {
   FILE *f;
   int fd;
   int errno_;
+  size_t unsynced; /* bytes written to fd since write-back was last started */
 } sink_job;
 
 static int write_stream(void *ud, const char *s, size_t n) {
@@ -139,7 +140,7 @@ static int write_stream(void *ud, const char *s, size_t n) {
 
 int cs_report_write_stream(const cs_doc *doc, cs_report_format format, cs_report_lang lang, FILE *f,
                            const char *shown, cs_error *err) {
-  sink_job job = {f, -1, 0};
+  sink_job job = {f, -1, 0, 0};
   int failed;
   errno = 0;
   int rc = render_to(doc, format, lang, write_stream, &job, &failed, err);
@@ -151,11 +152,21 @@ int cs_report_write_stream(const cs_doc *doc, cs_report_format format, cs_report
   return rc;
 }
 
+/* Write-back is started every 8 MB written: a national JSON or HTML report
+** is some 80 MB, and the fsync that puts it in place then waits for little. */
+#define WRITEBACK_EVERY ((size_t)8 << 20)
+
 static int write_fd(void *ud, const char *s, size_t n) {
   sink_job *job = ud;
-  if (cs_write_all(job->fd, s, n) == 0) return 0;
-  job->errno_ = errno;
-  return -1;
+  if (cs_write_all(job->fd, s, n) != 0) {
+    job->errno_ = errno;
+    return -1;
+  }
+  if ((job->unsynced += n) >= WRITEBACK_EVERY) {
+    cs_writeback_start(job->fd);
+    job->unsynced = 0;
+  }
+  return 0;
 }
 
 /* A text report streamed into the temporary file (cs_atomic_write_at). */
@@ -169,7 +180,7 @@ typedef struct text_job {
 static int fill_text(const char *fd_path, int fd, void *ud, cs_error *err) {
   (void)fd_path;
   const text_job *t = ud;
-  sink_job job = {NULL, fd, 0};
+  sink_job job = {NULL, fd, 0, 0};
   int failed;
   int rc = render_to(t->doc, t->format, t->lang, write_fd, &job, &failed, err);
   if (failed) rc = cs_error_set(err, CS_EIO, "%s: cannot write (%s)", t->shown, strerror(job.errno_));

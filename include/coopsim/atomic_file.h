@@ -38,6 +38,12 @@ int cs_atomic_write(const char *path, cs_atomic_fill fill, void *ud, cs_error *e
 ** 0, or -1 with errno set. */
 int cs_write_all(int fd, const void *data, size_t n);
 
+/* Asks the kernel to start writing fd's file to disk now, without waiting
+** (Linux: sync_file_range; elsewhere nothing). A fill that writes a large
+** file calls it now and then, so that the fsync before the file is put in
+** place has little left to wait for. Changes no byte and no promise. */
+void cs_writeback_start(int fd);
+
 /* Writes len bytes of data as the whole content of the target. */
 int cs_atomic_write_buffer_at(const cs_safe_target *t, const void *data, size_t len,
                               cs_error *err);
