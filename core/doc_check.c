@@ -247,7 +247,7 @@ static int check_row(ctx *c, const cs_doc_run *run, const cs_doc_row *r) {
       return CS_EINVAL;
   }
   c->sub = NULL;
-  return row_relations(c, r);
+  return 0;
 }
 
 static int amounts(ctx *c, const char *what, const cs_doc_amount *a, size_t n) {
@@ -391,6 +391,21 @@ int cs_doc_check(const cs_doc *doc, cs_error *err) {
       if (check_year(&c, c.year)) return CS_EINVAL;
     }
     c.year = NULL;
+  }
+  return 0;
+}
+
+int cs_doc_check_relations(const cs_doc *doc, cs_error *err) {
+  ctx c = {1, err, 0, -1, NULL, NULL, NULL, 0, 0, NULL, 0};
+  for (size_t i = 0; i < doc->nruns; i++) {
+    const cs_doc_run *run = &doc->runs[i];
+    c.run = (long)i;
+    c.scenario = run->scenario;
+    for (size_t j = 0; j < run->nrows; j++) {
+      c.row = &run->rows[j], c.row_i = j;
+      if (row_relations(&c, c.row)) return CS_EINVAL;
+    }
+    c.row = NULL;
     int rc = run_relations(&c, run);
     if (rc) return rc;
   }
