@@ -214,7 +214,8 @@ static int row_relations(ctx *c, const cs_doc_row *r) {
     if (cents(r->parts[i].exact, &e) || !near(r->parts[i].rounded, e, 51))
       return bad(c, "rounded", "%lld kroner is not the exact part %.40s rounded", (long long)r->parts[i].rounded,
                  r->parts[i].exact);
-    sum += e; /* each within a krone of 2^53 kroner */
+    if (__builtin_add_overflow(sum, e, &sum)) /* each within a krone of 2^53 kroner; many may not fit */
+      return bad(c, "exact", "the parts' exact amounts add up to more than 2^63 øre");
   }
   c->sub = NULL;
   int64_t d = sum - exact;
