@@ -97,15 +97,16 @@ static int decimal2(ctx *c, const char *field, const char *s) {
   return 0;
 }
 
-/* The cents of an amount decimal2 accepted, in *out; -1 when beyond
-** ±2^62 (then no share of whole kroner within 2^53 is near it). */
+/* The cents of an amount decimal2 accepted, in *out; -1 when it has more
+** than 16 digits before the point (then it is beyond 2^53 kroner, and no
+** whole number of kroner within 2^53 is near it). */
 static int cents(const char *s, int64_t *out) {
   int neg = s[0] == '-';
+  const char *p = s + neg;
   int64_t v = 0;
-  for (const char *p = s + neg; *p; p++)
-    if (*p != '.' && (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, *p - '0', &v) ||
-                      v > (1LL << 62)))
-      return -1;
+  for (; *p != '.'; p++) v = v * 10 + (*p - '0'); /* at most 18 digits (decimal2): below 2^63 */
+  if (p - s - neg > 16) return -1;
+  v = v * 100 + (p[1] - '0') * 10 + (p[2] - '0');
   *out = neg ? -v : v;
   return 0;
 }
