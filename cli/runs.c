@@ -126,13 +126,23 @@ static int list(cs_rundb *db) {
   }
   if (n == 0) printf("no runs stored in %s\n", cs_rundb_path(db));
   else printf("  id  created (UTC)         rows  file / scenarios\n");
+  size_t damaged = 0;
   for (size_t i = 0; i < n; i++) {
+    if (runs[i].damaged) { /* its id only: nothing else of it is printed */
+      printf("%4lld  DAMAGED, not read: %s\n", (long long)runs[i].id, runs[i].damaged);
+      damaged++;
+      continue;
+    }
     printf("%4lld  %s  %5lld  %s\n", (long long)runs[i].id, runs[i].created, (long long)runs[i].nrows,
            runs[i].scenario_file ? runs[i].scenario_file : "(no file)");
     printf("%35s%s\n", "", runs[i].scenarios ? runs[i].scenarios : "(no runs)");
   }
+  for (size_t i = 0; i < n; i++)
+    if (runs[i].damaged)
+      fprintf(stderr, "coopsim runs list: %s: stored run %lld is damaged (%s)\n", cs_rundb_path(db),
+              (long long)runs[i].id, runs[i].damaged);
   cs_rundb_info_free(runs, n);
-  return 0;
+  return damaged ? 1 : 0;
 }
 
 /* Reads run arg; explanations 0 leaves the parts' explanations unread (a

@@ -97,6 +97,27 @@ static int decimal2(ctx *c, const char *field, const char *s) {
   return 0;
 }
 
+/* The cents of an amount decimal2 accepted, in *out; -1 when it has more
+** than 16 digits before the point (then it is beyond 2^53 kroner, and no
+** whole number of kroner within 2^53 is near it). */
+static int cents(const char *s, int64_t *out) {
+  int neg = s[0] == '-';
+  const char *p = s + neg;
+  int64_t v = 0;
+  for (; *p != '.'; p++) v = v * 10 + (*p - '0'); /* at most 18 digits (decimal2): below 2^63 */
+  if (p - s - neg > 16) return -1;
+  v = v * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+  *out = neg ? -v : v;
+  return 0;
+}
+
+/* |a - b| < limit for a whole number of kroner a (in cents, a * 100) and an
+** amount b in cents; kroner within 2^53 times 100 stays in 63 bits. */
+static int near(int64_t kroner_v, int64_t cents_v, int64_t limit) {
+  int64_t d = kroner_v * 100 - cents_v;
+  return d > -limit && d < limit;
+}
+
 static int date(ctx *c, const char *field, const char *s) {
   cs_date d;
   cs_error ignored;
@@ -160,6 +181,48 @@ static int check_money(ctx *c, const cs_doc_row *r) {
   }
   if (r->ninvoices && sum != r->invoice)
     return bad(c, "invoices", "they sum to %lld, not to the invoice %lld", (long long)sum, (long long)r->invoice);
+  return 0;
+}
+
+/* The relations between a row's figures that every simulated row has (SPEC
+** 1.3, 7.5): its total is its exact share rounded to one of the two whole
+** kroner around it (the largest-remainder correction may take the other),
+** or with services the sum of its services' shares, each so rounded; each
+** part is its exact amount rounded on its own (to the nearer krone: at most
+** 50 øre away, share_fx.c cs_fx_cents), and the exact parts,
+** each to the cent, add up to the exact share within a cent a part. A row
+** without parts shares nothing. Checked after every figure alone. */
+static int row_relations(ctx *c, const cs_doc_row *r) {
+  int64_t exact, limit = 100;
+  if (r->nservices > 1 && __builtin_mul_overflow((int64_t)100, (int64_t)r->nservices, &limit)) limit = INT64_MAX;
+  if (cents(r->exact, &exact) || !near(r->total, exact, limit))
+    return bad(c, "total", "%lld kroner is not the exact share %.40s rounded", (long long)r->total, r->exact);
+  if (r->nservices) {
+    int64_t sum = 0;
+    for (size_t i = 0; i < r->nservices; i++) sum += r->services[i].kroner; /* each within 2^53 */
+    if (sum != r->total)
+      return bad(c, "services", "they sum to %lld, not to the total %lld", (long long)sum, (long long)r->total);
+  }
+  if (!r->nparts) {
+    if (exact != 0) return bad(c, "parts", "none, but the exact share is %.40s", r->exact);
+    return 0;
+  }
+  int64_t sum = 0;
+  c->sub = "parts";
+  for (size_t i = 0; i < r->nparts; i++) {
+    int64_t e;
+    c->sub_i = i;
+    if (cents(r->parts[i].exact, &e) || !near(r->parts[i].rounded, e, 51))
+      return bad(c, "rounded", "%lld kroner is not the exact part %.40s rounded", (long long)r->parts[i].rounded,
+                 r->parts[i].exact);
+    if (__builtin_add_overflow(sum, e, &sum)) /* each within a krone of 2^53 kroner; many may not fit */
+      return bad(c, "exact", "the parts' exact amounts add up to more than 2^63 øre");
+  }
+  c->sub = NULL;
+  int64_t d = sum - exact;
+  if (d < -(int64_t)r->nparts || d > (int64_t)r->nparts)
+    return bad(c, "parts", "their exact amounts add up to %lld.%02lld, not to the exact share %.40s",
+               (long long)(sum / 100), (long long)((sum < 0 ? -sum : sum) % 100), r->exact);
   return 0;
 }
 
@@ -238,6 +301,70 @@ static int check_year(ctx *c, const cs_doc_year *y) {
   return 0;
 }
 
+static int year_order(const void *pa, const void *pb) {
+  const cs_doc_year *a = *(const cs_doc_year *const *)pa, *b = *(const cs_doc_year *const *)pb;
+  if (a->year != b->year) return a->year < b->year ? -1 : 1;
+  return a->cooperation == b->cooperation ? 0 : strcmp(a->cooperation, b->cooperation);
+}
+
+/* The relations between a run's years and its rows that every simulated run
+** has: its years span its period (the first is `from`, the last `to`; a run
+** has a year for every year of its period), every row belongs to a year of
+** its cooperation, and a year's sum of shares is the sum of its rows'
+** totals. Rows come ordered by year and cooperation (doc.h), so each group
+** of rows is looked up once among the sorted years. */
+static int run_relations(ctx *c, const cs_doc_run *run) {
+  if (!run->nyears) return run->nrows ? bad(c, "years", "none, but the run has rows") : 0;
+  int lo = run->years[0].year, hi = lo;
+  for (size_t j = 1; j < run->nyears; j++) {
+    if (run->years[j].year < lo) lo = run->years[j].year;
+    if (run->years[j].year > hi) hi = run->years[j].year;
+  }
+  if (lo != run->from || hi != run->to)
+    return bad(c, "to", "the run is %d-%d, but its years are %d-%d", run->from, run->to, lo, hi);
+  const cs_doc_year **sorted = malloc(run->nyears * sizeof *sorted);
+  int64_t *sums = calloc(run->nyears, sizeof *sums);
+  int rc = 0;
+  if (!sorted || !sums) {
+    rc = cs_error_set(c->err, CS_ENOMEM, "out of memory checking a document");
+    goto done;
+  }
+  for (size_t j = 0; j < run->nyears; j++) sorted[j] = &run->years[j];
+  qsort(sorted, run->nyears, sizeof *sorted, year_order);
+  for (size_t i = 0; i < run->nrows && !rc;) {
+    const cs_doc_row *first = &run->rows[i];
+    cs_doc_year key = {.year = first->year, .cooperation = first->cooperation};
+    const cs_doc_year *pkey = &key;
+    const cs_doc_year **found = bsearch(&pkey, sorted, run->nyears, sizeof *sorted, year_order);
+    int64_t sum = 0;
+    size_t j = i;
+    for (; j < run->nrows && run->rows[j].year == first->year &&
+           (run->rows[j].cooperation == first->cooperation ||
+            strcmp(run->rows[j].cooperation, first->cooperation) == 0);
+         j++)
+      sum += run->rows[j].total; /* the run's kroner add up to at most 2^61 (kroner()) */
+    if (!found) {
+      c->row = first, c->row_i = i;
+      rc = bad(c, "year", "the run has no year %d of \"%.60s\"", first->year, first->cooperation);
+      c->row = NULL;
+    } else {
+      sums[*found - run->years] += sum;
+    }
+    i = j;
+  }
+  for (size_t j = 0; j < run->nyears && !rc; j++)
+    if (sums[j] != run->years[j].sum_shares) {
+      c->year = &run->years[j], c->year_i = j;
+      rc = bad(c, "sum_shares", "%lld is not the sum of the year's shares (%lld)",
+               (long long)run->years[j].sum_shares, (long long)sums[j]);
+      c->year = NULL;
+    }
+done:
+  free(sorted);
+  free(sums);
+  return rc;
+}
+
 int cs_doc_check(const cs_doc *doc, cs_error *err) {
   /* the head's texts are not in the document's arena: checked here always */
   ctx c = {0, err, 0, -1, NULL, NULL, NULL, 0, 0, NULL, 0};
@@ -266,6 +393,23 @@ int cs_doc_check(const cs_doc *doc, cs_error *err) {
       if (check_year(&c, c.year)) return CS_EINVAL;
     }
     c.year = NULL;
+  }
+  return 0;
+}
+
+int cs_doc_check_relations(const cs_doc *doc, cs_error *err) {
+  ctx c = {1, err, 0, -1, NULL, NULL, NULL, 0, 0, NULL, 0};
+  for (size_t i = 0; i < doc->nruns; i++) {
+    const cs_doc_run *run = &doc->runs[i];
+    c.run = (long)i;
+    c.scenario = run->scenario;
+    for (size_t j = 0; j < run->nrows; j++) {
+      c.row = &run->rows[j], c.row_i = j;
+      if (row_relations(&c, c.row)) return CS_EINVAL;
+    }
+    c.row = NULL;
+    int rc = run_relations(&c, run);
+    if (rc) return rc;
   }
   return 0;
 }

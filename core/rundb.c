@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -415,13 +416,56 @@ static int reference_schema(sqlite3 **ref, int v) {
 static char schema_columns[CS_RUNDB_VERSION + 1][8192];
 static int schema_columns_ok[CS_RUNDB_VERSION + 1];
 
+/* And each table's SQL as the steps make it, "name\nsql\n" a table in
+** order of name: a table stripped of STRICT or of a CHECK has the same
+** columns, and only its SQL tells. */
+static char *schema_sql[CS_RUNDB_VERSION + 1];
+
 static void make_schema_columns(void) {
   for (int v = 1; v <= CS_RUNDB_VERSION; v++) {
     sqlite3 *ref = NULL;
-    schema_columns_ok[v] = reference_schema(&ref, v) == 0 &&
-                           all_columns(ref, schema_columns[v], sizeof schema_columns[v]) == 0;
+    sqlite3_stmt *st = NULL;
+    schema_columns_ok[v] =
+        reference_schema(&ref, v) == 0 && all_columns(ref, schema_columns[v], sizeof schema_columns[v]) == 0 &&
+        sqlite3_prepare_v2(ref,
+                           "SELECT group_concat(name || char(10) || sql || char(10), '') FROM (SELECT name,"
+                           " sql FROM sqlite_schema WHERE type = 'table' ORDER BY name)",
+                           -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) &&
+        (schema_sql[v] = dupstr((const char *)sqlite3_column_text(st, 0))) != NULL;
+    sqlite3_finalize(st);
     sqlite3_close(ref);
   }
+}
+
+/* Each of coopsim's tables in the store with the SQL the schema's steps give
+** it (its CHECKs, STRICT, keys), compared table by table; called once its
+** columns are known to be coopsim's. */
+static int check_tables_sql(cs_rundb *db, int v, cs_error *err) {
+  sqlite3_stmt *st;
+  if (!schema_columns_ok[v]) return cs_error_set(err, CS_ENOMEM, "%s: cannot check the tables (out of memory)", db->path);
+  if (sqlite3_prepare_v2(db->db, "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1", -1, &st,
+                         NULL) != SQLITE_OK)
+    return db_fail(db, err, "cannot check the tables");
+  int rc = CS_OK;
+  for (const char *p = schema_sql[v]; *p && !rc;) {
+    const char *name = p, *sql = strchr(name, '\n') + 1, *end = strchr(sql, '\n');
+    p = end + 1;
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, name, (int)(sql - 1 - name), SQLITE_STATIC);
+    int step = sqlite3_step(st);
+    const char *have = step == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+      rc = db_fail(db, err, "cannot check the tables");
+    else if (!have || strlen(have) != (size_t)(end - sql) || memcmp(have, sql, (size_t)(end - sql)) != 0)
+      rc = cs_error_set(err, CS_EINVAL,
+                        "%s: marked as a coopsim run store, but its table %.*s is not as coopsim makes it "
+                        "(its SQL differs: a CHECK, STRICT or a key was changed): a damaged or altered file; "
+                        "nothing was run or changed",
+                        db->path, (int)(sql - 1 - name), name);
+  }
+  sqlite3_finalize(st);
+  return rc;
 }
 
 /* A file marked as a run store must have every table of the schema, with
@@ -436,7 +480,7 @@ static int check_tables(cs_rundb *db, cs_error *err) {
   int v = db->version >= 1 && db->version <= CS_RUNDB_VERSION ? db->version : 1;
   /* the common case: exactly coopsim's tables of the store's version */
   if (schema_columns_ok[v] && all_columns(db->db, have, sizeof have) == 0 && strcmp(have, schema_columns[v]) == 0)
-    return CS_OK;
+    return check_tables_sql(db, v, err);
   /* otherwise table by table, to say what is wrong (other tables are allowed) */
   sqlite3 *ref = NULL;
   sqlite3_stmt *st = NULL;
@@ -471,6 +515,7 @@ static int check_tables(cs_rundb *db, cs_error *err) {
                       "%s: marked as a coopsim run store, but tables are missing (%s): a damaged "
                       "or altered file; nothing was run or changed",
                       db->path, missing);
+  if (!rc) rc = check_tables_sql(db, v, err);
 done:
   sqlite3_finalize(st);
   sqlite3_close(ref);
@@ -552,6 +597,11 @@ int cs_rundb_open(cs_rundb **out, const char *path, const cs_rundb_options *opt,
     rc = cs_error_set(err, CS_EINVAL, "%s is an empty file, not a run store, and %s; it was left as it was",
                       path, new_store_rule);
   db->version = version;
+  if (!rc && !empty && version < 1)
+    rc = cs_error_set(err, CS_EINVAL,
+                      "%s: marked as a coopsim run store, but its schema version (user_version) is %d, "
+                      "which no coopsim writes: a damaged or altered file; it was left as it was",
+                      path, version);
   if (!rc && !empty) rc = check_tables(db, err);
   /* a rollback journal, never WAL (see rundb.h); set before any write */
   if (!rc && opt->write) {
@@ -1067,21 +1117,6 @@ int cs_rundb_save(cs_rundb *db, const cs_doc *doc, const cs_rundb_meta *meta, in
 
 /* ---- read ---------------------------------------------------------------- */
 
-static char *col_text(sqlite3_stmt *st, int i, int *oom) {
-  if (sqlite3_column_type(st, i) == SQLITE_NULL) return NULL;
-  const char *t = (const char *)sqlite3_column_text(st, i);
-  int n = sqlite3_column_bytes(st, i);
-  char *d = malloc((size_t)n + 1);
-  if (!d || !t) {
-    free(d);
-    *oom = 1;
-    return NULL;
-  }
-  memcpy(d, t, (size_t)n);
-  d[n] = '\0';
-  return d;
-}
-
 void cs_rundb_info_clear(cs_rundb_info *info) {
   if (!info) return;
   free(info->created);
@@ -1092,6 +1127,7 @@ void cs_rundb_info_clear(cs_rundb_info *info) {
   free(info->scenario_text);
   free(info->options);
   free(info->scenarios);
+  free(info->damaged);
   memset(info, 0, sizeof *info);
 }
 
@@ -1106,35 +1142,103 @@ void cs_rundb_info_free(cs_rundb_info *infos, size_t n) {
   " nscenarios, nrows, (SELECT group_concat(name, ', ') FROM (SELECT name FROM run_scenarios" \
   " s WHERE s.run_id = runs.id ORDER BY idx))"
 
-/* Reads the INFO_COLUMNS of the current row into info: 0, CS_ENOMEM, or
-** CS_EIO when a value is not one the schema's CHECKs allow (*why names the
-** column): what `runs list` and `runs show` print is checked like the
-** figures, the file's other pages unread. */
-static int read_info(sqlite3_stmt *st, cs_rundb_info *info, const char **why) {
-  int oom = 0;
+/* A month's last day in the proleptic Gregorian calendar. */
+static int days_in_month(int y, int m) {
+  static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) ? 29 : days[m - 1];
+}
+
+/* 0 when s is a real UTC time "YYYY-MM-DDTHH:MM:SSZ" (month 1-12, a day of
+** that month, hour 0-23, minute and second 0-59), as a save writes it. */
+static int real_utc_time(const char *s) {
+  if (sqlite3_strglob("[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z", s) != 0)
+    return -1;
+#define NUM2(i) ((s[i] - '0') * 10 + (s[(i) + 1] - '0'))
+  int y = NUM2(0) * 100 + NUM2(2), mo = NUM2(5), d = NUM2(8), h = NUM2(11), mi = NUM2(14), sec = NUM2(17);
+#undef NUM2
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= days_in_month(y, mo) && h <= 23 && mi <= 59 && sec <= 59 ? 0 : -1;
+}
+
+/* Column i of the runs row as a checked text, like every other stored text
+** (get_text): of type TEXT (NULL only when nullable), no NUL, cs_text_check.
+** A malloc'ed copy in *out (NULL for SQL NULL); 0, CS_ENOMEM, or CS_EIO with
+** what is wrong in why. */
+static int info_text(sqlite3_stmt *st, int i, int nullable, char **out, char *why, size_t size) {
+  *out = NULL;
+  int type = sqlite3_column_type(st, i);
+  if (type == SQLITE_NULL) {
+    if (nullable) return CS_OK;
+    snprintf(why, size, "missing");
+    return CS_EIO;
+  }
+  if (type != SQLITE_TEXT) {
+    snprintf(why, size, "not a text");
+    return CS_EIO;
+  }
+  const char *t = (const char *)sqlite3_column_text(st, i);
+  int n = sqlite3_column_bytes(st, i);
+  if (!t) return CS_ENOMEM;
+  if (memchr(t, '\0', (size_t)n)) {
+    snprintf(why, size, "a text holds a NUL byte");
+    return CS_EIO;
+  }
+  if (cs_text_check(t, (size_t)n, why, size) != 0) return CS_EIO;
+  if (!(*out = malloc((size_t)n + 1))) return CS_ENOMEM;
+  memcpy(*out, t, (size_t)n);
+  (*out)[n] = '\0';
+  return CS_OK;
+}
+
+/* The runs row's checks, the one place every reader makes them (cs_rundb_list,
+** and cs_rundb_load for show, compare and export): reads the INFO_COLUMNS of
+** the current row into info, each text checked (info_text), `created` a
+** real UTC time, the versions not empty, the SHA-256 64 hex digits, the
+** counts whole numbers in range. 0, CS_ENOMEM, or CS_EIO with "TABLE, field
+** \"NAME\": what is wrong" in why (what `runs list` and `runs show` print is
+** checked like the figures, the file's other pages unread). */
+static int read_info(sqlite3_stmt *st, cs_rundb_info *info, char *why, size_t size) {
+  static const struct {
+    int col, nullable;
+    const char *table, *name;
+    size_t offset;
+  } texts[] = {
+      {1, 0, "runs", "created", offsetof(cs_rundb_info, created)},
+      {2, 0, "runs", "coopsim_version", offsetof(cs_rundb_info, coopsim_version)},
+      {3, 0, "runs", "registry_version", offsetof(cs_rundb_info, registry_version)},
+      {4, 1, "runs", "scenario_file", offsetof(cs_rundb_info, scenario_file)},
+      {5, 1, "runs", "scenario_sha256", offsetof(cs_rundb_info, scenario_sha256)},
+      {6, 0, "runs", "options", offsetof(cs_rundb_info, options)},
+      {9, 1, "run_scenarios", "name", offsetof(cs_rundb_info, scenarios)},
+  };
+  char what[128];
   info->id = sqlite3_column_int64(st, 0);
-  info->created = col_text(st, 1, &oom);
-  info->coopsim_version = col_text(st, 2, &oom);
-  info->registry_version = col_text(st, 3, &oom);
-  info->scenario_file = col_text(st, 4, &oom);
-  info->scenario_sha256 = col_text(st, 5, &oom);
-  info->options = col_text(st, 6, &oom);
-  info->nscenarios = sqlite3_column_int(st, 7);
-  info->nrows = sqlite3_column_int64(st, 8);
-  info->scenarios = col_text(st, 9, &oom);
-  if (oom) return CS_ENOMEM;
-  const char *sha = info->scenario_sha256;
-  *why = !info->created || sqlite3_strglob("[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:"
-                                           "[0-6][0-9]Z", info->created) != 0 ? "created"
-         : !info->coopsim_version || !info->coopsim_version[0] ? "coopsim_version"
-         : !info->registry_version || !info->registry_version[0] ? "registry_version"
-         : sha && (strlen(sha) != 64 || strspn(sha, "0123456789abcdef") != 64) ? "scenario_sha256"
-         : !info->options ? "options"
-         : sqlite3_column_type(st, 7) != SQLITE_INTEGER || sqlite3_column_int64(st, 7) < 0 ||
-                   sqlite3_column_int64(st, 7) > INT32_MAX ? "nscenarios"
-         : sqlite3_column_type(st, 8) != SQLITE_INTEGER || info->nrows < 0 ? "nrows"
-                                                                                     : NULL;
-  return *why ? CS_EIO : CS_OK;
+  for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++) {
+    int rc = info_text(st, texts[k].col, texts[k].nullable, (char **)((char *)info + texts[k].offset), what,
+                       sizeof what);
+    if (rc == CS_EIO) snprintf(why, size, "%s, field \"%s\": %s", texts[k].table, texts[k].name, what);
+    if (rc) return rc;
+  }
+  const char *sha = info->scenario_sha256, *field = NULL, *wrong = NULL;
+  if (real_utc_time(info->created) != 0)
+    field = "created", wrong = "not a real UTC time YYYY-MM-DDTHH:MM:SSZ";
+  else if (!info->coopsim_version[0])
+    field = "coopsim_version", wrong = "empty";
+  else if (!info->registry_version[0])
+    field = "registry_version", wrong = "empty";
+  else if (sha && (strlen(sha) != 64 || strspn(sha, "0123456789abcdef") != 64))
+    field = "scenario_sha256", wrong = "not 64 lowercase hex digits";
+  else if (sqlite3_column_type(st, 7) != SQLITE_INTEGER || sqlite3_column_int64(st, 7) < 0 ||
+           sqlite3_column_int64(st, 7) > INT32_MAX)
+    field = "nscenarios", wrong = "not a whole number 0..2^31-1";
+  else if (sqlite3_column_type(st, 8) != SQLITE_INTEGER || sqlite3_column_int64(st, 8) < 0)
+    field = "nrows", wrong = "not a whole number >= 0";
+  if (!field) {
+    info->nscenarios = sqlite3_column_int(st, 7);
+    info->nrows = sqlite3_column_int64(st, 8);
+    return CS_OK;
+  }
+  snprintf(why, size, "runs, field \"%s\": %s", field, wrong);
+  return CS_EIO;
 }
 
 int cs_rundb_list(cs_rundb *db, cs_rundb_info **out, size_t *n, cs_error *err) {
@@ -1158,16 +1262,19 @@ int cs_rundb_list(cs_rundb *db, cs_rundb_info **out, size_t *n, cs_error *err) {
       list = nl;
       cap = ncap;
     }
-    memset(&list[count], 0, sizeof list[count]);
-    const char *why = NULL;
-    int irc = read_info(st, &list[count++], &why);
+    cs_rundb_info *info = &list[count++];
+    memset(info, 0, sizeof *info);
+    char why[192];
+    int irc = read_info(st, info, why, sizeof why);
+    if (irc == CS_EIO) { /* listed by its id and what is wrong, nothing else of it */
+      int64_t id = info->id;
+      cs_rundb_info_clear(info);
+      info->id = id;
+      info->damaged = dupstr(why);
+      if (!info->damaged) irc = CS_ENOMEM;
+    }
     if (irc == CS_ENOMEM) {
       rc = cs_error_set(err, CS_ENOMEM, "%s: out of memory listing the runs", db->path);
-      break;
-    }
-    if (irc) {
-      rc = cs_error_set(err, CS_EIO, "%s: stored run %lld is damaged (runs, field \"%s\")", db->path,
-                        (long long)list[count - 1].id, why);
       break;
     }
   }
@@ -2013,6 +2120,67 @@ static void read_scenarios(reader *r, cs_doc *doc, int64_t nscenarios, int64_t n
     problem(r, CS_EIO, "incomplete (its rows are missing or extra)");
 }
 
+/* The runs row of the run being read, checked whatever the caller wants of
+** it (show, compare and export alike): read_info's checks (list makes the
+** same), doc_coopsim_version a checked text, scenario_text the file's bytes
+** exactly when there is a SHA-256, and their SHA-256 the stored one. Fills
+** info (with the scenario text when keep_text) and the document's head. */
+static void load_runs_row(reader *r, cs_doc *doc, cs_rundb_info *info, int keep_text) {
+  char why[192];
+  int rc = read_info(r->st, info, why, sizeof why);
+  if (rc == CS_ENOMEM) {
+    problem(r, CS_ENOMEM, "out of memory");
+    return;
+  }
+  if (rc) {
+    problem(r, CS_EIO, "damaged (%s)", why);
+    return;
+  }
+  char *doc_version;
+  char what[128];
+  if ((rc = info_text(r->st, 10, 1, &doc_version, what, sizeof what)) != 0) {
+    if (rc == CS_ENOMEM) problem(r, CS_ENOMEM, "out of memory");
+    else problem(r, CS_EIO, "damaged (runs, field \"doc_coopsim_version\": %s)", what);
+    return;
+  }
+  doc->coopsim_version = doc_version;
+  if (info->scenario_file && !(doc->scenario_file = dupstr(info->scenario_file))) {
+    problem(r, CS_ENOMEM, "out of memory");
+    return;
+  }
+  int type = sqlite3_column_type(r->st, 11);
+  if (type != SQLITE_NULL && type != SQLITE_BLOB) {
+    bad_value(r, 11, "not the scenario file's bytes");
+    return;
+  }
+  if ((type == SQLITE_BLOB) != (info->scenario_sha256 != NULL)) {
+    problem(r, CS_EIO, "damaged (runs, field \"scenario_text\": with%s a SHA-256)", type == SQLITE_BLOB ? "out" : "");
+    return;
+  }
+  if (type != SQLITE_BLOB) return;
+  const void *blob = sqlite3_column_blob(r->st, 11);
+  int n = sqlite3_column_bytes(r->st, 11);
+  if (!blob && n) {
+    problem(r, CS_ENOMEM, "out of memory");
+    return;
+  }
+  char digest[CS_SHA256_HEX];
+  cs_sha256_hex(blob, (size_t)n, digest);
+  if (strcmp(digest, info->scenario_sha256) != 0) {
+    problem(r, CS_EIO, "damaged (runs, field \"scenario_text\": its SHA-256 is %.16s..., not the stored %.16s...)",
+            digest, info->scenario_sha256);
+    return;
+  }
+  if (!keep_text) return;
+  if (!(info->scenario_text = malloc((size_t)n + 1))) {
+    problem(r, CS_ENOMEM, "out of memory");
+    return;
+  }
+  if (n) memcpy(info->scenario_text, blob, (size_t)n);
+  info->scenario_text[n] = '\0';
+  info->scenario_len = (size_t)n;
+}
+
 static int load_in_transaction(cs_rundb *db, int64_t id, cs_doc *doc, cs_rundb_info *info, cs_error *err) {
   reader r = {db, id, doc->arena, NULL, err, 0, !doc->no_explanations, {{NULL}}, {{0}}};
   if (query(&r, "SELECT " INFO_COLUMNS ", doc_coopsim_version, scenario_text FROM runs WHERE id = ?1")) return r.rc;
@@ -2023,34 +2191,11 @@ static int load_in_transaction(cs_rundb *db, int64_t id, cs_doc *doc, cs_rundb_i
   }
   int64_t nscenarios = 0, nrows = 0;
   if (got > 0) {
-    int oom = 0;
     nscenarios = get_count(&r, 7);
     nrows = get_count(&r, 8);
-    doc->scenario_file = col_text(r.st, 4, &oom);
-    doc->coopsim_version = col_text(r.st, 10, &oom);
-    int type = sqlite3_column_type(r.st, 11);
-    if (type != SQLITE_NULL && type != SQLITE_BLOB) bad_value(&r, 11, "not the scenario file's bytes");
-    if (info && !r.rc) {
-      const char *why = NULL;
-      int irc = read_info(r.st, info, &why);
-      if (irc == CS_ENOMEM) oom = 1;
-      else if (irc) problem(&r, CS_EIO, "damaged (runs, field \"%s\")", why);
-      else if ((type == SQLITE_BLOB) != (info->scenario_sha256 != NULL))
-        problem(&r, CS_EIO, "damaged (runs, field \"scenario_text\": with%s a SHA-256)",
-                type == SQLITE_BLOB ? "out" : "");
-      if (type == SQLITE_BLOB) {
-        const void *blob = sqlite3_column_blob(r.st, 11);
-        int n = sqlite3_column_bytes(r.st, 11);
-        if ((info->scenario_text = malloc((size_t)n + 1)) != NULL) {
-          if (n) memcpy(info->scenario_text, blob, (size_t)n);
-          info->scenario_text[n] = '\0';
-          info->scenario_len = (size_t)n;
-        } else {
-          oom = 1;
-        }
-      }
-    }
-    if (oom) problem(&r, CS_ENOMEM, "out of memory");
+    cs_rundb_info mine = {0};
+    if (!r.rc) load_runs_row(&r, doc, info ? info : &mine, info != NULL);
+    cs_rundb_info_clear(&mine);
   }
   read_scenarios(&r, doc, nscenarios, nrows);
   read_rows(&r, doc);
@@ -2093,7 +2238,7 @@ int cs_rundb_load_doc(cs_rundb *db, int64_t id, int explanations, cs_doc **out, 
   }
   /* a store may come from someone else: what it holds is checked like a
   ** worker's results before any report is made of it */
-  if (!rc && cs_doc_check(doc, err) != 0) {
+  if (!rc && (cs_doc_check(doc, err) != 0 || cs_doc_check_relations(doc, err) != 0)) {
     char msg[CS_ERROR_MAX];
     snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
     rc = cs_error_set(err, CS_EINVAL, "%s: run %lld: %s", db->path, (long long)id, msg);
@@ -2105,6 +2250,42 @@ int cs_rundb_load_doc(cs_rundb *db, int64_t id, int explanations, cs_doc **out, 
   }
   *out = doc;
   return CS_OK;
+}
+
+/* Every stored run read as the readers read it (cs_rundb_load_doc: the
+** runs row, every value, order and count, its scenario text's SHA-256, and
+** cs_doc_check's relations), so that verify refuses whatever show, compare
+** and export would refuse. The ids first, then each run in its own read. */
+static int verify_runs(cs_rundb *db, cs_error *err) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db->db, "SELECT id FROM runs ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+    return db_fail(db, err, "cannot check the stored runs");
+  int64_t *ids = NULL;
+  size_t n = 0, cap = 0;
+  int rc = CS_OK, step;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    if (n == cap) {
+      size_t ncap = cap ? 2 * cap : 64;
+      int64_t *nids = realloc(ids, ncap * sizeof *nids);
+      if (!nids) {
+        rc = cs_error_set(err, CS_ENOMEM, "%s: out of memory checking the stored runs", db->path);
+        break;
+      }
+      ids = nids, cap = ncap;
+    }
+    ids[n++] = sqlite3_column_int64(st, 0);
+  }
+  if (!rc && step != SQLITE_DONE) rc = db_fail(db, err, "cannot check the stored runs");
+  sqlite3_finalize(st);
+  for (size_t i = 0; i < n && !rc; i++) {
+    cs_doc *doc = NULL;
+    cs_rundb_info info;
+    rc = cs_rundb_load_doc(db, ids[i], 1, &doc, &info, err);
+    if (!rc) cs_rundb_info_clear(&info);
+    cs_doc_free(doc);
+  }
+  free(ids);
+  return rc;
 }
 
 int cs_rundb_verify(cs_rundb *db, cs_error *err) {
@@ -2120,6 +2301,7 @@ int cs_rundb_verify(cs_rundb *db, cs_error *err) {
   else if (step != SQLITE_DONE)
     rc = db_fail(db, err, "cannot check the file");
   sqlite3_finalize(st);
-  if (rc) return rc;
-  return check_complete(db, err);
+  if (!rc) rc = check_complete(db, err);
+  if (!rc) rc = verify_runs(db, err);
+  return rc;
 }

@@ -146,5 +146,131 @@ grep -q "^nøkkel: .* by population" old1nb.txt || fail "version 1: run 1's key:
 grep -q "^nøkkel: 20 % likt + 80 % etter innbyggertall" old2nb.txt || fail "run 2's key in bokmål: $(grep nøkkel old2nb.txt)"
 grep -q "^valg: avrunding: største rest" old2nb.txt || fail "run 2's options in bokmål: $(grep valg old2nb.txt)"
 
+# --- review 3: the read path refuses what a real run never holds ----------------
+# each edit of a sound store (run 1 of runs.db) must be refused by show, export
+# (every format), compare and verify alike, naming the field; list names the
+# damaged run and still lists the others
+edit() { # NAME SQL: NAME.db is runs.db with SQL applied (CHECKs and keys off)
+  cp runs.db "$1.db"
+  python3 -c "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('pragma foreign_keys = off'); c.execute('pragma ignore_check_constraints = on'); c.executescript(sys.argv[2]); c.commit()" "$1.db" "$2" ||
+    fail "$1: the edit failed"
+}
+strict_off() { # NAME: NAME.db's tables stripped of STRICT (the columns stay as they are)
+  python3 -c "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('pragma writable_schema = on'); c.execute(\"update sqlite_schema set sql = replace(sql, ') STRICT', ')') where type = 'table'\"); c.commit()" "$1.db" ||
+    fail "$1: cannot strip STRICT"
+}
+refused_by_all() { # NAME PATTERN: every reader of NAME.db refuses run 1 with PATTERN
+  for c in "show 1" "export 1 --format csv" "export 1 --format json" "export 1 --format html" "compare 1 2" "verify"; do
+    # shellcheck disable=SC2086
+    "$coopsim" runs $c --db "$1.db" >out 2>&1 && fail "$1: runs $c accepted it"
+    # verify may meet a CHECK the edit broke first (integrity_check)
+    grep -q "$2" out || { [ "$c" = verify ] && grep -q "CHECK constraint failed in" out; } ||
+      fail "$1: runs $c: expected '$2' in: $(head -c 400 out | cat -v)"
+    grep -q "$(printf '\033')" out && fail "$1: runs $c printed an escape character"
+  done
+  "$coopsim" runs export 1 --db "$1.db" --format html --out "$1.html" >/dev/null 2>&1
+  [ -e "$1.html" ] && fail "$1: export --out wrote a report"
+}
+# D1: the runs row's texts and the scenario names checked like every other text
+edit d1esc "update runs set coopsim_version = char(27) || '[2J' || char(27) || '[31mPWNED' where id = 1"
+refused_by_all d1esc 'damaged (runs, field "coopsim_version": .*control character'
+edit d1cr "update runs set options = 'x' || char(13) || 'options: --trusted' where id = 1"
+refused_by_all d1cr 'runs, field "options": .*control character'
+edit d1utf8 "update runs set coopsim_version = cast(X'302e31fffe' as text) where id = 1"
+refused_by_all d1utf8 'runs, field "coopsim_version": '
+cp runs.db d1blob.db
+strict_off d1blob
+python3 -c "import sqlite3; c = sqlite3.connect('d1blob.db'); c.execute(\"update runs set options = X'2d2d78' where id = 1\"); c.commit()"
+refused_by_all d1blob 'is not as coopsim makes it'
+edit d1name "update run_scenarios set name = char(27) || '[31mESC' where run_id = 1 and idx = 0"
+refused_by_all d1name 'run_scenarios, field "name"'
+"$coopsim" runs list --db d1name.db >out 2>err && fail "d1name: runs list exited 0"
+grep -q "$(printf '\033')" out err && fail "d1name: runs list printed an escape character"
+# D2: a NUL inside the file's name does not cut it short
+edit d2nul "update runs set scenario_file = cast(X'2f746d702f612e6c7561002e2e2f6576696c' as text) where id = 1"
+refused_by_all d2nul 'runs, field "scenario_file": .*NUL'
+# D3: export makes the runs row's checks show and compare make
+edit d3sha "update runs set created = 'yesterday', scenario_sha256 = null where id = 1"
+refused_by_all d3sha 'runs, field "created": not a real UTC time'
+edit d3hex "update runs set scenario_sha256 = upper(scenario_sha256) where id = 1"
+refused_by_all d3hex 'runs, field "scenario_sha256"'
+# D9: created a real UTC time
+for t in 2026-19-39T29:59:69Z 2026-02-30T12:00:00Z 2026-04-31T00:00:00Z 2026-01-01T24:00:00Z 2026-01-01T00:00:60Z 2026-00-10T00:00:00Z; do
+  edit d9 "update runs set created = '$t' where id = 1"
+  refused_by_all d9 'runs, field "created": not a real UTC time'
+done
+edit d9leap "update runs set created = '2024-02-29T23:59:59Z' where id = 1"
+"$coopsim" runs show 1 --db d9leap.db >/dev/null 2>err || fail "a leap day's time was refused: $(cat err)"
+# D8: the stored scenario text is the file its SHA-256 names
+edit d8 "update runs set scenario_text = cast('print(1)' as blob) where id = 1"
+refused_by_all d8 'runs, field "scenario_text": its SHA-256 is'
+# D6: figures edited within the schema's limits break the relations of a real run
+edit d6total "update run_rows set total = total + 1000 where run_id = 1 and scenario = 0 and idx = 0"
+refused_by_all d6total 'field "total": .* is not the exact share .* rounded'
+edit d6parts "delete from run_parts where run_id = 1 and scenario = 0 and row_idx = 0; update run_rows set nparts = 0 where run_id = 1 and scenario = 0 and idx = 0"
+refused_by_all d6parts 'field "parts": none, but the exact share is'
+edit d6sum "update run_years set sum_shares = sum_shares + 1 where run_id = 1 and scenario = 0 and idx = 0"
+refused_by_all d6sum 'field "sum_shares": .* is not the sum of the year'
+edit d6part "update run_parts set rounded = rounded + 1 where run_id = 1 and scenario = 0 and row_idx = 0 and idx = 0"
+refused_by_all d6part 'field "rounded": .* is not the exact part .* rounded'
+edit d6exact "update run_parts set exact = '1000.00' where run_id = 1 and scenario = 0 and row_idx = 0 and idx = 0; update run_parts set rounded = 1000 where run_id = 1 and scenario = 0 and row_idx = 0 and idx = 0"
+refused_by_all d6exact 'field "parts": their exact amounts add up to'
+# D7: the run's period is the span of its years
+edit d7 "update run_scenarios set year_to = 2090 where run_id = 1 and idx = 0"
+refused_by_all d7 'field "to": the run is .*-2090, but its years are'
+# D5: verify refuses what the readers refuse
+edit d5order "update run_parts set idx = 5 where run_id = 1 and scenario = 0 and row_idx = 0 and idx = 1"
+refused_by_all d5order 'damaged (parts out of order)'
+cp runs.db d5strict.db
+strict_off d5strict
+for c in "verify" "show 1" "list"; do
+  # shellcheck disable=SC2086
+  "$coopsim" runs $c --db d5strict.db >out 2>&1 && fail "a store stripped of STRICT: runs $c accepted it"
+  grep -q 'its table run.* is not as coopsim makes it' out || fail "d5strict: runs $c: $(head -c 300 out)"
+done
+cp d5strict.db d5strict_before.db
+"$coopsim" run budget.lua --db d5strict.db >out 2>&1 && fail "a run was stored in a store stripped of STRICT"
+cmp -s d5strict.db d5strict_before.db || fail "d5strict: the file was changed"
+# D4: list names the damaged run and still lists the sound ones
+edit d4 "update runs set registry_version = '' where id = 1"
+"$coopsim" runs list --db d4.db >out 2>err && fail "d4: runs list exited 0 with a damaged run"
+grep -q '^   1  DAMAGED, not read: runs, field "registry_version": empty$' out || fail "d4: run 1 not named: $(cat out)"
+grep -q "^   2  .*budget_higher.lua$" out || fail "d4: the sound run 2 not listed: $(cat out)"
+grep -q 'stored run 1 is damaged (runs, field "registry_version": empty)' err || fail "d4: stderr: $(cat err)"
+"$coopsim" runs show 2 --db d4.db >/dev/null 2>err || fail "d4: run 2 unreadable: $(cat err)"
+# the nit: a store whose user_version was reset to 0, opened for writing
+cp runs.db nit.db
+printf '\000\000\000\000' | dd of=nit.db bs=1 seek=60 conv=notrunc 2>/dev/null
+refused "user_version 0" nit.db "its schema version (user_version) is 0"
+
+# --- every scenario that runs, stored and exported in every format, is byte for
+# byte what `coopsim run` writes (the read path's checks refuse no real run)
+mkdir all && cd all || exit 1
+for f in "$src"/scenarios/*.lua "$src"/tests/*/*.lua; do
+  # run in a copy of its folder (a scenario may read files beside it, or write)
+  rm -rf one.db w && cp -R "$(dirname "$f")" w || fail "cannot copy $f's folder"
+  d=$dir/all/w
+  f=$(basename "$f")
+  # a scenario that fails, or needs its own arguments, stores nothing: skipped
+  (cd "$d" && "$coopsim" run "$f" --db "$dir/all/one.db" >/dev/null 2>&1) || continue
+  [ -e one.db ] || continue
+  ids=$("$coopsim" runs list --db one.db 2>&1) || fail "$f: runs list: $ids"
+  "$coopsim" runs verify --db one.db >out 2>&1 || fail "$f: runs verify: $(cat out)"
+  for fmt in csv json md table html xlsx; do
+    (cd "$d" && "$coopsim" run "$f" --format $fmt --out "$dir/all/fresh.$fmt" >/dev/null 2>&1) || fail "$f: run --format $fmt"
+    "$coopsim" runs export 1 --db one.db --format $fmt --out stored.$fmt >/dev/null 2>err || fail "$f: export $fmt: $(cat err)"
+    if [ $fmt = xlsx ]; then
+      # a workbook's zip holds its time: compare the sheets' XML
+      python3 -c "import zipfile, sys; a = zipfile.ZipFile(sys.argv[1]); b = zipfile.ZipFile(sys.argv[2]); sys.exit(0 if [a.read(n) for n in a.namelist() if not n.startswith('docProps')] == [b.read(n) for n in b.namelist() if not n.startswith('docProps')] else 1)" fresh.xlsx stored.xlsx ||
+        fail "$f: the exported workbook differs from the run's"
+    else
+      cmp -s fresh.$fmt stored.$fmt || fail "$f: export --format $fmt differs from coopsim run"
+    fi
+  done
+  stored=$((${stored:-0} + 1))
+done
+cd "$dir" || exit 1
+[ "${stored:-0}" -ge 15 ] || fail "only ${stored:-0} scenarios were stored and compared"
+
 if [ $failures -ne 0 ]; then echo "$failures failure(s)"; exit 1; fi
 echo "runs_cli: all checks passed"

@@ -164,6 +164,18 @@ int cs_doc_from_json(const char *text, size_t len, const char *origin, cs_doc **
 ** overflow 64 bits. 0, or CS_EINVAL naming the run, row and field. */
 int cs_doc_check(const cs_doc *doc, cs_error *err);
 
+/* The relations between a document's figures that every simulated run has
+** (doc_check.c; SPEC 1.3 and 7.5), for a document cs_doc_check accepted: each
+** row's total its exact share rounded (within a krone; with services, a
+** krone a service, and the services' kroner add up to it), each part its
+** exact part rounded (at most 50 øre away), the exact parts adding up to the
+** row's within a cent a part, a row without parts sharing nothing; each row
+** in a year of its cooperation, a year's sum_shares its rows' totals, and
+** the years spanning the run's period (first `from`, last `to`). A run store
+** checks every run it reads with it. 0, CS_EINVAL naming the run, row or
+** year and field, or CS_ENOMEM. */
+int cs_doc_check_relations(const cs_doc *doc, cs_error *err);
+
 /* The document as JSON text (indented, keys sorted), NUL-terminated and
 ** malloc'ed: the caller frees it. NULL when out of memory. */
 char *cs_doc_to_json(const cs_doc *doc);

@@ -107,11 +107,18 @@ typedef struct cs_rundb_info {
   char *scenarios;        /* the runs' scenario names, ", "-separated */
   int nscenarios;
   int64_t nrows;
+  char *damaged;          /* NULL; from cs_rundb_list, for a damaged run, what is
+                          ** wrong ("runs, field \"created\": ..."), and then
+                          ** every other field but id is NULL or 0 */
 } cs_rundb_info;
 
-/* Every stored run, oldest first, without scenario texts. On success *out is
-** an array of *n infos the caller frees with cs_rundb_info_free(*out, *n).
-** CS_EIO (also for a value the schema's CHECKs refuse) or CS_ENOMEM. */
+/* Every stored run, oldest first, without scenario texts. Each run's row is
+** checked as cs_rundb_load checks it (its texts, its time, its versions,
+** SHA-256 and counts; not its scenario text's digest, which is not read): a
+** run that fails is listed with its id and `damaged` set, the others as
+** they are. On success *out is an array of *n infos the caller frees with
+** cs_rundb_info_free(*out, *n). CS_EIO (the list cannot be read) or
+** CS_ENOMEM. */
 int cs_rundb_list(cs_rundb *db, cs_rundb_info **out, size_t *n, cs_error *err);
 
 /* Frees n infos and the array; NULL is allowed. */
@@ -139,9 +146,12 @@ int cs_rundb_load_doc(cs_rundb *db, int64_t id, int explanations, cs_doc **doc, 
 /* Frees the strings one info holds and zeroes it. */
 void cs_rundb_info_clear(cs_rundb_info *info);
 
-/* Checks the whole file: PRAGMA integrity_check and foreign_key_check, and
-** that every stored run has all the scenarios, rows, parts, years and amounts
-** its counts promise. 0 when all is well; CS_EIO naming the first problem. */
+/* Checks the whole file: PRAGMA integrity_check and foreign_key_check, that
+** every stored run has all the scenarios, rows, parts, years and amounts its
+** counts promise, and every stored run read as cs_rundb_load reads it (so
+** verify refuses whatever `runs show` or `runs export` would refuse; the
+** tables' SQL is checked when the store is opened). 0 when all is well;
+** CS_EIO, CS_EINVAL or CS_ENOMEM naming the first problem. */
 int cs_rundb_verify(cs_rundb *db, cs_error *err);
 
 /* The text a stored run records for the registry its figures come from:

@@ -13,15 +13,26 @@
 #include "coopsim/doc.h"
 #include "coopsim/rundb.h"
 
+/* cents as an amount with two decimals ("-16.90") in buf, which it returns. */
+static const char *testdoc_cents(char *buf, long long cents) {
+  long long a = cents < 0 ? -cents : cents;
+  snprintf(buf, 32, "%s%lld.%02lld", cents < 0 ? "-" : "", a / 100, a % 100);
+  return buf;
+}
+
 /* JSON of a document: `nruns` runs of years 2023..2022+nyears, `members`
 ** members each; names may carry any text (it is JSON-escaped by the caller:
 ** pass plain ASCII without quotes or backslashes, or pre-escaped text). The
-** first member of each year has every optional field, the others none. */
+** first member of each year has every optional field, the others none. Its
+** figures keep the relations cs_doc_check asks of a simulated run (each
+** total its exact share rounded, the parts adding up to it, sum_shares the
+** year's totals). */
 static char *testdoc_json(int nruns, int nyears, int members, const char *name) {
   /* about 700 bytes a member-year, 1 200 a year entry (its key, lines and events) */
   size_t cap = 4096 + (size_t)nruns * nyears * ((size_t)members * 700 + 1200), n = 0;
   char *b = malloc(cap);
   if (!b) return NULL;
+  char cents[32];
 #define OUT(...) n += (size_t)snprintf(b + n, cap - n, __VA_ARGS__)
   OUT("{\"coopsim\": \"0.1.0\", \"scenario_file\": \"test.lua\", \"runs\": [");
   for (int r = 0; r < nruns; r++) {
@@ -32,9 +43,10 @@ static char *testdoc_json(int nruns, int nyears, int members, const char *name) 
         int first = m == 0;
         OUT("%s{\"year\": %d, \"code\": \"%04d\", \"name\": \"%s member %d\", \"cooperation\": \"%s coop\","
             " \"population\": %d, \"months\": 12, \"charged_months\": %d, \"host\": %s,"
-            " \"total\": %d, \"exact\": \"%d.%02d\"",
+            " \"total\": %d, \"exact\": \"%s\"",
             (y || m) ? "," : "", 2023 + y, 1800 + m, name, m, name, first ? -1 : 1000 + 37 * m,
-            first ? 7 : 12, first ? "true" : "false", 1000 * m - 17 * r - y, 1000 * m - 17 * r - y - 1, 50 + m);
+            first ? 7 : 12, first ? "true" : "false", 1000 * m - 17 * r - y,
+            testdoc_cents(cents, (1000 * m - 17 * r - y) * 100 + 10));
         if (first) {
           int total = 1000 * m - 17 * r - y;
           OUT(", \"given\": \"%s\", \"merged\": \"1801+1802\", \"population_date\": \"2022-01-01\","
@@ -48,9 +60,12 @@ static char *testdoc_json(int nruns, int nyears, int members, const char *name) 
               " \"lines\": [{\"kind\": \"share\", \"instalment\": 2, \"amount\": 0}]}]",
               name, total, total + 5, 2023 + y, total + 5, name, total, 2022 + y, 2023 + y);
         }
+        /* the parts -m.25 and P.35 add up to the exact share, total + 0.10 */
+        int pop_part = 1000 * m - 17 * r - y + m;
         OUT(", \"parts\": [{\"name\": \"equal\", \"rounded\": %d, \"exact\": \"-%d.25\"%s},"
-            " {\"name\": \"population\", \"rounded\": %d, \"exact\": \"%d.75\"}]}",
-            -m, m, first ? ", \"explain\": \"20 % of 1 000.00\"" : "", 1000 * m, 1000 * m);
+            " {\"name\": \"population\", \"rounded\": %d, \"exact\": \"%s\"}]}",
+            -m, m, first ? ", \"explain\": \"20 % of 1 000.00\"" : "", pop_part,
+            testdoc_cents(cents, (long long)pop_part * 100 + 35));
       }
     OUT("], \"years\": [");
     for (int y = 0; y < nyears; y++) {
@@ -59,7 +74,8 @@ static char *testdoc_json(int nruns, int nyears, int members, const char *name) 
           " \"key\": \"20 %% equal\", \"agreement_months\": 12, \"covers\": true, \"past_end\": %s,"
           " \"lines\": [{\"name\": \"L\\u00f8nn\", \"amount\": \"900000.00\"}, {\"name\": \"Drift\","
           " \"amount\": \"100000.00\"}], \"grant_list\": [{\"name\": \"%s grant\", \"amount\": \"504000.00\"}]",
-          y ? "," : "", 2023 + y, name, members, 740539 + y, y ? "true" : "false", name);
+          y ? "," : "", 2023 + y, name, members, 1000 * members * (members - 1) / 2 - members * (17 * r + y),
+          y ? "true" : "false", name);
       if (y == 0) {
         OUT(", \"key_label\": \"%s\", \"key_nb\": \"likt\", \"key_source\": \"sak 63/2022\", \"key_assumption\": \"30/70\"", name);
         OUT(", \"events\": [{\"kind\": \"notice\", \"code\": \"1801\", \"name\": \"%s member 1\","

@@ -646,7 +646,7 @@ static void edited_run_is_refused(void **state) {
       {"DELETE FROM run_year_events WHERE idx = 0 AND scenario = 0", "damaged (events out of order)"},
       {"UPDATE run_parts SET idx = 5 WHERE scenario = 0 AND row_idx = 0 AND idx = 1", "damaged (parts out of order)"},
       {"UPDATE runs SET nscenarios = 3", "incomplete (its scenarios are missing or extra)"},
-      {"UPDATE runs SET created = 'yesterday'", "damaged (runs, field \"created\")"},
+      {"UPDATE runs SET created = 'yesterday'", "damaged (runs, field \"created\": not a real UTC time"},
   };
   for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
     FILE *f = fopen(path, "wb");
@@ -1088,6 +1088,181 @@ static void store_link_refused(void **state) {
   free(after);
 }
 
+/* ---- review 3: the read path ------------------------------------------------ */
+
+/* Applies sql to the store at path with its CHECKs and keys off. */
+static void raw_edit(const char *sql) {
+  sqlite3 *raw;
+  char *msg = NULL;
+  assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+  if (sqlite3_exec(raw, "PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON;", NULL, NULL, NULL) !=
+          SQLITE_OK ||
+      sqlite3_exec(raw, sql, NULL, NULL, &msg) != SQLITE_OK)
+    fail_msg("%s: %s", sql, msg ? msg : "");
+  sqlite3_close(raw);
+}
+
+/* D1-D3, D8, D9: the runs row's texts, time and scenario text are checked
+** for every reader, also export's (no info asked for), and verify. */
+static void review3_runs_row_checked_for_every_reader(void **state) {
+  (void)state;
+  make_store_with_runs(1);
+  size_t len;
+  char *orig = read_all(path, &len);
+  static const struct {
+    const char *sql, *want;
+  } cases[] = {
+      {"UPDATE runs SET coopsim_version = char(27) || '[2J'", "runs, field \"coopsim_version\": byte 0 is a control"},
+      {"UPDATE runs SET options = 'x' || char(13) || 'y'", "runs, field \"options\": byte 1 is a control"},
+      {"UPDATE runs SET registry_version = CAST(X'41fffe' AS TEXT)", "runs, field \"registry_version\": "},
+      {"UPDATE runs SET scenario_file = CAST(X'612e6c7561002e2e2f78' AS TEXT)", "runs, field \"scenario_file\": "},
+      {"UPDATE runs SET doc_coopsim_version = char(7)", "runs, field \"doc_coopsim_version\": "},
+      {"UPDATE run_scenarios SET name = char(27) || '[31m' WHERE idx = 0", "run_scenarios, field \"name\""},
+      {"UPDATE runs SET created = '2026-19-39T29:59:69Z'", "runs, field \"created\": not a real UTC time"},
+      {"UPDATE runs SET created = '2025-02-29T00:00:00Z'", "runs, field \"created\": not a real UTC time"},
+      {"UPDATE runs SET created = '2026-01-01T23:60:00Z'", "runs, field \"created\": not a real UTC time"},
+      {"UPDATE runs SET scenario_sha256 = NULL", "runs, field \"scenario_text\": without a SHA-256"},
+      {"UPDATE runs SET scenario_text = CAST('print(1)' AS BLOB)", "runs, field \"scenario_text\": its SHA-256 is"},
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(orig, 1, len, f), len);
+    fclose(f);
+    raw_edit(cases[k].sql);
+    cs_rundb *db = NULL;
+    cs_error err = {0, ""};
+    assert_int_equal(cs_rundb_open(&db, path, NULL, &err), 0);
+    for (int with_info = 0; with_info < 2; with_info++) {
+      cs_doc *back = NULL;
+      cs_rundb_info info;
+      if (cs_rundb_load_doc(db, 1, 0, &back, with_info ? &info : NULL, &err) == 0)
+        fail_msg("%s: read as a document (info %d)", cases[k].sql, with_info);
+      if (!strstr(err.msg, cases[k].want)) fail_msg("%s: expected \"%s\" in: %s", cases[k].sql, cases[k].want, err.msg);
+    }
+    if (cs_rundb_verify(db, &err) == 0) fail_msg("%s: verify passed it", cases[k].sql);
+    if (!strstr(err.msg, cases[k].want)) fail_msg("%s: verify: expected \"%s\" in: %s", cases[k].sql, cases[k].want, err.msg);
+    cs_rundb_close(db);
+  }
+  free(orig);
+}
+
+/* D4: one damaged run is named by list, and the others are listed. */
+static void review3_list_names_damaged_run(void **state) {
+  (void)state;
+  make_store_with_runs(3);
+  raw_edit("UPDATE runs SET registry_version = '' WHERE id = 2");
+  cs_rundb *db = NULL;
+  cs_error err = {0, ""};
+  assert_int_equal(cs_rundb_open(&db, path, NULL, &err), 0);
+  cs_rundb_info *list;
+  size_t n;
+  assert_int_equal(cs_rundb_list(db, &list, &n, &err), 0);
+  assert_int_equal(n, 3);
+  assert_null(list[0].damaged);
+  assert_string_equal(list[0].registry_version, "test registry");
+  assert_int_equal(list[1].id, 2);
+  assert_non_null(list[1].damaged);
+  assert_string_equal(list[1].damaged, "runs, field \"registry_version\": empty");
+  assert_null(list[1].created);
+  assert_null(list[1].scenarios);
+  assert_null(list[2].damaged);
+  assert_int_equal(list[2].id, 3);
+  cs_rundb_info_free(list, n);
+  cs_rundb_close(db);
+}
+
+/* D5: verify refuses what a reader refuses, and a table stripped of STRICT. */
+static void review3_verify_as_strict_as_readers(void **state) {
+  (void)state;
+  make_store_with_runs(2);
+  raw_edit("UPDATE run_parts SET idx = 5 WHERE run_id = 2 AND scenario = 0 AND row_idx = 0 AND idx = 1");
+  cs_rundb *db = NULL;
+  cs_error err = {0, ""};
+  assert_int_equal(cs_rundb_open(&db, path, NULL, &err), 0);
+  assert_int_not_equal(cs_rundb_verify(db, &err), 0);
+  assert_non_null(strstr(err.msg, "stored run 2 is damaged (parts out of order)"));
+  cs_rundb_close(db);
+  raw_edit("UPDATE run_parts SET idx = 1 WHERE run_id = 2 AND scenario = 0 AND row_idx = 0 AND idx = 5");
+  assert_int_equal(cs_rundb_open(&db, path, NULL, &err), 0);
+  assert_int_equal(cs_rundb_verify(db, &err), 0);
+  cs_rundb_close(db);
+  raw_edit("PRAGMA writable_schema = ON; UPDATE sqlite_schema SET sql = replace(sql, ') STRICT', ')')"
+           " WHERE name = 'run_rows'");
+  assert_int_not_equal(cs_rundb_open(&db, path, NULL, &err), 0);
+  assert_non_null(strstr(err.msg, "its table run_rows is not as coopsim makes it"));
+}
+
+/* D6, D7: the relations of a real run's figures (cs_doc_check_relations),
+** also for a stored run: the test document keeps them (each total within a
+** krone of its exact share, its parts -m.25 and P.35 adding up to it). */
+static void review3_relations(void **state) {
+  (void)state;
+  cs_error err = {0, ""};
+  cs_doc *doc = testdoc(2, 3, 5, "rel");
+  assert_int_equal(cs_doc_check_relations(doc, &err), 0);
+  cs_doc_row *row = &doc->runs[1].rows[7];
+  /* year 2024, member 2, run 1: total 1000 * 2 - 17 - 1 = 1982, exact 1982.10 */
+  assert_int_equal(row->total, 1982);
+  assert_string_equal(row->exact, "1982.10");
+  row->total = 1983; /* 0.90 away: the other whole krone, as largest remainder may give */
+  assert_int_equal(cs_doc_check_relations(doc, &err), CS_EINVAL);
+  assert_non_null(strstr(err.msg, "field \"sum_shares\""));
+  doc->runs[1].years[1].sum_shares++;
+  assert_int_equal(cs_doc_check_relations(doc, &err), 0);
+  row->total = 1984; /* 1.90 away */
+  doc->runs[1].years[1].sum_shares++;
+  assert_int_equal(cs_doc_check_relations(doc, &err), CS_EINVAL);
+  assert_non_null(strstr(err.msg, "field \"total\": 1984 kroner is not the exact share 1982.10 rounded"));
+  row->total = 1982;
+  doc->runs[1].years[1].sum_shares -= 2;
+  row->parts[1].rounded++; /* population part 1984.35 -> 1985: 65 øre away */
+  assert_int_equal(cs_doc_check_relations(doc, &err), CS_EINVAL);
+  assert_non_null(strstr(err.msg, "field \"rounded\""));
+  row->parts[1].rounded--;
+  size_t nparts = row->nparts;
+  row->nparts = 0;
+  assert_int_equal(cs_doc_check_relations(doc, &err), CS_EINVAL);
+  assert_non_null(strstr(err.msg, "field \"parts\": none, but the exact share is 1982.10"));
+  row->nparts = nparts;
+  doc->runs[0].to = 2090;
+  assert_int_equal(cs_doc_check_relations(doc, &err), CS_EINVAL);
+  assert_non_null(strstr(err.msg, "the run is 2023-2090, but its years are 2023-2025"));
+  doc->runs[0].to = 2025;
+  assert_int_equal(cs_doc_check_relations(doc, &err), 0);
+  cs_doc_free(doc);
+  /* and in a store: a total edited by 1000 kroner is refused when read */
+  make_store_with_runs(1);
+  raw_edit("UPDATE run_rows SET total = total + 1000 WHERE scenario = 0 AND idx = 3");
+  cs_rundb *db = NULL;
+  assert_int_equal(cs_rundb_open(&db, path, NULL, &err), 0);
+  cs_doc *back = NULL;
+  assert_int_not_equal(cs_rundb_load_doc(db, 1, 0, &back, NULL, &err), 0);
+  assert_non_null(strstr(err.msg, "is not the exact share"));
+  assert_int_not_equal(cs_rundb_verify(db, &err), 0);
+  cs_rundb_close(db);
+}
+
+/* The nit: a store marked with user_version 0 is refused clearly, unchanged. */
+static void review3_user_version_zero(void **state) {
+  (void)state;
+  make_store_with_runs(1);
+  set_header_int(60, 0);
+  size_t len;
+  char *before = read_all(path, &len);
+  cs_rundb *db = NULL;
+  cs_error err = {0, ""};
+  cs_rundb_options opt = CS_RUNDB_OPTIONS_INIT;
+  opt.write = 1;
+  assert_int_not_equal(cs_rundb_open(&db, path, &opt, &err), 0);
+  assert_non_null(strstr(err.msg, "its schema version (user_version) is 0"));
+  size_t len2;
+  char *after = read_all(path, &len2);
+  assert_true(len == len2 && memcmp(before, after, len) == 0);
+  free(before);
+  free(after);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(sha256_known_value),
@@ -1125,6 +1300,11 @@ int main(void) {
       cmocka_unit_test_setup_teardown(not_a_regular_file, setup, teardown),
       cmocka_unit_test_setup_teardown(store_in_held_folder, setup, teardown),
       cmocka_unit_test_setup_teardown(store_link_refused, setup, teardown),
+      cmocka_unit_test_setup_teardown(review3_runs_row_checked_for_every_reader, setup, teardown),
+      cmocka_unit_test_setup_teardown(review3_list_names_damaged_run, setup, teardown),
+      cmocka_unit_test_setup_teardown(review3_verify_as_strict_as_readers, setup, teardown),
+      cmocka_unit_test_setup_teardown(review3_relations, setup, teardown),
+      cmocka_unit_test_setup_teardown(review3_user_version_zero, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
