@@ -2165,7 +2165,11 @@ static void load_runs_row(reader *r, cs_doc *doc, cs_rundb_info *info, int keep_
     return;
   }
   char digest[CS_SHA256_HEX];
-  cs_sha256_hex(blob, (size_t)n, digest);
+  cs_error no_digest;
+  if (!cs_sha256_hex(blob, (size_t)n, digest, &no_digest)) {
+    problem(r, CS_EIO, "not checked: %s", no_digest.msg);
+    return;
+  }
   if (strcmp(digest, info->scenario_sha256) != 0) {
     problem(r, CS_EIO, "damaged (runs, field \"scenario_text\": its SHA-256 is %.16s..., not the stored %.16s...)",
             digest, info->scenario_sha256);
