@@ -243,8 +243,9 @@ cp runs.db nit.db
 printf '\000\000\000\000' | dd of=nit.db bs=1 seek=60 conv=notrunc 2>/dev/null
 refused "user_version 0" nit.db "its schema version (user_version) is 0"
 
-# --- every scenario that runs, stored and exported in every format, is byte for
-# byte what `coopsim run` writes (the read path's checks refuse no real run)
+# --- every scenario that runs, stored and exported, is byte for byte what
+# `coopsim run` writes (the read path's checks refuse no real run): as JSON
+# every one, and in each other format every fifth
 mkdir all && cd all || exit 1
 for f in "$src"/scenarios/*.lua "$src"/tests/*/*.lua; do
   # run in a copy of its folder (a scenario may read files beside it, or write)
@@ -256,7 +257,12 @@ for f in "$src"/scenarios/*.lua "$src"/tests/*/*.lua; do
   [ -e one.db ] || continue
   ids=$("$coopsim" runs list --db one.db 2>&1) || fail "$f: runs list: $ids"
   "$coopsim" runs verify --db one.db >out 2>&1 || fail "$f: runs verify: $(cat out)"
-  for fmt in csv json md table html xlsx; do
+  # JSON holds the whole document: every file; the other formats (made from
+  # the same document) in turn, one a file, so each is met many times
+  n=${n:-0}
+  other=$(echo csv md table html xlsx | cut -d' ' -f$((n % 5 + 1)))
+  n=$((n + 1))
+  for fmt in json $other; do
     (cd "$d" && "$coopsim" run "$f" --format $fmt --out "$dir/all/fresh.$fmt" >/dev/null 2>&1) || fail "$f: run --format $fmt"
     "$coopsim" runs export 1 --db one.db --format $fmt --out stored.$fmt >/dev/null 2>err || fail "$f: export $fmt: $(cat err)"
     if [ $fmt = xlsx ]; then
