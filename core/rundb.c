@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "coopsim/date.h"
 #include "coopsim/rundb.h"
 #include "coopsim/sha256.h"
 #include "coopsim/text.h"
@@ -1142,12 +1143,6 @@ void cs_rundb_info_free(cs_rundb_info *infos, size_t n) {
   " nscenarios, nrows, (SELECT group_concat(name, ', ') FROM (SELECT name FROM run_scenarios" \
   " s WHERE s.run_id = runs.id ORDER BY idx))"
 
-/* A month's last day in the proleptic Gregorian calendar. */
-static int days_in_month(int y, int m) {
-  static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) ? 29 : days[m - 1];
-}
-
 /* 0 when s is a real UTC time "YYYY-MM-DDTHH:MM:SSZ" (month 1-12, a day of
 ** that month, hour 0-23, minute and second 0-59), as a save writes it. */
 static int real_utc_time(const char *s) {
@@ -1156,7 +1151,7 @@ static int real_utc_time(const char *s) {
 #define NUM2(i) ((s[i] - '0') * 10 + (s[(i) + 1] - '0'))
   int y = NUM2(0) * 100 + NUM2(2), mo = NUM2(5), d = NUM2(8), h = NUM2(11), mi = NUM2(14), sec = NUM2(17);
 #undef NUM2
-  return mo >= 1 && mo <= 12 && d >= 1 && d <= days_in_month(y, mo) && h <= 23 && mi <= 59 && sec <= 59 ? 0 : -1;
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= cs_date_days_in_month(y, mo) && h <= 23 && mi <= 59 && sec <= 59 ? 0 : -1;
 }
 
 /* Column i of the runs row as a checked text, like every other stored text

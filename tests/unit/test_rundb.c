@@ -62,6 +62,14 @@ static char *read_all(const char *file, size_t *len) {
   return b;
 }
 
+/* Writes the len bytes at b as the whole of file (a store put back as it was). */
+static void write_all(const char *file, const char *b, size_t len) {
+  FILE *f = fopen(file, "wb");
+  assert_non_null(f);
+  assert_int_equal(fwrite(b, 1, len, f), len);
+  fclose(f);
+}
+
 /* ---- round trips ----------------------------------------------------------- */
 
 static void round_trip_is_exact(void **state) {
@@ -649,10 +657,7 @@ static void edited_run_is_refused(void **state) {
       {"UPDATE runs SET created = 'yesterday'", "damaged (runs, field \"created\": not a real UTC time"},
   };
   for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(orig, 1, len, f), len);
-    fclose(f);
+    write_all(path, orig, len);
     sqlite3 *raw;
     assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
     char *msg = NULL;
@@ -771,10 +776,7 @@ static void extra_child_away_from_the_run_refused(void **state) {
        "field \"net\": \"-\" is not an amount with two decimals"},
   };
   for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(orig, 1, len, f), len);
-    fclose(f);
+    write_all(path, orig, len);
     edit_store(cases[k].sql);
     cs_rundb *db = NULL;
     cs_error err = {0, ""};
@@ -1090,18 +1092,6 @@ static void store_link_refused(void **state) {
 
 /* ---- review 3: the read path ------------------------------------------------ */
 
-/* Applies sql to the store at path with its CHECKs and keys off. */
-static void raw_edit(const char *sql) {
-  sqlite3 *raw;
-  char *msg = NULL;
-  assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
-  if (sqlite3_exec(raw, "PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON;", NULL, NULL, NULL) !=
-          SQLITE_OK ||
-      sqlite3_exec(raw, sql, NULL, NULL, &msg) != SQLITE_OK)
-    fail_msg("%s: %s", sql, msg ? msg : "");
-  sqlite3_close(raw);
-}
-
 /* D1-D3, D8, D9: the runs row's texts, time and scenario text are checked
 ** for every reader, also export's (no info asked for), and verify. */
 static void review3_runs_row_checked_for_every_reader(void **state) {
@@ -1125,11 +1115,8 @@ static void review3_runs_row_checked_for_every_reader(void **state) {
       {"UPDATE runs SET scenario_text = CAST('print(1)' AS BLOB)", "runs, field \"scenario_text\": its SHA-256 is"},
   };
   for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(orig, 1, len, f), len);
-    fclose(f);
-    raw_edit(cases[k].sql);
+    write_all(path, orig, len);
+    edit_store(cases[k].sql);
     cs_rundb *db = NULL;
     cs_error err = {0, ""};
     assert_int_equal(cs_rundb_open(&db, path, NULL, &err), 0);
@@ -1153,7 +1140,7 @@ static void review3_runs_row_checked_for_every_reader(void **state) {
 static void review3_list_names_damaged_run(void **state) {
   (void)state;
   make_store_with_runs(3);
-  raw_edit("UPDATE runs SET registry_version = '' WHERE id = 2");
+  edit_store("UPDATE runs SET registry_version = '' WHERE id = 2");
   cs_rundb *db = NULL;
   cs_error err = {0, ""};
   assert_int_equal(cs_rundb_open(&db, path, NULL, &err), 0);
@@ -1178,18 +1165,18 @@ static void review3_list_names_damaged_run(void **state) {
 static void review3_verify_as_strict_as_readers(void **state) {
   (void)state;
   make_store_with_runs(2);
-  raw_edit("UPDATE run_parts SET idx = 5 WHERE run_id = 2 AND scenario = 0 AND row_idx = 0 AND idx = 1");
+  edit_store("UPDATE run_parts SET idx = 5 WHERE run_id = 2 AND scenario = 0 AND row_idx = 0 AND idx = 1");
   cs_rundb *db = NULL;
   cs_error err = {0, ""};
   assert_int_equal(cs_rundb_open(&db, path, NULL, &err), 0);
   assert_int_not_equal(cs_rundb_verify(db, &err), 0);
   assert_non_null(strstr(err.msg, "stored run 2 is damaged (parts out of order)"));
   cs_rundb_close(db);
-  raw_edit("UPDATE run_parts SET idx = 1 WHERE run_id = 2 AND scenario = 0 AND row_idx = 0 AND idx = 5");
+  edit_store("UPDATE run_parts SET idx = 1 WHERE run_id = 2 AND scenario = 0 AND row_idx = 0 AND idx = 5");
   assert_int_equal(cs_rundb_open(&db, path, NULL, &err), 0);
   assert_int_equal(cs_rundb_verify(db, &err), 0);
   cs_rundb_close(db);
-  raw_edit("PRAGMA writable_schema = ON; UPDATE sqlite_schema SET sql = replace(sql, ') STRICT', ')')"
+  edit_store("PRAGMA writable_schema = ON; UPDATE sqlite_schema SET sql = replace(sql, ') STRICT', ')')"
            " WHERE name = 'run_rows'");
   assert_int_not_equal(cs_rundb_open(&db, path, NULL, &err), 0);
   assert_non_null(strstr(err.msg, "its table run_rows is not as coopsim makes it"));
@@ -1235,7 +1222,7 @@ static void review3_relations(void **state) {
   cs_doc_free(doc);
   /* and in a store: a total edited by 1000 kroner is refused when read */
   make_store_with_runs(1);
-  raw_edit("UPDATE run_rows SET total = total + 1000 WHERE scenario = 0 AND idx = 3");
+  edit_store("UPDATE run_rows SET total = total + 1000 WHERE scenario = 0 AND idx = 3");
   cs_rundb *db = NULL;
   assert_int_equal(cs_rundb_open(&db, path, NULL, &err), 0);
   cs_doc *back = NULL;
