@@ -27,16 +27,12 @@
   R(int, append_history, (int n, const char *file), (n, file)) \
   R(int, history_truncate_file, (const char *file, int lines), (file, lines))
 
-#define POINTER_R(type, name, params, args) static type(*p_##name) params;
-#define POINTER_V(name, params, args) static void(*p_##name) params;
-CLI_READLINE_FUNCTIONS(POINTER_R, POINTER_V)
+CLI_READLINE_FUNCTIONS(CS_LAZY_POINTER_R, CS_LAZY_POINTER_V)
 
 cli_readline_vars cli_rl;
 
-#define SYM_R(type, name, params, args) {#name, (void *)&p_##name},
-#define SYM_V(name, params, args) {#name, (void *)&p_##name},
 #define SYM_VAR(name) {#name, (void *)&cli_rl.name},
-static const cs_lazy_sym syms[] = {CLI_READLINE_FUNCTIONS(SYM_R, SYM_V) CLI_READLINE_VARIABLES(SYM_VAR)};
+static const cs_lazy_sym syms[] = {CLI_READLINE_FUNCTIONS(CS_LAZY_SYM_R, CS_LAZY_SYM_V) CLI_READLINE_VARIABLES(SYM_VAR)};
 static cs_lazy_lib lib = CS_LAZY_LIB("GNU readline", "libreadline.so.8", "libreadline8", syms);
 
 int cli_readline_load(char *why, size_t size) {
@@ -49,14 +45,4 @@ int cli_readline_load(char *why, size_t size) {
 ** library, and stops the process through cs_lazy_need when it cannot be
 ** loaded (a defect in the caller rather than a call through a null
 ** pointer). */
-#define DEFINE_R(type, name, params, args) \
-  type name params {                       \
-    cs_lazy_need(&lib, #name);             \
-    return p_##name args;                  \
-  }
-#define DEFINE_V(name, params, args) \
-  void name params {                 \
-    cs_lazy_need(&lib, #name);       \
-    p_##name args;                   \
-  }
-CLI_READLINE_FUNCTIONS(DEFINE_R, DEFINE_V)
+CLI_READLINE_FUNCTIONS(CS_LAZY_FORWARD_R, CS_LAZY_FORWARD_V)

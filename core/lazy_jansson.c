@@ -32,15 +32,11 @@
   R(json_int_t, json_integer_value, (const json_t *integer), (integer)) \
   R(double, json_real_value, (const json_t *real), (real))
 
-#define POINTER_R(type, name, params, args) static type(*p_##name) params;
-#define POINTER_V(name, params, args) static void(*p_##name) params;
-CS_JANSSON_FUNCTIONS(POINTER_R, POINTER_V)
+CS_JANSSON_FUNCTIONS(CS_LAZY_POINTER_R, CS_LAZY_POINTER_V)
 static json_t *(*p_json_loads)(const char *input, size_t flags, json_error_t *error);
 static json_t *(*p_json_loadb)(const char *buffer, size_t buflen, size_t flags, json_error_t *error);
 
-#define SYM_R(type, name, params, args) {#name, (void *)&p_##name},
-#define SYM_V(name, params, args) {#name, (void *)&p_##name},
-static const cs_lazy_sym syms[] = {CS_JANSSON_FUNCTIONS(SYM_R, SYM_V){"json_loads", (void *)&p_json_loads},
+static const cs_lazy_sym syms[] = {CS_JANSSON_FUNCTIONS(CS_LAZY_SYM_R, CS_LAZY_SYM_V){"json_loads", (void *)&p_json_loads},
                                    {"json_loadb", (void *)&p_json_loadb}};
 static cs_lazy_lib lib = CS_LAZY_LIB("jansson", "libjansson.so.4", "libjansson4", syms);
 
@@ -71,14 +67,4 @@ json_t *json_loadb(const char *buffer, size_t buflen, size_t flags, json_error_t
 ** jansson itself, as the unit tests do, may have made its value there (the
 ** library dlopen finds is that same one). Without the library there is no
 ** such value (parsing failed): a call is a defect, stopped by cs_lazy_need. */
-#define DEFINE_R(type, name, params, args) \
-  type name params {                       \
-    cs_lazy_need(&lib, #name);             \
-    return p_##name args;                  \
-  }
-#define DEFINE_V(name, params, args) \
-  void name params {                 \
-    cs_lazy_need(&lib, #name);       \
-    p_##name args;                   \
-  }
-CS_JANSSON_FUNCTIONS(DEFINE_R, DEFINE_V)
+CS_JANSSON_FUNCTIONS(CS_LAZY_FORWARD_R, CS_LAZY_FORWARD_V)

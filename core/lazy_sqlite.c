@@ -64,12 +64,10 @@
   F(int, sqlite3_db_config, (sqlite3 *db, int op, ...), ())
 
 /* the library's functions, once loaded */
-#define POINTER(type, name, params, args) static type(*p_##name) params;
-CS_SQLITE_FUNCTIONS(POINTER)
-CS_SQLITE_ENTRIES(POINTER)
+CS_SQLITE_FUNCTIONS(CS_LAZY_POINTER_R)
+CS_SQLITE_ENTRIES(CS_LAZY_POINTER_R)
 
-#define SYM(type, name, params, args) {#name, (void *)&p_##name},
-static const cs_lazy_sym syms[] = {CS_SQLITE_FUNCTIONS(SYM) CS_SQLITE_ENTRIES(SYM)};
+static const cs_lazy_sym syms[] = {CS_SQLITE_FUNCTIONS(CS_LAZY_SYM_R) CS_SQLITE_ENTRIES(CS_LAZY_SYM_R)};
 static cs_lazy_lib lib = CS_LAZY_LIB("SQLite", "libsqlite3.so.0", "libsqlite3-0", syms);
 
 int cs_sqlite_load(cs_error *err) {
@@ -82,12 +80,7 @@ int cs_sqlite_load(cs_error *err) {
 ** handle there (the library dlopen finds is that same one). Without the
 ** library there is no such handle (the open failed): a call is a defect,
 ** stopped by cs_lazy_need. */
-#define DEFINE(type, name, params, args) \
-  type name params {                     \
-    cs_lazy_need(&lib, #name);           \
-    return p_##name args;                \
-  }
-CS_SQLITE_FUNCTIONS(DEFINE)
+CS_SQLITE_FUNCTIONS(CS_LAZY_FORWARD_R)
 
 /* The connection sqlite3_open_v2 hands out when SQLite cannot be loaded:
 ** as SQLite itself does when an open fails, a handle whose error message

@@ -63,13 +63,9 @@
     (ch, cats, values))
 
 /* the library's functions, once loaded */
-#define POINTER_R(type, name, params, args) static type(*p_##name) params;
-#define POINTER_V(name, params, args) static void(*p_##name) params;
-CS_XLSX_FUNCTIONS(POINTER_R, POINTER_V)
+CS_XLSX_FUNCTIONS(CS_LAZY_POINTER_R, CS_LAZY_POINTER_V)
 
-#define SYM_R(type, name, params, args) {#name, (void *)&p_##name},
-#define SYM_V(name, params, args) {#name, (void *)&p_##name},
-static const cs_lazy_sym syms[] = {CS_XLSX_FUNCTIONS(SYM_R, SYM_V)};
+static const cs_lazy_sym syms[] = {CS_XLSX_FUNCTIONS(CS_LAZY_SYM_R, CS_LAZY_SYM_V)};
 static cs_lazy_lib lib = CS_LAZY_LIB("libxlsxwriter", SONAME, "libxlsxwriter4", syms);
 
 int cs_xlsx_load(const char *shown, cs_error *err) {
@@ -80,14 +76,4 @@ int cs_xlsx_load(const char *shown, cs_error *err) {
 /* A workbook function called before cs_xlsx_load: it loads the library, and
 ** stops the process through cs_lazy_need when it cannot be loaded (a defect
 ** in the caller rather than a call through a null pointer). */
-#define DEFINE_R(type, name, params, args) \
-  type name params {                       \
-    cs_lazy_need(&lib, #name);             \
-    return p_##name args;                  \
-  }
-#define DEFINE_V(name, params, args) \
-  void name params {                 \
-    cs_lazy_need(&lib, #name);       \
-    p_##name args;                   \
-  }
-CS_XLSX_FUNCTIONS(DEFINE_R, DEFINE_V)
+CS_XLSX_FUNCTIONS(CS_LAZY_FORWARD_R, CS_LAZY_FORWARD_V)

@@ -72,4 +72,24 @@ static inline void cs_lazy_need(cs_lazy_lib *lib, const char *fn) {
     cs_lazy_need_slow(lib, fn);
 }
 
+/* The pieces each forwarding file writes for every function of its list,
+** given as R(type, name, (params), (args)) for one that returns a value and
+** V(name, (params), (args)) for one that returns none: the pointer p_NAME,
+** its entry in the file's cs_lazy_sym table, and NAME itself, which loads
+** the file's `static cs_lazy_lib lib` if need be and calls p_NAME. */
+#define CS_LAZY_POINTER_R(type, name, params, args) static type(*p_##name) params;
+#define CS_LAZY_POINTER_V(name, params, args) static void(*p_##name) params;
+#define CS_LAZY_SYM_R(type, name, params, args) {#name, (void *)&p_##name},
+#define CS_LAZY_SYM_V(name, params, args) {#name, (void *)&p_##name},
+#define CS_LAZY_FORWARD_R(type, name, params, args) \
+  type name params {                                \
+    cs_lazy_need(&lib, #name);                      \
+    return p_##name args;                           \
+  }
+#define CS_LAZY_FORWARD_V(name, params, args) \
+  void name params {                          \
+    cs_lazy_need(&lib, #name);                \
+    p_##name args;                            \
+  }
+
 #endif
