@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "rng.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,12 +16,7 @@
 #define STRMAX 1300 /* big.h: enough for any value */
 
 static uint64_t rng_state = 0x2545f4914f6cdd1du;
-static uint64_t rnd(void) { /* xorshift64 */
-  rng_state ^= rng_state << 13;
-  rng_state ^= rng_state >> 7;
-  rng_state ^= rng_state << 17;
-  return rng_state;
-}
+static uint64_t rnd(void) { return test_xorshift64(&rng_state); }
 
 /* The invariants every result must keep, whatever the operation. */
 static void check_norm(const cs_big *x) {

@@ -6,18 +6,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "rng.h"
 #include <stdio.h>
 #include <string.h>
 #include "coopsim/q.h"
 #include "../../core/dec.h"
 
 static uint64_t rng_state = 0x853c49e6748fea9bu;
-static uint64_t rnd(void) { /* xorshift64* */
-  rng_state ^= rng_state >> 12;
-  rng_state ^= rng_state << 25;
-  rng_state ^= rng_state >> 27;
-  return rng_state * 0x2545f4914f6cdd1du;
-}
+static uint64_t rnd(void) { return test_xorshift64star(&rng_state); }
 
 static cs_q Q(const char *s) {
   cs_q q;

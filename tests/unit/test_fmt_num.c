@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "rng.h"
 #include <float.h>
 #include <inttypes.h>
 #include <math.h>
@@ -17,12 +18,7 @@
 #include "../../core/fmt_num.h"
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15u;
-static uint64_t rnd(void) { /* xorshift64* */
-  rng_state ^= rng_state >> 12;
-  rng_state ^= rng_state << 25;
-  rng_state ^= rng_state >> 27;
-  return rng_state * 0x2545f4914f6cdd1du;
-}
+static uint64_t rnd(void) { return test_xorshift64star(&rng_state); }
 
 static double from_bits(uint64_t b) {
   double v;

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "rng.h"
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,12 +15,7 @@
 #include "../../core/report_internal.h"
 
 static uint64_t rng_state = 0x2545f4914f6cdd1du;
-static uint64_t rnd(void) { /* xorshift64* */
-  rng_state ^= rng_state >> 12;
-  rng_state ^= rng_state << 25;
-  rng_state ^= rng_state >> 27;
-  return rng_state * 0x2545f4914f6cdd1du;
-}
+static uint64_t rnd(void) { return test_xorshift64star(&rng_state); }
 
 /* one byte at a time, as the escaping is specified */
 static void esc_reference(char *out, const char *s) {

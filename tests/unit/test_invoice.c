@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "rng.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -437,12 +438,7 @@ static void refused(void **state) {
 }
 
 static uint64_t rng_state = 0x2545f4914f6cdd1du;
-static uint64_t rnd(void) { /* xorshift64* */
-  rng_state ^= rng_state >> 12;
-  rng_state ^= rng_state << 25;
-  rng_state ^= rng_state >> 27;
-  return rng_state * 0x2545f4914f6cdd1du;
-}
+static uint64_t rnd(void) { return test_xorshift64star(&rng_state); }
 
 /* Random schedules, memberships and shares: the invoices add up to the
 ** shares and the settlement; each service's lines sum to its share, each is

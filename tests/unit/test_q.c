@@ -7,17 +7,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "rng.h"
 #include <stdio.h>
 #include <string.h>
 #include "coopsim/q.h"
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15u;
-static uint64_t rnd(void) { /* xorshift64 */
-  rng_state ^= rng_state << 13;
-  rng_state ^= rng_state >> 7;
-  rng_state ^= rng_state << 17;
-  return rng_state;
-}
+static uint64_t rnd(void) { return test_xorshift64(&rng_state); }
 
 /* A value of a random size: small money, near 2^31, near 2^62, or at the edge. */
 static int64_t rnd_i64(void) {

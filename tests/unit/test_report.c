@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "rng.h"
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -543,7 +544,7 @@ static void csv_cells(void **state) {
   cs_sb b = {0};
   char v[16], want[64];
   for (int i = 0; i < 200000; i++) {
-    x ^= x << 13, x ^= x >> 7, x ^= x << 17; /* xorshift64 */
+    test_xorshift64(&x);
     size_t n = x % sizeof v;
     for (size_t k = 0; k < n; k++) v[k] = alphabet[(x >> (4 + 4 * k)) % sizeof alphabet];
     v[n] = '\0';
