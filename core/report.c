@@ -108,13 +108,12 @@ int cs_report_render(const cs_doc *doc, cs_report_format format, cs_report_lang 
 }
 
 /* Renders a text format through sink (what the writer has made goes out a
-** megabyte at a time, cs_sb_spill, and the rest at the end). *failed: the
+** CS_SB_SPILL at a time, cs_sb_spill, and the rest at the end). *failed: the
 ** sink refused; the error is then the caller's to say. */
 static int render_to(const cs_doc *doc, cs_report_format format, cs_report_lang lang,
                      int (*sink)(void *, const char *, size_t), void *ud, int *failed, cs_error *err) {
   cs_sb b = {0};
-  b.sink = sink;
-  b.sink_ud = ud;
+  cs_sb_sink_start(&b, sink, ud);
   int rc = render_into(doc, format, lang, &b, err);
   if (!rc && b.len && sink(ud, b.s, b.len) != 0) b.sink_failed = 1;
   *failed = b.sink_failed;

@@ -23,6 +23,13 @@ static int reserve(cs_sb *b, size_t more) {
   return 0;
 }
 
+void cs_sb_sink_start(cs_sb *b, int (*sink)(void *ud, const char *s, size_t n), void *ud) {
+  b->sink = sink;
+  b->sink_ud = ud;
+  /* a line that ends past CS_SB_SPILL (a long JSON row) fits without growing */
+  reserve(b, CS_SB_SPILL + CS_SB_SPILL / 4);
+}
+
 void cs_sb_spill_now(cs_sb *b) {
   if (!b->sink || b->oom || !b->len) return;
   if (b->sink(b->sink_ud, b->s, b->len) != 0) {

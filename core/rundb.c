@@ -585,6 +585,12 @@ int cs_rundb_open(cs_rundb **out, const char *path, const cs_rundb_options *opt,
                         : cs_sqlite_open(&db->db, path, flags, opt->busy_ms, err);
   if (!rc && !opt->write && sqlite3_exec(db->db, "PRAGMA query_only = ON", NULL, NULL, NULL) != SQLITE_OK)
     rc = db_fail(db, err, "cannot open it for reading");
+  /* a page cache of 512 KB, not SQLite's 2 MB: a run is read (and saved)
+  ** in order, each page about once, and more cache is only more pages to
+  ** touch for the first time (some 10 us each here). The national run's
+  ** export: 1111 page faults with 2 MB, 726 with 512 KB. */
+  if (!rc && sqlite3_exec(db->db, "PRAGMA cache_size = -512", NULL, NULL, NULL) != SQLITE_OK)
+    rc = db_fail(db, err, "cannot open it");
   /* every b-tree page read is checked more closely (its cells' sizes and
   ** places), so a damaged page the run's rows are on is an error */
   if (!rc && sqlite3_exec(db->db, "PRAGMA cell_size_check = ON", NULL, NULL, NULL) != SQLITE_OK)

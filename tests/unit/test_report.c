@@ -631,7 +631,7 @@ static void files_whole_or_nothing(void **state) {
   cs_doc_free(doc);
 }
 
-/* A report written to a file goes out a megabyte at a time (cs_sb_spill):
+/* A report written to a file goes out CS_SB_SPILL (256 KB) at a time (cs_sb_spill):
 ** the file is byte for byte what rendering in memory makes, and a write
 ** that fails midway (here the file size limit) leaves nothing behind. */
 static void streamed_files(void **state) {
