@@ -14,6 +14,31 @@
 #include "coopsim/doc.h"
 #include "coopsim/doc_wire.h"
 
+/* A small document whose figures add up as a simulated run's, worked out by
+** hand (cs_wire_get_doc refuses one that does not: relations_refused).
+**
+** Run 0, one year: net 1 244 539.00 (Lønn 900 000 + Husleie 344 539) less
+** the grant 504 000.00 = 740 539.00, shared 20 % equally, 80 % by
+** population (Brønnøy 7 777, Rana 26 092; together 33 869):
+**   equal: 740 539 / 5 / 2 = 74 053.90 each (rounded 74 054)
+**   Brønnøy by population: 592 431.20 * 7 777 / 33 869 = 136 034.0559... -> 136 034.06
+**   Rana by population: 592 431.20 * 26 092 / 33 869 = 456 397.1440... -> 456 397.14
+**   shares 210 087.9559... (.96) and 530 451.0440... (.04): floors 210 087
+**   + 530 451 = 740 538, the last krone to the larger remainder, Brønnøy's:
+**   totals 210 088 and 530 451, summing to 740 539; balance 0.00.
+** Run 1, 2023-2024, two services shared equally: Brann 100.00, Feiing
+** 50.00 a year; instalments 01-31 and 07-31 (the first takes the odd krone).
+**   2023, three members (1824 < 1832 < P01, ties to the lower code):
+**   Brann 100 / 3 = 33.33 each: 34, 33, 33; Feiing 50 / 3 = 16.67 each: 17,
+**   17, 16; totals 51, 50, 49 (sum 150), exact shares 50.00. Accounts:
+**   Brann cost 70.00 (Feiing as budgeted): 70 / 3 = 23.33 each: 24, 23, 23,
+**   so each member's actual share is 10 below its budget share (difference
+**   -10), settled in 2024. Instalments: 1824 Brann 17 + 17, Feiing 9 + 8
+**   (26, 25); 1832 Brann 17 + 16, Feiing 9 + 8 (26, 24); the host P01
+**   invoices no one for itself.
+**   2024, Vefsn gone (only its settlement, -10), Hemnes merged into H001:
+**   Brann 100 / 2 = 50, Feiing 50 / 2 = 25, totals 75 and 75 (sum 150);
+**   H001 carries Hemnes's -10: invoice 65 = (25 + 13 - 10) + (25 + 12). */
 static const char *const valid =
     "{ \"coopsim\": \"0.1.0\", \"scenario_file\": \"helgeland.lua\", \"runs\": [\n"
     " { \"scenario\": \"Baseline\", \"from\": 2023, \"to\": 2023, \"options\": \"rounding=largest_remainder\",\n"
@@ -22,41 +47,89 @@ static const char *const valid =
     "      \"cooperation\": \"Helsefellesskap Helgeland\", \"population\": 7777,\n"
     "      \"population_date\": \"2022-01-01\", \"population_source\": \"ssb\", \"months\": 12,\n"
     "      \"charged_months\": 12, \"host\": false, \"payee\": \"Rana\", \"due\": \"2023-03-01\",\n"
-    "      \"total\": 69473, \"exact\": \"69472.59\",\n"
-    "      \"parts\": [ { \"name\": \"equal\", \"rounded\": 8712, \"exact\": \"8712.22\", \"explain\": \"20 %\" },\n"
-    "                 { \"name\": \"population\", \"rounded\": 60760, \"exact\": \"60760.37\" } ] },\n"
+    "      \"total\": 210088, \"exact\": \"210087.96\",\n"
+    "      \"parts\": [ { \"name\": \"equal\", \"rounded\": 74054, \"exact\": \"74053.90\", \"explain\": \"20 %\" },\n"
+    "                 { \"name\": \"population\", \"rounded\": 136034, \"exact\": \"136034.06\" } ] },\n"
     "    { \"year\": 2023, \"code\": \"1833\", \"name\": \"Rana\", \"cooperation\": \"Helsefellesskap Helgeland\",\n"
-    "      \"population\": 26092, \"host\": true, \"total\": 212565, \"exact\": \"212564.90\", \"parts\": [] } ],\n"
+    "      \"population\": 26092, \"host\": true, \"total\": 530451, \"exact\": \"530451.04\",\n"
+    "      \"parts\": [ { \"name\": \"equal\", \"rounded\": 74054, \"exact\": \"74053.90\" },\n"
+    "                 { \"name\": \"population\", \"rounded\": 456397, \"exact\": \"456397.14\" } ] } ],\n"
     "   \"years\": [ { \"year\": 2023, \"cooperation\": \"Helsefellesskap Helgeland\", \"members\": 2,\n"
-    "      \"cost\": \"1244539.00\", \"grants\": \"504000.00\", \"net\": \"740539.00\", \"balance\": \"-0.50\",\n"
-    "      \"sum_shares\": 282038, \"key\": \"20 % equal + 80 % by population\", \"key_label\": \"Agdenesmodellen\",\n"
+    "      \"cost\": \"1244539.00\", \"grants\": \"504000.00\", \"net\": \"740539.00\", \"balance\": \"0.00\",\n"
+    "      \"sum_shares\": 740539, \"key\": \"20 % equal + 80 % by population\", \"key_label\": \"Agdenesmodellen\",\n"
     "      \"key_source\": \"sak 63/2022\", \"key_assumption\": \"30/70, confirm\", \"agreement_months\": 12,\n"
     "      \"covers\": true, \"past_end\": false,\n"
-    "      \"lines\": [ { \"name\": \"Lønn\", \"amount\": \"900000.00\" } ],\n"
-    "      \"grant_list\": [ { \"name\": \"Helsedirektoratet\", \"amount\": \"504000.00\" } ],\n"
-    "      \"events\": [ { \"kind\": \"notice\", \"code\": \"1824\", \"name\": \"Vefsn\", \"date\": \"2023-03-15\",\n"
-    "                    \"until\": \"2024-12-31\" },\n"
-    "                  { \"kind\": \"merged\", \"code\": \"5030\", \"name\": \"Klæbu\", \"date\": \"2020-01-01\",\n"
-    "                    \"other_code\": \"5001\", \"other_name\": \"Trondheim\" } ] } ] },\n"
+    "      \"lines\": [ { \"name\": \"Lønn\", \"amount\": \"900000.00\" }, { \"name\": \"Husleie\", \"amount\": \"344539.00\" } ],\n"
+    "      \"grant_list\": [ { \"name\": \"Helsedirektoratet\", \"amount\": \"504000.00\" } ] } ] },\n"
     " { \"scenario\": \"Vefsn withdraws\", \"from\": 2023, \"to\": 2024, \"rows\": [\n"
-    "    { \"year\": 2024, \"code\": \"H001\", \"name\": \"Ny\", \"cooperation\": \"X\", \"total\": -5,\n"
-    "      \"exact\": \"-5.00\", \"parts\": [] },\n"
-    "    { \"year\": 2024, \"code\": \"P01\", \"name\": \"Helgeland regionråd\", \"cooperation\": \"X\",\n"
-    "      \"total\": 100, \"exact\": \"100.00\", \"parts\": [],\n"
-    "      \"services\": [ { \"name\": \"Brann\", \"kroner\": 60 }, { \"name\": \"Feiing\", \"kroner\": 40 } ],\n"
-    "      \"settlement\": 7, \"invoice\": 107, \"difference\": -3,\n"
-    "      \"invoices\": [ { \"due\": \"2024-01-31\", \"amount\": 57, \"lines\": [\n"
-    "          { \"kind\": \"share\", \"service\": \"Brann\", \"instalment\": 1, \"amount\": 30 },\n"
-    "          { \"kind\": \"share\", \"service\": \"Feiing\", \"instalment\": 1, \"amount\": 20 },\n"
-    "          { \"kind\": \"settlement\", \"settles\": 2023, \"amount\": 7 } ] },\n"
-    "        { \"due\": \"2024-07-31\", \"amount\": 50, \"lines\": [\n"
-    "          { \"kind\": \"share\", \"service\": \"Brann\", \"instalment\": 2, \"amount\": 30 },\n"
-    "          { \"kind\": \"share\", \"service\": \"Feiing\", \"instalment\": 2, \"amount\": 20 } ] } ] },\n"
-    "    { \"year\": 2024, \"code\": \"1824\", \"name\": \"Vefsn\", \"cooperation\": \"X\", \"total\": 0,\n"
-    "      \"exact\": \"0.00\", \"parts\": [], \"settlement\": -12, \"invoice\": -12, \"settlement_only\": true } ],\n"
-    "   \"years\": [ { \"year\": 2024, \"cooperation\": \"X\", \"members\": 2, \"cost\": \"90.00\",\n"
-    "      \"grants\": \"0.00\", \"net\": \"90.00\", \"balance\": \"5.00\", \"sum_shares\": 95, \"key\": \"k\",\n"
-    "      \"actual_cost\": \"100.00\", \"actual_grants\": \"0.00\", \"actual_net\": \"100.00\" } ] } ] }";
+    "    { \"year\": 2023, \"code\": \"1824\", \"name\": \"Vefsn\", \"cooperation\": \"X\", \"payee\": \"P01\",\n"
+    "      \"due\": \"2023-01-31\", \"total\": 51, \"exact\": \"50.00\",\n"
+    "      \"parts\": [ { \"name\": \"Brann/equal\", \"rounded\": 33, \"exact\": \"33.33\" },\n"
+    "                 { \"name\": \"Feiing/equal\", \"rounded\": 17, \"exact\": \"16.67\" } ],\n"
+    "      \"services\": [ { \"name\": \"Brann\", \"kroner\": 34 }, { \"name\": \"Feiing\", \"kroner\": 17 } ],\n"
+    "      \"settlement\": 0, \"invoice\": 51, \"difference\": -10,\n"
+    "      \"invoices\": [ { \"due\": \"2023-01-31\", \"amount\": 26, \"lines\": [\n"
+    "          { \"kind\": \"share\", \"service\": \"Brann\", \"instalment\": 1, \"amount\": 17 },\n"
+    "          { \"kind\": \"share\", \"service\": \"Feiing\", \"instalment\": 1, \"amount\": 9 } ] },\n"
+    "        { \"due\": \"2023-07-31\", \"amount\": 25, \"lines\": [\n"
+    "          { \"kind\": \"share\", \"service\": \"Brann\", \"instalment\": 2, \"amount\": 17 },\n"
+    "          { \"kind\": \"share\", \"service\": \"Feiing\", \"instalment\": 2, \"amount\": 8 } ] } ] },\n"
+    "    { \"year\": 2023, \"code\": \"1832\", \"name\": \"Hemnes\", \"cooperation\": \"X\", \"payee\": \"P01\",\n"
+    "      \"due\": \"2023-01-31\", \"total\": 50, \"exact\": \"50.00\",\n"
+    "      \"parts\": [ { \"name\": \"Brann/equal\", \"rounded\": 33, \"exact\": \"33.33\" },\n"
+    "                 { \"name\": \"Feiing/equal\", \"rounded\": 17, \"exact\": \"16.67\" } ],\n"
+    "      \"services\": [ { \"name\": \"Brann\", \"kroner\": 33 }, { \"name\": \"Feiing\", \"kroner\": 17 } ],\n"
+    "      \"settlement\": 0, \"invoice\": 50, \"difference\": -10,\n"
+    "      \"invoices\": [ { \"due\": \"2023-01-31\", \"amount\": 26, \"lines\": [\n"
+    "          { \"kind\": \"share\", \"service\": \"Brann\", \"instalment\": 1, \"amount\": 17 },\n"
+    "          { \"kind\": \"share\", \"service\": \"Feiing\", \"instalment\": 1, \"amount\": 9 } ] },\n"
+    "        { \"due\": \"2023-07-31\", \"amount\": 24, \"lines\": [\n"
+    "          { \"kind\": \"share\", \"service\": \"Brann\", \"instalment\": 2, \"amount\": 16 },\n"
+    "          { \"kind\": \"share\", \"service\": \"Feiing\", \"instalment\": 2, \"amount\": 8 } ] } ] },\n"
+    "    { \"year\": 2023, \"code\": \"P01\", \"name\": \"Helgeland regionråd\", \"cooperation\": \"X\", \"host\": true,\n"
+    "      \"total\": 49, \"exact\": \"50.00\",\n"
+    "      \"parts\": [ { \"name\": \"Brann/equal\", \"rounded\": 33, \"exact\": \"33.33\" },\n"
+    "                 { \"name\": \"Feiing/equal\", \"rounded\": 17, \"exact\": \"16.67\" } ],\n"
+    "      \"services\": [ { \"name\": \"Brann\", \"kroner\": 33 }, { \"name\": \"Feiing\", \"kroner\": 16 } ],\n"
+    "      \"settlement\": 0, \"invoice\": 49, \"difference\": -10 },\n"
+    "    { \"year\": 2024, \"code\": \"1824\", \"name\": \"Vefsn\", \"cooperation\": \"X\", \"months\": 0,\n"
+    "      \"charged_months\": 0, \"payee\": \"P01\", \"due\": \"2024-01-31\", \"total\": 0, \"exact\": \"0.00\",\n"
+    "      \"parts\": [], \"settlement\": -10, \"invoice\": -10, \"settlement_only\": true,\n"
+    "      \"invoices\": [ { \"due\": \"2024-01-31\", \"amount\": -10, \"lines\": [\n"
+    "          { \"kind\": \"settlement\", \"settles\": 2023, \"amount\": -10 } ] } ] },\n"
+    "    { \"year\": 2024, \"code\": \"H001\", \"name\": \"Ny\", \"merged\": \"1832+1833\", \"cooperation\": \"X\",\n"
+    "      \"payee\": \"P01\", \"due\": \"2024-01-31\", \"total\": 75, \"exact\": \"75.00\",\n"
+    "      \"parts\": [ { \"name\": \"Brann/equal\", \"rounded\": 50, \"exact\": \"50.00\" },\n"
+    "                 { \"name\": \"Feiing/equal\", \"rounded\": 25, \"exact\": \"25.00\" } ],\n"
+    "      \"services\": [ { \"name\": \"Brann\", \"kroner\": 50 }, { \"name\": \"Feiing\", \"kroner\": 25 } ],\n"
+    "      \"settlement\": -10, \"invoice\": 65,\n"
+    "      \"invoices\": [ { \"due\": \"2024-01-31\", \"amount\": 28, \"lines\": [\n"
+    "          { \"kind\": \"share\", \"service\": \"Brann\", \"instalment\": 1, \"amount\": 25 },\n"
+    "          { \"kind\": \"share\", \"service\": \"Feiing\", \"instalment\": 1, \"amount\": 13 },\n"
+    "          { \"kind\": \"settlement\", \"settles\": 2023, \"amount\": -10 } ] },\n"
+    "        { \"due\": \"2024-07-31\", \"amount\": 37, \"lines\": [\n"
+    "          { \"kind\": \"share\", \"service\": \"Brann\", \"instalment\": 2, \"amount\": 25 },\n"
+    "          { \"kind\": \"share\", \"service\": \"Feiing\", \"instalment\": 2, \"amount\": 12 } ] } ] },\n"
+    "    { \"year\": 2024, \"code\": \"P01\", \"name\": \"Helgeland regionråd\", \"cooperation\": \"X\", \"host\": true,\n"
+    "      \"total\": 75, \"exact\": \"75.00\",\n"
+    "      \"parts\": [ { \"name\": \"Brann/equal\", \"rounded\": 50, \"exact\": \"50.00\" },\n"
+    "                 { \"name\": \"Feiing/equal\", \"rounded\": 25, \"exact\": \"25.00\" } ],\n"
+    "      \"services\": [ { \"name\": \"Brann\", \"kroner\": 50 }, { \"name\": \"Feiing\", \"kroner\": 25 } ],\n"
+    "      \"settlement\": -10, \"invoice\": 65 } ],\n"
+    "   \"years\": [ { \"year\": 2023, \"cooperation\": \"X\", \"members\": 3, \"cost\": \"150.00\",\n"
+    "      \"grants\": \"0.00\", \"net\": \"150.00\", \"balance\": \"0.00\", \"sum_shares\": 150, \"key\": \"equal\",\n"
+    "      \"lines\": [ { \"name\": \"Brann\", \"amount\": \"100.00\" }, { \"name\": \"Feiing\", \"amount\": \"50.00\" } ],\n"
+    "      \"actual_cost\": \"120.00\", \"actual_grants\": \"0.00\", \"actual_net\": \"120.00\",\n"
+    "      \"events\": [ { \"kind\": \"notice\", \"code\": \"1824\", \"name\": \"Vefsn\", \"date\": \"2023-03-15\",\n"
+    "                    \"until\": \"2023-12-31\" } ] },\n"
+    "    { \"year\": 2024, \"cooperation\": \"X\", \"members\": 2, \"cost\": \"150.00\",\n"
+    "      \"grants\": \"0.00\", \"net\": \"150.00\", \"balance\": \"0.00\", \"sum_shares\": 150, \"key\": \"equal\",\n"
+    "      \"lines\": [ { \"name\": \"Brann\", \"amount\": \"100.00\" }, { \"name\": \"Feiing\", \"amount\": \"50.00\" } ],\n"
+    "      \"events\": [ { \"kind\": \"gone\", \"code\": \"1824\", \"name\": \"Vefsn\", \"date\": \"2023-03-15\",\n"
+    "                    \"until\": \"2023-12-31\" },\n"
+    "                  { \"kind\": \"merged\", \"code\": \"1832\", \"name\": \"Hemnes\", \"date\": \"2024-01-01\",\n"
+    "                    \"other_code\": \"H001\", \"other_name\": \"Ny\" } ] } ] } ] }";
+
 
 /* ---- a stream in memory -------------------------------------------------- */
 
@@ -140,19 +213,30 @@ static void round_trip(void **state) {
     assert_string_equal(back->runs[0].years[0].key_nb, "20 % likt + 80 % etter innbyggertall");
     assert_string_equal(back->runs[0].rows[0].code, "1813");
     assert_null(back->runs[0].rows[1].payee);
-    assert_int_equal(back->runs[1].rows[0].total, -5);
-    assert_int_equal(back->runs[0].years[0].nevents, 2);
-    const cs_doc_row *p01 = &back->runs[1].rows[1];
+    assert_int_equal(back->runs[0].rows[0].total, 210088);
+    assert_int_equal(back->runs[0].rows[1].parts[1].rounded, 456397);
+    assert_int_equal(back->runs[0].years[0].sum_shares, 740539);
+    const cs_doc_row *p01 = &back->runs[1].rows[2];
     assert_string_equal(p01->code, "P01");
     assert_int_equal(p01->nservices, 2);
-    assert_int_equal(p01->services[1].kroner, 40);
+    assert_int_equal(p01->services[1].kroner, 16);
     assert_true(p01->money && p01->has_difference && !p01->settlement_only);
-    assert_int_equal(p01->ninvoices, 2);
-    assert_int_equal(p01->invoices[0].lines[2].settles, 2023);
-    assert_true(back->runs[1].rows[2].settlement_only);
-    assert_string_equal(back->runs[1].years[0].actual_net, "100.00");
-    assert_string_equal(back->runs[0].years[0].events[1].other_name, "Trondheim");
-    assert_null(back->runs[0].years[0].events[1].until);
+    assert_int_equal(p01->difference, -10);
+    assert_int_equal(p01->ninvoices, 0);
+    const cs_doc_row *ny = &back->runs[1].rows[4];
+    assert_string_equal(ny->code, "H001");
+    assert_true(ny->money && !ny->has_difference);
+    assert_int_equal(ny->settlement, -10);
+    assert_int_equal(ny->ninvoices, 2);
+    assert_int_equal(ny->invoices[0].lines[2].settles, 2023);
+    assert_int_equal(ny->invoices[0].lines[2].amount, -10);
+    assert_true(back->runs[1].rows[3].settlement_only);
+    assert_int_equal(back->runs[1].rows[3].invoice, -10);
+    assert_string_equal(back->runs[1].years[0].actual_net, "120.00");
+    assert_null(back->runs[1].years[1].actual_net);
+    assert_int_equal(back->runs[1].years[1].nevents, 2);
+    assert_string_equal(back->runs[1].years[1].events[1].other_name, "Ny");
+    assert_null(back->runs[1].years[1].events[1].until);
     cs_doc_free(back);
     cs_wire_in_free(in);
   }
@@ -316,7 +400,7 @@ static void forged_figures(void **state) {
   assert_int_equal(cs_doc_check(doc, &err), CS_EINVAL);
   assert_non_null(strstr(err.msg, "beyond 2^53"));
   assert_non_null(strstr(err.msg, "rows[0] 2023 1813"));
-  doc->runs[0].rows[0].total = 69473;
+  doc->runs[0].rows[0].total = 210088;
   assert_int_equal(cs_doc_check(doc, &err), 0);
   /* rows of 2^52 kr each: fine alone, together past what 63 bits sum */
   cs_doc_row *rows = calloc(600, sizeof *rows);
@@ -345,37 +429,37 @@ static void forged_figures(void **state) {
     doc->runs[0].rows[1].name = saved;
   }
   /* an event of no known kind, a notice without its end */
-  char *kind = doc->runs[0].years[0].events[0].kind;
-  doc->runs[0].years[0].events[0].kind = (char *)"vanished";
+  char *kind = doc->runs[1].years[0].events[0].kind;
+  doc->runs[1].years[0].events[0].kind = (char *)"vanished";
   assert_int_equal(cs_doc_check(doc, &err), CS_EINVAL);
   assert_non_null(strstr(err.msg, "is no event"));
-  doc->runs[0].years[0].events[0].kind = kind;
-  char *until = doc->runs[0].years[0].events[0].until;
-  doc->runs[0].years[0].events[0].until = NULL;
+  doc->runs[1].years[0].events[0].kind = kind;
+  char *until = doc->runs[1].years[0].events[0].until;
+  doc->runs[1].years[0].events[0].until = NULL;
   assert_int_equal(cs_doc_check(doc, &err), CS_EINVAL);
   assert_non_null(strstr(err.msg, "until"));
-  doc->runs[0].years[0].events[0].until = until;
+  doc->runs[1].years[0].events[0].until = until;
   /* the money cycle adds up: an instalment is its lines, the invoice its
   ** instalments and share plus settlement */
-  cs_doc_row *p01 = &doc->runs[1].rows[1];
-  p01->invoices[1].lines[0].amount = 31;
+  cs_doc_row *ny = &doc->runs[1].rows[4];
+  ny->invoices[1].lines[0].amount = 26;
   assert_int_equal(cs_doc_check(doc, &err), CS_EINVAL);
   assert_non_null(strstr(err.msg, "is not the sum of its lines"));
-  p01->invoices[1].lines[0].amount = 30;
-  p01->invoice = 108;
+  ny->invoices[1].lines[0].amount = 25;
+  ny->invoice = 66;
   assert_int_equal(cs_doc_check(doc, &err), CS_EINVAL);
-  assert_non_null(strstr(err.msg, "is not the share 100 plus the settlement 7"));
-  p01->invoice = 107;
-  char *due = p01->invoices[1].due; /* an instalment without its due date (found by fuzz_wire) */
-  p01->invoices[1].due = NULL;
+  assert_non_null(strstr(err.msg, "is not the share 75 plus the settlement -10"));
+  ny->invoice = 65;
+  char *due = ny->invoices[1].due; /* an instalment without its due date (found by fuzz_wire) */
+  ny->invoices[1].due = NULL;
   err.msg[0] = '\0';
   assert_int_equal(cs_doc_check(doc, &err), CS_EINVAL);
   assert_non_null(strstr(err.msg, "field \"invoices.due\": missing"));
-  p01->invoices[1].due = due;
-  doc->runs[1].rows[2].total = 5; /* a settlement-only row with a share */
+  ny->invoices[1].due = due;
+  doc->runs[1].rows[3].total = 5; /* a settlement-only row with a share */
   assert_int_equal(cs_doc_check(doc, &err), CS_EINVAL);
   assert_non_null(strstr(err.msg, "a settlement-only row has no share"));
-  doc->runs[1].rows[2].total = 0;
+  doc->runs[1].rows[3].total = 0;
   assert_int_equal(cs_doc_check(doc, &err), 0);
   /* a row outside its run's years */
   doc->runs[0].rows[0].year = 2030;
@@ -386,12 +470,59 @@ static void forged_figures(void **state) {
   cs_doc_free(doc);
 }
 
+/* The amount "-1234.50" in cents (the test's own reading, not coopsim's). */
+static long long cents_of(const char *s) {
+  long long whole = 0;
+  int frac = 0, neg = s[0] == '-';
+  assert_int_equal(sscanf(s + neg, "%lld.%2d", &whole, &frac), 2);
+  return (neg ? -1 : 1) * (whole * 100 + frac);
+}
+
+/* The hand-made document adds up, figure by figure, as worked out above
+** `valid`: each year's shares sum to its net cost (balance 0.00), the net
+** is the cost lines less the grants, each row's parts sum to its exact
+** share and its services to its total; and so cs_doc_check_relations
+** accepts it. */
+static void valid_adds_up(void **state) {
+  (void)state;
+  cs_doc *doc = parse(valid);
+  for (size_t i = 0; i < doc->nruns; i++) {
+    const cs_doc_run *run = &doc->runs[i];
+    for (size_t j = 0; j < run->nyears; j++) {
+      const cs_doc_year *y = &run->years[j];
+      long long shares = 0, lines = 0, grants = 0;
+      for (size_t k = 0; k < run->nrows; k++)
+        if (run->rows[k].year == y->year && strcmp(run->rows[k].cooperation, y->cooperation) == 0)
+          shares += run->rows[k].total;
+      for (size_t k = 0; k < y->nlines; k++) lines += cents_of(y->lines[k].amount);
+      for (size_t k = 0; k < y->ngrants; k++) grants += cents_of(y->grant_list[k].amount);
+      assert_int_equal(shares, y->sum_shares);
+      assert_int_equal(shares * 100, cents_of(y->net));
+      assert_int_equal(cents_of(y->balance), 0);
+      assert_int_equal(lines, cents_of(y->cost));
+      assert_int_equal(grants, cents_of(y->grants));
+      assert_int_equal(lines - grants, cents_of(y->net));
+    }
+    for (size_t k = 0; k < run->nrows; k++) {
+      const cs_doc_row *r = &run->rows[k];
+      long long parts = 0, services = 0;
+      for (size_t p = 0; p < r->nparts; p++) parts += cents_of(r->parts[p].exact);
+      for (size_t p = 0; p < r->nservices; p++) services += r->services[p].kroner;
+      assert_int_equal(parts, cents_of(r->exact));
+      if (r->nservices) assert_int_equal(services, r->total);
+    }
+  }
+  cs_error err = {0, ""};
+  assert_int_equal(cs_doc_check_relations(doc, &err), 0);
+  cs_doc_free(doc);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(round_trip), cmocka_unit_test(every_cut_refused), cmocka_unit_test(budget),
       cmocka_unit_test(forged_streams), cmocka_unit_test(forged_figures),
       cmocka_unit_test(texts_checked_on_arrival), cmocka_unit_test(texts_copied_when_sent),
-      cmocka_unit_test(failed_document),
+      cmocka_unit_test(failed_document), cmocka_unit_test(valid_adds_up),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
