@@ -264,9 +264,8 @@ static int consume(cli_worker_pipe *p, void *arg) {
   }
   if (!rc && has_doc) {
     size_t max_rows = opt->max_rows > 0 ? (size_t)opt->max_rows : (size_t)1000000;
+    /* checked alone and in the relations every simulated run has (doc_wire.h) */
     rc = cs_wire_get_doc(in, max_rows, &a->doc, &a->err);
-    /* the figures' relations every simulated run has (doc.h), as a stored run's */
-    if (!rc) rc = cs_doc_check_relations(a->doc, &a->err);
   }
   if (!rc) rc = cs_wire_get_uint(in, UINT64_MAX, &nreq, "the file requests", &a->err);
   if (!rc && nreq > CLI_MAX_REQUESTS)

@@ -111,9 +111,8 @@ static int test_consume(cli_worker_pipe *p, void *arg) {
   int rc = cs_wire_get_int(in, &status, "the worker's status", &o->err);
   for (int i = 0; i < 3 && !rc; i++) rc = cs_wire_get_uint(in, INT64_MAX, &v[i], "the checks", &o->err);
   if (!rc) rc = cs_wire_get_uint(in, 1, &has_doc, "the results", &o->err);
+  /* checked alone and in the relations every simulated run has (doc_wire.h) */
   if (!rc && has_doc) rc = cs_wire_get_doc(in, SIZE_MAX, &o->doc, &o->err);
-  /* the figures' relations every simulated run has (doc.h), as `coopsim run` checks them */
-  if (!rc && has_doc) rc = cs_doc_check_relations(o->doc, &o->err);
   if (!rc && !cs_wire_at_end(in, &o->err))
     rc = cs_error_set(&o->err, CS_EINVAL, "the worker sent more than it announced");
   cs_wire_in_free(in);

@@ -828,7 +828,9 @@ int cs_wire_get_doc(cs_wire_in *r, size_t max_rows, cs_doc **out, cs_error *err)
   }
   r->budget -= used;
   doc->texts_checked = 1; /* each text was checked as it came */
-  if ((rc = cs_doc_check(doc, err))) goto fail;
+  /* every figure alone, then the relations between them that every
+  ** simulated run has (doc.h): here, so that no caller can forget them */
+  if ((rc = cs_doc_check(doc, err)) || (rc = cs_doc_check_relations(doc, err))) goto fail;
   *out = doc;
   return 0;
 fail:

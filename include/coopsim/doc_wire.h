@@ -8,7 +8,8 @@
 ** number. The reader is the trusted side: it pulls the bytes it needs from
 ** a source (a pipe under a deadline),
 ** checks every count against a memory budget before it allocates, and the
-** document it makes passes cs_doc_check (doc.h) before it is handed out. A
+** document it makes passes cs_doc_check and cs_doc_check_relations (doc.h)
+** before it is handed out. A
 ** stream starts with "CSW2", so that text from an older or another program
 ** is refused at once.
 */
@@ -63,8 +64,17 @@ int cs_wire_get_uint(cs_wire_in *r, uint64_t max, uint64_t *out, const char *wha
 int cs_wire_get_int(cs_wire_in *r, int64_t *out, const char *what, cs_error *err);
 int cs_wire_get_str(cs_wire_in *r, char **out, const char *what, cs_error *err);
 
-/* Reads a document of at most max_rows rows in all and checks it
-** (cs_doc_check); *out is the caller's (cs_doc_free). */
+/* Reads a document of at most max_rows rows in all and checks it as a
+** simulated run's: every figure and text alone (cs_doc_check), then the
+** relations every simulated run's figures have (cs_doc_check_relations:
+** each total its exact share rounded, the parts adding up to it, a year's
+** sum_shares its rows' totals, the years spanning the run). On success *out
+** is the caller's (cs_doc_free). On failure *out is NULL, nothing read is
+** kept, the reader refuses any later document, and the code is CS_EINVAL
+** for malformed or inconsistent data (the message names the run, row or
+** year and field, and says what does not add up), CS_ENOMEM past the
+** budget or out of memory, CS_ERROR when the worker said it could not make
+** the rest, or the fill's own code. */
 int cs_wire_get_doc(cs_wire_in *r, size_t max_rows, cs_doc **out, cs_error *err);
 
 /* 1 when the source has no more bytes (after the last get). */

@@ -517,12 +517,120 @@ static void valid_adds_up(void **state) {
   cs_doc_free(doc);
 }
 
+/* Replaces a text of a document parsed from JSON (its texts are its own). */
+static void set_text(char **field, const char *s) {
+  free(*field);
+  *field = strdup(s);
+  assert_non_null(*field);
+}
+
+/* A document whose every figure is fine alone but whose figures do not add
+** up as a simulated run's is refused by the reader itself, with a message
+** naming the run, row or year, the field and what does not add up; nothing
+** is handed out (and ASan finds nothing leaked). */
+static void relations_refused(void **state) {
+  (void)state;
+  static const struct {
+    const char *where, *what;
+  } cases[] = {
+      /* 0: a row's total not its exact share rounded (the year's sum kept) */
+      {"runs[0] \"Baseline\", rows[0] 2023 1813, field \"total\"",
+       "210090 kroner is not the exact share 210087.96 rounded"},
+      /* 1: each total its exact share rounded down, the largest remainder's
+      ** krone lost: the shares no longer sum to the year's net */
+      {"runs[0] \"Baseline\", years[0] 2023, field \"sum_shares\"",
+       "740539 is not the sum of the year's shares (740538)"},
+      /* 2: a part not its exact part rounded */
+      {"rows[1] 2023 1833, parts[1], field \"rounded\"", "456399 kroner is not the exact part 456397.14 rounded"},
+      /* 3: the exact parts not adding up to the exact share */
+      {"rows[0] 2023 1813, field \"parts\"",
+       "their exact amounts add up to 210097.96, not to the exact share 210087.96"},
+      /* 4: a row without parts that shares something */
+      {"runs[1] \"Vefsn withdraws\", rows[3] 2024 1824, field \"parts\"", "none, but the exact share is 0.50"},
+      /* 5: the services not adding up to the row's total */
+      {"rows[4] 2024 H001, field \"services\"", "they sum to 76, not to the total 75"},
+      /* 6: the run's period longer than its years */
+      {"runs[1] \"Vefsn withdraws\", field \"to\"", "the run is 2023-2025, but its years are 2023-2024"},
+      /* 7: a row of a year the run does not have */
+      {"rows[5] 2024 P01, field \"year\"", "the run has no year 2024 of \"Y\""},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    cs_doc *doc = parse(valid);
+    cs_doc_run *base = &doc->runs[0], *vefsn = &doc->runs[1];
+    switch (i) {
+    case 0:
+      base->rows[0].total += 2;
+      base->years[0].sum_shares += 2;
+      break;
+    case 1:
+      base->rows[0].total = 210087;
+      break;
+    case 2:
+      base->rows[1].parts[1].rounded = 456399;
+      break;
+    case 3:
+      set_text(&base->rows[0].parts[0].exact, "74063.90");
+      base->rows[0].parts[0].rounded = 74064;
+      break;
+    case 4:
+      set_text(&vefsn->rows[3].exact, "0.50");
+      break;
+    case 5:
+      vefsn->rows[4].services[0].kroner = 51;
+      break;
+    case 6:
+      vefsn->to = 2025;
+      break;
+    default:
+      set_text(&vefsn->rows[5].cooperation, "Y");
+      break;
+    }
+    cs_error err = {0, ""};
+    if (cs_doc_check(doc, &err) != 0) fail_msg("case %zu: a figure is wrong alone: %s", i, err.msg);
+    buf b = encode(doc);
+    for (size_t chunk = 0; chunk <= 7; chunk += 7) { /* whole, and 7 bytes a read */
+      b.chunk = chunk;
+      cs_doc *back = NULL;
+      err.msg[0] = '\0';
+      assert_int_equal(decode(&b, 1 << 20, &back, &err), CS_EINVAL);
+      assert_null(back);
+      if (!strstr(err.msg, cases[i].where) || !strstr(err.msg, cases[i].what))
+        fail_msg("case %zu: expected \"%s\" and \"%s\" in: %s", i, cases[i].where, cases[i].what, err.msg);
+    }
+    free(b.p);
+    cs_doc_free(doc);
+  }
+}
+
+/* After a refused document the reader refuses the rest of its stream: the
+** texts the refused one defined are gone. */
+static void refused_then_nothing(void **state) {
+  (void)state;
+  cs_doc *doc = parse(valid);
+  doc->runs[0].rows[1].parts[1].rounded = 456399;
+  buf b = encode(doc);
+  b.pos = 0;
+  cs_wire_in *in = cs_wire_in_new(buf_fill, &b, 1 << 20);
+  assert_non_null(in);
+  cs_doc *back = NULL;
+  cs_error err = {0, ""};
+  assert_int_equal(cs_wire_get_doc(in, 1000000, &back, &err), CS_EINVAL);
+  assert_null(back);
+  assert_int_equal(cs_wire_get_doc(in, 1000000, &back, &err), CS_EINVAL);
+  assert_non_null(strstr(err.msg, "refused already"));
+  assert_null(back);
+  cs_wire_in_free(in);
+  free(b.p);
+  cs_doc_free(doc);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(round_trip), cmocka_unit_test(every_cut_refused), cmocka_unit_test(budget),
       cmocka_unit_test(forged_streams), cmocka_unit_test(forged_figures),
       cmocka_unit_test(texts_checked_on_arrival), cmocka_unit_test(texts_copied_when_sent),
-      cmocka_unit_test(failed_document), cmocka_unit_test(valid_adds_up),
+      cmocka_unit_test(failed_document), cmocka_unit_test(valid_adds_up), cmocka_unit_test(relations_refused),
+      cmocka_unit_test(refused_then_nothing),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
