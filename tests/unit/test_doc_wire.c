@@ -1,8 +1,9 @@
 /* Unit tests: the result document as binary records (doc_wire.c), the way a
 ** worker sends it to its parent, and the checks the parent makes before any
 ** report (doc_check.c): a round trip keeps every field; a cut, malformed,
-** oversized or forged stream is refused with a message, never read past
-** its budget. */
+** oversized or forged stream, or a document whose figures do not add up as
+** a simulated run's, is refused with a message, never read past its
+** budget. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -59,7 +60,8 @@ static const char *const valid =
     "      \"sum_shares\": 740539, \"key\": \"20 % equal + 80 % by population\", \"key_label\": \"Agdenesmodellen\",\n"
     "      \"key_source\": \"sak 63/2022\", \"key_assumption\": \"30/70, confirm\", \"agreement_months\": 12,\n"
     "      \"covers\": true, \"past_end\": false,\n"
-    "      \"lines\": [ { \"name\": \"Lønn\", \"amount\": \"900000.00\" }, { \"name\": \"Husleie\", \"amount\": \"344539.00\" } ],\n"
+    "      \"lines\": [ { \"name\": \"Lønn\", \"amount\": \"900000.00\" },\n"
+    "                 { \"name\": \"Husleie\", \"amount\": \"344539.00\" } ],\n"
     "      \"grant_list\": [ { \"name\": \"Helsedirektoratet\", \"amount\": \"504000.00\" } ] } ] },\n"
     " { \"scenario\": \"Vefsn withdraws\", \"from\": 2023, \"to\": 2024, \"rows\": [\n"
     "    { \"year\": 2023, \"code\": \"1824\", \"name\": \"Vefsn\", \"cooperation\": \"X\", \"payee\": \"P01\",\n"
@@ -86,8 +88,8 @@ static const char *const valid =
     "        { \"due\": \"2023-07-31\", \"amount\": 24, \"lines\": [\n"
     "          { \"kind\": \"share\", \"service\": \"Brann\", \"instalment\": 2, \"amount\": 16 },\n"
     "          { \"kind\": \"share\", \"service\": \"Feiing\", \"instalment\": 2, \"amount\": 8 } ] } ] },\n"
-    "    { \"year\": 2023, \"code\": \"P01\", \"name\": \"Helgeland regionråd\", \"cooperation\": \"X\", \"host\": true,\n"
-    "      \"total\": 49, \"exact\": \"50.00\",\n"
+    "    { \"year\": 2023, \"code\": \"P01\", \"name\": \"Helgeland regionråd\", \"cooperation\": \"X\",\n"
+    "      \"host\": true, \"total\": 49, \"exact\": \"50.00\",\n"
     "      \"parts\": [ { \"name\": \"Brann/equal\", \"rounded\": 33, \"exact\": \"33.33\" },\n"
     "                 { \"name\": \"Feiing/equal\", \"rounded\": 17, \"exact\": \"16.67\" } ],\n"
     "      \"services\": [ { \"name\": \"Brann\", \"kroner\": 33 }, { \"name\": \"Feiing\", \"kroner\": 16 } ],\n"
@@ -110,21 +112,23 @@ static const char *const valid =
     "        { \"due\": \"2024-07-31\", \"amount\": 37, \"lines\": [\n"
     "          { \"kind\": \"share\", \"service\": \"Brann\", \"instalment\": 2, \"amount\": 25 },\n"
     "          { \"kind\": \"share\", \"service\": \"Feiing\", \"instalment\": 2, \"amount\": 12 } ] } ] },\n"
-    "    { \"year\": 2024, \"code\": \"P01\", \"name\": \"Helgeland regionråd\", \"cooperation\": \"X\", \"host\": true,\n"
-    "      \"total\": 75, \"exact\": \"75.00\",\n"
+    "    { \"year\": 2024, \"code\": \"P01\", \"name\": \"Helgeland regionråd\", \"cooperation\": \"X\",\n"
+    "      \"host\": true, \"total\": 75, \"exact\": \"75.00\",\n"
     "      \"parts\": [ { \"name\": \"Brann/equal\", \"rounded\": 50, \"exact\": \"50.00\" },\n"
     "                 { \"name\": \"Feiing/equal\", \"rounded\": 25, \"exact\": \"25.00\" } ],\n"
     "      \"services\": [ { \"name\": \"Brann\", \"kroner\": 50 }, { \"name\": \"Feiing\", \"kroner\": 25 } ],\n"
     "      \"settlement\": -10, \"invoice\": 65 } ],\n"
     "   \"years\": [ { \"year\": 2023, \"cooperation\": \"X\", \"members\": 3, \"cost\": \"150.00\",\n"
-    "      \"grants\": \"0.00\", \"net\": \"150.00\", \"balance\": \"0.00\", \"sum_shares\": 150, \"key\": \"equal\",\n"
-    "      \"lines\": [ { \"name\": \"Brann\", \"amount\": \"100.00\" }, { \"name\": \"Feiing\", \"amount\": \"50.00\" } ],\n"
+    "      \"grants\": \"0.00\", \"net\": \"150.00\", \"balance\": \"0.00\", \"sum_shares\": 150,\n"
+    "      \"key\": \"equal\", \"lines\": [ { \"name\": \"Brann\", \"amount\": \"100.00\" },\n"
+    "                                 { \"name\": \"Feiing\", \"amount\": \"50.00\" } ],\n"
     "      \"actual_cost\": \"120.00\", \"actual_grants\": \"0.00\", \"actual_net\": \"120.00\",\n"
     "      \"events\": [ { \"kind\": \"notice\", \"code\": \"1824\", \"name\": \"Vefsn\", \"date\": \"2023-03-15\",\n"
     "                    \"until\": \"2023-12-31\" } ] },\n"
     "    { \"year\": 2024, \"cooperation\": \"X\", \"members\": 2, \"cost\": \"150.00\",\n"
-    "      \"grants\": \"0.00\", \"net\": \"150.00\", \"balance\": \"0.00\", \"sum_shares\": 150, \"key\": \"equal\",\n"
-    "      \"lines\": [ { \"name\": \"Brann\", \"amount\": \"100.00\" }, { \"name\": \"Feiing\", \"amount\": \"50.00\" } ],\n"
+    "      \"grants\": \"0.00\", \"net\": \"150.00\", \"balance\": \"0.00\", \"sum_shares\": 150,\n"
+    "      \"key\": \"equal\", \"lines\": [ { \"name\": \"Brann\", \"amount\": \"100.00\" },\n"
+    "                                 { \"name\": \"Feiing\", \"amount\": \"50.00\" } ],\n"
     "      \"events\": [ { \"kind\": \"gone\", \"code\": \"1824\", \"name\": \"Vefsn\", \"date\": \"2023-03-15\",\n"
     "                    \"until\": \"2023-12-31\" },\n"
     "                  { \"kind\": \"merged\", \"code\": \"1832\", \"name\": \"Hemnes\", \"date\": \"2024-01-01\",\n"
