@@ -359,6 +359,19 @@ static int run_relations(ctx *c, const cs_doc_run *run) {
                (long long)run->years[j].sum_shares, (long long)sums[j]);
       c->year = NULL;
     }
+  /* the balance is the shares' sum less the net cost: each of net and
+  ** balance is its exact value rounded to the øre, so the two roundings
+  ** leave at most an øre between them */
+  for (size_t j = 0; j < run->nyears && !rc; j++) {
+    const cs_doc_year *y = &run->years[j];
+    int64_t net, balance;
+    if (cents(y->net, &net) || cents(y->balance, &balance) || !near(y->sum_shares, net + balance, 2)) {
+      c->year = y, c->year_i = j;
+      rc = bad(c, "balance", "%s is not the shares' sum %lld less the net cost %s", y->balance,
+               (long long)y->sum_shares, y->net);
+      c->year = NULL;
+    }
+  }
 done:
   free(sorted);
   free(sums);

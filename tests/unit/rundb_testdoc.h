@@ -26,7 +26,7 @@ static const char *testdoc_cents(char *buf, long long cents) {
 ** first member of each year has every optional field, the others none. Its
 ** figures keep the relations cs_doc_check asks of a simulated run (each
 ** total its exact share rounded, the parts adding up to it, sum_shares the
-** year's totals). */
+** year's totals, the balance sum_shares less the net). */
 static char *testdoc_json(int nruns, int nyears, int members, const char *name) {
   /* about 700 bytes a member-year, 1 200 a year entry (its key, lines and events) */
   size_t cap = 4096 + (size_t)nruns * nyears * ((size_t)members * 700 + 1200), n = 0;
@@ -69,13 +69,16 @@ static char *testdoc_json(int nruns, int nyears, int members, const char *name) 
       }
     OUT("], \"years\": [");
     for (int y = 0; y < nyears; y++) {
+      /* the totals' sum (members 0..members-1 above); the balance is it less the net */
+      int sum_shares = 1000 * members * (members - 1) / 2 - members * (17 * r + y);
+      char balance[32];
+      testdoc_cents(balance, ((long long)sum_shares - 740539) * 100);
       OUT("%s{\"year\": %d, \"cooperation\": \"%s coop\", \"members\": %d, \"cost\": \"1244539.00\","
-          " \"grants\": \"504000.00\", \"net\": \"740539.00\", \"balance\": \"-0.01\", \"sum_shares\": %d,"
+          " \"grants\": \"504000.00\", \"net\": \"740539.00\", \"balance\": \"%s\", \"sum_shares\": %d,"
           " \"key\": \"20 %% equal\", \"agreement_months\": 12, \"covers\": true, \"past_end\": %s,"
           " \"lines\": [{\"name\": \"L\\u00f8nn\", \"amount\": \"900000.00\"}, {\"name\": \"Drift\","
           " \"amount\": \"100000.00\"}], \"grant_list\": [{\"name\": \"%s grant\", \"amount\": \"504000.00\"}]",
-          y ? "," : "", 2023 + y, name, members, 1000 * members * (members - 1) / 2 - members * (17 * r + y),
-          y ? "true" : "false", name);
+          y ? "," : "", 2023 + y, name, members, balance, sum_shares, y ? "true" : "false", name);
       if (y == 0) {
         OUT(", \"key_label\": \"%s\", \"key_nb\": \"likt\", \"key_source\": \"sak 63/2022\", \"key_assumption\": \"30/70\"", name);
         OUT(", \"events\": [{\"kind\": \"notice\", \"code\": \"1801\", \"name\": \"%s member 1\","

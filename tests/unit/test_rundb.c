@@ -1197,7 +1197,20 @@ static void review3_relations(void **state) {
   row->total = 1983; /* 0.90 away: the other whole krone, as largest remainder may give */
   assert_int_equal(cs_doc_check_relations(doc, &err), CS_EINVAL);
   assert_non_null(strstr(err.msg, "field \"sum_shares\""));
-  doc->runs[1].years[1].sum_shares++;
+  /* the year's shares 1000 * (0+1+2+3+4) - 5 * (17 + 1) = 9910, its net 740539.00 */
+  cs_doc_year *yr = &doc->runs[1].years[1];
+  assert_int_equal(yr->sum_shares, 9910);
+  assert_string_equal(yr->balance, "-730629.00");
+  yr->sum_shares++;
+  /* the balance is the shares' sum less the net: now 9911 - 740539.00 */
+  assert_int_equal(cs_doc_check_relations(doc, &err), CS_EINVAL);
+  assert_non_null(strstr(err.msg, "field \"balance\": -730629.00 is not the shares' sum 9911 less the net cost 740539.00"));
+  char *balance = yr->balance, near_by[] = "-730627.99", too_far[] = "-730628.02", exact[] = "-730628.00";
+  yr->balance = near_by; /* an øre more than the shares' sum less the net: two roundings allow it */
+  assert_int_equal(cs_doc_check_relations(doc, &err), 0);
+  yr->balance = too_far; /* two øre less: refused */
+  assert_int_equal(cs_doc_check_relations(doc, &err), CS_EINVAL);
+  yr->balance = exact;
   assert_int_equal(cs_doc_check_relations(doc, &err), 0);
   row->total = 1984; /* 1.90 away */
   doc->runs[1].years[1].sum_shares++;
@@ -1205,6 +1218,7 @@ static void review3_relations(void **state) {
   assert_non_null(strstr(err.msg, "field \"total\": 1984 kroner is not the exact share 1982.10 rounded"));
   row->total = 1982;
   doc->runs[1].years[1].sum_shares -= 2;
+  yr->balance = balance;
   row->parts[1].rounded++; /* population part 1984.35 -> 1985: 65 øre away */
   assert_int_equal(cs_doc_check_relations(doc, &err), CS_EINVAL);
   assert_non_null(strstr(err.msg, "field \"rounded\""));
