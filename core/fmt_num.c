@@ -12,7 +12,7 @@
 #include "fmt_num.h"
 #include <string.h>
 
-/* 10^0 .. 10^19: the decimals' scales and the bounds of a count of digits. */
+/* 10^0 .. 10^19: the decimals' scales and count_digits' bounds. */
 static const uint64_t pow10_u64[20] = {
     1u,           10u,           100u,           1000u,           10000u,
     100000u,      1000000u,      10000000u,      100000000u,      1000000000u,
@@ -85,6 +85,14 @@ static size_t put_big(char *out, uint64_t m, int e) {
   return n;
 }
 
+/* How many decimal digits v has, counted without a loop: a number of b
+** bits has t = b * 1233 >> 12 digits (1233 / 4096 is just below log10(2))
+** or, once it reaches 10^t, one more; 0 has one. */
+static size_t count_digits(uint64_t v) {
+  int t = ((64 - __builtin_clzll(v | 1)) * 1233) >> 12;
+  return (size_t)t + (v >= pow10_u64[t]) + (v == 0);
+}
+
 /* A double taken apart for "%.*f": the sign bit, then "inf" or "nan", or
 ** the whole number and the decimals' digits rounded as printf rounds, or
 ** (a whole number of 2^63 or more) the bits m * 2^e that put_big writes. */
@@ -123,8 +131,12 @@ static inline __attribute__((always_inline)) fixed split_fixed(double v, int dec
       q = x >> k;
       if (r > half || (r == half && (q & 1))) q++;
     } /* else x < 2^63 <= 2^(k-1): less than a half, N = 0 */
-    f.whole = q / scale;
-    f.part = q % scale;
+    if (decimals == 0) { /* no division: "%.0f" is the workbook's count */
+      f.whole = q;
+    } else {
+      f.whole = q / scale;
+      f.part = q % scale;
+    }
   } else if (e <= 10) {
     f.whole = m << e; /* below 2^63 */
   } else {
@@ -168,9 +180,7 @@ size_t cs_fmt_fixed_len(double v, int decimals) {
     char d[CS_FMT_FIXED_SIZE];
     n += put_big(d, f.m, f.e);
   } else {
-    size_t nd = 1; /* the digits of the whole number: 10^nd > whole */
-    while (nd < 20 && f.whole >= pow10_u64[nd]) nd++;
-    n += nd;
+    n += count_digits(f.whole);
   }
   return n + (decimals > 0 ? 1 + (size_t)decimals : 0);
 }
