@@ -4,7 +4,8 @@
 ** Numbers written by hand for the report writers' hot paths (internal to
 ** core/): the same bytes as the printf conversions they replace, without
 ** printf's cost (a national HTML report writes millions of coordinates and
-** figures). Nothing here allocates or fails.
+** figures), or only counted (the workbook sizes its columns by the length
+** of every figure). Nothing here allocates or fails.
 */
 #include <stddef.h>
 #include <stdint.h>
@@ -23,6 +24,11 @@
 ** text's length is returned. A decimals outside the range is taken as the
 ** nearest end of it. */
 size_t cs_fmt_fixed(char *buf, double v, int decimals);
+
+/* The length cs_fmt_fixed(buf, v, decimals) returns, counted without
+** writing the digits (the same rounding: 9.5 and decimals 0 count the two
+** of "10"; -0.4 counts the two of "-0"). */
+size_t cs_fmt_fixed_len(double v, int decimals);
 
 /* Room for any cs_fmt_grouped text: 20 digits, 6 separators of at most
 ** CS_FMT_SEP_MAX bytes, the NUL. */

@@ -622,10 +622,10 @@ static void run_tables(const cs_doc_run *run, const char *coop, cs_report_lang l
       cs_sb_add(out, ")</span>");
     }
     cs_sb_add(out, "</td>");
-    if (row->population >= 0) { /* cs_rl_int's text */
-      char pop[CS_FMT_GROUPED_SIZE];
+    if (row->population >= 0) { /* digits and separators: nothing to escape */
+      char pop[1 + CS_FMT_GROUPED_SIZE];
       LIT(out, "<td class=\"n\">");
-      cs_sb_addn(out, pop, cs_fmt_grouped(pop, (uint64_t)row->population, cs_rl_group(lang, 1)));
+      cs_sb_add(out, cs_rl_int(row->population, lang, 1, pop, sizeof pop));
       LIT(out, "</td>");
     } else {
       td(out, "", 1);

@@ -374,12 +374,15 @@ static void put_cut(char *buf, size_t size, const char *text, size_t len) {
 
 char *cs_rl_int(int64_t v, cs_report_lang lang, int nbsp, char *buf, size_t size) {
   char text[1 + CS_FMT_GROUPED_SIZE];
+  /* straight into a buf that holds any text (the HTML page's population
+  ** cells, 96 000 nationally); through text, to be cut, into a smaller one */
+  char *t = size >= sizeof text ? buf : text;
   size_t n = 0;
   /* the magnitude as unsigned, so INT64_MIN is safe */
   uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-  if (v < 0) text[n++] = '-';
-  n += cs_fmt_grouped(text + n, m, cs_rl_group(lang, nbsp));
-  put_cut(buf, size, text, n);
+  if (v < 0) t[n++] = '-';
+  n += cs_fmt_grouped(t + n, m, cs_rl_group(lang, nbsp));
+  if (t == text) put_cut(buf, size, text, n);
   return buf;
 }
 

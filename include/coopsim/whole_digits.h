@@ -1,15 +1,16 @@
 #ifndef COOPSIM_WHOLE_DIGITS_H
 #define COOPSIM_WHOLE_DIGITS_H
 /*
-** How many characters printf's "%.0f" writes for a number, counted without
-** formatting it (the workbook sizes its columns by it for every figure).
+** To be deleted: the length of "%.0f" is now counted by the one number
+** formatter, cs_fmt_fixed_len(v, 0) in core/fmt_num.h, with the rounding
+** that cs_fmt_fixed writes. This header stays only while core/report_xlsx.c
+** (another engineer's file) includes it; there, `#include "fmt_num.h"` and
+** `int n = (int)cs_fmt_fixed_len(v < 0 ? -v : v, 0);` replace it.
 */
+#include "../../core/fmt_num.h"
 
-/* The length of snprintf(..., "%.0f", v): the digits of v rounded to a
-** whole number as printf rounds (to nearest, ties to even), with a '-' when
-** v's sign is negative (-0.0 and -0.3 are "-0"), "inf"/"nan" and their signs as printf writes them. Counted
-** for |v| < 1e18, formatted beyond (there it is printf's own answer). Never
+/* The length of snprintf(..., "%.0f", v): cs_fmt_fixed_len(v, 0). Never
 ** fails. */
-int cs_whole_digits(double v);
+static inline int cs_whole_digits(double v) { return (int)cs_fmt_fixed_len(v, 0); }
 
 #endif

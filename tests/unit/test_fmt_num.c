@@ -1,8 +1,10 @@
 /* Unit tests: the hand-written number formats (core/fmt_num.c) against
-** the C library's own: cs_fmt_fixed against snprintf("%.*f") for edge
-** cases (signed zeros, values that round to zero, ties at the last digit,
-** the largest and smallest doubles, infinities and NaNs) and for large
-** sets of random and evenly spaced values; cs_fmt_grouped against
+** the C library's own: cs_fmt_fixed's text and cs_fmt_fixed_len's count
+** against snprintf("%.*f") for edge cases (signed zeros, values that round
+** to zero, ties at the last digit and below every power of ten, the 2^53
+** and 64-bit limits, the largest and smallest doubles, infinities and
+** NaNs) and for large sets of random and evenly spaced values; lengths and
+** texts written out by hand; cs_fmt_grouped against
 ** snprintf("%" PRIu64) with the groups put in by hand, and literal texts. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,7 +28,8 @@ static double from_bits(uint64_t b) {
   return v;
 }
 
-/* cs_fmt_fixed(v, d) is what snprintf("%.*f", d, v) writes, for every d. */
+/* cs_fmt_fixed(v, d) is what snprintf("%.*f", d, v) writes, and
+** cs_fmt_fixed_len(v, d) its length, for every d. */
 static void same_fixed(double v) {
   for (int d = 0; d <= CS_FMT_FIXED_MAX_DECIMALS; d++) {
     char want[CS_FMT_FIXED_SIZE], got[CS_FMT_FIXED_SIZE];
@@ -39,6 +42,8 @@ static void same_fixed(double v) {
       fail_msg("%%.%df of %a (bits %016" PRIx64 "): libc \"%s\", cs_fmt_fixed \"%s\" (%zu bytes)", d, v, b, want,
                got, gn);
     }
+    size_t ln = cs_fmt_fixed_len(v, d);
+    if (ln != (size_t)wn) fail_msg("%%.%df of %a: libc writes %d bytes, cs_fmt_fixed_len counts %zu", d, v, wn, ln);
   }
 }
 
@@ -54,8 +59,23 @@ static void fixed_edges(void **state) {
                              9223372036854775807.0, 18446744073709551616.0, 1e19, 1e20, 1e21, 1e22, 1e23, 1e100,
                              1e300, 123456789012345678901234567890.0, 340.0, 339.95, 112.0, 7.5, 3.0, 6.0,
                              -6.0, 0.1, 0.2, 0.3, 0.6, 0.7, 0.9, 0.55, 0.65, 0.85, 2047.5, 2048.5, 1.0 / 3.0,
-                             2.0 / 3.0, -2.0 / 3.0};
+                             2.0 / 3.0, -2.0 / 3.0,
+                             /* the 64-bit and 2^53 limits */
+                             (double)INT64_MIN, (double)INT64_MAX, (double)UINT64_MAX, -(double)UINT64_MAX,
+                             9007199254740993.0, -9007199254740992.0, -9007199254740991.0, 9007199254740991.5,
+                             4503599627370497.5, -4503599627370495.5, 0.0123, -1078722.0, 1234567.0, -1234567.5};
   for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) same_fixed(v[i]);
+  /* every power of ten up to 10^22, the ties and neighbours around it: a
+  ** tie just below one adds a digit (9.5 -> "10") */
+  double p10 = 1;
+  for (int k = 0; k <= 22; k++, p10 *= 10) {
+    const double around[] = {p10,        p10 - 0.5,  p10 + 0.5, p10 - 1, p10 - 1.5, p10 - 0.05, p10 - 0.0005,
+                             nextafter(p10 - 0.5, 0), nextafter(p10 - 0.5, INFINITY)};
+    for (size_t i = 0; i < sizeof around / sizeof around[0]; i++) {
+      same_fixed(around[i]);
+      same_fixed(-around[i]);
+    }
+  }
   /* powers of two and their neighbours: every exponent, both signs */
   for (int e = -1074; e <= 1023; e++) {
     double p = ldexp(1.0, e);
@@ -103,6 +123,40 @@ static void fixed_literals(void **state) {
   assert_int_equal(cs_fmt_fixed(b, DBL_MAX, 3), 309 + 4);
 }
 
+/* lengths counted by hand: ties go to the even neighbour, a tie below a
+** power of ten adds a digit, a negative sign (even of a zero) counts */
+static void fixed_len_literals(void **state) {
+  (void)state;
+  assert_int_equal(cs_fmt_fixed_len(0.0, 0), 1);                     /* 0 */
+  assert_int_equal(cs_fmt_fixed_len(0.5, 0), 1);                     /* 0 */
+  assert_int_equal(cs_fmt_fixed_len(1.5, 0), 1);                     /* 2 */
+  assert_int_equal(cs_fmt_fixed_len(9.4, 0), 1);                     /* 9 */
+  assert_int_equal(cs_fmt_fixed_len(9.5, 0), 2);                     /* 10 */
+  assert_int_equal(cs_fmt_fixed_len(99.5, 0), 3);                    /* 100 */
+  assert_int_equal(cs_fmt_fixed_len(999.4999, 0), 3);                /* 999 */
+  assert_int_equal(cs_fmt_fixed_len(999.5, 0), 4);                   /* 1000 */
+  assert_int_equal(cs_fmt_fixed_len(-0.0, 0), 2);                    /* -0 */
+  assert_int_equal(cs_fmt_fixed_len(-0.4, 0), 2);                    /* -0 */
+  assert_int_equal(cs_fmt_fixed_len(-9.5, 0), 3);                    /* -10 */
+  assert_int_equal(cs_fmt_fixed_len(-1078722.0, 0), 8);              /* -1078722 */
+  assert_int_equal(cs_fmt_fixed_len(9.95, 1), 3);                    /* 9.9: 9.949999... */
+  assert_int_equal(cs_fmt_fixed_len(9.96, 1), 4);                    /* 10.0 */
+  assert_int_equal(cs_fmt_fixed_len(-0.0004, 3), 6);                 /* -0.000 */
+  assert_int_equal(cs_fmt_fixed_len(9007199254740992.0, 0), 16);
+  assert_int_equal(cs_fmt_fixed_len(1e17, 0), 18);
+  assert_int_equal(cs_fmt_fixed_len(1e18, 0), 19);
+  assert_int_equal(cs_fmt_fixed_len(9223372036854775807.0, 0), 19);  /* 2^63 */
+  assert_int_equal(cs_fmt_fixed_len((double)INT64_MIN, 2), 23);      /* -9223372036854775808.00 */
+  assert_int_equal(cs_fmt_fixed_len(18446744073709551616.0, 0), 20); /* 2^64 */
+  assert_int_equal(cs_fmt_fixed_len(1e300, 0), 301);
+  assert_int_equal(cs_fmt_fixed_len(DBL_MAX, 3), 309 + 4);
+  assert_int_equal(cs_fmt_fixed_len(INFINITY, 2), 3);                /* inf */
+  assert_int_equal(cs_fmt_fixed_len(-INFINITY, 0), 4);               /* -inf */
+  assert_int_equal(cs_fmt_fixed_len(NAN, 1), 3);                     /* nan */
+  assert_int_equal(cs_fmt_fixed_len(2.5, -1), 1);                    /* decimals taken as 0 */
+  assert_int_equal(cs_fmt_fixed_len(2.5, 9), 5);                     /* ... and as 3: 2.500 */
+}
+
 /* random bit patterns: every exponent, subnormals, NaNs */
 static void fixed_random_bits(void **state) {
   (void)state;
@@ -129,6 +183,17 @@ static void fixed_chart_values(void **state) {
     double kr = (double)(int64_t)(rnd() % 20000000000u) - 1e10;
     same_fixed(118.0 + (kr + 1e10) / 2e10 * 170.0);
     same_fixed(kr);
+  }
+}
+
+/* a workbook's figures: whole and half kroner and shares of change at every
+** magnitude up to 10^19, both signs */
+static void fixed_magnitudes(void **state) {
+  (void)state;
+  for (int i = 0; i < 100000; i++) {
+    double v = (double)(rnd() >> 11) / 9007199254740992.0 * pow(10, (double)(i % 20));
+    if (i % 5 == 0) v = floor(v) + 0.5;
+    same_fixed(i % 2 ? -v : v);
   }
 }
 
@@ -181,6 +246,10 @@ static void grouped(void **state) {
   }
   same_grouped(UINT64_MAX);
   same_grouped((uint64_t)INT64_MAX);
+  same_grouped((uint64_t)INT64_MAX + 1); /* INT64_MIN's magnitude, as cs_rl_int passes it */
+  same_grouped((uint64_t)1 << 53);
+  same_grouped(((uint64_t)1 << 53) - 1);
+  same_grouped(((uint64_t)1 << 53) + 1);
   for (int i = 0; i < 100000; i++) {
     uint64_t v = rnd();
     same_grouped(v >> (v % 64));
@@ -189,8 +258,10 @@ static void grouped(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(fixed_edges),        cmocka_unit_test(fixed_literals), cmocka_unit_test(fixed_random_bits),
-      cmocka_unit_test(fixed_chart_values), cmocka_unit_test(grouped),
+      cmocka_unit_test(fixed_edges),       cmocka_unit_test(fixed_literals),     cmocka_unit_test(fixed_len_literals),
+      cmocka_unit_test(fixed_random_bits), cmocka_unit_test(fixed_chart_values), cmocka_unit_test(grouped),
+      /* last, so that the tests before it draw the same numbers as ever */
+      cmocka_unit_test(fixed_magnitudes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -78,6 +78,13 @@ static void numbers(void **state) {
   assert_string_equal(cs_rl_int(999, CS_LANG_NB, 0, buf, sizeof buf), "999");
   assert_string_equal(cs_rl_int(0, CS_LANG_NB, 0, buf, sizeof buf), "0");
   assert_string_equal(cs_rl_int(INT64_MIN, CS_LANG_EN, 0, buf, sizeof buf), "-9,223,372,036,854,775,808");
+  /* a buf too small for any text is cut as snprintf cuts; one byte less
+  ** than the room cs_rl_int writes straight into takes that path too */
+  char small[6], edge[48]; /* 48: one byte short of the 49 written straight into */
+  assert_string_equal(cs_rl_int(-1234567, CS_LANG_EN, 0, small, sizeof small), "-1,23");
+  assert_string_equal(cs_rl_int(INT64_MIN, CS_LANG_NB, 1, edge, sizeof edge),
+                      "-9\xc2\xa0" "223\xc2\xa0" "372\xc2\xa0" "036\xc2\xa0" "854\xc2\xa0" "775\xc2\xa0" "808");
+  assert_string_equal(cs_rl_int(7, CS_LANG_EN, 0, small, 1), "");
   assert_string_equal(cs_rl_money("1234567.50", CS_LANG_NB, 0, buf, sizeof buf), "1 234 567,50");
   assert_string_equal(cs_rl_money("1234567.50", CS_LANG_EN, 0, buf, sizeof buf), "1,234,567.50");
   assert_string_equal(cs_rl_money("740539.00", CS_LANG_NB, 0, buf, sizeof buf), "740 539");
