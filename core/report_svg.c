@@ -89,9 +89,8 @@ static void add_fixed(cs_sb *out, double v, int decimals) {
 
 void cs_report_kr(int64_t v, int plus, cs_report_lang lang, cs_sb *out) {
   char buf[CS_FMT_GROUPED_SIZE];
-  /* the magnitude, written from a non-negative number (INT64_MIN safe) */
+  /* the magnitude as an unsigned number: INT64_MIN's is 2^63, written whole */
   uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-  if (m > (uint64_t)INT64_MAX) m = (uint64_t)INT64_MAX;
   if (v < 0) LIT(out, "\xe2\x88\x92");
   else if (v > 0 && plus) LIT(out, "+");
   cs_sb_addn(out, buf, cs_fmt_grouped(buf, m, cs_rl_group(lang, 1)));

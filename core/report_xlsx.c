@@ -50,7 +50,7 @@
 #include <xlsxwriter.h>
 #include "coopsim/date.h"
 #include "coopsim/lazy_xlsx.h"
-#include "coopsim/whole_digits.h"
+#include "fmt_num.h"
 #include "report_internal.h"
 
 #define T(en) cs_rl_text(lang, en)
@@ -105,7 +105,7 @@ static void put_str(book *b, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, co
 /* How wide a number reads with grouping and its suffix (the digits
 ** counted, not printed: this runs for every figure of the workbook). */
 static double num_width(book *b, double v, lxw_format *f) {
-  int n = cs_whole_digits(v < 0 ? -v : v);
+  int n = (int)cs_fmt_fixed_len(v < 0 ? -v : v, 0);
   return n + (n - 1) / 3 + (v < 0) + (f == b->kr ? 3 : f == b->money ? 6 : f == b->pct ? 3 : 0);
 }
 
