@@ -24,8 +24,7 @@ static const char two_digits[201] = "0001020304050607080910111213141516171819202
                                     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
                                     "8081828384858687888990919293949596979899";
 
-/* v in decimal at out (no NUL); its length. */
-static size_t put_u64(char *out, uint64_t v) {
+size_t cs_fmt_uint(char *out, uint64_t v) {
   char d[20];
   size_t i = sizeof d;
   while (v >= 100) {
@@ -77,7 +76,7 @@ static size_t put_big(char *out, uint64_t m, int e) {
     while (nl > 0 && limb[nl - 1] == 0) nl--;
   }
   if (np == 0) piece[np++] = 0;
-  size_t n = put_u64(out, piece[np - 1]);
+  size_t n = cs_fmt_uint(out, piece[np - 1]);
   for (size_t i = np - 1; i-- > 0;) {
     put_padded(out + n, piece[i], 9);
     n += 9;
@@ -161,7 +160,7 @@ size_t cs_fmt_fixed(char *buf, double v, int decimals) {
     memcpy(buf + n, f.special, 4);
     return n + 3;
   }
-  n += f.big ? put_big(buf + n, f.m, f.e) : put_u64(buf + n, f.whole);
+  n += f.big ? put_big(buf + n, f.m, f.e) : cs_fmt_uint(buf + n, f.whole);
   if (decimals > 0) {
     buf[n++] = '.';
     put_padded(buf + n, f.part, (size_t)decimals);
@@ -189,7 +188,7 @@ size_t cs_fmt_grouped(char *buf, uint64_t v, const char *sep) {
   size_t seplen = 0;
   while (seplen < CS_FMT_SEP_MAX && sep[seplen]) seplen++;
   char d[20];
-  size_t nd = put_u64(d, v), n = 0;
+  size_t nd = cs_fmt_uint(d, v), n = 0;
   for (size_t i = 0; i < nd; i++) {
     if (i > 0 && (nd - i) % 3 == 0) {
       memcpy(buf + n, sep, seplen);

@@ -30,6 +30,11 @@ size_t cs_fmt_fixed(char *buf, double v, int decimals);
 ** of "10"; -0.4 counts the two of "-0"). */
 size_t cs_fmt_fixed_len(double v, int decimals);
 
+/* Writes v in decimal at out, no NUL ("0" for 0; at most 20 digits), and
+** returns its length: the digits every other writer here and the report
+** writers' integers and amounts are made of. */
+size_t cs_fmt_uint(char *out, uint64_t v);
+
 /* Room for any cs_fmt_grouped text: 20 digits, 6 separators of at most
 ** CS_FMT_SEP_MAX bytes, the NUL. */
 #define CS_FMT_SEP_MAX 4

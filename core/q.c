@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "coopsim/q.h"
+#include "fmt_num.h"
 
 #define TRY(x) do { int rc_ = (x); if (rc_) return rc_; } while (0)
 
@@ -601,17 +602,15 @@ static int format_digits(const char *digits, int neg, int decimals, const char *
 
 int cs_q_format_cents(int64_t cents, const char *group, const char *point, char *buf,
                       size_t size) {
-  char digits[32], *d = digits + sizeof digits - 1;
-  uint64_t v = uabs(cents);
-  *d = '\0';
-  do { /* the digits by hand: this runs for every amount of every report */
-    *--d = (char)('0' + v % 10);
-    v /= 10;
-  } while (v);
+  /* the digits by hand (fmt_num.h): this runs for every amount of every
+  ** report; room before them for the zeros of "0.05" */
+  char digits[32], *d = digits + 2;
+  size_t len = cs_fmt_uint(d, uabs(cents));
+  d[len] = '\0';
   if (group) return format_digits(d, cents < 0, 2, group, point, buf, size);
   /* without grouping (every document's amount): at least one digit before the point */
-  while (digits + sizeof digits - 1 - d < 3) *--d = '0';
-  size_t len = (size_t)(digits + sizeof digits - 1 - d), plen = point ? strlen(point) : 1;
+  for (; len < 3; len++) *--d = '0';
+  size_t plen = point ? strlen(point) : 1;
   if (2 + len + plen > size) return CS_EINVAL;
   char *o = buf;
   if (cents < 0) *o++ = '-';

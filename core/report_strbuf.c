@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fmt_num.h"
 #include "report_internal.h"
 
 static int reserve(cs_sb *b, size_t more) {
@@ -73,14 +74,10 @@ void cs_sb_printf(cs_sb *b, const char *fmt, ...) {
 
 void cs_sb_int(cs_sb *b, int64_t v) {
   char d[24];
-  size_t i = sizeof d;
-  uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-  do {
-    d[--i] = (char)('0' + u % 10);
-    u /= 10;
-  } while (u);
-  if (v < 0) d[--i] = '-';
-  cs_sb_addn(b, d + i, sizeof d - i);
+  size_t n = 0;
+  if (v < 0) d[n++] = '-';
+  n += cs_fmt_uint(d + n, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
+  cs_sb_addn(b, d, n);
 }
 
 void cs_sb_repeat(cs_sb *b, const char *s, size_t n) {
