@@ -8,8 +8,9 @@
 ** results, lua_coopsim.h cs_lua_runs_doc) when the parent needs it, and the
 ** files the scenario asked for (r:write, r:save), each naming runs of that
 ** document. The parent reads it within --timeout and a memory budget, checks
-** it (cs_doc_check, cs_doc_check_relations), checks every path, and only then writes. With --trusted
-** the file runs here, unsandboxed, and the document is made here.
+** it (cs_doc_check, cs_doc_check_relations), checks every path, and only
+** then writes. With --trusted the file runs here, unsandboxed, and the
+** document is made here.
 */
 #include <errno.h>
 #include <lauxlib.h>
