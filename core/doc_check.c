@@ -99,7 +99,8 @@ static int decimal2(ctx *c, const char *field, const char *s) {
 
 /* The cents of an amount decimal2 accepted, in *out; -1 when it has more
 ** than 16 digits before the point (then it is beyond 2^53 kroner, and no
-** whole number of kroner within 2^53 is near it). */
+** whole number of kroner within 2^53 is near it: a row's exact share or
+** part against its whole kroner; a year's figures use wide_cents). */
 static int cents(const char *s, int64_t *out) {
   int neg = s[0] == '-';
   const char *p = s + neg;
@@ -109,6 +110,20 @@ static int cents(const char *s, int64_t *out) {
   v = v * 100 + (p[1] - '0') * 10 + (p[2] - '0');
   *out = neg ? -v : v;
   return 0;
+}
+
+/* The cents of an amount decimal2 accepted, however large: its at most 18
+** digits before the point make less than 10^20 cents, and a sum of a few
+** such stays far inside 128 bits. For the year's figures, which cs_doc_check
+** does not bound by 2^53 kroner: a net of 10^16 kroner or more and its
+** balance cancel out to shares of a few kroner. */
+static __int128 wide_cents(const char *s) {
+  int neg = s[0] == '-';
+  __int128 v = 0;
+  const char *p = s + neg;
+  for (; *p != '.'; p++) v = v * 10 + (*p - '0');
+  v = v * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+  return neg ? -v : v;
 }
 
 /* |a - b| < limit for a whole number of kroner a (in cents, a * 100) and an
@@ -359,18 +374,22 @@ static int run_relations(ctx *c, const cs_doc_run *run) {
                (long long)run->years[j].sum_shares, (long long)sums[j]);
       c->year = NULL;
     }
-  /* the balance is the shares' sum less the net cost: each of net and
-  ** balance is its exact value rounded to the øre, so the two roundings
-  ** leave at most an øre between them */
+  /* the net cost is the cost less the grants, and the balance the shares'
+  ** sum less the net cost: each figure is its exact value rounded to the
+  ** øre, so their roundings leave at most an øre between the two sides
+  ** (three halves of one, and a whole number of øre) */
   for (size_t j = 0; j < run->nyears && !rc; j++) {
     const cs_doc_year *y = &run->years[j];
-    int64_t net, balance;
-    if (cents(y->net, &net) || cents(y->balance, &balance) || !near(y->sum_shares, net + balance, 2)) {
-      c->year = y, c->year_i = j;
+    __int128 net = wide_cents(y->net);
+    __int128 off_net = wide_cents(y->cost) - wide_cents(y->grants) - net;
+    __int128 off_balance = (__int128)y->sum_shares * 100 - net - wide_cents(y->balance);
+    c->year = y, c->year_i = j;
+    if (off_net < -1 || off_net > 1)
+      rc = bad(c, "net", "%s is not the cost %s less the grants %s", y->net, y->cost, y->grants);
+    else if (off_balance < -1 || off_balance > 1)
       rc = bad(c, "balance", "%s is not the shares' sum %lld less the net cost %s", y->balance,
                (long long)y->sum_shares, y->net);
-      c->year = NULL;
-    }
+    c->year = NULL;
   }
 done:
   free(sorted);

@@ -18,8 +18,8 @@
 ** which hands what there is to the sink once it holds CS_SB_SPILL bytes
 ** and starts over: a report written to a file is not held whole. A sink
 ** that fails (returns non-zero) sets `oom` and `sink_failed`.
-** A buffer with a sink is made once, a little larger than CS_SB_SPILL
-** (cs_sb_sink_start), instead of doubled up to it: each doubling copies
+** A buffer with a sink is made once, CS_SB_SPILL and a quarter (320 KB;
+** cs_sb_sink_start), instead of doubled up to it: each doubling copies
 ** into new pages, and a page's first touch costs some 10 us here. */
 typedef struct cs_sb {
   char *s;
@@ -32,8 +32,9 @@ typedef struct cs_sb {
 
 #define CS_SB_SPILL ((size_t)256 << 10)
 
-/* Makes b a buffer that hands its text to sink(ud, ...) (see above); its
-** room is allocated here. No error: out of memory, `oom` is set. */
+/* Makes b, an empty buffer, one that hands its text to sink(ud, ...) (see
+** above); its room is allocated here. No error: out of memory, `oom` is
+** set. */
 void cs_sb_sink_start(cs_sb *b, int (*sink)(void *ud, const char *s, size_t n), void *ud);
 
 /* Hands the text to the sink (if any) and empties the buffer. */

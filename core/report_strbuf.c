@@ -27,8 +27,19 @@ static int reserve(cs_sb *b, size_t more) {
 void cs_sb_sink_start(cs_sb *b, int (*sink)(void *ud, const char *s, size_t n), void *ud) {
   b->sink = sink;
   b->sink_ud = ud;
-  /* a line that ends past CS_SB_SPILL (a long JSON row) fits without growing */
-  reserve(b, CS_SB_SPILL + CS_SB_SPILL / 4);
+  /* exactly this much (reserve would double up to 512 KB): a line that
+  ** ends past CS_SB_SPILL (a long JSON row) fits without growing */
+  size_t cap = CS_SB_SPILL + CS_SB_SPILL / 4;
+  char *s = malloc(cap);
+  if (!s) {
+    b->oom = 1;
+    return;
+  }
+  free(b->s);
+  b->s = s;
+  b->cap = cap;
+  b->len = 0;
+  s[0] = '\0';
 }
 
 void cs_sb_spill_now(cs_sb *b) {

@@ -170,8 +170,9 @@ int cs_doc_check(const cs_doc *doc, cs_error *err);
 ** krone a service, and the services' kroner add up to it), each part its
 ** exact part rounded (at most 50 øre away), the exact parts adding up to the
 ** row's within a cent a part, a row without parts sharing nothing; each row
-** in a year of its cooperation, a year's sum_shares its rows' totals and its
-** balance sum_shares less its net (within an øre: each is rounded), and
+** in a year of its cooperation, a year's sum_shares its rows' totals, its
+** net its cost less its grants and its balance sum_shares less its net
+** (each within an øre: every figure is rounded), and
 ** the years spanning the run's period (first `from`, last `to`). A run store
 ** checks every run it reads with it, and cs_wire_get_doc every document it
 ** reads. 0, CS_EINVAL naming the run, row or year and field, or CS_ENOMEM. */

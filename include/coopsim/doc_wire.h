@@ -68,8 +68,8 @@ int cs_wire_get_str(cs_wire_in *r, char **out, const char *what, cs_error *err);
 ** simulated run's: every figure and text alone (cs_doc_check), then the
 ** relations every simulated run's figures have (cs_doc_check_relations:
 ** each total its exact share rounded, the parts adding up to it, a year's
-** sum_shares its rows' totals and its balance that less the net, the years
-** spanning the run). On success *out
+** sum_shares its rows' totals, its net the cost less the grants and its
+** balance sum_shares less the net, the years spanning the run). On success *out
 ** is the caller's (cs_doc_free). On failure *out is NULL, nothing read is
 ** kept, the reader refuses any later document, and the code is CS_EINVAL
 ** for malformed or inconsistent data (the message names the run, row or

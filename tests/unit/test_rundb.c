@@ -1212,6 +1212,22 @@ static void review3_relations(void **state) {
   assert_int_equal(cs_doc_check_relations(doc, &err), CS_EINVAL);
   yr->balance = exact;
   assert_int_equal(cs_doc_check_relations(doc, &err), 0);
+  /* the net is the cost less the grants: 1244539.00 - 504000.00 */
+  char *net = yr->net, *cost = yr->cost, *grants = yr->grants, forged_net[] = "740541.00";
+  yr->net = forged_net;
+  assert_int_equal(cs_doc_check_relations(doc, &err), CS_EINVAL);
+  assert_non_null(strstr(err.msg, "field \"net\": 740541.00 is not the cost 1244539.00 less the grants 504000.00"));
+  /* figures of 10^16 kroner and more (17 and 18 digits): the net and its
+  ** balance cancel out to the year's shares, 9911 kroner */
+  char big_cost[] = "123456789012345678.00", big_grants[] = "23456789012345678.00",
+       big_net[] = "100000000000000000.00", big_balance[] = "-99999999999990089.00",
+       off_balance[] = "-99999999999990089.02";
+  yr->cost = big_cost, yr->grants = big_grants, yr->net = big_net, yr->balance = big_balance;
+  assert_int_equal(cs_doc_check_relations(doc, &err), 0);
+  yr->balance = off_balance;
+  assert_int_equal(cs_doc_check_relations(doc, &err), CS_EINVAL);
+  assert_non_null(strstr(err.msg, "field \"balance\""));
+  yr->cost = cost, yr->grants = grants, yr->net = net, yr->balance = exact;
   row->total = 1984; /* 1.90 away */
   doc->runs[1].years[1].sum_shares++;
   assert_int_equal(cs_doc_check_relations(doc, &err), CS_EINVAL);
