@@ -118,6 +118,21 @@ static int docs_equal(const cs_doc *a, const cs_doc *b) {
   return same;
 }
 
+/* 1 when stored run id loads (cs_rundb_load, every check of a reader) and
+** is want exactly; else 0, and why on stderr. */
+static int loads_back(cs_rundb *db, int64_t id, const cs_doc *want) {
+  cs_doc *back = NULL;
+  cs_error err = {0, ""};
+  if (cs_rundb_load(db, id, &back, NULL, &err) != 0) {
+    fprintf(stderr, "stored run %lld: %s\n", (long long)id, err.msg);
+    return 0;
+  }
+  int same = docs_equal(want, back);
+  if (!same) fprintf(stderr, "stored run %lld is not the document saved\n", (long long)id);
+  cs_doc_free(back);
+  return same;
+}
+
 /* A fresh private folder under base, or TMPDIR, or /tmp; the path is static. */
 static const char *testdir_make_in(const char *base) {
   static char dir[512];

@@ -181,9 +181,7 @@ static void list_and_missing(void **state) {
   assert_int_equal(cs_rundb_load(db, 3, &back, NULL, &err), CS_ENOTFOUND);
   assert_null(back);
   assert_non_null(strstr(err.msg, "no stored run 3"));
-  assert_int_equal(cs_rundb_load(db, 1, &back, NULL, &err), 0);
-  assert_true(docs_equal(a, back));
-  cs_doc_free(back);
+  assert_true(loads_back(db, 1, a));
   cs_doc_free(a);
   cs_doc_free(b);
   cs_rundb_close(db);
@@ -246,10 +244,7 @@ static void refused_value_named_by_its_place(void **state) {
   assert_int_equal(n, 0);
   cs_rundb_info_free(list, n);
   assert_int_equal(save(db, doc, &testmeta), 1);
-  cs_doc *back = NULL;
-  assert_int_equal(cs_rundb_load(db, 1, &back, NULL, &err), 0);
-  assert_true(docs_equal(doc, back));
-  cs_doc_free(back);
+  assert_true(loads_back(db, 1, doc));
   cs_rundb_close(db);
   cs_doc_free(doc);
 }
@@ -281,10 +276,7 @@ static void batched_rows_round_trip_and_refusal(void **state) {
   assert_int_equal(id, -7);
   assert_int_equal(save(db, doc, &testmeta), 1);
   assert_int_equal(cs_rundb_verify(db, &err), 0);
-  cs_doc *back = NULL;
-  assert_int_equal(cs_rundb_load(db, 1, &back, NULL, &err), 0);
-  assert_true(docs_equal(doc, back));
-  cs_doc_free(back);
+  assert_true(loads_back(db, 1, doc));
   cs_rundb_info *list;
   size_t n;
   assert_int_equal(cs_rundb_list(db, &list, &n, &err), 0);
@@ -338,10 +330,7 @@ static void batched_years_and_amounts_round_trip_and_refusal(void **state) {
   cs_rundb_info_free(list, n);
   assert_int_equal(save(db, doc, &testmeta), 1);
   assert_int_equal(cs_rundb_verify(db, &err), 0);
-  cs_doc *back = NULL;
-  assert_int_equal(cs_rundb_load(db, 1, &back, NULL, &err), 0);
-  assert_true(docs_equal(doc, back));
-  cs_doc_free(back);
+  assert_true(loads_back(db, 1, doc));
   cs_rundb_close(db);
   cs_doc_free(doc);
 }
@@ -365,10 +354,7 @@ static void writeback_hint_keeps_every_byte(void **state) {
   db = open_write(); /* quick_check of the whole file */
   cs_error err = {0, ""};
   assert_int_equal(cs_rundb_verify(db, &err), 0);
-  cs_doc *back = NULL;
-  assert_int_equal(cs_rundb_load(db, 1, &back, NULL, &err), 0);
-  assert_true(docs_equal(doc, back));
-  cs_doc_free(back);
+  assert_true(loads_back(db, 1, doc));
   cs_rundb_close(db);
   cs_doc_free(doc);
 }
@@ -611,9 +597,7 @@ static void damaged_page_of_the_run_read(void **state) {
   assert_int_not_equal(cs_rundb_load(db, 2, &back, NULL, &err), 0);
   assert_null(back);
   if (!strstr(err.msg, "malformed")) fail_msg("%s", err.msg);
-  assert_int_equal(cs_rundb_load(db, 1, &back, NULL, &err), 0);
-  assert_true(docs_equal(small, back));
-  cs_doc_free(back);
+  assert_true(loads_back(db, 1, small));
   assert_int_not_equal(cs_rundb_verify(db, &err), 0);
   cs_rundb_close(db);
   cs_doc_free(small);

@@ -198,15 +198,10 @@ static void check_after(int saved, int64_t id) {
   assert_int_equal(cs_rundb_list(db, &list, &n, &err), 0);
   assert_int_equal(n, saved ? 2 : 1);
   cs_rundb_info_free(list, n);
-  cs_doc *back;
-  assert_int_equal(cs_rundb_load(db, 1, &back, NULL, &err), 0);
-  assert_true(docs_equal(back, first));
-  cs_doc_free(back);
+  assert_true(loads_back(db, 1, first));
   if (saved) {
     assert_int_equal(id, 2);
-    assert_int_equal(cs_rundb_load(db, 2, &back, NULL, &err), 0);
-    assert_true(docs_equal(back, second));
-    cs_doc_free(back);
+    assert_true(loads_back(db, 2, second));
   }
   cs_rundb_close(db);
 }

@@ -376,7 +376,7 @@ static void failed_fill_leaves_old_file(void **state) {
 }
 
 int main(void) {
-  (void)docs_equal; /* rundb_testdoc.h's, not needed here */
+  (void)docs_equal, (void)loads_back; /* rundb_testdoc.h's, not needed here */
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(symlink_in_every_position, setup, teardown),
       cmocka_unit_test_setup_teardown(names_refused, setup, teardown),
