@@ -4,13 +4,14 @@
 
 # What building and running coopsim needs (make run) ...
 PKGS := cmake make gcc pkg-config liblua5.4-dev libsqlite3-dev \
-        libreadline-dev libjansson-dev libxlsxwriter-dev nettle-dev
+        libreadline-dev libjansson-dev libxlsxwriter-dev nettle-dev libdeflate-dev
 # ... and what only the tests need besides (make test): cmocka, libseccomp (to
 # check our system-call filter against its compile), Debian's stock
 # Lua for the `require` test, tmux for the REPL, openpyxl and Chromium for the
-# reports, clang for the fuzzers, valgrind.
+# reports, clang for the fuzzers, valgrind, zlib (the ZIP test reads archives
+# back with it).
 TEST_PKGS := libcmocka-dev libseccomp-dev lua5.4 tmux python3-openpyxl chromium \
-        clang libclang-rt-14-dev valgrind
+        clang libclang-rt-14-dev valgrind zlib1g-dev
 FUZZ_SECONDS ?= 600
 MAKEFLAGS += --no-print-directory
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
