@@ -38,7 +38,7 @@ typedef struct cs_rundb_options {
 
 /* The file's identity: application_id "CooS" and the schema version. */
 #define CS_RUNDB_APPLICATION_ID 0x436f6f53
-#define CS_RUNDB_VERSION 2
+#define CS_RUNDB_VERSION 3
 
 /* Opens the run store at path. Before anything else it checks the file: an
 ** existing file must be a regular file, a coopsim run store
