@@ -743,7 +743,7 @@ const char *cs_rundb_path(const cs_rundb *db) { return db->path; }
 enum { BATCH = 32 };
 
 enum { ST_RUN, ST_SCENARIO, ST_ROW, ST_PART, ST_YEAR, ST_AMOUNT, ST_EVENT, ST_SERVICE, ST_INVOICE,
-       ST_INVOICE_LINE, ST_COMMIT, ST_N };
+       ST_INVOICE_LINE, ST_COUNTS, ST_COMMIT, ST_N };
 
 static const char *const save_sql[ST_N] = {
     "INSERT INTO runs (created, coopsim_version, doc_coopsim_version, registry_version,"
@@ -765,6 +765,7 @@ static const char *const save_sql[ST_N] = {
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     "INSERT INTO run_invoice_lines (run_id, scenario, row_idx, invoice_idx, idx, kind, service,"
     " instalment, settles, amount) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    "UPDATE runs SET nscenarios = ?1, nrows = ?2 WHERE id = ?3",
     "COMMIT",
 };
 
@@ -1229,8 +1230,42 @@ static int check_references(cs_rundb *db, int64_t id, cs_error *err) {
   return rc;
 }
 
-int cs_rundb_save(cs_rundb *db, const cs_doc *doc, const cs_rundb_meta *meta, int64_t *id,
-                  cs_error *err) {
+/* A save under way (rundb.h cs_rundb_save_begin): its statements, its
+** batches, the run's id and what it has written so far. */
+struct cs_rundb_saving {
+  cs_rundb *db;
+  sqlite3_stmt *st[ST_N];
+  batch b[BATCH_N];
+  int64_t id;
+  size_t nruns, nrows;
+};
+
+/* Ends a save: its statements finalized, the transaction rolled back when
+** one is still open (after FULL/IOERR/BUSY/NOMEM it may or may not have been
+** rolled back already), the foreign keys on again for everything else the
+** connection does (a delete's cascade); frees sv. CS_OK, or CS_EIO when the
+** foreign keys cannot be turned on (err set). */
+static int saving_end(cs_rundb_saving *sv, cs_error *err) {
+  cs_rundb *db = sv->db;
+  for (int i = 0; i < ST_N; i++) sqlite3_finalize(sv->st[i]);
+  for (int i = 0; i < BATCH_N; i++) sqlite3_finalize(sv->b[i].many);
+  free(sv);
+  if (!sqlite3_get_autocommit(db->db)) sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
+  if (sqlite3_exec(db->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK)
+    return cs_error_set(err, CS_EIO, "%s: the foreign keys could not be turned back on after a save: %s",
+                        db->path, sqlite3_errmsg(db->db));
+  return CS_OK;
+}
+
+void cs_rundb_save_abort(cs_rundb_saving *sv) {
+  if (!sv) return;
+  cs_error ignored;
+  saving_end(sv, &ignored);
+}
+
+int cs_rundb_save_begin(cs_rundb *db, const cs_doc *head, const cs_rundb_meta *meta, cs_rundb_saving **out,
+                        cs_error *err) {
+  *out = NULL;
   if (!db->write)
     return cs_error_set(err, CS_EINVAL, "%s: opened for reading; nothing was saved", db->path);
   if (!meta || !meta->registry_version)
@@ -1239,29 +1274,31 @@ int cs_rundb_save(cs_rundb *db, const cs_doc *doc, const cs_rundb_meta *meta, in
   cs_error why;
   if (meta->scenario_text && !cs_sha256_hex(meta->scenario_text, meta->scenario_len, sha, &why))
     return cs_error_set(err, CS_EIO, "%s: %s; nothing was saved", db->path, why.msg);
-  sqlite3_stmt *st[ST_N] = {NULL};
+  cs_rundb_saving *sv = calloc(1, sizeof *sv);
+  if (!sv) return cs_error_set(err, CS_ENOMEM, "%s: out of memory; nothing was saved", db->path);
+  sv->db = db;
   int rc = CS_OK;
   for (int i = 0; i < ST_N && !rc; i++)
-    if (sqlite3_prepare_v2(db->db, save_sql[i], -1, &st[i], NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db->db, save_sql[i], -1, &sv->st[i], NULL) != SQLITE_OK)
       rc = db_fail(db, err, "cannot prepare a save; nothing was saved");
-  batch b[BATCH_N] = {{ROW_INSERT, ROW_COLUMNS, bind_row, where_row, st[ST_ROW], NULL, 0, {0}, {0}},
-                      {PART_INSERT, PART_COLUMNS, bind_part, where_part, st[ST_PART], NULL, 0, {0}, {0}},
-                      {YEAR_INSERT, YEAR_COLUMNS, bind_year, where_year, st[ST_YEAR], NULL, 0, {0}, {0}},
-                      {AMOUNT_INSERT, AMOUNT_COLUMNS, bind_amount, where_amount, st[ST_AMOUNT], NULL, 0,
-                       {0}, {0}}};
+  const batch b[BATCH_N] = {
+      {ROW_INSERT, ROW_COLUMNS, bind_row, where_row, sv->st[ST_ROW], NULL, 0, {0}, {0}},
+      {PART_INSERT, PART_COLUMNS, bind_part, where_part, sv->st[ST_PART], NULL, 0, {0}, {0}},
+      {YEAR_INSERT, YEAR_COLUMNS, bind_year, where_year, sv->st[ST_YEAR], NULL, 0, {0}, {0}},
+      {AMOUNT_INSERT, AMOUNT_COLUMNS, bind_amount, where_amount, sv->st[ST_AMOUNT], NULL, 0, {0}, {0}}};
+  memcpy(sv->b, b, sizeof b);
   /* the references are checked once for the run, before COMMIT (dangling_sql) */
   if (!rc && sqlite3_exec(db->db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL) != SQLITE_OK)
     rc = db_fail(db, err, "cannot prepare a save; nothing was saved");
   if (!rc && sqlite3_exec(db->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
     rc = db_fail(db, err, "cannot start the write transaction; nothing was saved");
-  else if (!rc) {
-    size_t nrows = 0;
-    for (size_t s = 0; s < doc->nruns; s++) nrows += doc->runs[s].nrows;
-    sqlite3_stmt *q = st[ST_RUN];
+  if (!rc) {
+    /* its counts are 0 until cs_rundb_save_commit knows them */
+    sqlite3_stmt *q = sv->st[ST_RUN];
     sqlite3_bind_text(q, 1, COOPSIM_VERSION, -1, SQLITE_STATIC);
-    bind_text(q, 2, doc->coopsim_version);
+    bind_text(q, 2, head->coopsim_version);
     bind_text(q, 3, meta->registry_version);
-    bind_text(q, 4, meta->scenario_file ? meta->scenario_file : doc->scenario_file);
+    bind_text(q, 4, meta->scenario_file ? meta->scenario_file : head->scenario_file);
     if (meta->scenario_text) {
       /* a zero-length blob, not NULL, for an empty file */
       sqlite3_bind_blob64(q, 5, meta->scenario_len ? meta->scenario_text : "", meta->scenario_len,
@@ -1269,31 +1306,58 @@ int cs_rundb_save(cs_rundb *db, const cs_doc *doc, const cs_rundb_meta *meta, in
       sqlite3_bind_text(q, 6, sha, -1, SQLITE_STATIC);
     }
     bind_text(q, 7, meta->options ? meta->options : "");
-    sqlite3_bind_int64(q, 8, (int64_t)doc->nruns);
-    sqlite3_bind_int64(q, 9, (int64_t)nrows);
+    sqlite3_bind_int64(q, 8, 0);
+    sqlite3_bind_int64(q, 9, 0);
     rc = insert(db, q, err, "the run's header");
-    int64_t new_id = sqlite3_last_insert_rowid(db->db);
-    for (size_t s = 0; s < doc->nruns && !rc; s++) rc = save_run(db, st, b, new_id, s, &doc->runs[s], err);
-    if (!rc) rc = check_references(db, new_id, err);
-    /* saved only when COMMIT itself returned SQLITE_DONE */
-    if (!rc) {
-      int c = sqlite3_step(st[ST_COMMIT]);
-      if (c != SQLITE_DONE)
-        rc = cs_error_set(err, CS_EIO, "%s: COMMIT failed, nothing was saved: %s (%s)", db->path,
-                          sqlite3_errmsg(db->db), sqlite3_errstr(c));
-    }
-    if (!rc) *id = new_id;
+    sv->id = sqlite3_last_insert_rowid(db->db);
   }
-  for (int i = 0; i < ST_N; i++) sqlite3_finalize(st[i]);
-  for (int i = 0; i < BATCH_N; i++) sqlite3_finalize(b[i].many);
-  /* after FULL/IOERR/BUSY/NOMEM the transaction may or may not have been
-  ** rolled back already: ROLLBACK whenever one is still open */
-  if (rc && !sqlite3_get_autocommit(db->db)) sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
-  /* on again for everything else the connection does (a delete's cascade) */
-  if (sqlite3_exec(db->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK && !rc)
-    rc = cs_error_set(err, CS_EIO, "%s: run %lld was saved, but the foreign keys could not be turned back on: %s",
-                      db->path, (long long)*id, sqlite3_errmsg(db->db));
+  if (rc) {
+    cs_rundb_save_abort(sv);
+    return rc;
+  }
+  *out = sv;
+  return CS_OK;
+}
+
+int cs_rundb_save_run(cs_rundb_saving *sv, const cs_doc_run *run, cs_error *err) {
+  int rc = save_run(sv->db, sv->st, sv->b, sv->id, sv->nruns, run, err);
+  if (!rc) sv->nruns++, sv->nrows += run->nrows;
   return rc;
+}
+
+int cs_rundb_save_commit(cs_rundb_saving *sv, int64_t *id, cs_error *err) {
+  cs_rundb *db = sv->db;
+  sqlite3_stmt *q = sv->st[ST_COUNTS];
+  sqlite3_bind_int64(q, 1, (int64_t)sv->nruns);
+  sqlite3_bind_int64(q, 2, (int64_t)sv->nrows);
+  sqlite3_bind_int64(q, 3, sv->id);
+  int rc = insert(db, q, err, "the run's header");
+  if (!rc) rc = check_references(db, sv->id, err);
+  /* saved only when COMMIT itself returned SQLITE_DONE */
+  if (!rc) {
+    int c = sqlite3_step(sv->st[ST_COMMIT]);
+    if (c != SQLITE_DONE)
+      rc = cs_error_set(err, CS_EIO, "%s: COMMIT failed, nothing was saved: %s (%s)", db->path,
+                        sqlite3_errmsg(db->db), sqlite3_errstr(c));
+  }
+  int64_t new_id = sv->id;
+  if (!rc) *id = new_id;
+  cs_error after = {0, ""};
+  if (saving_end(sv, &after) != CS_OK && !rc)
+    rc = cs_error_set(err, CS_EIO, "run %lld was saved, but %s", (long long)new_id, after.msg);
+  return rc;
+}
+
+int cs_rundb_save(cs_rundb *db, const cs_doc *doc, const cs_rundb_meta *meta, int64_t *id,
+                  cs_error *err) {
+  cs_rundb_saving *sv = NULL;
+  int rc = cs_rundb_save_begin(db, doc, meta, &sv, err);
+  for (size_t s = 0; s < doc->nruns && !rc; s++) rc = cs_rundb_save_run(sv, &doc->runs[s], err);
+  if (rc) {
+    cs_rundb_save_abort(sv);
+    return rc;
+  }
+  return cs_rundb_save_commit(sv, id, err);
 }
 
 /* ---- read ---------------------------------------------------------------- */
