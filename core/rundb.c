@@ -1169,8 +1169,8 @@ static int save_run(cs_rundb *db, sqlite3_stmt **st, batch *b, int64_t id, size_
 ** row by row they cost a sixth of the national run's save) and runs these
 ** once for its run before COMMIT: every row it wrote has that run's id and
 ** no other run's rows are written, so a dangling row is refused as before,
-** only later. test_rundb checks that this list covers every foreign key of
-** the schema, and that a dangling row is refused. */
+** only later. test_rundb_refs checks that this list covers every foreign
+** key of the schema, and that a dangling row is refused. */
 #define DANGLING(child, parent, key, join)                                                     \
   "SELECT '" child "', '" parent "', " key " FROM " child " c WHERE c.run_id = ?1 AND NOT EXISTS " \
   "(SELECT 1 FROM " parent " p WHERE " join ") LIMIT 1"
