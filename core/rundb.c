@@ -1175,27 +1175,35 @@ static int save_run(cs_rundb *db, sqlite3_stmt **st, batch *b, int64_t id, size_
   "SELECT '" child "', '" parent "', " key " FROM " child " c WHERE c.run_id = ?1 AND NOT EXISTS " \
   "(SELECT 1 FROM " parent " p WHERE " join ") LIMIT 1"
 /* The tables with many rows refer to parents numbered 0..n-1 (per run, or
-** per run and scenario), and are checked in one pass over each table's
-** primary key, with no look-up per row: the parents' numbers, distinct by
-** their primary key, are exactly 0..n-1 when there are n of them, the
-** least 0 and the greatest n - 1; then every reference from 0 to n - 1
-** has its parent. */
-#define WITHIN_RUN(child, parent)                                                                \
-  "SELECT '" child "', '" parent "', 'scenario ' || c.lo || '..' || c.hi"                         \
-  " FROM (SELECT min(scenario) lo, max(scenario) hi FROM " child " WHERE run_id = ?1) c,"          \
-  " (SELECT count(*) n, min(idx) plo, max(idx) phi FROM " parent " WHERE run_id = ?1) p"          \
+** per run and scenario) and are checked without a look-up per row: the
+** parents' numbers, distinct by their primary key, are exactly 0..n-1 when
+** there are n of them, the least 0 and the greatest n - 1; then every
+** reference from the least to the greatest has its parent. The children's
+** least and greatest references are found in their primary key (a seek
+** each, per scenario), and only the parents are counted. WITHIN_RUN: the
+** child's scenarios among the run's; WITHIN_SCENARIO: that, and each
+** scenario's references among its parents. */
+#define SCENARIO_RANGE(child, shown)                                                             \
+  "SELECT '" child "', '" shown "', 'scenario ' || c.lo || '..' || c.hi"                          \
+  " FROM (SELECT (SELECT min(scenario) FROM " child " WHERE run_id = ?1) lo,"                      \
+  " (SELECT max(scenario) FROM " child " WHERE run_id = ?1) hi) c,"                                \
+  " (SELECT count(*) n, min(idx) plo, max(idx) phi FROM run_scenarios WHERE run_id = ?1) p"       \
   " WHERE c.lo IS NOT NULL AND (c.lo < 0 OR c.hi >= p.n OR p.plo <> 0 OR p.phi <> p.n - 1)"
+#define WITHIN_RUN(child) SCENARIO_RANGE(child, "run_scenarios")
+#define AT_SCENARIO(what, table) "(SELECT " what " FROM " table " WHERE run_id = ?1 AND scenario = x.idx)"
 #define WITHIN_SCENARIO(child, ref, parent)                                                      \
-  "SELECT '" child "', '" parent "', 'scenario ' || c.scenario || ', " ref " ' || c.lo || '..' || c.hi" \
-  " FROM (SELECT scenario, min(" ref ") lo, max(" ref ") hi FROM " child " WHERE run_id = ?1"       \
-  " GROUP BY scenario) c LEFT JOIN (SELECT scenario, count(*) n, min(idx) plo, max(idx) phi FROM " \
-  parent " WHERE run_id = ?1 GROUP BY scenario) p ON p.scenario = c.scenario"                       \
-  " WHERE p.n IS NULL OR c.lo < 0 OR c.hi >= p.n OR p.plo <> 0 OR p.phi <> p.n - 1 LIMIT 1"
+  "SELECT '" child "', '" parent "', 'scenario ' || s.idx || ', " ref " ' || s.lo || '..' || s.hi" \
+  " FROM (SELECT x.idx, " AT_SCENARIO("min(" ref ")", child) " lo, "                              \
+  AT_SCENARIO("max(" ref ")", child) " hi, " AT_SCENARIO("count(*)", parent) " n, "               \
+  AT_SCENARIO("min(idx)", parent) " plo, " AT_SCENARIO("max(idx)", parent) " phi"                 \
+  " FROM run_scenarios x WHERE x.run_id = ?1) s"                                                 \
+  " WHERE s.lo IS NOT NULL AND (s.lo < 0 OR s.hi >= s.n OR s.plo <> 0 OR s.phi <> s.n - 1)"       \
+  " UNION ALL " SCENARIO_RANGE(child, parent) " LIMIT 1"
 static const char *const dangling_sql[] = {
     DANGLING("run_scenarios", "runs", "'scenario ' || c.idx", "p.id = c.run_id"),
-    WITHIN_RUN("run_rows", "run_scenarios"),
+    WITHIN_RUN("run_rows"),
     WITHIN_SCENARIO("run_parts", "row_idx", "run_rows"),
-    WITHIN_RUN("run_years", "run_scenarios"),
+    WITHIN_RUN("run_years"),
     WITHIN_SCENARIO("run_year_amounts", "year_idx", "run_years"),
     DANGLING("run_year_events", "run_years", "'scenario ' || c.scenario || ', year_idx ' || c.year_idx",
              "p.run_id = c.run_id AND p.scenario = c.scenario AND p.idx = c.year_idx"),

@@ -102,10 +102,10 @@ static int stored_runs(cs_rundb *db) {
 }
 
 /* For each foreign key, a trigger makes the second run's rows of its child
-** table refer to no parent: the last referring column other than run_id
-** moved a million on (only this relation is broken: the rows that refer to
-** the moved row are checked after it), or, when run_id is the only one,
-** the parent deleted. The save is refused naming the child and the parent,
+** table refer to no parent: each referring column other than run_id in
+** turn moved a million on (only this relation is broken: the rows that
+** refer to the moved row are checked after it), or, when run_id is the
+** only one, the parent deleted. The save is refused naming the child and the parent,
 ** the store keeps run 1 alone and verifies. */
 static void every_foreign_key_is_checked_for_the_run(void **state) {
   (void)state;
@@ -121,45 +121,52 @@ static void every_foreign_key_is_checked_for_the_run(void **state) {
   size_t n = foreign_keys(keys, 32);
   assert_int_equal(n, 9); /* run_scenarios, run_rows, run_parts, run_years, their amounts and
                              events, services, invoices, invoice lines */
+  size_t cases = 0;
   for (size_t i = 0; i < n; i++) {
     const fkey *k = &keys[i];
-    const char *col = NULL;
-    for (int c = 0; c < k->ncols; c++)
-      if (strcmp(k->from[c], "run_id") != 0) col = k->from[c];
-    char sql[512];
-    if (col)
-      snprintf(sql, sizeof sql,
-               "CREATE TRIGGER dangle AFTER INSERT ON %s WHEN NEW.run_id = 2 BEGIN"
-               " UPDATE %s SET %s = %s + 1000000 WHERE rowid = NEW.rowid; END",
-               k->child, k->child, col, col);
-    else
-      snprintf(sql, sizeof sql,
-               "CREATE TRIGGER dangle AFTER INSERT ON %s WHEN NEW.run_id = 2 BEGIN"
-               " DELETE FROM %s WHERE rowid = NEW.run_id; END",
-               k->child, k->parent);
-    edit_store(sql);
+    /* each referring column but run_id moved in turn; with run_id alone, the parent deleted */
+    int ncases = 0;
+    for (int c = 0; c < k->ncols; c++) ncases += strcmp(k->from[c], "run_id") != 0;
+    for (int c = 0, done = 0; done < (ncases ? ncases : 1); c++) {
+      char sql[512];
+      if (ncases && strcmp(k->from[c], "run_id") == 0) continue;
+      if (ncases)
+        snprintf(sql, sizeof sql,
+                 "CREATE TRIGGER dangle AFTER INSERT ON %s WHEN NEW.run_id = 2 BEGIN"
+                 " UPDATE %s SET %s = %s + 1000000 WHERE rowid = NEW.rowid; END",
+                 k->child, k->child, k->from[c], k->from[c]);
+      else
+        snprintf(sql, sizeof sql,
+                 "CREATE TRIGGER dangle AFTER INSERT ON %s WHEN NEW.run_id = 2 BEGIN"
+                 " DELETE FROM %s WHERE rowid = NEW.run_id; END",
+                 k->child, k->parent);
+      done++;
+      cases++;
+      edit_store(sql);
 
-    db = open_write();
-    id = -1;
-    err = (cs_error){0, ""};
-    int rc = cs_rundb_save(db, doc, &testmeta, &id, &err);
-    if (rc == 0) fail_msg("%s -> %s: a dangling row was saved as run %lld", k->child, k->parent, (long long)id);
-    assert_int_equal(rc, CS_EINVAL);
-    char want[256];
-    snprintf(want, sizeof want, "nothing was saved: a row of %s (", k->child);
-    if (!strstr(err.msg, want)) fail_msg("%s -> %s: expected \"%s\" in: %s", k->child, k->parent, want, err.msg);
-    snprintf(want, sizeof want, "refers to a missing row of %s", k->parent);
-    if (!strstr(err.msg, want)) fail_msg("%s -> %s: expected \"%s\" in: %s", k->child, k->parent, want, err.msg);
-    assert_non_null(strstr(err.msg, path));
-    assert_int_equal(stored_runs(db), 1);
-    cs_rundb_close(db);
+      db = open_write();
+      id = -1;
+      err = (cs_error){0, ""};
+      int rc = cs_rundb_save(db, doc, &testmeta, &id, &err);
+      if (rc == 0) fail_msg("%s: a dangling row was saved as run %lld", sql, (long long)id);
+      assert_int_equal(rc, CS_EINVAL);
+      char want[256];
+      snprintf(want, sizeof want, "nothing was saved: a row of %s (", k->child);
+      if (!strstr(err.msg, want)) fail_msg("%s: expected \"%s\" in: %s", sql, want, err.msg);
+      snprintf(want, sizeof want, "refers to a missing row of %s", k->parent);
+      if (!strstr(err.msg, want)) fail_msg("%s: expected \"%s\" in: %s", sql, want, err.msg);
+      assert_non_null(strstr(err.msg, path));
+      assert_int_equal(stored_runs(db), 1);
+      cs_rundb_close(db);
 
-    edit_store("DROP TRIGGER dangle");
-    db = open_write();
-    if (cs_rundb_verify(db, &err)) fail_msg("%s -> %s: verify: %s", k->child, k->parent, err.msg);
-    assert_true(loads_back(db, 1, doc));
-    cs_rundb_close(db);
+      edit_store("DROP TRIGGER dangle");
+      db = open_write();
+      if (cs_rundb_verify(db, &err)) fail_msg("%s: verify: %s", sql, err.msg);
+      assert_true(loads_back(db, 1, doc));
+      cs_rundb_close(db);
+    }
   }
+  assert_int_equal(cases, 16); /* 1 + 1 + 2 + 1 + 2 + 2 + 2 + 2 + 3 referring columns */
 
   /* without the triggers the same document is saved, as run 2 */
   db = open_write();
