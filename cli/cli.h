@@ -3,6 +3,7 @@
 /* The command-line client: helpers shared by the files in cli/ (internal). */
 #include <lua.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "coopsim/report.h"
 
 #define CLI_MAX_ALLOW_READ 7
@@ -70,6 +71,7 @@ int cli_data(int argc, char **argv, const cli_options *opt);
 
 /* Stored runs (runs.c). */
 struct cs_rundb;
+struct cs_rundb_meta;
 struct cs_doc;
 /* Opens the run store at path for `coopsim run --db` before anything runs;
 ** NULL after printing why it cannot be used. */
@@ -82,6 +84,16 @@ struct cs_rundb *cli_runs_open_store(const char *path);
 ** worker sent. */
 int cli_runs_save_doc(struct cs_rundb *db, const struct cs_doc *doc, const char *file,
                       const char *text, size_t len, int argc, char **argv, const cli_options *opt);
+/* What cli_runs_save_doc stores beside the document, in *meta: the
+** registry's version and the options (argv without file) are allocated,
+** freed by cli_runs_meta_free (also after a failure: then NULL). 0, or a
+** CS_E* code with the message in err. */
+int cli_runs_meta(struct cs_rundb_meta *meta, const char *file, const char *text, size_t len, int argc,
+                  char **argv, const cli_options *opt, cs_error *err);
+void cli_runs_meta_free(struct cs_rundb_meta *meta);
+/* Prints "saved run ID to DB" when rc is 0, else the reason nothing was
+** stored (err); returns 0 or 1, as cli_runs_save_doc. */
+int cli_runs_saved(const struct cs_rundb *db, int rc, int64_t id, const cs_error *err);
 /* Writes doc as a report in fmt/lng to the file out (whole or not at all;
 ** "wrote OUT" on stderr) or, with out NULL, to standard output. 0 or a
 ** CS_E* code with the message in err. */

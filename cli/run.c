@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "cli.h"
 #include "coopsim/doc.h"
@@ -209,9 +210,18 @@ typedef struct worker_answer {
   int64_t *runs[CLI_MAX_REQUESTS];
   size_t got; /* bytes the worker sent */
   cs_error err;
+  /* --db: the runs saved as they arrive (save_arrived), committed by
+  ** finish_save, else rolled back by answer_free */
+  cli_worker_pipe *pipe;   /* while the document is read */
+  cs_rundb_meta meta;
+  cs_rundb_saving *saving; /* NULL before the first run, or after a failure */
+  int save_rc;             /* the save's first failure, told by finish_save */
+  cs_error save_err;
 } worker_answer;
 
 static void answer_free(worker_answer *a) {
+  cs_rundb_save_abort(a->saving); /* a save not committed: nothing of it is stored */
+  cli_runs_meta_free(&a->meta);
   cs_doc_free(a->doc);
   for (size_t i = 0; i < CLI_MAX_REQUESTS; i++) {
     for (int k = 0; k < 4; k++) free(a->texts[i][k]);
@@ -250,6 +260,52 @@ static int read_request(cs_wire_in *in, worker_answer *a, size_t i) {
   return 0;
 }
 
+static double monotonic(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* In the parent, as run i of the worker's document arrives (--db): saved
+** into the store while the worker makes the next, so that SQLite's inserts
+** overlap the worker's work, in a transaction committed only once the whole
+** document was checked and the report written (finish_save), and rolled
+** back otherwise (answer_free). A failure is kept and told then: a document
+** that the checks refuse is refused with their message, as before. The time
+** spent here does not count against --timeout (the worker waits for the
+** parent meanwhile). */
+static void save_arrived(void *ud, const cs_doc *doc, size_t i) {
+  worker_answer *a = ud;
+  const run_job *job = a->job;
+  if (a->save_rc) return;
+  double start = monotonic();
+  if (i == 0) {
+    a->save_rc = cli_runs_meta(&a->meta, job->file, job->text, job->len, job->argc, job->argv, job->opt,
+                               &a->save_err);
+    if (!a->save_rc) a->save_rc = cs_rundb_save_begin(job->store, doc, &a->meta, &a->saving, &a->save_err);
+  }
+  if (!a->save_rc && !a->saving)
+    a->save_rc = cs_error_set(&a->save_err, CS_EINVAL, "the runs arrived out of order; nothing was saved");
+  if (!a->save_rc) a->save_rc = cs_rundb_save_run(a->saving, &doc->runs[i], &a->save_err);
+  if (a->save_rc) {
+    cs_rundb_save_abort(a->saving);
+    a->saving = NULL;
+  }
+  if (a->pipe->deadline > 0) a->pipe->deadline += monotonic() - start;
+}
+
+/* The store's save of a document saved as it arrived: COMMIT, and "saved
+** run N" or why nothing was stored; 0 or 1, as cli_runs_save_doc. */
+static int finish_save(worker_answer *a) {
+  int64_t id = 0;
+  int rc = a->save_rc;
+  if (!rc) {
+    rc = cs_rundb_save_commit(a->saving, &id, &a->save_err);
+    a->saving = NULL;
+  }
+  return cli_runs_saved(a->job->store, rc, id, &a->save_err);
+}
+
 /* In the parent: reads the worker's message as it comes. */
 static int consume(cli_worker_pipe *p, void *arg) {
   worker_answer *a = arg;
@@ -266,7 +322,8 @@ static int consume(cli_worker_pipe *p, void *arg) {
   if (!rc && has_doc) {
     size_t max_rows = opt->max_rows > 0 ? (size_t)opt->max_rows : (size_t)1000000;
     /* checked alone and in the relations every simulated run has (doc_wire.h) */
-    rc = cs_wire_get_doc(in, max_rows, &a->doc, &a->err);
+    a->pipe = p;
+    rc = cs_wire_get_doc_each(in, max_rows, a->job->store ? save_arrived : NULL, a, &a->doc, &a->err);
   }
   if (!rc) rc = cs_wire_get_uint(in, UINT64_MAX, &nreq, "the file requests", &a->err);
   if (!rc && nreq > CLI_MAX_REQUESTS)
@@ -321,7 +378,12 @@ static int run_in_worker(const run_job *job) {
     rc = a->status;
   } else {
     rc = note_all(a->req, a->nreq, job);
-    if (rc == 0 && a->doc && (job->want_report || job->store)) rc = finish_doc(a->doc, job);
+    if (rc == 0 && a->doc && (a->saving || a->save_rc)) { /* saved as it arrived */
+      if (job->want_report) rc = write_report(a->doc, job);
+      if (rc == 0) rc = finish_save(a);
+    } else if (rc == 0 && a->doc && (job->want_report || job->store)) {
+      rc = finish_doc(a->doc, job);
+    }
     if (rc == 0) rc = carry_out_all(a->doc, a->req, a->nreq, job);
   }
   answer_free(a);

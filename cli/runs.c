@@ -31,38 +31,52 @@ cs_rundb *cli_runs_open_store(const char *path) {
   return db;
 }
 
+int cli_runs_meta(cs_rundb_meta *meta, const char *file, const char *text, size_t len, int argc, char **argv,
+                  const cli_options *opt, cs_error *err) {
+  char *registry = NULL, *options = NULL;
+  *meta = (cs_rundb_meta){NULL, NULL, NULL, 0, NULL};
+  if (!(registry = cs_rundb_registry_version(opt->data_dir, opt->registry_db, err))) return CS_EIO;
+  /* the options as given, without the file */
+  size_t cap = 1;
+  for (int i = 0; i < argc; i++) cap += strlen(argv[i]) + 1;
+  if ((options = malloc(cap)) == NULL) {
+    free(registry);
+    return cs_error_set(err, CS_ENOMEM, "out of memory");
+  }
+  options[0] = '\0';
+  for (int i = 0; i < argc; i++) {
+    if (argv[i] == file) continue;
+    if (options[0]) strcat(options, " ");
+    strcat(options, argv[i]);
+  }
+  *meta = (cs_rundb_meta){registry, file, text, len, options};
+  return CS_OK;
+}
+
+void cli_runs_meta_free(cs_rundb_meta *meta) {
+  free((char *)meta->registry_version);
+  free((char *)meta->options);
+  meta->registry_version = meta->options = NULL;
+}
+
+int cli_runs_saved(const cs_rundb *db, int rc, int64_t id, const cs_error *err) {
+  /* "saved" only once COMMIT succeeded */
+  if (!rc) fprintf(stderr, "saved run %lld to %s\n", (long long)id, cs_rundb_path(db));
+  else fprintf(stderr, "coopsim run: %s\n", err->msg);
+  return rc ? 1 : 0;
+}
+
 int cli_runs_save_doc(cs_rundb *db, const cs_doc *doc, const char *file, const char *text, size_t len,
                       int argc, char **argv, const cli_options *opt) {
   cs_error err = {0, ""};
-  char *registry = NULL, *options = NULL;
+  cs_rundb_meta meta = {NULL, NULL, NULL, 0, NULL};
   int64_t id = 0;
   int rc = CS_OK;
   if (doc->nruns == 0) rc = cs_error_set(&err, CS_EINVAL, "%s made no runs; nothing was stored", file);
-  if (!rc && !(registry = cs_rundb_registry_version(opt->data_dir, opt->registry_db, &err))) rc = CS_EIO;
-  if (!rc) {
-    /* the options as given, without the file */
-    size_t cap = 1;
-    for (int i = 0; i < argc; i++) cap += strlen(argv[i]) + 1;
-    if ((options = malloc(cap)) == NULL) rc = cs_error_set(&err, CS_ENOMEM, "out of memory");
-    else {
-      options[0] = '\0';
-      for (int i = 0; i < argc; i++) {
-        if (argv[i] == file) continue;
-        if (options[0]) strcat(options, " ");
-        strcat(options, argv[i]);
-      }
-    }
-  }
-  if (!rc) {
-    cs_rundb_meta meta = {registry, file, text, len, options};
-    rc = cs_rundb_save(db, doc, &meta, &id, &err);
-  }
-  /* "saved" only once COMMIT succeeded */
-  if (!rc) fprintf(stderr, "saved run %lld to %s\n", (long long)id, cs_rundb_path(db));
-  else fprintf(stderr, "coopsim run: %s\n", err.msg);
-  free(options);
-  free(registry);
-  return rc ? 1 : 0;
+  if (!rc) rc = cli_runs_meta(&meta, file, text, len, argc, argv, opt, &err);
+  if (!rc) rc = cs_rundb_save(db, doc, &meta, &id, &err);
+  cli_runs_meta_free(&meta);
+  return cli_runs_saved(db, rc, id, &err);
 }
 
 /* ---- coopsim runs ------------------------------------------------------------ */

@@ -750,6 +750,11 @@ static int check_head_text(const char *s, const char *what, cs_error *err) {
 }
 
 int cs_wire_get_doc(cs_wire_in *r, size_t max_rows, cs_doc **out, cs_error *err) {
+  return cs_wire_get_doc_each(r, max_rows, NULL, NULL, out, err);
+}
+
+int cs_wire_get_doc_each(cs_wire_in *r, size_t max_rows, cs_wire_run_fn *arrived, void *ud, cs_doc **out,
+                         cs_error *err) {
   *out = NULL;
   if (r->broken) return cs_error_set(err, CS_EINVAL, "the results were refused already");
   if (charge(r, sizeof(cs_doc), "the document", err)) return CS_ENOMEM;
@@ -818,6 +823,7 @@ int cs_wire_get_doc(cs_wire_in *r, size_t max_rows, cs_doc **out, cs_error *err)
       run->nyears = j + 1;
       if ((rc = get_year(r, &run->years[j], err))) goto fail;
     }
+    if (arrived) arrived(ud, doc, doc->nruns - 1);
   }
   r->arena = NULL;
   forget_read_texts(r);

@@ -131,12 +131,19 @@ cksum old.db | cmp -s - before || fail "version 1: reading changed the file"
 "$coopsim" run budget.lua --db old.db >/dev/null 2>err || fail "version 1: run --db: $(cat err)"
 grep -qx "saved run 2 to old.db" err || fail "version 1: no 'saved run 2': $(cat err)"
 python3 -c "import sqlite3; c = sqlite3.connect('old.db'); print(c.execute('pragma user_version').fetchone()[0], c.execute('pragma integrity_check').fetchone()[0], c.execute('select count(*) from run_year_events where run_id = 2').fetchone()[0])" >state.txt
-[ "$(cat state.txt)" = "2 ok 2" ] || fail "version 1: after the upgrade (version, integrity, run 2's events): $(cat state.txt)"
+[ "$(cat state.txt)" = "3 ok 2" ] || fail "version 1: after the upgrade (version, integrity, run 2's events): $(cat state.txt)"
 "$coopsim" runs show 1 --db old.db >old1b.txt 2>err || fail "version 1: runs show after the upgrade: $(cat err)"
 cmp -s old1.txt old1b.txt || fail "version 1: run 1 reads differently after the upgrade"
 "$coopsim" runs export 2 --db old.db --format json >export2.json 2>err || fail "version 1: export 2: $(cat err)"
 "$coopsim" run budget.lua --format json >fresh2.json 2>/dev/null
 cmp -s export2.json fresh2.json || fail "version 1: run 2 (with its events) does not export as it ran"
+
+# the upgrade to version 3 (exact amounts as øre) takes an amount only when
+# it is exactly the text coopsim writes: one with leading zeros is not taken
+# for other øre, and the store is left as it was
+cp "$src/tests/fixtures/rundb/version1.db" odd.db
+python3 -c "import sqlite3; c = sqlite3.connect('odd.db'); c.execute(\"update run_parts set exact = '00' || exact where rowid = (select min(rowid) from run_parts)\"); c.commit()"
+refused "an older store's odd amount" odd.db "cannot upgrade the run store"
 
 # the old run shows its key as stored (in English: version 1 kept none in
 # bokmål), the new one in bokmål, and the options line in words
@@ -213,7 +220,7 @@ edit d6sum "update run_years set sum_shares = sum_shares + 1 where run_id = 1 an
 refused_by_all d6sum 'field "sum_shares": .* is not the sum of the year'
 edit d6part "update run_parts set rounded = rounded + 1 where run_id = 1 and scenario = 0 and row_idx = 0 and idx = 0"
 refused_by_all d6part 'field "rounded": .* is not the exact part .* rounded'
-edit d6exact "update run_parts set exact = '1000.00' where run_id = 1 and scenario = 0 and row_idx = 0 and idx = 0; update run_parts set rounded = 1000 where run_id = 1 and scenario = 0 and row_idx = 0 and idx = 0"
+edit d6exact "update run_parts set exact = 100000 where run_id = 1 and scenario = 0 and row_idx = 0 and idx = 0; update run_parts set rounded = 1000 where run_id = 1 and scenario = 0 and row_idx = 0 and idx = 0"
 refused_by_all d6exact 'field "parts": their exact amounts add up to'
 # D7: the run's period is the span of its years
 edit d7 "update run_scenarios set year_to = 2090 where run_id = 1 and idx = 0"

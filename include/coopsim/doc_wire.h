@@ -78,6 +78,17 @@ int cs_wire_get_str(cs_wire_in *r, char **out, const char *what, cs_error *err);
 ** the rest, or the fill's own code. */
 int cs_wire_get_doc(cs_wire_in *r, size_t max_rows, cs_doc **out, cs_error *err);
 
+/* Called by cs_wire_get_doc_each once run i of doc has arrived whole (its
+** rows and years read, each text checked as it came), before the next is
+** read and before the document is checked: it may read the run (a save
+** that is rolled back when the document is refused) and must not keep
+** pointers into doc beyond the call (doc->runs grows). */
+typedef void cs_wire_run_fn(void *ud, const cs_doc *doc, size_t i);
+
+/* cs_wire_get_doc, calling arrived (when not NULL) as each run arrives. */
+int cs_wire_get_doc_each(cs_wire_in *r, size_t max_rows, cs_wire_run_fn *arrived, void *ud, cs_doc **out,
+                         cs_error *err);
+
 /* 1 when the source has no more bytes (after the last get). */
 int cs_wire_at_end(cs_wire_in *r, cs_error *err);
 

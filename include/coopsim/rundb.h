@@ -38,7 +38,7 @@ typedef struct cs_rundb_options {
 
 /* The file's identity: application_id "CooS" and the schema version. */
 #define CS_RUNDB_APPLICATION_ID 0x436f6f53
-#define CS_RUNDB_VERSION 2
+#define CS_RUNDB_VERSION 3
 
 /* Opens the run store at path. Before anything else it checks the file: an
 ** existing file must be a regular file, a coopsim run store
@@ -92,6 +92,26 @@ typedef struct cs_rundb_meta {
 ** CS_EINVAL (a value the schema refuses: the message names it) or CS_EIO. */
 int cs_rundb_save(cs_rundb *db, const cs_doc *doc, const cs_rundb_meta *meta, int64_t *id,
                   cs_error *err);
+
+/* cs_rundb_save in steps, for a document that arrives run by run (a
+** worker's, read while the worker still sends: SQLite's inserts overlap the
+** worker's work). cs_rundb_save_begin takes the write lock (BEGIN
+** IMMEDIATE) and writes the run's header from head (its coopsim version and
+** scenario file; its runs are not read) and meta; *out is the caller's, to
+** end with cs_rundb_save_commit or cs_rundb_save_abort, and no other call
+** may use the store meanwhile. cs_rundb_save_run writes the next run (the
+** document's runs in order; run stays the caller's). cs_rundb_save_commit
+** checks the run's references, COMMITs, sets *id and frees sv; it returns 0
+** only after COMMIT succeeded. cs_rundb_save_abort rolls back and frees sv
+** (NULL: nothing). On failure of begin nothing is left open (*out NULL);
+** after a failed cs_rundb_save_run the caller aborts; a failed commit has
+** rolled back and freed sv. Codes and messages as cs_rundb_save's. */
+typedef struct cs_rundb_saving cs_rundb_saving;
+int cs_rundb_save_begin(cs_rundb *db, const cs_doc *head, const cs_rundb_meta *meta, cs_rundb_saving **out,
+                        cs_error *err);
+int cs_rundb_save_run(cs_rundb_saving *sv, const cs_doc_run *run, cs_error *err);
+int cs_rundb_save_commit(cs_rundb_saving *sv, int64_t *id, cs_error *err);
+void cs_rundb_save_abort(cs_rundb_saving *sv);
 
 /* One stored run's metadata, every string owned by the struct. */
 typedef struct cs_rundb_info {

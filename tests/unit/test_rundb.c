@@ -221,14 +221,15 @@ static void refused_value_named_by_its_place(void **state) {
   cs_doc *doc = testdoc(2, 2, 3, "C");
   cs_rundb *db = open_write();
   char *was = doc->runs[1].rows[4].parts[1].exact;
-  char bad[] = "12.5"; /* not two decimals: the schema's CHECK refuses it */
+  char bad[] = "12.5"; /* not two decimals: no øre to store (NULL), refused */
   doc->runs[1].rows[4].parts[1].exact = bad;
   int64_t id = -7;
   cs_error err = {0, ""};
   assert_int_equal(cs_rundb_save(db, doc, &testmeta, &id, &err), CS_EINVAL);
   assert_int_equal(id, -7);
   /* rows are year by year, members by code: row 5 is 2024's second member */
-  if (!strstr(err.msg, "nothing was saved: run 2, row 5 (2024 1801), part 2: CHECK constraint failed"))
+  if (!strstr(err.msg, "nothing was saved: run 2, row 5 (2024 1801), part 2: NOT NULL constraint failed: "
+                       "run_parts.exact"))
     fail_msg("%s", err.msg);
   doc->runs[1].rows[4].parts[1].exact = was;
   char *line = doc->runs[0].years[1].lines[1].amount;
@@ -264,13 +265,13 @@ static void batched_rows_round_trip_and_refusal(void **state) {
   char *was = doc->runs[0].rows[39].parts[1].exact;
   doc->runs[0].rows[39].parts[1].exact = bad;
   assert_int_equal(cs_rundb_save(db, doc, &testmeta, &id, &err), CS_EINVAL);
-  if (!strstr(err.msg, "nothing was saved: run 1, row 40 (2024 1819), part 2: CHECK constraint failed"))
+  if (!strstr(err.msg, "nothing was saved: run 1, row 40 (2024 1819), part 2: NOT NULL constraint failed"))
     fail_msg("%s", err.msg);
   doc->runs[0].rows[39].parts[1].exact = was;
   was = doc->runs[0].rows[70].exact;
   doc->runs[0].rows[70].exact = bad;
   assert_int_equal(cs_rundb_save(db, doc, &testmeta, &id, &err), CS_EINVAL);
-  if (!strstr(err.msg, "nothing was saved: run 1, row 71 (2026 1810): CHECK constraint failed"))
+  if (!strstr(err.msg, "nothing was saved: run 1, row 71 (2026 1810): NOT NULL constraint failed: run_rows.exact"))
     fail_msg("%s", err.msg);
   doc->runs[0].rows[70].exact = was;
   assert_int_equal(id, -7);
@@ -752,10 +753,15 @@ static void extra_child_away_from_the_run_refused(void **state) {
        " SELECT 5000000, run_id, scenario, row_idx, idx + 1, name, rounded, exact FROM run_parts"
        " WHERE run_id = 1 AND scenario = 0 AND row_idx = 0 ORDER BY idx DESC LIMIT 1",
        "incomplete (its parts are missing or extra)"},
-      {"UPDATE run_parts SET exact = '12.5' WHERE run_id = 1 AND scenario = 0 AND row_idx = 4 AND idx = 0",
-       "field \"exact\": \"12.5\" is not an amount with two decimals"},
-      {"UPDATE run_rows SET exact = '1' || char(27) || '.00' WHERE run_id = 1 AND scenario = 1 AND idx = 2",
-       "run_rows, field \"exact\": byte 2 is a control character"},
+      /* exact amounts are øre (schema version 3), within 2^53 kroner and a half */
+      {"UPDATE run_parts SET exact = 900719925474099251 WHERE run_id = 1 AND scenario = 0 AND row_idx = 4 AND idx = 0",
+       "run_parts, field \"exact\": 900719925474099251 outside -900719925474099250..900719925474099250"},
+      {"UPDATE run_rows SET exact = -900719925474099251 WHERE run_id = 1 AND scenario = 1 AND idx = 2",
+       "run_rows, field \"exact\": -900719925474099251 outside"},
+      {"UPDATE run_rows SET exact = 1 WHERE run_id = 1 AND scenario = 1 AND idx = 2",
+       "is not the exact share 0.01 rounded"},
+      {"UPDATE run_years SET cost = '1' || char(27) || '.00' WHERE run_id = 1 AND scenario = 1 AND idx = 0",
+       "run_years, field \"cost\": byte 2 is a control character"},
       {"UPDATE run_years SET net = '-' WHERE run_id = 1 AND scenario = 0 AND idx = 1",
        "field \"net\": \"-\" is not an amount with two decimals"},
   };
@@ -942,9 +948,9 @@ static void rel24_marked_without_tables(void **state) {
   assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
   mark_as_store(raw);
   sqlite3_close(raw);
-  refused("marked as a coopsim run store, but tables are missing (runs, run_scenarios, run_parts, "
-          "run_years, run_year_amounts, run_year_events, run_rows, run_row_services, run_invoices, "
-          "run_invoice_lines)",
+  refused("marked as a coopsim run store, but tables are missing (runs, run_scenarios, run_years, "
+          "run_year_amounts, run_year_events, run_row_services, run_invoices, run_invoice_lines, "
+          "run_rows, run_parts)",
           0);
 }
 
