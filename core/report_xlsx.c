@@ -802,16 +802,17 @@ static int same_text(const char *a, const char *b) { return a ? b && strcmp(a, b
 ** years with the same amount: one fact per line and run of years. */
 static void amount_facts(fact_table *t, const cs_doc_run *run, const char *coop, int grants) {
   cs_report_lang lang = t->b->lang;
+  const cs_doc_year *seen = NULL; /* the cooperation's year before y */
   for (size_t i = 0; i < run->nyears; i++) {
     const cs_doc_year *y = &run->years[i];
     if (strcmp(y->cooperation, coop)) continue;
     const cs_doc_amount *list = grants ? y->grant_list : y->lines;
     size_t n = grants ? y->ngrants : y->nlines;
+    const cs_doc_year *before = seen;
+    seen = y;
     for (size_t k = 0; k < n; k++) {
       /* said already: the same line with the same amount in the year before */
-      const cs_doc_year *prev = NULL;
-      for (size_t j = i; j > 0 && !prev; j--)
-        if (strcmp(run->years[j - 1].cooperation, coop) == 0) prev = &run->years[j - 1];
+      const cs_doc_year *prev = before;
       int continues = 0;
       if (prev && prev->year == y->year - 1) {
         const cs_doc_amount *pl = grants ? prev->grant_list : prev->lines;
@@ -897,9 +898,14 @@ static void assumptions_sheet(book *b) {
       amount_facts(&t, run, coops[k], 1);
       /* the populations' dates and sources */
       cs_sb seen = {0};
+      const cs_doc_row *dated = NULL; /* the row before with a date: most rows repeat it */
       for (size_t i = 0; i < run->nrows; i++) {
         const cs_doc_row *x = &run->rows[i];
         if (strcmp(x->cooperation, coops[k]) || !x->population_date) continue;
+        if (dated && strcmp(dated->population_date, x->population_date) == 0 &&
+            same_text(dated->population_source, x->population_source))
+          continue;
+        dated = x;
         char what[160];
         snprintf(what, sizeof what, "\n%s %s\n", x->population_date, x->population_source ? x->population_source : "");
         if (seen.s && strstr(seen.s, what)) continue;

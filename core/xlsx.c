@@ -33,6 +33,8 @@
 #define CT_PREFIX "application/vnd.openxmlformats-officedocument."
 #define MAX_FORMATS 64
 #define EMU_PER_PIXEL 9525u
+/* bytes kept before a sheet's rows for its head (sheet_xml) */
+#define HEAD_ROOM 4096u
 
 /* ---- the append buffer -------------------------------------------------------- */
 
@@ -86,9 +88,34 @@ static void xb_free(xbuf *b) {
 
 /* ---- numbers -------------------------------------------------------------------- */
 
-/* v as printf's "%.16G" writes it (what libxlsxwriter wrote): a whole
-** number below 10^15 is written by hand, the rest by snprintf. Returns the
-** length written to out (at least 32 bytes). v must be finite. */
+/* The 16 significant digits of v (0 < v < 1e16, not whole) as printf's
+** "%.16G" rounds them, and the power of ten of the first, computed in
+** long double (64 bits of mantissa: the product v * 10^k, 10^k exact for
+** k <= 27, is within 6e-4 of its exact value at this scale). Returns 0 when
+** that cannot decide the rounding (a near tie), or the scale falls outside
+** what the fast path writes: the caller asks snprintf. */
+static int sixteen_digits(double v, uint64_t *digits, int *exp10) {
+  static const long double pow10[] = {1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,  1e7L,  1e8L,  1e9L,
+                                      1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L,
+                                      1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L};
+  int e = (int)floor(log10(v));
+  if (e < -4 || e > 15) return 0;
+  int k = 15 - e; /* 0 .. 19 */
+  long double scaled = (long double)v * pow10[k];
+  long double whole = floorl(scaled), frac = scaled - whole;
+  if (frac > 0.4993L && frac < 0.5007L) return 0;
+  uint64_t n = (uint64_t)whole + (frac > 0.5L);
+  if (n < 1000000000000000u || n >= 10000000000000000u) return 0;
+  *digits = n;
+  *exp10 = e;
+  return 1;
+}
+
+/* v as printf's "%.16G" writes it (what libxlsxwriter wrote), written by
+** hand when it can be: a whole number below 10^15, and any other between
+** 10^-4 and 10^16 whose rounding sixteen_digits decides; the rest by
+** snprintf. Returns the length written to out (at least 32 bytes). v must
+** be finite. */
 static size_t num_text(char *out, double v) {
   if (v > -1e15 && v < 1e15 && v == (double)(int64_t)v) {
     size_t n = 0;
@@ -96,8 +123,37 @@ static size_t num_text(char *out, double v) {
     int64_t i = (int64_t)v;
     return n + cs_fmt_uint(out + n, (uint64_t)(i < 0 ? -i : i));
   }
+  uint64_t digits;
+  int e;
+  if (v != 0 && sixteen_digits(fabs(v), &digits, &e)) {
+    char d[20];
+    size_t nd = cs_fmt_uint(d, digits); /* 16 */
+    while (nd > 1 && d[nd - 1] == '0') nd--;
+    size_t n = 0;
+    if (v < 0) out[n++] = '-';
+    if (e >= 0) {
+      size_t whole = (size_t)e + 1; /* <= 16 */
+      for (size_t i = 0; i < whole; i++) out[n++] = i < nd ? d[i] : '0';
+      if (nd > whole) {
+        out[n++] = '.';
+        for (size_t i = whole; i < nd; i++) out[n++] = d[i];
+      }
+    } else {
+      out[n++] = '0';
+      out[n++] = '.';
+      for (int z = -1; z > e; z--) out[n++] = '0';
+      for (size_t i = 0; i < nd; i++) out[n++] = d[i];
+    }
+    return n;
+  }
   int n = snprintf(out, 32, "%.16G", v);
   return n > 0 && n < 32 ? (size_t)n : 0;
+}
+
+size_t cs_xlsx_num_text(char *out, double v) {
+  size_t n = isfinite(v) ? num_text(out, v) : 0;
+  out[n] = '\0';
+  return n;
 }
 
 static void xb_num(xbuf *b, double v) {
@@ -186,6 +242,18 @@ static void xb_esc(xbuf *b, const char *text, size_t n, int mode) {
     run = i;
   }
   xb_addn(b, text + run, n - run);
+}
+
+char *cs_xlsx_escape(const char *text, size_t n, cs_xlsx_esc mode, size_t *len) {
+  xbuf b = {0};
+  xb_esc(&b, text, n, mode == CS_XLSX_ESC_CELL ? ESC_TEXT : mode == CS_XLSX_ESC_ATTR ? ESC_ATTR : ESC_PLAIN);
+  xb_addn(&b, "", 1);
+  if (b.oom) {
+    xb_free(&b);
+    return NULL;
+  }
+  if (len) *len = b.len - 1;
+  return b.s;
 }
 
 static void xb_attr(xbuf *b, const char *s) { xb_esc(b, s, strlen(s), ESC_ATTR); }
@@ -286,7 +354,8 @@ struct cs_xlsx {
   uint32_t ntables, ncharts, ndrawings;
   /* the current sheet */
   int open;      /* a sheet is being written */
-  xbuf data;     /* its <sheetData> rows */
+  xbuf data;     /* HEAD_ROOM bytes, then its <sheetData> rows */
+  size_t last_len; /* the size of the largest sheet's XML yet */
   int64_t row;   /* the open row, -1 when none */
   int64_t col;   /* the last cell's column in it */
   uint32_t max_row, max_col;
@@ -485,6 +554,13 @@ void cs_xlsx_sheet(cs_xlsx *x, const char *name) {
   *s = (sheet_rec){0};
   if (!(s->name = dup(x, name))) return;
   x->nsheets++;
+  /* the rows' buffer, as large as the largest sheet yet (the archive took it) */
+  x->data.len = 0;
+  if (!x->data.s && !xb_room(&x->data, x->last_len > HEAD_ROOM ? x->last_len + 64 : 65536)) {
+    oom(x);
+    return;
+  }
+  x->data.len = HEAD_ROOM;
   x->open = 1;
   x->row = -1;
   x->col = -1;
@@ -556,25 +632,36 @@ static int cell_open(cs_xlsx *x, uint32_t row, uint32_t col, int fmt) {
     return !fail(x, CS_EINVAL, "sheet %s: cell %s%u written twice or out of order", sheet_name_of(x), at,
                  (unsigned)row + 1);
   }
+  /* the reference only after a gap: a cell without one is the one after
+  ** the cell before it (ECMA-376 part 1, 18.3.1.4), as readers place it */
+  int gap = (int64_t)col != x->col + 1;
   x->col = col;
   if (row > x->max_row) x->max_row = row;
   if (col > x->max_col) x->max_col = col;
   x->any_cell = 1;
-  XB_LIT(b, "<c r=\"");
-  xb_cell(b, row, col, 0);
-  if (fmt) {
-    XB_LIT(b, "\" s=\"");
-    xb_uint(b, (uint64_t)fmt);
+  if (gap) {
+    XB_LIT(b, "<c r=\"");
+    xb_cell(b, row, col, 0);
+    XB_LIT(b, "\"");
+  } else {
+    XB_LIT(b, "<c");
   }
-  XB_LIT(b, "\"");
+  if (fmt) {
+    XB_LIT(b, " s=\"");
+    xb_uint(b, (uint64_t)fmt);
+    XB_LIT(b, "\"");
+  }
   if (b->oom) return !oom(x);
   return 1;
 }
 
 void cs_xlsx_string(cs_xlsx *x, uint32_t row, uint32_t col, const char *text, int fmt) {
   if (x->rc) return;
-  size_t n = strlen(text), chars = 0;
-  for (size_t i = 0; i < n; i++) chars += ((unsigned char)text[i] & 0xC0) != 0x80;
+  size_t n = strlen(text), chars = n;
+  if (n > CS_XLSX_TEXT_MAX) { /* counted only when the bytes could be too many */
+    chars = 0;
+    for (size_t i = 0; i < n; i++) chars += ((unsigned char)text[i] & 0xC0) != 0x80;
+  }
   if (chars > CS_XLSX_TEXT_MAX) {
     char at[16];
     at[col_name(at, col)] = '\0';
@@ -797,7 +884,28 @@ static void xb_pt(xbuf *b, size_t idx) {
   XB_LIT(b, "\"><c:v>");
 }
 
-static void write_series(xbuf *b, const cs_xlsx_series *s, size_t k) {
+/* The categories of series s, their reference and cached names, at b. */
+static void write_categories(xbuf *b, const cs_xlsx_series *s) {
+  size_t n = s->last_row - s->first_row + 1;
+  XB_LIT(b, "<c:cat><c:strRef><c:f>");
+  xb_sheet_ref(b, s->sheet);
+  XB_LIT(b, "!");
+  xb_range(b, s->first_row, s->cat_col, s->last_row, s->cat_col, 1);
+  XB_LIT(b, "</c:f><c:strCache><c:ptCount val=\"");
+  xb_uint(b, n);
+  XB_LIT(b, "\"/>");
+  for (size_t i = 0; i < n; i++) {
+    xb_pt(b, i);
+    xb_plain(b, s->cats[i]);
+    XB_LIT(b, "</c:v></c:pt>");
+  }
+  XB_LIT(b, "</c:strCache></c:strRef></c:cat>");
+}
+
+/* Series k of a chart at b; same_cats: its categories are those of the
+** series before, whose XML starts at cats_at in b (cats_len bytes). */
+static void write_series(xbuf *b, const cs_xlsx_series *s, size_t k, size_t *cats_at, size_t *cats_len,
+                         int same_cats) {
   size_t n = s->last_row - s->first_row + 1;
   XB_LIT(b, "<c:ser><c:idx val=\"");
   xb_uint(b, k);
@@ -814,19 +922,18 @@ static void write_series(xbuf *b, const cs_xlsx_series *s, size_t k) {
   char rgb[8];
   snprintf(rgb, sizeof rgb, "%06X", (unsigned)(s->colour & 0xFFFFFFu));
   xb_add(b, rgb);
-  XB_LIT(b, "\"/></a:solidFill></c:spPr><c:cat><c:strRef><c:f>");
-  xb_sheet_ref(b, s->sheet);
-  XB_LIT(b, "!");
-  xb_range(b, s->first_row, s->cat_col, s->last_row, s->cat_col, 1);
-  XB_LIT(b, "</c:f><c:strCache><c:ptCount val=\"");
-  xb_uint(b, n);
-  XB_LIT(b, "\"/>");
-  for (size_t i = 0; i < n; i++) {
-    xb_pt(b, i);
-    xb_plain(b, s->cats[i]);
-    XB_LIT(b, "</c:v></c:pt>");
+  XB_LIT(b, "\"/></a:solidFill></c:spPr>");
+  /* the same categories as the series before: their XML again */
+  if (same_cats && xb_room(b, *cats_len)) {
+    memcpy(b->s + b->len, b->s + *cats_at, *cats_len);
+    *cats_at = b->len;
+    b->len += *cats_len;
+  } else {
+    *cats_at = b->len;
+    write_categories(b, s);
+    *cats_len = b->len - *cats_at;
   }
-  XB_LIT(b, "</c:strCache></c:strRef></c:cat><c:val><c:numRef><c:f>");
+  XB_LIT(b, "<c:val><c:numRef><c:f>");
   xb_sheet_ref(b, s->sheet);
   XB_LIT(b, "!");
   xb_range(b, s->first_row, s->val_col, s->last_row, s->val_col, 1);
@@ -884,12 +991,24 @@ void cs_xlsx_bar_chart(cs_xlsx *x, const cs_xlsx_chart *c) {
     }
   uint32_t id = ++x->ncharts;
   xbuf b = {0};
+  size_t room = 4096; /* about the chart's size: no copies as it grows */
+  for (size_t k = 0; k < c->nseries; k++) room += 600 + (size_t)(c->series[k].last_row - c->series[k].first_row + 1) * 80;
+  if (!xb_room(&b, room)) {
+    oom(x);
+    return;
+  }
   XB_LIT(&b, XML_HEAD "<c:chartSpace xmlns:c=\"http://schemas.openxmlformats.org/drawingml/2006/chart\" "
                       "xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" xmlns:r=\"" NS_REL
                       "\"><c:lang val=\"en-US\"/><c:chart>");
   if (c->title) xb_rich(&b, c->title);
   XB_LIT(&b, "<c:plotArea><c:layout/><c:barChart><c:barDir val=\"bar\"/><c:grouping val=\"clustered\"/>");
-  for (size_t k = 0; k < c->nseries; k++) write_series(&b, &c->series[k], k);
+  size_t cats_at = 0, cats_len = 0;
+  for (size_t k = 0; k < c->nseries; k++) {
+    const cs_xlsx_series *s = &c->series[k], *p = k ? s - 1 : NULL;
+    int same = p && !b.oom && p->cats == s->cats && p->first_row == s->first_row && p->last_row == s->last_row &&
+               p->cat_col == s->cat_col && strcmp(p->sheet, s->sheet) == 0;
+    write_series(&b, s, k, &cats_at, &cats_len, same);
+  }
   XB_LIT(&b, "<c:gapWidth val=\"");
   xb_uint(&b, c->gap);
   XB_LIT(&b, "\"/><c:axId val=\"50010001\"/><c:axId val=\"50010002\"/></c:barChart><c:catAx><c:axId "
@@ -970,6 +1089,68 @@ static void write_pane(xbuf *b, uint32_t rows, uint32_t cols) {
   XB_LIT(b, "\"/>");
 }
 
+/* The sheet's head: everything before <sheetData>, known only now. */
+static void sheet_head(cs_xlsx *x, xbuf *h, uint32_t number) {
+  XB_LIT(h, XML_HEAD "<worksheet xmlns=\"" NS_MAIN "\" xmlns:r=\"" NS_REL "\"><dimension ref=\"");
+  if (x->any_cell) xb_range(h, 0, 0, x->max_row, x->max_col, 0);
+  else XB_LIT(h, "A1");
+  XB_LIT(h, "\"/><sheetViews><sheetView");
+  if (number == 1) XB_LIT(h, " tabSelected=\"1\"");
+  XB_LIT(h, " workbookViewId=\"0\"");
+  if (x->freeze_rows || x->freeze_cols) {
+    XB_LIT(h, ">");
+    write_pane(h, x->freeze_rows, x->freeze_cols);
+    XB_LIT(h, "</sheetView>");
+  } else {
+    XB_LIT(h, "/>");
+  }
+  XB_LIT(h, "</sheetViews><sheetFormatPr defaultRowHeight=\"15\"/>");
+  int any_width = 0;
+  for (uint32_t c = 0; c < x->nwidth; c++) {
+    if (x->width[c] < 0) continue;
+    if (!any_width) XB_LIT(h, "<cols>");
+    any_width = 1;
+    XB_LIT(h, "<col min=\"");
+    xb_uint(h, (uint64_t)c + 1);
+    XB_LIT(h, "\" max=\"");
+    xb_uint(h, (uint64_t)c + 1);
+    XB_LIT(h, "\" width=\"");
+    xb_num(h, stored_width(x->width[c]));
+    XB_LIT(h, "\" customWidth=\"1\"/>");
+  }
+  if (any_width) XB_LIT(h, "</cols>");
+}
+
+/* The sheet's XML, whole: its head, its rows (x->data after HEAD_ROOM) and
+** its tail. Mostly the rows' own buffer, taken from x->data: the head fits
+** the room left before the rows, with spaces (white space between
+** elements) up to <sheetData>, and nothing is copied. */
+static xbuf sheet_xml(cs_xlsx *x, uint32_t number) {
+  static const char open_data[] = "<sheetData>";
+  const size_t open_len = sizeof open_data - 1;
+  xbuf h = {0};
+  sheet_head(x, &h, number);
+  if (x->data.len <= HEAD_ROOM) { /* no rows */
+    XB_LIT(&h, "<sheetData/>");
+    return h;
+  }
+  if (x->data.oom) h.oom = 1;
+  if (!h.oom && h.len + open_len <= HEAD_ROOM) {
+    xbuf part = x->data;
+    x->data = (xbuf){0};
+    memcpy(part.s, h.s, h.len);
+    memset(part.s + h.len, ' ', HEAD_ROOM - open_len - h.len);
+    memcpy(part.s + HEAD_ROOM - open_len, open_data, open_len);
+    xb_free(&h);
+    XB_LIT(&part, "</sheetData>");
+    return part;
+  }
+  xb_addn(&h, open_data, open_len); /* a head larger than the room: copied */
+  xb_addn(&h, x->data.s + HEAD_ROOM, x->data.len - HEAD_ROOM);
+  XB_LIT(&h, "</sheetData>");
+  return h;
+}
+
 static void end_sheet(cs_xlsx *x) {
   x->open = 0;
   if (x->rc) return;
@@ -980,43 +1161,7 @@ static void end_sheet(cs_xlsx *x) {
   uint32_t number = x->nsheets;
   sheet_rec *s = &x->sheets[number - 1];
   if (x->row >= 0) XB_LIT(&x->data, "</row>");
-  xbuf h = {0};
-  XB_LIT(&h, XML_HEAD "<worksheet xmlns=\"" NS_MAIN "\" xmlns:r=\"" NS_REL "\"><dimension ref=\"");
-  if (x->any_cell) xb_range(&h, 0, 0, x->max_row, x->max_col, 0);
-  else XB_LIT(&h, "A1");
-  XB_LIT(&h, "\"/><sheetViews><sheetView");
-  if (number == 1) XB_LIT(&h, " tabSelected=\"1\"");
-  XB_LIT(&h, " workbookViewId=\"0\"");
-  if (x->freeze_rows || x->freeze_cols) {
-    XB_LIT(&h, ">");
-    write_pane(&h, x->freeze_rows, x->freeze_cols);
-    XB_LIT(&h, "</sheetView>");
-  } else {
-    XB_LIT(&h, "/>");
-  }
-  XB_LIT(&h, "</sheetViews><sheetFormatPr defaultRowHeight=\"15\"/>");
-  int any_width = 0;
-  for (uint32_t c = 0; c < x->nwidth; c++) {
-    if (x->width[c] < 0) continue;
-    if (!any_width) XB_LIT(&h, "<cols>");
-    any_width = 1;
-    XB_LIT(&h, "<col min=\"");
-    xb_uint(&h, (uint64_t)c + 1);
-    XB_LIT(&h, "\" max=\"");
-    xb_uint(&h, (uint64_t)c + 1);
-    XB_LIT(&h, "\" width=\"");
-    xb_num(&h, stored_width(x->width[c]));
-    XB_LIT(&h, "\" customWidth=\"1\"/>");
-  }
-  if (any_width) XB_LIT(&h, "</cols>");
-  if (x->data.len) {
-    XB_LIT(&h, "<sheetData>");
-    xb_addn(&h, x->data.s, x->data.len);
-    XB_LIT(&h, "</sheetData>");
-  } else {
-    XB_LIT(&h, "<sheetData/>");
-  }
-  if (x->data.oom) h.oom = 1;
+  xbuf h = sheet_xml(x, number);
   x->data.len = 0;
   XB_LIT(&h, "<pageMargins left=\"0.7\" right=\"0.7\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/>");
   uint32_t rid = 0;
@@ -1031,6 +1176,7 @@ static void end_sheet(cs_xlsx *x) {
     XB_LIT(&h, "\"/></tableParts>");
   }
   XB_LIT(&h, "</worksheet>");
+  if (h.len > x->last_len) x->last_len = h.len;
   char part[64];
   snprintf(part, sizeof part, "xl/worksheets/sheet%u.xml", (unsigned)number);
   put_part(x, part, &h);

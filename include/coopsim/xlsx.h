@@ -146,6 +146,20 @@ void cs_xlsx_bar_chart(cs_xlsx *x, const cs_xlsx_chart *chart);
 ** Returns its length. */
 size_t cs_xlsx_cell_ref(char *out, uint32_t row, uint32_t col, int abs_row, int abs_col);
 
+/* The text of a number as cells and charts hold it (printf's "%.16G", as
+** libxlsxwriter wrote), NUL-terminated, at out (at least 32 bytes); its
+** length. A number that is not finite writes "" (cells refuse it). */
+size_t cs_xlsx_num_text(char *out, double v);
+
+/* Where escaped text goes (the header comment says what each does). */
+typedef enum { CS_XLSX_ESC_CELL, CS_XLSX_ESC_ATTR, CS_XLSX_ESC_PLAIN } cs_xlsx_esc;
+
+/* The n bytes at text escaped as the writer escapes them for a cell's text
+** (CELL), an attribute (ATTR) or other element text (PLAIN): a new
+** NUL-terminated string the caller frees, its length in *len (may be
+** NULL); NULL when out of memory. */
+char *cs_xlsx_escape(const char *text, size_t n, cs_xlsx_esc mode, size_t *len);
+
 /* 1 once the workbook has an error (every later call is ignored). */
 int cs_xlsx_failed(const cs_xlsx *x);
 
