@@ -68,7 +68,7 @@ static int xb_grow(xbuf *b, size_t n) {
 static inline int xb_room(xbuf *b, size_t n) { return b->cap - b->len >= n || xb_grow(b, n); }
 
 static inline void xb_addn(xbuf *b, const char *s, size_t n) {
-  if (!xb_room(b, n)) return;
+  if (n == 0 || !xb_room(b, n)) return;
   memcpy(b->s + b->len, s, n);
   b->len += n;
 }
