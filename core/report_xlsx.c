@@ -733,7 +733,9 @@ static void years_sheet(book *b, const uint32_t *total_col, const uint32_t *last
     quoted_sheet(&f, b->sheet[RUN_SHEET(r)]);                             \
     cs_xlsx_cell_ref(cell, 1, (column), 1, 1);                            \
     cs_xlsx_cell_ref(cell2, last_row[r], (column), 1, 1);                 \
-    cs_sb_printf(&f, "!%s:%s", cell, cell2);                              \
+    /* one row: one cell, as libxlsxwriter wrote it */                    \
+    if (last_row[r] == 1) cs_sb_printf(&f, "!%s", cell);                  \
+    else cs_sb_printf(&f, "!%s:%s", cell, cell2);                         \
   } while (0)
         SHEET_RANGE(RC_COOP);
         cs_sb_printf(&f, ",%s)*(", coop_cell);

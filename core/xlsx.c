@@ -218,7 +218,7 @@ static void xb_esc(xbuf *b, const char *text, size_t n, int mode) {
         i++;
         continue;
       }
-      if (mode == ESC_TEXT) {
+      if (mode != ESC_PLAIN) {
         memcpy(tmp, "_x00", 4);
         tmp[4] = hex[c >> 4];
         tmp[5] = hex[c & 15];
@@ -228,7 +228,7 @@ static void xb_esc(xbuf *b, const char *text, size_t n, int mode) {
       } else {
         rep = "\xEF\xBF\xBD";
       }
-    } else if (c == '_' && mode == ESC_TEXT && n - i >= 7 && s[i + 1] == 'x' && is_hex(s[i + 2]) &&
+    } else if (c == '_' && mode != ESC_PLAIN && n - i >= 7 && s[i + 1] == 'x' && is_hex(s[i + 2]) &&
                is_hex(s[i + 3]) && is_hex(s[i + 4]) && is_hex(s[i + 5]) && s[i + 6] == '_') {
       rep = "_x005F_"; /* the '_' of a literal _xHHHH_, which would read as an escape */
     }
@@ -313,10 +313,6 @@ typedef struct sst_entry {
   uint32_t hash;
   uint32_t index;
 } sst_entry;
-
-typedef struct table_rec {
-  uint32_t sheet;
-} table_rec;
 
 typedef struct sheet_rec {
   char *name;

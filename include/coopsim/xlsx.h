@@ -21,12 +21,14 @@
 **
 ** Text is UTF-8. Escaped for XML: & < > (and " in attributes). Characters
 ** XML 1.0 forbids (control characters but tab, line feed and carriage
-** return) cannot reach the file: in a cell's text they are written as
-** OOXML's _xHHHH_ escape, which Excel reads back as the character (and a
-** literal "_xHHHH_" in the text has its '_' escaped as _x005F_ so that it
-** reads back as itself); elsewhere (sheet and table names, chart text,
-** formulas, properties) each is replaced by U+FFFD. A byte that is not
-** part of valid UTF-8 becomes U+FFFD everywhere.
+** return) cannot reach the file: in a cell's text and in attributes (sheet,
+** table and column names, number formats: OOXML's ST_Xstring) they are
+** written as OOXML's _xHHHH_ escape, which Excel reads back as the
+** character, so a table's column name still matches its header cell (and a
+** literal "_xHHHH_" has its '_' escaped as _x005F_ so that it reads back as
+** itself); in chart text, formulas and document properties each is
+** replaced by U+FFFD. A byte that is not part of valid UTF-8 becomes U+FFFD
+** everywhere.
 */
 #ifndef COOPSIM_XLSX_H
 #define COOPSIM_XLSX_H
