@@ -2,13 +2,15 @@
 ** xlsx.c: a streaming SpreadsheetML writer (xlsx.h).
 **
 ** XML is appended to growing buffers by hand (no printf per cell): a
-** sheet's rows go to its own buffer, and when the sheet ends its head
-** (dimension, frozen pane, column widths: known only then) and tail are
-** put around them and the whole part goes to the archive, which compresses
-** it while the next sheet is written. Tables and charts are parts of their
-** own, handed over when made. Shared strings are found again through an
-** open-addressing hash table; sharedStrings.xml, the workbook, the styles,
-** the relationships and the content types are written at close.
+** sheet's rows go to its own buffer after room kept for the sheet's head
+** (dimension, frozen pane, column widths: known only when the rows end),
+** which is written there when the sheet ends; the buffer, head, rows and
+** tail, then goes to the archive as it is, which compresses it while the
+** next sheet is written. Tables and charts are parts of their own, handed
+** over when made. Shared strings are found again through an open-addressing
+** hash table; sharedStrings.xml, the workbook, the styles, the
+** relationships and the content types are written at close. No theme part
+** is written (Excel and LibreOffice take their defaults).
 **
 ** The parts follow what libxlsxwriter wrote before (the same elements and
 ** attributes, numbers printed the same way) so that the content of a
