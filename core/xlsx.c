@@ -90,23 +90,33 @@ static void xb_free(xbuf *b) {
 
 /* ---- numbers -------------------------------------------------------------------- */
 
-/* The 16 significant digits of v (0 < v < 1e16, not whole) as printf's
-** "%.16G" rounds them, and the power of ten of the first, computed in
-** long double (64 bits of mantissa: the product v * 10^k, 10^k exact for
-** k <= 27, is within 6e-4 of its exact value at this scale). Returns 0 when
-** that cannot decide the rounding (a near tie), or the scale falls outside
-** what the fast path writes: the caller asks snprintf. */
+/* The 16 significant digits of v (finite, 0 < v) as printf's "%.16G"
+** rounds them (to nearest, a tie to even), and the power of ten of the
+** first, for v from 1e-4 to below 1e16: exactly, in integers. v is m * 2^q
+** (m < 2^53), so v * 10^k = m * 5^k * 2^(k+q), with m * 5^k below 2^98 for
+** the k (0 .. 19) needed here. Returns 0 outside that range or when the
+** estimate of the power of ten was off (the caller asks snprintf). */
 static int sixteen_digits(double v, uint64_t *digits, int *exp10) {
-  static const long double pow10[] = {1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,  1e7L,  1e8L,  1e9L,
-                                      1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L,
-                                      1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L};
   int e = (int)floor(log10(v));
   if (e < -4 || e > 15) return 0;
   int k = 15 - e; /* 0 .. 19 */
-  long double scaled = (long double)v * pow10[k];
-  long double whole = floorl(scaled), frac = scaled - whole;
-  if (frac > 0.4993L && frac < 0.5007L) return 0;
-  uint64_t n = (uint64_t)whole + (frac > 0.5L);
+  int q;
+  double f = frexp(v, &q); /* v = f * 2^q, 0.5 <= f < 1 */
+  uint64_t m = (uint64_t)ldexp(f, 53);
+  q -= 53;
+  unsigned __int128 p = m;
+  for (int i = 0; i < k; i++) p *= 5;
+  int shift = -(k + q); /* v * 10^k = p * 2^-shift */
+  uint64_t n;
+  if (shift <= 0) {
+    if (-shift > 10) return 0;
+    n = (uint64_t)(p << -shift);
+  } else {
+    if (shift >= 120) return 0;
+    unsigned __int128 whole = p >> shift, rest = p - (whole << shift), half = (unsigned __int128)1 << (shift - 1);
+    n = (uint64_t)whole;
+    if (rest > half || (rest == half && (n & 1))) n++;
+  }
   if (n < 1000000000000000u || n >= 10000000000000000u) return 0;
   *digits = n;
   *exp10 = e;
@@ -115,8 +125,7 @@ static int sixteen_digits(double v, uint64_t *digits, int *exp10) {
 
 /* v as printf's "%.16G" writes it (what libxlsxwriter wrote), written by
 ** hand when it can be: a whole number below 10^15, and any other between
-** 10^-4 and 10^16 whose rounding sixteen_digits decides; the rest by
-** snprintf. Returns the length written to out (at least 32 bytes). v must
+** 10^-4 and 10^16 (sixteen_digits); the rest by snprintf. Returns the length written to out (at least 32 bytes). v must
 ** be finite. */
 static size_t num_text(char *out, double v) {
   if (v > -1e15 && v < 1e15 && v == (double)(int64_t)v) {

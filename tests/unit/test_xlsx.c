@@ -82,8 +82,8 @@ static void numbers_as_written(void **state) {
   number(1e300, "1E+300");
   number(5e-324, "4.940656458412465E-324");
   number(9007199254740993.0, "9007199254740992"); /* 2^53 + 1 is 2^53 as a double */
-  number(NAN, "");
-  number(INFINITY, "");
+  number((double)NAN, "");
+  number((double)INFINITY, "");
 }
 
 /* The hand-written path against the C library's own over many doubles:
@@ -407,8 +407,8 @@ static void cell_twice(cs_xlsx *x) {
   cs_xlsx_number(x, 1, 2, 1, 0);
   cs_xlsx_string(x, 1, 2, "again", 0);
 }
-static void not_a_number(cs_xlsx *x) { cs_xlsx_number(x, 4, 1, NAN, 0); }
-static void infinite_formula(cs_xlsx *x) { cs_xlsx_formula(x, 0, 0, "1/0", INFINITY, 0); }
+static void not_a_number(cs_xlsx *x) { cs_xlsx_number(x, 4, 1, (double)NAN, 0); }
+static void infinite_formula(cs_xlsx *x) { cs_xlsx_formula(x, 0, 0, "1/0", (double)INFINITY, 0); }
 static void early_date(cs_xlsx *x) { cs_xlsx_date(x, 2, 0, 1900, 2, 28, 0); }
 static void no_such_day(cs_xlsx *x) { cs_xlsx_date(x, 2, 0, 2023, 2, 29, 0); }
 static void past_last_row(cs_xlsx *x) { cs_xlsx_number(x, CS_XLSX_ROWS, 0, 1, 0); }
