@@ -4,7 +4,7 @@
 
 # What building and running coopsim needs (make run) ...
 PKGS := cmake make gcc pkg-config liblua5.4-dev libsqlite3-dev \
-        libreadline-dev libjansson-dev libxlsxwriter-dev nettle-dev libdeflate-dev
+        libreadline-dev libjansson-dev nettle-dev libdeflate-dev
 # ... and what only the tests need besides (make test): cmocka, libseccomp (to
 # check our system-call filter against its compile), Debian's stock
 # Lua for the `require` test, tmux for the REPL, openpyxl and Chromium for the

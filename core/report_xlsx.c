@@ -1,5 +1,5 @@
 /*
-** report_xlsx.c: the workbook (libxlsxwriter), laid out as Excel users
+** report_xlsx.c: the workbook (written by core/xlsx.c), laid out as Excel users
 ** expect (report_internal.h):
 **
 **   Comparison  every member's share in each run by cooperation and year,
@@ -43,13 +43,16 @@
 ** unique with " (2)", " (3)", ... (Excel compares names without regard to
 ** case, ASCII and Latin-1 letters alike).
 */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xlsxwriter.h>
+#include <unistd.h>
 #include "coopsim/date.h"
-#include "coopsim/lazy_xlsx.h"
+#include "coopsim/xlsx.h"
 #include "fmt_num.h"
 #include "report_internal.h"
 
@@ -58,16 +61,17 @@
 #define NAME_BYTES (4 * SHEET_NAME_MAX + 16)
 
 typedef struct book {
-  lxw_workbook *wb;
-  lxw_format *head, *kr, *money, *count, *pct, *year, *wrap, *title;
-  lxw_error failed; /* the first error of a write */
-  double *width;    /* per column of the sheet being written */
+  cs_xlsx *wb;
+  int head, kr, money, count, pct, year, wrap, title; /* formats */
+  double *width; /* per column of the sheet being written */
   size_t nwidth;
   int oom;
   cs_report_lang lang;
   const cs_doc *doc;
   const cs_cmp *cmp;         /* the shares compared */
   char (*sheet)[NAME_BYTES]; /* the sheets' names: fixed ones, Invoiced, then one per run */
+  char **cmp_heads;          /* the comparison's column names, for the charts' series names */
+  size_t ncmp_heads;
 } book;
 
 /* The fixed sheets; SHEET_INVOICED (the invoices compared) is named only
@@ -75,13 +79,9 @@ typedef struct book {
 enum { SHEET_COMPARISON, SHEET_CHART, SHEET_YEARS, SHEET_ASSUMPTIONS, NFIXED, SHEET_INVOICED = NFIXED };
 #define RUN_SHEET(r) (NFIXED + 1 + (r))
 
-static void failed(book *b, lxw_error e) {
-  if (e && !b->failed) b->failed = e;
-}
-
 /* ---- widths and cells ----------------------------------------------------------- */
 
-static void note_width(book *b, lxw_col_t col, double w) {
+static void note_width(book *b, uint32_t col, double w) {
   if (col >= b->nwidth) {
     size_t n = b->nwidth ? b->nwidth : 16;
     while (n <= col) n *= 2;
@@ -97,36 +97,35 @@ static void note_width(book *b, lxw_col_t col, double w) {
   if (w > b->width[col]) b->width[col] = w;
 }
 
-static void put_str(book *b, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *s, lxw_format *f) {
-  failed(b, worksheet_write_string(ws, row, col, s, f));
+static void put_str(book *b, uint32_t row, uint32_t col, const char *s, int f) {
+  cs_xlsx_string(b->wb, row, col, s, f);
   note_width(b, col, (double)cs_rl_width(s) * (f == b->head ? 1.15 : 1.0));
 }
 
 /* How wide a number reads with grouping and its suffix (the digits
 ** counted, not printed: this runs for every figure of the workbook). */
-static double num_width(book *b, double v, lxw_format *f) {
+static double num_width(book *b, double v, int f) {
   int n = (int)cs_fmt_fixed_len(v < 0 ? -v : v, 0);
   return n + (n - 1) / 3 + (v < 0) + (f == b->kr ? 3 : f == b->money ? 6 : f == b->pct ? 3 : 0);
 }
 
-static void put_num(book *b, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, double v, lxw_format *f) {
-  failed(b, worksheet_write_number(ws, row, col, v, f));
+static void put_num(book *b, uint32_t row, uint32_t col, double v, int f) {
+  cs_xlsx_number(b->wb, row, col, v, f);
   note_width(b, col, num_width(b, v, f));
 }
 
 /* A formula with its value (what a reader that does not calculate shows). */
-static void put_formula(book *b, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *formula, double v,
-                        lxw_format *f) {
-  failed(b, worksheet_write_formula_num(ws, row, col, formula, f, v));
+static void put_formula(book *b, uint32_t row, uint32_t col, const char *formula, double v, int f) {
+  cs_xlsx_formula(b->wb, row, col, formula, v, f);
   note_width(b, col, num_width(b, v, f));
 }
 
-static void set_widths(book *b, lxw_worksheet *ws, size_t ncols) {
+static void set_widths(book *b, size_t ncols) {
   for (size_t c = 0; c < ncols; c++) {
     double w = (c < b->nwidth ? b->width[c] : 0) + 2;
     if (w < 6) w = 6;
     if (w > 60) w = 60;
-    worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, w, NULL);
+    cs_xlsx_width(b->wb, (uint32_t)c, w);
   }
   if (b->width) memset(b->width, 0, b->nwidth * sizeof *b->width);
 }
@@ -251,41 +250,22 @@ static void unique_heads(book *b, const char **heads, int *owned, size_t n) {
 
 /* ---- tables ------------------------------------------------------------------------ */
 
-/* An Excel table over rows 0 .. last_row (the header and the data) and
-** columns 0 .. n-1, named `name`, with a total row below when totals is
-** given: totals[c] is 1 for SUBTOTAL(109) of column c (with its value in
-** values[c]); the column `label_col` holds `label`. */
-static void add_table(book *b, lxw_worksheet *ws, const char *name, const char **heads, size_t n, lxw_row_t last_row,
-                      const int *totals, const double *values, size_t label_col, const char *label) {
-  lxw_table_column *cols = calloc(n, sizeof *cols);
-  lxw_table_column **list = calloc(n + 1, sizeof *list);
-  if (!cols || !list) {
-    b->oom = 1;
-    free(cols), free(list);
-    return;
-  }
-  for (size_t c = 0; c < n; c++) {
-    cols[c].header = (char *)heads[c];
-    cols[c].header_format = b->head;
-    if (totals && totals[c]) {
-      cols[c].total_function = LXW_TABLE_FUNCTION_SUM;
-      cols[c].total_value = values[c];
-    }
-    if (totals && c == label_col) cols[c].total_string = (char *)label;
-    list[c] = &cols[c];
-    note_width(b, (lxw_col_t)c, (double)cs_rl_width(heads[c]) * 1.15 + 2); /* and the filter button */
-  }
-  lxw_table_options opt = {0};
-  opt.name = (char *)name;
-  opt.columns = list;
-  opt.style_type = LXW_TABLE_STYLE_TYPE_MEDIUM;
-  opt.style_type_number = 2;
-  opt.total_row = totals != NULL;
-  if (last_row == 0) last_row = 1; /* Excel wants a data row */
-  failed(b, worksheet_add_table(ws, 0, 0, last_row + (totals != NULL), (lxw_col_t)(n - 1), &opt));
-  worksheet_freeze_panes(ws, 1, 0);
-  free(cols);
-  free(list);
+/* An Excel table over columns 0 .. n-1 of the sheet begun last, named
+** `name`, its header (heads) on row 0: call it before the sheet's rows. */
+static void table_begin(book *b, const char *name, const char **heads, size_t n) {
+  cs_xlsx_table_begin(b->wb, name, heads, n, b->head);
+  for (size_t c = 0; c < n; c++)
+    note_width(b, (uint32_t)c, (double)cs_rl_width(heads[c]) * 1.15 + 2); /* and the filter button */
+}
+
+/* Ends the table after its data rows 1 .. last_row, with a total row below
+** when totals is given: totals[c] is 1 for SUBTOTAL(109) of column c (with
+** its value in values[c]); the column `label_col` holds `label`. The header
+** row stays in view. */
+static void table_end(book *b, uint32_t last_row, const int *totals, const double *values, size_t label_col,
+                      const char *label) {
+  cs_xlsx_table_end(b->wb, last_row, totals, values, label_col, label);
+  cs_xlsx_freeze(b->wb, 1, 0);
 }
 
 static void free_heads(const char **heads, int *owned, size_t n) {
@@ -309,6 +289,26 @@ static const char **new_heads(book *b, size_t n, int **owned) {
 
 /* ---- the comparison ------------------------------------------------------------------- */
 
+/* A copy of the comparison's column names (b->cmp_heads): the charts'
+** series cache the names of their columns. */
+static void keep_heads(book *b, const char **heads, size_t n) {
+  b->cmp_heads = calloc(n, sizeof *b->cmp_heads);
+  if (!b->cmp_heads) {
+    b->oom = 1;
+    return;
+  }
+  b->ncmp_heads = n;
+  for (size_t c = 0; c < n; c++)
+    if (!(b->cmp_heads[c] = strdup(heads[c]))) b->oom = 1;
+}
+
+static void free_kept_heads(book *b) {
+  for (size_t c = 0; c < b->ncmp_heads; c++) free(b->cmp_heads[c]);
+  free(b->cmp_heads);
+  b->cmp_heads = NULL;
+  b->ncmp_heads = 0;
+}
+
 /* Columns: cooperation, year, code, member, each run's share, and after
 ** each later run its change from the baseline in kroner and per cent. */
 static size_t run_col(size_t r) { return 4 + (r == 0 ? 0 : 1 + 3 * (r - 1)); }
@@ -319,13 +319,13 @@ static void comparison_sheet(book *b, const cs_cmp *cmp, size_t sheet, const cha
   cs_report_lang lang = b->lang;
   const cs_doc *doc = b->doc;
   size_t nr = doc->nruns, ncols = 4 + nr + 2 * (nr ? nr - 1 : 0);
-  lxw_worksheet *ws = workbook_add_worksheet(b->wb, b->sheet[sheet]);
+  cs_xlsx_sheet(b->wb, b->sheet[sheet]);
   int *owned = NULL;
-  const char **heads = ws ? new_heads(b, ncols, &owned) : NULL;
+  const char **heads = new_heads(b, ncols, &owned);
   int *totals = calloc(ncols, sizeof *totals);
   double *values = calloc(ncols, sizeof *values);
   cs_sb names = {0}; /* "diff kr: RUN" texts, NUL-separated */
-  if (!ws || !heads || !totals || !values) {
+  if (!heads || !totals || !values) {
     b->oom = 1;
     goto done;
   }
@@ -352,41 +352,43 @@ static void comparison_sheet(book *b, const cs_cmp *cmp, size_t sheet, const cha
     }
   }
   unique_heads(b, heads, owned, ncols);
-  lxw_row_t row = 1;
-  for (size_t i = 0; i < cmp->nlines; i++, row++) {
+  if (!b->oom) table_begin(b, table, heads, ncols);
+  if (!b->oom && sheet == SHEET_COMPARISON) keep_heads(b, heads, ncols);
+  uint32_t row = 1;
+  for (size_t i = 0; i < cmp->nlines && !b->oom && !cs_xlsx_failed(b->wb); i++, row++) {
     const cs_cmp_line *l = &cmp->lines[i];
-    put_str(b, ws, row, 0, l->cooperation, NULL);
-    put_num(b, ws, row, 1, l->year, b->year);
-    put_str(b, ws, row, 2, l->code, NULL);
-    put_str(b, ws, row, 3, l->name, NULL);
+    put_str(b, row, 0, l->cooperation, 0);
+    put_num(b, row, 1, l->year, b->year);
+    put_str(b, row, 2, l->code, 0);
+    put_str(b, row, 3, l->name, 0);
     int base = l->status[0] == CS_CMP_PRESENT;
     for (size_t r = 0; r < nr; r++) {
       size_t c = run_col(r);
       int here = l->status[r] == CS_CMP_PRESENT;
       if (here) {
-        put_num(b, ws, row, (lxw_col_t)c, (double)l->share[r], b->kr);
+        put_num(b, row, (uint32_t)c, (double)l->share[r], b->kr);
         values[c] += (double)l->share[r];
       } else {
         names.len = 0;
         cs_sb_add(&names, "");
         cs_cmp_absent(cmp, i, r, lang, &names);
         if (names.oom) b->oom = 1;
-        else put_str(b, ws, row, (lxw_col_t)c, names.s, NULL);
+        else put_str(b, row, (uint32_t)c, names.s, 0);
       }
       if (r == 0) continue;
       if (here || base) {
         double d = (double)((here ? l->share[r] : 0) - (base ? l->share[0] : 0));
-        put_num(b, ws, row, (lxw_col_t)(c + 1), d, b->kr);
+        put_num(b, row, (uint32_t)(c + 1), d, b->kr);
         values[c + 1] += d;
       }
       if (here && base && l->share[0] != 0)
-        put_num(b, ws, row, (lxw_col_t)(c + 2), ((double)l->share[r] - (double)l->share[0]) / (double)l->share[0],
+        put_num(b, row, (uint32_t)(c + 2), ((double)l->share[r] - (double)l->share[0]) / (double)l->share[0],
                 b->pct);
     }
   }
-  if (!b->oom) add_table(b, ws, table, heads, ncols, row - 1, totals, values, 3, T("total of the rows shown"));
-  worksheet_freeze_panes(ws, 1, 4);
-  set_widths(b, ws, ncols);
+  if (!b->oom) table_end(b, row - 1, totals, values, 3, T("total of the rows shown"));
+  cs_xlsx_freeze(b->wb, 1, 4);
+  set_widths(b, ncols);
 done:
   if (heads) free_heads(heads, owned, ncols);
   free(totals);
@@ -402,69 +404,74 @@ static void chart_sheet(book *b) {
   cs_report_lang lang = b->lang;
   const cs_doc *doc = b->doc;
   const cs_cmp *cmp = b->cmp;
-  lxw_worksheet *ws = workbook_add_worksheet(b->wb, b->sheet[SHEET_CHART]);
-  if (!ws) {
-    b->oom = 1;
-    return;
-  }
-  put_str(b, ws, 0, 0, T("What each member pays in each scenario, kr (from the comparison)"), b->title);
+  cs_xlsx_sheet(b->wb, b->sheet[SHEET_CHART]);
+  put_str(b, 0, 0, T("What each member pays in each scenario, kr (from the comparison)"), b->title);
   size_t nc = 0;
   const char **coops = cs_report_cooperations(doc->runs, doc->nruns, &nc, &b->oom);
   size_t nchart = 0;
-  lxw_row_t row = 2, row_next = 2;
-  for (size_t k = 0; k < nc; k++) {
+  uint32_t row = 2, row_next = 2;
+  for (size_t k = 0; k < nc && !b->oom && !cs_xlsx_failed(b->wb); k++) {
     cs_run_set set;
     if (cs_report_runs_of(doc, coops[k], &set)) {
       b->oom = 1;
       break;
     }
-    for (size_t i = 0; i < cmp->nlines;) {
+    for (size_t i = 0; i < cmp->nlines && !b->oom && !cs_xlsx_failed(b->wb);) {
       size_t to = cs_cmp_block_end(cmp, i);
       if (strcmp(cmp->lines[i].cooperation, coops[k]) != 0) {
         i = to;
         continue;
       }
-      lxw_chart *chart = workbook_add_chart(b->wb, LXW_CHART_BAR);
-      if (!chart) {
+      /* the values the series cache: the block's names and each run's shares */
+      size_t n = to - i;
+      const char **cats = malloc(n * sizeof *cats);
+      double *values = malloc((set.n ? set.n : 1) * n * sizeof *values);
+      cs_xlsx_series *series = malloc((set.n ? set.n : 1) * sizeof *series);
+      if (!cats || !values || !series) {
+        free((void *)cats), free(values), free(series);
         b->oom = 1;
         break;
       }
+      for (size_t m = 0; m < n; m++) cats[m] = cmp->lines[i + m].name;
       char title[512];
       snprintf(title, sizeof title, "%s %d", coops[k], cmp->lines[i].year);
-      chart_title_set_name(chart, title);
       for (size_t s = 0; s < set.n; s++) {
-        size_t r = set.idx[s];
-        lxw_chart_series *series = chart_add_series(chart, NULL, NULL);
-        if (!series) {
-          b->oom = 1;
-          break;
-        }
+        size_t r = set.idx[s], c = run_col(r);
+        double *v = values + s * n;
+        /* the comparison's cells: a member absent from the run has text there, cached as 0 */
+        for (size_t m = 0; m < n; m++)
+          v[m] = cmp->lines[i + m].status[r] == CS_CMP_PRESENT ? (double)cmp->lines[i + m].share[r] : 0;
         /* the comparison's rows of this block: line i is on row i + 1 */
-        chart_series_set_categories(series, b->sheet[SHEET_COMPARISON], (lxw_row_t)(i + 1), 3, (lxw_row_t)to, 3);
-        chart_series_set_values(series, b->sheet[SHEET_COMPARISON], (lxw_row_t)(i + 1), (lxw_col_t)run_col(r),
-                                (lxw_row_t)to, (lxw_col_t)run_col(r));
-        chart_series_set_name_range(series, b->sheet[SHEET_COMPARISON], 0, (lxw_col_t)run_col(r));
-        unsigned colour = (unsigned)strtoul(cs_report_colour(r) + 1, NULL, 16);
-        lxw_chart_fill fill = {0};
-        fill.color = colour;
-        chart_series_set_fill(series, &fill);
+        series[s] = (cs_xlsx_series){.sheet = b->sheet[SHEET_COMPARISON],
+                                     .first_row = (uint32_t)(i + 1),
+                                     .last_row = (uint32_t)to,
+                                     .cat_col = 3,
+                                     .val_col = (uint32_t)c,
+                                     .name_row = 0,
+                                     .name_col = (uint32_t)c,
+                                     .name = c < b->ncmp_heads ? b->cmp_heads[c] : "",
+                                     .cats = cats,
+                                     .values = v,
+                                     .colour = (uint32_t)strtoul(cs_report_colour(r) + 1, NULL, 16)};
       }
-      /* a bar chart's categories run up the y axis: reversed, the first
-      ** member is at the top as in the table; values on the x axis */
-      chart_axis_set_reverse(chart->y_axis);
-      chart_axis_set_num_format(chart->x_axis, "#,##0");
-      chart_axis_set_name(chart->x_axis, "kr");
-      chart_legend_set_position(chart, LXW_CHART_LEGEND_BOTTOM);
-      chart_set_series_gap(chart, 60);
-      /* 520 px wide, about 7 px a bar and 110 px for the title, axis and legend */
-      double height = 110 + 7.0 * (double)(set.n * (to - i)) + 6.0 * (double)(to - i);
-      lxw_chart_options opt = {0};
-      opt.x_scale = 520.0 / 480.0;
-      opt.y_scale = height / 288.0;
-      opt.description = title;
-      lxw_row_t rows = (lxw_row_t)(height / 20.0) + 2; /* default rows are 20 px */
+      /* a bar chart's categories run up the y axis: reversed (cs_xlsx_bar_chart),
+      ** the first member is at the top as in the table; values on the x axis.
+      ** 520 px wide, about 7 px a bar and 110 px for the title, axis and legend */
+      double height = 110 + 7.0 * (double)(set.n * n) + 6.0 * (double)n;
+      uint32_t rows = (uint32_t)(height / 20.0) + 2; /* default rows are 20 px */
       if (nchart % 2 == 0) row = row_next;
-      failed(b, worksheet_insert_chart_opt(ws, row, nchart % 2 == 0 ? 0 : 9, chart, &opt));
+      cs_xlsx_chart chart = {.title = title,
+                             .axis_name = "kr",
+                             .axis_format = "#,##0",
+                             .gap = 60,
+                             .row = row,
+                             .col = nchart % 2 == 0 ? 0 : 9,
+                             .width = 520,
+                             .height = (uint32_t)(height + 0.5),
+                             .series = series,
+                             .nseries = set.n};
+      cs_xlsx_bar_chart(b->wb, &chart);
+      free((void *)cats), free(values), free(series);
       if (row + rows > row_next) row_next = row + rows;
       nchart++;
       i = to;
@@ -479,10 +486,10 @@ static void chart_sheet(book *b) {
 /* Columns of a run's sheet: the fixed ones before the parts and after. */
 enum { RC_COOP, RC_YEAR, RC_CODE, RC_MEMBER, RC_POP, RC_POP_DATE, RC_POP_SOURCE, RC_PARTS };
 
-static void run_sheet(book *b, size_t r, lxw_col_t *total_col, lxw_row_t *last_row) {
+static void run_sheet(book *b, size_t r, uint32_t *total_col, uint32_t *last_row) {
   cs_report_lang lang = b->lang;
   const cs_doc_run *run = &b->doc->runs[r];
-  lxw_worksheet *ws = workbook_add_worksheet(b->wb, b->sheet[RUN_SHEET(r)]);
+  cs_xlsx_sheet(b->wb, b->sheet[RUN_SHEET(r)]);
   size_t np = 0, ns = 0;
   const char **parts = cs_report_part_names(run, 1, NULL, &np, &b->oom);
   const char **services = cs_report_service_names(run, 1, NULL, &ns, &b->oom);
@@ -492,11 +499,13 @@ static void run_sheet(book *b, size_t r, lxw_col_t *total_col, lxw_row_t *last_r
   for (size_t i = 0; i < run->nrows && !any_merged; i++) any_merged = run->rows[i].merged != NULL;
   /* parts, rounding, total[, services][, difference][, settlement, invoice], due, payee[, merged] */
   size_t ncols = RC_PARTS + np + 4 + ns + ndiff + nmoney + (size_t)any_merged;
+  char tname[32];
+  snprintf(tname, sizeof tname, "Run_%zu", r + 1);
   int *owned = NULL;
-  const char **heads = ws ? new_heads(b, ncols, &owned) : NULL;
+  const char **heads = new_heads(b, ncols, &owned);
   int *totals = calloc(ncols, sizeof *totals);
   double *values = calloc(ncols, sizeof *values);
-  if (!ws || !heads || !totals || !values) {
+  if (!heads || !totals || !values) {
     b->oom = 1;
     goto done;
   }
@@ -540,60 +549,59 @@ static void run_sheet(book *b, size_t r, lxw_col_t *total_col, lxw_row_t *last_r
   if (any_merged) heads[c_merged] = T("merged");
   totals[c_round] = totals[c_total] = 1;
   unique_heads(b, heads, owned, ncols);
-  lxw_row_t row = 1;
-  for (size_t i = 0; i < run->nrows; i++, row++) {
+  if (!b->oom) table_begin(b, tname, heads, ncols);
+  uint32_t row = 1;
+  for (size_t i = 0; i < run->nrows && !b->oom && !cs_xlsx_failed(b->wb); i++, row++) {
     const cs_doc_row *x = &run->rows[i];
-    put_str(b, ws, row, RC_COOP, x->cooperation, NULL);
-    put_num(b, ws, row, RC_YEAR, x->year, b->year);
-    put_str(b, ws, row, RC_CODE, x->code, NULL);
-    put_str(b, ws, row, RC_MEMBER, x->name, NULL);
-    if (x->population >= 0) put_num(b, ws, row, RC_POP, (double)x->population, b->count);
-    if (x->population_date) put_str(b, ws, row, RC_POP_DATE, x->population_date, NULL);
+    put_str(b, row, RC_COOP, x->cooperation, 0);
+    put_num(b, row, RC_YEAR, x->year, b->year);
+    put_str(b, row, RC_CODE, x->code, 0);
+    put_str(b, row, RC_MEMBER, x->name, 0);
+    if (x->population >= 0) put_num(b, row, RC_POP, (double)x->population, b->count);
+    if (x->population_date) put_str(b, row, RC_POP_DATE, x->population_date, 0);
     if (x->population_source)
-      put_str(b, ws, row, RC_POP_SOURCE, cs_rl_population_source(lang, x->population_source), NULL);
+      put_str(b, row, RC_POP_SOURCE, cs_rl_population_source(lang, x->population_source), 0);
     /* a member gone, invoiced only its settlement, has no share */
     int share = !cs_report_no_share(x);
     for (size_t p = 0; p < np; p++) {
       int64_t v;
       if (share && cs_report_row_part(x, parts[p], &v)) {
-        put_num(b, ws, row, (lxw_col_t)(RC_PARTS + p), (double)v, b->kr);
+        put_num(b, row, (uint32_t)(RC_PARTS + p), (double)v, b->kr);
         values[RC_PARTS + p] += (double)v;
       }
     }
     if (share) {
       int64_t rounding = cs_report_row_rounding(x);
-      put_num(b, ws, row, (lxw_col_t)c_round, (double)rounding, b->kr);
+      put_num(b, row, (uint32_t)c_round, (double)rounding, b->kr);
       values[c_round] += (double)rounding;
-      put_num(b, ws, row, (lxw_col_t)c_total, (double)x->total, b->kr);
+      put_num(b, row, (uint32_t)c_total, (double)x->total, b->kr);
       values[c_total] += (double)x->total;
     }
     for (size_t k = 0; k < ns; k++) {
       int64_t v;
       if (share && cs_report_row_service(x, services[k], &v)) {
-        put_num(b, ws, row, (lxw_col_t)(c_service + k), (double)v, b->kr);
+        put_num(b, row, (uint32_t)(c_service + k), (double)v, b->kr);
         values[c_service + k] += (double)v;
       }
     }
     if (ndiff && x->money && x->has_difference) {
-      put_num(b, ws, row, (lxw_col_t)c_diff, (double)x->difference, b->kr);
+      put_num(b, row, (uint32_t)c_diff, (double)x->difference, b->kr);
       values[c_diff] += (double)x->difference;
     }
     if (nmoney) {
       int64_t settlement = x->money ? x->settlement : 0, invoice = x->money ? x->invoice : x->total;
-      put_num(b, ws, row, (lxw_col_t)c_settle, (double)settlement, b->kr);
-      put_num(b, ws, row, (lxw_col_t)c_invoice, (double)invoice, b->kr);
+      put_num(b, row, (uint32_t)c_settle, (double)settlement, b->kr);
+      put_num(b, row, (uint32_t)c_invoice, (double)invoice, b->kr);
       values[c_settle] += (double)settlement;
       values[c_invoice] += (double)invoice;
     }
-    if (x->due) put_str(b, ws, row, (lxw_col_t)c_due, x->due, NULL);
-    put_str(b, ws, row, (lxw_col_t)c_payee, x->host ? T("(host)") : x->payee ? x->payee : "", NULL);
-    if (x->merged) put_str(b, ws, row, (lxw_col_t)c_merged, x->merged, NULL);
+    if (x->due) put_str(b, row, (uint32_t)c_due, x->due, 0);
+    put_str(b, row, (uint32_t)c_payee, x->host ? T("(host)") : x->payee ? x->payee : "", 0);
+    if (x->merged) put_str(b, row, (uint32_t)c_merged, x->merged, 0);
   }
-  char tname[32];
-  snprintf(tname, sizeof tname, "Run_%zu", r + 1);
-  if (!b->oom) add_table(b, ws, tname, heads, ncols, row - 1, totals, values, RC_MEMBER, T("total of the rows shown"));
-  set_widths(b, ws, ncols);
-  *total_col = (lxw_col_t)c_total;
+  if (!b->oom) table_end(b, row - 1, totals, values, RC_MEMBER, T("total of the rows shown"));
+  set_widths(b, ncols);
+  *total_col = (uint32_t)c_total;
   *last_row = row - 1;
 done:
   if (heads) free_heads(heads, owned, ncols);
@@ -664,7 +672,7 @@ static int64_t shares_of(const share_block *bl, size_t n, int by_year, int year,
 /* Each run's years: cost, grants, net cost, (where a year has accounts: the
 ** actual cost, grants and net cost beside them,) the sum of shares as a
 ** formula over the run's sheet, balance, members, note and key. */
-static void years_sheet(book *b, const lxw_col_t *total_col, const lxw_row_t *last_row) {
+static void years_sheet(book *b, const uint32_t *total_col, const uint32_t *last_row) {
   cs_report_lang lang = b->lang;
   const cs_doc *doc = b->doc;
   static const char *const head[] = {"scenario",      "cooperation",     "year",          "cost",
@@ -676,23 +684,24 @@ static void years_sheet(book *b, const lxw_col_t *total_col, const lxw_row_t *la
   /* without accounts their three columns are left out: col[] maps a
   ** column's enum to its place on the sheet */
   int accounts = (cs_report_features(doc->runs, doc->nruns, NULL) & CS_RF_ACCOUNTS) != 0;
-  lxw_col_t col[NY_ALL];
+  uint32_t col[NY_ALL];
   size_t ny = 0;
   for (size_t c = 0; c < NY_ALL; c++) {
-    col[c] = (lxw_col_t)ny;
+    col[c] = (uint32_t)ny;
     if (accounts || c < Y_ACOST || c > Y_ANET) ny++;
   }
-  lxw_worksheet *ws = workbook_add_worksheet(b->wb, b->sheet[SHEET_YEARS]);
+  cs_xlsx_sheet(b->wb, b->sheet[SHEET_YEARS]);
   int *owned = NULL;
-  const char **heads = ws ? new_heads(b, ny, &owned) : NULL;
+  const char **heads = new_heads(b, ny, &owned);
   if (!heads) return;
   for (size_t c = 0; c < NY_ALL; c++)
     if (accounts || c < Y_ACOST || c > Y_ANET) heads[col[c]] = T(head[c]);
   unique_heads(b, heads, owned, ny);
+  if (!b->oom) table_begin(b, "Years", heads, ny);
   cs_sb f = {0}, note = {0};
-  char cell[32], coop_cell[32], year_cell[32];
-  lxw_row_t row = 1;
-  for (size_t r = 0; r < doc->nruns && !b->oom; r++) {
+  char cell[32], cell2[32], coop_cell[32], year_cell[32];
+  uint32_t row = 1;
+  for (size_t r = 0; r < doc->nruns && !b->oom && !cs_xlsx_failed(b->wb); r++) {
     const cs_doc_run *run = &doc->runs[r];
     size_t nblocks = 0;
     int by_year = 1;
@@ -703,27 +712,30 @@ static void years_sheet(book *b, const lxw_col_t *total_col, const lxw_row_t *la
     }
     for (size_t i = 0; i < run->nyears; i++, row++) {
       const cs_doc_year *y = &run->years[i];
-      put_str(b, ws, row, col[Y_SCEN], run->scenario, NULL);
-      put_str(b, ws, row, col[Y_COOP], y->cooperation, NULL);
-      put_num(b, ws, row, col[Y_YEAR], y->year, b->year);
-      put_num(b, ws, row, col[Y_COST], decimal(y->cost), b->money);
-      put_num(b, ws, row, col[Y_GRANTS], decimal(y->grants), b->money);
-      put_num(b, ws, row, col[Y_NET], decimal(y->net), b->money);
-      if (y->actual_cost) put_num(b, ws, row, col[Y_ACOST], decimal(y->actual_cost), b->money);
-      if (y->actual_grants) put_num(b, ws, row, col[Y_AGRANTS], decimal(y->actual_grants), b->money);
-      if (y->actual_net) put_num(b, ws, row, col[Y_ANET], decimal(y->actual_net), b->money);
+      put_str(b, row, col[Y_SCEN], run->scenario, 0);
+      put_str(b, row, col[Y_COOP], y->cooperation, 0);
+      put_num(b, row, col[Y_YEAR], y->year, b->year);
+      put_num(b, row, col[Y_COST], decimal(y->cost), b->money);
+      put_num(b, row, col[Y_GRANTS], decimal(y->grants), b->money);
+      put_num(b, row, col[Y_NET], decimal(y->net), b->money);
+      if (y->actual_cost) put_num(b, row, col[Y_ACOST], decimal(y->actual_cost), b->money);
+      if (y->actual_grants) put_num(b, row, col[Y_AGRANTS], decimal(y->actual_grants), b->money);
+      if (y->actual_net) put_num(b, row, col[Y_ANET], decimal(y->actual_net), b->money);
       /* the sum of the run sheet's totals of this cooperation and year */
       int64_t sum = shares_of(blocks, nblocks, by_year, y->year, y->cooperation);
       if (last_row[r] >= 1) {
-        lxw_rowcol_to_cell_abs(coop_cell, row, col[Y_COOP], 0, 1);
-        lxw_rowcol_to_cell_abs(year_cell, row, col[Y_YEAR], 0, 1);
+        cs_xlsx_cell_ref(coop_cell, row, col[Y_COOP], 0, 1);
+        cs_xlsx_cell_ref(year_cell, row, col[Y_YEAR], 0, 1);
         f.len = 0;
         cs_sb_add(&f, "SUMPRODUCT(EXACT(");
 #define SHEET_RANGE(column)                                               \
   do {                                                                    \
     quoted_sheet(&f, b->sheet[RUN_SHEET(r)]);                             \
-    lxw_rowcol_to_range_abs(cell, 1, (column), last_row[r], (column));    \
-    cs_sb_printf(&f, "!%s", cell);                                        \
+    cs_xlsx_cell_ref(cell, 1, (column), 1, 1);                            \
+    cs_xlsx_cell_ref(cell2, last_row[r], (column), 1, 1);                 \
+    /* one row: one cell, as libxlsxwriter wrote it */                    \
+    if (last_row[r] == 1) cs_sb_printf(&f, "!%s", cell);                  \
+    else cs_sb_printf(&f, "!%s:%s", cell, cell2);                         \
   } while (0)
         SHEET_RANGE(RC_COOP);
         cs_sb_printf(&f, ",%s)*(", coop_cell);
@@ -733,24 +745,24 @@ static void years_sheet(book *b, const lxw_col_t *total_col, const lxw_row_t *la
         cs_sb_add(&f, ")");
 #undef SHEET_RANGE
         if (f.oom) b->oom = 1;
-        else put_formula(b, ws, row, col[Y_SUM], f.s, (double)sum, b->kr);
+        else put_formula(b, row, col[Y_SUM], f.s, (double)sum, b->kr);
       } else {
-        put_num(b, ws, row, col[Y_SUM], (double)sum, b->kr);
+        put_num(b, row, col[Y_SUM], (double)sum, b->kr);
       }
-      put_num(b, ws, row, col[Y_BAL], decimal(y->balance), b->money);
-      put_num(b, ws, row, col[Y_MEMBERS], y->members, b->count);
+      put_num(b, row, col[Y_BAL], decimal(y->balance), b->money);
+      put_num(b, row, col[Y_MEMBERS], y->members, b->count);
       note.len = 0;
       cs_sb_add(&note, "");
       cs_report_year_note(y, lang, 0, &note);
       if (note.oom) b->oom = 1;
-      else if (note.len) put_str(b, ws, row, col[Y_NOTE], note.s, NULL);
-      put_str(b, ws, row, col[Y_KEY], cs_rl_key(lang, y), NULL);
+      else if (note.len) put_str(b, row, col[Y_NOTE], note.s, 0);
+      put_str(b, row, col[Y_KEY], cs_rl_key(lang, y), 0);
     }
     free(blocks);
   }
-  if (!b->oom) add_table(b, ws, "Years", heads, ny, row - 1, NULL, NULL, 0, NULL);
-  worksheet_freeze_panes(ws, 1, 3);
-  set_widths(b, ws, ny);
+  if (!b->oom) table_end(b, row - 1, NULL, NULL, 0, NULL);
+  cs_xlsx_freeze(b->wb, 1, 3);
+  set_widths(b, ny);
   cs_sb_free(&f);
   cs_sb_free(&note);
   free_heads(heads, owned, ny);
@@ -760,8 +772,7 @@ static void years_sheet(book *b, const lxw_col_t *total_col, const lxw_row_t *la
 
 typedef struct fact_table {
   book *b;
-  lxw_worksheet *ws;
-  lxw_row_t row;
+  uint32_t row;
 } fact_table;
 
 enum { A_SCEN, A_COOP, A_FROM, A_TO, A_WHAT, A_NAME, A_TEXT, A_AMOUNT, NA };
@@ -773,18 +784,18 @@ static void fact(fact_table *t, const char *scen, const char *coop, int from, in
                  const char *name, const char *text, const char *amount) {
   book *b = t->b;
   t->row++;
-  if (scen) put_str(b, t->ws, t->row, A_SCEN, scen, NULL);
-  if (coop) put_str(b, t->ws, t->row, A_COOP, coop, NULL);
-  if (from) put_num(b, t->ws, t->row, A_FROM, from, b->year);
-  if (to) put_num(b, t->ws, t->row, A_TO, to, b->year);
-  put_str(b, t->ws, t->row, A_WHAT, what, NULL);
-  if (name) put_str(b, t->ws, t->row, A_NAME, name, NULL);
+  if (scen) put_str(b, t->row, A_SCEN, scen, 0);
+  if (coop) put_str(b, t->row, A_COOP, coop, 0);
+  if (from) put_num(b, t->row, A_FROM, from, b->year);
+  if (to) put_num(b, t->row, A_TO, to, b->year);
+  put_str(b, t->row, A_WHAT, what, 0);
+  if (name) put_str(b, t->row, A_NAME, name, 0);
   if (text) {
-    failed(b, worksheet_write_string(t->ws, t->row, A_TEXT, text, b->wrap));
+    cs_xlsx_string(b->wb, t->row, A_TEXT, text, b->wrap);
     double w = (double)cs_rl_width(text);
     note_width(b, A_TEXT, w > 70 ? 70 : w);
   }
-  if (amount) put_num(b, t->ws, t->row, A_AMOUNT, decimal(amount), b->money);
+  if (amount) put_num(b, t->row, A_AMOUNT, decimal(amount), b->money);
 }
 
 static int same_text(const char *a, const char *b) { return a ? b && strcmp(a, b) == 0 : b == NULL; }
@@ -793,16 +804,17 @@ static int same_text(const char *a, const char *b) { return a ? b && strcmp(a, b
 ** years with the same amount: one fact per line and run of years. */
 static void amount_facts(fact_table *t, const cs_doc_run *run, const char *coop, int grants) {
   cs_report_lang lang = t->b->lang;
+  const cs_doc_year *seen = NULL; /* the cooperation's year before y */
   for (size_t i = 0; i < run->nyears; i++) {
     const cs_doc_year *y = &run->years[i];
     if (strcmp(y->cooperation, coop)) continue;
     const cs_doc_amount *list = grants ? y->grant_list : y->lines;
     size_t n = grants ? y->ngrants : y->nlines;
+    const cs_doc_year *before = seen;
+    seen = y;
     for (size_t k = 0; k < n; k++) {
       /* said already: the same line with the same amount in the year before */
-      const cs_doc_year *prev = NULL;
-      for (size_t j = i; j > 0 && !prev; j--)
-        if (strcmp(run->years[j - 1].cooperation, coop) == 0) prev = &run->years[j - 1];
+      const cs_doc_year *prev = before;
       int continues = 0;
       if (prev && prev->year == y->year - 1) {
         const cs_doc_amount *pl = grants ? prev->grant_list : prev->lines;
@@ -835,13 +847,14 @@ static void assumptions_sheet(book *b) {
   cs_report_lang lang = b->lang;
   const cs_doc *doc = b->doc;
   static const char *const head[] = {"scenario", "cooperation", "from", "to", "what", "name", "text", "amount"};
-  lxw_worksheet *ws = workbook_add_worksheet(b->wb, b->sheet[SHEET_ASSUMPTIONS]);
+  cs_xlsx_sheet(b->wb, b->sheet[SHEET_ASSUMPTIONS]);
   int *owned = NULL;
-  const char **heads = ws ? new_heads(b, NA, &owned) : NULL;
+  const char **heads = new_heads(b, NA, &owned);
   if (!heads) return;
   for (size_t c = 0; c < NA; c++) heads[c] = T(head[c]);
   unique_heads(b, heads, owned, NA);
-  fact_table t = {b, ws, 0};
+  if (!b->oom) table_begin(b, "Assumptions", heads, NA);
+  fact_table t = {b, 0};
   char made[256];
   snprintf(made, sizeof made, "coopsim %s", doc->coopsim_version ? doc->coopsim_version : "");
   fact(&t, NULL, NULL, 0, 0, T("made with"), NULL, made, NULL);
@@ -887,9 +900,14 @@ static void assumptions_sheet(book *b) {
       amount_facts(&t, run, coops[k], 1);
       /* the populations' dates and sources */
       cs_sb seen = {0};
+      const cs_doc_row *dated = NULL; /* the row before with a date: most rows repeat it */
       for (size_t i = 0; i < run->nrows; i++) {
         const cs_doc_row *x = &run->rows[i];
         if (strcmp(x->cooperation, coops[k]) || !x->population_date) continue;
+        if (dated && strcmp(dated->population_date, x->population_date) == 0 &&
+            same_text(dated->population_source, x->population_source))
+          continue;
+        dated = x;
         char what[160];
         snprintf(what, sizeof what, "\n%s %s\n", x->population_date, x->population_source ? x->population_source : "");
         if (seen.s && strstr(seen.s, what)) continue;
@@ -904,15 +922,81 @@ static void assumptions_sheet(book *b) {
     }
   }
   free((void *)coops);
-  if (!b->oom) add_table(b, ws, "Assumptions", heads, NA, t.row, NULL, NULL, 0, NULL);
-  set_widths(b, ws, NA);
+  if (!b->oom) table_end(b, t.row, NULL, NULL, 0, NULL);
+  set_widths(b, NA);
   free_heads(heads, owned, NA);
 }
 
 /* ---- the workbook -------------------------------------------------------------------------------- */
 
+/* The formats of a workbook: made in this order. */
+static void add_formats(book *b, int invoices, int *date) {
+  cs_xlsx *wb = b->wb;
+  b->head = cs_xlsx_format(wb, &(cs_xlsx_style){.bold = 1});
+  if (!invoices) {
+    b->title = cs_xlsx_format(wb, &(cs_xlsx_style){.bold = 1, .size = 13});
+    b->wrap = cs_xlsx_format(wb, &(cs_xlsx_style){.wrap_top = 1});
+    b->kr = cs_xlsx_format(wb, &(cs_xlsx_style){.num_format = "#,##0 \"kr\""});
+  }
+  /* an accounts department writes øre: two decimals */
+  b->money = cs_xlsx_format(wb, &(cs_xlsx_style){.num_format = "#,##0.00 \"kr\""});
+  if (!invoices) {
+    b->count = cs_xlsx_format(wb, &(cs_xlsx_style){.num_format = "#,##0"});
+    b->pct = cs_xlsx_format(wb, &(cs_xlsx_style){.num_format = "+0.0%;-0.0%;0.0%"});
+  }
+  b->year = cs_xlsx_format(wb, &(cs_xlsx_style){.num_format = "0"});
+  if (date) *date = cs_xlsx_format(wb, &(cs_xlsx_style){.num_format = "yyyy-mm-dd"});
+}
+
+/* Starts the workbook in the file path names ("/proc/self/fd/N" from
+** cs_atomic_write_at: the temporary file, opened again for writing): its
+** title the cooperations after prefix. 0, or an error with err set (*fd
+** closed). */
+static int start_book(book *b, const char *path, const char *shown, const char *prefix, int *fd, cs_error *err) {
+  const cs_doc *doc = b->doc;
+  size_t nc = 0;
+  const char **coops = cs_report_cooperations(doc->runs, doc->nruns, &nc, &b->oom);
+  cs_sb title = {0};
+  if (prefix) cs_sb_printf(&title, "%s: ", prefix);
+  for (size_t k = 0; k < nc; k++) cs_sb_printf(&title, "%s%s", k ? ", " : "", coops[k]);
+  free((void *)coops);
+  char comments[128];
+  snprintf(comments, sizeof comments, "coopsim %s", doc->coopsim_version ? doc->coopsim_version : "");
+  if (b->oom || title.oom) {
+    cs_sb_free(&title);
+    return cs_error_set(err, CS_ENOMEM, "%s: out of memory starting the workbook", shown);
+  }
+  *fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (*fd < 0) {
+    cs_sb_free(&title);
+    return cs_error_set(err, CS_EIO, "%s: cannot write the workbook (%s)", shown, strerror(errno));
+  }
+  b->wb = cs_xlsx_new(*fd, shown, title.s ? title.s : "coopsim", comments, err);
+  cs_sb_free(&title);
+  if (!b->wb) {
+    close(*fd);
+    *fd = -1;
+    return err ? err->code : CS_ENOMEM;
+  }
+  return 0;
+}
+
+/* Finishes the workbook (b->oom: abandons it) and closes fd. 0, or the
+** error with err set. */
+static int finish_book(book *b, const char *shown, int fd, cs_error *err) {
+  int rc;
+  if (b->oom) {
+    cs_xlsx_abandon(b->wb);
+    rc = cs_error_set(err, CS_ENOMEM, "%s: out of memory writing the workbook", shown);
+  } else {
+    rc = cs_xlsx_close(b->wb, err);
+  }
+  b->wb = NULL;
+  if (close(fd) != 0 && !rc) rc = cs_error_set(err, CS_EIO, "%s: cannot write the workbook (%s)", shown, strerror(errno));
+  return rc;
+}
+
 int cs_report_xlsx(const cs_doc *doc, cs_report_lang lang, const char *path, const char *shown, cs_error *err) {
-  if (cs_xlsx_load(shown, err)) return CS_EIO;
   book b;
   memset(&b, 0, sizeof b);
   b.lang = lang;
@@ -920,8 +1004,8 @@ int cs_report_xlsx(const cs_doc *doc, cs_report_lang lang, const char *path, con
   cs_cmp *cmp = NULL;
   if (cs_cmp_build(doc, CS_CMP_SHARE, &cmp, err)) return CS_ENOMEM;
   b.cmp = cmp;
-  lxw_col_t *total_col = calloc(doc->nruns + 1, sizeof *total_col);
-  lxw_row_t *last_row = calloc(doc->nruns + 1, sizeof *last_row);
+  uint32_t *total_col = calloc(doc->nruns + 1, sizeof *total_col);
+  uint32_t *last_row = calloc(doc->nruns + 1, sizeof *last_row);
   cs_cmp *invoiced = NULL;
   if ((cs_report_features(doc->runs, doc->nruns, NULL) & CS_RF_SETTLEMENTS) &&
       cs_cmp_build(doc, CS_CMP_INVOICE, &invoiced, err)) {
@@ -930,11 +1014,11 @@ int cs_report_xlsx(const cs_doc *doc, cs_report_lang lang, const char *path, con
     return CS_ENOMEM;
   }
   b.sheet = calloc(RUN_SHEET(doc->nruns), sizeof *b.sheet);
+  int fd = -1;
+  int rc = 0;
   if (!total_col || !last_row || !b.sheet) {
-    free(total_col), free(last_row), free(b.sheet);
-    cs_cmp_free(cmp);
-    cs_cmp_free(invoiced);
-    return cs_error_set(err, CS_ENOMEM, "%s: out of memory writing the workbook", shown);
+    rc = cs_error_set(err, CS_ENOMEM, "%s: out of memory writing the workbook", shown);
+    goto done;
   }
   /* the fixed sheets' names first: a run cannot take their places */
   static const char *const fixed[NFIXED] = {"Comparison", "Chart", "Years", "Assumptions"};
@@ -942,85 +1026,38 @@ int cs_report_xlsx(const cs_doc *doc, cs_report_lang lang, const char *path, con
   if (invoiced) sheet_name(T("Invoiced"), b.sheet, SHEET_INVOICED, b.sheet[SHEET_INVOICED]);
   for (size_t r = 0; r < doc->nruns; r++)
     sheet_name(doc->runs[r].scenario, b.sheet, RUN_SHEET(r), b.sheet[RUN_SHEET(r)]);
-  /* Not libxlsxwriter's constant_memory mode (workbook_new_opt), although
-  ** it would write each row when the next begins instead of keeping every
-  ** cell, a malloc each, until workbook_close: in that mode the library
-  ** refuses tables (worksheet_add_table returns
-  ** LXW_ERROR_FEATURE_NOT_SUPPORTED, in 1.1.4 as in its latest release)
-  ** and writes the charts' series without their cached values. Measured on
-  ** bench/national.lua with the tables' headers and totals written as plain
-  ** cells instead (December 2026, a loaded machine): peak 258 -> 54 MB,
-  ** CPU 3.18 -> 1.99 s, the plain run 0.15 s; not worth the tables. */
-  b.wb = workbook_new(path);
-  if (!b.wb) {
-    free(total_col), free(last_row), free(b.sheet);
-    cs_cmp_free(cmp);
-    cs_cmp_free(invoiced);
-    return cs_error_set(err, CS_ENOMEM, "%s: out of memory starting the workbook", shown);
-  }
-  b.head = workbook_add_format(b.wb);
-  format_set_bold(b.head);
-  b.title = workbook_add_format(b.wb);
-  format_set_bold(b.title);
-  format_set_font_size(b.title, 13);
-  b.wrap = workbook_add_format(b.wb);
-  format_set_text_wrap(b.wrap);
-  format_set_align(b.wrap, LXW_ALIGN_VERTICAL_TOP);
-  b.kr = workbook_add_format(b.wb);
-  format_set_num_format(b.kr, "#,##0 \"kr\"");
-  b.money = workbook_add_format(b.wb);
-  format_set_num_format(b.money, "#,##0.00 \"kr\"");
-  b.count = workbook_add_format(b.wb);
-  format_set_num_format(b.count, "#,##0");
-  b.pct = workbook_add_format(b.wb);
-  format_set_num_format(b.pct, "+0.0%;-0.0%;0.0%");
-  b.year = workbook_add_format(b.wb);
-  format_set_num_format(b.year, "0");
   /* the title: the cooperations */
-  size_t nc = 0;
-  const char **coops = cs_report_cooperations(doc->runs, doc->nruns, &nc, &b.oom);
-  cs_sb title = {0};
-  for (size_t k = 0; k < nc; k++) cs_sb_printf(&title, "%s%s", k ? ", " : "", coops[k]);
-  free((void *)coops);
-  char comments[128];
-  snprintf(comments, sizeof comments, "coopsim %s", doc->coopsim_version ? doc->coopsim_version : "");
-  lxw_doc_properties props;
-  memset(&props, 0, sizeof props);
-  char untitled[] = "coopsim";
-  props.title = title.s ? title.s : untitled;
-  props.comments = comments;
-  workbook_set_properties(b.wb, &props);
-  if (!b.oom) comparison_sheet(&b, cmp, SHEET_COMPARISON, "Comparison");
-  if (!b.oom && !b.failed) chart_sheet(&b);
-  if (invoiced && !b.oom && !b.failed) comparison_sheet(&b, invoiced, SHEET_INVOICED, "Invoiced");
-  for (size_t r = 0; r < doc->nruns && !b.oom && !b.failed; r++) run_sheet(&b, r, &total_col[r], &last_row[r]);
-  if (!b.oom && !b.failed) years_sheet(&b, total_col, last_row);
-  if (!b.oom && !b.failed) assumptions_sheet(&b);
-  lxw_error failure = b.failed;
-  int oom = b.oom;
-  lxw_error closed = workbook_close(b.wb); /* frees the workbook in every case */
-  cs_sb_free(&title);
+  if ((rc = start_book(&b, path, shown, NULL, &fd, err))) goto done;
+  add_formats(&b, 0, NULL);
+#define GOING (!b.oom && !cs_xlsx_failed(b.wb))
+  if (GOING) comparison_sheet(&b, cmp, SHEET_COMPARISON, "Comparison");
+  if (GOING) chart_sheet(&b);
+  if (invoiced && GOING) comparison_sheet(&b, invoiced, SHEET_INVOICED, "Invoiced");
+  for (size_t r = 0; r < doc->nruns && GOING; r++) run_sheet(&b, r, &total_col[r], &last_row[r]);
+  if (GOING) years_sheet(&b, total_col, last_row);
+  if (GOING) assumptions_sheet(&b);
+#undef GOING
+  rc = finish_book(&b, shown, fd, err);
+done:
+  free_kept_heads(&b);
   cs_cmp_free(cmp);
   cs_cmp_free(invoiced);
   free(total_col), free(last_row), free(b.sheet), free(b.width);
-  if (oom) return cs_error_set(err, CS_ENOMEM, "%s: out of memory writing the workbook", shown);
-  if (failure) return cs_error_set(err, CS_EIO, "%s: cannot write the workbook (%s)", shown, lxw_strerror(failure));
-  if (closed) return cs_error_set(err, CS_EIO, "%s: cannot write the workbook (%s)", shown, lxw_strerror(closed));
-  return 0;
+  return rc;
 }
 
 /* ---- the invoice list ------------------------------------------------------------------------------ */
 
 /* A date as an Excel date (a number shown as YYYY-MM-DD), so that it sorts
-** and filters as one; text that is not a date as text. */
-static void put_date(book *b, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *text, lxw_format *f) {
+** and filters as one; text that is not a date (or one before Excel's
+** 1900-03-01) as text. */
+static void put_date(book *b, uint32_t row, uint32_t col, const char *text, int f) {
   cs_date d;
-  if (cs_date_parse(&d, text, NULL) != 0) {
-    put_str(b, ws, row, col, text, NULL);
+  if (cs_date_parse(&d, text, NULL) != 0 || d.year < 1900 || (d.year == 1900 && d.month < 3)) {
+    put_str(b, row, col, text, 0);
     return;
   }
-  lxw_datetime dt = {d.year, d.month, d.day, 0, 0, 0.0};
-  failed(b, worksheet_write_datetime(ws, row, col, &dt, f));
+  cs_xlsx_date(b->wb, row, col, d.year, d.month, d.day, f);
   note_width(b, col, 10);
 }
 
@@ -1030,7 +1067,6 @@ int cs_report_invoices_xlsx(const cs_doc *doc, cs_report_lang lang, const char *
                                      "due",      "line",        "service",    "instalment", "settles", "amount"};
   enum { I_SCEN, I_COOP, I_PAYEE, I_YEAR, I_CODE, I_MEMBER, I_DUE, I_LINE, I_SERVICE, I_INSTALMENT, I_SETTLES,
          I_AMOUNT, NI };
-  if (cs_xlsx_load(shown, err)) return CS_EIO;
   cs_inv_line *lines = NULL;
   size_t n = 0;
   if (cs_report_invoice_lines(doc, &lines, &n))
@@ -1039,74 +1075,47 @@ int cs_report_invoices_xlsx(const cs_doc *doc, cs_report_lang lang, const char *
   memset(&b, 0, sizeof b);
   b.lang = lang;
   b.doc = doc;
-  b.wb = workbook_new(path);
-  if (!b.wb) {
-    free(lines);
-    return cs_error_set(err, CS_ENOMEM, "%s: out of memory starting the workbook", shown);
-  }
-  b.head = workbook_add_format(b.wb);
-  format_set_bold(b.head);
-  /* an accounts department writes øre: two decimals */
-  b.money = workbook_add_format(b.wb);
-  format_set_num_format(b.money, "#,##0.00 \"kr\"");
-  b.year = workbook_add_format(b.wb);
-  format_set_num_format(b.year, "0");
-  lxw_format *date = workbook_add_format(b.wb);
-  format_set_num_format(date, "yyyy-mm-dd");
+  int fd = -1, date = 0;
   /* the title: the invoice list of the cooperations */
-  size_t nc = 0;
-  const char **coops = cs_report_cooperations(doc->runs, doc->nruns, &nc, &b.oom);
-  cs_sb title = {0};
-  cs_sb_printf(&title, "%s: ", T("Invoice list"));
-  for (size_t k = 0; k < nc; k++) cs_sb_printf(&title, "%s%s", k ? ", " : "", coops[k]);
-  free((void *)coops);
-  char comments[128];
-  snprintf(comments, sizeof comments, "coopsim %s", doc->coopsim_version ? doc->coopsim_version : "");
-  lxw_doc_properties props;
-  memset(&props, 0, sizeof props);
-  char untitled[] = "coopsim";
-  props.title = title.s && !title.oom ? title.s : untitled;
-  props.comments = comments;
-  workbook_set_properties(b.wb, &props);
-  lxw_worksheet *ws = workbook_add_worksheet(b.wb, T("Invoices"));
+  int rc = start_book(&b, path, shown, T("Invoice list"), &fd, err);
+  if (rc) {
+    free(lines);
+    return rc;
+  }
+  add_formats(&b, 1, &date);
+  cs_xlsx_sheet(b.wb, T("Invoices"));
   int *owned = NULL;
-  const char **heads = ws ? new_heads(&b, NI, &owned) : NULL;
+  const char **heads = new_heads(&b, NI, &owned);
   int totals[NI] = {0};
   double values[NI] = {0};
-  if (!heads) b.oom = 1;
   for (size_t c = 0; heads && c < NI; c++) heads[c] = T(head[c]);
-  lxw_row_t row = 1;
-  for (size_t i = 0; heads && i < n && !b.oom && !b.failed; i++, row++) {
+  if (heads) unique_heads(&b, heads, owned, NI);
+  if (heads && !b.oom) table_begin(&b, "Invoices", heads, NI);
+  uint32_t row = 1;
+  for (size_t i = 0; heads && i < n && !b.oom && !cs_xlsx_failed(b.wb); i++, row++) {
     const cs_inv_line *x = &lines[i];
-    put_str(&b, ws, row, I_SCEN, x->run->scenario, NULL);
-    put_str(&b, ws, row, I_COOP, x->row->cooperation, NULL);
-    if (x->row->payee) put_str(&b, ws, row, I_PAYEE, x->row->payee, NULL);
-    put_num(&b, ws, row, I_YEAR, x->row->year, b.year);
-    put_str(&b, ws, row, I_CODE, x->row->code, NULL); /* text: 0301 keeps its zero */
-    put_str(&b, ws, row, I_MEMBER, x->row->name, NULL);
-    if (x->due) put_date(&b, ws, row, I_DUE, x->due, date);
-    put_str(&b, ws, row, I_LINE, T(x->settlement ? "settlement" : "share"), NULL);
-    if (x->service) put_str(&b, ws, row, I_SERVICE, x->service, NULL);
-    if (x->instalment) put_num(&b, ws, row, I_INSTALMENT, x->instalment, b.year);
-    if (x->settles) put_num(&b, ws, row, I_SETTLES, x->settles, b.year);
-    put_num(&b, ws, row, I_AMOUNT, (double)x->amount, b.money);
+    put_str(&b, row, I_SCEN, x->run->scenario, 0);
+    put_str(&b, row, I_COOP, x->row->cooperation, 0);
+    if (x->row->payee) put_str(&b, row, I_PAYEE, x->row->payee, 0);
+    put_num(&b, row, I_YEAR, x->row->year, b.year);
+    put_str(&b, row, I_CODE, x->row->code, 0); /* text: 0301 keeps its zero */
+    put_str(&b, row, I_MEMBER, x->row->name, 0);
+    if (x->due) put_date(&b, row, I_DUE, x->due, date);
+    put_str(&b, row, I_LINE, T(x->settlement ? "settlement" : "share"), 0);
+    if (x->service) put_str(&b, row, I_SERVICE, x->service, 0);
+    if (x->instalment) put_num(&b, row, I_INSTALMENT, x->instalment, b.year);
+    if (x->settles) put_num(&b, row, I_SETTLES, x->settles, b.year);
+    put_num(&b, row, I_AMOUNT, (double)x->amount, b.money);
     values[I_AMOUNT] += (double)x->amount;
   }
   totals[I_AMOUNT] = 1;
-  if (heads && !b.oom && !b.failed) {
-    unique_heads(&b, heads, owned, NI);
-    add_table(&b, ws, "Invoices", heads, NI, row - 1, totals, values, I_MEMBER, T("total of the rows shown"));
-    set_widths(&b, ws, NI);
+  if (heads && !b.oom) {
+    table_end(&b, row - 1, totals, values, I_MEMBER, T("total of the rows shown"));
+    set_widths(&b, NI);
   }
   if (heads) free_heads(heads, owned, NI);
-  lxw_error failure = b.failed;
-  int oom = b.oom;
-  lxw_error closed = workbook_close(b.wb); /* frees the workbook in every case */
-  cs_sb_free(&title);
+  rc = finish_book(&b, shown, fd, err);
   free(lines);
   free(b.width);
-  if (oom) return cs_error_set(err, CS_ENOMEM, "%s: out of memory writing the invoice list", shown);
-  if (failure) return cs_error_set(err, CS_EIO, "%s: cannot write the invoice list (%s)", shown, lxw_strerror(failure));
-  if (closed) return cs_error_set(err, CS_EIO, "%s: cannot write the invoice list (%s)", shown, lxw_strerror(closed));
-  return 0;
+  return rc;
 }

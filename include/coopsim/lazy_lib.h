@@ -2,7 +2,7 @@
 #define COOPSIM_LAZY_LIB_H
 /*
 ** A shared library opened on first use (core/lazy_lib.c), the one loader
-** behind lazy_sqlite.c, lazy_jansson.c, lazy_xlsx.c and cli/lazy_readline.c.
+** behind lazy_sqlite.c, lazy_jansson.c, lazy_deflate.c and cli/lazy_readline.c.
 ** Each of those defines the library's functions under their own names and
 ** forwards every call through a pointer that cs_lazy_load fills with dlsym:
 ** the binary is not linked to the library, and a run that never needs it

@@ -16,7 +16,8 @@ Compared, sheet by sheet and in order:
   name, total function and total label;
 - the charts: kind, where they are anchored and their size, title, and
   each series' name, categories and values: the cells they refer to and
-  the values cached with them.
+  the values cached with them; the axes (direction, side, number format,
+  title, gridlines), the legend's place and the gap between bars.
 
 Prints each difference (at most LIMIT per sheet) and exits 1 when there is
 any, 0 when the content is the same; 2 when a file cannot be read.
@@ -73,6 +74,14 @@ def title_text(t):
     return "".join(r.t or "" for p in t.tx.rich.p for r in (p.r or []))
 
 
+def axis_facts(ax):
+    if ax is None:
+        return None
+    fmt = ax.numFmt.formatCode if ax.numFmt is not None else None
+    return (type(ax).__name__, ax.scaling.orientation if ax.scaling is not None else None, ax.axPos, fmt,
+            title_text(ax.title), ax.majorGridlines is not None, ax.delete)
+
+
 def chart_facts(ch):
     anchor = ch.anchor
     where = None
@@ -92,7 +101,10 @@ def chart_facts(ch):
             fill = getattr(colour, "val", colour) if colour is not None else repr(sf)
         series.append((name, ref_text(s.cat), ref_text(s.val), fill))
     return {"kind": (type(ch).__name__, getattr(ch, "type", None), getattr(ch, "grouping", None)),
-            "anchor": where, "title": title_text(ch.title), "series": series}
+            "anchor": where, "title": title_text(ch.title), "series": series,
+            "axes": (axis_facts(getattr(ch, "x_axis", None)), axis_facts(getattr(ch, "y_axis", None))),
+            "legend": ch.legend.position if ch.legend is not None else None,
+            "gap": getattr(ch, "gapWidth", None)}
 
 
 def table_facts(t):
@@ -151,7 +163,7 @@ def compare_sheet(name, x, y, report):
     if len(cx) != len(cy):
         diff(f"{len(cx)} charts against {len(cy)}")
     for i, (a, b) in enumerate(zip(cx, cy)):
-        for key in ("kind", "anchor", "title"):
+        for key in ("kind", "anchor", "title", "axes", "legend", "gap"):
             if a[key] != b[key]:
                 diff(f"chart {i + 1}: {key} {a[key]!r} against {b[key]!r}")
         if len(a["series"]) != len(b["series"]):

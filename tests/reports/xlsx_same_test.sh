@@ -4,7 +4,8 @@
 # of writing in docProps/core.xml), and each kind of change the comparison
 # exists to catch is caught and named: one cell's figure, one cell's number
 # format, a table removed, a chart series' values pointing elsewhere, a
-# column's width, the sheets' language.
+# chart's axis turned, the frozen pane moved, a column's width, the sheets'
+# language.
 # usage: xlsx_same_test.sh COOPSIM SOURCE_DIR SCENARIO
 set -eu
 bin=$1
@@ -51,7 +52,7 @@ PY
 }
 # the first figure of four digits or more on the first run's sheet (sheet3:
 # Comparison, Chart, then the runs)
-changed figure xl/worksheets/sheet3.xml '(<c r="[A-Z]+[0-9]+" s="[0-9]+"><v>)([0-9]{4,})(</v>)' '\g<1>1\g<2>\g<3>' \
+changed figure xl/worksheets/sheet3.xml '(<c(?: r="[A-Z]+[0-9]+")? s="[0-9]+"><v>)([0-9]{4,})(</v>)' '\g<1>1\g<2>\g<3>' \
   '^[^:]+: [A-Z]+[0-9]+: value [0-9.]+ against 1[0-9.]+'
 changed format xl/styles.xml 'formatCode="#,##0 &quot;kr&quot;"' 'formatCode="#,##0.0 &quot;kr&quot;"' \
   "number format '#,##0 \"kr\"' against '#,##0.0 \"kr\"'"
@@ -59,6 +60,9 @@ changed table xl/worksheets/sheet3.xml '<tableParts count="1"><tablePart r:id="r
   "tables \[.Run_1.\] against \[\]"
 changed chart xl/charts/chart1.xml '(<c:val><c:numRef><c:f>Comparison!\$E\$)([0-9]+)' '\g<1>9\g<2>' \
   '^Chart: chart 1 series 1: values'
+changed axis xl/charts/chart1.xml '<c:orientation val="maxMin"/>' '<c:orientation val="minMax"/>' \
+  '^Chart: chart 1: axes'
+changed frozen xl/worksheets/sheet1.xml 'xSplit="4" ySplit="1" topLeftCell="E2"' 'xSplit="3" ySplit="1" topLeftCell="D2"' '^Comparison: frozen at'
 changed width xl/worksheets/sheet1.xml '(<col min="1" max="1" width=")[0-9.]+' '\g<1>42' \
   '^Comparison: column A: width'
 set +e
@@ -71,4 +75,4 @@ $py "$same" "$dir/a.xlsx" "$dir/missing.xlsx" >"$dir/out" 2>&1
 rc=$?
 set -e
 [ $rc -eq 2 ] && grep -q "missing.xlsx: cannot read the workbook" "$dir/out" || { cat "$dir/out"; fail "a missing workbook: exit $rc"; }
-echo "ok: the same workbook twice is the same content; a figure, a format, a table, a chart series, a width and the language each differ"
+echo "ok: the same workbook twice is the same content; a figure, a format, a table, a chart series, an axis, a frozen pane, a width and the language each differ"
