@@ -193,13 +193,12 @@ typedef struct xlsx_job {
   int invoices; /* the invoice list's workbook */
 } xlsx_job;
 
-/* libxlsxwriter opens its output by name: it gets /proc/self/fd/N, the
-** temporary file itself (Debian 12's 1.1.4 has no output buffer). */
+/* The workbook goes straight into the temporary file. */
 static int fill_xlsx(const char *fd_path, int fd, void *ud, cs_error *err) {
-  (void)fd;
+  (void)fd_path;
   const xlsx_job *job = ud;
-  if (job->invoices) return cs_report_invoices_xlsx(job->doc, job->lang, fd_path, job->shown, err);
-  return cs_report_xlsx(job->doc, job->lang, fd_path, job->shown, err);
+  if (job->invoices) return cs_report_invoices_xlsx(job->doc, job->lang, fd, job->shown, err);
+  return cs_report_xlsx(job->doc, job->lang, fd, job->shown, err);
 }
 
 /* 1 when a report may not take this file name: a run store's, or one of

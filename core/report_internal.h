@@ -324,10 +324,9 @@ int cs_report_invoice_lines(const cs_doc *doc, cs_inv_line **out, size_t *n);
 ** comma and a BOM. */
 int cs_report_invoices_csv(const cs_doc *doc, cs_report_lang lang, int nb, cs_sb *out);
 
-/* The invoice list as a workbook at path (report_xlsx.c): one sheet, one
-** Excel table with a filter and a total row; messages name `shown`. */
-int cs_report_invoices_xlsx(const cs_doc *doc, cs_report_lang lang, const char *path, const char *shown,
-                            cs_error *err);
+/* The invoice list as a workbook written to fd (report_xlsx.c): one sheet,
+** one Excel table with a filter and a total row; messages name `shown`. */
+int cs_report_invoices_xlsx(const cs_doc *doc, cs_report_lang lang, int fd, const char *shown, cs_error *err);
 
 /* ---- HTML pieces (report_html.c, report_svg.c) ------------------------------- */
 
@@ -367,8 +366,9 @@ int cs_report_table(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error
 int cs_report_csv(const cs_doc *doc, cs_report_lang lang, int nb, cs_sb *out);
 int cs_report_markdown(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error *err);
 int cs_report_html(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error *err);
-/* Writes the workbook to the file at path (a temporary name: report.c
-** renames it); messages name `shown`, the file the user asked for. */
-int cs_report_xlsx(const cs_doc *doc, cs_report_lang lang, const char *path, const char *shown, cs_error *err);
+/* Writes the workbook to fd from its current offset (the temporary file,
+** which report.c puts in place; fd stays the caller's); messages name
+** `shown`, the file the user asked for. */
+int cs_report_xlsx(const cs_doc *doc, cs_report_lang lang, int fd, const char *shown, cs_error *err);
 
 #endif

@@ -948,11 +948,10 @@ static void add_formats(book *b, int invoices, int *date) {
   if (date) *date = cs_xlsx_format(wb, &(cs_xlsx_style){.num_format = "yyyy-mm-dd"});
 }
 
-/* Starts the workbook in the file path names ("/proc/self/fd/N" from
-** cs_atomic_write_at: the temporary file, opened again for writing): its
-** title the cooperations after prefix. 0, or an error with err set (*fd
-** closed). */
-static int start_book(book *b, const char *path, const char *shown, const char *prefix, int *fd, cs_error *err) {
+/* Starts the workbook written to fd (cs_atomic_write_at's temporary file,
+** which stays the caller's): its title the cooperations after prefix. 0, or
+** an error with err set. */
+static int start_book(book *b, int fd, const char *shown, const char *prefix, cs_error *err) {
   const cs_doc *doc = b->doc;
   size_t nc = 0;
   const char **coops = cs_report_cooperations(doc->runs, doc->nruns, &nc, &b->oom);
@@ -966,24 +965,15 @@ static int start_book(book *b, const char *path, const char *shown, const char *
     cs_sb_free(&title);
     return cs_error_set(err, CS_ENOMEM, "%s: out of memory starting the workbook", shown);
   }
-  *fd = open(path, O_WRONLY | O_CLOEXEC);
-  if (*fd < 0) {
-    cs_sb_free(&title);
-    return cs_error_set(err, CS_EIO, "%s: cannot write the workbook (%s)", shown, strerror(errno));
-  }
-  b->wb = cs_xlsx_new(*fd, shown, title.s ? title.s : "coopsim", comments, err);
+  b->wb = cs_xlsx_new(fd, shown, title.s ? title.s : "coopsim", comments, err);
   cs_sb_free(&title);
-  if (!b->wb) {
-    close(*fd);
-    *fd = -1;
-    return err ? err->code : CS_ENOMEM;
-  }
+  if (!b->wb) return err ? err->code : CS_ENOMEM;
   return 0;
 }
 
-/* Finishes the workbook (b->oom: abandons it) and closes fd. 0, or the
-** error with err set. */
-static int finish_book(book *b, const char *shown, int fd, cs_error *err) {
+/* Finishes the workbook (b->oom: abandons it). 0, or the error with err
+** set. */
+static int finish_book(book *b, const char *shown, cs_error *err) {
   int rc;
   if (b->oom) {
     cs_xlsx_abandon(b->wb);
@@ -992,11 +982,10 @@ static int finish_book(book *b, const char *shown, int fd, cs_error *err) {
     rc = cs_xlsx_close(b->wb, err);
   }
   b->wb = NULL;
-  if (close(fd) != 0 && !rc) rc = cs_error_set(err, CS_EIO, "%s: cannot write the workbook (%s)", shown, strerror(errno));
   return rc;
 }
 
-int cs_report_xlsx(const cs_doc *doc, cs_report_lang lang, const char *path, const char *shown, cs_error *err) {
+int cs_report_xlsx(const cs_doc *doc, cs_report_lang lang, int fd, const char *shown, cs_error *err) {
   book b;
   memset(&b, 0, sizeof b);
   b.lang = lang;
@@ -1014,7 +1003,6 @@ int cs_report_xlsx(const cs_doc *doc, cs_report_lang lang, const char *path, con
     return CS_ENOMEM;
   }
   b.sheet = calloc(RUN_SHEET(doc->nruns), sizeof *b.sheet);
-  int fd = -1;
   int rc = 0;
   if (!total_col || !last_row || !b.sheet) {
     rc = cs_error_set(err, CS_ENOMEM, "%s: out of memory writing the workbook", shown);
@@ -1027,7 +1015,7 @@ int cs_report_xlsx(const cs_doc *doc, cs_report_lang lang, const char *path, con
   for (size_t r = 0; r < doc->nruns; r++)
     sheet_name(doc->runs[r].scenario, b.sheet, RUN_SHEET(r), b.sheet[RUN_SHEET(r)]);
   /* the title: the cooperations */
-  if ((rc = start_book(&b, path, shown, NULL, &fd, err))) goto done;
+  if ((rc = start_book(&b, fd, shown, NULL, err))) goto done;
   add_formats(&b, 0, NULL);
 #define GOING (!b.oom && !cs_xlsx_failed(b.wb))
   if (GOING) comparison_sheet(&b, cmp, SHEET_COMPARISON, "Comparison");
@@ -1037,7 +1025,7 @@ int cs_report_xlsx(const cs_doc *doc, cs_report_lang lang, const char *path, con
   if (GOING) years_sheet(&b, total_col, last_row);
   if (GOING) assumptions_sheet(&b);
 #undef GOING
-  rc = finish_book(&b, shown, fd, err);
+  rc = finish_book(&b, shown, err);
 done:
   free_kept_heads(&b);
   cs_cmp_free(cmp);
@@ -1061,8 +1049,7 @@ static void put_date(book *b, uint32_t row, uint32_t col, const char *text, int 
   note_width(b, col, 10);
 }
 
-int cs_report_invoices_xlsx(const cs_doc *doc, cs_report_lang lang, const char *path, const char *shown,
-                            cs_error *err) {
+int cs_report_invoices_xlsx(const cs_doc *doc, cs_report_lang lang, int fd, const char *shown, cs_error *err) {
   static const char *const head[] = {"scenario", "cooperation", "payee",      "year",    "code",   "member",
                                      "due",      "line",        "service",    "instalment", "settles", "amount"};
   enum { I_SCEN, I_COOP, I_PAYEE, I_YEAR, I_CODE, I_MEMBER, I_DUE, I_LINE, I_SERVICE, I_INSTALMENT, I_SETTLES,
@@ -1075,9 +1062,9 @@ int cs_report_invoices_xlsx(const cs_doc *doc, cs_report_lang lang, const char *
   memset(&b, 0, sizeof b);
   b.lang = lang;
   b.doc = doc;
-  int fd = -1, date = 0;
+  int date = 0;
   /* the title: the invoice list of the cooperations */
-  int rc = start_book(&b, path, shown, T("Invoice list"), &fd, err);
+  int rc = start_book(&b, fd, shown, T("Invoice list"), err);
   if (rc) {
     free(lines);
     return rc;
@@ -1114,7 +1101,7 @@ int cs_report_invoices_xlsx(const cs_doc *doc, cs_report_lang lang, const char *
     set_widths(&b, NI);
   }
   if (heads) free_heads(heads, owned, NI);
-  rc = finish_book(&b, shown, fd, err);
+  rc = finish_book(&b, shown, err);
   free(lines);
   free(b.width);
   return rc;

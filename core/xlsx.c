@@ -639,20 +639,18 @@ static int cell_open(cs_xlsx *x, uint32_t row, uint32_t col, int fmt) {
     return !fail(x, CS_EINVAL, "sheet %s: cell %s%u written twice or out of order", sheet_name_of(x), at,
                  (unsigned)row + 1);
   }
-  /* the reference only after a gap: a cell without one is the one after
-  ** the cell before it (ECMA-376 part 1, 18.3.1.4), as readers place it */
-  int gap = (int64_t)col != x->col + 1;
+  /* Every cell carries its reference. ECMA-376 (part 1, 18.3.1.4) lets a
+  ** cell without one follow the cell before it, and Excel, LibreOffice and
+  ** openpyxl read it so, but readers such as EPPlus and ClosedXML need it;
+  ** leaving it out saved about 60 ms of the national workbook (and 4.5 of
+  ** its 10.5 MB), not worth a workbook some of a planner's tools misread. */
   x->col = col;
   if (row > x->max_row) x->max_row = row;
   if (col > x->max_col) x->max_col = col;
   x->any_cell = 1;
-  if (gap) {
-    XB_LIT(b, "<c r=\"");
-    xb_cell(b, row, col, 0);
-    XB_LIT(b, "\"");
-  } else {
-    XB_LIT(b, "<c");
-  }
+  XB_LIT(b, "<c r=\"");
+  xb_cell(b, row, col, 0);
+  XB_LIT(b, "\"");
   if (fmt) {
     XB_LIT(b, " s=\"");
     xb_uint(b, (uint64_t)fmt);

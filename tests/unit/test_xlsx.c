@@ -312,15 +312,16 @@ static void workbook_read_back(void **state) {
   /* widths as Excel stores them: 12 -> 89 px -> 12.7109375; 9.5 -> 72 px -> 10.28515625 */
   has(sheet, "<cols><col min=\"1\" max=\"1\" width=\"12.7109375\" customWidth=\"1\"/><col min=\"3\" max=\"3\" "
              "width=\"10.28515625\" customWidth=\"1\"/></cols>");
-  /* the header from the table, shared strings 0 1 2; then the rows; a
-  ** reference only after a gap; 2023-01-31 is Excel's day 44957 */
-  has(sheet, "<sheetData><row r=\"1\"><c s=\"1\" t=\"s\"><v>0</v></c><c s=\"1\" t=\"s\"><v>1</v></c>"
-             "<c s=\"1\" t=\"s\"><v>2</v></c></row>"
-             "<row r=\"2\"><c t=\"s\"><v>3</v></c><c s=\"2\"><v>1234.5</v></c><c s=\"3\"><v>44957</v></c></row>"
-             "<row r=\"3\"><c s=\"4\" t=\"s\"><v>4</v></c><c s=\"2\"><f>B2*2</f><v>2469</v></c></row>"
-             "<row r=\"4\"><c t=\"s\"><v>3</v></c></row>"
+  /* the header from the table, shared strings 0 1 2; then the rows; every
+  ** cell with its reference; 2023-01-31 is Excel's day 44957 */
+  has(sheet, "<sheetData><row r=\"1\"><c r=\"A1\" s=\"1\" t=\"s\"><v>0</v></c><c r=\"B1\" s=\"1\" t=\"s\"><v>1</v></c>"
+             "<c r=\"C1\" s=\"1\" t=\"s\"><v>2</v></c></row>"
+             "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>3</v></c><c r=\"B2\" s=\"2\"><v>1234.5</v></c>"
+             "<c r=\"C2\" s=\"3\"><v>44957</v></c></row>"
+             "<row r=\"3\"><c r=\"A3\" s=\"4\" t=\"s\"><v>4</v></c><c r=\"B3\" s=\"2\"><f>B2*2</f><v>2469</v></c></row>"
+             "<row r=\"4\"><c r=\"A4\" t=\"s\"><v>3</v></c></row>"
              "<row r=\"5\"><c r=\"C5\" s=\"2\"/></row>"
-             "<row r=\"6\"><c t=\"s\"><v>5</v></c><c><f>SUBTOTAL(109,[share])</f><v>3703.5</v></c></row>"
+             "<row r=\"6\"><c r=\"A6\" t=\"s\"><v>5</v></c><c r=\"B6\"><f>SUBTOTAL(109,[share])</f><v>3703.5</v></c></row>"
              "</sheetData>");
   has(sheet, "<tableParts count=\"1\"><tablePart r:id=\"rId1\"/></tableParts></worksheet>");
   const part *table = find(parts, n, "xl/tables/table1.xml");
