@@ -15,33 +15,8 @@
 #include <sqlite3.h>
 #include "coopsim/sha256.h"
 #include "rundb_testdoc.h"
+#include "rundb_teststore.h"
 #include "../../core/sqlite_open.h" /* cs_sqlite_open_at, below the store */
-
-static char path[600];
-static const char *dir;
-
-static int setup(void **state) {
-  (void)state;
-  dir = testdir_make();
-  if (!dir) return -1;
-  snprintf(path, sizeof path, "%s/runs.db", dir);
-  return 0;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  testdir_remove(dir);
-  return 0;
-}
-
-static cs_rundb *open_write(void) {
-  cs_rundb_options opt = CS_RUNDB_OPTIONS_INIT;
-  opt.write = 1;
-  cs_rundb *db = NULL;
-  cs_error err = {0, ""};
-  if (cs_rundb_open(&db, path, &opt, &err)) fail_msg("open %s: %s", path, err.msg);
-  return db;
-}
 
 static int64_t save(cs_rundb *db, const cs_doc *doc, const cs_rundb_meta *meta) {
   int64_t id = -1;
