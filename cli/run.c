@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include "cli.h"
@@ -272,8 +273,8 @@ static double monotonic(void) {
 ** document was checked and the report written (finish_save), and rolled
 ** back otherwise (answer_free). A failure is kept and told then: a document
 ** that the checks refuse is refused with their message, as before. The time
-** spent here does not count against --timeout (the worker waits for the
-** parent meanwhile). */
+** spent here does not count against --timeout: the worker, which runs no
+** Lua while it sends its document, waits on the full pipe meanwhile. */
 static void save_arrived(void *ud, const cs_doc *doc, size_t i) {
   worker_answer *a = ud;
   const run_job *job = a->job;
@@ -306,6 +307,22 @@ static int finish_save(worker_answer *a) {
   return cli_runs_saved(a->job->store, rc, id, &a->save_err);
 }
 
+/* Whether --db may save the runs as they arrive. That save's transaction
+** stays open, the store locked to other writers (and, once SQLite writes
+** pages before COMMIT, to readers), until the report is written, as a run
+** is stored only with its report. So only when writing the report cannot
+** wait on someone: no report, a file of --out, or standard output that is
+** a file or a device other than a terminal (/dev/null). To a pipe, a
+** socket or a terminal (`| less` waits for its reader) the report is
+** written first and the document saved after it, as before. */
+static int save_as_arriving(const run_job *job) {
+  if (!job->store) return 0;
+  if (!job->want_report || job->out) return 1;
+  struct stat st;
+  if (fstat(STDOUT_FILENO, &st) != 0) return 0;
+  return S_ISREG(st.st_mode) || (S_ISCHR(st.st_mode) && !isatty(STDOUT_FILENO));
+}
+
 /* In the parent: reads the worker's message as it comes. */
 static int consume(cli_worker_pipe *p, void *arg) {
   worker_answer *a = arg;
@@ -323,7 +340,7 @@ static int consume(cli_worker_pipe *p, void *arg) {
     size_t max_rows = opt->max_rows > 0 ? (size_t)opt->max_rows : (size_t)1000000;
     /* checked alone and in the relations every simulated run has (doc_wire.h) */
     a->pipe = p;
-    rc = cs_wire_get_doc_each(in, max_rows, a->job->store ? save_arrived : NULL, a, &a->doc, &a->err);
+    rc = cs_wire_get_doc_each(in, max_rows, save_as_arriving(a->job) ? save_arrived : NULL, a, &a->doc, &a->err);
   }
   if (!rc) rc = cs_wire_get_uint(in, UINT64_MAX, &nreq, "the file requests", &a->err);
   if (!rc && nreq > CLI_MAX_REQUESTS)

@@ -24,8 +24,13 @@ cs_rundb *cli_runs_open_store(const char *path) {
   cs_error err = {0, ""};
   if (cs_rundb_open(&db, path, &opt, &err)) {
     fprintf(stderr, "coopsim run: %s\n", err.msg);
-    fprintf(stderr, "coopsim run: nothing was run; give --db a coopsim run store, or a new file name "
-            "ending in .db\n");
+    /* the hint only when the file is not a store (CS_EINVAL); a store that
+    ** cannot be opened, is locked or cannot be upgraded (CS_EIO) is one */
+    if (err.code == CS_EINVAL)
+      fprintf(stderr, "coopsim run: nothing was run; give --db a coopsim run store, or a new file name "
+              "ending in .db\n");
+    else
+      fprintf(stderr, "coopsim run: nothing was run\n");
     return NULL;
   }
   return db;

@@ -228,11 +228,18 @@ static const char *const schema_v2 =
 ** national run's 245 000 amounts). Both tables are made anew (SQLite changes
 ** a column's type no other way), their rowids kept. The range is the
 ** largest whole kroner a total or part may hold (2^53, KRONER) and half a
-** krone, as the rounded figure is the exact one rounded. An older store's
+** krone: a part's rounded figure is its exact amount rounded, and a row's
+** total may differ from its exact amount by up to a krone (largest
+** remainder, services), but a checked document's amounts stay far inside
+** (its costs at most 10^15 kroner, its year's shares within 2^53). An older store's
 ** text becomes øre only when it is exactly the text coopsim writes for
 ** that number (an optional "-", the kroner without leading zeros, a point
 ** and two digits: cs_q_format_cents); any other text gives NULL, which
-** NOT NULL refuses, and the store is left as it was. */
+** NOT NULL refuses, and the store is left as it was. The column is
+** named exact_ore, not exact: a coopsim of version 2 that had the store
+** open before the upgrade still writes the text ("500.00") into `exact`,
+** which an INTEGER column named so would take as 500 øre; under the new name
+** its insert fails and is rolled back. */
 #define EXACT_ORE(c) "CHECK (" c " BETWEEN -900719925474099250 AND 900719925474099250)"
 #define ORE_OF_TEXT(t) "CAST(replace(" t ", '.', '') AS INTEGER)"
 /* (|| binds tighter than / and % in SQL) */
@@ -253,7 +260,7 @@ static const char *const schema_v3 =
     "  host INTEGER NOT NULL " BOOL("host") ","
     "  payee TEXT, due TEXT " DATE_OR_NULL("due") ","
     "  total INTEGER NOT NULL " KRONER("total") ","
-    "  exact INTEGER NOT NULL " EXACT_ORE("exact") ","
+    "  exact_ore INTEGER NOT NULL " EXACT_ORE("exact_ore") ","
     "  nparts INTEGER NOT NULL " COUNT("nparts") ","
     "  nservices INTEGER NOT NULL DEFAULT 0 " COUNT("nservices") ","
     "  money INTEGER NOT NULL DEFAULT 0 " BOOL("money") ","
@@ -268,7 +275,7 @@ static const char *const schema_v3 =
     ") STRICT;"
     "INSERT INTO run_rows_v3 (rowid, run_id, scenario, idx, year, code, name, given, merged, cooperation,"
     "  population, population_date, population_source, months, charged_months, host, payee, due,"
-    "  total, exact, nparts, nservices, money, settlement_only, has_difference, difference, settlement,"
+    "  total, exact_ore, nparts, nservices, money, settlement_only, has_difference, difference, settlement,"
     "  invoice, ninvoices)"
     "  SELECT rowid, run_id, scenario, idx, year, code, name, given, merged, cooperation,"
     "  population, population_date, population_source, months, charged_months, host, payee, due,"
@@ -281,12 +288,12 @@ static const char *const schema_v3 =
     "  idx INTEGER NOT NULL " COUNT("idx") ","
     "  name TEXT NOT NULL,"
     "  rounded INTEGER NOT NULL " KRONER("rounded") ","
-    "  exact INTEGER NOT NULL " EXACT_ORE("exact") ","
+    "  exact_ore INTEGER NOT NULL " EXACT_ORE("exact_ore") ","
     "  explain TEXT,"
     "  PRIMARY KEY (run_id, scenario, row_idx, idx),"
     "  FOREIGN KEY (run_id, scenario, row_idx) REFERENCES run_rows (run_id, scenario, idx)"
     "    ON DELETE CASCADE) STRICT;"
-    "INSERT INTO run_parts_v3 (rowid, run_id, scenario, row_idx, idx, name, rounded, exact, explain)"
+    "INSERT INTO run_parts_v3 (rowid, run_id, scenario, row_idx, idx, name, rounded, exact_ore, explain)"
     "  SELECT rowid, run_id, scenario, row_idx, idx, name, rounded, " ORE_CONVERTED("exact") ", explain"
     "  FROM run_parts;"
     "DROP TABLE run_parts;"
@@ -727,11 +734,11 @@ const char *cs_rundb_path(const cs_rundb *db) { return db->path; }
 #define ROW_INSERT                                                                               \
   "INSERT INTO run_rows (run_id, scenario, idx, year, code, name, given, merged, cooperation,"    \
   " population, population_date, population_source, months, charged_months, host, payee, due,"  \
-  " total, exact, nparts, nservices, money, settlement_only, has_difference, difference,"        \
+  " total, exact_ore, nparts, nservices, money, settlement_only, has_difference, difference,"    \
   " settlement, invoice, ninvoices) VALUES "
 #define ROW_COLUMNS 28
 #define PART_INSERT                                                                              \
-  "INSERT INTO run_parts (run_id, scenario, row_idx, idx, name, rounded, exact, explain) VALUES "
+  "INSERT INTO run_parts (run_id, scenario, row_idx, idx, name, rounded, exact_ore, explain) VALUES "
 #define PART_COLUMNS 8
 #define YEAR_INSERT                                                                              \
   "INSERT INTO run_years (run_id, scenario, idx, year, cooperation, members, cost, grants, net,"  \
@@ -1901,11 +1908,13 @@ static int stretch_next(reader *r, const int64_t *key, int nkey) {
 
 /* ---- reading each table ---------------------------------------------------- */
 
-#define ROW_COLUMNS_V2                                                                                      \
+#define ROW_COLUMNS_OF(exact)                                                                               \
   "SELECT run_id, scenario, idx, year, code, name, given, merged, cooperation, population,"                 \
-  " population_date, population_source, months, charged_months, host, payee, due, total, exact,"           \
+  " population_date, population_source, months, charged_months, host, payee, due, total, " exact ","       \
   " nparts, nservices, money, settlement_only, has_difference, difference, settlement, invoice,"           \
   " ninvoices FROM run_rows WHERE "
+#define ROW_COLUMNS_V3 ROW_COLUMNS_OF("exact_ore")
+#define ROW_COLUMNS_V2 ROW_COLUMNS_OF("exact")
 #define ROW_COLUMNS_V1                                                                                      \
   "SELECT run_id, scenario, idx, year, code, name, given, merged, cooperation, population,"                 \
   " population_date, population_source, months, charged_months, host, payee, due, total, exact,"           \
@@ -1965,7 +1974,9 @@ static int read_rows_stretch(reader *r, cs_doc *doc, size_t code_min, size_t cod
     problem(r, CS_ENOMEM, "out of memory");
     return 1;
   }
-  if (stretch_query(r, r->db->version >= 2 ? ROW_COLUMNS_V2 BY_ROWID : ROW_COLUMNS_V1 BY_ROWID, first, n)) return 0;
+  int v = r->db->version;
+  const char *sql = v >= 3 ? ROW_COLUMNS_V3 BY_ROWID : v == 2 ? ROW_COLUMNS_V2 BY_ROWID : ROW_COLUMNS_V1 BY_ROWID;
+  if (stretch_query(r, sql, first, n)) return 0;
   size_t k = 0;
   for (size_t s = 0; s < doc->nruns && !r->rc; s++)
     for (size_t i = 0; i < doc->runs[s].nrows && !r->rc; i++, k++) {
@@ -1982,10 +1993,12 @@ static int read_rows_stretch(reader *r, cs_doc *doc, size_t code_min, size_t cod
 /* The scenarios' rows, then their years: each run's array kept when the
 ** next run's begins; a run's claimed counts are in nrows and nyears. */
 static void read_rows(reader *r, cs_doc *doc) {
-  int v2 = r->db->version >= 2;
-  size_t code_max = v2 ? 16 : 4, code_min = v2 ? 1 : 4;
+  int v = r->db->version;
+  size_t code_max = v >= 2 ? 16 : 4, code_min = v >= 2 ? 1 : 4;
   if (r->rc || read_rows_stretch(r, doc, code_min, code_max)) return;
-  const char *sql = v2 ? ROW_COLUMNS_V2 BY_KEY("scenario, idx") : ROW_COLUMNS_V1 BY_KEY("scenario, idx");
+  const char *sql = v >= 3   ? ROW_COLUMNS_V3 BY_KEY("scenario, idx")
+                    : v == 2 ? ROW_COLUMNS_V2 BY_KEY("scenario, idx")
+                             : ROW_COLUMNS_V1 BY_KEY("scenario, idx");
   group g = {NULL, 0, 0, sizeof(cs_doc_row)};
   int64_t prev = -1;
   cs_doc_run *run = NULL;
@@ -2076,8 +2089,21 @@ static cs_doc_row *row_at(reader *r, cs_doc *doc, int64_t s, int64_t i, const ch
   return NULL;
 }
 
-#define READ_PART_COLUMNS "SELECT run_id, scenario, row_idx, idx, name, rounded, exact, explain FROM run_parts WHERE "
-#define READ_PART_COLUMNS_NO_EXPLAIN "SELECT run_id, scenario, row_idx, idx, name, rounded, exact, NULL FROM run_parts WHERE "
+#define PART_COLUMNS_OF(exact, explain) \
+  "SELECT run_id, scenario, row_idx, idx, name, rounded, " exact ", " explain " FROM run_parts WHERE "
+#define PART_BY_KEY BY_KEY("scenario, row_idx, idx")
+
+/* The query of a run's parts for the store's schema version (the exact
+** amount's column), with or without the explanations, in rowid stretches
+** or by key. */
+static const char *parts_sql(const reader *r, int by_rowid) {
+  static const char *const sql[2][2][2] = {
+      {{PART_COLUMNS_OF("exact", "NULL") PART_BY_KEY, PART_COLUMNS_OF("exact", "NULL") BY_ROWID},
+       {PART_COLUMNS_OF("exact", "explain") PART_BY_KEY, PART_COLUMNS_OF("exact", "explain") BY_ROWID}},
+      {{PART_COLUMNS_OF("exact_ore", "NULL") PART_BY_KEY, PART_COLUMNS_OF("exact_ore", "NULL") BY_ROWID},
+       {PART_COLUMNS_OF("exact_ore", "explain") PART_BY_KEY, PART_COLUMNS_OF("exact_ore", "explain") BY_ROWID}}};
+  return sql[r->db->version >= 3][r->explanations != 0][by_rowid != 0];
+}
 
 /* The values of the current row of run_parts (columns 4 on) into p. */
 static void part_values(reader *r, cs_doc_part *p) {
@@ -2103,8 +2129,7 @@ static int read_parts_stretch(reader *r, cs_doc *doc) {
     problem(r, CS_ENOMEM, "out of memory");
     return 1;
   }
-  if (stretch_query(r, r->explanations ? READ_PART_COLUMNS BY_ROWID : READ_PART_COLUMNS_NO_EXPLAIN BY_ROWID, first, n))
-    return 0;
+  if (stretch_query(r, parts_sql(r, 1), first, n)) return 0;
   size_t k = 0;
   for (size_t s = 0; s < doc->nruns && !r->rc; s++)
     for (size_t i = 0; i < doc->runs[s].nrows && !r->rc; i++)
@@ -2126,8 +2151,7 @@ static void read_parts(reader *r, cs_doc *doc) {
   group g = {NULL, 0, 0, sizeof(cs_doc_part)};
   int64_t prev[2] = {-1, -1};
   cs_doc_row *row = NULL;
-  if (query(r, r->explanations ? READ_PART_COLUMNS BY_KEY("scenario, row_idx, idx")
-                                : READ_PART_COLUMNS_NO_EXPLAIN BY_KEY("scenario, row_idx, idx")) == 0) {
+  if (query(r, parts_sql(r, 0)) == 0) {
     while (next_row(r) > 0) {
       int64_t key[2] = {get_count(r, 1), get_count(r, 2)}, i = get_count(r, 3);
       if (r->rc) break;

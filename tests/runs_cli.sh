@@ -220,7 +220,7 @@ edit d6sum "update run_years set sum_shares = sum_shares + 1 where run_id = 1 an
 refused_by_all d6sum 'field "sum_shares": .* is not the sum of the year'
 edit d6part "update run_parts set rounded = rounded + 1 where run_id = 1 and scenario = 0 and row_idx = 0 and idx = 0"
 refused_by_all d6part 'field "rounded": .* is not the exact part .* rounded'
-edit d6exact "update run_parts set exact = 100000 where run_id = 1 and scenario = 0 and row_idx = 0 and idx = 0; update run_parts set rounded = 1000 where run_id = 1 and scenario = 0 and row_idx = 0 and idx = 0"
+edit d6exact "update run_parts set exact_ore = 100000 where run_id = 1 and scenario = 0 and row_idx = 0 and idx = 0; update run_parts set rounded = 1000 where run_id = 1 and scenario = 0 and row_idx = 0 and idx = 0"
 refused_by_all d6exact 'field "parts": their exact amounts add up to'
 # D7: the run's period is the span of its years
 edit d7 "update run_scenarios set year_to = 2090 where run_id = 1 and idx = 0"

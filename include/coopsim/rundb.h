@@ -52,6 +52,10 @@ typedef struct cs_rundb_options {
 ** user_version) when missing or empty, and a write lock is taken and
 ** released once, so that a read-only file or folder, or a lock another
 ** process holds past busy_ms, is refused now rather than after a long run.
+** An existing store of an older version is upgraded to CS_RUNDB_VERSION
+** first, in one transaction: when that fails (an amount that is not
+** exactly coopsim's text, a full disk) the file is left as it was and the
+** open fails with CS_EIO naming path.
 ** A new store is only created under a store's name (cs_rundb_is_store_name):
 ** a missing or empty file of another name is refused and left as it was;
 ** an existing store may have any name.

@@ -713,8 +713,8 @@ static void extra_child_away_from_the_run_refused(void **state) {
   static const struct {
     const char *sql, *want;
   } cases[] = {
-      {"INSERT INTO run_parts (rowid, run_id, scenario, row_idx, idx, name, rounded, exact)"
-       " SELECT 5000000, run_id, scenario, row_idx, idx + 1, name, rounded, exact FROM run_parts"
+      {"INSERT INTO run_parts (rowid, run_id, scenario, row_idx, idx, name, rounded, exact_ore)"
+       " SELECT 5000000, run_id, scenario, row_idx, idx + 1, name, rounded, exact_ore FROM run_parts"
        " WHERE run_id = 1 AND scenario = 0 AND row_idx = 2 ORDER BY idx DESC LIMIT 1",
        "incomplete (its parts are missing or extra)"},
       /* a row after the second run's (the next rowid) */
@@ -724,16 +724,16 @@ static void extra_child_away_from_the_run_refused(void **state) {
        "incomplete (its rows are missing or extra)"},
       /* as many parts as claimed: the last one gone, one more of the first row's away */
       {"DELETE FROM run_parts WHERE rowid = (SELECT max(rowid) FROM run_parts WHERE run_id = 1);"
-       " INSERT INTO run_parts (rowid, run_id, scenario, row_idx, idx, name, rounded, exact)"
-       " SELECT 5000000, run_id, scenario, row_idx, idx + 1, name, rounded, exact FROM run_parts"
+       " INSERT INTO run_parts (rowid, run_id, scenario, row_idx, idx, name, rounded, exact_ore)"
+       " SELECT 5000000, run_id, scenario, row_idx, idx + 1, name, rounded, exact_ore FROM run_parts"
        " WHERE run_id = 1 AND scenario = 0 AND row_idx = 0 ORDER BY idx DESC LIMIT 1",
        "incomplete (its parts are missing or extra)"},
       /* exact amounts are øre (schema version 3), within 2^53 kroner and a half */
-      {"UPDATE run_parts SET exact = 900719925474099251 WHERE run_id = 1 AND scenario = 0 AND row_idx = 4 AND idx = 0",
-       "run_parts, field \"exact\": 900719925474099251 outside -900719925474099250..900719925474099250"},
-      {"UPDATE run_rows SET exact = -900719925474099251 WHERE run_id = 1 AND scenario = 1 AND idx = 2",
-       "run_rows, field \"exact\": -900719925474099251 outside"},
-      {"UPDATE run_rows SET exact = 1 WHERE run_id = 1 AND scenario = 1 AND idx = 2",
+      {"UPDATE run_parts SET exact_ore = 900719925474099251 WHERE run_id = 1 AND scenario = 0 AND row_idx = 4 AND idx = 0",
+       "run_parts, field \"exact_ore\": 900719925474099251 outside -900719925474099250..900719925474099250"},
+      {"UPDATE run_rows SET exact_ore = -900719925474099251 WHERE run_id = 1 AND scenario = 1 AND idx = 2",
+       "run_rows, field \"exact_ore\": -900719925474099251 outside"},
+      {"UPDATE run_rows SET exact_ore = 1 WHERE run_id = 1 AND scenario = 1 AND idx = 2",
        "is not the exact share 0.01 rounded"},
       {"UPDATE run_years SET cost = '1' || char(27) || '.00' WHERE run_id = 1 AND scenario = 1 AND idx = 0",
        "run_years, field \"cost\": byte 2 is a control character"},

@@ -59,7 +59,7 @@ static void every_amount_stored_as_its_ore(void **state) {
       const cs_doc_row *row = &doc->runs[s].rows[r];
       char sql[256];
       int type;
-      snprintf(sql, sizeof sql, "SELECT exact FROM run_rows WHERE run_id = %lld AND scenario = %zu AND idx = %zu",
+      snprintf(sql, sizeof sql, "SELECT exact_ore FROM run_rows WHERE run_id = %lld AND scenario = %zu AND idx = %zu",
                (long long)id, s, r);
       long long v = stored_exact(raw, sql, &type);
       assert_int_equal(type, SQLITE_INTEGER);
@@ -67,7 +67,7 @@ static void every_amount_stored_as_its_ore(void **state) {
       checked++;
       for (size_t p = 0; p < row->nparts; p++) {
         snprintf(sql, sizeof sql,
-                 "SELECT exact FROM run_parts WHERE run_id = %lld AND scenario = %zu AND row_idx = %zu AND idx = %zu",
+                 "SELECT exact_ore FROM run_parts WHERE run_id = %lld AND scenario = %zu AND row_idx = %zu AND idx = %zu",
                  (long long)id, s, r, p);
         v = stored_exact(raw, sql, &type);
         assert_int_equal(type, SQLITE_INTEGER);
@@ -109,7 +109,7 @@ static void limits_of_the_range(void **state) {
     char sql[160];
     int type;
     snprintf(sql, sizeof sql,
-             "SELECT exact FROM run_parts WHERE run_id = %lld AND scenario = 0 AND row_idx = 1 AND idx = 0",
+             "SELECT exact_ore FROM run_parts WHERE run_id = %lld AND scenario = 0 AND row_idx = 1 AND idx = 0",
              (long long)id);
     assert_int_equal(stored_exact(raw, sql, &type), kept[k].ore);
     assert_int_equal(type, SQLITE_INTEGER);
@@ -172,11 +172,43 @@ static void non_amounts_refused_by_their_place(void **state) {
   cs_doc_free(doc);
 }
 
+/* A coopsim of schema version 2 that opened the store before it was
+** upgraded writes its amounts as text into a column named exact: in version
+** 3 there is none, so its insert fails instead of "500.00" becoming 500
+** øre (review5 F2). */
+static void an_old_writers_insert_fails(void **state) {
+  (void)state;
+  cs_doc *doc = testdoc(1, 1, 2, "Ore");
+  cs_rundb *db = open_write();
+  int64_t id = -1;
+  cs_error err = {0, ""};
+  if (cs_rundb_save(db, doc, &testmeta, &id, &err)) fail_msg("save: %s", err.msg);
+  cs_rundb_close(db);
+  sqlite3 *raw;
+  assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+  static const char *const old[] = {
+      "INSERT INTO run_parts (run_id, scenario, row_idx, idx, name, rounded, exact, explain)"
+      " VALUES (1, 0, 0, 9, 'x', 500, '500.00', NULL)",
+      "INSERT INTO run_rows (run_id, scenario, idx, year, code, name, cooperation, population, months,"
+      " charged_months, host, total, exact, nparts) VALUES (1, 0, 9, 2024, '0301', 'x', 'c', 1, 12, 12, 0,"
+      " 500, '500.00', 0)"};
+  for (size_t i = 0; i < sizeof old / sizeof *old; i++) {
+    char *msg = NULL;
+    assert_int_not_equal(sqlite3_exec(raw, old[i], NULL, NULL, &msg), SQLITE_OK);
+    assert_non_null(msg);
+    assert_non_null(strstr(msg, "no column named exact"));
+    sqlite3_free(msg);
+  }
+  sqlite3_close(raw);
+  cs_doc_free(doc);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(every_amount_stored_as_its_ore, setup, teardown),
       cmocka_unit_test_setup_teardown(limits_of_the_range, setup, teardown),
       cmocka_unit_test_setup_teardown(non_amounts_refused_by_their_place, setup, teardown),
+      cmocka_unit_test_setup_teardown(an_old_writers_insert_fails, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
