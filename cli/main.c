@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <lauxlib.h>
 #include <lualib.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,8 +217,12 @@ static int dispatch(int argc, char **argv) {
 }
 
 /* Every command's output can fail to be written (a full disk, a closed
-** pipe): that is an exit status, not silence. */
+** pipe): that is an exit status, not silence. A file size limit (`ulimit
+** -f`) too: SIGXFSZ ignored, a write past it fails with EFBIG, and the
+** writer reports it and removes its temporary file, where the signal's
+** default killed the process and left the file behind. */
 int main(int argc, char **argv) {
+  signal(SIGXFSZ, SIG_IGN);
   int rc = dispatch(argc, argv);
   if (fflush(stdout) != 0 || ferror(stdout)) {
     fprintf(stderr, "coopsim: cannot write to standard output: %s\n", strerror(errno));

@@ -15,6 +15,7 @@
 ** process carries them out.
 */
 #include <lauxlib.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -280,6 +281,11 @@ static int runs_stream_k(lua_State *L) {
   int list = lua_gettop(L);
   size_t n = (size_t)lua_rawlen(L, list);
   cs_doc_results *runs = lua_newuserdatauv(L, (n ? n : 1) * sizeof *runs, 0);
+  /* each run's results array kept alive in a table, not on the stack: a
+  ** C function may use only LUA_MINSTACK slots unchecked, and a file of 1 000
+  ** runs overflowed it (review6: the worker died of signal 11) */
+  lua_createtable(L, n < INT_MAX ? (int)n : 0, 0);
+  int keep = lua_gettop(L);
   for (size_t i = 0; i < n; i++) {
     lua_rawgeti(L, list, (lua_Integer)i + 1);
     int idx = lua_gettop(L);
@@ -299,8 +305,8 @@ static int runs_stream_k(lua_State *L) {
     runs[i].to = r->to;
     runs[i].results = results;
     runs[i].nresults = k;
-    lua_replace(L, idx); /* keep the results array on the stack until done */
-    lua_settop(L, idx);
+    lua_rawseti(L, keep, (lua_Integer)i + 1); /* the results array, until done */
+    lua_settop(L, keep);
   }
   a->rc = cs_doc_stream(a->w, a->version, a->file, runs, n, a->explain, a->err);
   return 0;

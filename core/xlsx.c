@@ -114,6 +114,10 @@ static int sixteen_digits(double v, uint64_t *digits, int *exp10) {
   } else {
     if (shift >= 120) return 0;
     unsigned __int128 whole = p >> shift, rest = p - (whole << shift), half = (unsigned __int128)1 << (shift - 1);
+    /* below 10^15 before rounding: log10 put v in the next decade up (v
+    ** just below a power of ten, 0.09999999999999999), and rounding at this
+    ** place could carry it to exactly 10^15, one digit place too high */
+    if (whole < 1000000000000000u) return 0;
     n = (uint64_t)whole;
     if (rest > half || (rest == half && (n & 1))) n++;
   }
@@ -178,7 +182,9 @@ enum { ESC_TEXT, ESC_ATTR, ESC_PLAIN };
 
 /* The length of the valid UTF-8 sequence at s (1 .. 4 bytes; n bytes
 ** left), 0 when it is not one (a stray continuation byte, an overlong or
-** cut sequence, a surrogate, past U+10FFFF). */
+** cut sequence, a surrogate, past U+10FFFF) or is U+FFFE or U+FFFF, valid
+** UTF-8 but not characters XML 1.0 allows (Char): those are written as
+** invalid bytes are. */
 static size_t utf8_len(const unsigned char *s, size_t n) {
   unsigned c = s[0];
   size_t len;
@@ -193,7 +199,7 @@ static size_t utf8_len(const unsigned char *s, size_t n) {
     if ((s[i] & 0xC0) != 0x80) return 0;
     cp = (cp << 6) | (s[i] & 0x3Fu);
   }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF) return 0;
   return len;
 }
 
