@@ -25,6 +25,7 @@
 #include <string.h>
 #include <time.h>
 #include "coopsim/date.h"
+#include "coopsim/hugepage.h"
 #include "coopsim/zip_write.h"
 #include "fmt_num.h"
 
@@ -63,6 +64,8 @@ static int xb_grow(xbuf *b, size_t n) {
   }
   b->s = s;
   b->cap = cap;
+  /* a sheet's megabytes in 2 MB pages rather than 4 KB ones (hugepage.h) */
+  if (cap >= ((size_t)4 << 20)) cs_hugepage_hint(s, cap);
   return 1;
 }
 

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "coopsim/atomic_file.h"
+#include "coopsim/hugepage.h"
 #include "coopsim/lazy_deflate.h"
 #include "coopsim/thread.h"
 #include "coopsim/zip_write.h"
@@ -167,8 +168,12 @@ static void compress_next(cs_zip *z, struct libdeflate_compressor *c) {
     crc = libdeflate_crc32(0, in, len);
     size_t bound = libdeflate_deflate_compress_bound(c, len);
     out = malloc(bound ? bound : 1);
-    if (!out) oom = 1;
-    else outlen = libdeflate_deflate_compress(c, in, len, out, bound);
+    if (!out) {
+      oom = 1;
+    } else {
+      if (bound >= ((size_t)4 << 20)) cs_hugepage_hint(out, bound); /* hugepage.h */
+      outlen = libdeflate_deflate_compress(c, in, len, out, bound);
+    }
   }
   pthread_mutex_lock(&z->mu);
   entry *x = &z->e[i];

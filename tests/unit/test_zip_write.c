@@ -129,7 +129,7 @@ static void archive_round_trip(void **state) {
   assert_non_null(z);
   uint32_t x = 12345;
   for (size_t i = 0; i < N; i++) {
-    len[i] = i == 0 ? 0 : i % 7 == 3 ? (size_t)3 << 20 : 100 + i * 977;
+    len[i] = i == 0 ? 0 : i % 7 == 3 ? (size_t)5 << 20 : 100 + i * 977; /* 5 MiB: past the huge-page hint */
     char *d;
     if (i % 5 == 4) { /* random: stored */
       d = malloc(len[i]);
