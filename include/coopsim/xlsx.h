@@ -27,8 +27,8 @@
 ** character, so a table's column name still matches its header cell (and a
 ** literal "_xHHHH_" has its '_' escaped as _x005F_ so that it reads back as
 ** itself); in chart text, formulas and document properties each is
-** replaced by U+FFFD. A byte that is not part of valid UTF-8 becomes U+FFFD
-** everywhere.
+** replaced by U+FFFD. A byte that is not part of valid UTF-8, and U+FFFE
+** and U+FFFF (valid UTF-8 but no XML character), become U+FFFD everywhere.
 */
 #ifndef COOPSIM_XLSX_H
 #define COOPSIM_XLSX_H
