@@ -14,6 +14,7 @@
 #include <string.h>
 #include "coopsim/doc.h"
 #include "coopsim/doc_wire.h"
+#include "wire_membuf.h" /* a stream in memory */
 
 /* A small document whose figures add up as a simulated run's, worked out by
 ** hand (cs_wire_get_doc refuses one that does not: relations_refused).
@@ -134,37 +135,6 @@ static const char *const valid =
     "                  { \"kind\": \"merged\", \"code\": \"1832\", \"name\": \"Hemnes\", \"date\": \"2024-01-01\",\n"
     "                    \"other_code\": \"H001\", \"other_name\": \"Ny\" } ] } ] } ] }";
 
-
-/* ---- a stream in memory -------------------------------------------------- */
-
-typedef struct buf {
-  unsigned char *p;
-  size_t len, cap, pos;
-  size_t chunk; /* the most one fill hands over (a pipe gives what it has) */
-} buf;
-
-static int buf_write(void *ud, const void *data, size_t n) {
-  buf *b = ud;
-  if (b->len + n > b->cap) {
-    b->cap = (b->len + n) * 2;
-    b->p = realloc(b->p, b->cap);
-    assert_non_null(b->p);
-  }
-  memcpy(b->p + b->len, data, n);
-  b->len += n;
-  return 0;
-}
-
-static long buf_fill(void *ud, void *out, size_t cap, cs_error *err) {
-  (void)err;
-  buf *b = ud;
-  size_t n = b->len - b->pos;
-  if (n > cap) n = cap;
-  if (b->chunk && n > b->chunk) n = b->chunk;
-  memcpy(out, b->p + b->pos, n);
-  b->pos += n;
-  return (long)n;
-}
 
 static cs_doc *parse(const char *json) {
   cs_doc *doc = NULL;

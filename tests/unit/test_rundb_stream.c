@@ -14,40 +14,12 @@
 #include "coopsim/doc_wire.h"
 #include "rundb_testdoc.h"
 #include "rundb_teststore.h"
+#include "wire_membuf.h"
 
 /* ---- the worker's stream, in memory ------------------------------------- */
 
-typedef struct buf {
-  unsigned char *p;
-  size_t len, cap, pos;
-} buf;
-
-static int buf_write(void *ud, const void *data, size_t n) {
-  buf *b = ud;
-  if (b->len + n > b->cap) {
-    b->cap = (b->len + n) * 2;
-    b->p = realloc(b->p, b->cap);
-    assert_non_null(b->p);
-  }
-  memcpy(b->p + b->len, data, n);
-  b->len += n;
-  return 0;
-}
-
-/* Hands over at most 1 000 bytes at a time, as a pipe gives what it has. */
-static long buf_fill(void *ud, void *out, size_t cap, cs_error *err) {
-  (void)err;
-  buf *b = ud;
-  size_t n = b->len - b->pos;
-  if (n > cap) n = cap;
-  if (n > 1000) n = 1000;
-  memcpy(out, b->p + b->pos, n);
-  b->pos += n;
-  return (long)n;
-}
-
 static buf encode(const cs_doc *doc) {
-  buf b = {NULL, 0, 0, 0};
+  buf b = {NULL, 0, 0, 0, 1000}; /* read back 1 000 bytes at a time */
   cs_wire_out *w = cs_wire_out_new(buf_write, &b);
   assert_non_null(w);
   cs_wire_put_doc(w, doc);
