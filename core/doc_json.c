@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "coopsim/doc.h"
+#include "coopsim/text.h"
 #include "report_internal.h"
 
 typedef struct jw {
@@ -57,27 +58,6 @@ static void jclose(jw *w, char c) {
   cs_sb_addn(w->out, s, 1);
 }
 
-/* The length of the UTF-8 sequence at s (of at most n bytes) as jansson
-** accepts it (no overlong form, no surrogate, at most U+10FFFF); 0 if not. */
-static size_t utf8_len(const unsigned char *s, size_t n) {
-  unsigned c = s[0];
-  size_t len;
-  uint32_t cp;
-  if (c < 0xC2) return 0; /* a continuation byte, or an overlong two-byte form */
-  if (c < 0xE0) len = 2, cp = c & 0x1F;
-  else if (c < 0xF0) len = 3, cp = c & 0x0F;
-  else if (c < 0xF5) len = 4, cp = c & 0x07;
-  else return 0;
-  if (len > n) return 0;
-  for (size_t i = 1; i < len; i++) {
-    if ((s[i] & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (s[i] & 0x3F);
-  }
-  if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-    return 0;
-  return len;
-}
-
 /* Nonzero for a byte the scan must stop at: the NUL that ends the text, a
 ** control character, '"', '\\', or one of a UTF-8 sequence (checked as
 ** jansson checks it). One look-up a byte, and no strlen before. */
@@ -103,7 +83,8 @@ static void string(jw *w, const char *text) {
     if (c >= 0x80) {
       size_t avail = 1; /* the bytes before the NUL, as many as a sequence has */
       while (avail < 4 && s[i + avail]) avail++;
-      size_t len = utf8_len(s + i, avail);
+      uint32_t cp;
+      size_t len = cs_utf8_len(s + i, avail, &cp);
       if (!len) {
         w->bad = 1;
         return;

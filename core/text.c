@@ -60,3 +60,23 @@ int cs_text_check(const char *s, size_t len, char *why, size_t why_size) {
   }
   return 0;
 }
+
+size_t cs_utf8_len(const unsigned char *s, size_t n, uint32_t *cp) {
+  unsigned c = s[0];
+  size_t len;
+  uint32_t v;
+  if (c < 0xC2) return 0; /* ASCII, a continuation byte, an overlong two-byte form */
+  if (c < 0xE0) len = 2, v = c & 0x1Fu;
+  else if (c < 0xF0) len = 3, v = c & 0x0Fu;
+  else if (c < 0xF5) len = 4, v = c & 0x07u;
+  else return 0;
+  if (len > n) return 0;
+  for (size_t i = 1; i < len; i++) {
+    if ((s[i] & 0xC0) != 0x80) return 0;
+    v = (v << 6) | (s[i] & 0x3Fu);
+  }
+  if ((len == 3 && v < 0x800) || (len == 4 && v < 0x10000) || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+    return 0;
+  *cp = v;
+  return len;
+}

@@ -26,6 +26,7 @@
 #include <time.h>
 #include "coopsim/date.h"
 #include "coopsim/hugepage.h"
+#include "coopsim/text.h"
 #include "coopsim/zip_write.h"
 #include "fmt_num.h"
 
@@ -183,29 +184,6 @@ static void xb_num(xbuf *b, double v) {
 
 enum { ESC_TEXT, ESC_ATTR, ESC_PLAIN };
 
-/* The length of the valid UTF-8 sequence at s (1 .. 4 bytes; n bytes
-** left), 0 when it is not one (a stray continuation byte, an overlong or
-** cut sequence, a surrogate, past U+10FFFF) or is U+FFFE or U+FFFF, valid
-** UTF-8 but not characters XML 1.0 allows (Char): those are written as
-** invalid bytes are. */
-static size_t utf8_len(const unsigned char *s, size_t n) {
-  unsigned c = s[0];
-  size_t len;
-  unsigned min;
-  if (c >= 0xC2 && c <= 0xDF) len = 2, min = 0x80;
-  else if (c >= 0xE0 && c <= 0xEF) len = 3, min = 0x800;
-  else if (c >= 0xF0 && c <= 0xF4) len = 4, min = 0x10000;
-  else return 0;
-  if (n < len) return 0;
-  unsigned cp = c & (0x3Fu >> (len - 1));
-  for (size_t i = 1; i < len; i++) {
-    if ((s[i] & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (s[i] & 0x3Fu);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF) return 0;
-  return len;
-}
-
 static int is_hex(unsigned char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f'); }
 
 /* Appends s (n bytes) escaped for XML in the given mode (xlsx.h says how).
@@ -220,8 +198,11 @@ static void xb_esc(xbuf *b, const char *text, size_t n, int mode) {
     const char *rep = NULL;
     char tmp[8];
     if (c >= 0x80) {
-      skip = utf8_len(s + i, n - i);
-      if (skip) {
+      /* valid UTF-8 is kept, but U+FFFE and U+FFFF, which XML 1.0 does
+      ** not allow (Char), are written as invalid bytes are */
+      uint32_t cp;
+      skip = cs_utf8_len(s + i, n - i, &cp);
+      if (skip && cp != 0xFFFE && cp != 0xFFFF) {
         i += skip;
         continue;
       }
