@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 #include "cli.h"
 #include "coopsim/doc.h"
@@ -261,12 +260,6 @@ static int read_request(cs_wire_in *in, worker_answer *a, size_t i) {
   return 0;
 }
 
-static double monotonic(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* In the parent, as run i of the worker's document arrives (--db): saved
 ** into the store while the worker makes the next, so that SQLite's inserts
 ** overlap the worker's work, in a transaction committed only once the whole
@@ -279,7 +272,7 @@ static void save_arrived(void *ud, const cs_doc *doc, size_t i) {
   worker_answer *a = ud;
   const run_job *job = a->job;
   if (a->save_rc) return;
-  double start = monotonic();
+  double start = cli_worker_now();
   if (i == 0) {
     a->save_rc = cli_runs_meta(&a->meta, job->file, job->text, job->len, job->argc, job->argv, job->opt,
                                &a->save_err);
@@ -292,7 +285,7 @@ static void save_arrived(void *ud, const cs_doc *doc, size_t i) {
     cs_rundb_save_abort(a->saving);
     a->saving = NULL;
   }
-  if (a->pipe->deadline > 0) a->pipe->deadline += monotonic() - start;
+  if (a->pipe->deadline > 0) a->pipe->deadline += cli_worker_now() - start;
 }
 
 /* The store's save of a document saved as it arrived: COMMIT, and "saved

@@ -24,7 +24,7 @@
 #endif
 #endif
 
-static double now(void) {
+double cli_worker_now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
@@ -71,7 +71,7 @@ static void wait_exit(pid_t pid, double deadline) {
   int fd = (int)syscall(SYS_pidfd_open, pid, 0);
   if (fd < 0) return;
   for (;;) {
-    double left = deadline - now();
+    double left = deadline - cli_worker_now();
     if (left <= 0) break;
     struct pollfd pfd = {fd, POLLIN, 0};
     int r = poll(&pfd, 1, (int)(left * 1000) + 1);
@@ -92,7 +92,7 @@ static void reap(pid_t pid, double deadline, cli_worker_outcome *out) {
     pid_t w = waitpid(pid, &status, deadline > 0 ? WNOHANG : 0);
     if (w == pid) break;
     if (w < 0 && errno != EINTR) return;
-    if (deadline > 0 && now() >= deadline) {
+    if (deadline > 0 && cli_worker_now() >= deadline) {
       kill(pid, SIGKILL);
       out->timed_out = 1;
       while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
@@ -120,7 +120,7 @@ long cli_worker_fill(void *ud, void *buf, size_t cap, cs_error *err) {
   for (;;) {
     int wait_ms = -1;
     if (p->deadline > 0) {
-      double left = p->deadline - now();
+      double left = p->deadline - cli_worker_now();
       if (left <= 0) {
         p->timed_out = 1;
         return cs_error_set(err, CS_EIO, "the scenario ran longer than %g s (--timeout)", p->timeout);
@@ -169,7 +169,7 @@ int cli_worker_run(const cli_worker_limits *lim, int (*child)(int fd, void *arg)
     _exit(rc);
   }
   close(fds[1]);
-  cli_worker_pipe p = {fds[0], lim->timeout > 0 ? now() + lim->timeout : 0, lim->timeout, 0, 0, 0};
+  cli_worker_pipe p = {fds[0], lim->timeout > 0 ? cli_worker_now() + lim->timeout : 0, lim->timeout, 0, 0, 0};
   out->consumed = consume(&p, carg);
   close(fds[0]);
   /* a worker that sent something malformed, or too much, is not waited for
@@ -178,7 +178,7 @@ int cli_worker_run(const cli_worker_limits *lim, int (*child)(int fd, void *arg)
     kill(pid, SIGKILL);
     out->refused = 1;
   }
-  reap(pid, p.timed_out ? now() : p.deadline, out);
+  reap(pid, p.timed_out ? cli_worker_now() : p.deadline, out);
   if (p.timed_out) out->timed_out = 1;
   return 0;
 }

@@ -34,6 +34,9 @@ typedef struct cli_worker_pipe {
 ** Bytes read, 0 at the end, or CS_EIO with err set (timeout, read error). */
 long cli_worker_fill(void *p, void *buf, size_t cap, cs_error *err);
 
+/* The clock of a pipe's deadline: CLOCK_MONOTONIC in seconds. */
+double cli_worker_now(void);
+
 /* What happened to the child. */
 typedef struct cli_worker_outcome {
   int exited;        /* 1: the child exited normally with exit_code */
