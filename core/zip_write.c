@@ -22,7 +22,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "coopsim/atomic_file.h"
 #include "coopsim/hugepage.h"
 #include "coopsim/lazy_deflate.h"
@@ -95,14 +94,8 @@ static void put32(unsigned char *p, uint32_t v) {
 
 /* Writes all n bytes at p (under mu); 0, or the archive's error. */
 static int write_all(cs_zip *z, const void *p, size_t n) {
-  const char *s = p;
-  while (n > 0) {
-    ssize_t w = write(z->fd, s, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return fail(z, CS_EIO, "%s: cannot write the workbook (%s)", strerror(w < 0 ? errno : EIO));
-    s += w, n -= (size_t)w;
-  }
-  z->offset += (uint64_t)(s - (const char *)p);
+  if (cs_write_all(z->fd, p, n) != 0) return fail(z, CS_EIO, "%s: cannot write the workbook (%s)", strerror(errno));
+  z->offset += n;
   return 0;
 }
 
