@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include "coopsim/hash.h"
 #include "coopsim/doc_wire.h"
 #include "coopsim/text.h"
 
@@ -103,12 +104,6 @@ void cs_wire_put_int(cs_wire_out *w, int64_t v) {
   cs_wire_put_uint(w, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
 }
 
-static uint64_t hash_text(const char *s) {
-  uint64_t h = 1469598103934665603u;
-  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
-  return h;
-}
-
 /* The number of s if sent before, else records a copy and returns
 ** UINT32_MAX. */
 static uint32_t sent_number(cs_wire_out *w, const char *s) {
@@ -124,7 +119,7 @@ static uint32_t sent_number(cs_wire_out *w, const char *s) {
     }
     for (size_t i = 0; i < t->cap; i++)
       if (t->text[i]) {
-        size_t j = hash_text(t->text[i]) & (cap - 1);
+        size_t j = cs_hash_str(t->text[i]) & (cap - 1);
         while (text[j]) j = (j + 1) & (cap - 1);
         text[j] = t->text[i];
         num[j] = t->num[i];
@@ -132,7 +127,7 @@ static uint32_t sent_number(cs_wire_out *w, const char *s) {
     free(t->text), free(t->num);
     t->text = text, t->num = num, t->cap = cap;
   }
-  size_t j = hash_text(s) & (t->cap - 1);
+  size_t j = cs_hash_str(s) & (t->cap - 1);
   for (; t->text[j]; j = (j + 1) & (t->cap - 1))
     if (strcmp(t->text[j], s) == 0) return t->num[j];
   if (t->n >= TEXTS_MAX) {

@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "coopsim/hash.h"
 #include "lua_internal.h"
 
 #define ALIGN_MT "coopsim.alignment"
@@ -162,17 +163,11 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size) {
 
 #define NOMEM(L) luaL_error(L, "cs.compare: not enough memory")
 
-static uint64_t hash_text(const char *t) {
-  uint64_t h = 1469598103934665603u; /* FNV-1a */
-  for (; *t; t++) h = (h ^ (unsigned char)*t) * 1099511628211u;
-  return h;
-}
-
 /* The index of code's text among the alignment's codes, made when new: the
 ** table maps a hash to an index + 1; codes with the same hash are told
 ** apart by their text (the probe goes on past a slot whose text differs). */
 static uint32_t code_index(lua_State *L, alignment *a, const char *text) {
-  uint64_t h = hash_text(text);
+  uint64_t h = cs_hash_str(text);
   if (a->codes.cap)
     for (size_t j = slot_of(h, a->codes.cap); a->codes.val[j]; j = (j + 1) & (a->codes.cap - 1))
       if (a->codes.key[j] == h && strcmp(a->code[a->codes.val[j] - 1], text) == 0)

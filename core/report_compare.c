@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "coopsim/hash.h"
 #include "report_internal.h"
 
 /* Rows and lines are sorted by integer keys that order exactly as the
@@ -52,12 +53,6 @@ typedef struct ranks {
   size_t n;
 } ranks;
 
-static uint64_t hash_text(const char *s) {
-  uint64_t h = 1469598103934665603u;
-  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
-  return h;
-}
-
 /* Doubles the table (from 16 slots); -1 when out of memory. */
 static int grow_ranks(ranks *t) {
   size_t cap = t->cap ? 2 * t->cap : 16;
@@ -70,7 +65,7 @@ static int grow_ranks(ranks *t) {
     return -1;
   }
   for (size_t i = 0; i < t->n; i++) {
-    size_t j = hash_text(t->texts[i]) & (cap - 1);
+    size_t j = cs_hash_str(t->texts[i]) & (cap - 1);
     while (slot_text[j]) j = (j + 1) & (cap - 1);
     slot_text[j] = t->texts[i];
     slot_num[j] = (uint32_t)i;
@@ -84,7 +79,7 @@ static int grow_ranks(ranks *t) {
 ** The table holds at most half as many texts as it has slots. */
 static long text_number(ranks *t, const char *text) {
   if (2 * (t->n + 1) > t->cap && grow_ranks(t) != 0) return -1;
-  size_t j = hash_text(text) & (t->cap - 1);
+  size_t j = cs_hash_str(text) & (t->cap - 1);
   for (; t->slot_text[j]; j = (j + 1) & (t->cap - 1))
     if (t->slot_text[j] == text || strcmp(t->slot_text[j], text) == 0) return (long)t->slot_num[j];
   t->slot_text[j] = text;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "coop_internal.h"
+#include "coopsim/hash.h"
 #include "coopsim/round.h"
 #include "coopsim/simulate.h"
 #include "dec.h"
@@ -61,12 +62,6 @@ static void strings_free(cs_strings *s) {
   free(s);
 }
 
-static uint64_t hash_text(const char *t) {
-  uint64_t h = 1469598103934665603u; /* FNV-1a */
-  for (; *t; t++) h = (h ^ (unsigned char)*t) * 1099511628211u;
-  return h;
-}
-
 /* The result's copy of text ("" is not stored), or NULL when out of memory. */
 static const char *intern(cs_strings *s, const char *text) {
   if (!text[0]) return "";
@@ -76,7 +71,7 @@ static const char *intern(cs_strings *s, const char *text) {
     if (!slot) return NULL;
     for (size_t i = 0; i < s->cap; i++) {
       if (!s->slot[i]) continue;
-      size_t j = hash_text(s->slot[i]) & (cap - 1);
+      size_t j = cs_hash_str(s->slot[i]) & (cap - 1);
       while (slot[j]) j = (j + 1) & (cap - 1);
       slot[j] = s->slot[i];
     }
@@ -84,7 +79,7 @@ static const char *intern(cs_strings *s, const char *text) {
     s->slot = slot;
     s->cap = cap;
   }
-  size_t j = hash_text(text) & (s->cap - 1);
+  size_t j = cs_hash_str(text) & (s->cap - 1);
   for (; s->slot[j]; j = (j + 1) & (s->cap - 1))
     if (strcmp(s->slot[j], text) == 0) return s->slot[j];
   size_t len = strlen(text) + 1;

@@ -25,6 +25,7 @@
 #include <string.h>
 #include <time.h>
 #include "coopsim/date.h"
+#include "coopsim/hash.h"
 #include "coopsim/hugepage.h"
 #include "coopsim/text.h"
 #include "coopsim/zip_write.h"
@@ -464,12 +465,6 @@ int cs_xlsx_format(cs_xlsx *x, const cs_xlsx_style *style) {
 
 /* ---- shared strings ------------------------------------------------------------------- */
 
-static uint32_t hash_text(const char *s, size_t n) {
-  uint32_t h = 2166136261u; /* FNV-1a */
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
-  return h;
-}
-
 static int sst_rehash(cs_xlsx *x) {
   uint32_t n = x->nslots ? x->nslots * 2 : 1024;
   uint32_t *slots = calloc(n, sizeof *slots);
@@ -488,7 +483,7 @@ static int sst_rehash(cs_xlsx *x) {
 /* The shared string's index of text (added when new); UINT32_MAX when out
 ** of memory. */
 static uint32_t sst_index(cs_xlsx *x, const char *text, size_t n) {
-  uint32_t h = hash_text(text, n);
+  uint32_t h = (uint32_t)cs_hash_mem(text, n);
   if (x->nslots) {
     for (uint32_t k = h & (x->nslots - 1);; k = (k + 1) & (x->nslots - 1)) {
       uint32_t i = x->slots[k];
