@@ -2,9 +2,10 @@
 ** worker.c: a child process with limits, its result read over a pipe
 ** under a wall-clock deadline (see worker.h).
 */
-#define _DEFAULT_SOURCE /* syscall */
+#define _GNU_SOURCE /* syscall, F_SETPIPE_SZ */
 #include "worker.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -148,6 +149,12 @@ int cli_worker_run(const cli_worker_limits *lim, int (*child)(int fd, void *arg)
   memset(out, 0, sizeof *out);
   int fds[2];
   if (pipe(fds) != 0) return -1;
+  /* a pipe of 1 MiB, not Linux's 64 KiB: the worker writes its document
+  ** ahead while the parent decodes and writes the report, instead of the
+  ** two waking each other every 64 KiB (the national CSV export: some 10%
+  ** faster, measured December 2026). A hint: a smaller pipe only waits more
+  ** (the size is capped by /proc/sys/fs/pipe-max-size). */
+  (void)fcntl(fds[1], F_SETPIPE_SZ, 1 << 20);
   fflush(stdout);
   fflush(stderr);
   pid_t pid = fork();
