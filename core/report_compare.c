@@ -262,9 +262,10 @@ typedef struct name_list {
 
 static void add_name(name_list *l, const char *name) {
   if (l->oom) return;
-  /* the last one first: rows of one cooperation come together */
+  /* the last one first: rows of one cooperation come together (and a
+  ** document's texts are mostly one copy each: the same pointer) */
   for (size_t j = l->n; j > 0; j--)
-    if (strcmp(l->names[j - 1], name) == 0) return;
+    if (l->names[j - 1] == name || strcmp(l->names[j - 1], name) == 0) return;
   if (l->n == l->cap) {
     size_t cap = l->cap ? 2 * l->cap : 8;
     const char **names = realloc((void *)l->names, cap * sizeof *names);

@@ -402,14 +402,15 @@ static void put_part(cs_xlsx *x, const char *name, xbuf *b) {
     return;
   }
   char *data = b->s ? b->s : malloc(1);
-  size_t len = b->len;
+  size_t len = b->len, size = b->s ? b->cap : 0;
   *b = (xbuf){0};
   if (!data) {
     oom(x);
     return;
   }
   cs_error e = {0};
-  if (cs_zip_add(x->zip, name, data, len, &e)) {
+  /* once written, the archive keeps the buffer for a next sheet (cs_xlsx_sheet) */
+  if (cs_zip_add_kept(x->zip, name, data, len, size, &e)) {
     x->rc = e.code ? e.code : CS_EIO;
     x->err = e;
     x->err.code = x->rc;
@@ -546,8 +547,15 @@ void cs_xlsx_sheet(cs_xlsx *x, const char *name) {
   *s = (sheet_rec){0};
   if (!(s->name = dup(x, name))) return;
   x->nsheets++;
-  /* the rows' buffer, as large as the largest sheet yet (the archive took it) */
+  /* the rows' buffer, as large as the largest sheet yet (the archive took
+  ** it): one the archive has written and kept (its pages touched already:
+  ** put_part), else a new one */
   x->data.len = 0;
+  if (!x->data.s && x->last_len > HEAD_ROOM) {
+    size_t size;
+    char *p = cs_zip_spare(x->zip, x->last_len + 64, &size);
+    if (p) x->data = (xbuf){p, 0, size, 0};
+  }
   if (!x->data.s && !xb_room(&x->data, x->last_len > HEAD_ROOM ? x->last_len + 64 : 65536)) {
     oom(x);
     return;

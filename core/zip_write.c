@@ -37,6 +37,7 @@
 #define WRITEBACK ((uint64_t)8 << 20)   /* bytes between write-back hints */
 #define ZIP_MAX 0xfffffffeu            /* sizes and offsets: 0xffffffff means ZIP64 */
 #define ENTRIES_MAX 65534u
+#define SPARES 2                       /* buffers kept for cs_zip_spare */
 #define DOS_DATE ((0u << 9) | (1u << 5) | 1u) /* 1980-01-01 */
 #define FLAG_UTF8 0x0800u                    /* the name is UTF-8 */
 
@@ -47,6 +48,7 @@ typedef struct entry {
   size_t namelen;
   char *data; /* the entry's bytes until compressed */
   size_t len;
+  size_t size; /* data's size when the archive keeps it (cs_zip_add_kept), else 0 */
   char *out; /* what is written: deflated, or data itself when stored */
   size_t outlen;
   uint32_t crc;
@@ -74,6 +76,10 @@ struct cs_zip {
   int threaded;
   pthread_t thread;
   struct libdeflate_compressor *mine; /* the caller's thread's */
+  struct {
+    char *p;
+    size_t size;
+  } spare[SPARES]; /* buffers of written entries, for cs_zip_spare */
 };
 
 /* Records the archive's first error (under mu). */
@@ -105,6 +111,21 @@ static unsigned flags(const entry *x) {
   return 0;
 }
 
+/* Keeps the buffer p of size bytes for cs_zip_spare in place of the
+** smallest kept one when it is larger, and frees what is not kept (under
+** mu). size 0: freed. */
+static void keep(cs_zip *z, char *p, size_t size) {
+  size_t small = 0;
+  for (size_t i = 1; i < SPARES; i++)
+    if (z->spare[i].size < z->spare[small].size) small = i;
+  if (size > z->spare[small].size) {
+    char *old = z->spare[small].p;
+    z->spare[small].p = p, z->spare[small].size = size;
+    p = old;
+  }
+  free(p);
+}
+
 /* Writes entry i's local header, name and data (under mu). */
 static void write_entry(cs_zip *z, entry *x) {
   if (!z->rc && (z->offset > ZIP_MAX || x->outlen > ZIP_MAX || x->len > ZIP_MAX ||
@@ -129,7 +150,7 @@ static void write_entry(cs_zip *z, entry *x) {
     if (z->offset - z->hinted >= WRITEBACK) cs_writeback_start(z->fd), z->hinted = z->offset;
   }
   if (x->out != x->data) free(x->out);
-  free(x->data);
+  keep(z, x->data, x->size);
   x->out = x->data = NULL;
   x->state = WRITTEN;
 }
@@ -226,6 +247,25 @@ static int report(cs_zip *z, cs_error *err) {
 }
 
 int cs_zip_add(cs_zip *z, const char *name, char *data, size_t len, cs_error *err) {
+  return cs_zip_add_kept(z, name, data, len, 0, err);
+}
+
+char *cs_zip_spare(cs_zip *z, size_t min, size_t *size) {
+  pthread_mutex_lock(&z->mu);
+  size_t best = SPARES;
+  for (size_t i = 0; i < SPARES; i++)
+    if (z->spare[i].p && z->spare[i].size >= min && (best == SPARES || z->spare[i].size < z->spare[best].size))
+      best = i;
+  char *p = NULL;
+  if (best < SPARES) {
+    p = z->spare[best].p, *size = z->spare[best].size;
+    z->spare[best].p = NULL, z->spare[best].size = 0;
+  }
+  pthread_mutex_unlock(&z->mu);
+  return p;
+}
+
+int cs_zip_add_kept(cs_zip *z, const char *name, char *data, size_t len, size_t size, cs_error *err) {
   pthread_mutex_lock(&z->mu);
   size_t namelen = name ? strlen(name) : 0;
   char *copy = NULL;
@@ -251,6 +291,7 @@ int cs_zip_add(cs_zip *z, const char *name, char *data, size_t len, cs_error *er
   entry *x = &z->e[z->n++];
   memset(x, 0, sizeof *x);
   x->name = copy, x->namelen = namelen, x->data = data, x->len = len, x->state = QUEUED;
+  x->size = size >= len ? size : 0;
   z->pending += len;
   if (!z->threaded && cs_thread_start(&z->thread, NULL, compressor_thread, z) == 0) z->threaded = 1;
   pthread_cond_signal(&z->work);
@@ -295,6 +336,7 @@ static void free_zip(cs_zip *z) {
     free(z->e[i].name);
   }
   free(z->e);
+  for (size_t i = 0; i < SPARES; i++) free(z->spare[i].p);
   libdeflate_free_compressor(z->mine);
   pthread_mutex_destroy(&z->mu);
   pthread_cond_destroy(&z->work);

@@ -31,6 +31,19 @@ cs_zip *cs_zip_new(int fd, const char *shown, cs_error *err);
 ** CS_EINVAL for a bad name); after a failure every call returns it. */
 int cs_zip_add(cs_zip *z, const char *name, char *data, size_t len, cs_error *err);
 
+/* cs_zip_add of a buffer of size bytes (size >= len) that the archive
+** keeps once the entry is written, for cs_zip_spare to hand out again,
+** instead of freeing it: a workbook's sheets, megabytes each, are then
+** written into pages already touched rather than new ones (a first touch
+** costs microseconds per 4 KB page on this project's machines). The
+** archive keeps the two largest such buffers and frees the others.
+** Returns and fails as cs_zip_add. */
+int cs_zip_add_kept(cs_zip *z, const char *name, char *data, size_t len, size_t size, cs_error *err);
+/* A buffer of at least min bytes that a written entry added with
+** cs_zip_add_kept no longer needs, the smallest such, now the caller's
+** (free it, or give it back through cs_zip_add_kept), its size in *size;
+** NULL when the archive keeps none that large. Its bytes are unspecified. */
+char *cs_zip_spare(cs_zip *z, size_t min, size_t *size);
 /* cs_zip_add of a copy of the len bytes at data (which stays the caller's). */
 int cs_zip_add_copy(cs_zip *z, const char *name, const char *data, size_t len, cs_error *err);
 

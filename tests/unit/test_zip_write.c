@@ -226,6 +226,58 @@ static void bad_names(void **state) {
   close(fd);
 }
 
+/* Buffers given with cs_zip_add_kept come back from cs_zip_spare once their
+** entry is written, never one smaller than asked, each once; the archive
+** still holds every entry byte for byte; what is kept at close, or not
+** kept, is freed (ASan's leak check). */
+static void kept_buffers(void **state) {
+  (void)state;
+  int fd = temp_fd();
+  cs_error err;
+  cs_zip *z = cs_zip_new(fd, "k.xlsx", &err);
+  assert_non_null(z);
+  size_t size = 0;
+  assert_null(cs_zip_spare(z, 1, &size)); /* nothing written yet */
+  const size_t sizes[3] = {500000, 400000, 300000};
+  for (int i = 0; i < 3; i++) {
+    char *d = text_of(sizes[i], (unsigned)i);
+    char *big = realloc(d, sizes[i] + 1000); /* a buffer larger than its entry */
+    assert_non_null(big);
+    assert_int_equal(cs_zip_add_kept(z, i == 1 ? "b.xml" : i ? "c.xml" : "a.xml", big, sizes[i], sizes[i] + 1000, &err), 0);
+  }
+  /* the entries are written by the second thread (or this one), in order:
+  ** wait for the two buffers of 401000 bytes or more (the third is smaller) */
+  assert_null(cs_zip_spare(z, 501001, &size));
+  char *p = NULL, *q = NULL;
+  size_t psize = 0, qsize = 0;
+  while (!(p = cs_zip_spare(z, 401000, &psize))) {
+  }
+  while (!(q = cs_zip_spare(z, 401000, &qsize))) {
+  }
+  assert_true((psize == 401000 && qsize == 501000) || (psize == 501000 && qsize == 401000));
+  assert_null(cs_zip_spare(z, 401000, &size)); /* each is handed out once */
+  /* given back as a new entry, kept again at close and freed there */
+  memcpy(p, "<x/>", 4);
+  assert_int_equal(cs_zip_add_kept(z, "d.xml", p, 4, psize, &err), 0);
+  free(q);
+  assert_int_equal(cs_zip_close(z, &err), 0);
+  size_t n;
+  unsigned char *b = slurp(fd, &n);
+  got g[4];
+  assert_int_equal(read_zip(b, n, g, 4), 4);
+  for (int i = 0; i < 3; i++) {
+    char *want = text_of(sizes[i], (unsigned)i);
+    assert_int_equal(g[i].len, sizes[i]);
+    assert_memory_equal(g[i].data, want, sizes[i]);
+    free(want);
+  }
+  assert_int_equal(g[3].len, 4);
+  assert_memory_equal(g[3].data, "<x/>", 4);
+  for (int i = 0; i < 4; i++) free(g[i].data);
+  free(b);
+  close(fd);
+}
+
 /* Abandoned with work waiting: everything is freed, nothing crashes. */
 static void abandon_waiting(void **state) {
   (void)state;
@@ -243,7 +295,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(archive_round_trip), cmocka_unit_test(same_entries_same_bytes),
       cmocka_unit_test(disk_full),          cmocka_unit_test(bad_names),
-      cmocka_unit_test(abandon_waiting),
+      cmocka_unit_test(abandon_waiting),    cmocka_unit_test(kept_buffers),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
