@@ -406,9 +406,10 @@ static void save_wait(worker_answer *a) {
 }
 
 /* Ends the saving thread, once it has saved the run it was handed, and
-** rolls the save back if it failed; every path that read the document
-** comes here before the save is committed or the document freed. Nothing
-** when no thread runs. */
+** rolls the save back if it failed: finish_save before COMMIT, answer_free
+** on every other path (a refused document, a timeout, a failed report).
+** The thread may outlive consume: it reads only its copies, never the
+** document nor the pipe. Nothing when no thread runs. */
 static void save_join(worker_answer *a) {
   if (!a->threaded) return;
   pthread_mutex_lock(&a->mu);
@@ -502,7 +503,7 @@ static void save_arrived(void *ud, const cs_doc *doc, size_t i) {
 ** run N" or why nothing was stored; 0 or 1, as cli_runs_save_doc. */
 static int finish_save(worker_answer *a) {
   int64_t id = 0;
-  save_join(a); /* consume has joined it already */
+  save_join(a); /* the last run saved, or the save's failure known */
   int rc = a->save_rc;
   if (!rc) {
     rc = cs_rundb_save_commit(a->saving, &id, &a->save_err);
@@ -558,14 +559,9 @@ static int consume(cli_worker_pipe *p, void *arg) {
   }
   if (!rc && !cs_wire_at_end(in, &a->err))
     rc = cs_error_set(&a->err, CS_EINVAL, "the worker sent more than it announced");
-  /* the last run saved (or the save's failure known) on every path, before
-  ** the worker is reaped: the wait, like save_arrived's, does not count
-  ** against --timeout */
-  if (a->threaded) {
-    double start = cli_worker_now();
-    save_join(a);
-    if (p->deadline > 0) p->deadline += cli_worker_now() - start;
-  }
+  /* the saving thread may still be saving the last run: finish_save (after
+  ** the report, which it overlaps) or answer_free joins it; nothing here
+  ** waits for it, so the pipe's deadline is not touched */
   cs_wire_in_free(in);
   a->got = p->got;
   return rc;
@@ -607,7 +603,9 @@ static int run_in_worker(const run_job *job) {
     rc = a->status;
   } else {
     rc = note_all(a->req, a->nreq, job);
-    if (rc == 0 && a->doc && (a->saving || a->save_rc)) { /* saved as it arrived */
+    /* (save_rc is the saving thread's until it is joined: saving and
+    ** save_stopped are the parent's) */
+    if (rc == 0 && a->doc && (a->saving || a->save_stopped)) { /* saved as it arrived */
       if (job->want_report) rc = write_report(a->doc, job);
       if (rc == 0) rc = finish_save(a);
     } else if (rc == 0 && a->doc && (job->want_report || job->store)) {
