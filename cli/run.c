@@ -292,19 +292,18 @@ static int copy_text(cs_doc_arena *ar, char **t) {
   return 0;
 }
 
-/* *p's n elements of size bytes copied into ar (NULL when n is 0); -1 when
-** out of memory. */
-static int copy_array(cs_doc_arena *ar, void *p, size_t n, size_t size) {
-  void **arr = p;
-  if (n == 0 || !*arr) {
-    *arr = NULL;
-    return 0;
+/* The array *field points to, of n elements of size bytes, copied into ar
+** and *field pointed to the copy (NULL when n is 0); -1 when out of
+** memory. field is the address of a struct's array pointer (of any type:
+** it is read and written with memcpy). */
+static int copy_array(cs_doc_arena *ar, void *field, size_t n, size_t size) {
+  void *src, *copy = NULL;
+  memcpy(&src, field, sizeof src);
+  if (n > 0 && src) {
+    if (n > SIZE_MAX / size || !(copy = cs_doc_arena_alloc_raw(ar, n * size))) return -1;
+    memcpy(copy, src, n * size);
   }
-  if (n > SIZE_MAX / size) return -1;
-  void *c = cs_doc_arena_alloc_raw(ar, n * size);
-  if (!c) return -1;
-  memcpy(c, *arr, n * size);
-  *arr = c;
+  memcpy(field, &copy, sizeof copy);
   return 0;
 }
 
