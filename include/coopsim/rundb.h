@@ -109,7 +109,11 @@ int cs_rundb_save(cs_rundb *db, const cs_doc *doc, const cs_rundb_meta *meta, in
 ** only after COMMIT succeeded. cs_rundb_save_abort rolls back and frees sv
 ** (NULL: nothing). On failure of begin nothing is left open (*out NULL);
 ** after a failed cs_rundb_save_run the caller aborts; a failed commit has
-** rolled back and freed sv. Codes and messages as cs_rundb_save's. */
+** rolled back and freed sv. Codes and messages as cs_rundb_save's.
+** The steps may run on different threads (`coopsim run --db` inserts on a
+** thread of its own), one at a time: the connection is opened without
+** SQLite's mutex (SQLITE_OPEN_NOMUTEX), so the caller orders every use of
+** db and sv (a mutex, a join) and nothing else uses db meanwhile. */
 typedef struct cs_rundb_saving cs_rundb_saving;
 int cs_rundb_save_begin(cs_rundb *db, const cs_doc *head, const cs_rundb_meta *meta, cs_rundb_saving **out,
                         cs_error *err);
