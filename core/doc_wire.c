@@ -24,13 +24,21 @@ enum { TAG_NULL = 0, TAG_NEW = 1, TAG_ONCE = 2, TAG_NUMBER = 3 };
 
 /* ---- writing --------------------------------------------------------------- */
 
-/* Texts sent so far: open addressing from the text to its number. The
-** writer keeps its own copy of each (in `copies`: a text put may be a field
-** that changes after), until the document's end (cs_wire_put_end), where
-** both sides forget every text. */
+/* Texts sent so far: open addressing from the text to its number. A slot
+** keeps the text's length and hash, so that a probe compares bytes only
+** when both match (the texts of a national document are looked up millions
+** of times: a strcmp and two strlen a lookup were a tenth of the worker's
+** time). The writer keeps its own copy of each (in `copies`: a text put may
+** be a field that changes after), until the document's end
+** (cs_wire_put_end), where both sides forget every text. */
+typedef struct sent_slot {
+  const char *text; /* NULL: free */
+  uint64_t hash;
+  uint32_t len, num;
+} sent_slot;
+
 typedef struct sent {
-  const char **text;
-  uint32_t *num;
+  sent_slot *slots;
   size_t cap, n;
 } sent;
 
@@ -64,8 +72,7 @@ cs_wire_out *cs_wire_out_new(int (*write)(void *ud, const void *data, size_t n),
 
 void cs_wire_out_free(cs_wire_out *w) {
   if (!w) return;
-  free(w->texts.text);
-  free(w->texts.num);
+  free(w->texts.slots);
   cs_doc_arena_free(w->copies);
   free(w);
 }
@@ -77,6 +84,11 @@ static void flush_buf(cs_wire_out *w) {
 }
 
 static void put_bytes(cs_wire_out *w, const void *data, size_t n) {
+  if (n <= OUT_BUF - w->len && !w->failed) { /* most often: it fits */
+    memcpy(w->buf + w->len, data, n);
+    w->len += n;
+    return;
+  }
   const unsigned char *p = data;
   while (n > 0 && !w->failed) {
     if (w->len == OUT_BUF) flush_buf(w);
@@ -88,78 +100,94 @@ static void put_bytes(cs_wire_out *w, const void *data, size_t n) {
   }
 }
 
-void cs_wire_put_uint(cs_wire_out *w, uint64_t v) {
-  unsigned char b[10];
-  size_t n = 0;
-  do {
-    b[n] = (unsigned char)(v & 0x7f);
-    v >>= 7;
-    if (v) b[n] |= 0x80;
-    n++;
-  } while (v);
-  put_bytes(w, b, n);
-}
-
-void cs_wire_put_int(cs_wire_out *w, int64_t v) {
-  cs_wire_put_uint(w, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
-}
-
-/* The number of s if sent before, else records a copy and returns
-** UINT32_MAX. */
-static uint32_t sent_number(cs_wire_out *w, const char *s) {
-  sent *t = &w->texts;
-  if (2 * (t->n + 1) > t->cap) {
-    size_t cap = t->cap ? 2 * t->cap : 1024;
-    const char **text = calloc(cap, sizeof *text);
-    uint32_t *num = calloc(cap, sizeof *num);
-    if (!text || !num) {
-      free(text), free(num);
-      w->failed = 1;
-      return UINT32_MAX;
-    }
-    for (size_t i = 0; i < t->cap; i++)
-      if (t->text[i]) {
-        size_t j = cs_hash_str(t->text[i]) & (cap - 1);
-        while (text[j]) j = (j + 1) & (cap - 1);
-        text[j] = t->text[i];
-        num[j] = t->num[i];
-      }
-    free(t->text), free(t->num);
-    t->text = text, t->num = num, t->cap = cap;
+/* A varint written straight into the buffer (flushed first when fewer than
+** the 10 bytes it may take are left): the puts of a national document are
+** some ten million numbers. The bytes sent are those of put_bytes'; only
+** where the stream is cut into writes may differ, which the reader never
+** sees. */
+static inline void put_varint(cs_wire_out *w, uint64_t v) {
+  if (w->failed) return;
+  if (OUT_BUF - w->len < 10) {
+    flush_buf(w);
+    if (w->failed) return;
   }
-  size_t j = cs_hash_str(s) & (t->cap - 1);
-  for (; t->text[j]; j = (j + 1) & (t->cap - 1))
-    if (strcmp(t->text[j], s) == 0) return t->num[j];
-  if (t->n >= TEXTS_MAX) {
+  unsigned char *p = w->buf + w->len;
+  while (v >= 0x80) {
+    *p++ = (unsigned char)(v | 0x80);
+    v >>= 7;
+  }
+  *p++ = (unsigned char)v;
+  w->len = (size_t)(p - w->buf);
+}
+
+void cs_wire_put_uint(cs_wire_out *w, uint64_t v) { put_varint(w, v); }
+
+static inline void put_int(cs_wire_out *w, int64_t v) {
+  put_varint(w, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+}
+
+void cs_wire_put_int(cs_wire_out *w, int64_t v) { put_int(w, v); }
+
+/* Doubles the table of texts sent; 0, or -1 out of memory. */
+static int sent_grow(sent *t) {
+  size_t cap = t->cap ? 2 * t->cap : 1024;
+  sent_slot *slots = calloc(cap, sizeof *slots);
+  if (!slots) return -1;
+  for (size_t i = 0; i < t->cap; i++) /* a place is the kept hash's: no text is read */
+    if (t->slots[i].text) {
+      size_t j = t->slots[i].hash & (cap - 1);
+      while (slots[j].text) j = (j + 1) & (cap - 1);
+      slots[j] = t->slots[i];
+    }
+  free(t->slots);
+  t->slots = slots, t->cap = cap;
+  return 0;
+}
+
+/* The number of the n bytes at s (hash h) if sent before, else records a
+** copy and returns UINT32_MAX (and on a failure, recorded in w). */
+static uint32_t sent_number(cs_wire_out *w, const char *s, size_t n, uint64_t h) {
+  sent *t = &w->texts;
+  if (2 * (t->n + 1) > t->cap && sent_grow(t) != 0) {
     w->failed = 1;
     return UINT32_MAX;
   }
-  size_t len = strlen(s);
-  char *copy = cs_doc_arena_alloc_raw(w->copies, len + 1); /* written whole below: no zeroing */
+  size_t j = h & (t->cap - 1);
+  for (; t->slots[j].text; j = (j + 1) & (t->cap - 1))
+    if (t->slots[j].hash == h && t->slots[j].len == n && memcmp(t->slots[j].text, s, n) == 0)
+      return t->slots[j].num;
+  if (t->n >= TEXTS_MAX || n > UINT32_MAX) { /* no text is near 4 GB */
+    w->failed = 1;
+    return UINT32_MAX;
+  }
+  char *copy = cs_doc_arena_alloc_raw(w->copies, n + 1); /* written whole below: no zeroing */
   if (!copy) {
     w->failed = 1;
     return UINT32_MAX;
   }
-  memcpy(copy, s, len + 1);
-  t->text[j] = copy;
-  t->num[j] = (uint32_t)t->n++;
+  memcpy(copy, s, n + 1);
+  t->slots[j].text = copy;
+  t->slots[j].hash = h;
+  t->slots[j].len = (uint32_t)n;
+  t->slots[j].num = (uint32_t)t->n++;
   return UINT32_MAX;
 }
 
 void cs_wire_put_str(cs_wire_out *w, const char *s) {
   if (w->failed) return;
   if (!s) {
-    cs_wire_put_uint(w, 0);
-    return;
-  }
-  uint32_t num = sent_number(w, s);
-  if (num != UINT32_MAX) {
-    cs_wire_put_uint(w, TAG_NUMBER + (uint64_t)num);
+    put_varint(w, TAG_NULL);
     return;
   }
   size_t n = strlen(s);
-  cs_wire_put_uint(w, TAG_NEW);
-  cs_wire_put_uint(w, n);
+  uint32_t num = sent_number(w, s, n, cs_hash_mem(s, n));
+  if (w->failed) return;
+  if (num != UINT32_MAX) {
+    put_varint(w, TAG_NUMBER + (uint64_t)num);
+    return;
+  }
+  put_varint(w, TAG_NEW);
+  put_varint(w, n);
   put_bytes(w, s, n);
 }
 
@@ -167,17 +195,17 @@ void cs_wire_put_str(cs_wire_out *w, const char *s) {
 static void put_once(cs_wire_out *w, const char *s) {
   if (w->failed) return;
   if (!s) {
-    cs_wire_put_uint(w, TAG_NULL);
+    put_varint(w, TAG_NULL);
     return;
   }
   size_t n = strlen(s);
-  cs_wire_put_uint(w, TAG_ONCE);
-  cs_wire_put_uint(w, n);
+  put_varint(w, TAG_ONCE);
+  put_varint(w, n);
   put_bytes(w, s, n);
 }
 
 static void put_amounts(cs_wire_out *w, const cs_doc_amount *a, size_t n) {
-  cs_wire_put_uint(w, n);
+  put_varint(w, n);
   for (size_t i = 0; i < n; i++) {
     cs_wire_put_str(w, a[i].name);
     cs_wire_put_str(w, a[i].amount);
@@ -195,13 +223,13 @@ void cs_wire_put_head(cs_wire_out *w, const char *version, const char *scenario_
 
 /* Forgets the texts sent: the document's texts end with it, on both sides. */
 static void forget_texts(cs_wire_out *w) {
-  if (w->texts.text) memset(w->texts.text, 0, w->texts.cap * sizeof *w->texts.text);
+  if (w->texts.slots) memset(w->texts.slots, 0, w->texts.cap * sizeof *w->texts.slots);
   w->texts.n = 0;
   cs_doc_arena_reset(w->copies);
 }
 
 void cs_wire_put_end(cs_wire_out *w, int failed) {
-  cs_wire_put_uint(w, failed ? DOC_FAILED : DOC_END);
+  put_varint(w, failed ? DOC_FAILED : DOC_END);
   forget_texts(w);
 }
 
@@ -212,89 +240,89 @@ void cs_wire_put_doc(cs_wire_out *w, const cs_doc *doc) {
 }
 
 void cs_wire_put_run(cs_wire_out *w, const cs_doc_run *run) {
-  cs_wire_put_uint(w, DOC_RUN);
+  put_varint(w, DOC_RUN);
   cs_wire_put_str(w, run->scenario);
-  cs_wire_put_int(w, run->from);
-  cs_wire_put_int(w, run->to);
+  put_int(w, run->from);
+  put_int(w, run->to);
   cs_wire_put_str(w, run->options);
-  cs_wire_put_uint(w, run->nrows);
+  put_varint(w, run->nrows);
   for (size_t j = 0; j < run->nrows; j++) {
     const cs_doc_row *r = &run->rows[j];
-    cs_wire_put_int(w, r->year);
+    put_int(w, r->year);
     cs_wire_put_str(w, r->code);
     cs_wire_put_str(w, r->name);
     cs_wire_put_str(w, r->given);
     cs_wire_put_str(w, r->merged);
     cs_wire_put_str(w, r->cooperation);
-    cs_wire_put_int(w, r->population);
+    put_int(w, r->population);
     cs_wire_put_str(w, r->population_date);
     cs_wire_put_str(w, r->population_source);
-    cs_wire_put_int(w, r->months);
-    cs_wire_put_int(w, r->charged_months);
-    cs_wire_put_int(w, r->host);
+    put_int(w, r->months);
+    put_int(w, r->charged_months);
+    put_int(w, r->host);
     cs_wire_put_str(w, r->payee);
     cs_wire_put_str(w, r->due);
-    cs_wire_put_int(w, r->total);
+    put_int(w, r->total);
     put_once(w, r->exact);
-    cs_wire_put_uint(w, r->nparts);
+    put_varint(w, r->nparts);
     for (size_t p = 0; p < r->nparts; p++) {
       cs_wire_put_str(w, r->parts[p].name);
-      cs_wire_put_int(w, r->parts[p].rounded);
+      put_int(w, r->parts[p].rounded);
       put_once(w, r->parts[p].exact);
       put_once(w, r->parts[p].explain);
     }
-    cs_wire_put_uint(w, r->nservices);
+    put_varint(w, r->nservices);
     for (size_t k = 0; k < r->nservices; k++) {
       cs_wire_put_str(w, r->services[k].name);
-      cs_wire_put_int(w, r->services[k].kroner);
+      put_int(w, r->services[k].kroner);
     }
-    cs_wire_put_uint(w, (uint64_t)(r->money != 0) | (uint64_t)(r->settlement_only != 0) << 1 |
+    put_varint(w, (uint64_t)(r->money != 0) | (uint64_t)(r->settlement_only != 0) << 1 |
                             (uint64_t)(r->has_difference != 0) << 2);
     if (r->money) {
-      cs_wire_put_int(w, r->difference);
-      cs_wire_put_int(w, r->settlement);
-      cs_wire_put_int(w, r->invoice);
-      cs_wire_put_uint(w, r->ninvoices);
+      put_int(w, r->difference);
+      put_int(w, r->settlement);
+      put_int(w, r->invoice);
+      put_varint(w, r->ninvoices);
       for (size_t k = 0; k < r->ninvoices; k++) {
         const cs_doc_invoice *inv = &r->invoices[k];
         cs_wire_put_str(w, inv->due);
-        cs_wire_put_int(w, inv->amount);
-        cs_wire_put_uint(w, inv->nlines);
+        put_int(w, inv->amount);
+        put_varint(w, inv->nlines);
         for (size_t l = 0; l < inv->nlines; l++) {
           cs_wire_put_str(w, inv->lines[l].kind);
           cs_wire_put_str(w, inv->lines[l].service);
-          cs_wire_put_int(w, inv->lines[l].instalment);
-          cs_wire_put_int(w, inv->lines[l].settles);
-          cs_wire_put_int(w, inv->lines[l].amount);
+          put_int(w, inv->lines[l].instalment);
+          put_int(w, inv->lines[l].settles);
+          put_int(w, inv->lines[l].amount);
         }
       }
     }
   }
-  cs_wire_put_uint(w, run->nyears);
+  put_varint(w, run->nyears);
   for (size_t j = 0; j < run->nyears; j++) {
     const cs_doc_year *y = &run->years[j];
-    cs_wire_put_int(w, y->year);
+    put_int(w, y->year);
     cs_wire_put_str(w, y->cooperation);
-    cs_wire_put_int(w, y->members);
+    put_int(w, y->members);
     cs_wire_put_str(w, y->cost);
     cs_wire_put_str(w, y->grants);
     cs_wire_put_str(w, y->net);
     cs_wire_put_str(w, y->balance);
-    cs_wire_put_int(w, y->sum_shares);
+    put_int(w, y->sum_shares);
     cs_wire_put_str(w, y->key);
     cs_wire_put_str(w, y->key_nb);
     cs_wire_put_str(w, y->key_label);
     cs_wire_put_str(w, y->key_source);
     cs_wire_put_str(w, y->key_assumption);
-    cs_wire_put_int(w, y->agreement_months);
-    cs_wire_put_int(w, y->covers);
-    cs_wire_put_int(w, y->past_end);
+    put_int(w, y->agreement_months);
+    put_int(w, y->covers);
+    put_int(w, y->past_end);
     put_amounts(w, y->lines, y->nlines);
     put_amounts(w, y->grant_list, y->ngrants);
     cs_wire_put_str(w, y->actual_cost);
     cs_wire_put_str(w, y->actual_grants);
     cs_wire_put_str(w, y->actual_net);
-    cs_wire_put_uint(w, y->nevents);
+    put_varint(w, y->nevents);
     for (size_t k = 0; k < y->nevents; k++) {
       const cs_doc_event *e = &y->events[k];
       cs_wire_put_str(w, e->kind);
