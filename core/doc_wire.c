@@ -411,7 +411,7 @@ static int refill(cs_wire_in *r, const char *what, cs_error *err) {
   return 0;
 }
 
-static int get_bytes(cs_wire_in *r, void *out, size_t n, const char *what, cs_error *err) {
+static int get_bytes_slow(cs_wire_in *r, void *out, size_t n, const char *what, cs_error *err) {
   unsigned char *p = out;
   while (n > 0) {
     if (r->pos == r->len) {
@@ -427,6 +427,16 @@ static int get_bytes(cs_wire_in *r, void *out, size_t n, const char *what, cs_er
   return 0;
 }
 
+/* n bytes into out: at once when the buffer holds them (a text mostly). */
+static inline int get_bytes(cs_wire_in *r, void *out, size_t n, const char *what, cs_error *err) {
+  if (n <= r->len - r->pos) {
+    memcpy(out, r->buf + r->pos, n);
+    r->pos += n;
+    return 0;
+  }
+  return get_bytes_slow(r, out, n, what, err);
+}
+
 static int start(cs_wire_in *r, cs_error *err) {
   if (r->started) return 0;
   char magic[4];
@@ -438,20 +448,22 @@ static int start(cs_wire_in *r, cs_error *err) {
   return 0;
 }
 
-static int get_varint(cs_wire_in *r, uint64_t *out, const char *what, cs_error *err) {
+static int get_varint_slow(cs_wire_in *r, uint64_t *out, const char *what, cs_error *err) {
   uint64_t v = 0;
   if (r->started && r->len - r->pos >= 10) { /* the whole number is in the buffer */
     const unsigned char *p = r->buf + r->pos;
-    for (int i = 0, shift = 0; i < 10; i++, shift += 7) {
-      if (shift == 63 && p[i] > 1) break;
-      v |= (uint64_t)(p[i] & 0x7f) << shift;
-      if (!(p[i] & 0x80)) {
+    for (int i = 0; i < 9; i++) {
+      v |= (uint64_t)(p[i] & 0x7f) << (7 * i);
+      if (p[i] < 0x80) {
         r->pos += (size_t)i + 1;
         *out = v;
         return 0;
       }
     }
-    return cs_error_set(err, CS_EINVAL, "%s: a number is malformed", what);
+    if (p[9] > 1) return cs_error_set(err, CS_EINVAL, "%s: a number is malformed", what); /* past 64 bits */
+    r->pos += 10;
+    *out = v | (uint64_t)p[9] << 63;
+    return 0;
   }
   int rc = start(r, err);
   if (rc) return rc;
@@ -468,6 +480,16 @@ static int get_varint(cs_wire_in *r, uint64_t *out, const char *what, cs_error *
   return cs_error_set(err, CS_EINVAL, "%s: a number is malformed", what);
 }
 
+/* A varint; a one-byte one (a tag, a count, a flag, a small number: most of
+** a document's) at once, inline, the rest by get_varint_slow. */
+static inline int get_varint(cs_wire_in *r, uint64_t *out, const char *what, cs_error *err) {
+  if (r->started && r->pos < r->len && r->buf[r->pos] < 0x80) {
+    *out = r->buf[r->pos++];
+    return 0;
+  }
+  return get_varint_slow(r, out, what, err);
+}
+
 int cs_wire_get_uint(cs_wire_in *r, uint64_t max, uint64_t *out, const char *what, cs_error *err) {
   int rc = get_varint(r, out, what, err);
   if (rc) return rc;
@@ -477,12 +499,17 @@ int cs_wire_get_uint(cs_wire_in *r, uint64_t max, uint64_t *out, const char *wha
   return 0;
 }
 
-int cs_wire_get_int(cs_wire_in *r, int64_t *out, const char *what, cs_error *err) {
+/* A zigzagged signed varint (inline: a document's figures are most of its numbers). */
+static inline int get_int(cs_wire_in *r, int64_t *out, const char *what, cs_error *err) {
   uint64_t u;
   int rc = get_varint(r, &u, what, err);
   if (rc) return rc;
   *out = (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
   return 0;
+}
+
+int cs_wire_get_int(cs_wire_in *r, int64_t *out, const char *what, cs_error *err) {
+  return get_int(r, out, what, err);
 }
 
 /* A copy of n + 1 bytes charged to the budget. */
@@ -495,6 +522,18 @@ static char *copy_text(cs_wire_in *r, const char *s, size_t n, const char *what,
   }
   memcpy(p, s, n + 1);
   return p;
+}
+
+/* Checks a document's text as it arrives: the n bytes at s (a NUL at
+** s[n]) hold no NUL (which would cut the text short) and are valid text
+** (cs_text_check). cs_text_check refuses a NUL as a control character, so
+** the bytes are searched for one only when it fails, for the clearer
+** message: one pass over a good text instead of two. */
+static int check_text(const char *s, size_t n, const char *what, cs_error *err) {
+  char why[128];
+  if (cs_text_check(s, n, why, sizeof why) == 0) return 0;
+  if (memchr(s, '\0', n)) return cs_error_set(err, CS_EINVAL, "%s: a text holds a NUL byte", what);
+  return cs_error_set(err, CS_EINVAL, "%s \"%.40s\": %s", what, s, why);
 }
 
 /* Reads a text: NULL (tag 0), one sent before (its number), or a new one
@@ -528,10 +567,7 @@ static int get_text(cs_wire_in *r, const char **out, const char *what, cs_error 
     if (!s) return over_budget(r, what, err);
     if ((rc = get_bytes(r, s, (size_t)n, what, err))) return rc;
     s[n] = '\0';
-    char why[128];
-    if (memchr(s, '\0', (size_t)n)) return cs_error_set(err, CS_EINVAL, "%s: a text holds a NUL byte", what);
-    if (cs_text_check(s, (size_t)n, why, sizeof why) != 0)
-      return cs_error_set(err, CS_EINVAL, "%s \"%.40s\": %s", what, s, why);
+    if ((rc = check_text(s, (size_t)n, what, err))) return rc;
     *out = s;
     return 0;
   }
@@ -558,13 +594,12 @@ static int get_text(cs_wire_in *r, const char **out, const char *what, cs_error 
     return rc;
   }
   s[n] = '\0';
-  if (memchr(s, '\0', (size_t)n)) {
-    if (!r->arena) free(s);
+  if (r->arena) {
+    if ((rc = check_text(s, (size_t)n, what, err))) return rc;
+  } else if (memchr(s, '\0', (size_t)n)) { /* a head's text: checked whole later (check_head_text) */
+    free(s);
     return cs_error_set(err, CS_EINVAL, "%s: a text holds a NUL byte", what);
   }
-  char why[128];
-  if (r->arena && cs_text_check(s, (size_t)n, why, sizeof why) != 0)
-    return cs_error_set(err, CS_EINVAL, "%s \"%.40s\": %s", what, s, why);
   r->owned[r->ntexts] = !r->arena;
   r->texts[r->ntexts++] = s;
   *out = s;
@@ -594,7 +629,7 @@ static void *get_array(cs_wire_in *r, uint64_t n, size_t size, const char *what,
 
 static int get_small(cs_wire_in *r, int *out, const char *what, cs_error *err) {
   int64_t v;
-  int rc = cs_wire_get_int(r, &v, what, err);
+  int rc = get_int(r, &v, what, err);
   if (rc) return rc;
   if (v < -1000000000 || v > 1000000000) return cs_error_set(err, CS_EINVAL, "%s: %lld is out of range", what, (long long)v);
   *out = (int)v;
@@ -638,7 +673,7 @@ static int get_row_money(cs_wire_in *r, cs_doc_row *row, cs_error *err) {
   row->nservices = (size_t)n;
   for (size_t k = 0; k < row->nservices; k++) {
     if ((rc = GET_TEXT(r, row->services[k].name, "a service", err)) ||
-        (rc = cs_wire_get_int(r, &v, "a service's kroner", err)))
+        (rc = get_int(r, &v, "a service's kroner", err)))
       return rc;
     row->services[k].kroner = v;
   }
@@ -647,9 +682,9 @@ static int get_row_money(cs_wire_in *r, cs_doc_row *row, cs_error *err) {
   row->settlement_only = (int)(flags >> 1 & 1);
   row->has_difference = (int)(flags >> 2 & 1);
   if (!row->money) return 0;
-  if ((rc = cs_wire_get_int(r, &row->difference, "a row's difference", err)) ||
-      (rc = cs_wire_get_int(r, &row->settlement, "a row's settlement", err)) ||
-      (rc = cs_wire_get_int(r, &row->invoice, "a row's invoice", err)) ||
+  if ((rc = get_int(r, &row->difference, "a row's difference", err)) ||
+      (rc = get_int(r, &row->settlement, "a row's settlement", err)) ||
+      (rc = get_int(r, &row->invoice, "a row's invoice", err)) ||
       (rc = cs_wire_get_uint(r, SIZE_MAX, &n, "a row's invoices", err)))
     return rc;
   if (n && !(row->invoices = get_array(r, n, sizeof *row->invoices, "a row's invoices", err)))
@@ -659,7 +694,7 @@ static int get_row_money(cs_wire_in *r, cs_doc_row *row, cs_error *err) {
     cs_doc_invoice *inv = &row->invoices[k];
     uint64_t nl;
     if ((rc = GET_TEXT(r, inv->due, "an invoice's due date", err)) ||
-        (rc = cs_wire_get_int(r, &inv->amount, "an invoice", err)) ||
+        (rc = get_int(r, &inv->amount, "an invoice", err)) ||
         (rc = cs_wire_get_uint(r, SIZE_MAX, &nl, "an invoice's lines", err)))
       return rc;
     if (nl && !(inv->lines = get_array(r, nl, sizeof *inv->lines, "an invoice's lines", err)))
@@ -671,7 +706,7 @@ static int get_row_money(cs_wire_in *r, cs_doc_row *row, cs_error *err) {
           (rc = GET_TEXT(r, line->service, "an invoice line", err)) ||
           (rc = get_small(r, &line->instalment, "an invoice line", err)) ||
           (rc = get_small(r, &line->settles, "an invoice line", err)) ||
-          (rc = cs_wire_get_int(r, &line->amount, "an invoice line", err)))
+          (rc = get_int(r, &line->amount, "an invoice line", err)))
         return rc;
     }
   }
@@ -686,7 +721,7 @@ static int get_row(cs_wire_in *r, cs_doc_row *row, cs_error *err) {
       (rc = GET_TEXT(r, row->given, "a row's given name", err)) ||
       (rc = GET_TEXT(r, row->merged, "a row's merger", err)) ||
       (rc = GET_TEXT(r, row->cooperation, "a row's cooperation", err)) ||
-      (rc = cs_wire_get_int(r, &row->population, "a row's population", err)) ||
+      (rc = get_int(r, &row->population, "a row's population", err)) ||
       (rc = GET_TEXT(r, row->population_date, "a row's population date", err)) ||
       (rc = GET_TEXT(r, row->population_source, "a row's population source", err)) ||
       (rc = get_small(r, &row->months, "a row's months", err)) ||
@@ -694,7 +729,7 @@ static int get_row(cs_wire_in *r, cs_doc_row *row, cs_error *err) {
       (rc = get_small(r, &row->host, "a row's host flag", err)) ||
       (rc = GET_TEXT(r, row->payee, "a row's payee", err)) ||
       (rc = GET_TEXT(r, row->due, "a row's due date", err)) ||
-      (rc = cs_wire_get_int(r, &v, "a row's total", err)))
+      (rc = get_int(r, &v, "a row's total", err)))
     return rc;
   row->total = v;
   uint64_t nparts;
@@ -708,7 +743,7 @@ static int get_row(cs_wire_in *r, cs_doc_row *row, cs_error *err) {
   for (size_t p = 0; p < row->nparts; p++) {
     cs_doc_part *part = &row->parts[p];
     if ((rc = GET_TEXT(r, part->name, "a part's name", err)) ||
-        (rc = cs_wire_get_int(r, &v, "a part", err)))
+        (rc = get_int(r, &v, "a part", err)))
       return rc;
     part->rounded = v;
     if ((rc = GET_TEXT(r, part->exact, "a part's exact amount", err)) ||
@@ -728,7 +763,7 @@ static int get_year(cs_wire_in *r, cs_doc_year *y, cs_error *err) {
       (rc = GET_TEXT(r, y->grants, "a year's grants", err)) ||
       (rc = GET_TEXT(r, y->net, "a year's net cost", err)) ||
       (rc = GET_TEXT(r, y->balance, "a year's balance", err)) ||
-      (rc = cs_wire_get_int(r, &v, "a year's sum of shares", err)))
+      (rc = get_int(r, &v, "a year's sum of shares", err)))
     return rc;
   y->sum_shares = v;
   if ((rc = GET_TEXT(r, y->key, "a year's key", err)) ||
