@@ -144,33 +144,65 @@ static int sent_grow(sent *t) {
   return 0;
 }
 
-/* The number of the n bytes at s (hash h) if sent before, else records a
-** copy and returns UINT32_MAX (and on a failure, recorded in w). */
-static uint32_t sent_number(cs_wire_out *w, const char *s, size_t n, uint64_t h) {
+/* The slot of the n bytes at s (hash h): the one they were recorded in
+** when sent before (*fresh 0), else a new one holding a copy (*fresh 1);
+** NULL on a failure, recorded in w. The slot is good until the next
+** lookup (the table may grow); its text, until the document's end. */
+static const sent_slot *sent_find(cs_wire_out *w, const char *s, size_t n, uint64_t h, int *fresh) {
   sent *t = &w->texts;
+  *fresh = 0;
   if (2 * (t->n + 1) > t->cap && sent_grow(t) != 0) {
     w->failed = 1;
-    return UINT32_MAX;
+    return NULL;
   }
   size_t j = h & (t->cap - 1);
   for (; t->slots[j].text; j = (j + 1) & (t->cap - 1))
     if (t->slots[j].hash == h && t->slots[j].len == n && memcmp(t->slots[j].text, s, n) == 0)
-      return t->slots[j].num;
+      return &t->slots[j];
   if (t->n >= TEXTS_MAX || n > UINT32_MAX) { /* no text is near 4 GB */
     w->failed = 1;
-    return UINT32_MAX;
+    return NULL;
   }
   char *copy = cs_doc_arena_alloc_raw(w->copies, n + 1); /* written whole below: no zeroing */
   if (!copy) {
     w->failed = 1;
-    return UINT32_MAX;
+    return NULL;
   }
   memcpy(copy, s, n + 1);
   t->slots[j].text = copy;
   t->slots[j].hash = h;
   t->slots[j].len = (uint32_t)n;
   t->slots[j].num = (uint32_t)t->n++;
-  return UINT32_MAX;
+  *fresh = 1;
+  return &t->slots[j];
+}
+
+/* A field's text as sent the last time (put_field): the writer's copy, its
+** length and number; copy NULL: none yet. */
+typedef struct last_text {
+  const char *copy;
+  size_t len;
+  uint32_t num;
+} last_text;
+
+/* The n bytes at s (s[n] a NUL): their number when sent before, else
+** themselves (numbered from here on); recorded in *last when not NULL. */
+static void put_text(cs_wire_out *w, const char *s, size_t n, last_text *last) {
+  int fresh;
+  const sent_slot *t = sent_find(w, s, n, cs_hash_mem(s, n), &fresh);
+  if (!t) return;
+  if (last) {
+    last->copy = t->text;
+    last->len = n;
+    last->num = t->num;
+  }
+  if (!fresh) {
+    put_varint(w, TAG_NUMBER + (uint64_t)t->num);
+    return;
+  }
+  put_varint(w, TAG_NEW);
+  put_varint(w, n);
+  put_bytes(w, s, n);
 }
 
 void cs_wire_put_str(cs_wire_out *w, const char *s) {
@@ -179,16 +211,27 @@ void cs_wire_put_str(cs_wire_out *w, const char *s) {
     put_varint(w, TAG_NULL);
     return;
   }
-  size_t n = strlen(s);
-  uint32_t num = sent_number(w, s, n, cs_hash_mem(s, n));
+  put_text(w, s, strlen(s), NULL);
+}
+
+/* cs_wire_put_str for a field that mostly holds what it held in the row
+** before (a row's cooperation, population date and source, due date, its
+** parts' names): compared with that first, so that the text is hashed and
+** looked up only when it changed. The same bytes: a text equal to the last
+** one sent for the field has its number. *last lives for one run's records
+** (cs_wire_put_run); the texts are forgotten only at the document's end. */
+static void put_field(cs_wire_out *w, const char *s, last_text *last) {
   if (w->failed) return;
-  if (num != UINT32_MAX) {
-    put_varint(w, TAG_NUMBER + (uint64_t)num);
+  if (!s) {
+    put_varint(w, TAG_NULL);
     return;
   }
-  put_varint(w, TAG_NEW);
-  put_varint(w, n);
-  put_bytes(w, s, n);
+  size_t n = strlen(s);
+  if (last->copy && last->len == n && memcmp(last->copy, s, n) == 0) {
+    put_varint(w, TAG_NUMBER + (uint64_t)last->num);
+    return;
+  }
+  put_text(w, s, n, last);
 }
 
 /* A document's text that seldom repeats: sent as it is, not numbered. */
@@ -239,7 +282,13 @@ void cs_wire_put_doc(cs_wire_out *w, const cs_doc *doc) {
   cs_wire_put_end(w, 0);
 }
 
+/* The fields put_field compares with their text in the row before. */
+enum { F_COOPERATION, F_POP_DATE, F_POP_SOURCE, F_PAYEE, F_DUE, F_INV_DUE, F_LINE_KIND, F_LINE_SERVICE,
+       F_PART_NAME, F_SERVICE_NAME = F_PART_NAME + 8, F_FIELDS = F_SERVICE_NAME + 8 };
+
 void cs_wire_put_run(cs_wire_out *w, const cs_doc_run *run) {
+  last_text last[F_FIELDS];
+  memset(last, 0, sizeof last);
   put_varint(w, DOC_RUN);
   cs_wire_put_str(w, run->scenario);
   put_int(w, run->from);
@@ -253,27 +302,27 @@ void cs_wire_put_run(cs_wire_out *w, const cs_doc_run *run) {
     cs_wire_put_str(w, r->name);
     cs_wire_put_str(w, r->given);
     cs_wire_put_str(w, r->merged);
-    cs_wire_put_str(w, r->cooperation);
+    put_field(w, r->cooperation, &last[F_COOPERATION]);
     put_int(w, r->population);
-    cs_wire_put_str(w, r->population_date);
-    cs_wire_put_str(w, r->population_source);
+    put_field(w, r->population_date, &last[F_POP_DATE]);
+    put_field(w, r->population_source, &last[F_POP_SOURCE]);
     put_int(w, r->months);
     put_int(w, r->charged_months);
     put_int(w, r->host);
-    cs_wire_put_str(w, r->payee);
-    cs_wire_put_str(w, r->due);
+    put_field(w, r->payee, &last[F_PAYEE]);
+    put_field(w, r->due, &last[F_DUE]);
     put_int(w, r->total);
     put_once(w, r->exact);
     put_varint(w, r->nparts);
     for (size_t p = 0; p < r->nparts; p++) {
-      cs_wire_put_str(w, r->parts[p].name);
+      put_field(w, r->parts[p].name, &last[F_PART_NAME + (p < 8 ? p : 7)]);
       put_int(w, r->parts[p].rounded);
       put_once(w, r->parts[p].exact);
       put_once(w, r->parts[p].explain);
     }
     put_varint(w, r->nservices);
     for (size_t k = 0; k < r->nservices; k++) {
-      cs_wire_put_str(w, r->services[k].name);
+      put_field(w, r->services[k].name, &last[F_SERVICE_NAME + (k < 8 ? k : 7)]);
       put_int(w, r->services[k].kroner);
     }
     put_varint(w, (uint64_t)(r->money != 0) | (uint64_t)(r->settlement_only != 0) << 1 |
@@ -285,12 +334,12 @@ void cs_wire_put_run(cs_wire_out *w, const cs_doc_run *run) {
       put_varint(w, r->ninvoices);
       for (size_t k = 0; k < r->ninvoices; k++) {
         const cs_doc_invoice *inv = &r->invoices[k];
-        cs_wire_put_str(w, inv->due);
+        put_field(w, inv->due, &last[F_INV_DUE]);
         put_int(w, inv->amount);
         put_varint(w, inv->nlines);
         for (size_t l = 0; l < inv->nlines; l++) {
-          cs_wire_put_str(w, inv->lines[l].kind);
-          cs_wire_put_str(w, inv->lines[l].service);
+          put_field(w, inv->lines[l].kind, &last[F_LINE_KIND]);
+          put_field(w, inv->lines[l].service, &last[F_LINE_SERVICE]);
           put_int(w, inv->lines[l].instalment);
           put_int(w, inv->lines[l].settles);
           put_int(w, inv->lines[l].amount);
