@@ -529,12 +529,22 @@ static int get_varint_slow(cs_wire_in *r, uint64_t *out, const char *what, cs_er
   return cs_error_set(err, CS_EINVAL, "%s: a number is malformed", what);
 }
 
-/* A varint; a one-byte one (a tag, a count, a flag, a small number: most of
-** a document's) at once, inline, the rest by get_varint_slow. */
+/* A varint; a one- or two-byte one (a tag, a count, a flag, a text's
+** number, a small figure: most of a document's) at once, inline, the rest
+** by get_varint_slow. */
 static inline int get_varint(cs_wire_in *r, uint64_t *out, const char *what, cs_error *err) {
-  if (r->started && r->pos < r->len && r->buf[r->pos] < 0x80) {
-    *out = r->buf[r->pos++];
-    return 0;
+  if (r->started && r->len - r->pos >= 2) {
+    const unsigned char *p = r->buf + r->pos;
+    if (p[0] < 0x80) {
+      *out = p[0];
+      r->pos += 1;
+      return 0;
+    }
+    if (p[1] < 0x80) {
+      *out = (uint64_t)(p[0] & 0x7f) | (uint64_t)p[1] << 7;
+      r->pos += 2;
+      return 0;
+    }
   }
   return get_varint_slow(r, out, what, err);
 }
