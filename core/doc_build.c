@@ -31,6 +31,11 @@ typedef struct builder {
                         ** texts made here are not interned (the writer keeps each
                         ** text once) */
   int explain;          /* 1: part explanations wanted */
+  /* the dates last made into text for the rows (a year's rows share their
+  ** population date and due date): the text used again instead of formatted
+  ** and copied anew for each row; NULL: none (forgotten with the arena) */
+  cs_date pop_date, due_date;
+  char *pop_text, *due_text;
 } builder;
 
 static int no_memory(builder *b) {
@@ -100,6 +105,17 @@ cs_doc *cs_doc_new(const char *version, const char *scenario_file, int explain) 
   return doc;
 }
 
+/* The date d as text, "YYYY-MM-DD": the text made for *last (a date kept
+** with it in *at) when d is that date again. */
+static char *date_text(builder *b, cs_date d, cs_date *at, char **last) {
+  if (*last && at->year == d.year && at->month == d.month && at->day == d.day) return *last;
+  char buf[16];
+  char *t = dup_str(b, cs_date_format(d, buf));
+  *at = d;
+  *last = t;
+  return t;
+}
+
 static const char *const pop_sources[] = {"ssb", "predecessors", "proxy", "override"};
 
 /* The money cycle of a row (SPEC 7.3), when its result has it: the year's
@@ -142,24 +158,27 @@ static void fill_money(builder *b, const cs_result *r, const cs_row *row, cs_doc
 }
 
 static void fill_row(builder *b, const cs_result *r, const cs_row *row, cs_doc_row *out) {
-  char d[16], explain[EXPLAIN_MAX];
+  char explain[EXPLAIN_MAX];
   const cs_year *y = cs_result_year(r, row->year);
   const cs_part *parts = cs_row_parts(r, row);
   out->year = row->year;
-  snprintf(out->code, sizeof out->code, "%s", row->code);
+  size_t ncode = 0; /* row->code cut to the field, as snprintf "%s" would (without its cost for each row) */
+  while (ncode < sizeof out->code - 1 && row->code[ncode]) ncode++;
+  memcpy(out->code, row->code, ncode);
+  out->code[ncode] = '\0';
   out->name = held(b, row->name);
   out->given = held(b, row->given);
   out->merged = held_opt(b, row->merged);
   out->cooperation = held(b, r->name);
   out->population = row->population;
-  out->population_date = dup_str(b, cs_date_format((cs_date){row->pop_year, 1, 1}, d));
+  out->population_date = date_text(b, (cs_date){row->pop_year, 1, 1}, &b->pop_date, &b->pop_text);
   out->population_source =
       held(b, row->pop_source < sizeof pop_sources / sizeof *pop_sources ? pop_sources[row->pop_source] : "ssb");
   out->months = row->months;
   out->charged_months = row->charged_months;
   out->host = row->is_host;
   out->payee = held_opt(b, row->payee);
-  if (y && y->has_due) out->due = dup_str(b, cs_date_format(y->due, d));
+  if (y && y->has_due) out->due = date_text(b, y->due, &b->due_date, &b->due_text);
   out->total = row->total;
   out->exact = cents_text(b, row->cents, "a share");
   size_t ns = 0;
@@ -278,7 +297,7 @@ static void build_run(builder *b, cs_doc_run *run, const char *scenario, int fro
 
 int cs_doc_add_run(cs_doc *doc, const char *scenario, int from, int to,
                    const cs_result *const *results, size_t nresults, cs_error *err) {
-  builder b = {err, 0, doc->arena, doc->arena, 0, !doc->no_explanations};
+  builder b = {err, 0, doc->arena, doc->arena, 0, !doc->no_explanations, {0, 0, 0}, {0, 0, 0}, NULL, NULL};
   if (!doc->arena) return cs_error_set(err, CS_EINVAL, "a document made by cs_doc_new is needed");
   cs_doc_run *runs = realloc(doc->runs, (doc->nruns + 1) * sizeof *runs);
   if (!runs) return cs_error_set(err, CS_ENOMEM, "out of memory making the result document");
@@ -297,7 +316,7 @@ int cs_doc_add_run(cs_doc *doc, const char *scenario, int from, int to,
 int cs_doc_stream(cs_wire_out *w, const char *version, const char *scenario_file,
                   const cs_doc_results *runs, size_t nruns, int explain, cs_error *err) {
   cs_doc_arena *arena = cs_doc_arena_new(0); /* one run's texts and arrays */
-  builder b = {err, 0, arena, arena, 1, explain};
+  builder b = {err, 0, arena, arena, 1, explain, {0, 0, 0}, {0, 0, 0}, NULL, NULL};
   if (!arena) no_memory(&b);
   cs_wire_put_head(w, version, scenario_file);
   for (size_t i = 0; i < nruns && !b.failed; i++) {
@@ -306,6 +325,7 @@ int cs_doc_stream(cs_wire_out *w, const char *version, const char *scenario_file
     build_run(&b, &run, runs[i].scenario, runs[i].from, runs[i].to, runs[i].results, runs[i].nresults);
     if (!b.failed) cs_wire_put_run(w, &run);
     if (arena) cs_doc_arena_reset(arena); /* the next run in the same memory */
+    b.pop_text = b.due_text = NULL;      /* made in it */
   }
   cs_wire_put_end(w, b.failed);
   cs_doc_arena_free(arena);

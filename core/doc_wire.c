@@ -24,13 +24,21 @@ enum { TAG_NULL = 0, TAG_NEW = 1, TAG_ONCE = 2, TAG_NUMBER = 3 };
 
 /* ---- writing --------------------------------------------------------------- */
 
-/* Texts sent so far: open addressing from the text to its number. The
-** writer keeps its own copy of each (in `copies`: a text put may be a field
-** that changes after), until the document's end (cs_wire_put_end), where
-** both sides forget every text. */
+/* Texts sent so far: open addressing from the text to its number. A slot
+** keeps the text's length and hash, so that a probe compares bytes only
+** when both match (the texts of a national document are looked up millions
+** of times: a strcmp and two strlen a lookup were a tenth of the worker's
+** time). The writer keeps its own copy of each (in `copies`: a text put may
+** be a field that changes after), until the document's end
+** (cs_wire_put_end), where both sides forget every text. */
+typedef struct sent_slot {
+  const char *text; /* NULL: free */
+  uint64_t hash;
+  uint32_t len, num;
+} sent_slot;
+
 typedef struct sent {
-  const char **text;
-  uint32_t *num;
+  sent_slot *slots;
   size_t cap, n;
 } sent;
 
@@ -64,8 +72,7 @@ cs_wire_out *cs_wire_out_new(int (*write)(void *ud, const void *data, size_t n),
 
 void cs_wire_out_free(cs_wire_out *w) {
   if (!w) return;
-  free(w->texts.text);
-  free(w->texts.num);
+  free(w->texts.slots);
   cs_doc_arena_free(w->copies);
   free(w);
 }
@@ -77,6 +84,11 @@ static void flush_buf(cs_wire_out *w) {
 }
 
 static void put_bytes(cs_wire_out *w, const void *data, size_t n) {
+  if (n <= OUT_BUF - w->len && !w->failed) { /* most often: it fits */
+    memcpy(w->buf + w->len, data, n);
+    w->len += n;
+    return;
+  }
   const unsigned char *p = data;
   while (n > 0 && !w->failed) {
     if (w->len == OUT_BUF) flush_buf(w);
@@ -88,96 +100,155 @@ static void put_bytes(cs_wire_out *w, const void *data, size_t n) {
   }
 }
 
-void cs_wire_put_uint(cs_wire_out *w, uint64_t v) {
-  unsigned char b[10];
-  size_t n = 0;
-  do {
-    b[n] = (unsigned char)(v & 0x7f);
+/* A varint written straight into the buffer (flushed first when fewer than
+** the 10 bytes it may take are left): the puts of a national document are
+** some ten million numbers. The bytes sent are those of put_bytes'; only
+** where the stream is cut into writes may differ, which the reader never
+** sees. */
+static inline void put_varint(cs_wire_out *w, uint64_t v) {
+  if (w->failed) return;
+  if (OUT_BUF - w->len < 10) {
+    flush_buf(w);
+    if (w->failed) return;
+  }
+  unsigned char *p = w->buf + w->len;
+  while (v >= 0x80) {
+    *p++ = (unsigned char)(v | 0x80);
     v >>= 7;
-    if (v) b[n] |= 0x80;
-    n++;
-  } while (v);
-  put_bytes(w, b, n);
+  }
+  *p++ = (unsigned char)v;
+  w->len = (size_t)(p - w->buf);
 }
 
-void cs_wire_put_int(cs_wire_out *w, int64_t v) {
-  cs_wire_put_uint(w, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+void cs_wire_put_uint(cs_wire_out *w, uint64_t v) { put_varint(w, v); }
+
+static inline void put_int(cs_wire_out *w, int64_t v) {
+  put_varint(w, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
 }
 
-/* The number of s if sent before, else records a copy and returns
-** UINT32_MAX. */
-static uint32_t sent_number(cs_wire_out *w, const char *s) {
-  sent *t = &w->texts;
-  if (2 * (t->n + 1) > t->cap) {
-    size_t cap = t->cap ? 2 * t->cap : 1024;
-    const char **text = calloc(cap, sizeof *text);
-    uint32_t *num = calloc(cap, sizeof *num);
-    if (!text || !num) {
-      free(text), free(num);
-      w->failed = 1;
-      return UINT32_MAX;
+void cs_wire_put_int(cs_wire_out *w, int64_t v) { put_int(w, v); }
+
+/* Doubles the table of texts sent; 0, or -1 out of memory. */
+static int sent_grow(sent *t) {
+  size_t cap = t->cap ? 2 * t->cap : 1024;
+  sent_slot *slots = calloc(cap, sizeof *slots);
+  if (!slots) return -1;
+  for (size_t i = 0; i < t->cap; i++) /* a place is the kept hash's: no text is read */
+    if (t->slots[i].text) {
+      size_t j = t->slots[i].hash & (cap - 1);
+      while (slots[j].text) j = (j + 1) & (cap - 1);
+      slots[j] = t->slots[i];
     }
-    for (size_t i = 0; i < t->cap; i++)
-      if (t->text[i]) {
-        size_t j = cs_hash_str(t->text[i]) & (cap - 1);
-        while (text[j]) j = (j + 1) & (cap - 1);
-        text[j] = t->text[i];
-        num[j] = t->num[i];
-      }
-    free(t->text), free(t->num);
-    t->text = text, t->num = num, t->cap = cap;
-  }
-  size_t j = cs_hash_str(s) & (t->cap - 1);
-  for (; t->text[j]; j = (j + 1) & (t->cap - 1))
-    if (strcmp(t->text[j], s) == 0) return t->num[j];
-  if (t->n >= TEXTS_MAX) {
+  free(t->slots);
+  t->slots = slots, t->cap = cap;
+  return 0;
+}
+
+/* The slot of the n bytes at s (hash h): the one they were recorded in
+** when sent before (*fresh 0), else a new one holding a copy (*fresh 1);
+** NULL on a failure, recorded in w. The slot is good until the next
+** lookup (the table may grow); its text, until the document's end. */
+static const sent_slot *sent_find(cs_wire_out *w, const char *s, size_t n, uint64_t h, int *fresh) {
+  sent *t = &w->texts;
+  *fresh = 0;
+  if (2 * (t->n + 1) > t->cap && sent_grow(t) != 0) {
     w->failed = 1;
-    return UINT32_MAX;
+    return NULL;
   }
-  size_t len = strlen(s);
-  char *copy = cs_doc_arena_alloc_raw(w->copies, len + 1); /* written whole below: no zeroing */
+  size_t j = h & (t->cap - 1);
+  for (; t->slots[j].text; j = (j + 1) & (t->cap - 1))
+    if (t->slots[j].hash == h && t->slots[j].len == n && memcmp(t->slots[j].text, s, n) == 0)
+      return &t->slots[j];
+  if (t->n >= TEXTS_MAX || n > UINT32_MAX) { /* no text is near 4 GB */
+    w->failed = 1;
+    return NULL;
+  }
+  char *copy = cs_doc_arena_alloc_raw(w->copies, n + 1); /* written whole below: no zeroing */
   if (!copy) {
     w->failed = 1;
-    return UINT32_MAX;
+    return NULL;
   }
-  memcpy(copy, s, len + 1);
-  t->text[j] = copy;
-  t->num[j] = (uint32_t)t->n++;
-  return UINT32_MAX;
+  memcpy(copy, s, n + 1);
+  t->slots[j].text = copy;
+  t->slots[j].hash = h;
+  t->slots[j].len = (uint32_t)n;
+  t->slots[j].num = (uint32_t)t->n++;
+  *fresh = 1;
+  return &t->slots[j];
+}
+
+/* A field's text as sent the last time (put_field): the writer's copy, its
+** length and number; copy NULL: none yet. */
+typedef struct last_text {
+  const char *copy;
+  size_t len;
+  uint32_t num;
+} last_text;
+
+/* The n bytes at s (s[n] a NUL): their number when sent before, else
+** themselves (numbered from here on); recorded in *last when not NULL. */
+static void put_text(cs_wire_out *w, const char *s, size_t n, last_text *last) {
+  int fresh;
+  const sent_slot *t = sent_find(w, s, n, cs_hash_mem(s, n), &fresh);
+  if (!t) return;
+  if (last) {
+    last->copy = t->text;
+    last->len = n;
+    last->num = t->num;
+  }
+  if (!fresh) {
+    put_varint(w, TAG_NUMBER + (uint64_t)t->num);
+    return;
+  }
+  put_varint(w, TAG_NEW);
+  put_varint(w, n);
+  put_bytes(w, s, n);
 }
 
 void cs_wire_put_str(cs_wire_out *w, const char *s) {
   if (w->failed) return;
   if (!s) {
-    cs_wire_put_uint(w, 0);
+    put_varint(w, TAG_NULL);
     return;
   }
-  uint32_t num = sent_number(w, s);
-  if (num != UINT32_MAX) {
-    cs_wire_put_uint(w, TAG_NUMBER + (uint64_t)num);
+  put_text(w, s, strlen(s), NULL);
+}
+
+/* cs_wire_put_str for a field that mostly holds what it held in the row
+** before (a row's cooperation, population date and source, due date, its
+** parts' names): compared with that first, so that the text is hashed and
+** looked up only when it changed. The same bytes: a text equal to the last
+** one sent for the field has its number. *last lives for one run's records
+** (cs_wire_put_run); the texts are forgotten only at the document's end. */
+static void put_field(cs_wire_out *w, const char *s, last_text *last) {
+  if (w->failed) return;
+  if (!s) {
+    put_varint(w, TAG_NULL);
     return;
   }
   size_t n = strlen(s);
-  cs_wire_put_uint(w, TAG_NEW);
-  cs_wire_put_uint(w, n);
-  put_bytes(w, s, n);
+  if (last->copy && last->len == n && memcmp(last->copy, s, n) == 0) {
+    put_varint(w, TAG_NUMBER + (uint64_t)last->num);
+    return;
+  }
+  put_text(w, s, n, last);
 }
 
 /* A document's text that seldom repeats: sent as it is, not numbered. */
 static void put_once(cs_wire_out *w, const char *s) {
   if (w->failed) return;
   if (!s) {
-    cs_wire_put_uint(w, TAG_NULL);
+    put_varint(w, TAG_NULL);
     return;
   }
   size_t n = strlen(s);
-  cs_wire_put_uint(w, TAG_ONCE);
-  cs_wire_put_uint(w, n);
+  put_varint(w, TAG_ONCE);
+  put_varint(w, n);
   put_bytes(w, s, n);
 }
 
 static void put_amounts(cs_wire_out *w, const cs_doc_amount *a, size_t n) {
-  cs_wire_put_uint(w, n);
+  put_varint(w, n);
   for (size_t i = 0; i < n; i++) {
     cs_wire_put_str(w, a[i].name);
     cs_wire_put_str(w, a[i].amount);
@@ -195,13 +266,13 @@ void cs_wire_put_head(cs_wire_out *w, const char *version, const char *scenario_
 
 /* Forgets the texts sent: the document's texts end with it, on both sides. */
 static void forget_texts(cs_wire_out *w) {
-  if (w->texts.text) memset(w->texts.text, 0, w->texts.cap * sizeof *w->texts.text);
+  if (w->texts.slots) memset(w->texts.slots, 0, w->texts.cap * sizeof *w->texts.slots);
   w->texts.n = 0;
   cs_doc_arena_reset(w->copies);
 }
 
 void cs_wire_put_end(cs_wire_out *w, int failed) {
-  cs_wire_put_uint(w, failed ? DOC_FAILED : DOC_END);
+  put_varint(w, failed ? DOC_FAILED : DOC_END);
   forget_texts(w);
 }
 
@@ -211,90 +282,96 @@ void cs_wire_put_doc(cs_wire_out *w, const cs_doc *doc) {
   cs_wire_put_end(w, 0);
 }
 
+/* The fields put_field compares with their text in the row before. */
+enum { F_COOPERATION, F_POP_DATE, F_POP_SOURCE, F_PAYEE, F_DUE, F_INV_DUE, F_LINE_KIND, F_LINE_SERVICE,
+       F_PART_NAME, F_SERVICE_NAME = F_PART_NAME + 8, F_FIELDS = F_SERVICE_NAME + 8 };
+
 void cs_wire_put_run(cs_wire_out *w, const cs_doc_run *run) {
-  cs_wire_put_uint(w, DOC_RUN);
+  last_text last[F_FIELDS];
+  memset(last, 0, sizeof last);
+  put_varint(w, DOC_RUN);
   cs_wire_put_str(w, run->scenario);
-  cs_wire_put_int(w, run->from);
-  cs_wire_put_int(w, run->to);
+  put_int(w, run->from);
+  put_int(w, run->to);
   cs_wire_put_str(w, run->options);
-  cs_wire_put_uint(w, run->nrows);
+  put_varint(w, run->nrows);
   for (size_t j = 0; j < run->nrows; j++) {
     const cs_doc_row *r = &run->rows[j];
-    cs_wire_put_int(w, r->year);
+    put_int(w, r->year);
     cs_wire_put_str(w, r->code);
     cs_wire_put_str(w, r->name);
     cs_wire_put_str(w, r->given);
     cs_wire_put_str(w, r->merged);
-    cs_wire_put_str(w, r->cooperation);
-    cs_wire_put_int(w, r->population);
-    cs_wire_put_str(w, r->population_date);
-    cs_wire_put_str(w, r->population_source);
-    cs_wire_put_int(w, r->months);
-    cs_wire_put_int(w, r->charged_months);
-    cs_wire_put_int(w, r->host);
-    cs_wire_put_str(w, r->payee);
-    cs_wire_put_str(w, r->due);
-    cs_wire_put_int(w, r->total);
+    put_field(w, r->cooperation, &last[F_COOPERATION]);
+    put_int(w, r->population);
+    put_field(w, r->population_date, &last[F_POP_DATE]);
+    put_field(w, r->population_source, &last[F_POP_SOURCE]);
+    put_int(w, r->months);
+    put_int(w, r->charged_months);
+    put_int(w, r->host);
+    put_field(w, r->payee, &last[F_PAYEE]);
+    put_field(w, r->due, &last[F_DUE]);
+    put_int(w, r->total);
     put_once(w, r->exact);
-    cs_wire_put_uint(w, r->nparts);
+    put_varint(w, r->nparts);
     for (size_t p = 0; p < r->nparts; p++) {
-      cs_wire_put_str(w, r->parts[p].name);
-      cs_wire_put_int(w, r->parts[p].rounded);
+      put_field(w, r->parts[p].name, &last[F_PART_NAME + (p < 8 ? p : 7)]);
+      put_int(w, r->parts[p].rounded);
       put_once(w, r->parts[p].exact);
       put_once(w, r->parts[p].explain);
     }
-    cs_wire_put_uint(w, r->nservices);
+    put_varint(w, r->nservices);
     for (size_t k = 0; k < r->nservices; k++) {
-      cs_wire_put_str(w, r->services[k].name);
-      cs_wire_put_int(w, r->services[k].kroner);
+      put_field(w, r->services[k].name, &last[F_SERVICE_NAME + (k < 8 ? k : 7)]);
+      put_int(w, r->services[k].kroner);
     }
-    cs_wire_put_uint(w, (uint64_t)(r->money != 0) | (uint64_t)(r->settlement_only != 0) << 1 |
+    put_varint(w, (uint64_t)(r->money != 0) | (uint64_t)(r->settlement_only != 0) << 1 |
                             (uint64_t)(r->has_difference != 0) << 2);
     if (r->money) {
-      cs_wire_put_int(w, r->difference);
-      cs_wire_put_int(w, r->settlement);
-      cs_wire_put_int(w, r->invoice);
-      cs_wire_put_uint(w, r->ninvoices);
+      put_int(w, r->difference);
+      put_int(w, r->settlement);
+      put_int(w, r->invoice);
+      put_varint(w, r->ninvoices);
       for (size_t k = 0; k < r->ninvoices; k++) {
         const cs_doc_invoice *inv = &r->invoices[k];
-        cs_wire_put_str(w, inv->due);
-        cs_wire_put_int(w, inv->amount);
-        cs_wire_put_uint(w, inv->nlines);
+        put_field(w, inv->due, &last[F_INV_DUE]);
+        put_int(w, inv->amount);
+        put_varint(w, inv->nlines);
         for (size_t l = 0; l < inv->nlines; l++) {
-          cs_wire_put_str(w, inv->lines[l].kind);
-          cs_wire_put_str(w, inv->lines[l].service);
-          cs_wire_put_int(w, inv->lines[l].instalment);
-          cs_wire_put_int(w, inv->lines[l].settles);
-          cs_wire_put_int(w, inv->lines[l].amount);
+          put_field(w, inv->lines[l].kind, &last[F_LINE_KIND]);
+          put_field(w, inv->lines[l].service, &last[F_LINE_SERVICE]);
+          put_int(w, inv->lines[l].instalment);
+          put_int(w, inv->lines[l].settles);
+          put_int(w, inv->lines[l].amount);
         }
       }
     }
   }
-  cs_wire_put_uint(w, run->nyears);
+  put_varint(w, run->nyears);
   for (size_t j = 0; j < run->nyears; j++) {
     const cs_doc_year *y = &run->years[j];
-    cs_wire_put_int(w, y->year);
+    put_int(w, y->year);
     cs_wire_put_str(w, y->cooperation);
-    cs_wire_put_int(w, y->members);
+    put_int(w, y->members);
     cs_wire_put_str(w, y->cost);
     cs_wire_put_str(w, y->grants);
     cs_wire_put_str(w, y->net);
     cs_wire_put_str(w, y->balance);
-    cs_wire_put_int(w, y->sum_shares);
+    put_int(w, y->sum_shares);
     cs_wire_put_str(w, y->key);
     cs_wire_put_str(w, y->key_nb);
     cs_wire_put_str(w, y->key_label);
     cs_wire_put_str(w, y->key_source);
     cs_wire_put_str(w, y->key_assumption);
-    cs_wire_put_int(w, y->agreement_months);
-    cs_wire_put_int(w, y->covers);
-    cs_wire_put_int(w, y->past_end);
+    put_int(w, y->agreement_months);
+    put_int(w, y->covers);
+    put_int(w, y->past_end);
     put_amounts(w, y->lines, y->nlines);
     put_amounts(w, y->grant_list, y->ngrants);
     cs_wire_put_str(w, y->actual_cost);
     cs_wire_put_str(w, y->actual_grants);
     cs_wire_put_str(w, y->actual_net);
-    cs_wire_put_uint(w, y->nevents);
+    put_varint(w, y->nevents);
     for (size_t k = 0; k < y->nevents; k++) {
       const cs_doc_event *e = &y->events[k];
       cs_wire_put_str(w, e->kind);
@@ -383,7 +460,7 @@ static int refill(cs_wire_in *r, const char *what, cs_error *err) {
   return 0;
 }
 
-static int get_bytes(cs_wire_in *r, void *out, size_t n, const char *what, cs_error *err) {
+static int get_bytes_slow(cs_wire_in *r, void *out, size_t n, const char *what, cs_error *err) {
   unsigned char *p = out;
   while (n > 0) {
     if (r->pos == r->len) {
@@ -399,6 +476,16 @@ static int get_bytes(cs_wire_in *r, void *out, size_t n, const char *what, cs_er
   return 0;
 }
 
+/* n bytes into out: at once when the buffer holds them (a text mostly). */
+static inline int get_bytes(cs_wire_in *r, void *out, size_t n, const char *what, cs_error *err) {
+  if (n <= r->len - r->pos) {
+    memcpy(out, r->buf + r->pos, n);
+    r->pos += n;
+    return 0;
+  }
+  return get_bytes_slow(r, out, n, what, err);
+}
+
 static int start(cs_wire_in *r, cs_error *err) {
   if (r->started) return 0;
   char magic[4];
@@ -410,20 +497,22 @@ static int start(cs_wire_in *r, cs_error *err) {
   return 0;
 }
 
-static int get_varint(cs_wire_in *r, uint64_t *out, const char *what, cs_error *err) {
+static int get_varint_slow(cs_wire_in *r, uint64_t *out, const char *what, cs_error *err) {
   uint64_t v = 0;
   if (r->started && r->len - r->pos >= 10) { /* the whole number is in the buffer */
     const unsigned char *p = r->buf + r->pos;
-    for (int i = 0, shift = 0; i < 10; i++, shift += 7) {
-      if (shift == 63 && p[i] > 1) break;
-      v |= (uint64_t)(p[i] & 0x7f) << shift;
-      if (!(p[i] & 0x80)) {
+    for (int i = 0; i < 9; i++) {
+      v |= (uint64_t)(p[i] & 0x7f) << (7 * i);
+      if (p[i] < 0x80) {
         r->pos += (size_t)i + 1;
         *out = v;
         return 0;
       }
     }
-    return cs_error_set(err, CS_EINVAL, "%s: a number is malformed", what);
+    if (p[9] > 1) return cs_error_set(err, CS_EINVAL, "%s: a number is malformed", what); /* past 64 bits */
+    r->pos += 10;
+    *out = v | (uint64_t)p[9] << 63;
+    return 0;
   }
   int rc = start(r, err);
   if (rc) return rc;
@@ -440,6 +529,26 @@ static int get_varint(cs_wire_in *r, uint64_t *out, const char *what, cs_error *
   return cs_error_set(err, CS_EINVAL, "%s: a number is malformed", what);
 }
 
+/* A varint; a one- or two-byte one (a tag, a count, a flag, a text's
+** number, a small figure: most of a document's) at once, inline, the rest
+** by get_varint_slow. */
+static inline int get_varint(cs_wire_in *r, uint64_t *out, const char *what, cs_error *err) {
+  if (r->started && r->len - r->pos >= 2) {
+    const unsigned char *p = r->buf + r->pos;
+    if (p[0] < 0x80) {
+      *out = p[0];
+      r->pos += 1;
+      return 0;
+    }
+    if (p[1] < 0x80) {
+      *out = (uint64_t)(p[0] & 0x7f) | (uint64_t)p[1] << 7;
+      r->pos += 2;
+      return 0;
+    }
+  }
+  return get_varint_slow(r, out, what, err);
+}
+
 int cs_wire_get_uint(cs_wire_in *r, uint64_t max, uint64_t *out, const char *what, cs_error *err) {
   int rc = get_varint(r, out, what, err);
   if (rc) return rc;
@@ -449,12 +558,17 @@ int cs_wire_get_uint(cs_wire_in *r, uint64_t max, uint64_t *out, const char *wha
   return 0;
 }
 
-int cs_wire_get_int(cs_wire_in *r, int64_t *out, const char *what, cs_error *err) {
+/* A zigzagged signed varint (inline: a document's figures are most of its numbers). */
+static inline int get_int(cs_wire_in *r, int64_t *out, const char *what, cs_error *err) {
   uint64_t u;
   int rc = get_varint(r, &u, what, err);
   if (rc) return rc;
   *out = (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
   return 0;
+}
+
+int cs_wire_get_int(cs_wire_in *r, int64_t *out, const char *what, cs_error *err) {
+  return get_int(r, out, what, err);
 }
 
 /* A copy of n + 1 bytes charged to the budget. */
@@ -467,6 +581,18 @@ static char *copy_text(cs_wire_in *r, const char *s, size_t n, const char *what,
   }
   memcpy(p, s, n + 1);
   return p;
+}
+
+/* Checks a document's text as it arrives: the n bytes at s (a NUL at
+** s[n]) hold no NUL (which would cut the text short) and are valid text
+** (cs_text_check). cs_text_check refuses a NUL as a control character, so
+** the bytes are searched for one only when it fails, for the clearer
+** message: one pass over a good text instead of two. */
+static int check_text(const char *s, size_t n, const char *what, cs_error *err) {
+  char why[128];
+  if (cs_text_check(s, n, why, sizeof why) == 0) return 0;
+  if (memchr(s, '\0', n)) return cs_error_set(err, CS_EINVAL, "%s: a text holds a NUL byte", what);
+  return cs_error_set(err, CS_EINVAL, "%s \"%.40s\": %s", what, s, why);
 }
 
 /* Reads a text: NULL (tag 0), one sent before (its number), or a new one
@@ -500,10 +626,7 @@ static int get_text(cs_wire_in *r, const char **out, const char *what, cs_error 
     if (!s) return over_budget(r, what, err);
     if ((rc = get_bytes(r, s, (size_t)n, what, err))) return rc;
     s[n] = '\0';
-    char why[128];
-    if (memchr(s, '\0', (size_t)n)) return cs_error_set(err, CS_EINVAL, "%s: a text holds a NUL byte", what);
-    if (cs_text_check(s, (size_t)n, why, sizeof why) != 0)
-      return cs_error_set(err, CS_EINVAL, "%s \"%.40s\": %s", what, s, why);
+    if ((rc = check_text(s, (size_t)n, what, err))) return rc;
     *out = s;
     return 0;
   }
@@ -530,13 +653,12 @@ static int get_text(cs_wire_in *r, const char **out, const char *what, cs_error 
     return rc;
   }
   s[n] = '\0';
-  if (memchr(s, '\0', (size_t)n)) {
-    if (!r->arena) free(s);
+  if (r->arena) {
+    if ((rc = check_text(s, (size_t)n, what, err))) return rc;
+  } else if (memchr(s, '\0', (size_t)n)) { /* a head's text: checked whole later (check_head_text) */
+    free(s);
     return cs_error_set(err, CS_EINVAL, "%s: a text holds a NUL byte", what);
   }
-  char why[128];
-  if (r->arena && cs_text_check(s, (size_t)n, why, sizeof why) != 0)
-    return cs_error_set(err, CS_EINVAL, "%s \"%.40s\": %s", what, s, why);
   r->owned[r->ntexts] = !r->arena;
   r->texts[r->ntexts++] = s;
   *out = s;
@@ -566,7 +688,7 @@ static void *get_array(cs_wire_in *r, uint64_t n, size_t size, const char *what,
 
 static int get_small(cs_wire_in *r, int *out, const char *what, cs_error *err) {
   int64_t v;
-  int rc = cs_wire_get_int(r, &v, what, err);
+  int rc = get_int(r, &v, what, err);
   if (rc) return rc;
   if (v < -1000000000 || v > 1000000000) return cs_error_set(err, CS_EINVAL, "%s: %lld is out of range", what, (long long)v);
   *out = (int)v;
@@ -610,7 +732,7 @@ static int get_row_money(cs_wire_in *r, cs_doc_row *row, cs_error *err) {
   row->nservices = (size_t)n;
   for (size_t k = 0; k < row->nservices; k++) {
     if ((rc = GET_TEXT(r, row->services[k].name, "a service", err)) ||
-        (rc = cs_wire_get_int(r, &v, "a service's kroner", err)))
+        (rc = get_int(r, &v, "a service's kroner", err)))
       return rc;
     row->services[k].kroner = v;
   }
@@ -619,9 +741,9 @@ static int get_row_money(cs_wire_in *r, cs_doc_row *row, cs_error *err) {
   row->settlement_only = (int)(flags >> 1 & 1);
   row->has_difference = (int)(flags >> 2 & 1);
   if (!row->money) return 0;
-  if ((rc = cs_wire_get_int(r, &row->difference, "a row's difference", err)) ||
-      (rc = cs_wire_get_int(r, &row->settlement, "a row's settlement", err)) ||
-      (rc = cs_wire_get_int(r, &row->invoice, "a row's invoice", err)) ||
+  if ((rc = get_int(r, &row->difference, "a row's difference", err)) ||
+      (rc = get_int(r, &row->settlement, "a row's settlement", err)) ||
+      (rc = get_int(r, &row->invoice, "a row's invoice", err)) ||
       (rc = cs_wire_get_uint(r, SIZE_MAX, &n, "a row's invoices", err)))
     return rc;
   if (n && !(row->invoices = get_array(r, n, sizeof *row->invoices, "a row's invoices", err)))
@@ -631,7 +753,7 @@ static int get_row_money(cs_wire_in *r, cs_doc_row *row, cs_error *err) {
     cs_doc_invoice *inv = &row->invoices[k];
     uint64_t nl;
     if ((rc = GET_TEXT(r, inv->due, "an invoice's due date", err)) ||
-        (rc = cs_wire_get_int(r, &inv->amount, "an invoice", err)) ||
+        (rc = get_int(r, &inv->amount, "an invoice", err)) ||
         (rc = cs_wire_get_uint(r, SIZE_MAX, &nl, "an invoice's lines", err)))
       return rc;
     if (nl && !(inv->lines = get_array(r, nl, sizeof *inv->lines, "an invoice's lines", err)))
@@ -643,7 +765,7 @@ static int get_row_money(cs_wire_in *r, cs_doc_row *row, cs_error *err) {
           (rc = GET_TEXT(r, line->service, "an invoice line", err)) ||
           (rc = get_small(r, &line->instalment, "an invoice line", err)) ||
           (rc = get_small(r, &line->settles, "an invoice line", err)) ||
-          (rc = cs_wire_get_int(r, &line->amount, "an invoice line", err)))
+          (rc = get_int(r, &line->amount, "an invoice line", err)))
         return rc;
     }
   }
@@ -658,7 +780,7 @@ static int get_row(cs_wire_in *r, cs_doc_row *row, cs_error *err) {
       (rc = GET_TEXT(r, row->given, "a row's given name", err)) ||
       (rc = GET_TEXT(r, row->merged, "a row's merger", err)) ||
       (rc = GET_TEXT(r, row->cooperation, "a row's cooperation", err)) ||
-      (rc = cs_wire_get_int(r, &row->population, "a row's population", err)) ||
+      (rc = get_int(r, &row->population, "a row's population", err)) ||
       (rc = GET_TEXT(r, row->population_date, "a row's population date", err)) ||
       (rc = GET_TEXT(r, row->population_source, "a row's population source", err)) ||
       (rc = get_small(r, &row->months, "a row's months", err)) ||
@@ -666,7 +788,7 @@ static int get_row(cs_wire_in *r, cs_doc_row *row, cs_error *err) {
       (rc = get_small(r, &row->host, "a row's host flag", err)) ||
       (rc = GET_TEXT(r, row->payee, "a row's payee", err)) ||
       (rc = GET_TEXT(r, row->due, "a row's due date", err)) ||
-      (rc = cs_wire_get_int(r, &v, "a row's total", err)))
+      (rc = get_int(r, &v, "a row's total", err)))
     return rc;
   row->total = v;
   uint64_t nparts;
@@ -680,7 +802,7 @@ static int get_row(cs_wire_in *r, cs_doc_row *row, cs_error *err) {
   for (size_t p = 0; p < row->nparts; p++) {
     cs_doc_part *part = &row->parts[p];
     if ((rc = GET_TEXT(r, part->name, "a part's name", err)) ||
-        (rc = cs_wire_get_int(r, &v, "a part", err)))
+        (rc = get_int(r, &v, "a part", err)))
       return rc;
     part->rounded = v;
     if ((rc = GET_TEXT(r, part->exact, "a part's exact amount", err)) ||
@@ -700,7 +822,7 @@ static int get_year(cs_wire_in *r, cs_doc_year *y, cs_error *err) {
       (rc = GET_TEXT(r, y->grants, "a year's grants", err)) ||
       (rc = GET_TEXT(r, y->net, "a year's net cost", err)) ||
       (rc = GET_TEXT(r, y->balance, "a year's balance", err)) ||
-      (rc = cs_wire_get_int(r, &v, "a year's sum of shares", err)))
+      (rc = get_int(r, &v, "a year's sum of shares", err)))
     return rc;
   y->sum_shares = v;
   if ((rc = GET_TEXT(r, y->key, "a year's key", err)) ||

@@ -313,6 +313,38 @@ static void texts_checked_on_arrival(void **state) {
   cs_doc_free(doc);
 }
 
+/* A NUL inside a document's text, numbered (a row's name) or sent once (a
+** row's exact share), is refused as such: the check that finds it runs
+** only when the text check fails (check_text). */
+static void nul_in_document_text(void **state) {
+  (void)state;
+  static const struct {
+    int exact;
+    const char *marked, *what;
+  } cases[] = {{0, "RaQna", "NUL"}, {1, "210Q87.96", "NUL"}};
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    cs_doc *doc = parse(valid);
+    char **field = cases[i].exact ? &doc->runs[0].rows[0].exact : &doc->runs[0].rows[1].name;
+    char *saved = *field;
+    *field = (char *)cases[i].marked;
+    buf b = encode(doc);
+    *field = saved;
+    unsigned char *at = NULL;
+    size_t n = strlen(cases[i].marked);
+    for (size_t k = 0; k + n <= b.len && !at; k++)
+      if (memcmp(b.p + k, cases[i].marked, n) == 0) at = b.p + k;
+    assert_non_null(at);
+    *(unsigned char *)memchr(at, 'Q', n) = 0;
+    cs_doc *back = NULL;
+    cs_error err = {0, ""};
+    assert_int_equal(decode(&b, 1 << 20, &back, &err), CS_EINVAL);
+    if (!strstr(err.msg, cases[i].what)) fail_msg("case %zu: expected \"%s\" in: %s", i, cases[i].what, err.msg);
+    assert_null(back);
+    free(b.p);
+    cs_doc_free(doc);
+  }
+}
+
 /* The writer remembers a text by its own copy: a field that holds another
 ** text by the time it is put again (a row array made anew for the next run)
 ** is sent as what it holds then. */
@@ -602,7 +634,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(round_trip), cmocka_unit_test(every_cut_refused), cmocka_unit_test(budget),
       cmocka_unit_test(forged_streams), cmocka_unit_test(forged_figures),
-      cmocka_unit_test(texts_checked_on_arrival), cmocka_unit_test(texts_copied_when_sent),
+      cmocka_unit_test(texts_checked_on_arrival), cmocka_unit_test(nul_in_document_text),
+      cmocka_unit_test(texts_copied_when_sent),
       cmocka_unit_test(failed_document), cmocka_unit_test(valid_adds_up), cmocka_unit_test(relations_refused),
       cmocka_unit_test(refused_then_nothing),
   };
