@@ -230,8 +230,9 @@ typedef struct worker_answer {
   pthread_cond_t cv;
   int handed;              /* run is the thread's, not saved yet */
   int stop;                /* no more runs: the thread ends */
-  cs_doc_run run;          /* the run handed over: a copy in arena[i % 2] */
-  cs_doc_arena *arena[2];  /* the copies of the even and the odd runs */
+  cs_doc_run run;          /* the run handed over (its struct: the reader's
+                           ** runs array moves; what it points to stays,
+                           ** cs_wire_run_fn) */
 } worker_answer;
 
 static void save_join(worker_answer *a);
@@ -241,7 +242,6 @@ static void answer_free(worker_answer *a) {
   cs_rundb_save_abort(a->saving); /* a save not committed: nothing of it is stored */
   cli_runs_meta_free(&a->meta);
   cs_doc_free(a->doc);
-  for (size_t i = 0; i < 2; i++) cs_doc_arena_free(a->arena[i]);
   for (size_t i = 0; i < CLI_MAX_REQUESTS; i++) {
     for (int k = 0; k < 4; k++) free(a->texts[i][k]);
     free(a->runs[i]);
@@ -281,101 +281,6 @@ static int read_request(cs_wire_in *in, worker_answer *a, size_t i) {
 
 /* ---- --db: saving the runs as they arrive, on a thread of the parent ---- */
 
-/* *t's copy in ar (NULL stays NULL); -1 when out of memory. */
-static int copy_text(cs_doc_arena *ar, char **t) {
-  if (!*t) return 0;
-  size_t n = strlen(*t) + 1;
-  char *c = cs_doc_arena_alloc_raw(ar, n);
-  if (!c) return -1;
-  memcpy(c, *t, n);
-  *t = c;
-  return 0;
-}
-
-/* The array *field points to, of n elements of size bytes, copied into ar
-** and *field pointed to the copy (NULL when n is 0); -1 when out of
-** memory. field is the address of a struct's array pointer (of any type:
-** it is read and written with memcpy). */
-static int copy_array(cs_doc_arena *ar, void *field, size_t n, size_t size) {
-  void *src, *copy = NULL;
-  memcpy(&src, field, sizeof src);
-  if (n > 0 && src) {
-    if (n > SIZE_MAX / size || !(copy = cs_doc_arena_alloc_raw(ar, n * size))) return -1;
-    memcpy(copy, src, n * size);
-  }
-  memcpy(field, &copy, sizeof copy);
-  return 0;
-}
-
-#if UINTPTR_MAX == 0xffffffffffffffffu
-/* copy_run copies every pointer of these; a field added to doc.h must be
-** added there too (else the saving thread would read the document the
-** reader frees when it refuses it), and then these sizes change */
-_Static_assert(sizeof(cs_doc_run) == 56 && sizeof(cs_doc_row) == 216 && sizeof(cs_doc_part) == 32 &&
-                   sizeof(cs_doc_service) == 16 && sizeof(cs_doc_invoice) == 32 &&
-                   sizeof(cs_doc_invoice_line) == 32 && sizeof(cs_doc_year) == 192 &&
-                   sizeof(cs_doc_amount) == 16 && sizeof(cs_doc_event) == 56,
-               "copy_run: a document's structs changed; copy their new fields");
-#endif
-
-/* A copy of run src, every text and array of it, in ar, for the saving
-** thread: the wire reader grows the document's runs array as runs arrive
-** and frees the whole document (its arena) at once when it refuses it,
-** while the thread may still be saving a run. 0, or -1 when out of memory. */
-static int copy_run(cs_doc_arena *ar, const cs_doc_run *src, cs_doc_run *run) {
-  *run = *src;
-  if (copy_text(ar, &run->scenario) || copy_text(ar, &run->options) ||
-      copy_array(ar, &run->rows, run->nrows, sizeof *run->rows) ||
-      copy_array(ar, &run->years, run->nyears, sizeof *run->years))
-    return -1;
-  for (size_t r = 0; r < run->nrows; r++) {
-    cs_doc_row *row = &run->rows[r];
-    if (copy_text(ar, &row->name) || copy_text(ar, &row->given) || copy_text(ar, &row->merged) ||
-        copy_text(ar, &row->cooperation) || copy_text(ar, &row->population_date) ||
-        copy_text(ar, &row->population_source) || copy_text(ar, &row->payee) || copy_text(ar, &row->due) ||
-        copy_text(ar, &row->exact) || copy_array(ar, &row->parts, row->nparts, sizeof *row->parts) ||
-        copy_array(ar, &row->services, row->nservices, sizeof *row->services) ||
-        copy_array(ar, &row->invoices, row->ninvoices, sizeof *row->invoices))
-      return -1;
-    for (size_t p = 0; p < row->nparts; p++) {
-      cs_doc_part *part = &row->parts[p];
-      if (copy_text(ar, &part->name) || copy_text(ar, &part->exact) || copy_text(ar, &part->explain)) return -1;
-    }
-    for (size_t k = 0; k < row->nservices; k++)
-      if (copy_text(ar, &row->services[k].name)) return -1;
-    for (size_t k = 0; k < row->ninvoices; k++) {
-      cs_doc_invoice *inv = &row->invoices[k];
-      if (copy_text(ar, &inv->due) || copy_array(ar, &inv->lines, inv->nlines, sizeof *inv->lines)) return -1;
-      for (size_t l = 0; l < inv->nlines; l++)
-        if (copy_text(ar, &inv->lines[l].kind) || copy_text(ar, &inv->lines[l].service)) return -1;
-    }
-  }
-  for (size_t y = 0; y < run->nyears; y++) {
-    cs_doc_year *yr = &run->years[y];
-    if (copy_text(ar, &yr->cooperation) || copy_text(ar, &yr->cost) || copy_text(ar, &yr->grants) ||
-        copy_text(ar, &yr->net) || copy_text(ar, &yr->balance) || copy_text(ar, &yr->key) ||
-        copy_text(ar, &yr->key_nb) || copy_text(ar, &yr->key_label) || copy_text(ar, &yr->key_source) ||
-        copy_text(ar, &yr->key_assumption) || copy_text(ar, &yr->actual_cost) ||
-        copy_text(ar, &yr->actual_grants) || copy_text(ar, &yr->actual_net) ||
-        copy_array(ar, &yr->lines, yr->nlines, sizeof *yr->lines) ||
-        copy_array(ar, &yr->grant_list, yr->ngrants, sizeof *yr->grant_list) ||
-        copy_array(ar, &yr->events, yr->nevents, sizeof *yr->events))
-      return -1;
-    for (size_t k = 0; k < yr->nlines; k++)
-      if (copy_text(ar, &yr->lines[k].name) || copy_text(ar, &yr->lines[k].amount)) return -1;
-    for (size_t k = 0; k < yr->ngrants; k++)
-      if (copy_text(ar, &yr->grant_list[k].name) || copy_text(ar, &yr->grant_list[k].amount)) return -1;
-    for (size_t e = 0; e < yr->nevents; e++) {
-      cs_doc_event *ev = &yr->events[e];
-      if (copy_text(ar, &ev->kind) || copy_text(ar, &ev->code) || copy_text(ar, &ev->name) ||
-          copy_text(ar, &ev->date) || copy_text(ar, &ev->until) || copy_text(ar, &ev->other_code) ||
-          copy_text(ar, &ev->other_name))
-        return -1;
-    }
-  }
-  return 0;
-}
-
 /* The saving thread: saves each run it is handed (a->run) into a->saving,
 ** until told to stop. Its first failure is kept in save_rc and save_err;
 ** the runs handed after it are not saved. The parent aborts the save. */
@@ -407,8 +312,9 @@ static void save_wait(worker_answer *a) {
 /* Ends the saving thread, once it has saved the run it was handed, and
 ** rolls the save back if it failed: finish_save before COMMIT, answer_free
 ** on every other path (a refused document, a timeout, a failed report).
-** The thread may outlive consume: it reads only its copies, never the
-** document nor the pipe. Nothing when no thread runs. */
+** The thread may outlive consume: it reads the document's runs (never the
+** pipe), which stay until answer_free, after this. Nothing when no thread
+** runs. */
 static void save_join(worker_answer *a) {
   if (!a->threaded) return;
   pthread_mutex_lock(&a->mu);
@@ -449,15 +355,21 @@ static void save_start(worker_answer *a) {
 ** report written (finish_save), and rolled back otherwise (answer_free). A
 ** failure is kept and told then: a document that the checks refuse is
 ** refused with their message, as before. The inserts run on a thread
-** (save_thread), each run from a copy (copy_run) that stays valid whatever
-** the reader does with the document; the next run is handed over once the
-** thread is done with the one before, so at most two copies are held. The
-** time the parent spends here (copying, waiting for the thread) does not
-** count against --timeout: the worker, which runs no Lua while it sends
-** its document, waits on the full pipe meanwhile. */
+** (save_thread), handed one run at a time once it is done with the one
+** before. It reads the run where the reader put it, in the document's
+** arena, which does not move; the run's struct is copied, as the runs
+** array does move (cs_wire_run_fn). When the reader refuses the document
+** (i is CS_WIRE_REFUSED), the thread is ended before the reader frees it.
+** The time the parent spends here (waiting for the thread) does not count
+** against --timeout: the worker, which runs no Lua while it sends its
+** document, waits on the full pipe meanwhile. */
 static void save_arrived(void *ud, const cs_doc *doc, size_t i) {
   worker_answer *a = ud;
   const run_job *job = a->job;
+  if (i == CS_WIRE_REFUSED) { /* nothing of the document may be read from here on */
+    save_join(a);
+    return;
+  }
   if (a->save_stopped) return;
   double start = cli_worker_now();
   if (i == 0) { /* no thread yet: the save is the parent's */
@@ -466,30 +378,20 @@ static void save_arrived(void *ud, const cs_doc *doc, size_t i) {
     if (!a->save_rc) a->save_rc = cs_rundb_save_begin(job->store, doc, &a->meta, &a->saving, &a->save_err);
     if (!a->save_rc) save_start(a);
   }
-  /* the copy while the thread still saves run i - 1; arena[i % 2] held run
-  ** i - 2, saved before run i - 1 was handed over */
-  int copied = 0;
-  cs_doc_run run;
-  if (a->threaded && (a->arena[i % 2] || (a->arena[i % 2] = cs_doc_arena_new(0)))) {
-    cs_doc_arena_reset(a->arena[i % 2]);
-    copied = copy_run(a->arena[i % 2], &doc->runs[i], &run) == 0;
-  }
-  save_wait(a);
-  if (!a->save_rc && !a->saving)
-    a->save_rc = cs_error_set(&a->save_err, CS_EINVAL, "the runs arrived out of order; nothing was saved");
-  if (!a->save_rc && a->threaded && !copied)
-    a->save_rc = cs_error_set(&a->save_err, CS_ENOMEM, "%s: out of memory; nothing was saved",
-                              cs_rundb_path(job->store));
-  if (!a->save_rc && a->threaded) {
+  save_wait(a); /* the thread is done with run i - 1: save_rc is the parent's until the handing */
+  int rc = a->save_rc;
+  if (!rc && !a->saving)
+    rc = a->save_rc = cs_error_set(&a->save_err, CS_EINVAL, "the runs arrived out of order; nothing was saved");
+  if (!rc && a->threaded) {
     pthread_mutex_lock(&a->mu);
-    a->run = run;
+    a->run = doc->runs[i];
     a->handed = 1;
     pthread_cond_broadcast(&a->cv);
     pthread_mutex_unlock(&a->mu);
-  } else if (!a->save_rc) {
-    a->save_rc = cs_rundb_save_run(a->saving, &doc->runs[i], &a->save_err);
+  } else if (!rc) {
+    rc = a->save_rc = cs_rundb_save_run(a->saving, &doc->runs[i], &a->save_err);
   }
-  if (a->save_rc) {
+  if (rc) {
     save_join(a);
     cs_rundb_save_abort(a->saving);
     a->saving = NULL;

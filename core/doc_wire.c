@@ -957,7 +957,9 @@ int cs_wire_get_doc_each(cs_wire_in *r, size_t max_rows, cs_wire_run_fn *arrived
   *out = doc;
   return 0;
 fail:
-  /* the texts read so far are in the arena that goes now */
+  /* the texts read so far are in the arena that goes now; whoever was
+  ** handed runs stops reading them first (cs_wire_run_fn) */
+  if (arrived) arrived(ud, doc, CS_WIRE_REFUSED);
   r->arena = NULL;
   forget_read_texts(r);
   r->broken = 1;

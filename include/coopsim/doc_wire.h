@@ -81,11 +81,18 @@ int cs_wire_get_doc(cs_wire_in *r, size_t max_rows, cs_doc **out, cs_error *err)
 /* Called by cs_wire_get_doc_each once run i of doc has arrived whole (its
 ** rows and years read, each text checked as it came), before the next is
 ** read and before the document is checked: it may read the run (a save
-** that is rolled back when the document is refused) and must not keep
-** pointers into doc beyond the call (doc->runs grows). */
+** that is rolled back when the document is refused). doc->runs grows as
+** runs arrive, so the run's struct moves; what it points to (rows, years,
+** texts: the document's arena) stays where it is, unchanged, until the
+** document is freed, and may be read meanwhile, from another thread too.
+** When the reader refuses the document it calls the function once more,
+** with i == CS_WIRE_REFUSED, before it frees the document: from its return
+** nothing of the document may be read any more. */
 typedef void cs_wire_run_fn(void *ud, const cs_doc *doc, size_t i);
+#define CS_WIRE_REFUSED SIZE_MAX
 
-/* cs_wire_get_doc, calling arrived (when not NULL) as each run arrives. */
+/* cs_wire_get_doc, calling arrived (when not NULL) as each run arrives,
+** and when the document is refused (cs_wire_run_fn). */
 int cs_wire_get_doc_each(cs_wire_in *r, size_t max_rows, cs_wire_run_fn *arrived, void *ud, cs_doc **out,
                          cs_error *err);
 

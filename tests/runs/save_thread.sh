@@ -1,13 +1,13 @@
 #!/bin/sh
 # `coopsim run --db` saves each run as it arrives on a thread of the parent
-# (cli/run.c save_arrived, save_thread), from a copy of the run, while the
-# next is read. With the national bench (9 runs, 96 246 rows):
+# (cli/run.c save_arrived, save_thread), reading the run where the wire's
+# reader put it, while the next is read. With the national bench (9 runs, 96 246 rows):
 #   - the stored run is the document the run makes, and the store verifies;
 #   - a document the parent refuses part-way (--max-memory: a later run, or
 #     the whole document once every run was handed to the thread) is refused
 #     with the reader's message and leaves nothing stored: the reader frees
-#     the document while the thread may still be saving a run (a release
-#     build without the copy crashed here);
+#     the document once the thread has stopped (CS_WIRE_REFUSED; a release
+#     build whose thread went on reading crashed here);
 #   - a save that fails on the thread (a file size limit: EFBIG, as on a
 #     full disk) is told as before, "nothing was saved", and stores nothing.
 # usage: save_thread.sh COOPSIM SOURCE_DIR

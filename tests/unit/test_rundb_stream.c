@@ -33,6 +33,7 @@ typedef struct saver {
   cs_rundb *db;
   cs_rundb_saving *sv;
   size_t arrived;    /* runs called back for, in order */
+  size_t refused;    /* calls with CS_WIRE_REFUSED (the document is freed next) */
   size_t bytes_read; /* of the stream when the first run was saved */
   buf *in;
   int rc;
@@ -41,6 +42,11 @@ typedef struct saver {
 
 static void save_arrived(void *ud, const cs_doc *doc, size_t i) {
   saver *s = ud;
+  assert_int_equal(s->refused, 0); /* nothing after the refusal */
+  if (i == CS_WIRE_REFUSED) {
+    s->refused++;
+    return;
+  }
   assert_int_equal(i, s->arrived); /* in order, each once */
   assert_int_equal(doc->nruns, i + 1);
   s->arrived++;
@@ -68,13 +74,14 @@ static void saved_as_it_arrives(void **state) {
   cs_doc *doc = testdoc(3, 4, 20, "Stream");
   buf b = encode(doc);
   cs_rundb *db = open_write();
-  saver s = {db, NULL, 0, 0, &b, 0, {0, ""}};
+  saver s = {db, NULL, 0, 0, 0, &b, 0, {0, ""}};
   cs_wire_in *in = cs_wire_in_new(buf_fill, &b, 1u << 26);
   cs_doc *got = NULL;
   cs_error err = {0, ""};
   if (cs_wire_get_doc_each(in, 1000000, save_arrived, &s, &got, &err)) fail_msg("read: %s", err.msg);
   cs_wire_in_free(in);
   assert_int_equal(s.arrived, 3);
+  assert_int_equal(s.refused, 0);
   if (s.rc) fail_msg("save: %s", s.err.msg);
   assert_true(s.bytes_read < b.len / 2); /* the first run was saved while the rest was still to come */
   int64_t id = -1;
@@ -100,7 +107,7 @@ static void refused_document_saves_nothing(void **state) {
   buf b = encode(doc);
   doc->runs[2].rows[1].total -= 1000;
   cs_rundb *db = open_write();
-  saver s = {db, NULL, 0, 0, &b, 0, {0, ""}};
+  saver s = {db, NULL, 0, 0, 0, &b, 0, {0, ""}};
   cs_wire_in *in = cs_wire_in_new(buf_fill, &b, 1u << 26);
   cs_doc *got = NULL;
   cs_error err = {0, ""};
@@ -109,6 +116,7 @@ static void refused_document_saves_nothing(void **state) {
   assert_null(got);
   if (!strstr(err.msg, "is not the exact share")) fail_msg("%s", err.msg);
   assert_int_equal(s.arrived, 3);
+  assert_int_equal(s.refused, 1); /* told before the document was freed */
   if (s.rc) fail_msg("save: %s", s.err.msg); /* all three were inserted */
   cs_rundb_save_abort(s.sv);
   assert_int_equal(stored_runs(db), 0);
