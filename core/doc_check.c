@@ -419,6 +419,31 @@ done:
   return rc;
 }
 
+/* Run i of doc alone (cs_doc_check_run), in c. */
+static int check_run(ctx *c, const cs_doc *doc, size_t i) {
+  const cs_doc_run *run = &doc->runs[i];
+  c->sum = 0;
+  c->run = (long)i;
+  c->scenario = NULL;
+  if (text(c, "scenario", run->scenario, 1)) return CS_EINVAL;
+  c->scenario = run->scenario;
+  if (year(c, "from", run->from) || year(c, "to", run->to) || text(c, "options", run->options, 0))
+    return CS_EINVAL;
+  if (run->to < run->from) return bad(c, "to", "the run ends (%d) before it starts (%d)", run->to, run->from);
+  if ((run->nrows && !run->rows) || (run->nyears && !run->years)) return bad(c, "rows", "missing");
+  for (size_t j = 0; j < run->nrows; j++) {
+    c->row = &run->rows[j], c->row_i = j;
+    if (check_row(c, run, c->row)) return CS_EINVAL;
+  }
+  c->row = NULL;
+  for (size_t j = 0; j < run->nyears; j++) {
+    c->year = &run->years[j], c->year_i = j;
+    if (check_year(c, c->year)) return CS_EINVAL;
+  }
+  c->year = NULL;
+  return 0;
+}
+
 int cs_doc_check(const cs_doc *doc, cs_error *err) {
   /* the head's texts are not in the document's arena: checked here always */
   ctx c = {0, err, 0, -1, NULL, NULL, NULL, 0, 0, NULL, 0, {NULL, NULL}};
@@ -426,43 +451,33 @@ int cs_doc_check(const cs_doc *doc, cs_error *err) {
     return CS_EINVAL;
   c.texts_checked = doc->texts_checked;
   if (doc->nruns && !doc->runs) return bad(&c, "runs", "missing");
-  for (size_t i = 0; i < doc->nruns; i++) {
-    const cs_doc_run *run = &doc->runs[i];
-    c.sum = 0;
-    c.run = (long)i;
-    c.scenario = NULL;
-    if (text(&c, "scenario", run->scenario, 1)) return CS_EINVAL;
-    c.scenario = run->scenario;
-    if (year(&c, "from", run->from) || year(&c, "to", run->to) || text(&c, "options", run->options, 0))
-      return CS_EINVAL;
-    if (run->to < run->from) return bad(&c, "to", "the run ends (%d) before it starts (%d)", run->to, run->from);
-    if ((run->nrows && !run->rows) || (run->nyears && !run->years)) return bad(&c, "rows", "missing");
-    for (size_t j = 0; j < run->nrows; j++) {
-      c.row = &run->rows[j], c.row_i = j;
-      if (check_row(&c, run, c.row)) return CS_EINVAL;
-    }
-    c.row = NULL;
-    for (size_t j = 0; j < run->nyears; j++) {
-      c.year = &run->years[j], c.year_i = j;
-      if (check_year(&c, c.year)) return CS_EINVAL;
-    }
-    c.year = NULL;
-  }
+  for (size_t i = 0; i < doc->nruns; i++)
+    if (check_run(&c, doc, i)) return CS_EINVAL;
   return 0;
 }
 
-int cs_doc_check_relations(const cs_doc *doc, cs_error *err) {
+int cs_doc_check_run(const cs_doc *doc, size_t i, cs_error *err) {
+  ctx c = {doc->texts_checked, err, 0, -1, NULL, NULL, NULL, 0, 0, NULL, 0, {NULL, NULL}};
+  if (i >= doc->nruns || !doc->runs) return bad(&c, "runs", "missing");
+  return check_run(&c, doc, i);
+}
+
+int cs_doc_check_run_relations(const cs_doc *doc, size_t i, cs_error *err) {
   ctx c = {1, err, 0, -1, NULL, NULL, NULL, 0, 0, NULL, 0, {NULL, NULL}};
+  const cs_doc_run *run = &doc->runs[i];
+  c.run = (long)i;
+  c.scenario = run->scenario;
+  for (size_t j = 0; j < run->nrows; j++) {
+    c.row = &run->rows[j], c.row_i = j;
+    if (row_relations(&c, c.row)) return CS_EINVAL;
+  }
+  c.row = NULL;
+  return run_relations(&c, run);
+}
+
+int cs_doc_check_relations(const cs_doc *doc, cs_error *err) {
   for (size_t i = 0; i < doc->nruns; i++) {
-    const cs_doc_run *run = &doc->runs[i];
-    c.run = (long)i;
-    c.scenario = run->scenario;
-    for (size_t j = 0; j < run->nrows; j++) {
-      c.row = &run->rows[j], c.row_i = j;
-      if (row_relations(&c, c.row)) return CS_EINVAL;
-    }
-    c.row = NULL;
-    int rc = run_relations(&c, run);
+    int rc = cs_doc_check_run_relations(doc, i, err);
     if (rc) return rc;
   }
   return 0;

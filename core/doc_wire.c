@@ -888,6 +888,7 @@ int cs_wire_get_doc_each(cs_wire_in *r, size_t max_rows, cs_wire_run_fn *arrived
       (rc = check_head_text(doc->scenario_file, "the scenario file", err)))
     goto fail;
   r->arena = doc->arena; /* the document's texts and arrays from here on */
+  doc->texts_checked = 1; /* each text is checked as it comes (get_text) */
   for (;;) {
     uint64_t n;
     if ((rc = cs_wire_get_uint(r, DOC_FAILED, &n, "the next run", err))) goto fail;
@@ -940,6 +941,13 @@ int cs_wire_get_doc_each(cs_wire_in *r, size_t max_rows, cs_wire_run_fn *arrived
       run->nyears = j + 1;
       if ((rc = get_year(r, &run->years[j], err))) goto fail;
     }
+    /* every figure of the run alone, then the relations between them that
+    ** every simulated run has (doc.h): here, as it arrives, so that no
+    ** caller can forget them, whoever is handed the run gets it checked,
+    ** and the checks of one run overlap the worker's sending of the next */
+    if ((rc = cs_doc_check_run(doc, doc->nruns - 1, err)) ||
+        (rc = cs_doc_check_run_relations(doc, doc->nruns - 1, err)))
+      goto fail;
     if (arrived) arrived(ud, doc, doc->nruns - 1);
   }
   r->arena = NULL;
@@ -950,10 +958,7 @@ int cs_wire_get_doc_each(cs_wire_in *r, size_t max_rows, cs_wire_run_fn *arrived
     goto fail;
   }
   r->budget -= used;
-  doc->texts_checked = 1; /* each text was checked as it came */
-  /* every figure alone, then the relations between them that every
-  ** simulated run has (doc.h): here, so that no caller can forget them */
-  if ((rc = cs_doc_check(doc, err)) || (rc = cs_doc_check_relations(doc, err))) goto fail;
+  /* the head's texts were checked by check_head_text, each run as it came */
   *out = doc;
   return 0;
 fail:

@@ -178,6 +178,12 @@ int cs_doc_check(const cs_doc *doc, cs_error *err);
 ** reads. 0, CS_EINVAL naming the run, row or year and field, or CS_ENOMEM. */
 int cs_doc_check_relations(const cs_doc *doc, cs_error *err);
 
+/* cs_doc_check and cs_doc_check_relations of run i (< doc->nruns) alone,
+** the same checks and messages, for a reader that checks each run as it
+** arrives (cs_wire_get_doc_each); the head's texts are not checked here. */
+int cs_doc_check_run(const cs_doc *doc, size_t i, cs_error *err);
+int cs_doc_check_run_relations(const cs_doc *doc, size_t i, cs_error *err);
+
 /* The document as JSON text (indented, keys sorted), NUL-terminated and
 ** malloc'ed: the caller frees it. NULL when out of memory. */
 char *cs_doc_to_json(const cs_doc *doc);

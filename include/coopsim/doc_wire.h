@@ -65,8 +65,9 @@ int cs_wire_get_int(cs_wire_in *r, int64_t *out, const char *what, cs_error *err
 int cs_wire_get_str(cs_wire_in *r, char **out, const char *what, cs_error *err);
 
 /* Reads a document of at most max_rows rows in all and checks it as a
-** simulated run's: every figure and text alone (cs_doc_check), then the
-** relations every simulated run's figures have (cs_doc_check_relations:
+** simulated run's, each run as it arrives: every figure and text alone
+** (cs_doc_check_run), then the relations every simulated run's figures
+** have (cs_doc_check_run_relations:
 ** each total its exact share rounded, the parts adding up to it, a year's
 ** sum_shares its rows' totals, its net the cost less the grants and its
 ** balance sum_shares less the net, the years spanning the run). On success *out
@@ -78,10 +79,11 @@ int cs_wire_get_str(cs_wire_in *r, char **out, const char *what, cs_error *err);
 ** the rest, or the fill's own code. */
 int cs_wire_get_doc(cs_wire_in *r, size_t max_rows, cs_doc **out, cs_error *err);
 
-/* Called by cs_wire_get_doc_each once run i of doc has arrived whole (its
-** rows and years read, each text checked as it came), before the next is
-** read and before the document is checked: it may read the run (a save
-** that is rolled back when the document is refused). doc->runs grows as
+/* Called by cs_wire_get_doc_each once run i of doc has arrived whole and
+** was checked (its rows and years read, each text checked as it came, then
+** the run's figures and their relations: cs_doc_check_run, _relations),
+** before the next is read and before the document's size is checked: it may
+** read the run (a save that is rolled back when the document is refused). doc->runs grows as
 ** runs arrive, so the run's struct moves; what it points to (rows, years,
 ** texts: the document's arena) stays where it is, unchanged, until the
 ** document is freed, and may be read meanwhile, from another thread too.
