@@ -34,6 +34,7 @@ struct cs_rundb {
   int version; /* the store's schema version (after an upgrade, CS_RUNDB_VERSION) */
   char *path; /* as messages show it */
   int dirfd;  /* the held folder the file is in (ours), or -1: opened by path */
+  int busy_ms; /* how long a lock of another process is waited for (open, COMMIT) */
 };
 
 /* A whole number of kroner as a JSON-safe integer, and an exact amount. */
@@ -636,6 +637,7 @@ int cs_rundb_open(cs_rundb **out, const char *path, const cs_rundb_options *opt,
   }
   db->dirfd = -1;
   db->write = opt->write != 0;
+  db->busy_ms = opt->busy_ms;
   int rc = CS_OK;
   if (opt->dirfd >= 0) {
     if (!opt->name || !opt->name[0] || strchr(opt->name, '/'))
@@ -1266,6 +1268,7 @@ static int saving_end(cs_rundb_saving *sv, cs_error *err) {
   for (int i = 0; i < BATCH_N; i++) sqlite3_finalize(sv->b[i].many);
   free(sv);
   if (!sqlite3_get_autocommit(db->db)) sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_busy_timeout(db->db, db->busy_ms); /* as opened (cs_rundb_save_begin) */
   if (sqlite3_exec(db->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK)
     return cs_error_set(err, CS_EIO, "%s: the foreign keys could not be turned back on after a save: %s",
                         db->path, sqlite3_errmsg(db->db));
@@ -1307,6 +1310,14 @@ int cs_rundb_save_begin(cs_rundb *db, const cs_doc *head, const cs_rundb_meta *m
     rc = db_fail(db, err, "cannot prepare a save; nothing was saved");
   if (!rc && sqlite3_exec(db->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
     rc = db_fail(db, err, "cannot start the write transaction; nothing was saved");
+  /* no waiting for other processes' locks until COMMIT: SQLite writes pages
+  ** to the file before COMMIT when its cache is full, which needs readers
+  ** gone, and waited busy_ms for them at each such spill (a reader holding a
+  ** transaction open kept a national save waiting 628 s, then let it
+  ** finish); a spill that finds a reader now gives up at once, keeping the
+  ** pages in memory, and only COMMIT waits, busy_ms at most, and fails with
+  ** "database is locked", nothing saved (cs_rundb_save_commit) */
+  if (!rc) sqlite3_busy_timeout(db->db, 0);
   if (!rc) {
     /* its counts are 0 until cs_rundb_save_commit knows them */
     sqlite3_stmt *q = sv->st[ST_RUN];
@@ -1350,6 +1361,7 @@ int cs_rundb_save_commit(cs_rundb_saving *sv, int64_t *id, cs_error *err) {
   if (!rc) rc = check_references(db, sv->id, err);
   /* saved only when COMMIT itself returned SQLITE_DONE */
   if (!rc) {
+    sqlite3_busy_timeout(db->db, db->busy_ms); /* readers are waited for here only */
     int c = sqlite3_step(sv->st[ST_COMMIT]);
     if (c != SQLITE_DONE)
       rc = cs_error_set(err, CS_EIO, "%s: COMMIT failed, nothing was saved: %s (%s)", db->path,

@@ -789,6 +789,42 @@ static void rel24_lock_held_past_busy_timeout(void **state) {
   cs_rundb_close(open_write());
 }
 
+/* Another process's reader holding a transaction open while a run is saved:
+** the save's pages outgrow SQLite's cache (512 KB), which would write them
+** to the file before COMMIT and so must wait for the reader; such a spill
+** gives up at once and keeps them in memory (it waited busy_ms each time,
+** 628 s for a national run), and COMMIT, which waits busy_ms, fails with
+** the lock named: nothing saved, the store as it was and still a store. */
+static void reader_held_through_a_save(void **state) {
+  (void)state;
+  make_store_with_runs(1);
+  sqlite3 *holder;
+  assert_int_equal(sqlite3_open(path, &holder), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(holder, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_prepare_v2(holder, "SELECT count(*) FROM runs", -1, &st, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW); /* a shared lock, held until ROLLBACK */
+  sqlite3_finalize(st);
+  cs_rundb_options opt = CS_RUNDB_OPTIONS_INIT;
+  opt.write = 1;
+  opt.busy_ms = 100;
+  cs_rundb *db = NULL;
+  cs_error err = {0, ""};
+  assert_int_equal(cs_rundb_open(&db, path, &opt, &err), 0);
+  cs_doc *big = testdoc(3, 10, 200, "big"); /* some 2 MB of pages */
+  int64_t id = -1;
+  assert_int_equal(cs_rundb_save(db, big, &testmeta, &id, &err), CS_EIO);
+  if (!strstr(err.msg, "COMMIT failed, nothing was saved") || !strstr(err.msg, "locked"))
+    fail_msg("%s", err.msg);
+  sqlite3_exec(holder, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close(holder);
+  /* the same connection saves once the reader is gone */
+  assert_int_equal(save(db, big, &testmeta), 2);
+  assert_int_equal(cs_rundb_verify(db, &err), 0);
+  cs_rundb_close(db);
+  cs_doc_free(big);
+}
+
 /* A read-only file: as root, permissions do not stop writes, so the test
 ** makes the unix VFS's open() refuse O_RDWR on it, as the kernel would. */
 static sqlite3_syscall_ptr real_open;
@@ -1274,6 +1310,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(extra_child_away_from_the_run_refused, setup, teardown),
       cmocka_unit_test_setup_teardown(rel24_truncated_header, setup, teardown),
       cmocka_unit_test_setup_teardown(rel24_lock_held_past_busy_timeout, setup, teardown),
+      cmocka_unit_test_setup_teardown(reader_held_through_a_save, setup, teardown),
       cmocka_unit_test_setup_teardown(rel24_read_only_file, setup, teardown),
       cmocka_unit_test_setup_teardown(rel24_missing_file_for_reading, setup, teardown),
       cmocka_unit_test(store_names),
