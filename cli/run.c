@@ -221,9 +221,9 @@ typedef struct worker_answer {
   cs_error save_err;
   int save_stopped;        /* the parent saw save_rc: no more runs are saved */
   /* the saving thread (save_thread): while `handed` is 1 it alone uses the
-  ** store's connection, saving, save_rc, save_err and the arena of the run
-  ** it was handed; the parent touches them only once it has seen handed 0
-  ** under mu (save_wait) or joined the thread (save_join) */
+  ** store's connection, saving, save_rc, save_err and `run`; the parent
+  ** touches them only once it has seen handed 0 under mu (save_wait) or
+  ** joined the thread (save_join) */
   int threaded;            /* the thread runs: save_join ends it */
   pthread_t thread;
   pthread_mutex_t mu;
