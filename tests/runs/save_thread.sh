@@ -10,9 +10,6 @@
 #     build whose thread went on reading crashed here);
 #   - a save that fails on the thread (a file size limit: EFBIG, as on a
 #     full disk) is told as before, "nothing was saved", and stores nothing.
-# The JSON report of --out is written as the runs arrive too, on a thread of
-# its own (core/report_stream.c): the file is the report written whole (to
-# standard output), and a refused document leaves no file, temporary or not.
 # usage: save_thread.sh COOPSIM SOURCE_DIR
 set -u
 coopsim=$1
@@ -37,19 +34,6 @@ cmp -s report.csv stored.csv || fail "the report written beside the save is not 
 "$coopsim" runs export 1 --db whole.db --format json >stored.json 2>err || fail "export: $(cat err)"
 cmp -s stored.json direct.json || fail "the stored run is not the document"
 "$coopsim" runs verify --db whole.db >out 2>&1 || fail "runs verify: $(cat out)"
-
-# --- the JSON report written as the runs arrive ------------------------------------
-"$coopsim" run national.lua --format json --out streamed.json >out 2>err || fail "json --out exited $?: $(cat err)"
-grep -qx "wrote streamed.json" err || fail "no 'wrote streamed.json': $(cat err)"
-cmp -s streamed.json direct.json || fail "the JSON written as the runs arrived is not the report written whole"
-cmp -s streamed.json stored.json || fail "the JSON written beside nothing is not the stored run's"
-# refused part-way (16 MB) or once every run was handed over (64 MB: the whole)
-for mb in 16 64; do
-  rm -rf jsonref && mkdir jsonref
-  (cd jsonref && "$coopsim" --max-memory $mb run ../national.lua --format json --out r.json >out 2>err) ||
-    { [ -z "$(ls jsonref | grep -v '^out$' | grep -v '^err$')" ] || fail "--max-memory $mb: files left: $(ls jsonref)"
-      grep -q "wrote" jsonref/err && fail "--max-memory $mb: the report was written: $(cat jsonref/err)"; }
-done
 
 # --- refused part-way by the parent ---------------------------------------------
 refused=0
