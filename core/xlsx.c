@@ -882,13 +882,18 @@ static void xb_pt(xbuf *b, size_t idx) {
   XB_LIT(b, "\"><c:v>");
 }
 
+/* Series s's rows of column col as a reference, Sheet!$C$2:$C$9, at b. */
+static void xb_series_rows(xbuf *b, const cs_xlsx_series *s, uint32_t col) {
+  xb_sheet_ref(b, s->sheet);
+  XB_LIT(b, "!");
+  xb_range(b, s->first_row, col, s->last_row, col, 1);
+}
+
 /* The categories of series s, their reference and cached names, at b. */
 static void write_categories(xbuf *b, const cs_xlsx_series *s) {
   size_t n = s->last_row - s->first_row + 1;
   XB_LIT(b, "<c:cat><c:strRef><c:f>");
-  xb_sheet_ref(b, s->sheet);
-  XB_LIT(b, "!");
-  xb_range(b, s->first_row, s->cat_col, s->last_row, s->cat_col, 1);
+  xb_series_rows(b, s, s->cat_col);
   XB_LIT(b, "</c:f><c:strCache><c:ptCount val=\"");
   xb_uint(b, n);
   XB_LIT(b, "\"/>");
@@ -932,9 +937,7 @@ static void write_series(xbuf *b, const cs_xlsx_series *s, size_t k, size_t *cat
     *cats_len = b->len - *cats_at;
   }
   XB_LIT(b, "<c:val><c:numRef><c:f>");
-  xb_sheet_ref(b, s->sheet);
-  XB_LIT(b, "!");
-  xb_range(b, s->first_row, s->val_col, s->last_row, s->val_col, 1);
+  xb_series_rows(b, s, s->val_col);
   XB_LIT(b, "</c:f><c:numCache><c:formatCode>General</c:formatCode><c:ptCount val=\"");
   xb_uint(b, n);
   XB_LIT(b, "\"/>");
