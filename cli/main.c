@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "coopsim/confine.h"
 #include "coopsim/sandbox.h"
+#include "coopsim/temp_files.h"
 
 static const char *const usage =
     "coopsim " COOPSIM_VERSION " - who pays what in inter-municipal cooperation\n"
@@ -220,9 +221,12 @@ static int dispatch(int argc, char **argv) {
 ** pipe): that is an exit status, not silence. A file size limit (`ulimit
 ** -f`) too: SIGXFSZ ignored, a write past it fails with EFBIG, and the
 ** writer reports it and removes its temporary file, where the signal's
-** default killed the process and left the file behind. */
+** default killed the process and left the file behind. Ctrl-C, SIGTERM,
+** SIGHUP and the like still end the process, but remove first the
+** temporary file of a report being written (temp_files.h). */
 int main(int argc, char **argv) {
   signal(SIGXFSZ, SIG_IGN);
+  cs_temp_files_on_signals();
   int rc = dispatch(argc, argv);
   if (fflush(stdout) != 0 || ferror(stdout)) {
     fprintf(stderr, "coopsim: cannot write to standard output: %s\n", strerror(errno));

@@ -27,6 +27,7 @@
 #include "coopsim/lua_coopsim.h"
 #include "coopsim/sandbox.h"
 #include "coopsim/readfile.h"
+#include "coopsim/temp_files.h"
 #include "lazy_readline.h"
 
 static lua_State *globalL = NULL;
@@ -81,7 +82,7 @@ static void lstop(lua_State *L, lua_Debug *ar) {
 
 static void laction(int sig) {
   int flag = LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT;
-  signal(sig, SIG_DFL); /* a second Ctrl-C kills */
+  cs_temp_files_signal_restore(sig); /* a second Ctrl-C kills */
   if (globalL) lua_sethook(globalL, lstop, flag, 1);
 }
 
@@ -90,7 +91,7 @@ static int docall(lua_State *L, int nargs, int nres) {
   signal(SIGINT, laction);
   int status = cli_pcall(L, nargs, nres);
   if (interactive) catch_at_prompt();
-  else signal(SIGINT, SIG_DFL);
+  else cs_temp_files_signal_restore(SIGINT);
   return status;
 }
 
@@ -587,7 +588,7 @@ int cli_repl(const cli_options *opt) {
   free(chunk);
   putchar('\n');
   free(hist);
-  signal(SIGINT, SIG_DFL);
+  cs_temp_files_signal_restore(SIGINT);
   clear_matches();
   cs_sandbox_close(L);
   globalL = NULL;

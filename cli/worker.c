@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "coopsim/temp_files.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define CS_ASAN 1
@@ -167,6 +168,7 @@ int cli_worker_run(const cli_worker_limits *lim, int (*child)(int fd, void *arg)
   }
   if (pid == 0) {
     close(fds[0]);
+    cs_temp_files_signals_default(); /* the worker writes no file */
     signal(SIGPIPE, SIG_IGN);
     cli_worker_child_limits(lim);
     int rc = child(fds[1], arg);

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "coopsim/atomic_file.h"
+#include "coopsim/temp_files.h"
 
 /* What the entry at st is, in words, when it is not a regular file. */
 static const char *kind_of(const struct stat *st) {
@@ -104,6 +105,8 @@ int cs_atomic_write_at(const cs_safe_target *t, cs_atomic_fill fill, void *ud, c
   }
   if (fd < 0)
     return cs_error_set(err, CS_EIO, "%s: cannot create a file beside it (%s)", t->shown, strerror(errno));
+  /* removed by a signal that ends the process while it is filled */
+  int ticket = cs_temp_files_remember(t->dirfd, tmp);
   char fd_path[64];
   snprintf(fd_path, sizeof fd_path, "/proc/self/fd/%d", fd);
   rc = fill(fd_path, fd, ud, err);
@@ -119,10 +122,10 @@ int cs_atomic_write_at(const cs_safe_target *t, cs_atomic_fill fill, void *ud, c
   if (!rc) rc = check_target(t, err);
   if (!rc && renameat(t->dirfd, tmp, t->dirfd, t->name) != 0)
     rc = cs_error_set(err, CS_EIO, "%s: cannot put the file in place (%s)", t->shown, strerror(errno));
-  if (rc) {
-    unlinkat(t->dirfd, tmp, 0);
-    return rc;
-  }
+  if (rc) unlinkat(t->dirfd, tmp, 0);
+  /* after the rename or the removal: a signal in between finds no file under tmp */
+  cs_temp_files_forget(ticket);
+  if (rc) return rc;
   if (sync_folder(t->dirfd) != 0)
     return cs_error_set(err, CS_EIO, "%s: written, but its folder could not be synced (%s)", t->shown,
                         strerror(errno));

@@ -16,6 +16,7 @@
 #include "coopsim/lua_progress.h"
 #include "coopsim/montecarlo.h"
 #include "coopsim/progress.h"
+#include "coopsim/temp_files.h"
 #include "lua_internal.h"
 
 static volatile sig_atomic_t mc_stop = 0;
@@ -238,7 +239,8 @@ static int l_montecarlo(lua_State *L) {
   clock_gettime(CLOCK_MONOTONIC, &t0);
   int rc = cs_montecarlo(&m, &o, stats, &done, &err);
   clock_gettime(CLOCK_MONOTONIC, &t1);
-  signal(SIGINT, old == SIG_ERR ? SIG_DFL : old);
+  if (old == SIG_ERR) cs_temp_files_signal_restore(SIGINT);
+  else signal(SIGINT, old);
   cs_progress_end(bar);
   if (rc) return cs_lua_fail(L, &err);
   lua_createtable(L, (int)(m.nyears * m.nmembers), 0);

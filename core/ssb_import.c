@@ -34,6 +34,7 @@
 #include "coopsim/readfile.h"
 #include "coopsim/registry.h"
 #include "coopsim/ssb_import.h"
+#include "coopsim/temp_files.h"
 
 /* Change records before this date are not kept: the registry's code lists
 ** begin with KLASS "Kommuneinndeling 2015". */
@@ -1307,7 +1308,8 @@ static int derive_splits(importer *im) {
 typedef struct output {
   const char *name;
   char tmp[PATH_SIZE], final[PATH_SIZE];
-  int made; /* the temporary file exists */
+  int made;   /* the temporary file exists */
+  int ticket; /* its entry for a signal's removal (temp_files.h) */
 } output;
 
 static FILE *open_temp(importer *im, output *o, const char *dir) {
@@ -1322,6 +1324,7 @@ static FILE *open_temp(importer *im, output *o, const char *dir) {
     return NULL;
   }
   o->made = 1;
+  o->ticket = cs_temp_files_remember(AT_FDCWD, o->tmp);
   /* mkstemp makes the file private; the registry is as readable as before */
   struct stat st;
   (void)fchmod(fd, stat(o->final, &st) == 0 ? (st.st_mode & 0777) : 0644);
@@ -1378,8 +1381,8 @@ static void write_body(const importer *im, int which, FILE *f) {
 }
 
 static int write_outputs(importer *im, const char *dir) {
-  output out[4] = {{.name = "municipalities.csv"}, {.name = "population.csv"}, {.name = "changes.csv"},
-                   {.name = "split_fractions.csv"}};
+  output out[4] = {{.name = "municipalities.csv", .ticket = -1}, {.name = "population.csv", .ticket = -1},
+                   {.name = "changes.csv", .ticket = -1}, {.name = "split_fractions.csv", .ticket = -1}};
   int rc = CS_OK, created = 0;
   struct stat st;
   if (stat(dir, &st) != 0) {
@@ -1404,8 +1407,10 @@ static int write_outputs(importer *im, const char *dir) {
                         strerror(errno), k ? " (the files before it were replaced)" : "");
     else out[k].made = 0;
   }
-  for (int k = 0; k < 4; k++)
+  for (int k = 0; k < 4; k++) {
     if (out[k].made) unlink(out[k].tmp);
+    cs_temp_files_forget(out[k].ticket);
+  }
   if (rc && created) rmdir(dir);
   if (!rc) { /* the renames themselves on disk; a failure here loses nothing already written */
     int fd = open(dir, O_RDONLY);
