@@ -233,12 +233,16 @@ typedef struct worker_answer {
   cs_doc_run run;          /* the run handed over (its struct: the reader's
                            ** runs array moves; what it points to stays,
                            ** cs_wire_run_fn) */
+  int save_live;           /* runs are saved as they arrive (save_as_arriving) */
+  int json_live;           /* the JSON report is written as they arrive */
+  cs_report_stream *json;  /* that report's writer, until emit_report or answer_free */
 } worker_answer;
 
 static void save_join(worker_answer *a);
 
 static void answer_free(worker_answer *a) {
   save_join(a);
+  cs_report_json_end(a->json, 0, NULL, NULL); /* a report not accepted: its temporary file goes */
   cs_rundb_save_abort(a->saving); /* a save not committed: nothing of it is stored */
   cli_runs_meta_free(&a->meta);
   cs_doc_free(a->doc);
@@ -400,6 +404,55 @@ static void save_arrived(void *ud, const cs_doc *doc, size_t i) {
   if (a->pipe->deadline > 0) a->pipe->deadline += cli_worker_now() - start;
 }
 
+/* ---- the JSON report of --out, written as the runs arrive ---- */
+
+/* Whether the report is JSON to a file (--out): written as the runs arrive
+** (cs_report_json_start), into a temporary file put in place only once the
+** whole document was accepted, so that the writing overlaps the transfer. */
+static int json_as_arriving(const run_job *job) {
+  return job->want_report && job->out && report_format(job) == CS_REPORT_JSON;
+}
+
+/* As run i arrives: handed to the report's writer (started with the first);
+** when the reader refuses the document, the writer is ended first. */
+static void json_arrived(worker_answer *a, const cs_doc *doc, size_t i) {
+  if (i == CS_WIRE_REFUSED) {
+    cs_report_json_end(a->json, 0, NULL, NULL);
+    a->json = NULL;
+    return;
+  }
+  if (i == 0) cs_report_json_start(&a->json, a->job->out, doc->coopsim_version);
+  cs_report_json_run(a->json, &doc->runs[i]);
+}
+
+/* The worker's document's runs as they arrive (cs_wire_run_fn): to the
+** report's writer and to the store, whichever is live. */
+static void run_arrived(void *ud, const cs_doc *doc, size_t i) {
+  worker_answer *a = ud;
+  if (a->json_live) json_arrived(a, doc, i);
+  if (a->save_live) save_arrived(a, doc, i);
+}
+
+/* The report the command line asked for, of an accepted document: the one
+** written as it arrived, put in place, or written now (write_report). 0 or
+** 1, messages as write_report. */
+static int emit_report(worker_answer *a) {
+  if (a->json) {
+    cs_error err = {0, ""};
+    int rc = cs_report_json_end(a->json, 1, a->doc->scenario_file, &err);
+    a->json = NULL;
+    if (rc == 0) {
+      fprintf(stderr, "wrote %s\n", a->job->out);
+      return 0;
+    }
+    if (rc > 0) {
+      fprintf(stderr, "coopsim run: %s\n", err.msg);
+      return 1;
+    }
+  }
+  return write_report(a->doc, a->job); /* not streamed, or the stream gave up */
+}
+
 /* The store's save of a document saved as it arrived: COMMIT, and "saved
 ** run N" or why nothing was stored; 0 or 1, as cli_runs_save_doc. */
 static int finish_save(worker_answer *a) {
@@ -446,7 +499,10 @@ static int consume(cli_worker_pipe *p, void *arg) {
     size_t max_rows = opt->max_rows > 0 ? (size_t)opt->max_rows : (size_t)1000000;
     /* checked alone and in the relations every simulated run has (doc_wire.h) */
     a->pipe = p;
-    rc = cs_wire_get_doc_each(in, max_rows, save_as_arriving(a->job) ? save_arrived : NULL, a, &a->doc, &a->err);
+    a->save_live = save_as_arriving(a->job);
+    a->json_live = json_as_arriving(a->job);
+    rc = cs_wire_get_doc_each(in, max_rows, a->save_live || a->json_live ? run_arrived : NULL, a, &a->doc,
+                              &a->err);
   }
   if (!rc) rc = cs_wire_get_uint(in, UINT64_MAX, &nreq, "the file requests", &a->err);
   if (!rc && nreq > CLI_MAX_REQUESTS)
@@ -507,10 +563,12 @@ static int run_in_worker(const run_job *job) {
     /* (save_rc is the saving thread's until it is joined: saving and
     ** save_stopped are the parent's) */
     if (rc == 0 && a->doc && (a->saving || a->save_stopped)) { /* saved as it arrived */
-      if (job->want_report) rc = write_report(a->doc, job);
+      if (job->want_report) rc = emit_report(a);
       if (rc == 0) rc = finish_save(a);
     } else if (rc == 0 && a->doc && (job->want_report || job->store)) {
-      rc = finish_doc(a->doc, job);
+      if (job->want_report) rc = emit_report(a);
+      if (rc == 0 && job->store)
+        rc = cli_runs_save_doc(job->store, a->doc, job->file, job->text, job->len, job->argc, job->argv, job->opt);
     }
     if (rc == 0) rc = carry_out_all(a->doc, a->req, a->nreq, job);
   }

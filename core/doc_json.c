@@ -313,21 +313,40 @@ static void run(jw *w, const cs_doc_run *r) {
   jclose(w, '}');
 }
 
-int cs_doc_json_sb(const cs_doc *doc, cs_sb *out) {
+/* The writer's state inside the runs' array: two deep, first until a run
+** was written. */
+#define IN_RUNS(out, nwritten) ((jw){(out), 2, (nwritten) == 0, 0})
+
+int cs_doc_json_head(cs_sb *out, const char *coopsim_version) {
   jw w = {out, 0, 1, 0};
   jopen(&w, '{');
-  str(&w, K("coopsim"), doc->coopsim_version);
+  str(&w, K("coopsim"), coopsim_version);
   key(&w, K("runs"));
   jopen(&w, '[');
-  for (size_t i = 0; i < doc->nruns && !w.bad; i++) {
-    next(&w);
-    run(&w, &doc->runs[i]);
-  }
+  return w.bad ? CS_EINVAL : 0;
+}
+
+int cs_doc_json_run(cs_sb *out, const cs_doc_run *r, size_t i) {
+  jw w = IN_RUNS(out, i);
+  next(&w);
+  run(&w, r);
+  return w.bad ? CS_EINVAL : 0;
+}
+
+int cs_doc_json_tail(cs_sb *out, const char *scenario_file, size_t nruns) {
+  jw w = IN_RUNS(out, nruns);
   jclose(&w, ']');
-  str(&w, K("scenario_file"), doc->scenario_file);
+  str(&w, K("scenario_file"), scenario_file);
   jclose(&w, '}');
   cs_sb_addn(out, "\n", 1);
-  return w.bad ? CS_EINVAL : out->oom ? CS_ENOMEM : 0;
+  return w.bad ? CS_EINVAL : 0;
+}
+
+int cs_doc_json_sb(const cs_doc *doc, cs_sb *out) {
+  int bad = cs_doc_json_head(out, doc->coopsim_version) != 0;
+  for (size_t i = 0; i < doc->nruns && !bad; i++) bad = cs_doc_json_run(out, &doc->runs[i], i) != 0;
+  if (!bad) bad = cs_doc_json_tail(out, doc->scenario_file, doc->nruns) != 0;
+  return bad ? CS_EINVAL : out->oom ? CS_ENOMEM : 0;
 }
 
 char *cs_doc_to_json_n(const cs_doc *doc, size_t *len) {

@@ -121,14 +121,9 @@ static int render_to(const cs_doc *doc, cs_report_format format, cs_report_lang 
   return rc;
 }
 
-/* Where a streamed report goes (a stream or a file descriptor), and why a
-** write failed. */
-typedef struct sink_job {
-  FILE *f;
-  int fd;
-  int errno_;
-  size_t unsynced; /* bytes written to fd since write-back was last started */
-} sink_job;
+/* Where a streamed report goes: a stream, or a file descriptor (cs_sink_job,
+** report_internal.h). */
+typedef cs_sink_job sink_job;
 
 static int write_stream(void *ud, const char *s, size_t n) {
   sink_job *job = ud;
@@ -155,7 +150,7 @@ int cs_report_write_stream(const cs_doc *doc, cs_report_format format, cs_report
 ** is some 80 MB, and the fsync that puts it in place then waits for little. */
 #define WRITEBACK_EVERY ((size_t)8 << 20)
 
-static int write_fd(void *ud, const char *s, size_t n) {
+int cs_sink_fd(void *ud, const char *s, size_t n) {
   sink_job *job = ud;
   if (cs_write_all(job->fd, s, n) != 0) {
     job->errno_ = errno;
@@ -181,7 +176,7 @@ static int fill_text(const char *fd_path, int fd, void *ud, cs_error *err) {
   const text_job *t = ud;
   sink_job job = {NULL, fd, 0, 0};
   int failed;
-  int rc = render_to(t->doc, t->format, t->lang, write_fd, &job, &failed, err);
+  int rc = render_to(t->doc, t->format, t->lang, cs_sink_fd, &job, &failed, err);
   if (failed) rc = cs_error_set(err, CS_EIO, "%s: cannot write (%s)", t->shown, strerror(job.errno_));
   return rc;
 }
@@ -201,16 +196,14 @@ static int fill_xlsx(const char *fd_path, int fd, void *ud, cs_error *err) {
   return cs_report_xlsx(job->doc, job->lang, fd, job->shown, err);
 }
 
-/* 1 when a report may not take this file name: a run store's, or one of
-** the files SQLite keeps beside a database. */
-static int store_name(const char *name) {
+int cs_report_store_name(const char *name) {
   return cs_rundb_is_store_name(name) || ends_with(name, "-journal") || ends_with(name, "-wal") ||
          ends_with(name, "-shm");
 }
 
 int cs_report_write_at(const cs_doc *doc, cs_report_format format, cs_report_lang lang,
                        const cs_safe_target *target, cs_error *err) {
-  if (store_name(target->name))
+  if (cs_report_store_name(target->name))
     return cs_error_set(err, CS_EINVAL,
                         "%s: a report is not written under a run store's name (.db .sqlite "
                         ".sqlite3, or SQLite's -journal -wal -shm); nothing was written",

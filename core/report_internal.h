@@ -70,12 +70,40 @@ void cs_sb_repeat(cs_sb *b, const char *s, size_t n);
 char *cs_sb_take(cs_sb *b, size_t *len);
 void cs_sb_free(cs_sb *b);
 
+/* ---- where a report goes (report.c) ---------------------------------------- */
+
+/* A report's text handed to a stream (f) or a file descriptor (fd, f NULL),
+** and why a write failed. */
+typedef struct cs_sink_job {
+  FILE *f;
+  int fd;
+  int errno_;
+  size_t unsynced; /* bytes written to fd since write-back was last started */
+} cs_sink_job;
+
+/* The sink (cs_sb_sink_start) writing to ud's fd (a cs_sink_job), starting
+** the kernel's write-back every 8 MB; 0, or -1 with errno_ set. */
+int cs_sink_fd(void *ud, const char *s, size_t n);
+
+/* 1 when a report may not take this file name: a run store's, or one of
+** the files SQLite keeps beside a database. */
+int cs_report_store_name(const char *name);
+
 /* ---- the document as JSON (doc_json.c) ------------------------------------ */
 
 /* Appends the document's JSON text (cs_doc_to_json) to out, spilling (with
 ** a sink) after each row. 0, CS_ENOMEM, or CS_EINVAL for a text that is not
 ** UTF-8. */
 int cs_doc_json_sb(const cs_doc *doc, cs_sb *out);
+
+/* cs_doc_json_sb in three parts, for a document written as its runs arrive
+** (cs_report_json_start): the head up to the runs' array, run i (0, 1, ...
+** in order), and the rest once nruns runs were written. The same bytes as
+** cs_doc_json_sb, which is made of them. Each: 0, or CS_EINVAL for a text
+** that is not UTF-8 (out of memory: out->oom). */
+int cs_doc_json_head(cs_sb *out, const char *coopsim_version);
+int cs_doc_json_run(cs_sb *out, const cs_doc_run *run, size_t i);
+int cs_doc_json_tail(cs_sb *out, const char *scenario_file, size_t nruns);
 
 /* ---- CSV cells (report_text.c) --------------------------------------------- */
 

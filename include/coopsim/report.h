@@ -89,6 +89,30 @@ int cs_report_write_stream(const cs_doc *doc, cs_report_format format, cs_report
 int cs_report_write(const cs_doc *doc, cs_report_format format, cs_report_lang lang, const char *path,
                     cs_error *err);
 
+/* A JSON report (cs_report_write with CS_REPORT_JSON) written as the
+** document's runs arrive, on a thread of its own, into the temporary file
+** that becomes path only when the document is accepted: the writing
+** overlaps the transfer. The same bytes, file and messages as
+** cs_report_write.
+** cs_report_json_start: *out the stream, or NULL when it cannot be streamed
+** (path not a file a report may take, out of memory, no thread): the
+** caller then writes the report with cs_report_write once the document is
+** whole, which says why. coopsim_version is the document's, and must stay
+** until cs_report_json_end.
+** cs_report_json_run: run i of the document has arrived (i = 0, 1, ... in
+** order): its struct is copied; what it points to is read by the thread
+** and must stay unchanged until cs_report_json_end.
+** cs_report_json_end: joins the thread and frees s. keep 1: the document
+** was accepted; its tail (scenario_file, the number of runs handed over) is
+** written and the file put in place: 0, or as cs_report_write (CS_EIO naming
+** the file, ...), err set; -1 when the stream gave up (out of memory) and
+** nothing was written: the caller writes it with cs_report_write. keep 0:
+** refused, the temporary file removed; returns 0. NULL s: 0. */
+typedef struct cs_report_stream cs_report_stream;
+void cs_report_json_start(cs_report_stream **out, const char *path, const char *coopsim_version);
+void cs_report_json_run(cs_report_stream *s, const cs_doc_run *run);
+int cs_report_json_end(cs_report_stream *s, int keep, const char *scenario_file, cs_error *err);
+
 /* cs_report_write into a folder held open (safe_path.h): the file lands
 ** in target->dirfd whatever happened to the path since it was checked.
 ** target stays the caller's. */

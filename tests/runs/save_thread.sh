@@ -10,6 +10,9 @@
 #     build whose thread went on reading crashed here);
 #   - a save that fails on the thread (a file size limit: EFBIG, as on a
 #     full disk) is told as before, "nothing was saved", and stores nothing.
+# The JSON report of --out is written as the runs arrive too, on a thread of
+# its own (core/report_stream.c): the file is the report written whole (to
+# standard output), and a refused document leaves no file, temporary or not.
 # usage: save_thread.sh COOPSIM SOURCE_DIR
 set -u
 coopsim=$1
@@ -34,6 +37,30 @@ cmp -s report.csv stored.csv || fail "the report written beside the save is not 
 "$coopsim" runs export 1 --db whole.db --format json >stored.json 2>err || fail "export: $(cat err)"
 cmp -s stored.json direct.json || fail "the stored run is not the document"
 "$coopsim" runs verify --db whole.db >out 2>&1 || fail "runs verify: $(cat out)"
+
+# --- the JSON report written as the runs arrive ------------------------------------
+"$coopsim" run national.lua --format json --out streamed.json >out 2>err || fail "json --out exited $?: $(cat err)"
+grep -qx "wrote streamed.json" err || fail "no 'wrote streamed.json': $(cat err)"
+cmp -s streamed.json direct.json || fail "the JSON written as the runs arrived is not the report written whole"
+cmp -s streamed.json stored.json || fail "the JSON written beside nothing is not the stored run's"
+# refused part-way (16 MB) or once every run was handed over (64 MB: the
+# whole): no file, hidden ones included; accepted: the report, and nothing else
+refused=0
+for mb in 16 64; do
+  rm -rf jsonref && mkdir jsonref
+  if (cd jsonref && "$coopsim" --max-memory $mb run ../national.lua --format json --out r.json >out 2>err); then
+    cmp -s jsonref/r.json direct.json || fail "--max-memory $mb: accepted, but r.json is not the report"
+    left=$(ls -A jsonref | grep -v -x -e out -e err -e r.json)
+  else
+    refused=$((refused + 1))
+    grep -q "nothing was written" jsonref/err || fail "--max-memory $mb: $(head -c 600 jsonref/err)"
+    grep -q "^wrote" jsonref/err && fail "--max-memory $mb: the report was written: $(cat jsonref/err)"
+    left=$(ls -A jsonref | grep -v -x -e out -e err)
+  fi
+  [ -z "$left" ] || fail "--max-memory $mb: files left: $left"
+  echo "json --max-memory $mb: $(head -n 1 jsonref/err)"
+done
+[ $refused -ge 1 ] || fail "no --max-memory refused the JSON report's document"
 
 # --- refused part-way by the parent ---------------------------------------------
 refused=0
