@@ -229,7 +229,15 @@ static int l_montecarlo(lua_State *L) {
   }
   mc_stop = 0;
   o.stop = &mc_stop;
-  void (*old)(int) = signal(SIGINT, mc_interrupt);
+  /* Ctrl-C stops the draws; the action before, with its flags, comes back
+  ** after (signal() would restore a handler without them: temp_files.c's
+  ** needs none, but another may) */
+  struct sigaction stop_action, old;
+  memset(&stop_action, 0, sizeof stop_action);
+  stop_action.sa_handler = mc_interrupt;
+  sigemptyset(&stop_action.sa_mask);
+  stop_action.sa_flags = SA_RESTART;
+  int have_old = sigaction(SIGINT, &stop_action, &old) == 0;
   long done = 0;
   cs_error err = {0, ""};
   struct timespec t0, t1;
@@ -239,8 +247,8 @@ static int l_montecarlo(lua_State *L) {
   clock_gettime(CLOCK_MONOTONIC, &t0);
   int rc = cs_montecarlo(&m, &o, stats, &done, &err);
   clock_gettime(CLOCK_MONOTONIC, &t1);
-  if (old == SIG_ERR) cs_temp_files_signal_restore(SIGINT);
-  else signal(SIGINT, old);
+  if (have_old) sigaction(SIGINT, &old, NULL);
+  else cs_temp_files_signal_restore(SIGINT);
   cs_progress_end(bar);
   if (rc) return cs_lua_fail(L, &err);
   lua_createtable(L, (int)(m.nyears * m.nmembers), 0);

@@ -83,8 +83,15 @@ static void on_signal(int sig) {
     if (atomic_load_explicit(&s->state, memory_order_acquire) == SLOT_LIVE && s->pid == self)
       (void)unlinkat(s->dirfd, s->name, 0);
   }
-  /* SA_RESETHAND made the action the default on entry; the signal is
-  ** blocked until this handler returns, and then it ends the process */
+  /* the default action, whoever installed this handler and how (SA_RESETHAND
+  ** did it on entry, but code that saved and restored it with signal() drops
+  ** that flag); the signal is blocked until this handler returns, and then
+  ** it ends the process */
+  struct sigaction dfl;
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  sigemptyset(&dfl.sa_mask);
+  (void)sigaction(sig, &dfl, NULL);
   (void)raise(sig);
 }
 

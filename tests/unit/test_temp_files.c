@@ -198,6 +198,33 @@ static void test_restore_puts_the_handler_back(void **state) {
   assert_string_equal(left, "");
 }
 
+/* Code that saved the handler with signal() and put it back so (as
+** Monte Carlo's Ctrl-C once did) installs it without SA_RESETHAND (glibc's
+** signal() sets SA_RESTART only; done here with sigaction, which the
+** sanitizers do not rewrite): the handler still ends the process (before,
+** it raised the signal again and again, for ever; alarm ends such a child
+** by SIGALRM instead). */
+static void restored_by_signal(void) {
+  cs_temp_files_on_signals();
+  struct sigaction now;
+  if (sigaction(SIGINT, NULL, &now) != 0) _exit(12);
+  now.sa_flags = SA_RESTART;
+  sigemptyset(&now.sa_mask);
+  if (sigaction(SIGINT, &now, NULL) != 0) _exit(13);
+  alarm(20);
+  write_report(fill_then_sigint);
+}
+
+static void test_a_handler_put_back_by_signal_still_ends(void **state) {
+  (void)state;
+  int status = in_child(restored_by_signal);
+  assert_true(WIFSIGNALED(status));
+  assert_int_equal(WTERMSIG(status), SIGINT);
+  char left[1024];
+  entries(left, sizeof left, 1);
+  assert_string_equal(left, "");
+}
+
 /* A forked child that dies of a signal never removes its parent's file,
 ** and the parent's own entry still removes it. */
 static void parent_and_child(void) {
@@ -264,6 +291,7 @@ int main(void) {
       cmocka_unit_test(test_a_signal_in_another_thread),
       cmocka_unit_test(test_an_ignored_signal_stays_ignored),
       cmocka_unit_test(test_restore_puts_the_handler_back),
+      cmocka_unit_test(test_a_handler_put_back_by_signal_still_ends),
       cmocka_unit_test(test_a_child_never_removes_its_parents_file),
       cmocka_unit_test(test_the_list_is_bounded),
   };
