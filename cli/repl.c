@@ -82,7 +82,9 @@ static void lstop(lua_State *L, lua_Debug *ar) {
 
 static void laction(int sig) {
   int flag = LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT;
-  cs_temp_files_signal_restore(sig); /* a second Ctrl-C kills */
+  /* a second Ctrl-C kills (removing a report's temporary file first), unless
+  ** coopsim was started with SIGINT ignored: then it stays ignored */
+  cs_temp_files_signal_restore(sig);
   if (globalL) lua_sethook(globalL, lstop, flag, 1);
 }
 

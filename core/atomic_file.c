@@ -97,16 +97,21 @@ int cs_atomic_write_at(const cs_safe_target *t, cs_atomic_fill fill, void *ud, c
   /* O_EXCL | O_NOFOLLOW: a file or link already there under this name is
   ** never written through; another name is tried */
   char tmp[CS_SAFE_NAME_MAX + 1];
-  int fd = -1;
+  int fd = -1, ticket = -1;
+  /* listed for a signal that ends the process while it is filled (no signal
+  ** handled in this thread between its creation and its listing) */
+  sigset_t saved;
+  cs_temp_files_block(&saved);
   for (unsigned attempt = 0; attempt < 100 && fd < 0; attempt++) {
     temp_name(tmp, sizeof tmp, t->name, attempt);
     fd = openat(t->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0 && errno != EEXIST) break;
   }
+  int open_errno = errno;
+  if (fd >= 0) ticket = cs_temp_files_remember(t->dirfd, tmp);
+  cs_temp_files_unblock(&saved);
   if (fd < 0)
-    return cs_error_set(err, CS_EIO, "%s: cannot create a file beside it (%s)", t->shown, strerror(errno));
-  /* removed by a signal that ends the process while it is filled */
-  int ticket = cs_temp_files_remember(t->dirfd, tmp);
+    return cs_error_set(err, CS_EIO, "%s: cannot create a file beside it (%s)", t->shown, strerror(open_errno));
   char fd_path[64];
   snprintf(fd_path, sizeof fd_path, "/proc/self/fd/%d", fd);
   rc = fill(fd_path, fd, ud, err);

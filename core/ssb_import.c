@@ -1318,13 +1318,17 @@ static FILE *open_temp(importer *im, output *o, const char *dir) {
     cs_error_set(im->err, CS_EINVAL, "%s: path too long", dir);
     return NULL;
   }
+  sigset_t saved;
+  cs_temp_files_block(&saved); /* listed before a signal can end the process */
   int fd = mkstemp(o->tmp);
+  int made_errno = errno;
+  if (fd >= 0) o->ticket = cs_temp_files_remember(AT_FDCWD, o->tmp);
+  cs_temp_files_unblock(&saved);
   if (fd < 0) {
-    cs_error_set(im->err, CS_EIO, "%s: cannot create a temporary file: %s", o->tmp, strerror(errno));
+    cs_error_set(im->err, CS_EIO, "%s: cannot create a temporary file: %s", o->tmp, strerror(made_errno));
     return NULL;
   }
   o->made = 1;
-  o->ticket = cs_temp_files_remember(AT_FDCWD, o->tmp);
   /* mkstemp makes the file private; the registry is as readable as before */
   struct stat st;
   (void)fchmod(fd, stat(o->final, &st) == 0 ? (st.st_mode & 0777) : 0644);

@@ -1,5 +1,6 @@
 #ifndef COOPSIM_TEMP_FILES_H
 #define COOPSIM_TEMP_FILES_H
+#include <signal.h>
 /*
 ** Temporary files that a signal must not leave behind.
 **
@@ -14,7 +15,9 @@
 **
 ** SIGKILL cannot be caught, and power loss is not a signal: a file may be
 ** left then (its hidden name says what it was). Entries are per process: a
-** forked child never removes its parent's files.
+** forked child never removes its parent's files. A file listed after the
+** handler began (by another thread, in the microseconds before the process
+** ends) is removed by the thread that lists it.
 */
 
 /* Lists the temporary file name in the folder dirfd (AT_FDCWD for a path)
@@ -43,6 +46,16 @@ void cs_temp_files_on_signals(void);
 ** code that changed it for a while (the REPL's Ctrl-C). Async-signal-safe:
 ** a signal handler may call it. */
 void cs_temp_files_signal_restore(int sig);
+
+/* Blocks the handled signals in the calling thread, its mask before in
+** *saved, while a temporary file is created and listed (a signal handled
+** by this thread in between would end the process with the file made but
+** not listed); cs_temp_files_unblock puts the mask back, and a signal that
+** came meanwhile is handled then, the file listed. A signal handled by
+** another thread meanwhile is seen by cs_temp_files_remember, which then
+** removes the file itself. */
+void cs_temp_files_block(sigset_t *saved);
+void cs_temp_files_unblock(const sigset_t *saved);
 
 /* In a child that writes no file (the sandboxed worker): each signal gets
 ** its default action back where the handler was installed. */
