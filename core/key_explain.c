@@ -60,10 +60,8 @@ void cs_key_sb_number(cs_sb *b, const char *text, cs_report_lang lang) {
 }
 
 static void add_int(cs_sb *b, int64_t v) {
-  cs_q q;
   char buf[64];
-  cs_q_from_i64(&q, v);
-  if (cs_q_format(&q, 0, " ", ".", buf, sizeof buf)) snprintf(buf, sizeof buf, "%lld", (long long)v);
+  if (cs_q_format_int(v, " ", buf, sizeof buf)) snprintf(buf, sizeof buf, "%lld", (long long)v);
   cs_sb_add(b, buf);
 }
 
@@ -414,12 +412,17 @@ char *cs_key_pool_explain(cs_component_kind kind, const char *percent, int whole
     snprintf(restt, sizeof restt, "(too large)");
   if (cs_q_format_cents(pool_cents, " ", ".", poolt, sizeof poolt))
     snprintf(poolt, sizeof poolt, "(too large)");
-  if (W > INT64_MAX || L > INT64_MAX || L == 0 || cs_q_from_frac(&total_w, (int64_t)W, (int64_t)L))
-    cs_q_zero(&total_w);
-  if (kind == CS_POOL_POPULATION
-          ? cs_q_format(&total_w, 0, " ", ".", totalt, sizeof totalt)
-          : cs_q_format_exact(&total_w, totalt, sizeof totalt))
-    snprintf(totalt, sizeof totalt, "(too large)");
+  if (L == 1 && W <= INT64_MAX) { /* a whole total (inhabitants, members): the same text without a cs_q */
+    if (cs_q_format_int((int64_t)W, kind == CS_POOL_POPULATION ? " " : NULL, totalt, sizeof totalt))
+      snprintf(totalt, sizeof totalt, "(too large)");
+  } else {
+    if (W > INT64_MAX || L > INT64_MAX || L == 0 || cs_q_from_frac(&total_w, (int64_t)W, (int64_t)L))
+      cs_q_zero(&total_w);
+    if (kind == CS_POOL_POPULATION
+            ? cs_q_format(&total_w, 0, " ", ".", totalt, sizeof totalt)
+            : cs_q_format_exact(&total_w, totalt, sizeof totalt))
+      snprintf(totalt, sizeof totalt, "(too large)");
+  }
   cs_sb head = {0}, b = {0};
   if (!whole) {
     cs_key_sb_number(&head, percent, lang);

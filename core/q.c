@@ -623,6 +623,12 @@ int cs_q_format_cents(int64_t cents, const char *group, const char *point, char 
   return CS_OK;
 }
 
+int cs_q_format_int(int64_t v, const char *group, char *buf, size_t size) {
+  char digits[24];
+  digits[cs_fmt_uint(digits, uabs(v))] = '\0';
+  return format_digits(digits, v < 0, 0, group, NULL, buf, size);
+}
+
 int cs_q_format(const cs_q *a, int decimals, const char *group, const char *point,
                 char *buf, size_t size) {
   char digits[1400];
@@ -634,37 +640,33 @@ int cs_q_format(const cs_q *a, int decimals, const char *group, const char *poin
                        size);
 }
 
+/* digits (a whole number's, without sign) with the point put decimals
+** places from the right, zeros before them so that at least one digit
+** comes before the point, the whole part grouped by three from the right.
+** Written straight into buf: it runs for every amount of an explanation. */
 static int format_digits(const char *digits, int neg, int decimals, const char *group,
                          const char *point, char *buf, size_t size) {
   size_t len = strlen(digits);
-  /* pad so there is at least one digit before the point */
-  char padded[1450];
-  if ((int)len <= decimals) {
-    size_t pad = (size_t)decimals + 1 - len;
-    memset(padded, '0', pad);
-    memcpy(padded + pad, digits, len + 1);
-  } else {
-    memcpy(padded, digits, len + 1);
-  }
-  len = strlen(padded);
-  size_t intlen = len - (size_t)decimals;
-  size_t glen = group ? strlen(group) : 0, plen = point ? strlen(point) : 0;
-  size_t need = 2 + len + (glen * (intlen / 3)) + plen;
+  size_t pad = (int)len <= decimals ? (size_t)decimals + 1 - len : 0; /* the zeros before */
+  size_t all = pad + len, intlen = all - (size_t)decimals;
+  size_t glen = group ? strlen(group) : 0, plen = point ? strlen(point) : 1; /* NULL: "." */
+  size_t need = 2 + all + (glen * (intlen / 3)) + plen;
   if (need > size) return CS_EINVAL;
   char *o = buf;
   if (neg) *o++ = '-';
-  for (size_t i = 0; i < intlen; i++) {
-    if (i > 0 && glen && (intlen - i) % 3 == 0) {
+  size_t i = 0, run = intlen % 3 ? intlen % 3 : 3; /* the first group's digits */
+  while (i < intlen) {
+    if (i > 0 && glen) {
       memcpy(o, group, glen);
       o += glen;
     }
-    *o++ = padded[i];
+    for (size_t end = i + run; i < end; i++) *o++ = i < pad ? '0' : digits[i - pad];
+    run = 3;
   }
   if (decimals > 0) {
-    memcpy(o, point ? point : ".", point ? plen : 1);
-    o += point ? plen : 1;
-    memcpy(o, padded + intlen, (size_t)decimals);
-    o += decimals;
+    memcpy(o, point ? point : ".", plen);
+    o += plen;
+    for (; i < all; i++) *o++ = i < pad ? '0' : digits[i - pad];
   }
   *o = '\0';
   return CS_OK;

@@ -79,6 +79,10 @@ int cs_q_format(const cs_q *a, int decimals, const char *group, const char *poin
 int cs_q_format_cents(int64_t cents, const char *group, const char *point, char *buf,
                       size_t size);
 
+/* The same text for a whole number v, decimals 0: what cs_q_format of v
+** (and cs_q_format_exact, with group NULL) writes, without a cs_q. */
+int cs_q_format_int(int64_t v, const char *group, char *buf, size_t size);
+
 /* Exact decimal text if a has a finite decimal expansion of at most 40
 ** digits after the point, else a rounded to 12 places followed by "...".
 ** Used for explaining rates ("0.051"). */

@@ -187,12 +187,65 @@ static void test_aliasing(void **state) {
   assert_true(cs_q_is_zero(&a) && cs_q_is_integer(&a));
 }
 
+/* The text of a whole number of units with `decimals` (0 or 2) places,
+** grouped by sep: worked out here from printf's digits. */
+static void reference_text(int64_t v, int decimals, const char *sep, const char *point, char *out) {
+  char digits[40];
+  uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+  snprintf(digits, sizeof digits, "%0*llu", decimals + 1, (unsigned long long)mag);
+  size_t len = strlen(digits), intlen = len - (size_t)decimals, o = 0;
+  if (v < 0) out[o++] = '-';
+  for (size_t i = 0; i < intlen; i++) {
+    if (i > 0 && (intlen - i) % 3 == 0) o += (size_t)sprintf(out + o, "%s", sep);
+    out[o++] = digits[i];
+  }
+  if (decimals) o += (size_t)sprintf(out + o, "%s%s", point, digits + intlen);
+  out[o] = '\0';
+}
+
+/* cs_q_format_cents and cs_q_format_int, grouped or not, against the
+** reference for edge values and 300 000 random ones of every length;
+** and cs_q_format of the same value as a cs_q gives the same text. */
+static void test_whole_number_texts(void **state) {
+  (void)state;
+  static const int64_t edge[] = {0, 1, -1, 5, -5, 99, 100, -100, 999, 1000, -1000, 123456, 1234567,
+                                 -999999, 1000000, INT64_MAX, INT64_MIN + 1, INT64_MIN};
+  char got[96], want[96];
+  for (size_t k = 0; k < 300000 + sizeof edge / sizeof *edge; k++) {
+    int64_t v = k < sizeof edge / sizeof *edge ? edge[k] : (int64_t)(rnd() >> (rnd() % 64));
+    if (k >= sizeof edge / sizeof *edge && (rnd() & 1)) v = -v;
+    reference_text(v, 2, " ", ",", want);
+    assert_int_equal(cs_q_format_cents(v, " ", ",", got, sizeof got), CS_OK);
+    assert_string_equal(got, want);
+    reference_text(v, 0, " ", "", want);
+    assert_int_equal(cs_q_format_int(v, " ", got, sizeof got), CS_OK);
+    assert_string_equal(got, want);
+    reference_text(v, 0, "", "", want);
+    assert_int_equal(cs_q_format_int(v, NULL, got, sizeof got), CS_OK);
+    assert_string_equal(got, want);
+    if (k % 100 == 0 && v != INT64_MIN) {
+      cs_q q;
+      cs_q_from_i64(&q, v);
+      assert_int_equal(cs_q_format(&q, 0, " ", ".", got, sizeof got), CS_OK);
+      reference_text(v, 0, " ", "", want);
+      assert_string_equal(got, want);
+      assert_int_equal(cs_q_format_exact(&q, got, sizeof got), CS_OK);
+      reference_text(v, 0, "", "", want);
+      assert_string_equal(got, want);
+    }
+  }
+  /* too small a buffer: refused, never overrun */
+  assert_int_equal(cs_q_format_cents(-123456789, " ", ".", got, 8), CS_EINVAL);
+  assert_int_equal(cs_q_format_int(-123456789, " ", got, 8), CS_EINVAL);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_random_against_general_path),
       cmocka_unit_test(test_decimal_denominators),
       cmocka_unit_test(test_overflow_falls_back),
       cmocka_unit_test(test_aliasing),
+      cmocka_unit_test(test_whole_number_texts),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
