@@ -36,7 +36,22 @@ typedef struct builder {
   ** and copied anew for each row; NULL: none (forgotten with the arena) */
   cs_date pop_date, due_date;
   char *pop_text, *due_text;
+  /* the row whose part p was explained last (of result memo_result) and its
+  ** text, p < MEMO_PARTS: used again for the same part of the next row when
+  ** cs_explain_part_same says the text is the same (the members of an equal
+  ** pool, a year); NULL: none (forgotten with the arena and at each run) */
+  const cs_result *memo_result;
+  const cs_row *memo_row[8];
+  char *memo_text[8];
 } builder;
+
+#define MEMO_PARTS (sizeof ((builder *)0)->memo_row / sizeof *((builder *)0)->memo_row)
+
+static void forget_explanations(builder *b) {
+  b->memo_result = NULL;
+  memset(b->memo_row, 0, sizeof b->memo_row);
+  memset(b->memo_text, 0, sizeof b->memo_text);
+}
 
 static int no_memory(builder *b) {
   if (!b->failed) b->failed = cs_error_set(b->err, CS_ENOMEM, "out of memory making the result document");
@@ -199,6 +214,11 @@ static void fill_row(builder *b, const cs_result *r, const cs_row *row, cs_doc_r
     part->rounded = parts[p].rounded;
     part->exact = cents_text(b, parts[p].cents, "a part of a share");
     if (!b->explain) continue;
+    if (p < MEMO_PARTS && b->memo_result == r && b->memo_row[p] && cs_explain_part_same(r, b->memo_row[p], p, row, p)) {
+      part->explain = b->memo_text[p];
+      b->memo_row[p] = row;
+      continue;
+    }
     cs_explain_part(r, row, p, explain, sizeof explain);
     if (strlen(explain) + 1 >= sizeof explain) {
       b->failed = cs_error_set(b->err, CS_EINVAL, "%s %d %s: the explanation of part %s is longer than %d bytes",
@@ -206,6 +226,12 @@ static void fill_row(builder *b, const cs_result *r, const cs_row *row, cs_doc_r
       return;
     }
     part->explain = dup_str(b, explain);
+    if (p < MEMO_PARTS && part->explain) {
+      if (b->memo_result != r) forget_explanations(b);
+      b->memo_result = r;
+      b->memo_row[p] = row;
+      b->memo_text[p] = part->explain;
+    }
   }
 }
 
@@ -277,6 +303,7 @@ static void build_run(builder *b, cs_doc_run *run, const char *scenario, int fro
     nrows += results[i]->nrows;
     nyears += results[i]->nyears;
   }
+  forget_explanations(b); /* a result may come again in a later run, its texts in an arena reset since */
   run->scenario = held(b, scenario);
   run->from = from;
   run->to = to;
@@ -297,7 +324,7 @@ static void build_run(builder *b, cs_doc_run *run, const char *scenario, int fro
 
 int cs_doc_add_run(cs_doc *doc, const char *scenario, int from, int to,
                    const cs_result *const *results, size_t nresults, cs_error *err) {
-  builder b = {err, 0, doc->arena, doc->arena, 0, !doc->no_explanations, {0, 0, 0}, {0, 0, 0}, NULL, NULL};
+  builder b = {.err = err, .texts = doc->arena, .arrays = doc->arena, .explain = !doc->no_explanations};
   if (!doc->arena) return cs_error_set(err, CS_EINVAL, "a document made by cs_doc_new is needed");
   cs_doc_run *runs = realloc(doc->runs, (doc->nruns + 1) * sizeof *runs);
   if (!runs) return cs_error_set(err, CS_ENOMEM, "out of memory making the result document");
@@ -316,7 +343,7 @@ int cs_doc_add_run(cs_doc *doc, const char *scenario, int from, int to,
 int cs_doc_stream(cs_wire_out *w, const char *version, const char *scenario_file,
                   const cs_doc_results *runs, size_t nruns, int explain, cs_error *err) {
   cs_doc_arena *arena = cs_doc_arena_new(0); /* one run's texts and arrays */
-  builder b = {err, 0, arena, arena, 1, explain, {0, 0, 0}, {0, 0, 0}, NULL, NULL};
+  builder b = {.err = err, .texts = arena, .arrays = arena, .borrow = 1, .explain = explain};
   if (!arena) no_memory(&b);
   cs_wire_put_head(w, version, scenario_file);
   for (size_t i = 0; i < nruns && !b.failed; i++) {

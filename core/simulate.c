@@ -194,6 +194,20 @@ char *cs_explain_part_text(const cs_result *r, const cs_row *row, size_t p,
   return e;
 }
 
+int cs_explain_part_same(const cs_result *r, const cs_row *a, size_t pa, const cs_row *b, size_t pb) {
+  const cs_year_key *ka, *kb;
+  size_t ia, qa, ib, qb;
+  if (!part_source(r, a, pa, &ka, &ia, &qa) || !part_source(r, b, pb, &kb, &ib, &qb)) return 0;
+  if (ka != kb || qa != qb || ka->notes || !ka->fx) return 0;
+  if (r->parts[a->part0 + pa].cents != r->parts[b->part0 + pb].cents) return 0;
+  if (a->charged_months != b->charged_months) return 0;
+  /* the population is in the text but for a base amount, a fixed amount
+  ** and an equal pool (key_explain.c classic_sentence) */
+  cs_component_kind kind = ka->fx[qa].kind;
+  int shows_population = kind != CS_DIRECT_BASE && kind != CS_DIRECT_FIXED && kind != CS_POOL_EQUAL;
+  return !shows_population || a->population == b->population;
+}
+
 int cs_explain_part(const cs_result *r, const cs_row *row, size_t p, char *buf, size_t size) {
   char *t = cs_explain_part_text(r, row, p, CS_LANG_EN);
   if (!t) {

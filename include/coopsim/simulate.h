@@ -276,4 +276,13 @@ char *cs_explain_part_text(const cs_result *r, const cs_row *row, size_t p,
 ** then ""). */
 int cs_explain_part(const cs_result *r, const cs_row *row, size_t p, char *buf, size_t size);
 
+/* 1 when part pa of row a and part pb of row b (both rows of r) have the
+** same explanation for certain, so that a writer may use one text for both:
+** the same pool of the same year's key explained from the machine-word
+** notes (fx), the same amount, the same months charged and, for a kind
+** whose text shows it, the same population; every input of
+** cs_key_pool_explain is then equal. 0 when they may differ (a key
+** explained from per-member notes among them). */
+int cs_explain_part_same(const cs_result *r, const cs_row *a, size_t pa, const cs_row *b, size_t pb);
+
 #endif

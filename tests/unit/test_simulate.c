@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
 #include "coopsim/simulate.h"
@@ -279,6 +280,55 @@ static void machine_words_equal_exact(void **state) {
   cs_result_free(r[1]);
 }
 
+/* cs_explain_part_same: for every two parts of a result (growth, a member
+** leaving mid-year with its months charged), whenever it says the same,
+** the two texts are the same in English and in bokmål; it says so for the
+** members of an equal pool in a year (their parts are equal but for the
+** øre the remainder gives), and never for the exact path's per-member
+** notes. */
+static void explanations_said_the_same_are(void **state) {
+  (void)state;
+  cs_error err;
+  for (int fast = 1; fast >= 0; fast--) {
+    cs_coop *c = helgeland_coop();
+    cs_q wage = Q("0.035"), price = Q("0.025");
+    assert_int_equal(cs_coop_set_growth(c, 2024, &wage, &price, &err), 0);
+    cs_coop_set_part_year(c, CS_PART_YEAR_MONTHS);
+    cs_notice rule = {0, CS_NOTICE_NOTICE_DATE};
+    assert_int_equal(cs_coop_set_notice(c, &rule, &err), 0);
+    assert_int_equal(cs_coop_withdraw(c, "1816", D("2024-05-01"), &err), 0);
+    cs_key_fast_path = fast;
+    cs_result *r;
+    if (cs_simulate(c, reg, 2023, 2027, &r, &err)) fail_msg("%s", err.msg);
+    cs_key_fast_path = 1;
+    size_t same = 0, equal_texts = 0;
+    for (size_t i = 0; i < r->nrows; i++)
+      for (size_t j = 0; j < r->nrows; j++)
+        for (size_t p = 0; p < r->rows[i].nparts && p < r->rows[j].nparts; p++) {
+          const cs_row *a = &r->rows[i], *b = &r->rows[j];
+          char *ea = cs_explain_part_text(r, a, p, CS_LANG_EN), *eb = cs_explain_part_text(r, b, p, CS_LANG_EN);
+          char *na = cs_explain_part_text(r, a, p, CS_LANG_NB), *nb = cs_explain_part_text(r, b, p, CS_LANG_NB);
+          assert_true(ea && eb && na && nb);
+          equal_texts += i != j && strcmp(ea, eb) == 0;
+          if (cs_explain_part_same(r, a, p, b, p)) {
+            same += i != j;
+            if (strcmp(ea, eb) || strcmp(na, nb))
+              fail_msg("said the same: %s %d / %s %d part %zu:\n%s\n%s", a->code, a->year, b->code, b->year, p, ea,
+                       eb);
+          }
+          free(ea), free(eb), free(na), free(nb);
+        }
+    if (fast) {
+      assert_true(same > 1000);          /* the equal pools' members, each year */
+      assert_true(same <= equal_texts); /* and only texts that are the same */
+    } else {
+      assert_int_equal(same, 0);
+    }
+    cs_result_free(r);
+    cs_coop_free(c);
+  }
+}
+
 /* cs_simulate_many: the same results on one thread and on several, and the
 ** error of the first cooperation that fails, whichever thread met it. */
 static void many_threads(void **state) {
@@ -338,6 +388,7 @@ int main(void) {
       cmocka_unit_test(errors),             cmocka_unit_test(pro_rata_first_year),
       cmocka_unit_test(machine_words_equal_exact),
       cmocka_unit_test(many_threads),
+      cmocka_unit_test(explanations_said_the_same_are),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
