@@ -225,6 +225,20 @@ static void merger_past_registry(void **state) {
   cs_coop_free(c);
 }
 
+/* Helgeland with growth from 2024 and 1816 leaving on 2024-05-01, its
+** months charged. */
+static cs_coop *helgeland_leaving_coop(void) {
+  cs_error err;
+  cs_coop *c = helgeland_coop();
+  cs_q wage = Q("0.035"), price = Q("0.025");
+  assert_int_equal(cs_coop_set_growth(c, 2024, &wage, &price, &err), 0);
+  cs_coop_set_part_year(c, CS_PART_YEAR_MONTHS);
+  cs_notice rule = {0, CS_NOTICE_NOTICE_DATE};
+  assert_int_equal(cs_coop_set_notice(c, &rule, &err), 0);
+  assert_int_equal(cs_coop_withdraw(c, "1816", D("2024-05-01"), &err), 0);
+  return c;
+}
+
 /* The machine-word shares (core/share_fx.c) and decimal costs (core/dec.c)
 ** give the same rows and years to the øre as the exact rational path:
 ** growth from 2024, a member leaving mid-year with its months charged. */
@@ -233,13 +247,7 @@ static void machine_words_equal_exact(void **state) {
   cs_result *r[2];
   cs_error err;
   for (int fast = 0; fast < 2; fast++) {
-    cs_coop *c = helgeland_coop();
-    cs_q wage = Q("0.035"), price = Q("0.025");
-    assert_int_equal(cs_coop_set_growth(c, 2024, &wage, &price, &err), 0);
-    cs_coop_set_part_year(c, CS_PART_YEAR_MONTHS);
-    cs_notice rule = {0, CS_NOTICE_NOTICE_DATE};
-    assert_int_equal(cs_coop_set_notice(c, &rule, &err), 0);
-    assert_int_equal(cs_coop_withdraw(c, "1816", D("2024-05-01"), &err), 0);
+    cs_coop *c = helgeland_leaving_coop();
     cs_key_fast_path = fast;
     cs_simulate_decimal_costs = fast;
     if (cs_simulate(c, reg, 2023, 2027, &r[fast], &err)) fail_msg("%s", err.msg);
@@ -290,13 +298,7 @@ static void explanations_said_the_same_are(void **state) {
   (void)state;
   cs_error err;
   for (int fast = 1; fast >= 0; fast--) {
-    cs_coop *c = helgeland_coop();
-    cs_q wage = Q("0.035"), price = Q("0.025");
-    assert_int_equal(cs_coop_set_growth(c, 2024, &wage, &price, &err), 0);
-    cs_coop_set_part_year(c, CS_PART_YEAR_MONTHS);
-    cs_notice rule = {0, CS_NOTICE_NOTICE_DATE};
-    assert_int_equal(cs_coop_set_notice(c, &rule, &err), 0);
-    assert_int_equal(cs_coop_withdraw(c, "1816", D("2024-05-01"), &err), 0);
+    cs_coop *c = helgeland_leaving_coop();
     cs_key_fast_path = fast;
     cs_result *r;
     if (cs_simulate(c, reg, 2023, 2027, &r, &err)) fail_msg("%s", err.msg);
