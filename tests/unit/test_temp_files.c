@@ -69,6 +69,16 @@ static int in_child(void (*body)(void)) {
   return status;
 }
 
+/* The child died of sig and left nothing in the folder. */
+static void died_leaving_nothing(int status, int sig) {
+  if (WIFEXITED(status)) fail_msg("exited with %d instead of dying of signal %d", WEXITSTATUS(status), sig);
+  assert_true(WIFSIGNALED(status));
+  assert_int_equal(WTERMSIG(status), sig);
+  char left[1024];
+  entries(left, sizeof left, 1);
+  assert_string_equal(left, "");
+}
+
 static void write_report(cs_atomic_fill fill) {
   char path[512];
   snprintf(path, sizeof path, "%s/r.json", folder);
@@ -96,11 +106,7 @@ static void term_while_filling(void) {
 static void test_sigterm_removes_the_temporary_file(void **state) {
   (void)state;
   int status = in_child(term_while_filling);
-  assert_true(WIFSIGNALED(status));
-  assert_int_equal(WTERMSIG(status), SIGTERM);
-  char left[1024];
-  entries(left, sizeof left, 1);
-  assert_string_equal(left, "");
+  died_leaving_nothing(status, SIGTERM);
 }
 
 /* Without the handler, the same child leaves the partial file: the case
@@ -147,11 +153,7 @@ static void int_in_another_thread(void) {
 static void test_a_signal_in_another_thread(void **state) {
   (void)state;
   int status = in_child(int_in_another_thread);
-  assert_true(WIFSIGNALED(status));
-  assert_int_equal(WTERMSIG(status), SIGINT);
-  char left[1024];
-  entries(left, sizeof left, 1);
-  assert_string_equal(left, "");
+  died_leaving_nothing(status, SIGINT);
 }
 
 /* A signal ignored before (nohup, a background job) stays ignored: the
@@ -191,11 +193,7 @@ static void restored_sigint(void) {
 static void test_restore_puts_the_handler_back(void **state) {
   (void)state;
   int status = in_child(restored_sigint);
-  assert_true(WIFSIGNALED(status));
-  assert_int_equal(WTERMSIG(status), SIGINT);
-  char left[1024];
-  entries(left, sizeof left, 1);
-  assert_string_equal(left, "");
+  died_leaving_nothing(status, SIGINT);
 }
 
 /* Code that saved the handler with signal() and put it back so (as
@@ -218,11 +216,7 @@ static void restored_by_signal(void) {
 static void test_a_handler_put_back_by_signal_still_ends(void **state) {
   (void)state;
   int status = in_child(restored_by_signal);
-  assert_true(WIFSIGNALED(status));
-  assert_int_equal(WTERMSIG(status), SIGINT);
-  char left[1024];
-  entries(left, sizeof left, 1);
-  assert_string_equal(left, "");
+  died_leaving_nothing(status, SIGINT);
 }
 
 /* A forked child that dies of a signal never removes its parent's file,
@@ -253,11 +247,7 @@ static void test_a_child_never_removes_its_parents_file(void **state) {
   (void)state;
   int status = in_child(parent_and_child);
   if (WIFEXITED(status)) fail_msg("the parent exited with %d", WEXITSTATUS(status));
-  assert_true(WIFSIGNALED(status));
-  assert_int_equal(WTERMSIG(status), SIGHUP);
-  char left[1024];
-  entries(left, sizeof left, 1);
-  assert_string_equal(left, "");
+  died_leaving_nothing(status, SIGHUP);
 }
 
 /* The list holds CS_TEMP_FILES_MAX files; one more is refused (written,
