@@ -159,7 +159,9 @@ static void json_as_jansson_dumps_it(void **state) {
 
 /* Each byte a text may hold, and UTF-8 sequences jansson takes or refuses:
 ** cs_doc_to_json writes the text as jansson's json_dumps of json_string
-** does, and refuses (NULL) what json_string refuses. */
+** does, and refuses (NULL) what json_string refuses; at the start, in
+** the middle and at each edge of the 16-byte blocks the writer scans
+** (doc_json.c plain_run), with plain text after it or none. */
 static void each_byte_as_jansson(void **state) {
   (void)state;
   static const char *const utf8[] = {
@@ -170,10 +172,16 @@ static void each_byte_as_jansson(void **state) {
   cs_doc *doc = NULL;
   cs_error err = {0, ""};
   if (cs_doc_from_json(valid, strlen(valid), "test", &doc, &err) != 0) fail_msg("%s", err.msg);
-  for (size_t k = 1; k < 128 + sizeof utf8 / sizeof utf8[0]; k++) {
-    char s[16];
-    if (k < 128) snprintf(s, sizeof s, "a%cb", (int)k);
-    else snprintf(s, sizeof s, "a%sb", utf8[k - 128]);
+  static const int before[] = {0, 1, 14, 15, 16, 17, 30, 31, 32, 33};
+  static const char *const after[] = {"", "b", "bcdefghijklmnopqrstuvwxyz0123456789"};
+  for (size_t t = 0; t < (128 + sizeof utf8 / sizeof utf8[0]) * 30; t++) {
+    size_t k = t / 30 + 1;
+    if (k >= 128 + sizeof utf8 / sizeof utf8[0]) break;
+    int pad = before[t % 10];
+    const char *tail = after[t % 30 / 10];
+    char s[96];
+    if (k < 128) snprintf(s, sizeof s, "%.*s%c%s", pad, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", (int)k, tail);
+    else snprintf(s, sizeof s, "%.*s%s%s", pad, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", utf8[k - 128], tail);
     free(doc->scenario_file);
     doc->scenario_file = strdup(s);
     assert_non_null(doc->scenario_file);
@@ -186,7 +194,7 @@ static void each_byte_as_jansson(void **state) {
     char *d = json_dumps(js, JSON_ENCODE_ANY);
     assert_non_null(d);
     if (!text) fail_msg("text %zu: refused, jansson writes %s", k, d);
-    char want[64];
+    char want[256];
     snprintf(want, sizeof want, "\"scenario_file\": %s\n}", d);
     if (!strstr(text, want)) fail_msg("text %zu: want %s in\n%s", k, want, text);
     free(d);
