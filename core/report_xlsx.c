@@ -72,6 +72,10 @@ typedef struct book {
   char (*sheet)[NAME_BYTES]; /* the sheets' names: fixed ones, Invoiced, then one per run */
   char **cmp_heads;          /* the comparison's column names, for the charts' series names */
   size_t ncmp_heads;
+  /* per column of the sheet being written, the text put_kept measured last
+  ** (and its format): the same text again is no wider */
+  const char *kept_text[16];
+  int kept_fmt[16];
 } book;
 
 /* The fixed sheets; SHEET_INVOICED (the invoices compared) is named only
@@ -102,6 +106,17 @@ static void put_str(book *b, uint32_t row, uint32_t col, const char *s, int f) {
   note_width(b, col, (double)cs_rl_width(s) * (f == b->head ? 1.15 : 1.0));
 }
 
+/* put_str for a text that stays in place while the workbook is written
+** (the document's, a translation's, a literal): written and measured once
+** while it repeats down a column (cs_xlsx_string_kept). */
+static void put_kept(book *b, uint32_t row, uint32_t col, const char *s, int f) {
+  size_t nkept = sizeof b->kept_text / sizeof *b->kept_text;
+  cs_xlsx_string_kept(b->wb, row, col, s, f);
+  if (col < nkept && b->kept_text[col] == s && b->kept_fmt[col] == f) return;
+  note_width(b, col, (double)cs_rl_width(s) * (f == b->head ? 1.15 : 1.0));
+  if (col < nkept) b->kept_text[col] = s, b->kept_fmt[col] = f;
+}
+
 /* How wide a number reads with grouping and its suffix (the digits
 ** counted, not printed: this runs for every figure of the workbook). */
 static double num_width(book *b, double v, int f) {
@@ -128,6 +143,7 @@ static void set_widths(book *b, size_t ncols) {
     cs_xlsx_width(b->wb, (uint32_t)c, w);
   }
   if (b->width) memset(b->width, 0, b->nwidth * sizeof *b->width);
+  memset(b->kept_text, 0, sizeof b->kept_text); /* the next sheet measures anew */
 }
 
 static double decimal(const char *text) { return text ? strtod(text, NULL) : 0.0; }
@@ -553,14 +569,14 @@ static void run_sheet(book *b, size_t r, uint32_t *total_col, uint32_t *last_row
   uint32_t row = 1;
   for (size_t i = 0; i < run->nrows && !b->oom && !cs_xlsx_failed(b->wb); i++, row++) {
     const cs_doc_row *x = &run->rows[i];
-    put_str(b, row, RC_COOP, x->cooperation, 0);
+    put_kept(b, row, RC_COOP, x->cooperation, 0);
     put_num(b, row, RC_YEAR, x->year, b->year);
     put_str(b, row, RC_CODE, x->code, 0);
     put_str(b, row, RC_MEMBER, x->name, 0);
     if (x->population >= 0) put_num(b, row, RC_POP, (double)x->population, b->count);
-    if (x->population_date) put_str(b, row, RC_POP_DATE, x->population_date, 0);
+    if (x->population_date) put_kept(b, row, RC_POP_DATE, x->population_date, 0);
     if (x->population_source)
-      put_str(b, row, RC_POP_SOURCE, cs_rl_population_source(lang, x->population_source), 0);
+      put_kept(b, row, RC_POP_SOURCE, cs_rl_population_source(lang, x->population_source), 0);
     /* a member gone, invoiced only its settlement, has no share */
     int share = !cs_report_no_share(x);
     for (size_t p = 0; p < np; p++) {
@@ -595,9 +611,9 @@ static void run_sheet(book *b, size_t r, uint32_t *total_col, uint32_t *last_row
       values[c_settle] += (double)settlement;
       values[c_invoice] += (double)invoice;
     }
-    if (x->due) put_str(b, row, (uint32_t)c_due, x->due, 0);
-    put_str(b, row, (uint32_t)c_payee, x->host ? T("(host)") : x->payee ? x->payee : "", 0);
-    if (x->merged) put_str(b, row, (uint32_t)c_merged, x->merged, 0);
+    if (x->due) put_kept(b, row, (uint32_t)c_due, x->due, 0);
+    put_kept(b, row, (uint32_t)c_payee, x->host ? T("(host)") : x->payee ? x->payee : "", 0);
+    if (x->merged) put_kept(b, row, (uint32_t)c_merged, x->merged, 0);
   }
   if (!b->oom) table_end(b, row - 1, totals, values, RC_MEMBER, T("total of the rows shown"));
   set_widths(b, ncols);

@@ -38,6 +38,8 @@
 #define CT_PREFIX "application/vnd.openxmlformats-officedocument."
 #define MAX_FORMATS 64
 #define EMU_PER_PIXEL 9525u
+/* columns whose last kept text (cs_xlsx_string_kept) is remembered */
+#define KEPT 32u
 /* bytes kept before a sheet's rows for its head (sheet_xml) */
 #define HEAD_ROOM 4096u
 
@@ -346,6 +348,10 @@ struct cs_xlsx {
   uint32_t *slots; /* hash table: index + 1, 0 empty */
   uint32_t nslots;
   uint64_t sst_count; /* string cells */
+  uint32_t sst_last;  /* the shared string cs_xlsx_string wrote last */
+  /* per column (modulo KEPT), the text cs_xlsx_string_kept wrote there last
+  ** and its shared string: the same address again is the same text */
+  struct { const char *text; uint32_t index; } kept[KEPT];
   /* sheets */
   sheet_rec *sheets;
   uint32_t nsheets, sheets_cap;
@@ -678,8 +684,26 @@ void cs_xlsx_string(cs_xlsx *x, uint32_t row, uint32_t col, const char *text, in
     return;
   }
   x->sst_count++;
+  x->sst_last = i;
   XB_LIT(&x->data, " t=\"s\"><v>");
   xb_uint(&x->data, i);
+  XB_LIT(&x->data, "</v></c>");
+}
+
+void cs_xlsx_string_kept(cs_xlsx *x, uint32_t row, uint32_t col, const char *text, int fmt) {
+  if (x->rc) return;
+  uint32_t k = col % KEPT;
+  if (x->kept[k].text != text) {
+    cs_xlsx_string(x, row, col, text, fmt);
+    if (!x->rc && text[0]) x->kept[k].text = text, x->kept[k].index = x->sst_last;
+    return;
+  }
+  /* the same text as the last kept one of this column: its length was
+  ** checked and its shared string found then */
+  if (!cell_open(x, row, col, fmt)) return;
+  x->sst_count++;
+  XB_LIT(&x->data, " t=\"s\"><v>");
+  xb_uint(&x->data, x->kept[k].index);
   XB_LIT(&x->data, "</v></c>");
 }
 

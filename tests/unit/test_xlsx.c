@@ -303,6 +303,62 @@ static int small_book(int fd, cs_error *err) {
   return cs_xlsx_close(x, err);
 }
 
+/* A sheet of texts from a few, each at its own address, some repeated
+** down a column, some equal in content at another address, empty ones,
+** over 40 columns (more than the writer keeps a text for); by
+** cs_xlsx_string_kept when kept, else by cs_xlsx_string. */
+static void kept_book(const char *path, int kept) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  assert_true(fd >= 0);
+  cs_error err = {0};
+  cs_xlsx *x = cs_xlsx_new(fd, path, NULL, NULL, &err);
+  assert_non_null(x);
+  int bold = cs_xlsx_format(x, &(cs_xlsx_style){.bold = 1});
+  static char same[2][8] = {"Rødøy", "Rødøy"}; /* equal texts at two addresses */
+  const char *texts[] = {"Træna", "Lurøy", same[0], same[1], "", "(host)", "2023-01-01"};
+  size_t nt = sizeof texts / sizeof *texts;
+  uint64_t s = 7;
+  cs_xlsx_sheet(x, "Kept");
+  for (uint32_t row = 0; row < 300; row++)
+    for (uint32_t col = 0; col < 41; col++) {
+      s = s * 6364136223846793005u + 1442695040888963407u;
+      /* mostly the column's text of the last rows, now and then another */
+      size_t t = (s >> 60) < 12 ? (col + row / 50) % nt : (size_t)(s >> 33) % nt;
+      int fmt = (s >> 20) % 5 == 0 ? bold : 0;
+      if (kept) cs_xlsx_string_kept(x, row, col, texts[t], fmt);
+      else cs_xlsx_string(x, row, col, texts[t], fmt);
+    }
+  cs_xlsx_sheet(x, "Again"); /* a second sheet: the texts kept from the first */
+  for (uint32_t col = 0; col < 41; col++) {
+    if (kept) cs_xlsx_string_kept(x, 0, col, texts[col % nt], 0);
+    else cs_xlsx_string(x, 0, col, texts[col % nt], 0);
+  }
+  assert_int_equal(cs_xlsx_close(x, &err), 0);
+  close(fd);
+}
+
+/* The same sheets and shared strings either way. */
+static void kept_texts_as_looked_up(void **state) {
+  (void)state;
+  char a[80], b[80];
+  snprintf(a, sizeof a, "%s.a", temp_path());
+  snprintf(b, sizeof b, "%s.b", temp_path());
+  kept_book(a, 0);
+  kept_book(b, 1);
+  part pa[32], pb[32];
+  size_t na = read_parts(a, pa, 32), nb = read_parts(b, pb, 32);
+  unlink(a);
+  unlink(b);
+  assert_int_equal(na, nb);
+  for (size_t i = 0; i < na; i++) {
+    assert_string_equal(pa[i].name, pb[i].name);
+    if (strcmp(pa[i].name, "docProps/core.xml") != 0 && (pa[i].len != pb[i].len || memcmp(pa[i].data, pb[i].data, pa[i].len)))
+      fail_msg("%s differs:\n%s\n%s", pa[i].name, pa[i].data, pb[i].data);
+    free(pa[i].data);
+    free(pb[i].data);
+  }
+}
+
 static void workbook_read_back(void **state) {
   (void)state;
   const char *path = temp_path();
@@ -503,6 +559,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(numbers_as_written), cmocka_unit_test(numbers_as_printf), cmocka_unit_test(text_escaped),
       cmocka_unit_test(cell_refs),          cmocka_unit_test(workbook_read_back), cmocka_unit_test(misuse_is_an_error),
+      cmocka_unit_test(kept_texts_as_looked_up),
       cmocka_unit_test(disk_full),          cmocka_unit_test(out_of_memory),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
