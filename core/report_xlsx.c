@@ -818,12 +818,43 @@ static int same_text(const char *a, const char *b) { return a ? b && strcmp(a, b
 
 /* The amounts named in a year's list (cost lines or grants), as runs of
 ** years with the same amount: one fact per line and run of years. */
-static void amount_facts(fact_table *t, const cs_doc_run *run, const char *coop, int grants) {
+/* The place in coops (nc names, each once) of name, nc when it is none of
+** them; *last and *last_at remember the name found last (a run's rows and
+** years come a cooperation at a time). */
+static size_t coop_place(const char *const *coops, size_t nc, const char *name, const char **last, size_t *last_at) {
+  if (*last && name == *last) return *last_at;
+  size_t k = 0;
+  while (k < nc && strcmp(coops[k], name) != 0) k++;
+  *last = name;
+  *last_at = k;
+  return k;
+}
+
+/* For each of n items, the place of its cooperation in coops (coop_place),
+** the cooperation's text at `offset` in each item of `size` bytes: a new
+** array the caller frees, or NULL when out of memory. */
+static size_t *coop_places(const char *const *coops, size_t nc, const void *items, size_t n, size_t size,
+                           size_t offset) {
+  size_t *at = malloc((n ? n : 1) * sizeof *at);
+  if (!at) return NULL;
+  const char *last = NULL;
+  size_t last_at = nc;
+  for (size_t i = 0; i < n; i++) {
+    const char *name = *(const char *const *)(const void *)((const char *)items + i * size + offset);
+    at[i] = coop_place(coops, nc, name, &last, &last_at);
+  }
+  return at;
+}
+
+/* The cost lines (or grants) of the run's cooperation coop, at `place` in
+** the cooperations, its years' places being year_coop. */
+static void amount_facts(fact_table *t, const cs_doc_run *run, const size_t *year_coop, size_t place,
+                         const char *coop, int grants) {
   cs_report_lang lang = t->b->lang;
   const cs_doc_year *seen = NULL; /* the cooperation's year before y */
   for (size_t i = 0; i < run->nyears; i++) {
     const cs_doc_year *y = &run->years[i];
-    if (strcmp(y->cooperation, coop)) continue;
+    if (year_coop[i] != place) continue;
     const cs_doc_amount *list = grants ? y->grant_list : y->lines;
     size_t n = grants ? y->ngrants : y->nlines;
     const cs_doc_year *before = seen;
@@ -843,7 +874,7 @@ static void amount_facts(fact_table *t, const cs_doc_run *run, const char *coop,
       int last = y->year;
       for (size_t j = i + 1; j < run->nyears; j++) {
         const cs_doc_year *z = &run->years[j];
-        if (strcmp(z->cooperation, coop)) continue;
+        if (year_coop[j] != place) continue;
         if (z->year != last + 1) break;
         const cs_doc_amount *zl = grants ? z->grant_list : z->lines;
         size_t zn = grants ? z->ngrants : z->nlines;
@@ -879,8 +910,18 @@ static void assumptions_sheet(book *b) {
        NULL);
   size_t nc = 0;
   const char **coops = cs_report_cooperations(doc->runs, doc->nruns, &nc, &b->oom);
-  for (size_t r = 0; r < doc->nruns; r++) {
+  for (size_t r = 0; r < doc->nruns && !b->oom; r++) {
     const cs_doc_run *run = &doc->runs[r];
+    /* each year's and row's cooperation as its place in coops, found once */
+    size_t *year_coop = coop_places(coops, nc, run->years, run->nyears, sizeof *run->years,
+                                    offsetof(cs_doc_year, cooperation));
+    size_t *row_coop = coop_places(coops, nc, run->rows, run->nrows, sizeof *run->rows,
+                                   offsetof(cs_doc_row, cooperation));
+    if (!year_coop || !row_coop) {
+      free(year_coop), free(row_coop);
+      b->oom = 1;
+      break;
+    }
     if (run->options) {
       cs_sb words = {0};
       cs_rl_options(lang, run->options, &words);
@@ -894,7 +935,7 @@ static void assumptions_sheet(book *b) {
       int last = 0;
       for (size_t i = 0; i <= run->nyears; i++) {
         const cs_doc_year *y = i < run->nyears ? &run->years[i] : NULL;
-        if (y && strcmp(y->cooperation, coops[k])) continue;
+        if (y && year_coop[i] != k) continue;
         if (start && y && same_text(start->key, y->key) && same_text(start->key_label, y->key_label) &&
             same_text(start->key_source, y->key_source) && same_text(start->key_assumption, y->key_assumption)) {
           last = y->year;
@@ -912,14 +953,14 @@ static void assumptions_sheet(book *b) {
         start = y;
         last = y ? y->year : 0;
       }
-      amount_facts(&t, run, coops[k], 0);
-      amount_facts(&t, run, coops[k], 1);
+      amount_facts(&t, run, year_coop, k, coops[k], 0);
+      amount_facts(&t, run, year_coop, k, coops[k], 1);
       /* the populations' dates and sources */
       cs_sb seen = {0};
       const cs_doc_row *dated = NULL; /* the row before with a date: most rows repeat it */
       for (size_t i = 0; i < run->nrows; i++) {
         const cs_doc_row *x = &run->rows[i];
-        if (strcmp(x->cooperation, coops[k]) || !x->population_date) continue;
+        if (row_coop[i] != k || !x->population_date) continue;
         if (dated && strcmp(dated->population_date, x->population_date) == 0 &&
             same_text(dated->population_source, x->population_source))
           continue;
@@ -936,6 +977,7 @@ static void assumptions_sheet(book *b) {
       if (seen.oom) b->oom = 1;
       cs_sb_free(&seen);
     }
+    free(year_coop), free(row_coop);
   }
   free((void *)coops);
   if (!b->oom) table_end(b, t.row, NULL, NULL, 0, NULL);

@@ -288,12 +288,34 @@ static void machine_words_equal_exact(void **state) {
   cs_result_free(r[1]);
 }
 
-/* cs_explain_part_same: for every two parts of a result (growth, a member
-** leaving mid-year with its months charged), whenever it says the same,
-** the two texts are the same in English and in bokmål; it says so for the
-** members of an equal pool in a year (their parts are equal but for the
-** øre the remainder gives), and never for the exact path's per-member
-** notes. */
+/* For every two parts of r: said the same (cs_explain_part_same) implies
+** the same text in English and in bokmål. Returns how many pairs of two
+** rows were said the same, *equal how many had equal English texts. */
+static size_t said_the_same(const cs_result *r, size_t *equal) {
+  size_t same = 0;
+  *equal = 0;
+  for (size_t i = 0; i < r->nrows; i++)
+    for (size_t j = 0; j < r->nrows; j++)
+      for (size_t p = 0; p < r->rows[i].nparts && p < r->rows[j].nparts; p++) {
+        const cs_row *a = &r->rows[i], *b = &r->rows[j];
+        char *ea = cs_explain_part_text(r, a, p, CS_LANG_EN), *eb = cs_explain_part_text(r, b, p, CS_LANG_EN);
+        char *na = cs_explain_part_text(r, a, p, CS_LANG_NB), *nb = cs_explain_part_text(r, b, p, CS_LANG_NB);
+        assert_true(ea && eb && na && nb);
+        *equal += i != j && strcmp(ea, eb) == 0;
+        if (cs_explain_part_same(r, a, p, b, p)) {
+          same += i != j;
+          if (strcmp(ea, eb) || strcmp(na, nb))
+            fail_msg("said the same: %s %d / %s %d part %zu:\n%s\n%s", a->code, a->year, b->code, b->year, p, ea, eb);
+        }
+        free(ea), free(eb), free(na), free(nb);
+      }
+  return same;
+}
+
+/* cs_explain_part_same on a result with growth and a member leaving
+** mid-year with its months charged: it says so for the members of an
+** equal pool in a year, only for texts that are the same, and never for
+** the exact path's per-member notes. */
 static void explanations_said_the_same_are(void **state) {
   (void)state;
   cs_error err;
@@ -303,32 +325,47 @@ static void explanations_said_the_same_are(void **state) {
     cs_result *r;
     if (cs_simulate(c, reg, 2023, 2027, &r, &err)) fail_msg("%s", err.msg);
     cs_key_fast_path = 1;
-    size_t same = 0, equal_texts = 0;
-    for (size_t i = 0; i < r->nrows; i++)
-      for (size_t j = 0; j < r->nrows; j++)
-        for (size_t p = 0; p < r->rows[i].nparts && p < r->rows[j].nparts; p++) {
-          const cs_row *a = &r->rows[i], *b = &r->rows[j];
-          char *ea = cs_explain_part_text(r, a, p, CS_LANG_EN), *eb = cs_explain_part_text(r, b, p, CS_LANG_EN);
-          char *na = cs_explain_part_text(r, a, p, CS_LANG_NB), *nb = cs_explain_part_text(r, b, p, CS_LANG_NB);
-          assert_true(ea && eb && na && nb);
-          equal_texts += i != j && strcmp(ea, eb) == 0;
-          if (cs_explain_part_same(r, a, p, b, p)) {
-            same += i != j;
-            if (strcmp(ea, eb) || strcmp(na, nb))
-              fail_msg("said the same: %s %d / %s %d part %zu:\n%s\n%s", a->code, a->year, b->code, b->year, p, ea,
-                       eb);
-          }
-          free(ea), free(eb), free(na), free(nb);
-        }
+    size_t equal, same = said_the_same(r, &equal);
     if (fast) {
-      assert_true(same > 1000);          /* the equal pools' members, each year */
-      assert_true(same <= equal_texts); /* and only texts that are the same */
+      assert_true(same > 1000);   /* the equal pools' members, each year */
+      assert_true(same <= equal); /* and only texts that are the same */
     } else {
       assert_int_equal(same, 0);
     }
     cs_result_free(r);
     cs_coop_free(c);
   }
+}
+
+/* Where every part is 0.00 (no cost), only the population and the months
+** charged tell the texts apart (review10): three members and a fourth
+** joining on 2023-03-10, its months charged, a key half equal, half by
+** population. */
+static void explanations_of_nothing_told_apart(void **state) {
+  (void)state;
+  cs_error err;
+  cs_coop *c = cs_coop_new("Zero");
+  assert_int_equal(cs_coop_set_period(c, D("2023-01-01"), 0, D("2023-01-01"), &err), 0);
+  const char *codes[] = {"1812", "1813", "1815"};
+  for (int i = 0; i < 3; i++) assert_int_equal(cs_coop_add_member(c, codes[i], D("2023-01-01"), 0, codes[i], &err), 0);
+  assert_int_equal(cs_coop_add_member(c, "1816", D("2023-03-10"), 1, "1816", &err), 0);
+  cs_coop_set_part_year(c, CS_PART_YEAR_MONTHS);
+  cs_q zero = Q("0"), half = Q("0.5");
+  assert_int_equal(cs_coop_add_cost(c, "Drift", &zero, CS_GROWTH_PRICE, &err), 0);
+  cs_key *k = cs_key_new();
+  cs_key_add_pool(k, CS_POOL_EQUAL, &half, NULL, NULL, 0, NULL, NULL, NULL);
+  cs_key_add_pool(k, CS_POOL_POPULATION, &half, NULL, NULL, 0, NULL, NULL, NULL);
+  assert_int_equal(cs_coop_set_key(c, k, 0, &err), 0);
+  cs_result *r;
+  if (cs_simulate(c, reg, 2023, 2023, &r, &err)) fail_msg("%s", err.msg);
+  assert_int_equal(r->nrows, 4);
+  size_t equal, same = said_the_same(r, &equal);
+  /* the three full-year members' equal parts are the same text; the
+  ** joiner's (its months) and every population part differ */
+  assert_int_equal(same, 6);
+  assert_int_equal(equal, 6);
+  cs_result_free(r);
+  cs_coop_free(c);
 }
 
 /* cs_simulate_many: the same results on one thread and on several, and the
@@ -391,6 +428,7 @@ int main(void) {
       cmocka_unit_test(machine_words_equal_exact),
       cmocka_unit_test(many_threads),
       cmocka_unit_test(explanations_said_the_same_are),
+      cmocka_unit_test(explanations_of_nothing_told_apart),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
