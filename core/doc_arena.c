@@ -13,6 +13,26 @@
 #include <sys/mman.h>
 #include "coopsim/doc.h"
 
+/* Under AddressSanitizer (the test build), what a reset takes back is
+** poisoned until it is handed out again: a text or array of a run before,
+** still pointed to after cs_doc_arena_reset, is reported where it is read
+** instead of read as whatever the next run put there. */
+#if defined(__SANITIZE_ADDRESS__)
+#define ARENA_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARENA_ASAN 1
+#endif
+#endif
+#ifdef ARENA_ASAN
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 #define BLOCK 65536
 #define MAPPED (1u << 20)     /* blocks this large are mapped (and may get huge pages) */
 #define MAX_BLOCK (8u << 20)  /* blocks grow with the arena up to this */
@@ -70,6 +90,7 @@ static block *new_block(size_t size, size_t need) {
 }
 
 static void free_block(block *b) {
+  UNPOISON(b->data, b->size); /* no poison left on addresses a later mapping may get */
   if (b->map) munmap(b->map, b->mapped);
   else free(b);
 }
@@ -117,6 +138,7 @@ void cs_doc_arena_reset(cs_doc_arena *a) {
   ** the same pages instead of mapping (and faulting in) new ones */
   for (block *b = a->head, *next; b; b = next) {
     next = b->next;
+    POISON(b->data, b->size);
     b->used = 0;
     b->next = a->spare;
     a->spare = b;
@@ -161,6 +183,7 @@ static char *take(cs_doc_arena *a, size_t n, size_t *dirty) {
     a->bytes += size;
   }
   char *p = (char *)b->data + b->used;
+  UNPOISON(p, n);
   *dirty = b->dirty > b->used ? b->dirty - b->used : 0;
   b->used += n;
   if (b->dirty < b->used) b->dirty = b->used;

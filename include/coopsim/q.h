@@ -80,7 +80,9 @@ int cs_q_format_cents(int64_t cents, const char *group, const char *point, char 
                       size_t size);
 
 /* The same text for a whole number v, decimals 0: what cs_q_format of v
-** (and cs_q_format_exact, with group NULL) writes, without a cs_q. */
+** (and cs_q_format_exact, with group NULL) writes, without a cs_q. 0, or
+** CS_EINVAL (nothing written) when size bytes might not hold it: 32 always
+** do with group " ". */
 int cs_q_format_int(int64_t v, const char *group, char *buf, size_t size);
 
 /* Exact decimal text if a has a finite decimal expansion of at most 40

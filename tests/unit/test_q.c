@@ -9,6 +9,7 @@
 #include <cmocka.h>
 #include "rng.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "coopsim/q.h"
 
@@ -234,9 +235,23 @@ static void test_whole_number_texts(void **state) {
       assert_string_equal(got, want);
     }
   }
-  /* too small a buffer: refused, never overrun */
+  /* too small a buffer: refused, never overrun (each size in a block of
+  ** exactly that many bytes, which the sanitizers watch) */
   assert_int_equal(cs_q_format_cents(-123456789, " ", ".", got, 8), CS_EINVAL);
   assert_int_equal(cs_q_format_int(-123456789, " ", got, 8), CS_EINVAL);
+  static const int64_t tight[] = {0, -1, -5, 123, -1234, 99999, INT64_MIN};
+  for (size_t t = 0; t < sizeof tight / sizeof *tight; t++)
+    for (size_t size = 1; size <= 40; size++) {
+      char *b = malloc(size);
+      assert_non_null(b);
+      if (cs_q_format_int(tight[t], " ", b, size) == CS_OK) assert_true(strlen(b) < size);
+      if (cs_q_format_cents(tight[t], " ", ",", b, size) == CS_OK) assert_true(strlen(b) < size);
+      cs_q q;
+      cs_q_from_i64(&q, tight[t] == INT64_MIN ? -7 : tight[t]);
+      if (cs_q_format(&q, 2, NULL, NULL, b, size) == CS_OK) assert_true(strlen(b) < size);
+      free(b);
+    }
+  assert_int_equal(cs_q_format_int(INT64_MIN, " ", got, 32), CS_OK);
 }
 
 int main(void) {

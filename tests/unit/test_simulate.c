@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include "coopsim/simulate.h"
 #include "coopsim/simulate_many.h"
+#include "coopsim/doc_build.h"
+#include "coopsim/doc_wire.h"
 
 static cs_registry *reg;
 
@@ -368,6 +370,82 @@ static void explanations_of_nothing_told_apart(void **state) {
   cs_coop_free(c);
 }
 
+/* Bytes written to and read from memory, for a document sent and read back. */
+typedef struct mem_pipe {
+  char *data;
+  size_t len, cap, at;
+} mem_pipe;
+
+static int mem_write(void *ud, const void *data, size_t n) {
+  mem_pipe *m = ud;
+  if (m->len + n > m->cap) {
+    m->cap = (m->len + n) * 2;
+    m->data = realloc(m->data, m->cap);
+    assert_non_null(m->data);
+  }
+  memcpy(m->data + m->len, data, n);
+  m->len += n;
+  return 0;
+}
+
+static long mem_fill(void *ud, void *buf, size_t cap, cs_error *err) {
+  (void)err;
+  mem_pipe *m = ud;
+  size_t n = m->len - m->at < cap ? m->len - m->at : cap;
+  memcpy(buf, m->data + m->at, n);
+  m->at += n;
+  return (long)n;
+}
+
+/* A worker's stream (cs_doc_stream) of two runs of one result, one year:
+** the second run's first row repeats the first run's last explanation, but
+** its text was made in the memory the run before used (review10 F2: the
+** explanation kept for reuse is forgotten at each run, or the second run
+** reads whatever the arena holds there now). Read back, every part says
+** what cs_explain_part_text says. */
+static void streamed_runs_explained_anew(void **state) {
+  (void)state;
+  cs_error err;
+  cs_coop *c = cs_coop_new("A");
+  assert_int_equal(cs_coop_set_period(c, D("2023-01-01"), 0, D("2023-01-01"), &err), 0);
+  const char *codes[] = {"1812", "1813", "1815"};
+  for (int i = 0; i < 3; i++) assert_int_equal(cs_coop_add_member(c, codes[i], D("2023-01-01"), 0, codes[i], &err), 0);
+  cs_q drift = Q("90000"), all = Q("1");
+  assert_int_equal(cs_coop_add_cost(c, "Drift", &drift, CS_GROWTH_PRICE, &err), 0);
+  cs_key *k = cs_key_new();
+  cs_key_add_pool(k, CS_POOL_EQUAL, &all, NULL, NULL, 0, NULL, NULL, NULL);
+  assert_int_equal(cs_coop_set_key(c, k, 0, &err), 0);
+  cs_result *r;
+  if (cs_simulate(c, reg, 2023, 2023, &r, &err)) fail_msg("%s", err.msg);
+  const cs_result *const results[] = {r};
+  const cs_doc_results runs[] = {{"base", 2023, 2023, results, 1}, {"again", 2023, 2023, results, 1}};
+  mem_pipe m = {0};
+  cs_wire_out *w = cs_wire_out_new(mem_write, &m);
+  assert_non_null(w);
+  if (cs_doc_stream(w, "test", "a.lua", runs, 2, 1, &err)) fail_msg("%s", err.msg);
+  assert_int_equal(cs_wire_out_flush(w), 0);
+  cs_wire_out_free(w);
+  cs_wire_in *in = cs_wire_in_new(mem_fill, &m, (size_t)1 << 26);
+  assert_non_null(in);
+  cs_doc *doc = NULL;
+  if (cs_wire_get_doc(in, 1000, &doc, &err)) fail_msg("%s", err.msg);
+  assert_int_equal(doc->nruns, 2);
+  for (size_t s = 0; s < 2; s++) {
+    assert_int_equal(doc->runs[s].nrows, 3);
+    for (size_t i = 0; i < 3; i++) {
+      char *want = cs_explain_part_text(r, &r->rows[i], 0, CS_LANG_EN);
+      assert_non_null(want);
+      assert_string_equal(doc->runs[s].rows[i].parts[0].explain, want);
+      free(want);
+    }
+  }
+  cs_doc_free(doc);
+  cs_wire_in_free(in);
+  free(m.data);
+  cs_result_free(r);
+  cs_coop_free(c);
+}
+
 /* cs_simulate_many: the same results on one thread and on several, and the
 ** error of the first cooperation that fails, whichever thread met it. */
 static void many_threads(void **state) {
@@ -429,6 +507,7 @@ int main(void) {
       cmocka_unit_test(many_threads),
       cmocka_unit_test(explanations_said_the_same_are),
       cmocka_unit_test(explanations_of_nothing_told_apart),
+      cmocka_unit_test(streamed_runs_explained_anew),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
