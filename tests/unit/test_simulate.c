@@ -12,6 +12,7 @@
 #include "coopsim/simulate_many.h"
 #include "coopsim/doc_build.h"
 #include "coopsim/doc_wire.h"
+#include "wire_membuf.h"
 
 static cs_registry *reg;
 
@@ -370,33 +371,6 @@ static void explanations_of_nothing_told_apart(void **state) {
   cs_coop_free(c);
 }
 
-/* Bytes written to and read from memory, for a document sent and read back. */
-typedef struct mem_pipe {
-  char *data;
-  size_t len, cap, at;
-} mem_pipe;
-
-static int mem_write(void *ud, const void *data, size_t n) {
-  mem_pipe *m = ud;
-  if (m->len + n > m->cap) {
-    m->cap = (m->len + n) * 2;
-    m->data = realloc(m->data, m->cap);
-    assert_non_null(m->data);
-  }
-  memcpy(m->data + m->len, data, n);
-  m->len += n;
-  return 0;
-}
-
-static long mem_fill(void *ud, void *buf, size_t cap, cs_error *err) {
-  (void)err;
-  mem_pipe *m = ud;
-  size_t n = m->len - m->at < cap ? m->len - m->at : cap;
-  memcpy(buf, m->data + m->at, n);
-  m->at += n;
-  return (long)n;
-}
-
 /* A worker's stream (cs_doc_stream) of two runs of one result, one year:
 ** the second run's first row repeats the first run's last explanation, but
 ** its text was made in the memory the run before used (review10 F2: the
@@ -419,13 +393,13 @@ static void streamed_runs_explained_anew(void **state) {
   if (cs_simulate(c, reg, 2023, 2023, &r, &err)) fail_msg("%s", err.msg);
   const cs_result *const results[] = {r};
   const cs_doc_results runs[] = {{"base", 2023, 2023, results, 1}, {"again", 2023, 2023, results, 1}};
-  mem_pipe m = {0};
-  cs_wire_out *w = cs_wire_out_new(mem_write, &m);
+  buf m = {0};
+  cs_wire_out *w = cs_wire_out_new(buf_write, &m);
   assert_non_null(w);
   if (cs_doc_stream(w, "test", "a.lua", runs, 2, 1, &err)) fail_msg("%s", err.msg);
   assert_int_equal(cs_wire_out_flush(w), 0);
   cs_wire_out_free(w);
-  cs_wire_in *in = cs_wire_in_new(mem_fill, &m, (size_t)1 << 26);
+  cs_wire_in *in = cs_wire_in_new(buf_fill, &m, (size_t)1 << 26);
   assert_non_null(in);
   cs_doc *doc = NULL;
   if (cs_wire_get_doc(in, 1000, &doc, &err)) fail_msg("%s", err.msg);
@@ -441,7 +415,7 @@ static void streamed_runs_explained_anew(void **state) {
   }
   cs_doc_free(doc);
   cs_wire_in_free(in);
-  free(m.data);
+  free(m.p);
   cs_result_free(r);
   cs_coop_free(c);
 }
