@@ -149,9 +149,9 @@ static void growth_from_base_year(void **state) {
   cs_result *r;
   /* a run starting in 2024 still compounds from the base year 2023 */
   assert_int_equal(cs_simulate(c, reg, 2024, 2024, &r, &err), 0);
-  char buf[64];
-  cs_q_format_cents(cs_result_year(r, 2024)->cost, NULL, ".", buf, sizeof buf);
-  assert_string_equal(buf, "1290320.56");
+  char cost[64];
+  cs_q_format_cents(cs_result_year(r, 2024)->cost, NULL, ".", cost, sizeof cost);
+  assert_string_equal(cost, "1290320.56");
   cs_result_free(r);
   cs_coop_free(c);
 }
