@@ -72,10 +72,6 @@ typedef struct book {
   char (*sheet)[NAME_BYTES]; /* the sheets' names: fixed ones, Invoiced, then one per run */
   char **cmp_heads;          /* the comparison's column names, for the charts' series names */
   size_t ncmp_heads;
-  /* per column of the sheet being written, the text put_kept measured last
-  ** (and its format): the same text again is no wider */
-  const char *kept_text[16];
-  int kept_fmt[16];
 } book;
 
 /* The fixed sheets; SHEET_INVOICED (the invoices compared) is named only
@@ -106,15 +102,12 @@ static void put_str(book *b, uint32_t row, uint32_t col, const char *s, int f) {
   note_width(b, col, (double)cs_rl_width(s) * (f == b->head ? 1.15 : 1.0));
 }
 
-/* put_str for a text that stays in place while the workbook is written
-** (the document's, a translation's, a literal): written and measured once
-** while it repeats down a column (cs_xlsx_string_kept). */
+/* put_str for a text that repeats down a column (the document's, a
+** translation's, a literal): its shared string found once while it
+** repeats (cs_xlsx_string_kept). */
 static void put_kept(book *b, uint32_t row, uint32_t col, const char *s, int f) {
-  size_t nkept = sizeof b->kept_text / sizeof *b->kept_text;
   cs_xlsx_string_kept(b->wb, row, col, s, f);
-  if (col < nkept && b->kept_text[col] == s && b->kept_fmt[col] == f) return;
   note_width(b, col, (double)cs_rl_width(s) * (f == b->head ? 1.15 : 1.0));
-  if (col < nkept) b->kept_text[col] = s, b->kept_fmt[col] = f;
 }
 
 /* How wide a number reads with grouping and its suffix (the digits
@@ -143,7 +136,6 @@ static void set_widths(book *b, size_t ncols) {
     cs_xlsx_width(b->wb, (uint32_t)c, w);
   }
   if (b->width) memset(b->width, 0, b->nwidth * sizeof *b->width);
-  memset(b->kept_text, 0, sizeof b->kept_text); /* the next sheet measures anew */
 }
 
 static double decimal(const char *text) { return text ? strtod(text, NULL) : 0.0; }

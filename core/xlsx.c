@@ -693,13 +693,15 @@ void cs_xlsx_string(cs_xlsx *x, uint32_t row, uint32_t col, const char *text, in
 void cs_xlsx_string_kept(cs_xlsx *x, uint32_t row, uint32_t col, const char *text, int fmt) {
   if (x->rc) return;
   uint32_t k = col % KEPT;
-  if (x->kept[k].text != text) {
+  /* the address kept last in this column is only a hint: the text there is
+  ** compared with that shared string's (a caller's buffer may hold another
+  ** text by now); the same text needs no length check, hash or search */
+  const sst_entry *e = x->kept[k].text == text ? &x->sst[x->kept[k].index] : NULL;
+  if (!e || strncmp(text, x->sst_text.s + e->off, e->len) != 0 || text[e->len] != '\0') {
     cs_xlsx_string(x, row, col, text, fmt);
     if (!x->rc && text[0]) x->kept[k].text = text, x->kept[k].index = x->sst_last;
     return;
   }
-  /* the same text as the last kept one of this column: its length was
-  ** checked and its shared string found then */
   if (!cell_open(x, row, col, fmt)) return;
   x->sst_count++;
   XB_LIT(&x->data, " t=\"s\"><v>");

@@ -84,11 +84,11 @@ void cs_xlsx_freeze(cs_xlsx *x, uint32_t rows, uint32_t cols);
 ** number (1900 system, from 1900-03-01; an earlier day is an error) shown
 ** through fmt. */
 void cs_xlsx_string(cs_xlsx *x, uint32_t row, uint32_t col, const char *text, int fmt);
-/* cs_xlsx_string for a text that stays at its address, unchanged, until the
-** workbook is closed (a document's text, a literal): when a column's cell
-** repeats the text kept last in that column (the same address), its
-** shared string is used without looking the text up again. The same
-** workbook as cs_xlsx_string. */
+/* cs_xlsx_string for texts that repeat down a column at one address (a
+** document's text, a literal): when a cell's text is at the address of the
+** one kept last in its column and equal to it, its shared string is used
+** without hashing and searching the table again. The same workbook as
+** cs_xlsx_string, whatever the caller does with its buffers. */
 void cs_xlsx_string_kept(cs_xlsx *x, uint32_t row, uint32_t col, const char *text, int fmt);
 void cs_xlsx_number(cs_xlsx *x, uint32_t row, uint32_t col, double value, int fmt);
 void cs_xlsx_formula(cs_xlsx *x, uint32_t row, uint32_t col, const char *formula, double value, int fmt);

@@ -305,8 +305,9 @@ static int small_book(int fd, cs_error *err) {
 
 /* A sheet of texts from a few, each at its own address, some repeated
 ** down a column, some equal in content at another address, empty ones,
-** over 40 columns (more than the writer keeps a text for); by
-** cs_xlsx_string_kept when kept, else by cs_xlsx_string. */
+** over 40 columns (more than the writer keeps a text for), and rows whose
+** texts are written into one buffer in turn; by cs_xlsx_string_kept when
+** kept, else by cs_xlsx_string. */
 static void kept_book(const char *path, int kept) {
   int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
   assert_true(fd >= 0);
@@ -328,6 +329,15 @@ static void kept_book(const char *path, int kept) {
       if (kept) cs_xlsx_string_kept(x, row, col, texts[t], fmt);
       else cs_xlsx_string(x, row, col, texts[t], fmt);
     }
+  char reused[16]; /* one buffer, a new text in it each row (review11 F1) */
+  for (uint32_t row = 300; row < 330; row++) {
+    snprintf(reused, sizeof reused, row % 3 ? "row %u" : "Træna", (unsigned)row / 2);
+    if (kept) cs_xlsx_string_kept(x, row, 0, reused, 0);
+    else cs_xlsx_string(x, row, 0, reused, 0);
+    snprintf(reused, sizeof reused, "%s", row % 2 ? "Tr" : "Træna!"); /* shorter and longer than a kept text */
+    if (kept) cs_xlsx_string_kept(x, row, 1, reused, 0);
+    else cs_xlsx_string(x, row, 1, reused, 0);
+  }
   cs_xlsx_sheet(x, "Again"); /* a second sheet: the texts kept from the first */
   for (uint32_t col = 0; col < 41; col++) {
     if (kept) cs_xlsx_string_kept(x, 0, col, texts[col % nt], 0);
