@@ -28,12 +28,18 @@ function M.scenario(name, coops)
   check_name(name, "scenario name")
   if is(coops, coop_mt) then coops = { coops } end
   if type(coops) ~= "table" or #coops == 0 then fail("cs.scenario needs a list of cooperations") end
-  local list, seen = {}, {}
+  local list, seen, named = {}, {}, {}
   for i, c in ipairs(coops) do
     if not is(c, coop_mt) then fail("cooperation %d is not from cs.cooperation", i) end
     c = raw(c)
     if seen[c] then fail("cooperation %d (%s) is listed twice", i, c.name) end
+    -- the reports, the store and the comparisons tell a run's cooperations
+    -- apart by name: two of one name would be added up as one
+    if named[c.name] then
+      fail("cooperations %d and %d are both named %q; give each a name of its own", named[c.name], i, c.name)
+    end
     seen[c] = true
+    named[c.name] = i
     list[i] = c
   end
   return readonly(setmetatable({ name = name, coops = list, mods = {} }, scenario_mt))

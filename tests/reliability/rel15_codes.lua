@@ -20,3 +20,7 @@ cs.expect_error(function() run {} end, "needs a list of members", "no members")
 cs.expect_error(function() cs.municipality("Herøy") end, "ambiguous", "municipality(Herøy)")
 -- the error carries this file and line
 cs.expect_error(function() run { "9999" } end, "rel15_codes.lua:", "file and line")
+-- two cooperations of one name in a scenario: the reports would add them up
+-- as one (they once failed only when written, naming a year's sum_shares)
+cs.expect_error(function() cs.scenario("S", { coop { "1833" }, coop { "1834" } }) end,
+  'cooperations 1 and 2 are both named "T"; give each a name of its own', "two of one name")
