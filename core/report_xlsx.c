@@ -808,8 +808,6 @@ static void fact(fact_table *t, const char *scen, const char *coop, int from, in
 
 static int same_text(const char *a, const char *b) { return a ? b && strcmp(a, b) == 0 : b == NULL; }
 
-/* The amounts named in a year's list (cost lines or grants), as runs of
-** years with the same amount: one fact per line and run of years. */
 /* The place in coops (nc names, each once) of name, nc when it is none of
 ** them; *last and *last_at remember the name found last (a run's rows and
 ** years come a cooperation at a time). */
@@ -838,8 +836,10 @@ static size_t *coop_places(const char *const *coops, size_t nc, const void *item
   return at;
 }
 
-/* The cost lines (or grants) of the run's cooperation coop, at `place` in
-** the cooperations, its years' places being year_coop. */
+/* The amounts named in a year's list (cost lines or grants) of the run's
+** cooperation coop, as runs of years with the same amount: one fact per
+** line and run of years. coop is at `place` among the cooperations, and
+** year_coop holds each year's place. */
 static void amount_facts(fact_table *t, const cs_doc_run *run, const size_t *year_coop, size_t place,
                          const char *coop, int grants) {
   cs_report_lang lang = t->b->lang;
