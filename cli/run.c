@@ -86,13 +86,16 @@ static int write_report(const cs_doc *doc, const run_job *job) {
   return rc ? 1 : 0;
 }
 
+/* The store the command line asked for (--db), if any: 0 or 1. */
+static int store_doc(const cs_doc *doc, const run_job *job) {
+  if (!job->store) return 0;
+  return cli_runs_save_doc(job->store, doc, job->file, job->text, job->len, job->argc, job->argv, job->opt);
+}
+
 /* The report and the store the command line asked for. */
 static int finish_doc(const cs_doc *doc, const run_job *job) {
-  int rc = 0;
-  if (job->want_report) rc = write_report(doc, job);
-  if (!rc && job->store)
-    rc = cli_runs_save_doc(job->store, doc, job->file, job->text, job->len, job->argc, job->argv, job->opt);
-  return rc;
+  int rc = job->want_report ? write_report(doc, job) : 0;
+  return rc ? rc : store_doc(doc, job);
 }
 
 /* A document of some of doc's runs (1-based places), sharing their data:
@@ -317,19 +320,18 @@ static void save_wait(worker_answer *a) {
 ** rolls the save back if it failed: finish_save before COMMIT, answer_free
 ** on every other path (a refused document, a timeout, a failed report).
 ** The thread may outlive consume: it reads the document's runs (never the
-** pipe), which stay until answer_free, after this. Nothing when no thread
-** runs. */
+** pipe), which stay until answer_free, after this. Without a thread, only
+** the roll-back of a failed save. */
 static void save_join(worker_answer *a) {
-  if (!a->threaded) return;
-  pthread_mutex_lock(&a->mu);
-  a->stop = 1;
-  pthread_cond_broadcast(&a->cv);
-  pthread_mutex_unlock(&a->mu);
-  pthread_join(a->thread, NULL);
-  pthread_cond_destroy(&a->cv);
-  pthread_mutex_destroy(&a->mu);
-  a->threaded = 0;
-  if (a->save_rc) {
+  if (a->threaded) {
+    pthread_mutex_lock(&a->mu);
+    a->stop = 1;
+    pthread_cond_broadcast(&a->cv);
+    pthread_mutex_unlock(&a->mu);
+    cs_thread_join_synced(a->thread, &a->mu, &a->cv);
+    a->threaded = 0;
+  }
+  if (a->save_rc) { /* a save that failed (or never began) saves nothing more */
     cs_rundb_save_abort(a->saving);
     a->saving = NULL;
     a->save_stopped = 1;
@@ -339,17 +341,7 @@ static void save_join(worker_answer *a) {
 /* Starts the saving thread; when it cannot start, the runs are saved here,
 ** as they arrive, as before. */
 static void save_start(worker_answer *a) {
-  if (pthread_mutex_init(&a->mu, NULL) != 0) return;
-  if (pthread_cond_init(&a->cv, NULL) != 0) {
-    pthread_mutex_destroy(&a->mu);
-    return;
-  }
-  if (cs_thread_start(&a->thread, NULL, save_thread, a) != 0) {
-    pthread_cond_destroy(&a->cv);
-    pthread_mutex_destroy(&a->mu);
-    return;
-  }
-  a->threaded = 1;
+  a->threaded = cs_thread_start_synced(&a->thread, &a->mu, &a->cv, save_thread, a) == 0;
 }
 
 /* In the parent, as run i of the worker's document arrives (--db): saved
@@ -395,12 +387,7 @@ static void save_arrived(void *ud, const cs_doc *doc, size_t i) {
   } else if (!rc) {
     rc = a->save_rc = cs_rundb_save_run(a->saving, &doc->runs[i], &a->save_err);
   }
-  if (rc) {
-    save_join(a);
-    cs_rundb_save_abort(a->saving);
-    a->saving = NULL;
-    a->save_stopped = 1;
-  }
+  if (rc) save_join(a); /* and the save is rolled back */
   if (a->pipe->deadline > 0) a->pipe->deadline += cli_worker_now() - start;
 }
 
@@ -566,9 +553,8 @@ static int run_in_worker(const run_job *job) {
       if (job->want_report) rc = emit_report(a);
       if (rc == 0) rc = finish_save(a);
     } else if (rc == 0 && a->doc && (job->want_report || job->store)) {
-      if (job->want_report) rc = emit_report(a);
-      if (rc == 0 && job->store)
-        rc = cli_runs_save_doc(job->store, a->doc, job->file, job->text, job->len, job->argc, job->argv, job->opt);
+      if (job->want_report) rc = emit_report(a); /* finish_doc, with the report written as it arrived */
+      if (rc == 0) rc = store_doc(a->doc, job);
     }
     if (rc == 0) rc = carry_out_all(a->doc, a->req, a->nreq, job);
   }

@@ -88,29 +88,17 @@ void cs_report_json_start(cs_report_stream **out, const char *path, const char *
   cs_report_stream *s = calloc(1, sizeof *s);
   if (!s) return;
   s->target = (cs_safe_target)CS_SAFE_TARGET_INIT;
+  s->version = coopsim_version;
   cs_error ignored;
-  /* what cs_report_write would refuse is left to it, for its message */
-  if (cs_safe_target_open(&s->target, path, &ignored) != 0 || cs_report_store_name(s->target.name)) {
+  /* what cs_report_write would refuse is left to it, for its message; with
+  ** no thread, the report is written whole */
+  if (cs_safe_target_open(&s->target, path, &ignored) != 0 || cs_report_store_name(s->target.name) ||
+      cs_thread_start_synced(&s->thread, &s->mu, &s->cv, writer, s) != 0) {
     cs_safe_target_close(&s->target);
     free(s);
     return;
   }
-  s->version = coopsim_version;
-  if (pthread_mutex_init(&s->mu, NULL) != 0) goto no_thread;
-  if (pthread_cond_init(&s->cv, NULL) != 0) {
-    pthread_mutex_destroy(&s->mu);
-    goto no_thread;
-  }
-  if (cs_thread_start(&s->thread, NULL, writer, s) != 0) {
-    pthread_cond_destroy(&s->cv);
-    pthread_mutex_destroy(&s->mu);
-    goto no_thread;
-  }
   *out = s;
-  return;
-no_thread:
-  cs_safe_target_close(&s->target);
-  free(s);
 }
 
 void cs_report_json_run(cs_report_stream *s, const cs_doc_run *run) {
@@ -136,11 +124,9 @@ int cs_report_json_end(cs_report_stream *s, int keep, const char *scenario_file,
   int gave_up = s->oom;
   pthread_cond_broadcast(&s->cv);
   pthread_mutex_unlock(&s->mu);
-  pthread_join(s->thread, NULL);
+  cs_thread_join_synced(s->thread, &s->mu, &s->cv);
   int rc = s->rc;
   if (keep && rc && err) *err = s->err;
-  pthread_cond_destroy(&s->cv);
-  pthread_mutex_destroy(&s->mu);
   cs_safe_target_close(&s->target);
   free(s->runs);
   free(s);

@@ -14,3 +14,23 @@ int cs_thread_start(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *
   if (masked) pthread_sigmask(SIG_SETMASK, &old, NULL);
   return rc;
 }
+
+int cs_thread_start_synced(pthread_t *t, pthread_mutex_t *mu, pthread_cond_t *cv, void *(*fn)(void *), void *arg) {
+  int rc = pthread_mutex_init(mu, NULL);
+  if (rc) return rc;
+  if ((rc = pthread_cond_init(cv, NULL)) != 0) {
+    pthread_mutex_destroy(mu);
+    return rc;
+  }
+  if ((rc = cs_thread_start(t, NULL, fn, arg)) != 0) {
+    pthread_cond_destroy(cv);
+    pthread_mutex_destroy(mu);
+  }
+  return rc;
+}
+
+void cs_thread_join_synced(pthread_t t, pthread_mutex_t *mu, pthread_cond_t *cv) {
+  pthread_join(t, NULL);
+  pthread_cond_destroy(cv);
+  pthread_mutex_destroy(mu);
+}

@@ -11,4 +11,13 @@
 ** return value (0 or an error number). */
 int cs_thread_start(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *), void *arg);
 
+/* cs_thread_start of fn with the lock mu and the condition cv it shares
+** with the thread that starts it, both made first: 0, or an error number
+** with neither left made. */
+int cs_thread_start_synced(pthread_t *t, pthread_mutex_t *mu, pthread_cond_t *cv, void *(*fn)(void *), void *arg);
+
+/* Waits for t to end, then destroys the mu and cv cs_thread_start_synced
+** made with it. */
+void cs_thread_join_synced(pthread_t t, pthread_mutex_t *mu, pthread_cond_t *cv);
+
 #endif
