@@ -348,7 +348,6 @@ struct cs_xlsx {
   uint32_t *slots; /* hash table: index + 1, 0 empty */
   uint32_t nslots;
   uint64_t sst_count; /* string cells */
-  uint32_t sst_last;  /* the shared string cs_xlsx_string wrote last */
   /* per column (modulo KEPT), the text cs_xlsx_string_kept wrote there last
   ** and its shared string: the same address again is the same text */
   struct { const char *text; uint32_t index; } kept[KEPT];
@@ -659,8 +658,18 @@ static int cell_open(cs_xlsx *x, uint32_t row, uint32_t col, int fmt) {
   return 1;
 }
 
-void cs_xlsx_string(cs_xlsx *x, uint32_t row, uint32_t col, const char *text, int fmt) {
-  if (x->rc) return;
+/* Ends the open cell as shared string i. */
+static void shared_string_cell(cs_xlsx *x, uint32_t i) {
+  x->sst_count++;
+  XB_LIT(&x->data, " t=\"s\"><v>");
+  xb_uint(&x->data, i);
+  XB_LIT(&x->data, "</v></c>");
+}
+
+/* cs_xlsx_string: the shared string written, or UINT32_MAX when none was
+** (an empty text, an error). */
+static uint32_t string_cell(cs_xlsx *x, uint32_t row, uint32_t col, const char *text, int fmt) {
+  if (x->rc) return UINT32_MAX;
   size_t n = strlen(text), chars = n;
   if (n > CS_XLSX_TEXT_MAX) { /* counted only when the bytes could be too many */
     chars = 0;
@@ -671,23 +680,24 @@ void cs_xlsx_string(cs_xlsx *x, uint32_t row, uint32_t col, const char *text, in
     at[col_name(at, col)] = '\0';
     fail(x, CS_EINVAL, "sheet %s: cell %s%u: %zu characters of text, more than Excel's %u", sheet_name_of(x), at,
          (unsigned)row + 1, chars, CS_XLSX_TEXT_MAX);
-    return;
+    return UINT32_MAX;
   }
   if (n == 0) { /* as libxlsxwriter: a blank cell, and none without a format */
     if (fmt && cell_open(x, row, col, fmt)) XB_LIT(&x->data, "/>");
-    return;
+    return UINT32_MAX;
   }
-  if (!cell_open(x, row, col, fmt)) return;
+  if (!cell_open(x, row, col, fmt)) return UINT32_MAX;
   uint32_t i = sst_index(x, text, n);
   if (i == UINT32_MAX) {
     oom(x);
-    return;
+    return UINT32_MAX;
   }
-  x->sst_count++;
-  x->sst_last = i;
-  XB_LIT(&x->data, " t=\"s\"><v>");
-  xb_uint(&x->data, i);
-  XB_LIT(&x->data, "</v></c>");
+  shared_string_cell(x, i);
+  return i;
+}
+
+void cs_xlsx_string(cs_xlsx *x, uint32_t row, uint32_t col, const char *text, int fmt) {
+  (void)string_cell(x, row, col, text, fmt);
 }
 
 void cs_xlsx_string_kept(cs_xlsx *x, uint32_t row, uint32_t col, const char *text, int fmt) {
@@ -698,15 +708,11 @@ void cs_xlsx_string_kept(cs_xlsx *x, uint32_t row, uint32_t col, const char *tex
   ** text by now); the same text needs no length check, hash or search */
   const sst_entry *e = x->kept[k].text == text ? &x->sst[x->kept[k].index] : NULL;
   if (!e || strncmp(text, x->sst_text.s + e->off, e->len) != 0 || text[e->len] != '\0') {
-    cs_xlsx_string(x, row, col, text, fmt);
-    if (!x->rc && text[0]) x->kept[k].text = text, x->kept[k].index = x->sst_last;
+    uint32_t i = string_cell(x, row, col, text, fmt);
+    if (i != UINT32_MAX) x->kept[k].text = text, x->kept[k].index = i;
     return;
   }
-  if (!cell_open(x, row, col, fmt)) return;
-  x->sst_count++;
-  XB_LIT(&x->data, " t=\"s\"><v>");
-  xb_uint(&x->data, x->kept[k].index);
-  XB_LIT(&x->data, "</v></c>");
+  if (cell_open(x, row, col, fmt)) shared_string_cell(x, x->kept[k].index);
 }
 
 static int finite_or_fail(cs_xlsx *x, uint32_t row, uint32_t col, double v) {
