@@ -121,12 +121,8 @@ static int render_to(const cs_doc *doc, cs_report_format format, cs_report_lang 
   return rc;
 }
 
-/* Where a streamed report goes: a stream, or a file descriptor (cs_sink_job,
-** report_internal.h). */
-typedef cs_sink_job sink_job;
-
 static int write_stream(void *ud, const char *s, size_t n) {
-  sink_job *job = ud;
+  cs_sink_job *job = ud;
   if (fwrite(s, 1, n, job->f) == n) return 0;
   job->errno_ = errno ? errno : EIO;
   return -1;
@@ -134,7 +130,7 @@ static int write_stream(void *ud, const char *s, size_t n) {
 
 int cs_report_write_stream(const cs_doc *doc, cs_report_format format, cs_report_lang lang, FILE *f,
                            const char *shown, cs_error *err) {
-  sink_job job = {f, -1, 0, 0};
+  cs_sink_job job = {f, -1, 0, 0};
   int failed;
   errno = 0;
   int rc = render_to(doc, format, lang, write_stream, &job, &failed, err);
@@ -151,7 +147,7 @@ int cs_report_write_stream(const cs_doc *doc, cs_report_format format, cs_report
 #define WRITEBACK_EVERY ((size_t)8 << 20)
 
 int cs_sink_fd(void *ud, const char *s, size_t n) {
-  sink_job *job = ud;
+  cs_sink_job *job = ud;
   if (cs_write_all(job->fd, s, n) != 0) {
     job->errno_ = errno;
     return -1;
@@ -174,7 +170,7 @@ typedef struct text_job {
 static int fill_text(const char *fd_path, int fd, void *ud, cs_error *err) {
   (void)fd_path;
   const text_job *t = ud;
-  sink_job job = {NULL, fd, 0, 0};
+  cs_sink_job job = {NULL, fd, 0, 0};
   int failed;
   int rc = render_to(t->doc, t->format, t->lang, cs_sink_fd, &job, &failed, err);
   if (failed) rc = cs_error_set(err, CS_EIO, "%s: cannot write (%s)", t->shown, strerror(job.errno_));
