@@ -900,7 +900,105 @@ static const char style[] =
     "section.details{break-before:page;page-break-before:always}"
     "table.details{font-size:0.75em}}";
 
+/* What each cooperation's details read (cs_report_html). */
+typedef struct details {
+  const cs_doc *doc;
+  const cs_cmp *cmp, *inv;
+  const char *const *coops;
+  const cs_run_set *sets;
+  const run_coops *rc;
+  cs_report_lang lang;
+} details;
+
+/* The details of cooperation k: its keys, charts, comparison and each
+** run's tables (a cs_section_fn: run on two threads at once, it reads d). */
+static void coop_details(void *ud, size_t k, cs_sb *out) {
+  const details *d = ud;
+  const cs_doc *doc = d->doc;
+  const cs_cmp *cmp = d->cmp, *inv = d->inv;
+  const char *const *coops = d->coops;
+  const cs_run_set *set = &d->sets[k];
+  cs_report_lang lang = d->lang;
+  /* the runs' rows and years of this cooperation */
+  coop_view *views = calloc(set->n ? set->n : 1, sizeof *views);
+  if (!views) out->oom = 1;
+  for (size_t a = 0; a < set->n && !out->oom; a++)
+    if (view_of(&doc->runs[set->idx[a]], &d->rc[set->idx[a]], k, &views[a])) out->oom = 1;
+  if (out->oom) goto done;
+  cs_sb_add(out, "<section class=\"cooperation\">\n<h2>");
+  esc(out, coops[k]);
+  cs_sb_add(out, "</h2>\n<h3>");
+  esc(out, T("Cost-sharing key"));
+  cs_sb_add(out, "</h3>\n");
+  /* the keys, once for all runs that share them */
+  for (size_t a = 0; a < set->n; a++) {
+    const cs_doc_run *run = &views[a].run;
+    int shown = 0;
+    for (size_t q = 0; q < a && !shown; q++) shown = same_keys(&views[q].run, run, coops[k]);
+    if (shown) continue;
+    if (set->n > 1) {
+      cs_sb_add(out, "<p><b>");
+      for (size_t q = a, n = 0; q < set->n; q++) {
+        if (q > a && !same_keys(run, &views[q].run, coops[k])) continue;
+        if (n++) cs_sb_add(out, ", ");
+        esc(out, doc->runs[set->idx[q]].scenario);
+      }
+      cs_sb_add(out, "</b></p>\n");
+    }
+    key_list(run, coops[k], lang, out);
+  }
+  cs_sb_add(out, "<h3>");
+  esc(out, T("Sum of shares by year"));
+  cs_sb_add(out, "</h3>\n<figure class=\"totals\">");
+  legend(doc, set, 0, out);
+  cs_svg_totals_chart(doc, cmp, set, coops[k], lang, out);
+  cs_sb_add(out, "</figure>\n<h3>");
+  esc(out, T("What each member pays"));
+  cs_sb_add(out, "</h3>\n");
+  multiples(doc, cmp, set, coops[k], 0, lang, out);
+  if (set->n > 1) {
+    cs_sb_add(out, "<h3>");
+    esc(out, T("Change from the baseline"));
+    cs_sb_add(out, " (");
+    esc(out, doc->runs[set->idx[0]].scenario);
+    cs_sb_add(out, ")</h3>\n");
+    multiples(doc, cmp, set, coops[k], 1, lang, out);
+    cs_sb_add(out, "<h3>");
+    esc(out, T("Comparison"));
+    cs_sb_add(out, "</h3>\n");
+    compare_table(doc, cmp, set, coops[k], lang, out);
+    if (inv && (cs_report_set_features(doc, set, coops[k]) & CS_RF_SETTLEMENTS)) {
+      cs_sb_add(out, "<h3>");
+      esc(out, T("Invoiced (share + settlement)"));
+      cs_sb_add(out, "</h3>\n");
+      compare_table(doc, inv, set, coops[k], lang, out);
+    }
+  }
+  for (size_t a = 0; a < set->n; a++) {
+    const cs_doc_run *run = &views[a].run;
+    cs_sb_add(out, "<h3>");
+    esc(out, run->scenario);
+    cs_sb_printf(out, ", %d&ndash;%d", run->from, run->to);
+    if (a == 0 && set->n > 1) {
+      cs_sb_add(out, " (");
+      esc(out, T("baseline"));
+      cs_sb_add(out, ")");
+    }
+    cs_sb_add(out, "</h3>\n");
+    run_tables(run, coops[k], lang, out);
+  }
+  cs_sb_add(out, "</section>\n");
+done:
+  for (size_t a = 0; views && a < set->n; a++) free(views[a].rows), free(views[a].years);
+  free(views);
+}
+
 int cs_report_html(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error *err) {
+  return cs_report_html_with(doc, lang, out, err, CS_HTML_THREAD_ROWS, CS_HTML_MAX_BUFFERED);
+}
+
+int cs_report_html_with(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error *err, size_t thread_rows,
+                        size_t max_buffered) {
   cs_cmp *cmp, *inv = NULL;
   if (cs_cmp_build(doc, CS_CMP_SHARE, &cmp, err)) return CS_ENOMEM;
   /* where a run has settlements, its invoices beside its shares (SPEC 7.3) */
@@ -909,9 +1007,8 @@ int cs_report_html(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error 
     cs_cmp_free(cmp);
     return CS_ENOMEM;
   }
-  size_t nc = 0, nviews = 0;
+  size_t nc = 0;
   const char **coops = cs_report_cooperations(doc->runs, doc->nruns, &nc, &out->oom);
-  coop_view *views = NULL; /* per run of a cooperation's set */
   /* each run's rows by cooperation; each cooperation with the runs that
   ** have it (cs_report_runs_of) */
   run_coops *rc = calloc(doc->nruns ? doc->nruns : 1, sizeof *rc);
@@ -927,10 +1024,14 @@ int cs_report_html(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error 
     for (size_t r = 0; r < doc->nruns && sets[k].idx; r++)
       if (has[r * nc + k]) sets[k].idx[sets[k].n++] = r;
   }
-  views = calloc(doc->nruns ? doc->nruns : 1, sizeof *views);
-  if (!views) out->oom = 1;
-  else nviews = doc->nruns;
   if (out->oom) goto done;
+  /* each cooperation's details, on a helper thread from now on when the
+  ** document is large (the text is the same: cs_sections) */
+  size_t nrows = 0;
+  for (size_t r = 0; r < doc->nruns; r++) nrows += doc->runs[r].nrows;
+  details d = {doc, cmp, inv, coops, sets, rc, lang};
+  cs_sections sections;
+  cs_sections_start(&sections, nc, coop_details, &d, max_buffered, nrows >= thread_rows);
   int one_set = 1; /* every cooperation in the same runs */
   for (size_t k = 1; k < nc && one_set; k++) {
     one_set = sets[k].n == sets[0].n && memcmp(sets[k].idx, sets[0].idx, sets[0].n * sizeof *sets[0].idx) == 0;
@@ -1007,80 +1108,11 @@ int cs_report_html(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error 
   }
   cs_sb_add(out, "</section>\n");
 
-  /* the details */
+  /* the details (begun on the helper thread, if any, with the summary) */
   cs_sb_add(out, "<section class=\"details\" id=\"details\">\n<h2>");
   esc(out, T("Details"));
   cs_sb_add(out, "</h2>\n");
-  for (size_t k = 0; k < nc && !out->oom; k++) {
-    const cs_run_set *set = &sets[k];
-    /* the runs' rows and years of this cooperation */
-    for (size_t a = 0; a < set->n; a++)
-      if (view_of(&doc->runs[set->idx[a]], &rc[set->idx[a]], k, &views[a])) out->oom = 1;
-    if (out->oom) break;
-    cs_sb_add(out, "<section class=\"cooperation\">\n<h2>");
-    esc(out, coops[k]);
-    cs_sb_add(out, "</h2>\n<h3>");
-    esc(out, T("Cost-sharing key"));
-    cs_sb_add(out, "</h3>\n");
-    /* the keys, once for all runs that share them */
-    for (size_t a = 0; a < set->n; a++) {
-      const cs_doc_run *run = &views[a].run;
-      int shown = 0;
-      for (size_t q = 0; q < a && !shown; q++) shown = same_keys(&views[q].run, run, coops[k]);
-      if (shown) continue;
-      if (set->n > 1) {
-        cs_sb_add(out, "<p><b>");
-        for (size_t q = a, n = 0; q < set->n; q++) {
-          if (q > a && !same_keys(run, &views[q].run, coops[k])) continue;
-          if (n++) cs_sb_add(out, ", ");
-          esc(out, doc->runs[set->idx[q]].scenario);
-        }
-        cs_sb_add(out, "</b></p>\n");
-      }
-      key_list(run, coops[k], lang, out);
-    }
-    cs_sb_add(out, "<h3>");
-    esc(out, T("Sum of shares by year"));
-    cs_sb_add(out, "</h3>\n<figure class=\"totals\">");
-    legend(doc, set, 0, out);
-    cs_svg_totals_chart(doc, cmp, set, coops[k], lang, out);
-    cs_sb_add(out, "</figure>\n<h3>");
-    esc(out, T("What each member pays"));
-    cs_sb_add(out, "</h3>\n");
-    multiples(doc, cmp, set, coops[k], 0, lang, out);
-    if (set->n > 1) {
-      cs_sb_add(out, "<h3>");
-      esc(out, T("Change from the baseline"));
-      cs_sb_add(out, " (");
-      esc(out, doc->runs[set->idx[0]].scenario);
-      cs_sb_add(out, ")</h3>\n");
-      multiples(doc, cmp, set, coops[k], 1, lang, out);
-      cs_sb_add(out, "<h3>");
-      esc(out, T("Comparison"));
-      cs_sb_add(out, "</h3>\n");
-      compare_table(doc, cmp, set, coops[k], lang, out);
-      if (inv && (cs_report_set_features(doc, set, coops[k]) & CS_RF_SETTLEMENTS)) {
-        cs_sb_add(out, "<h3>");
-        esc(out, T("Invoiced (share + settlement)"));
-        cs_sb_add(out, "</h3>\n");
-        compare_table(doc, inv, set, coops[k], lang, out);
-      }
-    }
-    for (size_t a = 0; a < set->n; a++) {
-      const cs_doc_run *run = &views[a].run;
-      cs_sb_add(out, "<h3>");
-      esc(out, run->scenario);
-      cs_sb_printf(out, ", %d&ndash;%d", run->from, run->to);
-      if (a == 0 && set->n > 1) {
-        cs_sb_add(out, " (");
-        esc(out, T("baseline"));
-        cs_sb_add(out, ")");
-      }
-      cs_sb_add(out, "</h3>\n");
-      run_tables(run, coops[k], lang, out);
-    }
-    cs_sb_add(out, "</section>\n");
-  }
+  cs_sections_finish(&sections, out);
   cs_sb_add(out, "</section>\n</body>\n</html>\n");
 done:
   for (size_t k = 0; sets && k < nc; k++) free(sets[k].idx);
@@ -1088,8 +1120,6 @@ done:
   for (size_t r = 0; rc && r < doc->nruns; r++) free(rc[r].row), free(rc[r].year);
   free(rc);
   free(has);
-  for (size_t a = 0; a < nviews; a++) free(views[a].rows), free(views[a].years);
-  free(views);
   free((void *)coops);
   cs_cmp_free(cmp);
   cs_cmp_free(inv);

@@ -5,6 +5,7 @@
 ** language (labels, number formats), display widths, a grid of cells that
 ** renders as a terminal table or Markdown, and the comparison of runs.
 */
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 #include "coopsim/report.h"
@@ -88,6 +89,47 @@ int cs_sink_fd(void *ud, const char *s, size_t n);
 /* 1 when a report may not take this file name: a run store's, or one of
 ** the files SQLite keeps beside a database. */
 int cs_report_store_name(const char *name);
+
+/* ---- sections made by two threads (report_sections.c) ---------------------- */
+
+/* Appends section k of a report to out, a buffer that may have a sink
+** (cs_sb_spill is welcome). Called on two threads at once for different
+** sections: it only reads what ud points to. */
+typedef void cs_section_fn(void *ud, size_t k, cs_sb *out);
+
+typedef struct cs_chunk cs_chunk;
+typedef struct cs_section_slot cs_section_slot;
+
+/* Sections 0 .. n-1 of a report, made by the caller's thread and a helper
+** (report_sections.c tells how). The fields are report_sections.c's. */
+typedef struct cs_sections {
+  size_t n;
+  cs_section_fn *render;
+  void *ud;
+  size_t max_buffered;
+  cs_section_slot *slot;
+  cs_chunk *spare;
+  size_t next, written, buffered;
+  int stop, threaded;
+  pthread_t thread;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+} cs_sections;
+
+/* Starts a helper thread making sections of the report (render(ud, k, b))
+** from section 0 on, while the caller writes what comes before them; at
+** most about max_buffered bytes of them wait to be written. No error: with
+** helper 0, fewer than two sections, or no thread or memory for it, no
+** helper is started and cs_sections_finish makes every section. */
+void cs_sections_start(cs_sections *s, size_t n, cs_section_fn *render, void *ud, size_t max_buffered, int helper);
+
+/* Appends sections 0 .. n-1 to out in order, making those the helper has
+** not taken, waits for the helper and frees what cs_sections_start made.
+** The text is that of render(ud, 0, out) ... render(ud, n - 1, out) byte for
+** byte. A section whose buffer ran out of memory, or a sink that failed,
+** sets out->oom (and out->sink_failed for the sink); then no further
+** section is written. */
+void cs_sections_finish(cs_sections *s, cs_sb *out);
 
 /* ---- the document as JSON (doc_json.c) ------------------------------------ */
 
@@ -394,6 +436,13 @@ int cs_report_table(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error
 int cs_report_csv(const cs_doc *doc, cs_report_lang lang, int nb, cs_sb *out);
 int cs_report_markdown(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error *err);
 int cs_report_html(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error *err);
+/* cs_report_html, its details made by two threads (cs_sections) when the
+** document has at least two cooperations and thread_rows rows, at most
+** max_buffered bytes of them waiting: the same text (the tests compare). */
+#define CS_HTML_THREAD_ROWS 2000
+#define CS_HTML_MAX_BUFFERED ((size_t)16 << 20)
+int cs_report_html_with(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error *err, size_t thread_rows,
+                        size_t max_buffered);
 /* Writes the workbook to fd from its current offset (the temporary file,
 ** which report.c puts in place; fd stays the caller's); messages name
 ** `shown`, the file the user asked for. */

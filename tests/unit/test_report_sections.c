@@ -1,0 +1,274 @@
+/* Unit tests: a report's sections made by two threads and written in order
+** (report_sections.c), against the same sections made one after another
+** by one thread: sections of pseudo-random text and length (none, a few
+** bytes, several spills of the sink's buffer), from none to 24 of them, the
+** helper let to run ahead by nothing, by a chunk or by all; into a buffer
+** and through a sink; a sink that fails part-way and a section that runs
+** out of memory (what is written is then a beginning of the text, and
+** nothing hangs). Every section made exactly once.
+** Given JSON documents as arguments (tests/reports/html_sections.sh), the
+** HTML report of each (cs_report_html_with), its details made by two
+** threads at each bound, in both languages, against one thread's. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include "rng.h"
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../../core/report_internal.h"
+#include "coopsim/doc.h"
+#include "coopsim/readfile.h"
+
+#define MAX_SECTIONS 24
+
+/* ---- fake sections ---------------------------------------------------------- */
+
+typedef struct fake {
+  size_t len[MAX_SECTIONS]; /* each section's length */
+  uint64_t seed;
+  size_t fail_at;        /* the section that runs out of memory part-way, or SIZE_MAX */
+  atomic_int made[MAX_SECTIONS];
+} fake;
+
+/* 64 KB of random bytes (every value), filled once */
+static unsigned char noise[1 << 16];
+
+/* Section k's bytes i .. i + n - 1 into dst: the noise from where the seed
+** and k say on, round (memcpy: the tests run under the sanitizers). */
+static void bytes_of(const fake *f, size_t k, size_t i, char *dst, size_t n) {
+  while (n > 0) {
+    size_t at = (size_t)((f->seed + k * 4099 + i) & 0xffff), m = sizeof noise - at;
+    if (m > n) m = n;
+    memcpy(dst, noise + at, m);
+    dst += m, i += m, n -= m;
+  }
+}
+
+/* Appends section k in pieces of 1 to 7 000 bytes, spilling after each. */
+static void fake_render(void *ud, size_t k, cs_sb *out) {
+  fake *f = ud;
+  atomic_fetch_add(&f->made[k], 1);
+  uint64_t st = f->seed + k + 1;
+  char piece[7000];
+  for (size_t i = 0; i < f->len[k];) {
+    size_t n = 1 + (size_t)(test_xorshift64star(&st) % sizeof piece);
+    if (n > f->len[k] - i) n = f->len[k] - i;
+    bytes_of(f, k, i, piece, n);
+    if (k == f->fail_at && i >= f->len[k] / 2) { /* as cs_sb does when realloc fails */
+      out->oom = 1;
+      return;
+    }
+    cs_sb_addn(out, piece, n);
+    cs_sb_spill(out);
+    i += n;
+  }
+  if (k == f->fail_at) out->oom = 1; /* a short section fails at its end */
+}
+
+static char *expected(const fake *f, size_t n, size_t *total) {
+  size_t t = 0;
+  for (size_t k = 0; k < n; k++) t += f->len[k];
+  char *e = malloc(t + 1);
+  assert_non_null(e);
+  for (size_t k = 0, at = 0; k < n; at += f->len[k++]) bytes_of(f, k, 0, e + at, f->len[k]);
+  *total = t;
+  return e;
+}
+
+/* A sink collecting what it is handed, failing (-1) once it would hold
+** more than `limit` bytes. */
+typedef struct collect {
+  char *s;
+  size_t len, cap, limit;
+  int calls;
+} collect;
+
+static int collect_sink(void *ud, const char *s, size_t n) {
+  collect *c = ud;
+  c->calls++;
+  if (c->len + n > c->limit) return -1;
+  if (c->len + n > c->cap) {
+    size_t cap = c->cap ? c->cap : 4096;
+    while (cap < c->len + n) cap *= 2;
+    char *p = realloc(c->s, cap);
+    assert_non_null(p);
+    c->s = p;
+    c->cap = cap;
+  }
+  memcpy(c->s + c->len, s, n);
+  c->len += n;
+  return 0;
+}
+
+static const size_t lengths[] = {0, 1, 17, 4095, 100000, CS_SB_SPILL - 1, CS_SB_SPILL, CS_SB_SPILL + 1, 600000};
+#define NLENGTHS (sizeof lengths / sizeof lengths[0])
+static const size_t bounds[] = {0, 1, CS_SB_SPILL, (size_t)3 << 20, SIZE_MAX};
+#define NBOUNDS (sizeof bounds / sizeof bounds[0])
+
+static uint64_t rng_state = 0x853c49e6748fea9bu;
+
+/* n sections of random lengths (seeded): made by two threads with bound b,
+** into a buffer (sink 0) or through a sink, against the text one thread
+** makes; a prefix of it when the sink fails at `limit` or section fail_at
+** runs out of memory, out->oom then set. */
+static void one_case(size_t n, size_t b, int sink, size_t limit, size_t fail_at) {
+  fake *f = calloc(1, sizeof *f);
+  assert_non_null(f);
+  f->seed = test_xorshift64star(&rng_state);
+  f->fail_at = fail_at;
+  for (size_t k = 0; k < n; k++) f->len[k] = lengths[test_xorshift64star(&rng_state) % NLENGTHS];
+  size_t total;
+  char *want = expected(f, n, &total);
+  cs_sb out = {0};
+  collect c = {NULL, 0, 0, limit, 0};
+  if (sink) cs_sb_sink_start(&out, collect_sink, &c);
+  cs_sb_add(&out, "<head>"); /* what the caller writes before the sections */
+  cs_sections s;
+  cs_sections_start(&s, n, fake_render, f, b, 1);
+  cs_sb_add(&out, "<more>");
+  cs_sections_finish(&s, &out);
+  if (sink && !out.oom) cs_sb_spill_now(&out);
+  const char *got = sink ? c.s : out.s;
+  size_t got_len = sink ? c.len : out.len;
+  int failed = limit < 12 + total || fail_at < n;
+  if (!failed) {
+    assert_false(out.oom);
+    assert_int_equal(got_len, 12 + total);
+    assert_memory_equal(got, "<head><more>", 12);
+    if (total) assert_memory_equal(got + 12, want, total);
+    for (size_t k = 0; k < n; k++) assert_int_equal(atomic_load(&f->made[k]), 1);
+  } else {
+    assert_true(out.oom);
+    if (sink && limit < 12 + total) assert_true(out.sink_failed);
+    if (got_len > 12) {
+      assert_memory_equal(got, "<head><more>", 12);
+      assert_true(got_len - 12 <= total);
+      assert_memory_equal(got + 12, want, got_len - 12);
+    }
+    for (size_t k = 0; k < n; k++) assert_true(atomic_load(&f->made[k]) <= 1);
+  }
+  assert_null(s.slot);
+  cs_sb_free(&out);
+  free(c.s);
+  free(want);
+  free(f);
+}
+
+static void sections_in_order(void **state) {
+  (void)state;
+  static const size_t counts[] = {0, 1, 2, 3, 5, 17, MAX_SECTIONS};
+  for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
+    for (size_t b = 0; b < NBOUNDS; b++)
+      for (int sink = 0; sink < 2; sink++)
+        if (counts[i] < 17 || b % 2 == 0) one_case(counts[i], bounds[b], sink, SIZE_MAX, SIZE_MAX);
+}
+
+static void sink_fails(void **state) {
+  (void)state;
+  static const size_t limits[] = {0, 5, 100, CS_SB_SPILL, 2000000};
+  for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++)
+    for (size_t b = 0; b < NBOUNDS; b++)
+      for (size_t n = 2; n <= 12; n += 5) one_case(n, bounds[b], 1, limits[i], SIZE_MAX);
+}
+
+static void section_out_of_memory(void **state) {
+  (void)state;
+  for (size_t fail_at = 0; fail_at < 6; fail_at++)
+    for (size_t b = 0; b < NBOUNDS; b++)
+      for (int sink = 0; sink < 2; sink++) one_case(6, bounds[b], sink, SIZE_MAX, fail_at);
+}
+
+/* No helper asked for, or one section: each made in turn by the caller. */
+static void one_thread(void **state) {
+  (void)state;
+  fake *f = calloc(1, sizeof *f);
+  assert_non_null(f);
+  f->fail_at = SIZE_MAX;
+  for (size_t k = 0; k < 3; k++) f->len[k] = 10 + k;
+  cs_sections s;
+  cs_sections_start(&s, 3, fake_render, f, SIZE_MAX, 0);
+  assert_false(s.threaded);
+  cs_sb out = {0};
+  cs_sections_finish(&s, &out);
+  size_t total;
+  char *want = expected(f, 3, &total);
+  assert_int_equal(out.len, total);
+  assert_memory_equal(out.s, want, total);
+  cs_sections_start(&s, 1, fake_render, f, SIZE_MAX, 1);
+  assert_false(s.threaded);
+  cs_sections_finish(&s, &out);
+  assert_int_equal(out.len, total + 10);
+  cs_sb_free(&out);
+  free(want);
+  free(f);
+}
+
+/* ---- the HTML report of real documents -------------------------------------- */
+
+static char **docs;
+static int ndocs;
+
+static char *html(const cs_doc *doc, cs_report_lang lang, size_t thread_rows, size_t b, int sink, size_t *len) {
+  cs_sb out = {0};
+  collect c = {NULL, 0, 0, SIZE_MAX, 0};
+  if (sink) cs_sb_sink_start(&out, collect_sink, &c);
+  cs_error err = {0, ""};
+  if (cs_report_html_with(doc, lang, &out, &err, thread_rows, b) != 0) fail_msg("%s", err.msg);
+  if (!sink) {
+    *len = out.len;
+    return out.s;
+  }
+  cs_sb_spill_now(&out);
+  cs_sb_free(&out);
+  *len = c.len;
+  return c.s;
+}
+
+static void html_same(void **state) {
+  (void)state;
+  if (ndocs == 0) skip();
+  for (int i = 0; i < ndocs; i++) {
+    size_t len;
+    cs_error err = {0, ""};
+    char *json = cs_read_file(docs[i], &len, &err);
+    if (!json) fail_msg("%s", err.msg);
+    cs_doc *doc = NULL;
+    if (cs_doc_from_json(json, len, docs[i], &doc, &err) != 0 || cs_doc_check(doc, &err) != 0)
+      fail_msg("%s", err.msg);
+    free(json);
+    for (int lang = 0; lang < 2; lang++) {
+      cs_report_lang lg = lang ? CS_LANG_NB : CS_LANG_EN;
+      size_t one_len;
+      char *one = html(doc, lg, SIZE_MAX, 0, 1, &one_len);
+      assert_non_null(strstr(one, "</html>"));
+      for (size_t b = 0; b < NBOUNDS; b++)
+        for (int sink = 0; sink < 2; sink++) {
+          size_t two_len;
+          char *two = html(doc, lg, 0, bounds[b], sink, &two_len);
+          if (two_len != one_len || memcmp(one, two, one_len) != 0)
+            fail_msg("%s (%s, bound %zu, sink %d): two threads' HTML differs from one's", docs[i],
+                     lang ? "nb" : "en", bounds[b], sink);
+          free(two);
+        }
+      free(one);
+    }
+    printf("html_sections: %s the same by one thread and two\n", docs[i]);
+    cs_doc_free(doc);
+  }
+}
+
+int main(int argc, char **argv) {
+  uint64_t st = 0x9e3779b97f4a7c15u;
+  for (size_t i = 0; i < sizeof noise; i++) noise[i] = (unsigned char)test_xorshift64star(&st);
+  docs = argv + 1;
+  ndocs = argc - 1;
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(sections_in_order), cmocka_unit_test(sink_fails), cmocka_unit_test(section_out_of_memory),
+      cmocka_unit_test(one_thread), cmocka_unit_test(html_same),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
