@@ -110,6 +110,7 @@ typedef struct cs_sections {
   cs_section_slot *slot;
   cs_chunk *spare;
   size_t next, written, buffered;
+  size_t ahead, peak_ahead; /* bytes of sections after the next to be written (the tests read the peak) */
   int stop, threaded;
   pthread_t thread;
   pthread_mutex_t mu;
@@ -117,18 +118,22 @@ typedef struct cs_sections {
 } cs_sections;
 
 /* Starts a helper thread making sections of the report (render(ud, k, b))
-** from section 0 on, while the caller writes what comes before them; at
-** most about max_buffered bytes of them wait to be written. No error: with
-** helper 0, fewer than two sections, or no thread or memory for it, no
-** helper is started and cs_sections_finish makes every section. */
+** from section 0 on, while the caller writes what comes before them. Made
+** text waits to be written in chunks: more than max_buffered bytes of them
+** and neither thread makes more but the section to be written next (which
+** the caller writes as it comes), so what is made ahead of it stays within
+** max_buffered and a chunk of each thread (some 260 KB each). No
+** error: with helper 0, fewer than two sections, or no thread or memory for
+** it, no helper is started and cs_sections_finish makes every section. */
 void cs_sections_start(cs_sections *s, size_t n, cs_section_fn *render, void *ud, size_t max_buffered, int helper);
 
 /* Appends sections 0 .. n-1 to out in order, making those the helper has
 ** not taken, waits for the helper and frees what cs_sections_start made.
 ** The text is that of render(ud, 0, out) ... render(ud, n - 1, out) byte for
-** byte. A section whose buffer ran out of memory, or a sink that failed,
-** sets out->oom (and out->sink_failed for the sink); then no further
-** section is written. */
+** byte. A section whose chunks ran out of memory is made again by the
+** caller's thread, straight into out; one that runs out of memory there,
+** or a sink that fails, sets out->oom (and out->sink_failed for the sink),
+** and no further section is written. */
 void cs_sections_finish(cs_sections *s, cs_sb *out);
 
 /* ---- the document as JSON (doc_json.c) ------------------------------------ */
@@ -437,10 +442,10 @@ int cs_report_csv(const cs_doc *doc, cs_report_lang lang, int nb, cs_sb *out);
 int cs_report_markdown(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error *err);
 int cs_report_html(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error *err);
 /* cs_report_html, its details made by two threads (cs_sections) when the
-** document has at least two cooperations and thread_rows rows, at most
-** max_buffered bytes of them waiting: the same text (the tests compare). */
+** document has at least two cooperations and thread_rows rows, with
+** cs_sections' bound max_buffered: the same text (the tests compare). */
 #define CS_HTML_THREAD_ROWS 2000
-#define CS_HTML_MAX_BUFFERED ((size_t)16 << 20)
+#define CS_HTML_MAX_BUFFERED ((size_t)8 << 20)
 int cs_report_html_with(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error *err, size_t thread_rows,
                         size_t max_buffered);
 /* Writes the workbook to fd from its current offset (the temporary file,

@@ -7,15 +7,28 @@
 ** when every section before it is written goes straight to the report;
 ** any other goes into chunks (what its buffer hands its sink, copied) kept
 ** with the section, and the writer writes those in order as soon as every
-** section before them is written: at each chunk of its own, and once it
-** has nothing left to take, until the last section ends. The helper stops
-** making chunks while more than max_buffered bytes wait, unless its
-** section is the next to be written; the writer never waits but for the
-** section it is to write next, which is then the helper's, which never
-** waits for the writer then. A written chunk is kept for the next
-** section's text (a page's first touch costs some 10 us on this machine).
-** The text is the same as one thread's, section by section, byte for byte:
-** only who makes a section, and when, differs.
+** section before them is written: before it takes a section, at each chunk
+** of its own, and once nothing is left to take, until the last section
+** ends. A written chunk is kept for the next section's text (a page's first
+** touch costs some 10 us on this machine).
+**
+** Memory: while more than max_buffered bytes wait, neither thread makes a
+** chunk or takes a section that is not the next to be written; the writer
+** meanwhile writes the next section's chunks as they come. That section is
+** then the helper's (every section of the writer's it took before is
+** whole), and the helper never waits while its section is the next, so the
+** two never wait for each other at once. What is made ahead of the next
+** section stays within max_buffered and a chunk of each thread (the bound
+** is checked and the chunk counted under one lock); the next section's
+** own chunks wait only until the writer next writes (at its loop, or at
+** its next chunk).
+**
+** A section whose chunks ran out of memory (a chunk's malloc, or its
+** buffer) is made again by the writer when it is next, straight to the
+** report, leaving out what of it was written already: the render is the
+** same each time, so the text is too. After a failure the helper takes no
+** more sections. The text is the same as one thread's, section by
+** section, byte for byte: only who makes a section, and when, differs.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -30,8 +43,10 @@ struct cs_chunk {
 
 struct cs_section_slot {
   cs_chunk *head, *tail; /* made, not yet written */
-  int done;              /* the section is made whole */
-  int failed;            /* ... but its buffer ran out of memory */
+  size_t pending;        /* their bytes, and those of a chunk being filled */
+  size_t written;        /* bytes of it written to the report */
+  int done;              /* the section is made (or given up: failed) */
+  int failed;            /* its chunks ran out of memory: the writer makes it again */
 };
 
 /* Where a buffered section's sink puts its text. */
@@ -44,18 +59,50 @@ typedef struct maker {
 
 static void drain(cs_sections *s, cs_sb *out, int wait);
 
+/* (under mu) Whether a thread making section k (or, for the writer, about
+** to take it) must not make more now: too much waits, and k is not next. */
+static int over_bound(const cs_sections *s, size_t k) {
+  return !s->stop && s->buffered > s->max_buffered && k != s->written;
+}
+
+/* (the writer) Writes what it can while over_bound(k): the next section is
+** then the helper's, and each of its chunks (or its end) wakes the writer. */
+static void writer_wait(cs_sections *s, cs_sb *out, size_t k) {
+  for (;;) {
+    drain(s, out, 0);
+    pthread_mutex_lock(&s->mu);
+    if (out->oom || !over_bound(s, k)) {
+      pthread_mutex_unlock(&s->mu);
+      return;
+    }
+    const cs_section_slot *next = &s->slot[s->written];
+    if (!next->head && !next->done) pthread_cond_wait(&s->cv, &s->mu);
+    pthread_mutex_unlock(&s->mu);
+  }
+}
+
 /* The sink of a section made into chunks: the n bytes at p copied into a
 ** chunk (a spare one when one is large enough) and put after the
-** section's others. The helper first waits while too much waits to be
-** written; the writer writes what it can afterwards. -1 when the report is
-** being given up or out of memory. */
+** section's others, once the bound allows (the helper waits; the writer
+** writes meanwhile); the room is counted under the same lock as the bound
+** is checked. -1 when the report is being given up or memory ran out. */
 static int chunk_sink(void *ud, const char *p, size_t n) {
   maker *m = ud;
   cs_sections *s = m->s;
   pthread_mutex_lock(&s->mu);
-  if (m->helper)
-    while (!s->stop && s->buffered > s->max_buffered && m->k != s->written) pthread_cond_wait(&s->cv, &s->mu);
-  if (s->stop) {
+  while (over_bound(s, m->k)) {
+    if (m->helper) {
+      pthread_cond_wait(&s->cv, &s->mu);
+      continue;
+    }
+    pthread_mutex_unlock(&s->mu);
+    drain(s, m->out, 0);
+    pthread_mutex_lock(&s->mu);
+    if (m->out->oom) break;
+    const cs_section_slot *next = &s->slot[s->written];
+    if (over_bound(s, m->k) && !next->head && !next->done) pthread_cond_wait(&s->cv, &s->mu);
+  }
+  if (s->stop || (!m->helper && m->out->oom)) {
     pthread_mutex_unlock(&s->mu);
     return -1;
   }
@@ -64,6 +111,11 @@ static int chunk_sink(void *ud, const char *p, size_t n) {
   cs_chunk *c = *pp;
   if (c) *pp = c->next;
   s->buffered += n;
+  s->slot[m->k].pending += n;
+  if (m->k != s->written) {
+    s->ahead += n;
+    if (s->ahead > s->peak_ahead) s->peak_ahead = s->ahead;
+  }
   pthread_mutex_unlock(&s->mu);
   if (!c) {
     size_t cap = n > CS_SB_SPILL + CS_SB_SPILL / 4 ? n : CS_SB_SPILL + CS_SB_SPILL / 4;
@@ -71,6 +123,9 @@ static int chunk_sink(void *ud, const char *p, size_t n) {
     if (!c) {
       pthread_mutex_lock(&s->mu);
       s->buffered -= n;
+      s->slot[m->k].pending -= n;
+      if (m->k != s->written) s->ahead -= n; /* else taken off when it became next */
+      pthread_cond_broadcast(&s->cv);
       pthread_mutex_unlock(&s->mu);
       return -1;
     }
@@ -91,13 +146,14 @@ static int chunk_sink(void *ud, const char *p, size_t n) {
 }
 
 /* Makes section m->k into b (a buffer whose sink is chunk_sink with ud m,
-** emptied), its last part handed to the sink too; marks it made. */
+** emptied), its last part handed to the sink too; marks it made, or
+** failed when its text did not all become chunks. */
 static void make_buffered(cs_sections *s, maker *m, cs_sb *b) {
   s->render(s->ud, m->k, b);
   cs_sb_spill_now(b); /* what is left, whatever its size */
   pthread_mutex_lock(&s->mu);
-  s->slot[m->k].done = 1;
   s->slot[m->k].failed = b->oom && !s->stop;
+  s->slot[m->k].done = 1;
   pthread_cond_broadcast(&s->cv);
   pthread_mutex_unlock(&s->mu);
   b->oom = b->sink_failed = 0; /* a failure is the section's, told by its slot */
@@ -117,13 +173,39 @@ static void put(cs_sb *out, const char *p, size_t n) {
   if (!out->oom && out->sink(out->sink_ud, p, n) != 0) out->sink_failed = out->oom = 1;
 }
 
+/* A section made again, its first `skip` bytes (written before it failed)
+** left out, the rest put to out. */
+typedef struct again {
+  cs_sb *out;
+  size_t skip;
+} again;
+
+static int again_sink(void *ud, const char *p, size_t n) {
+  again *a = ud;
+  size_t drop = a->skip < n ? a->skip : n;
+  a->skip -= drop;
+  if (n > drop) put(a->out, p + drop, n - drop);
+  return a->out->oom ? -1 : 0;
+}
+
+/* (the writer) Makes failed section k again, straight to out. */
+static void make_again(cs_sections *s, size_t k, size_t skip, cs_sb *out) {
+  again a = {out, skip};
+  cs_sb b = {0};
+  cs_sb_sink_start(&b, again_sink, &a);
+  s->render(s->ud, k, &b);
+  cs_sb_spill_now(&b);
+  if (b.oom) out->oom = 1;
+  cs_sb_free(&b);
+}
+
 /* (the writer) Writes what is made of the sections in order from the
 ** first not yet written: whole sections, then what there is of the next.
 ** With wait, until every section is written: called when every section is
 ** taken, so that any not yet made is the helper's. */
 static void drain(cs_sections *s, cs_sb *out, int wait) {
   pthread_mutex_lock(&s->mu);
-  while (s->written < s->n) {
+  while (s->written < s->n && !out->oom) {
     cs_section_slot *sl = &s->slot[s->written];
     if (sl->head) {
       cs_chunk *c = sl->head, *last = c;
@@ -135,13 +217,20 @@ static void drain(cs_sections *s, cs_sb *out, int wait) {
         n += x->len;
       }
       pthread_mutex_lock(&s->mu);
+      sl->written += n;
+      sl->pending -= n;
       last->next = s->spare;
       s->spare = c;
       s->buffered -= n;
       pthread_cond_broadcast(&s->cv);
     } else if (sl->done) {
-      if (sl->failed) out->oom = 1;
-      s->written++;
+      if (sl->failed) {
+        size_t k = s->written, skip = sl->written;
+        pthread_mutex_unlock(&s->mu);
+        make_again(s, k, skip, out);
+        pthread_mutex_lock(&s->mu);
+      }
+      if (++s->written < s->n) s->ahead -= s->slot[s->written].pending; /* next: no longer ahead */
       pthread_cond_broadcast(&s->cv);
     } else if (wait) {
       pthread_cond_wait(&s->cv, &s->mu);
@@ -158,11 +247,13 @@ static void *helper_main(void *arg) {
   cs_sb b = {0};
   cs_sb_sink_start(&b, chunk_sink, &m);
   pthread_mutex_lock(&s->mu);
-  while (!s->stop && s->next < s->n) {
+  int failed = 0;
+  while (!s->stop && !failed && s->next < s->n) {
     m.k = s->next++;
     pthread_mutex_unlock(&s->mu);
     make_buffered(s, &m, &b);
     pthread_mutex_lock(&s->mu);
+    failed = s->slot[m.k].failed; /* memory is short: the writer makes the rest */
   }
   pthread_mutex_unlock(&s->mu);
   cs_sb_free(&b);
@@ -199,7 +290,13 @@ void cs_sections_finish(cs_sections *s, cs_sb *out) {
       pthread_mutex_unlock(&s->mu);
       break;
     }
-    size_t k = s->next++;
+    size_t k = s->next;
+    if (over_bound(s, k)) { /* take it once what waits is written */
+      pthread_mutex_unlock(&s->mu);
+      writer_wait(s, out, k);
+      continue;
+    }
+    s->next++;
     int direct = k == s->written;
     pthread_mutex_unlock(&s->mu);
     if (direct) {

@@ -18,7 +18,9 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
+#include <time.h>
 #include "../../core/report_internal.h"
 #include "coopsim/doc.h"
 #include "coopsim/readfile.h"
@@ -31,6 +33,9 @@ typedef struct fake {
   size_t len[MAX_SECTIONS]; /* each section's length */
   uint64_t seed;
   size_t fail_at;        /* the section that runs out of memory part-way, or SIZE_MAX */
+  int fail_always;       /* ... each time it is made (else only when the helper makes it) */
+  pthread_t writer;      /* the caller's thread */
+  int slow_first;        /* section 0 sleeps 100 us a piece: the helper holds it long */
   atomic_int made[MAX_SECTIONS];
 } fake;
 
@@ -52,21 +57,23 @@ static void bytes_of(const fake *f, size_t k, size_t i, char *dst, size_t n) {
 static void fake_render(void *ud, size_t k, cs_sb *out) {
   fake *f = ud;
   atomic_fetch_add(&f->made[k], 1);
+  int fail = k == f->fail_at && (f->fail_always || !pthread_equal(pthread_self(), f->writer));
   uint64_t st = f->seed + k + 1;
   char piece[7000];
   for (size_t i = 0; i < f->len[k];) {
     size_t n = 1 + (size_t)(test_xorshift64star(&st) % sizeof piece);
     if (n > f->len[k] - i) n = f->len[k] - i;
     bytes_of(f, k, i, piece, n);
-    if (k == f->fail_at && i >= f->len[k] / 2) { /* as cs_sb does when realloc fails */
+    if (fail && i >= f->len[k] / 2) { /* as cs_sb does when realloc fails */
       out->oom = 1;
       return;
     }
+    if (k == 0 && f->slow_first) nanosleep(&(struct timespec){0, 100000}, NULL);
     cs_sb_addn(out, piece, n);
     cs_sb_spill(out);
     i += n;
   }
-  if (k == f->fail_at) out->oom = 1; /* a short section fails at its end */
+  if (fail) out->oom = 1; /* a short section fails at its end */
 }
 
 static char *expected(const fake *f, size_t n, size_t *total) {
@@ -111,16 +118,27 @@ static const size_t bounds[] = {0, 1, CS_SB_SPILL, (size_t)3 << 20, SIZE_MAX};
 
 static uint64_t rng_state = 0x853c49e6748fea9bu;
 
+/* The most a chunk holds: the fake's pieces spill past CS_SB_SPILL by
+** less than a piece. */
+#define CHUNK_MAX (CS_SB_SPILL + 7000)
+
 /* n sections of random lengths (seeded): made by two threads with bound b,
 ** into a buffer (sink 0) or through a sink, against the text one thread
 ** makes; a prefix of it when the sink fails at `limit` or section fail_at
-** runs out of memory, out->oom then set. */
-static void one_case(size_t n, size_t b, int sink, size_t limit, size_t fail_at) {
+** runs out of memory each time it is made (fail_always), out->oom then
+** set; the whole text when it fails only on the helper (made again by the
+** writer). What was made ahead of the section being written never passed
+** the bound and a chunk of each thread. */
+static void one_case_as(size_t n, size_t b, int sink, size_t limit, size_t fail_at, int fail_always, int slow,
+                        const size_t *len) {
   fake *f = calloc(1, sizeof *f);
   assert_non_null(f);
   f->seed = test_xorshift64star(&rng_state);
   f->fail_at = fail_at;
-  for (size_t k = 0; k < n; k++) f->len[k] = lengths[test_xorshift64star(&rng_state) % NLENGTHS];
+  f->fail_always = fail_always;
+  f->slow_first = slow;
+  f->writer = pthread_self();
+  for (size_t k = 0; k < n; k++) f->len[k] = len ? len[k] : lengths[test_xorshift64star(&rng_state) % NLENGTHS];
   size_t total;
   char *want = expected(f, n, &total);
   cs_sb out = {0};
@@ -134,13 +152,15 @@ static void one_case(size_t n, size_t b, int sink, size_t limit, size_t fail_at)
   if (sink && !out.oom) cs_sb_spill_now(&out);
   const char *got = sink ? c.s : out.s;
   size_t got_len = sink ? c.len : out.len;
-  int failed = limit < 12 + total || fail_at < n;
+  int failed = limit < 12 + total || (fail_at < n && fail_always);
+  if (b < SIZE_MAX && s.peak_ahead > b + 2 * CHUNK_MAX)
+    fail_msg("%zu bytes made ahead of the next section, the bound %zu", s.peak_ahead, b);
   if (!failed) {
     assert_false(out.oom);
     assert_int_equal(got_len, 12 + total);
     assert_memory_equal(got, "<head><more>", 12);
     if (total) assert_memory_equal(got + 12, want, total);
-    for (size_t k = 0; k < n; k++) assert_int_equal(atomic_load(&f->made[k]), 1);
+    for (size_t k = 0; k < n; k++) assert_true(atomic_load(&f->made[k]) == 1 || (k == fail_at && f->made[k] <= 2));
   } else {
     assert_true(out.oom);
     if (sink && limit < 12 + total) assert_true(out.sink_failed);
@@ -149,13 +169,17 @@ static void one_case(size_t n, size_t b, int sink, size_t limit, size_t fail_at)
       assert_true(got_len - 12 <= total);
       assert_memory_equal(got + 12, want, got_len - 12);
     }
-    for (size_t k = 0; k < n; k++) assert_true(atomic_load(&f->made[k]) <= 1);
+    for (size_t k = 0; k < n; k++) assert_true(atomic_load(&f->made[k]) <= (k == fail_at ? 2 : 1));
   }
   assert_null(s.slot);
   cs_sb_free(&out);
   free(c.s);
   free(want);
   free(f);
+}
+
+static void one_case(size_t n, size_t b, int sink, size_t limit, size_t fail_at) {
+  one_case_as(n, b, sink, limit, fail_at, 1, 0, NULL);
 }
 
 static void sections_in_order(void **state) {
@@ -179,7 +203,24 @@ static void section_out_of_memory(void **state) {
   (void)state;
   for (size_t fail_at = 0; fail_at < 6; fail_at++)
     for (size_t b = 0; b < NBOUNDS; b++)
-      for (int sink = 0; sink < 2; sink++) one_case(6, bounds[b], sink, SIZE_MAX, fail_at);
+      for (int sink = 0; sink < 2; sink++) {
+        one_case(6, bounds[b], sink, SIZE_MAX, fail_at);                        /* each time: the report fails */
+        one_case_as(6, bounds[b], sink, SIZE_MAX, fail_at, 0, 0, NULL);         /* on the helper: made again */
+        one_case_as(6, bounds[b], sink, SIZE_MAX, fail_at, 0, fail_at == 0, NULL);
+      }
+}
+
+/* The helper holds a long first section (2 MB, slowly) while the writer
+** could take the 23 after it (600 KB each): what is made ahead of it stays
+** within the bound, whoever makes it. */
+static void bound_holds(void **state) {
+  (void)state;
+  size_t len[MAX_SECTIONS];
+  len[0] = (size_t)2 << 20;
+  for (size_t k = 1; k < MAX_SECTIONS; k++) len[k] = 600000;
+  static const size_t small[] = {0, CS_SB_SPILL, (size_t)1 << 20, (size_t)3 << 20};
+  for (size_t b = 0; b < sizeof small / sizeof small[0]; b++)
+    for (int sink = 0; sink < 2; sink++) one_case_as(MAX_SECTIONS, small[b], sink, SIZE_MAX, SIZE_MAX, 1, 1, len);
 }
 
 /* No helper asked for, or one section: each made in turn by the caller. */
@@ -268,6 +309,7 @@ int main(int argc, char **argv) {
   ndocs = argc - 1;
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(sections_in_order), cmocka_unit_test(sink_fails), cmocka_unit_test(section_out_of_memory),
+      cmocka_unit_test(bound_holds),
       cmocka_unit_test(one_thread), cmocka_unit_test(html_same),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
