@@ -110,7 +110,8 @@ typedef struct cs_sections {
   cs_section_slot *slot;
   cs_chunk *spare;
   size_t next, written, buffered;
-  size_t ahead, peak_ahead; /* bytes of sections after the next to be written (the tests read the peak) */
+  size_t ahead, peak_ahead; /* bytes of sections after the next to be written (the tests read the peaks) */
+  size_t peak_buffered;
   int stop, threaded;
   pthread_t thread;
   pthread_mutex_t mu;
@@ -120,11 +121,12 @@ typedef struct cs_sections {
 /* Starts a helper thread making sections of the report (render(ud, k, b))
 ** from section 0 on, while the caller writes what comes before them. Made
 ** text waits to be written in chunks: more than max_buffered bytes of them
-** and neither thread makes more but the section to be written next (which
-** the caller writes as it comes), so what is made ahead of it stays within
-** max_buffered and a chunk of each thread (some 260 KB each). No
-** error: with helper 0, fewer than two sections, or no thread or memory for
-** it, no helper is started and cs_sections_finish makes every section. */
+** and neither thread makes more but the section to be written next, of
+** which at most max_buffered bytes wait, so that at most twice max_buffered
+** and a few chunks (some 260 KB each) wait in all. No error: with helper 0,
+** fewer than two sections, a limit on the process's memory (RLIMIT_AS,
+** RLIMIT_DATA), or no thread or memory for it, no helper is started and
+** cs_sections_finish makes every section. */
 void cs_sections_start(cs_sections *s, size_t n, cs_section_fn *render, void *ud, size_t max_buffered, int helper);
 
 /* Appends sections 0 .. n-1 to out in order, making those the helper has

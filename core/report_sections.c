@@ -18,10 +18,12 @@
 ** then the helper's (every section of the writer's it took before is
 ** whole), and the helper never waits while its section is the next, so the
 ** two never wait for each other at once. What is made ahead of the next
-** section stays within max_buffered and a chunk of each thread (the bound
-** is checked and the chunk counted under one lock); the next section's
-** own chunks wait only until the writer next writes (at its loop, or at
-** its next chunk).
+** section stays within max_buffered and a chunk (the bound is checked and
+** the chunk counted under one lock). The next section's own chunks, the
+** helper's, stay within max_buffered and a chunk too: more, and the helper
+** waits for the writer to write them (a slow reader), which it does at its
+** next chunk or loop without waiting for the helper. In all, at most twice
+** max_buffered and a few chunks wait.
 **
 ** A section whose chunks ran out of memory (a chunk's malloc, or its
 ** buffer) is made again by the writer when it is next, straight to the
@@ -32,6 +34,7 @@
 */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include "coopsim/thread.h"
 #include "report_internal.h"
 
@@ -65,6 +68,15 @@ static int over_bound(const cs_sections *s, size_t k) {
   return !s->stop && s->buffered > s->max_buffered && k != s->written;
 }
 
+/* (under mu) Whether the helper, making the section to be written next,
+** must let the writer write some of it first: more than max_buffered bytes
+** of it wait (a slow reader, or the writer busy with a section of its own).
+** The writer writes them at its next chunk or loop, never waiting for the
+** helper while they are there. */
+static int next_full(const cs_sections *s, const maker *m) {
+  return m->helper && !s->stop && m->k == s->written && s->slot[m->k].pending > s->max_buffered;
+}
+
 /* (the writer) Writes what it can while over_bound(k): the next section is
 ** then the helper's, and each of its chunks (or its end) wakes the writer. */
 static void writer_wait(cs_sections *s, cs_sb *out, size_t k) {
@@ -90,7 +102,7 @@ static int chunk_sink(void *ud, const char *p, size_t n) {
   maker *m = ud;
   cs_sections *s = m->s;
   pthread_mutex_lock(&s->mu);
-  while (over_bound(s, m->k)) {
+  while (over_bound(s, m->k) || next_full(s, m)) {
     if (m->helper) {
       pthread_cond_wait(&s->cv, &s->mu);
       continue;
@@ -111,6 +123,7 @@ static int chunk_sink(void *ud, const char *p, size_t n) {
   cs_chunk *c = *pp;
   if (c) *pp = c->next;
   s->buffered += n;
+  if (s->buffered > s->peak_buffered) s->peak_buffered = s->buffered;
   s->slot[m->k].pending += n;
   if (m->k != s->written) {
     s->ahead += n;
@@ -260,13 +273,24 @@ static void *helper_main(void *arg) {
   return NULL;
 }
 
+/* 1 when the process's address space or data is limited (ulimit -v, -d):
+** then one thread makes every section, in the memory it always took. A
+** second thread needs more: under such a limit glibc cannot reserve it a
+** malloc arena, and every allocation it makes becomes a mapping of its
+** own (review13: a national page that one thread wrote under 59 MB failed). */
+static int memory_limited(void) {
+  struct rlimit as, data;
+  return getrlimit(RLIMIT_AS, &as) != 0 || as.rlim_cur != RLIM_INFINITY || getrlimit(RLIMIT_DATA, &data) != 0 ||
+         data.rlim_cur != RLIM_INFINITY;
+}
+
 void cs_sections_start(cs_sections *s, size_t n, cs_section_fn *render, void *ud, size_t max_buffered, int helper) {
   memset(s, 0, sizeof *s);
   s->n = n;
   s->render = render;
   s->ud = ud;
   s->max_buffered = max_buffered;
-  if (!helper || n < 2 || !(s->slot = calloc(n, sizeof *s->slot))) return;
+  if (!helper || n < 2 || memory_limited() || !(s->slot = calloc(n, sizeof *s->slot))) return;
   if (cs_thread_start_synced(&s->thread, &s->mu, &s->cv, helper_main, s) != 0) {
     free(s->slot);
     s->slot = NULL;

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <pthread.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include "../../core/report_internal.h"
 #include "coopsim/doc.h"
@@ -92,11 +93,13 @@ typedef struct collect {
   char *s;
   size_t len, cap, limit;
   int calls;
+  int slow; /* 300 us a call: a reader that keeps the writer waiting */
 } collect;
 
 static int collect_sink(void *ud, const char *s, size_t n) {
   collect *c = ud;
   c->calls++;
+  if (c->slow) nanosleep(&(struct timespec){0, 300000}, NULL);
   if (c->len + n > c->limit) return -1;
   if (c->len + n > c->cap) {
     size_t cap = c->cap ? c->cap : 4096;
@@ -118,6 +121,12 @@ static const size_t bounds[] = {0, 1, CS_SB_SPILL, (size_t)3 << 20, SIZE_MAX};
 
 static uint64_t rng_state = 0x853c49e6748fea9bu;
 
+static int memory_limited(void) {
+  struct rlimit as, data;
+  return getrlimit(RLIMIT_AS, &as) != 0 || as.rlim_cur != RLIM_INFINITY || getrlimit(RLIMIT_DATA, &data) != 0 ||
+         data.rlim_cur != RLIM_INFINITY;
+}
+
 /* The most a chunk holds: the fake's pieces spill past CS_SB_SPILL by
 ** less than a piece. */
 #define CHUNK_MAX (CS_SB_SPILL + 7000)
@@ -131,6 +140,7 @@ static uint64_t rng_state = 0x853c49e6748fea9bu;
 ** the bound and a chunk of each thread. */
 static void one_case_as(size_t n, size_t b, int sink, size_t limit, size_t fail_at, int fail_always, int slow,
                         const size_t *len) {
+  int slow_sink = sink == 2; /* a sink that is slow */
   fake *f = calloc(1, sizeof *f);
   assert_non_null(f);
   f->seed = test_xorshift64star(&rng_state);
@@ -142,11 +152,12 @@ static void one_case_as(size_t n, size_t b, int sink, size_t limit, size_t fail_
   size_t total;
   char *want = expected(f, n, &total);
   cs_sb out = {0};
-  collect c = {NULL, 0, 0, limit, 0};
+  collect c = {NULL, 0, 0, limit, 0, slow_sink};
   if (sink) cs_sb_sink_start(&out, collect_sink, &c);
   cs_sb_add(&out, "<head>"); /* what the caller writes before the sections */
   cs_sections s;
   cs_sections_start(&s, n, fake_render, f, b, 1);
+  if (n >= 2 && !memory_limited()) assert_true(s.threaded); /* the two threads are what is tested */
   cs_sb_add(&out, "<more>");
   cs_sections_finish(&s, &out);
   if (sink && !out.oom) cs_sb_spill_now(&out);
@@ -155,6 +166,8 @@ static void one_case_as(size_t n, size_t b, int sink, size_t limit, size_t fail_
   int failed = limit < 12 + total || (fail_at < n && fail_always);
   if (b < SIZE_MAX && s.peak_ahead > b + 2 * CHUNK_MAX)
     fail_msg("%zu bytes made ahead of the next section, the bound %zu", s.peak_ahead, b);
+  if (b < SIZE_MAX / 4 && s.peak_buffered > 2 * b + 4 * CHUNK_MAX)
+    fail_msg("%zu bytes waited to be written, the bound %zu", s.peak_buffered, b);
   if (!failed) {
     assert_false(out.oom);
     assert_int_equal(got_len, 12 + total);
@@ -211,8 +224,10 @@ static void section_out_of_memory(void **state) {
 }
 
 /* The helper holds a long first section (2 MB, slowly) while the writer
-** could take the 23 after it (600 KB each): what is made ahead of it stays
-** within the bound, whoever makes it. */
+** could take the 23 after it (600 KB each); or the report's reader is slow
+** (sink 2), so the writer cannot write the helper's next section as fast
+** as it is made: what is made ahead of the next section stays within the
+** bound, and so does what waits of the next section itself. */
 static void bound_holds(void **state) {
   (void)state;
   size_t len[MAX_SECTIONS];
@@ -221,9 +236,15 @@ static void bound_holds(void **state) {
   static const size_t small[] = {0, CS_SB_SPILL, (size_t)1 << 20, (size_t)3 << 20};
   for (size_t b = 0; b < sizeof small / sizeof small[0]; b++)
     for (int sink = 0; sink < 2; sink++) one_case_as(MAX_SECTIONS, small[b], sink, SIZE_MAX, SIZE_MAX, 1, 1, len);
+  /* six sections of 3 MB through a slow sink: each of the helper's, when
+  ** next, is made faster than it is written */
+  size_t big[6] = {(size_t)3 << 20, (size_t)3 << 20, (size_t)3 << 20, (size_t)3 << 20, (size_t)3 << 20,
+                   (size_t)3 << 20};
+  for (size_t b = 0; b < sizeof small / sizeof small[0]; b++) one_case_as(6, small[b], 2, SIZE_MAX, SIZE_MAX, 1, 0, big);
 }
 
-/* No helper asked for, or one section: each made in turn by the caller. */
+/* No helper asked for, one section, or memory limited: each made in turn
+** by the caller. */
 static void one_thread(void **state) {
   (void)state;
   fake *f = calloc(1, sizeof *f);
@@ -243,6 +264,20 @@ static void one_thread(void **state) {
   assert_false(s.threaded);
   cs_sections_finish(&s, &out);
   assert_int_equal(out.len, total + 10);
+  /* a limit on the data (any, even the largest there is): one thread, as
+  ** under `ulimit -v` or `ulimit -d` */
+  struct rlimit data;
+  assert_int_equal(getrlimit(RLIMIT_DATA, &data), 0);
+  if (data.rlim_cur == RLIM_INFINITY && data.rlim_max == RLIM_INFINITY) {
+    struct rlimit limited = {RLIM_INFINITY - 1, RLIM_INFINITY};
+    assert_int_equal(setrlimit(RLIMIT_DATA, &limited), 0);
+    cs_sections_start(&s, 3, fake_render, f, SIZE_MAX, 1);
+    int threaded = s.threaded;
+    cs_sections_finish(&s, &out);
+    assert_int_equal(setrlimit(RLIMIT_DATA, &data), 0);
+    assert_false(threaded);
+    assert_int_equal(out.len, 2 * total + 10);
+  }
   cs_sb_free(&out);
   free(want);
   free(f);
@@ -255,7 +290,7 @@ static int ndocs;
 
 static char *html(const cs_doc *doc, cs_report_lang lang, size_t thread_rows, size_t b, int sink, size_t *len) {
   cs_sb out = {0};
-  collect c = {NULL, 0, 0, SIZE_MAX, 0};
+  collect c = {NULL, 0, 0, SIZE_MAX, 0, 0};
   if (sink) cs_sb_sink_start(&out, collect_sink, &c);
   cs_error err = {0, ""};
   if (cs_report_html_with(doc, lang, &out, &err, thread_rows, b) != 0) fail_msg("%s", err.msg);
