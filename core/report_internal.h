@@ -125,7 +125,8 @@ typedef struct cs_sections {
 ** which at most max_buffered bytes wait, so that at most twice max_buffered
 ** and a few chunks (some 260 KB each) wait in all. No error: with helper 0,
 ** fewer than two sections, a limit on the process's memory (RLIMIT_AS,
-** RLIMIT_DATA), or no thread or memory for it, no helper is started and
+** RLIMIT_DATA) less than 1 GiB above its address space, or no thread or
+** memory for it, no helper is started and
 ** cs_sections_finish makes every section. */
 void cs_sections_start(cs_sections *s, size_t n, cs_section_fn *render, void *ud, size_t max_buffered, int helper);
 
