@@ -94,9 +94,15 @@ void cli_runs_meta_free(struct cs_rundb_meta *meta);
 /* Prints "saved run ID to DB" when rc is 0, else the reason nothing was
 ** stored (err); returns 0 or 1, as cli_runs_save_doc. */
 int cli_runs_saved(const struct cs_rundb *db, int rc, int64_t id, const cs_error *err);
+/* 1 once a failed write to standard output has been told on stderr (the
+** report's writer names it, and its caller prints that): the last checks of
+** `runs` and main then only set the exit status, so that one failure is
+** one message. */
+extern int cli_stdout_failure_told;
+
 /* Writes doc as a report in fmt/lng to the file out (whole or not at all;
 ** "wrote OUT" on stderr) or, with out NULL, to standard output. 0 or a
-** CS_E* code with the message in err. */
+** CS_E* code with the message in err, which the caller prints. */
 int cli_emit_doc(const struct cs_doc *doc, cs_report_format fmt, cs_report_lang lng,
                  const char *out, cs_error *err);
 

@@ -10,6 +10,8 @@
 #include "coopsim/doc.h"
 #include "coopsim/report.h"
 
+int cli_stdout_failure_told;
+
 int cli_emit_doc(const cs_doc *doc, cs_report_format fmt, cs_report_lang lng, const char *out,
                  cs_error *err) {
   if (out) {
@@ -17,5 +19,7 @@ int cli_emit_doc(const cs_doc *doc, cs_report_format fmt, cs_report_lang lng, co
     if (!rc) fprintf(stderr, "wrote %s\n", out);
     return rc;
   }
-  return cs_report_write_stream(doc, fmt, lng, stdout, "standard output", err);
+  int rc = cs_report_write_stream(doc, fmt, lng, stdout, "standard output", err);
+  if (rc && ferror(stdout)) cli_stdout_failure_told = 1; /* err names it; the caller prints it */
+  return rc;
 }

@@ -228,8 +228,10 @@ int main(int argc, char **argv) {
   signal(SIGXFSZ, SIG_IGN);
   cs_temp_files_on_signals();
   int rc = dispatch(argc, argv);
+  errno = 0;
   if (fflush(stdout) != 0 || ferror(stdout)) {
-    fprintf(stderr, "coopsim: cannot write to standard output: %s\n", strerror(errno));
+    if (!cli_stdout_failure_told) /* else told already, once */
+      fprintf(stderr, "coopsim: cannot write to standard output (%s)\n", errno ? strerror(errno) : "write error");
     if (rc == 0) rc = 1;
   }
   return rc;

@@ -487,8 +487,10 @@ int cli_runs(int argc, char **argv, const cli_options *opt) {
   /* every write can fail, standard output's too (a full disk, a closed pipe) */
   errno = 0;
   if (fflush(stdout) != 0 || ferror(stdout)) {
-    fprintf(stderr, "coopsim runs %s: cannot write to standard output (%s)\n", cmd,
-            errno ? strerror(errno) : "write error");
+    if (!cli_stdout_failure_told)
+      fprintf(stderr, "coopsim runs %s: cannot write to standard output (%s)\n", cmd,
+              errno ? strerror(errno) : "write error");
+    cli_stdout_failure_told = 1;
     if (rc == 0) rc = 1;
   }
   return rc;

@@ -8,7 +8,7 @@
 #   - at most 16 files, also without a report of the command line
 #   - a partial write says what was written and what was not
 #   - the stored scenario text is the bytes that ran (read once)
-#   - run numbers are checked; a failing standard output is an error
+#   - run numbers are checked; a failing standard output is an error, told once
 # usage: files_cli.sh COOPSIM SOURCE_DIR
 set -u
 coopsim=$1
@@ -172,7 +172,15 @@ if [ -w /dev/full ]; then
     # shellcheck disable=SC2086
     "$coopsim" runs $cmd --db ids.db >/dev/full 2>err && fail "runs $cmd > /dev/full exited 0"
     grep -q "standard output" err || fail "runs $cmd > /dev/full: $(cat err)"
+    # one failure, one message (the writer's, runs' and main's checks said it up to three times)
+    [ "$(wc -l < err)" -eq 1 ] || fail "runs $cmd > /dev/full: not one message: $(cat err)"
+    grep -q "Success" err && fail "runs $cmd > /dev/full: a message with errno 0: $(cat err)"
   done
+  "$coopsim" run plain.lua --format csv >/dev/full 2>err && fail "run --format csv > /dev/full exited 0"
+  [ "$(grep -c "standard output" err)" -eq 1 ] || fail "run --format csv > /dev/full: not one message: $(cat err)"
+  "$coopsim" --help >/dev/full 2>err && fail "--help > /dev/full exited 0"
+  [ "$(wc -l < err)" -eq 1 ] && grep -q "cannot write to standard output (No space left on device)" err ||
+    fail "--help > /dev/full: $(cat err)"
 else
   echo "files_cli: no /dev/full: the standard output cases are not run"
 fi
