@@ -79,19 +79,17 @@ static int next_full(const cs_sections *s, const maker *m) {
   return m->helper && !s->stop && m->k == s->written && s->slot[m->k].pending > s->max_buffered;
 }
 
-/* (the writer) Writes what it can while over_bound(k): the next section is
-** then the helper's, and each of its chunks (or its end) wakes the writer. */
+/* (the writer, called and returning under mu) Writes what it can while
+** over_bound(k) and out takes it: the next section is then the helper's,
+** and each of its chunks (or its end) wakes the writer. Returning, the
+** bound allows section k under the same lock (or out failed). */
 static void writer_wait(cs_sections *s, cs_sb *out, size_t k) {
-  for (;;) {
+  while (!out->oom && over_bound(s, k)) {
+    pthread_mutex_unlock(&s->mu);
     drain(s, out, 0);
     pthread_mutex_lock(&s->mu);
-    if (out->oom || !over_bound(s, k)) {
-      pthread_mutex_unlock(&s->mu);
-      return;
-    }
-    const cs_section_slot *next = &s->slot[s->written];
-    if (!next->head && !next->done) pthread_cond_wait(&s->cv, &s->mu);
-    pthread_mutex_unlock(&s->mu);
+    if (!out->oom && over_bound(s, k) && !s->slot[s->written].head && !s->slot[s->written].done)
+      pthread_cond_wait(&s->cv, &s->mu);
   }
 }
 
@@ -104,18 +102,10 @@ static int chunk_sink(void *ud, const char *p, size_t n) {
   maker *m = ud;
   cs_sections *s = m->s;
   pthread_mutex_lock(&s->mu);
-  while (over_bound(s, m->k) || next_full(s, m)) {
-    if (m->helper) {
-      pthread_cond_wait(&s->cv, &s->mu);
-      continue;
-    }
-    pthread_mutex_unlock(&s->mu);
-    drain(s, m->out, 0);
-    pthread_mutex_lock(&s->mu);
-    if (m->out->oom) break;
-    const cs_section_slot *next = &s->slot[s->written];
-    if (over_bound(s, m->k) && !next->head && !next->done) pthread_cond_wait(&s->cv, &s->mu);
-  }
+  if (m->helper)
+    while (over_bound(s, m->k) || next_full(s, m)) pthread_cond_wait(&s->cv, &s->mu);
+  else
+    writer_wait(s, m->out, m->k);
   if (s->stop || (!m->helper && m->out->oom)) {
     pthread_mutex_unlock(&s->mu);
     return -1;
@@ -329,8 +319,8 @@ void cs_sections_finish(cs_sections *s, cs_sb *out) {
     }
     size_t k = s->next;
     if (over_bound(s, k)) { /* take it once what waits is written */
-      pthread_mutex_unlock(&s->mu);
       writer_wait(s, out, k);
+      pthread_mutex_unlock(&s->mu);
       continue;
     }
     s->next++;
