@@ -118,6 +118,15 @@ static int remove_live(slot *s, pid_t self) {
   return 0;
 }
 
+/* Gives sig its default action (async-signal-safe). */
+static void set_default(int sig) {
+  struct sigaction dfl;
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  sigemptyset(&dfl.sa_mask);
+  (void)sigaction(sig, &dfl, NULL);
+}
+
 static void on_signal(int sig) {
   pid_t self = getpid();
   atomic_store(&ending_pid, (int)self);
@@ -128,11 +137,7 @@ static void on_signal(int sig) {
   ** did it on entry, but code that saved and restored it with signal() drops
   ** that flag); the signal is blocked until this handler returns, and then
   ** it ends the process */
-  struct sigaction dfl;
-  memset(&dfl, 0, sizeof dfl);
-  dfl.sa_handler = SIG_DFL;
-  sigemptyset(&dfl.sa_mask);
-  (void)sigaction(sig, &dfl, NULL);
+  set_default(sig);
   (void)raise(sig);
 }
 
@@ -161,12 +166,7 @@ void cs_temp_files_signal_restore(int sig) {
   int i = index_of(sig);
   if (i >= 0 && installed[i]) set_handler((size_t)i);
   else if (i >= 0) (void)sigaction(sig, &before[i], NULL); /* all zero, SIG_DFL, if never read */
-  else {
-    struct sigaction dfl;
-    memset(&dfl, 0, sizeof dfl);
-    dfl.sa_handler = SIG_DFL;
-    (void)sigaction(sig, &dfl, NULL);
-  }
+  else set_default(sig);
 }
 
 void cs_temp_files_block(sigset_t *saved) {
@@ -180,5 +180,5 @@ void cs_temp_files_unblock(const sigset_t *saved) { pthread_sigmask(SIG_SETMASK,
 
 void cs_temp_files_signals_default(void) {
   for (size_t i = 0; i < NHANDLED; i++)
-    if (installed[i]) signal(handled[i], SIG_DFL);
+    if (installed[i]) set_default(handled[i]);
 }
