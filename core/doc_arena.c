@@ -150,6 +150,20 @@ void cs_doc_arena_reset(cs_doc_arena *a) {
   }
 }
 
+void cs_doc_arena_adopt(cs_doc_arena *a, cs_doc_arena *from) {
+  if (!from) return;
+  /* behind a's head block, which stays the one pieces are taken from */
+  block **end = a->head ? &a->head->next : &a->head;
+  while (*end) end = &(*end)->next;
+  *end = from->head;
+  end = &a->spare;
+  while (*end) end = &(*end)->next;
+  *end = from->spare;
+  a->bytes += from->bytes;
+  free(from->slots);
+  free(from);
+}
+
 size_t cs_doc_arena_bytes(const cs_doc_arena *a) { return a->bytes + a->cap * sizeof *a->slots; }
 
 /* n bytes from the head block (made so when needed); *dirty: how many bytes

@@ -26,6 +26,7 @@
 #include "coopsim/rundb.h"
 #include "coopsim/sha256.h"
 #include "coopsim/text.h"
+#include "rundb_internal.h"
 #include "sqlite_open.h"
 
 struct cs_rundb {
@@ -34,6 +35,7 @@ struct cs_rundb {
   int version; /* the store's schema version (after an upgrade, CS_RUNDB_VERSION) */
   char *path; /* as messages show it */
   int dirfd;  /* the held folder the file is in (ours), or -1: opened by path */
+  char *name; /* the file's name in that folder (dirfd >= 0), else NULL */
   int busy_ms; /* how long a lock of another process is waited for (open, COMMIT) */
 };
 
@@ -652,6 +654,8 @@ int cs_rundb_open(cs_rundb **out, const char *path, const cs_rundb_options *opt,
       rc = cs_error_set(err, CS_EINVAL, "%s: not a name inside a folder", path);
     else if ((db->dirfd = fcntl(opt->dirfd, F_DUPFD_CLOEXEC, 0)) < 0)
       rc = cs_error_set(err, CS_EIO, "%s: %s", path, strerror(errno));
+    else if (!(db->name = dupstr(opt->name)))
+      rc = cs_error_set(err, CS_ENOMEM, "%s: out of memory", path);
   }
   int there = rc ? 0 : what_is_there(db, opt, err);
   if (there < 0) rc = there;
@@ -730,6 +734,7 @@ void cs_rundb_close(cs_rundb *db) {
   sqlite3_close(db->db);
   if (db->dirfd >= 0) close(db->dirfd);
   free(db->path);
+  free(db->name);
   free(db);
 }
 
@@ -2196,6 +2201,178 @@ static void read_parts(reader *r, cs_doc *doc) {
   free(g.data);
 }
 
+/* ---- the parts read beside the rows ----------------------------------------
+**
+** A large run's parts are read on a second thread, through a second
+** connection to the same file, while this thread reads its rows: SQLite's
+** stepping is most of a read, and one connection is one thread at a time.
+** The two read the same snapshot: the first connection holds its read lock
+** (SHARED) from before the second is opened until after it is done, and no
+** writer can commit while any reader holds one (a rollback journal, never
+** WAL: rundb.h). That the second opened the same file, not another put in
+** its place since, is checked by the store's marks, schema version, page
+** counts and the run's row, read by both (beside_fingerprint). A store
+** someone turned to WAL (readable, never written so by coopsim) lets a
+** writer commit while readers read, so two connections may see two
+** snapshots: its parts are read by the first connection alone.
+**
+** The second thread reads the parts' stretch of rowids (run_stretch) with
+** its keys, knowing nothing of the rows; once both are read, this thread
+** checks those keys against the rows' counts exactly as read_parts_stretch
+** does while it reads. Anything else (a part out of place, a value the
+** schema does not allow, no second connection, a lock, no thread) and what
+** the second thread read is dropped and the parts are read here as they
+** always are (read_parts), which reports whatever is wrong in its words. */
+
+/* Runs that claim at least this many rows have their parts read beside
+** their rows (the national run: 96 000); fewer are read faster by one. */
+#define BESIDE_ROWS 20000
+static size_t beside_rows = BESIDE_ROWS;
+
+static size_t beside_taken;
+
+void cs_rundb_test_beside_rows(size_t rows) { beside_rows = rows; }
+size_t cs_rundb_test_beside_taken(void) { return __atomic_load_n(&beside_taken, __ATOMIC_RELAXED); }
+
+#define BESIDE_FINGERPRINT                                                                                   \
+  "SELECT printf('%d %d %d %d %d ', (SELECT application_id FROM pragma_application_id),"                    \
+  " (SELECT user_version FROM pragma_user_version), (SELECT schema_version FROM pragma_schema_version),"     \
+  " (SELECT page_count FROM pragma_page_count), (SELECT freelist_count FROM pragma_freelist_count))"         \
+  " || (SELECT quote(created) || quote(scenario_sha256) || ' ' || nrows || ' ' || nscenarios"                \
+  " FROM runs WHERE id = ?1)"
+
+typedef struct beside {
+  cs_rundb twin;      /* the second connection (path, dirfd, name: the store's own) */
+  reader r;           /* its reader, into its own arena */
+  cs_error err;       /* its reader's problem (dropped: read_parts tells) */
+  char *fingerprint;  /* the store as the first connection sees it */
+  pthread_t thread;
+  cs_doc_part *parts; /* n parts of the stretch, in rowid order */
+  int64_t (*keys)[3]; /* each one's scenario, row and place */
+  int64_t n;
+  int ok;             /* 1: parts and keys are the whole stretch, each value allowed */
+} beside;
+
+/* The store's fingerprint by connection db (BESIDE_FINGERPRINT), malloc'ed;
+** NULL on any failure. */
+static char *beside_fingerprint(sqlite3 *db, int64_t id) {
+  sqlite3_stmt *st;
+  char *fp = NULL;
+  if (sqlite3_prepare_v2(db, BESIDE_FINGERPRINT, -1, &st, NULL) != SQLITE_OK) return NULL;
+  sqlite3_bind_int64(st, 1, id);
+  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT)
+    fp = dupstr((const char *)sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  return fp;
+}
+
+/* The stretch of the run's parts with their keys into b (b->ok when whole). */
+static void beside_read(beside *b) {
+  reader *r = &b->r;
+  int64_t first, n;
+  if (!run_stretch(r, "run_parts", "scenario, row_idx, idx", &first, &n)) return;
+  if (n == 0) {
+    b->ok = 1;
+    return;
+  }
+  if ((uint64_t)n > SIZE_MAX / sizeof *b->parts || !(b->keys = malloc((size_t)n * sizeof *b->keys)) ||
+      !(b->parts = cs_doc_arena_alloc_raw(r->arena, (size_t)n * sizeof *b->parts)))
+    return;
+  if (stretch_query(r, parts_sql(r, 1), first, n)) return;
+  for (int64_t k = 0; k < n; k++) {
+    int64_t v;
+    if (sqlite3_step(r->st) != SQLITE_ROW || peek_int(r, 0, &v) || v != r->id) return;
+    for (int c = 0; c < 3; c++)
+      if (peek_int(r, c + 1, &b->keys[k][c])) return;
+    part_values(r, &b->parts[k]);
+    if (r->rc) return;
+  }
+  if (sqlite3_step(r->st) != SQLITE_DONE) return;
+  b->n = n;
+  b->ok = 1;
+}
+
+static void *beside_main(void *arg) {
+  beside *b = arg;
+  cs_error why;
+  sqlite3 *db = NULL;
+  /* read-only, no waiting: a writer waiting for the first connection's
+  ** lock (PENDING) keeps new readers out, and would wait on this one */
+  int rc = b->twin.dirfd >= 0
+               ? cs_sqlite_open_at(&db, b->twin.dirfd, b->twin.name, b->twin.path,
+                                   SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, 0, &why)
+               : cs_sqlite_open(&db, b->twin.path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, 0, &why);
+  b->twin.db = db;
+  if (rc || sqlite3_exec(db, "PRAGMA cache_size = -512; PRAGMA cell_size_check = ON", NULL, NULL, NULL) != SQLITE_OK ||
+      sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+    return NULL;
+  char *fp = beside_fingerprint(db, b->r.id);
+  if (fp && strcmp(fp, b->fingerprint) == 0) beside_read(b);
+  free(fp);
+  sqlite3_finalize(b->r.st);
+  b->r.st = NULL;
+  sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+  return NULL;
+}
+
+/* Starts reading the run's parts beside the rows, when the run is large
+** enough and a second thread can be had; NULL otherwise (read_parts reads
+** them). r has read the runs row: its connection holds the read lock. */
+static beside *beside_start(reader *r, int64_t nrows) {
+  if (r->rc || nrows < 0 || (uint64_t)nrows < beside_rows) return NULL;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(r->db->db, "PRAGMA main.journal_mode", -1, &st, NULL) != SQLITE_OK) return NULL;
+  const char *mode = sqlite3_step(st) == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+  int rollback = mode && strcmp(mode, "wal") != 0;
+  sqlite3_finalize(st);
+  if (!rollback) return NULL;
+  beside *b = calloc(1, sizeof *b);
+  if (!b) return NULL;
+  b->twin = *r->db;
+  b->twin.db = NULL;
+  b->r = (reader){&b->twin, r->id, cs_doc_arena_new(0), NULL, &b->err, 0, r->explanations, {{NULL}}, {{0}}};
+  b->fingerprint = beside_fingerprint(r->db->db, r->id);
+  if (!b->r.arena || !b->fingerprint || pthread_create(&b->thread, NULL, beside_main, b) != 0) {
+    cs_doc_arena_free(b->r.arena);
+    free(b->fingerprint);
+    free(b);
+    return NULL;
+  }
+  return b;
+}
+
+/* The parts read beside, given to the document's rows when they are
+** exactly what read_parts_stretch would have read: 1, or 0 (nothing given;
+** read_parts must read them). Frees b. */
+static int beside_finish(reader *r, cs_doc *doc, beside *b) {
+  if (!b) return 0;
+  pthread_join(b->thread, NULL);
+  int ok = !r->rc && b->ok;
+  int64_t k = 0;
+  for (size_t s = 0; s < doc->nruns && ok; s++)
+    for (size_t i = 0; i < doc->runs[s].nrows && ok; i++)
+      for (size_t j = 0; j < doc->runs[s].rows[i].nparts && ok; j++, k++)
+        ok = k < b->n && b->keys[k][0] == (int64_t)s && b->keys[k][1] == (int64_t)i &&
+             b->keys[k][2] == (int64_t)j;
+  ok = ok && k == b->n;
+  if (ok) {
+    k = 0;
+    for (size_t s = 0; s < doc->nruns; s++)
+      for (size_t i = 0; i < doc->runs[s].nrows; k += (int64_t)doc->runs[s].rows[i++].nparts)
+        if (doc->runs[s].rows[i].nparts) doc->runs[s].rows[i].parts = b->parts + k;
+    cs_doc_arena_adopt(r->arena, b->r.arena);
+    b->r.arena = NULL;
+    __atomic_add_fetch(&beside_taken, 1, __ATOMIC_RELAXED);
+  }
+  sqlite3_close(b->twin.db);
+  b->twin.db = NULL;
+  cs_doc_arena_free(b->r.arena);
+  free(b->keys);
+  free(b->fingerprint);
+  free(b);
+  return ok;
+}
+
 /* A year's grants and cost lines (one table, kind 'grant' or 'line'), in the
 ** order of the table's key ('grant' < 'line'), so that no sort is needed. */
 static void read_amounts(reader *r, cs_doc *doc) {
@@ -2518,8 +2695,9 @@ static int load_in_transaction(cs_rundb *db, int64_t id, cs_doc *doc, cs_rundb_i
     cs_rundb_info_clear(&mine);
   }
   read_scenarios(&r, doc, nscenarios, nrows);
+  beside *b = beside_start(&r, nrows);
   read_rows(&r, doc);
-  read_parts(&r, doc);
+  if (!beside_finish(&r, doc, b)) read_parts(&r, doc);
   read_years(&r, doc);
   read_amounts(&r, doc);
   if (db->version >= 2) {

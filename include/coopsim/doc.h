@@ -219,6 +219,11 @@ const char *cs_doc_arena_intern(cs_doc_arena *a, const char *s, size_t n, int *f
 ** keeps its blocks for what comes next (the memory stays held). */
 void cs_doc_arena_reset(cs_doc_arena *a);
 
+/* Moves every block of `from` into a (what it handed out stays valid, and
+** is freed with a) and frees `from`; its texts are not interned in a (a
+** text of both may be two copies). NULL `from` is allowed. Never fails. */
+void cs_doc_arena_adopt(cs_doc_arena *a, cs_doc_arena *from);
+
 /* Bytes the arena holds. */
 size_t cs_doc_arena_bytes(const cs_doc_arena *a);
 

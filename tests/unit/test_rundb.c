@@ -16,7 +16,10 @@
 #include "coopsim/sha256.h"
 #include "rundb_testdoc.h"
 #include "rundb_teststore.h"
-#include "../../core/sqlite_open.h" /* cs_sqlite_open_at, below the store */
+#include "../../core/rundb_internal.h" /* --beside: cs_rundb_test_beside_rows */
+#include "../../core/sqlite_open.h"   /* cs_sqlite_open_at, below the store */
+
+static int beside; /* --beside: every run's parts read beside its rows */
 
 static int64_t save(cs_rundb *db, const cs_doc *doc, const cs_rundb_meta *meta) {
   int64_t id = -1;
@@ -62,7 +65,10 @@ static void round_trip_is_exact(void **state) {
   assert_int_equal(cs_rundb_open(&db, path, &ro, &err), 0);
   cs_doc *back = NULL;
   cs_rundb_info info;
+  size_t taken = cs_rundb_test_beside_taken();
   assert_int_equal(cs_rundb_load(db, id, &back, &info, &err), 0);
+  /* --beside: the parts were read on the second thread, not by the fallback */
+  assert_int_equal(cs_rundb_test_beside_taken() - taken, beside ? 1 : 0);
   /* the stored file name replaces the document's */
   free(doc->scenario_file);
   doc->scenario_file = malloc(20);
@@ -677,6 +683,31 @@ static void moved_rows_read_as_saved(const char *sql) {
   cs_doc_free(b);
 }
 
+/* A store someone turned to WAL is read as saved, its parts by the first
+** connection alone (--beside: none read beside): in WAL a writer commits
+** while readers read, and two connections may see two snapshots. */
+static void wal_store_read_by_one_connection(void **state) {
+  (void)state;
+  cs_doc *a = testdoc(2, 3, 20, "first");
+  cs_rundb *db = open_write();
+  save(db, a, &testmeta);
+  cs_rundb_close(db);
+  sqlite3 *raw;
+  assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(raw, "PRAGMA journal_mode = WAL", NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(raw);
+  cs_error err = {0, ""};
+  assert_int_equal(cs_rundb_open(&db, path, NULL, &err), 0);
+  size_t taken = cs_rundb_test_beside_taken();
+  cs_doc *back = NULL;
+  if (cs_rundb_load(db, 1, &back, NULL, &err)) fail_msg("%s", err.msg);
+  assert_int_equal(cs_rundb_test_beside_taken(), taken);
+  assert_true(docs_equal(a, back));
+  cs_doc_free(back);
+  cs_rundb_close(db);
+  cs_doc_free(a);
+}
+
 static void rows_in_reverse_rowid_order(void **state) {
   (void)state;
   moved_rows_read_as_saved("UPDATE run_rows SET rowid = 1000000 - rowid; UPDATE run_parts SET rowid = 1000000 - rowid");
@@ -1283,7 +1314,11 @@ static void review3_user_version_zero(void **state) {
   free(after);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+  if (argc > 1 && strcmp(argv[1], "--beside") == 0) {
+    beside = 1;
+    cs_rundb_test_beside_rows(0);
+  }
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(sha256_known_value),
       cmocka_unit_test_setup_teardown(round_trip_is_exact, setup, teardown),
@@ -1304,6 +1339,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(rel24_damaged_page, setup, teardown),
       cmocka_unit_test_setup_teardown(damaged_page_of_the_run_read, setup, teardown),
       cmocka_unit_test_setup_teardown(edited_run_is_refused, setup, teardown),
+      cmocka_unit_test_setup_teardown(wal_store_read_by_one_connection, setup, teardown),
       cmocka_unit_test_setup_teardown(rows_in_reverse_rowid_order, setup, teardown),
       cmocka_unit_test_setup_teardown(rows_of_two_runs_interleaved, setup, teardown),
       cmocka_unit_test_setup_teardown(one_row_moved_away, setup, teardown),
