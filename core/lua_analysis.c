@@ -3,7 +3,6 @@
 ** model they make of a scenario's exact runs, drawn in C (montecarlo.h) on
 ** threads, Ctrl-C stopping it with the draws done so far.
 */
-#define _DEFAULT_SOURCE /* madvise's MADV_HUGEPAGE */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime for the Monte Carlo timing */
 #include <lauxlib.h>
 #include <math.h>
@@ -11,7 +10,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 #include "coopsim/lua_progress.h"
 #include "coopsim/montecarlo.h"
@@ -23,19 +21,6 @@ static volatile sig_atomic_t mc_stop = 0;
 static void mc_interrupt(int sig) {
   (void)sig;
   mc_stop = 1;
-}
-
-/* Asks for huge pages under the draws' buffer (its whole 2 MiB pages): each
-** sample is written once, so on a kernel that gives transparent huge pages
-** on request (Debian's default, "madvise") 100 000 draws of Helgeland take
-** 1 800 page faults instead of 17 600 (the development VM: the whole
-** command, bench/mc_whole.lua, 0.34-0.44 s instead of 0.66-0.83 s). Only
-** advice: refused (an older kernel, a filter), the pages are small and the
-** figures the same. */
-static void advise_huge_pages(void *p, size_t n) {
-  const uintptr_t huge = (uintptr_t)2 << 20;
-  uintptr_t from = ((uintptr_t)p + huge - 1) & ~(huge - 1), to = ((uintptr_t)p + n) & ~(huge - 1);
-  if (to > from) (void)madvise((void *)from, to - from, MADV_HUGEPAGE);
 }
 
 static void mc_progress(void *ud, long done, long total) {
@@ -221,11 +206,14 @@ static int l_montecarlo(lua_State *L) {
   memset(stats, 0, m.nyears * m.nmembers * sizeof *stats);
   /* the draws (up to 10^7 per member-year) are the largest buffer by far:
   ** from the Lua allocator too, so that a sandbox's memory cap refuses them
-  ** instead of the C heap taking gigabytes on a scenario's say-so */
+  ** instead of the C heap taking gigabytes on a scenario's say-so; in 4 KB
+  ** pages, no huge pages asked for (doc_arena.c's new_block says why: the
+  ** whole command, bench/mc_whole.lua, after a 3 s pause 801-853 ms with
+  ** them, 250-284 ms without; at once after another run 230-261 against
+  ** 280-288 ms) */
   if (o.draws >= 1 && o.draws <= 10000000) { /* else cs_montecarlo says why */
     size_t size = m.nyears * m.nmembers * (size_t)o.draws * sizeof *o.samples;
     o.samples = lua_newuserdatauv(L, size, 0);
-    advise_huge_pages(o.samples, size);
   }
   mc_stop = 0;
   o.stop = &mc_stop;

@@ -26,7 +26,6 @@
 #include <time.h>
 #include "coopsim/date.h"
 #include "coopsim/hash.h"
-#include "coopsim/hugepage.h"
 #include "coopsim/text.h"
 #include "coopsim/zip_write.h"
 #include "fmt_num.h"
@@ -68,8 +67,6 @@ static int xb_grow(xbuf *b, size_t n) {
   }
   b->s = s;
   b->cap = cap;
-  /* a sheet's megabytes in 2 MB pages rather than 4 KB ones (hugepage.h) */
-  if (cap >= ((size_t)4 << 20)) cs_hugepage_hint(s, cap);
   return 1;
 }
 

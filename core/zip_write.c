@@ -23,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "coopsim/atomic_file.h"
-#include "coopsim/hugepage.h"
 #include "coopsim/lazy_deflate.h"
 #include "coopsim/thread.h"
 #include "coopsim/zip_write.h"
@@ -185,7 +184,6 @@ static void compress_next(cs_zip *z, struct libdeflate_compressor *c) {
     if (!out) {
       oom = 1;
     } else {
-      if (bound >= ((size_t)4 << 20)) cs_hugepage_hint(out, bound); /* hugepage.h */
       outlen = libdeflate_deflate_compress(c, in, len, out, bound);
     }
   }
