@@ -1984,11 +1984,37 @@ static void row_values(reader *r, cs_doc_row *row, size_t code_min, size_t code_
   row->ninvoices = (size_t)get_count(r, 27);
 }
 
+/* The rows of scenarios s0..s1 - 1 (n of them, as they claim) from rowid
+** first on, in key order, into rows: 1 when read (or a value refused,
+** recorded), 0 when they are not those rowids' rows (nothing recorded: the
+** key-ordered query must read them). */
+static int read_rows_range(reader *r, const cs_doc *doc, size_t s0, size_t s1, int64_t first, size_t n,
+                           cs_doc_row *rows, size_t code_min, size_t code_max) {
+  if (n == 0) return 1;
+  int v = r->db->version;
+  const char *sql = v >= 3 ? ROW_COLUMNS_V3 BY_ROWID : v == 2 ? ROW_COLUMNS_V2 BY_ROWID : ROW_COLUMNS_V1 BY_ROWID;
+  if (stretch_query(r, sql, first, (int64_t)n)) return 0;
+  size_t k = 0;
+  for (size_t s = s0; s < s1 && !r->rc; s++)
+    for (size_t i = 0; i < doc->runs[s].nrows && !r->rc; i++, k++) {
+      int64_t key[2] = {(int64_t)s, (int64_t)i};
+      if (stretch_next(r, key, 2) != 1) return 0;
+      row_values(r, &rows[k], code_min, code_max);
+    }
+  if (!r->rc && sqlite3_step(r->st) != SQLITE_DONE) return 0;
+  return 1;
+}
+
+typedef struct beside beside;
+static size_t beside_split(const beside *b, size_t nruns);
+static cs_doc_row *beside_rows(beside *b, int64_t first);
+
 /* The scenarios' rows in rowid order into one array of the arena, each
 ** scenario's part of it as long as it claims: 1 when read (or a value
 ** refused, recorded), 0 when the key-ordered query must read them (every
-** scenario's rows left NULL). */
-static int read_rows_stretch(reader *r, cs_doc *doc, size_t code_min, size_t code_max) {
+** scenario's rows left NULL). The last scenarios' rows may come from b,
+** read there meanwhile (else they are read here after the others). */
+static int read_rows_stretch(reader *r, cs_doc *doc, size_t code_min, size_t code_max, beside *b) {
   int64_t first, n;
   size_t claimed = 0;
   for (size_t s = 0; s < doc->nruns; s++) claimed += doc->runs[s].nrows; /* their sum is the run's (read_scenarios) */
@@ -1999,28 +2025,30 @@ static int read_rows_stretch(reader *r, cs_doc *doc, size_t code_min, size_t cod
     problem(r, CS_ENOMEM, "out of memory");
     return 1;
   }
-  int v = r->db->version;
-  const char *sql = v >= 3 ? ROW_COLUMNS_V3 BY_ROWID : v == 2 ? ROW_COLUMNS_V2 BY_ROWID : ROW_COLUMNS_V1 BY_ROWID;
-  if (stretch_query(r, sql, first, n)) return 0;
-  size_t k = 0;
-  for (size_t s = 0; s < doc->nruns && !r->rc; s++)
-    for (size_t i = 0; i < doc->runs[s].nrows && !r->rc; i++, k++) {
-      int64_t key[2] = {(int64_t)s, (int64_t)i};
-      if (stretch_next(r, key, 2) != 1) return 0;
-      row_values(r, &rows[k], code_min, code_max);
-    }
-  if (!r->rc && sqlite3_step(r->st) != SQLITE_DONE) return 0;
+  /* scenarios k.. are b's to read; m rows before them */
+  size_t k = beside_split(b, doc->nruns), m = 0;
+  for (size_t s = 0; s < k; s++) m += doc->runs[s].nrows;
+  if (!read_rows_range(r, doc, 0, k, first, m, rows, code_min, code_max)) return 0;
+  if (r->rc) return 1;
+  cs_doc_row *tail = rows + m;
+  if (k < doc->nruns) {
+    cs_doc_row *theirs = beside_rows(b, first);
+    if (theirs)
+      tail = theirs;
+    else if (!read_rows_range(r, doc, k, doc->nruns, first + (int64_t)m, (size_t)n - m, tail, code_min, code_max))
+      return 0;
+  }
   for (size_t s = 0, at = 0; s < doc->nruns; at += doc->runs[s++].nrows)
-    if (doc->runs[s].nrows) doc->runs[s].rows = rows + at;
+    if (doc->runs[s].nrows) doc->runs[s].rows = s < k ? rows + at : tail + (at - m);
   return 1;
 }
 
 /* The scenarios' rows, then their years: each run's array kept when the
 ** next run's begins; a run's claimed counts are in nrows and nyears. */
-static void read_rows(reader *r, cs_doc *doc) {
+static void read_rows(reader *r, cs_doc *doc, beside *b) {
   int v = r->db->version;
   size_t code_max = v >= 2 ? 16 : 4, code_min = v >= 2 ? 1 : 4;
-  if (r->rc || read_rows_stretch(r, doc, code_min, code_max)) return;
+  if (r->rc || read_rows_stretch(r, doc, code_min, code_max, b)) return;
   const char *sql = v >= 3   ? ROW_COLUMNS_V3 BY_KEY("scenario, idx")
                     : v == 2 ? ROW_COLUMNS_V2 BY_KEY("scenario, idx")
                              : ROW_COLUMNS_V1 BY_KEY("scenario, idx");
@@ -2203,9 +2231,10 @@ static void read_parts(reader *r, cs_doc *doc) {
 
 /* ---- the parts read beside the rows ----------------------------------------
 **
-** A large run's parts are read on a second thread, through a second
-** connection to the same file, while this thread reads its rows: SQLite's
-** stepping is most of a read, and one connection is one thread at a time.
+** A large run's parts, and its last scenarios' rows, are read on a second
+** thread, through a second connection to the same file, while this thread
+** reads the other rows: SQLite's stepping is most of a read, and one
+** connection is one thread at a time.
 ** The two read the same snapshot: the first connection holds its read lock
 ** (SHARED) from before the second is opened until after it is done, and no
 ** writer can commit while any reader holds one (a rollback journal, never
@@ -2219,20 +2248,33 @@ static void read_parts(reader *r, cs_doc *doc) {
 ** The second thread reads the parts' stretch of rowids (run_stretch) with
 ** its keys, knowing nothing of the rows; once both are read, this thread
 ** checks those keys against the rows' counts exactly as read_parts_stretch
-** does while it reads. Anything else (a part out of place, a value the
+** does while it reads. It then reads the rows of the scenarios from k on
+** as read_rows_stretch would (read_rows_range), while this thread reads
+** those before k. Anything else (a row or part out of place, a value the
 ** schema does not allow, no second connection, a lock, no thread) and what
-** the second thread read is dropped and the parts are read here as they
-** always are (read_parts), which reports whatever is wrong in its words. */
+** the second thread read is dropped and this thread reads it as it always
+** has, in the same order (the rows from k on after the others, then the
+** parts), which reports whatever is wrong in its words. */
 
 /* Runs that claim at least this many rows have their parts read beside
 ** their rows (the national run: 96 000); fewer are read faster by one. */
 #define BESIDE_ROWS 20000
-static size_t beside_rows = BESIDE_ROWS;
+/* This thread reads the first scenarios' rows up to this share of them (in
+** hundredths), the second thread the parts and the rest: measured on the
+** national run, a row costs some 1.9 us to read, a part 0.57 us, and a row
+** has 1.55 parts, so the two are even near 73 %. */
+#define BESIDE_ROW_SHARE 73
+static size_t beside_row_share = BESIDE_ROW_SHARE;
+static size_t beside_min_rows = BESIDE_ROWS;
 
-static size_t beside_taken;
+static size_t beside_taken, beside_rows_taken;
 
-void cs_rundb_test_beside_rows(size_t rows) { beside_rows = rows; }
+void cs_rundb_test_beside(size_t min_rows, size_t row_share) {
+  beside_min_rows = min_rows;
+  beside_row_share = row_share < 100 ? row_share : 100;
+}
 size_t cs_rundb_test_beside_taken(void) { return __atomic_load_n(&beside_taken, __ATOMIC_RELAXED); }
+size_t cs_rundb_test_beside_rows_taken(void) { return __atomic_load_n(&beside_rows_taken, __ATOMIC_RELAXED); }
 
 #define BESIDE_FINGERPRINT                                                                                   \
   "SELECT printf('%d %d %d %d %d ', (SELECT application_id FROM pragma_application_id),"                    \
@@ -2251,6 +2293,13 @@ typedef struct beside {
   int64_t (*keys)[3]; /* each one's scenario, row and place */
   int64_t n;
   int ok;             /* 1: parts and keys are the whole stretch, each value allowed */
+  /* the rows of scenarios k.. (k == the run's scenarios: none) */
+  const cs_doc *doc;  /* the document: its scenarios' claimed counts, read only */
+  size_t k, code_min, code_max;
+  cs_doc_row *rows;   /* when read whole: those rows, in key order */
+  int64_t rows_first; /* the rowid of the run's least row key, as found there */
+  int rows_used;      /* 1: given to the document (the arena must be adopted) */
+  int joined;
 } beside;
 
 /* The store's fingerprint by connection db (BESIDE_FINGERPRINT), malloc'ed;
@@ -2292,6 +2341,25 @@ static void beside_read(beside *b) {
   b->ok = 1;
 }
 
+/* The rows of scenarios b->k.. into b->rows (NULL unless read whole). */
+static void beside_read_rows(beside *b) {
+  reader *r = &b->r;
+  const cs_doc *doc = b->doc;
+  size_t claimed = 0, m = 0;
+  for (size_t s = 0; s < doc->nruns; s++) claimed += doc->runs[s].nrows;
+  for (size_t s = 0; s < b->k; s++) m += doc->runs[s].nrows;
+  int64_t first, n;
+  if (r->rc || !run_stretch(r, "run_rows", "scenario, idx", &first, &n) || (uint64_t)n != claimed || m > claimed)
+    return;
+  size_t want = claimed - m;
+  cs_doc_row *rows = want <= SIZE_MAX / sizeof *rows ? cs_doc_arena_alloc_raw(r->arena, want * sizeof *rows) : NULL;
+  if (!rows || !read_rows_range(r, doc, b->k, doc->nruns, first + (int64_t)m, want, rows, b->code_min, b->code_max) ||
+      r->rc)
+    return;
+  b->rows = rows;
+  b->rows_first = first;
+}
+
 static void *beside_main(void *arg) {
   beside *b = arg;
   cs_error why;
@@ -2307,7 +2375,10 @@ static void *beside_main(void *arg) {
       sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
     return NULL;
   char *fp = beside_fingerprint(db, b->r.id);
-  if (fp && strcmp(fp, b->fingerprint) == 0) beside_read(b);
+  if (fp && strcmp(fp, b->fingerprint) == 0) {
+    beside_read(b);
+    if (b->k < b->doc->nruns) beside_read_rows(b);
+  }
   free(fp);
   sqlite3_finalize(b->r.st);
   b->r.st = NULL;
@@ -2315,11 +2386,27 @@ static void *beside_main(void *arg) {
   return NULL;
 }
 
-/* Starts reading the run's parts beside the rows, when the run is large
-** enough and a second thread can be had; NULL otherwise (read_parts reads
-** them). r has read the runs row: its connection holds the read lock. */
-static beside *beside_start(reader *r, int64_t nrows) {
-  if (r->rc || nrows < 0 || (uint64_t)nrows < beside_rows) return NULL;
+/* The first scenario whose rows b reads (the run's scenarios: none, or no b). */
+static size_t beside_split(const beside *b, size_t nruns) { return b ? b->k : nruns; }
+
+/* The rows b read of scenarios b->k.. (the thread joined), when it read
+** them whole from the same stretch (first): given to the caller's document;
+** else NULL (the caller reads them). */
+static cs_doc_row *beside_rows(beside *b, int64_t first) {
+  if (!b->joined) pthread_join(b->thread, NULL);
+  b->joined = 1;
+  if (!b->rows || b->rows_first != first) return NULL;
+  b->rows_used = 1;
+  __atomic_add_fetch(&beside_rows_taken, 1, __ATOMIC_RELAXED);
+  return b->rows;
+}
+
+/* Starts reading the run's parts and last rows beside the other rows, when
+** the run is large enough and a second thread can be had; NULL otherwise
+** (read_rows and read_parts read them). r has read the runs row and doc's
+** scenarios: its connection holds the read lock. */
+static beside *beside_start(reader *r, const cs_doc *doc, int64_t nrows) {
+  if (r->rc || nrows < 0 || (uint64_t)nrows < beside_min_rows) return NULL;
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(r->db->db, "PRAGMA main.journal_mode", -1, &st, NULL) != SQLITE_OK) return NULL;
   const char *mode = sqlite3_step(st) == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
@@ -2331,6 +2418,13 @@ static beside *beside_start(reader *r, int64_t nrows) {
   b->twin = *r->db;
   b->twin.db = NULL;
   b->r = (reader){&b->twin, r->id, cs_doc_arena_new(0), NULL, &b->err, 0, r->explanations, {{NULL}}, {{0}}};
+  b->doc = doc;
+  b->code_max = r->db->version >= 2 ? 16 : 4; /* as read_rows */
+  b->code_min = r->db->version >= 2 ? 1 : 4;
+  size_t total = 0, mine = 0;
+  for (size_t s = 0; s < doc->nruns; s++) total += doc->runs[s].nrows;
+  size_t share = total <= SIZE_MAX / 100 ? total * beside_row_share / 100 : total / 100 * beside_row_share;
+  while (b->k < doc->nruns && mine < share) mine += doc->runs[b->k++].nrows;
   b->fingerprint = beside_fingerprint(r->db->db, r->id);
   if (!b->r.arena || !b->fingerprint || pthread_create(&b->thread, NULL, beside_main, b) != 0) {
     cs_doc_arena_free(b->r.arena);
@@ -2343,10 +2437,11 @@ static beside *beside_start(reader *r, int64_t nrows) {
 
 /* The parts read beside, given to the document's rows when they are
 ** exactly what read_parts_stretch would have read: 1, or 0 (nothing given;
-** read_parts must read them). Frees b. */
+** read_parts must read them). Frees b, its arena adopted by the document's
+** when the document has anything of it. */
 static int beside_finish(reader *r, cs_doc *doc, beside *b) {
   if (!b) return 0;
-  pthread_join(b->thread, NULL);
+  if (!b->joined) pthread_join(b->thread, NULL);
   int ok = !r->rc && b->ok;
   int64_t k = 0;
   for (size_t s = 0; s < doc->nruns && ok; s++)
@@ -2360,9 +2455,11 @@ static int beside_finish(reader *r, cs_doc *doc, beside *b) {
     for (size_t s = 0; s < doc->nruns; s++)
       for (size_t i = 0; i < doc->runs[s].nrows; k += (int64_t)doc->runs[s].rows[i++].nparts)
         if (doc->runs[s].rows[i].nparts) doc->runs[s].rows[i].parts = b->parts + k;
+    __atomic_add_fetch(&beside_taken, 1, __ATOMIC_RELAXED);
+  }
+  if (ok || b->rows_used) {
     cs_doc_arena_adopt(r->arena, b->r.arena);
     b->r.arena = NULL;
-    __atomic_add_fetch(&beside_taken, 1, __ATOMIC_RELAXED);
   }
   sqlite3_close(b->twin.db);
   b->twin.db = NULL;
@@ -2695,8 +2792,8 @@ static int load_in_transaction(cs_rundb *db, int64_t id, cs_doc *doc, cs_rundb_i
     cs_rundb_info_clear(&mine);
   }
   read_scenarios(&r, doc, nscenarios, nrows);
-  beside *b = beside_start(&r, nrows);
-  read_rows(&r, doc);
+  beside *b = beside_start(&r, doc, nrows);
+  read_rows(&r, doc, b);
   if (!beside_finish(&r, doc, b)) read_parts(&r, doc);
   read_years(&r, doc);
   read_amounts(&r, doc);

@@ -16,7 +16,7 @@
 #include "coopsim/sha256.h"
 #include "rundb_testdoc.h"
 #include "rundb_teststore.h"
-#include "../../core/rundb_internal.h" /* --beside: cs_rundb_test_beside_rows */
+#include "../../core/rundb_internal.h" /* --beside: cs_rundb_test_beside */
 #include "../../core/sqlite_open.h"   /* cs_sqlite_open_at, below the store */
 
 static int beside; /* --beside: every run's parts read beside its rows */
@@ -65,10 +65,12 @@ static void round_trip_is_exact(void **state) {
   assert_int_equal(cs_rundb_open(&db, path, &ro, &err), 0);
   cs_doc *back = NULL;
   cs_rundb_info info;
-  size_t taken = cs_rundb_test_beside_taken();
+  size_t taken = cs_rundb_test_beside_taken(), rows_taken = cs_rundb_test_beside_rows_taken();
   assert_int_equal(cs_rundb_load(db, id, &back, &info, &err), 0);
-  /* --beside: the parts were read on the second thread, not by the fallback */
+  /* --beside: the parts and the last scenario's rows were read on the
+  ** second thread, not by the fallback */
   assert_int_equal(cs_rundb_test_beside_taken() - taken, beside ? 1 : 0);
+  assert_int_equal(cs_rundb_test_beside_rows_taken() - rows_taken, beside ? 1 : 0);
   /* the stored file name replaces the document's */
   free(doc->scenario_file);
   doc->scenario_file = malloc(20);
@@ -598,6 +600,10 @@ static void edited_run_is_refused(void **state) {
     const char *sql, *want;
   } cases[] = {
       {"UPDATE run_rows SET months = 13 WHERE scenario = 0 AND idx = 1", "run_rows, field \"months\": 13 outside 0..12"},
+      /* the second scenario's rows: --beside reads them on the second thread */
+      {"UPDATE run_rows SET months = 14 WHERE scenario = 1 AND idx = 5", "run_rows, field \"months\": 14 outside 0..12"},
+      {"UPDATE run_rows SET code = '' WHERE scenario = 1 AND idx = 7", "run_rows, field \"code\": not a member's code"},
+      {"UPDATE run_rows SET idx = 60 WHERE scenario = 1 AND idx = 3", "damaged (rows out of order)"},
       {"UPDATE run_rows SET money = 2 WHERE scenario = 0 AND idx = 0", "run_rows, field \"money\": 2 outside 0..1"},
       {"UPDATE run_rows SET has_difference = 7 WHERE scenario = 0 AND idx = 3", "run_rows, field \"has_difference\""},
       {"UPDATE run_rows SET total = 9007199254740993 WHERE scenario = 0 AND idx = 2", "run_rows, field \"total\""},
@@ -698,10 +704,11 @@ static void wal_store_read_by_one_connection(void **state) {
   sqlite3_close(raw);
   cs_error err = {0, ""};
   assert_int_equal(cs_rundb_open(&db, path, NULL, &err), 0);
-  size_t taken = cs_rundb_test_beside_taken();
+  size_t taken = cs_rundb_test_beside_taken(), rows_taken = cs_rundb_test_beside_rows_taken();
   cs_doc *back = NULL;
   if (cs_rundb_load(db, 1, &back, NULL, &err)) fail_msg("%s", err.msg);
   assert_int_equal(cs_rundb_test_beside_taken(), taken);
+  assert_int_equal(cs_rundb_test_beside_rows_taken(), rows_taken);
   assert_true(docs_equal(a, back));
   cs_doc_free(back);
   cs_rundb_close(db);
@@ -1317,7 +1324,7 @@ static void review3_user_version_zero(void **state) {
 int main(int argc, char **argv) {
   if (argc > 1 && strcmp(argv[1], "--beside") == 0) {
     beside = 1;
-    cs_rundb_test_beside_rows(0);
+    cs_rundb_test_beside(0, 50); /* a two-scenario run: the second's rows read beside */
   }
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(sha256_known_value),
