@@ -633,6 +633,7 @@ int cli_run(int argc, char **argv, const cli_options *opt) {
     fprintf(stderr, "coopsim run: which scenario file? (coopsim run FILE.lua)\n");
     return 2;
   }
+  if (out && strcmp(out, "-") == 0) out = NULL; /* --out -: standard output, as without --out */
   /* the language a Norwegian office sets once (LANG and LC_* are not read) */
   /* the language a Norwegian office sets once: COOPSIM_LANG (LANG and LC_*
   ** are not read) is the default of --lang for a report */

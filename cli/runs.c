@@ -428,11 +428,19 @@ int cli_runs(int argc, char **argv, const cli_options *opt) {
   const char *db_path = NULL, *format = NULL, *out = NULL, *lang = NULL, *args[3] = {NULL};
   int nargs = 0;
   for (int i = 0; i < argc; i++) {
-    if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) db_path = argv[++i];
-    else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) format = argv[++i];
-    else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) out = argv[++i];
-    else if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc) lang = argv[++i];
-    else if (argv[i][0] == '-' && argv[i][1] && !(argv[i][1] >= '0' && argv[i][1] <= '9')) {
+    const char **slot = strcmp(argv[i], "--db") == 0       ? &db_path
+                        : strcmp(argv[i], "--format") == 0 ? &format
+                        : strcmp(argv[i], "--out") == 0    ? &out
+                        : strcmp(argv[i], "--lang") == 0   ? &lang
+                                                           : NULL;
+    if (slot && i + 1 < argc) {
+      /* once each: the second of two was taken silently before */
+      if (*slot) {
+        fprintf(stderr, "coopsim runs: %s given twice (%s and %s)\n", argv[i], *slot, argv[i + 1]);
+        return 2;
+      }
+      *slot = argv[++i];
+    } else if (argv[i][0] == '-' && argv[i][1] && !(argv[i][1] >= '0' && argv[i][1] <= '9')) {
       /* "-1" is a run number, refused as one below */
       fprintf(stderr, "coopsim runs: unknown option %s\n%s", argv[i], runs_usage);
       return 2;
@@ -462,6 +470,7 @@ int cli_runs(int argc, char **argv, const cli_options *opt) {
     fprintf(stderr, "coopsim runs %s: --format and --out are for export, --lang for show and export\n", cmd);
     return 2;
   }
+  if (out && strcmp(out, "-") == 0) out = NULL; /* --out -: standard output, as without --out */
   /* run numbers are checked before the store is opened */
   int64_t unused;
   for (int i = 1; i < nargs; i++)

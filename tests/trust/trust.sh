@@ -93,6 +93,16 @@ expect option_without_value "coopsim run: --out needs a value" run forge.lua --o
 expect global_option_without_value "coopsim: --data-dir needs a value" run forge.lua --data-dir
 expect out_twice "coopsim run: --out given twice" run forge.lua --out a.csv --out b.csv
 expect db_twice "coopsim run: --db given twice" run forge.lua --db a.db --db b.db
+expect runs_out_twice "coopsim runs: --out given twice (a.csv and b.csv)" runs export 1 --db forge.db --out a.csv --out b.csv
+expect runs_db_twice "coopsim runs: --db given twice" runs list --db forge.db --db other.db
+[ -e a.csv ] || [ -e b.csv ] || [ -e other.db ] && fail "an option given twice made a file"
+# --out -: standard output, as without --out; no file named "-"
+"$coopsim" run forge.lua --format csv --out - >dash.csv 2>err || fail "run --out -: $(cat err)"
+cmp -s dash.csv forge.csv || fail "run --out - is not the CSV report"
+"$coopsim" runs export 1 --db forge.db --format csv --out - >dash.csv 2>err || fail "runs export --out -: $(cat err)"
+grep -q '^Grunnlag,Træna og Rødøy,2023,1835,Træna,450,.*,28072,' dash.csv || fail "runs export --out -: $(cat dash.csv)"
+[ -e ./- ] && fail "--out - made a file named -"
+expect out_dash_workbook "give --out FILE" runs export 1 --db forge.db --format xlsx --out -
 mkdir -p empty
 expect data_dir_first "coopsim: --data-dir empty:" --data-dir empty run forge.lua
 grep -q "forge.lua:" err && fail "a --data-dir error names the scenario's line: $(cat err)"
