@@ -1,7 +1,8 @@
 /*
 ** test_doc_arena.c: the document arena (doc.h, cs_doc_arena_*): zeroed
 ** pieces are zero whether their block is fresh, malloc'ed or used before
-** (the arena clears only what may hold something), and the limit holds.
+** (the arena clears only what may hold something), the limit holds, and
+** an arena's blocks adopted by another keep what they hold.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -73,10 +74,51 @@ static void limit_holds(void **state) {
   cs_doc_arena_free(NULL);
 }
 
+/* An arena's blocks adopted by another: what it handed out stays as it was
+** and is freed with the other (ASan: read after the source's struct is
+** gone, no leak); the other goes on handing out pieces, its texts its own. */
+static void adopted_pieces_stay(void **state) {
+  (void)state;
+  for (int first_empty = 0; first_empty <= 1; first_empty++) {
+    cs_doc_arena *a = cs_doc_arena_new(0), *b = cs_doc_arena_new(0);
+    assert_non_null(a);
+    assert_non_null(b);
+    if (!first_empty) memset(cs_doc_arena_alloc(a, 1000), 7, 1000);
+    unsigned char *pieces[NSIZES];
+    for (size_t i = 0; i < NSIZES; i++) {
+      assert_non_null(pieces[i] = cs_doc_arena_alloc_raw(b, sizes[i]));
+      memset(pieces[i], (int)(i + 1), sizes[i]);
+    }
+    const char *t = cs_doc_arena_intern(b, "population", 10, NULL);
+    cs_doc_arena_reset(b); /* spare blocks move too */
+    for (size_t i = 0; i < NSIZES; i++) {
+      assert_non_null(pieces[i] = cs_doc_arena_alloc_raw(b, sizes[i]));
+      memset(pieces[i], (int)(i + 1), sizes[i]);
+    }
+    t = cs_doc_arena_intern(b, "population", 10, NULL);
+    size_t before = cs_doc_arena_bytes(a);
+    cs_doc_arena_adopt(a, b);
+    assert_true(cs_doc_arena_bytes(a) > before);
+    for (size_t i = 0; i < NSIZES; i++)
+      for (size_t k = 0; k < sizes[i]; k += 4093) assert_int_equal(pieces[i][k], (int)(i + 1));
+    assert_string_equal(t, "population");
+    int fresh = 0;
+    const char *u = cs_doc_arena_intern(a, "population", 10, &fresh);
+    assert_true(fresh); /* a's own copy: adopted texts are not interned in a */
+    assert_string_equal(u, "population");
+    unsigned char *p = cs_doc_arena_alloc(a, 2u << 20);
+    assert_non_null(p);
+    assert_true(all_zero(p, 2u << 20));
+    cs_doc_arena_adopt(a, NULL);
+    cs_doc_arena_free(a);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(zeroed_when_fresh_and_after_reset),
       cmocka_unit_test(limit_holds),
+      cmocka_unit_test(adopted_pieces_stay),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
