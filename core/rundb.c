@@ -36,6 +36,7 @@ struct cs_rundb {
   char *path; /* as messages show it */
   int dirfd;  /* the held folder the file is in (ours), or -1: opened by path */
   char *name; /* the file's name in that folder (dirfd >= 0), else NULL */
+  int fd;     /* the descriptor SQLite has the file open with (-1: not known; SQLite's) */
   int busy_ms; /* how long a lock of another process is waited for (open, COMMIT) */
 };
 
@@ -646,6 +647,7 @@ int cs_rundb_open(cs_rundb **out, const char *path, const cs_rundb_options *opt,
     return cs_error_set(err, CS_ENOMEM, "%s: out of memory", path);
   }
   db->dirfd = -1;
+  db->fd = -1;
   db->write = opt->write != 0;
   db->busy_ms = opt->busy_ms;
   int rc = CS_OK;
@@ -673,8 +675,8 @@ int cs_rundb_open(cs_rundb **out, const char *path, const cs_rundb_options *opt,
   /* one thread uses a store's connection: no mutex taken at every column read */
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (may_create ? SQLITE_OPEN_CREATE : 0);
   if (!rc)
-    rc = db->dirfd >= 0 ? cs_sqlite_open_at(&db->db, db->dirfd, opt->name, path, flags, opt->busy_ms, err)
-                        : cs_sqlite_open(&db->db, path, flags, opt->busy_ms, err);
+    rc = cs_sqlite_open_fd(&db->db, db->dirfd, db->dirfd >= 0 ? opt->name : path, path, flags, opt->busy_ms, -1,
+                           &db->fd, err);
   if (!rc && !opt->write && sqlite3_exec(db->db, "PRAGMA query_only = ON", NULL, NULL, NULL) != SQLITE_OK)
     rc = db_fail(db, err, "cannot open it for reading");
   /* a page cache of 512 KB, not SQLite's 2 MB: a run is read (and saved)
@@ -2235,12 +2237,14 @@ static void read_parts(reader *r, cs_doc *doc) {
 ** thread, through a second connection to the same file, while this thread
 ** reads the other rows: SQLite's stepping is most of a read, and one
 ** connection is one thread at a time.
+** The second connection has the very file the first has open: SQLite's
+** open of it gets a duplicate of the first's descriptor, not the file its
+** name names by then (a copy renamed over it, a FIFO: cs_sqlite_open_fd).
 ** The two read the same snapshot: the first connection holds its read lock
 ** (SHARED) from before the second is opened until after it is done, and no
 ** writer can commit while any reader holds one (a rollback journal, never
-** WAL: rundb.h). That the second opened the same file, not another put in
-** its place since, is checked by the store's marks, schema version, page
-** counts and the run's row, read by both (beside_fingerprint). A store
+** WAL: rundb.h); the store's marks, schema version, page counts and the
+** run's row, read by both, are compared too (beside_fingerprint). A store
 ** someone turned to WAL (readable, never written so by coopsim) lets a
 ** writer commit while readers read, so two connections may see two
 ** snapshots: its parts are read by the first connection alone.
@@ -2284,7 +2288,7 @@ size_t cs_rundb_test_beside_rows_taken(void) { return __atomic_load_n(&beside_ro
   " FROM runs WHERE id = ?1)"
 
 typedef struct beside {
-  cs_rundb twin;      /* the second connection (path, dirfd, name: the store's own) */
+  cs_rundb twin;      /* the second connection (path, dirfd, name, fd: the store's own) */
   reader r;           /* its reader, into its own arena */
   cs_error err;       /* its reader's problem (dropped: read_parts tells) */
   char *fingerprint;  /* the store as the first connection sees it */
@@ -2364,12 +2368,11 @@ static void *beside_main(void *arg) {
   beside *b = arg;
   cs_error why;
   sqlite3 *db = NULL;
-  /* read-only, no waiting: a writer waiting for the first connection's
-  ** lock (PENDING) keeps new readers out, and would wait on this one */
-  int rc = b->twin.dirfd >= 0
-               ? cs_sqlite_open_at(&db, b->twin.dirfd, b->twin.name, b->twin.path,
-                                   SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, 0, &why)
-               : cs_sqlite_open(&db, b->twin.path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, 0, &why);
+  /* the first connection's file, read-only, no waiting: a writer waiting
+  ** for the first connection's lock (PENDING) keeps new readers out, and
+  ** would wait on this one */
+  int rc = cs_sqlite_open_fd(&db, b->twin.dirfd, b->twin.dirfd >= 0 ? b->twin.name : b->twin.path, b->twin.path,
+                             SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, 0, b->twin.fd, NULL, &why);
   b->twin.db = db;
   if (rc || sqlite3_exec(db, "PRAGMA cache_size = -512; PRAGMA cell_size_check = ON", NULL, NULL, NULL) != SQLITE_OK ||
       sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
@@ -2406,7 +2409,7 @@ static cs_doc_row *beside_rows(beside *b, int64_t first) {
 ** (read_rows and read_parts read them). r has read the runs row and doc's
 ** scenarios: its connection holds the read lock. */
 static beside *beside_start(reader *r, const cs_doc *doc, int64_t nrows) {
-  if (r->rc || nrows < 0 || (uint64_t)nrows < beside_min_rows) return NULL;
+  if (r->rc || nrows < 0 || (uint64_t)nrows < beside_min_rows || r->db->fd < 0) return NULL;
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(r->db->db, "PRAGMA main.journal_mode", -1, &st, NULL) != SQLITE_OK) return NULL;
   const char *mode = sqlite3_step(st) == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;

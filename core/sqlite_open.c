@@ -101,15 +101,72 @@ static void wb_install(void) {
 static void wb_install(void) {}
 #endif
 
+/* ---- the descriptor of a connection's file ---------------------------------
+** A second connection to the file a first one has open must be that file,
+** not whatever its name names by then (a copy renamed over it, a FIFO):
+** the unix VFS's open (its system-call table, as above) is wrapped, and
+** on the thread that opens, while open_same >= 0, the open of the database
+** file returns a duplicate of that descriptor instead of opening the name;
+** while open_seen is not NULL, the descriptor the open returns is written
+** there. SQLite keys its locks by the file's device and inode, so both
+** connections share them, and a descriptor closed while the other holds a
+** lock is kept until it lets go (as for any two connections to one file). */
+
+typedef int open_fn(const char *, int, int);
+static open_fn *open_next; /* the open the table held before */
+static __thread int open_same = -1;
+static __thread int *open_seen;
+
+static int fd_open(const char *file, int flags, int mode) {
+  if (open_same >= 0) {
+    int fd = fcntl(open_same, F_DUPFD_CLOEXEC, 3); /* SQLite takes no descriptor below 3 */
+    open_same = -1;
+    return fd;
+  }
+  int fd = open_next(file, flags, mode);
+  if (fd >= 0 && open_seen) {
+    *open_seen = fd;
+    open_seen = NULL;
+  }
+  return fd;
+}
+
+static void fd_install(void) {
+  sqlite3_vfs *unix_default = sqlite3_vfs_find("unix");
+  if (!unix_default || !unix_default->xGetSystemCall || !unix_default->xSetSystemCall) return;
+  open_next = (open_fn *)unix_default->xGetSystemCall(unix_default, "open");
+  if (open_next) unix_default->xSetSystemCall(unix_default, "open", (sqlite3_syscall_ptr)fd_open);
+}
+
+static void syscalls_install(void) {
+  wb_install();
+  fd_install();
+}
+
 /* Opens name (a path, or AT_PREFIX "N/NAME" with vfs "coopsim-at") and
-** applies the settings; messages name shown. */
+** applies the settings; messages name shown. same >= 0: the file is a
+** duplicate of that descriptor (CS_EIO when SQLite took none: it had one of
+** its own kept); seen not NULL: the descriptor SQLite opened the file with
+** (-1: not known). */
 static int open_with(sqlite3 **out, const char *name, const char *shown, int flags, const char *vfs,
-                     int busy_ms, cs_error *err) {
+                     int busy_ms, cs_error *err, int same, int *seen) {
   static pthread_once_t wb_once = PTHREAD_ONCE_INIT;
   sqlite3 *db = NULL;
   *out = NULL;
-  pthread_once(&wb_once, wb_install);
-  if (sqlite3_open_v2(name, &db, flags, vfs) != SQLITE_OK) {
+  pthread_once(&wb_once, syscalls_install);
+  if (same >= 0 && !open_next) return cs_error_set(err, CS_EIO, "%s: cannot open the database again", shown);
+  if (seen) *seen = -1;
+  open_same = same;
+  open_seen = seen;
+  int opened = sqlite3_open_v2(name, &db, flags, vfs);
+  int taken = same >= 0 && open_same < 0;
+  open_same = -1;
+  open_seen = NULL;
+  if (opened == SQLITE_OK && same >= 0 && !taken) {
+    sqlite3_close(db);
+    return cs_error_set(err, CS_EIO, "%s: cannot open the database again", shown);
+  }
+  if (opened != SQLITE_OK) {
     int rc = cs_sqlite_error(db, err, shown, "cannot open the database");
     sqlite3_close(db);
     return rc;
@@ -129,11 +186,14 @@ static int open_with(sqlite3 **out, const char *name, const char *shown, int fla
 }
 
 int cs_sqlite_open(sqlite3 **out, const char *path, int flags, int busy_ms, cs_error *err) {
-  return open_with(out, path, path, flags, NULL, busy_ms, err);
+  return open_with(out, path, path, flags, NULL, busy_ms, err, -1, NULL);
 }
 
-int cs_sqlite_open_at(sqlite3 **out, int dirfd, const char *name, const char *shown, int flags,
-                      int busy_ms, cs_error *err) {
+
+
+/* cs_sqlite_open_at with open_with's same and seen. */
+static int open_at_with(sqlite3 **out, int dirfd, const char *name, const char *shown, int flags, int busy_ms,
+                        int same, int *seen, cs_error *err) {
   static pthread_once_t once = PTHREAD_ONCE_INIT;
   *out = NULL;
   pthread_once(&once, at_register);
@@ -143,7 +203,18 @@ int cs_sqlite_open_at(sqlite3 **out, int dirfd, const char *name, const char *sh
   char at[64 + 256];
   if (snprintf(at, sizeof at, AT_PREFIX "%d/%s", dirfd, name) >= (int)sizeof at)
     return cs_error_set(err, CS_EINVAL, "%s: the name is too long", shown);
-  return open_with(out, at, shown, flags | SQLITE_OPEN_NOFOLLOW, "coopsim-at", busy_ms, err);
+  return open_with(out, at, shown, flags | SQLITE_OPEN_NOFOLLOW, "coopsim-at", busy_ms, err, same, seen);
+}
+
+int cs_sqlite_open_at(sqlite3 **out, int dirfd, const char *name, const char *shown, int flags,
+                      int busy_ms, cs_error *err) {
+  return open_at_with(out, dirfd, name, shown, flags, busy_ms, -1, NULL, err);
+}
+
+int cs_sqlite_open_fd(sqlite3 **out, int dirfd, const char *name, const char *shown, int flags, int busy_ms,
+                      int same, int *seen, cs_error *err) {
+  if (dirfd >= 0) return open_at_with(out, dirfd, name, shown, flags, busy_ms, same, seen, err);
+  return open_with(out, name, shown, flags, NULL, busy_ms, err, same, seen);
 }
 
 int cs_sqlite_int(sqlite3 *db, const char *sql, int *out) {

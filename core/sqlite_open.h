@@ -28,6 +28,19 @@ int cs_sqlite_open(sqlite3 **out, const char *path, int flags, int busy_ms, cs_e
 int cs_sqlite_open_at(sqlite3 **out, int dirfd, const char *name, const char *shown, int flags,
                       int busy_ms, cs_error *err);
 
+/* cs_sqlite_open (dirfd < 0: name is a path) or cs_sqlite_open_at (name
+** inside the folder dirfd holds), and the file's descriptor:
+** - seen not NULL: *seen gets the descriptor SQLite opened the database file
+**   with, the connection's own, valid while it is open (-1 when not known:
+**   SQLite reused one it had kept from an earlier connection);
+** - same >= 0: the database file is not opened by its name but is a
+**   duplicate of that descriptor (another connection's *seen), so this
+**   connection has that very file open, whatever its name names now (a
+**   file renamed over it, a FIFO); CS_EIO when SQLite did not open a file.
+** The name still gives the journal's name and messages. */
+int cs_sqlite_open_fd(sqlite3 **out, int dirfd, const char *name, const char *shown, int flags, int busy_ms,
+                      int same, int *seen, cs_error *err);
+
 /* Runs a one-row, one-column integer query (a PRAGMA); 0 or -1. */
 int cs_sqlite_int(sqlite3 *db, const char *sql, int *out);
 

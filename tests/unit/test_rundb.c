@@ -715,6 +715,56 @@ static void wal_store_read_by_one_connection(void **state) {
   cs_doc_free(a);
 }
 
+/* A store whose name comes to name another file while it is open: a copy
+** with a part and a row edited (same lengths, same page counts), renamed
+** over it, or a FIFO. The run reads as the open file holds it, every part
+** of it too (--beside: the second connection is the first's file, and is
+** taken), and a FIFO at the name holds nothing up. */
+static void store_renamed_over_while_open(void **state) {
+  (void)state;
+  cs_doc *a = testdoc(2, 3, 20, "first");
+  cs_rundb *db = open_write();
+  save(db, a, &testmeta);
+  cs_rundb_close(db);
+  char other[640], fifo[640];
+  snprintf(other, sizeof other, "%s.other", path);
+  snprintf(fifo, sizeof fifo, "%s.fifo", path);
+  for (int kind = 0; kind < 2; kind++) {
+    size_t len;
+    char *orig = read_all(path, &len);
+    write_all(other, orig, len);
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(other, &raw), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw,
+                                  "UPDATE run_parts SET name = upper(name) WHERE rowid = 1;"
+                                  "UPDATE run_rows SET name = upper(name) WHERE rowid = 1",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(raw);
+    cs_error err = {0, ""};
+    assert_int_equal(cs_rundb_open(&db, path, NULL, &err), 0);
+    if (kind == 0) {
+      assert_int_equal(rename(other, path), 0);
+    } else {
+      unlink(fifo);
+      assert_int_equal(mkfifo(fifo, 0600), 0);
+      assert_int_equal(rename(fifo, path), 0);
+      unlink(other);
+    }
+    size_t taken = cs_rundb_test_beside_taken();
+    cs_doc *back = NULL;
+    if (cs_rundb_load(db, 1, &back, NULL, &err)) fail_msg("%s", err.msg);
+    assert_int_equal(cs_rundb_test_beside_taken() - taken, beside ? 1 : 0);
+    assert_true(docs_equal(a, back));
+    cs_doc_free(back);
+    cs_rundb_close(db);
+    unlink(path);
+    write_all(path, orig, len); /* the store as saved, for the next kind */
+    free(orig);
+  }
+  cs_doc_free(a);
+}
+
 static void rows_in_reverse_rowid_order(void **state) {
   (void)state;
   moved_rows_read_as_saved("UPDATE run_rows SET rowid = 1000000 - rowid; UPDATE run_parts SET rowid = 1000000 - rowid");
@@ -1347,6 +1397,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test_setup_teardown(damaged_page_of_the_run_read, setup, teardown),
       cmocka_unit_test_setup_teardown(edited_run_is_refused, setup, teardown),
       cmocka_unit_test_setup_teardown(wal_store_read_by_one_connection, setup, teardown),
+      cmocka_unit_test_setup_teardown(store_renamed_over_while_open, setup, teardown),
       cmocka_unit_test_setup_teardown(rows_in_reverse_rowid_order, setup, teardown),
       cmocka_unit_test_setup_teardown(rows_of_two_runs_interleaved, setup, teardown),
       cmocka_unit_test_setup_teardown(one_row_moved_away, setup, teardown),
