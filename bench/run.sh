@@ -24,6 +24,9 @@
 # Times of (d)-(f) are taken by bench/best_of.c (no shell in the figure).
 set -eu
 bin=${1:-build/coopsim}
+case ${BENCH_PAUSE:-3} in
+  '' | *[!0-9]*) echo "BENCH_PAUSE must be whole seconds, not ${BENCH_PAUSE}" >&2; exit 2 ;;
+esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -181,7 +184,8 @@ r=$(awk -v c="$tw" -v l="$lua_whole" 'BEGIN { printf "%.1f", l / c }')
 echo "coopsim is ${r}x plain Lua per member-year, the whole command (target >= 50x: $(verdict 50 "$r"))"
 sleep "${BENCH_PAUSE:-3}"
 tc=$(bo 1 "$bin" run "$tmp/mc_whole.lua"); tc=${tc% *}
-awk -v c="$tc" -v l="$lua_whole" 'BEGIN { printf "after a %s s pause, once: %.3f s, %.1fx plain Lua\n", '"${BENCH_PAUSE:-3}"', c / 1e6, l / c }'
+awk -v c="$tc" -v l="$lua_whole" -v p="${BENCH_PAUSE:-3}" 'BEGIN {
+  printf "after a %s s pause, once: %.3f s, %.1fx plain Lua\n", p, c / 1e6, l / c }'
 awk -v c="$cm" -v l="$lm" 'BEGIN { d = c - l; if (d < 0) d = -d
   printf "Rana 2033 mean: coopsim %.2f, plain Lua %.2f (differ by %.2f kr, %.4f %%)\n", c, l, d, 100 * d / l }'
 

@@ -52,6 +52,10 @@
   F(const unsigned char *, sqlite3_value_text, (sqlite3_value *v), (v)) \
   F(int, sqlite3_value_type, (sqlite3_value *v), (v))
 
+/* those that return nothing: V(name, (params), (args)) */
+#define CS_SQLITE_VOID_FUNCTIONS(V) \
+  V(sqlite3_progress_handler, (sqlite3 *db, int n, int (*cb)(void *), void *a), (db, n, cb, a))
+
 /* and those defined by hand */
 #define CS_SQLITE_ENTRIES(F) \
   F(int, sqlite3_open_v2, (const char *name, sqlite3 **db, int flags, const char *vfs), (name, db, flags, vfs)) \
@@ -66,8 +70,10 @@
 /* the library's functions, once loaded */
 CS_SQLITE_FUNCTIONS(CS_LAZY_POINTER_R)
 CS_SQLITE_ENTRIES(CS_LAZY_POINTER_R)
+CS_SQLITE_VOID_FUNCTIONS(CS_LAZY_POINTER_V)
 
-static const cs_lazy_sym syms[] = {CS_SQLITE_FUNCTIONS(CS_LAZY_SYM_R) CS_SQLITE_ENTRIES(CS_LAZY_SYM_R)};
+static const cs_lazy_sym syms[] = {CS_SQLITE_FUNCTIONS(CS_LAZY_SYM_R) CS_SQLITE_ENTRIES(CS_LAZY_SYM_R)
+                                       CS_SQLITE_VOID_FUNCTIONS(CS_LAZY_SYM_V)};
 static cs_lazy_lib lib = CS_LAZY_LIB("SQLite", "libsqlite3.so.0", "libsqlite3-0", syms);
 
 int cs_sqlite_load(cs_error *err) {
@@ -81,6 +87,7 @@ int cs_sqlite_load(cs_error *err) {
 ** library there is no such handle (the open failed): a call is a defect,
 ** stopped by cs_lazy_need. */
 CS_SQLITE_FUNCTIONS(CS_LAZY_FORWARD_R)
+CS_SQLITE_VOID_FUNCTIONS(CS_LAZY_FORWARD_V)
 
 /* The connection sqlite3_open_v2 hands out when SQLite cannot be loaded:
 ** as SQLite itself does when an open fails, a handle whose error message

@@ -26,6 +26,7 @@
 #include "coopsim/rundb.h"
 #include "coopsim/sha256.h"
 #include "coopsim/text.h"
+#include "coopsim/thread.h"
 #include "rundb_internal.h"
 #include "sqlite_open.h"
 
@@ -2304,7 +2305,20 @@ typedef struct beside {
   int64_t rows_first; /* the rowid of the run's least row key, as found there */
   int rows_used;      /* 1: given to the document (the arena must be adopted) */
   int joined;
+  int stop;           /* set by the first thread (atomic): what the second reads is not wanted */
 } beside;
+
+/* The second connection's progress handler: nonzero interrupts its query. */
+static int beside_stopped(void *arg) { return __atomic_load_n(&((beside *)arg)->stop, __ATOMIC_RELAXED); }
+
+/* Joins b's thread, telling it first to stop when the first thread's read
+** has failed (stop: then nothing of b is wanted). */
+static void beside_join(beside *b, int stop) {
+  if (b->joined) return;
+  if (stop) __atomic_store_n(&b->stop, 1, __ATOMIC_RELAXED);
+  pthread_join(b->thread, NULL);
+  b->joined = 1;
+}
 
 /* The store's fingerprint by connection db (BESIDE_FINGERPRINT), malloc'ed;
 ** NULL on any failure. */
@@ -2374,6 +2388,8 @@ static void *beside_main(void *arg) {
   int rc = cs_sqlite_open_fd(&db, b->twin.dirfd, b->twin.dirfd >= 0 ? b->twin.name : b->twin.path, b->twin.path,
                              SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, 0, b->twin.fd, NULL, &why);
   b->twin.db = db;
+  /* a read the first thread no longer wants (its own failed) ends at once */
+  if (!rc) sqlite3_progress_handler(db, 1000, beside_stopped, b);
   if (rc || sqlite3_exec(db, "PRAGMA cache_size = -512; PRAGMA cell_size_check = ON", NULL, NULL, NULL) != SQLITE_OK ||
       sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
     return NULL;
@@ -2396,8 +2412,7 @@ static size_t beside_split(const beside *b, size_t nruns) { return b ? b->k : nr
 ** them whole from the same stretch (first): given to the caller's document;
 ** else NULL (the caller reads them). */
 static cs_doc_row *beside_rows(beside *b, int64_t first) {
-  if (!b->joined) pthread_join(b->thread, NULL);
-  b->joined = 1;
+  beside_join(b, 0);
   if (!b->rows || b->rows_first != first) return NULL;
   b->rows_used = 1;
   __atomic_add_fetch(&beside_rows_taken, 1, __ATOMIC_RELAXED);
@@ -2429,7 +2444,8 @@ static beside *beside_start(reader *r, const cs_doc *doc, int64_t nrows) {
   size_t share = total <= SIZE_MAX / 100 ? total * beside_row_share / 100 : total / 100 * beside_row_share;
   while (b->k < doc->nruns && mine < share) mine += doc->runs[b->k++].nrows;
   b->fingerprint = beside_fingerprint(r->db->db, r->id);
-  if (!b->r.arena || !b->fingerprint || pthread_create(&b->thread, NULL, beside_main, b) != 0) {
+  /* a helper thread takes no process signal (thread.h) */
+  if (!b->r.arena || !b->fingerprint || cs_thread_start(&b->thread, NULL, beside_main, b) != 0) {
     cs_doc_arena_free(b->r.arena);
     free(b->fingerprint);
     free(b);
@@ -2444,7 +2460,7 @@ static beside *beside_start(reader *r, const cs_doc *doc, int64_t nrows) {
 ** when the document has anything of it. */
 static int beside_finish(reader *r, cs_doc *doc, beside *b) {
   if (!b) return 0;
-  if (!b->joined) pthread_join(b->thread, NULL);
+  beside_join(b, r->rc != 0);
   int ok = !r->rc && b->ok;
   int64_t k = 0;
   for (size_t s = 0; s < doc->nruns && ok; s++)

@@ -156,6 +156,16 @@ static int open_with(sqlite3 **out, const char *name, const char *shown, int fla
   pthread_once(&wb_once, syscalls_install);
   if (same >= 0 && !open_next) return cs_error_set(err, CS_EIO, "%s: cannot open the database again", shown);
   if (seen) *seen = -1;
+  /* a name is a file's name, never a URI: Debian's SQLite takes one that
+  ** begins with "file:" as a URI whatever the flags say ("file:x.db?nolock=1"
+  ** would read without locks, a "vfs=" parameter pick another VFS); "./"
+  ** before it makes it the relative name of that file again */
+  char plain[4096];
+  if (strncmp(name, "file:", 5) == 0) {
+    if (snprintf(plain, sizeof plain, "./%s", name) >= (int)sizeof plain)
+      return cs_error_set(err, CS_EINVAL, "%s: the name is too long", shown);
+    name = plain;
+  }
   open_same = same;
   open_seen = seen;
   int opened = sqlite3_open_v2(name, &db, flags, vfs);

@@ -103,6 +103,11 @@ cmp -s dash.csv forge.csv || fail "run --out - is not the CSV report"
 grep -q '^Grunnlag,Træna og Rødøy,2023,1835,Træna,450,.*,28072,' dash.csv || fail "runs export --out -: $(cat dash.csv)"
 [ -e ./- ] && fail "--out - made a file named -"
 expect out_dash_workbook "give --out FILE" runs export 1 --db forge.db --format xlsx --out -
+# a store's name is a file's name, never an SQLite URI (nolock=1 would read without locks)
+cp forge.db 'file:forge.db'
+"$coopsim" runs list --db 'file:forge.db' >out 2>err || fail "a store named file:forge.db: $(cat err)"
+grep -q 'forge.lua' out || fail "a store named file:forge.db: $(cat out)"
+expect uri_not_taken "file:forge.db?nolock=1" runs list --db 'file:forge.db?nolock=1'
 mkdir -p empty
 expect data_dir_first "coopsim: --data-dir empty:" --data-dir empty run forge.lua
 grep -q "forge.lua:" err && fail "a --data-dir error names the scenario's line: $(cat err)"
