@@ -442,6 +442,13 @@ void cs_svg_totals_chart(const cs_doc *doc, const cs_cmp *cmp, const cs_run_set 
 
 int cs_report_table(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error *err);
 int cs_report_csv(const cs_doc *doc, cs_report_lang lang, int nb, cs_sb *out);
+/* cs_report_csv, its runs' rows made by two threads (cs_sections, a run a
+** section) when the document has thread_rows rows, with cs_sections' bound
+** max_buffered: the same text (the tests compare). */
+#define CS_CSV_THREAD_ROWS 2000
+#define CS_CSV_MAX_BUFFERED ((size_t)4 << 20)
+int cs_report_csv_with(const cs_doc *doc, cs_report_lang lang, int nb, cs_sb *out, size_t thread_rows,
+                       size_t max_buffered);
 int cs_report_markdown(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error *err);
 int cs_report_html(const cs_doc *doc, cs_report_lang lang, cs_sb *out, cs_error *err);
 /* cs_report_html, its details made by two threads (cs_sections) when the

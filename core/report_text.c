@@ -444,11 +444,107 @@ static char *service_column(cs_report_lang lang, const char *name) {
   return s;
 }
 
+static const char *const csv_cols[] = {"scenario", "cooperation", "year", "code", "name", "population",
+                                       "population_date", "population_source", "parts", "exact", "total",
+                                       "due", "payee"};
+#define CSV_NCOLS (sizeof csv_cols / sizeof csv_cols[0])
+
+/* What every section (a run's rows) of a CSV report needs, read only. */
+typedef struct csv_ctx {
+  const cs_doc *doc;
+  cs_report_lang lang;
+  int nb, money;
+  const char *sepstr;
+  const char **pnames, **snames;
+  size_t np, ns;
+} csv_ctx;
+
+/* The CSV rows of run r (cs_section_fn: made on either thread). */
+static void csv_run_rows(void *ud, size_t r, cs_sb *out) {
+  const csv_ctx *x = ud;
+  const cs_doc *doc = x->doc;
+  cs_report_lang lang = x->lang;
+  int nb = x->nb, money = x->money;
+  const char *sepstr = x->sepstr;
+  char sep = sepstr[0];
+  const char **pnames = x->pnames, **snames = x->snames;
+  size_t np = x->np, ns = x->ns;
+  char buf[96];
+  cs_sb parts = {0};
+  const cs_doc_run *run = &doc->runs[r];
+  for (size_t i = 0; i < run->nrows; i++) {
+    const cs_doc_row *row = &run->rows[i];
+    parts.len = 0;
+    cs_sb_add(&parts, "");
+    for (size_t p = 0; p < row->nparts; p++) {
+      if (nb) cs_rl_decimal_comma(row->parts[p].exact, buf, sizeof buf);
+      if (p) cs_sb_addn(&parts, " ", 1);
+      cs_sb_add(&parts, row->parts[p].name);
+      cs_sb_addn(&parts, "=", 1);
+      cs_sb_add(&parts, nb ? buf : row->parts[p].exact);
+    }
+    if (parts.oom) out->oom = 1;
+    /* a member gone, invoiced only its settlement: no share, nothing of one */
+    int share = !cs_report_no_share(row);
+    for (size_t c = 0; c < CSV_NCOLS; c++) {
+      const char *v = "";
+      int64_t n = 0; /* a number instead of v when has_n */
+      int has_n = 0;
+      switch (c) {
+      case 0: v = run->scenario; break;
+      case 1: v = row->cooperation; break;
+      case 2: n = row->year, has_n = 1; break;
+      case 3: v = row->code; break;
+      case 4: v = row->name; break;
+      case 5: if (row->population >= 0) n = row->population, has_n = 1; break;
+      case 6: v = row->population_date ? row->population_date : ""; break;
+      case 7: v = row->population_source ? row->population_source : ""; break;
+      case 8: v = parts.s && share ? parts.s : ""; break;
+      case 9:
+        if (!share) break;
+        if (nb) { cs_rl_decimal_comma(row->exact, buf, sizeof buf); v = buf; }
+        else v = row->exact;
+        break;
+      case 10: if (share) n = row->total, has_n = 1; break;
+      case 11: v = row->due ? row->due : ""; break;
+      case 12: v = row->host ? T("(host)") : row->payee ? row->payee : ""; break;
+      }
+      if (c) cs_sb_addn(out, sepstr, 1);
+      if (has_n) cs_sb_int(out, n);
+      else if (c == 0 || c == 1 || c == 4 || c == 12) cs_csv_text_cell(out, v, sep);
+      else cs_csv_cell(out, v, sep);
+    }
+    /* each part rounded on its own, empty where the row has no such part */
+    for (size_t p = 0; p < np; p++) {
+      int64_t v;
+      cs_sb_addn(out, sepstr, 1);
+      if (share && cs_report_row_part(row, pnames[p], &v)) cs_sb_int(out, v);
+    }
+    cs_sb_addn(out, sepstr, 1);
+    if (share) cs_sb_int(out, cs_report_row_rounding(row));
+    for (size_t k = 0; k < ns; k++) {
+      int64_t v;
+      cs_sb_addn(out, sepstr, 1);
+      if (share && cs_report_row_service(row, snames[k], &v)) cs_sb_int(out, v);
+    }
+    if (money) {
+      cs_sb_add(out, sepstr);
+      if (row->money && row->has_difference) cs_sb_printf(out, "%" PRId64, row->difference);
+      cs_sb_printf(out, "%s%" PRId64 "%s%" PRId64, sepstr, row->money ? row->settlement : 0, sepstr,
+                   row->money ? row->invoice : row->total);
+    }
+    cs_sb_add(out, "\n");
+    cs_sb_spill(out);
+  }
+  cs_sb_free(&parts);
+}
+
 int cs_report_csv(const cs_doc *doc, cs_report_lang lang, int nb, cs_sb *out) {
-  static const char *const cols[] = {"scenario", "cooperation", "year", "code", "name", "population",
-                                     "population_date", "population_source", "parts", "exact", "total",
-                                     "due", "payee"};
-  const size_t ncols = sizeof cols / sizeof cols[0];
+  return cs_report_csv_with(doc, lang, nb, out, CS_CSV_THREAD_ROWS, CS_CSV_MAX_BUFFERED);
+}
+
+int cs_report_csv_with(const cs_doc *doc, cs_report_lang lang, int nb, cs_sb *out, size_t thread_rows,
+                       size_t max_buffered) {
   char sep = nb ? ';' : ',';
   char sepstr[2] = {sep, '\0'};
   size_t np = 0, ns = 0;
@@ -458,9 +554,9 @@ int cs_report_csv(const cs_doc *doc, cs_report_lang lang, int nb, cs_sb *out) {
   /* Excel reads a CSV without a byte order mark in the ANSI code page
   ** (Windows-1252 in Norway) and garbles æ, ø and å; the BOM makes it UTF-8 */
   if (nb) cs_sb_add(out, "\xef\xbb\xbf");
-  for (size_t c = 0; c < ncols; c++) {
+  for (size_t c = 0; c < CSV_NCOLS; c++) {
     if (c) cs_sb_add(out, sepstr);
-    cs_csv_cell(out, T(cols[c]), sep);
+    cs_csv_cell(out, T(csv_cols[c]), sep);
   }
   for (size_t p = 0; p < np; p++) {
     char *col = cs_rl_part_column(lang, pnames[p]);
@@ -489,76 +585,12 @@ int cs_report_csv(const cs_doc *doc, cs_report_lang lang, int nb, cs_sb *out) {
     }
   }
   cs_sb_add(out, "\n");
-  char buf[96];
-  cs_sb parts = {0};
-  for (size_t r = 0; r < doc->nruns; r++) {
-    const cs_doc_run *run = &doc->runs[r];
-    for (size_t i = 0; i < run->nrows; i++) {
-      const cs_doc_row *row = &run->rows[i];
-      parts.len = 0;
-      cs_sb_add(&parts, "");
-      for (size_t p = 0; p < row->nparts; p++) {
-        if (nb) cs_rl_decimal_comma(row->parts[p].exact, buf, sizeof buf);
-        if (p) cs_sb_addn(&parts, " ", 1);
-        cs_sb_add(&parts, row->parts[p].name);
-        cs_sb_addn(&parts, "=", 1);
-        cs_sb_add(&parts, nb ? buf : row->parts[p].exact);
-      }
-      if (parts.oom) out->oom = 1;
-      /* a member gone, invoiced only its settlement: no share, nothing of one */
-      int share = !cs_report_no_share(row);
-      for (size_t c = 0; c < ncols; c++) {
-        const char *v = "";
-        int64_t n = 0; /* a number instead of v when has_n */
-        int has_n = 0;
-        switch (c) {
-        case 0: v = run->scenario; break;
-        case 1: v = row->cooperation; break;
-        case 2: n = row->year, has_n = 1; break;
-        case 3: v = row->code; break;
-        case 4: v = row->name; break;
-        case 5: if (row->population >= 0) n = row->population, has_n = 1; break;
-        case 6: v = row->population_date ? row->population_date : ""; break;
-        case 7: v = row->population_source ? row->population_source : ""; break;
-        case 8: v = parts.s && share ? parts.s : ""; break;
-        case 9:
-          if (!share) break;
-          if (nb) { cs_rl_decimal_comma(row->exact, buf, sizeof buf); v = buf; }
-          else v = row->exact;
-          break;
-        case 10: if (share) n = row->total, has_n = 1; break;
-        case 11: v = row->due ? row->due : ""; break;
-        case 12: v = row->host ? T("(host)") : row->payee ? row->payee : ""; break;
-        }
-        if (c) cs_sb_addn(out, sepstr, 1);
-        if (has_n) cs_sb_int(out, n);
-        else if (c == 0 || c == 1 || c == 4 || c == 12) cs_csv_text_cell(out, v, sep);
-        else cs_csv_cell(out, v, sep);
-      }
-      /* each part rounded on its own, empty where the row has no such part */
-      for (size_t p = 0; p < np; p++) {
-        int64_t v;
-        cs_sb_addn(out, sepstr, 1);
-        if (share && cs_report_row_part(row, pnames[p], &v)) cs_sb_int(out, v);
-      }
-      cs_sb_addn(out, sepstr, 1);
-      if (share) cs_sb_int(out, cs_report_row_rounding(row));
-      for (size_t k = 0; k < ns; k++) {
-        int64_t v;
-        cs_sb_addn(out, sepstr, 1);
-        if (share && cs_report_row_service(row, snames[k], &v)) cs_sb_int(out, v);
-      }
-      if (money) {
-        cs_sb_add(out, sepstr);
-        if (row->money && row->has_difference) cs_sb_printf(out, "%" PRId64, row->difference);
-        cs_sb_printf(out, "%s%" PRId64 "%s%" PRId64, sepstr, row->money ? row->settlement : 0, sepstr,
-                     row->money ? row->invoice : row->total);
-      }
-      cs_sb_add(out, "\n");
-      cs_sb_spill(out);
-    }
-  }
-  cs_sb_free(&parts);
+  csv_ctx x = {doc, lang, nb, money, sepstr, pnames, snames, np, ns};
+  size_t nrows = 0;
+  for (size_t r = 0; r < doc->nruns; r++) nrows += doc->runs[r].nrows;
+  cs_sections sections;
+  cs_sections_start(&sections, doc->nruns, csv_run_rows, &x, max_buffered, nrows >= thread_rows);
+  cs_sections_finish(&sections, out);
   free((void *)pnames);
   free((void *)snames);
   return out->oom ? CS_ENOMEM : 0;

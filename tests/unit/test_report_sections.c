@@ -360,6 +360,57 @@ static void html_same(void **state) {
   }
 }
 
+static char *csv(const cs_doc *doc, cs_report_lang lang, int nb, size_t thread_rows, size_t b, int sink,
+                 size_t *len) {
+  cs_sb out = {0};
+  collect c = {NULL, 0, 0, SIZE_MAX, 0, 0};
+  if (sink) cs_sb_sink_start(&out, collect_sink, &c);
+  if (cs_report_csv_with(doc, lang, nb, &out, thread_rows, b) != 0) fail_msg("csv: out of memory");
+  if (!sink) {
+    *len = out.len;
+    return out.s;
+  }
+  cs_sb_spill_now(&out);
+  cs_sb_free(&out);
+  *len = c.len;
+  return c.s;
+}
+
+/* The CSV report (a run a section) by two threads, against one thread's. */
+static void csv_same(void **state) {
+  (void)state;
+  if (ndocs == 0) skip();
+  for (int i = 0; i < ndocs; i++) {
+    size_t len;
+    cs_error err = {0, ""};
+    char *json = cs_read_file(docs[i], &len, &err);
+    if (!json) fail_msg("%s", err.msg);
+    cs_doc *doc = NULL;
+    if (cs_doc_from_json(json, len, docs[i], &doc, &err) != 0 || cs_doc_check(doc, &err) != 0)
+      fail_msg("%s", err.msg);
+    free(json);
+    for (int v = 0; v < 3; v++) {
+      cs_report_lang lg = v ? CS_LANG_NB : CS_LANG_EN;
+      int nb = v == 2;
+      size_t one_len;
+      char *one = csv(doc, lg, nb, SIZE_MAX, 0, 1, &one_len);
+      assert_true(one_len > 0);
+      for (size_t b = 0; b < NBOUNDS; b++)
+        for (int sink = 0; sink < 2; sink++) {
+          size_t two_len;
+          char *two = csv(doc, lg, nb, 0, bounds[b], sink, &two_len);
+          if (two_len != one_len || memcmp(one, two, one_len) != 0)
+            fail_msg("%s (variant %d, bound %zu, sink %d): two threads' CSV differs from one's", docs[i], v,
+                     bounds[b], sink);
+          free(two);
+        }
+      free(one);
+    }
+    printf("html_sections: %s's CSV the same by one thread and two\n", docs[i]);
+    cs_doc_free(doc);
+  }
+}
+
 int main(int argc, char **argv) {
   uint64_t st = 0x9e3779b97f4a7c15u;
   for (size_t i = 0; i < sizeof noise; i++) noise[i] = (unsigned char)test_xorshift64star(&st);
@@ -368,7 +419,7 @@ int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(sections_in_order), cmocka_unit_test(sink_fails), cmocka_unit_test(section_out_of_memory),
       cmocka_unit_test(bound_holds),
-      cmocka_unit_test(one_thread), cmocka_unit_test(html_same),
+      cmocka_unit_test(one_thread), cmocka_unit_test(html_same), cmocka_unit_test(csv_same),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
