@@ -114,8 +114,8 @@ static void wb_install(void) {}
 
 typedef int open_fn(const char *, int, int);
 static open_fn *open_next; /* the open the table held before */
-static __thread int open_same = -1;
-static __thread int *open_seen;
+static _Thread_local int open_same = -1;
+static _Thread_local int *open_seen;
 
 static int fd_open(const char *file, int flags, int mode) {
   if (open_same >= 0) {
@@ -198,8 +198,6 @@ static int open_with(sqlite3 **out, const char *name, const char *shown, int fla
 int cs_sqlite_open(sqlite3 **out, const char *path, int flags, int busy_ms, cs_error *err) {
   return open_with(out, path, path, flags, NULL, busy_ms, err, -1, NULL);
 }
-
-
 
 /* cs_sqlite_open_at with open_with's same and seen. */
 static int open_at_with(sqlite3 **out, int dirfd, const char *name, const char *shown, int flags, int busy_ms,
