@@ -124,7 +124,8 @@ static int fd_open(const char *file, int flags, int mode) {
     return fd;
   }
   int fd = open_next(file, flags, mode);
-  if (fd >= 0 && open_seen) {
+  /* below 3 SQLite keeps no descriptor: it puts /dev/null there and opens the name again */
+  if (fd >= 3 && open_seen) {
     *open_seen = fd;
     open_seen = NULL;
   }

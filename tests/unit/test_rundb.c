@@ -765,6 +765,34 @@ static void store_renamed_over_while_open(void **state) {
   cs_doc_free(a);
 }
 
+/* Standard input closed when the store is opened (a launcher that closes
+** 0-2): SQLite puts /dev/null on the descriptor it got first and opens the
+** store again; the second reader (--beside) has the store, not /dev/null. */
+static void store_opened_with_stdin_closed(void **state) {
+  (void)state;
+  cs_doc *a = testdoc(2, 3, 20, "first");
+  cs_rundb *db = open_write();
+  save(db, a, &testmeta);
+  cs_rundb_close(db);
+  int saved = dup(0);
+  assert_true(saved >= 0);
+  close(0);
+  cs_error err = {0, ""};
+  int rc = cs_rundb_open(&db, path, NULL, &err);
+  size_t taken = cs_rundb_test_beside_taken();
+  cs_doc *back = NULL;
+  if (!rc) rc = cs_rundb_load(db, 1, &back, NULL, &err);
+  size_t now = cs_rundb_test_beside_taken();
+  if (db) cs_rundb_close(db);
+  assert_int_equal(dup2(saved, 0), 0);
+  close(saved);
+  if (rc) fail_msg("%s", err.msg);
+  assert_int_equal(now - taken, beside ? 1 : 0);
+  assert_true(docs_equal(a, back));
+  cs_doc_free(back);
+  cs_doc_free(a);
+}
+
 static void rows_in_reverse_rowid_order(void **state) {
   (void)state;
   moved_rows_read_as_saved("UPDATE run_rows SET rowid = 1000000 - rowid; UPDATE run_parts SET rowid = 1000000 - rowid");
@@ -1398,6 +1426,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test_setup_teardown(edited_run_is_refused, setup, teardown),
       cmocka_unit_test_setup_teardown(wal_store_read_by_one_connection, setup, teardown),
       cmocka_unit_test_setup_teardown(store_renamed_over_while_open, setup, teardown),
+      cmocka_unit_test_setup_teardown(store_opened_with_stdin_closed, setup, teardown),
       cmocka_unit_test_setup_teardown(rows_in_reverse_rowid_order, setup, teardown),
       cmocka_unit_test_setup_teardown(rows_of_two_runs_interleaved, setup, teardown),
       cmocka_unit_test_setup_teardown(one_row_moved_away, setup, teardown),
