@@ -32,11 +32,8 @@
 ** more sections. The text is the same as one thread's, section by
 ** section, byte for byte: only who makes a section, and when, differs.
 */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <unistd.h>
 #include "coopsim/thread.h"
 #include "report_internal.h"
 
@@ -265,35 +262,13 @@ static void *helper_main(void *arg) {
   return NULL;
 }
 
-/* 1 when the process's address space or data is limited (ulimit -v, -d)
-** to less than 1 GiB above the address space it has now: then one thread
-** makes every section, in the memory it always took. A second thread needs
-** more: near such a limit glibc cannot reserve it a malloc arena (64 MB),
-** and every allocation it makes becomes a mapping of its own (review13: a
-** national page that one thread wrote under 59 MB failed). A limit far
-** above (a policy's 64 GB) leaves the two threads. */
-static int memory_limited(void) {
-  struct rlimit as, data;
-  if (getrlimit(RLIMIT_AS, &as) != 0 || getrlimit(RLIMIT_DATA, &data) != 0) return 1;
-  rlim_t limit = as.rlim_cur < data.rlim_cur ? as.rlim_cur : data.rlim_cur;
-  if (limit == RLIM_INFINITY) return 0;
-  unsigned long long pages = 0;
-  FILE *f = fopen("/proc/self/statm", "re");
-  int read = f && fscanf(f, "%llu", &pages) == 1;
-  if (f) fclose(f);
-  long page = sysconf(_SC_PAGESIZE);
-  if (!read || page <= 0) return 1;
-  unsigned long long used = pages * (unsigned long long)page, margin = 1ull << 30;
-  return (unsigned long long)limit < used || (unsigned long long)limit - used < margin;
-}
-
 void cs_sections_start(cs_sections *s, size_t n, cs_section_fn *render, void *ud, size_t max_buffered, int helper) {
   memset(s, 0, sizeof *s);
   s->n = n;
   s->render = render;
   s->ud = ud;
   s->max_buffered = max_buffered;
-  if (!helper || n < 2 || memory_limited() || !(s->slot = calloc(n, sizeof *s->slot))) return;
+  if (!helper || n < 2 || cs_thread_memory_limited() || !(s->slot = calloc(n, sizeof *s->slot))) return;
   if (cs_thread_start_synced(&s->thread, &s->mu, &s->cv, helper_main, s) != 0) {
     free(s->slot);
     s->slot = NULL;

@@ -2424,7 +2424,10 @@ static cs_doc_row *beside_rows(beside *b, int64_t first) {
 ** (read_rows and read_parts read them). r has read the runs row and doc's
 ** scenarios: its connection holds the read lock. */
 static beside *beside_start(reader *r, const cs_doc *doc, int64_t nrows) {
-  if (r->rc || nrows < 0 || (uint64_t)nrows < beside_min_rows || r->db->fd < 0) return NULL;
+  /* near a memory limit one thread reads, in the memory it always took
+  ** (a second thread's arena and malloc arena did not fit under 52 MB) */
+  if (r->rc || nrows < 0 || (uint64_t)nrows < beside_min_rows || r->db->fd < 0 || cs_thread_memory_limited())
+    return NULL;
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(r->db->db, "PRAGMA main.journal_mode", -1, &st, NULL) != SQLITE_OK) return NULL;
   const char *mode = sqlite3_step(st) == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;

@@ -20,4 +20,9 @@ int cs_thread_start_synced(pthread_t *t, pthread_mutex_t *mu, pthread_cond_t *cv
 ** made with it. */
 void cs_thread_join_synced(pthread_t t, pthread_mutex_t *mu, pthread_cond_t *cv);
 
+/* 1 when the process's address space or data is limited (ulimit -v, -d)
+** to less than 1 GiB above what it holds now (or that cannot be told): work
+** that a helper thread would share is better done by one thread there. */
+int cs_thread_memory_limited(void);
+
 #endif
