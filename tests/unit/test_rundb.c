@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <cmocka.h>
@@ -793,6 +794,40 @@ static void store_opened_with_stdin_closed(void **state) {
   cs_doc_free(a);
 }
 
+/* A limit on the data less than 1 GiB above what the process holds (a
+** tight `ulimit -d` or `-v`): one reader, the run as saved (--beside:
+** nothing read beside). */
+static void one_reader_near_a_memory_limit(void **state) {
+  (void)state;
+  struct rlimit data;
+  assert_int_equal(getrlimit(RLIMIT_DATA, &data), 0);
+  if (data.rlim_cur != RLIM_INFINITY) skip();
+  cs_doc *a = testdoc(2, 3, 20, "first");
+  cs_rundb *db = open_write();
+  save(db, a, &testmeta);
+  cs_rundb_close(db);
+  unsigned long long pages = 0;
+  FILE *statm = fopen("/proc/self/statm", "r");
+  assert_non_null(statm);
+  assert_int_equal(fscanf(statm, "%llu", &pages), 1);
+  fclose(statm);
+  rlim_t used = (rlim_t)(pages * (unsigned long long)sysconf(_SC_PAGESIZE));
+  struct rlimit near = {used + ((rlim_t)512 << 20), data.rlim_max};
+  cs_error err = {0, ""};
+  assert_int_equal(cs_rundb_open(&db, path, NULL, &err), 0);
+  size_t taken = cs_rundb_test_beside_taken();
+  cs_doc *back = NULL;
+  assert_int_equal(setrlimit(RLIMIT_DATA, &near), 0);
+  int rc = cs_rundb_load(db, 1, &back, NULL, &err);
+  assert_int_equal(setrlimit(RLIMIT_DATA, &data), 0);
+  if (rc) fail_msg("%s", err.msg);
+  assert_int_equal(cs_rundb_test_beside_taken(), taken);
+  assert_true(docs_equal(a, back));
+  cs_doc_free(back);
+  cs_rundb_close(db);
+  cs_doc_free(a);
+}
+
 static void rows_in_reverse_rowid_order(void **state) {
   (void)state;
   moved_rows_read_as_saved("UPDATE run_rows SET rowid = 1000000 - rowid; UPDATE run_parts SET rowid = 1000000 - rowid");
@@ -1427,6 +1462,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test_setup_teardown(wal_store_read_by_one_connection, setup, teardown),
       cmocka_unit_test_setup_teardown(store_renamed_over_while_open, setup, teardown),
       cmocka_unit_test_setup_teardown(store_opened_with_stdin_closed, setup, teardown),
+      cmocka_unit_test_setup_teardown(one_reader_near_a_memory_limit, setup, teardown),
       cmocka_unit_test_setup_teardown(rows_in_reverse_rowid_order, setup, teardown),
       cmocka_unit_test_setup_teardown(rows_of_two_runs_interleaved, setup, teardown),
       cmocka_unit_test_setup_teardown(one_row_moved_away, setup, teardown),
