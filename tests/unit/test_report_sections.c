@@ -311,12 +311,18 @@ static void one_thread(void **state) {
 static char **docs;
 static int ndocs;
 
-static char *html(const cs_doc *doc, cs_report_lang lang, size_t thread_rows, size_t b, int sink, size_t *len) {
+/* A report of doc (csv 0: HTML; 1: CSV; 2: CSV with ';' and decimal
+** commas) made with the given thread threshold and bound, into a buffer or
+** through a sink; the text (malloc'ed) and its length. */
+static char *report(const cs_doc *doc, int csv, cs_report_lang lang, size_t thread_rows, size_t b, int sink,
+                    size_t *len) {
   cs_sb out = {0};
   collect c = {NULL, 0, 0, SIZE_MAX, 0, 0};
   if (sink) cs_sb_sink_start(&out, collect_sink, &c);
   cs_error err = {0, ""};
-  if (cs_report_html_with(doc, lang, &out, &err, thread_rows, b) != 0) fail_msg("%s", err.msg);
+  if (csv ? cs_report_csv_with(doc, lang, csv == 2, &out, thread_rows, b) != 0
+          : cs_report_html_with(doc, lang, &out, &err, thread_rows, b) != 0)
+    fail_msg("%s", csv ? "csv: out of memory" : err.msg);
   if (!sink) {
     *len = out.len;
     return out.s;
@@ -327,9 +333,11 @@ static char *html(const cs_doc *doc, cs_report_lang lang, size_t thread_rows, si
   return c.s;
 }
 
-static void html_same(void **state) {
-  (void)state;
+/* Each document's report (csv as report's) in en and nb by two threads,
+** every bound, to a buffer and a sink, against one thread's. */
+static void same_by_two(int csv) {
   if (ndocs == 0) skip();
+  static const char *const what[] = {"HTML", "CSV", "CSV (nb)"};
   for (int i = 0; i < ndocs; i++) {
     size_t len;
     cs_error err = {0, ""};
@@ -342,73 +350,35 @@ static void html_same(void **state) {
     for (int lang = 0; lang < 2; lang++) {
       cs_report_lang lg = lang ? CS_LANG_NB : CS_LANG_EN;
       size_t one_len;
-      char *one = html(doc, lg, SIZE_MAX, 0, 1, &one_len);
-      assert_non_null(strstr(one, "</html>"));
-      for (size_t b = 0; b < NBOUNDS; b++)
-        for (int sink = 0; sink < 2; sink++) {
-          size_t two_len;
-          char *two = html(doc, lg, 0, bounds[b], sink, &two_len);
-          if (two_len != one_len || memcmp(one, two, one_len) != 0)
-            fail_msg("%s (%s, bound %zu, sink %d): two threads' HTML differs from one's", docs[i],
-                     lang ? "nb" : "en", bounds[b], sink);
-          free(two);
-        }
-      free(one);
-    }
-    printf("html_sections: %s the same by one thread and two\n", docs[i]);
-    cs_doc_free(doc);
-  }
-}
-
-static char *csv(const cs_doc *doc, cs_report_lang lang, int nb, size_t thread_rows, size_t b, int sink,
-                 size_t *len) {
-  cs_sb out = {0};
-  collect c = {NULL, 0, 0, SIZE_MAX, 0, 0};
-  if (sink) cs_sb_sink_start(&out, collect_sink, &c);
-  if (cs_report_csv_with(doc, lang, nb, &out, thread_rows, b) != 0) fail_msg("csv: out of memory");
-  if (!sink) {
-    *len = out.len;
-    return out.s;
-  }
-  cs_sb_spill_now(&out);
-  cs_sb_free(&out);
-  *len = c.len;
-  return c.s;
-}
-
-/* The CSV report (a run a section) by two threads, against one thread's. */
-static void csv_same(void **state) {
-  (void)state;
-  if (ndocs == 0) skip();
-  for (int i = 0; i < ndocs; i++) {
-    size_t len;
-    cs_error err = {0, ""};
-    char *json = cs_read_file(docs[i], &len, &err);
-    if (!json) fail_msg("%s", err.msg);
-    cs_doc *doc = NULL;
-    if (cs_doc_from_json(json, len, docs[i], &doc, &err) != 0 || cs_doc_check(doc, &err) != 0)
-      fail_msg("%s", err.msg);
-    free(json);
-    for (int v = 0; v < 3; v++) {
-      cs_report_lang lg = v ? CS_LANG_NB : CS_LANG_EN;
-      int nb = v == 2;
-      size_t one_len;
-      char *one = csv(doc, lg, nb, SIZE_MAX, 0, 1, &one_len);
+      char *one = report(doc, csv, lg, SIZE_MAX, 0, 1, &one_len);
+      if (!csv) assert_non_null(strstr(one, "</html>"));
       assert_true(one_len > 0);
       for (size_t b = 0; b < NBOUNDS; b++)
         for (int sink = 0; sink < 2; sink++) {
           size_t two_len;
-          char *two = csv(doc, lg, nb, 0, bounds[b], sink, &two_len);
+          char *two = report(doc, csv, lg, 0, bounds[b], sink, &two_len);
           if (two_len != one_len || memcmp(one, two, one_len) != 0)
-            fail_msg("%s (variant %d, bound %zu, sink %d): two threads' CSV differs from one's", docs[i], v,
-                     bounds[b], sink);
+            fail_msg("%s (%s, bound %zu, sink %d): two threads' %s differs from one's", docs[i],
+                     lang ? "nb" : "en", bounds[b], sink, what[csv]);
           free(two);
         }
       free(one);
     }
-    printf("html_sections: %s's CSV the same by one thread and two\n", docs[i]);
+    printf("html_sections: %s's %s the same by one thread and two\n", docs[i], what[csv]);
     cs_doc_free(doc);
   }
+}
+
+static void html_same(void **state) {
+  (void)state;
+  same_by_two(0);
+}
+
+/* The CSV report (a run a section), both kinds. */
+static void csv_same(void **state) {
+  (void)state;
+  same_by_two(1);
+  same_by_two(2);
 }
 
 int main(int argc, char **argv) {
