@@ -2261,8 +2261,8 @@ static void read_parts(reader *r, cs_doc *doc) {
 ** has, in the same order (the rows from k on after the others, then the
 ** parts), which reports whatever is wrong in its words. */
 
-/* Runs that claim at least this many rows have their parts read beside
-** their rows (the national run: 96 000); fewer are read faster by one. */
+/* Runs that claim at least this many rows are read on two threads (the
+** national run: 96 000); fewer are read faster by one. */
 #define BESIDE_ROWS 20000
 /* This thread reads the first scenarios' rows up to this share of them (in
 ** hundredths), the second thread the parts and the rest: measured on the
