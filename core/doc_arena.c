@@ -47,13 +47,13 @@ typedef struct block {
   max_align_t data[]; /* size bytes */
 } block;
 
-/* A block of at least `size` bytes. A large one is mapped (its pages come zeroed, so what is
-** handed out of it need not be cleared), in 4 KB pages: no huge pages are
-** asked for. On this project's virtual machines the host takes back free
-** memory in large blocks (free page reporting); a 2 MB page is made of
-** such memory, and its first touch then cost 11-15 ms a MB against
-** 0.6-0.9 ms in 4 KB pages (bench/page_touch.c), which the kernel takes
-** from memory it still holds. A national export after a pause spent some
+/* A block of at least `size` bytes. A large one is mapped (its pages come
+** zeroed, so what is handed out of it need not be cleared), in 4 KB pages:
+** no huge pages are asked for. On this project's virtual machines the host
+** takes back free memory in large blocks (free page reporting); a 2 MB page
+** is made of such memory, and its first touch a few seconds after the last
+** run cost 2.4-28 ms a MB against 0.6-1.2 ms in 4 KB pages
+** (bench/page_touch.c), which the kernel takes from memory it still holds. A national export after a pause spent some
 ** 400 ms zeroing its document's huge pages. */
 static block *new_block(size_t size) {
   block *b;
