@@ -51,12 +51,18 @@ int cs_thread_memory_limited(void) {
   if (getrlimit(RLIMIT_AS, &as) != 0 || getrlimit(RLIMIT_DATA, &data) != 0) return 1;
   rlim_t limit = as.rlim_cur < data.rlim_cur ? as.rlim_cur : data.rlim_cur;
   if (limit == RLIM_INFINITY) return 0;
+  unsigned long long used, margin = 1ull << 30;
+  if (cs_thread_address_space(&used) != 0) return 1;
+  return (unsigned long long)limit < used || (unsigned long long)limit - used < margin;
+}
+
+int cs_thread_address_space(unsigned long long *bytes) {
   unsigned long long pages = 0;
   FILE *f = fopen("/proc/self/statm", "re");
   int read = f && fscanf(f, "%llu", &pages) == 1;
   if (f) fclose(f);
   long page = sysconf(_SC_PAGESIZE);
-  if (!read || page <= 0) return 1;
-  unsigned long long used = pages * (unsigned long long)page, margin = 1ull << 30;
-  return (unsigned long long)limit < used || (unsigned long long)limit - used < margin;
+  if (!read || page <= 0) return -1;
+  *bytes = pages * (unsigned long long)page;
+  return 0;
 }

@@ -25,4 +25,8 @@ void cs_thread_join_synced(pthread_t t, pthread_mutex_t *mu, pthread_cond_t *cv)
 ** that a helper thread would share is better done by one thread there. */
 int cs_thread_memory_limited(void);
 
+/* The process's address space now, in bytes (/proc/self/statm), in *bytes:
+** 0, or -1 when it cannot be read (*bytes untouched). */
+int cs_thread_address_space(unsigned long long *bytes);
+
 #endif

@@ -26,6 +26,7 @@
 #include "../../core/report_internal.h"
 #include "coopsim/doc.h"
 #include "coopsim/readfile.h"
+#include "coopsim/thread.h"
 
 #define MAX_SECTIONS 24
 
@@ -279,12 +280,8 @@ static void one_thread(void **state) {
   struct rlimit data;
   assert_int_equal(getrlimit(RLIMIT_DATA, &data), 0);
   if (data.rlim_cur == RLIM_INFINITY && data.rlim_max == RLIM_INFINITY && !memory_limited()) {
-    unsigned long long pages = 0;
-    FILE *statm = fopen("/proc/self/statm", "r");
-    assert_non_null(statm);
-    assert_int_equal(fscanf(statm, "%llu", &pages), 1);
-    fclose(statm);
-    rlim_t used = (rlim_t)(pages * (unsigned long long)sysconf(_SC_PAGESIZE));
+    unsigned long long used = 0;
+    assert_int_equal(cs_thread_address_space(&used), 0);
     struct rlimit near = {used + ((rlim_t)512 << 20), RLIM_INFINITY}, far = {RLIM_INFINITY - 1, RLIM_INFINITY};
     assert_int_equal(setrlimit(RLIMIT_DATA, &near), 0);
     cs_sections_start(&s, 3, fake_render, f, SIZE_MAX, 1);

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 #include "coopsim/sha256.h"
+#include "coopsim/thread.h"
 #include "rundb_testdoc.h"
 #include "rundb_teststore.h"
 #include "../../core/rundb_internal.h" /* --beside: cs_rundb_test_beside */
@@ -806,12 +807,8 @@ static void one_reader_near_a_memory_limit(void **state) {
   cs_rundb *db = open_write();
   save(db, a, &testmeta);
   cs_rundb_close(db);
-  unsigned long long pages = 0;
-  FILE *statm = fopen("/proc/self/statm", "r");
-  assert_non_null(statm);
-  assert_int_equal(fscanf(statm, "%llu", &pages), 1);
-  fclose(statm);
-  rlim_t used = (rlim_t)(pages * (unsigned long long)sysconf(_SC_PAGESIZE));
+  unsigned long long used = 0;
+  assert_int_equal(cs_thread_address_space(&used), 0);
   struct rlimit near = {used + ((rlim_t)512 << 20), data.rlim_max};
   cs_error err = {0, ""};
   assert_int_equal(cs_rundb_open(&db, path, NULL, &err), 0);
