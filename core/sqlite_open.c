@@ -54,6 +54,16 @@ static void at_register(void) {
   at_ready = sqlite3_vfs_register(&at_vfs, 0) == SQLITE_OK;
 }
 
+/* Puts `mine` in the unix VFS's system-call table as `name`; the call the
+** table held before, or NULL (no unix VFS, or no such call: nothing put). */
+static sqlite3_syscall_ptr syscall_wrap(const char *name, sqlite3_syscall_ptr mine) {
+  sqlite3_vfs *unix_default = sqlite3_vfs_find("unix");
+  if (!unix_default || !unix_default->xGetSystemCall || !unix_default->xSetSystemCall) return NULL;
+  sqlite3_syscall_ptr next = unix_default->xGetSystemCall(unix_default, name);
+  if (next) unix_default->xSetSystemCall(unix_default, name, mine);
+  return next;
+}
+
 /* ---- the write-back started early (Linux) ----------------------------------
 ** A large save writes far more than SQLite's page cache holds (the national
 ** bench: 33 MB through a 2 MB cache), so most pages reach the kernel while
@@ -91,12 +101,7 @@ static ssize_t wb_pwrite64(int fd, const void *buf, size_t n, off_t off) {
   return done;
 }
 
-static void wb_install(void) {
-  sqlite3_vfs *unix_default = sqlite3_vfs_find("unix");
-  if (!unix_default || !unix_default->xGetSystemCall || !unix_default->xSetSystemCall) return;
-  wb_next = (pwrite64_fn *)unix_default->xGetSystemCall(unix_default, "pwrite64");
-  if (wb_next) unix_default->xSetSystemCall(unix_default, "pwrite64", (sqlite3_syscall_ptr)wb_pwrite64);
-}
+static void wb_install(void) { wb_next = (pwrite64_fn *)syscall_wrap("pwrite64", (sqlite3_syscall_ptr)wb_pwrite64); }
 #else
 static void wb_install(void) {}
 #endif
@@ -132,16 +137,9 @@ static int fd_open(const char *file, int flags, int mode) {
   return fd;
 }
 
-static void fd_install(void) {
-  sqlite3_vfs *unix_default = sqlite3_vfs_find("unix");
-  if (!unix_default || !unix_default->xGetSystemCall || !unix_default->xSetSystemCall) return;
-  open_next = (open_fn *)unix_default->xGetSystemCall(unix_default, "open");
-  if (open_next) unix_default->xSetSystemCall(unix_default, "open", (sqlite3_syscall_ptr)fd_open);
-}
-
 static void syscalls_install(void) {
   wb_install();
-  fd_install();
+  open_next = (open_fn *)syscall_wrap("open", (sqlite3_syscall_ptr)fd_open);
 }
 
 /* Opens name (a path, or AT_PREFIX "N/NAME" with vfs "coopsim-at") and
